@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import type { CliContext } from './context.js';
+
+export interface CommandModule {
+  register(program: Command, ctx: CliContext): void;
+}
+
+export interface CommandGroup {
+  /** Top-level command names this module registers. */
+  names: string[];
+  summary: string;
+  load: () => Promise<CommandModule>;
+}
+
+/**
+ * Every top-level command, loaded lazily: only the module for the command being run is imported,
+ * which keeps `authctl token mint` close to the cost of starting Node.
+ */
+export const COMMAND_GROUPS: CommandGroup[] = [
+  { names: ['token'], summary: 'mint, decode and verify JWTs (including deliberately broken ones)', load: () => import('./token.js') },
+  { names: ['keys'], summary: "manage the mock issuer's signing keys (list, rotate, jwks, import, export)", load: () => import('./keys.js') },
+];
+
+export function findGroup(name: string | undefined): CommandGroup | undefined {
+  return name === undefined ? undefined : COMMAND_GROUPS.find((group) => group.names.includes(name));
+}

@@ -1,0 +1,51 @@
+import path from 'node:path';
+import type { LoadedConfig } from '../core/config/load.js';
+import { Output } from './output.js';
+
+export interface GlobalOptions {
+  config?: string;
+  home?: string;
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  color: boolean;
+}
+
+export interface CliIO {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+/** What every command gets: global options, I/O, environment and lazily loaded config. */
+export class CliContext {
+  readonly out: Output;
+  private configPromise?: Promise<LoadedConfig>;
+
+  constructor(
+    readonly globals: GlobalOptions,
+    readonly io: CliIO,
+    readonly env: NodeJS.ProcessEnv,
+    readonly cwd: string,
+  ) {
+    this.out = new Output(globals, io);
+  }
+
+  /** The discovered (or `--config`) config, loaded once. */
+  config(): Promise<LoadedConfig> {
+    this.configPromise ??= import('../core/config/load.js').then(({ loadConfig }) =>
+      loadConfig({ configFile: this.globals.config, cwd: this.cwd }),
+    );
+    return this.configPromise;
+  }
+
+  /** The keystore dir: --home, else $AUTHCTL_HOME, else config `home`, else .authctl/ beside the config file (or cwd). */
+  async home(): Promise<string> {
+    if (this.globals.home) return path.resolve(this.cwd, this.globals.home);
+    if (this.env.AUTHCTL_HOME) return path.resolve(this.cwd, this.env.AUTHCTL_HOME);
+    const { config, filepath } = await this.config();
+    const base = filepath ? path.dirname(filepath) : this.cwd;
+    if (config.home) return path.resolve(base, config.home);
+    return path.join(base, '.authctl');
+  }
+}

@@ -1,0 +1,156 @@
+import { Command, CommanderError, Option } from 'commander';
+import { AuthctlError, EXIT_CODES } from '../core/errors.js';
+import { COMMAND_GROUPS, findGroup } from './commands.js';
+import { CliContext, type GlobalOptions } from './context.js';
+import { examples } from './output.js';
+
+declare const __AUTHCTL_VERSION__: string;
+
+const EXIT_CODE_HELP = `
+Exit codes:
+  0  success
+  1  the check ran and found problems (invalid config, token rejected, probe finding)
+  2  usage or input error (bad flag, unreadable or unparsable file)
+  3  environment or network error (port in use, issuer unreachable)
+
+Environment:
+  AUTHCTL_HOME   keystore directory (overridden by --home)
+  AUTHCTL_DEBUG  set to 1 to print stack traces on errors
+  NO_COLOR       disable colour
+`;
+
+/** Global options that take a value: needed to find the command name in argv before parsing. */
+const VALUE_OPTIONS = new Set(['--config', '--home']);
+
+function firstPositional(args: string[]): { name?: string; next?: string } {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') return { name: args[i + 1] };
+    if (VALUE_OPTIONS.has(arg)) {
+      i++;
+      continue;
+    }
+    if (arg.startsWith('-')) continue;
+    return { name: arg, next: args.slice(i + 1).find((a) => !a.startsWith('-')) };
+  }
+  return {};
+}
+
+function readGlobals(argv: string[], env: NodeJS.ProcessEnv): GlobalOptions {
+  const value = (flag: string) => {
+    const index = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+    if (index < 0) return undefined;
+    const arg = argv[index]!;
+    return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[index + 1];
+  };
+  const has = (flag: string) => argv.includes(flag);
+  return {
+    config: value('--config'),
+    home: value('--home'),
+    json: has('--json'),
+    quiet: has('--quiet') || has('-q'),
+    verbose: has('--verbose') || has('-v') || env.AUTHCTL_DEBUG === '1',
+    color: !has('--no-color') && !env.NO_COLOR,
+  };
+}
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('authctl')
+    .description('Mint and verify JWTs, run a mock OIDC issuer, manage API keys, sign AWS SigV4 requests and probe services for correct 401/403 behaviour.')
+    .version(__AUTHCTL_VERSION__, '-V, --version', 'print the version')
+    .option('--config <file>', 'use this config file instead of searching for authctl.toml / .authctlrc*')
+    .option('--home <dir>', 'keystore directory (default: $AUTHCTL_HOME, else .authctl/ beside the config)')
+    .option('--json', 'print one JSON document on stdout')
+    .option('-q, --quiet', 'print only results, no status messages')
+    .option('-v, --verbose', 'more detail, and stack traces on errors')
+    .option('--no-color', 'disable colour (also NO_COLOR=1)')
+    .showSuggestionAfterError(true)
+    .showHelpAfterError(false)
+    .enablePositionalOptions(false)
+    .addHelpText('after', examples([
+      'authctl token mint --sub alice --aud api://orders',
+      'authctl idp serve --port 9400',
+      'authctl verify-config authctl.toml',
+      'authctl apikey create --name ci',
+      'authctl sign GET https://bucket.s3.amazonaws.com/key --region us-east-1 --service s3',
+      'authctl probe --spec probe.toml',
+    ]) + EXIT_CODE_HELP);
+  program.exitOverride();
+  program.configureOutput({
+    writeOut: (text) => ctx.io.stdout.write(text),
+    writeErr: (text) => ctx.io.stderr.write(text),
+    outputError: (text) => renderCommanderError(ctx, text),
+  });
+  return program;
+}
+
+function renderCommanderError(ctx: CliContext, text: string): void {
+  // Commander says "error: unknown option '--fo'\n(Did you mean --foo?)": make it our one-line form.
+  const [first, ...rest] = text.trim().split('\n');
+  const message = first!.replace(/^error:\s*/, '');
+  const suggestion = rest.join(' ').replace(/^\(|\)$/g, '').trim();
+  ctx.out.error(message, undefined, suggestion || 'run with --help to see the usage');
+}
+
+/** Applies commander settings to every command so subcommands behave like the root. */
+function configureTree(command: Command, parent: Command): void {
+  for (const sub of command.commands) {
+    sub.exitOverride();
+    sub.showSuggestionAfterError(true);
+    sub.configureOutput(parent.configureOutput());
+    configureTree(sub, parent);
+  }
+}
+
+export async function main(argv: string[]): Promise<never> {
+  const args = argv.slice(2);
+  const ctx = new CliContext(readGlobals(args, process.env), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }, process.env, process.cwd());
+  const code = await run(ctx, args);
+  process.exit(code);
+}
+
+/** Runs authctl with `args`; returns the exit code. Never exits the process itself. */
+export async function run(ctx: CliContext, args: string[]): Promise<number> {
+  const program = buildProgram(ctx);
+  const { name, next } = firstPositional(args);
+  const group = findGroup(name === 'help' ? next : name);
+  try {
+    if (group) {
+      const module = await group.load();
+      module.register(program, ctx);
+    } else {
+      // Only names and summaries: enough for --help and "did you mean" on a typo.
+      for (const g of COMMAND_GROUPS) for (const n of g.names) program.command(n).description(g.summary);
+    }
+    configureTree(program, program);
+    if (args.length === 0) {
+      program.outputHelp();
+      return EXIT_CODES.usage;
+    }
+    await program.parseAsync(args, { from: 'user' });
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (error) {
+    return renderError(ctx, error);
+  }
+}
+
+function renderError(ctx: CliContext, error: unknown): number {
+  if (error instanceof CommanderError) {
+    if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return EXIT_CODES.ok;
+    return EXIT_CODES.usage;
+  }
+  if (error instanceof AuthctlError) {
+    if (ctx.globals.json) ctx.out.jsonDocument({ error: { code: error.code, message: error.message, where: error.where, hint: error.hint, ...error.details } });
+    ctx.out.error(error.message, error.where, error.hint);
+    if (ctx.globals.verbose && error.cause) ctx.out.raw('stderr', `${String((error.cause as Error).stack ?? error.cause)}\n`);
+    return error.exitCode;
+  }
+  const errno = (error as NodeJS.ErrnoException)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (ctx.globals.json) ctx.out.jsonDocument({ error: { code: errno ?? 'ERR_UNEXPECTED', message } });
+  ctx.out.error(message, undefined, ctx.globals.verbose ? undefined : 'run again with --verbose (or AUTHCTL_DEBUG=1) for details');
+  if (ctx.globals.verbose && error instanceof Error) ctx.out.raw('stderr', `${error.stack}\n`);
+  return EXIT_CODES.environment;
+}
+
+export { Option };

@@ -1,0 +1,93 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { usageError } from '../errors.js';
+import { parseJson, parseToml } from './toml.js';
+import type { AuthctlConfig } from './schema.js';
+
+export const CONFIG_SEARCH_PLACES = [
+  'package.json',
+  'authctl.toml',
+  '.authctlrc',
+  '.authctlrc.json',
+  '.authctlrc.toml',
+  'authctl.config.json',
+  'authctl.config.js',
+  'authctl.config.mjs',
+];
+
+export interface LoadedConfig {
+  /** Validated config ({} when no file was found). */
+  config: AuthctlConfig;
+  /** Absolute path of the file it came from, if any. */
+  filepath?: string;
+  /** Raw text, kept so later checks can map keys to line:column. */
+  source?: string;
+}
+
+export interface LoadConfigOptions {
+  /** `--config FILE`: load exactly this file. */
+  configFile?: string;
+  /** Where to start searching (default: process.cwd()). */
+  cwd?: string;
+}
+
+/** `.authctlrc` has no extension: JSON when it looks like JSON, else TOML. */
+function parseBySuffix(filepath: string, text: string): unknown {
+  const base = path.basename(filepath);
+  if (base.endsWith('.toml')) return parseToml(text, filepath);
+  if (base.endsWith('.json')) return parseJson(text, filepath);
+  if (base === '.authctlrc') return /^\s*\{/.test(text) ? parseJson(text, filepath) : parseToml(text, filepath);
+  return parseToml(text, filepath);
+}
+
+/**
+ * Finds and loads authctl's config with cosmiconfig (TOML through smol-toml), then validates it.
+ * Searching stops at the project root (the nearest package.json).
+ */
+export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
+  const cwd = options.cwd ?? process.cwd();
+  const { cosmiconfig } = await import('cosmiconfig');
+  const sourceByFile = new Map<string, string>();
+  const loader = (filepath: string, content: string) => {
+    sourceByFile.set(filepath, content);
+    return parseBySuffix(filepath, content);
+  };
+  const explorer = cosmiconfig('authctl', {
+    searchPlaces: CONFIG_SEARCH_PLACES,
+    searchStrategy: 'project',
+    loaders: { '.toml': loader, '.json': loader, noExt: loader },
+    cache: false,
+  });
+  let result;
+  if (options.configFile) {
+    const file = path.resolve(cwd, options.configFile);
+    try {
+      await fs.access(file);
+    } catch {
+      throw usageError('ERR_CONFIG_NOT_FOUND', `config file not found: ${options.configFile}`, {
+        where: '--config',
+        hint: 'check the path, or omit --config to search for authctl.toml / .authctlrc* / package.json#authctl',
+      });
+    }
+    result = await wrapLoad(() => explorer.load(file), file);
+  } else {
+    result = await wrapLoad(() => explorer.search(cwd), cwd);
+  }
+  if (!result || result.isEmpty) return { config: {} };
+  const { validateConfig } = await import('./validate.js');
+  const config = validateConfig(result.config, result.filepath);
+  return { config, filepath: result.filepath, source: sourceByFile.get(result.filepath) };
+}
+
+async function wrapLoad<T>(fn: () => Promise<T>, where: string): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if ((error as { code?: string }).code?.startsWith('ERR_CONFIG')) throw error;
+    throw usageError('ERR_CONFIG_UNREADABLE', `cannot load config: ${(error as Error).message.split('\n')[0]}`, {
+      where,
+      hint: 'fix or remove the file, or pass --config FILE',
+      cause: error,
+    });
+  }
+}

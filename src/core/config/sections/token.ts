@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** JWT algorithms authctl can mint and verify. */
+export const JWT_ALGORITHMS = [
+  'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'HS256', 'HS384', 'HS512',
+] as const;
+export type JWTAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
+const jsonPointer = z.string().regex(/^(\/([^~/]|~[01])*)*$/, 'must be an RFC 6901 JSON pointer such as /tid or /org/id');
+const duration = z.union([z.string(), z.number()]).describe('duration: 90s, 15m, 2h, 7d, or seconds');
+const stringList = z.union([z.string(), z.array(z.string())]);
+
+/** Where tenant, roles and scopes go in a token: shared by `token mint`, the mock issuer and the probe. */
+export const claimsMappingSchema = z.strictObject({
+  tenant_claim: jsonPointer.optional().describe('JSON pointer of the tenant claim, e.g. /tid or /org/id'),
+  roles_claim: jsonPointer.optional().describe('JSON pointer of the roles claim, e.g. /roles or /realm_access/roles'),
+  scope_claim: z.string().optional().describe('name of the scope claim: scope (default) or scp'),
+  scope_format: z.enum(['string', 'array']).optional().describe('space-delimited string (default) or JSON array'),
+});
+
+/** `[token]`: defaults for every minted token. */
+export const tokenDefaultsSchema = claimsMappingSchema.extend({
+  issuer: z.string().optional().describe('iss of minted tokens (default http://127.0.0.1:9400)'),
+  audience: stringList.optional(),
+  alg: z.enum(JWT_ALGORITHMS).optional(),
+  ttl: duration.optional(),
+  secret_env: z.string().optional().describe('environment variable holding the HMAC secret for HS* algorithms'),
+  secret_file: z.string().optional(),
+  secret_encoding: z.enum(['utf8', 'base64', 'base64url', 'hex']).optional(),
+});
+
+/** `[tokens.<name>]`: a named token profile used with `--preset NAME`. */
+export const tokenPresetSchema = z.strictObject({
+  sub: z.string().optional(),
+  issuer: z.string().optional(),
+  audience: stringList.optional(),
+  alg: z.enum(JWT_ALGORITHMS).optional(),
+  kid: z.string().optional(),
+  ttl: duration.optional(),
+  scopes: z.array(z.string()).optional(),
+  roles: z.array(z.string()).optional(),
+  tenant: z.string().optional(),
+  claims: z.record(z.string(), z.unknown()).optional().describe('extra claims; keys are claim names or JSON pointers'),
+  header: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const keysSchema = z.strictObject({
+  rsa_bits: z.number().int().min(2048).max(8192).optional(),
+  grace: duration.optional().describe('how long a rotated-out key stays in the JWKS (default 24h)'),
+});
+
+export type TokenDefaultsConfig = z.infer<typeof tokenDefaultsSchema>;
+export type TokenPresetConfig = z.infer<typeof tokenPresetSchema>;
+export type ClaimsMappingConfig = z.infer<typeof claimsMappingSchema>;

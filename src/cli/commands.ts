@@ -19,6 +19,7 @@ export interface CommandGroup {
 export const COMMAND_GROUPS: CommandGroup[] = [
   { names: ['token'], summary: 'mint, decode and verify JWTs (including deliberately broken ones)', load: () => import('./token.js') },
   { names: ['keys'], summary: "manage the mock issuer's signing keys (list, rotate, jwks, import, export)", load: () => import('./keys.js') },
+  { names: ['apikey'], summary: 'create, verify, rotate, revoke and export API keys (only hashes are stored)', load: () => import('./apikey.js') },
 ];
 
 export function findGroup(name: string | undefined): CommandGroup | undefined {

@@ -1,0 +1,59 @@
+import { checkApiKeyFormat, type ApiKeyFormatReason } from './format.js';
+import { hashApiKey, hashesEqual } from './hash.js';
+import { ACCEPTED_API_KEY_STATUSES, describeApiKey, type ApiKeyInfo, type ApiKeyStatus } from './info.js';
+import type { ApiKeyStoreOptions } from './lifecycle.js';
+import { readStore, type StoredApiKey } from './store.js';
+
+/** Why a key was rejected (`ok` when accepted). Format reasons come first: they need no lookup. */
+export type VerifyApiKeyReason = Exclude<ApiKeyFormatReason, 'ok'> | 'unknown' | 'expired' | 'revoked' | 'rotated' | 'ok';
+
+export interface VerifyApiKeyResult {
+  valid: boolean;
+  reason: VerifyApiKeyReason;
+  /** One line, safe to print: never contains the key. */
+  message: string;
+  /** The matching record, when the key is known. */
+  key?: ApiKeyInfo;
+}
+
+export interface VerifyApiKeyOptions extends ApiKeyStoreOptions {
+  /** The presented key; surrounding whitespace is ignored. */
+  key: string;
+}
+
+const STATUS_MESSAGES: Record<Exclude<ApiKeyStatus, 'active' | 'grace'>, (info: ApiKeyInfo) => string> = {
+  expired: (info) => `key ${info.id} (${info.name}) expired at ${info.expiresAt}`,
+  revoked: (info) => `key ${info.id} (${info.name}) was revoked at ${info.revokedAt}`,
+  rotated: (info) => `key ${info.id} (${info.name}) was rotated out; its grace period ended at ${info.graceUntil} (use ${info.replacedBy})`,
+};
+
+/**
+ * Checks a presented key against records: format and checksum first (no lookup for a key that
+ * cannot exist), then the SHA-256 compared in constant time against every record, then status.
+ */
+export function verifyApiKeyAgainst(records: readonly StoredApiKey[], presented: string, now: Date): VerifyApiKeyResult {
+  const key = presented.trim();
+  const format = checkApiKeyFormat(key);
+  if (!format.ok) return { valid: false, reason: format.reason as VerifyApiKeyReason, message: format.message };
+  const hash = hashApiKey(key);
+  let match: StoredApiKey | undefined;
+  for (const record of records) if (hashesEqual(record.hash, hash)) match ??= record;
+  if (!match) return { valid: false, reason: 'unknown', message: 'well-formed key, but not in this store' };
+  const info = describeApiKey(match, now);
+  if (ACCEPTED_API_KEY_STATUSES.includes(info.status)) {
+    const note = info.status === 'grace' ? ` (rotated; accepted until ${info.graceUntil})` : '';
+    return { valid: true, reason: 'ok', message: `valid: key ${info.id} (${info.name})${note}`, key: info };
+  }
+  const status = info.status as keyof typeof STATUS_MESSAGES;
+  return { valid: false, reason: status, message: STATUS_MESSAGES[status](info), key: info };
+}
+
+/** Verifies a presented key against the store. Never throws for a bad key: the result says why. */
+export async function verifyApiKey(options: VerifyApiKeyOptions): Promise<VerifyApiKeyResult> {
+  const now = options.now ? options.now() : new Date();
+  // Validate the format before touching the store.
+  const format = checkApiKeyFormat(options.key.trim());
+  if (!format.ok) return { valid: false, reason: format.reason as VerifyApiKeyReason, message: format.message };
+  const data = await readStore(options.store);
+  return verifyApiKeyAgainst(data.keys, options.key, now);
+}

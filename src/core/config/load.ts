@@ -46,7 +46,9 @@ function parseBySuffix(filepath: string, text: string): unknown {
  */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
-  const { cosmiconfig } = await import('cosmiconfig');
+  // Bundled CommonJS: the named export may sit under `default`.
+  const cosmiconfigModule = (await import('cosmiconfig')) as typeof import('cosmiconfig') & { default?: typeof import('cosmiconfig') };
+  const cosmiconfig = cosmiconfigModule.cosmiconfig ?? cosmiconfigModule.default!.cosmiconfig;
   const sourceByFile = new Map<string, string>();
   const loader = (filepath: string, content: string) => {
     sourceByFile.set(filepath, content);

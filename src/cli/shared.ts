@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { usageError } from '../core/errors.js';
+import { Keystore } from '../core/keys/keystore.js';
+import type { CliContext } from './context.js';
+
+/** commander reducer for repeatable flags: `--aud a --aud b` → ['a', 'b']. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** `--header k=v` / `--claim k=v` pairs. */
+export function keyValue(value: string, where: string): [string, string] {
+  const index = value.indexOf('=');
+  if (index <= 0) throw usageError('ERR_BAD_PAIR', `"${value}" is not KEY=VALUE`, { where, hint: `write ${where} name=value` });
+  return [value.slice(0, index).trim(), value.slice(index + 1)];
+}
+
+export async function openKeystore(ctx: CliContext, rsaBits?: number): Promise<Keystore> {
+  const { config } = await ctx.config();
+  return new Keystore({ dir: await ctx.home(), rsaBits: rsaBits ?? config.keys?.rsa_bits });
+}
+
+/** A positional value, or stdin when it is `-` or missing and stdin is piped. */
+export async function argumentOrStdin(ctx: CliContext, value: string | undefined, what: string): Promise<string> {
+  if (value !== undefined && value !== '-') return value;
+  if (value === undefined && ctx.io.stdin.isTTY) {
+    throw usageError('ERR_MISSING_ARGUMENT', `no ${what} given`, { hint: `pass the ${what} as an argument, or pipe it on stdin (use - to read stdin)` });
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of ctx.io.stdin) chunks.push(Buffer.from(chunk as Buffer));
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (!text) throw usageError('ERR_MISSING_ARGUMENT', `no ${what} on stdin`, { hint: `pipe the ${what}, e.g. echo "$TOKEN" | authctl ...` });
+  return text;
+}
+
+/** Integer flag parser with a flag-named error. */
+export function intOption(flag: string) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!Number.isInteger(number)) throw usageError('ERR_BAD_NUMBER', `${flag} expects a whole number, got "${value}"`, { where: flag, hint: `e.g. ${flag} 2048` });
+    return number;
+  };
+}
+
+/** All options of a command merged with the global ones. */
+export function allOptions<T>(command: Command): T {
+  return command.optsWithGlobals() as T;
+}

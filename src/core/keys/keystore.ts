@@ -1,0 +1,248 @@
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import { usageError } from '../errors.js';
+import { ensurePrivateDir, readFileIfExists, writeFileAtomic } from '../fs/atomic.js';
+import { withFileLock } from '../fs/lock.js';
+import { algorithmInfo, isHmac, type JWTAlgorithm } from './algorithms.js';
+import { emptyKeyring, KEYRING_FILE, parseKeyring, serializeKeyring, type Keyring, type KeyRecord, type KeyStatus } from './keyring.js';
+import { algorithmsForJwk, parseKeyMaterial } from './material.js';
+
+export interface KeystoreOptions {
+  /** The keystore directory (created 0700 on first write). */
+  dir: string;
+  /** Milliseconds since epoch; injected so rotation and grace are testable. */
+  clock?: () => number;
+  /** RSA modulus for generated keys (default 2048). */
+  rsaBits?: number;
+}
+
+export interface SigningKey {
+  record: KeyRecord;
+  /** A key jose can sign with (CryptoKey, or the raw secret for HMAC). */
+  key: CryptoKey | Uint8Array;
+}
+
+export interface RotateKeysOptions {
+  alg: JWTAlgorithm;
+  /** Seconds the old key stays in the JWKS (default 24 h). */
+  graceSeconds?: number;
+  /** Drop the old key from the JWKS at once. */
+  dropOld?: boolean;
+  /** Staged rotation: `publish` a new key, `activate` it, `retire` the grace keys. Default: all in one step. */
+  stage?: 'all' | 'publish' | 'activate' | 'retire';
+  rsaBits?: number;
+}
+
+export interface RotateKeysResult {
+  activated?: KeyRecord;
+  published?: KeyRecord;
+  demoted: KeyRecord[];
+  retired: KeyRecord[];
+}
+
+export const DEFAULT_GRACE_SECONDS = 24 * 3600;
+
+/**
+ * The mock issuer's keys, in `<dir>/keys.json` (0600). Keys are created on first use, one per
+ * algorithm; creation is locked and re-checked so concurrent first uses agree on one key.
+ */
+export class Keystore {
+  readonly dir: string;
+  readonly file: string;
+  private readonly clock: () => number;
+  private readonly rsaBits: number;
+  private readonly imported = new Map<string, CryptoKey | Uint8Array>();
+
+  constructor(options: KeystoreOptions) {
+    this.dir = options.dir;
+    this.file = path.join(options.dir, KEYRING_FILE);
+    this.clock = options.clock ?? Date.now;
+    this.rsaBits = options.rsaBits ?? 2048;
+  }
+
+  async read(): Promise<Keyring> {
+    const text = await readFileIfExists(this.file);
+    return text === undefined ? emptyKeyring() : parseKeyring(text, this.file);
+  }
+
+  /** Locked read-modify-write. `fn` mutates the ring and returns a value; the ring is written only if `fn` says so. */
+  private async update<T>(fn: (ring: Keyring) => Promise<{ value: T; changed: boolean }>): Promise<T> {
+    await ensurePrivateDir(this.dir);
+    return withFileLock(this.file, async () => {
+      const ring = await this.read();
+      const { value, changed } = await fn(ring);
+      if (changed) await writeFileAtomic(this.file, serializeKeyring(ring), { mode: 0o600 });
+      return value;
+    });
+  }
+
+  /** Status as of now: a grace key whose time is up counts as retired. */
+  effectiveStatus(record: KeyRecord): KeyStatus {
+    if (record.status === 'grace' && record.graceUntil && Date.parse(record.graceUntil) <= this.clock()) return 'retired';
+    return record.status;
+  }
+
+  async list(): Promise<KeyRecord[]> {
+    const ring = await this.read();
+    return ring.keys.map((key) => ({ ...key, status: this.effectiveStatus(key) }));
+  }
+
+  /** The active key for `alg` (or the key `kid`), generating one on first use. */
+  async signingKey(alg: JWTAlgorithm, options: { kid?: string; rsaBits?: number } = {}): Promise<SigningKey> {
+    const find = (ring: Keyring) =>
+      options.kid
+        ? ring.keys.find((key) => key.kid === options.kid)
+        : ring.keys.find((key) => key.alg === alg && key.status === 'active');
+    let record = find(await this.read());
+    if (!record && options.kid) {
+      throw usageError('ERR_UNKNOWN_KID', `no key with kid "${options.kid}" in the keystore`, {
+        where: this.file,
+        hint: 'run `authctl keys list` to see the kids, or omit --kid to use the active key',
+      });
+    }
+    if (!record) {
+      record = await this.update(async (ring) => {
+        const existing = find(ring);
+        if (existing) return { value: existing, changed: false };
+        const created = await this.generate(alg, 'active', options.rsaBits);
+        ring.keys.push(created);
+        return { value: created, changed: true };
+      });
+    }
+    if (record.alg !== alg) {
+      throw usageError('ERR_KID_ALG_MISMATCH', `key ${record.kid} is an ${record.alg} key, not ${alg}`, {
+        where: '--kid',
+        hint: `use --alg ${record.alg}, or pick a ${alg} key from \`authctl keys list\``,
+      });
+    }
+    return { record, key: await this.importSigningKey(record) };
+  }
+
+  private async importSigningKey(record: KeyRecord): Promise<CryptoKey | Uint8Array> {
+    let key = this.imported.get(record.kid);
+    if (!key) {
+      key = (await importJWK(record.privateJwk, record.alg)) as CryptoKey | Uint8Array;
+      this.imported.set(record.kid, key);
+    }
+    return key;
+  }
+
+  private async generate(alg: JWTAlgorithm, status: KeyStatus, rsaBits?: number): Promise<KeyRecord> {
+    const now = new Date(this.clock()).toISOString();
+    if (isHmac(alg)) {
+      // 64 random bytes: longer than the hash of every HS algorithm (RFC 7518 §3.2).
+      const privateJwk: JWK = { kty: 'oct', k: randomBytes(64).toString('base64url') };
+      const kid = await calculateJwkThumbprint(privateJwk);
+      return { kid, alg, status, createdAt: now, activatedAt: status === 'active' ? now : undefined, origin: 'generated', privateJwk: { ...privateJwk, kid, alg } };
+    }
+    const info = algorithmInfo(alg);
+    const { privateKey, publicKey } = await generateKeyPair(alg, {
+      extractable: true,
+      modulusLength: info.kty === 'RSA' ? (rsaBits ?? this.rsaBits) : undefined,
+      crv: info.kty === 'OKP' ? 'Ed25519' : undefined,
+    });
+    return this.recordFromJwks(await exportJWK(privateKey), await exportJWK(publicKey), alg, status, 'generated', now);
+  }
+
+  private async recordFromJwks(privateJwk: JWK, publicJwk: JWK, alg: JWTAlgorithm, status: KeyStatus, origin: KeyRecord['origin'], now: string): Promise<KeyRecord> {
+    const kid = await calculateJwkThumbprint(publicJwk);
+    return {
+      kid,
+      alg,
+      status,
+      createdAt: now,
+      activatedAt: status === 'active' ? now : undefined,
+      origin,
+      privateJwk: { ...privateJwk, kid, alg },
+      publicJwk: { ...publicJwk, kid, alg, use: 'sig' },
+    };
+  }
+
+  /** Public keys to publish: active and published keys, and grace keys until their grace ends. */
+  async jwks(): Promise<{ keys: JWK[] }> {
+    const ring = await this.read();
+    const keys = ring.keys
+      .filter((key) => key.publicJwk && ['active', 'published', 'grace'].includes(this.effectiveStatus(key)))
+      .map((key) => key.publicJwk!);
+    return { keys };
+  }
+
+  async rotate(options: RotateKeysOptions): Promise<RotateKeysResult> {
+    const stage = options.stage ?? 'all';
+    const graceMs = (options.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000;
+    return this.update(async (ring) => {
+      const now = this.clock();
+      const iso = new Date(now).toISOString();
+      const result: RotateKeysResult = { demoted: [], retired: [] };
+      const ofAlg = ring.keys.filter((key) => key.alg === options.alg);
+      const demoteActive = () => {
+        for (const key of ofAlg.filter((k) => k.status === 'active')) {
+          if (options.dropOld) Object.assign(key, { status: 'retired', retiredAt: iso, graceUntil: undefined });
+          else Object.assign(key, { status: 'grace', graceUntil: new Date(now + graceMs).toISOString() });
+          result.demoted.push(key);
+        }
+      };
+      if (stage === 'publish') {
+        const created = await this.generate(options.alg, 'published', options.rsaBits);
+        ring.keys.push(created);
+        result.published = created;
+      } else if (stage === 'activate') {
+        const next = ofAlg.find((key) => key.status === 'published');
+        if (!next) {
+          throw usageError('ERR_NOTHING_TO_ACTIVATE', `no published ${options.alg} key waiting to be activated`, {
+            where: '--stage activate',
+            hint: 'run `authctl keys rotate --stage publish` first',
+          });
+        }
+        demoteActive();
+        Object.assign(next, { status: 'active', activatedAt: iso });
+        result.activated = next;
+      } else if (stage === 'retire') {
+        for (const key of ofAlg.filter((k) => k.status === 'grace')) {
+          Object.assign(key, { status: 'retired', retiredAt: iso, graceUntil: undefined });
+          result.retired.push(key);
+        }
+      } else {
+        demoteActive();
+        const created = await this.generate(options.alg, 'active', options.rsaBits);
+        ring.keys.push(created);
+        result.activated = created;
+      }
+      return { value: result, changed: true };
+    });
+  }
+
+  /** Imports a PEM or JWK private key (or HMAC secret JWK) and makes it the active key for its algorithm. */
+  async importKey(text: string, source: string, options: { alg?: JWTAlgorithm; activate?: boolean } = {}): Promise<KeyRecord> {
+    const [parsed, ...rest] = parseKeyMaterial(text, source);
+    if (!parsed || rest.length) throw usageError('ERR_KEY_FORMAT', 'expected exactly one key', { where: source, hint: 'split the JWKS and import one private key at a time' });
+    if (!parsed.privateJwk) throw usageError('ERR_KEY_NOT_PRIVATE', 'this is a public key; a signing key must be private', { where: source, hint: 'import the private key (PKCS#8, SEC1, PKCS#1 PEM or a JWK with "d")' });
+    const candidates = algorithmsForJwk(parsed.privateJwk);
+    const alg = (options.alg ?? parsed.privateJwk.alg ?? candidates[0]) as JWTAlgorithm | undefined;
+    if (!alg || !candidates.includes(alg)) {
+      throw usageError('ERR_KID_ALG_MISMATCH', `this ${parsed.privateJwk.kty} key cannot sign ${alg ?? 'anything authctl supports'}`, {
+        where: '--alg',
+        hint: `choose one of: ${candidates.join(', ') || 'RSA, EC P-256/384/521, Ed25519 or oct keys'}`,
+      });
+    }
+    return this.update(async (ring) => {
+      const iso = new Date(this.clock()).toISOString();
+      const isSecret = parsed.privateJwk!.kty === 'oct';
+      const { kid: _kid, alg: _alg, use: _use, key_ops: _ops, ...cleanPublic } = parsed.publicJwk;
+      const record = isSecret
+        ? { kid: await calculateJwkThumbprint(parsed.privateJwk!), alg, status: 'active' as KeyStatus, createdAt: iso, activatedAt: iso, origin: 'imported' as const, privateJwk: { ...parsed.privateJwk!, alg } }
+        : await this.recordFromJwks(parsed.privateJwk!, cleanPublic, alg, 'active', 'imported', iso);
+      if (ring.keys.some((key) => key.kid === record.kid)) {
+        throw usageError('ERR_KEY_EXISTS', `key ${record.kid} is already in the keystore`, { where: source, hint: 'nothing to do; `authctl keys list` shows it' });
+      }
+      if (options.activate !== false) {
+        for (const key of ring.keys.filter((k) => k.alg === alg && k.status === 'active')) {
+          Object.assign(key, { status: 'grace', graceUntil: new Date(this.clock() + DEFAULT_GRACE_SECONDS * 1000).toISOString() });
+        }
+      } else record.status = 'published';
+      ring.keys.push(record);
+      return { value: record, changed: true };
+    });
+  }
+}

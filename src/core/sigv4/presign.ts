@@ -1,0 +1,93 @@
+/** SigV4 query authentication (presigned URLs): `presignUrl`. */
+import { usageError } from '../errors.js';
+import { ALGORITHM, UNSIGNED_PAYLOAD, canonicalHeaders, canonicalRequest, credentialScope, stringToSign } from './canonical.js';
+import { deriveSigningKey, hmacHex, sha256Hex } from './crypto.js';
+import { serializeQuery, type QueryPair } from './encode.js';
+import { deleteHeader, getHeader, prepareRequest } from './request.js';
+import { checkCredentials, foldWarnings, headerSelector, resolveOptions } from './sign.js';
+import type { PresignOptions, PresignUrlResult, SigV4Credentials, SignableRequest } from './types.js';
+import { formatWireUrl } from './url.js';
+
+export const MAX_PRESIGN_EXPIRES = 604_800;
+
+/** Query parameters a presign adds; any already in the URL are replaced. */
+const PRESIGN_PARAMS = new Set([
+  'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Security-Token',
+]);
+
+export function checkExpires(expires: number, where = '--expires'): void {
+  if (!Number.isInteger(expires) || expires < 1 || expires > MAX_PRESIGN_EXPIRES) {
+    throw usageError('ERR_SIGV4_BAD_EXPIRES', `presign expiry must be a whole number of seconds from 1 to ${MAX_PRESIGN_EXPIRES} (7 days), got ${expires}`, {
+      where,
+      hint: 'use e.g. --expires 900 or --expires 15m (at most 7d)',
+    });
+  }
+}
+
+export function presignUrl(request: SignableRequest, credentials: SigV4Credentials, options: PresignOptions): PresignUrlResult {
+  checkCredentials(credentials);
+  checkExpires(options.expires);
+  const resolved = resolveOptions(options);
+  const req = prepareRequest(request);
+  const warnings: string[] = [];
+  deleteHeader(req.headers, 'authorization');
+  deleteHeader(req.headers, 'x-amz-date');
+  // S3 presigns sign UNSIGNED-PAYLOAD and never hoist x-amz-content-sha256 into the query (NOTES.md §5).
+  const payloadHash = options.payloadHash ?? getHeader(req.headers, 'x-amz-content-sha256')?.trim()
+    ?? (options.unsignedPayload || resolved.s3 ? UNSIGNED_PAYLOAD : sha256Hex(req.body));
+
+  const canon = canonicalHeaders(req.headers, headerSelector(options), options.foldedHeaders, options.signedHeaders);
+  warnings.push(...foldWarnings(canon.folded, options.foldedHeaders));
+  const day = resolved.amzDate.slice(0, 8);
+  const scope = credentialScope(day, resolved.region, resolved.service);
+  const base: QueryPair[] = req.query.filter(([name]) => !PRESIGN_PARAMS.has(name));
+  const added: QueryPair[] = [
+    ['X-Amz-Algorithm', ALGORITHM],
+    ['X-Amz-Credential', `${credentials.accessKeyId}/${scope}`],
+    ['X-Amz-Date', resolved.amzDate],
+    ['X-Amz-Expires', String(options.expires)],
+  ];
+  const token = credentials.sessionToken;
+  if (token && !options.sessionTokenAfterSigning) added.push(['X-Amz-Security-Token', token]);
+  added.push(['X-Amz-SignedHeaders', canon.signedHeaders]);
+
+  const creq = canonicalRequest({
+    method: req.method,
+    path: req.path,
+    query: [...base, ...added],
+    canonicalHeaders: canon.canonicalHeaders,
+    signedHeaders: canon.signedHeaders,
+    payloadHash,
+    normalizePath: resolved.normalizePath,
+    doubleEncodePath: resolved.doubleEncodePath,
+  });
+  const sts = stringToSign(resolved.amzDate, scope, sha256Hex(creq));
+  const signature = hmacHex(deriveSigningKey(credentials.secretAccessKey, day, resolved.region, resolved.service), sts);
+  added.push(['X-Amz-Signature', signature]);
+  // AWS IoT wants the token outside the signed query (NOTES.md §6).
+  if (token && options.sessionTokenAfterSigning) added.push(['X-Amz-Security-Token', token]);
+
+  // Keep the caller's own parameters byte for byte; append ours encoded with %20, never '+'.
+  const kept = base.length === req.query.length ? req.rawQuery : serializeQuery(base);
+  const query = [kept, serializeQuery(added)].filter(Boolean).join('&');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of req.headers) {
+    const lower = name.toLowerCase();
+    if (lower === 'host' || !canon.signedHeaders.split(';').includes(lower)) continue;
+    headers[lower] = headers[lower] === undefined ? value : `${headers[lower]},${value}`;
+  }
+  return {
+    url: formatWireUrl({ scheme: req.scheme, host: req.urlHost, path: req.path, query, hostname: '', port: 0 }),
+    method: req.method,
+    headers,
+    canonicalRequest: creq,
+    stringToSign: sts,
+    signature,
+    signedHeaders: canon.signedHeaders,
+    credentialScope: scope,
+    amzDate: resolved.amzDate,
+    expires: options.expires,
+    expiresAt: new Date(resolved.date.getTime() - (resolved.date.getTime() % 1000) + options.expires * 1000).toISOString(),
+    warnings,
+  };
+}

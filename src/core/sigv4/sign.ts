@@ -1,0 +1,136 @@
+/** SigV4 header authentication: `signRequest`. */
+import { usageError } from '../errors.js';
+import {
+  ALGORITHM, UNSIGNED_PAYLOAD, canonicalHeaders, canonicalRequest, credentialScope, isS3Service, isUnsignable, stringToSign,
+} from './canonical.js';
+import { deriveSigningKey, hmacHex, sha256Hex } from './crypto.js';
+import { parseSigningDate, toAmzDate } from './date.js';
+import { deleteHeader, getHeader, prepareRequest, setHeader, type PreparedRequest } from './request.js';
+import type { FoldedHeaderMode, SigV4Credentials, SigV4Options, SignRequestResult, SignableRequest } from './types.js';
+import { formatWireUrl } from './url.js';
+
+export interface ResolvedSigV4Options {
+  region: string;
+  service: string;
+  date: Date;
+  amzDate: string;
+  normalizePath: boolean;
+  doubleEncodePath: boolean;
+  s3: boolean;
+}
+
+export function resolveOptions(options: SigV4Options): ResolvedSigV4Options {
+  if (!options || !options.region) {
+    throw usageError('ERR_SIGV4_NO_REGION', 'no signing region', { where: '--region', hint: 'pass --region us-east-1 (or set region in the [sigv4.<name>] profile)' });
+  }
+  if (!options.service) {
+    throw usageError('ERR_SIGV4_NO_SERVICE', 'no signing service', { where: '--service', hint: 'pass --service s3 (or execute-api, sts, ...; set service in the profile)' });
+  }
+  for (const [name, value] of [['region', options.region], ['service', options.service]] as const) {
+    if (!/^[a-z0-9-]+$/i.test(value)) {
+      throw usageError('ERR_SIGV4_BAD_SCOPE', `invalid ${name} ${JSON.stringify(value)}`, { where: `--${name}`, hint: `a ${name} is letters, digits and dashes (us-east-1, s3)` });
+    }
+  }
+  const date = options.date === undefined ? new Date() : parseSigningDate(options.date);
+  const s3 = isS3Service(options.service);
+  return {
+    region: options.region,
+    service: options.service,
+    date,
+    amzDate: toAmzDate(date),
+    normalizePath: options.normalizePath ?? !s3,
+    doubleEncodePath: options.doubleEncodePath ?? !s3,
+    s3,
+  };
+}
+
+export function checkCredentials(credentials: SigV4Credentials): void {
+  if (!credentials || !credentials.accessKeyId || !credentials.secretAccessKey) {
+    throw usageError('ERR_SIGV4_NO_CREDENTIALS', 'no AWS credentials (access key id and secret access key)', {
+      where: 'credentials',
+      hint: 'pass --access-key/--secret-key, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or use --profile NAME',
+    });
+  }
+}
+
+/** The payload hash: explicit, else an existing x-amz-content-sha256 header, else UNSIGNED-PAYLOAD or sha256(body). */
+export function payloadHashFor(req: PreparedRequest, options: SigV4Options): string {
+  if (options.payloadHash) return options.payloadHash;
+  const header = getHeader(req.headers, 'x-amz-content-sha256');
+  if (header) return header.trim();
+  if (options.unsignedPayload) return UNSIGNED_PAYLOAD;
+  return sha256Hex(req.body);
+}
+
+/** Chooses the headers to sign: an explicit list, else everything but the hop-by-hop ones. */
+export function headerSelector(options: SigV4Options, extraUnsigned?: string): (lower: string) => boolean {
+  if (options.signedHeaders) {
+    const wanted = new Set(options.signedHeaders.map((h) => h.toLowerCase()));
+    return (lower) => wanted.has(lower);
+  }
+  const unsigned = options.unsignedHeaders ? new Set(options.unsignedHeaders.map((h) => h.toLowerCase())) : undefined;
+  return (lower) => !isUnsignable(lower) && lower !== extraUnsigned && !(unsigned && unsigned.has(lower));
+}
+
+export function foldWarnings(folded: string[], mode: FoldedHeaderMode = 'space'): string[] {
+  const used = mode === 'comma' ? 'commas (2015 AWS suite)' : 'spaces (RFC 7230, CRT suite)';
+  return folded.map(
+    (name) => `header ${name} has a folded (multi-line) value, canonicalised with ${used} between lines; the AWS suites disagree on this, so send it on one line`,
+  );
+}
+
+export function signRequest(request: SignableRequest, credentials: SigV4Credentials, options: SigV4Options): SignRequestResult {
+  checkCredentials(credentials);
+  const resolved = resolveOptions(options);
+  const req = prepareRequest(request);
+  const warnings: string[] = [];
+  const headers = req.headers;
+  deleteHeader(headers, 'authorization');
+  setHeader(headers, 'X-Amz-Date', resolved.amzDate);
+  const token = credentials.sessionToken;
+  if (token && !options.sessionTokenAfterSigning) setHeader(headers, 'X-Amz-Security-Token', token);
+  else deleteHeader(headers, 'x-amz-security-token');
+  const payloadHash = payloadHashFor(req, options);
+  if (options.contentSha256Header ?? resolved.s3) setHeader(headers, 'x-amz-content-sha256', payloadHash);
+
+  const canon = canonicalHeaders(headers, headerSelector(options), options.foldedHeaders, options.signedHeaders);
+  warnings.push(...foldWarnings(canon.folded, options.foldedHeaders));
+  const creq = canonicalRequest({
+    method: req.method,
+    path: req.path,
+    query: req.query,
+    canonicalHeaders: canon.canonicalHeaders,
+    signedHeaders: canon.signedHeaders,
+    payloadHash,
+    normalizePath: resolved.normalizePath,
+    doubleEncodePath: resolved.doubleEncodePath,
+  });
+  const day = resolved.amzDate.slice(0, 8);
+  const scope = credentialScope(day, resolved.region, resolved.service);
+  const sts = stringToSign(resolved.amzDate, scope, sha256Hex(creq));
+  const signature = hmacHex(deriveSigningKey(credentials.secretAccessKey, day, resolved.region, resolved.service), sts);
+  const authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${canon.signedHeaders}, Signature=${signature}`;
+  if (token && options.sessionTokenAfterSigning) setHeader(headers, 'X-Amz-Security-Token', token);
+  headers.push(['Authorization', authorization]);
+
+  const record: Record<string, string> = {};
+  for (const [name, value] of headers) {
+    const lower = name.toLowerCase();
+    record[lower] = record[lower] === undefined ? value : `${record[lower]},${value}`;
+  }
+  return {
+    method: req.method,
+    url: formatWireUrl({ scheme: req.scheme, host: req.urlHost, path: req.path, query: req.rawQuery, hostname: '', port: 0 }),
+    headers: record,
+    headerList: headers,
+    canonicalRequest: creq,
+    stringToSign: sts,
+    signature,
+    authorization,
+    signedHeaders: canon.signedHeaders,
+    credentialScope: scope,
+    amzDate: resolved.amzDate,
+    payloadHash,
+    warnings,
+  };
+}

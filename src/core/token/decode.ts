@@ -1,0 +1,49 @@
+import { base64url } from 'jose';
+import { describeRelative } from '../duration.js';
+import { usageError } from '../errors.js';
+
+export interface DecodedToken {
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+  /** Raw signature segment (may be empty for unsigned or stripped tokens). */
+  signature: string;
+  /** exp / nbf / iat as ISO time plus "expires in 14m" style text. */
+  times: Record<string, { epoch: number; iso: string; relative: string }>;
+}
+
+const decoder = new TextDecoder();
+
+function decodeSegment(segment: string, name: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(decoder.decode(base64url.decode(segment)));
+  } catch {
+    throw usageError('ERR_TOKEN_MALFORMED', `the token's ${name} is not base64url-encoded JSON`, { where: 'token', hint: 'check the token was copied whole (three dot-separated parts)' });
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw usageError('ERR_TOKEN_MALFORMED', `the token's ${name} is not a JSON object`, { where: 'token', hint: 'a JWT header and payload are JSON objects' });
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Decodes a compact JWT WITHOUT verifying anything. */
+export function decodeToken(input: string, nowMs = Date.now()): DecodedToken {
+  const token = input.trim().replace(/^(Authorization:\s*)?Bearer\s+/i, '');
+  const parts = token.split('.');
+  if (parts.length === 5) throw usageError('ERR_TOKEN_ENCRYPTED', 'this is an encrypted JWT (JWE, five parts)', { where: 'token', hint: 'authctl decodes signed JWTs (JWS) only' });
+  if (parts.length !== 3) {
+    throw usageError('ERR_TOKEN_MALFORMED', `a JWT has three dot-separated parts, this has ${parts.length}`, { where: 'token', hint: 'check the token was copied whole, without quotes or line breaks' });
+  }
+  const header = decodeSegment(parts[0]!, 'header');
+  const claims = decodeSegment(parts[1]!, 'payload');
+  const now = nowMs / 1000;
+  const times: DecodedToken['times'] = {};
+  const words: Record<string, [string, string]> = { exp: ['expires', 'expired'], nbf: ['valid', 'valid since'], iat: ['issued', 'issued'] };
+  for (const name of ['exp', 'nbf', 'iat'] as const) {
+    const value = claims[name];
+    if (typeof value === 'number' && Number.isFinite(value)) {
+      times[name] = { epoch: value, iso: new Date(value * 1000).toISOString(), relative: describeRelative(value, now, words[name]![0], words[name]![1]) };
+    }
+  }
+  return { header, claims, signature: parts[2]!, times };
+}

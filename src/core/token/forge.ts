@@ -1,0 +1,64 @@
+import { createHmac, createPublicKey, randomBytes } from 'node:crypto';
+import { base64url, calculateJwkThumbprint, CompactSign, exportJWK, generateKeyPair, type CompactJWSHeaderParameters, type JWK } from 'jose';
+import { isHmac, type JWTAlgorithm } from '../keys/algorithms.js';
+
+/** Low-level JWS assembly for tokens a normal signer refuses to make. */
+
+const encoder = new TextEncoder();
+
+export function encodeSegment(value: unknown): string {
+  return base64url.encode(encoder.encode(JSON.stringify(value)));
+}
+
+export async function signCompact(header: CompactJWSHeaderParameters, claims: Record<string, unknown>, key: CryptoKey | Uint8Array): Promise<string> {
+  return new CompactSign(encoder.encode(JSON.stringify(claims))).setProtectedHeader(header).sign(key);
+}
+
+/** HMAC-SHA-256 with any key, including the empty one (WebCrypto refuses zero-length keys). */
+export function signHs256Raw(header: Record<string, unknown>, claims: Record<string, unknown>, secret: Uint8Array): string {
+  const input = `${encodeSegment(header)}.${encodeSegment(claims)}`;
+  const signature = createHmac('sha256', secret).update(input).digest('base64url');
+  return `${input}.${signature}`;
+}
+
+export function unsigned(header: Record<string, unknown>, claims: Record<string, unknown>): string {
+  return `${encodeSegment(header)}.${encodeSegment(claims)}.`;
+}
+
+/** Flips bits in the first signature byte: same length, same encoding, wrong value. */
+export function corruptSignature(token: string): string {
+  const [h, p, s] = token.split('.');
+  const bytes = base64url.decode(s!);
+  bytes[0] = bytes[0]! ^ 0x5a;
+  return `${h}.${p}.${base64url.encode(bytes)}`;
+}
+
+/** SPKI PEM of a public JWK: the "secret" an HS/RS confusion attack uses. */
+export function publicPem(jwk: JWK): Uint8Array {
+  const pem = createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+  return encoder.encode(pem as string);
+}
+
+/** ECDSA signature length in JOSE (r || s) form. */
+export function ecdsaSignatureLength(alg: string): number {
+  return alg === 'ES384' ? 96 : alg === 'ES512' ? 132 : 64;
+}
+
+export interface AttackerKey {
+  alg: JWTAlgorithm;
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+}
+
+/** A throwaway key pair nobody publishes: for unknown-kid, embedded-jwk and jku forgeries. */
+export async function generateAttackerKey(alg: JWTAlgorithm): Promise<AttackerKey> {
+  const keyAlg: JWTAlgorithm = isHmac(alg) ? 'ES256' : alg;
+  const { privateKey, publicKey } = await generateKeyPair(keyAlg, { extractable: true, crv: keyAlg === 'EdDSA' ? 'Ed25519' : undefined });
+  const jwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(jwk);
+  return { alg: keyAlg, privateKey, publicJwk: { ...jwk, kid, alg: keyAlg, use: 'sig' } };
+}
+
+export function randomKid(): string {
+  return randomBytes(16).toString('base64url');
+}

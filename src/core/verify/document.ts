@@ -1,0 +1,90 @@
+import path from 'node:path';
+import { parse as parseTomlText, TomlError } from 'smol-toml';
+import { caretSnippet, offsetToLineColumn } from '../config/toml.js';
+import { locateJson } from './locate/json.js';
+import { parseEnv } from './locate/env.js';
+import { locateToml } from './locate/toml.js';
+import type { Finding, SourceMap } from './types.js';
+
+export type DocumentKind = 'toml' | 'json' | 'env';
+
+/** A parsed config file (or the process environment) with the positions of its keys. */
+export interface ConfigDocument {
+  /** As shown in findings: the path as given, or `<env>`. */
+  file: string;
+  kind: DocumentKind;
+  data: Record<string, unknown>;
+  map?: SourceMap;
+  /** Directory for resolving paths the file refers to (agentflow's "env"). */
+  dir?: string;
+}
+
+export interface ParseResult {
+  document?: ConfigDocument;
+  /** Syntax errors, as findings with a caret snippet. */
+  findings: Finding[];
+}
+
+/** Which parser a file needs: by extension, then by its first character. */
+export function kindOf(file: string, text: string): DocumentKind {
+  const base = path.basename(file).toLowerCase();
+  if (base.endsWith('.json') || base === '.authctlrc' && /^\s*\{/.test(text)) return 'json';
+  if (base.endsWith('.toml') || base === '.authctlrc') return 'toml';
+  if (base.startsWith('.env') || base.endsWith('.env') || base.includes('.env.')) return 'env';
+  if (/^\s*\{/.test(text)) return 'json';
+  if (/^\s*\[/m.test(text) || /^\s*[A-Za-z0-9_."-]+\s*=\s*["'[{tf0-9-]/m.test(text) && !/^\s*[A-Z_][A-Z0-9_]*=/m.test(text)) return 'toml';
+  return 'env';
+}
+
+export function parseDocument(file: string, text: string, kind: DocumentKind = kindOf(file, text)): ParseResult {
+  const dir = file === '<env>' ? undefined : path.dirname(file);
+  if (kind === 'env') {
+    const env = parseEnv(text);
+    const findings = env.errors.map((e) => syntaxFinding(file, text, e.line, e.column, `dotenv syntax error: ${e.message}`));
+    return { document: findings.length ? undefined : { file, kind, data: env.vars, map: env.map, dir }, findings };
+  }
+  if (kind === 'toml') {
+    try {
+      const data = parseTomlText(text) as Record<string, unknown>;
+      return { document: { file, kind, data, map: locateToml(text), dir }, findings: [] };
+    } catch (error) {
+      if (!(error instanceof TomlError)) throw error;
+      const reason = error.message.split('\n')[0]!.replace(/^Invalid TOML document:\s*/, '');
+      return { findings: [syntaxFinding(file, text, error.line, error.column, `TOML syntax error: ${reason}`)] };
+    }
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    const { line, column } = jsonErrorPosition(text, (error as Error).message);
+    const reason = (error as Error).message.replace(/ in JSON at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)/, '');
+    return { findings: [syntaxFinding(file, text, line, column, `JSON syntax error: ${reason}`)] };
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    return {
+      findings: [{ rule: 'config/invalid-type', severity: 'error', file, line: 1, column: 1, message: 'the file must contain a JSON object', fix: 'wrap the settings in { ... }' }],
+    };
+  }
+  return { document: { file, kind, data: data as Record<string, unknown>, map: locateJson(text), dir }, findings: [] };
+}
+
+function jsonErrorPosition(text: string, message: string): { line: number; column: number } {
+  const lineCol = /line (\d+) column (\d+)/.exec(message);
+  if (lineCol) return { line: Number(lineCol[1]), column: Number(lineCol[2]) };
+  const position = /position (\d+)/.exec(message);
+  return offsetToLineColumn(text, position ? Number(position[1]) : text.length);
+}
+
+function syntaxFinding(file: string, text: string, line: number, column: number, message: string): Finding {
+  return {
+    rule: 'config/syntax-error',
+    severity: 'error',
+    file,
+    line,
+    column,
+    message,
+    fix: `fix the syntax at line ${line}, column ${column}`,
+    snippet: caretSnippet(text, line, column),
+  };
+}

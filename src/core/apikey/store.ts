@@ -60,8 +60,7 @@ export function parseStore(text: string, file: string): ApiKeyStoreData {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    const position = /position (\d+)/.exec((error as Error).message);
-    const { line, column } = offsetToLineColumn(text, position ? Number(position[1]) : text.length);
+    const { line, column } = offsetToLineColumn(text, jsonErrorOffset(text, (error as Error).message));
     throw usageError('ERR_APIKEY_STORE_CORRUPT', `API key store is not valid JSON`, {
       where: `${file}:${line}:${column}`,
       hint: 'authctl will not overwrite it; restore it from a backup or move it aside to start a new store',
@@ -85,6 +84,33 @@ export function parseStore(text: string, file: string): ApiKeyStoreData {
     });
   }
   return result.data;
+}
+
+/**
+ * Offset of a JSON syntax error. Node 20 often gives no position, so find the shortest prefix
+ * that fails for a reason other than ending early (monotonic, hence a binary search).
+ */
+function jsonErrorOffset(text: string, message: string): number {
+  const position = /position (\d+)/.exec(message);
+  if (position) return Number(position[1]);
+  const onlyEndsEarly = (n: number) => {
+    try {
+      JSON.parse(text.slice(0, n));
+      return true;
+    } catch (error) {
+      const reason = (error as Error).message;
+      const at = /position (\d+)/.exec(reason);
+      return /end of JSON input/i.test(reason) || (at !== null && Number(at[1]) >= n);
+    }
+  };
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (onlyEndsEarly(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.max(0, lo - 1);
 }
 
 export function serializeStore(data: ApiKeyStoreData): string {

@@ -12,12 +12,16 @@ export interface ReportOptions {
 
 /** What a profile's checks get: the document, the target, and one way to report. */
 export class CheckContext {
-  readonly findings: Finding[] = [];
-
   constructor(
     readonly document: ConfigDocument,
     readonly target: Target,
+    readonly findings: Finding[] = [],
   ) {}
+
+  /** Checks another document (a file this one refers to) into the same findings. */
+  sub(document: ConfigDocument): CheckContext {
+    return new CheckContext(document, this.target, this.findings);
+  }
 
   report(rule: RuleId, path: KeyPath, options: ReportOptions): void {
     const severity = severityFor(rule, this.target);

@@ -4,7 +4,6 @@ import type { CheckContext } from '../context.js';
 import { checkSecret, checkUnknownKeys, typeOf } from '../common.js';
 import type { ConfigDocument } from '../document.js';
 import { parseEnv } from '../locate/env.js';
-import type { Finding } from '../types.js';
 import type { OnlineCheck, ProfileChecker, ProfileDeps } from './types.js';
 
 const KEYS = ['agent', 'env', 'auth', 'authorization', 'checkpointer', 'store', 'redis', 'thread_name_generator', 'injectq', 'dependencies'];
@@ -132,4 +131,3 @@ function checkJwtEnv(ctx: CheckContext, vars: Record<string, string>, requireSec
   checkSecret(ctx, ['JWT_SECRET_KEY'], 'JWT_SECRET_KEY', secret, alg ?? 'HS256');
 }
 
-export type { Finding };

@@ -1,0 +1,133 @@
+import { CheckContext } from './context.js';
+import type { ConfigDocument } from './document.js';
+import type { OnlineCheck } from './profiles/types.js';
+import type { Finding, Target } from './types.js';
+
+export interface OnlineOptions {
+  /** Per-request timeout in milliseconds (default 5000). */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export interface OnlineOutcome {
+  findings: Finding[];
+  requiredUnreachable: boolean;
+}
+
+/** Which JWK can verify which JWS algorithm. */
+function keyFits(alg: string, jwk: Record<string, unknown>): boolean {
+  if (typeof jwk.alg === 'string') return jwk.alg === alg;
+  if (jwk.use === 'enc') return false;
+  if (/^(RS|PS)\d+$/.test(alg)) return jwk.kty === 'RSA';
+  const curve = ({ ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' } as Record<string, string>)[alg];
+  if (curve) return jwk.kty === 'EC' && jwk.crv === curve;
+  if (alg === 'EdDSA') return jwk.kty === 'OKP';
+  return false;
+}
+
+type Fetched = { ok: true; body: unknown; ms: number } | { ok: false; reason: string };
+
+async function getJson(url: string, timeoutMs: number, fetchFn: typeof fetch, now: () => number): Promise<Fetched> {
+  const started = now();
+  let response: Response;
+  try {
+    response = await fetchFn(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' }, redirect: 'follow' });
+  } catch (error) {
+    const e = error as Error & { cause?: { code?: string } };
+    const reason = e.name === 'TimeoutError' || e.name === 'AbortError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message);
+    return { ok: false, reason };
+  }
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => {});
+    return { ok: false, reason: `HTTP ${response.status}` };
+  }
+  try {
+    return { ok: true, body: await response.json(), ms: now() - started };
+  } catch {
+    return { ok: false, reason: 'the response is not JSON' };
+  }
+}
+
+/**
+ * What only a live issuer can tell: discovery's issuer equals the configured one byte for byte,
+ * the JWKS is reachable (within the service's refresh interval) and has keys for the allowed
+ * algorithms, and the scopes the service requires are advertised.
+ */
+export async function runOnlineChecks(items: { check: OnlineCheck; document: ConfigDocument }[], target: Target, options: OnlineOptions): Promise<OnlineOutcome> {
+  const fetchFn = options.fetch ?? fetch;
+  const findings: Finding[] = [];
+  let requiredUnreachable = false;
+  const now = () => performance.now();
+  for (const { check, document } of items) {
+    const ctx = new CheckContext(document, target, findings);
+    const timeoutMs = Math.min(options.timeoutMs ?? 5000, (check.refreshSecs ?? Infinity) * 1000);
+    const discoveryUrl = `${check.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+    const discovery = await getJson(discoveryUrl, timeoutMs, fetchFn, now);
+    if (!discovery.ok) {
+      if (check.required) requiredUnreachable = true;
+      ctx.report('online/issuer-unreachable', check.path, {
+        at: 'value',
+        message: `cannot fetch ${discoveryUrl}: ${discovery.reason}${check.required ? ' (start_degraded = false: the service will refuse to start)' : ''}`,
+        fix: 'check the issuer URL and that the IdP is reachable from here (authctl idp serve for a local one)',
+      });
+      continue;
+    }
+    const doc = discovery.body as Record<string, unknown>;
+    if (doc === null || typeof doc !== 'object' || typeof doc.issuer !== 'string') {
+      ctx.report('online/discovery-invalid', check.path, { at: 'value', message: `${discoveryUrl} has no "issuer"`, fix: 'point issuer at an OpenID Connect issuer' });
+      continue;
+    }
+    if (doc.issuer !== check.issuer) {
+      const slashOnly = doc.issuer.replace(/\/+$/, '') === check.issuer.replace(/\/+$/, '');
+      ctx.report('online/issuer-mismatch', check.path, {
+        at: 'value',
+        message: `the issuer says its iss is "${doc.issuer}" but the config has "${check.issuer}"${slashOnly ? ' (only the trailing slash differs, which still fails iss validation)' : ''}`,
+        fix: `set it to exactly "${doc.issuer}"`,
+      });
+    }
+    const advertised = Array.isArray(doc.id_token_signing_alg_values_supported) ? (doc.id_token_signing_alg_values_supported as string[]) : undefined;
+    for (const alg of check.algorithms ?? []) {
+      if (advertised && !advertised.includes(alg)) {
+        ctx.report('online/algorithm-not-advertised', check.path, { at: 'value', message: `the issuer does not advertise ${alg} (it lists ${advertised.join(', ')})`, fix: `allow one of ${advertised.join(', ')}` });
+      }
+    }
+    const supportedScopes = Array.isArray(doc.scopes_supported) ? (doc.scopes_supported as string[]) : undefined;
+    if (supportedScopes) {
+      for (const scope of check.scopes ?? []) {
+        if (!supportedScopes.includes(scope)) {
+          ctx.report('online/scope-not-advertised', check.path, { at: 'value', message: `scope "${scope}" is not in the issuer's scopes_supported`, fix: `define the scope at the IdP or fix its name (the issuer lists ${supportedScopes.slice(0, 8).join(', ')})` });
+        }
+      }
+    }
+    if (typeof doc.jwks_uri !== 'string') {
+      ctx.report('online/discovery-invalid', check.path, { at: 'value', message: `${discoveryUrl} has no jwks_uri`, fix: 'the issuer must publish its signing keys' });
+      continue;
+    }
+    const jwks = await getJson(doc.jwks_uri, timeoutMs, fetchFn, now);
+    if (!jwks.ok) {
+      if (check.required) requiredUnreachable = true;
+      ctx.report('online/jwks-unreachable', check.path, {
+        at: 'value',
+        message: `cannot fetch the JWKS ${doc.jwks_uri}: ${jwks.reason}${check.refreshSecs ? ` (the service refreshes every ${check.refreshSecs}s)` : ''}`,
+        fix: 'make jwks_uri reachable from the service',
+      });
+      continue;
+    }
+    const keys = Array.isArray((jwks.body as { keys?: unknown })?.keys) ? ((jwks.body as { keys: Record<string, unknown>[] }).keys) : [];
+    for (const alg of check.algorithms ?? []) {
+      if (!keys.some((jwk) => jwk && typeof jwk === 'object' && keyFits(alg, jwk))) {
+        ctx.report('online/no-key-for-algorithm', check.path, {
+          at: 'value',
+          message: `the JWKS (${keys.length} key${keys.length === 1 ? '' : 's'}) has no key that can verify ${alg}`,
+          fix: `allow the algorithm the issuer signs with (${describeKeys(keys)})`,
+        });
+      }
+    }
+  }
+  return { findings, requiredUnreachable };
+}
+
+function describeKeys(keys: Record<string, unknown>[]): string {
+  if (!keys.length) return 'the JWKS is empty';
+  return keys.map((k) => String(k.alg ?? `${k.kty}${k.crv ? `/${k.crv}` : ''}`)).join(', ');
+}

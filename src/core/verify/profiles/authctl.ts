@@ -1,0 +1,149 @@
+import path from 'node:path';
+import type { z } from 'zod';
+import { authctlConfigSchema } from '../../config/schema.js';
+import { parseDuration } from '../../duration.js';
+import { closest } from '../../suggest.js';
+import type { CheckContext } from '../context.js';
+import { checkIssuerUrl, typeOf } from '../common.js';
+import type { ConfigDocument } from '../document.js';
+import type { RuleId } from '../rules.js';
+import { formatPath, type KeyPath } from '../types.js';
+import type { OnlineCheck, ProfileChecker } from './types.js';
+
+const CONFIG_NAMES = ['authctl.toml', '.authctlrc', '.authctlrc.json', '.authctlrc.toml', 'authctl.config.json'];
+
+/** authctl's own config, validated against the one zod schema `authctl config schema` prints. */
+export const authctl: ProfileChecker = {
+  detect(document: ConfigDocument): number {
+    if (CONFIG_NAMES.includes(path.basename(document.file))) return 10;
+    if (document.kind === 'env') return 0;
+    const roots = Object.keys(authctlConfigSchema.shape);
+    const keys = Object.keys(document.data);
+    return keys.length > 0 && keys.every((k) => roots.includes(k)) ? 2 : 0;
+  },
+
+  check(ctx: CheckContext): OnlineCheck[] {
+    const data = ctx.document.data;
+    const result = authctlConfigSchema.safeParse(data);
+    if (!result.success) for (const issue of result.error.issues) reportIssue(ctx, issue, data);
+    const token = typeOf(data.token) === 'object' ? (data.token as Record<string, unknown>) : {};
+    const presets = typeOf(data.tokens) === 'object' ? (data.tokens as Record<string, Record<string, unknown>>) : {};
+    checkDurations(ctx, data, presets);
+    const hasSecret = typeof token.secret_env === 'string' || typeof token.secret_file === 'string';
+    const hmacAt: KeyPath[] = [];
+    if (typeof token.alg === 'string' && token.alg.startsWith('HS')) hmacAt.push(['token', 'alg']);
+    for (const [name, preset] of Object.entries(presets)) {
+      if (typeOf(preset) === 'object' && typeof preset.alg === 'string' && preset.alg.startsWith('HS')) hmacAt.push(['tokens', name, 'alg']);
+    }
+    if (!hasSecret) {
+      for (const at of hmacAt) {
+        ctx.report('authctl/hmac-secret-missing', at, {
+          at: 'value',
+          message: `${formatPath(at)} is HMAC but [token] has no secret_env or secret_file`,
+          fix: 'add secret_env = "JWT_SECRET_KEY" under [token] (the variable the service reads)',
+        });
+      }
+    }
+    const online: OnlineCheck[] = [];
+    if (typeof token.issuer === 'string') {
+      if (checkIssuerUrl(ctx, ['token', 'issuer'], token.issuer, 'token.issuer')) {
+        online.push({ issuer: token.issuer, path: ['token', 'issuer'], algorithms: [typeof token.alg === 'string' ? token.alg : 'RS256'], audience: token.audience as string | string[] | undefined });
+      }
+    }
+    for (const [name, preset] of Object.entries(presets)) {
+      if (typeOf(preset) === 'object' && typeof preset.issuer === 'string') checkIssuerUrl(ctx, ['tokens', name, 'issuer'], preset.issuer, `tokens.${name}.issuer`);
+    }
+    return online;
+  },
+};
+
+function checkDurations(ctx: CheckContext, data: Record<string, unknown>, presets: Record<string, Record<string, unknown>>): void {
+  const candidates: KeyPath[] = [['token', 'ttl'], ['keys', 'grace'], ...Object.keys(presets).map((name) => ['tokens', name, 'ttl'])];
+  for (const at of candidates) {
+    const value = valueAt(data, at);
+    if (typeof value !== 'string') continue;
+    try {
+      parseDuration(value, formatPath(at));
+    } catch {
+      ctx.report('config/invalid-duration', at, { at: 'value', message: `${formatPath(at)} = "${value}" is not a duration`, fix: 'use 90s, 15m, 2h, 7d or a number of seconds' });
+    }
+  }
+}
+
+function valueAt(data: unknown, at: KeyPath): unknown {
+  let node = data;
+  for (const segment of at) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[segment];
+  }
+  return node;
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** One zod issue → one finding with the key's position and a fix. */
+function reportIssue(ctx: CheckContext, issue: Issue, data: unknown): void {
+  const at = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  const where = formatPath(at) || '(root)';
+  const known = knownKeysAt(at);
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      for (const key of issue.keys) {
+        const suggestion = closest(key, known);
+        ctx.report('config/unknown-key', [...at, key], {
+          message: `unknown key "${formatPath([...at, key])}"${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
+          fix: suggestion ? `rename it to "${suggestion}"` : `remove it; see \`authctl config schema\` (known here: ${known.join(', ')})`,
+        });
+      }
+      return;
+    case 'invalid_type': {
+      const missing = valueAt(data, at) === undefined;
+      report(ctx, missing ? 'config/missing-required' : 'config/invalid-type', at, missing ? `${where} is required` : `${where} must be ${issue.expected}, got ${typeOf(valueAt(data, at))}`, `see \`authctl config schema\` for ${where}`);
+      return;
+    }
+    case 'invalid_value': {
+      const value = valueAt(data, at);
+      const options = issue.values.map(String);
+      const suggestion = typeof value === 'string' ? closest(value, options) : undefined;
+      report(ctx, 'config/invalid-value', at, `${where} = ${JSON.stringify(value)} is not one of ${options.join(', ')}${suggestion ? `: did you mean "${suggestion}"?` : ''}`, suggestion ? `use "${suggestion}"` : `use one of ${options.join(', ')}`);
+      return;
+    }
+    case 'too_small':
+    case 'too_big':
+      report(ctx, 'config/out-of-range', at, `${where}: ${issue.message}`, `pick a value ${issue.code === 'too_small' ? `of at least ${String(issue.minimum)}` : `of at most ${String(issue.maximum)}`}`);
+      return;
+    case 'invalid_format':
+      report(ctx, 'config/invalid-format', at, `${where}: ${issue.message}`, `see \`authctl config schema\` for ${where}`);
+      return;
+    case 'invalid_union':
+      report(ctx, 'config/invalid-type', at, `${where} has the wrong type (got ${typeOf(valueAt(data, at))})`, `see \`authctl config schema\` for ${where}`);
+      return;
+    default:
+      report(ctx, 'config/invalid-value', at, `${where}: ${issue.message}`, 'see `authctl config schema`');
+  }
+}
+
+function report(ctx: CheckContext, rule: RuleId, at: KeyPath, message: string, fix: string): void {
+  ctx.report(rule, at, { at: 'value', message, fix });
+}
+
+/** Keys the schema allows at `at` (walks objects, records, optionals), for "did you mean". */
+function knownKeysAt(at: KeyPath): string[] {
+  let node: unknown = authctlConfigSchema;
+  for (const segment of at) {
+    node = unwrap(node);
+    const shape = (node as { shape?: Record<string, unknown> }).shape;
+    const def = (node as { def?: { valueType?: unknown; element?: unknown } }).def;
+    if (shape && typeof segment === 'string' && segment in shape) node = shape[segment];
+    else if (def?.valueType) node = def.valueType;
+    else if (def?.element) node = def.element;
+    else return [];
+  }
+  return Object.keys((unwrap(node) as { shape?: Record<string, unknown> }).shape ?? {});
+}
+
+function unwrap(node: unknown): unknown {
+  let current = node as { def?: { innerType?: unknown } };
+  while (current?.def?.innerType) current = current.def.innerType as typeof current;
+  return current;
+}

@@ -1,0 +1,216 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { usageError } from '../errors.js';
+import { CheckContext } from './context.js';
+import { kindOf, parseDocument, type ConfigDocument, type DocumentKind } from './document.js';
+import { runOnlineChecks, type OnlineOptions } from './online.js';
+import { CHECKERS, PROFILE_KINDS } from './profiles/index.js';
+import type { OnlineCheck, ProfileDeps } from './profiles/types.js';
+import { PROFILES, type Finding, type Profile, type Severity, type Target } from './types.js';
+
+export interface VerifyConfigOptions {
+  /** Files to check; empty means auto-detect in `cwd` (unless `fromEnv`). */
+  files?: string[];
+  cwd?: string;
+  /** Force one profile instead of detecting it per file. */
+  profile?: Profile;
+  target?: Target;
+  /** `--env-file`: dotenv files, checked and also used to resolve variables (agentflow). */
+  envFiles?: string[];
+  /** `--from-env`: check this environment (the process environment) as a document. */
+  fromEnv?: boolean;
+  env?: Record<string, string | undefined>;
+  online?: OnlineOptions | false;
+  /** File reader; injected in tests. Returns undefined for a missing file. */
+  readFile?: (file: string) => Promise<string | undefined>;
+}
+
+export interface CheckedFile {
+  file: string;
+  profile?: Profile;
+}
+
+export interface VerifyConfigResult {
+  target: Target;
+  files: CheckedFile[];
+  findings: Finding[];
+  counts: Record<Severity, number>;
+  /** A file could not be parsed (exit 2). */
+  syntaxError: boolean;
+  /** An issuer the config cannot start without was unreachable (exit 3). */
+  requiredUnreachable: boolean;
+}
+
+export interface VerifyTextOptions {
+  file: string;
+  text: string;
+  profile?: Profile;
+  kind?: DocumentKind;
+  target?: Target;
+  deps?: Partial<ProfileDeps>;
+}
+
+export interface VerifyTextResult {
+  profile?: Profile;
+  findings: Finding[];
+  online: OnlineCheck[];
+  document?: ConfigDocument;
+}
+
+const defaultRead = async (file: string) => {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+};
+
+/**
+ * Checks one document's text: parse (syntax errors become findings), pick the profile, run its
+ * rules. Never throws for bad input except a usage error when no profile fits.
+ */
+export async function verifyText(options: VerifyTextOptions): Promise<VerifyTextResult> {
+  const kind = options.kind ?? (options.profile && PROFILE_KINDS[options.profile].length === 1 ? PROFILE_KINDS[options.profile][0] : kindOf(options.file, options.text));
+  const parsed = parseDocument(options.file, options.text, kind);
+  if (!parsed.document) return { profile: options.profile, findings: parsed.findings, online: [] };
+  return checkDocument(parsed.document, options.profile, options.target ?? 'production', { readFile: defaultRead, ...options.deps });
+}
+
+async function checkDocument(document: ConfigDocument, forced: Profile | undefined, target: Target, deps: ProfileDeps): Promise<VerifyTextResult> {
+  const profile = forced ?? detectProfile(document);
+  if (!PROFILE_KINDS[profile].includes(document.kind)) {
+    throw usageError('ERR_VERIFY_PROFILE_MISMATCH', `profile ${profile} does not read ${document.kind} files`, {
+      where: document.file,
+      hint: `${profile} reads ${PROFILE_KINDS[profile].join(' or ')}; pick another --profile or leave it out to auto-detect`,
+    });
+  }
+  const ctx = new CheckContext(document, target);
+  const online = await CHECKERS[profile].check(ctx, deps);
+  return { profile, findings: ctx.findings, online, document };
+}
+
+export function detectProfile(document: ConfigDocument): Profile {
+  let best: Profile | undefined;
+  let bestScore = 0;
+  for (const profile of PROFILES) {
+    const score = CHECKERS[profile].detect(document);
+    if (score > bestScore) {
+      best = profile;
+      bestScore = score;
+    }
+  }
+  if (!best) {
+    throw usageError('ERR_VERIFY_UNKNOWN_PROFILE', `cannot tell which service ${document.file} configures`, {
+      where: document.file,
+      hint: `pass --profile ${PROFILES.join('|')}`,
+    });
+  }
+  return best;
+}
+
+/** Files `verify-config` looks for when none are given. */
+const AUTO_FILES = ['authctl.toml', '.authctlrc', '.authctlrc.toml', '.authctlrc.json', 'authctl.config.json', 'agentflow.json', 'datapress.toml', 'config.toml', '.env'];
+
+async function autoDetect(cwd: string, read: (f: string) => Promise<string | undefined>): Promise<string[]> {
+  const found: string[] = [];
+  for (const name of AUTO_FILES) if ((await read(path.join(cwd, name))) !== undefined) found.push(name);
+  // agentflow.json checks the .env it names itself.
+  if (found.includes('agentflow.json')) return found.filter((f) => f !== '.env');
+  return found;
+}
+
+/** The whole `verify-config` run: files, env, online checks; findings sorted by file and line. */
+export async function verifyConfig(options: VerifyConfigOptions = {}): Promise<VerifyConfigResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const target = options.target ?? 'production';
+  const read = options.readFile ?? defaultRead;
+  let files = options.files ?? [];
+  if (files.length === 0 && !options.fromEnv && !options.envFiles?.length) {
+    files = await autoDetect(cwd, read);
+    if (files.length === 0) {
+      throw usageError('ERR_VERIFY_NO_INPUT', 'no config files found to verify', {
+        where: cwd,
+        hint: 'pass FILES, --env-file FILE or --from-env (looked for authctl.toml, .authctlrc*, agentflow.json, datapress.toml, config.toml, .env)',
+      });
+    }
+  }
+  const extraEnv: Record<string, string> = {};
+  const inputs: { file: string; text: string; kind?: DocumentKind }[] = [];
+  for (const file of options.envFiles ?? []) {
+    const text = await readInput(read, cwd, file, '--env-file');
+    inputs.push({ file, text, kind: 'env' });
+    const parsed = parseDocument(file, text, 'env');
+    if (parsed.document) Object.assign(extraEnv, parsed.document.data);
+  }
+  for (const file of files) inputs.push({ file, text: await readInput(read, cwd, file, 'FILES') });
+
+  const deps: ProfileDeps = { readFile: (f) => read(path.resolve(cwd, f)), env: options.fromEnv ? options.env : undefined, extraEnv };
+  const findings: Finding[] = [];
+  const checked: CheckedFile[] = [];
+  const online: { check: OnlineCheck; document: ConfigDocument }[] = [];
+  let syntaxError = false;
+  for (const input of inputs) {
+    const parsed = parseDocument(input.file, input.text, input.kind ?? pickKind(options.profile, input.file, input.text));
+    findings.push(...parsed.findings);
+    if (!parsed.document) {
+      syntaxError = true;
+      checked.push({ file: input.file, profile: options.profile });
+      continue;
+    }
+    parsed.document.dir = path.dirname(path.resolve(cwd, input.file));
+    const result = await checkDocument(parsed.document, options.profile, target, deps);
+    findings.push(...result.findings);
+    checked.push({ file: input.file, profile: result.profile });
+    for (const check of result.online) online.push({ check, document: parsed.document });
+  }
+  if (options.fromEnv) {
+    const vars = Object.fromEntries(Object.entries(options.env ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const document: ConfigDocument = { file: '<env>', kind: 'env', data: vars };
+    const result = await checkDocument(document, options.profile, target, { ...deps, env: undefined });
+    findings.push(...result.findings);
+    checked.push({ file: '<env>', profile: result.profile });
+  }
+  let requiredUnreachable = false;
+  if (options.online && online.length) {
+    const outcome = await runOnlineChecks(online, target, options.online);
+    findings.push(...outcome.findings);
+    requiredUnreachable = outcome.requiredUnreachable;
+  }
+  const unique = dedupe(findings).sort(byPosition);
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const f of unique) counts[f.severity]++;
+  return { target, files: checked, findings: unique, counts, syntaxError, requiredUnreachable };
+}
+
+function pickKind(profile: Profile | undefined, file: string, text: string): DocumentKind {
+  const kinds = profile ? PROFILE_KINDS[profile] : undefined;
+  const guess = kindOf(file, text);
+  if (kinds && !kinds.includes(guess) && kinds.length === 1) return kinds[0]!;
+  return guess;
+}
+
+async function readInput(read: (f: string) => Promise<string | undefined>, cwd: string, file: string, flag: string): Promise<string> {
+  let text: string | undefined;
+  try {
+    text = await read(path.resolve(cwd, file));
+  } catch (error) {
+    throw usageError('ERR_VERIFY_UNREADABLE', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { where: flag, hint: 'check the path and permissions' });
+  }
+  if (text === undefined) throw usageError('ERR_VERIFY_FILE_NOT_FOUND', `file not found: ${file}`, { where: flag, hint: 'check the path (relative to the current directory)' });
+  return text;
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = [f.rule, f.file, f.line, f.column, f.message].join('\u0000');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function byPosition(a: Finding, b: Finding): number {
+  return (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.rule.localeCompare(b.rule);
+}

@@ -1,0 +1,107 @@
+/**
+ * Where signing credentials come from: flags, an authctl `[sigv4.<name>]` profile, the standard
+ * AWS_* environment variables, or a profile of ~/.aws/credentials. The file system and the
+ * environment are passed in, so this stays testable and free of process globals.
+ */
+import path from 'node:path';
+import type { SigV4Profile } from '../config/sections/sigv4.js';
+import { usageError } from '../errors.js';
+import type { SigV4Credentials } from './types.js';
+
+export interface CredentialSources {
+  flags: { accessKeyId?: string; secretAccessKey?: string; sessionToken?: string; profile?: string };
+  env: Record<string, string | undefined>;
+  /** `[sigv4.*]` profiles of the authctl config. */
+  profiles?: Record<string, SigV4Profile>;
+  homeDir: string;
+  readFile: (file: string) => string | undefined;
+}
+
+export interface ResolvedCredentials {
+  credentials: SigV4Credentials;
+  /** Where they came from, for `--verbose` (never the secret). */
+  source: string;
+  /** Settings an authctl profile adds (region, service, ...). */
+  profile?: SigV4Profile;
+}
+
+/** Parses an INI file like ~/.aws/credentials into sections of lower-cased keys. */
+export function parseIni(text: string): Record<string, Record<string, string>> {
+  const sections: Record<string, Record<string, string>> = {};
+  let current: Record<string, string> | undefined;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
+    const header = /^\[\s*(?:profile\s+)?([^\]]+?)\s*\]$/.exec(line);
+    if (header) {
+      current = sections[header[1]!] ??= {};
+      continue;
+    }
+    const eq = line.indexOf('=');
+    if (current && eq > 0) current[line.slice(0, eq).trim().toLowerCase()] = line.slice(eq + 1).trim();
+  }
+  return sections;
+}
+
+function fromAwsFile(sources: CredentialSources, name: string): SigV4Credentials | undefined {
+  const file = sources.env.AWS_SHARED_CREDENTIALS_FILE ?? path.join(sources.homeDir, '.aws', 'credentials');
+  const text = sources.readFile(file);
+  if (text === undefined) return undefined;
+  const section = parseIni(text)[name];
+  if (!section?.aws_access_key_id || !section.aws_secret_access_key) return undefined;
+  return { accessKeyId: section.aws_access_key_id, secretAccessKey: section.aws_secret_access_key, sessionToken: section.aws_session_token };
+}
+
+function fromAuthctlProfile(sources: CredentialSources, name: string, profile: SigV4Profile): SigV4Credentials {
+  const where = `[sigv4.${name}]`;
+  const base = profile.aws_profile ? fromAwsFile(sources, profile.aws_profile) : undefined;
+  if (profile.aws_profile && !base) {
+    throw usageError('ERR_SIGV4_NO_CREDENTIALS', `profile "${profile.aws_profile}" not found in the AWS credentials file`, { where: `${where} aws_profile`, hint: 'check ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE)' });
+  }
+  const envSecret = profile.secret_access_key_env ? sources.env[profile.secret_access_key_env] : undefined;
+  if (profile.secret_access_key_env && !envSecret) {
+    throw usageError('ERR_SIGV4_NO_CREDENTIALS', `environment variable ${profile.secret_access_key_env} is not set`, { where: `${where} secret_access_key_env`, hint: `export ${profile.secret_access_key_env}=...` });
+  }
+  return {
+    accessKeyId: profile.access_key_id ?? base?.accessKeyId ?? '',
+    secretAccessKey: envSecret ?? profile.secret_access_key ?? base?.secretAccessKey ?? '',
+    sessionToken: (profile.session_token_env ? sources.env[profile.session_token_env] : undefined) ?? profile.session_token ?? base?.sessionToken,
+  };
+}
+
+/** Flags > --profile (authctl config, then ~/.aws/credentials) > AWS_* env > AWS_PROFILE/default profile. */
+export function resolveCredentials(sources: CredentialSources): ResolvedCredentials {
+  const { flags, env } = sources;
+  let resolved: ResolvedCredentials | undefined;
+  const profileName = flags.profile;
+  if (profileName) {
+    const own = sources.profiles?.[profileName];
+    if (own) resolved = { credentials: fromAuthctlProfile(sources, profileName, own), source: `authctl config [sigv4.${profileName}]`, profile: own };
+    else {
+      const aws = fromAwsFile(sources, profileName);
+      if (!aws) {
+        const known = Object.keys(sources.profiles ?? {});
+        throw usageError('ERR_SIGV4_UNKNOWN_PROFILE', `no SigV4 profile "${profileName}"`, {
+          where: '--profile',
+          hint: `define [sigv4.${profileName}] in authctl.toml or [${profileName}] in ~/.aws/credentials${known.length ? ` (authctl profiles: ${known.join(', ')})` : ''}`,
+        });
+      }
+      resolved = { credentials: aws, source: `AWS credentials file [${profileName}]` };
+    }
+  } else if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    resolved = { credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN || undefined }, source: 'AWS_* environment variables' };
+  } else if (sources.profiles?.default) {
+    resolved = { credentials: fromAuthctlProfile(sources, 'default', sources.profiles.default), source: 'authctl config [sigv4.default]', profile: sources.profiles.default };
+  } else {
+    const name = env.AWS_PROFILE || 'default';
+    const aws = fromAwsFile(sources, name);
+    if (aws) resolved = { credentials: aws, source: `AWS credentials file [${name}]` };
+  }
+  const credentials: SigV4Credentials = {
+    accessKeyId: flags.accessKeyId ?? resolved?.credentials.accessKeyId ?? '',
+    secretAccessKey: flags.secretAccessKey ?? resolved?.credentials.secretAccessKey ?? '',
+    sessionToken: flags.sessionToken ?? resolved?.credentials.sessionToken,
+  };
+  const source = flags.accessKeyId || flags.secretAccessKey ? `flags${resolved ? ` + ${resolved.source}` : ''}` : (resolved?.source ?? 'none');
+  return { credentials, source, profile: resolved?.profile };
+}

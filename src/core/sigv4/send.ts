@@ -1,0 +1,59 @@
+/** Sends a signed request exactly as signed (path untouched: fetch() would normalise it). */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { environmentError } from '../errors.js';
+import { parseWireUrl } from './url.js';
+
+export interface SendRequestOptions {
+  method: string;
+  url: string;
+  headers: ReadonlyArray<readonly [string, string]>;
+  body?: string | Uint8Array;
+  timeoutMs?: number;
+}
+
+export interface SendRequestResult {
+  status: number;
+  statusText: string;
+  /** Response headers as received (raw names, in order). */
+  headers: Array<[string, string]>;
+  body: Buffer;
+}
+
+export function sendSignedRequest(options: SendRequestOptions): Promise<SendRequestResult> {
+  const url = parseWireUrl(options.url);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of options.headers) headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
+  const body = options.body ?? '';
+  if (body.length && !Object.keys(headers).some((n) => n.toLowerCase() === 'content-length')) headers['Content-Length'] = String(Buffer.byteLength(body));
+  const request = url.scheme === 'https' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: options.method,
+        path: `${url.path}${url.query ? `?${url.query}` : ''}`,
+        headers,
+        setHost: !Object.keys(headers).some((n) => n.toLowerCase() === 'host'),
+        timeout: options.timeoutMs ?? 30_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const raw = res.rawHeaders;
+          const pairs: Array<[string, string]> = [];
+          for (let i = 0; i < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!]);
+          resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: pairs, body: Buffer.concat(chunks) });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no response within ${(options.timeoutMs ?? 30_000) / 1000} s`)));
+    req.on('error', (error) =>
+      reject(environmentError('ERR_SIGV4_SEND_FAILED', `request to ${url.host} failed: ${error.message}`, { where: options.url, hint: 'check the URL and that the service is running', cause: error })),
+    );
+    req.end(body);
+  });
+}

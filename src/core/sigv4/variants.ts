@@ -1,0 +1,108 @@
+/**
+ * The signing mistakes that explain most `SignatureDoesNotMatch` answers (NOTES.md): verify
+ * recomputes the signature under each variant and reports the first one that reproduces the
+ * signature the client sent.
+ */
+import { UNSIGNED_PAYLOAD } from './canonical.js';
+import { EMPTY_SHA256 } from './crypto.js';
+import type { QueryPair } from './encode.js';
+import type { ParsedHttpRequest } from './parse.js';
+import { getHeader } from './request.js';
+import type { FoldedHeaderMode } from './types.js';
+
+export interface Variant {
+  normalizePath?: boolean;
+  doubleEncodePath?: boolean;
+  payloadHash?: string;
+  host?: string;
+  folded?: FoldedHeaderMode;
+  query?: QueryPair[];
+}
+
+export type Recompute = (variant: Variant) => { canonicalRequest: string; stringToSign: string; signature: string; folded: string[] };
+
+export interface VariantContext {
+  request: ParsedHttpRequest;
+  query: QueryPair[];
+  s3: boolean;
+  presign: boolean;
+  payloadHash: string;
+  bodyHash: string;
+  foldedHeaders: FoldedHeaderMode;
+}
+
+interface Candidate {
+  name: string;
+  variant: Variant;
+  message: string;
+}
+
+function candidates(ctx: VariantContext): Candidate[] {
+  const list: Candidate[] = [];
+  const rules = ctx.s3 ? 'S3' : 'non-S3';
+  list.push({
+    name: ctx.s3 ? 'path-double-encoded' : 'path-single-encoded',
+    variant: { doubleEncodePath: !ctx.s3 ? false : true },
+    message: ctx.s3
+      ? 'the signer URI-encoded the path twice (non-S3 rule) but S3 encodes it once'
+      : 'the signer URI-encoded the path only once (S3 rule) but this service double-encodes it',
+  });
+  list.push({
+    name: ctx.s3 ? 'path-normalized' : 'path-not-normalized',
+    variant: { normalizePath: ctx.s3 },
+    message: ctx.s3
+      ? 'the signer normalised the path (removed ./.., collapsed //) but S3 signs it as sent'
+      : `the signer did not normalise the path (./.., //) as ${rules} services do`,
+  });
+  list.push({
+    name: ctx.s3 ? 'non-s3-rules' : 's3-rules',
+    variant: { doubleEncodePath: ctx.s3, normalizePath: ctx.s3 },
+    message: ctx.s3
+      ? 'the signer applied non-S3 path rules (normalise + double-encode) to an S3 request'
+      : 'the signer applied S3 path rules (no normalisation, single encoding) to a non-S3 service',
+  });
+  for (const [hash, what] of [[UNSIGNED_PAYLOAD, 'UNSIGNED-PAYLOAD'], [ctx.bodyHash, 'the SHA-256 of the body as received'], [EMPTY_SHA256, 'the SHA-256 of an empty body']] as const) {
+    if (hash !== ctx.payloadHash) {
+      list.push({ name: `payload-${what}`, variant: { payloadHash: hash }, message: `the signer used ${what} as the payload hash (the request's last canonical line), not ${ctx.payloadHash.slice(0, 16)}${ctx.payloadHash.length > 16 ? '…' : ''}` });
+    }
+  }
+  const host = getHeader(ctx.request.headers, 'host')?.trim();
+  if (host) {
+    const defaultPort = ctx.request.scheme === 'http' ? 80 : 443;
+    const bare = host.replace(/:\d+$/, '');
+    if (bare !== host) list.push({ name: 'host-without-port', variant: { host: bare }, message: `the signer signed Host "${bare}" but "${host}" was sent: a port was added (or a proxy rewrote Host) after signing` });
+    else {
+      for (const port of new Set([defaultPort, 443, 80])) {
+        list.push({ name: `host-with-port-${port}`, variant: { host: `${host}:${port}` }, message: `the signer signed Host "${host}:${port}" but the client sent "${host}" (default ports are dropped on the wire): sign the Host that is sent` });
+      }
+    }
+  }
+  if (ctx.request.headers.some(([, v]) => v.includes('\n'))) {
+    const other = ctx.foldedHeaders === 'space' ? 'comma' : 'space';
+    list.push({ name: `folded-${other}`, variant: { folded: other }, message: `the signer joined the lines of a folded header with ${other === 'comma' ? 'commas (2015 suite)' : 'spaces (CRT suite)'}` });
+  }
+  if (ctx.request.query.includes('+')) {
+    const plusAsSpace = ctx.query.map(([k, v]): QueryPair => [k.replace(/\+/g, ' '), v.replace(/\+/g, ' ')]);
+    list.push({ name: 'query-plus-as-space', variant: { query: plusAsSpace }, message: "the signer read '+' in the query as a space (form encoding); encode spaces as %20 and a plus as %2B" });
+  }
+  const names = ctx.query.map(([k]) => k);
+  if (new Set(names).size !== names.length) {
+    const firstOnly = ctx.query.filter(([k], i) => names.indexOf(k) === i);
+    list.push({ name: 'query-first-value-only', variant: { query: firstOnly }, message: 'the signer kept only the first value of a repeated query parameter (aws4 does that for S3)' });
+  }
+  if (ctx.presign && ctx.query.some(([k]) => k === 'X-Amz-Security-Token')) {
+    list.push({
+      name: 'session-token-after-signing',
+      variant: { query: ctx.query.filter(([k]) => k !== 'X-Amz-Security-Token') },
+      message: 'the signer added X-Amz-Security-Token after signing (AWS IoT style); this service expects it in the signed query',
+    });
+  }
+  return list;
+}
+
+export function findVariant(recompute: Recompute, provided: string, ctx: VariantContext): { variant: string; message: string } | undefined {
+  for (const candidate of candidates(ctx)) {
+    if (recompute(candidate.variant).signature === provided) return { variant: candidate.name, message: candidate.message };
+  }
+  return undefined;
+}

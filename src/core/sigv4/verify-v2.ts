@@ -1,0 +1,93 @@
+/** SigV2 (S3 header and query auth) verification, used by `verifySignedRequest`. */
+import { timingSafeEqual } from 'node:crypto';
+import { hmacBase64 } from './crypto.js';
+import { parseSigningDate } from './date.js';
+import type { QueryPair } from './encode.js';
+import type { ParsedHttpRequest } from './parse.js';
+import type { PreparedRequest } from './request.js';
+import { bucketFromHost, sigV2S3StringToSign } from './sigv2.js';
+import type { AuthScheme, VerifyFinding, VerifySignedRequestOptions, VerifySignedRequestResult } from './verify.js';
+
+const V2_QUERY = new Set(['AWSAccessKeyId', 'Signature', 'Expires']);
+
+export function verifySigV2(
+  request: ParsedHttpRequest, query: QueryPair[], options: VerifySignedRequestOptions, scheme: AuthScheme, auth?: string,
+): VerifySignedRequestResult {
+  const findings: VerifyFinding[] = [];
+  const q = (name: string) => query.find(([n]) => n === name)?.[1];
+  let accessKeyId: string;
+  let provided: string;
+  let dateSlot: string | undefined;
+  if (auth) {
+    const m = /^AWS\s+([^:\s]+):(\S*)$/.exec(auth)!;
+    accessKeyId = m?.[1] ?? '';
+    provided = m?.[2] ?? '';
+  } else {
+    accessKeyId = q('AWSAccessKeyId') ?? '';
+    provided = q('Signature') ?? '';
+    dateSlot = q('Expires') ?? '';
+  }
+  if (options.accessKeyId && accessKeyId !== options.accessKeyId) {
+    findings.push({ code: 'ACCESS_KEY_MISMATCH', severity: 'error', stage: 'scope', message: `signed with access key ${accessKeyId}, expected ${options.accessKeyId}` });
+  }
+  if (options.checkTime !== false) {
+    const now = options.now === undefined ? new Date() : parseSigningDate(options.now, '--now');
+    if (dateSlot !== undefined) {
+      const expires = Number(dateSlot);
+      if (!/^\d+$/.test(dateSlot)) findings.push({ code: 'EXPIRES_INVALID', severity: 'error', stage: 'time', message: `Expires ${JSON.stringify(dateSlot)} is not epoch seconds` });
+      else if (expires * 1000 < now.getTime()) {
+        findings.push({ code: 'PRESIGN_EXPIRED', severity: 'error', stage: 'time', message: `the SigV2 URL expired at ${new Date(expires * 1000).toISOString()}`, hint: 'sign it again with a later --expires' });
+      }
+    } else {
+      const date = request.headers.find(([n]) => /^(x-amz-date|date)$/i.test(n))?.[1];
+      const at = date ? new Date(date) : undefined;
+      if (at && !Number.isNaN(at.getTime()) && Math.abs(now.getTime() - at.getTime()) > (options.maxSkewSeconds ?? 900) * 1000) {
+        findings.push({ code: 'CLOCK_SKEW', severity: 'error', stage: 'time', message: `the request Date is more than 15 minutes from now (${at.toISOString()})`, hint: 'sign again with the current time' });
+      }
+    }
+  }
+  const prepared: PreparedRequest = {
+    method: request.method, scheme: request.scheme, urlHost: request.host, path: request.path, rawQuery: request.query,
+    query: query.filter(([n]) => !V2_QUERY.has(n)), headers: request.headers.filter(([n]) => n.toLowerCase() !== 'authorization'), body: request.body,
+  };
+  const token = q('x-amz-security-token');
+  if (token !== undefined && !prepared.headers.some(([n]) => n.toLowerCase() === 'x-amz-security-token')) prepared.headers.push(['x-amz-security-token', token]);
+  prepared.query = prepared.query.filter(([n]) => n !== 'x-amz-security-token');
+  const compute = (bucket: string | undefined) => {
+    const sts = sigV2S3StringToSign(prepared, dateSlot, bucket === undefined ? {} : { bucket });
+    return { sts, signature: hmacBase64('sha1', options.secretAccessKey, sts) };
+  };
+  const base = compute(options.bucket);
+  const same = (a: string) => a.length === provided.length && timingSafeEqual(Buffer.from(a), Buffer.from(provided));
+  const signatureMatches = provided !== '' && same(base.signature);
+  let explanation: VerifySignedRequestResult['explanation'];
+  if (!signatureMatches && provided) {
+    // The usual SigV2 mistake: the bucket of a virtual-hosted (or CNAME) request left out of, or put into, the resource.
+    const host = request.host.replace(/:\d+$/, '');
+    const tries: Array<[string | undefined, string]> = [
+      ['', 'the signer left the bucket out of the resource: for virtual-hosted requests it starts with /bucket'],
+      [host, `the signer used the host "${host}" as the bucket (CNAME rule)`],
+      [bucketFromHost(request.host) ?? host.split('.')[0], 'the signer prefixed the resource with the bucket from the host name'],
+    ];
+    for (const [bucket, message] of tries) {
+      if (bucket !== options.bucket && same(compute(bucket).signature)) {
+        explanation = { variant: 'sigv2-bucket-resource', message };
+        break;
+      }
+    }
+    findings.push(explanation
+      ? { code: 'SIGNATURE_VARIANT', severity: 'error', stage: 'string-to-sign', message: explanation.message, hint: 'pass --bucket NAME for CNAME/virtual-hosted requests on non-AWS hosts' }
+      : { code: 'SIGNATURE_MISMATCH', severity: 'error', stage: 'signature', message: 'the SigV2 signature does not match: wrong secret, or the request changed after signing', hint: 'check the secret; for virtual-hosted buckets on non-AWS hosts pass --bucket NAME' });
+  }
+  return {
+    valid: signatureMatches && !findings.some((f) => f.severity === 'error'),
+    signatureMatches,
+    scheme,
+    accessKeyId,
+    providedSignature: provided,
+    expectedSignature: base.signature,
+    stringToSign: base.sts,
+    findings,
+    explanation,
+  };
+}

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { runCli, tempDir } from '../helpers/cli.js';
+
+describe('authctl keys', () => {
+  it('8 processes minting at once on an empty keystore end up with ONE key, and all tokens verify', async () => {
+    const cwd = tempDir();
+    const results = await Promise.all(Array.from({ length: 8 }, () => runCli(['token', 'mint', '--sub', 'race'], { cwd })));
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    const kids = new Set(results.map((r) => decodeProtectedHeader(r.stdout.trim()).kid));
+    expect(kids.size).toBe(1);
+    const keys = JSON.parse((await runCli(['keys', 'list', '--json'], { cwd })).stdout);
+    expect(keys).toHaveLength(1);
+    const jwks = createLocalJWKSet(JSON.parse((await runCli(['keys', 'jwks'], { cwd })).stdout));
+    for (const r of results) await jwtVerify(r.stdout.trim(), jwks);
+  });
+
+  it('rotate keeps the old key published for the grace period; --drop-old removes it', async () => {
+    const cwd = tempDir();
+    const before = (await runCli(['token', 'mint'], { cwd })).stdout.trim();
+    const rotated = await runCli(['keys', 'rotate', '--grace', '1h', '--json'], { cwd });
+    expect(rotated.code).toBe(0);
+    const summary = JSON.parse(rotated.stdout);
+    expect(summary.demoted[0].status).toBe('grace');
+    const after = (await runCli(['token', 'mint'], { cwd })).stdout.trim();
+    expect(decodeProtectedHeader(after).kid).toBe(summary.activated.kid);
+    let jwks = JSON.parse((await runCli(['keys', 'jwks'], { cwd })).stdout);
+    expect(jwks.keys).toHaveLength(2);
+    await jwtVerify(before, createLocalJWKSet(jwks));
+    expect((await runCli(['token', 'verify', before], { cwd })).code).toBe(0);
+
+    await runCli(['keys', 'rotate', '--drop-old'], { cwd });
+    jwks = JSON.parse((await runCli(['keys', 'jwks'], { cwd })).stdout);
+    expect(jwks.keys).toHaveLength(2); // the grace key from the first rotation and the new active one
+    expect(jwks.keys.map((k: { kid: string }) => k.kid)).not.toContain(summary.activated.kid);
+    const verify = await runCli(['token', 'verify', after], { cwd });
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toContain('is not published');
+  });
+
+  it('staged rotation: publish, activate, retire', async () => {
+    const cwd = tempDir();
+    const first = (await runCli(['token', 'mint', '--alg', 'ES256'], { cwd })).stdout.trim();
+    const oldKid = decodeProtectedHeader(first).kid;
+    const published = JSON.parse((await runCli(['keys', 'rotate', '--alg', 'ES256', '--stage', 'publish', '--json'], { cwd })).stdout).published;
+    expect(decodeProtectedHeader((await runCli(['token', 'mint', '--alg', 'ES256'], { cwd })).stdout.trim()).kid).toBe(oldKid);
+    let kids = JSON.parse((await runCli(['keys', 'jwks'], { cwd })).stdout).keys.map((k: { kid: string }) => k.kid);
+    expect(kids).toEqual(expect.arrayContaining([oldKid, published.kid]));
+    await runCli(['keys', 'rotate', '--alg', 'ES256', '--stage', 'activate'], { cwd });
+    expect(decodeProtectedHeader((await runCli(['token', 'mint', '--alg', 'ES256'], { cwd })).stdout.trim()).kid).toBe(published.kid);
+    await runCli(['keys', 'rotate', '--alg', 'ES256', '--stage', 'retire'], { cwd });
+    kids = JSON.parse((await runCli(['keys', 'jwks'], { cwd })).stdout).keys.map((k: { kid: string }) => k.kid);
+    expect(kids).toEqual([published.kid]);
+    const bad = await runCli(['keys', 'rotate', '--alg', 'ES256', '--stage', 'activate'], { cwd });
+    expect(bad.code).toBe(2);
+  });
+
+  it('imports PKCS#1, SEC1 and PKCS#8 PEM keys, then signs with them', async () => {
+    const cwd = tempDir();
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+    const cases: [string, string, string][] = [
+      ['pkcs1.pem', rsa.privateKey.export({ type: 'pkcs1', format: 'pem' }) as string, 'PS256'],
+      ['sec1.pem', ec.privateKey.export({ type: 'sec1', format: 'pem' }) as string, 'ES384'],
+    ];
+    for (const [name, pem, alg] of cases) {
+      writeFileSync(path.join(cwd, name), pem);
+      const imported = await runCli(['keys', 'import', name, ...(alg === 'PS256' ? ['--alg', 'PS256'] : []), '--json'], { cwd });
+      expect(imported.code, imported.stderr).toBe(0);
+      expect(JSON.parse(imported.stdout).alg).toBe(alg);
+      const token = (await runCli(['token', 'mint', '--alg', alg], { cwd })).stdout.trim();
+      const publicKey = (alg === 'PS256' ? rsa : ec).publicKey;
+      const { importSPKI } = await import('jose');
+      await jwtVerify(token, await importSPKI(publicKey.export({ type: 'spki', format: 'pem' }) as string, alg));
+    }
+    const pub = path.join(cwd, 'public.pem');
+    writeFileSync(pub, rsa.publicKey.export({ type: 'spki', format: 'pem' }) as string);
+    const refused = await runCli(['keys', 'import', pub], { cwd });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('public key');
+  });
+
+  it('export prints public PEM by default; never private keys unless asked', async () => {
+    const cwd = tempDir();
+    await runCli(['token', 'mint'], { cwd });
+    const exported = await runCli(['keys', 'export', '--pem'], { cwd });
+    expect(exported.stdout).toContain('BEGIN PUBLIC KEY');
+    expect(exported.stdout).not.toContain('PRIVATE');
+    const privateKey = JSON.parse(readFileSync(path.join(cwd, '.authctl', 'keys.json'), 'utf8')).keys[0].privateJwk.d;
+    expect((await runCli(['keys', 'export'], { cwd })).stdout).not.toContain(privateKey);
+    expect((await runCli(['keys', 'list', '--json'], { cwd })).stdout).not.toContain(privateKey);
+    const withPrivate = await runCli(['keys', 'export', '--private', '--pem'], { cwd });
+    expect(withPrivate.stdout).toContain('BEGIN PRIVATE KEY');
+    expect(withPrivate.stderr).toContain('PRIVATE keys');
+  });
+});

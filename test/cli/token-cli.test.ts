@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createLocalJWKSet, jwtVerify, decodeJwt } from 'jose';
+import { runCli, tempDir } from '../helpers/cli.js';
+
+const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+describe('authctl token mint (built binary)', () => {
+  it('prints only the token and a newline on stdout, creates 0600 keys in a 0700 dir', async () => {
+    const cwd = tempDir();
+    const result = await runCli(['token', 'mint', '--sub', 'alice'], { cwd });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^[A-Za-z0-9_.-]+\n$/);
+    expect(result.stdout.trim()).toMatch(JWT);
+    expect(result.stderr).toBe('');
+    expect(statSync(path.join(cwd, '.authctl')).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(cwd, '.authctl', 'keys.json')).mode & 0o777).toBe(0o600);
+    const jwks = JSON.parse((await runCli(['keys', 'jwks'], { cwd })).stdout);
+    const { payload } = await jwtVerify(result.stdout.trim(), createLocalJWKSet(jwks), { issuer: 'http://127.0.0.1:9400' });
+    expect(payload.sub).toBe('alice');
+  });
+
+  it('maps flags to claims: aud, scopes, roles, tenant pointer, --claim JSON values, header fields, ttl', async () => {
+    const cwd = tempDir();
+    const result = await runCli([
+      'token', 'mint', '--sub', 'bob', '--aud', 'api://a', '--aud', 'api://b', '--scope', 'read', '--scope', 'write',
+      '--role', 'admin', '--tenant', 'acme', '--tenant-claim', '/org/id', '--roles-claim', '/realm_access/roles',
+      '--claim', '/org/name=Acme', '--claim', 'level=3', '--claim', 'flags={"beta":true}', '--header', 'x-test=1', '--ttl', '2h', '--json',
+    ], { cwd });
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(doc.claims).toMatchObject({ sub: 'bob', aud: ['api://a', 'api://b'], scope: 'read write', org: { id: 'acme', name: 'Acme' }, realm_access: { roles: ['admin'] }, level: 3, flags: { beta: true } });
+    expect(doc.claims.exp - doc.claims.iat).toBe(7200);
+    expect(doc.header['x-test']).toBe('1');
+    expect(decodeJwt(doc.token)).toEqual(doc.claims);
+    expect(doc.expiresAt).toBe(new Date(doc.claims.exp * 1000).toISOString());
+  });
+
+  it('--output header and curl', async () => {
+    const cwd = tempDir();
+    expect((await runCli(['token', 'mint', '--output', 'header'], { cwd })).stdout).toMatch(/^Authorization: Bearer [\w.-]+\n$/);
+    expect((await runCli(['token', 'mint', '-o', 'curl'], { cwd })).stdout).toMatch(/^-H 'Authorization: Bearer [\w.-]+'\n$/);
+  });
+
+  it('HS256 with a base64 secret from the environment (Relay JWT_SIGNING_KEY) verifies with the decoded secret', async () => {
+    const cwd = tempDir();
+    const raw = Buffer.from('relay-signing-key-that-is-32-bytes!!');
+    const result = await runCli(['token', 'mint', '--alg', 'HS256', '--secret-env', 'JWT_SIGNING_KEY', '--secret-encoding', 'base64', '--sub', 'svc'], {
+      cwd, env: { JWT_SIGNING_KEY: raw.toString('base64') },
+    });
+    expect(result.code).toBe(0);
+    const { payload } = await jwtVerify(result.stdout.trim(), new Uint8Array(raw), { algorithms: ['HS256'] });
+    expect(payload.sub).toBe('svc');
+  });
+
+  it('presets from authctl.toml, overridden by flags', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, 'authctl.toml'), `
+[token]
+issuer = "https://issuer.example"
+audience = "api://orders"
+tenant_claim = "/tid"
+scope_claim = "scp"
+scope_format = "array"
+
+[tokens.admin]
+sub = "root"
+roles = ["admin"]
+scopes = ["orders:write"]
+tenant = "acme"
+ttl = "5m"
+`);
+    const result = await runCli(['token', 'mint', '--preset', 'admin', '--tenant', 'globex', '--json'], { cwd });
+    expect(result.code).toBe(0);
+    const { claims } = JSON.parse(result.stdout);
+    expect(claims).toMatchObject({ iss: 'https://issuer.example', sub: 'root', aud: 'api://orders', roles: ['admin'], scp: ['orders:write'], tid: 'globex' });
+    expect(claims.exp - claims.iat).toBe(300);
+    const unknown = await runCli(['token', 'mint', '--preset', 'admn'], { cwd });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('did you mean admin?');
+  });
+
+  it('--defect expired is otherwise valid; unknown defect suggests the closest', async () => {
+    const cwd = tempDir();
+    const expired = await runCli(['token', 'mint', '--defect', 'expired', '--skew', '90s', '--json'], { cwd });
+    const { claims } = JSON.parse(expired.stdout);
+    expect(Math.abs(claims.exp - (Date.now() / 1000 - 90))).toBeLessThan(5);
+    const verify = await runCli(['token', 'verify', JSON.parse(expired.stdout).token], { cwd });
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toMatch(/✗ expiry\s+expired (8\d|9\d) s ago/);
+    expect(verify.stdout).toMatch(/✓ signature/);
+    const typo = await runCli(['token', 'mint', '--defect', 'expird'], { cwd });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/^authctl: error: unknown defect "expird" \(--defect\)\n  hint: did you mean expired\?/);
+  });
+});
+
+describe('errors and exit codes', () => {
+  it('bad input: one line + hint, exit 2, no stack trace', async () => {
+    const cwd = tempDir();
+    for (const args of [['token', 'mint', '--ttl', 'soon'], ['token', 'mint', '--alg', 'RS257'], ['token', 'mint', '--claim', 'novalue'], ['token', 'decode', 'not-a-token']]) {
+      const result = await runCli(args, { cwd });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/^authctl: error: .+\n  hint: .+/);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect((await runCli(['token', 'mint', '--alg', 'RS257'], { cwd })).stderr).toContain('did you mean RS256?');
+  });
+
+  it('unknown commands and flags suggest the closest', async () => {
+    const command = await runCli(['tokn']);
+    expect(command.code).toBe(2);
+    expect(command.stderr).toContain('Did you mean token?');
+    const flag = await runCli(['token', 'mint', '--sbu', 'x']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('--sub');
+  });
+
+  it('TOML syntax errors point at file:line:col with a caret', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, 'authctl.toml'), '[token]\nissuer = "x"\naudience = [\n');
+    const result = await runCli(['token', 'mint'], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/TOML syntax error: .* \(.*authctl\.toml:4:1\)/);
+    expect(result.stderr).toContain('^');
+  });
+
+  it('unknown config keys get "did you mean"', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, '.authctlrc.json'), JSON.stringify({ token: { isuer: 'x' } }));
+    const result = await runCli(['token', 'mint'], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown key "token.isuer"');
+    expect(result.stderr).toContain('did you mean "issuer"?');
+  });
+
+  it('a corrupted keystore gives a clear error and is never overwritten', async () => {
+    const cwd = tempDir();
+    await runCli(['token', 'mint'], { cwd });
+    const file = path.join(cwd, '.authctl', 'keys.json');
+    writeFileSync(file, '{"version": 1, "keys": [');
+    const result = await runCli(['token', 'mint'], { cwd });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('keystore file is not valid JSON');
+    expect(readFileSync(file, 'utf8')).toBe('{"version": 1, "keys": [');
+  });
+
+  it('--verbose shows the stack trace; --json errors are a JSON document', async () => {
+    const cwd = tempDir();
+    const json = await runCli(['token', 'mint', '--ttl', 'x', '--json'], { cwd });
+    expect(JSON.parse(json.stdout).error).toMatchObject({ code: 'ERR_BAD_DURATION', where: '--ttl' });
+  });
+});
+
+describe('token decode / verify / defects', () => {
+  it('decode reads stdin and says nothing was verified', async () => {
+    const cwd = tempDir();
+    const token = (await runCli(['token', 'mint', '--sub', 'carol'], { cwd })).stdout;
+    const decoded = await runCli(['token', 'decode'], { cwd, input: token });
+    expect(decoded.code).toBe(0);
+    expect(decoded.stdout).toContain('"sub": "carol"');
+    expect(decoded.stdout).toMatch(/exp\s+\S+Z\s+expires in 1[45]m/);
+    expect(decoded.stderr).toContain('NOT verified');
+    const json = JSON.parse((await runCli(['token', 'decode', '-', '--json'], { cwd, input: token })).stdout);
+    expect(json).toMatchObject({ verified: false, claims: { sub: 'carol' } });
+  });
+
+  it('verify reports every failed check and exits 1; a JWKS file works as a key source', async () => {
+    const cwd = tempDir();
+    const token = (await runCli(['token', 'mint', '--aud', 'api://other', '--tenant', 'acme'], { cwd })).stdout.trim();
+    const jwksFile = path.join(cwd, 'jwks.json');
+    writeFileSync(jwksFile, (await runCli(['keys', 'jwks'], { cwd })).stdout);
+    const result = await runCli(['token', 'verify', token, '--jwks', jwksFile, '--aud', 'api://datapress', '--tenant', 'globex', '--require-role', 'admin', '--json'], { cwd });
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.valid).toBe(false);
+    expect(report.checks.filter((c: { status: string }) => c.status === 'fail').map((c: { check: string }) => c.check).sort()).toEqual(['audience', 'role', 'tenant']);
+    const ok = await runCli(['token', 'verify', token, '--aud', 'api://other'], { cwd });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('token is valid');
+  });
+
+  it('defects lists every defect', async () => {
+    const result = await runCli(['token', 'defects', '--json']);
+    const kinds = JSON.parse(result.stdout).map((d: { kind: string }) => d.kind);
+    expect(kinds).toContain('psychic-signature');
+    expect(kinds).toHaveLength(19);
+  });
+});

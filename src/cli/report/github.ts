@@ -1,0 +1,24 @@
+import type { ReportFinding } from './finding.js';
+
+/** Workflow-command escaping: data escapes %, CR, LF; properties also : and ,. */
+const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+/**
+ * GitHub Actions annotations (`::error file=…,line=…,col=…,title=…::message`), one per line;
+ * info findings become `::notice`.
+ */
+export function renderGitHub(findings: readonly ReportFinding[]): string {
+  return findings
+    .map((f) => {
+      const command = f.severity === 'info' ? 'notice' : f.severity;
+      const props: string[] = [];
+      if (f.file) props.push(`file=${escapeProperty(f.file)}`);
+      if (f.file && f.line) props.push(`line=${f.line}`);
+      if (f.file && f.line && f.column) props.push(`col=${f.column}`);
+      props.push(`title=${escapeProperty(f.rule)}`);
+      const text = f.fix ? `${f.message}\nfix: ${f.fix}` : f.message;
+      return `::${command} ${props.join(',')}::${escapeData(text)}`;
+    })
+    .join('\n');
+}

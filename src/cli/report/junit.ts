@@ -1,0 +1,50 @@
+import { location, type ReportFinding } from './finding.js';
+
+export interface JUnitOptions {
+  suiteName: string;
+  /** Names of checks that passed, reported as passing test cases. */
+  passed?: readonly string[];
+  /** Lowest severity that fails a test case (default error; warnings otherwise go to system-out). */
+  failOn?: 'error' | 'warning';
+  /** Seconds, for the time attributes. */
+  time?: number;
+}
+
+const xml = (s: string) =>
+  s
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+
+/**
+ * JUnit XML: one test case per finding (classname = file or rule, name = rule at location),
+ * failing when at or above `failOn`, plus one passing case per name in `passed`.
+ */
+export function renderJUnit(findings: readonly ReportFinding[], options: JUnitOptions): string {
+  const failOn = options.failOn ?? 'error';
+  const fails = (f: ReportFinding) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning');
+  const time = (options.time ?? 0).toFixed(3);
+  const cases: string[] = [];
+  for (const f of findings) {
+    const where = location(f);
+    const name = xml(`${f.rule}${where ? ` at ${where}` : ''}`);
+    const classname = xml(f.file ?? f.rule.split('/')[0]!);
+    const body = xml(`${where ? `${where}: ` : ''}${f.severity}: ${f.message}${f.fix ? `\nfix: ${f.fix}` : ''}`);
+    if (fails(f)) cases.push(`    <testcase classname="${classname}" name="${name}" time="0">\n      <failure type="${xml(f.rule)}" message="${xml(f.message)}">${body}</failure>\n    </testcase>`);
+    else cases.push(`    <testcase classname="${classname}" name="${name}" time="0">\n      <system-out>${body}</system-out>\n    </testcase>`);
+  }
+  for (const name of options.passed ?? []) cases.push(`    <testcase classname="${xml(options.suiteName)}" name="${xml(name)}" time="0"/>`);
+  const failures = findings.filter(fails).length;
+  const total = cases.length;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${xml(options.suiteName)}" tests="${total}" failures="${failures}" errors="0" time="${time}">`,
+    `  <testsuite name="${xml(options.suiteName)}" tests="${total}" failures="${failures}" errors="0" skipped="0" time="${time}">`,
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

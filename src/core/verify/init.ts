@@ -1,0 +1,154 @@
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { usageError } from '../errors.js';
+import { writeFileAtomic } from '../fs/atomic.js';
+import { PROFILES, type Profile } from './types.js';
+
+/** What `authctl init` asks (or takes from flags). */
+export interface InitOptions {
+  profile: Profile;
+  /** Auth modes: jwt, apikey, dev (recsys); jwt or custom (agentflow). */
+  modes: string[];
+  issuer: string;
+  audience: string;
+  tenants: string[];
+  /** viewer, operator, admin role names. */
+  roles: string[];
+  tenantClaim: string;
+  rolesClaim: string;
+  baseUrl: string;
+}
+
+export const INIT_DEFAULTS: InitOptions = {
+  profile: 'datapress',
+  modes: ['jwt'],
+  issuer: 'http://127.0.0.1:9400',
+  audience: 'api://orders',
+  tenants: ['acme'],
+  roles: ['viewer', 'operator', 'admin'],
+  tenantClaim: '/tid',
+  rolesClaim: '/roles',
+  baseUrl: 'http://127.0.0.1:8080',
+};
+
+export const INIT_MODES: Partial<Record<Profile, string[]>> = { recsys: ['jwt', 'apikey'], agentflow: ['jwt', 'custom'] };
+
+export interface PlannedFile {
+  /** Relative to the target directory. */
+  path: string;
+  content: string;
+  /** Which verify-config profile checks it (undefined: not a config, e.g. the CI workflow). */
+  profile?: Profile;
+}
+
+/** The templates/ directory of the installed package (works from src/ and from dist/). */
+export function templatesDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(path.join(dir, 'templates', 'authctl.toml')) && existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'templates');
+    dir = path.dirname(dir);
+  }
+  throw usageError('ERR_INIT_TEMPLATES_MISSING', 'cannot find the templates/ directory of authctl', { hint: 'reinstall authctl (templates/ ships with the package)' });
+}
+
+function fill(template: string, values: Record<string, string>, name: string): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
+    if (!(key in values)) throw new Error(`template ${name} uses unknown variable ${key}`);
+    return values[key]!;
+  });
+}
+
+const tomlString = (s: string) => JSON.stringify(s);
+/** recsys reads claim keys, not pointers: "/tid" → "tid", "/org/id" → "org.id". */
+const claimKey = (pointer: string) => pointer.replace(/^\//, '').split('/').join('.');
+
+export function validateInitOptions(options: InitOptions): void {
+  if (!PROFILES.includes(options.profile)) throw usageError('ERR_INIT_PROFILE', `unknown profile "${options.profile}"`, { where: '--profile', hint: `one of ${PROFILES.join(', ')}` });
+  try {
+    new URL(options.issuer);
+  } catch {
+    throw usageError('ERR_INIT_ISSUER', `--issuer "${options.issuer}" is not a URL`, { where: '--issuer', hint: 'e.g. --issuer http://127.0.0.1:9400' });
+  }
+  for (const [flag, pointer] of [['--tenant-claim', options.tenantClaim], ['--roles-claim', options.rolesClaim]] as const) {
+    if (!/^(\/([^~/]|~[01])*)+$/.test(pointer)) throw usageError('ERR_INIT_POINTER', `${flag} "${pointer}" is not a JSON pointer`, { where: flag, hint: 'e.g. /tid or /realm_access/roles' });
+  }
+  if (options.tenants.length === 0 || options.tenants.some((t) => !/^[\w.-]+$/.test(t))) throw usageError('ERR_INIT_TENANTS', 'give at least one tenant id (letters, digits, _ . -)', { where: '--tenants', hint: '--tenants acme,globex' });
+  if (options.roles.length !== 3 || new Set(options.roles).size !== 3 || options.roles.some((r) => !/^[\w:.-]+$/.test(r))) {
+    throw usageError('ERR_INIT_ROLES', 'give three distinct role names: viewer, operator, admin', { where: '--roles', hint: '--roles viewer,operator,admin' });
+  }
+  const allowed = INIT_MODES[options.profile];
+  const bad = options.modes.filter((m) => !(allowed ?? ['jwt']).includes(m));
+  if (bad.length || options.modes.length === 0) throw usageError('ERR_INIT_MODES', `auth modes ${options.modes.join(',') || '(none)'} do not fit ${options.profile}`, { where: '--modes', hint: `choose from ${(allowed ?? ['jwt']).join(', ')}` });
+}
+
+/** Renders every file init writes for `options` from templates/. */
+export async function planInit(options: InitOptions): Promise<PlannedFile[]> {
+  validateInitOptions(options);
+  const dir = templatesDir();
+  const read = (name: string) => fs.readFile(path.join(dir, name), 'utf8');
+  const [viewer, operator, admin] = options.roles as [string, string, string];
+  const tenant = options.tenants[0]!;
+  const presets = options.roles
+    .map((role, i) => [`[tokens.${['reader', 'operator', 'admin'][i]}]`, `sub = ${tomlString(['alice', 'olivia', 'adam'][i]!)}`, `tenant = ${tomlString(tenant)}`, `roles = [${tomlString(role)}]`, 'ttl = "15m"'].join('\n'))
+    .join('\n\n');
+  const values: Record<string, string> = {
+    issuer: options.issuer,
+    audience: options.audience,
+    tenant_claim: options.tenantClaim,
+    roles_claim: options.rolesClaim,
+    tenant_claim_key: claimKey(options.tenantClaim),
+    roles_claim_key: claimKey(options.rolesClaim),
+    tenants_list: options.tenants.map(tomlString).join(', '),
+    tenant,
+    viewer_role: viewer,
+    operator_role: operator,
+    admin_role: admin,
+    presets,
+    base_url: options.baseUrl,
+    read_scope: 'datasets:read',
+    reload_scope: 'datasets:reload',
+    jwt_enabled: String(options.modes.includes('jwt')),
+    apikey_enabled: String(options.modes.includes('apikey')),
+    auth: options.modes.includes('custom') ? '{ "method": "custom", "path": "graph.auth:ApiKeyAuth" }' : '"jwt"',
+  };
+  const files: PlannedFile[] = [{ path: 'authctl.toml', content: fill(await read('authctl.toml'), values, 'authctl.toml'), profile: 'authctl' }];
+  const verifyArgs = ['authctl.toml'];
+  if (options.profile === 'datapress') {
+    files.push({ path: 'datapress.toml', content: fill(await read('datapress/datapress.toml'), values, 'datapress.toml'), profile: 'datapress' });
+    files.push({ path: '.env.example', content: fill(await read('datapress/env.example'), values, 'env.example') });
+    verifyArgs.push('datapress.toml');
+  } else if (options.profile === 'agentflow') {
+    files.push({ path: 'agentflow.json', content: fill(await read('agentflow/agentflow.json'), values, 'agentflow.json'), profile: 'agentflow' });
+    files.push({ path: '.env.example', content: fill(await read('agentflow/env.example'), values, 'env.example'), profile: 'agentflow' });
+    verifyArgs.push('agentflow.json');
+  } else if (options.profile !== 'authctl') {
+    files.push({ path: '.env.example', content: fill(await read(`${options.profile}/env.example`), values, 'env.example'), profile: options.profile });
+    if (options.profile === 'recsys') verifyArgs.push('--env-file .env.example');
+  }
+  files.push({ path: 'probe.toml', content: fill(await read('probe.toml'), values, 'probe.toml') });
+  files.push({ path: '.github/workflows/authctl.yml', content: fill(await read('ci/authctl.yml'), { verify_args: verifyArgs.join(' ') }, 'authctl.yml') });
+  return files;
+}
+
+export interface InitResult {
+  written: string[];
+  /** Existing files left alone (no --force). */
+  kept: string[];
+}
+
+/** Writes the planned files into `dir` (atomically); existing files are kept unless `force`. */
+export async function writeInit(dir: string, files: PlannedFile[], force: boolean): Promise<InitResult> {
+  const result: InitResult = { written: [], kept: [] };
+  for (const file of files) {
+    const target = path.join(dir, file.path);
+    if (!force && existsSync(target)) {
+      result.kept.push(file.path);
+      continue;
+    }
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await writeFileAtomic(target, file.content, { mode: 0o644 });
+    result.written.push(file.path);
+  }
+  return result;
+}

@@ -18,6 +18,7 @@ export interface CommandGroup {
  */
 export const COMMAND_GROUPS: CommandGroup[] = [
   { names: ['token'], summary: 'mint, decode and verify JWTs (including deliberately broken ones)', load: () => import('./token.js') },
+  { names: ['verify-config', 'init', 'config'], summary: 'verify service auth config, scaffold a project (init), print the config JSON Schema', load: () => import('./config.js') },
   { names: ['keys'], summary: "manage the mock issuer's signing keys (list, rotate, jwks, import, export)", load: () => import('./keys.js') },
   { names: ['apikey'], summary: 'create, verify, rotate, revoke and export API keys (only hashes are stored)', load: () => import('./apikey.js') },
 ];

@@ -1,13 +1,18 @@
 // Hashed API-key seed files, as written by `authctl apikey export --format json` (or by hand).
 //
 // Accepted shapes (the loader is deliberately tolerant):
-//   { "keys": [ { "hash": "<sha256 hex of the full raw key>", "prefix": "...", "scopes": [...],
-//                 "roles": [...], "tenant": "...", "status": "active", "expiresAt": "2027-01-01T00:00:00Z" } ] }
+//   authctl's export: { "format": "authctl-apikeys", "version": 1, "accepted_statuses": ["active", "grace"],
+//                       "keys": [ { "id", "name", "prefix", "sha256": "<hex>", "scopes", "tenant", "status",
+//                                   "expires_at", "valid_until", ... } ] }
+//   { "keys": [ { "hash": "<sha256 hex of the full raw key>", "prefix", "scopes", "roles", "tenant",
+//                 "status": "active", "expiresAt": "2027-01-01T00:00:00Z" } ] }
 //   [ { "hash": ... }, ... ]                   a bare array of entries
 //   [ "<sha256 hex>", ... ]                    a plain list of hashes
 //   a text file with one sha256 hex per line   (# comments and blank lines ignored)
-// A hash may be written as "<hex>" or "sha256:<hex>". Only SHA-256 hashes are understood; the raw key
-// never appears in the file. Entries with status other than "active" or with a past expiresAt are refused.
+// The hash field may be named hash or sha256, written as "<hex>" or "sha256:<hex>". Only SHA-256 of the
+// key's UTF-8 bytes is understood; the raw key never appears in the file. A key is accepted when its
+// status is in the document's accepted_statuses (default ["active"]) and its valid_until (else
+// expires_at / expiresAt) is absent, null or in the future.
 import { readFileSync } from 'node:fs';
 import { createHash, timingSafeEqual } from 'node:crypto';
 
@@ -34,7 +39,8 @@ function toEntry(item, where) {
     roles: list(item.roles ?? item.role),
     tenant: typeof item.tenant === 'string' ? item.tenant : undefined,
     status: typeof item.status === 'string' ? item.status : 'active',
-    expiresAt: item.expiresAt ?? item.expires_at ?? null,
+    // valid_until (authctl export) already folds in rotation grace; fall back to the plain expiry.
+    expiresAt: 'valid_until' in item ? item.valid_until : item.expiresAt ?? item.expires_at ?? null,
   };
 }
 
@@ -42,6 +48,7 @@ function toEntry(item, where) {
 export function parseApiKeyFile(text, file = 'api key file') {
   const trimmed = text.trim();
   let items;
+  let accepted = ['active'];
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     let doc;
     try {
@@ -51,10 +58,11 @@ export function parseApiKeyFile(text, file = 'api key file') {
     }
     items = Array.isArray(doc) ? doc : doc.keys ?? doc.apiKeys ?? doc.hashes;
     if (!Array.isArray(items)) throw new Error(`${file}: expected a top-level "keys" array or a JSON array`);
+    if (Array.isArray(doc.accepted_statuses)) accepted = doc.accepted_statuses.map(String);
   } else {
     items = trimmed.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
   }
-  return items.map((item, i) => toEntry(item, `${file}: entry ${i + 1}`));
+  return { entries: items.map((item, i) => toEntry(item, `${file}: entry ${i + 1}`)), acceptedStatuses: accepted };
 }
 
 function expiryMs(value) {
@@ -67,13 +75,16 @@ function expiryMs(value) {
 /** An in-memory key store. `verify(raw)` → { ok: true, entry } or { ok: false, reason }. */
 export class ApiKeyStore {
   #byHash = new Map();
+  #accepted;
 
-  constructor(entries = []) {
+  constructor(entries = [], acceptedStatuses = ['active']) {
     for (const e of entries) this.#byHash.set(e.hash, e);
+    this.#accepted = acceptedStatuses;
   }
 
   static fromFile(file) {
-    return new ApiKeyStore(parseApiKeyFile(readFileSync(file, 'utf8'), file));
+    const { entries, acceptedStatuses } = parseApiKeyFile(readFileSync(file, 'utf8'), file);
+    return new ApiKeyStore(entries, acceptedStatuses);
   }
 
   static hash(raw) {
@@ -107,7 +118,7 @@ export class ApiKeyStore {
     if (!entry || !timingSafeEqual(Buffer.from(entry.hash, 'hex'), Buffer.from(digest, 'hex'))) {
       return { ok: false, reason: 'unknown' };
     }
-    if (entry.status !== 'active') return { ok: false, reason: entry.status };
+    if (!this.#accepted.includes(entry.status)) return { ok: false, reason: entry.status };
     const exp = expiryMs(entry.expiresAt);
     if (exp !== null && exp <= now) return { ok: false, reason: 'expired' };
     return { ok: true, entry };

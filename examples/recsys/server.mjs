@@ -152,10 +152,12 @@ async function authenticate(req) {
   else throw unauthenticated('credentials required');
 
   const orgHeader = req.headers['x-org-id'];
+  // Seed rule: X-Org-Id is the tenant scope "unless tenant scope comes from a claim/key". So it fills in
+  // a missing tenant, but never overrides one that came from trusted auth (or from X-Dev-Org-Id).
+  if (!principal.tenant && orgHeader) return { ...principal, tenant: orgHeader, tenantTrusted: false };
   if (!principal.tenant) {
-    throw new AuthError(403, 'tenant_missing', 'credential carries no tenant scope');
+    throw new AuthError(403, 'tenant_missing', 'no tenant scope: the credential carries none and X-Org-Id is absent');
   }
-  // X-Org-Id may narrow but never override a tenant that came from trusted auth (or from X-Dev-Org-Id).
   if (orgHeader !== undefined && orgHeader !== principal.tenant) {
     throw new AuthError(403, 'tenant_mismatch', 'X-Org-Id does not match the authenticated tenant');
   }

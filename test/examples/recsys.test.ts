@@ -43,12 +43,19 @@ beforeAll(async () => {
   const jwksFile = path.join(dir, 'jwks.json');
   writeFileSync(jwksFile, JSON.stringify({ keys: [{ ...(await exportJWK(real.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }] }));
   const keysFile = path.join(dir, 'keys.json');
+  // The shape of `authctl apikey export --format json` (written by hand here: no authctl involved).
+  const entry = (raw: string, extra: Record<string, unknown>) => ({
+    id: raw.slice(0, 12), name: raw.slice(8, 12), prefix: raw.slice(0, 12), sha256: sha(raw), scopes: [], tenant: 'demo',
+    status: 'active', expires_at: null, valid_until: null, ...extra,
+  });
   writeFileSync(keysFile, JSON.stringify({
+    format: 'authctl-apikeys', version: 1, generated_at: new Date().toISOString(), hash: 'sha256-hex', header: 'X-API-Key',
+    accepted_statuses: ['active', 'grace'],
     keys: [
-      { hash: sha(KEYS.good), prefix: 'rk_live_good', scopes: [], tenant: 'demo', status: 'active', expiresAt: null },
-      { hash: `sha256:${sha(KEYS.operator)}`, prefix: 'rk_live_oper', scopes: ['recsys.operator'], tenant: 'demo', status: 'active', expiresAt: '2999-01-01T00:00:00Z' },
-      { hash: sha(KEYS.revoked), prefix: 'rk_live_revk', scopes: [], tenant: 'demo', status: 'revoked', expiresAt: null },
-      { hash: sha(KEYS.expired), prefix: 'rk_live_expd', scopes: [], tenant: 'demo', status: 'active', expiresAt: '2020-01-01T00:00:00Z' },
+      entry(KEYS.good, {}),
+      entry(KEYS.operator, { scopes: ['recsys.operator'], status: 'grace', valid_until: '2999-01-01T00:00:00Z' }),
+      entry(KEYS.revoked, { status: 'revoked' }),
+      entry(KEYS.expired, { expires_at: '2020-01-01T00:00:00Z', valid_until: '2020-01-01T00:00:00Z' }),
     ],
   }));
   [prod, dev, devSingle] = await Promise.all([
@@ -99,9 +106,14 @@ describe('recsys: production posture (JWT + API keys, dev headers off)', () => {
     expect(r.json().error).toBe('tenant_mismatch');
   });
 
-  it('403 when the token carries no tenant claim', async () => {
-    const r = await recommend(prod, { authorization: `Bearer ${await mint({ tid: 'demo' })}` });
-    expect(r.status).toBe(403);
+  it('without a tenant claim, X-Org-Id supplies the scope; with neither → 403', async () => {
+    const token = await mint({ tid: 'demo' }); // tid is not in AUTH_TENANT_CLAIMS
+    const none = await recommend(prod, { authorization: `Bearer ${token}` });
+    expect(none.status).toBe(403);
+    expect(none.json().error).toBe('tenant_missing');
+    const scoped = await recommend(prod, { authorization: `Bearer ${token}`, 'X-Org-Id': 'acme' });
+    expect(scoped.status).toBe(200);
+    expect(scoped.json().tenant).toBe('acme');
   });
 
   it.each([

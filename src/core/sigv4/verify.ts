@@ -212,6 +212,15 @@ function verifyV4(
   return result;
 }
 
+/** 354572562 -> "4103 days"; keeps small values exact. */
+export function humanSeconds(seconds: number): string {
+  const s = Math.abs(seconds);
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  if (s < 172_800) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86_400)} days`;
+}
+
 function checkTime(findings: VerifyFinding[], signedAt: Date, expiresText: string | undefined, presign: boolean, options: VerifySignedRequestOptions): void {
   const now = options.now === undefined ? new Date() : parseSigningDate(options.now, '--now');
   const maxSkew = options.maxSkewSeconds ?? 900;
@@ -223,12 +232,12 @@ function checkTime(findings: VerifyFinding[], signedAt: Date, expiresText: strin
       return;
     }
     if (expires > 604_800) findings.push({ code: 'EXPIRES_TOO_LONG', severity: 'error', stage: 'time', message: `X-Amz-Expires ${expires} is over the 604800 s (7 days) maximum`, hint: 'presign with --expires 7d or less' });
-    if (skew > expires) findings.push({ code: 'PRESIGN_EXPIRED', severity: 'error', stage: 'time', message: `the presigned URL expired ${skew - expires} s ago (signed ${signedAt.toISOString()}, valid ${expires} s)`, hint: 'presign it again' });
-    else if (skew < -maxSkew) findings.push({ code: 'PRESIGN_NOT_YET_VALID', severity: 'error', stage: 'time', message: `the presigned URL is dated ${-skew} s in the future`, hint: "check the signer's clock" });
+    if (skew > expires) findings.push({ code: 'PRESIGN_EXPIRED', severity: 'error', stage: 'time', message: `the presigned URL expired ${humanSeconds(skew - expires)} ago (signed ${signedAt.toISOString()}, valid ${expires} s)`, hint: 'presign it again' });
+    else if (skew < -maxSkew) findings.push({ code: 'PRESIGN_NOT_YET_VALID', severity: 'error', stage: 'time', message: `the presigned URL is dated ${humanSeconds(skew)} in the future`, hint: "check the signer's clock" });
   } else if (Math.abs(skew) > maxSkew) {
     findings.push({
       code: 'CLOCK_SKEW', severity: 'error', stage: 'time',
-      message: `X-Amz-Date is ${Math.abs(skew)} s ${skew > 0 ? 'in the past' : 'in the future'}, beyond the ${maxSkew / 60}-minute window (RequestTimeTooSkewed)`,
+      message: `X-Amz-Date is ${humanSeconds(skew)} ${skew > 0 ? 'in the past' : 'in the future'}, beyond the ${maxSkew / 60}-minute window (RequestTimeTooSkewed)`,
       hint: "sign again, or fix the signer's clock (verify --now DATE checks against another time)",
     });
   }

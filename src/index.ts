@@ -22,3 +22,5 @@ export { keysFromKeystore, keysFromFile, keysFromJwksUrl, keysFromDiscovery, fet
 export { resolveSecret, decodeSecret, type SecretEncoding } from './core/token/secret.js';
 export { resolveTokenSettings, mappingFromConfig, findPreset, type TokenSettings } from './core/token/settings.js';
 export { getAtPointer, setAtPointer, deleteAtPointer, parsePointer } from './core/jsonpointer.js';
+// AWS SigV4 / SigV2: signRequest, presignUrl, signV2Query, verifySignedRequest, ... (src/core/sigv4)
+export * from './core/sigv4/index.js';

@@ -7,10 +7,11 @@ import { parseDuration } from '../core/duration.js';
 import { usageError } from '../core/errors.js';
 import { mask } from '../core/mask.js';
 import {
-  diffCanonicalRequests, parseServerDetails, parseSignedRequestText, presignUrl, resolveCredentials, sendSignedRequest, signRequest,
-  signV2Query, toCurl, verifySignedRequest, type SigV4Options, type SignableRequest,
+  diffCanonicalRequests, parseServerDetails, parseSignedRequestText, presignUrl, sendSignedRequest, signRequest,
+  signV2Query, verifySignedRequest, type SigV4Options, type SignableRequest,
 } from '../core/sigv4/index.js';
-import type { CurlBody } from '../core/sigv4/curl.js';
+import { resolveCredentials } from '../core/sigv4/credentials.js';
+import { toCurl, type CurlBody } from '../core/sigv4/curl.js';
 import { formatVerifyReport, maskToken } from '../core/sigv4/report.js';
 import type { CliContext } from './context.js';
 import { examples } from './output.js';

@@ -12,15 +12,17 @@ export {
   type SignV2QueryOptions, type SignV2QueryResult, type SignV2HeaderResult, type SigV2S3Options, type SignV2QueryApiOptions,
 } from './sigv2.js';
 export {
-  verifySignedRequest, type VerifySignedRequestOptions, type VerifySignedRequestResult, type VerifyFinding, type VerifyStage, type AuthScheme,
+  verifySignedRequest, type VerifySignedRequestOptions, type VerifySignedRequestResult,
+  type VerifyFinding as SigV4Finding, type VerifyStage as SigV4VerifyStage, type AuthScheme as SigV4AuthScheme,
 } from './verify.js';
 export { parseHttpRequest, parseCurlCommand, parsePresignedUrl, parseSignedRequestText, type ParsedHttpRequest } from './parse.js';
 export { diffCanonicalRequests, parseServerDetails, type CanonicalLineDiff, type ServerSigningDetails } from './diff.js';
-export { uriEncode, canonicalUri, canonicalQuery, parseQuery, normalizePath, trimAll, type QueryPair } from './encode.js';
-export { deriveSigningKey, sha256Hex, EMPTY_SHA256 } from './crypto.js';
+export { uriEncode, canonicalUri, canonicalQuery, parseQuery, type QueryPair } from './encode.js';
+export { deriveSigningKey, EMPTY_SHA256 } from './crypto.js';
 export { parseSigningDate, toAmzDate } from './date.js';
-export { resolveCredentials, parseIni, type CredentialSources, type ResolvedCredentials } from './credentials.js';
-export { toCurl, shellQuote } from './curl.js';
+export { formatVerifyReport } from './report.js';
+export { resolveCredentials as resolveSigV4Credentials, type CredentialSources as SigV4CredentialSources } from './credentials.js';
+export { toCurl as signedRequestToCurl } from './curl.js';
 export { sendSignedRequest, type SendRequestOptions, type SendRequestResult } from './send.js';
 export { UNSIGNED_PAYLOAD } from './canonical.js';
 export { signChunk, chunkStringToSign, STREAMING_PAYLOAD, type SignChunkOptions } from './chunked.js';

@@ -26,7 +26,7 @@ function normaliseHash(value, where) {
 }
 
 function toEntry(item, where) {
-  if (typeof item === 'string') return { hash: normaliseHash(item, where) };
+  if (typeof item === 'string') item = { hash: item };
   if (!item || typeof item !== 'object') throw new Error(`${where}: expected a hash string or an object with "hash"`);
   const hash = normaliseHash(item.hash ?? item.sha256 ?? item.key_hash ?? item.keyHash, where);
   const list = (v) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.split(/[\s,]+/).filter(Boolean) : []);

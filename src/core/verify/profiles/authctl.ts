@@ -31,9 +31,10 @@ export const authctl: ProfileChecker = {
     checkDurations(ctx, data, presets);
     const hasSecret = typeof token.secret_env === 'string' || typeof token.secret_file === 'string';
     const hmacAt: KeyPath[] = [];
-    if (typeof token.alg === 'string' && token.alg.startsWith('HS')) hmacAt.push(['token', 'alg']);
+    const isHmac = (alg: unknown) => typeof alg === 'string' && /^HS(256|384|512)$/.test(alg);
+    if (isHmac(token.alg)) hmacAt.push(['token', 'alg']);
     for (const [name, preset] of Object.entries(presets)) {
-      if (typeOf(preset) === 'object' && typeof preset.alg === 'string' && preset.alg.startsWith('HS')) hmacAt.push(['tokens', name, 'alg']);
+      if (typeOf(preset) === 'object' && isHmac(preset.alg)) hmacAt.push(['tokens', name, 'alg']);
     }
     if (!hasSecret) {
       for (const at of hmacAt) {

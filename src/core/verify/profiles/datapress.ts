@@ -38,8 +38,8 @@ export const datapress: ProfileChecker = {
   check(ctx: CheckContext): OnlineCheck[] {
     const data = ctx.document.data;
     const online: OnlineCheck[] = [];
-    if (data.auth === undefined && data.swagger === undefined) {
-      ctx.report('config/missing-required', [], { message: 'no [auth] table: DataPress runs without authentication', fix: 'add an [auth] block (authctl init --profile datapress writes one)' });
+    if (data.auth === undefined) {
+      ctx.report('auth/disabled', [], { message: 'no [auth] table: DataPress runs without authentication', fix: 'add an [auth] block (authctl init --profile datapress writes one)' });
     }
     if (data.auth !== undefined && !isObject(data.auth)) {
       ctx.report('config/invalid-type', ['auth'], { at: 'value', message: 'auth must be a table', fix: 'write it as an [auth] table' });
@@ -60,7 +60,7 @@ function checkAuth(ctx: CheckContext, auth: Record<string, unknown>): OnlineChec
   const get = <K extends keyof typeof DEFAULTS>(key: K): (typeof DEFAULTS)[K] => (ok[key] && key in auth ? auth[key] : DEFAULTS[key]) as (typeof DEFAULTS)[K];
 
   const enabled = get('enabled');
-  if (!enabled) {
+  if (!enabled && ok.enabled) {
     ctx.report('auth/disabled', 'enabled' in auth ? [...P, 'enabled'] : P, {
       at: 'value',
       message: '[auth] enabled is false: every API request is accepted without a token',
@@ -162,9 +162,12 @@ function checkAuth(ctx: CheckContext, auth: Record<string, unknown>): OnlineChec
 }
 
 function checkSwagger(ctx: CheckContext, swagger: Record<string, unknown>, auth: Record<string, unknown> | undefined): void {
-  ctx.report('auth/public-docs', ['swagger'], { message: 'Swagger UI is served', fix: 'make sure the docs are meant to be reachable in this environment' });
   const oauth2 = swagger.oauth2;
-  if (oauth2 === undefined) return;
+  if (oauth2 === undefined) {
+    // Without [swagger.oauth2] the UI is served with no SSO: the whole API surface is browsable.
+    ctx.report('auth/public-docs', ['swagger'], { message: 'Swagger UI is served without [swagger.oauth2] sign-in', fix: 'add [swagger.oauth2] (issuer, client_id, scopes) or disable the Swagger UI in this environment' });
+    return;
+  }
   const P = ['swagger', 'oauth2'];
   if (!isObject(oauth2)) {
     ctx.report('config/invalid-type', P, { at: 'value', message: 'swagger.oauth2 must be a table', fix: 'write it as a [swagger.oauth2] table' });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import { hostname } from 'node:os';
 import { environmentError } from '../errors.js';
@@ -20,16 +21,19 @@ export async function withFileLock<T>(target: string, fn: () => Promise<T>, opti
   const staleMs = options.staleMs ?? 30_000;
   const deadline = Date.now() + timeoutMs;
   let delay = 5;
+  // A nonce makes each lock's content unique, so "is this still the lock I judged/took?" is answerable.
+  const token = JSON.stringify({ pid: process.pid, host: hostname(), at: Date.now(), nonce: randomBytes(8).toString('hex') });
   for (;;) {
     try {
       const handle = await fs.open(lockPath, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY, 0o600);
-      await handle.writeFile(JSON.stringify({ pid: process.pid, host: hostname(), at: Date.now() }));
+      await handle.writeFile(token);
       await handle.close();
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (await isStale(lockPath, staleMs)) {
-        await fs.rm(lockPath, { force: true });
+      const stale = await staleContent(lockPath, staleMs);
+      if (stale !== undefined) {
+        await breakLock(lockPath, stale);
         continue;
       }
       if (Date.now() > deadline) {
@@ -45,25 +49,56 @@ export async function withFileLock<T>(target: string, fn: () => Promise<T>, opti
   try {
     return await fn();
   } finally {
-    await fs.rm(lockPath, { force: true });
+    // Remove only our own lock: never one that another process took after ours was broken.
+    if ((await fs.readFile(lockPath, 'utf8').catch(() => undefined)) === token) await fs.rm(lockPath, { force: true });
   }
 }
 
-async function isStale(lockPath: string, staleMs: number): Promise<boolean> {
+/**
+ * The lock's content when it is stale (owner dead, or older than staleMs), else undefined.
+ * Content and mtime come from one handle, so they describe the same lock file.
+ */
+async function staleContent(lockPath: string, staleMs: number): Promise<string | undefined> {
   try {
-    const [text, stat] = await Promise.all([fs.readFile(lockPath, 'utf8'), fs.stat(lockPath)]);
-    if (Date.now() - stat.mtimeMs > staleMs) return true;
+    const handle = await fs.open(lockPath, 'r');
+    let text: string;
+    let mtimeMs: number;
+    try {
+      [text, { mtimeMs }] = await Promise.all([handle.readFile('utf8'), handle.stat()]);
+    } finally {
+      await handle.close();
+    }
+    if (Date.now() - mtimeMs > staleMs) return text;
     const owner = JSON.parse(text) as { pid?: number; host?: string };
     if (owner.host === hostname() && typeof owner.pid === 'number' && owner.pid !== process.pid) {
       try {
         process.kill(owner.pid, 0);
       } catch (error) {
-        return (error as NodeJS.ErrnoException).code === 'ESRCH';
+        // Re-read after the check: an owner that released normally and exited is "dead" too, but its
+        // lock is gone by now (maybe re-taken by a live process), so only the very same lock is stale.
+        if ((error as NodeJS.ErrnoException).code === 'ESRCH') return (await fs.readFile(lockPath, 'utf8')) === text ? text : undefined;
       }
     }
-    return false;
+    return undefined;
   } catch {
     // Lock vanished or is mid-write by its owner: not stale, retry.
-    return false;
+    return undefined;
   }
+}
+
+/**
+ * Breaks a stale lock without breaking a live one: the lock we judged may have been released and
+ * re-taken by a live process since we read it (its dead-pid owner had simply finished). So move the
+ * file aside atomically, and put it back if it turns out not to be the one we judged stale.
+ */
+async function breakLock(lockPath: string, judged: string): Promise<void> {
+  const aside = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
+  try {
+    await fs.rename(lockPath, aside);
+  } catch {
+    return; // already gone: just retry
+  }
+  const moved = await fs.readFile(aside, 'utf8').catch(() => undefined);
+  if (moved !== judged) await fs.link(aside, lockPath).catch(() => {});
+  await fs.rm(aside, { force: true });
 }

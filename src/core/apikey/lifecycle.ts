@@ -1,7 +1,8 @@
 import { usageError } from '../errors.js';
 import { mask } from '../mask.js';
 import type { LockOptions } from '../fs/lock.js';
-import { assertApiKeyPrefix, DEFAULT_API_KEY_PREFIX, generateApiKey, randomBase62 } from './format.js';
+import { closest } from '../suggest.js';
+import { assertApiKeyPrefix, checkApiKeyFormat, DEFAULT_API_KEY_PREFIX, generateApiKey, randomBase62 } from './format.js';
 import { hashApiKey } from './hash.js';
 import { apiKeyStatus, describeApiKey, type ApiKeyInfo } from './info.js';
 import { readStore, updateStore, type ApiKeyStoreData, type StoredApiKey } from './store.js';
@@ -128,11 +129,25 @@ export function resolveApiKey(data: ApiKeyStoreData, ref: string, now: Date): St
       hint: 'pass the key id instead of the name (see `authctl apikey list`)',
     });
   }
-  throw usageError('ERR_APIKEY_NOT_FOUND', `no API key with id or name "${mask(ref)}"`, {
+  // Someone may paste a raw key where an id belongs: never echo it, point at `verify` instead.
+  if (looksLikeApiKey(ref)) {
+    throw usageError('ERR_APIKEY_NOT_FOUND', `"${mask(ref)}" is an API key, not a key id or name`, {
+      where: 'ID',
+      hint: 'check a key with `authctl apikey verify` (reads it from stdin); ids and names are in `authctl apikey list`',
+    });
+  }
+  const suggestion = closest(ref, [...new Set(data.keys.flatMap((k) => [k.id, k.name]))]);
+  throw usageError('ERR_APIKEY_NOT_FOUND', `no API key with id or name "${ref.slice(0, 64)}"`, {
     where: 'ID',
-    hint: 'see `authctl apikey list` for ids and names',
-    details: { candidates: data.keys.map((k) => k.id) },
+    hint: suggestion ? `did you mean ${suggestion}? (see \`authctl apikey list\`)` : 'see `authctl apikey list` for ids and names',
   });
+}
+
+/** Key-shaped: a prefix and at least 16 base62 chars after the last `_` (names rarely look like that). */
+function looksLikeApiKey(ref: string): boolean {
+  const check = checkApiKeyFormat(ref);
+  if (check.reason === 'malformed' || check.reason === 'empty') return false;
+  return ref.length - ref.lastIndexOf('_') - 1 >= 16;
 }
 
 export async function listApiKeys(options: ApiKeyStoreOptions): Promise<ApiKeyInfo[]> {

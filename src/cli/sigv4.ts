@@ -243,6 +243,11 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--method <method>', 'HTTP method of a presigned URL (default GET)')
     .option('--bucket <name>', 'SigV2: bucket of a virtual-hosted/CNAME request on a non-AWS host')
     .addOption(new Option('--folded <mode>', 'canonical form of folded header values').choices(['space', 'comma']).default('space'))
+    .option('--normalize-path', "the service normalises paths (default: on except for s3)")
+    .option('--no-normalize-path', 'the service signs the path without normalising it')
+    .option('--double-encode', 'the service encodes the wire path again (default: on except for s3)')
+    .option('--no-double-encode', 'the service encodes the path once (S3 rule)')
+    .option('--session-token-after-signing', 'the service (AWS IoT) expects the presign token outside the signed query')
     .addHelpText('after', examples([
       'authctl sigv4 verify request.http --secret-key "$AWS_SECRET_ACCESS_KEY"',
       "authctl sigv4 verify 'https://bucket.s3.amazonaws.com/key?X-Amz-Algorithm=...' --profile dev",
@@ -254,7 +259,8 @@ export function register(program: Command, ctx: CliContext): void {
 
 interface VerifyFlags {
   secretKey?: string; accessKey?: string; profile?: string; region?: string; service?: string; serverError?: string; now?: string;
-  checkTime?: boolean; method?: string; bucket?: string; folded?: 'space' | 'comma';
+  checkTime?: boolean; method?: string; bucket?: string; folded?: 'space' | 'comma'; normalizePath?: boolean; doubleEncode?: boolean;
+  sessionTokenAfterSigning?: boolean;
 }
 
 async function runVerify(ctx: CliContext, input: string, flags: VerifyFlags): Promise<void> {
@@ -279,6 +285,9 @@ async function runVerify(ctx: CliContext, input: string, flags: VerifyFlags): Pr
     foldedHeaders: flags.folded,
     serverDetails: flags.serverError ? readLocal(ctx, flags.serverError, '--server-error').toString('utf8') : undefined,
     bucket: flags.bucket,
+    normalizePath: flags.normalizePath,
+    doubleEncodePath: flags.doubleEncode,
+    sessionTokenAfterSigning: flags.sessionTokenAfterSigning,
   });
   const token = request.headers.find(([n]) => n.toLowerCase() === 'x-amz-security-token')?.[1] ?? /X-Amz-Security-Token=([^&]+)/.exec(request.query)?.[1];
   const decodedToken = token && token.includes('%') ? decodeURIComponent(token) : token;

@@ -25,6 +25,8 @@ export interface VariantContext {
   request: ParsedHttpRequest;
   query: QueryPair[];
   s3: boolean;
+  /** The path rules the base computation used. */
+  rules: { normalize: boolean; doubleEncode: boolean };
   presign: boolean;
   payloadHash: string;
   bodyHash: string;
@@ -39,27 +41,27 @@ interface Candidate {
 
 function candidates(ctx: VariantContext): Candidate[] {
   const list: Candidate[] = [];
-  const rules = ctx.s3 ? 'S3' : 'non-S3';
+  const { normalize, doubleEncode } = ctx.rules;
   list.push({
-    name: ctx.s3 ? 'path-double-encoded' : 'path-single-encoded',
-    variant: { doubleEncodePath: !ctx.s3 ? false : true },
-    message: ctx.s3
-      ? 'the signer URI-encoded the path twice (non-S3 rule) but S3 encodes it once'
-      : 'the signer URI-encoded the path only once (S3 rule) but this service double-encodes it',
+    name: doubleEncode ? 'path-single-encoded' : 'path-double-encoded',
+    variant: { doubleEncodePath: !doubleEncode },
+    message: doubleEncode
+      ? 'the signer URI-encoded the path only once (S3 rule) but this service encodes the wire path again (double encoding)'
+      : 'the signer URI-encoded the path twice (non-S3 rule) but this service (S3 rules) encodes it once',
   });
   list.push({
-    name: ctx.s3 ? 'path-normalized' : 'path-not-normalized',
-    variant: { normalizePath: ctx.s3 },
-    message: ctx.s3
-      ? 'the signer normalised the path (removed ./.., collapsed //) but S3 signs it as sent'
-      : `the signer did not normalise the path (./.., //) as ${rules} services do`,
+    name: normalize ? 'path-not-normalized' : 'path-normalized',
+    variant: { normalizePath: !normalize },
+    message: normalize
+      ? 'the signer did not normalise the path (./.., //) as non-S3 services do'
+      : 'the signer normalised the path (removed ./.., collapsed //) but this service signs it as sent (S3 rule)',
   });
   list.push({
-    name: ctx.s3 ? 'non-s3-rules' : 's3-rules',
-    variant: { doubleEncodePath: ctx.s3, normalizePath: ctx.s3 },
-    message: ctx.s3
-      ? 'the signer applied non-S3 path rules (normalise + double-encode) to an S3 request'
-      : 'the signer applied S3 path rules (no normalisation, single encoding) to a non-S3 service',
+    name: doubleEncode ? 's3-rules' : 'non-s3-rules',
+    variant: { doubleEncodePath: !doubleEncode, normalizePath: !normalize },
+    message: doubleEncode
+      ? 'the signer applied S3 path rules (no normalisation, single encoding) to a non-S3 service'
+      : 'the signer applied non-S3 path rules (normalise + double-encode) to an S3 request',
   });
   for (const [hash, what] of [[UNSIGNED_PAYLOAD, 'UNSIGNED-PAYLOAD'], [ctx.bodyHash, 'the SHA-256 of the body as received'], [EMPTY_SHA256, 'the SHA-256 of an empty body']] as const) {
     if (hash !== ctx.payloadHash) {

@@ -44,6 +44,11 @@ export interface VerifySignedRequestOptions {
   serverDetails?: string;
   /** SigV2: virtual-hosted bucket or CNAME to prefix the resource with. */
   bucket?: string;
+  /** Override the service's path rules (default from the scope's service: off for s3, on otherwise). */
+  normalizePath?: boolean;
+  doubleEncodePath?: boolean;
+  /** Presign: the service (AWS IoT) expects X-Amz-Security-Token outside the signed query. */
+  sessionTokenAfterSigning?: boolean;
 }
 
 export interface VerifySignedRequestResult {
@@ -166,18 +171,19 @@ function verifyV4(
   }
   const payloadHash = contentSha ?? (presign ? (query.find(([n]) => n === 'X-Amz-Content-Sha256')?.[1] ?? (s3 ? UNSIGNED_PAYLOAD : bodyHash)) : bodyHash);
 
+  const signedQuery = presign && options.sessionTokenAfterSigning ? query.filter(([n]) => n !== 'X-Amz-Security-Token') : query;
   const recompute: Recompute = (v) => {
     const headers = v.host ? request.headers.map(([n, val]): [string, string] => (n.toLowerCase() === 'host' ? [n, v.host!] : [n, val])) : request.headers;
     const canon = canonicalHeaders(headers, (lower) => signedHeaders.includes(lower), v.folded ?? options.foldedHeaders);
     const creq = canonicalRequest({
       method: request.method,
       path: request.path,
-      query: v.query ?? query,
+      query: v.query ?? signedQuery,
       canonicalHeaders: canon.canonicalHeaders,
       signedHeaders: signedHeaders.join(';'),
       payloadHash: v.payloadHash ?? payloadHash,
-      normalizePath: v.normalizePath ?? !s3,
-      doubleEncodePath: v.doubleEncodePath ?? !s3,
+      normalizePath: v.normalizePath ?? options.normalizePath ?? !s3,
+      doubleEncodePath: v.doubleEncodePath ?? options.doubleEncodePath ?? !s3,
       excludeQuery: presign ? 'X-Amz-Signature' : undefined,
     });
     const scope = credentialScope(scopeDate, region, service);
@@ -198,7 +204,8 @@ function verifyV4(
   }
   if (options.serverDetails) compareWithServer(result, options.serverDetails);
   if (!signatureMatches && providedSignature) {
-    result.explanation = findVariant(recompute, providedSignature, { request, query, s3, presign, payloadHash, bodyHash, foldedHeaders: options.foldedHeaders ?? 'space' });
+    const rules = { normalize: options.normalizePath ?? !s3, doubleEncode: options.doubleEncodePath ?? !s3 };
+    result.explanation = findVariant(recompute, providedSignature, { request, query: signedQuery, s3, rules, presign, payloadHash, bodyHash, foldedHeaders: options.foldedHeaders ?? 'space' });
     if (result.explanation) add({ code: 'SIGNATURE_VARIANT', severity: 'error', stage: 'canonical-request', message: result.explanation.message });
     else if (!findings.some((f) => f.stage === 'canonical-request' || f.stage === 'string-to-sign')) {
       add({

@@ -109,6 +109,14 @@ export function detectProfile(document: ConfigDocument): Profile {
   return best;
 }
 
+function tryDetect(document: ConfigDocument): Profile | undefined {
+  try {
+    return detectProfile(document);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Files `verify-config` looks for when none are given. */
 const AUTO_FILES = ['authctl.toml', '.authctlrc', '.authctlrc.toml', '.authctlrc.json', 'authctl.config.json', 'agentflow.json', 'datapress.toml', 'config.toml', '.env'];
 
@@ -167,9 +175,14 @@ export async function verifyConfig(options: VerifyConfigOptions = {}): Promise<V
   if (options.fromEnv) {
     const vars = Object.fromEntries(Object.entries(options.env ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
     const document: ConfigDocument = { file: '<env>', kind: 'env', data: vars };
-    const result = await checkDocument(document, options.profile, target, { ...deps, env: undefined });
-    findings.push(...result.findings);
-    checked.push({ file: '<env>', profile: result.profile });
+    // Next to files, the environment may only be there to resolve their variables: check it
+    // on its own only when a profile fits.
+    const fits = options.profile ? PROFILE_KINDS[options.profile].includes('env') : inputs.length === 0 || tryDetect(document) !== undefined;
+    if (fits) {
+      const result = await checkDocument(document, options.profile, target, { ...deps, env: undefined });
+      findings.push(...result.findings);
+      checked.push({ file: '<env>', profile: result.profile });
+    }
   }
   let requiredUnreachable = false;
   if (options.online && online.length) {

@@ -87,9 +87,10 @@ export const agentflow: ProfileChecker = {
     }
     if (jwt && !envChecked) {
       const merged = { ...deps.extraEnv, ...pickEnv(deps.env) };
-      if (merged.JWT_SECRET_KEY === undefined) {
+      // --env-file and --from-env sources are checked as documents of their own; only presence matters here.
+      if (!merged.JWT_SECRET_KEY) {
         ctx.report('agentflow/jwt-secret-missing', ['auth'], { at: 'value', message: '"auth": "jwt" but JWT_SECRET_KEY is not set anywhere', fix: 'add "env": ".env" with JWT_SECRET_KEY, or pass --env-file / --from-env' });
-      } else checkJwtEnv(ctx, merged, false);
+      }
     }
     return [];
   },

@@ -1,0 +1,202 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli, tempDir } from '../helpers/cli.js';
+
+const INVALID = path.join(ROOT, 'test/fixtures/config/invalid');
+const VALID = path.join(ROOT, 'test/fixtures/config/valid');
+
+describe('authctl verify-config (binary)', () => {
+  it('prints grouped findings with line:col, rule and fix, and exits 1 on errors', async () => {
+    const r = await runCli(['verify-config', 'algorithm-hs256.toml'], { cwd: path.join(INVALID, 'datapress') });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('algorithm-hs256.toml');
+    expect(r.stdout).toMatch(/8:24\s+error\s+algorithm "HS256" is HMAC.*auth\/algorithm-not-allowed/);
+    expect(r.stdout).toContain('fix:');
+    expect(r.stderr).toMatch(/1 error, 0 warnings, 0 notes in 1 file/);
+  });
+
+  it('--json prints findings with rule, severity, file, line, column, message, fix', async () => {
+    const r = await runCli(['verify-config', 'unknown-key-typo.toml', '--json'], { cwd: path.join(INVALID, 'datapress') });
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.ok).toBe(false);
+    expect(doc.files).toEqual([{ file: 'unknown-key-typo.toml', profile: 'datapress' }]);
+    const unknown = doc.findings.find((f: { rule: string }) => f.rule === 'config/unknown-key');
+    expect(unknown).toEqual({ rule: 'config/unknown-key', severity: 'error', file: 'unknown-key-typo.toml', line: 7, column: 1, message: 'unknown key "auth.audiance": did you mean "audience"?', fix: 'rename it to "audience"' });
+  });
+
+  it('exits 0 on a valid file and 1 on warnings only with --strict', async () => {
+    expect((await runCli(['verify-config', 'minimal.toml'], { cwd: path.join(VALID, 'datapress') })).code).toBe(0);
+    const cwd = path.join(INVALID, 'datapress');
+    expect((await runCli(['verify-config', 'jwks-refresh-too-low.toml'], { cwd })).code).toBe(0);
+    expect((await runCli(['verify-config', 'jwks-refresh-too-low.toml', '--strict'], { cwd })).code).toBe(1);
+  });
+
+  it('--target changes severities: dev headers are an error in production, a note in development', async () => {
+    const cwd = path.join(INVALID, 'recsys');
+    const prod = await runCli(['verify-config', 'dev-headers-on.env', '--json'], { cwd });
+    const dev = await runCli(['verify-config', 'dev-headers-on.env', '--json', '--target', 'development'], { cwd });
+    expect(prod.code).toBe(1);
+    expect(JSON.parse(prod.stdout).findings[0]).toMatchObject({ rule: 'auth/dev-headers-enabled', severity: 'error', line: 1, column: 18 });
+    expect(dev.code).toBe(0);
+    expect(JSON.parse(dev.stdout).findings[0]).toMatchObject({ rule: 'auth/dev-headers-enabled', severity: 'info' });
+  });
+
+  it('syntax errors point at line:col with a caret snippet and exit 2', async () => {
+    const r = await runCli(['verify-config', 'syntax-unterminated-string.toml'], { cwd: path.join(INVALID, 'datapress') });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/7:28\s+error\s+TOML syntax error/);
+    expect(r.stdout).toContain('7 | audience = "api://datapress');
+    expect(r.stdout).toMatch(/\|\s{28}\^/);
+  });
+
+  it('--format github, sarif and junit', async () => {
+    const cwd = path.join(INVALID, 'datapress');
+    const gh = await runCli(['verify-config', 'swagger-issuer-trailing-slash.toml', '--format', 'github'], { cwd });
+    expect(gh.code).toBe(1);
+    expect(gh.stdout.trim()).toMatch(/^::error file=swagger-issuer-trailing-slash.toml,line=16,col=10,title=auth\/issuer-mismatch::.*trailing slash/);
+    const sarif = await runCli(['verify-config', 'swagger-issuer-trailing-slash.toml', '--format', 'sarif'], { cwd });
+    const run = JSON.parse(sarif.stdout).runs[0];
+    expect(run.results[0]).toMatchObject({ ruleId: 'auth/issuer-mismatch', level: 'error', locations: [{ physicalLocation: { region: { startLine: 16, startColumn: 10 } } }] });
+    expect(run.tool.driver.rules[0].shortDescription.text).toMatch(/trailing slash/);
+    const junit = await runCli(['verify-config', 'swagger-issuer-trailing-slash.toml', '--format', 'junit'], { cwd });
+    expect(junit.stdout).toContain('<failure type="auth/issuer-mismatch"');
+  });
+
+  it('detects files in the current directory when none are given, and agentflow reads its .env', async () => {
+    const r = await runCli(['verify-config', '--json'], { cwd: path.join(VALID, 'agentflow') });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).files).toEqual([{ file: 'agentflow.json', profile: 'agentflow' }]);
+  });
+
+  it('--from-env checks the process environment', async () => {
+    const env = { DEV_AUTH_ENABLED: 'true', JWT_AUTH_ENABLED: 'true', AUTH_TENANT_CLAIMS: 'tid' };
+    const r = await runCli(['verify-config', '--from-env', '--profile', 'recsys', '--json'], { env, cwd: tempDir() });
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.findings).toEqual([expect.objectContaining({ rule: 'auth/dev-headers-enabled', file: '<env>', line: null })]);
+  });
+
+  it('--env-file resolves agentflow secrets and is checked itself', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'agentflow.json'), JSON.stringify({ agent: 'graph.react:app', auth: 'jwt' }));
+    writeFileSync(path.join(dir, 'prod.env'), 'JWT_SECRET_KEY=short\nJWT_ALGORITHM=HS256\n');
+    const r = await runCli(['verify-config', 'agentflow.json', '--env-file', 'prod.env', '--json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).findings).toEqual([expect.objectContaining({ rule: 'auth/weak-hmac-secret', file: 'prod.env', line: 1, column: 16 })]);
+  });
+
+  it('usage errors exit 2 with a one-line error and a hint', async () => {
+    const missing = await runCli(['verify-config', 'nope.toml'], { cwd: tempDir() });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/authctl: error: file not found: nope.toml/);
+    const none = await runCli(['verify-config'], { cwd: tempDir() });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no config files found/);
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'x.toml'), 'a = 1\n');
+    const unknown = await runCli(['verify-config', 'x.toml'], { cwd: dir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/hint: pass --profile/);
+    const badProfile = await runCli(['verify-config', '--profile', 'datapres', 'x.toml'], { cwd: dir });
+    expect(badProfile.code).toBe(2);
+    for (const r of [missing, none, unknown, badProfile]) expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('--help has examples and exit codes', async () => {
+    const r = await runCli(['verify-config', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Examples:');
+    expect(r.stdout).toContain('Exit codes:');
+    expect(r.stdout).toContain('--target');
+  });
+});
+
+describe('authctl config schema', () => {
+  it('prints the JSON Schema derived from the zod config schema', async () => {
+    const r = await runCli(['config', 'schema']);
+    expect(r.code).toBe(0);
+    const schema = JSON.parse(r.stdout);
+    expect(schema.$schema).toMatch(/json-schema.org/);
+    expect(schema.additionalProperties).toBe(false);
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['token', 'tokens', 'keys', 'idp', 'apikey', 'sigv4', 'probe']));
+    expect(schema.properties.token.properties.alg.enum).toContain('RS256');
+    expect(schema.properties.token.properties.tenant_claim.pattern).toBeTruthy();
+  });
+});
+
+describe('authctl init (non-interactive)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir();
+  });
+
+  it.each(['datapress', 'agentflow', 'recsys', 'relay', 'k3', 'authctl'])('writes files for %s that pass verify-config', async (profile) => {
+    const target = path.join(dir, profile);
+    mkdirSync(target);
+    const r = await runCli(['init', '--yes', '--profile', profile, '--tenants', 'acme,globex', '--json'], { cwd: target });
+    expect(r.code, r.stderr).toBe(0);
+    const written: string[] = JSON.parse(r.stdout).written;
+    expect(written).toEqual(expect.arrayContaining(['authctl.toml', 'probe.toml', '.github/workflows/authctl.yml']));
+    if (profile !== 'authctl') expect(written).toContain('.env.example');
+    // authctl.toml and the service's non-secret block pass in production as written.
+    const block = { datapress: ['datapress.toml'], agentflow: [], recsys: ['.env.example'], relay: [], k3: [], authctl: [] }[profile]!;
+    const prod = await runCli(['verify-config', 'authctl.toml', ...block, '--json'], { cwd: target });
+    expect(prod.code, prod.stdout).toBe(0);
+    expect(JSON.parse(prod.stdout).findings.filter((f: { severity: string }) => f.severity !== 'info')).toEqual([]);
+    // .env.example holds placeholders for secrets: fine for development (warnings), never errors there.
+    if (['agentflow', 'relay', 'k3'].includes(profile)) {
+      const files = profile === 'agentflow' ? ['agentflow.json', '--env-file', '.env.example'] : ['.env.example'];
+      const dev = await runCli(['verify-config', ...files, '--target', 'development', '--profile', profile, '--json'], { cwd: target });
+      expect(dev.code, dev.stdout).toBe(0);
+      const rules = JSON.parse(dev.stdout).findings.map((f: { rule: string }) => f.rule);
+      expect(rules.every((rule: string) => ['auth/placeholder-secret', 'agentflow/env-file-missing'].includes(rule))).toBe(true);
+      const prodEnv = await runCli(['verify-config', ...files, '--profile', profile], { cwd: target });
+      expect(prodEnv.code).toBe(1);
+    }
+  });
+
+  it('never overwrites without --force and says what it kept', async () => {
+    const target = tempDir();
+    writeFileSync(path.join(target, 'authctl.toml'), '# mine\n');
+    const r = await runCli(['init', '--yes', '--profile', 'recsys'], { cwd: target });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('kept  authctl.toml (exists; --force overwrites)');
+    expect(r.stdout).toContain('wrote .env.example');
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(path.join(target, 'authctl.toml'), 'utf8')).toBe('# mine\n');
+    const forced = await runCli(['init', '--yes', '--profile', 'recsys', '--force'], { cwd: target });
+    expect(forced.stdout).toContain('wrote authctl.toml');
+    expect(readFileSync(path.join(target, 'authctl.toml'), 'utf8')).toContain('[token]');
+  });
+
+  it('the probe spec and CI workflow follow the templates', async () => {
+    const target = tempDir();
+    await runCli(['init', '--yes', '--profile', 'datapress', '--issuer', 'http://127.0.0.1:9400', '--audience', 'api://orders'], { cwd: target });
+    const { readFileSync } = await import('node:fs');
+    const { parse } = await import('smol-toml');
+    const probe = parse(readFileSync(path.join(target, 'probe.toml'), 'utf8')) as Record<string, any>;
+    expect(probe).toEqual({
+      base_url: 'http://127.0.0.1:8080',
+      jwt: { issuer: 'http://127.0.0.1:9400', audience: 'api://orders', tenant_claim: '/tid', roles_claim: '/roles' },
+      credentials: { reader: { type: 'jwt', sub: 'alice', tenant: 'acme', roles: ['viewer'] } },
+      endpoints: [{ path: '/healthz', public: true }, { method: 'GET', path: '/v1/tenants/acme/orders', tenant: 'acme', allow: ['reader'] }],
+    });
+    const workflow = readFileSync(path.join(target, '.github/workflows/authctl.yml'), 'utf8');
+    expect(workflow).toContain('npx authctl idp serve');
+    expect(workflow).toContain('npx authctl idp wait http://127.0.0.1:9400');
+    expect(workflow).toContain('npx authctl verify-config authctl.toml datapress.toml');
+    expect(workflow).toContain('npx authctl probe --spec probe.toml --junit probe-report.xml');
+    expect(workflow).toContain('actions/upload-artifact');
+  });
+
+  it('rejects bad flags with exit 2', async () => {
+    const r = await runCli(['init', '--yes', '--profile', 'recsys', '--modes', 'jwt,saml'], { cwd: tempDir() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--modes/);
+    const p = await runCli(['init', '--yes', '--tenant-claim', 'tid'], { cwd: tempDir() });
+    expect(p.code).toBe(2);
+    expect(p.stderr).toMatch(/JSON pointer/);
+  });
+});

@@ -24,3 +24,6 @@ export { resolveTokenSettings, mappingFromConfig, findPreset, type TokenSettings
 export { getAtPointer, setAtPointer, deleteAtPointer, parsePointer } from './core/jsonpointer.js';
 // AWS SigV4 / SigV2: signRequest, presignUrl, signV2Query, verifySignedRequest, ... (src/core/sigv4)
 export * from './core/sigv4/index.js';
+// verify-config / init / config schema (src/core/verify) and the generic finding renderers (github, sarif, junit).
+export * from './core/verify/index.js';
+export { renderGitHub, renderSarif, renderJUnit, type ReportFinding, type SarifOptions, type JUnitOptions } from './cli/report/index.js';

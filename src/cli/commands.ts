@@ -21,7 +21,9 @@ export const COMMAND_GROUPS: CommandGroup[] = [
   { names: ['verify-config', 'init', 'config'], summary: 'verify service auth config, scaffold a project (init), print the config JSON Schema', load: () => import('./config.js') },
   { names: ['keys'], summary: "manage the mock issuer's signing keys (list, rotate, jwks, import, export)", load: () => import('./keys.js') },
   { names: ['sigv4', 'sign'], summary: 'sign AWS SigV4/SigV2 requests and presigned URLs; explain SignatureDoesNotMatch (sign = sigv4 sign)', load: () => import('./sigv4.js') },
+  { names: ['idp'], summary: 'run a local mock OpenID Connect issuer and control it (rotate, fault, clock, requests)', load: () => import('./idp.js') },
   { names: ['apikey'], summary: 'create, verify, rotate, revoke and export API keys (only hashes are stored)', load: () => import('./apikey.js') },
+  { names: ['probe'], summary: 'prove every endpoint answers 401/403 when it must (forged, expired, cross-tenant, wrong-role requests)', load: () => import('./probe.js') },
 ];
 
 export function findGroup(name: string | undefined): CommandGroup | undefined {

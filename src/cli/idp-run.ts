@@ -1,0 +1,126 @@
+import { parseDuration } from '../core/duration.js';
+import { usageError } from '../core/errors.js';
+import type { CliContext } from './context.js';
+import { table } from './output.js';
+
+interface ServeFlags {
+  port?: string;
+  host?: string;
+  issuerUrl?: string;
+  layout?: string;
+  control: boolean;
+  log: boolean;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+function parsePort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError('ERR_BAD_PORT', `--port expects 0-65535, got "${value}"`, { where: '--port', hint: 'e.g. --port 9400, or --port 0 for a free port' });
+  return port;
+}
+
+function parseIssuerUrl(value: string | undefined, where: string): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
+  } catch {
+    throw usageError('ERR_BAD_URL', `"${value}" is not an http(s) URL`, { where, hint: 'e.g. --issuer-url http://host.docker.internal:9400' });
+  }
+  return value;
+}
+
+export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void> {
+  const { config } = await ctx.config();
+  const { startIdpServer } = await import('../core/idp/server.js');
+  const host = flags.host ?? config.idp?.host ?? '127.0.0.1';
+  if (!LOOPBACK.has(host)) {
+    ctx.out.warn(ctx.out.color.bold(`binding ${host}: this mock issuer is for DEVELOPMENT ONLY. It hands out tokens to anyone who asks; never expose it to a network you do not control.`));
+  }
+  const log = flags.log ? (line: string) => ctx.out.info(ctx.out.color.dim(line)) : undefined;
+  const server = await startIdpServer({
+    config,
+    home: await ctx.home(),
+    port: parsePort(flags.port),
+    host,
+    issuerUrl: parseIssuerUrl(flags.issuerUrl, '--issuer-url'),
+    layout: flags.layout,
+    control: flags.control === false ? false : undefined,
+    log,
+  });
+  const issuers = server.deps.settings.issuers.map((i) => ({
+    id: i.id,
+    issuer: i.url,
+    discovery: `${i.url}/.well-known/openid-configuration`,
+    jwks: `${i.url}/jwks`,
+    token: `${i.url}/token`,
+    layout: i.layout,
+  }));
+  const root = issuers[0]!;
+  const curl = `curl -s -u my-client:my-secret -d grant_type=client_credentials ${root.token}`;
+  if (ctx.out.json) {
+    ctx.out.raw('stdout', `${JSON.stringify({ ...root, listen: server.listenUrl, port: server.port, control: server.deps.settings.control ? `${server.listenUrl}/_authctl` : null, issuers, curl })}\n`);
+  } else {
+    const c = ctx.out.color;
+    const lines = [
+      `${c.bold('authctl mock OIDC issuer')} ${c.yellow('(development only)')} listening on ${server.listenUrl}`,
+      table([
+        ['issuer', root.issuer],
+        ['discovery', root.discovery],
+        ['jwks', root.jwks],
+        ['token', root.token],
+        ...(server.deps.settings.control ? [['control', `${server.listenUrl}/_authctl  (authctl idp rotate | fault | clock | requests)`]] : []),
+      ].map(([k, v]) => [`  ${k}`, v!])),
+      ...(issuers.length > 1 ? ['', 'More issuers:', ...issuers.slice(1).map((i) => `  ${i.id.padEnd(12)} ${i.issuer}  (${i.layout})`)] : []),
+      '',
+      'Get a token:',
+      `  ${curl}`,
+      '',
+      'Point the service at it:',
+      '  [auth]',
+      `  issuer = "${root.issuer}"`,
+      '',
+      'Ctrl+C stops it.',
+    ];
+    ctx.out.data(lines.join('\n'));
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      ctx.out.info(`${signal}: stopping the issuer`);
+      server.close().then(resolve, resolve);
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}
+
+export function defaultIssuerUrl(ctx: CliContext, config: { idp?: { issuer_url?: string; port?: number } }): string {
+  return ctx.env.AUTHCTL_IDP_URL ?? config.idp?.issuer_url ?? `http://127.0.0.1:${config.idp?.port ?? 9400}`;
+}
+
+export async function runWait(ctx: CliContext, url: string | undefined, flags: { timeout: string }): Promise<void> {
+  const { config } = await ctx.config();
+  const { waitForIssuer } = await import('../core/idp/wait.js');
+  const timeoutMs = parseDuration(flags.timeout, '--timeout') * 1000;
+  const target = parseIssuerUrl(url, 'URL') ?? defaultIssuerUrl(ctx, config);
+  const result = await waitForIssuer(target, { timeoutMs });
+  ctx.out.result(result, (r) => `issuer ${r.issuer} answered after ${r.ms} ms (${r.attempts} attempt${r.attempts === 1 ? '' : 's'})`);
+}
+
+export async function runDoctor(ctx: CliContext, flags: { from?: string[] }): Promise<void> {
+  const { config } = await ctx.config();
+  const { doctorIssuer } = await import('../core/idp/doctor.js');
+  const froms = flags.from?.length ? flags.from : [defaultIssuerUrl(ctx, config)];
+  const reports = await Promise.all(froms.map((from) => doctorIssuer(from)));
+  const c = ctx.out.color;
+  ctx.out.result(reports, (all) =>
+    all
+      .map((report) => [
+        `${report.ok ? c.green('ok  ') : c.red('FAIL')} ${report.from}`,
+        ...report.checks.map((check) => `  ${check.ok ? c.green('✓') : c.red('✗')} ${check.name.padEnd(9)} ${check.detail}${check.hint ? `\n              ${c.cyan('hint:')} ${check.hint}` : ''}`),
+      ].join('\n'))
+      .join('\n\n'));
+  if (reports.some((r) => !r.ok)) process.exitCode = 1;
+}

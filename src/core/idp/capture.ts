@@ -1,0 +1,68 @@
+import { mask } from '../mask.js';
+
+export interface CapturedRequest {
+  time: string;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: Record<string, string>;
+  status: number;
+  ms: number;
+  clientId?: string;
+}
+
+/** Parameters whose values are credentials: masked in the log and the capture. */
+const SECRET_PARAMS = new Set([
+  'client_secret', 'password', 'code', 'code_verifier', 'refresh_token', 'access_token', 'id_token', 'token',
+  'subject_token', 'actor_token', 'device_code', 'id_token_hint', 'client_assertion',
+]);
+const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', 'x-admin-token', 'x-api-key']);
+
+export function maskParams(params: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(params)) out[key] = SECRET_PARAMS.has(key) ? mask(value) : value;
+  return out;
+}
+
+export function maskHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const text = Array.isArray(value) ? value.join(', ') : value;
+    if (!SECRET_HEADERS.has(key)) out[key] = text;
+    else {
+      const space = text.indexOf(' ');
+      out[key] = space > 0 ? `${text.slice(0, space)} ${mask(text.slice(space + 1))}` : mask(text);
+    }
+  }
+  return out;
+}
+
+/** `?code=abc&state=x` with credential values masked (for the access log). */
+export function maskedPath(url: URL): string {
+  if (!url.search) return url.pathname;
+  const params = new URLSearchParams();
+  for (const [key, value] of url.searchParams) params.append(key, SECRET_PARAMS.has(key) ? mask(value) : value);
+  return `${url.pathname}?${params.toString()}`;
+}
+
+/** The last requests the service under test sent, for assertions (`GET /_authctl/requests`). */
+export class RequestCapture {
+  private readonly items: CapturedRequest[] = [];
+
+  constructor(private readonly limit = 500) {}
+
+  add(item: CapturedRequest): void {
+    this.items.push(item);
+    if (this.items.length > this.limit) this.items.splice(0, this.items.length - this.limit);
+  }
+
+  list(filter: { path?: string; clientId?: string } = {}): CapturedRequest[] {
+    return this.items.filter((item) => (!filter.path || item.path.includes(filter.path)) && (!filter.clientId || item.clientId === filter.clientId));
+  }
+
+  clear(): void {
+    this.items.length = 0;
+  }
+}

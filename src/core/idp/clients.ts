@@ -1,0 +1,110 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IdpClientConfig } from '../config/sections/idp.js';
+import { invalidClient, invalidRequest, invalidScope, unauthorizedClient } from './http.js';
+import type { IdpDeps, IdpRequest } from './types.js';
+
+export interface AuthenticatedClient {
+  clientId: string;
+  /** The configured client; undefined in zero-config mode. */
+  config?: IdpClientConfig;
+  method: 'client_secret_basic' | 'client_secret_post' | 'none';
+  /** Whether the client proved a secret (confidential). */
+  confidential: boolean;
+}
+
+/** Zero-config mode: no `[idp.clients.*]` configured (or added at run time), so any client is accepted. */
+export function zeroConfig(deps: IdpDeps): boolean {
+  return deps.settings.clients.size === 0;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const hash = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(hash(a), hash(b));
+}
+
+function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
+  if (!header || !/^basic /i.test(header)) return undefined;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw invalidClient('malformed HTTP Basic credentials', true);
+  // RFC 6749 §2.3.1: both parts are form-urlencoded before base64.
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s.replace(/\+/g, ' '));
+    } catch {
+      throw invalidClient('malformed HTTP Basic credentials', true);
+    }
+  };
+  return { id: decode(decoded.slice(0, colon)), secret: decode(decoded.slice(colon + 1)) };
+}
+
+/**
+ * Client authentication for the token, introspection and revocation endpoints:
+ * client_secret_basic, client_secret_post, or a public client (client_id only).
+ */
+export function authenticateClient(req: IdpRequest, deps: IdpDeps): AuthenticatedClient {
+  const basic = basicCredentials(req.headers.authorization);
+  if (basic && req.body.client_secret !== undefined) throw invalidRequest('use one client authentication method, not both Basic and client_secret');
+  const clientId = basic?.id ?? req.body.client_id;
+  const secret = basic?.secret ?? req.body.client_secret;
+  const method = basic ? 'client_secret_basic' : secret !== undefined ? 'client_secret_post' : 'none';
+  if (!clientId) throw invalidClient('no client authentication: send client_id (and client_secret, or HTTP Basic)', false);
+  if (basic && req.body.client_id !== undefined && req.body.client_id !== basic.id) throw invalidRequest('client_id in the body differs from the HTTP Basic user');
+
+  if (zeroConfig(deps)) return { clientId, method, confidential: Boolean(secret) };
+
+  const config = deps.settings.clients.get(clientId);
+  if (!config) throw invalidClient(`unknown client "${clientId}"`, Boolean(basic));
+  if (config.public || config.secret === undefined) {
+    if (secret) throw invalidClient(`client "${clientId}" is public and has no secret; send only client_id`, Boolean(basic));
+    return { clientId, config, method: 'none', confidential: false };
+  }
+  if (!secret) throw invalidClient(`client "${clientId}" must authenticate with its secret`, Boolean(basic));
+  if (!sameSecret(secret, config.secret)) throw invalidClient('client authentication failed', Boolean(basic));
+  return { clientId, config, method, confidential: true };
+}
+
+/** The configured client (strict mode) or undefined in zero-config mode; unknown clients are refused. */
+export function lookupClient(clientId: string | undefined, deps: IdpDeps): IdpClientConfig | undefined {
+  if (!clientId) throw invalidRequest('client_id is required');
+  if (zeroConfig(deps)) return undefined;
+  const config = deps.settings.clients.get(clientId);
+  if (!config) throw invalidClient(`unknown client "${clientId}"`);
+  return config;
+}
+
+export function checkGrantAllowed(client: AuthenticatedClient, grant: string): void {
+  if (client.config?.grants && !client.config.grants.includes(grant as never)) {
+    throw unauthorizedClient(`client "${client.clientId}" may not use the ${grant} grant`);
+  }
+}
+
+/** Requested scopes must be a subset of the client's allowed scopes, when it has a list. */
+export function checkScopes(config: IdpClientConfig | undefined, clientId: string, scopes: string[]): void {
+  if (!config?.scopes) return;
+  const allowed = new Set([...config.scopes, 'openid', 'profile', 'email', 'offline_access']);
+  const refused = scopes.filter((scope) => !allowed.has(scope));
+  if (refused.length) throw invalidScope(`client "${clientId}" may not ask for: ${refused.join(' ')}`);
+}
+
+/** Loopback redirect URIs are allowed in zero-config mode (any port, RFC 8252 §7.3). */
+export function isLoopbackUri(uri: string): boolean {
+  try {
+    const url = new URL(uri);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+export function checkRedirectUri(config: IdpClientConfig | undefined, clientId: string, uri: string | undefined): string {
+  if (!uri) throw invalidRequest('redirect_uri is required');
+  if (config) {
+    if (!config.redirect_uris?.includes(uri)) {
+      throw invalidRequest(`redirect_uri "${uri}" is not registered for client "${clientId}" (registered: ${config.redirect_uris?.join(', ') || 'none'}); it must match exactly`);
+    }
+  } else if (!isLoopbackUri(uri)) {
+    throw invalidRequest(`redirect_uri "${uri}" is not a loopback URL; in zero-config mode only http://127.0.0.1, localhost or [::1] are accepted (configure [idp.clients.<id>] redirect_uris for others)`);
+  }
+  return uri;
+}

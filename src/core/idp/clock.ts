@@ -1,0 +1,55 @@
+/**
+ * The issuer's clock. Everything time-dependent in the mock (token iat/exp, code expiry,
+ * introspection, userinfo, key grace) reads `now()`, so tests and `authctl idp clock` can
+ * freeze or move time without touching the system clock.
+ */
+export interface IdpClockState {
+  now: string;
+  frozen: boolean;
+  offsetSeconds: number;
+}
+
+export class IdpClock {
+  private offsetMs = 0;
+  private frozenAt: number | undefined;
+
+  constructor(private readonly base: () => number = Date.now) {}
+
+  /** Milliseconds since epoch, as the issuer sees it. */
+  now = (): number => (this.frozenAt ?? this.base()) + this.offsetMs;
+
+  /** Seconds since epoch. */
+  seconds(): number {
+    return Math.floor(this.now() / 1000);
+  }
+
+  freeze(): void {
+    if (this.frozenAt === undefined) this.frozenAt = this.base();
+  }
+
+  unfreeze(): void {
+    if (this.frozenAt !== undefined) {
+      // Keep the issuer's current time: the time spent frozen becomes a negative offset.
+      this.offsetMs += this.frozenAt - this.base();
+      this.frozenAt = undefined;
+    }
+  }
+
+  advance(seconds: number): void {
+    this.offsetMs += seconds * 1000;
+  }
+
+  /** Jump to an absolute time (keeps frozen/running as it is). */
+  set(epochMs: number): void {
+    this.offsetMs = epochMs - (this.frozenAt ?? this.base());
+  }
+
+  reset(): void {
+    this.offsetMs = 0;
+    this.frozenAt = undefined;
+  }
+
+  state(): IdpClockState {
+    return { now: new Date(this.now()).toISOString(), frozen: this.frozenAt !== undefined, offsetSeconds: Math.round((this.now() - this.base()) / 1000) };
+  }
+}

@@ -1,0 +1,38 @@
+import { endpointUrl } from './paths.js';
+import type { IssuerContext } from './types.js';
+
+/** OpenID Provider Metadata (OIDC Discovery 1.0) and RFC 8414 metadata, from the endpoint map. */
+export function discoveryDocument(issuer: IssuerContext, kind: 'openid' | 'oauth'): Record<string, unknown> {
+  const url = issuer.url;
+  const doc: Record<string, unknown> = {
+    issuer: url,
+    authorization_endpoint: endpointUrl(url, 'authorize'),
+    token_endpoint: endpointUrl(url, 'token'),
+    jwks_uri: endpointUrl(url, 'jwks'),
+    userinfo_endpoint: endpointUrl(url, 'userinfo'),
+    introspection_endpoint: endpointUrl(url, 'introspect'),
+    revocation_endpoint: endpointUrl(url, 'revoke'),
+    end_session_endpoint: endpointUrl(url, 'endSession'),
+    device_authorization_endpoint: endpointUrl(url, 'deviceAuthorization'),
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: [
+      'authorization_code', 'client_credentials', 'password', 'refresh_token',
+      'urn:ietf:params:oauth:grant-type:token-exchange', 'urn:ietf:params:oauth:grant-type:device_code',
+    ],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: [issuer.alg],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    code_challenge_methods_supported: ['S256'],
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'nonce', 'name', 'email', 'auth_time'],
+    authorization_response_iss_parameter_supported: true,
+  };
+  if (kind === 'oauth') {
+    delete doc.userinfo_endpoint;
+    delete doc.subject_types_supported;
+  }
+  return doc;
+}

@@ -1,0 +1,42 @@
+import { OAuthError, invalidGrant, invalidRequest } from '../http.js';
+import { tokenResponse } from '../issue.js';
+import type { GrantHandler } from './types.js';
+
+const pending = (error: string, description: string) => new OAuthError(400, error, description);
+
+/**
+ * RFC 8628 §3.4 polling. The outcome is scripted (control API or `authctl_outcome`), or decided
+ * by a human on the /device page; until then the client gets authorization_pending.
+ */
+export const deviceCode: GrantHandler = async ({ req, issuer, deps, client, requestClaims, audience }) => {
+  const code = req.body.device_code;
+  if (!code) throw invalidRequest('device_code is required');
+  const device = deps.store.devices.get(code);
+  if (!device) throw invalidGrant('device_code is invalid or was already used');
+  if (device.clientId !== client.clientId) throw invalidGrant('device_code was issued to another client');
+  const now = deps.clock.now();
+  if (now >= device.expiresAt) {
+    deps.store.devices.delete(code);
+    throw pending('expired_token', 'the device code has expired');
+  }
+  device.polls += 1;
+  if (device.outcome && device.polls > device.after) {
+    switch (device.outcome) {
+      case 'slow_down':
+        device.interval += 5;
+        throw pending('slow_down', `polling too fast; wait ${device.interval}s between polls`);
+      case 'expired_token':
+        deps.store.devices.delete(code);
+        throw pending('expired_token', 'the device code has expired');
+      case 'access_denied':
+        deps.store.devices.delete(code);
+        throw pending('access_denied', 'the user denied the request');
+      case 'approve': {
+        deps.store.devices.delete(code);
+        const principal = device.principal ?? { sub: `device-user`, scopes: device.scopes, claims: {} };
+        return tokenResponse(deps, issuer, { clientId: client.clientId, client: client.config, principal, requestClaims, audience, refresh: true, idToken: { authTime: Math.floor(now / 1000) } });
+      }
+    }
+  }
+  throw pending('authorization_pending', 'the user has not yet approved this device');
+};

@@ -1,0 +1,118 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { authorizeEndpoint } from './authorize.js';
+import { maskHeaders, maskParams, maskedPath } from './capture.js';
+import { controlEndpoint } from './control.js';
+import { deviceAuthorizationEndpoint, devicePage } from './device.js';
+import { discoveryDocument } from './discovery.js';
+import { endSessionEndpoint } from './end-session.js';
+import { OAuthError, json, parseBody, readBody } from './http.js';
+import { introspectEndpoint } from './introspect.js';
+import { jwksEndpoint } from './jwks.js';
+import { endpointForPath, SERVER_PATHS, type EndpointName } from './paths.js';
+import { revokeEndpoint } from './revoke.js';
+import { tokenEndpoint } from './token-endpoint.js';
+import type { Handler, IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
+import { userinfoEndpoint } from './userinfo.js';
+
+/** Longest hold of a "timeout" JWKS fault before the server gives up itself. */
+const HANG_LIMIT_MS = 5 * 60_000;
+
+const discovery = (kind: 'openid' | 'oauth'): Handler => (_req, issuer) => {
+  const body = JSON.stringify(discoveryDocument(issuer, kind));
+  return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=60' }, body };
+};
+
+const HANDLERS: Readonly<Record<Exclude<EndpointName, 'jwks'>, Handler>> = Object.freeze({
+  openidConfiguration: discovery('openid'),
+  oauthMetadata: discovery('oauth'),
+  token: tokenEndpoint,
+  authorize: authorizeEndpoint,
+  userinfo: userinfoEndpoint,
+  introspect: introspectEndpoint,
+  revoke: revokeEndpoint,
+  endSession: endSessionEndpoint,
+  deviceAuthorization: deviceAuthorizationEndpoint,
+  device: devicePage,
+});
+
+/** Finds the issuer whose path prefixes the request path and the endpoint after it. */
+function route(issuers: IssuerContext[], pathname: string): { issuer: IssuerContext; endpoint: EndpointName } | undefined {
+  let best: { issuer: IssuerContext; endpoint: EndpointName } | undefined;
+  for (const issuer of issuers) {
+    if (!pathname.startsWith(issuer.path)) continue;
+    const endpoint = endpointForPath(pathname.slice(issuer.path.length));
+    if (endpoint && (!best || issuer.path.length > best.issuer.path.length)) best = { issuer, endpoint };
+  }
+  return best;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The issuer's request handler, separate from `listen()`: tests can call it with any
+ * IncomingMessage/ServerResponse pair, and the server is just `http.createServer(handler)`.
+ */
+export function createIdpHandler(deps: IdpDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  let requests = 0;
+  return async (raw, res) => {
+    const started = performance.now();
+    const url = new URL(raw.url ?? '/', 'http://authctl.invalid');
+    const method = raw.method ?? 'GET';
+    let request: IdpRequest | undefined;
+    let response: IdpResponse | 'hang';
+    try {
+      if (++requests % 1000 === 0) deps.store.sweep(deps.clock.now());
+      const needsBody = method === 'POST' || method === 'PUT' || method === 'DELETE';
+      const parsed = needsBody ? parseBody(await readBody(raw), raw.headers['content-type']) : { form: {} };
+      request = { method, path: url.pathname, url, headers: raw.headers, body: parsed.form, json: parsed.json, raw };
+      response = await dispatch(request, deps);
+    } catch (error) {
+      response = error instanceof OAuthError ? error.response() : json(500, { error: 'server_error', error_description: error instanceof Error ? error.message : String(error) });
+    }
+    if (response === 'hang') {
+      const timer = setTimeout(() => res.destroy(), HANG_LIMIT_MS);
+      res.on('close', () => clearTimeout(timer));
+    } else {
+      res.writeHead(response.status, response.headers);
+      res.end(response.body);
+    }
+    const ms = performance.now() - started;
+    const status = response === 'hang' ? 0 : response.status;
+    const clientId = response === 'hang' ? undefined : response.clientId;
+    deps.log(`${method} ${maskedPath(url)} ${status || 'hang'} ${ms.toFixed(1)}ms client_id=${clientId ?? '-'}`);
+    if (!url.pathname.startsWith(SERVER_PATHS.control)) {
+      deps.capture.add({
+        time: new Date().toISOString(),
+        method,
+        path: url.pathname,
+        query: maskParams(Object.fromEntries(url.searchParams)),
+        headers: maskHeaders(raw.headers),
+        body: maskParams(request?.body ?? {}),
+        status,
+        ms: Math.round(ms * 10) / 10,
+        clientId,
+      });
+    }
+  };
+}
+
+async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | 'hang'> {
+  const path = req.url.pathname;
+  if (path === SERVER_PATHS.healthz) return json(200, { status: 'ok' });
+  if (path === SERVER_PATHS.readyz) {
+    await deps.keys.current();
+    return json(200, { status: 'ready', issuers: deps.settings.issuers.map((i) => i.url) });
+  }
+  if (path === SERVER_PATHS.control || path.startsWith(`${SERVER_PATHS.control}/`)) {
+    if (!deps.settings.control) return json(404, { error: 'not_found', error_description: 'the control API is disabled (--no-control)' });
+    return controlEndpoint({ ...req, path: path.slice(SERVER_PATHS.control.length) || '/' }, deps);
+  }
+  const found = route(deps.settings.issuers, path);
+  if (!found) {
+    return json(404, { error: 'not_found', error_description: `no endpoint at ${path}; issuers: ${deps.settings.issuers.map((i) => `${i.url}/.well-known/openid-configuration`).join(', ')}` });
+  }
+  const latency = deps.faults.active().latencyMs;
+  if (latency) await sleep(latency);
+  if (found.endpoint === 'jwks') return jwksEndpoint(deps);
+  return HANDLERS[found.endpoint]({ ...req, path: path.slice(found.issuer.path.length) }, found.issuer, deps);
+}

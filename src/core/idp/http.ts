@@ -1,0 +1,87 @@
+import type { IncomingMessage } from 'node:http';
+import type { IdpResponse } from './types.js';
+
+const MAX_BODY = 1024 * 1024;
+
+export function json(status: number, value: unknown, headers: Record<string, string> = {}): IdpResponse {
+  return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }, body: JSON.stringify(value) };
+}
+
+export function html(status: number, body: string, headers: Record<string, string> = {}): IdpResponse {
+  return { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers }, body };
+}
+
+export function redirect(location: string): IdpResponse {
+  return { status: 302, headers: { location, 'cache-control': 'no-store' } };
+}
+
+/** An OAuth error whose status and error code go together (RFC 6749 §5.2). */
+export class OAuthError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly description: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(description);
+  }
+
+  response(): IdpResponse {
+    return json(this.status, { error: this.error, error_description: this.description }, this.headers);
+  }
+}
+
+export const invalidRequest = (description: string) => new OAuthError(400, 'invalid_request', description);
+export const invalidGrant = (description: string) => new OAuthError(400, 'invalid_grant', description);
+export const invalidScope = (description: string) => new OAuthError(400, 'invalid_scope', description);
+export const unauthorizedClient = (description: string) => new OAuthError(400, 'unauthorized_client', description);
+/** 401 + WWW-Authenticate when the client tried HTTP Basic (RFC 6749 §5.2). */
+export const invalidClient = (description: string, basic = false) =>
+  new OAuthError(401, 'invalid_client', description, basic ? { 'www-authenticate': 'Basic realm="authctl"' } : {});
+
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(invalidRequest('request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Form or JSON body as a flat string map (JSON values that are not strings are re-serialised). */
+export function parseBody(buffer: Buffer, contentType: string | undefined): { form: Record<string, string>; json?: unknown } {
+  if (buffer.length === 0) return { form: {} };
+  const text = buffer.toString('utf8');
+  if (contentType?.includes('application/json')) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw invalidRequest('request body is not valid JSON');
+    }
+    const form: Record<string, string> = {};
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [key, v] of Object.entries(value)) form[key] = typeof v === 'string' ? v : JSON.stringify(v);
+    }
+    return { form, json: value };
+  }
+  return { form: Object.fromEntries(new URLSearchParams(text)) };
+}
+
+/** Space-delimited scope parameter → list (deduplicated, order kept). */
+export function splitScopes(value: string | undefined): string[] {
+  return [...new Set((value ?? '').split(/[\s,]+/).filter(Boolean))];
+}
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}

@@ -1,0 +1,117 @@
+import type { IdpClientConfig } from '../config/sections/idp.js';
+import { mintToken } from '../token/mint.js';
+import { resolveTokenSettings } from '../token/settings.js';
+import { layoutClaims } from './layouts.js';
+import type { Principal } from './store.js';
+import { randomToken } from './store.js';
+import type { IdpDeps, IssuerContext } from './types.js';
+
+const list = (value: string | string[] | undefined) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
+
+export interface IssueOptions {
+  clientId: string;
+  client?: IdpClientConfig;
+  principal: Principal;
+  /** Audience asked for by the request (`audience` / `resource`). */
+  audience?: string[];
+  /** Dev-only claims from the request (`authctl_claims`). */
+  requestClaims?: Record<string, unknown>;
+  /** Extra claims computed by the grant (e.g. `act` for token exchange). */
+  grantClaims?: Record<string, unknown>;
+}
+
+export interface IssuedAccessToken {
+  token: string;
+  claims: Record<string, unknown>;
+  expiresIn: number;
+}
+
+/**
+ * Mints an access token exactly as `authctl token mint` would (same keystore, claims mapping and
+ * presets), shaped by the issuer's layout. Claims merge in this order, later wins: preset,
+ * issuer, layout, client, user, control-API claims for the client/user, request claims.
+ */
+export async function issueAccessToken(deps: IdpDeps, issuer: IssuerContext, options: IssueOptions): Promise<IssuedAccessToken> {
+  const { principal, client, clientId } = options;
+  const preset = client?.preset ? resolveTokenSettings(deps.settings.authctl, client.preset, {}) : undefined;
+  const roles = principal.roles ?? client?.roles ?? preset?.roles ?? [];
+  const scopes = principal.scopes.length ? principal.scopes : (preset?.scopes ?? []);
+  const claims: Record<string, unknown> = {
+    ...preset?.claims,
+    ...issuer.claims,
+    ...layoutClaims(issuer.layout, { clientId, subject: principal.sub, user: principal.user, scopes, roles }),
+    ...(issuer.layout === 'default' ? { client_id: clientId } : {}),
+    ...client?.claims,
+    ...principal.claims,
+    ...deps.store.takeClaims(`client:${clientId}`),
+    ...(principal.user ? deps.store.takeClaims(`user:${principal.user}`) : {}),
+    ...options.grantClaims,
+    ...options.requestClaims,
+  };
+  const audience = options.audience?.length ? options.audience : (list(client?.audience) ?? preset?.audience ?? issuer.audience);
+  const faults = deps.faults.active();
+  const minted = await mintToken({
+    keystore: deps.keys.keystore,
+    issuer: issuer.url,
+    subject: principal.sub,
+    audience,
+    ttlSeconds: issuer.ttlSeconds,
+    alg: issuer.alg,
+    scopes,
+    roles,
+    tenant: principal.tenant ?? client?.tenant ?? preset?.tenant ?? issuer.tenant,
+    claims,
+    mapping: issuer.mapping,
+    clock: deps.clock.now,
+    // "Sign with a key that is not published at all": the unknown-kid defect does exactly that.
+    defect: faults.unpublishedKey ? { kind: 'unknown-kid' } : undefined,
+  });
+  return { token: minted.token, claims: minted.claims, expiresIn: issuer.ttlSeconds };
+}
+
+/** OIDC ID token for the client (aud = client_id), with nonce and auth_time. */
+export async function issueIdToken(deps: IdpDeps, issuer: IssuerContext, clientId: string, principal: Principal, extra: { nonce?: string; authTime?: number }): Promise<string> {
+  const claims: Record<string, unknown> = { azp: clientId };
+  if (extra.nonce) claims.nonce = extra.nonce;
+  if (extra.authTime) claims.auth_time = extra.authTime;
+  if (principal.name) claims.name = principal.name;
+  if (principal.email) claims.email = principal.email;
+  if (principal.user) claims.preferred_username = principal.user;
+  const minted = await mintToken({
+    keystore: deps.keys.keystore,
+    issuer: issuer.url,
+    subject: principal.sub,
+    audience: [clientId],
+    ttlSeconds: issuer.ttlSeconds,
+    alg: issuer.alg,
+    roles: principal.roles,
+    tenant: principal.tenant ?? issuer.tenant,
+    claims,
+    mapping: issuer.mapping,
+    clock: deps.clock.now,
+  });
+  return minted.token;
+}
+
+/** A rotating opaque refresh token, bound to client, issuer and principal. */
+export function issueRefreshToken(deps: IdpDeps, issuer: IssuerContext, clientId: string, principal: Principal, family = randomToken(12)): string {
+  const token = randomToken();
+  deps.store.refreshTokens.set(token, { clientId, issuerId: issuer.id, principal, family, expiresAt: deps.clock.now() + deps.settings.refreshTtlSeconds * 1000 });
+  return token;
+}
+
+/** The token endpoint's success body (RFC 6749 §5.1). */
+export async function tokenResponse(
+  deps: IdpDeps,
+  issuer: IssuerContext,
+  options: IssueOptions & { refresh?: boolean; idToken?: { nonce?: string; authTime?: number }; family?: string },
+): Promise<Record<string, unknown>> {
+  const access = await issueAccessToken(deps, issuer, options);
+  const body: Record<string, unknown> = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn };
+  if (options.principal.scopes.length) body.scope = options.principal.scopes.join(' ');
+  if (options.refresh) body.refresh_token = issueRefreshToken(deps, issuer, options.clientId, options.principal, options.family);
+  if (options.idToken && options.principal.scopes.includes('openid')) {
+    body.id_token = await issueIdToken(deps, issuer, options.clientId, options.principal, options.idToken);
+  }
+  return body;
+}

@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import type { IdpLayout } from '../config/sections/idp.js';
+import type { ClaimsMapping } from '../token/claims.js';
+
+/**
+ * Real IdPs' access-token shapes, so a service tested against the mock sees production's claims.
+ * `default` uses the `[token]` mapping of the config (the same as `authctl token mint`).
+ */
+export const LAYOUT_MAPPINGS: Record<Exclude<IdpLayout, 'default'>, ClaimsMapping> = {
+  entra: { tenantClaim: '/tid', rolesClaim: '/roles', scopeClaim: 'scp', scopeFormat: 'string' },
+  auth0: { tenantClaim: '/https:~1~1authctl.dev~1tenant', rolesClaim: '/https:~1~1authctl.dev~1roles', scopeClaim: 'scope', scopeFormat: 'string' },
+  okta: { tenantClaim: '/tenant', rolesClaim: '/groups', scopeClaim: 'scp', scopeFormat: 'array' },
+  keycloak: { tenantClaim: '/tenant', rolesClaim: '/realm_access/roles', scopeClaim: 'scope', scopeFormat: 'string' },
+  cognito: { tenantClaim: '/custom:tenant', rolesClaim: '/cognito:groups', scopeClaim: 'scope', scopeFormat: 'string' },
+};
+
+export interface LayoutInput {
+  clientId: string;
+  subject: string;
+  user?: string;
+  scopes: string[];
+  roles: string[];
+}
+
+/** A stable UUID derived from a subject (Entra's `oid` is a GUID). */
+function stableUuid(value: string): string {
+  const hex = createHash('sha256').update(value).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Extra claims each layout adds beyond tenant, roles and scope (keys are claim names). */
+export function layoutClaims(layout: IdpLayout, input: LayoutInput): Record<string, unknown> {
+  switch (layout) {
+    case 'entra':
+      return { oid: stableUuid(input.subject), azp: input.clientId, ver: '2.0' };
+    case 'auth0':
+      return { azp: input.clientId, permissions: [...input.scopes] };
+    case 'okta':
+      return { cid: input.clientId, uid: input.subject, ver: 1 };
+    case 'keycloak':
+      return {
+        azp: input.clientId,
+        typ: 'Bearer',
+        ...(input.user ? { preferred_username: input.user } : {}),
+        resource_access: { [input.clientId]: { roles: [...input.roles] } },
+      };
+    case 'cognito':
+      return { client_id: input.clientId, token_use: 'access', ...(input.user ? { username: input.user } : {}) };
+    default:
+      return {};
+  }
+}

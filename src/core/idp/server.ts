@@ -1,0 +1,116 @@
+import { createServer, type Server } from 'node:http';
+import type { AuthctlConfig } from '../config/schema.js';
+import { environmentError } from '../errors.js';
+import { RequestCapture } from './capture.js';
+import { IdpClock } from './clock.js';
+import { Faults } from './faults.js';
+import { createIdpHandler } from './handler.js';
+import { IdpKeys } from './keys.js';
+import { DEFAULT_IDP_HOST, DEFAULT_IDP_PORT, resolveIdpSettings } from './settings.js';
+import { IdpStore } from './store.js';
+import type { IdpDeps } from './types.js';
+
+export interface StartIdpServerOptions {
+  config: AuthctlConfig;
+  /** Keystore directory (shared with `authctl token mint`). */
+  home: string;
+  port?: number;
+  host?: string;
+  /** Published URL when reached through Docker or a proxy. */
+  issuerUrl?: string;
+  layout?: string;
+  control?: boolean;
+  rsaBits?: number;
+  /** Base clock (ms); the issuer's own clock is layered on it. */
+  clock?: () => number;
+  log?: (line: string) => void;
+}
+
+export interface IdpServer {
+  server: Server;
+  deps: IdpDeps;
+  /** Where it listens: http://host:port. */
+  listenUrl: string;
+  port: number;
+  host: string;
+  /** The root issuer's URL (published). */
+  issuer: string;
+  close(): Promise<void>;
+}
+
+/** Builds the dependencies of an issuer without listening (tests call the handler directly). */
+export function createIdpDeps(options: StartIdpServerOptions & { baseUrl: string }): IdpDeps {
+  const clock = new IdpClock(options.clock);
+  const settings = resolveIdpSettings(options.config, { baseUrl: options.baseUrl, layout: options.layout, control: options.control });
+  return {
+    clock,
+    keys: new IdpKeys({ dir: options.home, clock: clock.now, rsaBits: options.rsaBits ?? options.config.keys?.rsa_bits }),
+    settings,
+    store: new IdpStore(),
+    // Faults last for wall-clock time ("for 30s"), not issuer time, which tests may freeze.
+    faults: new Faults(Date.now),
+    capture: new RequestCapture(),
+    log: options.log ?? (() => {}),
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      if (error.code === 'EADDRINUSE') {
+        reject(environmentError('ERR_PORT_IN_USE', `port ${port} on ${host} is already in use`, { where: `${host}:${port}`, hint: 'stop the other process, pick another --port, or use --port 0 for a free one' }));
+      } else if (error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL') {
+        reject(environmentError('ERR_LISTEN', `cannot listen on ${host}:${port}: ${error.code}`, { where: '--host/--port', hint: 'use a port above 1024 and an address of this machine (default 127.0.0.1)' }));
+      } else reject(error);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
+
+/** Starts the mock issuer. Keys are created on first use, so start-up does no key generation. */
+export async function startIdpServer(options: StartIdpServerOptions): Promise<IdpServer> {
+  const host = options.host ?? options.config.idp?.host ?? DEFAULT_IDP_HOST;
+  const requestedPort = options.port ?? options.config.idp?.port ?? DEFAULT_IDP_PORT;
+  let handler: ReturnType<typeof createIdpHandler> | undefined;
+  const server = createServer((req, res) => {
+    if (handler) void handler(req, res);
+    else res.writeHead(503, { "retry-after": "1" }).end();
+  });
+  server.keepAliveTimeout = 65_000;
+  const port = await listen(server, requestedPort, host);
+  const listenUrl = `http://${urlHost(host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host)}:${port}`;
+  const baseUrl = options.issuerUrl ?? options.config.idp?.issuer_url ?? listenUrl;
+  let deps: IdpDeps;
+  try {
+    deps = createIdpDeps({ ...options, baseUrl });
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  handler = createIdpHandler(deps);
+  // First run only: generate the signing key in the background (JWKS and token requests wait for it).
+  deps.keys.warm(deps.settings.issuers[0]!.alg).catch((error: Error) => deps.log(`error: cannot create the signing key: ${error.message}`));
+  return {
+    server,
+    deps,
+    listenUrl,
+    port,
+    host,
+    issuer: deps.settings.issuers[0]!.url,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

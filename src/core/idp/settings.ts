@@ -1,0 +1,80 @@
+import type { AuthctlConfig } from '../config/schema.js';
+import { IDP_LAYOUTS, type IdpLayout } from '../config/sections/idp.js';
+import { parseDuration } from '../duration.js';
+import { usageError } from '../errors.js';
+import type { JWTAlgorithm } from '../keys/algorithms.js';
+import { DEFAULT_TTL_SECONDS } from '../token/mint.js';
+import { mappingFromConfig } from '../token/settings.js';
+import { LAYOUT_MAPPINGS } from './layouts.js';
+import type { IdpSettings, IssuerContext } from './types.js';
+
+export const DEFAULT_IDP_PORT = 9400;
+export const DEFAULT_IDP_HOST = '127.0.0.1';
+
+export interface IdpSettingsOptions {
+  /** Published base URL (no trailing slash): `--issuer-url`, else http://host:port. */
+  baseUrl: string;
+  layout?: string;
+  control?: boolean;
+}
+
+const toList = (value: string | string[] | undefined) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
+
+function layoutOf(value: string | undefined, where: string): IdpLayout {
+  if (value === undefined) return 'default';
+  if (!(IDP_LAYOUTS as readonly string[]).includes(value)) {
+    throw usageError('ERR_BAD_LAYOUT', `unknown claim layout "${value}"`, { where, hint: `use one of: ${IDP_LAYOUTS.join(', ')}` });
+  }
+  return value as IdpLayout;
+}
+
+/** `/contoso/v2.0/` → `/contoso/v2.0`; the root issuer has path ''. */
+export function normalizeIssuerPath(value: string, where: string): string {
+  const path = `/${value.replace(/^\/+|\/+$/g, '')}`;
+  if (path === '/' || path.startsWith('/_authctl') || /[?#\s]/.test(path)) {
+    throw usageError('ERR_BAD_ISSUER_PATH', `issuer path "${value}" is not usable`, { where, hint: 'use a path such as /tenant-a or /contoso/v2.0 (not / or /_authctl)' });
+  }
+  return path;
+}
+
+/** The issuers, clients and users to serve, from `[idp]` and `[token]` config plus flags. */
+export function resolveIdpSettings(config: AuthctlConfig, options: IdpSettingsOptions): IdpSettings {
+  const idp = config.idp ?? {};
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const alg = (idp.alg ?? 'RS256') as JWTAlgorithm;
+  const ttl = Math.round(parseDuration(idp.ttl ?? DEFAULT_TTL_SECONDS, 'idp.ttl'));
+  const configMapping = mappingFromConfig(config);
+  const issuer = (id: string, path: string, layout: IdpLayout, extra: Partial<IssuerContext>): IssuerContext => ({
+    id,
+    path,
+    url: `${baseUrl}${path}`,
+    layout,
+    // The default layout is `authctl token mint`'s: the [token] mapping from config.
+    mapping: layout === 'default' ? configMapping : LAYOUT_MAPPINGS[layout],
+    alg,
+    audience: toList(idp.audience ?? config.token?.audience),
+    ttlSeconds: ttl,
+    claims: {},
+    ...extra,
+  });
+  const issuers: IssuerContext[] = [issuer('default', '', layoutOf(options.layout ?? idp.layout, options.layout ? '--layout' : 'idp.layout'), {})];
+  for (const [id, cfg] of Object.entries(idp.issuers ?? {})) {
+    const where = `idp.issuers.${id}`;
+    issuers.push(issuer(id, normalizeIssuerPath(cfg.path ?? id, `${where}.path`), layoutOf(cfg.layout, `${where}.layout`), {
+      ...(cfg.audience !== undefined ? { audience: toList(cfg.audience) } : {}),
+      ...(cfg.ttl !== undefined ? { ttlSeconds: Math.round(parseDuration(cfg.ttl, `${where}.ttl`)) } : {}),
+      tenant: cfg.tenant,
+      claims: cfg.claims ?? {},
+    }));
+  }
+  return {
+    baseUrl,
+    issuers,
+    clients: new Map(Object.entries(idp.clients ?? {})),
+    users: new Map(Object.entries(idp.users ?? {})),
+    control: options.control ?? idp.control ?? true,
+    refreshTtlSeconds: Math.round(parseDuration(idp.refresh_ttl ?? '8h', 'idp.refresh_ttl')),
+    codeTtlSeconds: Math.round(parseDuration(idp.code_ttl ?? 60, 'idp.code_ttl')),
+    authctl: config,
+  };
+}

@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+
+/** Who a token is for: the resolved user or client identity behind a grant. */
+export interface Principal {
+  sub: string;
+  /** The dev user name, when a user signed in. */
+  user?: string;
+  tenant?: string;
+  roles?: string[];
+  scopes: string[];
+  claims: Record<string, unknown>;
+  name?: string;
+  email?: string;
+}
+
+export interface CodeRecord {
+  clientId: string;
+  issuerId: string;
+  redirectUri: string;
+  principal: Principal;
+  nonce?: string;
+  codeChallenge: string;
+  codeChallengeMethod: 'S256' | 'plain';
+  expiresAt: number;
+  authTime: number;
+  /** Refresh tokens issued from this code (revoked if the code is replayed). */
+  family: string;
+}
+
+export interface RefreshRecord {
+  clientId: string;
+  issuerId: string;
+  principal: Principal;
+  expiresAt: number;
+  family: string;
+}
+
+export type DeviceOutcome = 'approve' | 'slow_down' | 'expired_token' | 'access_denied';
+
+export interface DeviceRecord {
+  clientId: string;
+  issuerId: string;
+  userCode: string;
+  scopes: string[];
+  expiresAt: number;
+  interval: number;
+  polls: number;
+  /** Scripted: the outcome after `after` polls (authorization_pending before). */
+  outcome?: DeviceOutcome;
+  after: number;
+  principal?: Principal;
+  lastPollAt?: number;
+}
+
+export interface PendingClaims {
+  claims: Record<string, unknown>;
+  sticky: boolean;
+}
+
+export const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64url');
+
+/** In-memory state of the issuer: one-time codes, refresh tokens, revocations, scripted outcomes. */
+export class IdpStore {
+  readonly codes = new Map<string, CodeRecord>();
+  readonly refreshTokens = new Map<string, RefreshRecord>();
+  /** Revoked access-token jtis → when they expire anyway (for clean-up). */
+  readonly revokedJtis = new Map<string, number>();
+  /** Families whose every token is revoked (replayed code or refresh token). */
+  readonly revokedFamilies = new Set<string>();
+  /** Codes and refresh tokens already used → their family, to detect replays. */
+  readonly usedCodes = new Map<string, string>();
+  readonly usedRefreshTokens = new Map<string, string>();
+  readonly devices = new Map<string, DeviceRecord>();
+  /** Scripted outcome for the next device authorizations. */
+  deviceScript?: { outcome: DeviceOutcome; after: number; sticky: boolean };
+  /** Claims for the next token of a client (`client:<id>`) or user (`user:<name>`). */
+  readonly pendingClaims = new Map<string, PendingClaims>();
+
+  /** Claims set over the control API for this client or user; one-shot entries are consumed. */
+  takeClaims(key: string): Record<string, unknown> {
+    const pending = this.pendingClaims.get(key);
+    if (!pending) return {};
+    if (!pending.sticky) this.pendingClaims.delete(key);
+    return pending.claims;
+  }
+
+  revokeFamily(family: string): void {
+    this.revokedFamilies.add(family);
+    for (const [token, record] of this.refreshTokens) if (record.family === family) this.refreshTokens.delete(token);
+  }
+
+  /** Drops expired entries; called now and then, never on every request. */
+  sweep(now: number): void {
+    for (const [key, code] of this.codes) if (code.expiresAt + 60_000 < now) this.codes.delete(key);
+    for (const [key, record] of this.refreshTokens) if (record.expiresAt < now) this.refreshTokens.delete(key);
+    for (const [key, exp] of this.revokedJtis) if (exp < now - 3600_000) this.revokedJtis.delete(key);
+    // Replay detection is best effort: bound its memory.
+    if (this.usedCodes.size > 10_000) this.usedCodes.clear();
+    if (this.usedRefreshTokens.size > 10_000) this.usedRefreshTokens.clear();
+    for (const [key, device] of this.devices) if (device.expiresAt + 60_000 < now) this.devices.delete(key);
+  }
+}

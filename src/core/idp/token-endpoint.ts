@@ -1,0 +1,58 @@
+import { authenticateClient, checkGrantAllowed } from './clients.js';
+import { authorizationCode } from './grants/authorization-code.js';
+import { clientCredentials } from './grants/client-credentials.js';
+import { deviceCode } from './grants/device-code.js';
+import { password } from './grants/password.js';
+import { refreshToken } from './grants/refresh-token.js';
+import { tokenExchange } from './grants/token-exchange.js';
+import type { GrantHandler } from './grants/types.js';
+import { OAuthError, invalidRequest, json } from './http.js';
+import type { IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
+
+/** One handler per grant type. */
+export const GRANTS: Readonly<Record<string, GrantHandler>> = Object.freeze({
+  client_credentials: clientCredentials,
+  password,
+  authorization_code: authorizationCode,
+  refresh_token: refreshToken,
+  'urn:ietf:params:oauth:grant-type:token-exchange': tokenExchange,
+  'urn:ietf:params:oauth:grant-type:device_code': deviceCode,
+});
+
+/**
+ * Dev-only: `authctl_claims={"org_id":"42"}` on a token (or authorize) request adds claims to the
+ * issued access token, so tests can set claims without restarting the issuer.
+ */
+export function requestClaims(value: string | undefined): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw invalidRequest('authctl_claims must be a JSON object, e.g. {"org_id":"42"}');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidRequest('authctl_claims must be a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+export async function tokenEndpoint(req: IdpRequest, issuer: IssuerContext, deps: IdpDeps): Promise<IdpResponse> {
+  let clientId: string | undefined;
+  try {
+    if (req.method !== 'POST') return json(405, { error: 'invalid_request', error_description: 'use POST' }, { allow: 'POST' });
+    const fault = deps.faults.active().token;
+    if (fault) return json(fault, { error: 'server_error', error_description: `injected fault: token endpoint answers ${fault}` });
+    const grantType = req.body.grant_type;
+    if (!grantType) throw invalidRequest('grant_type is required');
+    const client = authenticateClient(req, deps);
+    clientId = client.clientId;
+    const handler = GRANTS[grantType];
+    if (!handler) throw new OAuthError(400, 'unsupported_grant_type', `grant_type "${grantType}" is not supported (supported: ${Object.keys(GRANTS).join(', ')})`);
+    checkGrantAllowed(client, grantType);
+    const audience = [req.body.audience, req.body.resource].filter((v): v is string => Boolean(v));
+    const body = await handler({ req, issuer, deps, client, requestClaims: requestClaims(req.body.authctl_claims), audience: audience.length ? audience : undefined });
+    return { ...json(200, body, { pragma: 'no-cache' }), clientId };
+  } catch (error) {
+    if (error instanceof OAuthError) return { ...error.response(), clientId };
+    throw error;
+  }
+}

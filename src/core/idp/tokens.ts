@@ -1,0 +1,24 @@
+import { jwtVerify } from 'jose';
+import type { IdpDeps, IssuerContext } from './types.js';
+
+/**
+ * Checks a token this issuer minted, on the issuer's clock: signature against the published keys,
+ * `iss`, `exp`/`nbf`, and revocation. Undefined when it is not (or no longer) valid.
+ */
+export async function verifyIssuedToken(deps: IdpDeps, issuer: IssuerContext, token: string): Promise<Record<string, unknown> | undefined> {
+  if (token.split('.').length !== 3) return undefined;
+  const { getKey } = await deps.keys.current();
+  try {
+    const { payload } = await jwtVerify(token, getKey, { issuer: issuer.url, currentDate: new Date(deps.clock.now()), algorithms: [issuer.alg] });
+    if (typeof payload.jti === 'string' && deps.store.revokedJtis.has(payload.jti)) return undefined;
+    return payload as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `Authorization: Bearer <token>` (case-insensitive scheme). */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^bearer\s+(\S+)$/i.exec(header ?? '');
+  return match?.[1];
+}

@@ -1,0 +1,78 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthctlConfig } from '../config/schema.js';
+import type { IdpClientConfig, IdpLayout, IdpUserConfig } from '../config/sections/idp.js';
+import type { JWTAlgorithm } from '../keys/algorithms.js';
+import type { ClaimsMapping } from '../token/claims.js';
+import type { IdpClock } from './clock.js';
+import type { IdpKeys } from './keys.js';
+import type { IdpStore } from './store.js';
+import type { Faults } from './faults.js';
+import type { RequestCapture } from './capture.js';
+
+/** One issuer served by the mock (the root one, or one of `[idp.issuers.*]`). */
+export interface IssuerContext {
+  id: string;
+  /** URL path prefix on this server: '' for the root issuer, '/tenant-a' for others. */
+  path: string;
+  /** The published issuer URL (exactly the `iss` claim and discovery `issuer`). */
+  url: string;
+  layout: IdpLayout;
+  mapping: Partial<ClaimsMapping>;
+  alg: JWTAlgorithm;
+  audience?: string[];
+  ttlSeconds: number;
+  tenant?: string;
+  claims: Record<string, unknown>;
+}
+
+/** The issuer's settings, resolved from config and flags. Clients and users may change at run time. */
+export interface IdpSettings {
+  /** Published base URL (no trailing slash). */
+  baseUrl: string;
+  issuers: IssuerContext[];
+  clients: Map<string, IdpClientConfig>;
+  users: Map<string, IdpUserConfig>;
+  control: boolean;
+  refreshTtlSeconds: number;
+  codeTtlSeconds: number;
+  /** The full authctl config (token presets, [token] defaults). */
+  authctl: AuthctlConfig;
+}
+
+/** Everything a handler needs, passed as one plain object. */
+export interface IdpDeps {
+  clock: IdpClock;
+  keys: IdpKeys;
+  settings: IdpSettings;
+  store: IdpStore;
+  faults: Faults;
+  capture: RequestCapture;
+  /** One access-log line per request (already masked). */
+  log: (line: string) => void;
+}
+
+/** A parsed request as the handlers see it. */
+export interface IdpRequest {
+  method: string;
+  /** Path relative to the issuer (or server for control/health). */
+  path: string;
+  url: URL;
+  headers: IncomingMessage['headers'];
+  /** Form or JSON body, flattened to strings (repeated form keys keep the last value). */
+  body: Record<string, string>;
+  /** Raw JSON body for control endpoints. */
+  json?: unknown;
+  raw: IncomingMessage;
+}
+
+export interface IdpResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  /** Client id to put in the access log and request capture. */
+  clientId?: string;
+}
+
+export type Handler = (req: IdpRequest, issuer: IssuerContext, deps: IdpDeps) => Promise<IdpResponse> | IdpResponse;
+
+export type { IncomingMessage, ServerResponse };

@@ -37,7 +37,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([jwtSvc?.stop(), keySvc?.stop()]);
+  const codes = await Promise.all([jwtSvc?.stop(), keySvc?.stop()]);
+  expect(codes.every((c) => c === 0), 'graceful SIGTERM exit codes').toBe(true);
   killAll();
 });
 

@@ -48,7 +48,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([dp?.stop(), anon?.stop()]);
+  const codes = await Promise.all([dp?.stop(), anon?.stop()]);
+  expect(codes.every((c) => c === 0), 'graceful SIGTERM exit codes').toBe(true);
   killAll();
   await issuer.stop();
 });

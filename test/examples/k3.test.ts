@@ -86,7 +86,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([k3?.stop(), open?.stop()]);
+  const codes = await Promise.all([k3?.stop(), open?.stop()]);
+  expect(codes.every((c) => c === 0), 'graceful SIGTERM exit codes').toBe(true);
   killAll();
 });
 

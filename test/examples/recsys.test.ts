@@ -73,7 +73,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([prod?.stop(), dev?.stop(), devSingle?.stop()]);
+  const codes = await Promise.all([prod?.stop(), dev?.stop(), devSingle?.stop()]);
+  expect(codes.every((c) => c === 0), 'graceful SIGTERM exit codes').toBe(true);
   killAll();
 });
 

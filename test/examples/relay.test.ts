@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await relay?.stop();
+  expect(await relay?.stop(), 'graceful SIGTERM exit code').toBe(0);
   killAll();
 });
 

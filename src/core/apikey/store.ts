@@ -150,8 +150,28 @@ export async function updateStore<T>(file: string, fn: (data: ApiKeyStoreData) =
       const data = await readStore(file);
       const result = await fn(data);
       await writeFileAtomic(file, serializeStore(data), { mode: 0o600 });
+      await removeDeadTemps(file);
       return result;
     },
     options.lock,
   );
+}
+
+/**
+ * A writer killed mid-write leaves its temp file (`.apikeys.json.<pid>.<hex>.tmp`) behind; the
+ * store itself is intact. Under the lock, temp files of dead processes are garbage: remove them.
+ */
+async function removeDeadTemps(file: string): Promise<void> {
+  const dir = path.dirname(file);
+  const pattern = new RegExp(`^\\.${path.basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.[0-9a-f]+\\.tmp$`);
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = Number(pattern.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') await fs.rm(path.join(dir, name), { force: true });
+    }
+  }
 }

@@ -41,7 +41,7 @@ export function loginPage(options: LoginPageOptions): string {
 <form method="post" action="">
 ${hidden}
 <label for="username">User <span class="hint">subject of the token; any name works${users.size ? ', or pick a configured user' : ''}</span></label>
-<input id="username" name="username" list="known-users" value="${escapeHtml(options.selected ?? '')}" required autofocus autocomplete="username">
+<input id="username" name="username" list="known-users" value="${escapeHtml(options.selected ?? '')}" placeholder="alice" required autofocus autocomplete="username">
 <datalist id="known-users">${[...users.keys()].map((n) => `<option value="${escapeHtml(n)}">`).join('')}</datalist>
 ${fillLinks ? `<nav aria-label="Configured users"><ul class="users">${fillLinks}</ul></nav>` : ''}
 <label for="tenant">Tenant <span class="hint">written at the tenant claim</span></label>

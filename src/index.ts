@@ -27,3 +27,7 @@ export * from './core/sigv4/index.js';
 // verify-config / init / config schema (src/core/verify) and the generic finding renderers (github, sarif, junit).
 export * from './core/verify/index.js';
 export { renderGitHub, renderSarif, renderJUnit, type ReportFinding, type SarifOptions, type JUnitOptions } from './cli/report/index.js';
+// authctl probe: spec, runner, verdicts, baselines (src/core/probe)
+export * from './core/probe/index.js';
+export { draftSpecFromOpenApi, type DraftOptions, type DraftResult } from './core/probe/openapi.js';
+export { probeSpecSchema, type ProbeSpecConfig, type ProbeEndpointConfig, type ProbeCredentialConfig } from './core/config/sections/probe.js';

@@ -1,4 +1,134 @@
 import { z } from 'zod';
+import { JWT_ALGORITHMS } from './token.js';
 
-/** `[probe]` section of authctl's config. Owned by the probe feature; extend it there. */
-export const probeSchema = z.looseObject({});
+/**
+ * The probe spec: `[probe]` in authctl's config, or a standalone probe.toml / probe.json with the
+ * same keys at the top level. One schema serves both (and `authctl config schema`).
+ */
+
+const jsonPointer = z.string().regex(/^(\/([^~/]|~[01])*)*$/, 'must be an RFC 6901 JSON pointer such as /tid or /org/id');
+const duration = z.union([z.string(), z.number()]).describe('duration: 90s, 15m, 2h, or seconds');
+const stringList = z.union([z.string(), z.array(z.string())]);
+const status = z.number().int().min(100).max(599);
+const statusList = z.array(status).min(1);
+
+/** `[jwt]`: how tokens are minted from authctl's keystore (falls back to config `[token]`). */
+export const probeJwtSchema = z.strictObject({
+  issuer: z.string().optional().describe('iss of minted tokens (default: [token].issuer, else http://127.0.0.1:9400)'),
+  audience: stringList.optional(),
+  alg: z.enum(JWT_ALGORITHMS).optional(),
+  ttl: duration.optional(),
+  tenant_claim: jsonPointer.optional(),
+  roles_claim: jsonPointer.optional(),
+  scope_claim: z.string().optional(),
+  scope_format: z.enum(['string', 'array']).optional(),
+});
+
+const jwtCredential = z.strictObject({
+  type: z.literal('jwt'),
+  preset: z.string().optional().describe('start from a [tokens.NAME] preset of authctl config'),
+  sub: z.string().optional(),
+  tenant: z.string().optional(),
+  roles: z.array(z.string()).optional(),
+  scopes: z.array(z.string()).optional(),
+  audience: stringList.optional(),
+  issuer: z.string().optional(),
+  alg: z.enum(JWT_ALGORITHMS).optional(),
+  claims: z.record(z.string(), z.unknown()).optional(),
+});
+
+const idpCredential = z.strictObject({
+  type: z.literal('idp'),
+  token_url: z.string().describe("the mock issuer's token endpoint, e.g. http://127.0.0.1:9400/token"),
+  client_id: z.string().default('authctl-probe'),
+  client_secret: z.string().optional(),
+  client_secret_env: z.string().optional(),
+  scope: z.string().optional(),
+  /** Extra form parameters (the mock issuer accepts sub, tenant, roles...). */
+  params: z.record(z.string(), z.string()).optional(),
+});
+
+const envCredential = z.strictObject({
+  type: z.literal('env'),
+  env: z.string().describe('environment variable holding a real token'),
+  header: z.string().default('Authorization'),
+  scheme: z.string().default('Bearer').describe('prefix before the value ("" for none)'),
+});
+
+const apikeyCredential = z.strictObject({
+  type: z.literal('apikey'),
+  env: z.string().optional().describe('environment variable holding a valid API key'),
+  key: z.string().optional().describe('a valid API key (prefer env)'),
+  header: z.string().default('X-API-Key'),
+  scheme: z.string().optional().describe('e.g. "Bearer" to send it as Authorization: Bearer KEY'),
+  revoked_env: z.string().optional().describe('environment variable holding a revoked key the service knows'),
+  store: z.string().optional().describe('apikeys.json the service reads: the probe creates and revokes a key there'),
+});
+
+const sigv4Credential = z.strictObject({
+  type: z.literal('sigv4'),
+  access_key_id: z.string().optional(),
+  access_key_id_env: z.string().optional(),
+  secret_access_key: z.string().optional(),
+  secret_access_key_env: z.string().optional(),
+  session_token_env: z.string().optional(),
+  region: z.string().default('us-east-1'),
+  service: z.string().default('s3'),
+  presign: z.boolean().default(false).describe('send presigned URLs instead of an Authorization header'),
+});
+
+const headersCredential = z.strictObject({
+  type: z.literal('headers'),
+  headers: z.record(z.string(), z.string()).describe('dev headers, e.g. X-Dev-User-Id and X-Org-Id'),
+});
+
+export const probeCredentialSchema = z.discriminatedUnion('type', [jwtCredential, idpCredential, envCredential, apikeyCredential, sigv4Credential, headersCredential]);
+
+export const probeEndpointSchema = z.strictObject({
+  method: z.string().regex(/^[A-Za-z]+$/, 'must be an HTTP method such as GET').default('GET'),
+  path: z.string().startsWith('/', 'must start with /'),
+  name: z.string().optional(),
+  body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  params: z.record(z.string(), z.string()).optional().describe('values for {name} placeholders in path'),
+  public: z.boolean().default(false),
+  allow: z.array(z.string()).default([]),
+  deny: z.array(z.string()).default([]),
+  tenant: z.string().optional().describe("the tenant owning this resource: adds cross-tenant cases"),
+  scopes: z.array(z.string()).optional().describe('scopes the endpoint requires: adds a missing-scope case'),
+  roles: z.array(z.string()).optional().describe('roles the endpoint requires: adds a missing-role case'),
+  status: statusList.optional().describe('success statuses for allow credentials (default any 2xx/3xx)'),
+  unauthenticated_status: statusList.optional().describe('accepted statuses for authentication failures (default [401])'),
+  forbidden_status: statusList.optional().describe('accepted statuses for authorization failures (default [403])'),
+  tenant_mismatch_status: statusList.optional().describe('accepted statuses for cross-tenant cases (default [tenants].mismatch_status)'),
+  variants: z.union([z.boolean(), z.array(z.string())]).optional(),
+  exclude: z.array(z.string()).default([]).describe('case ids to skip, e.g. ["jku", "variant:head"]'),
+});
+
+export const probeSpecSchema = z.strictObject({
+  $schema: z.string().optional(),
+  base_url: z.url({ protocol: /^https?$/ }).describe('where the service listens, e.g. http://127.0.0.1:8080'),
+  jwt: probeJwtSchema.optional(),
+  credentials: z.record(z.string(), probeCredentialSchema).default({}),
+  endpoints: z.array(probeEndpointSchema).min(1, 'list at least one [[endpoints]]'),
+  params: z.record(z.string(), z.string()).optional().describe('default values for {name} placeholders'),
+  tenants: z
+    .strictObject({
+      mismatch_status: statusList.default([403]).describe('what a token of another tenant gets: [403], [404] or [403, 404]'),
+      headers: z.array(z.string()).default(['X-Org-Id', 'x-organization-id']).describe('tenant headers a client could spoof'),
+      other: z.string().optional().describe('the foreign tenant used in cross-tenant tokens (default <tenant>-other)'),
+    })
+    .optional(),
+  variants: z.union([z.boolean(), z.array(z.string())]).default(true).describe('path/method variants for deny cases: true, false or a list'),
+  measure_skew: z.boolean().default(true).describe('bisect how far in the past exp may be and still be accepted'),
+  dev_headers: z.record(z.string(), z.string()).optional().describe('headers that must NOT authenticate on their own (default X-Dev-User-Id, X-Org-Id)'),
+  concurrency: z.number().int().min(1).max(256).optional(),
+  timeout: duration.optional(),
+});
+
+/** `[probe]` section of authctl's config: the same spec, but base_url/endpoints may come from a --spec file. */
+export const probeSchema = probeSpecSchema.partial();
+
+export type ProbeSpecConfig = z.infer<typeof probeSpecSchema>;
+export type ProbeEndpointConfig = z.infer<typeof probeEndpointSchema>;
+export type ProbeCredentialConfig = z.infer<typeof probeCredentialSchema>;

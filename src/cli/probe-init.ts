@@ -1,0 +1,46 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { parseJson } from '../core/config/toml.js';
+import { usageError } from '../core/errors.js';
+import { writeFileAtomic } from '../core/fs/atomic.js';
+import { draftSpecFromOpenApi } from '../core/probe/openapi.js';
+import { parseProbeSpec } from '../core/probe/spec.js';
+import { parseToml } from '../core/config/toml.js';
+import type { CliContext } from './context.js';
+
+export interface InitFlags {
+  fromOpenapi: string;
+  baseUrl?: string;
+  out?: string;
+  force?: boolean;
+}
+
+export async function runInit(ctx: CliContext, flags: InitFlags): Promise<void> {
+  const file = path.resolve(ctx.cwd, flags.fromOpenapi);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw usageError('ERR_OPENAPI_UNREADABLE', `cannot read ${flags.fromOpenapi}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { where: '--from-openapi', hint: 'pass the path of an OpenAPI 3.x JSON document' });
+  }
+  if (!/^\s*[{[]/.test(text)) {
+    throw usageError('ERR_OPENAPI_YAML', 'only JSON OpenAPI documents are supported', { where: flags.fromOpenapi, hint: 'convert it first, e.g. `yq -o json openapi.yaml > openapi.json`' });
+  }
+  const draft = draftSpecFromOpenApi(parseJson(text, flags.fromOpenapi), { baseUrl: flags.baseUrl, source: flags.fromOpenapi });
+  // The draft must be a valid spec: validate it exactly as `authctl probe` will.
+  parseProbeSpec(parseToml(draft.toml, 'draft'), 'draft');
+  if (flags.out) {
+    const out = path.resolve(ctx.cwd, flags.out);
+    if (!flags.force && (await fs.stat(out).then(() => true, () => false))) {
+      throw usageError('ERR_FILE_EXISTS', `${flags.out} already exists`, { where: '--out', hint: 'pass --force to overwrite it' });
+    }
+    await writeFileAtomic(out, draft.toml);
+    ctx.out.result(draft, (d) => `wrote ${flags.out}: ${d.endpoints} endpoints (${d.publicEndpoints} public), credentials ${d.credentials.join(', ') || 'none'}`, (d) => ({ file: out, endpoints: d.endpoints, publicEndpoints: d.publicEndpoints, credentials: d.credentials }));
+    return;
+  }
+  if (ctx.globals.json) ctx.out.jsonDocument({ spec: draft.toml, endpoints: draft.endpoints, publicEndpoints: draft.publicEndpoints, credentials: draft.credentials });
+  else {
+    ctx.out.data(draft.toml);
+    ctx.out.info(`drafted ${draft.endpoints} endpoints (${draft.publicEndpoints} public); review allow/deny and [jwt] before running \`authctl probe\``);
+  }
+}

@@ -1,0 +1,140 @@
+import path from 'node:path';
+import type { ChalkInstance } from 'chalk';
+import type { ProbeResult } from '../core/probe/runner.js';
+import type { ProbeSpec } from '../core/probe/spec.js';
+import type { ProbeFinding } from '../core/probe/verdict.js';
+import { table } from './output.js';
+import type { ReportFinding } from './report/index.js';
+
+/** Columns of the summary matrix: families of cases. */
+const FAMILIES: Array<[string, (check: string) => boolean]> = [
+  ['control', (c) => c === 'control' || c === 'public'],
+  ['no/bad auth', (c) => ['no-credentials', 'malformed-authorization', 'bearer-garbage', 'dev-headers'].includes(c)],
+  ['claims', (c) => ['jwt:expired', 'jwt:not-yet-valid', 'jwt:wrong-issuer', 'jwt:wrong-audience', 'jwt:no-exp'].includes(c)],
+  ['forged', (c) => c.startsWith('jwt:')],
+  ['tenant', (c) => c.startsWith('tenant:')],
+  ['role/scope', (c) => c.startsWith('role:') || c.startsWith('scope:') || c === 'deny'],
+  ['apikey', (c) => c.startsWith('apikey:')],
+  ['sigv4', (c) => c.startsWith('sigv4:')],
+  ['variants', (c) => c.startsWith('variant:')],
+];
+
+function family(check: string): string {
+  return FAMILIES.find(([, test]) => test(check))![0];
+}
+
+const SEVERITY_ORDER: Record<string, number> = { critical: 0, error: 1, warning: 2 };
+
+export function renderHuman(result: ProbeResult, c: ChalkInstance, options: { verbose: boolean; stale: string[] }): string {
+  const lines: string[] = [];
+  const failedKeys = new Set(result.findings.filter((f) => f.severity !== 'warning' && !f.baselined).map((f) => `${f.endpoint}\u0000${f.case}`));
+  const header = ['endpoint', ...FAMILIES.map(([name]) => name)];
+  const rows = result.endpoints.map((endpoint) => {
+    const cells = FAMILIES.map(([name]) => {
+      const cases = result.cases.filter((r) => r.endpoint === endpoint && family(r.check) === name);
+      if (!cases.length) return c.dim('·');
+      const bad = cases.filter((r) => failedKeys.has(`${endpoint}\u0000${r.case}`)).length;
+      return bad ? c.red(`✗ ${bad}/${cases.length}`) : c.green(`✓ ${cases.length}`);
+    });
+    return [endpoint, ...cells];
+  });
+  lines.push(table(rows, header), '');
+  const findings = [...result.findings].sort((a, b) => SEVERITY_ORDER[a.severity]! - SEVERITY_ORDER[b.severity]!);
+  for (const f of findings) {
+    const tag = f.severity === 'critical' ? c.bgRed.white(' CRITICAL ') : f.severity === 'error' ? c.red('error') : c.yellow('warning');
+    lines.push(`${tag} ${f.endpoint}  ${c.bold(f.case)}${f.baselined ? c.dim(' (baselined)') : ''}`);
+    lines.push(`  ${f.message}`);
+    lines.push(`  expected ${f.expected}, got ${f.got}`);
+    lines.push(`  ${c.cyan('fix:')} ${f.fix}`);
+    if (f.curl && (options.verbose || f.severity !== 'warning')) lines.push(`  ${c.dim(f.curl)}`);
+    lines.push('');
+  }
+  if (result.skew) {
+    const s = result.skew;
+    lines.push(`clock skew: ${s.endpoint} accepts tokens up to ${s.atLeast ? '≥ ' : ''}${s.toleratedSeconds}s past exp (${s.requests} requests, bisected up to ${s.upperBoundSeconds}s)`);
+  }
+  for (const key of options.stale) lines.push(c.dim(`baseline entry no longer found (fixed?): ${key}`));
+  const s = result.summary;
+  const open = (sev: string) => result.findings.filter((f) => f.severity === sev && !f.baselined).length;
+  const verdict = open('critical') + open('error') > 0 ? c.red('FAIL') : c.green('PASS');
+  lines.push(
+    `${verdict}: ${s.endpoints} endpoints, ${s.checks} checks, ${s.requests} requests in ${(s.durationMs / 1000).toFixed(2)}s — ` +
+      `${open('critical')} critical, ${open('error')} errors, ${open('warning')} warnings${s.baselined ? `, ${s.baselined} baselined` : ''}`,
+  );
+  return lines.join('\n');
+}
+
+export function renderControlFailures(result: ProbeResult, c: ChalkInstance): string {
+  const lines = [`${c.red('authctl: error:')} control failed: a valid credential did not get in (${result.controlFailures[0]!.phase} the negative cases)`];
+  for (const f of result.controlFailures) {
+    lines.push(`  ${f.endpoint} with "${f.credential}": expected ${f.expected}, got ${f.got}`);
+    lines.push(`    ${c.dim(f.curl)}`);
+  }
+  lines.push(`  ${c.cyan('hint:')} the spec, the service or the clock is wrong, so no negative result could be trusted: check the service verifies against \`authctl keys jwks\`, that issuer/audience/tenant_claim/roles_claim in [jwt] match its config, and that allow lists are right`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderDryRun(result: ProbeResult): string {
+  const lines = [`${result.requests!.length} requests to ${result.baseUrl} (credentials masked):`, ''];
+  let endpoint = '';
+  for (const r of result.requests!) {
+    if (r.endpoint !== endpoint) {
+      endpoint = r.endpoint;
+      lines.push(endpoint);
+    }
+    lines.push(`  ${r.case.padEnd(44)} expect ${r.expected}`);
+    lines.push(`    ${r.curl}`);
+  }
+  return lines.join('\n');
+}
+
+/** The --json document: summary, findings (with curl), every case, skew. */
+export function probeJson(result: ProbeResult, exitCode: number) {
+  return {
+    status: result.status,
+    exitCode,
+    baseUrl: result.baseUrl,
+    spec: result.source,
+    summary: result.summary,
+    findings: result.findings,
+    controlFailures: result.controlFailures,
+    skew: result.skew,
+    cases: result.cases,
+  };
+}
+
+function specFile(spec: ProbeSpec, cwd?: string): string | undefined {
+  const file = spec.source.replace(/ \[probe\]$/, '');
+  if (!path.isAbsolute(file)) return undefined;
+  return cwd ? path.relative(cwd, file) || file : file;
+}
+
+/** Probe findings for the shared renderers (SARIF, GitHub): one rule per check, located at the endpoint's line. */
+export function toReportFindings(result: ProbeResult, spec: ProbeSpec, cwd?: string): ReportFinding[] {
+  const lines = new Map(spec.endpoints.map((e) => [e.id, e.line]));
+  const file = specFile(spec, cwd);
+  return result.findings.map((f) => ({
+    rule: f.check,
+    severity: f.severity === 'warning' ? 'warning' : 'error',
+    file,
+    line: file ? lines.get(f.endpoint) : undefined,
+    message: `${f.severity === 'critical' ? 'CRITICAL: ' : ''}${f.endpoint} [${f.case}]: ${f.message} (expected ${f.expected}, got ${f.got})${f.curl ? `\nreproduce: ${f.curl}` : ''}`,
+    fix: f.fix,
+  }));
+}
+
+/** JUnit: one test case per endpoint × case; the name carries both. */
+export function toJUnitFindings(result: ProbeResult): ReportFinding[] {
+  const open = result.findings.filter((f: ProbeFinding) => !f.baselined);
+  return open.map((f) => ({
+    rule: `probe/${f.endpoint} ${f.case}`,
+    severity: f.severity === 'warning' ? 'warning' : 'error',
+    message: `${f.message} (expected ${f.expected}, got ${f.got})${f.curl ? `\nreproduce: ${f.curl}` : ''}`,
+    fix: f.fix,
+  }));
+}
+
+export function passedCaseNames(result: ProbeResult): string[] {
+  const failing = new Set(result.findings.filter((f) => !f.baselined).map((f) => `${f.endpoint} ${f.case}`));
+  return result.cases.filter((r) => !failing.has(`${r.endpoint} ${r.case}`)).map((r) => `probe/${r.endpoint} ${r.case}`);
+}

@@ -1,0 +1,132 @@
+import path from 'node:path';
+import { writeFileAtomic } from '../core/fs/atomic.js';
+import { parseDuration } from '../core/duration.js';
+import { environmentError, usageError } from '../core/errors.js';
+import { applyBaseline, probeExitCode, readBaseline, writeBaseline } from '../core/probe/baseline.js';
+import { waitFor } from '../core/probe/http.js';
+import { runProbe } from '../core/probe/runner.js';
+import { findProbeSpecFile, loadProbeSpecFile, parseProbeSpec, type ProbeSpec } from '../core/probe/spec.js';
+import type { CliContext } from './context.js';
+import { renderGitHub, renderJUnit, renderSarif } from './report/index.js';
+import { renderControlFailures, renderDryRun, renderHuman, toJUnitFindings, toReportFindings, passedCaseNames, probeJson } from './probe-report.js';
+import { openKeystore } from './shared.js';
+
+export interface ProbeFlags {
+  spec?: string;
+  baseUrl?: string;
+  concurrency?: number;
+  timeout?: string;
+  retries?: number;
+  waitFor?: string;
+  waitTimeout?: string;
+  strict?: boolean;
+  format?: string;
+  junit?: string;
+  sarif?: string;
+  baseline?: string;
+  writeBaseline?: string;
+  dryRun?: boolean;
+  skew?: boolean;
+  progress?: boolean;
+  json?: boolean;
+}
+
+const FORMATS = ['human', 'json', 'github'];
+
+async function loadSpec(ctx: CliContext, flags: ProbeFlags): Promise<ProbeSpec> {
+  const file = await findProbeSpecFile(ctx.cwd, flags.spec);
+  let spec: ProbeSpec;
+  if (file) spec = await loadProbeSpecFile(file);
+  else {
+    const { config, filepath } = await ctx.config();
+    if (!config.probe) {
+      throw usageError('ERR_PROBE_NO_SPEC', 'no probe spec found', {
+        where: '--spec',
+        hint: 'pass --spec probe.toml, create ./probe.toml, add [probe] to authctl.toml, or draft one with `authctl probe init --from-openapi openapi.json`',
+      });
+    }
+    spec = parseProbeSpec(config.probe, `${filepath} [probe]`);
+  }
+  if (flags.baseUrl) {
+    if (!/^https?:\/\/[^/]/.test(flags.baseUrl)) throw usageError('ERR_BAD_URL', `--base-url must be an http(s) URL, got "${flags.baseUrl}"`, { where: '--base-url', hint: 'e.g. --base-url http://127.0.0.1:8080' });
+    spec.baseUrl = flags.baseUrl.replace(/\/+$/, '');
+  }
+  return spec;
+}
+
+export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promise<void> {
+  const format = flags.json || ctx.globals.json ? 'json' : (flags.format ?? 'human');
+  if (!FORMATS.includes(format)) throw usageError('ERR_BAD_FORMAT', `unknown --format "${format}"`, { where: '--format', hint: `one of ${FORMATS.join(', ')}` });
+  if (flags.concurrency !== undefined && (flags.concurrency < 1 || flags.concurrency > 256)) throw usageError('ERR_BAD_NUMBER', '--concurrency must be 1..256', { where: '--concurrency', hint: 'e.g. --concurrency 16' });
+  const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout') * 1000;
+  if (timeoutMs !== undefined && timeoutMs <= 0) throw usageError('ERR_BAD_DURATION', '--timeout must be positive', { where: '--timeout', hint: 'e.g. --timeout 5s' });
+  const spec = await loadSpec(ctx, flags);
+  const baseline = flags.baseline ? await readBaseline(path.resolve(ctx.cwd, flags.baseline)) : undefined;
+  const { config } = await ctx.config();
+  const keystore = await openKeystore(ctx);
+
+  if (flags.waitFor && !flags.dryRun) {
+    const wait = parseDuration(flags.waitTimeout ?? '30s', '--wait-timeout') * 1000;
+    ctx.out.info(`waiting for ${flags.waitFor} ...`);
+    if (!(await waitFor(flags.waitFor, wait))) {
+      throw environmentError('ERR_PROBE_UNREACHABLE', `${flags.waitFor} did not answer within ${flags.waitTimeout ?? '30s'}`, { where: '--wait-for', hint: 'start the service first, or raise --wait-timeout' });
+    }
+  }
+
+  const tty = Boolean(ctx.io.stderr.isTTY) && flags.progress !== false && format === 'human' && !ctx.globals.quiet;
+  const bar = tty ? progressBar(ctx) : undefined;
+  const result = await runProbe({
+    spec, config, keystore, env: ctx.env, cwd: ctx.cwd, concurrency: flags.concurrency, timeoutMs, retries: flags.retries, dryRun: flags.dryRun,
+    measureSkew: flags.skew === false ? false : undefined, onProgress: bar?.update,
+  }).finally(() => bar?.done());
+
+  if (result.dryRun) {
+    ctx.out.result(result, renderDryRun, (r) => ({ source: r.source, baseUrl: r.baseUrl, requests: r.requests }));
+    return;
+  }
+  const stale = baseline ? applyBaseline(result, baseline) : [];
+  if (result.status === 'control-failed') {
+    if (format === 'json') ctx.out.jsonDocument(probeJson(result, 3));
+    else ctx.out.raw('stderr', renderControlFailures(result, ctx.out.color));
+    process.exitCode = 3;
+    return;
+  }
+  const code = probeExitCode(result, flags.strict);
+  if (flags.junit) await writeFileAtomic(path.resolve(ctx.cwd, flags.junit), renderJUnit(toJUnitFindings(result), { suiteName: 'authctl probe', passed: passedCaseNames(result), failOn: flags.strict ? 'warning' : 'error', time: result.summary.durationMs / 1000 }));
+  if (flags.sarif) await writeFileAtomic(path.resolve(ctx.cwd, flags.sarif), renderSarif(toReportFindings(result, spec), { cwd: ctx.cwd, rules: ruleSummaries(result) }));
+  if (flags.writeBaseline) await writeBaseline(path.resolve(ctx.cwd, flags.writeBaseline), result.findings);
+  if (format === 'json') ctx.out.jsonDocument(probeJson(result, code));
+  else if (format === 'github') {
+    const open = result.findings.filter((f) => !f.baselined);
+    const text = renderGitHub(toReportFindings({ ...result, findings: open }, spec, ctx.cwd));
+    if (text) ctx.out.data(text);
+    ctx.out.info(renderHuman(result, ctx.out.color, { verbose: false, stale }).split('\n').slice(-2).join('\n'));
+  } else ctx.out.data(renderHuman(result, ctx.out.color, { verbose: ctx.globals.verbose, stale }));
+  if (code !== 0) process.exitCode = code;
+}
+
+function ruleSummaries(result: { findings: Array<{ check: string; message: string }> }): Record<string, { summary: string }> {
+  const out: Record<string, { summary: string }> = {};
+  for (const f of result.findings) out[f.check] ??= { summary: f.check.startsWith('probe/') ? f.message : `probe case ${f.check}` };
+  return out;
+}
+
+/** A one-line progress bar on stderr, redrawn at most every 80 ms. */
+function progressBar(ctx: CliContext) {
+  let last = 0;
+  const draw = (done: number, total: number) => {
+    const width = 30;
+    const filled = Math.round((done / Math.max(total, 1)) * width);
+    ctx.io.stderr.write(`\r  probing [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
+  };
+  return {
+    update: (done: number, total: number) => {
+      const now = Date.now();
+      if (done === total || now - last > 80) {
+        last = now;
+        draw(done, total);
+      }
+    },
+    done: () => ctx.io.stderr.write('\r\x1b[2K'),
+  };
+}

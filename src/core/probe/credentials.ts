@@ -1,0 +1,191 @@
+import type { ProbeCredentialConfig } from '../config/sections/probe.js';
+import type { AuthctlConfig } from '../config/schema.js';
+import { usageError, environmentError } from '../errors.js';
+import type { Keystore } from '../keys/keystore.js';
+import { parseAlgorithm, type JWTAlgorithm } from '../keys/algorithms.js';
+import { decodeToken } from '../token/decode.js';
+import type { ClaimsMapping } from '../token/claims.js';
+import type { MintTokenOptions } from '../token/mint.js';
+import { resolveTokenSettings, mappingFromConfig } from '../token/settings.js';
+import type { ProbeSpec } from './spec.js';
+
+/** What the probe needs to mint tokens like a credential's: the claims a valid token carries. */
+export interface JwtTemplate {
+  issuer: string;
+  audience?: string[];
+  subject?: string;
+  tenant?: string;
+  roles?: string[];
+  scopes?: string[];
+  alg: JWTAlgorithm;
+  ttlSeconds?: number;
+  claims: Record<string, unknown>;
+  header: Record<string, unknown>;
+  mapping: Partial<ClaimsMapping>;
+  /** True when authctl's keystore holds the key the service trusts, so claim defects are meaningful. */
+  signable: boolean;
+}
+
+/** A credential ready to use: the headers a valid request carries (SigV4 signs per request). */
+export interface ResolvedCredential {
+  name: string;
+  type: ProbeCredentialConfig['type'];
+  /** Static headers of a valid request (not for sigv4). */
+  headers: Record<string, string>;
+  /** Secret values to mask in output and to look for in echoed bodies. */
+  secrets: string[];
+  /** For bearer-token credentials: how to mint tokens with defects. */
+  jwt?: JwtTemplate;
+  /** The valid token (jwt, idp, env). */
+  token?: string;
+  apikey?: { key: string; header: string; scheme?: string; revoked?: string };
+  sigv4?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string; region: string; service: string; presign: boolean };
+}
+
+export interface ResolveCredentialsOptions {
+  spec: ProbeSpec;
+  config: AuthctlConfig;
+  keystore: Keystore;
+  env: NodeJS.ProcessEnv;
+  mint: (options: Omit<MintTokenOptions, 'keystore'>) => Promise<string>;
+  /** Where `store` paths are relative to. */
+  cwd: string;
+  fetch?: typeof fetch;
+}
+
+/** The `[jwt]` settings of the spec, falling back to config `[token]`. */
+export function jwtDefaults(spec: ProbeSpec, config: AuthctlConfig) {
+  const mapping: Partial<ClaimsMapping> = { ...mappingFromConfig(config) };
+  if (spec.jwt.tenant_claim) mapping.tenantClaim = spec.jwt.tenant_claim;
+  if (spec.jwt.roles_claim) mapping.rolesClaim = spec.jwt.roles_claim;
+  if (spec.jwt.scope_claim) mapping.scopeClaim = spec.jwt.scope_claim;
+  if (spec.jwt.scope_format) mapping.scopeFormat = spec.jwt.scope_format;
+  return { mapping };
+}
+
+const list = (value: string | string[] | undefined) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
+
+function needEnv(env: NodeJS.ProcessEnv, name: string, where: string): string {
+  const value = env[name];
+  if (!value) throw usageError('ERR_PROBE_CREDENTIAL_ENV', `environment variable ${name} is not set`, { where, hint: `export ${name}=... before running the probe` });
+  return value;
+}
+
+export async function resolveCredential(name: string, options: ResolveCredentialsOptions): Promise<ResolvedCredential> {
+  const { spec, config, env } = options;
+  const cred = spec.credentials[name]!;
+  const where = `${spec.source} credentials.${name}`;
+  const { mapping } = jwtDefaults(spec, config);
+  switch (cred.type) {
+    case 'jwt': {
+      const settings = resolveTokenSettings(config, cred.preset, {
+        issuer: cred.issuer ?? spec.jwt.issuer,
+        subject: cred.sub,
+        audience: list(cred.audience ?? spec.jwt.audience),
+        alg: cred.alg ?? spec.jwt.alg,
+        ttl: spec.jwt.ttl,
+        scopes: cred.scopes,
+        roles: cred.roles,
+        tenant: cred.tenant,
+        claims: cred.claims,
+        mapping,
+      });
+      const template: JwtTemplate = { ...settings, signable: true };
+      const token = await options.mint(mintOptions(template));
+      return { name, type: 'jwt', headers: { Authorization: `Bearer ${token}` }, secrets: [token], jwt: template, token };
+    }
+    case 'idp': {
+      const secret = cred.client_secret ?? (cred.client_secret_env ? needEnv(env, cred.client_secret_env, where) : undefined);
+      const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: cred.client_id, ...(secret ? { client_secret: secret } : {}), ...(cred.scope ? { scope: cred.scope } : {}), ...cred.params });
+      let body: { access_token?: string; error?: string };
+      try {
+        const res = await (options.fetch ?? fetch)(cred.token_url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form, signal: AbortSignal.timeout(10_000) });
+        body = (await res.json().catch(() => ({}))) as typeof body;
+        if (!res.ok || !body.access_token) throw new Error(`HTTP ${res.status}${body.error ? ` ${body.error}` : ''}`);
+      } catch (error) {
+        throw environmentError('ERR_PROBE_CREDENTIAL_IDP', `cannot get a token for credential "${name}" from ${cred.token_url}: ${(error as Error).message}`, {
+          where,
+          hint: 'start the mock issuer (`authctl idp serve`) or fix token_url / client_id',
+        });
+      }
+      const token = body.access_token!;
+      const template = await templateFromToken(token, options.keystore, mapping);
+      return { name, type: 'idp', headers: { Authorization: `Bearer ${token}` }, secrets: [token, ...(secret ? [secret] : [])], jwt: template, token };
+    }
+    case 'env': {
+      const value = needEnv(env, cred.env, where);
+      const headerValue = cred.scheme ? `${cred.scheme} ${value}` : value;
+      const isBearer = cred.header.toLowerCase() === 'authorization' && /^bearer$/i.test(cred.scheme);
+      const template = isBearer ? await templateFromToken(value, options.keystore, mapping).catch(() => undefined) : undefined;
+      return { name, type: 'env', headers: { [cred.header]: headerValue }, secrets: [value], jwt: template, token: isBearer ? value : undefined };
+    }
+    case 'apikey': {
+      const key = cred.key ?? (cred.env ? needEnv(env, cred.env, where) : undefined);
+      if (!key) throw usageError('ERR_PROBE_SPEC_INVALID', `credential "${name}" needs env = "VAR" (or key = "...")`, { where, hint: 'put a valid API key in an environment variable and name it with env' });
+      const revoked = cred.revoked_env ? needEnv(env, cred.revoked_env, where) : undefined;
+      const value = cred.scheme ? `${cred.scheme} ${key}` : key;
+      const header = cred.scheme ? 'Authorization' : cred.header;
+      return { name, type: 'apikey', headers: { [header]: value }, secrets: [key, ...(revoked ? [revoked] : [])], apikey: { key, header, scheme: cred.scheme, revoked } };
+    }
+    case 'sigv4': {
+      const accessKeyId = cred.access_key_id ?? (cred.access_key_id_env ? needEnv(env, cred.access_key_id_env, where) : undefined);
+      const secretAccessKey = cred.secret_access_key ?? (cred.secret_access_key_env ? needEnv(env, cred.secret_access_key_env, where) : undefined);
+      if (!accessKeyId || !secretAccessKey) {
+        throw usageError('ERR_PROBE_SPEC_INVALID', `credential "${name}" needs access_key_id(_env) and secret_access_key(_env)`, { where, hint: 'e.g. access_key_id_env = "AWS_ACCESS_KEY_ID", secret_access_key_env = "AWS_SECRET_ACCESS_KEY"' });
+      }
+      const sessionToken = cred.session_token_env ? needEnv(env, cred.session_token_env, where) : undefined;
+      return { name, type: 'sigv4', headers: {}, secrets: [secretAccessKey, ...(sessionToken ? [sessionToken] : [])], sigv4: { accessKeyId, secretAccessKey, sessionToken, region: cred.region, service: cred.service, presign: cred.presign } };
+    }
+    case 'headers':
+      return { name, type: 'headers', headers: { ...cred.headers }, secrets: [] };
+  }
+}
+
+/** Mint options reproducing a template (plus whatever the caller overrides). */
+export function mintOptions(template: JwtTemplate): Omit<MintTokenOptions, 'keystore'> {
+  return {
+    issuer: template.issuer,
+    subject: template.subject,
+    audience: template.audience,
+    ttlSeconds: template.ttlSeconds,
+    alg: template.alg,
+    scopes: template.scopes,
+    roles: template.roles,
+    tenant: template.tenant,
+    claims: template.claims,
+    header: template.header,
+    mapping: template.mapping,
+  };
+}
+
+const REGISTERED = new Set(['iss', 'aud', 'sub', 'iat', 'nbf', 'exp', 'jti']);
+
+/**
+ * A template from a token someone else issued (the mock issuer, or a real one from an env var):
+ * its claims, re-signable by authctl only when the keystore holds the key its kid names.
+ */
+async function templateFromToken(token: string, keystore: Keystore, mapping: Partial<ClaimsMapping>): Promise<JwtTemplate> {
+  const { header, claims } = decodeToken(token);
+  let alg: JWTAlgorithm = 'RS256';
+  try {
+    alg = parseAlgorithm(String(header.alg), 'token alg');
+  } catch {
+    // keep RS256 for forgeries
+  }
+  const jwks = await keystore.jwks();
+  const signable = typeof header.kid === 'string' && jwks.keys.some((k) => k.kid === header.kid);
+  const extra: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(claims)) if (!REGISTERED.has(key)) extra[key] = value;
+  const ttl = typeof claims.exp === 'number' && typeof claims.iat === 'number' ? claims.exp - claims.iat : undefined;
+  return {
+    issuer: String(claims.iss ?? ''),
+    audience: list(claims.aud as string | string[] | undefined),
+    subject: claims.sub === undefined ? undefined : String(claims.sub),
+    alg,
+    ttlSeconds: ttl && ttl > 0 ? ttl : undefined,
+    claims: extra,
+    header: {},
+    mapping,
+    signable,
+  };
+}

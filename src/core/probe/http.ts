@@ -1,0 +1,134 @@
+import http from 'node:http';
+import https from 'node:https';
+
+/** One request exactly as the probe sends it: the path is sent byte for byte (no normalisation). */
+export interface ProbeRequest {
+  method: string;
+  /** Path and query, sent as is (percent-encoding and case preserved). */
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface ProbeResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** First 64 KiB of the body, as text. */
+  body: string;
+  ms: number;
+}
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  timeoutMs?: number;
+  /** Retries on connection errors only (never on a status). */
+  retries?: number;
+  maxSockets?: number;
+}
+
+const BODY_LIMIT = 64 * 1024;
+
+/** Connection-level failures worth a retry: the request never got an answer. */
+const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'UND_ERR_SOCKET']);
+
+export class ProbeConnectionError extends Error {
+  constructor(message: string, readonly code: string) {
+    super(message);
+  }
+}
+
+/** A keep-alive client bound to one base URL: node:http gives exact control over method and path. */
+export class HttpClient {
+  private readonly base: URL;
+  private readonly agent: http.Agent;
+  private readonly lib: typeof http | typeof https;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.base = new URL(options.baseUrl);
+    this.lib = this.base.protocol === 'https:' ? https : http;
+    this.agent = new this.lib.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 });
+  }
+
+  /** The full URL of a path (for curl commands and messages). */
+  url(path: string): string {
+    return `${this.base.origin}${this.base.pathname.replace(/\/+$/, '')}${path}`;
+  }
+
+  async send(request: ProbeRequest): Promise<ProbeResponse> {
+    const retries = this.options.retries ?? 2;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.once(request);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? '';
+        if (attempt >= retries || !RETRYABLE.has(code)) {
+          throw new ProbeConnectionError(`${request.method} ${this.url(request.path)}: ${code || (error as Error).message}`, code || 'ERR_CONNECTION');
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      }
+    }
+  }
+
+  private once(request: ProbeRequest): Promise<ProbeResponse> {
+    const started = performance.now();
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string> = { ...request.headers };
+      if (request.body !== undefined) {
+        headers['content-length'] ??= String(Buffer.byteLength(request.body));
+        if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+      }
+      const req = this.lib.request(
+        {
+          protocol: this.base.protocol,
+          hostname: this.base.hostname,
+          port: this.base.port,
+          method: request.method,
+          path: `${this.base.pathname.replace(/\/+$/, '')}${request.path}`,
+          headers,
+          agent: this.agent,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            if (size < BODY_LIMIT) chunks.push(chunk);
+            size += chunk.length;
+          });
+          res.on('end', () => {
+            const flat: Record<string, string> = {};
+            for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+            resolve({ status: res.statusCode ?? 0, headers: flat, body: Buffer.concat(chunks).subarray(0, BODY_LIMIT).toString('utf8'), ms: performance.now() - started });
+          });
+          res.on('error', reject);
+        },
+      );
+      req.setTimeout(this.options.timeoutMs ?? 10_000, () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+      req.on('error', reject);
+      req.end(request.body);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+/** Polls `url` until it answers (any status) or `timeoutMs` passes. */
+export async function waitFor(url: string, timeoutMs: number, intervalMs = 200): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  const target = new URL(url);
+  const client = new HttpClient({ baseUrl: target.origin, timeoutMs: Math.min(2000, timeoutMs), retries: 0 });
+  try {
+    while (Date.now() < deadline) {
+      try {
+        await client.send({ method: 'GET', path: `${target.pathname}${target.search}`, headers: {} });
+        return true;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      }
+    }
+    return false;
+  } finally {
+    client.close();
+  }
+}

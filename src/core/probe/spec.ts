@@ -1,0 +1,205 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { probeSpecSchema, type ProbeCredentialConfig, type ProbeSpecConfig } from '../config/sections/probe.js';
+import { parseJson, parseToml } from '../config/toml.js';
+import { usageError } from '../errors.js';
+import { closest } from '../suggest.js';
+import { locateJson } from '../verify/locate/json.js';
+import { locateToml } from '../verify/locate/toml.js';
+import type { SourceMap } from '../verify/types.js';
+import { locate } from '../verify/locate/offsets.js';
+import { parseDuration } from '../duration.js';
+
+/** A validated probe spec with every endpoint's path resolved. */
+export interface ProbeSpec {
+  /** Where it came from (file, or `config [probe]`), for messages. */
+  source: string;
+  baseUrl: string;
+  jwt: NonNullable<ProbeSpecConfig['jwt']>;
+  credentials: Record<string, ProbeCredentialConfig>;
+  endpoints: ProbeEndpoint[];
+  tenants: { mismatchStatus: number[]; headers: string[]; other?: string };
+  variants: boolean | string[];
+  measureSkew: boolean;
+  devHeaders?: Record<string, string>;
+  concurrency?: number;
+  timeoutMs?: number;
+}
+
+export interface ProbeEndpoint {
+  /** `GET /v1/tenants/acme/orders`: the id in reports. */
+  id: string;
+  index: number;
+  /** Line of the endpoint in the spec file, when known (for annotations). */
+  line?: number;
+  method: string;
+  /** Path with placeholders filled in. */
+  path: string;
+  /** As written in the spec. */
+  template: string;
+  body?: string;
+  headers: Record<string, string>;
+  public: boolean;
+  allow: string[];
+  deny: string[];
+  tenant?: string;
+  scopes?: string[];
+  roles?: string[];
+  status?: number[];
+  unauthenticatedStatus: number[];
+  forbiddenStatus: number[];
+  tenantMismatchStatus: number[];
+  variants: boolean | string[];
+  exclude: string[];
+}
+
+/** Reads and validates a probe spec file (TOML or JSON, by extension; JSON when it starts with `{`). */
+export async function loadProbeSpecFile(file: string): Promise<ProbeSpec> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw usageError('ERR_PROBE_SPEC_UNREADABLE', `cannot read probe spec: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      where: file,
+      hint: 'pass an existing file with --spec FILE, or write one with `authctl probe init --from-openapi openapi.json`',
+    });
+  }
+  const isJson = file.endsWith('.json') || /^\s*\{/.test(text);
+  const raw = isJson ? parseJson(text, file) : parseToml(text, file);
+  const map = isJson ? locateJson(text) : locateToml(text);
+  return parseProbeSpec(raw, file, map);
+}
+
+/** Validates a parsed spec (from a file or config `[probe]`); throws a usage error (exit 2) naming the key. */
+export function parseProbeSpec(raw: unknown, source: string, map?: SourceMap): ProbeSpec {
+  const result = probeSpecSchema.safeParse(raw);
+  if (!result.success) throw specError(result.error, source, map);
+  return normalize(result.data, source, map);
+}
+
+function where(source: string, map: SourceMap | undefined, keyPath: (string | number)[]): string {
+  const position = locate(map, keyPath);
+  return position ? `${source}:${position.line}:${position.column}` : source;
+}
+
+function specError(error: z.ZodError, source: string, map?: SourceMap) {
+  const issue = error.issues[0]!;
+  const keyPath = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  const dotted = keyPath.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
+  let message = `${dotted ? `${dotted}: ` : ''}${issue.message}`;
+  let hint = 'see docs/readme/probe.md for every key of a probe spec';
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    message = `unknown key "${dotted ? `${dotted}.` : ''}${key}"`;
+    const known = ['base_url', 'jwt', 'credentials', 'endpoints', 'params', 'tenants', 'variants', 'measure_skew', 'dev_headers', 'concurrency', 'timeout',
+      'method', 'path', 'name', 'body', 'headers', 'public', 'allow', 'deny', 'tenant', 'scopes', 'roles', 'status', 'unauthenticated_status', 'forbidden_status',
+      'tenant_mismatch_status', 'exclude', 'issuer', 'audience', 'alg', 'ttl', 'tenant_claim', 'roles_claim', 'scope_claim', 'scope_format', 'sub', 'preset', 'claims'];
+    const suggestion = closest(key, known);
+    if (suggestion) hint = `did you mean "${suggestion}"?`;
+  } else if (keyPath[0] === 'credentials' && keyPath.length === 3 && keyPath[2] === 'type') {
+    hint = 'type is one of jwt, idp, env, apikey, sigv4, headers';
+  }
+  return usageError('ERR_PROBE_SPEC_INVALID', message, { where: where(source, map, keyPath), hint });
+}
+
+const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_-]*)\}/g;
+
+function normalize(spec: ProbeSpecConfig, source: string, map?: SourceMap): ProbeSpec {
+  const names = Object.keys(spec.credentials);
+  const checkRef = (name: string, keyPath: (string | number)[]) => {
+    if (spec.credentials[name]) return;
+    const suggestion = closest(name, names);
+    throw usageError('ERR_PROBE_UNKNOWN_CREDENTIAL', `${keyPath.join('.')}: no credential "${name}"`, {
+      where: where(source, map, keyPath),
+      hint: suggestion ? `did you mean "${suggestion}"?` : names.length ? `defined credentials: ${names.join(', ')}` : `define it as [credentials.${name}] with type = "jwt"`,
+    });
+  };
+  const tenants = {
+    mismatchStatus: spec.tenants?.mismatch_status ?? [403],
+    headers: spec.tenants?.headers ?? ['X-Org-Id', 'x-organization-id'],
+    other: spec.tenants?.other,
+  };
+  const endpoints = spec.endpoints.map((e, index): ProbeEndpoint => {
+    e.allow.forEach((name, i) => checkRef(name, ['endpoints', index, 'allow', i]));
+    e.deny.forEach((name, i) => checkRef(name, ['endpoints', index, 'deny', i]));
+    const both = e.allow.find((name) => e.deny.includes(name));
+    if (both) throw usageError('ERR_PROBE_SPEC_INVALID', `endpoints[${index}]: "${both}" is in both allow and deny`, { where: where(source, map, ['endpoints', index, 'deny']), hint: 'a credential either must get in or must be refused' });
+    if (!e.public && e.allow.length === 0 && e.deny.length === 0) {
+      throw usageError('ERR_PROBE_SPEC_INVALID', `endpoints[${index}] (${e.method.toUpperCase()} ${e.path}): needs public = true, or allow = [...] credentials`, {
+        where: where(source, map, ['endpoints', index]),
+        hint: 'the probe needs at least one credential that must get in, to prove the negative cases are refused for the right reason',
+      });
+    }
+    const params: Record<string, string> = { ...spec.params, ...(e.tenant ? { tenant: e.tenant } : {}), ...e.params };
+    const resolved = e.path.replace(PLACEHOLDER, (whole, name: string) => {
+      const value = params[name];
+      if (value === undefined) {
+        throw usageError('ERR_PROBE_SPEC_INVALID', `endpoints[${index}].path: no value for {${name}}`, {
+          where: where(source, map, ['endpoints', index, 'path']),
+          hint: `add params = { ${name} = "..." } to the endpoint or a [params] table${name === 'tenant' ? ', or tenant = "..."' : ''}`,
+        });
+      }
+      return encodeURIComponent(value);
+    });
+    const method = e.method.toUpperCase();
+    return {
+      id: `${method} ${resolved}`,
+      index,
+      line: locate(map, ['endpoints', index])?.line,
+      method,
+      path: resolved,
+      template: e.path,
+      body: e.body === undefined ? undefined : typeof e.body === 'string' ? e.body : JSON.stringify(e.body),
+      headers: e.headers ?? {},
+      public: e.public,
+      allow: e.allow,
+      deny: e.deny,
+      tenant: e.tenant,
+      scopes: e.scopes,
+      roles: e.roles,
+      status: e.status,
+      unauthenticatedStatus: e.unauthenticated_status ?? [401],
+      forbiddenStatus: e.forbidden_status ?? [403],
+      tenantMismatchStatus: e.tenant_mismatch_status ?? tenants.mismatchStatus,
+      variants: e.variants ?? spec.variants,
+      exclude: e.exclude,
+    };
+  });
+  const seen = new Map<string, number>();
+  for (const e of endpoints) {
+    const previous = seen.get(e.id);
+    if (previous !== undefined) {
+      throw usageError('ERR_PROBE_SPEC_INVALID', `endpoints[${e.index}] repeats endpoints[${previous}] (${e.id})`, { where: where(source, map, ['endpoints', e.index]), hint: 'merge the two entries' });
+    }
+    seen.set(e.id, e.index);
+  }
+  return {
+    source,
+    baseUrl: spec.base_url.replace(/\/+$/, ''),
+    jwt: spec.jwt ?? {},
+    credentials: spec.credentials,
+    endpoints,
+    tenants,
+    variants: spec.variants,
+    measureSkew: spec.measure_skew,
+    devHeaders: spec.dev_headers,
+    concurrency: spec.concurrency,
+    timeoutMs: spec.timeout === undefined ? undefined : parseDuration(spec.timeout, 'timeout') * 1000,
+  };
+}
+
+/** The spec file to use: --spec, else probe.toml / probe.json in cwd, else undefined (use config `[probe]`). */
+export async function findProbeSpecFile(cwd: string, explicit?: string): Promise<string | undefined> {
+  if (explicit) return path.resolve(cwd, explicit);
+  for (const name of ['probe.toml', 'probe.json']) {
+    const file = path.join(cwd, name);
+    try {
+      await fs.access(file);
+      return file;
+    } catch {
+      // try the next
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Keystore } from '../../src/core/keys/keystore.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { startJwksServer, startOrdersService, type Flaw, type RunningService } from './fixtures/orders-service.js';
+import { AUDIENCE, ISSUER, SCOPED_ENDPOINT, minimalSpec, writeSpec } from './fixtures/spec.js';
+
+interface Finding { check: string; rule: string; severity: string; case: string; endpoint: string; curl?: string; fix: string }
+interface Report { status: string; exitCode: number; findings: Finding[]; skew?: { toleratedSeconds: number; atLeast: boolean }; summary: { checks: number; requests: number }; cases: Array<{ case: string; passed?: boolean }> }
+
+let home: string;
+let jwks: RunningService;
+const running: RunningService[] = [];
+
+beforeAll(async () => {
+  home = tempDir('authctl-probe-home-');
+  const keystore = new Keystore({ dir: home });
+  await keystore.signingKey('RS256');
+  jwks = await startJwksServer(() => keystore.jwks());
+});
+
+afterAll(async () => {
+  await Promise.all([...running, jwks].map((s) => s.close()));
+});
+
+async function service(flaws: Flaw[] = [], extra: { clockToleranceSeconds?: number; audience?: string } = {}): Promise<RunningService> {
+  const s = await startOrdersService({ jwksUrl: jwks.url, issuer: ISSUER, audience: extra.audience ?? AUDIENCE, flaws, clockToleranceSeconds: extra.clockToleranceSeconds });
+  running.push(s);
+  return s;
+}
+
+async function probe(url: string, args: string[] = []): Promise<{ code: number; report: Report; stderr: string }> {
+  const dir = tempDir('authctl-probe-');
+  writeSpec(dir, minimalSpec(url, SCOPED_ENDPOINT));
+  const result = await runCli(['probe', '--json', ...args], { cwd: dir, env: { AUTHCTL_HOME: home }, timeoutMs: 60_000 });
+  let report: Report;
+  try {
+    report = JSON.parse(result.stdout) as Report;
+  } catch {
+    throw new Error(`no JSON on stdout (exit ${result.code}): ${result.stderr}`);
+  }
+  return { code: result.code, report, stderr: result.stderr };
+}
+
+const failing = (report: Report, severities = ['critical', 'error']) => [...new Set(report.findings.filter((f) => severities.includes(f.severity)).map((f) => f.check))].sort();
+
+describe('authctl probe against fixture services', () => {
+  it('passes the correct service with --strict (no finding at all) and measures its 30 s leeway', async () => {
+    const s = await service();
+    const { code, report } = await probe(s.url, ['--strict']);
+    expect(report.findings).toEqual([]);
+    expect(code).toBe(0);
+    expect(report.status).toBe('ok');
+    expect(report.summary.checks).toBeGreaterThan(80);
+    // Every generated negative case ran and held.
+    for (const id of ['no-credentials', 'jwt:alg-none', 'jwt:jku', 'jwt:hs-confusion', 'tenant:spoofed-header', 'scope:missing', 'deny:reader', 'deny:reader/upper-case']) {
+      expect(report.cases.some((c) => c.case === id && c.passed === true), id).toBe(true);
+    }
+    expect(report.skew?.atLeast).toBe(false);
+    expect(report.skew!.toleratedSeconds).toBeGreaterThanOrEqual(28);
+    expect(report.skew!.toleratedSeconds).toBeLessThanOrEqual(31);
+  });
+
+  const planted: Array<[Flaw, string[]]> = [
+    ['alg-none', ['jwt:alg-none', 'jwt:alg-none-case']],
+    ['ignore-exp', ['jwt:expired']],
+    ['trust-org-header', ['tenant:spoofed-header']],
+    ['hs-confusion', ['jwt:hs-confusion']],
+    ['upper-case-bypass', ['variant:upper-case']],
+  ];
+  for (const [flaw, checks] of planted) {
+    it(`flags exactly the planted flaw: ${flaw}`, async () => {
+      const s = await service([flaw]);
+      const { code, report } = await probe(s.url);
+      expect(code).toBe(1);
+      expect(failing(report)).toEqual(checks);
+      for (const f of report.findings.filter((x) => x.severity === 'critical')) {
+        expect(f.curl).toMatch(/^curl /);
+        expect(f.fix.length).toBeGreaterThan(20);
+      }
+      if (flaw === 'ignore-exp') {
+        expect(report.skew?.atLeast).toBe(true);
+        expect(report.findings.some((f) => f.rule === 'probe/clock-skew' && f.severity === 'warning')).toBe(true);
+      }
+    });
+  }
+
+  it('reports 404 instead of 403 as warnings only (exit 0), failing with --strict', async () => {
+    const s = await service(['404-instead-of-403']);
+    const { code, report } = await probe(s.url, ['--no-skew']);
+    expect(failing(report)).toEqual([]);
+    expect(code).toBe(0);
+    const hidden = report.findings.filter((f) => f.rule === 'probe/hidden-as-404').map((f) => f.check);
+    expect(new Set(hidden)).toEqual(new Set(['tenant:other', 'tenant:spoofed-header', 'tenant:missing-claim', 'deny', 'scope:missing']));
+    const strict = await probe(s.url, ['--no-skew', '--strict']);
+    expect(strict.code).toBe(1);
+  });
+
+  it('stops with exit 3 when a valid credential does not get in (control failed)', async () => {
+    const s = await service([], { audience: 'api://something-else' });
+    const { code, report } = await probe(s.url);
+    expect(code).toBe(3);
+    expect(report.status).toBe('control-failed');
+    expect(report.findings).toEqual([]);
+  });
+
+  it('exits 3 when the service is unreachable', async () => {
+    const dir = tempDir('authctl-probe-');
+    writeSpec(dir, minimalSpec('http://127.0.0.1:9'));
+    const result = await runCli(['probe', '--retries', '0'], { cwd: dir, env: { AUTHCTL_HOME: home } });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/service unreachable: .*ECONNREFUSED/);
+    expect(result.stderr).toMatch(/hint: .*--wait-for/);
+  });
+});

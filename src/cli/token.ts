@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { examples } from './output.js';
 import { allOptions, argumentOrStdin, collect, intOption } from './shared.js';
-import { runDecode, runDefects, runMint, runVerify, type MintFlags, type VerifyFlags } from './token-run.js';
+import type { MintFlags } from './token-mint.js';
+import type { VerifyFlags } from './token-check.js';
 
 export function register(program: Command, ctx: CliContext): void {
   const token = program
@@ -56,6 +57,7 @@ export function register(program: Command, ctx: CliContext): void {
       'authctl token mint --sub alice --json | jq .claims',
     ]))
     .action(async (_options, command: Command) => {
+      const { runMint } = await import('./token-mint.js');
       await runMint(ctx, allOptions<MintFlags>(command));
     });
 
@@ -64,6 +66,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description('show a JWT’s header and claims WITHOUT verifying it (token as argument, - or stdin)')
     .addHelpText('after', examples(['authctl token decode eyJhbGciOi...', 'authctl token mint --sub alice | authctl token decode', 'authctl token decode - --json < token.txt']))
     .action(async (value: string | undefined) => {
+      const { runDecode } = await import('./token-check.js');
       await runDecode(ctx, await argumentOrStdin(ctx, value, 'token'));
     });
 
@@ -92,6 +95,7 @@ export function register(program: Command, ctx: CliContext): void {
       'authctl token verify "$TOKEN" --secret-env JWT_SECRET_KEY --require-role admin',
     ]))
     .action(async (value: string | undefined, _options, command: Command) => {
+      const { runVerify } = await import('./token-check.js');
       const valid = await runVerify(ctx, await argumentOrStdin(ctx, value, 'token'), allOptions<VerifyFlags>(command));
       if (!valid) process.exitCode = 1;
     });
@@ -101,6 +105,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description('list the deliberately broken tokens --defect can mint, and what a verifier must do')
     .addHelpText('after', examples(['authctl token defects', 'authctl token defects --json | jq -r ".[].kind"']))
     .action(async () => {
+      const { runDefects } = await import('./token-check.js');
       runDefects(ctx);
     });
 }

@@ -27,7 +27,15 @@ export interface AuthctlErrorOptions {
   details?: Record<string, unknown>;
 }
 
+/** Marks authctl errors; `instanceof` checks the mark, so it works across separately bundled files in dist/. */
+const BRAND = Symbol.for('authctl.AuthctlError');
+
 export class AuthctlError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  readonly [BRAND] = true;
   readonly code: string;
   readonly kind: ErrorKind;
   readonly where?: string;

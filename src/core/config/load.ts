@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { nodeFs } from '../node.js';
 import path from 'node:path';
 import { usageError } from '../errors.js';
 import { parseJson, parseToml } from './toml.js';
@@ -46,6 +46,7 @@ function parseBySuffix(filepath: string, text: string): unknown {
  */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
+  if (!options.configFile && !(await anyConfigCandidate(cwd))) return { config: {} };
   // Bundled CommonJS: the named export may sit under `default`.
   const cosmiconfigModule = (await import('cosmiconfig')) as typeof import('cosmiconfig') & { default?: typeof import('cosmiconfig') };
   const cosmiconfig = cosmiconfigModule.cosmiconfig ?? cosmiconfigModule.default!.cosmiconfig;
@@ -64,7 +65,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   if (options.configFile) {
     const file = path.resolve(cwd, options.configFile);
     try {
-      await fs.access(file);
+      await nodeFs.promises.access(file);
     } catch {
       throw usageError('ERR_CONFIG_NOT_FOUND', `config file not found: ${options.configFile}`, {
         where: '--config',
@@ -91,5 +92,26 @@ async function wrapLoad<T>(fn: () => Promise<T>, where: string): Promise<T> {
       hint: 'fix or remove the file, or pass --config FILE',
       cause: error,
     });
+  }
+}
+
+/**
+ * Cheap pre-check with the same search rules as cosmiconfig's "project" strategy (from `cwd` up to
+ * the nearest directory with a package.json): when no candidate exists, skip loading cosmiconfig,
+ * which keeps `authctl token mint` start-up close to bare Node.
+ */
+async function anyConfigCandidate(cwd: string): Promise<boolean> {
+  let dir = path.resolve(cwd);
+  for (;;) {
+    for (const place of CONFIG_SEARCH_PLACES) {
+      const file = path.join(dir, place);
+      if (place === 'package.json') {
+        if (nodeFs.existsSync(file) && /"authctl"\s*:/.test(nodeFs.readFileSync(file, 'utf8'))) return true;
+      } else if (nodeFs.existsSync(file)) return true;
+    }
+    const hasPackageJson = nodeFs.existsSync(path.join(dir, 'package.json'));
+    const parent = path.dirname(dir);
+    if (hasPackageJson || parent === dir) return false;
+    dir = parent;
   }
 }

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { promises as fs, constants as fsConstants } from 'node:fs';
+import { nodeCrypto, nodeFs } from '../node.js';
 import path from 'node:path';
 import { environmentError } from '../errors.js';
 
@@ -16,8 +15,10 @@ export interface WriteFileAtomicOptions {
 export async function writeFileAtomic(file: string, data: string | Uint8Array, options: WriteFileAtomicOptions = {}): Promise<void> {
   const mode = options.mode ?? 0o600;
   const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await fs.open(temp, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY, mode);
+  const fs = nodeFs.promises;
+  const { O_CREAT, O_EXCL, O_WRONLY } = nodeFs.constants;
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${nodeCrypto.randomBytes(4).toString('hex')}.tmp`);
+  const handle = await fs.open(temp, O_CREAT | O_EXCL | O_WRONLY, mode);
   try {
     await handle.writeFile(data);
     await handle.sync();
@@ -38,7 +39,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
 
 async function fsyncDirectory(dir: string): Promise<void> {
   try {
-    const handle = await fs.open(dir, 'r');
+    const handle = await nodeFs.promises.open(dir, 'r');
     try {
       await handle.sync();
     } finally {
@@ -51,6 +52,7 @@ async function fsyncDirectory(dir: string): Promise<void> {
 
 /** Creates `dir` (and parents) with mode 0700 and tightens it if it already exists with looser bits. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
+  const fs = nodeFs.promises;
   try {
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
@@ -64,10 +66,10 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   if ((stat.mode & 0o077) !== 0) await fs.chmod(dir, 0o700).catch(() => {});
 }
 
-/** Reads a file as UTF-8, returning undefined when it does not exist. */
+/** Reads a file as UTF-8, returning undefined when it does not exist. Synchronous on purpose: small files, start-up path. */
 export async function readFileIfExists(file: string): Promise<string | undefined> {
   try {
-    return await fs.readFile(file, 'utf8');
+    return nodeFs.readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { promises as fs, constants as fsConstants } from 'node:fs';
+import { nodeCrypto, nodeFs } from '../node.js';
 import { hostname } from 'node:os';
 import { environmentError } from '../errors.js';
 
@@ -22,10 +21,10 @@ export async function withFileLock<T>(target: string, fn: () => Promise<T>, opti
   const deadline = Date.now() + timeoutMs;
   let delay = 5;
   // A nonce makes each lock's content unique, so "is this still the lock I judged/took?" is answerable.
-  const token = JSON.stringify({ pid: process.pid, host: hostname(), at: Date.now(), nonce: randomBytes(8).toString('hex') });
+  const token = JSON.stringify({ pid: process.pid, host: hostname(), at: Date.now(), nonce: nodeCrypto.randomBytes(8).toString('hex') });
   for (;;) {
     try {
-      const handle = await fs.open(lockPath, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY, 0o600);
+      const handle = await nodeFs.promises.open(lockPath, nodeFs.constants.O_CREAT | nodeFs.constants.O_EXCL | nodeFs.constants.O_WRONLY, 0o600);
       await handle.writeFile(token);
       await handle.close();
       break;
@@ -50,7 +49,7 @@ export async function withFileLock<T>(target: string, fn: () => Promise<T>, opti
     return await fn();
   } finally {
     // Remove only our own lock: never one that another process took after ours was broken.
-    if ((await fs.readFile(lockPath, 'utf8').catch(() => undefined)) === token) await fs.rm(lockPath, { force: true });
+    if ((await nodeFs.promises.readFile(lockPath, 'utf8').catch(() => undefined)) === token) await nodeFs.promises.rm(lockPath, { force: true });
   }
 }
 
@@ -60,7 +59,7 @@ export async function withFileLock<T>(target: string, fn: () => Promise<T>, opti
  */
 async function staleContent(lockPath: string, staleMs: number): Promise<string | undefined> {
   try {
-    const handle = await fs.open(lockPath, 'r');
+    const handle = await nodeFs.promises.open(lockPath, 'r');
     let text: string;
     let mtimeMs: number;
     try {
@@ -76,7 +75,7 @@ async function staleContent(lockPath: string, staleMs: number): Promise<string |
       } catch (error) {
         // Re-read after the check: an owner that released normally and exited is "dead" too, but its
         // lock is gone by now (maybe re-taken by a live process), so only the very same lock is stale.
-        if ((error as NodeJS.ErrnoException).code === 'ESRCH') return (await fs.readFile(lockPath, 'utf8')) === text ? text : undefined;
+        if ((error as NodeJS.ErrnoException).code === 'ESRCH') return (await nodeFs.promises.readFile(lockPath, 'utf8')) === text ? text : undefined;
       }
     }
     return undefined;
@@ -92,13 +91,13 @@ async function staleContent(lockPath: string, staleMs: number): Promise<string |
  * file aside atomically, and put it back if it turns out not to be the one we judged stale.
  */
 async function breakLock(lockPath: string, judged: string): Promise<void> {
-  const aside = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
+  const aside = `${lockPath}.${process.pid}.${nodeCrypto.randomBytes(4).toString('hex')}.stale`;
   try {
-    await fs.rename(lockPath, aside);
+    await nodeFs.promises.rename(lockPath, aside);
   } catch {
     return; // already gone: just retry
   }
-  const moved = await fs.readFile(aside, 'utf8').catch(() => undefined);
-  if (moved !== judged) await fs.link(aside, lockPath).catch(() => {});
-  await fs.rm(aside, { force: true });
+  const moved = await nodeFs.promises.readFile(aside, 'utf8').catch(() => undefined);
+  if (moved !== judged) await nodeFs.promises.link(aside, lockPath).catch(() => {});
+  await nodeFs.promises.rm(aside, { force: true });
 }

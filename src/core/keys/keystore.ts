@@ -1,6 +1,7 @@
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import type { KeyObject } from 'node:crypto';
+import { nodeCrypto } from '../node.js';
+import type { JWK } from 'jose';
 import { usageError } from '../errors.js';
 import { ensurePrivateDir, readFileIfExists, writeFileAtomic } from '../fs/atomic.js';
 import { withFileLock } from '../fs/lock.js';
@@ -19,8 +20,8 @@ export interface KeystoreOptions {
 
 export interface SigningKey {
   record: KeyRecord;
-  /** A key jose can sign with (CryptoKey, or the raw secret for HMAC). */
-  key: CryptoKey | Uint8Array;
+  /** A node:crypto private key (jose accepts it too), or the raw secret for HMAC. */
+  key: KeyObject | Uint8Array;
 }
 
 export interface RotateKeysOptions {
@@ -52,7 +53,7 @@ export class Keystore {
   readonly file: string;
   private readonly clock: () => number;
   private readonly rsaBits: number;
-  private readonly imported = new Map<string, CryptoKey | Uint8Array>();
+  private readonly imported = new Map<string, KeyObject | Uint8Array>();
 
   constructor(options: KeystoreOptions) {
     this.dir = options.dir;
@@ -119,20 +120,25 @@ export class Keystore {
     return { record, key: await this.importSigningKey(record) };
   }
 
-  private async importSigningKey(record: KeyRecord): Promise<CryptoKey | Uint8Array> {
+  private async importSigningKey(record: KeyRecord): Promise<KeyObject | Uint8Array> {
     let key = this.imported.get(record.kid);
     if (!key) {
-      key = (await importJWK(record.privateJwk, record.alg)) as CryptoKey | Uint8Array;
+      key =
+        record.privateJwk.kty === 'oct'
+          ? new Uint8Array(Buffer.from(String(record.privateJwk.k), 'base64url'))
+          : nodeCrypto.createPrivateKey({ key: record.privateJwk as import('node:crypto').JsonWebKey, format: 'jwk' });
       this.imported.set(record.kid, key);
     }
     return key;
   }
 
   private async generate(alg: JWTAlgorithm, status: KeyStatus, rsaBits?: number): Promise<KeyRecord> {
+    // jose loads lazily: only first use and rotation need it, not every `token mint`.
+    const { calculateJwkThumbprint, exportJWK, generateKeyPair } = await import('jose');
     const now = new Date(this.clock()).toISOString();
     if (isHmac(alg)) {
       // 64 random bytes: longer than the hash of every HS algorithm (RFC 7518 §3.2).
-      const privateJwk: JWK = { kty: 'oct', k: randomBytes(64).toString('base64url') };
+      const privateJwk: JWK = { kty: 'oct', k: nodeCrypto.randomBytes(64).toString('base64url') };
       const kid = await calculateJwkThumbprint(privateJwk);
       return { kid, alg, status, createdAt: now, activatedAt: status === 'active' ? now : undefined, origin: 'generated', privateJwk: { ...privateJwk, kid, alg } };
     }
@@ -146,6 +152,7 @@ export class Keystore {
   }
 
   private async recordFromJwks(privateJwk: JWK, publicJwk: JWK, alg: JWTAlgorithm, status: KeyStatus, origin: KeyRecord['origin'], now: string): Promise<KeyRecord> {
+    const { calculateJwkThumbprint } = await import('jose');
     const kid = await calculateJwkThumbprint(publicJwk);
     return {
       kid,
@@ -226,6 +233,7 @@ export class Keystore {
         hint: `choose one of: ${candidates.join(', ') || 'RSA, EC P-256/384/521, Ed25519 or oct keys'}`,
       });
     }
+    const { calculateJwkThumbprint } = await import('jose');
     return this.update(async (ring) => {
       const iso = new Date(this.clock()).toISOString();
       const isSecret = parsed.privateJwk!.kty === 'oct';

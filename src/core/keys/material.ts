@@ -1,4 +1,5 @@
-import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { nodeCrypto } from '../node.js';
 import type { JWK } from 'jose';
 import { usageError } from '../errors.js';
 
@@ -51,12 +52,12 @@ function parsePemKeys(text: string, source: string): ParsedKey[] {
   if (blocks.length === 0) throw usageError('ERR_KEY_FORMAT', 'malformed PEM (no matching BEGIN/END lines)', { where: source, hint: 'check the file is complete' });
   return blocks.map(([pem, label]) => {
     try {
-      if (label === 'CERTIFICATE') return { publicJwk: toJwk(new X509Certificate(pem).publicKey) };
+      if (label === 'CERTIFICATE') return { publicJwk: toJwk(new nodeCrypto.X509Certificate(pem).publicKey) };
       if (/PRIVATE KEY/.test(label!)) {
-        const privateKey = createPrivateKey(pem);
-        return { privateJwk: toJwk(privateKey), publicJwk: toJwk(createPublicKey(privateKey)) };
+        const privateKey = nodeCrypto.createPrivateKey(pem);
+        return { privateJwk: toJwk(privateKey), publicJwk: toJwk(nodeCrypto.createPublicKey(privateKey)) };
       }
-      return { publicJwk: toJwk(createPublicKey(pem)) };
+      return { publicJwk: toJwk(nodeCrypto.createPublicKey(pem)) };
     } catch (error) {
       if ((error as { code?: string }).code === 'ERR_KEY_FORMAT') throw error;
       throw usageError('ERR_KEY_FORMAT', `cannot read ${label}: ${(error as Error).message}`, {

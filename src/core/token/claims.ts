@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../node.js';
 import { usageError } from '../errors.js';
 import { setAtPointer } from '../jsonpointer.js';
 
@@ -43,7 +43,7 @@ export function buildClaims(options: BuildClaimsOptions): Record<string, unknown
   claims.iat = options.issuedAt;
   if (options.notBefore !== undefined) claims.nbf = options.notBefore;
   if (options.expiresAt !== undefined) claims.exp = options.expiresAt;
-  if (options.jti !== false) claims.jti = options.jti ?? randomUUID();
+  if (options.jti !== false) claims.jti = options.jti ?? nodeCrypto.randomUUID();
   if (options.scopes?.length) claims[mapping.scopeClaim] = mapping.scopeFormat === 'array' ? [...options.scopes] : options.scopes.join(' ');
   if (options.roles?.length) setAtPointer(claims, mapping.rolesClaim, [...options.roles], 'roles claim');
   if (options.tenant !== undefined) setAtPointer(claims, mapping.tenantClaim, options.tenant, 'tenant claim');

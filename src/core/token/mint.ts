@@ -5,10 +5,8 @@ import { isHmac, type JWTAlgorithm } from '../keys/algorithms.js';
 import type { Keystore } from '../keys/keystore.js';
 import { buildClaims, DEFAULT_CLAIMS_MAPPING, type ClaimsMapping } from './claims.js';
 import type { DefectSpec } from './defects.js';
-import {
-  corruptSignature, ecdsaSignatureLength, encodeSegment, generateAttackerKey, publicPem, randomKid, signCompact, signHs256Raw, unsigned, type AttackerKey,
-} from './forge.js';
-import { base64url } from 'jose';
+import type { AttackerKey } from './forge.js';
+import { signJws } from './jws.js';
 
 export const DEFAULT_ISSUER = 'http://127.0.0.1:9400';
 export const DEFAULT_TTL_SECONDS = 900;
@@ -81,7 +79,7 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
     mapping,
   });
 
-  let key: CryptoKey | Uint8Array;
+  let key: import('node:crypto').KeyObject | Uint8Array;
   let kid: string | undefined;
   let publicJwk: JWK | undefined;
   if (isHmac(alg) && options.secret) {
@@ -105,7 +103,10 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
     ...(defect ? { defect: defect.variant ? `${defect.kind}:${defect.variant}` : defect.kind } : {}),
     ...extra,
   });
-  if (!defect) return result(await signCompact(header, claims, key));
+  if (!defect) return result(signJws(header, claims, key));
+
+  // Forgeries need jose and throwaway keys: load them only for --defect.
+  const { corruptSignature, ecdsaSignatureLength, encodeSegment, generateAttackerKey, publicPem, randomKid, signCompact, signHs256Raw, unsigned } = await import('./forge.js');
 
   const skew = options.skewSeconds ?? DEFAULT_DEFECT_SKEW_SECONDS;
   switch (defect.kind) {
@@ -139,9 +140,9 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
       delete claims.exp;
       break;
     case 'bad-signature':
-      return result(corruptSignature(await signCompact(header, claims, key)));
+      return result(corruptSignature(signJws(header, claims, key)));
     case 'null-signature': {
-      const token = await signCompact(header, claims, key);
+      const token = signJws(header, claims, key);
       return result(`${token.slice(0, token.lastIndexOf('.'))}.`);
     }
     case 'alg-none':
@@ -166,7 +167,7 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
     case 'psychic-signature': {
       const ecAlg = /^ES/.test(alg) ? alg : 'ES256';
       const h = { alg: ecAlg, typ: 'JWT', ...(ecAlg === alg && kid ? { kid } : {}) };
-      const zeros = base64url.encode(new Uint8Array(ecdsaSignatureLength(ecAlg)));
+      const zeros = Buffer.alloc(ecdsaSignatureLength(ecAlg)).toString('base64url');
       return result(`${encodeSegment(h)}.${encodeSegment(claims)}.${zeros}`, h);
     }
     case 'unknown-kid': {
@@ -189,5 +190,5 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
       return result(await signCompact(h as JWSHeaderParameters, claims, attacker.privateKey), h, { attackerJwks: { keys: [attacker.publicJwk] } });
     }
   }
-  return result(await signCompact(header, claims, key));
+  return result(signJws(header, claims, key));
 }

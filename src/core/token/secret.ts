@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { nodeFs } from '../node.js';
 import { usageError } from '../errors.js';
 
 export type SecretEncoding = 'utf8' | 'base64' | 'base64url' | 'hex';
@@ -29,7 +29,7 @@ export async function resolveSecret(options: SecretSourceOptions): Promise<Uint8
   } else if (options.secretFile !== undefined) {
     where = `--secret-file ${options.secretFile}`;
     try {
-      text = (await fs.readFile(options.secretFile, 'utf8')).replace(/\r?\n$/, '');
+      text = (await nodeFs.promises.readFile(options.secretFile, 'utf8')).replace(/\r?\n$/, '');
     } catch (error) {
       throw usageError('ERR_SECRET_FILE', `cannot read secret file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { where, hint: 'check the path and permissions' });
     }

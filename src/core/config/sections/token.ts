@@ -1,10 +1,8 @@
 import { z } from 'zod';
 
-/** JWT algorithms authctl can mint and verify. */
-export const JWT_ALGORITHMS = [
-  'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'HS256', 'HS384', 'HS512',
-] as const;
-export type JWTAlgorithm = (typeof JWT_ALGORITHMS)[number];
+import { JWT_ALGORITHMS } from '../../keys/algorithms.js';
+
+export { JWT_ALGORITHMS, type JWTAlgorithm } from '../../keys/algorithms.js';
 
 const jsonPointer = z.string().regex(/^(\/([^~/]|~[01])*)*$/, 'must be an RFC 6901 JSON pointer such as /tid or /org/id');
 const duration = z.union([z.string(), z.number()]).describe('duration: 90s, 15m, 2h, 7d, or seconds');

@@ -51,6 +51,14 @@ describe('authctl verify-config (binary)', () => {
     expect(r.stdout).toMatch(/\|\s{28}\^/);
   });
 
+  it('a syntax error in a .env never quotes the secret on that line', async () => {
+    const r = await runCli(['verify-config', 'syntax-secret-masked.env'], { cwd: path.join(INVALID, 'relay') });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/1:17\s+error\s+dotenv syntax error: unterminated/);
+    expect(r.stdout).toContain('JWT_SIGNING_KEY=q83v…eJ0=');
+    expect(r.stdout).not.toContain('q83vEjRWeJq83vEjRWeJ');
+  });
+
   it('--format github, sarif and junit', async () => {
     const cwd = path.join(INVALID, 'datapress');
     const gh = await runCli(['verify-config', 'swagger-issuer-trailing-slash.toml', '--format', 'github'], { cwd });

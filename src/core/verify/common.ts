@@ -160,3 +160,29 @@ export function checkSecret(ctx: CheckContext, path: KeyPath, label: string, val
     });
   }
 }
+
+/** `<tenant-id>`, `<your-client-id>`: a value pasted from docs without filling it in. */
+export function checkPlaceholderValue(ctx: CheckContext, path: KeyPath, value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const match = /<[A-Za-z][\w .-]*>|%3C[A-Za-z][\w.-]*%3E/i.exec(value);
+  if (!match) return false;
+  ctx.report('config/placeholder-value', path, {
+    at: 'value',
+    message: `${formatPath(path)} still contains the placeholder ${decodeURIComponent(match[0])}`,
+    fix: `replace ${decodeURIComponent(match[0])} with the real value`,
+  });
+  return true;
+}
+
+/** Runs checkPlaceholderValue over every string (and string array item) of a flat table. */
+export function checkPlaceholders(ctx: CheckContext, table: Record<string, unknown>, path: KeyPath): void {
+  for (const [key, value] of Object.entries(table)) {
+    if (Array.isArray(value)) value.forEach((item, i) => checkPlaceholderValue(ctx, [...path, key, i], item));
+    else checkPlaceholderValue(ctx, [...path, key], value);
+  }
+}
+
+/** The entries of `vars` named in `keys`. */
+export function pick(vars: Record<string, string>, keys: readonly string[]): Record<string, string> {
+  return Object.fromEntries(keys.filter((k) => k in vars).map((k) => [k, vars[k]!]));
+}

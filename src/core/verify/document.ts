@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parse as parseTomlText, TomlError } from 'smol-toml';
 import { caretSnippet, offsetToLineColumn } from '../config/toml.js';
+import { mask } from '../mask.js';
 import { locateJson } from './locate/json.js';
 import { parseEnv } from './locate/env.js';
 import { locateToml } from './locate/toml.js';
@@ -40,7 +41,7 @@ export function parseDocument(file: string, text: string, kind: DocumentKind = k
   const dir = file === '<env>' ? undefined : path.dirname(file);
   if (kind === 'env') {
     const env = parseEnv(text);
-    const findings = env.errors.map((e) => syntaxFinding(file, text, e.line, e.column, `dotenv syntax error: ${e.message}`));
+    const findings = env.errors.map((e) => syntaxFinding(file, maskEnvSecrets(text), e.line, e.column, `dotenv syntax error: ${e.message}`));
     return { document: findings.length ? undefined : { file, kind, data: env.vars, map: env.map, dir }, findings };
   }
   if (kind === 'toml') {
@@ -87,4 +88,18 @@ function syntaxFinding(file: string, text: string, line: number, column: number,
     fix: `fix the syntax at line ${line}, column ${column}`,
     snippet: caretSnippet(text, line, column),
   };
+}
+
+const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE|SIGNING_KEY|API_KEY$|_KEY$)/i;
+
+/** Syntax snippets quote lines; never quote a secret's value from a .env file. */
+function maskEnvSecrets(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      const match = /^(\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*)(.*)$/.exec(line);
+      if (!match || !SECRET_NAME.test(match[2]!) || match[3] === '') return line;
+      return `${match[1]}${mask(match[3]!.replace(/^["'`]|["'`]$/g, ''))}`;
+    })
+    .join('\n');
 }

@@ -1,6 +1,6 @@
 import { closest } from '../../suggest.js';
 import type { CheckContext } from '../context.js';
-import { checkIssuerUrl, checkSameIssuer, checkType, checkUnknownKeys, isJsonPointer, typeOf, type JsonType } from '../common.js';
+import { checkIssuerUrl, checkPlaceholders, checkSameIssuer, checkType, checkUnknownKeys, isJsonPointer, typeOf, type JsonType } from '../common.js';
 import type { ConfigDocument } from '../document.js';
 import type { OnlineCheck, ProfileChecker } from './types.js';
 
@@ -55,6 +55,7 @@ export const datapress: ProfileChecker = {
 function checkAuth(ctx: CheckContext, auth: Record<string, unknown>): OnlineCheck[] {
   const P = ['auth'];
   checkUnknownKeys(ctx, auth, Object.keys(AUTH_KEYS), P);
+  checkPlaceholders(ctx, auth, P);
   const ok: Record<string, boolean> = {};
   for (const [key, type] of Object.entries(AUTH_KEYS)) ok[key] = checkType(ctx, auth, key, type, P);
   const get = <K extends keyof typeof DEFAULTS>(key: K): (typeof DEFAULTS)[K] => (ok[key] && key in auth ? auth[key] : DEFAULTS[key]) as (typeof DEFAULTS)[K];
@@ -174,6 +175,7 @@ function checkSwagger(ctx: CheckContext, swagger: Record<string, unknown>, auth:
     return;
   }
   checkUnknownKeys(ctx, oauth2, Object.keys(SWAGGER_OAUTH2_KEYS), P);
+  checkPlaceholders(ctx, oauth2, P);
   const ok: Record<string, boolean> = {};
   for (const [key, type] of Object.entries(SWAGGER_OAUTH2_KEYS)) ok[key] = checkType(ctx, oauth2, key, type, P);
   if (!ok.client_id || typeof oauth2.client_id !== 'string' || oauth2.client_id === '') {

@@ -1,5 +1,5 @@
 import type { CheckContext } from '../context.js';
-import { checkIssuerUrl, checkSecret, checkUnknownKeys, envFlag } from '../common.js';
+import { checkPlaceholders, pick, checkIssuerUrl, checkSecret, checkUnknownKeys, envFlag } from '../common.js';
 import type { ConfigDocument } from '../document.js';
 import type { OnlineCheck, ProfileChecker } from './types.js';
 
@@ -17,6 +17,7 @@ export const k3: ProfileChecker = {
     const vars = ctx.document.data as Record<string, string>;
     const family = Object.fromEntries(Object.entries(vars).filter(([k]) => k.startsWith('KEYCLOAK_') || k.startsWith('K3_AUTH')));
     checkUnknownKeys(ctx, family, KEYS, []);
+    checkPlaceholders(ctx, pick(vars, ['KEYCLOAK_BASE_URL', 'KEYCLOAK_ACCESS_CLIENT_ID']), []);
     const enabled = envFlag(ctx, vars, 'K3_AUTH_ENABLED');
     if (enabled === false || (enabled === undefined && !('K3_AUTH_ENABLED' in vars))) {
       ctx.report('auth/disabled', 'K3_AUTH_ENABLED' in vars ? ['K3_AUTH_ENABLED'] : [], {

@@ -1,5 +1,5 @@
 import type { CheckContext } from '../context.js';
-import { checkUnknownKeys, envFlag, isHeaderName } from '../common.js';
+import { checkPlaceholders, checkUnknownKeys, envFlag, isHeaderName } from '../common.js';
 import type { ConfigDocument } from '../document.js';
 import type { OnlineCheck, ProfileChecker } from './types.js';
 
@@ -22,6 +22,7 @@ export const recsys: ProfileChecker = {
     const vars = ctx.document.data as Record<string, string>;
     const family = Object.fromEntries(Object.entries(vars).filter(([k]) => FAMILY.test(k) && !k.startsWith('AUTH_SIGNING_')));
     checkUnknownKeys(ctx, family, KEYS, []);
+    checkPlaceholders(ctx, family, []);
     const dev = envFlag(ctx, vars, 'DEV_AUTH_ENABLED');
     const jwt = envFlag(ctx, vars, 'JWT_AUTH_ENABLED');
     const apiKey = envFlag(ctx, vars, 'API_KEY_ENABLED');

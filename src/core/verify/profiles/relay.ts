@@ -1,5 +1,5 @@
 import type { CheckContext } from '../context.js';
-import { checkIssuerUrl, checkSecret, envFlag, looksLikePlaceholder } from '../common.js';
+import { checkPlaceholders, pick, checkIssuerUrl, checkSecret, envFlag, looksLikePlaceholder } from '../common.js';
 import type { ConfigDocument } from '../document.js';
 import type { OnlineCheck, ProfileChecker } from './types.js';
 
@@ -16,6 +16,7 @@ export const relay: ProfileChecker = {
 
   check(ctx: CheckContext): OnlineCheck[] {
     const vars = ctx.document.data as Record<string, string>;
+    checkPlaceholders(ctx, pick(vars, ['JWT_AUDIENCE', 'JWT_ISSUER']), []);
     const key = vars.JWT_SIGNING_KEY;
     if (key === undefined || key === '') {
       ctx.report('relay/signing-key-missing', key === undefined ? [] : ['JWT_SIGNING_KEY'], { at: 'value', message: 'JWT_SIGNING_KEY is required', fix: 'JWT_SIGNING_KEY=$(openssl rand -base64 48)' });

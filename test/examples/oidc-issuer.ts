@@ -22,6 +22,8 @@ export class TestIssuer {
   published: SigningKey[] = [];
   jwksFetches = 0;
   discoveryFetches = 0;
+  /** When set, discovery advertises this `issuer` instead of the real URL (mix-up tests). */
+  advertisedIssuer: string | undefined;
 
   async start(keys: SigningKey[]): Promise<this> {
     this.published = keys;
@@ -32,7 +34,7 @@ export class TestIssuer {
       };
       if (req.url === '/.well-known/openid-configuration') {
         this.discoveryFetches += 1;
-        return send({ issuer: this.url, jwks_uri: `${this.url}/keys`, id_token_signing_alg_values_supported: ['RS256', 'ES256'] });
+        return send({ issuer: this.advertisedIssuer ?? this.url, jwks_uri: `${this.url}/keys`, id_token_signing_alg_values_supported: ['RS256', 'ES256'] });
       }
       if (req.url === '/keys') {
         this.jwksFetches += 1;

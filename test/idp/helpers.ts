@@ -1,4 +1,6 @@
-import { rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { Keystore } from '../../src/core/keys/keystore.js';
 import * as client from 'openid-client';
 import type { AuthctlConfig } from '../../src/core/config/schema.js';
 import { startIdpServer, type IdpServer, type StartIdpServerOptions } from '../../src/core/idp/server.js';
@@ -12,9 +14,24 @@ export interface TestIdp {
   close(): Promise<void>;
 }
 
-/** An in-process issuer on a free loopback port with a fresh keystore. */
-export async function startTestIdp(config: AuthctlConfig = {}, options: Partial<StartIdpServerOptions> = {}): Promise<TestIdp> {
+let seed: Promise<string> | undefined;
+
+/** One RSA key per test file, copied into each issuer's fresh keystore (key generation is slow). */
+export async function seededHome(): Promise<string> {
+  seed ??= (async () => {
+    const dir = tempDir('authctl-idp-seed-');
+    await new Keystore({ dir }).signingKey('RS256');
+    return path.join(dir, 'keys.json');
+  })();
   const home = tempDir('authctl-idp-');
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  copyFileSync(await seed, path.join(home, 'keys.json'));
+  return home;
+}
+
+/** An in-process issuer on a free loopback port with its own keystore. */
+export async function startTestIdp(config: AuthctlConfig = {}, options: Partial<StartIdpServerOptions> = {}): Promise<TestIdp> {
+  const home = await seededHome();
   const logs: string[] = [];
   const server = await startIdpServer({ config, home, port: 0, log: (line) => logs.push(line), ...options });
   return {

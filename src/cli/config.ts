@@ -151,7 +151,15 @@ async function runInit(ctx: CliContext, flags: Record<string, string | boolean |
   };
   const interactive = !flags.yes && Boolean(ctx.io.stdin.isTTY) && Boolean(ctx.io.stdout.isTTY);
   if (interactive) {
-    options = await askInit(options, INIT_MODES);
+    try {
+      options = await askInit(options, INIT_MODES);
+    } catch (error) {
+      // Ctrl-C / closed terminal inside a prompt: nothing was written.
+      if ((error as Error).name === 'ExitPromptError' || (error as Error).name === 'AbortPromptError') {
+        throw usageError('ERR_INIT_CANCELLED', 'init cancelled; nothing was written', { hint: 'run again, or pass --yes with flags in scripts' });
+      }
+      throw error;
+    }
   } else if (!flags.modes && options.profile === 'recsys') options.modes = ['jwt', 'apikey'];
   const dir = path.resolve(ctx.cwd, str(flags.dir) ?? '.');
   const files = await planInit(options);

@@ -26,12 +26,16 @@ export interface ProbeCase {
   statuses: number[];
   /** A credential was presented, so a 401 should say error="invalid_token". */
   tokenPresented: boolean;
+  /** How the endpoint's callers authenticate: a 401 should carry `WWW-Authenticate: Bearer` only for bearer. */
+  scheme: ProbeScheme;
   /** A scope is missing, so a 403 should say error="insufficient_scope". */
   missingScope?: boolean;
   request: ProbeRequest;
   /** Secrets in the request (masked in output; looked for in echoed bodies). */
   secrets: string[];
 }
+
+export type ProbeScheme = 'bearer' | 'apikey' | 'sigv4' | 'headers' | 'none';
 
 export interface CaseContext {
   spec: ProbeSpec;
@@ -74,9 +78,11 @@ export async function generateCases(ctx: CaseContext): Promise<ProbeCase[]> {
 async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<ProbeCase[]> {
   const base: ProbeRequest = { method: endpoint.method, path: endpoint.path, headers: { ...endpoint.headers }, body: endpoint.body };
   const cases: ProbeCase[] = [];
-  const add = (c: Omit<ProbeCase, 'endpoint' | 'check' | 'secrets'> & { check?: string; secrets?: string[] }) => {
+  const first = ctx.credentials.get(endpoint.allow[0] ?? endpoint.deny[0] ?? '');
+  const scheme: ProbeScheme = !first ? 'none' : first.sigv4 ? 'sigv4' : first.apikey ? 'apikey' : first.token ? 'bearer' : first.type === 'headers' ? 'headers' : 'none';
+  const add = (c: Omit<ProbeCase, 'endpoint' | 'check' | 'secrets' | 'scheme'> & { check?: string; secrets?: string[] }) => {
     if (!c.control && isExcluded(c.id, endpoint.exclude)) return;
-    cases.push({ endpoint, secrets: [], ...c, check: c.check ?? c.id.split(':').slice(0, 2).join(':') });
+    cases.push({ endpoint, secrets: [], scheme, ...c, check: c.check ?? c.id.split(':').slice(0, 2).join(':') });
   };
   const success = endpoint.status ?? [];
   if (endpoint.public) {
@@ -93,7 +99,7 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
   const sigv4Only = primary.type === 'sigv4';
   const unauth = sigv4Only && endpoint.unauthenticatedStatus.length === 1 && endpoint.unauthenticatedStatus[0] === 401 ? [401, 403] : endpoint.unauthenticatedStatus;
   const negatives: ProbeCase[] = [];
-  const negative = (c: Omit<ProbeCase, 'endpoint' | 'check' | 'secrets' | 'control'> & { check?: string; secrets?: string[] }) => {
+  const negative = (c: Omit<ProbeCase, 'endpoint' | 'check' | 'secrets' | 'control' | 'scheme'> & { check?: string; secrets?: string[] }) => {
     const before = cases.length;
     add({ ...c, control: false });
     if (cases.length > before) negatives.push(cases[cases.length - 1]!);
@@ -211,7 +217,7 @@ function apikeyCases(base: ProbeRequest, cred: ResolvedCredential, unauth: numbe
   void unauth;
 }
 
-function sigv4Cases(base: ProbeRequest, cred: ResolvedCredential, endpoint: ProbeEndpoint, ctx: CaseContext, negative: (c: Omit<ProbeCase, 'endpoint' | 'check' | 'secrets' | 'control'> & { secrets?: string[] }) => void): void {
+function sigv4Cases(base: ProbeRequest, cred: ResolvedCredential, endpoint: ProbeEndpoint, ctx: CaseContext, negative: (c: Omit<ProbeCase, 'endpoint' | 'check' | 'secrets' | 'control' | 'scheme'> & { secrets?: string[] }) => void): void {
   const statuses = endpoint.forbiddenStatus;
   const sigCase = (id: string, title: string, request: ProbeRequest) => negative({ id, title, outcome: 'forbidden', statuses, tokenPresented: true, request, secrets: cred.secrets });
   const key = cred.sigv4!;

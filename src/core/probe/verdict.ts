@@ -86,8 +86,7 @@ export interface HygieneIssue {
 export function hygiene(c: ProbeCase, res: ProbeResponse): HygieneIssue[] {
   const issues: HygieneIssue[] = [];
   const h = res.headers;
-  const bearer = c.endpoint.allow.length > 0 && !c.request.headers['x-amz-date'] && !c.request.headers['X-Amz-Date'] && !/X-Amz-Signature=/.test(c.request.path);
-  if (!c.control && res.status === 401 && bearer && c.outcome !== 'non2xx') {
+  if (!c.control && res.status === 401 && c.scheme === 'bearer' && c.outcome !== 'non2xx') {
     const www = h['www-authenticate'] ?? '';
     if (!/^\s*bearer\b/i.test(www)) issues.push({ rule: 'probe/hygiene-www-authenticate', message: `401 without "WWW-Authenticate: Bearer" (RFC 6750 §3)${www ? `; got "${www.slice(0, 80)}"` : ''}` });
     else if (c.tokenPresented && c.request.headers.Authorization?.startsWith('Bearer ') && c.request.headers.Authorization.length > 40 && !/error="?invalid_token"?/i.test(www)) {

@@ -62,7 +62,6 @@ const apikeyCredential = z.strictObject({
   header: z.string().default('X-API-Key'),
   scheme: z.string().optional().describe('e.g. "Bearer" to send it as Authorization: Bearer KEY'),
   revoked_env: z.string().optional().describe('environment variable holding a revoked key the service knows'),
-  store: z.string().optional().describe('apikeys.json the service reads: the probe creates and revokes a key there'),
 });
 
 const sigv4Credential = z.strictObject({

@@ -89,6 +89,8 @@ async function runVerify(ctx: CliContext, files: string[], flags: VerifyFlags): 
   const format = flags.format ?? (ctx.globals.json ? 'json' : 'text');
   const timeoutMs = Math.round(parseDuration(flags.timeout, '--timeout') * 1000);
   if (!(timeoutMs > 0)) throw usageError('ERR_BAD_TIMEOUT', '--timeout must be positive', { where: '--timeout', hint: '--timeout 5s' });
+  // `authctl --config FILE verify-config` checks that file when no FILES are given.
+  if (files.length === 0 && ctx.globals.config && !flags.fromEnv && flags.envFile.length === 0) files = [ctx.globals.config];
   const result = await verifyConfig({
     files,
     cwd: ctx.cwd,

@@ -78,6 +78,14 @@ describe('authctl verify-config (binary)', () => {
     expect(JSON.parse(r.stdout).files).toEqual([{ file: 'agentflow.json', profile: 'agentflow' }]);
   });
 
+  it('the global --config FILE is what verify-config checks when no FILES are given', async () => {
+    const r = await runCli(['--config', path.join(INVALID, 'authctl/alg-typo.toml'), 'verify-config', '--json'], { cwd: tempDir() });
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.files[0].profile).toBe('authctl');
+    expect(doc.findings).toEqual([expect.objectContaining({ rule: 'config/invalid-value', line: 4, column: 7, message: expect.stringContaining('did you mean "RS256"') })]);
+  });
+
   it('--from-env checks the process environment', async () => {
     const env = { DEV_AUTH_ENABLED: 'true', JWT_AUTH_ENABLED: 'true', AUTH_TENANT_CLAIMS: 'tid' };
     const r = await runCli(['verify-config', '--from-env', '--profile', 'recsys', '--json'], { env, cwd: tempDir() });

@@ -23,7 +23,7 @@ export const RULES = {
   'config/invalid-format': { summary: 'a string in the wrong format', levels: 'error' },
   'config/out-of-range': { summary: 'a number or list outside its limits', levels: 'error' },
   'config/missing-required': { summary: 'a required key is missing', levels: 'error' },
-  'config/placeholder-value': { summary: 'a value copied from docs with its <placeholder> still in it', levels: DSP('warning', 'error', 'error') },
+  'config/placeholder-value': { summary: 'a value pasted from docs with its angle-bracket placeholder left in', levels: DSP('warning', 'error', 'error') },
   'config/invalid-duration': { summary: 'a duration that cannot be parsed', levels: 'error' },
   'env/invalid-boolean': { summary: 'an environment flag that is not true/false', levels: 'error' },
   'auth/disabled': { summary: 'authentication is turned off', levels: DSP('info', 'warning', 'error') },

@@ -4,7 +4,7 @@ import { authctlConfigSchema } from '../../config/schema.js';
 import { parseDuration } from '../../duration.js';
 import { closest } from '../../suggest.js';
 import type { CheckContext } from '../context.js';
-import { checkIssuerUrl, typeOf } from '../common.js';
+import { checkIssuerUrl, checkSameIssuer, typeOf } from '../common.js';
 import type { ConfigDocument } from '../document.js';
 import type { RuleId } from '../rules.js';
 import { formatPath, type KeyPath } from '../types.js';
@@ -44,6 +44,11 @@ export const authctl: ProfileChecker = {
           fix: 'add secret_env = "JWT_SECRET_KEY" under [token] (the variable the service reads)',
         });
       }
+    }
+    // The mock issuer publishes issuer_url as its iss; a preset minting with a different trailing slash fails iss checks.
+    const idp = typeOf(data.idp) === 'object' ? (data.idp as Record<string, unknown>) : {};
+    if (typeof idp.issuer_url === 'string' && typeof token.issuer === 'string' && token.issuer !== idp.issuer_url && token.issuer.replace(/\/+$/, '') === idp.issuer_url.replace(/\/+$/, '')) {
+      checkSameIssuer(ctx, ['token', 'issuer'], token.issuer, idp.issuer_url, 'idp.issuer_url');
     }
     const online: OnlineCheck[] = [];
     if (typeof token.issuer === 'string') {

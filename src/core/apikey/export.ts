@@ -3,7 +3,7 @@ import { API_KEY_PATTERN } from './format.js';
 import { ACCEPTED_API_KEY_STATUSES, apiKeyInfoToJSON, describeApiKey, type ApiKeyJSON } from './info.js';
 import type { ApiKeyStoreOptions } from './lifecycle.js';
 import { readStore, type StoredApiKey } from './store.js';
-import { verifyApiKeyAgainst, type VerifyApiKeyResult } from './verify.js';
+import { createApiKeyVerifier, verifyApiKeyAgainst, type ApiKeyVerifier, type VerifyApiKeyResult } from './verify.js';
 
 /**
  * `apikey export`: what a service needs to verify presented keys, and nothing that would let
@@ -131,13 +131,23 @@ function recordsFromExport(doc: ApiKeyExport): StoredApiKey[] {
   }));
 }
 
-/**
- * Verifies a presented key against an export document, exactly as `apikey verify` would
- * against the store: what a Node service seeded from `apikey export --format json` can call.
- */
-export function verifyApiKeyWithExport(doc: ApiKeyExport, presented: string, now: Date = new Date()): VerifyApiKeyResult {
+function assertExport(doc: ApiKeyExport): void {
   if (doc?.format !== API_KEY_EXPORT_FORMAT || doc.version !== API_KEY_EXPORT_VERSION) {
     throw usageError('ERR_APIKEY_EXPORT_FORMAT', `not an ${API_KEY_EXPORT_FORMAT} v${API_KEY_EXPORT_VERSION} document`, { hint: 'produce it with `authctl apikey export --format json`' });
   }
+}
+
+/**
+ * Verifies a presented key against an export document, exactly as `apikey verify` would
+ * against the store (status is recomputed for `now` from the exported times).
+ */
+export function verifyApiKeyWithExport(doc: ApiKeyExport, presented: string, now: Date = new Date()): VerifyApiKeyResult {
+  assertExport(doc);
   return verifyApiKeyAgainst(recordsFromExport(doc), presented, now);
+}
+
+/** A reusable verifier for a service seeded from `apikey export --format json` (indexes once). */
+export function createExportVerifier(doc: ApiKeyExport): ApiKeyVerifier {
+  assertExport(doc);
+  return createApiKeyVerifier(recordsFromExport(doc));
 }

@@ -43,13 +43,14 @@ export {
   type RotateApiKeyOptions,
   type RotateApiKeyResult,
 } from './lifecycle.js';
-export { verifyApiKey, verifyApiKeyAgainst, type VerifyApiKeyOptions, type VerifyApiKeyReason, type VerifyApiKeyResult } from './verify.js';
+export { createApiKeyVerifier, verifyApiKey, verifyApiKeyAgainst, type ApiKeyVerifier, type VerifyApiKeyOptions, type VerifyApiKeyReason, type VerifyApiKeyResult } from './verify.js';
 export {
   API_KEY_EXPORT_FORMAT,
   API_KEY_EXPORT_VERSION,
   DEFAULT_API_KEY_ENV_PREFIX,
   DEFAULT_API_KEY_HEADER,
   buildApiKeyExport,
+  createExportVerifier,
   exportApiKeys,
   renderApiKeyExportEnv,
   verifyApiKeyWithExport,

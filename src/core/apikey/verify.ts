@@ -27,6 +27,18 @@ const STATUS_MESSAGES: Record<Exclude<ApiKeyStatus, 'active' | 'grace'>, (info: 
   rotated: (info) => `key ${info.id} (${info.name}) was rotated out; its grace period ended at ${info.graceUntil} (use ${info.replacedBy})`,
 };
 
+/** The verdict for the record a key matched (or none). */
+function judge(match: StoredApiKey | undefined, now: Date): VerifyApiKeyResult {
+  if (!match) return { valid: false, reason: 'unknown', message: 'well-formed key, but not in this store' };
+  const info = describeApiKey(match, now);
+  if (ACCEPTED_API_KEY_STATUSES.includes(info.status)) {
+    const note = info.status === 'grace' ? ` (rotated; accepted until ${info.graceUntil})` : '';
+    return { valid: true, reason: 'ok', message: `valid: key ${info.id} (${info.name})${note}`, key: info };
+  }
+  const status = info.status as keyof typeof STATUS_MESSAGES;
+  return { valid: false, reason: status, message: STATUS_MESSAGES[status](info), key: info };
+}
+
 /**
  * Checks a presented key against records: format and checksum first (no lookup for a key that
  * cannot exist), then the SHA-256 compared in constant time against every record, then status.
@@ -38,14 +50,27 @@ export function verifyApiKeyAgainst(records: readonly StoredApiKey[], presented:
   const hash = hashApiKey(key);
   let match: StoredApiKey | undefined;
   for (const record of records) if (hashesEqual(record.hash, hash)) match ??= record;
-  if (!match) return { valid: false, reason: 'unknown', message: 'well-formed key, but not in this store' };
-  const info = describeApiKey(match, now);
-  if (ACCEPTED_API_KEY_STATUSES.includes(info.status)) {
-    const note = info.status === 'grace' ? ` (rotated; accepted until ${info.graceUntil})` : '';
-    return { valid: true, reason: 'ok', message: `valid: key ${info.id} (${info.name})${note}`, key: info };
-  }
-  const status = info.status as keyof typeof STATUS_MESSAGES;
-  return { valid: false, reason: status, message: STATUS_MESSAGES[status](info), key: info };
+  return judge(match, now);
+}
+
+/** A verifier bound to a fixed set of records, for services that check many keys. */
+export type ApiKeyVerifier = (presented: string, now?: Date) => VerifyApiKeyResult;
+
+/**
+ * Like `verifyApiKeyAgainst`, but indexes the records by hash once, so each check costs one
+ * SHA-256 and a map lookup. The lookup is keyed by the digest (which a caller cannot steer
+ * toward a stored hash), and the hit is still confirmed with a constant-time comparison.
+ */
+export function createApiKeyVerifier(records: readonly StoredApiKey[]): ApiKeyVerifier {
+  const index = new Map(records.map((record) => [record.hash, record] as const));
+  return (presented, now = new Date()) => {
+    const key = presented.trim();
+    const format = checkApiKeyFormat(key);
+    if (!format.ok) return { valid: false, reason: format.reason as VerifyApiKeyReason, message: format.message };
+    const hash = hashApiKey(key);
+    const candidate = index.get(hash);
+    return judge(candidate && hashesEqual(candidate.hash, hash) ? candidate : undefined, now);
+  };
 }
 
 /** Verifies a presented key against the store. Never throws for a bad key: the result says why. */

@@ -1,8 +1,9 @@
 // Relay example: HS256 JWTs (issue / rotate / revoke), hashed API keys (raw key shown once, masked
 // on read), and admin-only operations. Start: node examples/relay/server.mjs  (env: see README.md)
 import { randomBytes, randomUUID } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { SignJWT, jwtVerify, decodeProtectedHeader } from 'jose';
-import { ApiKeyStore } from '../_shared/apikeys.mjs';
+import { ApiKeyStore, parseApiKeyFile } from '../_shared/apikeys.mjs';
 import {
   serve, sendJson, readJson, bearerChallenge, bearerToken, safeEqual, fail, portFromEnv,
 } from '../_shared/http.mjs';
@@ -31,6 +32,29 @@ if (env.RELAY_API_KEYS_FILE) {
   } catch (err) {
     fail(SERVICE, err.message);
   }
+}
+
+// Optional local persistence of created/revoked keys (hashes only): loaded after the seed file so a
+// persisted revocation wins; rewritten atomically (temp + fsync + rename, mode 0600) on every change.
+const persistFile = env.RELAY_API_KEYS_PERSIST_FILE || '';
+if (persistFile && existsSync(persistFile)) {
+  try {
+    parseApiKeyFile(readFileSync(persistFile, 'utf8'), persistFile).entries.forEach((e) => apiKeys.add(e));
+  } catch (err) {
+    fail(SERVICE, err.message);
+  }
+}
+function persistKeys() {
+  if (!persistFile) return;
+  const tmp = `${persistFile}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, `${JSON.stringify({ keys: apiKeys.list() }, null, 2)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, persistFile);
 }
 
 // Session store (memory backend): issued sessions and revoked token ids. Tokens minted elsewhere
@@ -137,6 +161,7 @@ const routes = {
       status: 'active', expiresAt: null,
     };
     apiKeys.add(entry);
+    persistKeys();
     sendJson(res, 201, { ...maskKey(entry), key: raw, note: 'the raw key is shown only once' });
   },
   'POST /admin/debug': async (req, res, p) => {
@@ -168,6 +193,7 @@ async function handle(req, res) {
       const p = await authenticate(req);
       requireAdmin(p);
       const entry = apiKeys.revoke(id);
+      if (entry) persistKeys();
       return entry ? sendJson(res, 200, maskKey(entry)) : sendJson(res, 404, { error: 'not_found' });
     }
     const route = routes[key];

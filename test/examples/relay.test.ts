@@ -1,7 +1,7 @@
 // relay example: HS256 JWTs keyed by base64 JWT_SIGNING_KEY, hashed API keys, admin-only operations.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { tempDir } from '../helpers/cli.js';
@@ -107,6 +107,27 @@ describe('relay: API keys', () => {
     const id = created.json().id as string;
     expect((await request(`${relay.url}/auth/api-keys/${id}`, { method: 'DELETE', headers: admin })).status).toBe(200);
     expect((await request(`${relay.url}/admin/diagnostics`, { headers: { 'x-api-key': raw } })).status).toBe(401);
+  });
+});
+
+describe('relay: API key persistence (RELAY_API_KEYS_PERSIST_FILE)', () => {
+  it('created and revoked keys survive a restart; the file holds hashes only, mode 0600', async () => {
+    const file = path.join(tempDir('relay-persist-'), 'keys.json');
+    const admin = auth(sign({ roles: ['admin'] }));
+    let svc = await startExample('relay', { env: { ...ENV, RELAY_API_KEYS_PERSIST_FILE: file } });
+    const raw = (await request(`${svc.url}/auth/api-keys`, { method: 'POST', headers: admin, json: { name: 'kept' } })).json();
+    expect(await svc.stop()).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain(raw.key);
+    expect(text).toContain(createHash('sha256').update(raw.key).digest('hex'));
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    svc = await startExample('relay', { env: { ...ENV, RELAY_API_KEYS_PERSIST_FILE: file } });
+    expect((await request(`${svc.url}/auth/me`, { headers: { 'x-api-key': raw.key } })).status).toBe(200);
+    expect((await request(`${svc.url}/auth/api-keys/${raw.id}`, { method: 'DELETE', headers: admin })).status).toBe(200);
+    expect(await svc.stop()).toBe(0);
+    svc = await startExample('relay', { env: { ...ENV, RELAY_API_KEYS_PERSIST_FILE: file } });
+    expect((await request(`${svc.url}/auth/me`, { headers: { 'x-api-key': raw.key } })).status).toBe(401);
+    expect(await svc.stop()).toBe(0);
   });
 });
 

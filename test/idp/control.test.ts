@@ -121,7 +121,7 @@ describe('idp: control API', () => {
     expect(JSON.stringify(body)).not.toContain(Buffer.from('svc:secret').toString('base64'));
     expect(userinfoReq.path).toBe('/userinfo');
     expect((await control(idp.url, 'GET', '/requests?path=/token')).body.requests).toHaveLength(1);
-    const line = idp.logs.findLast((l) => l.startsWith('GET /userinfo?'))!;
+    const line = [...idp.logs].reverse().find((l) => l.startsWith('GET /userinfo?'))!;
     expect(line).toMatch(/^GET \/userinfo\?access_token=\S+ 200 \d+\.\dms client_id=svc$/);
     expect(idp.logs.join('\n')).not.toContain(token);
     expect(idp.logs.some((l) => /^POST \/token 200 [\d.]+ms client_id=svc$/.test(l))).toBe(true);

@@ -18,7 +18,7 @@ export interface CommandGroup {
  */
 export const COMMAND_GROUPS: CommandGroup[] = [
   { names: ['token'], summary: 'mint, decode and verify JWTs (including deliberately broken ones)', load: () => import('./token.js') },
-  { names: ['verify-config', 'init', 'config'], summary: 'verify service auth config, scaffold a project (init), print the config JSON Schema', load: () => import('./config.js') },
+  { names: ['verify-config', 'init', 'config'], summary: 'catch auth misconfiguration (verify-config), scaffold a project (init), print the config JSON Schema (config schema)', load: () => import('./config.js') },
   { names: ['keys'], summary: "manage the mock issuer's signing keys (list, rotate, jwks, import, export)", load: () => import('./keys.js') },
   { names: ['sigv4', 'sign'], summary: 'sign AWS SigV4/SigV2 requests and presigned URLs; explain SignatureDoesNotMatch (sign = sigv4 sign)', load: () => import('./sigv4.js') },
   { names: ['idp'], summary: 'run a local mock OpenID Connect issuer and control it (rotate, fault, clock, requests)', load: () => import('./idp.js') },

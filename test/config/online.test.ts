@@ -82,7 +82,7 @@ describe('verify-config --online', () => {
   it('reports scopes the issuer does not advertise', async () => {
     state.scopes = ['openid'];
     const r = await check(datapress(base));
-    expect(r.findings).toEqual([expect.objectContaining({ rule: 'online/scope-not-advertised', severity: 'warning', message: expect.stringContaining('datasets:read') })]);
+    expect(r.findings).toEqual([expect.objectContaining({ rule: 'online/scope-not-advertised', severity: 'info', message: expect.stringContaining('datasets:read') })]);
   });
 
   it('reports an unreachable JWKS', async () => {

@@ -76,7 +76,7 @@ export const RULES = {
   'online/jwks-unreachable': { summary: 'the JWKS could not be fetched in time', levels: 'error' },
   'online/no-key-for-algorithm': { summary: 'the JWKS has no key for an allowed algorithm', levels: 'error' },
   'online/algorithm-not-advertised': { summary: 'the issuer does not advertise an allowed algorithm', levels: 'warning' },
-  'online/scope-not-advertised': { summary: 'a required scope is not in scopes_supported', levels: 'warning' },
+  'online/scope-not-advertised': { summary: 'a required scope is not in scopes_supported (which may legitimately omit scopes)', levels: 'info' },
 } as const satisfies Record<string, RuleSpec>;
 
 export type RuleId = keyof typeof RULES;

@@ -51,6 +51,8 @@ export interface ResolveCredentialsOptions {
   /** Where `store` paths are relative to. */
   cwd: string;
   fetch?: typeof fetch;
+  /** Do not fetch tokens; stand placeholders in for unset environment variables. */
+  dryRun?: boolean;
 }
 
 /** The `[jwt]` settings of the spec, falling back to config `[token]`. */
@@ -65,8 +67,10 @@ export function jwtDefaults(spec: ProbeSpec, config: AuthctlConfig) {
 
 const list = (value: string | string[] | undefined) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
 
-function needEnv(env: NodeJS.ProcessEnv, name: string, where: string): string {
+function needEnv(env: NodeJS.ProcessEnv, name: string, where: string, dryRun = false): string {
   const value = env[name];
+  // A dry run shows the matrix without secrets: stand in a placeholder for what is not set.
+  if (!value && dryRun) return `<$${name}>`;
   if (!value) throw usageError('ERR_PROBE_CREDENTIAL_ENV', `environment variable ${name} is not set`, { where, hint: `export ${name}=... before running the probe` });
   return value;
 }
@@ -95,7 +99,8 @@ export async function resolveCredential(name: string, options: ResolveCredential
       return { name, type: 'jwt', headers: { Authorization: `Bearer ${token}` }, secrets: [token], jwt: template, token };
     }
     case 'idp': {
-      const secret = cred.client_secret ?? (cred.client_secret_env ? needEnv(env, cred.client_secret_env, where) : undefined);
+      const secret = cred.client_secret ?? (cred.client_secret_env ? needEnv(env, cred.client_secret_env, where, options.dryRun) : undefined);
+      if (options.dryRun) return { name, type: 'idp', headers: { Authorization: `Bearer <token from ${cred.token_url}>` }, secrets: [] };
       const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: cred.client_id, ...(secret ? { client_secret: secret } : {}), ...(cred.scope ? { scope: cred.scope } : {}), ...cred.params });
       let body: { access_token?: string; error?: string };
       try {
@@ -113,27 +118,27 @@ export async function resolveCredential(name: string, options: ResolveCredential
       return { name, type: 'idp', headers: { Authorization: `Bearer ${token}` }, secrets: [token, ...(secret ? [secret] : [])], jwt: template, token };
     }
     case 'env': {
-      const value = needEnv(env, cred.env, where);
+      const value = needEnv(env, cred.env, where, options.dryRun);
       const headerValue = cred.scheme ? `${cred.scheme} ${value}` : value;
       const isBearer = cred.header.toLowerCase() === 'authorization' && /^bearer$/i.test(cred.scheme);
       const template = isBearer ? await templateFromToken(value, options.keystore, mapping).catch(() => undefined) : undefined;
       return { name, type: 'env', headers: { [cred.header]: headerValue }, secrets: [value], jwt: template, token: isBearer ? value : undefined };
     }
     case 'apikey': {
-      const key = cred.key ?? (cred.env ? needEnv(env, cred.env, where) : undefined);
+      const key = cred.key ?? (cred.env ? needEnv(env, cred.env, where, options.dryRun) : undefined);
       if (!key) throw usageError('ERR_PROBE_SPEC_INVALID', `credential "${name}" needs env = "VAR" (or key = "...")`, { where, hint: 'put a valid API key in an environment variable and name it with env' });
-      const revoked = cred.revoked_env ? needEnv(env, cred.revoked_env, where) : undefined;
+      const revoked = cred.revoked_env ? needEnv(env, cred.revoked_env, where, options.dryRun) : undefined;
       const value = cred.scheme ? `${cred.scheme} ${key}` : key;
       const header = cred.scheme ? 'Authorization' : cred.header;
       return { name, type: 'apikey', headers: { [header]: value }, secrets: [key, ...(revoked ? [revoked] : [])], apikey: { key, header, scheme: cred.scheme, revoked } };
     }
     case 'sigv4': {
-      const accessKeyId = cred.access_key_id ?? (cred.access_key_id_env ? needEnv(env, cred.access_key_id_env, where) : undefined);
-      const secretAccessKey = cred.secret_access_key ?? (cred.secret_access_key_env ? needEnv(env, cred.secret_access_key_env, where) : undefined);
+      const accessKeyId = cred.access_key_id ?? (cred.access_key_id_env ? needEnv(env, cred.access_key_id_env, where, options.dryRun) : undefined);
+      const secretAccessKey = cred.secret_access_key ?? (cred.secret_access_key_env ? needEnv(env, cred.secret_access_key_env, where, options.dryRun) : undefined);
       if (!accessKeyId || !secretAccessKey) {
         throw usageError('ERR_PROBE_SPEC_INVALID', `credential "${name}" needs access_key_id(_env) and secret_access_key(_env)`, { where, hint: 'e.g. access_key_id_env = "AWS_ACCESS_KEY_ID", secret_access_key_env = "AWS_SECRET_ACCESS_KEY"' });
       }
-      const sessionToken = cred.session_token_env ? needEnv(env, cred.session_token_env, where) : undefined;
+      const sessionToken = cred.session_token_env ? needEnv(env, cred.session_token_env, where, options.dryRun) : undefined;
       return { name, type: 'sigv4', headers: {}, secrets: [secretAccessKey, ...(sessionToken ? [sessionToken] : [])], sigv4: { accessKeyId, secretAccessKey, sessionToken, region: cred.region, service: cred.service, presign: cred.presign } };
     }
     case 'headers':

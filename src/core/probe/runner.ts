@@ -90,7 +90,7 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
   try {
     const credentials = new Map<string, ResolvedCredential>();
     const used = new Set(spec.endpoints.flatMap((e) => [...e.allow, ...e.deny]));
-    for (const name of used) credentials.set(name, await resolveCredential(name, { spec, config: options.config, keystore: options.keystore, env: options.env ?? process.env, mint, cwd: options.cwd ?? process.cwd(), fetch: options.fetch }));
+    for (const name of used) credentials.set(name, await resolveCredential(name, { spec, config: options.config, keystore: options.keystore, env: options.env ?? process.env, mint, cwd: options.cwd ?? process.cwd(), fetch: options.fetch, dryRun: options.dryRun }));
     const cases = await generateCases({ spec, credentials, mint, jkuUrl: jku?.url ?? 'http://127.0.0.1:9/.well-known/jwks.json', attackerKey, url: (p) => client.url(p) });
     const endpoints = spec.endpoints.map((e) => e.id);
     const base = { baseUrl: spec.baseUrl, source: spec.source, endpoints };

@@ -110,7 +110,8 @@ function normalize(spec: ProbeSpecConfig, source: string, map?: SourceMap): Prob
   const checkRef = (name: string, keyPath: (string | number)[]) => {
     if (spec.credentials[name]) return;
     const suggestion = closest(name, names);
-    throw usageError('ERR_PROBE_UNKNOWN_CREDENTIAL', `${keyPath.join('.')}: no credential "${name}"`, {
+    const dotted = keyPath.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').slice(1);
+    throw usageError('ERR_PROBE_UNKNOWN_CREDENTIAL', `${dotted}: no credential "${name}"`, {
       where: where(source, map, keyPath),
       hint: suggestion ? `did you mean "${suggestion}"?` : names.length ? `defined credentials: ${names.join(', ')}` : `define it as [credentials.${name}] with type = "jwt"`,
     });

@@ -17,6 +17,7 @@ async function getJson(url) {
 export class JwksCache {
   #issuer;
   #refreshMs;
+  #cooldownMs;
   #now;
   #keySet = null;
   #jwksUri = null;
@@ -25,7 +26,8 @@ export class JwksCache {
   #inflight = null;
   stats = { fetches: 0, lastFetchAt: null, lastError: null, kids: [] };
 
-  constructor({ issuer, refreshSecs, now = () => Date.now() }) {
+  constructor({ issuer, refreshSecs, cooldownMs = UNKNOWN_KID_COOLDOWN_MS, now = () => Date.now() }) {
+    this.#cooldownMs = cooldownMs;
     this.#issuer = issuer.replace(/\/+$/, '');
     this.#refreshMs = refreshSecs * 1000;
     this.stats.refreshSecs = refreshSecs;
@@ -79,7 +81,7 @@ export class JwksCache {
   /** An on-demand re-fetch, at most once per cooldown. Returns whether a fetch was attempted. */
   async #refetchOnDemand() {
     const now = this.#now();
-    if (now - this.#lastOnDemand < UNKNOWN_KID_COOLDOWN_MS) return false;
+    if (now - this.#lastOnDemand < this.#cooldownMs) return false;
     this.#lastOnDemand = now;
     await this.refresh().catch(() => {});
     return true;

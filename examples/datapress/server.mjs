@@ -31,7 +31,10 @@ let reloads = 0;
 
 let jwks = null;
 if (auth.enabled) {
-  jwks = new JwksCache({ issuer: auth.issuer, refreshSecs: auth.jwks_refresh_secs });
+  // DATAPRESS_JWKS_COOLDOWN_SECS (example-only knob): minimum gap between unknown-kid re-fetches.
+  const cooldown = Number(process.env.DATAPRESS_JWKS_COOLDOWN_SECS ?? 10);
+  if (!Number.isFinite(cooldown) || cooldown < 0) fail(SERVICE, 'DATAPRESS_JWKS_COOLDOWN_SECS must be a non-negative number of seconds');
+  jwks = new JwksCache({ issuer: auth.issuer, refreshSecs: auth.jwks_refresh_secs, cooldownMs: cooldown * 1000 });
   try {
     await jwks.refresh();
   } catch (err) {

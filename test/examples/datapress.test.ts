@@ -42,7 +42,8 @@ beforeAll(async () => {
     'reload_scopes = ["datasets:reload"]', 'tenant_claim = "/tid"', 'admin_token_fallback = false',
   ].join('\n'));
   [dp, anon] = await Promise.all([
-    startExample('datapress', { args: ['--config', main], env: { DATAPRESS_ADMIN_TOKEN: ADMIN_TOKEN } }),
+    // A long cooldown keeps the rate-limit assertion independent of machine load.
+    startExample('datapress', { args: ['--config', main], env: { DATAPRESS_ADMIN_TOKEN: ADMIN_TOKEN, DATAPRESS_JWKS_COOLDOWN_SECS: '300' } }),
     startExample('datapress', { env: { DATAPRESS_CONFIG: open, DATAPRESS_ADMIN_TOKEN: ADMIN_TOKEN } }),
   ]);
 });

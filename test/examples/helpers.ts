@@ -56,7 +56,7 @@ export async function startExample(name: string, options: StartOptions = {}): Pr
   const { child, exited, stderr, stdout } = spawnExample(name, options);
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start in time; stderr: ${stderr()}`)), options.timeoutMs ?? 10_000);
+    const timer = setTimeout(() => reject(new Error(`${name} did not start in time; stderr: ${stderr()}`)), options.timeoutMs ?? 20_000);
     lines.on('line', (line) => {
       try {
         const msg = JSON.parse(line) as { listening?: string };
@@ -88,7 +88,7 @@ export async function startExample(name: string, options: StartOptions = {}): Pr
 /** Runs a service expected to refuse to start; resolves with its exit code and stderr. */
 export async function startFailure(name: string, options: StartOptions = {}): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const { child, exited, stderr, stdout } = spawnExample(name, options);
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 10_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
   const code = await exited;
   clearTimeout(timer);
   return { code, stderr: stderr(), stdout: stdout() };

@@ -39,7 +39,7 @@ describe('fixture corpus', () => {
 describe.each(invalid)('invalid/$profile/$file', ({ profile, dir, file }) => {
   it('reports exactly the golden findings', async () => {
     const result = await verifyConfig({ files: [file], cwd: dir, profile, target: 'production' });
-    const actual = result.findings.map((f) => ({ rule: f.rule, severity: f.severity, line: f.line ?? null, column: f.column ?? null }));
+    const actual = result.findings.map((f) => ({ rule: f.rule, severity: f.severity, file: f.file, line: f.line ?? null, column: f.column ?? null }));
     const goldenFile = path.join(dir, `${file}.expected.json`);
     if (UPDATE) writeFileSync(goldenFile, `${JSON.stringify({ findings: actual }, null, 2)}\n`);
     const golden = JSON.parse(readFileSync(goldenFile, 'utf8')) as { findings: unknown[] };

@@ -53,6 +53,8 @@ export const RULES = {
   'agentflow/invalid-import-path': { summary: 'an import path must look like module.sub:Name', levels: 'error' },
   'agentflow/jwt-secret-missing': { summary: 'auth "jwt" without JWT_SECRET_KEY', levels: 'error' },
   'agentflow/jwt-algorithm-missing': { summary: 'JWT_ALGORITHM is not set', levels: 'warning' },
+  'agentflow/key-algorithm-mismatch': { summary: 'JWT_SECRET_KEY does not fit JWT_ALGORITHM (HMAC secret vs PEM key)', levels: 'error' },
+  'auth/cors-wildcard': { summary: 'any origin may call the API from a browser', levels: DSP('off', 'info', 'warning') },
   'agentflow/env-file-missing': { summary: 'the "env" file does not exist', levels: 'warning' },
   'recsys/tenant-claims-missing': { summary: 'JWT auth without AUTH_TENANT_CLAIMS takes tenant scope from headers', levels: DSP('info', 'warning', 'warning') },
   'recsys/empty-claim-entry': { summary: 'an empty or padded entry in a comma-separated claim list', levels: 'warning' },

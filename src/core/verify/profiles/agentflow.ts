@@ -6,7 +6,7 @@ import type { ConfigDocument } from '../document.js';
 import { parseEnv } from '../locate/env.js';
 import type { OnlineCheck, ProfileChecker, ProfileDeps } from './types.js';
 
-const KEYS = ['agent', 'env', 'auth', 'authorization', 'checkpointer', 'store', 'redis', 'thread_name_generator', 'injectq', 'dependencies'];
+const KEYS = ['agent', 'env', 'auth', 'authorization', 'checkpointer', 'store', 'redis', 'thread_name_generator', 'injectq'];
 const IMPORT_PATH = /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*:[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/;
 const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'EdDSA'];
 const ENV_KEYS = ['JWT_SECRET_KEY', 'JWT_ALGORITHM'];
@@ -66,9 +66,9 @@ export const agentflow: ProfileChecker = {
 
     const vars: Record<string, string> = {};
     let envChecked = false;
-    if ('env' in data) {
+    if ('env' in data && data.env !== null) {
       if (typeof data.env !== 'string') {
-        ctx.report('config/invalid-type', ['env'], { at: 'value', message: '"env" must be a path string', fix: '"env": ".env"' });
+        ctx.report('config/invalid-type', ['env'], { at: 'value', message: '"env" must be a path string or null', fix: '"env": ".env"' });
       } else {
         const envFile = path.resolve(ctx.document.dir ?? '.', data.env);
         const text = await deps.readFile(envFile);
@@ -124,11 +124,36 @@ function checkJwtEnv(ctx: CheckContext, vars: Record<string, string>, requireSec
       fix: suggestion ? `JWT_ALGORITHM=${suggestion}` : 'JWT_ALGORITHM=HS256',
     });
   }
+  checkServerEnv(ctx, vars);
   const secret = vars.JWT_SECRET_KEY;
   if (secret === undefined || secret === '') {
     if (requireSecret) (parent ?? ctx).report('agentflow/jwt-secret-missing', secret === undefined ? (parent ? ['env'] : []) : ['JWT_SECRET_KEY'], { at: 'value', message: 'JWT_SECRET_KEY is not set (or empty)', fix: 'JWT_SECRET_KEY=$(openssl rand -base64 48)' });
     return;
   }
-  checkSecret(ctx, ['JWT_SECRET_KEY'], 'JWT_SECRET_KEY', secret, alg ?? 'HS256');
+  const pem = /-----BEGIN [A-Z ]*KEY-----/.test(secret);
+  const hmac = /^HS\d+$/.test(alg ?? 'HS256');
+  if (alg && JWT_ALGORITHMS.includes(alg) && pem === hmac) {
+    ctx.report('agentflow/key-algorithm-mismatch', ['JWT_SECRET_KEY'], {
+      at: 'value',
+      message: hmac
+        ? `JWT_SECRET_KEY is a PEM key but JWT_ALGORITHM=${alg} is HMAC: every RS/ES token is rejected, and the key is used as an HMAC secret`
+        : `JWT_ALGORITHM=${alg} needs a PEM public key in JWT_SECRET_KEY, not a shared secret: valid tokens are rejected`,
+      fix: hmac ? 'set JWT_ALGORITHM to the algorithm of the key (e.g. RS256)' : 'put the issuer\'s PEM public key in JWT_SECRET_KEY, or use HS256 with a shared secret',
+    });
+    return;
+  }
+  if (!pem) checkSecret(ctx, ['JWT_SECRET_KEY'], 'JWT_SECRET_KEY', secret, alg ?? 'HS256');
+}
+
+/** agentflow_cli settings that widen exposure: DOCS_PATH / REDOCS_PATH and ORIGINS. */
+function checkServerEnv(ctx: CheckContext, vars: Record<string, string>): void {
+  for (const name of ['DOCS_PATH', 'REDOCS_PATH']) {
+    if (vars[name]?.trim()) {
+      ctx.report('auth/public-docs', [name], { at: 'value', message: `${name}=${vars[name]} serves interactive API docs`, fix: `leave ${name} empty on public deployments unless the docs are meant to be exposed` });
+    }
+  }
+  if (vars.ORIGINS?.split(',').some((o) => o.trim() === '*')) {
+    ctx.report('auth/cors-wildcard', ['ORIGINS'], { at: 'value', message: 'ORIGINS=* lets any web page call the API with a user\'s token', fix: 'ORIGINS=https://app.example.com (the front-ends that call the API)' });
+  }
 }
 

@@ -124,3 +124,12 @@ export function portFromEnv(service, env, fallback) {
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(service, `PORT must be an integer 0-65535, got "${raw}"`);
   return port;
 }
+
+/** decodeURIComponent that turns malformed percent-encoding into a 400 instead of a 500. */
+export function decodePath(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw Object.assign(new Error('malformed percent-encoding in path'), { status: 400 });
+  }
+}

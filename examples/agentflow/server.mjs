@@ -6,7 +6,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { jwtVerify, decodeProtectedHeader } from 'jose';
-import { serve, sendJson, readJson, bearerChallenge, bearerToken, fail, portFromEnv } from '../_shared/http.mjs';
+import { serve, sendJson, readJson, bearerChallenge, bearerToken, fail, portFromEnv, decodePath } from '../_shared/http.mjs';
 
 const SERVICE = 'agentflow';
 const REALM = 'agentflow';
@@ -131,12 +131,12 @@ async function handle(req, res) {
   if (!action) return sendJson(res, 404, { error: 'not_found' });
   try {
     const user = await authenticate(req); // rejected before any graph execution
-    if (!(await authorize(user, action, { threadId: del ? decodeURIComponent(del[1]) : undefined }))) {
+    if (!(await authorize(user, action, { threadId: del ? decodePath(del[1]) : undefined }))) {
       throw new HttpError(403, 'forbidden', `not allowed to ${action}`, authSetting === 'jwt'
         ? { 'www-authenticate': bearerChallenge(REALM, 'insufficient_scope', undefined, { scope: 'admin' }) } : {});
     }
     if (action === 'threads:delete') {
-      const id = decodeURIComponent(del[1]);
+      const id = decodePath(del[1]);
       const existed = threads.delete(id);
       return sendJson(res, existed ? 200 : 404, existed ? { deleted: id } : { error: 'not_found' });
     }

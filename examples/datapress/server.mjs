@@ -5,7 +5,7 @@
 import { jwtVerify } from 'jose';
 import { loadConfig, resolvePointer } from './config.mjs';
 import { JwksCache, JwksUnavailableError } from './jwks.mjs';
-import { serve, sendJson, bearerChallenge, bearerToken, safeEqual, fail, portFromEnv } from '../_shared/http.mjs';
+import { serve, sendJson, bearerChallenge, bearerToken, safeEqual, fail, portFromEnv, decodePath } from '../_shared/http.mjs';
 
 const SERVICE = 'datapress';
 const VERSION = '0.1.0-example';
@@ -173,7 +173,7 @@ async function handle(req, res) {
       const who = await authorizeRead(req);
       const list = visible(who);
       if (path === '/api/datasets') return sendJson(res, 200, { datasets: list });
-      const id = decodeURIComponent(path.slice('/api/datasets/'.length));
+      const id = decodePath(path.slice('/api/datasets/'.length));
       const found = list.find((d) => d.id === id);
       return found ? sendJson(res, 200, found) : sendJson(res, 404, { error: 'not_found' });
     }

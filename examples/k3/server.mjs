@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify } from 'jose';
 import { verifySigV4, isSigV4, parseQuery, SigError } from './sigv4.mjs';
 import { verifySigV2Query, isSigV2Query } from './sigv2.mjs';
-import { serve, sendJson, readBody, bearerChallenge, bearerToken, envFlag, envList, fail, portFromEnv } from '../_shared/http.mjs';
+import { serve, sendJson, readBody, bearerChallenge, bearerToken, envFlag, envList, fail, portFromEnv, decodePath } from '../_shared/http.mjs';
 
 const SERVICE = 'k3';
 const REALM = 'k3';
@@ -120,8 +120,8 @@ function route(req, res, url) {
   if (url.pathname === '/_whoami') return sendJson(res, 200, { organization: org }, echo);
   const m = /^\/([^/]+)(?:\/(.+))?$/.exec(url.pathname);
   if (!m) return sendS3Error(res, 404, 'NoSuchBucket', 'no bucket in path');
-  const bucket = decodeURIComponent(m[1]);
-  const key = m[2] === undefined ? undefined : decodeURIComponent(m[2]);
+  const bucket = decodePath(m[1]);
+  const key = m[2] === undefined ? undefined : decodePath(m[2]);
   const prefix = `${org.id}\0${bucket}\0`;
   if (key === undefined && req.method === 'GET') {
     const keys = [...objects.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)).sort();

@@ -6,6 +6,7 @@ import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, decodeProtectedHeader
 import { ApiKeyStore } from '../_shared/apikeys.mjs';
 import {
   serve, sendJson, readJson, bearerChallenge, bearerToken, envFlag, envList, fail, portFromEnv,
+  decodePath,
 } from '../_shared/http.mjs';
 
 const SERVICE = 'recsys';
@@ -200,7 +201,7 @@ async function admin(req, res, principal, path) {
   const m = /^\/v1\/admin\/tenants\/([^/]+)\/(config|rules|audit)$/.exec(path);
   if (!m) return sendJson(res, 404, { error: 'not_found' });
   const [, tenant, what] = m;
-  const decoded = decodeURIComponent(tenant);
+  const decoded = decodePath(tenant);
   const method = req.method;
   const level = what === 'audit' ? 'admin' : method === 'GET' ? 'viewer' : 'operator';
   if (!((method === 'GET') || (method === 'PUT' && what !== 'audit'))) return sendJson(res, 405, { error: 'method_not_allowed' });

@@ -6,6 +6,7 @@ import { SignJWT, jwtVerify, decodeProtectedHeader } from 'jose';
 import { ApiKeyStore, parseApiKeyFile } from '../_shared/apikeys.mjs';
 import {
   serve, sendJson, readJson, bearerChallenge, bearerToken, safeEqual, fail, portFromEnv,
+  decodePath,
 } from '../_shared/http.mjs';
 
 const SERVICE = 'relay';
@@ -186,7 +187,7 @@ async function handle(req, res) {
   let key = `${req.method} ${url.pathname}`;
   let id = null;
   const del = /^\/auth\/api-keys\/([^/]+)$/.exec(url.pathname);
-  if (del && req.method === 'DELETE') [key, id] = ['DELETE /auth/api-keys/:id', decodeURIComponent(del[1])];
+  if (del && req.method === 'DELETE') [key, id] = ['DELETE /auth/api-keys/:id', decodePath(del[1])];
   try {
     if (key === 'POST /auth/login') return await routes[key](req, res);
     if (key === 'DELETE /auth/api-keys/:id') {

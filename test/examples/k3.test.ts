@@ -117,6 +117,11 @@ describe('k3: bearer JWT', () => {
     }
   });
 
+  it('400, not 500, for a malformed percent-encoding in the key', async () => {
+    const r = await raw({ path: '/b/%E0%A4%A', headers: { authorization: `Bearer ${await bearer({ org_id: 'org-acme' })}` } });
+    expect(r.status).toBe(400);
+  });
+
   it('objects are isolated per organization', async () => {
     const acme = { authorization: `Bearer ${await bearer({ org_id: 'org-acme' })}` };
     const beta = { authorization: `Bearer ${await bearer({ org_id: 'org-beta' })}` };

@@ -10,8 +10,8 @@ export interface LockOptions {
 }
 
 /**
- * Runs `fn` while holding an exclusive lock file (`<target>.lock`, created with O_EXCL, which is
- * atomic on local filesystems). Used wherever two authctl processes may write the same file.
+ * Runs `fn` while holding an exclusive lock file (`<target>.lock`, created by link(2), which is
+ * atomic and exclusive on local filesystems). Used wherever two authctl processes may write the same file.
  * A lock left by a dead process (same host, pid gone) or older than `staleMs` is broken.
  */
 export async function withFileLock<T>(target: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
@@ -21,35 +21,70 @@ export async function withFileLock<T>(target: string, fn: () => Promise<T>, opti
   const deadline = Date.now() + timeoutMs;
   let delay = 5;
   // A nonce makes each lock's content unique, so "is this still the lock I judged/took?" is answerable.
-  const token = JSON.stringify({ pid: process.pid, host: hostname(), at: Date.now(), nonce: nodeCrypto.randomBytes(8).toString('hex') });
+  const nonce = nodeCrypto.randomBytes(8).toString('hex');
+  const token = JSON.stringify({ pid: process.pid, host: hostname(), at: Date.now(), nonce });
+  // The lock appears with its content already in it (written aside, then hard-linked into place,
+  // which fails with EEXIST just like O_EXCL), so a crash never leaves an empty, unjudgeable lock.
+  const pending = `${lockPath}.${nonce}.pending`;
+  await nodeFs.promises.writeFile(pending, token, { mode: 0o600 });
   for (;;) {
+    let acquired: boolean;
     try {
-      const handle = await nodeFs.promises.open(lockPath, nodeFs.constants.O_CREAT | nodeFs.constants.O_EXCL | nodeFs.constants.O_WRONLY, 0o600);
-      await handle.writeFile(token);
-      await handle.close();
-      break;
+      acquired = await createLock(lockPath, pending, token);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const stale = await staleContent(lockPath, staleMs);
-      if (stale !== undefined) {
-        await breakLock(lockPath, stale);
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw environmentError('ERR_LOCK_TIMEOUT', `timed out waiting for lock ${lockPath}`, {
-          where: lockPath,
-          hint: 'another authctl process is writing; if none is running, delete the .lock file',
-        });
-      }
-      await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
-      delay = Math.min(delay * 2, 100);
+      await nodeFs.promises.rm(pending, { force: true });
+      throw error;
     }
+    if (acquired) {
+      await nodeFs.promises.rm(pending, { force: true });
+      break;
+    }
+    const stale = await staleContent(lockPath, staleMs);
+    if (stale !== undefined) {
+      await breakLock(lockPath, stale);
+      continue;
+    }
+    if (Date.now() > deadline) {
+      await nodeFs.promises.rm(pending, { force: true });
+      throw environmentError('ERR_LOCK_TIMEOUT', `timed out waiting for lock ${lockPath}`, {
+        where: lockPath,
+        hint: 'another authctl process is writing; if none is running, delete the .lock file',
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
+    delay = Math.min(delay * 2, 100);
   }
   try {
     return await fn();
   } finally {
     // Remove only our own lock: never one that another process took after ours was broken.
     if ((await nodeFs.promises.readFile(lockPath, 'utf8').catch(() => undefined)) === token) await nodeFs.promises.rm(lockPath, { force: true });
+  }
+}
+
+/** One attempt to take the lock; false when someone else holds it. */
+async function createLock(lockPath: string, pending: string, token: string): Promise<boolean> {
+  // A hard link keeps the pending file's mtime: refresh it so a long wait never looks stale.
+  const now = new Date();
+  await nodeFs.promises.utimes(pending, now, now);
+  try {
+    await nodeFs.promises.link(pending, lockPath);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
+  }
+  // No hard links on this filesystem: O_EXCL (a crash between create and write leaves an empty
+  // lock, which is broken once it is older than staleMs).
+  try {
+    const handle = await nodeFs.promises.open(lockPath, nodeFs.constants.O_CREAT | nodeFs.constants.O_EXCL | nodeFs.constants.O_WRONLY, 0o600);
+    await handle.writeFile(token);
+    await handle.close();
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
   }
 }
 

@@ -108,7 +108,8 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
     negative({ id, title, outcome: 'unauthenticated', statuses: unauth, tokenPresented, request, secrets });
 
   authn('no-credentials', 'no credentials', base, [], false);
-  authn('malformed-authorization', 'malformed Authorization header ("Bearer" without a token)', header(base, 'Authorization', 'Bearer'));
+  // RFC 6750 §3.1 answers a malformed request with 400 invalid_request: accept it besides 401.
+  negative({ id: 'malformed-authorization', title: 'malformed Authorization header ("Bearer" without a token)', outcome: 'unauthenticated', statuses: [...new Set([...unauth, 400])], tokenPresented: true, request: header(base, 'Authorization', 'Bearer') });
   authn('bearer-garbage', 'Bearer with garbage', header(base, 'Authorization', 'Bearer not-a-token.garbage'));
   const devAllowed = endpoint.allow.some((n) => ctx.credentials.get(n)!.type === 'headers');
   if (!devAllowed) {

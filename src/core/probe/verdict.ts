@@ -44,9 +44,15 @@ export function casePassed(c: ProbeCase, res: ProbeResponse): boolean {
   return c.statuses.includes(res.status);
 }
 
-/** A CORS preflight answer to OPTIONS is not access to the resource. */
+/**
+ * An answer to OPTIONS that only lists methods (a CORS preflight, or Express's automatic
+ * `Allow: GET,HEAD` reply whose body is that list) is not access to the resource.
+ */
 function isPreflight(c: ProbeCase, res: ProbeResponse): boolean {
-  return c.request.method === 'OPTIONS' && (res.status === 204 || 'access-control-allow-methods' in res.headers || 'allow' in res.headers) && res.body.trim().length === 0;
+  if (c.request.method !== 'OPTIONS') return false;
+  const allow = res.headers.allow ?? res.headers['access-control-allow-methods'];
+  const body = res.body.trim();
+  return (res.status === 204 || allow !== undefined) && (body.length === 0 || (allow !== undefined && body.replace(/\s/g, '') === allow.replace(/\s/g, '')));
 }
 
 /** The verdict for a case whose status was wrong (undefined when it held). */

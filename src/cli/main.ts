@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { AuthctlError, EXIT_CODES } from '../core/errors.js';
+import { AuthctlError, EXIT_CODES, usageError } from '../core/errors.js';
 import { COMMAND_GROUPS, findGroup } from './commands.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { examples } from './output.js';
@@ -98,6 +98,16 @@ function configureTree(command: Command, parent: Command): void {
     sub.exitOverride();
     sub.showSuggestionAfterError(true);
     sub.configureOutput(parent.configureOutput());
+    // A group run without its subcommand (`authctl token`) is a usage error, not a silent success.
+    const hasAction = Boolean((sub as unknown as { _actionHandler?: unknown })._actionHandler);
+    if (sub.commands.length > 0 && !hasAction) {
+      sub.action(() => {
+        const names = sub.commands.map((c) => c.name()).filter((n) => n !== 'help');
+        throw usageError('ERR_MISSING_SUBCOMMAND', `'authctl ${sub.name()}' needs a subcommand`, {
+          hint: `one of: ${names.join(', ')} (see \`authctl ${sub.name()} --help\`)`,
+        });
+      });
+    }
     configureTree(sub, parent);
   }
 }

@@ -117,6 +117,13 @@ describe('errors and exit codes', () => {
     expect(flag.stderr).toContain('--sub');
   });
 
+  it('a group without its subcommand is a usage error naming the subcommands', async () => {
+    const result = await runCli(['token']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("'authctl token' needs a subcommand");
+    expect(result.stderr).toContain('mint, decode, verify, defects');
+  });
+
   it('TOML syntax errors point at file:line:col with a caret', async () => {
     const cwd = tempDir();
     writeFileSync(path.join(cwd, 'authctl.toml'), '[token]\nissuer = "x"\naudience = [\n');

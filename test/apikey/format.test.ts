@@ -57,6 +57,16 @@ describe('key format', () => {
     }
   });
 
+  it('matches the test vector documented in docs/readme/apikey.md', () => {
+    const body = 'AbCdEfGhIjKlMnOpQrStUvWxYz012345';
+    expect(referenceCrc32(`ak_test_${body}`)).toBe(2892512718);
+    expect(apiKeyChecksum('ak_test', body)).toBe('39kggw');
+    const key = `ak_test_${body}39kggw`;
+    expect(checkApiKeyFormat(key).ok).toBe(true);
+    expect(hashApiKey(key)).toBe('f9f7af9fd7f585626d23d7ad7a67e7a8f23938dc66f1792bfda2b1c1e2b965b0');
+    expect(API_KEY_PATTERN.source).toBe('^([a-z][a-z0-9]*(?:_[a-z0-9]+)*)_([0-9A-Za-z]{32})([0-9A-Za-z]{6})$');
+  });
+
   it('has at least 160 bits of entropy in the body, drawn uniformly from all 62 chars', () => {
     expect(API_KEY_BODY_LENGTH * Math.log2(62)).toBeGreaterThanOrEqual(160);
     const counts = new Map<string, number>();

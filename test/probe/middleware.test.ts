@@ -4,7 +4,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import express, { type NextFunction, type Request, type Response } from 'express';
 import { auth, requiredScopes } from 'express-oauth2-jwt-bearer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli, tempDir } from '../helpers/cli.js';
@@ -14,6 +13,20 @@ import { BIN, runCli, tempDir } from '../helpers/cli.js';
  * (a widely used JWT middleware) verifies them via OIDC discovery, and `authctl probe` uses
  * "idp" credentials fetched from the issuer's token endpoint.
  */
+
+// express ships no types (no @types/express here): the few shapes this test uses.
+interface Request { params: Record<string, string>; auth?: { payload: Record<string, unknown> } }
+interface Response { status(code: number): Response; set(headers: Record<string, string>): Response; json(body: unknown): void; end(): void }
+type NextFunction = (error?: unknown) => void;
+type Handler = (req: Request, res: Response, next: NextFunction) => void;
+interface App {
+  get(path: string, ...handlers: Handler[]): void;
+  delete(path: string, ...handlers: Handler[]): void;
+  use(handler: (err: { status?: number; headers?: Record<string, string> }, req: Request, res: Response, next: NextFunction) => void): void;
+  listen(port: number, host: string, callback: () => void): Server;
+}
+const moduleName = 'express';
+const express = ((await import(moduleName)) as { default: () => App }).default;
 
 const AUDIENCE = 'api://orders';
 let dir: string;
@@ -50,8 +63,8 @@ function startService(): Promise<string> {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
-  const checkJwt = auth({ issuerBaseURL: issuer, audience: AUDIENCE, tokenSigningAlg: 'RS256' });
-  const tenantAndRole = (roles: string[]) => (req: Request, res: Response, next: NextFunction) => {
+  const checkJwt: Handler = auth({ issuerBaseURL: issuer, audience: AUDIENCE, tokenSigningAlg: 'RS256' });
+  const tenantAndRole = (roles: string[]): Handler => (req: Request, res: Response, next: NextFunction) => {
     const payload = req.auth!.payload as { tid?: string; roles?: string[] };
     if (payload.tid !== req.params.tenant) return void res.status(403).json({ error: 'forbidden' });
     if (!(payload.roles ?? []).some((r) => roles.includes(r))) return void res.status(403).json({ error: 'forbidden' });
@@ -60,7 +73,7 @@ function startService(): Promise<string> {
   app.get('/v1/tenants/:tenant/orders', checkJwt, tenantAndRole(['viewer', 'admin']), (req, res) => {
     res.json({ tenant: req.params.tenant, items: [] });
   });
-  app.delete('/v1/tenants/:tenant/orders/:id', checkJwt, requiredScopes('orders:delete'), tenantAndRole(['admin']), (_req, res) => {
+  app.delete('/v1/tenants/:tenant/orders/:id', checkJwt, requiredScopes('orders:delete') as Handler, tenantAndRole(['admin']), (_req, res) => {
     res.status(204).end();
   });
   // Errors from the middleware carry status and WWW-Authenticate; never send a stack trace.

@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Keystore } from '../../src/core/keys/keystore.js';
 import { control, startTestIdp, tokenRequest, type TestIdp } from './helpers.js';
 
 const kids = async (url: string) => ((await (await fetch(`${url}/jwks`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
@@ -38,6 +39,16 @@ describe('idp: control API', () => {
     await jwtVerify(signed, createRemoteJWKSet(new URL(`${idp.url}/jwks`)));
     const nothing = await control(idp.url, 'POST', '/rotate', { stage: 'activate' });
     expect(nothing.status).toBe(400);
+  });
+
+  it('picks up a rotation made by another process (`authctl keys rotate`) without a restart', async () => {
+    const before = await kids(idp.url);
+    const other = new Keystore({ dir: idp.home });
+    const { activated } = await other.rotate({ alg: 'RS256', dropOld: true });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(await kids(idp.url)).toEqual([activated!.kid]);
+    expect(before).not.toContain(activated!.kid);
+    expect(decodeProtectedHeader(String((await cc(idp.url)).body.access_token)).kid).toBe(activated!.kid);
   });
 
   it('drops the old key at once with drop_old', async () => {

@@ -1,4 +1,3 @@
-import { idpClientSchema, idpUserSchema } from '../config/sections/idp.js';
 import { parseDuration } from '../duration.js';
 import { AuthctlError } from '../errors.js';
 import { DEFAULT_GRACE_SECONDS } from '../keys/keystore.js';
@@ -80,6 +79,8 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
       case 'POST /clients': {
         const { id, ...rest } = body;
         if (typeof id !== 'string' || !id) return bad('id (the client_id) is required');
+        // zod loads only when the control API first needs it (start-up stays fast).
+        const { idpClientSchema } = await import('../config/sections/idp.js');
         const parsed = idpClientSchema.safeParse(rest);
         if (!parsed.success) return bad(`invalid client: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
         deps.settings.clients.set(id, parsed.data);
@@ -88,6 +89,7 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
       case 'POST /users': {
         const { name, ...rest } = body;
         if (typeof name !== 'string' || !name) return bad('name is required');
+        const { idpUserSchema } = await import('../config/sections/idp.js');
         const parsed = idpUserSchema.safeParse(rest);
         if (!parsed.success) return bad(`invalid user: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
         deps.settings.users.set(name, parsed.data);

@@ -7,18 +7,56 @@ import type { Keyring } from '../keys/keyring.js';
 const STAT_INTERVAL_MS = 100;
 
 /**
- * The shared keystore, with keys.json parsed once per change (keyed by inode, mtime and size)
- * instead of once per token. Writes still go through the keystore's lock.
+ * The shared keystore, with keys.json parsed once per change instead of once per token. On the
+ * hot path the file is re-checked (inode, mtime, size) at most every STAT_INTERVAL_MS; every write
+ * (rotate, import, first key) runs in "fresh" mode, which always reads the file, so a locked
+ * read-modify-write never starts from a stale copy.
  */
 export class CachingKeystore extends Keystore {
   private cached?: { stamp: string; ring: Keyring };
+  private checkedAt = 0;
+  private writers = 0;
 
   override async read(): Promise<Keyring> {
+    if (this.writers > 0) return super.read();
+    const now = Date.now();
+    // Read-only callers never mutate the ring outside fresh mode, so it can be shared.
+    if (this.cached && now - this.checkedAt < STAT_INTERVAL_MS) return this.cached.ring;
     const stamp = await fileStamp(this.file);
-    if (stamp && this.cached?.stamp === stamp) return structuredClone(this.cached.ring);
+    this.checkedAt = now;
+    if (stamp && this.cached?.stamp === stamp) return this.cached.ring;
     const ring = await super.read();
-    if (stamp) this.cached = { stamp, ring: structuredClone(ring) };
+    this.cached = stamp ? { stamp, ring } : undefined;
     return ring;
+  }
+
+  invalidate(): void {
+    this.cached = undefined;
+  }
+
+  private async fresh<T>(fn: () => Promise<T>): Promise<T> {
+    this.writers++;
+    try {
+      return await fn();
+    } finally {
+      this.writers--;
+      this.cached = undefined;
+    }
+  }
+
+  override async signingKey(alg: Parameters<Keystore['signingKey']>[0], options: Parameters<Keystore['signingKey']>[1] = {}): ReturnType<Keystore['signingKey']> {
+    const ring = await this.read();
+    const known = options.kid ? ring.keys.some((k) => k.kid === options.kid) : ring.keys.some((k) => k.alg === alg && k.status === 'active');
+    // Only a missing key leads to a write (creating it): do that from a fresh read, under the lock.
+    return known ? super.signingKey(alg, options) : this.fresh(() => super.signingKey(alg, options));
+  }
+
+  override rotate(options: RotateKeysOptions): Promise<RotateKeysResult> {
+    return this.fresh(() => super.rotate(options));
+  }
+
+  override importKey(...args: Parameters<Keystore['importKey']>): ReturnType<Keystore['importKey']> {
+    return this.fresh(() => super.importKey(...args));
   }
 }
 
@@ -94,6 +132,7 @@ export class IdpKeys {
   invalidate(): void {
     this.cache = undefined;
     this.checkedAt = 0;
+    this.keystore.invalidate();
   }
 
   async rotate(options: RotateKeysOptions): Promise<RotateKeysResult> {

@@ -1,5 +1,5 @@
 import type { AuthctlConfig } from '../config/schema.js';
-import { IDP_LAYOUTS, type IdpLayout } from '../config/sections/idp.js';
+import { IDP_LAYOUTS, type IdpLayout } from './constants.js';
 import { parseDuration } from '../duration.js';
 import { usageError } from '../errors.js';
 import type { JWTAlgorithm } from '../keys/algorithms.js';

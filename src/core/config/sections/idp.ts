@@ -3,14 +3,10 @@ import { z } from 'zod';
 const duration = z.union([z.string(), z.number()]).describe('duration: 90s, 15m, 2h, 7d, or seconds');
 const stringList = z.union([z.string(), z.array(z.string())]);
 
-/** Real IdPs' claim shapes the mock can imitate. */
-export const IDP_LAYOUTS = ['default', 'entra', 'auth0', 'okta', 'keycloak', 'cognito'] as const;
-export type IdpLayout = (typeof IDP_LAYOUTS)[number];
+import { IDP_GRANTS, IDP_LAYOUTS } from '../../idp/constants.js';
 
-export const IDP_GRANTS = [
-  'client_credentials', 'password', 'authorization_code', 'refresh_token',
-  'urn:ietf:params:oauth:grant-type:token-exchange', 'urn:ietf:params:oauth:grant-type:device_code',
-] as const;
+/** Real IdPs' claim shapes the mock can imitate, and the grant types it serves. */
+export { IDP_GRANTS, IDP_LAYOUTS, type IdpLayout } from '../../idp/constants.js';
 
 /** `[idp.clients.<id>]`: once any client is configured, only configured clients are accepted. */
 export const idpClientSchema = z.strictObject({

@@ -1,0 +1,8 @@
+/** Plain constants of the issuer, kept free of zod/jose so the server starts fast. */
+export const IDP_LAYOUTS = ['default', 'entra', 'auth0', 'okta', 'keycloak', 'cognito'] as const;
+export type IdpLayout = (typeof IDP_LAYOUTS)[number];
+
+export const IDP_GRANTS = [
+  'client_credentials', 'password', 'authorization_code', 'refresh_token',
+  'urn:ietf:params:oauth:grant-type:token-exchange', 'urn:ietf:params:oauth:grant-type:device_code',
+] as const;

@@ -151,7 +151,8 @@ describe('presign expiry and dates', () => {
   });
   it('replaces X-Amz-* parameters already in the URL and keeps the others byte for byte', () => {
     const r = presignUrl({ url: 'https://h/?b=1+2&X-Amz-Signature=old&X-Amz-Date=x' }, creds, { ...opts, expires: 60 });
-    expect(r.url.startsWith('https://h/?b=1%2B2&X-Amz-Algorithm=')).toBe(true);
+    expect(r.url.startsWith('https://h/?b=1+2&X-Amz-Algorithm=')).toBe(true);
+    expect(r.canonicalRequest).toContain('\nX-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&b=1%2B2\n');
     expect(r.url.match(/X-Amz-Signature/g)).toHaveLength(1);
   });
   it('parses ISO 8601 and X-Amz-Date forms, drops milliseconds, rejects zone-less or bad dates', () => {

@@ -1,5 +1,5 @@
 /** Canonical request and string to sign (SigV4 tasks 1 and 2). */
-import { canonicalQuery, canonicalUri, trimAll, type QueryPair } from './encode.js';
+import { canonicalQuery, canonicalRawQuery, canonicalUri, trimAll, type QueryPair } from './encode.js';
 import type { FoldedHeaderMode } from './types.js';
 
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
@@ -43,29 +43,50 @@ export function canonicalHeaders(
   select: (lowerName: string) => boolean,
   folded: FoldedHeaderMode = 'space',
   required?: readonly string[],
+  /** Lower-cased names, when the caller has them already. */
+  lowers?: readonly string[],
 ): CanonicalHeadersResult {
-  const values = new Map<string, string>();
-  const foldedNames: string[] = [];
-  for (const [name, value] of headers) {
-    const lower = name.toLowerCase();
+  // Requests have few headers: flat arrays beat a Map or a dictionary object here (hot path of the bench).
+  const names: string[] = [];
+  const values: string[] = [];
+  let foldedNames: string[] | undefined;
+  for (let i = 0; i < headers.length; i++) {
+    const value = headers[i]![1];
+    const lower = lowers ? lowers[i]! : headers[i]![0].toLowerCase();
     if (!select(lower)) continue;
-    if (value.includes('\n') && !foldedNames.includes(lower)) foldedNames.push(lower);
+    if (value.includes('\n') && !(foldedNames ??= []).includes(lower)) foldedNames.push(lower);
     const v = canonicalValue(value, folded);
-    const previous = values.get(lower);
-    values.set(lower, previous === undefined ? v : `${previous},${v}`);
+    const at = names.indexOf(lower);
+    if (at >= 0) {
+      values[at] = `${values[at]},${v}`;
+      continue;
+    }
+    // Insertion sort: headers are few, and this keeps names and values in step without index arrays.
+    let j = names.length;
+    names.push(lower);
+    values.push(v);
+    while (j > 0 && names[j - 1]! > lower) {
+      names[j] = names[j - 1]!;
+      values[j] = values[j - 1]!;
+      j--;
+    }
+    names[j] = lower;
+    values[j] = v;
   }
-  const names = [...values.keys()];
-  if (names.length > 1) names.sort();
   let canonical = '';
-  for (const name of names) canonical += `${name}:${values.get(name)}\n`;
-  const missing = required ? required.filter((name) => !values.has(name)) : [];
-  return { canonicalHeaders: canonical, signedHeaders: names.join(';'), missing, folded: foldedNames };
+  for (let i = 0; i < names.length; i++) canonical += `${names[i]}:${values[i]}\n`;
+  const signed = names.length === 1 ? names[0]! : names.join(';');
+  const missing = required ? required.filter((name) => !names.includes(name)) : [];
+  return { canonicalHeaders: canonical, signedHeaders: signed, missing, folded: foldedNames ?? [] };
 }
 
 export interface CanonicalRequestParts {
   method: string;
   path: string;
-  query: readonly QueryPair[];
+  /** Decoded query pairs (API callers)... */
+  query?: readonly QueryPair[];
+  /** ...or raw wire pairs, each part encoded exactly once. */
+  rawQuery?: readonly QueryPair[];
   canonicalHeaders: string;
   signedHeaders: string;
   payloadHash: string;
@@ -77,7 +98,7 @@ export interface CanonicalRequestParts {
 
 export function canonicalRequest(parts: CanonicalRequestParts): string {
   const uri = canonicalUri(parts.path, { normalize: parts.normalizePath, doubleEncode: parts.doubleEncodePath });
-  const query = canonicalQuery(parts.query, parts.excludeQuery);
+  const query = parts.rawQuery ? canonicalRawQuery(parts.rawQuery, parts.excludeQuery) : canonicalQuery(parts.query ?? [], parts.excludeQuery);
   return `${parts.method}\n${uri}\n${query}\n${parts.canonicalHeaders}\n${parts.signedHeaders}\n${parts.payloadHash}`;
 }
 

@@ -42,9 +42,18 @@ function badDate(text: string, where: string) {
   });
 }
 
-/** `20150830T123600Z` (milliseconds dropped). */
+let lastSecond = NaN;
+let lastAmzDate = '';
+
+/** `20150830T123600Z` (milliseconds dropped). Memoised: a batch of signatures shares its second. */
 export function toAmzDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== lastSecond) {
+    const iso = date.toISOString();
+    lastAmzDate = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+    lastSecond = second;
+  }
+  return lastAmzDate;
 }
 
 /** Parses an X-Amz-Date value; undefined when malformed. */

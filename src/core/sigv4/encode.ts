@@ -22,11 +22,50 @@ const UNRESERVED_ONLY = /^[A-Za-z0-9\-._~]*$/;
  */
 export function uriEncode(value: string): string {
   if (UNRESERVED_ONLY.test(value)) return value; // the common case costs one regex test
+  try {
+    // Native encodeURIComponent leaves only !'()* of the reserved set alone; fix those up.
+    return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  } catch {
+    // Lone surrogates: encode the UTF-8 bytes Buffer produces (U+FFFD), byte by byte.
+  }
   const bytes = Buffer.from(value, 'utf8');
   let out = '';
   for (const byte of bytes) {
     if (isUnreserved(byte)) out += String.fromCharCode(byte);
     else out += `%${HEX[byte >> 4]}${HEX[byte & 15]}`;
+  }
+  return out;
+}
+
+/**
+ * An already-canonical component: unreserved characters and upper-case escapes of bytes that are
+ * not unreserved. Decoding and re-encoding it changes nothing, so it is used as is.
+ */
+const CANONICAL = /^(?:[A-Za-z0-9\-._~]|%(?:[01][0-9A-F]|2[0-9A-CF]|3[A-F]|40|5[B-E]|60|7[B-F]|[89A-F][0-9A-F]))*$/;
+const CANONICAL_PATH = /^(?:[A-Za-z0-9\-._~/]|%(?:[01][0-9A-F]|2[0-9A-CF]|3[A-F]|40|5[B-E]|60|7[B-F]|[89A-F][0-9A-F]))*$/;
+
+/**
+ * Encodes a wire component (S3 key segment, query name or value) exactly once: valid UTF-8
+ * escapes are decoded and re-encoded canonically, raw characters are encoded, and escapes that
+ * are not valid UTF-8 are kept (upper-cased) rather than encoded again.
+ */
+export function encodeOnce(raw: string): string {
+  if (CANONICAL.test(raw)) return raw;
+  let out = '';
+  for (const [, escapes, text] of raw.matchAll(/((?:%[0-9A-Fa-f]{2})+)|([^%]+|%)/g)) {
+    if (escapes === undefined) {
+      out += uriEncode(text!);
+      continue;
+    }
+    try {
+      out += uriEncode(decodeURIComponent(escapes));
+    } catch {
+      // Not UTF-8: decode the escapes of unreserved bytes, keep the rest as escapes.
+      out += escapes.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => {
+        const byte = parseInt(hex, 16);
+        return isUnreserved(byte) ? String.fromCharCode(byte) : `%${hex.toUpperCase()}`;
+      });
+    }
   }
   return out;
 }
@@ -53,6 +92,7 @@ export function safeDecode(value: string): string {
  */
 export function normalizePath(path: string): string {
   if (path === '' || path === '/') return '/';
+  if (!path.includes('//') && !path.includes('/.')) return path; // nothing to remove
   const out: string[] = [];
   const segments = path.split('/');
   for (const segment of segments) {
@@ -80,12 +120,9 @@ export interface CanonicalUriOptions {
 export function canonicalUri(path: string, options: CanonicalUriOptions): string {
   let p = path === '' ? '/' : path;
   if (options.normalize) p = normalizePath(p);
-  if (UNRESERVED_PATH.test(p)) return p;
+  if (UNRESERVED_PATH.test(p) || (!options.doubleEncode && CANONICAL_PATH.test(p))) return p;
   const segments = p.split('/');
-  for (let i = 0; i < segments.length; i++) {
-    const segment = segments[i]!;
-    segments[i] = uriEncode(options.doubleEncode ? segment : safeDecode(segment));
-  }
+  for (let i = 0; i < segments.length; i++) segments[i] = options.doubleEncode ? uriEncode(segments[i]!) : encodeOnce(segments[i]!);
   return segments.join('/');
 }
 
@@ -125,6 +162,34 @@ export function canonicalQuery(pairs: readonly QueryPair[], exclude?: string): s
     if (exclude !== undefined && name === exclude) continue;
     encoded.push([uriEncode(name), uriEncode(value)]);
   }
+  return joinSorted(encoded);
+}
+
+/** Splits a raw query into raw (still encoded) name/value pairs. */
+export function splitRawQuery(query: string): QueryPair[] {
+  const pairs: QueryPair[] = [];
+  if (!query) return pairs;
+  for (const part of query.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    pairs.push(eq < 0 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)]);
+  }
+  return pairs;
+}
+
+/** The canonical query of raw wire pairs: each part encoded exactly once (see encodeOnce). */
+export function canonicalRawQuery(rawPairs: readonly QueryPair[], excludeName?: string): string {
+  if (rawPairs.length === 0) return '';
+  const encoded: QueryPair[] = [];
+  for (const [name, value] of rawPairs) {
+    const n = encodeOnce(name);
+    if (excludeName !== undefined && n === excludeName) continue;
+    encoded.push([n, encodeOnce(value)]);
+  }
+  return joinSorted(encoded);
+}
+
+function joinSorted(encoded: QueryPair[]): string {
   if (encoded.length > 1) encoded.sort((a, b) => compareAscii(a[0], b[0]) || compareAscii(a[1], b[1]));
   let out = '';
   for (let i = 0; i < encoded.length; i++) out += `${i ? '&' : ''}${encoded[i]![0]}=${encoded[i]![1]}`;

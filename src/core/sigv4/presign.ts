@@ -1,8 +1,8 @@
 /** SigV4 query authentication (presigned URLs): `presignUrl`. */
 import { usageError } from '../errors.js';
 import { ALGORITHM, UNSIGNED_PAYLOAD, canonicalHeaders, canonicalRequest, credentialScope, stringToSign } from './canonical.js';
-import { deriveSigningKey, hmacHex, sha256Hex } from './crypto.js';
-import { serializeQuery, type QueryPair } from './encode.js';
+import { sha256Hex, signString } from './crypto.js';
+import { safeDecode, serializeQuery, uriEncode, type QueryPair } from './encode.js';
 import { deleteHeader, getHeader, prepareRequest } from './request.js';
 import { checkCredentials, foldWarnings, headerSelector, resolveOptions } from './sign.js';
 import type { PresignOptions, PresignUrlResult, SigV4Credentials, SignableRequest } from './types.js';
@@ -40,7 +40,7 @@ export function presignUrl(request: SignableRequest, credentials: SigV4Credentia
   warnings.push(...foldWarnings(canon.folded, options.foldedHeaders));
   const day = resolved.amzDate.slice(0, 8);
   const scope = credentialScope(day, resolved.region, resolved.service);
-  const base: QueryPair[] = req.query.filter(([name]) => !PRESIGN_PARAMS.has(name));
+  const base: QueryPair[] = req.rawPairs.filter(([name]) => !PRESIGN_PARAMS.has(safeDecode(name)));
   const added: QueryPair[] = [
     ['X-Amz-Algorithm', ALGORITHM],
     ['X-Amz-Credential', `${credentials.accessKeyId}/${scope}`],
@@ -54,7 +54,7 @@ export function presignUrl(request: SignableRequest, credentials: SigV4Credentia
   const creq = canonicalRequest({
     method: req.method,
     path: req.path,
-    query: [...base, ...added],
+    rawQuery: [...base, ...added.map(([k, v]): QueryPair => [uriEncode(k), uriEncode(v)])],
     canonicalHeaders: canon.canonicalHeaders,
     signedHeaders: canon.signedHeaders,
     payloadHash,
@@ -62,13 +62,14 @@ export function presignUrl(request: SignableRequest, credentials: SigV4Credentia
     doubleEncodePath: resolved.doubleEncodePath,
   });
   const sts = stringToSign(resolved.amzDate, scope, sha256Hex(creq));
-  const signature = hmacHex(deriveSigningKey(credentials.secretAccessKey, day, resolved.region, resolved.service), sts);
+  const signature = signString(credentials.secretAccessKey, day, resolved.region, resolved.service, sts);
   added.push(['X-Amz-Signature', signature]);
   // AWS IoT wants the token outside the signed query (NOTES.md §6).
   if (token && options.sessionTokenAfterSigning) added.push(['X-Amz-Security-Token', token]);
 
-  // Keep the caller's own parameters byte for byte; append ours encoded with %20, never '+'.
-  const kept = base.length === req.query.length ? req.rawQuery : serializeQuery(base);
+  // Append ours encoded with %20, never '+'.
+  // Keep the caller's own parameters byte for byte (a valueless `acl` stays `acl`).
+  const kept = req.rawQuery.split('&').filter((part) => part && !PRESIGN_PARAMS.has(safeDecode(part.split('=')[0]!))).join('&');
   const query = [kept, serializeQuery(added)].filter(Boolean).join('&');
   const headers: Record<string, string> = {};
   for (const [name, value] of req.headers) {

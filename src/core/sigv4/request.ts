@@ -1,6 +1,6 @@
 /** Turns the many accepted request shapes into one ordered, wire-exact form. */
 import { usageError } from '../errors.js';
-import { parseQuery, serializeQuery, type QueryPair } from './encode.js';
+import { parseQuery, serializeQuery, splitRawQuery, type QueryPair } from './encode.js';
 import type { HeaderInput, SignableRequest } from './types.js';
 import { parseWireUrl } from './url.js';
 
@@ -12,6 +12,9 @@ export interface PreparedRequest {
   path: string;
   /** Raw query as it goes on the wire ('' when none). */
   rawQuery: string;
+  /** The query split into raw (still encoded) pairs: what canonicalisation works on. */
+  rawPairs: QueryPair[];
+  /** Decoded pairs; only filled when asked for (prepareRequest(..., true)). */
   query: QueryPair[];
   /** Headers in request order with their original names; Host is first when derived from the URL. */
   headers: Array<[string, string]>;
@@ -44,7 +47,7 @@ export function normalizeHeaders(input: HeaderInput | undefined): Array<[string,
   return out;
 }
 
-export function prepareRequest(request: SignableRequest): PreparedRequest {
+export function prepareRequest(request: SignableRequest, decodeQuery = false): PreparedRequest {
   const method = (request.method ?? 'GET').toUpperCase();
   if (!TOKEN.test(method)) {
     throw usageError('ERR_SIGV4_BAD_METHOD', `invalid HTTP method ${JSON.stringify(request.method)}`, {
@@ -68,7 +71,7 @@ export function prepareRequest(request: SignableRequest): PreparedRequest {
     if (typeof request.query === 'string') rawQuery = request.query.replace(/^\?/, '');
     else rawQuery = serializeQuery(request.query);
   }
-  if (rawQuery) query = parseQuery(rawQuery);
+  if (rawQuery && decodeQuery) query = parseQuery(rawQuery);
   const headers = normalizeHeaders(request.headers);
   const hasHost = headers.some(([name]) => name.length === 4 && name.toLowerCase() === 'host');
   if (!hasHost) {
@@ -77,7 +80,7 @@ export function prepareRequest(request: SignableRequest): PreparedRequest {
     }
     headers.unshift(['host', urlHost]);
   }
-  return { method, scheme, urlHost, path, rawQuery, query, headers, body: request.body ?? '' };
+  return { method, scheme, urlHost, path, rawQuery, rawPairs: splitRawQuery(rawQuery), query, headers, body: request.body ?? '' };
 }
 
 /** The value of a header (repeated ones joined with ','), case-insensitive; undefined when absent. */

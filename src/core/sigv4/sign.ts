@@ -3,7 +3,7 @@ import { usageError } from '../errors.js';
 import {
   ALGORITHM, UNSIGNED_PAYLOAD, canonicalHeaders, canonicalRequest, credentialScope, isS3Service, isUnsignable, stringToSign,
 } from './canonical.js';
-import { deriveSigningKey, hmacHex, sha256Hex } from './crypto.js';
+import { sha256Hex, signString } from './crypto.js';
 import { parseSigningDate, toAmzDate } from './date.js';
 import { deleteHeader, getHeader, prepareRequest, setHeader, type PreparedRequest } from './request.js';
 import type { FoldedHeaderMode, SigV4Credentials, SigV4Options, SignRequestResult, SignableRequest } from './types.js';
@@ -79,26 +79,45 @@ export function foldWarnings(folded: string[], mode: FoldedHeaderMode = 'space')
   );
 }
 
+/** Headers the signer owns: any the caller passed are replaced. */
+const MANAGED = new Set(['authorization', 'x-amz-date', 'x-amz-security-token']);
+
 export function signRequest(request: SignableRequest, credentials: SigV4Credentials, options: SigV4Options): SignRequestResult {
   checkCredentials(credentials);
   const resolved = resolveOptions(options);
   const req = prepareRequest(request);
   const warnings: string[] = [];
-  const headers = req.headers;
-  deleteHeader(headers, 'authorization');
-  setHeader(headers, 'X-Amz-Date', resolved.amzDate);
-  const token = credentials.sessionToken;
-  if (token && !options.sessionTokenAfterSigning) setHeader(headers, 'X-Amz-Security-Token', token);
-  else deleteHeader(headers, 'x-amz-security-token');
   const payloadHash = payloadHashFor(req, options);
-  if (options.contentSha256Header ?? resolved.s3) setHeader(headers, 'x-amz-content-sha256', payloadHash);
+  const addContentSha = options.contentSha256Header ?? resolved.s3;
+  const token = credentials.sessionToken;
+  const tokenSigned = !!token && !options.sessionTokenAfterSigning;
 
-  const canon = canonicalHeaders(headers, headerSelector(options), options.foldedHeaders, options.signedHeaders);
-  warnings.push(...foldWarnings(canon.folded, options.foldedHeaders));
+  // One pass: keep the caller's headers in order (minus the ones we set), lower-case each name once.
+  const headers: Array<[string, string]> = [];
+  const lowers: string[] = [];
+  for (const header of req.headers) {
+    const lower = header[0].toLowerCase();
+    if (MANAGED.has(lower) || (addContentSha && lower === 'x-amz-content-sha256')) continue;
+    headers.push(header);
+    lowers.push(lower);
+  }
+  headers.push(['X-Amz-Date', resolved.amzDate]);
+  lowers.push('x-amz-date');
+  if (tokenSigned) {
+    headers.push(['X-Amz-Security-Token', token]);
+    lowers.push('x-amz-security-token');
+  }
+  if (addContentSha) {
+    headers.push(['x-amz-content-sha256', payloadHash]);
+    lowers.push('x-amz-content-sha256');
+  }
+
+  const canon = canonicalHeaders(headers, headerSelector(options), options.foldedHeaders, options.signedHeaders, lowers);
+  if (canon.folded.length) warnings.push(...foldWarnings(canon.folded, options.foldedHeaders));
   const creq = canonicalRequest({
     method: req.method,
     path: req.path,
-    query: req.query,
+    rawQuery: req.rawPairs,
     canonicalHeaders: canon.canonicalHeaders,
     signedHeaders: canon.signedHeaders,
     payloadHash,
@@ -108,19 +127,24 @@ export function signRequest(request: SignableRequest, credentials: SigV4Credenti
   const day = resolved.amzDate.slice(0, 8);
   const scope = credentialScope(day, resolved.region, resolved.service);
   const sts = stringToSign(resolved.amzDate, scope, sha256Hex(creq));
-  const signature = hmacHex(deriveSigningKey(credentials.secretAccessKey, day, resolved.region, resolved.service), sts);
+  const signature = signString(credentials.secretAccessKey, day, resolved.region, resolved.service, sts);
   const authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${canon.signedHeaders}, Signature=${signature}`;
-  if (token && options.sessionTokenAfterSigning) setHeader(headers, 'X-Amz-Security-Token', token);
+  if (token && !tokenSigned) {
+    headers.push(['X-Amz-Security-Token', token]);
+    lowers.push('x-amz-security-token');
+  }
   headers.push(['Authorization', authorization]);
+  lowers.push('authorization');
 
   const record: Record<string, string> = {};
-  for (const [name, value] of headers) {
-    const lower = name.toLowerCase();
-    record[lower] = record[lower] === undefined ? value : `${record[lower]},${value}`;
+  for (let i = 0; i < headers.length; i++) {
+    const lower = lowers[i]!;
+    const previous = record[lower];
+    record[lower] = previous === undefined ? headers[i]![1] : `${previous},${headers[i]![1]}`;
   }
   return {
     method: req.method,
-    url: formatWireUrl({ scheme: req.scheme, host: req.urlHost, path: req.path, query: req.rawQuery, hostname: '', port: 0 }),
+    url: `${req.scheme}://${req.urlHost}${req.path}${req.rawQuery ? `?${req.rawQuery}` : ''}`,
     headers: record,
     headerList: headers,
     canonicalRequest: creq,

@@ -80,7 +80,7 @@ export interface SignV2HeaderResult {
 
 /** S3 SigV2 header auth over a request that already carries its Date (or x-amz-date) header. */
 export function signV2Header(request: SignableRequest, credentials: SigV4Credentials, options: SigV2S3Options = {}): SignV2HeaderResult {
-  const req = prepareRequest(request);
+  const req = prepareRequest(request, true);
   const stringToSign = sigV2S3StringToSign(req, undefined, options);
   const signature = hmacBase64('sha1', credentials.secretAccessKey, stringToSign);
   return { stringToSign, signature, authorization: `AWS ${credentials.accessKeyId}:${signature}` };
@@ -113,7 +113,7 @@ export function signV2Query(request: SignableRequest, credentials: SigV4Credenti
   if (!Number.isInteger(expires) || expires <= 0) {
     throw usageError('ERR_SIGV4_BAD_EXPIRES', `invalid SigV2 Expires ${expires}`, { where: '--expires', hint: 'give a lifetime in seconds, e.g. --expires 900' });
   }
-  const req = prepareRequest(request);
+  const req = prepareRequest(request, true);
   req.query = req.query.filter(([name]) => !V2_PARAMS.has(name));
   if (credentials.sessionToken) req.headers.push(['x-amz-security-token', credentials.sessionToken]);
   const stringToSign = sigV2S3StringToSign(req, String(expires), options);
@@ -138,7 +138,7 @@ export interface SignV2QueryApiOptions {
  * AWSAccessKeyId, SignatureVersion, SignatureMethod and Timestamp/Expires.
  */
 export function signV2QueryApi(request: SignableRequest, credentials: SigV4Credentials, options: SignV2QueryApiOptions = {}) {
-  const req = prepareRequest(request);
+  const req = prepareRequest(request, true);
   const params: QueryPair[] = req.query.filter(([name]) => name !== 'Signature');
   const host = (getHeader(req.headers, 'host') ?? req.urlHost).toLowerCase();
   const stringToSign = `${req.method}\n${host}\n${req.path || '/'}\n${canonicalQuery(params)}`;

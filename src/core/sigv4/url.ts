@@ -18,12 +18,16 @@ export interface WireUrl {
   query: string;
 }
 
+const PLAIN_AUTHORITY = /^([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(?::(\d{1,5}))?$/;
 const URL_PATTERN = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?(?:#.*)?$/s;
 
 /** Characters that cannot appear raw in a request line: encode them, leave everything else (including `%XX`) alone. */
 const WIRE_UNSAFE = /[\x00-\x20"<>\\^`{|}\x7f]|[^\x00-\x7f]/gu;
 
+const WIRE_SAFE = /^[\x21\x23-\x3b\x3d\x3f-\x5b\x5d\x5f\x61-\x7a\x7e]*$/;
+
 export function toWireForm(text: string): string {
+  if (WIRE_SAFE.test(text)) return text;
   return text.replace(WIRE_UNSAFE, (ch) =>
     Array.from(Buffer.from(ch, 'utf8'), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
   );
@@ -43,6 +47,18 @@ export function parseWireUrl(url: string, where = 'URL'): WireUrl {
       where,
       hint: 'SigV4 signs HTTP requests: use an http:// or https:// URL',
     });
+  }
+  // Plain lower-case host names (the common case) skip the WHATWG parser.
+  const plain = PLAIN_AUTHORITY.exec(match[2]!);
+  if (plain) {
+    const port = plain[2] ? Number(plain[2]) : scheme === 'https' ? 443 : 80;
+    const isDefault = port === (scheme === 'https' ? 443 : 80);
+    if (port <= 65535 && !(plain[2] && plain[2].startsWith('0'))) {
+      return {
+        scheme, host: isDefault ? plain[1]! : `${plain[1]}:${port}`, hostname: plain[1]!, port,
+        path: toWireForm(match[3] || '/'), query: toWireForm(match[4] ?? ''),
+      };
+    }
   }
   let authority: URL;
   try {

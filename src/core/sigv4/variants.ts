@@ -5,7 +5,7 @@
  */
 import { UNSIGNED_PAYLOAD } from './canonical.js';
 import { EMPTY_SHA256 } from './crypto.js';
-import type { QueryPair } from './encode.js';
+import { safeDecode, type QueryPair } from './encode.js';
 import type { ParsedHttpRequest } from './parse.js';
 import { getHeader } from './request.js';
 import type { FoldedHeaderMode } from './types.js';
@@ -23,6 +23,7 @@ export type Recompute = (variant: Variant) => { canonicalRequest: string; string
 
 export interface VariantContext {
   request: ParsedHttpRequest;
+  /** Raw (still encoded) query pairs of the request. */
   query: QueryPair[];
   s3: boolean;
   /** The path rules the base computation used. */
@@ -84,18 +85,18 @@ function candidates(ctx: VariantContext): Candidate[] {
     list.push({ name: `folded-${other}`, variant: { folded: other }, message: `the signer joined the lines of a folded header with ${other === 'comma' ? 'commas (2015 suite)' : 'spaces (CRT suite)'}` });
   }
   if (ctx.request.query.includes('+')) {
-    const plusAsSpace = ctx.query.map(([k, v]): QueryPair => [k.replace(/\+/g, ' '), v.replace(/\+/g, ' ')]);
+    const plusAsSpace = ctx.query.map(([k, v]): QueryPair => [k.replace(/\+/g, '%20'), v.replace(/\+/g, '%20')]);
     list.push({ name: 'query-plus-as-space', variant: { query: plusAsSpace }, message: "the signer read '+' in the query as a space (form encoding); encode spaces as %20 and a plus as %2B" });
   }
-  const names = ctx.query.map(([k]) => k);
+  const names = ctx.query.map(([k]) => safeDecode(k));
   if (new Set(names).size !== names.length) {
-    const firstOnly = ctx.query.filter(([k], i) => names.indexOf(k) === i);
+    const firstOnly = ctx.query.filter((_, i) => names.indexOf(names[i]!) === i);
     list.push({ name: 'query-first-value-only', variant: { query: firstOnly }, message: 'the signer kept only the first value of a repeated query parameter (aws4 does that for S3)' });
   }
-  if (ctx.presign && ctx.query.some(([k]) => k === 'X-Amz-Security-Token')) {
+  if (ctx.presign && names.includes('X-Amz-Security-Token')) {
     list.push({
       name: 'session-token-after-signing',
-      variant: { query: ctx.query.filter(([k]) => k !== 'X-Amz-Security-Token') },
+      variant: { query: ctx.query.filter((_, i) => names[i] !== 'X-Amz-Security-Token') },
       message: 'the signer added X-Amz-Security-Token after signing (AWS IoT style); this service expects it in the signed query',
     });
   }

@@ -47,7 +47,7 @@ export function verifySigV2(
     }
   }
   const prepared: PreparedRequest = {
-    method: request.method, scheme: request.scheme, urlHost: request.host, path: request.path, rawQuery: request.query,
+    method: request.method, scheme: request.scheme, urlHost: request.host, path: request.path, rawQuery: request.query, rawPairs: [],
     query: query.filter(([n]) => !V2_QUERY.has(n)), headers: request.headers.filter(([n]) => n.toLowerCase() !== 'authorization'), body: request.body,
   };
   const token = q('x-amz-security-token');

@@ -7,10 +7,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import { usageError } from '../errors.js';
 import { UNSIGNED_PAYLOAD, canonicalHeaders, canonicalRequest, credentialScope, isS3Service, stringToSign } from './canonical.js';
-import { deriveSigningKey, hmacHex, sha256Hex } from './crypto.js';
+import { sha256Hex, signString } from './crypto.js';
 import { fromAmzDate, parseSigningDate, toAmzDate, type DateInput } from './date.js';
 import { diffCanonicalRequests, parseServerDetails, type CanonicalLineDiff } from './diff.js';
-import { parseQuery, type QueryPair } from './encode.js';
+import { parseQuery, safeDecode, splitRawQuery, type QueryPair } from './encode.js';
 import type { ParsedHttpRequest } from './parse.js';
 import { getHeader } from './request.js';
 import type { FoldedHeaderMode } from './types.js';
@@ -171,14 +171,15 @@ function verifyV4(
   }
   const payloadHash = contentSha ?? (presign ? (query.find(([n]) => n === 'X-Amz-Content-Sha256')?.[1] ?? (s3 ? UNSIGNED_PAYLOAD : bodyHash)) : bodyHash);
 
-  const signedQuery = presign && options.sessionTokenAfterSigning ? query.filter(([n]) => n !== 'X-Amz-Security-Token') : query;
+  const rawPairs = splitRawQuery(request.query);
+  const signedQuery = presign && options.sessionTokenAfterSigning ? rawPairs.filter(([n]) => safeDecode(n) !== 'X-Amz-Security-Token') : rawPairs;
   const recompute: Recompute = (v) => {
     const headers = v.host ? request.headers.map(([n, val]): [string, string] => (n.toLowerCase() === 'host' ? [n, v.host!] : [n, val])) : request.headers;
     const canon = canonicalHeaders(headers, (lower) => signedHeaders.includes(lower), v.folded ?? options.foldedHeaders);
     const creq = canonicalRequest({
       method: request.method,
       path: request.path,
-      query: v.query ?? signedQuery,
+      rawQuery: v.query ?? signedQuery,
       canonicalHeaders: canon.canonicalHeaders,
       signedHeaders: signedHeaders.join(';'),
       payloadHash: v.payloadHash ?? payloadHash,
@@ -188,7 +189,7 @@ function verifyV4(
     });
     const scope = credentialScope(scopeDate, region, service);
     const sts = stringToSign(amzDate!, scope, sha256Hex(creq));
-    const signature = hmacHex(deriveSigningKey(options.secretAccessKey, scopeDate, region, service), sts);
+    const signature = signString(options.secretAccessKey, scopeDate, region, service, sts);
     return { canonicalRequest: creq, stringToSign: sts, signature, folded: canon.folded };
   };
   const base = recompute({});

@@ -10,7 +10,7 @@ const WRITER = path.join(ROOT, 'test/apikey/fixtures/crash-writer.mjs');
 /** writeFileAtomic's temp file for the store: `.apikeys.json.<pid>.<random>.tmp`. */
 const STORE_TEMP = /^\.apikeys\.json\.\d+\.[0-9a-f]+\.tmp$/;
 
-/** A store big enough (~9 MB) that writing it takes a while, so the kill lands mid-write. */
+/** A store big enough (~4 MB) that writing it takes a while, so the kill lands mid-write. */
 async function seedLargeStore(store: string, count: number): Promise<void> {
   const keys: StoredApiKey[] = Array.from({ length: count }, (_, i) => ({
     id: `key_seed${String(i).padStart(8, '0')}`,
@@ -74,7 +74,7 @@ describe('crash safety', () => {
   it('a writer killed mid-write leaves the previous store intact and the next writer proceeds', async () => {
     const dir = tempDir('authctl-apikey-crash-');
     const store = path.join(dir, 'apikeys.json');
-    const seeded = 20_000;
+    const seeded = 8_000;
     await seedLargeStore(store, seeded);
     let expected = new Set<string>();
     let midWriteKills = 0;

@@ -73,6 +73,8 @@ async function verifyBearer(token) {
       audience: auth.audience || undefined,
       algorithms: auth.algorithms,
       clockTolerance: auth.leeway_secs,
+      // A token without exp would never expire (found by the end-to-end probe: jwt:no-exp).
+      requiredClaims: ['exp'],
     });
     return payload;
   } catch (err) {

@@ -78,7 +78,7 @@ if (authSetting === null) {
     }
     if (header.alg !== alg) throw invalid('token algorithm does not match JWT_ALGORITHM');
     try {
-      const { payload } = await jwtVerify(token, key, { algorithms: [alg], clockTolerance: 5 });
+      const { payload } = await jwtVerify(token, key, { algorithms: [alg], clockTolerance: 5, requiredClaims: ['exp'] });
       const roles = Array.isArray(payload.roles) ? payload.roles.map(String) : [];
       const role = typeof payload.role === 'string' ? payload.role : roles.includes('admin') ? 'admin' : 'user';
       return { user_id: payload.sub ?? 'unknown', role, roles };

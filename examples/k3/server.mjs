@@ -41,6 +41,7 @@ const jwtOptions = {
   audience: env.K3_JWT_AUDIENCE || undefined,
   algorithms: envList(env, 'K3_JWT_ALGORITHMS', ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']),
   clockTolerance: 30,
+  requiredClaims: ['exp'], // a token without exp would never expire
 };
 if (authEnabled && !jwks && Object.keys(identities.access_keys).length === 0) {
   fail(SERVICE, 'K3_AUTH_ENABLED=true but no credentials configured: set K3_JWKS_URL/K3_JWKS_FILE and/or K3_IDENTITIES_FILE');

@@ -48,6 +48,7 @@ if (config.jwtAuth) {
   if (env.JWT_ISSUER) jwtOptions.issuer = env.JWT_ISSUER;
   if (env.JWT_AUDIENCE) jwtOptions.audience = env.JWT_AUDIENCE;
   jwtOptions.clockTolerance = Number(env.JWT_LEEWAY_SECS ?? 30);
+  jwtOptions.requiredClaims = ['exp']; // a token without exp would never expire
   jwtOptions.algorithms = env.JWT_HS256_SECRET && !env.JWT_JWKS_URL && !env.JWT_JWKS_FILE
     ? ['HS256']
     : envList(env, 'JWT_ALGORITHMS', ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']);

@@ -94,7 +94,7 @@ async function authenticate(req) {
     }
     let payload;
     try {
-      ({ payload } = await jwtVerify(token, signingKey, { algorithms: ['HS256'], issuer, audience, clockTolerance: 30 }));
+      ({ payload } = await jwtVerify(token, signingKey, { algorithms: ['HS256'], issuer, audience, clockTolerance: 30, requiredClaims: ['exp'] }));
     } catch (err) {
       throw invalidToken(err.code === 'ERR_JWT_EXPIRED' ? 'token expired' : err.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? `${err.claim} claim check failed` : 'token verification failed');
     }

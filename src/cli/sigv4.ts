@@ -196,6 +196,8 @@ function addSignOptions(command: Command): Command {
     .option('-o, --out-file <file>', 'with --send: write the response body to FILE');
 }
 
+const SIGN_EXIT = '\nExit codes: 0 signed (with --send: a 1xx-3xx answer), 1 --send got a 4xx/5xx answer, 2 bad URL/header/date/flag, 3 network error.\n';
+
 const SIGN_EXAMPLES = [
   'authctl sign GET https://examplebucket.s3.amazonaws.com/test.txt --region us-east-1 --service s3',
   "authctl sign PUT https://localhost:9000/bucket/key --service s3 --region us-east-1 -d @photo.jpg --output curl",
@@ -216,17 +218,17 @@ export function register(program: Command, ctx: CliContext): void {
   const outputOption = () => new Option('--output <format>', 'headers (default) | curl | json').choices(['headers', 'curl', 'json']);
   addSignOptions(sigv4.command('sign').description('sign a request: print the headers to add, a curl command, or JSON').argument('<method-or-url>').argument('[url]'))
     .addOption(outputOption()).option('--presign', 'produce a presigned URL instead of headers')
-    .addHelpText('after', examples(SIGN_EXAMPLES)).action(signAction('sign'));
+    .addHelpText('after', examples(SIGN_EXAMPLES) + SIGN_EXIT).action(signAction('sign'));
   addSignOptions(program.command('sign').description('sign an AWS SigV4 request (alias of `authctl sigv4 sign`)').argument('<method-or-url>').argument('[url]'))
     .addOption(outputOption()).option('--presign', 'produce a presigned URL instead of headers')
-    .addHelpText('after', examples(SIGN_EXAMPLES)).action(signAction('sign'));
+    .addHelpText('after', examples(SIGN_EXAMPLES) + SIGN_EXIT).action(signAction('sign'));
   addSignOptions(sigv4.command('presign').description('print a presigned URL (X-Amz-* query, or SigV2 with --sigv2)').argument('<method-or-url>').argument('[url]'))
     .addOption(new Option('--output <format>', 'url (default) | curl | json').choices(['url', 'curl', 'json']))
     .addHelpText('after', examples([
       'authctl sigv4 presign https://examplebucket.s3.amazonaws.com/test.txt --service s3 --region us-east-1 --expires 86400',
       'authctl sigv4 presign PUT https://localhost:9000/bucket/upload.bin --service s3 --region us-east-1 --expires 15m',
       'authctl sigv4 presign https://johnsmith.s3.amazonaws.com/photos/puppy.jpg --sigv2 --expires 3600',
-    ])).action(signAction('presign'));
+    ]) + SIGN_EXIT).action(signAction('presign'));
 
   sigv4
     .command('verify')

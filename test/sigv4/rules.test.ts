@@ -41,6 +41,17 @@ describe('URI encoding', () => {
   });
 });
 
+describe('encoding S3 keys and raw query parts exactly once', () => {
+  it('normalises escapes without double-encoding them', () => {
+    const s3 = (path: string) => canonicalUri(path, { normalize: false, doubleEncode: false });
+    expect(s3('/a%2fb/%e1%88%b4')).toBe('/a%2Fb/%E1%88%B4');
+    expect(s3('/%41%7E')).toBe('/A~');
+    expect(s3('/bad%FFbyte/lone%/100%25')).toBe('/bad%FFbyte/lone%25/100%25');
+    const r = signRequest({ url: 'https://h/?k=%zz&v=%e1%88%b4&x=%FF' }, creds, opts);
+    expect(lines(r.canonicalRequest)[2]).toBe('k=%25zz&v=%E1%88%B4&x=%FF');
+  });
+});
+
 describe('canonical query', () => {
   it('sorts by encoded name, then value -- never by whole k=v strings', () => {
     expect(canonicalQuery(parseQuery('select-type=2&select='))).toBe('select=&select-type=2');

@@ -1,0 +1,84 @@
+import { Readable } from 'node:stream';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodeJwt } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { createIdpHandler } from '../../src/core/idp/handler.js';
+import { createIdpDeps } from '../../src/core/idp/server.js';
+import { ENDPOINTS } from '../../src/core/idp/paths.js';
+import { discoveryDocument } from '../../src/core/idp/discovery.js';
+import { REDIRECT, seededHome } from './helpers.js';
+
+/** Calls the handler with an in-memory request: no port, no socket. */
+async function call(handler: ReturnType<typeof createIdpHandler>, method: string, url: string, body?: string, headers: Record<string, string> = {}) {
+  const req = Readable.from(body ? [Buffer.from(body)] : []) as unknown as IncomingMessage;
+  Object.assign(req, { method, url, headers: body ? { 'content-type': 'application/x-www-form-urlencoded', ...headers } : headers });
+  let status = 0;
+  let responseHeaders: Record<string, string> = {};
+  let text = '';
+  const res = {
+    writeHead(s: number, h: Record<string, string> = {}) {
+      status = s;
+      responseHeaders = h;
+      return res;
+    },
+    end(chunk?: string | Buffer) {
+      text = chunk ? chunk.toString() : '';
+    },
+    on() {},
+    destroy() {},
+  } as unknown as ServerResponse;
+  await handler(req, res);
+  return { status, headers: responseHeaders, text, json: () => JSON.parse(text) };
+}
+
+describe('idp: request handler without listen()', () => {
+  it('advertises every endpoint of the one path map, under the issuer URL', async () => {
+    const deps = createIdpDeps({ config: {}, home: await seededHome(), baseUrl: 'http://idp.test:9400/' });
+    const doc = discoveryDocument(deps.settings.issuers[0]!, 'openid');
+    expect(doc.issuer).toBe('http://idp.test:9400');
+    expect(doc.jwks_uri).toBe(`http://idp.test:9400${ENDPOINTS.jwks}`);
+    const handler = createIdpHandler(deps);
+    for (const [key, path] of Object.entries({ token_endpoint: ENDPOINTS.token, userinfo_endpoint: ENDPOINTS.userinfo, revocation_endpoint: ENDPOINTS.revoke, end_session_endpoint: ENDPOINTS.endSession })) {
+      expect(doc[key]).toBe(`http://idp.test:9400${path}`);
+      const response = await call(handler, 'GET', path);
+      expect(response.status).not.toBe(404);
+    }
+  });
+
+  it('issues tokens on an injected, frozen clock', async () => {
+    const deps = createIdpDeps({ config: {}, home: await seededHome(), baseUrl: 'http://idp.test', clock: () => Date.parse('2030-01-01T00:00:00Z') });
+    const handler = createIdpHandler(deps);
+    const response = await call(handler, 'POST', '/token', 'grant_type=client_credentials&client_id=a&client_secret=b');
+    expect(response.status).toBe(200);
+    const claims = decodeJwt(response.json().access_token);
+    expect(claims.iat).toBe(Date.parse('2030-01-01T00:00:00Z') / 1000);
+    expect(claims.iss).toBe('http://idp.test');
+  });
+
+  it('ends a session by redirecting only to registered URIs, with state', async () => {
+    const deps = createIdpDeps({ config: { idp: { clients: { web: { secret: 's', redirect_uris: [REDIRECT], post_logout_redirect_uris: ['http://127.0.0.1:8080/bye'] } } } }, home: await seededHome(), baseUrl: 'http://idp.test' });
+    const handler = createIdpHandler(deps);
+    const ok = await call(handler, 'GET', `/end_session?client_id=web&post_logout_redirect_uri=${encodeURIComponent('http://127.0.0.1:8080/bye')}&state=xyz`);
+    expect([ok.status, ok.headers.location]).toEqual([302, 'http://127.0.0.1:8080/bye?state=xyz']);
+    const bad = await call(handler, 'GET', `/end_session?client_id=web&post_logout_redirect_uri=${encodeURIComponent('https://evil.example/')}`);
+    expect(bad.status).toBe(400);
+    const page = await call(handler, 'GET', '/end_session');
+    expect([page.status, page.text.includes('Signed out')]).toEqual([200, true]);
+  });
+
+  it('starts client tokens from a [tokens.NAME] preset and adds per-user config claims', async () => {
+    const deps = createIdpDeps({
+      config: {
+        tokens: { ci: { audience: 'api://orders', roles: ['deployer'], claims: { env: 'ci' } } },
+        idp: { clients: { pipeline: { secret: 's', preset: 'ci' } }, users: { ann: { claims: { '/org/id': 7 }, tenant: 't1' } } },
+      },
+      home: await seededHome(),
+      baseUrl: 'http://idp.test',
+    });
+    const handler = createIdpHandler(deps);
+    const cc = await call(handler, 'POST', '/token', 'grant_type=client_credentials&client_id=pipeline&client_secret=s');
+    expect(decodeJwt(cc.json().access_token)).toMatchObject({ aud: 'api://orders', roles: ['deployer'], env: 'ci' });
+    const pw = await call(handler, 'POST', '/token', 'grant_type=password&username=ann&password=x&client_id=pipeline&client_secret=s');
+    expect(decodeJwt(pw.json().access_token)).toMatchObject({ sub: 'ann', tid: 't1', org: { id: 7 }, env: 'ci' });
+  });
+});

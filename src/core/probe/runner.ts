@@ -1,7 +1,7 @@
 import type { AuthctlConfig } from '../config/schema.js';
 import { environmentError } from '../errors.js';
 import type { Keystore } from '../keys/keystore.js';
-import { generateAttackerKey } from '../token/forge.js';
+import { attackerKeyFor } from './attacker.js';
 import { mintToken, type MintTokenOptions } from '../token/mint.js';
 import { generateCases, type ProbeCase } from './cases.js';
 import { resolveCredential, type ResolvedCredential } from './credentials.js';
@@ -84,7 +84,8 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
     return hit;
   };
   const client = new HttpClient({ baseUrl: spec.baseUrl, timeoutMs: options.timeoutMs ?? spec.timeoutMs ?? 10_000, retries: options.retries ?? 2, maxSockets: Math.max(8, options.concurrency ?? spec.concurrency ?? 16) });
-  const attackerKey = await generateAttackerKey('RS256');
+  const firstJwt = Object.values(spec.credentials).find((c) => c.type === 'jwt');
+  const attackerKey = await attackerKeyFor(firstJwt?.type === 'jwt' && firstJwt.alg && !firstJwt.alg.startsWith('HS') ? firstJwt.alg : spec.jwt.alg && !spec.jwt.alg.startsWith('HS') ? spec.jwt.alg : 'RS256', options.keystore.dir);
   const needsJku = !options.dryRun && Object.values(spec.credentials).some((c) => c.type === 'jwt' || c.type === 'idp' || c.type === 'env');
   const jku = needsJku ? await startJkuServer({ keys: [attackerKey.publicJwk] }) : undefined;
   try {

@@ -171,7 +171,7 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
       return result(`${encodeSegment(h)}.${encodeSegment(claims)}.${zeros}`, h);
     }
     case 'unknown-kid': {
-      const attacker = await generateAttackerKey(alg);
+      const attacker = options.attackerKey ?? (await generateAttackerKey(alg));
       const h = { alg: attacker.alg, typ: 'JWT', kid: randomKid() };
       return result(await signCompact(h, claims, attacker.privateKey), h);
     }

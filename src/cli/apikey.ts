@@ -92,6 +92,11 @@ function shortTime(iso: string | null): string {
   return iso ? `${iso.slice(0, 16).replace('T', ' ')}Z` : '-';
 }
 
+function colorStatus(ctx: CliContext, status: ApiKeyInfo['status']): string {
+  const c = ctx.out.color;
+  return status === 'active' ? c.green(status) : status === 'grace' ? c.yellow(status) : c.red(status);
+}
+
 function describeLine(info: ApiKeyInfo): string {
   return `${info.id} (${info.name}) ${info.masked}`;
 }
@@ -182,7 +187,7 @@ export function register(program: Command, ctx: CliContext): void {
       if (!keys.length && !ctx.out.json) ctx.out.info(`no API keys in ${store}`);
       ctx.out.result(
         keys,
-        (list) => (list.length ? table(list.map((k) => [k.id, k.name, k.masked, k.status, k.scopes.join(' ') || '-', k.tenant ?? '-', shortTime(k.createdAt), shortTime(k.validUntil)]), ['ID', 'NAME', 'KEY', 'STATUS', 'SCOPES', 'TENANT', 'CREATED', 'VALID UNTIL']) : ''),
+        (list) => (list.length ? table(list.map((k) => [k.id, k.name, k.masked, colorStatus(ctx, k.status), k.scopes.join(' ') || '-', k.tenant ?? '-', shortTime(k.createdAt), shortTime(k.validUntil)]), ['ID', 'NAME', 'KEY', 'STATUS', 'SCOPES', 'TENANT', 'CREATED', 'VALID UNTIL']) : ''),
         (list) => list.map(apiKeyInfoToJSON),
       );
     });

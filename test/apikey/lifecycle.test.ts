@@ -102,7 +102,9 @@ describe('verify', () => {
     expect(await verifyApiKey({ store, now: clock.now, key: malformApiKey(key, 'truncated') })).toMatchObject({ valid: false, reason: 'truncated' });
     expect(await verifyApiKey({ store, now: clock.now, key: 'hello' })).toMatchObject({ valid: false, reason: 'malformed' });
     const other = (await createApiKey({ store: path.join(tempDir(), 'other.json'), name: 'x' })).key;
-    expect(await verifyApiKey({ store, now: clock.now, key: other })).toMatchObject({ valid: false, reason: 'unknown' });
+    expect(await verifyApiKey({ store, now: clock.now, key: other })).toMatchObject({ valid: false, reason: 'unknown', message: 'well-formed key, but not in this store' });
+    const nowhere = path.join(tempDir(), 'missing.json');
+    expect((await verifyApiKey({ store: nowhere, key })).message).toBe(`well-formed key, but there is no store at ${nowhere} (pass --store or --home?)`);
   });
 
   it('does not read the store for a malformed key (a corrupt store is not even opened)', async () => {

@@ -1,3 +1,5 @@
+import { promises as fs } from 'node:fs';
+import { timingSafeEqual } from 'node:crypto';
 import { checkApiKeyFormat, type ApiKeyFormatReason } from './format.js';
 import { hashApiKey, hashesEqual } from './hash.js';
 import { ACCEPTED_API_KEY_STATUSES, describeApiKey, type ApiKeyInfo, type ApiKeyStatus } from './info.js';
@@ -47,9 +49,12 @@ export function verifyApiKeyAgainst(records: readonly StoredApiKey[], presented:
   const key = presented.trim();
   const format = checkApiKeyFormat(key);
   if (!format.ok) return { valid: false, reason: format.reason as VerifyApiKeyReason, message: format.message };
-  const hash = hashApiKey(key);
+  const digest = Buffer.from(hashApiKey(key), 'hex');
   let match: StoredApiKey | undefined;
-  for (const record of records) if (hashesEqual(record.hash, hash)) match ??= record;
+  for (const record of records) {
+    const stored = Buffer.from(record.hash, 'hex');
+    if (stored.length === digest.length && timingSafeEqual(stored, digest)) match ??= record;
+  }
   return judge(match, now);
 }
 
@@ -80,5 +85,16 @@ export async function verifyApiKey(options: VerifyApiKeyOptions): Promise<Verify
   const format = checkApiKeyFormat(options.key.trim());
   if (!format.ok) return { valid: false, reason: format.reason as VerifyApiKeyReason, message: format.message };
   const data = await readStore(options.store);
-  return verifyApiKeyAgainst(data.keys, options.key, now);
+  const result = verifyApiKeyAgainst(data.keys, options.key, now);
+  if (result.reason === 'unknown' && !(await exists(options.store))) {
+    return { ...result, message: `well-formed key, but there is no store at ${options.store} (pass --store or --home?)` };
+  }
+  return result;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
 }

@@ -71,6 +71,10 @@ describe('authctl sign / sigv4 sign', () => {
     });
     expect(fromConfig.code).toBe(0);
     expect(JSON.parse(fromConfig.stdout).signature).toBe(range.signature);
+    // endpoint: a path-only URL is resolved against the profile's endpoint
+    writeFileSync(path.join(project, 'authctl.toml'), `[sigv4.k3]\naccess_key_id = "${S3_KEY}"\nsecret_access_key = "${S3_SECRET}"\nregion = "us-east-1"\nservice = "s3"\nendpoint = "https://examplebucket.s3.amazonaws.com/"\n`);
+    const relative = await run(['sign', '/test.txt', '-H', 'Range: bytes=0-9', '--date', '20130524T000000Z', '--profile', 'k3', '--json'], { cwd: project });
+    expect(JSON.parse(relative.stdout)).toMatchObject({ signature: range.signature, url: 'https://examplebucket.s3.amazonaws.com/test.txt' });
     const unknown = await run(['sign', ...S3_ARGS, '--profile', 'nope'], { cwd: project });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no SigV4 profile "nope".*\n.*hint:.*k3/);

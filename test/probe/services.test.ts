@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Keystore } from '../../src/core/keys/keystore.js';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -22,8 +24,8 @@ afterAll(async () => {
   await Promise.all([...running, jwks].map((s) => s.close()));
 });
 
-async function service(flaws: Flaw[] = [], extra: { clockToleranceSeconds?: number; audience?: string } = {}): Promise<RunningService> {
-  const s = await startOrdersService({ jwksUrl: jwks.url, issuer: ISSUER, audience: extra.audience ?? AUDIENCE, flaws, clockToleranceSeconds: extra.clockToleranceSeconds });
+async function service(flaws: Flaw[] = [], extra: { clockToleranceSeconds?: number; audience?: string; port?: number } = {}): Promise<RunningService> {
+  const s = await startOrdersService({ jwksUrl: jwks.url, issuer: ISSUER, audience: extra.audience ?? AUDIENCE, flaws, clockToleranceSeconds: extra.clockToleranceSeconds, port: extra.port });
   running.push(s);
   return s;
 }
@@ -39,6 +41,14 @@ async function probe(url: string, args: string[] = []): Promise<{ code: number; 
     throw new Error(`no JSON on stdout (exit ${result.code}): ${result.stderr}`);
   }
   return { code: result.code, report, stderr: result.stderr };
+}
+
+function freePort(): Promise<number> {
+  const server = createServer();
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as AddressInfo;
+    server.close(() => resolve(port));
+  }));
 }
 
 const failing = (report: Report, severities = ['critical', 'error']) => [...new Set(report.findings.filter((f) => severities.includes(f.severity)).map((f) => f.check))].sort();
@@ -101,6 +111,36 @@ describe('authctl probe against fixture services', () => {
     expect(code).toBe(3);
     expect(report.status).toBe('control-failed');
     expect(report.findings).toEqual([]);
+  });
+
+  it('uses a real token from an env var: forgeries always, claim defects because its kid is in the keystore', async () => {
+    const s = await service(['ignore-exp']);
+    const minted = await runCli(['token', 'mint', '--sub', 'ci', '--aud', AUDIENCE, '--iss', ISSUER, '--tenant', 'acme', '--tenant-claim', '/tid', '--role', 'admin'], { env: { AUTHCTL_HOME: home } });
+    expect(minted.code).toBe(0);
+    const dir = tempDir('authctl-probe-');
+    writeSpec(dir, `base_url = "${s.url}"\n\n[credentials.ci]\ntype = "env"\nenv = "CI_TOKEN"\n\n[[endpoints]]\npath = "/v1/tenants/acme/orders"\ntenant = "acme"\nallow = ["ci"]\n`);
+    const result = await runCli(['probe', '--json', '--no-skew'], { cwd: dir, env: { AUTHCTL_HOME: home, CI_TOKEN: minted.stdout.trim() } });
+    const report = JSON.parse(result.stdout) as Report;
+    expect(result.code).toBe(1);
+    expect(failing(report)).toEqual(['jwt:expired']);
+    expect(result.stdout).not.toContain(minted.stdout.trim());
+  });
+
+  it('--wait-for waits for the service, and gives up with exit 3', async () => {
+    const dir = tempDir('authctl-probe-');
+    writeSpec(dir, minimalSpec('http://127.0.0.1:9'));
+    const gaveUp = await runCli(['probe', '--wait-for', 'http://127.0.0.1:9/healthz', '--wait-timeout', '1s'], { cwd: dir, env: { AUTHCTL_HOME: home } });
+    expect(gaveUp.code).toBe(3);
+    expect(gaveUp.stderr).toMatch(/did not answer within 1s/);
+    // The service comes up on a known port while the probe waits for it.
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const probing = runCli(['probe', '--wait-for', `${url}/healthz`, '--base-url', url, '--no-skew', '--quiet'], { cwd: dir, env: { AUTHCTL_HOME: home } });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await service([], { port });
+    const ok = await probing;
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
   });
 
   it('exits 3 when the service is unreachable', async () => {

@@ -4,20 +4,10 @@ import { usageError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import { mask } from '../core/mask.js';
 import { ensurePrivateDir } from '../core/fs/atomic.js';
-import {
-  DEFAULT_API_KEY_STORE_FILE,
-  apiKeyInfoToJSON,
-  createApiKey,
-  exportApiKeys,
-  getApiKey,
-  listApiKeys,
-  renderApiKeyExportEnv,
-  revokeApiKey,
-  rotateApiKey,
-  verifyApiKey,
-  type ApiKeyInfo,
-  type CreateApiKeyResult,
-} from '../core/apikey/index.js';
+import type { ApiKeyInfo, CreateApiKeyResult } from '../core/apikey/index.js';
+
+/** The API key core (and zod with it) loads only for commands that use the store, not for `mask`. */
+const core = () => import('../core/apikey/index.js');
 import type { ApikeyConfig } from '../core/config/sections/apikey.js';
 import type { CliContext } from './context.js';
 import { examples, table } from './output.js';
@@ -51,7 +41,7 @@ async function setup(ctx: CliContext, flags: StoreFlags, forWrite: boolean): Pro
   else {
     const home = await ctx.home();
     if (forWrite) await ensurePrivateDir(home);
-    store = path.join(home, DEFAULT_API_KEY_STORE_FILE);
+    store = path.join(home, (await core()).DEFAULT_API_KEY_STORE_FILE);
   }
   ctx.out.debug(`apikey store: ${store}`);
   return { store, config: section, now: testClock(ctx) };
@@ -102,10 +92,10 @@ function describeLine(info: ApiKeyInfo): string {
 }
 
 /** The one place a raw key is printed: bare on a pipe, boxed on a terminal, inside --json. */
-function showKeyOnce(ctx: CliContext, result: CreateApiKeyResult, verb: string, extra: Record<string, unknown> = {}): void {
+async function showKeyOnce(ctx: CliContext, result: CreateApiKeyResult, verb: string, extra: Record<string, unknown> = {}): Promise<void> {
   const { key, info } = result;
   if (ctx.out.json) {
-    ctx.out.jsonDocument({ key, ...apiKeyInfoToJSON(info), ...extra });
+    ctx.out.jsonDocument({ key, ...(await core()).apiKeyInfoToJSON(info), ...extra });
     return;
   }
   if (ctx.out.stdoutIsTTY) {
@@ -164,6 +154,7 @@ export function register(program: Command, ctx: CliContext): void {
     ]))
     .action(async (opts: StoreFlags & { name: string; prefix?: string; scope: string[]; tenant?: string; expires?: string }) => {
       const { store, config, now } = await setup(ctx, opts, true);
+      const { createApiKey } = await core();
       const result = await createApiKey({
         store,
         now,
@@ -173,7 +164,7 @@ export function register(program: Command, ctx: CliContext): void {
         tenant: opts.tenant ?? config.tenant,
         expiresIn: opts.expires !== undefined ? seconds(opts.expires, '--expires') : seconds(config.expires, '[apikey].expires'),
       });
-      showKeyOnce(ctx, result, 'created');
+      await showKeyOnce(ctx, result, 'created');
     });
 
   apikey
@@ -183,6 +174,7 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText('after', examples(['authctl apikey list', 'authctl apikey list --json | jq -r \'.[] | select(.status == "active") | .id\'']))
     .action(async (opts: StoreFlags) => {
       const { store, now } = await setup(ctx, opts, false);
+      const { listApiKeys, apiKeyInfoToJSON } = await core();
       const keys = await listApiKeys({ store, now });
       if (!keys.length && !ctx.out.json) ctx.out.info(`no API keys in ${store}`);
       ctx.out.result(
@@ -200,6 +192,7 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText('after', examples(['authctl apikey show ci', 'authctl apikey show key_3fA9cQ1bX0pZ --json']))
     .action(async (ref: string, opts: StoreFlags) => {
       const { store, now } = await setup(ctx, opts, false);
+      const { getApiKey, apiKeyInfoToJSON } = await core();
       ctx.out.result(await getApiKey({ store, now, ref }), infoText, apiKeyInfoToJSON);
     });
 
@@ -212,6 +205,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (value: string | undefined, opts: StoreFlags) => {
       const key = await secretArgument(ctx, value, 'KEY');
       const { store, now } = await setup(ctx, opts, false);
+      const { verifyApiKey, apiKeyInfoToJSON } = await core();
       const result = await verifyApiKey({ store, now, key });
       ctx.out.result(
         result,
@@ -232,8 +226,9 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (ref: string, opts: StoreFlags & { grace?: string; expires?: string }) => {
       const { store, config, now } = await setup(ctx, opts, true);
       const grace = opts.grace !== undefined ? seconds(opts.grace, '--grace')! : seconds(config.grace ?? '24h', '[apikey].grace')!;
+      const { rotateApiKey, apiKeyInfoToJSON } = await core();
       const result = await rotateApiKey({ store, now, ref, grace, expiresIn: seconds(opts.expires, '--expires') });
-      showKeyOnce(ctx, result, 'rotated', { previous: apiKeyInfoToJSON(result.previous) });
+      await showKeyOnce(ctx, result, 'rotated', { previous: apiKeyInfoToJSON(result.previous) });
       if (!ctx.out.json) ctx.out.info(`old key ${describeLine(result.previous)} keeps verifying until ${result.previous.graceUntil}`);
     });
 
@@ -245,6 +240,7 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText('after', examples(['authctl apikey revoke ci', 'authctl apikey revoke key_3fA9cQ1bX0pZ --json']))
     .action(async (ref: string, opts: StoreFlags) => {
       const { store, now } = await setup(ctx, opts, true);
+      const { revokeApiKey, apiKeyInfoToJSON } = await core();
       const { info, alreadyRevoked } = await revokeApiKey({ store, now, ref });
       ctx.out.result(
         info,
@@ -267,6 +263,7 @@ export function register(program: Command, ctx: CliContext): void {
         throw usageError('ERR_APIKEY_EXPORT_FORMAT', `unknown export format "${opts.format}"`, { where: '--format', hint: 'use --format json or --format env' });
       }
       const { store, config, now } = await setup(ctx, opts, false);
+      const { exportApiKeys, renderApiKeyExportEnv } = await core();
       const doc = await exportApiKeys({ store, now, header: opts.header ?? config.header, validOnly: opts.validOnly });
       if (opts.format === 'env') ctx.out.raw('stdout', renderApiKeyExportEnv(doc, opts.envPrefix ?? config.env_prefix));
       else ctx.out.jsonDocument(doc);

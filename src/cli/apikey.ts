@@ -27,6 +27,14 @@ export function renderBox(lines: string[]): string {
   return [`┌${bar}┐`, ...lines.map((l) => `│ ${l}${' '.repeat(width - visible(l))} │`), `└${bar}┘`].join('\n');
 }
 
+const APIKEY_EXIT_CODES = `
+Exit codes:
+  0  ok (verify: the key is valid)
+  1  verify rejected the key (the reason is printed)
+  2  usage or input error: bad flag, unknown id, a store that does not parse or is newer
+  3  environment error: lock timeout, unwritable directory
+`;
+
 interface StoreFlags {
   store?: string;
 }
@@ -135,7 +143,7 @@ export function register(program: Command, ctx: CliContext): void {
       'printf %s "$KEY" | authctl apikey verify',
       'authctl apikey rotate ci --grace 24h',
       'authctl apikey export --format env > service.env',
-    ]));
+    ]) + APIKEY_EXIT_CODES);
 
   apikey
     .command('create')
@@ -201,7 +209,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description('check a key: format, checksum, known, not expired, not revoked (exit 0 valid, 1 rejected)')
     .argument('[key]', 'the key; "-" or omitted reads it from stdin')
     .option('--store <file>', 'store file (default <home>/apikeys.json)')
-    .addHelpText('after', examples(['printf %s "$KEY" | authctl apikey verify', 'authctl apikey verify "$KEY" --json', 'authctl apikey verify - < key.txt']))
+    .addHelpText('after', examples(['printf %s "$KEY" | authctl apikey verify', 'authctl apikey verify "$KEY" --json', 'authctl apikey verify - < key.txt']) + APIKEY_EXIT_CODES)
     .action(async (value: string | undefined, opts: StoreFlags) => {
       const key = await secretArgument(ctx, value, 'KEY');
       const { store, now } = await setup(ctx, opts, false);

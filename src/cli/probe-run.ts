@@ -114,10 +114,11 @@ function ruleSummaries(result: { findings: Array<{ check: string; message: strin
 /** A one-line progress bar on stderr, redrawn at most every 80 ms. */
 function progressBar(ctx: CliContext) {
   let last = 0;
+  const started = Date.now();
   const draw = (done: number, total: number) => {
     const width = 30;
     const filled = Math.round((done / Math.max(total, 1)) * width);
-    ctx.io.stderr.write(`\r  probing [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
+    ctx.io.stderr.write(`\r  probing [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${((Date.now() - started) / 1000).toFixed(1)}s`);
   };
   return {
     update: (done: number, total: number) => {

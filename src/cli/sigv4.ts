@@ -111,6 +111,7 @@ async function runSign(ctx: CliContext, args: string[], flags: SignFlags, mode: 
 
   if (flags.sigv2) {
     const result = signV2Query(request, credentials, { expires: expiresSeconds(flags.expires), date: flags.date, bucket: flags.bucket });
+    if (flags.send) return send(ctx, flags, method, result.url, headers, body, '');
     return emitUrl(ctx, output, result.url, method, headers, curl, { ...result, signature: result.signature });
   }
   if (mode === 'presign' || flags.presign) {

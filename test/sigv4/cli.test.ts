@@ -233,6 +233,14 @@ describe('authctl sign --send', () => {
     expect(toFile.code).toBe(0);
     expect(readFileSync(path.join(cwd, 'out.bin'), 'utf8')).toBe('object body');
   });
+  it('sends SigV2 query-signed and SigV4 presigned requests too', async () => {
+    const v2 = await run(['sign', `${base}/bucket/key`, '--sigv2', '--send']);
+    expect(v2.stdout).toMatch(/^HTTP 200 OK\n/);
+    expect(lastPath).toMatch(/^\/bucket\/key\?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=\d+&Signature=/);
+    const presigned = await run(['sigv4', 'presign', `${base}/bucket/key`, '--region', 'us-east-1', '--service', 's3', '--send']);
+    expect(presigned.stdout).toMatch(/^HTTP 200 OK\n/);
+    expect(lastPath).toMatch(/X-Amz-Signature=[0-9a-f]{64}$/);
+  });
   it('exit 1 on SignatureDoesNotMatch, with the line that differs', async () => {
     const r = await run(['sign', 'PUT', `${base}/proxied/key`, '--data', 'x', '--region', 'us-east-1', '--service', 's3', '--send']);
     expect(r.code).toBe(1);

@@ -75,6 +75,9 @@ describe('host and ports', () => {
     expect(parseWireUrl('http://h.example.com:443/x').host).toBe('h.example.com:443');
     expect(parseWireUrl('https://user:pw@H.Example.com:9000/x').host).toBe('h.example.com:9000');
     expect(parseWireUrl('http://[::1]:9000/b').host).toBe('[::1]:9000');
+    expect(parseWireUrl('https://[::1]:443/b').host).toBe('[::1]');
+    expect(parseWireUrl('ws://h:80/mqtt').host).toBe('h');
+    expect(parseWireUrl('HTTPS://H.Example.COM:8443/x').host).toBe('h.example.com:8443');
     const r = signRequest({ url: 'http://localhost:9000/bucket/key' }, creds, { ...opts, service: 's3' });
     expect(r.canonicalRequest).toContain('\nhost:localhost:9000\n');
   });
@@ -148,8 +151,10 @@ describe('session tokens', () => {
   it('puts the token in the signed query of a presign, or after the signature for IoT', () => {
     const signed = presignUrl({ url: 'https://h/' }, { ...creds, sessionToken: token }, { ...opts, expires: 60 });
     expect(signed.canonicalRequest).toContain(`X-Amz-Security-Token=${uriEncode(token)}`);
-    const iot = presignUrl({ url: 'https://h/mqtt' }, { ...creds, sessionToken: token }, { ...opts, service: 'iotdevicegateway', expires: 60, sessionTokenAfterSigning: true });
+    const iot = presignUrl({ url: 'wss://a1b2.iot.us-east-1.amazonaws.com:443/mqtt' }, { ...creds, sessionToken: token }, { ...opts, service: 'iotdevicegateway', expires: 60, sessionTokenAfterSigning: true });
     expect(iot.canonicalRequest).not.toContain('X-Amz-Security-Token');
+    expect(iot.canonicalRequest).toContain('\nhost:a1b2.iot.us-east-1.amazonaws.com\n');
+    expect(iot.url.startsWith('wss://a1b2.iot.us-east-1.amazonaws.com/mqtt?X-Amz-Algorithm=')).toBe(true);
     expect(iot.url).toMatch(/X-Amz-Signature=[0-9a-f]{64}&X-Amz-Security-Token=/);
   });
 });

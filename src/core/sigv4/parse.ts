@@ -4,11 +4,11 @@
  * path is kept exactly as written (never normalised), so `verify` sees what the wire saw.
  */
 import { usageError } from '../errors.js';
-import { parseWireUrl } from './url.js';
+import { parseWireUrl, type WireScheme } from './url.js';
 
 export interface ParsedHttpRequest {
   method: string;
-  scheme: 'http' | 'https';
+  scheme: WireScheme;
   /** Host from the URL or the Host header. */
   host: string;
   /** Path exactly as written. */
@@ -51,7 +51,7 @@ export function parseHttpRequest(text: string, where = 'request'): ParsedHttpReq
   }
   const body = i < lines.length ? lines.slice(i + 1).join('\n') : '';
   let target = match[2]!;
-  let scheme: 'http' | 'https' = 'https';
+  let scheme: WireScheme = 'https';
   let host = headers.find(([n]) => n.toLowerCase() === 'host')?.[1].trim() ?? '';
   if (/^https?:\/\//i.test(target)) {
     const url = parseWireUrl(target, where);

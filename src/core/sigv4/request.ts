@@ -2,11 +2,11 @@
 import { usageError } from '../errors.js';
 import { parseQuery, serializeQuery, splitRawQuery, type QueryPair } from './encode.js';
 import type { HeaderInput, SignableRequest } from './types.js';
-import { parseWireUrl } from './url.js';
+import { parseWireUrl, type WireScheme } from './url.js';
 
 export interface PreparedRequest {
   method: string;
-  scheme: 'http' | 'https';
+  scheme: WireScheme;
   /** URL host (used for the Host header when the request has none). */
   urlHost: string;
   path: string;
@@ -55,7 +55,7 @@ export function prepareRequest(request: SignableRequest, decodeQuery = false): P
       hint: 'use GET, PUT, POST, HEAD, DELETE...',
     });
   }
-  let scheme: 'http' | 'https' = request.scheme ?? 'https';
+  let scheme: WireScheme = request.scheme ?? 'https';
   let urlHost = request.host ?? '';
   let path = request.path ?? '/';
   let rawQuery = '';

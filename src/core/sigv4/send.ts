@@ -1,7 +1,7 @@
 /** Sends a signed request exactly as signed (path untouched: fetch() would normalise it). */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { environmentError } from '../errors.js';
+import { environmentError, usageError } from '../errors.js';
 import { parseWireUrl } from './url.js';
 
 export interface SendRequestOptions {
@@ -22,6 +22,9 @@ export interface SendRequestResult {
 
 export function sendSignedRequest(options: SendRequestOptions): Promise<SendRequestResult> {
   const url = parseWireUrl(options.url);
+  if (url.scheme !== 'http' && url.scheme !== 'https') {
+    return Promise.reject(usageError('ERR_SIGV4_SEND_SCHEME', `--send speaks HTTP only, not ${url.scheme}://`, { where: options.url, hint: 'print the presigned URL and open it with a websocket client' }));
+  }
   const headers: Record<string, string> = {};
   for (const [name, value] of options.headers) headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
   const body = options.body ?? '';

@@ -1,6 +1,7 @@
 /** Public types of the SigV4 / SigV2 API. */
 import type { DateInput } from './date.js';
 import type { QueryPair } from './encode.js';
+import type { WireScheme } from './url.js';
 
 export interface SigV4Credentials {
   accessKeyId: string;
@@ -19,7 +20,7 @@ export type HeaderInput = Record<string, string | string[] | number | undefined>
 export interface SignableRequest {
   method?: string;
   url?: string;
-  scheme?: 'http' | 'https';
+  scheme?: WireScheme;
   host?: string;
   path?: string;
   /** Raw query string without `?`, or decoded pairs. */

@@ -5,8 +5,13 @@
  */
 import { usageError } from '../errors.js';
 
+/** ws/wss (AWS IoT presigned websocket URLs) are signed like http/https. */
+export type WireScheme = 'http' | 'https' | 'ws' | 'wss';
+
+const DEFAULT_PORT: Record<WireScheme, number> = { http: 80, https: 443, ws: 80, wss: 443 };
+
 export interface WireUrl {
-  scheme: 'http' | 'https';
+  scheme: WireScheme;
   /** Host as sent in the Host header: lower-case, `:port` only when not the scheme's default. */
   host: string;
   hostname: string;
@@ -42,20 +47,20 @@ export function parseWireUrl(url: string, where = 'URL'): WireUrl {
     });
   }
   const scheme = match[1]!.toLowerCase();
-  if (scheme !== 'http' && scheme !== 'https') {
+  if (!(scheme in DEFAULT_PORT)) {
     throw usageError('ERR_SIGV4_BAD_URL', `unsupported scheme "${scheme}" in ${JSON.stringify(url)}`, {
       where,
-      hint: 'SigV4 signs HTTP requests: use an http:// or https:// URL',
+      hint: 'SigV4 signs HTTP requests: use an http(s):// (or ws(s):// for IoT) URL',
     });
   }
   // Plain lower-case host names (the common case) skip the WHATWG parser.
   const plain = PLAIN_AUTHORITY.exec(match[2]!);
   if (plain) {
-    const port = plain[2] ? Number(plain[2]) : scheme === 'https' ? 443 : 80;
-    const isDefault = port === (scheme === 'https' ? 443 : 80);
+    const port = plain[2] ? Number(plain[2]) : DEFAULT_PORT[scheme as WireScheme];
+    const isDefault = port === DEFAULT_PORT[scheme as WireScheme];
     if (port <= 65535 && !(plain[2] && plain[2].startsWith('0'))) {
       return {
-        scheme, host: isDefault ? plain[1]! : `${plain[1]}:${port}`, hostname: plain[1]!, port,
+        scheme: scheme as WireScheme, host: isDefault ? plain[1]! : `${plain[1]}:${port}`, hostname: plain[1]!, port,
         path: toWireForm(match[3] || '/'), query: toWireForm(match[4] ?? ''),
       };
     }
@@ -72,11 +77,11 @@ export function parseWireUrl(url: string, where = 'URL'): WireUrl {
   if (!authority.hostname) {
     throw usageError('ERR_SIGV4_BAD_URL', `missing host in ${JSON.stringify(url)}`, { where, hint: 'give a full URL such as https://host/path' });
   }
-  // URL drops default ports (":443" on https), so `host` is exactly what goes on the wire (NOTES.md §8).
-  const host = authority.host;
-  const port = authority.port ? Number(authority.port) : scheme === 'https' ? 443 : 80;
+  // Default ports (":443" on https) are dropped: `host` is exactly what goes on the wire (NOTES.md §8).
+  const port = authority.port ? Number(authority.port) : DEFAULT_PORT[scheme as WireScheme];
+  const host = port === DEFAULT_PORT[scheme as WireScheme] ? authority.hostname : `${authority.hostname}:${port}`;
   return {
-    scheme,
+    scheme: scheme as WireScheme,
     host,
     hostname: authority.hostname.replace(/^\[|\]$/g, ''),
     port,

@@ -71,7 +71,7 @@ function candidates(ctx: VariantContext): Candidate[] {
   }
   const host = getHeader(ctx.request.headers, 'host')?.trim();
   if (host) {
-    const defaultPort = ctx.request.scheme === 'http' ? 80 : 443;
+    const defaultPort = ctx.request.scheme === 'http' || ctx.request.scheme === 'ws' ? 80 : 443;
     const bare = host.replace(/:\d+$/, '');
     if (bare !== host) list.push({ name: 'host-without-port', variant: { host: bare }, message: `the signer signed Host "${bare}" but "${host}" was sent: a port was added (or a proxy rewrote Host) after signing` });
     else {

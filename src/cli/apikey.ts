@@ -212,6 +212,7 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText('after', examples(['printf %s "$KEY" | authctl apikey verify', 'authctl apikey verify "$KEY" --json', 'authctl apikey verify - < key.txt']) + APIKEY_EXIT_CODES)
     .action(async (value: string | undefined, opts: StoreFlags) => {
       const key = await secretArgument(ctx, value, 'KEY');
+      if (!key.trim()) throw usageError('ERR_APIKEY_NO_INPUT', 'no key given (empty input)', { where: 'KEY', hint: 'pass the key as an argument, or pipe it: printf %s "$KEY" | authctl apikey verify' });
       const { store, now } = await setup(ctx, opts, false);
       const { verifyApiKey, apiKeyInfoToJSON } = await core();
       const result = await verifyApiKey({ store, now, key });

@@ -90,6 +90,7 @@ describe('authctl apikey (CLI)', () => {
       expect(JSON.parse(result.stdout)).toMatchObject({ valid: false, reason });
       expect(result.stdout + result.stderr).not.toContain(parseApiKey(key).body.slice(0, 12));
     }
+    expect(await cli(['verify', '--store', store], { input: '\n' })).toMatchObject({ code: 2, stderr: expect.stringContaining('no key given (empty input) (KEY)') });
     const human = await cli(['verify', '--store', store], { input: key.slice(0, -5) });
     expect(human.stdout).toBe('rejected (truncated): key is truncated: 33 of 38 chars after the prefix\n');
   });

@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import type { KeyObject, SignKeyObjectInput } from 'node:crypto';
 import { nodeCrypto } from '../node.js';
 
 const { constants, createHmac, sign } = nodeCrypto;
@@ -23,19 +23,38 @@ export function signJws(header: Record<string, unknown> & { alg: string }, claim
 function signInput(alg: string, input: string, key: KeyObject | Uint8Array): Buffer {
   const data = Buffer.from(input);
   const hash = HASHES[alg.slice(2)];
-  if (alg === 'EdDSA') return sign(null, data, key as KeyObject);
+  if (alg.startsWith('HS') && hash) return createHmac(hash, key as Uint8Array).update(data).digest();
+  const [digest, keyInput] = asymmetricArgs(alg, key as KeyObject);
+  return sign(digest, data, keyInput);
+}
+
+/** node:crypto `sign` arguments for an asymmetric JWS algorithm. */
+function asymmetricArgs(alg: string, key: KeyObject): [string | null, KeyObject | SignKeyObjectInput] {
+  const hash = HASHES[alg.slice(2)];
+  if (alg === 'EdDSA') return [null, key];
   if (!hash) throw new Error(`unsupported algorithm ${alg}`);
   switch (alg.slice(0, 2)) {
-    case 'HS':
-      return createHmac(hash, key as Uint8Array).update(data).digest();
     case 'RS':
-      return sign(hash, data, key as KeyObject);
+      return [hash, key];
     case 'PS':
-      return sign(hash, data, { key: key as KeyObject, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST });
+      return [hash, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }];
     case 'ES':
       // JOSE wants r || s (IEEE P1363), not DER.
-      return sign(hash, data, { key: key as KeyObject, dsaEncoding: 'ieee-p1363' });
+      return [hash, { key, dsaEncoding: 'ieee-p1363' }];
     default:
       throw new Error(`unsupported algorithm ${alg}`);
   }
+}
+
+/**
+ * The same JWS as `signJws`, but an asymmetric signature is computed on libuv's threadpool
+ * (node:crypto `sign` with a callback), so a server can sign several tokens at once.
+ */
+export function signJwsAsync(header: Record<string, unknown> & { alg: string }, claims: Record<string, unknown>, key: KeyObject | Uint8Array): Promise<string> {
+  if (header.alg.startsWith('HS')) return Promise.resolve(signJws(header, claims, key));
+  const input = `${encodeJson(header)}.${encodeJson(claims)}`;
+  const [digest, keyInput] = asymmetricArgs(header.alg, key as KeyObject);
+  return new Promise((resolve, reject) => {
+    sign(digest, Buffer.from(input), keyInput, (error, signature) => (error ? reject(error) : resolve(`${input}.${signature.toString('base64url')}`)));
+  });
 }

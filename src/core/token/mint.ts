@@ -6,7 +6,7 @@ import type { Keystore } from '../keys/keystore.js';
 import { buildClaims, DEFAULT_CLAIMS_MAPPING, type ClaimsMapping } from './claims.js';
 import type { DefectSpec } from './defects.js';
 import type { AttackerKey } from './forge.js';
-import { signJws } from './jws.js';
+import { signJws, signJwsAsync } from './jws.js';
 
 export const DEFAULT_ISSUER = 'http://127.0.0.1:9400';
 export const DEFAULT_TTL_SECONDS = 900;
@@ -44,6 +44,8 @@ export interface MintTokenOptions {
   attackerKey?: AttackerKey;
   /** Milliseconds since epoch. */
   clock?: () => number;
+  /** Sign on libuv's threadpool instead of the calling thread (the mock issuer signs many tokens at once). */
+  signAsync?: boolean;
 }
 
 export interface MintTokenResult {
@@ -103,7 +105,7 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
     ...(defect ? { defect: defect.variant ? `${defect.kind}:${defect.variant}` : defect.kind } : {}),
     ...extra,
   });
-  if (!defect) return result(signJws(header, claims, key));
+  if (!defect) return result(options.signAsync ? await signJwsAsync(header, claims, key) : signJws(header, claims, key));
 
   // Forgeries need jose and throwaway keys: load them only for --defect.
   const { corruptSignature, ecdsaSignatureLength, encodeSegment, generateAttackerKey, publicPem, randomKid, signCompact, signHs256Raw, unsigned } = await import('./forge.js');

@@ -1,4 +1,5 @@
 import type { IdpClientConfig } from '../config/sections/idp.js';
+import type { AttackerKey } from '../token/forge.js';
 import { mintToken } from '../token/mint.js';
 import { resolveTokenSettings } from '../token/settings.js';
 import { layoutClaims } from './layouts.js';
@@ -63,10 +64,24 @@ export async function issueAccessToken(deps: IdpDeps, issuer: IssuerContext, opt
     claims,
     mapping: issuer.mapping,
     clock: deps.clock.now,
-    // "Sign with a key that is not published at all": the unknown-kid defect does exactly that.
-    defect: faults.unpublishedKey ? { kind: 'unknown-kid' } : undefined,
+    // Off the event loop: with many token requests in flight, signatures run in parallel.
+    signAsync: true,
+    // "Sign with a key that is not published at all": the unknown-kid defect does exactly that,
+    // with one throwaway key per server (RSA key generation per token would be slow).
+    ...(faults.unpublishedKey ? { defect: { kind: 'unknown-kid' as const }, attackerKey: await unpublishedKey(deps, issuer) } : {}),
   });
   return { token: minted.token, claims: minted.claims, expiresIn: issuer.ttlSeconds };
+}
+
+const unpublishedKeys = new WeakMap<IdpDeps, Promise<AttackerKey>>();
+
+function unpublishedKey(deps: IdpDeps, issuer: IssuerContext): Promise<AttackerKey> {
+  let key = unpublishedKeys.get(deps);
+  if (!key) {
+    key = import('../token/forge.js').then(({ generateAttackerKey }) => generateAttackerKey(issuer.alg));
+    unpublishedKeys.set(deps, key);
+  }
+  return key;
 }
 
 /** OIDC ID token for the client (aud = client_id), with nonce and auth_time. */
@@ -89,6 +104,7 @@ export async function issueIdToken(deps: IdpDeps, issuer: IssuerContext, clientI
     claims,
     mapping: issuer.mapping,
     clock: deps.clock.now,
+    signAsync: true,
   });
   return minted.token;
 }

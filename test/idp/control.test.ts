@@ -181,3 +181,29 @@ describe('idp: --no-control', () => {
     expect((await fetch(`${idp.url}/jwks`)).status).toBe(200);
   });
 });
+
+describe('idp: browsers', () => {
+  let idp: TestIdp;
+  beforeAll(async () => {
+    idp = await startTestIdp();
+  });
+  afterAll(() => idp.close());
+
+  it('answers CORS preflights and adds CORS headers for cross-origin token and JWKS calls (Swagger UI)', async () => {
+    const origin = 'http://127.0.0.1:8080';
+    const pre = await fetch(`${idp.url}/token`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(pre.headers.get('access-control-allow-headers')).toBe('content-type');
+    const token = await fetch(`${idp.url}/token`, { method: 'POST', headers: { origin, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&client_id=a&client_secret=b' });
+    expect(token.headers.get('access-control-allow-origin')).toBe(origin);
+    expect((await fetch(`${idp.url}/jwks`, { headers: { origin } })).headers.get('access-control-allow-origin')).toBe(origin);
+    expect((await fetch(`${idp.url}/jwks`)).headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('refuses form-encoded control requests (no cross-site form posts to the control API)', async () => {
+    const form = await fetch(`${new URL(idp.url).origin}/_authctl/fault`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'jwks=503' });
+    expect(form.status).toBe(415);
+    expect((await fetch(`${idp.url}/jwks`)).status).toBe(200);
+  });
+});

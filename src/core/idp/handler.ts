@@ -105,14 +105,39 @@ async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | '
   }
   if (path === SERVER_PATHS.control || path.startsWith(`${SERVER_PATHS.control}/`)) {
     if (!deps.settings.control) return json(404, { error: 'not_found', error_description: 'the control API is disabled (--no-control)' });
+    // JSON only: a web page cannot send that cross-origin without a preflight, which is never allowed here.
+    if (req.json === undefined && Object.keys(req.body).length > 0) {
+      return json(415, { error: 'invalid_request', error_description: 'the control API takes application/json bodies' });
+    }
     return controlEndpoint({ ...req, path: path.slice(SERVER_PATHS.control.length) || '/' }, deps);
   }
   const found = route(deps.settings.issuers, path);
+  if (found && req.method === 'OPTIONS') return preflight(req);
   if (!found) {
     return json(404, { error: 'not_found', error_description: `no endpoint at ${path}; issuers: ${deps.settings.issuers.map((i) => `${i.url}/.well-known/openid-configuration`).join(', ')}` });
   }
   const latency = deps.faults.active().latencyMs;
   if (latency) await sleep(latency);
-  if (found.endpoint === 'jwks') return jwksEndpoint(deps);
-  return HANDLERS[found.endpoint]({ ...req, path: path.slice(found.issuer.path.length) }, found.issuer, deps);
+  const response = found.endpoint === 'jwks' ? await jwksEndpoint(deps) : await HANDLERS[found.endpoint]({ ...req, path: path.slice(found.issuer.path.length) }, found.issuer, deps);
+  return response === 'hang' || found.endpoint === 'authorize' ? response : withCors(req, response);
+}
+
+/**
+ * Browser clients (Swagger UI's PKCE login, SPAs) call discovery, JWKS and the token endpoint
+ * cross-origin, as they do with real IdPs: allow any origin, without cookies.
+ */
+function withCors(req: IdpRequest, response: IdpResponse): IdpResponse {
+  const origin = req.headers.origin;
+  if (!origin) return response;
+  return { ...response, headers: { ...response.headers, 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-expose-headers': 'www-authenticate' } };
+}
+
+function preflight(req: IdpRequest): IdpResponse {
+  const headers: Record<string, string> = {
+    'access-control-allow-methods': 'GET, POST, OPTIONS',
+    'access-control-allow-headers': String(req.headers['access-control-request-headers'] ?? 'authorization, content-type'),
+    'access-control-max-age': '600',
+  };
+  if (req.headers.origin) Object.assign(headers, { 'access-control-allow-origin': req.headers.origin, vary: 'Origin' });
+  return { status: 204, headers };
 }

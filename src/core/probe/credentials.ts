@@ -7,7 +7,9 @@ import { decodeToken } from '../token/decode.js';
 import type { ClaimsMapping } from '../token/claims.js';
 import type { MintTokenOptions } from '../token/mint.js';
 import { resolveTokenSettings, mappingFromConfig } from '../token/settings.js';
+import { resolveSecret } from '../token/secret.js';
 import type { ProbeSpec } from './spec.js';
+import { shellQuote } from '../sigv4/curl.js';
 
 /** What the probe needs to mint tokens like a credential's: the claims a valid token carries. */
 export interface JwtTemplate {
@@ -24,6 +26,10 @@ export interface JwtTemplate {
   mapping: Partial<ClaimsMapping>;
   /** True when authctl's keystore holds the key the service trusts, so claim defects are meaningful. */
   signable: boolean;
+  /** HS* only: the service's shared secret from config `[token]` secret_env/secret_file (else the keystore's). */
+  secret?: Uint8Array;
+  /** Built from spec settings (so `authctl token mint` can reproduce it), or decoded from someone else's token. */
+  origin: 'spec' | 'token';
 }
 
 /** A credential ready to use: the headers a valid request carries (SigV4 signs per request). */
@@ -94,7 +100,7 @@ export async function resolveCredential(name: string, options: ResolveCredential
         claims: cred.claims,
         mapping,
       });
-      const template: JwtTemplate = { ...settings, signable: true };
+      const template: JwtTemplate = { ...settings, signable: true, secret: await configSecret(config, settings.alg, env, options.dryRun), origin: 'spec' };
       const token = await options.mint(mintOptions(template));
       return { name, type: 'jwt', headers: { Authorization: `Bearer ${token}` }, secrets: [token], jwt: template, token };
     }
@@ -146,6 +152,17 @@ export async function resolveCredential(name: string, options: ResolveCredential
   }
 }
 
+/**
+ * The HMAC secret `authctl token mint` would use from config `[token]` (secret_env / secret_file /
+ * secret_encoding), so a probe of an HS256 service signs with the service's key, not the keystore's.
+ */
+async function configSecret(config: AuthctlConfig, alg: string, env: NodeJS.ProcessEnv, dryRun?: boolean): Promise<Uint8Array | undefined> {
+  const token = config.token ?? {};
+  if (!alg.startsWith('HS') || (!token.secret_env && !token.secret_file)) return undefined;
+  if (dryRun && token.secret_env && env[token.secret_env] === undefined) return undefined;
+  return resolveSecret({ secretEnv: token.secret_env, secretFile: token.secret_env ? undefined : token.secret_file, encoding: token.secret_encoding, env });
+}
+
 /** Mint options reproducing a template (plus whatever the caller overrides). */
 export function mintOptions(template: JwtTemplate): Omit<MintTokenOptions, 'keystore'> {
   return {
@@ -160,6 +177,7 @@ export function mintOptions(template: JwtTemplate): Omit<MintTokenOptions, 'keys
     claims: template.claims,
     header: template.header,
     mapping: template.mapping,
+    secret: template.secret,
   };
 }
 
@@ -192,5 +210,33 @@ async function templateFromToken(token: string, keystore: Keystore, mapping: Par
     header: {},
     mapping,
     signable,
+    origin: 'token',
   };
+}
+
+/**
+ * The `authctl token mint` command that makes the same token (another jti and iat), so a redacted
+ * curl command still reproduces a finding: `-H "Authorization: Bearer $(authctl token mint ...)"`.
+ */
+export function mintCommand(template: JwtTemplate, overrides: Omit<MintTokenOptions, 'keystore'> = {}): string | undefined {
+  if (template.origin !== 'spec') return undefined;
+  const o = { ...mintOptions(template), ...overrides };
+  const args = ['authctl', 'token', 'mint'];
+  const add = (flag: string, value: string | undefined) => {
+    if (value !== undefined) args.push(flag, shellQuote(value));
+  };
+  add('--iss', o.issuer);
+  for (const aud of o.audience ?? []) add('--aud', aud);
+  add('--sub', o.subject);
+  if (o.alg && o.alg !== 'RS256') add('--alg', o.alg);
+  add('--tenant', o.tenant);
+  for (const role of o.roles ?? []) add('--role', role);
+  for (const scope of o.scopes ?? []) add('--scope', scope);
+  add('--tenant-claim', o.mapping?.tenantClaim);
+  add('--roles-claim', o.mapping?.rolesClaim);
+  add('--scope-claim', o.mapping?.scopeClaim);
+  for (const [key, value] of Object.entries(o.claims ?? {})) if (value !== undefined) add('--claim', `${key}=${JSON.stringify(value)}`);
+  if (o.defect) add('--defect', o.defect.variant ? `${o.defect.kind}:${o.defect.variant}` : o.defect.kind);
+  if (o.defect?.kind === 'jku') add('--jku-url', o.jkuUrl);
+  return args.join(' ');
 }

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { AuthctlError, EXIT_CODES, usageError } from '../core/errors.js';
+import { AuthctlError, EXIT_CODES } from '../core/errors.js';
 import { COMMAND_GROUPS, findGroup } from './commands.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { examples } from './output.js';
@@ -98,16 +98,6 @@ function configureTree(command: Command, parent: Command): void {
     sub.exitOverride();
     sub.showSuggestionAfterError(true);
     sub.configureOutput(parent.configureOutput());
-    // A group run without its subcommand (`authctl token`) is a usage error, not a silent success.
-    const hasAction = Boolean((sub as unknown as { _actionHandler?: unknown })._actionHandler);
-    if (sub.commands.length > 0 && !hasAction) {
-      sub.action(() => {
-        const names = sub.commands.map((c) => c.name()).filter((n) => n !== 'help');
-        throw usageError('ERR_MISSING_SUBCOMMAND', `'authctl ${sub.name()}' needs a subcommand`, {
-          hint: `one of: ${names.join(', ')} (see \`authctl ${sub.name()} --help\`)`,
-        });
-      });
-    }
     configureTree(sub, parent);
   }
 }
@@ -146,6 +136,11 @@ export async function run(ctx: CliContext, args: string[]): Promise<number> {
 
 function renderError(ctx: CliContext, error: unknown): number {
   if (error instanceof CommanderError) {
+    if (error.code === 'commander.help' && error.exitCode !== 0) {
+      // A group run without its subcommand (`authctl token`): commander has shown its help on stderr.
+      ctx.out.error('a subcommand is required', undefined, 'pick one of the commands listed above');
+      return EXIT_CODES.usage;
+    }
     if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return EXIT_CODES.ok;
     return EXIT_CODES.usage;
   }

@@ -120,8 +120,12 @@ describe('errors and exit codes', () => {
   it('a group without its subcommand is a usage error naming the subcommands', async () => {
     const result = await runCli(['token']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("'authctl token' needs a subcommand");
-    expect(result.stderr).toContain('mint, decode, verify, defects');
+    expect(result.stderr).toContain('a subcommand is required');
+    expect(result.stderr).toMatch(/mint \[options\][\s\S]*decode[\s\S]*verify[\s\S]*defects/);
+    const typo = await runCli(['token', 'mnt', '--sub', 'x']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("unknown command 'mnt'");
+    expect(typo.stderr).toContain('Did you mean mint?');
   });
 
   it('TOML syntax errors point at file:line:col with a caret', async () => {

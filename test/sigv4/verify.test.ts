@@ -182,6 +182,13 @@ describe('parsers', () => {
     expect(req.headers).toEqual([['Host', 'h:8443'], ['X-A', '1'], ['X-B', 'two']]);
     expect(req.body).toBe('@literal&line2');
   });
+  it('keeps CRLFs in a body, cuts an editor-added trailing newline to Content-Length', () => {
+    expect(parseHttpRequest('POST / HTTP/1.1\r\nHost: h\r\n\r\na\r\nb').body).toBe('a\r\nb');
+    const cut = parseHttpRequest('PUT /k HTTP/1.1\nHost: h\nContent-Length: 5\n\nhello\n');
+    expect(cut.body).toBe('hello');
+    expect(cut.notes[0]).toMatch(/Content-Length of 5/);
+    expect(parseHttpRequest('GET / HTTP/1.1\nHost: h\n\n\n\n').body).toBe('');
+  });
   it('rejects malformed input with a usage error naming the line', () => {
     expect(() => parseHttpRequest('GET / HTTP/1.1\nno colon here\n')).toThrow(/line 2 is not a header/);
     expect(() => parseCurlCommand("curl 'https://h/")).toThrow(/unterminated/);

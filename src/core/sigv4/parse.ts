@@ -49,7 +49,8 @@ export function parseHttpRequest(text: string, where = 'request'): ParsedHttpReq
     if (colon <= 0) throw bad(`line ${i + 1} is not a header: ${JSON.stringify(line.slice(0, 80))}`, 'write headers as "Name: value"', `${where}:${i + 1}`);
     headers.push([line.slice(0, colon).trim(), line.slice(colon + 1).replace(/^[ \t]+/, '')]);
   }
-  const body = i < lines.length ? lines.slice(i + 1).join('\n') : '';
+  const notes: string[] = [];
+  const body = requestBody(normalized, headers, notes);
   let target = match[2]!;
   let scheme: WireScheme = 'https';
   let host = headers.find(([n]) => n.toLowerCase() === 'host')?.[1].trim() ?? '';
@@ -69,8 +70,28 @@ export function parseHttpRequest(text: string, where = 'request'): ParsedHttpReq
     headers,
     body,
     source: 'http',
-    notes: [],
+    notes,
   };
+}
+
+/**
+ * The body exactly as written after the blank line (CRLFs kept), cut to Content-Length when a
+ * file has a trailing newline an editor added; a whitespace-only tail without Content-Length is no body.
+ */
+function requestBody(text: string, headers: Array<[string, string]>, notes: string[]): string {
+  const match = /\r?\n\r?\n/.exec(text);
+  if (!match) return '';
+  const body = text.slice(match.index + match[0].length);
+  const declared = headers.find(([n]) => n.toLowerCase() === 'content-length')?.[1].trim();
+  if (declared !== undefined && /^\d+$/.test(declared)) {
+    const bytes = Buffer.from(body, 'utf8');
+    if (bytes.length > Number(declared)) {
+      notes.push(`the body is cut to its Content-Length of ${declared} bytes (${bytes.length - Number(declared)} trailing bytes ignored)`);
+      return bytes.subarray(0, Number(declared)).toString('utf8');
+    }
+    return body;
+  }
+  return /^\s*$/.test(body) ? '' : body;
 }
 
 /** Splits a shell command line like sh does for the common cases: quotes, escapes, `\`-newline, $'..'. */

@@ -39,12 +39,23 @@ export function maskHeaders(headers: Record<string, string | string[] | undefine
   return out;
 }
 
-/** `?code=abc&state=x` with credential values masked (for the access log). */
+/** `?code=abc&state=x` with credential values masked (for the access log); other pairs stay as sent. */
 export function maskedPath(url: URL): string {
   if (!url.search) return url.pathname;
-  const params = new URLSearchParams();
-  for (const [key, value] of url.searchParams) params.append(key, SECRET_PARAMS.has(key) ? mask(value) : value);
-  return `${url.pathname}?${params.toString()}`;
+  const pairs = url.search.slice(1).split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    const key = safeDecode(eq < 0 ? pair : pair.slice(0, eq));
+    return eq >= 0 && SECRET_PARAMS.has(key) ? `${key}=${mask(safeDecode(pair.slice(eq + 1)))}` : pair;
+  });
+  return `${url.pathname}?${pairs.join('&')}`;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return value;
+  }
 }
 
 /** The last requests the service under test sent, for assertions (`GET /_authctl/requests`). */

@@ -207,7 +207,12 @@ function verifyV4(
   if (!signatureMatches && providedSignature) {
     const rules = { normalize: options.normalizePath ?? !s3, doubleEncode: options.doubleEncodePath ?? !s3 };
     result.explanation = findVariant(recompute, providedSignature, { request, query: signedQuery, s3, rules, presign, payloadHash, bodyHash, foldedHeaders: options.foldedHeaders ?? 'space' });
-    if (result.explanation) add({ code: 'SIGNATURE_VARIANT', severity: 'error', stage: 'canonical-request', message: result.explanation.message });
+    if (result.explanation) {
+      add({
+        code: 'SIGNATURE_VARIANT', severity: 'error', stage: 'canonical-request', message: result.explanation.message,
+        hint: `fix the signer (rule: ${result.explanation.variant}); \`authctl sign ... --json\` prints the canonical request this service expects`,
+      });
+    }
     else if (!findings.some((f) => f.stage === 'canonical-request' || f.stage === 'string-to-sign')) {
       add({
         code: 'SIGNATURE_MISMATCH', severity: 'error', stage: 'signature',

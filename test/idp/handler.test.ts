@@ -87,7 +87,7 @@ describe('idp: access-log masking', () => {
   it('masks credential parameters in the logged path and keeps the others as sent', async () => {
     const { maskedPath } = await import('../../src/core/idp/capture.js');
     const line = maskedPath(new URL('http://x/callback?code=abcdefghijklmnopqrstuvwxyz&state=a%20b&token=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSIsImV4cCI6MX0.c2lnbmF0dXJlc2lnbmF0dXJl'));
-    expect(line).toBe('/callback?code=abcd…wxyz&state=a%20b&token=eyJhbGciOi…(jwt, 77 chars)');
+    expect(line).toBe('/callback?code=abcd…wxyz&state=a%20b&token=eyJhbGciOi…(jwt,+77+chars)');
     expect(maskedPath(new URL('http://x/jwks'))).toBe('/jwks');
   });
 });

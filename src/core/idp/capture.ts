@@ -45,7 +45,8 @@ export function maskedPath(url: URL): string {
   const pairs = url.search.slice(1).split('&').map((pair) => {
     const eq = pair.indexOf('=');
     const key = safeDecode(eq < 0 ? pair : pair.slice(0, eq));
-    return eq >= 0 && SECRET_PARAMS.has(key) ? `${key}=${mask(safeDecode(pair.slice(eq + 1)))}` : pair;
+    // Spaces as '+' (form encoding) keep the log line splittable on spaces.
+    return eq >= 0 && SECRET_PARAMS.has(key) ? `${key}=${mask(safeDecode(pair.slice(eq + 1))).replace(/ /g, '+')}` : pair;
   });
   return `${url.pathname}?${pairs.join('&')}`;
 }

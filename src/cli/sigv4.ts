@@ -6,10 +6,14 @@ import type { SigV4Profile } from '../core/config/sections/sigv4.js';
 import { parseDuration } from '../core/duration.js';
 import { usageError } from '../core/errors.js';
 import { mask } from '../core/mask.js';
-import {
-  diffCanonicalRequests, parseServerDetails, parseSignedRequestText, presignUrl, sendSignedRequest, signRequest,
-  signV2Query, verifySignedRequest, type SigV4Options, type SignableRequest,
-} from '../core/sigv4/index.js';
+// Individual modules, not the index: the index re-exports send.ts, whose node:https import costs start-up time.
+import { diffCanonicalRequests, parseServerDetails } from '../core/sigv4/diff.js';
+import { parseSignedRequestText } from '../core/sigv4/parse.js';
+import { presignUrl } from '../core/sigv4/presign.js';
+import { signRequest } from '../core/sigv4/sign.js';
+import { signV2Query } from '../core/sigv4/sigv2.js';
+import type { SigV4Options, SignableRequest } from '../core/sigv4/types.js';
+import { verifySignedRequest } from '../core/sigv4/verify.js';
 import { resolveCredentials } from '../core/sigv4/credentials.js';
 import { toCurl, type CurlBody } from '../core/sigv4/curl.js';
 import { formatVerifyReport, maskToken } from '../core/sigv4/report.js';
@@ -144,6 +148,8 @@ function emitUrl(ctx: CliContext, output: string, url: string, method: string, h
 }
 
 async function send(ctx: CliContext, flags: SignFlags, method: string, url: string, headers: ReadonlyArray<readonly [string, string]>, body: Buffer | string, creq: string) {
+  // node:https (TLS) loads only when a request is actually sent.
+  const { sendSignedRequest } = await import('../core/sigv4/send.js');
   const response = await sendSignedRequest({ method, url, headers, body });
   if (flags.outFile) {
     const { writeFileAtomic } = await import('../core/fs/atomic.js');

@@ -31,7 +31,7 @@ export interface AuthctlErrorOptions {
 const BRAND = Symbol.for('authctl.AuthctlError');
 
 export class AuthctlError extends Error {
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
   }
 

@@ -43,3 +43,5 @@ export { doctorIssuer, type DoctorReport, type DoctorCheck } from './core/idp/do
 export { callControl, controlBase } from './core/idp/control-client.js';
 export type { IdpDeps, IdpSettings, IssuerContext } from './core/idp/types.js';
 export { idpSchema, IDP_LAYOUTS, type IdpConfig, type IdpClientConfig, type IdpUserConfig, type IdpIssuerConfig, type IdpLayout } from './core/config/sections/idp.js';
+export { runDemo, type DemoOptions, type DemoResult, type DemoStep } from './core/demo/run.js';
+export { DEMO_EXAMPLES, type DemoExample } from './core/demo/scenarios.js';

@@ -24,6 +24,7 @@ export const COMMAND_GROUPS: CommandGroup[] = [
   { names: ['idp'], summary: 'run a local mock OpenID Connect issuer and control it (rotate, fault, clock, requests)', load: () => import('./idp.js') },
   { names: ['apikey'], summary: 'create, verify, rotate, revoke and export API keys (only hashes are stored)', load: () => import('./apikey.js') },
   { names: ['probe'], summary: 'prove every endpoint answers 401/403 when it must (forged, expired, cross-tenant, wrong-role requests)', load: () => import('./probe.js') },
+  { names: ['demo'], summary: 'see it all work: mock issuer + an example service, a token, calls and the probe, step by step', load: () => import('./demo.js') },
 ];
 
 export function findGroup(name: string | undefined): CommandGroup | undefined {

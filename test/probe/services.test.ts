@@ -2,7 +2,9 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Keystore } from '../../src/core/keys/keystore.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { BIN, runCli, tempDir } from '../helpers/cli.js';
 import { startJwksServer, startOrdersService, type Flaw, type RunningService } from './fixtures/orders-service.js';
 import { AUDIENCE, ISSUER, SCOPED_ENDPOINT, minimalSpec, writeSpec } from './fixtures/spec.js';
 
@@ -86,6 +88,14 @@ describe('authctl probe against fixture services', () => {
       for (const f of report.findings.filter((x) => x.severity === 'critical')) {
         expect(f.curl).toMatch(/^curl /);
         expect(f.fix.length).toBeGreaterThan(20);
+      }
+      if (flaw === 'trust-org-header') {
+        // The redacted curl command mints its token again, so it reproduces the finding as printed.
+        const curl = report.findings.find((f) => f.severity === 'critical')!.curl!;
+        expect(curl).toMatch(/"Authorization: Bearer \$\(authctl token mint .* --defect wrong-tenant:acme-other\)"/);
+        // Async: the fixture service runs in this process, so a sync spawn would deadlock it.
+        const replay = await promisify(execFile)('bash', ['-c', `authctl() { "${process.execPath}" "${BIN}" "$@"; }\n${curl}`], { env: { ...process.env, AUTHCTL_HOME: home }, timeout: 20_000 });
+        expect(replay.stdout).toMatch(/^HTTP\/1\.1 2\d\d /);
       }
       if (flaw === 'ignore-exp') {
         expect(report.skew?.atLeast).toBe(true);

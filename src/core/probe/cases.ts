@@ -3,7 +3,7 @@ import { presignUrl, signRequest } from '../sigv4/index.js';
 import type { DefectSpec } from '../token/defects.js';
 import type { AttackerKey } from '../token/forge.js';
 import type { MintTokenOptions } from '../token/mint.js';
-import { mintOptions, type ResolvedCredential } from './credentials.js';
+import { mintCommand, mintOptions, type ResolvedCredential } from './credentials.js';
 import type { ProbeRequest } from './http.js';
 import type { ProbeEndpoint, ProbeSpec } from './spec.js';
 import { variantRequests } from './variants.js';
@@ -33,6 +33,8 @@ export interface ProbeCase {
   request: ProbeRequest;
   /** Secrets in the request (masked in output; looked for in echoed bodies). */
   secrets: string[];
+  /** The `authctl token mint ...` command that makes this case's token, for reproducible curl commands. */
+  mintCommand?: string;
 }
 
 export type ProbeScheme = 'bearer' | 'apikey' | 'sigv4' | 'headers' | 'none';
@@ -92,7 +94,7 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
   for (const name of endpoint.allow) {
     const cred = ctx.credentials.get(name)!;
     const { request, secrets } = await withCredential(base, cred, ctx);
-    add({ id: `allow:${name}`, check: 'control', title: `valid credential "${name}" gets in`, control: true, credential: name, outcome: 'success', statuses: success, tokenPresented: true, request, secrets });
+    add({ id: `allow:${name}`, check: 'control', title: `valid credential "${name}" gets in`, control: true, credential: name, outcome: 'success', statuses: success, tokenPresented: true, request, secrets, mintCommand: cred.jwt && cred.type === 'jwt' ? mintCommand(cred.jwt) : undefined });
   }
 
   const primary = ctx.credentials.get(endpoint.allow[0] ?? endpoint.deny[0]!)!;
@@ -121,7 +123,7 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
     const tokenCase = async (id: string, title: string, outcome: Outcome, statuses: number[], overrides: Omit<MintTokenOptions, 'keystore'>, extraHeaders: Record<string, string> = {}, missingScope = false) => {
       if (isExcluded(id, endpoint.exclude)) return;
       const token = await ctx.mint({ ...mintOptions(template), ...overrides });
-      negative({ id, title, outcome, statuses, tokenPresented: true, missingScope, request: { ...header(base, 'Authorization', `Bearer ${token}`), headers: { ...base.headers, Authorization: `Bearer ${token}`, ...extraHeaders } }, secrets: [token] });
+      negative({ id, title, outcome, statuses, tokenPresented: true, missingScope, request: { ...base, headers: { ...base.headers, Authorization: `Bearer ${token}`, ...extraHeaders } }, secrets: [token], mintCommand: mintCommand(template, overrides) });
     };
     const defects = template.signable ? [...CLAIM_DEFECTS, ...FORGERIES] : FORGERIES;
     for (const defect of defects) {
@@ -149,9 +151,10 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
 
   const denials: ProbeCase[] = [];
   for (const name of endpoint.deny) {
-    const { request, secrets } = await withCredential(base, ctx.credentials.get(name)!, ctx);
+    const cred = ctx.credentials.get(name)!;
+    const { request, secrets } = await withCredential(base, cred, ctx);
     const before = negatives.length;
-    negative({ id: `deny:${name}`, check: 'deny', title: `credential "${name}" is refused`, credential: name, outcome: 'forbidden', statuses: endpoint.forbiddenStatus, tokenPresented: true, request, secrets });
+    negative({ id: `deny:${name}`, check: 'deny', title: `credential "${name}" is refused`, credential: name, outcome: 'forbidden', statuses: endpoint.forbiddenStatus, tokenPresented: true, request, secrets, mintCommand: cred.jwt && cred.type === 'jwt' ? mintCommand(cred.jwt) : undefined });
     if (negatives.length > before) denials.push(negatives[negatives.length - 1]!);
   }
 
@@ -164,7 +167,7 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
       const cred = target.credential ? ctx.credentials.get(target.credential) : undefined;
       // SigV4 signs the exact method and path: re-sign the variant so only the variant differs.
       const request = cred?.sigv4 ? (await withCredential(variant.request, cred, ctx)).request : variant.request;
-      negative({ id, check: `variant:${variant.name}`, title: `${target.title}, ${variant.title}`, credential: target.credential, outcome: 'non2xx', statuses: [], tokenPresented: target.tokenPresented, request, secrets: target.secrets });
+      negative({ id, check: `variant:${variant.name}`, title: `${target.title}, ${variant.title}`, credential: target.credential, outcome: 'non2xx', statuses: [], tokenPresented: target.tokenPresented, request, secrets: target.secrets, mintCommand: target.mintCommand });
     }
   }
   return cases;

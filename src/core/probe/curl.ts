@@ -17,15 +17,22 @@ export function maskRequest(request: ProbeRequest, secrets: readonly string[]): 
   return { ...request, path, headers };
 }
 
-/** A curl command reproducing the request, credentials masked (replace the masked values to re-run it). */
-export function curlCommand(url: string, request: ProbeRequest, secrets: readonly string[]): string {
+/**
+ * A curl command reproducing the request with credentials masked. With `mintCommand`, the bearer
+ * token is minted again in place (`"Authorization: Bearer $(authctl token mint ...)"`), so the command
+ * runs as is; otherwise replace the masked values to re-run it.
+ */
+export function curlCommand(url: string, request: ProbeRequest, secrets: readonly string[], mintCommand?: string): string {
   const masked = maskRequest(request, secrets);
   const args = ['curl', '-sS', '-i'];
   if (masked.method === 'HEAD') args.push('--head');
   else if (masked.method !== 'GET') args.push('-X', masked.method);
   // Keep percent-encoding, dot segments and case exactly as sent.
   args.push('--path-as-is', '--globoff');
-  for (const [name, value] of Object.entries(masked.headers)) args.push('-H', shellQuote(`${name}: ${value}`));
+  for (const [name, value] of Object.entries(masked.headers)) {
+    if (mintCommand && name.toLowerCase() === 'authorization' && /^Bearer /.test(value)) args.push('-H', `"${name}: Bearer $(${mintCommand})"`);
+    else args.push('-H', shellQuote(`${name}: ${value}`));
+  }
   if (masked.body !== undefined) args.push('--data-raw', shellQuote(redact(masked.body, secrets)));
   args.push(shellQuote(url.replace(/\/+$/, '') + masked.path));
   return args.join(' ');

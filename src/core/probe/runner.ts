@@ -97,7 +97,7 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
     const base = { baseUrl: spec.baseUrl, source: spec.source, endpoints };
 
     if (options.dryRun) {
-      const requests = cases.map((c) => ({ endpoint: c.endpoint.id, case: c.id, expected: describeExpected(c), curl: curlCommand(spec.baseUrl, c.request, c.secrets) }));
+      const requests = cases.map((c) => ({ endpoint: c.endpoint.id, case: c.id, expected: describeExpected(c), curl: curlCommand(spec.baseUrl, c.request, c.secrets, c.mintCommand) }));
       return {
         ...base, dryRun: true, status: 'ok', cases: cases.map((c) => caseResult(c)), findings: [], controlFailures: [], requests,
         summary: { endpoints: endpoints.length, checks: cases.length, passed: 0, failed: 0, critical: 0, error: 0, warning: 0, baselined: 0, requests: cases.length, durationMs: performance.now() - started },
@@ -129,7 +129,7 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
         progress();
         return res;
       });
-      return controls.flatMap((c, i) => (casePassed(c, answers[i]!) ? [] : [{ phase, endpoint: c.endpoint.id, credential: c.credential, expected: describeExpected(c), got: answers[i]!.status, curl: curlCommand(spec.baseUrl, c.request, c.secrets) }]));
+      return controls.flatMap((c, i) => (casePassed(c, answers[i]!) ? [] : [{ phase, endpoint: c.endpoint.id, credential: c.credential, expected: describeExpected(c), got: answers[i]!.status, curl: curlCommand(spec.baseUrl, c.request, c.secrets, c.mintCommand) }]));
     };
     const failed = (controlFailures: ControlFailure[], answers: Map<ProbeCase, ProbeResponse>): ProbeResult => ({
       ...base, dryRun: false, status: 'control-failed', cases: cases.map((c) => caseResult(c, answers.get(c))), findings: [], controlFailures,
@@ -155,7 +155,7 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
       findings.push({
         key: `${jkuCase?.endpoint.id ?? '*'} jwt:jku probe/jku-fetched`, endpoint: jkuCase?.endpoint.id ?? '*', case: 'jwt:jku', check: 'probe/jku-fetched', rule: 'probe/jku-fetched', severity: 'warning',
         expected: 'no fetch of the jku URL', got: `${jku.hits()} fetch(es)`, message: `the service fetched the attacker JWKS named in a token's jku header ${jku.hits()} time(s) (server-side request forgery)`,
-        fix: fixFor('jwt:jku'), curl: jkuCase ? curlCommand(spec.baseUrl, jkuCase.request, jkuCase.secrets) : undefined,
+        fix: fixFor('jwt:jku'), curl: jkuCase ? curlCommand(spec.baseUrl, jkuCase.request, jkuCase.secrets, jkuCase.mintCommand) : undefined,
       });
     }
     if (skew?.finding) findings.push(skew.finding);
@@ -187,7 +187,7 @@ function buildFindings(cases: ProbeCase[], answers: Map<ProbeCase, ProbeResponse
   const hygieneSeen = new Map<string, ProbeFinding>();
   for (const c of cases) {
     const res = answers.get(c)!;
-    const curl = curlCommand(baseUrl, c.request, c.secrets);
+    const curl = curlCommand(baseUrl, c.request, c.secrets, c.mintCommand);
     const verdict = judge(c, res);
     if (verdict) findings.push({ ...verdict, key: `${c.endpoint.id} ${c.id} ${verdict.rule}`, curl });
     // Hygiene: one warning per endpoint and rule, naming the first case (a 401 without a header repeats on every case).

@@ -1,6 +1,6 @@
 import type { MintTokenOptions } from '../token/mint.js';
 import type { ProbeCase } from './cases.js';
-import { mintOptions, type JwtTemplate } from './credentials.js';
+import { mintCommand, mintOptions, type JwtTemplate } from './credentials.js';
 import { curlCommand } from './curl.js';
 import { fixFor } from './fixes.js';
 import type { ProbeRequest, ProbeResponse } from './http.js';
@@ -77,6 +77,11 @@ function skewFinding(options: MeasureSkewOptions, seconds: number, atLeast: bool
     got: `${atLeast ? '≥ ' : ''}${seconds}s`,
     message: `tokens are accepted ${atLeast ? 'at least ' : ''}${seconds}s after they expire`,
     fix: fixFor('skew'),
-    curl: curlCommand(options.baseUrl, request, [request.headers.Authorization?.slice(7) ?? '']),
+    curl: curlCommand(options.baseUrl, request, [request.headers.Authorization?.slice(7) ?? ''], reproduce(options.template, seconds)),
   };
+}
+
+function reproduce(template: JwtTemplate, seconds: number): string | undefined {
+  const command = mintCommand(template, { defect: { kind: 'expired' } });
+  return command && `${command} --skew ${seconds}s`;
 }

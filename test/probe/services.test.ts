@@ -115,6 +115,15 @@ describe('authctl probe against fixture services', () => {
     expect(strict.code).toBe(1);
   });
 
+  it('reports a request that gets no answer within --timeout as an error, not an outage', async () => {
+    const s = await service(['hang-on-unsigned']);
+    const { code, report } = await probe(s.url, ['--timeout', '300ms', '--no-skew']);
+    expect(code).toBe(1);
+    const timeouts = report.findings.filter((f) => f.rule === 'probe/timeout');
+    expect(new Set(timeouts.map((f) => f.check))).toEqual(new Set(['jwt:alg-none', 'jwt:alg-none-case', 'jwt:null-signature']));
+    expect(failing(report)).toEqual(['jwt:alg-none', 'jwt:alg-none-case', 'jwt:null-signature']);
+  });
+
   it('stops with exit 3 when a valid credential does not get in (control failed)', async () => {
     const s = await service([], { audience: 'api://something-else' });
     const { code, report } = await probe(s.url);

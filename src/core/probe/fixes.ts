@@ -44,6 +44,7 @@ const FIXES: Record<string, string> = {
   'swapped-401': 'Answer 401 (with WWW-Authenticate: Bearer error="invalid_token") when the credential is missing or invalid; 403 is for a valid credential that is not allowed.',
   'swapped-403': 'Answer 403 when the caller is authenticated but not allowed; 401 tells clients to re-authenticate, which will not help.',
   'hidden-404': 'A 404 hides the resource, which is fine if intended: set tenant_mismatch_status / forbidden_status = [403, 404] for this endpoint to accept it.',
+  timeout: 'The service did not answer this request in time: a bad credential must be refused quickly (check for a JWKS fetch or a key lookup that hangs on unknown kids or jku URLs); raise --timeout if the endpoint is just slow.',
   'server-error': 'A bad credential crashed the handler: catch verification errors in the auth middleware and answer 401/403.',
   variant: 'The denial depends on how the path or method is spelled: authorise after routing/normalisation (decode, lower-case, strip trailing slash), reject X-HTTP-Method-Override, and deny by default.',
   'probe/hygiene-www-authenticate': 'Send WWW-Authenticate: Bearer (realm="...") with every 401 (RFC 6750 §3).',

@@ -11,6 +11,7 @@ export interface ProbeRequest {
 }
 
 export interface ProbeResponse {
+  /** 0 when no answer came within the timeout. */
   status: number;
   headers: Record<string, string>;
   /** First 64 KiB of the body, as text. */
@@ -29,7 +30,8 @@ export interface HttpClientOptions {
 const BODY_LIMIT = 64 * 1024;
 
 /** Connection-level failures worth a retry: the request never got an answer. */
-const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'UND_ERR_SOCKET']);
+// A timeout is not retried: the service got the request and may be working on it (a finding, not an outage).
+const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'UND_ERR_SOCKET']);
 
 export class ProbeConnectionError extends Error {
   constructor(message: string, readonly code: string) {

@@ -83,7 +83,8 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
     }
     return hit;
   };
-  const client = new HttpClient({ baseUrl: spec.baseUrl, timeoutMs: options.timeoutMs ?? spec.timeoutMs ?? 10_000, retries: options.retries ?? 2, maxSockets: Math.max(8, options.concurrency ?? spec.concurrency ?? 16) });
+  const timeoutMs = options.timeoutMs ?? spec.timeoutMs ?? 10_000;
+  const client = new HttpClient({ baseUrl: spec.baseUrl, timeoutMs, retries: options.retries ?? 2, maxSockets: Math.max(8, options.concurrency ?? spec.concurrency ?? 16) });
   const firstJwt = Object.values(spec.credentials).find((c) => c.type === 'jwt');
   const attackerKey = await attackerKeyFor(firstJwt?.type === 'jwt' && firstJwt.alg && !firstJwt.alg.startsWith('HS') ? firstJwt.alg : spec.jwt.alg && !spec.jwt.alg.startsWith('HS') ? spec.jwt.alg : 'RS256', options.keystore.dir);
   const needsJku = !options.dryRun && Object.values(spec.credentials).some((c) => c.type === 'jwt' || c.type === 'idp' || c.type === 'env');
@@ -110,6 +111,7 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
       try {
         return await client.send(c.request);
       } catch (error) {
+        if (error instanceof ProbeConnectionError && error.code === 'ETIMEDOUT') return { status: 0, headers: {}, body: '', ms: timeoutMs };
         if (error instanceof ProbeConnectionError) {
           throw environmentError('ERR_PROBE_UNREACHABLE', `service unreachable: ${error.message}`, { where: spec.baseUrl, hint: 'start the service, check base_url, or add --wait-for URL to wait until it is up' });
         }

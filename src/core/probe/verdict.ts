@@ -39,6 +39,7 @@ export function describeExpected(c: ProbeCase): string {
 
 /** Did the case hold? */
 export function casePassed(c: ProbeCase, res: ProbeResponse): boolean {
+  if (res.status === 0) return false;
   if (c.outcome === 'success') return c.statuses.length ? c.statuses.includes(res.status) : isSuccess(res.status);
   if (c.outcome === 'non2xx') return !is2xx(res.status) || isPreflight(c, res);
   return c.statuses.includes(res.status);
@@ -58,7 +59,10 @@ function isPreflight(c: ProbeCase, res: ProbeResponse): boolean {
 /** The verdict for a case whose status was wrong (undefined when it held). */
 export function judge(c: ProbeCase, res: ProbeResponse): Omit<ProbeFinding, 'key' | 'curl'> | undefined {
   if (casePassed(c, res)) return undefined;
-  const base = { endpoint: c.endpoint.id, case: c.id, check: c.check, expected: describeExpected(c), got: String(res.status) };
+  const base = { endpoint: c.endpoint.id, case: c.id, check: c.check, expected: describeExpected(c), got: res.status === 0 ? 'no answer' : String(res.status) };
+  if (res.status === 0) {
+    return { ...base, rule: 'probe/timeout', severity: 'error', message: `${c.title}: no answer within ${(res.ms / 1000).toFixed(1)}s`, fix: fixFor('timeout', c) };
+  }
   const s = res.status;
   if (c.outcome === 'success') {
     return { ...base, rule: c.id === 'public' ? 'probe/public-locked' : 'probe/valid-credential-refused', severity: 'error', message: c.id === 'public' ? `public endpoint answered ${s} without credentials` : `valid credential "${c.credential}" got ${s}`, fix: fixFor(c.id === 'public' ? 'public' : 'control', c) };

@@ -78,6 +78,7 @@ describe('authctl probe against fixture services', () => {
     ['trust-org-header', ['tenant:spoofed-header']],
     ['hs-confusion', ['jwt:hs-confusion']],
     ['upper-case-bypass', ['variant:upper-case']],
+    ['trust-jku', ['jwt:jku']],
   ];
   for (const [flaw, checks] of planted) {
     it(`flags exactly the planted flaw: ${flaw}`, async () => {
@@ -96,6 +97,10 @@ describe('authctl probe against fixture services', () => {
         // Async: the fixture service runs in this process, so a sync spawn would deadlock it.
         const replay = await promisify(execFile)('bash', ['-c', `authctl() { "${process.execPath}" "${BIN}" "$@"; }\n${curl}`], { env: { ...process.env, AUTHCTL_HOME: home }, timeout: 20_000 });
         expect(replay.stdout).toMatch(/^HTTP\/1\.1 2\d\d /);
+      }
+      if (flaw === 'trust-jku') {
+        // The probe's own loopback JWKS was fetched: reported on its own, as a warning.
+        expect(report.findings.some((f) => f.rule === 'probe/jku-fetched' && f.severity === 'warning')).toBe(true);
       }
       if (flaw === 'ignore-exp') {
         expect(report.skew?.atLeast).toBe(true);

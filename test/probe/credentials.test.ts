@@ -86,6 +86,19 @@ describe('API key and SigV4 credentials', () => {
     }
   });
 
+  it('signs presigned URLs when the credential says presign = true', async () => {
+    const s = await startKeysService({ store, secretAccessKey: SECRET_KEY, accessKeyId: ACCESS_KEY });
+    running.push(s);
+    const dir = tempDir('authctl-probe-');
+    writeSpec(dir, KEYS_SPEC(s.url).replace('service = "s3"', 'service = "s3"\npresign = true'));
+    const result = await runCli(['probe', '--json', '--strict'], { cwd: dir, env: { AUTHCTL_HOME: home, PROBE_SECRET: SECRET_KEY, PROBE_API_KEY: validKey, PROBE_REVOKED_KEY: revokedKey } });
+    const report = JSON.parse(result.stdout) as Report & { cases: Array<{ case: string; passed?: boolean; status?: number }> };
+    expect(report.findings).toEqual([]);
+    expect(result.code).toBe(0);
+    const dry = await runCli(['probe', '--dry-run'], { cwd: dir, env: { AUTHCTL_HOME: home, PROBE_SECRET: SECRET_KEY, PROBE_API_KEY: validKey, PROBE_REVOKED_KEY: revokedKey } });
+    expect(dry.stdout).toMatch(/allow:s3[^\n]*\n\s+curl [^\n]*X-Amz-Signature=[0-9a-f]{6}…/);
+  });
+
   it('flags a service that accepts revoked API keys', async () => {
     const { code, report } = await probeKeys(['accept-revoked']);
     expect(code).toBe(1);

@@ -135,6 +135,13 @@ describe('authctl probe against fixture services', () => {
     expect(code).toBe(3);
     expect(report.status).toBe('control-failed');
     expect(report.findings).toEqual([]);
+    const dir = tempDir('authctl-probe-');
+    writeSpec(dir, minimalSpec(s.url));
+    const human = await runCli(['probe'], { cwd: dir, env: { AUTHCTL_HOME: home } });
+    expect(human.code).toBe(3);
+    expect(human.stderr).toMatch(/authctl: error: control failed: a valid credential did not get in \(before the negative cases\)/);
+    expect(human.stderr).toMatch(/GET \/v1\/tenants\/acme\/orders with "reader": expected 2xx\/3xx, got 401/);
+    expect(human.stderr).toMatch(/hint: the spec, the service or the clock is wrong/);
   });
 
   it('uses a real token from an env var: forgeries always, claim defects because its kid is in the keystore', async () => {

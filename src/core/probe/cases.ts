@@ -146,7 +146,7 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
       await tokenCase('role:missing', `token without the roles ${endpoint.roles.join(', ')}`, 'forbidden', endpoint.forbiddenStatus, { roles: undefined, claims: { ...template.claims, [roles]: undefined } });
     }
   }
-  if (primary.apikey) apikeyCases(base, primary, unauth, authn);
+  if (primary.apikey) apikeyCases(base, primary, authn);
   if (primary.sigv4) sigv4Cases(base, primary, endpoint, ctx, negative);
 
   const denials: ProbeCase[] = [];
@@ -200,7 +200,7 @@ function signSigV4(request: ProbeRequest, cred: ResolvedCredential, url: (path: 
   return { ...request, headers: { ...request.headers, ...headers } };
 }
 
-function apikeyCases(base: ProbeRequest, cred: ResolvedCredential, unauth: number[], authn: (id: string, title: string, request: ProbeRequest, secrets?: string[]) => void): void {
+function apikeyCases(base: ProbeRequest, cred: ResolvedCredential, authn: (id: string, title: string, request: ProbeRequest, secrets?: string[]) => void): void {
   const { key, header: name, scheme, revoked } = cred.apikey!;
   const send = (value: string) => ({ ...base, headers: { ...base.headers, [name]: scheme ? `${scheme} ${value}` : value } });
   let prefix: string | undefined;
@@ -218,7 +218,6 @@ function apikeyCases(base: ProbeRequest, cred: ResolvedCredential, unauth: numbe
     }
   }
   if (revoked) authn('apikey:revoked', 'revoked API key', send(revoked), [revoked]);
-  void unauth;
 }
 
 function sigv4Cases(base: ProbeRequest, cred: ResolvedCredential, endpoint: ProbeEndpoint, ctx: CaseContext, negative: (c: Omit<ProbeCase, 'endpoint' | 'check' | 'secrets' | 'control' | 'scheme'> & { secrets?: string[] }) => void): void {

@@ -64,7 +64,7 @@ describe('authctl probe against fixture services', () => {
     expect(report.status).toBe('ok');
     expect(report.summary.checks).toBeGreaterThan(80);
     // Every generated negative case ran and held.
-    for (const id of ['no-credentials', 'jwt:alg-none', 'jwt:jku', 'jwt:hs-confusion', 'tenant:spoofed-header', 'scope:missing', 'deny:reader', 'deny:reader/upper-case']) {
+    for (const id of ['no-credentials', 'jwt:alg-none', 'jwt:jku', 'jwt:hs-confusion', 'tenant:spoofed-header', 'tenant:other-path', 'scope:missing', 'deny:reader', 'deny:reader/upper-case']) {
       expect(report.cases.some((c) => c.case === id && c.passed === true), id).toBe(true);
     }
     expect(report.skew?.atLeast).toBe(false);
@@ -79,6 +79,7 @@ describe('authctl probe against fixture services', () => {
     ['hs-confusion', ['jwt:hs-confusion']],
     ['upper-case-bypass', ['variant:upper-case']],
     ['trust-jku', ['jwt:jku']],
+    ['no-tenant-check', ['tenant:other', 'tenant:other-path', 'tenant:spoofed-header']],
   ];
   for (const [flaw, checks] of planted) {
     it(`flags exactly the planted flaw: ${flaw}`, async () => {

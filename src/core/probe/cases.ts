@@ -5,7 +5,7 @@ import type { AttackerKey } from '../token/forge.js';
 import type { MintTokenOptions } from '../token/mint.js';
 import { mintCommand, mintOptions, type ResolvedCredential } from './credentials.js';
 import type { ProbeRequest } from './http.js';
-import type { ProbeEndpoint, ProbeSpec } from './spec.js';
+import { pathWith, type ProbeEndpoint, type ProbeSpec } from './spec.js';
 import { variantRequests } from './variants.js';
 
 /** What a correct service answers. */
@@ -136,6 +136,14 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
       await tokenCase('tenant:missing-claim', 'token without the tenant claim', 'either', either, { defect: { kind: 'missing-tenant' } });
       await tokenCase('tenant:other', `token of tenant "${other}" on ${endpoint.tenant}'s resource`, 'forbidden', mismatch, { defect: { kind: 'wrong-tenant', variant: other } });
       const spoofed = Object.fromEntries(ctx.spec.tenants.headers.map((h) => [h, endpoint.tenant!]));
+      if (/\{tenant\}/.test(endpoint.template)) {
+        // The other direction: a valid token of this tenant on another tenant's path (404 is fine there: it may not exist).
+        const foreign = { ...base, path: pathWith(endpoint, { tenant: other }) };
+        const token = await ctx.mint(mintOptions(template));
+        if (!isExcluded('tenant:other-path', endpoint.exclude)) {
+          negative({ id: 'tenant:other-path', title: `token of tenant "${endpoint.tenant}" on ${other}'s path`, outcome: 'forbidden', statuses: [...new Set([...mismatch, 404])], tokenPresented: true, request: { ...foreign, headers: { ...foreign.headers, Authorization: `Bearer ${token}` } }, secrets: [token], mintCommand: mintCommand(template) });
+        }
+      }
       await tokenCase('tenant:spoofed-header', `token of tenant "${other}" plus ${ctx.spec.tenants.headers.join('/')}: ${endpoint.tenant}`, 'forbidden', mismatch, { defect: { kind: 'wrong-tenant', variant: other } }, spoofed);
     }
     if (template.signable && endpoint.scopes?.length) {

@@ -30,6 +30,7 @@ const FIXES: Record<string, string> = {
   'jwt:kid-injection': 'Treat kid as an opaque identifier looked up in the JWKS, never as a file path or SQL.',
   'tenant:missing-claim': 'Refuse tokens without the tenant claim (recsys AUTH_TENANT_CLAIMS / DataPress tenant_claim): a token that names no tenant cannot be scoped.',
   'tenant:other': 'Compare the tenant claim with the tenant of the resource and refuse a mismatch with 403 (or 404 if you hide resources).',
+  'tenant:other-path': 'Check the tenant in the path against the verified token\'s tenant claim on every route (object-level authorization); a valid token of one tenant must not read another tenant\'s resources.',
   'tenant:spoofed-header': 'Derive the tenant from the verified token, never from X-Org-Id / x-organization-id headers (recsys: "tenant scope should come from trusted auth").',
   'scope:missing': 'Check the scope the operation needs and answer 403 with WWW-Authenticate: Bearer error="insufficient_scope".',
   'role:missing': 'Check the role the operation needs (recsys viewer/operator/admin) and answer 403.',

@@ -38,6 +38,8 @@ export interface ProbeEndpoint {
   path: string;
   /** As written in the spec. */
   template: string;
+  /** Values of the template's placeholders (`tenant` included). */
+  params: Record<string, string>;
   body?: string;
   headers: Record<string, string>;
   public: boolean;
@@ -151,6 +153,7 @@ function normalize(spec: ProbeSpecConfig, source: string, map?: SourceMap): Prob
       method,
       path: resolved,
       template: e.path,
+      params,
       body: e.body === undefined ? undefined : typeof e.body === 'string' ? e.body : JSON.stringify(e.body),
       headers: e.headers ?? {},
       public: e.public,
@@ -203,4 +206,10 @@ export async function findProbeSpecFile(cwd: string, explicit?: string): Promise
     }
   }
   return undefined;
+}
+
+/** The endpoint's path with some placeholders given other values (e.g. another tenant). */
+export function pathWith(endpoint: ProbeEndpoint, overrides: Record<string, string>): string {
+  const values = { ...endpoint.params, ...overrides };
+  return endpoint.template.replace(PLACEHOLDER, (_, name: string) => encodeURIComponent(values[name]!));
 }

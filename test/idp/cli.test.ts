@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runCli } from '../helpers/cli.js';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { BIN, runCli, tempDir } from '../helpers/cli.js';
 import { seededHome } from './helpers.js';
 
 interface Served {
@@ -13,9 +15,9 @@ interface Served {
 }
 
 /** Spawns `authctl idp serve` and resolves once its first stdout line (the URLs) is out. */
-function serve(args: string[], home: string): Promise<Served> {
+function serve(args: string[], home: string, cwd?: string): Promise<Served> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'idp', 'serve', '--home', home, ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'idp', 'serve', '--home', home, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
@@ -172,6 +174,38 @@ describe('authctl idp serve (human output)', () => {
       served.child.kill('SIGINT');
       expect(await served.exited).toBe(0);
     }
+  });
+});
+
+describe('authctl idp serve (config file)', () => {
+  it('reads [idp] from authctl.toml: port, layout, strict clients and users', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'authctl.toml'), [
+      '[idp]', 'port = 0', 'layout = "okta"', '',
+      '[idp.clients.ci]', 'secret = "ci-secret"', 'grants = ["client_credentials", "password"]', '',
+      '[idp.users.alice]', 'password = "pw"', 'roles = ["admin"]', '',
+    ].join('\n'));
+    const served = await serve(['--json'], await seededHome(), dir);
+    try {
+      const url = served.info.issuer;
+      const post = (body: Record<string, string>) => fetch(`${url}/token`, { method: 'POST', body: new URLSearchParams(body) });
+      expect((await post({ grant_type: 'client_credentials', client_id: 'ci', client_secret: 'wrong' })).status).toBe(401);
+      const ok = (await (await post({ grant_type: 'password', username: 'alice', password: 'pw', client_id: 'ci', client_secret: 'ci-secret', scope: 'a b' })).json()) as { access_token: string };
+      const claims = JSON.parse(Buffer.from(ok.access_token.split('.')[1]!, 'base64url').toString());
+      expect(claims).toMatchObject({ sub: 'alice', groups: ['admin'], scp: ['a', 'b'], cid: 'ci' });
+    } finally {
+      served.child.kill('SIGTERM');
+      await served.exited;
+    }
+  });
+
+  it('rejects an unknown [idp] key with the file and a hint (exit 2)', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'authctl.toml'), '[idp]\nprot = 9400\n');
+    const result = await runCli(['idp', 'serve'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/authctl\.toml/);
+    expect(result.stderr).toMatch(/prot/);
   });
 });
 

@@ -41,6 +41,7 @@ describe('probe spec', () => {
     expect(() => parseProbeSpec({ ...base, endpoints: [{ path: '/a' }] }, 's')).toThrow(/needs public = true, or allow/);
     expect(() => parseProbeSpec({ ...base, endpoints: [{ path: '/a', allow: ['reader'], deny: ['reader'] }] }, 's')).toThrow(/both allow and deny/);
     expect(() => parseProbeSpec({ ...base, credentials: { r: { type: 'jwk' } }, endpoints: [{ path: '/a', public: true }] }, 's')).toThrow(/credentials\.r\.type/);
+    expect(() => parseProbeSpec({ ...base, variants: ['upper'], endpoints: [{ path: '/a', allow: ['reader'] }] }, 's')).toThrow(/variants: must be true, false or a list of head, options/);
   });
 
   it('exits 2 naming file:line for a bad spec, and for no spec at all', async () => {

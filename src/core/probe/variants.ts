@@ -1,8 +1,9 @@
+import type { PROBE_VARIANT_NAMES } from '../config/sections/probe.js';
 import type { ProbeRequest } from './http.js';
 
 /** The same request reached another way: each must still be refused (any non-2xx passes). */
-export const VARIANT_NAMES = ['head', 'options', 'trailing-slash', 'upper-case', 'percent-encoded', 'method-override'] as const;
-export type VariantName = (typeof VARIANT_NAMES)[number];
+export { PROBE_VARIANT_NAMES as VARIANT_NAMES } from '../config/sections/probe.js';
+export type VariantName = (typeof PROBE_VARIANT_NAMES)[number];
 
 export interface RequestVariant {
   name: VariantName;
@@ -23,7 +24,7 @@ function percentEncodeFirstLetter(path: string): string | undefined {
   return `${path.slice(0, index)}%${hex}${path.slice(index + 1)}`;
 }
 
-export function variantRequests(request: ProbeRequest, enabled: boolean | string[]): RequestVariant[] {
+export function variantRequests(request: ProbeRequest, enabled: boolean | readonly string[]): RequestVariant[] {
   if (enabled === false) return [];
   const want = (name: VariantName) => enabled === true || enabled.includes(name);
   const [path, query] = splitPath(request.path);

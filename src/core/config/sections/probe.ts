@@ -12,6 +12,10 @@ const stringList = z.union([z.string(), z.array(z.string())]);
 const status = z.number().int().min(100).max(599);
 const statusList = z.array(status).min(1);
 
+/** Ways of reaching the same resource that must still be refused (see core/probe/variants.ts). */
+export const PROBE_VARIANT_NAMES = ['head', 'options', 'trailing-slash', 'upper-case', 'percent-encoded', 'method-override'] as const;
+const variantsOption = z.union([z.boolean(), z.array(z.enum(PROBE_VARIANT_NAMES))], { error: `must be true, false or a list of ${PROBE_VARIANT_NAMES.join(', ')}` });
+
 /** `[jwt]`: how tokens are minted from authctl's keystore (falls back to config `[token]`). */
 export const probeJwtSchema = z.strictObject({
   issuer: z.string().optional().describe('iss of minted tokens (default: [token].issuer, else http://127.0.0.1:9400)'),
@@ -100,7 +104,7 @@ export const probeEndpointSchema = z.strictObject({
   unauthenticated_status: statusList.optional().describe('accepted statuses for authentication failures (default [401])'),
   forbidden_status: statusList.optional().describe('accepted statuses for authorization failures (default [403])'),
   tenant_mismatch_status: statusList.optional().describe('accepted statuses for cross-tenant cases (default [tenants].mismatch_status)'),
-  variants: z.union([z.boolean(), z.array(z.string())]).optional(),
+  variants: variantsOption.optional(),
   exclude: z.array(z.string()).default([]).describe('case ids to skip, e.g. ["jku", "variant:head"]'),
 });
 
@@ -118,7 +122,7 @@ export const probeSpecSchema = z.strictObject({
       other: z.string().optional().describe('the foreign tenant used in cross-tenant tokens (default <tenant>-other)'),
     })
     .optional(),
-  variants: z.union([z.boolean(), z.array(z.string())]).default(true).describe('path/method variants for deny cases: true, false or a list'),
+  variants: variantsOption.default(true).describe('path/method variants for deny cases: true, false or a list'),
   measure_skew: z.boolean().default(true).describe('bisect how far in the past exp may be and still be accepted'),
   dev_headers: z.record(z.string(), z.string()).optional().describe('headers that must NOT authenticate on their own (default X-Dev-User-Id, X-Org-Id)'),
   concurrency: z.number().int().min(1).max(256).optional(),

@@ -9,7 +9,6 @@ import { BIN, ROOT, runCli, tempDir, type CliResult } from '../helpers/cli.js';
 
 export { ROOT, tempDir };
 export const EXAMPLES = path.join(ROOT, 'examples');
-export const SPECS = path.join(ROOT, 'test', 'e2e', 'specs');
 
 export interface Proc {
   child: ChildProcess;

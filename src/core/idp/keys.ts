@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { createLocalJWKSet, type JWK, type JWTVerifyGetKey } from 'jose';
+import type { JWK } from 'jose';
 import { Keystore, type KeystoreOptions, type RotateKeysOptions, type RotateKeysResult } from '../keys/keystore.js';
 import type { Keyring } from '../keys/keyring.js';
 
@@ -69,13 +69,12 @@ async function fileStamp(file: string): Promise<string | undefined> {
   }
 }
 
-interface JwksCache {
+export interface JwksCache {
   stamp: string;
   /** The JWKS changes by itself when a grace period ends. */
   validUntil: number;
   body: string;
   jwks: { keys: JWK[] };
-  getKey: JWTVerifyGetKey;
 }
 
 /** The issuer's view of the keystore: a cached JWKS body and verification key set. */
@@ -124,7 +123,6 @@ export class IdpKeys {
       validUntil: graceEnds.length ? Math.min(...graceEnds) : Number.POSITIVE_INFINITY,
       body: JSON.stringify(jwks),
       jwks,
-      getKey: createLocalJWKSet(jwks),
     };
     return this.cache;
   }

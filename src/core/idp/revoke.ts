@@ -1,6 +1,6 @@
-import { decodeJwt } from 'jose';
 import { authenticateClient } from './clients.js';
 import { OAuthError, invalidRequest, json } from './http.js';
+import { readClaims } from './tokens.js';
 import type { IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
 
 /** RFC 7009: revoke a refresh token (and its family) or an access token (by jti). Always 200 for unknown tokens. */
@@ -14,15 +14,12 @@ export async function revokeEndpoint(req: IdpRequest, _issuer: IssuerContext, de
     if (refresh) {
       // A client may revoke only its own tokens (RFC 7009 §2.1); others are ignored silently.
       if (refresh.clientId === client.clientId) deps.store.revokeFamily(refresh.family);
-    } else if (token.split('.').length === 3) {
-      try {
-        const claims = decodeJwt(token);
-        const owner = (claims.client_id ?? claims.azp ?? claims.cid) as string | undefined;
-        if (typeof claims.jti === 'string' && (!owner || owner === client.clientId || claims.sub === client.clientId)) {
-          deps.store.revokedJtis.set(claims.jti, (claims.exp ?? 0) * 1000);
-        }
-      } catch {
-        // Not a JWT we can read: nothing to revoke.
+    } else {
+      // Not a JWT we can read: nothing to revoke (RFC 7009 §2.2 still answers 200).
+      const claims = readClaims(token);
+      const owner = (claims?.client_id ?? claims?.azp ?? claims?.cid) as string | undefined;
+      if (claims && typeof claims.jti === 'string' && (!owner || owner === client.clientId || claims.sub === client.clientId)) {
+        deps.store.revokedJtis.set(claims.jti, (typeof claims.exp === 'number' ? claims.exp : 0) * 1000);
       }
     }
     return { status: 200, headers: { 'cache-control': 'no-store' }, body: '', clientId: client.clientId };

@@ -98,6 +98,7 @@ export function probeJson(result: ProbeResult, exitCode: number) {
     summary: result.summary,
     findings: result.findings,
     controlFailures: result.controlFailures,
+    warnings: result.warnings,
     skew: result.skew,
     cases: result.cases,
   };

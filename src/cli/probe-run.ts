@@ -80,6 +80,7 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
     measureSkew: flags.skew === false ? false : undefined, onProgress: bar?.update,
   }).finally(() => bar?.done());
 
+  if (format !== 'json') for (const warning of result.warnings) ctx.out.warn(warning);
   if (result.dryRun) {
     ctx.out.result(result, renderDryRun, (r) => ({ source: r.source, baseUrl: r.baseUrl, requests: r.requests }));
     return;

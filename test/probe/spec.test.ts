@@ -59,6 +59,18 @@ describe('probe spec', () => {
     expect(syntax.stderr).toMatch(/TOML syntax error/);
   });
 
+  it('warns about an exclude entry that matches no case (a typo would otherwise go unnoticed)', async () => {
+    const dir = tempDir();
+    const spec = minimalSpec('http://127.0.0.1:9').replace('allow = ["admin"]', 'allow = ["admin"]\nexclude = ["jwt:jwu", "jwt:jku", "head"]');
+    const result = await runCli(['probe', '--dry-run', '--spec', writeSpec(dir, spec)], { env: { AUTHCTL_HOME: dir } });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('warning: endpoints[2] (DELETE /v1/tenants/acme/orders/42): exclude "jwt:jwu" matches no case');
+    // "head" matches nothing on a DELETE (no HEAD variant there), "jwt:jku" does.
+    expect(result.stderr).toContain('exclude "head" matches no case');
+    expect(result.stderr).not.toContain('"jwt:jku"');
+    expect(result.stdout).not.toMatch(/DELETE[\s\S]*jwt:jku\s/);
+  });
+
   it('reads the same spec from [probe] in authctl.toml', async () => {
     const dir = tempDir();
     const probeSection = minimalSpec('http://127.0.0.1:9')

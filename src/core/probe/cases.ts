@@ -49,6 +49,8 @@ export interface CaseContext {
   attackerKey: AttackerKey;
   /** Full URL of a path on the service (SigV4 signs the host). */
   url: (path: string) => string;
+  /** Spec problems worth a warning (an exclude entry that matches nothing). */
+  warnings?: string[];
 }
 
 /** Forgeries that need no key the service trusts: tried for every bearer credential. */
@@ -80,10 +82,17 @@ export async function generateCases(ctx: CaseContext): Promise<ProbeCase[]> {
 async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<ProbeCase[]> {
   const base: ProbeRequest = { method: endpoint.method, path: endpoint.path, headers: { ...endpoint.headers }, body: endpoint.body };
   const cases: ProbeCase[] = [];
+  // Track which exclude entries matched something, so a typo can be reported instead of ignored.
+  const used = new Set<string>(endpoint.exclude.filter((x) => x === 'skew'));
+  const excluded = (id: string) => {
+    const hits = endpoint.exclude.filter((x) => isExcluded(id, [x]));
+    hits.forEach((x) => used.add(x));
+    return hits.length > 0;
+  };
   const first = ctx.credentials.get(endpoint.allow[0] ?? endpoint.deny[0] ?? '');
   const scheme: ProbeScheme = !first ? 'none' : first.sigv4 ? 'sigv4' : first.apikey ? 'apikey' : first.token ? 'bearer' : first.type === 'headers' ? 'headers' : 'none';
   const add = (c: Omit<ProbeCase, 'endpoint' | 'check' | 'secrets' | 'scheme'> & { check?: string; secrets?: string[] }) => {
-    if (!c.control && isExcluded(c.id, endpoint.exclude)) return;
+    if (!c.control && excluded(c.id)) return;
     cases.push({ endpoint, secrets: [], scheme, ...c, check: c.check ?? c.id.split(':').slice(0, 2).join(':') });
   };
   const success = endpoint.status ?? [];
@@ -121,7 +130,7 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
   const template = primary.jwt;
   if (template) {
     const tokenCase = async (id: string, title: string, outcome: Outcome, statuses: number[], overrides: Omit<MintTokenOptions, 'keystore'>, extraHeaders: Record<string, string> = {}, missingScope = false) => {
-      if (isExcluded(id, endpoint.exclude)) return;
+      if (excluded(id)) return;
       const token = await ctx.mint({ ...mintOptions(template), ...overrides });
       negative({ id, title, outcome, statuses, tokenPresented: true, missingScope, request: { ...base, headers: { ...base.headers, Authorization: `Bearer ${token}`, ...extraHeaders } }, secrets: [token], mintCommand: mintCommand(template, overrides) });
     };
@@ -140,7 +149,7 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
         // The other direction: a valid token of this tenant on another tenant's path (404 is fine there: it may not exist).
         const foreign = { ...base, path: pathWith(endpoint, { tenant: other }) };
         const token = await ctx.mint(mintOptions(template));
-        if (!isExcluded('tenant:other-path', endpoint.exclude)) {
+        if (!excluded('tenant:other-path')) {
           negative({ id: 'tenant:other-path', title: `token of tenant "${endpoint.tenant}" on ${other}'s path`, outcome: 'forbidden', statuses: [...new Set([...mismatch, 404])], tokenPresented: true, request: { ...foreign, headers: { ...foreign.headers, Authorization: `Bearer ${token}` } }, secrets: [token], mintCommand: mintCommand(template) });
         }
       }
@@ -171,13 +180,14 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
   for (const target of [...denials, ...(noCreds ? [noCreds] : [])]) {
     for (const variant of variantRequests(target.request, endpoint.variants)) {
       const id = `${target.id}/${variant.name}`;
-      if (isExcluded(id, endpoint.exclude)) continue;
+      if (excluded(id)) continue;
       const cred = target.credential ? ctx.credentials.get(target.credential) : undefined;
       // SigV4 signs the exact method and path: re-sign the variant so only the variant differs.
       const request = cred?.sigv4 ? (await withCredential(variant.request, cred, ctx)).request : variant.request;
       negative({ id, check: `variant:${variant.name}`, title: `${target.title}, ${variant.title}`, credential: target.credential, outcome: 'non2xx', statuses: [], tokenPresented: target.tokenPresented, request, secrets: target.secrets, mintCommand: target.mintCommand });
     }
   }
+  for (const x of endpoint.exclude) if (!used.has(x)) ctx.warnings?.push(`endpoints[${endpoint.index}] (${endpoint.id}): exclude "${x}" matches no case`);
   return cases;
 }
 

@@ -56,6 +56,8 @@ export interface ProbeResult {
   baseUrl: string;
   source: string;
   dryRun: boolean;
+  /** Spec problems that did not stop the run (an exclude entry matching no case). */
+  warnings: string[];
   /** `ok`, `findings` (exit 1), or `control-failed` (exit 3). */
   status: 'ok' | 'findings' | 'control-failed';
   endpoints: string[];
@@ -93,9 +95,10 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
     const credentials = new Map<string, ResolvedCredential>();
     const used = new Set(spec.endpoints.flatMap((e) => [...e.allow, ...e.deny]));
     for (const name of used) credentials.set(name, await resolveCredential(name, { spec, config: options.config, keystore: options.keystore, env: options.env ?? process.env, mint, cwd: options.cwd ?? process.cwd(), fetch: options.fetch, dryRun: options.dryRun }));
-    const cases = await generateCases({ spec, credentials, mint, jkuUrl: jku?.url ?? 'http://127.0.0.1:9/.well-known/jwks.json', attackerKey, url: (p) => client.url(p) });
+    const warnings: string[] = [];
+    const cases = await generateCases({ spec, credentials, mint, warnings, jkuUrl: jku?.url ?? 'http://127.0.0.1:9/.well-known/jwks.json', attackerKey, url: (p) => client.url(p) });
     const endpoints = spec.endpoints.map((e) => e.id);
-    const base = { baseUrl: spec.baseUrl, source: spec.source, endpoints };
+    const base = { baseUrl: spec.baseUrl, source: spec.source, endpoints, warnings };
 
     if (options.dryRun) {
       const requests = cases.map((c) => ({ endpoint: c.endpoint.id, case: c.id, expected: describeExpected(c), curl: curlCommand(spec.baseUrl, c.request, c.secrets, c.mintCommand) }));

@@ -3,8 +3,8 @@ import { AuthctlError, EXIT_CODES } from '../core/errors.js';
 import { COMMAND_GROUPS, findGroup } from './commands.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { examples } from './output.js';
+import { authctlVersion } from './version.js';
 
-declare const __AUTHCTL_VERSION__: string;
 
 const EXIT_CODE_HELP = `
 Exit codes:
@@ -57,7 +57,7 @@ function readGlobals(argv: string[], env: NodeJS.ProcessEnv): GlobalOptions {
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('authctl')
     .description('Mint and verify JWTs, run a mock OIDC issuer, manage API keys, sign AWS SigV4 requests and probe services for correct 401/403 behaviour.')
-    .version(__AUTHCTL_VERSION__, '-V, --version', 'print the version')
+    .version(authctlVersion(), '-V, --version', 'print the version')
     .option('--config <file>', 'use this config file instead of searching for authctl.toml / .authctlrc*')
     .option('--home <dir>', 'keystore directory (default: $AUTHCTL_HOME, else .authctl/ beside the config)')
     .option('--json', 'print one JSON document on stdout')

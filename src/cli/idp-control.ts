@@ -19,12 +19,12 @@ async function target(ctx: CliContext, flags: UrlFlags): Promise<string> {
 const claimsOf = (pairs: string[] | undefined) => (pairs?.length ? Object.fromEntries(pairs.map(parseClaimAssignment)) : undefined);
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
-export async function runRotate(ctx: CliContext, flags: UrlFlags & { stage?: string; dropOld?: boolean; grace?: string }): Promise<void> {
+export async function runRotate(ctx: CliContext, flags: UrlFlags & { stage?: string; dropOld?: boolean; grace?: string; issuer?: string }): Promise<void> {
   if (flags.stage && !['publish', 'activate', 'retire', 'all'].includes(flags.stage)) {
     throw usageError('ERR_BAD_STAGE', `unknown stage "${flags.stage}"`, { where: '--stage', hint: 'use publish, activate or retire (or omit it to rotate at once)' });
   }
   if (flags.grace) parseDuration(flags.grace, '--grace');
-  const result = (await callControl(await target(ctx, flags), 'POST', '/rotate', { stage: flags.stage, drop_old: flags.dropOld, grace: flags.grace })) as {
+  const result = (await callControl(await target(ctx, flags), 'POST', '/rotate', { stage: flags.stage, drop_old: flags.dropOld, grace: flags.grace, issuer: flags.issuer })) as {
     stage: string; activated?: { kid: string }; published?: { kid: string }; demoted: { kid: string; status: string }[]; retired: { kid: string }[];
   };
   ctx.out.result(result, (r) => [

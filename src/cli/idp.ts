@@ -63,7 +63,8 @@ export function register(program: Command, ctx: CliContext): void {
     .description('rotate the issuer\u2019s signing key now, or one stage at a time')
     .option('--stage <stage>', 'publish (new key in JWKS only) | activate (sign with it) | retire (drop grace keys); default all at once')
     .option('--drop-old', 'drop the old key from the JWKS at once instead of keeping it for the grace period')
-    .option('--grace <duration>', 'how long the old key stays in the JWKS (default 24h)'))
+    .option('--grace <duration>', 'how long the old key stays in the JWKS (default 24h)')
+    .option('--issuer <id>', 'rotate the keys of this [idp.issuers.<id>] with keys = "own" (default: the shared keystore)'))
     .addHelpText('after', examples(['authctl idp rotate', 'authctl idp rotate --drop-old', 'authctl idp rotate --stage publish && authctl idp rotate --stage activate && authctl idp rotate --stage retire']))
     .action(async (_o, command: Command) => (await control()).runRotate(ctx, allOptions(command)));
 

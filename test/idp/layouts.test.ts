@@ -138,3 +138,32 @@ describe('idp: token exchange and device flow', () => {
     expect((await start('approve:x')).device_code).toBeUndefined();
   });
 });
+
+describe('idp: an issuer with its own keys', () => {
+  let idp: TestIdp;
+  beforeAll(async () => {
+    idp = await startTestIdp({ idp: { issuers: { isolated: { keys: 'own' } } } });
+  });
+  afterAll(() => idp.close());
+
+  it('publishes and signs with a separate keystore; rotating it leaves the shared one alone', async () => {
+    const kids = async (url: string) => ((await (await fetch(`${url}/jwks`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+    const root = await kids(idp.url);
+    const own = await kids(`${idp.url}/isolated`);
+    expect(own).toHaveLength(1);
+    expect(root).not.toContain(own[0]);
+    const token = String((await tokenRequest(`${idp.url}/isolated`, { grant_type: 'client_credentials' }, ['a', 'b'])).body.access_token);
+    const { createRemoteJWKSet, jwtVerify } = await import('jose');
+    await jwtVerify(token, createRemoteJWKSet(new URL(`${idp.url}/isolated/jwks`)), { issuer: `${idp.url}/isolated` });
+    await expect(jwtVerify(token, createRemoteJWKSet(new URL(`${idp.url}/jwks`)))).rejects.toThrow();
+    const rotated = await control(idp.url, 'POST', '/rotate', { issuer: 'isolated', drop_old: true });
+    expect(rotated.body).toMatchObject({ issuer: 'isolated', shared: false });
+    expect(await kids(`${idp.url}/isolated`)).toEqual([rotated.body.activated.kid]);
+    expect(await kids(idp.url)).toEqual(root);
+    expect((await control(idp.url, 'POST', '/rotate', { issuer: 'nope' })).status).toBe(400);
+  });
+
+  it('refuses an id that cannot be a directory name', async () => {
+    await expect(startTestIdp({ idp: { issuers: { '../x': { keys: 'own' } } } })).rejects.toMatchObject({ code: 'ERR_BAD_ISSUER_ID' });
+  });
+});

@@ -3,6 +3,7 @@ import { AuthctlError } from '../errors.js';
 import { DEFAULT_GRACE_SECONDS } from '../keys/keystore.js';
 import { parseDeviceOutcome } from './device.js';
 import { parseFaultRequest } from './faults.js';
+import { keysOf } from './keys-of.js';
 import { OAuthError, json } from './http.js';
 import type { IdpDeps, IdpRequest, IdpResponse } from './types.js';
 
@@ -39,15 +40,17 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
       case 'POST /rotate': {
         const stage = (body.stage as string | undefined) ?? 'all';
         if (!['all', 'publish', 'activate', 'retire'].includes(stage)) return bad('stage must be publish, activate, retire or all');
-        const alg = deps.settings.issuers[0]!.alg;
-        const result = await deps.keys.rotate({
+        const issuer = body.issuer === undefined ? deps.settings.issuers[0]! : deps.settings.issuers.find((i) => i.id === body.issuer);
+        if (!issuer) return bad(`no issuer "${String(body.issuer)}"; issuers: ${deps.settings.issuers.map((i) => i.id).join(', ')}`);
+        const alg = issuer.alg;
+        const result = await keysOf(deps, issuer).rotate({
           alg,
           stage: stage as 'all',
           dropOld: Boolean(body.drop_old),
           graceSeconds: body.grace !== undefined ? seconds(body.grace, 'grace') : DEFAULT_GRACE_SECONDS,
         });
         const strip = (r?: { kid: string; status: string }) => (r ? { kid: r.kid, status: r.status } : undefined);
-        return json(200, { stage, activated: strip(result.activated), published: strip(result.published), demoted: result.demoted.map(strip), retired: result.retired.map(strip) });
+        return json(200, { issuer: issuer.id, shared: !issuer.ownKeys, stage, activated: strip(result.activated), published: strip(result.published), demoted: result.demoted.map(strip), retired: result.retired.map(strip) });
       }
       case 'POST /fault':
         return json(200, { faults: deps.faults.set(parseFaultRequest(body, Date.now())) });

@@ -100,7 +100,7 @@ async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | '
   const path = req.url.pathname;
   if (path === SERVER_PATHS.healthz) return json(200, { status: 'ok' });
   if (path === SERVER_PATHS.readyz) {
-    await deps.keys.current();
+    await Promise.all([deps.keys, ...deps.issuerKeys.values()].map((keys) => keys.current()));
     return json(200, { status: 'ready', issuers: deps.settings.issuers.map((i) => i.url) });
   }
   if (path === SERVER_PATHS.control || path.startsWith(`${SERVER_PATHS.control}/`)) {
@@ -118,7 +118,7 @@ async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | '
   }
   const latency = deps.faults.active().latencyMs;
   if (latency) await sleep(latency);
-  const response = found.endpoint === 'jwks' ? await jwksEndpoint(deps) : await HANDLERS[found.endpoint]({ ...req, path: path.slice(found.issuer.path.length) }, found.issuer, deps);
+  const response = found.endpoint === 'jwks' ? await jwksEndpoint(deps, found.issuer) : await HANDLERS[found.endpoint]({ ...req, path: path.slice(found.issuer.path.length) }, found.issuer, deps);
   return response === 'hang' || found.endpoint === 'authorize' ? response : withCors(req, response);
 }
 

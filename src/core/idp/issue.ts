@@ -2,6 +2,7 @@ import type { IdpClientConfig } from '../config/sections/idp.js';
 import type { AttackerKey } from '../token/forge.js';
 import { mintToken } from '../token/mint.js';
 import { resolveTokenSettings } from '../token/settings.js';
+import { keysOf } from './keys-of.js';
 import { layoutClaims } from './layouts.js';
 import type { Principal } from './store.js';
 import { randomToken } from './store.js';
@@ -52,7 +53,7 @@ export async function issueAccessToken(deps: IdpDeps, issuer: IssuerContext, opt
   const audience = options.audience?.length ? options.audience : (list(client?.audience) ?? preset?.audience ?? issuer.audience);
   const faults = deps.faults.active();
   const minted = await mintToken({
-    keystore: deps.keys.keystore,
+    keystore: keysOf(deps, issuer).keystore,
     issuer: issuer.url,
     subject: principal.sub,
     audience,
@@ -93,7 +94,7 @@ export async function issueIdToken(deps: IdpDeps, issuer: IssuerContext, clientI
   if (principal.email) claims.email = principal.email;
   if (principal.user) claims.preferred_username = principal.user;
   const minted = await mintToken({
-    keystore: deps.keys.keystore,
+    keystore: keysOf(deps, issuer).keystore,
     issuer: issuer.url,
     subject: principal.sub,
     audience: [clientId],

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import path from 'node:path';
 import type { AuthctlConfig } from '../config/schema.js';
 import { environmentError } from '../errors.js';
 import { RequestCapture } from './capture.js';
@@ -42,9 +43,14 @@ export interface IdpServer {
 export function createIdpDeps(options: StartIdpServerOptions & { baseUrl: string }): IdpDeps {
   const clock = new IdpClock(options.clock);
   const settings = resolveIdpSettings(options.config, { baseUrl: options.baseUrl, layout: options.layout, control: options.control });
+  const rsaBits = options.rsaBits ?? options.config.keys?.rsa_bits;
+  const issuerKeys = new Map(
+    settings.issuers.filter((i) => i.ownKeys).map((i) => [i.id, new IdpKeys({ dir: path.join(options.home, 'issuers', i.id), clock: clock.now, rsaBits })]),
+  );
   return {
     clock,
-    keys: new IdpKeys({ dir: options.home, clock: clock.now, rsaBits: options.rsaBits ?? options.config.keys?.rsa_bits }),
+    keys: new IdpKeys({ dir: options.home, clock: clock.now, rsaBits }),
+    issuerKeys,
     settings,
     store: new IdpStore(),
     // Faults last for wall-clock time ("for 30s"), not issuer time, which tests may freeze.
@@ -99,7 +105,10 @@ export async function startIdpServer(options: StartIdpServerOptions): Promise<Id
   }
   handler = createIdpHandler(deps);
   // First run only: generate the signing key in the background (JWKS and token requests wait for it).
-  deps.keys.warm(deps.settings.issuers[0]!.alg).catch((error: Error) => deps.log(`error: cannot create the signing key: ${error.message}`));
+  const alg = deps.settings.issuers[0]!.alg;
+  for (const keys of [deps.keys, ...deps.issuerKeys.values()]) {
+    keys.warm(alg).catch((error: Error) => deps.log(`error: cannot create the signing key in ${keys.keystore.dir}: ${error.message}`));
+  }
   return {
     server,
     deps,

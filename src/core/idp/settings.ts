@@ -55,16 +55,22 @@ export function resolveIdpSettings(config: AuthctlConfig, options: IdpSettingsOp
     audience: toList(idp.audience ?? config.token?.audience),
     ttlSeconds: ttl,
     claims: {},
+    ownKeys: false,
     ...extra,
   });
   const issuers: IssuerContext[] = [issuer('default', '', layoutOf(options.layout ?? idp.layout, options.layout ? '--layout' : 'idp.layout'), {})];
   for (const [id, cfg] of Object.entries(idp.issuers ?? {})) {
     const where = `idp.issuers.${id}`;
+    if (cfg.keys === 'own' && !/^[A-Za-z0-9._-]+$/.test(id)) {
+      // The id names a directory under the keystore: keep it one plain path segment.
+      throw usageError('ERR_BAD_ISSUER_ID', `issuer id "${id}" cannot name its own keystore directory`, { where: `${where}.keys`, hint: 'use letters, digits, ".", "_" and "-" in the id (set the URL with path = "...")' });
+    }
     issuers.push(issuer(id, normalizeIssuerPath(cfg.path ?? id, `${where}.path`), layoutOf(cfg.layout, `${where}.layout`), {
       ...(cfg.audience !== undefined ? { audience: toList(cfg.audience) } : {}),
       ...(cfg.ttl !== undefined ? { ttlSeconds: Math.round(parseDuration(cfg.ttl, `${where}.ttl`)) } : {}),
       tenant: cfg.tenant,
       claims: cfg.claims ?? {},
+      ownKeys: cfg.keys === 'own',
     }));
   }
   return {

@@ -1,5 +1,6 @@
 import type { JWTVerifyGetKey } from 'jose';
 import type { JwksCache } from './keys.js';
+import { keysOf } from './keys-of.js';
 import type { IdpDeps, IssuerContext } from './types.js';
 
 // jose loads on the first verification, not at start-up; one key set per JWKS version.
@@ -11,7 +12,7 @@ const keySets = new WeakMap<JwksCache, JWTVerifyGetKey>();
  */
 export async function verifyIssuedToken(deps: IdpDeps, issuer: IssuerContext, token: string): Promise<Record<string, unknown> | undefined> {
   if (token.split('.').length !== 3) return undefined;
-  const current = await deps.keys.current();
+  const current = await keysOf(deps, issuer).current();
   const { createLocalJWKSet, jwtVerify } = await import('jose');
   let getKey = keySets.get(current);
   if (!getKey) {

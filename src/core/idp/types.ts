@@ -23,6 +23,8 @@ export interface IssuerContext {
   ttlSeconds: number;
   tenant?: string;
   claims: Record<string, unknown>;
+  /** Signs with its own keystore (`keys = "own"`) instead of the shared one. */
+  ownKeys: boolean;
 }
 
 /** The issuer's settings, resolved from config and flags. Clients and users may change at run time. */
@@ -42,7 +44,10 @@ export interface IdpSettings {
 /** Everything a handler needs, passed as one plain object. */
 export interface IdpDeps {
   clock: IdpClock;
+  /** The shared keystore (the one `authctl token mint` uses). */
   keys: IdpKeys;
+  /** Keystores of issuers with `keys = "own"`, by issuer id. */
+  issuerKeys: Map<string, IdpKeys>;
   settings: IdpSettings;
   store: IdpStore;
   faults: Faults;

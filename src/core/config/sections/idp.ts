@@ -39,6 +39,7 @@ export const idpUserSchema = z.strictObject({
 /** `[idp.issuers.<id>]`: extra issuers served under `/<path>` on the same server. */
 export const idpIssuerSchema = z.strictObject({
   path: z.string().optional().describe('URL path of this issuer (default /<id>), e.g. /contoso/v2.0'),
+  keys: z.enum(['shared', 'own']).optional().describe('shared (default): the keystore of `token mint`; own: a separate keystore in <home>/issuers/<id>'),
   layout: z.enum(IDP_LAYOUTS).optional(),
   audience: stringList.optional(),
   ttl: duration.optional(),

@@ -73,11 +73,14 @@ describe('idp: control API', () => {
     expect((await fetch(`${idp.url}/jwks`)).status).toBe(200);
   });
 
-  it('ends a fault by itself after --for', async () => {
+  it('ends a fault by itself after --for, each fault on its own schedule', async () => {
     await control(idp.url, 'POST', '/fault', { jwks: '503', for: '150ms' });
+    await control(idp.url, 'POST', '/fault', { token: 503 });
     expect((await fetch(`${idp.url}/jwks`)).status).toBe(503);
     await new Promise((r) => setTimeout(r, 200));
     expect((await fetch(`${idp.url}/jwks`)).status).toBe(200);
+    expect((await cc(idp.url)).status).toBe(503);
+    expect((await control(idp.url, 'GET', '/state')).body.faults).toEqual({ token: 503 });
   });
 
   it('injects token endpoint errors and latency, and rejects bad fault requests', async () => {

@@ -13,29 +13,47 @@ export interface FaultSpec {
   latencyMs?: number;
   /** Sign tokens with a key that is not in the JWKS at all. */
   unpublishedKey?: boolean;
-  /** When the fault ends (issuer clock, ms); undefined = until cleared. */
+  /** When the fault ends (wall clock, ms); undefined = until cleared. */
   until?: number;
 }
 
-/** Fault injection for testing a service's failure paths (JWKS outage, slow IdP, unknown kid). */
+type FaultKind = 'jwks' | 'token' | 'latencyMs' | 'unpublishedKey';
+
+/**
+ * Fault injection for testing a service's failure paths (JWKS outage, slow IdP, unknown kid).
+ * Each kind of fault has its own end time, so `--jwks 503 --for 30s` then `--token 500` keeps
+ * the JWKS outage to 30 s and the token errors until cleared.
+ */
 export class Faults {
-  private spec: FaultSpec = {};
+  private entries = new Map<FaultKind, { value: unknown; until?: number }>();
 
   constructor(private readonly clock: () => number) {}
 
   set(spec: FaultSpec): FaultSpec {
-    this.spec = { ...this.spec, ...spec };
+    for (const kind of ['jwks', 'token', 'latencyMs', 'unpublishedKey'] as const) {
+      if (spec[kind] !== undefined) this.entries.set(kind, { value: spec[kind], until: spec.until });
+    }
     return this.active();
   }
 
   clear(): void {
-    this.spec = {};
+    this.entries.clear();
   }
 
-  /** The fault in force now (an expired fault clears itself). */
+  /** The faults in force now (expired ones clear themselves); `until` is the soonest end. */
   active(): FaultSpec {
-    if (this.spec.until !== undefined && this.clock() >= this.spec.until) this.spec = {};
-    return this.spec;
+    if (this.entries.size === 0) return {};
+    const now = this.clock();
+    const spec: FaultSpec = {};
+    for (const [kind, entry] of this.entries) {
+      if (entry.until !== undefined && now >= entry.until) {
+        this.entries.delete(kind);
+        continue;
+      }
+      (spec as Record<string, unknown>)[kind] = entry.value;
+      if (entry.until !== undefined) spec.until = Math.min(spec.until ?? Number.POSITIVE_INFINITY, entry.until);
+    }
+    return spec;
   }
 }
 

@@ -1,12 +1,13 @@
 // `authctl demo` through the binary: it runs each example end to end, prints numbered steps, and
 // leaves no child process or temp directory behind (also when --keep is ended with Ctrl-C).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findPackageRoot } from '../../src/core/demo/root.js';
+import { runDemo } from '../../src/core/demo/run.js';
 import { BIN } from '../helpers/cli.js';
-import { authctl, parseJson, ROOT, show, tempDir } from './helpers.js';
+import { authctl, EXAMPLES, parseJson, ROOT, show, tempDir } from './helpers.js';
 
 const alive = (pid: number) => {
   try {
@@ -130,6 +131,36 @@ describe.concurrent('authctl demo', () => {
     child.kill('SIGINT');
     expect([0, 130]).toContain(await exited);
     expect(await gone(pid)).toBe(true);
+  });
+
+  it('judges what the service does: a service that lets everyone in fails the demo', async () => {
+    // A stand-in "datapress" that answers 200 to every request, whatever the credentials.
+    const fake = tempDir('authctl-e2e-demo-fake-');
+    mkdirSync(path.join(fake, 'datapress'));
+    for (const f of ['datapress.toml', 'probe.toml']) copyFileSync(path.join(EXAMPLES, 'datapress', f), path.join(fake, 'datapress', f));
+    writeFileSync(
+      path.join(fake, 'datapress', 'server.mjs'),
+      `import { createServer } from 'node:http';
+const server = createServer((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"datasets":[]}'));
+server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ listening: 'http://127.0.0.1:' + server.address().port })));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
+`,
+    );
+    const result = await runDemo({ example: 'datapress', examples: fake, home: tempDir('authctl-e2e-demo-fake-home-') });
+    try {
+      expect(result.ok).toBe(false);
+      const byTitle = (t: string) => result.steps.find((s) => s.title.startsWith(t))!;
+      expect(byTitle('Call it without credentials')).toMatchObject({ ok: false, data: { status: 200 } });
+      expect(byTitle('Call it with the token').ok).toBe(true);
+      expect(byTitle('Call it with a forged token').ok).toBe(false);
+      const probe = byTitle('Probe every endpoint');
+      expect(probe.ok).toBe(false);
+      expect(probe.result[0]).toMatch(/^FAIL: /);
+      expect(probe.data!.probe.critical).toBeGreaterThan(0);
+    } finally {
+      await result.close();
+    }
+    expect(await gone(result.pids[0]!)).toBe(true);
   });
 
   it('an unknown example is a usage error with a suggestion (exit 2)', async () => {

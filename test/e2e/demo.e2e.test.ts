@@ -156,7 +156,7 @@ process.on('SIGTERM', () => server.close(() => process.exit(0)));
       const probe = byTitle('Probe every endpoint');
       expect(probe.ok).toBe(false);
       expect(probe.result[0]).toMatch(/^FAIL: /);
-      expect(probe.data!.probe.critical).toBeGreaterThan(0);
+      expect((probe.data!.probe as { critical: number }).critical).toBeGreaterThan(0);
     } finally {
       await result.close();
     }

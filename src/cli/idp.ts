@@ -99,7 +99,10 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText('after', examples(['authctl idp requests', 'authctl idp requests --path /jwks --json', 'authctl idp requests --clear']))
     .action(async (_o, command: Command) => (await control()).runRequests(ctx, allOptions(command)));
 
-  const client = idp.command('client').description('add clients to a running issuer (switches it to strict client checks)');
+  const client = idp
+    .command('client')
+    .description('add clients to a running issuer (switches it to strict client checks)')
+    .addHelpText('after', examples(['authctl idp client add ci --secret s3cret --grant client_credentials']));
   urlOption(client
     .command('add <id>')
     .description('register a client at run time')
@@ -112,7 +115,10 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText('after', examples(['authctl idp client add ci --secret s3cret --grant client_credentials --scope datasets:read', 'authctl idp client add swagger --public --redirect-uri http://127.0.0.1:8080/docs/oauth2-redirect']))
     .action(async (id: string, _o, command: Command) => (await control()).runClientAdd(ctx, id, allOptions(command)));
 
-  const user = idp.command('user').description('add dev users to a running issuer');
+  const user = idp
+    .command('user')
+    .description('add dev users to a running issuer')
+    .addHelpText('after', examples(['authctl idp user add alice --tenant acme --role admin']));
   urlOption(user
     .command('add <name>')
     .description('add a dev user (password grant and login page)')

@@ -57,7 +57,7 @@ describe('key format', () => {
     }
   });
 
-  it('matches the test vector documented in docs/readme/apikey.md', () => {
+  it('matches the test vector documented in the README (API keys)', () => {
     const body = 'AbCdEfGhIjKlMnOpQrStUvWxYz012345';
     expect(referenceCrc32(`ak_test_${body}`)).toBe(2892512718);
     expect(apiKeyChecksum('ak_test', body)).toBe('39kggw');

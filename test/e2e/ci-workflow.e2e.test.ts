@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/cli.js';
 import { EXAMPLES, ROOT, tempDir } from './helpers.js';
 
-const README = readFileSync(path.join(ROOT, 'docs', 'readme', 'e2e.md'), 'utf8');
+// The first yaml block after the "Use it in CI" heading.
+const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8').split('
 const TEMPLATE = readFileSync(path.join(ROOT, 'templates', 'ci', 'authctl.yml'), 'utf8');
 const workflow = /```yaml\n([\s\S]*?)```/.exec(README)![1]!;
 const SERVICE_STEP = `      - name: Start the service

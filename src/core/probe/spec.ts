@@ -90,7 +90,7 @@ function specError(error: z.ZodError, source: string, map?: SourceMap) {
   const keyPath = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   const dotted = keyPath.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
   let message = `${dotted ? `${dotted}: ` : ''}${issue.message}`;
-  let hint = 'see docs/readme/probe.md for every key of a probe spec';
+  let hint = 'see the README section on authctl probe for every key of a probe spec';
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
     message = `unknown key "${dotted ? `${dotted}.` : ''}${key}"`;

@@ -10,7 +10,7 @@ import { BIN } from '../helpers/cli.js';
 import { EXAMPLES, ROOT, tempDir } from './helpers.js';
 
 // The first yaml block after the "Use it in CI" heading.
-const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8').split('
+const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8').split('## Use it in CI')[1]!;
 const TEMPLATE = readFileSync(path.join(ROOT, 'templates', 'ci', 'authctl.yml'), 'utf8');
 const workflow = /```yaml\n([\s\S]*?)```/.exec(README)![1]!;
 const SERVICE_STEP = `      - name: Start the service

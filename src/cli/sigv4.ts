@@ -16,7 +16,7 @@ import type { SigV4Options, SignableRequest } from '../core/sigv4/types.js';
 import { verifySignedRequest } from '../core/sigv4/verify.js';
 import { resolveCredentials } from '../core/sigv4/credentials.js';
 import { toCurl, type CurlBody } from '../core/sigv4/curl.js';
-import { formatVerifyReport, maskToken } from '../core/sigv4/report.js';
+import { formatVerifyReport, maskSecurityTokens, maskToken } from '../core/sigv4/report.js';
 import type { CliContext } from './context.js';
 import { examples } from './output.js';
 
@@ -122,13 +122,13 @@ async function runSign(ctx: CliContext, args: string[], flags: SignFlags, mode: 
     const result = presignUrl(request, credentials, { ...options, expires: expiresSeconds(flags.expires) });
     result.warnings.forEach((w) => ctx.out.warn(w));
     ctx.out.debug(`canonical request:\n${maskToken(result.canonicalRequest, token)}\n\nstring to sign:\n${result.stringToSign}`);
-    if (flags.send) return send(ctx, flags, method, result.url, Object.entries(result.headers), body, result.canonicalRequest);
+    if (flags.send) return send(ctx, flags, method, result.url, Object.entries(result.headers), body, result.canonicalRequest, token);
     return emitUrl(ctx, output, result.url, method, Object.entries(result.headers), curl, result);
   }
   const result = signRequest(request, credentials, options);
   result.warnings.forEach((w) => ctx.out.warn(w));
   ctx.out.debug(`canonical request:\n${maskToken(result.canonicalRequest, token)}\n\nstring to sign:\n${result.stringToSign}`);
-  if (flags.send) return send(ctx, flags, method, result.url, result.headerList, body, result.canonicalRequest);
+  if (flags.send) return send(ctx, flags, method, result.url, result.headerList, body, result.canonicalRequest, token);
   if (output === 'json') {
     const { headerList: _, ...json } = result;
     ctx.out.jsonDocument(json);
@@ -147,7 +147,7 @@ function emitUrl(ctx: CliContext, output: string, url: string, method: string, h
   else ctx.out.data(url);
 }
 
-async function send(ctx: CliContext, flags: SignFlags, method: string, url: string, headers: ReadonlyArray<readonly [string, string]>, body: Buffer | string, creq: string) {
+async function send(ctx: CliContext, flags: SignFlags, method: string, url: string, headers: ReadonlyArray<readonly [string, string]>, body: Buffer | string, creq: string, token?: string) {
   // node:https (TLS) loads only when a request is actually sent.
   const { sendSignedRequest } = await import('../core/sigv4/send.js');
   const response = await sendSignedRequest({ method, url, headers, body });
@@ -167,7 +167,9 @@ async function send(ctx: CliContext, flags: SignFlags, method: string, url: stri
     ctx.out.warn('the service answered SignatureDoesNotMatch');
     if (server.canonicalRequest) {
       for (const d of diffCanonicalRequests(creq, server.canonicalRequest).filter((x) => !x.same)) {
-        ctx.out.info(`  ${d.label}: signed ${JSON.stringify(d.ours ?? null)}, service used ${JSON.stringify(d.theirs ?? null)}`);
+        // The canonical requests hold a session token (header or query): mask it on both sides.
+        const show = (line: string | undefined) => (line === undefined ? 'null' : JSON.stringify(maskToken(maskSecurityTokens(line), token)));
+        ctx.out.info(`  ${d.label}: signed ${show(d.ours)}, service used ${show(d.theirs)}`);
       }
     }
   }
@@ -301,7 +303,7 @@ async function runVerify(ctx: CliContext, input: string, flags: VerifyFlags): Pr
   const token = request.headers.find(([n]) => n.toLowerCase() === 'x-amz-security-token')?.[1] ?? /X-Amz-Security-Token=([^&]+)/.exec(request.query)?.[1];
   const decodedToken = token && token.includes('%') ? decodeURIComponent(token) : token;
   const c = ctx.out.color;
-  ctx.out.result(result, (r) => maskToken(formatVerifyReport(r, { ok: c.green, bad: c.red, warn: c.yellow, dim: c.dim }), decodedToken));
-  ctx.out.debug(`our canonical request:\n${maskToken(result.canonicalRequest ?? '', decodedToken)}\n\nour string to sign:\n${result.stringToSign}`);
+  ctx.out.result(result, (r) => maskToken(maskSecurityTokens(formatVerifyReport(r, { ok: c.green, bad: c.red, warn: c.yellow, dim: c.dim })), decodedToken));
+  ctx.out.debug(`our canonical request:\n${maskToken(maskSecurityTokens(result.canonicalRequest ?? ''), decodedToken)}\n\nour string to sign:\n${result.stringToSign}`);
   if (!result.valid) process.exitCode = 1;
 }

@@ -203,7 +203,9 @@ describe('authctl sign --send', () => {
         lastPath = req.url!;
         const raw = `${req.method} ${req.url} HTTP/1.1\n${Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${Buffer.concat(chunks).toString()}`;
         // "behind a proxy": the service sees another Host than the client signed.
-        const seen = req.url!.includes('proxied') ? raw.replace(/^host: .*$/m, 'host: internal.local') : raw;
+        let seen = req.url!.includes('proxied') ? raw.replace(/^host: .*$/m, 'host: internal.local') : raw;
+        // "a proxy swapped the session token": the service saw (and echoes) another token.
+        if (req.url!.includes('token-swap')) seen = seen.replace(/^x-amz-security-token: .*$/m, 'x-amz-security-token: TheServiceSawThisOtherToken0123');
         const result = verifySignedRequest(parseHttpRequest(seen), { secretAccessKey: S3_SECRET, checkTime: false });
         if (result.valid) {
           res.writeHead(200, { 'content-type': 'text/plain', 'x-served-by': 'test' });
@@ -247,6 +249,14 @@ describe('authctl sign --send', () => {
     expect(r.stdout).toMatch(/^HTTP 403/);
     expect(r.stderr).toMatch(/SignatureDoesNotMatch/);
     expect(r.stderr).toMatch(/header host: signed "host:127\.0\.0\.1:\d+", service used "host:internal\.local"/);
+  });
+  it('never prints a session token in the SignatureDoesNotMatch explanation', async () => {
+    const token = 'FQoGZXIvYXdzEXAMPLESESSIONTOKEN0123456789abcdef';
+    const r = await run(['sign', `${base}/token-swap/key`, '--region', 'us-east-1', '--service', 's3', '--session-token', token, '--send', '-v']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/header x-amz-security-token: signed "x-amz-security-token:FQoG…cdef", service used "x-amz-security-token:TheS…0123"/);
+    expect(r.stdout + r.stderr).not.toContain(token);
+    expect(r.stdout + r.stderr).not.toContain('TheServiceSawThisOtherToken0123');
   });
   it('exit 3 when nothing listens', async () => {
     const r = await run(['sign', 'http://127.0.0.1:9/x', '--region', 'us-east-1', '--service', 's3', '--send']);

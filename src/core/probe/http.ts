@@ -74,6 +74,18 @@ export class HttpClient {
   private once(request: ProbeRequest): Promise<ProbeResponse> {
     const started = performance.now();
     return new Promise((resolve, reject) => {
+      const timeoutMs = this.options.timeoutMs ?? 10_000;
+      const timedOut = () => Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' });
+      // A deadline for the whole exchange (connect, headers and body): the socket's idle timeout alone
+      // never fires on a server that trickles a byte now and then, and a run must never hang.
+      const deadline = setTimeout(() => {
+        reject(timedOut());
+        req.destroy();
+      }, timeoutMs);
+      const fail = (error: Error) => {
+        clearTimeout(deadline);
+        reject(error);
+      };
       const headers: Record<string, string> = { ...request.headers };
       if (request.body !== undefined) {
         headers['content-length'] ??= String(Buffer.byteLength(request.body));
@@ -97,15 +109,15 @@ export class HttpClient {
             size += chunk.length;
           });
           res.on('end', () => {
+            clearTimeout(deadline);
             const flat: Record<string, string> = {};
             for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
             resolve({ status: res.statusCode ?? 0, headers: flat, body: Buffer.concat(chunks).subarray(0, BODY_LIMIT).toString('utf8'), ms: performance.now() - started });
           });
-          res.on('error', reject);
+          res.on('error', fail);
         },
       );
-      req.setTimeout(this.options.timeoutMs ?? 10_000, () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-      req.on('error', reject);
+      req.on('error', fail);
       req.end(request.body);
     });
   }

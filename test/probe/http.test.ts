@@ -1,0 +1,61 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HttpClient, waitFor } from '../../src/core/probe/http.js';
+
+const servers: http.Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => { s.closeAllConnections(); s.close(resolve); })));
+});
+
+async function serve(handler: http.RequestListener): Promise<string> {
+  const server = http.createServer(handler);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Sends a byte every 50 ms for ever: the socket is never idle, so only a whole-request deadline ends it. */
+const trickle: http.RequestListener = (_req, res) => {
+  res.writeHead(200, { 'content-type': 'text/plain' });
+  const timer = setInterval(() => res.write('.'), 50);
+  res.on('close', () => clearInterval(timer));
+};
+
+// No timing assertions: each test only has to end (the vitest timeout is the failure on a hang).
+describe('probe HTTP client bounds', () => {
+  it('gives up on a server that never answers (ETIMEDOUT)', async () => {
+    const url = await serve(() => {});
+    const client = new HttpClient({ baseUrl: url, timeoutMs: 200, retries: 0 });
+    await expect(client.send({ method: 'GET', path: '/', headers: {} })).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    client.close();
+  }, 15_000);
+
+  it('gives up on a body that trickles for ever (the timeout covers the whole request, not idle time)', async () => {
+    const url = await serve(trickle);
+    const client = new HttpClient({ baseUrl: url, timeoutMs: 300, retries: 2 });
+    await expect(client.send({ method: 'GET', path: '/', headers: {} })).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    client.close();
+  }, 15_000);
+
+  it('waitFor ends by its deadline even when the URL trickles', async () => {
+    const url = await serve(trickle);
+    // Either answer is fine; the point is that it returns.
+    expect(typeof (await waitFor(`${url}/healthz`, 500, 50))).toBe('boolean');
+  }, 15_000);
+
+  it('sends one Content-Length whatever the case of the spec header', async () => {
+    let seen: string[] = [];
+    const url = await serve((req, res) => {
+      seen = req.rawHeaders.filter((_, i) => i % 2 === 0).map((h) => h.toLowerCase());
+      req.resume();
+      req.on('end', () => res.end('ok'));
+    });
+    const client = new HttpClient({ baseUrl: url, timeoutMs: 5_000, retries: 0 });
+    const res = await client.send({ method: 'POST', path: '/', headers: { 'Content-Length': '2', 'Content-Type': 'application/json' }, body: '{}' });
+    client.close();
+    expect(res.status).toBe(200);
+    expect(seen.filter((h) => h === 'content-length')).toHaveLength(1);
+    expect(seen.filter((h) => h === 'content-type')).toHaveLength(1);
+  }, 15_000);
+});

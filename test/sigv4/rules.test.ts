@@ -176,6 +176,11 @@ describe('presign expiry and dates', () => {
     expect(toAmzDate(parseSigningDate('2015-08-30T14:36:00.789+02:00'))).toBe('20150830T123600Z');
     expect(toAmzDate(parseSigningDate('20150830T123600Z'))).toBe('20150830T123600Z');
     for (const bad of ['2015-08-30T12:36:00', '20150230T123600Z', 'yesterday', '']) expect(() => parseSigningDate(bad)).toThrow(/invalid signing date/);
+    // ISO dates that JavaScript would roll over (Feb 30 → Mar 2) are errors, not another day.
+    for (const bad of ['2015-02-30T12:36:00Z', '2015-04-31T00:00:00Z', '2015-08-30T24:00:00Z', '2015-08-30T12:60:00Z', '2015-13-01T00:00:00Z', '2015-08-30T12:36:00+25:00']) {
+      expect(() => parseSigningDate(bad), bad).toThrow(/invalid signing date/);
+    }
+    expect(toAmzDate(parseSigningDate('2016-02-29T23:59:59-01:00'))).toBe('20160301T005959Z');
   });
 });
 

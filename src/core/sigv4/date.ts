@@ -4,7 +4,13 @@ import { usageError } from '../errors.js';
 export type DateInput = Date | string | number;
 
 const BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-](\d{2}):?(\d{2}))$/;
+
+/** True when the calendar fields name a real instant (`new Date` would roll Feb 30 over to March). */
+function validFields(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
+  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= days && h <= 23 && mi <= 59 && s <= 59;
+}
 
 /**
  * Accepts a Date, epoch milliseconds, `20150830T123600Z`, or ISO 8601 with an explicit zone
@@ -24,13 +30,14 @@ export function parseSigningDate(input: DateInput, where = '--date'): Date {
   const basic = BASIC.exec(text);
   if (basic) {
     const [, y, mo, d, h, mi, s] = basic.map(Number) as number[];
-    const date = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
-    if (date.getUTCMonth() !== mo! - 1 || date.getUTCDate() !== d! || h! > 23 || mi! > 59 || s! > 59) throw badDate(text, where);
-    return date;
+    if (!validFields(y!, mo!, d!, h!, mi!, s!)) throw badDate(text, where);
+    return new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
   }
-  if (ISO.test(text)) {
+  const iso = ISO.exec(text);
+  if (iso) {
+    const [y, mo, d, h, mi, s = 0, , , oh = 0, om = 0] = iso.slice(1).map((v) => (v === undefined ? undefined : Number(v)));
     const date = new Date(text);
-    if (!Number.isNaN(date.getTime())) return date;
+    if (validFields(y!, mo!, d!, h!, mi!, s!) && oh! <= 23 && om! <= 59 && !Number.isNaN(date.getTime())) return date;
   }
   throw badDate(text, where);
 }

@@ -25,20 +25,26 @@ export interface ResolvedCredentials {
   profile?: SigV4Profile;
 }
 
-/** Parses an INI file like ~/.aws/credentials into sections of lower-cased keys. */
+/**
+ * Parses an INI file like ~/.aws/credentials into sections of lower-cased keys. Whole-line
+ * comments start with `#` or `;`; after a section header or a value, a `#`/`;` preceded by
+ * whitespace starts a comment too (AWS secrets never contain whitespace, so nothing is cut).
+ * A line that starts like a header but is malformed ends the current section, so the keys
+ * under it never land in the previous profile.
+ */
 export function parseIni(text: string): Record<string, Record<string, string>> {
   const sections: Record<string, Record<string, string>> = {};
   let current: Record<string, string> | undefined;
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (!line || line.startsWith('#') || line.startsWith(';')) continue;
-    const header = /^\[\s*(?:profile\s+)?([^\]]+?)\s*\]$/.exec(line);
-    if (header) {
-      current = sections[header[1]!] ??= {};
+    if (line.startsWith('[')) {
+      const header = /^\[\s*(?:profile\s+)?([^\]]+?)\s*\](?:\s*[#;].*)?$/.exec(line);
+      current = header ? (sections[header[1]!] ??= {}) : undefined;
       continue;
     }
     const eq = line.indexOf('=');
-    if (current && eq > 0) current[line.slice(0, eq).trim().toLowerCase()] = line.slice(eq + 1).trim();
+    if (current && eq > 0) current[line.slice(0, eq).trim().toLowerCase()] = line.slice(eq + 1).replace(/\s[#;].*$/, '').trim();
   }
   return sections;
 }

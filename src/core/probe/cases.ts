@@ -6,6 +6,7 @@ import type { MintTokenOptions } from '../token/mint.js';
 import { mintCommand, mintOptions, type ResolvedCredential } from './credentials.js';
 import type { ProbeRequest } from './http.js';
 import { pathWith, type ProbeEndpoint, type ProbeSpec } from './spec.js';
+import { mergeHeaders } from './headers.js';
 import { variantRequests } from './variants.js';
 
 /** What a correct service answers. */
@@ -124,7 +125,7 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
   authn('bearer-garbage', 'Bearer with garbage', header(base, 'Authorization', 'Bearer not-a-token.garbage'));
   const devAllowed = endpoint.allow.some((n) => ctx.credentials.get(n)!.type === 'headers');
   if (!devAllowed) {
-    authn('dev-headers', 'dev headers alone (X-Dev-User-Id, X-Org-Id) must not authenticate', { ...base, headers: { ...base.headers, ...(ctx.spec.devHeaders ?? DEFAULT_DEV_HEADERS(endpoint.tenant)) } }, [], false);
+    authn('dev-headers', 'dev headers alone (X-Dev-User-Id, X-Org-Id) must not authenticate', { ...base, headers: mergeHeaders(base.headers, ctx.spec.devHeaders ?? DEFAULT_DEV_HEADERS(endpoint.tenant)) }, [], false);
   }
 
   const template = primary.jwt;
@@ -132,7 +133,7 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
     const tokenCase = async (id: string, title: string, outcome: Outcome, statuses: number[], overrides: Omit<MintTokenOptions, 'keystore'>, extraHeaders: Record<string, string> = {}, missingScope = false) => {
       if (excluded(id)) return;
       const token = await ctx.mint({ ...mintOptions(template), ...overrides });
-      negative({ id, title, outcome, statuses, tokenPresented: true, missingScope, request: { ...base, headers: { ...base.headers, Authorization: `Bearer ${token}`, ...extraHeaders } }, secrets: [token], mintCommand: mintCommand(template, overrides) });
+      negative({ id, title, outcome, statuses, tokenPresented: true, missingScope, request: { ...base, headers: mergeHeaders(base.headers, { Authorization: `Bearer ${token}` }, extraHeaders) }, secrets: [token], mintCommand: mintCommand(template, overrides) });
     };
     const defects = template.signable ? [...CLAIM_DEFECTS, ...FORGERIES] : FORGERIES;
     for (const defect of defects) {
@@ -150,7 +151,7 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
         const foreign = { ...base, path: pathWith(endpoint, { tenant: other }) };
         const token = await ctx.mint(mintOptions(template));
         if (!excluded('tenant:other-path')) {
-          negative({ id: 'tenant:other-path', title: `token of tenant "${endpoint.tenant}" on ${other}'s path`, outcome: 'forbidden', statuses: [...new Set([...mismatch, 404])], tokenPresented: true, request: { ...foreign, headers: { ...foreign.headers, Authorization: `Bearer ${token}` } }, secrets: [token], mintCommand: mintCommand(template) });
+          negative({ id: 'tenant:other-path', title: `token of tenant "${endpoint.tenant}" on ${other}'s path`, outcome: 'forbidden', statuses: [...new Set([...mismatch, 404])], tokenPresented: true, request: header(foreign, 'Authorization', `Bearer ${token}`), secrets: [token], mintCommand: mintCommand(template) });
         }
       }
       await tokenCase('tenant:spoofed-header', `token of tenant "${other}" plus ${ctx.spec.tenants.headers.join('/')}: ${endpoint.tenant}`, 'forbidden', mismatch, { defect: { kind: 'wrong-tenant', variant: other } }, spoofed);
@@ -192,13 +193,13 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
 }
 
 function header(request: ProbeRequest, name: string, value: string): ProbeRequest {
-  return { ...request, headers: { ...request.headers, [name]: value } };
+  return { ...request, headers: mergeHeaders(request.headers, { [name]: value }) };
 }
 
 /** A request carrying a valid credential (SigV4 signs it). */
 export async function withCredential(request: ProbeRequest, cred: ResolvedCredential, ctx: Pick<CaseContext, 'url'>): Promise<{ request: ProbeRequest; secrets: string[] }> {
   if (cred.sigv4) return { request: signSigV4(request, cred, ctx.url), secrets: cred.secrets };
-  return { request: { ...request, headers: { ...request.headers, ...cred.headers } }, secrets: cred.secrets };
+  return { request: { ...request, headers: mergeHeaders(request.headers, cred.headers) }, secrets: cred.secrets };
 }
 
 type SigV4Key = NonNullable<ResolvedCredential['sigv4']>;
@@ -211,16 +212,20 @@ function signSigV4(request: ProbeRequest, cred: ResolvedCredential, url: (path: 
   if (key.presign) {
     const signed = presignUrl({ method: request.method, url: target, headers: request.headers }, credentials, { ...options, expires: override.expires ?? 900 });
     const u = new URL(signed.url);
-    return { ...request, path: `${request.path.split('?')[0]}?${u.search.slice(1)}`, headers: { ...request.headers, ...signed.headers } };
+    // The presigned request's headers are the caller's minus what the query now carries (Authorization, X-Amz-Date).
+    const kept = new Set(Object.keys(signed.headers).map((h) => h.toLowerCase()));
+    const headers = mergeHeaders(request.headers, signed.headers);
+    for (const name of Object.keys(headers)) if (!kept.has(name.toLowerCase())) delete headers[name];
+    return { ...request, path: `${request.path.split('?')[0]}?${u.search.slice(1)}`, headers };
   }
   const signed = signRequest({ method: request.method, url: target, headers: request.headers, body: request.body }, credentials, options);
   const { host: _host, ...headers } = signed.headers;
-  return { ...request, headers: { ...request.headers, ...headers } };
+  return { ...request, headers: mergeHeaders(request.headers, headers) };
 }
 
 function apikeyCases(base: ProbeRequest, cred: ResolvedCredential, authn: (id: string, title: string, request: ProbeRequest, secrets?: string[]) => void): void {
   const { key, header: name, scheme, revoked } = cred.apikey!;
-  const send = (value: string) => ({ ...base, headers: { ...base.headers, [name]: scheme ? `${scheme} ${value}` : value } });
+  const send = (value: string) => header(base, name, scheme ? `${scheme} ${value}` : value);
   let prefix: string | undefined;
   try {
     prefix = parseApiKey(key).prefix;

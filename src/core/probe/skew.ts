@@ -4,6 +4,7 @@ import { mintCommand, mintOptions, type JwtTemplate } from './credentials.js';
 import { curlCommand } from './curl.js';
 import { fixFor } from './fixes.js';
 import type { ProbeRequest, ProbeResponse } from './http.js';
+import { mergeHeaders } from './headers.js';
 import { casePassed, type ProbeFinding } from './verdict.js';
 
 /** How far past `exp` the service still accepts a token. */
@@ -42,7 +43,7 @@ export async function measureSkew(options: MeasureSkewOptions): Promise<SkewResu
   let lastRequest: ProbeRequest | undefined;
   const accepted = async (seconds: number) => {
     const token = await options.mint({ ...mintOptions(options.template), defect: { kind: 'expired' }, skewSeconds: seconds });
-    const request = { ...options.target.request, headers: { ...options.target.request.headers, Authorization: `Bearer ${token}` } };
+    const request = { ...options.target.request, headers: mergeHeaders(options.target.request.headers, { Authorization: `Bearer ${token}` }) };
     lastRequest = request;
     requests++;
     return casePassed(options.target, await options.send(request));

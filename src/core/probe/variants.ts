@@ -1,4 +1,5 @@
 import type { PROBE_VARIANT_NAMES } from '../config/sections/probe.js';
+import { mergeHeaders } from './headers.js';
 import type { ProbeRequest } from './http.js';
 
 /** The same request reached another way: each must still be refused (any non-2xx passes). */
@@ -44,7 +45,7 @@ export function variantRequests(request: ProbeRequest, enabled: boolean | readon
     out.push({
       name: 'method-override',
       title: `sent as ${carrier} with X-HTTP-Method-Override: ${request.method}`,
-      request: { ...request, method: carrier, headers: { ...request.headers, 'X-HTTP-Method-Override': request.method, 'X-HTTP-Method': request.method, 'X-Method-Override': request.method } },
+      request: { ...request, method: carrier, headers: mergeHeaders(request.headers, { 'X-HTTP-Method-Override': request.method, 'X-HTTP-Method': request.method, 'X-Method-Override': request.method }) },
     });
   }
   return out;

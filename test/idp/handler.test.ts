@@ -1,35 +1,10 @@
-import { Readable } from 'node:stream';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createIdpHandler } from '../../src/core/idp/handler.js';
 import { createIdpDeps } from '../../src/core/idp/server.js';
 import { ENDPOINTS } from '../../src/core/idp/paths.js';
 import { discoveryDocument } from '../../src/core/idp/discovery.js';
-import { REDIRECT, seededHome } from './helpers.js';
-
-/** Calls the handler with an in-memory request: no port, no socket. */
-async function call(handler: ReturnType<typeof createIdpHandler>, method: string, url: string, body?: string, headers: Record<string, string> = {}) {
-  const req = Readable.from(body ? [Buffer.from(body)] : []) as unknown as IncomingMessage;
-  Object.assign(req, { method, url, headers: body ? { 'content-type': 'application/x-www-form-urlencoded', ...headers } : headers });
-  let status = 0;
-  let responseHeaders: Record<string, string> = {};
-  let text = '';
-  const res = {
-    writeHead(s: number, h: Record<string, string> = {}) {
-      status = s;
-      responseHeaders = h;
-      return res;
-    },
-    end(chunk?: string | Buffer) {
-      text = chunk ? chunk.toString() : '';
-    },
-    on() {},
-    destroy() {},
-  } as unknown as ServerResponse;
-  await handler(req, res);
-  return { status, headers: responseHeaders, text, json: () => JSON.parse(text) };
-}
+import { callHandler as call, REDIRECT, seededHome } from './helpers.js';
 
 describe('idp: request handler without listen()', () => {
   it('advertises every endpoint of the one path map, under the issuer URL', async () => {

@@ -1,4 +1,6 @@
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import path from 'node:path';
 import { Keystore } from '../../src/core/keys/keystore.js';
 import * as client from 'openid-client';
@@ -108,4 +110,27 @@ export async function codeFlow(config: client.Configuration, options: { scope?: 
   const { location } = await login(authUrl, options.form);
   const tokens = await client.authorizationCodeGrant(config, new URL(location), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
   return { tokens, verifier, state, nonce, location, redirectUri };
+}
+
+/** Calls the handler with an in-memory request: no port, no socket. */
+export async function callHandler(handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>, method: string, url: string, body?: string, headers: Record<string, string> = {}) {
+  const req = Readable.from(body ? [Buffer.from(body)] : []) as unknown as IncomingMessage;
+  Object.assign(req, { method, url, headers: body ? { 'content-type': 'application/x-www-form-urlencoded', ...headers } : headers });
+  let status = 0;
+  let responseHeaders: Record<string, string> = {};
+  let text = '';
+  const res = {
+    writeHead(s: number, h: Record<string, string> = {}) {
+      status = s;
+      responseHeaders = h;
+      return res;
+    },
+    end(chunk?: string | Buffer) {
+      text = chunk ? chunk.toString() : '';
+    },
+    on() {},
+    destroy() {},
+  } as unknown as ServerResponse;
+  await handler(req, res);
+  return { status, headers: responseHeaders, text, json: () => JSON.parse(text) };
 }

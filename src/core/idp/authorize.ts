@@ -1,5 +1,5 @@
 import { checkRedirectUri, checkScopes, lookupClient } from './clients.js';
-import { OAuthError, escapeHtml, html, redirect, splitScopes } from './http.js';
+import { OAuthError, escapeHtml, fromAnotherSite, html, redirect, splitScopes } from './http.js';
 import { CARRIED_PARAMS, loginPage } from './login-page.js';
 import { layoutPage } from './page.js';
 import { randomToken } from './store.js';
@@ -48,9 +48,12 @@ export async function authorizeEndpoint(req: IdpRequest, issuer: IssuerContext, 
     checkScopes(client, clientId!, requested);
     const claims = requestClaims(params.authctl_claims);
 
-    if (req.method !== 'POST') {
+    // Only the login form on this page can sign in. A POST from another site is an authorization
+    // request (OIDC allows POST) or a login CSRF: either way it gets the page, never a code.
+    if (req.method !== 'POST' || fromAnotherSite(req.headers, issuer.url)) {
       const hint = params.login_hint ?? [...deps.settings.users.keys()][0];
       const pageUrl = new URL(req.url);
+      for (const [name, value] of Object.entries(pick(params))) pageUrl.searchParams.set(name, value);
       pageUrl.searchParams.delete('login_hint');
       return { ...html(200, loginPage({ params: pick(params), users: deps.settings.users, selected: hint, issuerUrl: issuer.url, pageUrl })), clientId };
     }

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { IdpResponse } from './types.js';
 
 const MAX_BODY = 1024 * 1024;
@@ -7,8 +7,44 @@ export function json(status: number, value: unknown, headers: Record<string, str
   return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }, body: JSON.stringify(value) };
 }
 
+/**
+ * The pages have no script at all: the CSP says so (an escaping slip cannot run code) and
+ * refuses framing, so the login form cannot be clickjacked. No form-action: the login POST
+ * must be able to redirect to the client's redirect_uri.
+ */
+const PAGE_HEADERS = Object.freeze({
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+});
+
 export function html(status: number, body: string, headers: Record<string, string> = {}): IdpResponse {
-  return { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers }, body };
+  return { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...PAGE_HEADERS, ...headers }, body };
+}
+
+/** `application/json` or `application/*+json` by media type, ignoring parameters (`text/plain; x=application/json` is not JSON). */
+export function isJsonType(contentType: string | undefined): boolean {
+  const essence = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return essence === 'application/json' || /^application\/[\w.+-]+\+json$/.test(essence);
+}
+
+/**
+ * A browser request sent from a page of another site (CSRF). Browsers say so in `Sec-Fetch-Site`;
+ * older ones only send `Origin`, which must then name the host the request went to or the published
+ * issuer (behind a proxy). Scripts and CLIs send neither header, so they are never refused.
+ */
+export function fromAnotherSite(headers: IncomingHttpHeaders, publishedUrl?: string): boolean {
+  const site = headers['sec-fetch-site'];
+  if (site !== undefined) return site !== 'same-origin' && site !== 'none';
+  const origin = headers.origin;
+  if (origin === undefined) return false;
+  try {
+    const from = new URL(origin);
+    return from.host !== headers.host && (!publishedUrl || from.origin !== new URL(publishedUrl).origin);
+  } catch {
+    return true; // "null": a sandboxed or opaque origin
+  }
 }
 
 export function redirect(location: string): IdpResponse {
@@ -61,7 +97,7 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
 export function parseBody(buffer: Buffer, contentType: string | undefined): { form: Record<string, string>; json?: unknown } {
   if (buffer.length === 0) return { form: {} };
   const text = buffer.toString('utf8');
-  if (contentType?.includes('application/json')) {
+  if (isJsonType(contentType)) {
     let value: unknown;
     try {
       value = JSON.parse(text);

@@ -2,12 +2,12 @@ import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { nodeCrypto } from '../node.js';
 import type { JWK } from 'jose';
-import { usageError } from '../errors.js';
+import { environmentError, usageError } from '../errors.js';
 import { ensurePrivateDir, readFileIfExists, writeFileAtomic } from '../fs/atomic.js';
 import { withFileLock } from '../fs/lock.js';
 import { algorithmInfo, isHmac, type JWTAlgorithm } from './algorithms.js';
 import { emptyKeyring, KEYRING_FILE, parseKeyring, serializeKeyring, type Keyring, type KeyRecord, type KeyStatus } from './keyring.js';
-import { algorithmsForJwk, parseKeyMaterial } from './material.js';
+import { algorithmsForJwk, checkPrivateKey, parseKeyMaterial } from './material.js';
 
 export interface KeystoreOptions {
   /** The keystore directory (created 0700 on first write). */
@@ -63,7 +63,16 @@ export class Keystore {
   }
 
   async read(): Promise<Keyring> {
-    const text = await readFileIfExists(this.file);
+    let text: string | undefined;
+    try {
+      text = await readFileIfExists(this.file);
+    } catch (error) {
+      throw environmentError('ERR_KEYSTORE_UNREADABLE', `cannot read the keystore: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+        where: this.file,
+        hint: 'point --home (or AUTHCTL_HOME) at a directory you can read and write',
+        cause: error,
+      });
+    }
     return text === undefined ? emptyKeyring() : parseKeyring(text, this.file);
   }
 
@@ -226,18 +235,23 @@ export class Keystore {
     if (!parsed || rest.length) throw usageError('ERR_KEY_FORMAT', 'expected exactly one key', { where: source, hint: 'split the JWKS and import one private key at a time' });
     if (!parsed.privateJwk) throw usageError('ERR_KEY_NOT_PRIVATE', 'this is a public key; a signing key must be private', { where: source, hint: 'import the private key (PKCS#8, SEC1, PKCS#1 PEM or a JWK with "d")' });
     const candidates = algorithmsForJwk(parsed.privateJwk);
-    const alg = (options.alg ?? parsed.privateJwk.alg ?? candidates[0]) as JWTAlgorithm | undefined;
-    if (!alg || !candidates.includes(alg)) {
-      throw usageError('ERR_KID_ALG_MISMATCH', `this ${parsed.privateJwk.kty} key cannot sign ${alg ?? 'anything authctl supports'}`, {
-        where: '--alg',
-        hint: `choose one of: ${candidates.join(', ') || 'RSA, EC P-256/384/521, Ed25519 or oct keys'}`,
+    const keyName = [parsed.privateJwk.kty, parsed.privateJwk.crv].filter(Boolean).join(' ');
+    if (candidates.length === 0) {
+      throw usageError('ERR_KEY_UNSUPPORTED', `this ${keyName} key${parsed.privateJwk.alg ? ` (alg ${parsed.privateJwk.alg})` : ''} cannot sign JWTs`, {
+        where: source,
+        hint: 'use an RSA (2048+ bits), EC P-256/P-384/P-521 or Ed25519 private key, or an oct secret',
       });
     }
+    const alg = (options.alg ?? candidates[0]) as JWTAlgorithm;
+    if (!candidates.includes(alg)) {
+      throw usageError('ERR_KID_ALG_MISMATCH', `this ${keyName} key cannot sign ${alg}`, { where: '--alg', hint: `choose one of: ${candidates.join(', ')}` });
+    }
+    const publicJwk = checkPrivateKey(parsed.privateJwk, source);
     const { calculateJwkThumbprint } = await import('jose');
     return this.update(async (ring) => {
       const iso = new Date(this.clock()).toISOString();
       const isSecret = parsed.privateJwk!.kty === 'oct';
-      const { kid: _kid, alg: _alg, use: _use, key_ops: _ops, ...cleanPublic } = parsed.publicJwk;
+      const { kid: _kid, alg: _alg, use: _use, key_ops: _ops, ...cleanPublic } = publicJwk;
       const record = isSecret
         ? { kid: await calculateJwkThumbprint(parsed.privateJwk!), alg, status: 'active' as KeyStatus, createdAt: iso, activatedAt: iso, origin: 'imported' as const, privateJwk: { ...parsed.privateJwk!, alg } }
         : await this.recordFromJwks(parsed.privateJwk!, cleanPublic, alg, 'active', 'imported', iso);
@@ -248,7 +262,7 @@ export class Keystore {
         for (const key of ring.keys.filter((k) => k.alg === alg && k.status === 'active')) {
           Object.assign(key, { status: 'grace', graceUntil: new Date(this.clock() + DEFAULT_GRACE_SECONDS * 1000).toISOString() });
         }
-      } else record.status = 'published';
+      } else Object.assign(record, { status: 'published', activatedAt: undefined });
       ring.keys.push(record);
       return { value: record, changed: true };
     });

@@ -60,9 +60,15 @@ function parsePemKeys(text: string, source: string): ParsedKey[] {
       return { publicJwk: toJwk(nodeCrypto.createPublicKey(pem)) };
     } catch (error) {
       if ((error as { code?: string }).code === 'ERR_KEY_FORMAT') throw error;
+      if (/ENCRYPTED/.test(label!) || /Proc-Type:\s*4,ENCRYPTED/.test(pem)) {
+        throw usageError('ERR_KEY_ENCRYPTED', 'the key is encrypted (protected by a passphrase)', {
+          where: source,
+          hint: 'decrypt it first: openssl pkey -in key.pem -out plain.pem',
+        });
+      }
       throw usageError('ERR_KEY_FORMAT', `cannot read ${label}: ${(error as Error).message}`, {
         where: source,
-        hint: 'encrypted keys are not supported: decrypt with `openssl pkey -in key.pem -out plain.pem` first',
+        hint: 'check the file holds one complete PEM block, copied without changes',
       });
     }
   });
@@ -74,14 +80,18 @@ function toJwk(key: KeyObject): JWK {
   return jwk;
 }
 
-/** Algorithms a JWK can sign or verify with, from its kty/crv (or its own `alg`). */
+/** Algorithms a JWK can sign or verify with: from its kty/crv, narrowed to its own `alg` when it has one. */
 export function algorithmsForJwk(jwk: JWK): string[] {
-  if (jwk.alg) return [jwk.alg];
+  const byType = algorithmsForKeyType(jwk);
+  return jwk.alg ? byType.filter((alg) => alg === jwk.alg) : byType;
+}
+
+function algorithmsForKeyType(jwk: JWK): string[] {
   switch (jwk.kty) {
     case 'RSA':
       return ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
     case 'EC':
-      return jwk.crv === 'P-384' ? ['ES384'] : jwk.crv === 'P-521' ? ['ES512'] : ['ES256'];
+      return jwk.crv === 'P-256' ? ['ES256'] : jwk.crv === 'P-384' ? ['ES384'] : jwk.crv === 'P-521' ? ['ES512'] : [];
     case 'OKP':
       return jwk.crv === 'Ed25519' ? ['EdDSA'] : [];
     case 'oct':
@@ -89,4 +99,48 @@ export function algorithmsForJwk(jwk: JWK): string[] {
     default:
       return [];
   }
+}
+
+/** RSA keys below this are refused by jose and most verifiers (RFC 7518 §3.3). */
+export const MIN_RSA_BITS = 2048;
+
+/**
+ * Checks that a private JWK is a usable signing key and returns its public JWK, derived from the
+ * private key itself (a JWK's public members are not checked by node:crypto, so a mismatched pair
+ * would be published and never verify). A sign/verify round trip proves the parts belong together.
+ */
+export function checkPrivateKey(privateJwk: JWK, source: string): JWK {
+  const invalid = (why: string) =>
+    usageError('ERR_KEY_INVALID', `the private key is not usable: ${why}`, {
+      where: source,
+      hint: 'export the key again from its source (e.g. `openssl pkey -in key.pem -out plain.pem`), or import it as PEM',
+    });
+  if (privateJwk.kty === 'oct') {
+    if (typeof privateJwk.k !== 'string' || !/^[A-Za-z0-9_-]+$/.test(privateJwk.k)) throw invalid('an oct key needs "k", the secret as non-empty base64url');
+    return privateJwk;
+  }
+  let privateKey: KeyObject;
+  try {
+    privateKey = nodeCrypto.createPrivateKey({ key: privateJwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+  } catch (error) {
+    throw invalid((error as Error).message);
+  }
+  const bits = privateKey.asymmetricKeyDetails?.modulusLength;
+  if (privateKey.asymmetricKeyType === 'rsa' && bits !== undefined && bits < MIN_RSA_BITS) {
+    throw usageError('ERR_KEY_TOO_SMALL', `the RSA key has ${bits} bits; JWT verifiers require at least ${MIN_RSA_BITS}`, {
+      where: source,
+      hint: `generate a larger one: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:${MIN_RSA_BITS} -out key.pem`,
+    });
+  }
+  const publicKey = nodeCrypto.createPublicKey(privateKey);
+  const data = Buffer.from('authctl key check');
+  const digest = privateKey.asymmetricKeyType === 'ed25519' ? null : 'sha256';
+  let matches = false;
+  try {
+    matches = nodeCrypto.verify(digest, data, publicKey, nodeCrypto.sign(digest, data, privateKey));
+  } catch (error) {
+    throw invalid((error as Error).message);
+  }
+  if (!matches) throw invalid('its private and public parts do not belong together');
+  return toJwk(publicKey);
 }

@@ -68,14 +68,21 @@ function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ co
 }
 
 const background: number[] = [];
-afterAll(() => {
-  for (const pid of background) {
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
+const signal = (pid: number, sig: NodeJS.Signals | 0) => {
+  try {
+    process.kill(pid, sig);
+    return true;
+  } catch {
+    return false; // already gone
   }
+};
+// Stop the workflow's background processes even when a step failed: SIGTERM, then SIGKILL
+// whatever is still running after a generous deadline (a loaded CI machine is slow to exit).
+afterAll(async () => {
+  for (const pid of background) signal(pid, 'SIGTERM');
+  const end = Date.now() + 10_000;
+  while (background.some((pid) => signal(pid, 0)) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  for (const pid of background) signal(pid, 'SIGKILL');
 });
 
 describe('Use it in CI', () => {

@@ -1,12 +1,12 @@
 // `authctl demo` through the binary: it runs each example end to end, prints numbered steps, and
 // leaves no child process or temp directory behind (also when --keep is ended with Ctrl-C).
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { findPackageRoot } from '../../src/core/demo/root.js';
 import { runDemo } from '../../src/core/demo/run.js';
-import { BIN } from '../helpers/cli.js';
+import { BIN, type CliResult } from '../helpers/cli.js';
 import { authctl, EXAMPLES, parseJson, ROOT, show, tempDir } from './helpers.js';
 
 const alive = (pid: number) => {
@@ -18,10 +18,75 @@ const alive = (pid: number) => {
   }
 };
 
-/** A process may take a moment to be reaped after its parent exits. */
-async function gone(pid: number): Promise<boolean> {
-  for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 20));
+/** A process may take a moment to be reaped after its parent exits: poll, with a deadline generous for a loaded CI machine. */
+async function gone(pid: number, deadlineMs = 15_000): Promise<boolean> {
+  const end = Date.now() + deadlineMs;
+  while (alive(pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
   return !alive(pid);
+}
+
+// Each demo CLI runs in its own process group: whatever happens to a test (failure, timeout), the
+// afterAll below kills the demo and every service it started, so nothing outlives the test run.
+const groups = new Set<number>();
+afterAll(() => {
+  for (const pgid of groups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // the group is already gone: the demo cleaned up after itself
+    }
+  }
+});
+
+/** Test timeout for one demo: a few seconds alone, far more with five at once on a loaded 2-core machine. */
+const DEMO_TIMEOUT = 120_000;
+
+interface DemoProcess {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function spawnDemo(args: string[], home: string, env: Record<string, string | undefined> = {}): DemoProcess {
+  const child = spawn(process.execPath, [BIN, 'demo', ...args], {
+    cwd: home,
+    env: { ...process.env, NO_COLOR: '1', AUTHCTL_DEBUG: undefined, AUTHCTL_HOME: home, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  groups.add(child.pid!);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/** `authctl demo ARGS` to completion (killed, group and all, if it has not finished well within the test timeout). */
+async function runDemoCli(args: string[], home: string, env?: Record<string, string | undefined>): Promise<CliResult> {
+  const demo = spawnDemo(args, home, env);
+  const timer = setTimeout(() => process.kill(-demo.child.pid!, 'SIGKILL'), DEMO_TIMEOUT - 10_000);
+  const code = await demo.exited;
+  clearTimeout(timer);
+  return { code: code ?? -1, stdout: demo.stdout(), stderr: demo.stderr() };
+}
+
+/** Resolves with `pick(stdout)` once it is defined; rejects after a generous deadline. */
+function waitForOutput<T>(demo: DemoProcess, pick: (stdout: string) => T | undefined, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} not seen; stdout: ${demo.stdout()}; stderr: ${demo.stderr()}`)), DEMO_TIMEOUT - 20_000);
+    const check = () => {
+      const value = pick(demo.stdout());
+      if (value === undefined) return;
+      clearTimeout(timer);
+      demo.child.stdout!.off('data', check);
+      resolve(value);
+    };
+    demo.child.stdout!.on('data', check);
+    check();
+  });
 }
 
 interface Transcript {
@@ -32,9 +97,9 @@ interface Transcript {
 }
 
 describe.concurrent('authctl demo', () => {
-  it('default (datapress): numbered steps with commands, status codes, claims and the probe summary; nothing left running', async () => {
+  it('default (datapress): numbered steps with commands, status codes, claims and the probe summary; nothing left running', { timeout: DEMO_TIMEOUT }, async () => {
     const home = tempDir('authctl-e2e-demo-');
-    const r = await authctl(['demo'], { home, env: { AUTHCTL_HOME: undefined } });
+    const r = await runDemoCli([], home, { AUTHCTL_HOME: undefined });
     expect(r.code, show(r)).toBe(0);
     const out = r.stdout;
     for (const n of [1, 2, 3, 4, 5, 6, 7, 8]) expect(out).toMatch(new RegExp(`^${n}\\. `, 'm'));
@@ -53,9 +118,9 @@ describe.concurrent('authctl demo', () => {
   });
 
   for (const example of ['recsys', 'relay', 'agentflow', 'k3']) {
-    it(`--example ${example} --json: a machine-readable transcript, every step ok`, async () => {
+    it(`--example ${example} --json: a machine-readable transcript, every step ok`, { timeout: DEMO_TIMEOUT }, async () => {
       const home = tempDir('authctl-e2e-demo-');
-      const r = await authctl(['demo', '--example', example, '--json'], { home });
+      const r = await runDemoCli(['--example', example, '--json'], home);
       expect(r.code, show(r)).toBe(0);
       const t = parseJson(r) as Transcript;
       expect(t).toMatchObject({ example, ok: true });
@@ -74,66 +139,47 @@ describe.concurrent('authctl demo', () => {
     });
   }
 
-  it('--keep leaves the services up until SIGINT, then stops them and exits 0', async () => {
+  it('--keep leaves the services up until SIGINT, then stops them and exits 0', { timeout: DEMO_TIMEOUT }, async () => {
     const home = tempDir('authctl-e2e-demo-keep-');
-    const child = spawn(process.execPath, [BIN, 'demo', '--keep', '--json', '--home', home], { cwd: home, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const transcript = await new Promise<Transcript>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no transcript; stderr: ${stderr}`)), 25_000);
-      child.stdout.on('data', (d) => {
-        stdout += d;
-        try {
-          const t = JSON.parse(stdout) as Transcript;
-          clearTimeout(timer);
-          resolve(t);
-        } catch {
-          // not complete yet
-        }
-      });
-    });
+    const demo = spawnDemo(['--keep', '--json', '--home', home], home);
     try {
+      const transcript = await waitForOutput(demo, (out) => {
+        try {
+          return JSON.parse(out) as Transcript;
+        } catch {
+          return undefined; // not complete yet
+        }
+      }, 'the --json transcript');
       expect(transcript.ok).toBe(true);
       // Still serving after the transcript was printed.
       expect((await fetch(`${transcript.urls.service.replace(/\/$/, '')}/healthz`)).status).toBe(200);
       expect((await fetch(`${transcript.urls.issuer}/.well-known/openid-configuration`)).status).toBe(200);
       const pid = transcript.steps.find((s) => s.data?.pid)!.data!.pid as number;
       expect(alive(pid)).toBe(true);
-      child.kill('SIGINT');
-      expect(await exited).toBe(0);
+      demo.child.kill('SIGINT');
+      expect(await demo.exited).toBe(0);
       expect(await gone(pid)).toBe(true);
       await expect(fetch(`${transcript.urls.issuer}/.well-known/openid-configuration`)).rejects.toThrow();
       // --home keeps the keystore.
       expect(existsSync(path.join(home, 'keys.json'))).toBe(true);
     } finally {
-      child.kill('SIGKILL');
+      demo.child.kill('SIGKILL');
     }
   });
 
-  it('Ctrl-C in the middle of a run stops the service it started (exit 130, or 0 if the run had just finished)', async () => {
+  it('Ctrl-C in the middle of a run stops the service it started (exit 130, or 0 if the run had just finished)', { timeout: DEMO_TIMEOUT }, async () => {
     const home = tempDir('authctl-e2e-demo-int-');
-    const child = spawn(process.execPath, [BIN, 'demo', '--example', 'k3', '--home', home], { cwd: home, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const pid = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`service never started: ${stdout}`)), 25_000);
-      child.stdout.on('data', (d) => {
-        stdout += d;
-        const m = /\(pid (\d+)\)/.exec(stdout);
-        if (m) {
-          clearTimeout(timer);
-          resolve(Number(m[1]));
-        }
-      });
-    });
-    child.kill('SIGINT');
-    expect([0, 130]).toContain(await exited);
+    const demo = spawnDemo(['--example', 'k3', '--home', home], home);
+    const pid = await waitForOutput(demo, (out) => {
+      const m = /\(pid (\d+)\)/.exec(out);
+      return m ? Number(m[1]) : undefined;
+    }, 'the service pid');
+    demo.child.kill('SIGINT');
+    expect([0, 130]).toContain(await demo.exited);
     expect(await gone(pid)).toBe(true);
   });
 
-  it('judges what the service does: a service that lets everyone in fails the demo', async () => {
+  it('judges what the service does: a service that lets everyone in fails the demo', { timeout: DEMO_TIMEOUT }, async () => {
     // A stand-in "datapress" that answers 200 to every request, whatever the credentials.
     const fake = tempDir('authctl-e2e-demo-fake-');
     mkdirSync(path.join(fake, 'datapress'));

@@ -20,16 +20,16 @@ export interface Proc {
   stop: () => Promise<number | null>;
 }
 
-const running = new Set<ChildProcess>();
+/** Every child this file started and not yet seen exit, with its `stop` (for stopAll). */
+const running = new Map<ChildProcess, () => Promise<number | null>>();
 // A test run that dies (or a worker that is torn down) must not leave services behind.
 process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
+  for (const child of running.keys()) child.kill('SIGKILL');
 });
 
 /** Spawns `node <args>` and resolves once it prints a JSON line that has `key`. */
 export function spawnUntilLine(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string; key: string; timeoutMs?: number }): Promise<Proc> {
   const child = spawn(process.execPath, args, { cwd: options.cwd ?? ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -50,6 +50,7 @@ export function spawnUntilLine(args: string[], options: { env: NodeJS.ProcessEnv
     }
     return exited;
   };
+  running.set(child, stop);
   return new Promise<Proc>((resolve, reject) => {
     const name = path.basename(args[0] === BIN ? `authctl ${args[1]}` : args[0]!);
     const fail = (why: string) => {
@@ -96,9 +97,13 @@ export async function startService(name: string, options: { args?: string[]; env
   return { ...proc, url: proc.line.listening };
 }
 
-/** Stops every child this file started (afterAll; also fine after a failure). */
+/**
+ * Stops `procs` and every other child this file started (afterAll; also fine after a failure):
+ * when one of several services started with Promise.all fails, the others were never assigned
+ * to the test's variables but are stopped here all the same.
+ */
 export async function stopAll(procs: Array<Proc | undefined>): Promise<void> {
-  await Promise.all(procs.map((p) => p?.stop()));
+  await Promise.all([...procs.map((p) => p?.stop()), ...[...running.values()].map((stop) => stop())]);
 }
 
 /** Runs the built authctl binary with a keystore home and working directory. */

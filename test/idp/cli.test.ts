@@ -158,7 +158,10 @@ describe('authctl idp serve (human output)', () => {
     const home = await seededHome();
     const served = await serve(['--port', '0', '--host', '0.0.0.0', '--issuer-url', 'http://host.docker.internal:9400'], home);
     try {
-      await new Promise((r) => setTimeout(r, 300));
+      // The banner may arrive in several chunks: wait for its last line (generous deadline, no fixed sleep).
+      for (const deadline = Date.now() + 10_000; !served.stdout().includes('Ctrl+C stops it.') && Date.now() < deadline; ) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
       const out = served.stdout();
       expect(out).toMatch(/issuer\s+http:\/\/host\.docker\.internal:9400\n/);
       expect(out).toContain('curl -s -u my-client:my-secret -d grant_type=client_credentials http://host.docker.internal:9400/token');

@@ -10,12 +10,15 @@ const introspect = async (url: string, token: string) =>
 
 describe('idp: control API', () => {
   let idp: TestIdp;
+  let skew = 0;
   beforeAll(async () => {
-    idp = await startTestIdp();
+    // The issuer's base clock is real time plus `skew`, so a test can let "time pass" without sleeping.
+    idp = await startTestIdp({}, { clock: () => Date.now() + skew });
     await fetch(`${idp.url}/readyz`);
   });
   afterAll(() => idp.close());
   afterEach(async () => {
+    skew = 0;
     await control(idp.url, 'DELETE', '/fault');
     await control(idp.url, 'POST', '/clock', { reset: true });
   });
@@ -45,8 +48,13 @@ describe('idp: control API', () => {
     const before = await kids(idp.url);
     const other = new Keystore({ dir: idp.home });
     const { activated } = await other.rotate({ alg: 'RS256', dropOld: true });
-    await new Promise((r) => setTimeout(r, 150));
-    expect(await kids(idp.url)).toEqual([activated!.kid]);
+    // The server re-reads keys.json when it changes (checked every 100 ms): poll, no fixed sleep.
+    let seen = before;
+    for (const deadline = Date.now() + 10_000; !seen.includes(activated!.kid) && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 50));
+      seen = await kids(idp.url);
+    }
+    expect(seen).toEqual([activated!.kid]);
     expect(before).not.toContain(activated!.kid);
     expect(decodeProtectedHeader(String((await cc(idp.url)).body.access_token)).kid).toBe(activated!.kid);
   });
@@ -113,17 +121,18 @@ describe('idp: control API', () => {
     const frozen = await control(idp.url, 'POST', '/clock', { freeze: true });
     expect(frozen.body.frozen).toBe(true);
     const a = decodeJwt(String((await cc(idp.url)).body.access_token));
-    await new Promise((r) => setTimeout(r, 1100));
+    skew += 5_000;
     const token = String((await cc(idp.url)).body.access_token);
     expect(decodeJwt(token).iat).toBe(a.iat);
     expect((await introspect(idp.url, token)).active).toBe(true);
     const advanced = await control(idp.url, 'POST', '/clock', { advance: '2h' });
-    expect(advanced.body.offsetSeconds).toBeGreaterThanOrEqual(7199);
+    // Frozen, then moved by exactly 2 h: the 5 s of base time that passed do not count.
+    expect(Date.parse(advanced.body.now) - Date.parse(frozen.body.now)).toBe(7_200_000);
     expect((await introspect(idp.url, token)).active).toBe(false);
     const userinfo = await fetch(`${idp.url}/userinfo`, { headers: { authorization: `Bearer ${token}` } });
     expect(userinfo.status).toBe(401);
     const later = decodeJwt(String((await cc(idp.url)).body.access_token));
-    expect(later.iat! - a.iat!).toBeGreaterThanOrEqual(7199);
+    expect(later.iat! - a.iat!).toBe(7200);
     const reset = await control(idp.url, 'POST', '/clock', { reset: true });
     expect([reset.body.frozen, reset.body.offsetSeconds]).toEqual([false, 0]);
   });

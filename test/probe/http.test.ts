@@ -59,3 +59,19 @@ describe('probe HTTP client bounds', () => {
     expect(seen.filter((h) => h === 'content-type')).toHaveLength(1);
   }, 15_000);
 });
+
+describe('probe run bounds', () => {
+  it('refuses a spec whose matrix exceeds MAX_CASES with exit 2, before sending anything', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const path = await import('node:path');
+    const { runCli, tempDir } = await import('../helpers/cli.js');
+    const { MAX_CASES } = await import('../../src/core/probe/runner.js');
+    const dir = tempDir('authctl-probe-bounds-');
+    const endpoints = Array.from({ length: MAX_CASES + 1 }, (_, i) => ({ path: `/p${i}`, public: true }));
+    writeFileSync(path.join(dir, 'probe.json'), JSON.stringify({ base_url: 'http://127.0.0.1:9', endpoints }));
+    const result = await runCli(['probe', '--dry-run'], { cwd: dir, env: { AUTHCTL_HOME: path.join(dir, 'home') } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`makes ${MAX_CASES + 1} cases, more than the ${MAX_CASES}`));
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  }, 30_000);
+});

@@ -1,5 +1,5 @@
 import type { AuthctlConfig } from '../config/schema.js';
-import { environmentError } from '../errors.js';
+import { environmentError, usageError } from '../errors.js';
 import type { Keystore } from '../keys/keystore.js';
 import { attackerKeyFor } from './attacker.js';
 import { mintToken, type MintTokenOptions } from '../token/mint.js';
@@ -70,6 +70,13 @@ export interface ProbeResult {
   summary: { endpoints: number; checks: number; passed: number; failed: number; critical: number; error: number; warning: number; baselined: number; requests: number; durationMs: number };
 }
 
+/**
+ * A run is bounded in count (this many cases) and so in time: every request has one deadline for the
+ * whole exchange and timeouts are not retried, so a run takes at most about
+ * cases / concurrency × timeout, plus the skew bisection's few requests.
+ */
+export const MAX_CASES = 20_000;
+
 /** Builds the matrix, runs controls, cases and controls again, and judges every answer. */
 export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
   const started = performance.now();
@@ -97,6 +104,9 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
     for (const name of used) credentials.set(name, await resolveCredential(name, { spec, config: options.config, keystore: options.keystore, env: options.env ?? process.env, mint, cwd: options.cwd ?? process.cwd(), fetch: options.fetch, dryRun: options.dryRun }));
     const warnings: string[] = [];
     const cases = await generateCases({ spec, credentials, mint, warnings, jkuUrl: jku?.url ?? 'http://127.0.0.1:9/.well-known/jwks.json', attackerKey, url: (p) => client.url(p) });
+    if (cases.length > MAX_CASES) {
+      throw usageError('ERR_PROBE_TOO_MANY_CASES', `the spec makes ${cases.length} cases, more than the ${MAX_CASES} one run may send`, { where: spec.source, hint: 'split the spec into several files, or turn off variants / exclude case families on large endpoint lists' });
+    }
     const endpoints = spec.endpoints.map((e) => e.id);
     const base = { baseUrl: spec.baseUrl, source: spec.source, endpoints, warnings };
 

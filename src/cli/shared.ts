@@ -42,6 +42,15 @@ export function intOption(flag: string) {
   };
 }
 
+/** `--bits`: an RSA modulus size verifiers accept (the same range as config `keys.rsa_bits`). */
+export function rsaBitsOption(value: string): number {
+  const bits = intOption('--bits')(value);
+  if (bits < 2048 || bits > 8192) {
+    throw usageError('ERR_BAD_NUMBER', `--bits must be between 2048 and 8192, got ${bits}`, { where: '--bits', hint: 'JWT verifiers refuse RSA keys under 2048 bits; 2048, 3072 and 4096 are usual' });
+  }
+  return bits;
+}
+
 /** All options of a command merged with the global ones. */
 export function allOptions<T>(command: Command): T {
   return command.optsWithGlobals() as T;

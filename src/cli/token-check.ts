@@ -9,7 +9,8 @@ import { usageError } from '../core/errors.js';
 import type { CliContext } from './context.js';
 import { table } from './output.js';
 import { openKeystore } from './shared.js';
-import { secretEncoding, type SecretFlags } from './token-mint.js';
+import { mappingFlags, secretEncoding, type SecretFlags } from './token-mint.js';
+import { parseAlgorithm } from '../core/keys/algorithms.js';
 
 export async function runDecode(ctx: CliContext, token: string): Promise<void> {
   const decoded = decodeToken(token);
@@ -42,8 +43,11 @@ export interface VerifyFlags extends SecretFlags {
 }
 
 async function verificationKeys(ctx: CliContext, flags: VerifyFlags): Promise<VerificationKeys> {
-  const sources = [flags.jwks, flags.discover].filter((v) => v !== undefined).length;
-  if (sources > 1) throw usageError('ERR_KEY_SOURCES', 'give only one of --jwks and --discover', { where: '--jwks', hint: 'pick one key source' });
+  const secretFlag = flags.secret !== undefined ? '--secret' : flags.secretEnv !== undefined ? '--secret-env' : flags.secretFile !== undefined ? '--secret-file' : undefined;
+  const given = [flags.jwks !== undefined && '--jwks', flags.discover !== undefined && '--discover', secretFlag].filter((flag): flag is string => Boolean(flag));
+  if (given.length > 1) {
+    throw usageError('ERR_KEY_SOURCES', `give only one key source, not ${given.join(' and ')}`, { where: given[1], hint: 'verify against --jwks, --discover, or a secret (--secret, --secret-env, --secret-file); none means the local keystore' });
+  }
   const secret = await resolveSecret({ secret: flags.secret, secretEnv: flags.secretEnv, secretFile: flags.secretFile, encoding: secretEncoding(flags), env: ctx.env });
   if (secret) return { jwks: [], secrets: [{ secret }], source: 'the given secret' };
   if (flags.discover) return keysFromDiscovery(flags.discover);
@@ -52,20 +56,22 @@ async function verificationKeys(ctx: CliContext, flags: VerifyFlags): Promise<Ve
 }
 
 export async function runVerify(ctx: CliContext, token: string, flags: VerifyFlags): Promise<boolean> {
+  // Flags first, so a typo is reported before any key is fetched.
+  const algorithms = flags.alg?.flatMap((a) => a.split(',')).map((a) => a.trim()).filter(Boolean).map((a) => parseAlgorithm(a, '--alg'));
+  const leeway = flags.leeway !== undefined ? parseDuration(flags.leeway, '--leeway') : undefined;
+  if (leeway !== undefined && leeway < 0) throw usageError('ERR_BAD_DURATION', '--leeway cannot be negative', { where: '--leeway', hint: 'e.g. --leeway 60s (0s is the default)' });
   const { config } = await ctx.config();
+  const settings = resolveTokenSettings(config, undefined, { mapping: mappingFlags(flags) });
   const keys = await verificationKeys(ctx, flags);
   const fromKeystore = !flags.jwks && !flags.discover && keys.source.startsWith('the local keystore');
-  const settings = resolveTokenSettings(config, undefined, {
-    mapping: { ...(flags.tenantClaim ? { tenantClaim: flags.tenantClaim } : {}), ...(flags.rolesClaim ? { rolesClaim: flags.rolesClaim } : {}) },
-  });
   const result = await verifyToken({
     token,
     keys,
-    algorithms: flags.alg?.flatMap((a) => a.split(',')).map((a) => a.trim()).filter(Boolean),
+    algorithms,
     // Against the local keystore, expect what `token mint` issues by default.
     issuer: flags.iss ?? (fromKeystore ? settings.issuer : undefined),
     audience: flags.aud,
-    leewaySeconds: flags.leeway !== undefined ? parseDuration(flags.leeway, '--leeway') : undefined,
+    leewaySeconds: leeway,
     requireScopes: flags.requireScope,
     requireRoles: flags.requireRole,
     tenant: flags.tenant,

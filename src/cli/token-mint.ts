@@ -1,5 +1,6 @@
 import { parseDefect } from '../core/token/defects.js';
-import { parseClaimAssignment } from '../core/token/claims.js';
+import { parseClaimAssignment, type ClaimsMapping } from '../core/token/claims.js';
+import { parsePointer } from '../core/jsonpointer.js';
 import { mintToken, type MintTokenResult } from '../core/token/mint.js';
 import { resolveSecret, type SecretEncoding } from '../core/token/secret.js';
 import { resolveTokenSettings } from '../core/token/settings.js';
@@ -52,6 +53,30 @@ export function secretEncoding(flags: SecretFlags): SecretEncoding | undefined {
   return flags.secretEncoding as SecretEncoding;
 }
 
+/** The claim-mapping flags, checked here so an error names the flag. */
+export function mappingFlags(flags: { tenantClaim?: string; rolesClaim?: string; scopeClaim?: string }): Partial<ClaimsMapping> {
+  const mapping: Partial<ClaimsMapping> = {};
+  if (flags.tenantClaim !== undefined) mapping.tenantClaim = pointerFlag(flags.tenantClaim, '--tenant-claim');
+  if (flags.rolesClaim !== undefined) mapping.rolesClaim = pointerFlag(flags.rolesClaim, '--roles-claim');
+  if (flags.scopeClaim !== undefined) {
+    if (!/^[\w:.-]+$/.test(flags.scopeClaim)) throw usageError('ERR_BAD_CLAIM', `--scope-claim "${flags.scopeClaim}" is not a claim name`, { where: '--scope-claim', hint: 'use scope or scp' });
+    mapping.scopeClaim = flags.scopeClaim;
+  }
+  return mapping;
+}
+
+function httpUrlFlag(value: string, flag: string): string {
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
+    throw usageError('ERR_BAD_URL', `${flag} "${value}" is not an http(s) URL`, { where: flag, hint: `e.g. ${flag} http://127.0.0.1:9999/jwks.json` });
+  }
+  return value;
+}
+
+function pointerFlag(value: string, flag: string): string {
+  if (parsePointer(value, flag).length === 0) throw usageError('ERR_BAD_POINTER', `${flag} cannot be empty`, { where: flag, hint: 'write a JSON pointer such as /tid or /org/id' });
+  return value;
+}
+
 export async function runMint(ctx: CliContext, flags: MintFlags): Promise<void> {
   if (!['token', 'header', 'curl'].includes(flags.output)) {
     throw usageError('ERR_BAD_OUTPUT', `unknown output form "${flags.output}"`, { where: '--output', hint: 'use token, header or curl (or --json)' });
@@ -70,11 +95,7 @@ export async function runMint(ctx: CliContext, flags: MintFlags): Promise<void> 
     tenant: flags.tenant,
     claims: Object.fromEntries((flags.claim ?? []).map(parseClaimAssignment)),
     header: Object.fromEntries((flags.header ?? []).map((pair) => keyValue(pair, '--header'))),
-    mapping: {
-      ...(flags.tenantClaim ? { tenantClaim: flags.tenantClaim } : {}),
-      ...(flags.rolesClaim ? { rolesClaim: flags.rolesClaim } : {}),
-      ...(flags.scopeClaim ? { scopeClaim: flags.scopeClaim } : {}),
-    },
+    mapping: mappingFlags(flags),
   });
   const tokenConfig = config.token ?? {};
   const secret = await resolveSecret({
@@ -107,7 +128,7 @@ export async function runMint(ctx: CliContext, flags: MintFlags): Promise<void> 
     secret,
     defect: flags.defect ? parseDefect(flags.defect) : undefined,
     skewSeconds: flags.skew !== undefined ? parseDuration(flags.skew, '--skew') : undefined,
-    jkuUrl: flags.jkuUrl,
+    jkuUrl: flags.jkuUrl !== undefined ? httpUrlFlag(flags.jkuUrl, '--jku-url') : undefined,
   });
   ctx.out.result(result, (r) => renderMinted(r, flags.output), (r) => r);
 }

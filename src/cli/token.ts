@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { examples } from './output.js';
-import { allOptions, argumentOrStdin, collect, intOption } from './shared.js';
+import { allOptions, argumentOrStdin, collect, rsaBitsOption } from './shared.js';
 import type { MintFlags } from './token-mint.js';
 import type { VerifyFlags } from './token-check.js';
 
@@ -29,7 +29,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--jti <id>', 'token id (default: random UUID)')
     .option('--alg <alg>', 'RS256|RS384|RS512|PS256|PS384|PS512|ES256|ES384|ES512|EdDSA|HS256|HS384|HS512 (default RS256)')
     .option('--kid <kid>', 'sign with this key from the keystore instead of the active one')
-    .option('--bits <n>', 'RSA modulus size when a new RSA key is created (default 2048)', intOption('--bits'))
+    .option('--bits <n>', 'RSA modulus size when a new RSA key is created (default 2048)', rsaBitsOption)
     .option('--scope <scope>', 'scope; repeat for several (written as "scope" string or "scp" array per config)', collect)
     .option('--role <role>', 'role; repeat for several (written at the roles claim pointer)', collect)
     .option('--tenant <id>', 'tenant (written at the tenant claim pointer)')

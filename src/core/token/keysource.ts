@@ -44,7 +44,7 @@ export async function fetchJson(url: string, what: string, options: FetchOptions
   try {
     response = await doFetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 5000), headers: { accept: 'application/json' } });
   } catch (error) {
-    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${(options.timeoutMs ?? 5000) / 1000}s` : ((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
+    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${(options.timeoutMs ?? 5000) / 1000}s` : ((error as { cause?: { code?: string; message?: string } }).cause?.code ?? (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message);
     throw environmentError('ERR_FETCH_FAILED', `cannot fetch ${what}: ${reason}`, { where: url, hint: 'is the issuer running and reachable from here? (`authctl idp serve`, or check the URL)' });
   }
   if (!response.ok) throw environmentError('ERR_FETCH_STATUS', `fetching ${what} answered HTTP ${response.status}`, { where: url, hint: 'check the URL; an issuer serves it without authentication' });

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { runCli, tempDir } from '../helpers/cli.js';
+
+/** A bad flag: exit 2, one error line naming the flag, one hint line, nothing on stdout, no keys created. */
+const BAD_FLAGS: [string[], string][] = [
+  [['token', 'mint', '--bits', '1024'], '--bits'],
+  [['token', 'mint', '--bits', '99999'], '--bits'],
+  [['token', 'mint', '--tenant-claim', 'org id', '--tenant', 'x'], '--tenant-claim'],
+  [['token', 'mint', '--roles-claim', 'a b'], '--roles-claim'],
+  [['token', 'mint', '--scope-claim', ''], '--scope-claim'],
+  [['token', 'mint', '--jku-url', 'not a url', '--defect', 'jku'], '--jku-url'],
+  [['token', 'verify', 'a.b.c', '--alg', 'RS257'], '--alg'],
+  [['token', 'verify', 'a.b.c', '--alg', 'none'], '--alg'],
+  [['token', 'verify', 'a.b.c', '--leeway', '-5m'], '--leeway'],
+  [['token', 'verify', 'a.b.c', '--tenant-claim', 'bad ptr', '--tenant', 'x'], '--tenant-claim'],
+  [['token', 'verify', 'a.b.c', '--jwks', 'jwks.json', '--secret', 's'], '--secret'],
+  [['token', 'verify', 'a.b.c', '--jwks', 'jwks.json', '--discover', 'http://127.0.0.1:9400'], '--discover'],
+  [['keys', 'rotate', '--grace', '-5m'], '--grace'],
+  [['keys', 'rotate', '--bits', '512'], '--bits'],
+];
+
+describe('bad flags of token and keys', () => {
+  it.each(BAD_FLAGS)('%j names %s, exit 2', async (args, flag) => {
+    const cwd = tempDir();
+    const result = await runCli(args, { cwd });
+    expect(result.code, result.stderr).toBe(2);
+    const [line, hint, ...rest] = result.stderr.split('\n');
+    expect(line).toMatch(/^authctl: error: /);
+    expect(line).toContain(flag);
+    expect(hint).toMatch(/^ {2}hint: /);
+    expect(rest.join('')).toBe('');
+    expect(result.stdout).toBe('');
+    expect(existsSync(path.join(cwd, '.authctl', 'keys.json'))).toBe(false);
+  });
+
+  it('verify accepts --alg in any case and comma lists', async () => {
+    const cwd = tempDir();
+    const token = (await runCli(['token', 'mint'], { cwd })).stdout.trim();
+    const result = await runCli(['token', 'verify', token, '--alg', 'es256,rs256'], { cwd });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+  });
+
+  it('--json errors are one JSON document on stdout naming the flag', async () => {
+    const result = await runCli(['keys', 'rotate', '--bits', '100', '--json'], { cwd: tempDir() });
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).error).toMatchObject({ code: 'ERR_BAD_NUMBER', where: '--bits' });
+  });
+});

@@ -6,7 +6,7 @@ import { parseAlgorithm } from '../core/keys/algorithms.js';
 import type { KeyRecord } from '../core/keys/keyring.js';
 import type { CliContext } from './context.js';
 import { examples, table } from './output.js';
-import { allOptions, intOption, openKeystore } from './shared.js';
+import { allOptions, openKeystore, rsaBitsOption } from './shared.js';
 
 /** What listings show of a key: never the private part. */
 function describeKey(key: KeyRecord) {
@@ -50,7 +50,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--grace <duration>', 'how long the old key stays published (default: config keys.grace, else 24h)')
     .option('--drop-old', 'remove the old key from the JWKS at once')
     .option('--stage <stage>', 'staged rotation: publish (new key in JWKS only), activate (sign with it), retire (drop grace keys)')
-    .option('--bits <n>', 'RSA modulus size for the new key', intOption('--bits'))
+    .option('--bits <n>', 'RSA modulus size for the new key', rsaBitsOption)
     .addHelpText('after', examples(['authctl keys rotate', 'authctl keys rotate --alg ES256 --grace 10m', 'authctl keys rotate --stage publish && authctl keys rotate --stage activate && authctl keys rotate --stage retire']))
     .action(async (_options, command: Command) => {
       const flags = allOptions<{ alg: string; grace?: string; dropOld?: boolean; stage?: string; bits?: number }>(command);
@@ -60,9 +60,14 @@ export function register(program: Command, ctx: CliContext): void {
       const { config } = await ctx.config();
       const keystore = await openKeystore(ctx, flags.bits);
       const grace = flags.grace ?? config.keys?.grace;
+      const graceWhere = flags.grace !== undefined ? '--grace' : 'keys.grace in config';
+      const graceSeconds = grace !== undefined ? parseDuration(grace, graceWhere) : undefined;
+      if (graceSeconds !== undefined && graceSeconds < 0) {
+        throw usageError('ERR_BAD_DURATION', `${graceWhere} cannot be negative`, { where: graceWhere, hint: 'e.g. --grace 1h; use --drop-old to remove the old key at once' });
+      }
       const result = await keystore.rotate({
         alg: parseAlgorithm(flags.alg),
-        graceSeconds: grace !== undefined ? parseDuration(grace, '--grace') : undefined,
+        graceSeconds,
         dropOld: flags.dropOld,
         stage: (flags.stage as 'publish' | 'activate' | 'retire' | undefined) ?? 'all',
         rsaBits: flags.bits,
@@ -119,7 +124,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--private', 'include private keys')
     .addHelpText('after', examples(['authctl keys export --pem > public.pem', 'authctl keys export --kid abc --private --pem > private.pem']))
     .action(async (_options, command: Command) => {
-      const flags = allOptions<{ kid?: string; pem?: boolean; private?: boolean }>(command);
+      const flags = allOptions<import('./keys-export.js').ExportFlags>(command);
       const { exportKeys } = await import('./keys-export.js');
       await exportKeys(ctx, await openKeystore(ctx), flags);
     });

@@ -96,4 +96,21 @@ describe('authctl keys', () => {
     expect(withPrivate.stdout).toContain('BEGIN PRIVATE KEY');
     expect(withPrivate.stderr).toContain('PRIVATE keys');
   });
+
+  it('export --pem --json is one JSON document; an HMAC kid without --private says why', async () => {
+    const cwd = tempDir();
+    await runCli(['token', 'mint', '--alg', 'ES256'], { cwd });
+    await runCli(['token', 'mint', '--alg', 'HS256'], { cwd });
+    const keys = JSON.parse((await runCli(['keys', 'list', '--json'], { cwd })).stdout) as { kid: string; alg: string }[];
+    const json = await runCli(['keys', 'export', '--pem', '--json'], { cwd });
+    expect(json.code).toBe(0);
+    const doc = JSON.parse(json.stdout);
+    expect(doc.keys).toHaveLength(1);
+    expect(doc.keys[0]).toMatchObject({ alg: 'ES256', pem: expect.stringContaining('BEGIN PUBLIC KEY') });
+    const hmac = keys.find((k) => k.alg === 'HS256')!;
+    const refused = await runCli(['keys', 'export', '--kid', hmac.kid], { cwd });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`key ${hmac.kid} is an HMAC secret: it has no public part to export (--kid)`);
+    expect(refused.stderr).toContain('--private');
+  });
 });

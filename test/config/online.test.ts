@@ -8,7 +8,7 @@ import { verifyConfig } from '../../src/core/verify/verify.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 /** A tiny OIDC issuer: discovery + JWKS, with knobs to break it. Independent of `authctl idp serve`. */
-const state = { issuerSuffix: '', jwksStatus: 200, hang: false, scopes: ['openid', 'datasets:read', 'datasets:reload'] };
+const state = { issuerSuffix: '', jwksStatus: 200, hang: false, trickle: false, scopes: ['openid', 'datasets:read', 'datasets:reload'] };
 let server: Server;
 let base: string;
 let jwks: { keys: Record<string, unknown>[] };
@@ -18,6 +18,14 @@ beforeAll(async () => {
   jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', use: 'sig', alg: 'RS256' }] };
   server = createServer((req, res) => {
     if (state.hang) return; // never answers: exercises the timeout
+    if (state.trickle) {
+      // Headers at once, then a byte now and then, never the end: only a deadline on the body ends it.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"issuer": "');
+      const timer = setInterval(() => res.write('x'), 50);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
     if (req.url === '/.well-known/openid-configuration') {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({
@@ -42,7 +50,7 @@ afterAll(() => {
   server.closeAllConnections();
   server.close();
 });
-beforeEach(() => Object.assign(state, { issuerSuffix: '', jwksStatus: 200, hang: false, scopes: ['openid', 'datasets:read', 'datasets:reload'] }));
+beforeEach(() => Object.assign(state, { issuerSuffix: '', jwksStatus: 200, hang: false, trickle: false, scopes: ['openid', 'datasets:read', 'datasets:reload'] }));
 
 function datapress(issuer: string, extra = ''): string {
   return `[auth]\nenabled = true\nissuer = "${issuer}"\naudience = "api://datapress"\nalgorithms = ["RS256"]\nread_scopes = ["datasets:read"]\nadmin_token_fallback = false\n${extra}`;
@@ -95,6 +103,12 @@ describe('verify-config --online', () => {
     const r = await check(datapress(base), 300);
     expect(r.findings).toEqual([expect.objectContaining({ rule: 'online/issuer-unreachable', message: expect.stringContaining('no answer within 300 ms') })]);
   });
+
+  it('times out on an issuer whose body never ends, saying so', async () => {
+    state.trickle = true;
+    const r = await check(datapress(base), 300);
+    expect(r.findings).toEqual([expect.objectContaining({ rule: 'online/issuer-unreachable', message: expect.stringContaining('no answer within 300 ms') })]);
+  }, 15_000);
 
   it('an unreachable issuer is a finding, unless start_degraded = false requires it', async () => {
     const closed = 'http://127.0.0.1:1';

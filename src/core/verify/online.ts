@@ -42,9 +42,11 @@ async function getJson(url: string, timeoutMs: number, fetchFn: typeof fetch, no
     return { ok: false, reason: `HTTP ${response.status}` };
   }
   try {
+    // The timeout signal also bounds the body: a server that sends headers and then trickles is cut off here.
     return { ok: true, body: await response.json(), ms: now() - started };
-  } catch {
-    return { ok: false, reason: 'the response is not JSON' };
+  } catch (error) {
+    const name = (error as Error).name;
+    return { ok: false, reason: name === 'TimeoutError' || name === 'AbortError' ? `no answer within ${timeoutMs} ms` : 'the response is not JSON' };
   }
 }
 

@@ -80,6 +80,21 @@ describe('idp: OIDC flows with openid-client (zero config)', () => {
     await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
     // Replaying the old token revoked the whole family, including the token rotated from it.
     await expect(client.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    // ... and every access token of the family (a stolen refresh token's output is no use either).
+    expect((await client.tokenIntrospection(config, refreshed.access_token)).active).toBe(false);
+    expect((await client.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
+  });
+
+  it('revoking a refresh token also revokes the access tokens of its grant (RFC 7009 §2.1)', async () => {
+    const config = await discover(idp.url, 'svc', 'svc-secret');
+    const { tokens } = await codeFlow(config, { form: { username: 'bob' } });
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+    await client.tokenRevocation(config, refreshed.refresh_token!);
+    expect((await client.tokenIntrospection(config, refreshed.access_token)).active).toBe(false);
+    expect((await client.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
+    // Other grants are untouched.
+    const other = await client.clientCredentialsGrant(config);
+    expect((await client.tokenIntrospection(config, other.access_token)).active).toBe(true);
   });
 
   it('introspects, revokes, and then introspects revoked access and refresh tokens as inactive', async () => {

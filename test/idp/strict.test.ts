@@ -113,6 +113,9 @@ describe('idp: configured clients are enforced strictly', () => {
     // The replay revoked the refresh token the first exchange issued.
     const refresh = await tokenRequest(idp.url, { grant_type: 'refresh_token', refresh_token: String(ok.body.refresh_token), client_id: 'swagger' });
     expect(refresh.body.error).toBe('invalid_grant');
+    // ... and the access token (RFC 6749 §4.1.2: revoke all tokens issued from that code).
+    const introspected = await fetch(`${idp.url}/introspect`, { method: 'POST', body: new URLSearchParams({ token: String(ok.body.access_token), client_id: 'swagger' }) });
+    expect(await introspected.json()).toEqual({ active: false });
 
     const wrongVerifier = await tokenRequest(idp.url, { grant_type: 'authorization_code', code: await freshCode(), redirect_uri: REDIRECT, code_verifier: 'x'.repeat(43), client_id: 'swagger' });
     expect([wrongVerifier.status, wrongVerifier.body.error_description]).toEqual([400, 'code_verifier does not match the code_challenge']);

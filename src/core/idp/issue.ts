@@ -126,7 +126,12 @@ export async function tokenResponse(
   const access = await issueAccessToken(deps, issuer, options);
   const body: Record<string, unknown> = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn };
   if (options.principal.scopes.length) body.scope = options.principal.scopes.join(' ');
-  if (options.refresh) body.refresh_token = issueRefreshToken(deps, issuer, options.clientId, options.principal, options.family);
+  if (options.refresh) {
+    const family = options.family ?? randomToken(12);
+    body.refresh_token = issueRefreshToken(deps, issuer, options.clientId, options.principal, family);
+    const { jti, exp } = access.claims;
+    if (typeof jti === 'string') deps.store.addToFamily(family, jti, typeof exp === 'number' ? exp * 1000 : deps.clock.now() + access.expiresIn * 1000);
+  }
   if (options.idToken && options.principal.scopes.includes('openid')) {
     body.id_token = await issueIdToken(deps, issuer, options.clientId, options.principal, options.idToken);
   }

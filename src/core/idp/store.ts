@@ -67,6 +67,8 @@ export class IdpStore {
   readonly revokedJtis = new Map<string, number>();
   /** Families whose every token is revoked (replayed code or refresh token). */
   readonly revokedFamilies = new Set<string>();
+  /** Access-token jtis issued in each family (one grant) → their expiry, so revoking the family revokes them too. */
+  readonly familyJtis = new Map<string, Map<string, number>>();
   /** Codes and refresh tokens already used → their family, to detect replays. */
   readonly usedCodes = new Map<string, string>();
   readonly usedRefreshTokens = new Map<string, string>();
@@ -84,9 +86,22 @@ export class IdpStore {
     return pending.claims;
   }
 
+  /** Remembers an access token issued in a family (a grant that also issued refresh tokens). */
+  addToFamily(family: string, jti: string, expiresAt: number): void {
+    let jtis = this.familyJtis.get(family);
+    if (!jtis) this.familyJtis.set(family, (jtis = new Map()));
+    jtis.set(jti, expiresAt);
+  }
+
+  /**
+   * Revokes one grant: its refresh tokens and the access tokens issued from it (code or refresh token
+   * replayed, RFC 6749 §4.1.2 and the security BCP; refresh token revoked, RFC 7009 §2.1).
+   */
   revokeFamily(family: string): void {
     this.revokedFamilies.add(family);
     for (const [token, record] of this.refreshTokens) if (record.family === family) this.refreshTokens.delete(token);
+    for (const [jti, exp] of this.familyJtis.get(family) ?? []) this.revokedJtis.set(jti, exp);
+    this.familyJtis.delete(family);
   }
 
   /** Drops expired entries; called now and then, never on every request. */
@@ -94,6 +109,10 @@ export class IdpStore {
     for (const [key, code] of this.codes) if (code.expiresAt + 60_000 < now) this.codes.delete(key);
     for (const [key, record] of this.refreshTokens) if (record.expiresAt < now) this.refreshTokens.delete(key);
     for (const [key, exp] of this.revokedJtis) if (exp < now - 3600_000) this.revokedJtis.delete(key);
+    for (const [family, jtis] of this.familyJtis) {
+      for (const [jti, exp] of jtis) if (exp < now) jtis.delete(jti);
+      if (jtis.size === 0) this.familyJtis.delete(family);
+    }
     // Replay detection is best effort: bound its memory.
     if (this.usedCodes.size > 10_000) this.usedCodes.clear();
     if (this.usedRefreshTokens.size > 10_000) this.usedRefreshTokens.clear();

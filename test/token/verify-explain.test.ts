@@ -67,6 +67,28 @@ describe('verifyToken explains every failed check at once', () => {
   });
 });
 
+describe('verifyToken names the likely cause', () => {
+  it('an empty key source, an HS token against public keys, a kid published for another algorithm, a psychic signature', async () => {
+    const empty = await verifyToken({ token: (await mintToken({ keystore, clock })).token, keys: { jwks: [], secrets: [], source: 'the local keystore (x)' }, clock });
+    expect(empty.checks[0]!.message).toBe('algorithm RS256 cannot be checked: the local keystore (x) has no keys — wrong --home, or verify with --jwks, --discover or --secret');
+
+    const keys = await keysFromKeystore(keystore);
+    const confusion = await mintToken({ keystore, clock, defect: { kind: 'hs-confusion' } });
+    const hs = await verifyToken({ token: confusion.token, keys: { ...keys, secrets: [] }, clock });
+    expect(hs.checks[0]!.message).toMatch(/^algorithm HS256 is not allowed \(allowed: .*RS256.*\); an HMAC token checked against public keys is the algorithm-confusion forgery/);
+
+    const es = await mintToken({ keystore, clock, alg: 'ES256' });
+    const relabelled = await mintToken({ keystore, clock, alg: 'RS256', header: { kid: es.header.kid } });
+    const wrongAlg = await verifyToken({ token: relabelled.token, keys: await keysFromKeystore(keystore), clock });
+    expect(wrongAlg.checks.find((c) => c.check === 'signature')!.message).toMatch(new RegExp(`^key ${String(es.header.kid)} in the local keystore .* is for ES256, but the token says RS256`));
+
+    const psychic = await mintToken({ keystore, clock, alg: 'ES256', defect: { kind: 'psychic-signature' } });
+    const zeros = await verifyToken({ token: psychic.token, keys: await keysFromKeystore(keystore), clock });
+    expect(zeros.checks.find((c) => c.check === 'signature')!.message).toContain('all zeros (r = s = 0)');
+    expect(zeros.valid).toBe(false);
+  });
+});
+
 describe('decodeToken', () => {
   it('shows times relative to now and refuses malformed input with a hint', async () => {
     const { token } = await mintToken({ keystore, clock, ttlSeconds: 840 });

@@ -55,7 +55,7 @@ export async function verifyToken(options: VerifyTokenOptions): Promise<VerifyTo
   const allowed = options.algorithms ?? defaultAlgorithms(options.keys);
   const algAllowed = alg.toLowerCase() !== 'none' && allowed.includes(alg);
   if (alg.toLowerCase() === 'none') fail('algorithm', 'ERR_ALG_NONE', `unsigned token (alg "${alg}"): alg none is never accepted`);
-  else if (!algAllowed) fail('algorithm', 'ERR_ALG_NOT_ALLOWED', `algorithm ${alg || '(missing)'} is not allowed (allowed: ${allowed.join(', ') || 'none: no usable keys'})`);
+  else if (!algAllowed) fail('algorithm', 'ERR_ALG_NOT_ALLOWED', algorithmRefusal(alg, allowed, options));
   else pass('algorithm', `algorithm ${alg} is allowed`);
 
   let verifiedWith: string | undefined;
@@ -117,6 +117,18 @@ export async function verifyToken(options: VerifyTokenOptions): Promise<VerifyTo
   return { valid: checks.every((c) => c.status !== 'fail'), header, claims, checks, verifiedWith };
 }
 
+/** Why an algorithm is refused, with the likely cause when it is a known pattern. */
+function algorithmRefusal(alg: string, allowed: string[], options: VerifyTokenOptions): string {
+  if (!options.algorithms && options.keys.jwks.length === 0 && options.keys.secrets.length === 0) {
+    return `algorithm ${alg || '(missing)'} cannot be checked: ${options.keys.source} has no keys — wrong --home, or verify with --jwks, --discover or --secret`;
+  }
+  const base = `algorithm ${alg || '(missing)'} is not allowed (allowed: ${allowed.join(', ') || 'none'})`;
+  if (/^HS/.test(alg) && allowed.length && allowed.every((a) => !/^HS/.test(a))) {
+    return `${base}; an HMAC token checked against public keys is the algorithm-confusion forgery — or the service really uses a shared secret (then verify with --secret)`;
+  }
+  return base;
+}
+
 function formatSeconds(seconds: number): string {
   return seconds < 120 ? `${Math.round(seconds)} s` : formatDuration(seconds);
 }
@@ -166,6 +178,17 @@ async function checkSignature(token: string, decoded: DecodedToken, keys: Verifi
 
   const compatible = keys.jwks.filter((jwk) => algorithmsForJwk(jwk).includes(alg));
   const byKid = kid ? compatible.filter((jwk) => jwk.kid === kid) : compatible;
+  const sameKid = kid ? keys.jwks.find((jwk) => jwk.kid === kid) : undefined;
+  if (sameKid && byKid.length === 0) {
+    return {
+      ok: false,
+      code: 'ERR_JWKS_NO_MATCHING_KEY',
+      message: `key ${kid} in ${keys.source} is for ${algorithmsForJwk(sameKid).join('/') || String(sameKid.kty)}, but the token says ${alg} — the header was altered, or the issuer signs with another algorithm${suffix}`,
+    };
+  }
+  if (/^ES/.test(alg) && /^A*$/.test(decoded.signature)) {
+    return { ok: false, code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED', message: `the signature is all zeros (r = s = 0): the "psychic signature" forgery, CVE-2022-21449${suffix}` };
+  }
   if (kid && byKid.length === 0) {
     return {
       ok: false,

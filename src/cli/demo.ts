@@ -49,13 +49,16 @@ async function runDemoCommand(ctx: CliContext, flags: DemoFlags): Promise<void> 
   };
   if (!ctx.out.json) ctx.out.data(`${c.bold(`authctl demo: ${example}`)} — everything below runs locally on free loopback ports\n`);
 
-  // Children must not outlive us: Ctrl-C (or SIGTERM) during the run or while --keep waits stops them.
+  // Children must not outlive us: Ctrl-C (or SIGTERM) during the run stops the service and the
+  // issuer at once (the run then rejects), and while --keep waits it ends the wait.
   let result: DemoResult | undefined;
   let interrupted = false;
-  let stopRequested: (() => void) | undefined;
+  let stopKeeping: (() => void) | undefined;
+  const abort = new AbortController();
   const onSignal = () => {
     interrupted = true;
-    if (stopRequested) stopRequested();
+    abort.abort();
+    stopKeeping?.();
   };
   const onExit = () => result?.killNow();
   process.on('SIGINT', onSignal);
@@ -63,16 +66,16 @@ async function runDemoCommand(ctx: CliContext, flags: DemoFlags): Promise<void> 
   process.on('exit', onExit);
   try {
     const home = ctx.globals.home ? await ctx.home() : undefined;
-    const running = runDemo({ example, home, onStep: print });
-    result = await Promise.race([running, new Promise<undefined>((resolve) => (stopRequested = () => resolve(undefined)))]);
-    if (!result) {
-      // Interrupted mid-run: let the run finish its current step, then clean up.
-      const late = await running.catch(() => undefined);
-      await late?.close();
+    try {
+      result = await runDemo({ example, home, onStep: print, signal: abort.signal });
+    } catch (error) {
+      // runDemo has cleaned up before rejecting.
+      if (!interrupted) throw error;
+    }
+    if (!result || interrupted) {
       process.exitCode = 130;
       return;
     }
-    stopRequested = undefined;
     if (ctx.out.json) {
       ctx.out.jsonDocument({ example: result.example, ok: result.ok, urls: result.urls, steps: result.steps, kept: Boolean(flags.keep) });
     } else {
@@ -82,7 +85,7 @@ async function runDemoCommand(ctx: CliContext, flags: DemoFlags): Promise<void> 
     }
     if (flags.keep && !interrupted) {
       ctx.out.info(`kept running: issuer ${result.urls.issuer ?? '(none)'}, ${example} ${result.urls.service}. Press Ctrl-C to stop.`);
-      await new Promise<void>((resolve) => (stopRequested = resolve));
+      await new Promise<void>((resolve) => (stopKeeping = resolve));
     }
     if (!result.ok) throw checkError('ERR_DEMO_STEP_FAILED', `the ${example} example did not behave as expected`, { where: `authctl demo --example ${example}`, hint: 'see the steps marked ✗ above' });
   } finally {

@@ -179,6 +179,28 @@ describe.concurrent('authctl demo', () => {
     expect(await gone(pid)).toBe(true);
   });
 
+  it('an abort mid-run (Ctrl-C) stops the service at once, rejects, and removes the temp dir', { timeout: DEMO_TIMEOUT }, async () => {
+    const abort = new AbortController();
+    let keystore = '';
+    let pid = 0;
+    const run = runDemo({
+      example: 'datapress',
+      signal: abort.signal,
+      onStep: (s) => {
+        keystore ||= /temporary keystore (\S+)/.exec(s.result[0] ?? '')?.[1] ?? '';
+        if (s.data?.pid) {
+          pid = s.data.pid as number;
+          abort.abort();
+        }
+      },
+    });
+    await expect(run).rejects.toThrow();
+    expect(pid).toBeGreaterThan(0);
+    expect(await gone(pid)).toBe(true);
+    expect(keystore).not.toBe('');
+    expect(existsSync(path.dirname(keystore))).toBe(false);
+  });
+
   it('judges what the service does: a service that lets everyone in fails the demo', { timeout: DEMO_TIMEOUT }, async () => {
     // A stand-in "datapress" that answers 200 to every request, whatever the credentials.
     const fake = tempDir('authctl-e2e-demo-fake-');

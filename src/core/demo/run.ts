@@ -30,6 +30,11 @@ export interface DemoOptions {
   onStep?: (step: DemoStep) => void;
   /** Extra environment for the example service (PATH is always passed). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Ctrl-C: stops the service and the issuer at once (also after the run, e.g. with --keep);
+   * a run still in progress then rejects instead of finishing its remaining steps.
+   */
+  signal?: AbortSignal;
 }
 
 export interface DemoResult {
@@ -57,6 +62,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const home = options.home ?? path.join(dir, 'keystore');
   const steps: DemoStep[] = [];
   const step = (s: Omit<DemoStep, 'n'>) => {
+    options.signal?.throwIfAborted();
     const full = { n: steps.length + 1, ...s };
     steps.push(full);
     options.onStep?.(full);
@@ -64,15 +70,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   };
   let service: ServiceProcess | undefined;
   let issuer: { close(): Promise<void>; issuer: string } | undefined;
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    await service?.stop();
-    await issuer?.close();
-    rmSync(dir, { recursive: true, force: true });
-  };
+  // One shared promise: an abort and the run's own error path may both close, and both must wait for it.
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await service?.stop();
+      await issuer?.close();
+      rmSync(dir, { recursive: true, force: true });
+    })());
   const killNow = () => service?.kill();
+  options.signal?.addEventListener('abort', () => void close(), { once: true });
 
   try {
     const { Keystore } = await import('../keys/keystore.js');
@@ -101,10 +108,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     }
 
     const start = scenario.service(ctx);
-    service = await startServiceProcess({ name: scenario.name, script: path.join(examples, scenario.name, 'server.mjs'), args: start.args, env: { PATH: process.env.PATH, ...options.env, ...start.env, PORT: '0' }, cwd: dir });
+    service = await startServiceProcess({ name: scenario.name, script: path.join(examples, scenario.name, 'server.mjs'), args: start.args, env: { PATH: process.env.PATH, ...options.env, ...start.env, PORT: '0' }, cwd: dir, signal: options.signal });
+    // Aborted while it started: close() ran before `service` was set, so stop it here.
+    if (options.signal?.aborted) await service.stop();
     step({ title: `Start the ${scenario.name} example`, command: start.command, result: [`listening on ${service.url} (pid ${service.pid})`, `auth: ${scenario.auth}`], data: { url: service.url, pid: service.pid } });
 
-    const anonymous = await send(service.url, scenario.request);
+    const anonymous = await send(service.url, scenario.request, undefined, options.signal);
     step({ title: 'Call it without credentials', command: curl(service.url, scenario.request), result: [`HTTP ${anonymous.status}${anonymous.challenge ? `  WWW-Authenticate: ${anonymous.challenge}` : ''}`], ok: anonymous.status === 401, data: { status: anonymous.status } });
 
     const { mintToken } = await import('../token/mint.js');
@@ -118,11 +127,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       data: { header: minted.header, claims: minted.claims },
     });
 
-    const authorized = await send(service.url, scenario.request, minted.token);
+    const authorized = await send(service.url, scenario.request, minted.token, options.signal);
     step({ title: 'Call it with the token', command: curl(service.url, scenario.request, '$TOKEN'), result: [`HTTP ${authorized.status}  ${authorized.excerpt}`], ok: authorized.status >= 200 && authorized.status < 300, data: { status: authorized.status } });
 
     const forged = await mintToken({ ...tokenOptions, keystore, defect: { kind: 'alg-none' } });
-    const forgedReply = await send(service.url, scenario.request, forged.token);
+    const forgedReply = await send(service.url, scenario.request, forged.token, options.signal);
     step({ title: 'Call it with a forged token (alg "none", no signature)', command: `${mintCommand} --defect alg-none`, result: [`HTTP ${forgedReply.status}${forgedReply.challenge ? `  WWW-Authenticate: ${forgedReply.challenge}` : ''}`], ok: forgedReply.status === 401, data: { status: forgedReply.status } });
 
     const probe = scenario.probe(ctx, service.url);
@@ -140,6 +149,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     return { example: scenario.name, ok, steps, urls: { issuer: issuer?.issuer, service: service.url }, pids: [service.pid], close, killNow };
   } catch (error) {
     await close();
+    // After an abort, the step that was running may have written into the temp dir after close() removed it.
+    rmSync(dir, { recursive: true, force: true });
     throw error;
   }
 }
@@ -150,11 +161,11 @@ interface Reply {
   excerpt: string;
 }
 
-async function send(base: string, request: DemoRequest, token?: string): Promise<Reply> {
+async function send(base: string, request: DemoRequest, token?: string, signal?: AbortSignal): Promise<Reply> {
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (request.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${base}${request.path}`, { method: request.method, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body), signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`${base}${request.path}`, { method: request.method, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body), signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(10_000)]) : AbortSignal.timeout(10_000) });
   const text = await res.text();
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return { status: res.status, challenge: res.headers.get('www-authenticate') ?? undefined, excerpt: oneLine.length > 100 ? `${oneLine.slice(0, 100)}…` : oneLine };

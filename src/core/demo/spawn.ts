@@ -21,6 +21,8 @@ export interface StartServiceOptions {
   env: NodeJS.ProcessEnv;
   cwd: string;
   timeoutMs?: number;
+  /** Aborting before the service listens kills it and rejects. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -48,11 +50,15 @@ export function startServiceProcess(options: StartServiceOptions): Promise<Servi
   return new Promise((resolve, reject) => {
     const fail = (why: string) => {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
       kill();
       const last = stderr.trim().split('\n').pop();
       reject(environmentError('ERR_DEMO_SERVICE', `${options.name} ${why}${last ? `: ${last}` : ''}`, { where: options.script, hint: 'run it by hand to see its output (see examples/README.md)' }));
     };
     const timer = setTimeout(() => fail('did not start within 20s'), options.timeoutMs ?? 20_000);
+    const onAbort = () => fail('was interrupted before it listened');
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     void exited.then(() => fail(`exited (code ${child.exitCode}) before listening`));
     child.once('error', (error) => fail(`could not be started (${error.message})`));
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -60,6 +66,8 @@ export function startServiceProcess(options: StartServiceOptions): Promise<Servi
         const msg = JSON.parse(line) as { listening?: unknown };
         if (typeof msg.listening === 'string') {
           clearTimeout(timer);
+          // From here on the caller owns the process (and stops it gracefully on abort).
+          options.signal?.removeEventListener('abort', onAbort);
           resolve({ url: msg.listening, pid: child.pid!, child, stop, kill });
         }
       } catch {

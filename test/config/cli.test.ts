@@ -187,6 +187,19 @@ describe('authctl init (non-interactive)', () => {
     expect(readFileSync(path.join(target, 'authctl.toml'), 'utf8')).toContain('[token]');
   });
 
+  it('never replaces an existing entry, even a dangling symlink, and leaves no temp files', async () => {
+    const { symlinkSync, lstatSync, readlinkSync, readdirSync } = await import('node:fs');
+    const target = tempDir();
+    symlinkSync(path.join(target, 'nowhere.toml'), path.join(target, 'authctl.toml'));
+    const r = await runCli(['init', '--yes', '--profile', 'authctl'], { cwd: target });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('kept  authctl.toml (exists; --force overwrites)');
+    expect(lstatSync(path.join(target, 'authctl.toml')).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(path.join(target, 'authctl.toml'))).toBe(path.join(target, 'nowhere.toml'));
+    expect(readdirSync(target).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(target)).toContain('probe.toml');
+  });
+
   it('the probe spec and CI workflow follow the templates', async () => {
     const target = tempDir();
     await runCli(['init', '--yes', '--profile', 'datapress', '--issuer', 'http://127.0.0.1:9400', '--audience', 'api://orders'], { cwd: target });

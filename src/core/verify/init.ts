@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -142,13 +143,48 @@ export async function writeInit(dir: string, files: PlannedFile[], force: boolea
   const result: InitResult = { written: [], kept: [] };
   for (const file of files) {
     const target = path.join(dir, file.path);
-    if (!force && existsSync(target)) {
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    if (force) await writeFileAtomic(target, file.content, { mode: 0o644 });
+    else if (!(await createExclusive(target, file.content))) {
       result.kept.push(file.path);
       continue;
     }
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    await writeFileAtomic(target, file.content, { mode: 0o644 });
     result.written.push(file.path);
   }
   return result;
+}
+
+/**
+ * Creates `target` with `content` only if nothing is there, atomically: the complete file is written
+ * and fsynced under a temp name, then hard-linked to the target. link() fails on any existing entry
+ * (a file created a moment ago by someone else, a dangling symlink), where a check-then-rename would
+ * overwrite it. False when the target exists.
+ */
+async function createExclusive(target: string, content: string): Promise<boolean> {
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await fs.open(temp, 'wx', 0o644);
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+    await handle.close();
+    await fs.link(temp, target);
+    return true;
+  } catch (error) {
+    await handle.close().catch(() => {});
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // A filesystem without hard links: an exclusive create still never overwrites.
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') {
+      try {
+        await fs.writeFile(target, content, { flag: 'wx', mode: 0o644 });
+        return true;
+      } catch (inner) {
+        if ((inner as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        throw inner;
+      }
+    }
+    throw error;
+  } finally {
+    await fs.rm(temp, { force: true });
+  }
 }

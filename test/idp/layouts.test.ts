@@ -54,6 +54,15 @@ describe('idp: several issuers on one server', () => {
   });
   afterAll(() => idp.close());
 
+  it('serves RFC 8414 metadata at the inserted well-known path of a path issuer too (openid-client oauth2 discovery)', async () => {
+    const inserted = await fetch(`${idp.url}/.well-known/oauth-authorization-server/contoso-tenant/v2.0`);
+    expect(inserted.status).toBe(200);
+    expect(((await inserted.json()) as { issuer: string }).issuer).toBe(`${idp.url}/contoso-tenant/v2.0`);
+    const viaClient = await client.discovery(new URL(`${idp.url}/tenant-b`), 'app', 'secret', undefined, { algorithm: 'oauth2', execute: [client.allowInsecureRequests] });
+    expect(viaClient.serverMetadata().issuer).toBe(`${idp.url}/tenant-b`);
+    expect((await fetch(`${idp.url}/.well-known/oauth-authorization-server/nope`)).status).toBe(404);
+  });
+
   it('serves each issuer with its own discovery, exact issuer and claims', async () => {
     const root = await discover(idp.url, 'app', 'secret');
     const entra = await discover(`${idp.url}/contoso-tenant/v2.0`, 'app', 'secret');

@@ -35,8 +35,16 @@ const HANDLERS: Readonly<Record<Exclude<EndpointName, 'jwks'>, Handler>> = Objec
   device: devicePage,
 });
 
+/** RFC 8414 §3.1 puts the well-known segment before an issuer's path: `/.well-known/oauth-authorization-server/tenant-a`. */
+const INSERTED_WELL_KNOWN = /^\/\.well-known\/(openid-configuration|oauth-authorization-server)(\/.+)$/;
+
 /** Finds the issuer whose path prefixes the request path and the endpoint after it. */
 function route(issuers: IssuerContext[], pathname: string): { issuer: IssuerContext; endpoint: EndpointName } | undefined {
+  const inserted = INSERTED_WELL_KNOWN.exec(pathname);
+  if (inserted) {
+    const issuer = issuers.find((i) => i.path && i.path === inserted[2]!.replace(/\/+$/, ''));
+    if (issuer) return { issuer, endpoint: inserted[1] === 'openid-configuration' ? 'openidConfiguration' : 'oauthMetadata' };
+  }
   let best: { issuer: IssuerContext; endpoint: EndpointName } | undefined;
   for (const issuer of issuers) {
     if (!pathname.startsWith(issuer.path)) continue;

@@ -164,3 +164,13 @@ export function parseJson(r: CliResult): any {
     throw new Error(`not JSON: ${show(r)}`);
   }
 }
+
+/** The variables of a dotenv file (what `set -a; . file` would export). */
+export function dotenv(file: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (m) out[m[1]!] = m[2]!;
+  }
+  return out;
+}

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authctl, bearer, call, copyWith, EXAMPLES, mint, parseJson, show, startIdp, startService, stopAll, tempDir, type Idp, type Proc } from './helpers.js';
+import { authctl, bearer, call, copyWith, dotenv, EXAMPLES, mint, parseJson, show, startIdp, startService, stopAll, tempDir, type Idp, type Proc } from './helpers.js';
 
 const ENV_PROD = path.join(EXAMPLES, 'recsys', '.env.example');
 const ENV_DEV = path.join(EXAMPLES, 'recsys', '.env.dev.example');
@@ -16,16 +16,6 @@ let dev: Proc & { url: string };
 let ciKey: string;
 let revokedKey: string;
 let keysFile: string;
-
-/** The variables of a dotenv file (what `set -a; . file` would export). */
-function dotenv(file: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (m) out[m[1]!] = m[2]!;
-  }
-  return out;
-}
 
 const token = (tenant: string, ...roles: string[]) =>
   mint(dir, ['--iss', idp.issuer, '--aud', 'recsys', '--sub', `user-${roles.join('-') || 'none'}`, '--tenant', tenant, '--tenant-claim', '/tenant_id', ...roles.flatMap((r) => ['--role', r])]);

@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authctl, bearer, call, EXAMPLES, parseJson, show, startService, stopAll, tempDir, type Proc } from './helpers.js';
+import { authctl, bearer, call, dotenv, EXAMPLES, parseJson, show, startService, stopAll, tempDir, type Proc } from './helpers.js';
 
 const ENV_FILE = path.join(EXAMPLES, 'relay', '.env.example');
 const CONFIG = path.join(EXAMPLES, 'relay', 'authctl.toml');
@@ -13,15 +13,6 @@ let relay: Proc & { url: string };
 let env: Record<string, string>;
 let goodKey: string;
 let revokedKey: string;
-
-function dotenv(file: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (m) out[m[1]!] = m[2]!;
-  }
-  return out;
-}
 
 /** authctl with relay's config and its .env in the environment (JWT_SIGNING_KEY). */
 const relayCli = (args: string[], extra: Record<string, string | undefined> = {}) => authctl(['--config', CONFIG, ...args], { home: dir, env: { ...env, ...extra } });

@@ -99,6 +99,31 @@ describe('idp: HTML pages', () => {
   });
 });
 
+describe('idp: device page and endpoint errors', () => {
+  it('never approves a device from a cross-site POST', async () => {
+    const { deps, handler } = await setup();
+    const started = (await call(handler, 'POST', '/device_authorization', 'client_id=tv')).json();
+    const form = `user_code=${started.user_code}&action=approve&username=mallory`;
+    const cross = await call(handler, 'POST', '/device', form, { 'sec-fetch-site': 'cross-site' });
+    expect(cross.status).toBe(200);
+    expect(cross.text).toContain('<form method="post"');
+    expect([...deps.store.devices.values()][0]!.outcome).toBeUndefined();
+    const own = await call(handler, 'POST', '/device', form, { 'sec-fetch-site': 'same-origin' });
+    expect(own.text).toContain('Device approved');
+    expect([...deps.store.devices.values()][0]!.outcome).toBe('approve');
+  });
+
+  it('sends thrown OAuth errors with CORS headers, so a browser client can read them', async () => {
+    const { handler } = await setup({ idp: { clients: { svc: { secret: 's' } } } });
+    const origin = 'http://127.0.0.1:8080';
+    for (const path of ['/introspect', '/revoke', '/device_authorization']) {
+      const response = await call(handler, 'POST', path, 'token=x&client_id=svc&client_secret=wrong', { origin });
+      expect([path, response.status, response.json().error]).toEqual([path, 401, 'invalid_client']);
+      expect(response.headers['access-control-allow-origin']).toBe(origin);
+    }
+  });
+});
+
 describe('idp: fromAnotherSite', () => {
   it('trusts Sec-Fetch-Site, else compares Origin with Host and the published issuer URL', async () => {
     const { fromAnotherSite } = await import('../../src/core/idp/http.js');

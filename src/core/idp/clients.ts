@@ -17,7 +17,8 @@ export function zeroConfig(deps: IdpDeps): boolean {
   return deps.settings.clients.size === 0;
 }
 
-function sameSecret(a: string, b: string): boolean {
+/** Constant-time comparison of two secrets of any length (hashed first, so lengths do not leak). */
+export function sameSecret(a: string, b: string): boolean {
   const hash = (s: string) => createHash('sha256').update(s).digest();
   return timingSafeEqual(hash(a), hash(b));
 }

@@ -128,7 +128,14 @@ async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | '
   }
   const latency = deps.faults.active().latencyMs;
   if (latency) await sleep(latency);
-  const response = found.endpoint === 'jwks' ? await jwksEndpoint(deps, found.issuer) : await HANDLERS[found.endpoint]({ ...req, path: path.slice(found.issuer.path.length) }, found.issuer, deps);
+  let response: IdpResponse | 'hang';
+  try {
+    response = found.endpoint === 'jwks' ? await jwksEndpoint(deps, found.issuer) : await HANDLERS[found.endpoint]({ ...req, path: path.slice(found.issuer.path.length) }, found.issuer, deps);
+  } catch (error) {
+    // Endpoints throw OAuthError; its RFC 6749 body must reach browser clients too (CORS below).
+    if (!(error instanceof OAuthError)) throw error;
+    response = error.response();
+  }
   return response === 'hang' || found.endpoint === 'authorize' ? response : withCors(req, response);
 }
 

@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IdpUserConfig } from '../config/sections/idp.js';
+import { sameSecret } from './clients.js';
 import { invalidGrant } from './http.js';
 import type { Principal } from './store.js';
 import type { IdpDeps } from './types.js';
@@ -18,11 +18,6 @@ export function userPrincipal(name: string, config: IdpUserConfig | undefined, s
   };
 }
 
-function same(a: string, b: string): boolean {
-  const hash = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(hash(a), hash(b));
-}
-
 /** Password grant: configured users are checked strictly; with none configured any user with a non-empty password is accepted. */
 export function checkPassword(deps: IdpDeps, username: string | undefined, password: string | undefined): IdpUserConfig | undefined {
   if (!username || !password) throw invalidGrant('username and password are required');
@@ -31,6 +26,6 @@ export function checkPassword(deps: IdpDeps, username: string | undefined, passw
   const user = users.get(username);
   // Same message for unknown user and wrong password: a client must not learn which.
   if (!user) throw invalidGrant('invalid username or password');
-  if (user.password !== undefined && !same(password, user.password)) throw invalidGrant('invalid username or password');
+  if (user.password !== undefined && !sameSecret(password, user.password)) throw invalidGrant('invalid username or password');
   return user;
 }

@@ -61,7 +61,13 @@ describe('create / list / show', () => {
     const { info } = await createApiKey({ store, now: clock.now, name: 'ci' });
     expect((await getApiKey({ store, now: clock.now, ref: info.id })).id).toBe(info.id);
     expect((await getApiKey({ store, now: clock.now, ref: 'ci' })).id).toBe(info.id);
-    await expect(getApiKey({ store, now: clock.now, ref: 'nope' })).rejects.toMatchObject({ code: 'ERR_APIKEY_NOT_FOUND', kind: 'usage' });
+    await expect(getApiKey({ store, now: clock.now, ref: 'nope' })).rejects.toMatchObject({ code: 'ERR_APIKEY_NOT_FOUND', kind: 'usage', message: 'no API key with id or name "nope"' });
+    // A secret pasted where an id belongs is never echoed: a JWT, a foreign key.
+    for (const secret of ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJlc2lnbmF0dXJlc2ln', 'ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-extra!']) {
+      const error = await getApiKey({ store, now: clock.now, ref: secret }).catch((e: Error) => e);
+      expect(error).toMatchObject({ code: 'ERR_APIKEY_NOT_FOUND' });
+      expect(JSON.stringify({ ...(error as object), message: (error as Error).message })).not.toContain(secret.slice(8, 24));
+    }
     await revokeApiKey({ store, now: clock.now, ref: 'ci' });
     const second = await createApiKey({ store, now: clock.now, name: 'ci' });
     expect((await getApiKey({ store, now: clock.now, ref: 'ci' })).id).toBe(second.info.id);

@@ -137,7 +137,9 @@ export function resolveApiKey(data: ApiKeyStoreData, ref: string, now: Date): St
     });
   }
   const suggestion = closest(ref, [...new Set(data.keys.flatMap((k) => [k.id, k.name]))]);
-  throw usageError('ERR_APIKEY_NOT_FOUND', `no API key with id or name "${ref.slice(0, 64)}"`, {
+  // Every id and name fits NAME_PATTERN; anything else (a token, a foreign secret) is masked, not echoed.
+  const shown = NAME_PATTERN.test(ref) ? ref : mask(ref);
+  throw usageError('ERR_APIKEY_NOT_FOUND', `no API key with id or name "${shown}"`, {
     where: 'ID',
     hint: suggestion ? `did you mean ${suggestion}? (see \`authctl apikey list\`)` : 'see `authctl apikey list` for ids and names',
   });

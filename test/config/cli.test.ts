@@ -55,8 +55,25 @@ describe('authctl verify-config (binary)', () => {
     const r = await runCli(['verify-config', 'syntax-secret-masked.env'], { cwd: path.join(INVALID, 'relay') });
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/1:17\s+error\s+dotenv syntax error: unterminated/);
-    expect(r.stdout).toContain('JWT_SIGNING_KEY=q83v…eJ0=');
+    // First 4 characters, then one * per character: the caret below still points at the right column.
+    expect(r.stdout).toContain(`JWT_SIGNING_KEY="q83v${'*'.repeat(48)}\n`);
     expect(r.stdout).not.toContain('q83vEjRWeJq83vEjRWeJ');
+  });
+
+  it('a syntax error in TOML or JSON never quotes a secret on the lines shown either', async () => {
+    const dir = tempDir();
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYSUPERSECRET';
+    writeFileSync(path.join(dir, 'authctl.toml'), `[sigv4.profiles.prod]\naccess_key_id = "AKIAEXAMPLE"\nsecret_access_key = "${secret}"\nregion = us-east-1\n`);
+    writeFileSync(path.join(dir, 'agentflow.json'), `{\n  "auth": "jwt",\n  "jwt_secret_key": "${secret}",, \n}`);
+    for (const [file, where] of [['authctl.toml', /4:10\s+error/], ['agentflow.json', /3:\d+\s+error/]] as const) {
+      const r = await runCli(['verify-config', file], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toMatch(where);
+      expect(r.stdout).toContain(`"wJal${'*'.repeat(secret.length - 4)}"`);
+      expect(r.stdout + r.stderr).not.toContain(secret.slice(4, 20));
+      const json = await runCli(['verify-config', file, '--json'], { cwd: dir });
+      expect(json.stdout + json.stderr).not.toContain(secret.slice(4, 20));
+    }
   });
 
   it('--format github, sarif and junit', async () => {

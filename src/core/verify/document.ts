@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { parse as parseTomlText, TomlError } from 'smol-toml';
 import { caretSnippet, offsetToLineColumn } from '../config/toml.js';
-import { mask } from '../mask.js';
 import { locateJson } from './locate/json.js';
 import { parseEnv } from './locate/env.js';
 import { locateToml } from './locate/toml.js';
@@ -41,7 +40,7 @@ export function parseDocument(file: string, text: string, kind: DocumentKind = k
   const dir = file === '<env>' ? undefined : path.dirname(file);
   if (kind === 'env') {
     const env = parseEnv(text);
-    const findings = env.errors.map((e) => syntaxFinding(file, maskEnvSecrets(text), e.line, e.column, `dotenv syntax error: ${e.message}`));
+    const findings = env.errors.map((e) => syntaxFinding(file, text, e.line, e.column, `dotenv syntax error: ${e.message}`));
     return { document: findings.length ? undefined : { file, kind, data: env.vars, map: env.map, dir }, findings };
   }
   if (kind === 'toml') {
@@ -86,20 +85,28 @@ function syntaxFinding(file: string, text: string, line: number, column: number,
     column,
     message,
     fix: `fix the syntax at line ${line}, column ${column}`,
-    snippet: caretSnippet(text, line, column),
+    snippet: caretSnippet(maskSecrets(text), line, column),
   };
 }
 
-const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE|SIGNING_KEY|API_KEY$|_KEY$)/i;
+const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE|SIGNING_KEY|API_KEY$|_KEY$|credential)/i;
+/** `KEY=value` (.env), `key = "value"` (TOML, dotted or quoted keys), `"key": "value"` (JSON). */
+const ASSIGNMENT = /^(\s*(?:export\s+)?["']?([A-Za-z_][\w.-]*)["']?\s*[=:]\s*)(?:(["'`])([^"'`]*)|()([^\s,#]*))/;
 
-/** Syntax snippets quote lines; never quote a secret's value from a .env file. */
-function maskEnvSecrets(text: string): string {
+/**
+ * Syntax snippets quote lines: never quote a secret's value. The value keeps its first 4 characters
+ * (when long enough to spare them) and its length, so the caret under the line still points right.
+ */
+function maskSecrets(text: string): string {
   return text
     .split('\n')
     .map((line) => {
-      const match = /^(\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*)(.*)$/.exec(line);
-      if (!match || !SECRET_NAME.test(match[2]!) || match[3] === '') return line;
-      return `${match[1]}${mask(match[3]!.replace(/^["'`]|["'`]$/g, ''))}`;
+      const match = ASSIGNMENT.exec(line);
+      const quote = match?.[3] ?? match?.[5] ?? '';
+      const value = match?.[4] ?? match?.[6] ?? '';
+      if (!match || !SECRET_NAME.test(match[2]!.split('.').pop()!) || value === '') return line;
+      const keep = value.length >= 16 ? 4 : 0;
+      return `${match[1]}${quote}${value.slice(0, keep)}${'*'.repeat(value.length - keep)}${line.slice(match[0].length)}`;
     })
     .join('\n');
 }

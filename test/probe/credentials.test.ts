@@ -5,7 +5,7 @@ import { Keystore } from '../../src/core/keys/keystore.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { startKeysService, type KeysFlaw } from './fixtures/keys-service.js';
 import { startJwksServer, startOrdersService, type Flaw, type RunningService } from './fixtures/orders-service.js';
-import { AUDIENCE, ISSUER, minimalSpec, writeSpec } from './fixtures/spec.js';
+import { AUDIENCE, ISSUER, keysSpec, minimalSpec, writeSpec } from './fixtures/spec.js';
 
 interface Report { status: string; findings: Array<{ check: string; rule: string; severity: string; curl?: string }>; cases: Array<{ case: string; passed?: boolean }> }
 
@@ -33,28 +33,7 @@ afterAll(async () => {
   await Promise.all([...running, jwks].map((s) => s.close()));
 });
 
-const KEYS_SPEC = (url: string) => `base_url = "${url}"
-
-[credentials.s3]
-type = "sigv4"
-access_key_id = "${ACCESS_KEY}"
-secret_access_key_env = "PROBE_SECRET"
-region = "us-east-1"
-service = "s3"
-
-[credentials.ci]
-type = "apikey"
-env = "PROBE_API_KEY"
-revoked_env = "PROBE_REVOKED_KEY"
-
-[[endpoints]]
-path = "/v1/objects/report.csv"
-allow = ["s3"]
-
-[[endpoints]]
-path = "/v1/reports"
-allow = ["ci"]
-`;
+const KEYS_SPEC = (url: string) => keysSpec(url, ACCESS_KEY);
 
 async function probeKeys(flaws: KeysFlaw[] = [], args: string[] = []) {
   const s = await startKeysService({ store, secretAccessKey: SECRET_KEY, accessKeyId: ACCESS_KEY, flaws });

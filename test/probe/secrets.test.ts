@@ -6,7 +6,7 @@ import { Keystore } from '../../src/core/keys/keystore.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { startKeysService } from './fixtures/keys-service.js';
 import { startJwksServer, startOrdersService, type RunningService } from './fixtures/orders-service.js';
-import { AUDIENCE, ISSUER, writeSpec } from './fixtures/spec.js';
+import { AUDIENCE, ISSUER, keysSpec, writeSpec } from './fixtures/spec.js';
 
 const ACCESS_KEY = 'AKIDEXAMPLEPROBE0002';
 const SECRET_KEY = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYSECRETKEY';
@@ -37,28 +37,7 @@ beforeAll(async () => {
   secrets = [SECRET_KEY, validKey, revokedKey, token];
   env = { AUTHCTL_HOME: home, PROBE_SECRET: SECRET_KEY, PROBE_API_KEY: validKey, PROBE_REVOKED_KEY: revokedKey, CI_TOKEN: token };
   dir = tempDir('authctl-probe-');
-  writeSpec(dir, `base_url = "${keys.url}"
-
-[credentials.s3]
-type = "sigv4"
-access_key_id = "${ACCESS_KEY}"
-secret_access_key_env = "PROBE_SECRET"
-region = "us-east-1"
-service = "s3"
-
-[credentials.ci]
-type = "apikey"
-env = "PROBE_API_KEY"
-revoked_env = "PROBE_REVOKED_KEY"
-
-[[endpoints]]
-path = "/v1/objects/report.csv"
-allow = ["s3"]
-
-[[endpoints]]
-path = "/v1/reports"
-allow = ["ci"]
-`);
+  writeSpec(dir, keysSpec(keys.url, ACCESS_KEY));
   writeFileSync(path.join(dir, 'orders.toml'), `base_url = "${orders.url}"
 
 [credentials.ci]

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authctl, bearer, call, EXAMPLES, parseJson, show, startService, stopAll, tempDir, type Proc } from './helpers.js';
+import { authctl, bearer, call, EXAMPLES, parseJson, show, startService, stopStarted, tempDir, type Proc } from './helpers.js';
 
 const DIR = path.join(EXAMPLES, 'agentflow');
 const CONFIG = path.join(DIR, 'authctl.toml');
@@ -41,7 +41,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stopAll([jwtMode, keyMode]);
+  await stopStarted();
 });
 
 describe.concurrent('agentflow', () => {

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authctl, bearer, call, copyWith, EXAMPLES, mint, parseJson, show, spawnUntilLine, startIdp, startService, stopAll, tempDir, type Idp, type Proc } from './helpers.js';
+import { authctl, bearer, call, copyWith, EXAMPLES, mint, parseJson, show, spawnUntilLine, startIdp, startService, stopAll, stopStarted, tempDir, type Idp, type Proc } from './helpers.js';
 import { BIN } from '../helpers/cli.js';
 
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
@@ -29,7 +29,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stopAll([service, idp]);
+  await stopStarted();
 });
 
 describe.concurrent('datapress: config, tokens and probe against a steady issuer', () => {

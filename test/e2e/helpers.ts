@@ -20,7 +20,7 @@ export interface Proc {
   stop: () => Promise<number | null>;
 }
 
-/** Every child this file started and not yet seen exit, with its `stop` (for stopAll). */
+/** Every child this file started and not yet seen exit, with its `stop` (for stopStarted). */
 const running = new Map<ChildProcess, () => Promise<number | null>>();
 // A test run that dies (or a worker that is torn down) must not leave services behind.
 process.once('exit', () => {
@@ -97,13 +97,18 @@ export async function startService(name: string, options: { args?: string[]; env
   return { ...proc, url: proc.line.listening };
 }
 
-/**
- * Stops `procs` and every other child this file started (afterAll; also fine after a failure):
- * when one of several services started with Promise.all fails, the others were never assigned
- * to the test's variables but are stopped here all the same.
- */
+/** Stops these children (e.g. the ones a single test started). */
 export async function stopAll(procs: Array<Proc | undefined>): Promise<void> {
-  await Promise.all([...procs.map((p) => p?.stop()), ...[...running.values()].map((stop) => stop())]);
+  await Promise.all(procs.map((p) => p?.stop()));
+}
+
+/**
+ * Stops every child this file started that is still running (afterAll; also fine after a
+ * failure): when one of several services started with Promise.all fails, the others were never
+ * assigned to the test's variables but are stopped here all the same.
+ */
+export async function stopStarted(): Promise<void> {
+  await Promise.all([...running.values()].map((stop) => stop()));
 }
 
 /** Runs the built authctl binary with a keystore home and working directory. */

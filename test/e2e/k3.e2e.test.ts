@@ -4,7 +4,7 @@
 // SigV4 and JWT credentials.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authctl, bearer, call, copyWith, EXAMPLES, mint, parseJson, show, startIdp, startService, stopAll, tempDir, type Idp, type Proc } from './helpers.js';
+import { authctl, bearer, call, copyWith, EXAMPLES, mint, parseJson, show, startIdp, startService, stopStarted, tempDir, type Idp, type Proc } from './helpers.js';
 
 const ACME = { AWS_ACCESS_KEY_ID: 'AKIAK3EXAMPLEACME', AWS_SECRET_ACCESS_KEY: 'k3-example-secret-acme-do-not-use-in-prod' };
 const FROZEN = { AWS_ACCESS_KEY_ID: 'AKIAK3EXAMPLEFROZEN', AWS_SECRET_ACCESS_KEY: 'k3-example-secret-frozen-do-not-use-in-prod' };
@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stopAll([k3, idp]);
+  await stopStarted();
 });
 
 describe.concurrent('k3', () => {

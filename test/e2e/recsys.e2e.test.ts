@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authctl, bearer, call, copyWith, dotenv, EXAMPLES, mint, parseJson, show, startIdp, startService, stopAll, tempDir, type Idp, type Proc } from './helpers.js';
+import { authctl, bearer, call, copyWith, dotenv, EXAMPLES, mint, parseJson, show, startIdp, startService, stopStarted, tempDir, type Idp, type Proc } from './helpers.js';
 
 const ENV_PROD = path.join(EXAMPLES, 'recsys', '.env.example');
 const ENV_DEV = path.join(EXAMPLES, 'recsys', '.env.dev.example');
@@ -50,7 +50,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stopAll([prod, dev, idp]);
+  await stopStarted();
 });
 
 describe.concurrent('recsys', () => {

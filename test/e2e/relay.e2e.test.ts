@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authctl, bearer, call, dotenv, EXAMPLES, parseJson, show, startService, stopAll, tempDir, type Proc } from './helpers.js';
+import { authctl, bearer, call, dotenv, EXAMPLES, parseJson, show, startService, stopStarted, tempDir, type Proc } from './helpers.js';
 
 const ENV_FILE = path.join(EXAMPLES, 'relay', '.env.example');
 const CONFIG = path.join(EXAMPLES, 'relay', 'authctl.toml');
@@ -38,7 +38,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stopAll([relay]);
+  await stopStarted();
 });
 
 describe.concurrent('relay', () => {

@@ -74,6 +74,24 @@ describe('keystore that cannot be read', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('JSON syntax errors in the keystore or a key file never quote the (secret) content', async () => {
+    const cwd = tempDir();
+    await runCli(['token', 'mint'], { cwd });
+    const file = path.join(cwd, '.authctl', 'keys.json');
+    const secret = 'SECRETPRIVATEMATERIAL';
+    writeFileSync(file, `{"version": 1, "keys": [{"privateJwk": {"d": ${secret}}}]}`);
+    const corrupt = await runCli(['keys', 'list'], { cwd });
+    expect(corrupt.code).toBe(3);
+    expect(corrupt.stderr).toMatch(/^authctl: error: keystore file is not valid JSON: Unexpected token 'S' \(.+keys\.json\)\n/);
+    expect(corrupt.stderr).not.toContain('ECRETPRIV');
+    expect(readFileSync(file, 'utf8')).toContain(secret);
+    writeFileSync(path.join(cwd, 'key.json'), `{"kty": "EC", "d": ${secret}}`);
+    const imported = await runCli(['keys', 'import', 'key.json'], { cwd });
+    expect(imported.code).toBe(2);
+    expect(imported.stderr).toContain('invalid JSON');
+    expect(imported.stderr).not.toContain('ECRETPRIV');
+  });
+
   it('a keystore entry is never rewritten by a refused import', async () => {
     const cwd = tempDir();
     await runCli(['token', 'mint'], { cwd });

@@ -1,5 +1,8 @@
 import { parse, TomlError } from 'smol-toml';
 import { usageError } from '../errors.js';
+import { offsetToLineColumn } from './position.js';
+
+export { offsetToLineColumn };
 
 /** Parses TOML, turning a syntax error into `file:line:col` with a caret snippet in the hint. */
 export function parseToml(text: string, file: string): Record<string, unknown> {
@@ -43,18 +46,6 @@ export function parseJson(text: string, file: string): unknown {
       details: { file, line, column },
     });
   }
-}
-
-export function offsetToLineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
 }
 
 /** Two lines of context and a caret under the column, for syntax errors. */

@@ -1,4 +1,5 @@
 import type { JWK } from 'jose';
+import { jsonErrorLocation } from '../config/position.js';
 import { environmentError, usageError } from '../errors.js';
 import type { JWTAlgorithm } from './algorithms.js';
 
@@ -47,8 +48,10 @@ export function parseKeyring(text: string, file: string): Keyring {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw environmentError('ERR_KEYSTORE_CORRUPT', `keystore file is not valid JSON: ${(error as Error).message}`, {
-      where: file,
+    // Never the parser's own message: V8 quotes an excerpt of the input, here private key material.
+    const { reason, line, column } = jsonErrorLocation(error, text);
+    throw environmentError('ERR_KEYSTORE_CORRUPT', `keystore file is not valid JSON: ${reason}`, {
+      where: line ? `${file}:${line}:${column}` : file,
       hint: 'restore it from a backup, or move it aside to let authctl create new keys (tokens signed with the old keys will stop verifying)',
     });
   }

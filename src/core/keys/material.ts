@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { nodeCrypto } from '../node.js';
 import type { JWK } from 'jose';
+import { jsonErrorLocation } from '../config/position.js';
 import { usageError } from '../errors.js';
 
 export interface ParsedKey {
@@ -29,7 +30,9 @@ function parseJsonKeys(text: string, source: string): ParsedKey[] {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw usageError('ERR_KEY_FORMAT', `invalid JSON: ${(error as Error).message}`, { where: source, hint: 'give a JWK or JWKS as JSON' });
+    // Not the parser's message: V8 quotes an excerpt of the input, which may be a private key.
+    const { reason, line, column } = jsonErrorLocation(error, text);
+    throw usageError('ERR_KEY_FORMAT', `invalid JSON: ${reason}`, { where: line ? `${source}:${line}:${column}` : source, hint: 'give a JWK or JWKS as JSON' });
   }
   const jwks = Array.isArray(data.keys) ? data.keys : [data];
   if (jwks.length === 0) throw usageError('ERR_KEY_FORMAT', 'the JWKS has no keys', { where: source, hint: 'check that the issuer publishes keys' });

@@ -56,7 +56,7 @@ function datapress(issuer: string, extra = ''): string {
   return `[auth]\nenabled = true\nissuer = "${issuer}"\naudience = "api://datapress"\nalgorithms = ["RS256"]\nread_scopes = ["datasets:read"]\nadmin_token_fallback = false\n${extra}`;
 }
 
-async function check(text: string, timeoutMs = 2000) {
+async function check(text: string, timeoutMs = 10_000) {
   return verifyConfig({
     files: ['datapress.toml'],
     cwd: '/virtual',

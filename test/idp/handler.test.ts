@@ -65,4 +65,27 @@ describe('idp: access-log masking', () => {
     expect(line).toBe('/callback?code=abcd…wxyz&state=a%20b&token=eyJhbGciOi…(jwt,+77+chars)');
     expect(maskedPath(new URL('http://x/jwks'))).toBe('/jwks');
   });
+
+  it('writes one line per request: no control characters from the request reach the terminal', async () => {
+    const logs: string[] = [];
+    const deps = createIdpDeps({ config: {}, home: await seededHome(), baseUrl: 'http://idp.test', log: (line) => logs.push(line) });
+    const handler = createIdpHandler(deps);
+    const clientId = encodeURIComponent('ci\u001b[2J\nGET /forged 200');
+    await call(handler, 'POST', `/token?code=%1B%5B31mABCDEFGHIJKLMNOPQRSTUVWXYZ`, `grant_type=client_credentials&client_id=${clientId}&client_secret=topsecret`);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).not.toMatch(/[\u0000-\u001f\u007f]/);
+    expect(logs[0]).toContain('client_id=ci\\x1b[2J\\nGET /forged 200');
+    expect(logs[0]).not.toContain('topsecret');
+  });
+
+  it('masks credential headers in captured requests with the shared header masking', async () => {
+    const deps = createIdpDeps({ config: {}, home: await seededHome(), baseUrl: 'http://idp.test' });
+    const handler = createIdpHandler(deps);
+    const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSIsImV4cCI6MX0.c2lnbmF0dXJlc2lnbmF0dXJl';
+    await call(handler, 'GET', '/userinfo', undefined, { authorization: `Bearer ${token}`, 'x-session-token': 'abcdefghijklmnopqrstuvwxyz', 'x-trace': 'keep-me' });
+    const [captured] = deps.capture.list();
+    expect(captured!.headers.authorization).toBe('Bearer eyJhbGciOi…(jwt, 77 chars)');
+    expect(captured!.headers['x-session-token']).toBe('abcd…wxyz');
+    expect(captured!.headers['x-trace']).toBe('keep-me');
+  });
 });

@@ -1,4 +1,4 @@
-import { mask } from '../mask.js';
+import { mask, maskHeaderValue } from '../mask.js';
 
 export interface CapturedRequest {
   time: string;
@@ -17,7 +17,6 @@ const SECRET_PARAMS = new Set([
   'client_secret', 'password', 'code', 'code_verifier', 'refresh_token', 'access_token', 'id_token', 'token',
   'subject_token', 'actor_token', 'device_code', 'id_token_hint', 'client_assertion',
 ]);
-const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', 'x-admin-token', 'x-api-key']);
 
 export function maskParams(params: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -25,18 +24,18 @@ export function maskParams(params: Record<string, string>): Record<string, strin
   return out;
 }
 
+/** Request headers with credentials masked by the project's one header rule (`maskHeaderValue`). */
 export function maskHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    const text = Array.isArray(value) ? value.join(', ') : value;
-    if (!SECRET_HEADERS.has(key)) out[key] = text;
-    else {
-      const space = text.indexOf(' ');
-      out[key] = space > 0 ? `${text.slice(0, space)} ${mask(text.slice(space + 1))}` : mask(text);
-    }
+    if (value !== undefined) out[key] = maskHeaderValue(key, Array.isArray(value) ? value.join(', ') : value);
   }
   return out;
+}
+
+/** Control characters as visible escapes (`\x1b`, `\n`): a request must not write to the terminal or forge log lines. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 
 /** `?code=abc&state=x` with credential values masked (for the access log); other pairs stay as sent. */

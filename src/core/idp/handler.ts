@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authorizeEndpoint } from './authorize.js';
-import { maskHeaders, maskParams, maskedPath } from './capture.js';
+import { maskHeaders, maskParams, maskedPath, printable } from './capture.js';
 import { controlEndpoint } from './control.js';
 import { deviceAuthorizationEndpoint, devicePage } from './device.js';
 import { discoveryDocument } from './discovery.js';
@@ -87,7 +87,7 @@ export function createIdpHandler(deps: IdpDeps): (req: IncomingMessage, res: Ser
     const ms = performance.now() - started;
     const status = response === 'hang' ? 0 : response.status;
     const clientId = response === 'hang' ? undefined : response.clientId;
-    deps.log(`${method} ${maskedPath(url)} ${status || 'hang'} ${ms.toFixed(1)}ms client_id=${clientId ?? '-'}`);
+    deps.log(printable(`${method} ${maskedPath(url)} ${status || 'hang'} ${ms.toFixed(1)}ms client_id=${clientId ?? '-'}`));
     if (!url.pathname.startsWith(SERVER_PATHS.control)) {
       deps.capture.add({
         time: new Date().toISOString(),

@@ -67,7 +67,7 @@ export function renderHuman(result: ProbeResult, c: ChalkInstance, options: { ve
 export function renderControlFailures(result: ProbeResult, c: ChalkInstance): string {
   const lines = [`${c.red('authctl: error:')} control failed: a valid credential did not get in (${result.controlFailures[0]!.phase} the negative cases)`];
   for (const f of result.controlFailures) {
-    lines.push(`  ${f.endpoint} with "${f.credential}": expected ${f.expected}, got ${f.got}`);
+    lines.push(`  ${f.endpoint} with "${f.credential}": expected ${f.expected}, got ${f.got === 0 ? 'no answer within the timeout' : f.got}`);
     lines.push(`    ${c.dim(f.curl)}`);
   }
   lines.push(`  ${c.cyan('hint:')} the spec, the service or the clock is wrong, so no negative result could be trusted: check the service verifies against \`authctl keys jwks\`, that issuer/audience/tenant_claim/roles_claim in [jwt] match its config, and that allow lists are right`);

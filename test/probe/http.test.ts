@@ -75,3 +75,18 @@ describe('probe run bounds', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   }, 30_000);
 });
+
+describe('a service that never answers', () => {
+  it('ends the run with exit 3 (control failed), saying no answer came', async () => {
+    const path = await import('node:path');
+    const { runCli, tempDir } = await import('../helpers/cli.js');
+    const { minimalSpec, writeSpec } = await import('./fixtures/spec.js');
+    const url = await serve(() => {});
+    const dir = tempDir('authctl-probe-hang-');
+    writeSpec(dir, minimalSpec(url));
+    const result = await runCli(['probe', '--timeout', '500ms', '--no-skew'], { cwd: dir, env: { AUTHCTL_HOME: path.join(dir, 'home') }, timeoutMs: 60_000 });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/control failed/);
+    expect(result.stderr).toMatch(/expected 2xx\/3xx, got no answer within the timeout/);
+  }, 60_000);
+});

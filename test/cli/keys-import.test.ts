@@ -92,6 +92,19 @@ describe('keystore that cannot be read', () => {
     expect(imported.stderr).not.toContain('ECRETPRIV');
   });
 
+  it('a key entry with broken private material is a clear error, and the file is left as it was', async () => {
+    const cwd = tempDir();
+    await runCli(['token', 'mint'], { cwd });
+    const file = path.join(cwd, '.authctl', 'keys.json');
+    const ring = JSON.parse(readFileSync(file, 'utf8'));
+    delete ring.keys[0].privateJwk.p;
+    writeFileSync(file, JSON.stringify(ring));
+    const result = await runCli(['token', 'mint'], { cwd });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(new RegExp(`^authctl: error: key ${ring.keys[0].kid} in the keystore is not a usable private key \\(.+keys\\.json\\)\n {2}hint: `));
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(ring);
+  });
+
   it('a keystore entry is never rewritten by a refused import', async () => {
     const cwd = tempDir();
     await runCli(['token', 'mint'], { cwd });

@@ -128,6 +128,12 @@ describe('verdicts', () => {
     expect(judge(kase({}), res(403))).toMatchObject({ severity: 'error', rule: 'probe/status-swapped' });
     expect(judge(kase({ outcome: 'forbidden', statuses: [403], id: 'deny:x', check: 'deny' }), res(401))).toMatchObject({ severity: 'error', rule: 'probe/status-swapped' });
     expect(judge(kase({ outcome: 'forbidden', statuses: [403], id: 'deny:x', check: 'deny' }), res(404))).toMatchObject({ severity: 'warning', rule: 'probe/hidden-as-404' });
+    expect(judge(kase({ outcome: 'forbidden', statuses: [403], id: 'sigv4:wrong-secret', check: 'sigv4:wrong-secret', scheme: 'sigv4' }), res(401))).toMatchObject({ severity: 'error', rule: 'probe/status-swapped', message: expect.stringContaining('S3-style services answer a failed signature check with 403') });
+    expect(judge(kase({ outcome: 'either', statuses: [401, 403], id: 'tenant:missing-claim', check: 'tenant:missing-claim' }), res(401))).toBeUndefined();
+    expect(judge(kase({ outcome: 'either', statuses: [401, 403], id: 'tenant:missing-claim', check: 'tenant:missing-claim' }), res(200))?.severity).toBe('critical');
+    expect(judge(kase({ outcome: 'forbidden', statuses: [403], id: 'deny:x', check: 'deny' }), res(204))).toMatchObject({ severity: 'critical', rule: 'probe/accepts-unauthorized' });
+    expect(judge(kase({ id: 'jwt:alg-none', check: 'jwt:alg-none' }), res(200))).toMatchObject({ severity: 'critical', rule: 'probe/accepts-invalid-credential' });
+    expect(judge(kase({ id: 'no-credentials', check: 'no-credentials', tokenPresented: false }), res(404))).toMatchObject({ severity: 'error', rule: 'probe/unexpected-status' });
     expect(judge(kase({ statuses: [401, 403] }), res(403))).toBeUndefined();
     expect(judge(kase({}), res(500))).toMatchObject({ severity: 'error', rule: 'probe/server-error' });
     expect(judge(kase({ outcome: 'non2xx', statuses: [] }), res(404))).toBeUndefined();

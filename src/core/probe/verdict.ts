@@ -77,7 +77,7 @@ export function judge(c: ProbeCase, res: ProbeResponse): Omit<ProbeFinding, 'key
     return { ...base, rule: 'probe/status-swapped', severity: 'error', message: `${c.title}: 403 where 401 was expected (authentication failure reported as forbidden)`, fix: fixFor('swapped-401', c) };
   }
   if ((c.outcome === 'forbidden' || c.outcome === 'either') && s === 401 && !wanted.includes(401)) {
-    return { ...base, rule: 'probe/status-swapped', severity: 'error', message: `${c.title}: 401 where 403 was expected (the credential is valid; it is just not allowed)`, fix: fixFor('swapped-403', c) };
+    return { ...base, rule: 'probe/status-swapped', severity: 'error', message: `${c.title}: 401 where 403 was expected (${c.id.startsWith('sigv4:') ? 'S3-style services answer a failed signature check with 403' : 'the credential is valid; it is just not allowed'})`, fix: fixFor('swapped-403', c) };
   }
   if ((c.outcome === 'forbidden' || c.outcome === 'either') && s === 404) {
     return { ...base, rule: 'probe/hidden-as-404', severity: 'warning', message: `${c.title}: 404 where 403 was expected`, fix: fixFor('hidden-404', c) };

@@ -46,7 +46,7 @@ export interface DemoResult {
   pids: number[];
   /** Stops the service and the issuer and removes temp files; idempotent. */
   close(): Promise<void>;
-  /** Synchronous last resort for exit handlers. */
+  /** Synchronous last resort for exit handlers: kills the service and removes the temp dir. */
   killNow(): void;
 }
 
@@ -78,7 +78,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       await issuer?.close();
       rmSync(dir, { recursive: true, force: true });
     })());
-  const killNow = () => service?.kill();
+  const killNow = () => {
+    service?.kill();
+    rmSync(dir, { recursive: true, force: true });
+  };
   options.signal?.addEventListener('abort', () => void close(), { once: true });
 
   try {

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { AuthctlError, EXIT_CODES } from '../core/errors.js';
+import { closest } from '../core/suggest.js';
 import { COMMAND_GROUPS, findGroup } from './commands.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { examples } from './output.js';
@@ -114,6 +115,12 @@ export async function run(ctx: CliContext, args: string[]): Promise<number> {
   const program = buildProgram(ctx);
   const { name, next } = firstPositional(args);
   const group = findGroup(name === 'help' ? next : name);
+  if (name === 'help' && next !== undefined && !group) {
+    // `authctl help tokn`: commander would print the root help and "a subcommand is required".
+    const suggestion = closest(next, COMMAND_GROUPS.flatMap((g) => g.names));
+    ctx.out.error(`unknown command '${next}'`, undefined, suggestion ? `Did you mean ${suggestion}?` : 'run authctl --help to see the commands');
+    return EXIT_CODES.usage;
+  }
   try {
     if (group) {
       const module = await group.load();

@@ -118,6 +118,9 @@ describe('errors and exit codes', () => {
     const command = await runCli(['tokn']);
     expect(command.code).toBe(2);
     expect(command.stderr).toContain('Did you mean token?');
+    const help = await runCli(['help', 'tokn']);
+    expect(help.code).toBe(2);
+    expect(help.stderr).toBe("authctl: error: unknown command 'tokn'\n  hint: Did you mean token?\n");
     const flag = await runCli(['token', 'mint', '--sbu', 'x']);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toContain('--sub');

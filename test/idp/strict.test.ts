@@ -93,6 +93,12 @@ describe('idp: configured clients are enforced strictly', () => {
     expect([url.searchParams.get('error'), url.searchParams.get('state')]).toEqual(['invalid_request', 'st']);
     const plain = await authorizeWith(idp, { client_id: 'swagger', response_type: 'code', redirect_uri: REDIRECT, code_challenge: VERIFIER, code_challenge_method: 'plain' });
     expect(new URL(plain.location).searchParams.get('error_description')).toMatch(/plain is refused/);
+    // A malformed S256 challenge (padded, hex) is a client bug: refused at once, not at the token endpoint.
+    for (const challenge of [`${S256.code_challenge}=`, 'a'.repeat(64)]) {
+      const malformed = await authorizeWith(idp, { client_id: 'swagger', response_type: 'code', redirect_uri: REDIRECT, state: 'st', code_challenge: challenge, code_challenge_method: 'S256' });
+      expect(Object.fromEntries(new URL(malformed.location).searchParams)).toMatchObject({ error: 'invalid_request', state: 'st' });
+      expect(new URL(malformed.location).searchParams.get('error_description')).toMatch(/43 characters of base64url/);
+    }
     const allowed = await authorizeWith(idp, { client_id: 'legacy', response_type: 'code', redirect_uri: REDIRECT, code_challenge: VERIFIER, code_challenge_method: 'plain' });
     const code = new URL(allowed.location).searchParams.get('code')!;
     const tokens = await tokenRequest(idp.url, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: VERIFIER, client_id: 'legacy' });

@@ -44,6 +44,9 @@ export async function authorizeEndpoint(req: IdpRequest, issuer: IssuerContext, 
     const method = params.code_challenge_method ?? 'plain';
     if (method !== 'S256' && method !== 'plain') return fail('invalid_request', `unknown code_challenge_method "${method}"`);
     if (method === 'plain' && !client?.pkce_plain) return fail('invalid_request', 'code_challenge_method=plain is refused; use S256 (or set pkce_plain = true for this client)');
+    // RFC 7636 §4.2: a padded or hex challenge could never match any verifier; say so now.
+    if (method === 'S256' && !/^[A-Za-z0-9_-]{43}$/.test(params.code_challenge)) return fail('invalid_request', 'code_challenge for S256 must be 43 characters of base64url without padding: BASE64URL(SHA256(code_verifier))');
+    if (method === 'plain' && !/^[A-Za-z0-9._~-]{43,128}$/.test(params.code_challenge)) return fail('invalid_request', 'a plain code_challenge must be 43-128 characters of [A-Za-z0-9._~-]');
     const requested = splitScopes(params.scope);
     checkScopes(client, clientId!, requested);
     const claims = requestClaims(params.authctl_claims);

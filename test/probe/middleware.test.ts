@@ -98,7 +98,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  idp?.kill('SIGTERM');
+  if (idp && idp.exitCode === null) {
+    // SIGTERM, then SIGKILL if it is still there after 5 s: a stuck issuer must not keep the run alive.
+    const exited = new Promise((resolve) => idp.once('exit', resolve));
+    idp.kill('SIGTERM');
+    const timer = setTimeout(() => idp.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
   server?.closeAllConnections();
   await new Promise((resolve) => server?.close(resolve));
 });

@@ -43,6 +43,19 @@ describe('idp: configured clients are enforced strictly', () => {
     expect(post.headers.get('www-authenticate')).toBeNull();
   });
 
+  it('never lets a token response be cached (RFC 6749 §5.1: Cache-Control no-store, Pragma no-cache)', async () => {
+    const ok = await tokenRequest(idp.url, { grant_type: 'client_credentials' }, ['datapress-ci', 'ci-secret']);
+    expect([ok.status, ok.headers.get('cache-control'), ok.headers.get('pragma')]).toEqual([200, 'no-store', 'no-cache']);
+    const refused = await tokenRequest(idp.url, { grant_type: 'client_credentials' }, ['datapress-ci', 'wrong']);
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+    await control(idp.url, 'POST', '/fault', { token: 503 });
+    try {
+      expect((await tokenRequest(idp.url, { grant_type: 'client_credentials' }, ['datapress-ci', 'ci-secret'])).headers.get('cache-control')).toBe('no-store');
+    } finally {
+      await control(idp.url, 'DELETE', '/fault');
+    }
+  });
+
   it('refuses unknown clients, grants the client may not use, and scopes it may not ask for', async () => {
     expect((await tokenRequest(idp.url, { grant_type: 'client_credentials' }, ['stranger', 'x'])).body.error).toBe('invalid_client');
     const grant = await tokenRequest(idp.url, { grant_type: 'password', username: 'alice', password: 'wonderland' }, ['datapress-ci', 'ci-secret']);

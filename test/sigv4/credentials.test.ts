@@ -48,6 +48,12 @@ describe('resolveCredentials precedence', () => {
     const flags = resolveCredentials(sources({ env: ENV, flags: { accessKeyId: 'AKIDFLAG', secretAccessKey: 'flagsecret', sessionToken: 'flagtoken' } }));
     expect(flags.credentials).toEqual({ accessKeyId: 'AKIDFLAG', secretAccessKey: 'flagsecret', sessionToken: 'flagtoken' });
   });
+  it("a key pair given as flags never picks up the environment's session token (it belongs to other credentials)", () => {
+    const r = resolveCredentials(sources({ env: ENV, flags: { accessKeyId: 'AKIDFLAG', secretAccessKey: 'flagsecret' } }));
+    expect(r.credentials).toEqual({ accessKeyId: 'AKIDFLAG', secretAccessKey: 'flagsecret', sessionToken: undefined });
+    // Only one half as a flag: the rest, token included, still comes from the environment.
+    expect(resolveCredentials(sources({ env: ENV, flags: { secretAccessKey: 'flagsecret' } })).credentials).toEqual({ accessKeyId: 'AKIDENV', secretAccessKey: 'flagsecret', sessionToken: 'envtoken' });
+  });
   it('--profile names a profile explicitly (over the environment); AWS_PROFILE only picks the fallback', () => {
     expect(resolveCredentials(sources({ env: ENV, flags: { profile: 'dev' } })).credentials.accessKeyId).toBe('AKIDDEV');
     expect(resolveCredentials(sources({ env: { AWS_PROFILE: 'dev' } })).credentials.accessKeyId).toBe('AKIDDEV');

@@ -103,10 +103,13 @@ export function resolveCredentials(sources: CredentialSources): ResolvedCredenti
     const aws = fromAwsFile(sources, name);
     if (aws) resolved = { credentials: aws, source: `AWS credentials file [${name}]` };
   }
+  // A key pair given as flags is a complete set: a session token left in the environment (or a
+  // profile) belongs to other, temporary credentials and would make the service reject the request.
+  const flagPair = Boolean(flags.accessKeyId && flags.secretAccessKey);
   const credentials: SigV4Credentials = {
     accessKeyId: flags.accessKeyId ?? resolved?.credentials.accessKeyId ?? '',
     secretAccessKey: flags.secretAccessKey ?? resolved?.credentials.secretAccessKey ?? '',
-    sessionToken: flags.sessionToken ?? resolved?.credentials.sessionToken,
+    sessionToken: flags.sessionToken ?? (flagPair ? undefined : resolved?.credentials.sessionToken),
   };
   const source = flags.accessKeyId || flags.secretAccessKey ? `flags${resolved ? ` + ${resolved.source}` : ''}` : (resolved?.source ?? 'none');
   return { credentials, source, profile: resolved?.profile };

@@ -60,6 +60,15 @@ describe('authctl verify-config (binary)', () => {
     expect(r.stdout).not.toContain('q83vEjRWeJq83vEjRWeJ');
   });
 
+  it('a number written as a string: "an integer", and a fix that says to drop the quotes', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'datapress.toml'), '[auth]\nenabled = false\njwks_refresh_secs = "600"\n');
+    const r = await runCli(['verify-config', 'datapress.toml', '--json'], { cwd: dir });
+    expect(JSON.parse(r.stdout).findings).toContainEqual(expect.objectContaining({
+      rule: 'config/invalid-type', line: 3, column: 21, message: 'auth.jwks_refresh_secs must be an integer, got string', fix: 'write it without quotes: jwks_refresh_secs = 600',
+    }));
+  });
+
   it('a syntax error in TOML or JSON never quotes a secret on the lines shown either', async () => {
     const dir = tempDir();
     const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYSUPERSECRET';

@@ -111,8 +111,10 @@ export function checkType(ctx: CheckContext, object: Record<string, unknown>, ke
   }
   ctx.report('config/invalid-type', elementPath, {
     at: 'value',
-    message: `${formatPath([...path, key])} must be ${type === 'string[]' ? 'an array of strings' : `a ${type}`}, got ${typeOf(type === 'string[]' && Array.isArray(value) ? value.find((v) => typeof v !== 'string') : value)}`,
-    fix: type === 'string[]' ? `write it as ${key} = ["..."]` : `give ${key} a ${type} value`,
+    message: `${formatPath([...path, key])} must be ${type === 'string[]' ? 'an array of strings' : `${article(type)} ${type}`}, got ${typeOf(type === 'string[]' && Array.isArray(value) ? value.find((v) => typeof v !== 'string') : value)}`,
+    fix: type === 'string[]' ? `write it as ${key} = ["..."]`
+      : (type === 'integer' || type === 'number') && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? `write it without quotes: ${key} = ${value.trim()}`
+      : `give ${key} ${article(type)} ${type} value`,
   });
   return false;
 }
@@ -186,3 +188,5 @@ export function checkPlaceholders(ctx: CheckContext, table: Record<string, unkno
 export function pick(vars: Record<string, string>, keys: readonly string[]): Record<string, string> {
   return Object.fromEntries(keys.filter((k) => k in vars).map((k) => [k, vars[k]!]));
 }
+
+const article = (word: string) => (/^[aeiou]/.test(word) ? 'an' : 'a');

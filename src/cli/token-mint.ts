@@ -3,6 +3,7 @@ import { parseClaimAssignment, type ClaimsMapping } from '../core/token/claims.j
 import { parsePointer } from '../core/jsonpointer.js';
 import { mintToken, type MintTokenResult } from '../core/token/mint.js';
 import { resolveSecret, type SecretEncoding } from '../core/token/secret.js';
+import type { TokenDefaultsConfig } from '../core/config/sections/token.js';
 import { resolveTokenSettings } from '../core/token/settings.js';
 import { parseTimeFlag } from '../core/token/time.js';
 import { parseDuration } from '../core/duration.js';
@@ -77,6 +78,25 @@ function pointerFlag(value: string, flag: string): string {
   return value;
 }
 
+/** The HMAC secret: from the flags, else (for HS* only) from config `[token]`, else none (the keystore's). */
+async function mintSecret(ctx: CliContext, flags: MintFlags, tokenConfig: TokenDefaultsConfig, alg: string): Promise<Uint8Array | undefined> {
+  const encoding = secretEncoding(flags) ?? tokenConfig.secret_encoding;
+  const flag = flags.secret !== undefined ? '--secret' : flags.secretEnv !== undefined ? '--secret-env' : flags.secretFile !== undefined ? '--secret-file' : undefined;
+  if (flag) {
+    if (!alg.startsWith('HS')) throw usageError('ERR_SECRET_WITH_ASYMMETRIC_ALG', `a secret only signs HS256/384/512, not ${alg}`, { where: flag, hint: 'add --alg HS256, or drop the secret to use the keystore' });
+    return resolveSecret({ secret: flags.secret, secretEnv: flags.secretEnv, secretFile: flags.secretFile, encoding, env: ctx.env });
+  }
+  // The config's secret is for HS* tokens only: an RS256 mint never reads (or needs) it.
+  if (!alg.startsWith('HS') || (!tokenConfig.secret_env && !tokenConfig.secret_file)) return undefined;
+  return resolveSecret({
+    secretEnv: tokenConfig.secret_env,
+    secretFile: tokenConfig.secret_env ? undefined : tokenConfig.secret_file,
+    encoding,
+    env: ctx.env,
+    where: tokenConfig.secret_env ? `[token] secret_env = "${tokenConfig.secret_env}" in config` : '[token] secret_file in config',
+  });
+}
+
 export async function runMint(ctx: CliContext, flags: MintFlags): Promise<void> {
   if (!['token', 'header', 'curl'].includes(flags.output)) {
     throw usageError('ERR_BAD_OUTPUT', `unknown output form "${flags.output}"`, { where: '--output', hint: 'use token, header or curl (or --json)' });
@@ -97,17 +117,7 @@ export async function runMint(ctx: CliContext, flags: MintFlags): Promise<void> 
     header: Object.fromEntries((flags.header ?? []).map((pair) => keyValue(pair, '--header'))),
     mapping: mappingFlags(flags),
   });
-  const tokenConfig = config.token ?? {};
-  const secret = await resolveSecret({
-    secret: flags.secret,
-    secretEnv: flags.secretEnv ?? (flags.secret === undefined && flags.secretFile === undefined ? tokenConfig.secret_env : undefined),
-    secretFile: flags.secretFile ?? (flags.secret === undefined && flags.secretEnv === undefined && !tokenConfig.secret_env ? tokenConfig.secret_file : undefined),
-    encoding: secretEncoding(flags) ?? tokenConfig.secret_encoding,
-    env: ctx.env,
-  });
-  if (secret && !settings.alg.startsWith('HS')) {
-    throw usageError('ERR_SECRET_WITH_ASYMMETRIC_ALG', `a secret only signs HS256/384/512, not ${settings.alg}`, { where: '--secret', hint: 'add --alg HS256, or drop the secret to use the keystore' });
-  }
+  const secret = await mintSecret(ctx, flags, config.token ?? {}, settings.alg);
   const result = await mintToken({
     keystore: await openKeystore(ctx, flags.bits),
     issuer: settings.issuer,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { jwtVerify } from 'jose';
 import path from 'node:path';
 import { runCli, tempDir } from '../helpers/cli.js';
 
@@ -40,6 +41,22 @@ describe('bad flags of token and keys', () => {
     const token = (await runCli(['token', 'mint'], { cwd })).stdout.trim();
     const result = await runCli(['token', 'verify', token, '--alg', 'es256,rs256'], { cwd });
     expect(result.code, result.stdout + result.stderr).toBe(0);
+  });
+
+  it('[token] secret_env in config is used for HS* only, and named in its error', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, 'authctl.toml'), '[token]\nsecret_env = "JWT_SECRET"\n');
+    const rs = await runCli(['token', 'mint'], { cwd, env: { JWT_SECRET: undefined } });
+    expect(rs.code, rs.stderr).toBe(0);
+    const unset = await runCli(['token', 'mint', '--alg', 'HS256'], { cwd, env: { JWT_SECRET: undefined } });
+    expect(unset.code).toBe(2);
+    expect(unset.stderr.split('\n')[0]).toBe('authctl: error: environment variable JWT_SECRET is not set ([token] secret_env = "JWT_SECRET" in config)');
+    const secret = 'a-secret-of-at-least-thirty-two-bytes!';
+    const hs = await runCli(['token', 'mint', '--alg', 'HS256'], { cwd, env: { JWT_SECRET: secret } });
+    expect(hs.code, hs.stderr).toBe(0);
+    await jwtVerify(hs.stdout.trim(), new TextEncoder().encode(secret));
+    const mixed = await runCli(['token', 'mint', '--secret-env', 'JWT_SECRET'], { cwd, env: { JWT_SECRET: secret } });
+    expect(mixed.stderr.split('\n')[0]).toBe('authctl: error: a secret only signs HS256/384/512, not RS256 (--secret-env)');
   });
 
   it('--json errors are one JSON document on stdout naming the flag', async () => {

@@ -9,6 +9,8 @@ export interface SecretSourceOptions {
   secretFile?: string;
   encoding?: SecretEncoding;
   env?: NodeJS.ProcessEnv;
+  /** Names the source in errors when it is not a flag, e.g. `[token] secret_env in config`. */
+  where?: string;
 }
 
 /**
@@ -22,12 +24,12 @@ export async function resolveSecret(options: SecretSourceOptions): Promise<Uint8
   let text: string;
   let where: string;
   if (options.secretEnv !== undefined) {
-    where = `--secret-env ${options.secretEnv}`;
+    where = options.where ?? `--secret-env ${options.secretEnv}`;
     const value = (options.env ?? process.env)[options.secretEnv];
     if (value === undefined) throw usageError('ERR_SECRET_ENV_UNSET', `environment variable ${options.secretEnv} is not set`, { where, hint: `export ${options.secretEnv}=... or use --secret-file` });
     text = value;
   } else if (options.secretFile !== undefined) {
-    where = `--secret-file ${options.secretFile}`;
+    where = options.where ?? `--secret-file ${options.secretFile}`;
     try {
       text = (await nodeFs.promises.readFile(options.secretFile, 'utf8')).replace(/\r?\n$/, '');
     } catch (error) {

@@ -29,6 +29,8 @@ function parseIssuerUrl(value: string | undefined, where: string): string | unde
   } catch {
     throw usageError('ERR_BAD_URL', `"${value}" is not an http(s) URL`, { where, hint: 'e.g. --issuer-url http://host.docker.internal:9400' });
   }
+  // An issuer identifier has no query or fragment (RFC 8414 §2, OIDC Discovery §2).
+  if (/[?#]/.test(value)) throw usageError('ERR_BAD_URL', `"${value}" has a query or fragment, which an issuer URL cannot have`, { where, hint: 'e.g. --issuer-url http://host.docker.internal:9400/tenant-a' });
   return value;
 }
 

@@ -144,6 +144,9 @@ describe('authctl idp (CLI)', () => {
     expect(layout.stderr).toMatch(/unknown claim layout "ping" \(--layout\)/);
     expect((await runCli(['idp', 'serve', '--port', '70000'])).code).toBe(2);
     expect((await runCli(['idp', 'serve', '--issuer-url', 'ftp://x'])).code).toBe(2);
+    const query = await runCli(['idp', 'serve', '--port', '0', '--home', home, '--issuer-url', 'http://idp.test:9400/?tenant=a']);
+    expect(query.code).toBe(2);
+    expect(query.stderr).toMatch(/has a query or fragment.*\(--issuer-url\)/);
   });
 
   it('shuts down cleanly on SIGTERM (exit 0)', async () => {
@@ -209,6 +212,16 @@ describe('authctl idp serve (config file)', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/authctl\.toml/);
     expect(result.stderr).toMatch(/prot/);
+  });
+
+  it('rejects an issuer_url that is not an http(s) URL, or has a query (exit 2)', async () => {
+    for (const value of ['host.docker.internal:9400', 'http://idp.test:9400/#x']) {
+      const dir = tempDir();
+      writeFileSync(path.join(dir, 'authctl.toml'), `[idp]\nport = 0\nissuer_url = "${value}"\n`);
+      const result = await runCli(['idp', 'serve'], { cwd: dir });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/idp\.issuer_url: must be an http\(s\) URL without query or fragment/);
+    }
   });
 });
 

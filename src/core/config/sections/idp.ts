@@ -48,10 +48,24 @@ export const idpIssuerSchema = z.strictObject({
 });
 
 /** `[idp]` section of authctl's config: the local mock OIDC issuer (`authctl idp serve`). */
+/** An issuer identifier: http(s), no query, no fragment (RFC 8414 §2, OIDC Discovery §2). */
+function isIssuerUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && !/[?#]/.test(value);
+  } catch {
+    return false;
+  }
+}
+
 export const idpSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).optional().describe('port (default 9400; 0 picks a free one)'),
   host: z.string().optional().describe('bind address (default 127.0.0.1)'),
-  issuer_url: z.string().optional().describe('published base URL when reached through Docker or a proxy'),
+  issuer_url: z
+    .string()
+    .refine(isIssuerUrl, 'must be an http(s) URL without query or fragment, e.g. "http://host.docker.internal:9400"')
+    .optional()
+    .describe('published base URL when reached through Docker or a proxy'),
   layout: z.enum(IDP_LAYOUTS).optional().describe('claim layout of the root issuer (default: the [token] mapping)'),
   control: z.boolean().optional().describe('serve the /_authctl/ control API (default true)'),
   alg: z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']).optional(),

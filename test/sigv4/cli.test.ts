@@ -125,6 +125,10 @@ describe('authctl sigv4 presign', () => {
     const date = new Date((v.expires - 900) * 1000).toISOString();
     const r = await run(['sigv4', 'presign', `https://${v.host}${v.path}`, '--sigv2', '--date', date, '--expires', '900']);
     expect(r.stdout).toBe(`${v.url}\n`);
+    // A lifetime of 0 would give a URL expired before it is used.
+    const zero = await run(['sigv4', 'presign', `https://${v.host}${v.path}`, '--sigv2', '--expires', '0']);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toMatch(/SigV2 lifetime must be a whole number of seconds, at least 1, got 0 \(--expires\)/);
   });
 });
 

@@ -108,6 +108,10 @@ export function signV2Query(request: SignableRequest, credentials: SigV4Credenti
   if (!credentials?.accessKeyId || !credentials.secretAccessKey) {
     throw usageError('ERR_SIGV4_NO_CREDENTIALS', 'no AWS credentials (access key id and secret access key)', { where: 'credentials', hint: 'pass --access-key/--secret-key or use --profile' });
   }
+  if (options.expires !== undefined && !(Number.isInteger(options.expires) && options.expires >= 1)) {
+    // 0 would give a URL that is expired before it is used.
+    throw usageError('ERR_SIGV4_BAD_EXPIRES', `SigV2 lifetime must be a whole number of seconds, at least 1, got ${options.expires}`, { where: '--expires', hint: 'give a lifetime in seconds, e.g. --expires 900' });
+  }
   const now = options.date === undefined ? new Date() : parseSigningDate(options.date);
   const expires = options.expiresAt ?? Math.floor(now.getTime() / 1000) + (options.expires ?? 900);
   if (!Number.isInteger(expires) || expires <= 0) {

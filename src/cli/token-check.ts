@@ -42,27 +42,38 @@ export interface VerifyFlags extends SecretFlags {
   rolesClaim?: string;
 }
 
-async function verificationKeys(ctx: CliContext, flags: VerifyFlags): Promise<VerificationKeys> {
+/** At most one key source: --jwks, --discover or a secret flag (none: the local keystore). */
+function checkKeySources(flags: VerifyFlags): void {
   const secretFlag = flags.secret !== undefined ? '--secret' : flags.secretEnv !== undefined ? '--secret-env' : flags.secretFile !== undefined ? '--secret-file' : undefined;
   const given = [flags.jwks !== undefined && '--jwks', flags.discover !== undefined && '--discover', secretFlag].filter((flag): flag is string => Boolean(flag));
   if (given.length > 1) {
     throw usageError('ERR_KEY_SOURCES', `give only one key source, not ${given.join(' and ')}`, { where: given[1], hint: 'verify against --jwks, --discover, or a secret (--secret, --secret-env, --secret-file); none means the local keystore' });
   }
+}
+
+async function verificationKeys(ctx: CliContext, flags: VerifyFlags, tokenAlg: string): Promise<VerificationKeys> {
   const secret = await resolveSecret({ secret: flags.secret, secretEnv: flags.secretEnv, secretFile: flags.secretFile, encoding: secretEncoding(flags), env: ctx.env });
   if (secret) return { jwks: [], secrets: [{ secret }], source: 'the given secret' };
   if (flags.discover) return keysFromDiscovery(flags.discover);
   if (flags.jwks) return /^https?:\/\//.test(flags.jwks) ? keysFromJwksUrl(flags.jwks) : keysFromFile(flags.jwks);
-  return keysFromKeystore(await openKeystore(ctx));
+  const local = await keysFromKeystore(await openKeystore(ctx));
+  // What `token mint --alg HS*` signs with when config names a secret, so mint → verify agrees.
+  const { config } = await ctx.config();
+  const { secret_env: secretEnv, secret_file: secretFile, secret_encoding: encoding } = config.token ?? {};
+  if ((!secretEnv && !secretFile) || !/^HS/.test(tokenAlg)) return local;
+  const configured = await resolveSecret({ secretEnv, secretFile: secretEnv ? undefined : secretFile, encoding, env: ctx.env, where: secretEnv ? `[token] secret_env = "${secretEnv}" in config` : '[token] secret_file in config' });
+  return configured ? { ...local, secrets: [{ secret: configured }, ...local.secrets], source: `${local.source} and the [token] secret in config` } : local;
 }
 
 export async function runVerify(ctx: CliContext, token: string, flags: VerifyFlags): Promise<boolean> {
-  // Flags first, so a typo is reported before any key is fetched.
+  // Flags first, so a typo is reported before the token is read or any key is fetched.
+  checkKeySources(flags);
   const algorithms = flags.alg?.flatMap((a) => a.split(',')).map((a) => a.trim()).filter(Boolean).map((a) => parseAlgorithm(a, '--alg'));
   const leeway = flags.leeway !== undefined ? parseDuration(flags.leeway, '--leeway') : undefined;
   if (leeway !== undefined && leeway < 0) throw usageError('ERR_BAD_DURATION', '--leeway cannot be negative', { where: '--leeway', hint: 'e.g. --leeway 60s (0s is the default)' });
   const { config } = await ctx.config();
   const settings = resolveTokenSettings(config, undefined, { mapping: mappingFlags(flags) });
-  const keys = await verificationKeys(ctx, flags);
+  const keys = await verificationKeys(ctx, flags, String(decodeToken(token).header.alg ?? ''));
   const fromKeystore = !flags.jwks && !flags.discover && keys.source.startsWith('the local keystore');
   const result = await verifyToken({
     token,

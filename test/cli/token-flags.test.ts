@@ -43,7 +43,7 @@ describe('bad flags of token and keys', () => {
     expect(result.code, result.stdout + result.stderr).toBe(0);
   });
 
-  it('[token] secret_env in config is used for HS* only, and named in its error', async () => {
+  it('[token] secret_env in config is used for HS* only (mint and verify), and named in its error', async () => {
     const cwd = tempDir();
     writeFileSync(path.join(cwd, 'authctl.toml'), '[token]\nsecret_env = "JWT_SECRET"\n');
     const rs = await runCli(['token', 'mint'], { cwd, env: { JWT_SECRET: undefined } });
@@ -55,6 +55,10 @@ describe('bad flags of token and keys', () => {
     const hs = await runCli(['token', 'mint', '--alg', 'HS256'], { cwd, env: { JWT_SECRET: secret } });
     expect(hs.code, hs.stderr).toBe(0);
     await jwtVerify(hs.stdout.trim(), new TextEncoder().encode(secret));
+    // token verify (local keystore by default) uses the same configured secret for HS tokens.
+    const verified = await runCli(['token', 'verify', hs.stdout.trim()], { cwd, env: { JWT_SECRET: secret } });
+    expect(verified.code, verified.stdout).toBe(0);
+    expect((await runCli(['token', 'verify', rs.stdout.trim()], { cwd, env: { JWT_SECRET: undefined } })).code).toBe(0);
     const mixed = await runCli(['token', 'mint', '--secret-env', 'JWT_SECRET'], { cwd, env: { JWT_SECRET: secret } });
     expect(mixed.stderr.split('\n')[0]).toBe('authctl: error: a secret only signs HS256/384/512, not RS256 (--secret-env)');
   });

@@ -5,6 +5,7 @@ import { usageError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs/atomic.js';
 import { draftSpecFromOpenApi } from '../core/probe/openapi.js';
 import { parseProbeSpec } from '../core/probe/spec.js';
+import { createExclusive } from '../core/verify/init.js';
 import { parseToml } from '../core/config/toml.js';
 import type { CliContext } from './context.js';
 
@@ -31,10 +32,10 @@ export async function runInit(ctx: CliContext, flags: InitFlags): Promise<void> 
   parseProbeSpec(parseToml(draft.toml, 'draft'), 'draft');
   if (flags.out) {
     const out = path.resolve(ctx.cwd, flags.out);
-    if (!flags.force && (await fs.stat(out).then(() => true, () => false))) {
+    if (flags.force) await writeFileAtomic(out, draft.toml, { mode: 0o644 });
+    else if (!(await createExclusive(out, draft.toml))) {
       throw usageError('ERR_FILE_EXISTS', `${flags.out} already exists`, { where: '--out', hint: 'pass --force to overwrite it' });
     }
-    await writeFileAtomic(out, draft.toml);
     ctx.out.result(draft, (d) => `wrote ${flags.out}: ${d.endpoints} endpoints (${d.publicEndpoints} public), credentials ${d.credentials.join(', ') || 'none'}`, (d) => ({ file: out, endpoints: d.endpoints, publicEndpoints: d.publicEndpoints, credentials: d.credentials }));
     return;
   }

@@ -189,6 +189,15 @@ describe('probe init --from-openapi', () => {
     expect(JSON.parse(dry.stdout).baseUrl).toBe('http://127.0.0.1:8080');
     const again = await runCli(['probe', 'init', '--from-openapi', 'openapi.json', '--out', 'probe.toml'], { cwd: dir });
     expect(again.code).toBe(2);
+    // Not even a dangling symlink is replaced without --force.
+    const { symlinkSync, lstatSync } = await import('node:fs');
+    symlinkSync(path.join(dir, 'nowhere.toml'), path.join(dir, 'link.toml'));
+    const link = await runCli(['probe', 'init', '--from-openapi', 'openapi.json', '--out', 'link.toml'], { cwd: dir });
+    expect(link.code).toBe(2);
+    expect(link.stderr).toMatch(/link\.toml already exists/);
+    expect(lstatSync(path.join(dir, 'link.toml')).isSymbolicLink()).toBe(true);
+    const forced = await runCli(['probe', 'init', '--from-openapi', 'openapi.json', '--out', 'probe.toml', '--force'], { cwd: dir });
+    expect(forced.code).toBe(0);
     writeFileSync(path.join(dir, 'other.json'), '{"hello": 1}');
     const bad = await runCli(['probe', 'init', '--from-openapi', 'other.json'], { cwd: dir });
     expect(bad.code).toBe(2);

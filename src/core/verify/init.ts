@@ -160,9 +160,9 @@ export async function writeInit(dir: string, files: PlannedFile[], force: boolea
  * (a file created a moment ago by someone else, a dangling symlink), where a check-then-rename would
  * overwrite it. False when the target exists.
  */
-async function createExclusive(target: string, content: string): Promise<boolean> {
+export async function createExclusive(target: string, content: string, mode = 0o644): Promise<boolean> {
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await fs.open(temp, 'wx', 0o644);
+  const handle = await fs.open(temp, 'wx', mode);
   try {
     await handle.writeFile(content);
     await handle.sync();
@@ -176,7 +176,7 @@ async function createExclusive(target: string, content: string): Promise<boolean
     // A filesystem without hard links: an exclusive create still never overwrites.
     if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') {
       try {
-        await fs.writeFile(target, content, { flag: 'wx', mode: 0o644 });
+        await fs.writeFile(target, content, { flag: 'wx', mode });
         return true;
       } catch (inner) {
         if ((inner as NodeJS.ErrnoException).code === 'EEXIST') return false;

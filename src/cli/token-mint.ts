@@ -117,6 +117,11 @@ export async function runMint(ctx: CliContext, flags: MintFlags): Promise<void> 
     header: Object.fromEntries((flags.header ?? []).map((pair) => keyValue(pair, '--header'))),
     mapping: mappingFlags(flags),
   });
+  if ('alg' in settings.header) {
+    // The signature is made with --alg; a different header alg would give an unverifiable token.
+    const where = (flags.header ?? []).some((pair) => pair.trim().startsWith('alg=')) ? '--header' : `[tokens.${flags.preset}] header in config`;
+    throw usageError('ERR_HEADER_ALG', 'the alg header field cannot be set directly', { where, hint: 'use --alg to choose the algorithm, or --defect alg-none / alg-none-case for unsigned tokens' });
+  }
   const secret = await mintSecret(ctx, flags, config.token ?? {}, settings.alg);
   const result = await mintToken({
     keystore: await openKeystore(ctx, flags.bits),

@@ -11,6 +11,7 @@ const BAD_FLAGS: [string[], string][] = [
   [['token', 'mint', '--tenant-claim', 'org id', '--tenant', 'x'], '--tenant-claim'],
   [['token', 'mint', '--roles-claim', 'a b'], '--roles-claim'],
   [['token', 'mint', '--scope-claim', ''], '--scope-claim'],
+  [['token', 'mint', '--header', 'alg=none'], '--header'],
   [['token', 'mint', '--jku-url', 'not a url', '--defect', 'jku'], '--jku-url'],
   [['token', 'verify', 'a.b.c', '--alg', 'RS257'], '--alg'],
   [['token', 'verify', 'a.b.c', '--alg', 'none'], '--alg'],

@@ -38,7 +38,7 @@ export async function waitForIssuer(url: string, options: WaitForIssuerOptions =
       last = (error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
     }
     if (Date.now() - started + interval > timeoutMs) {
-      throw environmentError('ERR_ISSUER_UNREACHABLE', `issuer did not answer within ${Math.round(timeoutMs / 1000)}s (last: ${last})`, {
+      throw environmentError('ERR_ISSUER_UNREACHABLE', `issuer did not answer within ${timeoutMs < 10_000 ? `${(timeoutMs / 1000).toFixed(1)}s` : `${Math.round(timeoutMs / 1000)}s`} (last: ${last})`, {
         where: target,
         hint: 'is `authctl idp serve` running on that host and port? raise --timeout for slow starts',
       });

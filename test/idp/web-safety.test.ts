@@ -93,6 +93,16 @@ describe('idp: HTML pages', () => {
     expect(cross.headers.location).toBeUndefined();
     expect(cross.text).toContain('<form method="post"');
     expect(deps.store.codes.size).toBe(0);
+    // The page's "fill as" links keep the request's parameters (a POST carries them in its body).
+    const { handler: withUsers } = await setup({ idp: { users: { alice: {} } } });
+    const noName = new URLSearchParams(form);
+    noName.set('username', ' ');
+    for (const [body, site, status] of [[form, 'cross-site', 200], [noName, 'same-origin', 400]] as const) {
+      const shown = await call(withUsers, 'POST', '/authorize', body.toString(), { 'sec-fetch-site': site });
+      expect(shown.status).toBe(status);
+      const link = /<a href="([^"]*login_hint=alice[^"]*)"/.exec(shown.text)![1]!.replace(/&amp;/g, '&');
+      expect(Object.fromEntries(new URL(link, 'http://idp.test').searchParams)).toMatchObject({ client_id: 'app', redirect_uri: REDIRECT, state: 'st', code_challenge: CHALLENGE });
+    }
     const own = await call(handler, 'POST', '/authorize', form.toString(), { 'sec-fetch-site': 'same-origin' });
     expect(own.status).toBe(302);
     expect(new URL(own.headers.location!).searchParams.get('state')).toBe('st');

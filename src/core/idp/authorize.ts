@@ -53,16 +53,14 @@ export async function authorizeEndpoint(req: IdpRequest, issuer: IssuerContext, 
 
     // Only the login form on this page can sign in. A POST from another site is an authorization
     // request (OIDC allows POST) or a login CSRF: either way it gets the page, never a code.
+    const pageUrl = loginPageUrl(req.url, params);
     if (req.method !== 'POST' || fromAnotherSite(req.headers, issuer.url)) {
       const hint = params.login_hint ?? [...deps.settings.users.keys()][0];
-      const pageUrl = new URL(req.url);
-      for (const [name, value] of Object.entries(pick(params))) pageUrl.searchParams.set(name, value);
-      pageUrl.searchParams.delete('login_hint');
       return { ...html(200, loginPage({ params: pick(params), users: deps.settings.users, selected: hint, issuerUrl: issuer.url, pageUrl })), clientId };
     }
     if (params.action === 'deny') return fail('access_denied', 'the user denied the request');
     const username = (params.username ?? '').trim();
-    if (!username) return { ...html(400, loginPage({ params: pick(params), users: deps.settings.users, issuerUrl: issuer.url, pageUrl: req.url, error: 'Enter a user name.' })), clientId };
+    if (!username) return { ...html(400, loginPage({ params: pick(params), users: deps.settings.users, issuerUrl: issuer.url, pageUrl, error: 'Enter a user name.' })), clientId };
     const granted = params.scope_granted !== undefined ? splitScopes(params.scope_granted) : requested;
     checkScopes(client, clientId!, granted);
     const user = deps.settings.users.get(username);
@@ -89,6 +87,14 @@ export async function authorizeEndpoint(req: IdpRequest, issuer: IssuerContext, 
     if (error instanceof OAuthError) return fail(error.error, error.description);
     throw error;
   }
+}
+
+/** The authorize URL with the carried parameters (a POST has them in its body), for the "fill as" links. */
+function loginPageUrl(requestUrl: URL, params: Record<string, string>): URL {
+  const url = new URL(requestUrl);
+  for (const [name, value] of Object.entries(pick(params))) url.searchParams.set(name, value);
+  url.searchParams.delete('login_hint');
+  return url;
 }
 
 function pick(params: Record<string, string>): Record<string, string> {

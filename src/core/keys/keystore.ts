@@ -82,7 +82,15 @@ export class Keystore {
     return withFileLock(this.file, async () => {
       const ring = await this.read();
       const { value, changed } = await fn(ring);
-      if (changed) await writeFileAtomic(this.file, serializeKeyring(ring), { mode: 0o600 });
+      if (changed) {
+        await writeFileAtomic(this.file, serializeKeyring(ring), { mode: 0o600 }).catch((error: NodeJS.ErrnoException) => {
+          throw environmentError('ERR_KEYSTORE_WRITE', `cannot write the keystore: ${error.code ?? error.message}`, {
+            where: this.file,
+            hint: 'free some disk space, or point --home (or AUTHCTL_HOME) at a writable directory; the old file is unchanged',
+            cause: error,
+          });
+        });
+      }
       return value;
     });
   }

@@ -1,7 +1,7 @@
 // `authctl demo` through the binary: it runs each example end to end, prints numbered steps, and
 // leaves no child process or temp directory behind (also when --keep is ended with Ctrl-C).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findPackageRoot } from '../../src/core/demo/root.js';
@@ -229,6 +229,33 @@ process.on('SIGTERM', () => server.close(() => process.exit(0)));
       await result.close();
     }
     expect(await gone(result.pids[0]!)).toBe(true);
+  });
+
+  it('works from an installed package: only the files package.json ships, inside another project', { timeout: DEMO_TIMEOUT }, async () => {
+    const project = tempDir('authctl-e2e-installed-');
+    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'my-service' }));
+    const installed = path.join(project, 'node_modules', 'authctl');
+    mkdirSync(installed, { recursive: true });
+    const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
+    for (const entry of ['package.json', ...manifest.files]) cpSync(path.join(ROOT, entry), path.join(installed, entry), { recursive: true });
+    // The package's dependencies, as npm would install them next to it. The project is outside the
+    // repository, so the only examples/ the demo can find are the shipped copy.
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(installed, 'node_modules'));
+    const demo = spawn(process.execPath, [path.join(installed, 'bin', 'authctl.js'), 'demo', '--example', 'k3', '--json'], {
+      cwd: project,
+      env: { ...process.env, NO_COLOR: '1', AUTHCTL_HOME: undefined },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    groups.add(demo.pid!);
+    let stdout = '';
+    let stderr = '';
+    demo.stdout.on('data', (d) => (stdout += d));
+    demo.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => demo.on('close', resolve));
+    expect(code, stderr).toBe(0);
+    const t = JSON.parse(stdout) as Transcript;
+    expect(t).toMatchObject({ example: 'k3', ok: true });
   });
 
   it('an unknown example is a usage error with a suggestion (exit 2)', async () => {

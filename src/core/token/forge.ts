@@ -1,24 +1,22 @@
-import { createHmac, createPublicKey, randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
 import { base64url, calculateJwkThumbprint, CompactSign, exportJWK, generateKeyPair, type CompactJWSHeaderParameters, type JWK } from 'jose';
 import { isHmac, type JWTAlgorithm } from '../keys/algorithms.js';
+import { encodeJson, signJws } from './jws.js';
 
 /** Low-level JWS assembly for tokens a normal signer refuses to make. */
 
 const encoder = new TextEncoder();
 
-export function encodeSegment(value: unknown): string {
-  return base64url.encode(encoder.encode(JSON.stringify(value)));
-}
+/** One JSON segment of a JWS, base64url-encoded (the same encoding `token mint` signs). */
+export const encodeSegment = encodeJson;
 
 export async function signCompact(header: CompactJWSHeaderParameters, claims: Record<string, unknown>, key: CryptoKey | Uint8Array): Promise<string> {
   return new CompactSign(encoder.encode(JSON.stringify(claims))).setProtectedHeader(header).sign(key);
 }
 
-/** HMAC-SHA-256 with any key, including the empty one (WebCrypto refuses zero-length keys). */
+/** HMAC-SHA-256 with any key, including the empty one (WebCrypto refuses zero-length keys; node:crypto does not). */
 export function signHs256Raw(header: Record<string, unknown>, claims: Record<string, unknown>, secret: Uint8Array): string {
-  const input = `${encodeSegment(header)}.${encodeSegment(claims)}`;
-  const signature = createHmac('sha256', secret).update(input).digest('base64url');
-  return `${input}.${signature}`;
+  return signJws({ ...header, alg: 'HS256' }, claims, secret);
 }
 
 export function unsigned(header: Record<string, unknown>, claims: Record<string, unknown>): string {

@@ -90,3 +90,28 @@ describe('a service that never answers', () => {
     expect(result.stderr).toMatch(/expected 2xx\/3xx, got no answer within the timeout/);
   }, 60_000);
 });
+
+describe('pool', () => {
+  it('keeps order, bounds concurrency, and starts nothing new after a failure', async () => {
+    const { pool } = await import('../../src/core/probe/runner.js');
+    let inFlight = 0;
+    let most = 0;
+    const ok = await pool([1, 2, 3, 4, 5, 6, 7], 3, async (n) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight--;
+      return n * 2;
+    });
+    expect(ok).toEqual([2, 4, 6, 8, 10, 12, 14]);
+    expect(most).toBe(3);
+    const started: number[] = [];
+    await expect(pool(Array.from({ length: 100 }, (_, i) => i), 2, async (n) => {
+      started.push(n);
+      await new Promise((resolve) => setImmediate(resolve));
+      if (n === 0) throw new Error('unreachable');
+      return n;
+    })).rejects.toThrow('unreachable');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(started.length).toBeLessThanOrEqual(3);
+  });
+});

@@ -226,14 +226,23 @@ function pickSkewTarget(cases: ProbeCase[], credentials: Map<string, ResolvedCre
   return cases.find((c) => c.control && c.credential && credentials.get(c.credential)?.jwt?.signable && !c.endpoint.exclude.includes('skew'));
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight; results in input order. */
+/**
+ * Runs `fn` over `items` with at most `limit` in flight; results in input order. After the first
+ * failure no new item starts (an unreachable service must not be sent the rest of the matrix).
+ */
 export async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !failed) {
       const index = next++;
-      results[index] = await fn(items[index]!);
+      try {
+        results[index] = await fn(items[index]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createLocalJWKSet, jwtVerify, decodeJwt } from 'jose';
@@ -199,6 +200,29 @@ describe('token decode / verify / defects', () => {
     const ok = await runCli(['token', 'verify', token, '--aud', 'api://other'], { cwd });
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('token is valid');
+  });
+
+  it('verify --jwks accepts PEM files (SPKI, PKCS#1 public and private, SEC1) and a JWK; PEM keys have no kid', async () => {
+    const cwd = tempDir();
+    const rs = (await runCli(['token', 'mint'], { cwd })).stdout.trim();
+    const es = (await runCli(['token', 'mint', '--alg', 'ES256'], { cwd })).stdout.trim();
+    const ring = JSON.parse(readFileSync(path.join(cwd, '.authctl', 'keys.json'), 'utf8'));
+    const key = (alg: string) => createPrivateKey({ key: ring.keys.find((k: { alg: string }) => k.alg === alg).privateJwk, format: 'jwk' });
+    const files: [string, string, string][] = [
+      ['spki.pem', createPublicKey(key('RS256')).export({ type: 'spki', format: 'pem' }) as string, rs],
+      ['pkcs1-public.pem', createPublicKey(key('RS256')).export({ type: 'pkcs1', format: 'pem' }) as string, rs],
+      ['pkcs1-private.pem', key('RS256').export({ type: 'pkcs1', format: 'pem' }) as string, rs],
+      ['sec1.pem', key('ES256').export({ type: 'sec1', format: 'pem' }) as string, es],
+      ['key.jwk.json', JSON.stringify(createPublicKey(key('ES256')).export({ format: 'jwk' })), es],
+    ];
+    for (const [name, content, token] of files) {
+      writeFileSync(path.join(cwd, name), content);
+      const result = await runCli(['token', 'verify', token, '--jwks', name], { cwd });
+      expect(result.code, `${name}: ${result.stdout}`).toBe(0);
+      expect(result.stdout).toContain(`signature verifies with the key from ${name}`);
+    }
+    const wrong = await runCli(['token', 'verify', rs, '--jwks', 'pkcs1-public.pem'], { cwd: tempDir() });
+    expect(wrong.code).toBe(2); // the file is relative to the cwd: not found there
   });
 
   it('defects lists every defect', async () => {

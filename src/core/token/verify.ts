@@ -62,7 +62,7 @@ export async function verifyToken(options: VerifyTokenOptions): Promise<VerifyTo
   if (algAllowed) {
     const outcome = await checkSignature(options.token, decoded, options.keys);
     verifiedWith = outcome.kid;
-    if (outcome.ok) pass('signature', `signature verifies with key ${outcome.kid ?? '(secret)'} from ${options.keys.source}`);
+    if (outcome.ok) pass('signature', `signature verifies with ${outcome.kid ? `key ${outcome.kid}` : /^HS/.test(alg) ? 'the secret' : 'the key'} from ${options.keys.source}`);
     else fail('signature', outcome.code, outcome.message);
   } else {
     checks.push({ check: 'signature', status: 'skip', message: 'not checked: the algorithm is not allowed' });
@@ -177,7 +177,8 @@ async function checkSignature(token: string, decoded: DecodedToken, keys: Verifi
   }
 
   const compatible = keys.jwks.filter((jwk) => algorithmsForJwk(jwk).includes(alg));
-  const byKid = kid ? compatible.filter((jwk) => jwk.kid === kid) : compatible;
+  // Keys without a kid (from a PEM file) are candidates for any token: nothing names them.
+  const byKid = kid ? compatible.filter((jwk) => jwk.kid === kid || jwk.kid === undefined) : compatible;
   const sameKid = kid ? keys.jwks.find((jwk) => jwk.kid === kid) : undefined;
   if (sameKid && byKid.length === 0) {
     return {
@@ -201,7 +202,7 @@ async function checkSignature(token: string, decoded: DecodedToken, keys: Verifi
     if (key && (await tryVerify(token, key as CryptoKey, alg))) return { ok: true, kid: jwk.kid, code: '', message: '' };
   }
   if (byKid.length === 0) return { ok: false, code: 'ERR_JWKS_NO_MATCHING_KEY', message: `no ${alg} key in ${keys.source}${suffix}` };
-  return { ok: false, code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED', message: `signature does not verify with ${kid ? `key ${kid}` : `any of ${byKid.length} ${alg} keys`}: the token was altered or signed by another key${suffix}` };
+  return { ok: false, code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED', message: `signature does not verify with ${kid && byKid.every((jwk) => jwk.kid === kid) ? `key ${kid}` : `any of ${byKid.length} ${alg} key${byKid.length === 1 ? '' : 's'}`}: the token was altered or signed by another key${suffix}` };
 }
 
 async function tryVerify(token: string, key: CryptoKey | Uint8Array, alg: string): Promise<boolean> {

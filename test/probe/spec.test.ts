@@ -150,6 +150,13 @@ describe('verdicts', () => {
     const scope = kase({ outcome: 'forbidden', statuses: [403], missingScope: true });
     expect(hygiene(scope, res(403)).map((i) => i.rule)).toEqual(['probe/hygiene-insufficient-scope']);
     expect(hygiene(scope, res(403, { 'www-authenticate': 'Bearer error="insufficient_scope"' }))).toEqual([]);
+    const ok401 = { 'www-authenticate': 'Bearer error="invalid_token"' };
+    const traced = (body: string) => hygiene(c, res(401, ok401, body)).map((i) => i.rule);
+    expect(traced('Error: jwt malformed\n    at verify (/srv/app/node_modules/jsonwebtoken/verify.js:63:17)')).toEqual(['probe/hygiene-stack-trace']);
+    expect(traced('Traceback (most recent call last):\n  File "app.py"')).toEqual(['probe/hygiene-stack-trace']);
+    expect(traced('{"error":"invalid_token","hint":"see node_modules docs"}')).toEqual([]);
+    // A body of near-matches (64 KiB from the service under test) is judged, not backtracked over for ever.
+    expect(traced('node_modules/a/'.repeat(4400).slice(0, 65536))).toEqual([]);
   });
 });
 

@@ -85,7 +85,9 @@ export function judge(c: ProbeCase, res: ProbeResponse): Omit<ProbeFinding, 'key
   return { ...base, rule: s >= 500 ? 'probe/server-error' : 'probe/unexpected-status', severity: 'error', message: `${c.title}: got ${s}, expected ${base.expected}`, fix: fixFor(s >= 500 ? 'server-error' : c.check, c) };
 }
 
-const STACK_TRACE = /(\n\s+at [\w$.<>]+ \(.*:\d+:\d+\))|(Traceback \(most recent call last\))|(Exception in thread ")|(\bat [\w.$]+\([\w]+\.java:\d+\))|(node_modules\/[\w@.-]+\/.*:\d+)/;
+// Bounded repeats (no `.*`): the body comes from the service under test, and an unbounded pattern
+// is quadratic on a 64 KiB body full of near-matches.
+const STACK_TRACE = /(\n\s+at [\w$.<>]+ \([^\n()]{1,300}:\d+:\d+\))|(Traceback \(most recent call last\))|(Exception in thread ")|(\bat [\w.$]+\([\w]+\.java:\d+\))|(node_modules\/[\w@.-]+\/[^\n:]{0,300}:\d+)/;
 
 export interface HygieneIssue {
   rule: string;

@@ -62,9 +62,11 @@ describe('authctl keys', () => {
     const cwd = tempDir();
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+    const ed = generateKeyPairSync('ed25519');
     const cases: [string, string, string][] = [
       ['pkcs1.pem', rsa.privateKey.export({ type: 'pkcs1', format: 'pem' }) as string, 'PS256'],
       ['sec1.pem', ec.privateKey.export({ type: 'sec1', format: 'pem' }) as string, 'ES384'],
+      ['pkcs8.pem', ed.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, 'EdDSA'],
     ];
     for (const [name, pem, alg] of cases) {
       writeFileSync(path.join(cwd, name), pem);
@@ -72,7 +74,7 @@ describe('authctl keys', () => {
       expect(imported.code, imported.stderr).toBe(0);
       expect(JSON.parse(imported.stdout).alg).toBe(alg);
       const token = (await runCli(['token', 'mint', '--alg', alg], { cwd })).stdout.trim();
-      const publicKey = (alg === 'PS256' ? rsa : ec).publicKey;
+      const publicKey = (alg === 'PS256' ? rsa : alg === 'ES384' ? ec : ed).publicKey;
       const { importSPKI } = await import('jose');
       await jwtVerify(token, await importSPKI(publicKey.export({ type: 'spki', format: 'pem' }) as string, alg));
     }

@@ -69,4 +69,12 @@ describe('bad flags of token and keys', () => {
     expect(result.code).toBe(2);
     expect(JSON.parse(result.stdout).error).toMatchObject({ code: 'ERR_BAD_NUMBER', where: '--bits' });
   });
+
+  it('colour only when asked for: FORCE_COLOR colours errors, --no-color and NO_COLOR turn it off', async () => {
+    const args = ['token', 'mint', '--ttl', 'soon'];
+    const ESC = '\u001b[';
+    expect((await runCli(args, { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } })).stderr).toContain(ESC);
+    expect((await runCli([...args, '--no-color'], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } })).stderr).not.toContain(ESC);
+    expect((await runCli(args, { env: { NO_COLOR: '1', FORCE_COLOR: '1' } })).stderr).not.toContain(ESC);
+  });
 });

@@ -171,6 +171,19 @@ describe('errors and exit codes', () => {
     const cwd = tempDir();
     const json = await runCli(['token', 'mint', '--ttl', 'x', '--json'], { cwd });
     expect(JSON.parse(json.stdout).error).toMatchObject({ code: 'ERR_BAD_DURATION', where: '--ttl' });
+    // An error with an underlying cause (here: the keystore path is a file): stack only when asked.
+    writeFileSync(path.join(cwd, '.authctl'), 'not a directory');
+    const plain = await runCli(['token', 'mint'], { cwd });
+    expect(plain.code).toBe(3);
+    expect(plain.stderr).not.toMatch(/\n\s+at /);
+    for (const verbose of [['--verbose'], ['-v']]) {
+      const result = await runCli(['token', 'mint', ...verbose], { cwd });
+      expect(result.code).toBe(3);
+      expect(result.stderr).toMatch(/^authctl: error: cannot read the keystore: ENOTDIR/);
+      expect(result.stderr).toMatch(/ENOTDIR[^\n]*\n(.*\n)*\s+at /);
+    }
+    const debug = await runCli(['token', 'mint'], { cwd, env: { AUTHCTL_DEBUG: '1' } });
+    expect(debug.stderr).toMatch(/\n\s+at /);
   });
 });
 

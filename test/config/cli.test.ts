@@ -60,6 +60,24 @@ describe('authctl verify-config (binary)', () => {
     expect(r.stdout).not.toContain('q83vEjRWeJq83vEjRWeJ');
   });
 
+  it('syntax snippets are safe to print: no control characters, long lines cut around the caret', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'esc.toml'), '[auth]\nenabled = true\x1b[2J\x07\n');
+    const esc = await runCli(['verify-config', 'esc.toml', '--profile', 'datapress'], { cwd: dir });
+    expect(esc.code).toBe(2);
+    expect(esc.stdout).not.toMatch(/[\x07\x1b]/);
+    expect(esc.stdout).toContain('2 | enabled = true?[2J?');
+    writeFileSync(path.join(dir, 'long.toml'), `[auth]\nx = "${'a'.repeat(500)}" @\n`);
+    const long = await runCli(['verify-config', 'long.toml', '--profile', 'datapress'], { cwd: dir });
+    expect(long.code).toBe(2);
+    const lines = long.stdout.split('\n');
+    const shown = lines.find((l) => l.startsWith('    2 | '))!;
+    const caret = lines.find((l) => /^\s+\|\s+\^$/.test(l))!;
+    expect(shown.length).toBeLessThan(200);
+    // The caret sits under the character the parser named (the "@" after the long string).
+    expect(shown[caret.indexOf('^')]).toBe('@');
+  });
+
   it('a number written as a string: "an integer", and a fix that says to drop the quotes', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'datapress.toml'), '[auth]\nenabled = false\njwks_refresh_secs = "600"\n');

@@ -85,8 +85,26 @@ function syntaxFinding(file: string, text: string, line: number, column: number,
     column,
     message,
     fix: `fix the syntax at line ${line}, column ${column}`,
-    snippet: caretSnippet(maskSecrets(text), line, column),
+    snippet: snippet(text, line, column),
   };
+}
+
+const SNIPPET_WIDTH = 160;
+
+/**
+ * The caret snippet of a syntax error, safe to print: secrets masked, control characters (a binary
+ * file, terminal escapes) shown as `?`, and long lines cut to a window around the column, each
+ * replacement one character for one so the caret stays under the right place.
+ */
+function snippet(text: string, line: number, column: number): string {
+  const lines = text.split(/\r?\n/).slice(Math.max(0, line - 2), line);
+  const start = column > SNIPPET_WIDTH - 40 ? column - 1 - (SNIPPET_WIDTH >> 1) : 0;
+  const shown = maskSecrets(lines.join('\n'))
+    .split('\n')
+    .map((l) => `${start > 0 && l.length > start ? '…' : ''}${l.slice(start, start + SNIPPET_WIDTH)}${l.length > start + SNIPPET_WIDTH ? '…' : ''}`.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '?'));
+  // caretSnippet numbers the lines from the error's line backwards; pad so it finds them where they were.
+  const padded = [...Array.from({ length: Math.max(0, line - 1 - (shown.length - 1)) }, () => ''), ...shown].join('\n');
+  return caretSnippet(padded, line, start > 0 ? column - start + 1 : column);
 }
 
 const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE|SIGNING_KEY|API_KEY$|_KEY$|credential)/i;

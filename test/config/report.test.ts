@@ -61,3 +61,14 @@ describe('renderJUnit', () => {
     expect(renderJUnit(findings, { suiteName: 's', failOn: 'warning' })).toContain('failures="3"');
   });
 });
+
+describe('renderText', () => {
+  it('never prints control characters quoted from a checked file', async () => {
+    const { renderText } = await import('../../src/cli/report/index.js');
+    const { Chalk } = await import('chalk');
+    const text = renderText([{ rule: 'auth/invalid-url', severity: 'error', file: 'a\u001b.toml', line: 3, column: 10, message: 'auth.issuer is not a URL: "x\u001b[31mRED\u0007"', fix: 'use \u009b2J a URL' }], { color: new Chalk({ level: 0 }) });
+    expect(text).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/);
+    expect(text).toContain('auth.issuer is not a URL: "x?[31mRED?"');
+    expect(text).toContain('fix: use ?2J a URL');
+  });
+});

@@ -7,6 +7,9 @@ export interface TextOptions {
   snippet?: (finding: ReportFinding) => string | undefined;
 }
 
+/** Values quoted from a checked file may hold control characters (`"\u001b[2J"`): never send them to a terminal. */
+const printable = (s: string) => s.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '?');
+
 /** Human report: findings grouped by file, `line:col  severity  message  rule`, then the fix. */
 export function renderText(findings: readonly ReportFinding[], options: TextOptions): string {
   const c = options.color;
@@ -18,12 +21,12 @@ export function renderText(findings: readonly ReportFinding[], options: TextOpti
   const paint = { error: c.red, warning: c.yellow, info: c.blue };
   const out: string[] = [];
   for (const [file, list] of groups) {
-    out.push(c.underline(file));
+    out.push(c.underline(printable(file)));
     const width = Math.max(...list.map((f) => (f.line ? `${f.line}:${f.column ?? 1}` : '-').length));
     for (const f of list) {
       const where = (f.line ? `${f.line}:${f.column ?? 1}` : '-').padEnd(width);
-      out.push(`  ${c.dim(where)}  ${paint[f.severity](f.severity.padEnd(7))}  ${f.message}  ${c.dim(f.rule)}`);
-      if (f.fix) out.push(`  ${' '.repeat(width)}  ${' '.repeat(7)}  ${c.cyan('fix:')} ${f.fix}`);
+      out.push(`  ${c.dim(where)}  ${paint[f.severity](f.severity.padEnd(7))}  ${printable(f.message)}  ${c.dim(f.rule)}`);
+      if (f.fix) out.push(`  ${' '.repeat(width)}  ${' '.repeat(7)}  ${c.cyan('fix:')} ${printable(f.fix)}`);
       const snippet = options.snippet?.(f);
       if (snippet) out.push(snippet);
     }

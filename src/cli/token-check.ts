@@ -53,7 +53,8 @@ function checkKeySources(flags: VerifyFlags): void {
 
 async function verificationKeys(ctx: CliContext, flags: VerifyFlags, tokenAlg: string): Promise<VerificationKeys> {
   const secret = await resolveSecret({ secret: flags.secret, secretEnv: flags.secretEnv, secretFile: flags.secretFile, encoding: secretEncoding(flags), env: ctx.env });
-  if (secret) return { jwks: [], secrets: [{ secret }], source: 'the given secret' };
+  const secretSource = flags.secret !== undefined ? '--secret' : flags.secretEnv !== undefined ? `--secret-env ${flags.secretEnv}` : `--secret-file ${flags.secretFile}`;
+  if (secret) return { jwks: [], secrets: [{ secret }], source: secretSource };
   if (flags.discover) return keysFromDiscovery(flags.discover);
   if (flags.jwks) return /^https?:\/\//.test(flags.jwks) ? keysFromJwksUrl(flags.jwks) : keysFromFile(flags.jwks);
   const local = await keysFromKeystore(await openKeystore(ctx));

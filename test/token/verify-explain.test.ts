@@ -87,6 +87,21 @@ describe('verifyToken names the likely cause', () => {
     expect(zeros.checks.find((c) => c.check === 'signature')!.message).toContain('all zeros (r = s = 0)');
     expect(zeros.valid).toBe(false);
   });
+
+  it('HS forgeries against an HS service: an empty-key signature and an injected kid are named', async () => {
+    const secret = new TextEncoder().encode('a-service-secret-of-thirty-two-bytes');
+    const keys = { jwks: [], secrets: [{ secret }], source: '--secret-env JWT_SECRET' };
+    for (const variant of ['path', 'sql']) {
+      const forged = await mintToken({ keystore, clock, defect: { kind: 'kid-injection', variant } });
+      const signature = (await verifyToken({ token: forged.token, keys, clock })).checks.find((c) => c.check === 'signature')!;
+      expect(signature.status).toBe('fail');
+      expect(signature.message).toMatch(/^the HS256 signature was made with an EMPTY key: a forgery, never valid; its kid .* looks like a path or SQL \(kid injection\)/);
+    }
+    const real = await mintToken({ keystore, clock, alg: 'HS256', secret });
+    expect((await verifyToken({ token: `Bearer ${real.token}`, keys, clock })).valid).toBe(true);
+    const wrongSecret = await verifyToken({ token: real.token, keys: { ...keys, secrets: [{ secret: new Uint8Array(32) }] }, clock });
+    expect(wrongSecret.checks.find((c) => c.check === 'signature')!.message).toBe("HS256 signature does not verify with the secret from --secret-env JWT_SECRET — does the secret (and its encoding) match the issuer's?");
+  });
 });
 
 describe('decodeToken', () => {

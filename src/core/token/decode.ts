@@ -26,9 +26,14 @@ function decodeSegment(segment: string, name: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** The compact JWT in a pasted value: trimmed, without an `Authorization: Bearer ` prefix. */
+export function normalizeToken(input: string): string {
+  return input.trim().replace(/^(Authorization:\s*)?Bearer\s+/i, '');
+}
+
 /** Decodes a compact JWT WITHOUT verifying anything. */
 export function decodeToken(input: string, nowMs = Date.now()): DecodedToken {
-  const token = input.trim().replace(/^(Authorization:\s*)?Bearer\s+/i, '');
+  const token = normalizeToken(input);
   const parts = token.split('.');
   if (parts.length === 5) throw usageError('ERR_TOKEN_ENCRYPTED', 'this is an encrypted JWT (JWE, five parts)', { where: 'token', hint: 'authctl decodes signed JWTs (JWS) only' });
   if (parts.length !== 3) {

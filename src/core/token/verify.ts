@@ -1,9 +1,10 @@
 import { compactVerify, importJWK, type JWK } from 'jose';
 import { formatDuration } from '../duration.js';
+import { nodeCrypto } from '../node.js';
 import { getAtPointer } from '../jsonpointer.js';
 import { algorithmsForJwk } from '../keys/material.js';
 import { DEFAULT_CLAIMS_MAPPING, type ClaimsMapping } from './claims.js';
-import { decodeToken, type DecodedToken } from './decode.js';
+import { decodeToken, normalizeToken, type DecodedToken } from './decode.js';
 import type { VerificationKeys } from './keysource.js';
 
 export type CheckName = 'algorithm' | 'signature' | 'issuer' | 'audience' | 'expiry' | 'not-before' | 'scope' | 'role' | 'tenant';
@@ -60,7 +61,7 @@ export async function verifyToken(options: VerifyTokenOptions): Promise<VerifyTo
 
   let verifiedWith: string | undefined;
   if (algAllowed) {
-    const outcome = await checkSignature(options.token, decoded, options.keys);
+    const outcome = await checkSignature(normalizeToken(options.token), decoded, options.keys);
     verifiedWith = outcome.kid;
     if (outcome.ok) pass('signature', `signature verifies with ${outcome.kid ? `key ${outcome.kid}` : /^HS/.test(alg) ? 'the secret' : 'the key'} from ${options.keys.source}`);
     else fail('signature', outcome.code, outcome.message);
@@ -162,6 +163,7 @@ async function checkSignature(token: string, decoded: DecodedToken, keys: Verifi
   const notes: string[] = [];
   if (decoded.header.jwk) notes.push('the token carries its own key in a "jwk" header, which a verifier must never trust');
   if (decoded.header.jku) notes.push(`the token points at keys under "jku" (${String(decoded.header.jku)}), which a verifier must never fetch`);
+  if (kid && /\.\.|\/|['";]|--/.test(kid)) notes.push(`its kid ${JSON.stringify(kid)} looks like a path or SQL (kid injection): a kid is an identifier, never a path or query`);
   const suffix = notes.length ? `; ${notes.join('; ')}` : '';
   if (!decoded.signature) return { ok: false, code: 'ERR_JWS_SIGNATURE_MISSING', message: `the signature is empty (header.payload. form)${suffix}` };
 
@@ -173,7 +175,9 @@ async function checkSignature(token: string, decoded: DecodedToken, keys: Verifi
       if (secret.length === 0) continue;
       if (await tryVerify(token, secret, alg)) return { ok: true, kid: secretKid, code: '', message: '' };
     }
-    return { ok: false, code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED', message: `${alg} signature does not verify with the given secret — does the secret (and its encoding) match the issuer's?${suffix}` };
+    if (signedWithEmptyKey(token, alg)) return { ok: false, code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED', message: `the ${alg} signature was made with an EMPTY key: a forgery, never valid${suffix}` };
+    if (!keys.secrets.length) return { ok: false, code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED', message: `no secret to check an ${alg} signature with in ${keys.source} — pass --secret, --secret-env or --secret-file${suffix}` };
+    return { ok: false, code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED', message: `${alg} signature does not verify with the secret from ${keys.source} — does the secret (and its encoding) match the issuer's?${suffix}` };
   }
 
   const compatible = keys.jwks.filter((jwk) => algorithmsForJwk(jwk).includes(alg));
@@ -203,6 +207,12 @@ async function checkSignature(token: string, decoded: DecodedToken, keys: Verifi
   }
   if (byKid.length === 0) return { ok: false, code: 'ERR_JWKS_NO_MATCHING_KEY', message: `no ${alg} key in ${keys.source}${suffix}` };
   return { ok: false, code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED', message: `signature does not verify with ${kid && byKid.every((jwk) => jwk.kid === kid) ? `key ${kid}` : `any of ${byKid.length} ${alg} key${byKid.length === 1 ? '' : 's'}`}: the token was altered or signed by another key${suffix}` };
+}
+
+function signedWithEmptyKey(token: string, alg: string): boolean {
+  const hash = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' }[alg];
+  const end = token.lastIndexOf('.');
+  return hash !== undefined && nodeCrypto.createHmac(hash, new Uint8Array(0)).update(token.slice(0, end)).digest('base64url') === token.slice(end + 1);
 }
 
 async function tryVerify(token: string, key: CryptoKey | Uint8Array, alg: string): Promise<boolean> {

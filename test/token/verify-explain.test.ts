@@ -58,6 +58,16 @@ describe('verifyToken explains every failed check at once', () => {
     expect((await verifyToken({ token, keys: await keysFromKeystore(ks), clock: () => now })).valid).toBe(false);
   });
 
+  it('a published (staged, not yet active) HMAC secret verifies like a published public key', async () => {
+    const ks = new Keystore({ dir: tempDir(), clock });
+    await mintToken({ keystore: ks, clock, alg: 'HS256' });
+    const { published } = await ks.rotate({ alg: 'HS256', stage: 'publish' });
+    const token = (await mintToken({ keystore: ks, clock, alg: 'HS256', kid: published!.kid })).token;
+    const result = await verifyToken({ token, keys: await keysFromKeystore(ks), clock });
+    expect(result.verifiedWith).toBe(published!.kid);
+    expect(result.valid).toBe(true);
+  });
+
   it('rejects every defect (authctl agrees with the independent verifiers)', async () => {
     for (const kind of DEFECT_KINDS) {
       const minted = await mintToken({ keystore, clock, audience: ['api://orders'], tenant: 'acme', scopes: ['read'], defect: { kind }, jkuUrl: 'http://127.0.0.1:1/j' });

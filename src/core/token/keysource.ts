@@ -16,7 +16,7 @@ export interface VerificationKeys {
 export async function keysFromKeystore(keystore: Keystore): Promise<VerificationKeys> {
   const { keys } = await keystore.jwks();
   const secrets = (await keystore.list())
-    .filter((key) => key.privateJwk.kty === 'oct' && (key.status === 'active' || key.status === 'grace'))
+    .filter((key) => key.privateJwk.kty === 'oct' && ['active', 'published', 'grace'].includes(key.status))
     .map((key) => ({ kid: key.kid, secret: new Uint8Array(Buffer.from(String(key.privateJwk.k), 'base64url')) }));
   return { jwks: keys, secrets, source: `the local keystore (${keystore.file})` };
 }

@@ -82,7 +82,9 @@ export function register(program: Command, ctx: CliContext): void {
         const lines: string[] = [];
         if (s.published) lines.push(`published ${s.published.kid} (${s.published.alg}); activate it with --stage activate`);
         if (s.activated) lines.push(`active key is now ${s.activated.kid} (${s.activated.alg})`);
-        for (const k of s.demoted) lines.push(k.status === 'grace' ? `old key ${k.kid} stays in the JWKS until ${k.graceUntil}` : `old key ${k.kid} removed from the JWKS`);
+        // HMAC secrets are never in the JWKS; token verify still accepts them during the grace period.
+        const where = (k: { alg: string }) => (k.alg.startsWith('HS') ? 'accepted by `authctl token verify`' : 'in the JWKS');
+        for (const k of s.demoted) lines.push(k.status === 'grace' ? `old key ${k.kid} stays ${where(k)} until ${k.graceUntil}` : `old key ${k.kid} no longer ${where(k)}`);
         for (const k of s.retired) lines.push(`retired ${k.kid}`);
         return lines.join('\n') || 'nothing to do';
       });

@@ -115,4 +115,14 @@ describe('authctl keys', () => {
     expect(refused.stderr).toContain(`key ${hmac.kid} is an HMAC secret: it has no public part to export (--kid)`);
     expect(refused.stderr).toContain('--private');
   });
+
+  it('rotate says where the old key stays: the JWKS for public keys, token verify for HMAC secrets', async () => {
+    const cwd = tempDir();
+    await runCli(['token', 'mint', '--alg', 'HS256'], { cwd });
+    await runCli(['token', 'mint', '--alg', 'ES256'], { cwd });
+    const hs = await runCli(['keys', 'rotate', '--alg', 'HS256', '--grace', '1h'], { cwd });
+    expect(hs.stdout).toMatch(/^active key is now \S+ \(HS256\)\nold key \S+ stays accepted by `authctl token verify` until \S+Z\n$/);
+    const es = await runCli(['keys', 'rotate', '--alg', 'ES256', '--drop-old'], { cwd });
+    expect(es.stdout).toMatch(/^active key is now \S+ \(ES256\)\nold key \S+ no longer in the JWKS\n$/);
+  });
 });

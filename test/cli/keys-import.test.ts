@@ -64,6 +64,21 @@ describe('authctl keys import refuses keys that could not sign a verifiable JWT'
   });
 });
 
+describe('authctl keys import of a PEM bundle', () => {
+  it('imports the one private key of a key + public key/certificate bundle; refuses two private keys', async () => {
+    const cwd = tempDir();
+    const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const privatePem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    const bundle = (pair.publicKey.export({ type: 'spki', format: 'pem' }) as string) + privatePem;
+    writeFileSync(path.join(cwd, 'bundle.pem'), bundle);
+    const imported = await runCli(['keys', 'import', 'bundle.pem', '--json'], { cwd });
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ alg: 'ES256', status: 'active' });
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    await expectRefused(tempDir(), 'two.pem', privatePem + other, /expected one private key, found 2 \(two\.pem\)/);
+  });
+});
+
 describe('keystore that cannot be read', () => {
   it('is one clear error naming the file, exit 3, no stack trace', async () => {
     const cwd = tempDir();

@@ -247,8 +247,11 @@ export class Keystore {
 
   /** Imports a PEM or JWK private key (or HMAC secret JWK) and makes it the active key for its algorithm. */
   async importKey(text: string, source: string, options: { alg?: JWTAlgorithm; activate?: boolean } = {}): Promise<KeyRecord> {
-    const [parsed, ...rest] = parseKeyMaterial(text, source);
-    if (!parsed || rest.length) throw usageError('ERR_KEY_FORMAT', 'expected exactly one key', { where: source, hint: 'split the JWKS and import one private key at a time' });
+    // A PEM bundle of key + certificate is common: the one private key in it is the one to import.
+    const all = parseKeyMaterial(text, source);
+    const privates = all.filter((key) => key.privateJwk);
+    if (privates.length > 1) throw usageError('ERR_KEY_FORMAT', `expected one private key, found ${privates.length}`, { where: source, hint: 'split the file and import one private key at a time' });
+    const parsed = privates[0] ?? all[0]!;
     if (!parsed.privateJwk) throw usageError('ERR_KEY_NOT_PRIVATE', 'this is a public key; a signing key must be private', { where: source, hint: 'import the private key (PKCS#8, SEC1, PKCS#1 PEM or a JWK with "d")' });
     const candidates = algorithmsForJwk(parsed.privateJwk);
     const keyName = [parsed.privateJwk.kty, parsed.privateJwk.crv].filter(Boolean).join(' ');

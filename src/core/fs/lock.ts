@@ -54,9 +54,19 @@ export async function withFileLock<T>(target: string, fn: () => Promise<T>, opti
     await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
     delay = Math.min(delay * 2, 100);
   }
+  // A long hold (say, generating an 8192-bit RSA key on a slow machine) must not look abandoned:
+  // refresh the lock's mtime while it is still ours.
+  const heartbeat = setInterval(() => {
+    void nodeFs.promises
+      .readFile(lockPath, 'utf8')
+      .then((text) => (text === token ? nodeFs.promises.utimes(lockPath, new Date(), new Date()) : undefined))
+      .catch(() => {});
+  }, Math.max(10, staleMs / 3));
+  heartbeat.unref();
   try {
     return await fn();
   } finally {
+    clearInterval(heartbeat);
     // Remove only our own lock: never one that another process took after ours was broken.
     if ((await nodeFs.promises.readFile(lockPath, 'utf8').catch(() => undefined)) === token) await nodeFs.promises.rm(lockPath, { force: true });
   }

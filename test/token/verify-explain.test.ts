@@ -87,6 +87,11 @@ describe('verifyToken names the likely cause', () => {
     const hs = await verifyToken({ token: confusion.token, keys: { ...keys, secrets: [] }, clock });
     expect(hs.checks[0]!.message).toMatch(/^algorithm HS256 is not allowed \(allowed: .*RS256.*\); an HMAC token checked against public keys is the algorithm-confusion forgery/);
 
+    // With an HMAC secret in the keystore too, HS256 is allowed: the signature check names the forgery.
+    await mintToken({ keystore, clock, alg: 'HS256' });
+    const withSecret = await verifyToken({ token: confusion.token, keys: await keysFromKeystore(keystore), clock });
+    expect(withSecret.checks.find((c) => c.check === 'signature')!.message).toContain(`its kid ${String(confusion.header.kid)} names a public key: an HMAC keyed with a public key is the algorithm-confusion forgery`);
+
     const es = await mintToken({ keystore, clock, alg: 'ES256' });
     const relabelled = await mintToken({ keystore, clock, alg: 'RS256', header: { kid: es.header.kid } });
     const wrongAlg = await verifyToken({ token: relabelled.token, keys: await keysFromKeystore(keystore), clock });

@@ -164,6 +164,7 @@ async function checkSignature(token: string, decoded: DecodedToken, keys: Verifi
   if (decoded.header.jwk) notes.push('the token carries its own key in a "jwk" header, which a verifier must never trust');
   if (decoded.header.jku) notes.push(`the token points at keys under "jku" (${String(decoded.header.jku)}), which a verifier must never fetch`);
   if (kid && /\.\.|\/|['";]|--/.test(kid)) notes.push(`its kid ${JSON.stringify(kid)} looks like a path or SQL (kid injection): a kid is an identifier, never a path or query`);
+  if (/^HS/.test(alg) && kid && keys.jwks.some((jwk) => jwk.kid === kid)) notes.push(`its kid ${kid} names a public key: an HMAC keyed with a public key is the algorithm-confusion forgery`);
   const suffix = notes.length ? `; ${notes.join('; ')}` : '';
   if (!decoded.signature) return { ok: false, code: 'ERR_JWS_SIGNATURE_MISSING', message: `the signature is empty (header.payload. form)${suffix}` };
 

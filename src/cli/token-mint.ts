@@ -122,9 +122,16 @@ export async function runMint(ctx: CliContext, flags: MintFlags): Promise<void> 
     const where = (flags.header ?? []).some((pair) => pair.trim().startsWith('alg=')) ? '--header' : `[tokens.${flags.preset}] header in config`;
     throw usageError('ERR_HEADER_ALG', 'the alg header field cannot be set directly', { where, hint: 'use --alg to choose the algorithm, or --defect alg-none / alg-none-case for unsigned tokens' });
   }
+  const keystore = await openKeystore(ctx, flags.bits);
+  const algChosen = flags.alg !== undefined || (flags.preset !== undefined && config.tokens?.[flags.preset]?.alg !== undefined) || config.token?.alg !== undefined;
+  if (settings.kid && !algChosen) {
+    // `--kid X` alone signs with key X, whatever its algorithm.
+    const record = (await keystore.list()).find((key) => key.kid === settings.kid);
+    if (record) settings.alg = record.alg;
+  }
   const secret = await mintSecret(ctx, flags, config.token ?? {}, settings.alg);
   const result = await mintToken({
-    keystore: await openKeystore(ctx, flags.bits),
+    keystore,
     issuer: settings.issuer,
     subject: settings.subject,
     audience: settings.audience,

@@ -28,7 +28,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--iat <time>', 'issued-at: offset, Unix time or ISO date (default now)')
     .option('--jti <id>', 'token id (default: random UUID)')
     .option('--alg <alg>', 'RS256|RS384|RS512|PS256|PS384|PS512|ES256|ES384|ES512|EdDSA|HS256|HS384|HS512 (default RS256)')
-    .option('--kid <kid>', 'sign with this key from the keystore instead of the active one')
+    .option('--kid <kid>', 'sign with this keystore key instead of the active one (its algorithm, unless --alg is given)')
     .option('--bits <n>', 'RSA modulus size when a new RSA key is created (default 2048)', rsaBitsOption)
     .option('--scope <scope>', 'scope; repeat for several (written as "scope" string or "scp" array per config)', collect)
     .option('--role <role>', 'role; repeat for several (written at the roles claim pointer)', collect)

@@ -9,14 +9,13 @@ import type { ApiKeyInfo, CreateApiKeyResult } from '../core/apikey/index.js';
 /** The API key core (and zod with it) loads only for commands that use the store, not for `mask`. */
 const core = () => import('../core/apikey/index.js');
 import type { ApikeyConfig } from '../core/config/sections/apikey.js';
+import { readAll } from './stdin.js';
 import type { CliContext } from './context.js';
 import { examples, table } from './output.js';
 
 /** Reads all of a stream (stdin) as UTF-8. */
 export async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
-  let text = '';
-  for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-  return text;
+  return (await readAll(stream)).toString('utf8');
 }
 
 /** A box around lines, for the one time a raw key is shown on a terminal. */

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { usageError } from '../core/errors.js';
 import { Keystore } from '../core/keys/keystore.js';
 import type { CliContext } from './context.js';
+import { readAll } from './stdin.js';
 
 /** commander reducer for repeatable flags: `--aud a --aud b` → ['a', 'b']. */
 export function collect(value: string, previous: string[] = []): string[] {
@@ -26,9 +27,7 @@ export async function argumentOrStdin(ctx: CliContext, value: string | undefined
   if (value === undefined && ctx.io.stdin.isTTY) {
     throw usageError('ERR_MISSING_ARGUMENT', `no ${what} given`, { hint: `pass the ${what} as an argument, or pipe it on stdin (use - to read stdin)` });
   }
-  const chunks: Buffer[] = [];
-  for await (const chunk of ctx.io.stdin) chunks.push(Buffer.from(chunk as Buffer));
-  const text = Buffer.concat(chunks).toString('utf8').trim();
+  const text = (await readAll(ctx.io.stdin)).toString('utf8').trim();
   if (!text) throw usageError('ERR_MISSING_ARGUMENT', `no ${what} on stdin`, { hint: `pipe the ${what}, e.g. echo "$TOKEN" | authctl ...` });
   return text;
 }

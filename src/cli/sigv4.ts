@@ -17,6 +17,7 @@ import { verifySignedRequest } from '../core/sigv4/verify.js';
 import { resolveCredentials } from '../core/sigv4/credentials.js';
 import { toCurl, type CurlBody } from '../core/sigv4/curl.js';
 import { formatVerifyReport, maskSecurityTokens, maskToken } from '../core/sigv4/report.js';
+import { readAll } from './stdin.js';
 import type { CliContext } from './context.js';
 import { examples } from './output.js';
 
@@ -37,10 +38,8 @@ function readLocal(ctx: CliContext, file: string, where: string): Buffer {
   }
 }
 
-async function readStdin(ctx: CliContext): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of ctx.io.stdin) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks);
+function readStdin(ctx: CliContext): Promise<Buffer> {
+  return readAll(ctx.io.stdin);
 }
 
 /** `--data @file | - | text` → the body bytes and how curl should send them. */

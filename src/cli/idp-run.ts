@@ -12,7 +12,8 @@ interface ServeFlags {
   log: boolean;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+/** 127.0.0.0/8, ::1 and localhost: binding any of these keeps the issuer on this machine. */
+const isLoopbackHost = (host: string) => /^127(\.\d{1,3}){3}$/.test(host) || ['::1', '[::1]', 'localhost'].includes(host.toLowerCase());
 
 function parsePort(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -38,7 +39,7 @@ export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void
   const { config } = await ctx.config();
   const { startIdpServer } = await import('../core/idp/server.js');
   const host = flags.host ?? config.idp?.host ?? '127.0.0.1';
-  if (!LOOPBACK.has(host)) {
+  if (!isLoopbackHost(host)) {
     ctx.out.warn(ctx.out.color.bold(`binding ${host}: this mock issuer is for DEVELOPMENT ONLY. It hands out tokens to anyone who asks; never expose it to a network you do not control.`));
   }
   const log = flags.log ? batchedLog((text) => ctx.out.raw('stderr', text), (line) => ctx.out.color.dim(line), ctx.globals.quiet) : undefined;
@@ -51,6 +52,16 @@ export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void
     layout: flags.layout,
     control: flags.control === false ? false : undefined,
     log,
+  });
+  // Signal handlers go in before the ready line: a script that stops the issuer as soon as it has
+  // read the URLs must get a clean shutdown, not Node's default kill.
+  const stopped = new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      ctx.out.info(`${signal}: stopping the issuer`);
+      server.close().then(resolve, resolve);
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
   });
   const issuers = server.deps.settings.issuers.map((i) => ({
     id: i.id,
@@ -88,14 +99,7 @@ export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void
     ];
     ctx.out.data(lines.join('\n'));
   }
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      ctx.out.info(`${signal}: stopping the issuer`);
-      server.close().then(resolve, resolve);
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  await stopped;
 }
 
 /** Access-log lines go out in one write per event-loop turn: a write per request costs ~5% under load. */

@@ -157,6 +157,17 @@ describe('authctl idp (CLI)', () => {
 });
 
 describe('authctl idp serve (human output)', () => {
+  it('does not warn for any loopback address (127.0.0.0/8)', async () => {
+    const served = await serve(['--port', '0', '--host', '127.0.0.2', '--json'], await seededHome());
+    try {
+      expect(served.info.issuer).toMatch(/^http:\/\/127\.0\.0\.2:\d+$/);
+      expect(served.stderr()).not.toContain('DEVELOPMENT ONLY');
+    } finally {
+      served.child.kill('SIGINT');
+      expect(await served.exited).toBe(0);
+    }
+  });
+
   it('prints the URLs, a curl and the service snippet; warns loudly off loopback; publishes --issuer-url', async () => {
     const home = await seededHome();
     const served = await serve(['--port', '0', '--host', '0.0.0.0', '--issuer-url', 'http://host.docker.internal:9400'], home);

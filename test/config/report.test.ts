@@ -21,6 +21,10 @@ describe('renderGitHub', () => {
     const [line] = renderGitHub([{ rule: 'a:b,c', severity: 'error', file: 'x,y:z.toml', line: 1, message: 'm' }]).split('\n');
     expect(line).toBe('::error file=x%2Cy%3Az.toml,line=1,title=a%3Ab%2Cc::m');
   });
+  it('shows control characters as \\uXXXX, so a message cannot send terminal escapes', () => {
+    const [line] = renderGitHub([{ rule: 'r', severity: 'warning', message: 'body \u001b[2Jcleared\u0007' }]).split('\n');
+    expect(line).toBe('::warning title=r::body \\u001b[2Jcleared\\u0007');
+  });
 });
 
 describe('renderSarif', () => {

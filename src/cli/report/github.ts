@@ -1,7 +1,15 @@
 import type { ReportFinding } from './finding.js';
 
-/** Workflow-command escaping: data escapes %, CR, LF; properties also : and ,. */
-const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+/**
+ * Workflow-command escaping: data escapes %, CR, LF; properties also : and ,. Other control characters
+ * (from a checked file or a service's response) are shown as \uXXXX so they cannot drive the log viewer.
+ */
+const escapeData = (s: string) =>
+  s
+    .replace(/%/g, '%25')
+    .replace(/\r/g, '%0D')
+    .replace(/\n/g, '%0A')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
 /**

@@ -66,6 +66,18 @@ export function mappingFlags(flags: { tenantClaim?: string; rolesClaim?: string;
   return mapping;
 }
 
+/** `--skew` and `--jku-url` only shape certain defects: given alone they would be silently ignored. */
+function parseDefectFlags(flags: MintFlags) {
+  const defect = flags.defect ? parseDefect(flags.defect) : undefined;
+  if (flags.skew !== undefined && defect?.kind !== 'expired' && defect?.kind !== 'not-yet-valid') {
+    throw usageError('ERR_FLAG_NEEDS_DEFECT', '--skew only applies to --defect expired or not-yet-valid', { where: '--skew', hint: 'add --defect expired (or not-yet-valid), or drop --skew' });
+  }
+  if (flags.jkuUrl !== undefined && defect?.kind !== 'jku') {
+    throw usageError('ERR_FLAG_NEEDS_DEFECT', '--jku-url only applies to --defect jku', { where: '--jku-url', hint: 'add --defect jku, or drop --jku-url' });
+  }
+  return defect;
+}
+
 function httpUrlFlag(value: string, flag: string): string {
   if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
     throw usageError('ERR_BAD_URL', `${flag} "${value}" is not an http(s) URL`, { where: flag, hint: `e.g. ${flag} http://127.0.0.1:9999/jwks.json` });
@@ -148,7 +160,7 @@ export async function runMint(ctx: CliContext, flags: MintFlags): Promise<void> 
     header: settings.header,
     mapping: settings.mapping,
     secret,
-    defect: flags.defect ? parseDefect(flags.defect) : undefined,
+    defect: parseDefectFlags(flags),
     skewSeconds: flags.skew !== undefined ? parseDuration(flags.skew, '--skew') : undefined,
     jkuUrl: flags.jkuUrl !== undefined ? httpUrlFlag(flags.jkuUrl, '--jku-url') : undefined,
   });

@@ -1,5 +1,6 @@
 import { parseDuration } from '../core/duration.js';
 import { usageError } from '../core/errors.js';
+import { isLoopbackHost } from '../core/idp/http.js';
 import type { CliContext } from './context.js';
 import { table } from './output.js';
 
@@ -12,8 +13,6 @@ interface ServeFlags {
   log: boolean;
 }
 
-/** 127.0.0.0/8, ::1 and localhost: binding any of these keeps the issuer on this machine. */
-const isLoopbackHost = (host: string) => /^127(\.\d{1,3}){3}$/.test(host) || ['::1', '[::1]', 'localhost'].includes(host.toLowerCase());
 
 function parsePort(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

@@ -47,6 +47,24 @@ describe('idp: control API refuses cross-site browser requests (CSRF)', () => {
   });
 });
 
+describe('idp: control API refuses DNS rebinding when bound to loopback', () => {
+  it('answers only requests addressed to a loopback name or the published host', async () => {
+    const { deps, handler } = await setup();
+    deps.settings.loopbackOnly = true;
+    const body = '{"advance":"2h"}';
+    const json = { 'content-type': 'application/json' };
+    const rebound = await call(handler, 'POST', '/_authctl/clock', body, { ...json, host: 'evil.example:9400' });
+    expect(rebound.status).toBe(403);
+    expect(deps.clock.state().offsetSeconds).toBe(0);
+    for (const host of ['127.0.0.1:9400', 'localhost:9400', '[::1]:9400', 'idp.test:9400']) {
+      expect((await call(handler, 'GET', '/_authctl/state', undefined, { host })).status, host).toBe(200);
+    }
+    // Bound to a non-loopback address (a container, --host 0.0.0.0): any name may reach it, as configured.
+    deps.settings.loopbackOnly = false;
+    expect((await call(handler, 'GET', '/_authctl/state', undefined, { host: 'idp:9400' })).status).toBe(200);
+  });
+});
+
 describe('idp: HTML pages', () => {
   it('escapes state, redirect_uri, client_id, nonce, scope, login_hint and authctl_claims on the login page', async () => {
     const { handler } = await setup();

@@ -1,4 +1,5 @@
 import { discoveryUrl } from './wait.js';
+import { isLoopbackHost } from './http.js';
 
 export interface DoctorCheck {
   name: string;
@@ -28,7 +29,6 @@ async function fetchJson(url: string, timeoutMs: number): Promise<{ ok: true; st
   }
 }
 
-const isLoopbackHost = (host: string) => ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host);
 
 function hostHint(from: URL, target: URL): string | undefined {
   if (isLoopbackHost(target.hostname) && !isLoopbackHost(from.hostname)) {

@@ -5,7 +5,7 @@ import { controlEndpoint } from './control.js';
 import { deviceAuthorizationEndpoint, devicePage } from './device.js';
 import { discoveryDocument } from './discovery.js';
 import { endSessionEndpoint } from './end-session.js';
-import { OAuthError, fromAnotherSite, json, parseBody, readBody } from './http.js';
+import { OAuthError, addressedToUs, fromAnotherSite, json, parseBody, readBody } from './http.js';
 import { introspectEndpoint } from './introspect.js';
 import { jwksEndpoint } from './jwks.js';
 import { endpointForPath, SERVER_PATHS, type EndpointName } from './paths.js';
@@ -114,6 +114,9 @@ async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | '
   if (path === SERVER_PATHS.control || path.startsWith(`${SERVER_PATHS.control}/`)) {
     if (!deps.settings.control) return json(404, { error: 'not_found', error_description: 'the control API is disabled (--no-control)' });
     // No page on another site may drive the issuer (CSRF): a form or no-cors fetch needs no preflight.
+    if (deps.settings.loopbackOnly && !addressedToUs(req.headers.host, deps.settings.baseUrl)) {
+      return json(403, { error: 'access_denied', error_description: `the control API answers only requests addressed to this issuer (${deps.settings.baseUrl}) or a loopback name` });
+    }
     if (fromAnotherSite(req.headers, deps.settings.baseUrl)) return json(403, { error: 'access_denied', error_description: 'the control API refuses requests from web pages of other sites; call it from the CLI, curl or a test' });
     // JSON only: a web page cannot send that cross-origin without a preflight, which is never allowed here.
     if (req.json === undefined && Object.keys(req.body).length > 0) {

@@ -29,6 +29,27 @@ export function isJsonType(contentType: string | undefined): boolean {
   return essence === 'application/json' || /^application\/[\w.+-]+\+json$/.test(essence);
 }
 
+/** 127.0.0.0/8, ::1 and localhost (bracketed IPv6 accepted, as in URLs and Host headers). */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return /^127(\.\d{1,3}){3}$/.test(name) || name === '::1' || name === 'localhost';
+}
+
+/**
+ * Whether a request's Host header names this issuer: a loopback name or the published URL's host.
+ * A page on a rebinding domain (evil.example resolving to 127.0.0.1) sends its own name and is refused.
+ */
+export function addressedToUs(hostHeader: string | undefined, publishedUrl: string): boolean {
+  if (!hostHeader) return true;
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${hostHeader}`).hostname;
+  } catch {
+    return false;
+  }
+  return isLoopbackHost(hostname) || hostname === new URL(publishedUrl).hostname;
+}
+
 /**
  * A browser request sent from a page of another site (CSRF). Browsers say so in `Sec-Fetch-Site`;
  * older ones only send `Origin`, which must then name the host the request went to or the published

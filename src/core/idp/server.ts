@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { isLoopbackHost } from './http.js';
 import path from 'node:path';
 import type { AuthctlConfig } from '../config/schema.js';
 import { environmentError } from '../errors.js';
@@ -103,6 +104,7 @@ export async function startIdpServer(options: StartIdpServerOptions): Promise<Id
     server.close();
     throw error;
   }
+  deps.settings.loopbackOnly = isLoopbackHost(host);
   handler = createIdpHandler(deps);
   // First run only: generate the signing key in the background (JWKS and token requests wait for it).
   const alg = deps.settings.issuers[0]!.alg;

@@ -35,6 +35,11 @@ export interface IdpSettings {
   clients: Map<string, IdpClientConfig>;
   users: Map<string, IdpUserConfig>;
   control: boolean;
+  /**
+   * The server listens on a loopback address only. Requests must then be addressed to a local host
+   * name (or the published one): a web page using DNS rebinding cannot reach the control API.
+   */
+  loopbackOnly?: boolean;
   refreshTtlSeconds: number;
   codeTtlSeconds: number;
   /** The full authctl config (token presets, [token] defaults). */

@@ -91,6 +91,19 @@ describe('idp: HTML pages', () => {
     expectNoInjectedMarkup(logout.text);
   });
 
+  it('labels every field, and ties each hint to its field (aria-describedby) rather than to the label text', async () => {
+    const { handler } = await setup();
+    const page = await call(handler, 'GET', `/authorize?response_type=code&client_id=c&redirect_uri=${encodeURIComponent(REDIRECT)}&code_challenge=${CHALLENGE}&code_challenge_method=S256`, undefined, { host: 'idp.test:9400' });
+    const fields = [...page.text.matchAll(/<input id="([^"]+)"[^>]*>/g)];
+    expect(fields.length).toBeGreaterThanOrEqual(4);
+    for (const [tag, id] of fields) {
+      expect(page.text).toMatch(new RegExp(`<label for="${id}">[^<]+</label>`));
+      const described = /aria-describedby="([^"]+)"/.exec(tag!)?.[1];
+      expect(described, id).toBeDefined();
+      expect(page.text).toContain(`id="${described}"`);
+    }
+  });
+
   it('sends a CSP without scripts, and refuses framing (clickjacking)', async () => {
     const { handler } = await setup();
     const query = new URLSearchParams({ client_id: 'app', redirect_uri: REDIRECT, response_type: 'code', code_challenge: CHALLENGE, code_challenge_method: 'S256' });

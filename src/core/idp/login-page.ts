@@ -40,16 +40,16 @@ export function loginPage(options: LoginPageOptions): string {
   const body = `${options.error ? `<p role="alert"><strong>${escapeHtml(options.error)}</strong></p>` : ''}
 <form method="post" action="">
 ${hidden}
-<label for="username">User <span class="hint">subject of the token; any name works${users.size ? ', or pick a configured user' : ''}</span></label>
-<input id="username" name="username" list="known-users" value="${escapeHtml(options.selected ?? '')}" placeholder="alice" required autofocus autocomplete="username">
+<label for="username">User</label> <span class="hint" id="username-hint">subject of the token; any name works${users.size ? ', or pick a configured user' : ''}</span>
+<input id="username" name="username" list="known-users" value="${escapeHtml(options.selected ?? '')}" placeholder="alice" required autofocus autocomplete="username" aria-describedby="username-hint">
 <datalist id="known-users">${[...users.keys()].map((n) => `<option value="${escapeHtml(n)}">`).join('')}</datalist>
 ${fillLinks ? `<nav aria-label="Configured users"><ul class="users">${fillLinks}</ul></nav>` : ''}
-<label for="tenant">Tenant <span class="hint">written at the tenant claim</span></label>
-<input id="tenant" name="tenant" value="${escapeHtml(user?.tenant ?? '')}">
-<label for="roles">Roles <span class="hint">space or comma separated</span></label>
-<input id="roles" name="roles" value="${escapeHtml((user?.roles ?? []).join(' '))}">
-<label for="scope_granted">Scopes <span class="hint">space separated; what the token will carry</span></label>
-<input id="scope_granted" name="scope_granted" value="${escapeHtml(scopes)}">
+<label for="tenant">Tenant</label> <span class="hint" id="tenant-hint">written at the tenant claim</span>
+<input id="tenant" name="tenant" value="${escapeHtml(user?.tenant ?? '')}" aria-describedby="tenant-hint">
+<label for="roles">Roles</label> <span class="hint" id="roles-hint">space or comma separated</span>
+<input id="roles" name="roles" value="${escapeHtml((user?.roles ?? []).join(' '))}" aria-describedby="roles-hint">
+<label for="scope_granted">Scopes</label> <span class="hint" id="scope-hint">space separated; what the token will carry</span>
+<input id="scope_granted" name="scope_granted" value="${escapeHtml(scopes)}" aria-describedby="scope-hint">
 <div class="actions">
 <button type="submit" class="primary" name="action" value="approve">Sign in</button>
 <button type="submit" name="action" value="deny" formnovalidate>Deny</button>

@@ -162,7 +162,10 @@ async function runInit(ctx: CliContext, flags: Record<string, string | boolean |
       }
       throw error;
     }
-  } else if (!flags.modes && options.profile === 'recsys') options.modes = ['jwt', 'apikey'];
+  } else {
+    if (!flags.yes) ctx.out.info(`not a terminal, so no questions: writing the ${options.profile} defaults (pass --yes to say so, and flags such as --profile to choose)`);
+    if (!flags.modes && options.profile === 'recsys') options.modes = ['jwt', 'apikey'];
+  }
   const dir = path.resolve(ctx.cwd, str(flags.dir) ?? '.');
   const files = await planInit(options);
   const result = await writeInit(dir, files, flags.force === true);

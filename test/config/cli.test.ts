@@ -244,6 +244,17 @@ describe('authctl init (non-interactive)', () => {
     expect(readdirSync(target)).toContain('probe.toml');
   });
 
+  it('without a terminal and without --yes it says it is using the defaults, then writes them', async () => {
+    const target = tempDir();
+    const quiet = await runCli(['init', '--yes'], { cwd: target });
+    expect(quiet.stderr).not.toContain('not a terminal');
+    const other = tempDir();
+    const r = await runCli(['init'], { cwd: other });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('not a terminal, so no questions: writing the datapress defaults');
+    expect(r.stdout).toContain('wrote authctl.toml');
+  });
+
   it('the probe spec and CI workflow follow the templates', async () => {
     const target = tempDir();
     await runCli(['init', '--yes', '--profile', 'datapress', '--issuer', 'http://127.0.0.1:9400', '--audience', 'api://orders'], { cwd: target });

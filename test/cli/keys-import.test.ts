@@ -96,7 +96,7 @@ describe('keystore that cannot be read', () => {
     const secret = 'SECRETPRIVATEMATERIAL';
     writeFileSync(file, `{"version": 1, "keys": [{"privateJwk": {"d": ${secret}}}]}`);
     const corrupt = await runCli(['keys', 'list'], { cwd });
-    expect(corrupt.code).toBe(3);
+    expect(corrupt.code).toBe(2);
     expect(corrupt.stderr).toMatch(/^authctl: error: keystore file is not valid JSON: Unexpected token 'S' \(.+keys\.json\)\n/);
     expect(corrupt.stderr).not.toContain('ECRETPRIV');
     expect(readFileSync(file, 'utf8')).toContain(secret);
@@ -115,7 +115,7 @@ describe('keystore that cannot be read', () => {
     delete ring.keys[0].privateJwk.p;
     writeFileSync(file, JSON.stringify(ring));
     const result = await runCli(['token', 'mint'], { cwd });
-    expect(result.code).toBe(3);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(new RegExp(`^authctl: error: key ${ring.keys[0].kid} in the keystore is not a usable private key \\(.+keys\\.json\\)\n {2}hint: `));
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(ring);
   });

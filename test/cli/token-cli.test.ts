@@ -162,7 +162,7 @@ describe('errors and exit codes', () => {
     const file = path.join(cwd, '.authctl', 'keys.json');
     writeFileSync(file, '{"version": 1, "keys": [');
     const result = await runCli(['token', 'mint'], { cwd });
-    expect(result.code).toBe(3);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('keystore file is not valid JSON');
     expect(readFileSync(file, 'utf8')).toBe('{"version": 1, "keys": [');
   });

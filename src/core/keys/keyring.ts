@@ -1,6 +1,6 @@
 import type { JWK } from 'jose';
 import { jsonErrorLocation } from '../config/position.js';
-import { environmentError, usageError } from '../errors.js';
+import { usageError } from '../errors.js';
 import type { JWTAlgorithm } from './algorithms.js';
 
 export const KEYRING_VERSION = 1;
@@ -50,14 +50,14 @@ export function parseKeyring(text: string, file: string): Keyring {
   } catch (error) {
     // Never the parser's own message: V8 quotes an excerpt of the input, here private key material.
     const { reason, line, column } = jsonErrorLocation(error, text);
-    throw environmentError('ERR_KEYSTORE_CORRUPT', `keystore file is not valid JSON: ${reason}`, {
+    throw usageError('ERR_KEYSTORE_CORRUPT', `keystore file is not valid JSON: ${reason}`, {
       where: line ? `${file}:${line}:${column}` : file,
       hint: 'restore it from a backup, or move it aside to let authctl create new keys (tokens signed with the old keys will stop verifying)',
     });
   }
   const ring = data as Partial<Keyring>;
   if (!ring || typeof ring !== 'object' || typeof ring.version !== 'number' || !Array.isArray(ring.keys)) {
-    throw environmentError('ERR_KEYSTORE_CORRUPT', 'keystore file does not look like an authctl keyring (missing "version" or "keys")', {
+    throw usageError('ERR_KEYSTORE_CORRUPT', 'keystore file does not look like an authctl keyring (missing "version" or "keys")', {
       where: file,
       hint: 'restore it from a backup, or move it aside to let authctl create new keys',
     });
@@ -70,7 +70,7 @@ export function parseKeyring(text: string, file: string): Keyring {
   }
   for (const [index, key] of ring.keys.entries()) {
     if (!key || typeof key.kid !== 'string' || typeof key.alg !== 'string' || !key.privateJwk || typeof key.status !== 'string') {
-      throw environmentError('ERR_KEYSTORE_CORRUPT', `keystore entry ${index} is incomplete (needs kid, alg, status, privateJwk)`, {
+      throw usageError('ERR_KEYSTORE_CORRUPT', `keystore entry ${index} is incomplete (needs kid, alg, status, privateJwk)`, {
         where: file,
         hint: 'restore it from a backup, or remove the broken entry',
       });

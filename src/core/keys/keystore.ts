@@ -146,7 +146,7 @@ export class Keystore {
             ? new Uint8Array(Buffer.from(String(record.privateJwk.k), 'base64url'))
             : nodeCrypto.createPrivateKey({ key: record.privateJwk as import('node:crypto').JsonWebKey, format: 'jwk' });
       } catch (error) {
-        throw environmentError('ERR_KEYSTORE_CORRUPT', `key ${record.kid} in the keystore is not a usable private key`, {
+        throw usageError('ERR_KEYSTORE_CORRUPT', `key ${record.kid} in the keystore is not a usable private key`, {
           where: this.file,
           hint: 'restore the keystore from a backup, or rotate to a new key with `authctl keys rotate --drop-old`',
           cause: error,

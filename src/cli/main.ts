@@ -69,6 +69,7 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError(false)
     .enablePositionalOptions(false)
     .addHelpText('after', examples([
+      'authctl demo                                   # see everything work, no config needed',
       'authctl token mint --sub alice --aud api://orders',
       'authctl idp serve --port 9400',
       'authctl verify-config authctl.toml',
@@ -117,7 +118,7 @@ export async function run(ctx: CliContext, args: string[]): Promise<number> {
   const group = findGroup(name === 'help' ? next : name);
   if (name === 'help' && next !== undefined && !group) {
     // `authctl help tokn`: commander would print the root help and "a subcommand is required".
-    const suggestion = closest(next, COMMAND_GROUPS.flatMap((g) => g.names));
+    const suggestion = closest(next, COMMAND_GROUPS.flatMap((g) => Object.keys(g.commands)));
     ctx.out.error(`unknown command '${next}'`, undefined, suggestion ? `Did you mean ${suggestion}?` : 'run authctl --help to see the commands');
     return EXIT_CODES.usage;
   }
@@ -127,7 +128,7 @@ export async function run(ctx: CliContext, args: string[]): Promise<number> {
       module.register(program, ctx);
     } else {
       // Only names and summaries: enough for --help and "did you mean" on a typo.
-      for (const g of COMMAND_GROUPS) for (const n of g.names) program.command(n).description(g.summary);
+      for (const group of COMMAND_GROUPS) for (const [name, summary] of Object.entries(group.commands)) program.command(name).description(summary);
     }
     configureTree(program, program);
     if (args.length === 0) {

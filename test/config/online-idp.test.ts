@@ -1,32 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runCli, tempDir } from '../helpers/cli.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { startIdpProcess, type IdpProcess } from '../helpers/idp-process.js';
 
-let idp: ChildProcess;
+let idp: IdpProcess;
 let issuer: string;
 let dir: string;
 
 beforeAll(async () => {
   dir = tempDir('authctl-verify-idp-');
-  idp = spawn(process.execPath, [BIN, 'idp', 'serve', '--port', '0', '--json', '--no-log'], { cwd: dir, env: { ...process.env, AUTHCTL_HOME: path.join(dir, '.authctl') }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: idp.stdout! }).once('line', resolve);
-    idp.once('exit', (code) => reject(new Error(`idp serve exited with ${code}`)));
-  });
-  ({ issuer } = JSON.parse(line) as { issuer: string });
+  idp = await startIdpProcess(dir);
+  ({ issuer } = idp.info);
 });
 
 afterAll(async () => {
-  if (idp && idp.exitCode === null) {
-    const exited = new Promise((resolve) => idp.once('exit', resolve));
-    idp.kill('SIGTERM');
-    const timer = setTimeout(() => idp.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await idp?.stop();
 });
 
 const datapress = (iss: string, algs = '"RS256"') =>

@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { auth, requiredScopes } from 'express-oauth2-jwt-bearer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runCli, tempDir } from '../helpers/cli.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { startIdpProcess, type IdpProcess } from '../helpers/idp-process.js';
 
 /**
  * End to end: `authctl idp serve` issues tokens, a service built on express-oauth2-jwt-bearer
@@ -30,7 +29,7 @@ const express = ((await import(moduleName)) as { default: () => App }).default;
 
 const AUDIENCE = 'api://orders';
 let dir: string;
-let idp: ChildProcess;
+let idp: IdpProcess;
 let issuer: string;
 let tokenUrl: string;
 let server: Server;
@@ -88,24 +87,13 @@ function startService(): Promise<string> {
 beforeAll(async () => {
   dir = tempDir('authctl-probe-e2e-');
   writeFileSync(path.join(dir, 'authctl.toml'), CONFIG);
-  idp = spawn(process.execPath, [BIN, 'idp', 'serve', '--port', '0', '--json', '--no-log'], { cwd: dir, env: { ...process.env, AUTHCTL_HOME: path.join(dir, '.authctl') }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: idp.stdout! }).once('line', resolve);
-    idp.once('exit', (code) => reject(new Error(`idp serve exited with ${code}`)));
-  });
-  ({ issuer, token: tokenUrl } = JSON.parse(line) as { issuer: string; token: string });
+  idp = await startIdpProcess(dir);
+  ({ issuer, token: tokenUrl } = idp.info);
   serviceUrl = await startService();
 });
 
 afterAll(async () => {
-  if (idp && idp.exitCode === null) {
-    // SIGTERM, then SIGKILL if it is still there after 5 s: a stuck issuer must not keep the run alive.
-    const exited = new Promise((resolve) => idp.once('exit', resolve));
-    idp.kill('SIGTERM');
-    const timer = setTimeout(() => idp.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await idp?.stop();
   server?.closeAllConnections();
   await new Promise((resolve) => server?.close(resolve));
 });

@@ -97,7 +97,7 @@ describe('keystore that cannot be read', () => {
     writeFileSync(file, `{"version": 1, "keys": [{"privateJwk": {"d": ${secret}}}]}`);
     const corrupt = await runCli(['keys', 'list'], { cwd });
     expect(corrupt.code).toBe(2);
-    expect(corrupt.stderr).toMatch(/^authctl: error: keystore file is not valid JSON: Unexpected token 'S' \(.+keys\.json\)\n/);
+    expect(corrupt.stderr).toMatch(/^authctl: error: keystore file is not valid JSON: Unexpected token 'S' \(.+keys\.json:1:46\)\n/);
     expect(corrupt.stderr).not.toContain('ECRETPRIV');
     expect(readFileSync(file, 'utf8')).toContain(secret);
     writeFileSync(path.join(cwd, 'key.json'), `{"kty": "EC", "d": ${secret}}`);

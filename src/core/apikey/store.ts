@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { usageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { withFileLock, type LockOptions } from '../fs/lock.js';
-import { offsetToLineColumn } from '../config/toml.js';
+import { jsonErrorLocation } from '../config/position.js';
 
 /**
  * The API key store: one JSON file (`apikeys.json` in the keystore dir by default), mode 0600,
@@ -60,7 +60,7 @@ export function parseStore(text: string, file: string): ApiKeyStoreData {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    const { line, column } = offsetToLineColumn(text, jsonErrorOffset(text, (error as Error).message));
+    const { line, column } = jsonErrorLocation(error, text);
     throw usageError('ERR_APIKEY_STORE_CORRUPT', `API key store is not valid JSON`, {
       where: `${file}:${line}:${column}`,
       hint: 'authctl will not overwrite it; restore it from a backup or move it aside to start a new store',
@@ -84,33 +84,6 @@ export function parseStore(text: string, file: string): ApiKeyStoreData {
     });
   }
   return result.data;
-}
-
-/**
- * Offset of a JSON syntax error. Node 20 often gives no position, so find the shortest prefix
- * that fails for a reason other than ending early (monotonic, hence a binary search).
- */
-function jsonErrorOffset(text: string, message: string): number {
-  const position = /position (\d+)/.exec(message);
-  if (position) return Number(position[1]);
-  const onlyEndsEarly = (n: number) => {
-    try {
-      JSON.parse(text.slice(0, n));
-      return true;
-    } catch (error) {
-      const reason = (error as Error).message;
-      const at = /position (\d+)/.exec(reason);
-      return /end of JSON input/i.test(reason) || (at !== null && Number(at[1]) >= n);
-    }
-  };
-  let lo = 0;
-  let hi = text.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (onlyEndsEarly(mid)) lo = mid + 1;
-    else hi = mid;
-  }
-  return Math.max(0, lo - 1);
 }
 
 export function serializeStore(data: ApiKeyStoreData): string {

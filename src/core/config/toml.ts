@@ -1,6 +1,6 @@
 import { parse, TomlError } from 'smol-toml';
 import { usageError } from '../errors.js';
-import { offsetToLineColumn } from './position.js';
+import { jsonErrorLocation, offsetToLineColumn } from './position.js';
 
 export { offsetToLineColumn };
 
@@ -26,20 +26,7 @@ export function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const message = (error as Error).message;
-    const position = /position (\d+)/.exec(message);
-    const lineCol = /line (\d+) column (\d+)/.exec(message);
-    let line = 1;
-    let column = 1;
-    if (lineCol) {
-      line = Number(lineCol[1]);
-      column = Number(lineCol[2]);
-    } else if (position) {
-      ({ line, column } = offsetToLineColumn(text, Number(position[1])));
-    } else {
-      ({ line, column } = offsetToLineColumn(text, text.length));
-    }
-    const reason = message.replace(/ in JSON at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)/, '');
+    const { reason, line, column } = jsonErrorLocation(error, text);
     throw usageError('ERR_CONFIG_SYNTAX', `JSON syntax error: ${reason}`, {
       where: `${file}:${line}:${column}`,
       hint: `fix the JSON at line ${line}, column ${column}\n${caretSnippet(text, line, column)}`,

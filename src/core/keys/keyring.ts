@@ -51,7 +51,7 @@ export function parseKeyring(text: string, file: string): Keyring {
     // Never the parser's own message: V8 quotes an excerpt of the input, here private key material.
     const { reason, line, column } = jsonErrorLocation(error, text);
     throw usageError('ERR_KEYSTORE_CORRUPT', `keystore file is not valid JSON: ${reason}`, {
-      where: line ? `${file}:${line}:${column}` : file,
+      where: `${file}:${line}:${column}`,
       hint: 'restore it from a backup, or move it aside to let authctl create new keys (tokens signed with the old keys will stop verifying)',
     });
   }

@@ -32,7 +32,7 @@ function parseJsonKeys(text: string, source: string): ParsedKey[] {
   } catch (error) {
     // Not the parser's message: V8 quotes an excerpt of the input, which may be a private key.
     const { reason, line, column } = jsonErrorLocation(error, text);
-    throw usageError('ERR_KEY_FORMAT', `invalid JSON: ${reason}`, { where: line ? `${source}:${line}:${column}` : source, hint: 'give a JWK or JWKS as JSON' });
+    throw usageError('ERR_KEY_FORMAT', `invalid JSON: ${reason}`, { where: `${source}:${line}:${column}`, hint: 'give a JWK or JWKS as JSON' });
   }
   const jwks = Array.isArray(data.keys) ? data.keys : [data];
   if (jwks.length === 0) throw usageError('ERR_KEY_FORMAT', 'the JWKS has no keys', { where: source, hint: 'check that the issuer publishes keys' });

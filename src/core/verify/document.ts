@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parse as parseTomlText, TomlError } from 'smol-toml';
-import { caretSnippet, offsetToLineColumn } from '../config/toml.js';
+import { jsonErrorLocation } from '../config/position.js';
+import { caretSnippet } from '../config/toml.js';
 import { locateJson } from './locate/json.js';
 import { parseEnv } from './locate/env.js';
 import { locateToml } from './locate/toml.js';
@@ -57,8 +58,7 @@ export function parseDocument(file: string, text: string, kind: DocumentKind = k
   try {
     data = JSON.parse(text);
   } catch (error) {
-    const { line, column } = jsonErrorPosition(text, (error as Error).message);
-    const reason = (error as Error).message.replace(/ in JSON at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)/, '');
+    const { reason, line, column } = jsonErrorLocation(error, text);
     return { findings: [syntaxFinding(file, text, line, column, `JSON syntax error: ${reason}`)] };
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
@@ -67,13 +67,6 @@ export function parseDocument(file: string, text: string, kind: DocumentKind = k
     };
   }
   return { document: { file, kind, data: data as Record<string, unknown>, map: locateJson(text), dir }, findings: [] };
-}
-
-function jsonErrorPosition(text: string, message: string): { line: number; column: number } {
-  const lineCol = /line (\d+) column (\d+)/.exec(message);
-  if (lineCol) return { line: Number(lineCol[1]), column: Number(lineCol[2]) };
-  const position = /position (\d+)/.exec(message);
-  return offsetToLineColumn(text, position ? Number(position[1]) : text.length);
 }
 
 function syntaxFinding(file: string, text: string, line: number, column: number, message: string): Finding {

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../compare.js';
 import type { IdpClientConfig } from '../config/sections/idp.js';
 import { invalidClient, invalidRequest, invalidScope, unauthorizedClient } from './http.js';
 import type { IdpDeps, IdpRequest } from './types.js';
@@ -17,11 +17,6 @@ export function zeroConfig(deps: IdpDeps): boolean {
   return deps.settings.clients.size === 0;
 }
 
-/** Constant-time comparison of two secrets of any length (hashed first, so lengths do not leak). */
-export function sameSecret(a: string, b: string): boolean {
-  const hash = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(hash(a), hash(b));
-}
 
 function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
   if (!header || !/^basic /i.test(header)) return undefined;

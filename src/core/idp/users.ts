@@ -1,5 +1,5 @@
 import type { IdpUserConfig } from '../config/sections/idp.js';
-import { sameSecret } from './clients.js';
+import { sameSecret } from '../compare.js';
 import { invalidGrant } from './http.js';
 import type { Principal } from './store.js';
 import type { IdpDeps } from './types.js';

@@ -1,5 +1,5 @@
 /** SigV2 (S3 header and query auth) verification, used by `verifySignedRequest`. */
-import { timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../compare.js';
 import { hmacBase64 } from './crypto.js';
 import { parseSigningDate } from './date.js';
 import type { QueryPair } from './encode.js';
@@ -58,7 +58,7 @@ export function verifySigV2(
     return { sts, signature: hmacBase64('sha1', options.secretAccessKey, sts) };
   };
   const base = compute(options.bucket);
-  const same = (a: string) => a.length === provided.length && timingSafeEqual(Buffer.from(a), Buffer.from(provided));
+  const same = (a: string) => sameSecret(a, provided);
   const signatureMatches = provided !== '' && same(base.signature);
   let explanation: VerifySignedRequestResult['explanation'];
   if (!signatureMatches && provided) {

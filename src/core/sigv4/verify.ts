@@ -4,7 +4,7 @@
  * by trying the variants signers get wrong (NOTES.md) and diffing against the service's own
  * canonical request when one is supplied.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../compare.js';
 import { usageError } from '../errors.js';
 import { UNSIGNED_PAYLOAD, canonicalHeaders, canonicalRequest, credentialScope, isS3Service, stringToSign } from './canonical.js';
 import { sha256Hex, signString } from './crypto.js';
@@ -82,11 +82,6 @@ function parseAuthorization(value: string): { credential?: string; signedHeaders
   return { credential: fields.Credential, signedHeaders: fields.SignedHeaders, signature: fields.Signature };
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 export function verifySignedRequest(request: ParsedHttpRequest, options: VerifySignedRequestOptions): VerifySignedRequestResult {
   if (!options.secretAccessKey) {
@@ -193,7 +188,7 @@ function verifyV4(
     return { canonicalRequest: creq, stringToSign: sts, signature, folded: canon.folded };
   };
   const base = recompute({});
-  const signatureMatches = !!providedSignature && safeEqual(base.signature, providedSignature);
+  const signatureMatches = !!providedSignature && sameSecret(base.signature, providedSignature);
   const result: VerifySignedRequestResult = {
     valid: false, signatureMatches, scheme, accessKeyId,
     scope: { date: scopeDate, region, service }, amzDate, signedHeaders,

@@ -1,13 +1,12 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { sameSecret } from '../../compare.js';
 import { invalidGrant, invalidRequest } from '../http.js';
 import { tokenResponse } from '../issue.js';
 import type { GrantHandler } from './types.js';
 
 function verifierMatches(verifier: string, challenge: string, method: 'S256' | 'plain'): boolean {
   const computed = method === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
-  const a = Buffer.from(computed);
-  const b = Buffer.from(challenge);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return sameSecret(computed, challenge);
 }
 
 /** RFC 6749 §4.1 + RFC 7636: codes are single-use, expire, and are bound to client, redirect_uri and PKCE. */

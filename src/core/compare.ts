@@ -1,0 +1,11 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Constant-time comparison of two secrets or signatures of any length: both are hashed first, so
+ * neither their content nor their length shows in the timing. The one comparison authctl uses for
+ * client secrets, passwords, PKCE verifiers and request signatures.
+ */
+export function sameSecret(a: string, b: string): boolean {
+  const hash = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(hash(a), hash(b));
+}

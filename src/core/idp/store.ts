@@ -23,6 +23,8 @@ export interface CodeRecord {
   codeChallengeMethod: 'S256' | 'plain';
   expiresAt: number;
   authTime: number;
+  /** `resource` / `audience` sent to /authorize (RFC 8707 §2.1): the tokens' audience unless the token request narrows it. */
+  audience?: string[];
   /** Refresh tokens issued from this code (revoked if the code is replayed). */
   family: string;
 }

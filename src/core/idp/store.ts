@@ -35,6 +35,8 @@ export interface RefreshRecord {
   principal: Principal;
   expiresAt: number;
   family: string;
+  /** auth_time (seconds) of the sign-in behind the grant: refreshed id_tokens keep it (OIDC Core §12.2). */
+  authTime?: number;
 }
 
 export type DeviceOutcome = 'approve' | 'slow_down' | 'expired_token' | 'access_denied';

@@ -236,7 +236,8 @@ export function mintCommand(template: JwtTemplate, overrides: Omit<MintTokenOpti
   add('--roles-claim', o.mapping?.rolesClaim);
   add('--scope-claim', o.mapping?.scopeClaim);
   for (const [key, value] of Object.entries(o.claims ?? {})) if (value !== undefined) add('--claim', `${key}=${JSON.stringify(value)}`);
-  if (o.defect) add('--defect', o.defect.variant ? `${o.defect.kind}:${o.defect.variant}` : o.defect.kind);
-  if (o.defect?.kind === 'jku') add('--jku-url', o.jkuUrl);
+  const defects = [o.defect ?? []].flat();
+  for (const defect of defects) add('--defect', defect.variant ? `${defect.kind}:${defect.variant}` : defect.kind);
+  if (defects.some((d) => d.kind === 'jku')) add('--jku-url', o.jkuUrl);
   return args.join(' ');
 }

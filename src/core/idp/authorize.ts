@@ -1,7 +1,8 @@
 import { checkRedirectUri, checkScopes, lookupClient } from './clients.js';
-import { OAuthError, escapeHtml, fromAnotherSite, html, redirect, splitScopes } from './http.js';
+import { OAuthError, escapeHtml, fromAnotherSite, html, invalidRequest, redirect, splitScopes } from './http.js';
 import { CARRIED_PARAMS, loginPage } from './login-page.js';
 import { layoutPage } from './page.js';
+import { repeatedParamsMessage } from './params.js';
 import { randomToken } from './store.js';
 import { requestClaims } from './token-endpoint.js';
 import type { IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
@@ -30,6 +31,9 @@ export async function authorizeEndpoint(req: IdpRequest, issuer: IssuerContext, 
   let client;
   let redirectUri: string;
   try {
+    // A repeated client_id or redirect_uri leaves no redirect URI to trust: show the error (RFC 6749 §4.1.2.1).
+    const untrusted = req.repeated.filter((name) => name === 'client_id' || name === 'redirect_uri');
+    if (untrusted.length) throw invalidRequest(repeatedParamsMessage(untrusted));
     client = lookupClient(clientId, deps);
     redirectUri = checkRedirectUri(client, clientId!, params.redirect_uri);
   } catch (error) {
@@ -38,6 +42,7 @@ export async function authorizeEndpoint(req: IdpRequest, issuer: IssuerContext, 
   }
   const fail = (error: string, description: string) => ({ ...redirectWithError(redirectUri, error, description, params.state, issuer.url), clientId });
   try {
+    if (req.repeated.length) return fail('invalid_request', repeatedParamsMessage(req.repeated));
     if (params.response_type !== 'code') return fail('unsupported_response_type', 'only response_type=code is supported');
     if (client?.grants && !client.grants.includes('authorization_code')) return fail('unauthorized_client', `client "${clientId}" may not use the authorization_code grant`);
     if (!params.code_challenge) return fail('invalid_request', 'PKCE is required: send code_challenge and code_challenge_method=S256');

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { parseParams, type ParsedParams } from './params.js';
 import type { IdpResponse } from './types.js';
 
 const MAX_BODY = 1024 * 1024;
@@ -114,8 +115,11 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** Form or JSON body as a flat string map (JSON values that are not strings are re-serialised). */
-export function parseBody(buffer: Buffer, contentType: string | undefined): { form: Record<string, string>; json?: unknown } {
+/**
+ * Form or JSON body as a flat string map (JSON values that are not strings are re-serialised).
+ * A form goes through the one parameter parser (params.ts), which reports repeated names.
+ */
+export function parseBody(buffer: Buffer, contentType: string | undefined): { form: Record<string, string>; json?: unknown; params?: ParsedParams } {
   if (buffer.length === 0) return { form: {} };
   const text = buffer.toString('utf8');
   if (isJsonType(contentType)) {
@@ -131,7 +135,8 @@ export function parseBody(buffer: Buffer, contentType: string | undefined): { fo
     }
     return { form, json: value };
   }
-  return { form: Object.fromEntries(new URLSearchParams(text)) };
+  const params = parseParams(text);
+  return { form: params.values, params };
 }
 
 /** Space-delimited scope parameter → list (deduplicated, order kept). */

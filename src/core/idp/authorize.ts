@@ -3,7 +3,7 @@ import { OAuthError, escapeHtml, fromAnotherSite, html, redirect, splitScopes } 
 import { CARRIED_PARAMS, loginPage } from './login-page.js';
 import { layoutPage } from './page.js';
 import { randomToken } from './store.js';
-import { requestClaims } from './token-endpoint.js';
+import { requestClaims } from './request-claims.js';
 import type { IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
 import { userPrincipal } from './users.js';
 

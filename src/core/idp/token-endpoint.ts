@@ -6,6 +6,7 @@ import { password } from './grants/password.js';
 import { refreshToken } from './grants/refresh-token.js';
 import { tokenExchange } from './grants/token-exchange.js';
 import type { GrantHandler } from './grants/types.js';
+import { requestClaims } from './request-claims.js';
 import { OAuthError, invalidRequest, json } from './http.js';
 import type { IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
 
@@ -18,22 +19,6 @@ export const GRANTS: Readonly<Record<string, GrantHandler>> = Object.freeze({
   'urn:ietf:params:oauth:grant-type:token-exchange': tokenExchange,
   'urn:ietf:params:oauth:grant-type:device_code': deviceCode,
 });
-
-/**
- * Dev-only: `authctl_claims={"org_id":"42"}` on a token (or authorize) request adds claims to the
- * issued access token, so tests can set claims without restarting the issuer.
- */
-export function requestClaims(value: string | undefined): Record<string, unknown> | undefined {
-  if (value === undefined) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    throw invalidRequest('authctl_claims must be a JSON object, e.g. {"org_id":"42"}');
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidRequest('authctl_claims must be a JSON object');
-  return parsed as Record<string, unknown>;
-}
 
 export async function tokenEndpoint(req: IdpRequest, issuer: IssuerContext, deps: IdpDeps): Promise<IdpResponse> {
   let clientId: string | undefined;

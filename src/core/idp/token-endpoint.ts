@@ -10,15 +10,15 @@ import { requestClaims } from './request-claims.js';
 import { OAuthError, invalidRequest, json } from './http.js';
 import type { IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
 
-/** One handler per grant type. */
-export const GRANTS: Readonly<Record<string, GrantHandler>> = Object.freeze({
-  client_credentials: clientCredentials,
-  password,
-  authorization_code: authorizationCode,
-  refresh_token: refreshToken,
-  'urn:ietf:params:oauth:grant-type:token-exchange': tokenExchange,
-  'urn:ietf:params:oauth:grant-type:device_code': deviceCode,
-});
+/** One handler per grant type. A Map: `grant_type=constructor` must not find Object.prototype.constructor. */
+export const GRANTS: ReadonlyMap<string, GrantHandler> = new Map<string, GrantHandler>([
+  ['client_credentials', clientCredentials],
+  ['password', password],
+  ['authorization_code', authorizationCode],
+  ['refresh_token', refreshToken],
+  ['urn:ietf:params:oauth:grant-type:token-exchange', tokenExchange],
+  ['urn:ietf:params:oauth:grant-type:device_code', deviceCode],
+]);
 
 export async function tokenEndpoint(req: IdpRequest, issuer: IssuerContext, deps: IdpDeps): Promise<IdpResponse> {
   let clientId: string | undefined;
@@ -30,8 +30,8 @@ export async function tokenEndpoint(req: IdpRequest, issuer: IssuerContext, deps
     if (!grantType) throw invalidRequest('grant_type is required');
     const client = authenticateClient(req, deps);
     clientId = client.clientId;
-    const handler = GRANTS[grantType];
-    if (!handler) throw new OAuthError(400, 'unsupported_grant_type', `grant_type "${grantType}" is not supported (supported: ${Object.keys(GRANTS).join(', ')})`);
+    const handler = GRANTS.get(grantType);
+    if (!handler) throw new OAuthError(400, 'unsupported_grant_type', `grant_type "${grantType}" is not supported (supported: ${[...GRANTS.keys()].join(', ')})`);
     checkGrantAllowed(client, grantType);
     const audience = [req.body.audience, req.body.resource].filter((v): v is string => Boolean(v));
     const body = await handler({ req, issuer, deps, client, requestClaims: requestClaims(req.body.authctl_claims), audience: audience.length ? audience : undefined });

@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { printable } from '../../core/printable.js';
 import type { ReportFinding } from './finding.js';
 
 export interface TextOptions {
@@ -6,9 +7,6 @@ export interface TextOptions {
   /** Extra lines shown under a finding (caret snippets), by finding. */
   snippet?: (finding: ReportFinding) => string | undefined;
 }
-
-/** Values quoted from a checked file may hold control characters (`"\u001b[2J"`): never send them to a terminal. */
-const printable = (s: string) => s.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '?');
 
 /** Human report: findings grouped by file, `line:col  severity  message  rule`, then the fix. */
 export function renderText(findings: readonly ReportFinding[], options: TextOptions): string {

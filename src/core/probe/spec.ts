@@ -10,6 +10,7 @@ import { locateToml } from '../verify/locate/toml.js';
 import type { SourceMap } from '../verify/types.js';
 import { locate } from '../verify/locate/offsets.js';
 import { parseDuration } from '../duration.js';
+import { registerSecretsIn } from '../mask.js';
 
 /** A validated probe spec with every endpoint's path resolved. */
 export interface ProbeSpec {
@@ -75,6 +76,7 @@ export async function loadProbeSpecFile(file: string): Promise<ProbeSpec> {
 
 /** Validates a parsed spec (from a file or config `[probe]`); throws a usage error (exit 2) naming the key. */
 export function parseProbeSpec(raw: unknown, source: string, map?: SourceMap): ProbeSpec {
+  registerSecretsIn(raw);
   const result = probeSpecSchema.safeParse(raw);
   if (!result.success) throw specError(result.error, source, map);
   return normalize(result.data, source, map);

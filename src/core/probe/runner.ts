@@ -12,6 +12,7 @@ import { measureSkew, type SkewResult } from './skew.js';
 import type { ProbeSpec } from './spec.js';
 import { casePassed, describeExpected, hygiene, judge, type ProbeFinding } from './verdict.js';
 import { fixFor } from './fixes.js';
+import { applySeverityPolicy } from './severity.js';
 
 export interface RunProbeOptions {
   spec: ProbeSpec;
@@ -164,16 +165,17 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
     const after = await runControls('after');
     if (after.length) return failed(after, byCase);
 
-    const findings = buildFindings(rest, byCase, spec.baseUrl);
+    const raw = buildFindings(rest, byCase, spec.baseUrl);
     if (jku && jku.hits() > 0) {
       const jkuCase = rest.find((c) => c.id === 'jwt:jku');
-      findings.push({
+      raw.push({
         key: `${jkuCase?.endpoint.id ?? '*'} jwt:jku probe/jku-fetched`, endpoint: jkuCase?.endpoint.id ?? '*', case: 'jwt:jku', check: 'probe/jku-fetched', rule: 'probe/jku-fetched', severity: 'warning',
         expected: 'no fetch of the jku URL', got: `${jku.hits()} fetch(es)`, message: `the service fetched the attacker JWKS named in a token's jku header ${jku.hits()} time(s) (server-side request forgery)`,
         fix: fixFor('jwt:jku'), curl: jkuCase ? curlCommand(spec.baseUrl, jkuCase.request, jkuCase.secrets, jkuCase.mintCommand) : undefined,
       });
     }
-    if (skew?.finding) findings.push(skew.finding);
+    if (skew?.finding) raw.push(skew.finding);
+    const findings = applySeverityPolicy(raw, spec.severity, new Map(spec.endpoints.map((e) => [e.id, e.severity])));
     const count = (s: string) => findings.filter((f) => f.severity === s).length;
     const results = cases.map((c) => caseResult(c, c.control ? undefined : byCase.get(c)));
     const nonControl = results.filter((r) => !r.control);

@@ -93,7 +93,7 @@ describe('authctl probe against fixture services', () => {
       if (flaw === 'trust-org-header') {
         // The redacted curl command mints its token again, so it reproduces the finding as printed.
         const curl = report.findings.find((f) => f.severity === 'critical')!.curl!;
-        expect(curl).toMatch(/"Authorization: Bearer \$\(authctl token mint .* --defect wrong-tenant:acme-other\)"/);
+        expect(curl).toMatch(/"Authorization: Bearer \$\(authctl --home \S+ token mint .* --defect wrong-tenant:acme-other\)"/);
         const replay = await replayCurl(curl, { AUTHCTL_HOME: home });
         expect(replay.stdout).toMatch(/^HTTP\/1\.1 2\d\d /);
       }

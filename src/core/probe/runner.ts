@@ -28,6 +28,8 @@ export interface RunProbeOptions {
   /** Override the spec's measure_skew. */
   measureSkew?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Global flags for reproduction commands, e.g. ['--home', '/abs/keys', '--config', '/abs/authctl.toml']. */
+  cliGlobals?: string[];
   fetch?: typeof fetch;
 }
 
@@ -102,7 +104,7 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
   try {
     const credentials = new Map<string, ResolvedCredential>();
     const used = new Set(spec.endpoints.flatMap((e) => [...e.allow, ...e.deny]));
-    for (const name of used) credentials.set(name, await resolveCredential(name, { spec, config: options.config, keystore: options.keystore, env: options.env ?? process.env, mint, cwd: options.cwd ?? process.cwd(), fetch: options.fetch, dryRun: options.dryRun }));
+    for (const name of used) credentials.set(name, await resolveCredential(name, { spec, config: options.config, keystore: options.keystore, env: options.env ?? process.env, mint, cwd: options.cwd ?? process.cwd(), fetch: options.fetch, dryRun: options.dryRun, cliGlobals: options.cliGlobals }));
     const warnings: string[] = [];
     const cases = await generateCases({ spec, credentials, mint, warnings, jkuUrl: jku?.url ?? 'http://127.0.0.1:9/.well-known/jwks.json', attackerKey, url: (p) => client.url(p) });
     if (cases.length > MAX_CASES) {

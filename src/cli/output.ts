@@ -1,5 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { Chalk } from 'chalk';
+import { redactSecrets } from '../core/mask.js';
+import { printable } from '../core/terminal.js';
 import type { CliIO, GlobalOptions } from './context.js';
 
 /**
@@ -50,7 +52,7 @@ export class Output {
   }
 
   warn(message: string): void {
-    if (!this.globals.quiet) this.io.stderr.write(`${this.color.yellow('warning:')} ${message}\n`);
+    if (!this.globals.quiet) this.io.stderr.write(`${this.color.yellow('warning:')} ${printable(redactSecrets(message))}\n`);
   }
 
   /** Only with --verbose. */
@@ -61,6 +63,11 @@ export class Output {
   /** `authctl: error: <what> (<where>)` then `  hint: <how to fix>`; always on stderr. */
   error(message: string, where?: string, hint?: string): void {
     const c = this.color;
+    // Messages quote input files and services: no secret, no control character reaches the terminal.
+    const safe = (s: string) => printable(redactSecrets(s));
+    message = safe(message);
+    where = where === undefined ? undefined : safe(where);
+    hint = hint === undefined ? undefined : safe(hint);
     let text = `${c.red('authctl: error:')} ${message}${where ? ` (${where})` : ''}\n`;
     if (hint) text += `  ${c.cyan('hint:')} ${hint.replace(/\n/g, '\n  ')}\n`;
     this.io.stderr.write(text);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { writeFileAtomic } from '../core/fs/atomic.js';
+import { redactDeep } from '../core/mask.js';
 import { parseDuration } from '../core/duration.js';
 import { environmentError, usageError } from '../core/errors.js';
 import { applyBaseline, probeExitCode, readBaseline, writeBaseline } from '../core/probe/baseline.js';
@@ -62,8 +63,10 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
   if (timeoutMs !== undefined && timeoutMs <= 0) throw usageError('ERR_BAD_DURATION', '--timeout must be positive', { where: '--timeout', hint: 'e.g. --timeout 5s' });
   const spec = await loadSpec(ctx, flags);
   const baseline = flags.baseline ? await readBaseline(path.resolve(ctx.cwd, flags.baseline)) : undefined;
-  const { config } = await ctx.config();
+  const { config, filepath } = await ctx.config();
   const keystore = await openKeystore(ctx);
+  // The printed curl commands mint tokens again: name this run's keystore and config so they work from any directory.
+  const cliGlobals = ['--home', keystore.dir, ...(filepath ? ['--config', filepath] : [])];
 
   if (flags.waitFor && !flags.dryRun) {
     const wait = parseDuration(flags.waitTimeout ?? '30s', '--wait-timeout') * 1000;
@@ -77,12 +80,12 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
   const bar = tty ? progressBar(ctx) : undefined;
   const result = await runProbe({
     spec, config, keystore, env: ctx.env, cwd: ctx.cwd, concurrency: flags.concurrency, timeoutMs, retries: flags.retries, dryRun: flags.dryRun,
-    measureSkew: flags.skew === false ? false : undefined, onProgress: bar?.update,
+    measureSkew: flags.skew === false ? false : undefined, onProgress: bar?.update, cliGlobals,
   }).finally(() => bar?.done());
 
   if (format !== 'json') for (const warning of result.warnings) ctx.out.warn(warning);
   if (result.dryRun) {
-    ctx.out.result(result, renderDryRun, (r) => ({ source: r.source, baseUrl: r.baseUrl, requests: r.requests }));
+    ctx.out.result(result, renderDryRun, (r) => redactDeep({ source: r.source, baseUrl: r.baseUrl, requests: r.requests }));
     return;
   }
   const stale = baseline ? applyBaseline(result, baseline) : [];

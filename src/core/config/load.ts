@@ -3,6 +3,7 @@ import path from 'node:path';
 import { usageError } from '../errors.js';
 import { parseJson, parseToml } from './toml.js';
 import type { AuthctlConfig } from './schema.js';
+import { registerSecretsIn } from '../mask.js';
 
 export const CONFIG_SEARCH_PLACES = [
   'package.json',
@@ -77,6 +78,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     result = await wrapLoad(() => explorer.search(cwd), cwd);
   }
   if (!result || result.isEmpty) return { config: {} };
+  // Before validation: a validation message must not be able to quote a secret either.
+  registerSecretsIn(result.config);
   const { validateConfig } = await import('./validate.js');
   const config = validateConfig(result.config, result.filepath);
   return { config, filepath: result.filepath, source: sourceByFile.get(result.filepath) };

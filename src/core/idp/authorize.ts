@@ -6,7 +6,8 @@ import { CARRIED_PARAMS, loginPage } from './login-page.js';
 import { layoutPage } from './page.js';
 import { repeatedParamsMessage } from './params.js';
 import { randomToken } from './store.js';
-import { requestClaims, requestedAudience } from './token-endpoint.js';
+import { requestClaims } from './request-claims.js';
+import { requestedAudience } from './token-endpoint.js';
 import type { IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
 import { userPrincipal } from './users.js';
 

@@ -6,6 +6,7 @@ import type { JWTAlgorithm } from '../keys/algorithms.js';
 import { DEFAULT_TTL_SECONDS } from '../token/mint.js';
 import { mappingFromConfig } from '../token/settings.js';
 import { LAYOUT_MAPPINGS } from './layouts.js';
+import { checkClaimKeys } from './request-claims.js';
 import type { IdpSettings, IssuerContext } from './types.js';
 
 export const DEFAULT_IDP_PORT = 9400;
@@ -37,9 +38,19 @@ export function normalizeIssuerPath(value: string, where: string): string {
   return path;
 }
 
+/** Claims from config are applied as JSON pointers on every token: refuse bad keys at start-up, not per request. */
+function checkConfigClaims(config: AuthctlConfig): void {
+  const idp = config.idp ?? {};
+  for (const [id, c] of Object.entries(idp.clients ?? {})) checkClaimKeys(c.claims, `idp.clients.${id}.claims`);
+  for (const [id, u] of Object.entries(idp.users ?? {})) checkClaimKeys(u.claims, `idp.users.${id}.claims`);
+  for (const [id, i] of Object.entries(idp.issuers ?? {})) checkClaimKeys(i.claims, `idp.issuers.${id}.claims`);
+  for (const [id, t] of Object.entries(config.tokens ?? {})) checkClaimKeys(t.claims, `tokens.${id}.claims`);
+}
+
 /** The issuers, clients and users to serve, from `[idp]` and `[token]` config plus flags. */
 export function resolveIdpSettings(config: AuthctlConfig, options: IdpSettingsOptions): IdpSettings {
   const idp = config.idp ?? {};
+  checkConfigClaims(config);
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   // An issuer identifier is compared byte for byte (OIDC Discovery §4.3): `https://tenant.auth0.com/`
   // stays exactly that, so a service configured with the slash matches `iss`. Paths join without it.

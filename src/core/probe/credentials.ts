@@ -30,6 +30,8 @@ export interface JwtTemplate {
   secret?: Uint8Array;
   /** Built from spec settings (so `authctl token mint` can reproduce it), or decoded from someone else's token. */
   origin: 'spec' | 'token';
+  /** Global flags (`--home DIR`, `--config FILE`) the reproduction command needs to mint with the same keystore and config from any directory. */
+  cliGlobals?: string[];
 }
 
 /** A credential ready to use: the headers a valid request carries (SigV4 signs per request). */
@@ -59,6 +61,8 @@ export interface ResolveCredentialsOptions {
   fetch?: typeof fetch;
   /** Do not fetch tokens; stand placeholders in for unset environment variables. */
   dryRun?: boolean;
+  /** See JwtTemplate.cliGlobals. */
+  cliGlobals?: string[];
 }
 
 /** The `[jwt]` settings of the spec, falling back to config `[token]`. */
@@ -100,7 +104,7 @@ export async function resolveCredential(name: string, options: ResolveCredential
         claims: cred.claims,
         mapping,
       });
-      const template: JwtTemplate = { ...settings, signable: true, secret: await configSecret(config, settings.alg, env, options.dryRun), origin: 'spec' };
+      const template: JwtTemplate = { ...settings, signable: true, secret: await configSecret(config, settings.alg, env, options.dryRun), origin: 'spec', cliGlobals: options.cliGlobals };
       const token = await options.mint(mintOptions(template));
       return { name, type: 'jwt', headers: { Authorization: `Bearer ${token}` }, secrets: [token], jwt: template, token };
     }
@@ -221,7 +225,7 @@ async function templateFromToken(token: string, keystore: Keystore, mapping: Par
 export function mintCommand(template: JwtTemplate, overrides: Omit<MintTokenOptions, 'keystore'> = {}): string | undefined {
   if (template.origin !== 'spec') return undefined;
   const o = { ...mintOptions(template), ...overrides };
-  const args = ['authctl', 'token', 'mint'];
+  const args = ['authctl', ...(template.cliGlobals ?? []).map(shellQuote), 'token', 'mint'];
   const add = (flag: string, value: string | undefined) => {
     if (value !== undefined) args.push(flag, shellQuote(value));
   };
@@ -236,7 +240,8 @@ export function mintCommand(template: JwtTemplate, overrides: Omit<MintTokenOpti
   add('--roles-claim', o.mapping?.rolesClaim);
   add('--scope-claim', o.mapping?.scopeClaim);
   for (const [key, value] of Object.entries(o.claims ?? {})) if (value !== undefined) add('--claim', `${key}=${JSON.stringify(value)}`);
-  if (o.defect) add('--defect', o.defect.variant ? `${o.defect.kind}:${o.defect.variant}` : o.defect.kind);
-  if (o.defect?.kind === 'jku') add('--jku-url', o.jkuUrl);
+  const defects = [o.defect ?? []].flat();
+  for (const defect of defects) add('--defect', defect.variant ? `${defect.kind}:${defect.variant}` : defect.kind);
+  if (defects.some((d) => d.kind === 'jku')) add('--jku-url', o.jkuUrl);
   return args.join(' ');
 }

@@ -10,6 +10,8 @@ import { locateToml } from '../verify/locate/toml.js';
 import type { SourceMap } from '../verify/types.js';
 import { locate } from '../verify/locate/offsets.js';
 import { parseDuration } from '../duration.js';
+import { registerSecretsIn } from '../mask.js';
+import { checkSeverityPolicy, type SeverityPolicy } from './severity.js';
 
 /** A validated probe spec with every endpoint's path resolved. */
 export interface ProbeSpec {
@@ -25,6 +27,8 @@ export interface ProbeSpec {
   devHeaders?: Record<string, string>;
   concurrency?: number;
   timeoutMs?: number;
+  /** Top-level `[severity]` policy (endpoints may override). */
+  severity?: SeverityPolicy;
 }
 
 export interface ProbeEndpoint {
@@ -54,6 +58,7 @@ export interface ProbeEndpoint {
   tenantMismatchStatus: number[];
   variants: boolean | string[];
   exclude: string[];
+  severity?: SeverityPolicy;
 }
 
 /** Reads and validates a probe spec file (TOML or JSON, by extension; JSON when it starts with `{`). */
@@ -75,6 +80,7 @@ export async function loadProbeSpecFile(file: string): Promise<ProbeSpec> {
 
 /** Validates a parsed spec (from a file or config `[probe]`); throws a usage error (exit 2) naming the key. */
 export function parseProbeSpec(raw: unknown, source: string, map?: SourceMap): ProbeSpec {
+  registerSecretsIn(raw);
   const result = probeSpecSchema.safeParse(raw);
   if (!result.success) throw specError(result.error, source, map);
   return normalize(result.data, source, map);
@@ -96,7 +102,7 @@ function specError(error: z.ZodError, source: string, map?: SourceMap) {
     message = `unknown key "${dotted ? `${dotted}.` : ''}${key}"`;
     const known = ['base_url', 'jwt', 'credentials', 'endpoints', 'params', 'tenants', 'variants', 'measure_skew', 'dev_headers', 'concurrency', 'timeout',
       'method', 'path', 'name', 'body', 'headers', 'public', 'allow', 'deny', 'tenant', 'scopes', 'roles', 'status', 'unauthenticated_status', 'forbidden_status',
-      'tenant_mismatch_status', 'exclude', 'issuer', 'audience', 'alg', 'ttl', 'tenant_claim', 'roles_claim', 'scope_claim', 'scope_format', 'sub', 'preset', 'claims'];
+      'tenant_mismatch_status', 'exclude', 'severity', 'issuer', 'audience', 'alg', 'ttl', 'tenant_claim', 'roles_claim', 'scope_claim', 'scope_format', 'sub', 'preset', 'claims'];
     const suggestion = closest(key, known);
     if (suggestion) hint = `did you mean "${suggestion}"?`;
   } else if (keyPath[0] === 'credentials' && keyPath.length === 3 && keyPath[2] === 'type') {
@@ -123,7 +129,9 @@ function normalize(spec: ProbeSpecConfig, source: string, map?: SourceMap): Prob
     headers: spec.tenants?.headers ?? ['X-Org-Id', 'x-organization-id'],
     other: spec.tenants?.other,
   };
+  checkSeverityPolicy(spec.severity, ['severity'], names, source, map);
   const endpoints = spec.endpoints.map((e, index): ProbeEndpoint => {
+    checkSeverityPolicy(e.severity, ['endpoints', index, 'severity'], names, source, map);
     e.allow.forEach((name, i) => checkRef(name, ['endpoints', index, 'allow', i]));
     e.deny.forEach((name, i) => checkRef(name, ['endpoints', index, 'deny', i]));
     const both = e.allow.find((name) => e.deny.includes(name));
@@ -168,6 +176,7 @@ function normalize(spec: ProbeSpecConfig, source: string, map?: SourceMap): Prob
       tenantMismatchStatus: e.tenant_mismatch_status ?? tenants.mismatchStatus,
       variants: e.variants ?? spec.variants,
       exclude: e.exclude,
+      severity: e.severity,
     };
   });
   const seen = new Map<string, number>();
@@ -190,6 +199,7 @@ function normalize(spec: ProbeSpecConfig, source: string, map?: SourceMap): Prob
     devHeaders: spec.dev_headers,
     concurrency: spec.concurrency,
     timeoutMs: spec.timeout === undefined ? undefined : parseDuration(spec.timeout, 'timeout') * 1000,
+    severity: spec.severity,
   };
 }
 

@@ -14,6 +14,9 @@ const statusList = z.array(status).min(1);
 
 /** Ways of reaching the same resource that must still be refused (see core/probe/variants.ts). */
 export const PROBE_VARIANT_NAMES = ['head', 'options', 'trailing-slash', 'upper-case', 'percent-encoded', 'method-override'] as const;
+/** Severity policy: finding id (case, check, family or rule) → severity, or "off" to drop the finding. */
+export const PROBE_SEVERITIES = ['critical', 'error', 'warning', 'off'] as const;
+const severityPolicy = z.record(z.string(), z.enum(PROBE_SEVERITIES, { error: `must be one of ${PROBE_SEVERITIES.join(', ')}` })).describe('e.g. { "jwt:no-exp" = "error", "probe/hidden-as-404" = "off" }');
 const variantsOption = z.union([z.boolean(), z.array(z.enum(PROBE_VARIANT_NAMES))], { error: `must be true, false or a list of ${PROBE_VARIANT_NAMES.join(', ')}` });
 
 /** `[jwt]`: how tokens are minted from authctl's keystore (falls back to config `[token]`). */
@@ -106,6 +109,7 @@ export const probeEndpointSchema = z.strictObject({
   tenant_mismatch_status: statusList.optional().describe('accepted statuses for cross-tenant cases (default [tenants].mismatch_status)'),
   variants: variantsOption.optional(),
   exclude: z.array(z.string()).default([]).describe('case ids to skip, e.g. ["jku", "variant:head"]'),
+  severity: severityPolicy.optional().describe("this endpoint's severity policy (over the top-level [severity])"),
 });
 
 export const probeSpecSchema = z.strictObject({
@@ -127,6 +131,7 @@ export const probeSpecSchema = z.strictObject({
   dev_headers: z.record(z.string(), z.string()).optional().describe('headers that must NOT authenticate on their own (default X-Dev-User-Id, X-Org-Id)'),
   concurrency: z.number().int().min(1).max(256).optional(),
   timeout: duration.optional(),
+  severity: severityPolicy.optional().describe('severity policy for every endpoint, by finding id'),
 });
 
 /** `[probe]` section of authctl's config: the same spec, but base_url/endpoints may come from a --spec file. */

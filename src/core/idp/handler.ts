@@ -9,7 +9,7 @@ import { OAuthError, addressedToUs, fromAnotherSite, invalidRequest, json, parse
 import { isFormType, parseParams, repeatedParamsMessage } from './params.js';
 import { introspectEndpoint } from './introspect.js';
 import { jwksEndpoint } from './jwks.js';
-import { endpointForPath, SERVER_PATHS, type EndpointName } from './paths.js';
+import { endpointForPath, endpointUrl, SERVER_PATHS, type EndpointName } from './paths.js';
 import { revokeEndpoint } from './revoke.js';
 import { tokenEndpoint } from './token-endpoint.js';
 import type { Handler, IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
@@ -136,7 +136,7 @@ async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | '
   const found = route(deps.settings.issuers, path);
   if (found && req.method === 'OPTIONS') return preflight(req);
   if (!found) {
-    return json(404, { error: 'not_found', error_description: `no endpoint at ${path}; issuers: ${deps.settings.issuers.map((i) => `${i.url}/.well-known/openid-configuration`).join(', ')}` });
+    return json(404, { error: 'not_found', error_description: `no endpoint at ${path}; issuers: ${deps.settings.issuers.map((i) => endpointUrl(i.url, 'openidConfiguration')).join(', ')}` });
   }
   const refused = refuseMalformedParams(req, found.endpoint);
   if (refused) return withCors(req, refused);

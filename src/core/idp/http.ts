@@ -9,12 +9,14 @@ export function json(status: number, value: unknown, headers: Record<string, str
 }
 
 /**
- * The pages have no script at all: the CSP says so (an escaping slip cannot run code) and
+ * The pages have no script (form_post adds one, by hash): the CSP says so (an escaping slip cannot run code) and
  * refuses framing, so the login form cannot be clickjacked. No form-action: the login POST
  * must be able to redirect to the client's redirect_uri.
  */
+export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'";
+
 const PAGE_HEADERS = Object.freeze({
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'",
+  'content-security-policy': PAGE_CSP,
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',

@@ -112,10 +112,10 @@ export async function issueIdToken(deps: IdpDeps, issuer: IssuerContext, clientI
   return minted.token;
 }
 
-/** A rotating opaque refresh token, bound to client, issuer and principal. */
-export function issueRefreshToken(deps: IdpDeps, issuer: IssuerContext, clientId: string, principal: Principal, family = randomToken(12)): string {
+/** A rotating opaque refresh token, bound to client, issuer and principal; it remembers when the user signed in. */
+export function issueRefreshToken(deps: IdpDeps, issuer: IssuerContext, clientId: string, principal: Principal, family = randomToken(12), authTime?: number): string {
   const token = randomToken();
-  deps.store.refreshTokens.set(token, { clientId, issuerId: issuer.id, principal, family, expiresAt: deps.clock.now() + deps.settings.refreshTtlSeconds * 1000 });
+  deps.store.refreshTokens.set(token, { clientId, issuerId: issuer.id, principal, family, authTime, expiresAt: deps.clock.now() + deps.settings.refreshTtlSeconds * 1000 });
   return token;
 }
 
@@ -130,7 +130,7 @@ export async function tokenResponse(
   if (options.principal.scopes.length) body.scope = options.principal.scopes.join(' ');
   if (options.refresh) {
     const family = options.family ?? randomToken(12);
-    body.refresh_token = issueRefreshToken(deps, issuer, options.clientId, options.principal, family);
+    body.refresh_token = issueRefreshToken(deps, issuer, options.clientId, options.principal, family, options.idToken?.authTime);
     const { jti, exp } = access.claims;
     if (typeof jti === 'string') deps.store.addToFamily(family, jti, typeof exp === 'number' ? exp * 1000 : deps.clock.now() + access.expiresIn * 1000);
   }

@@ -8,6 +8,8 @@ import type { ProbeRequest } from './http.js';
 import { pathWith, type ProbeEndpoint, type ProbeSpec } from './spec.js';
 import { mergeHeaders } from './headers.js';
 import { variantRequests } from './variants.js';
+import { weakSecretCases, weakSecretTarget } from './weak-secret-cases.js';
+import { WEAK_SECRETS } from './weak-secrets.js';
 
 /** What a correct service answers. */
 export type Outcome = 'success' | 'unauthenticated' | 'forbidden' | 'either' | 'non2xx';
@@ -52,6 +54,10 @@ export interface CaseContext {
   url: (path: string) => string;
   /** Spec problems worth a warning (an exclude entry that matches nothing). */
   warnings?: string[];
+  /** Candidates for `jwt:weak-secret` (default: the bundled list). */
+  weakSecrets?: readonly string[];
+  /** Set by generateCases: the endpoint index that gets the weak-secret family. */
+  weakSecretEndpoint?: number;
 }
 
 /** Forgeries that need no key the service trusts: tried for every bearer credential. */
@@ -76,7 +82,8 @@ export function isExcluded(id: string, exclude: string[]): boolean {
 
 /** Builds every request of the run: controls, public checks, negative cases and their variants. */
 export async function generateCases(ctx: CaseContext): Promise<ProbeCase[]> {
-  const all = await Promise.all(ctx.spec.endpoints.map((endpoint) => casesFor(endpoint, ctx)));
+  const shared = { ...ctx, weakSecretEndpoint: weakSecretTarget(ctx.spec, ctx.credentials) };
+  const all = await Promise.all(ctx.spec.endpoints.map((endpoint) => casesFor(endpoint, shared)));
   return all.flat();
 }
 
@@ -138,6 +145,9 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
     const defects = template.signable ? [...CLAIM_DEFECTS, ...FORGERIES] : FORGERIES;
     for (const defect of defects) {
       await tokenCase(`jwt:${defectId(defect)}`, `token: ${defectId(defect)}`, 'unauthenticated', unauth, { defect, jkuUrl: ctx.jkuUrl, attackerKey: ctx.attackerKey });
+    }
+    if (endpoint.index === ctx.weakSecretEndpoint) {
+      for (const c of await weakSecretCases(template, ctx.weakSecrets ?? WEAK_SECRETS, ctx.mint, base, excluded)) negative({ ...c, outcome: 'unauthenticated', statuses: unauth, tokenPresented: true });
     }
     if (template.signable && endpoint.tenant) {
       const other = ctx.spec.tenants.other ?? `${endpoint.tenant}-other`;

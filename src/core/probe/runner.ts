@@ -28,6 +28,8 @@ export interface RunProbeOptions {
   /** Override the spec's measure_skew. */
   measureSkew?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Candidates for `jwt:weak-secret` (default: the bundled list; `--secrets-file` adds to it). */
+  weakSecrets?: readonly string[];
   /** Global flags for reproduction commands, e.g. ['--home', '/abs/keys', '--config', '/abs/authctl.toml']. */
   cliGlobals?: string[];
   fetch?: typeof fetch;
@@ -106,7 +108,7 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
     const used = new Set(spec.endpoints.flatMap((e) => [...e.allow, ...e.deny]));
     for (const name of used) credentials.set(name, await resolveCredential(name, { spec, config: options.config, keystore: options.keystore, env: options.env ?? process.env, mint, cwd: options.cwd ?? process.cwd(), fetch: options.fetch, dryRun: options.dryRun, cliGlobals: options.cliGlobals }));
     const warnings: string[] = [];
-    const cases = await generateCases({ spec, credentials, mint, warnings, jkuUrl: jku?.url ?? 'http://127.0.0.1:9/.well-known/jwks.json', attackerKey, url: (p) => client.url(p) });
+    const cases = await generateCases({ spec, credentials, mint, warnings, weakSecrets: options.weakSecrets, jkuUrl: jku?.url ?? 'http://127.0.0.1:9/.well-known/jwks.json', attackerKey, url: (p) => client.url(p) });
     if (cases.length > MAX_CASES) {
       throw usageError('ERR_PROBE_TOO_MANY_CASES', `the spec makes ${cases.length} cases, more than the ${MAX_CASES} one run may send`, { where: spec.source, hint: 'split the spec into several files, or turn off variants / exclude case families on large endpoint lists' });
     }

@@ -166,6 +166,10 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
       }
       await tokenCase('tenant:spoofed-header', `token of tenant "${other}" plus ${ctx.spec.tenants.headers.join('/')}: ${endpoint.tenant}`, 'forbidden', mismatch, { defect: { kind: 'wrong-tenant', variant: other } }, spoofed);
     }
+    if (template.signable && ctx.spec.tenants.statusClaim) {
+      const { statusClaim, suspendedValue } = ctx.spec.tenants;
+      await tokenCase('tenant:suspended', `token whose tenant status (${statusClaim}) is "${suspendedValue}"`, 'forbidden', endpoint.forbiddenStatus, { claims: { ...template.claims, [statusClaim]: suspendedValue } });
+    }
     if (template.signable && endpoint.scopes?.length) {
       await tokenCase('scope:missing', `token without the scopes ${endpoint.scopes.join(', ')}`, 'forbidden', endpoint.forbiddenStatus, { defect: { kind: 'missing-scope' } }, {}, true);
     }
@@ -173,6 +177,11 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
       const roles = template.mapping.rolesClaim ?? '/roles';
       await tokenCase('role:missing', `token without the roles ${endpoint.roles.join(', ')}`, 'forbidden', endpoint.forbiddenStatus, { roles: undefined, claims: { ...template.claims, [roles]: undefined } });
     }
+  }
+  if (primary.type === 'headers' && ctx.spec.tenants.statusHeader) {
+    // Gateway / pass-through mode: the tenant status arrives as a header next to the tenant id.
+    const { statusHeader, suspendedValue } = ctx.spec.tenants;
+    negative({ id: 'tenant:suspended', title: `headers of a tenant whose ${statusHeader} is "${suspendedValue}"`, outcome: 'forbidden', statuses: endpoint.forbiddenStatus, tokenPresented: true, request: header({ ...base, headers: mergeHeaders(base.headers, primary.headers) }, statusHeader, suspendedValue) });
   }
   if (primary.apikey) apikeyCases(base, primary, authn);
   if (primary.sigv4) sigv4Cases(base, primary, endpoint, ctx, negative);

@@ -133,6 +133,9 @@ export const probeSpecSchema = z.strictObject({
       mismatch_status: statusList.default([403]).describe('what a token of another tenant gets: [403], [404] or [403, 404]'),
       headers: z.array(z.string()).default(['X-Org-Id', 'x-organization-id']).describe('tenant headers a client could spoof'),
       other: z.string().optional().describe('the foreign tenant used in cross-tenant tokens (default <tenant>-other)'),
+      status_claim: jsonPointer.optional().describe('claim carrying the tenant status (e.g. /org_status): adds tenant:suspended to every protected endpoint'),
+      status_header: z.string().optional().describe('header carrying the tenant status for headers credentials (K3 pass-through: x-organization-status)'),
+      suspended_value: z.string().default('suspended').describe('the status value of a suspended tenant'),
     })
     .optional(),
   variants: variantsOption.default(true).describe('path/method variants for deny cases: true, false or a list'),

@@ -49,7 +49,7 @@ export function register(program: Command, ctx: CliContext): void {
   probe
     .command('init')
     .description("draft a probe spec from an OpenAPI document's security requirements")
-    .requiredOption('--from-openapi <file>', 'OpenAPI 3.x document (JSON or YAML-free JSON)')
+    .requiredOption('--from-openapi <file>', 'OpenAPI 3.0 / 3.1 or Swagger 2.0 document (JSON)')
     .option('--base-url <url>', 'base_url of the spec (default: the first servers[].url, else http://127.0.0.1:8080)')
     .option('-o, --out <file>', 'write the spec here (default: stdout)')
     .option('--force', 'overwrite --out if it exists')

@@ -34,7 +34,10 @@ export class Output {
 
   /** The one JSON document of a --json run. */
   jsonDocument(value: unknown): void {
-    this.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    // JSON.stringify escapes C0 controls but not bidi overrides: escape those too (same value, and a
+    // terminal showing the document is not tricked).
+    const text = JSON.stringify(value, null, 2).replace(/[\u202A-\u202E\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+    this.io.stdout.write(`${text}\n`);
   }
 
   /** Either the JSON document or the human rendering of a command's result. */

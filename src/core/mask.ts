@@ -90,8 +90,13 @@ export function registerSecretsIn(data: unknown, depth = 0): void {
 const PEM_PRIVATE = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g;
 const JWT_ANYWHERE = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 const API_KEY_ANYWHERE = /\b[a-z][a-z0-9]*(?:_[a-z0-9]+)*_[0-9A-Za-z]{38}\b/g;
-/** 40 characters of base64 with both cases and a digit or / or +: an AWS secret access key (hex digests are lower case). */
-const AWS_SECRET_ANYWHERE = /(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[A-Z])(?=[A-Za-z0-9/+]*[0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/g;
+/**
+ * Exactly 40 characters of base64 with both cases and a digit or / or +: an AWS secret access key
+ * (hex digests are lower case). The mix is checked on the match, not by lookaheads, so a long run
+ * of base64 costs linear time.
+ */
+const AWS_SECRET_ANYWHERE = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/g;
+const looksLikeAwsSecret = (s: string) => /[a-z]/.test(s) && /[A-Z]/.test(s) && /[0-9/+]/.test(s);
 
 /**
  * The one masking layer in front of every renderer: replaces known secrets and secret-shaped
@@ -101,11 +106,12 @@ export function redactSecrets(text: string): string {
   if (!text) return text;
   let out = text;
   for (const secret of KNOWN) if (out.includes(secret)) out = out.split(secret).join(mask(secret));
-  return out
-    .replace(PEM_PRIVATE, (_, kind: string) => `-----BEGIN ${kind}PRIVATE KEY----- (masked)`)
-    .replace(JWT_ANYWHERE, (jwt) => mask(jwt))
-    .replace(API_KEY_ANYWHERE, (key) => mask(key))
-    .replace(AWS_SECRET_ANYWHERE, (key) => mask(key));
+  // Every shape is 38+ characters: short strings (most messages) skip the regular expressions.
+  if (out.length < 38) return out;
+  if (out.includes('PRIVATE KEY')) out = out.replace(PEM_PRIVATE, (_, kind: string) => `-----BEGIN ${kind}PRIVATE KEY----- (masked)`);
+  if (out.includes('eyJ')) out = out.replace(JWT_ANYWHERE, (jwt) => mask(jwt));
+  if (out.includes('_')) out = out.replace(API_KEY_ANYWHERE, (key) => mask(key));
+  return out.replace(AWS_SECRET_ANYWHERE, (key) => (looksLikeAwsSecret(key) ? mask(key) : key));
 }
 
 /** redactSecrets over every string of a JSON-like value (findings, error details); returns a copy. */

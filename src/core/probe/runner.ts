@@ -29,6 +29,8 @@ export interface RunProbeOptions {
   /** Override the spec's measure_skew. */
   measureSkew?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Candidates for `jwt:weak-secret` (default: the bundled list; `--secrets-file` adds to it). */
+  weakSecrets?: readonly string[];
   /** Global flags for reproduction commands, e.g. ['--home', '/abs/keys', '--config', '/abs/authctl.toml']. */
   cliGlobals?: string[];
   fetch?: typeof fetch;
@@ -112,7 +114,7 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
       credentials.set(name, resolved);
     }
     const warnings: string[] = [];
-    const cases = await generateCases({ spec, credentials, mint, warnings, jkuUrl: jku?.url ?? 'http://127.0.0.1:9/.well-known/jwks.json', attackerKey, url: (p) => client.url(p) });
+    const cases = await generateCases({ spec, credentials, mint, warnings, weakSecrets: options.weakSecrets, jkuUrl: jku?.url ?? 'http://127.0.0.1:9/.well-known/jwks.json', attackerKey, url: (p) => client.url(p) });
     if (cases.length > MAX_CASES) {
       throw usageError('ERR_PROBE_TOO_MANY_CASES', `the spec makes ${cases.length} cases, more than the ${MAX_CASES} one run may send`, { where: spec.source, hint: 'split the spec into several files, or turn off variants / exclude case families on large endpoint lists' });
     }

@@ -19,8 +19,16 @@ export const PROBE_SEVERITIES = ['critical', 'error', 'warning', 'off'] as const
 const severityPolicy = z.record(z.string(), z.enum(PROBE_SEVERITIES, { error: `must be one of ${PROBE_SEVERITIES.join(', ')}` })).describe('e.g. { "jwt:no-exp" = "error", "probe/hidden-as-404" = "off" }');
 const variantsOption = z.union([z.boolean(), z.array(z.enum(PROBE_VARIANT_NAMES))], { error: `must be true, false or a list of ${PROBE_VARIANT_NAMES.join(', ')}` });
 
+/** The service's HMAC secret for HS*, as `authctl token mint` reads it, so a spec is self-contained. */
+const hmacSecret = {
+  secret_env: z.string().optional().describe('environment variable holding the HS256/384/512 secret the service verifies with'),
+  secret_file: z.string().optional().describe('file holding that secret (relative to the spec file)'),
+  secret_encoding: z.enum(['utf8', 'base64', 'base64url', 'hex']).optional().describe('how the secret is written (Relay: base64)'),
+};
+
 /** `[jwt]`: how tokens are minted from authctl's keystore (falls back to config `[token]`). */
 export const probeJwtSchema = z.strictObject({
+  ...hmacSecret,
   issuer: z.string().optional().describe('iss of minted tokens (default: [token].issuer, else http://127.0.0.1:9400)'),
   audience: stringList.optional(),
   alg: z.enum(JWT_ALGORITHMS).optional(),
@@ -42,6 +50,7 @@ const jwtCredential = z.strictObject({
   issuer: z.string().optional(),
   alg: z.enum(JWT_ALGORITHMS).optional(),
   claims: z.record(z.string(), z.unknown()).optional(),
+  ...hmacSecret,
 });
 
 const idpCredential = z.strictObject({
@@ -124,6 +133,9 @@ export const probeSpecSchema = z.strictObject({
       mismatch_status: statusList.default([403]).describe('what a token of another tenant gets: [403], [404] or [403, 404]'),
       headers: z.array(z.string()).default(['X-Org-Id', 'x-organization-id']).describe('tenant headers a client could spoof'),
       other: z.string().optional().describe('the foreign tenant used in cross-tenant tokens (default <tenant>-other)'),
+      status_claim: jsonPointer.optional().describe('claim carrying the tenant status (e.g. /org_status): adds tenant:suspended to every protected endpoint'),
+      status_header: z.string().optional().describe('header carrying the tenant status for headers credentials (K3 pass-through: x-organization-status)'),
+      suspended_value: z.string().default('suspended').describe('the status value of a suspended tenant'),
     })
     .optional(),
   variants: variantsOption.default(true).describe('path/method variants for deny cases: true, false or a list'),

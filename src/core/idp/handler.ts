@@ -143,7 +143,8 @@ async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | '
     return json(404, { error: 'not_found', error_description: `no endpoint at ${path}; issuers: ${deps.settings.issuers.map((i) => endpointUrl(i.url, 'openidConfiguration')).join(', ')}` });
   }
   const refused = refuseMalformedParams(req, found.endpoint);
-  if (refused) return withCors(req, refused);
+  // Same CORS rule as the endpoints' own answers: /authorize is a browser navigation, never CORS.
+  if (refused) return found.endpoint === 'authorize' ? refused : withCors(req, refused);
   const latency = deps.faults.active().latencyMs;
   if (latency) await sleep(latency);
   let response: IdpResponse | 'hang';

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseDuration } from '../core/duration.js';
 import { usageError } from '../core/errors.js';
 import { isLoopbackHost } from '../core/idp/http.js';
+import { endpointUrl } from '../core/idp/paths.js';
 import type { CliContext } from './context.js';
 import { removeReadyFile, untilStopped, writeReadyFile } from './idp-lifecycle.js';
 import { table } from './output.js';
@@ -64,9 +65,10 @@ export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void
   const issuers = server.deps.settings.issuers.map((i) => ({
     id: i.id,
     issuer: i.url,
-    discovery: `${i.url}/.well-known/openid-configuration`,
-    jwks: `${i.url}/jwks`,
-    token: `${i.url}/token`,
+    // endpointUrl: an issuer URL with a trailing slash (--issuer-url https://x/) gets no double slash.
+    discovery: endpointUrl(i.url, 'openidConfiguration'),
+    jwks: endpointUrl(i.url, 'jwks'),
+    token: endpointUrl(i.url, 'token'),
     layout: i.layout,
   }));
   const root = issuers[0]!;

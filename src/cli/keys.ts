@@ -128,12 +128,14 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText('after', examples(['authctl keys import private.pem', 'authctl keys import rsa.pem --alg PS256', 'authctl keys import key.jwk.json --inactive']))
     .action(async (file: string, _options, command: Command) => {
       const flags = allOptions<{ alg?: string; inactive?: boolean }>(command);
-      let text: string;
+      let bytes: Uint8Array;
       try {
-        text = await fs.readFile(file, 'utf8');
+        bytes = await fs.readFile(file);
       } catch (error) {
         throw usageError('ERR_KEY_FILE', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { where: file, hint: 'check the path' });
       }
+      const { decodeText } = await import('../core/fs/text.js');
+      const text = decodeText(bytes, file, { what: 'key file' });
       const keystore = await openKeystore(ctx);
       const record = await keystore.importKey(text, file, { alg: flags.alg ? parseAlgorithm(flags.alg) : undefined, activate: !flags.inactive });
       ctx.out.result(describeKey(record), (k) => `imported ${k.kid} (${k.alg}) as ${k.status}`);

@@ -4,6 +4,7 @@ import { examples } from './output.js';
 import { allOptions, argumentOrStdin, collect, rsaBitsOption } from './shared.js';
 import type { MintFlags } from './token-mint.js';
 import type { VerifyFlags } from './token-check.js';
+import type { CrackFlags } from './token-crack.js';
 
 export function register(program: Command, ctx: CliContext): void {
   const token = program
@@ -99,6 +100,19 @@ export function register(program: Command, ctx: CliContext): void {
       const { runVerify } = await import('./token-check.js');
       const valid = await runVerify(ctx, await argumentOrStdin(ctx, value, 'token'), allOptions<VerifyFlags>(command));
       if (!valid) process.exitCode = 1;
+    });
+
+  token
+    .command('crack [token]')
+    .description('try the bundled weak HMAC secrets (and --wordlist) against a captured HS256/384/512 token, offline (exit 1 when cracked)')
+    .option('--wordlist <file>', 'more candidates, one per line (# comments), tried after the bundled list')
+    .addHelpText('after', examples([
+      'authctl token crack "$TOKEN"',
+      'authctl token crack "$TOKEN" --wordlist rockyou.txt --json',
+    ]))
+    .action(async (value: string | undefined, _options, command: Command) => {
+      const { runCrack } = await import('./token-crack.js');
+      await runCrack(ctx, await argumentOrStdin(ctx, value, 'token'), allOptions<CrackFlags>(command));
     });
 
   token

@@ -244,4 +244,18 @@ describe('token decode / verify / defects', () => {
     expect(kinds).toContain('psychic-signature');
     expect(kinds).toHaveLength(19);
   });
+
+  it('verify without --aud says the audience was not checked, in words and in --json (issue #11)', async () => {
+    const cwd = tempDir();
+    const token = (await runCli(['token', 'mint', '--aud', 'api://someone-else'], { cwd })).stdout.trim();
+    const human = await runCli(['token', 'verify', token], { cwd });
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toContain('- audience   audience not checked: no expected audience given (pass --aud; the token has aud "api://someone-else")');
+    const json = JSON.parse((await runCli(['token', 'verify', token, '--json'], { cwd })).stdout);
+    expect(json.audienceChecked).toBe(false);
+    expect(json.checks).toContainEqual({ check: 'audience', status: 'skip', message: expect.stringMatching(/^audience not checked/) });
+    const checked = JSON.parse((await runCli(['token', 'verify', token, '--aud', 'api://someone-else', '--json'], { cwd })).stdout);
+    expect(checked.audienceChecked).toBe(true);
+    expect(checked.checks).toContainEqual({ check: 'audience', status: 'pass', message: 'audience includes api://someone-else' });
+  });
 });

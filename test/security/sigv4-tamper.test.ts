@@ -4,7 +4,11 @@
  * too; secrets planted in the input never reach any output; hostile input is a verdict or a
  * usage error, never an internal error or a hang.
  */
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
@@ -140,6 +144,38 @@ describe('binary bodies are bytes end to end', () => {
     // The same bytes on stdin.
     const piped = await runCli(['sigv4', 'verify', '-', '--now', NOW], { cwd: d, env: cleanEnv(d), input: Buffer.concat([head, PNG]) });
     expect(piped.code, piped.stdout).toBe(0);
+  });
+
+  it('sign -d - hashes the stdin bytes (curl output pipes them again), and --send sends them unchanged', async () => {
+    const d = dir();
+    const json = await runCli(['sign', 'PUT', 'https://bucket.s3.amazonaws.com/img.png', '-d', '-', '--service', 's3', '--region', 'us-east-1', '--json'], { cwd: d, env: cleanEnv(d), input: PNG });
+    expect(JSON.parse(json.stdout).payloadHash).toBe(createHash('sha256').update(PNG).digest('hex'));
+    const curl = await runCli(['sign', 'PUT', 'https://bucket.s3.amazonaws.com/img.png', '-d', '-', '--service', 's3', '--region', 'us-east-1', '--output', 'curl'], { cwd: d, env: cleanEnv(d), input: PNG });
+    expect(curl.stdout).toContain("--data-binary @-");
+    // A real server receives the request: its bytes, read back as bytes, verify.
+    const received: Buffer[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const head = `${req.method} ${req.url} HTTP/1.1\r\n${req.rawHeaders.reduce((acc, v, i) => (i % 2 ? `${acc}${v}\r\n` : `${acc}${v}: `), '')}\r\n`;
+        received.push(Buffer.concat([Buffer.from(head), ...chunks]));
+        res.end('ok');
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      writeFileSync(path.join(d, 'img.png'), PNG);
+      const port = (server.address() as AddressInfo).port;
+      const sent = await runCli(['sign', 'PUT', `http://127.0.0.1:${port}/img.png`, '-d', '@img.png', '--service', 's3', '--region', 'us-east-1', '--send'], { cwd: d, env: cleanEnv(d) });
+      expect(sent.code, sent.stderr).toBe(0);
+    } finally {
+      server.close();
+    }
+    const request = parseHttpRequest(received[0]!);
+    expect(Buffer.from(request.body as Uint8Array)).toEqual(PNG);
+    expect(verifySignedRequest(request, { secretAccessKey: SECRET }).valid).toBe(true);
   });
 
   it('in-process: a request read as bytes keeps its body bytes; curl --data-binary @file too', () => {

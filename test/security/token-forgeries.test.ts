@@ -139,6 +139,24 @@ describe('garbage that used to end in an internal error is a verdict', () => {
   });
 });
 
+describe('deeply nested claims', () => {
+  it('are an input error (exit 2) naming the depth, in-process and through the binary with --json (printing them overflowed the stack)', async () => {
+    const deep = `{"sub":"a","exp":${EXP},"x":${'['.repeat(200_000)}${']'.repeat(200_000)}}`;
+    const token = hs256('{"alg":"HS256"}', deep);
+    expect(await verdict(token, secretKeys)).toBe('usage');
+    const home = tempDir();
+    try {
+      for (const command of [['token', 'verify', '-', '--secret', SECRET, '--json'], ['token', 'decode', '-', '--json']]) {
+        const { code, stdout, stderr } = await runCli([...command, '--home', home], { cwd: home, input: token });
+        expect(code, stderr).toBe(2);
+        expect(stdout + stderr).toContain('nests JSON 200001 levels deep, over the limit of 64');
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
 /** Raw JSON values that have broken verifiers: out-of-range numbers, objects posing as strings, nesting. */
 const HOSTILE_VALUES = [
   '1e308', '-1e308', '1e400', '-0', '0.5', '"\\u0000"', '"\\u001b[2J"', '"\\ud800"', '{"toString":1}', '{"valueOf":{},"toString":{}}', '[]', '[[[[[[[]]]]]]]',

@@ -256,15 +256,20 @@ describe('control characters from input files never reach the terminal', () => {
     writeFileSync(path.join(d, 'esc.http'), asHttp(r).replace('us-east-1', 'us-east-1\u001b[2J\u0007').replace('SignedHeaders=host;', 'SignedHeaders=host;x-\u001b]0;pwned\u0007;'));
     writeFileSync(path.join(d, 'curl.txt'), "curl -d @'no\u001b[31mfile' https://api.example.com/");
     writeFileSync(path.join(d, 'line.http'), 'GET /\u001b[2J HTTP/1.1\nHost: h\n\u001b[31m no colon here\n\n');
+    // A URL that does not parse: its host (with an escape) and its session token are quoted in the error.
+    writeFileSync(path.join(d, 'badurl.txt'), 'curl https://ho\u001b[2Jst:99999/x?X-Amz-Security-Token=PLANTEDTOKENVALUE1234567890abcdef');
     const runs = await Promise.all([
       runCli(['sigv4', 'verify', 'esc.http', '--now', NOW], { cwd: d, env: cleanEnv(d) }),
       runCli(['sigv4', 'verify', 'esc.http', '--now', NOW, '--region', 'eu-west-1'], { cwd: d, env: cleanEnv(d) }),
       runCli(['sigv4', 'verify', 'curl.txt'], { cwd: d, env: cleanEnv(d) }),
       runCli(['sigv4', 'verify', 'line.http'], { cwd: d, env: cleanEnv(d) }),
       runCli(['sigv4', 'verify', 'no\u001b[2Jsuch'], { cwd: d, env: cleanEnv(d) }),
+      runCli(['sigv4', 'verify', 'badurl.txt'], { cwd: d, env: cleanEnv(d) }),
     ]);
-    expect(runs.map((x) => x.code)).toEqual([1, 1, 2, 2, 2]);
+    expect(runs.map((x) => x.code)).toEqual([1, 1, 2, 2, 2, 2]);
     for (const x of runs) expect(x.stdout + x.stderr).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/);
+    expect(runs[5]!.stderr).toMatch(/invalid host "ho\?\[2Jst:99999"/);
+    expect(runs[5]!.stderr).not.toContain('PLANTEDTOKENVALUE1234567890');
   });
 });
 

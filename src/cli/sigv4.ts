@@ -18,7 +18,7 @@ import { resolveCredentials } from '../core/sigv4/credentials.js';
 import { safeDecode } from '../core/sigv4/encode.js';
 import { toCurl, type CurlBody } from '../core/sigv4/curl.js';
 import { formatVerifyReport, maskSecurityTokens, maskToken, presentable } from '../core/sigv4/report.js';
-import { printable } from '../core/printable.js';
+import { printable } from '../core/terminal.js';
 import { readAll } from './stdin.js';
 import type { CliContext } from './context.js';
 import { examples } from './output.js';

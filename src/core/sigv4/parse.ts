@@ -4,7 +4,7 @@
  * path is kept exactly as written (never normalised), so `verify` sees what the wire saw.
  */
 import { usageError } from '../errors.js';
-import { printable } from '../printable.js';
+import { printable } from '../terminal.js';
 import { parseWireUrl, type WireScheme } from './url.js';
 
 export interface ParsedHttpRequest {

@@ -3,7 +3,7 @@
  * needs to tell two apart, not to copy one.
  */
 import { mask } from '../mask.js';
-import { printable } from '../printable.js';
+import { printable } from '../terminal.js';
 import type { VerifySignedRequestResult } from './verify.js';
 
 export interface ReportStyle {

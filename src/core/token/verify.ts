@@ -4,7 +4,7 @@ import { nodeCrypto } from '../node.js';
 import { getAtPointer } from '../jsonpointer.js';
 import { algorithmsForJwk } from '../keys/material.js';
 import { DEFAULT_CLAIMS_MAPPING, type ClaimsMapping } from './claims.js';
-import { printable } from '../printable.js';
+import { printable } from '../terminal.js';
 import { decodeToken, isNumericDate, normalizeToken, type DecodedToken } from './decode.js';
 import { encodingProblems, headerProblems } from './strict.js';
 import type { VerificationKeys } from './keysource.js';

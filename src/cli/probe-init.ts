@@ -23,12 +23,13 @@ export async function runInit(ctx: CliContext, flags: InitFlags): Promise<void> 
   try {
     bytes = await fs.readFile(file);
   } catch (error) {
-    throw usageError('ERR_OPENAPI_UNREADABLE', `cannot read ${flags.fromOpenapi}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { where: '--from-openapi', hint: 'pass the path of an OpenAPI 3.x JSON document' });
+    throw usageError('ERR_OPENAPI_UNREADABLE', `cannot read ${flags.fromOpenapi}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { where: '--from-openapi', hint: 'pass the path of an OpenAPI 3.0 / 3.1 or Swagger 2.0 JSON document' });
   }
   // OpenAPI documents can be large: allow more than a config file, still bounded.
   const text = decodeText(bytes, flags.fromOpenapi, { what: 'OpenAPI document', limit: 64 * 1024 * 1024 });
   if (!/^\s*[{[]/.test(text)) {
-    throw usageError('ERR_OPENAPI_YAML', 'only JSON OpenAPI documents are supported', { where: flags.fromOpenapi, hint: 'convert it first, e.g. `yq -o json openapi.yaml > openapi.json`' });
+    // YAML needs the `yaml` package, which authctl does not depend on (yet).
+    throw usageError('ERR_OPENAPI_YAML', 'only JSON OpenAPI documents are supported (this looks like YAML)', { where: flags.fromOpenapi, hint: 'convert it first, e.g. `yq -o json openapi.yaml > openapi.json`' });
   }
   const draft = draftSpecFromOpenApi(parseJson(text, flags.fromOpenapi), { baseUrl: flags.baseUrl, source: flags.fromOpenapi });
   // The draft must be a valid spec: validate it exactly as `authctl probe` will.

@@ -179,7 +179,7 @@ describe('errors and exit codes', () => {
     for (const verbose of [['--verbose'], ['-v']]) {
       const result = await runCli(['token', 'mint', ...verbose], { cwd });
       expect(result.code).toBe(3);
-      expect(result.stderr).toMatch(/^authctl: error: cannot read the keystore: ENOTDIR/);
+      expect(result.stderr).toMatch(/^authctl: error: cannot read the keystore \S+keys\.json: a part of the path is a file, not a directory \(ENOTDIR\)/);
       expect(result.stderr).toMatch(/ENOTDIR[^\n]*\n(.*\n)*\s+at /);
     }
     const debug = await runCli(['token', 'mint'], { cwd, env: { AUTHCTL_DEBUG: '1' } });

@@ -68,7 +68,7 @@ describe('authctl verify-config (binary)', () => {
     const esc = await runCli(['verify-config', 'esc.toml', '--profile', 'datapress'], { cwd: dir });
     expect(esc.code).toBe(2);
     expect(esc.stdout).not.toMatch(/[\x07\x1b]/);
-    expect(esc.stdout).toContain('2 | enabled = ****?[*J?');
+    expect(esc.stdout).toContain('2 | enabled = ****?[**?');
     writeFileSync(path.join(dir, 'long.toml'), `[auth]\nx = "${'a'.repeat(500)}" @\n`);
     const long = await runCli(['verify-config', 'long.toml', '--profile', 'datapress'], { cwd: dir });
     expect(long.code).toBe(2);

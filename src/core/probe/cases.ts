@@ -183,6 +183,7 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
     const { statusHeader, suspendedValue } = ctx.spec.tenants;
     negative({ id: 'tenant:suspended', title: `headers of a tenant whose ${statusHeader} is "${suspendedValue}"`, outcome: 'forbidden', statuses: endpoint.forbiddenStatus, tokenPresented: true, request: header({ ...base, headers: mergeHeaders(base.headers, primary.headers) }, statusHeader, suspendedValue) });
   }
+  if (primary.revokedHeaders) authn('jwt:revoked', 'revoked token (revoked_env)', { ...base, headers: mergeHeaders(base.headers, primary.revokedHeaders) }, primary.secrets);
   if (primary.apikey) apikeyCases(base, primary, authn);
   if (primary.sigv4) sigv4Cases(base, primary, endpoint, ctx, negative);
 

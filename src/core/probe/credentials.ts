@@ -49,6 +49,8 @@ export interface ResolvedCredential {
   /** The valid token (jwt, idp, env). */
   token?: string;
   apikey?: { key: string; header: string; scheme?: string; revoked?: string };
+  /** `env` credentials with revoked_env: the headers carrying the revoked token (case jwt:revoked). */
+  revokedHeaders?: Record<string, string>;
   sigv4?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string; region: string; service: string; presign: boolean };
 }
 
@@ -135,7 +137,9 @@ export async function resolveCredential(name: string, options: ResolveCredential
       const headerValue = cred.scheme ? `${cred.scheme} ${value}` : value;
       const isBearer = cred.header.toLowerCase() === 'authorization' && /^bearer$/i.test(cred.scheme);
       const template = isBearer ? await templateFromToken(value, options.keystore, mapping).catch(() => undefined) : undefined;
-      return { name, type: 'env', headers: { [cred.header]: headerValue }, secrets: [value], jwt: template, token: isBearer ? value : undefined };
+      const revoked = cred.revoked_env ? needEnv(env, cred.revoked_env, where, options.dryRun) : undefined;
+      const revokedHeaders = revoked ? { [cred.header]: cred.scheme ? `${cred.scheme} ${revoked}` : revoked } : undefined;
+      return { name, type: 'env', headers: { [cred.header]: headerValue }, secrets: [value, ...(revoked ? [revoked] : [])], jwt: template, token: isBearer ? value : undefined, revokedHeaders };
     }
     case 'apikey': {
       const key = cred.key ?? (cred.env ? needEnv(env, cred.env, where, options.dryRun) : undefined);

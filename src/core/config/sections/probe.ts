@@ -51,6 +51,16 @@ const jwtCredential = z.strictObject({
   alg: z.enum(JWT_ALGORITHMS).optional(),
   claims: z.record(z.string(), z.unknown()).optional(),
   ...hmacSecret,
+  revoke: z
+    .strictObject({
+      method: z.string().regex(/^[A-Za-z]+$/, 'must be an HTTP method such as POST').default('POST'),
+      path: z.string().startsWith('/', 'must start with /'),
+      body: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+      headers: z.record(z.string(), z.string()).optional(),
+    })
+    .optional()
+    .describe("the service's own revocation endpoint (e.g. POST /auth/logout), called with a fresh token of this credential"),
+  revoke_within: duration.optional().describe('how soon after revocation the token must be refused (default 0s: on the next request)'),
 });
 
 const idpCredential = z.strictObject({
@@ -69,6 +79,7 @@ const envCredential = z.strictObject({
   env: z.string().describe('environment variable holding a real token'),
   header: z.string().default('Authorization'),
   scheme: z.string().default('Bearer').describe('prefix before the value ("" for none)'),
+  revoked_env: z.string().optional().describe('environment variable holding a revoked token the service knows (case jwt:revoked)'),
 });
 
 const apikeyCredential = z.strictObject({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, tempDir } from '../helpers/cli.js';
 import { probeHarness } from './fixtures/harness.js';
-import { AUDIENCE, ISSUER, minimalSpec } from './fixtures/spec.js';
+import { AUDIENCE, ISSUER, minimalSpec, writeSpec } from './fixtures/spec.js';
 
 const h = probeHarness();
 /** The minimal spec with reader revoked through the service's own POST /v1/logout. */
@@ -29,6 +29,13 @@ describe('probe revocation', () => {
     expect(report.findings).toEqual([]);
     expect(code).toBe(0);
     expect(revokedCase(report)).toMatchObject({ endpoint: 'GET /v1/tenants/acme/orders', passed: true, status: 401 });
+    // The human table places the revocation case in a column (it once had none and the renderer threw).
+    const dir = tempDir('authctl-probe-');
+    writeSpec(dir, revokeSpec(s.url));
+    const human = await runCli(['probe', '--no-skew'], { cwd: dir, env: { AUTHCTL_HOME: h.home }, timeoutMs: 90_000 });
+    expect(human.stderr).toBe('');
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^PASS: /m);
   });
 
   it('flags a logout that does not revoke as critical, with the time it kept accepting', async () => {

@@ -48,6 +48,8 @@ export const FINDING_IDS = [
   'scope', 'scope:missing', 'role', 'role:missing', 'deny',
   'apikey', 'apikey:unknown', 'apikey:bad-checksum', 'apikey:truncated', 'apikey:revoked',
   'sigv4', 'sigv4:wrong-secret', 'sigv4:tampered-query', 'sigv4:expired-presign',
+  'presign', 'presign:path', 'presign:method', 'presign:param', 'presign:param-removed', 'presign:param-added', 'presign:expires-later', 'presign:tenant-swapped',
+  'presign:signature-truncated', 'presign:signature-recased',
   'variant', ...PROBE_VARIANT_NAMES.map((v) => `variant:${v}`),
 ];
 

@@ -162,7 +162,7 @@ export async function resolveCredential(name: string, options: ResolveCredential
       return { name, type: 'sigv4', headers: {}, secrets: [secretAccessKey, ...(sessionToken ? [sessionToken] : [])], sigv4: { accessKeyId, secretAccessKey, sessionToken, region: cred.region, service: cred.service, presign: cred.presign } };
     }
     case 'presigned': {
-      const presigned = await resolvePresigned(name, cred, env, where, options.dryRun);
+      const presigned = await resolvePresigned(name, cred, env, where, spec.dir ?? options.cwd, options.dryRun);
       const signature = new URLSearchParams(presigned.path.split('?')[1]).get(presigned.signature);
       return { name, type: 'presigned', headers: {}, secrets: signature && signature.length >= 8 ? [signature] : [], presigned };
     }

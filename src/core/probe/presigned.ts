@@ -16,8 +16,8 @@ export interface PresignedUrl {
   params: string[];
 }
 
-/** The presigned URL from `url_env` or `command` (argv, no shell, 10 s), as path?query. */
-export async function resolvePresigned(name: string, cred: PresignedConfig, env: NodeJS.ProcessEnv, where: string, dryRun = false): Promise<PresignedUrl> {
+/** The presigned URL from `url_env` or `command` (argv, no shell, 10 s, run in `cwd`: the spec's directory), as path?query. */
+export async function resolvePresigned(name: string, cred: PresignedConfig, env: NodeJS.ProcessEnv, where: string, cwd: string, dryRun = false): Promise<PresignedUrl> {
   const preset: { signature?: string; expires?: string; tenant?: string } = cred.scheme === 'custom' ? {} : PRESIGN_SCHEMES[cred.scheme];
   const signature = cred.signature_param ?? preset.signature;
   if (!signature) throw usageError('ERR_PROBE_SPEC_INVALID', `credential "${name}" needs signature_param (or scheme = "sigv4" / "sigv2" / "k3")`, { where, hint: 'name the query parameter that carries the signature, e.g. signature_param = "sig"' });
@@ -28,7 +28,7 @@ export async function resolvePresigned(name: string, cred: PresignedConfig, env:
     const value = env[cred.url_env];
     if (!value) throw usageError('ERR_PROBE_CREDENTIAL_ENV', `environment variable ${cred.url_env} is not set`, { where, hint: `export ${cred.url_env}=<a presigned URL the service issued>` });
     text = value;
-  } else text = await runCommand(cred.command!, env, where);
+  } else text = await runCommand(cred.command!, env, where, cwd);
   const path = toPath(text.trim(), where);
   const names = new Set(queryPairs(path).map(([k]) => k));
   if (!dryRun && !names.has(signature)) throw usageError('ERR_PROBE_PRESIGNED', `the presigned URL of "${name}" has no ${signature} parameter`, { where, hint: 'check scheme / signature_param against the URL the service issues' });
@@ -37,9 +37,9 @@ export async function resolvePresigned(name: string, cred: PresignedConfig, env:
   return { path, signature, expires: expires && names.has(expires) ? expires : undefined, tenant: tenant && names.has(tenant) ? tenant : undefined, params: cred.params ?? [...names] };
 }
 
-function runCommand(argv: string[], env: NodeJS.ProcessEnv, where: string): Promise<string> {
+function runCommand(argv: string[], env: NodeJS.ProcessEnv, where: string, cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(argv[0]!, argv.slice(1), { env, timeout: 10_000, maxBuffer: 64 * 1024 }, (error, stdout) => {
+    execFile(argv[0]!, argv.slice(1), { env, cwd, timeout: 10_000, maxBuffer: 64 * 1024 }, (error, stdout) => {
       if (error) reject(environmentError('ERR_PROBE_PRESIGN_COMMAND', `the presign command failed: ${error.code ?? error.message}`, { where, hint: `run ${argv[0]} by hand; it must print one presigned URL` }));
       else resolve(stdout.split('\n').find((l) => l.trim()) ?? '');
     });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { writeFileAtomic } from '../core/fs/atomic.js';
+import { redactDeep } from '../core/mask.js';
 import { parseDuration } from '../core/duration.js';
 import { environmentError, usageError } from '../core/errors.js';
 import { applyBaseline, probeExitCode, readBaseline, writeBaseline } from '../core/probe/baseline.js';
@@ -87,7 +88,7 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
 
   if (format !== 'json') for (const warning of result.warnings) ctx.out.warn(warning);
   if (result.dryRun) {
-    ctx.out.result(result, renderDryRun, (r) => ({ source: r.source, baseUrl: r.baseUrl, requests: r.requests }));
+    ctx.out.result(result, renderDryRun, (r) => redactDeep({ source: r.source, baseUrl: r.baseUrl, requests: r.requests }));
     return;
   }
   const stale = baseline ? applyBaseline(result, baseline) : [];

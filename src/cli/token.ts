@@ -44,7 +44,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--secret-env <var>', 'read the HMAC secret from this environment variable')
     .option('--secret-file <file>', 'read the HMAC secret from this file')
     .option('--secret-encoding <enc>', 'utf8 (default), base64 (e.g. Relay JWT_SIGNING_KEY), base64url or hex')
-    .option('--defect <kind>', 'mint a deliberately broken token (see `authctl token defects`)')
+    .option('--defect <kind>', 'mint a deliberately broken token (see `authctl token defects`); repeat to combine defects that compose', collect)
     .option('--skew <duration>', 'how far expired / not-yet-valid tokens are out (default 10m)')
     .option('--jku-url <url>', 'attacker JWKS URL for --defect jku')
     .option('-o, --output <form>', 'token (default) | header (Authorization: Bearer ...) | curl (-H argument)', 'token')
@@ -54,6 +54,7 @@ export function register(program: Command, ctx: CliContext): void {
       'authctl token mint --alg HS256 --secret-env JWT_SIGNING_KEY --secret-encoding base64',
       'authctl token mint --claim /org/id=42 --claim email=alice@example.com --role admin',
       'authctl token mint --defect expired --skew 90s',
+      'authctl token mint --defect wrong-audience --defect alg-none   # both in one token',
       'curl -H "$(authctl token mint --sub alice --output header)" http://127.0.0.1:8080/',
       'authctl token mint --sub alice --json | jq .claims',
     ]))

@@ -245,7 +245,8 @@ export function mintCommand(template: JwtTemplate, overrides: Omit<MintTokenOpti
   add('--scope-claim', o.mapping?.scopeClaim);
   for (const [key, value] of Object.entries(o.claims ?? {})) if (value !== undefined) add('--claim', `${key}=${JSON.stringify(value)}`);
   for (let i = 0; i + 1 < (secretFlags ?? []).length; i += 2) add(secretFlags![i]!, secretFlags![i + 1]);
-  if (o.defect) add('--defect', o.defect.variant ? `${o.defect.kind}:${o.defect.variant}` : o.defect.kind);
-  if (o.defect?.kind === 'jku') add('--jku-url', o.jkuUrl);
+  const defects = [o.defect ?? []].flat();
+  for (const defect of defects) add('--defect', defect.variant ? `${defect.kind}:${defect.variant}` : defect.kind);
+  if (defects.some((d) => d.kind === 'jku')) add('--jku-url', o.jkuUrl);
   return args.join(' ');
 }

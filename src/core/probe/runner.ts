@@ -12,6 +12,7 @@ import { measureSkew, type SkewResult } from './skew.js';
 import type { ProbeSpec } from './spec.js';
 import { casePassed, describeExpected, hygiene, judge, type ProbeFinding } from './verdict.js';
 import { fixFor } from './fixes.js';
+import { registerSecret } from '../mask.js';
 import { applySeverityPolicy } from './severity.js';
 import { checkRevocation, revocationTargets, type RevocationResult } from './revocation.js';
 
@@ -107,7 +108,12 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
   try {
     const credentials = new Map<string, ResolvedCredential>();
     const used = new Set(spec.endpoints.flatMap((e) => [...e.allow, ...e.deny]));
-    for (const name of used) credentials.set(name, await resolveCredential(name, { spec, config: options.config, keystore: options.keystore, env: options.env ?? process.env, mint, cwd: options.cwd ?? process.cwd(), fetch: options.fetch, dryRun: options.dryRun, cliGlobals: options.cliGlobals }));
+    for (const name of used) {
+      const resolved = await resolveCredential(name, { spec, config: options.config, keystore: options.keystore, env: options.env ?? process.env, mint, cwd: options.cwd ?? process.cwd(), fetch: options.fetch, dryRun: options.dryRun, cliGlobals: options.cliGlobals });
+      // Known to every renderer from now on, whatever message or response happens to quote one.
+      resolved.secrets.forEach(registerSecret);
+      credentials.set(name, resolved);
+    }
     const warnings: string[] = [];
     const cases = await generateCases({ spec, credentials, mint, warnings, weakSecrets: options.weakSecrets, jkuUrl: jku?.url ?? 'http://127.0.0.1:9/.well-known/jwks.json', attackerKey, url: (p) => client.url(p) });
     if (cases.length > MAX_CASES) {

@@ -10,7 +10,9 @@ import { locateToml } from '../verify/locate/toml.js';
 import type { SourceMap } from '../verify/types.js';
 import { locate } from '../verify/locate/offsets.js';
 import { parseDuration } from '../duration.js';
+import { registerSecretsIn } from '../mask.js';
 import { checkSeverityPolicy, type SeverityPolicy } from './severity.js';
+import { decodeText } from '../fs/text.js';
 
 /** A validated probe spec with every endpoint's path resolved. */
 export interface ProbeSpec {
@@ -64,15 +66,16 @@ export interface ProbeEndpoint {
 
 /** Reads and validates a probe spec file (TOML or JSON, by extension; JSON when it starts with `{`). */
 export async function loadProbeSpecFile(file: string): Promise<ProbeSpec> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await fs.readFile(file, 'utf8');
+    bytes = await fs.readFile(file);
   } catch (error) {
     throw usageError('ERR_PROBE_SPEC_UNREADABLE', `cannot read probe spec: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
       where: file,
       hint: 'pass an existing file with --spec FILE, or write one with `authctl probe init --from-openapi openapi.json`',
     });
   }
+  const text = decodeText(bytes, file, { what: 'probe spec' });
   const isJson = file.endsWith('.json') || /^\s*\{/.test(text);
   const raw = isJson ? parseJson(text, file) : parseToml(text, file);
   const map = isJson ? locateJson(text) : locateToml(text);
@@ -81,6 +84,7 @@ export async function loadProbeSpecFile(file: string): Promise<ProbeSpec> {
 
 /** Validates a parsed spec (from a file or config `[probe]`); throws a usage error (exit 2) naming the key. */
 export function parseProbeSpec(raw: unknown, source: string, map?: SourceMap): ProbeSpec {
+  registerSecretsIn(raw);
   const result = probeSpecSchema.safeParse(raw);
   if (!result.success) throw specError(result.error, source, map);
   return normalize(result.data, source, map);

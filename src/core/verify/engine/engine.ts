@@ -118,7 +118,8 @@ function checkKey(ctx: CheckContext, key: Located, facts: Facts, style: PathStyl
     ctx.report('config/deprecated-key', key.path, { message: `${key.label} is deprecated: ${spec.deprecated}`, fix: spec.deprecated });
   }
   if (!checkType(ctx, key)) return;
-  if (spec.allowed && !checkAllowed(ctx, key)) return;
+  // An algorithms key reports values outside `allowed` as auth/algorithm-not-allowed itself.
+  if (spec.allowed && spec.meaning !== 'algorithms' && !checkAllowed(ctx, key)) return;
   const text = asString(key.value);
   if (spec.pattern && text !== undefined && !new RegExp(spec.pattern).test(text)) {
     ctx.report('config/invalid-format', key.path, { at: 'value', message: `${key.label} does not have the expected form (${spec.pattern})`, fix: spec.description ?? `match ${spec.pattern}` });
@@ -206,8 +207,12 @@ function checkUnknown(ctx: CheckContext, instance: Instance, style: PathStyle): 
 function checkCross(ctx: CheckContext, rule: CrossRule, lookup: Lookup, where: (key: string) => KeyPath, style: PathStyle): void {
   const keys = rule.keys ?? [];
   const set = keys.filter((k) => lookup(k).present);
-  const report = (fallback: string, key: string, message: string, fix: string) =>
-    ctx.report(rule.rule ?? fallback, where(rule.at ?? key), { at: 'value', message: rule.message ?? message, fix: rule.fix ?? fix });
+  // Point at a scalar's value, but at the key of a block table or list (its value starts a line below).
+  const report = (fallback: string, key: string, message: string, fix: string) => {
+    const value = lookup(rule.at ?? key).value;
+    const at = value !== null && typeof value === 'object' ? 'key' : 'value';
+    ctx.report(rule.rule ?? fallback, where(rule.at ?? key), { at, message: rule.message ?? message, fix: rule.fix ?? fix });
+  };
   if (rule.type === 'equal-issuers' && set.length === keys.length && keys.length >= 2) {
     const first = asString(lookup(keys[0]!).value)!;
     for (const key of keys.slice(1)) {

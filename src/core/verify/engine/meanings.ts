@@ -47,9 +47,11 @@ export const MEANING_RULES: Record<Meaning, string[]> = {
 
 type Check = (ctx: CheckContext, key: Located, facts: Facts) => void;
 
+/** An issuer may be any string (`dotnet-user-jwts`, an e-mail address); URL rules apply to URLs and url-typed keys. */
 const url = (ctx: CheckContext, key: Located) => {
   const value = asString(key.value);
-  if (value && !checkPlaceholderValue(ctx, key.path, value)) checkIssuerUrl(ctx, key.path, value, key.label);
+  if (!value || checkPlaceholderValue(ctx, key.path, value)) return;
+  if (key.spec.type === 'url' || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) checkIssuerUrl(ctx, key.path, value, key.label);
 };
 
 const flag = (rule: string, bad: boolean, what: string, fix: (label: string) => string): Check => (ctx, key) => {

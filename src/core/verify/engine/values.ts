@@ -36,6 +36,12 @@ const UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 8640
  * `00:05:00` / `1.02:00:00`. `unit` says what a bare number means.
  */
 export function asSeconds(value: unknown, unit: 'seconds' | 'milliseconds' | 'duration' = 'seconds'): number | undefined {
+  // Envoy's protobuf Duration in YAML: `{ seconds: 300, nanos: 0 }`.
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'seconds' in value) {
+    const { seconds, nanos } = value as { seconds?: unknown; nanos?: unknown };
+    const s = asNumber(seconds);
+    return s === undefined ? undefined : s + (asNumber(nanos) ?? 0) / 1e9;
+  }
   const bare = asNumber(value);
   if (bare !== undefined) return unit === 'milliseconds' ? bare / 1000 : bare;
   const text = asString(value)?.trim();

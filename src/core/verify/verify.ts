@@ -7,7 +7,7 @@ import { runOnlineChecks, type OnlineOptions } from './online.js';
 import type { OnlineCheck, ProfileDeps } from './profiles/types.js';
 import { type Finding, type Profile, type Severity, type Target } from './types.js';
 import { formatFor } from './formats.js';
-import { buildRegistry, declaredFormat, profileNamed, type Registry } from './engine/registry.js';
+import { buildRegistry, declaredFormat, isDeclaredFile, profileNamed, type Registry } from './engine/registry.js';
 import { isProfileFile, loadProfileFile } from './engine/load.js';
 import { applySuppressions } from './suppress.js';
 
@@ -130,9 +130,12 @@ function tryDetect(document: ConfigDocument, registry: Registry): ProfileName | 
 /** Files `verify-config` looks for when none are given. */
 const AUTO_FILES = ['authctl.toml', '.authctlrc', '.authctlrc.toml', '.authctlrc.json', 'authctl.config.json', 'agentflow.json', 'datapress.toml', 'config.toml', '.env'];
 
-async function autoDetect(cwd: string, read: (f: string) => Promise<string | undefined>): Promise<string[]> {
+async function autoDetect(cwd: string, read: (f: string) => Promise<string | undefined>, registry: Registry): Promise<string[]> {
   const found: string[] = [];
   for (const name of AUTO_FILES) if ((await read(path.join(cwd, name))) !== undefined) found.push(name);
+  // Then the files profile files declare (application*.yml, appsettings*.json, envoy*.yaml, ...).
+  const names = await fs.readdir(cwd).catch(() => [] as string[]);
+  for (const name of names.sort()) if (!found.includes(name) && isDeclaredFile(registry, name) && (await read(path.join(cwd, name))) !== undefined) found.push(name);
   // agentflow.json checks the .env it names itself.
   if (found.includes('agentflow.json')) return found.filter((f) => f !== '.env');
   return found;
@@ -146,11 +149,11 @@ export async function verifyConfig(options: VerifyConfigOptions = {}): Promise<V
   const { registry, forced } = await profilesFor(options, cwd);
   let files = options.files ?? [];
   if (files.length === 0 && !options.fromEnv && !options.envFiles?.length) {
-    files = await autoDetect(cwd, read);
+    files = await autoDetect(cwd, read, registry);
     if (files.length === 0) {
       throw usageError('ERR_VERIFY_NO_INPUT', 'no config files found to verify', {
         where: cwd,
-        hint: 'pass FILES, --env-file FILE or --from-env (looked for authctl.toml, .authctlrc*, agentflow.json, datapress.toml, config.toml, .env)',
+        hint: 'pass FILES, --env-file FILE or --from-env (looked for authctl.toml, .authctlrc*, agentflow.json, datapress.toml, config.toml, .env and the files of --list-profiles)',
       });
     }
   }

@@ -17,6 +17,8 @@ interface Instance {
   segments: string[];
   entries: Entry[];
   keys: Record<string, KeySpec>;
+  /** More names a closed instance accepts (the roots of sections). */
+  extra?: string[];
 }
 
 const SECRET_MEANINGS = new Set(['hmac-secret', 'secret', 'admin-password']);
@@ -40,8 +42,13 @@ export function engineChecker(def: ProfileDefinition): ProfileChecker {
         const sub = document === ctx.document ? ctx : ctx.sub(document);
         const entries = flatten(document.data, style);
         const sections: Section[] = [{ at: '', closed: def.closed, keys: def.keys, checks: def.checks }, ...def.sections];
+        // Where sections sit counts as declared at the top level of a closed profile.
+        const sectionRoots = def.sections.map((s) => s.at.split(def.separator)[0]!);
         for (const section of sections) {
-          for (const instance of instances(entries, section, style, ctx.target)) online.push(...checkInstance(sub, instance, section.checks, section.closed === true, style));
+          for (const instance of instances(entries, section, style, ctx.target)) {
+            if (section.at === '') instance.extra = sectionRoots;
+            online.push(...checkInstance(sub, instance, section.checks, section.closed === true, style));
+          }
         }
       }
       return online;
@@ -189,9 +196,9 @@ function checkJson(ctx: CheckContext, key: Located): void {
 }
 
 function checkUnknown(ctx: CheckContext, instance: Instance, style: PathStyle): void {
-  const declared = Object.keys(instance.keys).map((k) => compile(k, style)[0]).filter((s): s is string => s !== undefined);
+  const names = [...new Set([...Object.keys(instance.keys), ...(instance.extra ?? [])].map((k) => k.split(style.separator)[0]!))];
+  const declared = names.map((n) => compile(n, style)[0]).filter((s): s is string => s !== undefined);
   if (declared.includes('*') || declared.includes('**')) return;
-  const names = Object.keys(instance.keys).map((k) => k.split(style.separator)[0]!);
   for (const entry of instance.entries) {
     if (entry.segments.length !== instance.segments.length + 1 || !instance.segments.every((s, i) => entry.segments[i] === s)) continue;
     if (declared.includes(entry.segments[instance.segments.length]!)) continue;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { usageError } from '../../errors.js';
 import { closest } from '../../suggest.js';
 import type { DocumentKind } from '../document.js';
+import { formatByName } from '../formats.js';
 import { templatesDir } from '../init.js';
 import { CHECKERS, PROFILE_KINDS } from '../profiles/index.js';
 import type { ProfileChecker } from '../profiles/types.js';
@@ -65,9 +66,15 @@ export function buildRegistry(user: ProfileDefinition[] = []): Registry {
 export function declaredFormat(registry: Registry, file: string): DocumentKind | undefined {
   const base = path.basename(file);
   for (const profile of registry.values()) {
-    for (const f of profile.definition?.files ?? []) if (globMatch(f.name, base)) return f.format ?? (profile.kinds.length === 1 ? profile.kinds[0] : undefined);
+    for (const f of profile.definition?.files ?? []) if (globMatch(f.name, base)) return f.format ?? formatByName(base) ?? (profile.kinds.length === 1 ? profile.kinds[0] : undefined);
   }
   return undefined;
+}
+
+/** Does a profile file declare this file name (auto-detection when no FILES are given)? */
+export function isDeclaredFile(registry: Registry, file: string): boolean {
+  const base = path.basename(file);
+  return [...registry.values()].some((p) => (p.definition?.files ?? []).some((f) => globMatch(f.name, base)));
 }
 
 export function profileNamed(registry: Registry, name: string): RegisteredProfile {

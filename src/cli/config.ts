@@ -5,6 +5,7 @@ import type { CliContext } from './context.js';
 import { examples } from './output.js';
 import { configuredProfiles, runVerifyInfo, type VerifyInfoFlags } from './verify-extra.js';
 
+/** init's service styles (verify-config's --profile takes any registered profile or a profile file). */
 const PROFILE_NAMES = ['authctl', 'datapress', 'agentflow', 'recsys', 'relay', 'k3'];
 const FORMATS = ['text', 'json', 'github', 'sarif', 'junit'];
 const EXIT_HELP = `
@@ -32,8 +33,8 @@ interface VerifyFlags extends VerifyInfoFlags {
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('verify-config')
-    .description('check service auth config (authctl, DataPress TOML, agentflow.json, .env files) for misconfiguration')
-    .argument('[files...]', 'config files (default: authctl.toml, agentflow.json, datapress.toml, config.toml, .env found here)')
+    .description('check service auth config (authctl, Spring, ASP.NET Core, oauth2-proxy, PostgREST, Hasura, Envoy, .env, or a profile file) for misconfiguration')
+    .argument('[files...]', 'config files (default: authctl.toml, agentflow.json, datapress.toml, config.toml, .env and the files of --list-profiles found here)')
     .option('--profile <name|file>', 'which service the files configure: a built-in profile (--list-profiles) or a *.profile.{toml,json,yaml} file (default: detect per file)')
     .addOption(new Option('--target <env>', 'deployment the config is for; changes severities').choices(['development', 'staging', 'production']).default('production'))
     .option('--env-file <file>', 'a dotenv file to check and to resolve variables from (repeatable)', (v: string, all: string[]) => [...all, v], [])

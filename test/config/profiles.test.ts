@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyConfig } from '../../src/core/verify/verify.js';
-import { builtinProfiles } from '../../src/core/verify/engine/registry.js';
+import { buildRegistry, builtinProfiles } from '../../src/core/verify/engine/registry.js';
+import { listRules } from '../../src/core/verify/engine/explain.js';
 import { ROOT } from '../helpers/cli.js';
 
 /**
@@ -46,6 +47,11 @@ describe('built-in profile files', () => {
       expect(mine.length, profile.name).toBeGreaterThanOrEqual(6);
       for (const rule of Object.keys(profile.definition!.rules)) expect(mine.map((c) => c.rule), `${profile.name}: ${rule}`).toContain(rule);
     }
+  });
+
+  it('docs/verify-config.md has a row for every rule', () => {
+    const doc = readFileSync(path.join(ROOT, 'docs/verify-config.md'), 'utf8');
+    for (const rule of listRules(buildRegistry())) expect(doc, rule.id).toContain(`| \`${rule.id}\` |`);
   });
 
   it('each cites the documentation its rules come from', () => {

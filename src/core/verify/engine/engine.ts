@@ -59,13 +59,22 @@ export function engineChecker(def: ProfileDefinition): ProfileChecker {
 function instances(entries: Entry[], section: Section, style: PathStyle, target: Target): Instance[] {
   if (section.at === '') return [{ path: [], segments: [], entries, keys: section.keys }];
   const pattern = compile(section.at, style);
+  const index = new Map(entries.map((e, i) => [e, i]));
   return find(entries, [], pattern)
     .filter((e) => e.value !== null && typeof e.value === 'object' && !Array.isArray(e.value))
-    .map((e) => ({ path: e.path, segments: e.segments, entries, keys: section.keys }))
+    .map((e) => ({ path: e.path, segments: e.segments, entries: subtree(entries, index.get(e)!), keys: section.keys }))
     .filter((instance) => !section.when || holds(section.when, (key) => {
-      const entry = find(entries, instance.segments, compile(key, style))[0];
+      const entry = find(instance.entries, instance.segments, compile(key, style))[0];
       return { present: entry !== undefined, value: entry?.value };
     }, target));
+}
+
+/** The entry at `start` and everything under it: contiguous, since flatten() walks depth first. */
+function subtree(entries: Entry[], start: number): Entry[] {
+  const depth = entries[start]!.path.length;
+  let end = start + 1;
+  while (end < entries.length && entries[end]!.path.length > depth) end++;
+  return entries.slice(start, end);
 }
 
 function label(keyPath: KeyPath, separator: string): string {

@@ -5,45 +5,53 @@
  * An unterminated block comment is left in place: JSON.parse then reports it where it starts.
  */
 export function stripJsonComments(text: string): string {
-  const out = text.split('');
+  // Ranges to blank, collected in one pass and applied with slices (a char array of a 1 MB file is slow).
+  const blanks: [number, number][] = [];
   let i = 0;
   let lastComma = -1;
   while (i < text.length) {
-    const c = text[i]!;
-    if (c === '"') {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
       i = endOfString(text, i + 1);
       lastComma = -1;
       continue;
     }
-    if (c === '/' && text[i + 1] === '/') {
+    if (c === 47 /* / */ && text[i + 1] === '/') {
       const end = text.indexOf('\n', i);
-      i = blank(out, i, end < 0 ? text.length : end);
+      blanks.push([i, end < 0 ? text.length : end]);
+      i = end < 0 ? text.length : end;
       continue;
     }
-    if (c === '/' && text[i + 1] === '*') {
+    if (c === 47 && text[i + 1] === '*') {
       const end = text.indexOf('*/', i + 2);
       if (end < 0) break;
-      i = blank(out, i, end + 2);
+      blanks.push([i, end + 2]);
+      i = end + 2;
       continue;
     }
-    if (c === ',') lastComma = i;
-    else if ((c === '}' || c === ']') && lastComma >= 0) out[lastComma] = ' ';
-    if (!' \t\r\n,'.includes(c)) lastComma = -1;
+    if (c === 44 /* , */) lastComma = i;
+    else if ((c === 125 /* } */ || c === 93) /* ] */ && lastComma >= 0) {
+      blanks.push([lastComma, lastComma + 1]);
+      lastComma = -1;
+    } else if (c !== 32 && c !== 9 && c !== 10 && c !== 13) lastComma = -1;
     i++;
   }
-  return out.join('');
-}
-
-/** Overwrites text[from, to) with spaces except line breaks; returns `to`. */
-function blank(out: string[], from: number, to: number): number {
-  for (let j = from; j < to; j++) if (out[j] !== '\n' && out[j] !== '\r') out[j] = ' ';
-  return to;
+  if (blanks.length === 0) return text;
+  blanks.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = 0;
+  for (const [from, to] of blanks) {
+    out += text.slice(at, from) + text.slice(from, to).replace(/[^\r\n]/g, ' ');
+    at = to;
+  }
+  return out + text.slice(at);
 }
 
 function endOfString(text: string, from: number): number {
   for (let j = from; j < text.length; j++) {
-    if (text[j] === '\\') j++;
-    else if (text[j] === '"' || text[j] === '\n') return j + 1;
+    const c = text.charCodeAt(j);
+    if (c === 92 /* \\ */) j++;
+    else if (c === 34 || c === 10) return j + 1;
   }
   return text.length;
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { jsonErrorLocation } from '../config/position.js';
 import { usageError } from '../errors.js';
+import { registerSecretsIn } from '../mask.js';
 import type { ConfigDocument, DocumentKind, ParseResult } from './document.js';
 import { locateJson } from './locate/json.js';
 import { stripJsonComments } from './locate/jsonc.js';
@@ -18,6 +19,8 @@ type SyntaxFinding = (file: string, text: string, line: number, column: number, 
 export function parseExtra(file: string, text: string, kind: ExtraKind, dir: string | undefined, syntax: SyntaxFinding): ParseResult {
   if (kind === 'properties') {
     const parsed = parseProperties(text);
+    // Like TOML, JSON and dotenv: secret values are masked wherever they would be printed.
+    registerSecretsIn(parsed.data);
     return { document: { file, kind, data: parsed.data, map: parsed.map, dir }, findings: [] };
   }
   if (kind === 'jsonc') {
@@ -30,6 +33,7 @@ export function parseExtra(file: string, text: string, kind: ExtraKind, dir: str
       return { findings: [syntax(file, text, line, column, `JSON syntax error: ${reason}`)] };
     }
     if (!isObject(data)) return { findings: [notAnObject(file, 'a JSON object', 'wrap the settings in { ... }')] };
+    registerSecretsIn(data);
     return { document: { file, kind, data, map: locateJson(plain), dir }, findings: [] };
   }
   const parsed = parseYaml(text);
@@ -37,6 +41,7 @@ export function parseExtra(file: string, text: string, kind: ExtraKind, dir: str
   const documents: ConfigDocument[] = [];
   for (const doc of parsed.documents) {
     if (!isObject(doc.data)) return { findings: [notAnObject(file, 'a YAML mapping (key: value)', 'write the settings as key: value lines')] };
+    registerSecretsIn(doc.data);
     documents.push({ file, kind, data: doc.data, map: doc.map, dir });
   }
   if (documents.length === 0) return { document: { file, kind, data: {}, dir }, findings: [] };

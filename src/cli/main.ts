@@ -82,17 +82,21 @@ export function buildProgram(ctx: CliContext): Command {
   program.configureOutput({
     writeOut: (text) => ctx.io.stdout.write(text),
     writeErr: (text) => ctx.io.stderr.write(text),
-    outputError: (text) => renderCommanderError(ctx, text),
+    // Commander's own printing is skipped: the CommanderError it then throws carries the same text and
+    // its code, and renderError reports it like every other failure (so --json gets its document too).
+    outputError: () => {},
   });
   return program;
 }
 
-function renderCommanderError(ctx: CliContext, text: string): void {
+function commanderFailure(error: CommanderError) {
   // Commander says "error: unknown option '--fo'\n(Did you mean --foo?)": make it our one-line form.
-  const [first, ...rest] = text.trim().split('\n');
+  const [first, ...rest] = error.message.trim().split('\n');
   const message = first!.replace(/^error:\s*/, '');
   const suggestion = rest.join(' ').replace(/^\(|\)$/g, '').trim();
-  ctx.out.error(message, undefined, suggestion || 'run with --help to see the usage');
+  // commander.unknownOption -> ERR_UNKNOWN_OPTION, the shape of authctl's own codes.
+  const code = `ERR_${error.code.replace(/^commander\./, '').replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}`;
+  return { code, message, hint: suggestion || 'run with --help to see the usage' };
 }
 
 /** Applies commander settings to every command so subcommands behave like the root. */
@@ -121,7 +125,7 @@ export async function run(ctx: CliContext, args: string[]): Promise<number> {
   if (name === 'help' && next !== undefined && !group) {
     // `authctl help tokn`: commander would print the root help and "a subcommand is required".
     const suggestion = closest(next, COMMAND_GROUPS.flatMap((g) => Object.keys(g.commands)));
-    ctx.out.error(`unknown command '${next}'`, undefined, suggestion ? `Did you mean ${suggestion}?` : 'run authctl --help to see the commands');
+    ctx.out.failure({ code: 'ERR_UNKNOWN_COMMAND', message: `unknown command '${next}'`, hint: suggestion ? `Did you mean ${suggestion}?` : 'run authctl --help to see the commands' });
     return EXIT_CODES.usage;
   }
   try {
@@ -148,22 +152,22 @@ function renderError(ctx: CliContext, error: unknown): number {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.help' && error.exitCode !== 0) {
       // A group run without its subcommand (`authctl token`): commander has shown its help on stderr.
-      ctx.out.error('a subcommand is required', undefined, 'pick one of the commands listed above');
+      ctx.out.failure({ code: 'ERR_SUBCOMMAND_REQUIRED', message: 'a subcommand is required', hint: 'pick one of the commands listed above' });
       return EXIT_CODES.usage;
     }
     if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return EXIT_CODES.ok;
+    ctx.out.failure(commanderFailure(error));
     return EXIT_CODES.usage;
   }
   if (error instanceof AuthctlError) {
-    if (ctx.globals.json) ctx.out.jsonDocument({ error: { code: error.code, message: error.message, where: error.where, hint: error.hint, ...error.details } });
-    ctx.out.error(error.message, error.where, error.hint);
+    ctx.out.failure(error);
     if (ctx.globals.verbose && error.cause) ctx.out.raw('stderr', `${String((error.cause as Error).stack ?? error.cause)}\n`);
     return error.exitCode;
   }
   const errno = (error as NodeJS.ErrnoException)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  if (ctx.globals.json) ctx.out.jsonDocument({ error: { code: errno ?? 'ERR_UNEXPECTED', message } });
-  ctx.out.error(message, undefined, ctx.globals.verbose ? undefined : 'run again with --verbose (or AUTHCTL_DEBUG=1) for details');
+  const hint = ctx.globals.verbose ? undefined : 'run again with --verbose (or AUTHCTL_DEBUG=1) for details';
+  ctx.out.failure({ code: errno ?? 'ERR_UNEXPECTED', message, hint });
   if (ctx.globals.verbose && error instanceof Error) ctx.out.raw('stderr', `${error.stack}\n`);
   return EXIT_CODES.environment;
 }

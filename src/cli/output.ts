@@ -76,6 +76,16 @@ export class Output {
     this.io.stderr.write(text);
   }
 
+  /**
+   * The one way a failed run reports: with --json the `{"error":{code,message,hint}}` document on
+   * stdout (so `... --json | jq` always has something to read), and the human line on stderr either way.
+   */
+  failure(failure: { code: string; message: string; where?: string; hint?: string; details?: Record<string, unknown> }): void {
+    const { code, message, where, hint, details } = failure;
+    if (this.globals.json) this.jsonDocument({ error: { code, message: redactSecrets(message), where, hint, ...details } });
+    this.error(message, where, hint);
+  }
+
   raw(stream: 'stdout' | 'stderr', text: string): void {
     this.io[stream].write(text);
   }

@@ -142,8 +142,9 @@ async function runVerify(ctx: CliContext, files: string[], flags: VerifyFlags): 
     const byFinding = new Map(result.findings.map((f) => [f as object, f.snippet]));
     if (result.findings.length) ctx.out.data(report.renderText(result.findings, { color: c, snippet: (f) => byFinding.get(f) }).trimEnd());
     const checked = result.files.map((f) => `${f.file}${f.profile ? ` (${f.profile})` : ''}`).join(', ');
-    ctx.out.info(`${report.summaryLine(result.counts, result.files.length, c)}${baseline ? c.dim(` (${baseline.baselined} baselined)`) : ''} ${c.dim(`[target ${result.target}: ${checked}]`)}`);
-    for (const entry of baseline?.stale ?? []) ctx.out.info(c.dim(`baseline entry no longer found (fixed?): ${entry}`));
+    const s = ctx.out.statusColor; // the summary goes to stderr, the findings above to stdout
+    ctx.out.info(`${report.summaryLine(result.counts, result.files.length, s)}${baseline ? s.dim(` (${baseline.baselined} baselined)`) : ''} ${s.dim(`[target ${result.target}: ${checked}]`)}`);
+    for (const entry of baseline?.stale ?? []) ctx.out.info(s.dim(`baseline entry no longer found (fixed?): ${entry}`));
   }
   if (result.syntaxError) process.exitCode = 2;
   else if (result.requiredUnreachable) {

@@ -28,7 +28,7 @@ export class CliContext {
     readonly env: NodeJS.ProcessEnv,
     readonly cwd: string,
   ) {
-    this.out = new Output(globals, io);
+    this.out = new Output(globals, io, env);
   }
 
   /** The discovered (or `--config`) config, loaded once. */

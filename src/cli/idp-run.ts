@@ -43,12 +43,12 @@ export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void
   const { startIdpServer } = await import('../core/idp/server.js');
   const host = flags.host ?? config.idp?.host ?? '127.0.0.1';
   if (!isLoopbackHost(host)) {
-    ctx.out.warn(ctx.out.color.bold(`binding ${host}: this mock issuer is for DEVELOPMENT ONLY. It hands out tokens to anyone who asks; never expose it to a network you do not control.`));
+    ctx.out.warn(ctx.out.statusColor.bold(`binding ${host}: this mock issuer is for DEVELOPMENT ONLY. It hands out tokens to anyone who asks; never expose it to a network you do not control.`));
   }
   const readyFile = flags.readyFile === undefined ? undefined : path.resolve(ctx.cwd, flags.readyFile);
   // A file left by an issuer that was SIGKILLed names a dead port: it goes before we listen.
   if (readyFile) await removeReadyFile(readyFile);
-  const log = flags.log ? batchedLog((text) => ctx.out.raw('stderr', text), (line) => ctx.out.color.dim(line), ctx.globals.quiet) : undefined;
+  const log = flags.log ? batchedLog((text) => ctx.out.raw('stderr', text), (line) => ctx.out.statusColor.dim(line), ctx.globals.quiet) : undefined;
   const server = await startIdpServer({
     config,
     home: await ctx.home(),

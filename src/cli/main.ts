@@ -18,7 +18,7 @@ Exit codes:
 Environment:
   AUTHCTL_HOME   keystore directory (overridden by --home)
   AUTHCTL_DEBUG  set to 1 to print stack traces on errors
-  NO_COLOR       disable colour
+  NO_COLOR       disable colour (FORCE_COLOR=1 forces it, FORCE_COLOR=0 disables it)
 `;
 
 /** Global options that take a value: needed to find the command name in argv before parsing. */

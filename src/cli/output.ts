@@ -9,14 +9,18 @@ import type { CliIO, GlobalOptions } from './context.js';
  * stderr; `--json` prints exactly one JSON document on stdout.
  */
 export class Output {
+  /** Colours for what goes to stdout (reports, results): `verify-config x.toml > report.txt` gets none. */
   readonly color: ChalkInstance;
+  /** Colours for what goes to stderr (status, warnings, errors). */
+  readonly statusColor: ChalkInstance;
 
   constructor(
     private readonly globals: GlobalOptions,
     private readonly io: CliIO,
+    env: NodeJS.ProcessEnv = process.env,
   ) {
-    const enabled = globals.color && !process.env.NO_COLOR && (Boolean(io.stderr.isTTY) || Boolean(process.env.FORCE_COLOR));
-    this.color = new Chalk({ level: enabled ? 1 : 0 });
+    this.color = new Chalk({ level: colorEnabled(globals, io.stdout, env) ? 1 : 0 });
+    this.statusColor = new Chalk({ level: colorEnabled(globals, io.stderr, env) ? 1 : 0 });
   }
 
   get json(): boolean {
@@ -55,17 +59,17 @@ export class Output {
   }
 
   warn(message: string): void {
-    if (!this.globals.quiet) this.io.stderr.write(`${this.color.yellow('warning:')} ${printable(redactSecrets(message))}\n`);
+    if (!this.globals.quiet) this.io.stderr.write(`${this.statusColor.yellow('warning:')} ${printable(redactSecrets(message))}\n`);
   }
 
   /** Only with --verbose. */
   debug(message: string): void {
-    if (this.globals.verbose) this.io.stderr.write(`${this.color.dim(message)}\n`);
+    if (this.globals.verbose) this.io.stderr.write(`${this.statusColor.dim(message)}\n`);
   }
 
   /** `authctl: error: <what> (<where>)` then `  hint: <how to fix>`; always on stderr. */
   error(message: string, where?: string, hint?: string): void {
-    const c = this.color;
+    const c = this.statusColor;
     // Messages quote input files and services: no secret, no control character reaches the terminal.
     const safe = (s: string) => printable(redactSecrets(s));
     message = safe(message);
@@ -89,6 +93,17 @@ export class Output {
   raw(stream: 'stdout' | 'stderr', text: string): void {
     this.io[stream].write(text);
   }
+}
+
+/**
+ * Whether one stream gets colour: never with --no-color or NO_COLOR (no-color.org: any non-empty value);
+ * FORCE_COLOR forces it on, except 0/false which force it off (chalk's meaning); else only on a terminal.
+ */
+export function colorEnabled(globals: GlobalOptions, stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  if (!globals.color || env.NO_COLOR) return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  return Boolean(stream.isTTY);
 }
 
 /** Left-aligned columns for listings. */

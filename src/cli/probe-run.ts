@@ -94,7 +94,7 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
   const stale = baseline ? applyBaseline(result, baseline) : [];
   if (result.status === 'control-failed') {
     if (format === 'json') ctx.out.jsonDocument(probeJson(result, 3));
-    else ctx.out.raw('stderr', renderControlFailures(result, ctx.out.color));
+    else ctx.out.raw('stderr', renderControlFailures(result, ctx.out.statusColor));
     process.exitCode = 3;
     return;
   }
@@ -107,7 +107,7 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
     const open = result.findings.filter((f) => !f.baselined);
     const text = renderGitHub(toReportFindings({ ...result, findings: open }, spec, ctx.cwd));
     if (text) ctx.out.data(text);
-    ctx.out.info(renderHuman(result, ctx.out.color, { verbose: false, stale }).split('\n').slice(-2).join('\n'));
+    ctx.out.info(renderHuman(result, ctx.out.statusColor, { verbose: false, stale }).split('\n').slice(-2).join('\n'));
   } else ctx.out.data(renderHuman(result, ctx.out.color, { verbose: ctx.globals.verbose, stale }));
   if (code !== 0) process.exitCode = code;
 }

@@ -25,7 +25,7 @@ export async function runDecode(ctx: CliContext, token: string): Promise<void> {
     },
     (d) => ({ ...d, verified: false }),
   );
-  ctx.out.info(c.yellow('note: decoded only — the signature and claims were NOT verified (use `authctl token verify`)'));
+  ctx.out.info(ctx.out.statusColor.yellow('note: decoded only — the signature and claims were NOT verified (use `authctl token verify`)'));
 }
 
 export interface VerifyFlags extends SecretFlags {

@@ -23,7 +23,10 @@ export async function openKeystore(ctx: CliContext, rsaBits?: number): Promise<K
   // authctl never changes the mode of a directory it did not create (see ensurePrivateDir): say so instead.
   const mode = await tooOpen(home);
   if (mode) ctx.out.warn(`keystore directory ${home} is mode ${mode}: others can list it (the key files themselves are 0600); chmod 700 ${home} to hide it`);
-  return new Keystore({ dir: home, rsaBits: rsaBits ?? config.keys?.rsa_bits });
+  // The first write creates private keys, maybe in the current directory: say where (stderr, not --quiet).
+  const onCreate = ({ file, gitignore }: { file: string; gitignore?: string }) =>
+    ctx.out.info(`created the keystore ${file} (private keys, mode 0600); ${gitignore ? `${gitignore} keeps it out of git` : 'keep it out of version control'}`);
+  return new Keystore({ dir: home, rsaBits: rsaBits ?? config.keys?.rsa_bits, onCreate });
 }
 
 /** A positional value, or stdin when it is `-` or missing and stdin is piped. */

@@ -14,7 +14,9 @@ describe('authctl token mint (built binary)', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^[A-Za-z0-9_.-]+\n$/);
     expect(result.stdout.trim()).toMatch(JWT);
-    expect(result.stderr).toBe('');
+    // The first write says where the private keys went (issue #14), and nothing else.
+    const home = path.join(cwd, '.authctl');
+    expect(result.stderr).toBe(`created the keystore ${path.join(home, 'keys.json')} (private keys, mode 0600); ${path.join(home, '.gitignore')} keeps it out of git\n`);
     expect(statSync(path.join(cwd, '.authctl')).mode & 0o777).toBe(0o700);
     expect(statSync(path.join(cwd, '.authctl', 'keys.json')).mode & 0o777).toBe(0o600);
     const jwks = JSON.parse((await runCli(['keys', 'jwks'], { cwd })).stdout);

@@ -79,7 +79,8 @@ describe('probe spec', () => {
       .replace(/^base_url = /m, '[probe]\nbase_url = ');
     writeFileSync(path.join(dir, 'authctl.toml'), probeSection);
     const result = await runCli(['probe', '--dry-run', '--json'], { cwd: dir, env: { AUTHCTL_HOME: dir } });
-    expect(result.stderr).toBe('');
+    // Only the first-write notice (the home is the project dir here, so no .gitignore is put in it).
+    expect(result.stderr).toBe(`created the keystore ${path.join(dir, 'keys.json')} (private keys, mode 0600); keep it out of version control\n`);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).requests.some((r: { case: string }) => r.case === 'deny:reader')).toBe(true);
   });

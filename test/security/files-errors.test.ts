@@ -104,9 +104,9 @@ describe('home directory modes', () => {
     expect(r.stderr).toContain(`warning: keystore directory ${home} is mode 0755`);
     expect(statSync(home).mode & 0o777).toBe(0o755);
     expect(statSync(path.join(home, 'keys.json')).mode & 0o777).toBe(0o600);
-    // One authctl creates is 0700, and no warning.
+    // One authctl creates is 0700, and no warning (only the first-write notice).
     const fresh = await runCli(['token', 'mint', '--sub', 'a'], { cwd: dir, env: { AUTHCTL_HOME: path.join(dir, 'new') } });
-    expect(fresh.stderr).toBe('');
+    expect(fresh.stderr).toBe(`created the keystore ${path.join(dir, 'new', 'keys.json')} (private keys, mode 0600); ${path.join(dir, 'new', '.gitignore')} keeps it out of git\n`);
     expect(statSync(path.join(dir, 'new')).mode & 0o777).toBe(0o700);
   });
 });

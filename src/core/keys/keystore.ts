@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
-import { nodeCrypto } from '../node.js';
+import { nodeCrypto, nodeFs } from '../node.js';
 import type { JWK } from 'jose';
 import { environmentError, usageError } from '../errors.js';
 import { ensurePrivateDir, readFileIfExists, writeFileAtomic } from '../fs/atomic.js';
@@ -17,6 +17,8 @@ export interface KeystoreOptions {
   clock?: () => number;
   /** RSA modulus for generated keys (default 2048). */
   rsaBits?: number;
+  /** Called once, when this store creates keys.json: `gitignore` is the .gitignore it added, if any. */
+  onCreate?: (created: { file: string; gitignore?: string }) => void;
 }
 
 export interface SigningKey {
@@ -54,6 +56,7 @@ export class Keystore {
   readonly file: string;
   private readonly clock: () => number;
   private readonly rsaBits: number;
+  private readonly onCreate?: KeystoreOptions['onCreate'];
   private readonly imported = new Map<string, KeyObject | Uint8Array>();
 
   constructor(options: KeystoreOptions) {
@@ -61,6 +64,7 @@ export class Keystore {
     this.file = path.join(options.dir, KEYRING_FILE);
     this.clock = options.clock ?? Date.now;
     this.rsaBits = options.rsaBits ?? 2048;
+    this.onCreate = options.onCreate;
   }
 
   async read(): Promise<Keyring> {
@@ -77,6 +81,8 @@ export class Keystore {
   private async update<T>(fn: (ring: Keyring) => Promise<{ value: T; changed: boolean }>): Promise<T> {
     await ensurePrivateDir(this.dir);
     return withFileLock(this.file, async () => {
+      // Checked under the lock: of two first uses, only the one that writes the file reports it.
+      const creating = !nodeFs.existsSync(this.file);
       const ring = await this.read();
       const { value, changed } = await fn(ring);
       if (changed) {
@@ -86,6 +92,7 @@ export class Keystore {
           what: 'the keystore',
           elsewhere: 'or point --home (or AUTHCTL_HOME) at a writable directory',
         });
+        if (creating) this.onCreate?.({ file: this.file, gitignore: await ignoreInGit(this.dir) });
       }
       return value;
     });
@@ -298,4 +305,19 @@ function distinctKid(ring: Keyring, record: KeyRecord, source: string): void {
   record.kid = `${thumbprint}-${record.alg}`;
   record.privateJwk = { ...record.privateJwk, kid: record.kid };
   if (record.publicJwk) record.publicJwk = { ...record.publicJwk, kid: record.kid };
+}
+
+/**
+ * Private keys must not be committed: a `.gitignore` of `*` goes beside a new keys.json (0644, like any
+ * .gitignore: it holds no secret). Only in a directory that is authctl's (the default `.authctl`, or one
+ * holding nothing but the keystore): `--home .` must not hide a whole project from git. An existing
+ * .gitignore is the user's and is left alone. Returns the path written, if any.
+ */
+async function ignoreInGit(dir: string): Promise<string | undefined> {
+  const file = path.join(dir, '.gitignore');
+  const own = (name: string) => name.startsWith(KEYRING_FILE) || name.startsWith(`.${KEYRING_FILE}.`);
+  const entries = await nodeFs.promises.readdir(dir);
+  if (entries.includes('.gitignore') || (path.basename(dir) !== '.authctl' && !entries.every(own))) return undefined;
+  await writeFileAtomic(file, '*\n', { mode: 0o644, what: 'the keystore .gitignore', elsewhere: 'or point --home (or AUTHCTL_HOME) at a writable directory' });
+  return file;
 }

@@ -60,8 +60,11 @@ describe('the first write of a keystore', () => {
     expect(existsSync(path.join(project, '.gitignore'))).toBe(false);
     expect(shared.stderr).toBe(`created the keystore ${path.join(project, 'keys.json')} (private keys, mode 0600); keep it out of version control\n`);
 
-    // A --home that does not exist yet is authctl's own: it gets the .gitignore.
+    // A --home that does not exist yet is authctl's own: it gets the .gitignore, also when authctl's API
+    // key store was written there first.
     const fresh = path.join(cwd, 'new-home');
+    const apikey = await runCli(['--home', fresh, 'apikey', 'create', '--name', 'ci'], { cwd });
+    expect(apikey.code, apikey.stderr).toBe(0);
     const made = await runCli(['--home', fresh, 'token', 'mint'], { cwd });
     expect(made.code).toBe(0);
     expect(readFileSync(path.join(fresh, '.gitignore'), 'utf8')).toBe('*\n');

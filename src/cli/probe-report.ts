@@ -6,7 +6,7 @@ import type { ProbeFinding } from '../core/probe/verdict.js';
 import { redactDeep, redactSecrets } from '../core/mask.js';
 import { printable } from '../core/terminal.js';
 import { table } from './output.js';
-import type { ReportFinding } from './report/index.js';
+import type { ReportFinding, RunError } from './report/index.js';
 
 /** Every string the probe prints for people: no known or secret-shaped value, no control character. */
 const safe = (text: string | number | undefined) => printable(redactSecrets(String(text ?? '')));
@@ -69,15 +69,37 @@ export function renderHuman(result: ProbeResult, c: ChalkInstance, options: { ve
   return lines.join('\n');
 }
 
+const CONTROL_FAILED_HINT = 'the spec, the service or the clock is wrong, so no negative result could be trusted: check the service verifies against `authctl keys jwks`, that issuer/audience/tenant_claim/roles_claim in [jwt] match its config, and that allow lists are right';
+
+const controlFailedMessage = (result: ProbeResult) => `control failed: a valid credential did not get in (${result.controlFailures[0]!.phase} the negative cases)`;
+
+function controlFailureLine(f: ProbeResult['controlFailures'][number]): string {
+  return `${safe(f.endpoint)} with "${safe(f.credential)}": expected ${safe(f.expected)}, got ${f.got === 0 ? 'no answer within the timeout' : safe(f.got)}`;
+}
+
 export function renderControlFailures(result: ProbeResult, c: ChalkInstance): string {
-  const lines = [`${c.red('authctl: error:')} control failed: a valid credential did not get in (${result.controlFailures[0]!.phase} the negative cases)`];
+  const lines = [`${c.red('authctl: error:')} ${controlFailedMessage(result)}`];
   for (const f of result.controlFailures) {
-    lines.push(`  ${safe(f.endpoint)} with "${safe(f.credential)}": expected ${safe(f.expected)}, got ${f.got === 0 ? 'no answer within the timeout' : safe(f.got)}`);
+    lines.push(`  ${controlFailureLine(f)}`);
     lines.push(`    ${c.dim(safe(f.curl))}`);
   }
-  lines.push(`  ${c.cyan('hint:')} the spec, the service or the clock is wrong, so no negative result could be trusted: check the service verifies against \`authctl keys jwks\`, that issuer/audience/tenant_claim/roles_claim in [jwt] match its config, and that allow lists are right`);
+  lines.push(`  ${c.cyan('hint:')} ${CONTROL_FAILED_HINT}`);
   return `${lines.join('\n')}\n`;
 }
+
+/** The same, for the JUnit error case and the SARIF notification of a run that ended with a failed control. */
+export function controlFailureError(result: ProbeResult): RunError {
+  return {
+    name: PROBE_RUN_CASE,
+    code: 'ERR_PROBE_CONTROL_FAILED',
+    message: controlFailedMessage(result),
+    details: result.controlFailures.flatMap((f) => [controlFailureLine(f), `  reproduce: ${safe(f.curl)}`]),
+    hint: CONTROL_FAILED_HINT,
+  };
+}
+
+/** The JUnit test case (and SARIF notification) that stands for the whole run when it could not finish. */
+export const PROBE_RUN_CASE = 'probe run';
 
 export function renderDryRun(result: ProbeResult): string {
   const lines = [`${result.requests!.length} requests to ${safe(result.baseUrl)} (credentials masked):`, ''];

@@ -2,14 +2,14 @@ import path from 'node:path';
 import { writeFileAtomic } from '../core/fs/atomic.js';
 import { redactDeep } from '../core/mask.js';
 import { parseDuration } from '../core/duration.js';
-import { environmentError, usageError } from '../core/errors.js';
+import { AuthctlError, environmentError, usageError } from '../core/errors.js';
 import { applyBaseline, probeExitCode, readBaseline, writeBaseline } from '../core/probe/baseline.js';
 import { waitFor } from '../core/probe/http.js';
 import { MAX_CASES, runProbe } from '../core/probe/runner.js';
 import { findProbeSpecFile, loadProbeSpecFile, parseProbeSpec, type ProbeSpec } from '../core/probe/spec.js';
 import type { CliContext } from './context.js';
-import { renderGitHub, renderJUnit, renderSarif } from './report/index.js';
-import { renderControlFailures, renderDryRun, renderHuman, toJUnitFindings, toReportFindings, passedCaseNames, probeJson } from './probe-report.js';
+import { renderGitHub, renderJUnit, renderSarif, type RunError } from './report/index.js';
+import { controlFailureError, PROBE_RUN_CASE, renderControlFailures, renderDryRun, renderHuman, toJUnitFindings, toReportFindings, passedCaseNames, probeJson } from './probe-report.js';
 import { openKeystore } from './shared.js';
 import { readSecretList, WEAK_SECRETS } from '../core/probe/weak-secrets.js';
 
@@ -71,20 +71,21 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
   // The printed curl commands mint tokens again: name this run's keystore and config so they work from any directory.
   const cliGlobals = ['--home', keystore.dir, ...(filepath ? ['--config', filepath] : [])];
 
-  if (flags.waitFor && !flags.dryRun) {
-    const wait = parseDuration(flags.waitTimeout ?? '30s', '--wait-timeout') * 1000;
-    ctx.out.info(`waiting for ${flags.waitFor} ...`);
-    if (!(await waitFor(flags.waitFor, wait))) {
-      throw environmentError('ERR_PROBE_UNREACHABLE', `${flags.waitFor} did not answer within ${flags.waitTimeout ?? '30s'}`, { where: '--wait-for', hint: 'start the service first, or raise --wait-timeout' });
+  const result = await reportingFailures(ctx, flags, async () => {
+    if (flags.waitFor && !flags.dryRun) {
+      const wait = parseDuration(flags.waitTimeout ?? '30s', '--wait-timeout') * 1000;
+      ctx.out.info(`waiting for ${flags.waitFor} ...`);
+      if (!(await waitFor(flags.waitFor, wait))) {
+        throw environmentError('ERR_PROBE_UNREACHABLE', `${flags.waitFor} did not answer within ${flags.waitTimeout ?? '30s'}`, { where: '--wait-for', hint: 'start the service first, or raise --wait-timeout' });
+      }
     }
-  }
-
-  const tty = Boolean(ctx.io.stderr.isTTY) && flags.progress !== false && format === 'human' && !ctx.globals.quiet;
-  const bar = tty ? progressBar(ctx) : undefined;
-  const result = await runProbe({
-    spec, config, keystore, env: ctx.env, cwd: ctx.cwd, concurrency: flags.concurrency, timeoutMs, retries: flags.retries, dryRun: flags.dryRun,
-    measureSkew: flags.skew === false ? false : undefined, onProgress: bar?.update, cliGlobals, weakSecrets,
-  }).finally(() => bar?.done());
+    const tty = Boolean(ctx.io.stderr.isTTY) && flags.progress !== false && format === 'human' && !ctx.globals.quiet;
+    const bar = tty ? progressBar(ctx) : undefined;
+    return runProbe({
+      spec, config, keystore, env: ctx.env, cwd: ctx.cwd, concurrency: flags.concurrency, timeoutMs, retries: flags.retries, dryRun: flags.dryRun,
+      measureSkew: flags.skew === false ? false : undefined, onProgress: bar?.update, cliGlobals, weakSecrets,
+    }).finally(() => bar?.done());
+  });
 
   if (format !== 'json') for (const warning of result.warnings) ctx.out.warn(warning);
   if (result.dryRun) {
@@ -93,6 +94,7 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
   }
   const stale = baseline ? applyBaseline(result, baseline) : [];
   if (result.status === 'control-failed') {
+    await writeFailureReports(ctx, flags, controlFailureError(result));
     if (format === 'json') ctx.out.jsonDocument(probeJson(result, 3));
     else ctx.out.raw('stderr', renderControlFailures(result, ctx.out.statusColor));
     process.exitCode = 3;
@@ -110,6 +112,30 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
     ctx.out.info(renderHuman(result, ctx.out.statusColor, { verbose: false, stale }).split('\n').slice(-2).join('\n'));
   } else ctx.out.data(renderHuman(result, ctx.out.color, { verbose: ctx.globals.verbose, stale }));
   if (code !== 0) process.exitCode = code;
+}
+
+/**
+ * CI uploads the JUnit/SARIF files whatever the exit code: a run that ends without a verdict (service
+ * unreachable, --wait-for gave up: exit 3) still writes them, saying why, then fails as before.
+ */
+async function reportingFailures<T>(ctx: CliContext, flags: ProbeFlags, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof AuthctlError && error.kind === 'environment') {
+      await writeFailureReports(ctx, flags, { name: PROBE_RUN_CASE, code: error.code, message: error.message, details: error.where ? [`at ${error.where}`] : [], hint: error.hint });
+    }
+    throw error;
+  }
+}
+
+async function writeFailureReports(ctx: CliContext, flags: ProbeFlags, error: RunError): Promise<void> {
+  const write = async (file: string, text: string) => {
+    // The run's own error is what the user must see: a report that cannot be written only warns.
+    await writeFileAtomic(path.resolve(ctx.cwd, file), text).catch((e: unknown) => ctx.out.warn(`could not write ${file}: ${(e as Error).message}`));
+  };
+  if (flags.junit) await write(flags.junit, renderJUnit([], { suiteName: 'authctl probe', error }));
+  if (flags.sarif) await write(flags.sarif, renderSarif([], { cwd: ctx.cwd, error }));
 }
 
 function ruleSummaries(result: { findings: Array<{ check: string; message: string }> }): Record<string, { summary: string }> {

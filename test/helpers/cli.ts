@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createServer, type AddressInfo } from 'node:net';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'bin', 'authctl.js');
@@ -45,4 +46,15 @@ export function runCli(args: string[], options: RunCliOptions = {}): Promise<Cli
 /** A fresh temp dir for a test (keystores, stores, configs). */
 export function tempDir(prefix = 'authctl-test-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+/** A loopback port nothing listens on (bound, then released): for "service unreachable" cases. */
+export function freePort(): Promise<number> {
+  const server = createServer();
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    }),
+  );
 }

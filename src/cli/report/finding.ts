@@ -15,6 +15,24 @@ export interface ReportFinding {
   fix?: string;
 }
 
+/** A run that ended without a verdict (exit 3): what the JUnit error case and the SARIF notification say. */
+export interface RunError {
+  /** Stable test-case name, e.g. `probe run`. */
+  name: string;
+  /** The error code, e.g. `ERR_PROBE_UNREACHABLE`. */
+  code: string;
+  /** One line: what happened. */
+  message: string;
+  /** One line per affected item (endpoint and credential, with its curl). */
+  details: string[];
+  hint?: string;
+}
+
+/** The full text of a RunError: message, details, hint; one per line. */
+export function runErrorText(error: RunError): string {
+  return [error.message, ...error.details, ...(error.hint ? [`hint: ${error.hint}`] : [])].join('\n');
+}
+
 /**
  * The one masking layer in front of every renderer (text, JSON, SARIF, JUnit, GitHub, curl lines in
  * messages): every string of every finding goes through redactSecrets. Renderers call it first.

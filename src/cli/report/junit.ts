@@ -1,4 +1,5 @@
-import { location, safeFindings, type ReportFinding } from './finding.js';
+import { redactDeep } from '../../core/mask.js';
+import { location, safeFindings, runErrorText, type ReportFinding, type RunError } from './finding.js';
 
 export interface JUnitOptions {
   suiteName: string;
@@ -8,6 +9,8 @@ export interface JUnitOptions {
   failOn?: 'error' | 'warning';
   /** Seconds, for the time attributes. */
   time?: number;
+  /** The run itself failed (service unreachable, control failed): one `<error>` test case says why. */
+  error?: RunError;
 }
 
 const xml = (s: string) =>
@@ -37,15 +40,24 @@ export function renderJUnit(unsafe: readonly ReportFinding[], options: JUnitOpti
     else cases.push(`    <testcase classname="${classname}" name="${name}" time="0">\n      <system-out>${body}</system-out>\n    </testcase>`);
   }
   for (const name of options.passed ?? []) cases.push(`    <testcase classname="${xml(options.suiteName)}" name="${xml(name)}" time="0"/>`);
+  if (options.error) cases.push(errorCase(options.suiteName, options.error));
   const failures = findings.filter(fails).length;
+  const errors = options.error ? 1 : 0;
   const total = cases.length;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${xml(options.suiteName)}" tests="${total}" failures="${failures}" errors="0" time="${time}">`,
-    `  <testsuite name="${xml(options.suiteName)}" tests="${total}" failures="${failures}" errors="0" skipped="0" time="${time}">`,
+    `<testsuites name="${xml(options.suiteName)}" tests="${total}" failures="${failures}" errors="${errors}" time="${time}">`,
+    `  <testsuite name="${xml(options.suiteName)}" tests="${total}" failures="${failures}" errors="${errors}" skipped="0" time="${time}">`,
     ...cases,
     '  </testsuite>',
     '</testsuites>',
     '',
   ].join('\n');
+}
+
+/** `<error>` (not `<failure>`): the run could not judge the service. The attribute is one line; details go in the body. */
+function errorCase(suiteName: string, unsafe: RunError): string {
+  const error = redactDeep(unsafe);
+  const body = runErrorText(error);
+  return `    <testcase classname="${xml(suiteName)}" name="${xml(error.name)}" time="0">\n      <error type="${xml(error.code)}" message="${xml(error.message.split('\n')[0]!)}">${xml(body)}</error>\n    </testcase>`;
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { safeFindings, type ReportFinding } from './finding.js';
+import { redactDeep } from '../../core/mask.js';
+import { safeFindings, runErrorText, type ReportFinding, type RunError } from './finding.js';
 
 export interface SarifOptions {
   toolName?: string;
@@ -9,6 +10,8 @@ export interface SarifOptions {
   rules?: Record<string, { summary: string }>;
   /** Files are made relative to this directory (SARIF uris, forward slashes). */
   cwd?: string;
+  /** The run itself failed: an unsuccessful invocation with an error notification says why. */
+  error?: RunError;
 }
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
@@ -57,8 +60,15 @@ export function renderSarif(unsafe: readonly ReportFinding[], options: SarifOpti
               }
             : {}),
         })),
+        ...(options.error ? { invocations: [failedInvocation(options.error)] } : {}),
       },
     ],
   };
   return JSON.stringify(sarif, null, 2);
+}
+
+/** SARIF §3.20: executionSuccessful false, and a toolExecutionNotification (§3.58) with the cause. */
+function failedInvocation(unsafe: RunError) {
+  const error = redactDeep(unsafe);
+  return { executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: runErrorText(error) }, descriptor: { id: error.code } }] };
 }

@@ -1,0 +1,109 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Keystore } from '../../src/core/keys/keystore.js';
+import { freePort, runCli, tempDir } from '../helpers/cli.js';
+import { startJwksServer, startOrdersService, type RunningService } from './fixtures/orders-service.js';
+import { ISSUER, minimalSpec, writeSpec } from './fixtures/spec.js';
+
+interface Sarif {
+  runs: Array<{
+    results: unknown[];
+    invocations?: Array<{ executionSuccessful: boolean; toolExecutionNotifications: Array<{ level: string; message: { text: string }; descriptor: { id: string } }> }>;
+  }>;
+}
+
+/** Runs a probe with both report files; returns the exit code, stderr and the two files' content. */
+async function probeWithReports(dir: string, home: string, extra: string[] = []) {
+  const result = await runCli(['probe', '--no-skew', '--junit', 'probe.xml', '--sarif', 'probe.sarif', ...extra], { cwd: dir, env: { AUTHCTL_HOME: home } });
+  const junit = path.join(dir, 'probe.xml');
+  const sarif = path.join(dir, 'probe.sarif');
+  return {
+    ...result,
+    junit: existsSync(junit) ? readFileSync(junit, 'utf8') : undefined,
+    sarif: existsSync(sarif) ? (JSON.parse(readFileSync(sarif, 'utf8')) as Sarif) : undefined,
+  };
+}
+
+/** The one error test case a failed run's JUnit file holds. */
+function errorCase(xml: string) {
+  expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites /);
+  expect(xml).toMatch(/<testsuite name="authctl probe" tests="1" failures="0" errors="1" /);
+  const match = /<testcase classname="authctl probe" name="probe run" time="0">\n {6}<error type="([^"]+)" message="([^"]+)">([^<]*)<\/error>\n {4}<\/testcase>/.exec(xml);
+  expect(match, xml).not.toBeNull();
+  return { type: match![1]!, message: match![2]!, body: match![3]! };
+}
+
+function notification(sarif: Sarif) {
+  const run = sarif.runs[0]!;
+  expect(run.results).toEqual([]);
+  expect(run.invocations).toHaveLength(1);
+  expect(run.invocations![0]!.executionSuccessful).toBe(false);
+  expect(run.invocations![0]!.toolExecutionNotifications).toHaveLength(1);
+  return run.invocations![0]!.toolExecutionNotifications[0]!;
+}
+
+describe('probe reports on exit 3', () => {
+  it('an unreachable service still gets a JUnit error case and a SARIF notification naming the cause', async () => {
+    const port = await freePort();
+    const dir = tempDir('authctl-probe-');
+    writeSpec(dir, minimalSpec(`http://127.0.0.1:${port}`));
+    const run = await probeWithReports(dir, tempDir('authctl-probe-home-'));
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('service unreachable');
+    expect(run.junit, 'probe.xml written').toBeDefined();
+    const error = errorCase(run.junit!);
+    expect(error.type).toBe('ERR_PROBE_UNREACHABLE');
+    expect(error.message).toContain(`service unreachable: GET http://127.0.0.1:${port}/`);
+    expect(error.message).toContain('ECONNREFUSED');
+    expect(error.body).toContain('hint: start the service');
+    expect(run.sarif, 'probe.sarif written').toBeDefined();
+    const note = notification(run.sarif!);
+    expect(note.level).toBe('error');
+    expect(note.descriptor.id).toBe('ERR_PROBE_UNREACHABLE');
+    expect(note.message.text).toContain('ECONNREFUSED');
+  });
+
+  it('--wait-for giving up writes them too', async () => {
+    const port = await freePort();
+    const dir = tempDir('authctl-probe-');
+    writeSpec(dir, minimalSpec(`http://127.0.0.1:${port}`));
+    const run = await probeWithReports(dir, tempDir('authctl-probe-home-'), ['--wait-for', `http://127.0.0.1:${port}/healthz`, '--wait-timeout', '1s']);
+    expect(run.code).toBe(3);
+    expect(errorCase(run.junit!).message).toContain('did not answer within 1s');
+    expect(notification(run.sarif!).message.text).toContain('did not answer within 1s');
+  });
+
+  describe('a failed control', () => {
+    let home: string;
+    let jwks: RunningService;
+    let wrongAudience: RunningService;
+    beforeAll(async () => {
+      home = tempDir('authctl-probe-home-');
+      const keystore = new Keystore({ dir: home });
+      await keystore.signingKey('RS256');
+      jwks = await startJwksServer(() => keystore.jwks());
+      // The service expects another audience than the spec's tokens carry: every valid credential gets 401.
+      wrongAudience = await startOrdersService({ jwksUrl: jwks.url, issuer: ISSUER, audience: 'api://something-else' });
+    });
+    afterAll(async () => {
+      await Promise.all([wrongAudience, jwks].map((s) => s.close()));
+    });
+
+    it('writes the error case / notification with each endpoint and credential that did not get in', async () => {
+      const dir = tempDir('authctl-probe-');
+      writeSpec(dir, minimalSpec(wrongAudience.url));
+      const run = await probeWithReports(dir, home);
+      expect(run.code).toBe(3);
+      expect(run.stderr).toContain('control failed');
+      const error = errorCase(run.junit!);
+      expect(error.type).toBe('ERR_PROBE_CONTROL_FAILED');
+      expect(error.message).toBe('control failed: a valid credential did not get in (before the negative cases)');
+      expect(error.body).toContain('GET /v1/tenants/acme/orders with &quot;reader&quot;: expected 2xx/3xx, got 401');
+      expect(error.body).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+/); // the curl lines mint tokens, they never hold one
+      const note = notification(run.sarif!);
+      expect(note.descriptor.id).toBe('ERR_PROBE_CONTROL_FAILED');
+      expect(note.message.text).toContain('GET /v1/tenants/acme/orders with "reader": expected 2xx/3xx, got 401');
+    });
+  });
+});

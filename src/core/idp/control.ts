@@ -1,5 +1,5 @@
-import { parseDuration } from '../duration.js';
-import { AuthctlError } from '../errors.js';
+import { AuthctlError, usageError } from '../errors.js';
+import { DAY_SECONDS, checkClockTime, durationInRange } from './bounds.js';
 import { DEFAULT_GRACE_SECONDS } from '../keys/keystore.js';
 import { parseDeviceOutcome } from './device.js';
 import { parseFaultRequest } from './faults.js';
@@ -17,8 +17,22 @@ function objectBody(req: IdpRequest): Body {
   return req.body;
 }
 
-/** Seconds from a duration string or number (`2h`, `90s`, 30). */
-const seconds = (value: unknown, label: string) => parseDuration(value as string | number, label);
+/** Key grace periods: up to ten years (the keystore writes the end date of each). */
+const MAX_GRACE_SECONDS = 3650 * DAY_SECONDS;
+
+/** `set` and `advance` of POST /clock, checked before either is applied; `now` is the issuer's time. */
+function clockChange(body: Body, now: number): { set?: number; advanceSeconds?: number } {
+  let set: number | undefined;
+  if (body.set !== undefined) {
+    const at = Date.parse(String(body.set));
+    if (Number.isNaN(at)) throw usageError('ERR_BAD_TIME', 'set must be an ISO date', { where: 'set' });
+    set = checkClockTime(at, 'set');
+  }
+  if (body.advance === undefined) return { set };
+  const advanceSeconds = durationInRange(body.advance, 'advance', { min: -Infinity, max: Infinity });
+  checkClockTime((set ?? now) + advanceSeconds * 1000, 'advance');
+  return { set, advanceSeconds };
+}
 
 /**
  * The control API (`/_authctl/...`), for tests of a service's failure paths: rotate keys, inject
@@ -48,7 +62,7 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
           alg,
           stage: stage as 'all',
           dropOld: Boolean(body.drop_old),
-          graceSeconds: body.grace !== undefined ? seconds(body.grace, 'grace') : DEFAULT_GRACE_SECONDS,
+          graceSeconds: body.grace !== undefined ? durationInRange(body.grace, 'grace', { min: 0, max: MAX_GRACE_SECONDS }) : DEFAULT_GRACE_SECONDS,
         });
         const strip = (r?: { kid: string; status: string }) => (r ? { kid: r.kid, status: r.status } : undefined);
         return json(200, { issuer: issuer.id, shared: !issuer.ownKeys, stage, activated: strip(result.activated), published: strip(result.published), demoted: result.demoted.map(strip), retired: result.retired.map(strip) });
@@ -61,17 +75,16 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
         return json(200, { faults: {} });
       case 'GET /clock':
         return json(200, deps.clock.state());
-      case 'POST /clock':
+      case 'POST /clock': {
+        // reset applies first; a refused set/advance then changes nothing more.
         if (body.reset) deps.clock.reset();
+        const change = clockChange(body, deps.clock.now());
         if (body.freeze === true) deps.clock.freeze();
         if (body.freeze === false) deps.clock.unfreeze();
-        if (body.set !== undefined) {
-          const at = Date.parse(String(body.set));
-          if (Number.isNaN(at)) return bad('set must be an ISO date');
-          deps.clock.set(at);
-        }
-        if (body.advance !== undefined) deps.clock.advance(seconds(body.advance, 'advance'));
+        if (change.set !== undefined) deps.clock.set(change.set);
+        if (change.advanceSeconds !== undefined) deps.clock.advance(change.advanceSeconds);
         return json(200, deps.clock.state());
+      }
       case 'GET /requests': {
         const path = req.url.searchParams.get('path') ?? undefined;
         const clientId = req.url.searchParams.get('client_id') ?? undefined;

@@ -1,6 +1,7 @@
 import { AuthctlError, usageError } from '../errors.js';
 import { parsePointer } from '../jsonpointer.js';
 import { claimPointer } from '../token/claims.js';
+import { checkJsonNesting } from './body.js';
 import { invalidRequest } from './http.js';
 
 /**
@@ -29,6 +30,7 @@ export function nullPrototype(claims: Record<string, unknown>): Record<string, u
  */
 export function requestClaims(value: string | undefined): Record<string, unknown> | undefined {
   if (value === undefined) return undefined;
+  checkJsonNesting(value, 'authctl_claims');
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);

@@ -11,6 +11,7 @@ interface ServeFlags {
   layout?: string;
   control: boolean;
   log: boolean;
+  corsOrigin?: string[];
 }
 
 
@@ -50,6 +51,7 @@ export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void
     issuerUrl: parseIssuerUrl(flags.issuerUrl, '--issuer-url'),
     layout: flags.layout,
     control: flags.control === false ? false : undefined,
+    corsOrigins: flags.corsOrigin,
     log,
   });
   // Signal handlers go in before the ready line: a script that stops the issuer as soon as it has

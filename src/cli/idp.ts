@@ -27,6 +27,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--host <addr>', 'bind address (default 127.0.0.1; anything else is for development only)')
     .option('--issuer-url <url>', 'publish this URL as the issuer (behind Docker or a proxy) while listening locally')
     .option('--layout <name>', 'claim layout: default, entra, auth0, okta, keycloak, cognito')
+    .option('--cors-origin <origin>', 'let this web origin read answers and send authctl_claims (loopback origins always may); repeatable', collect)
     .option('--no-control', 'disable the /_authctl/ control API')
     .option('--no-log', 'no access log on stderr')
     .addHelpText('after', examples([

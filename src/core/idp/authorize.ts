@@ -3,7 +3,7 @@ import { OAuthError, escapeHtml, fromAnotherSite, html, redirect, splitScopes } 
 import { CARRIED_PARAMS, loginPage } from './login-page.js';
 import { layoutPage } from './page.js';
 import { randomToken } from './store.js';
-import { requestClaims } from './request-claims.js';
+import { claimsFromRequest } from './request-claims.js';
 import type { IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
 import { userPrincipal } from './users.js';
 
@@ -49,7 +49,7 @@ export async function authorizeEndpoint(req: IdpRequest, issuer: IssuerContext, 
     if (method === 'plain' && !/^[A-Za-z0-9._~-]{43,128}$/.test(params.code_challenge)) return fail('invalid_request', 'a plain code_challenge must be 43-128 characters of [A-Za-z0-9._~-]');
     const requested = splitScopes(params.scope);
     checkScopes(client, clientId!, requested);
-    const claims = requestClaims(params.authctl_claims);
+    const claims = claimsFromRequest(params.authctl_claims, req, deps, issuer);
 
     // Only the login form on this page can sign in. A POST from another site is an authorization
     // request (OIDC allows POST) or a login CSRF: either way it gets the page, never a code.

@@ -22,6 +22,8 @@ export interface StartIdpServerOptions {
   issuerUrl?: string;
   layout?: string;
   control?: boolean;
+  /** `--cors-origin`: more web origins allowed besides loopback ones and the issuer's. */
+  corsOrigins?: string[];
   rsaBits?: number;
   /** Base clock (ms); the issuer's own clock is layered on it. */
   clock?: () => number;
@@ -43,7 +45,7 @@ export interface IdpServer {
 /** Builds the dependencies of an issuer without listening (tests call the handler directly). */
 export function createIdpDeps(options: StartIdpServerOptions & { baseUrl: string }): IdpDeps {
   const clock = new IdpClock(options.clock);
-  const settings = resolveIdpSettings(options.config, { baseUrl: options.baseUrl, layout: options.layout, control: options.control });
+  const settings = resolveIdpSettings(options.config, { baseUrl: options.baseUrl, layout: options.layout, control: options.control, corsOrigins: options.corsOrigins });
   const rsaBits = options.rsaBits ?? options.config.keys?.rsa_bits;
   const issuerKeys = new Map(
     settings.issuers.filter((i) => i.ownKeys).map((i) => [i.id, new IdpKeys({ dir: path.join(options.home, 'issuers', i.id), clock: clock.now, rsaBits })]),

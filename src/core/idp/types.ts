@@ -40,6 +40,8 @@ export interface IdpSettings {
    * name (or the published one): a web page using DNS rebinding cannot reach the control API.
    */
   loopbackOnly?: boolean;
+  /** Extra web origins allowed to read answers (CORS) and send authctl_claims (`--cors-origin`, `[idp] cors_origins`). */
+  corsOrigins?: string[];
   refreshTtlSeconds: number;
   codeTtlSeconds: number;
   /** The full authctl config (token presets, [token] defaults). */

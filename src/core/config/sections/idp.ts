@@ -68,6 +68,7 @@ export const idpSchema = z.strictObject({
     .describe('published base URL when reached through Docker or a proxy'),
   layout: z.enum(IDP_LAYOUTS).optional().describe('claim layout of the root issuer (default: the [token] mapping)'),
   control: z.boolean().optional().describe('serve the /_authctl/ control API (default true)'),
+  cors_origins: z.array(z.string()).optional().describe('web origins (besides loopback ones and the issuer) that may read answers and send authctl_claims, e.g. ["https://app.example"]'),
   alg: z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']).optional(),
   audience: stringList.optional().describe('default aud of access tokens'),
   ttl: duration.optional().describe('access and id token lifetime (default 15m)'),

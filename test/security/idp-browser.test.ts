@@ -58,7 +58,7 @@ describe('security: a web page of another site cannot mint and read tokens (CORS
 
   it('refuses authctl_claims from a foreign Origin or Sec-Fetch-Site: cross-site, on /token and /authorize', async () => {
     const claims = JSON.stringify({ roles: ['admin'] });
-    for (const headers of [{ origin: EVIL }, { 'sec-fetch-site': 'cross-site' }, { origin: 'null' }]) {
+    for (const headers of [{ origin: EVIL }, { 'sec-fetch-site': 'cross-site' }, { origin: 'null' }] as Record<string, string>[]) {
       const answer = await token(headers, { authctl_claims: claims });
       const body = (await answer.json()) as Record<string, string>;
       expect([JSON.stringify(headers), answer.status, body.error]).toEqual([JSON.stringify(headers), 400, 'invalid_request']);

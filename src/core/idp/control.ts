@@ -6,6 +6,7 @@ import { parseFaultRequest } from './faults.js';
 import { keysOf } from './keys-of.js';
 import { OAuthError, json } from './http.js';
 import { checkClaimKeys, nullPrototype } from './request-claims.js';
+import { ensureRoom } from './tables.js';
 import type { IdpDeps, IdpRequest, IdpResponse } from './types.js';
 
 type Body = Record<string, unknown>;
@@ -51,6 +52,7 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
           issuers: deps.settings.issuers.map((i) => ({ id: i.id, url: i.url, layout: i.layout })),
           clients: [...deps.settings.clients.keys()],
           users: [...deps.settings.users.keys()],
+          tables: deps.store.sizes(),
         });
       case 'POST /rotate': {
         const stage = (body.stage as string | undefined) ?? 'all';
@@ -101,6 +103,7 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
         const parsed = idpClientSchema.safeParse(rest);
         if (!parsed.success) return bad(`invalid client: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
         checkClaimKeys(parsed.data.claims, 'claims');
+        ensureRoom(deps.settings.clients, id, 'client', { maxEntries: deps.store.maxEntries });
         deps.settings.clients.set(id, parsed.data);
         return json(200, { id, strict: true });
       }
@@ -111,6 +114,7 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
         const parsed = idpUserSchema.safeParse(rest);
         if (!parsed.success) return bad(`invalid user: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
         checkClaimKeys(parsed.data.claims, 'claims');
+        ensureRoom(deps.settings.users, name, 'user', { maxEntries: deps.store.maxEntries });
         deps.settings.users.set(name, parsed.data);
         return json(200, { name });
       }

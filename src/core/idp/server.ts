@@ -55,7 +55,7 @@ export function createIdpDeps(options: StartIdpServerOptions & { baseUrl: string
     keys: new IdpKeys({ dir: options.home, clock: clock.now, rsaBits }),
     issuerKeys,
     settings,
-    store: new IdpStore(),
+    store: new IdpStore({ maxEntries: settings.maxEntries, now: clock.now }),
     // Faults last for wall-clock time ("for 30s"), not issuer time, which tests may freeze.
     faults: new Faults(Date.now),
     capture: new RequestCapture(),

@@ -95,6 +95,7 @@ export function resolveIdpSettings(config: AuthctlConfig, options: IdpSettingsOp
     control: options.control ?? idp.control ?? true,
     corsOrigins: [...parseCorsOrigins(idp.cors_origins, 'idp.cors_origins'), ...parseCorsOrigins(options.corsOrigins, '--cors-origin')],
     refreshTtlSeconds: Math.round(parseDuration(idp.refresh_ttl ?? '8h', 'idp.refresh_ttl')),
+    maxEntries: idp.max_entries,
     codeTtlSeconds: Math.round(parseDuration(idp.code_ttl ?? 60, 'idp.code_ttl')),
     authctl: config,
   };

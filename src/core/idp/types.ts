@@ -43,6 +43,8 @@ export interface IdpSettings {
   /** Extra web origins allowed to read answers (CORS) and send authctl_claims (`--cors-origin`, `[idp] cors_origins`). */
   corsOrigins?: string[];
   refreshTtlSeconds: number;
+  /** Cap of each in-memory table (codes, refresh tokens, revocations, ...): `[idp] max_entries`. */
+  maxEntries?: number;
   codeTtlSeconds: number;
   /** The full authctl config (token presets, [token] defaults). */
   authctl: AuthctlConfig;

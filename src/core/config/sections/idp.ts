@@ -74,6 +74,7 @@ export const idpSchema = z.strictObject({
   ttl: duration.optional().describe('access and id token lifetime (default 15m)'),
   refresh_ttl: duration.optional().describe('refresh token lifetime (default 8h)'),
   code_ttl: duration.optional().describe('authorization code lifetime (default 60s)'),
+  max_entries: z.number().int().min(1).max(10_000_000).optional().describe('cap of each in-memory table of the issuer: codes, refresh tokens, revoked tokens, devices, clients, users (default 50000)'),
   issuers: z.record(z.string(), idpIssuerSchema).optional(),
   clients: z.record(z.string(), idpClientSchema).optional(),
   users: z.record(z.string(), idpUserSchema).optional(),

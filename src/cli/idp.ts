@@ -57,7 +57,9 @@ export function register(program: Command, ctx: CliContext): void {
     ]) + '\nExit codes: 0 all checks pass, 1 a check failed.\n')
     .action(async (_o, command: Command) => (await run()).runDoctor(ctx, allOptions(command)));
 
-  const urlOption = (cmd: Command) => cmd.option('--url <url>', 'the running issuer (default: $AUTHCTL_IDP_URL, else [idp] issuer_url/port, else http://127.0.0.1:9400)');
+  const urlOption = (cmd: Command) => cmd
+    .option('--url <url>', 'the running issuer (default: $AUTHCTL_IDP_URL, else [idp] issuer_url/port, else http://127.0.0.1:9400)')
+    .option('--control-token <token>', 'control token of an issuer bound beyond loopback (default: $AUTHCTL_CONTROL_TOKEN)');
 
   urlOption(idp
     .command('rotate')

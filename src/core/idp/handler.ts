@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authorizeEndpoint } from './authorize.js';
 import { maskHeaders, maskParams, maskedPath, printable } from './capture.js';
+import { controlUnauthorized } from './control-auth.js';
 import { controlEndpoint } from './control.js';
 import { deviceAuthorizationEndpoint, devicePage } from './device.js';
 import { discoveryDocument } from './discovery.js';
@@ -117,6 +118,8 @@ async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | '
   }
   if (path === SERVER_PATHS.control || path.startsWith(`${SERVER_PATHS.control}/`)) {
     if (!deps.settings.control) return json(404, { error: 'not_found', error_description: 'the control API is disabled (--no-control)' });
+    const unauthorized = controlUnauthorized(req, deps.settings);
+    if (unauthorized) return unauthorized;
     // No page on another site may drive the issuer (CSRF): a form or no-cors fetch needs no preflight.
     if (fromAnotherSite(req.headers, deps.settings.baseUrl)) return json(403, { error: 'access_denied', error_description: 'the control API refuses requests from web pages of other sites; call it from the CLI, curl or a test' });
     // JSON only: a web page cannot send that cross-origin without a preflight, which is never allowed here.

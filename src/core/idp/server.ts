@@ -6,6 +6,7 @@ import { environmentError } from '../errors.js';
 import { RequestCapture } from './capture.js';
 import { IdpClock } from './clock.js';
 import { Faults } from './faults.js';
+import { controlTokenFor } from './control-auth.js';
 import { createIdpHandler } from './handler.js';
 import { IdpKeys } from './keys.js';
 import { DEFAULT_IDP_HOST, DEFAULT_IDP_PORT, resolveIdpSettings } from './settings.js';
@@ -24,6 +25,8 @@ export interface StartIdpServerOptions {
   control?: boolean;
   /** `--cors-origin`: more web origins allowed besides loopback ones and the issuer's. */
   corsOrigins?: string[];
+  /** Token the control API requires (AUTHCTL_CONTROL_TOKEN); off loopback one is generated when not given. */
+  controlToken?: string;
   rsaBits?: number;
   /** Base clock (ms); the issuer's own clock is layered on it. */
   clock?: () => number;
@@ -39,6 +42,8 @@ export interface IdpServer {
   host: string;
   /** The root issuer's URL (published). */
   issuer: string;
+  /** The control token when this server made it up (to print once); undefined when given or not needed. */
+  generatedControlToken?: string;
   close(): Promise<void>;
 }
 
@@ -107,6 +112,8 @@ export async function startIdpServer(options: StartIdpServerOptions): Promise<Id
     throw error;
   }
   deps.settings.loopbackOnly = isLoopbackHost(host);
+  const control = controlTokenFor(deps.settings, options.controlToken);
+  deps.settings.controlToken = control.token;
   handler = createIdpHandler(deps);
   // First run only: generate the signing key in the background (JWKS and token requests wait for it).
   const alg = deps.settings.issuers[0]!.alg;
@@ -120,6 +127,7 @@ export async function startIdpServer(options: StartIdpServerOptions): Promise<Id
     port,
     host,
     issuer: deps.settings.issuers[0]!.url,
+    generatedControlToken: control.generated ? control.token : undefined,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

@@ -70,7 +70,8 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
         return json(200, { issuer: issuer.id, shared: !issuer.ownKeys, stage, activated: strip(result.activated), published: strip(result.published), demoted: result.demoted.map(strip), retired: result.retired.map(strip) });
       }
       case 'POST /fault':
-        return json(200, { faults: deps.faults.set(parseFaultRequest(body, Date.now())) });
+        // `until` is the soonest end of all; `ends` says which fault ends when (a later untimed fault does not inherit it).
+        return json(200, { faults: deps.faults.set(parseFaultRequest(body, Date.now())), ends: deps.faults.ends() });
       case 'DELETE /fault':
       case 'POST /fault/clear':
         deps.faults.clear();

@@ -112,10 +112,10 @@ export async function issueIdToken(deps: IdpDeps, issuer: IssuerContext, clientI
   return minted.token;
 }
 
-/** A rotating opaque refresh token, bound to client, issuer and principal. */
-export function issueRefreshToken(deps: IdpDeps, issuer: IssuerContext, clientId: string, principal: Principal, family = randomToken(12)): string {
+/** A rotating opaque refresh token, bound to client, issuer and principal; it remembers when the user signed in. */
+export function issueRefreshToken(deps: IdpDeps, issuer: IssuerContext, clientId: string, principal: Principal, family = randomToken(12), authTime?: number): string {
   const token = randomToken();
-  deps.store.refreshTokens.set(token, { clientId, issuerId: issuer.id, principal, family, expiresAt: deps.clock.now() + deps.settings.refreshTtlSeconds * 1000 });
+  deps.store.refreshTokens.set(token, { clientId, issuerId: issuer.id, principal, family, authTime, expiresAt: deps.clock.now() + deps.settings.refreshTtlSeconds * 1000 });
   return token;
 }
 
@@ -133,7 +133,7 @@ export async function tokenResponse(
     // Family first: when a table is full, no refresh token is left behind without its family.
     const { jti, exp } = access.claims;
     if (typeof jti === 'string') deps.store.addToFamily(family, jti, typeof exp === 'number' ? exp * 1000 : deps.clock.now() + access.expiresIn * 1000);
-    body.refresh_token = issueRefreshToken(deps, issuer, options.clientId, options.principal, family);
+    body.refresh_token = issueRefreshToken(deps, issuer, options.clientId, options.principal, family, options.idToken?.authTime);
   }
   if (options.idToken && options.principal.scopes.includes('openid')) {
     body.id_token = await issueIdToken(deps, issuer, options.clientId, options.principal, options.idToken);

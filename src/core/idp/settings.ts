@@ -14,7 +14,7 @@ export const DEFAULT_IDP_PORT = 9400;
 export const DEFAULT_IDP_HOST = '127.0.0.1';
 
 export interface IdpSettingsOptions {
-  /** Published base URL (no trailing slash): `--issuer-url`, else http://host:port. */
+  /** Published base URL: `--issuer-url`, else http://host:port. The root issuer is exactly this (a trailing slash kept). */
   baseUrl: string;
   layout?: string;
   control?: boolean;
@@ -55,13 +55,16 @@ export function resolveIdpSettings(config: AuthctlConfig, options: IdpSettingsOp
   const idp = config.idp ?? {};
   checkConfigClaims(config);
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  // An issuer identifier is compared byte for byte (OIDC Discovery §4.3): `https://tenant.auth0.com/`
+  // stays exactly that, so a service configured with the slash matches `iss`. Paths join without it.
+  const issuerUrl = (path: string) => (path ? `${baseUrl}${path}` : options.baseUrl);
   const alg = (idp.alg ?? 'RS256') as JWTAlgorithm;
   const ttl = Math.round(parseDuration(idp.ttl ?? DEFAULT_TTL_SECONDS, 'idp.ttl'));
   const configMapping = mappingFromConfig(config);
   const issuer = (id: string, path: string, layout: IdpLayout, extra: Partial<IssuerContext>): IssuerContext => ({
     id,
     path,
-    url: `${baseUrl}${path}`,
+    url: issuerUrl(path),
     layout,
     // The default layout is `authctl token mint`'s: the [token] mapping from config.
     mapping: layout === 'default' ? configMapping : LAYOUT_MAPPINGS[layout],

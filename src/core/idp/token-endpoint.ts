@@ -20,6 +20,12 @@ export const GRANTS: ReadonlyMap<string, GrantHandler> = new Map<string, GrantHa
   ['urn:ietf:params:oauth:grant-type:device_code', deviceCode],
 ]);
 
+/** Every `audience` (RFC 8693) and `resource` (RFC 8707, may repeat) value; undefined when none. */
+export function requestedAudience(lists: Record<string, string[]>): string[] | undefined {
+  const audience = [...new Set([...(lists.audience ?? []), ...(lists.resource ?? [])].filter(Boolean))];
+  return audience.length ? audience : undefined;
+}
+
 export async function tokenEndpoint(req: IdpRequest, issuer: IssuerContext, deps: IdpDeps): Promise<IdpResponse> {
   let clientId: string | undefined;
   try {
@@ -33,8 +39,7 @@ export async function tokenEndpoint(req: IdpRequest, issuer: IssuerContext, deps
     const handler = GRANTS.get(grantType);
     if (!handler) throw new OAuthError(400, 'unsupported_grant_type', `grant_type "${grantType}" is not supported (supported: ${[...GRANTS.keys()].join(', ')})`);
     checkGrantAllowed(client, grantType);
-    const audience = [req.body.audience, req.body.resource].filter((v): v is string => Boolean(v));
-    const body = await handler({ req, issuer, deps, client, requestClaims: claimsFromRequest(req.body.authctl_claims, req, deps, issuer), audience: audience.length ? audience : undefined });
+    const body = await handler({ req, issuer, deps, client, requestClaims: claimsFromRequest(req.body.authctl_claims, req, deps, issuer), audience: requestedAudience(req.lists) });
     return { ...json(200, body, { pragma: 'no-cache' }), clientId };
   } catch (error) {
     if (error instanceof OAuthError) return { ...error.response(), clientId };

@@ -76,6 +76,9 @@ describe('security: a web page of another site cannot mint and read tokens (CORS
     expect(page.status).toBe(200);
     const submitted = await fetch(`${idp.url}/authorize`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(idp.url).origin, 'sec-fetch-site': 'same-origin' }, body: new URLSearchParams({ ...formFields(await page.text()), username: 'alice', action: 'approve' }) });
     expect(new URL(submitted.headers.get('location')!).searchParams.get('code')).toBeTruthy();
+    // A real browser posts the login form with Origin: null (the page's Referrer-Policy is no-referrer).
+    const fromForm = await fetch(`${idp.url}/authorize`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'null', 'sec-fetch-site': 'same-origin' }, body: new URLSearchParams({ ...formFields(await (await fetch(url)).text()), username: 'alice', action: 'approve' }) });
+    expect(new URL(fromForm.headers.get('location')!).searchParams.get('code')).toBeTruthy();
   });
 
   it('refuses a bad --cors-origin / [idp] cors_origins at start-up with exit 2', async () => {

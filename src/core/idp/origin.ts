@@ -24,13 +24,17 @@ export function isAllowedOrigin(origin: string | undefined, settings: Pick<IdpSe
 
 /**
  * A request a browser sent for a page of a site that is not allowed: its Origin is not allowed, or it
- * carries no Origin (a link, a top-level navigation) but Sec-Fetch-Site says cross-site. Scripts,
- * curl and tests send neither header.
+ * carries no Origin (a link, a top-level navigation) but Sec-Fetch-Site says cross-site. The
+ * browser's own `Sec-Fetch-Site: same-origin` wins over `Origin: null`, which is what a form POST
+ * from the login page sends (its Referrer-Policy is no-referrer). Scripts, curl and tests send
+ * neither header.
  */
 export function fromDisallowedSite(headers: IncomingHttpHeaders, settings: Pick<IdpSettings, 'baseUrl' | 'corsOrigins'>): boolean {
+  const site = headers['sec-fetch-site'];
+  if (site === 'same-origin' || site === 'none') return false;
   const origin = headers.origin;
   if (origin !== undefined) return !isAllowedOrigin(origin, settings);
-  return headers['sec-fetch-site'] === 'cross-site';
+  return site === 'cross-site';
 }
 
 /** `--cors-origin` / `[idp] cors_origins` values as origins (`https://app.example:8443`); anything else is a usage error. */

@@ -7,7 +7,13 @@
 //   cosmiconfig, jose...) is its own entry in dist/cold/, code-split among themselves. The hot file
 //   imports them by relative path. Shared code may exist in both parts, so cross-file checks never
 //   rely on class identity (AuthctlError's instanceof checks a brand).
-// - lib: dist/lib/index.js, the programmatic API.
+// - lib: dist/lib/index.js, the programmatic API. It is built together with the cold entries, so the
+//   two share their chunks (dist/cold/chunk-*.js) and every module ships once (zod, jose, cosmiconfig).
+//
+// The published package has no runtime dependencies: everything it runs is in dist/. Two packages are
+// trimmed on the way in (trimPackages below) because they are most of the tarball otherwise: zod's 60
+// message locales (authctl uses zod's default English) and the @inquirer prompts authctl never shows
+// (the editor prompt alone brings iconv-lite and chardet, ~400 kB).
 //
 // Files are written atomically, chunks before entries, so a concurrent build never leaves a half-written
 // dist/ for a running CLI or test.
@@ -30,12 +36,15 @@ const common = {
   platform: 'node',
   target: 'node20',
   write: false,
+  metafile: true, // the third-party notices list what the bundle contains
   legalComments: 'none',
-  // Less code to parse at start-up; identifiers stay readable for --verbose stack traces.
+  // Less code to parse at start-up, and the tarball within its 400 kB budget (test/package/pack.test.ts):
+  // short identifiers save 40 kB of it. --verbose stack traces still give file:line:column in dist/;
+  // AUTHCTL_READABLE_BUILD=1 keeps the names for debugging a trace.
   minifyWhitespace: true,
   minifySyntax: true,
-  // cosmiconfig only needs typescript for .ts config files, which authctl does not support.
-  external: ['typescript'],
+  minifyIdentifiers: process.env.AUTHCTL_READABLE_BUILD !== '1',
+
   define: { __AUTHCTL_VERSION__: JSON.stringify(pkg.version) },
   // Bundled CommonJS dependencies (cosmiconfig, commander) call require(); give them one.
   banner: {
@@ -60,12 +69,24 @@ const lazyChildProcessForCommander = {
   },
 };
 
+/**
+ * Cold command modules take commander's Option from the hot file (main.ts re-exports it), which has
+ * already loaded commander when they run, instead of bundling a second copy of commander.
+ */
+const commanderFromHotFile = {
+  name: 'commander-from-hot-file',
+  setup(b) {
+    b.onResolve({ filter: /^commander$/ }, (args) => (/[\\/]src[\\/]cli[\\/]/.test(args.importer) ? { path: '../cli/main.js', external: true } : undefined));
+  },
+};
+
 /** Name of a cold entry for a source file or package: src/core/idp/server.ts → core-idp-server. */
 const coldName = (target) =>
   target.startsWith(root) ? path.relative(path.join(root, 'src'), target).replace(/\.[tj]s$/, '').replace(/[\\/]/g, '-') : `pkg-${target.replace(/[@/]/g, '-').replace(/^-+/, '')}`;
 
 /** Dynamic imports leave the hot file (unless HOT) and become cold entries, found while building. */
 function splitDynamicImports(coldEntries, fromDir) {
+  // fromDir: 'cli' for the hot file (HOT sources stay inline), 'dist' for the cold + lib build.
   return {
     name: 'split-dynamic-imports',
     setup(b) {
@@ -80,12 +101,47 @@ function splitDynamicImports(coldEntries, fromDir) {
         if (!isPackage && fromDir === 'cli' && relative === 'src/cli/main.ts') return undefined;
         const name = coldName(target);
         coldEntries.set(name, target);
-        const file = fromDir === 'cli' ? `../cold/${name}.js` : `./${name}.js`;
-        return { path: file, external: true };
+        // Every output file sits one level below dist/ (cli/, cold/, lib/), so one relative path fits all.
+        return { path: `../cold/${name}.js`, external: true };
       });
     },
   };
 }
+
+/** The prompts authctl shows (src/cli/config.ts askInit); a prompt missing here fails the build. */
+const INQUIRER_PROMPTS = ['select', 'checkbox', 'input'];
+
+/**
+ * Keeps unused parts of two packages out of the bundle: zod's locale index becomes English only, and
+ * '@inquirer/prompts' (every prompt, re-exported) becomes the few authctl uses, from their own packages.
+ * typescript, which cosmiconfig loads only for .ts config files (not an authctl format), becomes a stub
+ * that says so when used, instead of a missing package. (js-yaml and parse-json stay: cosmiconfig reads
+ * the project's package.yaml or .config/config.yaml with them.)
+ */
+const trimPackages = {
+  name: 'trim-packages',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: path.join(args.resolveDir, '../locales/en.js'), namespace: 'zod-locales' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: path.dirname(args.path),
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^@inquirer\/prompts$/ }, () => ({ path: '@inquirer/prompts', namespace: 'inquirer-prompts' }));
+    b.onLoad({ filter: /.*/, namespace: 'inquirer-prompts' }, () => ({
+      contents: INQUIRER_PROMPTS.map((name) => `export { default as ${name} } from '@inquirer/${name}';`).join('\n'),
+      resolveDir: path.join(root, 'node_modules', '@inquirer', 'prompts'),
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^typescript$/ }, (args) => ({ path: args.path, namespace: 'unsupported-format' }));
+    b.onLoad({ filter: /.*/, namespace: 'unsupported-format' }, (args) => ({
+      contents: `module.exports = new Proxy({}, { get() { throw new Error(${JSON.stringify(`TypeScript config files are not supported: use authctl.toml or .authctlrc.json`)}); } });`,
+      loader: 'js',
+    }));
+  },
+};
 
 /** Virtual entries re-exporting a package, so packages imported lazily get their own cold chunk. */
 const packageEntries = {
@@ -101,6 +157,28 @@ const packageEntries = {
   },
 };
 
+/**
+ * dist/THIRD-PARTY-LICENSES.txt: the bundle contains other packages' code, and their licences (MIT, ISC,
+ * BSD) ask for their notices to ship with it; listed from what esbuild actually put in.
+ */
+function thirdPartyNotices(results) {
+  const dirs = new Set();
+  for (const result of results) {
+    for (const input of Object.keys(result.metafile.inputs)) {
+      const match = /^(.*node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(input.replace(/^[a-z-]+:/, ''));
+      if (match) dirs.add(path.resolve(root, match[1]));
+    }
+  }
+  const sections = [...dirs].sort().map((dir) => {
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    const licenseFile = readdirSync(dir).find((name) => /^(licen[cs]e|copying)/i.test(name));
+    const text = licenseFile ? readFileSync(path.join(dir, licenseFile), 'utf8').trim() : `License: ${manifest.license} (no licence file in the package)`;
+    return `${manifest.name}@${manifest.version} (${manifest.license})\n\n${text}`;
+  });
+  const contents = `authctl's bundle (dist/) includes code from these packages:\n\n${sections.join(`\n\n${'-'.repeat(72)}\n\n`)}\n`;
+  return { path: path.join(outdir, 'THIRD-PARTY-LICENSES.txt'), contents: Buffer.from(contents) };
+}
+
 const outputs = [];
 const coldEntries = new Map();
 
@@ -113,28 +191,32 @@ const entryResult = await build({
 });
 outputs.push(...entryResult.outputFiles);
 
-const hot = await build({ ...common, entryPoints: { 'cli/main': 'src/cli/main.ts' }, outdir, plugins: [lazyChildProcessForCommander, splitDynamicImports(coldEntries, 'cli')] });
+const hot = await build({ ...common, entryPoints: { 'cli/main': 'src/cli/main.ts' }, outdir, plugins: [lazyChildProcessForCommander, trimPackages, splitDynamicImports(coldEntries, 'cli')] });
 outputs.push(...hot.outputFiles);
 
-// Cold entries can reveal more dynamic imports; build until the set is closed.
-let coldOutputs;
+// Cold entries and the library, in one code-split build (shared chunks in dist/cold/). Cold entries can
+// reveal more dynamic imports; build until the set is closed.
+let shared;
+let sharedResult;
 for (let size = -1; size !== coldEntries.size; ) {
   size = coldEntries.size;
-  const entryPoints = Object.fromEntries([...coldEntries].map(([name, target]) => [name, target.startsWith(root) ? target : `pkg:${target}`]));
-  const cold = await build({
+  // Sorted: entry order decides chunk contents, so the same sources always give the same chunk names.
+  const entryPoints = Object.fromEntries([...coldEntries].sort(([a], [b]) => a.localeCompare(b)).map(([name, target]) => [`cold/${name}`, target.startsWith(root) ? target : `pkg:${target}`]));
+  entryPoints['lib/index'] = 'src/index.ts';
+  const result = await build({
     ...common,
     entryPoints,
-    outdir: path.join(outdir, 'cold'),
+    outdir,
     splitting: true,
-    chunkNames: 'chunk-[hash]',
-    plugins: [lazyChildProcessForCommander, packageEntries, splitDynamicImports(coldEntries, 'cold')],
+    chunkNames: 'cold/chunk-[hash]',
+    plugins: [commanderFromHotFile, lazyChildProcessForCommander, trimPackages, packageEntries, splitDynamicImports(coldEntries, 'dist')],
   });
-  coldOutputs = cold.outputFiles;
+  shared = result.outputFiles;
+  sharedResult = result;
 }
-outputs.push(...coldOutputs);
+outputs.push(...shared);
 
-const lib = await build({ ...common, entryPoints: { index: 'src/index.ts' }, outdir: path.join(outdir, 'lib'), splitting: true, chunkNames: 'chunk-[hash]', plugins: [lazyChildProcessForCommander] });
-outputs.push(...lib.outputFiles);
+outputs.push(thirdPartyNotices([entryResult, hot, sharedResult]));
 
 // Write: chunks first, then entries, each atomically.
 const isChunk = (file) => path.basename(file.path).startsWith('chunk-');
@@ -149,7 +231,8 @@ for (const file of ordered) {
 }
 
 // Drop files from older builds once they are no longer fresh (a running process may still load them).
-const tenMinutesAgo = Date.now() - 10 * 60 * 1000;
+// `--clean` (prepack) drops every file this build did not write, so a tarball never ships stale chunks.
+const tenMinutesAgo = process.argv.includes('--clean') ? Infinity : Date.now() - 10 * 60 * 1000;
 const sweep = (dir) => {
   for (const name of readdirSync(dir)) {
     const file = path.join(dir, name);

@@ -10,7 +10,9 @@
 // - lib: dist/lib/index.js, the programmatic API. It is built together with the cold entries, so the
 //   two share their chunks (dist/cold/chunk-*.js) and every module ships once (zod, jose, cosmiconfig).
 //
-// The published package has no runtime dependencies: everything it runs is in dist/. Two packages are
+// The published package depends on two packages only, because the example services it ships (run by
+// `authctl demo`) import them: jose and smol-toml. jose stays a run-time import of the cold and lib
+// files (it is never on the hot path, and ships once instead of twice); everything else is in dist/. Two packages are
 // trimmed on the way in (trimPackages below) because they are most of the tarball otherwise: zod's 60
 // message locales (authctl uses zod's default English) and the @inquirer prompts authctl never shows
 // (the editor prompt alone brings iconv-lite and chardet, ~400 kB).
@@ -209,6 +211,7 @@ for (let size = -1; size !== coldEntries.size; ) {
     outdir,
     splitting: true,
     chunkNames: 'cold/chunk-[hash]',
+    external: ['jose'],
     plugins: [commanderFromHotFile, lazyChildProcessForCommander, trimPackages, packageEntries, splitDynamicImports(coldEntries, 'dist')],
   });
   shared = result.outputFiles;

@@ -20,13 +20,11 @@
 // Files are written atomically, chunks before entries, so a concurrent build never leaves a half-written
 // dist/ for a running CLI or test.
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { lazyChildProcessForCommander, pkg, root, thirdPartyNotices, trimPackages } from './build-shared.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist');
-const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 /** Sources inlined into dist/cli/main.js: the `token mint` path. */
 const HOT = new Set(['src/cli/main.ts', 'src/cli/token.ts', 'src/cli/token-mint.ts', 'src/core/config/load.ts']);
@@ -54,21 +52,6 @@ const common = {
   },
   logLevel: 'warning',
   logOverride: { 'import-is-undefined': 'silent' },
-};
-
-// commander requires node:child_process at load time, only to run git-style executable subcommands
-// (unused here); loading it drags in net and dgram on every start, so commander gets a lazy proxy.
-const lazyChildProcessForCommander = {
-  name: 'lazy-child-process-for-commander',
-  setup(b) {
-    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      /node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-builtin' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
-      contents: "let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require('node:child_process'))[key] });",
-      loader: 'js',
-    }));
-  },
 };
 
 /**
@@ -110,41 +93,6 @@ function splitDynamicImports(coldEntries, fromDir) {
   };
 }
 
-/** The prompts authctl shows (src/cli/config.ts askInit); a prompt missing here fails the build. */
-const INQUIRER_PROMPTS = ['select', 'checkbox', 'input'];
-
-/**
- * Keeps unused parts of two packages out of the bundle: zod's locale index becomes English only, and
- * '@inquirer/prompts' (every prompt, re-exported) becomes the few authctl uses, from their own packages.
- * typescript, which cosmiconfig loads only for .ts config files (not an authctl format), becomes a stub
- * that says so when used, instead of a missing package. (js-yaml and parse-json stay: cosmiconfig reads
- * the project's package.yaml or .config/config.yaml with them.)
- */
-const trimPackages = {
-  name: 'trim-packages',
-  setup(b) {
-    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: path.join(args.resolveDir, '../locales/en.js'), namespace: 'zod-locales' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
-      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
-      resolveDir: path.dirname(args.path),
-      loader: 'js',
-    }));
-    b.onResolve({ filter: /^@inquirer\/prompts$/ }, () => ({ path: '@inquirer/prompts', namespace: 'inquirer-prompts' }));
-    b.onLoad({ filter: /.*/, namespace: 'inquirer-prompts' }, () => ({
-      contents: INQUIRER_PROMPTS.map((name) => `export { default as ${name} } from '@inquirer/${name}';`).join('\n'),
-      resolveDir: path.join(root, 'node_modules', '@inquirer', 'prompts'),
-      loader: 'js',
-    }));
-    b.onResolve({ filter: /^typescript$/ }, (args) => ({ path: args.path, namespace: 'unsupported-format' }));
-    b.onLoad({ filter: /.*/, namespace: 'unsupported-format' }, (args) => ({
-      contents: `module.exports = new Proxy({}, { get() { throw new Error(${JSON.stringify(`TypeScript config files are not supported: use authctl.toml or .authctlrc.json`)}); } });`,
-      loader: 'js',
-    }));
-  },
-};
-
 /** Virtual entries re-exporting a package, so packages imported lazily get their own cold chunk. */
 const packageEntries = {
   name: 'package-entries',
@@ -158,28 +106,6 @@ const packageEntries = {
     }));
   },
 };
-
-/**
- * dist/THIRD-PARTY-LICENSES.txt: the bundle contains other packages' code, and their licences (MIT, ISC,
- * BSD) ask for their notices to ship with it; listed from what esbuild actually put in.
- */
-function thirdPartyNotices(results) {
-  const dirs = new Set();
-  for (const result of results) {
-    for (const input of Object.keys(result.metafile.inputs)) {
-      const match = /^(.*node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(input.replace(/^[a-z-]+:/, ''));
-      if (match) dirs.add(path.resolve(root, match[1]));
-    }
-  }
-  const sections = [...dirs].sort().map((dir) => {
-    const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
-    const licenseFile = readdirSync(dir).find((name) => /^(licen[cs]e|copying)/i.test(name));
-    const text = licenseFile ? readFileSync(path.join(dir, licenseFile), 'utf8').trim() : `License: ${manifest.license} (no licence file in the package)`;
-    return `${manifest.name}@${manifest.version} (${manifest.license})\n\n${text}`;
-  });
-  const contents = `authctl's bundle (dist/) includes code from these packages:\n\n${sections.join(`\n\n${'-'.repeat(72)}\n\n`)}\n`;
-  return { path: path.join(outdir, 'THIRD-PARTY-LICENSES.txt'), contents: Buffer.from(contents) };
-}
 
 const outputs = [];
 const coldEntries = new Map();
@@ -219,7 +145,7 @@ for (let size = -1; size !== coldEntries.size; ) {
 }
 outputs.push(...shared);
 
-outputs.push(thirdPartyNotices([entryResult, hot, sharedResult]));
+outputs.push(thirdPartyNotices([entryResult, hot, sharedResult], path.join(outdir, 'THIRD-PARTY-LICENSES.txt')));
 
 // Write: chunks first, then entries, each atomically.
 const isChunk = (file) => path.basename(file.path).startsWith('chunk-');

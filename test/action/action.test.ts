@@ -10,11 +10,10 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import { copyWith, EXAMPLES, spawnUntilLine, stopStarted } from '../e2e/helpers.js';
+import { actionEntry, actionInputs } from './runner.js';
 
 afterAll(stopStarted);
 
-const ACTION = readFileSync(path.join(ROOT, 'action.yml'), 'utf8');
-const entry = (name: 'main' | 'post') => path.join(ROOT, new RegExp(`^  ${name}: (.+)$`, 'm').exec(ACTION)![1]!.trim());
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -44,8 +43,8 @@ function job() {
     step(inputs: Record<string, string>) {
       writeFileSync(files.GITHUB_OUTPUT!, '');
       writeFileSync(files.GITHUB_STATE!, '');
-      const env = { ...base, ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])) };
-      const r = spawnSync(process.execPath, [entry('main')], { cwd: workspace, env, encoding: 'utf8', timeout: 120_000 });
+      const env = { ...base, ...actionInputs(inputs) };
+      const r = spawnSync(process.execPath, [actionEntry('main')], { cwd: workspace, env, encoding: 'utf8', timeout: 120_000 });
       const outputs = Object.fromEntries(readFileSync(files.GITHUB_OUTPUT!, 'utf8').split('\n').filter(Boolean).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
       const state = Object.fromEntries(readFileSync(files.GITHUB_STATE!, 'utf8').split('\n').filter(Boolean).map((line) => [`STATE_${line.slice(0, line.indexOf('='))}`, line.slice(line.indexOf('=') + 1)]));
       states.push(state);
@@ -53,7 +52,7 @@ function job() {
     },
     /** End of the job: every post step, last `uses:` first. */
     end() {
-      for (const state of [...states].reverse()) spawnSync(process.execPath, [entry('post')], { cwd: workspace, env: { ...base, ...state }, encoding: 'utf8', timeout: 30_000 });
+      for (const state of [...states].reverse()) spawnSync(process.execPath, [actionEntry('post')], { cwd: workspace, env: { ...base, ...state }, encoding: 'utf8', timeout: 30_000 });
     },
   };
 }

@@ -19,7 +19,23 @@ export interface InitOptions {
   tenantClaim: string;
   rolesClaim: string;
   baseUrl: string;
+  /** Which CI file to write: a GitHub workflow (using the authctl action), a GitLab job (the binary), or none. */
+  ci: CiKind;
 }
+
+export const CI_KINDS = ['github', 'gitlab', 'none'] as const;
+export type CiKind = (typeof CI_KINDS)[number];
+
+/** `--ci` unset: GitLab when the repository already has a .gitlab-ci.yml, else GitHub. */
+export function detectCi(dir: string): CiKind {
+  return existsSync(path.join(dir, '.gitlab-ci.yml')) && !existsSync(path.join(dir, '.github')) ? 'gitlab' : 'github';
+}
+
+const CI_FILES: Record<Exclude<CiKind, 'none'>, { template: string; path: string }> = {
+  github: { template: 'ci/github.yml', path: '.github/workflows/authctl.yml' },
+  // GitLab reads one file; when it exists, init keeps it (see `kept`) and the job is printed to merge.
+  gitlab: { template: 'ci/gitlab-ci.yml', path: '.gitlab-ci.yml' },
+};
 
 export const INIT_DEFAULTS: InitOptions = {
   profile: 'datapress',
@@ -31,6 +47,7 @@ export const INIT_DEFAULTS: InitOptions = {
   tenantClaim: '/tid',
   rolesClaim: '/roles',
   baseUrl: 'http://127.0.0.1:8080',
+  ci: 'github',
 };
 
 export const INIT_MODES: Partial<Record<Profile, string[]>> = { recsys: ['jwt', 'apikey'], agentflow: ['jwt', 'custom'] };
@@ -74,6 +91,7 @@ export function validateInitOptions(options: InitOptions): void {
   for (const [flag, pointer] of [['--tenant-claim', options.tenantClaim], ['--roles-claim', options.rolesClaim]] as const) {
     if (!/^(\/([^~/]|~[01])*)+$/.test(pointer)) throw usageError('ERR_INIT_POINTER', `${flag} "${pointer}" is not a JSON pointer`, { where: flag, hint: 'e.g. /tid or /realm_access/roles' });
   }
+  if (!CI_KINDS.includes(options.ci)) throw usageError('ERR_INIT_CI', `unknown CI "${options.ci}"`, { where: '--ci', hint: `one of ${CI_KINDS.join(', ')}` });
   if (options.tenants.length === 0 || options.tenants.some((t) => !/^[\w.-]+$/.test(t))) throw usageError('ERR_INIT_TENANTS', 'give at least one tenant id (letters, digits, _ . -)', { where: '--tenants', hint: '--tenants acme,globex' });
   if (options.roles.length !== 3 || new Set(options.roles).size !== 3 || options.roles.some((r) => !/^[\w:.-]+$/.test(r))) {
     throw usageError('ERR_INIT_ROLES', 'give three distinct role names: viewer, operator, admin', { where: '--roles', hint: '--roles viewer,operator,admin' });
@@ -128,7 +146,10 @@ export async function planInit(options: InitOptions): Promise<PlannedFile[]> {
     if (options.profile === 'recsys') verifyArgs.push('--env-file .env.example');
   }
   files.push({ path: 'probe.toml', content: fill(await read('probe.toml'), values, 'probe.toml') });
-  files.push({ path: '.github/workflows/authctl.yml', content: fill(await read('ci/authctl.yml'), { verify_args: verifyArgs.join(' ') }, 'authctl.yml') });
+  if (options.ci !== 'none') {
+    const ci = CI_FILES[options.ci];
+    files.push({ path: ci.path, content: fill(await read(ci.template), { verify_args: verifyArgs.join(' ') }, ci.template) });
+  }
   return files;
 }
 

@@ -48,7 +48,9 @@ async function startIssuer() {
   const log = path.join(temp, 'authctl-idp.log');
   writeFileSync(ready, '');
   const args = ['idp', 'serve', '--json', '--port', input('issuer-port') || '9400', ...(input('issuer-url') ? ['--issuer-url', input('issuer-url')] : []), ...(input('config') ? ['--config', input('config')] : [])];
-  const child = spawn(process.execPath, [bin, ...args], { cwd: workspace, detached: true, stdio: ['ignore', openSync(ready, 'a'), openSync(log, 'a')], env: { ...process.env, NO_COLOR: '1' } });
+  // Not an npm child (no npm_lifecycle_event): it must outlive this step, not watch its launcher.
+  const { npm_lifecycle_event: _npm, ...env } = process.env;
+  const child = spawn(process.execPath, [bin, ...args], { cwd: workspace, detached: true, stdio: ['ignore', openSync(ready, 'a'), openSync(log, 'a')], env: { ...env, NO_COLOR: '1' } });
   child.unref();
   saveState('issuer_pid', String(child.pid));
   for (let waited = 0; waited < 30_000; waited += 100) {

@@ -3,12 +3,17 @@
 // concurrency (what any HTTP client would cost). Prints the ratio and how time grows with
 // endpoints × cases.
 //
+// Then the families added by issue #16 on 28 endpoints: tenant:suspended ([tenants] status_claim) and
+// jwt:weak-secret (an HS256 service: one request per bundled weak secret, once per spec), against the
+// same 28-endpoint RS256 run as the baseline.
+//
 //   npm run build && node bench/probe.mjs [--concurrency 32] [--rounds 3]
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { Keystore, parseProbeSpec, runProbe } from '../dist/lib/index.js';
 
 const args = process.argv.slice(2);
@@ -25,6 +30,7 @@ await keystore.signingKey('RS256');
 const JWKS = createLocalJWKSet(await keystore.jwks());
 const ISSUER = 'http://127.0.0.1:9400';
 const AUDIENCE = 'api://orders';
+const HS_SECRET = randomBytes(32);
 
 // A correct service: jose against the keystore's JWKS, tenant from the path, roles for DELETE.
 const server = http.createServer(async (req, res) => {
@@ -41,12 +47,13 @@ const server = http.createServer(async (req, res) => {
   if (!token) return reply(401, { 'www-authenticate': 'Bearer realm="bench", error="invalid_request"' });
   let payload;
   try {
-    ({ payload } = await jwtVerify(token, JWKS, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256'], requiredClaims: ['exp'], clockTolerance: 30 }));
+    const hs = decodeProtectedHeader(token).alg === 'HS256';
+    ({ payload } = await jwtVerify(token, hs ? HS_SECRET : JWKS, { issuer: ISSUER, audience: AUDIENCE, algorithms: [hs ? 'HS256' : 'RS256'], requiredClaims: ['exp'], clockTolerance: 30 }));
   } catch {
     return reply(401, { 'www-authenticate': 'Bearer realm="bench", error="invalid_token"' });
   }
   if (!m) return reply(404);
-  if (payload.tid !== m[1]) return reply(403);
+  if (payload.tid !== m[1] || payload.org_status === 'suspended') return reply(403);
   if (req.method === 'DELETE' && !payload.roles?.includes('admin')) return reply(403);
   if (req.method !== 'GET' && req.method !== 'DELETE') return reply(405);
   return reply(req.method === 'DELETE' ? 204 : 200);
@@ -54,7 +61,7 @@ const server = http.createServer(async (req, res) => {
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${server.address().port}`;
 
-function spec(endpoints) {
+function spec(endpoints, { alg, statusClaim } = {}) {
   const list = [{ path: '/healthz', public: true }];
   for (let i = 0; i < endpoints; i++) {
     list.push(i % 2 === 0
@@ -63,7 +70,8 @@ function spec(endpoints) {
   }
   return parseProbeSpec({
     base_url: base,
-    jwt: { issuer: ISSUER, audience: AUDIENCE, tenant_claim: '/tid', roles_claim: '/roles' },
+    jwt: { issuer: ISSUER, audience: AUDIENCE, tenant_claim: '/tid', roles_claim: '/roles', ...(alg ? { alg, secret_env: 'BENCH_HS_SECRET', secret_encoding: 'base64' } : {}) },
+    ...(statusClaim ? { tenants: { status_claim: statusClaim } } : {}),
     credentials: { reader: { type: 'jwt', sub: 'alice', tenant: 'acme', roles: ['viewer'] }, admin: { type: 'jwt', sub: 'root', tenant: 'acme', roles: ['admin'] } },
     endpoints: list,
   }, 'bench');
@@ -84,13 +92,13 @@ async function bare(count) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function measure(endpoints) {
-  const s = spec(endpoints);
+async function measure(endpoints, options) {
+  const s = spec(endpoints, options);
   const times = [];
   let result;
   for (let r = 0; r < ROUNDS; r++) {
     const started = performance.now();
-    result = await runProbe({ spec: s, config: {}, keystore, concurrency: CONCURRENCY, measureSkew: true });
+    result = await runProbe({ spec: s, config: {}, keystore, concurrency: CONCURRENCY, measureSkew: true, env: { BENCH_HS_SECRET: HS_SECRET.toString('base64') } });
     times.push(performance.now() - started);
     if (result.status !== 'ok') throw new Error(`bench service should pass, got ${result.status}: ${JSON.stringify(result.findings.slice(0, 2))}`);
   }
@@ -102,6 +110,12 @@ async function measure(endpoints) {
 await measure(2); // warm up (JIT, key import, sockets)
 const rows = [];
 for (const endpoints of [6, 12, 28, 56]) rows.push(await measure(endpoints));
+const families = [
+  // Measured again next to the others (not reused from the table): a shared machine drifts within a run.
+  ['baseline (RS256)', await measure(28)],
+  ['+ tenant:suspended', await measure(28, { statusClaim: '/org_status' })],
+  ['HS256 + jwt:weak-secret', await measure(28, { alg: 'HS256' })],
+];
 server.close();
 
 console.log(`authctl probe bench: loopback, concurrency ${CONCURRENCY}, median of ${ROUNDS} runs (node ${process.version})`);
@@ -117,3 +131,8 @@ console.log(`\n${target.checks} checks in ${(target.ms / 1000).toFixed(2)} s (ta
   `${(target.ms / target.bareMs).toFixed(2)}x the bare-request baseline.`);
 console.log(`growth: ${(last.checks / first.checks).toFixed(1)}x the checks took ${(last.ms / first.ms).toFixed(1)}x the time ` +
   `(time/checks ratio ${growth.toFixed(2)}; 1.00 would be exactly linear in endpoints × cases, less means a fixed start-up cost is being amortised: tokens are minted once per defect and shared across endpoints).`);
+console.log(`\nadded families, 28 endpoints, concurrency ${CONCURRENCY}:`);
+console.log('run                       checks  requests   probe ms   vs baseline');
+for (const [name, r] of families) {
+  console.log(`${name.padEnd(24)}  ${String(r.checks).padStart(6)}  ${String(r.requests).padStart(8)}  ${r.ms.toFixed(0).padStart(9)}  ${(r.ms / families[0][1].ms).toFixed(2).padStart(10)}x`);
+}

@@ -1,6 +1,7 @@
 import { parseDuration } from '../core/duration.js';
 import { usageError } from '../core/errors.js';
 import { callControl } from '../core/idp/control-client.js';
+import type { FaultKind, FaultSpec } from '../core/idp/faults.js';
 import { parseClaimAssignment } from '../core/token/claims.js';
 import type { CliContext } from './context.js';
 import { table } from './output.js';
@@ -45,15 +46,19 @@ export async function runFault(ctx: CliContext, action: string | undefined, flag
   }
   const result = (await callControl(url, 'POST', '/fault', {
     jwks: flags.jwks, token: flags.token, latency: flags.latency, unpublished_key: flags.unpublishedKey, for: flags.for,
-  })) as { faults: Record<string, unknown> };
+  })) as { faults: FaultSpec; ends?: Partial<Record<FaultKind, number>> };
   ctx.out.result(result, (r) => {
-    const f = r.faults as { jwks?: string; token?: number; latencyMs?: number; unpublishedKey?: boolean; until?: number };
+    const f = r.faults;
+    // Each fault with its own end: a timed JWKS fault's end is not the token fault's (issue #11).
+    const end = (kind: FaultKind) => {
+      const at = r.ends?.[kind];
+      return at ? ` until ${new Date(at).toISOString()}` : ' until `authctl idp fault clear`';
+    };
     return [
-      f.jwks ? `JWKS: ${f.jwks}` : '',
-      f.token ? `token endpoint: HTTP ${f.token}` : '',
-      f.latencyMs ? `latency: ${f.latencyMs} ms` : '',
-      f.unpublishedKey ? 'signing with an unpublished key' : '',
-      f.until ? `until ${new Date(f.until).toISOString()}` : 'until `authctl idp fault clear`',
+      f.jwks ? `JWKS: ${f.jwks}${end('jwks')}` : '',
+      f.token ? `token endpoint: HTTP ${f.token}${end('token')}` : '',
+      f.latencyMs ? `latency: ${f.latencyMs} ms${end('latencyMs')}` : '',
+      f.unpublishedKey ? `signing with an unpublished key${end('unpublishedKey')}` : '',
     ].filter(Boolean).join('\n');
   });
 }

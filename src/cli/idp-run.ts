@@ -1,8 +1,11 @@
+import path from 'node:path';
 import { parseDuration } from '../core/duration.js';
 import { usageError } from '../core/errors.js';
 import { isLoopbackHost } from '../core/idp/http.js';
+import { endpointUrl } from '../core/idp/paths.js';
 import type { JWTAlgorithm } from '../core/keys/algorithms.js';
 import type { CliContext } from './context.js';
+import { removeReadyFile, watchLauncher, writeReadyFile } from './idp-lifecycle.js';
 import { table } from './output.js';
 
 interface ServeFlags {
@@ -12,6 +15,7 @@ interface ServeFlags {
   layout?: string;
   control: boolean;
   log: boolean;
+  readyFile?: string;
 }
 
 
@@ -22,16 +26,16 @@ function parsePort(value: string | undefined): number | undefined {
   return port;
 }
 
-function parseIssuerUrl(value: string | undefined, where: string): string | undefined {
+function parseIssuerUrl(value: string | undefined, where: string, example = `${where} http://host.docker.internal:9400`): string | undefined {
   if (value === undefined) return undefined;
   try {
     const url = new URL(value);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
   } catch {
-    throw usageError('ERR_BAD_URL', `"${value}" is not an http(s) URL`, { where, hint: 'e.g. --issuer-url http://host.docker.internal:9400' });
+    throw usageError('ERR_BAD_URL', `"${value}" is not an http(s) URL`, { where, hint: `e.g. ${example}` });
   }
   // An issuer identifier has no query or fragment (RFC 8414 §2, OIDC Discovery §2).
-  if (/[?#]/.test(value)) throw usageError('ERR_BAD_URL', `"${value}" has a query or fragment, which an issuer URL cannot have`, { where, hint: 'e.g. --issuer-url http://host.docker.internal:9400/tenant-a' });
+  if (/[?#]/.test(value)) throw usageError('ERR_BAD_URL', `"${value}" has a query or fragment, which an issuer URL cannot have`, { where, hint: `e.g. ${example}/tenant-a` });
   return value;
 }
 
@@ -46,6 +50,10 @@ export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void
   if (!isLoopbackHost(host)) {
     ctx.out.warn(ctx.out.color.bold(`binding ${host}: this mock issuer is for DEVELOPMENT ONLY. It hands out tokens to anyone who asks; never expose it to a network you do not control.`));
   }
+  const readyFileFlag = flags.readyFile ?? env.flags.readyFile;
+  const readyFile = readyFileFlag === undefined ? undefined : path.resolve(ctx.cwd, readyFileFlag);
+  // A file left by an issuer that was SIGKILLed names a dead port: it goes before we listen.
+  if (readyFile) await removeReadyFile(readyFile);
   if (env.flags.keysFile) await importKeysFile(ctx, env.flags.keysFile, config.idp.alg);
   // --no-log sets flags.log to false; true is commander's default, so the env may still turn it off.
   const log = flags.log && env.flags.log !== false ? batchedLog((text) => ctx.out.raw('stderr', text), (line) => ctx.out.color.dim(line), ctx.globals.quiet) : undefined;
@@ -61,26 +69,35 @@ export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void
   });
   // Signal handlers go in before the ready line: a script that stops the issuer as soon as it has
   // read the URLs must get a clean shutdown, not Node's default kill.
+  let unwatch: (() => void) | undefined;
   const stopped = new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      ctx.out.info(`${signal}: stopping the issuer`);
-      server.close().then(resolve, resolve);
+    let stopping = false;
+    const stop = (why: string) => {
+      if (stopping) return;
+      stopping = true;
+      unwatch?.();
+      ctx.out.info(`${why}: stopping the issuer`);
+      server.close().then(() => (readyFile ? removeReadyFile(readyFile) : undefined)).then(resolve, resolve);
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
+    unwatch = watchLauncher(ctx.env, stop);
   });
   const issuers = server.deps.settings.issuers.map((i) => ({
     id: i.id,
     issuer: i.url,
-    discovery: `${i.url}/.well-known/openid-configuration`,
-    jwks: `${i.url}/jwks`,
-    token: `${i.url}/token`,
+    // endpointUrl: an issuer URL with a trailing slash (--issuer-url https://x/) gets no double slash.
+    discovery: endpointUrl(i.url, 'openidConfiguration'),
+    jwks: endpointUrl(i.url, 'jwks'),
+    token: endpointUrl(i.url, 'token'),
     layout: i.layout,
   }));
   const root = issuers[0]!;
   const curl = `curl -s -u my-client:my-secret -d grant_type=client_credentials ${root.token}`;
+  const ready = { ...root, listen: server.listenUrl, port: server.port, control: server.deps.settings.control ? `${server.listenUrl}/_authctl` : null, issuers, curl };
+  if (readyFile) await writeReadyFile(readyFile, ready);
   if (ctx.out.json) {
-    ctx.out.raw('stdout', `${JSON.stringify({ ...root, listen: server.listenUrl, port: server.port, control: server.deps.settings.control ? `${server.listenUrl}/_authctl` : null, issuers, curl })}\n`);
+    ctx.out.raw('stdout', `${JSON.stringify(ready)}\n`);
   } else {
     const c = ctx.out.color;
     const lines = [
@@ -150,12 +167,18 @@ export function defaultIssuerUrl(ctx: CliContext, config: { idp?: { issuer_url?:
   return ctx.env.AUTHCTL_IDP_URL ?? config.idp?.issuer_url ?? `http://127.0.0.1:${config.idp?.port ?? 9400}`;
 }
 
-export async function runWait(ctx: CliContext, url: string | undefined, flags: { timeout: string }): Promise<void> {
+export async function runWait(ctx: CliContext, url: string | undefined, flags: { timeout: string; readyFile?: string }): Promise<void> {
   const { config } = await ctx.config();
-  const { waitForIssuer } = await import('../core/idp/wait.js');
+  const { waitForIssuer, waitForReadyFile } = await import('../core/idp/wait.js');
   const timeoutMs = parseDuration(flags.timeout, '--timeout') * 1000;
-  const target = parseIssuerUrl(url, 'URL') ?? defaultIssuerUrl(ctx, config);
-  const result = await waitForIssuer(target, { timeoutMs });
+  if (url !== undefined && flags.readyFile !== undefined) {
+    throw usageError('ERR_BAD_ARGUMENT', 'give either an issuer URL or --ready-file, not both', { where: '--ready-file', hint: 'authctl idp wait --ready-file idp.json waits for the file, then for the issuer it names' });
+  }
+  // The example names this command's own argument, not a `serve` flag.
+  const target = parseIssuerUrl(url, 'URL', 'authctl idp wait http://127.0.0.1:9400') ?? defaultIssuerUrl(ctx, config);
+  const result = flags.readyFile !== undefined
+    ? await waitForReadyFile(path.resolve(ctx.cwd, flags.readyFile), { timeoutMs })
+    : await waitForIssuer(target, { timeoutMs });
   ctx.out.result(result, (r) => `issuer ${r.issuer} answered after ${r.ms} ms (${r.attempts} attempt${r.attempts === 1 ? '' : 's'})`);
 }
 

@@ -13,6 +13,7 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText('after', examples([
       'authctl idp serve                                  # http://127.0.0.1:9400, zero config',
       'authctl idp serve --port 0 --json                  # free port, one JSON line with the URLs',
+      'authctl idp serve --port 0 --ready-file idp.json & authctl idp wait --ready-file idp.json',
       'authctl idp wait http://127.0.0.1:9400 --timeout 20s',
       'authctl idp rotate --stage publish',
       'authctl idp fault --jwks 503 --for 30s',
@@ -29,20 +30,23 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--layout <name>', 'claim layout: default, entra, auth0, okta, keycloak, cognito')
     .option('--no-control', 'disable the /_authctl/ control API')
     .option('--no-log', 'no access log on stderr')
+    .option('--ready-file <file>', 'once listening, write the --json ready line to FILE (atomically; removed on stop)')
     .addHelpText('after', examples([
       'authctl idp serve',
-      'authctl idp serve --port 0 --json > idp.json & authctl idp wait "$(jq -r .issuer idp.json)"',
+      'authctl idp serve --port 0 --ready-file idp.json & authctl idp wait --ready-file idp.json',
       'authctl idp serve --layout entra',
       'authctl idp serve --host 0.0.0.0 --issuer-url http://host.docker.internal:9400',
       'curl -s -u my-client:my-secret -d grant_type=client_credentials http://127.0.0.1:9400/token',
-    ]) + '\nExit codes: 0 stopped by SIGINT/SIGTERM, 2 bad flag or config, 3 port in use or cannot listen.\n')
+    ]) + '\nUnder npx / npm exec (which does not pass signals on), the issuer also stops when npm exits.\n'
+      + 'Exit codes: 0 stopped by SIGINT/SIGTERM (or npm exiting), 2 bad flag or config, 3 port in use or cannot listen.\n')
     .action(async (_o, command: Command) => (await run()).runServe(ctx, allOptions(command)));
 
   idp
     .command('wait [url]')
     .description('wait until an issuer answers its discovery document (for CI scripts)')
     .option('--timeout <duration>', 'give up after this long (default 30s)', '30s')
-    .addHelpText('after', examples(['authctl idp wait', 'authctl idp wait http://127.0.0.1:9400/tenant-a --timeout 1m']) + '\nExit codes: 0 answered, 3 no answer before the timeout.\n')
+    .option('--ready-file <file>', 'wait for the ready file of `idp serve --ready-file FILE`, then for the issuer it names')
+    .addHelpText('after', examples(['authctl idp wait', 'authctl idp wait http://127.0.0.1:9400/tenant-a --timeout 1m', 'authctl idp wait --ready-file idp.json']) + '\nExit codes: 0 answered, 2 bad URL or flag, 3 no answer before the timeout.\n')
     .action(async (url: string | undefined, _o, command: Command) => (await run()).runWait(ctx, url, allOptions(command)));
 
   idp

@@ -2,7 +2,9 @@ import { promises as fs } from 'node:fs';
 import type { Command } from 'commander';
 import { parseDuration } from '../core/duration.js';
 import { usageError } from '../core/errors.js';
-import { parseAlgorithm } from '../core/keys/algorithms.js';
+import type { JWK } from 'jose';
+import { isHmac, parseAlgorithm } from '../core/keys/algorithms.js';
+import type { Keystore } from '../core/keys/keystore.js';
 import type { KeyRecord } from '../core/keys/keyring.js';
 import type { CliContext } from './context.js';
 import { examples, table } from './output.js';
@@ -21,6 +23,23 @@ function describeKey(key: KeyRecord) {
     origin: key.origin,
     published: Boolean(key.publicJwk) && ['active', 'published', 'grace'].includes(key.status),
   };
+}
+
+/**
+ * An empty JWKS on a fresh keystore would make a service trust nothing while looking configured: create
+ * the key `authctl token mint` would sign with (its default algorithm), as mint does, and say so.
+ */
+async function firstUseJwks(ctx: CliContext, keystore: Keystore): Promise<{ keys: JWK[] }> {
+  const { config } = await ctx.config();
+  const { resolveTokenSettings } = await import('../core/token/settings.js');
+  const { alg } = resolveTokenSettings(config, undefined, {});
+  if (isHmac(alg)) {
+    ctx.out.warn(`the JWKS is empty: the default algorithm ${alg} ([token] alg in config) uses a shared secret, which is never published; mint with an asymmetric --alg (e.g. RS256) to publish a key`);
+    return keystore.jwks();
+  }
+  const { record } = await keystore.signingKey(alg);
+  ctx.out.info(`created the ${alg} signing key ${record.kid} in ${keystore.file} (first use, as \`authctl token mint\` does)`);
+  return keystore.jwks();
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -92,11 +111,13 @@ export function register(program: Command, ctx: CliContext): void {
 
   keys
     .command('jwks')
-    .description('print the public JWKS (active, published and grace keys) as JSON on stdout')
+    .description('print the public JWKS (active, published and grace keys) as JSON on stdout; creates the default signing key on first use, like token mint')
     .addHelpText('after', examples(['authctl keys jwks', 'authctl keys jwks > service/jwks.json']))
     .action(async () => {
       const keystore = await openKeystore(ctx);
-      ctx.out.jsonDocument(await keystore.jwks());
+      let jwks = await keystore.jwks();
+      if (jwks.keys.length === 0) jwks = await firstUseJwks(ctx, keystore);
+      ctx.out.jsonDocument(jwks);
     });
 
   keys
@@ -107,12 +128,14 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText('after', examples(['authctl keys import private.pem', 'authctl keys import rsa.pem --alg PS256', 'authctl keys import key.jwk.json --inactive']))
     .action(async (file: string, _options, command: Command) => {
       const flags = allOptions<{ alg?: string; inactive?: boolean }>(command);
-      let text: string;
+      let bytes: Uint8Array;
       try {
-        text = await fs.readFile(file, 'utf8');
+        bytes = await fs.readFile(file);
       } catch (error) {
         throw usageError('ERR_KEY_FILE', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { where: file, hint: 'check the path' });
       }
+      const { decodeText } = await import('../core/fs/text.js');
+      const text = decodeText(bytes, file, { what: 'key file' });
       const keystore = await openKeystore(ctx);
       const record = await keystore.importKey(text, file, { alg: flags.alg ? parseAlgorithm(flags.alg) : undefined, activate: !flags.inactive });
       ctx.out.result(describeKey(record), (k) => `imported ${k.kid} (${k.alg}) as ${k.status}`);

@@ -3,6 +3,7 @@ import { AuthctlError, EXIT_CODES } from '../core/errors.js';
 import { closest } from '../core/suggest.js';
 import { COMMAND_GROUPS, findGroup } from './commands.js';
 import { CliContext, type GlobalOptions } from './context.js';
+import { exitAfterDrain, exitQuietlyOnClosedPipe } from './exit.js';
 import { examples } from './output.js';
 import { authctlVersion } from './version.js';
 
@@ -107,8 +108,9 @@ function configureTree(command: Command, parent: Command): void {
 export async function main(argv: string[]): Promise<never> {
   const args = argv.slice(2);
   const ctx = new CliContext(readGlobals(args, process.env), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }, process.env, process.cwd());
+  exitQuietlyOnClosedPipe([process.stdout, process.stderr]);
   const code = await run(ctx, args);
-  process.exit(code);
+  return exitAfterDrain(code, [process.stdout, process.stderr]);
 }
 
 /** Runs authctl with `args`; returns the exit code. Never exits the process itself. */

@@ -1,5 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { Chalk } from 'chalk';
+import { redactSecrets } from '../core/mask.js';
+import { printable } from '../core/terminal.js';
 import type { CliIO, GlobalOptions } from './context.js';
 
 /**
@@ -32,7 +34,10 @@ export class Output {
 
   /** The one JSON document of a --json run. */
   jsonDocument(value: unknown): void {
-    this.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    // JSON.stringify escapes C0 controls but not bidi overrides: escape those too (same value, and a
+    // terminal showing the document is not tricked).
+    const text = JSON.stringify(value, null, 2).replace(/[\u202A-\u202E\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+    this.io.stdout.write(`${text}\n`);
   }
 
   /** Either the JSON document or the human rendering of a command's result. */
@@ -50,7 +55,7 @@ export class Output {
   }
 
   warn(message: string): void {
-    if (!this.globals.quiet) this.io.stderr.write(`${this.color.yellow('warning:')} ${message}\n`);
+    if (!this.globals.quiet) this.io.stderr.write(`${this.color.yellow('warning:')} ${printable(redactSecrets(message))}\n`);
   }
 
   /** Only with --verbose. */
@@ -61,6 +66,11 @@ export class Output {
   /** `authctl: error: <what> (<where>)` then `  hint: <how to fix>`; always on stderr. */
   error(message: string, where?: string, hint?: string): void {
     const c = this.color;
+    // Messages quote input files and services: no secret, no control character reaches the terminal.
+    const safe = (s: string) => printable(redactSecrets(s));
+    message = safe(message);
+    where = where === undefined ? undefined : safe(where);
+    hint = hint === undefined ? undefined : safe(hint);
     let text = `${c.red('authctl: error:')} ${message}${where ? ` (${where})` : ''}\n`;
     if (hint) text += `  ${c.cyan('hint:')} ${hint.replace(/\n/g, '\n  ')}\n`;
     this.io.stderr.write(text);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseJson } from '../core/config/toml.js';
 import { usageError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs/atomic.js';
+import { decodeText } from '../core/fs/text.js';
 import { draftSpecFromOpenApi } from '../core/probe/openapi.js';
 import { parseProbeSpec } from '../core/probe/spec.js';
 import { createExclusive } from '../core/verify/init.js';
@@ -18,14 +19,17 @@ export interface InitFlags {
 
 export async function runInit(ctx: CliContext, flags: InitFlags): Promise<void> {
   const file = path.resolve(ctx.cwd, flags.fromOpenapi);
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await fs.readFile(file, 'utf8');
+    bytes = await fs.readFile(file);
   } catch (error) {
-    throw usageError('ERR_OPENAPI_UNREADABLE', `cannot read ${flags.fromOpenapi}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { where: '--from-openapi', hint: 'pass the path of an OpenAPI 3.x JSON document' });
+    throw usageError('ERR_OPENAPI_UNREADABLE', `cannot read ${flags.fromOpenapi}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { where: '--from-openapi', hint: 'pass the path of an OpenAPI 3.0 / 3.1 or Swagger 2.0 JSON document' });
   }
+  // OpenAPI documents can be large: allow more than a config file, still bounded.
+  const text = decodeText(bytes, flags.fromOpenapi, { what: 'OpenAPI document', limit: 64 * 1024 * 1024 });
   if (!/^\s*[{[]/.test(text)) {
-    throw usageError('ERR_OPENAPI_YAML', 'only JSON OpenAPI documents are supported', { where: flags.fromOpenapi, hint: 'convert it first, e.g. `yq -o json openapi.yaml > openapi.json`' });
+    // YAML needs the `yaml` package, which authctl does not depend on (yet).
+    throw usageError('ERR_OPENAPI_YAML', 'only JSON OpenAPI documents are supported (this looks like YAML)', { where: flags.fromOpenapi, hint: 'convert it first, e.g. `yq -o json openapi.yaml > openapi.json`' });
   }
   const draft = draftSpecFromOpenApi(parseJson(text, flags.fromOpenapi), { baseUrl: flags.baseUrl, source: flags.fromOpenapi });
   // The draft must be a valid spec: validate it exactly as `authctl probe` will.

@@ -3,8 +3,13 @@ import type { ChalkInstance } from 'chalk';
 import type { ProbeResult } from '../core/probe/runner.js';
 import type { ProbeSpec } from '../core/probe/spec.js';
 import type { ProbeFinding } from '../core/probe/verdict.js';
+import { redactDeep, redactSecrets } from '../core/mask.js';
+import { printable } from '../core/terminal.js';
 import { table } from './output.js';
 import type { ReportFinding } from './report/index.js';
+
+/** Every string the probe prints for people: no known or secret-shaped value, no control character. */
+const safe = (text: string | number | undefined) => printable(redactSecrets(String(text ?? '')));
 
 /** Columns of the summary matrix: families of cases. */
 const FAMILIES: Array<[string, (check: string) => boolean]> = [
@@ -36,24 +41,24 @@ export function renderHuman(result: ProbeResult, c: ChalkInstance, options: { ve
       const bad = cases.filter((r) => failedKeys.has(`${endpoint}\u0000${r.case}`)).length;
       return bad ? c.red(`✗ ${bad}/${cases.length}`) : c.green(`✓ ${cases.length}`);
     });
-    return [endpoint, ...cells];
+    return [safe(endpoint), ...cells];
   });
   lines.push(table(rows, header), '');
   const findings = [...result.findings].sort((a, b) => SEVERITY_ORDER[a.severity]! - SEVERITY_ORDER[b.severity]!);
   for (const f of findings) {
     const tag = f.severity === 'critical' ? c.bgRed.white(' CRITICAL ') : f.severity === 'error' ? c.red('error') : c.yellow('warning');
-    lines.push(`${tag} ${f.endpoint}  ${c.bold(f.case)}${f.baselined ? c.dim(' (baselined)') : ''}`);
-    lines.push(`  ${f.message}`);
-    lines.push(`  expected ${f.expected}, got ${f.got}`);
-    lines.push(`  ${c.cyan('fix:')} ${f.fix}`);
-    if (f.curl && (options.verbose || f.severity !== 'warning')) lines.push(`  ${c.dim(f.curl)}`);
+    lines.push(`${tag} ${safe(f.endpoint)}  ${c.bold(safe(f.case))}${f.baselined ? c.dim(' (baselined)') : ''}`);
+    lines.push(`  ${safe(f.message)}`);
+    lines.push(`  expected ${safe(f.expected)}, got ${safe(f.got)}`);
+    lines.push(`  ${c.cyan('fix:')} ${safe(f.fix)}`);
+    if (f.curl && (options.verbose || f.severity !== 'warning')) lines.push(`  ${c.dim(safe(f.curl))}`);
     lines.push('');
   }
   if (result.skew) {
     const s = result.skew;
-    lines.push(`clock skew: ${s.endpoint} accepts tokens up to ${s.atLeast ? '≥ ' : ''}${s.toleratedSeconds}s past exp (${s.requests} requests, bisected up to ${s.upperBoundSeconds}s)`);
+    lines.push(`clock skew: ${safe(s.endpoint)} accepts tokens up to ${s.atLeast ? '≥ ' : ''}${s.toleratedSeconds}s past exp (${s.requests} requests, bisected up to ${s.upperBoundSeconds}s)`);
   }
-  for (const key of options.stale) lines.push(c.dim(`baseline entry no longer found (fixed?): ${key}`));
+  for (const key of options.stale) lines.push(c.dim(`baseline entry no longer found (fixed?): ${safe(key)}`));
   const s = result.summary;
   const open = (sev: string) => result.findings.filter((f) => f.severity === sev && !f.baselined).length;
   const verdict = open('critical') + open('error') > 0 ? c.red('FAIL') : c.green('PASS');
@@ -67,30 +72,30 @@ export function renderHuman(result: ProbeResult, c: ChalkInstance, options: { ve
 export function renderControlFailures(result: ProbeResult, c: ChalkInstance): string {
   const lines = [`${c.red('authctl: error:')} control failed: a valid credential did not get in (${result.controlFailures[0]!.phase} the negative cases)`];
   for (const f of result.controlFailures) {
-    lines.push(`  ${f.endpoint} with "${f.credential}": expected ${f.expected}, got ${f.got === 0 ? 'no answer within the timeout' : f.got}`);
-    lines.push(`    ${c.dim(f.curl)}`);
+    lines.push(`  ${safe(f.endpoint)} with "${safe(f.credential)}": expected ${safe(f.expected)}, got ${f.got === 0 ? 'no answer within the timeout' : safe(f.got)}`);
+    lines.push(`    ${c.dim(safe(f.curl))}`);
   }
   lines.push(`  ${c.cyan('hint:')} the spec, the service or the clock is wrong, so no negative result could be trusted: check the service verifies against \`authctl keys jwks\`, that issuer/audience/tenant_claim/roles_claim in [jwt] match its config, and that allow lists are right`);
   return `${lines.join('\n')}\n`;
 }
 
 export function renderDryRun(result: ProbeResult): string {
-  const lines = [`${result.requests!.length} requests to ${result.baseUrl} (credentials masked):`, ''];
+  const lines = [`${result.requests!.length} requests to ${safe(result.baseUrl)} (credentials masked):`, ''];
   let endpoint = '';
   for (const r of result.requests!) {
     if (r.endpoint !== endpoint) {
       endpoint = r.endpoint;
-      lines.push(endpoint);
+      lines.push(safe(endpoint));
     }
-    lines.push(`  ${r.case.padEnd(44)} expect ${r.expected}`);
-    lines.push(`    ${r.curl}`);
+    lines.push(`  ${safe(r.case).padEnd(44)} expect ${safe(r.expected)}`);
+    lines.push(`    ${safe(r.curl)}`);
   }
   return lines.join('\n');
 }
 
 /** The --json document: summary, findings (with curl), every case, skew. */
 export function probeJson(result: ProbeResult, exitCode: number) {
-  return {
+  return redactDeep({
     status: result.status,
     exitCode,
     baseUrl: result.baseUrl,
@@ -101,7 +106,7 @@ export function probeJson(result: ProbeResult, exitCode: number) {
     warnings: result.warnings,
     skew: result.skew,
     cases: result.cases,
-  };
+  });
 }
 
 function specFile(spec: ProbeSpec, cwd?: string): string | undefined {

@@ -1,15 +1,17 @@
 import path from 'node:path';
 import { writeFileAtomic } from '../core/fs/atomic.js';
+import { redactDeep } from '../core/mask.js';
 import { parseDuration } from '../core/duration.js';
 import { environmentError, usageError } from '../core/errors.js';
 import { applyBaseline, probeExitCode, readBaseline, writeBaseline } from '../core/probe/baseline.js';
 import { waitFor } from '../core/probe/http.js';
-import { runProbe } from '../core/probe/runner.js';
+import { MAX_CASES, runProbe } from '../core/probe/runner.js';
 import { findProbeSpecFile, loadProbeSpecFile, parseProbeSpec, type ProbeSpec } from '../core/probe/spec.js';
 import type { CliContext } from './context.js';
 import { renderGitHub, renderJUnit, renderSarif } from './report/index.js';
 import { renderControlFailures, renderDryRun, renderHuman, toJUnitFindings, toReportFindings, passedCaseNames, probeJson } from './probe-report.js';
 import { openKeystore } from './shared.js';
+import { readSecretList, WEAK_SECRETS } from '../core/probe/weak-secrets.js';
 
 export interface ProbeFlags {
   spec?: string;
@@ -26,6 +28,7 @@ export interface ProbeFlags {
   baseline?: string;
   writeBaseline?: string;
   dryRun?: boolean;
+  secretsFile?: string;
   skew?: boolean;
   progress?: boolean;
   json?: boolean;
@@ -61,9 +64,12 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
   const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout') * 1000;
   if (timeoutMs !== undefined && timeoutMs <= 0) throw usageError('ERR_BAD_DURATION', '--timeout must be positive', { where: '--timeout', hint: 'e.g. --timeout 5s' });
   const spec = await loadSpec(ctx, flags);
+  const weakSecrets = flags.secretsFile ? [...new Set([...WEAK_SECRETS, ...(await readSecretList(path.resolve(ctx.cwd, flags.secretsFile), '--secrets-file', MAX_CASES))])] : undefined;
   const baseline = flags.baseline ? await readBaseline(path.resolve(ctx.cwd, flags.baseline)) : undefined;
-  const { config } = await ctx.config();
+  const { config, filepath } = await ctx.config();
   const keystore = await openKeystore(ctx);
+  // The printed curl commands mint tokens again: name this run's keystore and config so they work from any directory.
+  const cliGlobals = ['--home', keystore.dir, ...(filepath ? ['--config', filepath] : [])];
 
   if (flags.waitFor && !flags.dryRun) {
     const wait = parseDuration(flags.waitTimeout ?? '30s', '--wait-timeout') * 1000;
@@ -77,12 +83,12 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
   const bar = tty ? progressBar(ctx) : undefined;
   const result = await runProbe({
     spec, config, keystore, env: ctx.env, cwd: ctx.cwd, concurrency: flags.concurrency, timeoutMs, retries: flags.retries, dryRun: flags.dryRun,
-    measureSkew: flags.skew === false ? false : undefined, onProgress: bar?.update,
+    measureSkew: flags.skew === false ? false : undefined, onProgress: bar?.update, cliGlobals, weakSecrets,
   }).finally(() => bar?.done());
 
   if (format !== 'json') for (const warning of result.warnings) ctx.out.warn(warning);
   if (result.dryRun) {
-    ctx.out.result(result, renderDryRun, (r) => ({ source: r.source, baseUrl: r.baseUrl, requests: r.requests }));
+    ctx.out.result(result, renderDryRun, (r) => redactDeep({ source: r.source, baseUrl: r.baseUrl, requests: r.requests }));
     return;
   }
   const stale = baseline ? applyBaseline(result, baseline) : [];

@@ -30,6 +30,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--sarif <file>', 'write a SARIF 2.1.0 report (one rule per check)')
     .option('--baseline <file>', 'accept the findings listed in this file (adopt the probe gradually)')
     .option('--write-baseline <file>', 'write the current findings as a baseline file')
+    .option('--secrets-file <file>', 'more weak HMAC secrets for jwt:weak-secret, one per line (added to the bundled list)')
     .option('--dry-run', 'print the requests it would send (credentials masked) and exit')
     .option('--no-skew', 'do not measure the clock skew the service tolerates')
     .option('--no-progress', 'no progress bar on a TTY')
@@ -48,7 +49,7 @@ export function register(program: Command, ctx: CliContext): void {
   probe
     .command('init')
     .description("draft a probe spec from an OpenAPI document's security requirements")
-    .requiredOption('--from-openapi <file>', 'OpenAPI 3.x document (JSON or YAML-free JSON)')
+    .requiredOption('--from-openapi <file>', 'OpenAPI 3.0 / 3.1 or Swagger 2.0 document (JSON)')
     .option('--base-url <url>', 'base_url of the spec (default: the first servers[].url, else http://127.0.0.1:8080)')
     .option('-o, --out <file>', 'write the spec here (default: stdout)')
     .option('--force', 'overwrite --out if it exists')

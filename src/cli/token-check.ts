@@ -3,7 +3,7 @@ import { decodeToken } from '../core/token/decode.js';
 import { resolveSecret } from '../core/token/secret.js';
 import { resolveTokenSettings } from '../core/token/settings.js';
 import { keysFromDiscovery, keysFromFile, keysFromJwksUrl, keysFromKeystore, type VerificationKeys } from '../core/token/keysource.js';
-import { verifyToken, type VerifyTokenResult } from '../core/token/verify.js';
+import { headerText, verifyToken, type VerifyTokenResult } from '../core/token/verify.js';
 import { parseDuration } from '../core/duration.js';
 import { usageError } from '../core/errors.js';
 import type { CliContext } from './context.js';
@@ -74,7 +74,7 @@ export async function runVerify(ctx: CliContext, token: string, flags: VerifyFla
   if (leeway !== undefined && leeway < 0) throw usageError('ERR_BAD_DURATION', '--leeway cannot be negative', { where: '--leeway', hint: 'e.g. --leeway 60s (0s is the default)' });
   const { config } = await ctx.config();
   const settings = resolveTokenSettings(config, undefined, { mapping: mappingFlags(flags) });
-  const keys = await verificationKeys(ctx, flags, String(decodeToken(token).header.alg ?? ''));
+  const keys = await verificationKeys(ctx, flags, headerText(decodeToken(token).header.alg));
   const fromKeystore = !flags.jwks && !flags.discover && keys.source.startsWith('the local keystore');
   const result = await verifyToken({
     token,

@@ -1,4 +1,4 @@
-import { parseDefect } from '../core/token/defects.js';
+import { combineDefects, parseDefect } from '../core/token/defects.js';
 import { parseClaimAssignment, type ClaimsMapping } from '../core/token/claims.js';
 import { parsePointer } from '../core/jsonpointer.js';
 import { mintToken, type MintTokenResult } from '../core/token/mint.js';
@@ -38,7 +38,7 @@ export interface MintFlags extends SecretFlags {
   claim?: string[];
   header?: string[];
   preset?: string;
-  defect?: string;
+  defect?: string[];
   skew?: string;
   jkuUrl?: string;
   output: string;
@@ -68,14 +68,15 @@ export function mappingFlags(flags: { tenantClaim?: string; rolesClaim?: string;
 
 /** `--skew` and `--jku-url` only shape certain defects: given alone they would be silently ignored. */
 function parseDefectFlags(flags: MintFlags) {
-  const defect = flags.defect ? parseDefect(flags.defect) : undefined;
-  if (flags.skew !== undefined && defect?.kind !== 'expired' && defect?.kind !== 'not-yet-valid') {
+  const defects = combineDefects((flags.defect ?? []).map(parseDefect));
+  const has = (...kinds: string[]) => defects.some((d) => kinds.includes(d.kind));
+  if (flags.skew !== undefined && !has('expired', 'not-yet-valid')) {
     throw usageError('ERR_FLAG_NEEDS_DEFECT', '--skew only applies to --defect expired or not-yet-valid', { where: '--skew', hint: 'add --defect expired (or not-yet-valid), or drop --skew' });
   }
-  if (flags.jkuUrl !== undefined && defect?.kind !== 'jku') {
+  if (flags.jkuUrl !== undefined && !has('jku')) {
     throw usageError('ERR_FLAG_NEEDS_DEFECT', '--jku-url only applies to --defect jku', { where: '--jku-url', hint: 'add --defect jku, or drop --jku-url' });
   }
-  return defect;
+  return defects.length ? defects : undefined;
 }
 
 function httpUrlFlag(value: string, flag: string): string {

@@ -4,6 +4,7 @@ import { examples } from './output.js';
 import { allOptions, argumentOrStdin, collect, rsaBitsOption } from './shared.js';
 import type { MintFlags } from './token-mint.js';
 import type { VerifyFlags } from './token-check.js';
+import type { CrackFlags } from './token-crack.js';
 
 export function register(program: Command, ctx: CliContext): void {
   const token = program
@@ -43,7 +44,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--secret-env <var>', 'read the HMAC secret from this environment variable')
     .option('--secret-file <file>', 'read the HMAC secret from this file')
     .option('--secret-encoding <enc>', 'utf8 (default), base64 (e.g. Relay JWT_SIGNING_KEY), base64url or hex')
-    .option('--defect <kind>', 'mint a deliberately broken token (see `authctl token defects`)')
+    .option('--defect <kind>', 'mint a deliberately broken token (see `authctl token defects`); repeat to combine defects that compose', collect)
     .option('--skew <duration>', 'how far expired / not-yet-valid tokens are out (default 10m)')
     .option('--jku-url <url>', 'attacker JWKS URL for --defect jku')
     .option('-o, --output <form>', 'token (default) | header (Authorization: Bearer ...) | curl (-H argument)', 'token')
@@ -53,6 +54,7 @@ export function register(program: Command, ctx: CliContext): void {
       'authctl token mint --alg HS256 --secret-env JWT_SIGNING_KEY --secret-encoding base64',
       'authctl token mint --claim /org/id=42 --claim email=alice@example.com --role admin',
       'authctl token mint --defect expired --skew 90s',
+      'authctl token mint --defect wrong-audience --defect alg-none   # both in one token',
       'curl -H "$(authctl token mint --sub alice --output header)" http://127.0.0.1:8080/',
       'authctl token mint --sub alice --json | jq .claims',
     ]))
@@ -98,6 +100,19 @@ export function register(program: Command, ctx: CliContext): void {
       const { runVerify } = await import('./token-check.js');
       const valid = await runVerify(ctx, await argumentOrStdin(ctx, value, 'token'), allOptions<VerifyFlags>(command));
       if (!valid) process.exitCode = 1;
+    });
+
+  token
+    .command('crack [token]')
+    .description('try the bundled weak HMAC secrets (and --wordlist) against a captured HS256/384/512 token, offline (exit 1 when cracked)')
+    .option('--wordlist <file>', 'more candidates, one per line (# comments), tried after the bundled list')
+    .addHelpText('after', examples([
+      'authctl token crack "$TOKEN"',
+      'authctl token crack "$TOKEN" --wordlist rockyou.txt --json',
+    ]))
+    .action(async (value: string | undefined, _options, command: Command) => {
+      const { runCrack } = await import('./token-crack.js');
+      await runCrack(ctx, await argumentOrStdin(ctx, value, 'token'), allOptions<CrackFlags>(command));
     });
 
   token

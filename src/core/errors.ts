@@ -1,3 +1,5 @@
+import { redactDeep, redactSecrets } from './mask.js';
+
 /**
  * One error type for everything authctl reports to a user. Core code throws it; only
  * src/cli/main.ts turns it into an exit code and a rendered message.
@@ -43,13 +45,15 @@ export class AuthctlError extends Error {
   readonly details?: Record<string, unknown>;
 
   constructor(message: string, options: AuthctlErrorOptions) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Every error is printed (text or --json): take known and secret-shaped values out here, once,
+    // whichever message happened to quote one.
+    super(redactSecrets(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AuthctlError';
     this.code = options.code;
     this.kind = options.kind;
-    this.where = options.where;
-    this.hint = options.hint;
-    this.details = options.details;
+    this.where = options.where === undefined ? undefined : redactSecrets(options.where);
+    this.hint = options.hint === undefined ? undefined : redactSecrets(options.hint);
+    this.details = options.details === undefined ? undefined : redactDeep(options.details);
   }
 
   get exitCode(): number {

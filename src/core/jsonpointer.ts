@@ -1,22 +1,36 @@
 import { usageError } from './errors.js';
 
+/**
+ * Segments that lead from a plain object into its prototype chain: `/__proto__/roles` would set
+ * `roles` on every object of the process. Refused in every pointer, whoever wrote it (a request's
+ * authctl_claims, --claim, a preset, a config file).
+ */
+const PROTOTYPE_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** RFC 6901: "/org/id" → ["org", "id"]; "~1" is "/", "~0" is "~". A bare name is treated as "/name". */
 export function parsePointer(pointer: string, where = 'pointer'): string[] {
   if (pointer === '') return [];
-  if (!pointer.startsWith('/')) {
-    if (/^[A-Za-z0-9_:.\-]+$/.test(pointer)) return [pointer];
+  if (!pointer.startsWith('/') && !/^[A-Za-z0-9_:.\-]+$/.test(pointer)) {
     throw usageError('ERR_BAD_POINTER', `"${pointer}" is not a JSON pointer`, { where, hint: 'write it as /claim or /nested/claim (RFC 6901)' });
   }
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer.startsWith('/')
+    ? pointer
+        .slice(1)
+        .split('/')
+        .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    : [pointer];
+  const forbidden = parts.find((part) => PROTOTYPE_SEGMENTS.has(part));
+  if (forbidden !== undefined) {
+    throw usageError('ERR_BAD_POINTER', `JSON pointer "${pointer}" has the segment "${forbidden}", which is not allowed`, { where, hint: 'claim names __proto__, constructor and prototype are refused: pick another name' });
+  }
+  return parts;
 }
 
+/** Own properties only: `/toString` is not a claim of `{}`. */
 export function getAtPointer(target: unknown, pointer: string): unknown {
   let node = target;
   for (const part of parsePointer(pointer)) {
-    if (node === null || typeof node !== 'object') return undefined;
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, part)) return undefined;
     node = (node as Record<string, unknown>)[part];
   }
   return node;
@@ -28,7 +42,7 @@ export function setAtPointer(target: Record<string, unknown>, pointer: string, v
   if (parts.length === 0) throw usageError('ERR_BAD_POINTER', 'cannot set the root of the claims', { where, hint: 'use a pointer such as /org/id' });
   let node: Record<string, unknown> = target;
   for (const part of parts.slice(0, -1)) {
-    const next = node[part];
+    const next = Object.hasOwn(node, part) ? node[part] : undefined;
     if (next === null || typeof next !== 'object' || Array.isArray(next)) node[part] = {};
     node = node[part] as Record<string, unknown>;
   }
@@ -39,7 +53,7 @@ export function deleteAtPointer(target: Record<string, unknown>, pointer: string
   const parts = parsePointer(pointer);
   let node: unknown = target;
   for (const part of parts.slice(0, -1)) {
-    if (node === null || typeof node !== 'object') return;
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, part)) return;
     node = (node as Record<string, unknown>)[part];
   }
   if (node && typeof node === 'object') delete (node as Record<string, unknown>)[parts[parts.length - 1]!];

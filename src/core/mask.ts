@@ -49,3 +49,77 @@ export function maskHeaderValue(name: string, value: string): string {
   if (/(api[-_]?key|token|secret|password|cookie|x-amz-security-token)/i.test(lower)) return mask(value);
   return value;
 }
+
+/**
+ * Names of keys whose values are secrets, in every format authctl reads: config keys
+ * (`client_secret`, `secret_access_key`), dotenv variables (`JWT_SIGNING_KEY`, `ADMIN_PASSWORD`), API
+ * key stores (`key`, `hash`) and JWK private members (`d`, `p`, `q`, `dp`, `dq`, `qi`, `k`). Only the
+ * last segment of a dotted key counts (`idp.clients.ci.secret`).
+ */
+const SECRET_KEY_NAME = /(secret|passw(or)?d|passphrase|token|private|signing[-_]?key|api[-_]?key|[-_]key$|^key$|credential|authorization|cookie)/i;
+const JWK_PRIVATE_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth', 'hash']);
+
+export function isSecretName(name: string): boolean {
+  const last = name.split('.').pop()!.replace(/^["']|["']$/g, '');
+  return JWK_PRIVATE_MEMBERS.has(last) || SECRET_KEY_NAME.test(last);
+}
+
+/**
+ * Secrets authctl has read (values of secret-named keys, credentials a probe uses), so any renderer
+ * can take them out of what it prints even when some message quotes one by accident. Kept on
+ * globalThis: dist/ bundles this module into more than one file, and all must share one set.
+ */
+const KNOWN: Set<string> = ((globalThis as Record<symbol, unknown>)[Symbol.for('authctl.knownSecrets')] ??= new Set<string>()) as Set<string>;
+/** Shorter values are too likely to be ordinary words to replace everywhere. */
+const MIN_KNOWN_SECRET = 8;
+
+export function registerSecret(value: unknown): void {
+  if (typeof value === 'string' && value.length >= MIN_KNOWN_SECRET) KNOWN.add(value);
+}
+
+/** Registers the values of every secret-named key in a parsed document (any depth). */
+export function registerSecretsIn(data: unknown, depth = 0): void {
+  if (!data || typeof data !== 'object' || depth > 64) return;
+  for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+    if (typeof value === 'string' && isSecretName(key)) registerSecret(value);
+    else registerSecretsIn(value, depth + 1);
+  }
+}
+
+/** Shapes that are secrets wherever they appear: PEM private keys, JWTs, authctl API keys, AWS secret keys. */
+const PEM_PRIVATE = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g;
+const JWT_ANYWHERE = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
+const API_KEY_ANYWHERE = /\b[a-z][a-z0-9]*(?:_[a-z0-9]+)*_[0-9A-Za-z]{38}\b/g;
+/**
+ * Exactly 40 characters of base64 with both cases and a digit or / or +: an AWS secret access key
+ * (hex digests are lower case). The mix is checked on the match, not by lookaheads, so a long run
+ * of base64 costs linear time.
+ */
+const AWS_SECRET_ANYWHERE = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/g;
+const looksLikeAwsSecret = (s: string) => /[a-z]/.test(s) && /[A-Z]/.test(s) && /[0-9/+]/.test(s);
+
+/**
+ * The one masking layer in front of every renderer: replaces known secrets and secret-shaped
+ * values in `text` by their masked form. Safe to run twice (masked forms match nothing).
+ */
+export function redactSecrets(text: string): string {
+  if (!text) return text;
+  let out = text;
+  for (const secret of KNOWN) if (out.includes(secret)) out = out.split(secret).join(mask(secret));
+  // Every shape is 38+ characters: short strings (most messages) skip the regular expressions.
+  if (out.length < 38) return out;
+  if (out.includes('PRIVATE KEY')) out = out.replace(PEM_PRIVATE, (_, kind: string) => `-----BEGIN ${kind}PRIVATE KEY----- (masked)`);
+  if (out.includes('eyJ')) out = out.replace(JWT_ANYWHERE, (jwt) => mask(jwt));
+  if (out.includes('_')) out = out.replace(API_KEY_ANYWHERE, (key) => mask(key));
+  return out.replace(AWS_SECRET_ANYWHERE, (key) => (looksLikeAwsSecret(key) ? mask(key) : key));
+}
+
+/** redactSecrets over every string of a JSON-like value (findings, error details); returns a copy. */
+export function redactDeep<T>(value: T, depth = 0): T {
+  if (typeof value === 'string') return redactSecrets(value) as T;
+  if (!value || typeof value !== 'object' || depth > 64) return value;
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, depth + 1)) as T;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) out[key] = redactDeep(item, depth + 1);
+  return out as T;
+}

@@ -125,4 +125,30 @@ describe('authctl keys', () => {
     const es = await runCli(['keys', 'rotate', '--alg', 'ES256', '--drop-old'], { cwd });
     expect(es.stdout).toMatch(/^active key is now \S+ \(ES256\)\nold key \S+ no longer in the JWKS\n$/);
   });
+
+  it('keys jwks on a fresh keystore creates the default signing key, as token mint does, and says so (issue #11)', async () => {
+    const cwd = tempDir();
+    const first = await runCli(['keys', 'jwks'], { cwd });
+    expect(first.code, first.stderr).toBe(0);
+    const jwks = JSON.parse(first.stdout);
+    expect(jwks.keys).toHaveLength(1);
+    expect(jwks.keys[0]).toMatchObject({ alg: 'RS256', kty: 'RSA', use: 'sig' });
+    expect(first.stderr).toContain(`created the RS256 signing key ${jwks.keys[0].kid}`);
+    // The key is the one token mint signs with: its token verifies against the printed JWKS.
+    const token = (await runCli(['token', 'mint'], { cwd })).stdout.trim();
+    expect(decodeProtectedHeader(token).kid).toBe(jwks.keys[0].kid);
+    await jwtVerify(token, createLocalJWKSet(jwks));
+    const again = await runCli(['keys', 'jwks'], { cwd });
+    expect(JSON.parse(again.stdout)).toEqual(jwks);
+    expect(again.stderr).toBe('');
+  });
+
+  it('keys jwks with an HMAC default algorithm explains on stderr why the set is empty', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, 'authctl.toml'), '[token]\nalg = "HS256"\n');
+    const result = await runCli(['keys', 'jwks'], { cwd });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ keys: [] });
+    expect(result.stderr).toMatch(/warning: the JWKS is empty: the default algorithm HS256 .* is never published/);
+  });
 });

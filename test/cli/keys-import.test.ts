@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 /** Every refused import: exit 2, one line naming the file, a hint, and nothing written to the keystore. */
@@ -129,5 +130,29 @@ describe('keystore that cannot be read', () => {
     writeFileSync(path.join(cwd, 'in', 'bad.json'), JSON.stringify({ kty: 'EC', crv: 'P-256', x: 'a', y: 'b', d: 'c' }));
     expect((await runCli(['keys', 'import', 'in/bad.json'], { cwd })).code).toBe(2);
     expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
+  it('the same RSA key imported as RS256, then --alg PS256, is kept for both under distinct kids (issue #11)', async () => {
+    const cwd = tempDir();
+    const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    writeFileSync(path.join(cwd, 'key.pem'), pem);
+    const rs = await runCli(['keys', 'import', 'key.pem', '--json'], { cwd });
+    expect(rs.code, rs.stderr).toBe(0);
+    const ps = await runCli(['keys', 'import', 'key.pem', '--alg', 'PS256', '--json'], { cwd });
+    expect(ps.code, ps.stderr).toBe(0);
+    const [rsKey, psKey] = [JSON.parse(rs.stdout), JSON.parse(ps.stdout)];
+    expect(psKey).toMatchObject({ alg: 'PS256', status: 'active', kid: `${rsKey.kid}-PS256` });
+    const jwks = JSON.parse((await runCli(['keys', 'jwks'], { cwd })).stdout);
+    expect(jwks.keys.map((k: { kid: string; alg: string }) => `${k.alg} ${k.kid}`).sort()).toEqual([`PS256 ${psKey.kid}`, `RS256 ${rsKey.kid}`]);
+    // Both algorithms sign with it, and each token verifies against the JWKS (jose picks the key by kid).
+    for (const alg of ['RS256', 'PS256']) {
+      const token = (await runCli(['token', 'mint', '--alg', alg], { cwd })).stdout.trim();
+      const { protectedHeader } = await jwtVerify(token, createLocalJWKSet(jwks));
+      expect(protectedHeader.kid).toBe(alg === 'RS256' ? rsKey.kid : psKey.kid);
+    }
+    // Importing it again for an algorithm it already has is still nothing to do, naming the algorithm.
+    const again = await runCli(['keys', 'import', 'key.pem', '--alg', 'PS256'], { cwd });
+    expect(again.code).toBe(2);
+    expect(again.stderr.split('\n')[0]).toBe(`authctl: error: key ${psKey.kid} is already in the keystore for PS256 (key.pem)`);
   });
 });

@@ -22,6 +22,9 @@ const BAD_FLAGS: [string[], string][] = [
   [['token', 'verify', 'a.b.c', '--tenant-claim', 'bad ptr', '--tenant', 'x'], '--tenant-claim'],
   [['token', 'verify', 'a.b.c', '--jwks', 'jwks.json', '--secret', 's'], '--secret'],
   [['token', 'verify', 'a.b.c', '--jwks', 'jwks.json', '--discover', 'http://127.0.0.1:9400'], '--discover'],
+  [['token', 'mint', '--defect', 'expired', '--defect', 'not-yet-valid'], '--defect expired and --defect not-yet-valid'],
+  [['token', 'mint', '--defect', 'alg-none', '--defect', 'wrong-issuer', '--defect', 'bad-signature'], '--defect alg-none and --defect bad-signature'],
+  [['token', 'mint', '--defect', 'missing-tenant', '--defect', 'wrong-tenant:x'], '--defect missing-tenant and --defect wrong-tenant:x'],
   [['keys', 'rotate', '--grace', '-5m'], '--grace'],
   [['keys', 'rotate', '--bits', '512'], '--bits'],
 ];
@@ -91,5 +94,42 @@ describe('bad flags of token and keys', () => {
     const clash = await runCli(['token', 'mint', '--kid', kid, '--alg', 'RS256'], { cwd });
     expect(clash.code).toBe(2);
     expect(clash.stderr.split('\n')[0]).toBe(`authctl: error: key ${kid} is an ES256 key, not RS256 (--kid)`);
+  });
+
+  it('--defect psychic-signature carries the kid of the keystore\'s ES256 key (issue #11), whatever --alg', async () => {
+    const cwd = tempDir();
+    for (const alg of [[], ['--alg', 'ES256'], ['--alg', 'RS256']]) {
+      const minted = await runCli(['token', 'mint', '--defect', 'psychic-signature', ...alg, '--json'], { cwd });
+      expect(minted.code, minted.stderr).toBe(0);
+      const header = JSON.parse(minted.stdout).header;
+      const jwks = JSON.parse((await runCli(['keys', 'jwks'], { cwd })).stdout);
+      const es256 = jwks.keys.filter((k: { alg: string }) => k.alg === 'ES256');
+      expect(es256).toHaveLength(1);
+      expect(header).toEqual({ alg: 'ES256', typ: 'JWT', kid: es256[0].kid });
+      const decoded = JSON.parse(Buffer.from(minted.stdout.match(/"token": "[^.]+/)![0].slice(10), 'base64url').toString());
+      expect(decoded.kid).toBe(es256[0].kid);
+    }
+  });
+
+  it('--defect given twice combines defects that compose into one token (issue #11: the last one used to win)', async () => {
+    const cwd = tempDir();
+    const minted = await runCli(['token', 'mint', '--defect', 'wrong-audience', '--defect', 'expired', '--defect', 'alg-none', '--aud', 'api://orders', '--json'], { cwd });
+    expect(minted.code, minted.stderr).toBe(0);
+    const doc = JSON.parse(minted.stdout);
+    expect(doc.defect).toBe('wrong-audience,expired,alg-none');
+    const [header, payload, signature] = doc.token.split('.');
+    expect(JSON.parse(Buffer.from(header, 'base64url').toString()).alg).toBe('none');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    expect(claims.aud).toBe('api://wrong-audience.authctl.invalid');
+    expect(claims.exp).toBeLessThan(Date.now() / 1000);
+    expect(signature).toBe('');
+    // Claim defects alone stay signed by the keystore key: jose verifies the signature and sees both defects.
+    const signed = JSON.parse((await runCli(['token', 'mint', '--defect', 'wrong-issuer', '--defect', 'missing-scope', '--defect', 'wrong-issuer', '--scope', 'a', '--json'], { cwd })).stdout);
+    expect(signed.defect).toBe('wrong-issuer,missing-scope');
+    const jwks = JSON.parse((await runCli(['keys', 'jwks'], { cwd })).stdout);
+    const { createLocalJWKSet } = await import('jose');
+    const { payload: verified } = await jwtVerify(signed.token, createLocalJWKSet(jwks));
+    expect(verified.iss).toBe('https://wrong-issuer.authctl.invalid');
+    expect(verified.scope).toBeUndefined();
   });
 });

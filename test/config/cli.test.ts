@@ -47,7 +47,9 @@ describe('authctl verify-config (binary)', () => {
     const r = await runCli(['verify-config', 'syntax-unterminated-string.toml'], { cwd: path.join(INVALID, 'datapress') });
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/7:28\s+error\s+TOML syntax error/);
-    expect(r.stdout).toContain('7 | audience = "api://datapress');
+    // The error line's structure is broken, so its values are masked (letters and digits only): the
+    // quotes and punctuation that are usually the mistake stay visible.
+    expect(r.stdout).toContain('7 | audience = "***://*********');
     expect(r.stdout).toMatch(/\|\s{28}\^/);
   });
 
@@ -66,7 +68,7 @@ describe('authctl verify-config (binary)', () => {
     const esc = await runCli(['verify-config', 'esc.toml', '--profile', 'datapress'], { cwd: dir });
     expect(esc.code).toBe(2);
     expect(esc.stdout).not.toMatch(/[\x07\x1b]/);
-    expect(esc.stdout).toContain('2 | enabled = true?[2J?');
+    expect(esc.stdout).toContain('2 | enabled = ****?[*J?');
     writeFileSync(path.join(dir, 'long.toml'), `[auth]\nx = "${'a'.repeat(500)}" @\n`);
     const long = await runCli(['verify-config', 'long.toml', '--profile', 'datapress'], { cwd: dir });
     expect(long.code).toBe(2);

@@ -74,6 +74,23 @@ describe('authctl idp (CLI)', () => {
     expect(none.stderr).toMatch(/hint:/);
   });
 
+  it('idp fault --token 500 after a timed JWKS fault shows each fault with its own end (issue #11)', async () => {
+    try {
+      const timed = await runCli(['idp', 'fault', '--jwks', '503', '--for', '1h', '--url', url]);
+      expect(timed.code, timed.stderr).toBe(0);
+      const [, jwksEnd] = /^JWKS: 503 until (\S+Z)$/m.exec(timed.stdout)!;
+      expect(Math.abs(Date.parse(jwksEnd!) - (Date.now() + 3600_000))).toBeLessThan(60_000);
+      const token = await runCli(['idp', 'fault', '--token', '500', '--url', url]);
+      expect(token.code, token.stderr).toBe(0);
+      // The token fault lasts until cleared; only the JWKS fault carries the 1h end.
+      expect(token.stdout).toBe(`JWKS: 503 until ${jwksEnd}\ntoken endpoint: HTTP 500 until \`authctl idp fault clear\`\n`);
+      const json = JSON.parse((await runCli(['idp', 'fault', '--latency', '1ms', '--url', url, '--json'])).stdout);
+      expect(json.ends).toEqual({ jwks: Date.parse(jwksEnd!) });
+    } finally {
+      await runCli(['idp', 'fault', 'clear', '--url', url]);
+    }
+  });
+
   it('idp rotate, fault, clock, requests, client/user/claims drive the running issuer', async () => {
     const rotated = await runCli(['idp', 'rotate', '--url', url, '--json']);
     expect(rotated.code).toBe(0);

@@ -139,11 +139,11 @@ describe('idp: control API', () => {
 
   it('captures requests with credentials masked, and logs one masked line per request', async () => {
     await control(idp.url, 'DELETE', '/requests');
-    const token = String((await cc(idp.url, { scope: 'a b' })).body.access_token);
+    const token = String((await cc(idp.url, { scope: 'openid a b' })).body.access_token);
     await fetch(`${idp.url}/userinfo?access_token=${token}`, { headers: { authorization: `Bearer ${token}` } });
     const { body } = await control(idp.url, 'GET', '/requests');
     const [tokenReq, userinfoReq] = body.requests;
-    expect(tokenReq).toMatchObject({ method: 'POST', path: '/token', status: 200, clientId: 'svc', body: { grant_type: 'client_credentials', scope: 'a b' } });
+    expect(tokenReq).toMatchObject({ method: 'POST', path: '/token', status: 200, clientId: 'svc', body: { grant_type: 'client_credentials', scope: 'openid a b' } });
     expect(tokenReq.headers.authorization).toMatch(/^Basic /);
     expect(JSON.stringify(body)).not.toContain(token);
     expect(JSON.stringify(body)).not.toContain(Buffer.from('svc:secret').toString('base64'));

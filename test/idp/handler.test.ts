@@ -10,7 +10,8 @@ describe('idp: request handler without listen()', () => {
   it('advertises every endpoint of the one path map, under the issuer URL', async () => {
     const deps = createIdpDeps({ config: {}, home: await seededHome(), baseUrl: 'http://idp.test:9400/' });
     const doc = discoveryDocument(deps.settings.issuers[0]!, 'openid');
-    expect(doc.issuer).toBe('http://idp.test:9400');
+    // The issuer is the published URL byte for byte (its slash kept); endpoints get no double slash.
+    expect(doc.issuer).toBe('http://idp.test:9400/');
     expect(doc.jwks_uri).toBe(`http://idp.test:9400${ENDPOINTS.jwks}`);
     const handler = createIdpHandler(deps);
     for (const [key, path] of Object.entries({ token_endpoint: ENDPOINTS.token, userinfo_endpoint: ENDPOINTS.userinfo, revocation_endpoint: ENDPOINTS.revoke, end_session_endpoint: ENDPOINTS.endSession })) {

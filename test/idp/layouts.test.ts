@@ -118,7 +118,11 @@ describe('idp: token exchange and device flow', () => {
     await control(idp.url, 'POST', '/device', { outcome: 'approve', after: 2 });
     const auth = await client.initiateDeviceAuthorization(config, { scope: 'openid' });
     expect(auth.verification_uri).toBe(`${idp.url}/device`);
-    const poll = () => tokenRequest(idp.url, { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: auth.device_code, client_id: 'my-cli' });
+    // Each poll waits the interval on the issuer's clock (a sooner one is slow_down, rfc-device.test.ts).
+    const poll = async () => {
+      await control(idp.url, 'POST', '/clock', { advance: auth.interval });
+      return tokenRequest(idp.url, { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: auth.device_code, client_id: 'my-cli' });
+    };
     expect((await poll()).body.error).toBe('authorization_pending');
     expect((await poll()).body.error).toBe('authorization_pending');
     const granted = await poll();
@@ -142,6 +146,7 @@ describe('idp: token exchange and device flow', () => {
     expect(await poll(human.device_code)).toBe('authorization_pending');
     const page = await fetch(`${idp.url}/device`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ user_code: human.user_code, username: 'kim', action: 'approve' }) });
     expect(page.status).toBe(200);
+    await control(idp.url, 'POST', '/clock', { advance: 5 });
     const granted = await tokenRequest(idp.url, { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: human.device_code, client_id: 'my-cli' });
     expect(decodeJwt(String(granted.body.access_token)).sub).toBe('kim');
     expect((await start('approve:x')).device_code).toBeUndefined();

@@ -117,7 +117,8 @@ describe('idp: OIDC flows with openid-client (zero config)', () => {
     const config = await discover(idp.url, 'spa', undefined);
     const { tokens } = await codeFlow(config, { form: { username: 'carol', tenant: 't-1', roles: 'viewer' } });
     const info = await client.fetchUserInfo(config, tokens.access_token, 'carol');
-    expect(info).toMatchObject({ sub: 'carol', tenant: 't-1', roles: ['viewer'] });
+    // The claim names of the tokens: tenant_claim = /org/id here.
+    expect(info).toMatchObject({ sub: 'carol', org: { id: 't-1' }, roles: ['viewer'] });
     const bad = await fetch(`${idp.url}/userinfo`, { headers: { authorization: 'Bearer not.a.token' } });
     expect(bad.status).toBe(401);
     expect(bad.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);

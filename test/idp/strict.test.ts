@@ -92,7 +92,8 @@ describe('idp: configured clients are enforced strictly', () => {
   });
 
   it('shows (never redirects) an unregistered or slightly different redirect_uri', async () => {
-    for (const uri of [`${REDIRECT}/`, 'http://127.0.0.1:8081/callback', 'https://evil.example/cb']) {
+    // Another port of the loopback URI is accepted (RFC 8252 §7.3, rfc-redirect.test.ts); another loopback host is not.
+    for (const uri of [`${REDIRECT}/`, 'http://localhost:8080/callback', 'https://evil.example/cb']) {
       const { status, location, page } = await authorizeWith(idp, { client_id: 'swagger', response_type: 'code', redirect_uri: uri, ...S256 });
       expect(status).toBe(400);
       expect(location).toBe('');

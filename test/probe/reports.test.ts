@@ -35,7 +35,7 @@ describe('probe reports', () => {
     expect(stdout).toMatch(/GET \/v1\/tenants\/acme\/orders\s+✓ 2\s+✓ 4\s+✓ 5\s+✗ 4\/14/);
     expect(stdout).toContain('CRITICAL');
     expect(stdout).toContain('fix: Never accept alg "none"');
-    expect(stdout).toMatch(/curl -sS -i --path-as-is --globoff -H "Authorization: Bearer \$\(authctl token mint --iss http:\/\/127\.0\.0\.1:9400 --aud api:\/\/orders --sub alice .* --defect alg-none\)" http:\/\/127\.0\.0\.1:\d+\/v1\/tenants\/acme\/orders/);
+    expect(stdout).toMatch(/curl -sS -i --path-as-is --globoff -H "Authorization: Bearer \$\(authctl --home \S+ token mint --iss http:\/\/127\.0\.0\.1:9400 --aud api:\/\/orders --sub alice .* --defect alg-none\)" http:\/\/127\.0\.0\.1:\d+\/v1\/tenants\/acme\/orders/);
     expect(stdout).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*/);
     expect(stdout).toMatch(/^FAIL: 3 endpoints, \d+ checks/m);
   });

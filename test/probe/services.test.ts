@@ -2,8 +2,8 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Keystore } from '../../src/core/keys/keystore.js';
-import { spawn } from 'node:child_process';
-import { BIN, runCli, tempDir } from '../helpers/cli.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { replayCurl } from './fixtures/replay.js';
 import { startJwksServer, startOrdersService, type Flaw, type RunningService } from './fixtures/orders-service.js';
 import { AUDIENCE, ISSUER, SCOPED_ENDPOINT, minimalSpec, writeSpec } from './fixtures/spec.js';
 
@@ -52,37 +52,6 @@ function freePort(): Promise<number> {
   }));
 }
 
-/**
- * Runs a printed curl command in bash, bounded: async (the fixture service runs in this process, so a
- * sync spawn would deadlock it), curl itself capped by --max-time and kept off any proxy, stdin closed,
- * and on the deadline the whole process group is killed (killing bash alone leaves curl holding the pipe).
- */
-function replayCurl(command: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const script = `authctl() { "${process.execPath}" "${BIN}" "$@"; }\ncurl() { command curl --max-time 10 --noproxy '*' "$@"; }\n${command}`;
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', script], { env: { ...process.env, AUTHCTL_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const killGroup = () => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    };
-    const timer = setTimeout(killGroup, 20_000);
-    child.on('error', reject);
-    // Once bash has exited, a stray grandchild holding the pipe open is killed too, so 'close' always comes.
-    child.on('exit', () => setTimeout(killGroup, 2_000).unref());
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
 const failing = (report: Report, severities = ['critical', 'error']) => [...new Set(report.findings.filter((f) => severities.includes(f.severity)).map((f) => f.check))].sort();
 
 describe('authctl probe against fixture services', () => {
@@ -124,8 +93,8 @@ describe('authctl probe against fixture services', () => {
       if (flaw === 'trust-org-header') {
         // The redacted curl command mints its token again, so it reproduces the finding as printed.
         const curl = report.findings.find((f) => f.severity === 'critical')!.curl!;
-        expect(curl).toMatch(/"Authorization: Bearer \$\(authctl token mint .* --defect wrong-tenant:acme-other\)"/);
-        const replay = await replayCurl(curl);
+        expect(curl).toMatch(/"Authorization: Bearer \$\(authctl --home \S+ token mint .* --defect wrong-tenant:acme-other\)"/);
+        const replay = await replayCurl(curl, { AUTHCTL_HOME: home });
         expect(replay.stdout).toMatch(/^HTTP\/1\.1 2\d\d /);
       }
       if (flaw === 'trust-jku') {

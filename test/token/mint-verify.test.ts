@@ -73,7 +73,8 @@ const REASONS: Record<DefectKind, { jose: string | RegExp; fast: string | RegExp
   'null-signature': { jose: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED', fast: 'FAST_JWT_MISSING_SIGNATURE' },
   'alg-none-case': { jose: 'ERR_JOSE_ALG_NOT_ALLOWED', fast: /FAST_JWT_(INVALID_ALGORITHM|MISSING_SIGNATURE)/ },
   'blank-secret': { jose: 'ERR_JOSE_ALG_NOT_ALLOWED', fast: 'FAST_JWT_INVALID_ALGORITHM' },
-  'psychic-signature': { jose: 'ERR_JOSE_ALG_NOT_ALLOWED', fast: 'FAST_JWT_INVALID_ALGORITHM' },
+  // Its kid names the keystore's ES256 key, which fast-jwt finds and refuses for an RS256-only service.
+  'psychic-signature': { jose: 'ERR_JOSE_ALG_NOT_ALLOWED', fast: /FAST_JWT_INVALID_(ALGORITHM|KEY)/ },
   'embedded-jwk': { jose: 'ERR_JWKS_NO_MATCHING_KEY', fast: 'FAST_JWT_KEY_FETCHING_ERROR' },
   jku: { jose: 'ERR_JWKS_NO_MATCHING_KEY', fast: 'FAST_JWT_KEY_FETCHING_ERROR' },
   'kid-injection': { jose: 'ERR_JOSE_ALG_NOT_ALLOWED', fast: /FAST_JWT_(INVALID_ALGORITHM|KEY_FETCHING_ERROR)/ },

@@ -1,4 +1,4 @@
-import type { ReportFinding } from './finding.js';
+import { safeFindings, type ReportFinding } from './finding.js';
 
 /**
  * Workflow-command escaping: data escapes %, CR, LF; properties also : and ,. Other control characters
@@ -17,7 +17,7 @@ const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace
  * info findings become `::notice`.
  */
 export function renderGitHub(findings: readonly ReportFinding[]): string {
-  return findings
+  return safeFindings(findings)
     .map((f) => {
       const command = f.severity === 'info' ? 'notice' : f.severity;
       const props: string[] = [];

@@ -1,4 +1,4 @@
-import { location, type ReportFinding } from './finding.js';
+import { location, safeFindings, type ReportFinding } from './finding.js';
 
 export interface JUnitOptions {
   suiteName: string;
@@ -22,7 +22,8 @@ const xml = (s: string) =>
  * JUnit XML: one test case per finding (classname = file or rule, name = rule at location),
  * failing when at or above `failOn`, plus one passing case per name in `passed`.
  */
-export function renderJUnit(findings: readonly ReportFinding[], options: JUnitOptions): string {
+export function renderJUnit(unsafe: readonly ReportFinding[], options: JUnitOptions): string {
+  const findings = safeFindings(unsafe);
   const failOn = options.failOn ?? 'error';
   const fails = (f: ReportFinding) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning');
   const time = (options.time ?? 0).toFixed(3);

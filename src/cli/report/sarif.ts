@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ReportFinding } from './finding.js';
+import { safeFindings, type ReportFinding } from './finding.js';
 
 export interface SarifOptions {
   toolName?: string;
@@ -14,7 +14,8 @@ export interface SarifOptions {
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
 /** SARIF 2.1.0 for GitHub code scanning: one run, a rules table, one result per finding. */
-export function renderSarif(findings: readonly ReportFinding[], options: SarifOptions = {}): string {
+export function renderSarif(unsafe: readonly ReportFinding[], options: SarifOptions = {}): string {
+  const findings = safeFindings(unsafe);
   const ruleIds = [...new Set(findings.map((f) => f.rule))].sort();
   const index = new Map(ruleIds.map((id, i) => [id, i]));
   const uri = (file: string) => {

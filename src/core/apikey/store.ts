@@ -5,6 +5,7 @@ import { usageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { withFileLock, type LockOptions } from '../fs/lock.js';
 import { jsonErrorLocation } from '../config/position.js';
+import { syntaxSnippet } from '../snippet.js';
 
 /**
  * The API key store: one JSON file (`apikeys.json` in the keystore dir by default), mode 0600,
@@ -63,7 +64,8 @@ export function parseStore(text: string, file: string): ApiKeyStoreData {
     const { line, column } = jsonErrorLocation(error, text);
     throw usageError('ERR_APIKEY_STORE_CORRUPT', `API key store is not valid JSON`, {
       where: `${file}:${line}:${column}`,
-      hint: 'authctl will not overwrite it; restore it from a backup or move it aside to start a new store',
+      hint: `authctl will not overwrite it; restore it from a backup or move it aside to start a new store\n${syntaxSnippet(text, line, column, { allValues: true })}`,
+      details: { file, line, column },
       cause: error,
     });
   }

@@ -1,8 +1,10 @@
 import { nodeFs } from '../node.js';
 import path from 'node:path';
-import { usageError } from '../errors.js';
+import { isAuthctlError, usageError } from '../errors.js';
 import { parseJson, parseToml } from './toml.js';
 import type { AuthctlConfig } from './schema.js';
+import { registerSecretsIn } from '../mask.js';
+import { decodeText } from '../fs/text.js';
 
 export const CONFIG_SEARCH_PLACES = [
   'package.json',
@@ -78,7 +80,9 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   const cosmiconfigModule = (await import('cosmiconfig')) as typeof import('cosmiconfig') & { default?: typeof import('cosmiconfig') };
   const cosmiconfig = cosmiconfigModule.cosmiconfig ?? cosmiconfigModule.default!.cosmiconfig;
   const sourceByFile = new Map<string, string>();
-  const loader = (filepath: string, content: string) => {
+  const loader = (filepath: string, _content: string) => {
+    // cosmiconfig decoded the file as UTF-8: read the bytes again to honour a BOM or UTF-16, and the size bound.
+    const content = decodeText(nodeFs.readFileSync(filepath), filepath, { what: 'config file' });
     sourceByFile.set(filepath, content);
     return parseBySuffix(filepath, content);
   };
@@ -104,6 +108,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     result = await wrapLoad(() => explorer.search(cwd), cwd);
   }
   if (!result || result.isEmpty) return { config: {} };
+  // Before validation: a validation message must not be able to quote a secret either.
+  registerSecretsIn(result.config);
   const { validateConfig } = await import('./validate.js');
   const config = validateConfig(result.config, result.filepath);
   return { config, filepath: result.filepath, source: sourceByFile.get(result.filepath) };
@@ -113,7 +119,7 @@ async function wrapLoad<T>(fn: () => Promise<T>, where: string): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    if ((error as { code?: string }).code?.startsWith('ERR_CONFIG')) throw error;
+    if ((error as { code?: string }).code?.startsWith('ERR_CONFIG') || isAuthctlError(error)) throw error;
     throw usageError('ERR_CONFIG_UNREADABLE', `cannot load config: ${(error as Error).message.split('\n')[0]}`, {
       where,
       hint: 'fix or remove the file, or pass --config FILE',

@@ -1,5 +1,6 @@
 import { parse, TomlError } from 'smol-toml';
 import { usageError } from '../errors.js';
+import { syntaxSnippet } from '../snippet.js';
 import { jsonErrorLocation, offsetToLineColumn } from './position.js';
 
 export { offsetToLineColumn };
@@ -13,7 +14,7 @@ export function parseToml(text: string, file: string): Record<string, unknown> {
       const reason = error.message.split('\n')[0]!.replace(/^Invalid TOML document:\s*/, '');
       throw usageError('ERR_CONFIG_SYNTAX', `TOML syntax error: ${reason}`, {
         where: `${file}:${error.line}:${error.column}`,
-        hint: `fix the TOML at line ${error.line}, column ${error.column}\n${caretSnippet(text, error.line, error.column)}`,
+        hint: `fix the TOML at line ${error.line}, column ${error.column}\n${syntaxSnippet(text, error.line, error.column)}`,
         details: { file, line: error.line, column: error.column },
       });
     }
@@ -29,20 +30,8 @@ export function parseJson(text: string, file: string): unknown {
     const { reason, line, column } = jsonErrorLocation(error, text);
     throw usageError('ERR_CONFIG_SYNTAX', `JSON syntax error: ${reason}`, {
       where: `${file}:${line}:${column}`,
-      hint: `fix the JSON at line ${line}, column ${column}\n${caretSnippet(text, line, column)}`,
+      hint: `fix the JSON at line ${line}, column ${column}\n${syntaxSnippet(text, line, column)}`,
       details: { file, line, column },
     });
   }
-}
-
-/** Two lines of context and a caret under the column, for syntax errors. */
-export function caretSnippet(text: string, line: number, column: number): string {
-  const lines = text.split(/\r?\n/);
-  const out: string[] = [];
-  const width = String(line).length;
-  for (let n = Math.max(1, line - 1); n <= Math.min(lines.length, line); n++) {
-    out.push(`    ${String(n).padStart(width)} | ${lines[n - 1]}`);
-  }
-  out.push(`    ${' '.repeat(width)} | ${' '.repeat(Math.max(0, column - 1))}^`);
-  return out.join('\n');
 }

@@ -1,23 +1,18 @@
 import { checkRedirectUri, checkScopes, lookupClient } from './clients.js';
-import { OAuthError, escapeHtml, fromAnotherSite, html, redirect, splitScopes } from './http.js';
+import { LOGIN_REQUIRED, oidcRequestError, pkceError, promptsOf } from './authorize-request.js';
+import { authorizationResponse, responseModeOf } from './form-post.js';
+import { OAuthError, escapeHtml, fromAnotherSite, html, invalidRequest, splitScopes } from './http.js';
 import { CARRIED_PARAMS, loginPage } from './login-page.js';
 import { layoutPage } from './page.js';
+import { repeatedParamsMessage } from './params.js';
 import { randomToken } from './store.js';
-import { requestClaims } from './token-endpoint.js';
+import { requestClaims } from './request-claims.js';
+import { requestedAudience } from './token-endpoint.js';
 import type { IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
 import { userPrincipal } from './users.js';
 
 function errorPage(status: number, message: string): IdpResponse {
   return html(status, layoutPage('Cannot sign in', `<p role="alert">${escapeHtml(message)}</p><p>This error is shown here instead of being sent to the client because the redirect URI could not be trusted.</p>`));
-}
-
-function redirectWithError(redirectUri: string, error: string, description: string, state: string | undefined, issuer: string): IdpResponse {
-  const url = new URL(redirectUri);
-  url.searchParams.set('error', error);
-  url.searchParams.set('error_description', description);
-  if (state !== undefined) url.searchParams.set('state', state);
-  url.searchParams.set('iss', issuer);
-  return redirect(url.toString());
 }
 
 /**
@@ -30,37 +25,42 @@ export async function authorizeEndpoint(req: IdpRequest, issuer: IssuerContext, 
   let client;
   let redirectUri: string;
   try {
+    // A repeated client_id or redirect_uri leaves no redirect URI to trust: show the error (RFC 6749 §4.1.2.1).
+    const untrusted = req.repeated.filter((name) => name === 'client_id' || name === 'redirect_uri');
+    if (untrusted.length) throw invalidRequest(repeatedParamsMessage(untrusted));
     client = lookupClient(clientId, deps);
     redirectUri = checkRedirectUri(client, clientId!, params.redirect_uri);
   } catch (error) {
     if (error instanceof OAuthError) return { ...errorPage(400, error.description), clientId };
     throw error;
   }
-  const fail = (error: string, description: string) => ({ ...redirectWithError(redirectUri, error, description, params.state, issuer.url), clientId });
+  // An unsupported response_mode is itself reported the default way (query).
+  const mode = responseModeOf(params.response_mode) ?? 'query';
+  const fail = (error: string, description: string) => ({ ...authorizationResponse(redirectUri, { error, error_description: description, state: params.state, iss: issuer.url }, mode), clientId });
   try {
+    if (req.repeated.length) return fail('invalid_request', repeatedParamsMessage(req.repeated));
+    const oidcError = oidcRequestError(params);
+    if (oidcError) return fail(...oidcError);
     if (params.response_type !== 'code') return fail('unsupported_response_type', 'only response_type=code is supported');
     if (client?.grants && !client.grants.includes('authorization_code')) return fail('unauthorized_client', `client "${clientId}" may not use the authorization_code grant`);
-    if (!params.code_challenge) return fail('invalid_request', 'PKCE is required: send code_challenge and code_challenge_method=S256');
-    const method = params.code_challenge_method ?? 'plain';
-    if (method !== 'S256' && method !== 'plain') return fail('invalid_request', `unknown code_challenge_method "${method}"`);
-    if (method === 'plain' && !client?.pkce_plain) return fail('invalid_request', 'code_challenge_method=plain is refused; use S256 (or set pkce_plain = true for this client)');
-    // RFC 7636 §4.2: a padded or hex challenge could never match any verifier; say so now.
-    if (method === 'S256' && !/^[A-Za-z0-9_-]{43}$/.test(params.code_challenge)) return fail('invalid_request', 'code_challenge for S256 must be 43 characters of base64url without padding: BASE64URL(SHA256(code_verifier))');
-    if (method === 'plain' && !/^[A-Za-z0-9._~-]{43,128}$/.test(params.code_challenge)) return fail('invalid_request', 'a plain code_challenge must be 43-128 characters of [A-Za-z0-9._~-]');
+    const pkce = pkceError(params, Boolean(client?.pkce_plain));
+    if (pkce) return fail(...pkce);
+    const method = (params.code_challenge_method ?? 'plain') as 'S256' | 'plain';
     const requested = splitScopes(params.scope);
     checkScopes(client, clientId!, requested);
     const claims = requestClaims(params.authctl_claims);
 
     // Only the login form on this page can sign in. A POST from another site is an authorization
     // request (OIDC allows POST) or a login CSRF: either way it gets the page, never a code.
-    const pageUrl = loginPageUrl(req.url, params);
+    const pageUrl = loginPageUrl(req.url, params, req.lists);
     if (req.method !== 'POST' || fromAnotherSite(req.headers, issuer.url)) {
+      if (promptsOf(params).includes('none')) return fail(...LOGIN_REQUIRED);
       const hint = params.login_hint ?? [...deps.settings.users.keys()][0];
-      return { ...html(200, loginPage({ params: pick(params), users: deps.settings.users, selected: hint, issuerUrl: issuer.url, pageUrl })), clientId };
+      return { ...html(200, loginPage({ params: pick(params), lists: req.lists, users: deps.settings.users, selected: hint, issuerUrl: issuer.url, pageUrl })), clientId };
     }
     if (params.action === 'deny') return fail('access_denied', 'the user denied the request');
     const username = (params.username ?? '').trim();
-    if (!username) return { ...html(400, loginPage({ params: pick(params), users: deps.settings.users, issuerUrl: issuer.url, pageUrl, error: 'Enter a user name.' })), clientId };
+    if (!username) return { ...html(400, loginPage({ params: pick(params), lists: req.lists, users: deps.settings.users, issuerUrl: issuer.url, pageUrl, error: 'Enter a user name.' })), clientId };
     const granted = params.scope_granted !== undefined ? splitScopes(params.scope_granted) : requested;
     checkScopes(client, clientId!, granted);
     const user = deps.settings.users.get(username);
@@ -75,14 +75,10 @@ export async function authorizeEndpoint(req: IdpRequest, issuer: IssuerContext, 
     const now = deps.clock.now();
     deps.store.codes.set(code, {
       clientId: clientId!, issuerId: issuer.id, redirectUri, principal, nonce: params.nonce,
-      codeChallenge: params.code_challenge, codeChallengeMethod: method, expiresAt: now + deps.settings.codeTtlSeconds * 1000,
-      authTime: now, family: randomToken(12),
+      codeChallenge: params.code_challenge!, codeChallengeMethod: method, expiresAt: now + deps.settings.codeTtlSeconds * 1000,
+      authTime: now, family: randomToken(12), audience: requestedAudience(req.lists),
     });
-    const url = new URL(redirectUri);
-    url.searchParams.set('code', code);
-    if (params.state !== undefined) url.searchParams.set('state', params.state);
-    url.searchParams.set('iss', issuer.url);
-    return { ...redirect(url.toString()), clientId };
+    return { ...authorizationResponse(redirectUri, { code, state: params.state, iss: issuer.url }, mode), clientId };
   } catch (error) {
     if (error instanceof OAuthError) return fail(error.error, error.description);
     throw error;
@@ -90,10 +86,16 @@ export async function authorizeEndpoint(req: IdpRequest, issuer: IssuerContext, 
 }
 
 /** The authorize URL with the carried parameters (a POST has them in its body), for the "fill as" links. */
-function loginPageUrl(requestUrl: URL, params: Record<string, string>): URL {
+function loginPageUrl(requestUrl: URL, params: Record<string, string>, lists: Record<string, string[]>): URL {
   const url = new URL(requestUrl);
   for (const [name, value] of Object.entries(pick(params))) url.searchParams.set(name, value);
+  for (const [name, values] of Object.entries(lists)) {
+    url.searchParams.delete(name);
+    for (const value of values) url.searchParams.append(name, value);
+  }
   url.searchParams.delete('login_hint');
+  // prompt is not carried: the login form was shown, so its own links are interactive by definition.
+  url.searchParams.delete('prompt');
   return url;
 }
 

@@ -93,11 +93,25 @@ export function isLoopbackUri(uri: string): boolean {
   }
 }
 
+/**
+ * RFC 8252 §7.3: a native app's loopback redirect gets a port from the OS at run time, so a
+ * registered `http://127.0.0.1/cb`, `http://[::1]/cb` or `http://localhost/cb` matches any port;
+ * scheme, host, path and query must still match exactly. localhost is included because desktop
+ * tools and CLIs register it as often as the IP literals (RFC 8252 §8.3 only discourages it).
+ */
+function loopbackPortMatch(registered: string, uri: string): boolean {
+  if (!uri.startsWith('http:') || !registered.startsWith('http:') || !isLoopbackUri(uri)) return false;
+  const [a, b] = [new URL(registered), new URL(uri)];
+  return a.hostname === b.hostname && a.pathname === b.pathname && a.search === b.search && a.username === b.username && a.password === b.password;
+}
+
 export function checkRedirectUri(config: IdpClientConfig | undefined, clientId: string, uri: string | undefined): string {
   if (!uri) throw invalidRequest('redirect_uri is required');
+  // RFC 6749 §3.1.2: "The endpoint URI MUST NOT include a fragment component."
+  if (uri.includes('#')) throw invalidRequest(`redirect_uri "${uri}" contains a fragment (#...); a redirect URI must not have one (RFC 6749 §3.1.2)`);
   if (config) {
-    if (!config.redirect_uris?.includes(uri)) {
-      throw invalidRequest(`redirect_uri "${uri}" is not registered for client "${clientId}" (registered: ${config.redirect_uris?.join(', ') || 'none'}); it must match exactly`);
+    if (!config.redirect_uris?.some((registered) => registered === uri || loopbackPortMatch(registered, uri))) {
+      throw invalidRequest(`redirect_uri "${uri}" is not registered for client "${clientId}" (registered: ${config.redirect_uris?.join(', ') || 'none'}); it must match exactly (only a loopback http URI may differ in port)`);
     }
   } else if (!isLoopbackUri(uri)) {
     throw invalidRequest(`redirect_uri "${uri}" is not a loopback URL; in zero-config mode only http://127.0.0.1, localhost or [::1] are accepted (configure [idp.clients.<id>] redirect_uris for others)`);

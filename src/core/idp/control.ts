@@ -5,6 +5,7 @@ import { parseDeviceOutcome } from './device.js';
 import { parseFaultRequest } from './faults.js';
 import { keysOf } from './keys-of.js';
 import { OAuthError, json } from './http.js';
+import { checkClaimKeys, nullPrototype } from './request-claims.js';
 import type { IdpDeps, IdpRequest, IdpResponse } from './types.js';
 
 type Body = Record<string, unknown>;
@@ -53,7 +54,8 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
         return json(200, { issuer: issuer.id, shared: !issuer.ownKeys, stage, activated: strip(result.activated), published: strip(result.published), demoted: result.demoted.map(strip), retired: result.retired.map(strip) });
       }
       case 'POST /fault':
-        return json(200, { faults: deps.faults.set(parseFaultRequest(body, Date.now())) });
+        // `until` is the soonest end of all; `ends` says which fault ends when (a later untimed fault does not inherit it).
+        return json(200, { faults: deps.faults.set(parseFaultRequest(body, Date.now())), ends: deps.faults.ends() });
       case 'DELETE /fault':
       case 'POST /fault/clear':
         deps.faults.clear();
@@ -86,6 +88,7 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
         const { idpClientSchema } = await import('../config/sections/idp.js');
         const parsed = idpClientSchema.safeParse(rest);
         if (!parsed.success) return bad(`invalid client: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        checkClaimKeys(parsed.data.claims, 'claims');
         deps.settings.clients.set(id, parsed.data);
         return json(200, { id, strict: true });
       }
@@ -95,6 +98,7 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
         const { idpUserSchema } = await import('../config/sections/idp.js');
         const parsed = idpUserSchema.safeParse(rest);
         if (!parsed.success) return bad(`invalid user: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        checkClaimKeys(parsed.data.claims, 'claims');
         deps.settings.users.set(name, parsed.data);
         return json(200, { name });
       }
@@ -103,7 +107,8 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
         if (!target) return bad('client_id or user is required');
         const claims = body.claims;
         if (!claims || typeof claims !== 'object' || Array.isArray(claims)) return bad('claims must be a JSON object');
-        deps.store.pendingClaims.set(target, { claims: claims as Record<string, unknown>, sticky: Boolean(body.sticky) });
+        checkClaimKeys(claims as Record<string, unknown>, 'claims');
+        deps.store.pendingClaims.set(target, { claims: nullPrototype(claims as Record<string, unknown>), sticky: Boolean(body.sticky) });
         return json(200, { target, sticky: Boolean(body.sticky) });
       }
       case 'DELETE /claims':

@@ -1,3 +1,5 @@
+import { PROMPT_VALUES } from './authorize-request.js';
+import { RESPONSE_MODES } from './form-post.js';
 import { endpointUrl } from './paths.js';
 import type { IssuerContext } from './types.js';
 
@@ -15,7 +17,11 @@ export function discoveryDocument(issuer: IssuerContext, kind: 'openid' | 'oauth
     end_session_endpoint: endpointUrl(url, 'endSession'),
     device_authorization_endpoint: endpointUrl(url, 'deviceAuthorization'),
     response_types_supported: ['code'],
-    response_modes_supported: ['query'],
+    response_modes_supported: [...RESPONSE_MODES],
+    // Stated, not left out: absent, request_uri_parameter_supported defaults to true (OIDC Discovery §3).
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    prompt_values_supported: [...PROMPT_VALUES],
     grant_types_supported: [
       'authorization_code', 'client_credentials', 'password', 'refresh_token',
       'urn:ietf:params:oauth:grant-type:token-exchange', 'urn:ietf:params:oauth:grant-type:device_code',
@@ -27,7 +33,7 @@ export function discoveryDocument(issuer: IssuerContext, kind: 'openid' | 'oauth
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     code_challenge_methods_supported: ['S256'],
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'nonce', 'name', 'email', 'auth_time'],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'nonce', 'name', 'email', 'auth_time', 'preferred_username'],
     authorization_response_iss_parameter_supported: true,
   };
   if (kind === 'oauth') {

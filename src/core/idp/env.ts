@@ -24,6 +24,7 @@ export interface IdpEnvSetting {
 export interface IdpEnvFlags {
   log?: boolean;
   keysFile?: string;
+  readyFile?: string;
 }
 
 const text = (raw: string) => raw;
@@ -48,6 +49,7 @@ export const IDP_ENV: readonly IdpEnvSetting[] = [
   { name: 'AUTHCTL_TTL', target: { config: 'ttl' }, parse: text, example: '15m' },
   { name: 'AUTHCTL_REFRESH_TTL', target: { config: 'refresh_ttl' }, parse: text, example: '8h' },
   { name: 'AUTHCTL_CODE_TTL', target: { config: 'code_ttl' }, parse: text, example: '60s' },
+  { name: 'AUTHCTL_READY_FILE', target: { flag: 'readyFile' }, parse: text, flag: '--ready-file', example: '/tmp/idp-ready.json' },
   { name: 'AUTHCTL_KEYS_FILE', target: { flag: 'keysFile' }, parse: text, example: '/run/secrets/signing-key.pem' },
 ];
 

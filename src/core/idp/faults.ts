@@ -17,7 +17,7 @@ export interface FaultSpec {
   until?: number;
 }
 
-type FaultKind = 'jwks' | 'token' | 'latencyMs' | 'unpublishedKey';
+export type FaultKind = 'jwks' | 'token' | 'latencyMs' | 'unpublishedKey';
 
 /**
  * Fault injection for testing a service's failure paths (JWKS outage, slow IdP, unknown kid).
@@ -38,6 +38,14 @@ export class Faults {
 
   clear(): void {
     this.entries.clear();
+  }
+
+  /** When each timed fault in force ends (ms); a fault missing here lasts until cleared. */
+  ends(): Partial<Record<FaultKind, number>> {
+    this.active();
+    const ends: Partial<Record<FaultKind, number>> = {};
+    for (const [kind, entry] of this.entries) if (entry.until !== undefined) ends[kind] = entry.until;
+    return ends;
   }
 
   /** The faults in force now (expired ones clear themselves); `until` is the soonest end. */

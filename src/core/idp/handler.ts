@@ -5,10 +5,11 @@ import { controlEndpoint } from './control.js';
 import { deviceAuthorizationEndpoint, devicePage } from './device.js';
 import { discoveryDocument } from './discovery.js';
 import { endSessionEndpoint } from './end-session.js';
-import { OAuthError, addressedToUs, fromAnotherSite, json, parseBody, readBody } from './http.js';
+import { OAuthError, addressedToUs, fromAnotherSite, invalidRequest, json, parseBody, readBody } from './http.js';
+import { isFormType, parseParams, repeatedParamsMessage } from './params.js';
 import { introspectEndpoint } from './introspect.js';
 import { jwksEndpoint } from './jwks.js';
-import { endpointForPath, SERVER_PATHS, type EndpointName } from './paths.js';
+import { endpointForPath, endpointUrl, SERVER_PATHS, type EndpointName } from './paths.js';
 import { revokeEndpoint } from './revoke.js';
 import { tokenEndpoint } from './token-endpoint.js';
 import type { Handler, IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
@@ -71,8 +72,16 @@ export function createIdpHandler(deps: IdpDeps): (req: IncomingMessage, res: Ser
     try {
       if (++requests % 1000 === 0) deps.store.sweep(deps.clock.now());
       const needsBody = method === 'POST' || method === 'PUT' || method === 'DELETE';
-      const parsed = needsBody ? parseBody(await readBody(raw), raw.headers['content-type']) : { form: {} };
-      request = { method, path: url.pathname, url, headers: raw.headers, body: parsed.form, json: parsed.json, raw };
+      const buffer = needsBody ? await readBody(raw) : Buffer.alloc(0);
+      const contentType = raw.headers['content-type'];
+      const parsed = parseBody(buffer, contentType);
+      // The request's OAuth parameters: a POST's form body, else the query string.
+      const params = method === 'POST' ? (parsed.params ?? parseParams('')) : parseParams(url.searchParams);
+      request = {
+        method, path: url.pathname, url, headers: raw.headers, body: parsed.form, json: parsed.json, raw,
+        lists: params.lists, repeated: params.repeated,
+        ...(buffer.length > 0 && !isFormType(contentType) ? { nonFormBody: contentType ?? 'no Content-Type' } : {}),
+      };
       response = await dispatch(request, deps);
     } catch (error) {
       response = error instanceof OAuthError ? error.response() : json(500, { error: 'server_error', error_description: error instanceof Error ? error.message : String(error) });
@@ -127,8 +136,10 @@ async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | '
   const found = route(deps.settings.issuers, path);
   if (found && req.method === 'OPTIONS') return preflight(req);
   if (!found) {
-    return json(404, { error: 'not_found', error_description: `no endpoint at ${path}; issuers: ${deps.settings.issuers.map((i) => `${i.url}/.well-known/openid-configuration`).join(', ')}` });
+    return json(404, { error: 'not_found', error_description: `no endpoint at ${path}; issuers: ${deps.settings.issuers.map((i) => endpointUrl(i.url, 'openidConfiguration')).join(', ')}` });
   }
+  const refused = refuseMalformedParams(req, found.endpoint);
+  if (refused) return withCors(req, refused);
   const latency = deps.faults.active().latencyMs;
   if (latency) await sleep(latency);
   let response: IdpResponse | 'hang';
@@ -140,6 +151,23 @@ async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | '
     response = error.response();
   }
   return response === 'hang' || found.endpoint === 'authorize' ? response : withCors(req, response);
+}
+
+/** Endpoints whose POST bodies are OAuth/OIDC form posts (RFC 6749 §3.2, RFC 7009, RFC 7662, RFC 8628, OIDC Core). */
+const FORM_ENDPOINTS: ReadonlySet<EndpointName> = new Set(['token', 'authorize', 'userinfo', 'introspect', 'revoke', 'endSession', 'deviceAuthorization', 'device']);
+
+/**
+ * The rules every issuer endpoint shares, applied once here: a POST body is a form (a JSON body
+ * is invalid_request, not silently read), and no parameter repeats. /authorize answers a repeat
+ * itself: before the redirect URI is trusted it must show an error page, not JSON.
+ */
+function refuseMalformedParams(req: IdpRequest, endpoint: EndpointName): IdpResponse | undefined {
+  if (!FORM_ENDPOINTS.has(endpoint)) return undefined;
+  if (req.method === 'POST' && req.nonFormBody !== undefined) {
+    return invalidRequest(`the request body must be application/x-www-form-urlencoded, not ${req.nonFormBody} (RFC 6749 §3.2)`).response();
+  }
+  if (req.repeated.length && endpoint !== 'authorize') return invalidRequest(repeatedParamsMessage(req.repeated)).response();
+  return undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { parseParams, type ParsedParams } from './params.js';
 import type { IdpResponse } from './types.js';
 
 const MAX_BODY = 1024 * 1024;
@@ -8,12 +9,14 @@ export function json(status: number, value: unknown, headers: Record<string, str
 }
 
 /**
- * The pages have no script at all: the CSP says so (an escaping slip cannot run code) and
+ * The pages have no script (form_post adds one, by hash): the CSP says so (an escaping slip cannot run code) and
  * refuses framing, so the login form cannot be clickjacked. No form-action: the login POST
  * must be able to redirect to the client's redirect_uri.
  */
+export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'";
+
 const PAGE_HEADERS = Object.freeze({
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'",
+  'content-security-policy': PAGE_CSP,
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
@@ -114,8 +117,11 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** Form or JSON body as a flat string map (JSON values that are not strings are re-serialised). */
-export function parseBody(buffer: Buffer, contentType: string | undefined): { form: Record<string, string>; json?: unknown } {
+/**
+ * Form or JSON body as a flat string map (JSON values that are not strings are re-serialised).
+ * A form goes through the one parameter parser (params.ts), which reports repeated names.
+ */
+export function parseBody(buffer: Buffer, contentType: string | undefined): { form: Record<string, string>; json?: unknown; params?: ParsedParams } {
   if (buffer.length === 0) return { form: {} };
   const text = buffer.toString('utf8');
   if (isJsonType(contentType)) {
@@ -131,7 +137,8 @@ export function parseBody(buffer: Buffer, contentType: string | undefined): { fo
     }
     return { form, json: value };
   }
-  return { form: Object.fromEntries(new URLSearchParams(text)) };
+  const params = parseParams(text);
+  return { form: params.values, params };
 }
 
 /** Space-delimited scope parameter → list (deduplicated, order kept). */

@@ -6,6 +6,7 @@ import { keysOf } from './keys-of.js';
 import { layoutClaims } from './layouts.js';
 import type { Principal } from './store.js';
 import { randomToken } from './store.js';
+import { nullPrototype } from './request-claims.js';
 import type { IdpDeps, IssuerContext } from './types.js';
 
 const list = (value: string | string[] | undefined) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
@@ -38,7 +39,8 @@ export async function issueAccessToken(deps: IdpDeps, issuer: IssuerContext, opt
   const preset = client?.preset ? resolveTokenSettings(deps.settings.authctl, client.preset, {}) : undefined;
   const roles = principal.roles ?? client?.roles ?? preset?.roles ?? [];
   const scopes = principal.scopes.length ? principal.scopes : (preset?.scopes ?? []);
-  const claims: Record<string, unknown> = {
+  // No prototype: the keys come from config, the control API and the request.
+  const claims: Record<string, unknown> = nullPrototype({
     ...preset?.claims,
     ...issuer.claims,
     ...layoutClaims(issuer.layout, { clientId, subject: principal.sub, user: principal.user, scopes, roles }),
@@ -49,7 +51,7 @@ export async function issueAccessToken(deps: IdpDeps, issuer: IssuerContext, opt
     ...(principal.user ? deps.store.takeClaims(`user:${principal.user}`) : {}),
     ...options.grantClaims,
     ...options.requestClaims,
-  };
+  });
   const audience = options.audience?.length ? options.audience : (list(client?.audience) ?? preset?.audience ?? issuer.audience);
   const faults = deps.faults.active();
   const minted = await mintToken({
@@ -110,10 +112,10 @@ export async function issueIdToken(deps: IdpDeps, issuer: IssuerContext, clientI
   return minted.token;
 }
 
-/** A rotating opaque refresh token, bound to client, issuer and principal. */
-export function issueRefreshToken(deps: IdpDeps, issuer: IssuerContext, clientId: string, principal: Principal, family = randomToken(12)): string {
+/** A rotating opaque refresh token, bound to client, issuer and principal; it remembers when the user signed in. */
+export function issueRefreshToken(deps: IdpDeps, issuer: IssuerContext, clientId: string, principal: Principal, family = randomToken(12), authTime?: number): string {
   const token = randomToken();
-  deps.store.refreshTokens.set(token, { clientId, issuerId: issuer.id, principal, family, expiresAt: deps.clock.now() + deps.settings.refreshTtlSeconds * 1000 });
+  deps.store.refreshTokens.set(token, { clientId, issuerId: issuer.id, principal, family, authTime, expiresAt: deps.clock.now() + deps.settings.refreshTtlSeconds * 1000 });
   return token;
 }
 
@@ -128,7 +130,7 @@ export async function tokenResponse(
   if (options.principal.scopes.length) body.scope = options.principal.scopes.join(' ');
   if (options.refresh) {
     const family = options.family ?? randomToken(12);
-    body.refresh_token = issueRefreshToken(deps, issuer, options.clientId, options.principal, family);
+    body.refresh_token = issueRefreshToken(deps, issuer, options.clientId, options.principal, family, options.idToken?.authTime);
     const { jti, exp } = access.claims;
     if (typeof jti === 'string') deps.store.addToFamily(family, jti, typeof exp === 'number' ? exp * 1000 : deps.clock.now() + access.expiresIn * 1000);
   }

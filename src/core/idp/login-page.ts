@@ -3,10 +3,12 @@ import { escapeHtml } from './http.js';
 import { layoutPage } from './page.js';
 
 /** OAuth parameters carried through the login form as hidden fields. */
-export const CARRIED_PARAMS = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'authctl_claims'] as const;
+export const CARRIED_PARAMS = ['client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce', 'max_age', 'code_challenge', 'code_challenge_method', 'authctl_claims'] as const;
 
 export interface LoginPageOptions {
   params: Record<string, string>;
+  /** Repeatable parameters (`resource`, `audience`), carried as one hidden field per value. */
+  lists?: Record<string, string[]>;
   users: Map<string, IdpUserConfig>;
   /** The user to pre-fill (login_hint, or the first configured user). */
   selected?: string;
@@ -25,8 +27,9 @@ export function loginPage(options: LoginPageOptions): string {
   const user = options.selected ? users.get(options.selected) : undefined;
   const requested = params.scope ?? '';
   const scopes = requested || (user?.scopes ?? []).join(' ');
-  const hidden = CARRIED_PARAMS.filter((name) => params[name] !== undefined)
-    .map((name) => `<input type="hidden" name="${name}" value="${escapeHtml(params[name]!)}">`)
+  const repeatable = Object.entries(options.lists ?? {}).flatMap(([name, values]) => values.map((value): [string, string] => [name, value]));
+  const hidden = [...CARRIED_PARAMS.filter((name) => params[name] !== undefined).map((name): [string, string] => [name, params[name]!]), ...repeatable]
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('\n');
   const fillLinks = [...users.keys()]
     .map((name) => {

@@ -6,13 +6,14 @@ import type { JWTAlgorithm } from '../keys/algorithms.js';
 import { DEFAULT_TTL_SECONDS } from '../token/mint.js';
 import { mappingFromConfig } from '../token/settings.js';
 import { LAYOUT_MAPPINGS } from './layouts.js';
+import { checkClaimKeys } from './request-claims.js';
 import type { IdpSettings, IssuerContext } from './types.js';
 
 export const DEFAULT_IDP_PORT = 9400;
 export const DEFAULT_IDP_HOST = '127.0.0.1';
 
 export interface IdpSettingsOptions {
-  /** Published base URL (no trailing slash): `--issuer-url`, else http://host:port. */
+  /** Published base URL: `--issuer-url`, else http://host:port. The root issuer is exactly this (a trailing slash kept). */
   baseUrl: string;
   layout?: string;
   control?: boolean;
@@ -37,17 +38,30 @@ export function normalizeIssuerPath(value: string, where: string): string {
   return path;
 }
 
+/** Claims from config are applied as JSON pointers on every token: refuse bad keys at start-up, not per request. */
+function checkConfigClaims(config: AuthctlConfig): void {
+  const idp = config.idp ?? {};
+  for (const [id, c] of Object.entries(idp.clients ?? {})) checkClaimKeys(c.claims, `idp.clients.${id}.claims`);
+  for (const [id, u] of Object.entries(idp.users ?? {})) checkClaimKeys(u.claims, `idp.users.${id}.claims`);
+  for (const [id, i] of Object.entries(idp.issuers ?? {})) checkClaimKeys(i.claims, `idp.issuers.${id}.claims`);
+  for (const [id, t] of Object.entries(config.tokens ?? {})) checkClaimKeys(t.claims, `tokens.${id}.claims`);
+}
+
 /** The issuers, clients and users to serve, from `[idp]` and `[token]` config plus flags. */
 export function resolveIdpSettings(config: AuthctlConfig, options: IdpSettingsOptions): IdpSettings {
   const idp = config.idp ?? {};
+  checkConfigClaims(config);
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  // An issuer identifier is compared byte for byte (OIDC Discovery §4.3): `https://tenant.auth0.com/`
+  // stays exactly that, so a service configured with the slash matches `iss`. Paths join without it.
+  const issuerUrl = (path: string) => (path ? `${baseUrl}${path}` : options.baseUrl);
   const alg = (idp.alg ?? 'RS256') as JWTAlgorithm;
   const ttl = Math.round(parseDuration(idp.ttl ?? DEFAULT_TTL_SECONDS, 'idp.ttl'));
   const configMapping = mappingFromConfig(config);
   const issuer = (id: string, path: string, layout: IdpLayout, extra: Partial<IssuerContext>): IssuerContext => ({
     id,
     path,
-    url: `${baseUrl}${path}`,
+    url: issuerUrl(path),
     layout,
     // The default layout is `authctl token mint`'s: the [token] mapping from config.
     mapping: layout === 'default' ? configMapping : LAYOUT_MAPPINGS[layout],

@@ -23,6 +23,8 @@ export interface CodeRecord {
   codeChallengeMethod: 'S256' | 'plain';
   expiresAt: number;
   authTime: number;
+  /** `resource` / `audience` sent to /authorize (RFC 8707 §2.1): the tokens' audience unless the token request narrows it. */
+  audience?: string[];
   /** Refresh tokens issued from this code (revoked if the code is replayed). */
   family: string;
 }
@@ -33,6 +35,8 @@ export interface RefreshRecord {
   principal: Principal;
   expiresAt: number;
   family: string;
+  /** auth_time (seconds) of the sign-in behind the grant: refreshed id_tokens keep it (OIDC Core §12.2). */
+  authTime?: number;
 }
 
 export type DeviceOutcome = 'approve' | 'slow_down' | 'expired_token' | 'access_denied';

@@ -6,33 +6,24 @@ import { password } from './grants/password.js';
 import { refreshToken } from './grants/refresh-token.js';
 import { tokenExchange } from './grants/token-exchange.js';
 import type { GrantHandler } from './grants/types.js';
+import { requestClaims } from './request-claims.js';
 import { OAuthError, invalidRequest, json } from './http.js';
 import type { IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
 
-/** One handler per grant type. */
-export const GRANTS: Readonly<Record<string, GrantHandler>> = Object.freeze({
-  client_credentials: clientCredentials,
-  password,
-  authorization_code: authorizationCode,
-  refresh_token: refreshToken,
-  'urn:ietf:params:oauth:grant-type:token-exchange': tokenExchange,
-  'urn:ietf:params:oauth:grant-type:device_code': deviceCode,
-});
+/** One handler per grant type. A Map: `grant_type=constructor` must not find Object.prototype.constructor. */
+export const GRANTS: ReadonlyMap<string, GrantHandler> = new Map<string, GrantHandler>([
+  ['client_credentials', clientCredentials],
+  ['password', password],
+  ['authorization_code', authorizationCode],
+  ['refresh_token', refreshToken],
+  ['urn:ietf:params:oauth:grant-type:token-exchange', tokenExchange],
+  ['urn:ietf:params:oauth:grant-type:device_code', deviceCode],
+]);
 
-/**
- * Dev-only: `authctl_claims={"org_id":"42"}` on a token (or authorize) request adds claims to the
- * issued access token, so tests can set claims without restarting the issuer.
- */
-export function requestClaims(value: string | undefined): Record<string, unknown> | undefined {
-  if (value === undefined) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    throw invalidRequest('authctl_claims must be a JSON object, e.g. {"org_id":"42"}');
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidRequest('authctl_claims must be a JSON object');
-  return parsed as Record<string, unknown>;
+/** Every `audience` (RFC 8693) and `resource` (RFC 8707, may repeat) value; undefined when none. */
+export function requestedAudience(lists: Record<string, string[]>): string[] | undefined {
+  const audience = [...new Set([...(lists.audience ?? []), ...(lists.resource ?? [])].filter(Boolean))];
+  return audience.length ? audience : undefined;
 }
 
 export async function tokenEndpoint(req: IdpRequest, issuer: IssuerContext, deps: IdpDeps): Promise<IdpResponse> {
@@ -45,11 +36,10 @@ export async function tokenEndpoint(req: IdpRequest, issuer: IssuerContext, deps
     if (!grantType) throw invalidRequest('grant_type is required');
     const client = authenticateClient(req, deps);
     clientId = client.clientId;
-    const handler = GRANTS[grantType];
-    if (!handler) throw new OAuthError(400, 'unsupported_grant_type', `grant_type "${grantType}" is not supported (supported: ${Object.keys(GRANTS).join(', ')})`);
+    const handler = GRANTS.get(grantType);
+    if (!handler) throw new OAuthError(400, 'unsupported_grant_type', `grant_type "${grantType}" is not supported (supported: ${[...GRANTS.keys()].join(', ')})`);
     checkGrantAllowed(client, grantType);
-    const audience = [req.body.audience, req.body.resource].filter((v): v is string => Boolean(v));
-    const body = await handler({ req, issuer, deps, client, requestClaims: requestClaims(req.body.authctl_claims), audience: audience.length ? audience : undefined });
+    const body = await handler({ req, issuer, deps, client, requestClaims: requestClaims(req.body.authctl_claims), audience: requestedAudience(req.lists) });
     return { ...json(200, body, { pragma: 'no-cache' }), clientId };
   } catch (error) {
     if (error instanceof OAuthError) return { ...error.response(), clientId };

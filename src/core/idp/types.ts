@@ -68,8 +68,14 @@ export interface IdpRequest {
   path: string;
   url: URL;
   headers: IncomingMessage['headers'];
-  /** Form or JSON body, flattened to strings (repeated form keys keep the last value). */
+  /** Form or JSON body, flattened to strings (a repeated form key keeps its first value; see `repeated`). */
   body: Record<string, string>;
+  /** All values of the repeatable parameters (`resource`, `audience`) of the request's parameters. */
+  lists: Record<string, string[]>;
+  /** Parameters sent more than once that may not repeat (RFC 6749 §3.1): refused as invalid_request. */
+  repeated: string[];
+  /** The Content-Type of a non-empty body that is not a form (OAuth endpoints refuse it). */
+  nonFormBody?: string;
   /** Raw JSON body for control endpoints. */
   json?: unknown;
   raw: IncomingMessage;

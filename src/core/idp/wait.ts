@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import { environmentError } from '../errors.js';
 
 export interface WaitForIssuerOptions {
@@ -17,32 +18,69 @@ export function discoveryUrl(issuer: string): string {
   return `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
 }
 
-/** Polls `{url}/.well-known/openid-configuration` until it answers with a discovery document. */
-export async function waitForIssuer(url: string, options: WaitForIssuerOptions = {}): Promise<WaitForIssuerResult> {
+/** One look at a discovery document: its issuer, or why not. */
+async function askDiscovery(target: string, timeoutMs: number): Promise<{ issuer?: string; last: string }> {
+  try {
+    const response = await fetch(target, { signal: AbortSignal.timeout(Math.max(500, Math.min(5000, timeoutMs))) });
+    if (!response.ok) return { last: `HTTP ${response.status}` };
+    const doc = (await response.json()) as { issuer?: string };
+    return typeof doc.issuer === 'string' ? { issuer: doc.issuer, last: 'answered' } : { last: 'the answer has no "issuer"' };
+  } catch (error) {
+    return { last: (error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message };
+  }
+}
+
+const seconds = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms / 1000)}s`);
+
+/** Repeats `attempt` every interval until it yields a result or the timeout is up. */
+async function poll(
+  options: WaitForIssuerOptions,
+  attempt: (timeoutMs: number) => Promise<{ result?: Omit<WaitForIssuerResult, 'ms' | 'attempts'>; last: string; where: string }>,
+  hint: string,
+): Promise<WaitForIssuerResult> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const interval = options.intervalMs ?? 100;
   const started = Date.now();
-  const target = discoveryUrl(url);
-  let attempts = 0;
-  let last = 'no answer yet';
-  while (true) {
-    attempts++;
-    try {
-      const response = await fetch(target, { signal: AbortSignal.timeout(Math.max(500, Math.min(5000, timeoutMs))) });
-      if (response.ok) {
-        const doc = (await response.json()) as { issuer?: string };
-        if (typeof doc.issuer === 'string') return { url: target, issuer: doc.issuer, ms: Date.now() - started, attempts };
-        last = 'the answer has no "issuer"';
-      } else last = `HTTP ${response.status}`;
-    } catch (error) {
-      last = (error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    }
+  for (let attempts = 1; ; attempts++) {
+    const { result, last, where } = await attempt(timeoutMs);
+    if (result) return { ...result, ms: Date.now() - started, attempts };
     if (Date.now() - started + interval > timeoutMs) {
-      throw environmentError('ERR_ISSUER_UNREACHABLE', `issuer did not answer within ${timeoutMs < 10_000 ? `${(timeoutMs / 1000).toFixed(1)}s` : `${Math.round(timeoutMs / 1000)}s`} (last: ${last})`, {
-        where: target,
-        hint: 'is `authctl idp serve` running on that host and port? raise --timeout for slow starts',
-      });
+      throw environmentError('ERR_ISSUER_UNREACHABLE', `issuer did not answer within ${seconds(timeoutMs)} (last: ${last})`, { where, hint });
     }
     await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
+/** Polls `{url}/.well-known/openid-configuration` until it answers with a discovery document. */
+export function waitForIssuer(url: string, options: WaitForIssuerOptions = {}): Promise<WaitForIssuerResult> {
+  const target = discoveryUrl(url);
+  return poll(options, async (timeoutMs) => {
+    const { issuer, last } = await askDiscovery(target, timeoutMs);
+    return { result: issuer ? { url: target, issuer } : undefined, last, where: target };
+  }, 'is `authctl idp serve` running on that host and port? raise --timeout for slow starts');
+}
+
+/**
+ * Waits for the ready file of `authctl idp serve --ready-file FILE`, then for the issuer it names. The
+ * file is read again on every attempt: one left by an earlier run names a dead port until the new
+ * issuer replaces it.
+ */
+export function waitForReadyFile(file: string, options: WaitForIssuerOptions = {}): Promise<WaitForIssuerResult> {
+  return poll(options, async (timeoutMs) => {
+    const issuerUrl = await readReadyIssuer(file);
+    if (!issuerUrl) return { last: `${file} is not written yet`, where: file };
+    const target = discoveryUrl(issuerUrl);
+    const { issuer, last } = await askDiscovery(target, timeoutMs);
+    return { result: issuer ? { url: target, issuer } : undefined, last, where: target };
+  }, 'is `authctl idp serve --ready-file` running with the same file? raise --timeout for slow starts');
+}
+
+async function readReadyIssuer(file: string): Promise<string | undefined> {
+  try {
+    const ready = JSON.parse(await fs.readFile(file, 'utf8')) as { issuer?: unknown };
+    return typeof ready.issuer === 'string' ? ready.issuer : undefined;
+  } catch {
+    // Not there yet (the file is renamed into place whole, so a partial read cannot happen).
+    return undefined;
   }
 }

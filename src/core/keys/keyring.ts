@@ -1,5 +1,6 @@
 import type { JWK } from 'jose';
 import { jsonErrorLocation } from '../config/position.js';
+import { syntaxSnippet } from '../snippet.js';
 import { usageError } from '../errors.js';
 import type { JWTAlgorithm } from './algorithms.js';
 
@@ -52,7 +53,8 @@ export function parseKeyring(text: string, file: string): Keyring {
     const { reason, line, column } = jsonErrorLocation(error, text);
     throw usageError('ERR_KEYSTORE_CORRUPT', `keystore file is not valid JSON: ${reason}`, {
       where: `${file}:${line}:${column}`,
-      hint: 'restore it from a backup, or move it aside to let authctl create new keys (tokens signed with the old keys will stop verifying)',
+      hint: `restore it from a backup, or move it aside to let authctl create new keys (tokens signed with the old keys will stop verifying)\n${syntaxSnippet(text, line, column, { allValues: true })}`,
+      details: { file, line, column },
     });
   }
   const ring = data as Partial<Keyring>;

@@ -274,9 +274,7 @@ export class Keystore {
       const record = isSecret
         ? { kid: await calculateJwkThumbprint(parsed.privateJwk!), alg, status: 'active' as KeyStatus, createdAt: iso, activatedAt: iso, origin: 'imported' as const, privateJwk: { ...parsed.privateJwk!, alg } }
         : await this.recordFromJwks(parsed.privateJwk!, cleanPublic, alg, 'active', 'imported', iso);
-      if (ring.keys.some((key) => key.kid === record.kid)) {
-        throw usageError('ERR_KEY_EXISTS', `key ${record.kid} is already in the keystore`, { where: source, hint: 'nothing to do; `authctl keys list` shows it' });
-      }
+      distinctKid(ring, record, source);
       if (options.activate !== false) {
         for (const key of ring.keys.filter((k) => k.alg === alg && k.status === 'active')) {
           Object.assign(key, { status: 'grace', graceUntil: new Date(this.clock() + DEFAULT_GRACE_SECONDS * 1000).toISOString() });
@@ -286,4 +284,22 @@ export class Keystore {
       return { value: record, changed: true };
     });
   }
+}
+
+/**
+ * Kids name one key for one algorithm. The same key material imported for another algorithm (an RSA key as
+ * RS256, then as PS256: one key per algorithm) gets its own kid, `<thumbprint>-<alg>`, because many verifiers
+ * (jwks-rsa, PyJWKClient) pick a JWK by kid alone. The same material for the same algorithm is nothing to do.
+ */
+function distinctKid(ring: Keyring, record: KeyRecord, source: string): void {
+  const thumbprint = record.kid;
+  const same = ring.keys.filter((key) => key.kid === thumbprint || key.kid.startsWith(`${thumbprint}-`));
+  const existing = same.find((key) => key.alg === record.alg);
+  if (existing) {
+    throw usageError('ERR_KEY_EXISTS', `key ${existing.kid} is already in the keystore for ${record.alg}`, { where: source, hint: 'nothing to do; `authctl keys list` shows it (use --alg to import it for another algorithm)' });
+  }
+  if (same.length === 0) return;
+  record.kid = `${thumbprint}-${record.alg}`;
+  record.privateJwk = { ...record.privateJwk, kid: record.kid };
+  if (record.publicJwk) record.publicJwk = { ...record.publicJwk, kid: record.kid };
 }

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { nodeCrypto } from '../node.js';
 import type { JWK } from 'jose';
 import { jsonErrorLocation } from '../config/position.js';
+import { syntaxSnippet } from '../snippet.js';
 import { usageError } from '../errors.js';
 
 export interface ParsedKey {
@@ -32,7 +33,10 @@ function parseJsonKeys(text: string, source: string): ParsedKey[] {
   } catch (error) {
     // Not the parser's message: V8 quotes an excerpt of the input, which may be a private key.
     const { reason, line, column } = jsonErrorLocation(error, text);
-    throw usageError('ERR_KEY_FORMAT', `invalid JSON: ${reason}`, { where: `${source}:${line}:${column}`, hint: 'give a JWK or JWKS as JSON' });
+    throw usageError('ERR_KEY_FORMAT', `invalid JSON: ${reason}`, {
+      where: `${source}:${line}:${column}`,
+      hint: `give a JWK or JWKS as JSON; fix it at line ${line}, column ${column}\n${syntaxSnippet(text, line, column, { allValues: true })}`,
+    });
   }
   const jwks = Array.isArray(data.keys) ? data.keys : [data];
   if (jwks.length === 0) throw usageError('ERR_KEY_FORMAT', 'the JWKS has no keys', { where: source, hint: 'check that the issuer publishes keys' });

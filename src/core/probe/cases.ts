@@ -8,6 +8,8 @@ import type { ProbeRequest } from './http.js';
 import { pathWith, type ProbeEndpoint, type ProbeSpec } from './spec.js';
 import { mergeHeaders } from './headers.js';
 import { variantRequests } from './variants.js';
+import { weakSecretCases, weakSecretTarget } from './weak-secret-cases.js';
+import { WEAK_SECRETS } from './weak-secrets.js';
 
 /** What a correct service answers. */
 export type Outcome = 'success' | 'unauthenticated' | 'forbidden' | 'either' | 'non2xx';
@@ -52,6 +54,10 @@ export interface CaseContext {
   url: (path: string) => string;
   /** Spec problems worth a warning (an exclude entry that matches nothing). */
   warnings?: string[];
+  /** Candidates for `jwt:weak-secret` (default: the bundled list). */
+  weakSecrets?: readonly string[];
+  /** Set by generateCases: the endpoint index that gets the weak-secret family. */
+  weakSecretEndpoint?: number;
 }
 
 /** Forgeries that need no key the service trusts: tried for every bearer credential. */
@@ -76,7 +82,8 @@ export function isExcluded(id: string, exclude: string[]): boolean {
 
 /** Builds every request of the run: controls, public checks, negative cases and their variants. */
 export async function generateCases(ctx: CaseContext): Promise<ProbeCase[]> {
-  const all = await Promise.all(ctx.spec.endpoints.map((endpoint) => casesFor(endpoint, ctx)));
+  const shared = { ...ctx, weakSecretEndpoint: weakSecretTarget(ctx.spec, ctx.credentials) };
+  const all = await Promise.all(ctx.spec.endpoints.map((endpoint) => casesFor(endpoint, shared)));
   return all.flat();
 }
 
@@ -139,6 +146,9 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
     for (const defect of defects) {
       await tokenCase(`jwt:${defectId(defect)}`, `token: ${defectId(defect)}`, 'unauthenticated', unauth, { defect, jkuUrl: ctx.jkuUrl, attackerKey: ctx.attackerKey });
     }
+    if (endpoint.index === ctx.weakSecretEndpoint) {
+      for (const c of await weakSecretCases(template, ctx.weakSecrets ?? WEAK_SECRETS, ctx.mint, base, excluded)) negative({ ...c, outcome: 'unauthenticated', statuses: unauth, tokenPresented: true });
+    }
     if (template.signable && endpoint.tenant) {
       const other = ctx.spec.tenants.other ?? `${endpoint.tenant}-other`;
       const mismatch = endpoint.tenantMismatchStatus;
@@ -156,6 +166,10 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
       }
       await tokenCase('tenant:spoofed-header', `token of tenant "${other}" plus ${ctx.spec.tenants.headers.join('/')}: ${endpoint.tenant}`, 'forbidden', mismatch, { defect: { kind: 'wrong-tenant', variant: other } }, spoofed);
     }
+    if (template.signable && ctx.spec.tenants.statusClaim) {
+      const { statusClaim, suspendedValue } = ctx.spec.tenants;
+      await tokenCase('tenant:suspended', `token whose tenant status (${statusClaim}) is "${suspendedValue}"`, 'forbidden', endpoint.forbiddenStatus, { claims: { ...template.claims, [statusClaim]: suspendedValue } });
+    }
     if (template.signable && endpoint.scopes?.length) {
       await tokenCase('scope:missing', `token without the scopes ${endpoint.scopes.join(', ')}`, 'forbidden', endpoint.forbiddenStatus, { defect: { kind: 'missing-scope' } }, {}, true);
     }
@@ -163,6 +177,11 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
       const roles = template.mapping.rolesClaim ?? '/roles';
       await tokenCase('role:missing', `token without the roles ${endpoint.roles.join(', ')}`, 'forbidden', endpoint.forbiddenStatus, { roles: undefined, claims: { ...template.claims, [roles]: undefined } });
     }
+  }
+  if (primary.type === 'headers' && ctx.spec.tenants.statusHeader) {
+    // Gateway / pass-through mode: the tenant status arrives as a header next to the tenant id.
+    const { statusHeader, suspendedValue } = ctx.spec.tenants;
+    negative({ id: 'tenant:suspended', title: `headers of a tenant whose ${statusHeader} is "${suspendedValue}"`, outcome: 'forbidden', statuses: endpoint.forbiddenStatus, tokenPresented: true, request: header({ ...base, headers: mergeHeaders(base.headers, primary.headers) }, statusHeader, suspendedValue) });
   }
   if (primary.apikey) apikeyCases(base, primary, authn);
   if (primary.sigv4) sigv4Cases(base, primary, endpoint, ctx, negative);

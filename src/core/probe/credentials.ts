@@ -7,7 +7,7 @@ import { decodeToken } from '../token/decode.js';
 import type { ClaimsMapping } from '../token/claims.js';
 import type { MintTokenOptions } from '../token/mint.js';
 import { resolveTokenSettings, mappingFromConfig } from '../token/settings.js';
-import { resolveSecret } from '../token/secret.js';
+import { hmacSecretFor } from './hmac-secret.js';
 import type { ProbeSpec } from './spec.js';
 import { shellQuote } from '../sigv4/curl.js';
 
@@ -26,10 +26,14 @@ export interface JwtTemplate {
   mapping: Partial<ClaimsMapping>;
   /** True when authctl's keystore holds the key the service trusts, so claim defects are meaningful. */
   signable: boolean;
-  /** HS* only: the service's shared secret from config `[token]` secret_env/secret_file (else the keystore's). */
+  /** HS* only: the service's shared secret from the credential, the spec's [jwt] or config `[token]` (else the keystore's). */
   secret?: Uint8Array;
+  /** The `token mint` flags naming where that secret comes from (`--secret-env VAR ...`), for reproduction commands. */
+  secretFlags?: string[];
   /** Built from spec settings (so `authctl token mint` can reproduce it), or decoded from someone else's token. */
   origin: 'spec' | 'token';
+  /** Global flags (`--home DIR`, `--config FILE`) the reproduction command needs to mint with the same keystore and config from any directory. */
+  cliGlobals?: string[];
 }
 
 /** A credential ready to use: the headers a valid request carries (SigV4 signs per request). */
@@ -59,6 +63,8 @@ export interface ResolveCredentialsOptions {
   fetch?: typeof fetch;
   /** Do not fetch tokens; stand placeholders in for unset environment variables. */
   dryRun?: boolean;
+  /** See JwtTemplate.cliGlobals. */
+  cliGlobals?: string[];
 }
 
 /** The `[jwt]` settings of the spec, falling back to config `[token]`. */
@@ -100,7 +106,8 @@ export async function resolveCredential(name: string, options: ResolveCredential
         claims: cred.claims,
         mapping,
       });
-      const template: JwtTemplate = { ...settings, signable: true, secret: await configSecret(config, settings.alg, env, options.dryRun), origin: 'spec' };
+      const hmac = await hmacSecretFor(name, settings.alg, options);
+      const template: JwtTemplate = { ...settings, signable: true, secret: hmac?.secret, secretFlags: hmac?.flags, origin: 'spec', cliGlobals: options.cliGlobals };
       const token = await options.mint(mintOptions(template));
       return { name, type: 'jwt', headers: { Authorization: `Bearer ${token}` }, secrets: [token], jwt: template, token };
     }
@@ -150,17 +157,6 @@ export async function resolveCredential(name: string, options: ResolveCredential
     case 'headers':
       return { name, type: 'headers', headers: { ...cred.headers }, secrets: [] };
   }
-}
-
-/**
- * The HMAC secret `authctl token mint` would use from config `[token]` (secret_env / secret_file /
- * secret_encoding), so a probe of an HS256 service signs with the service's key, not the keystore's.
- */
-async function configSecret(config: AuthctlConfig, alg: string, env: NodeJS.ProcessEnv, dryRun?: boolean): Promise<Uint8Array | undefined> {
-  const token = config.token ?? {};
-  if (!alg.startsWith('HS') || (!token.secret_env && !token.secret_file)) return undefined;
-  if (dryRun && token.secret_env && env[token.secret_env] === undefined) return undefined;
-  return resolveSecret({ secretEnv: token.secret_env, secretFile: token.secret_env ? undefined : token.secret_file, encoding: token.secret_encoding, env });
 }
 
 /** Mint options reproducing a template (plus whatever the caller overrides). */
@@ -218,10 +214,10 @@ async function templateFromToken(token: string, keystore: Keystore, mapping: Par
  * The `authctl token mint` command that makes the same token (another jti and iat), so a redacted
  * curl command still reproduces a finding: `-H "Authorization: Bearer $(authctl token mint ...)"`.
  */
-export function mintCommand(template: JwtTemplate, overrides: Omit<MintTokenOptions, 'keystore'> = {}): string | undefined {
+export function mintCommand(template: JwtTemplate, overrides: Omit<MintTokenOptions, 'keystore'> = {}, secretFlags = template.secretFlags): string | undefined {
   if (template.origin !== 'spec') return undefined;
   const o = { ...mintOptions(template), ...overrides };
-  const args = ['authctl', 'token', 'mint'];
+  const args = ['authctl', ...(template.cliGlobals ?? []).map(shellQuote), 'token', 'mint'];
   const add = (flag: string, value: string | undefined) => {
     if (value !== undefined) args.push(flag, shellQuote(value));
   };
@@ -236,7 +232,9 @@ export function mintCommand(template: JwtTemplate, overrides: Omit<MintTokenOpti
   add('--roles-claim', o.mapping?.rolesClaim);
   add('--scope-claim', o.mapping?.scopeClaim);
   for (const [key, value] of Object.entries(o.claims ?? {})) if (value !== undefined) add('--claim', `${key}=${JSON.stringify(value)}`);
-  if (o.defect) add('--defect', o.defect.variant ? `${o.defect.kind}:${o.defect.variant}` : o.defect.kind);
-  if (o.defect?.kind === 'jku') add('--jku-url', o.jkuUrl);
+  for (let i = 0; i + 1 < (secretFlags ?? []).length; i += 2) add(secretFlags![i]!, secretFlags![i + 1]);
+  const defects = [o.defect ?? []].flat();
+  for (const defect of defects) add('--defect', defect.variant ? `${defect.kind}:${defect.variant}` : defect.kind);
+  if (defects.some((d) => d.kind === 'jku')) add('--jku-url', o.jkuUrl);
   return args.join(' ');
 }

@@ -32,6 +32,7 @@ const FIXES: Record<string, string> = {
   'tenant:other': 'Compare the tenant claim with the tenant of the resource and refuse a mismatch with 403 (or 404 if you hide resources).',
   'tenant:other-path': 'Check the tenant in the path against the verified token\'s tenant claim on every route (object-level authorization); a valid token of one tenant must not read another tenant\'s resources.',
   'tenant:spoofed-header': 'Derive the tenant from the verified token, never from X-Org-Id / x-organization-id headers (recsys: "tenant scope should come from trusted auth").',
+  'tenant:suspended': 'Check the organisation status after authentication and refuse a suspended tenant with 403 on every route (K3: "token exchange success but org is suspended"; org-status permission gating), whatever the token or headers otherwise allow.',
   'scope:missing': 'Check the scope the operation needs and answer 403 with WWW-Authenticate: Bearer error="insufficient_scope".',
   'role:missing': 'Check the role the operation needs (recsys viewer/operator/admin) and answer 403.',
   'apikey:unknown': 'Look API keys up by hash and refuse unknown ones with 401.',

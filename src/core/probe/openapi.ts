@@ -1,15 +1,20 @@
 import { usageError } from '../errors.js';
 
 /**
- * Drafts a probe spec from an OpenAPI 3.x document: operations whose effective `security` is
- * empty become `public = true`; the rest get an allow credential per security scheme, and a
- * scope-less deny credential where scopes are required.
+ * Drafts a probe spec from an OpenAPI 3.0 / 3.1 or Swagger 2.0 document: operations whose effective
+ * `security` is empty become `public = true`; the rest get an allow credential per security scheme,
+ * and a scope-less deny credential where scopes are required.
  */
 
 interface OpenApiDoc {
   openapi?: string;
   swagger?: string;
   servers?: Array<{ url?: string }>;
+  /** Swagger 2.0: the base URL is schemes[0]://host basePath, and the schemes are securityDefinitions. */
+  host?: string;
+  basePath?: string;
+  schemes?: string[];
+  securityDefinitions?: Record<string, { type?: string; scheme?: string; in?: string; name?: string }>;
   security?: Array<Record<string, string[]>>;
   paths?: Record<string, Record<string, { security?: Array<Record<string, string[]>>; parameters?: Array<{ name?: string; in?: string }>; operationId?: string }>>;
   components?: { securitySchemes?: Record<string, { type?: string; scheme?: string; in?: string; name?: string }> };
@@ -34,11 +39,9 @@ const q = (s: string) => JSON.stringify(s);
 const slug = (s: string) => s.replace(/[^A-Za-z0-9_-]+/g, '_').toLowerCase();
 
 export function draftSpecFromOpenApi(doc: unknown, options: DraftOptions): DraftResult {
-  const api = doc as OpenApiDoc;
-  if (!api || typeof api !== 'object' || (!api.openapi && !api.swagger) || typeof api.paths !== 'object') {
-    throw usageError('ERR_OPENAPI_INVALID', 'not an OpenAPI document (no "openapi" version or no "paths")', { where: options.source, hint: 'pass an OpenAPI 3.x JSON document (convert YAML with e.g. `yq -o json`)' });
-  }
-  const schemes = api.components?.securitySchemes ?? {};
+  const api = checkVersion(doc, options.source);
+  // Swagger 2.0 `basic` is OpenAPI 3's `http` + `basic`; the other types keep their names.
+  const schemes = api.swagger ? Object.fromEntries(Object.entries(api.securityDefinitions ?? {}).map(([k, v]) => [k, v.type === 'basic' ? { type: 'http', scheme: 'basic' } : v])) : (api.components?.securitySchemes ?? {});
   const credentials = new Map<string, string[]>();
   const endpoints: string[] = [];
   let publicCount = 0;
@@ -46,6 +49,7 @@ export function draftSpecFromOpenApi(doc: unknown, options: DraftOptions): Draft
   const tenants = new Set<string>();
 
   for (const [rawPath, item] of Object.entries(api.paths ?? {})) {
+    if (!rawPath.startsWith('/')) continue; // x-... extensions
     for (const method of METHODS) {
       const op = item?.[method];
       if (!op) continue;
@@ -118,7 +122,25 @@ export function draftSpecFromOpenApi(doc: unknown, options: DraftOptions): Draft
   return { toml: `${out.join('\n').trimEnd()}\n`, endpoints: endpoints.length, publicEndpoints: publicCount, credentials: [...credentials.keys(), ...(needsNoScope ? ['no_scopes'] : [])] };
 }
 
+/** OpenAPI 3.0 / 3.1 or Swagger 2.0 with at least one path (a 3.1 document may hold only webhooks). */
+function checkVersion(doc: unknown, source: string): OpenApiDoc {
+  const api = doc as OpenApiDoc;
+  const hint = 'pass an OpenAPI 3.0 / 3.1 or Swagger 2.0 JSON document (convert YAML with e.g. `yq -o json`)';
+  if (!api || typeof api !== 'object' || (!api.openapi && !api.swagger)) {
+    throw usageError('ERR_OPENAPI_INVALID', 'not an OpenAPI document (no "openapi" or "swagger" version)', { where: source, hint });
+  }
+  const version = String(api.openapi ?? api.swagger);
+  if (api.openapi ? !/^3\.[01]\./.test(version) : version !== '2.0') {
+    throw usageError('ERR_OPENAPI_VERSION', `unsupported ${api.openapi ? 'OpenAPI' : 'Swagger'} version "${version}"`, { where: source, hint });
+  }
+  if (typeof api.paths !== 'object' || api.paths === null || Object.keys(api.paths).filter((p) => p.startsWith('/')).length === 0) {
+    throw usageError('ERR_OPENAPI_INVALID', 'the document has no paths to probe', { where: source, hint: 'a document with only webhooks or components has no endpoints; pass the API that serves them' });
+  }
+  return api;
+}
+
 function absoluteServer(api: OpenApiDoc): string | undefined {
+  if (api.swagger) return api.host ? `${api.schemes?.[0] ?? 'https'}://${api.host}${(api.basePath ?? '').replace(/\/+$/, '')}` : undefined;
   const url = api.servers?.[0]?.url;
   return url && /^https?:\/\//.test(url) ? url.replace(/\/+$/, '') : undefined;
 }

@@ -12,6 +12,8 @@ import { measureSkew, type SkewResult } from './skew.js';
 import type { ProbeSpec } from './spec.js';
 import { casePassed, describeExpected, hygiene, judge, type ProbeFinding } from './verdict.js';
 import { fixFor } from './fixes.js';
+import { registerSecret } from '../mask.js';
+import { applySeverityPolicy } from './severity.js';
 
 export interface RunProbeOptions {
   spec: ProbeSpec;
@@ -27,6 +29,10 @@ export interface RunProbeOptions {
   /** Override the spec's measure_skew. */
   measureSkew?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Candidates for `jwt:weak-secret` (default: the bundled list; `--secrets-file` adds to it). */
+  weakSecrets?: readonly string[];
+  /** Global flags for reproduction commands, e.g. ['--home', '/abs/keys', '--config', '/abs/authctl.toml']. */
+  cliGlobals?: string[];
   fetch?: typeof fetch;
 }
 
@@ -101,9 +107,14 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
   try {
     const credentials = new Map<string, ResolvedCredential>();
     const used = new Set(spec.endpoints.flatMap((e) => [...e.allow, ...e.deny]));
-    for (const name of used) credentials.set(name, await resolveCredential(name, { spec, config: options.config, keystore: options.keystore, env: options.env ?? process.env, mint, cwd: options.cwd ?? process.cwd(), fetch: options.fetch, dryRun: options.dryRun }));
+    for (const name of used) {
+      const resolved = await resolveCredential(name, { spec, config: options.config, keystore: options.keystore, env: options.env ?? process.env, mint, cwd: options.cwd ?? process.cwd(), fetch: options.fetch, dryRun: options.dryRun, cliGlobals: options.cliGlobals });
+      // Known to every renderer from now on, whatever message or response happens to quote one.
+      resolved.secrets.forEach(registerSecret);
+      credentials.set(name, resolved);
+    }
     const warnings: string[] = [];
-    const cases = await generateCases({ spec, credentials, mint, warnings, jkuUrl: jku?.url ?? 'http://127.0.0.1:9/.well-known/jwks.json', attackerKey, url: (p) => client.url(p) });
+    const cases = await generateCases({ spec, credentials, mint, warnings, weakSecrets: options.weakSecrets, jkuUrl: jku?.url ?? 'http://127.0.0.1:9/.well-known/jwks.json', attackerKey, url: (p) => client.url(p) });
     if (cases.length > MAX_CASES) {
       throw usageError('ERR_PROBE_TOO_MANY_CASES', `the spec makes ${cases.length} cases, more than the ${MAX_CASES} one run may send`, { where: spec.source, hint: 'split the spec into several files, or turn off variants / exclude case families on large endpoint lists' });
     }
@@ -164,16 +175,17 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
     const after = await runControls('after');
     if (after.length) return failed(after, byCase);
 
-    const findings = buildFindings(rest, byCase, spec.baseUrl);
+    const raw = buildFindings(rest, byCase, spec.baseUrl);
     if (jku && jku.hits() > 0) {
       const jkuCase = rest.find((c) => c.id === 'jwt:jku');
-      findings.push({
+      raw.push({
         key: `${jkuCase?.endpoint.id ?? '*'} jwt:jku probe/jku-fetched`, endpoint: jkuCase?.endpoint.id ?? '*', case: 'jwt:jku', check: 'probe/jku-fetched', rule: 'probe/jku-fetched', severity: 'warning',
         expected: 'no fetch of the jku URL', got: `${jku.hits()} fetch(es)`, message: `the service fetched the attacker JWKS named in a token's jku header ${jku.hits()} time(s) (server-side request forgery)`,
         fix: fixFor('jwt:jku'), curl: jkuCase ? curlCommand(spec.baseUrl, jkuCase.request, jkuCase.secrets, jkuCase.mintCommand) : undefined,
       });
     }
-    if (skew?.finding) findings.push(skew.finding);
+    if (skew?.finding) raw.push(skew.finding);
+    const findings = applySeverityPolicy(raw, spec.severity, new Map(spec.endpoints.map((e) => [e.id, e.severity])));
     const count = (s: string) => findings.filter((f) => f.severity === s).length;
     const results = cases.map((c) => caseResult(c, c.control ? undefined : byCase.get(c)));
     const nonControl = results.filter((r) => !r.control);

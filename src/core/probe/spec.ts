@@ -10,21 +10,28 @@ import { locateToml } from '../verify/locate/toml.js';
 import type { SourceMap } from '../verify/types.js';
 import { locate } from '../verify/locate/offsets.js';
 import { parseDuration } from '../duration.js';
+import { registerSecretsIn } from '../mask.js';
+import { checkSeverityPolicy, type SeverityPolicy } from './severity.js';
+import { decodeText } from '../fs/text.js';
 
 /** A validated probe spec with every endpoint's path resolved. */
 export interface ProbeSpec {
   /** Where it came from (file, or `config [probe]`), for messages. */
   source: string;
+  /** The spec file's directory (relative secret_file paths), when it came from a file. */
+  dir?: string;
   baseUrl: string;
   jwt: NonNullable<ProbeSpecConfig['jwt']>;
   credentials: Record<string, ProbeCredentialConfig>;
   endpoints: ProbeEndpoint[];
-  tenants: { mismatchStatus: number[]; headers: string[]; other?: string };
+  tenants: { mismatchStatus: number[]; headers: string[]; other?: string; statusClaim?: string; statusHeader?: string; suspendedValue: string };
   variants: boolean | string[];
   measureSkew: boolean;
   devHeaders?: Record<string, string>;
   concurrency?: number;
   timeoutMs?: number;
+  /** Top-level `[severity]` policy (endpoints may override). */
+  severity?: SeverityPolicy;
 }
 
 export interface ProbeEndpoint {
@@ -54,27 +61,30 @@ export interface ProbeEndpoint {
   tenantMismatchStatus: number[];
   variants: boolean | string[];
   exclude: string[];
+  severity?: SeverityPolicy;
 }
 
 /** Reads and validates a probe spec file (TOML or JSON, by extension; JSON when it starts with `{`). */
 export async function loadProbeSpecFile(file: string): Promise<ProbeSpec> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await fs.readFile(file, 'utf8');
+    bytes = await fs.readFile(file);
   } catch (error) {
     throw usageError('ERR_PROBE_SPEC_UNREADABLE', `cannot read probe spec: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
       where: file,
       hint: 'pass an existing file with --spec FILE, or write one with `authctl probe init --from-openapi openapi.json`',
     });
   }
+  const text = decodeText(bytes, file, { what: 'probe spec' });
   const isJson = file.endsWith('.json') || /^\s*\{/.test(text);
   const raw = isJson ? parseJson(text, file) : parseToml(text, file);
   const map = isJson ? locateJson(text) : locateToml(text);
-  return parseProbeSpec(raw, file, map);
+  return { ...parseProbeSpec(raw, file, map), dir: path.dirname(path.resolve(file)) };
 }
 
 /** Validates a parsed spec (from a file or config `[probe]`); throws a usage error (exit 2) naming the key. */
 export function parseProbeSpec(raw: unknown, source: string, map?: SourceMap): ProbeSpec {
+  registerSecretsIn(raw);
   const result = probeSpecSchema.safeParse(raw);
   if (!result.success) throw specError(result.error, source, map);
   return normalize(result.data, source, map);
@@ -96,7 +106,7 @@ function specError(error: z.ZodError, source: string, map?: SourceMap) {
     message = `unknown key "${dotted ? `${dotted}.` : ''}${key}"`;
     const known = ['base_url', 'jwt', 'credentials', 'endpoints', 'params', 'tenants', 'variants', 'measure_skew', 'dev_headers', 'concurrency', 'timeout',
       'method', 'path', 'name', 'body', 'headers', 'public', 'allow', 'deny', 'tenant', 'scopes', 'roles', 'status', 'unauthenticated_status', 'forbidden_status',
-      'tenant_mismatch_status', 'exclude', 'issuer', 'audience', 'alg', 'ttl', 'tenant_claim', 'roles_claim', 'scope_claim', 'scope_format', 'sub', 'preset', 'claims'];
+      'tenant_mismatch_status', 'exclude', 'severity', 'issuer', 'audience', 'alg', 'ttl', 'tenant_claim', 'roles_claim', 'scope_claim', 'scope_format', 'sub', 'preset', 'claims', 'secret_env', 'secret_file', 'secret_encoding', 'status_claim', 'status_header', 'suspended_value', 'mismatch_status', 'other'];
     const suggestion = closest(key, known);
     if (suggestion) hint = `did you mean "${suggestion}"?`;
   } else if (keyPath[0] === 'credentials' && keyPath.length === 3 && keyPath[2] === 'type') {
@@ -122,8 +132,13 @@ function normalize(spec: ProbeSpecConfig, source: string, map?: SourceMap): Prob
     mismatchStatus: spec.tenants?.mismatch_status ?? [403],
     headers: spec.tenants?.headers ?? ['X-Org-Id', 'x-organization-id'],
     other: spec.tenants?.other,
+    statusClaim: spec.tenants?.status_claim,
+    statusHeader: spec.tenants?.status_header,
+    suspendedValue: spec.tenants?.suspended_value ?? 'suspended',
   };
+  checkSeverityPolicy(spec.severity, ['severity'], names, source, map);
   const endpoints = spec.endpoints.map((e, index): ProbeEndpoint => {
+    checkSeverityPolicy(e.severity, ['endpoints', index, 'severity'], names, source, map);
     e.allow.forEach((name, i) => checkRef(name, ['endpoints', index, 'allow', i]));
     e.deny.forEach((name, i) => checkRef(name, ['endpoints', index, 'deny', i]));
     const both = e.allow.find((name) => e.deny.includes(name));
@@ -168,6 +183,7 @@ function normalize(spec: ProbeSpecConfig, source: string, map?: SourceMap): Prob
       tenantMismatchStatus: e.tenant_mismatch_status ?? tenants.mismatchStatus,
       variants: e.variants ?? spec.variants,
       exclude: e.exclude,
+      severity: e.severity,
     };
   });
   const seen = new Map<string, number>();
@@ -190,6 +206,7 @@ function normalize(spec: ProbeSpecConfig, source: string, map?: SourceMap): Prob
     devHeaders: spec.dev_headers,
     concurrency: spec.concurrency,
     timeoutMs: spec.timeout === undefined ? undefined : parseDuration(spec.timeout, 'timeout') * 1000,
+    severity: spec.severity,
   };
 }
 

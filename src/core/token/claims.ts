@@ -34,10 +34,18 @@ export interface BuildClaimsOptions {
   mapping?: Partial<ClaimsMapping>;
 }
 
-/** Builds a JWT claims set in a stable order (registered claims first). */
+/** The JSON pointer an extra-claim key stands for: `/org/id` as written, a plain name `a/b` as `/a~1b`. */
+export function claimPointer(key: string): string {
+  return key.startsWith('/') ? key : `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
+
+/**
+ * Builds a JWT claims set in a stable order (registered claims first). The object has no prototype:
+ * its keys come from requests and flags, and no key can reach Object.prototype through it.
+ */
 export function buildClaims(options: BuildClaimsOptions): Record<string, unknown> {
   const mapping = { ...DEFAULT_CLAIMS_MAPPING, ...options.mapping };
-  const claims: Record<string, unknown> = { iss: options.issuer };
+  const claims: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, { iss: options.issuer });
   if (options.subject !== undefined) claims.sub = options.subject;
   if (options.audience?.length) claims.aud = options.audience.length === 1 ? options.audience[0] : options.audience;
   claims.iat = options.issuedAt;
@@ -47,7 +55,7 @@ export function buildClaims(options: BuildClaimsOptions): Record<string, unknown
   if (options.scopes?.length) claims[mapping.scopeClaim] = mapping.scopeFormat === 'array' ? [...options.scopes] : options.scopes.join(' ');
   if (options.roles?.length) setAtPointer(claims, mapping.rolesClaim, [...options.roles], 'roles claim');
   if (options.tenant !== undefined) setAtPointer(claims, mapping.tenantClaim, options.tenant, 'tenant claim');
-  for (const [key, value] of Object.entries(options.extra ?? {})) setAtPointer(claims, key.startsWith('/') ? key : `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, value, '--claim');
+  for (const [key, value] of Object.entries(options.extra ?? {})) setAtPointer(claims, claimPointer(key), value, '--claim');
   return claims;
 }
 

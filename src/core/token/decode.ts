@@ -6,6 +6,8 @@ export interface DecodedToken {
   claims: Record<string, unknown>;
   /** Raw signature segment (may be empty for unsigned or stripped tokens). */
   signature: string;
+  /** The payload segment as written when the header says `"b64": false` (RFC 7797): then there are no claims. */
+  unencodedPayload?: string;
   /** exp / nbf / iat as ISO time plus "expires in 14m" style text. */
   times: Record<string, { epoch: number; iso: string; relative: string }>;
 }
@@ -15,7 +17,8 @@ const decoder = new TextDecoder();
 function decodeSegment(segment: string, name: string): Record<string, unknown> {
   let value: unknown;
   try {
-    if (!/^[A-Za-z0-9_-]*$/.test(segment)) throw new Error('not base64url');
+    // Padding is tolerated here so `token verify` can report it as a failed check (strict.ts).
+    if (!/^[A-Za-z0-9_-]*={0,2}$/.test(segment)) throw new Error('not base64url');
     value = JSON.parse(decoder.decode(Buffer.from(segment, 'base64url')));
   } catch {
     throw usageError('ERR_TOKEN_MALFORMED', `the token's ${name} is not base64url-encoded JSON`, { where: 'token', hint: 'check the token was copied whole (three dot-separated parts)' });
@@ -40,15 +43,25 @@ export function decodeToken(input: string, nowMs = Date.now()): DecodedToken {
     throw usageError('ERR_TOKEN_MALFORMED', `a JWT has three dot-separated parts, this has ${parts.length}`, { where: 'token', hint: 'check the token was copied whole, without quotes or line breaks' });
   }
   const header = decodeSegment(parts[0]!, 'header');
+  // An unencoded payload (RFC 7797) is not base64url: never decode it as if it were claims.
+  if (header.b64 === false) return { header, claims: {}, signature: parts[2]!, times: {}, unencodedPayload: parts[1]! };
   const claims = decodeSegment(parts[1]!, 'payload');
   const now = nowMs / 1000;
   const times: DecodedToken['times'] = {};
   const words: Record<string, [string, string]> = { exp: ['expires', 'expired'], nbf: ['valid', 'valid since'], iat: ['issued', 'issued'] };
   for (const name of ['exp', 'nbf', 'iat'] as const) {
     const value = claims[name];
-    if (typeof value === 'number' && Number.isFinite(value)) {
+    if (isNumericDate(value)) {
       times[name] = { epoch: value, iso: new Date(value * 1000).toISOString(), relative: describeRelative(value, now, words[name]![0], words[name]![1]) };
     }
   }
   return { header, claims, signature: parts[2]!, times };
+}
+
+/** Largest |seconds| a JS Date can show (±8.64e15 ms): `exp: 1e308` is a number but no date. */
+const MAX_DATE_SECONDS = 8.64e12;
+
+/** A JWT NumericDate this code can compute with and print: finite, within the Date range. */
+export function isNumericDate(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= MAX_DATE_SECONDS;
 }

@@ -55,6 +55,38 @@ export interface DefectSpec {
   variant?: string;
 }
 
+/** Defects that only change claims; the others shape the header or signature, one per token. */
+export const CLAIM_DEFECT_KINDS: readonly DefectKind[] = ['expired', 'not-yet-valid', 'wrong-issuer', 'wrong-audience', 'missing-tenant', 'wrong-tenant', 'missing-scope', 'no-exp'];
+
+/** Defects that set the same thing: two of a group cannot both hold in one token. */
+const CONFLICTS: { kinds: (kind: DefectKind) => boolean; why: string }[] = [
+  { kinds: (k) => k === 'expired' || k === 'not-yet-valid' || k === 'no-exp', why: 'both set the time claims (exp/nbf)' },
+  { kinds: (k) => k === 'missing-tenant' || k === 'wrong-tenant', why: 'both set the tenant claim' },
+  { kinds: (k) => !CLAIM_DEFECT_KINDS.includes(k), why: 'each makes its own header and signature' },
+];
+
+const defectName = (d: DefectSpec) => (d.variant ? `${d.kind}:${d.variant}` : d.kind);
+
+/**
+ * Several `--defect` flags make one token with all of them when they compose (claim defects on
+ * different claims, plus at most one header/signature forgery); a repeated defect counts once.
+ * Two that contradict each other are a usage error naming both, never "the last one wins".
+ */
+export function combineDefects(specs: readonly DefectSpec[]): DefectSpec[] {
+  const unique = specs.filter((spec, i) => specs.findIndex((other) => defectName(other) === defectName(spec)) === i);
+  for (const { kinds, why } of CONFLICTS) {
+    const clash = unique.filter((spec) => kinds(spec.kind));
+    if (clash.length > 1) {
+      throw usageError('ERR_DEFECT_CONFLICT', `--defect ${defectName(clash[0]!)} and --defect ${defectName(clash[1]!)} cannot be combined: ${why}`, {
+        where: '--defect',
+        hint: 'mint one token per defect, or keep only one of them',
+      });
+    }
+  }
+  // Claim defects first, then the forgery: the forgery signs (or unsigns) the changed claims.
+  return [...unique.filter((d) => CLAIM_DEFECT_KINDS.includes(d.kind)), ...unique.filter((d) => !CLAIM_DEFECT_KINDS.includes(d.kind))];
+}
+
 /** Parses `--defect KIND[:VARIANT]`. */
 export function parseDefect(input: string): DefectSpec {
   const [kindText, ...rest] = input.split(':');

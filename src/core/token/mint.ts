@@ -4,7 +4,7 @@ import { deleteAtPointer, getAtPointer, setAtPointer } from '../jsonpointer.js';
 import { isHmac, type JWTAlgorithm } from '../keys/algorithms.js';
 import type { Keystore } from '../keys/keystore.js';
 import { buildClaims, DEFAULT_CLAIMS_MAPPING, type ClaimsMapping } from './claims.js';
-import type { DefectSpec } from './defects.js';
+import { CLAIM_DEFECT_KINDS, type DefectSpec } from './defects.js';
 import type { AttackerKey } from './forge.js';
 import { signJws, signJwsAsync } from './jws.js';
 
@@ -35,7 +35,8 @@ export interface MintTokenOptions {
   mapping?: Partial<ClaimsMapping>;
   /** HMAC secret for HS* (else the keystore's generated secret). */
   secret?: Uint8Array;
-  defect?: DefectSpec;
+  /** One defect, or several that compose (see combineDefects). */
+  defect?: DefectSpec | readonly DefectSpec[];
   /** How far in the past/future `expired` and `not-yet-valid` put the time claims (default 10 min). */
   skewSeconds?: number;
   /** For the `jku` defect: where the attacker JWKS is served. */
@@ -59,7 +60,7 @@ export interface MintTokenResult {
   attackerJwks?: { keys: JWK[] };
 }
 
-/** Mints a JWT from the keystore (or an HMAC secret), optionally with one deliberate defect. */
+/** Mints a JWT from the keystore (or an HMAC secret), optionally with deliberate defects. */
 export async function mintToken(options: MintTokenOptions): Promise<MintTokenResult> {
   const now = Math.floor((options.clock ?? Date.now)() / 1000);
   const alg = options.alg ?? 'RS256';
@@ -96,51 +97,26 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
   const header: JWSHeaderParameters = { alg, typ: 'JWT', ...(kid ? { kid } : {}), ...options.header };
   if (options.kid && !kid) header.kid = options.kid;
 
-  const defect = options.defect;
+  const defects = options.defect === undefined ? [] : Array.isArray(options.defect) ? options.defect : [options.defect as DefectSpec];
+  const defectName = defects.map((d) => (d.variant ? `${d.kind}:${d.variant}` : d.kind)).join(',');
   const result = (token: string, h: Record<string, unknown> = header, extra: Partial<MintTokenResult> = {}): MintTokenResult => ({
     token,
     header: h,
     claims,
     expiresAt: typeof claims.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : undefined,
-    ...(defect ? { defect: defect.variant ? `${defect.kind}:${defect.variant}` : defect.kind } : {}),
+    ...(defects.length ? { defect: defectName } : {}),
     ...extra,
   });
-  if (!defect) return result(options.signAsync ? await signJwsAsync(header, claims, key) : signJws(header, claims, key));
+  if (!defects.length) return result(options.signAsync ? await signJwsAsync(header, claims, key) : signJws(header, claims, key));
+
+  // Claim defects change the claims; at most one forgery (combineDefects checks) then makes the token.
+  for (const defect of defects) applyClaimDefect(defect, claims, mapping, { now, ttl, skew: options.skewSeconds ?? DEFAULT_DEFECT_SKEW_SECONDS });
+  const forgery = defects.find((d) => !CLAIM_DEFECT_KINDS.includes(d.kind));
+  if (!forgery) return result(signJws(header, claims, key));
 
   // Forgeries need jose and throwaway keys: load them only for --defect.
   const { corruptSignature, ecdsaSignatureLength, encodeSegment, generateAttackerKey, publicPem, randomKid, signCompact, signHs256Raw, unsigned } = await import('./forge.js');
-
-  const skew = options.skewSeconds ?? DEFAULT_DEFECT_SKEW_SECONDS;
-  switch (defect.kind) {
-    case 'expired':
-      claims.exp = now - skew;
-      claims.iat = (claims.exp as number) - ttl;
-      if (claims.nbf !== undefined) claims.nbf = claims.iat;
-      break;
-    case 'not-yet-valid':
-      claims.nbf = now + skew;
-      claims.exp = now + skew + ttl;
-      break;
-    case 'wrong-issuer':
-      claims.iss = 'https://wrong-issuer.authctl.invalid';
-      break;
-    case 'wrong-audience':
-      claims.aud = 'api://wrong-audience.authctl.invalid';
-      break;
-    case 'missing-tenant':
-      deleteAtPointer(claims, mapping.tenantClaim);
-      break;
-    case 'wrong-tenant': {
-      const current = getAtPointer(claims, mapping.tenantClaim);
-      setAtPointer(claims, mapping.tenantClaim, defect.variant ?? (current ? `${String(current)}-other` : 'authctl-other-tenant'));
-      break;
-    }
-    case 'missing-scope':
-      delete claims[mapping.scopeClaim];
-      break;
-    case 'no-exp':
-      delete claims.exp;
-      break;
+  switch (forgery.kind) {
     case 'bad-signature':
       return result(corruptSignature(signJws(header, claims, key)));
     case 'null-signature': {
@@ -149,7 +125,7 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
     }
     case 'alg-none':
     case 'alg-none-case': {
-      const h = { alg: defect.kind === 'alg-none' ? 'none' : (defect.variant ?? 'None'), typ: 'JWT' };
+      const h = { alg: forgery.kind === 'alg-none' ? 'none' : (forgery.variant ?? 'None'), typ: 'JWT' };
       return result(unsigned(h, claims), h);
     }
     case 'blank-secret': {
@@ -157,7 +133,7 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
       return result(signHs256Raw(h, claims, new Uint8Array(0)), h);
     }
     case 'kid-injection': {
-      const h = { alg: 'HS256', typ: 'JWT', kid: defect.variant === 'sql' ? "x' UNION SELECT '' -- " : '../../../../../../../dev/null' };
+      const h = { alg: 'HS256', typ: 'JWT', kid: forgery.variant === 'sql' ? "x' UNION SELECT '' -- " : '../../../../../../../dev/null' };
       return result(signHs256Raw(h, claims, new Uint8Array(0)), h);
     }
     case 'hs-confusion': {
@@ -167,8 +143,11 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
       return result(signHs256Raw(h, claims, publicPem(target.jwk)), h);
     }
     case 'psychic-signature': {
+      // The keystore's kid for this curve: kid-based verifiers (PyJWKClient, jwks-rsa, gateways) look the key
+      // up first and would reject an unknown or missing kid before ever reaching the r = s = 0 check.
       const ecAlg = /^ES/.test(alg) ? alg : 'ES256';
-      const h = { alg: ecAlg, typ: 'JWT', ...(ecAlg === alg && kid ? { kid } : {}) };
+      const ecKid = ecAlg === alg && kid ? kid : (await options.keystore.signingKey(ecAlg)).record.kid;
+      const h = { alg: ecAlg, typ: 'JWT', kid: ecKid };
       const zeros = Buffer.alloc(ecdsaSignatureLength(ecAlg)).toString('base64url');
       return result(`${encodeSegment(h)}.${encodeSegment(claims)}.${zeros}`, h);
     }
@@ -193,4 +172,39 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
     }
   }
   return result(signJws(header, claims, key));
+}
+
+/** Applies a claim-only defect to `claims` in place; forgeries are left to mintToken. */
+function applyClaimDefect(defect: DefectSpec, claims: Record<string, unknown>, mapping: ClaimsMapping, t: { now: number; ttl: number; skew: number }): void {
+  switch (defect.kind) {
+    case 'expired':
+      claims.exp = t.now - t.skew;
+      claims.iat = (claims.exp as number) - t.ttl;
+      if (claims.nbf !== undefined) claims.nbf = claims.iat;
+      break;
+    case 'not-yet-valid':
+      claims.nbf = t.now + t.skew;
+      claims.exp = t.now + t.skew + t.ttl;
+      break;
+    case 'wrong-issuer':
+      claims.iss = 'https://wrong-issuer.authctl.invalid';
+      break;
+    case 'wrong-audience':
+      claims.aud = 'api://wrong-audience.authctl.invalid';
+      break;
+    case 'missing-tenant':
+      deleteAtPointer(claims, mapping.tenantClaim);
+      break;
+    case 'wrong-tenant': {
+      const current = getAtPointer(claims, mapping.tenantClaim);
+      setAtPointer(claims, mapping.tenantClaim, defect.variant ?? (current ? `${String(current)}-other` : 'authctl-other-tenant'));
+      break;
+    }
+    case 'missing-scope':
+      delete claims[mapping.scopeClaim];
+      break;
+    case 'no-exp':
+      delete claims.exp;
+      break;
+  }
 }

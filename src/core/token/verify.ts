@@ -4,10 +4,12 @@ import { nodeCrypto } from '../node.js';
 import { getAtPointer } from '../jsonpointer.js';
 import { algorithmsForJwk } from '../keys/material.js';
 import { DEFAULT_CLAIMS_MAPPING, type ClaimsMapping } from './claims.js';
-import { decodeToken, normalizeToken, type DecodedToken } from './decode.js';
+import { printable } from '../printable.js';
+import { decodeToken, isNumericDate, normalizeToken, type DecodedToken } from './decode.js';
+import { encodingProblems, headerProblems } from './strict.js';
 import type { VerificationKeys } from './keysource.js';
 
-export type CheckName = 'algorithm' | 'signature' | 'issuer' | 'audience' | 'expiry' | 'not-before' | 'scope' | 'role' | 'tenant';
+export type CheckName = 'encoding' | 'header' | 'algorithm' | 'signature' | 'issuer' | 'audience' | 'expiry' | 'not-before' | 'scope' | 'role' | 'tenant';
 
 export interface VerifyCheck {
   check: CheckName;
@@ -51,7 +53,13 @@ export async function verifyToken(options: VerifyTokenOptions): Promise<VerifyTo
   const pass = (check: CheckName, message: string) => checks.push({ check, status: 'pass', message });
   const fail = (check: CheckName, code: string, message: string) => checks.push({ check, status: 'fail', code, message });
   const { header, claims } = decoded;
-  const alg = String(header.alg ?? '');
+  const alg = headerText(header.alg);
+
+  // Reported only when they fail: a well-formed token's report stays as it was.
+  const encoding = encodingProblems(normalizeToken(options.token));
+  if (encoding.length) fail('encoding', 'ERR_JWS_NOT_CANONICAL', encoding.join('; '));
+  const headerIssues = headerProblems(header);
+  if (headerIssues.length) fail('header', 'ERR_JWS_CRIT', headerIssues.join('; '));
 
   const allowed = options.algorithms ?? defaultAlgorithms(options.keys);
   const algAllowed = alg.toLowerCase() !== 'none' && allowed.includes(alg);
@@ -80,15 +88,16 @@ export async function verifyToken(options: VerifyTokenOptions): Promise<VerifyTo
   if (options.audience?.length) {
     const tokenAud = Array.isArray(claims.aud) ? claims.aud : claims.aud === undefined ? [] : [claims.aud];
     if (options.audience.some((aud) => tokenAud.includes(aud))) pass('audience', `audience includes ${options.audience.join(' or ')}`);
-    else fail('audience', 'ERR_JWT_AUDIENCE', `audience mismatch: expected ${options.audience.join(' or ')}, token has ${tokenAud.length ? tokenAud.join(', ') : 'no aud claim'}`);
+    else fail('audience', 'ERR_JWT_AUDIENCE', `audience mismatch: expected ${options.audience.join(' or ')}, token has ${tokenAud.length ? tokenAud.map(claimText).join(', ') : 'no aud claim'}`);
   }
 
-  if (typeof claims.exp !== 'number') fail('expiry', 'ERR_JWT_NO_EXP', 'the token has no exp claim: it never expires');
+  if (claims.exp === undefined) fail('expiry', 'ERR_JWT_NO_EXP', 'the token has no exp claim: it never expires');
+  else if (!isNumericDate(claims.exp)) fail('expiry', 'ERR_JWT_CLAIM_INVALID', `exp ${JSON.stringify(claims.exp)} is not a NumericDate (seconds since 1970 within the range of a date)`);
   else if (claims.exp + leeway <= now) fail('expiry', 'ERR_JWT_EXPIRED', `expired ${formatSeconds(now - claims.exp)} ago (leeway ${leeway} s)`);
   else pass('expiry', `expires in ${formatDuration(claims.exp - now)}`);
 
   if (claims.nbf !== undefined) {
-    if (typeof claims.nbf !== 'number') fail('not-before', 'ERR_JWT_CLAIM_INVALID', 'nbf is not a number');
+    if (!isNumericDate(claims.nbf)) fail('not-before', 'ERR_JWT_CLAIM_INVALID', `nbf ${JSON.stringify(claims.nbf)} is not a NumericDate (seconds since 1970 within the range of a date)`);
     else if (claims.nbf - leeway > now) fail('not-before', 'ERR_JWT_NOT_YET_VALID', `not valid yet: nbf is ${formatSeconds(claims.nbf - now)} from now (leeway ${leeway} s)`);
     else pass('not-before', 'nbf is in the past');
   }
@@ -102,7 +111,7 @@ export async function verifyToken(options: VerifyTokenOptions): Promise<VerifyTo
 
   if (options.requireRoles?.length) {
     const value = getAtPointer(claims, mapping.rolesClaim);
-    const roles = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(/[\s,]+/) : [];
+    const roles = Array.isArray(value) ? value.map(claimText) : typeof value === 'string' ? value.split(/[\s,]+/) : [];
     const missing = options.requireRoles.filter((role) => !roles.includes(role));
     if (missing.length) fail('role', 'ERR_JWT_ROLE', `missing role ${missing.join(', ')} at ${mapping.rolesClaim} (token has ${roles.length ? roles.join(', ') : 'none'})`);
     else pass('role', `has roles ${options.requireRoles.join(', ')}`);
@@ -111,11 +120,23 @@ export async function verifyToken(options: VerifyTokenOptions): Promise<VerifyTo
   if (options.tenant !== undefined) {
     const value = getAtPointer(claims, mapping.tenantClaim);
     if (value === undefined) fail('tenant', 'ERR_JWT_TENANT_MISSING', `no tenant claim at ${mapping.tenantClaim}`);
-    else if (String(value) !== options.tenant) fail('tenant', 'ERR_JWT_TENANT', `tenant mismatch: expected ${options.tenant}, token has ${String(value)} at ${mapping.tenantClaim}`);
+    else if (claimText(value) !== options.tenant) fail('tenant', 'ERR_JWT_TENANT', `tenant mismatch: expected ${options.tenant}, token has ${claimText(value)} at ${mapping.tenantClaim}`);
     else pass('tenant', `tenant is ${options.tenant}`);
   }
 
+  // Messages quote the token's own strings: no control character reaches a terminal.
+  for (const check of checks) check.message = printable(check.message);
   return { valid: checks.every((c) => c.status !== 'fail'), header, claims, checks, verifiedWith };
+}
+
+/** A header value as text: strings as they are, anything else as JSON (never String(), which runs a `toString` member). */
+export function headerText(value: unknown): string {
+  return typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value);
+}
+
+/** A claim value for a message or comparison: strings as they are, other JSON values as JSON. */
+function claimText(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? 'undefined');
 }
 
 /** Why an algorithm is refused, with the likely cause when it is a known pattern. */
@@ -138,7 +159,7 @@ function readScopes(claims: Record<string, unknown>, mapping: ClaimsMapping): st
   for (const name of [mapping.scopeClaim, 'scope', 'scp']) {
     const value = claims[name];
     if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
-    if (Array.isArray(value)) return value.map(String);
+    if (Array.isArray(value)) return value.map(claimText);
   }
   return [];
 }
@@ -158,11 +179,13 @@ interface SignatureOutcome {
 }
 
 async function checkSignature(token: string, decoded: DecodedToken, keys: VerificationKeys): Promise<SignatureOutcome> {
-  const alg = String(decoded.header.alg);
+  const alg = headerText(decoded.header.alg);
   const kid = typeof decoded.header.kid === 'string' ? decoded.header.kid : undefined;
   const notes: string[] = [];
   if (decoded.header.jwk) notes.push('the token carries its own key in a "jwk" header, which a verifier must never trust');
-  if (decoded.header.jku) notes.push(`the token points at keys under "jku" (${String(decoded.header.jku)}), which a verifier must never fetch`);
+  for (const name of ['jku', 'x5u'] as const) {
+    if (decoded.header[name]) notes.push(`the token points at keys under "${name}" (${headerText(decoded.header[name])}), which a verifier must never fetch`);
+  }
   if (kid && /\.\.|\/|['";]|--/.test(kid)) notes.push(`its kid ${JSON.stringify(kid)} looks like a path or SQL (kid injection): a kid is an identifier, never a path or query`);
   if (/^HS/.test(alg) && kid && keys.jwks.some((jwk) => jwk.kid === kid)) notes.push(`its kid ${kid} names a public key: an HMAC keyed with a public key is the algorithm-confusion forgery`);
   const suffix = notes.length ? `; ${notes.join('; ')}` : '';
@@ -189,7 +212,7 @@ async function checkSignature(token: string, decoded: DecodedToken, keys: Verifi
     return {
       ok: false,
       code: 'ERR_JWKS_NO_MATCHING_KEY',
-      message: `key ${kid} in ${keys.source} is for ${algorithmsForJwk(sameKid).join('/') || String(sameKid.kty)}, but the token says ${alg} — the header was altered, or the issuer signs with another algorithm${suffix}`,
+      message: `key ${kid} in ${keys.source} is for ${algorithmsForJwk(sameKid).join('/') || headerText(sameKid.kty)}, but the token says ${alg} — the header was altered, or the issuer signs with another algorithm${suffix}`,
     };
   }
   if (/^ES/.test(alg) && /^A*$/.test(decoded.signature)) {

@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { parse as parseTomlText, TomlError } from 'smol-toml';
 import { jsonErrorLocation } from '../config/position.js';
-import { caretSnippet } from '../config/toml.js';
+import { syntaxSnippet } from '../snippet.js';
+import { LineIndex } from './locate/lines.js';
 import { locateJson } from './locate/json.js';
 import { parseEnv } from './locate/env.js';
 import { locateToml } from './locate/toml.js';
 import type { Finding, SourceMap } from './types.js';
+import { registerSecretsIn } from '../mask.js';
 
 export type DocumentKind = 'toml' | 'json' | 'env';
 
@@ -41,12 +43,16 @@ export function parseDocument(file: string, text: string, kind: DocumentKind = k
   const dir = file === '<env>' ? undefined : path.dirname(file);
   if (kind === 'env') {
     const env = parseEnv(text);
-    const findings = env.errors.map((e) => syntaxFinding(file, text, e.line, e.column, `dotenv syntax error: ${e.message}`));
+    // One line index for all of a file's errors: a 20k-line file of errors stays linear.
+    const lines = new LineIndex(text);
+    const findings = env.errors.map((e) => syntaxFinding(file, text, e.line, e.column, `dotenv syntax error: ${e.message}`, lines));
+    registerSecretsIn(env.vars);
     return { document: findings.length ? undefined : { file, kind, data: env.vars, map: env.map, dir }, findings };
   }
   if (kind === 'toml') {
     try {
       const data = parseTomlText(text) as Record<string, unknown>;
+      registerSecretsIn(data);
       return { document: { file, kind, data, map: locateToml(text), dir }, findings: [] };
     } catch (error) {
       if (!(error instanceof TomlError)) throw error;
@@ -61,6 +67,7 @@ export function parseDocument(file: string, text: string, kind: DocumentKind = k
     const { reason, line, column } = jsonErrorLocation(error, text);
     return { findings: [syntaxFinding(file, text, line, column, `JSON syntax error: ${reason}`)] };
   }
+  registerSecretsIn(data);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return {
       findings: [{ rule: 'config/invalid-type', severity: 'error', file, line: 1, column: 1, message: 'the file must contain a JSON object', fix: 'wrap the settings in { ... }' }],
@@ -69,7 +76,7 @@ export function parseDocument(file: string, text: string, kind: DocumentKind = k
   return { document: { file, kind, data: data as Record<string, unknown>, map: locateJson(text), dir }, findings: [] };
 }
 
-function syntaxFinding(file: string, text: string, line: number, column: number, message: string): Finding {
+function syntaxFinding(file: string, text: string, line: number, column: number, message: string, lines?: LineIndex): Finding {
   return {
     rule: 'config/syntax-error',
     severity: 'error',
@@ -78,46 +85,6 @@ function syntaxFinding(file: string, text: string, line: number, column: number,
     column,
     message,
     fix: `fix the syntax at line ${line}, column ${column}`,
-    snippet: snippet(text, line, column),
+    snippet: syntaxSnippet(text, line, column, { lines }),
   };
-}
-
-const SNIPPET_WIDTH = 160;
-
-/**
- * The caret snippet of a syntax error, safe to print: secrets masked, control characters (a binary
- * file, terminal escapes) shown as `?`, and long lines cut to a window around the column, each
- * replacement one character for one so the caret stays under the right place.
- */
-function snippet(text: string, line: number, column: number): string {
-  const lines = text.split(/\r?\n/).slice(Math.max(0, line - 2), line);
-  const start = column > SNIPPET_WIDTH - 40 ? column - 1 - (SNIPPET_WIDTH >> 1) : 0;
-  const shown = maskSecrets(lines.join('\n'))
-    .split('\n')
-    .map((l) => `${start > 0 && l.length > start ? '…' : ''}${l.slice(start, start + SNIPPET_WIDTH)}${l.length > start + SNIPPET_WIDTH ? '…' : ''}`.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '?'));
-  // caretSnippet numbers the lines from the error's line backwards; pad so it finds them where they were.
-  const padded = [...Array.from({ length: Math.max(0, line - 1 - (shown.length - 1)) }, () => ''), ...shown].join('\n');
-  return caretSnippet(padded, line, start > 0 ? column - start + 1 : column);
-}
-
-const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE|SIGNING_KEY|API_KEY$|_KEY$|credential)/i;
-/** `KEY=value` (.env), `key = "value"` (TOML, dotted or quoted keys), `"key": "value"` (JSON). */
-const ASSIGNMENT = /^(\s*(?:export\s+)?["']?([A-Za-z_][\w.-]*)["']?\s*[=:]\s*)(?:(["'`])([^"'`]*)|()([^\s,#]*))/;
-
-/**
- * Syntax snippets quote lines: never quote a secret's value. The value keeps its first 4 characters
- * (when long enough to spare them) and its length, so the caret under the line still points right.
- */
-function maskSecrets(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => {
-      const match = ASSIGNMENT.exec(line);
-      const quote = match?.[3] ?? match?.[5] ?? '';
-      const value = match?.[4] ?? match?.[6] ?? '';
-      if (!match || !SECRET_NAME.test(match[2]!.split('.').pop()!) || value === '') return line;
-      const keep = value.length >= 16 ? 4 : 0;
-      return `${match[1]}${quote}${value.slice(0, keep)}${'*'.repeat(value.length - keep)}${line.slice(match[0].length)}`;
-    })
-    .join('\n');
 }

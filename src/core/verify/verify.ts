@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { usageError } from '../errors.js';
+import { isAuthctlError, usageError } from '../errors.js';
+import { readTextFile } from '../fs/text.js';
 import { CheckContext } from './context.js';
 import { kindOf, parseDocument, type ConfigDocument, type DocumentKind } from './document.js';
 import { runOnlineChecks, type OnlineOptions } from './online.js';
@@ -59,7 +60,8 @@ export interface VerifyTextResult {
 
 const defaultRead = async (file: string) => {
   try {
-    return await fs.readFile(file, 'utf8');
+    // BOM and UTF-16 decoded, size bounded: a 2 MB UTF-16 .env is read as text, a huge file refused.
+    return await readTextFile(file, { what: 'file' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
@@ -208,6 +210,7 @@ async function readInput(read: (f: string) => Promise<string | undefined>, cwd: 
   try {
     text = await read(path.resolve(cwd, file));
   } catch (error) {
+    if (isAuthctlError(error)) throw error;
     throw usageError('ERR_VERIFY_UNREADABLE', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { where: flag, hint: 'check the path and permissions' });
   }
   if (text === undefined) throw usageError('ERR_VERIFY_FILE_NOT_FOUND', `file not found: ${file}`, { where: flag, hint: 'check the path (relative to the current directory)' });

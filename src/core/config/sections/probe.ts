@@ -14,10 +14,21 @@ const statusList = z.array(status).min(1);
 
 /** Ways of reaching the same resource that must still be refused (see core/probe/variants.ts). */
 export const PROBE_VARIANT_NAMES = ['head', 'options', 'trailing-slash', 'upper-case', 'percent-encoded', 'method-override'] as const;
+/** Severity policy: finding id (case, check, family or rule) → severity, or "off" to drop the finding. */
+export const PROBE_SEVERITIES = ['critical', 'error', 'warning', 'off'] as const;
+const severityPolicy = z.record(z.string(), z.enum(PROBE_SEVERITIES, { error: `must be one of ${PROBE_SEVERITIES.join(', ')}` })).describe('e.g. { "jwt:no-exp" = "error", "probe/hidden-as-404" = "off" }');
 const variantsOption = z.union([z.boolean(), z.array(z.enum(PROBE_VARIANT_NAMES))], { error: `must be true, false or a list of ${PROBE_VARIANT_NAMES.join(', ')}` });
+
+/** The service's HMAC secret for HS*, as `authctl token mint` reads it, so a spec is self-contained. */
+const hmacSecret = {
+  secret_env: z.string().optional().describe('environment variable holding the HS256/384/512 secret the service verifies with'),
+  secret_file: z.string().optional().describe('file holding that secret (relative to the spec file)'),
+  secret_encoding: z.enum(['utf8', 'base64', 'base64url', 'hex']).optional().describe('how the secret is written (Relay: base64)'),
+};
 
 /** `[jwt]`: how tokens are minted from authctl's keystore (falls back to config `[token]`). */
 export const probeJwtSchema = z.strictObject({
+  ...hmacSecret,
   issuer: z.string().optional().describe('iss of minted tokens (default: [token].issuer, else http://127.0.0.1:9400)'),
   audience: stringList.optional(),
   alg: z.enum(JWT_ALGORITHMS).optional(),
@@ -39,6 +50,7 @@ const jwtCredential = z.strictObject({
   issuer: z.string().optional(),
   alg: z.enum(JWT_ALGORITHMS).optional(),
   claims: z.record(z.string(), z.unknown()).optional(),
+  ...hmacSecret,
 });
 
 const idpCredential = z.strictObject({
@@ -106,6 +118,7 @@ export const probeEndpointSchema = z.strictObject({
   tenant_mismatch_status: statusList.optional().describe('accepted statuses for cross-tenant cases (default [tenants].mismatch_status)'),
   variants: variantsOption.optional(),
   exclude: z.array(z.string()).default([]).describe('case ids to skip, e.g. ["jku", "variant:head"]'),
+  severity: severityPolicy.optional().describe("this endpoint's severity policy (over the top-level [severity])"),
 });
 
 export const probeSpecSchema = z.strictObject({
@@ -120,6 +133,9 @@ export const probeSpecSchema = z.strictObject({
       mismatch_status: statusList.default([403]).describe('what a token of another tenant gets: [403], [404] or [403, 404]'),
       headers: z.array(z.string()).default(['X-Org-Id', 'x-organization-id']).describe('tenant headers a client could spoof'),
       other: z.string().optional().describe('the foreign tenant used in cross-tenant tokens (default <tenant>-other)'),
+      status_claim: jsonPointer.optional().describe('claim carrying the tenant status (e.g. /org_status): adds tenant:suspended to every protected endpoint'),
+      status_header: z.string().optional().describe('header carrying the tenant status for headers credentials (K3 pass-through: x-organization-status)'),
+      suspended_value: z.string().default('suspended').describe('the status value of a suspended tenant'),
     })
     .optional(),
   variants: variantsOption.default(true).describe('path/method variants for deny cases: true, false or a list'),
@@ -127,6 +143,7 @@ export const probeSpecSchema = z.strictObject({
   dev_headers: z.record(z.string(), z.string()).optional().describe('headers that must NOT authenticate on their own (default X-Dev-User-Id, X-Org-Id)'),
   concurrency: z.number().int().min(1).max(256).optional(),
   timeout: duration.optional(),
+  severity: severityPolicy.optional().describe('severity policy for every endpoint, by finding id'),
 });
 
 /** `[probe]` section of authctl's config: the same spec, but base_url/endpoints may come from a --spec file. */

@@ -37,7 +37,8 @@ export const authorizationCode: GrantHandler = async ({ req, issuer, deps, clien
     client: client.config,
     principal: record.principal,
     requestClaims,
-    audience,
+    // RFC 8707 §2.2: the token request may name the resource; else the one authorized at /authorize.
+    audience: audience ?? record.audience,
     refresh: true,
     family: record.family,
     idToken: { nonce: record.nonce, authTime: Math.floor(record.authTime / 1000) },

@@ -19,6 +19,14 @@ export const deviceCode: GrantHandler = async ({ req, issuer, deps, client, requ
     deps.store.devices.delete(code);
     throw pending('expired_token', 'the device code has expired');
   }
+  // RFC 8628 §3.5: a poll sooner than `interval` after the previous one is slow_down, and the
+  // interval grows by 5 s for this device code. It is not counted as a poll of the script.
+  const tooSoon = device.lastPollAt !== undefined && now - device.lastPollAt < device.interval * 1000;
+  device.lastPollAt = now;
+  if (tooSoon) {
+    device.interval += 5;
+    throw pending('slow_down', `polled sooner than the interval; wait ${device.interval}s between polls (RFC 8628 §3.5)`);
+  }
   device.polls += 1;
   if (device.outcome && device.polls > device.after) {
     switch (device.outcome) {

@@ -21,5 +21,5 @@ export const refreshToken: GrantHandler = async ({ req, issuer, deps, client, re
   const extra = requested.filter((scope) => !record.principal.scopes.includes(scope));
   if (extra.length) throw invalidScope(`a refresh cannot add scopes: ${extra.join(' ')}`);
   const principal = requested.length ? { ...record.principal, scopes: requested } : record.principal;
-  return tokenResponse(deps, issuer, { clientId: client.clientId, client: client.config, principal, requestClaims, audience, refresh: true, family: record.family, idToken: {} });
+  return tokenResponse(deps, issuer, { clientId: client.clientId, client: client.config, principal, requestClaims, audience, refresh: true, family: record.family, idToken: { authTime: record.authTime } });
 };

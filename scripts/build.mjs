@@ -11,8 +11,9 @@
 //   two share their chunks (dist/cold/chunk-*.js) and every module ships once (zod, jose, cosmiconfig).
 //
 // The published package depends on two packages only, because the example services it ships (run by
-// `authctl demo`) import them: jose and smol-toml. jose stays a run-time import of the cold and lib
-// files (it is never on the hot path, and ships once instead of twice); everything else is in dist/. Two packages are
+// `authctl demo`) import them: jose and smol-toml. Both stay run-time imports of the cold and lib
+// files (installed anyway, so they ship once instead of twice); the hot file keeps its own copy of
+// smol-toml (a multi-file package to resolve would cost `token mint` start-up); the rest is in dist/. Two packages are
 // trimmed on the way in (trimPackages below) because they are most of the tarball otherwise: zod's 60
 // message locales (authctl uses zod's default English) and the @inquirer prompts authctl never shows
 // (the editor prompt alone brings iconv-lite and chardet, ~400 kB).
@@ -137,7 +138,7 @@ for (let size = -1; size !== coldEntries.size; ) {
     outdir,
     splitting: true,
     chunkNames: 'cold/chunk-[hash]',
-    external: ['jose'],
+    external: ['jose', 'smol-toml'],
     plugins: [commanderFromHotFile, lazyChildProcessForCommander, trimPackages, packageEntries, splitDynamicImports(coldEntries, 'dist')],
   });
   shared = result.outputFiles;

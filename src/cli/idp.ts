@@ -39,6 +39,7 @@ export function register(program: Command, ctx: CliContext): void {
       'authctl idp serve --host 0.0.0.0 --issuer-url http://host.docker.internal:9400',
       'curl -s -u my-client:my-secret -d grant_type=client_credentials http://127.0.0.1:9400/token',
     ]) + '\nUnder npx / npm exec (which does not pass signals on), the issuer also stops when npm exits.\n'
+      + 'Every setting can also come from the environment (AUTHCTL_PORT, AUTHCTL_HOST, AUTHCTL_ISSUER_URL, ...: docs/ci.md); a flag wins over it.\n'
       + 'Exit codes: 0 stopped by SIGINT/SIGTERM (or npm exiting), 2 bad flag or config, 3 port in use or cannot listen.\n')
     .action(async (_o, command: Command) => (await run()).runServe(ctx, allOptions(command)));
 

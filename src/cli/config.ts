@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { usageError } from '../core/errors.js';
+import { EXIT_CODES, usageError } from '../core/errors.js';
 import type { CliContext } from './context.js';
 import { examples } from './output.js';
+import { configuredProfiles, runVerifyInfo, type VerifyInfoFlags } from './verify-extra.js';
 
+/** init's service styles (verify-config's --profile takes any registered profile or a profile file). */
 const PROFILE_NAMES = ['authctl', 'datapress', 'agentflow', 'recsys', 'relay', 'k3'];
 const FORMATS = ['text', 'json', 'github', 'sarif', 'junit'];
 const EXIT_HELP = `
@@ -14,7 +16,9 @@ Exit codes:
   3  --online and an issuer the config cannot start without is unreachable
 `;
 
-interface VerifyFlags {
+interface VerifyFlags extends VerifyInfoFlags {
+  baseline?: string;
+  writeBaseline?: string;
   profile?: string;
   target: string;
   envFile: string[];
@@ -29,9 +33,9 @@ interface VerifyFlags {
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('verify-config')
-    .description('check service auth config (authctl, DataPress TOML, agentflow.json, .env files) for misconfiguration')
-    .argument('[files...]', 'config files (default: authctl.toml, agentflow.json, datapress.toml, config.toml, .env found here)')
-    .addOption(new Option('--profile <name>', 'which service the files configure (default: detect per file)').choices(PROFILE_NAMES))
+    .description('check service auth config (authctl, Spring, ASP.NET Core, oauth2-proxy, PostgREST, Hasura, Envoy, .env, or a profile file) for misconfiguration')
+    .argument('[files...]', 'config files (default: authctl.toml, agentflow.json, datapress.toml, config.toml, .env and the files of --list-profiles found here)')
+    .option('--profile <name|file>', 'which service the files configure: a built-in profile (--list-profiles) or a *.profile.{toml,json,yaml} file (default: detect per file)')
     .addOption(new Option('--target <env>', 'deployment the config is for; changes severities').choices(['development', 'staging', 'production']).default('production'))
     .option('--env-file <file>', 'a dotenv file to check and to resolve variables from (repeatable)', (v: string, all: string[]) => [...all, v], [])
     .option('--from-env', 'check the process environment')
@@ -39,6 +43,11 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--timeout <duration>', 'per-request timeout for --online', '5s')
     .addOption(new Option('--format <format>', 'output format (default text; --json = --format json)').choices(FORMATS))
     .option('--strict', 'exit 1 on warnings too')
+    .option('--baseline <file>', 'accept the findings listed in this file (adopt verify-config gradually)')
+    .option('--write-baseline <file>', 'write the current findings as a baseline file')
+    .option('--list-rules', 'list every rule with its severity per target, and exit')
+    .option('--list-profiles', 'list the profiles (built-in and configured) with their files and formats, and exit')
+    .option('--explain <rule>', 'explain one rule (what it means, severities, which keys reach it), and exit')
     .addHelpText('after', examples([
       'authctl verify-config                                  # auto-detect files here',
       'authctl verify-config datapress.toml --target staging',
@@ -46,6 +55,9 @@ export function register(program: Command, ctx: CliContext): void {
       'authctl verify-config --profile relay --env-file .env.production',
       'authctl verify-config --from-env --profile recsys --strict',
       'authctl verify-config authctl.toml --format sarif > authctl.sarif',
+      'authctl verify-config application.yml appsettings.Production.json envoy.yaml',
+      'authctl verify-config config/ledger.yaml --profile ./ledger.profile.toml',
+      'authctl verify-config --explain auth/leeway-too-large',
     ]) + EXIT_HELP)
     .action((files: string[], flags: VerifyFlags) => runVerify(ctx, files, flags));
 
@@ -75,15 +87,19 @@ export function register(program: Command, ctx: CliContext): void {
   config
     .command('schema')
     .description('print the JSON Schema of authctl.toml / .authctlrc.json (for editors and CI)')
-    .addHelpText('after', examples(['authctl config schema > authctl.schema.json', 'authctl config schema | jq .properties.token']))
-    .action(async () => {
+    .option('--profile', 'the JSON Schema of verify-config profile files (*.profile.toml / .json / .yaml) instead')
+    .addHelpText('after', examples(['authctl config schema > authctl.schema.json', 'authctl config schema | jq .properties.token', 'authctl config schema --profile > profile.schema.json']))
+    .action(async (flags: { profile?: boolean }) => {
       const { configJsonSchema } = await import('../core/verify/schema.js');
-      ctx.out.data(JSON.stringify(configJsonSchema(), null, 2));
+      const { profileJsonSchema } = await import('../core/verify/engine/schema.js');
+      ctx.out.data(JSON.stringify(flags.profile ? profileJsonSchema() : configJsonSchema(), null, 2));
     });
   config.addHelpText('after', examples(['authctl config schema > authctl.schema.json']));
 }
 
 async function runVerify(ctx: CliContext, files: string[], flags: VerifyFlags): Promise<void> {
+  const profiles = await configuredProfiles(ctx);
+  if (await runVerifyInfo(ctx, flags, profiles)) return;
   const { verifyConfig } = await import('../core/verify/verify.js');
   const { parseDuration } = await import('../core/duration.js');
   const format = flags.format ?? (ctx.globals.json ? 'json' : 'text');
@@ -100,7 +116,9 @@ async function runVerify(ctx: CliContext, files: string[], flags: VerifyFlags): 
     fromEnv: flags.fromEnv,
     env: ctx.env,
     online: flags.online ? { timeoutMs } : false,
+    profiles,
   });
+  const baseline = await applyBaseline(ctx, flags, result);
   const report = await import('./report/index.js');
   const { RULES } = await import('../core/verify/rules.js');
   const failed = result.counts.error > 0 || (flags.strict === true && result.counts.warning > 0);
@@ -124,7 +142,8 @@ async function runVerify(ctx: CliContext, files: string[], flags: VerifyFlags): 
     const byFinding = new Map(result.findings.map((f) => [f as object, f.snippet]));
     if (result.findings.length) ctx.out.data(report.renderText(result.findings, { color: c, snippet: (f) => byFinding.get(f) }).trimEnd());
     const checked = result.files.map((f) => `${f.file}${f.profile ? ` (${f.profile})` : ''}`).join(', ');
-    ctx.out.info(`${report.summaryLine(result.counts, result.files.length, c)} ${c.dim(`[target ${result.target}: ${checked}]`)}`);
+    ctx.out.info(`${report.summaryLine(result.counts, result.files.length, c)}${baseline ? c.dim(` (${baseline.baselined} baselined)`) : ''} ${c.dim(`[target ${result.target}: ${checked}]`)}`);
+    for (const entry of baseline?.stale ?? []) ctx.out.info(c.dim(`baseline entry no longer found (fixed?): ${entry}`));
   }
   if (result.syntaxError) process.exitCode = 2;
   else if (result.requiredUnreachable) {
@@ -133,9 +152,20 @@ async function runVerify(ctx: CliContext, files: string[], flags: VerifyFlags): 
   } else if (failed) process.exitCode = 1;
 }
 
+/** --baseline drops accepted findings (the result is updated in place); --write-baseline saves them all first. */
+async function applyBaseline(ctx: CliContext, flags: VerifyFlags, result: { findings: import('../core/verify/types.js').Finding[]; counts: Record<'error' | 'warning' | 'info', number> }) {
+  const { applyVerifyBaseline, writeVerifyBaseline } = await import('../core/verify/baseline.js');
+  if (flags.writeBaseline) await writeVerifyBaseline(path.resolve(ctx.cwd, flags.writeBaseline), result.findings);
+  if (!flags.baseline) return undefined;
+  const outcome = await applyVerifyBaseline(path.resolve(ctx.cwd, flags.baseline), result.findings);
+  result.findings = outcome.findings;
+  result.counts = outcome.counts;
+  return outcome;
+}
+
 async function runInit(ctx: CliContext, flags: Record<string, string | boolean | undefined>): Promise<void> {
-  const { INIT_DEFAULTS, INIT_MODES, planInit, writeInit } = await import('../core/verify/init.js');
-  const list = (v: unknown) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
+  const { INIT_CHECKS, INIT_DEFAULTS, INIT_MODES, planInit, splitList, writeInit } = await import('../core/verify/init.js');
+  const list = (v: unknown) => (typeof v === 'string' ? splitList(v) : undefined);
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   let options = {
     ...INIT_DEFAULTS,
@@ -154,7 +184,7 @@ async function runInit(ctx: CliContext, flags: Record<string, string | boolean |
   const interactive = !flags.yes && Boolean(ctx.io.stdin.isTTY) && Boolean(ctx.io.stdout.isTTY);
   if (interactive) {
     try {
-      options = await askInit(options, INIT_MODES);
+      options = await askInit(options, INIT_MODES, INIT_CHECKS, splitList);
     } catch (error) {
       // Ctrl-C / closed terminal inside a prompt: nothing was written.
       if ((error as Error).name === 'ExitPromptError' || (error as Error).name === 'AbortPromptError') {
@@ -169,21 +199,36 @@ async function runInit(ctx: CliContext, flags: Record<string, string | boolean |
   const dir = path.resolve(ctx.cwd, str(flags.dir) ?? '.');
   const files = await planInit(options);
   const result = await writeInit(dir, files, flags.force === true);
+  const shown = (f: string) => path.join(path.relative(ctx.cwd, dir), f);
   ctx.out.result(
-    { dir, profile: options.profile, written: result.written, kept: result.kept },
+    { dir, profile: options.profile, written: result.written, kept: result.kept, differs: result.differs },
     (r) =>
       [
-        ...r.written.map((f) => `wrote ${path.join(path.relative(ctx.cwd, dir), f)}`),
-        ...r.kept.map((f) => `kept  ${path.join(path.relative(ctx.cwd, dir), f)} (exists; --force overwrites)`),
+        ...r.written.map((f) => `wrote ${shown(f)}`),
+        ...r.kept.map((f) => `kept  ${shown(f)} ${r.differs.includes(f) ? '(exists with other content: these answers were NOT applied to it; --force rewrites it)' : '(exists, already as these answers would write it)'}`),
       ].join('\n'),
   );
+  if (result.differs.length) {
+    // A rerun with new answers that changed nothing must not look like success.
+    ctx.out.error(`${result.differs.length} existing file${result.differs.length === 1 ? '' : 's'} kept with other content, so your answers were not applied to ${result.differs.length === 1 ? 'it' : 'them'}: ${result.differs.map(shown).join(', ')}`, undefined, 'rerun with --force to rewrite them (or move them aside first)');
+    process.exitCode = EXIT_CODES.usage;
+    return;
+  }
   if (!ctx.globals.json) ctx.out.info(`next: authctl verify-config${options.profile === 'authctl' ? '' : ' (after copying .env.example to .env and filling in secrets)'}; authctl idp serve; authctl probe --spec probe.toml`);
 }
 
-/** The interactive questions; @inquirer/prompts is loaded only here, only on a TTY. */
+type InitChecks = typeof import('../core/verify/init.js').INIT_CHECKS;
+
+/**
+ * The interactive questions; @inquirer/prompts is loaded only here, only on a TTY. Each answer is checked
+ * as it is typed (`validate`: the message shows under the question, which stays open), so a typo never
+ * surfaces after the last question as an error about a flag nobody typed.
+ */
 async function askInit<T extends { profile: string; modes: string[]; issuer: string; audience: string; tenants: string[]; roles: string[] }>(
   defaults: T,
   modesByProfile: Partial<Record<string, string[]>>,
+  checks: InitChecks,
+  split: (value: string) => string[],
 ): Promise<T> {
   const { select, checkbox, input } = await import('@inquirer/prompts');
   const profile = await select({
@@ -202,12 +247,17 @@ async function askInit<T extends { profile: string; modes: string[]; issuer: str
   const modes = choices
     ? await checkbox({ message: 'Which auth modes?', choices: choices.map((m) => ({ value: m, checked: m === 'jwt' })), required: true })
     : ['jwt'];
-  const issuer = await input({ message: 'Issuer URL', default: defaults.issuer });
-  const audience = await input({ message: 'Audience', default: defaults.audience });
-  const tenants = await input({ message: 'Tenants (comma-separated)', default: defaults.tenants.join(',') });
-  const roles = await input({ message: 'Roles: viewer,operator,admin', default: defaults.roles.join(',') });
-  const split = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
-  return { ...defaults, profile, modes, issuer, audience, tenants: split(tenants), roles: split(roles) };
+  // inquirer shows a string returned by validate as the error and keeps asking; true accepts.
+  const valid = (problem: string | undefined) => problem ?? true;
+  const issuer = await input({ message: 'Issuer URL', default: defaults.issuer, validate: (v) => valid(checks.issuer(v.trim())) });
+  const audience = await input({ message: 'Audience', default: defaults.audience, validate: (v) => valid(checks.audience(v)) });
+  const tenants = await input({ message: 'Tenants (comma-separated)', default: defaults.tenants.join(','), validate: (v) => valid(checks.tenants(split(v))) });
+  const roles = await input({
+    message: 'Roles: three names, for viewer, operator and admin (comma-separated)',
+    default: defaults.roles.join(','),
+    validate: (v) => valid(checks.roles(split(v))),
+  });
+  return { ...defaults, profile, modes, issuer: issuer.trim(), audience, tenants: split(tenants), roles: split(roles) };
 }
 
 function defined<T extends Record<string, unknown>>(value: T): Partial<T> {

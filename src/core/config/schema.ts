@@ -4,6 +4,7 @@ import { idpSchema } from './sections/idp.js';
 import { apikeySchema } from './sections/apikey.js';
 import { sigv4Schema } from './sections/sigv4.js';
 import { probeSchema } from './sections/probe.js';
+import { verifySchema } from './sections/verify.js';
 
 /**
  * The one definition of authctl's config: runtime validation and `authctl config schema`
@@ -19,6 +20,7 @@ export const authctlConfigSchema = z.strictObject({
   apikey: apikeySchema.optional(),
   sigv4: z.record(z.string(), sigv4Schema).optional().describe('named SigV4 credential profiles'),
   probe: probeSchema.optional(),
+  verify: verifySchema.optional(),
 });
 
 export type AuthctlConfig = z.infer<typeof authctlConfigSchema>;

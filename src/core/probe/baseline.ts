@@ -1,7 +1,4 @@
-import { promises as fs } from 'node:fs';
-import { parseJson } from '../config/toml.js';
-import { usageError } from '../errors.js';
-import { writeFileAtomic } from '../fs/atomic.js';
+import { readBaselineFile, writeBaselineFile } from '../baseline.js';
 import type { ProbeResult } from './runner.js';
 import type { ProbeFinding } from './verdict.js';
 
@@ -13,17 +10,7 @@ export interface ProbeBaseline {
 }
 
 export async function readBaseline(file: string): Promise<ProbeBaseline> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    throw usageError('ERR_PROBE_BASELINE', `cannot read baseline: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { where: file, hint: 'create one with --write-baseline FILE' });
-  }
-  const doc = parseJson(text, file) as Partial<ProbeBaseline>;
-  if (doc?.format !== 'authctl-probe-baseline' || !Array.isArray(doc.findings) || doc.findings.some((f) => typeof f?.key !== 'string')) {
-    throw usageError('ERR_PROBE_BASELINE', 'not an authctl probe baseline', { where: file, hint: 'create one with `authctl probe --write-baseline FILE`' });
-  }
-  return doc as ProbeBaseline;
+  return readBaselineFile<'authctl-probe-baseline', ProbeBaseline['findings'][number]>(file, { format: 'authctl-probe-baseline', code: 'ERR_PROBE_BASELINE', command: 'authctl probe' });
 }
 
 export function buildBaseline(findings: readonly ProbeFinding[]): ProbeBaseline {
@@ -31,7 +18,7 @@ export function buildBaseline(findings: readonly ProbeFinding[]): ProbeBaseline 
 }
 
 export async function writeBaseline(file: string, findings: readonly ProbeFinding[]): Promise<void> {
-  await writeFileAtomic(file, `${JSON.stringify(buildBaseline(findings), null, 2)}\n`);
+  await writeBaselineFile(file, 'authctl-probe-baseline', buildBaseline(findings).findings);
 }
 
 /** Marks findings present in the baseline; returns the keys of baseline entries no longer seen (fixed). */

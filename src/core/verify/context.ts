@@ -1,6 +1,6 @@
 import { locate } from './locate/offsets.js';
 import type { ConfigDocument } from './document.js';
-import { severityFor, type RuleId } from './rules.js';
+import { levelFor, severityFor, type Levels, type RuleId } from './rules.js';
 import type { Finding, KeyPath, Target } from './types.js';
 
 export interface ReportOptions {
@@ -16,15 +16,18 @@ export class CheckContext {
     readonly document: ConfigDocument,
     readonly target: Target,
     readonly findings: Finding[] = [],
+    /** Levels a profile file defines or overrides, by rule id; RULES for the rest. */
+    readonly levels: Readonly<Record<string, Levels>> = {},
   ) {}
 
   /** Checks another document (a file this one refers to) into the same findings. */
   sub(document: ConfigDocument): CheckContext {
-    return new CheckContext(document, this.target, this.findings);
+    return new CheckContext(document, this.target, this.findings, this.levels);
   }
 
-  report(rule: RuleId, path: KeyPath, options: ReportOptions): void {
-    const severity = severityFor(rule, this.target);
+  report(rule: RuleId | (string & {}), path: KeyPath, options: ReportOptions): void {
+    const own = this.levels[rule];
+    const severity = own !== undefined ? levelFor(own, this.target) : severityFor(rule as RuleId, this.target);
     if (!severity) return;
     const position = locate(this.document.map, path, options.at ?? 'key');
     this.findings.push({

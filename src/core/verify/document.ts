@@ -7,9 +7,10 @@ import { locateJson } from './locate/json.js';
 import { parseEnv } from './locate/env.js';
 import { locateToml } from './locate/toml.js';
 import type { Finding, SourceMap } from './types.js';
+import { parseExtra, type ExtraKind } from './formats.js';
 import { registerSecretsIn } from '../mask.js';
 
-export type DocumentKind = 'toml' | 'json' | 'env';
+export type DocumentKind = 'toml' | 'json' | 'env' | ExtraKind;
 
 /** A parsed config file (or the process environment) with the positions of its keys. */
 export interface ConfigDocument {
@@ -20,6 +21,8 @@ export interface ConfigDocument {
   map?: SourceMap;
   /** Directory for resolving paths the file refers to (agentflow's "env"). */
   dir?: string;
+  /** The second and later documents of a multi-document YAML file, checked like the first. */
+  more?: ConfigDocument[];
 }
 
 export interface ParseResult {
@@ -41,6 +44,7 @@ export function kindOf(file: string, text: string): DocumentKind {
 
 export function parseDocument(file: string, text: string, kind: DocumentKind = kindOf(file, text)): ParseResult {
   const dir = file === '<env>' ? undefined : path.dirname(file);
+  if (kind === 'yaml' || kind === 'jsonc' || kind === 'properties') return parseExtra(file, text, kind, dir, syntaxFinding);
   if (kind === 'env') {
     const env = parseEnv(text);
     // One line index for all of a file's errors: a 20k-line file of errors stays linear.

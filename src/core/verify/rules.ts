@@ -1,8 +1,8 @@
 import type { Severity, Target } from './types.js';
 
-type Level = Severity | 'off';
+export type Level = Severity | 'off';
 /** One level for every target, or [development, staging, production]. */
-type Levels = Level | readonly [Level, Level, Level];
+export type Levels = Level | readonly [Level, Level, Level];
 
 export interface RuleSpec {
   summary: string;
@@ -79,13 +79,28 @@ export const RULES = {
   'online/no-key-for-algorithm': { summary: 'the JWKS has no key for an allowed algorithm', levels: 'error' },
   'online/algorithm-not-advertised': { summary: 'the issuer does not advertise an allowed algorithm', levels: 'warning' },
   'online/scope-not-advertised': { summary: 'a required scope is not in scopes_supported (which may legitimately omit scopes)', levels: 'info' },
+  // Rules profile files reach through a key's meaning (src/core/verify/engine/meanings.ts).
+  'config/deprecated-key': { summary: 'a deprecated key', levels: 'warning' },
+  'config/renamed-key': { summary: 'a key under its old name', levels: 'warning' },
+  'config/conflicting-keys': { summary: 'two keys that must not be set together', levels: 'error' },
+  'auth/invalid-secret-length': { summary: 'a secret whose decoded length the service does not accept', levels: 'error' },
+  'auth/weak-password': { summary: 'an admin password or shared secret shorter than its minimum', levels: DSP('warning', 'error', 'error') },
+  'auth/security-check-disabled': { summary: 'a flag turns off a security check (TLS, issuer verification, secure cookies)', levels: DSP('info', 'warning', 'error') },
+  'auth/everyone-allowed': { summary: 'an allow-list of users or domains is a wildcard', levels: DSP('info', 'warning', 'error') },
+  'auth/anonymous-access': { summary: 'requests without a token are served under a role', levels: DSP('off', 'info', 'info') },
+  'auth/claim-path-invalid': { summary: 'a claim path not in the form the service reads', levels: 'error' },
+  'auth/jwks-cache-out-of-range': { summary: 'a JWKS cache duration outside its sensible range', levels: 'warning' },
 } as const satisfies Record<string, RuleSpec>;
 
 export type RuleId = keyof typeof RULES;
 
 /** The severity of `rule` for `target`, or undefined when the rule is off there. */
 export function severityFor(rule: RuleId, target: Target): Severity | undefined {
-  const levels: Levels = RULES[rule].levels;
+  return levelFor(RULES[rule].levels, target);
+}
+
+/** The level of `levels` for `target` (profile files define rules and re-level built-in ones). */
+export function levelFor(levels: Levels, target: Target): Severity | undefined {
   const level = typeof levels === 'string' ? levels : levels[target === 'development' ? 0 : target === 'staging' ? 1 : 2];
   return level === 'off' ? undefined : level;
 }

@@ -5,16 +5,24 @@ import { readTextFile } from '../fs/text.js';
 import { CheckContext } from './context.js';
 import { kindOf, parseDocument, type ConfigDocument, type DocumentKind } from './document.js';
 import { runOnlineChecks, type OnlineOptions } from './online.js';
-import { CHECKERS, PROFILE_KINDS } from './profiles/index.js';
 import type { OnlineCheck, ProfileDeps } from './profiles/types.js';
-import { PROFILES, type Finding, type Profile, type Severity, type Target } from './types.js';
+import { type Finding, type Profile, type Severity, type Target } from './types.js';
+import { formatFor } from './formats.js';
+import { buildRegistry, declaredFormat, isDeclaredFile, profileNamed, type Registry } from './engine/registry.js';
+import { isProfileFile, loadProfileFile } from './engine/load.js';
+import { applySuppressions } from './suppress.js';
+
+/** A built-in profile name, or any profile a file defines. */
+export type ProfileName = Profile | (string & {});
 
 export interface VerifyConfigOptions {
   /** Files to check; empty means auto-detect in `cwd` (unless `fromEnv`). */
   files?: string[];
   cwd?: string;
-  /** Force one profile instead of detecting it per file. */
-  profile?: Profile;
+  /** Force one profile instead of detecting it per file: a name, or a *.profile.{toml,json,yaml} path. */
+  profile?: ProfileName;
+  /** Profile files to add to the built-in ones (`[verify] profiles` in authctl's config). */
+  profiles?: string[];
   target?: Target;
   /** `--env-file`: dotenv files, checked and also used to resolve variables (agentflow). */
   envFiles?: string[];
@@ -28,7 +36,7 @@ export interface VerifyConfigOptions {
 
 export interface CheckedFile {
   file: string;
-  profile?: Profile;
+  profile?: ProfileName;
 }
 
 export interface VerifyConfigResult {
@@ -45,14 +53,14 @@ export interface VerifyConfigResult {
 export interface VerifyTextOptions {
   file: string;
   text: string;
-  profile?: Profile;
+  profile?: ProfileName;
   kind?: DocumentKind;
   target?: Target;
   deps?: Partial<ProfileDeps>;
 }
 
 export interface VerifyTextResult {
-  profile?: Profile;
+  profile?: ProfileName;
   findings: Finding[];
   online: OnlineCheck[];
   document?: ConfigDocument;
@@ -73,47 +81,49 @@ const defaultRead = async (file: string) => {
  * rules. Never throws for bad input except a usage error when no profile fits.
  */
 export async function verifyText(options: VerifyTextOptions): Promise<VerifyTextResult> {
-  const kind = options.kind ?? (options.profile && PROFILE_KINDS[options.profile].length === 1 ? PROFILE_KINDS[options.profile][0] : kindOf(options.file, options.text));
+  const registry = buildRegistry();
+  const forced = options.profile ? profileNamed(registry, options.profile) : undefined;
+  const kind = options.kind ?? pickKind(registry, options.profile, options.file, options.text);
   const parsed = parseDocument(options.file, options.text, kind);
-  if (!parsed.document) return { profile: options.profile, findings: parsed.findings, online: [] };
-  return checkDocument(parsed.document, options.profile, options.target ?? 'production', { readFile: defaultRead, ...options.deps });
+  if (!parsed.document) return { profile: forced?.name, findings: parsed.findings, online: [] };
+  return checkDocument(registry, parsed.document, forced?.name, options.target ?? 'production', { readFile: defaultRead, ...options.deps });
 }
 
-async function checkDocument(document: ConfigDocument, forced: Profile | undefined, target: Target, deps: ProfileDeps): Promise<VerifyTextResult> {
-  const profile = forced ?? detectProfile(document);
-  if (!PROFILE_KINDS[profile].includes(document.kind)) {
-    throw usageError('ERR_VERIFY_PROFILE_MISMATCH', `profile ${profile} does not read ${document.kind} files`, {
+async function checkDocument(registry: Registry, document: ConfigDocument, forced: ProfileName | undefined, target: Target, deps: ProfileDeps): Promise<VerifyTextResult> {
+  const profile = profileNamed(registry, forced ?? detectProfile(document, registry));
+  if (!profile.kinds.includes(document.kind)) {
+    throw usageError('ERR_VERIFY_PROFILE_MISMATCH', `profile ${profile.name} does not read ${document.kind} files`, {
       where: document.file,
-      hint: `${profile} reads ${PROFILE_KINDS[profile].join(' or ')}; pick another --profile or leave it out to auto-detect`,
+      hint: `${profile.name} reads ${profile.kinds.join(' or ')}; pick another --profile or leave it out to auto-detect`,
     });
   }
-  const ctx = new CheckContext(document, target);
-  const online = await CHECKERS[profile].check(ctx, deps);
-  return { profile, findings: ctx.findings, online, document };
+  const ctx = new CheckContext(document, target, [], profile.levels);
+  const online = await profile.checker.check(ctx, deps);
+  return { profile: profile.name, findings: ctx.findings, online, document };
 }
 
-export function detectProfile(document: ConfigDocument): Profile {
-  let best: Profile | undefined;
+export function detectProfile(document: ConfigDocument, registry: Registry = buildRegistry()): ProfileName {
+  let best: ProfileName | undefined;
   let bestScore = 0;
-  for (const profile of PROFILES) {
-    const score = CHECKERS[profile].detect(document);
+  for (const profile of registry.values()) {
+    const score = profile.checker.detect(document);
     if (score > bestScore) {
-      best = profile;
+      best = profile.name;
       bestScore = score;
     }
   }
   if (!best) {
     throw usageError('ERR_VERIFY_UNKNOWN_PROFILE', `cannot tell which service ${document.file} configures`, {
       where: document.file,
-      hint: `pass --profile ${PROFILES.join('|')}`,
+      hint: `pass --profile ${[...registry.keys()].join('|')}`,
     });
   }
   return best;
 }
 
-function tryDetect(document: ConfigDocument): Profile | undefined {
+function tryDetect(document: ConfigDocument, registry: Registry): ProfileName | undefined {
   try {
-    return detectProfile(document);
+    return detectProfile(document, registry);
   } catch {
     return undefined;
   }
@@ -122,9 +132,12 @@ function tryDetect(document: ConfigDocument): Profile | undefined {
 /** Files `verify-config` looks for when none are given. */
 const AUTO_FILES = ['authctl.toml', '.authctlrc', '.authctlrc.toml', '.authctlrc.json', 'authctl.config.json', 'agentflow.json', 'datapress.toml', 'config.toml', '.env'];
 
-async function autoDetect(cwd: string, read: (f: string) => Promise<string | undefined>): Promise<string[]> {
+async function autoDetect(cwd: string, read: (f: string) => Promise<string | undefined>, registry: Registry): Promise<string[]> {
   const found: string[] = [];
   for (const name of AUTO_FILES) if ((await read(path.join(cwd, name))) !== undefined) found.push(name);
+  // Then the files profile files declare (application*.yml, appsettings*.json, envoy*.yaml, ...).
+  const names = await fs.readdir(cwd).catch(() => [] as string[]);
+  for (const name of names.sort()) if (!found.includes(name) && isDeclaredFile(registry, name) && (await read(path.join(cwd, name))) !== undefined) found.push(name);
   // agentflow.json checks the .env it names itself.
   if (found.includes('agentflow.json')) return found.filter((f) => f !== '.env');
   return found;
@@ -135,13 +148,14 @@ export async function verifyConfig(options: VerifyConfigOptions = {}): Promise<V
   const cwd = options.cwd ?? process.cwd();
   const target = options.target ?? 'production';
   const read = options.readFile ?? defaultRead;
+  const { registry, forced } = await profilesFor(options, cwd);
   let files = options.files ?? [];
   if (files.length === 0 && !options.fromEnv && !options.envFiles?.length) {
-    files = await autoDetect(cwd, read);
+    files = await autoDetect(cwd, read, registry);
     if (files.length === 0) {
       throw usageError('ERR_VERIFY_NO_INPUT', 'no config files found to verify', {
         where: cwd,
-        hint: 'pass FILES, --env-file FILE or --from-env (looked for authctl.toml, .authctlrc*, agentflow.json, datapress.toml, config.toml, .env)',
+        hint: 'pass FILES, --env-file FILE or --from-env (looked for authctl.toml, .authctlrc*, agentflow.json, datapress.toml, config.toml, .env and the files of --list-profiles)',
       });
     }
   }
@@ -161,16 +175,16 @@ export async function verifyConfig(options: VerifyConfigOptions = {}): Promise<V
   const online: { check: OnlineCheck; document: ConfigDocument }[] = [];
   let syntaxError = false;
   for (const input of inputs) {
-    const parsed = parseDocument(input.file, input.text, input.kind ?? pickKind(options.profile, input.file, input.text));
+    const parsed = parseDocument(input.file, input.text, input.kind ?? pickKind(registry, forced, input.file, input.text));
     findings.push(...parsed.findings);
     if (!parsed.document) {
       syntaxError = true;
-      checked.push({ file: input.file, profile: options.profile });
+      checked.push({ file: input.file, profile: forced });
       continue;
     }
     parsed.document.dir = path.dirname(path.resolve(cwd, input.file));
-    const result = await checkDocument(parsed.document, options.profile, target, deps);
-    findings.push(...result.findings);
+    const result = await checkDocument(registry, parsed.document, forced, target, deps);
+    findings.push(...applySuppressions(result.findings, input.text, result.document?.kind));
     checked.push({ file: input.file, profile: result.profile });
     for (const check of result.online) online.push({ check, document: parsed.document });
   }
@@ -179,9 +193,9 @@ export async function verifyConfig(options: VerifyConfigOptions = {}): Promise<V
     const document: ConfigDocument = { file: '<env>', kind: 'env', data: vars };
     // Next to files, the environment may only be there to resolve their variables: check it
     // on its own only when a profile fits.
-    const fits = options.profile ? PROFILE_KINDS[options.profile].includes('env') : inputs.length === 0 || tryDetect(document) !== undefined;
+    const fits = forced ? profileNamed(registry, forced).kinds.includes('env') : inputs.length === 0 || tryDetect(document, registry) !== undefined;
     if (fits) {
-      const result = await checkDocument(document, options.profile, target, { ...deps, env: undefined });
+      const result = await checkDocument(registry, document, forced, target, { ...deps, env: undefined });
       findings.push(...result.findings);
       checked.push({ file: '<env>', profile: result.profile });
     }
@@ -198,11 +212,25 @@ export async function verifyConfig(options: VerifyConfigOptions = {}): Promise<V
   return { target, files: checked, findings: unique, counts, syntaxError, requiredUnreachable };
 }
 
-function pickKind(profile: Profile | undefined, file: string, text: string): DocumentKind {
-  const kinds = profile ? PROFILE_KINDS[profile] : undefined;
-  const guess = kindOf(file, text);
-  if (kinds && !kinds.includes(guess) && kinds.length === 1) return kinds[0]!;
-  return guess;
+function pickKind(registry: Registry, profile: ProfileName | undefined, file: string, text: string): DocumentKind {
+  const kinds = profile ? profileNamed(registry, profile).kinds : undefined;
+  const legacy = () => {
+    const guess = kindOf(file, text);
+    return kinds && !kinds.includes(guess) && kinds.length === 1 ? kinds[0]! : guess;
+  };
+  return formatFor(file, legacy, (f) => declaredFormat(registry, f), kinds);
+}
+
+/** The registry with the user's profile files, and the forced profile's name (`--profile ./x.profile.toml`). */
+async function profilesFor(options: VerifyConfigOptions, cwd: string): Promise<{ registry: Registry; forced?: ProfileName }> {
+  const files = [...(options.profiles ?? [])];
+  const byPath = options.profile !== undefined && (isProfileFile(options.profile) || /[\\/]/.test(options.profile));
+  if (byPath) files.push(options.profile!);
+  const defs = await Promise.all(files.map((f) => loadProfileFile(f, cwd)));
+  const registry = buildRegistry(defs);
+  const forced = byPath ? defs[defs.length - 1]!.profile : options.profile;
+  if (forced !== undefined) profileNamed(registry, forced);
+  return { registry, forced };
 }
 
 async function readInput(read: (f: string) => Promise<string | undefined>, cwd: string, file: string, flag: string): Promise<string> {

@@ -1,0 +1,35 @@
+import type { Target } from '../types.js';
+import type { Condition } from './schema.js';
+import { asNumber, asSeconds, asString } from './values.js';
+
+/** The value of a key relative to the section instance (its default when absent), and whether it is set. */
+export type Lookup = (key: string) => { present: boolean; value: unknown };
+
+/** Evaluates a profile condition; an empty condition holds. */
+export function holds(condition: Condition, lookup: Lookup, target: Target): boolean {
+  if (condition.all && !condition.all.every((c) => holds(c, lookup, target))) return false;
+  if (condition.any && !condition.any.some((c) => holds(c, lookup, target))) return false;
+  if (condition.not && holds(condition.not, lookup, target)) return false;
+  if (condition.target !== undefined && !(Array.isArray(condition.target) ? condition.target : [condition.target]).includes(target)) return false;
+  if (condition.key === undefined) return true;
+  const { present, value } = lookup(condition.key);
+  if (condition.present !== undefined && present !== condition.present) return false;
+  const compared = condition.equals !== undefined || condition['not-equals'] !== undefined || condition.in !== undefined || condition.matches !== undefined;
+  if ((compared || condition['greater-than'] !== undefined || condition['less-than'] !== undefined) && value === undefined) return false;
+  if (condition.equals !== undefined && !same(value, condition.equals)) return false;
+  if (condition['not-equals'] !== undefined && same(value, condition['not-equals'])) return false;
+  if (condition.in !== undefined && !condition.in.some((v) => same(value, v))) return false;
+  if (condition.matches !== undefined && !new RegExp(condition.matches).test(asString(value) ?? JSON.stringify(value))) return false;
+  const n = asNumber(value) ?? asSeconds(value, 'duration');
+  if (condition['greater-than'] !== undefined && !(n !== undefined && n > condition['greater-than'])) return false;
+  if (condition['less-than'] !== undefined && !(n !== undefined && n < condition['less-than'])) return false;
+  return true;
+}
+
+/** Config values are often strings for booleans and numbers (env, .properties): compare loosely. */
+function same(value: unknown, expected: string | number | boolean): boolean {
+  if (Array.isArray(value)) return value.some((v) => same(v, expected));
+  if (value === expected) return true;
+  const text = asString(value);
+  return text !== undefined && text.trim().toLowerCase() === String(expected).toLowerCase();
+}

@@ -1,0 +1,102 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { usageError } from '../../errors.js';
+import { closest } from '../../suggest.js';
+import type { DocumentKind } from '../document.js';
+import { formatByName } from '../formats.js';
+import { templatesDir } from '../init.js';
+import { CHECKERS, PROFILE_KINDS } from '../profiles/index.js';
+import type { ProfileChecker } from '../profiles/types.js';
+import { RULES, type Levels } from '../rules.js';
+import { PROFILES } from '../types.js';
+import { engineChecker, globMatch } from './engine.js';
+import { isProfileFile, parseProfile } from './load.js';
+import type { ProfileDefinition } from './schema.js';
+
+/** A profile verify-config can run: hand-written (the six originals) or a profile file. */
+export interface RegisteredProfile {
+  name: string;
+  title: string;
+  kinds: readonly DocumentKind[];
+  checker: ProfileChecker;
+  source: 'code' | 'builtin' | 'user';
+  definition?: ProfileDefinition;
+  /** Levels of the rules the profile defines or re-levels. */
+  levels: Record<string, Levels>;
+}
+
+export type Registry = Map<string, RegisteredProfile>;
+
+let builtins: RegisteredProfile[] | undefined;
+
+/** The profile files shipped in templates/profiles/ (one file = one built-in profile). */
+export function builtinProfiles(): RegisteredProfile[] {
+  if (builtins) return builtins;
+  const dir = path.join(templatesDir(), 'profiles');
+  builtins = readdirSync(dir)
+    .filter(isProfileFile)
+    .sort()
+    .map((file) => fromDefinition(parseProfile(path.join(dir, file), readFileSync(path.join(dir, file), 'utf8')), 'builtin'));
+  return builtins;
+}
+
+export function fromDefinition(def: ProfileDefinition, source: 'builtin' | 'user'): RegisteredProfile {
+  const levels: Record<string, Levels> = {};
+  for (const [id, rule] of Object.entries(def.rules)) levels[id] = normalizeLevels(rule.levels);
+  for (const [id, value] of Object.entries(def.severity)) levels[id] = normalizeLevels(value);
+  return { name: def.profile, title: def.title, kinds: def.formats, checker: engineChecker(def), source, definition: def, levels };
+}
+
+function normalizeLevels(levels: ProfileDefinition['severity'][string]): Levels {
+  return typeof levels === 'object' && !Array.isArray(levels) ? [levels.development, levels.staging, levels.production] : (levels as Levels);
+}
+
+const TITLES: Record<string, string> = { authctl: "authctl's own config", datapress: 'DataPress', agentflow: 'agentflow', recsys: 'recsys-service', relay: 'Relay', k3: 'K3' };
+
+/** Every profile: the six hand-written ones first (detection ties go to them), then files, then the user's. */
+export function buildRegistry(user: ProfileDefinition[] = []): Registry {
+  const registry: Registry = new Map();
+  for (const name of PROFILES) registry.set(name, { name, title: TITLES[name]!, kinds: PROFILE_KINDS[name], checker: CHECKERS[name], source: 'code', levels: {} });
+  for (const profile of builtinProfiles()) registry.set(profile.name, profile);
+  for (const def of user) registry.set(def.profile, fromDefinition(def, 'user'));
+  return registry;
+}
+
+/** The format a profile's declared file names give a file (`postgrest.conf` is TOML). */
+export function declaredFormat(registry: Registry, file: string): DocumentKind | undefined {
+  const base = path.basename(file);
+  for (const profile of registry.values()) {
+    for (const f of profile.definition?.files ?? []) if (globMatch(f.name, base)) return f.format ?? formatByName(base) ?? (profile.kinds.length === 1 ? profile.kinds[0] : undefined);
+  }
+  return undefined;
+}
+
+/** Does a profile file declare this file name (auto-detection when no FILES are given)? */
+export function isDeclaredFile(registry: Registry, file: string): boolean {
+  const base = path.basename(file);
+  return [...registry.values()].some((p) => (p.definition?.files ?? []).some((f) => globMatch(f.name, base)));
+}
+
+export function profileNamed(registry: Registry, name: string): RegisteredProfile {
+  const found = registry.get(name);
+  if (found) return found;
+  const suggestion = closest(name, [...registry.keys()]);
+  throw usageError('ERR_VERIFY_UNKNOWN_PROFILE', `unknown profile "${name}"${suggestion ? `: did you mean "${suggestion}"?` : ''}`, {
+    where: '--profile',
+    hint: `use one of ${[...registry.keys()].join(', ')}, or the path of a *.profile.toml / .json / .yaml file`,
+  });
+}
+
+/** Every rule id a registry can report with its levels: RULES plus the ones profile files define. */
+export function allRules(registry: Registry): { id: string; summary: string; levels: Levels; profiles: string[]; explain?: string }[] {
+  const out = new Map<string, { id: string; summary: string; levels: Levels; profiles: string[]; explain?: string }>();
+  for (const [id, spec] of Object.entries(RULES)) out.set(id, { id, summary: spec.summary, levels: spec.levels, profiles: [] });
+  for (const profile of registry.values()) {
+    for (const [id, rule] of Object.entries(profile.definition?.rules ?? {})) {
+      const entry = out.get(id) ?? { id, summary: rule.summary, levels: normalizeLevels(rule.levels), profiles: [], explain: rule.explain };
+      entry.profiles.push(profile.name);
+      out.set(id, entry);
+    }
+  }
+  return [...out.values()].sort((a, b) => a.id.localeCompare(b.id));
+}

@@ -1,0 +1,88 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { verifyConfig } from '../../src/core/verify/verify.js';
+import { buildRegistry, builtinProfiles } from '../../src/core/verify/engine/registry.js';
+import { listRules } from '../../src/core/verify/engine/explain.js';
+import { ROOT } from '../helpers/cli.js';
+
+/**
+ * Fixtures of the built-in profile files: test/fixtures/profiles/<profile>/{valid,invalid}/<case>/<config>.
+ * An invalid case names the rule it is about in rule.txt (asserted on its own, not only through the
+ * golden) and keeps every finding in expected.json (regenerate with UPDATE_GOLDEN=1, review the diff).
+ */
+const FIXTURES = path.join(ROOT, 'test/fixtures/profiles');
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+
+interface Case {
+  profile: string;
+  dir: string;
+  file: string;
+  rule?: string;
+}
+
+function cases(kind: 'valid' | 'invalid'): Case[] {
+  const out: Case[] = [];
+  for (const profile of readdirSync(FIXTURES)) {
+    const base = path.join(FIXTURES, profile, kind);
+    if (!existsSync(base)) continue;
+    for (const name of readdirSync(base).sort()) {
+      const dir = path.join(base, name);
+      const file = readdirSync(dir).find((f) => f !== 'rule.txt' && f !== 'expected.json')!;
+      const rule = existsSync(path.join(dir, 'rule.txt')) ? readFileSync(path.join(dir, 'rule.txt'), 'utf8').trim() : undefined;
+      out.push({ profile, dir, file, rule });
+    }
+  }
+  return out;
+}
+
+const valid = cases('valid');
+const invalid = cases('invalid');
+
+describe('built-in profile files', () => {
+  it('each has fixtures: at least one valid, six invalid, and one invalid case per rule it defines', () => {
+    for (const profile of builtinProfiles()) {
+      const mine = invalid.filter((c) => c.profile === profile.name);
+      expect(valid.some((c) => c.profile === profile.name), profile.name).toBe(true);
+      expect(mine.length, profile.name).toBeGreaterThanOrEqual(6);
+      for (const rule of Object.keys(profile.definition!.rules)) expect(mine.map((c) => c.rule), `${profile.name}: ${rule}`).toContain(rule);
+    }
+  });
+
+  it('docs/verify-config.md has a row for every rule', () => {
+    const doc = readFileSync(path.join(ROOT, 'docs/verify-config.md'), 'utf8');
+    for (const rule of listRules(buildRegistry())) expect(doc, rule.id).toContain(`| \`${rule.id}\` |`);
+  });
+
+  it('each cites the documentation its rules come from', () => {
+    for (const profile of builtinProfiles()) {
+      expect(profile.definition!.docs.length, profile.name).toBeGreaterThan(0);
+      for (const url of profile.definition!.docs) expect(url).toMatch(/^https:\/\//);
+    }
+  });
+});
+
+describe.each(valid)('valid/$profile/$file ($dir)', ({ profile, dir, file }) => {
+  it('is auto-detected and has no errors or warnings in production', async () => {
+    const result = await verifyConfig({ files: [file], cwd: dir, target: 'production' });
+    expect(result.files).toEqual([{ file, profile }]);
+    expect(result.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+  });
+});
+
+describe.each(invalid)('invalid/$profile/$file ($rule)', ({ profile, dir, file, rule }) => {
+  it('reports its rule, and exactly the golden findings', async () => {
+    const result = await verifyConfig({ files: [file], cwd: dir, profile, target: 'production' });
+    expect(result.findings.map((f) => f.rule)).toContain(rule);
+    const actual = result.findings.map((f) => ({ rule: f.rule, severity: f.severity, line: f.line ?? null, column: f.column ?? null, message: f.message }));
+    const golden = path.join(dir, 'expected.json');
+    if (UPDATE) writeFileSync(golden, `${JSON.stringify({ findings: actual }, null, 2)}\n`);
+    expect(actual).toEqual(JSON.parse(readFileSync(golden, 'utf8')).findings);
+    for (const f of result.findings) expect(f.fix, `${f.rule} has a fix`).toBeTruthy();
+  });
+
+  it('is detected as its profile without --profile', async () => {
+    const result = await verifyConfig({ files: [file], cwd: dir, target: 'production' });
+    expect(result.files[0]!.profile).toBe(profile);
+  });
+});

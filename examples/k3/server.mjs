@@ -1,10 +1,11 @@
 // K3 example: S3-compatible object storage with bearer JWT, SigV4 (header + presigned query) and
-// SigV2 (query) auth, tenant headers derived from the credential, public probes, suspended orgs.
+// SigV2 (query) auth, K3 presigned tokens (k3token.mjs), tenant headers derived from the credential, public probes, suspended orgs.
 // Start: node examples/k3/server.mjs   (env: see README.md)
 import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify } from 'jose';
 import { verifySigV4, isSigV4, parseQuery, SigError } from './sigv4.mjs';
 import { verifySigV2Query, isSigV2Query } from './sigv2.mjs';
+import { verifyK3Token, isK3Token } from './k3token.mjs';
 import { serve, sendJson, readBody, bearerChallenge, bearerToken, envFlag, envList, fail, portFromEnv, decodePath } from '../_shared/http.mjs';
 
 const SERVICE = 'k3';
@@ -88,6 +89,7 @@ async function authenticate(req, url, pairs, body) {
   let signed = null;
   if (isSigV4(req, pairs)) signed = { method: 'sigv4', ...verifySigV4({ ...common, body, region }) };
   else if (isSigV2Query(pairs)) signed = { method: 'sigv2', ...verifySigV2Query(common) };
+  else if (isK3Token(pairs)) signed = { method: 'k3-token', ...verifyK3Token({ ...common, lookupOrg: (akid) => identities.access_keys[akid]?.org }) };
   if (signed) return { ...signed, subject: signed.accessKeyId, org: orgContext(identities.access_keys[signed.accessKeyId].org) };
   throw new HttpError(401, 'AccessDenied', 'authentication required', { 'www-authenticate': bearerChallenge(REALM) });
 }

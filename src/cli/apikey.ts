@@ -242,18 +242,22 @@ export function register(program: Command, ctx: CliContext): void {
 
   apikey
     .command('revoke')
-    .description('revoke a key at once')
-    .argument('<id>', 'key id, or a unique name')
+    .description('revoke at once: a key id, or every live key of a name (a rotated-out key in its grace too)')
+    .argument('<id>', 'key id, or a name')
+    .option('--only-current', 'for a name: revoke only its newest key, leaving a rotated-out key valid until its grace ends')
     .option('--store <file>', 'store file (default <home>/apikeys.json)')
-    .addHelpText('after', examples(['authctl apikey revoke ci', 'authctl apikey revoke key_3fA9cQ1bX0pZ --json']))
-    .action(async (ref: string, opts: StoreFlags) => {
+    .addHelpText('after', examples(['authctl apikey revoke ci                      # the key named ci, and its predecessor if still in grace', 'authctl apikey revoke ci --only-current', 'authctl apikey revoke key_3fA9cQ1bX0pZ --json']))
+    .action(async (ref: string, opts: StoreFlags & { onlyCurrent?: boolean }) => {
       const { store, now } = await setup(ctx, opts, true);
       const { revokeApiKey, apiKeyInfoToJSON } = await core();
-      const { info, alreadyRevoked } = await revokeApiKey({ store, now, ref });
+      const result = await revokeApiKey({ store, now, ref, onlyCurrent: opts.onlyCurrent });
       ctx.out.result(
-        info,
-        (i) => `${alreadyRevoked ? 'already revoked' : 'revoked'}: ${describeLine(i)} at ${i.revokedAt}`,
-        (i) => ({ ...apiKeyInfoToJSON(i), already_revoked: alreadyRevoked }),
+        result,
+        (r) => [
+          ...(r.alreadyRevoked ? [`already revoked: ${describeLine(r.info)} at ${r.info.revokedAt}`] : r.revoked.map((i) => `revoked: ${describeLine(i)} at ${i.revokedAt}`)),
+          ...r.stillValid.map((i) => `still valid: ${describeLine(i)} (${i.status}${i.graceUntil ? ` until ${i.graceUntil}` : ''}; revoke it by id, or without --only-current)`),
+        ].join('\n'),
+        (r) => ({ ...apiKeyInfoToJSON(r.info), already_revoked: r.alreadyRevoked, revoked: r.revoked.map(apiKeyInfoToJSON), still_valid: r.stillValid.map(apiKeyInfoToJSON) }),
       );
     });
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { usageError } from '../core/errors.js';
+import { EXIT_CODES, usageError } from '../core/errors.js';
 import type { CliContext } from './context.js';
 import { examples } from './output.js';
 import { configuredProfiles, runVerifyInfo, type VerifyInfoFlags } from './verify-extra.js';
@@ -164,8 +164,8 @@ async function applyBaseline(ctx: CliContext, flags: VerifyFlags, result: { find
 }
 
 async function runInit(ctx: CliContext, flags: Record<string, string | boolean | undefined>): Promise<void> {
-  const { INIT_DEFAULTS, INIT_MODES, planInit, writeInit } = await import('../core/verify/init.js');
-  const list = (v: unknown) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
+  const { INIT_CHECKS, INIT_DEFAULTS, INIT_MODES, planInit, splitList, writeInit } = await import('../core/verify/init.js');
+  const list = (v: unknown) => (typeof v === 'string' ? splitList(v) : undefined);
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   let options = {
     ...INIT_DEFAULTS,
@@ -184,7 +184,7 @@ async function runInit(ctx: CliContext, flags: Record<string, string | boolean |
   const interactive = !flags.yes && Boolean(ctx.io.stdin.isTTY) && Boolean(ctx.io.stdout.isTTY);
   if (interactive) {
     try {
-      options = await askInit(options, INIT_MODES);
+      options = await askInit(options, INIT_MODES, INIT_CHECKS, splitList);
     } catch (error) {
       // Ctrl-C / closed terminal inside a prompt: nothing was written.
       if ((error as Error).name === 'ExitPromptError' || (error as Error).name === 'AbortPromptError') {
@@ -199,21 +199,36 @@ async function runInit(ctx: CliContext, flags: Record<string, string | boolean |
   const dir = path.resolve(ctx.cwd, str(flags.dir) ?? '.');
   const files = await planInit(options);
   const result = await writeInit(dir, files, flags.force === true);
+  const shown = (f: string) => path.join(path.relative(ctx.cwd, dir), f);
   ctx.out.result(
-    { dir, profile: options.profile, written: result.written, kept: result.kept },
+    { dir, profile: options.profile, written: result.written, kept: result.kept, differs: result.differs },
     (r) =>
       [
-        ...r.written.map((f) => `wrote ${path.join(path.relative(ctx.cwd, dir), f)}`),
-        ...r.kept.map((f) => `kept  ${path.join(path.relative(ctx.cwd, dir), f)} (exists; --force overwrites)`),
+        ...r.written.map((f) => `wrote ${shown(f)}`),
+        ...r.kept.map((f) => `kept  ${shown(f)} ${r.differs.includes(f) ? '(exists with other content: these answers were NOT applied to it; --force rewrites it)' : '(exists, already as these answers would write it)'}`),
       ].join('\n'),
   );
+  if (result.differs.length) {
+    // A rerun with new answers that changed nothing must not look like success.
+    ctx.out.error(`${result.differs.length} existing file${result.differs.length === 1 ? '' : 's'} kept with other content, so your answers were not applied to ${result.differs.length === 1 ? 'it' : 'them'}: ${result.differs.map(shown).join(', ')}`, undefined, 'rerun with --force to rewrite them (or move them aside first)');
+    process.exitCode = EXIT_CODES.usage;
+    return;
+  }
   if (!ctx.globals.json) ctx.out.info(`next: authctl verify-config${options.profile === 'authctl' ? '' : ' (after copying .env.example to .env and filling in secrets)'}; authctl idp serve; authctl probe --spec probe.toml`);
 }
 
-/** The interactive questions; @inquirer/prompts is loaded only here, only on a TTY. */
+type InitChecks = typeof import('../core/verify/init.js').INIT_CHECKS;
+
+/**
+ * The interactive questions; @inquirer/prompts is loaded only here, only on a TTY. Each answer is checked
+ * as it is typed (`validate`: the message shows under the question, which stays open), so a typo never
+ * surfaces after the last question as an error about a flag nobody typed.
+ */
 async function askInit<T extends { profile: string; modes: string[]; issuer: string; audience: string; tenants: string[]; roles: string[] }>(
   defaults: T,
   modesByProfile: Partial<Record<string, string[]>>,
+  checks: InitChecks,
+  split: (value: string) => string[],
 ): Promise<T> {
   const { select, checkbox, input } = await import('@inquirer/prompts');
   const profile = await select({
@@ -232,12 +247,17 @@ async function askInit<T extends { profile: string; modes: string[]; issuer: str
   const modes = choices
     ? await checkbox({ message: 'Which auth modes?', choices: choices.map((m) => ({ value: m, checked: m === 'jwt' })), required: true })
     : ['jwt'];
-  const issuer = await input({ message: 'Issuer URL', default: defaults.issuer });
-  const audience = await input({ message: 'Audience', default: defaults.audience });
-  const tenants = await input({ message: 'Tenants (comma-separated)', default: defaults.tenants.join(',') });
-  const roles = await input({ message: 'Roles: viewer,operator,admin', default: defaults.roles.join(',') });
-  const split = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
-  return { ...defaults, profile, modes, issuer, audience, tenants: split(tenants), roles: split(roles) };
+  // inquirer shows a string returned by validate as the error and keeps asking; true accepts.
+  const valid = (problem: string | undefined) => problem ?? true;
+  const issuer = await input({ message: 'Issuer URL', default: defaults.issuer, validate: (v) => valid(checks.issuer(v.trim())) });
+  const audience = await input({ message: 'Audience', default: defaults.audience, validate: (v) => valid(checks.audience(v)) });
+  const tenants = await input({ message: 'Tenants (comma-separated)', default: defaults.tenants.join(','), validate: (v) => valid(checks.tenants(split(v))) });
+  const roles = await input({
+    message: 'Roles: three names, for viewer, operator and admin (comma-separated)',
+    default: defaults.roles.join(','),
+    validate: (v) => valid(checks.roles(split(v))),
+  });
+  return { ...defaults, profile, modes, issuer: issuer.trim(), audience, tenants: split(tenants), roles: split(roles) };
 }
 
 function defined<T extends Record<string, unknown>>(value: T): Partial<T> {

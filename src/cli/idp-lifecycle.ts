@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs, readFileSync } from 'node:fs';
 import { environmentError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs/atomic.js';
+import type { CliContext } from './context.js';
 
 /**
  * `idp serve --ready-file FILE`: the --json ready line, written atomically (temp + fsync + rename) once the
@@ -16,6 +17,27 @@ export async function writeReadyFile(file: string, ready: unknown): Promise<void
 
 export async function removeReadyFile(file: string): Promise<void> {
   await fs.rm(file, { force: true }).catch(() => {});
+}
+
+/**
+ * Resolves once the issuer has stopped: on SIGINT/SIGTERM, or when npm, which started it, is gone
+ * (watchLauncher). Closes the server, then removes the ready file.
+ */
+export function untilStopped(ctx: CliContext, close: () => Promise<void>, readyFile: string | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let stopping = false;
+    let unwatch: (() => void) | undefined;
+    const stop = (why: string) => {
+      if (stopping) return;
+      stopping = true;
+      unwatch?.();
+      ctx.out.info(`${why}: stopping the issuer`);
+      close().then(() => (readyFile ? removeReadyFile(readyFile) : undefined)).then(resolve, resolve);
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    unwatch = watchLauncher(ctx.env, stop);
+  });
 }
 
 const WATCH_INTERVAL_MS = 500;

@@ -4,7 +4,7 @@ import { usageError } from '../core/errors.js';
 import { isLoopbackHost } from '../core/idp/http.js';
 import { endpointUrl } from '../core/idp/paths.js';
 import type { CliContext } from './context.js';
-import { removeReadyFile, watchLauncher, writeReadyFile } from './idp-lifecycle.js';
+import { removeReadyFile, untilStopped, writeReadyFile } from './idp-lifecycle.js';
 import { table } from './output.js';
 
 interface ServeFlags {
@@ -61,20 +61,7 @@ export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void
   });
   // Signal handlers go in before the ready line: a script that stops the issuer as soon as it has
   // read the URLs must get a clean shutdown, not Node's default kill.
-  let unwatch: (() => void) | undefined;
-  const stopped = new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (why: string) => {
-      if (stopping) return;
-      stopping = true;
-      unwatch?.();
-      ctx.out.info(`${why}: stopping the issuer`);
-      server.close().then(() => (readyFile ? removeReadyFile(readyFile) : undefined)).then(resolve, resolve);
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    unwatch = watchLauncher(ctx.env, stop);
-  });
+  const stopped = untilStopped(ctx, () => server.close(), readyFile);
   const issuers = server.deps.settings.issuers.map((i) => ({
     id: i.id,
     issuer: i.url,
@@ -88,33 +75,36 @@ export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void
   const curl = `curl -s -u my-client:my-secret -d grant_type=client_credentials ${root.token}`;
   const ready = { ...root, listen: server.listenUrl, port: server.port, control: server.deps.settings.control ? `${server.listenUrl}/_authctl` : null, issuers, curl };
   if (readyFile) await writeReadyFile(readyFile, ready);
-  if (ctx.out.json) {
-    ctx.out.raw('stdout', `${JSON.stringify(ready)}\n`);
-  } else {
-    const c = ctx.out.color;
-    const lines = [
-      `${c.bold('authctl mock OIDC issuer')} ${c.yellow('(development only)')} listening on ${server.listenUrl}`,
-      table([
-        ['issuer', root.issuer],
-        ['discovery', root.discovery],
-        ['jwks', root.jwks],
-        ['token', root.token],
-        ...(server.deps.settings.control ? [['control', `${server.listenUrl}/_authctl  (authctl idp rotate | fault | clock | requests)`]] : []),
-      ].map(([k, v]) => [`  ${k}`, v!])),
-      ...(issuers.length > 1 ? ['', 'More issuers:', ...issuers.slice(1).map((i) => `  ${i.id.padEnd(12)} ${i.issuer}  (${i.layout})`)] : []),
-      '',
-      'Get a token:',
-      `  ${curl}`,
-      '',
-      'Point the service at it:',
-      '  [auth]',
-      `  issuer = "${root.issuer}"`,
-      '',
-      'Ctrl+C stops it.',
-    ];
-    ctx.out.data(lines.join('\n'));
-  }
+  if (ctx.out.json) ctx.out.raw('stdout', `${JSON.stringify(ready)}\n`);
+  else ctx.out.data(renderReady(ctx, ready));
   await stopped;
+}
+
+type Ready = { issuer: string; discovery: string; jwks: string; token: string; listen: string; control: string | null; issuers: { id: string; issuer: string; layout: string }[]; curl: string };
+
+/** The human form of the ready line. */
+function renderReady(ctx: CliContext, ready: Ready): string {
+  const c = ctx.out.color;
+  return [
+    `${c.bold('authctl mock OIDC issuer')} ${c.yellow('(development only)')} listening on ${ready.listen}`,
+    table([
+      ['issuer', ready.issuer],
+      ['discovery', ready.discovery],
+      ['jwks', ready.jwks],
+      ['token', ready.token],
+      ...(ready.control ? [['control', `${ready.control}  (authctl idp rotate | fault | clock | requests)`]] : []),
+    ].map(([k, v]) => [`  ${k}`, v!])),
+    ...(ready.issuers.length > 1 ? ['', 'More issuers:', ...ready.issuers.slice(1).map((i) => `  ${i.id.padEnd(12)} ${i.issuer}  (${i.layout})`)] : []),
+    '',
+    'Get a token:',
+    `  ${ready.curl}`,
+    '',
+    'Point the service at it:',
+    '  [auth]',
+    `  issuer = "${ready.issuer}"`,
+    '',
+    'Ctrl+C stops it.',
+  ].join('\n');
 }
 
 /** Access-log lines go out in one write per event-loop turn: a write per request costs ~5% under load. */

@@ -16,11 +16,11 @@ const FAMILIES: Array<[string, (check: string) => boolean]> = [
   ['control', (c) => c === 'control' || c === 'public'],
   ['no/bad auth', (c) => ['no-credentials', 'malformed-authorization', 'bearer-garbage', 'dev-headers'].includes(c)],
   ['claims', (c) => ['jwt:expired', 'jwt:not-yet-valid', 'jwt:wrong-issuer', 'jwt:wrong-audience', 'jwt:no-exp'].includes(c)],
-  ['forged', (c) => c.startsWith('jwt:')],
+  ['forged', (c) => c.startsWith('jwt:') || c === 'revoked'],
   ['tenant', (c) => c.startsWith('tenant:')],
   ['role/scope', (c) => c.startsWith('role:') || c.startsWith('scope:') || c === 'deny'],
   ['apikey', (c) => c.startsWith('apikey:')],
-  ['sigv4', (c) => c.startsWith('sigv4:')],
+  ['sigv4', (c) => c.startsWith('sigv4:') || c.startsWith('presign:')],
   ['variants', (c) => c.startsWith('variant:')],
 ];
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { usageError } from '../core/errors.js';
+import { tooOpen } from '../core/fs/atomic.js';
 import { Keystore } from '../core/keys/keystore.js';
 import type { CliContext } from './context.js';
 import { readAll } from './stdin.js';
@@ -18,7 +19,11 @@ export function keyValue(value: string, where: string): [string, string] {
 
 export async function openKeystore(ctx: CliContext, rsaBits?: number): Promise<Keystore> {
   const { config } = await ctx.config();
-  return new Keystore({ dir: await ctx.home(), rsaBits: rsaBits ?? config.keys?.rsa_bits });
+  const home = await ctx.home();
+  // authctl never changes the mode of a directory it did not create (see ensurePrivateDir): say so instead.
+  const mode = await tooOpen(home);
+  if (mode) ctx.out.warn(`keystore directory ${home} is mode ${mode}: others can list it (the key files themselves are 0600); chmod 700 ${home} to hide it`);
+  return new Keystore({ dir: home, rsaBits: rsaBits ?? config.keys?.rsa_bits });
 }
 
 /** A positional value, or stdin when it is `-` or missing and stdin is piped. */

@@ -15,8 +15,10 @@ import { signV2Query } from '../core/sigv4/sigv2.js';
 import type { SigV4Options, SignableRequest } from '../core/sigv4/types.js';
 import { verifySignedRequest } from '../core/sigv4/verify.js';
 import { resolveCredentials } from '../core/sigv4/credentials.js';
+import { safeDecode } from '../core/sigv4/encode.js';
 import { toCurl, type CurlBody } from '../core/sigv4/curl.js';
-import { formatVerifyReport, maskSecurityTokens, maskToken } from '../core/sigv4/report.js';
+import { formatVerifyReport, maskSecurityTokens, maskToken, presentable } from '../core/sigv4/report.js';
+import { printable } from '../core/terminal.js';
 import { readAll } from './stdin.js';
 import type { CliContext } from './context.js';
 import { examples } from './output.js';
@@ -34,7 +36,7 @@ function readLocal(ctx: CliContext, file: string, where: string): Buffer {
   try {
     return readFileSync(path.resolve(ctx.cwd, file));
   } catch (error) {
-    throw usageError('ERR_SIGV4_UNREADABLE', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { where, hint: 'check the path' });
+    throw usageError('ERR_SIGV4_UNREADABLE', printable(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`), { where: printable(where), hint: 'check the path' });
   }
 }
 
@@ -47,7 +49,10 @@ async function readBody(ctx: CliContext, data: string | undefined): Promise<{ bo
   if (data === undefined) return { body: '', curl: { kind: 'none' } };
   if (data === '-') {
     const body = await readStdin(ctx);
-    return { body, curl: { kind: 'text', text: body.toString('utf8') } };
+    // A curl command line can carry text, not arbitrary bytes: a binary body is piped in again (@-).
+    const text = body.toString('utf8');
+    const binary = !Buffer.from(text, 'utf8').equals(body) || body.includes(0);
+    return { body, curl: binary ? { kind: 'file', path: '-' } : { kind: 'text', text } };
   }
   if (data.startsWith('@')) return { body: readLocal(ctx, data.slice(1), '--data'), curl: { kind: 'file', path: data.slice(1) } };
   return { body: data, curl: { kind: 'text', text: data } };
@@ -91,7 +96,8 @@ async function runSign(ctx: CliContext, args: string[], flags: SignFlags, mode: 
   const [first, second] = args;
   let method = flags.request ?? (second !== undefined ? first! : undefined);
   let url = second ?? first!;
-  const { credentials, profile } = await credentialsFor(ctx, flags);
+  const resolved = await credentialsFor(ctx, flags);
+  const { credentials, profile } = resolved;
   const p: SigV4Profile = profile ?? {};
   if (url.startsWith('/') && p.endpoint) url = `${p.endpoint.replace(/\/$/, '')}${url}`;
   const headers = (flags.header ?? []).map(parseHeaderFlag);
@@ -99,7 +105,7 @@ async function runSign(ctx: CliContext, args: string[], flags: SignFlags, mode: 
   method = (method ?? (flags.data !== undefined ? 'POST' : 'GET')).toUpperCase();
   const request: SignableRequest = { method, url, headers, body };
   const options: SigV4Options = {
-    region: flags.region ?? p.region ?? ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION ?? '',
+    region: flags.region ?? resolved.region ?? '',
     service: flags.service ?? p.service ?? '',
     date: flags.date,
     unsignedPayload: flags.unsignedPayload ?? p.unsigned_payload,
@@ -273,22 +279,30 @@ interface VerifyFlags {
   sessionTokenAfterSigning?: boolean;
 }
 
+/** The request to verify, as bytes (a file or stdin: a binary body is never decoded) or as the argument's text. */
+async function readRequest(ctx: CliContext, input: string): Promise<{ data: string | Buffer; where: string }> {
+  if (input === '-') return { data: await readStdin(ctx), where: 'stdin' };
+  if (/^(https?:\/\/|curl\s)/i.test(input.trim())) return { data: input, where: input };
+  if (existsSync(path.resolve(ctx.cwd, input))) return { data: readLocal(ctx, input, input), where: input };
+  throw usageError('ERR_SIGV4_BAD_REQUEST', printable(`no such file: ${input}`), { where: '<request>', hint: 'pass a file with the raw HTTP request or curl command, - for stdin, or a presigned URL' });
+}
+
 async function runVerify(ctx: CliContext, input: string, flags: VerifyFlags): Promise<void> {
-  let text: string;
-  let where = input;
-  if (input === '-') {
-    text = (await readStdin(ctx)).toString('utf8');
-    where = 'stdin';
-  } else if (/^(https?:\/\/|curl\s)/i.test(input.trim())) text = input;
-  else if (existsSync(path.resolve(ctx.cwd, input))) text = readLocal(ctx, input, input).toString('utf8');
-  else throw usageError('ERR_SIGV4_BAD_REQUEST', `no such file: ${input}`, { where: '<request>', hint: 'pass a file with the raw HTTP request or curl command, - for stdin, or a presigned URL' });
-  const request = parseSignedRequestText(text, { method: flags.method, where, readFile: (file) => readLocal(ctx, file, where).toString('utf8') });
-  request.notes.forEach((note) => ctx.out.warn(note));
-  const { credentials } = await credentialsFor(ctx, { accessKey: flags.accessKey, secretKey: flags.secretKey, profile: flags.profile });
+  const { data, where } = await readRequest(ctx, input);
+  const request = parseSignedRequestText(data, { method: flags.method, where, readFile: (file) => readLocal(ctx, file, where) });
+  const resolved = await credentialsFor(ctx, { accessKey: flags.accessKey, secretKey: flags.secretKey, profile: flags.profile });
+  const { credentials } = resolved;
+  const token = request.headers.find(([n]) => n.toLowerCase() === 'x-amz-security-token')?.[1] ?? /X-Amz-Security-Token=([^&]+)/.exec(request.query)?.[1];
+  const decodedToken = token && token.includes('%') ? safeDecode(token) : token;
+  // Everything printed below goes through this: tokens and secrets masked, control characters replaced.
+  const secrets = [decodedToken, token, credentials.secretAccessKey, credentials.sessionToken];
+  request.notes.forEach((note) => ctx.out.warn(presentable(note, secrets)));
   const result = verifySignedRequest(request, {
     secretAccessKey: credentials.secretAccessKey,
-    accessKeyId: flags.accessKey ?? (flags.profile ? credentials.accessKeyId : undefined),
-    region: flags.region,
+    // The key id that goes with the secret (--access-key, else the same source as the secret): the
+    // id in Credential is not signed, so a changed one is only caught by comparing.
+    accessKeyId: flags.accessKey ?? (flags.secretKey ? undefined : credentials.accessKeyId || undefined),
+    region: flags.region ?? (flags.profile ? resolved.region : undefined),
     service: flags.service,
     now: flags.now,
     checkTime: flags.checkTime,
@@ -299,10 +313,9 @@ async function runVerify(ctx: CliContext, input: string, flags: VerifyFlags): Pr
     doubleEncodePath: flags.doubleEncode,
     sessionTokenAfterSigning: flags.sessionTokenAfterSigning,
   });
-  const token = request.headers.find(([n]) => n.toLowerCase() === 'x-amz-security-token')?.[1] ?? /X-Amz-Security-Token=([^&]+)/.exec(request.query)?.[1];
-  const decodedToken = token && token.includes('%') ? decodeURIComponent(token) : token;
   const c = ctx.out.color;
-  ctx.out.result(result, (r) => maskToken(maskSecurityTokens(formatVerifyReport(r, { ok: c.green, bad: c.red, warn: c.yellow, dim: c.dim })), decodedToken));
-  ctx.out.debug(`our canonical request:\n${maskToken(maskSecurityTokens(result.canonicalRequest ?? ''), decodedToken)}\n\nour string to sign:\n${result.stringToSign}`);
+  const shown = presentable(result, secrets);
+  ctx.out.result(shown, (r) => formatVerifyReport(r, { ok: c.green, bad: c.red, warn: c.yellow, dim: c.dim }));
+  ctx.out.debug(`our canonical request:\n${shown.canonicalRequest ?? ''}\n\nour string to sign:\n${shown.stringToSign}`);
   if (!result.valid) process.exitCode = 1;
 }

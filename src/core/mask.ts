@@ -59,9 +59,12 @@ export function maskHeaderValue(name: string, value: string): string {
 const SECRET_KEY_NAME = /(secret|passw(or)?d|passphrase|token|private|signing[-_]?key|api[-_]?key|[-_]key$|^key$|credential|authorization|cookie)/i;
 const JWK_PRIVATE_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth', 'hash']);
 
+/** Keys that name where a secret is (`client_secret_env`, `token_url`, `secret_file`), not the secret. */
+const POINTS_AT_SECRET = /[-_](env|file|path|url|uri|endpoint|header|claim|format|type|name|id)$/i;
+
 export function isSecretName(name: string): boolean {
   const last = name.split('.').pop()!.replace(/^["']|["']$/g, '');
-  return JWK_PRIVATE_MEMBERS.has(last) || SECRET_KEY_NAME.test(last);
+  return JWK_PRIVATE_MEMBERS.has(last) || (SECRET_KEY_NAME.test(last) && !POINTS_AT_SECRET.test(last));
 }
 
 /**

@@ -4,16 +4,14 @@ import { LineIndex } from './verify/locate/lines.js';
 
 /**
  * The one caret snippet of a syntax error, for every file authctl reads (config, probe spec,
- * keystore, key files, API key store, verify-config's TOML / JSON / .env). Safe to print:
+ * keystore, key files, API key store, verify-config's TOML / JSON / .env). Safe to print: a syntax
+ * error is about structure, so keys, quotes and punctuation are shown and values never are.
  *
- * - values of secret-named keys are masked on every line shown (first 4 characters kept when the
- *   value is long enough to spare them, so the reader recognises it);
- * - on the error line itself the structure is broken, so which key a value belongs to cannot be
- *   trusted (fuzzing spliced secrets behind non-secret keys): every value there is masked, letters
- *   and digits only, so quotes and punctuation (usually the mistake) stay visible;
- * - on a context line, a value no key can be found for (a continuation of a multi-line string) is
- *   masked the same way;
- * - files that are secret through and through (`allValues`) have every value masked;
+ * - values of secret-named keys (and every value of a secret file: `allValues`) are masked whole,
+ *   the first 4 characters kept when the value is long enough to spare them, so it is recognisable;
+ * - every other value has its letters and digits masked: when the structure is broken, which key a
+ *   value belongs to cannot be trusted (fuzzing spliced secrets behind non-secret keys, onto the
+ *   line before the error, into multi-line strings), so no value is shown as it is;
  * - control characters become `?` and long lines are cut to a window around the column.
  *
  * Every replacement is one character for one, so the caret stays under the right place.
@@ -35,7 +33,7 @@ export function syntaxSnippet(text: string, line: number, column: number, option
   for (let n = Math.max(1, line - 1); n <= line; n++) {
     const raw = lines.line(n);
     if (raw === undefined) continue;
-    const shown = maskLine(raw, n === line, options.allValues === true);
+    const shown = maskLine(raw, options.allValues === true);
     out.push(`    ${String(n).padStart(width)} | ${printable(cut(shown, start))}`);
   }
   const caret = start > 0 ? column - start : column - 1;
@@ -53,10 +51,11 @@ const HEADER = /^\s*\[\[?[^=[\]"'#]*\]\]?\s*(#.*)?$/;
 const TOKEN = /"(?:[^"\\\n]|\\.)*"?|'[^'\n]*'?|`[^`\n]*`?|[^\s"'`=:,;{}[\]()#]+/g;
 
 /**
- * Masks the values of one line. A token followed by `=` or `:` is a key; the value after it (one
- * token, or a bracketed group) belongs to it; anything after a finished value belongs to nothing.
+ * Masks the values of one line. A token followed by `=` or `:` where a key may stand is a key; the
+ * value after it (one token, or a bracketed group) belongs to it. A token after a value is never a
+ * key, so `secret = "x" = 1` cannot pass its value off as a key.
  */
-export function maskLine(line: string, errorLine: boolean, allValues: boolean): string {
+export function maskLine(line: string, allValues: boolean): string {
   if (!allValues && HEADER.test(line)) return line;
   let out = '';
   let last = 0;
@@ -64,7 +63,7 @@ export function maskLine(line: string, errorLine: boolean, allValues: boolean): 
   let ownerDepth = 0;
   let pending = false;
   let depth = 0;
-  let first = true;
+  const indent = line.length - line.trimStart().length;
   const track = (gap: string) => {
     for (const c of gap) {
       if (c === '[' || c === '{') depth++;
@@ -77,31 +76,22 @@ export function maskLine(line: string, errorLine: boolean, allValues: boolean): 
   };
   for (const match of line.matchAll(TOKEN)) {
     const token = match[0];
-    const at = match.index;
-    track(line.slice(last, at));
-    out += line.slice(last, at);
-    last = at + token.length;
-    const next = /^\s*([=:]?)/.exec(line.slice(last, last + 64))![1];
-    if (next && !allValues) {
+    track(line.slice(last, match.index));
+    out += line.slice(last, match.index);
+    last = match.index + token.length;
+    const keyPlace = !pending || depth > ownerDepth;
+    if (keyPlace && /^\s*[=:]/.test(line.slice(last, last + 64))) {
       owner = token.replace(/^["'`]|["'`]$/g, '');
       ownerDepth = depth;
       pending = true;
-      first = false;
-      out += token;
-      continue;
-    }
-    if (next) {
       out += token;
       continue;
     }
     const belongs = owner !== undefined && (pending || depth > ownerDepth) ? owner : undefined;
     if (depth <= ownerDepth) pending = false;
-    const leading = first;
-    first = false;
-    if (leading && token === 'export') out += token;
+    if (match.index === indent && token === 'export') out += token;
     else if (allValues || (belongs !== undefined && isSecretName(belongs))) out += maskSecretToken(token);
-    else if (errorLine || belongs === undefined) out += token.replace(/[\p{L}\p{N}]/gu, (c) => '*'.repeat(c.length));
-    else out += token;
+    else out += token.replace(/[\p{L}\p{N}]/gu, (c) => '*'.repeat(c.length));
   }
   return out + line.slice(last);
 }

@@ -122,6 +122,45 @@ describe('authctl apikey (CLI)', () => {
     expect(bad.stderr).toContain('AUTHCTL_TEST_NOW');
   });
 
+  it('revoke NAME after rotate --grace revokes every live key of the name, the old one too, and lists them (issue #11)', async () => {
+    fresh();
+    const verify = async (key: string) => (await cli(['verify', '--store', store, '--json'], { input: key })).code;
+    const oldKey = (await cli(['create', '--name', 'svc', '--store', store])).stdout.trim();
+    const rotated = JSON.parse((await cli(['rotate', 'svc', '--grace', '24h', '--store', store, '--json'])).stdout);
+    const newKey = rotated.key as string;
+    expect([await verify(oldKey), await verify(newKey)]).toEqual([0, 0]);
+    const revoked = await cli(['revoke', 'svc', '--store', store]);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    const mask = (key: string) => `${key.slice(0, key.lastIndexOf('_') + 5)}…${key.slice(-4)}`;
+    expect(revoked.stdout).toBe([
+      `revoked: ${rotated.id} (svc) ${mask(newKey)} at ${JSON.parse((await cli(['show', rotated.id, '--store', store, '--json'])).stdout).revoked_at}`,
+      `revoked: ${rotated.previous.id} (svc) ${mask(oldKey)} at ${JSON.parse((await cli(['show', rotated.previous.id, '--store', store, '--json'])).stdout).revoked_at}`,
+    ].join('\n') + '\n');
+    expect(revoked.stdout).not.toContain(oldKey);
+    // Both keys are refused now, read back from the store file itself.
+    expect([await verify(oldKey), await verify(newKey)]).toEqual([1, 1]);
+    const stored = await readApiKeyStore(store);
+    expect(stored.keys.map((k) => k.revokedAt !== null)).toEqual([true, true]);
+    // Again: nothing live is left, nothing changes.
+    const again = await cli(['revoke', rotated.id, '--store', store, '--json']);
+    expect(JSON.parse(again.stdout)).toMatchObject({ id: rotated.id, already_revoked: true, revoked: [] });
+  });
+
+  it('revoke NAME --only-current revokes only the newest key and says which one stays valid', async () => {
+    fresh();
+    const verify = async (key: string) => (await cli(['verify', '--store', store, '--json'], { input: key })).code;
+    const oldKey = (await cli(['create', '--name', 'svc', '--store', store])).stdout.trim();
+    const rotated = JSON.parse((await cli(['rotate', 'svc', '--grace', '24h', '--store', store, '--json'])).stdout);
+    const result = await cli(['revoke', 'svc', '--only-current', '--store', store, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(doc.revoked.map((k: { id: string }) => k.id)).toEqual([rotated.id]);
+    expect(doc.still_valid).toEqual([expect.objectContaining({ id: rotated.previous.id, status: 'grace' })]);
+    expect([await verify(oldKey), await verify(rotated.key)]).toEqual([0, 1]);
+    const human = await cli(['revoke', 'svc', '--only-current', '--store', store]);
+    expect(human.stdout).toMatch(new RegExp(`^revoked: ${rotated.previous.id} \\(svc\\) `));
+  });
+
   it('export (json and env) carries hashes and metadata a service can verify with, and no raw key bytes', async () => {
     fresh();
     const keys: string[] = [];
@@ -169,7 +208,11 @@ describe('authctl apikey (CLI)', () => {
     for (const args of [['create', '--name', 'x'], ['list'], ['revoke', 'x']]) {
       const result = await cli([...args, '--store', store]);
       expect(result.code, args.join(' ')).toBe(2);
-      expect(result.stderr).toBe(`authctl: error: API key store is not valid JSON (${store}:1:25)\n  hint: authctl will not overwrite it; restore it from a backup or move it aside to start a new store\n`);
+      // The snippet masks every value of the store (all values of a secret file are masked).
+      expect(result.stderr).toBe(
+        `authctl: error: API key store is not valid JSON (${store}:1:25)\n  hint: authctl will not overwrite it; restore it from a backup or move it aside to start a new store\n` +
+          `      1 | {"version": *, "keys": [}\n        | ${' '.repeat(24)}^\n`,
+      );
     }
     await fs.writeFile(store, JSON.stringify({ version: 9, keys: [] }));
     const newer = await cli(['create', '--name', 'x', '--store', store]);

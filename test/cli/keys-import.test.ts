@@ -86,7 +86,7 @@ describe('keystore that cannot be read', () => {
     writeFileSync(path.join(cwd, '.authctl'), 'not a directory');
     const result = await runCli(['token', 'mint'], { cwd });
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/^authctl: error: cannot read the keystore: ENOTDIR \(.+keys\.json\)\n {2}hint: .*--home/);
+    expect(result.stderr).toMatch(/^authctl: error: cannot read the keystore \S+keys\.json: a part of the path is a file, not a directory \(ENOTDIR\) \(.+keys\.json\)\n {2}hint: .*--home/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 

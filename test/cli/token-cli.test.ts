@@ -179,7 +179,7 @@ describe('errors and exit codes', () => {
     for (const verbose of [['--verbose'], ['-v']]) {
       const result = await runCli(['token', 'mint', ...verbose], { cwd });
       expect(result.code).toBe(3);
-      expect(result.stderr).toMatch(/^authctl: error: cannot read the keystore: ENOTDIR/);
+      expect(result.stderr).toMatch(/^authctl: error: cannot read the keystore \S+keys\.json: a part of the path is a file, not a directory \(ENOTDIR\)/);
       expect(result.stderr).toMatch(/ENOTDIR[^\n]*\n(.*\n)*\s+at /);
     }
     const debug = await runCli(['token', 'mint'], { cwd, env: { AUTHCTL_DEBUG: '1' } });
@@ -243,5 +243,19 @@ describe('token decode / verify / defects', () => {
     const kinds = JSON.parse(result.stdout).map((d: { kind: string }) => d.kind);
     expect(kinds).toContain('psychic-signature');
     expect(kinds).toHaveLength(19);
+  });
+
+  it('verify without --aud says the audience was not checked, in words and in --json (issue #11)', async () => {
+    const cwd = tempDir();
+    const token = (await runCli(['token', 'mint', '--aud', 'api://someone-else'], { cwd })).stdout.trim();
+    const human = await runCli(['token', 'verify', token], { cwd });
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toContain('- audience   audience not checked: no expected audience given (pass --aud; the token has aud "api://someone-else")');
+    const json = JSON.parse((await runCli(['token', 'verify', token, '--json'], { cwd })).stdout);
+    expect(json.audienceChecked).toBe(false);
+    expect(json.checks).toContainEqual({ check: 'audience', status: 'skip', message: expect.stringMatching(/^audience not checked/) });
+    const checked = JSON.parse((await runCli(['token', 'verify', token, '--aud', 'api://someone-else', '--json'], { cwd })).stdout);
+    expect(checked.audienceChecked).toBe(true);
+    expect(checked.checks).toContainEqual({ check: 'audience', status: 'pass', message: 'audience includes api://someone-else' });
   });
 });

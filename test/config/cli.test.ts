@@ -68,7 +68,7 @@ describe('authctl verify-config (binary)', () => {
     const esc = await runCli(['verify-config', 'esc.toml', '--profile', 'datapress'], { cwd: dir });
     expect(esc.code).toBe(2);
     expect(esc.stdout).not.toMatch(/[\x07\x1b]/);
-    expect(esc.stdout).toContain('2 | enabled = ****?[*J?');
+    expect(esc.stdout).toContain('2 | enabled = ****?[**?');
     writeFileSync(path.join(dir, 'long.toml'), `[auth]\nx = "${'a'.repeat(500)}" @\n`);
     const long = await runCli(['verify-config', 'long.toml', '--profile', 'datapress'], { cwd: dir });
     expect(long.code).toBe(2);
@@ -219,13 +219,14 @@ describe('authctl init (non-interactive)', () => {
     }
   });
 
-  it('never overwrites without --force and says what it kept', async () => {
+  it('never overwrites without --force and says what it kept; answers it could not apply are exit 2', async () => {
     const target = tempDir();
     writeFileSync(path.join(target, 'authctl.toml'), '# mine\n');
     const r = await runCli(['init', '--yes', '--profile', 'recsys'], { cwd: target });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('kept  authctl.toml (exists; --force overwrites)');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('kept  authctl.toml (exists with other content: these answers were NOT applied to it; --force rewrites it)');
     expect(r.stdout).toContain('wrote .env.example');
+    expect(r.stderr).toContain('authctl: error: 1 existing file kept with other content, so your answers were not applied to it: authctl.toml');
     const { readFileSync } = await import('node:fs');
     expect(readFileSync(path.join(target, 'authctl.toml'), 'utf8')).toBe('# mine\n');
     const forced = await runCli(['init', '--yes', '--profile', 'recsys', '--force'], { cwd: target });
@@ -238,8 +239,8 @@ describe('authctl init (non-interactive)', () => {
     const target = tempDir();
     symlinkSync(path.join(target, 'nowhere.toml'), path.join(target, 'authctl.toml'));
     const r = await runCli(['init', '--yes', '--profile', 'authctl'], { cwd: target });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('kept  authctl.toml (exists; --force overwrites)');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('kept  authctl.toml (exists with other content: these answers were NOT applied to it; --force rewrites it)');
     expect(lstatSync(path.join(target, 'authctl.toml')).isSymbolicLink()).toBe(true);
     expect(readlinkSync(path.join(target, 'authctl.toml'))).toBe(path.join(target, 'nowhere.toml'));
     expect(readdirSync(target).filter((f) => f.endsWith('.tmp'))).toEqual([]);
@@ -257,18 +258,50 @@ describe('authctl init (non-interactive)', () => {
     expect(r.stdout).toContain('wrote authctl.toml');
   });
 
+  it('run again: same answers keep every file and exit 0; new answers say, per file, what was kept (issue #11)', async () => {
+    const target = tempDir();
+    expect((await runCli(['init', '--yes', '--profile', 'datapress'], { cwd: target })).code).toBe(0);
+    const same = await runCli(['init', '--yes', '--profile', 'datapress'], { cwd: target });
+    expect(same.code, same.stderr).toBe(0);
+    const files = ['authctl.toml', 'datapress.toml', '.env.example', 'probe.toml', '.github/workflows/authctl.yml'];
+    expect(same.stdout.trim().split('\n')).toEqual(files.map((f) => `kept  ${f} (exists, already as these answers would write it)`));
+    const changed = await runCli(['init', '--yes', '--profile', 'datapress', '--issuer', 'https://login.example.com', '--json'], { cwd: target });
+    expect(changed.code).toBe(2);
+    const doc = JSON.parse(changed.stdout);
+    // The issuer is in authctl.toml, datapress.toml and probe.toml; .env.example and the workflow do not name it.
+    expect(doc).toMatchObject({ written: [], kept: files, differs: ['authctl.toml', 'datapress.toml', 'probe.toml'] });
+    expect(changed.stderr.split('\n')[0]).toBe('authctl: error: 3 existing files kept with other content, so your answers were not applied to them: authctl.toml, datapress.toml, probe.toml');
+    expect(changed.stderr.split('\n')[1]).toBe('  hint: rerun with --force to rewrite them (or move them aside first)');
+    const forced = await runCli(['init', '--yes', '--profile', 'datapress', '--issuer', 'https://login.example.com', '--force'], { cwd: target });
+    expect(forced.code).toBe(0);
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(path.join(target, 'datapress.toml'), 'utf8')).toContain('issuer = "https://login.example.com"');
+  });
+
   it('the probe spec and CI workflow follow the templates', async () => {
     const target = tempDir();
     await runCli(['init', '--yes', '--profile', 'datapress', '--issuer', 'http://127.0.0.1:9400', '--audience', 'api://orders'], { cwd: target });
     const { readFileSync } = await import('node:fs');
     const { parse } = await import('smol-toml');
     const probe = parse(readFileSync(path.join(target, 'probe.toml'), 'utf8')) as Record<string, any>;
+    // DataPress's own routes and scopes (test/e2e/init-datapress.e2e.test.ts probes the example with it).
     expect(probe).toEqual({
       base_url: 'http://127.0.0.1:8080',
-      jwt: { issuer: 'http://127.0.0.1:9400', audience: 'api://orders', tenant_claim: '/tid', roles_claim: '/roles' },
-      credentials: { reader: { type: 'jwt', sub: 'alice', tenant: 'acme', roles: ['viewer'] } },
-      endpoints: [{ path: '/healthz', public: true }, { method: 'GET', path: '/v1/tenants/acme/orders', tenant: 'acme', allow: ['reader'] }],
+      jwt: { issuer: 'http://127.0.0.1:9400', audience: 'api://orders', tenant_claim: '/tid' },
+      credentials: {
+        reader: { type: 'jwt', sub: 'alice', tenant: 'acme', scopes: ['datasets:read'] },
+        reloader: { type: 'jwt', sub: 'ops', tenant: 'acme', scopes: ['datasets:read', 'datasets:reload'] },
+      },
+      endpoints: [
+        { path: '/healthz', public: true },
+        { path: '/readyz', public: true },
+        { path: '/api/datasets', allow: ['reader', 'reloader'], scopes: ['datasets:read'] },
+        { method: 'POST', path: '/api/datasets/reload', allow: ['reloader'], deny: ['reader'], scopes: ['datasets:reload'] },
+      ],
     });
+    const generic = tempDir();
+    await runCli(['init', '--yes', '--profile', 'k3'], { cwd: generic });
+    expect(parse(readFileSync(path.join(generic, 'probe.toml'), 'utf8')).endpoints).toEqual([{ path: '/healthz', public: true }, { method: 'GET', path: '/v1/tenants/acme/orders', tenant: 'acme', allow: ['reader'] }]);
     const workflow = readFileSync(path.join(target, '.github/workflows/authctl.yml'), 'utf8');
     expect(workflow).toContain('npx authctl idp serve');
     expect(workflow).toContain('npx authctl idp wait http://127.0.0.1:9400');

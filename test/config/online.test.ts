@@ -87,6 +87,25 @@ describe('verify-config --online', () => {
     expect(r.findings[1]!.message).toContain('ES256');
   });
 
+  it('algorithm messages agree with each other: a key in the JWKS is not an advertised algorithm (issue #11)', async () => {
+    // The JWKS also holds an ES256 key; discovery advertises RS256 only (as authctl idp serve does after an ES256 mint).
+    const { publicKey } = await generateKeyPair('ES256');
+    const saved = jwks.keys;
+    jwks.keys = [...saved, { ...(await exportJWK(publicKey)), kid: 'e1', use: 'sig', alg: 'ES256' }];
+    try {
+      const r = await check(datapress(base).replace('["RS256"]', '["ES512"]'));
+      expect(rules(r)).toEqual(['online/algorithm-not-advertised', 'online/no-key-for-algorithm']);
+      const [notAdvertised, noKey] = r.findings as { message: string; fix: string }[];
+      expect(notAdvertised!.message).toBe('the issuer does not advertise ES512: its id_token_signing_alg_values_supported lists only RS256');
+      expect(notAdvertised!.fix).toBe('allow RS256');
+      expect(noKey!.message).toBe('the JWKS (2 keys: RS256, ES256) has no key that can verify ES512');
+      // The fix names only what the issuer advertises, never "signs with ES256, RS256".
+      expect(noKey!.fix).toBe('allow RS256: the issuer advertises it and its JWKS has a key for it');
+    } finally {
+      jwks.keys = saved;
+    }
+  });
+
   it('reports scopes the issuer does not advertise', async () => {
     state.scopes = ['openid'];
     const r = await check(datapress(base));

@@ -133,10 +133,13 @@ describe.concurrent('k3', () => {
   });
 
   it('probe with SigV4 (header and presigned) and JWT credentials passes, with a JUnit report', async () => {
-    const spec = copyWith(path.join(EXAMPLES, 'k3', 'probe.toml'), path.join(dir, 'probe.toml'), { 'http://127.0.0.1:9400': idp.issuer });
+    const spec = copyWith(path.join(EXAMPLES, 'k3', 'probe.toml'), path.join(dir, 'probe.toml'), { 'http://127.0.0.1:9400': idp.issuer, '"k3token.mjs"': JSON.stringify(path.join(EXAMPLES, 'k3', 'k3token.mjs')) });
     const r = await authctl(['probe', '--spec', spec, '--base-url', k3.url, '--junit', 'k3-probe.xml', '--json'], {
       home: dir,
-      env: { K3_ACME_AKID: ACME.AWS_ACCESS_KEY_ID, K3_ACME_SECRET: ACME.AWS_SECRET_ACCESS_KEY, K3_FROZEN_AKID: FROZEN.AWS_ACCESS_KEY_ID, K3_FROZEN_SECRET: FROZEN.AWS_SECRET_ACCESS_KEY },
+      env: {
+        K3_ACME_AKID: ACME.AWS_ACCESS_KEY_ID, K3_ACME_SECRET: ACME.AWS_SECRET_ACCESS_KEY, K3_FROZEN_AKID: FROZEN.AWS_ACCESS_KEY_ID, K3_FROZEN_SECRET: FROZEN.AWS_SECRET_ACCESS_KEY,
+        K3_PRESIGN_AKID: ACME.AWS_ACCESS_KEY_ID, K3_PRESIGN_SECRET: ACME.AWS_SECRET_ACCESS_KEY, K3_PRESIGN_ORG: 'org-acme',
+      },
     });
     expect(r.code, show(r)).toBe(0);
     const report = parseJson(r);
@@ -144,6 +147,11 @@ describe.concurrent('k3', () => {
     const checks = new Set((report.cases as Array<{ check: string }>).map((c) => c.check));
     // SigV4 tampering, JWT forgeries and the suspended org all ran, not just the controls.
     for (const check of ['sigv4:wrong-secret', 'sigv4:expired-presign', 'jwt:alg-none', 'jwt:expired', 'deny']) expect([...checks].some((c) => c.startsWith(check)), check).toBe(true);
+    // K3 presigned tokens: every tampered part was sent and refused.
+    const k3token = (report.cases as Array<{ case: string; passed?: boolean; endpoint: string }>).filter((c) => c.endpoint === 'GET /k3-token-bucket' && c.case.startsWith('presign:'));
+    expect(k3token.map((c) => c.case).sort()).toEqual(['presign:expires-later', 'presign:method', 'presign:param-added', 'presign:param-removed:X-K3-Expires', 'presign:param-removed:X-K3-Org',
+      'presign:param:X-K3-Expires', 'presign:param:X-K3-Org', 'presign:path', 'presign:signature-recased', 'presign:signature-truncated', 'presign:tenant-swapped']);
+    expect(k3token.every((c) => c.passed)).toBe(true);
     expect(r.stdout).not.toContain(ACME.AWS_SECRET_ACCESS_KEY);
   });
 });

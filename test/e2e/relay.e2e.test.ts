@@ -124,7 +124,9 @@ describe.concurrent('relay', () => {
     const report = parseJson(r);
     expect(report.summary.failed).toBe(0);
     const checks = new Set((report.cases as Array<{ check: string }>).map((c) => c.check));
-    for (const check of ['jwt:expired', 'jwt:wrong-audience', 'jwt:bad-signature', 'jwt:alg-none', 'role:missing', 'deny', 'apikey:unknown']) expect(checks.has(check), check).toBe(true);
+    for (const check of ['jwt:expired', 'jwt:wrong-audience', 'jwt:bad-signature', 'jwt:alg-none', 'role:missing', 'deny', 'apikey:unknown', 'revoked']) expect(checks.has(check), check).toBe(true);
+    // The probe logged a fresh token out through relay's own POST /auth/logout, and relay refused it next.
+    expect((report.cases as Array<{ case: string; passed?: boolean; status?: number }>).find((c) => c.case === 'revoked:user')).toMatchObject({ passed: true, status: 401 });
     expect(r.stdout).not.toContain(env.JWT_SIGNING_KEY);
     expect(readFileSync(path.join(dir, 'relay.xml'), 'utf8')).toMatch(/failures="0"/);
 

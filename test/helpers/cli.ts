@@ -16,7 +16,7 @@ export interface CliResult {
 export interface RunCliOptions {
   cwd?: string;
   env?: Record<string, string | undefined>;
-  input?: string;
+  input?: string | Buffer;
   timeoutMs?: number;
 }
 

@@ -17,6 +17,14 @@ async function authorizationUrl(config: client.Configuration, extra: Record<stri
   return { url, checks };
 }
 
+/** GETs the login page and submits its hidden fields as a browser would (repeats kept; formFields keeps one per name). */
+async function submitLogin(idp: TestIdp, url: URL) {
+  const page = await (await fetch(url)).text();
+  const entries = [...page.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&')]);
+  const posted = await fetch(`${idp.url}/authorize`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams([...entries, ['username', 'alice'], ['action', 'approve']]) });
+  return { entries, location: new URL(posted.headers.get('location')!) };
+}
+
 async function redirectOf(url: URL) {
   const response = await fetch(url, { redirect: 'manual' });
   expect(response.status).toBe(302);
@@ -152,12 +160,9 @@ describe('idp: resource / audience at /authorize (RFC 8707)', () => {
     const { url, checks } = await authorizationUrl(config);
     url.searchParams.append('resource', 'https://api.one.example');
     url.searchParams.append('resource', 'https://api.two.example');
-    const page = await (await fetch(url)).text();
-    // The hidden fields as the browser submits them, repeats kept (formFields keeps one per name).
-    const entries = [...page.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&')]);
+    const { entries, location } = await submitLogin(idp, url);
     expect(entries.filter(([name]) => name === 'resource')).toHaveLength(2);
-    const posted = await fetch(`${idp.url}/authorize`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams([...entries, ['username', 'alice'], ['action', 'approve']]) });
-    const tokens = await client.authorizationCodeGrant(config, new URL(posted.headers.get('location')!), checks);
+    const tokens = await client.authorizationCodeGrant(config, location, checks);
     expect(decodeJwt(tokens.access_token).aud).toEqual(['https://api.one.example', 'https://api.two.example']);
   });
 
@@ -165,5 +170,34 @@ describe('idp: resource / audience at /authorize (RFC 8707)', () => {
     const config = await discover(idp.url, 'spa', undefined);
     const { tokens } = await codeFlow(config, { form: { username: 'alice' }, extra: { audience: 'api://orders' } });
     expect(decodeJwt(tokens.access_token).aud).toBe('api://orders');
+  });
+});
+
+describe('idp: resource indicators are checked (RFC 8707 §2)', () => {
+  let idp: TestIdp;
+  let config: client.Configuration;
+  beforeAll(async () => {
+    idp = await startTestIdp();
+    config = await discover(idp.url, 'spa', undefined);
+  });
+  afterAll(() => idp.close());
+
+  it('answers invalid_target for a resource that is not an absolute URI, at /authorize and /token', async () => {
+    const location = await redirectOf((await authorizationUrl(config, { resource: 'orders-api' })).url);
+    expect(location.searchParams.get('error')).toBe('invalid_target');
+    const token = await fetch(`${idp.url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&client_id=ci&client_secret=s&resource=https://api.example/%23frag' });
+    expect([token.status, ((await token.json()) as { error: string }).error]).toEqual([400, 'invalid_target']);
+  });
+
+  it('lets the code\'s token request narrow the authorized resources, not add one', async () => {
+    const { url, checks } = await authorizationUrl(config);
+    url.searchParams.append('resource', 'https://api.one.example');
+    url.searchParams.append('resource', 'https://api.two.example');
+    const { location } = await submitLogin(idp, url);
+    const narrowed = await client.authorizationCodeGrant(config, location, checks, { resource: 'https://api.one.example' });
+    expect(decodeJwt(narrowed.access_token).aud).toBe('https://api.one.example');
+    const again = await authorizationUrl(config, { resource: 'https://api.one.example' });
+    const second = await login(again.url, { username: 'alice' });
+    await expect(client.authorizationCodeGrant(config, new URL(second.location), again.checks, { resource: 'https://evil.example' })).rejects.toMatchObject({ error: 'invalid_target' });
   });
 });

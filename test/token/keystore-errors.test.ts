@@ -14,7 +14,7 @@ describe('keystore write failures', () => {
     vi.spyOn(nodeFs.promises, 'rename').mockRejectedValueOnce(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }));
     const error = await keystore.signingKey('ES256').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ERR_KEYSTORE_WRITE', kind: 'environment', where: path.join(dir, 'keys.json') });
-    expect((error as Error).message).toBe('cannot write the keystore: ENOSPC');
+    expect((error as Error).message).toBe(`cannot write the keystore ${path.join(dir, 'keys.json')}: the disk is full (ENOSPC)`);
     expect(existsSync(path.join(dir, 'keys.json'))).toBe(false);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp') || f.endsWith('.lock'))).toEqual([]);
     // The next use succeeds: nothing half-written was left behind.

@@ -4,7 +4,7 @@ import type { LockOptions } from '../fs/lock.js';
 import { closest } from '../suggest.js';
 import { assertApiKeyPrefix, checkApiKeyFormat, DEFAULT_API_KEY_PREFIX, generateApiKey, randomBase62 } from './format.js';
 import { hashApiKey } from './hash.js';
-import { apiKeyStatus, describeApiKey, type ApiKeyInfo } from './info.js';
+import { ACCEPTED_API_KEY_STATUSES, apiKeyStatus, describeApiKey, type ApiKeyInfo } from './info.js';
 import { readStore, updateStore, type ApiKeyStoreData, type StoredApiKey } from './store.js';
 
 /** Options every store operation takes. */
@@ -210,22 +210,47 @@ export async function rotateApiKey(options: RotateApiKeyOptions): Promise<Rotate
   );
 }
 
+export interface RevokeApiKeyOptions extends GetApiKeyOptions {
+  /** For a name: revoke only its newest live key (the successor), leaving a key in its rotation grace valid. */
+  onlyCurrent?: boolean;
+}
+
 export interface RevokeApiKeyResult {
+  /** The key named (an id's key, or the newest key of a name). */
   info: ApiKeyInfo;
-  /** True when it was already revoked (nothing changed). */
+  /** Every key this call revoked, newest first (empty when nothing was live). */
+  revoked: ApiKeyInfo[];
+  /** Live keys of the name left valid (only with onlyCurrent): a rotated-out key still in its grace. */
+  stillValid: ApiKeyInfo[];
+  /** True when nothing was live to revoke (nothing changed). */
   alreadyRevoked: boolean;
 }
 
-/** Revokes a key at once (including one in its rotation grace). Idempotent. */
-export async function revokeApiKey(options: GetApiKeyOptions): Promise<RevokeApiKeyResult> {
+/**
+ * Revokes at once. An id revokes that key. A name revokes every live key of that name: after `rotate
+ * --grace 24h` the old key (maybe the leaked one) still verifies, and revoking only the successor would
+ * leave it valid for a day, silently. `onlyCurrent` revokes just the newest and reports what stays valid.
+ * Idempotent.
+ */
+export async function revokeApiKey(options: RevokeApiKeyOptions): Promise<RevokeApiKeyResult> {
   return updateStore(
     options.store,
     (data) => {
       const now = clock(options);
-      const record = resolveApiKey(data, options.ref, now);
-      const alreadyRevoked = record.revokedAt !== null && Date.parse(record.revokedAt) <= now.getTime();
-      if (!alreadyRevoked) record.revokedAt = now.toISOString();
-      return { info: describeApiKey(record, now), alreadyRevoked };
+      const live = (k: StoredApiKey) => ACCEPTED_API_KEY_STATUSES.includes(apiKeyStatus(k, now));
+      const byId = data.keys.some((k) => k.id === options.ref);
+      // Current first: the key not rotated out (a successor may share its predecessor's creation time), then newest.
+      const current = (k: StoredApiKey) => (k.replacedBy === null ? 1 : 0);
+      const named = byId ? [] : data.keys.filter((k) => k.name === options.ref && live(k)).sort((a, b) => current(b) - current(a) || Date.parse(b.createdAt) - Date.parse(a.createdAt));
+      const targets = named.length ? (options.onlyCurrent ? named.slice(0, 1) : named) : [resolveApiKey(data, options.ref, now)];
+      const revoked = targets.filter((record) => !(record.revokedAt !== null && Date.parse(record.revokedAt) <= now.getTime()));
+      for (const record of revoked) record.revokedAt = now.toISOString();
+      return {
+        info: describeApiKey(targets[0]!, now),
+        revoked: revoked.map((k) => describeApiKey(k, now)),
+        stillValid: named.filter((k) => !revoked.includes(k)).map((k) => describeApiKey(k, now)),
+        alreadyRevoked: revoked.length === 0,
+      };
     },
     { lock: options.lock },
   );

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { usageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
+import { writeError } from '../fs/errors.js';
 import { withFileLock, type LockOptions } from '../fs/lock.js';
 import { jsonErrorLocation } from '../config/position.js';
 import { syntaxSnippet } from '../snippet.js';
@@ -118,35 +119,18 @@ export interface UpdateStoreOptions {
  * if it throws, nothing is written.
  */
 export async function updateStore<T>(file: string, fn: (data: ApiKeyStoreData) => T | Promise<T>, options: UpdateStoreOptions = {}): Promise<T> {
-  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  const written = { what: 'the API key store', elsewhere: 'or pass another --store FILE' };
+  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+    throw writeError(error, file, written);
+  });
   return withFileLock(
     file,
     async () => {
       const data = await readStore(file);
       const result = await fn(data);
-      await writeFileAtomic(file, serializeStore(data), { mode: 0o600 });
-      await removeDeadTemps(file);
+      await writeFileAtomic(file, serializeStore(data), { mode: 0o600, ...written });
       return result;
     },
     options.lock,
   );
-}
-
-/**
- * A writer killed mid-write leaves its temp file (`.apikeys.json.<pid>.<hex>.tmp`) behind; the
- * store itself is intact. Under the lock, temp files of dead processes are garbage: remove them.
- */
-async function removeDeadTemps(file: string): Promise<void> {
-  const dir = path.dirname(file);
-  const pattern = new RegExp(`^\\.${path.basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.[0-9a-f]+\\.tmp$`);
-  const names = await fs.readdir(dir).catch(() => [] as string[]);
-  for (const name of names) {
-    const pid = Number(pattern.exec(name)?.[1]);
-    if (!pid || pid === process.pid) continue;
-    try {
-      process.kill(pid, 0);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ESRCH') await fs.rm(path.join(dir, name), { force: true });
-    }
-  }
 }

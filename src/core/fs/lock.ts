@@ -1,6 +1,10 @@
 import { nodeCrypto, nodeFs } from '../node.js';
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { environmentError } from '../errors.js';
+import { escapeRegExp } from './atomic.js';
+import { writeError } from './errors.js';
+import { removeLeftovers, removeLockLeftovers } from './leftovers.js';
 
 export interface LockOptions {
   /** Give up after this many ms (default 10 s). */
@@ -26,17 +30,24 @@ export async function withFileLock<T>(target: string, fn: () => Promise<T>, opti
   // The lock appears with its content already in it (written aside, then hard-linked into place,
   // which fails with EEXIST just like O_EXCL), so a crash never leaves an empty, unjudgeable lock.
   const pending = `${lockPath}.${nonce}.pending`;
-  await nodeFs.promises.writeFile(pending, token, { mode: 0o600 });
+  try {
+    await nodeFs.promises.writeFile(pending, token, { mode: 0o600 });
+  } catch (error) {
+    // A disk-full write leaves a partial file behind: never leave it.
+    await nodeFs.promises.rm(pending, { force: true }).catch(() => {});
+    throw writeError(error, target, { what: 'the lock file for' });
+  }
   for (;;) {
     let acquired: boolean;
     try {
       acquired = await createLock(lockPath, pending, token);
     } catch (error) {
       await nodeFs.promises.rm(pending, { force: true });
-      throw error;
+      throw writeError(error, target, { what: 'the lock file for' });
     }
     if (acquired) {
       await nodeFs.promises.rm(pending, { force: true });
+      await removeDeadLockFiles(lockPath, staleMs);
       break;
     }
     const stale = await staleContent(lockPath, staleMs);
@@ -70,6 +81,17 @@ export async function withFileLock<T>(target: string, fn: () => Promise<T>, opti
     // Remove only our own lock: never one that another process took after ours was broken.
     if ((await nodeFs.promises.readFile(lockPath, 'utf8').catch(() => undefined)) === token) await nodeFs.promises.rm(lockPath, { force: true });
   }
+}
+
+/**
+ * Under the lock: `.pending` files (owner pid and host inside) and `.stale` files (pid in the name)
+ * of processes that were killed are removed; a live process's never are.
+ */
+async function removeDeadLockFiles(lockPath: string, staleMs: number): Promise<void> {
+  const dir = path.dirname(lockPath);
+  const base = escapeRegExp(path.basename(lockPath));
+  await removeLockLeftovers(dir, new RegExp(`^${base}\\.[0-9a-f]+\\.pending$`), staleMs);
+  await removeLeftovers(dir, new RegExp(`^${base}\\.(\\d+)\\.[0-9a-f]+\\.stale$`));
 }
 
 /** One attempt to take the lock; false when someone else holds it. */

@@ -7,7 +7,7 @@ import { layoutPage } from './page.js';
 import { repeatedParamsMessage } from './params.js';
 import { randomToken } from './store.js';
 import { requestClaims } from './request-claims.js';
-import { requestedAudience } from './token-endpoint.js';
+import { requestedAudience } from './resource.js';
 import type { IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
 import { userPrincipal } from './users.js';
 
@@ -49,6 +49,7 @@ export async function authorizeEndpoint(req: IdpRequest, issuer: IssuerContext, 
     const requested = splitScopes(params.scope);
     checkScopes(client, clientId!, requested);
     const claims = requestClaims(params.authctl_claims);
+    const audience = requestedAudience(req.lists);
 
     // Only the login form on this page can sign in. A POST from another site is an authorization
     // request (OIDC allows POST) or a login CSRF: either way it gets the page, never a code.
@@ -76,7 +77,7 @@ export async function authorizeEndpoint(req: IdpRequest, issuer: IssuerContext, 
     deps.store.codes.set(code, {
       clientId: clientId!, issuerId: issuer.id, redirectUri, principal, nonce: params.nonce,
       codeChallenge: params.code_challenge!, codeChallengeMethod: method, expiresAt: now + deps.settings.codeTtlSeconds * 1000,
-      authTime: now, family: randomToken(12), audience: requestedAudience(req.lists),
+      authTime: now, family: randomToken(12), audience,
     });
     return { ...authorizationResponse(redirectUri, { code, state: params.state, iss: issuer.url }, mode), clientId };
   } catch (error) {

@@ -71,17 +71,7 @@ export function createIdpHandler(deps: IdpDeps): (req: IncomingMessage, res: Ser
     let response: IdpResponse | 'hang';
     try {
       if (++requests % 1000 === 0) deps.store.sweep(deps.clock.now());
-      const needsBody = method === 'POST' || method === 'PUT' || method === 'DELETE';
-      const buffer = needsBody ? await readBody(raw) : Buffer.alloc(0);
-      const contentType = raw.headers['content-type'];
-      const parsed = parseBody(buffer, contentType);
-      // The request's OAuth parameters: a POST's form body, else the query string.
-      const params = method === 'POST' ? (parsed.params ?? parseParams('')) : parseParams(url.searchParams);
-      request = {
-        method, path: url.pathname, url, headers: raw.headers, body: parsed.form, json: parsed.json, raw,
-        lists: params.lists, repeated: params.repeated,
-        ...(buffer.length > 0 && !isFormType(contentType) ? { nonFormBody: contentType ?? 'no Content-Type' } : {}),
-      };
+      request = await readRequest(raw, url, method);
       response = await dispatch(request, deps);
     } catch (error) {
       response = error instanceof OAuthError ? error.response() : json(500, { error: 'server_error', error_description: error instanceof Error ? error.message : String(error) });
@@ -113,6 +103,20 @@ export function createIdpHandler(deps: IdpDeps): (req: IncomingMessage, res: Ser
   };
 }
 
+/** Reads the body and the request's OAuth parameters (a POST's form body, else the query string) once. */
+async function readRequest(raw: IncomingMessage, url: URL, method: string): Promise<IdpRequest> {
+  const needsBody = method === 'POST' || method === 'PUT' || method === 'DELETE';
+  const buffer = needsBody ? await readBody(raw) : Buffer.alloc(0);
+  const contentType = raw.headers['content-type'];
+  const parsed = parseBody(buffer, contentType);
+  const params = method === 'POST' ? (parsed.params ?? parseParams('')) : parseParams(url.searchParams);
+  return {
+    method, path: url.pathname, url, headers: raw.headers, body: parsed.form, json: parsed.json, raw,
+    lists: params.lists, repeated: params.repeated,
+    ...(buffer.length > 0 && !isFormType(contentType) ? { nonFormBody: contentType ?? 'no Content-Type' } : {}),
+  };
+}
+
 async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | 'hang'> {
   const path = req.url.pathname;
   if (path === SERVER_PATHS.healthz) return json(200, { status: 'ok' });
@@ -139,7 +143,8 @@ async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | '
     return json(404, { error: 'not_found', error_description: `no endpoint at ${path}; issuers: ${deps.settings.issuers.map((i) => endpointUrl(i.url, 'openidConfiguration')).join(', ')}` });
   }
   const refused = refuseMalformedParams(req, found.endpoint);
-  if (refused) return withCors(req, refused);
+  // Same CORS rule as the endpoints' own answers: /authorize is a browser navigation, never CORS.
+  if (refused) return found.endpoint === 'authorize' ? refused : withCors(req, refused);
   const latency = deps.faults.active().latencyMs;
   if (latency) await sleep(latency);
   let response: IdpResponse | 'hang';

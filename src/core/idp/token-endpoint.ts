@@ -7,6 +7,7 @@ import { refreshToken } from './grants/refresh-token.js';
 import { tokenExchange } from './grants/token-exchange.js';
 import type { GrantHandler } from './grants/types.js';
 import { requestClaims } from './request-claims.js';
+import { requestedAudience } from './resource.js';
 import { OAuthError, invalidRequest, json } from './http.js';
 import type { IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
 
@@ -19,12 +20,6 @@ export const GRANTS: ReadonlyMap<string, GrantHandler> = new Map<string, GrantHa
   ['urn:ietf:params:oauth:grant-type:token-exchange', tokenExchange],
   ['urn:ietf:params:oauth:grant-type:device_code', deviceCode],
 ]);
-
-/** Every `audience` (RFC 8693) and `resource` (RFC 8707, may repeat) value; undefined when none. */
-export function requestedAudience(lists: Record<string, string[]>): string[] | undefined {
-  const audience = [...new Set([...(lists.audience ?? []), ...(lists.resource ?? [])].filter(Boolean))];
-  return audience.length ? audience : undefined;
-}
 
 export async function tokenEndpoint(req: IdpRequest, issuer: IssuerContext, deps: IdpDeps): Promise<IdpResponse> {
   let clientId: string | undefined;

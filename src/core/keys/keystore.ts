@@ -5,6 +5,7 @@ import type { JWK } from 'jose';
 import { environmentError, usageError } from '../errors.js';
 import { ensurePrivateDir, readFileIfExists, writeFileAtomic } from '../fs/atomic.js';
 import { withFileLock } from '../fs/lock.js';
+import { writeError } from '../fs/errors.js';
 import { algorithmInfo, isHmac, type JWTAlgorithm } from './algorithms.js';
 import { emptyKeyring, KEYRING_FILE, parseKeyring, serializeKeyring, type Keyring, type KeyRecord, type KeyStatus } from './keyring.js';
 import { algorithmsForJwk, checkPrivateKey, parseKeyMaterial } from './material.js';
@@ -67,11 +68,7 @@ export class Keystore {
     try {
       text = await readFileIfExists(this.file);
     } catch (error) {
-      throw environmentError('ERR_KEYSTORE_UNREADABLE', `cannot read the keystore: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-        where: this.file,
-        hint: 'point --home (or AUTHCTL_HOME) at a directory you can read and write',
-        cause: error,
-      });
+      throw writeError(error, this.file, { action: 'read', code: 'ERR_KEYSTORE_UNREADABLE', what: 'the keystore', elsewhere: 'or point --home (or AUTHCTL_HOME) at a directory you can read and write' });
     }
     return text === undefined ? emptyKeyring() : parseKeyring(text, this.file);
   }
@@ -83,12 +80,11 @@ export class Keystore {
       const ring = await this.read();
       const { value, changed } = await fn(ring);
       if (changed) {
-        await writeFileAtomic(this.file, serializeKeyring(ring), { mode: 0o600 }).catch((error: NodeJS.ErrnoException) => {
-          throw environmentError('ERR_KEYSTORE_WRITE', `cannot write the keystore: ${error.code ?? error.message}`, {
-            where: this.file,
-            hint: 'free some disk space, or point --home (or AUTHCTL_HOME) at a writable directory; the old file is unchanged',
-            cause: error,
-          });
+        await writeFileAtomic(this.file, serializeKeyring(ring), {
+          mode: 0o600,
+          code: 'ERR_KEYSTORE_WRITE',
+          what: 'the keystore',
+          elsewhere: 'or point --home (or AUTHCTL_HOME) at a writable directory',
         });
       }
       return value;

@@ -9,6 +9,7 @@ import { pathWith, type ProbeEndpoint, type ProbeSpec } from './spec.js';
 import { mergeHeaders } from './headers.js';
 import { variantRequests } from './variants.js';
 import { weakSecretCases, weakSecretTarget } from './weak-secret-cases.js';
+import { presignMutations } from './presigned.js';
 import { WEAK_SECRETS } from './weak-secrets.js';
 
 /** What a correct service answers. */
@@ -40,7 +41,7 @@ export interface ProbeCase {
   mintCommand?: string;
 }
 
-export type ProbeScheme = 'bearer' | 'apikey' | 'sigv4' | 'headers' | 'none';
+export type ProbeScheme = 'bearer' | 'apikey' | 'sigv4' | 'presigned' | 'headers' | 'none';
 
 export interface CaseContext {
   spec: ProbeSpec;
@@ -98,7 +99,7 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
     return hits.length > 0;
   };
   const first = ctx.credentials.get(endpoint.allow[0] ?? endpoint.deny[0] ?? '');
-  const scheme: ProbeScheme = !first ? 'none' : first.sigv4 ? 'sigv4' : first.apikey ? 'apikey' : first.token ? 'bearer' : first.type === 'headers' ? 'headers' : 'none';
+  const scheme: ProbeScheme = !first ? 'none' : first.sigv4 ? 'sigv4' : first.presigned ? 'presigned' : first.apikey ? 'apikey' : first.token ? 'bearer' : first.type === 'headers' ? 'headers' : 'none';
   const add = (c: Omit<ProbeCase, 'endpoint' | 'check' | 'secrets' | 'scheme'> & { check?: string; secrets?: string[] }) => {
     if (!c.control && excluded(c.id)) return;
     cases.push({ endpoint, secrets: [], scheme, ...c, check: c.check ?? c.id.split(':').slice(0, 2).join(':') });
@@ -115,7 +116,7 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
   }
 
   const primary = ctx.credentials.get(endpoint.allow[0] ?? endpoint.deny[0]!)!;
-  const sigv4Only = primary.type === 'sigv4';
+  const sigv4Only = primary.type === 'sigv4' || primary.type === 'presigned';
   const unauth = sigv4Only && endpoint.unauthenticatedStatus.length === 1 && endpoint.unauthenticatedStatus[0] === 401 ? [401, 403] : endpoint.unauthenticatedStatus;
   const negatives: ProbeCase[] = [];
   const negative = (c: Omit<ProbeCase, 'endpoint' | 'check' | 'secrets' | 'control' | 'scheme'> & { check?: string; secrets?: string[] }) => {
@@ -183,8 +184,15 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
     const { statusHeader, suspendedValue } = ctx.spec.tenants;
     negative({ id: 'tenant:suspended', title: `headers of a tenant whose ${statusHeader} is "${suspendedValue}"`, outcome: 'forbidden', statuses: endpoint.forbiddenStatus, tokenPresented: true, request: header({ ...base, headers: mergeHeaders(base.headers, primary.headers) }, statusHeader, suspendedValue) });
   }
+  if (primary.revokedHeaders) authn('jwt:revoked', 'revoked token (revoked_env)', { ...base, headers: mergeHeaders(base.headers, primary.revokedHeaders) }, primary.secrets);
   if (primary.apikey) apikeyCases(base, primary, authn);
   if (primary.sigv4) sigv4Cases(base, primary, endpoint, ctx, negative);
+  if (primary.presigned) {
+    const valid = (await withCredential(base, primary, ctx)).request;
+    const other = (v: string) => ctx.spec.tenants.other ?? `${v}-other`;
+    const statuses = [...new Set([...unauth, ...endpoint.forbiddenStatus])];
+    for (const m of presignMutations(valid, primary.presigned, other)) negative({ ...m, outcome: 'either', statuses, tokenPresented: true, secrets: primary.secrets });
+  }
 
   const denials: ProbeCase[] = [];
   for (const name of endpoint.deny) {
@@ -218,6 +226,7 @@ function header(request: ProbeRequest, name: string, value: string): ProbeReques
 /** A request carrying a valid credential (SigV4 signs it). */
 export async function withCredential(request: ProbeRequest, cred: ResolvedCredential, ctx: Pick<CaseContext, 'url'>): Promise<{ request: ProbeRequest; secrets: string[] }> {
   if (cred.sigv4) return { request: signSigV4(request, cred, ctx.url), secrets: cred.secrets };
+  if (cred.presigned) return { request: { ...request, path: cred.presigned.path }, secrets: cred.secrets };
   return { request: { ...request, headers: mergeHeaders(request.headers, cred.headers) }, secrets: cred.secrets };
 }
 

@@ -8,6 +8,7 @@ import type { ClaimsMapping } from '../token/claims.js';
 import type { MintTokenOptions } from '../token/mint.js';
 import { resolveTokenSettings, mappingFromConfig } from '../token/settings.js';
 import { hmacSecretFor } from './hmac-secret.js';
+import { resolvePresigned, type PresignedUrl } from './presigned.js';
 import type { ProbeSpec } from './spec.js';
 import { shellQuote } from '../sigv4/curl.js';
 
@@ -49,6 +50,10 @@ export interface ResolvedCredential {
   /** The valid token (jwt, idp, env). */
   token?: string;
   apikey?: { key: string; header: string; scheme?: string; revoked?: string };
+  /** A presigned URL the service issued (query-signed schemes: SigV4, SigV2, K3, custom). */
+  presigned?: PresignedUrl;
+  /** `env` credentials with revoked_env: the headers carrying the revoked token (case jwt:revoked). */
+  revokedHeaders?: Record<string, string>;
   sigv4?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string; region: string; service: string; presign: boolean };
 }
 
@@ -135,7 +140,9 @@ export async function resolveCredential(name: string, options: ResolveCredential
       const headerValue = cred.scheme ? `${cred.scheme} ${value}` : value;
       const isBearer = cred.header.toLowerCase() === 'authorization' && /^bearer$/i.test(cred.scheme);
       const template = isBearer ? await templateFromToken(value, options.keystore, mapping).catch(() => undefined) : undefined;
-      return { name, type: 'env', headers: { [cred.header]: headerValue }, secrets: [value], jwt: template, token: isBearer ? value : undefined };
+      const revoked = cred.revoked_env ? needEnv(env, cred.revoked_env, where, options.dryRun) : undefined;
+      const revokedHeaders = revoked ? { [cred.header]: cred.scheme ? `${cred.scheme} ${revoked}` : revoked } : undefined;
+      return { name, type: 'env', headers: { [cred.header]: headerValue }, secrets: [value, ...(revoked ? [revoked] : [])], jwt: template, token: isBearer ? value : undefined, revokedHeaders };
     }
     case 'apikey': {
       const key = cred.key ?? (cred.env ? needEnv(env, cred.env, where, options.dryRun) : undefined);
@@ -153,6 +160,11 @@ export async function resolveCredential(name: string, options: ResolveCredential
       }
       const sessionToken = cred.session_token_env ? needEnv(env, cred.session_token_env, where, options.dryRun) : undefined;
       return { name, type: 'sigv4', headers: {}, secrets: [secretAccessKey, ...(sessionToken ? [sessionToken] : [])], sigv4: { accessKeyId, secretAccessKey, sessionToken, region: cred.region, service: cred.service, presign: cred.presign } };
+    }
+    case 'presigned': {
+      const presigned = await resolvePresigned(name, cred, env, where, spec.dir ?? options.cwd, options.dryRun);
+      const signature = new URLSearchParams(presigned.path.split('?')[1]).get(presigned.signature);
+      return { name, type: 'presigned', headers: {}, secrets: signature && signature.length >= 8 ? [signature] : [], presigned };
     }
     case 'headers':
       return { name, type: 'headers', headers: { ...cred.headers }, secrets: [] };

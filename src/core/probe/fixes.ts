@@ -39,6 +39,10 @@ const FIXES: Record<string, string> = {
   'apikey:bad-checksum': 'Refuse malformed API keys with 401 (check the format and checksum before the lookup).',
   'apikey:truncated': 'Refuse truncated API keys with 401; never match by prefix.',
   'apikey:revoked': 'Check the revocation status on every request (`authctl apikey revoke`); cache revocations for seconds, not hours.',
+  'jwt:revoked': 'Check the token\'s jti (or session) against the revocation store on every request, not only at login (Relay: SessionStore powers revocation).',
+  revoked: 'Revocation must take effect on every instance: check the revoked-jti / session store on each request, or keep any cache of it shorter than the bound you promise (revoke_within).',
+  'probe/revocation-failed': 'The revocation endpoint must revoke the presented token and answer 2xx; check the route, its auth and that it accepts this token type.',
+  presign: 'Sign every part of a presigned URL (method, path, every query parameter, expiry, tenant) and refuse the request unless the whole signature matches exactly (constant-time, full length, case-sensitive); refuse parameters that were not signed.',
   'sigv4:wrong-secret': 'Recompute the SigV4 signature with the stored secret and refuse a mismatch with 403 SignatureDoesNotMatch.',
   'sigv4:tampered-query': 'Include the whole query string in the canonical request; a parameter added after signing must fail with 403.',
   'sigv4:expired-presign': 'Check X-Amz-Date + X-Amz-Expires against the clock and refuse expired presigned URLs with 403 AccessDenied.',
@@ -66,5 +70,7 @@ export function fixFor(check: string, c?: ProbeCase): string {
   const family = check.split(':').slice(0, 2).join(':');
   if (FIXES[family]) return FIXES[family]!;
   if (c && FIXES[c.check]) return FIXES[c.check]!;
+  const head = check.split(':')[0]!;
+  if (FIXES[head]) return FIXES[head]!;
   return 'Make the service answer as expected for this case.';
 }

@@ -14,6 +14,7 @@ import { casePassed, describeExpected, hygiene, judge, type ProbeFinding } from 
 import { fixFor } from './fixes.js';
 import { registerSecret } from '../mask.js';
 import { applySeverityPolicy } from './severity.js';
+import { checkRevocation, revocationTargets, type RevocationResult } from './revocation.js';
 
 export interface RunProbeOptions {
   spec: ProbeSpec;
@@ -130,7 +131,7 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
     }
 
     let requests = 0;
-    const send = async (c: ProbeCase): Promise<ProbeResponse> => {
+    const send = async (c: Pick<ProbeCase, 'request'>): Promise<ProbeResponse> => {
       requests++;
       try {
         return await client.send(c.request);
@@ -172,6 +173,12 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
     const byCase = new Map(rest.map((c, i) => [c, answers[i]!] as const));
     const skewTarget = (options.measureSkew ?? spec.measureSkew) ? pickSkewTarget(cases, credentials) : undefined;
     const skew = skewTarget ? await measureSkew({ target: skewTarget, template: credentials.get(skewTarget.credential!)!.jwt!, mint, send: (req) => send({ ...skewTarget, request: req }), baseUrl: spec.baseUrl }) : undefined;
+    // Revocation revokes fresh tokens (own jti) only, so the controls' tokens still get in afterwards.
+    const revocations: RevocationResult[] = [];
+    for (const target of revocationTargets(spec)) {
+      const credential = credentials.get(target.credential);
+      if (credential?.jwt) revocations.push(await checkRevocation({ target, credential, mint, send: (request) => send({ request }), baseUrl: spec.baseUrl }));
+    }
     const after = await runControls('after');
     if (after.length) return failed(after, byCase);
 
@@ -185,9 +192,10 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
       });
     }
     if (skew?.finding) raw.push(skew.finding);
+    for (const r of revocations) if (r.finding) raw.push(r.finding);
     const findings = applySeverityPolicy(raw, spec.severity, new Map(spec.endpoints.map((e) => [e.id, e.severity])));
     const count = (s: string) => findings.filter((f) => f.severity === s).length;
-    const results = cases.map((c) => caseResult(c, c.control ? undefined : byCase.get(c)));
+    const results = [...cases.map((c) => caseResult(c, c.control ? undefined : byCase.get(c))), ...revocations.map(revocationResult)];
     const nonControl = results.filter((r) => !r.control);
     return {
       ...base, dryRun: false, status: findings.length ? 'findings' : 'ok', cases: results, findings, controlFailures: [], skew: skew ? { ...skew, finding: undefined } : undefined,
@@ -200,6 +208,13 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
     client.close();
     await jku?.close();
   }
+}
+
+function revocationResult(r: RevocationResult): ProbeCaseResult {
+  return {
+    endpoint: r.endpoint, case: r.case, check: 'revoked', title: `token of "${r.credential}" refused after revocation`, control: false, credential: r.credential, expected: '401',
+    passed: r.passed, ...(r.refusedAfterMs !== undefined ? { ms: r.refusedAfterMs } : {}), ...(r.finding ? { status: Number(r.finding.got) || undefined } : { status: 401 }),
+  };
 }
 
 function caseResult(c: ProbeCase, res?: ProbeResponse): ProbeCaseResult {

@@ -24,6 +24,7 @@ export const DEFAULT_SEVERITIES: Record<string, { severity: Severity; why: strin
   'probe/timeout': { severity: 'error', why: 'no answer in time: a hang on bad input is a denial of service' },
   'probe/valid-credential-refused': { severity: 'error', why: 'a caller that must get in was locked out' },
   'probe/public-locked': { severity: 'error', why: 'a public endpoint (health, readiness) needs credentials' },
+  'probe/revocation-failed': { severity: 'error', why: "the service's own revocation endpoint did not revoke (logout does not log out)" },
   'probe/hidden-as-404': { severity: 'warning', why: 'refused, as 404: hiding a resource may be intended' },
   'probe/jku-fetched': { severity: 'warning', why: 'the service fetched a URL from a token (SSRF), even if it refused the token' },
   'probe/clock-skew': { severity: 'warning', why: 'expired tokens accepted for more than 5 minutes' },
@@ -42,11 +43,13 @@ export const FINDING_IDS = [
   'public', 'no-credentials', 'malformed-authorization', 'bearer-garbage', 'dev-headers', 'skew',
   'jwt', 'jwt:expired', 'jwt:not-yet-valid', 'jwt:wrong-issuer', 'jwt:wrong-audience', 'jwt:bad-signature', 'jwt:hs-confusion', 'jwt:no-exp',
   'jwt:alg-none', 'jwt:alg-none-case', 'jwt:null-signature', 'jwt:blank-secret', 'jwt:psychic-signature', 'jwt:unknown-kid', 'jwt:embedded-jwk', 'jwt:jku',
-  'jwt:kid-injection', 'jwt:weak-secret',
+  'jwt:kid-injection', 'jwt:weak-secret', 'jwt:revoked', 'revoked',
   'tenant', 'tenant:missing-claim', 'tenant:other', 'tenant:other-path', 'tenant:spoofed-header', 'tenant:suspended',
   'scope', 'scope:missing', 'role', 'role:missing', 'deny',
   'apikey', 'apikey:unknown', 'apikey:bad-checksum', 'apikey:truncated', 'apikey:revoked',
   'sigv4', 'sigv4:wrong-secret', 'sigv4:tampered-query', 'sigv4:expired-presign',
+  'presign', 'presign:path', 'presign:method', 'presign:param', 'presign:param-removed', 'presign:param-added', 'presign:expires-later', 'presign:tenant-swapped',
+  'presign:signature-truncated', 'presign:signature-recased',
   'variant', ...PROBE_VARIANT_NAMES.map((v) => `variant:${v}`),
 ];
 
@@ -55,7 +58,7 @@ function knownKey(key: string, credentials: readonly string[]): boolean {
   if (key in DEFAULT_SEVERITIES || FINDING_IDS.includes(key)) return true;
   const [head, variant] = key.split('/');
   if (variant !== undefined && !(PROBE_VARIANT_NAMES as readonly string[]).includes(variant)) return false;
-  const m = /^(deny|allow):(.+)$/.exec(head!);
+  const m = /^(deny|allow|revoked):(.+)$/.exec(head!);
   if (m) return credentials.includes(m[2]!);
   // Sub-variants of a family: jwt:alg-none-case:None, jwt:kid-injection:sql, jwt:weak-secret:3.
   return variant === undefined ? FINDING_IDS.some((id) => id.includes(':') && key.startsWith(`${id}:`)) : head === 'no-credentials';
@@ -68,7 +71,7 @@ function knownKey(key: string, credentials: readonly string[]): boolean {
 export function checkSeverityPolicy(policy: SeverityPolicy | undefined, keyPath: (string | number)[], credentials: readonly string[], source: string, map?: SourceMap): void {
   for (const key of Object.keys(policy ?? {})) {
     if (knownKey(key, credentials)) continue;
-    const candidates = [...FINDING_IDS, ...Object.keys(DEFAULT_SEVERITIES), ...credentials.map((c) => `deny:${c}`)];
+    const candidates = [...FINDING_IDS, ...Object.keys(DEFAULT_SEVERITIES), ...credentials.map((c) => `deny:${c}`), ...credentials.map((c) => `revoked:${c}`)];
     const suggestion = closest(key, candidates);
     const position = locate(map, [...keyPath, key]) ?? locate(map, keyPath);
     throw usageError('ERR_PROBE_SPEC_INVALID', `${keyPath.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[')}: no finding "${key}"`, {

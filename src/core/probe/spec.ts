@@ -106,11 +106,11 @@ function specError(error: z.ZodError, source: string, map?: SourceMap) {
     message = `unknown key "${dotted ? `${dotted}.` : ''}${key}"`;
     const known = ['base_url', 'jwt', 'credentials', 'endpoints', 'params', 'tenants', 'variants', 'measure_skew', 'dev_headers', 'concurrency', 'timeout',
       'method', 'path', 'name', 'body', 'headers', 'public', 'allow', 'deny', 'tenant', 'scopes', 'roles', 'status', 'unauthenticated_status', 'forbidden_status',
-      'tenant_mismatch_status', 'exclude', 'severity', 'issuer', 'audience', 'alg', 'ttl', 'tenant_claim', 'roles_claim', 'scope_claim', 'scope_format', 'sub', 'preset', 'claims', 'secret_env', 'secret_file', 'secret_encoding', 'status_claim', 'status_header', 'suspended_value', 'mismatch_status', 'other'];
+      'tenant_mismatch_status', 'exclude', 'severity', 'issuer', 'audience', 'alg', 'ttl', 'tenant_claim', 'roles_claim', 'scope_claim', 'scope_format', 'sub', 'preset', 'claims', 'secret_env', 'secret_file', 'secret_encoding', 'status_claim', 'status_header', 'suspended_value', 'mismatch_status', 'other', 'revoke', 'revoke_within', 'revoked_env', 'url_env', 'command', 'scheme', 'signature_param', 'expires_param', 'tenant_param'];
     const suggestion = closest(key, known);
     if (suggestion) hint = `did you mean "${suggestion}"?`;
   } else if (keyPath[0] === 'credentials' && keyPath.length === 3 && keyPath[2] === 'type') {
-    hint = 'type is one of jwt, idp, env, apikey, sigv4, headers';
+    hint = 'type is one of jwt, idp, env, apikey, sigv4, presigned, headers';
   }
   return usageError('ERR_PROBE_SPEC_INVALID', message, { where: where(source, map, keyPath), hint });
 }

@@ -68,7 +68,7 @@ export function judge(c: ProbeCase, res: ProbeResponse): Omit<ProbeFinding, 'key
     return { ...base, rule: c.id === 'public' ? 'probe/public-locked' : 'probe/valid-credential-refused', severity: 'error', message: c.id === 'public' ? `public endpoint answered ${s} without credentials` : `valid credential "${c.credential}" got ${s}`, fix: fixFor(c.id === 'public' ? 'public' : 'control', c) };
   }
   if (is2xx(s)) {
-    const forged = c.id.startsWith('jwt:') || c.id.startsWith('sigv4:') || c.id.startsWith('apikey:');
+    const forged = /^(jwt|sigv4|apikey|presign):/.test(c.id);
     const rule = c.outcome === 'non2xx' ? 'probe/variant-bypass' : forged ? 'probe/accepts-invalid-credential' : c.outcome === 'unauthenticated' ? 'probe/accepts-unauthenticated' : 'probe/accepts-unauthorized';
     return { ...base, rule, severity: 'critical', message: `${c.title}: the service let it in (${s})`, fix: fixFor(c.check, c) };
   }

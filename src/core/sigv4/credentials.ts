@@ -23,24 +23,34 @@ export interface ResolvedCredentials {
   source: string;
   /** Settings an authctl profile adds (region, service, ...). */
   profile?: SigV4Profile;
+  /**
+   * The region that goes with these credentials: the chosen profile's (authctl, else `region` of
+   * `[profile NAME]` in ~/.aws/config), else AWS_REGION / AWS_DEFAULT_REGION, else (no --profile)
+   * the config file's region for AWS_PROFILE or default.
+   */
+  region?: string;
 }
 
 /**
- * Parses an INI file like ~/.aws/credentials into sections of lower-cased keys. Whole-line
+ * Parses an INI file like ~/.aws/credentials or ~/.aws/config into sections of lower-cased keys.
+ * The two files name profiles differently: `[NAME]` in credentials, `[profile NAME]` in config
+ * (except `[default]`); in config, other sections (`[sso-session x]`, a bare `[NAME]`) are not
+ * profiles and are left out, as the AWS CLI does. Whole-line
  * comments start with `#` or `;`; after a section header or a value, a `#`/`;` preceded by
  * whitespace starts a comment too (AWS secrets never contain whitespace, so nothing is cut).
  * A line that starts like a header but is malformed ends the current section, so the keys
  * under it never land in the previous profile.
  */
-export function parseIni(text: string): Record<string, Record<string, string>> {
+export function parseIni(text: string, kind: 'credentials' | 'config' = 'credentials'): Record<string, Record<string, string>> {
   const sections: Record<string, Record<string, string>> = {};
   let current: Record<string, string> | undefined;
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (!line || line.startsWith('#') || line.startsWith(';')) continue;
     if (line.startsWith('[')) {
-      const header = /^\[\s*(?:profile\s+)?([^\]]+?)\s*\](?:\s*[#;].*)?$/.exec(line);
-      current = header ? (sections[header[1]!] ??= {}) : undefined;
+      const header = /^\[\s*(profile\s+)?([^\]]+?)\s*\](?:\s*[#;].*)?$/.exec(line);
+      const isProfile = header && (kind === 'credentials' || header[1] !== undefined || header[2] === 'default');
+      current = header && isProfile ? (sections[header[2]!] ??= Object.create(null) as Record<string, string>) : undefined;
       continue;
     }
     const eq = line.indexOf('=');
@@ -56,6 +66,20 @@ function fromAwsFile(sources: CredentialSources, name: string): SigV4Credentials
   const section = parseIni(text)[name];
   if (!section?.aws_access_key_id || !section.aws_secret_access_key) return undefined;
   return { accessKeyId: section.aws_access_key_id, secretAccessKey: section.aws_secret_access_key, sessionToken: section.aws_session_token };
+}
+
+/** `region` of a profile in ~/.aws/config (AWS_CONFIG_FILE overrides the path). */
+function configRegion(sources: CredentialSources, name: string): string | undefined {
+  const file = sources.env.AWS_CONFIG_FILE ?? path.join(sources.homeDir, '.aws', 'config');
+  const text = sources.readFile(file);
+  return text === undefined ? undefined : parseIni(text, 'config')[name]?.region || undefined;
+}
+
+function resolveRegion(sources: CredentialSources, profile: SigV4Profile | undefined): string | undefined {
+  const { env, flags } = sources;
+  const explicit = flags.profile ? (profile ? (profile.region ?? (profile.aws_profile ? configRegion(sources, profile.aws_profile) : undefined)) : configRegion(sources, flags.profile)) : profile?.region;
+  // Like the AWS CLI: a named profile without a region does not borrow [default]'s.
+  return explicit ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || (flags.profile ? undefined : configRegion(sources, env.AWS_PROFILE || 'default')));
 }
 
 function fromAuthctlProfile(sources: CredentialSources, name: string, profile: SigV4Profile): SigV4Credentials {
@@ -112,5 +136,5 @@ export function resolveCredentials(sources: CredentialSources): ResolvedCredenti
     sessionToken: flags.sessionToken ?? (flagPair ? undefined : resolved?.credentials.sessionToken),
   };
   const source = flags.accessKeyId || flags.secretAccessKey ? `flags${resolved ? ` + ${resolved.source}` : ''}` : (resolved?.source ?? 'none');
-  return { credentials, source, profile: resolved?.profile };
+  return { credentials, source, profile: resolved?.profile, region: resolveRegion(sources, resolved?.profile) };
 }

@@ -3,6 +3,7 @@
  * needs to tell two apart, not to copy one.
  */
 import { mask } from '../mask.js';
+import { printable } from '../terminal.js';
 import type { VerifySignedRequestResult } from './verify.js';
 
 export interface ReportStyle {
@@ -41,7 +42,7 @@ export function formatVerifyReport(result: VerifySignedRequestResult, style: Rep
     }
   }
   if (result.diff?.some((d) => !d.same)) {
-    lines.push('', 'canonical request, ours (-) vs the service (+):');
+    lines.push('', `${result.scheme.startsWith('sigv2') ? 'string to sign' : 'canonical request'}, ours (-) vs the service (+):`);
     for (const d of result.diff) {
       if (d.same) lines.push(style.dim(`  ${d.label.padEnd(22)} ${d.ours ?? ''}`));
       else {
@@ -70,4 +71,20 @@ export function maskSecurityTokens(text: string): string {
   return text
     .replace(/^(x-amz-security-token:)(.+)$/gim, (_, name: string, value: string) => `${name}${mask(value)}`)
     .replace(/(X-Amz-Security-Token=)([^&\s]+)/gi, (_, name: string, value: string) => `${name}${mask(value)}`);
+}
+
+/**
+ * The copy of a verify result that any output (text, JSON, diff) may show: every session token
+ * (the caller's, and any in a service's error body) and the given secrets masked, and control
+ * characters from the request replaced, in every string of it.
+ */
+export function presentable<T>(value: T, secrets: ReadonlyArray<string | undefined>): T {
+  const clean = (text: string) => printable(secrets.reduce<string>((t, secret) => maskToken(t, secret), maskSecurityTokens(text)));
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return clean(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
 }

@@ -4,6 +4,8 @@
  * unnormalised suite cases, so only the authority goes through `new URL()`.
  */
 import { usageError } from '../errors.js';
+import { printable } from '../terminal.js';
+import { maskSecurityTokens } from './report.js';
 
 /** ws/wss (AWS IoT presigned websocket URLs) are signed like http/https. */
 export type WireScheme = 'http' | 'https' | 'ws' | 'wss';
@@ -38,17 +40,22 @@ export function toWireForm(text: string): string {
   );
 }
 
+/** URLs come from input files: their session token masked, control characters replaced, before any message quotes them. */
+function badUrl(message: string, extra: { where: string; hint: string }) {
+  return usageError('ERR_SIGV4_BAD_URL', printable(maskSecurityTokens(message)), extra);
+}
+
 export function parseWireUrl(url: string, where = 'URL'): WireUrl {
   const match = URL_PATTERN.exec(url.trim());
   if (!match) {
-    throw usageError('ERR_SIGV4_BAD_URL', `not an absolute http(s) URL: ${JSON.stringify(url)}`, {
+    throw badUrl(`not an absolute http(s) URL: ${JSON.stringify(url)}`, {
       where,
       hint: 'give a full URL such as https://bucket.s3.amazonaws.com/key?x=1',
     });
   }
   const scheme = match[1]!.toLowerCase();
   if (!(scheme in DEFAULT_PORT)) {
-    throw usageError('ERR_SIGV4_BAD_URL', `unsupported scheme "${scheme}" in ${JSON.stringify(url)}`, {
+    throw badUrl(`unsupported scheme "${scheme}" in ${JSON.stringify(url)}`, {
       where,
       hint: 'SigV4 signs HTTP requests: use an http(s):// (or ws(s):// for IoT) URL',
     });
@@ -69,13 +76,13 @@ export function parseWireUrl(url: string, where = 'URL'): WireUrl {
   try {
     authority = new URL(`${scheme}://${match[2]}/`);
   } catch {
-    throw usageError('ERR_SIGV4_BAD_URL', `invalid host "${match[2]}" in ${JSON.stringify(url)}`, {
+    throw badUrl(`invalid host "${match[2]}" in ${JSON.stringify(url)}`, {
       where,
       hint: 'check the host and port (e.g. https://localhost:9000/bucket)',
     });
   }
   if (!authority.hostname) {
-    throw usageError('ERR_SIGV4_BAD_URL', `missing host in ${JSON.stringify(url)}`, { where, hint: 'give a full URL such as https://host/path' });
+    throw badUrl(`missing host in ${JSON.stringify(url)}`, { where, hint: 'give a full URL such as https://host/path' });
   }
   // Default ports (":443" on https) are dropped: `host` is exactly what goes on the wire (NOTES.md §8).
   const port = authority.port ? Number(authority.port) : DEFAULT_PORT[scheme as WireScheme];

@@ -11,6 +11,7 @@ import { getHeader } from './request.js';
 import type { FoldedHeaderMode } from './types.js';
 
 export interface Variant {
+  method?: string;
   normalizePath?: boolean;
   doubleEncodePath?: boolean;
   payloadHash?: string;
@@ -100,7 +101,25 @@ function candidates(ctx: VariantContext): Candidate[] {
       message: 'the signer added X-Amz-Security-Token after signing (AWS IoT style); this service expects it in the signed query',
     });
   }
+  list.push(...methodCandidates(ctx));
   return list;
+}
+
+const METHODS = ['GET', 'PUT', 'POST', 'HEAD', 'DELETE', 'PATCH'];
+
+/**
+ * Signed for another method: the usual reason is a presigned PUT URL checked as a GET (a URL does
+ * not carry its method), where the fix is a flag, not the secret.
+ */
+function methodCandidates(ctx: VariantContext): Candidate[] {
+  const sent = ctx.request.method;
+  return METHODS.filter((m) => m !== sent).map((method) => ({
+    name: 'method-differs',
+    variant: { method },
+    message: ctx.request.source === 'url'
+      ? `signed for ${method}, verified as ${sent}: pass --method ${method}`
+      : `signed for ${method}, but the request is sent as ${sent}: send it with the method it was signed for`,
+  }));
 }
 
 export function findVariant(recompute: Recompute, provided: string, ctx: VariantContext): { variant: string; message: string } | undefined {

@@ -6,6 +6,8 @@ import type { QueryPair } from './encode.js';
 import type { ParsedHttpRequest } from './parse.js';
 import type { PreparedRequest } from './request.js';
 import { bucketFromHost, sigV2S3StringToSign } from './sigv2.js';
+import { parseServerDetails, type CanonicalLineDiff } from './diff.js';
+import { accessKeyMismatch, sameStringToSignFinding } from './verify-checks.js';
 import type { AuthScheme, VerifyFinding, VerifySignedRequestOptions, VerifySignedRequestResult } from './verify.js';
 
 const V2_QUERY = new Set(['AWSAccessKeyId', 'Signature', 'Expires']);
@@ -28,7 +30,7 @@ export function verifySigV2(
     dateSlot = q('Expires') ?? '';
   }
   if (options.accessKeyId && accessKeyId !== options.accessKeyId) {
-    findings.push({ code: 'ACCESS_KEY_MISMATCH', severity: 'error', stage: 'scope', message: `signed with access key ${accessKeyId}, expected ${options.accessKeyId}` });
+    findings.push(accessKeyMismatch(accessKeyId, options.accessKeyId));
   }
   if (options.checkTime !== false) {
     const now = options.now === undefined ? new Date() : parseSigningDate(options.now, '--now');
@@ -60,6 +62,7 @@ export function verifySigV2(
   const base = compute(options.bucket);
   const same = (a: string) => sameSecret(a, provided);
   const signatureMatches = provided !== '' && same(base.signature);
+  const server = options.serverDetails ? compareWithServerV2(base.sts, options.serverDetails, signatureMatches) : undefined;
   let explanation: VerifySignedRequestResult['explanation'];
   if (!signatureMatches && provided) {
     // The usual SigV2 mistake: the bucket of a virtual-hosted (or CNAME) request left out of, or put into, the resource.
@@ -75,10 +78,14 @@ export function verifySigV2(
         break;
       }
     }
-    findings.push(explanation
-      ? { code: 'SIGNATURE_VARIANT', severity: 'error', stage: 'string-to-sign', message: explanation.message, hint: 'pass --bucket NAME for CNAME/virtual-hosted requests on non-AWS hosts' }
-      : { code: 'SIGNATURE_MISMATCH', severity: 'error', stage: 'signature', message: 'the SigV2 signature does not match: wrong secret, or the request changed after signing', hint: 'check the secret; for virtual-hosted buckets on non-AWS hosts pass --bucket NAME' });
+    if (explanation) {
+      findings.push({ code: 'SIGNATURE_VARIANT', severity: 'error', stage: 'string-to-sign', message: explanation.message, hint: 'pass --bucket NAME for CNAME/virtual-hosted requests on non-AWS hosts' });
+    } else if (!server?.diff && !server?.sameStringToSign) {
+      // Without the service's own string to sign (which names the differing line, or the secret), only this is known.
+      findings.push({ code: 'SIGNATURE_MISMATCH', severity: 'error', stage: 'signature', message: 'the SigV2 signature does not match: wrong secret, or the request changed after signing', hint: 'check the secret; for virtual-hosted buckets on non-AWS hosts pass --bucket NAME' });
+    }
   }
+  if (server) findings.push(...server.findings);
   return {
     valid: signatureMatches && !findings.some((f) => f.severity === 'error'),
     signatureMatches,
@@ -89,5 +96,42 @@ export function verifySigV2(
     stringToSign: base.sts,
     findings,
     explanation,
+    ...(server?.diff ? { diff: server.diff } : {}),
+  };
+}
+
+/** Labels of a SigV2 (S3) string to sign: four fixed lines, the x-amz-* headers, the resource last. */
+function labelV2(lines: string[]): string[] {
+  return lines.map((line, i) => (i < 4 ? ['method', 'content-md5', 'content-type', 'date / expires'][i]! : i === lines.length - 1 ? 'resource' : `header ${line.split(':')[0]}`));
+}
+
+/**
+ * `--server-error` for SigV2: S3's SignatureDoesNotMatch body carries the StringToSign it computed
+ * (S3 XML, or its StringToSignBytes). Name the lines that differ, else blame the right secret.
+ */
+function compareWithServerV2(ours: string, text: string, signatureMatches: boolean): { findings: VerifyFinding[]; diff?: CanonicalLineDiff[]; sameStringToSign?: boolean } {
+  const theirs = parseServerDetails(text).stringToSign?.replace(/\r\n/g, '\n');
+  if (theirs === undefined) {
+    return { findings: [{ code: 'SERVER_DETAILS_UNUSED', severity: 'warning', stage: 'string-to-sign', message: 'the --server-error file has no StringToSign to compare with', hint: "pass S3's SignatureDoesNotMatch XML body as received" }] };
+  }
+  if (theirs === ours) return { findings: [sameStringToSignFinding(signatureMatches)], sameStringToSign: true };
+  const a = ours.split('\n');
+  const b = theirs.split('\n');
+  const labelsA = labelV2(a);
+  const labelsB = labelV2(b);
+  const labels = [...new Set([...labelsA, ...labelsB])];
+  const diff = labels.map((label, i): CanonicalLineDiff => {
+    const x = a[labelsA.indexOf(label)];
+    const y = b[labelsB.indexOf(label)];
+    return { line: i + 1, label, ours: labelsA.includes(label) ? x : undefined, theirs: labelsB.includes(label) ? y : undefined, same: labelsA.includes(label) && labelsB.includes(label) && x === y };
+  });
+  const changed = diff.filter((d) => !d.same).map((d) => d.label);
+  return {
+    diff,
+    findings: [{
+      code: 'STRING_TO_SIGN_DIFFERS', severity: 'error', stage: 'string-to-sign',
+      message: `the service's SigV2 string to sign differs in: ${changed.join(', ')}`,
+      hint: changed.includes('resource') ? 'the resource differs: a virtual-hosted or CNAME bucket (pass --bucket NAME), or the path changed after signing' : 'see the line diff: the request changed between signer and service',
+    }],
   };
 }

@@ -8,14 +8,17 @@ import { sameSecret } from '../compare.js';
 import { usageError } from '../errors.js';
 import { UNSIGNED_PAYLOAD, canonicalHeaders, canonicalRequest, credentialScope, isS3Service, stringToSign } from './canonical.js';
 import { sha256Hex, signString } from './crypto.js';
-import { fromAmzDate, parseSigningDate, toAmzDate, type DateInput } from './date.js';
+import { fromAmzDate, toAmzDate, type DateInput } from './date.js';
 import { diffCanonicalRequests, parseServerDetails, type CanonicalLineDiff } from './diff.js';
 import { parseQuery, safeDecode, splitRawQuery, type QueryPair } from './encode.js';
 import type { ParsedHttpRequest } from './parse.js';
 import { getHeader } from './request.js';
 import type { FoldedHeaderMode } from './types.js';
+import { accessKeyMismatch, checkSignedHeaders, checkTime, dotSegmentsFinding, sameStringToSignFinding } from './verify-checks.js';
 import { verifySigV2 } from './verify-v2.js';
 import { findVariant, type Recompute } from './variants.js';
+
+export { humanSeconds } from './verify-checks.js';
 
 export type VerifyStage = 'input' | 'scope' | 'headers' | 'time' | 'payload' | 'canonical-request' | 'string-to-sign' | 'signature';
 
@@ -73,13 +76,39 @@ export interface VerifySignedRequestResult {
 
 const AUTH_V4 = /^AWS4-HMAC-SHA256\s+(.*)$/s;
 
-function parseAuthorization(value: string): { credential?: string; signedHeaders?: string; signature?: string } {
-  const fields: Record<string, string> = {};
-  for (const part of AUTH_V4.exec(value.trim())![1]!.split(/\s*,\s*/)) {
+interface AuthorizationFields {
+  credential?: string;
+  signedHeaders?: string;
+  signature?: string;
+  /** Field names given more than once (which one a service uses is not defined). */
+  repeated: string[];
+}
+
+/** Split on ',' then trim: linear in the header's length (a `\s*,\s*` split backtracks on long runs of spaces). */
+function parseAuthorization(value: string): AuthorizationFields {
+  const fields = new Map<string, string>();
+  const repeated: string[] = [];
+  for (const part of AUTH_V4.exec(value.trim())![1]!.split(',')) {
     const eq = part.indexOf('=');
-    if (eq > 0) fields[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    if (fields.has(name) && !repeated.includes(name)) repeated.push(name);
+    fields.set(name, part.slice(eq + 1).trim());
   }
-  return { credential: fields.Credential, signedHeaders: fields.SignedHeaders, signature: fields.Signature };
+  return { credential: fields.get('Credential'), signedHeaders: fields.get('SignedHeaders'), signature: fields.get('Signature'), repeated };
+}
+
+/** More than one Authorization header, or a field repeated in one: services differ in which they read. */
+function ambiguity(request: ParsedHttpRequest, fields?: AuthorizationFields): VerifyFinding[] {
+  const count = request.headers.filter(([n]) => n.toLowerCase() === 'authorization').length;
+  const findings: VerifyFinding[] = [];
+  if (count > 1) {
+    findings.push({ code: 'AUTHORIZATION_DUPLICATE', severity: 'error', stage: 'input', message: `the request has ${count} Authorization headers: which one a service or proxy reads is not defined, so the request is ambiguous (verified the first)`, hint: 'send exactly one Authorization header' });
+  }
+  if (fields?.repeated.length) {
+    findings.push({ code: 'AUTHORIZATION_FIELD_REPEATED', severity: 'error', stage: 'input', message: `the Authorization header gives ${fields.repeated.join(', ')} more than once: ambiguous`, hint: 'give Credential, SignedHeaders and Signature once each' });
+  }
+  return findings;
 }
 
 
@@ -88,13 +117,14 @@ export function verifySignedRequest(request: ParsedHttpRequest, options: VerifyS
     throw usageError('ERR_SIGV4_NO_CREDENTIALS', 'verify needs the secret access key', { where: '--secret-key', hint: 'pass --secret-key, set AWS_SECRET_ACCESS_KEY, or use --profile NAME' });
   }
   const query = parseQuery(request.query);
-  const auth = getHeader(request.headers, 'authorization');
+  // The first Authorization header only: duplicates are reported (ambiguity), never joined into one.
+  const auth = request.headers.find(([n]) => n.toLowerCase() === 'authorization')?.[1];
   const q = (name: string) => query.find(([n]) => n === name)?.[1];
-  if (auth && /^AWS\s+[^:\s]+:/.test(auth.trim())) return verifySigV2(request, query, options, 'sigv2-header', auth.trim());
+  if (auth && /^AWS\s+[^:\s]+:/.test(auth.trim())) return withFindings(verifySigV2(request, query, options, 'sigv2-header', auth.trim()), ambiguity(request));
   if (q('AWSAccessKeyId') !== undefined && q('Signature') !== undefined) return verifySigV2(request, query, options, 'sigv2-query');
   if (auth && AUTH_V4.test(auth.trim())) {
     const fields = parseAuthorization(auth);
-    return verifyV4(request, query, options, 'sigv4-header', fields.credential, fields.signedHeaders, fields.signature);
+    return withFindings(verifyV4(request, query, options, 'sigv4-header', fields.credential, fields.signedHeaders, fields.signature), ambiguity(request, fields));
   }
   if (q('X-Amz-Signature') !== undefined || q('X-Amz-Algorithm') !== undefined) {
     return verifyV4(request, query, options, 'sigv4-query', q('X-Amz-Credential'), q('X-Amz-SignedHeaders'), q('X-Amz-Signature'));
@@ -103,6 +133,13 @@ export function verifySignedRequest(request: ParsedHttpRequest, options: VerifyS
     where: 'request',
     hint: 'pass the request exactly as sent, with its Authorization header or presigned query',
   });
+}
+
+function withFindings(result: VerifySignedRequestResult, extra: VerifyFinding[]): VerifySignedRequestResult {
+  if (!extra.length) return result;
+  result.findings.unshift(...extra);
+  result.valid = false;
+  return result;
 }
 
 function verifyV4(
@@ -121,7 +158,7 @@ function verifyV4(
     add({ code: 'SIGNATURE_MALFORMED', severity: 'error', stage: 'signature', message: 'the signature is not 64 lower-case hex characters', hint: 'pass the request exactly as sent' });
   }
   if (options.accessKeyId && accessKeyId !== options.accessKeyId) {
-    add({ code: 'ACCESS_KEY_MISMATCH', severity: 'error', stage: 'scope', message: `signed with access key ${accessKeyId}, expected ${options.accessKeyId}`, hint: 'the signer used other credentials' });
+    add(accessKeyMismatch(accessKeyId, options.accessKeyId));
   }
   if (options.region && region !== options.region) {
     add({ code: 'REGION_MISMATCH', severity: 'error', stage: 'scope', message: `scope names region "${region}", the service expects "${options.region}"`, hint: `sign with --region ${options.region}` });
@@ -153,9 +190,10 @@ function verifyV4(
   // Signed headers: exactly what the request says, no ignore list.
   const signedHeaders = (signedHeadersText ?? '').split(';').filter(Boolean);
   const present = new Set(request.headers.map(([n]) => n.toLowerCase()));
-  checkSignedHeaders(findings, signedHeaders, present, presign);
-
   const s3 = isS3Service(service);
+  checkSignedHeaders(findings, signedHeaders, present, { presign, s3, tokenAfterSigning: options.sessionTokenAfterSigning === true });
+  if (s3 && request.pathAsWritten !== undefined) findings.push(dotSegmentsFinding(request));
+
   const contentSha = getHeader(request.headers, 'x-amz-content-sha256')?.trim();
   const bodyHash = sha256Hex(request.body);
   if (contentSha && /^[0-9a-f]{64}$/.test(contentSha) && contentSha !== bodyHash) {
@@ -172,7 +210,7 @@ function verifyV4(
     const headers = v.host ? request.headers.map(([n, val]): [string, string] => (n.toLowerCase() === 'host' ? [n, v.host!] : [n, val])) : request.headers;
     const canon = canonicalHeaders(headers, (lower) => signedHeaders.includes(lower), v.folded ?? options.foldedHeaders);
     const creq = canonicalRequest({
-      method: request.method,
+      method: v.method ?? request.method,
       path: request.path,
       rawQuery: v.query ?? signedQuery,
       canonicalHeaders: canon.canonicalHeaders,
@@ -220,56 +258,6 @@ function verifyV4(
   return result;
 }
 
-/** 354572562 -> "4103 days"; keeps small values exact. */
-export function humanSeconds(seconds: number): string {
-  const s = Math.abs(seconds);
-  if (s < 120) return `${s} s`;
-  if (s < 7200) return `${Math.round(s / 60)} min`;
-  if (s < 172_800) return `${Math.round(s / 3600)} h`;
-  return `${Math.round(s / 86_400)} days`;
-}
-
-function checkTime(findings: VerifyFinding[], signedAt: Date, expiresText: string | undefined, presign: boolean, options: VerifySignedRequestOptions): void {
-  const now = options.now === undefined ? new Date() : parseSigningDate(options.now, '--now');
-  const maxSkew = options.maxSkewSeconds ?? 900;
-  const skew = Math.round((now.getTime() - signedAt.getTime()) / 1000);
-  if (presign) {
-    const expires = Number(expiresText);
-    if (expiresText === undefined || !Number.isInteger(expires) || expires < 1) {
-      findings.push({ code: 'EXPIRES_INVALID', severity: 'error', stage: 'time', message: `X-Amz-Expires ${JSON.stringify(expiresText ?? null)} is not a positive whole number of seconds`, hint: 'presign with --expires 1..604800' });
-      return;
-    }
-    if (expires > 604_800) findings.push({ code: 'EXPIRES_TOO_LONG', severity: 'error', stage: 'time', message: `X-Amz-Expires ${expires} is over the 604800 s (7 days) maximum`, hint: 'presign with --expires 7d or less' });
-    if (skew > expires) findings.push({ code: 'PRESIGN_EXPIRED', severity: 'error', stage: 'time', message: `the presigned URL expired ${humanSeconds(skew - expires)} ago (signed ${signedAt.toISOString()}, valid ${expires} s)`, hint: 'presign it again' });
-    else if (skew < -maxSkew) findings.push({ code: 'PRESIGN_NOT_YET_VALID', severity: 'error', stage: 'time', message: `the presigned URL is dated ${humanSeconds(skew)} in the future`, hint: "check the signer's clock" });
-  } else if (Math.abs(skew) > maxSkew) {
-    findings.push({
-      code: 'CLOCK_SKEW', severity: 'error', stage: 'time',
-      message: `X-Amz-Date is ${humanSeconds(skew)} ${skew > 0 ? 'in the past' : 'in the future'}, beyond the ${maxSkew / 60}-minute window (RequestTimeTooSkewed)`,
-      hint: "sign again, or fix the signer's clock (verify --now DATE checks against another time)",
-    });
-  }
-}
-
-function checkSignedHeaders(findings: VerifyFinding[], signed: string[], present: Set<string>, presign: boolean): void {
-  const sorted = [...signed].sort();
-  if (signed.join(';') !== sorted.join(';') || signed.some((h) => h !== h.toLowerCase())) {
-    findings.push({ code: 'SIGNED_HEADERS_NOT_CANONICAL', severity: 'error', stage: 'headers', message: `SignedHeaders "${signed.join(';')}" is not lower-case and sorted`, hint: `the signer must list ${sorted.map((h) => h.toLowerCase()).join(';')}` });
-  }
-  if (!signed.includes('host')) findings.push({ code: 'HOST_NOT_SIGNED', severity: 'error', stage: 'headers', message: 'the Host header is not signed', hint: 'SigV4 requires host in SignedHeaders' });
-  for (const name of signed) {
-    if (!present.has(name)) findings.push({ code: 'SIGNED_HEADER_MISSING', severity: 'error', stage: 'headers', message: `signed header ${name} is not in the request`, hint: `send ${name} exactly as signed, or sign without it` });
-  }
-  for (const name of present) {
-    if (signed.includes(name) || name === 'authorization') continue;
-    if (name.startsWith('x-amz-') && !(presign && name === 'x-amz-content-sha256') && name !== 'x-amz-security-token') {
-      findings.push({ code: 'UNSIGNED_AMZ_HEADER', severity: 'warning', stage: 'headers', message: `header ${name} is sent but not signed`, hint: 'S3 and most services require every x-amz-* header to be signed' });
-    } else if (name === 'content-type' || name === 'content-md5') {
-      findings.push({ code: 'UNSIGNED_HEADER', severity: 'warning', stage: 'headers', message: `header ${name} is sent but not signed`, hint: 'a proxy may change it freely; sign it to protect it' });
-    }
-  }
-}
-
 function compareWithServer(result: VerifySignedRequestResult, text: string): void {
   const server = parseServerDetails(text);
   if (server.canonicalRequest && result.canonicalRequest) {
@@ -288,17 +276,5 @@ function compareWithServer(result: VerifySignedRequestResult, text: string): voi
     const [, ourDate, ourScope] = result.stringToSign.split('\n');
     const what = date !== ourDate ? 'timestamp' : scope !== ourScope ? 'credential scope' : 'canonical request hash';
     result.findings.push({ code: 'STRING_TO_SIGN_DIFFERS', severity: 'error', stage: 'string-to-sign', message: `the service's string to sign differs in its ${what}` });
-  } else if (server.stringToSign && result.signatureMatches) {
-    result.findings.push({
-      code: 'SERVER_SECRET_DIFFERS', severity: 'error', stage: 'signature',
-      message: 'the service computed the same string to sign and the signature matches your secret: the service holds a different secret for this access key id',
-      hint: 'check the key pair configured on the service side',
-    });
-  } else if (server.stringToSign && !result.signatureMatches) {
-    result.findings.push({
-      code: 'SECRET_MISMATCH', severity: 'error', stage: 'signature',
-      message: "the service's string to sign equals ours, yet the signature differs: the signer's secret is not the one you gave",
-      hint: 'check which secret belongs to this access key id',
-    });
-  }
+  } else if (server.stringToSign) result.findings.push(sameStringToSignFinding(result.signatureMatches));
 }

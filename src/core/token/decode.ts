@@ -14,14 +14,40 @@ export interface DecodedToken {
 
 const decoder = new TextDecoder();
 
+/** Deepest JSON nesting accepted: real headers and claims nest a few levels; printing deeper ones overflows the stack. */
+export const MAX_JSON_DEPTH = 64;
+
+/** How deep arrays and objects nest in JSON text (strings skipped): one linear pass. */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '[' || ch === '{') max = Math.max(max, ++depth);
+    else if (ch === ']' || ch === '}') depth--;
+  }
+  return max;
+}
+
 function decodeSegment(segment: string, name: string): Record<string, unknown> {
   let value: unknown;
+  let text: string;
   try {
     // Padding is tolerated here so `token verify` can report it as a failed check (strict.ts).
     if (!/^[A-Za-z0-9_-]*={0,2}$/.test(segment)) throw new Error('not base64url');
-    value = JSON.parse(decoder.decode(Buffer.from(segment, 'base64url')));
+    text = decoder.decode(Buffer.from(segment, 'base64url'));
+    value = JSON.parse(text);
   } catch {
     throw usageError('ERR_TOKEN_MALFORMED', `the token's ${name} is not base64url-encoded JSON`, { where: 'token', hint: 'check the token was copied whole (three dot-separated parts)' });
+  }
+  const depth = jsonDepth(text);
+  if (depth > MAX_JSON_DEPTH) {
+    throw usageError('ERR_TOKEN_MALFORMED', `the token's ${name} nests JSON ${depth} levels deep, over the limit of ${MAX_JSON_DEPTH}`, { where: 'token', hint: 'a JWT header and claims nest a few levels at most: this is not a real token' });
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw usageError('ERR_TOKEN_MALFORMED', `the token's ${name} is not a JSON object`, { where: 'token', hint: 'a JWT header and payload are JSON objects' });

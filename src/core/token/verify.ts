@@ -4,7 +4,7 @@ import { nodeCrypto } from '../node.js';
 import { getAtPointer } from '../jsonpointer.js';
 import { algorithmsForJwk } from '../keys/material.js';
 import { DEFAULT_CLAIMS_MAPPING, type ClaimsMapping } from './claims.js';
-import { printable } from '../printable.js';
+import { printable } from '../terminal.js';
 import { decodeToken, isNumericDate, normalizeToken, type DecodedToken } from './decode.js';
 import { encodingProblems, headerProblems } from './strict.js';
 import type { VerificationKeys } from './keysource.js';
@@ -41,6 +41,8 @@ export interface VerifyTokenResult {
   checks: VerifyCheck[];
   /** kid of the key that verified the signature. */
   verifiedWith?: string;
+  /** False when no audience was expected, so `aud` was not checked at all. */
+  audienceChecked: boolean;
 }
 
 /** Verifies a JWT and reports every failed check at once, each explained in words. */
@@ -89,6 +91,10 @@ export async function verifyToken(options: VerifyTokenOptions): Promise<VerifyTo
     const tokenAud = Array.isArray(claims.aud) ? claims.aud : claims.aud === undefined ? [] : [claims.aud];
     if (options.audience.some((aud) => tokenAud.includes(aud))) pass('audience', `audience includes ${options.audience.join(' or ')}`);
     else fail('audience', 'ERR_JWT_AUDIENCE', `audience mismatch: expected ${options.audience.join(' or ')}, token has ${tokenAud.length ? tokenAud.map(claimText).join(', ') : 'no aud claim'}`);
+  } else {
+    // Said out loud: a "valid" that never looked at aud would pass a token minted for another API.
+    const tokenAud = claims.aud === undefined ? 'no aud claim' : `aud ${JSON.stringify(claims.aud)}`;
+    checks.push({ check: 'audience', status: 'skip', message: `audience not checked: no expected audience given (pass --aud; the token has ${tokenAud})` });
   }
 
   if (claims.exp === undefined) fail('expiry', 'ERR_JWT_NO_EXP', 'the token has no exp claim: it never expires');
@@ -126,7 +132,7 @@ export async function verifyToken(options: VerifyTokenOptions): Promise<VerifyTo
 
   // Messages quote the token's own strings: no control character reaches a terminal.
   for (const check of checks) check.message = printable(check.message);
-  return { valid: checks.every((c) => c.status !== 'fail'), header, claims, checks, verifiedWith };
+  return { valid: checks.every((c) => c.status !== 'fail'), header, claims, checks, verifiedWith, audienceChecked: Boolean(options.audience?.length) };
 }
 
 /** A header value as text: strings as they are, anything else as JSON (never String(), which runs a `toString` member). */

@@ -64,20 +64,39 @@ const tomlString = (s: string) => JSON.stringify(s);
 /** recsys reads claim keys, not pointers: "/tid" → "tid", "/org/id" → "org.id". */
 const claimKey = (pointer: string) => pointer.replace(/^\//, '').split('/').join('.');
 
+/**
+ * One check per answer, shared by the flags (the error names the flag) and the interactive prompts (the
+ * message shows under the question, which is asked again): an answer is never lost after the last question.
+ */
+export const INIT_CHECKS = {
+  issuer: (value: string) => {
+    if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) return `"${value}" is not an http(s) URL, e.g. http://127.0.0.1:9400`;
+    return undefined;
+  },
+  audience: (value: string) => (value.trim() ? undefined : 'give the API audience, e.g. api://orders'),
+  tenants: (list: string[]) => (list.length === 0 || list.some((t) => !/^[\w.-]+$/.test(t)) ? 'give at least one tenant id (letters, digits, _ . -), comma-separated, e.g. acme,globex' : undefined),
+  roles: (list: string[]) => {
+    if (list.length !== 3) return `give exactly three role names, for viewer, operator and admin (got ${list.length}), e.g. viewer,operator,admin`;
+    if (new Set(list).size !== 3 || list.some((r) => !/^[\w:.-]+$/.test(r))) return 'give three distinct role names (letters, digits, _ : . -), e.g. viewer,operator,admin';
+    return undefined;
+  },
+  pointer: (value: string) => (/^(\/([^~/]|~[01])*)+$/.test(value) ? undefined : `"${value}" is not a JSON pointer, e.g. /tid or /realm_access/roles`),
+};
+
+/** Splits a comma-separated answer or flag. */
+export const splitList = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+
 export function validateInitOptions(options: InitOptions): void {
   if (!PROFILES.includes(options.profile)) throw usageError('ERR_INIT_PROFILE', `unknown profile "${options.profile}"`, { where: '--profile', hint: `one of ${PROFILES.join(', ')}` });
-  try {
-    new URL(options.issuer);
-  } catch {
-    throw usageError('ERR_INIT_ISSUER', `--issuer "${options.issuer}" is not a URL`, { where: '--issuer', hint: 'e.g. --issuer http://127.0.0.1:9400' });
-  }
-  for (const [flag, pointer] of [['--tenant-claim', options.tenantClaim], ['--roles-claim', options.rolesClaim]] as const) {
-    if (!/^(\/([^~/]|~[01])*)+$/.test(pointer)) throw usageError('ERR_INIT_POINTER', `${flag} "${pointer}" is not a JSON pointer`, { where: flag, hint: 'e.g. /tid or /realm_access/roles' });
-  }
-  if (options.tenants.length === 0 || options.tenants.some((t) => !/^[\w.-]+$/.test(t))) throw usageError('ERR_INIT_TENANTS', 'give at least one tenant id (letters, digits, _ . -)', { where: '--tenants', hint: '--tenants acme,globex' });
-  if (options.roles.length !== 3 || new Set(options.roles).size !== 3 || options.roles.some((r) => !/^[\w:.-]+$/.test(r))) {
-    throw usageError('ERR_INIT_ROLES', 'give three distinct role names: viewer, operator, admin', { where: '--roles', hint: '--roles viewer,operator,admin' });
-  }
+  const check = (problem: string | undefined, code: string, flag: string, hint: string) => {
+    if (problem) throw usageError(code, `${flag}: ${problem}`, { where: flag, hint });
+  };
+  check(INIT_CHECKS.issuer(options.issuer), 'ERR_INIT_ISSUER', '--issuer', 'e.g. --issuer http://127.0.0.1:9400');
+  check(INIT_CHECKS.audience(options.audience), 'ERR_INIT_AUDIENCE', '--audience', 'e.g. --audience api://orders');
+  check(INIT_CHECKS.pointer(options.tenantClaim), 'ERR_INIT_POINTER', '--tenant-claim', 'e.g. /tid or /realm_access/roles');
+  check(INIT_CHECKS.pointer(options.rolesClaim), 'ERR_INIT_POINTER', '--roles-claim', 'e.g. /tid or /realm_access/roles');
+  check(INIT_CHECKS.tenants(options.tenants), 'ERR_INIT_TENANTS', '--tenants', '--tenants acme,globex');
+  check(INIT_CHECKS.roles(options.roles), 'ERR_INIT_ROLES', '--roles', '--roles viewer,operator,admin');
   const allowed = INIT_MODES[options.profile];
   const bad = options.modes.filter((m) => !(allowed ?? ['jwt']).includes(m));
   if (bad.length || options.modes.length === 0) throw usageError('ERR_INIT_MODES', `auth modes ${options.modes.join(',') || '(none)'} do not fit ${options.profile}`, { where: '--modes', hint: `choose from ${(allowed ?? ['jwt']).join(', ')}` });
@@ -127,7 +146,9 @@ export async function planInit(options: InitOptions): Promise<PlannedFile[]> {
     files.push({ path: '.env.example', content: fill(await read(`${options.profile}/env.example`), values, 'env.example'), profile: options.profile });
     if (options.profile === 'recsys') verifyArgs.push('--env-file .env.example');
   }
-  files.push({ path: 'probe.toml', content: fill(await read('probe.toml'), values, 'probe.toml') });
+  // DataPress has its own routes (/api/datasets, scopes); the generic spec's /v1/tenants/... would probe paths it does not serve.
+  const probeTemplate = options.profile === 'datapress' ? 'datapress/probe.toml' : 'probe.toml';
+  files.push({ path: 'probe.toml', content: fill(await read(probeTemplate), values, 'probe.toml') });
   files.push({ path: '.github/workflows/authctl.yml', content: fill(await read('ci/authctl.yml'), { verify_args: verifyArgs.join(' ') }, 'authctl.yml') });
   return files;
 }
@@ -136,17 +157,22 @@ export interface InitResult {
   written: string[];
   /** Existing files left alone (no --force). */
   kept: string[];
+  /** The kept files whose content is not what these answers would write: the answers were not applied to them. */
+  differs: string[];
 }
 
 /** Writes the planned files into `dir` (atomically); existing files are kept unless `force`. */
 export async function writeInit(dir: string, files: PlannedFile[], force: boolean): Promise<InitResult> {
-  const result: InitResult = { written: [], kept: [] };
+  const result: InitResult = { written: [], kept: [], differs: [] };
   for (const file of files) {
     const target = path.join(dir, file.path);
     await fs.mkdir(path.dirname(target), { recursive: true });
     if (force) await writeFileAtomic(target, file.content, { mode: 0o644 });
     else if (!(await createExclusive(target, file.content))) {
       result.kept.push(file.path);
+      // Unreadable (a dangling symlink, a directory) counts as different: nothing says the answers are in it.
+      const existing = await fs.readFile(target, 'utf8').catch(() => undefined);
+      if (existing !== file.content) result.differs.push(file.path);
       continue;
     }
     result.written.push(file.path);

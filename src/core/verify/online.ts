@@ -90,7 +90,11 @@ export async function runOnlineChecks(items: { check: OnlineCheck; document: Con
     const advertised = Array.isArray(doc.id_token_signing_alg_values_supported) ? (doc.id_token_signing_alg_values_supported as string[]) : undefined;
     for (const alg of check.algorithms ?? []) {
       if (advertised && !advertised.includes(alg)) {
-        ctx.report('online/algorithm-not-advertised', check.path, { at: 'value', message: `the issuer does not advertise ${alg} (it lists ${advertised.join(', ')})`, fix: `allow one of ${advertised.join(', ')}` });
+        ctx.report('online/algorithm-not-advertised', check.path, {
+          at: 'value',
+          message: `the issuer does not advertise ${alg}: its id_token_signing_alg_values_supported lists only ${advertised.join(', ')}`,
+          fix: `allow ${oneOf(advertised)}`,
+        });
       }
     }
     const supportedScopes = Array.isArray(doc.scopes_supported) ? (doc.scopes_supported as string[]) : undefined;
@@ -120,13 +124,28 @@ export async function runOnlineChecks(items: { check: OnlineCheck; document: Con
       if (!keys.some((jwk) => jwk && typeof jwk === 'object' && keyFits(alg, jwk))) {
         ctx.report('online/no-key-for-algorithm', check.path, {
           at: 'value',
-          message: `the JWKS (${keys.length} key${keys.length === 1 ? '' : 's'}) has no key that can verify ${alg}`,
-          fix: `allow the algorithm the issuer signs with (${describeKeys(keys)})`,
+          message: `the JWKS (${keys.length} key${keys.length === 1 ? '' : 's'}: ${describeKeys(keys)}) has no key that can verify ${alg}`,
+          fix: fixForMissingKey(keys, advertised),
         });
       }
     }
   }
   return { findings, requiredUnreachable };
+}
+
+const oneOf = (algs: string[]) => (algs.length === 1 ? algs[0]! : `one of ${algs.join(', ')}`);
+
+/**
+ * A key in the JWKS is not proof the issuer signs with it (a JWKS may hold keys for other uses or a
+ * rotation): suggest only algorithms the JWKS can verify AND discovery advertises, so this fix never
+ * contradicts the algorithm-not-advertised finding about the same issuer.
+ */
+function fixForMissingKey(keys: Record<string, unknown>[], advertised: string[] | undefined): string {
+  if (!keys.length) return 'publish the signing key in the JWKS (it is empty)';
+  const verifiable = (advertised ?? []).filter((alg) => keys.some((jwk) => jwk && typeof jwk === 'object' && keyFits(alg, jwk)));
+  if (verifiable.length) return `allow ${oneOf(verifiable)}: the issuer advertises it and its JWKS has a key for it`;
+  if (advertised) return `the issuer advertises ${advertised.join(', ')} but its JWKS has no key for ${advertised.length === 1 ? 'it' : 'them'}: fix the issuer's keys, or allow an algorithm of the JWKS's keys (${describeKeys(keys)})`;
+  return `allow an algorithm the JWKS has a key for (${describeKeys(keys)}); the issuer does not advertise which one it signs with`;
 }
 
 function describeKeys(keys: Record<string, unknown>[]): string {

@@ -51,6 +51,16 @@ const jwtCredential = z.strictObject({
   alg: z.enum(JWT_ALGORITHMS).optional(),
   claims: z.record(z.string(), z.unknown()).optional(),
   ...hmacSecret,
+  revoke: z
+    .strictObject({
+      method: z.string().regex(/^[A-Za-z]+$/, 'must be an HTTP method such as POST').default('POST'),
+      path: z.string().startsWith('/', 'must start with /'),
+      body: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+      headers: z.record(z.string(), z.string()).optional(),
+    })
+    .optional()
+    .describe("the service's own revocation endpoint (e.g. POST /auth/logout), called with a fresh token of this credential"),
+  revoke_within: duration.optional().describe('how soon after revocation the token must be refused (default 0s: on the next request)'),
 });
 
 const idpCredential = z.strictObject({
@@ -69,6 +79,7 @@ const envCredential = z.strictObject({
   env: z.string().describe('environment variable holding a real token'),
   header: z.string().default('Authorization'),
   scheme: z.string().default('Bearer').describe('prefix before the value ("" for none)'),
+  revoked_env: z.string().optional().describe('environment variable holding a revoked token the service knows (case jwt:revoked)'),
 });
 
 const apikeyCredential = z.strictObject({
@@ -92,12 +103,30 @@ const sigv4Credential = z.strictObject({
   presign: z.boolean().default(false).describe('send presigned URLs instead of an Authorization header'),
 });
 
+/** Known query-signed schemes: which parameter is the signature, the expiry, the tenant. */
+export const PRESIGN_SCHEMES = {
+  sigv4: { signature: 'X-Amz-Signature', expires: 'X-Amz-Expires' },
+  sigv2: { signature: 'Signature', expires: 'Expires' },
+  k3: { signature: 'X-K3-Token', expires: 'X-K3-Expires', tenant: 'X-K3-Org' },
+} as const;
+
+const presignedCredential = z.strictObject({
+  type: z.literal('presigned'),
+  url_env: z.string().optional().describe('environment variable holding one valid presigned URL (or path?query) from the service'),
+  command: z.array(z.string()).min(1).optional().describe('argv of a command printing one (run without a shell), e.g. ["node", "presign.mjs", "GET", "/bucket/key"]'),
+  scheme: z.enum(['sigv4', 'sigv2', 'k3', 'custom']).default('custom'),
+  signature_param: z.string().optional().describe('the signature parameter (default from scheme)'),
+  expires_param: z.string().optional(),
+  tenant_param: z.string().optional(),
+  params: z.array(z.string()).optional().describe("the scheme's signed parameters (default: every parameter of the URL)"),
+});
+
 const headersCredential = z.strictObject({
   type: z.literal('headers'),
   headers: z.record(z.string(), z.string()).describe('dev headers, e.g. X-Dev-User-Id and X-Org-Id'),
 });
 
-export const probeCredentialSchema = z.discriminatedUnion('type', [jwtCredential, idpCredential, envCredential, apikeyCredential, sigv4Credential, headersCredential]);
+export const probeCredentialSchema = z.discriminatedUnion('type', [jwtCredential, idpCredential, envCredential, apikeyCredential, sigv4Credential, presignedCredential, headersCredential]);
 
 export const probeEndpointSchema = z.strictObject({
   method: z.string().regex(/^[A-Za-z]+$/, 'must be an HTTP method such as GET').default('GET'),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sameSecret } from '../../compare.js';
 import { invalidGrant, invalidRequest } from '../http.js';
 import { tokenResponse } from '../issue.js';
+import { checkWithinAuthorized } from '../resource.js';
 import type { GrantHandler } from './types.js';
 
 function verifierMatches(verifier: string, challenge: string, method: 'S256' | 'plain'): boolean {
@@ -28,6 +29,7 @@ export const authorizationCode: GrantHandler = async ({ req, issuer, deps, clien
   if (req.body.redirect_uri !== record.redirectUri) {
     throw invalidGrant(`redirect_uri must be exactly the one sent to the authorize endpoint (${record.redirectUri})`);
   }
+  checkWithinAuthorized(audience, record.audience);
   const verifier = req.body.code_verifier;
   if (!verifier) throw invalidGrant('code_verifier is required (PKCE)');
   if (!/^[A-Za-z0-9._~-]{43,128}$/.test(verifier)) throw invalidGrant('code_verifier must be 43-128 characters of [A-Za-z0-9._~-] (RFC 7636 §4.1)');

@@ -65,10 +65,9 @@ describe('probe jwt:weak-secret', () => {
     const s = await h.orders([], { hmacSecret: new TextEncoder().encode('x'.repeat(32)) });
     const unset = await h.probe(hsSpec(s.url, 'secret_env = "NO_SUCH_VAR"'));
     expect(unset.code).toBe(2);
-    // The variable's name is masked today (mask.ts registers every value of a *secret* key, secret_env's
-    // too): so only the source and the code are asserted here; see the probe-depth report.
     expect(unset.stdout + unset.stderr).toMatch(/"code": "ERR_SECRET_ENV_UNSET"/);
-    expect(unset.stdout + unset.stderr).toMatch(/probe\.toml \[jwt\] secret_env = /);
+    // The variable's name is where the secret is, not the secret: it is shown, so the user can set it.
+    expect(unset.stdout + unset.stderr).toMatch(/probe\.toml \[jwt\] secret_env = "NO_SUCH_VAR"/);
     const missing = await h.probe(minimalSpec(s.url), ['--secrets-file', '/nonexistent/list.txt']);
     expect(missing.code).toBe(2);
     expect(missing.stdout + missing.stderr).toMatch(/cannot read --secrets-file file: ENOENT/);

@@ -7,18 +7,25 @@
 //   cosmiconfig, jose...) is its own entry in dist/cold/, code-split among themselves. The hot file
 //   imports them by relative path. Shared code may exist in both parts, so cross-file checks never
 //   rely on class identity (AuthctlError's instanceof checks a brand).
-// - lib: dist/lib/index.js, the programmatic API.
+// - lib: dist/lib/index.js, the programmatic API. It is built together with the cold entries, so the
+//   two share their chunks (dist/cold/chunk-*.js) and every module ships once (zod, jose, cosmiconfig).
+//
+// The published package depends on two packages only, because the example services it ships (run by
+// `authctl demo`) import them: jose and smol-toml. Both stay run-time imports of the cold and lib
+// files (installed anyway, so they ship once instead of twice); the hot file keeps its own copy of
+// smol-toml (a multi-file package to resolve would cost `token mint` start-up); the rest is in dist/. Two packages are
+// trimmed on the way in (trimPackages below) because they are most of the tarball otherwise: zod's 60
+// message locales (authctl uses zod's default English) and the @inquirer prompts authctl never shows
+// (the editor prompt alone brings iconv-lite and chardet, ~400 kB).
 //
 // Files are written atomically, chunks before entries, so a concurrent build never leaves a half-written
 // dist/ for a running CLI or test.
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { lazyChildProcessForCommander, pkg, root, thirdPartyNotices, trimPackages } from './build-shared.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist');
-const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 /** Sources inlined into dist/cli/main.js: the `token mint` path. */
 const HOT = new Set(['src/cli/main.ts', 'src/cli/token.ts', 'src/cli/token-mint.ts', 'src/core/config/load.ts']);
@@ -30,12 +37,15 @@ const common = {
   platform: 'node',
   target: 'node20',
   write: false,
+  metafile: true, // the third-party notices list what the bundle contains
   legalComments: 'none',
-  // Less code to parse at start-up; identifiers stay readable for --verbose stack traces.
+  // Less code to parse at start-up, and the tarball within its 400 kB budget (test/package/pack.test.ts):
+  // short identifiers save 40 kB of it. --verbose stack traces still give file:line:column in dist/;
+  // AUTHCTL_READABLE_BUILD=1 keeps the names for debugging a trace.
   minifyWhitespace: true,
   minifySyntax: true,
-  // cosmiconfig only needs typescript for .ts config files, which authctl does not support.
-  external: ['typescript'],
+  minifyIdentifiers: process.env.AUTHCTL_READABLE_BUILD !== '1',
+
   define: { __AUTHCTL_VERSION__: JSON.stringify(pkg.version) },
   // Bundled CommonJS dependencies (cosmiconfig, commander) call require(); give them one.
   banner: {
@@ -45,18 +55,14 @@ const common = {
   logOverride: { 'import-is-undefined': 'silent' },
 };
 
-// commander requires node:child_process at load time, only to run git-style executable subcommands
-// (unused here); loading it drags in net and dgram on every start, so commander gets a lazy proxy.
-const lazyChildProcessForCommander = {
-  name: 'lazy-child-process-for-commander',
+/**
+ * Cold command modules take commander's Option from the hot file (main.ts re-exports it), which has
+ * already loaded commander when they run, instead of bundling a second copy of commander.
+ */
+const commanderFromHotFile = {
+  name: 'commander-from-hot-file',
   setup(b) {
-    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      /node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-builtin' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
-      contents: "let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require('node:child_process'))[key] });",
-      loader: 'js',
-    }));
+    b.onResolve({ filter: /^commander$/ }, (args) => (/[\\/]src[\\/]cli[\\/]/.test(args.importer) ? { path: '../cli/main.js', external: true } : undefined));
   },
 };
 
@@ -66,6 +72,7 @@ const coldName = (target) =>
 
 /** Dynamic imports leave the hot file (unless HOT) and become cold entries, found while building. */
 function splitDynamicImports(coldEntries, fromDir) {
+  // fromDir: 'cli' for the hot file (HOT sources stay inline), 'dist' for the cold + lib build.
   return {
     name: 'split-dynamic-imports',
     setup(b) {
@@ -80,8 +87,8 @@ function splitDynamicImports(coldEntries, fromDir) {
         if (!isPackage && fromDir === 'cli' && relative === 'src/cli/main.ts') return undefined;
         const name = coldName(target);
         coldEntries.set(name, target);
-        const file = fromDir === 'cli' ? `../cold/${name}.js` : `./${name}.js`;
-        return { path: file, external: true };
+        // Every output file sits one level below dist/ (cli/, cold/, lib/), so one relative path fits all.
+        return { path: `../cold/${name}.js`, external: true };
       });
     },
   };
@@ -113,28 +120,33 @@ const entryResult = await build({
 });
 outputs.push(...entryResult.outputFiles);
 
-const hot = await build({ ...common, entryPoints: { 'cli/main': 'src/cli/main.ts' }, outdir, plugins: [lazyChildProcessForCommander, splitDynamicImports(coldEntries, 'cli')] });
+const hot = await build({ ...common, entryPoints: { 'cli/main': 'src/cli/main.ts' }, outdir, plugins: [lazyChildProcessForCommander, trimPackages, splitDynamicImports(coldEntries, 'cli')] });
 outputs.push(...hot.outputFiles);
 
-// Cold entries can reveal more dynamic imports; build until the set is closed.
-let coldOutputs;
+// Cold entries and the library, in one code-split build (shared chunks in dist/cold/). Cold entries can
+// reveal more dynamic imports; build until the set is closed.
+let shared;
+let sharedResult;
 for (let size = -1; size !== coldEntries.size; ) {
   size = coldEntries.size;
-  const entryPoints = Object.fromEntries([...coldEntries].map(([name, target]) => [name, target.startsWith(root) ? target : `pkg:${target}`]));
-  const cold = await build({
+  // Sorted: entry order decides chunk contents, so the same sources always give the same chunk names.
+  const entryPoints = Object.fromEntries([...coldEntries].sort(([a], [b]) => a.localeCompare(b)).map(([name, target]) => [`cold/${name}`, target.startsWith(root) ? target : `pkg:${target}`]));
+  entryPoints['lib/index'] = 'src/index.ts';
+  const result = await build({
     ...common,
     entryPoints,
-    outdir: path.join(outdir, 'cold'),
+    outdir,
     splitting: true,
-    chunkNames: 'chunk-[hash]',
-    plugins: [lazyChildProcessForCommander, packageEntries, splitDynamicImports(coldEntries, 'cold')],
+    chunkNames: 'cold/chunk-[hash]',
+    external: ['jose', 'smol-toml'],
+    plugins: [commanderFromHotFile, lazyChildProcessForCommander, trimPackages, packageEntries, splitDynamicImports(coldEntries, 'dist')],
   });
-  coldOutputs = cold.outputFiles;
+  shared = result.outputFiles;
+  sharedResult = result;
 }
-outputs.push(...coldOutputs);
+outputs.push(...shared);
 
-const lib = await build({ ...common, entryPoints: { index: 'src/index.ts' }, outdir: path.join(outdir, 'lib'), splitting: true, chunkNames: 'chunk-[hash]', plugins: [lazyChildProcessForCommander] });
-outputs.push(...lib.outputFiles);
+outputs.push(thirdPartyNotices([entryResult, hot, sharedResult], path.join(outdir, 'THIRD-PARTY-LICENSES.txt')));
 
 // Write: chunks first, then entries, each atomically.
 const isChunk = (file) => path.basename(file.path).startsWith('chunk-');
@@ -149,7 +161,8 @@ for (const file of ordered) {
 }
 
 // Drop files from older builds once they are no longer fresh (a running process may still load them).
-const tenMinutesAgo = Date.now() - 10 * 60 * 1000;
+// `--clean` (prepack) drops every file this build did not write, so a tarball never ships stale chunks.
+const tenMinutesAgo = process.argv.includes('--clean') ? Infinity : Date.now() - 10 * 60 * 1000;
 const sweep = (dir) => {
   for (const name of readdirSync(dir)) {
     const file = path.join(dir, name);

@@ -74,12 +74,14 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--roles-claim <pointer>', 'JSON pointer of the roles claim (default /roles)')
     .option('--base-url <url>', 'service URL the probe spec targets (default http://127.0.0.1:8080)')
     .option('--dir <dir>', 'where to write (default: current directory)')
+    .addOption(new Option('--ci <kind>', 'CI file to write: github (workflow using the authctl action), gitlab (.gitlab-ci.yml using the binary), none (default: gitlab if .gitlab-ci.yml exists, else github)').choices(['github', 'gitlab', 'none']))
     .option('-y, --yes', 'do not ask; use flags and defaults')
     .option('--force', 'overwrite existing files')
     .addHelpText('after', examples([
       'authctl init                                   # asks, when run in a terminal',
       'authctl init --yes --profile datapress --tenants acme,globex',
       'authctl init --yes --profile recsys --modes jwt,apikey --dir service/',
+      'authctl init --yes --profile datapress --ci gitlab',
     ]))
     .action((flags: Record<string, string | boolean | undefined>) => runInit(ctx, flags));
 
@@ -165,7 +167,7 @@ async function applyBaseline(ctx: CliContext, flags: VerifyFlags, result: { find
 }
 
 async function runInit(ctx: CliContext, flags: Record<string, string | boolean | undefined>): Promise<void> {
-  const { INIT_CHECKS, INIT_DEFAULTS, INIT_MODES, planInit, splitList, writeInit } = await import('../core/verify/init.js');
+  const { INIT_CHECKS, INIT_DEFAULTS, INIT_MODES, detectCi, planInit, splitList, writeInit } = await import('../core/verify/init.js');
   const list = (v: unknown) => (typeof v === 'string' ? splitList(v) : undefined);
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   let options = {
@@ -180,6 +182,7 @@ async function runInit(ctx: CliContext, flags: Record<string, string | boolean |
       tenantClaim: str(flags.tenantClaim),
       rolesClaim: str(flags.rolesClaim),
       baseUrl: str(flags.baseUrl),
+      ci: str(flags.ci) as never,
     }),
   };
   const interactive = !flags.yes && Boolean(ctx.io.stdin.isTTY) && Boolean(ctx.io.stdout.isTTY);
@@ -198,6 +201,7 @@ async function runInit(ctx: CliContext, flags: Record<string, string | boolean |
     if (!flags.modes && options.profile === 'recsys') options.modes = ['jwt', 'apikey'];
   }
   const dir = path.resolve(ctx.cwd, str(flags.dir) ?? '.');
+  if (!flags.ci) options.ci = detectCi(dir);
   const files = await planInit(options);
   const result = await writeInit(dir, files, flags.force === true);
   const shown = (f: string) => path.join(path.relative(ctx.cwd, dir), f);

@@ -31,10 +31,10 @@ export class CliContext {
     this.out = new Output(globals, io, env);
   }
 
-  /** The discovered (or `--config`) config, loaded once. */
+  /** The discovered (or `--config`, AUTHCTL_CONFIG_INLINE, AUTHCTL_CONFIG_FILE) config, loaded once. */
   config(): Promise<LoadedConfig> {
     this.configPromise ??= import('../core/config/load.js').then(({ loadConfig }) =>
-      loadConfig({ configFile: this.globals.config, cwd: this.cwd }),
+      loadConfig({ configFile: this.globals.config, cwd: this.cwd, env: this.env }),
     );
     return this.configPromise;
   }

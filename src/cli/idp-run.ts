@@ -3,6 +3,7 @@ import { parseDuration } from '../core/duration.js';
 import { usageError } from '../core/errors.js';
 import { isLoopbackHost } from '../core/idp/http.js';
 import { endpointUrl } from '../core/idp/paths.js';
+import type { JWTAlgorithm } from '../core/keys/algorithms.js';
 import type { CliContext } from './context.js';
 import { removeReadyFile, untilStopped, writeReadyFile } from './idp-lifecycle.js';
 import { table } from './output.js';
@@ -14,6 +15,7 @@ interface ServeFlags {
   layout?: string;
   control: boolean;
   log: boolean;
+  corsOrigin?: string[];
   readyFile?: string;
 }
 
@@ -39,16 +41,23 @@ function parseIssuerUrl(value: string | undefined, where: string, example = `${w
 }
 
 export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void> {
-  const { config } = await ctx.config();
+  const { config: fileConfig } = await ctx.config();
+  const { idpSettingsFromEnv } = await import('../core/idp/env.js');
+  // flag > env > config file > default: the env layer overrides [idp]; flags override both below.
+  const env = idpSettingsFromEnv(ctx.env);
+  const config = { ...fileConfig, idp: { ...fileConfig.idp, ...env.idp } };
   const { startIdpServer } = await import('../core/idp/server.js');
   const host = flags.host ?? config.idp?.host ?? '127.0.0.1';
   if (!isLoopbackHost(host)) {
     ctx.out.warn(ctx.out.statusColor.bold(`binding ${host}: this mock issuer is for DEVELOPMENT ONLY. It hands out tokens to anyone who asks; never expose it to a network you do not control.`));
   }
-  const readyFile = flags.readyFile === undefined ? undefined : path.resolve(ctx.cwd, flags.readyFile);
+  const readyFileFlag = flags.readyFile ?? env.flags.readyFile;
+  const readyFile = readyFileFlag === undefined ? undefined : path.resolve(ctx.cwd, readyFileFlag);
   // A file left by an issuer that was SIGKILLed names a dead port: it goes before we listen.
   if (readyFile) await removeReadyFile(readyFile);
-  const log = flags.log ? batchedLog((text) => ctx.out.raw('stderr', text), (line) => ctx.out.statusColor.dim(line), ctx.globals.quiet) : undefined;
+  if (env.flags.keysFile) await importKeysFile(ctx, env.flags.keysFile, config.idp.alg);
+  // --no-log sets flags.log to false; true is commander's default, so the env may still turn it off.
+  const log = flags.log && env.flags.log !== false ? batchedLog((text) => ctx.out.raw('stderr', text), (line) => ctx.out.statusColor.dim(line), ctx.globals.quiet) : undefined;
   const server = await startIdpServer({
     config,
     home: await ctx.home(),
@@ -57,8 +66,14 @@ export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void
     issuerUrl: parseIssuerUrl(flags.issuerUrl, '--issuer-url'),
     layout: flags.layout,
     control: flags.control === false ? false : undefined,
+    corsOrigins: flags.corsOrigin,
+    controlToken: ctx.env.AUTHCTL_CONTROL_TOKEN || undefined,
     log,
   });
+  if (server.generatedControlToken) {
+    // Printed once, on stderr only (never in the --json line, which scripts tend to log).
+    ctx.out.raw('stderr', `control token (the control API is reachable beyond loopback; send it as Authorization: Bearer, or export AUTHCTL_CONTROL_TOKEN for \`authctl idp\` verbs):\n${server.generatedControlToken}\n`);
+  }
   // Signal handlers go in before the ready line: a script that stops the issuer as soon as it has
   // read the URLs must get a clean shutdown, not Node's default kill.
   const stopped = untilStopped(ctx, () => server.close(), readyFile);
@@ -78,6 +93,29 @@ export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void
   if (ctx.out.json) ctx.out.raw('stdout', `${JSON.stringify(ready)}\n`);
   else ctx.out.data(renderReady(ctx, ready));
   await stopped;
+}
+
+/**
+ * AUTHCTL_KEYS_FILE: a private key (PEM or JWK, as for `authctl keys import`) made the active signing
+ * key, so a service container signs with a key its tests already trust. Importing it again on the
+ * next start is a no-op.
+ */
+async function importKeysFile(ctx: CliContext, file: string, alg: JWTAlgorithm | undefined): Promise<void> {
+  const { readFile } = await import('node:fs/promises');
+  const { Keystore } = await import('../core/keys/keystore.js');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw usageError('ERR_KEYS_FILE', `cannot read AUTHCTL_KEYS_FILE ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`, { where: 'AUTHCTL_KEYS_FILE', hint: 'mount the key file and point AUTHCTL_KEYS_FILE at it, or unset it' });
+  }
+  const keystore = new Keystore({ dir: await ctx.home() });
+  try {
+    const record = await keystore.importKey(text, 'AUTHCTL_KEYS_FILE', { alg });
+    ctx.out.info(`AUTHCTL_KEYS_FILE: signing with imported key ${record.kid} (${record.alg})`);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_KEY_EXISTS') throw error;
+  }
 }
 
 type Ready = { issuer: string; discovery: string; jwks: string; token: string; listen: string; control: string | null; issuers: { id: string; issuer: string; layout: string }[]; curl: string };

@@ -17,6 +17,8 @@ Exit codes:
 
 Environment:
   AUTHCTL_HOME   keystore directory (overridden by --home)
+  AUTHCTL_CONFIG_FILE, AUTHCTL_CONFIG_INLINE
+                 the config file, or a whole config (TOML or JSON), when --config is not given
   AUTHCTL_DEBUG  set to 1 to print stack traces on errors
   NO_COLOR       disable colour (FORCE_COLOR=1 forces it, FORCE_COLOR=0 disables it)
 `;

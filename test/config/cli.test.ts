@@ -302,12 +302,33 @@ describe('authctl init (non-interactive)', () => {
     const generic = tempDir();
     await runCli(['init', '--yes', '--profile', 'k3'], { cwd: generic });
     expect(parse(readFileSync(path.join(generic, 'probe.toml'), 'utf8')).endpoints).toEqual([{ path: '/healthz', public: true }, { method: 'GET', path: '/v1/tenants/acme/orders', tenant: 'acme', allow: ['reader'] }]);
+    // The workflow uses the authctl action: no Node setup, no npm ci, no npx in the user's repository.
     const workflow = readFileSync(path.join(target, '.github/workflows/authctl.yml'), 'utf8');
-    expect(workflow).toContain('npx authctl idp serve');
-    expect(workflow).toContain('npx authctl idp wait http://127.0.0.1:9400');
-    expect(workflow).toContain('npx authctl verify-config authctl.toml datapress.toml');
-    expect(workflow).toContain('npx authctl probe --spec probe.toml --junit probe-report.xml');
+    expect(workflow).toContain('uses: authctl/authctl@v1');
+    expect(workflow).toContain('verify-config: authctl.toml datapress.toml');
+    expect(workflow).toContain('probe-spec: probe.toml');
     expect(workflow).toContain('actions/upload-artifact');
+    expect(workflow).not.toMatch(/npm ci|npx|setup-node/);
+  });
+
+  it('--ci gitlab writes a .gitlab-ci.yml using the binary; --ci none writes no CI file; without --ci an existing .gitlab-ci.yml picks GitLab', async () => {
+    const { existsSync, readFileSync, writeFileSync } = await import('node:fs');
+    const gitlab = tempDir();
+    expect((await runCli(['init', '--yes', '--profile', 'datapress', '--ci', 'gitlab'], { cwd: gitlab })).code).toBe(0);
+    const job = readFileSync(path.join(gitlab, '.gitlab-ci.yml'), 'utf8');
+    expect(job).toContain('authctl verify-config authctl.toml datapress.toml --format junit');
+    expect(job).toContain('$AUTHCTL_DOWNLOAD_URL');
+    expect(job).not.toMatch(/npm ci|npx|node /);
+    expect(existsSync(path.join(gitlab, '.github'))).toBe(false);
+    const none = tempDir();
+    expect((await runCli(['init', '--yes', '--ci', 'none'], { cwd: none })).code).toBe(0);
+    expect(existsSync(path.join(none, '.github')) || existsSync(path.join(none, '.gitlab-ci.yml'))).toBe(false);
+    const detected = tempDir();
+    writeFileSync(path.join(detected, '.gitlab-ci.yml'), 'stages: [test]\n');
+    const r = await runCli(['init', '--yes'], { cwd: detected });
+    expect(r.stdout + r.stderr).toContain('kept  .gitlab-ci.yml');
+    expect(existsSync(path.join(detected, '.github'))).toBe(false);
+    expect((await runCli(['init', '--yes', '--ci', 'travis'], { cwd: tempDir() })).code).toBe(2);
   });
 
   it('rejects bad flags with exit 2', async () => {

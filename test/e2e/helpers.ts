@@ -28,8 +28,9 @@ process.once('exit', () => {
 });
 
 /** Spawns `node <args>` and resolves once it prints a JSON line that has `key`. */
-export function spawnUntilLine(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string; key: string; timeoutMs?: number }): Promise<Proc> {
-  const child = spawn(process.execPath, args, { cwd: options.cwd ?? ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnUntilLine(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string; key: string; timeoutMs?: number; command?: string }): Promise<Proc> {
+  // `command`: another executable than this Node (an installed authctl, the single-file binary).
+  const child = spawn(options.command ?? process.execPath, args, { cwd: options.cwd ?? ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -52,7 +53,7 @@ export function spawnUntilLine(args: string[], options: { env: NodeJS.ProcessEnv
   };
   running.set(child, stop);
   return new Promise<Proc>((resolve, reject) => {
-    const name = path.basename(args[0] === BIN ? `authctl ${args[1]}` : args[0]!);
+    const name = options.command ? `${path.basename(options.command)} ${args[0]}` : path.basename(args[0] === BIN ? `authctl ${args[1]}` : args[0]!);
     const fail = (why: string) => {
       clearTimeout(timer);
       void stop();

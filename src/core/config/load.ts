@@ -31,6 +31,29 @@ export interface LoadConfigOptions {
   configFile?: string;
   /** Where to start searching (default: process.cwd()). */
   cwd?: string;
+  /**
+   * The environment: without --config, AUTHCTL_CONFIG_INLINE (a whole config, TOML or JSON) or
+   * AUTHCTL_CONFIG_FILE (a path) is the config, for CI service containers that cannot pass flags.
+   */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** `--config`, else AUTHCTL_CONFIG_INLINE or AUTHCTL_CONFIG_FILE (not both), else search. */
+function configFromEnv(env: NodeJS.ProcessEnv | undefined): { inline?: string; file?: string } {
+  const inline = env?.AUTHCTL_CONFIG_INLINE || undefined;
+  const file = env?.AUTHCTL_CONFIG_FILE || undefined;
+  if (inline && file) {
+    throw usageError('ERR_CONFIG_ENV_BOTH', 'AUTHCTL_CONFIG_INLINE and AUTHCTL_CONFIG_FILE are both set', { where: 'AUTHCTL_CONFIG_INLINE', hint: 'set one of them (or pass --config FILE, which wins over both)' });
+  }
+  return { inline, file };
+}
+
+/** AUTHCTL_CONFIG_INLINE: JSON when it starts with `{`, else TOML; validated like a file. */
+async function loadInline(text: string): Promise<LoadedConfig> {
+  const where = 'AUTHCTL_CONFIG_INLINE';
+  const raw = /^\s*\{/.test(text) ? parseJson(text, where) : parseToml(text, where);
+  const { validateConfig } = await import('./validate.js');
+  return { config: validateConfig(raw, where), source: text };
 }
 
 /** `.authctlrc` has no extension: JSON when it looks like JSON, else TOML. */
@@ -48,7 +71,11 @@ function parseBySuffix(filepath: string, text: string): unknown {
  */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
-  if (!options.configFile && !(await anyConfigCandidate(cwd))) return { config: {} };
+  const fromEnv = options.configFile ? {} : configFromEnv(options.env);
+  if (fromEnv.inline) return loadInline(fromEnv.inline);
+  const configFile = options.configFile ?? fromEnv.file;
+  const flag = options.configFile ? '--config' : 'AUTHCTL_CONFIG_FILE';
+  if (!configFile && !(await anyConfigCandidate(cwd))) return { config: {} };
   // Bundled CommonJS: the named export may sit under `default`.
   const cosmiconfigModule = (await import('cosmiconfig')) as typeof import('cosmiconfig') & { default?: typeof import('cosmiconfig') };
   const cosmiconfig = cosmiconfigModule.cosmiconfig ?? cosmiconfigModule.default!.cosmiconfig;
@@ -66,14 +93,14 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     cache: false,
   });
   let result;
-  if (options.configFile) {
-    const file = path.resolve(cwd, options.configFile);
+  if (configFile) {
+    const file = path.resolve(cwd, configFile);
     try {
       await nodeFs.promises.access(file);
     } catch {
-      throw usageError('ERR_CONFIG_NOT_FOUND', `config file not found: ${options.configFile}`, {
-        where: '--config',
-        hint: 'check the path, or omit --config to search for authctl.toml / .authctlrc* / package.json#authctl',
+      throw usageError('ERR_CONFIG_NOT_FOUND', `config file not found: ${configFile}`, {
+        where: flag,
+        hint: `check the path, or omit ${flag} to search for authctl.toml / .authctlrc* / package.json#authctl`,
       });
     }
     result = await wrapLoad(() => explorer.load(file), file);

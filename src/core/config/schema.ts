@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod'; // a namespace import lets the bundler keep only the parts of zod in use
 import { keysSchema, tokenDefaultsSchema, tokenPresetSchema } from './sections/token.js';
 import { idpSchema } from './sections/idp.js';
 import { apikeySchema } from './sections/apikey.js';

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { probeSpecSchema, type ProbeCredentialConfig, type ProbeSpecConfig } from '../config/sections/probe.js';
 import { parseJson, parseToml } from '../config/toml.js';
 import { usageError } from '../errors.js';

@@ -19,7 +19,23 @@ export interface InitOptions {
   tenantClaim: string;
   rolesClaim: string;
   baseUrl: string;
+  /** Which CI file to write: a GitHub workflow (using the authctl action), a GitLab job (the binary), or none. */
+  ci: CiKind;
 }
+
+export const CI_KINDS = ['github', 'gitlab', 'none'] as const;
+export type CiKind = (typeof CI_KINDS)[number];
+
+/** `--ci` unset: GitLab when the repository already has a .gitlab-ci.yml, else GitHub. */
+export function detectCi(dir: string): CiKind {
+  return existsSync(path.join(dir, '.gitlab-ci.yml')) && !existsSync(path.join(dir, '.github')) ? 'gitlab' : 'github';
+}
+
+const CI_FILES: Record<Exclude<CiKind, 'none'>, { template: string; path: string }> = {
+  github: { template: 'ci/github.yml', path: '.github/workflows/authctl.yml' },
+  // GitLab reads one file; when it exists, init keeps it (see `kept`) and the job is printed to merge.
+  gitlab: { template: 'ci/gitlab-ci.yml', path: '.gitlab-ci.yml' },
+};
 
 export const INIT_DEFAULTS: InitOptions = {
   profile: 'datapress',
@@ -31,6 +47,7 @@ export const INIT_DEFAULTS: InitOptions = {
   tenantClaim: '/tid',
   rolesClaim: '/roles',
   baseUrl: 'http://127.0.0.1:8080',
+  ci: 'github',
 };
 
 export const INIT_MODES: Partial<Record<Profile, string[]>> = { recsys: ['jwt', 'apikey'], agentflow: ['jwt', 'custom'] };
@@ -95,6 +112,7 @@ export function validateInitOptions(options: InitOptions): void {
   check(INIT_CHECKS.audience(options.audience), 'ERR_INIT_AUDIENCE', '--audience', 'e.g. --audience api://orders');
   check(INIT_CHECKS.pointer(options.tenantClaim), 'ERR_INIT_POINTER', '--tenant-claim', 'e.g. /tid or /realm_access/roles');
   check(INIT_CHECKS.pointer(options.rolesClaim), 'ERR_INIT_POINTER', '--roles-claim', 'e.g. /tid or /realm_access/roles');
+  if (!CI_KINDS.includes(options.ci)) throw usageError('ERR_INIT_CI', `unknown CI "${options.ci}"`, { where: '--ci', hint: `one of ${CI_KINDS.join(', ')}` });
   check(INIT_CHECKS.tenants(options.tenants), 'ERR_INIT_TENANTS', '--tenants', '--tenants acme,globex');
   check(INIT_CHECKS.roles(options.roles), 'ERR_INIT_ROLES', '--roles', '--roles viewer,operator,admin');
   const allowed = INIT_MODES[options.profile];
@@ -149,7 +167,10 @@ export async function planInit(options: InitOptions): Promise<PlannedFile[]> {
   // DataPress has its own routes (/api/datasets, scopes); the generic spec's /v1/tenants/... would probe paths it does not serve.
   const probeTemplate = options.profile === 'datapress' ? 'datapress/probe.toml' : 'probe.toml';
   files.push({ path: 'probe.toml', content: fill(await read(probeTemplate), values, 'probe.toml') });
-  files.push({ path: '.github/workflows/authctl.yml', content: fill(await read('ci/authctl.yml'), { verify_args: verifyArgs.join(' ') }, 'authctl.yml') });
+  if (options.ci !== 'none') {
+    const ci = CI_FILES[options.ci];
+    files.push({ path: ci.path, content: fill(await read(ci.template), { verify_args: verifyArgs.join(' ') }, ci.template) });
+  }
   return files;
 }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { authctlConfigSchema } from '../config/schema.js';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const duration = z.union([z.string(), z.number()]).describe('duration: 90s, 15m, 2h, 7d, or seconds');
 const stringList = z.union([z.string(), z.array(z.string())]);
@@ -68,11 +68,13 @@ export const idpSchema = z.strictObject({
     .describe('published base URL when reached through Docker or a proxy'),
   layout: z.enum(IDP_LAYOUTS).optional().describe('claim layout of the root issuer (default: the [token] mapping)'),
   control: z.boolean().optional().describe('serve the /_authctl/ control API (default true)'),
+  cors_origins: z.array(z.string()).optional().describe('web origins (besides loopback ones and the issuer) that may read answers and send authctl_claims, e.g. ["https://app.example"]'),
   alg: z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']).optional(),
   audience: stringList.optional().describe('default aud of access tokens'),
   ttl: duration.optional().describe('access and id token lifetime (default 15m)'),
   refresh_ttl: duration.optional().describe('refresh token lifetime (default 8h)'),
   code_ttl: duration.optional().describe('authorization code lifetime (default 60s)'),
+  max_entries: z.number().int().min(1).max(10_000_000).optional().describe('cap of each in-memory table of the issuer: codes, refresh tokens, revoked tokens, devices, clients, users (default 50000)'),
   issuers: z.record(z.string(), idpIssuerSchema).optional(),
   clients: z.record(z.string(), idpClientSchema).optional(),
   users: z.record(z.string(), idpUserSchema).optional(),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * `[sigv4.<name>]`: a named SigV4 profile for `authctl sign --profile NAME`. Secrets may be

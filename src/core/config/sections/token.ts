@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { JWT_ALGORITHMS } from '../../keys/algorithms.js';
 

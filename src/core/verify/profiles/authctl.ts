@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { authctlConfigSchema } from '../../config/schema.js';
 import { parseDuration } from '../../duration.js';
 import { closest } from '../../suggest.js';

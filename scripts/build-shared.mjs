@@ -1,0 +1,81 @@
+// esbuild plugins shared by the npm build (scripts/build.mjs) and the single-file binary
+// (scripts/build-binary.mjs), so both bundle the same code the same way.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+// commander requires node:child_process at load time, only to run git-style executable subcommands
+// (unused here); loading it drags in net and dgram on every start, so commander gets a lazy proxy.
+export const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-builtin' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
+      contents: "let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require('node:child_process'))[key] });",
+      loader: 'js',
+    }));
+  },
+};
+
+/** The prompts authctl shows (src/cli/config.ts askInit); a prompt missing here fails the build. */
+const INQUIRER_PROMPTS = ['select', 'checkbox', 'input'];
+
+/**
+ * Keeps unused parts of two packages out of the bundle: zod's locale index becomes English only, and
+ * '@inquirer/prompts' (every prompt, re-exported) becomes the few authctl uses, from their own packages.
+ * typescript, which cosmiconfig loads only for .ts config files (not an authctl format), becomes a stub
+ * that says so when used, instead of a missing package. (js-yaml and parse-json stay: cosmiconfig reads
+ * the project's package.yaml or .config/config.yaml with them.)
+ */
+export const trimPackages = {
+  name: 'trim-packages',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: path.join(args.resolveDir, '../locales/en.js'), namespace: 'zod-locales' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: path.dirname(args.path),
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^@inquirer\/prompts$/ }, () => ({ path: '@inquirer/prompts', namespace: 'inquirer-prompts' }));
+    b.onLoad({ filter: /.*/, namespace: 'inquirer-prompts' }, () => ({
+      contents: INQUIRER_PROMPTS.map((name) => `export { default as ${name} } from '@inquirer/${name}';`).join('\n'),
+      resolveDir: path.join(root, 'node_modules', '@inquirer', 'prompts'),
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^typescript$/ }, (args) => ({ path: args.path, namespace: 'unsupported-format' }));
+    b.onLoad({ filter: /.*/, namespace: 'unsupported-format' }, (args) => ({
+      contents: `module.exports = new Proxy({}, { get() { throw new Error(${JSON.stringify(`TypeScript config files are not supported: use authctl.toml or .authctlrc.json`)}); } });`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * dist/THIRD-PARTY-LICENSES.txt: the bundle contains other packages' code, and their licences (MIT, ISC,
+ * BSD) ask for their notices to ship with it; listed from what esbuild actually put in.
+ */
+export function thirdPartyNotices(results, file) {
+  const dirs = new Set();
+  for (const result of results) {
+    for (const input of Object.keys(result.metafile.inputs)) {
+      const match = /^(.*node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(input.replace(/^[a-z-]+:/, ''));
+      if (match) dirs.add(path.resolve(root, match[1]));
+    }
+  }
+  const sections = [...dirs].sort().map((dir) => {
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    const licenseFile = readdirSync(dir).find((name) => /^(licen[cs]e|copying)/i.test(name));
+    const text = licenseFile ? readFileSync(path.join(dir, licenseFile), 'utf8').trim() : `License: ${manifest.license} (no licence file in the package)`;
+    return `${manifest.name}@${manifest.version} (${manifest.license})\n\n${text}`;
+  });
+  const contents = `authctl's bundle (dist/) includes code from these packages:\n\n${sections.join(`\n\n${'-'.repeat(72)}\n\n`)}\n`;
+  return { path: file, contents: Buffer.from(contents) };
+}
+

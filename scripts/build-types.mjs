@@ -1,0 +1,56 @@
+// Builds dist/index.d.ts, the declarations of the public API (src/index.ts), as one file: tsc emits
+// the per-module declarations, rollup-plugin-dts joins them and inlines the types they take from
+// bundled packages (zod, chalk), so a TypeScript consumer needs nothing but authctl and its dependencies. Run by `prepack`; the JS build (scripts/build.mjs) does not need it.
+import { execFileSync } from 'node:child_process';
+import { renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { rollup } from 'rollup';
+import { dts } from 'rollup-plugin-dts';
+import ts from 'typescript';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const emitted = path.join(root, 'node_modules', '.cache', 'authctl-types');
+const out = path.join(root, 'dist', 'index.d.ts');
+
+rmSync(emitted, { recursive: true, force: true });
+execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.types.json')], { stdio: 'inherit', cwd: root });
+
+/**
+ * Each declaration file is re-printed by TypeScript before bundling:
+ * - without comments: doc comments are 40% of the file, and the tarball budget is 400 kB
+ *   (test/package/pack.test.ts); authctl's own stay when AUTHCTL_TYPES_DOCS=1 (not published);
+ * - without `in`/`out` variance annotations on type parameters (zod uses them): once the packages'
+ *   declarations are merged into one file, tsc without skipLibCheck reports them (TS2636) although
+ *   nothing is wrong; they are optional hints, and without them tsc measures the variance itself.
+ */
+const printer = ts.createPrinter({ removeComments: true });
+const dropVariance = (context) => (root) => {
+  const visit = (node) =>
+    ts.isTypeParameterDeclaration(node) && node.modifiers?.length
+      ? context.factory.updateTypeParameterDeclaration(node, undefined, node.name, ts.visitNode(node.constraint, visit), ts.visitNode(node.default, visit))
+      : ts.visitEachChild(node, visit, context);
+  return ts.visitNode(root, visit);
+};
+const reprint = {
+  name: 'reprint-declarations',
+  transform(code, id) {
+    const ours = !/[\\/]node_modules[\\/](?!\.cache[\\/])/.test(id);
+    if (ours && process.env.AUTHCTL_TYPES_DOCS === '1') return null;
+    const source = ts.createSourceFile(id, code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+    const [file] = ts.transform(source, [dropVariance]).transformed;
+    return printer.printFile(file);
+  },
+};
+
+const bundle = await rollup({
+  input: path.join(emitted, 'index.d.ts'),
+  // Node's own types stay imports (a consumer on Node has @types/node), and so do jose's (a dependency).
+  external: (id) => id.startsWith('node:') || id === 'jose',
+  plugins: [reprint, dts({ respectExternal: true })],
+  onwarn: (warning, warn) => (warning.code === 'CIRCULAR_DEPENDENCY' ? undefined : warn(warning)),
+});
+const temp = `${out}.${process.pid}.tmp`;
+await bundle.write({ file: temp, format: 'es' });
+await bundle.close();
+renameSync(temp, out);

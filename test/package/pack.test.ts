@@ -1,0 +1,124 @@
+// The npm package as a user gets it: `npm pack` (prepack builds dist/ and dist/index.d.ts), then the
+// tarball installed offline into an empty global prefix and into an empty project, and used from
+// there. .ci/run packs once and passes the tarball in AUTHCTL_TARBALL; alone, this test packs.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, tempDir } from '../helpers/cli.js';
+import { checkIdp, checkMint, checkProbe, checkVerifyConfig, run, show, type Installed } from './installed.js';
+
+/** The budget of issue #13: what `npm i -g authctl` downloads and what it leaves on disk. */
+const TARBALL_BUDGET = 400_000;
+const INSTALLED_BUDGET = 5_000_000;
+
+const npm = (args: string[], cwd: string) => execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+
+function treeSize(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) total += treeSize(file);
+    else if (entry.isFile()) total += statSync(file).size;
+  }
+  return total;
+}
+
+let tarball: string;
+
+beforeAll(() => {
+  if (process.env.AUTHCTL_TARBALL) {
+    tarball = path.resolve(process.env.AUTHCTL_TARBALL);
+  } else {
+    const dest = tempDir('authctl-pack-');
+    const [{ filename }] = JSON.parse(npm(['pack', '--json', '--pack-destination', dest], ROOT)) as Array<{ filename: string }>;
+    tarball = path.join(dest, filename);
+  }
+}, 300_000);
+
+describe('npm pack', () => {
+  it('is within budget and ships what a user needs: only the example services\' dependencies, LICENSE, types, licences of the bundled code', () => {
+    expect(statSync(tarball).size).toBeLessThanOrEqual(TARBALL_BUDGET);
+    const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
+    for (const file of ['LICENSE', 'README.md', 'bin/authctl.js', 'dist/cli/entry.js', 'dist/lib/index.js', 'dist/index.d.ts', 'dist/THIRD-PARTY-LICENSES.txt', 'examples/datapress/server.mjs', 'templates/authctl.toml']) {
+      expect(files).toContain(`package/${file}`);
+    }
+    const manifest = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
+    // The CLI and the library are bundled; the example services (`authctl demo`) import these two.
+    expect(Object.keys(manifest.dependencies).sort()).toEqual(['jose', 'smol-toml']);
+    expect(manifest.license).toBe('MIT');
+    expect(manifest.repository.url).toMatch(/^git\+https:/);
+    expect(manifest.exports['.'].types).toBe('./dist/index.d.ts');
+  });
+});
+
+describe('installed globally into an empty prefix', () => {
+  let app: Installed;
+  let prefix: string;
+  beforeAll(() => {
+    prefix = tempDir('authctl-prefix-');
+    // --prefer-offline: jose and smol-toml (for the example services) come from npm's cache when there.
+    npm(['install', '--global', '--prefer-offline', '--prefix', prefix, tarball], prefix);
+    app = { command: path.join(prefix, 'bin', 'authctl'), env: { ...process.env, AUTHCTL_HOME: undefined, AUTHCTL_DEBUG: undefined }, examples: path.join(prefix, 'lib', 'node_modules', 'authctl', 'examples') };
+  }, 120_000);
+
+  it('installs authctl and the example services\' two dependencies, within the installed-size budget', () => {
+    const modules = path.join(prefix, 'lib', 'node_modules');
+    expect(readdirSync(modules)).toEqual(['authctl']);
+    expect(readdirSync(path.join(modules, 'authctl', 'node_modules')).sort()).toEqual(['jose', 'smol-toml']);
+    expect(treeSize(modules)).toBeLessThanOrEqual(INSTALLED_BUDGET);
+  });
+
+  it('--version prints the package version', async () => {
+    const r = await run(app, ['--version']);
+    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
+  });
+
+  it('token mint prints a JWT that verifies against the JWKS', () => checkMint(app));
+  it('idp serve answers discovery and idp wait sees it', () => checkIdp(app));
+  it('verify-config checks a config', () => checkVerifyConfig(app));
+  it('probe passes against a shipped example service', () => checkProbe(app), 90_000);
+
+  it('demo runs end to end from the installed examples', async () => {
+    const r = await run(app, ['demo', '--example', 'datapress', '--json'], { timeoutMs: 90_000 });
+    expect(r.code, show(r)).toBe(0);
+    expect(JSON.parse(r.stdout).steps.length).toBeGreaterThan(3);
+  }, 120_000);
+});
+
+describe('installed into an empty project', () => {
+  let project: string;
+  beforeAll(() => {
+    project = tempDir('authctl-project-');
+    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+    npm(['install', '--prefer-offline', tarball], project);
+  }, 120_000);
+
+  it('npx authctl token mint works from the project', async () => {
+    const app: Installed = { command: path.join(project, 'node_modules', '.bin', 'authctl'), env: { ...process.env, AUTHCTL_DEBUG: undefined }, examples: path.join(project, 'node_modules', 'authctl', 'examples') };
+    await checkMint(app);
+  });
+
+  it('a TypeScript consumer of the library type-checks under tsc --strict and runs', async () => {
+    const consumer = `import { mintToken, Keystore, verifyToken, keysFromKeystore, parseDuration, AuthctlError, renderSarif, authctlConfigSchema, type AuthctlConfig, type VerifyTokenResult } from 'authctl';
+const config: AuthctlConfig = authctlConfigSchema.parse({ token: { issuer: 'https://issuer.example' } });
+const keystore = new Keystore({ dir: process.argv[2]! });
+const { token } = await mintToken({ keystore, subject: 'alice', audience: ['api://typed'], ttlSeconds: parseDuration('5m') });
+const result: VerifyTokenResult = await verifyToken({ token, keys: await keysFromKeystore(keystore), audience: ['api://typed'] });
+const sarif: string = renderSarif([]);
+console.log(JSON.stringify({ valid: result.valid, sub: result.claims.sub, issuer: config.token?.issuer, isError: new Error('x') instanceof AuthctlError, sarif: sarif.length > 0 }));
+`;
+    writeFileSync(path.join(project, 'consumer.ts'), consumer);
+    // @types/node from this repository: a consumer that runs on Node has it.
+    const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const typeRoots = path.join(ROOT, 'node_modules', '@types');
+    const args = [tsc, '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--typeRoots', typeRoots, '--types', 'node', 'consumer.ts'];
+    try {
+      execFileSync(process.execPath, args, { cwd: project, encoding: 'utf8' });
+    } catch (error) {
+      throw new Error(`tsc --strict failed:\n${(error as { stdout?: string }).stdout}`);
+    }
+    const output = execFileSync(process.execPath, ['consumer.js', tempDir('authctl-consumer-keys-')], { cwd: project, encoding: 'utf8' });
+    expect(JSON.parse(output)).toEqual({ valid: true, sub: 'alice', issuer: 'https://issuer.example', isError: false, sarif: true });
+  }, 180_000);
+});

@@ -10,10 +10,11 @@
 // - lib: dist/lib/index.js, the programmatic API. It is built together with the cold entries, so the
 //   two share their chunks (dist/cold/chunk-*.js) and every module ships once (zod, jose, cosmiconfig).
 //
-// The published package depends on two packages only, because the example services it ships (run by
-// `authctl demo`) import them: jose and smol-toml. Both stay run-time imports of the cold and lib
-// files (installed anyway, so they ship once instead of twice); the hot file keeps its own copy of
-// smol-toml (a multi-file package to resolve would cost `token mint` start-up); the rest is in dist/. Two packages are
+// The published package depends on three packages only: jose and smol-toml, because the example
+// services it ships (run by `authctl demo`) import them, and yaml (verify-config's YAML files), which
+// alone would be a quarter of the tarball budget. They stay run-time imports of the cold and lib files
+// (installed anyway, so they ship once); the hot file keeps its own copy of smol-toml (a multi-file
+// package to resolve would cost `token mint` start-up); everything else is in dist/. Two packages are
 // trimmed on the way in (trimPackages below) because they are most of the tarball otherwise: zod's 60
 // message locales (authctl uses zod's default English) and the @inquirer prompts authctl never shows
 // (the editor prompt alone brings iconv-lite and chardet, ~400 kB).
@@ -138,7 +139,7 @@ for (let size = -1; size !== coldEntries.size; ) {
     outdir,
     splitting: true,
     chunkNames: 'cold/chunk-[hash]',
-    external: ['jose', 'smol-toml'],
+    external: ['jose', 'smol-toml', 'yaml'],
     plugins: [commanderFromHotFile, lazyChildProcessForCommander, trimPackages, packageEntries, splitDynamicImports(coldEntries, 'dist')],
   });
   shared = result.outputFiles;

@@ -68,7 +68,7 @@ describe('installed globally into an empty prefix', () => {
   it('installs authctl and its three dependencies, within the installed-size budget', () => {
     const modules = path.join(prefix, 'lib', 'node_modules');
     expect(readdirSync(modules)).toEqual(['authctl']);
-    expect(readdirSync(path.join(modules, 'authctl', 'node_modules')).sort()).toEqual(['jose', 'smol-toml', 'yaml']);
+    expect(readdirSync(path.join(modules, 'authctl', 'node_modules')).filter((name) => !name.startsWith('.')).sort()).toEqual(['jose', 'smol-toml', 'yaml']);
     expect(treeSize(modules)).toBeLessThanOrEqual(INSTALLED_BUDGET);
   });
 

@@ -1,6 +1,6 @@
 import { parseDuration } from '../core/duration.js';
 import { usageError } from '../core/errors.js';
-import { callControl } from '../core/idp/control-client.js';
+import { callControl, type ControlTarget } from '../core/idp/control-client.js';
 import type { FaultKind, FaultSpec } from '../core/idp/faults.js';
 import { parseClaimAssignment } from '../core/token/claims.js';
 import type { CliContext } from './context.js';
@@ -9,12 +9,15 @@ import { defaultIssuerUrl } from './idp-run.js';
 
 interface UrlFlags {
   url?: string;
+  controlToken?: string;
 }
 
-async function target(ctx: CliContext, flags: UrlFlags): Promise<string> {
-  if (flags.url) return flags.url;
+/** The issuer to call and its control token (`--control-token`, else AUTHCTL_CONTROL_TOKEN). */
+async function target(ctx: CliContext, flags: UrlFlags): Promise<ControlTarget> {
+  const token = flags.controlToken || ctx.env.AUTHCTL_CONTROL_TOKEN || undefined;
+  if (flags.url) return { url: flags.url, token };
   const { config } = await ctx.config();
-  return defaultIssuerUrl(ctx, config);
+  return { url: defaultIssuerUrl(ctx, config), token };
 }
 
 const claimsOf = (pairs: string[] | undefined) => (pairs?.length ? Object.fromEntries(pairs.map(parseClaimAssignment)) : undefined);

@@ -15,6 +15,7 @@ interface ServeFlags {
   layout?: string;
   control: boolean;
   log: boolean;
+  corsOrigin?: string[];
   readyFile?: string;
 }
 
@@ -65,8 +66,14 @@ export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void
     issuerUrl: parseIssuerUrl(flags.issuerUrl, '--issuer-url'),
     layout: flags.layout,
     control: flags.control === false ? false : undefined,
+    corsOrigins: flags.corsOrigin,
+    controlToken: ctx.env.AUTHCTL_CONTROL_TOKEN || undefined,
     log,
   });
+  if (server.generatedControlToken) {
+    // Printed once, on stderr only (never in the --json line, which scripts tend to log).
+    ctx.out.raw('stderr', `control token (the control API is reachable beyond loopback; send it as Authorization: Bearer, or export AUTHCTL_CONTROL_TOKEN for \`authctl idp\` verbs):\n${server.generatedControlToken}\n`);
+  }
   // Signal handlers go in before the ready line: a script that stops the issuer as soon as it has
   // read the URLs must get a clean shutdown, not Node's default kill.
   const stopped = untilStopped(ctx, () => server.close(), readyFile);

@@ -28,6 +28,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--host <addr>', 'bind address (default 127.0.0.1; anything else is for development only)')
     .option('--issuer-url <url>', 'publish this URL as the issuer (behind Docker or a proxy) while listening locally')
     .option('--layout <name>', 'claim layout: default, entra, auth0, okta, keycloak, cognito')
+    .option('--cors-origin <origin>', 'let this web origin read answers and send authctl_claims (loopback origins always may); repeatable', collect)
     .option('--no-control', 'disable the /_authctl/ control API')
     .option('--no-log', 'no access log on stderr')
     .option('--ready-file <file>', 'once listening, write the --json ready line to FILE (atomically; removed on stop)')
@@ -61,7 +62,9 @@ export function register(program: Command, ctx: CliContext): void {
     ]) + '\nExit codes: 0 all checks pass, 1 a check failed.\n')
     .action(async (_o, command: Command) => (await run()).runDoctor(ctx, allOptions(command)));
 
-  const urlOption = (cmd: Command) => cmd.option('--url <url>', 'the running issuer (default: $AUTHCTL_IDP_URL, else [idp] issuer_url/port, else http://127.0.0.1:9400)');
+  const urlOption = (cmd: Command) => cmd
+    .option('--url <url>', 'the running issuer (default: $AUTHCTL_IDP_URL, else [idp] issuer_url/port, else http://127.0.0.1:9400)')
+    .option('--control-token <token>', 'control token of an issuer bound beyond loopback (default: $AUTHCTL_CONTROL_TOKEN)');
 
   urlOption(idp
     .command('rotate')

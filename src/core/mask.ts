@@ -98,7 +98,9 @@ const API_KEY_ANYWHERE = /\b[a-z][a-z0-9]*(?:_[a-z0-9]+)*_[0-9A-Za-z]{38}\b/g;
  * (hex digests are lower case). The mix is checked on the match, not by lookaheads, so a long run
  * of base64 costs linear time.
  */
-const AWS_SECRET_ANYWHERE = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/g;
+// `-` and `_` count as neighbours too: a 40-character run inside a base64url value (an RFC 7638 kid,
+// which is public and printed by `keys list`) is not an AWS secret, which never contains either.
+const AWS_SECRET_ANYWHERE = /(?<![A-Za-z0-9/+_-])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+_-])/g;
 const looksLikeAwsSecret = (s: string) => /[a-z]/.test(s) && /[A-Z]/.test(s) && /[0-9/+]/.test(s);
 
 /**

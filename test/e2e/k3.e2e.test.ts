@@ -133,12 +133,11 @@ describe.concurrent('k3', () => {
   });
 
   it('probe with SigV4 (header and presigned) and JWT credentials passes, with a JUnit report', async () => {
-    const spec = copyWith(path.join(EXAMPLES, 'k3', 'probe.toml'), path.join(dir, 'probe.toml'), { 'http://127.0.0.1:9400': idp.issuer, '"k3token.mjs"': JSON.stringify(path.join(EXAMPLES, 'k3', 'k3token.mjs')) });
+    const spec = copyWith(path.join(EXAMPLES, 'k3', 'probe.toml'), path.join(dir, 'probe.toml'), { 'http://127.0.0.1:9400': idp.issuer });
     const r = await authctl(['probe', '--spec', spec, '--base-url', k3.url, '--junit', 'k3-probe.xml', '--json'], {
       home: dir,
       env: {
         K3_ACME_AKID: ACME.AWS_ACCESS_KEY_ID, K3_ACME_SECRET: ACME.AWS_SECRET_ACCESS_KEY, K3_FROZEN_AKID: FROZEN.AWS_ACCESS_KEY_ID, K3_FROZEN_SECRET: FROZEN.AWS_SECRET_ACCESS_KEY,
-        K3_PRESIGN_AKID: ACME.AWS_ACCESS_KEY_ID, K3_PRESIGN_SECRET: ACME.AWS_SECRET_ACCESS_KEY, K3_PRESIGN_ORG: 'org-acme',
       },
     });
     expect(r.code, show(r)).toBe(0);
@@ -147,6 +146,18 @@ describe.concurrent('k3', () => {
     const checks = new Set((report.cases as Array<{ check: string }>).map((c) => c.check));
     // SigV4 tampering, JWT forgeries and the suspended org all ran, not just the controls.
     for (const check of ['sigv4:wrong-secret', 'sigv4:expired-presign', 'jwt:alg-none', 'jwt:expired', 'deny']) expect([...checks].some((c) => c.startsWith(check)), check).toBe(true);
+    expect(r.stdout).not.toContain(ACME.AWS_SECRET_ACCESS_KEY);
+  });
+
+  it('probe of K3 presigned tokens (probe-presigned.toml, URL from k3token.mjs): every tampered part is refused', async () => {
+    // Run in place: the spec's command (node k3token.mjs ...) runs in the spec's directory.
+    const spec = path.join(EXAMPLES, 'k3', 'probe-presigned.toml');
+    const r = await authctl(['probe', '--spec', spec, '--base-url', k3.url, '--json'], {
+      home: dir,
+      env: { K3_PRESIGN_AKID: ACME.AWS_ACCESS_KEY_ID, K3_PRESIGN_SECRET: ACME.AWS_SECRET_ACCESS_KEY, K3_PRESIGN_ORG: 'org-acme' },
+    });
+    expect(r.code, show(r)).toBe(0);
+    const report = parseJson(r);
     // K3 presigned tokens: every tampered part was sent and refused.
     const k3token = (report.cases as Array<{ case: string; passed?: boolean; endpoint: string }>).filter((c) => c.endpoint === 'GET /k3-token-bucket' && c.case.startsWith('presign:'));
     expect(k3token.map((c) => c.case).sort()).toEqual(['presign:expires-later', 'presign:method', 'presign:param-added', 'presign:param-removed:X-K3-Expires', 'presign:param-removed:X-K3-Org',

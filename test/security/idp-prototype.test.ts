@@ -117,6 +117,22 @@ describe('security: JSON pointers everywhere refuse prototype segments', () => {
     expect(roles.code).toBe(2);
   });
 
+  it('idp serve refuses config claims and presets with such pointers at start-up (exit 2, naming the field)', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const path = await import('node:path');
+    for (const [toml, field] of [
+      ['[idp.clients.web]\nsecret = "w"\n[idp.clients.web.claims]\n"/__proto__/roles" = ["admin"]\n', 'idp.clients.web.claims'],
+      ['[idp.users.alice.claims]\nconstructor = 1\n', 'idp.users.alice.claims'],
+      ['[tokens.p.claims]\n"/a/prototype/b" = 1\n', 'tokens.p.claims'],
+    ] as const) {
+      const dir = tempDir('authctl-proto-config-');
+      writeFileSync(path.join(dir, 'authctl.toml'), toml);
+      const result = await runCli(['idp', 'serve', '--port', '0'], { cwd: dir, env: { AUTHCTL_HOME: path.join(dir, 'home') } });
+      expect([field, result.code]).toEqual([field, 2]);
+      expect(result.stderr).toContain(field);
+    }
+  });
+
   it('setAtPointer and getAtPointer refuse the segments and follow own properties only', async () => {
     const { getAtPointer, setAtPointer } = await import('../../src/core/jsonpointer.js');
     const guard = prototypeGuard();
@@ -129,5 +145,22 @@ describe('security: JSON pointers everywhere refuse prototype segments', () => {
     setAtPointer(target, '/toString/x', 1);
     expect(target).toEqual({ toString: { x: 1 } });
     guard.check();
+  });
+});
+
+describe('security: probe credentials refuse prototype pointers', () => {
+  it('a jwt credential with claims {"/__proto__/x": 1} is a usage error (exit 2) naming the pointer', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const path = await import('node:path');
+    const dir = tempDir('authctl-proto-probe-');
+    writeFileSync(path.join(dir, 'probe.toml'), [
+      'base_url = "http://127.0.0.1:9"', '', '[jwt]', 'issuer = "http://127.0.0.1:9400"', 'audience = "api://x"', '',
+      '[credentials.reader]', 'type = "jwt"', 'sub = "alice"', '[credentials.reader.claims]', '"/__proto__/x" = 1', '',
+      '[[endpoints]]', 'path = "/v1/x"', 'allow = ["reader"]', '',
+    ].join('\n'));
+    const result = await runCli(['probe'], { cwd: dir, env: { AUTHCTL_HOME: path.join(dir, 'home') } });
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/__proto__/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });

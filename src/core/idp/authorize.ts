@@ -6,7 +6,7 @@ import { CARRIED_PARAMS, loginPage } from './login-page.js';
 import { layoutPage } from './page.js';
 import { repeatedParamsMessage } from './params.js';
 import { randomToken } from './store.js';
-import { requestClaims } from './request-claims.js';
+import { claimsFromRequest } from './request-claims.js';
 import { requestedAudience } from './resource.js';
 import type { IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
 import { userPrincipal } from './users.js';
@@ -48,7 +48,7 @@ export async function authorizeEndpoint(req: IdpRequest, issuer: IssuerContext, 
     const method = (params.code_challenge_method ?? 'plain') as 'S256' | 'plain';
     const requested = splitScopes(params.scope);
     checkScopes(client, clientId!, requested);
-    const claims = requestClaims(params.authctl_claims);
+    const claims = claimsFromRequest(params.authctl_claims, req, deps, issuer);
     const audience = requestedAudience(req.lists);
 
     // Only the login form on this page can sign in. A POST from another site is an authorization

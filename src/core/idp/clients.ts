@@ -12,6 +12,8 @@ export interface AuthenticatedClient {
   confidential: boolean;
 }
 
+const CLIENT_AUTH_FAILED = 'client authentication failed: unknown client_id, or a wrong or missing client_secret (public clients send none)';
+
 /** Zero-config mode: no `[idp.clients.*]` configured (or added at run time), so any client is accepted. */
 export function zeroConfig(deps: IdpDeps): boolean {
   return deps.settings.clients.size === 0;
@@ -50,13 +52,15 @@ export function authenticateClient(req: IdpRequest, deps: IdpDeps): Authenticate
   if (zeroConfig(deps)) return { clientId, method, confidential: Boolean(secret) };
 
   const config = deps.settings.clients.get(clientId);
-  if (!config) throw invalidClient(`unknown client "${clientId}"`, Boolean(basic));
+  // One answer for an unknown client, a wrong or missing secret and a secret sent by a public client:
+  // a caller must not learn which client ids exist (client enumeration).
+  const failed = () => invalidClient(CLIENT_AUTH_FAILED, Boolean(basic));
+  if (!config) throw failed();
   if (config.public || config.secret === undefined) {
-    if (secret) throw invalidClient(`client "${clientId}" is public and has no secret; send only client_id`, Boolean(basic));
+    if (secret) throw failed();
     return { clientId, config, method: 'none', confidential: false };
   }
-  if (!secret) throw invalidClient(`client "${clientId}" must authenticate with its secret`, Boolean(basic));
-  if (!sameSecret(secret, config.secret)) throw invalidClient('client authentication failed', Boolean(basic));
+  if (!secret || !sameSecret(secret, config.secret)) throw failed();
   return { clientId, config, method, confidential: true };
 }
 

@@ -11,14 +11,21 @@ export function controlBase(url: string): string {
   return `${parsed.origin}/_authctl`;
 }
 
+/** A running issuer and the control token it requires, if any (`--control-token`, AUTHCTL_CONTROL_TOKEN). */
+export interface ControlTarget {
+  url: string;
+  token?: string;
+}
+
 /** Calls the control API of a running `authctl idp serve`. */
-export async function callControl(url: string, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+export async function callControl(to: string | ControlTarget, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+  const { url, token } = typeof to === 'string' ? { url: to, token: undefined } : to;
   const target = `${controlBase(url)}${path}`;
   let response: Response;
   try {
     response = await fetch(target, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(10_000),
     });
@@ -36,6 +43,9 @@ export async function callControl(url: string, method: 'GET' | 'POST' | 'DELETE'
   if (!response.ok) {
     const description = (value as { error_description?: string })?.error_description ?? text;
     if (response.status === 404 && /disabled/.test(description)) throw environmentError('ERR_CONTROL_DISABLED', description, { where: target, hint: 'restart the issuer without --no-control' });
+    if (response.status === 401) {
+      throw usageError('ERR_CONTROL_TOKEN', token ? 'the issuer refused the control token' : 'the issuer requires a control token', { where: target, hint: 'set AUTHCTL_CONTROL_TOKEN (or --control-token) to the token `authctl idp serve` printed at start' });
+    }
     throw usageError('ERR_CONTROL_REJECTED', description, { where: target });
   }
   return value;

@@ -1,11 +1,12 @@
-import { parseDuration } from '../duration.js';
-import { AuthctlError } from '../errors.js';
+import { AuthctlError, usageError } from '../errors.js';
+import { DAY_SECONDS, checkClockTime, durationInRange } from './bounds.js';
 import { DEFAULT_GRACE_SECONDS } from '../keys/keystore.js';
 import { parseDeviceOutcome } from './device.js';
 import { parseFaultRequest } from './faults.js';
 import { keysOf } from './keys-of.js';
 import { OAuthError, json } from './http.js';
 import { checkClaimKeys, nullPrototype } from './request-claims.js';
+import { ensureRoom } from './tables.js';
 import type { IdpDeps, IdpRequest, IdpResponse } from './types.js';
 
 type Body = Record<string, unknown>;
@@ -17,8 +18,22 @@ function objectBody(req: IdpRequest): Body {
   return req.body;
 }
 
-/** Seconds from a duration string or number (`2h`, `90s`, 30). */
-const seconds = (value: unknown, label: string) => parseDuration(value as string | number, label);
+/** Key grace periods: up to ten years (the keystore writes the end date of each). */
+const MAX_GRACE_SECONDS = 3650 * DAY_SECONDS;
+
+/** `set` and `advance` of POST /clock, checked before either is applied; `now` is the issuer's time. */
+function clockChange(body: Body, now: number): { set?: number; advanceSeconds?: number } {
+  let set: number | undefined;
+  if (body.set !== undefined) {
+    const at = Date.parse(String(body.set));
+    if (Number.isNaN(at)) throw usageError('ERR_BAD_TIME', 'set must be an ISO date', { where: 'set' });
+    set = checkClockTime(at, 'set');
+  }
+  if (body.advance === undefined) return { set };
+  const advanceSeconds = durationInRange(body.advance, 'advance', { min: -Infinity, max: Infinity });
+  checkClockTime((set ?? now) + advanceSeconds * 1000, 'advance');
+  return { set, advanceSeconds };
+}
 
 /**
  * The control API (`/_authctl/...`), for tests of a service's failure paths: rotate keys, inject
@@ -37,6 +52,7 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
           issuers: deps.settings.issuers.map((i) => ({ id: i.id, url: i.url, layout: i.layout })),
           clients: [...deps.settings.clients.keys()],
           users: [...deps.settings.users.keys()],
+          tables: deps.store.sizes(),
         });
       case 'POST /rotate': {
         const stage = (body.stage as string | undefined) ?? 'all';
@@ -48,7 +64,7 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
           alg,
           stage: stage as 'all',
           dropOld: Boolean(body.drop_old),
-          graceSeconds: body.grace !== undefined ? seconds(body.grace, 'grace') : DEFAULT_GRACE_SECONDS,
+          graceSeconds: body.grace !== undefined ? durationInRange(body.grace, 'grace', { min: 0, max: MAX_GRACE_SECONDS }) : DEFAULT_GRACE_SECONDS,
         });
         const strip = (r?: { kid: string; status: string }) => (r ? { kid: r.kid, status: r.status } : undefined);
         return json(200, { issuer: issuer.id, shared: !issuer.ownKeys, stage, activated: strip(result.activated), published: strip(result.published), demoted: result.demoted.map(strip), retired: result.retired.map(strip) });
@@ -62,17 +78,16 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
         return json(200, { faults: {} });
       case 'GET /clock':
         return json(200, deps.clock.state());
-      case 'POST /clock':
+      case 'POST /clock': {
+        // reset applies first; a refused set/advance then changes nothing more.
         if (body.reset) deps.clock.reset();
+        const change = clockChange(body, deps.clock.now());
         if (body.freeze === true) deps.clock.freeze();
         if (body.freeze === false) deps.clock.unfreeze();
-        if (body.set !== undefined) {
-          const at = Date.parse(String(body.set));
-          if (Number.isNaN(at)) return bad('set must be an ISO date');
-          deps.clock.set(at);
-        }
-        if (body.advance !== undefined) deps.clock.advance(seconds(body.advance, 'advance'));
+        if (change.set !== undefined) deps.clock.set(change.set);
+        if (change.advanceSeconds !== undefined) deps.clock.advance(change.advanceSeconds);
         return json(200, deps.clock.state());
+      }
       case 'GET /requests': {
         const path = req.url.searchParams.get('path') ?? undefined;
         const clientId = req.url.searchParams.get('client_id') ?? undefined;
@@ -89,6 +104,7 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
         const parsed = idpClientSchema.safeParse(rest);
         if (!parsed.success) return bad(`invalid client: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
         checkClaimKeys(parsed.data.claims, 'claims');
+        ensureRoom(deps.settings.clients, id, 'client', { maxEntries: deps.store.maxEntries });
         deps.settings.clients.set(id, parsed.data);
         return json(200, { id, strict: true });
       }
@@ -99,6 +115,7 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
         const parsed = idpUserSchema.safeParse(rest);
         if (!parsed.success) return bad(`invalid user: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
         checkClaimKeys(parsed.data.claims, 'claims');
+        ensureRoom(deps.settings.users, name, 'user', { maxEntries: deps.store.maxEntries });
         deps.settings.users.set(name, parsed.data);
         return json(200, { name });
       }

@@ -1,5 +1,10 @@
-import { parseDuration } from '../duration.js';
 import { usageError } from '../errors.js';
+import { DAY_SECONDS, durationInRange } from './bounds.js';
+
+/** Longest injected latency (the server gives up on a hang after 5 minutes too). */
+const MAX_LATENCY_SECONDS = 300;
+/** Longest `--for`: a year. */
+const MAX_FAULT_SECONDS = 365 * DAY_SECONDS;
 
 export const JWKS_FAULTS = ['503', 'timeout', 'empty', 'garbage'] as const;
 export type JwksFault = (typeof JWKS_FAULTS)[number];
@@ -82,9 +87,11 @@ export function parseFaultRequest(input: Record<string, unknown>, now: number): 
     }
     spec.token = status;
   }
-  if (input.latency !== undefined) spec.latencyMs = Math.round(parseDuration(input.latency as string | number, '--latency') * 1000);
+  // Bounded: a latency beyond the hang limit or an end years away is a typo, and setTimeout or
+  // the ISO date of `until` would fail on it.
+  if (input.latency !== undefined) spec.latencyMs = Math.round(durationInRange(input.latency, 'latency (--latency)', { min: 0, max: MAX_LATENCY_SECONDS }) * 1000);
   if (input.unpublished_key !== undefined) spec.unpublishedKey = Boolean(input.unpublished_key);
-  if (input.for !== undefined) spec.until = now + parseDuration(input.for as string | number, '--for') * 1000;
+  if (input.for !== undefined) spec.until = now + durationInRange(input.for, 'for (--for)', { min: 0, minExclusive: true, max: MAX_FAULT_SECONDS }) * 1000;
   if (!spec.jwks && spec.token === undefined && spec.latencyMs === undefined && spec.unpublishedKey === undefined) {
     throw usageError('ERR_BAD_FAULT', 'no fault given', { where: 'authctl idp fault', hint: 'give --jwks 503|timeout|empty|garbage, --token 500, --latency 2s or --unpublished-key (and optionally --for 30s)' });
   }

@@ -1,11 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authorizeEndpoint } from './authorize.js';
 import { maskHeaders, maskParams, maskedPath, printable } from './capture.js';
+import { controlUnauthorized } from './control-auth.js';
 import { controlEndpoint } from './control.js';
 import { deviceAuthorizationEndpoint, devicePage } from './device.js';
 import { discoveryDocument } from './discovery.js';
 import { endSessionEndpoint } from './end-session.js';
-import { OAuthError, addressedToUs, fromAnotherSite, invalidRequest, json, parseBody, readBody } from './http.js';
+import { readBody } from './body.js';
+import { OAuthError, fromAnotherSite, invalidRequest, json, parseBody } from './http.js';
+import { misaddressed, preflight, withCors } from './origin.js';
 import { isFormType, parseParams, repeatedParamsMessage } from './params.js';
 import { introspectEndpoint } from './introspect.js';
 import { jwksEndpoint } from './jwks.js';
@@ -119,6 +122,8 @@ async function readRequest(raw: IncomingMessage, url: URL, method: string): Prom
 
 async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | 'hang'> {
   const path = req.url.pathname;
+  const misdirected = misaddressed(req, deps.settings);
+  if (misdirected) return misdirected;
   if (path === SERVER_PATHS.healthz) return json(200, { status: 'ok' });
   if (path === SERVER_PATHS.readyz) {
     await Promise.all([deps.keys, ...deps.issuerKeys.values()].map((keys) => keys.current()));
@@ -126,10 +131,9 @@ async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | '
   }
   if (path === SERVER_PATHS.control || path.startsWith(`${SERVER_PATHS.control}/`)) {
     if (!deps.settings.control) return json(404, { error: 'not_found', error_description: 'the control API is disabled (--no-control)' });
+    const unauthorized = controlUnauthorized(req, deps.settings);
+    if (unauthorized) return unauthorized;
     // No page on another site may drive the issuer (CSRF): a form or no-cors fetch needs no preflight.
-    if (deps.settings.loopbackOnly && !addressedToUs(req.headers.host, deps.settings.baseUrl)) {
-      return json(403, { error: 'access_denied', error_description: `the control API answers only requests addressed to this issuer (${deps.settings.baseUrl}) or a loopback name` });
-    }
     if (fromAnotherSite(req.headers, deps.settings.baseUrl)) return json(403, { error: 'access_denied', error_description: 'the control API refuses requests from web pages of other sites; call it from the CLI, curl or a test' });
     // JSON only: a web page cannot send that cross-origin without a preflight, which is never allowed here.
     if (req.json === undefined && Object.keys(req.body).length > 0) {
@@ -138,13 +142,13 @@ async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | '
     return controlEndpoint({ ...req, path: path.slice(SERVER_PATHS.control.length) || '/' }, deps);
   }
   const found = route(deps.settings.issuers, path);
-  if (found && req.method === 'OPTIONS') return preflight(req);
+  if (found && req.method === 'OPTIONS') return preflight(req, deps.settings);
   if (!found) {
     return json(404, { error: 'not_found', error_description: `no endpoint at ${path}; issuers: ${deps.settings.issuers.map((i) => endpointUrl(i.url, 'openidConfiguration')).join(', ')}` });
   }
   const refused = refuseMalformedParams(req, found.endpoint);
   // Same CORS rule as the endpoints' own answers: /authorize is a browser navigation, never CORS.
-  if (refused) return found.endpoint === 'authorize' ? refused : withCors(req, refused);
+  if (refused) return found.endpoint === 'authorize' ? refused : withCors(req, refused, deps.settings);
   const latency = deps.faults.active().latencyMs;
   if (latency) await sleep(latency);
   let response: IdpResponse | 'hang';
@@ -155,7 +159,7 @@ async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | '
     if (!(error instanceof OAuthError)) throw error;
     response = error.response();
   }
-  return response === 'hang' || found.endpoint === 'authorize' ? response : withCors(req, response);
+  return response === 'hang' || found.endpoint === 'authorize' ? response : withCors(req, response, deps.settings);
 }
 
 /** Endpoints whose POST bodies are OAuth/OIDC form posts (RFC 6749 §3.2, RFC 7009, RFC 7662, RFC 8628, OIDC Core). */
@@ -173,24 +177,4 @@ function refuseMalformedParams(req: IdpRequest, endpoint: EndpointName): IdpResp
   }
   if (req.repeated.length && endpoint !== 'authorize') return invalidRequest(repeatedParamsMessage(req.repeated)).response();
   return undefined;
-}
-
-/**
- * Browser clients (Swagger UI's PKCE login, SPAs) call discovery, JWKS and the token endpoint
- * cross-origin, as they do with real IdPs: allow any origin, without cookies.
- */
-function withCors(req: IdpRequest, response: IdpResponse): IdpResponse {
-  const origin = req.headers.origin;
-  if (!origin) return response;
-  return { ...response, headers: { ...response.headers, 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-expose-headers': 'www-authenticate' } };
-}
-
-function preflight(req: IdpRequest): IdpResponse {
-  const headers: Record<string, string> = {
-    'access-control-allow-methods': 'GET, POST, OPTIONS',
-    'access-control-allow-headers': String(req.headers['access-control-request-headers'] ?? 'authorization, content-type'),
-    'access-control-max-age': '600',
-  };
-  if (req.headers.origin) Object.assign(headers, { 'access-control-allow-origin': req.headers.origin, vary: 'Origin' });
-  return { status: 204, headers };
 }

@@ -1,8 +1,7 @@
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import { parseBoundedJson } from './body.js';
 import { parseParams, type ParsedParams } from './params.js';
 import type { IdpResponse } from './types.js';
-
-const MAX_BODY = 1024 * 1024;
 
 export function json(status: number, value: unknown, headers: Record<string, string> = {}): IdpResponse {
   return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }, body: JSON.stringify(value) };
@@ -99,24 +98,6 @@ export const unauthorizedClient = (description: string) => new OAuthError(400, '
 export const invalidClient = (description: string, basic = false) =>
   new OAuthError(401, 'invalid_client', description, basic ? { 'www-authenticate': 'Basic realm="authctl"' } : {});
 
-export function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(invalidRequest('request body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 /**
  * Form or JSON body as a flat string map (JSON values that are not strings are re-serialised).
  * A form goes through the one parameter parser (params.ts), which reports repeated names.
@@ -125,12 +106,7 @@ export function parseBody(buffer: Buffer, contentType: string | undefined): { fo
   if (buffer.length === 0) return { form: {} };
   const text = buffer.toString('utf8');
   if (isJsonType(contentType)) {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw invalidRequest('request body is not valid JSON');
-    }
+    const value = parseBoundedJson(text, 'request body');
     const form: Record<string, string> = {};
     if (value && typeof value === 'object' && !Array.isArray(value)) {
       for (const [key, v] of Object.entries(value)) form[key] = typeof v === 'string' ? v : JSON.stringify(v);

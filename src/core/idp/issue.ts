@@ -130,9 +130,10 @@ export async function tokenResponse(
   if (options.principal.scopes.length) body.scope = options.principal.scopes.join(' ');
   if (options.refresh) {
     const family = options.family ?? randomToken(12);
-    body.refresh_token = issueRefreshToken(deps, issuer, options.clientId, options.principal, family, options.idToken?.authTime);
+    // Family first: when a table is full, no refresh token is left behind without its family.
     const { jti, exp } = access.claims;
     if (typeof jti === 'string') deps.store.addToFamily(family, jti, typeof exp === 'number' ? exp * 1000 : deps.clock.now() + access.expiresIn * 1000);
+    body.refresh_token = issueRefreshToken(deps, issuer, options.clientId, options.principal, family, options.idToken?.authTime);
   }
   if (options.idToken && options.principal.scopes.includes('openid')) {
     body.id_token = await issueIdToken(deps, issuer, options.clientId, options.principal, options.idToken);

@@ -1,7 +1,11 @@
 import { AuthctlError, usageError } from '../errors.js';
 import { parsePointer } from '../jsonpointer.js';
 import { claimPointer } from '../token/claims.js';
+import { checkJsonNesting } from './body.js';
+import { zeroConfig } from './clients.js';
 import { invalidRequest } from './http.js';
+import { fromDisallowedSite } from './origin.js';
+import type { IdpDeps, IdpRequest, IssuerContext } from './types.js';
 
 /**
  * Checks every key of a claims object the issuer will apply as a JSON pointer (`/__proto__/roles`
@@ -29,6 +33,7 @@ export function nullPrototype(claims: Record<string, unknown>): Record<string, u
  */
 export function requestClaims(value: string | undefined): Record<string, unknown> | undefined {
   if (value === undefined) return undefined;
+  checkJsonNesting(value, 'authctl_claims');
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
@@ -43,4 +48,36 @@ export function requestClaims(value: string | undefined): Record<string, unknown
     throw error;
   }
   return nullPrototype(parsed as Record<string, unknown>);
+}
+
+/**
+ * Claims that say who issued the token, to whom, for what and for how long. In strict mode (clients
+ * configured) they come from config only: a request may add tenant, roles and custom claims, never these.
+ */
+export const PROTECTED_CLAIMS: ReadonlySet<string> = new Set([
+  'iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'scope', 'scp', 'azp', 'client_id', 'cid', 'cnf', 'act', 'may_act',
+  'auth_time', 'nonce', 'acr', 'amr', 'sid', 'at_hash', 'c_hash', 'typ', 'token_use',
+]);
+
+/**
+ * `authctl_claims` of a token or authorize request, after the checks that make it safe to honour:
+ * never from a web page of a site that is not allowed (a cross-site token mint), and in strict mode
+ * never a protected claim (nor the issuer's scope claim).
+ */
+export function claimsFromRequest(value: string | undefined, req: IdpRequest, deps: IdpDeps, issuer: IssuerContext): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
+  if (fromDisallowedSite(req.headers, deps.settings)) {
+    throw invalidRequest('authctl_claims is refused from web pages of other sites; send it from a test, curl or the CLI, or allow the page with --cors-origin');
+  }
+  const claims = requestClaims(value)!;
+  if (zeroConfig(deps)) return claims;
+  const scopeClaim = issuer.mapping.scopeClaim ?? 'scope';
+  const refused = Object.keys(claims).filter((key) => {
+    const first = parsePointer(claimPointer(key), 'authctl_claims')[0]!;
+    return PROTECTED_CLAIMS.has(first) || first === scopeClaim;
+  });
+  if (refused.length) {
+    throw invalidRequest(`authctl_claims may not set ${refused.join(', ')} in strict mode (clients are configured): these come from the client, user and issuer config`);
+  }
+  return claims;
 }

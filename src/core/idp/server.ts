@@ -6,6 +6,7 @@ import { environmentError } from '../errors.js';
 import { RequestCapture } from './capture.js';
 import { IdpClock } from './clock.js';
 import { Faults } from './faults.js';
+import { controlTokenFor } from './control-auth.js';
 import { createIdpHandler } from './handler.js';
 import { IdpKeys } from './keys.js';
 import { DEFAULT_IDP_HOST, DEFAULT_IDP_PORT, resolveIdpSettings } from './settings.js';
@@ -22,6 +23,10 @@ export interface StartIdpServerOptions {
   issuerUrl?: string;
   layout?: string;
   control?: boolean;
+  /** `--cors-origin`: more web origins allowed besides loopback ones and the issuer's. */
+  corsOrigins?: string[];
+  /** Token the control API requires (AUTHCTL_CONTROL_TOKEN); off loopback one is generated when not given. */
+  controlToken?: string;
   rsaBits?: number;
   /** Base clock (ms); the issuer's own clock is layered on it. */
   clock?: () => number;
@@ -37,13 +42,15 @@ export interface IdpServer {
   host: string;
   /** The root issuer's URL (published). */
   issuer: string;
+  /** The control token when this server made it up (to print once); undefined when given or not needed. */
+  generatedControlToken?: string;
   close(): Promise<void>;
 }
 
 /** Builds the dependencies of an issuer without listening (tests call the handler directly). */
 export function createIdpDeps(options: StartIdpServerOptions & { baseUrl: string }): IdpDeps {
   const clock = new IdpClock(options.clock);
-  const settings = resolveIdpSettings(options.config, { baseUrl: options.baseUrl, layout: options.layout, control: options.control });
+  const settings = resolveIdpSettings(options.config, { baseUrl: options.baseUrl, layout: options.layout, control: options.control, corsOrigins: options.corsOrigins });
   const rsaBits = options.rsaBits ?? options.config.keys?.rsa_bits;
   const issuerKeys = new Map(
     settings.issuers.filter((i) => i.ownKeys).map((i) => [i.id, new IdpKeys({ dir: path.join(options.home, 'issuers', i.id), clock: clock.now, rsaBits })]),
@@ -53,7 +60,7 @@ export function createIdpDeps(options: StartIdpServerOptions & { baseUrl: string
     keys: new IdpKeys({ dir: options.home, clock: clock.now, rsaBits }),
     issuerKeys,
     settings,
-    store: new IdpStore(),
+    store: new IdpStore({ maxEntries: settings.maxEntries, now: clock.now }),
     // Faults last for wall-clock time ("for 30s"), not issuer time, which tests may freeze.
     faults: new Faults(Date.now),
     capture: new RequestCapture(),
@@ -105,6 +112,8 @@ export async function startIdpServer(options: StartIdpServerOptions): Promise<Id
     throw error;
   }
   deps.settings.loopbackOnly = isLoopbackHost(host);
+  const control = controlTokenFor(deps.settings, options.controlToken);
+  deps.settings.controlToken = control.token;
   handler = createIdpHandler(deps);
   // First run only: generate the signing key in the background (JWKS and token requests wait for it).
   const alg = deps.settings.issuers[0]!.alg;
@@ -118,6 +127,7 @@ export async function startIdpServer(options: StartIdpServerOptions): Promise<Id
     port,
     host,
     issuer: deps.settings.issuers[0]!.url,
+    generatedControlToken: control.generated ? control.token : undefined,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

@@ -6,6 +6,7 @@ import type { JWTAlgorithm } from '../keys/algorithms.js';
 import { DEFAULT_TTL_SECONDS } from '../token/mint.js';
 import { mappingFromConfig } from '../token/settings.js';
 import { LAYOUT_MAPPINGS } from './layouts.js';
+import { parseCorsOrigins } from './origin.js';
 import { checkClaimKeys } from './request-claims.js';
 import type { IdpSettings, IssuerContext } from './types.js';
 
@@ -17,6 +18,8 @@ export interface IdpSettingsOptions {
   baseUrl: string;
   layout?: string;
   control?: boolean;
+  /** `--cors-origin` values (added to `[idp] cors_origins`). */
+  corsOrigins?: string[];
 }
 
 const toList = (value: string | string[] | undefined) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
@@ -93,7 +96,9 @@ export function resolveIdpSettings(config: AuthctlConfig, options: IdpSettingsOp
     clients: new Map(Object.entries(idp.clients ?? {})),
     users: new Map(Object.entries(idp.users ?? {})),
     control: options.control ?? idp.control ?? true,
+    corsOrigins: [...parseCorsOrigins(idp.cors_origins, 'idp.cors_origins'), ...parseCorsOrigins(options.corsOrigins, '--cors-origin')],
     refreshTtlSeconds: Math.round(parseDuration(idp.refresh_ttl ?? '8h', 'idp.refresh_ttl')),
+    maxEntries: idp.max_entries,
     codeTtlSeconds: Math.round(parseDuration(idp.code_ttl ?? 60, 'idp.code_ttl')),
     authctl: config,
   };

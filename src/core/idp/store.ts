@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { CappedMap, DEFAULT_MAX_ENTRIES, RollingMap } from './tables.js';
 
 /** Who a token is for: the resolved user or client identity behind a grant. */
 export interface Principal {
@@ -63,24 +64,46 @@ export interface PendingClaims {
 
 export const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64url');
 
-/** In-memory state of the issuer: one-time codes, refresh tokens, revocations, scripted outcomes. */
+/**
+ * In-memory state of the issuer: one-time codes, refresh tokens, revocations, scripted outcomes.
+ * Every table is bounded (`[idp] max_entries` each): expired entries are swept on the issuer's clock,
+ * and a table still full after a sweep refuses with 503 (or, for best-effort replay detection,
+ * forgets its oldest entries).
+ */
 export class IdpStore {
-  readonly codes = new Map<string, CodeRecord>();
-  readonly refreshTokens = new Map<string, RefreshRecord>();
+  readonly codes: CappedMap<string, CodeRecord>;
+  readonly refreshTokens: CappedMap<string, RefreshRecord>;
   /** Revoked access-token jtis → when they expire anyway (for clean-up). */
-  readonly revokedJtis = new Map<string, number>();
-  /** Families whose every token is revoked (replayed code or refresh token). */
-  readonly revokedFamilies = new Set<string>();
+  readonly revokedJtis: CappedMap<string, number>;
+  /** Families whose every token is revoked (replayed code or refresh token) → when revoked. */
+  readonly revokedFamilies: RollingMap<string, number>;
   /** Access-token jtis issued in each family (one grant) → their expiry, so revoking the family revokes them too. */
-  readonly familyJtis = new Map<string, Map<string, number>>();
+  readonly familyJtis: CappedMap<string, Map<string, number>>;
   /** Codes and refresh tokens already used → their family, to detect replays. */
-  readonly usedCodes = new Map<string, string>();
-  readonly usedRefreshTokens = new Map<string, string>();
-  readonly devices = new Map<string, DeviceRecord>();
+  readonly usedCodes: RollingMap<string, string>;
+  readonly usedRefreshTokens: RollingMap<string, string>;
+  readonly devices: CappedMap<string, DeviceRecord>;
   /** Scripted outcome for the next device authorizations. */
   deviceScript?: { outcome: DeviceOutcome; after: number; sticky: boolean };
   /** Claims for the next token of a client (`client:<id>`) or user (`user:<name>`). */
-  readonly pendingClaims = new Map<string, PendingClaims>();
+  readonly pendingClaims: CappedMap<string, PendingClaims>;
+  readonly maxEntries: number;
+
+  /** `now` is the issuer's clock (ms): entries expire on it, as the tokens they track do. */
+  constructor(options: { maxEntries?: number; now?: () => number } = {}) {
+    const now = options.now ?? Date.now;
+    this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    const limits = { maxEntries: this.maxEntries, sweep: () => this.sweep(now()) };
+    this.codes = new CappedMap('authorization code', limits);
+    this.refreshTokens = new CappedMap('refresh token', limits);
+    this.revokedJtis = new CappedMap('revoked token', limits);
+    this.revokedFamilies = new RollingMap(limits);
+    this.familyJtis = new CappedMap('token family', limits);
+    this.usedCodes = new RollingMap(limits);
+    this.usedRefreshTokens = new RollingMap(limits);
+    this.devices = new CappedMap('device authorization', limits);
+    this.pendingClaims = new CappedMap('pending claims', limits);
+  }
 
   /** Claims set over the control API for this client or user; one-shot entries are consumed. */
   takeClaims(key: string): Record<string, unknown> {
@@ -97,29 +120,40 @@ export class IdpStore {
     jtis.set(jti, expiresAt);
   }
 
+  /** Revokes one access token until it expires anyway (`expiresAt`, ms on the issuer clock). */
+  revokeJti(jti: string, expiresAt: number): void {
+    this.revokedJtis.set(jti, expiresAt);
+  }
+
   /**
    * Revokes one grant: its refresh tokens and the access tokens issued from it (code or refresh token
    * replayed, RFC 6749 §4.1.2 and the security BCP; refresh token revoked, RFC 7009 §2.1).
    */
   revokeFamily(family: string): void {
-    this.revokedFamilies.add(family);
+    this.revokedFamilies.set(family, Date.now());
     for (const [token, record] of this.refreshTokens) if (record.family === family) this.refreshTokens.delete(token);
     for (const [jti, exp] of this.familyJtis.get(family) ?? []) this.revokedJtis.set(jti, exp);
     this.familyJtis.delete(family);
   }
 
-  /** Drops expired entries; called now and then, never on every request. */
+  /** Entries per table, for `GET /_authctl/state`. */
+  sizes(): Record<string, number> {
+    return {
+      codes: this.codes.size, refreshTokens: this.refreshTokens.size, revokedTokens: this.revokedJtis.size, families: this.familyJtis.size,
+      devices: this.devices.size, pendingClaims: this.pendingClaims.size, maxEntries: this.maxEntries,
+    };
+  }
+
+  /** Drops expired entries (issuer clock, ms); called every 1000 requests and when a table is full. */
   sweep(now: number): void {
     for (const [key, code] of this.codes) if (code.expiresAt + 60_000 < now) this.codes.delete(key);
     for (const [key, record] of this.refreshTokens) if (record.expiresAt < now) this.refreshTokens.delete(key);
+    // A revoked token stays refused for an hour past its exp: a verifier's clock may lag.
     for (const [key, exp] of this.revokedJtis) if (exp < now - 3600_000) this.revokedJtis.delete(key);
     for (const [family, jtis] of this.familyJtis) {
       for (const [jti, exp] of jtis) if (exp < now) jtis.delete(jti);
       if (jtis.size === 0) this.familyJtis.delete(family);
     }
-    // Replay detection is best effort: bound its memory.
-    if (this.usedCodes.size > 10_000) this.usedCodes.clear();
-    if (this.usedRefreshTokens.size > 10_000) this.usedRefreshTokens.clear();
     for (const [key, device] of this.devices) if (device.expiresAt + 60_000 < now) this.devices.delete(key);
   }
 }

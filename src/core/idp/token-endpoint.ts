@@ -6,7 +6,7 @@ import { password } from './grants/password.js';
 import { refreshToken } from './grants/refresh-token.js';
 import { tokenExchange } from './grants/token-exchange.js';
 import type { GrantHandler } from './grants/types.js';
-import { requestClaims } from './request-claims.js';
+import { claimsFromRequest } from './request-claims.js';
 import { requestedAudience } from './resource.js';
 import { OAuthError, invalidRequest, json } from './http.js';
 import type { IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
@@ -34,7 +34,7 @@ export async function tokenEndpoint(req: IdpRequest, issuer: IssuerContext, deps
     const handler = GRANTS.get(grantType);
     if (!handler) throw new OAuthError(400, 'unsupported_grant_type', `grant_type "${grantType}" is not supported (supported: ${[...GRANTS.keys()].join(', ')})`);
     checkGrantAllowed(client, grantType);
-    const body = await handler({ req, issuer, deps, client, requestClaims: requestClaims(req.body.authctl_claims), audience: requestedAudience(req.lists) });
+    const body = await handler({ req, issuer, deps, client, requestClaims: claimsFromRequest(req.body.authctl_claims, req, deps, issuer), audience: requestedAudience(req.lists) });
     return { ...json(200, body, { pragma: 'no-cache' }), clientId };
   } catch (error) {
     if (error instanceof OAuthError) return { ...error.response(), clientId };

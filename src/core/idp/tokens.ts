@@ -28,18 +28,6 @@ export async function verifyIssuedToken(deps: IdpDeps, issuer: IssuerContext, to
   }
 }
 
-/** The claims of a JWT without checking it (revocation only needs the jti); undefined if unreadable. */
-export function readClaims(token: string): Record<string, unknown> | undefined {
-  const parts = token.split('.');
-  if (parts.length !== 3) return undefined;
-  try {
-    const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as unknown;
-    return claims && typeof claims === 'object' && !Array.isArray(claims) ? (claims as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** `Authorization: Bearer <token>` (case-insensitive scheme). */
 export function bearerToken(header: string | undefined): string | undefined {
   const match = /^bearer\s+(\S+)$/i.exec(header ?? '');

@@ -40,7 +40,13 @@ export interface IdpSettings {
    * name (or the published one): a web page using DNS rebinding cannot reach the control API.
    */
   loopbackOnly?: boolean;
+  /** Bearer token every /_authctl/ request must carry (off loopback, or when AUTHCTL_CONTROL_TOKEN is set). */
+  controlToken?: string;
+  /** Extra web origins allowed to read answers (CORS) and send authctl_claims (`--cors-origin`, `[idp] cors_origins`). */
+  corsOrigins?: string[];
   refreshTtlSeconds: number;
+  /** Cap of each in-memory table (codes, refresh tokens, revocations, ...): `[idp] max_entries`. */
+  maxEntries?: number;
   codeTtlSeconds: number;
   /** The full authctl config (token presets, [token] defaults). */
   authctl: AuthctlConfig;

@@ -81,7 +81,7 @@ const defaultRead = async (file: string) => {
  * rules. Never throws for bad input except a usage error when no profile fits.
  */
 export async function verifyText(options: VerifyTextOptions): Promise<VerifyTextResult> {
-  const registry = buildRegistry();
+  const registry = buildRegistry([], options.profile);
   const forced = options.profile ? profileNamed(registry, options.profile) : undefined;
   const kind = options.kind ?? pickKind(registry, options.profile, options.file, options.text);
   const parsed = parseDocument(options.file, options.text, kind);
@@ -227,8 +227,8 @@ async function profilesFor(options: VerifyConfigOptions, cwd: string): Promise<{
   const byPath = options.profile !== undefined && (isProfileFile(options.profile) || /[\\/]/.test(options.profile));
   if (byPath) files.push(options.profile!);
   const defs = await Promise.all(files.map((f) => loadProfileFile(f, cwd)));
-  const registry = buildRegistry(defs);
   const forced = byPath ? defs[defs.length - 1]!.profile : options.profile;
+  const registry = buildRegistry(defs, forced);
   if (forced !== undefined) profileNamed(registry, forced);
   return { registry, forced };
 }

@@ -1,5 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { parse as parseYamlText } from 'yaml';
 import { knownKeysAt } from '../../config/validate.js';
 import { usageError } from '../../errors.js';
 import { closest } from '../../suggest.js';
@@ -22,6 +24,12 @@ export function isProfileFile(name: string): boolean {
 export function parseProfile(file: string, text: string): ProfileDefinition {
   const ext = /\.([a-z]+)$/i.exec(file)?.[1]?.toLowerCase();
   const kind: DocumentKind = ext === 'toml' ? 'toml' : ext === 'json' ? 'json' : ext === 'yaml' || ext === 'yml' ? 'yaml' : 'toml';
+  // Fast path (every run loads the built-in profiles): plain parse and validate; positions only for errors.
+  const quick = plainParse(kind, text);
+  if (quick !== undefined) {
+    const result = profileSchema.safeParse(quick);
+    if (result.success && ruleIdsKnown(result.data)) return result.data;
+  }
   const parsed = parseDocument(file, text, kind);
   if (!parsed.document) {
     const f = parsed.findings[0]!;
@@ -52,6 +60,19 @@ export function parseProfile(file: string, text: string): ProfileDefinition {
   const at = locate(parsed.document.map, keyPath, issue.code === 'unrecognized_keys' ? 'key' : 'value');
   const where = at ? `${file}:${at.line}:${at.column}` : file;
   throw usageError('ERR_PROFILE_INVALID', `${keyPath.length ? `${formatPath(keyPath)}: ` : ''}${message}`, { where, hint });
+}
+
+function plainParse(kind: DocumentKind, text: string): unknown {
+  try {
+    return kind === 'toml' ? parseToml(text) : kind === 'json' ? JSON.parse(text) : parseYamlText(text, { merge: true, uniqueKeys: true });
+  } catch {
+    return undefined;
+  }
+}
+
+function ruleIdsKnown(def: ProfileDefinition): boolean {
+  const known = new Set([...Object.keys(RULES), ...Object.keys(def.rules)]);
+  return [def.checks, ...def.sections.map((s) => s.checks)].every((checks) => checks.every((c) => !c.rule || known.has(c.rule)));
 }
 
 /** A check may only report a rule authctl knows or the profile defines in [rules]. */

@@ -54,9 +54,11 @@ function normalizeLevels(levels: ProfileDefinition['severity'][string]): Levels 
 const TITLES: Record<string, string> = { authctl: "authctl's own config", datapress: 'DataPress', agentflow: 'agentflow', recsys: 'recsys-service', relay: 'Relay', k3: 'K3' };
 
 /** Every profile: the six hand-written ones first (detection ties go to them), then files, then the user's. */
-export function buildRegistry(user: ProfileDefinition[] = []): Registry {
+export function buildRegistry(user: ProfileDefinition[] = [], forced?: string): Registry {
   const registry: Registry = new Map();
   for (const name of PROFILES) registry.set(name, { name, title: TITLES[name]!, kinds: PROFILE_KINDS[name], checker: CHECKERS[name], source: 'code', levels: {} });
+  // Loading the profile files costs a few hundred ms at start-up: skip it when one of the six is forced.
+  if (forced !== undefined && (PROFILES as readonly string[]).includes(forced) && user.length === 0) return registry;
   for (const profile of builtinProfiles()) registry.set(profile.name, profile);
   for (const def of user) registry.set(def.profile, fromDefinition(def, 'user'));
   return registry;

@@ -29,8 +29,9 @@ const INQUIRER_PROMPTS = ['select', 'checkbox', 'input'];
  * Keeps unused parts of two packages out of the bundle: zod's locale index becomes English only, and
  * '@inquirer/prompts' (every prompt, re-exported) becomes the few authctl uses, from their own packages.
  * typescript, which cosmiconfig loads only for .ts config files (not an authctl format), becomes a stub
- * that says so when used, instead of a missing package. (js-yaml and parse-json stay: cosmiconfig reads
- * the project's package.yaml or .config/config.yaml with them.)
+ * that says so when used, instead of a missing package. cosmiconfig's js-yaml and parse-json (for a
+ * project's package.yaml or .config/config.* meta config) become the `yaml` package authctl already
+ * depends on and JSON.parse: 30 kB of the tarball (authctl's own config files have their own parsers).
  */
 export const trimPackages = {
   name: 'trim-packages',
@@ -47,6 +48,12 @@ export const trimPackages = {
     b.onLoad({ filter: /.*/, namespace: 'inquirer-prompts' }, () => ({
       contents: INQUIRER_PROMPTS.map((name) => `export { default as ${name} } from '@inquirer/${name}';`).join('\n'),
       resolveDir: path.join(root, 'node_modules', '@inquirer', 'prompts'),
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^(js-yaml|parse-json)$/ }, (args) => (/node_modules[\\/]cosmiconfig[\\/]/.test(args.importer) ? { path: args.path, namespace: 'cosmiconfig-parsers' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'cosmiconfig-parsers' }, (args) => ({
+      contents: args.path === 'js-yaml' ? "const YAML = require('yaml'); module.exports = { load: (text) => YAML.parse(text) };" : 'module.exports = (text) => JSON.parse(text);',
+      resolveDir: root,
       loader: 'js',
     }));
     b.onResolve({ filter: /^typescript$/ }, (args) => ({ path: args.path, namespace: 'unsupported-format' }));

@@ -45,8 +45,8 @@ const reprint = {
 
 const bundle = await rollup({
   input: path.join(emitted, 'index.d.ts'),
-  // Node's own types stay imports (a consumer on Node has @types/node), and so do jose's (a dependency).
-  external: (id) => id.startsWith('node:') || id === 'jose',
+  // Node's own types stay imports (a consumer on Node has @types/node), and so do the dependencies' (jose, smol-toml, yaml).
+  external: (id) => id.startsWith('node:') || ['jose', 'smol-toml', 'yaml'].includes(id),
   plugins: [reprint, dts({ respectExternal: true })],
   onwarn: (warning, warn) => (warning.code === 'CIRCULAR_DEPENDENCY' ? undefined : warn(warning)),
 });

@@ -10,10 +10,11 @@
 // - lib: dist/lib/index.js, the programmatic API. It is built together with the cold entries, so the
 //   two share their chunks (dist/cold/chunk-*.js) and every module ships once (zod, jose, cosmiconfig).
 //
-// The published package depends on two packages only, because the example services it ships (run by
-// `authctl demo`) import them: jose and smol-toml. Both stay run-time imports of the cold and lib
-// files (installed anyway, so they ship once instead of twice); the hot file keeps its own copy of
-// smol-toml (a multi-file package to resolve would cost `token mint` start-up); the rest is in dist/. Two packages are
+// The published package depends on three packages only: jose and smol-toml, because the example
+// services it ships (run by `authctl demo`) import them, and yaml (verify-config's YAML files), which
+// alone would be a quarter of the tarball budget. They stay run-time imports of the cold and lib files
+// (installed anyway, so they ship once; smol-toml through its one-file CommonJS build, see
+// smolTomlFromPackage); everything else is in dist/. Two packages are
 // trimmed on the way in (trimPackages below) because they are most of the tarball otherwise: zod's 60
 // message locales (authctl uses zod's default English) and the @inquirer prompts authctl never shows
 // (the editor prompt alone brings iconv-lite and chardet, ~400 kB).
@@ -63,6 +64,19 @@ const commanderFromHotFile = {
   name: 'commander-from-hot-file',
   setup(b) {
     b.onResolve({ filter: /^commander$/ }, (args) => (/[\\/]src[\\/]cli[\\/]/.test(args.importer) ? { path: '../cli/main.js', external: true } : undefined));
+  },
+};
+
+/**
+ * smol-toml is a dependency (the example services import it), so dist/ need not carry it: both builds
+ * take it from node_modules at run time, through require(), which loads its one-file CommonJS build
+ * (its ESM build is eight files for the loader to resolve on every `token mint`).
+ */
+const smolTomlFromPackage = {
+  name: 'smol-toml-from-package',
+  setup(b) {
+    b.onResolve({ filter: /^smol-toml$/ }, (args) => (args.namespace === 'smol-toml-require' ? { path: 'smol-toml', external: true } : { path: 'smol-toml', namespace: 'smol-toml-require' }));
+    b.onLoad({ filter: /.*/, namespace: 'smol-toml-require' }, () => ({ contents: "module.exports = require('smol-toml');", loader: 'js' }));
   },
 };
 
@@ -120,7 +134,7 @@ const entryResult = await build({
 });
 outputs.push(...entryResult.outputFiles);
 
-const hot = await build({ ...common, entryPoints: { 'cli/main': 'src/cli/main.ts' }, outdir, plugins: [lazyChildProcessForCommander, trimPackages, splitDynamicImports(coldEntries, 'cli')] });
+const hot = await build({ ...common, entryPoints: { 'cli/main': 'src/cli/main.ts' }, outdir, plugins: [lazyChildProcessForCommander, trimPackages, smolTomlFromPackage, splitDynamicImports(coldEntries, 'cli')] });
 outputs.push(...hot.outputFiles);
 
 // Cold entries and the library, in one code-split build (shared chunks in dist/cold/). Cold entries can
@@ -138,8 +152,8 @@ for (let size = -1; size !== coldEntries.size; ) {
     outdir,
     splitting: true,
     chunkNames: 'cold/chunk-[hash]',
-    external: ['jose', 'smol-toml'],
-    plugins: [commanderFromHotFile, lazyChildProcessForCommander, trimPackages, packageEntries, splitDynamicImports(coldEntries, 'dist')],
+    external: ['jose', 'yaml'],
+    plugins: [commanderFromHotFile, lazyChildProcessForCommander, trimPackages, smolTomlFromPackage, packageEntries, splitDynamicImports(coldEntries, 'dist')],
   });
   shared = result.outputFiles;
   sharedResult = result;

@@ -8,6 +8,7 @@ import { draftSpecFromOpenApi } from '../core/probe/openapi.js';
 import { parseProbeSpec } from '../core/probe/spec.js';
 import { createExclusive } from '../core/verify/init.js';
 import { parseToml } from '../core/config/toml.js';
+import { parseYaml } from '../core/verify/locate/yaml.js';
 import type { CliContext } from './context.js';
 
 export interface InitFlags {
@@ -23,15 +24,11 @@ export async function runInit(ctx: CliContext, flags: InitFlags): Promise<void> 
   try {
     bytes = await fs.readFile(file);
   } catch (error) {
-    throw usageError('ERR_OPENAPI_UNREADABLE', `cannot read ${flags.fromOpenapi}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { where: '--from-openapi', hint: 'pass the path of an OpenAPI 3.0 / 3.1 or Swagger 2.0 JSON document' });
+    throw usageError('ERR_OPENAPI_UNREADABLE', `cannot read ${flags.fromOpenapi}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { where: '--from-openapi', hint: 'pass the path of an OpenAPI 3.0 / 3.1 or Swagger 2.0 document (JSON or YAML)' });
   }
   // OpenAPI documents can be large: allow more than a config file, still bounded.
   const text = decodeText(bytes, flags.fromOpenapi, { what: 'OpenAPI document', limit: 64 * 1024 * 1024 });
-  if (!/^\s*[{[]/.test(text)) {
-    // YAML needs the `yaml` package, which authctl does not depend on (yet).
-    throw usageError('ERR_OPENAPI_YAML', 'only JSON OpenAPI documents are supported (this looks like YAML)', { where: flags.fromOpenapi, hint: 'convert it first, e.g. `yq -o json openapi.yaml > openapi.json`' });
-  }
-  const draft = draftSpecFromOpenApi(parseJson(text, flags.fromOpenapi), { baseUrl: flags.baseUrl, source: flags.fromOpenapi });
+  const draft = draftSpecFromOpenApi(parseOpenApi(text, flags.fromOpenapi), { baseUrl: flags.baseUrl, source: flags.fromOpenapi });
   // The draft must be a valid spec: validate it exactly as `authctl probe` will.
   parseProbeSpec(parseToml(draft.toml, 'draft'), 'draft');
   if (flags.out) {
@@ -48,4 +45,16 @@ export async function runInit(ctx: CliContext, flags: InitFlags): Promise<void> 
     ctx.out.data(draft.toml);
     ctx.out.info(`drafted ${draft.endpoints} endpoints (${draft.publicEndpoints} public); review allow/deny and [jwt] before running \`authctl probe\``);
   }
+}
+
+/** An OpenAPI document in JSON or YAML (what the spec allows); syntax errors are located, never quoted. */
+function parseOpenApi(text: string, source: string): unknown {
+  if (/^\s*[{[]/.test(text)) return parseJson(text, source);
+  const { documents, errors } = parseYaml(text);
+  const first = errors[0];
+  if (first) throw usageError('ERR_OPENAPI_SYNTAX', `YAML syntax error: ${first.message}`, { where: `${source}:${first.line}:${first.column}`, hint: 'fix the YAML at that position' });
+  if (documents.length !== 1) {
+    throw usageError('ERR_OPENAPI_INVALID', `expected one YAML document, found ${documents.length}`, { where: source, hint: 'an OpenAPI document is one YAML document: remove the other `---` sections' });
+  }
+  return documents[0]!.data;
 }

@@ -60,12 +60,11 @@ describe('probe init --from-openapi: Swagger 2.0 and OpenAPI 3.1', () => {
     expect(spec.endpoints[0]!).toMatchObject({ allow: ['bearer'], scopes: ['reports:read'] });
   });
 
-  it('exits 2 for an unsupported version, a webhooks-only 3.1 document, and YAML (which needs the yaml package)', async () => {
+  it('exits 2 for an unsupported version and a webhooks-only 3.1 document', async () => {
     const dir = tempDir();
     const write = (name: string, doc: unknown) => writeFileSync(path.join(dir, name), typeof doc === 'string' ? doc : JSON.stringify(doc));
     write('v4.json', { openapi: '4.0.0', paths: { '/a': { get: {} } } });
     write('hooks.json', { openapi: '3.1.0', webhooks: { a: { post: {} } } });
-    write('api.yaml', 'openapi: 3.1.0\npaths: {}\n');
     write('swagger.json', swagger);
     const v4 = await runCli(['probe', 'init', '--from-openapi', 'v4.json'], { cwd: dir });
     expect(v4.code).toBe(2);
@@ -73,11 +72,41 @@ describe('probe init --from-openapi: Swagger 2.0 and OpenAPI 3.1', () => {
     const hooks = await runCli(['probe', 'init', '--from-openapi', 'hooks.json'], { cwd: dir });
     expect(hooks.code).toBe(2);
     expect(hooks.stderr).toMatch(/the document has no paths to probe/);
-    const yaml = await runCli(['probe', 'init', '--from-openapi', 'api.yaml'], { cwd: dir });
-    expect(yaml.code).toBe(2);
-    expect(yaml.stderr).toMatch(/only JSON OpenAPI documents are supported.*\n.*yq -o json/);
     const ok = await runCli(['probe', 'init', '--from-openapi', 'swagger.json'], { cwd: dir });
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('base_url = "https://api.example.com:8443/v2"');
+  });
+
+  it('reads OpenAPI YAML like JSON; a YAML syntax error is located and exits 2', async () => {
+    const dir = tempDir();
+    const yamlDoc = [
+      'openapi: 3.1.0',
+      'servers:',
+      '  - url: http://127.0.0.1:9000/api',
+      'components:',
+      '  securitySchemes:',
+      '    bearer: { type: http, scheme: bearer, bearerFormat: JWT }',
+      'security:',
+      '  - bearer: [reports:read]',
+      'paths:',
+      '  /reports/{id}:',
+      '    get: {}',
+      '  /status:',
+      '    get:',
+      '      security: [{}]',
+      '',
+    ].join('\n');
+    writeFileSync(path.join(dir, 'api.yaml'), yamlDoc);
+    writeFileSync(path.join(dir, 'api.json'), JSON.stringify({ ...openapi31, webhooks: undefined, paths: { '/reports/{id}': { get: {} }, '/status': { get: { security: [{}] } } } }));
+    const fromYaml = await runCli(['probe', 'init', '--from-openapi', 'api.yaml'], { cwd: dir });
+    const fromJson = await runCli(['probe', 'init', '--from-openapi', 'api.json'], { cwd: dir });
+    expect(fromYaml.code).toBe(0);
+    expect(fromYaml.stdout.replaceAll('api.yaml', 'api.json')).toBe(fromJson.stdout);
+    expect(fromYaml.stdout).toContain('/reports/');
+    writeFileSync(path.join(dir, 'broken.yaml'), 'openapi: 3.1.0\npaths:\n  /a: [unclosed\n');
+    const broken = await runCli(['probe', 'init', '--from-openapi', 'broken.yaml'], { cwd: dir });
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/^authctl: error: YAML syntax error: .*\(broken\.yaml:\d+:\d+\)|broken\.yaml:\d+:\d+/);
+    expect(broken.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -125,7 +125,7 @@ export function draftSpecFromOpenApi(doc: unknown, options: DraftOptions): Draft
 /** OpenAPI 3.0 / 3.1 or Swagger 2.0 with at least one path (a 3.1 document may hold only webhooks). */
 function checkVersion(doc: unknown, source: string): OpenApiDoc {
   const api = doc as OpenApiDoc;
-  const hint = 'pass an OpenAPI 3.0 / 3.1 or Swagger 2.0 JSON document (convert YAML with e.g. `yq -o json`)';
+  const hint = 'pass an OpenAPI 3.0 / 3.1 or Swagger 2.0 document (JSON or YAML)';
   if (!api || typeof api !== 'object' || (!api.openapi && !api.swagger)) {
     throw usageError('ERR_OPENAPI_INVALID', 'not an OpenAPI document (no "openapi" or "swagger" version)', { where: source, hint });
   }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `[verify]`: defaults for `authctl verify-config`. */
 export const verifySchema = z.strictObject({

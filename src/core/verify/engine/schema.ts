@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The profile file format: a service's config described as data (which files, which keys, what

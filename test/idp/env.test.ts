@@ -59,6 +59,28 @@ describe('idp serve settings: flag > env > config file > default', () => {
   });
 });
 
+describe('settings added with the security hardening', () => {
+  it('AUTHCTL_CORS_ORIGINS lets that origin read answers; others still get no CORS header', async () => {
+    const cwd = tempDir('authctl-idp-env-');
+    const proc = await spawnUntilLine([BIN, 'idp', 'serve', '--json', '--no-log'], { env: { PATH: process.env.PATH, AUTHCTL_HOME: path.join(cwd, '.authctl'), NO_COLOR: '1', AUTHCTL_PORT: '0', AUTHCTL_CORS_ORIGINS: 'https://app.example, http://app:3000' }, cwd, key: 'issuer' });
+    try {
+      const { discovery } = proc.line as { discovery: string };
+      const allowed = await fetch(discovery, { headers: { Origin: 'http://app:3000' } });
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('http://app:3000');
+      const other = await fetch(discovery, { headers: { Origin: 'https://evil.example' } });
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await proc.stop();
+    }
+  });
+
+  it('a bad AUTHCTL_MAX_ENTRIES exits 2 naming the variable', async () => {
+    const r = await runCli(['idp', 'serve', '--port', '0'], { cwd: tempDir('authctl-idp-env-'), env: { AUTHCTL_HOME: tempDir('authctl-idp-env-home-'), AUTHCTL_MAX_ENTRIES: 'lots' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toMatch(/AUTHCTL_MAX_ENTRIES/);
+  });
+});
+
 describe('a whole config from the environment', () => {
   it('AUTHCTL_CONFIG_INLINE as TOML', async () => {
     expect((await serve([], { AUTHCTL_CONFIG_INLINE: '[idp]\nport = 0\nissuer_url = "http://idp:9400"' })).issuer).toBe('http://idp:9400');

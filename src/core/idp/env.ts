@@ -49,6 +49,8 @@ export const IDP_ENV: readonly IdpEnvSetting[] = [
   { name: 'AUTHCTL_TTL', target: { config: 'ttl' }, parse: text, example: '15m' },
   { name: 'AUTHCTL_REFRESH_TTL', target: { config: 'refresh_ttl' }, parse: text, example: '8h' },
   { name: 'AUTHCTL_CODE_TTL', target: { config: 'code_ttl' }, parse: text, example: '60s' },
+  { name: 'AUTHCTL_CORS_ORIGINS', target: { config: 'cors_origins' }, parse: list, flag: '--cors-origin', example: 'http://app:3000,https://app.example' },
+  { name: 'AUTHCTL_MAX_ENTRIES', target: { config: 'max_entries' }, parse: integer, example: '50000' },
   { name: 'AUTHCTL_READY_FILE', target: { flag: 'readyFile' }, parse: text, flag: '--ready-file', example: '/tmp/idp-ready.json' },
   { name: 'AUTHCTL_KEYS_FILE', target: { flag: 'keysFile' }, parse: text, example: '/run/secrets/signing-key.pem' },
 ];

@@ -127,3 +127,34 @@ describe('security: DNS rebinding cannot reach any endpoint while bound to loopb
     }
   });
 });
+
+describe('security: off loopback, a rebinding page cannot choose claims either', () => {
+  let idp: TestIdp;
+  let port: number;
+  beforeAll(async () => {
+    idp = await startTestIdp({}, { host: '0.0.0.0', issuerUrl: 'http://idp.test:9400' });
+    port = idp.server.port;
+  });
+  afterAll(() => idp.close());
+
+  const mint = (host: string, headers: Record<string, string>) => {
+    const { body, ...type } = form({ grant_type: 'client_credentials', client_id: 'page', client_secret: 'x', authctl_claims: '{"roles":["admin"]}' });
+    return rawRequest(`http://127.0.0.1:${port}`, { method: 'POST', path: '/token', host, headers: { ...type, ...headers }, body });
+  };
+
+  it('refuses authctl_claims from a browser addressing an unknown DNS name, even "same-origin"', async () => {
+    const answer = await mint(`evil.example:${port}`, { 'sec-fetch-site': 'same-origin' });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body).error_description).toMatch(/authctl_claims is refused/);
+  });
+
+  it('still honours it from the published host, an IP literal, loopback, and from scripts (no browser headers)', async () => {
+    for (const host of ['idp.test:9400', `10.1.2.3:${port}`, `[fd00::1]:${port}`, `127.0.0.1:${port}`]) {
+      const answer = await mint(host, { 'sec-fetch-site': 'same-origin' });
+      expect([host, answer.status]).toEqual([host, 200]);
+      expect(payloadOf(JSON.parse(answer.body).access_token).roles).toEqual(['admin']);
+    }
+    const script = await mint(`idp-service:${port}`, {});
+    expect(script.status).toBe(200);
+  });
+});

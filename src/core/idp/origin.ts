@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { usageError } from '../errors.js';
+import { isIP } from 'node:net';
 import { addressedToUs, isLoopbackHost, json } from './http.js';
 import type { IdpRequest, IdpResponse, IdpSettings } from './types.js';
 
@@ -29,8 +30,12 @@ export function isAllowedOrigin(origin: string | undefined, settings: Pick<IdpSe
  * from the login page sends (its Referrer-Policy is no-referrer). Scripts, curl and tests send
  * neither header.
  */
-export function fromDisallowedSite(headers: IncomingHttpHeaders, settings: Pick<IdpSettings, 'baseUrl' | 'corsOrigins'>): boolean {
+export function fromDisallowedSite(headers: IncomingHttpHeaders, settings: Pick<IdpSettings, 'baseUrl' | 'corsOrigins' | 'loopbackOnly'>): boolean {
   const site = headers['sec-fetch-site'];
+  // Off loopback the Host check does not run (LAN peers and containers use any name), so a page on
+  // a rebinding domain is "same-origin" to its browser: trust that only for a Host that is an IP
+  // literal, a loopback name or the published issuer host.
+  if (!settings.loopbackOnly && (site !== undefined || headers.origin !== undefined) && !addressedToUs(headers.host, settings.baseUrl) && !isIpLiteralHost(headers.host)) return true;
   if (site === 'same-origin' || site === 'none') return false;
   const origin = headers.origin;
   if (origin !== undefined) return !isAllowedOrigin(origin, settings);
@@ -85,4 +90,14 @@ export function preflight(req: IdpRequest, settings: IdpSettings): IdpResponse {
     });
   }
   return { status: 204, headers };
+}
+
+/** `10.0.0.5:9400` or `[fd00::1]:9400`: a name no DNS rebinding can stand behind. */
+function isIpLiteralHost(hostHeader: string | undefined): boolean {
+  if (!hostHeader) return false;
+  try {
+    return isIP(new URL(`http://${hostHeader}`).hostname.replace(/^\[|\]$/g, '')) !== 0;
+  } catch {
+    return false;
+  }
 }

@@ -18,10 +18,11 @@ export function mask(value: string): string {
     const header = value.split('.')[0]!;
     return `${header.slice(0, 10)}…(jwt, ${value.length} chars)`;
   }
-  // Prefixed keys (sk_live_XXXX…): keep the prefix so a reader knows which key set. Only when
-  // the body is long enough that showing 8 of its chars still hides at least half of it.
-  const prefixMatch = /^([a-z][a-z0-9]*_(?:[a-z0-9]+_)?)(.+)$/i.exec(value);
-  if (prefixMatch && codePoints(prefixMatch[2]!).length >= 16) {
+  // Prefixed keys (sk_live_XXXX…): keep the short lower-case prefix so a reader knows which key
+  // set. Only when what is shown (prefix + 8 chars) is at most half of the value: a passphrase
+  // made of words (`correct_horse_battery_…`) is not a prefixed key.
+  const prefixMatch = /^([a-z][a-z0-9]{0,11}_(?:[a-z0-9]{1,11}_)?)(.+)$/.exec(value);
+  if (prefixMatch && codePoints(prefixMatch[2]!).length >= prefixMatch[1]!.length + 16) {
     const body = codePoints(prefixMatch[2]!);
     return `${prefixMatch[1]}${body.slice(0, 4).join('')}…${body.slice(-4).join('')}`;
   }
@@ -46,7 +47,7 @@ export function maskHeaderValue(name: string, value: string): string {
     if (/^AWS4-HMAC-SHA256$/i.test(scheme!)) return `${scheme} ${credentials.replace(/Signature=([0-9a-f]+)/i, (_, sig: string) => `Signature=${sig.slice(0, 6)}…`)}`;
     return `${scheme} ${mask(credentials)}`;
   }
-  if (/(api[-_]?key|token|secret|password|cookie|x-amz-security-token)/i.test(lower)) return mask(value);
+  if (/(api[-_]?key|[-_]key$|token|secret|password|cookie|signature|credential|x-amz-security-token)/i.test(lower)) return mask(value);
   return value;
 }
 
@@ -91,7 +92,9 @@ export function registerSecretsIn(data: unknown, depth = 0): void {
 
 /** Shapes that are secrets wherever they appear: PEM private keys, JWTs, authctl API keys, AWS secret keys. */
 const PEM_PRIVATE = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g;
-const JWT_ANYWHERE = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
+// The lookbehind makes a match start only at the beginning of a base64url run: without it a long
+// run of `eyJeyJ…` is rescanned from every `eyJ` (quadratic).
+const JWT_ANYWHERE = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 const API_KEY_ANYWHERE = /\b[a-z][a-z0-9]*(?:_[a-z0-9]+)*_[0-9A-Za-z]{38}\b/g;
 /**
  * Exactly 40 characters of base64 with both cases and a digit or / or +: an AWS secret access key

@@ -14,7 +14,7 @@
 // (docs/release.md); macOS binaries are re-signed with an ad-hoc signature after injection.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { lazyChildProcessForCommander, pkg, root, thirdPartyNotices, trimPackages } from './build-shared.mjs';
@@ -47,6 +47,12 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) process.
 else import('./src/cli/main.ts').then((m) => m.main(process.argv));
 `;
 const bundle = path.join(work, 'authctl.cjs');
+// The binary has no templates/ beside it: verify-config's built-in profile files go inside it.
+const profilesDir = path.join(root, 'templates', 'profiles');
+const builtinProfiles = Object.fromEntries(
+  readdirSync(profilesDir).filter((f) => /\.profile\.(toml|json|ya?ml)$/.test(f)).sort().map((f) => [path.join('templates', 'profiles', f), readFileSync(path.join(profilesDir, f), 'utf8')]),
+);
+
 const result = await build({
   stdin: { contents: entry, resolveDir: root, sourcefile: 'sea-entry.ts', loader: 'ts' },
   absWorkingDir: root,
@@ -59,7 +65,7 @@ const result = await build({
   minify: true,
   keepNames: true, // stack traces under --verbose keep their function names
   legalComments: 'none',
-  define: { __AUTHCTL_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__authctlImportMetaUrl' },
+  define: { __AUTHCTL_VERSION__: JSON.stringify(pkg.version), __AUTHCTL_BUILTIN_PROFILES__: JSON.stringify(builtinProfiles), 'import.meta.url': '__authctlImportMetaUrl' },
   // Modules that locate files relative to themselves (templates/, examples/) see the binary's path;
   // createRequire() of it loads Node built-ins, which is all the bundle requires.
   banner: { js: "var __authctlImportMetaUrl = require('node:url').pathToFileURL(process.execPath).href;" },

@@ -29,15 +29,23 @@ export type Registry = Map<string, RegisteredProfile>;
 
 let builtins: RegisteredProfile[] | undefined;
 
+/** Set by the single-file binary's build (scripts/build-binary.mjs): file name → text of each profile file. */
+declare const __AUTHCTL_BUILTIN_PROFILES__: Record<string, string> | undefined;
+
 /** The profile files shipped in templates/profiles/ (one file = one built-in profile). */
 export function builtinProfiles(): RegisteredProfile[] {
-  if (builtins) return builtins;
+  builtins ??= builtinProfileSources().map(([file, text]) => fromDefinition(parseProfile(file, text), 'builtin'));
+  return builtins;
+}
+
+function builtinProfileSources(): [file: string, text: string][] {
+  // The binary has no templates/ directory beside it: its build embeds the files instead.
+  if (typeof __AUTHCTL_BUILTIN_PROFILES__ !== 'undefined') return Object.entries(__AUTHCTL_BUILTIN_PROFILES__);
   const dir = path.join(templatesDir(), 'profiles');
-  builtins = readdirSync(dir)
+  return readdirSync(dir)
     .filter(isProfileFile)
     .sort()
-    .map((file) => fromDefinition(parseProfile(path.join(dir, file), readFileSync(path.join(dir, file), 'utf8')), 'builtin'));
-  return builtins;
+    .map((file) => [path.join(dir, file), readFileSync(path.join(dir, file), 'utf8')]);
 }
 
 export function fromDefinition(def: ProfileDefinition, source: 'builtin' | 'user'): RegisteredProfile {

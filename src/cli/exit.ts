@@ -18,15 +18,19 @@ export function drained(stream: OutStream): Promise<void> {
   });
 }
 
+/** What a shell reports for a command killed by SIGPIPE (128 + 13). */
+export const EXIT_CLOSED_PIPE = 141;
+
 /**
  * A reader that stops early (`authctl apikey list | head -1`) is not an error of ours: stop writing and
- * exit quietly with the code set so far, as a shell tool killed by SIGPIPE would, instead of crashing
- * on an unhandled EPIPE.
+ * exit quietly instead of crashing on an unhandled EPIPE. A failure code set so far is kept; otherwise
+ * 141, as for a shell tool killed by SIGPIPE: not 0, since not all output was delivered (and a probe
+ * cut off by `| head` before it judged anything must not pass a `set -o pipefail` step).
  */
 export function exitQuietlyOnClosedPipe(streams: OutStream[]): void {
   for (const stream of streams) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(process.exitCode === undefined ? 0 : Number(process.exitCode));
+      if (error.code === 'EPIPE') process.exit(Number(process.exitCode ?? 0) || EXIT_CLOSED_PIPE);
       throw error;
     });
   }

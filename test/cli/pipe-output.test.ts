@@ -120,12 +120,14 @@ describe('output over a pipe is complete (issue #11)', () => {
     await compare('jwks', { args: ['keys', 'jwks', '--home', home], cwd: dir });
   });
 
-  it('a reader that stops early (| head) ends the command quietly, without an EPIPE stack trace', async () => {
+  it('a reader that stops early (| head) ends the command quietly, without an EPIPE stack trace, exit 141 as for SIGPIPE', async () => {
     const tokenFile = path.join(dir, 'token.txt');
-    const command = `${quote(process.execPath)} ${quote(BIN)} token decode - < ${quote(tokenFile)} 2> ${quote(path.join(dir, 'head.err'))} | head -c 100 > /dev/null`;
-    await new Promise((resolve) => spawn('sh', ['-c', command], { stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } }).on('close', resolve));
+    const command = `${quote(process.execPath)} ${quote(BIN)} token decode - < ${quote(tokenFile)} 2> ${quote(path.join(dir, 'head.err'))} | head -c 100 > /dev/null; echo "\${PIPESTATUS[0]}" > ${quote(path.join(dir, 'head.code'))}`;
+    await new Promise((resolve) => spawn('bash', ['-c', command], { stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } }).on('close', resolve));
     const stderr = readFileSync(path.join(dir, 'head.err'), 'utf8');
     expect(stderr).not.toMatch(/EPIPE|Error|at /);
+    // Not 0: the command did not finish, and `set -o pipefail` must see that.
+    expect(readFileSync(path.join(dir, 'head.code'), 'utf8').trim()).toBe('141');
   });
 
   describe('probe', () => {

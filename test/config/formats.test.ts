@@ -7,15 +7,8 @@ import { locateJson } from '../../src/core/verify/locate/json.js';
 import { parseDocument } from '../../src/core/verify/document.js';
 import { verifyConfig } from '../../src/core/verify/verify.js';
 import { isAuthctlError } from '../../src/core/errors.js';
+import { at } from '../helpers/position.js';
 
-/** Position of the n-th occurrence of `needle` in `text`, to write expectations readably. */
-function at(text: string, needle: string, nth = 0) {
-  let offset = -1;
-  for (let k = 0; k <= nth; k++) offset = text.indexOf(needle, offset + 1);
-  if (offset < 0) throw new Error(`no ${needle}`);
-  const before = text.slice(0, offset).split('\n');
-  return { line: before.length, column: before.at(-1)!.length + 1 };
-}
 
 describe('YAML locator', () => {
   const text = [

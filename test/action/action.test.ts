@@ -5,25 +5,14 @@
 // the DataPress example, started by a shell step between two uses of the action.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, tempDir } from '../helpers/cli.js';
+import { freePort, ROOT, tempDir } from '../helpers/cli.js';
 import { copyWith, EXAMPLES, spawnUntilLine, stopStarted } from '../e2e/helpers.js';
 import { actionEntry, actionInputs } from './runner.js';
 
 afterAll(stopStarted);
 
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A job: its runner files, and the action's steps run against them. */
 function job() {

@@ -5,16 +5,7 @@ import { AuthctlError } from '../../src/core/errors.js';
 import { verifyText } from '../../src/core/verify/verify.js';
 import { PROFILES, type Profile } from '../../src/core/verify/types.js';
 import { ROOT, runCli, tempDir } from '../helpers/cli.js';
-
-/** Seeded PRNG (mulberry32) so a failure reproduces. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/rng.js';
 
 const TOKENS = ['[', ']', '[[', ']]', '{', '}', '"', "'", '"""', "'''", '=', '.', ',', '\n', '#', '\\', ':', 'true', 'null', '-1', '1e999', '\u0000', '\ud800', '~', '/', 'HS256', 'http://', 'export ', '`', '\r\n', ' ', 'auth', 'enabled', '2024-01-01T00:00:00Z'];
 

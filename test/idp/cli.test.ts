@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { BIN, runCli, tempDir } from '../helpers/cli.js';
+import { BIN, freePort, runCli, tempDir } from '../helpers/cli.js';
 import { seededHome } from './helpers.js';
 
 interface Served {
@@ -253,12 +252,3 @@ describe('authctl idp serve (config file)', () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -11,6 +11,7 @@ import { parseKeyMaterial } from '../../src/core/keys/material.js';
 import { loadProbeSpecFile } from '../../src/core/probe/spec.js';
 import { verifyText } from '../../src/core/verify/verify.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { rng } from '../helpers/rng.js';
 
 /**
  * Issue #19, fixed-seed bounded fuzz of every reader: mutated config (TOML, JSON), .env, probe spec,
@@ -34,16 +35,6 @@ const SEEDS: Record<string, string> = {
   'key.json': `{\n  "kty": "EC",\n  "crv": "P-256",\n  "d": "${JWK_D}",\n  "x": "${SECRET}"\n}\n`,
   'apikeys.json': `{\n  "version": 1,\n  "keys": [{"id": "key_1", "name": "ci", "hash": "${SECRET}", "masked": "${API_KEY}"}]\n}\n`,
 };
-
-/** mulberry32: fixed seed, so a failure reproduces. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOKENS = ['[', ']', '{', '}', '"', "'", '"""', '=', ':', '.', ',', '\n', '#', '\\', 'true', '1e999', '\u0000', '\u001b[2J', '\u202e', '\ufeff', 'export ', ' ', '\r\n', '!'];
 

@@ -4,7 +4,14 @@
 // steps, optionally starts the mock issuer in the background, runs verify-config and the probe with
 // SARIF and JUnit reports, and writes a job summary. action/post.mjs stops the issuer.
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,8 +21,10 @@ const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
 const temp = process.env.RUNNER_TEMP || workspace;
 
 /** The runner's names: `start-issuer` → INPUT_START-ISSUER. */
-const input = (name) => (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
-const appendTo = (variable, text) => process.env[variable] && appendFileSync(process.env[variable], text);
+const input = (name) =>
+  (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+const appendTo = (variable, text) =>
+  process.env[variable] && appendFileSync(process.env[variable], text);
 const setOutput = (name, value) => appendTo('GITHUB_OUTPUT', `${name}=${value}\n`);
 const saveState = (name, value) => appendTo('GITHUB_STATE', `${name}=${value}\n`);
 const fail = (message) => {
@@ -26,18 +35,29 @@ const fail = (message) => {
 /** Runs authctl from this checkout; output captured, never thrown. */
 function authctl(args) {
   const globals = input('config') ? ['--config', input('config')] : [];
-  const r = spawnSync(process.execPath, [bin, ...globals, ...args], { cwd: workspace, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [bin, ...globals, ...args], {
+    cwd: workspace,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return { code: r.status ?? 3, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
 /** `authctl` on PATH for the job's later steps: a shim running this checkout with this Node. */
 function install() {
   if (!existsSync(path.join(actionRoot, 'dist', 'cli', 'entry.js'))) {
-    throw new Error(`authctl is not built in ${actionRoot}: use a release ref of the action (uses: authctl/authctl@v1), whose tree carries dist/`);
+    throw new Error(
+      `authctl is not built in ${actionRoot}: use a release ref of the action (uses: authctl/authctl@v1), whose tree carries dist/`,
+    );
   }
   const dir = path.join(temp, 'authctl-bin');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'authctl'), `#!/bin/sh\nexec "${process.execPath}" "${bin}" "$@"\n`, { mode: 0o755 });
+  writeFileSync(
+    path.join(dir, 'authctl'),
+    `#!/bin/sh\nexec "${process.execPath}" "${bin}" "$@"\n`,
+    { mode: 0o755 },
+  );
   appendTo('GITHUB_PATH', `${dir}\n`);
   return authctl(['--version']).stdout.trim();
 }
@@ -47,10 +67,23 @@ async function startIssuer() {
   const ready = path.join(temp, 'authctl-idp.json');
   const log = path.join(temp, 'authctl-idp.log');
   writeFileSync(ready, '');
-  const args = ['idp', 'serve', '--json', '--port', input('issuer-port') || '9400', ...(input('issuer-url') ? ['--issuer-url', input('issuer-url')] : []), ...(input('config') ? ['--config', input('config')] : [])];
+  const args = [
+    'idp',
+    'serve',
+    '--json',
+    '--port',
+    input('issuer-port') || '9400',
+    ...(input('issuer-url') ? ['--issuer-url', input('issuer-url')] : []),
+    ...(input('config') ? ['--config', input('config')] : []),
+  ];
   // Not an npm child (no npm_lifecycle_event): it must outlive this step, not watch its launcher.
   const { npm_lifecycle_event: _npm, ...env } = process.env;
-  const child = spawn(process.execPath, [bin, ...args], { cwd: workspace, detached: true, stdio: ['ignore', openSync(ready, 'a'), openSync(log, 'a')], env: { ...env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: workspace,
+    detached: true,
+    stdio: ['ignore', openSync(ready, 'a'), openSync(log, 'a')],
+    env: { ...env, NO_COLOR: '1' },
+  });
   child.unref();
   saveState('issuer_pid', String(child.pid));
   for (let waited = 0; waited < 30_000; waited += 100) {
@@ -59,7 +92,9 @@ async function startIssuer() {
     if (child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`the issuer did not start: ${readFileSync(log, 'utf8').trim().split('\n').slice(-3).join(' | ')}`);
+  throw new Error(
+    `the issuer did not start: ${readFileSync(log, 'utf8').trim().split('\n').slice(-3).join(' | ')}`,
+  );
 }
 
 /** Writes a report where the user asked, creating its directory. */
@@ -73,8 +108,12 @@ function writeReport(target, text) {
 /** verify-config: SARIF and JUnit to their paths, counts from --json for the summary. */
 function verifyConfig() {
   const files = input('verify-config') === 'auto' ? [] : input('verify-config').split(/\s+/);
-  for (const [format, target] of [['sarif', input('verify-config-sarif')], ['junit', input('verify-config-junit')]]) {
-    if (target) writeReport(target, authctl(['verify-config', ...files, '--format', format]).stdout);
+  for (const [format, target] of [
+    ['sarif', input('verify-config-sarif')],
+    ['junit', input('verify-config-junit')],
+  ]) {
+    if (target)
+      writeReport(target, authctl(['verify-config', ...files, '--format', format]).stdout);
   }
   const r = authctl(['verify-config', ...files, '--json']);
   let report;
@@ -84,9 +123,17 @@ function verifyConfig() {
     fail(`verify-config could not run: ${r.stderr.trim().split('\n')[0]}`);
     return `**verify-config** could not run: \`${r.stderr.trim().split('\n')[0]}\``;
   }
-  if (r.code !== 0) fail(`verify-config found ${report.counts.error} error(s) and ${report.counts.warning} warning(s)`);
-  const rows = report.findings.slice(0, 20).map((f) => `| ${f.severity} | \`${f.rule}\` | ${String(f.message).replace(/\|/g, '\\|')} |`);
-  return [`**verify-config** ${r.code === 0 ? 'passed' : 'failed'}: ${report.counts.error} error(s), ${report.counts.warning} warning(s) in ${report.files.length} file(s)`, ...(rows.length ? ['', '| severity | rule | finding |', '|---|---|---|', ...rows] : [])].join('\n');
+  if (r.code !== 0)
+    fail(
+      `verify-config found ${report.counts.error} error(s) and ${report.counts.warning} warning(s)`,
+    );
+  const rows = report.findings
+    .slice(0, 20)
+    .map((f) => `| ${f.severity} | \`${f.rule}\` | ${String(f.message).replace(/\|/g, '\\|')} |`);
+  return [
+    `**verify-config** ${r.code === 0 ? 'passed' : 'failed'}: ${report.counts.error} error(s), ${report.counts.warning} warning(s) in ${report.files.length} file(s)`,
+    ...(rows.length ? ['', '| severity | rule | finding |', '|---|---|---|', ...rows] : []),
+  ].join('\n');
 }
 
 /** The probe, with --junit and --sarif; its --json verdicts for the summary. */
@@ -96,11 +143,18 @@ function probe() {
   if (input('probe-junit')) args.push('--junit', writeReport(input('probe-junit'), ''));
   if (input('probe-sarif')) args.push('--sarif', writeReport(input('probe-sarif'), ''));
   const r = authctl(args);
-  if (r.code !== 0) fail(`the probe ${r.code === 1 ? 'found endpoints that do not answer 401/403 as they must' : `could not run: ${r.stderr.trim().split('\n')[0]}`}`);
+  if (r.code !== 0)
+    fail(
+      `the probe ${r.code === 1 ? 'found endpoints that do not answer 401/403 as they must' : `could not run: ${r.stderr.trim().split('\n')[0]}`}`,
+    );
   let summary = '';
   try {
     const report = JSON.parse(r.stdout);
-    summary = report.summary ? ` (${Object.entries(report.summary).map(([k, v]) => `${k}: ${v}`).join(', ')})` : '';
+    summary = report.summary
+      ? ` (${Object.entries(report.summary)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', ')})`
+      : '';
   } catch {
     // not JSON (could not run): the error above says why
   }
@@ -115,7 +169,14 @@ async function run() {
     setOutput('issuer', idp.issuer);
     setOutput('jwks_uri', idp.jwks);
     setOutput('token_endpoint', idp.token);
-    lines.push('| mock issuer | |', '|---|---|', `| issuer | ${idp.issuer} |`, `| jwks_uri | ${idp.jwks} |`, `| token_endpoint | ${idp.token} |`, '');
+    lines.push(
+      '| mock issuer | |',
+      '|---|---|',
+      `| issuer | ${idp.issuer} |`,
+      `| jwks_uri | ${idp.jwks} |`,
+      `| token_endpoint | ${idp.token} |`,
+      '',
+    );
   }
   if (input('verify-config')) lines.push(verifyConfig(), '');
   if (input('probe-spec')) lines.push(probe(), '');

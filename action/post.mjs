@@ -12,7 +12,8 @@ const alive = () => {
 
 if (Number.isInteger(pid) && pid > 0 && alive()) {
   process.kill(pid, 'SIGTERM');
-  for (let waited = 0; alive() && waited < 5_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+  for (let waited = 0; alive() && waited < 5_000; waited += 100)
+    await new Promise((resolve) => setTimeout(resolve, 100));
   if (alive()) process.kill(pid, 'SIGKILL');
   process.stdout.write(`authctl: stopped the mock issuer (pid ${pid})\n`);
 }

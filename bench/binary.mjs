@@ -13,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'authctl.js');
 const pairs = Math.max(15, Number(process.env.RUNS ?? 21));
-const binaries = process.argv.slice(2).length ? process.argv.slice(2).map((file) => path.resolve(file)) : [path.join(root, 'dist-binary', `authctl-${process.platform}-${process.arch}`)];
+const binaries = process.argv.slice(2).length
+  ? process.argv.slice(2).map((file) => path.resolve(file))
+  : [path.join(root, 'dist-binary', `authctl-${process.platform}-${process.arch}`)];
 const cwd = mkdtempSync(path.join(tmpdir(), 'authctl-bench-binary-'));
 const env = { ...process.env, AUTHCTL_HOME: path.join(cwd, 'home'), NO_COLOR: '1' };
 
@@ -39,7 +41,9 @@ for (const binary of binaries) {
       sea.push(time(binary, args));
     }
     const ratio = median(sea.map((ms, i) => ms / node[i]));
-    console.log(`  authctl ${args.join(' ').padEnd(22)} node bin/authctl.js ${median(node).toFixed(1).padStart(6)} ms   binary ${median(sea).toFixed(1).padStart(6)} ms   ratio ${ratio.toFixed(2)}x`);
+    console.log(
+      `  authctl ${args.join(' ').padEnd(22)} node bin/authctl.js ${median(node).toFixed(1).padStart(6)} ms   binary ${median(sea).toFixed(1).padStart(6)} ms   ratio ${ratio.toFixed(2)}x`,
+    );
   }
 }
 rmSync(cwd, { recursive: true, force: true });

@@ -25,19 +25,33 @@ const BASIC = `Basic ${Buffer.from('bench-client:bench-secret').toString('base64
 
 function spawnLine(args, options = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'], ...options });
+    const child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      ...options,
+    });
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
       const nl = out.indexOf('\n');
       if (nl >= 0) resolve({ child, line: out.slice(0, nl) });
     });
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code} before printing`)));
+    child.on('exit', (code) =>
+      reject(new Error(`${args.join(' ')} exited ${code} before printing`)),
+    );
   });
 }
 
 async function startAuthctl(home) {
-  const { child, line } = await spawnLine([bin, 'idp', 'serve', '--port', '0', '--json', '--home', home]);
+  const { child, line } = await spawnLine([
+    bin,
+    'idp',
+    'serve',
+    '--port',
+    '0',
+    '--json',
+    '--home',
+    home,
+  ]);
   return { child, url: JSON.parse(line).issuer };
 }
 
@@ -50,14 +64,19 @@ process.stdout.write(JSON.stringify({ issuer: server.issuer.url }) + '\\n');
 `;
 
 async function startMock() {
-  const { child, line } = await spawnLine(['--input-type=module', '-e', MOCK_SERVER], { cwd: root });
+  const { child, line } = await spawnLine(['--input-type=module', '-e', MOCK_SERVER], {
+    cwd: root,
+  });
   return { child, url: JSON.parse(line).issuer.replace(/\/$/, '') };
 }
 
 async function load(opts) {
   const result = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts });
   const bad = result.non2xx + result.errors + result.timeouts;
-  if (bad > 0) throw new Error(`${opts.url}: ${bad} failed requests (non2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
+  if (bad > 0)
+    throw new Error(
+      `${opts.url}: ${bad} failed requests (non2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`,
+    );
   return { rps: result.requests.average, p99: result.latency.p99 };
 }
 
@@ -124,7 +143,11 @@ try {
   // Warm both (JIT, key import, first key generation).
   for (const server of [authctl, mock]) {
     await fetch(`${server.url}/jwks`);
-    await fetch(`${server.url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: BASIC }, body: 'grant_type=client_credentials' });
+    await fetch(`${server.url}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: BASIC },
+      body: 'grant_type=client_credentials',
+    });
   }
   const results = {
     jwks: { authctl: await jwksLoad(authctl.url), mock: await jwksLoad(mock.url) },
@@ -132,20 +155,35 @@ try {
   };
   const signs = rawSignsPerSecond();
 
-  console.log(`bench/idp  (node ${process.version}, ${CONNECTIONS} connections, ${DURATION}s per run, RS256 2048 on both)`);
+  console.log(
+    `bench/idp  (node ${process.version}, ${CONNECTIONS} connections, ${DURATION}s per run, RS256 2048 on both)`,
+  );
   console.log('');
   console.log('endpoint            authctl req/s   p99    oauth2-mock-server req/s   p99    ratio');
-  for (const [name, label] of [['jwks', 'JWKS GET'], ['token', 'client_credentials']]) {
+  for (const [name, label] of [
+    ['jwks', 'JWKS GET'],
+    ['token', 'client_credentials'],
+  ]) {
     const a = results[name].authctl;
     const m = results[name].mock;
-    console.log(`${label.padEnd(19)} ${fmt(a.rps).padStart(13)} ${`${a.p99}ms`.padStart(6)}    ${fmt(m.rps).padStart(22)} ${`${m.p99}ms`.padStart(6)}    ${(a.rps / m.rps).toFixed(2)}x`);
+    console.log(
+      `${label.padEnd(19)} ${fmt(a.rps).padStart(13)} ${`${a.p99}ms`.padStart(6)}    ${fmt(m.rps).padStart(22)} ${`${m.p99}ms`.padStart(6)}    ${(a.rps / m.rps).toFixed(2)}x`,
+    );
   }
   console.log('');
-  console.log(`raw RS256 sign (node:crypto, one core): ${fmt(signs)} signs/s   (authctl client_credentials = ${((results.token.authctl.rps / signs) * 100).toFixed(0)}% of it)`);
-  console.log(`time to first discovery answer (spawn \`authctl idp serve --port 0 --json\`): median ${median(startups).toFixed(0)} ms over 7 runs (keys on disk); ${fresh.toFixed(0)} ms on a fresh keystore`);
-  console.log(`baseline \`node -e 0\`: median ${median(nodes).toFixed(0)} ms  -> serve costs ${(median(startups) / median(nodes)).toFixed(1)}x a bare node start`);
+  console.log(
+    `raw RS256 sign (node:crypto, one core): ${fmt(signs)} signs/s   (authctl client_credentials = ${((results.token.authctl.rps / signs) * 100).toFixed(0)}% of it)`,
+  );
+  console.log(
+    `time to first discovery answer (spawn \`authctl idp serve --port 0 --json\`): median ${median(startups).toFixed(0)} ms over 7 runs (keys on disk); ${fresh.toFixed(0)} ms on a fresh keystore`,
+  );
+  console.log(
+    `baseline \`node -e 0\`: median ${median(nodes).toFixed(0)} ms  -> serve costs ${(median(startups) / median(nodes)).toFixed(1)}x a bare node start`,
+  );
   console.log('');
-  console.log(`targets: >= 2x oauth2-mock-server on both (jwks ${results.jwks.authctl.rps / results.jwks.mock.rps >= 2 ? 'met' : 'NOT met'}, token ${results.token.authctl.rps / results.token.mock.rps >= 2 ? 'met' : 'NOT met'}); first discovery < 300 ms (${median(startups) < 300 ? 'met' : 'NOT met'})`);
+  console.log(
+    `targets: >= 2x oauth2-mock-server on both (jwks ${results.jwks.authctl.rps / results.jwks.mock.rps >= 2 ? 'met' : 'NOT met'}, token ${results.token.authctl.rps / results.token.mock.rps >= 2 ? 'met' : 'NOT met'}); first discovery < 300 ms (${median(startups) < 300 ? 'met' : 'NOT met'})`,
+  );
 } finally {
   for (const child of children) child.kill('SIGTERM');
   rmSync(home, { recursive: true, force: true });

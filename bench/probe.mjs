@@ -44,11 +44,18 @@ const server = http.createServer(async (req, res) => {
   const auth = req.headers.authorization;
   if (!auth) return reply(401, { 'www-authenticate': 'Bearer realm="bench"' });
   const token = /^Bearer (\S+)$/.exec(auth)?.[1];
-  if (!token) return reply(401, { 'www-authenticate': 'Bearer realm="bench", error="invalid_request"' });
+  if (!token)
+    return reply(401, { 'www-authenticate': 'Bearer realm="bench", error="invalid_request"' });
   let payload;
   try {
     const hs = decodeProtectedHeader(token).alg === 'HS256';
-    ({ payload } = await jwtVerify(token, hs ? HS_SECRET : JWKS, { issuer: ISSUER, audience: AUDIENCE, algorithms: [hs ? 'HS256' : 'RS256'], requiredClaims: ['exp'], clockTolerance: 30 }));
+    ({ payload } = await jwtVerify(token, hs ? HS_SECRET : JWKS, {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: [hs ? 'HS256' : 'RS256'],
+      requiredClaims: ['exp'],
+      clockTolerance: 30,
+    }));
   } catch {
     return reply(401, { 'www-authenticate': 'Bearer realm="bench", error="invalid_token"' });
   }
@@ -64,28 +71,63 @@ const base = `http://127.0.0.1:${server.address().port}`;
 function spec(endpoints, { alg, statusClaim } = {}) {
   const list = [{ path: '/healthz', public: true }];
   for (let i = 0; i < endpoints; i++) {
-    list.push(i % 2 === 0
-      ? { method: 'GET', path: `/v1/tenants/acme/r${i}`, tenant: 'acme', allow: ['reader', 'admin'] }
-      : { method: 'DELETE', path: `/v1/tenants/acme/r${i}`, tenant: 'acme', allow: ['admin'], deny: ['reader'] });
+    list.push(
+      i % 2 === 0
+        ? {
+            method: 'GET',
+            path: `/v1/tenants/acme/r${i}`,
+            tenant: 'acme',
+            allow: ['reader', 'admin'],
+          }
+        : {
+            method: 'DELETE',
+            path: `/v1/tenants/acme/r${i}`,
+            tenant: 'acme',
+            allow: ['admin'],
+            deny: ['reader'],
+          },
+    );
   }
-  return parseProbeSpec({
-    base_url: base,
-    jwt: { issuer: ISSUER, audience: AUDIENCE, tenant_claim: '/tid', roles_claim: '/roles', ...(alg ? { alg, secret_env: 'BENCH_HS_SECRET', secret_encoding: 'base64' } : {}) },
-    ...(statusClaim ? { tenants: { status_claim: statusClaim } } : {}),
-    credentials: { reader: { type: 'jwt', sub: 'alice', tenant: 'acme', roles: ['viewer'] }, admin: { type: 'jwt', sub: 'root', tenant: 'acme', roles: ['admin'] } },
-    endpoints: list,
-  }, 'bench');
+  return parseProbeSpec(
+    {
+      base_url: base,
+      jwt: {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        tenant_claim: '/tid',
+        roles_claim: '/roles',
+        ...(alg ? { alg, secret_env: 'BENCH_HS_SECRET', secret_encoding: 'base64' } : {}),
+      },
+      ...(statusClaim ? { tenants: { status_claim: statusClaim } } : {}),
+      credentials: {
+        reader: { type: 'jwt', sub: 'alice', tenant: 'acme', roles: ['viewer'] },
+        admin: { type: 'jwt', sub: 'root', tenant: 'acme', roles: ['admin'] },
+      },
+      endpoints: list,
+    },
+    'bench',
+  );
 }
 
 /** Baseline: `count` bare keep-alive GETs at the same concurrency. */
 async function bare(count) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   let next = 0;
-  const one = () => new Promise((resolve, reject) => {
-    http.get(`${base}/v1/tenants/acme/r0`, { agent }, (res) => { res.resume(); res.on('end', resolve); }).on('error', reject);
-  });
+  const one = () =>
+    new Promise((resolve, reject) => {
+      http
+        .get(`${base}/v1/tenants/acme/r0`, { agent }, (res) => {
+          res.resume();
+          res.on('end', resolve);
+        })
+        .on('error', reject);
+    });
   const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (next++ < count) await one(); }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next++ < count) await one();
+    }),
+  );
   agent.destroy();
   return performance.now() - started;
 }
@@ -98,13 +140,29 @@ async function measure(endpoints, options) {
   let result;
   for (let r = 0; r < ROUNDS; r++) {
     const started = performance.now();
-    result = await runProbe({ spec: s, config: {}, keystore, concurrency: CONCURRENCY, measureSkew: true, env: { BENCH_HS_SECRET: HS_SECRET.toString('base64') } });
+    result = await runProbe({
+      spec: s,
+      config: {},
+      keystore,
+      concurrency: CONCURRENCY,
+      measureSkew: true,
+      env: { BENCH_HS_SECRET: HS_SECRET.toString('base64') },
+    });
     times.push(performance.now() - started);
-    if (result.status !== 'ok') throw new Error(`bench service should pass, got ${result.status}: ${JSON.stringify(result.findings.slice(0, 2))}`);
+    if (result.status !== 'ok')
+      throw new Error(
+        `bench service should pass, got ${result.status}: ${JSON.stringify(result.findings.slice(0, 2))}`,
+      );
   }
   const baseline = [];
   for (let r = 0; r < ROUNDS; r++) baseline.push(await bare(result.summary.requests));
-  return { endpoints, checks: result.summary.checks, requests: result.summary.requests, ms: median(times), bareMs: median(baseline) };
+  return {
+    endpoints,
+    checks: result.summary.checks,
+    requests: result.summary.requests,
+    ms: median(times),
+    bareMs: median(baseline),
+  };
 }
 
 await measure(2); // warm up (JIT, key import, sockets)
@@ -118,21 +176,33 @@ const families = [
 ];
 server.close();
 
-console.log(`authctl probe bench: loopback, concurrency ${CONCURRENCY}, median of ${ROUNDS} runs (node ${process.version})`);
+console.log(
+  `authctl probe bench: loopback, concurrency ${CONCURRENCY}, median of ${ROUNDS} runs (node ${process.version})`,
+);
 console.log('endpoints  checks  requests   probe ms   bare ms   ratio   µs/check');
 for (const r of rows) {
-  console.log(`${String(r.endpoints).padStart(9)}  ${String(r.checks).padStart(6)}  ${String(r.requests).padStart(8)}  ${r.ms.toFixed(0).padStart(9)}  ${r.bareMs.toFixed(0).padStart(8)}  ${(r.ms / r.bareMs).toFixed(2).padStart(6)}  ${((r.ms * 1000) / r.checks).toFixed(0).padStart(9)}`);
+  console.log(
+    `${String(r.endpoints).padStart(9)}  ${String(r.checks).padStart(6)}  ${String(r.requests).padStart(8)}  ${r.ms.toFixed(0).padStart(9)}  ${r.bareMs.toFixed(0).padStart(8)}  ${(r.ms / r.bareMs).toFixed(2).padStart(6)}  ${((r.ms * 1000) / r.checks).toFixed(0).padStart(9)}`,
+  );
 }
-const target = rows.reduce((best, r) => (Math.abs(r.checks - 1000) < Math.abs(best.checks - 1000) ? r : best));
+const target = rows.reduce((best, r) =>
+  Math.abs(r.checks - 1000) < Math.abs(best.checks - 1000) ? r : best,
+);
 const first = rows[0];
 const last = rows.at(-1);
-const growth = (last.ms / first.ms) / (last.checks / first.checks);
-console.log(`\n${target.checks} checks in ${(target.ms / 1000).toFixed(2)} s (target <= 2 s: ${target.ms <= 2000 ? 'met' : 'NOT met'}); ` +
-  `${(target.ms / target.bareMs).toFixed(2)}x the bare-request baseline.`);
-console.log(`growth: ${(last.checks / first.checks).toFixed(1)}x the checks took ${(last.ms / first.ms).toFixed(1)}x the time ` +
-  `(time/checks ratio ${growth.toFixed(2)}; 1.00 would be exactly linear in endpoints × cases, less means a fixed start-up cost is being amortised: tokens are minted once per defect and shared across endpoints).`);
+const growth = last.ms / first.ms / (last.checks / first.checks);
+console.log(
+  `\n${target.checks} checks in ${(target.ms / 1000).toFixed(2)} s (target <= 2 s: ${target.ms <= 2000 ? 'met' : 'NOT met'}); ` +
+    `${(target.ms / target.bareMs).toFixed(2)}x the bare-request baseline.`,
+);
+console.log(
+  `growth: ${(last.checks / first.checks).toFixed(1)}x the checks took ${(last.ms / first.ms).toFixed(1)}x the time ` +
+    `(time/checks ratio ${growth.toFixed(2)}; 1.00 would be exactly linear in endpoints × cases, less means a fixed start-up cost is being amortised: tokens are minted once per defect and shared across endpoints).`,
+);
 console.log(`\nadded families, 28 endpoints, concurrency ${CONCURRENCY}:`);
 console.log('run                       checks  requests   probe ms   vs baseline');
 for (const [name, r] of families) {
-  console.log(`${name.padEnd(24)}  ${String(r.checks).padStart(6)}  ${String(r.requests).padStart(8)}  ${r.ms.toFixed(0).padStart(9)}  ${(r.ms / families[0][1].ms).toFixed(2).padStart(10)}x`);
+  console.log(
+    `${name.padEnd(24)}  ${String(r.checks).padStart(6)}  ${String(r.requests).padStart(8)}  ${r.ms.toFixed(0).padStart(9)}  ${(r.ms / families[0][1].ms).toFixed(2).padStart(10)}x`,
+  );
 }

@@ -6,38 +6,97 @@ import aws4 from 'aws4';
 // The built package (self-reference through package.json "exports"), as a user would import it.
 import { signRequest } from 'authctl';
 
-const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+const credentials = {
+  accessKeyId: 'AKIDEXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+};
 const date = new Date('2015-08-30T12:36:00Z');
 const amzDate = '20150830T123600Z';
 const seconds = Number(process.argv[2] ?? 1);
 
 class Sha256 {
-  constructor(secret) { this.h = secret ? createHmac('sha256', secret) : createHash('sha256'); }
-  update(data) { this.h.update(typeof data === 'string' ? data : Buffer.from(data)); }
-  async digest() { return new Uint8Array(this.h.digest()); }
+  constructor(secret) {
+    this.h = secret ? createHmac('sha256', secret) : createHash('sha256');
+  }
+  update(data) {
+    this.h.update(typeof data === 'string' ? data : Buffer.from(data));
+  }
+  async digest() {
+    return new Uint8Array(this.h.digest());
+  }
 }
 
 // Two typical requests: an S3 GET with a query, and a JSON POST to API Gateway.
 const CASES = [
-  { name: 's3 GET', service: 's3', method: 'GET', host: 'examplebucket.s3.amazonaws.com', path: '/photos/2024/cat%20picture.jpg', query: { versionId: '3HL4kqtJlcpXroDTDmJ', 'response-content-type': 'image/jpeg' }, headers: { range: 'bytes=0-1023', 'x-amz-meta-owner': 'alice' }, body: '' },
-  { name: 'api POST', service: 'execute-api', method: 'POST', host: 'abc123.execute-api.eu-west-1.amazonaws.com', path: '/prod/orders/42', query: {}, headers: { 'content-type': 'application/json', 'content-length': '23', 'x-tenant': 'acme' }, body: '{"item":"book","qty":2}' },
+  {
+    name: 's3 GET',
+    service: 's3',
+    method: 'GET',
+    host: 'examplebucket.s3.amazonaws.com',
+    path: '/photos/2024/cat%20picture.jpg',
+    query: { versionId: '3HL4kqtJlcpXroDTDmJ', 'response-content-type': 'image/jpeg' },
+    headers: { range: 'bytes=0-1023', 'x-amz-meta-owner': 'alice' },
+    body: '',
+  },
+  {
+    name: 'api POST',
+    service: 'execute-api',
+    method: 'POST',
+    host: 'abc123.execute-api.eu-west-1.amazonaws.com',
+    path: '/prod/orders/42',
+    query: {},
+    headers: { 'content-type': 'application/json', 'content-length': '23', 'x-tenant': 'acme' },
+    body: '{"item":"book","qty":2}',
+  },
 ];
-const qs = (q) => Object.entries(q).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+const qs = (q) =>
+  Object.entries(q)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join('&');
 
 const runners = {
   authctl: (c) => {
-    const request = { method: c.method, url: `https://${c.host}${c.path}${Object.keys(c.query).length ? `?${qs(c.query)}` : ''}`, headers: c.headers, body: c.body };
+    const request = {
+      method: c.method,
+      url: `https://${c.host}${c.path}${Object.keys(c.query).length ? `?${qs(c.query)}` : ''}`,
+      headers: c.headers,
+      body: c.body,
+    };
     const options = { region: 'eu-west-1', service: c.service, date };
     return () => signRequest(request, credentials, options).authorization;
   },
   aws4: (c) => () => {
     // aws4 mutates its argument: a fresh object per call, as a real caller builds one.
-    const opts = { host: c.host, method: c.method, path: `${c.path}${Object.keys(c.query).length ? `?${qs(c.query)}` : ''}`, service: c.service, region: 'eu-west-1', headers: { ...c.headers, 'X-Amz-Date': amzDate }, body: c.body || undefined, extraHeadersToInclude: { range: true } };
+    const opts = {
+      host: c.host,
+      method: c.method,
+      path: `${c.path}${Object.keys(c.query).length ? `?${qs(c.query)}` : ''}`,
+      service: c.service,
+      region: 'eu-west-1',
+      headers: { ...c.headers, 'X-Amz-Date': amzDate },
+      body: c.body || undefined,
+      extraHeadersToInclude: { range: true },
+    };
     return aws4.sign(opts, credentials).headers.Authorization;
   },
   smithy: (c) => {
-    const signer = new SignatureV4({ credentials, region: 'eu-west-1', service: c.service, sha256: Sha256, uriEscapePath: c.service !== 's3', applyChecksum: c.service === 's3' });
-    const request = { method: c.method, protocol: 'https:', hostname: c.host, path: c.path, query: c.query, headers: { host: c.host, ...c.headers }, body: c.body || undefined };
+    const signer = new SignatureV4({
+      credentials,
+      region: 'eu-west-1',
+      service: c.service,
+      sha256: Sha256,
+      uriEscapePath: c.service !== 's3',
+      applyChecksum: c.service === 's3',
+    });
+    const request = {
+      method: c.method,
+      protocol: 'https:',
+      hostname: c.host,
+      path: c.path,
+      query: c.query,
+      headers: { host: c.host, ...c.headers },
+      body: c.body || undefined,
+    };
     return async () => (await signer.sign(request, { signingDate: date })).headers.authorization;
   },
 };
@@ -70,7 +129,9 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 // within a round, so the median ratio is far steadier than a ratio of separate long runs.
 const ROUNDS = 15;
 const sliceMs = seconds * 200;
-console.log(`node ${process.version}, ${ROUNDS} rounds of ${sliceMs} ms per library and case, interleaved\n`);
+console.log(
+  `node ${process.version}, ${ROUNDS} rounds of ${sliceMs} ms per library and case, interleaved\n`,
+);
 let worstRatio = Infinity;
 for (const c of CASES) {
   const fns = Object.fromEntries(Object.entries(runners).map(([name, make]) => [name, make(c)]));
@@ -88,7 +149,11 @@ for (const c of CASES) {
   const ratio = median(ratios);
   worstRatio = Math.min(worstRatio, ratio);
   const fmt = (n) => Math.round(n).toLocaleString('en').padStart(9);
-  console.log(`${c.name.padEnd(9)} authctl ${fmt(med.authctl)}/s   aws4 ${fmt(med.aws4)}/s   smithy ${fmt(med.smithy)}/s   authctl / faster (median of rounds) = ${ratio.toFixed(2)}x`);
+  console.log(
+    `${c.name.padEnd(9)} authctl ${fmt(med.authctl)}/s   aws4 ${fmt(med.aws4)}/s   smithy ${fmt(med.smithy)}/s   authctl / faster (median of rounds) = ${ratio.toFixed(2)}x`,
+  );
 }
-console.log(`\nworst case ratio ${worstRatio.toFixed(2)}x (target >= 1.5x): ${worstRatio >= 1.5 ? 'PASS' : 'FAIL'}`);
+console.log(
+  `\nworst case ratio ${worstRatio.toFixed(2)}x (target >= 1.5x): ${worstRatio >= 1.5 ? 'PASS' : 'FAIL'}`,
+);
 process.exitCode = worstRatio >= 1.5 ? 0 : 1;

@@ -32,7 +32,8 @@ function time([cmd, args]) {
 for (const command of Object.values(commands)) time(command);
 
 const samples = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
-for (let i = 0; i < runs; i++) for (const [name, command] of Object.entries(commands)) samples[name].push(time(command));
+for (let i = 0; i < runs; i++)
+  for (const [name, command] of Object.entries(commands)) samples[name].push(time(command));
 rmSync(cwd, { recursive: true, force: true });
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -43,6 +44,12 @@ for (const [name, values] of Object.entries(samples)) {
   const m = median(values);
   const ratio = m / baseline;
   const target = targets[name];
-  const verdict = target ? (ratio <= target ? `ok (target <= ${target}x)` : `OVER target ${target}x`) : 'baseline';
-  console.log(`${name.padEnd(20)} ${m.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2)}x  ${verdict}`);
+  const verdict = target
+    ? ratio <= target
+      ? `ok (target <= ${target}x)`
+      : `OVER target ${target}x`
+    : 'baseline';
+  console.log(
+    `${name.padEnd(20)} ${m.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2)}x  ${verdict}`,
+  );
 }

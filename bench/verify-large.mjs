@@ -19,10 +19,15 @@ function run(label, file, args) {
   const out = path.join(dir, 'out.txt');
   const fd = openSync(out, 'w');
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [bin, 'verify-config', file, ...args], { cwd: dir, env, stdio: ['ignore', fd, 'pipe'] });
+  const result = spawnSync(process.execPath, [bin, 'verify-config', file, ...args], {
+    cwd: dir,
+    env,
+    stdio: ['ignore', fd, 'pipe'],
+  });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   closeSync(fd);
-  if (result.status !== 2 && result.status !== 1) throw new Error(`${label}: exit ${result.status}: ${result.stderr}`);
+  if (result.status !== 2 && result.status !== 1)
+    throw new Error(`${label}: exit ${result.status}: ${result.stderr}`);
   return { ms, bytes: statSync(out).size };
 }
 
@@ -31,16 +36,36 @@ for (const lines of [10_000, 20_000, 40_000, 100_000]) {
   const file = path.join(dir, `bang-${lines}.env`);
   writeFileSync(file, '!\n'.repeat(lines));
   for (const format of ['text', 'json']) {
-    const { ms, bytes } = run(`${lines} errors ${format}`, file, ['--profile', 'relay', '--format', format]);
-    rows.push({ input: `.env, ${lines} syntax errors`, format, ms: Math.round(ms), 'ms per 1k lines': (ms / (lines / 1000)).toFixed(1), output: `${(bytes / 1e6).toFixed(1)} MB` });
+    const { ms, bytes } = run(`${lines} errors ${format}`, file, [
+      '--profile',
+      'relay',
+      '--format',
+      format,
+    ]);
+    rows.push({
+      input: `.env, ${lines} syntax errors`,
+      format,
+      ms: Math.round(ms),
+      'ms per 1k lines': (ms / (lines / 1000)).toFixed(1),
+      output: `${(bytes / 1e6).toFixed(1)} MB`,
+    });
   }
 }
 // 2 MB of UTF-16 (with a BOM): 256k lines of KEY=value and one syntax error at the end.
 const utf16 = path.join(dir, 'utf16.env');
-writeFileSync(utf16, Buffer.from(`\ufeff${'JWT_AUDIENCE=api://relay\n'.repeat(40_000)}!\n`, 'utf16le'));
+writeFileSync(
+  utf16,
+  Buffer.from(`\ufeff${'JWT_AUDIENCE=api://relay\n'.repeat(40_000)}!\n`, 'utf16le'),
+);
 for (const format of ['text', 'json']) {
   const { ms, bytes } = run('utf16', utf16, ['--profile', 'relay', '--format', format]);
-  rows.push({ input: `.env, UTF-16, ${(statSync(utf16).size / 1e6).toFixed(1)} MB`, format, ms: Math.round(ms), 'ms per 1k lines': (ms / 40).toFixed(1), output: `${bytes} B` });
+  rows.push({
+    input: `.env, UTF-16, ${(statSync(utf16).size / 1e6).toFixed(1)} MB`,
+    format,
+    ms: Math.round(ms),
+    'ms per 1k lines': (ms / 40).toFixed(1),
+    output: `${bytes} B`,
+  });
 }
 console.table(rows);
 rmSync(dir, { recursive: true, force: true });

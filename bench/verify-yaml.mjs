@@ -48,9 +48,19 @@ function appsettingsJson() {
   const doc = (count) => {
     const schemes = {};
     for (let i = 0; i < count; i++) {
-      schemes[`Scheme${i}`] = { Authority: `https://login.example.com/tenant-${i}/v2.0`, ValidAudiences: [`api://svc-${i}`, `api://svc-${i}-b`], RequireHttpsMetadata: true, ClockSkew: '00:01:00', MapInboundClaims: false };
+      schemes[`Scheme${i}`] = {
+        Authority: `https://login.example.com/tenant-${i}/v2.0`,
+        ValidAudiences: [`api://svc-${i}`, `api://svc-${i}-b`],
+        RequireHttpsMetadata: true,
+        ClockSkew: '00:01:00',
+        MapInboundClaims: false,
+      };
     }
-    return JSON.stringify({ Logging: { LogLevel: { Default: 'Information' } }, Authentication: { Schemes: schemes } }, null, 2);
+    return JSON.stringify(
+      { Logging: { LogLevel: { Default: 'Information' } }, Authentication: { Schemes: schemes } },
+      null,
+      2,
+    );
   };
   const perScheme = doc(100).length / 100;
   return doc(Math.ceil(TARGET / perScheme));
@@ -70,7 +80,8 @@ async function time(fn) {
 async function compare(label, file, text, profile, parseOnly) {
   const verify = async () => {
     const result = await verifyText({ file, text, profile, target: 'production' });
-    if (result.findings.some((f) => f.rule === 'config/syntax-error')) throw new Error(`${label}: syntax error`);
+    if (result.findings.some((f) => f.rule === 'config/syntax-error'))
+      throw new Error(`${label}: syntax error`);
     return result;
   };
   const first = await verify();
@@ -89,10 +100,16 @@ async function compare(label, file, text, profile, parseOnly) {
   }
   const va = median(a);
   const vb = median(b);
-  console.log(`${label.padEnd(6)} ${(text.length / 1024 / 1024).toFixed(2)} MB  verify-config ${va.toFixed(1)} ms  parse only ${vb.toFixed(1)} ms  ratio ${(va / vb).toFixed(2)}x  (${first.findings.length} findings, median of ${ROUNDS})`);
+  console.log(
+    `${label.padEnd(6)} ${(text.length / 1024 / 1024).toFixed(2)} MB  verify-config ${va.toFixed(1)} ms  parse only ${vb.toFixed(1)} ms  ratio ${(va / vb).toFixed(2)}x  (${first.findings.length} findings, median of ${ROUNDS})`,
+  );
 }
 
 const yamlText = envoyYaml();
 const jsonText = appsettingsJson();
-await compare('YAML', 'envoy.yaml', yamlText, 'envoy-jwt-authn', () => parseAllDocuments(yamlText, { merge: true }).map((d) => d.toJS()));
-await compare('JSON', 'appsettings.json', jsonText, 'aspnet-jwt-bearer', () => JSON.parse(jsonText));
+await compare('YAML', 'envoy.yaml', yamlText, 'envoy-jwt-authn', () =>
+  parseAllDocuments(yamlText, { merge: true }).map((d) => d.toJS()),
+);
+await compare('JSON', 'appsettings.json', jsonText, 'aspnet-jwt-bearer', () =>
+  JSON.parse(jsonText),
+);

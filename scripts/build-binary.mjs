@@ -14,10 +14,25 @@
 // (docs/release.md); macOS binaries are re-signed with an ad-hoc signature after injection.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { lazyChildProcessForCommander, pkg, root, thirdPartyNotices, trimPackages } from './build-shared.mjs';
+import {
+  lazyChildProcessForCommander,
+  pkg,
+  root,
+  thirdPartyNotices,
+  trimPackages,
+} from './build-shared.mjs';
 
 /**
  * The V8 code cache (compiled bytecode in the blob) is on because it starts faster: bench/binary.mjs
@@ -50,7 +65,13 @@ const bundle = path.join(work, 'authctl.cjs');
 // The binary has no templates/ beside it: verify-config's built-in profile files go inside it.
 const profilesDir = path.join(root, 'templates', 'profiles');
 const builtinProfiles = Object.fromEntries(
-  readdirSync(profilesDir).filter((f) => /\.profile\.(toml|json|ya?ml)$/.test(f)).sort().map((f) => [path.join('templates', 'profiles', f), readFileSync(path.join(profilesDir, f), 'utf8')]),
+  readdirSync(profilesDir)
+    .filter((f) => /\.profile\.(toml|json|ya?ml)$/.test(f))
+    .sort()
+    .map((f) => [
+      path.join('templates', 'profiles', f),
+      readFileSync(path.join(profilesDir, f), 'utf8'),
+    ]),
 );
 
 const result = await build({
@@ -65,10 +86,16 @@ const result = await build({
   minify: true,
   keepNames: true, // stack traces under --verbose keep their function names
   legalComments: 'none',
-  define: { __AUTHCTL_VERSION__: JSON.stringify(pkg.version), __AUTHCTL_BUILTIN_PROFILES__: JSON.stringify(builtinProfiles), 'import.meta.url': '__authctlImportMetaUrl' },
+  define: {
+    __AUTHCTL_VERSION__: JSON.stringify(pkg.version),
+    __AUTHCTL_BUILTIN_PROFILES__: JSON.stringify(builtinProfiles),
+    'import.meta.url': '__authctlImportMetaUrl',
+  },
   // Modules that locate files relative to themselves (templates/, examples/) see the binary's path;
   // createRequire() of it loads Node built-ins, which is all the bundle requires.
-  banner: { js: "var __authctlImportMetaUrl = require('node:url').pathToFileURL(process.execPath).href;" },
+  banner: {
+    js: "var __authctlImportMetaUrl = require('node:url').pathToFileURL(process.execPath).href;",
+  },
   plugins: [lazyChildProcessForCommander, trimPackages],
   logLevel: 'warning',
   logOverride: { 'import-is-undefined': 'silent' },
@@ -77,7 +104,16 @@ const notices = thirdPartyNotices([result], path.join(outDir, `${name}.THIRD-PAR
 
 const config = path.join(work, 'sea-config.json');
 const blob = path.join(work, 'authctl.blob');
-writeFileSync(config, JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache, useSnapshot: false }));
+writeFileSync(
+  config,
+  JSON.stringify({
+    main: bundle,
+    output: blob,
+    disableExperimentalSEAWarning: true,
+    useCodeCache,
+    useSnapshot: false,
+  }),
+);
 execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: 'pipe' }); // quiet (postject warns about ELF notes); a failure's error carries stderr
 
 const temp = path.join(work, name);
@@ -85,7 +121,15 @@ copyFileSync(process.execPath, temp);
 chmodSync(temp, 0o755);
 if (process.platform === 'darwin') execFileSync('codesign', ['--remove-signature', temp]);
 const postject = path.join(root, 'node_modules', 'postject', 'dist', 'cli.js');
-const postjectArgs = [postject, temp, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', FUSE, ...(process.platform === 'darwin' ? ['--macho-segment-name', 'NODE_SEA'] : [])];
+const postjectArgs = [
+  postject,
+  temp,
+  'NODE_SEA_BLOB',
+  blob,
+  '--sentinel-fuse',
+  FUSE,
+  ...(process.platform === 'darwin' ? ['--macho-segment-name', 'NODE_SEA'] : []),
+];
 execFileSync(process.execPath, postjectArgs, { stdio: 'pipe' }); // quiet (postject warns about ELF notes); a failure's error carries stderr
 if (process.platform === 'darwin') execFileSync('codesign', ['--sign', '-', temp]);
 
@@ -94,4 +138,6 @@ writeFileSync(notices.path, notices.contents);
 const digest = createHash('sha256').update(readFileSync(output)).digest('hex');
 writeFileSync(`${output}.sha256`, `${digest}  ${name}\n`);
 rmSync(work, { recursive: true, force: true });
-process.stdout.write(`${path.relative(root, output)} (${(readFileSync(output).length / 1e6).toFixed(1)} MB, code cache ${useCodeCache ? 'on' : 'off'}) sha256 ${digest}\n`);
+process.stdout.write(
+  `${path.relative(root, output)} (${(readFileSync(output).length / 1e6).toFixed(1)} MB, code cache ${useCodeCache ? 'on' : 'off'}) sha256 ${digest}\n`,
+);

@@ -13,10 +13,13 @@ export const lazyChildProcessForCommander = {
   name: 'lazy-child-process-for-commander',
   setup(b) {
     b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      /node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-builtin' } : undefined,
+      /node_modules[\\/]commander[\\/]/.test(args.importer)
+        ? { path: 'child_process', namespace: 'lazy-builtin' }
+        : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
-      contents: "let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require('node:child_process'))[key] });",
+      contents:
+        "let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require('node:child_process'))[key] });",
       loader: 'js',
     }));
   },
@@ -37,26 +40,43 @@ export const trimPackages = {
   name: 'trim-packages',
   setup(b) {
     b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: path.join(args.resolveDir, '../locales/en.js'), namespace: 'zod-locales' } : undefined,
+      /node_modules[\\/]zod[\\/]/.test(args.importer)
+        ? { path: path.join(args.resolveDir, '../locales/en.js'), namespace: 'zod-locales' }
+        : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
       contents: `export { default as en } from ${JSON.stringify(args.path)};`,
       resolveDir: path.dirname(args.path),
       loader: 'js',
     }));
-    b.onResolve({ filter: /^@inquirer\/prompts$/ }, () => ({ path: '@inquirer/prompts', namespace: 'inquirer-prompts' }));
+    b.onResolve({ filter: /^@inquirer\/prompts$/ }, () => ({
+      path: '@inquirer/prompts',
+      namespace: 'inquirer-prompts',
+    }));
     b.onLoad({ filter: /.*/, namespace: 'inquirer-prompts' }, () => ({
-      contents: INQUIRER_PROMPTS.map((name) => `export { default as ${name} } from '@inquirer/${name}';`).join('\n'),
+      contents: INQUIRER_PROMPTS.map(
+        (name) => `export { default as ${name} } from '@inquirer/${name}';`,
+      ).join('\n'),
       resolveDir: path.join(root, 'node_modules', '@inquirer', 'prompts'),
       loader: 'js',
     }));
-    b.onResolve({ filter: /^(js-yaml|parse-json)$/ }, (args) => (/node_modules[\\/]cosmiconfig[\\/]/.test(args.importer) ? { path: args.path, namespace: 'cosmiconfig-parsers' } : undefined));
+    b.onResolve({ filter: /^(js-yaml|parse-json)$/ }, (args) =>
+      /node_modules[\\/]cosmiconfig[\\/]/.test(args.importer)
+        ? { path: args.path, namespace: 'cosmiconfig-parsers' }
+        : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: 'cosmiconfig-parsers' }, (args) => ({
-      contents: args.path === 'js-yaml' ? "const YAML = require('yaml'); module.exports = { load: (text) => YAML.parse(text) };" : 'module.exports = (text) => JSON.parse(text);',
+      contents:
+        args.path === 'js-yaml'
+          ? "const YAML = require('yaml'); module.exports = { load: (text) => YAML.parse(text) };"
+          : 'module.exports = (text) => JSON.parse(text);',
       resolveDir: root,
       loader: 'js',
     }));
-    b.onResolve({ filter: /^typescript$/ }, (args) => ({ path: args.path, namespace: 'unsupported-format' }));
+    b.onResolve({ filter: /^typescript$/ }, (args) => ({
+      path: args.path,
+      namespace: 'unsupported-format',
+    }));
     b.onLoad({ filter: /.*/, namespace: 'unsupported-format' }, (args) => ({
       contents: `module.exports = new Proxy({}, { get() { throw new Error(${JSON.stringify(`TypeScript config files are not supported: use authctl.toml or .authctlrc.json`)}); } });`,
       loader: 'js',
@@ -72,17 +92,20 @@ export function thirdPartyNotices(results, file) {
   const dirs = new Set();
   for (const result of results) {
     for (const input of Object.keys(result.metafile.inputs)) {
-      const match = /^(.*node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(input.replace(/^[a-z-]+:/, ''));
+      const match = /^(.*node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(
+        input.replace(/^[a-z-]+:/, ''),
+      );
       if (match) dirs.add(path.resolve(root, match[1]));
     }
   }
   const sections = [...dirs].sort().map((dir) => {
     const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
     const licenseFile = readdirSync(dir).find((name) => /^(licen[cs]e|copying)/i.test(name));
-    const text = licenseFile ? readFileSync(path.join(dir, licenseFile), 'utf8').trim() : `License: ${manifest.license} (no licence file in the package)`;
+    const text = licenseFile
+      ? readFileSync(path.join(dir, licenseFile), 'utf8').trim()
+      : `License: ${manifest.license} (no licence file in the package)`;
     return `${manifest.name}@${manifest.version} (${manifest.license})\n\n${text}`;
   });
   const contents = `authctl's bundle (dist/) includes code from these packages:\n\n${sections.join(`\n\n${'-'.repeat(72)}\n\n`)}\n`;
   return { path: file, contents: Buffer.from(contents) };
 }
-

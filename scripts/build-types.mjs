@@ -14,7 +14,15 @@ const emitted = path.join(root, 'node_modules', '.cache', 'authctl-types');
 const out = path.join(root, 'dist', 'index.d.ts');
 
 rmSync(emitted, { recursive: true, force: true });
-execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.types.json')], { stdio: 'inherit', cwd: root });
+execFileSync(
+  process.execPath,
+  [
+    path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+    '-p',
+    path.join(root, 'tsconfig.types.json'),
+  ],
+  { stdio: 'inherit', cwd: root },
+);
 
 /**
  * Each declaration file is re-printed by TypeScript before bundling:
@@ -28,7 +36,13 @@ const printer = ts.createPrinter({ removeComments: true });
 const dropVariance = (context) => (root) => {
   const visit = (node) =>
     ts.isTypeParameterDeclaration(node) && node.modifiers?.length
-      ? context.factory.updateTypeParameterDeclaration(node, undefined, node.name, ts.visitNode(node.constraint, visit), ts.visitNode(node.default, visit))
+      ? context.factory.updateTypeParameterDeclaration(
+          node,
+          undefined,
+          node.name,
+          ts.visitNode(node.constraint, visit),
+          ts.visitNode(node.default, visit),
+        )
       : ts.visitEachChild(node, visit, context);
   return ts.visitNode(root, visit);
 };

@@ -24,12 +24,23 @@
 import { build } from 'esbuild';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { lazyChildProcessForCommander, pkg, root, thirdPartyNotices, trimPackages } from './build-shared.mjs';
+import {
+  lazyChildProcessForCommander,
+  pkg,
+  root,
+  thirdPartyNotices,
+  trimPackages,
+} from './build-shared.mjs';
 
 const outdir = path.join(root, 'dist');
 
 /** Sources inlined into dist/cli/main.js: the `token mint` path. */
-const HOT = new Set(['src/cli/main.ts', 'src/cli/token.ts', 'src/cli/token-mint.ts', 'src/core/config/load.ts']);
+const HOT = new Set([
+  'src/cli/main.ts',
+  'src/cli/token.ts',
+  'src/cli/token-mint.ts',
+  'src/core/config/load.ts',
+]);
 
 const common = {
   absWorkingDir: root,
@@ -63,7 +74,11 @@ const common = {
 const commanderFromHotFile = {
   name: 'commander-from-hot-file',
   setup(b) {
-    b.onResolve({ filter: /^commander$/ }, (args) => (/[\\/]src[\\/]cli[\\/]/.test(args.importer) ? { path: '../cli/main.js', external: true } : undefined));
+    b.onResolve({ filter: /^commander$/ }, (args) =>
+      /[\\/]src[\\/]cli[\\/]/.test(args.importer)
+        ? { path: '../cli/main.js', external: true }
+        : undefined,
+    );
   },
 };
 
@@ -75,14 +90,26 @@ const commanderFromHotFile = {
 const smolTomlFromPackage = {
   name: 'smol-toml-from-package',
   setup(b) {
-    b.onResolve({ filter: /^smol-toml$/ }, (args) => (args.namespace === 'smol-toml-require' ? { path: 'smol-toml', external: true } : { path: 'smol-toml', namespace: 'smol-toml-require' }));
-    b.onLoad({ filter: /.*/, namespace: 'smol-toml-require' }, () => ({ contents: "module.exports = require('smol-toml');", loader: 'js' }));
+    b.onResolve({ filter: /^smol-toml$/ }, (args) =>
+      args.namespace === 'smol-toml-require'
+        ? { path: 'smol-toml', external: true }
+        : { path: 'smol-toml', namespace: 'smol-toml-require' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'smol-toml-require' }, () => ({
+      contents: "module.exports = require('smol-toml');",
+      loader: 'js',
+    }));
   },
 };
 
 /** Name of a cold entry for a source file or package: src/core/idp/server.ts → core-idp-server. */
 const coldName = (target) =>
-  target.startsWith(root) ? path.relative(path.join(root, 'src'), target).replace(/\.[tj]s$/, '').replace(/[\\/]/g, '-') : `pkg-${target.replace(/[@/]/g, '-').replace(/^-+/, '')}`;
+  target.startsWith(root)
+    ? path
+        .relative(path.join(root, 'src'), target)
+        .replace(/\.[tj]s$/, '')
+        .replace(/[\\/]/g, '-')
+    : `pkg-${target.replace(/[@/]/g, '-').replace(/^-+/, '')}`;
 
 /** Dynamic imports leave the hot file (unless HOT) and become cold entries, found while building. */
 function splitDynamicImports(coldEntries, fromDir) {
@@ -92,7 +119,12 @@ function splitDynamicImports(coldEntries, fromDir) {
     setup(b) {
       b.onResolve({ filter: /.*/ }, async (args) => {
         if (args.kind !== 'dynamic-import' || args.pluginData?.resolving) return undefined;
-        const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { resolving: true } });
+        const resolved = await b.resolve(args.path, {
+          kind: args.kind,
+          resolveDir: args.resolveDir,
+          importer: args.importer,
+          pluginData: { resolving: true },
+        });
         if (resolved.errors.length) return undefined;
         const isPackage = !args.path.startsWith('.');
         const target = isPackage ? args.path : resolved.path;
@@ -112,7 +144,10 @@ function splitDynamicImports(coldEntries, fromDir) {
 const packageEntries = {
   name: 'package-entries',
   setup(b) {
-    b.onResolve({ filter: /^pkg:/ }, (args) => ({ path: args.path.slice(4), namespace: 'pkg-entry' }));
+    b.onResolve({ filter: /^pkg:/ }, (args) => ({
+      path: args.path.slice(4),
+      namespace: 'pkg-entry',
+    }));
     b.onLoad({ filter: /.*/, namespace: 'pkg-entry' }, (args) => ({
       // `default` serves CommonJS packages (cosmiconfig); ESM ones have none, hence the silenced warning.
       contents: `import * as m from ${JSON.stringify(args.path)}; export * from ${JSON.stringify(args.path)}; export default (m.default ?? m);`,
@@ -130,21 +165,44 @@ const entryResult = await build({
   ...common,
   entryPoints: { 'cli/entry': 'src/cli/entry.ts' },
   outdir,
-  plugins: [{ name: 'main-external', setup: (b) => b.onResolve({ filter: /^\.\/main\.js$/ }, () => ({ path: './main.js', external: true })) }],
+  plugins: [
+    {
+      name: 'main-external',
+      setup: (b) =>
+        b.onResolve({ filter: /^\.\/main\.js$/ }, () => ({ path: './main.js', external: true })),
+    },
+  ],
 });
 outputs.push(...entryResult.outputFiles);
 
-const hot = await build({ ...common, entryPoints: { 'cli/main': 'src/cli/main.ts' }, outdir, plugins: [lazyChildProcessForCommander, trimPackages, smolTomlFromPackage, splitDynamicImports(coldEntries, 'cli')] });
+const hot = await build({
+  ...common,
+  entryPoints: { 'cli/main': 'src/cli/main.ts' },
+  outdir,
+  plugins: [
+    lazyChildProcessForCommander,
+    trimPackages,
+    smolTomlFromPackage,
+    splitDynamicImports(coldEntries, 'cli'),
+  ],
+});
 outputs.push(...hot.outputFiles);
 
 // Cold entries and the library, in one code-split build (shared chunks in dist/cold/). Cold entries can
 // reveal more dynamic imports; build until the set is closed.
 let shared;
 let sharedResult;
-for (let size = -1; size !== coldEntries.size; ) {
+for (let size = -1; size !== coldEntries.size;) {
   size = coldEntries.size;
   // Sorted: entry order decides chunk contents, so the same sources always give the same chunk names.
-  const entryPoints = Object.fromEntries([...coldEntries].sort(([a], [b]) => a.localeCompare(b)).map(([name, target]) => [`cold/${name}`, target.startsWith(root) ? target : `pkg:${target}`]));
+  const entryPoints = Object.fromEntries(
+    [...coldEntries]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, target]) => [
+        `cold/${name}`,
+        target.startsWith(root) ? target : `pkg:${target}`,
+      ]),
+  );
   entryPoints['lib/index'] = 'src/index.ts';
   const result = await build({
     ...common,
@@ -153,18 +211,34 @@ for (let size = -1; size !== coldEntries.size; ) {
     splitting: true,
     chunkNames: 'cold/chunk-[hash]',
     external: ['jose', 'yaml'],
-    plugins: [commanderFromHotFile, lazyChildProcessForCommander, trimPackages, smolTomlFromPackage, packageEntries, splitDynamicImports(coldEntries, 'dist')],
+    plugins: [
+      commanderFromHotFile,
+      lazyChildProcessForCommander,
+      trimPackages,
+      smolTomlFromPackage,
+      packageEntries,
+      splitDynamicImports(coldEntries, 'dist'),
+    ],
   });
   shared = result.outputFiles;
   sharedResult = result;
 }
 outputs.push(...shared);
 
-outputs.push(thirdPartyNotices([entryResult, hot, sharedResult], path.join(outdir, 'THIRD-PARTY-LICENSES.txt')));
+outputs.push(
+  thirdPartyNotices(
+    [entryResult, hot, sharedResult],
+    path.join(outdir, 'THIRD-PARTY-LICENSES.txt'),
+  ),
+);
 
 // Write: chunks first, then entries, each atomically.
 const isChunk = (file) => path.basename(file.path).startsWith('chunk-');
-const ordered = [...outputs].sort((a, b) => Number(isChunk(b)) - Number(isChunk(a)) || Number(a.path.endsWith('entry.js')) - Number(b.path.endsWith('entry.js')));
+const ordered = [...outputs].sort(
+  (a, b) =>
+    Number(isChunk(b)) - Number(isChunk(a)) ||
+    Number(a.path.endsWith('entry.js')) - Number(b.path.endsWith('entry.js')),
+);
 const written = new Set();
 for (const file of ordered) {
   mkdirSync(path.dirname(file.path), { recursive: true });
@@ -182,7 +256,8 @@ const sweep = (dir) => {
     const file = path.join(dir, name);
     const stat = statSync(file);
     if (stat.isDirectory()) sweep(file);
-    else if (name.endsWith('.js') && !written.has(file) && stat.mtimeMs < tenMinutesAgo) rmSync(file, { force: true });
+    else if (name.endsWith('.js') && !written.has(file) && stat.mtimeMs < tenMinutesAgo)
+      rmSync(file, { force: true });
   }
 };
 sweep(outdir);

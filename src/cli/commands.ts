@@ -17,18 +17,37 @@ export interface CommandGroup {
  * starting Node.
  */
 export const COMMAND_GROUPS: CommandGroup[] = [
-  { commands: { token: 'mint, decode and verify JWTs (including deliberately broken ones)' }, load: () => import('./token.js') },
-  { commands: { keys: "manage the mock issuer's signing keys (list, rotate, jwks, import, export)" }, load: () => import('./keys.js') },
-  { commands: { idp: 'run a local mock OpenID Connect issuer and control it (rotate, fault, clock, requests)' }, load: () => import('./idp.js') },
+  {
+    commands: { token: 'mint, decode and verify JWTs (including deliberately broken ones)' },
+    load: () => import('./token.js'),
+  },
   {
     commands: {
-      'verify-config': 'catch auth misconfiguration in authctl, DataPress, agentflow, recsys, Relay or K3 config',
+      keys: "manage the mock issuer's signing keys (list, rotate, jwks, import, export)",
+    },
+    load: () => import('./keys.js'),
+  },
+  {
+    commands: {
+      idp: 'run a local mock OpenID Connect issuer and control it (rotate, fault, clock, requests)',
+    },
+    load: () => import('./idp.js'),
+  },
+  {
+    commands: {
+      'verify-config':
+        'catch auth misconfiguration in authctl, DataPress, agentflow, recsys, Relay or K3 config',
       init: 'scaffold authctl.toml, a service auth block, .env.example, a probe spec and a CI workflow',
-      config: 'authctl config schema: the JSON Schema of authctl\'s config',
+      config: "authctl config schema: the JSON Schema of authctl's config",
     },
     load: () => import('./config.js'),
   },
-  { commands: { apikey: 'create, verify, rotate, revoke and export API keys (only hashes are stored)' }, load: () => import('./apikey.js') },
+  {
+    commands: {
+      apikey: 'create, verify, rotate, revoke and export API keys (only hashes are stored)',
+    },
+    load: () => import('./apikey.js'),
+  },
   {
     commands: {
       sign: 'sign a request with AWS SigV4 (short for `authctl sigv4 sign`)',
@@ -36,10 +55,23 @@ export const COMMAND_GROUPS: CommandGroup[] = [
     },
     load: () => import('./sigv4.js'),
   },
-  { commands: { probe: 'prove every endpoint answers 401/403 when it must (forged, expired, cross-tenant, wrong-role requests)' }, load: () => import('./probe.js') },
-  { commands: { demo: 'see it all work: mock issuer + an example service, a token, calls and the probe, step by step' }, load: () => import('./demo.js') },
+  {
+    commands: {
+      probe:
+        'prove every endpoint answers 401/403 when it must (forged, expired, cross-tenant, wrong-role requests)',
+    },
+    load: () => import('./probe.js'),
+  },
+  {
+    commands: {
+      demo: 'see it all work: mock issuer + an example service, a token, calls and the probe, step by step',
+    },
+    load: () => import('./demo.js'),
+  },
 ];
 
 export function findGroup(name: string | undefined): CommandGroup | undefined {
-  return name === undefined ? undefined : COMMAND_GROUPS.find((group) => Object.hasOwn(group.commands, name));
+  return name === undefined
+    ? undefined
+    : COMMAND_GROUPS.find((group) => Object.hasOwn(group.commands, name));
 }

@@ -33,68 +33,130 @@ interface VerifyFlags extends VerifyInfoFlags {
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('verify-config')
-    .description('check service auth config (authctl, Spring, ASP.NET Core, oauth2-proxy, PostgREST, Hasura, Envoy, .env, or a profile file) for misconfiguration')
-    .argument('[files...]', 'config files (default: authctl.toml, agentflow.json, datapress.toml, config.toml, .env and the files of --list-profiles found here)')
-    .option('--profile <name|file>', 'which service the files configure: a built-in profile (--list-profiles) or a *.profile.{toml,json,yaml} file (default: detect per file)')
-    .addOption(new Option('--target <env>', 'deployment the config is for; changes severities').choices(['development', 'staging', 'production']).default('production'))
-    .option('--env-file <file>', 'a dotenv file to check and to resolve variables from (repeatable)', (v: string, all: string[]) => [...all, v], [])
+    .description(
+      'check service auth config (authctl, Spring, ASP.NET Core, oauth2-proxy, PostgREST, Hasura, Envoy, .env, or a profile file) for misconfiguration',
+    )
+    .argument(
+      '[files...]',
+      'config files (default: authctl.toml, agentflow.json, datapress.toml, config.toml, .env and the files of --list-profiles found here)',
+    )
+    .option(
+      '--profile <name|file>',
+      'which service the files configure: a built-in profile (--list-profiles) or a *.profile.{toml,json,yaml} file (default: detect per file)',
+    )
+    .addOption(
+      new Option('--target <env>', 'deployment the config is for; changes severities')
+        .choices(['development', 'staging', 'production'])
+        .default('production'),
+    )
+    .option(
+      '--env-file <file>',
+      'a dotenv file to check and to resolve variables from (repeatable)',
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
     .option('--from-env', 'check the process environment')
     .option('--online', "fetch each issuer's discovery document and JWKS and check them")
     .option('--timeout <duration>', 'per-request timeout for --online', '5s')
-    .addOption(new Option('--format <format>', 'output format (default text; --json = --format json)').choices(FORMATS))
+    .addOption(
+      new Option(
+        '--format <format>',
+        'output format (default text; --json = --format json)',
+      ).choices(FORMATS),
+    )
     .option('--strict', 'exit 1 on warnings too')
-    .option('--baseline <file>', 'accept the findings listed in this file (adopt verify-config gradually)')
+    .option(
+      '--baseline <file>',
+      'accept the findings listed in this file (adopt verify-config gradually)',
+    )
     .option('--write-baseline <file>', 'write the current findings as a baseline file')
     .option('--list-rules', 'list every rule with its severity per target, and exit')
-    .option('--list-profiles', 'list the profiles (built-in and configured) with their files and formats, and exit')
-    .option('--explain <rule>', 'explain one rule (what it means, severities, which keys reach it), and exit')
-    .addHelpText('after', examples([
-      'authctl verify-config                                  # auto-detect files here',
-      'authctl verify-config datapress.toml --target staging',
-      'authctl verify-config agentflow.json --online',
-      'authctl verify-config --profile relay --env-file .env.production',
-      'authctl verify-config --from-env --profile recsys --strict',
-      'authctl verify-config authctl.toml --format sarif > authctl.sarif',
-      'authctl verify-config application.yml appsettings.Production.json envoy.yaml',
-      'authctl verify-config config/ledger.yaml --profile ./ledger.profile.toml',
-      'authctl verify-config --explain auth/leeway-too-large',
-    ]) + EXIT_HELP)
+    .option(
+      '--list-profiles',
+      'list the profiles (built-in and configured) with their files and formats, and exit',
+    )
+    .option(
+      '--explain <rule>',
+      'explain one rule (what it means, severities, which keys reach it), and exit',
+    )
+    .addHelpText(
+      'after',
+      examples([
+        'authctl verify-config                                  # auto-detect files here',
+        'authctl verify-config datapress.toml --target staging',
+        'authctl verify-config agentflow.json --online',
+        'authctl verify-config --profile relay --env-file .env.production',
+        'authctl verify-config --from-env --profile recsys --strict',
+        'authctl verify-config authctl.toml --format sarif > authctl.sarif',
+        'authctl verify-config application.yml appsettings.Production.json envoy.yaml',
+        'authctl verify-config config/ledger.yaml --profile ./ledger.profile.toml',
+        'authctl verify-config --explain auth/leeway-too-large',
+      ]) + EXIT_HELP,
+    )
     .action((files: string[], flags: VerifyFlags) => runVerify(ctx, files, flags));
 
   program
     .command('init')
-    .description('write authctl.toml, a service auth block, .env.example, a probe spec and a CI workflow')
+    .description(
+      'write authctl.toml, a service auth block, .env.example, a probe spec and a CI workflow',
+    )
     .addOption(new Option('--profile <name>', 'service style').choices(PROFILE_NAMES))
-    .option('--modes <list>', 'auth modes, comma-separated: jwt, apikey (recsys); jwt or custom (agentflow)')
+    .option(
+      '--modes <list>',
+      'auth modes, comma-separated: jwt, apikey (recsys); jwt or custom (agentflow)',
+    )
     .option('--issuer <url>', 'token issuer (default: the mock issuer, http://127.0.0.1:9400)')
     .option('--audience <aud>', 'API audience (default api://orders)')
     .option('--tenants <list>', 'tenant ids, comma-separated (default acme)')
     .option('--roles <list>', 'viewer,operator,admin role names (default viewer,operator,admin)')
     .option('--tenant-claim <pointer>', 'JSON pointer of the tenant claim (default /tid)')
     .option('--roles-claim <pointer>', 'JSON pointer of the roles claim (default /roles)')
-    .option('--base-url <url>', 'service URL the probe spec targets (default http://127.0.0.1:8080)')
+    .option(
+      '--base-url <url>',
+      'service URL the probe spec targets (default http://127.0.0.1:8080)',
+    )
     .option('--dir <dir>', 'where to write (default: current directory)')
-    .addOption(new Option('--ci <kind>', 'CI file to write: github (workflow using the authctl action), gitlab (.gitlab-ci.yml using the binary), none (default: gitlab if .gitlab-ci.yml exists, else github)').choices(['github', 'gitlab', 'none']))
+    .addOption(
+      new Option(
+        '--ci <kind>',
+        'CI file to write: github (workflow using the authctl action), gitlab (.gitlab-ci.yml using the binary), none (default: gitlab if .gitlab-ci.yml exists, else github)',
+      ).choices(['github', 'gitlab', 'none']),
+    )
     .option('-y, --yes', 'do not ask; use flags and defaults')
     .option('--force', 'overwrite existing files')
-    .addHelpText('after', examples([
-      'authctl init                                   # asks, when run in a terminal',
-      'authctl init --yes --profile datapress --tenants acme,globex',
-      'authctl init --yes --profile recsys --modes jwt,apikey --dir service/',
-      'authctl init --yes --profile datapress --ci gitlab',
-    ]))
+    .addHelpText(
+      'after',
+      examples([
+        'authctl init                                   # asks, when run in a terminal',
+        'authctl init --yes --profile datapress --tenants acme,globex',
+        'authctl init --yes --profile recsys --modes jwt,apikey --dir service/',
+        'authctl init --yes --profile datapress --ci gitlab',
+      ]),
+    )
     .action((flags: Record<string, string | boolean | undefined>) => runInit(ctx, flags));
 
   const config = program.command('config').description("authctl's own config");
   config
     .command('schema')
     .description('print the JSON Schema of authctl.toml / .authctlrc.json (for editors and CI)')
-    .option('--profile', 'the JSON Schema of verify-config profile files (*.profile.toml / .json / .yaml) instead')
-    .addHelpText('after', examples(['authctl config schema > authctl.schema.json', 'authctl config schema | jq .properties.token', 'authctl config schema --profile > profile.schema.json']))
+    .option(
+      '--profile',
+      'the JSON Schema of verify-config profile files (*.profile.toml / .json / .yaml) instead',
+    )
+    .addHelpText(
+      'after',
+      examples([
+        'authctl config schema > authctl.schema.json',
+        'authctl config schema | jq .properties.token',
+        'authctl config schema --profile > profile.schema.json',
+      ]),
+    )
     .action(async (flags: { profile?: boolean }) => {
       const { configJsonSchema } = await import('../core/verify/schema.js');
       const { profileJsonSchema } = await import('../core/verify/engine/schema.js');
-      ctx.out.data(JSON.stringify(flags.profile ? profileJsonSchema() : configJsonSchema(), null, 2));
+      ctx.out.data(
+        JSON.stringify(flags.profile ? profileJsonSchema() : configJsonSchema(), null, 2),
+      );
     });
   config.addHelpText('after', examples(['authctl config schema > authctl.schema.json']));
 }
@@ -106,9 +168,14 @@ async function runVerify(ctx: CliContext, files: string[], flags: VerifyFlags): 
   const { parseDuration } = await import('../core/duration.js');
   const format = flags.format ?? (ctx.globals.json ? 'json' : 'text');
   const timeoutMs = Math.round(parseDuration(flags.timeout, '--timeout') * 1000);
-  if (!(timeoutMs > 0)) throw usageError('ERR_BAD_TIMEOUT', '--timeout must be positive', { where: '--timeout', hint: '--timeout 5s' });
+  if (!(timeoutMs > 0))
+    throw usageError('ERR_BAD_TIMEOUT', '--timeout must be positive', {
+      where: '--timeout',
+      hint: '--timeout 5s',
+    });
   // `authctl --config FILE verify-config` checks that file when no FILES are given.
-  if (files.length === 0 && ctx.globals.config && !flags.fromEnv && flags.envFile.length === 0) files = [ctx.globals.config];
+  if (files.length === 0 && ctx.globals.config && !flags.fromEnv && flags.envFile.length === 0)
+    files = [ctx.globals.config];
   const result = await verifyConfig({
     files,
     cwd: ctx.cwd,
@@ -130,7 +197,17 @@ async function runVerify(ctx: CliContext, files: string[], flags: VerifyFlags): 
       target: result.target,
       files: result.files,
       counts: result.counts,
-      findings: report.safeFindings(result.findings).map((f) => ({ rule: f.rule, severity: f.severity, file: f.file ?? null, line: f.line ?? null, column: f.column ?? null, message: f.message, fix: f.fix ?? null })),
+      findings: report
+        .safeFindings(result.findings)
+        .map((f) => ({
+          rule: f.rule,
+          severity: f.severity,
+          file: f.file ?? null,
+          line: f.line ?? null,
+          column: f.column ?? null,
+          message: f.message,
+          fix: f.fix ?? null,
+        })),
     });
   } else if (format === 'github') {
     const text = report.renderGitHub(result.findings);
@@ -138,27 +215,55 @@ async function runVerify(ctx: CliContext, files: string[], flags: VerifyFlags): 
   } else if (format === 'sarif') {
     ctx.out.data(report.renderSarif(result.findings, { rules: RULES, cwd: ctx.cwd }));
   } else if (format === 'junit') {
-    ctx.out.data(report.renderJUnit(result.findings, { suiteName: 'authctl verify-config', passed: result.files.map((f) => `${f.file}${f.profile ? ` (${f.profile})` : ''}`), failOn: flags.strict ? 'warning' : 'error' }));
+    ctx.out.data(
+      report.renderJUnit(result.findings, {
+        suiteName: 'authctl verify-config',
+        passed: result.files.map((f) => `${f.file}${f.profile ? ` (${f.profile})` : ''}`),
+        failOn: flags.strict ? 'warning' : 'error',
+      }),
+    );
   } else {
     const c = ctx.out.color;
     const byFinding = new Map(result.findings.map((f) => [f as object, f.snippet]));
-    if (result.findings.length) ctx.out.data(report.renderText(result.findings, { color: c, snippet: (f) => byFinding.get(f) }).trimEnd());
-    const checked = result.files.map((f) => `${f.file}${f.profile ? ` (${f.profile})` : ''}`).join(', ');
+    if (result.findings.length)
+      ctx.out.data(
+        report
+          .renderText(result.findings, { color: c, snippet: (f) => byFinding.get(f) })
+          .trimEnd(),
+      );
+    const checked = result.files
+      .map((f) => `${f.file}${f.profile ? ` (${f.profile})` : ''}`)
+      .join(', ');
     const s = ctx.out.statusColor; // the summary goes to stderr, the findings above to stdout
-    ctx.out.info(`${report.summaryLine(result.counts, result.files.length, s)}${baseline ? s.dim(` (${baseline.baselined} baselined)`) : ''} ${s.dim(`[target ${result.target}: ${checked}]`)}`);
-    for (const entry of baseline?.stale ?? []) ctx.out.info(s.dim(`baseline entry no longer found (fixed?): ${entry}`));
+    ctx.out.info(
+      `${report.summaryLine(result.counts, result.files.length, s)}${baseline ? s.dim(` (${baseline.baselined} baselined)`) : ''} ${s.dim(`[target ${result.target}: ${checked}]`)}`,
+    );
+    for (const entry of baseline?.stale ?? [])
+      ctx.out.info(s.dim(`baseline entry no longer found (fixed?): ${entry}`));
   }
   if (result.syntaxError) process.exitCode = 2;
   else if (result.requiredUnreachable) {
-    ctx.out.error('an issuer the config cannot start without is unreachable', undefined, 'start the IdP (or set start_degraded = true) and run again');
+    ctx.out.error(
+      'an issuer the config cannot start without is unreachable',
+      undefined,
+      'start the IdP (or set start_degraded = true) and run again',
+    );
     process.exitCode = 3;
   } else if (failed) process.exitCode = 1;
 }
 
 /** --baseline drops accepted findings (the result is updated in place); --write-baseline saves them all first. */
-async function applyBaseline(ctx: CliContext, flags: VerifyFlags, result: { findings: import('../core/verify/types.js').Finding[]; counts: Record<'error' | 'warning' | 'info', number> }) {
+async function applyBaseline(
+  ctx: CliContext,
+  flags: VerifyFlags,
+  result: {
+    findings: import('../core/verify/types.js').Finding[];
+    counts: Record<'error' | 'warning' | 'info', number>;
+  },
+) {
   const { applyVerifyBaseline, writeVerifyBaseline } = await import('../core/verify/baseline.js');
-  if (flags.writeBaseline) await writeVerifyBaseline(path.resolve(ctx.cwd, flags.writeBaseline), result.findings);
+  if (flags.writeBaseline)
+    await writeVerifyBaseline(path.resolve(ctx.cwd, flags.writeBaseline), result.findings);
   if (!flags.baseline) return undefined;
   const outcome = await applyVerifyBaseline(path.resolve(ctx.cwd, flags.baseline), result.findings);
   result.findings = outcome.findings;
@@ -166,8 +271,12 @@ async function applyBaseline(ctx: CliContext, flags: VerifyFlags, result: { find
   return outcome;
 }
 
-async function runInit(ctx: CliContext, flags: Record<string, string | boolean | undefined>): Promise<void> {
-  const { INIT_CHECKS, INIT_DEFAULTS, INIT_MODES, detectCi, planInit, splitList, writeInit } = await import('../core/verify/init.js');
+async function runInit(
+  ctx: CliContext,
+  flags: Record<string, string | boolean | undefined>,
+): Promise<void> {
+  const { INIT_CHECKS, INIT_DEFAULTS, INIT_MODES, detectCi, planInit, splitList, writeInit } =
+    await import('../core/verify/init.js');
   const list = (v: unknown) => (typeof v === 'string' ? splitList(v) : undefined);
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   let options = {
@@ -191,13 +300,21 @@ async function runInit(ctx: CliContext, flags: Record<string, string | boolean |
       options = await askInit(options, INIT_MODES, INIT_CHECKS, splitList);
     } catch (error) {
       // Ctrl-C / closed terminal inside a prompt: nothing was written.
-      if ((error as Error).name === 'ExitPromptError' || (error as Error).name === 'AbortPromptError') {
-        throw usageError('ERR_INIT_CANCELLED', 'init cancelled; nothing was written', { hint: 'run again, or pass --yes with flags in scripts' });
+      if (
+        (error as Error).name === 'ExitPromptError' ||
+        (error as Error).name === 'AbortPromptError'
+      ) {
+        throw usageError('ERR_INIT_CANCELLED', 'init cancelled; nothing was written', {
+          hint: 'run again, or pass --yes with flags in scripts',
+        });
       }
       throw error;
     }
   } else {
-    if (!flags.yes) ctx.out.info(`not a terminal, so no questions: writing the ${options.profile} defaults (pass --yes to say so, and flags such as --profile to choose)`);
+    if (!flags.yes)
+      ctx.out.info(
+        `not a terminal, so no questions: writing the ${options.profile} defaults (pass --yes to say so, and flags such as --profile to choose)`,
+      );
     if (!flags.modes && options.profile === 'recsys') options.modes = ['jwt', 'apikey'];
   }
   const dir = path.resolve(ctx.cwd, str(flags.dir) ?? '.');
@@ -206,20 +323,36 @@ async function runInit(ctx: CliContext, flags: Record<string, string | boolean |
   const result = await writeInit(dir, files, flags.force === true);
   const shown = (f: string) => path.join(path.relative(ctx.cwd, dir), f);
   ctx.out.result(
-    { dir, profile: options.profile, written: result.written, kept: result.kept, differs: result.differs },
+    {
+      dir,
+      profile: options.profile,
+      written: result.written,
+      kept: result.kept,
+      differs: result.differs,
+    },
     (r) =>
       [
         ...r.written.map((f) => `wrote ${shown(f)}`),
-        ...r.kept.map((f) => `kept  ${shown(f)} ${r.differs.includes(f) ? '(exists with other content: these answers were NOT applied to it; --force rewrites it)' : '(exists, already as these answers would write it)'}`),
+        ...r.kept.map(
+          (f) =>
+            `kept  ${shown(f)} ${r.differs.includes(f) ? '(exists with other content: these answers were NOT applied to it; --force rewrites it)' : '(exists, already as these answers would write it)'}`,
+        ),
       ].join('\n'),
   );
   if (result.differs.length) {
     // A rerun with new answers that changed nothing must not look like success.
-    ctx.out.error(`${result.differs.length} existing file${result.differs.length === 1 ? '' : 's'} kept with other content, so your answers were not applied to ${result.differs.length === 1 ? 'it' : 'them'}: ${result.differs.map(shown).join(', ')}`, undefined, 'rerun with --force to rewrite them (or move them aside first)');
+    ctx.out.error(
+      `${result.differs.length} existing file${result.differs.length === 1 ? '' : 's'} kept with other content, so your answers were not applied to ${result.differs.length === 1 ? 'it' : 'them'}: ${result.differs.map(shown).join(', ')}`,
+      undefined,
+      'rerun with --force to rewrite them (or move them aside first)',
+    );
     process.exitCode = EXIT_CODES.usage;
     return;
   }
-  if (!ctx.globals.json) ctx.out.info(`next: authctl verify-config${options.profile === 'authctl' ? '' : ' (after copying .env.example to .env and filling in secrets)'}; authctl idp serve; authctl probe --spec probe.toml`);
+  if (!ctx.globals.json)
+    ctx.out.info(
+      `next: authctl verify-config${options.profile === 'authctl' ? '' : ' (after copying .env.example to .env and filling in secrets)'}; authctl idp serve; authctl probe --spec probe.toml`,
+    );
 }
 
 type InitChecks = typeof import('../core/verify/init.js').INIT_CHECKS;
@@ -229,7 +362,16 @@ type InitChecks = typeof import('../core/verify/init.js').INIT_CHECKS;
  * as it is typed (`validate`: the message shows under the question, which stays open), so a typo never
  * surfaces after the last question as an error about a flag nobody typed.
  */
-async function askInit<T extends { profile: string; modes: string[]; issuer: string; audience: string; tenants: string[]; roles: string[] }>(
+async function askInit<
+  T extends {
+    profile: string;
+    modes: string[];
+    issuer: string;
+    audience: string;
+    tenants: string[];
+    roles: string[];
+  },
+>(
   defaults: T,
   modesByProfile: Partial<Record<string, string[]>>,
   checks: InitChecks,
@@ -250,19 +392,43 @@ async function askInit<T extends { profile: string; modes: string[]; issuer: str
   });
   const choices = modesByProfile[profile];
   const modes = choices
-    ? await checkbox({ message: 'Which auth modes?', choices: choices.map((m) => ({ value: m, checked: m === 'jwt' })), required: true })
+    ? await checkbox({
+        message: 'Which auth modes?',
+        choices: choices.map((m) => ({ value: m, checked: m === 'jwt' })),
+        required: true,
+      })
     : ['jwt'];
   // inquirer shows a string returned by validate as the error and keeps asking; true accepts.
   const valid = (problem: string | undefined) => problem ?? true;
-  const issuer = await input({ message: 'Issuer URL', default: defaults.issuer, validate: (v) => valid(checks.issuer(v.trim())) });
-  const audience = await input({ message: 'Audience', default: defaults.audience, validate: (v) => valid(checks.audience(v)) });
-  const tenants = await input({ message: 'Tenants (comma-separated)', default: defaults.tenants.join(','), validate: (v) => valid(checks.tenants(split(v))) });
+  const issuer = await input({
+    message: 'Issuer URL',
+    default: defaults.issuer,
+    validate: (v) => valid(checks.issuer(v.trim())),
+  });
+  const audience = await input({
+    message: 'Audience',
+    default: defaults.audience,
+    validate: (v) => valid(checks.audience(v)),
+  });
+  const tenants = await input({
+    message: 'Tenants (comma-separated)',
+    default: defaults.tenants.join(','),
+    validate: (v) => valid(checks.tenants(split(v))),
+  });
   const roles = await input({
     message: 'Roles: three names, for viewer, operator and admin (comma-separated)',
     default: defaults.roles.join(','),
     validate: (v) => valid(checks.roles(split(v))),
   });
-  return { ...defaults, profile, modes, issuer: issuer.trim(), audience, tenants: split(tenants), roles: split(roles) };
+  return {
+    ...defaults,
+    profile,
+    modes,
+    issuer: issuer.trim(),
+    audience,
+    tenants: split(tenants),
+    roles: split(roles),
+  };
 }
 
 function defined<T extends Record<string, unknown>>(value: T): Partial<T> {

@@ -22,17 +22,30 @@ Exit codes:
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('demo')
-    .description('see authctl work end to end: mock issuer + an example service on free ports, a token, three calls, the probe')
+    .description(
+      'see authctl work end to end: mock issuer + an example service on free ports, a token, three calls, the probe',
+    )
     .option('--example <name>', `which example service: ${DEMO_EXAMPLES.join(', ')}`, 'datapress')
     .option('--keep', 'leave the issuer and the service running until Ctrl-C')
-    .addHelpText('after', examples(['authctl demo', 'authctl demo --example k3', 'authctl demo --example recsys --keep', 'authctl demo --json | jq .steps[].title']) + EXIT_HELP)
+    .addHelpText(
+      'after',
+      examples([
+        'authctl demo',
+        'authctl demo --example k3',
+        'authctl demo --example recsys --keep',
+        'authctl demo --json | jq .steps[].title',
+      ]) + EXIT_HELP,
+    )
     .action((flags: DemoFlags) => runDemoCommand(ctx, flags));
 }
 
 function parseExample(value: string): DemoExample {
   if ((DEMO_EXAMPLES as readonly string[]).includes(value)) return value as DemoExample;
   const suggestion = closest(value, [...DEMO_EXAMPLES]);
-  throw usageError('ERR_DEMO_EXAMPLE', `unknown example "${value}"`, { where: '--example', hint: suggestion ? `did you mean "${suggestion}"?` : `one of ${DEMO_EXAMPLES.join(', ')}` });
+  throw usageError('ERR_DEMO_EXAMPLE', `unknown example "${value}"`, {
+    where: '--example',
+    hint: suggestion ? `did you mean "${suggestion}"?` : `one of ${DEMO_EXAMPLES.join(', ')}`,
+  });
 }
 
 async function runDemoCommand(ctx: CliContext, flags: DemoFlags): Promise<void> {
@@ -47,7 +60,10 @@ async function runDemoCommand(ctx: CliContext, flags: DemoFlags): Promise<void> 
     for (const r of s.result) lines.push(`   ${r}`);
     ctx.out.data(`${lines.join('\n')}\n`);
   };
-  if (!ctx.out.json) ctx.out.data(`${c.bold(`authctl demo: ${example}`)} — everything below runs locally on free loopback ports\n`);
+  if (!ctx.out.json)
+    ctx.out.data(
+      `${c.bold(`authctl demo: ${example}`)} — everything below runs locally on free loopback ports\n`,
+    );
 
   // Children must not outlive us: Ctrl-C (or SIGTERM) during the run stops the service and the
   // issuer at once (the run then rejects), and while --keep waits it ends the wait.
@@ -77,17 +93,38 @@ async function runDemoCommand(ctx: CliContext, flags: DemoFlags): Promise<void> 
       return;
     }
     if (ctx.out.json) {
-      ctx.out.jsonDocument({ example: result.example, ok: result.ok, urls: result.urls, steps: result.steps, kept: Boolean(flags.keep) });
+      ctx.out.jsonDocument({
+        example: result.example,
+        ok: result.ok,
+        urls: result.urls,
+        steps: result.steps,
+        kept: Boolean(flags.keep),
+      });
     } else {
       const failed = result.steps.filter((s) => s.ok === false);
-      ctx.out.data(failed.length ? c.red(`${failed.length} step(s) did not behave as expected: ${failed.map((s) => s.n).join(', ')}`) : c.green('Every step behaved as a secured service must.'));
-      ctx.out.data(`Next: ${example === 'datapress' ? 'authctl demo --example k3' : 'authctl demo --example datapress'} · authctl --help · the examples: examples/README.md`);
+      ctx.out.data(
+        failed.length
+          ? c.red(
+              `${failed.length} step(s) did not behave as expected: ${failed.map((s) => s.n).join(', ')}`,
+            )
+          : c.green('Every step behaved as a secured service must.'),
+      );
+      ctx.out.data(
+        `Next: ${example === 'datapress' ? 'authctl demo --example k3' : 'authctl demo --example datapress'} · authctl --help · the examples: examples/README.md`,
+      );
     }
     if (flags.keep && !interrupted) {
-      ctx.out.info(`kept running: issuer ${result.urls.issuer ?? '(none)'}, ${example} ${result.urls.service}. Press Ctrl-C to stop.`);
+      ctx.out.info(
+        `kept running: issuer ${result.urls.issuer ?? '(none)'}, ${example} ${result.urls.service}. Press Ctrl-C to stop.`,
+      );
       await new Promise<void>((resolve) => (stopKeeping = resolve));
     }
-    if (!result.ok) throw checkError('ERR_DEMO_STEP_FAILED', `the ${example} example did not behave as expected`, { where: `authctl demo --example ${example}`, hint: 'see the steps marked ✗ above' });
+    if (!result.ok)
+      throw checkError(
+        'ERR_DEMO_STEP_FAILED',
+        `the ${example} example did not behave as expected`,
+        { where: `authctl demo --example ${example}`, hint: 'see the steps marked ✗ above' },
+      );
   } finally {
     await result?.close();
     process.off('SIGINT', onSignal);

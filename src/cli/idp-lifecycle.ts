@@ -10,9 +10,15 @@ import type { CliContext } from './context.js';
  * `> idp.json &` race. The file goes away when the issuer stops, so a later wait does not trust a dead one.
  */
 export async function writeReadyFile(file: string, ready: unknown): Promise<void> {
-  await writeFileAtomic(file, `${JSON.stringify(ready)}\n`, { mode: 0o644 }).catch((error: NodeJS.ErrnoException) => {
-    throw environmentError('ERR_READY_FILE', `cannot write the ready file: ${error.code ?? error.message}`, { where: file, hint: 'give --ready-file a path in a writable directory' });
-  });
+  await writeFileAtomic(file, `${JSON.stringify(ready)}\n`, { mode: 0o644 }).catch(
+    (error: NodeJS.ErrnoException) => {
+      throw environmentError(
+        'ERR_READY_FILE',
+        `cannot write the ready file: ${error.code ?? error.message}`,
+        { where: file, hint: 'give --ready-file a path in a writable directory' },
+      );
+    },
+  );
 }
 
 export async function removeReadyFile(file: string): Promise<void> {
@@ -23,7 +29,11 @@ export async function removeReadyFile(file: string): Promise<void> {
  * Resolves once the issuer has stopped: on SIGINT/SIGTERM, or when npm, which started it, is gone
  * (watchLauncher). Closes the server, then removes the ready file.
  */
-export function untilStopped(ctx: CliContext, close: () => Promise<void>, readyFile: string | undefined): Promise<void> {
+export function untilStopped(
+  ctx: CliContext,
+  close: () => Promise<void>,
+  readyFile: string | undefined,
+): Promise<void> {
   return new Promise<void>((resolve) => {
     let stopping = false;
     let unwatch: (() => void) | undefined;
@@ -32,7 +42,9 @@ export function untilStopped(ctx: CliContext, close: () => Promise<void>, readyF
       stopping = true;
       unwatch?.();
       ctx.out.info(`${why}: stopping the issuer`);
-      close().then(() => (readyFile ? removeReadyFile(readyFile) : undefined)).then(resolve, resolve);
+      close()
+        .then(() => (readyFile ? removeReadyFile(readyFile) : undefined))
+        .then(resolve, resolve);
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
@@ -51,13 +63,17 @@ const WATCH_INTERVAL_MS = 500;
  * issuer deliberately outlives the shell that started it (a CI step that starts it for later steps).
  * stdin closing is no signal: background jobs and CI steps usually have /dev/null on stdin.
  */
-export function watchLauncher(env: NodeJS.ProcessEnv, onGone: (why: string) => void): (() => void) | undefined {
+export function watchLauncher(
+  env: NodeJS.ProcessEnv,
+  onGone: (why: string) => void,
+): (() => void) | undefined {
   if (!env.npm_lifecycle_event) return undefined;
   const parent = process.ppid;
   const launcher = parentOf(parent);
   const timer = setInterval(() => {
     if (process.ppid !== parent) onGone(`the process that started it (pid ${parent}) exited`);
-    else if (launcher !== undefined && launcher > 1 && !alive(launcher)) onGone(`npm (pid ${launcher}) exited`);
+    else if (launcher !== undefined && launcher > 1 && !alive(launcher))
+      onGone(`npm (pid ${launcher}) exited`);
     else return;
     clearInterval(timer);
   }, WATCH_INTERVAL_MS);
@@ -83,7 +99,11 @@ function parentOf(pid: number): number | undefined {
     return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
   } catch {
     try {
-      return Number(execFileSync('ps', ['-o', 'ppid=', '-p', String(pid)], { encoding: 'utf8' }).trim()) || undefined;
+      return (
+        Number(
+          execFileSync('ps', ['-o', 'ppid=', '-p', String(pid)], { encoding: 'utf8' }).trim(),
+        ) || undefined
+      );
     } catch {
       return undefined;
     }

@@ -19,24 +19,39 @@ interface ServeFlags {
   readyFile?: string;
 }
 
-
 function parsePort(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError('ERR_BAD_PORT', `--port expects 0-65535, got "${value}"`, { where: '--port', hint: 'e.g. --port 9400, or --port 0 for a free port' });
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw usageError('ERR_BAD_PORT', `--port expects 0-65535, got "${value}"`, {
+      where: '--port',
+      hint: 'e.g. --port 9400, or --port 0 for a free port',
+    });
   return port;
 }
 
-function parseIssuerUrl(value: string | undefined, where: string, example = `${where} http://host.docker.internal:9400`): string | undefined {
+function parseIssuerUrl(
+  value: string | undefined,
+  where: string,
+  example = `${where} http://host.docker.internal:9400`,
+): string | undefined {
   if (value === undefined) return undefined;
   try {
     const url = new URL(value);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
   } catch {
-    throw usageError('ERR_BAD_URL', `"${value}" is not an http(s) URL`, { where, hint: `e.g. ${example}` });
+    throw usageError('ERR_BAD_URL', `"${value}" is not an http(s) URL`, {
+      where,
+      hint: `e.g. ${example}`,
+    });
   }
   // An issuer identifier has no query or fragment (RFC 8414 §2, OIDC Discovery §2).
-  if (/[?#]/.test(value)) throw usageError('ERR_BAD_URL', `"${value}" has a query or fragment, which an issuer URL cannot have`, { where, hint: `e.g. ${example}/tenant-a` });
+  if (/[?#]/.test(value))
+    throw usageError(
+      'ERR_BAD_URL',
+      `"${value}" has a query or fragment, which an issuer URL cannot have`,
+      { where, hint: `e.g. ${example}/tenant-a` },
+    );
   return value;
 }
 
@@ -49,7 +64,11 @@ export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void
   const { startIdpServer } = await import('../core/idp/server.js');
   const host = flags.host ?? config.idp?.host ?? '127.0.0.1';
   if (!isLoopbackHost(host)) {
-    ctx.out.warn(ctx.out.statusColor.bold(`binding ${host}: this mock issuer is for DEVELOPMENT ONLY. It hands out tokens to anyone who asks; never expose it to a network you do not control.`));
+    ctx.out.warn(
+      ctx.out.statusColor.bold(
+        `binding ${host}: this mock issuer is for DEVELOPMENT ONLY. It hands out tokens to anyone who asks; never expose it to a network you do not control.`,
+      ),
+    );
   }
   const readyFileFlag = flags.readyFile ?? env.flags.readyFile;
   const readyFile = readyFileFlag === undefined ? undefined : path.resolve(ctx.cwd, readyFileFlag);
@@ -57,7 +76,14 @@ export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void
   if (readyFile) await removeReadyFile(readyFile);
   if (env.flags.keysFile) await importKeysFile(ctx, env.flags.keysFile, config.idp.alg);
   // --no-log sets flags.log to false; true is commander's default, so the env may still turn it off.
-  const log = flags.log && env.flags.log !== false ? batchedLog((text) => ctx.out.raw('stderr', text), (line) => ctx.out.statusColor.dim(line), ctx.globals.quiet) : undefined;
+  const log =
+    flags.log && env.flags.log !== false
+      ? batchedLog(
+          (text) => ctx.out.raw('stderr', text),
+          (line) => ctx.out.statusColor.dim(line),
+          ctx.globals.quiet,
+        )
+      : undefined;
   const server = await startIdpServer({
     config,
     home: await ctx.home(),
@@ -72,7 +98,10 @@ export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void
   });
   if (server.generatedControlToken) {
     // Printed once, on stderr only (never in the --json line, which scripts tend to log).
-    ctx.out.raw('stderr', `control token (the control API is reachable beyond loopback; send it as Authorization: Bearer, or export AUTHCTL_CONTROL_TOKEN for \`authctl idp\` verbs):\n${server.generatedControlToken}\n`);
+    ctx.out.raw(
+      'stderr',
+      `control token (the control API is reachable beyond loopback; send it as Authorization: Bearer, or export AUTHCTL_CONTROL_TOKEN for \`authctl idp\` verbs):\n${server.generatedControlToken}\n`,
+    );
   }
   // Signal handlers go in before the ready line: a script that stops the issuer as soon as it has
   // read the URLs must get a clean shutdown, not Node's default kill.
@@ -88,7 +117,14 @@ export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void
   }));
   const root = issuers[0]!;
   const curl = `curl -s -u my-client:my-secret -d grant_type=client_credentials ${root.token}`;
-  const ready = { ...root, listen: server.listenUrl, port: server.port, control: server.deps.settings.control ? `${server.listenUrl}/_authctl` : null, issuers, curl };
+  const ready = {
+    ...root,
+    listen: server.listenUrl,
+    port: server.port,
+    control: server.deps.settings.control ? `${server.listenUrl}/_authctl` : null,
+    issuers,
+    curl,
+  };
   if (readyFile) await writeReadyFile(readyFile, ready);
   if (ctx.out.json) ctx.out.raw('stdout', `${JSON.stringify(ready)}\n`);
   else ctx.out.data(renderReady(ctx, ready));
@@ -100,14 +136,25 @@ export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void
  * key, so a service container signs with a key its tests already trust. Importing it again on the
  * next start is a no-op.
  */
-async function importKeysFile(ctx: CliContext, file: string, alg: JWTAlgorithm | undefined): Promise<void> {
+async function importKeysFile(
+  ctx: CliContext,
+  file: string,
+  alg: JWTAlgorithm | undefined,
+): Promise<void> {
   const { readFile } = await import('node:fs/promises');
   const { Keystore } = await import('../core/keys/keystore.js');
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw usageError('ERR_KEYS_FILE', `cannot read AUTHCTL_KEYS_FILE ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`, { where: 'AUTHCTL_KEYS_FILE', hint: 'mount the key file and point AUTHCTL_KEYS_FILE at it, or unset it' });
+    throw usageError(
+      'ERR_KEYS_FILE',
+      `cannot read AUTHCTL_KEYS_FILE ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`,
+      {
+        where: 'AUTHCTL_KEYS_FILE',
+        hint: 'mount the key file and point AUTHCTL_KEYS_FILE at it, or unset it',
+      },
+    );
   }
   const keystore = new Keystore({ dir: await ctx.home() });
   try {
@@ -118,21 +165,40 @@ async function importKeysFile(ctx: CliContext, file: string, alg: JWTAlgorithm |
   }
 }
 
-type Ready = { issuer: string; discovery: string; jwks: string; token: string; listen: string; control: string | null; issuers: { id: string; issuer: string; layout: string }[]; curl: string };
+type Ready = {
+  issuer: string;
+  discovery: string;
+  jwks: string;
+  token: string;
+  listen: string;
+  control: string | null;
+  issuers: { id: string; issuer: string; layout: string }[];
+  curl: string;
+};
 
 /** The human form of the ready line. */
 function renderReady(ctx: CliContext, ready: Ready): string {
   const c = ctx.out.color;
   return [
     `${c.bold('authctl mock OIDC issuer')} ${c.yellow('(development only)')} listening on ${ready.listen}`,
-    table([
-      ['issuer', ready.issuer],
-      ['discovery', ready.discovery],
-      ['jwks', ready.jwks],
-      ['token', ready.token],
-      ...(ready.control ? [['control', `${ready.control}  (authctl idp rotate | fault | clock | requests)`]] : []),
-    ].map(([k, v]) => [`  ${k}`, v!])),
-    ...(ready.issuers.length > 1 ? ['', 'More issuers:', ...ready.issuers.slice(1).map((i) => `  ${i.id.padEnd(12)} ${i.issuer}  (${i.layout})`)] : []),
+    table(
+      [
+        ['issuer', ready.issuer],
+        ['discovery', ready.discovery],
+        ['jwks', ready.jwks],
+        ['token', ready.token],
+        ...(ready.control
+          ? [['control', `${ready.control}  (authctl idp rotate | fault | clock | requests)`]]
+          : []),
+      ].map(([k, v]) => [`  ${k}`, v!]),
+    ),
+    ...(ready.issuers.length > 1
+      ? [
+          '',
+          'More issuers:',
+          ...ready.issuers.slice(1).map((i) => `  ${i.id.padEnd(12)} ${i.issuer}  (${i.layout})`),
+        ]
+      : []),
     '',
     'Get a token:',
     `  ${ready.curl}`,
@@ -146,7 +212,11 @@ function renderReady(ctx: CliContext, ready: Ready): string {
 }
 
 /** Access-log lines go out in one write per event-loop turn: a write per request costs ~5% under load. */
-function batchedLog(write: (text: string) => void, style: (line: string) => string, quiet: boolean): ((line: string) => void) | undefined {
+function batchedLog(
+  write: (text: string) => void,
+  style: (line: string) => string,
+  quiet: boolean,
+): ((line: string) => void) | undefined {
   if (quiet) return undefined;
   let pending: string[] = [];
   const flush = () => {
@@ -160,23 +230,44 @@ function batchedLog(write: (text: string) => void, style: (line: string) => stri
   };
 }
 
-export function defaultIssuerUrl(ctx: CliContext, config: { idp?: { issuer_url?: string; port?: number } }): string {
-  return ctx.env.AUTHCTL_IDP_URL ?? config.idp?.issuer_url ?? `http://127.0.0.1:${config.idp?.port ?? 9400}`;
+export function defaultIssuerUrl(
+  ctx: CliContext,
+  config: { idp?: { issuer_url?: string; port?: number } },
+): string {
+  return (
+    ctx.env.AUTHCTL_IDP_URL ??
+    config.idp?.issuer_url ??
+    `http://127.0.0.1:${config.idp?.port ?? 9400}`
+  );
 }
 
-export async function runWait(ctx: CliContext, url: string | undefined, flags: { timeout: string; readyFile?: string }): Promise<void> {
+export async function runWait(
+  ctx: CliContext,
+  url: string | undefined,
+  flags: { timeout: string; readyFile?: string },
+): Promise<void> {
   const { config } = await ctx.config();
   const { waitForIssuer, waitForReadyFile } = await import('../core/idp/wait.js');
   const timeoutMs = parseDuration(flags.timeout, '--timeout') * 1000;
   if (url !== undefined && flags.readyFile !== undefined) {
-    throw usageError('ERR_BAD_ARGUMENT', 'give either an issuer URL or --ready-file, not both', { where: '--ready-file', hint: 'authctl idp wait --ready-file idp.json waits for the file, then for the issuer it names' });
+    throw usageError('ERR_BAD_ARGUMENT', 'give either an issuer URL or --ready-file, not both', {
+      where: '--ready-file',
+      hint: 'authctl idp wait --ready-file idp.json waits for the file, then for the issuer it names',
+    });
   }
   // The example names this command's own argument, not a `serve` flag.
-  const target = parseIssuerUrl(url, 'URL', 'authctl idp wait http://127.0.0.1:9400') ?? defaultIssuerUrl(ctx, config);
-  const result = flags.readyFile !== undefined
-    ? await waitForReadyFile(path.resolve(ctx.cwd, flags.readyFile), { timeoutMs })
-    : await waitForIssuer(target, { timeoutMs });
-  ctx.out.result(result, (r) => `issuer ${r.issuer} answered after ${r.ms} ms (${r.attempts} attempt${r.attempts === 1 ? '' : 's'})`);
+  const target =
+    parseIssuerUrl(url, 'URL', 'authctl idp wait http://127.0.0.1:9400') ??
+    defaultIssuerUrl(ctx, config);
+  const result =
+    flags.readyFile !== undefined
+      ? await waitForReadyFile(path.resolve(ctx.cwd, flags.readyFile), { timeoutMs })
+      : await waitForIssuer(target, { timeoutMs });
+  ctx.out.result(
+    result,
+    (r) =>
+      `issuer ${r.issuer} answered after ${r.ms} ms (${r.attempts} attempt${r.attempts === 1 ? '' : 's'})`,
+  );
 }
 
 export async function runDoctor(ctx: CliContext, flags: { from?: string[] }): Promise<void> {
@@ -187,10 +278,16 @@ export async function runDoctor(ctx: CliContext, flags: { from?: string[] }): Pr
   const c = ctx.out.color;
   ctx.out.result(reports, (all) =>
     all
-      .map((report) => [
-        `${report.ok ? c.green('ok  ') : c.red('FAIL')} ${report.from}`,
-        ...report.checks.map((check) => `  ${check.ok ? c.green('✓') : c.red('✗')} ${check.name.padEnd(9)} ${check.detail}${check.hint ? `\n              ${c.cyan('hint:')} ${check.hint}` : ''}`),
-      ].join('\n'))
-      .join('\n\n'));
+      .map((report) =>
+        [
+          `${report.ok ? c.green('ok  ') : c.red('FAIL')} ${report.from}`,
+          ...report.checks.map(
+            (check) =>
+              `  ${check.ok ? c.green('✓') : c.red('✗')} ${check.name.padEnd(9)} ${check.detail}${check.hint ? `\n              ${c.cyan('hint:')} ${check.hint}` : ''}`,
+          ),
+        ].join('\n'),
+      )
+      .join('\n\n'),
+  );
   if (reports.some((r) => !r.ok)) process.exitCode = 1;
 }

@@ -7,7 +7,6 @@ import { exitAfterDrain, exitQuietlyOnClosedPipe } from './exit.js';
 import { examples } from './output.js';
 import { authctlVersion } from './version.js';
 
-
 const EXIT_CODE_HELP = `
 Exit codes:
   0  success
@@ -60,10 +59,18 @@ function readGlobals(argv: string[], env: NodeJS.ProcessEnv): GlobalOptions {
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('authctl')
-    .description('Mint and verify JWTs, run a mock OIDC issuer, manage API keys, sign AWS SigV4 requests and probe services for correct 401/403 behaviour.')
+    .description(
+      'Mint and verify JWTs, run a mock OIDC issuer, manage API keys, sign AWS SigV4 requests and probe services for correct 401/403 behaviour.',
+    )
     .version(authctlVersion(), '-V, --version', 'print the version')
-    .option('--config <file>', 'use this config file instead of searching for authctl.toml / .authctlrc*')
-    .option('--home <dir>', 'keystore directory (default: $AUTHCTL_HOME, else .authctl/ beside the config)')
+    .option(
+      '--config <file>',
+      'use this config file instead of searching for authctl.toml / .authctlrc*',
+    )
+    .option(
+      '--home <dir>',
+      'keystore directory (default: $AUTHCTL_HOME, else .authctl/ beside the config)',
+    )
     .option('--json', 'print one JSON document on stdout')
     .option('-q, --quiet', 'print only results, no status messages')
     .option('-v, --verbose', 'more detail, and stack traces on errors')
@@ -71,15 +78,18 @@ export function buildProgram(ctx: CliContext): Command {
     .showSuggestionAfterError(true)
     .showHelpAfterError(false)
     .enablePositionalOptions(false)
-    .addHelpText('after', examples([
-      'authctl demo                                   # see everything work, no config needed',
-      'authctl token mint --sub alice --aud api://orders',
-      'authctl idp serve --port 9400',
-      'authctl verify-config authctl.toml',
-      'authctl apikey create --name ci',
-      'authctl sign GET https://bucket.s3.amazonaws.com/key --region us-east-1 --service s3',
-      'authctl probe --spec probe.toml',
-    ]) + EXIT_CODE_HELP);
+    .addHelpText(
+      'after',
+      examples([
+        'authctl demo                                   # see everything work, no config needed',
+        'authctl token mint --sub alice --aud api://orders',
+        'authctl idp serve --port 9400',
+        'authctl verify-config authctl.toml',
+        'authctl apikey create --name ci',
+        'authctl sign GET https://bucket.s3.amazonaws.com/key --region us-east-1 --service s3',
+        'authctl probe --spec probe.toml',
+      ]) + EXIT_CODE_HELP,
+    );
   program.exitOverride();
   program.configureOutput({
     writeOut: (text) => ctx.io.stdout.write(text),
@@ -95,9 +105,15 @@ function commanderFailure(error: CommanderError) {
   // Commander says "error: unknown option '--fo'\n(Did you mean --foo?)": make it our one-line form.
   const [first, ...rest] = error.message.trim().split('\n');
   const message = first!.replace(/^error:\s*/, '');
-  const suggestion = rest.join(' ').replace(/^\(|\)$/g, '').trim();
+  const suggestion = rest
+    .join(' ')
+    .replace(/^\(|\)$/g, '')
+    .trim();
   // commander.unknownOption -> ERR_UNKNOWN_OPTION, the shape of authctl's own codes.
-  const code = `ERR_${error.code.replace(/^commander\./, '').replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}`;
+  const code = `ERR_${error.code
+    .replace(/^commander\./, '')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toUpperCase()}`;
   return { code, message, hint: suggestion || 'run with --help to see the usage' };
 }
 
@@ -113,7 +129,12 @@ function configureTree(command: Command, parent: Command): void {
 
 export async function main(argv: string[]): Promise<never> {
   const args = argv.slice(2);
-  const ctx = new CliContext(readGlobals(args, process.env), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }, process.env, process.cwd());
+  const ctx = new CliContext(
+    readGlobals(args, process.env),
+    { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
+    process.env,
+    process.cwd(),
+  );
   exitQuietlyOnClosedPipe([process.stdout, process.stderr]);
   const code = await run(ctx, args);
   return exitAfterDrain(code, [process.stdout, process.stderr]);
@@ -126,8 +147,15 @@ export async function run(ctx: CliContext, args: string[]): Promise<number> {
   const group = findGroup(name === 'help' ? next : name);
   if (name === 'help' && next !== undefined && !group) {
     // `authctl help tokn`: commander would print the root help and "a subcommand is required".
-    const suggestion = closest(next, COMMAND_GROUPS.flatMap((g) => Object.keys(g.commands)));
-    ctx.out.failure({ code: 'ERR_UNKNOWN_COMMAND', message: `unknown command '${next}'`, hint: suggestion ? `Did you mean ${suggestion}?` : 'run authctl --help to see the commands' });
+    const suggestion = closest(
+      next,
+      COMMAND_GROUPS.flatMap((g) => Object.keys(g.commands)),
+    );
+    ctx.out.failure({
+      code: 'ERR_UNKNOWN_COMMAND',
+      message: `unknown command '${next}'`,
+      hint: suggestion ? `Did you mean ${suggestion}?` : 'run authctl --help to see the commands',
+    });
     return EXIT_CODES.usage;
   }
   try {
@@ -136,7 +164,9 @@ export async function run(ctx: CliContext, args: string[]): Promise<number> {
       module.register(program, ctx);
     } else {
       // Only names and summaries: enough for --help and "did you mean" on a typo.
-      for (const group of COMMAND_GROUPS) for (const [name, summary] of Object.entries(group.commands)) program.command(name).description(summary);
+      for (const group of COMMAND_GROUPS)
+        for (const [name, summary] of Object.entries(group.commands))
+          program.command(name).description(summary);
     }
     configureTree(program, program);
     if (args.length === 0) {
@@ -154,21 +184,29 @@ function renderError(ctx: CliContext, error: unknown): number {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.help' && error.exitCode !== 0) {
       // A group run without its subcommand (`authctl token`): commander has shown its help on stderr.
-      ctx.out.failure({ code: 'ERR_SUBCOMMAND_REQUIRED', message: 'a subcommand is required', hint: 'pick one of the commands listed above' });
+      ctx.out.failure({
+        code: 'ERR_SUBCOMMAND_REQUIRED',
+        message: 'a subcommand is required',
+        hint: 'pick one of the commands listed above',
+      });
       return EXIT_CODES.usage;
     }
-    if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return EXIT_CODES.ok;
+    if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code))
+      return EXIT_CODES.ok;
     ctx.out.failure(commanderFailure(error));
     return EXIT_CODES.usage;
   }
   if (error instanceof AuthctlError) {
     ctx.out.failure(error);
-    if (ctx.globals.verbose && error.cause) ctx.out.raw('stderr', `${String((error.cause as Error).stack ?? error.cause)}\n`);
+    if (ctx.globals.verbose && error.cause)
+      ctx.out.raw('stderr', `${String((error.cause as Error).stack ?? error.cause)}\n`);
     return error.exitCode;
   }
   const errno = (error as NodeJS.ErrnoException)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  const hint = ctx.globals.verbose ? undefined : 'run again with --verbose (or AUTHCTL_DEBUG=1) for details';
+  const hint = ctx.globals.verbose
+    ? undefined
+    : 'run again with --verbose (or AUTHCTL_DEBUG=1) for details';
   ctx.out.failure({ code: errno ?? 'ERR_UNEXPECTED', message, hint });
   if (ctx.globals.verbose && error instanceof Error) ctx.out.raw('stderr', `${error.stack}\n`);
   return EXIT_CODES.environment;

@@ -40,12 +40,19 @@ export class Output {
   jsonDocument(value: unknown): void {
     // JSON.stringify escapes C0 controls but not bidi overrides: escape those too (same value, and a
     // terminal showing the document is not tricked).
-    const text = JSON.stringify(value, null, 2).replace(/[\u202A-\u202E\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+    const text = JSON.stringify(value, null, 2).replace(
+      /[\u202A-\u202E\u2066-\u2069]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16)}`,
+    );
     this.io.stdout.write(`${text}\n`);
   }
 
   /** Either the JSON document or the human rendering of a command's result. */
-  result<T>(value: T, human: (value: T) => string, jsonValue: (value: T) => unknown = (v) => v): void {
+  result<T>(
+    value: T,
+    human: (value: T) => string,
+    jsonValue: (value: T) => unknown = (v) => v,
+  ): void {
     if (this.globals.json) this.jsonDocument(jsonValue(value));
     else {
       const text = human(value);
@@ -59,7 +66,10 @@ export class Output {
   }
 
   warn(message: string): void {
-    if (!this.globals.quiet) this.io.stderr.write(`${this.statusColor.yellow('warning:')} ${printable(redactSecrets(message))}\n`);
+    if (!this.globals.quiet)
+      this.io.stderr.write(
+        `${this.statusColor.yellow('warning:')} ${printable(redactSecrets(message))}\n`,
+      );
   }
 
   /** Only with --verbose. */
@@ -84,9 +94,18 @@ export class Output {
    * The one way a failed run reports: with --json the `{"error":{code,message,hint}}` document on
    * stdout (so `... --json | jq` always has something to read), and the human line on stderr either way.
    */
-  failure(failure: { code: string; message: string; where?: string; hint?: string; details?: Record<string, unknown> }): void {
+  failure(failure: {
+    code: string;
+    message: string;
+    where?: string;
+    hint?: string;
+    details?: Record<string, unknown>;
+  }): void {
     const { code, message, where, hint, details } = failure;
-    if (this.globals.json) this.jsonDocument({ error: { code, message: redactSecrets(message), where, hint, ...details } });
+    if (this.globals.json)
+      this.jsonDocument({
+        error: { code, message: redactSecrets(message), where, hint, ...details },
+      });
     this.error(message, where, hint);
   }
 
@@ -99,7 +118,11 @@ export class Output {
  * Whether one stream gets colour: never with --no-color or NO_COLOR (no-color.org: any non-empty value);
  * FORCE_COLOR forces it on, except 0/false which force it off (chalk's meaning); else only on a terminal.
  */
-export function colorEnabled(globals: GlobalOptions, stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+export function colorEnabled(
+  globals: GlobalOptions,
+  stream: { isTTY?: boolean },
+  env: NodeJS.ProcessEnv,
+): boolean {
   if (!globals.color || env.NO_COLOR) return false;
   const force = env.FORCE_COLOR;
   if (force !== undefined) return force !== '0' && force !== 'false';
@@ -111,9 +134,16 @@ export function table(rows: string[][], header?: string[]): string {
   const all = header ? [header, ...rows] : rows;
   const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length;
   const widths: number[] = [];
-  for (const row of all) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(cell))));
+  for (const row of all)
+    row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(cell))));
   return all
-    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - visible(cell)))).join('  '))
+    .map((row) =>
+      row
+        .map((cell, i) =>
+          i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - visible(cell)),
+        )
+        .join('  '),
+    )
     .join('\n');
 }
 

@@ -14,8 +14,22 @@ const safe = (text: string | number | undefined) => printable(redactSecrets(Stri
 /** Columns of the summary matrix: families of cases. */
 const FAMILIES: Array<[string, (check: string) => boolean]> = [
   ['control', (c) => c === 'control' || c === 'public'],
-  ['no/bad auth', (c) => ['no-credentials', 'malformed-authorization', 'bearer-garbage', 'dev-headers'].includes(c)],
-  ['claims', (c) => ['jwt:expired', 'jwt:not-yet-valid', 'jwt:wrong-issuer', 'jwt:wrong-audience', 'jwt:no-exp'].includes(c)],
+  [
+    'no/bad auth',
+    (c) =>
+      ['no-credentials', 'malformed-authorization', 'bearer-garbage', 'dev-headers'].includes(c),
+  ],
+  [
+    'claims',
+    (c) =>
+      [
+        'jwt:expired',
+        'jwt:not-yet-valid',
+        'jwt:wrong-issuer',
+        'jwt:wrong-audience',
+        'jwt:no-exp',
+      ].includes(c),
+  ],
   ['forged', (c) => c.startsWith('jwt:') || c === 'revoked'],
   ['tenant', (c) => c.startsWith('tenant:')],
   ['role/scope', (c) => c.startsWith('role:') || c.startsWith('scope:') || c === 'deny'],
@@ -30,9 +44,17 @@ function family(check: string): string {
 
 const SEVERITY_ORDER: Record<string, number> = { critical: 0, error: 1, warning: 2 };
 
-export function renderHuman(result: ProbeResult, c: ChalkInstance, options: { verbose: boolean; stale: string[] }): string {
+export function renderHuman(
+  result: ProbeResult,
+  c: ChalkInstance,
+  options: { verbose: boolean; stale: string[] },
+): string {
   const lines: string[] = [];
-  const failedKeys = new Set(result.findings.filter((f) => f.severity !== 'warning' && !f.baselined).map((f) => `${f.endpoint}\u0000${f.case}`));
+  const failedKeys = new Set(
+    result.findings
+      .filter((f) => f.severity !== 'warning' && !f.baselined)
+      .map((f) => `${f.endpoint}\u0000${f.case}`),
+  );
   const header = ['endpoint', ...FAMILIES.map(([name]) => name)];
   const rows = result.endpoints.map((endpoint) => {
     const cells = FAMILIES.map(([name]) => {
@@ -44,23 +66,37 @@ export function renderHuman(result: ProbeResult, c: ChalkInstance, options: { ve
     return [safe(endpoint), ...cells];
   });
   lines.push(table(rows, header), '');
-  const findings = [...result.findings].sort((a, b) => SEVERITY_ORDER[a.severity]! - SEVERITY_ORDER[b.severity]!);
+  const findings = [...result.findings].sort(
+    (a, b) => SEVERITY_ORDER[a.severity]! - SEVERITY_ORDER[b.severity]!,
+  );
   for (const f of findings) {
-    const tag = f.severity === 'critical' ? c.bgRed.white(' CRITICAL ') : f.severity === 'error' ? c.red('error') : c.yellow('warning');
-    lines.push(`${tag} ${safe(f.endpoint)}  ${c.bold(safe(f.case))}${f.baselined ? c.dim(' (baselined)') : ''}`);
+    const tag =
+      f.severity === 'critical'
+        ? c.bgRed.white(' CRITICAL ')
+        : f.severity === 'error'
+          ? c.red('error')
+          : c.yellow('warning');
+    lines.push(
+      `${tag} ${safe(f.endpoint)}  ${c.bold(safe(f.case))}${f.baselined ? c.dim(' (baselined)') : ''}`,
+    );
     lines.push(`  ${safe(f.message)}`);
     lines.push(`  expected ${safe(f.expected)}, got ${safe(f.got)}`);
     lines.push(`  ${c.cyan('fix:')} ${safe(f.fix)}`);
-    if (f.curl && (options.verbose || f.severity !== 'warning')) lines.push(`  ${c.dim(safe(f.curl))}`);
+    if (f.curl && (options.verbose || f.severity !== 'warning'))
+      lines.push(`  ${c.dim(safe(f.curl))}`);
     lines.push('');
   }
   if (result.skew) {
     const s = result.skew;
-    lines.push(`clock skew: ${safe(s.endpoint)} accepts tokens up to ${s.atLeast ? '≥ ' : ''}${s.toleratedSeconds}s past exp (${s.requests} requests, bisected up to ${s.upperBoundSeconds}s)`);
+    lines.push(
+      `clock skew: ${safe(s.endpoint)} accepts tokens up to ${s.atLeast ? '≥ ' : ''}${s.toleratedSeconds}s past exp (${s.requests} requests, bisected up to ${s.upperBoundSeconds}s)`,
+    );
   }
-  for (const key of options.stale) lines.push(c.dim(`baseline entry no longer found (fixed?): ${safe(key)}`));
+  for (const key of options.stale)
+    lines.push(c.dim(`baseline entry no longer found (fixed?): ${safe(key)}`));
   const s = result.summary;
-  const open = (sev: string) => result.findings.filter((f) => f.severity === sev && !f.baselined).length;
+  const open = (sev: string) =>
+    result.findings.filter((f) => f.severity === sev && !f.baselined).length;
   const verdict = open('critical') + open('error') > 0 ? c.red('FAIL') : c.green('PASS');
   lines.push(
     `${verdict}: ${s.endpoints} endpoints, ${s.checks} checks, ${s.requests} requests in ${(s.durationMs / 1000).toFixed(2)}s — ` +
@@ -69,9 +105,11 @@ export function renderHuman(result: ProbeResult, c: ChalkInstance, options: { ve
   return lines.join('\n');
 }
 
-const CONTROL_FAILED_HINT = 'the spec, the service or the clock is wrong, so no negative result could be trusted: check the service verifies against `authctl keys jwks`, that issuer/audience/tenant_claim/roles_claim in [jwt] match its config, and that allow lists are right';
+const CONTROL_FAILED_HINT =
+  'the spec, the service or the clock is wrong, so no negative result could be trusted: check the service verifies against `authctl keys jwks`, that issuer/audience/tenant_claim/roles_claim in [jwt] match its config, and that allow lists are right';
 
-const controlFailedMessage = (result: ProbeResult) => `control failed: a valid credential did not get in (${result.controlFailures[0]!.phase} the negative cases)`;
+const controlFailedMessage = (result: ProbeResult) =>
+  `control failed: a valid credential did not get in (${result.controlFailures[0]!.phase} the negative cases)`;
 
 function controlFailureLine(f: ProbeResult['controlFailures'][number]): string {
   return `${safe(f.endpoint)} with "${safe(f.credential)}": expected ${safe(f.expected)}, got ${f.got === 0 ? 'no answer within the timeout' : safe(f.got)}`;
@@ -93,7 +131,10 @@ export function controlFailureError(result: ProbeResult): RunError {
     name: PROBE_RUN_CASE,
     code: 'ERR_PROBE_CONTROL_FAILED',
     message: controlFailedMessage(result),
-    details: result.controlFailures.flatMap((f) => [controlFailureLine(f), `  reproduce: ${safe(f.curl)}`]),
+    details: result.controlFailures.flatMap((f) => [
+      controlFailureLine(f),
+      `  reproduce: ${safe(f.curl)}`,
+    ]),
     hint: CONTROL_FAILED_HINT,
   };
 }
@@ -102,7 +143,10 @@ export function controlFailureError(result: ProbeResult): RunError {
 export const PROBE_RUN_CASE = 'probe run';
 
 export function renderDryRun(result: ProbeResult): string {
-  const lines = [`${result.requests!.length} requests to ${safe(result.baseUrl)} (credentials masked):`, ''];
+  const lines = [
+    `${result.requests!.length} requests to ${safe(result.baseUrl)} (credentials masked):`,
+    '',
+  ];
   let endpoint = '';
   for (const r of result.requests!) {
     if (r.endpoint !== endpoint) {
@@ -138,7 +182,11 @@ function specFile(spec: ProbeSpec, cwd?: string): string | undefined {
 }
 
 /** Probe findings for the shared renderers (SARIF, GitHub): one rule per check, located at the endpoint's line. */
-export function toReportFindings(result: ProbeResult, spec: ProbeSpec, cwd?: string): ReportFinding[] {
+export function toReportFindings(
+  result: ProbeResult,
+  spec: ProbeSpec,
+  cwd?: string,
+): ReportFinding[] {
   const lines = new Map(spec.endpoints.map((e) => [e.id, e.line]));
   const file = specFile(spec, cwd);
   return result.findings.map((f) => ({
@@ -163,6 +211,10 @@ export function toJUnitFindings(result: ProbeResult): ReportFinding[] {
 }
 
 export function passedCaseNames(result: ProbeResult): string[] {
-  const failing = new Set(result.findings.filter((f) => !f.baselined).map((f) => `${f.endpoint} ${f.case}`));
-  return result.cases.filter((r) => !failing.has(`${r.endpoint} ${r.case}`)).map((r) => `probe/${r.endpoint} ${r.case}`);
+  const failing = new Set(
+    result.findings.filter((f) => !f.baselined).map((f) => `${f.endpoint} ${f.case}`),
+  );
+  return result.cases
+    .filter((r) => !failing.has(`${r.endpoint} ${r.case}`))
+    .map((r) => `probe/${r.endpoint} ${r.case}`);
 }

@@ -3,13 +3,33 @@ import { writeFileAtomic } from '../core/fs/atomic.js';
 import { redactDeep } from '../core/mask.js';
 import { parseDuration } from '../core/duration.js';
 import { AuthctlError, environmentError, usageError } from '../core/errors.js';
-import { applyBaseline, probeExitCode, readBaseline, writeBaseline } from '../core/probe/baseline.js';
+import {
+  applyBaseline,
+  probeExitCode,
+  readBaseline,
+  writeBaseline,
+} from '../core/probe/baseline.js';
 import { waitFor } from '../core/probe/http.js';
 import { MAX_CASES, runProbe } from '../core/probe/runner.js';
-import { findProbeSpecFile, loadProbeSpecFile, parseProbeSpec, type ProbeSpec } from '../core/probe/spec.js';
+import {
+  findProbeSpecFile,
+  loadProbeSpecFile,
+  parseProbeSpec,
+  type ProbeSpec,
+} from '../core/probe/spec.js';
 import type { CliContext } from './context.js';
 import { renderGitHub, renderJUnit, renderSarif, type RunError } from './report/index.js';
-import { controlFailureError, PROBE_RUN_CASE, renderControlFailures, renderDryRun, renderHuman, toJUnitFindings, toReportFindings, passedCaseNames, probeJson } from './probe-report.js';
+import {
+  controlFailureError,
+  PROBE_RUN_CASE,
+  renderControlFailures,
+  renderDryRun,
+  renderHuman,
+  toJUnitFindings,
+  toReportFindings,
+  passedCaseNames,
+  probeJson,
+} from './probe-report.js';
 import { openKeystore } from './shared.js';
 import { readSecretList, WEAK_SECRETS } from '../core/probe/weak-secrets.js';
 
@@ -51,7 +71,11 @@ async function loadSpec(ctx: CliContext, flags: ProbeFlags): Promise<ProbeSpec> 
     spec = parseProbeSpec(config.probe, `${filepath} [probe]`);
   }
   if (flags.baseUrl) {
-    if (!/^https?:\/\/[^/]/.test(flags.baseUrl)) throw usageError('ERR_BAD_URL', `--base-url must be an http(s) URL, got "${flags.baseUrl}"`, { where: '--base-url', hint: 'e.g. --base-url http://127.0.0.1:8080' });
+    if (!/^https?:\/\/[^/]/.test(flags.baseUrl))
+      throw usageError('ERR_BAD_URL', `--base-url must be an http(s) URL, got "${flags.baseUrl}"`, {
+        where: '--base-url',
+        hint: 'e.g. --base-url http://127.0.0.1:8080',
+      });
     spec.baseUrl = flags.baseUrl.replace(/\/+$/, '');
   }
   return spec;
@@ -59,13 +83,39 @@ async function loadSpec(ctx: CliContext, flags: ProbeFlags): Promise<ProbeSpec> 
 
 export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promise<void> {
   const format = flags.json || ctx.globals.json ? 'json' : (flags.format ?? 'human');
-  if (!FORMATS.includes(format)) throw usageError('ERR_BAD_FORMAT', `unknown --format "${format}"`, { where: '--format', hint: `one of ${FORMATS.join(', ')}` });
-  if (flags.concurrency !== undefined && (flags.concurrency < 1 || flags.concurrency > 256)) throw usageError('ERR_BAD_NUMBER', '--concurrency must be 1..256', { where: '--concurrency', hint: 'e.g. --concurrency 16' });
-  const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout') * 1000;
-  if (timeoutMs !== undefined && timeoutMs <= 0) throw usageError('ERR_BAD_DURATION', '--timeout must be positive', { where: '--timeout', hint: 'e.g. --timeout 5s' });
+  if (!FORMATS.includes(format))
+    throw usageError('ERR_BAD_FORMAT', `unknown --format "${format}"`, {
+      where: '--format',
+      hint: `one of ${FORMATS.join(', ')}`,
+    });
+  if (flags.concurrency !== undefined && (flags.concurrency < 1 || flags.concurrency > 256))
+    throw usageError('ERR_BAD_NUMBER', '--concurrency must be 1..256', {
+      where: '--concurrency',
+      hint: 'e.g. --concurrency 16',
+    });
+  const timeoutMs =
+    flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout') * 1000;
+  if (timeoutMs !== undefined && timeoutMs <= 0)
+    throw usageError('ERR_BAD_DURATION', '--timeout must be positive', {
+      where: '--timeout',
+      hint: 'e.g. --timeout 5s',
+    });
   const spec = await loadSpec(ctx, flags);
-  const weakSecrets = flags.secretsFile ? [...new Set([...WEAK_SECRETS, ...(await readSecretList(path.resolve(ctx.cwd, flags.secretsFile), '--secrets-file', MAX_CASES))])] : undefined;
-  const baseline = flags.baseline ? await readBaseline(path.resolve(ctx.cwd, flags.baseline)) : undefined;
+  const weakSecrets = flags.secretsFile
+    ? [
+        ...new Set([
+          ...WEAK_SECRETS,
+          ...(await readSecretList(
+            path.resolve(ctx.cwd, flags.secretsFile),
+            '--secrets-file',
+            MAX_CASES,
+          )),
+        ]),
+      ]
+    : undefined;
+  const baseline = flags.baseline
+    ? await readBaseline(path.resolve(ctx.cwd, flags.baseline))
+    : undefined;
   const { config, filepath } = await ctx.config();
   const keystore = await openKeystore(ctx);
   // The printed curl commands mint tokens again: name this run's keystore and config so they work from any directory.
@@ -76,20 +126,41 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
       const wait = parseDuration(flags.waitTimeout ?? '30s', '--wait-timeout') * 1000;
       ctx.out.info(`waiting for ${flags.waitFor} ...`);
       if (!(await waitFor(flags.waitFor, wait))) {
-        throw environmentError('ERR_PROBE_UNREACHABLE', `${flags.waitFor} did not answer within ${flags.waitTimeout ?? '30s'}`, { where: '--wait-for', hint: 'start the service first, or raise --wait-timeout' });
+        throw environmentError(
+          'ERR_PROBE_UNREACHABLE',
+          `${flags.waitFor} did not answer within ${flags.waitTimeout ?? '30s'}`,
+          { where: '--wait-for', hint: 'start the service first, or raise --wait-timeout' },
+        );
       }
     }
-    const tty = Boolean(ctx.io.stderr.isTTY) && flags.progress !== false && format === 'human' && !ctx.globals.quiet;
+    const tty =
+      Boolean(ctx.io.stderr.isTTY) &&
+      flags.progress !== false &&
+      format === 'human' &&
+      !ctx.globals.quiet;
     const bar = tty ? progressBar(ctx) : undefined;
     return runProbe({
-      spec, config, keystore, env: ctx.env, cwd: ctx.cwd, concurrency: flags.concurrency, timeoutMs, retries: flags.retries, dryRun: flags.dryRun,
-      measureSkew: flags.skew === false ? false : undefined, onProgress: bar?.update, cliGlobals, weakSecrets,
+      spec,
+      config,
+      keystore,
+      env: ctx.env,
+      cwd: ctx.cwd,
+      concurrency: flags.concurrency,
+      timeoutMs,
+      retries: flags.retries,
+      dryRun: flags.dryRun,
+      measureSkew: flags.skew === false ? false : undefined,
+      onProgress: bar?.update,
+      cliGlobals,
+      weakSecrets,
     }).finally(() => bar?.done());
   });
 
   if (format !== 'json') for (const warning of result.warnings) ctx.out.warn(warning);
   if (result.dryRun) {
-    ctx.out.result(result, renderDryRun, (r) => redactDeep({ source: r.source, baseUrl: r.baseUrl, requests: r.requests }));
+    ctx.out.result(result, renderDryRun, (r) =>
+      redactDeep({ source: r.source, baseUrl: r.baseUrl, requests: r.requests }),
+    );
     return;
   }
   const stale = baseline ? applyBaseline(result, baseline) : [];
@@ -101,15 +172,34 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
     return;
   }
   const code = probeExitCode(result, flags.strict);
-  if (flags.junit) await writeFileAtomic(path.resolve(ctx.cwd, flags.junit), renderJUnit(toJUnitFindings(result), { suiteName: 'authctl probe', passed: passedCaseNames(result), failOn: flags.strict ? 'warning' : 'error', time: result.summary.durationMs / 1000 }));
-  if (flags.sarif) await writeFileAtomic(path.resolve(ctx.cwd, flags.sarif), renderSarif(toReportFindings(result, spec), { cwd: ctx.cwd, rules: ruleSummaries(result) }));
-  if (flags.writeBaseline) await writeBaseline(path.resolve(ctx.cwd, flags.writeBaseline), result.findings);
+  if (flags.junit)
+    await writeFileAtomic(
+      path.resolve(ctx.cwd, flags.junit),
+      renderJUnit(toJUnitFindings(result), {
+        suiteName: 'authctl probe',
+        passed: passedCaseNames(result),
+        failOn: flags.strict ? 'warning' : 'error',
+        time: result.summary.durationMs / 1000,
+      }),
+    );
+  if (flags.sarif)
+    await writeFileAtomic(
+      path.resolve(ctx.cwd, flags.sarif),
+      renderSarif(toReportFindings(result, spec), { cwd: ctx.cwd, rules: ruleSummaries(result) }),
+    );
+  if (flags.writeBaseline)
+    await writeBaseline(path.resolve(ctx.cwd, flags.writeBaseline), result.findings);
   if (format === 'json') ctx.out.jsonDocument(probeJson(result, code));
   else if (format === 'github') {
     const open = result.findings.filter((f) => !f.baselined);
     const text = renderGitHub(toReportFindings({ ...result, findings: open }, spec, ctx.cwd));
     if (text) ctx.out.data(text);
-    ctx.out.info(renderHuman(result, ctx.out.statusColor, { verbose: false, stale }).split('\n').slice(-2).join('\n'));
+    ctx.out.info(
+      renderHuman(result, ctx.out.statusColor, { verbose: false, stale })
+        .split('\n')
+        .slice(-2)
+        .join('\n'),
+    );
   } else ctx.out.data(renderHuman(result, ctx.out.color, { verbose: ctx.globals.verbose, stale }));
   if (code !== 0) process.exitCode = code;
 }
@@ -118,29 +208,50 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
  * CI uploads the JUnit/SARIF files whatever the exit code: a run that ends without a verdict (service
  * unreachable, --wait-for gave up: exit 3) still writes them, saying why, then fails as before.
  */
-async function reportingFailures<T>(ctx: CliContext, flags: ProbeFlags, run: () => Promise<T>): Promise<T> {
+async function reportingFailures<T>(
+  ctx: CliContext,
+  flags: ProbeFlags,
+  run: () => Promise<T>,
+): Promise<T> {
   try {
     return await run();
   } catch (error) {
     if (error instanceof AuthctlError && error.kind === 'environment') {
-      await writeFailureReports(ctx, flags, { name: PROBE_RUN_CASE, code: error.code, message: error.message, details: error.where ? [`at ${error.where}`] : [], hint: error.hint });
+      await writeFailureReports(ctx, flags, {
+        name: PROBE_RUN_CASE,
+        code: error.code,
+        message: error.message,
+        details: error.where ? [`at ${error.where}`] : [],
+        hint: error.hint,
+      });
     }
     throw error;
   }
 }
 
-async function writeFailureReports(ctx: CliContext, flags: ProbeFlags, error: RunError): Promise<void> {
+async function writeFailureReports(
+  ctx: CliContext,
+  flags: ProbeFlags,
+  error: RunError,
+): Promise<void> {
   const write = async (file: string, text: string) => {
     // The run's own error is what the user must see: a report that cannot be written only warns.
-    await writeFileAtomic(path.resolve(ctx.cwd, file), text).catch((e: unknown) => ctx.out.warn(`could not write ${file}: ${(e as Error).message}`));
+    await writeFileAtomic(path.resolve(ctx.cwd, file), text).catch((e: unknown) =>
+      ctx.out.warn(`could not write ${file}: ${(e as Error).message}`),
+    );
   };
   if (flags.junit) await write(flags.junit, renderJUnit([], { suiteName: 'authctl probe', error }));
   if (flags.sarif) await write(flags.sarif, renderSarif([], { cwd: ctx.cwd, error }));
 }
 
-function ruleSummaries(result: { findings: Array<{ check: string; message: string }> }): Record<string, { summary: string }> {
+function ruleSummaries(result: {
+  findings: Array<{ check: string; message: string }>;
+}): Record<string, { summary: string }> {
   const out: Record<string, { summary: string }> = {};
-  for (const f of result.findings) out[f.check] ??= { summary: f.check.startsWith('probe/') ? f.message : `probe case ${f.check}` };
+  for (const f of result.findings)
+    out[f.check] ??= {
+      summary: f.check.startsWith('probe/') ? f.message : `probe case ${f.check}`,
+    };
   return out;
 }
 
@@ -151,7 +262,9 @@ function progressBar(ctx: CliContext) {
   const draw = (done: number, total: number) => {
     const width = 30;
     const filled = Math.round((done / Math.max(total, 1)) * width);
-    ctx.io.stderr.write(`\r  probing [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    ctx.io.stderr.write(
+      `\r  probing [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${((Date.now() - started) / 1000).toFixed(1)}s`,
+    );
   };
   return {
     update: (done: number, total: number) => {

@@ -16,31 +16,52 @@ Exit codes:
 export function register(program: Command, ctx: CliContext): void {
   const probe = program
     .command('probe')
-    .description('send the full matrix of valid, missing, forged, cross-tenant and wrong-role requests to a service and check every 401/403')
-    .option('--spec <file>', 'probe spec (TOML or JSON; default ./probe.toml, ./probe.json, else [probe] in authctl config)')
+    .description(
+      'send the full matrix of valid, missing, forged, cross-tenant and wrong-role requests to a service and check every 401/403',
+    )
+    .option(
+      '--spec <file>',
+      'probe spec (TOML or JSON; default ./probe.toml, ./probe.json, else [probe] in authctl config)',
+    )
     .option('--base-url <url>', 'override base_url of the spec')
     .option('--concurrency <n>', 'requests in flight (default 16)', intOption('--concurrency'))
     .option('--timeout <duration>', 'per-request timeout (default 10s)')
-    .option('--retries <n>', 'retries on connection errors only (default 2)', intOption('--retries'))
-    .option('--wait-for <url>', 'wait until this URL answers before probing (e.g. the /healthz endpoint)')
+    .option(
+      '--retries <n>',
+      'retries on connection errors only (default 2)',
+      intOption('--retries'),
+    )
+    .option(
+      '--wait-for <url>',
+      'wait until this URL answers before probing (e.g. the /healthz endpoint)',
+    )
     .option('--wait-timeout <duration>', 'how long --wait-for waits (default 30s)')
     .option('--strict', 'fail (exit 1) on warnings too')
     .option('--format <format>', 'human (default) | json | github (annotations on stdout)')
     .option('--junit <file>', 'write a JUnit XML report (one test case per endpoint × case)')
     .option('--sarif <file>', 'write a SARIF 2.1.0 report (one rule per check)')
-    .option('--baseline <file>', 'accept the findings listed in this file (adopt the probe gradually)')
+    .option(
+      '--baseline <file>',
+      'accept the findings listed in this file (adopt the probe gradually)',
+    )
     .option('--write-baseline <file>', 'write the current findings as a baseline file')
-    .option('--secrets-file <file>', 'more weak HMAC secrets for jwt:weak-secret, one per line (added to the bundled list)')
+    .option(
+      '--secrets-file <file>',
+      'more weak HMAC secrets for jwt:weak-secret, one per line (added to the bundled list)',
+    )
     .option('--dry-run', 'print the requests it would send (credentials masked) and exit')
     .option('--no-skew', 'do not measure the clock skew the service tolerates')
     .option('--no-progress', 'no progress bar on a TTY')
-    .addHelpText('after', examples([
-      'authctl probe --spec probe.toml',
-      'authctl probe --spec probe.toml --wait-for http://127.0.0.1:8080/healthz --junit probe.xml',
-      'authctl probe --dry-run',
-      'authctl probe --format github --sarif probe.sarif --baseline probe-baseline.json',
-      'authctl probe init --from-openapi openapi.json --base-url http://127.0.0.1:8080 > probe.toml',
-    ]) + EXIT_HELP)
+    .addHelpText(
+      'after',
+      examples([
+        'authctl probe --spec probe.toml',
+        'authctl probe --spec probe.toml --wait-for http://127.0.0.1:8080/healthz --junit probe.xml',
+        'authctl probe --dry-run',
+        'authctl probe --format github --sarif probe.sarif --baseline probe-baseline.json',
+        'authctl probe init --from-openapi openapi.json --base-url http://127.0.0.1:8080 > probe.toml',
+      ]) + EXIT_HELP,
+    )
     .action(async (_options, command: Command) => {
       const { runProbeCommand } = await import('./probe-run.js');
       await runProbeCommand(ctx, allOptions<ProbeFlags>(command));
@@ -50,13 +71,19 @@ export function register(program: Command, ctx: CliContext): void {
     .command('init')
     .description("draft a probe spec from an OpenAPI document's security requirements")
     .requiredOption('--from-openapi <file>', 'OpenAPI 3.0 / 3.1 or Swagger 2.0 document (JSON)')
-    .option('--base-url <url>', 'base_url of the spec (default: the first servers[].url, else http://127.0.0.1:8080)')
+    .option(
+      '--base-url <url>',
+      'base_url of the spec (default: the first servers[].url, else http://127.0.0.1:8080)',
+    )
     .option('-o, --out <file>', 'write the spec here (default: stdout)')
     .option('--force', 'overwrite --out if it exists')
-    .addHelpText('after', examples([
-      'authctl probe init --from-openapi openapi.json > probe.toml',
-      'authctl probe init --from-openapi openapi.json --out probe.toml --base-url http://127.0.0.1:8080',
-    ]))
+    .addHelpText(
+      'after',
+      examples([
+        'authctl probe init --from-openapi openapi.json > probe.toml',
+        'authctl probe init --from-openapi openapi.json --out probe.toml --base-url http://127.0.0.1:8080',
+      ]),
+    )
     .action(async (_options, command: Command) => {
       const { runInit } = await import('./probe-init.js');
       await runInit(ctx, allOptions<InitFlags>(command));

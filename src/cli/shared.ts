@@ -13,7 +13,11 @@ export function collect(value: string, previous: string[] = []): string[] {
 /** `--header k=v` / `--claim k=v` pairs. */
 export function keyValue(value: string, where: string): [string, string] {
   const index = value.indexOf('=');
-  if (index <= 0) throw usageError('ERR_BAD_PAIR', `"${value}" is not KEY=VALUE`, { where, hint: `write ${where} name=value` });
+  if (index <= 0)
+    throw usageError('ERR_BAD_PAIR', `"${value}" is not KEY=VALUE`, {
+      where,
+      hint: `write ${where} name=value`,
+    });
   return [value.slice(0, index).trim(), value.slice(index + 1)];
 }
 
@@ -22,21 +26,35 @@ export async function openKeystore(ctx: CliContext, rsaBits?: number): Promise<K
   const home = await ctx.home();
   // authctl never changes the mode of a directory it did not create (see ensurePrivateDir): say so instead.
   const mode = await tooOpen(home);
-  if (mode) ctx.out.warn(`keystore directory ${home} is mode ${mode}: others can list it (the key files themselves are 0600); chmod 700 ${home} to hide it`);
+  if (mode)
+    ctx.out.warn(
+      `keystore directory ${home} is mode ${mode}: others can list it (the key files themselves are 0600); chmod 700 ${home} to hide it`,
+    );
   // The first write creates private keys, maybe in the current directory: say where (stderr, not --quiet).
   const onCreate = ({ file, gitignore }: { file: string; gitignore?: string }) =>
-    ctx.out.info(`created the keystore ${file} (private keys, mode 0600); ${gitignore ? `${gitignore} keeps it out of git` : 'keep it out of version control'}`);
+    ctx.out.info(
+      `created the keystore ${file} (private keys, mode 0600); ${gitignore ? `${gitignore} keeps it out of git` : 'keep it out of version control'}`,
+    );
   return new Keystore({ dir: home, rsaBits: rsaBits ?? config.keys?.rsa_bits, onCreate });
 }
 
 /** A positional value, or stdin when it is `-` or missing and stdin is piped. */
-export async function argumentOrStdin(ctx: CliContext, value: string | undefined, what: string): Promise<string> {
+export async function argumentOrStdin(
+  ctx: CliContext,
+  value: string | undefined,
+  what: string,
+): Promise<string> {
   if (value !== undefined && value !== '-') return value;
   if (value === undefined && ctx.io.stdin.isTTY) {
-    throw usageError('ERR_MISSING_ARGUMENT', `no ${what} given`, { hint: `pass the ${what} as an argument, or pipe it on stdin (use - to read stdin)` });
+    throw usageError('ERR_MISSING_ARGUMENT', `no ${what} given`, {
+      hint: `pass the ${what} as an argument, or pipe it on stdin (use - to read stdin)`,
+    });
   }
   const text = (await readAll(ctx.io.stdin)).toString('utf8').trim();
-  if (!text) throw usageError('ERR_MISSING_ARGUMENT', `no ${what} on stdin`, { hint: `pipe the ${what}, e.g. echo "$TOKEN" | authctl ...` });
+  if (!text)
+    throw usageError('ERR_MISSING_ARGUMENT', `no ${what} on stdin`, {
+      hint: `pipe the ${what}, e.g. echo "$TOKEN" | authctl ...`,
+    });
   return text;
 }
 
@@ -44,7 +62,11 @@ export async function argumentOrStdin(ctx: CliContext, value: string | undefined
 export function intOption(flag: string) {
   return (value: string): number => {
     const number = Number(value);
-    if (!Number.isInteger(number)) throw usageError('ERR_BAD_NUMBER', `${flag} expects a whole number, got "${value}"`, { where: flag, hint: `e.g. ${flag} 2048` });
+    if (!Number.isInteger(number))
+      throw usageError('ERR_BAD_NUMBER', `${flag} expects a whole number, got "${value}"`, {
+        where: flag,
+        hint: `e.g. ${flag} 2048`,
+      });
     return number;
   };
 }
@@ -53,7 +75,10 @@ export function intOption(flag: string) {
 export function rsaBitsOption(value: string): number {
   const bits = intOption('--bits')(value);
   if (bits < 2048 || bits > 8192) {
-    throw usageError('ERR_BAD_NUMBER', `--bits must be between 2048 and 8192, got ${bits}`, { where: '--bits', hint: 'JWT verifiers refuse RSA keys under 2048 bits; 2048, 3072 and 4096 are usual' });
+    throw usageError('ERR_BAD_NUMBER', `--bits must be between 2048 and 8192, got ${bits}`, {
+      where: '--bits',
+      hint: 'JWT verifiers refuse RSA keys under 2048 bits; 2048, 3072 and 4096 are usual',
+    });
   }
   return bits;
 }

@@ -2,7 +2,13 @@ import { DEFECTS, DEFECT_KINDS } from '../core/token/defects.js';
 import { decodeToken } from '../core/token/decode.js';
 import { resolveSecret } from '../core/token/secret.js';
 import { resolveTokenSettings } from '../core/token/settings.js';
-import { keysFromDiscovery, keysFromFile, keysFromJwksUrl, keysFromKeystore, type VerificationKeys } from '../core/token/keysource.js';
+import {
+  keysFromDiscovery,
+  keysFromFile,
+  keysFromJwksUrl,
+  keysFromKeystore,
+  type VerificationKeys,
+} from '../core/token/keysource.js';
 import { headerText, verifyToken, type VerifyTokenResult } from '../core/token/verify.js';
 import { parseDuration } from '../core/duration.js';
 import { usageError } from '../core/errors.js';
@@ -18,14 +24,23 @@ export async function runDecode(ctx: CliContext, token: string): Promise<void> {
   ctx.out.result(
     decoded,
     (d) => {
-      const lines = [c.bold('Header'), JSON.stringify(d.header, null, 2), c.bold('Claims'), JSON.stringify(d.claims, null, 2)];
+      const lines = [
+        c.bold('Header'),
+        JSON.stringify(d.header, null, 2),
+        c.bold('Claims'),
+        JSON.stringify(d.claims, null, 2),
+      ];
       const times = Object.entries(d.times).map(([name, t]) => [name, t.iso, t.relative]);
       if (times.length) lines.push(c.bold('Times'), table(times));
       return lines.join('\n');
     },
     (d) => ({ ...d, verified: false }),
   );
-  ctx.out.info(ctx.out.statusColor.yellow('note: decoded only — the signature and claims were NOT verified (use `authctl token verify`)'));
+  ctx.out.info(
+    ctx.out.statusColor.yellow(
+      'note: decoded only — the signature and claims were NOT verified (use `authctl token verify`)',
+    ),
+  );
 }
 
 export interface VerifyFlags extends SecretFlags {
@@ -44,38 +59,99 @@ export interface VerifyFlags extends SecretFlags {
 
 /** At most one key source: --jwks, --discover or a secret flag (none: the local keystore). */
 function checkKeySources(flags: VerifyFlags): void {
-  const secretFlag = flags.secret !== undefined ? '--secret' : flags.secretEnv !== undefined ? '--secret-env' : flags.secretFile !== undefined ? '--secret-file' : undefined;
-  const given = [flags.jwks !== undefined && '--jwks', flags.discover !== undefined && '--discover', secretFlag].filter((flag): flag is string => Boolean(flag));
+  const secretFlag =
+    flags.secret !== undefined
+      ? '--secret'
+      : flags.secretEnv !== undefined
+        ? '--secret-env'
+        : flags.secretFile !== undefined
+          ? '--secret-file'
+          : undefined;
+  const given = [
+    flags.jwks !== undefined && '--jwks',
+    flags.discover !== undefined && '--discover',
+    secretFlag,
+  ].filter((flag): flag is string => Boolean(flag));
   if (given.length > 1) {
-    throw usageError('ERR_KEY_SOURCES', `give only one key source, not ${given.join(' and ')}`, { where: given[1], hint: 'verify against --jwks, --discover, or a secret (--secret, --secret-env, --secret-file); none means the local keystore' });
+    throw usageError('ERR_KEY_SOURCES', `give only one key source, not ${given.join(' and ')}`, {
+      where: given[1],
+      hint: 'verify against --jwks, --discover, or a secret (--secret, --secret-env, --secret-file); none means the local keystore',
+    });
   }
 }
 
-async function verificationKeys(ctx: CliContext, flags: VerifyFlags, tokenAlg: string): Promise<VerificationKeys> {
-  const secret = await resolveSecret({ secret: flags.secret, secretEnv: flags.secretEnv, secretFile: flags.secretFile, encoding: secretEncoding(flags), env: ctx.env });
-  const secretSource = flags.secret !== undefined ? '--secret' : flags.secretEnv !== undefined ? `--secret-env ${flags.secretEnv}` : `--secret-file ${flags.secretFile}`;
+async function verificationKeys(
+  ctx: CliContext,
+  flags: VerifyFlags,
+  tokenAlg: string,
+): Promise<VerificationKeys> {
+  const secret = await resolveSecret({
+    secret: flags.secret,
+    secretEnv: flags.secretEnv,
+    secretFile: flags.secretFile,
+    encoding: secretEncoding(flags),
+    env: ctx.env,
+  });
+  const secretSource =
+    flags.secret !== undefined
+      ? '--secret'
+      : flags.secretEnv !== undefined
+        ? `--secret-env ${flags.secretEnv}`
+        : `--secret-file ${flags.secretFile}`;
   if (secret) return { jwks: [], secrets: [{ secret }], source: secretSource };
   if (flags.discover) return keysFromDiscovery(flags.discover);
-  if (flags.jwks) return /^https?:\/\//.test(flags.jwks) ? keysFromJwksUrl(flags.jwks) : keysFromFile(flags.jwks);
+  if (flags.jwks)
+    return /^https?:\/\//.test(flags.jwks) ? keysFromJwksUrl(flags.jwks) : keysFromFile(flags.jwks);
   const local = await keysFromKeystore(await openKeystore(ctx));
   // What `token mint --alg HS*` signs with when config names a secret, so mint → verify agrees.
   const { config } = await ctx.config();
-  const { secret_env: secretEnv, secret_file: secretFile, secret_encoding: encoding } = config.token ?? {};
+  const {
+    secret_env: secretEnv,
+    secret_file: secretFile,
+    secret_encoding: encoding,
+  } = config.token ?? {};
   if ((!secretEnv && !secretFile) || !/^HS/.test(tokenAlg)) return local;
-  const configured = await resolveSecret({ secretEnv, secretFile: secretEnv ? undefined : secretFile, encoding, env: ctx.env, where: secretEnv ? `[token] secret_env = "${secretEnv}" in config` : '[token] secret_file in config' });
-  return configured ? { ...local, secrets: [{ secret: configured }, ...local.secrets], source: `${local.source} and the [token] secret in config` } : local;
+  const configured = await resolveSecret({
+    secretEnv,
+    secretFile: secretEnv ? undefined : secretFile,
+    encoding,
+    env: ctx.env,
+    where: secretEnv
+      ? `[token] secret_env = "${secretEnv}" in config`
+      : '[token] secret_file in config',
+  });
+  return configured
+    ? {
+        ...local,
+        secrets: [{ secret: configured }, ...local.secrets],
+        source: `${local.source} and the [token] secret in config`,
+      }
+    : local;
 }
 
-export async function runVerify(ctx: CliContext, token: string, flags: VerifyFlags): Promise<boolean> {
+export async function runVerify(
+  ctx: CliContext,
+  token: string,
+  flags: VerifyFlags,
+): Promise<boolean> {
   // Flags first, so a typo is reported before the token is read or any key is fetched.
   checkKeySources(flags);
-  const algorithms = flags.alg?.flatMap((a) => a.split(',')).map((a) => a.trim()).filter(Boolean).map((a) => parseAlgorithm(a, '--alg'));
+  const algorithms = flags.alg
+    ?.flatMap((a) => a.split(','))
+    .map((a) => a.trim())
+    .filter(Boolean)
+    .map((a) => parseAlgorithm(a, '--alg'));
   const leeway = flags.leeway !== undefined ? parseDuration(flags.leeway, '--leeway') : undefined;
-  if (leeway !== undefined && leeway < 0) throw usageError('ERR_BAD_DURATION', '--leeway cannot be negative', { where: '--leeway', hint: 'e.g. --leeway 60s (0s is the default)' });
+  if (leeway !== undefined && leeway < 0)
+    throw usageError('ERR_BAD_DURATION', '--leeway cannot be negative', {
+      where: '--leeway',
+      hint: 'e.g. --leeway 60s (0s is the default)',
+    });
   const { config } = await ctx.config();
   const settings = resolveTokenSettings(config, undefined, { mapping: mappingFlags(flags) });
   const keys = await verificationKeys(ctx, flags, headerText(decodeToken(token).header.alg));
-  const fromKeystore = !flags.jwks && !flags.discover && keys.source.startsWith('the local keystore');
+  const fromKeystore =
+    !flags.jwks && !flags.discover && keys.source.startsWith('the local keystore');
   const result = await verifyToken({
     token,
     keys,
@@ -96,9 +172,15 @@ export async function runVerify(ctx: CliContext, token: string, flags: VerifyFla
 function renderVerification(ctx: CliContext, result: VerifyTokenResult): string {
   const c = ctx.out.color;
   const mark = { pass: c.green('✓'), fail: c.red('✗'), skip: c.dim('-') };
-  const lines = result.checks.map((check) => `${mark[check.status]} ${check.check.padEnd(10)} ${check.message}`);
+  const lines = result.checks.map(
+    (check) => `${mark[check.status]} ${check.check.padEnd(10)} ${check.message}`,
+  );
   const failed = result.checks.filter((check) => check.status === 'fail').length;
-  lines.push(result.valid ? c.green('token is valid') : c.red(`token rejected: ${failed} check${failed === 1 ? '' : 's'} failed`));
+  lines.push(
+    result.valid
+      ? c.green('token is valid')
+      : c.red(`token rejected: ${failed} check${failed === 1 ? '' : 's'} failed`),
+  );
   return lines.join('\n');
 }
 
@@ -106,7 +188,11 @@ export function runDefects(ctx: CliContext): void {
   const list = DEFECT_KINDS.map((kind) => DEFECTS[kind]);
   ctx.out.result(list, (defects) =>
     table(
-      defects.map((d) => [d.kind + (d.variants ? `[:${d.variants.join('|')}]` : ''), d.token, d.verifier]),
+      defects.map((d) => [
+        d.kind + (d.variants ? `[:${d.variants.join('|')}]` : ''),
+        d.token,
+        d.verifier,
+      ]),
       ['DEFECT', 'TOKEN', 'A CORRECT VERIFIER MUST'],
     ),
   );

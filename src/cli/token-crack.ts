@@ -13,11 +13,18 @@ export interface CrackFlags {
  * check, 1 means "found a problem"; 0 means none of the candidates is the secret.
  */
 export async function runCrack(ctx: CliContext, token: string, flags: CrackFlags): Promise<void> {
-  const extra = flags.wordlist ? await readSecretList(path.resolve(ctx.cwd, flags.wordlist), '--wordlist') : [];
+  const extra = flags.wordlist
+    ? await readSecretList(path.resolve(ctx.cwd, flags.wordlist), '--wordlist')
+    : [];
   const candidates = extra.length ? [...new Set([...WEAK_SECRETS, ...extra])] : WEAK_SECRETS;
   const result = crackHmacToken(token, candidates);
-  const source = result.secret === undefined ? undefined : (weakSecretSource(result.secret) ?? flags.wordlist);
-  ctx.out.result({ ...result, source }, (r) => render(ctx, r), (r) => r);
+  const source =
+    result.secret === undefined ? undefined : (weakSecretSource(result.secret) ?? flags.wordlist);
+  ctx.out.result(
+    { ...result, source },
+    (r) => render(ctx, r),
+    (r) => r,
+  );
   if (result.cracked) process.exitCode = 1;
 }
 

@@ -20,22 +20,41 @@ export interface BaselineKind<F extends string> {
   command: string;
 }
 
-export async function readBaselineFile<F extends string, E extends { key: string }>(file: string, kind: BaselineKind<F>): Promise<Baseline<F, E>> {
+export async function readBaselineFile<F extends string, E extends { key: string }>(
+  file: string,
+  kind: BaselineKind<F>,
+): Promise<Baseline<F, E>> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (error) {
-    throw usageError(kind.code, `cannot read baseline: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { where: file, hint: 'create one with --write-baseline FILE' });
+    throw usageError(
+      kind.code,
+      `cannot read baseline: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      { where: file, hint: 'create one with --write-baseline FILE' },
+    );
   }
   const doc = parseJson(text, file) as Partial<Baseline<F, E>>;
-  if (doc?.format !== kind.format || !Array.isArray(doc.findings) || doc.findings.some((f) => typeof f?.key !== 'string')) {
-    throw usageError(kind.code, `not an ${kind.format.replace(/-baseline$/, '').replace('-', ' ')} baseline`, { where: file, hint: `create one with \`${kind.command} --write-baseline FILE\`` });
+  if (
+    doc?.format !== kind.format ||
+    !Array.isArray(doc.findings) ||
+    doc.findings.some((f) => typeof f?.key !== 'string')
+  ) {
+    throw usageError(
+      kind.code,
+      `not an ${kind.format.replace(/-baseline$/, '').replace('-', ' ')} baseline`,
+      { where: file, hint: `create one with \`${kind.command} --write-baseline FILE\`` },
+    );
   }
   return doc as Baseline<F, E>;
 }
 
 /** Written atomically (temp file, fsync, rename): a crash never leaves half a baseline. */
-export async function writeBaselineFile<F extends string, E extends { key: string }>(file: string, format: F, findings: E[]): Promise<void> {
+export async function writeBaselineFile<F extends string, E extends { key: string }>(
+  file: string,
+  format: F,
+  findings: E[],
+): Promise<void> {
   const doc: Baseline<F, E> = { format, version: 1, findings };
   await writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`);
 }

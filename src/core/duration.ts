@@ -1,6 +1,13 @@
 import { usageError } from './errors.js';
 
-const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+const UNIT_SECONDS: Record<string, number> = {
+  ms: 0.001,
+  s: 1,
+  m: 60,
+  h: 3600,
+  d: 86400,
+  w: 604800,
+};
 
 /**
  * Parses `90s`, `15m`, `2h`, `7d`, `1w`, `500ms` or a bare number of seconds into seconds.
@@ -43,5 +50,7 @@ export function formatDuration(totalSeconds: number): string {
 /** "expires in 14m" / "expired 3h ago" relative to `now` (both seconds since epoch). */
 export function describeRelative(at: number, now: number, future: string, past: string): string {
   const delta = at - now;
-  return delta >= 0 ? `${future} in ${formatDuration(delta)}` : `${past} ${formatDuration(delta)} ago`;
+  return delta >= 0
+    ? `${future} in ${formatDuration(delta)}`
+    : `${past} ${formatDuration(delta)} ago`;
 }

@@ -34,7 +34,11 @@ const BRAND = Symbol.for('authctl.AuthctlError');
 
 export class AuthctlError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[BRAND] === true
+    );
   }
 
   readonly [BRAND] = true;
@@ -47,7 +51,10 @@ export class AuthctlError extends Error {
   constructor(message: string, options: AuthctlErrorOptions) {
     // Every error is printed (text or --json): take known and secret-shaped values out here, once,
     // whichever message happened to quote one.
-    super(redactSecrets(message), options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      redactSecrets(message),
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'AuthctlError';
     this.code = options.code;
     this.kind = options.kind;
@@ -61,15 +68,27 @@ export class AuthctlError extends Error {
   }
 }
 
-export function usageError(code: string, message: string, extra: Omit<AuthctlErrorOptions, 'code' | 'kind'> = {}): AuthctlError {
+export function usageError(
+  code: string,
+  message: string,
+  extra: Omit<AuthctlErrorOptions, 'code' | 'kind'> = {},
+): AuthctlError {
   return new AuthctlError(message, { ...extra, code, kind: 'usage' });
 }
 
-export function environmentError(code: string, message: string, extra: Omit<AuthctlErrorOptions, 'code' | 'kind'> = {}): AuthctlError {
+export function environmentError(
+  code: string,
+  message: string,
+  extra: Omit<AuthctlErrorOptions, 'code' | 'kind'> = {},
+): AuthctlError {
   return new AuthctlError(message, { ...extra, code, kind: 'environment' });
 }
 
-export function checkError(code: string, message: string, extra: Omit<AuthctlErrorOptions, 'code' | 'kind'> = {}): AuthctlError {
+export function checkError(
+  code: string,
+  message: string,
+  extra: Omit<AuthctlErrorOptions, 'code' | 'kind'> = {},
+): AuthctlError {
   return new AuthctlError(message, { ...extra, code, kind: 'check' });
 }
 

@@ -11,7 +11,10 @@ const PROTOTYPE_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
 export function parsePointer(pointer: string, where = 'pointer'): string[] {
   if (pointer === '') return [];
   if (!pointer.startsWith('/') && !/^[A-Za-z0-9_:.\-]+$/.test(pointer)) {
-    throw usageError('ERR_BAD_POINTER', `"${pointer}" is not a JSON pointer`, { where, hint: 'write it as /claim or /nested/claim (RFC 6901)' });
+    throw usageError('ERR_BAD_POINTER', `"${pointer}" is not a JSON pointer`, {
+      where,
+      hint: 'write it as /claim or /nested/claim (RFC 6901)',
+    });
   }
   const parts = pointer.startsWith('/')
     ? pointer
@@ -21,7 +24,14 @@ export function parsePointer(pointer: string, where = 'pointer'): string[] {
     : [pointer];
   const forbidden = parts.find((part) => PROTOTYPE_SEGMENTS.has(part));
   if (forbidden !== undefined) {
-    throw usageError('ERR_BAD_POINTER', `JSON pointer "${pointer}" has the segment "${forbidden}", which is not allowed`, { where, hint: 'claim names __proto__, constructor and prototype are refused: pick another name' });
+    throw usageError(
+      'ERR_BAD_POINTER',
+      `JSON pointer "${pointer}" has the segment "${forbidden}", which is not allowed`,
+      {
+        where,
+        hint: 'claim names __proto__, constructor and prototype are refused: pick another name',
+      },
+    );
   }
   return parts;
 }
@@ -37,9 +47,18 @@ export function getAtPointer(target: unknown, pointer: string): unknown {
 }
 
 /** Sets a value, creating intermediate objects. */
-export function setAtPointer(target: Record<string, unknown>, pointer: string, value: unknown, where?: string): void {
+export function setAtPointer(
+  target: Record<string, unknown>,
+  pointer: string,
+  value: unknown,
+  where?: string,
+): void {
   const parts = parsePointer(pointer, where);
-  if (parts.length === 0) throw usageError('ERR_BAD_POINTER', 'cannot set the root of the claims', { where, hint: 'use a pointer such as /org/id' });
+  if (parts.length === 0)
+    throw usageError('ERR_BAD_POINTER', 'cannot set the root of the claims', {
+      where,
+      hint: 'use a pointer such as /org/id',
+    });
   let node: Record<string, unknown> = target;
   for (const part of parts.slice(0, -1)) {
     const next = Object.hasOwn(node, part) ? node[part] : undefined;
@@ -56,5 +75,6 @@ export function deleteAtPointer(target: Record<string, unknown>, pointer: string
     if (node === null || typeof node !== 'object' || !Object.hasOwn(node, part)) return;
     node = (node as Record<string, unknown>)[part];
   }
-  if (node && typeof node === 'object') delete (node as Record<string, unknown>)[parts[parts.length - 1]!];
+  if (node && typeof node === 'object')
+    delete (node as Record<string, unknown>)[parts[parts.length - 1]!];
 }

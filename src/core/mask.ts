@@ -44,10 +44,16 @@ export function maskHeaderValue(name: string, value: string): string {
     const [scheme, ...rest] = value.split(' ');
     if (!rest.length) return mask(value);
     const credentials = rest.join(' ');
-    if (/^AWS4-HMAC-SHA256$/i.test(scheme!)) return `${scheme} ${credentials.replace(/Signature=([0-9a-f]+)/i, (_, sig: string) => `Signature=${sig.slice(0, 6)}…`)}`;
+    if (/^AWS4-HMAC-SHA256$/i.test(scheme!))
+      return `${scheme} ${credentials.replace(/Signature=([0-9a-f]+)/i, (_, sig: string) => `Signature=${sig.slice(0, 6)}…`)}`;
     return `${scheme} ${mask(credentials)}`;
   }
-  if (/(api[-_]?key|[-_]key$|token|secret|password|cookie|signature|credential|x-amz-security-token)/i.test(lower)) return mask(value);
+  if (
+    /(api[-_]?key|[-_]key$|token|secret|password|cookie|signature|credential|x-amz-security-token)/i.test(
+      lower,
+    )
+  )
+    return mask(value);
   return value;
 }
 
@@ -57,15 +63,21 @@ export function maskHeaderValue(name: string, value: string): string {
  * key stores (`key`, `hash`) and JWK private members (`d`, `p`, `q`, `dp`, `dq`, `qi`, `k`). Only the
  * last segment of a dotted key counts (`idp.clients.ci.secret`).
  */
-const SECRET_KEY_NAME = /(secret|passw(or)?d|passphrase|token|private|signing[-_]?key|api[-_]?key|[-_]key$|^key$|credential|authorization|cookie)/i;
+const SECRET_KEY_NAME =
+  /(secret|passw(or)?d|passphrase|token|private|signing[-_]?key|api[-_]?key|[-_]key$|^key$|credential|authorization|cookie)/i;
 const JWK_PRIVATE_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth', 'hash']);
 
 /** Keys that name where a secret is (`client_secret_env`, `token_url`, `secret_file`), not the secret. */
 const POINTS_AT_SECRET = /[-_](env|file|path|url|uri|endpoint|header|claim|format|type|name|id)$/i;
 
 export function isSecretName(name: string): boolean {
-  const last = name.split('.').pop()!.replace(/^["']|["']$/g, '');
-  return JWK_PRIVATE_MEMBERS.has(last) || (SECRET_KEY_NAME.test(last) && !POINTS_AT_SECRET.test(last));
+  const last = name
+    .split('.')
+    .pop()!
+    .replace(/^["']|["']$/g, '');
+  return (
+    JWK_PRIVATE_MEMBERS.has(last) || (SECRET_KEY_NAME.test(last) && !POINTS_AT_SECRET.test(last))
+  );
 }
 
 /**
@@ -73,7 +85,9 @@ export function isSecretName(name: string): boolean {
  * can take them out of what it prints even when some message quotes one by accident. Kept on
  * globalThis: dist/ bundles this module into more than one file, and all must share one set.
  */
-const KNOWN: Set<string> = ((globalThis as Record<symbol, unknown>)[Symbol.for('authctl.knownSecrets')] ??= new Set<string>()) as Set<string>;
+const KNOWN: Set<string> = ((globalThis as Record<symbol, unknown>)[
+  Symbol.for('authctl.knownSecrets')
+] ??= new Set<string>()) as Set<string>;
 /** Shorter values are too likely to be ordinary words to replace everywhere. */
 const MIN_KNOWN_SECRET = 8;
 
@@ -91,7 +105,8 @@ export function registerSecretsIn(data: unknown, depth = 0): void {
 }
 
 /** Shapes that are secrets wherever they appear: PEM private keys, JWTs, authctl API keys, AWS secret keys. */
-const PEM_PRIVATE = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g;
+const PEM_PRIVATE =
+  /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g;
 // The lookbehind makes a match start only at the beginning of a base64url run: without it a long
 // run of `eyJeyJ…` is rescanned from every `eyJ` (quadratic).
 const JWT_ANYWHERE = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
@@ -116,7 +131,11 @@ export function redactSecrets(text: string): string {
   for (const secret of KNOWN) if (out.includes(secret)) out = out.split(secret).join(mask(secret));
   // Every shape is 38+ characters: short strings (most messages) skip the regular expressions.
   if (out.length < 38) return out;
-  if (out.includes('PRIVATE KEY')) out = out.replace(PEM_PRIVATE, (_, kind: string) => `-----BEGIN ${kind}PRIVATE KEY----- (masked)`);
+  if (out.includes('PRIVATE KEY'))
+    out = out.replace(
+      PEM_PRIVATE,
+      (_, kind: string) => `-----BEGIN ${kind}PRIVATE KEY----- (masked)`,
+    );
   if (out.includes('eyJ')) out = out.replace(JWT_ANYWHERE, (jwt) => mask(jwt));
   if (out.includes('_')) out = out.replace(API_KEY_ANYWHERE, (key) => mask(key));
   return out.replace(AWS_SECRET_ANYWHERE, (key) => (looksLikeAwsSecret(key) ? mask(key) : key));
@@ -128,6 +147,7 @@ export function redactDeep<T>(value: T, depth = 0): T {
   if (!value || typeof value !== 'object' || depth > 64) return value;
   if (Array.isArray(value)) return value.map((item) => redactDeep(item, depth + 1)) as T;
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value as Record<string, unknown>)) out[key] = redactDeep(item, depth + 1);
+  for (const [key, item] of Object.entries(value as Record<string, unknown>))
+    out[key] = redactDeep(item, depth + 1);
   return out as T;
 }

@@ -25,7 +25,12 @@ export interface SnippetOptions {
 
 const WIDTH = 160;
 
-export function syntaxSnippet(text: string, line: number, column: number, options: SnippetOptions = {}): string {
+export function syntaxSnippet(
+  text: string,
+  line: number,
+  column: number,
+  options: SnippetOptions = {},
+): string {
   const lines = options.lines ?? new LineIndex(text);
   const start = column > WIDTH - 40 ? column - 1 - (WIDTH >> 1) : 0;
   const width = String(line).length;
@@ -90,7 +95,8 @@ export function maskLine(line: string, allValues: boolean): string {
     const belongs = owner !== undefined && (pending || depth > ownerDepth) ? owner : undefined;
     if (depth <= ownerDepth) pending = false;
     if (match.index === indent && token === 'export') out += token;
-    else if (allValues || (belongs !== undefined && isSecretName(belongs))) out += maskSecretToken(token);
+    else if (allValues || (belongs !== undefined && isSecretName(belongs)))
+      out += maskSecretToken(token);
     else out += token.replace(/[\p{L}\p{N}]/gu, (c) => '*'.repeat(c.length));
   }
   return out + line.slice(last);

@@ -7,7 +7,8 @@ import { ROOT } from '../helpers/cli.js';
 const ACTION = readFileSync(path.join(ROOT, 'action.yml'), 'utf8');
 
 /** `runs.main` / `runs.post`, as absolute paths. */
-export const actionEntry = (name: 'main' | 'post') => path.join(ROOT, new RegExp(`^  ${name}: (.+)$`, 'm').exec(ACTION)![1]!.trim());
+export const actionEntry = (name: 'main' | 'post') =>
+  path.join(ROOT, new RegExp(`^  ${name}: (.+)$`, 'm').exec(ACTION)![1]!.trim());
 
 /** The inputs' defaults from action.yml (this file's shape: `  name:` then `    default: value`). */
 function defaults(): Record<string, string> {
@@ -25,5 +26,7 @@ function defaults(): Record<string, string> {
 
 /** INPUT_* for one `uses:` of the action: `with:` over the defaults. */
 export function actionInputs(given: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries({ ...defaults(), ...given }).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
+  return Object.fromEntries(
+    Object.entries({ ...defaults(), ...given }).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]),
+  );
 }

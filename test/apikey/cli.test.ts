@@ -2,12 +2,20 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY_PATTERN, parseApiKey, readApiKeyStore, verifyApiKey, verifyApiKeyWithExport, type ApiKeyExport } from '../../src/core/apikey/index.js';
+import {
+  API_KEY_PATTERN,
+  parseApiKey,
+  readApiKeyStore,
+  verifyApiKey,
+  verifyApiKeyWithExport,
+  type ApiKeyExport,
+} from '../../src/core/apikey/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 let dir: string;
 let store: string;
-const cli = (args: string[], options: { env?: Record<string, string>; input?: string } = {}) => runCli(['apikey', ...args], { cwd: dir, ...options });
+const cli = (args: string[], options: { env?: Record<string, string>; input?: string } = {}) =>
+  runCli(['apikey', ...args], { cwd: dir, ...options });
 
 beforeAll(async () => {
   await fs.access(path.resolve(__dirname, '../../dist/cli/entry.js'));
@@ -21,12 +29,28 @@ function fresh() {
 describe('authctl apikey (CLI)', () => {
   it('create prints the bare key on a pipe, status on stderr, and stores only the hash', async () => {
     fresh();
-    const created = await cli(['create', '--name', 'ci', '--scope', 'read', '--scope', 'write', '--tenant', 'acme', '--expires', '30d', '--store', store]);
+    const created = await cli([
+      'create',
+      '--name',
+      'ci',
+      '--scope',
+      'read',
+      '--scope',
+      'write',
+      '--tenant',
+      'acme',
+      '--expires',
+      '30d',
+      '--store',
+      store,
+    ]);
     expect(created.code).toBe(0);
     const key = created.stdout.trim();
     expect(created.stdout).toBe(`${key}\n`);
     expect(key).toMatch(API_KEY_PATTERN);
-    expect(created.stderr).toMatch(/^created key_\w+ \(ci\) ak_test_\w{4}…\w{4}; the key above will not be shown again\n$/);
+    expect(created.stderr).toMatch(
+      /^created key_\w+ \(ci\) ak_test_\w{4}…\w{4}; the key above will not be shown again\n$/,
+    );
     expect(created.stderr).not.toContain(key);
     const bytes = await fs.readFile(store, 'utf8');
     expect(bytes).not.toContain(parseApiKey(key).body);
@@ -35,8 +59,17 @@ describe('authctl apikey (CLI)', () => {
     const list = await cli(['list', '--store', store, '--json']);
     expect(list.code).toBe(0);
     const [item] = JSON.parse(list.stdout);
-    expect(item).toMatchObject({ name: 'ci', prefix: 'ak_test', masked: `ak_test_${parseApiKey(key).body.slice(0, 4)}…${key.slice(-4)}`, status: 'active', scopes: ['read', 'write'], tenant: 'acme' });
-    expect(Object.keys(item)).toEqual(expect.arrayContaining(['id', 'created_at', 'expires_at', 'revoked_at', 'rotated_at']));
+    expect(item).toMatchObject({
+      name: 'ci',
+      prefix: 'ak_test',
+      masked: `ak_test_${parseApiKey(key).body.slice(0, 4)}…${key.slice(-4)}`,
+      status: 'active',
+      scopes: ['read', 'write'],
+      tenant: 'acme',
+    });
+    expect(Object.keys(item)).toEqual(
+      expect.arrayContaining(['id', 'created_at', 'expires_at', 'revoked_at', 'rotated_at']),
+    );
     const human = await cli(['list', '--store', store]);
     expect(human.stdout).toMatch(/ID\s+NAME\s+KEY\s+STATUS/);
     expect(human.stdout).toContain(item.masked);
@@ -48,7 +81,9 @@ describe('authctl apikey (CLI)', () => {
   it('create --json includes the raw key; the store defaults to <home>/apikeys.json', async () => {
     fresh();
     const home = path.join(dir, 'home');
-    const created = await cli(['create', '--name', 'ci', '--prefix', 'rk_live', '--json'], { env: { AUTHCTL_HOME: home } });
+    const created = await cli(['create', '--name', 'ci', '--prefix', 'rk_live', '--json'], {
+      env: { AUTHCTL_HOME: home },
+    });
     expect(created.code).toBe(0);
     const doc = JSON.parse(created.stdout);
     expect(doc.key).toMatch(/^rk_live_/);
@@ -59,12 +94,18 @@ describe('authctl apikey (CLI)', () => {
 
   it('takes defaults from [apikey] in authctl.toml', async () => {
     fresh();
-    await fs.writeFile(path.join(dir, 'authctl.toml'), '[apikey]\nprefix = "rk_live"\nstore = "state/keys.json"\nscopes = ["read"]\nheader = "X-Relay-Key"\n');
+    await fs.writeFile(
+      path.join(dir, 'authctl.toml'),
+      '[apikey]\nprefix = "rk_live"\nstore = "state/keys.json"\nscopes = ["read"]\nheader = "X-Relay-Key"\n',
+    );
     const created = await cli(['create', '--name', 'ci']);
     expect(created.code, created.stderr).toBe(0);
     expect(created.stdout).toMatch(/^rk_live_/);
     const exported = JSON.parse((await cli(['export'])).stdout);
-    expect(exported).toMatchObject({ header: 'X-Relay-Key', keys: [{ prefix: 'rk_live', scopes: ['read'] }] });
+    expect(exported).toMatchObject({
+      header: 'X-Relay-Key',
+      keys: [{ prefix: 'rk_live', scopes: ['read'] }],
+    });
     await fs.writeFile(path.join(dir, 'authctl.toml'), '[apikey]\nprefix = "RK-LIVE"\n');
     const bad = await cli(['list']);
     expect(bad.code).toBe(2);
@@ -77,7 +118,9 @@ describe('authctl apikey (CLI)', () => {
     const ok = await cli(['verify', key, '--store', store]);
     expect(ok).toMatchObject({ code: 0 });
     expect(ok.stdout).toMatch(/^valid: key key_\w+ \(ci\)/);
-    expect(await cli(['verify', '--store', store], { input: `${key}\n` })).toMatchObject({ code: 0 });
+    expect(await cli(['verify', '--store', store], { input: `${key}\n` })).toMatchObject({
+      code: 0,
+    });
     expect(await cli(['verify', '-', '--store', store], { input: key })).toMatchObject({ code: 0 });
     const cases: [string, string][] = [
       [`${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`, 'checksum'],
@@ -90,9 +133,14 @@ describe('authctl apikey (CLI)', () => {
       expect(JSON.parse(result.stdout)).toMatchObject({ valid: false, reason });
       expect(result.stdout + result.stderr).not.toContain(parseApiKey(key).body.slice(0, 12));
     }
-    expect(await cli(['verify', '--store', store], { input: '\n' })).toMatchObject({ code: 2, stderr: expect.stringContaining('no key given (empty input) (KEY)') });
+    expect(await cli(['verify', '--store', store], { input: '\n' })).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('no key given (empty input) (KEY)'),
+    });
     const human = await cli(['verify', '--store', store], { input: key.slice(0, -5) });
-    expect(human.stdout).toBe('rejected (truncated): key is truncated: 33 of 38 chars after the prefix\n');
+    expect(human.stdout).toBe(
+      'rejected (truncated): key is truncated: 33 of 38 chars after the prefix\n',
+    );
   });
 
   it('rotation grace and revocation, seen through verify (clock set with AUTHCTL_TEST_NOW)', async () => {
@@ -100,23 +148,40 @@ describe('authctl apikey (CLI)', () => {
     const at = (iso: string) => ({ env: { AUTHCTL_TEST_NOW: iso } });
     const t0 = '2026-03-01T12:00:00Z';
     const oldKey = (await cli(['create', '--name', 'svc', '--store', store], at(t0))).stdout.trim();
-    const rotated = await cli(['rotate', 'svc', '--grace', '1h', '--store', store, '--json'], at(t0));
+    const rotated = await cli(
+      ['rotate', 'svc', '--grace', '1h', '--store', store, '--json'],
+      at(t0),
+    );
     expect(rotated.code, rotated.stderr).toBe(0);
     const doc = JSON.parse(rotated.stdout);
     expect(doc.key).toMatch(API_KEY_PATTERN);
-    expect(doc.previous).toMatchObject({ status: 'grace', grace_until: '2026-03-01T13:00:00.000Z' });
+    expect(doc.previous).toMatchObject({
+      status: 'grace',
+      grace_until: '2026-03-01T13:00:00.000Z',
+    });
     const newKey = doc.key as string;
     const verify = async (key: string, iso: string) => {
       const result = await cli(['verify', '--store', store, '--json'], { input: key, ...at(iso) });
       return { code: result.code, ...JSON.parse(result.stdout) };
     };
-    expect(await verify(oldKey, '2026-03-01T12:59:59Z')).toMatchObject({ code: 0, valid: true, key: { status: 'grace' } });
-    expect(await verify(oldKey, '2026-03-01T13:00:00Z')).toMatchObject({ code: 1, valid: false, reason: 'rotated' });
+    expect(await verify(oldKey, '2026-03-01T12:59:59Z')).toMatchObject({
+      code: 0,
+      valid: true,
+      key: { status: 'grace' },
+    });
+    expect(await verify(oldKey, '2026-03-01T13:00:00Z')).toMatchObject({
+      code: 1,
+      valid: false,
+      reason: 'rotated',
+    });
     expect(await verify(newKey, '2026-03-01T13:00:00Z')).toMatchObject({ code: 0, valid: true });
     const revoked = await cli(['revoke', 'svc', '--store', store], at('2026-03-01T14:00:00Z'));
     expect(revoked.code).toBe(0);
     expect(revoked.stdout).toMatch(/^revoked: key_\w+ \(svc\)/);
-    expect(await verify(newKey, '2026-03-01T14:00:00Z')).toMatchObject({ code: 1, reason: 'revoked' });
+    expect(await verify(newKey, '2026-03-01T14:00:00Z')).toMatchObject({
+      code: 1,
+      reason: 'revoked',
+    });
     const bad = await cli(['list', '--store', store], at('yesterday'));
     expect(bad).toMatchObject({ code: 2 });
     expect(bad.stderr).toContain('AUTHCTL_TEST_NOW');
@@ -124,18 +189,23 @@ describe('authctl apikey (CLI)', () => {
 
   it('revoke NAME after rotate --grace revokes every live key of the name, the old one too, and lists them (issue #11)', async () => {
     fresh();
-    const verify = async (key: string) => (await cli(['verify', '--store', store, '--json'], { input: key })).code;
+    const verify = async (key: string) =>
+      (await cli(['verify', '--store', store, '--json'], { input: key })).code;
     const oldKey = (await cli(['create', '--name', 'svc', '--store', store])).stdout.trim();
-    const rotated = JSON.parse((await cli(['rotate', 'svc', '--grace', '24h', '--store', store, '--json'])).stdout);
+    const rotated = JSON.parse(
+      (await cli(['rotate', 'svc', '--grace', '24h', '--store', store, '--json'])).stdout,
+    );
     const newKey = rotated.key as string;
     expect([await verify(oldKey), await verify(newKey)]).toEqual([0, 0]);
     const revoked = await cli(['revoke', 'svc', '--store', store]);
     expect(revoked.code, revoked.stderr).toBe(0);
     const mask = (key: string) => `${key.slice(0, key.lastIndexOf('_') + 5)}…${key.slice(-4)}`;
-    expect(revoked.stdout).toBe([
-      `revoked: ${rotated.id} (svc) ${mask(newKey)} at ${JSON.parse((await cli(['show', rotated.id, '--store', store, '--json'])).stdout).revoked_at}`,
-      `revoked: ${rotated.previous.id} (svc) ${mask(oldKey)} at ${JSON.parse((await cli(['show', rotated.previous.id, '--store', store, '--json'])).stdout).revoked_at}`,
-    ].join('\n') + '\n');
+    expect(revoked.stdout).toBe(
+      [
+        `revoked: ${rotated.id} (svc) ${mask(newKey)} at ${JSON.parse((await cli(['show', rotated.id, '--store', store, '--json'])).stdout).revoked_at}`,
+        `revoked: ${rotated.previous.id} (svc) ${mask(oldKey)} at ${JSON.parse((await cli(['show', rotated.previous.id, '--store', store, '--json'])).stdout).revoked_at}`,
+      ].join('\n') + '\n',
+    );
     expect(revoked.stdout).not.toContain(oldKey);
     // Both keys are refused now, read back from the store file itself.
     expect([await verify(oldKey), await verify(newKey)]).toEqual([1, 1]);
@@ -143,19 +213,28 @@ describe('authctl apikey (CLI)', () => {
     expect(stored.keys.map((k) => k.revokedAt !== null)).toEqual([true, true]);
     // Again: nothing live is left, nothing changes.
     const again = await cli(['revoke', rotated.id, '--store', store, '--json']);
-    expect(JSON.parse(again.stdout)).toMatchObject({ id: rotated.id, already_revoked: true, revoked: [] });
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      id: rotated.id,
+      already_revoked: true,
+      revoked: [],
+    });
   });
 
   it('revoke NAME --only-current revokes only the newest key and says which one stays valid', async () => {
     fresh();
-    const verify = async (key: string) => (await cli(['verify', '--store', store, '--json'], { input: key })).code;
+    const verify = async (key: string) =>
+      (await cli(['verify', '--store', store, '--json'], { input: key })).code;
     const oldKey = (await cli(['create', '--name', 'svc', '--store', store])).stdout.trim();
-    const rotated = JSON.parse((await cli(['rotate', 'svc', '--grace', '24h', '--store', store, '--json'])).stdout);
+    const rotated = JSON.parse(
+      (await cli(['rotate', 'svc', '--grace', '24h', '--store', store, '--json'])).stdout,
+    );
     const result = await cli(['revoke', 'svc', '--only-current', '--store', store, '--json']);
     expect(result.code, result.stderr).toBe(0);
     const doc = JSON.parse(result.stdout);
     expect(doc.revoked.map((k: { id: string }) => k.id)).toEqual([rotated.id]);
-    expect(doc.still_valid).toEqual([expect.objectContaining({ id: rotated.previous.id, status: 'grace' })]);
+    expect(doc.still_valid).toEqual([
+      expect.objectContaining({ id: rotated.previous.id, status: 'grace' }),
+    ]);
     expect([await verify(oldKey), await verify(rotated.key)]).toEqual([0, 1]);
     const human = await cli(['revoke', 'svc', '--only-current', '--store', store]);
     expect(human.stdout).toMatch(new RegExp(`^revoked: ${rotated.previous.id} \\(svc\\) `));
@@ -164,12 +243,35 @@ describe('authctl apikey (CLI)', () => {
   it('export (json and env) carries hashes and metadata a service can verify with, and no raw key bytes', async () => {
     fresh();
     const keys: string[] = [];
-    for (const name of ['a', 'b', 'c']) keys.push((await cli(['create', '--name', name, '--scope', 'read:items', '--tenant', 'acme', '--store', store])).stdout.trim());
+    for (const name of ['a', 'b', 'c'])
+      keys.push(
+        (
+          await cli([
+            'create',
+            '--name',
+            name,
+            '--scope',
+            'read:items',
+            '--tenant',
+            'acme',
+            '--store',
+            store,
+          ])
+        ).stdout.trim(),
+      );
     await cli(['revoke', 'b', '--store', store]);
     const rotated = await cli(['rotate', 'c', '--grace', '1h', '--store', store]);
     keys.push(rotated.stdout.trim());
     const json = await cli(['export', '--format', 'json', '--store', store]);
-    const env = await cli(['export', '--format', 'env', '--env-prefix', 'API_KEYS', '--store', store]);
+    const env = await cli([
+      'export',
+      '--format',
+      'env',
+      '--env-prefix',
+      'API_KEYS',
+      '--store',
+      store,
+    ]);
     expect(json.code).toBe(0);
     expect(env.code).toBe(0);
     for (const output of [json.stdout, env.stdout, json.stderr, env.stderr]) {
@@ -177,26 +279,50 @@ describe('authctl apikey (CLI)', () => {
       for (const key of keys) {
         expect(bytes.includes(key)).toBe(false);
         const { body } = parseApiKey(key);
-        for (let i = 0; i + 8 <= body.length; i++) expect(bytes.includes(body.slice(i, i + 8)), `body chars ${i}..${i + 8}`).toBe(false);
+        for (let i = 0; i + 8 <= body.length; i++)
+          expect(bytes.includes(body.slice(i, i + 8)), `body chars ${i}..${i + 8}`).toBe(false);
       }
     }
     const doc = JSON.parse(json.stdout) as ApiKeyExport;
-    expect(doc).toMatchObject({ format: 'authctl-apikeys', version: 1, hash: 'sha256-hex', header: 'X-API-Key', key_pattern: API_KEY_PATTERN.source });
+    expect(doc).toMatchObject({
+      format: 'authctl-apikeys',
+      version: 1,
+      hash: 'sha256-hex',
+      header: 'X-API-Key',
+      key_pattern: API_KEY_PATTERN.source,
+    });
     expect(doc.keys.map((k) => k.status)).toEqual(['active', 'revoked', 'grace', 'active']);
-    expect(verifyApiKeyWithExport(doc, keys[0]!)).toMatchObject({ valid: true, key: { tenant: 'acme', scopes: ['read:items'] } });
-    expect(verifyApiKeyWithExport(doc, keys[1]!)).toMatchObject({ valid: false, reason: 'revoked' });
+    expect(verifyApiKeyWithExport(doc, keys[0]!)).toMatchObject({
+      valid: true,
+      key: { tenant: 'acme', scopes: ['read:items'] },
+    });
+    expect(verifyApiKeyWithExport(doc, keys[1]!)).toMatchObject({
+      valid: false,
+      reason: 'revoked',
+    });
     expect(verifyApiKeyWithExport(doc, keys[2]!)).toMatchObject({ valid: true });
-    expect(verifyApiKeyWithExport(doc, keys[2]!, new Date(Date.now() + 2 * 3600_000))).toMatchObject({ valid: false, reason: 'rotated' });
+    expect(
+      verifyApiKeyWithExport(doc, keys[2]!, new Date(Date.now() + 2 * 3600_000)),
+    ).toMatchObject({ valid: false, reason: 'rotated' });
     // The env file reads back literally in sh (the pattern is full of $, ( and *).
     const envFile = path.join(dir, 'keys.env');
     await fs.writeFile(envFile, env.stdout);
-    const read = (name: string) => execFileSync('sh', ['-c', `set -a; . "${envFile}"; printf %s "$${name}"`], { encoding: 'utf8' });
+    const read = (name: string) =>
+      execFileSync('sh', ['-c', `set -a; . "${envFile}"; printf %s "$${name}"`], {
+        encoding: 'utf8',
+      });
     expect(read('API_KEYS_PATTERN')).toBe(API_KEY_PATTERN.source);
     expect(read('API_KEYS_COUNT')).toBe('4');
     expect(read('API_KEYS_0_SHA256')).toBe(doc.keys[0]!.sha256);
     expect(read('API_KEYS_0_SCOPES')).toBe('read:items');
-    expect(read('API_KEYS_SHA256S').split(',')).toEqual([doc.keys[0]!.sha256, doc.keys[2]!.sha256, doc.keys[3]!.sha256]);
-    const validOnly = JSON.parse((await cli(['export', '--valid-only', '--store', store])).stdout) as ApiKeyExport;
+    expect(read('API_KEYS_SHA256S').split(',')).toEqual([
+      doc.keys[0]!.sha256,
+      doc.keys[2]!.sha256,
+      doc.keys[3]!.sha256,
+    ]);
+    const validOnly = JSON.parse(
+      (await cli(['export', '--valid-only', '--store', store])).stdout,
+    ) as ApiKeyExport;
     expect(validOnly.keys.map((k) => k.name)).toEqual(['a', 'c', 'c']);
     expect(await cli(['export', '--format', 'yaml', '--store', store])).toMatchObject({ code: 2 });
   });
@@ -230,14 +356,24 @@ describe('authctl apikey (CLI)', () => {
     expect(asId.stderr).toContain('is an API key, not a key id or name');
     const typo = await cli(['show', 'cj', '--store', store]);
     expect(typo.stderr).toContain('did you mean ci?');
-    expect(await cli(['create', '--name', 'x', '--expires', 'soon', '--store', store])).toMatchObject({ code: 2, stderr: expect.stringContaining('invalid --expires "soon"') });
-    expect(await cli(['create', '--name', 'ci', '--store', store])).toMatchObject({ code: 2, stderr: expect.stringContaining('an active key named "ci" already exists') });
-    expect(await cli(['create', '--store', store])).toMatchObject({ code: 2, stderr: expect.stringContaining("required option '--name <name>' not specified") });
+    expect(
+      await cli(['create', '--name', 'x', '--expires', 'soon', '--store', store]),
+    ).toMatchObject({ code: 2, stderr: expect.stringContaining('invalid --expires "soon"') });
+    expect(await cli(['create', '--name', 'ci', '--store', store])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('an active key named "ci" already exists'),
+    });
+    expect(await cli(['create', '--store', store])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("required option '--name <name>' not specified"),
+    });
   });
 
   it('mask exposes mask() for arguments and stdin', async () => {
     fresh();
-    expect((await cli(['mask', 'ak_test_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789wXyZ'])).stdout).toBe('ak_test_AbCd…wXyZ\n');
+    expect((await cli(['mask', 'ak_test_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789wXyZ'])).stdout).toBe(
+      'ak_test_AbCd…wXyZ\n',
+    );
     expect((await cli(['mask'], { input: 'supersecretvalue123\n' })).stdout).toBe('supe…e123\n');
     expect(JSON.parse((await cli(['mask', 'short', '--json'])).stdout)).toEqual({ masked: '**…' });
   });
@@ -254,12 +390,18 @@ describe('authctl apikey (CLI)', () => {
 
   it('20 processes creating keys at once lose none', async () => {
     fresh();
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => cli(['create', '--name', `worker-${i}`, '--store', store])));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        cli(['create', '--name', `worker-${i}`, '--store', store]),
+      ),
+    );
     for (const r of results) expect(r.code, r.stderr).toBe(0);
     const keys = results.map((r) => r.stdout.trim());
     expect(new Set(keys).size).toBe(20);
     const data = await readApiKeyStore(store);
-    expect(data.keys.map((k) => k.name).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `worker-${i}`).sort());
+    expect(data.keys.map((k) => k.name).sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => `worker-${i}`).sort(),
+    );
     for (const key of keys) expect((await verifyApiKey({ store, key })).valid).toBe(true);
     expect((await fs.readdir(dir)).filter((f) => f !== 'keys.json')).toEqual([]);
   });

@@ -3,7 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { watch, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createApiKey, hashApiKey, readApiKeyStore, type StoredApiKey } from '../../src/core/apikey/index.js';
+import {
+  createApiKey,
+  hashApiKey,
+  readApiKeyStore,
+  type StoredApiKey,
+} from '../../src/core/apikey/index.js';
 import { ROOT, tempDir } from '../helpers/cli.js';
 
 const WRITER = path.join(ROOT, 'test/apikey/fixtures/crash-writer.mjs');
@@ -37,9 +42,16 @@ async function seedLargeStore(store: string, count: number): Promise<void> {
  * its next temp file appears (i.e. during a write). Returns the names it reported as committed
  * and whether a temp file was left behind (proof that the kill landed mid-write).
  */
-function killMidWrite(dir: string, store: string, start: number, minCommits: number): Promise<{ committed: string[]; tempLeft: boolean }> {
+function killMidWrite(
+  dir: string,
+  store: string,
+  start: number,
+  minCommits: number,
+): Promise<{ committed: string[]; tempLeft: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WRITER, store, String(start)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [WRITER, store, String(start)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const committed: string[] = [];
     let stderr = '';
     let armed = false;
@@ -54,7 +66,8 @@ function killMidWrite(dir: string, store: string, start: number, minCommits: num
       if (armed && file && STORE_TEMP.test(String(file))) kill();
     });
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      for (const line of chunk.split('\n')) if (line.startsWith('committed ')) committed.push(line.slice(10));
+      for (const line of chunk.split('\n'))
+        if (line.startsWith('committed ')) committed.push(line.slice(10));
       if (committed.length >= minCommits) armed = true;
     });
     child.stderr.on('data', (chunk) => (stderr += chunk));
@@ -85,7 +98,9 @@ describe('crash safety', () => {
       // The store parses, and holds every committed key: the interrupted write either fully
       // happened (rename done just before the kill) or not at all.
       const data = await readApiKeyStore(store);
-      const names = new Set(data.keys.filter((k) => k.name.startsWith('crash-')).map((k) => k.name));
+      const names = new Set(
+        data.keys.filter((k) => k.name.startsWith('crash-')).map((k) => k.name),
+      );
       for (const name of expected) expect(names.has(name), name).toBe(true);
       expect(names.size - expected.size).toBeLessThanOrEqual(1);
       expect(data.keys.length - names.size).toBe(seeded);
@@ -94,7 +109,7 @@ describe('crash safety', () => {
     }
     expect(midWriteKills).toBeGreaterThan(0);
     // The dead writer's lock does not block the next one.
-    const next = await createApiKey({ store, name: "after-crash", lock: { timeoutMs: 5000 } });
+    const next = await createApiKey({ store, name: 'after-crash', lock: { timeoutMs: 5000 } });
     expect(next.info.status).toBe('active');
     expect((await readApiKeyStore(store)).keys).toHaveLength(seeded + expected.size + 1);
     // ...and it clears the temp files the killed writers left behind.

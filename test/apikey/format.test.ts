@@ -50,7 +50,9 @@ describe('key format', () => {
     const expected = referenceCrc32(`ak_test_${body}`);
     expect(decodeBase62(apiKeyChecksum('ak_test', body))).toBe(expected);
     // A fixed vector documented in the README, so services can test their own implementation.
-    expect(referenceCrc32('ak_test_00000000000000000000000000000000')).toBe(decodeBase62(apiKeyChecksum('ak_test', '0'.repeat(32))));
+    expect(referenceCrc32('ak_test_00000000000000000000000000000000')).toBe(
+      decodeBase62(apiKeyChecksum('ak_test', '0'.repeat(32))),
+    );
     for (let i = 0; i < 200; i++) {
       const { prefix, body: b, checksum } = parseApiKey(generateApiKey('rk_live'));
       expect(decodeBase62(checksum)).toBe(referenceCrc32(`${prefix}_${b}`));
@@ -63,8 +65,12 @@ describe('key format', () => {
     expect(apiKeyChecksum('ak_test', body)).toBe('39kggw');
     const key = `ak_test_${body}39kggw`;
     expect(checkApiKeyFormat(key).ok).toBe(true);
-    expect(hashApiKey(key)).toBe('f9f7af9fd7f585626d23d7ad7a67e7a8f23938dc66f1792bfda2b1c1e2b965b0');
-    expect(API_KEY_PATTERN.source).toBe('^([a-z][a-z0-9]*(?:_[a-z0-9]+)*)_([0-9A-Za-z]{32})([0-9A-Za-z]{6})$');
+    expect(hashApiKey(key)).toBe(
+      'f9f7af9fd7f585626d23d7ad7a67e7a8f23938dc66f1792bfda2b1c1e2b965b0',
+    );
+    expect(API_KEY_PATTERN.source).toBe(
+      '^([a-z][a-z0-9]*(?:_[a-z0-9]+)*)_([0-9A-Za-z]{32})([0-9A-Za-z]{6})$',
+    );
   });
 
   it('has at least 160 bits of entropy in the body, drawn uniformly from all 62 chars', () => {
@@ -79,7 +85,8 @@ describe('key format', () => {
     expect(bodies.size).toBe(2000);
     expect(counts.size).toBe(62);
     // 64,000 draws: each char expected ~1032; a biased generator (e.g. plain byte % 62) skews the first 8 by ~+25%.
-    for (const [c, n] of counts) expect(n, c).toBeGreaterThan(850), expect(n, c).toBeLessThan(1230);
+    for (const [c, n] of counts)
+      (expect(n, c).toBeGreaterThan(850), expect(n, c).toBeLessThan(1230));
   });
 
   it('detects every single-character substitution, deletion, insertion and adjacent transposition', () => {
@@ -97,7 +104,9 @@ describe('key format', () => {
             expect(checkApiKeyFormat(inserted).ok, `insertion at ${i}`).toBe(false);
             checked += 2;
           }
-          expect(checkApiKeyFormat(key.slice(0, i) + key.slice(i + 1)).ok, `deletion at ${i}`).toBe(false);
+          expect(checkApiKeyFormat(key.slice(0, i) + key.slice(i + 1)).ok, `deletion at ${i}`).toBe(
+            false,
+          );
           if (i + 1 < key.length && key[i] !== key[i + 1]) {
             const swapped = key.slice(0, i) + key[i + 1] + key[i] + key.slice(i + 2);
             expect(checkApiKeyFormat(swapped).ok, `transposition at ${i}`).toBe(false);
@@ -126,7 +135,12 @@ describe('key format', () => {
   it('never echoes the key in a format message', () => {
     const key = generateApiKey();
     const { body } = parseApiKey(key);
-    for (const bad of [key.slice(0, -3), `${key}x`, malformApiKey(key, 'bad-checksum'), malformApiKey(key, 'no-prefix')]) {
+    for (const bad of [
+      key.slice(0, -3),
+      `${key}x`,
+      malformApiKey(key, 'bad-checksum'),
+      malformApiKey(key, 'no-prefix'),
+    ]) {
       const message = checkApiKeyFormat(bad).message;
       expect(message).not.toContain(body.slice(0, 8));
       try {
@@ -142,14 +156,18 @@ describe('key format', () => {
 
   it('rejects bad prefixes with ERR_APIKEY_PREFIX', () => {
     for (const prefix of ['', 'AK', 'ak-test', '_ak', 'ak_', '1ak', 'ak__test', 'a'.repeat(33)]) {
-      expect(() => generateApiKey(prefix), prefix).toThrow(expect.objectContaining({ code: 'ERR_APIKEY_PREFIX', kind: 'usage' }));
+      expect(() => generateApiKey(prefix), prefix).toThrow(
+        expect.objectContaining({ code: 'ERR_APIKEY_PREFIX', kind: 'usage' }),
+      );
     }
   });
 });
 
 describe('hashing', () => {
   it('is SHA-256 hex of the full key and compares in constant time', () => {
-    expect(hashApiKey('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(hashApiKey('abc')).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
     expect(hashesEqual(hashApiKey('abc'), hashApiKey('abc'))).toBe(true);
     expect(hashesEqual(hashApiKey('abc'), hashApiKey('abd'))).toBe(false);
     expect(hashesEqual(hashApiKey('abc'), 'zz')).toBe(false);

@@ -31,7 +31,15 @@ beforeEach(() => {
 
 describe('create / list / show', () => {
   it('returns the raw key once and stores only its hash, masked form and metadata (0600)', async () => {
-    const { key, info } = await createApiKey({ store, now: clock.now, name: 'ci', prefix: 'rk_live', scopes: ['read', 'write', 'read'], tenant: 'acme', expiresIn: 30 * 86400 });
+    const { key, info } = await createApiKey({
+      store,
+      now: clock.now,
+      name: 'ci',
+      prefix: 'rk_live',
+      scopes: ['read', 'write', 'read'],
+      tenant: 'acme',
+      expiresIn: 30 * 86400,
+    });
     expect(key).toMatch(API_KEY_PATTERN);
     expect(info).toMatchObject({
       name: 'ci',
@@ -61,23 +69,37 @@ describe('create / list / show', () => {
     const { info } = await createApiKey({ store, now: clock.now, name: 'ci' });
     expect((await getApiKey({ store, now: clock.now, ref: info.id })).id).toBe(info.id);
     expect((await getApiKey({ store, now: clock.now, ref: 'ci' })).id).toBe(info.id);
-    await expect(getApiKey({ store, now: clock.now, ref: 'nope' })).rejects.toMatchObject({ code: 'ERR_APIKEY_NOT_FOUND', kind: 'usage', message: 'no API key with id or name "nope"' });
+    await expect(getApiKey({ store, now: clock.now, ref: 'nope' })).rejects.toMatchObject({
+      code: 'ERR_APIKEY_NOT_FOUND',
+      kind: 'usage',
+      message: 'no API key with id or name "nope"',
+    });
     // A secret pasted where an id belongs is never echoed: a JWT, a foreign key.
-    for (const secret of ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJlc2lnbmF0dXJlc2ln', 'ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-extra!']) {
+    for (const secret of [
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJlc2lnbmF0dXJlc2ln',
+      'ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-extra!',
+    ]) {
       const error = await getApiKey({ store, now: clock.now, ref: secret }).catch((e: Error) => e);
       expect(error).toMatchObject({ code: 'ERR_APIKEY_NOT_FOUND' });
-      expect(JSON.stringify({ ...(error as object), message: (error as Error).message })).not.toContain(secret.slice(8, 24));
+      expect(
+        JSON.stringify({ ...(error as object), message: (error as Error).message }),
+      ).not.toContain(secret.slice(8, 24));
     }
     await revokeApiKey({ store, now: clock.now, ref: 'ci' });
     const second = await createApiKey({ store, now: clock.now, name: 'ci' });
     expect((await getApiKey({ store, now: clock.now, ref: 'ci' })).id).toBe(second.info.id);
     await revokeApiKey({ store, now: clock.now, ref: 'ci' });
-    await expect(getApiKey({ store, now: clock.now, ref: 'ci' })).rejects.toMatchObject({ code: 'ERR_APIKEY_AMBIGUOUS' });
+    await expect(getApiKey({ store, now: clock.now, ref: 'ci' })).rejects.toMatchObject({
+      code: 'ERR_APIKEY_AMBIGUOUS',
+    });
   });
 
   it('refuses a second active key with the same name', async () => {
     await createApiKey({ store, now: clock.now, name: 'ci' });
-    await expect(createApiKey({ store, now: clock.now, name: 'ci' })).rejects.toMatchObject({ code: 'ERR_APIKEY_NAME_TAKEN', where: '--name' });
+    await expect(createApiKey({ store, now: clock.now, name: 'ci' })).rejects.toMatchObject({
+      code: 'ERR_APIKEY_NAME_TAKEN',
+      where: '--name',
+    });
     expect(await listApiKeys({ store })).toHaveLength(1);
   });
 
@@ -93,7 +115,10 @@ describe('create / list / show', () => {
       [{ name: 'ok', expiresIn: -5 }, 'ERR_APIKEY_EXPIRES'],
     ];
     for (const [fields, code] of cases) {
-      await expect(createApiKey({ store, now: clock.now, ...fields } as never), code).rejects.toMatchObject({ code, kind: 'usage' });
+      await expect(
+        createApiKey({ store, now: clock.now, ...fields } as never),
+        code,
+      ).rejects.toMatchObject({ code, kind: 'usage' });
     }
     await expect(fs.access(store)).rejects.toThrow();
   });
@@ -101,23 +126,53 @@ describe('create / list / show', () => {
 
 describe('verify', () => {
   it('accepts a known key and reports format problems before any lookup', async () => {
-    const { key, info } = await createApiKey({ store, now: clock.now, name: 'ci', scopes: ['read'] });
-    expect(await verifyApiKey({ store, now: clock.now, key })).toMatchObject({ valid: true, reason: 'ok', key: { id: info.id, scopes: ['read'] } });
-    expect(await verifyApiKey({ store, now: clock.now, key: `  ${key}\n` })).toMatchObject({ valid: true });
-    expect(await verifyApiKey({ store, now: clock.now, key: malformApiKey(key, 'bad-checksum') })).toMatchObject({ valid: false, reason: 'checksum' });
-    expect(await verifyApiKey({ store, now: clock.now, key: malformApiKey(key, 'truncated') })).toMatchObject({ valid: false, reason: 'truncated' });
-    expect(await verifyApiKey({ store, now: clock.now, key: 'hello' })).toMatchObject({ valid: false, reason: 'malformed' });
-    const other = (await createApiKey({ store: path.join(tempDir(), 'other.json'), name: 'x' })).key;
-    expect(await verifyApiKey({ store, now: clock.now, key: other })).toMatchObject({ valid: false, reason: 'unknown', message: 'well-formed key, but not in this store' });
+    const { key, info } = await createApiKey({
+      store,
+      now: clock.now,
+      name: 'ci',
+      scopes: ['read'],
+    });
+    expect(await verifyApiKey({ store, now: clock.now, key })).toMatchObject({
+      valid: true,
+      reason: 'ok',
+      key: { id: info.id, scopes: ['read'] },
+    });
+    expect(await verifyApiKey({ store, now: clock.now, key: `  ${key}\n` })).toMatchObject({
+      valid: true,
+    });
+    expect(
+      await verifyApiKey({ store, now: clock.now, key: malformApiKey(key, 'bad-checksum') }),
+    ).toMatchObject({ valid: false, reason: 'checksum' });
+    expect(
+      await verifyApiKey({ store, now: clock.now, key: malformApiKey(key, 'truncated') }),
+    ).toMatchObject({ valid: false, reason: 'truncated' });
+    expect(await verifyApiKey({ store, now: clock.now, key: 'hello' })).toMatchObject({
+      valid: false,
+      reason: 'malformed',
+    });
+    const other = (await createApiKey({ store: path.join(tempDir(), 'other.json'), name: 'x' }))
+      .key;
+    expect(await verifyApiKey({ store, now: clock.now, key: other })).toMatchObject({
+      valid: false,
+      reason: 'unknown',
+      message: 'well-formed key, but not in this store',
+    });
     const nowhere = path.join(tempDir(), 'missing.json');
-    expect((await verifyApiKey({ store: nowhere, key })).message).toBe(`well-formed key, but there is no store at ${nowhere} (pass --store or --home?)`);
+    expect((await verifyApiKey({ store: nowhere, key })).message).toBe(
+      `well-formed key, but there is no store at ${nowhere} (pass --store or --home?)`,
+    );
   });
 
   it('does not read the store for a malformed key (a corrupt store is not even opened)', async () => {
     await fs.mkdir(path.dirname(store), { recursive: true });
     await fs.writeFile(store, '{ broken');
-    expect(await verifyApiKey({ store, key: 'ak_test_short' })).toMatchObject({ valid: false, reason: 'truncated' });
-    await expect(verifyApiKey({ store, key: generateLikeKey() })).rejects.toMatchObject({ code: 'ERR_APIKEY_STORE_CORRUPT' });
+    expect(await verifyApiKey({ store, key: 'ak_test_short' })).toMatchObject({
+      valid: false,
+      reason: 'truncated',
+    });
+    await expect(verifyApiKey({ store, key: generateLikeKey() })).rejects.toMatchObject({
+      code: 'ERR_APIKEY_STORE_CORRUPT',
+    });
   });
 
   it('rejects an expired key once the clock passes its expiry', async () => {
@@ -134,28 +189,70 @@ describe('verify', () => {
     const { key } = await createApiKey({ store, now: clock.now, name: 'ci' });
     clock.advance(10);
     const first = await revokeApiKey({ store, now: clock.now, ref: 'ci' });
-    expect(first).toMatchObject({ alreadyRevoked: false, info: { status: 'revoked', revokedAt: '2026-01-01T00:00:10.000Z' } });
-    expect(await verifyApiKey({ store, now: clock.now, key })).toMatchObject({ valid: false, reason: 'revoked' });
+    expect(first).toMatchObject({
+      alreadyRevoked: false,
+      info: { status: 'revoked', revokedAt: '2026-01-01T00:00:10.000Z' },
+    });
+    expect(await verifyApiKey({ store, now: clock.now, key })).toMatchObject({
+      valid: false,
+      reason: 'revoked',
+    });
     clock.advance(10);
-    expect(await revokeApiKey({ store, now: clock.now, ref: first.info.id })).toMatchObject({ alreadyRevoked: true, info: { revokedAt: '2026-01-01T00:00:10.000Z' } });
+    expect(await revokeApiKey({ store, now: clock.now, ref: first.info.id })).toMatchObject({
+      alreadyRevoked: true,
+      info: { revokedAt: '2026-01-01T00:00:10.000Z' },
+    });
   });
 });
 
 describe('rotate', () => {
   it('keeps the old key verifying during the grace, then only the new one', async () => {
-    const old = await createApiKey({ store, now: clock.now, name: 'ci', scopes: ['read'], tenant: 'acme', expiresIn: 86400 * 30 });
+    const old = await createApiKey({
+      store,
+      now: clock.now,
+      name: 'ci',
+      scopes: ['read'],
+      tenant: 'acme',
+      expiresIn: 86400 * 30,
+    });
     clock.advance(3600);
     const rotated = await rotateApiKey({ store, now: clock.now, ref: 'ci', grace: 24 * 3600 });
     expect(rotated.key).not.toBe(old.key);
-    expect(rotated.info).toMatchObject({ name: 'ci', scopes: ['read'], tenant: 'acme', status: 'active', rotatedFrom: old.info.id, expiresAt: '2026-01-31T01:00:00.000Z' });
-    expect(rotated.previous).toMatchObject({ id: old.info.id, status: 'grace', replacedBy: rotated.info.id, graceUntil: '2026-01-02T01:00:00.000Z', validUntil: '2026-01-02T01:00:00.000Z' });
-    expect(await verifyApiKey({ store, now: clock.now, key: old.key })).toMatchObject({ valid: true, key: { status: 'grace' } });
-    expect(await verifyApiKey({ store, now: clock.now, key: rotated.key })).toMatchObject({ valid: true, key: { status: 'active' } });
+    expect(rotated.info).toMatchObject({
+      name: 'ci',
+      scopes: ['read'],
+      tenant: 'acme',
+      status: 'active',
+      rotatedFrom: old.info.id,
+      expiresAt: '2026-01-31T01:00:00.000Z',
+    });
+    expect(rotated.previous).toMatchObject({
+      id: old.info.id,
+      status: 'grace',
+      replacedBy: rotated.info.id,
+      graceUntil: '2026-01-02T01:00:00.000Z',
+      validUntil: '2026-01-02T01:00:00.000Z',
+    });
+    expect(await verifyApiKey({ store, now: clock.now, key: old.key })).toMatchObject({
+      valid: true,
+      key: { status: 'grace' },
+    });
+    expect(await verifyApiKey({ store, now: clock.now, key: rotated.key })).toMatchObject({
+      valid: true,
+      key: { status: 'active' },
+    });
     clock.advance(24 * 3600 - 1);
-    expect(await verifyApiKey({ store, now: clock.now, key: old.key })).toMatchObject({ valid: true });
+    expect(await verifyApiKey({ store, now: clock.now, key: old.key })).toMatchObject({
+      valid: true,
+    });
     clock.advance(1);
-    expect(await verifyApiKey({ store, now: clock.now, key: old.key })).toMatchObject({ valid: false, reason: 'rotated' });
-    expect(await verifyApiKey({ store, now: clock.now, key: rotated.key })).toMatchObject({ valid: true });
+    expect(await verifyApiKey({ store, now: clock.now, key: old.key })).toMatchObject({
+      valid: false,
+      reason: 'rotated',
+    });
+    expect(await verifyApiKey({ store, now: clock.now, key: rotated.key })).toMatchObject({
+      valid: true,
+    });
     // The name now means the successor.
     expect((await getApiKey({ store, now: clock.now, ref: 'ci' })).id).toBe(rotated.info.id);
   });
@@ -163,20 +260,32 @@ describe('rotate', () => {
   it('with grace 0 the old key stops at once; a rotated key cannot be rotated again', async () => {
     const old = await createApiKey({ store, now: clock.now, name: 'ci' });
     const rotated = await rotateApiKey({ store, now: clock.now, ref: old.info.id, grace: 0 });
-    expect(await verifyApiKey({ store, now: clock.now, key: old.key })).toMatchObject({ valid: false, reason: 'rotated' });
+    expect(await verifyApiKey({ store, now: clock.now, key: old.key })).toMatchObject({
+      valid: false,
+      reason: 'rotated',
+    });
     expect(rotated.info.expiresAt).toBeNull();
-    await expect(rotateApiKey({ store, now: clock.now, ref: old.info.id })).rejects.toMatchObject({ code: 'ERR_APIKEY_ALREADY_ROTATED' });
-    await expect(rotateApiKey({ store, now: clock.now, ref: 'ci', grace: -1 })).rejects.toMatchObject({ code: 'ERR_APIKEY_GRACE' });
+    await expect(rotateApiKey({ store, now: clock.now, ref: old.info.id })).rejects.toMatchObject({
+      code: 'ERR_APIKEY_ALREADY_ROTATED',
+    });
+    await expect(
+      rotateApiKey({ store, now: clock.now, ref: 'ci', grace: -1 }),
+    ).rejects.toMatchObject({ code: 'ERR_APIKEY_GRACE' });
   });
 
   it('revoking a key in its grace stops it at once; a revoked key cannot be rotated', async () => {
     const old = await createApiKey({ store, now: clock.now, name: 'ci' });
     await rotateApiKey({ store, now: clock.now, ref: 'ci', grace: 3600 });
     await revokeApiKey({ store, now: clock.now, ref: old.info.id });
-    expect(await verifyApiKey({ store, now: clock.now, key: old.key })).toMatchObject({ valid: false, reason: 'revoked' });
+    expect(await verifyApiKey({ store, now: clock.now, key: old.key })).toMatchObject({
+      valid: false,
+      reason: 'revoked',
+    });
     const lone = await createApiKey({ store, now: clock.now, name: 'lone' });
     await revokeApiKey({ store, now: clock.now, ref: 'lone' });
-    await expect(rotateApiKey({ store, now: clock.now, ref: lone.info.id })).rejects.toMatchObject({ code: 'ERR_APIKEY_REVOKED' });
+    await expect(rotateApiKey({ store, now: clock.now, ref: lone.info.id })).rejects.toMatchObject({
+      code: 'ERR_APIKEY_REVOKED',
+    });
   });
 });
 
@@ -184,14 +293,26 @@ describe('store file safety', () => {
   const broken: [string, string, string][] = [
     ['not JSON', '{ "version": 1, "keys": [ }', 'ERR_APIKEY_STORE_CORRUPT'],
     ['empty file', '', 'ERR_APIKEY_STORE_CORRUPT'],
-    ['newer version', JSON.stringify({ version: 2, keys: [], future: true }), 'ERR_APIKEY_STORE_VERSION'],
-    ['wrong schema', JSON.stringify({ version: 1, keys: [{ id: 'x' }] }), 'ERR_APIKEY_STORE_INVALID'],
+    [
+      'newer version',
+      JSON.stringify({ version: 2, keys: [], future: true }),
+      'ERR_APIKEY_STORE_VERSION',
+    ],
+    [
+      'wrong schema',
+      JSON.stringify({ version: 1, keys: [{ id: 'x' }] }),
+      'ERR_APIKEY_STORE_INVALID',
+    ],
   ];
   for (const [label, content, code] of broken) {
     it(`reports a store with ${label} and never overwrites it`, async () => {
       await fs.mkdir(path.dirname(store), { recursive: true });
       await fs.writeFile(store, content);
-      await expect(createApiKey({ store, name: 'ci' })).rejects.toMatchObject({ code, kind: 'usage', where: expect.stringContaining(store) });
+      await expect(createApiKey({ store, name: 'ci' })).rejects.toMatchObject({
+        code,
+        kind: 'usage',
+        where: expect.stringContaining(store),
+      });
       await expect(rotateApiKey({ store, ref: 'x' })).rejects.toMatchObject({ code });
       await expect(revokeApiKey({ store, ref: 'x' })).rejects.toMatchObject({ code });
       await expect(listApiKeys({ store })).rejects.toMatchObject({ code });
@@ -209,7 +330,10 @@ describe('store file safety', () => {
   it('treats a missing store as empty and creates it (and its directory) on first write', async () => {
     expect(await listApiKeys({ store })).toEqual([]);
     await createApiKey({ store, name: 'first' });
-    expect(JSON.parse(await fs.readFile(store, 'utf8'))).toMatchObject({ version: 1, keys: [{ name: 'first' }] });
+    expect(JSON.parse(await fs.readFile(store, 'utf8'))).toMatchObject({
+      version: 1,
+      keys: [{ name: 'first' }],
+    });
     expect((await fs.stat(path.dirname(store))).mode & 0o777).toBe(0o700);
   });
 });

@@ -44,7 +44,12 @@ describe('mask()', () => {
   });
 
   it('never splits an emoji or other astral char', () => {
-    for (const value of ['🔑'.repeat(20), `a${'😀'.repeat(7)}`, '🔑'.repeat(3), `ak_${'𝒳'.repeat(20)}`]) {
+    for (const value of [
+      '🔑'.repeat(20),
+      `a${'😀'.repeat(7)}`,
+      '🔑'.repeat(3),
+      `ak_${'𝒳'.repeat(20)}`,
+    ]) {
       expect(LONE_SURROGATE.test(mask(value)), value).toBe(false);
     }
     expect(mask('🔑'.repeat(20))).toBe('🔑🔑🔑🔑…🔑🔑🔑🔑');
@@ -62,7 +67,9 @@ describe('mask()', () => {
     for (let length = 0; length <= 120; length++) {
       const secret = randomBytes(length).toString('base64').slice(0, length);
       const masked = mask(secret);
-      const revealed = masked.replace(/….*$/s, '').length + (masked.includes('…') && !masked.includes('(jwt') ? masked.split('…')[1]!.length : 0);
+      const revealed =
+        masked.replace(/….*$/s, '').length +
+        (masked.includes('…') && !masked.includes('(jwt') ? masked.split('…')[1]!.length : 0);
       expect(revealed, secret).toBeLessThanOrEqual(Math.max(8, Math.floor(length / 2)));
       if (length >= 16) expect(masked).not.toContain(secret.slice(4, -4));
     }

@@ -16,8 +16,18 @@ async function runOnTTY(args: string[], cwd: string) {
   let err = '';
   stdout.on('data', (c) => (out += c));
   stderr.on('data', (c) => (err += c));
-  const globals: GlobalOptions = { json: args.includes('--json'), quiet: false, verbose: false, color: false };
-  const ctx = new CliContext(globals, { stdout, stderr, stdin: Readable.from([]) }, { NO_COLOR: '1' }, cwd);
+  const globals: GlobalOptions = {
+    json: args.includes('--json'),
+    quiet: false,
+    verbose: false,
+    color: false,
+  };
+  const ctx = new CliContext(
+    globals,
+    { stdout, stderr, stdin: Readable.from([]) },
+    { NO_COLOR: '1' },
+    cwd,
+  );
   const code = await run(ctx, args);
   return { code, stdout: out, stderr: err };
 }

@@ -7,39 +7,61 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../helpers/cli.js';
-import { checkIdp, checkMint, checkProbe, checkVerifyConfig, run, type Installed } from '../package/installed.js';
+import {
+  checkIdp,
+  checkMint,
+  checkProbe,
+  checkVerifyConfig,
+  run,
+  type Installed,
+} from '../package/installed.js';
 
-describe.skipIf(process.env.AUTHCTL_BINARY_TEST !== '1')('the single-file binary, with no node on PATH', () => {
-  let app: Installed;
-  beforeAll(() => {
-    let built = process.env.AUTHCTL_BINARY;
-    if (!built) {
-      const out = tempDir('authctl-binary-build-');
-      execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-binary.mjs'), '--out', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-      built = path.join(out, `authctl-${process.platform}-${process.arch}`);
-    }
-    const dir = tempDir('authctl-binary-');
-    const emptyPath = path.join(dir, 'bin');
-    mkdirSync(emptyPath);
-    copyFileSync(built, path.join(dir, 'authctl'));
-    execFileSync('chmod', ['755', path.join(dir, 'authctl')]);
-    // Only PATH (empty) and HOME: nothing of this Node or this repository is reachable.
-    app = { command: path.join(dir, 'authctl'), env: { PATH: emptyPath, HOME: dir }, examples: path.join(ROOT, 'examples') };
-  }, 300_000);
+describe.skipIf(process.env.AUTHCTL_BINARY_TEST !== '1')(
+  'the single-file binary, with no node on PATH',
+  () => {
+    let app: Installed;
+    beforeAll(() => {
+      let built = process.env.AUTHCTL_BINARY;
+      if (!built) {
+        const out = tempDir('authctl-binary-build-');
+        execFileSync(
+          process.execPath,
+          [path.join(ROOT, 'scripts', 'build-binary.mjs'), '--out', out],
+          { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+        );
+        built = path.join(out, `authctl-${process.platform}-${process.arch}`);
+      }
+      const dir = tempDir('authctl-binary-');
+      const emptyPath = path.join(dir, 'bin');
+      mkdirSync(emptyPath);
+      copyFileSync(built, path.join(dir, 'authctl'));
+      execFileSync('chmod', ['755', path.join(dir, 'authctl')]);
+      // Only PATH (empty) and HOME: nothing of this Node or this repository is reachable.
+      app = {
+        command: path.join(dir, 'authctl'),
+        env: { PATH: emptyPath, HOME: dir },
+        examples: path.join(ROOT, 'examples'),
+      };
+    }, 300_000);
 
-  it('has no node to fall back on', () => {
-    expect(() => execFileSync('node', ['--version'], { env: app.env, stdio: 'ignore' })).toThrow();
-  });
+    it('has no node to fall back on', () => {
+      expect(() =>
+        execFileSync('node', ['--version'], { env: app.env, stdio: 'ignore' }),
+      ).toThrow();
+    });
 
-  it('--version prints the package version', async () => {
-    const r = await run(app, ['--version']);
-    expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
-  });
+    it('--version prints the package version', async () => {
+      const r = await run(app, ['--version']);
+      expect(r.code).toBe(0);
+      expect(r.stdout.trim()).toBe(
+        JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version,
+      );
+    });
 
-  it('token mint prints a JWT that verifies (jose) against the JWKS', () => checkMint(app));
-  it('idp serve answers discovery and idp wait sees it', () => checkIdp(app));
-  it('verify-config checks a config', () => checkVerifyConfig(app));
-  // The example service is a Node script: it runs under this repository's node, the probe is the binary.
-  it('probe passes against an example service', () => checkProbe(app), 90_000);
-});
+    it('token mint prints a JWT that verifies (jose) against the JWKS', () => checkMint(app));
+    it('idp serve answers discovery and idp wait sees it', () => checkIdp(app));
+    it('verify-config checks a config', () => checkVerifyConfig(app));
+    // The example service is a Node script: it runs under this repository's node, the probe is the binary.
+    it('probe passes against an example service', () => checkProbe(app), 90_000);
+  },
+);

@@ -14,7 +14,8 @@ function commandsIn(help: string): string[] {
 
 async function inBatches<T, R>(items: T[], fn: (item: T) => Promise<R>, size = 4): Promise<R[]> {
   const results: R[] = [];
-  for (let i = 0; i < items.length; i += size) results.push(...(await Promise.all(items.slice(i, i + size).map(fn))));
+  for (let i = 0; i < items.length; i += size)
+    results.push(...(await Promise.all(items.slice(i, i + size).map(fn))));
   return results;
 }
 
@@ -24,7 +25,21 @@ describe('--help', () => {
     expect(top.code).toBe(0);
     expect(top.stdout).toContain('Exit codes:');
     const groups = commandsIn(top.stdout);
-    expect(groups).toEqual(expect.arrayContaining(['token', 'keys', 'idp', 'apikey', 'sigv4', 'sign', 'probe', 'verify-config', 'init', 'config', 'demo']));
+    expect(groups).toEqual(
+      expect.arrayContaining([
+        'token',
+        'keys',
+        'idp',
+        'apikey',
+        'sigv4',
+        'sign',
+        'probe',
+        'verify-config',
+        'init',
+        'config',
+        'demo',
+      ]),
+    );
     // A few processes at a time, not ~60 at once: on a loaded 2-core CI machine that many spawns
     // could hit runCli's kill timeout and report a missing section that is not missing.
     const missing: string[] = [];
@@ -33,7 +48,11 @@ describe('--help', () => {
       if (help.code !== 0 || !help.stdout.includes('Examples:')) missing.push(args.join(' '));
       return help.stdout;
     };
-    const subcommands = (await inBatches(groups, async (group) => commandsIn(await check([group])).map((sub) => [group, sub]))).flat();
+    const subcommands = (
+      await inBatches(groups, async (group) =>
+        commandsIn(await check([group])).map((sub) => [group, sub]),
+      )
+    ).flat();
     expect(subcommands.length).toBeGreaterThan(20); // the parser found the subcommands, so the loop checked something
     await inBatches(subcommands, check);
     expect(missing).toEqual([]);
@@ -43,7 +62,13 @@ describe('--help', () => {
 describe('config discovery', () => {
   it('reads package.json#authctl, .authctlrc (TOML) and --config', async () => {
     const fromPackage = tempDir();
-    writeFileSync(path.join(fromPackage, 'package.json'), JSON.stringify({ name: 'svc', authctl: { token: { issuer: 'https://from-package.example' } } }));
+    writeFileSync(
+      path.join(fromPackage, 'package.json'),
+      JSON.stringify({
+        name: 'svc',
+        authctl: { token: { issuer: 'https://from-package.example' } },
+      }),
+    );
     const a = await runCli(['token', 'mint', '--json'], { cwd: fromPackage });
     expect(JSON.parse(a.stdout).claims.iss).toBe('https://from-package.example');
 

@@ -6,23 +6,40 @@ interface ErrorDocument {
 }
 
 /** Runs authctl and parses stdout as the one JSON document --json promises. */
-async function jsonRun(args: string[], cwd = tempDir()): Promise<{ code: number; doc: ErrorDocument; stderr: string }> {
+async function jsonRun(
+  args: string[],
+  cwd = tempDir(),
+): Promise<{ code: number; doc: ErrorDocument; stderr: string }> {
   const result = await runCli(args, { cwd });
   expect(result.stdout.trim(), `stdout of authctl ${args.join(' ')}`).not.toBe('');
-  return { code: result.code, doc: JSON.parse(result.stdout) as ErrorDocument, stderr: result.stderr };
+  return {
+    code: result.code,
+    doc: JSON.parse(result.stdout) as ErrorDocument,
+    stderr: result.stderr,
+  };
 }
 
 describe('--json error contract', () => {
   it('usage errors from the parser print {"error":{code,message,hint}} on stdout with exit 2', async () => {
     const command = await jsonRun(['tokn', '--json']);
     expect(command.code).toBe(2);
-    expect(command.doc.error).toEqual({ code: 'ERR_UNKNOWN_COMMAND', message: "unknown command 'tokn'", hint: 'Did you mean token?' });
+    expect(command.doc.error).toEqual({
+      code: 'ERR_UNKNOWN_COMMAND',
+      message: "unknown command 'tokn'",
+      hint: 'Did you mean token?',
+    });
     // The human line stays on stderr, as without --json.
-    expect(command.stderr).toBe("authctl: error: unknown command 'tokn'\n  hint: Did you mean token?\n");
+    expect(command.stderr).toBe(
+      "authctl: error: unknown command 'tokn'\n  hint: Did you mean token?\n",
+    );
 
     const flag = await jsonRun(['token', 'mint', '--sbu', 'x', '--json']);
     expect(flag.code).toBe(2);
-    expect(flag.doc.error).toEqual({ code: 'ERR_UNKNOWN_OPTION', message: "unknown option '--sbu'", hint: 'Did you mean --sub?' });
+    expect(flag.doc.error).toEqual({
+      code: 'ERR_UNKNOWN_OPTION',
+      message: "unknown option '--sbu'",
+      hint: 'Did you mean --sub?',
+    });
 
     const missingValue = await jsonRun(['token', 'mint', '--json', '--sub']);
     expect(missingValue.code).toBe(2);
@@ -34,7 +51,11 @@ describe('--json error contract', () => {
   it('the paths main.ts answers itself (help <typo>, a group without subcommand) follow the same contract', async () => {
     const help = await jsonRun(['help', 'tokn', '--json']);
     expect(help.code).toBe(2);
-    expect(help.doc.error).toEqual({ code: 'ERR_UNKNOWN_COMMAND', message: "unknown command 'tokn'", hint: 'Did you mean token?' });
+    expect(help.doc.error).toEqual({
+      code: 'ERR_UNKNOWN_COMMAND',
+      message: "unknown command 'tokn'",
+      hint: 'Did you mean token?',
+    });
 
     const group = await jsonRun(['token', '--json']);
     expect(group.code).toBe(2);

@@ -8,7 +8,9 @@ import { runCli, tempDir } from '../helpers/cli.js';
 describe('authctl keys', () => {
   it('8 processes minting at once on an empty keystore end up with ONE key, and all tokens verify', async () => {
     const cwd = tempDir();
-    const results = await Promise.all(Array.from({ length: 8 }, () => runCli(['token', 'mint', '--sub', 'race'], { cwd })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => runCli(['token', 'mint', '--sub', 'race'], { cwd })),
+    );
     for (const r of results) expect(r.code, r.stderr).toBe(0);
     const kids = new Set(results.map((r) => decodeProtectedHeader(r.stdout.trim()).kid));
     expect(kids.size).toBe(1);
@@ -45,14 +47,29 @@ describe('authctl keys', () => {
     const cwd = tempDir();
     const first = (await runCli(['token', 'mint', '--alg', 'ES256'], { cwd })).stdout.trim();
     const oldKid = decodeProtectedHeader(first).kid;
-    const published = JSON.parse((await runCli(['keys', 'rotate', '--alg', 'ES256', '--stage', 'publish', '--json'], { cwd })).stdout).published;
-    expect(decodeProtectedHeader((await runCli(['token', 'mint', '--alg', 'ES256'], { cwd })).stdout.trim()).kid).toBe(oldKid);
-    let kids = JSON.parse((await runCli(['keys', 'jwks'], { cwd })).stdout).keys.map((k: { kid: string }) => k.kid);
+    const published = JSON.parse(
+      (await runCli(['keys', 'rotate', '--alg', 'ES256', '--stage', 'publish', '--json'], { cwd }))
+        .stdout,
+    ).published;
+    expect(
+      decodeProtectedHeader(
+        (await runCli(['token', 'mint', '--alg', 'ES256'], { cwd })).stdout.trim(),
+      ).kid,
+    ).toBe(oldKid);
+    let kids = JSON.parse((await runCli(['keys', 'jwks'], { cwd })).stdout).keys.map(
+      (k: { kid: string }) => k.kid,
+    );
     expect(kids).toEqual(expect.arrayContaining([oldKid, published.kid]));
     await runCli(['keys', 'rotate', '--alg', 'ES256', '--stage', 'activate'], { cwd });
-    expect(decodeProtectedHeader((await runCli(['token', 'mint', '--alg', 'ES256'], { cwd })).stdout.trim()).kid).toBe(published.kid);
+    expect(
+      decodeProtectedHeader(
+        (await runCli(['token', 'mint', '--alg', 'ES256'], { cwd })).stdout.trim(),
+      ).kid,
+    ).toBe(published.kid);
     await runCli(['keys', 'rotate', '--alg', 'ES256', '--stage', 'retire'], { cwd });
-    kids = JSON.parse((await runCli(['keys', 'jwks'], { cwd })).stdout).keys.map((k: { kid: string }) => k.kid);
+    kids = JSON.parse((await runCli(['keys', 'jwks'], { cwd })).stdout).keys.map(
+      (k: { kid: string }) => k.kid,
+    );
     expect(kids).toEqual([published.kid]);
     const bad = await runCli(['keys', 'rotate', '--alg', 'ES256', '--stage', 'activate'], { cwd });
     expect(bad.code).toBe(2);
@@ -70,13 +87,19 @@ describe('authctl keys', () => {
     ];
     for (const [name, pem, alg] of cases) {
       writeFileSync(path.join(cwd, name), pem);
-      const imported = await runCli(['keys', 'import', name, ...(alg === 'PS256' ? ['--alg', 'PS256'] : []), '--json'], { cwd });
+      const imported = await runCli(
+        ['keys', 'import', name, ...(alg === 'PS256' ? ['--alg', 'PS256'] : []), '--json'],
+        { cwd },
+      );
       expect(imported.code, imported.stderr).toBe(0);
       expect(JSON.parse(imported.stdout).alg).toBe(alg);
       const token = (await runCli(['token', 'mint', '--alg', alg], { cwd })).stdout.trim();
       const publicKey = (alg === 'PS256' ? rsa : alg === 'ES384' ? ec : ed).publicKey;
       const { importSPKI } = await import('jose');
-      await jwtVerify(token, await importSPKI(publicKey.export({ type: 'spki', format: 'pem' }) as string, alg));
+      await jwtVerify(
+        token,
+        await importSPKI(publicKey.export({ type: 'spki', format: 'pem' }) as string, alg),
+      );
     }
     const pub = path.join(cwd, 'public.pem');
     writeFileSync(pub, rsa.publicKey.export({ type: 'spki', format: 'pem' }) as string);
@@ -91,7 +114,8 @@ describe('authctl keys', () => {
     const exported = await runCli(['keys', 'export', '--pem'], { cwd });
     expect(exported.stdout).toContain('BEGIN PUBLIC KEY');
     expect(exported.stdout).not.toContain('PRIVATE');
-    const privateKey = JSON.parse(readFileSync(path.join(cwd, '.authctl', 'keys.json'), 'utf8')).keys[0].privateJwk.d;
+    const privateKey = JSON.parse(readFileSync(path.join(cwd, '.authctl', 'keys.json'), 'utf8'))
+      .keys[0].privateJwk.d;
     expect((await runCli(['keys', 'export'], { cwd })).stdout).not.toContain(privateKey);
     expect((await runCli(['keys', 'list', '--json'], { cwd })).stdout).not.toContain(privateKey);
     const withPrivate = await runCli(['keys', 'export', '--private', '--pem'], { cwd });
@@ -103,16 +127,24 @@ describe('authctl keys', () => {
     const cwd = tempDir();
     await runCli(['token', 'mint', '--alg', 'ES256'], { cwd });
     await runCli(['token', 'mint', '--alg', 'HS256'], { cwd });
-    const keys = JSON.parse((await runCli(['keys', 'list', '--json'], { cwd })).stdout) as { kid: string; alg: string }[];
+    const keys = JSON.parse((await runCli(['keys', 'list', '--json'], { cwd })).stdout) as {
+      kid: string;
+      alg: string;
+    }[];
     const json = await runCli(['keys', 'export', '--pem', '--json'], { cwd });
     expect(json.code).toBe(0);
     const doc = JSON.parse(json.stdout);
     expect(doc.keys).toHaveLength(1);
-    expect(doc.keys[0]).toMatchObject({ alg: 'ES256', pem: expect.stringContaining('BEGIN PUBLIC KEY') });
+    expect(doc.keys[0]).toMatchObject({
+      alg: 'ES256',
+      pem: expect.stringContaining('BEGIN PUBLIC KEY'),
+    });
     const hmac = keys.find((k) => k.alg === 'HS256')!;
     const refused = await runCli(['keys', 'export', '--kid', hmac.kid], { cwd });
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain(`key ${hmac.kid} is an HMAC secret: it has no public part to export (--kid)`);
+    expect(refused.stderr).toContain(
+      `key ${hmac.kid} is an HMAC secret: it has no public part to export (--kid)`,
+    );
     expect(refused.stderr).toContain('--private');
   });
 
@@ -121,9 +153,13 @@ describe('authctl keys', () => {
     await runCli(['token', 'mint', '--alg', 'HS256'], { cwd });
     await runCli(['token', 'mint', '--alg', 'ES256'], { cwd });
     const hs = await runCli(['keys', 'rotate', '--alg', 'HS256', '--grace', '1h'], { cwd });
-    expect(hs.stdout).toMatch(/^active key is now \S+ \(HS256\)\nold key \S+ stays accepted by `authctl token verify` until \S+Z\n$/);
+    expect(hs.stdout).toMatch(
+      /^active key is now \S+ \(HS256\)\nold key \S+ stays accepted by `authctl token verify` until \S+Z\n$/,
+    );
     const es = await runCli(['keys', 'rotate', '--alg', 'ES256', '--drop-old'], { cwd });
-    expect(es.stdout).toMatch(/^active key is now \S+ \(ES256\)\nold key \S+ no longer in the JWKS\n$/);
+    expect(es.stdout).toMatch(
+      /^active key is now \S+ \(ES256\)\nold key \S+ no longer in the JWKS\n$/,
+    );
   });
 
   it('keys jwks on a fresh keystore creates the default signing key, as token mint does, and says so (issue #11)', async () => {
@@ -149,6 +185,8 @@ describe('authctl keys', () => {
     const result = await runCli(['keys', 'jwks'], { cwd });
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ keys: [] });
-    expect(result.stderr).toMatch(/warning: the JWKS is empty: the default algorithm HS256 .* is never published/);
+    expect(result.stderr).toMatch(
+      /warning: the JWKS is empty: the default algorithm HS256 .* is never published/,
+    );
   });
 });

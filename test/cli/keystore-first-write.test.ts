@@ -13,7 +13,9 @@ describe('the first write of a keystore', () => {
     const first = await runCli(['token', 'mint', '--sub', 'alice'], { cwd });
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(JWT); // stdout stays only the token
-    expect(first.stderr).toBe(`created the keystore ${path.join(home, 'keys.json')} (private keys, mode 0600); ${path.join(home, '.gitignore')} keeps it out of git\n`);
+    expect(first.stderr).toBe(
+      `created the keystore ${path.join(home, 'keys.json')} (private keys, mode 0600); ${path.join(home, '.gitignore')} keeps it out of git\n`,
+    );
     expect(readFileSync(path.join(home, '.gitignore'), 'utf8')).toBe('*\n');
     expect(statSync(path.join(home, '.gitignore')).mode & 0o777).toBe(0o644 & ~process.umask());
     expect(readdirSync(home).sort()).toEqual(['.gitignore', 'keys.json']); // no temp or lock file left
@@ -58,7 +60,9 @@ describe('the first write of a keystore', () => {
     const shared = await runCli(['--home', project, 'token', 'mint'], { cwd });
     expect(shared.code).toBe(0);
     expect(existsSync(path.join(project, '.gitignore'))).toBe(false);
-    expect(shared.stderr).toBe(`created the keystore ${path.join(project, 'keys.json')} (private keys, mode 0600); keep it out of version control\n`);
+    expect(shared.stderr).toBe(
+      `created the keystore ${path.join(project, 'keys.json')} (private keys, mode 0600); keep it out of version control\n`,
+    );
 
     // A --home that does not exist yet is authctl's own: it gets the .gitignore, also when authctl's API
     // key store was written there first.

@@ -5,7 +5,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Keystore } from '../../src/core/keys/keystore.js';
 import { BIN, ROOT, tempDir } from '../helpers/cli.js';
-import { startJwksServer, startOrdersService, type RunningService } from '../probe/fixtures/orders-service.js';
+import {
+  startJwksServer,
+  startOrdersService,
+  type RunningService,
+} from '../probe/fixtures/orders-service.js';
 import { AUDIENCE, ISSUER, minimalSpec, writeSpec } from '../probe/fixtures/spec.js';
 
 /**
@@ -22,7 +26,9 @@ let reader: string;
 beforeAll(() => {
   dir = tempDir('authctl-pipe-');
   reader = path.join(dir, 'slow-reader.cjs');
-  writeFileSync(reader, `
+  writeFileSync(
+    reader,
+    `
 const fs = require('node:fs');
 const out = fs.openSync(process.argv[2], 'w');
 const buf = Buffer.alloc(4096);
@@ -35,7 +41,8 @@ for (;;) {
   Atomics.wait(pause, 0, 0, 1);
 }
 fs.closeSync(out);
-`);
+`,
+  );
 });
 
 interface Run {
@@ -52,14 +59,22 @@ function viaShell(run: Run, sink: string): Promise<void> {
   const stdin = run.stdinFile ? ` < ${quote(run.stdinFile)}` : ' < /dev/null';
   const command = `${quote(process.execPath)} ${quote(BIN)} ${run.args.map(quote).join(' ')}${stdin} ${sink}`;
   return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', command], { cwd: run.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '1', AUTHCTL_DEBUG: undefined, ...run.env }, stdio: ['ignore', 'ignore', 'ignore'] });
+    const child = spawn('sh', ['-c', command], {
+      cwd: run.cwd ?? ROOT,
+      env: { ...process.env, NO_COLOR: '1', AUTHCTL_DEBUG: undefined, ...run.env },
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
     child.on('error', reject);
     child.on('close', () => resolve());
   });
 }
 
 /** `normalize` blanks what legitimately differs between two runs (probe timings); it keeps the length check honest by applying to both. */
-async function compare(name: string, run: Run, normalize: (text: string) => string = (text) => text): Promise<void> {
+async function compare(
+  name: string,
+  run: Run,
+  normalize: (text: string) => string = (text) => text,
+): Promise<void> {
   const fileOut = path.join(dir, `${name}.file`);
   const pipeOut = path.join(dir, `${name}.pipe`);
   await viaShell(run, `> ${quote(fileOut)}`);
@@ -81,25 +96,54 @@ describe('output over a pipe is complete (issue #11)', () => {
   });
 
   it('verify-config with thousands of findings', async () => {
-    const lines = ['[server]', 'port = 8080', '', '[auth]', 'enabled = true', 'issuer = "https://login.example.com/realms/main"', 'audience = "api://datapress"'];
+    const lines = [
+      '[server]',
+      'port = 8080',
+      '',
+      '[auth]',
+      'enabled = true',
+      'issuer = "https://login.example.com/realms/main"',
+      'audience = "api://datapress"',
+    ];
     for (let i = 0; i < 4000; i++) lines.push(`unknown_key_${i} = "value ${i}"`);
     writeFileSync(path.join(dir, 'datapress.toml'), `${lines.join('\n')}\n`);
-    await compare('verify-config', { args: ['verify-config', 'datapress.toml', '--profile', 'datapress'], cwd: dir });
-    await compare('verify-config-json', { args: ['verify-config', 'datapress.toml', '--profile', 'datapress', '--json'], cwd: dir });
+    await compare('verify-config', {
+      args: ['verify-config', 'datapress.toml', '--profile', 'datapress'],
+      cwd: dir,
+    });
+    await compare('verify-config-json', {
+      args: ['verify-config', 'datapress.toml', '--profile', 'datapress', '--json'],
+      cwd: dir,
+    });
   });
 
   it('apikey list --json of a large store', async () => {
     const keys = Array.from({ length: 5000 }, (_, i) => {
       const id = `key_${String(i).padStart(12, '0')}`;
       return {
-        id, name: `service-${i}`, prefix: 'ak_test_', hash: createHash('sha256').update(id).digest('hex'), masked: `ak_test_Ab${i}…wXyZ`, last4: 'wXyZ',
-        scopes: ['datasets:read', 'datasets:write'], tenant: 'acme', createdAt: '2026-01-01T00:00:00.000Z', expiresAt: null,
-        rotatedAt: null, graceUntil: null, revokedAt: null, replacedBy: null, rotatedFrom: null,
+        id,
+        name: `service-${i}`,
+        prefix: 'ak_test_',
+        hash: createHash('sha256').update(id).digest('hex'),
+        masked: `ak_test_Ab${i}…wXyZ`,
+        last4: 'wXyZ',
+        scopes: ['datasets:read', 'datasets:write'],
+        tenant: 'acme',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        expiresAt: null,
+        rotatedAt: null,
+        graceUntil: null,
+        revokedAt: null,
+        replacedBy: null,
+        rotatedFrom: null,
       };
     });
     const store = path.join(dir, 'apikeys.json');
     writeFileSync(store, JSON.stringify({ version: 1, keys }), { mode: 0o600 });
-    await compare('apikey-list', { args: ['apikey', 'list', '--store', store, '--json'], cwd: dir });
+    await compare('apikey-list', {
+      args: ['apikey', 'list', '--store', store, '--json'],
+      cwd: dir,
+    });
   });
 
   it('keys jwks of a large keystore', async () => {
@@ -110,7 +154,15 @@ describe('output over a pipe is complete (issue #11)', () => {
     const publicJwk = publicKey.export({ format: 'jwk' });
     const keys = Array.from({ length: 6000 }, () => {
       const kid = randomBytes(16).toString('base64url');
-      return { kid, alg: 'ES256', status: 'published', createdAt: '2026-01-01T00:00:00.000Z', origin: 'imported', privateJwk: { ...privateJwk, kid, alg: 'ES256' }, publicJwk: { ...publicJwk, kid, alg: 'ES256', use: 'sig' } };
+      return {
+        kid,
+        alg: 'ES256',
+        status: 'published',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        origin: 'imported',
+        privateJwk: { ...privateJwk, kid, alg: 'ES256' },
+        publicJwk: { ...publicJwk, kid, alg: 'ES256', use: 'sig' },
+      };
     });
     // An active RS256 key too, so `keys jwks` has nothing to create.
     await new Keystore({ dir: home }).signingKey('RS256');
@@ -123,7 +175,12 @@ describe('output over a pipe is complete (issue #11)', () => {
   it('a reader that stops early (| head) ends the command quietly, without an EPIPE stack trace, exit 141 as for SIGPIPE', async () => {
     const tokenFile = path.join(dir, 'token.txt');
     const command = `${quote(process.execPath)} ${quote(BIN)} token decode - < ${quote(tokenFile)} 2> ${quote(path.join(dir, 'head.err'))} | head -c 100 > /dev/null; echo "\${PIPESTATUS[0]}" > ${quote(path.join(dir, 'head.code'))}`;
-    await new Promise((resolve) => spawn('bash', ['-c', command], { stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } }).on('close', resolve));
+    await new Promise((resolve) =>
+      spawn('bash', ['-c', command], {
+        stdio: 'ignore',
+        env: { ...process.env, NO_COLOR: '1' },
+      }).on('close', resolve),
+    );
     const stderr = readFileSync(path.join(dir, 'head.err'), 'utf8');
     expect(stderr).not.toMatch(/EPIPE|Error|at /);
     // Not 0: the command did not finish, and `set -o pipefail` must see that.
@@ -140,15 +197,23 @@ describe('output over a pipe is complete (issue #11)', () => {
       const keystore = new Keystore({ dir: home });
       await keystore.signingKey('RS256');
       jwks = await startJwksServer(() => keystore.jwks());
-      service = await startOrdersService({ jwksUrl: jwks.url, issuer: ISSUER, audience: AUDIENCE, flaws: ['alg-none', '404-instead-of-403'] });
+      service = await startOrdersService({
+        jwksUrl: jwks.url,
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        flaws: ['alg-none', '404-instead-of-403'],
+      });
       // The same endpoints many times over, under distinct paths: a report of a large API.
-      const extra = Array.from({ length: 70 }, (_, i) => `
+      const extra = Array.from(
+        { length: 70 },
+        (_, i) => `
 [[endpoints]]
 method = "GET"
 path = "/v1/tenants/acme/orders?copy=${i}"
 tenant = "acme"
 allow = ["reader", "admin"]
-`).join('');
+`,
+      ).join('');
       writeSpec(dir, minimalSpec(service.url, extra));
     });
 
@@ -158,9 +223,15 @@ allow = ["reader", "admin"]
 
     it('probe --format json', async () => {
       const timings = (text: string) => text.replace(/"(ms|durationMs)": [\d.]+/g, '"$1": 0');
-      await compare('probe', { args: ['probe', '--no-skew', '--format', 'json'], cwd: dir, env: { AUTHCTL_HOME: home } }, timings);
+      await compare(
+        'probe',
+        { args: ['probe', '--no-skew', '--format', 'json'], cwd: dir, env: { AUTHCTL_HOME: home } },
+        timings,
+      );
       // And it is one whole JSON document.
-      expect(JSON.parse(readFileSync(path.join(dir, 'probe.pipe'), 'utf8')).cases.length).toBeGreaterThan(70);
+      expect(
+        JSON.parse(readFileSync(path.join(dir, 'probe.pipe'), 'utf8')).cases.length,
+      ).toBeGreaterThan(70);
     }, 120_000);
   });
 });

@@ -9,7 +9,6 @@ import { verifyConfig } from '../../src/core/verify/verify.js';
 import { isAuthctlError } from '../../src/core/errors.js';
 import { at } from '../helpers/position.js';
 
-
 describe('YAML locator', () => {
   const text = [
     '# Spring',
@@ -36,7 +35,9 @@ describe('YAML locator', () => {
 
   it('gives the same data as the yaml package, per document', () => {
     expect(parsed.errors).toEqual([]);
-    expect(parsed.documents.map((d) => d.data)).toEqual(text.split('---\n').map((t) => parseYamlText(t, { merge: true })));
+    expect(parsed.documents.map((d) => d.data)).toEqual(
+      text.split('---\n').map((t) => parseYamlText(t, { merge: true })),
+    );
   });
 
   it('locates keys and values, block and flow, in every document', () => {
@@ -52,7 +53,9 @@ describe('YAML locator', () => {
   it('locates merged keys at the anchor and an alias where it is used', () => {
     const jwt = ['spring', 'security', 'oauth2', 'resourceserver', 'jwt'];
     expect(parsed.documents[0]!.map.value([...jwt, 'issuer-uri'])).toEqual(at(text, 'https://idp'));
-    expect(parsed.documents[0]!.map.value([...jwt, 'jws-algorithms', 1])).toEqual(at(text, 'ES256'));
+    expect(parsed.documents[0]!.map.value([...jwt, 'jws-algorithms', 1])).toEqual(
+      at(text, 'ES256'),
+    );
     expect(parsed.documents[0]!.map.value(['copy'])).toEqual(at(text, '*jwt', 1));
     expect(parsed.documents[0]!.map.value(['copy', 'issuer-uri'])).toEqual(at(text, 'https://idp'));
   });
@@ -89,7 +92,9 @@ describe('JSON with comments (appsettings.json)', () => {
     const data = JSON.parse(plain);
     expect(data.Authentication.Schemes.Bearer.ValidAudiences).toEqual(['a', 'b']);
     expect(data.Authentication.Url).toBe('https://x//y');
-    expect(locateJson(plain).value(['Authentication', 'Schemes', 'Bearer', 'ValidAudiences', 1])).toEqual(at(text, '"b"'));
+    expect(
+      locateJson(plain).value(['Authentication', 'Schemes', 'Bearer', 'ValidAudiences', 1]),
+    ).toEqual(at(text, '"b"'));
   });
 
   it('still reports real syntax errors at their position', () => {
@@ -126,27 +131,43 @@ describe('Java .properties', () => {
   it('locates keys and values (CRLF line ends)', () => {
     const lf = text.replace(/\r\n/g, '\n');
     const path = ['spring', 'security', 'oauth2', 'resourceserver', 'jwt', 'audiences', 1];
-    expect(parsed.map.key(path)).toEqual(at(lf, 'spring.security.oauth2.resourceserver.jwt.audiences[1]'));
+    expect(parsed.map.key(path)).toEqual(
+      at(lf, 'spring.security.oauth2.resourceserver.jwt.audiences[1]'),
+    );
     expect(parsed.map.value(path)).toEqual(at(lf, 'api://billing'));
     expect(parsed.map.value(['spaced'])).toEqual(at(lf, 'value here'));
   });
 });
 
 describe('formats by name, never a guess', () => {
-  const files: Record<string, string> = { '/w/application.yml': 'server:\n  port: 8080\n', '/w/service.ini': '[auth]\nenabled=true\n', '/w/Dockerfile': 'FROM node\n' };
+  const files: Record<string, string> = {
+    '/w/application.yml': 'server:\n  port: 8080\n',
+    '/w/service.ini': '[auth]\nenabled=true\n',
+    '/w/Dockerfile': 'FROM node\n',
+  };
   const readFile = async (f: string) => files[f];
 
   it('reads application.yml as YAML (it used to be read as .env, with invented syntax errors)', async () => {
-    const result = await verifyConfig({ files: ['application.yml'], cwd: '/w', readFile, profile: 'spring-resource-server' });
+    const result = await verifyConfig({
+      files: ['application.yml'],
+      cwd: '/w',
+      readFile,
+      profile: 'spring-resource-server',
+    });
     expect(result.syntaxError).toBe(false);
     expect(result.findings.filter((f) => f.rule === 'config/syntax-error')).toEqual([]);
   });
 
-  it.each(['service.ini', 'Dockerfile'])('%s: exit-2 error naming the formats it knows', async (file) => {
-    const error = await verifyConfig({ files: [file], cwd: '/w', readFile }).catch((e: unknown) => e);
-    expect(isAuthctlError(error)).toBe(true);
-    expect((error as { code: string }).code).toBe('ERR_VERIFY_UNKNOWN_FORMAT');
-    expect((error as { kind: string }).kind).toBe('usage');
-    expect((error as { hint: string }).hint).toMatch(/toml, json, jsonc, yaml, properties, env/);
-  });
+  it.each(['service.ini', 'Dockerfile'])(
+    '%s: exit-2 error naming the formats it knows',
+    async (file) => {
+      const error = await verifyConfig({ files: [file], cwd: '/w', readFile }).catch(
+        (e: unknown) => e,
+      );
+      expect(isAuthctlError(error)).toBe(true);
+      expect((error as { code: string }).code).toBe('ERR_VERIFY_UNKNOWN_FORMAT');
+      expect((error as { kind: string }).kind).toBe('usage');
+      expect((error as { hint: string }).hint).toMatch(/toml, json, jsonc, yaml, properties, env/);
+    },
+  );
 });

@@ -7,7 +7,42 @@ import { PROFILES, type Profile } from '../../src/core/verify/types.js';
 import { ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { rng } from '../helpers/rng.js';
 
-const TOKENS = ['[', ']', '[[', ']]', '{', '}', '"', "'", '"""', "'''", '=', '.', ',', '\n', '#', '\\', ':', 'true', 'null', '-1', '1e999', '\u0000', '\ud800', '~', '/', 'HS256', 'http://', 'export ', '`', '\r\n', ' ', 'auth', 'enabled', '2024-01-01T00:00:00Z'];
+const TOKENS = [
+  '[',
+  ']',
+  '[[',
+  ']]',
+  '{',
+  '}',
+  '"',
+  "'",
+  '"""',
+  "'''",
+  '=',
+  '.',
+  ',',
+  '\n',
+  '#',
+  '\\',
+  ':',
+  'true',
+  'null',
+  '-1',
+  '1e999',
+  '\u0000',
+  '\ud800',
+  '~',
+  '/',
+  'HS256',
+  'http://',
+  'export ',
+  '`',
+  '\r\n',
+  ' ',
+  'auth',
+  'enabled',
+  '2024-01-01T00:00:00Z',
+];
 
 function mutate(text: string, random: () => number): string {
   let out = text;
@@ -16,11 +51,13 @@ function mutate(text: string, random: () => number): string {
     const at = Math.floor(random() * (out.length + 1));
     const op = random();
     if (op < 0.3) out = out.slice(0, at) + out.slice(at + 1 + Math.floor(random() * 8));
-    else if (op < 0.7) out = out.slice(0, at) + TOKENS[Math.floor(random() * TOKENS.length)] + out.slice(at);
+    else if (op < 0.7)
+      out = out.slice(0, at) + TOKENS[Math.floor(random() * TOKENS.length)] + out.slice(at);
     else if (op < 0.85) {
       const from = Math.floor(random() * out.length);
       out = out.slice(0, at) + out.slice(from, from + Math.floor(random() * 30)) + out.slice(at);
-    } else out = out.slice(0, at) + String.fromCharCode(Math.floor(random() * 0x3000)) + out.slice(at);
+    } else
+      out = out.slice(0, at) + String.fromCharCode(Math.floor(random() * 0x3000)) + out.slice(at);
   }
   return out;
 }
@@ -34,7 +71,8 @@ function corpus(): { profile: Profile; file: string; text: string }[] {
         for (const name of readdirSync(dir)) {
           const full = path.join(dir, name);
           if (statSync(full).isDirectory()) walk(full);
-          else if (!name.endsWith('.expected.json')) out.push({ profile: profile as Profile, file: name, text: readFileSync(full, 'utf8') });
+          else if (!name.endsWith('.expected.json'))
+            out.push({ profile: profile as Profile, file: name, text: readFileSync(full, 'utf8') });
         }
       };
       walk(path.join(base, profile));
@@ -52,9 +90,20 @@ describe('fuzz: mutated TOML / JSON / .env never crash the checker', () => {
     for (let i = 0; i < 4000; i++) {
       const seed = seeds[Math.floor(random() * seeds.length)]!;
       const text = mutate(seed.text, random);
-      const profile = random() < 0.5 ? seed.profile : random() < 0.5 ? undefined : PROFILES[Math.floor(random() * PROFILES.length)];
+      const profile =
+        random() < 0.5
+          ? seed.profile
+          : random() < 0.5
+            ? undefined
+            : PROFILES[Math.floor(random() * PROFILES.length)];
       try {
-        const result = await verifyText({ file: seed.file, text, profile, target: (['development', 'staging', 'production'] as const)[i % 3], deps: { readFile: async () => undefined } });
+        const result = await verifyText({
+          file: seed.file,
+          text,
+          profile,
+          target: (['development', 'staging', 'production'] as const)[i % 3],
+          deps: { readFile: async () => undefined },
+        });
         for (const f of result.findings) {
           expect(typeof f.rule).toBe('string');
           expect(['error', 'warning', 'info']).toContain(f.severity);
@@ -65,7 +114,9 @@ describe('fuzz: mutated TOML / JSON / .env never crash the checker', () => {
       } catch (error) {
         // Only a usage error (profile cannot be detected or does not fit) may escape: exit 2.
         if (!(error instanceof AuthctlError) || error.kind !== 'usage') {
-          throw new Error(`crash on input #${i} (${seed.profile}/${seed.file}, profile ${profile}): ${(error as Error).stack}\n---\n${text}`);
+          throw new Error(
+            `crash on input #${i} (${seed.profile}/${seed.file}, profile ${profile}): ${(error as Error).stack}\n---\n${text}`,
+          );
         }
       }
     }
@@ -80,7 +131,12 @@ describe('fuzz: mutated TOML / JSON / .env never crash the checker', () => {
       const ext = path.extname(seed.file) || '.env';
       const file = `case${i}${ext}`;
       writeFileSync(path.join(dir, file), mutate(seed.text, random));
-      const args = ['verify-config', file, ...(i % 2 ? ['--profile', seed.profile] : []), ...(i % 3 === 0 ? ['--json'] : [])];
+      const args = [
+        'verify-config',
+        file,
+        ...(i % 2 ? ['--profile', seed.profile] : []),
+        ...(i % 3 === 0 ? ['--json'] : []),
+      ];
       return runCli(args, { cwd: dir }).then((r) => ({ r, args }));
     });
     for (const { r, args } of await Promise.all(runs)) {

@@ -19,7 +19,12 @@ function cases(kind: 'valid' | 'invalid'): { profile: Profile; dir: string; file
     const dir = path.join(FIXTURES, kind, profile);
     for (const file of readdirSync(dir).sort()) {
       // support/ holds files the cases refer to; a bare .env is agentflow.json's env file.
-      if (file.endsWith('.expected.json') || file === '.env' || statSync(path.join(dir, file)).isDirectory()) continue;
+      if (
+        file.endsWith('.expected.json') ||
+        file === '.env' ||
+        statSync(path.join(dir, file)).isDirectory()
+      )
+        continue;
       out.push({ profile: profile as Profile, dir, file });
     }
   }
@@ -32,14 +37,22 @@ const valid = cases('valid');
 describe('fixture corpus', () => {
   it('has at least 60 invalid cases across all six profiles', () => {
     expect(invalid.length).toBeGreaterThanOrEqual(60);
-    expect(new Set(invalid.map((c) => c.profile))).toEqual(new Set(['authctl', 'datapress', 'agentflow', 'recsys', 'relay', 'k3']));
+    expect(new Set(invalid.map((c) => c.profile))).toEqual(
+      new Set(['authctl', 'datapress', 'agentflow', 'recsys', 'relay', 'k3']),
+    );
   });
 });
 
 describe.each(invalid)('invalid/$profile/$file', ({ profile, dir, file }) => {
   it('reports exactly the golden findings', async () => {
     const result = await verifyConfig({ files: [file], cwd: dir, profile, target: 'production' });
-    const actual = result.findings.map((f) => ({ rule: f.rule, severity: f.severity, file: f.file, line: f.line ?? null, column: f.column ?? null }));
+    const actual = result.findings.map((f) => ({
+      rule: f.rule,
+      severity: f.severity,
+      file: f.file,
+      line: f.line ?? null,
+      column: f.column ?? null,
+    }));
     const goldenFile = path.join(dir, `${file}.expected.json`);
     if (UPDATE) writeFileSync(goldenFile, `${JSON.stringify({ findings: actual }, null, 2)}\n`);
     const golden = JSON.parse(readFileSync(goldenFile, 'utf8')) as { findings: unknown[] };

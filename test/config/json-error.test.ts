@@ -27,7 +27,8 @@ describe('jsonErrorLocation (every JSON reader: config, keystore, API key store,
   });
 
   it('the config loader reports file:line:col without the secret', () => {
-    const text = '{\n  "token": {"issuer": "x"},\n  "sigv4": {"ci": {"secret_access_key": SECRETVALUE}}\n}';
+    const text =
+      '{\n  "token": {"issuer": "x"},\n  "sigv4": {"ci": {"secret_access_key": SECRETVALUE}}\n}';
     let thrown: { message: string; where?: string; hint?: string } | undefined;
     try {
       parseJson(text, '.authctlrc.json');

@@ -6,7 +6,6 @@ import { parseEnv } from '../../src/core/verify/locate/env.js';
 import { locate } from '../../src/core/verify/locate/offsets.js';
 import { at } from '../helpers/position.js';
 
-
 describe('locateToml', () => {
   const text = [
     '# top',
@@ -15,7 +14,7 @@ describe('locateToml', () => {
     'enabled = true',
     'algorithms = ["RS256", "HS256"] # comment',
     '"quoted key" = 1',
-    'nested.deep.key = \'lit\'',
+    "nested.deep.key = 'lit'",
     '',
     '[swagger.oauth2]',
     'scopes = [',
@@ -75,12 +74,14 @@ describe('locateToml', () => {
   });
 
   it('never throws on garbage', () => {
-    for (const garbage of ['[', '[[a', 'a = [1, {', '"""', 'a."b', '= = =', '\u0000[]{}']) expect(() => locateToml(garbage)).not.toThrow();
+    for (const garbage of ['[', '[[a', 'a = [1, {', '"""', 'a."b', '= = =', '\u0000[]{}'])
+      expect(() => locateToml(garbage)).not.toThrow();
   });
 });
 
 describe('locateJson', () => {
-  const text = '{\n  "agent": "graph.react:app",\n  "auth": {\n    "method": "custom",\n    "path": "x"\n  },\n  "list": [1, {"k": "v\\"q"}, [true]]\n}';
+  const text =
+    '{\n  "agent": "graph.react:app",\n  "auth": {\n    "method": "custom",\n    "path": "x"\n  },\n  "list": [1, {"k": "v\\"q"}, [true]]\n}';
   const map = locateJson(text);
   it('locates keys, values and array items', () => {
     expect(map.key(['agent'])).toEqual(at(text, '"agent"'));
@@ -91,15 +92,24 @@ describe('locateJson', () => {
     expect(map.value(['list', 2, 0])).toEqual(at(text, 'true'));
   });
   it('never throws on garbage', () => {
-    for (const garbage of ['{', '{"a":', '[1,', '"\\', '{"a" 1}', '']) expect(() => locateJson(garbage)).not.toThrow();
+    for (const garbage of ['{', '{"a":', '[1,', '"\\', '{"a" 1}', ''])
+      expect(() => locateJson(garbage)).not.toThrow();
   });
 });
 
 describe('parseEnv', () => {
-  const text = '# comment\nexport A=1\nB = "two words" # c\nC=\'lit # not comment\'\nD=plain # comment\nE="multi\nline"\n  F=x\n';
+  const text =
+    '# comment\nexport A=1\nB = "two words" # c\nC=\'lit # not comment\'\nD=plain # comment\nE="multi\nline"\n  F=x\n';
   const env = parseEnv(text);
   it('parses dotenv syntax with positions', () => {
-    expect(env.vars).toEqual({ A: '1', B: 'two words', C: 'lit # not comment', D: 'plain', E: 'multi\nline', F: 'x' });
+    expect(env.vars).toEqual({
+      A: '1',
+      B: 'two words',
+      C: 'lit # not comment',
+      D: 'plain',
+      E: 'multi\nline',
+      F: 'x',
+    });
     expect(env.map.key(['A'])).toEqual(at(text, 'A='));
     expect(env.map.value(['B'])).toEqual(at(text, '"two'));
     expect(env.map.key(['F'])).toEqual(at(text, 'F='));

@@ -29,7 +29,9 @@ function cases(kind: 'valid' | 'invalid'): Case[] {
     for (const name of readdirSync(base).sort()) {
       const dir = path.join(base, name);
       const file = readdirSync(dir).find((f) => f !== 'rule.txt' && f !== 'expected.json')!;
-      const rule = existsSync(path.join(dir, 'rule.txt')) ? readFileSync(path.join(dir, 'rule.txt'), 'utf8').trim() : undefined;
+      const rule = existsSync(path.join(dir, 'rule.txt'))
+        ? readFileSync(path.join(dir, 'rule.txt'), 'utf8').trim()
+        : undefined;
       out.push({ profile, dir, file, rule });
     }
   }
@@ -43,15 +45,23 @@ describe('built-in profile files', () => {
   it('each has fixtures: at least one valid, six invalid, and one invalid case per rule it defines', () => {
     for (const profile of builtinProfiles()) {
       const mine = invalid.filter((c) => c.profile === profile.name);
-      expect(valid.some((c) => c.profile === profile.name), profile.name).toBe(true);
+      expect(
+        valid.some((c) => c.profile === profile.name),
+        profile.name,
+      ).toBe(true);
       expect(mine.length, profile.name).toBeGreaterThanOrEqual(6);
-      for (const rule of Object.keys(profile.definition!.rules)) expect(mine.map((c) => c.rule), `${profile.name}: ${rule}`).toContain(rule);
+      for (const rule of Object.keys(profile.definition!.rules))
+        expect(
+          mine.map((c) => c.rule),
+          `${profile.name}: ${rule}`,
+        ).toContain(rule);
     }
   });
 
   it('docs/verify-config.md has a row for every rule', () => {
     const doc = readFileSync(path.join(ROOT, 'docs/verify-config.md'), 'utf8');
-    for (const rule of listRules(buildRegistry())) expect(doc, rule.id).toContain(`| \`${rule.id}\` |`);
+    for (const rule of listRules(buildRegistry()))
+      expect(doc, rule.id).toContain(`| \`${rule.id}\` |`);
   });
 
   it('each cites the documentation its rules come from', () => {
@@ -74,7 +84,13 @@ describe.each(invalid)('invalid/$profile/$file ($rule)', ({ profile, dir, file, 
   it('reports its rule, and exactly the golden findings', async () => {
     const result = await verifyConfig({ files: [file], cwd: dir, profile, target: 'production' });
     expect(result.findings.map((f) => f.rule)).toContain(rule);
-    const actual = result.findings.map((f) => ({ rule: f.rule, severity: f.severity, line: f.line ?? null, column: f.column ?? null, message: f.message }));
+    const actual = result.findings.map((f) => ({
+      rule: f.rule,
+      severity: f.severity,
+      line: f.line ?? null,
+      column: f.column ?? null,
+      message: f.message,
+    }));
     const golden = path.join(dir, 'expected.json');
     if (UPDATE) writeFileSync(golden, `${JSON.stringify({ findings: actual }, null, 2)}\n`);
     expect(actual).toEqual(JSON.parse(readFileSync(golden, 'utf8')).findings);

@@ -28,9 +28,22 @@ process.once('exit', () => {
 });
 
 /** Spawns `node <args>` and resolves once it prints a JSON line that has `key`. */
-export function spawnUntilLine(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string; key: string; timeoutMs?: number; command?: string }): Promise<Proc> {
+export function spawnUntilLine(
+  args: string[],
+  options: {
+    env: NodeJS.ProcessEnv;
+    cwd?: string;
+    key: string;
+    timeoutMs?: number;
+    command?: string;
+  },
+): Promise<Proc> {
   // `command`: another executable than this Node (an installed authctl, the single-file binary).
-  const child = spawn(options.command ?? process.execPath, args, { cwd: options.cwd ?? ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(options.command ?? process.execPath, args, {
+    cwd: options.cwd ?? ROOT,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -53,7 +66,9 @@ export function spawnUntilLine(args: string[], options: { env: NodeJS.ProcessEnv
   };
   running.set(child, stop);
   return new Promise<Proc>((resolve, reject) => {
-    const name = options.command ? `${path.basename(options.command)} ${args[0]}` : path.basename(args[0] === BIN ? `authctl ${args[1]}` : args[0]!);
+    const name = options.command
+      ? `${path.basename(options.command)} ${args[0]}`
+      : path.basename(args[0] === BIN ? `authctl ${args[1]}` : args[0]!);
     const fail = (why: string) => {
       clearTimeout(timer);
       void stop();
@@ -86,15 +101,24 @@ export interface Idp extends Proc {
 /** `authctl idp serve --port 0 --json` on a keystore directory. */
 export async function startIdp(home: string, args: string[] = []): Promise<Idp> {
   const env = { ...process.env, NO_COLOR: '1', AUTHCTL_DEBUG: undefined, AUTHCTL_HOME: undefined };
-  const proc = await spawnUntilLine([BIN, 'idp', 'serve', '--port', '0', '--json', '--no-log', '--home', home, ...args], { env, cwd: home, key: 'issuer' });
+  const proc = await spawnUntilLine(
+    [BIN, 'idp', 'serve', '--port', '0', '--json', '--no-log', '--home', home, ...args],
+    { env, cwd: home, key: 'issuer' },
+  );
   return { ...proc, issuer: proc.line.issuer, token: proc.line.token, jwks: proc.line.jwks, home };
 }
 
 /** `node examples/<name>/server.mjs` with a clean environment (PATH, PORT=0 and `env`). */
-export async function startService(name: string, options: { args?: string[]; env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<Proc & { url: string }> {
+export async function startService(
+  name: string,
+  options: { args?: string[]; env?: Record<string, string | undefined>; cwd?: string } = {},
+): Promise<Proc & { url: string }> {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, PORT: '0' };
   for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
-  const proc = await spawnUntilLine([path.join(EXAMPLES, name, 'server.mjs'), ...(options.args ?? [])], { env, cwd: options.cwd, key: 'listening' });
+  const proc = await spawnUntilLine(
+    [path.join(EXAMPLES, name, 'server.mjs'), ...(options.args ?? [])],
+    { env, cwd: options.cwd, key: 'listening' },
+  );
   return { ...proc, url: proc.line.listening };
 }
 
@@ -113,8 +137,16 @@ export async function stopStarted(): Promise<void> {
 }
 
 /** Runs the built authctl binary with a keystore home and working directory. */
-export function authctl(args: string[], options: { home: string; cwd?: string; env?: Record<string, string | undefined>; input?: string }): Promise<CliResult> {
-  return runCli(args, { cwd: options.cwd ?? options.home, env: { AUTHCTL_HOME: options.home, ...options.env }, input: options.input, timeoutMs: 30_000 });
+export function authctl(
+  args: string[],
+  options: { home: string; cwd?: string; env?: Record<string, string | undefined>; input?: string },
+): Promise<CliResult> {
+  return runCli(args, {
+    cwd: options.cwd ?? options.home,
+    env: { AUTHCTL_HOME: options.home, ...options.env },
+    input: options.input,
+    timeoutMs: 30_000,
+  });
 }
 
 /** A CLI result as text for assertion messages. */
@@ -141,7 +173,10 @@ export interface Reply {
 }
 
 /** One HTTP request; `json` sets the body and content type. */
-export async function call(url: string, init: RequestInit & { json?: unknown } = {}): Promise<Reply> {
+export async function call(
+  url: string,
+  init: RequestInit & { json?: unknown } = {},
+): Promise<Reply> {
   const headers = new Headers(init.headers);
   let body = init.body;
   if (init.json !== undefined) {
@@ -156,7 +191,11 @@ export async function call(url: string, init: RequestInit & { json?: unknown } =
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** Mints a token with `authctl token mint` (stdout is the bare token when piped). */
-export async function mint(home: string, args: string[], env?: Record<string, string | undefined>): Promise<string> {
+export async function mint(
+  home: string,
+  args: string[],
+  env?: Record<string, string | undefined>,
+): Promise<string> {
   const r = await authctl(['token', 'mint', ...args], { home, env });
   if (r.code !== 0) throw new Error(`token mint failed: ${show(r)}`);
   return r.stdout.trim();

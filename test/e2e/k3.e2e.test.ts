@@ -4,24 +4,53 @@
 // SigV4 and JWT credentials.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authctl, bearer, call, copyWith, EXAMPLES, mint, parseJson, show, startIdp, startService, stopStarted, tempDir, type Idp, type Proc } from './helpers.js';
+import {
+  authctl,
+  bearer,
+  call,
+  copyWith,
+  EXAMPLES,
+  mint,
+  parseJson,
+  show,
+  startIdp,
+  startService,
+  stopStarted,
+  tempDir,
+  type Idp,
+  type Proc,
+} from './helpers.js';
 
-const ACME = { AWS_ACCESS_KEY_ID: 'AKIAK3EXAMPLEACME', AWS_SECRET_ACCESS_KEY: 'k3-example-secret-acme-do-not-use-in-prod' };
-const FROZEN = { AWS_ACCESS_KEY_ID: 'AKIAK3EXAMPLEFROZEN', AWS_SECRET_ACCESS_KEY: 'k3-example-secret-frozen-do-not-use-in-prod' };
+const ACME = {
+  AWS_ACCESS_KEY_ID: 'AKIAK3EXAMPLEACME',
+  AWS_SECRET_ACCESS_KEY: 'k3-example-secret-acme-do-not-use-in-prod',
+};
+const FROZEN = {
+  AWS_ACCESS_KEY_ID: 'AKIAK3EXAMPLEFROZEN',
+  AWS_SECRET_ACCESS_KEY: 'k3-example-secret-frozen-do-not-use-in-prod',
+};
 let dir: string;
 let idp: Idp;
 let k3: Proc & { url: string };
 
 /** `authctl sign` with credentials from the environment, as a CI job would have them. */
 const sign = (args: string[], creds: Record<string, string> = ACME) =>
-  authctl(['sign', ...args, '--region', 'us-east-1', '--service', 's3'], { home: dir, env: { ...creds, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined, AWS_REGION: undefined } });
+  authctl(['sign', ...args, '--region', 'us-east-1', '--service', 's3'], {
+    home: dir,
+    env: { ...creds, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined, AWS_REGION: undefined },
+  });
 const s3Code = (xml: string) => /<Code>([^<]+)<\/Code>/.exec(xml)?.[1];
 
 beforeAll(async () => {
   dir = tempDir('authctl-e2e-k3-');
   idp = await startIdp(dir);
   k3 = await startService('k3', {
-    env: { K3_IDENTITIES_FILE: path.join(EXAMPLES, 'k3', 'identities.example.json'), K3_JWKS_URL: idp.jwks, K3_JWT_ISSUER: idp.issuer, K3_JWT_AUDIENCE: 'k3' },
+    env: {
+      K3_IDENTITIES_FILE: path.join(EXAMPLES, 'k3', 'identities.example.json'),
+      K3_JWKS_URL: idp.jwks,
+      K3_JWT_ISSUER: idp.issuer,
+      K3_JWT_AUDIENCE: 'k3',
+    },
   });
 });
 
@@ -52,22 +81,38 @@ describe.concurrent('k3', () => {
     const otherBody = await call(url, { method: 'PUT', headers, body: 'tampered body' });
     expect(otherBody.status).toBe(400);
     expect(s3Code(otherBody.text)).toBe('XAmzContentSHA256Mismatch');
-    const otherPath = await call(`${k3.url}/e2e-headers/other.txt`, { method: 'PUT', headers, body: 'signed body' });
+    const otherPath = await call(`${k3.url}/e2e-headers/other.txt`, {
+      method: 'PUT',
+      headers,
+      body: 'signed body',
+    });
     expect(otherPath.status).toBe(403);
     expect(s3Code(otherPath.text)).toBe('SignatureDoesNotMatch');
-    const otherSignature = headers.authorization!.replace(/Signature=([0-9a-f])/, (_m, c: string) => `Signature=${c === '0' ? '1' : '0'}`);
-    const forged = await call(url, { method: 'PUT', headers: { ...headers, authorization: otherSignature }, body: 'signed body' });
+    const otherSignature = headers.authorization!.replace(
+      /Signature=([0-9a-f])/,
+      (_m, c: string) => `Signature=${c === '0' ? '1' : '0'}`,
+    );
+    const forged = await call(url, {
+      method: 'PUT',
+      headers: { ...headers, authorization: otherSignature },
+      body: 'signed body',
+    });
     expect(s3Code(forged.text)).toBe('SignatureDoesNotMatch');
     // Tenant headers from the client are discarded: the credential decides.
-    const { host: _h, ...whoami } = parseJson(await sign(['GET', `${k3.url}/_whoami`, '--json'])).headers as Record<string, string>;
-    const spoof = await call(`${k3.url}/_whoami`, { headers: { ...whoami, 'x-organization-id': 'org-frozen' } });
+    const { host: _h, ...whoami } = parseJson(await sign(['GET', `${k3.url}/_whoami`, '--json']))
+      .headers as Record<string, string>;
+    const spoof = await call(`${k3.url}/_whoami`, {
+      headers: { ...whoami, 'x-organization-id': 'org-frozen' },
+    });
     expect(spoof.status, spoof.text).toBe(200);
     expect(spoof.text).toContain('org-acme');
     expect(spoof.text).not.toContain('org-frozen');
   });
 
   it('accepts a presigned URL from `authctl sign --presign`; a tampered or expired one is refused', async () => {
-    expect((await sign(['PUT', `${k3.url}/e2e-presign/a.txt`, '-d', 'presigned', '--send'])).code).toBe(0);
+    expect(
+      (await sign(['PUT', `${k3.url}/e2e-presign/a.txt`, '-d', 'presigned', '--send'])).code,
+    ).toBe(0);
     const r = await sign(['GET', `${k3.url}/e2e-presign/a.txt`, '--presign', '--expires', '5m']);
     expect(r.code, show(r)).toBe(0);
     const url = r.stdout.trim();
@@ -83,7 +128,15 @@ describe.concurrent('k3', () => {
     expect(s3Code(otherKey.text)).toBe('SignatureDoesNotMatch');
     // Signed an hour ago for 60 s: expired, whatever the signature.
     const old = new Date(Date.now() - 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
-    const expired = await sign(['GET', `${k3.url}/e2e-presign/a.txt`, '--presign', '--expires', '60', '--date', old]);
+    const expired = await sign([
+      'GET',
+      `${k3.url}/e2e-presign/a.txt`,
+      '--presign',
+      '--expires',
+      '60',
+      '--date',
+      old,
+    ]);
     const late = await call(expired.stdout.trim());
     expect(late.status).toBe(403);
     expect(s3Code(late.text)).toBe('AccessDenied');
@@ -98,17 +151,25 @@ describe.concurrent('k3', () => {
     const ok = await call(url);
     expect(ok.status, ok.text).toBe(200);
     expect(ok.text).toBe('v2');
-    const extended = await call(url.replace(/Expires=(\d+)/, (_m, n: string) => `Expires=${Number(n) + 3600}`));
+    const extended = await call(
+      url.replace(/Expires=(\d+)/, (_m, n: string) => `Expires=${Number(n) + 3600}`),
+    );
     expect(extended.status).toBe(403);
     expect(s3Code(extended.text)).toBe('SignatureDoesNotMatch');
   });
 
   it('refuses a wrong secret, an unknown access key and a suspended organization (and `sign --send` exits 1)', async () => {
-    const wrong = await sign(['GET', `${k3.url}/_whoami`, '--send', '-i'], { ...ACME, AWS_SECRET_ACCESS_KEY: 'not-the-secret' });
+    const wrong = await sign(['GET', `${k3.url}/_whoami`, '--send', '-i'], {
+      ...ACME,
+      AWS_SECRET_ACCESS_KEY: 'not-the-secret',
+    });
     expect(wrong.code).toBe(1);
     expect(s3Code(wrong.stdout)).toBe('SignatureDoesNotMatch');
     expect(wrong.stdout + wrong.stderr).not.toContain('not-the-secret');
-    const unknown = await sign(['GET', `${k3.url}/_whoami`, '--send', '-i'], { ...ACME, AWS_ACCESS_KEY_ID: 'AKIAUNKNOWN0000000' });
+    const unknown = await sign(['GET', `${k3.url}/_whoami`, '--send', '-i'], {
+      ...ACME,
+      AWS_ACCESS_KEY_ID: 'AKIAUNKNOWN0000000',
+    });
     expect(s3Code(unknown.stdout)).toBe('InvalidAccessKeyId');
     const frozen = await sign(['GET', `${k3.url}/_whoami`, '--send', '-i'], FROZEN);
     expect(frozen.code).toBe(1);
@@ -117,9 +178,27 @@ describe.concurrent('k3', () => {
 
   it('accepts a bearer token from `authctl token mint` with the org claim; refuses it without', async () => {
     const [good, orgless, stranger] = await Promise.all([
-      mint(dir, ['--iss', idp.issuer, '--aud', 'k3', '--sub', 'alice', '--claim', 'org_id=org-acme']),
+      mint(dir, [
+        '--iss',
+        idp.issuer,
+        '--aud',
+        'k3',
+        '--sub',
+        'alice',
+        '--claim',
+        'org_id=org-acme',
+      ]),
       mint(dir, ['--iss', idp.issuer, '--aud', 'k3', '--sub', 'alice']),
-      mint(dir, ['--iss', idp.issuer, '--aud', 'k3', '--sub', 'eve', '--claim', 'org_id=org-unknown']),
+      mint(dir, [
+        '--iss',
+        idp.issuer,
+        '--aud',
+        'k3',
+        '--sub',
+        'eve',
+        '--claim',
+        'org_id=org-unknown',
+      ]),
     ]);
     const who = await call(`${k3.url}/_whoami`, { headers: bearer(good) });
     expect(who.status, who.text).toBe(200);
@@ -129,23 +208,42 @@ describe.concurrent('k3', () => {
     const none = await call(`${k3.url}/_whoami`);
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer realm="k3"/);
-    for (const p of ['/health', '/healthz', '/ready', '/readyz', '/metrics']) expect((await call(`${k3.url}${p}`)).status, p).toBe(200);
+    for (const p of ['/health', '/healthz', '/ready', '/readyz', '/metrics'])
+      expect((await call(`${k3.url}${p}`)).status, p).toBe(200);
   });
 
   it('probe with SigV4 (header and presigned) and JWT credentials passes, with a JUnit report', async () => {
-    const spec = copyWith(path.join(EXAMPLES, 'k3', 'probe.toml'), path.join(dir, 'probe.toml'), { 'http://127.0.0.1:9400': idp.issuer });
-    const r = await authctl(['probe', '--spec', spec, '--base-url', k3.url, '--junit', 'k3-probe.xml', '--json'], {
-      home: dir,
-      env: {
-        K3_ACME_AKID: ACME.AWS_ACCESS_KEY_ID, K3_ACME_SECRET: ACME.AWS_SECRET_ACCESS_KEY, K3_FROZEN_AKID: FROZEN.AWS_ACCESS_KEY_ID, K3_FROZEN_SECRET: FROZEN.AWS_SECRET_ACCESS_KEY,
-      },
+    const spec = copyWith(path.join(EXAMPLES, 'k3', 'probe.toml'), path.join(dir, 'probe.toml'), {
+      'http://127.0.0.1:9400': idp.issuer,
     });
+    const r = await authctl(
+      ['probe', '--spec', spec, '--base-url', k3.url, '--junit', 'k3-probe.xml', '--json'],
+      {
+        home: dir,
+        env: {
+          K3_ACME_AKID: ACME.AWS_ACCESS_KEY_ID,
+          K3_ACME_SECRET: ACME.AWS_SECRET_ACCESS_KEY,
+          K3_FROZEN_AKID: FROZEN.AWS_ACCESS_KEY_ID,
+          K3_FROZEN_SECRET: FROZEN.AWS_SECRET_ACCESS_KEY,
+        },
+      },
+    );
     expect(r.code, show(r)).toBe(0);
     const report = parseJson(r);
     expect(report.summary.failed).toBe(0);
     const checks = new Set((report.cases as Array<{ check: string }>).map((c) => c.check));
     // SigV4 tampering, JWT forgeries and the suspended org all ran, not just the controls.
-    for (const check of ['sigv4:wrong-secret', 'sigv4:expired-presign', 'jwt:alg-none', 'jwt:expired', 'deny']) expect([...checks].some((c) => c.startsWith(check)), check).toBe(true);
+    for (const check of [
+      'sigv4:wrong-secret',
+      'sigv4:expired-presign',
+      'jwt:alg-none',
+      'jwt:expired',
+      'deny',
+    ])
+      expect(
+        [...checks].some((c) => c.startsWith(check)),
+        check,
+      ).toBe(true);
     expect(r.stdout).not.toContain(ACME.AWS_SECRET_ACCESS_KEY);
   });
 
@@ -154,14 +252,31 @@ describe.concurrent('k3', () => {
     const spec = path.join(EXAMPLES, 'k3', 'probe-presigned.toml');
     const r = await authctl(['probe', '--spec', spec, '--base-url', k3.url, '--json'], {
       home: dir,
-      env: { K3_PRESIGN_AKID: ACME.AWS_ACCESS_KEY_ID, K3_PRESIGN_SECRET: ACME.AWS_SECRET_ACCESS_KEY, K3_PRESIGN_ORG: 'org-acme' },
+      env: {
+        K3_PRESIGN_AKID: ACME.AWS_ACCESS_KEY_ID,
+        K3_PRESIGN_SECRET: ACME.AWS_SECRET_ACCESS_KEY,
+        K3_PRESIGN_ORG: 'org-acme',
+      },
     });
     expect(r.code, show(r)).toBe(0);
     const report = parseJson(r);
     // K3 presigned tokens: every tampered part was sent and refused.
-    const k3token = (report.cases as Array<{ case: string; passed?: boolean; endpoint: string }>).filter((c) => c.endpoint === 'GET /k3-token-bucket' && c.case.startsWith('presign:'));
-    expect(k3token.map((c) => c.case).sort()).toEqual(['presign:expires-later', 'presign:method', 'presign:param-added', 'presign:param-removed:X-K3-Expires', 'presign:param-removed:X-K3-Org',
-      'presign:param:X-K3-Expires', 'presign:param:X-K3-Org', 'presign:path', 'presign:signature-recased', 'presign:signature-truncated', 'presign:tenant-swapped']);
+    const k3token = (
+      report.cases as Array<{ case: string; passed?: boolean; endpoint: string }>
+    ).filter((c) => c.endpoint === 'GET /k3-token-bucket' && c.case.startsWith('presign:'));
+    expect(k3token.map((c) => c.case).sort()).toEqual([
+      'presign:expires-later',
+      'presign:method',
+      'presign:param-added',
+      'presign:param-removed:X-K3-Expires',
+      'presign:param-removed:X-K3-Org',
+      'presign:param:X-K3-Expires',
+      'presign:param:X-K3-Org',
+      'presign:path',
+      'presign:signature-recased',
+      'presign:signature-truncated',
+      'presign:tenant-swapped',
+    ]);
     expect(k3token.every((c) => c.passed)).toBe(true);
     expect(r.stdout).not.toContain(ACME.AWS_SECRET_ACCESS_KEY);
   });

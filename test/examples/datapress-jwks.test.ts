@@ -23,7 +23,10 @@ let COOLDOWN: number;
 beforeAll(async () => {
   await issuer.start([await makeKey('a')]);
   const modulePath = pathToFileURL(path.join(EXAMPLES, 'datapress', 'jwks.mjs')).href;
-  ({ JwksCache, UNKNOWN_KID_COOLDOWN_MS: COOLDOWN } = (await import(modulePath)) as { JwksCache: CacheCtor; UNKNOWN_KID_COOLDOWN_MS: number });
+  ({ JwksCache, UNKNOWN_KID_COOLDOWN_MS: COOLDOWN } = (await import(modulePath)) as {
+    JwksCache: CacheCtor;
+    UNKNOWN_KID_COOLDOWN_MS: number;
+  });
 });
 afterAll(() => issuer.stop());
 afterEach(() => vi.useRealTimers());
@@ -50,9 +53,13 @@ describe('datapress JwksCache', () => {
     issuer.published = [await makeKey('c')];
     await cache.refresh();
     const base = issuer.jwksFetches;
-    await expect(cache.getKey({ alg: 'RS256', kid: 'nope-1' }, {})).rejects.toMatchObject({ code: 'ERR_JWKS_NO_MATCHING_KEY' });
+    await expect(cache.getKey({ alg: 'RS256', kid: 'nope-1' }, {})).rejects.toMatchObject({
+      code: 'ERR_JWKS_NO_MATCHING_KEY',
+    });
     expect(issuer.jwksFetches).toBe(base + 1);
-    await expect(cache.getKey({ alg: 'RS256', kid: 'nope-2' }, {})).rejects.toMatchObject({ code: 'ERR_JWKS_NO_MATCHING_KEY' });
+    await expect(cache.getKey({ alg: 'RS256', kid: 'nope-2' }, {})).rejects.toMatchObject({
+      code: 'ERR_JWKS_NO_MATCHING_KEY',
+    });
     expect(issuer.jwksFetches).toBe(base + 1);
     now += COOLDOWN;
     issuer.published = [...issuer.published, await makeKey('d')];

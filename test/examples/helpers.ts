@@ -44,19 +44,27 @@ function spawnExample(name: string, options: StartOptions) {
   let stdout = '';
   child.stderr!.on('data', (d) => (stderr += d));
   child.stdout!.on('data', (d) => (stdout += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
-    running.delete(child);
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   return { child, exited, stderr: () => stderr, stdout: () => stdout };
 }
 
 /** Starts examples/<name>/server.mjs and waits for its listening line. */
-export async function startExample(name: string, options: StartOptions = {}): Promise<RunningExample> {
+export async function startExample(
+  name: string,
+  options: StartOptions = {},
+): Promise<RunningExample> {
   const { child, exited, stderr, stdout } = spawnExample(name, options);
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start in time; stderr: ${stderr()}`)), options.timeoutMs ?? 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${name} did not start in time; stderr: ${stderr()}`)),
+      options.timeoutMs ?? 20_000,
+    );
     lines.on('line', (line) => {
       try {
         const msg = JSON.parse(line) as { listening?: string };
@@ -86,7 +94,10 @@ export async function startExample(name: string, options: StartOptions = {}): Pr
 }
 
 /** Runs a service expected to refuse to start; resolves with its exit code and stderr. */
-export async function startFailure(name: string, options: StartOptions = {}): Promise<{ code: number | null; stderr: string; stdout: string }> {
+export async function startFailure(
+  name: string,
+  options: StartOptions = {},
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const { child, exited, stderr, stdout } = spawnExample(name, options);
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
   const code = await exited;
@@ -106,7 +117,10 @@ export interface Reply {
   json: () => any;
 }
 
-export async function request(url: string, init: RequestInit & { json?: unknown } = {}): Promise<Reply> {
+export async function request(
+  url: string,
+  init: RequestInit & { json?: unknown } = {},
+): Promise<Reply> {
   const headers = new Headers(init.headers);
   let body = init.body;
   if (init.json !== undefined) {

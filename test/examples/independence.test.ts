@@ -22,12 +22,18 @@ describe('examples are independent of authctl', () => {
     }
   });
 
-  it.each(sources(EXAMPLES).map((f) => [path.relative(EXAMPLES, f), f]))('%s imports nothing from authctl', (_rel, file) => {
-    const text = readFileSync(file, 'utf8');
-    const specifiers = [...text.matchAll(/(?:from\s+|import\s*\(\s*)['"]([^'"]+)['"]/g)].map((m) => m[1]);
-    for (const spec of specifiers) {
-      expect(spec).not.toMatch(/(^|\/)(src|dist|test)(\/|$)|^authctl/);
-      if (spec.startsWith('.')) expect(path.resolve(path.dirname(file), spec).startsWith(EXAMPLES)).toBe(true);
-    }
-  });
+  it.each(sources(EXAMPLES).map((f) => [path.relative(EXAMPLES, f), f]))(
+    '%s imports nothing from authctl',
+    (_rel, file) => {
+      const text = readFileSync(file, 'utf8');
+      const specifiers = [...text.matchAll(/(?:from\s+|import\s*\(\s*)['"]([^'"]+)['"]/g)].map(
+        (m) => m[1],
+      );
+      for (const spec of specifiers) {
+        expect(spec).not.toMatch(/(^|\/)(src|dist|test)(\/|$)|^authctl/);
+        if (spec.startsWith('.'))
+          expect(path.resolve(path.dirname(file), spec).startsWith(EXAMPLES)).toBe(true);
+      }
+    },
+  );
 });

@@ -2,7 +2,14 @@
 // and a fetch counter. Independent of authctl's own mock issuer on purpose.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import {
+  SignJWT,
+  exportJWK,
+  generateKeyPair,
+  type CryptoKey,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
 
 export interface SigningKey {
   kid: string;
@@ -34,7 +41,11 @@ export class TestIssuer {
       };
       if (req.url === '/.well-known/openid-configuration') {
         this.discoveryFetches += 1;
-        return send({ issuer: this.advertisedIssuer ?? this.url, jwks_uri: `${this.url}/keys`, id_token_signing_alg_values_supported: ['RS256', 'ES256'] });
+        return send({
+          issuer: this.advertisedIssuer ?? this.url,
+          jwks_uri: `${this.url}/keys`,
+          id_token_signing_alg_values_supported: ['RS256', 'ES256'],
+        });
       }
       if (req.url === '/keys') {
         this.jwksFetches += 1;
@@ -53,7 +64,11 @@ export class TestIssuer {
   }
 
   /** Signs claims with `key` (iss defaults to this issuer; exp to 5 minutes). */
-  async mint(key: SigningKey, claims: JWTPayload, header: Record<string, unknown> = {}): Promise<string> {
+  async mint(
+    key: SigningKey,
+    claims: JWTPayload,
+    header: Record<string, unknown> = {},
+  ): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({ iss: this.url, iat: now, exp: now + 300, ...claims })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT', ...header })

@@ -23,16 +23,26 @@ let prod: RunningExample;
 let dev: RunningExample;
 let devSingle: RunningExample;
 
-async function mint(claims: Record<string, unknown>, opts: { exp?: string | number; aud?: string; signWith?: CryptoKey } = {}) {
+async function mint(
+  claims: Record<string, unknown>,
+  opts: { exp?: string | number; aud?: string; signWith?: CryptoKey } = {},
+) {
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-    .setIssuer(ISS).setAudience(opts.aud ?? AUD).setSubject('user-1').setIssuedAt()
+    .setIssuer(ISS)
+    .setAudience(opts.aud ?? AUD)
+    .setSubject('user-1')
+    .setIssuedAt()
     .setExpirationTime(opts.exp ?? '5m')
     .sign(opts.signWith ?? key);
 }
 
 const recommend = (r: RunningExample, headers: Record<string, string>) =>
-  request(`${r.url}/v1/recommend`, { method: 'POST', headers, json: { surface: 'home', k: 3, user: { user_id: 'u_1' } } });
+  request(`${r.url}/v1/recommend`, {
+    method: 'POST',
+    headers,
+    json: { surface: 'home', k: 3, user: { user_id: 'u_1' } },
+  });
 
 beforeAll(async () => {
   // `key` signs and its public half is published; `otherKey` is an unrelated private key.
@@ -41,40 +51,81 @@ beforeAll(async () => {
   otherKey = (await generateKeyPair('RS256')).privateKey;
   const dir = tempDir('recsys-');
   const jwksFile = path.join(dir, 'jwks.json');
-  writeFileSync(jwksFile, JSON.stringify({ keys: [{ ...(await exportJWK(real.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }] }));
+  writeFileSync(
+    jwksFile,
+    JSON.stringify({
+      keys: [{ ...(await exportJWK(real.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }],
+    }),
+  );
   const keysFile = path.join(dir, 'keys.json');
   // The shape of `authctl apikey export --format json` (written by hand here: no authctl involved).
   const entry = (raw: string, extra: Record<string, unknown>) => ({
-    id: raw.slice(0, 12), name: raw.slice(8, 12), prefix: raw.slice(0, 12), sha256: sha(raw), scopes: [], tenant: 'demo',
-    status: 'active', expires_at: null, valid_until: null, ...extra,
+    id: raw.slice(0, 12),
+    name: raw.slice(8, 12),
+    prefix: raw.slice(0, 12),
+    sha256: sha(raw),
+    scopes: [],
+    tenant: 'demo',
+    status: 'active',
+    expires_at: null,
+    valid_until: null,
+    ...extra,
   });
-  writeFileSync(keysFile, JSON.stringify({
-    format: 'authctl-apikeys', version: 1, generated_at: new Date().toISOString(), hash: 'sha256-hex', header: 'X-API-Key',
-    accepted_statuses: ['active', 'grace'],
-    keys: [
-      entry(KEYS.good, {}),
-      entry(KEYS.operator, { scopes: ['recsys.operator'], status: 'grace', valid_until: '2999-01-01T00:00:00Z' }),
-      entry(KEYS.revoked, { status: 'revoked' }),
-      entry(KEYS.expired, { expires_at: '2020-01-01T00:00:00Z', valid_until: '2020-01-01T00:00:00Z' }),
-    ],
-  }));
+  writeFileSync(
+    keysFile,
+    JSON.stringify({
+      format: 'authctl-apikeys',
+      version: 1,
+      generated_at: new Date().toISOString(),
+      hash: 'sha256-hex',
+      header: 'X-API-Key',
+      accepted_statuses: ['active', 'grace'],
+      keys: [
+        entry(KEYS.good, {}),
+        entry(KEYS.operator, {
+          scopes: ['recsys.operator'],
+          status: 'grace',
+          valid_until: '2999-01-01T00:00:00Z',
+        }),
+        entry(KEYS.revoked, { status: 'revoked' }),
+        entry(KEYS.expired, {
+          expires_at: '2020-01-01T00:00:00Z',
+          valid_until: '2020-01-01T00:00:00Z',
+        }),
+      ],
+    }),
+  );
   [prod, dev, devSingle] = await Promise.all([
     startExample('recsys', {
       env: {
-        DEV_AUTH_ENABLED: 'false', JWT_AUTH_ENABLED: 'true', JWT_JWKS_FILE: jwksFile, JWT_ISSUER: ISS, JWT_AUDIENCE: AUD,
-        AUTH_TENANT_CLAIMS: 'org_id,tenant_id', AUTH_ROLE_CLAIMS: 'roles,scope',
-        AUTH_VIEWER_ROLE: 'recsys.viewer', AUTH_OPERATOR_ROLE: 'recsys.operator', AUTH_ADMIN_ROLE: 'recsys.admin',
-        API_KEY_ENABLED: 'true', API_KEY_HEADER: 'X-Recsys-Key', API_KEYS_FILE: keysFile,
+        DEV_AUTH_ENABLED: 'false',
+        JWT_AUTH_ENABLED: 'true',
+        JWT_JWKS_FILE: jwksFile,
+        JWT_ISSUER: ISS,
+        JWT_AUDIENCE: AUD,
+        AUTH_TENANT_CLAIMS: 'org_id,tenant_id',
+        AUTH_ROLE_CLAIMS: 'roles,scope',
+        AUTH_VIEWER_ROLE: 'recsys.viewer',
+        AUTH_OPERATOR_ROLE: 'recsys.operator',
+        AUTH_ADMIN_ROLE: 'recsys.admin',
+        API_KEY_ENABLED: 'true',
+        API_KEY_HEADER: 'X-Recsys-Key',
+        API_KEYS_FILE: keysFile,
       },
     }),
     startExample('recsys', { env: { DEV_AUTH_ENABLED: 'true' } }),
-    startExample('recsys', { env: { DEV_AUTH_ENABLED: 'true', DEV_AUTH_TENANT_HEADER: 'X-Org-Id' } }),
+    startExample('recsys', {
+      env: { DEV_AUTH_ENABLED: 'true', DEV_AUTH_TENANT_HEADER: 'X-Org-Id' },
+    }),
   ]);
 });
 
 afterAll(async () => {
   const codes = await Promise.all([prod?.stop(), dev?.stop(), devSingle?.stop()]);
-  expect(codes.every((c) => c === 0), 'graceful SIGTERM exit codes').toBe(true);
+  expect(
+    codes.every((c) => c === 0),
+    'graceful SIGTERM exit codes',
+  ).toBe(true);
   killAll();
 });
 
@@ -86,7 +137,11 @@ describe('recsys: production posture (JWT + API keys, dev headers off)', () => {
   });
 
   it('ignores dev headers when DEV_AUTH_ENABLED=false', async () => {
-    const r = await recommend(prod, { 'X-Dev-User-Id': 'dev', 'X-Dev-Org-Id': 'demo', 'X-Org-Id': 'demo' });
+    const r = await recommend(prod, {
+      'X-Dev-User-Id': 'dev',
+      'X-Dev-Org-Id': 'demo',
+      'X-Org-Id': 'demo',
+    });
     expect(r.status).toBe(401);
   });
 
@@ -95,13 +150,17 @@ describe('recsys: production posture (JWT + API keys, dev headers off)', () => {
     expect(r.status).toBe(200);
     expect(r.json()).toMatchObject({ tenant: 'demo', surface: 'home' });
     expect(r.json().items).toHaveLength(3);
-    const second = await recommend(prod, { authorization: `Bearer ${await mint({ tenant_id: 'acme' })}` });
+    const second = await recommend(prod, {
+      authorization: `Bearer ${await mint({ tenant_id: 'acme' })}`,
+    });
     expect(second.json().tenant).toBe('acme');
   });
 
   it('X-Org-Id may repeat but never override the token tenant', async () => {
     const token = await mint({ org_id: 'demo' });
-    expect((await recommend(prod, { authorization: `Bearer ${token}`, 'X-Org-Id': 'demo' })).status).toBe(200);
+    expect(
+      (await recommend(prod, { authorization: `Bearer ${token}`, 'X-Org-Id': 'demo' })).status,
+    ).toBe(200);
     const r = await recommend(prod, { authorization: `Bearer ${token}`, 'X-Org-Id': 'other' });
     expect(r.status).toBe(403);
     expect(r.json().error).toBe('tenant_mismatch');
@@ -122,12 +181,18 @@ describe('recsys: production posture (JWT + API keys, dev headers off)', () => {
     ['wrong audience', () => mint({ org_id: 'demo' }, { aud: 'someone-else' })],
     ['wrong signing key', () => mint({ org_id: 'demo' }, { signWith: otherKey })],
     ['garbage', async () => 'not.a.jwt'],
-    ['alg none', async () => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"org_id":"demo"}').toString('base64url')}.`],
+    [
+      'alg none',
+      async () =>
+        `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"org_id":"demo"}').toString('base64url')}.`,
+    ],
   ])('401 invalid_token for a %s token, without echoing it', async (_name, make) => {
     const token = await make();
     const r = await recommend(prod, { authorization: `Bearer ${token}` });
     expect(r.status).toBe(401);
-    expect(r.headers.get('www-authenticate')).toMatch(/^Bearer realm="recsys", error="invalid_token"/);
+    expect(r.headers.get('www-authenticate')).toMatch(
+      /^Bearer realm="recsys", error="invalid_token"/,
+    );
     expect(r.text).not.toContain(token);
   });
 
@@ -137,17 +202,39 @@ describe('recsys: production posture (JWT + API keys, dev headers off)', () => {
     const operator = `Bearer ${await mint({ org_id: 'demo', scope: 'openid recsys.operator' })}`;
     const admin = `Bearer ${await mint({ org_id: 'demo', roles: ['recsys.admin'] })}`;
     const nobody = `Bearer ${await mint({ org_id: 'demo' })}`;
-    expect((await request(`${base}/config`, { headers: { authorization: nobody } })).status).toBe(403);
-    expect((await request(`${base}/config`, { headers: { authorization: viewer } })).status).toBe(200);
-    const denied = await request(`${base}/config`, { method: 'PUT', headers: { authorization: viewer }, json: { k_max: 5 } });
+    expect((await request(`${base}/config`, { headers: { authorization: nobody } })).status).toBe(
+      403,
+    );
+    expect((await request(`${base}/config`, { headers: { authorization: viewer } })).status).toBe(
+      200,
+    );
+    const denied = await request(`${base}/config`, {
+      method: 'PUT',
+      headers: { authorization: viewer },
+      json: { k_max: 5 },
+    });
     expect(denied.status).toBe(403);
     expect(denied.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
-    expect((await request(`${base}/config`, { method: 'PUT', headers: { authorization: operator }, json: { k_max: 5 } })).status).toBe(200);
-    expect((await request(`${base}/audit`, { headers: { authorization: operator } })).status).toBe(403);
+    expect(
+      (
+        await request(`${base}/config`, {
+          method: 'PUT',
+          headers: { authorization: operator },
+          json: { k_max: 5 },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await request(`${base}/audit`, { headers: { authorization: operator } })).status).toBe(
+      403,
+    );
     const audit = await request(`${base}/audit`, { headers: { authorization: admin } });
     expect(audit.status).toBe(200);
-    expect(audit.json().entries).toEqual([expect.objectContaining({ tenant: 'demo', changed: 'config', method: 'jwt' })]);
-    const otherTenant = await request(`${prod.url}/v1/admin/tenants/acme/config`, { headers: { authorization: admin } });
+    expect(audit.json().entries).toEqual([
+      expect.objectContaining({ tenant: 'demo', changed: 'config', method: 'jwt' }),
+    ]);
+    const otherTenant = await request(`${prod.url}/v1/admin/tenants/acme/config`, {
+      headers: { authorization: admin },
+    });
     expect(otherTenant.status).toBe(403);
   });
 
@@ -155,7 +242,9 @@ describe('recsys: production posture (JWT + API keys, dev headers off)', () => {
     const ok = await recommend(prod, { 'X-Recsys-Key': KEYS.good });
     expect(ok.status).toBe(200);
     expect(ok.json().tenant).toBe('demo');
-    expect((await recommend(prod, { 'X-Recsys-Key': KEYS.good, 'X-Org-Id': 'acme' })).status).toBe(403);
+    expect((await recommend(prod, { 'X-Recsys-Key': KEYS.good, 'X-Org-Id': 'acme' })).status).toBe(
+      403,
+    );
     expect((await recommend(prod, { 'X-API-Key': KEYS.good })).status).toBe(401); // default header not configured
     for (const bad of [KEYS.revoked, KEYS.expired, 'rk_live_unknown']) {
       const r = await recommend(prod, { 'X-Recsys-Key': bad });
@@ -163,13 +252,24 @@ describe('recsys: production posture (JWT + API keys, dev headers off)', () => {
       expect(r.text).not.toContain(bad);
     }
     const cfg = `${prod.url}/v1/admin/tenants/demo/rules`;
-    expect((await request(cfg, { method: 'PUT', headers: { 'X-Recsys-Key': KEYS.good }, json: [] })).status).toBe(403);
-    expect((await request(cfg, { method: 'PUT', headers: { 'X-Recsys-Key': KEYS.operator }, json: [] })).status).toBe(200);
+    expect(
+      (await request(cfg, { method: 'PUT', headers: { 'X-Recsys-Key': KEYS.good }, json: [] }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await request(cfg, { method: 'PUT', headers: { 'X-Recsys-Key': KEYS.operator }, json: [] }))
+        .status,
+    ).toBe(200);
   });
 });
 
 describe('recsys: dev headers', () => {
-  const devHeaders = { 'X-Request-Id': 'example-1', 'X-Dev-User-Id': 'dev-user-1', 'X-Dev-Org-Id': 'demo', 'X-Org-Id': 'demo' };
+  const devHeaders = {
+    'X-Request-Id': 'example-1',
+    'X-Dev-User-Id': 'dev-user-1',
+    'X-Dev-Org-Id': 'demo',
+    'X-Org-Id': 'demo',
+  };
 
   it('accepts the documented local-dev request and echoes X-Request-Id', async () => {
     const r = await recommend(dev, devHeaders);
@@ -185,16 +285,26 @@ describe('recsys: dev headers', () => {
   });
 
   it('rejects bearer tokens when JWT_AUTH_ENABLED is off', async () => {
-    expect((await recommend(dev, { authorization: `Bearer ${await mint({ org_id: 'demo' })}` })).status).toBe(401);
+    expect(
+      (await recommend(dev, { authorization: `Bearer ${await mint({ org_id: 'demo' })}` })).status,
+    ).toBe(401);
   });
 
   it('DEV_AUTH_TENANT_HEADER=X-Org-Id needs only one tenant header', async () => {
-    expect((await recommend(devSingle, { 'X-Dev-User-Id': 'u', 'X-Org-Id': 'demo' })).status).toBe(200);
-    expect((await recommend(devSingle, { 'X-Dev-User-Id': 'u', 'X-Dev-Org-Id': 'demo' })).status).toBe(401);
+    expect((await recommend(devSingle, { 'X-Dev-User-Id': 'u', 'X-Org-Id': 'demo' })).status).toBe(
+      200,
+    );
+    expect(
+      (await recommend(devSingle, { 'X-Dev-User-Id': 'u', 'X-Dev-Org-Id': 'demo' })).status,
+    ).toBe(401);
   });
 
   it('400 for a body without surface (after auth)', async () => {
-    const r = await request(`${dev.url}/v1/recommend`, { method: 'POST', headers: devHeaders, json: { user: { user_id: 'u' } } });
+    const r = await request(`${dev.url}/v1/recommend`, {
+      method: 'POST',
+      headers: devHeaders,
+      json: { user: { user_id: 'u' } },
+    });
     expect(r.status).toBe(400);
   });
 });

@@ -9,14 +9,28 @@ import { killAll, request, startExample, startFailure, type RunningExample } fro
 
 const KEY = randomBytes(48);
 const ENV = {
-  JWT_SIGNING_KEY: KEY.toString('base64'), JWT_ISSUER: 'https://relay.test', JWT_AUDIENCE: 'relay-tenant-a',
-  SESSION_STORE_BACKEND: 'memory', ADMIN_PASSWORD: 'correct horse battery staple',
+  JWT_SIGNING_KEY: KEY.toString('base64'),
+  JWT_ISSUER: 'https://relay.test',
+  JWT_AUDIENCE: 'relay-tenant-a',
+  SESSION_STORE_BACKEND: 'memory',
+  ADMIN_PASSWORD: 'correct horse battery staple',
 };
 const SEEDED = 'rly_seeded_key_for_tests_0123456789';
 let relay: RunningExample;
 
-const sign = (claims: { exp?: number; roles?: string[] }, opts: jwt.SignOptions = {}, key: jwt.Secret = KEY) =>
-  jwt.sign(claims, key, { algorithm: 'HS256', issuer: ENV.JWT_ISSUER, audience: ENV.JWT_AUDIENCE, subject: 'u1', ...(claims.exp ? {} : { expiresIn: 300 }), ...opts });
+const sign = (
+  claims: { exp?: number; roles?: string[] },
+  opts: jwt.SignOptions = {},
+  key: jwt.Secret = KEY,
+) =>
+  jwt.sign(claims, key, {
+    algorithm: 'HS256',
+    issuer: ENV.JWT_ISSUER,
+    audience: ENV.JWT_AUDIENCE,
+    subject: 'u1',
+    ...(claims.exp ? {} : { expiresIn: 300 }),
+    ...opts,
+  });
 const auth = (t: string) => ({ authorization: `Bearer ${t}` });
 
 beforeAll(async () => {
@@ -60,53 +74,120 @@ describe('relay: JWT', () => {
   it('admin-only operations: 403 insufficient_scope for users, 200 for role admin', async () => {
     const user = auth(sign({ roles: ['user'] }));
     const admin = auth(sign({ roles: ['admin'] }));
-    for (const [method, p] of [['GET', '/admin/diagnostics'], ['POST', '/admin/debug'], ['GET', '/auth/api-keys']] as const) {
-      const denied = await request(`${relay.url}${p}`, { method, headers: user, json: method === 'POST' ? { enabled: true } : undefined });
+    for (const [method, p] of [
+      ['GET', '/admin/diagnostics'],
+      ['POST', '/admin/debug'],
+      ['GET', '/auth/api-keys'],
+    ] as const) {
+      const denied = await request(`${relay.url}${p}`, {
+        method,
+        headers: user,
+        json: method === 'POST' ? { enabled: true } : undefined,
+      });
       expect(denied.status).toBe(403);
       expect(denied.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
-      const ok = await request(`${relay.url}${p}`, { method, headers: admin, json: method === 'POST' ? { enabled: true } : undefined });
+      const ok = await request(`${relay.url}${p}`, {
+        method,
+        headers: admin,
+        json: method === 'POST' ? { enabled: true } : undefined,
+      });
       expect(ok.status).toBe(200);
     }
   });
 
   it('login with ADMIN_PASSWORD issues a token; rotate revokes the old one; logout revokes', async () => {
-    expect((await request(`${relay.url}/auth/login`, { method: 'POST', json: { username: 'admin', password: 'wrong' } })).status).toBe(401);
-    const login = await request(`${relay.url}/auth/login`, { method: 'POST', json: { username: 'admin', password: ENV.ADMIN_PASSWORD } });
+    expect(
+      (
+        await request(`${relay.url}/auth/login`, {
+          method: 'POST',
+          json: { username: 'admin', password: 'wrong' },
+        })
+      ).status,
+    ).toBe(401);
+    const login = await request(`${relay.url}/auth/login`, {
+      method: 'POST',
+      json: { username: 'admin', password: ENV.ADMIN_PASSWORD },
+    });
     expect(login.status).toBe(200);
     const first = login.json().access_token as string;
     // The issued token is a standard HS256 JWT any library can verify with the same key.
-    expect(jwt.verify(first, KEY, { algorithms: ['HS256'], audience: ENV.JWT_AUDIENCE, issuer: ENV.JWT_ISSUER })).toMatchObject({ roles: ['admin'] });
-    expect((await request(`${relay.url}/admin/diagnostics`, { headers: auth(first) })).status).toBe(200);
-    const rotated = await request(`${relay.url}/auth/rotate`, { method: 'POST', headers: auth(first) });
+    expect(
+      jwt.verify(first, KEY, {
+        algorithms: ['HS256'],
+        audience: ENV.JWT_AUDIENCE,
+        issuer: ENV.JWT_ISSUER,
+      }),
+    ).toMatchObject({ roles: ['admin'] });
+    expect((await request(`${relay.url}/admin/diagnostics`, { headers: auth(first) })).status).toBe(
+      200,
+    );
+    const rotated = await request(`${relay.url}/auth/rotate`, {
+      method: 'POST',
+      headers: auth(first),
+    });
     expect(rotated.status).toBe(200);
     const second = rotated.json().access_token as string;
     expect((await request(`${relay.url}/auth/me`, { headers: auth(first) })).status).toBe(401);
     expect((await request(`${relay.url}/auth/me`, { headers: auth(second) })).status).toBe(200);
-    expect((await request(`${relay.url}/auth/logout`, { method: 'POST', headers: auth(second) })).status).toBe(204);
+    expect(
+      (await request(`${relay.url}/auth/logout`, { method: 'POST', headers: auth(second) })).status,
+    ).toBe(204);
     expect((await request(`${relay.url}/auth/me`, { headers: auth(second) })).status).toBe(401);
   });
 });
 
 describe('relay: API keys', () => {
   it('a seeded hash authenticates; unknown keys are 401; keys without admin are 403 on admin routes', async () => {
-    expect((await request(`${relay.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': SEEDED }, json: { text: 'hi' } })).status).toBe(200);
-    expect((await request(`${relay.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': `${SEEDED}x` }, json: {} })).status).toBe(401);
-    expect((await request(`${relay.url}/admin/diagnostics`, { headers: { 'x-api-key': SEEDED } })).status).toBe(403);
+    expect(
+      (
+        await request(`${relay.url}/v1/messages`, {
+          method: 'POST',
+          headers: { 'x-api-key': SEEDED },
+          json: { text: 'hi' },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await request(`${relay.url}/v1/messages`, {
+          method: 'POST',
+          headers: { 'x-api-key': `${SEEDED}x` },
+          json: {},
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (await request(`${relay.url}/admin/diagnostics`, { headers: { 'x-api-key': SEEDED } }))
+        .status,
+    ).toBe(403);
   });
 
   it('raw key shown once, masked on read, revocable', async () => {
     const admin = auth(sign({ roles: ['admin'] }));
-    const created = await request(`${relay.url}/auth/api-keys`, { method: 'POST', headers: admin, json: { name: 'ci', scopes: ['admin'] } });
+    const created = await request(`${relay.url}/auth/api-keys`, {
+      method: 'POST',
+      headers: admin,
+      json: { name: 'ci', scopes: ['admin'] },
+    });
     expect(created.status).toBe(201);
     const raw = created.json().key as string;
     expect(raw).toMatch(/^rly_/);
     const list = await request(`${relay.url}/auth/api-keys`, { headers: admin });
     expect(list.text).not.toContain(raw);
-    expect(list.json().keys.find((k: { name: string }) => k.name === 'ci').masked).toMatch(/^rly_.{8}…\*{4}$/);
-    expect((await request(`${relay.url}/admin/diagnostics`, { headers: { 'x-api-key': raw } })).status).toBe(200);
+    expect(list.json().keys.find((k: { name: string }) => k.name === 'ci').masked).toMatch(
+      /^rly_.{8}…\*{4}$/,
+    );
+    expect(
+      (await request(`${relay.url}/admin/diagnostics`, { headers: { 'x-api-key': raw } })).status,
+    ).toBe(200);
     const id = created.json().id as string;
-    expect((await request(`${relay.url}/auth/api-keys/${id}`, { method: 'DELETE', headers: admin })).status).toBe(200);
-    expect((await request(`${relay.url}/admin/diagnostics`, { headers: { 'x-api-key': raw } })).status).toBe(401);
+    expect(
+      (await request(`${relay.url}/auth/api-keys/${id}`, { method: 'DELETE', headers: admin }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await request(`${relay.url}/admin/diagnostics`, { headers: { 'x-api-key': raw } })).status,
+    ).toBe(401);
   });
 });
 
@@ -115,18 +196,31 @@ describe('relay: API key persistence (RELAY_API_KEYS_PERSIST_FILE)', () => {
     const file = path.join(tempDir('relay-persist-'), 'keys.json');
     const admin = auth(sign({ roles: ['admin'] }));
     let svc = await startExample('relay', { env: { ...ENV, RELAY_API_KEYS_PERSIST_FILE: file } });
-    const raw = (await request(`${svc.url}/auth/api-keys`, { method: 'POST', headers: admin, json: { name: 'kept' } })).json();
+    const raw = (
+      await request(`${svc.url}/auth/api-keys`, {
+        method: 'POST',
+        headers: admin,
+        json: { name: 'kept' },
+      })
+    ).json();
     expect(await svc.stop()).toBe(0);
     const text = readFileSync(file, 'utf8');
     expect(text).not.toContain(raw.key);
     expect(text).toContain(createHash('sha256').update(raw.key).digest('hex'));
     expect(statSync(file).mode & 0o777).toBe(0o600);
     svc = await startExample('relay', { env: { ...ENV, RELAY_API_KEYS_PERSIST_FILE: file } });
-    expect((await request(`${svc.url}/auth/me`, { headers: { 'x-api-key': raw.key } })).status).toBe(200);
-    expect((await request(`${svc.url}/auth/api-keys/${raw.id}`, { method: 'DELETE', headers: admin })).status).toBe(200);
+    expect(
+      (await request(`${svc.url}/auth/me`, { headers: { 'x-api-key': raw.key } })).status,
+    ).toBe(200);
+    expect(
+      (await request(`${svc.url}/auth/api-keys/${raw.id}`, { method: 'DELETE', headers: admin }))
+        .status,
+    ).toBe(200);
     expect(await svc.stop()).toBe(0);
     svc = await startExample('relay', { env: { ...ENV, RELAY_API_KEYS_PERSIST_FILE: file } });
-    expect((await request(`${svc.url}/auth/me`, { headers: { 'x-api-key': raw.key } })).status).toBe(401);
+    expect(
+      (await request(`${svc.url}/auth/me`, { headers: { 'x-api-key': raw.key } })).status,
+    ).toBe(401);
     expect(await svc.stop()).toBe(0);
   });
 });
@@ -134,7 +228,11 @@ describe('relay: API key persistence (RELAY_API_KEYS_PERSIST_FILE)', () => {
 describe('relay: startup', () => {
   it.each([
     ['no JWT_SIGNING_KEY', { ...ENV, JWT_SIGNING_KEY: undefined }, 'JWT_SIGNING_KEY is required'],
-    ['a short key', { ...ENV, JWT_SIGNING_KEY: Buffer.from('short').toString('base64') }, 'at least 32'],
+    [
+      'a short key',
+      { ...ENV, JWT_SIGNING_KEY: Buffer.from('short').toString('base64') },
+      'at least 32',
+    ],
     ['a non-base64 key', { ...ENV, JWT_SIGNING_KEY: 'not base64 at all!' }, 'not base64'],
     ['redis backend', { ...ENV, SESSION_STORE_BACKEND: 'redis' }, 'SESSION_STORE_BACKEND'],
   ])('exit 2 for %s', async (_n, env, needle) => {

@@ -13,11 +13,15 @@ export interface IdpProcess {
 
 /** Starts `authctl idp serve --port 0 --json` in `dir` (keystore in `dir/.authctl`) and waits for its ready line. */
 export async function startIdpProcess(dir: string): Promise<IdpProcess> {
-  const child = spawn(process.execPath, [BIN, 'idp', 'serve', '--port', '0', '--json', '--no-log'], {
-    cwd: dir,
-    env: { ...process.env, AUTHCTL_HOME: path.join(dir, '.authctl') },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'idp', 'serve', '--port', '0', '--json', '--no-log'],
+    {
+      cwd: dir,
+      env: { ...process.env, AUTHCTL_HOME: path.join(dir, '.authctl') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`idp serve exited with ${code}`)));

@@ -8,13 +8,22 @@ import { callHandler as call, REDIRECT, seededHome } from './helpers.js';
 
 describe('idp: request handler without listen()', () => {
   it('advertises every endpoint of the one path map, under the issuer URL', async () => {
-    const deps = createIdpDeps({ config: {}, home: await seededHome(), baseUrl: 'http://idp.test:9400/' });
+    const deps = createIdpDeps({
+      config: {},
+      home: await seededHome(),
+      baseUrl: 'http://idp.test:9400/',
+    });
     const doc = discoveryDocument(deps.settings.issuers[0]!, 'openid');
     // The issuer is the published URL byte for byte (its slash kept); endpoints get no double slash.
     expect(doc.issuer).toBe('http://idp.test:9400/');
     expect(doc.jwks_uri).toBe(`http://idp.test:9400${ENDPOINTS.jwks}`);
     const handler = createIdpHandler(deps);
-    for (const [key, path] of Object.entries({ token_endpoint: ENDPOINTS.token, userinfo_endpoint: ENDPOINTS.userinfo, revocation_endpoint: ENDPOINTS.revoke, end_session_endpoint: ENDPOINTS.endSession })) {
+    for (const [key, path] of Object.entries({
+      token_endpoint: ENDPOINTS.token,
+      userinfo_endpoint: ENDPOINTS.userinfo,
+      revocation_endpoint: ENDPOINTS.revoke,
+      end_session_endpoint: ENDPOINTS.endSession,
+    })) {
       expect(doc[key]).toBe(`http://idp.test:9400${path}`);
       const response = await call(handler, 'GET', path);
       expect(response.status).not.toBe(404);
@@ -22,9 +31,19 @@ describe('idp: request handler without listen()', () => {
   });
 
   it('issues tokens on an injected, frozen clock', async () => {
-    const deps = createIdpDeps({ config: {}, home: await seededHome(), baseUrl: 'http://idp.test', clock: () => Date.parse('2030-01-01T00:00:00Z') });
+    const deps = createIdpDeps({
+      config: {},
+      home: await seededHome(),
+      baseUrl: 'http://idp.test',
+      clock: () => Date.parse('2030-01-01T00:00:00Z'),
+    });
     const handler = createIdpHandler(deps);
-    const response = await call(handler, 'POST', '/token', 'grant_type=client_credentials&client_id=a&client_secret=b');
+    const response = await call(
+      handler,
+      'POST',
+      '/token',
+      'grant_type=client_credentials&client_id=a&client_secret=b',
+    );
     expect(response.status).toBe(200);
     const claims = decodeJwt(response.json().access_token);
     expect(claims.iat).toBe(Date.parse('2030-01-01T00:00:00Z') / 1000);
@@ -32,11 +51,33 @@ describe('idp: request handler without listen()', () => {
   });
 
   it('ends a session by redirecting only to registered URIs, with state', async () => {
-    const deps = createIdpDeps({ config: { idp: { clients: { web: { secret: 's', redirect_uris: [REDIRECT], post_logout_redirect_uris: ['http://127.0.0.1:8080/bye'] } } } }, home: await seededHome(), baseUrl: 'http://idp.test' });
+    const deps = createIdpDeps({
+      config: {
+        idp: {
+          clients: {
+            web: {
+              secret: 's',
+              redirect_uris: [REDIRECT],
+              post_logout_redirect_uris: ['http://127.0.0.1:8080/bye'],
+            },
+          },
+        },
+      },
+      home: await seededHome(),
+      baseUrl: 'http://idp.test',
+    });
     const handler = createIdpHandler(deps);
-    const ok = await call(handler, 'GET', `/end_session?client_id=web&post_logout_redirect_uri=${encodeURIComponent('http://127.0.0.1:8080/bye')}&state=xyz`);
+    const ok = await call(
+      handler,
+      'GET',
+      `/end_session?client_id=web&post_logout_redirect_uri=${encodeURIComponent('http://127.0.0.1:8080/bye')}&state=xyz`,
+    );
     expect([ok.status, ok.headers.location]).toEqual([302, 'http://127.0.0.1:8080/bye?state=xyz']);
-    const bad = await call(handler, 'GET', `/end_session?client_id=web&post_logout_redirect_uri=${encodeURIComponent('https://evil.example/')}`);
+    const bad = await call(
+      handler,
+      'GET',
+      `/end_session?client_id=web&post_logout_redirect_uri=${encodeURIComponent('https://evil.example/')}`,
+    );
     expect(bad.status).toBe(400);
     const page = await call(handler, 'GET', '/end_session');
     expect([page.status, page.text.includes('Signed out')]).toEqual([200, true]);
@@ -46,33 +87,69 @@ describe('idp: request handler without listen()', () => {
     const deps = createIdpDeps({
       config: {
         tokens: { ci: { audience: 'api://orders', roles: ['deployer'], claims: { env: 'ci' } } },
-        idp: { clients: { pipeline: { secret: 's', preset: 'ci' } }, users: { ann: { claims: { '/org/id': 7 }, tenant: 't1' } } },
+        idp: {
+          clients: { pipeline: { secret: 's', preset: 'ci' } },
+          users: { ann: { claims: { '/org/id': 7 }, tenant: 't1' } },
+        },
       },
       home: await seededHome(),
       baseUrl: 'http://idp.test',
     });
     const handler = createIdpHandler(deps);
-    const cc = await call(handler, 'POST', '/token', 'grant_type=client_credentials&client_id=pipeline&client_secret=s');
-    expect(decodeJwt(cc.json().access_token)).toMatchObject({ aud: 'api://orders', roles: ['deployer'], env: 'ci' });
-    const pw = await call(handler, 'POST', '/token', 'grant_type=password&username=ann&password=x&client_id=pipeline&client_secret=s');
-    expect(decodeJwt(pw.json().access_token)).toMatchObject({ sub: 'ann', tid: 't1', org: { id: 7 }, env: 'ci' });
+    const cc = await call(
+      handler,
+      'POST',
+      '/token',
+      'grant_type=client_credentials&client_id=pipeline&client_secret=s',
+    );
+    expect(decodeJwt(cc.json().access_token)).toMatchObject({
+      aud: 'api://orders',
+      roles: ['deployer'],
+      env: 'ci',
+    });
+    const pw = await call(
+      handler,
+      'POST',
+      '/token',
+      'grant_type=password&username=ann&password=x&client_id=pipeline&client_secret=s',
+    );
+    expect(decodeJwt(pw.json().access_token)).toMatchObject({
+      sub: 'ann',
+      tid: 't1',
+      org: { id: 7 },
+      env: 'ci',
+    });
   });
 });
 
 describe('idp: access-log masking', () => {
   it('masks credential parameters in the logged path and keeps the others as sent', async () => {
     const { maskedPath } = await import('../../src/core/idp/capture.js');
-    const line = maskedPath(new URL('http://x/callback?code=abcdefghijklmnopqrstuvwxyz&state=a%20b&token=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSIsImV4cCI6MX0.c2lnbmF0dXJlc2lnbmF0dXJl'));
+    const line = maskedPath(
+      new URL(
+        'http://x/callback?code=abcdefghijklmnopqrstuvwxyz&state=a%20b&token=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSIsImV4cCI6MX0.c2lnbmF0dXJlc2lnbmF0dXJl',
+      ),
+    );
     expect(line).toBe('/callback?code=abcd…wxyz&state=a%20b&token=eyJhbGciOi…(jwt,+77+chars)');
     expect(maskedPath(new URL('http://x/jwks'))).toBe('/jwks');
   });
 
   it('writes one line per request: no control characters from the request reach the terminal', async () => {
     const logs: string[] = [];
-    const deps = createIdpDeps({ config: {}, home: await seededHome(), baseUrl: 'http://idp.test', log: (line) => logs.push(line) });
+    const deps = createIdpDeps({
+      config: {},
+      home: await seededHome(),
+      baseUrl: 'http://idp.test',
+      log: (line) => logs.push(line),
+    });
     const handler = createIdpHandler(deps);
     const clientId = encodeURIComponent('ci\u001b[2J\nGET /forged 200');
-    await call(handler, 'POST', `/token?code=%1B%5B31mABCDEFGHIJKLMNOPQRSTUVWXYZ`, `grant_type=client_credentials&client_id=${clientId}&client_secret=topsecret`);
+    await call(
+      handler,
+      'POST',
+      `/token?code=%1B%5B31mABCDEFGHIJKLMNOPQRSTUVWXYZ`,
+      `grant_type=client_credentials&client_id=${clientId}&client_secret=topsecret`,
+    );
     expect(logs).toHaveLength(1);
     expect(logs[0]).not.toMatch(/[\u0000-\u001f\u007f]/);
     expect(logs[0]).toContain('client_id=ci\\x1b[2J\\nGET /forged 200');
@@ -80,10 +157,18 @@ describe('idp: access-log masking', () => {
   });
 
   it('masks credential headers in captured requests with the shared header masking', async () => {
-    const deps = createIdpDeps({ config: {}, home: await seededHome(), baseUrl: 'http://idp.test' });
+    const deps = createIdpDeps({
+      config: {},
+      home: await seededHome(),
+      baseUrl: 'http://idp.test',
+    });
     const handler = createIdpHandler(deps);
     const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSIsImV4cCI6MX0.c2lnbmF0dXJlc2lnbmF0dXJl';
-    await call(handler, 'GET', '/userinfo', undefined, { authorization: `Bearer ${token}`, 'x-session-token': 'abcdefghijklmnopqrstuvwxyz', 'x-trace': 'keep-me' });
+    await call(handler, 'GET', '/userinfo', undefined, {
+      authorization: `Bearer ${token}`,
+      'x-session-token': 'abcdefghijklmnopqrstuvwxyz',
+      'x-trace': 'keep-me',
+    });
     const [captured] = deps.capture.list();
     expect(captured!.headers.authorization).toBe('Bearer eyJhbGciOi…(jwt, 77 chars)');
     expect(captured!.headers['x-session-token']).toBe('abcd…wxyz');

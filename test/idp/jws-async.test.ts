@@ -25,6 +25,8 @@ describe('signJwsAsync (used by the mock issuer)', () => {
 
   it('HS256 falls back to the synchronous HMAC', async () => {
     const secret = new Uint8Array(32).fill(7);
-    expect(await signJwsAsync({ alg: 'HS256' }, claims, secret)).toBe(signJws({ alg: 'HS256' }, claims, secret));
+    expect(await signJwsAsync({ alg: 'HS256' }, claims, secret)).toBe(
+      signJws({ alg: 'HS256' }, claims, secret),
+    );
   });
 });

@@ -20,7 +20,9 @@ describe('idp: OIDC flows with openid-client (zero config)', () => {
     expect(idp.url.endsWith('/')).toBe(false);
     expect(meta.jwks_uri).toBe(`${idp.url}/jwks`);
     expect(meta.code_challenge_methods_supported).toEqual(['S256']);
-    const oauth = (await (await fetch(`${idp.url}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+    const oauth = (await (
+      await fetch(`${idp.url}/.well-known/oauth-authorization-server`)
+    ).json()) as Record<string, unknown>;
     expect(oauth.issuer).toBe(idp.url);
     expect(oauth.token_endpoint).toBe(meta.token_endpoint);
   });
@@ -39,34 +41,62 @@ describe('idp: OIDC flows with openid-client (zero config)', () => {
 
   it('issues client_credentials tokens that verify against the remote JWKS, with the [token] mapping', async () => {
     const config = await discover(idp.url, 'ci-job', 'whatever');
-    const tokens = await client.clientCredentialsGrant(config, { scope: 'datasets:read datasets:reload' });
+    const tokens = await client.clientCredentialsGrant(config, {
+      scope: 'datasets:read datasets:reload',
+    });
     expect(tokens.token_type).toBe('bearer');
     expect(tokens.expires_in).toBe(900);
     expect(tokens.refresh_token).toBeUndefined();
     const jwks = createRemoteJWKSet(new URL(`${idp.url}/jwks`));
-    const { payload } = await jwtVerify(tokens.access_token, jwks, { issuer: idp.url, audience: 'api://datapress' });
-    expect(payload).toMatchObject({ sub: 'ci-job', scope: 'datasets:read datasets:reload', client_id: 'ci-job' });
+    const { payload } = await jwtVerify(tokens.access_token, jwks, {
+      issuer: idp.url,
+      audience: 'api://datapress',
+    });
+    expect(payload).toMatchObject({
+      sub: 'ci-job',
+      scope: 'datasets:read datasets:reload',
+      client_id: 'ci-job',
+    });
   });
 
   it('signs with the same keys as `authctl token mint` (shared keystore)', async () => {
-    const minted = await mintToken({ keystore: new Keystore({ dir: idp.home }), issuer: idp.url, subject: 'minted' });
+    const minted = await mintToken({
+      keystore: new Keystore({ dir: idp.home }),
+      issuer: idp.url,
+      subject: 'minted',
+    });
     const config = await discover(idp.url, 'c', 's');
     const issued = await client.clientCredentialsGrant(config);
-    expect(decodeProtectedHeader(minted.token).kid).toBe(decodeProtectedHeader(issued.access_token).kid);
-    await jwtVerify(minted.token, createRemoteJWKSet(new URL(`${idp.url}/jwks`)), { issuer: idp.url });
+    expect(decodeProtectedHeader(minted.token).kid).toBe(
+      decodeProtectedHeader(issued.access_token).kid,
+    );
+    await jwtVerify(minted.token, createRemoteJWKSet(new URL(`${idp.url}/jwks`)), {
+      issuer: idp.url,
+    });
   });
 
   it('runs authorization_code + PKCE through the login form, with state, nonce and an id_token', async () => {
     const config = await discover(idp.url, 'swagger-ui', undefined);
-    const { tokens, location, state } = await codeFlow(config, { form: { username: 'alice', tenant: 'acme', roles: 'admin, viewer' } });
+    const { tokens, location, state } = await codeFlow(config, {
+      form: { username: 'alice', tenant: 'acme', roles: 'admin, viewer' },
+    });
     const redirect = new URL(location);
     expect(redirect.origin + redirect.pathname).toBe('http://127.0.0.1:8080/callback');
     expect(redirect.searchParams.get('state')).toBe(state);
     expect(redirect.searchParams.get('iss')).toBe(idp.url);
     const idToken = tokens.claims()!;
     expect(idToken).toMatchObject({ iss: idp.url, aud: 'swagger-ui', sub: 'alice' });
-    const { payload } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(`${idp.url}/jwks`)), { issuer: idp.url });
-    expect(payload).toMatchObject({ sub: 'alice', org: { id: 'acme' }, roles: ['admin', 'viewer'], scope: 'openid profile offline_access' });
+    const { payload } = await jwtVerify(
+      tokens.access_token,
+      createRemoteJWKSet(new URL(`${idp.url}/jwks`)),
+      { issuer: idp.url },
+    );
+    expect(payload).toMatchObject({
+      sub: 'alice',
+      org: { id: 'acme' },
+      roles: ['admin', 'viewer'],
+      scope: 'openid profile offline_access',
+    });
     expect(tokens.refresh_token).toBeTruthy();
   });
 
@@ -77,9 +107,13 @@ describe('idp: OIDC flows with openid-client (zero config)', () => {
     expect(refreshed.refresh_token).toBeTruthy();
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
     expect(refreshed.access_token).not.toBe(tokens.access_token);
-    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
     // Replaying the old token revoked the whole family, including the token rotated from it.
-    await expect(client.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(client.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
     // ... and every access token of the family (a stolen refresh token's output is no use either).
     expect((await client.tokenIntrospection(config, refreshed.access_token)).active).toBe(false);
     expect((await client.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
@@ -109,26 +143,38 @@ describe('idp: OIDC flows with openid-client (zero config)', () => {
     await client.tokenRevocation(config, tokens.refresh_token!);
     expect((await client.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
     expect((await client.tokenIntrospection(config, tokens.refresh_token!)).active).toBe(false);
-    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
     await expect(client.fetchUserInfo(config, tokens.access_token, 'bob')).rejects.toThrow();
   });
 
   it('answers userinfo for a valid token and 401 with WWW-Authenticate for a bad one', async () => {
     const config = await discover(idp.url, 'spa', undefined);
-    const { tokens } = await codeFlow(config, { form: { username: 'carol', tenant: 't-1', roles: 'viewer' } });
+    const { tokens } = await codeFlow(config, {
+      form: { username: 'carol', tenant: 't-1', roles: 'viewer' },
+    });
     const info = await client.fetchUserInfo(config, tokens.access_token, 'carol');
     // The claim names of the tokens: tenant_claim = /org/id here.
     expect(info).toMatchObject({ sub: 'carol', org: { id: 't-1' }, roles: ['viewer'] });
-    const bad = await fetch(`${idp.url}/userinfo`, { headers: { authorization: 'Bearer not.a.token' } });
+    const bad = await fetch(`${idp.url}/userinfo`, {
+      headers: { authorization: 'Bearer not.a.token' },
+    });
     expect(bad.status).toBe(401);
     expect(bad.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
   });
 
   it('supports the password grant for any user with a non-empty password when no users are configured', async () => {
     const config = await discover(idp.url, 'legacy', 'legacy-secret');
-    const tokens = await client.genericGrantRequest(config, 'password', { username: 'dave', password: 'x', scope: 'openid' });
+    const tokens = await client.genericGrantRequest(config, 'password', {
+      username: 'dave',
+      password: 'x',
+      scope: 'openid',
+    });
     expect(tokens.claims()?.sub).toBe('dave');
-    await expect(client.genericGrantRequest(config, 'password', { username: 'dave', password: '' })).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(
+      client.genericGrantRequest(config, 'password', { username: 'dave', password: '' }),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 
   it('keeps verifying old tokens after a rotation (grace) and signs new ones with the new key', async () => {
@@ -144,7 +190,9 @@ describe('idp: OIDC flows with openid-client (zero config)', () => {
     const jwks = createRemoteJWKSet(new URL(`${idp.url}/jwks`));
     await jwtVerify(before.access_token, jwks, { issuer: idp.url });
     await jwtVerify(after.access_token, jwks, { issuer: idp.url });
-    const kids = ((await (await fetch(`${idp.url}/jwks`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+    const kids = (
+      (await (await fetch(`${idp.url}/jwks`)).json()) as { keys: { kid: string }[] }
+    ).keys.map((k) => k.kid);
     expect(kids).toEqual(expect.arrayContaining([oldKid, newKid]));
   });
 });

@@ -15,12 +15,13 @@ describe('idp: device flow polling faster than the interval gets slow_down', () 
 
   const advance = (seconds: number) => control(idp.url, 'POST', '/clock', { advance: seconds });
 
-  it('answers slow_down to an early poll and adds 5 s to that device code\'s interval', async () => {
+  it("answers slow_down to an early poll and adds 5 s to that device code's interval", async () => {
     const config = await discover(idp.url, 'tv-app', undefined);
     await control(idp.url, 'POST', '/device', { outcome: 'approve', after: 1 });
     const auth = await client.initiateDeviceAuthorization(config, { scope: 'openid' });
     expect(auth.interval).toBe(5);
-    const poll = () => client.genericGrantRequest(config, DEVICE_GRANT, { device_code: auth.device_code });
+    const poll = () =>
+      client.genericGrantRequest(config, DEVICE_GRANT, { device_code: auth.device_code });
     await expect(poll()).rejects.toMatchObject({ error: 'authorization_pending' });
     await advance(4);
     await expect(poll()).rejects.toMatchObject({ error: 'slow_down' });
@@ -35,7 +36,8 @@ describe('idp: device flow polling faster than the interval gets slow_down', () 
   it('keeps the interval per device code: another code still polls every 5 s', async () => {
     const config = await discover(idp.url, 'tv-app', undefined);
     const auth = await client.initiateDeviceAuthorization(config, {});
-    const poll = () => client.genericGrantRequest(config, DEVICE_GRANT, { device_code: auth.device_code });
+    const poll = () =>
+      client.genericGrantRequest(config, DEVICE_GRANT, { device_code: auth.device_code });
     await expect(poll()).rejects.toMatchObject({ error: 'authorization_pending' });
     await advance(5);
     await expect(poll()).rejects.toMatchObject({ error: 'authorization_pending' });

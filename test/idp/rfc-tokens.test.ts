@@ -1,7 +1,14 @@
 import { decodeJwt } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeFlow, control, discover, startTestIdp, tokenRequest, type TestIdp } from './helpers.js';
+import {
+  codeFlow,
+  control,
+  discover,
+  startTestIdp,
+  tokenRequest,
+  type TestIdp,
+} from './helpers.js';
 
 describe('idp: refreshed id_tokens keep auth_time (OIDC Core §12.2)', () => {
   let idp: TestIdp;
@@ -33,7 +40,11 @@ describe('idp: refreshed id_tokens keep auth_time (OIDC Core §12.2)', () => {
   it('zero-config: no aud unless asked for (audience/resource) or configured', async () => {
     const plain = await tokenRequest(idp.url, { grant_type: 'client_credentials' }, ['ci', 's']);
     expect(decodeJwt(String(plain.body.access_token)).aud).toBeUndefined();
-    const asked = await tokenRequest(idp.url, { grant_type: 'client_credentials', audience: 'api://orders' }, ['ci', 's']);
+    const asked = await tokenRequest(
+      idp.url,
+      { grant_type: 'client_credentials', audience: 'api://orders' },
+      ['ci', 's'],
+    );
     expect(decodeJwt(String(asked.body.access_token)).aud).toBe('api://orders');
   });
 });

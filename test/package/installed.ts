@@ -21,9 +21,17 @@ export interface Installed {
 }
 
 /** Runs the installed authctl once. */
-export function run(app: Installed, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+export function run(
+  app: Installed,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(app.command, args, { cwd: options.cwd ?? tempDir('authctl-installed-'), env: { ...app.env, NO_COLOR: '1', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(app.command, args, {
+      cwd: options.cwd ?? tempDir('authctl-installed-'),
+      env: { ...app.env, NO_COLOR: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -37,22 +45,41 @@ export function run(app: Installed, args: string[], options: { cwd?: string; env
   });
 }
 
-export const show = (r: CliResult) => `exit ${r.code}\n--- stdout\n${r.stdout.slice(-3000)}\n--- stderr\n${r.stderr.slice(-3000)}`;
+export const show = (r: CliResult) =>
+  `exit ${r.code}\n--- stdout\n${r.stdout.slice(-3000)}\n--- stderr\n${r.stderr.slice(-3000)}`;
 
 /** `authctl idp serve --port 0 --json` from the installed command, until its ready line. */
-export async function startInstalledIdp(app: Installed, home: string): Promise<Proc & { issuer: string }> {
-  const proc = await spawnUntilLine(['idp', 'serve', '--port', '0', '--json', '--no-log', '--home', home], { command: app.command, env: { ...app.env, NO_COLOR: '1' }, cwd: home, key: 'issuer', timeoutMs: 60_000 });
+export async function startInstalledIdp(
+  app: Installed,
+  home: string,
+): Promise<Proc & { issuer: string }> {
+  const proc = await spawnUntilLine(
+    ['idp', 'serve', '--port', '0', '--json', '--no-log', '--home', home],
+    {
+      command: app.command,
+      env: { ...app.env, NO_COLOR: '1' },
+      cwd: home,
+      key: 'issuer',
+      timeoutMs: 60_000,
+    },
+  );
   return { ...proc, issuer: proc.line.issuer as string };
 }
 
 /** `token mint` prints a JWT that verifies (jose) against the keystore's own `keys jwks`. */
 export async function checkMint(app: Installed): Promise<void> {
   const home = tempDir('authctl-installed-home-');
-  const minted = await run(app, ['token', 'mint', '--sub', 'alice', '--aud', 'api://installed'], { env: { AUTHCTL_HOME: home } });
+  const minted = await run(app, ['token', 'mint', '--sub', 'alice', '--aud', 'api://installed'], {
+    env: { AUTHCTL_HOME: home },
+  });
   expect(minted.code, show(minted)).toBe(0);
   const jwks = await run(app, ['keys', 'jwks'], { env: { AUTHCTL_HOME: home } });
   expect(jwks.code, show(jwks)).toBe(0);
-  const { payload } = await jwtVerify(minted.stdout.trim(), createLocalJWKSet(JSON.parse(jwks.stdout) as JSONWebKeySet), { audience: 'api://installed' });
+  const { payload } = await jwtVerify(
+    minted.stdout.trim(),
+    createLocalJWKSet(JSON.parse(jwks.stdout) as JSONWebKeySet),
+    { audience: 'api://installed' },
+  );
   expect(payload.sub).toBe('alice');
 }
 
@@ -61,7 +88,9 @@ export async function checkIdp(app: Installed): Promise<void> {
   const home = tempDir('authctl-installed-idp-');
   const idp = await startInstalledIdp(app, home);
   try {
-    const discovery = (await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).json()) as { issuer: string; jwks_uri: string };
+    const discovery = (await (
+      await fetch(`${idp.issuer}/.well-known/openid-configuration`)
+    ).json()) as { issuer: string; jwks_uri: string };
     expect(discovery.issuer).toBe(idp.issuer);
     const wait = await run(app, ['idp', 'wait', idp.issuer, '--timeout', '20s']);
     expect(wait.code, show(wait)).toBe(0);
@@ -72,9 +101,16 @@ export async function checkIdp(app: Installed): Promise<void> {
 
 /** `verify-config` passes a valid fixture (0) and fails an invalid one (1). */
 export async function checkVerifyConfig(app: Installed): Promise<void> {
-  const ok = await run(app, ['verify-config', path.join(FIXTURES, 'valid', 'datapress', 'minimal.toml')]);
+  const ok = await run(app, [
+    'verify-config',
+    path.join(FIXTURES, 'valid', 'datapress', 'minimal.toml'),
+  ]);
   expect(ok.code, show(ok)).toBe(0);
-  const bad = await run(app, ['verify-config', path.join(FIXTURES, 'invalid', 'datapress', 'algorithm-hs256.toml'), '--json']);
+  const bad = await run(app, [
+    'verify-config',
+    path.join(FIXTURES, 'invalid', 'datapress', 'algorithm-hs256.toml'),
+    '--json',
+  ]);
   expect(bad.code, show(bad)).toBe(1);
   expect(JSON.parse(bad.stdout).ok).toBe(false);
 }
@@ -85,11 +121,33 @@ export async function checkProbe(app: Installed): Promise<void> {
   const idp = await startInstalledIdp(app, dir);
   let service: Proc | undefined;
   try {
-    const config = copyWith(path.join(app.examples, 'datapress', 'datapress.toml'), path.join(dir, 'datapress.toml'), { 'http://127.0.0.1:9400': idp.issuer });
-    service = await spawnUntilLine([path.join(app.examples, 'datapress', 'server.mjs'), '--config', config], { env: { PATH: process.env.PATH, PORT: '0', DATAPRESS_ADMIN_TOKEN: 'installed-admin-token-0123456789' }, key: 'listening' });
+    const config = copyWith(
+      path.join(app.examples, 'datapress', 'datapress.toml'),
+      path.join(dir, 'datapress.toml'),
+      { 'http://127.0.0.1:9400': idp.issuer },
+    );
+    service = await spawnUntilLine(
+      [path.join(app.examples, 'datapress', 'server.mjs'), '--config', config],
+      {
+        env: {
+          PATH: process.env.PATH,
+          PORT: '0',
+          DATAPRESS_ADMIN_TOKEN: 'installed-admin-token-0123456789',
+        },
+        key: 'listening',
+      },
+    );
     const url = service.line.listening as string;
-    const spec = copyWith(path.join(app.examples, 'datapress', 'probe.toml'), path.join(dir, 'probe.toml'), { 'http://127.0.0.1:9400': idp.issuer, 'http://127.0.0.1:8080': url });
-    const probe = await run(app, ['probe', '--spec', spec, '--no-progress', '--junit', path.join(dir, 'probe.xml')], { cwd: dir, env: { AUTHCTL_HOME: dir } });
+    const spec = copyWith(
+      path.join(app.examples, 'datapress', 'probe.toml'),
+      path.join(dir, 'probe.toml'),
+      { 'http://127.0.0.1:9400': idp.issuer, 'http://127.0.0.1:8080': url },
+    );
+    const probe = await run(
+      app,
+      ['probe', '--spec', spec, '--no-progress', '--junit', path.join(dir, 'probe.xml')],
+      { cwd: dir, env: { AUTHCTL_HOME: dir } },
+    );
     expect(probe.code, show(probe)).toBe(0);
     expect(probe.stdout).toMatch(/pass/i);
   } finally {

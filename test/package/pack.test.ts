@@ -6,13 +6,26 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../helpers/cli.js';
-import { checkIdp, checkMint, checkProbe, checkVerifyConfig, run, show, type Installed } from './installed.js';
+import {
+  checkIdp,
+  checkMint,
+  checkProbe,
+  checkVerifyConfig,
+  run,
+  show,
+  type Installed,
+} from './installed.js';
 
 /** The budget of issue #13: what `npm i -g authctl` downloads and what it leaves on disk. */
 const TARBALL_BUDGET = 400_000;
 const INSTALLED_BUDGET = 5_000_000;
 
-const npm = (args: string[], cwd: string) => execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+const npm = (args: string[], cwd: string) =>
+  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
 
 function treeSize(dir: string): number {
   let total = 0;
@@ -31,7 +44,9 @@ beforeAll(() => {
     tarball = path.resolve(process.env.AUTHCTL_TARBALL);
   } else {
     const dest = tempDir('authctl-pack-');
-    const [{ filename }] = JSON.parse(npm(['pack', '--json', '--pack-destination', dest], ROOT)) as Array<{ filename: string }>;
+    const [{ filename }] = JSON.parse(
+      npm(['pack', '--json', '--pack-destination', dest], ROOT),
+    ) as Array<{ filename: string }>;
     tarball = path.join(dest, filename);
   }
 }, 300_000);
@@ -42,10 +57,22 @@ describe('npm pack', () => {
     // `import { z } from 'zod'` (use `import * as z`, which lets esbuild drop the unused 100 kB).
     expect(statSync(tarball).size, 'tarball size (bytes)').toBeLessThanOrEqual(TARBALL_BUDGET);
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
-    for (const file of ['LICENSE', 'README.md', 'bin/authctl.js', 'dist/cli/entry.js', 'dist/lib/index.js', 'dist/index.d.ts', 'dist/THIRD-PARTY-LICENSES.txt', 'examples/datapress/server.mjs', 'templates/authctl.toml']) {
+    for (const file of [
+      'LICENSE',
+      'README.md',
+      'bin/authctl.js',
+      'dist/cli/entry.js',
+      'dist/lib/index.js',
+      'dist/index.d.ts',
+      'dist/THIRD-PARTY-LICENSES.txt',
+      'examples/datapress/server.mjs',
+      'templates/authctl.toml',
+    ]) {
       expect(files).toContain(`package/${file}`);
     }
-    const manifest = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
+    const manifest = JSON.parse(
+      execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }),
+    );
     // The CLI and the library are bundled, but for these: the example services (`authctl demo`) import
     // jose and smol-toml, and verify-config's YAML parser is too big to bundle within the budget.
     expect(Object.keys(manifest.dependencies).sort()).toEqual(['jose', 'smol-toml', 'yaml']);
@@ -62,19 +89,29 @@ describe('installed globally into an empty prefix', () => {
     prefix = tempDir('authctl-prefix-');
     // --prefer-offline: the three dependencies come from npm's cache when there.
     npm(['install', '--global', '--prefer-offline', '--prefix', prefix, tarball], prefix);
-    app = { command: path.join(prefix, 'bin', 'authctl'), env: { ...process.env, AUTHCTL_HOME: undefined, AUTHCTL_DEBUG: undefined }, examples: path.join(prefix, 'lib', 'node_modules', 'authctl', 'examples') };
+    app = {
+      command: path.join(prefix, 'bin', 'authctl'),
+      env: { ...process.env, AUTHCTL_HOME: undefined, AUTHCTL_DEBUG: undefined },
+      examples: path.join(prefix, 'lib', 'node_modules', 'authctl', 'examples'),
+    };
   }, 120_000);
 
   it('installs authctl and its three dependencies, within the installed-size budget', () => {
     const modules = path.join(prefix, 'lib', 'node_modules');
     expect(readdirSync(modules)).toEqual(['authctl']);
-    expect(readdirSync(path.join(modules, 'authctl', 'node_modules')).filter((name) => !name.startsWith('.')).sort()).toEqual(['jose', 'smol-toml', 'yaml']);
+    expect(
+      readdirSync(path.join(modules, 'authctl', 'node_modules'))
+        .filter((name) => !name.startsWith('.'))
+        .sort(),
+    ).toEqual(['jose', 'smol-toml', 'yaml']);
     expect(treeSize(modules)).toBeLessThanOrEqual(INSTALLED_BUDGET);
   });
 
   it('--version prints the package version', async () => {
     const r = await run(app, ['--version']);
-    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
+    expect(r.stdout.trim()).toBe(
+      JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version,
+    );
   });
 
   it('token mint prints a JWT that verifies against the JWKS', () => checkMint(app));
@@ -93,12 +130,19 @@ describe('installed into an empty project', () => {
   let project: string;
   beforeAll(() => {
     project = tempDir('authctl-project-');
-    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+    writeFileSync(
+      path.join(project, 'package.json'),
+      JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+    );
     npm(['install', '--prefer-offline', tarball], project);
   }, 120_000);
 
   it('npx authctl token mint works from the project', async () => {
-    const app: Installed = { command: path.join(project, 'node_modules', '.bin', 'authctl'), env: { ...process.env, AUTHCTL_DEBUG: undefined }, examples: path.join(project, 'node_modules', 'authctl', 'examples') };
+    const app: Installed = {
+      command: path.join(project, 'node_modules', '.bin', 'authctl'),
+      env: { ...process.env, AUTHCTL_DEBUG: undefined },
+      examples: path.join(project, 'node_modules', 'authctl', 'examples'),
+    };
     await checkMint(app);
   });
 
@@ -115,13 +159,37 @@ console.log(JSON.stringify({ valid: result.valid, sub: result.claims.sub, issuer
     // @types/node from this repository: a consumer that runs on Node has it.
     const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     const typeRoots = path.join(ROOT, 'node_modules', '@types');
-    const args = [tsc, '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--typeRoots', typeRoots, '--types', 'node', 'consumer.ts'];
+    const args = [
+      tsc,
+      '--strict',
+      '--target',
+      'es2022',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--typeRoots',
+      typeRoots,
+      '--types',
+      'node',
+      'consumer.ts',
+    ];
     try {
       execFileSync(process.execPath, args, { cwd: project, encoding: 'utf8' });
     } catch (error) {
       throw new Error(`tsc --strict failed:\n${(error as { stdout?: string }).stdout}`);
     }
-    const output = execFileSync(process.execPath, ['consumer.js', tempDir('authctl-consumer-keys-')], { cwd: project, encoding: 'utf8' });
-    expect(JSON.parse(output)).toEqual({ valid: true, sub: 'alice', issuer: 'https://issuer.example', isError: false, sarif: true });
+    const output = execFileSync(
+      process.execPath,
+      ['consumer.js', tempDir('authctl-consumer-keys-')],
+      { cwd: project, encoding: 'utf8' },
+    );
+    expect(JSON.parse(output)).toEqual({
+      valid: true,
+      sub: 'alice',
+      issuer: 'https://issuer.example',
+      isError: false,
+      sarif: true,
+    });
   }, 180_000);
 });

@@ -27,9 +27,17 @@ describe('probe attacker key', () => {
   it('mintToken uses the given attacker key for unknown-kid (one key serves every forgery)', async () => {
     const dir = tempDir();
     const attackerKey = await attackerKeyFor('ES256', dir);
-    const { token, header } = await mintToken({ keystore: new Keystore({ dir }), alg: 'ES256', subject: 'x', defect: { kind: 'unknown-kid' }, attackerKey });
+    const { token, header } = await mintToken({
+      keystore: new Keystore({ dir }),
+      alg: 'ES256',
+      subject: 'x',
+      defect: { kind: 'unknown-kid' },
+      attackerKey,
+    });
     expect(header.kid).not.toBe(attackerKey.publicJwk.kid);
     const { importJWK } = await import('jose');
-    await expect(compactVerify(token, await importJWK(attackerKey.publicJwk, 'ES256'))).resolves.toBeTruthy();
+    await expect(
+      compactVerify(token, await importJWK(attackerKey.publicJwk, 'ES256')),
+    ).resolves.toBeTruthy();
   });
 });

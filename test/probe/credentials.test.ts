@@ -4,10 +4,19 @@ import { createApiKey, revokeApiKey } from '../../src/core/apikey/index.js';
 import { Keystore } from '../../src/core/keys/keystore.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { startKeysService, type KeysFlaw } from './fixtures/keys-service.js';
-import { startJwksServer, startOrdersService, type Flaw, type RunningService } from './fixtures/orders-service.js';
+import {
+  startJwksServer,
+  startOrdersService,
+  type Flaw,
+  type RunningService,
+} from './fixtures/orders-service.js';
 import { AUDIENCE, ISSUER, keysSpec, minimalSpec, writeSpec } from './fixtures/spec.js';
 
-interface Report { status: string; findings: Array<{ check: string; rule: string; severity: string; curl?: string }>; cases: Array<{ case: string; passed?: boolean }> }
+interface Report {
+  status: string;
+  findings: Array<{ check: string; rule: string; severity: string; curl?: string }>;
+  cases: Array<{ case: string; passed?: boolean }>;
+}
 
 const ACCESS_KEY = 'AKIDEXAMPLEPROBE0001';
 const SECRET_KEY = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
@@ -36,45 +45,100 @@ afterAll(async () => {
 const KEYS_SPEC = (url: string) => keysSpec(url, ACCESS_KEY);
 
 async function probeKeys(flaws: KeysFlaw[] = [], args: string[] = []) {
-  const s = await startKeysService({ store, secretAccessKey: SECRET_KEY, accessKeyId: ACCESS_KEY, flaws });
+  const s = await startKeysService({
+    store,
+    secretAccessKey: SECRET_KEY,
+    accessKeyId: ACCESS_KEY,
+    flaws,
+  });
   running.push(s);
   const dir = tempDir('authctl-probe-');
   writeSpec(dir, KEYS_SPEC(s.url));
-  const result = await runCli(['probe', '--json', ...args], { cwd: dir, env: { AUTHCTL_HOME: home, PROBE_SECRET: SECRET_KEY, PROBE_API_KEY: validKey, PROBE_REVOKED_KEY: revokedKey } });
+  const result = await runCli(['probe', '--json', ...args], {
+    cwd: dir,
+    env: {
+      AUTHCTL_HOME: home,
+      PROBE_SECRET: SECRET_KEY,
+      PROBE_API_KEY: validKey,
+      PROBE_REVOKED_KEY: revokedKey,
+    },
+  });
   return { ...result, report: JSON.parse(result.stdout) as Report };
 }
 
 async function probeOrders(flaws: Flaw[], args: string[] = []) {
-  const s = await startOrdersService({ jwksUrl: jwks.url, issuer: ISSUER, audience: AUDIENCE, flaws });
+  const s = await startOrdersService({
+    jwksUrl: jwks.url,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    flaws,
+  });
   running.push(s);
   const dir = tempDir('authctl-probe-');
   writeSpec(dir, minimalSpec(s.url));
-  const result = await runCli(['probe', '--json', '--no-skew', ...args], { cwd: dir, env: { AUTHCTL_HOME: home } });
+  const result = await runCli(['probe', '--json', '--no-skew', ...args], {
+    cwd: dir,
+    env: { AUTHCTL_HOME: home },
+  });
   return { ...result, report: JSON.parse(result.stdout) as Report };
 }
 
-const failing = (report: Report) => [...new Set(report.findings.filter((f) => f.severity !== 'warning').map((f) => f.check))].sort();
+const failing = (report: Report) =>
+  [...new Set(report.findings.filter((f) => f.severity !== 'warning').map((f) => f.check))].sort();
 
 describe('API key and SigV4 credentials', () => {
   it('passes a service that checks API keys and SigV4 correctly', async () => {
     const { code, report, stderr } = await probeKeys([], ['--strict']);
     expect(report.findings, stderr).toEqual([]);
     expect(code).toBe(0);
-    for (const id of ['apikey:unknown', 'apikey:bad-checksum', 'apikey:truncated', 'apikey:revoked', 'sigv4:wrong-secret', 'sigv4:tampered-query', 'sigv4:expired-presign']) {
-      expect(report.cases.some((c) => c.case === id && c.passed === true), id).toBe(true);
+    for (const id of [
+      'apikey:unknown',
+      'apikey:bad-checksum',
+      'apikey:truncated',
+      'apikey:revoked',
+      'sigv4:wrong-secret',
+      'sigv4:tampered-query',
+      'sigv4:expired-presign',
+    ]) {
+      expect(
+        report.cases.some((c) => c.case === id && c.passed === true),
+        id,
+      ).toBe(true);
     }
   });
 
   it('signs presigned URLs when the credential says presign = true', async () => {
-    const s = await startKeysService({ store, secretAccessKey: SECRET_KEY, accessKeyId: ACCESS_KEY });
+    const s = await startKeysService({
+      store,
+      secretAccessKey: SECRET_KEY,
+      accessKeyId: ACCESS_KEY,
+    });
     running.push(s);
     const dir = tempDir('authctl-probe-');
     writeSpec(dir, KEYS_SPEC(s.url).replace('service = "s3"', 'service = "s3"\npresign = true'));
-    const result = await runCli(['probe', '--json', '--strict'], { cwd: dir, env: { AUTHCTL_HOME: home, PROBE_SECRET: SECRET_KEY, PROBE_API_KEY: validKey, PROBE_REVOKED_KEY: revokedKey } });
-    const report = JSON.parse(result.stdout) as Report & { cases: Array<{ case: string; passed?: boolean; status?: number }> };
+    const result = await runCli(['probe', '--json', '--strict'], {
+      cwd: dir,
+      env: {
+        AUTHCTL_HOME: home,
+        PROBE_SECRET: SECRET_KEY,
+        PROBE_API_KEY: validKey,
+        PROBE_REVOKED_KEY: revokedKey,
+      },
+    });
+    const report = JSON.parse(result.stdout) as Report & {
+      cases: Array<{ case: string; passed?: boolean; status?: number }>;
+    };
     expect(report.findings).toEqual([]);
     expect(result.code).toBe(0);
-    const dry = await runCli(['probe', '--dry-run'], { cwd: dir, env: { AUTHCTL_HOME: home, PROBE_SECRET: SECRET_KEY, PROBE_API_KEY: validKey, PROBE_REVOKED_KEY: revokedKey } });
+    const dry = await runCli(['probe', '--dry-run'], {
+      cwd: dir,
+      env: {
+        AUTHCTL_HOME: home,
+        PROBE_SECRET: SECRET_KEY,
+        PROBE_API_KEY: validKey,
+        PROBE_REVOKED_KEY: revokedKey,
+      },
+    });
     expect(dry.stdout).toMatch(/allow:s3[^\n]*\n\s+curl [^\n]*X-Amz-Signature=[0-9a-f]{6}…/);
   });
 
@@ -112,7 +176,15 @@ describe('dev headers and response hygiene', () => {
     expect(failing(report)).toEqual([]);
     expect(code).toBe(0);
     const rules = new Set(report.findings.map((f) => f.rule));
-    expect(rules).toEqual(new Set(['probe/hygiene-www-authenticate', 'probe/hygiene-set-cookie-on-401', 'probe/hygiene-echoed-credential', 'probe/hygiene-stack-trace', 'probe/hygiene-cors']));
+    expect(rules).toEqual(
+      new Set([
+        'probe/hygiene-www-authenticate',
+        'probe/hygiene-set-cookie-on-401',
+        'probe/hygiene-echoed-credential',
+        'probe/hygiene-stack-trace',
+        'probe/hygiene-cors',
+      ]),
+    );
     // One warning per endpoint and rule, not one per case.
     expect(report.findings.filter((f) => f.rule === 'probe/hygiene-cors').length).toBe(2);
     const strict = await probeOrders(['sloppy-responses'], ['--strict']);

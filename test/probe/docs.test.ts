@@ -9,7 +9,9 @@ const doc = readFileSync(path.join(ROOT, 'docs', 'probe.md'), 'utf8');
 
 describe('docs/probe.md', () => {
   it('documents every default severity, with its reason, exactly as the code has it', () => {
-    const rows = [...doc.matchAll(/^\| `(probe\/[a-z0-9-]+)` \| (critical|error|warning) \| (.+) \|$/gm)].map((m) => [m[1], { severity: m[2], why: m[3] }]);
+    const rows = [
+      ...doc.matchAll(/^\| `(probe\/[a-z0-9-]+)` \| (critical|error|warning) \| (.+) \|$/gm),
+    ].map((m) => [m[1], { severity: m[2], why: m[3] }]);
     expect(Object.fromEntries(rows)).toEqual(DEFAULT_SEVERITIES);
   });
 

@@ -3,19 +3,33 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Keystore } from '../../src/core/keys/keystore.js';
 import { freePort, runCli, tempDir } from '../helpers/cli.js';
-import { startJwksServer, startOrdersService, type RunningService } from './fixtures/orders-service.js';
+import {
+  startJwksServer,
+  startOrdersService,
+  type RunningService,
+} from './fixtures/orders-service.js';
 import { ISSUER, minimalSpec, writeSpec } from './fixtures/spec.js';
 
 interface Sarif {
   runs: Array<{
     results: unknown[];
-    invocations?: Array<{ executionSuccessful: boolean; toolExecutionNotifications: Array<{ level: string; message: { text: string }; descriptor: { id: string } }> }>;
+    invocations?: Array<{
+      executionSuccessful: boolean;
+      toolExecutionNotifications: Array<{
+        level: string;
+        message: { text: string };
+        descriptor: { id: string };
+      }>;
+    }>;
   }>;
 }
 
 /** Runs a probe with both report files; returns the exit code, stderr and the two files' content. */
 async function probeWithReports(dir: string, home: string, extra: string[] = []) {
-  const result = await runCli(['probe', '--no-skew', '--junit', 'probe.xml', '--sarif', 'probe.sarif', ...extra], { cwd: dir, env: { AUTHCTL_HOME: home } });
+  const result = await runCli(
+    ['probe', '--no-skew', '--junit', 'probe.xml', '--sarif', 'probe.sarif', ...extra],
+    { cwd: dir, env: { AUTHCTL_HOME: home } },
+  );
   const junit = path.join(dir, 'probe.xml');
   const sarif = path.join(dir, 'probe.sarif');
   return {
@@ -29,7 +43,10 @@ async function probeWithReports(dir: string, home: string, extra: string[] = [])
 function errorCase(xml: string) {
   expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites /);
   expect(xml).toMatch(/<testsuite name="authctl probe" tests="1" failures="0" errors="1" /);
-  const match = /<testcase classname="authctl probe" name="probe run" time="0">\n {6}<error type="([^"]+)" message="([^"]+)">([^<]*)<\/error>\n {4}<\/testcase>/.exec(xml);
+  const match =
+    /<testcase classname="authctl probe" name="probe run" time="0">\n {6}<error type="([^"]+)" message="([^"]+)">([^<]*)<\/error>\n {4}<\/testcase>/.exec(
+      xml,
+    );
   expect(match, xml).not.toBeNull();
   return { type: match![1]!, message: match![2]!, body: match![3]! };
 }
@@ -68,7 +85,12 @@ describe('probe reports on exit 3', () => {
     const port = await freePort();
     const dir = tempDir('authctl-probe-');
     writeSpec(dir, minimalSpec(`http://127.0.0.1:${port}`));
-    const run = await probeWithReports(dir, tempDir('authctl-probe-home-'), ['--wait-for', `http://127.0.0.1:${port}/healthz`, '--wait-timeout', '1s']);
+    const run = await probeWithReports(dir, tempDir('authctl-probe-home-'), [
+      '--wait-for',
+      `http://127.0.0.1:${port}/healthz`,
+      '--wait-timeout',
+      '1s',
+    ]);
     expect(run.code).toBe(3);
     expect(errorCase(run.junit!).message).toContain('did not answer within 1s');
     expect(notification(run.sarif!).message.text).toContain('did not answer within 1s');
@@ -84,7 +106,11 @@ describe('probe reports on exit 3', () => {
       await keystore.signingKey('RS256');
       jwks = await startJwksServer(() => keystore.jwks());
       // The service expects another audience than the spec's tokens carry: every valid credential gets 401.
-      wrongAudience = await startOrdersService({ jwksUrl: jwks.url, issuer: ISSUER, audience: 'api://something-else' });
+      wrongAudience = await startOrdersService({
+        jwksUrl: jwks.url,
+        issuer: ISSUER,
+        audience: 'api://something-else',
+      });
     });
     afterAll(async () => {
       await Promise.all([wrongAudience, jwks].map((s) => s.close()));
@@ -98,12 +124,18 @@ describe('probe reports on exit 3', () => {
       expect(run.stderr).toContain('control failed');
       const error = errorCase(run.junit!);
       expect(error.type).toBe('ERR_PROBE_CONTROL_FAILED');
-      expect(error.message).toBe('control failed: a valid credential did not get in (before the negative cases)');
-      expect(error.body).toContain('GET /v1/tenants/acme/orders with &quot;reader&quot;: expected 2xx/3xx, got 401');
+      expect(error.message).toBe(
+        'control failed: a valid credential did not get in (before the negative cases)',
+      );
+      expect(error.body).toContain(
+        'GET /v1/tenants/acme/orders with &quot;reader&quot;: expected 2xx/3xx, got 401',
+      );
       expect(error.body).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+/); // the curl lines mint tokens, they never hold one
       const note = notification(run.sarif!);
       expect(note.descriptor.id).toBe('ERR_PROBE_CONTROL_FAILED');
-      expect(note.message.text).toContain('GET /v1/tenants/acme/orders with "reader": expected 2xx/3xx, got 401');
+      expect(note.message.text).toContain(
+        'GET /v1/tenants/acme/orders with "reader": expected 2xx/3xx, got 401',
+      );
     });
   });
 });

@@ -5,7 +5,15 @@ import { HttpClient, waitFor } from '../../src/core/probe/http.js';
 
 const servers: http.Server[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => { s.closeAllConnections(); s.close(resolve); })));
+  await Promise.all(
+    servers.splice(0).map(
+      (s) =>
+        new Promise((resolve) => {
+          s.closeAllConnections();
+          s.close(resolve);
+        }),
+    ),
+  );
 });
 
 async function serve(handler: http.RequestListener): Promise<string> {
@@ -27,14 +35,18 @@ describe('probe HTTP client bounds', () => {
   it('gives up on a server that never answers (ETIMEDOUT)', async () => {
     const url = await serve(() => {});
     const client = new HttpClient({ baseUrl: url, timeoutMs: 200, retries: 0 });
-    await expect(client.send({ method: 'GET', path: '/', headers: {} })).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    await expect(client.send({ method: 'GET', path: '/', headers: {} })).rejects.toMatchObject({
+      code: 'ETIMEDOUT',
+    });
     client.close();
   }, 15_000);
 
   it('gives up on a body that trickles for ever (the timeout covers the whole request, not idle time)', async () => {
     const url = await serve(trickle);
     const client = new HttpClient({ baseUrl: url, timeoutMs: 300, retries: 2 });
-    await expect(client.send({ method: 'GET', path: '/', headers: {} })).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    await expect(client.send({ method: 'GET', path: '/', headers: {} })).rejects.toMatchObject({
+      code: 'ETIMEDOUT',
+    });
     client.close();
   }, 15_000);
 
@@ -52,7 +64,12 @@ describe('probe HTTP client bounds', () => {
       req.on('end', () => res.end('ok'));
     });
     const client = new HttpClient({ baseUrl: url, timeoutMs: 5_000, retries: 0 });
-    const res = await client.send({ method: 'POST', path: '/', headers: { 'Content-Length': '2', 'Content-Type': 'application/json' }, body: '{}' });
+    const res = await client.send({
+      method: 'POST',
+      path: '/',
+      headers: { 'Content-Length': '2', 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     client.close();
     expect(res.status).toBe(200);
     expect(seen.filter((h) => h === 'content-length')).toHaveLength(1);
@@ -67,11 +84,22 @@ describe('probe run bounds', () => {
     const { runCli, tempDir } = await import('../helpers/cli.js');
     const { MAX_CASES } = await import('../../src/core/probe/runner.js');
     const dir = tempDir('authctl-probe-bounds-');
-    const endpoints = Array.from({ length: MAX_CASES + 1 }, (_, i) => ({ path: `/p${i}`, public: true }));
-    writeFileSync(path.join(dir, 'probe.json'), JSON.stringify({ base_url: 'http://127.0.0.1:9', endpoints }));
-    const result = await runCli(['probe', '--dry-run'], { cwd: dir, env: { AUTHCTL_HOME: path.join(dir, 'home') } });
+    const endpoints = Array.from({ length: MAX_CASES + 1 }, (_, i) => ({
+      path: `/p${i}`,
+      public: true,
+    }));
+    writeFileSync(
+      path.join(dir, 'probe.json'),
+      JSON.stringify({ base_url: 'http://127.0.0.1:9', endpoints }),
+    );
+    const result = await runCli(['probe', '--dry-run'], {
+      cwd: dir,
+      env: { AUTHCTL_HOME: path.join(dir, 'home') },
+    });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(new RegExp(`makes ${MAX_CASES + 1} cases, more than the ${MAX_CASES}`));
+    expect(result.stderr).toMatch(
+      new RegExp(`makes ${MAX_CASES + 1} cases, more than the ${MAX_CASES}`),
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   }, 30_000);
 });
@@ -84,7 +112,11 @@ describe('a service that never answers', () => {
     const url = await serve(() => {});
     const dir = tempDir('authctl-probe-hang-');
     writeSpec(dir, minimalSpec(url));
-    const result = await runCli(['probe', '--timeout', '500ms', '--no-skew'], { cwd: dir, env: { AUTHCTL_HOME: path.join(dir, 'home') }, timeoutMs: 60_000 });
+    const result = await runCli(['probe', '--timeout', '500ms', '--no-skew'], {
+      cwd: dir,
+      env: { AUTHCTL_HOME: path.join(dir, 'home') },
+      timeoutMs: 60_000,
+    });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/control failed/);
     expect(result.stderr).toMatch(/expected 2xx\/3xx, got no answer within the timeout/);
@@ -105,12 +137,18 @@ describe('pool', () => {
     expect(ok).toEqual([2, 4, 6, 8, 10, 12, 14]);
     expect(most).toBe(3);
     const started: number[] = [];
-    await expect(pool(Array.from({ length: 100 }, (_, i) => i), 2, async (n) => {
-      started.push(n);
-      await new Promise((resolve) => setImmediate(resolve));
-      if (n === 0) throw new Error('unreachable');
-      return n;
-    })).rejects.toThrow('unreachable');
+    await expect(
+      pool(
+        Array.from({ length: 100 }, (_, i) => i),
+        2,
+        async (n) => {
+          started.push(n);
+          await new Promise((resolve) => setImmediate(resolve));
+          if (n === 0) throw new Error('unreachable');
+          return n;
+        },
+      ),
+    ).rejects.toThrow('unreachable');
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(started.length).toBeLessThanOrEqual(3);
   });

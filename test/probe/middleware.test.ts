@@ -14,14 +14,29 @@ import { startIdpProcess, type IdpProcess } from '../helpers/idp-process.js';
  */
 
 // express ships no types (no @types/express here): the few shapes this test uses.
-interface Request { params: Record<string, string>; auth?: { payload: Record<string, unknown> } }
-interface Response { status(code: number): Response; set(headers: Record<string, string>): Response; json(body: unknown): void; end(): void }
+interface Request {
+  params: Record<string, string>;
+  auth?: { payload: Record<string, unknown> };
+}
+interface Response {
+  status(code: number): Response;
+  set(headers: Record<string, string>): Response;
+  json(body: unknown): void;
+  end(): void;
+}
 type NextFunction = (error?: unknown) => void;
 type Handler = (req: Request, res: Response, next: NextFunction) => void;
 interface App {
   get(path: string, ...handlers: Handler[]): void;
   delete(path: string, ...handlers: Handler[]): void;
-  use(handler: (err: { status?: number; headers?: Record<string, string> }, req: Request, res: Response, next: NextFunction) => void): void;
+  use(
+    handler: (
+      err: { status?: number; headers?: Record<string, string> },
+      req: Request,
+      res: Response,
+      next: NextFunction,
+    ) => void,
+  ): void;
   listen(port: number, host: string, callback: () => void): Server;
 }
 const moduleName = 'express';
@@ -62,25 +77,56 @@ function startService(): Promise<string> {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
-  const checkJwt: Handler = auth({ issuerBaseURL: issuer, audience: AUDIENCE, tokenSigningAlg: 'RS256' });
-  const tenantAndRole = (roles: string[]): Handler => (req: Request, res: Response, next: NextFunction) => {
-    const payload = req.auth!.payload as { tid?: string; roles?: string[] };
-    if (payload.tid !== req.params.tenant) return void res.status(403).json({ error: 'forbidden' });
-    if (!(payload.roles ?? []).some((r) => roles.includes(r))) return void res.status(403).json({ error: 'forbidden' });
-    next();
-  };
-  app.get('/v1/tenants/:tenant/orders', checkJwt, tenantAndRole(['viewer', 'admin']), (req, res) => {
-    res.json({ tenant: req.params.tenant, items: [] });
+  const checkJwt: Handler = auth({
+    issuerBaseURL: issuer,
+    audience: AUDIENCE,
+    tokenSigningAlg: 'RS256',
   });
-  app.delete('/v1/tenants/:tenant/orders/:id', checkJwt, requiredScopes('orders:delete') as Handler, tenantAndRole(['admin']), (_req, res) => {
-    res.status(204).end();
-  });
+  const tenantAndRole =
+    (roles: string[]): Handler =>
+    (req: Request, res: Response, next: NextFunction) => {
+      const payload = req.auth!.payload as { tid?: string; roles?: string[] };
+      if (payload.tid !== req.params.tenant)
+        return void res.status(403).json({ error: 'forbidden' });
+      if (!(payload.roles ?? []).some((r) => roles.includes(r)))
+        return void res.status(403).json({ error: 'forbidden' });
+      next();
+    };
+  app.get(
+    '/v1/tenants/:tenant/orders',
+    checkJwt,
+    tenantAndRole(['viewer', 'admin']),
+    (req, res) => {
+      res.json({ tenant: req.params.tenant, items: [] });
+    },
+  );
+  app.delete(
+    '/v1/tenants/:tenant/orders/:id',
+    checkJwt,
+    requiredScopes('orders:delete') as Handler,
+    tenantAndRole(['admin']),
+    (_req, res) => {
+      res.status(204).end();
+    },
+  );
   // Errors from the middleware carry status and WWW-Authenticate; never send a stack trace.
-  app.use((err: { status?: number; headers?: Record<string, string> }, _req: Request, res: Response, _next: NextFunction) => {
-    res.status(err.status ?? 500).set(err.headers ?? {}).json({ error: err.status === 403 ? 'forbidden' : 'unauthorized' });
-  });
+  app.use(
+    (
+      err: { status?: number; headers?: Record<string, string> },
+      _req: Request,
+      res: Response,
+      _next: NextFunction,
+    ) => {
+      res
+        .status(err.status ?? 500)
+        .set(err.headers ?? {})
+        .json({ error: err.status === 403 ? 'forbidden' : 'unauthorized' });
+    },
+  );
   return new Promise((resolve) => {
-    server = app.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+    server = app.listen(0, '127.0.0.1', () =>
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+    );
   });
 }
 
@@ -100,7 +146,9 @@ afterAll(async () => {
 
 describe('probe against express-oauth2-jwt-bearer with tokens from authctl idp serve', () => {
   it('runs every case end to end and reports only what the middleware really does', async () => {
-    writeFileSync(path.join(dir, 'probe.toml'), `
+    writeFileSync(
+      path.join(dir, 'probe.toml'),
+      `
 base_url = "${serviceUrl}"
 
 [credentials.reader]
@@ -134,12 +182,27 @@ tenant = "acme"
 scopes = ["orders:delete"]
 allow = ["admin"]
 deny = ["reader"]
-`);
-    const result = await runCli(['probe', '--json'], { cwd: dir, env: { AUTHCTL_HOME: path.join(dir, '.authctl') }, timeoutMs: 60_000 });
+`,
+    );
+    const result = await runCli(['probe', '--json'], {
+      cwd: dir,
+      env: { AUTHCTL_HOME: path.join(dir, '.authctl') },
+      timeoutMs: 60_000,
+    });
     const report = JSON.parse(result.stdout);
     // The claim defects were signed by the issuer's own key (same keystore), so they ran.
     const ran = new Set(report.cases.map((c: { case: string }) => c.case));
-    for (const id of ['jwt:expired', 'jwt:wrong-audience', 'jwt:wrong-issuer', 'tenant:other', 'tenant:spoofed-header', 'scope:missing', 'jwt:jku', 'deny:reader']) expect(ran.has(id), id).toBe(true);
+    for (const id of [
+      'jwt:expired',
+      'jwt:wrong-audience',
+      'jwt:wrong-issuer',
+      'tenant:other',
+      'tenant:spoofed-header',
+      'scope:missing',
+      'jwt:jku',
+      'deny:reader',
+    ])
+      expect(ran.has(id), id).toBe(true);
     const serious = report.findings.filter((f: { severity: string }) => f.severity !== 'warning');
     expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
     expect(result.code).toBe(0);

@@ -13,7 +13,12 @@ const swagger = {
   schemes: ['https'],
   securityDefinitions: {
     Keys: { type: 'apiKey', in: 'header', name: 'X-Api-Token' },
-    OAuth: { type: 'oauth2', flow: 'application', tokenUrl: 'https://login.example.com/token', scopes: { 'pets:write': 'write pets' } },
+    OAuth: {
+      type: 'oauth2',
+      flow: 'application',
+      tokenUrl: 'https://login.example.com/token',
+      scopes: { 'pets:write': 'write pets' },
+    },
     Basic: { type: 'basic' },
   },
   security: [{ Keys: [] }],
@@ -28,7 +33,9 @@ const openapi31 = {
   openapi: '3.1.0',
   servers: [{ url: 'http://127.0.0.1:9000/api' }],
   webhooks: { newPet: { post: { requestBody: {} } } },
-  components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+  },
   security: [{ bearer: ['reports:read'] }],
   paths: { 'x-internal': {}, '/reports/{id}': { get: {} }, '/status': { get: { security: [{}] } } },
 };
@@ -49,20 +56,28 @@ describe('probe init --from-openapi: Swagger 2.0 and OpenAPI 3.1', () => {
     const byId = Object.fromEntries(spec.endpoints.map((e) => [e.id, e]));
     expect(byId['GET /health']!.public).toBe(true);
     expect(byId['GET /orgs/acme/pets']).toMatchObject({ tenant: 'acme', allow: ['keys'] });
-    expect(byId['POST /orgs/acme/pets']).toMatchObject({ allow: ['oauth'], deny: ['no_scopes'], scopes: ['pets:write'] });
+    expect(byId['POST /orgs/acme/pets']).toMatchObject({
+      allow: ['oauth'],
+      deny: ['no_scopes'],
+      scopes: ['pets:write'],
+    });
     expect(byId['DELETE /admin']!.allow).toEqual(['basic']);
   });
 
   it('OpenAPI 3.1: skips x- path keys and webhooks; {} in security means public', () => {
     const { spec } = draft(openapi31);
     expect(spec.baseUrl).toBe('http://127.0.0.1:9000/api');
-    expect(spec.endpoints.map((e) => [e.id, e.public])).toEqual([['GET /reports/example', false], ['GET /status', true]]);
+    expect(spec.endpoints.map((e) => [e.id, e.public])).toEqual([
+      ['GET /reports/example', false],
+      ['GET /status', true],
+    ]);
     expect(spec.endpoints[0]!).toMatchObject({ allow: ['bearer'], scopes: ['reports:read'] });
   });
 
   it('exits 2 for an unsupported version and a webhooks-only 3.1 document', async () => {
     const dir = tempDir();
-    const write = (name: string, doc: unknown) => writeFileSync(path.join(dir, name), typeof doc === 'string' ? doc : JSON.stringify(doc));
+    const write = (name: string, doc: unknown) =>
+      writeFileSync(path.join(dir, name), typeof doc === 'string' ? doc : JSON.stringify(doc));
     write('v4.json', { openapi: '4.0.0', paths: { '/a': { get: {} } } });
     write('hooks.json', { openapi: '3.1.0', webhooks: { a: { post: {} } } });
     write('swagger.json', swagger);
@@ -97,7 +112,14 @@ describe('probe init --from-openapi: Swagger 2.0 and OpenAPI 3.1', () => {
       '',
     ].join('\n');
     writeFileSync(path.join(dir, 'api.yaml'), yamlDoc);
-    writeFileSync(path.join(dir, 'api.json'), JSON.stringify({ ...openapi31, webhooks: undefined, paths: { '/reports/{id}': { get: {} }, '/status': { get: { security: [{}] } } } }));
+    writeFileSync(
+      path.join(dir, 'api.json'),
+      JSON.stringify({
+        ...openapi31,
+        webhooks: undefined,
+        paths: { '/reports/{id}': { get: {} }, '/status': { get: { security: [{}] } } },
+      }),
+    );
     const fromYaml = await runCli(['probe', 'init', '--from-openapi', 'api.yaml'], { cwd: dir });
     const fromJson = await runCli(['probe', 'init', '--from-openapi', 'api.json'], { cwd: dir });
     expect(fromYaml.code).toBe(0);
@@ -106,7 +128,9 @@ describe('probe init --from-openapi: Swagger 2.0 and OpenAPI 3.1', () => {
     writeFileSync(path.join(dir, 'broken.yaml'), 'openapi: 3.1.0\npaths:\n  /a: [unclosed\n');
     const broken = await runCli(['probe', 'init', '--from-openapi', 'broken.yaml'], { cwd: dir });
     expect(broken.code).toBe(2);
-    expect(broken.stderr).toMatch(/^authctl: error: YAML syntax error: .*\(broken\.yaml:\d+:\d+\)|broken\.yaml:\d+:\d+/);
+    expect(broken.stderr).toMatch(
+      /^authctl: error: YAML syntax error: .*\(broken\.yaml:\d+:\d+\)|broken\.yaml:\d+:\d+/,
+    );
     expect(broken.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -20,18 +20,33 @@ path = "/files/report.csv"
 allow = ["share"]
 `;
 
-const bad = (report: { findings: Array<{ severity: string; check: string }> }) => [...new Set(report.findings.filter((f) => f.severity !== 'warning').map((f) => f.check))].sort();
+const bad = (report: { findings: Array<{ severity: string; check: string }> }) =>
+  [...new Set(report.findings.filter((f) => f.severity !== 'warning').map((f) => f.check))].sort();
 
 describe('probe presigned-URL tampering (K3 X-K3-Token scheme)', () => {
   it('a service that signs every part refuses every mutation', async () => {
     const s = h.track(await startPresignService());
-    const { code, report } = await h.probe(spec(s.url), ['--strict'], { SHARE_URL: `${s.url}${s.presign('GET', '/files/report.csv', 'acme')}` });
+    const { code, report } = await h.probe(spec(s.url), ['--strict'], {
+      SHARE_URL: `${s.url}${s.presign('GET', '/files/report.csv', 'acme')}`,
+    });
     expect(report.findings).toEqual([]);
     expect(code).toBe(0);
-    const ids = report.cases.filter((c) => c.case.startsWith('presign:')).map((c) => c.case).sort();
+    const ids = report.cases
+      .filter((c) => c.case.startsWith('presign:'))
+      .map((c) => c.case)
+      .sort();
     expect(ids).toEqual([
-      'presign:expires-later', 'presign:method', 'presign:param-added', 'presign:param-removed:X-K3-Expires', 'presign:param-removed:X-K3-Org',
-      'presign:param:X-K3-Expires', 'presign:param:X-K3-Org', 'presign:path', 'presign:signature-recased', 'presign:signature-truncated', 'presign:tenant-swapped',
+      'presign:expires-later',
+      'presign:method',
+      'presign:param-added',
+      'presign:param-removed:X-K3-Expires',
+      'presign:param-removed:X-K3-Org',
+      'presign:param:X-K3-Expires',
+      'presign:param:X-K3-Org',
+      'presign:path',
+      'presign:signature-recased',
+      'presign:signature-truncated',
+      'presign:tenant-swapped',
     ]);
   });
 
@@ -48,23 +63,37 @@ describe('probe presigned-URL tampering (K3 X-K3-Token scheme)', () => {
   for (const [flaw, checks] of planted) {
     it(`flags exactly the planted flaw: ${flaw}`, async () => {
       const s = h.track(await startPresignService([flaw]));
-      const { code, report } = await h.probe(spec(s.url), [], { SHARE_URL: s.presign('GET', '/files/report.csv', 'acme') });
+      const { code, report } = await h.probe(spec(s.url), [], {
+        SHARE_URL: s.presign('GET', '/files/report.csv', 'acme'),
+      });
       expect(code).toBe(1);
       expect(bad(report)).toEqual(checks);
-      expect(report.findings.filter((f) => f.severity === 'critical').every((f) => f.rule === 'probe/accepts-invalid-credential')).toBe(true);
+      expect(
+        report.findings
+          .filter((f) => f.severity === 'critical')
+          .every((f) => f.rule === 'probe/accepts-invalid-credential'),
+      ).toBe(true);
     });
   }
 
   it('takes the URL from a command (argv, no shell), and a failing command exits 3 naming it', async () => {
     const s = h.track(await startPresignService());
     const signed = s.presign('GET', '/files/report.csv', 'acme');
-    const ok = await h.probe(spec(s.url, `command = ["${process.execPath}", "-e", "console.log(process.env.SIGNED)"]`), [], { SIGNED: signed });
+    const ok = await h.probe(
+      spec(s.url, `command = ["${process.execPath}", "-e", "console.log(process.env.SIGNED)"]`),
+      [],
+      { SIGNED: signed },
+    );
     expect(ok.code).toBe(0);
     expect(ok.report.cases.filter((c) => c.case.startsWith('presign:')).length).toBe(11);
-    const failing = await h.probe(spec(s.url, `command = ["${process.execPath}", "-e", "process.exit(4)"]`));
+    const failing = await h.probe(
+      spec(s.url, `command = ["${process.execPath}", "-e", "process.exit(4)"]`),
+    );
     expect(failing.code).toBe(3);
     expect(failing.stdout + failing.stderr).toMatch(/the presign command failed/);
-    const none = await h.probe(spec(s.url, 'url_env = "SHARE_URL"'), [], { SHARE_URL: '/files/report.csv?nothing=1' });
+    const none = await h.probe(spec(s.url, 'url_env = "SHARE_URL"'), [], {
+      SHARE_URL: '/files/report.csv?nothing=1',
+    });
     expect(none.code).toBe(2);
     expect(none.stdout + none.stderr).toMatch(/has no X-K3-Token parameter/);
   });

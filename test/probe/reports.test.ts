@@ -3,7 +3,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Keystore } from '../../src/core/keys/keystore.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { startJwksServer, startOrdersService, type RunningService } from './fixtures/orders-service.js';
+import {
+  startJwksServer,
+  startOrdersService,
+  type RunningService,
+} from './fixtures/orders-service.js';
 import { AUDIENCE, ISSUER, minimalSpec, writeSpec } from './fixtures/spec.js';
 
 let home: string;
@@ -16,7 +20,12 @@ beforeAll(async () => {
   const keystore = new Keystore({ dir: home });
   await keystore.signingKey('RS256');
   jwks = await startJwksServer(() => keystore.jwks());
-  vulnerable = await startOrdersService({ jwksUrl: jwks.url, issuer: ISSUER, audience: AUDIENCE, flaws: ['alg-none', '404-instead-of-403'] });
+  vulnerable = await startOrdersService({
+    jwksUrl: jwks.url,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    flaws: ['alg-none', '404-instead-of-403'],
+  });
   dir = tempDir('authctl-probe-');
   writeSpec(dir, minimalSpec(vulnerable.url));
 });
@@ -25,7 +34,8 @@ afterAll(async () => {
   await Promise.all([vulnerable, jwks].map((s) => s.close()));
 });
 
-const cli = (args: string[]) => runCli(['probe', '--no-skew', ...args], { cwd: dir, env: { AUTHCTL_HOME: home } });
+const cli = (args: string[]) =>
+  runCli(['probe', '--no-skew', ...args], { cwd: dir, env: { AUTHCTL_HOME: home } });
 
 describe('probe reports', () => {
   it('prints the summary matrix and each finding with its fix and a curl command', async () => {
@@ -35,7 +45,9 @@ describe('probe reports', () => {
     expect(stdout).toMatch(/GET \/v1\/tenants\/acme\/orders\s+✓ 2\s+✓ 4\s+✓ 5\s+✗ 4\/14/);
     expect(stdout).toContain('CRITICAL');
     expect(stdout).toContain('fix: Never accept alg "none"');
-    expect(stdout).toMatch(/curl -sS -i --path-as-is --globoff -H "Authorization: Bearer \$\(authctl --home \S+ token mint --iss http:\/\/127\.0\.0\.1:9400 --aud api:\/\/orders --sub alice .* --defect alg-none\)" http:\/\/127\.0\.0\.1:\d+\/v1\/tenants\/acme\/orders/);
+    expect(stdout).toMatch(
+      /curl -sS -i --path-as-is --globoff -H "Authorization: Bearer \$\(authctl --home \S+ token mint --iss http:\/\/127\.0\.0\.1:9400 --aud api:\/\/orders --sub alice .* --defect alg-none\)" http:\/\/127\.0\.0\.1:\d+\/v1\/tenants\/acme\/orders/,
+    );
     expect(stdout).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*/);
     expect(stdout).toMatch(/^FAIL: 3 endpoints, \d+ checks/m);
   });
@@ -46,7 +58,9 @@ describe('probe reports', () => {
     const xml = readFileSync(path.join(dir, 'probe.xml'), 'utf8');
     const json = JSON.parse((await cli(['--json'])).stdout);
     const testcases = xml.match(/<testcase /g)!.length;
-    const hidden = json.findings.filter((f: { rule: string }) => f.rule === 'probe/hidden-as-404').length;
+    const hidden = json.findings.filter(
+      (f: { rule: string }) => f.rule === 'probe/hidden-as-404',
+    ).length;
     // Every case is one test case; a case with a warning finding is reported as that finding (not twice).
     expect(testcases).toBe(json.cases.length);
     expect(xml.match(/<failure /g)!.length).toBe(json.findings.length - hidden);
@@ -60,7 +74,9 @@ describe('probe reports', () => {
     expect(rules).toContain('jwt:alg-none');
     expect(rules).toContain('jwt:alg-none-case');
     expect(new Set(rules).size).toBe(rules.length);
-    const result = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'jwt:alg-none');
+    const result = sarif.runs[0].results.find(
+      (r: { ruleId: string }) => r.ruleId === 'jwt:alg-none',
+    );
     expect(result.level).toBe('error');
     expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe('probe.toml');
     expect(result.locations[0].physicalLocation.region.startLine).toBe(25);
@@ -71,7 +87,9 @@ describe('probe reports', () => {
     const lines = stdout.trim().split('\n');
     expect(lines.length).toBeGreaterThan(1);
     expect(lines.every((l) => /^::(error|warning) /.test(l))).toBe(true);
-    expect(stdout).toMatch(/^::error file=probe.toml,line=25,title=jwt%3Aalg-none::CRITICAL: GET \/v1\/tenants\/acme\/orders \[jwt:alg-none\]/m);
+    expect(stdout).toMatch(
+      /^::error file=probe.toml,line=25,title=jwt%3Aalg-none::CRITICAL: GET \/v1\/tenants\/acme\/orders \[jwt:alg-none\]/m,
+    );
   });
 
   it('accepts known findings from a baseline (exit 0) but still fails on new ones', async () => {
@@ -85,24 +103,39 @@ describe('probe reports', () => {
     expect(doc.findings.every((f: { baselined?: boolean }) => f.baselined)).toBe(true);
     // Drop one accepted finding: it is new again.
     const baseline = JSON.parse(readFileSync(path.join(dir, 'baseline.json'), 'utf8'));
-    baseline.findings = baseline.findings.filter((f: { key: string }) => !f.key.includes('jwt:alg-none-case:NONE'));
+    baseline.findings = baseline.findings.filter(
+      (f: { key: string }) => !f.key.includes('jwt:alg-none-case:NONE'),
+    );
     writeFileSync(path.join(dir, 'partial.json'), JSON.stringify(baseline));
     const partial = await cli(['--baseline', 'partial.json', '--json']);
     expect(partial.code).toBe(1);
-    const open = JSON.parse(partial.stdout).findings.filter((f: { baselined?: boolean }) => !f.baselined);
-    expect(open.map((f: { case: string }) => f.case).sort()).toEqual(['jwt:alg-none-case:NONE', 'jwt:alg-none-case:NONE']);
+    const open = JSON.parse(partial.stdout).findings.filter(
+      (f: { baselined?: boolean }) => !f.baselined,
+    );
+    expect(open.map((f: { case: string }) => f.case).sort()).toEqual([
+      'jwt:alg-none-case:NONE',
+      'jwt:alg-none-case:NONE',
+    ]);
   });
 
   it('--dry-run prints every request with credentials masked and sends nothing', async () => {
     const spec = writeSpec(tempDir(), minimalSpec('http://127.0.0.1:9'));
-    const { code, stdout } = await runCli(['probe', '--dry-run', '--spec', spec], { env: { AUTHCTL_HOME: home } });
+    const { code, stdout } = await runCli(['probe', '--dry-run', '--spec', spec], {
+      env: { AUTHCTL_HOME: home },
+    });
     expect(code).toBe(0);
     expect(stdout).toMatch(/^\d+ requests to http:\/\/127.0.0.1:9/);
     expect(stdout).toContain('jwt:kid-injection:sql');
     expect(stdout).toContain('deny:reader/method-override');
     // No complete JWT anywhere.
     expect(stdout).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*/);
-    const json = JSON.parse((await runCli(['probe', '--dry-run', '--json', '--spec', spec], { env: { AUTHCTL_HOME: home } })).stdout);
+    const json = JSON.parse(
+      (
+        await runCli(['probe', '--dry-run', '--json', '--spec', spec], {
+          env: { AUTHCTL_HOME: home },
+        })
+      ).stdout,
+    );
     expect(json.requests.length).toBeGreaterThan(60);
   });
 });

@@ -28,12 +28,20 @@ describe('probe reproduction commands', () => {
     // The keystore is found through the config's home, not through AUTHCTL_HOME.
     writeFileSync(config, `home = ${JSON.stringify(h.home)}\n`);
     writeSpec(project, minimalSpec(s.url));
-    const result = await runCli(['--config', config, 'probe', '--json', '--no-skew'], { cwd: project, env: { AUTHCTL_HOME: '' }, timeoutMs: 90_000 });
+    const result = await runCli(['--config', config, 'probe', '--json', '--no-skew'], {
+      cwd: project,
+      env: { AUTHCTL_HOME: '' },
+      timeoutMs: 90_000,
+    });
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as ProbeReportJson;
     const finding = report.findings.find((f) => f.check === 'jwt:expired')!;
     expect(finding.curl).toContain(`--config ${config}`);
-    const replay = await replayCurl(finding.curl!, { AUTHCTL_HOME: '' }, tempDir('authctl-replay-'));
+    const replay = await replayCurl(
+      finding.curl!,
+      { AUTHCTL_HOME: '' },
+      tempDir('authctl-replay-'),
+    );
     expect(statusOf(replay.stdout)).toBe(finding.got);
     expect(finding.got).toMatch(/^2\d\d$/);
   });

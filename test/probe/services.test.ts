@@ -4,11 +4,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Keystore } from '../../src/core/keys/keystore.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { replayCurl } from './fixtures/replay.js';
-import { startJwksServer, startOrdersService, type Flaw, type RunningService } from './fixtures/orders-service.js';
+import {
+  startJwksServer,
+  startOrdersService,
+  type Flaw,
+  type RunningService,
+} from './fixtures/orders-service.js';
 import { AUDIENCE, ISSUER, SCOPED_ENDPOINT, minimalSpec, writeSpec } from './fixtures/spec.js';
 
-interface Finding { check: string; rule: string; severity: string; case: string; endpoint: string; curl?: string; fix: string }
-interface Report { status: string; exitCode: number; findings: Finding[]; skew?: { toleratedSeconds: number; atLeast: boolean }; summary: { checks: number; requests: number }; cases: Array<{ case: string; passed?: boolean }> }
+interface Finding {
+  check: string;
+  rule: string;
+  severity: string;
+  case: string;
+  endpoint: string;
+  curl?: string;
+  fix: string;
+}
+interface Report {
+  status: string;
+  exitCode: number;
+  findings: Finding[];
+  skew?: { toleratedSeconds: number; atLeast: boolean };
+  summary: { checks: number; requests: number };
+  cases: Array<{ case: string; passed?: boolean }>;
+}
 
 let home: string;
 let jwks: RunningService;
@@ -25,16 +45,33 @@ afterAll(async () => {
   await Promise.all([...running, jwks].map((s) => s.close()));
 });
 
-async function service(flaws: Flaw[] = [], extra: { clockToleranceSeconds?: number; audience?: string; port?: number } = {}): Promise<RunningService> {
-  const s = await startOrdersService({ jwksUrl: jwks.url, issuer: ISSUER, audience: extra.audience ?? AUDIENCE, flaws, clockToleranceSeconds: extra.clockToleranceSeconds, port: extra.port });
+async function service(
+  flaws: Flaw[] = [],
+  extra: { clockToleranceSeconds?: number; audience?: string; port?: number } = {},
+): Promise<RunningService> {
+  const s = await startOrdersService({
+    jwksUrl: jwks.url,
+    issuer: ISSUER,
+    audience: extra.audience ?? AUDIENCE,
+    flaws,
+    clockToleranceSeconds: extra.clockToleranceSeconds,
+    port: extra.port,
+  });
   running.push(s);
   return s;
 }
 
-async function probe(url: string, args: string[] = []): Promise<{ code: number; report: Report; stderr: string }> {
+async function probe(
+  url: string,
+  args: string[] = [],
+): Promise<{ code: number; report: Report; stderr: string }> {
   const dir = tempDir('authctl-probe-');
   writeSpec(dir, minimalSpec(url, SCOPED_ENDPOINT));
-  const result = await runCli(['probe', '--json', ...args], { cwd: dir, env: { AUTHCTL_HOME: home }, timeoutMs: 60_000 });
+  const result = await runCli(['probe', '--json', ...args], {
+    cwd: dir,
+    env: { AUTHCTL_HOME: home },
+    timeoutMs: 60_000,
+  });
   let report: Report;
   try {
     report = JSON.parse(result.stdout) as Report;
@@ -46,13 +83,18 @@ async function probe(url: string, args: string[] = []): Promise<{ code: number; 
 
 function freePort(): Promise<number> {
   const server = createServer();
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as AddressInfo;
-    server.close(() => resolve(port));
-  }));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    }),
+  );
 }
 
-const failing = (report: Report, severities = ['critical', 'error']) => [...new Set(report.findings.filter((f) => severities.includes(f.severity)).map((f) => f.check))].sort();
+const failing = (report: Report, severities = ['critical', 'error']) =>
+  [
+    ...new Set(report.findings.filter((f) => severities.includes(f.severity)).map((f) => f.check)),
+  ].sort();
 
 describe('authctl probe against fixture services', () => {
   it('passes the correct service with --strict (no finding at all) and measures its 30 s leeway', async () => {
@@ -63,8 +105,21 @@ describe('authctl probe against fixture services', () => {
     expect(report.status).toBe('ok');
     expect(report.summary.checks).toBeGreaterThan(80);
     // Every generated negative case ran and held.
-    for (const id of ['no-credentials', 'jwt:alg-none', 'jwt:jku', 'jwt:hs-confusion', 'tenant:spoofed-header', 'tenant:other-path', 'scope:missing', 'deny:reader', 'deny:reader/upper-case']) {
-      expect(report.cases.some((c) => c.case === id && c.passed === true), id).toBe(true);
+    for (const id of [
+      'no-credentials',
+      'jwt:alg-none',
+      'jwt:jku',
+      'jwt:hs-confusion',
+      'tenant:spoofed-header',
+      'tenant:other-path',
+      'scope:missing',
+      'deny:reader',
+      'deny:reader/upper-case',
+    ]) {
+      expect(
+        report.cases.some((c) => c.case === id && c.passed === true),
+        id,
+      ).toBe(true);
     }
     expect(report.skew?.atLeast).toBe(false);
     expect(report.skew!.toleratedSeconds).toBeGreaterThanOrEqual(28);
@@ -93,17 +148,23 @@ describe('authctl probe against fixture services', () => {
       if (flaw === 'trust-org-header') {
         // The redacted curl command mints its token again, so it reproduces the finding as printed.
         const curl = report.findings.find((f) => f.severity === 'critical')!.curl!;
-        expect(curl).toMatch(/"Authorization: Bearer \$\(authctl --home \S+ token mint .* --defect wrong-tenant:acme-other\)"/);
+        expect(curl).toMatch(
+          /"Authorization: Bearer \$\(authctl --home \S+ token mint .* --defect wrong-tenant:acme-other\)"/,
+        );
         const replay = await replayCurl(curl, { AUTHCTL_HOME: home });
         expect(replay.stdout).toMatch(/^HTTP\/1\.1 2\d\d /);
       }
       if (flaw === 'trust-jku') {
         // The probe's own loopback JWKS was fetched: reported on its own, as a warning.
-        expect(report.findings.some((f) => f.rule === 'probe/jku-fetched' && f.severity === 'warning')).toBe(true);
+        expect(
+          report.findings.some((f) => f.rule === 'probe/jku-fetched' && f.severity === 'warning'),
+        ).toBe(true);
       }
       if (flaw === 'ignore-exp') {
         expect(report.skew?.atLeast).toBe(true);
-        expect(report.findings.some((f) => f.rule === 'probe/clock-skew' && f.severity === 'warning')).toBe(true);
+        expect(
+          report.findings.some((f) => f.rule === 'probe/clock-skew' && f.severity === 'warning'),
+        ).toBe(true);
       }
     });
   }
@@ -113,8 +174,18 @@ describe('authctl probe against fixture services', () => {
     const { code, report } = await probe(s.url, ['--no-skew']);
     expect(failing(report)).toEqual([]);
     expect(code).toBe(0);
-    const hidden = report.findings.filter((f) => f.rule === 'probe/hidden-as-404').map((f) => f.check);
-    expect(new Set(hidden)).toEqual(new Set(['tenant:other', 'tenant:spoofed-header', 'tenant:missing-claim', 'deny', 'scope:missing']));
+    const hidden = report.findings
+      .filter((f) => f.rule === 'probe/hidden-as-404')
+      .map((f) => f.check);
+    expect(new Set(hidden)).toEqual(
+      new Set([
+        'tenant:other',
+        'tenant:spoofed-header',
+        'tenant:missing-claim',
+        'deny',
+        'scope:missing',
+      ]),
+    );
     const strict = await probe(s.url, ['--no-skew', '--strict']);
     expect(strict.code).toBe(1);
   });
@@ -126,7 +197,9 @@ describe('authctl probe against fixture services', () => {
     const { code, report } = await probe(s.url, ['--timeout', '3s', '--no-skew']);
     expect(code).toBe(1);
     const timeouts = report.findings.filter((f) => f.rule === 'probe/timeout');
-    expect(new Set(timeouts.map((f) => f.check))).toEqual(new Set(['jwt:alg-none', 'jwt:alg-none-case', 'jwt:null-signature']));
+    expect(new Set(timeouts.map((f) => f.check))).toEqual(
+      new Set(['jwt:alg-none', 'jwt:alg-none-case', 'jwt:null-signature']),
+    );
     expect(failing(report)).toEqual(['jwt:alg-none', 'jwt:alg-none-case', 'jwt:null-signature']);
   });
 
@@ -140,18 +213,46 @@ describe('authctl probe against fixture services', () => {
     writeSpec(dir, minimalSpec(s.url));
     const human = await runCli(['probe'], { cwd: dir, env: { AUTHCTL_HOME: home } });
     expect(human.code).toBe(3);
-    expect(human.stderr).toMatch(/authctl: error: control failed: a valid credential did not get in \(before the negative cases\)/);
-    expect(human.stderr).toMatch(/GET \/v1\/tenants\/acme\/orders with "reader": expected 2xx\/3xx, got 401/);
+    expect(human.stderr).toMatch(
+      /authctl: error: control failed: a valid credential did not get in \(before the negative cases\)/,
+    );
+    expect(human.stderr).toMatch(
+      /GET \/v1\/tenants\/acme\/orders with "reader": expected 2xx\/3xx, got 401/,
+    );
     expect(human.stderr).toMatch(/hint: the spec, the service or the clock is wrong/);
   });
 
   it('uses a real token from an env var: forgeries always, claim defects because its kid is in the keystore', async () => {
     const s = await service(['ignore-exp']);
-    const minted = await runCli(['token', 'mint', '--sub', 'ci', '--aud', AUDIENCE, '--iss', ISSUER, '--tenant', 'acme', '--tenant-claim', '/tid', '--role', 'admin'], { env: { AUTHCTL_HOME: home } });
+    const minted = await runCli(
+      [
+        'token',
+        'mint',
+        '--sub',
+        'ci',
+        '--aud',
+        AUDIENCE,
+        '--iss',
+        ISSUER,
+        '--tenant',
+        'acme',
+        '--tenant-claim',
+        '/tid',
+        '--role',
+        'admin',
+      ],
+      { env: { AUTHCTL_HOME: home } },
+    );
     expect(minted.code).toBe(0);
     const dir = tempDir('authctl-probe-');
-    writeSpec(dir, `base_url = "${s.url}"\n\n[credentials.ci]\ntype = "env"\nenv = "CI_TOKEN"\n\n[[endpoints]]\npath = "/v1/tenants/acme/orders"\ntenant = "acme"\nallow = ["ci"]\n`);
-    const result = await runCli(['probe', '--json', '--no-skew'], { cwd: dir, env: { AUTHCTL_HOME: home, CI_TOKEN: minted.stdout.trim() } });
+    writeSpec(
+      dir,
+      `base_url = "${s.url}"\n\n[credentials.ci]\ntype = "env"\nenv = "CI_TOKEN"\n\n[[endpoints]]\npath = "/v1/tenants/acme/orders"\ntenant = "acme"\nallow = ["ci"]\n`,
+    );
+    const result = await runCli(['probe', '--json', '--no-skew'], {
+      cwd: dir,
+      env: { AUTHCTL_HOME: home, CI_TOKEN: minted.stdout.trim() },
+    });
     const report = JSON.parse(result.stdout) as Report;
     expect(result.code).toBe(1);
     expect(failing(report)).toEqual(['jwt:expired']);
@@ -161,13 +262,19 @@ describe('authctl probe against fixture services', () => {
   it('--wait-for waits for the service, and gives up with exit 3', async () => {
     const dir = tempDir('authctl-probe-');
     writeSpec(dir, minimalSpec('http://127.0.0.1:9'));
-    const gaveUp = await runCli(['probe', '--wait-for', 'http://127.0.0.1:9/healthz', '--wait-timeout', '1s'], { cwd: dir, env: { AUTHCTL_HOME: home } });
+    const gaveUp = await runCli(
+      ['probe', '--wait-for', 'http://127.0.0.1:9/healthz', '--wait-timeout', '1s'],
+      { cwd: dir, env: { AUTHCTL_HOME: home } },
+    );
     expect(gaveUp.code).toBe(3);
     expect(gaveUp.stderr).toMatch(/did not answer within 1s/);
     // The service comes up on a known port while the probe waits for it.
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const probing = runCli(['probe', '--wait-for', `${url}/healthz`, '--base-url', url, '--no-skew', '--quiet'], { cwd: dir, env: { AUTHCTL_HOME: home } });
+    const probing = runCli(
+      ['probe', '--wait-for', `${url}/healthz`, '--base-url', url, '--no-skew', '--quiet'],
+      { cwd: dir, env: { AUTHCTL_HOME: home } },
+    );
     await new Promise((resolve) => setTimeout(resolve, 700));
     await service([], { port });
     const ok = await probing;
@@ -178,7 +285,10 @@ describe('authctl probe against fixture services', () => {
   it('exits 3 when the service is unreachable', async () => {
     const dir = tempDir('authctl-probe-');
     writeSpec(dir, minimalSpec('http://127.0.0.1:9'));
-    const result = await runCli(['probe', '--retries', '0'], { cwd: dir, env: { AUTHCTL_HOME: home } });
+    const result = await runCli(['probe', '--retries', '0'], {
+      cwd: dir,
+      env: { AUTHCTL_HOME: home },
+    });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/service unreachable: .*ECONNREFUSED/);
     expect(result.stderr).toMatch(/hint: .*--wait-for/);

@@ -5,8 +5,11 @@ import { minimalSpec } from './fixtures/spec.js';
 const h = probeHarness();
 const STATUS = '[tenants]\nstatus_claim = "/org_status"\n';
 /** The minimal spec plus a [tenants] table (before the endpoints, so it is top-level TOML). */
-const withTenants = (url: string, table: string) => minimalSpec(url).replace('[[endpoints]]', `${table}\n[[endpoints]]`);
-const suspendedCases = (report: { cases: Array<{ case: string; endpoint: string; passed?: boolean }> }) => report.cases.filter((c) => c.case === 'tenant:suspended');
+const withTenants = (url: string, table: string) =>
+  minimalSpec(url).replace('[[endpoints]]', `${table}\n[[endpoints]]`);
+const suspendedCases = (report: {
+  cases: Array<{ case: string; endpoint: string; passed?: boolean }>;
+}) => report.cases.filter((c) => c.case === 'tenant:suspended');
 
 /** Dev/gateway-header mode: the caller's tenant and its status arrive as headers (K3 pass-through). */
 const headersSpec = (url: string) => `base_url = "${url}"
@@ -65,6 +68,10 @@ describe('probe tenant:suspended', () => {
     const bad = await h.orders(['dev-headers', 'ignore-suspended']);
     const flagged = await h.probe(headersSpec(bad.url));
     expect(flagged.code).toBe(1);
-    expect([...new Set(flagged.report.findings.filter((f) => f.severity !== 'warning').map((f) => f.case))]).toEqual(['tenant:suspended']);
+    expect([
+      ...new Set(
+        flagged.report.findings.filter((f) => f.severity !== 'warning').map((f) => f.case),
+      ),
+    ]).toEqual(['tenant:suspended']);
   });
 });

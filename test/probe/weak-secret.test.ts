@@ -11,13 +11,19 @@ import { minimalSpec } from './fixtures/spec.js';
 const h = probeHarness();
 
 /** The minimal spec for an HS256 service whose secret the spec names (self-contained: no authctl config). */
-const hsSpec = (url: string, secretKeys: string) => minimalSpec(url).replace('[jwt]\n', `[jwt]\nalg = "HS256"\n${secretKeys}\n`);
-const weakCases = (report: { cases: Array<{ case: string; passed?: boolean }> }) => report.cases.filter((c) => c.case.startsWith('jwt:weak-secret:'));
+const hsSpec = (url: string, secretKeys: string) =>
+  minimalSpec(url).replace('[jwt]\n', `[jwt]\nalg = "HS256"\n${secretKeys}\n`);
+const weakCases = (report: { cases: Array<{ case: string; passed?: boolean }> }) =>
+  report.cases.filter((c) => c.case.startsWith('jwt:weak-secret:'));
 
 describe('probe jwt:weak-secret', () => {
   it('flags a service whose HS256 secret is a documented placeholder, naming the secret, and the curl reproduces it from anywhere', async () => {
-    const s = await h.orders([], { hmacSecret: new TextEncoder().encode('replace-with-long-random-secret') });
-    const { code, report } = await h.probe(hsSpec(s.url, 'secret_env = "ORDERS_JWT_SECRET"'), [], { ORDERS_JWT_SECRET: 'replace-with-long-random-secret' });
+    const s = await h.orders([], {
+      hmacSecret: new TextEncoder().encode('replace-with-long-random-secret'),
+    });
+    const { code, report } = await h.probe(hsSpec(s.url, 'secret_env = "ORDERS_JWT_SECRET"'), [], {
+      ORDERS_JWT_SECRET: 'replace-with-long-random-secret',
+    });
     expect(code).toBe(1);
     const bad = report.findings.filter((f) => f.severity === 'critical' || f.severity === 'error');
     expect(bad.map((f) => f.case)).toEqual(['jwt:weak-secret:replace-with-long-random-secret']);
@@ -25,8 +31,16 @@ describe('probe jwt:weak-secret', () => {
     expect(bad[0]!.message).toContain('"replace-with-long-random-secret" (agentflow docs');
     // Sent once per spec (on the first protected endpoint), one request per bundled entry.
     expect(weakCases(report).length).toBe(WEAK_SECRETS.length);
-    expect(new Set(report.cases.filter((c) => c.case.startsWith("jwt:weak-secret:")).map((c) => c.endpoint))).toEqual(new Set(['GET /v1/tenants/acme/orders']));
-    const replay = await replayCurl(bad[0]!.curl!, { AUTHCTL_HOME: '' }, tempDir('authctl-replay-'));
+    expect(
+      new Set(
+        report.cases.filter((c) => c.case.startsWith('jwt:weak-secret:')).map((c) => c.endpoint),
+      ),
+    ).toEqual(new Set(['GET /v1/tenants/acme/orders']));
+    const replay = await replayCurl(
+      bad[0]!.curl!,
+      { AUTHCTL_HOME: '' },
+      tempDir('authctl-replay-'),
+    );
     expect(/^HTTP\/1\.1 (\d{3})/.exec(replay.stdout)?.[1]).toBe(bad[0]!.got);
   });
 
@@ -50,9 +64,15 @@ describe('probe jwt:weak-secret', () => {
     expect(plain.code).toBe(0);
     const list = path.join(plain.dir, 'guesses.txt');
     writeFileSync(list, '# our own past mistakes\nacme-2023\nacme-internal-2024\n');
-    const guessed = await h.probe(hsSpec(s.url, 'secret_env = "ORDERS_JWT_SECRET"'), ['--secrets-file', list], env);
+    const guessed = await h.probe(
+      hsSpec(s.url, 'secret_env = "ORDERS_JWT_SECRET"'),
+      ['--secrets-file', list],
+      env,
+    );
     expect(guessed.code).toBe(1);
-    expect(guessed.report.findings.filter((f) => f.severity === 'critical').map((f) => f.case)).toEqual(['jwt:weak-secret:acme-internal-2024']);
+    expect(
+      guessed.report.findings.filter((f) => f.severity === 'critical').map((f) => f.case),
+    ).toEqual(['jwt:weak-secret:acme-internal-2024']);
     expect(weakCases(guessed.report).length).toBe(WEAK_SECRETS.length + 2);
 
     const rs = await h.orders();

@@ -27,11 +27,22 @@ describe('write failures name the file and the fix', () => {
   ] as const) {
     it(`${code} on the keystore and the API key store (injected)`, async () => {
       const dir = tempDir('authctl-sec-errno-');
-      const inject = () => vi.spyOn(nodeFs.promises, 'open').mockRejectedValueOnce(Object.assign(new Error(`${code}: boom, open '${dir}/.x.tmp'`), { code }));
+      const inject = () =>
+        vi
+          .spyOn(nodeFs.promises, 'open')
+          .mockRejectedValueOnce(
+            Object.assign(new Error(`${code}: boom, open '${dir}/.x.tmp'`), { code }),
+          );
       inject();
       const keystore = await new Keystore({ dir }).signingKey('ES256').catch((e: unknown) => e);
-      expect(keystore).toMatchObject({ kind: 'environment', code: 'ERR_KEYSTORE_WRITE', where: path.join(dir, 'keys.json') });
-      expect((keystore as Error).message).toBe(`cannot write the keystore ${path.join(dir, 'keys.json')}: ${reason}`);
+      expect(keystore).toMatchObject({
+        kind: 'environment',
+        code: 'ERR_KEYSTORE_WRITE',
+        where: path.join(dir, 'keys.json'),
+      });
+      expect((keystore as Error).message).toBe(
+        `cannot write the keystore ${path.join(dir, 'keys.json')}: ${reason}`,
+      );
       expect((keystore as { hint: string }).hint).toMatch(fix);
       expect((keystore as { hint: string }).hint).toMatch(/--home/);
       inject();
@@ -49,7 +60,11 @@ describe('write failures name the file and the fix', () => {
     const dir = tempDir('authctl-sec-errno-');
     writeFileSync(path.join(dir, 'file'), '');
     const home = path.join(dir, 'file', 'home');
-    for (const args of [['token', 'mint', '--sub', 'a'], ['apikey', 'create', '--name', 'ci'], ['keys', 'rotate']]) {
+    for (const args of [
+      ['token', 'mint', '--sub', 'a'],
+      ['apikey', 'create', '--name', 'ci'],
+      ['keys', 'rotate'],
+    ]) {
       const r = await runCli(args, { cwd: dir, env: { AUTHCTL_HOME: home } });
       expect(r.code, args.join(' ')).toBe(3);
       expect(r.stderr).toContain(home);
@@ -66,7 +81,10 @@ describe('write failures name the file and the fix', () => {
     mkdirSync(locked);
     if (spawnSync('chattr', ['+i', locked]).status !== 0) return context.skip();
     try {
-      const r = await runCli(['apikey', 'create', '--name', 'ci', '--store', path.join(locked, 'apikeys.json')], { cwd: dir });
+      const r = await runCli(
+        ['apikey', 'create', '--name', 'ci', '--store', path.join(locked, 'apikeys.json')],
+        { cwd: dir },
+      );
       expect(r.code).toBe(3);
       expect(r.stderr).toContain(path.join(locked, 'apikeys.json'));
       expect(r.stderr).toContain('(EPERM)');
@@ -84,7 +102,10 @@ describe('home directory modes', () => {
     const home = path.join(dir, 'home');
     mkdirSync(home);
     chmodSync(home, 0o555);
-    for (const args of [['token', 'mint', '--sub', 'a'], ['apikey', 'create', '--name', 'ci']]) {
+    for (const args of [
+      ['token', 'mint', '--sub', 'a'],
+      ['apikey', 'create', '--name', 'ci'],
+    ]) {
       const r = await runCli(args, { cwd: dir, env: { AUTHCTL_HOME: home } });
       expect(r.code, args.join(' ')).toBe(3);
       expect(r.stderr).toContain(`${home} is mode 0555`);
@@ -99,14 +120,22 @@ describe('home directory modes', () => {
     const home = path.join(dir, 'home');
     mkdirSync(home);
     chmodSync(home, 0o755);
-    const r = await runCli(['token', 'mint', '--sub', 'a'], { cwd: dir, env: { AUTHCTL_HOME: home } });
+    const r = await runCli(['token', 'mint', '--sub', 'a'], {
+      cwd: dir,
+      env: { AUTHCTL_HOME: home },
+    });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`warning: keystore directory ${home} is mode 0755`);
     expect(statSync(home).mode & 0o777).toBe(0o755);
     expect(statSync(path.join(home, 'keys.json')).mode & 0o777).toBe(0o600);
     // One authctl creates is 0700, and no warning (only the first-write notice).
-    const fresh = await runCli(['token', 'mint', '--sub', 'a'], { cwd: dir, env: { AUTHCTL_HOME: path.join(dir, 'new') } });
-    expect(fresh.stderr).toBe(`created the keystore ${path.join(dir, 'new', 'keys.json')} (private keys, mode 0600); ${path.join(dir, 'new', '.gitignore')} keeps it out of git\n`);
+    const fresh = await runCli(['token', 'mint', '--sub', 'a'], {
+      cwd: dir,
+      env: { AUTHCTL_HOME: path.join(dir, 'new') },
+    });
+    expect(fresh.stderr).toBe(
+      `created the keystore ${path.join(dir, 'new', 'keys.json')} (private keys, mode 0600); ${path.join(dir, 'new', '.gitignore')} keeps it out of git\n`,
+    );
     expect(statSync(path.join(dir, 'new')).mode & 0o777).toBe(0o700);
   });
 });

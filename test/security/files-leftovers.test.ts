@@ -20,7 +20,11 @@ let deadPid: number;
 
 beforeAll(() => {
   live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
-  deadPid = Number(spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' }).stdout.trim());
+  deadPid = Number(
+    spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], {
+      encoding: 'utf8',
+    }).stdout.trim(),
+  );
 });
 afterAll(() => {
   live.kill('SIGKILL');
@@ -33,14 +37,26 @@ function plant(dir: string, target: string, pid: number, tag: string): string[] 
     `${target}.lock.${tag}00000000000002.pending`,
     `${target}.lock.${pid}.${tag}0003.stale`,
   ];
-  writeFileSync(path.join(dir, names[0]!), '{"keys":[{"privateJwk":{"d":"LEFTOVER-PRIVATE-KEY"}}]}', { mode: 0o600 });
-  writeFileSync(path.join(dir, names[1]!), JSON.stringify({ pid, host: hostname(), at: Date.now(), nonce: tag }), { mode: 0o600 });
-  writeFileSync(path.join(dir, names[2]!), JSON.stringify({ pid, host: hostname(), at: Date.now(), nonce: tag }), { mode: 0o600 });
+  writeFileSync(
+    path.join(dir, names[0]!),
+    '{"keys":[{"privateJwk":{"d":"LEFTOVER-PRIVATE-KEY"}}]}',
+    { mode: 0o600 },
+  );
+  writeFileSync(
+    path.join(dir, names[1]!),
+    JSON.stringify({ pid, host: hostname(), at: Date.now(), nonce: tag }),
+    { mode: 0o600 },
+  );
+  writeFileSync(
+    path.join(dir, names[2]!),
+    JSON.stringify({ pid, host: hostname(), at: Date.now(), nonce: tag }),
+    { mode: 0o600 },
+  );
   return names;
 }
 
 describe('leftovers of killed writers', () => {
-  it('the next keystore write removes the dead writer\'s temp, .pending and .stale files, and keeps a live one\'s', async () => {
+  it("the next keystore write removes the dead writer's temp, .pending and .stale files, and keeps a live one's", async () => {
     const dir = tempDir('authctl-sec-leftovers-');
     const dead = plant(dir, 'keys.json', deadPid, 'dead');
     const alive = plant(dir, 'keys.json', live.pid!, 'beef');
@@ -64,10 +80,18 @@ describe('leftovers of killed writers', () => {
   it('a writer killed with SIGKILL while holding the lock leaves nothing the next write keeps', async () => {
     const dir = tempDir('authctl-sec-leftovers-');
     // The child takes the lock, writes its pending file, and is killed before it can clean up.
-    const child = spawn(process.execPath, ['--input-type=module', '-e', `
+    const child = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
       import { withFileLock } from ${JSON.stringify(path.join(ROOT, 'dist/lib/index.js'))};
       await withFileLock(${JSON.stringify(path.join(dir, 'keys.json'))}, async () => { process.stdout.write('locked\\n'); await new Promise(() => {}); });
-    `], { stdio: ['ignore', 'pipe', 'inherit'] });
+    `,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await new Promise<void>((resolve) => child.stdout!.on('data', () => resolve()));
     // What it would leave mid-write: a temp copy of the keys under its pid.
     writeFileSync(path.join(dir, `.keys.json.${child.pid}.cafe0001.tmp`), 'PRIVATE KEY COPY');

@@ -3,10 +3,14 @@ import { expect } from 'vitest';
 /** Own property names of the built-in prototypes a polluting request could reach. */
 function prototypeNames(): Record<string, string[]> {
   return Object.fromEntries(
-    ([['Object', Object.prototype], ['Array', Array.prototype], ['Function', Function.prototype], ['String', String.prototype]] as const).map(([name, proto]) => [
-      name,
-      Reflect.ownKeys(proto).map(String).sort(),
-    ]),
+    (
+      [
+        ['Object', Object.prototype],
+        ['Array', Array.prototype],
+        ['Function', Function.prototype],
+        ['String', String.prototype],
+      ] as const
+    ).map(([name, proto]) => [name, Reflect.ownKeys(proto).map(String).sort()]),
   );
 }
 
@@ -24,7 +28,9 @@ export function prototypeGuard(): { check(label?: string): void } {
 
 /** The payload of a compact JWT, decoded without verification (the tests verify with jose separately). */
 export function payloadOf(token: unknown): Record<string, unknown> {
-  return JSON.parse(Buffer.from(String(token).split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+  return JSON.parse(
+    Buffer.from(String(token).split('.')[1]!, 'base64url').toString('utf8'),
+  ) as Record<string, unknown>;
 }
 
 /** The JSON-pointer segments that reach a prototype, and the inherited names a lookup table could hit. */

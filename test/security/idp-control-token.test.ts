@@ -22,11 +22,21 @@ afterEach(async () => {
 /** `idp serve --json` with stderr captured (the control token is printed there). */
 async function serve(args: string[], env: Record<string, string> = {}): Promise<Served> {
   const dir = tempDir('authctl-control-token-');
-  const child = spawn(process.execPath, [BIN, 'idp', 'serve', '--port', '0', '--json', '--no-log', ...args], {
-    cwd: dir,
-    env: { ...process.env, AUTHCTL_HOME: path.join(dir, '.authctl'), AUTHCTL_CONTROL_TOKEN: undefined, NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'idp', 'serve', '--port', '0', '--json', '--no-log', ...args],
+    {
+      cwd: dir,
+      env: {
+        ...process.env,
+        AUTHCTL_HOME: path.join(dir, '.authctl'),
+        AUTHCTL_CONTROL_TOKEN: undefined,
+        NO_COLOR: '1',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   const line = await new Promise<string>((resolve, reject) => {
@@ -40,7 +50,8 @@ async function serve(args: string[], env: Record<string, string> = {}): Promise<
   return { child, info: JSON.parse(line), stderr: () => stderr };
 }
 
-const state = (listen: string, token?: string) => fetch(`${listen}/_authctl/state`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const state = (listen: string, token?: string) =>
+  fetch(`${listen}/_authctl/state`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
 describe('security: off loopback, the control API needs a control token', () => {
   it('generates one at start (printed once on stderr, never on stdout), and refuses control requests without it', async () => {
@@ -49,25 +60,72 @@ describe('security: off loopback, the control API needs a control token', () => 
     expect(token, served.stderr()).toBeDefined();
     expect(JSON.stringify(served.info)).not.toContain(token!);
     const none = await state(served.info.listen);
-    expect([none.status, none.headers.get('www-authenticate')]).toEqual([401, 'Bearer realm="authctl-control"']);
+    expect([none.status, none.headers.get('www-authenticate')]).toEqual([
+      401,
+      'Bearer realm="authctl-control"',
+    ]);
     expect((await state(served.info.listen, `${token}x`)).status).toBe(401);
     expect((await state(served.info.listen, token)).status).toBe(200);
-    for (const [method, p] of [['POST', '/rotate'], ['POST', '/fault'], ['POST', '/clock'], ['POST', '/clients'], ['DELETE', '/requests']]) {
-      const refused = await fetch(`${served.info.listen}/_authctl${p}`, { method, headers: { 'content-type': 'application/json' }, body: method === 'POST' ? '{"jwks":"503","advance":"1h","id":"x","secret":"s"}' : undefined });
+    for (const [method, p] of [
+      ['POST', '/rotate'],
+      ['POST', '/fault'],
+      ['POST', '/clock'],
+      ['POST', '/clients'],
+      ['DELETE', '/requests'],
+    ]) {
+      const refused = await fetch(`${served.info.listen}/_authctl${p}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: method === 'POST' ? '{"jwks":"503","advance":"1h","id":"x","secret":"s"}' : undefined,
+      });
       expect([p, refused.status]).toEqual([p, 401]);
     }
     // The issuer itself needs no token; the refused requests changed nothing.
     expect((await fetch(`${served.info.listen}/jwks`)).status).toBe(200);
-    expect(((await (await state(served.info.listen, token)).json()) as { clock: { offsetSeconds: number } }).clock.offsetSeconds).toBe(0);
+    expect(
+      (
+        (await (await state(served.info.listen, token)).json()) as {
+          clock: { offsetSeconds: number };
+        }
+      ).clock.offsetSeconds,
+    ).toBe(0);
     expect(served.stderr().split(token!).length - 1).toBe(1);
 
     // The CLI verbs send it from AUTHCTL_CONTROL_TOKEN or --control-token, and say what is missing.
-    const missing = await runCli(['idp', 'state', '--url', served.info.listen], { env: { AUTHCTL_CONTROL_TOKEN: undefined } });
+    const missing = await runCli(['idp', 'state', '--url', served.info.listen], {
+      env: { AUTHCTL_CONTROL_TOKEN: undefined },
+    });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/requires a control token[\s\S]*AUTHCTL_CONTROL_TOKEN/);
-    expect((await runCli(['idp', 'state', '--url', served.info.listen], { env: { AUTHCTL_CONTROL_TOKEN: token } })).code).toBe(0);
-    expect((await runCli(['idp', 'clock', '--advance', '1h', '--url', served.info.listen, '--control-token', token!])).code).toBe(0);
-    const wrong = await runCli(['idp', 'state', '--url', served.info.listen, '--control-token', 'nope']);
+    expect(
+      (
+        await runCli(['idp', 'state', '--url', served.info.listen], {
+          env: { AUTHCTL_CONTROL_TOKEN: token },
+        })
+      ).code,
+    ).toBe(0);
+    expect(
+      (
+        await runCli([
+          'idp',
+          'clock',
+          '--advance',
+          '1h',
+          '--url',
+          served.info.listen,
+          '--control-token',
+          token!,
+        ])
+      ).code,
+    ).toBe(0);
+    const wrong = await runCli([
+      'idp',
+      'state',
+      '--url',
+      served.info.listen,
+      '--control-token',
+      'nope',
+    ]);
     expect([wrong.code, /refused the control token/.test(wrong.stderr)]).toEqual([2, true]);
     expect(wrong.stderr).not.toContain(token!);
   });

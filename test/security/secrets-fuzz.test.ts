@@ -36,7 +36,32 @@ const SEEDS: Record<string, string> = {
   'apikeys.json': `{\n  "version": 1,\n  "keys": [{"id": "key_1", "name": "ci", "hash": "${SECRET}", "masked": "${API_KEY}"}]\n}\n`,
 };
 
-const TOKENS = ['[', ']', '{', '}', '"', "'", '"""', '=', ':', '.', ',', '\n', '#', '\\', 'true', '1e999', '\u0000', '\u001b[2J', '\u202e', '\ufeff', 'export ', ' ', '\r\n', '!'];
+const TOKENS = [
+  '[',
+  ']',
+  '{',
+  '}',
+  '"',
+  "'",
+  '"""',
+  '=',
+  ':',
+  '.',
+  ',',
+  '\n',
+  '#',
+  '\\',
+  'true',
+  '1e999',
+  '\u0000',
+  '\u001b[2J',
+  '\u202e',
+  '\ufeff',
+  'export ',
+  ' ',
+  '\r\n',
+  '!',
+];
 
 function mutate(text: string, random: () => number): string {
   let out = text;
@@ -44,7 +69,8 @@ function mutate(text: string, random: () => number): string {
     const at = Math.floor(random() * (out.length + 1));
     const op = random();
     if (op < 0.3) out = out.slice(0, at) + out.slice(at + 1 + Math.floor(random() * 8));
-    else if (op < 0.75) out = out.slice(0, at) + TOKENS[Math.floor(random() * TOKENS.length)] + out.slice(at);
+    else if (op < 0.75)
+      out = out.slice(0, at) + TOKENS[Math.floor(random() * TOKENS.length)] + out.slice(at);
     else {
       const from = Math.floor(random() * out.length);
       out = out.slice(0, at) + out.slice(from, from + Math.floor(random() * 40)) + out.slice(at);
@@ -61,7 +87,11 @@ function shown(error: unknown): string {
 
 function expectSafe(input: string, output: string, where: string) {
   for (const secret of SECRETS) {
-    if (input.includes(secret)) expect(output.includes(secret), `${where} printed ${secret}\n--- input:\n${input}\n--- output:\n${output}`).toBe(false);
+    if (input.includes(secret))
+      expect(
+        output.includes(secret),
+        `${where} printed ${secret}\n--- input:\n${input}\n--- output:\n${output}`,
+      ).toBe(false);
   }
 }
 
@@ -80,7 +110,13 @@ const READERS: Record<string, Reader> = {
     return '';
   },
   'prod.env': async (text) => {
-    const result = await verifyText({ file: 'prod.env', text, kind: 'env', profile: 'relay', deps: { readFile: async () => undefined } });
+    const result = await verifyText({
+      file: 'prod.env',
+      text,
+      kind: 'env',
+      profile: 'relay',
+      deps: { readFile: async () => undefined },
+    });
     const c = new Chalk({ level: 0 });
     const snippets = new Map(result.findings.map((f) => [f as object, f.snippet]));
     return [
@@ -115,7 +151,7 @@ const READERS: Record<string, Reader> = {
 };
 
 describe('fuzz: every reader, fixed seed, bounded count', () => {
-  it('150 mutations of each reader\'s input: usage errors only, no planted secret in any output', async () => {
+  it("150 mutations of each reader's input: usage errors only, no planted secret in any output", async () => {
     const random = rng(19_2026);
     const dir = tempDir('authctl-sec-fuzz-');
     let usageErrors = 0;
@@ -128,7 +164,9 @@ describe('fuzz: every reader, fixed seed, bounded count', () => {
         } catch (error) {
           if (!(error instanceof AuthctlError)) {
             if ((error as Error).name === 'AssertionError') throw error;
-            throw new Error(`${where}: not an authctl error (would be exit 3 with a stack trace): ${(error as Error).stack}\n--- input:\n${text}`);
+            throw new Error(
+              `${where}: not an authctl error (would be exit 3 with a stack trace): ${(error as Error).stack}\n--- input:\n${text}`,
+            );
           }
           expect(error.kind, `${where}: ${error.message}`).toBe('usage');
           expectSafe(text, shown(error), where);
@@ -156,11 +194,16 @@ describe('fuzz: every reader, fixed seed, bounded count', () => {
         const dir = tempDir('authctl-sec-fuzz-cli-');
         mkdirSync(path.join(dir, 'home'));
         const text = mutate(SEEDS[name]!, random);
-        writeFileSync(path.join(dir, ['keys.json', 'apikeys.json'].includes(name) ? `home/${name}` : name), text);
+        writeFileSync(
+          path.join(dir, ['keys.json', 'apikeys.json'].includes(name) ? `home/${name}` : name),
+          text,
+        );
         const full = n === 0 ? args : ['--json', ...args];
         const r = await runCli(full, { cwd: dir, env: { AUTHCTL_HOME: path.join(dir, 'home') } });
         const where = `authctl ${full.join(' ')} on mutated ${name}`;
-        expect([0, 1, 2], `${where}: exit ${r.code}\n${r.stderr}\n--- input:\n${text}`).toContain(r.code);
+        expect([0, 1, 2], `${where}: exit ${r.code}\n${r.stderr}\n--- input:\n${text}`).toContain(
+          r.code,
+        );
         expect(r.stderr, where).not.toMatch(/\n\s+at .*:\d+:\d+/);
         expectSafe(text, r.stdout + r.stderr, where);
       }),

@@ -25,41 +25,68 @@ const CASES: Case[] = [
   {
     name: 'authctl.toml (config loader)',
     files: { 'authctl.toml': `[idp.clients.ci]\nsecret = "${SECRET}" x\n` },
-    commands: [['token', 'mint', '--sub', 'a'], ['verify-config', 'authctl.toml']],
+    commands: [
+      ['token', 'mint', '--sub', 'a'],
+      ['verify-config', 'authctl.toml'],
+    ],
   },
   {
     name: 'authctl.toml, secret behind a non-secret key on the error line',
-    files: { 'authctl.toml': `[sigv4.profiles.ci]\nsecret_access_key = "${AWS_SECRET}"\nregion = "us-east-1" "${SECRET}"\n` },
-    commands: [['token', 'mint', '--sub', 'a'], ['verify-config', 'authctl.toml']],
+    files: {
+      'authctl.toml': `[sigv4.profiles.ci]\nsecret_access_key = "${AWS_SECRET}"\nregion = "us-east-1" "${SECRET}"\n`,
+    },
+    commands: [
+      ['token', 'mint', '--sub', 'a'],
+      ['verify-config', 'authctl.toml'],
+    ],
   },
   {
     name: '.authctlrc.json (config loader)',
     files: { '.authctlrc.json': `{"idp": {"clients": {"ci": {"secret": "${SECRET}" x}}}}` },
-    commands: [['token', 'mint', '--sub', 'a'], ['verify-config', '.authctlrc.json']],
+    commands: [
+      ['token', 'mint', '--sub', 'a'],
+      ['verify-config', '.authctlrc.json'],
+    ],
   },
   {
     name: '.authctlrc.json, multi-line',
-    files: { '.authctlrc.json': `{\n  "sigv4": {"ci": {"secret_access_key": "${AWS_SECRET}",\n  "region": "${SECRET}" "x"}}\n}` },
-    commands: [['token', 'mint', '--sub', 'a'], ['verify-config', '.authctlrc.json']],
+    files: {
+      '.authctlrc.json': `{\n  "sigv4": {"ci": {"secret_access_key": "${AWS_SECRET}",\n  "region": "${SECRET}" "x"}}\n}`,
+    },
+    commands: [
+      ['token', 'mint', '--sub', 'a'],
+      ['verify-config', '.authctlrc.json'],
+    ],
   },
   {
     name: 'dotenv (verify-config)',
-    files: { 'prod.env': `JWT_SIGNING_KEY=${SECRET}\nAPI KEY=${AWS_SECRET}\nX="${SECRET}" !\n1TOKEN=${SECRET}\n` },
-    commands: [['verify-config', 'prod.env'], ['verify-config', '--env-file', 'prod.env', '--from-env']],
+    files: {
+      'prod.env': `JWT_SIGNING_KEY=${SECRET}\nAPI KEY=${AWS_SECRET}\nX="${SECRET}" !\n1TOKEN=${SECRET}\n`,
+    },
+    commands: [
+      ['verify-config', 'prod.env'],
+      ['verify-config', '--env-file', 'prod.env', '--from-env'],
+    ],
   },
   {
     name: 'probe spec TOML',
-    files: { 'probe.toml': `base_url = "http://127.0.0.1:9"\n[credentials.s3]\ntype = "sigv4"\nsecret_access_key = "${AWS_SECRET}"\nkey = "${SECRET}" x\n` },
+    files: {
+      'probe.toml': `base_url = "http://127.0.0.1:9"\n[credentials.s3]\ntype = "sigv4"\nsecret_access_key = "${AWS_SECRET}"\nkey = "${SECRET}" x\n`,
+    },
     commands: [['probe', '--spec', 'probe.toml']],
   },
   {
     name: 'probe spec JSON',
-    files: { 'probe.json': `{"base_url": "http://127.0.0.1:9", "credentials": {"k": {"type": "apikey", "key": "${SECRET}",, "secret_access_key": "${AWS_SECRET}"}}}` },
+    files: {
+      'probe.json': `{"base_url": "http://127.0.0.1:9", "credentials": {"k": {"type": "apikey", "key": "${SECRET}",, "secret_access_key": "${AWS_SECRET}"}}}`,
+    },
     commands: [['probe', '--spec', 'probe.json']],
   },
   {
     name: 'keystore keys.json',
-    files: { 'home/keys.json': `{"version":1,"keys":[{"kid":"k1","alg":"ES256","privateJwk":{"kty":"EC","d":"${JWK_D}" "x":"${SECRET}"}}]}` },
+    files: {
+      'home/keys.json': `{"version":1,"keys":[{"kid":"k1","alg":"ES256","privateJwk":{"kty":"EC","d":"${JWK_D}" "x":"${SECRET}"}}]}`,
+    },
     commands: [['token', 'mint', '--sub', 'a']],
   },
   {
@@ -69,7 +96,9 @@ const CASES: Case[] = [
   },
   {
     name: 'API key store',
-    files: { 'home/apikeys.json': `{"version":1,"keys":[{"id":"key_1","hash":"${SECRET}","name":"${AWS_SECRET}" x}]}` },
+    files: {
+      'home/apikeys.json': `{"version":1,"keys":[{"id":"key_1","hash":"${SECRET}","name":"${AWS_SECRET}" x}]}`,
+    },
     commands: [['apikey', 'list']],
   },
 ];
@@ -90,7 +119,10 @@ describe('secrets planted in a syntax error never reach any output', () => {
       for (const [name, text] of Object.entries(c.files)) writeFileSync(path.join(dir, name), text);
       const env = { AUTHCTL_HOME: path.join(dir, 'home') };
       // Text and --json of every reader: the first command as text, the last with --json.
-      const runs = c.commands.length === 1 ? [c.commands[0]!, ['--json', ...c.commands[0]!]] : [c.commands[0]!, ['--json', ...c.commands.at(-1)!]];
+      const runs =
+        c.commands.length === 1
+          ? [c.commands[0]!, ['--json', ...c.commands[0]!]]
+          : [c.commands[0]!, ['--json', ...c.commands.at(-1)!]];
       await Promise.all(
         runs.map(async (args) => {
           const r = await runCli(args, { cwd: dir, env });
@@ -107,10 +139,15 @@ describe('secrets planted in a syntax error never reach any output', () => {
   it('verify-config in every format', async () => {
     const dir = tempDir('authctl-sec-snippet-');
     writeFileSync(path.join(dir, 'authctl.toml'), `[idp.clients.ci]\nsecret = "${SECRET}" x\n`);
-    writeFileSync(path.join(dir, 'prod.env'), `JWT_SIGNING_KEY="${SECRET}\nAPI KEY=${AWS_SECRET}\n`);
+    writeFileSync(
+      path.join(dir, 'prod.env'),
+      `JWT_SIGNING_KEY="${SECRET}\nAPI KEY=${AWS_SECRET}\n`,
+    );
     await Promise.all(
       ['text', 'json', 'github', 'sarif', 'junit'].map(async (format) => {
-        const r = await runCli(['verify-config', 'authctl.toml', 'prod.env', '--format', format], { cwd: dir });
+        const r = await runCli(['verify-config', 'authctl.toml', 'prod.env', '--format', format], {
+          cwd: dir,
+        });
         expect(r.code).toBe(2);
         expectClean(r.stdout + r.stderr, `--format ${format}`);
       }),

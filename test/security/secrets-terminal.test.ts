@@ -24,13 +24,19 @@ describe('probe never sends control characters from a spec to the terminal', () 
     const dir = tempDir('authctl-sec-terminal-');
     const home = tempDir('authctl-sec-terminal-home-');
     for (const [name, text] of Object.entries(SPECS)) writeFileSync(path.join(dir, name), text);
-    const runs = Object.keys(SPECS).flatMap((name) => [['probe', '--spec', name, '--dry-run'], ['--json', 'probe', '--spec', name, '--dry-run']]);
+    const runs = Object.keys(SPECS).flatMap((name) => [
+      ['probe', '--spec', name, '--dry-run'],
+      ['--json', 'probe', '--spec', name, '--dry-run'],
+    ]);
     await Promise.all(
       runs.map(async (args) => {
         const r = await runCli(args, { cwd: dir, env: { AUTHCTL_HOME: home } });
         const where = `authctl ${args.join(' ')} (exit ${r.code})`;
         expect([0, 2], `${where}\n${r.stdout}${r.stderr}`).toContain(r.code);
-        expect(r.stdout + r.stderr, `${where}: ${JSON.stringify(r.stdout + r.stderr).slice(0, 400)}`).not.toMatch(CONTROL);
+        expect(
+          r.stdout + r.stderr,
+          `${where}: ${JSON.stringify(r.stdout + r.stderr).slice(0, 400)}`,
+        ).not.toMatch(CONTROL);
       }),
     );
   });

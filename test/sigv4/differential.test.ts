@@ -31,9 +31,57 @@ function prng(seed: number) {
   };
 }
 
-const PIECES = ['a', 'Z', '0', '-', '_', '.', '~', ' ', '!', "'", '(', ')', '*', '$', '&', ',', ';', '=', ':', '@', '+', 'é', 'ሴ', '日本', '😀', '%', '?', '#', '[', ']', '"'];
-const HEADER_NAMES = ['Content-Type', 'X-Amz-Meta-Color', 'X-Custom', 'My-Header1', 'X-Amz-Storage-Class', 'Content-MD5'];
-const HEADER_VALUES = ['value', '  padded  ', 'a   b\tc', '"a   b   c"', 'UPPER lower', 'x=1; y=2', '', '  '];
+const PIECES = [
+  'a',
+  'Z',
+  '0',
+  '-',
+  '_',
+  '.',
+  '~',
+  ' ',
+  '!',
+  "'",
+  '(',
+  ')',
+  '*',
+  '$',
+  '&',
+  ',',
+  ';',
+  '=',
+  ':',
+  '@',
+  '+',
+  'é',
+  'ሴ',
+  '日本',
+  '😀',
+  '%',
+  '?',
+  '#',
+  '[',
+  ']',
+  '"',
+];
+const HEADER_NAMES = [
+  'Content-Type',
+  'X-Amz-Meta-Color',
+  'X-Custom',
+  'My-Header1',
+  'X-Amz-Storage-Class',
+  'Content-MD5',
+];
+const HEADER_VALUES = [
+  'value',
+  '  padded  ',
+  'a   b\tc',
+  '"a   b   c"',
+  'UPPER lower',
+  'x=1; y=2',
+  '',
+  '  ',
+];
 
 interface Generated {
   service: string;
@@ -50,7 +98,8 @@ interface Generated {
 
 function generate(rand: () => number): Generated {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
-  const text = (max: number) => Array.from({ length: Math.floor(rand() * max) }, () => pick(PIECES)).join('');
+  const text = (max: number) =>
+    Array.from({ length: Math.floor(rand() * max) }, () => pick(PIECES)).join('');
   const service = pick(['s3', 'execute-api', 'service', 'sts', 'iam']);
   const s3 = service === 's3';
   // Path: SDKs send each key segment URI-encoded; aws4 reads '+' as a space in S3 paths, so '+' only ever
@@ -75,12 +124,18 @@ function generate(rand: () => number): Generated {
     pairs.push(rand() < 0.1 ? uriEncode(name) : `${uriEncode(name)}=${uriEncode(text(5))}`);
   }
   const headers: Record<string, string> = {};
-  for (let i = Math.floor(rand() * 4); i > 0; i--) headers[pick(HEADER_NAMES)] = pick(HEADER_VALUES);
+  for (let i = Math.floor(rand() * 4); i > 0; i--)
+    headers[pick(HEADER_NAMES)] = pick(HEADER_VALUES);
   const method = pick(['GET', 'PUT', 'POST', 'DELETE', 'HEAD']);
   return {
     service,
     method,
-    host: pick(['example.amazonaws.com', 'bucket.s3.amazonaws.com', 'localhost:9000', '127.0.0.1:8443']),
+    host: pick([
+      'example.amazonaws.com',
+      'bucket.s3.amazonaws.com',
+      'localhost:9000',
+      '127.0.0.1:8443',
+    ]),
     path,
     query: pairs.join('&'),
     headers,
@@ -95,9 +150,15 @@ const CASES = 3000;
 
 function ours(g: Generated, headers: Record<string, string> = g.headers) {
   const url = `https://${g.host}${g.path}${g.query ? `?${g.query}` : ''}`;
-  return signRequest({ method: g.method, url, headers, body: g.body }, { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: secret, sessionToken: g.sessionToken }, {
-    region: 'us-east-1', service: g.service, date: g.date,
-  });
+  return signRequest(
+    { method: g.method, url, headers, body: g.body },
+    { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: secret, sessionToken: g.sessionToken },
+    {
+      region: 'us-east-1',
+      service: g.service,
+      date: g.date,
+    },
+  );
 }
 
 /** smithy's HttpRequest query: decoded names, repeated names as arrays. */
@@ -118,7 +179,12 @@ describe('the generated corpus', () => {
     expect(count((g) => /\/\.\.?\//.test(g.path))).toBeGreaterThan(100);
     expect(count((g) => g.path.includes('//'))).toBeGreaterThan(100);
     expect(count((g) => /%E1%88%B4|%C3%A9/.test(g.path + g.query))).toBeGreaterThan(300);
-    expect(count((g) => { const n = parseQuery(g.query).map(([k]) => k); return new Set(n).size < n.length; })).toBeGreaterThan(50);
+    expect(
+      count((g) => {
+        const n = parseQuery(g.query).map(([k]) => k);
+        return new Set(n).size < n.length;
+      }),
+    ).toBeGreaterThan(50);
     expect(count((g) => g.body.length > 0)).toBeGreaterThan(300);
     expect(count((g) => !!g.sessionToken)).toBeGreaterThan(300);
     expect(count((g) => g.host.includes(':'))).toBeGreaterThan(1000);
@@ -133,18 +199,33 @@ describe('differential: @smithy/signature-v4', () => {
     for (let i = 0; i < CASES; i++) {
       const g = generate(rand);
       const signer = new SignatureV4({
-        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: secret, sessionToken: g.sessionToken },
-        region: 'us-east-1', service: g.service, sha256: Sha256 as never,
+        credentials: {
+          accessKeyId: 'AKIDEXAMPLE',
+          secretAccessKey: secret,
+          sessionToken: g.sessionToken,
+        },
+        region: 'us-east-1',
+        service: g.service,
+        sha256: Sha256 as never,
         uriEscapePath: g.service !== 's3',
         // smithy adds x-amz-content-sha256 to every request by default; only S3 requires it.
         applyChecksum: g.service === 's3',
       });
       const signed = await signer.sign(
-        { method: g.method, protocol: 'https:', hostname: g.host.split(':')[0]!, path: g.path, query: smithyQuery(g.query), headers: { host: g.host, ...g.headers }, body: g.body || undefined },
+        {
+          method: g.method,
+          protocol: 'https:',
+          hostname: g.host.split(':')[0]!,
+          path: g.path,
+          query: smithyQuery(g.query),
+          headers: { host: g.host, ...g.headers },
+          body: g.body || undefined,
+        },
         { signingDate: g.date },
       );
       const mine = ours(g);
-      if (signed.headers.authorization !== mine.authorization) mismatches.push(`#${i} ${JSON.stringify(g)}\n${mine.canonicalRequest}`);
+      if (signed.headers.authorization !== mine.authorization)
+        mismatches.push(`#${i} ${JSON.stringify(g)}\n${mine.canonicalRequest}`);
     }
     expect(mismatches.slice(0, 3)).toEqual([]);
   });
@@ -155,15 +236,46 @@ describe('differential: @smithy/signature-v4', () => {
     for (let i = 0; i < 500; i++) {
       const g = generate(rand);
       if (g.service === 's3') continue;
-      const signer = new SignatureV4({ credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: secret, sessionToken: g.sessionToken }, region: 'us-east-1', service: g.service, sha256: Sha256 as never, applyChecksum: false });
+      const signer = new SignatureV4({
+        credentials: {
+          accessKeyId: 'AKIDEXAMPLE',
+          secretAccessKey: secret,
+          sessionToken: g.sessionToken,
+        },
+        region: 'us-east-1',
+        service: g.service,
+        sha256: Sha256 as never,
+        applyChecksum: false,
+      });
       const presigned = await signer.presign(
-        { method: g.method, protocol: 'https:', hostname: g.host.split(':')[0]!, path: g.path, query: smithyQuery(g.query), headers: { host: g.host }, body: g.body || undefined },
+        {
+          method: g.method,
+          protocol: 'https:',
+          hostname: g.host.split(':')[0]!,
+          path: g.path,
+          query: smithyQuery(g.query),
+          headers: { host: g.host },
+          body: g.body || undefined,
+        },
         { signingDate: g.date, expiresIn: 900 },
       );
-      const mine = presignUrl({ method: g.method, url: `https://${g.host}${g.path}${g.query ? `?${g.query}` : ''}`, body: g.body }, { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: secret, sessionToken: g.sessionToken }, {
-        region: 'us-east-1', service: g.service, date: g.date, expires: 900,
-      });
-      expect(mine.signature, `#${i} ${JSON.stringify(g)}`).toBe(presigned.query!['X-Amz-Signature']);
+      const mine = presignUrl(
+        {
+          method: g.method,
+          url: `https://${g.host}${g.path}${g.query ? `?${g.query}` : ''}`,
+          body: g.body,
+        },
+        { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: secret, sessionToken: g.sessionToken },
+        {
+          region: 'us-east-1',
+          service: g.service,
+          date: g.date,
+          expires: 900,
+        },
+      );
+      expect(mine.signature, `#${i} ${JSON.stringify(g)}`).toBe(
+        presigned.query!['X-Amz-Signature'],
+      );
       compared++;
     }
     expect(compared).toBeGreaterThan(300);
@@ -177,16 +289,32 @@ describe('differential: aws4', () => {
     for (let i = 0; i < CASES; i++) {
       const g = generate(rand);
       const opts = {
-        host: g.host.split(':')[0], port: g.host.split(':')[1], method: g.method, path: `${g.path}${g.query ? `?${g.query}` : ''}`,
-        service: g.service, region: 'us-east-1', body: g.body || undefined,
+        host: g.host.split(':')[0],
+        port: g.host.split(':')[1],
+        method: g.method,
+        path: `${g.path}${g.query ? `?${g.query}` : ''}`,
+        service: g.service,
+        region: 'us-east-1',
+        body: g.body || undefined,
         // aws4 reads the signing time from X-Amz-Date.
-        headers: { ...g.headers, 'X-Amz-Date': g.date.toISOString().replace(/[:-]|\.\d{3}/g, '') } as Record<string, string | number>,
+        headers: {
+          ...g.headers,
+          'X-Amz-Date': g.date.toISOString().replace(/[:-]|\.\d{3}/g, ''),
+        } as Record<string, string | number>,
       };
-      aws4.sign(opts, { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: secret, sessionToken: g.sessionToken });
+      aws4.sign(opts, {
+        accessKeyId: 'AKIDEXAMPLE',
+        secretAccessKey: secret,
+        sessionToken: g.sessionToken,
+      });
       // aws4 adds Content-Type/Content-Length to bodies; sign the very same header set.
       const { Authorization, ...sent } = opts.headers;
-      const mine = ours(g, Object.fromEntries(Object.entries(sent).map(([k, v]) => [k, String(v)])));
-      if (Authorization !== mine.authorization) mismatches.push(`#${i} ${JSON.stringify(g)}\n${mine.canonicalRequest}`);
+      const mine = ours(
+        g,
+        Object.fromEntries(Object.entries(sent).map(([k, v]) => [k, String(v)])),
+      );
+      if (Authorization !== mine.authorization)
+        mismatches.push(`#${i} ${JSON.stringify(g)}\n${mine.canonicalRequest}`);
     }
     expect(mismatches.slice(0, 3)).toEqual([]);
   });

@@ -25,20 +25,38 @@ describe('key sources over HTTP (injected fetch)', () => {
     const good = await mintToken({ keystore, alg: 'ES256', issuer: ISSUER });
     const fetch = fakeIssuer(await keystore.jwks());
     const keys = await keysFromDiscovery(ISSUER, { fetch });
-    expect(keys).toMatchObject({ discoveredIssuer: ISSUER, source: `${ISSUER}/jwks (from ${ISSUER}/.well-known/openid-configuration)` });
+    expect(keys).toMatchObject({
+      discoveredIssuer: ISSUER,
+      source: `${ISSUER}/jwks (from ${ISSUER}/.well-known/openid-configuration)`,
+    });
     expect((await verifyToken({ token: good.token, keys })).valid).toBe(true);
     const other = await mintToken({ keystore, alg: 'ES256', issuer: 'http://other.test' });
     const rejected = await verifyToken({ token: other.token, keys });
-    expect(rejected.checks.find((c) => c.check === 'issuer')).toMatchObject({ status: 'fail', message: `issuer mismatch: expected ${ISSUER}, token has "http://other.test"` });
+    expect(rejected.checks.find((c) => c.check === 'issuer')).toMatchObject({
+      status: 'fail',
+      message: `issuer mismatch: expected ${ISSUER}, token has "http://other.test"`,
+    });
   });
 
   it('HTTP errors and documents without keys are environment errors naming the URL', async () => {
     const fetch = fakeIssuer({ nokeys: true });
-    await expect(keysFromJwksUrl(`${ISSUER}/missing`, { fetch })).rejects.toMatchObject({ code: 'ERR_FETCH_STATUS', kind: 'environment', where: `${ISSUER}/missing` });
-    await expect(keysFromJwksUrl(`${ISSUER}/jwks`, { fetch })).rejects.toMatchObject({ code: 'ERR_JWKS_INVALID', where: `${ISSUER}/jwks` });
+    await expect(keysFromJwksUrl(`${ISSUER}/missing`, { fetch })).rejects.toMatchObject({
+      code: 'ERR_FETCH_STATUS',
+      kind: 'environment',
+      where: `${ISSUER}/missing`,
+    });
+    await expect(keysFromJwksUrl(`${ISSUER}/jwks`, { fetch })).rejects.toMatchObject({
+      code: 'ERR_JWKS_INVALID',
+      where: `${ISSUER}/jwks`,
+    });
     const refused = (async () => {
-      throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+      throw Object.assign(new TypeError('fetch failed'), {
+        cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+      });
     }) as typeof fetch;
-    await expect(keysFromDiscovery(ISSUER, { fetch: refused })).rejects.toMatchObject({ code: 'ERR_FETCH_FAILED', message: 'cannot fetch the discovery document: ECONNREFUSED' });
+    await expect(keysFromDiscovery(ISSUER, { fetch: refused })).rejects.toMatchObject({
+      code: 'ERR_FETCH_FAILED',
+      message: 'cannot fetch the discovery document: ECONNREFUSED',
+    });
   });
 });

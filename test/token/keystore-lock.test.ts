@@ -12,17 +12,25 @@ describe('the keystore lock during a long hold', () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     let entered!: () => void;
     const holderIn = new Promise<void>((resolve) => (entered = resolve));
-    const holder = withFileLock(target, async () => {
-      inside++;
-      entered();
-      await held;
-      inside--;
-    }, { staleMs });
+    const holder = withFileLock(
+      target,
+      async () => {
+        inside++;
+        entered();
+        await held;
+        inside--;
+      },
+      { staleMs },
+    );
     await holderIn;
     let seenByContender: number | undefined;
-    const contender = withFileLock(target, async () => {
-      seenByContender = inside;
-    }, { staleMs, timeoutMs: 60_000 });
+    const contender = withFileLock(
+      target,
+      async () => {
+        seenByContender = inside;
+      },
+      { staleMs, timeoutMs: 60_000 },
+    );
     // Hold for well over staleMs; without the heartbeat the contender would break the lock and run now.
     await new Promise((resolve) => setTimeout(resolve, staleMs * 3));
     expect(seenByContender).toBeUndefined();

@@ -1,7 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CompactSign, FlattenedSign } from 'jose';
-import { encodingProblems, headerProblems, nonCanonicalReason } from '../../src/core/token/strict.js';
+import {
+  encodingProblems,
+  headerProblems,
+  nonCanonicalReason,
+} from '../../src/core/token/strict.js';
 import { verifyToken } from '../../src/core/token/verify.js';
 import type { VerificationKeys } from '../../src/core/token/keysource.js';
 
@@ -12,15 +16,24 @@ const keys: VerificationKeys = { jwks: [], secrets: [{ secret: SECRET }], source
 const claims = { sub: 'alice', iss: 'http://127.0.0.1:9400', exp: NOW / 1000 + 600 };
 
 /** A JWS signed by jose (independent of authctl's signer) over exactly `payload`, with `header`. */
-async function signed(header: Record<string, unknown>, payload: string = JSON.stringify(claims)): Promise<string> {
+async function signed(
+  header: Record<string, unknown>,
+  payload: string = JSON.stringify(claims),
+): Promise<string> {
   const bytes = new TextEncoder().encode(payload);
-  if (header.b64 !== false) return new CompactSign(bytes).setProtectedHeader({ alg: 'HS256', ...header }).sign(SECRET);
+  if (header.b64 !== false)
+    return new CompactSign(bytes).setProtectedHeader({ alg: 'HS256', ...header }).sign(SECRET);
   // jose signs unencoded payloads only in the flattened form: the compact form is its three members.
-  const jws = await new FlattenedSign(bytes).setProtectedHeader({ alg: 'HS256', ...header }).sign(SECRET);
+  const jws = await new FlattenedSign(bytes)
+    .setProtectedHeader({ alg: 'HS256', ...header })
+    .sign(SECRET);
   return `${jws.protected}.${payload}.${jws.signature}`;
 }
 
-const failed = (result: Awaited<ReturnType<typeof verifyToken>>) => Object.fromEntries(result.checks.filter((c) => c.status === 'fail').map((c) => [c.check, c.message]));
+const failed = (result: Awaited<ReturnType<typeof verifyToken>>) =>
+  Object.fromEntries(
+    result.checks.filter((c) => c.status === 'fail').map((c) => [c.check, c.message]),
+  );
 
 describe('canonical base64url', () => {
   it('names what is wrong with a segment, and accepts the canonical spelling', () => {
@@ -30,7 +43,9 @@ describe('canonical base64url', () => {
     expect(nonCanonicalReason('AR')).toMatch(/unused bits/); // 0x01 is "AQ"; "AR" decodes to the same byte
     expect(nonCanonicalReason('A+Q')).toMatch(/alphabet/);
     expect(nonCanonicalReason('AQABA')).toMatch(/length/);
-    expect(encodingProblems('e30.e30.AR')).toEqual([expect.stringContaining('the signature has non-zero unused bits')]);
+    expect(encodingProblems('e30.e30.AR')).toEqual([
+      expect.stringContaining('the signature has non-zero unused bits'),
+    ]);
   });
 
   it('a header or payload with padding is a failed check, not an unreadable token', async () => {
@@ -55,9 +70,17 @@ describe('crit and b64 (RFC 7515 §4.1.11, RFC 7797)', () => {
     ['crit empty', { crit: [] }, /empty list/],
     ['crit not an array', { crit: 'b64' }, /must be an array/],
     ['crit naming a header that is absent', { crit: ['exp'] }, /"exp", which is not in the header/],
-    ['crit naming a registered header', { crit: ['kid'], kid: 'k1' }, /"kid", a header parameter RFC 7515 defines/],
+    [
+      'crit naming a registered header',
+      { crit: ['kid'], kid: 'k1' },
+      /"kid", a header parameter RFC 7515 defines/,
+    ],
     ['crit naming b64 twice', { b64: true, crit: ['b64', 'b64'] }, /names "b64" twice/],
-    ['an unknown critical extension', { crit: ['x'], x: 1 }, /"x", an extension this verifier does not understand/],
+    [
+      'an unknown critical extension',
+      { crit: ['x'], x: 1 },
+      /"x", an extension this verifier does not understand/,
+    ],
     ['b64 without crit', { b64: true }, /RFC 7797 §6 requires/],
     ['b64 not a boolean', { b64: 0, crit: ['b64'] }, /must be true or false/],
   ])('refuses %s', (_, header, message) => {
@@ -96,9 +119,14 @@ describe('claims of the wrong shape are verdicts', () => {
   });
 
   it('an aud or tenant object with a toString member is quoted as JSON, and control characters never reach the message', async () => {
-    const token = await signed({}, JSON.stringify({ ...claims, aud: [{ toString: 1 }, 'a\u001b[2Jb'], tid: { toString: 1 } }));
+    const token = await signed(
+      {},
+      JSON.stringify({ ...claims, aud: [{ toString: 1 }, 'a\u001b[2Jb'], tid: { toString: 1 } }),
+    );
     const result = await verifyToken({ token, keys, clock, audience: ['api://x'], tenant: 'acme' });
-    expect(failed(result).audience).toBe('audience mismatch: expected api://x, token has {"toString":1}, a?[2Jb');
+    expect(failed(result).audience).toBe(
+      'audience mismatch: expected api://x, token has {"toString":1}, a?[2Jb',
+    );
     expect(failed(result).tenant).toMatch(/token has \{"toString":1\}/);
   });
 });

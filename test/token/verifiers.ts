@@ -12,7 +12,8 @@ export interface ServicePolicy {
   requiredClaims?: string[];
 }
 
-export type Outcome = { ok: true; payload: Record<string, unknown> } | { ok: false; code: string; detail?: string };
+export type Outcome =
+  { ok: true; payload: Record<string, unknown> } | { ok: false; code: string; detail?: string };
 
 export async function verifyWithJose(token: string, policy: ServicePolicy): Promise<Outcome> {
   try {
@@ -40,9 +41,15 @@ export async function verifyWithFastJwt(token: string, policy: ServicePolicy): P
     key: async (decoded: { header: { kid?: string } }) => {
       if (policy.secret) return Buffer.from(policy.secret);
       // Like many services: look the kid up, or use the first key when the token names none.
-      const jwk = decoded.header.kid === undefined ? policy.jwks.keys[0] : policy.jwks.keys.find((k) => k.kid === decoded.header.kid);
+      const jwk =
+        decoded.header.kid === undefined
+          ? policy.jwks.keys[0]
+          : policy.jwks.keys.find((k) => k.kid === decoded.header.kid);
       if (!jwk) throw new Error(`no key ${decoded.header.kid}`);
-      return createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string;
+      return createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }).export({
+        type: 'spki',
+        format: 'pem',
+      }) as string;
     },
     complete: false,
   } as never) as unknown as (token: string) => Promise<Record<string, unknown>>;

@@ -30,7 +30,9 @@ export interface RunError {
 
 /** The full text of a RunError: message, details, hint; one per line. */
 export function runErrorText(error: RunError): string {
-  return [error.message, ...error.details, ...(error.hint ? [`hint: ${error.hint}`] : [])].join('\n');
+  return [error.message, ...error.details, ...(error.hint ? [`hint: ${error.hint}`] : [])].join(
+    '\n',
+  );
 }
 
 /**

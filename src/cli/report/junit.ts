@@ -1,5 +1,11 @@
 import { redactDeep } from '../../core/mask.js';
-import { location, safeFindings, runErrorText, type ReportFinding, type RunError } from './finding.js';
+import {
+  location,
+  safeFindings,
+  runErrorText,
+  type ReportFinding,
+  type RunError,
+} from './finding.js';
 
 export interface JUnitOptions {
   suiteName: string;
@@ -28,18 +34,30 @@ const xml = (s: string) =>
 export function renderJUnit(unsafe: readonly ReportFinding[], options: JUnitOptions): string {
   const findings = safeFindings(unsafe);
   const failOn = options.failOn ?? 'error';
-  const fails = (f: ReportFinding) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning');
+  const fails = (f: ReportFinding) =>
+    f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning');
   const time = (options.time ?? 0).toFixed(3);
   const cases: string[] = [];
   for (const f of findings) {
     const where = location(f);
     const name = xml(`${f.rule}${where ? ` at ${where}` : ''}`);
     const classname = xml(f.file ?? f.rule.split('/')[0]!);
-    const body = xml(`${where ? `${where}: ` : ''}${f.severity}: ${f.message}${f.fix ? `\nfix: ${f.fix}` : ''}`);
-    if (fails(f)) cases.push(`    <testcase classname="${classname}" name="${name}" time="0">\n      <failure type="${xml(f.rule)}" message="${xml(f.message)}">${body}</failure>\n    </testcase>`);
-    else cases.push(`    <testcase classname="${classname}" name="${name}" time="0">\n      <system-out>${body}</system-out>\n    </testcase>`);
+    const body = xml(
+      `${where ? `${where}: ` : ''}${f.severity}: ${f.message}${f.fix ? `\nfix: ${f.fix}` : ''}`,
+    );
+    if (fails(f))
+      cases.push(
+        `    <testcase classname="${classname}" name="${name}" time="0">\n      <failure type="${xml(f.rule)}" message="${xml(f.message)}">${body}</failure>\n    </testcase>`,
+      );
+    else
+      cases.push(
+        `    <testcase classname="${classname}" name="${name}" time="0">\n      <system-out>${body}</system-out>\n    </testcase>`,
+      );
   }
-  for (const name of options.passed ?? []) cases.push(`    <testcase classname="${xml(options.suiteName)}" name="${xml(name)}" time="0"/>`);
+  for (const name of options.passed ?? [])
+    cases.push(
+      `    <testcase classname="${xml(options.suiteName)}" name="${xml(name)}" time="0"/>`,
+    );
   if (options.error) cases.push(errorCase(options.suiteName, options.error));
   const failures = findings.filter(fails).length;
   const errors = options.error ? 1 : 0;

@@ -53,7 +53,14 @@ export function renderSarif(unsafe: readonly ReportFinding[], options: SarifOpti
                   {
                     physicalLocation: {
                       artifactLocation: { uri: uri(f.file) },
-                      ...(f.line ? { region: { startLine: f.line, ...(f.column ? { startColumn: f.column } : {}) } } : {}),
+                      ...(f.line
+                        ? {
+                            region: {
+                              startLine: f.line,
+                              ...(f.column ? { startColumn: f.column } : {}),
+                            },
+                          }
+                        : {}),
                     },
                   },
                 ],
@@ -70,5 +77,10 @@ export function renderSarif(unsafe: readonly ReportFinding[], options: SarifOpti
 /** SARIF §3.20: executionSuccessful false, and a toolExecutionNotification (§3.58) with the cause. */
 function failedInvocation(unsafe: RunError) {
   const error = redactDeep(unsafe);
-  return { executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: runErrorText(error) }, descriptor: { id: error.code } }] };
+  return {
+    executionSuccessful: false,
+    toolExecutionNotifications: [
+      { level: 'error', message: { text: runErrorText(error) }, descriptor: { id: error.code } },
+    ],
+  };
 }

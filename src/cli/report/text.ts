@@ -33,8 +33,11 @@ export function renderText(findings: readonly ReportFinding[], options: TextOpti
     let width = 0;
     for (const { safe: f } of list) width = Math.max(width, where(f).length);
     for (const { original, safe: f } of list) {
-      out.push(`  ${c.dim(where(f).padEnd(width))}  ${paint[f.severity](f.severity.padEnd(7))}  ${printable(f.message)}  ${c.dim(printable(f.rule))}`);
-      if (f.fix) out.push(`  ${' '.repeat(width)}  ${' '.repeat(7)}  ${c.cyan('fix:')} ${printable(f.fix)}`);
+      out.push(
+        `  ${c.dim(where(f).padEnd(width))}  ${paint[f.severity](f.severity.padEnd(7))}  ${printable(f.message)}  ${c.dim(printable(f.rule))}`,
+      );
+      if (f.fix)
+        out.push(`  ${' '.repeat(width)}  ${' '.repeat(7)}  ${c.cyan('fix:')} ${printable(f.fix)}`);
       // The snippet is looked up by the caller's own finding object.
       const snippet = options.snippet?.(original);
       if (snippet) out.push(printable(redactSecrets(snippet)));
@@ -44,7 +47,11 @@ export function renderText(findings: readonly ReportFinding[], options: TextOpti
   return out.join('\n');
 }
 
-export function summaryLine(counts: Record<'error' | 'warning' | 'info', number>, files: number, color: ChalkInstance): string {
+export function summaryLine(
+  counts: Record<'error' | 'warning' | 'info', number>,
+  files: number,
+  color: ChalkInstance,
+): string {
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const text = `${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.info, 'note')} in ${plural(files, 'file')}`;
   return counts.error ? color.red(text) : counts.warning ? color.yellow(text) : color.green(text);

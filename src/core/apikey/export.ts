@@ -1,9 +1,19 @@
 import { usageError } from '../errors.js';
 import { API_KEY_PATTERN } from './format.js';
-import { ACCEPTED_API_KEY_STATUSES, apiKeyInfoToJSON, describeApiKey, type ApiKeyJSON } from './info.js';
+import {
+  ACCEPTED_API_KEY_STATUSES,
+  apiKeyInfoToJSON,
+  describeApiKey,
+  type ApiKeyJSON,
+} from './info.js';
 import type { ApiKeyStoreOptions } from './lifecycle.js';
 import { readStore, type StoredApiKey } from './store.js';
-import { createApiKeyVerifier, verifyApiKeyAgainst, type ApiKeyVerifier, type VerifyApiKeyResult } from './verify.js';
+import {
+  createApiKeyVerifier,
+  verifyApiKeyAgainst,
+  type ApiKeyVerifier,
+  type VerifyApiKeyResult,
+} from './verify.js';
 
 /**
  * `apikey export`: what a service needs to verify presented keys, and nothing that would let
@@ -44,8 +54,14 @@ export interface ExportApiKeysOptions extends ApiKeyStoreOptions {
   validOnly?: boolean;
 }
 
-export function buildApiKeyExport(records: readonly StoredApiKey[], now: Date, options: { header?: string; validOnly?: boolean } = {}): ApiKeyExport {
-  const keys = records.map((record) => describeApiKey(record, now)).filter((info) => !options.validOnly || ACCEPTED_API_KEY_STATUSES.includes(info.status));
+export function buildApiKeyExport(
+  records: readonly StoredApiKey[],
+  now: Date,
+  options: { header?: string; validOnly?: boolean } = {},
+): ApiKeyExport {
+  const keys = records
+    .map((record) => describeApiKey(record, now))
+    .filter((info) => !options.validOnly || ACCEPTED_API_KEY_STATUSES.includes(info.status));
   return {
     format: API_KEY_EXPORT_FORMAT,
     version: API_KEY_EXPORT_VERSION,
@@ -79,9 +95,16 @@ function envValue(value: string): string {
  * (0-based), `<P>_<i>_ID|NAME|PREFIX|SHA256|SCOPES|TENANT|STATUS|EXPIRES_AT|VALID_UNTIL`.
  * SCOPES is space-separated; empty values mean "none".
  */
-export function renderApiKeyExportEnv(doc: ApiKeyExport, envPrefix: string = DEFAULT_API_KEY_ENV_PREFIX): string {
+export function renderApiKeyExportEnv(
+  doc: ApiKeyExport,
+  envPrefix: string = DEFAULT_API_KEY_ENV_PREFIX,
+): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(envPrefix)) {
-    throw usageError('ERR_APIKEY_ENV_PREFIX', `invalid environment variable prefix "${envPrefix}"`, { where: '--env-prefix', hint: 'use letters, digits and _, e.g. API_KEYS' });
+    throw usageError(
+      'ERR_APIKEY_ENV_PREFIX',
+      `invalid environment variable prefix "${envPrefix}"`,
+      { where: '--env-prefix', hint: 'use letters, digits and _, e.g. API_KEYS' },
+    );
   }
   const accepted = doc.keys.filter((k) => doc.accepted_statuses.includes(k.status));
   const lines = [
@@ -133,7 +156,11 @@ function recordsFromExport(doc: ApiKeyExport): StoredApiKey[] {
 
 function assertExport(doc: ApiKeyExport): void {
   if (doc?.format !== API_KEY_EXPORT_FORMAT || doc.version !== API_KEY_EXPORT_VERSION) {
-    throw usageError('ERR_APIKEY_EXPORT_FORMAT', `not an ${API_KEY_EXPORT_FORMAT} v${API_KEY_EXPORT_VERSION} document`, { hint: 'produce it with `authctl apikey export --format json`' });
+    throw usageError(
+      'ERR_APIKEY_EXPORT_FORMAT',
+      `not an ${API_KEY_EXPORT_FORMAT} v${API_KEY_EXPORT_VERSION} document`,
+      { hint: 'produce it with `authctl apikey export --format json`' },
+    );
   }
 }
 
@@ -141,7 +168,11 @@ function assertExport(doc: ApiKeyExport): void {
  * Verifies a presented key against an export document, exactly as `apikey verify` would
  * against the store (status is recomputed for `now` from the exported times).
  */
-export function verifyApiKeyWithExport(doc: ApiKeyExport, presented: string, now: Date = new Date()): VerifyApiKeyResult {
+export function verifyApiKeyWithExport(
+  doc: ApiKeyExport,
+  presented: string,
+  now: Date = new Date(),
+): VerifyApiKeyResult {
   assertExport(doc);
   return verifyApiKeyAgainst(recordsFromExport(doc), presented, now);
 }

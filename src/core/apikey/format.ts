@@ -36,7 +36,8 @@ export interface ParsedApiKey {
 }
 
 /** Why a string is not a well-formed key; `ok` when it is. */
-export type ApiKeyFormatReason = 'ok' | 'empty' | 'malformed' | 'truncated' | 'too-long' | 'checksum';
+export type ApiKeyFormatReason =
+  'ok' | 'empty' | 'malformed' | 'truncated' | 'too-long' | 'checksum';
 
 export interface ApiKeyFormatCheck {
   ok: boolean;
@@ -58,7 +59,10 @@ export function encodeBase62(value: number, width: number): string {
 
 /** The 6-char checksum of `<prefix>_<body>`. */
 export function apiKeyChecksum(prefix: string, body: string): string {
-  return encodeBase62(crc32(Buffer.from(`${prefix}_${body}`, 'utf8')) >>> 0, API_KEY_CHECKSUM_LENGTH);
+  return encodeBase62(
+    crc32(Buffer.from(`${prefix}_${body}`, 'utf8')) >>> 0,
+    API_KEY_CHECKSUM_LENGTH,
+  );
 }
 
 /** Uniform random base62 string: bytes >= 248 are rejected so `% 62` has no bias. */
@@ -106,18 +110,39 @@ export function checkApiKeyFormat(key: string): ApiKeyFormatCheck {
     const prefix = cut >= 0 ? key.slice(0, cut) : '';
     if (cut > 0 && PREFIX_PATTERN.test(prefix) && /^[0-9A-Za-z]+$/.test(tail)) {
       if (tail.length < TAIL_LENGTH) {
-        return { ok: false, reason: 'truncated', message: `key is truncated: ${tail.length} of ${TAIL_LENGTH} chars after the prefix` };
+        return {
+          ok: false,
+          reason: 'truncated',
+          message: `key is truncated: ${tail.length} of ${TAIL_LENGTH} chars after the prefix`,
+        };
       }
-      return { ok: false, reason: 'too-long', message: `key is too long: ${tail.length} chars after the prefix, expected ${TAIL_LENGTH}` };
+      return {
+        ok: false,
+        reason: 'too-long',
+        message: `key is too long: ${tail.length} chars after the prefix, expected ${TAIL_LENGTH}`,
+      };
     }
-    return { ok: false, reason: 'malformed', message: 'not an API key: expected <prefix>_<32 base62 chars><6-char checksum>' };
+    return {
+      ok: false,
+      reason: 'malformed',
+      message: 'not an API key: expected <prefix>_<32 base62 chars><6-char checksum>',
+    };
   }
   const parsed = { prefix: match[1]!, body: match[2]!, checksum: match[3]! };
   if (parsed.prefix.length > API_KEY_PREFIX_MAX_LENGTH) {
-    return { ok: false, reason: 'malformed', message: `key prefix is longer than ${API_KEY_PREFIX_MAX_LENGTH} chars` };
+    return {
+      ok: false,
+      reason: 'malformed',
+      message: `key prefix is longer than ${API_KEY_PREFIX_MAX_LENGTH} chars`,
+    };
   }
   if (apiKeyChecksum(parsed.prefix, parsed.body) !== parsed.checksum) {
-    return { ok: false, reason: 'checksum', message: 'checksum mismatch: the key has a typo or was altered', parsed };
+    return {
+      ok: false,
+      reason: 'checksum',
+      message: 'checksum mismatch: the key has a typo or was altered',
+      parsed,
+    };
   }
   return { ok: true, reason: 'ok', message: 'well-formed', parsed };
 }
@@ -125,7 +150,10 @@ export function checkApiKeyFormat(key: string): ApiKeyFormatCheck {
 /** Splits a well-formed key; throws a usage error (without the key in it) otherwise. */
 export function parseApiKey(key: string): ParsedApiKey {
   const check = checkApiKeyFormat(key);
-  if (!check.ok) throw usageError('ERR_APIKEY_FORMAT', check.message, { hint: 'copy the whole key again; it ends with a 6-char checksum' });
+  if (!check.ok)
+    throw usageError('ERR_APIKEY_FORMAT', check.message, {
+      hint: 'copy the whole key again; it ends with a 6-char checksum',
+    });
   return check.parsed!;
 }
 

@@ -20,7 +20,13 @@ export {
   type ParsedApiKey,
 } from './format.js';
 export { hashApiKey, hashesEqual } from './hash.js';
-export { ACCEPTED_API_KEY_STATUSES, apiKeyInfoToJSON, type ApiKeyInfo, type ApiKeyJSON, type ApiKeyStatus } from './info.js';
+export {
+  ACCEPTED_API_KEY_STATUSES,
+  apiKeyInfoToJSON,
+  type ApiKeyInfo,
+  type ApiKeyJSON,
+  type ApiKeyStatus,
+} from './info.js';
 export {
   API_KEY_STORE_VERSION,
   DEFAULT_API_KEY_STORE_FILE,
@@ -43,7 +49,15 @@ export {
   type RotateApiKeyOptions,
   type RotateApiKeyResult,
 } from './lifecycle.js';
-export { createApiKeyVerifier, verifyApiKey, verifyApiKeyAgainst, type ApiKeyVerifier, type VerifyApiKeyOptions, type VerifyApiKeyReason, type VerifyApiKeyResult } from './verify.js';
+export {
+  createApiKeyVerifier,
+  verifyApiKey,
+  verifyApiKeyAgainst,
+  type ApiKeyVerifier,
+  type VerifyApiKeyOptions,
+  type VerifyApiKeyReason,
+  type VerifyApiKeyResult,
+} from './verify.js';
 export {
   API_KEY_EXPORT_FORMAT,
   API_KEY_EXPORT_VERSION,

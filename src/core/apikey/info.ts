@@ -44,12 +44,16 @@ function reached(at: string | null, now: Date): boolean {
 export function apiKeyStatus(record: StoredApiKey, now: Date): ApiKeyStatus {
   if (reached(record.revokedAt, now)) return 'revoked';
   if (reached(record.expiresAt, now)) return 'expired';
-  if (record.replacedBy !== null) return reached(record.graceUntil, now) || record.graceUntil === null ? 'rotated' : 'grace';
+  if (record.replacedBy !== null)
+    return reached(record.graceUntil, now) || record.graceUntil === null ? 'rotated' : 'grace';
   return 'active';
 }
 
 export function validUntil(record: StoredApiKey): string | null {
-  const candidates = [record.expiresAt, record.replacedBy !== null ? record.graceUntil : null].filter((t): t is string => t !== null);
+  const candidates = [
+    record.expiresAt,
+    record.replacedBy !== null ? record.graceUntil : null,
+  ].filter((t): t is string => t !== null);
   if (!candidates.length) return null;
   return candidates.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b));
 }

@@ -2,9 +2,20 @@ import { usageError } from '../errors.js';
 import { mask } from '../mask.js';
 import type { LockOptions } from '../fs/lock.js';
 import { closest } from '../suggest.js';
-import { assertApiKeyPrefix, checkApiKeyFormat, DEFAULT_API_KEY_PREFIX, generateApiKey, randomBase62 } from './format.js';
+import {
+  assertApiKeyPrefix,
+  checkApiKeyFormat,
+  DEFAULT_API_KEY_PREFIX,
+  generateApiKey,
+  randomBase62,
+} from './format.js';
 import { hashApiKey } from './hash.js';
-import { ACCEPTED_API_KEY_STATUSES, apiKeyStatus, describeApiKey, type ApiKeyInfo } from './info.js';
+import {
+  ACCEPTED_API_KEY_STATUSES,
+  apiKeyStatus,
+  describeApiKey,
+  type ApiKeyInfo,
+} from './info.js';
 import { readStore, updateStore, type ApiKeyStoreData, type StoredApiKey } from './store.js';
 
 /** Options every store operation takes. */
@@ -25,7 +36,12 @@ function clock(options: { now?: () => Date }): Date {
   return options.now ? options.now() : new Date();
 }
 
-function validateFields(fields: { name: string; scopes?: string[]; tenant?: string | null; prefix: string }): void {
+function validateFields(fields: {
+  name: string;
+  scopes?: string[];
+  tenant?: string | null;
+  prefix: string;
+}): void {
   if (!NAME_PATTERN.test(fields.name)) {
     throw usageError('ERR_APIKEY_NAME', `invalid key name "${fields.name}"`, {
       where: '--name',
@@ -51,11 +67,19 @@ function validateFields(fields: { name: string; scopes?: string[]; tenant?: stri
 
 function expiryFrom(now: Date, seconds: number | undefined, where: string): string | null {
   if (seconds === undefined) return null;
-  if (!(seconds > 0)) throw usageError('ERR_APIKEY_EXPIRES', `expiry must be in the future, got ${seconds}s`, { where, hint: 'use a positive duration such as 30d or 12h' });
+  if (!(seconds > 0))
+    throw usageError('ERR_APIKEY_EXPIRES', `expiry must be in the future, got ${seconds}s`, {
+      where,
+      hint: 'use a positive duration such as 30d or 12h',
+    });
   return new Date(now.getTime() + seconds * 1000).toISOString();
 }
 
-function newRecord(key: string, fields: Pick<StoredApiKey, 'name' | 'prefix' | 'scopes' | 'tenant' | 'expiresAt' | 'rotatedFrom'>, now: Date): StoredApiKey {
+function newRecord(
+  key: string,
+  fields: Pick<StoredApiKey, 'name' | 'prefix' | 'scopes' | 'tenant' | 'expiresAt' | 'rotatedFrom'>,
+  now: Date,
+): StoredApiKey {
   return {
     id: `key_${randomBase62(12)}`,
     ...fields,
@@ -96,15 +120,32 @@ export async function createApiKey(options: CreateApiKeyOptions): Promise<Create
     options.store,
     (data) => {
       const now = clock(options);
-      const clash = data.keys.find((k) => k.name === options.name && apiKeyStatus(k, now) === 'active');
+      const clash = data.keys.find(
+        (k) => k.name === options.name && apiKeyStatus(k, now) === 'active',
+      );
       if (clash) {
-        throw usageError('ERR_APIKEY_NAME_TAKEN', `an active key named "${options.name}" already exists (${clash.id})`, {
-          where: '--name',
-          hint: `rotate it with \`authctl apikey rotate ${options.name}\`, revoke it, or choose another name`,
-        });
+        throw usageError(
+          'ERR_APIKEY_NAME_TAKEN',
+          `an active key named "${options.name}" already exists (${clash.id})`,
+          {
+            where: '--name',
+            hint: `rotate it with \`authctl apikey rotate ${options.name}\`, revoke it, or choose another name`,
+          },
+        );
       }
       const key = generateApiKey(prefix);
-      const record = newRecord(key, { name: options.name, prefix, scopes, tenant, expiresAt: expiryFrom(now, options.expiresIn, '--expires'), rotatedFrom: null }, now);
+      const record = newRecord(
+        key,
+        {
+          name: options.name,
+          prefix,
+          scopes,
+          tenant,
+          expiresAt: expiryFrom(now, options.expiresIn, '--expires'),
+          rotatedFrom: null,
+        },
+        now,
+      );
       data.keys.push(record);
       return { key, info: describeApiKey(record, now) };
     },
@@ -124,10 +165,14 @@ export function resolveApiKey(data: ApiKeyStoreData, ref: string, now: Date): St
   const active = named.filter((k) => apiKeyStatus(k, now) === 'active');
   if (active.length === 1) return active[0]!;
   if (named.length > 1) {
-    throw usageError('ERR_APIKEY_AMBIGUOUS', `"${ref}" names ${named.length} keys: ${named.map((k) => k.id).join(', ')}`, {
-      where: 'ID',
-      hint: 'pass the key id instead of the name (see `authctl apikey list`)',
-    });
+    throw usageError(
+      'ERR_APIKEY_AMBIGUOUS',
+      `"${ref}" names ${named.length} keys: ${named.map((k) => k.id).join(', ')}`,
+      {
+        where: 'ID',
+        hint: 'pass the key id instead of the name (see `authctl apikey list`)',
+      },
+    );
   }
   // Someone may paste a raw key where an id belongs: never echo it, point at `verify` instead.
   if (looksLikeApiKey(ref)) {
@@ -141,7 +186,9 @@ export function resolveApiKey(data: ApiKeyStoreData, ref: string, now: Date): St
   const shown = NAME_PATTERN.test(ref) ? ref : mask(ref);
   throw usageError('ERR_APIKEY_NOT_FOUND', `no API key with id or name "${shown}"`, {
     where: 'ID',
-    hint: suggestion ? `did you mean ${suggestion}? (see \`authctl apikey list\`)` : 'see `authctl apikey list` for ids and names',
+    hint: suggestion
+      ? `did you mean ${suggestion}? (see \`authctl apikey list\`)`
+      : 'see `authctl apikey list` for ids and names',
   });
 }
 
@@ -184,20 +231,43 @@ export interface RotateApiKeyResult extends CreateApiKeyResult {
 /** Issues a successor with the same name, prefix, scopes and tenant; the old key verifies until the grace ends. */
 export async function rotateApiKey(options: RotateApiKeyOptions): Promise<RotateApiKeyResult> {
   const grace = options.grace ?? 0;
-  if (!(grace >= 0)) throw usageError('ERR_APIKEY_GRACE', `grace must not be negative, got ${grace}s`, { where: '--grace', hint: 'use 0 to stop the old key at once, or e.g. 24h' });
+  if (!(grace >= 0))
+    throw usageError('ERR_APIKEY_GRACE', `grace must not be negative, got ${grace}s`, {
+      where: '--grace',
+      hint: 'use 0 to stop the old key at once, or e.g. 24h',
+    });
   return updateStore(
     options.store,
     (data) => {
       const now = clock(options);
       const old = resolveApiKey(data, options.ref, now);
       const status = apiKeyStatus(old, now);
-      if (status === 'revoked') throw usageError('ERR_APIKEY_REVOKED', `key ${old.id} is revoked and cannot be rotated`, { where: 'ID', hint: 'create a new key with `authctl apikey create`' });
-      if (old.replacedBy !== null) throw usageError('ERR_APIKEY_ALREADY_ROTATED', `key ${old.id} was already rotated (replaced by ${old.replacedBy})`, { where: 'ID', hint: `rotate ${old.replacedBy} instead` });
-      const lifetime = old.expiresAt === null ? undefined : (Date.parse(old.expiresAt) - Date.parse(old.createdAt)) / 1000;
+      if (status === 'revoked')
+        throw usageError('ERR_APIKEY_REVOKED', `key ${old.id} is revoked and cannot be rotated`, {
+          where: 'ID',
+          hint: 'create a new key with `authctl apikey create`',
+        });
+      if (old.replacedBy !== null)
+        throw usageError(
+          'ERR_APIKEY_ALREADY_ROTATED',
+          `key ${old.id} was already rotated (replaced by ${old.replacedBy})`,
+          { where: 'ID', hint: `rotate ${old.replacedBy} instead` },
+        );
+      const lifetime =
+        old.expiresAt === null
+          ? undefined
+          : (Date.parse(old.expiresAt) - Date.parse(old.createdAt)) / 1000;
       const key = generateApiKey(old.prefix);
       const record = newRecord(
         key,
-        { name: old.name, prefix: old.prefix, scopes: [...old.scopes], tenant: old.tenant, expiresAt: expiryFrom(now, options.expiresIn ?? lifetime, '--expires'), rotatedFrom: old.id },
+        {
+          name: old.name,
+          prefix: old.prefix,
+          scopes: [...old.scopes],
+          tenant: old.tenant,
+          expiresAt: expiryFrom(now, options.expiresIn ?? lifetime, '--expires'),
+          rotatedFrom: old.id,
+        },
         now,
       );
       old.rotatedAt = now.toISOString();
@@ -241,9 +311,22 @@ export async function revokeApiKey(options: RevokeApiKeyOptions): Promise<Revoke
       const byId = data.keys.some((k) => k.id === options.ref);
       // Current first: the key not rotated out (a successor may share its predecessor's creation time), then newest.
       const current = (k: StoredApiKey) => (k.replacedBy === null ? 1 : 0);
-      const named = byId ? [] : data.keys.filter((k) => k.name === options.ref && live(k)).sort((a, b) => current(b) - current(a) || Date.parse(b.createdAt) - Date.parse(a.createdAt));
-      const targets = named.length ? (options.onlyCurrent ? named.slice(0, 1) : named) : [resolveApiKey(data, options.ref, now)];
-      const revoked = targets.filter((record) => !(record.revokedAt !== null && Date.parse(record.revokedAt) <= now.getTime()));
+      const named = byId
+        ? []
+        : data.keys
+            .filter((k) => k.name === options.ref && live(k))
+            .sort(
+              (a, b) =>
+                current(b) - current(a) || Date.parse(b.createdAt) - Date.parse(a.createdAt),
+            );
+      const targets = named.length
+        ? options.onlyCurrent
+          ? named.slice(0, 1)
+          : named
+        : [resolveApiKey(data, options.ref, now)];
+      const revoked = targets.filter(
+        (record) => !(record.revokedAt !== null && Date.parse(record.revokedAt) <= now.getTime()),
+      );
       for (const record of revoked) record.revokedAt = now.toISOString();
       return {
         info: describeApiKey(targets[0]!, now),

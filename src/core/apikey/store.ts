@@ -18,7 +18,9 @@ import { syntaxSnippet } from '../snippet.js';
 export const API_KEY_STORE_VERSION = 1;
 export const DEFAULT_API_KEY_STORE_FILE = 'apikeys.json';
 
-const iso = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 time');
+const iso = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 time');
 
 /** One stored key. Times are ISO 8601 strings; null when not set. Unknown fields are kept. */
 export const storedApiKeySchema = z.looseObject({
@@ -72,10 +74,14 @@ export function parseStore(text: string, file: string): ApiKeyStoreData {
   }
   const version = (raw as { version?: unknown } | null)?.version;
   if (typeof version === 'number' && version > API_KEY_STORE_VERSION) {
-    throw usageError('ERR_APIKEY_STORE_VERSION', `API key store has version ${version}; this authctl reads version ${API_KEY_STORE_VERSION}`, {
-      where: file,
-      hint: 'upgrade authctl to read it (the file was left untouched)',
-    });
+    throw usageError(
+      'ERR_APIKEY_STORE_VERSION',
+      `API key store has version ${version}; this authctl reads version ${API_KEY_STORE_VERSION}`,
+      {
+        where: file,
+        hint: 'upgrade authctl to read it (the file was left untouched)',
+      },
+    );
   }
   const result = storeSchema.safeParse(raw);
   if (!result.success) {
@@ -101,11 +107,18 @@ export async function readStore(file: string): Promise<ApiKeyStoreData> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return emptyStore();
-    throw usageError('ERR_APIKEY_STORE_UNREADABLE', `cannot read API key store: ${code ?? (error as Error).message}`, {
-      where: file,
-      hint: code === 'EISDIR' ? 'pass a file, not a directory, to --store' : 'check the path and its permissions',
-      cause: error,
-    });
+    throw usageError(
+      'ERR_APIKEY_STORE_UNREADABLE',
+      `cannot read API key store: ${code ?? (error as Error).message}`,
+      {
+        where: file,
+        hint:
+          code === 'EISDIR'
+            ? 'pass a file, not a directory, to --store'
+            : 'check the path and its permissions',
+        cause: error,
+      },
+    );
   }
   return parseStore(text, file);
 }
@@ -118,7 +131,11 @@ export interface UpdateStoreOptions {
  * Read-modify-write under the store's lock. `fn` mutates `data` in place and returns a result;
  * if it throws, nothing is written.
  */
-export async function updateStore<T>(file: string, fn: (data: ApiKeyStoreData) => T | Promise<T>, options: UpdateStoreOptions = {}): Promise<T> {
+export async function updateStore<T>(
+  file: string,
+  fn: (data: ApiKeyStoreData) => T | Promise<T>,
+  options: UpdateStoreOptions = {},
+): Promise<T> {
   const written = { what: 'the API key store', elsewhere: 'or pass another --store FILE' };
   await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 }).catch((error: unknown) => {
     throw writeError(error, file, written);

@@ -2,12 +2,18 @@ import { promises as fs } from 'node:fs';
 import { timingSafeEqual } from 'node:crypto';
 import { checkApiKeyFormat, type ApiKeyFormatReason } from './format.js';
 import { hashApiKey, hashesEqual } from './hash.js';
-import { ACCEPTED_API_KEY_STATUSES, describeApiKey, type ApiKeyInfo, type ApiKeyStatus } from './info.js';
+import {
+  ACCEPTED_API_KEY_STATUSES,
+  describeApiKey,
+  type ApiKeyInfo,
+  type ApiKeyStatus,
+} from './info.js';
 import type { ApiKeyStoreOptions } from './lifecycle.js';
 import { readStore, type StoredApiKey } from './store.js';
 
 /** Why a key was rejected (`ok` when accepted). Format reasons come first: they need no lookup. */
-export type VerifyApiKeyReason = Exclude<ApiKeyFormatReason, 'ok'> | 'unknown' | 'expired' | 'revoked' | 'rotated' | 'ok';
+export type VerifyApiKeyReason =
+  Exclude<ApiKeyFormatReason, 'ok'> | 'unknown' | 'expired' | 'revoked' | 'rotated' | 'ok';
 
 export interface VerifyApiKeyResult {
   valid: boolean;
@@ -23,19 +29,29 @@ export interface VerifyApiKeyOptions extends ApiKeyStoreOptions {
   key: string;
 }
 
-const STATUS_MESSAGES: Record<Exclude<ApiKeyStatus, 'active' | 'grace'>, (info: ApiKeyInfo) => string> = {
+const STATUS_MESSAGES: Record<
+  Exclude<ApiKeyStatus, 'active' | 'grace'>,
+  (info: ApiKeyInfo) => string
+> = {
   expired: (info) => `key ${info.id} (${info.name}) expired at ${info.expiresAt}`,
   revoked: (info) => `key ${info.id} (${info.name}) was revoked at ${info.revokedAt}`,
-  rotated: (info) => `key ${info.id} (${info.name}) was rotated out; its grace period ended at ${info.graceUntil} (use ${info.replacedBy})`,
+  rotated: (info) =>
+    `key ${info.id} (${info.name}) was rotated out; its grace period ended at ${info.graceUntil} (use ${info.replacedBy})`,
 };
 
 /** The verdict for the record a key matched (or none). */
 function judge(match: StoredApiKey | undefined, now: Date): VerifyApiKeyResult {
-  if (!match) return { valid: false, reason: 'unknown', message: 'well-formed key, but not in this store' };
+  if (!match)
+    return { valid: false, reason: 'unknown', message: 'well-formed key, but not in this store' };
   const info = describeApiKey(match, now);
   if (ACCEPTED_API_KEY_STATUSES.includes(info.status)) {
     const note = info.status === 'grace' ? ` (rotated; accepted until ${info.graceUntil})` : '';
-    return { valid: true, reason: 'ok', message: `valid: key ${info.id} (${info.name})${note}`, key: info };
+    return {
+      valid: true,
+      reason: 'ok',
+      message: `valid: key ${info.id} (${info.name})${note}`,
+      key: info,
+    };
   }
   const status = info.status as keyof typeof STATUS_MESSAGES;
   return { valid: false, reason: status, message: STATUS_MESSAGES[status](info), key: info };
@@ -45,10 +61,15 @@ function judge(match: StoredApiKey | undefined, now: Date): VerifyApiKeyResult {
  * Checks a presented key against records: format and checksum first (no lookup for a key that
  * cannot exist), then the SHA-256 compared in constant time against every record, then status.
  */
-export function verifyApiKeyAgainst(records: readonly StoredApiKey[], presented: string, now: Date): VerifyApiKeyResult {
+export function verifyApiKeyAgainst(
+  records: readonly StoredApiKey[],
+  presented: string,
+  now: Date,
+): VerifyApiKeyResult {
   const key = presented.trim();
   const format = checkApiKeyFormat(key);
-  if (!format.ok) return { valid: false, reason: format.reason as VerifyApiKeyReason, message: format.message };
+  if (!format.ok)
+    return { valid: false, reason: format.reason as VerifyApiKeyReason, message: format.message };
   const digest = Buffer.from(hashApiKey(key), 'hex');
   let match: StoredApiKey | undefined;
   for (const record of records) {
@@ -71,7 +92,8 @@ export function createApiKeyVerifier(records: readonly StoredApiKey[]): ApiKeyVe
   return (presented, now = new Date()) => {
     const key = presented.trim();
     const format = checkApiKeyFormat(key);
-    if (!format.ok) return { valid: false, reason: format.reason as VerifyApiKeyReason, message: format.message };
+    if (!format.ok)
+      return { valid: false, reason: format.reason as VerifyApiKeyReason, message: format.message };
     const hash = hashApiKey(key);
     const candidate = index.get(hash);
     return judge(candidate && hashesEqual(candidate.hash, hash) ? candidate : undefined, now);
@@ -83,11 +105,15 @@ export async function verifyApiKey(options: VerifyApiKeyOptions): Promise<Verify
   const now = options.now ? options.now() : new Date();
   // Validate the format before touching the store.
   const format = checkApiKeyFormat(options.key.trim());
-  if (!format.ok) return { valid: false, reason: format.reason as VerifyApiKeyReason, message: format.message };
+  if (!format.ok)
+    return { valid: false, reason: format.reason as VerifyApiKeyReason, message: format.message };
   const data = await readStore(options.store);
   const result = verifyApiKeyAgainst(data.keys, options.key, now);
   if (result.reason === 'unknown' && !(await exists(options.store))) {
-    return { ...result, message: `well-formed key, but there is no store at ${options.store} (pass --store or --home?)` };
+    return {
+      ...result,
+      message: `well-formed key, but there is no store at ${options.store} (pass --store or --home?)`,
+    };
   }
   return result;
 }

@@ -43,7 +43,14 @@ function configFromEnv(env: NodeJS.ProcessEnv | undefined): { inline?: string; f
   const inline = env?.AUTHCTL_CONFIG_INLINE || undefined;
   const file = env?.AUTHCTL_CONFIG_FILE || undefined;
   if (inline && file) {
-    throw usageError('ERR_CONFIG_ENV_BOTH', 'AUTHCTL_CONFIG_INLINE and AUTHCTL_CONFIG_FILE are both set', { where: 'AUTHCTL_CONFIG_INLINE', hint: 'set one of them (or pass --config FILE, which wins over both)' });
+    throw usageError(
+      'ERR_CONFIG_ENV_BOTH',
+      'AUTHCTL_CONFIG_INLINE and AUTHCTL_CONFIG_FILE are both set',
+      {
+        where: 'AUTHCTL_CONFIG_INLINE',
+        hint: 'set one of them (or pass --config FILE, which wins over both)',
+      },
+    );
   }
   return { inline, file };
 }
@@ -61,7 +68,8 @@ function parseBySuffix(filepath: string, text: string): unknown {
   const base = path.basename(filepath);
   if (base.endsWith('.toml')) return parseToml(text, filepath);
   if (base.endsWith('.json')) return parseJson(text, filepath);
-  if (base === '.authctlrc') return /^\s*\{/.test(text) ? parseJson(text, filepath) : parseToml(text, filepath);
+  if (base === '.authctlrc')
+    return /^\s*\{/.test(text) ? parseJson(text, filepath) : parseToml(text, filepath);
   return parseToml(text, filepath);
 }
 
@@ -77,7 +85,9 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   const flag = options.configFile ? '--config' : 'AUTHCTL_CONFIG_FILE';
   if (!configFile && !(await anyConfigCandidate(cwd))) return { config: {} };
   // Bundled CommonJS: the named export may sit under `default`.
-  const cosmiconfigModule = (await import('cosmiconfig')) as typeof import('cosmiconfig') & { default?: typeof import('cosmiconfig') };
+  const cosmiconfigModule = (await import('cosmiconfig')) as typeof import('cosmiconfig') & {
+    default?: typeof import('cosmiconfig');
+  };
   const cosmiconfig = cosmiconfigModule.cosmiconfig ?? cosmiconfigModule.default!.cosmiconfig;
   const sourceByFile = new Map<string, string>();
   const loader = (filepath: string, _content: string) => {
@@ -119,12 +129,17 @@ async function wrapLoad<T>(fn: () => Promise<T>, where: string): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    if ((error as { code?: string }).code?.startsWith('ERR_CONFIG') || isAuthctlError(error)) throw error;
-    throw usageError('ERR_CONFIG_UNREADABLE', `cannot load config: ${(error as Error).message.split('\n')[0]}`, {
-      where,
-      hint: 'fix or remove the file, or pass --config FILE',
-      cause: error,
-    });
+    if ((error as { code?: string }).code?.startsWith('ERR_CONFIG') || isAuthctlError(error))
+      throw error;
+    throw usageError(
+      'ERR_CONFIG_UNREADABLE',
+      `cannot load config: ${(error as Error).message.split('\n')[0]}`,
+      {
+        where,
+        hint: 'fix or remove the file, or pass --config FILE',
+        cause: error,
+      },
+    );
   }
 }
 
@@ -139,7 +154,8 @@ async function anyConfigCandidate(cwd: string): Promise<boolean> {
     for (const place of CONFIG_SEARCH_PLACES) {
       const file = path.join(dir, place);
       if (place === 'package.json') {
-        if (nodeFs.existsSync(file) && /"authctl"\s*:/.test(nodeFs.readFileSync(file, 'utf8'))) return true;
+        if (nodeFs.existsSync(file) && /"authctl"\s*:/.test(nodeFs.readFileSync(file, 'utf8')))
+          return true;
       } else if (nodeFs.existsSync(file)) return true;
     }
     const hasPackageJson = nodeFs.existsSync(path.join(dir, 'package.json'));

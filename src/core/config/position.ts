@@ -18,7 +18,10 @@ export function offsetToLineColumn(text: string, offset: number): { line: number
  * message has no position (often on Node 20), the offset is found as the shortest prefix that fails for
  * a reason other than ending early (monotonic, hence a binary search).
  */
-export function jsonErrorLocation(error: unknown, text: string): { reason: string; line: number; column: number } {
+export function jsonErrorLocation(
+  error: unknown,
+  text: string,
+): { reason: string; line: number; column: number } {
   const message = error instanceof Error ? error.message : String(error);
   const reason = /^Unexpected end of JSON input/.test(message)
     ? 'unexpected end of input'

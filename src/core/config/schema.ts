@@ -14,7 +14,10 @@ export const authctlConfigSchema = z.strictObject({
   $schema: z.string().optional(),
   home: z.string().optional().describe('keystore directory (default .authctl/ beside this file)'),
   token: tokenDefaultsSchema.optional(),
-  tokens: z.record(z.string(), tokenPresetSchema).optional().describe('named token presets for --preset'),
+  tokens: z
+    .record(z.string(), tokenPresetSchema)
+    .optional()
+    .describe('named token presets for --preset'),
   keys: keysSchema.optional(),
   idp: idpSchema.optional(),
   apikey: apikeySchema.optional(),

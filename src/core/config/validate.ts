@@ -17,7 +17,10 @@ export function validateConfig(raw: unknown, filepath: string): AuthctlConfig {
     message = `unknown key "${[...issue.path.map(String), key].join('.')}"`;
     if (suggestion) hint = `did you mean "${suggestion}"?`;
   }
-  throw usageError('ERR_CONFIG_INVALID', keyPath ? `${keyPath}: ${message}` : message, { where: filepath, hint });
+  throw usageError('ERR_CONFIG_INVALID', keyPath ? `${keyPath}: ${message}` : message, {
+    where: filepath,
+    hint,
+  });
 }
 
 /** The keys a zod object schema allows at `keyPath` (for did-you-mean); also used for profile files. */
@@ -39,6 +42,7 @@ export function knownKeysAt(keyPath: string[], schema: unknown = authctlConfigSc
 function unwrap(node: unknown): unknown {
   let current = node as { def?: { innerType?: unknown; type?: string; getter?: () => unknown } };
   // Optional/default wrap an inner type; z.lazy (recursive profile keys) has a getter.
-  while (current?.def?.innerType || current?.def?.getter) current = (current.def.innerType ?? current.def.getter!()) as typeof current;
+  while (current?.def?.innerType || current?.def?.getter)
+    current = (current.def.innerType ?? current.def.getter!()) as typeof current;
   return current;
 }

@@ -7,23 +7,30 @@ import { environmentError } from '../errors.js';
  * The installed package's root: the nearest directory above `from` whose package.json is named
  * "authctl". Robust to the build layout (dist/cli/main.js, dist/cold/*.js, src/ under tsx).
  */
-export function findPackageRoot(from: string = path.dirname(fileURLToPath(import.meta.url))): string {
+export function findPackageRoot(
+  from: string = path.dirname(fileURLToPath(import.meta.url)),
+): string {
   let dir = path.resolve(from);
   for (;;) {
     const manifest = path.join(dir, 'package.json');
     if (existsSync(manifest)) {
       try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'authctl') return dir;
+        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'authctl')
+          return dir;
       } catch {
         // not ours (or unreadable): keep walking up
       }
     }
     const parent = path.dirname(dir);
     if (parent === dir) {
-      throw environmentError('ERR_DEMO_NO_PACKAGE', 'cannot find the authctl package root (package.json named "authctl")', {
-        where: from,
-        hint: 'reinstall authctl (npm i -g authctl); the demo needs the examples/ directory it ships with',
-      });
+      throw environmentError(
+        'ERR_DEMO_NO_PACKAGE',
+        'cannot find the authctl package root (package.json named "authctl")',
+        {
+          where: from,
+          hint: 'reinstall authctl (npm i -g authctl); the demo needs the examples/ directory it ships with',
+        },
+      );
     }
     dir = parent;
   }

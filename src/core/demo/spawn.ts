@@ -30,7 +30,11 @@ export interface StartServiceOptions {
  * contract). Rejects with an environment error carrying the child's last stderr line otherwise.
  */
 export function startServiceProcess(options: StartServiceOptions): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [options.script, ...(options.args ?? [])], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [options.script, ...(options.args ?? [])], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => {
     stderr = (stderr + d).slice(-4000);
@@ -53,7 +57,12 @@ export function startServiceProcess(options: StartServiceOptions): Promise<Servi
       options.signal?.removeEventListener('abort', onAbort);
       kill();
       const last = stderr.trim().split('\n').pop();
-      reject(environmentError('ERR_DEMO_SERVICE', `${options.name} ${why}${last ? `: ${last}` : ''}`, { where: options.script, hint: 'run it by hand to see its output (see examples/README.md)' }));
+      reject(
+        environmentError('ERR_DEMO_SERVICE', `${options.name} ${why}${last ? `: ${last}` : ''}`, {
+          where: options.script,
+          hint: 'run it by hand to see its output (see examples/README.md)',
+        }),
+      );
     };
     const timer = setTimeout(() => fail('did not start within 20s'), options.timeoutMs ?? 20_000);
     const onAbort = () => fail('was interrupted before it listened');

@@ -18,13 +18,20 @@ export interface WriteFileAtomicOptions extends WriteErrorOptions {
  * (a keystore temp file is a full copy of the private keys), and temp files left by writers that
  * were killed (their pid is gone) are removed first. A failure names the file and the fix (exit 3).
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, options: WriteFileAtomicOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  options: WriteFileAtomicOptions = {},
+): Promise<void> {
   const mode = options.mode ?? 0o600;
   const dir = path.dirname(file);
   const fs = nodeFs.promises;
   const { O_CREAT, O_EXCL, O_WRONLY } = nodeFs.constants;
   await removeLeftovers(dir, tempPattern(file));
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${nodeCrypto.randomBytes(4).toString('hex')}.tmp`);
+  const temp = path.join(
+    dir,
+    `.${path.basename(file)}.${process.pid}.${nodeCrypto.randomBytes(4).toString('hex')}.tmp`,
+  );
   let handle;
   try {
     handle = await fs.open(temp, O_CREAT | O_EXCL | O_WRONLY, 0o600);
@@ -80,16 +87,23 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   try {
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw writeError(error, dir, { what: 'directory', elsewhere: 'or choose another keystore with --home DIR (or AUTHCTL_HOME)' });
+    throw writeError(error, dir, {
+      what: 'directory',
+      elsewhere: 'or choose another keystore with --home DIR (or AUTHCTL_HOME)',
+    });
   }
   const stat = await fs.stat(dir);
   if ((stat.mode & 0o700) !== 0o700) {
     const octal = (stat.mode & 0o777).toString(8).padStart(4, '0');
-    throw environmentError('ERR_HOME_NOT_WRITABLE', `${dir} is mode ${octal}: its owner may not write in it, and authctl will not change that`, {
-      where: dir,
-      hint: `make it writable with chmod 700 ${dir}, or choose another keystore with --home DIR (or AUTHCTL_HOME)`,
-      details: { mode: octal },
-    });
+    throw environmentError(
+      'ERR_HOME_NOT_WRITABLE',
+      `${dir} is mode ${octal}: its owner may not write in it, and authctl will not change that`,
+      {
+        where: dir,
+        hint: `make it writable with chmod 700 ${dir}, or choose another keystore with --home DIR (or AUTHCTL_HOME)`,
+        details: { mode: octal },
+      },
+    );
   }
 }
 

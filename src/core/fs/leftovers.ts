@@ -37,13 +37,20 @@ export async function removeLeftovers(dir: string, pattern: RegExp): Promise<str
  * Removes lock leftovers whose owner (pid and host in the content) is gone; one whose content cannot
  * be read as an owner (killed while writing it) only once it is older than `staleMs`.
  */
-export async function removeLockLeftovers(dir: string, pattern: RegExp, staleMs: number): Promise<string[]> {
+export async function removeLockLeftovers(
+  dir: string,
+  pattern: RegExp,
+  staleMs: number,
+): Promise<string[]> {
   const names = await nodeFs.promises.readdir(dir).catch(() => [] as string[]);
   const removed: string[] = [];
   for (const name of names) {
     if (!pattern.test(name)) continue;
     const file = path.join(dir, name);
-    const [text, stat] = await Promise.all([nodeFs.promises.readFile(file, 'utf8').catch(() => undefined), nodeFs.promises.stat(file).catch(() => undefined)]);
+    const [text, stat] = await Promise.all([
+      nodeFs.promises.readFile(file, 'utf8').catch(() => undefined),
+      nodeFs.promises.stat(file).catch(() => undefined),
+    ]);
     if (text === undefined || !stat) continue;
     let owner: { pid?: unknown; host?: unknown } | undefined;
     try {
@@ -51,7 +58,9 @@ export async function removeLockLeftovers(dir: string, pattern: RegExp, staleMs:
     } catch {
       owner = undefined;
     }
-    const gone = owner ? owner.host === hostname() && processGone(Number(owner.pid)) : Date.now() - stat.mtimeMs > staleMs;
+    const gone = owner
+      ? owner.host === hostname() && processGone(Number(owner.pid))
+      : Date.now() - stat.mtimeMs > staleMs;
     if (!gone) continue;
     await nodeFs.promises.rm(file, { force: true }).catch(() => {});
     removed.push(name);

@@ -18,7 +18,11 @@ export interface LockOptions {
  * atomic and exclusive on local filesystems). Used wherever two authctl processes may write the same file.
  * A lock left by a dead process (same host, pid gone) or older than `staleMs` is broken.
  */
-export async function withFileLock<T>(target: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+export async function withFileLock<T>(
+  target: string,
+  fn: () => Promise<T>,
+  options: LockOptions = {},
+): Promise<T> {
   const lockPath = `${target}.lock`;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const staleMs = options.staleMs ?? 30_000;
@@ -67,19 +71,25 @@ export async function withFileLock<T>(target: string, fn: () => Promise<T>, opti
   }
   // A long hold (say, generating an 8192-bit RSA key on a slow machine) must not look abandoned:
   // refresh the lock's mtime while it is still ours.
-  const heartbeat = setInterval(() => {
-    void nodeFs.promises
-      .readFile(lockPath, 'utf8')
-      .then((text) => (text === token ? nodeFs.promises.utimes(lockPath, new Date(), new Date()) : undefined))
-      .catch(() => {});
-  }, Math.max(10, staleMs / 3));
+  const heartbeat = setInterval(
+    () => {
+      void nodeFs.promises
+        .readFile(lockPath, 'utf8')
+        .then((text) =>
+          text === token ? nodeFs.promises.utimes(lockPath, new Date(), new Date()) : undefined,
+        )
+        .catch(() => {});
+    },
+    Math.max(10, staleMs / 3),
+  );
   heartbeat.unref();
   try {
     return await fn();
   } finally {
     clearInterval(heartbeat);
     // Remove only our own lock: never one that another process took after ours was broken.
-    if ((await nodeFs.promises.readFile(lockPath, 'utf8').catch(() => undefined)) === token) await nodeFs.promises.rm(lockPath, { force: true });
+    if ((await nodeFs.promises.readFile(lockPath, 'utf8').catch(() => undefined)) === token)
+      await nodeFs.promises.rm(lockPath, { force: true });
   }
 }
 
@@ -110,7 +120,11 @@ async function createLock(lockPath: string, pending: string, token: string): Pro
   // No hard links on this filesystem: O_EXCL (a crash between create and write leaves an empty
   // lock, which is broken once it is older than staleMs).
   try {
-    const handle = await nodeFs.promises.open(lockPath, nodeFs.constants.O_CREAT | nodeFs.constants.O_EXCL | nodeFs.constants.O_WRONLY, 0o600);
+    const handle = await nodeFs.promises.open(
+      lockPath,
+      nodeFs.constants.O_CREAT | nodeFs.constants.O_EXCL | nodeFs.constants.O_WRONLY,
+      0o600,
+    );
     await handle.writeFile(token);
     await handle.close();
     return true;
@@ -142,7 +156,8 @@ async function staleContent(lockPath: string, staleMs: number): Promise<string |
       } catch (error) {
         // Re-read after the check: an owner that released normally and exited is "dead" too, but its
         // lock is gone by now (maybe re-taken by a live process), so only the very same lock is stale.
-        if ((error as NodeJS.ErrnoException).code === 'ESRCH') return (await nodeFs.promises.readFile(lockPath, 'utf8')) === text ? text : undefined;
+        if ((error as NodeJS.ErrnoException).code === 'ESRCH')
+          return (await nodeFs.promises.readFile(lockPath, 'utf8')) === text ? text : undefined;
       }
     }
     return undefined;

@@ -21,14 +21,25 @@ export interface DecodeOptions {
 export function decodeText(bytes: Uint8Array, file: string, options: DecodeOptions = {}): string {
   const limit = options.limit ?? MAX_INPUT_BYTES;
   if (bytes.length > limit) {
-    throw usageError('ERR_INPUT_TOO_LARGE', `${options.what ?? 'input file'} ${file} is ${formatBytes(bytes.length)}; authctl reads at most ${formatBytes(limit)}`, {
-      where: file,
-      hint: 'check that this is the file you meant (config files, probe specs and .env files are small)',
-      details: { file, bytes: bytes.length, limit },
-    });
+    throw usageError(
+      'ERR_INPUT_TOO_LARGE',
+      `${options.what ?? 'input file'} ${file} is ${formatBytes(bytes.length)}; authctl reads at most ${formatBytes(limit)}`,
+      {
+        where: file,
+        hint: 'check that this is the file you meant (config files, probe specs and .env files are small)',
+        details: { file, bytes: bytes.length, limit },
+      },
+    );
   }
   const encoding = detectEncoding(bytes);
-  const bom = encoding === 'utf-8' ? (hasPrefix(bytes, [0xef, 0xbb, 0xbf]) ? 3 : 0) : hasPrefix(bytes, [0xff, 0xfe]) || hasPrefix(bytes, [0xfe, 0xff]) ? 2 : 0;
+  const bom =
+    encoding === 'utf-8'
+      ? hasPrefix(bytes, [0xef, 0xbb, 0xbf])
+        ? 3
+        : 0
+      : hasPrefix(bytes, [0xff, 0xfe]) || hasPrefix(bytes, [0xfe, 0xff])
+        ? 2
+        : 0;
   return new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes.subarray(bom));
 }
 
@@ -62,5 +73,9 @@ function hasPrefix(bytes: Uint8Array, prefix: number[]): boolean {
 }
 
 function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} bytes`;
+  return n >= 1024 * 1024
+    ? `${(n / 1024 / 1024).toFixed(1)} MiB`
+    : n >= 1024
+      ? `${(n / 1024).toFixed(1)} KiB`
+      : `${n} bytes`;
 }

@@ -8,7 +8,13 @@ export const MAX_JSON_DEPTH = 64;
 /** A sender that goes on far past the bound is cut off instead of drained. */
 const DRAIN_LIMIT = 8 * MAX_BODY_BYTES;
 
-const tooLarge = () => new OAuthError(413, 'invalid_request', `request body too large (at most ${MAX_BODY_BYTES} bytes)`, { connection: 'close' });
+const tooLarge = () =>
+  new OAuthError(
+    413,
+    'invalid_request',
+    `request body too large (at most ${MAX_BODY_BYTES} bytes)`,
+    { connection: 'close' },
+  );
 
 /**
  * The one body reader of the issuer. Past the bound it stops keeping bytes but reads on, so the
@@ -26,7 +32,9 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
         req.destroy();
       }
     });
-    req.on('end', () => (size > MAX_BODY_BYTES ? reject(tooLarge()) : resolve(Buffer.concat(chunks))));
+    req.on('end', () =>
+      size > MAX_BODY_BYTES ? reject(tooLarge()) : resolve(Buffer.concat(chunks)),
+    );
     req.on('error', reject);
   });
 }
@@ -38,7 +46,8 @@ function nestingExceeds(text: string, limit: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
@@ -50,7 +59,8 @@ function nestingExceeds(text: string, limit: number): boolean {
 
 /** Throws invalid_request naming `field` when `text` nests deeper than MAX_JSON_DEPTH. */
 export function checkJsonNesting(text: string, field: string): void {
-  if (nestingExceeds(text, MAX_JSON_DEPTH)) throw invalidRequest(`${field} nests deeper than ${MAX_JSON_DEPTH} levels of arrays/objects`);
+  if (nestingExceeds(text, MAX_JSON_DEPTH))
+    throw invalidRequest(`${field} nests deeper than ${MAX_JSON_DEPTH} levels of arrays/objects`);
 }
 
 /**

@@ -12,13 +12,13 @@ export interface AuthenticatedClient {
   confidential: boolean;
 }
 
-const CLIENT_AUTH_FAILED = 'client authentication failed: unknown client_id, or a wrong or missing client_secret (public clients send none)';
+const CLIENT_AUTH_FAILED =
+  'client authentication failed: unknown client_id, or a wrong or missing client_secret (public clients send none)';
 
 /** Zero-config mode: no `[idp.clients.*]` configured (or added at run time), so any client is accepted. */
 export function zeroConfig(deps: IdpDeps): boolean {
   return deps.settings.clients.size === 0;
 }
-
 
 function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
   if (!header || !/^basic /i.test(header)) return undefined;
@@ -42,12 +42,22 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
  */
 export function authenticateClient(req: IdpRequest, deps: IdpDeps): AuthenticatedClient {
   const basic = basicCredentials(req.headers.authorization);
-  if (basic && req.body.client_secret !== undefined) throw invalidRequest('use one client authentication method, not both Basic and client_secret');
+  if (basic && req.body.client_secret !== undefined)
+    throw invalidRequest('use one client authentication method, not both Basic and client_secret');
   const clientId = basic?.id ?? req.body.client_id;
   const secret = basic?.secret ?? req.body.client_secret;
-  const method = basic ? 'client_secret_basic' : secret !== undefined ? 'client_secret_post' : 'none';
-  if (!clientId) throw invalidClient('no client authentication: send client_id (and client_secret, or HTTP Basic)', false);
-  if (basic && req.body.client_id !== undefined && req.body.client_id !== basic.id) throw invalidRequest('client_id in the body differs from the HTTP Basic user');
+  const method = basic
+    ? 'client_secret_basic'
+    : secret !== undefined
+      ? 'client_secret_post'
+      : 'none';
+  if (!clientId)
+    throw invalidClient(
+      'no client authentication: send client_id (and client_secret, or HTTP Basic)',
+      false,
+    );
+  if (basic && req.body.client_id !== undefined && req.body.client_id !== basic.id)
+    throw invalidRequest('client_id in the body differs from the HTTP Basic user');
 
   if (zeroConfig(deps)) return { clientId, method, confidential: Boolean(secret) };
 
@@ -65,7 +75,10 @@ export function authenticateClient(req: IdpRequest, deps: IdpDeps): Authenticate
 }
 
 /** The configured client (strict mode) or undefined in zero-config mode; unknown clients are refused. */
-export function lookupClient(clientId: string | undefined, deps: IdpDeps): IdpClientConfig | undefined {
+export function lookupClient(
+  clientId: string | undefined,
+  deps: IdpDeps,
+): IdpClientConfig | undefined {
   if (!clientId) throw invalidRequest('client_id is required');
   if (zeroConfig(deps)) return undefined;
   const config = deps.settings.clients.get(clientId);
@@ -80,18 +93,26 @@ export function checkGrantAllowed(client: AuthenticatedClient, grant: string): v
 }
 
 /** Requested scopes must be a subset of the client's allowed scopes, when it has a list. */
-export function checkScopes(config: IdpClientConfig | undefined, clientId: string, scopes: string[]): void {
+export function checkScopes(
+  config: IdpClientConfig | undefined,
+  clientId: string,
+  scopes: string[],
+): void {
   if (!config?.scopes) return;
   const allowed = new Set([...config.scopes, 'openid', 'profile', 'email', 'offline_access']);
   const refused = scopes.filter((scope) => !allowed.has(scope));
-  if (refused.length) throw invalidScope(`client "${clientId}" may not ask for: ${refused.join(' ')}`);
+  if (refused.length)
+    throw invalidScope(`client "${clientId}" may not ask for: ${refused.join(' ')}`);
 }
 
 /** Loopback redirect URIs are allowed in zero-config mode (any port, RFC 8252 §7.3). */
 export function isLoopbackUri(uri: string): boolean {
   try {
     const url = new URL(uri);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    return (
+      (url.protocol === 'http:' || url.protocol === 'https:') &&
+      ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
+    );
   } catch {
     return false;
   }
@@ -104,21 +125,43 @@ export function isLoopbackUri(uri: string): boolean {
  * tools and CLIs register it as often as the IP literals (RFC 8252 §8.3 only discourages it).
  */
 function loopbackPortMatch(registered: string, uri: string): boolean {
-  if (!uri.startsWith('http:') || !registered.startsWith('http:') || !isLoopbackUri(uri)) return false;
+  if (!uri.startsWith('http:') || !registered.startsWith('http:') || !isLoopbackUri(uri))
+    return false;
   const [a, b] = [new URL(registered), new URL(uri)];
-  return a.hostname === b.hostname && a.pathname === b.pathname && a.search === b.search && a.username === b.username && a.password === b.password;
+  return (
+    a.hostname === b.hostname &&
+    a.pathname === b.pathname &&
+    a.search === b.search &&
+    a.username === b.username &&
+    a.password === b.password
+  );
 }
 
-export function checkRedirectUri(config: IdpClientConfig | undefined, clientId: string, uri: string | undefined): string {
+export function checkRedirectUri(
+  config: IdpClientConfig | undefined,
+  clientId: string,
+  uri: string | undefined,
+): string {
   if (!uri) throw invalidRequest('redirect_uri is required');
   // RFC 6749 §3.1.2: "The endpoint URI MUST NOT include a fragment component."
-  if (uri.includes('#')) throw invalidRequest(`redirect_uri "${uri}" contains a fragment (#...); a redirect URI must not have one (RFC 6749 §3.1.2)`);
+  if (uri.includes('#'))
+    throw invalidRequest(
+      `redirect_uri "${uri}" contains a fragment (#...); a redirect URI must not have one (RFC 6749 §3.1.2)`,
+    );
   if (config) {
-    if (!config.redirect_uris?.some((registered) => registered === uri || loopbackPortMatch(registered, uri))) {
-      throw invalidRequest(`redirect_uri "${uri}" is not registered for client "${clientId}" (registered: ${config.redirect_uris?.join(', ') || 'none'}); it must match exactly (only a loopback http URI may differ in port)`);
+    if (
+      !config.redirect_uris?.some(
+        (registered) => registered === uri || loopbackPortMatch(registered, uri),
+      )
+    ) {
+      throw invalidRequest(
+        `redirect_uri "${uri}" is not registered for client "${clientId}" (registered: ${config.redirect_uris?.join(', ') || 'none'}); it must match exactly (only a loopback http URI may differ in port)`,
+      );
     }
   } else if (!isLoopbackUri(uri)) {
-    throw invalidRequest(`redirect_uri "${uri}" is not a loopback URL; in zero-config mode only http://127.0.0.1, localhost or [::1] are accepted (configure [idp.clients.<id>] redirect_uris for others)`);
+    throw invalidRequest(
+      `redirect_uri "${uri}" is not a loopback URL; in zero-config mode only http://127.0.0.1, localhost or [::1] are accepted (configure [idp.clients.<id>] redirect_uris for others)`,
+    );
   }
   return uri;
 }

@@ -50,6 +50,10 @@ export class IdpClock {
   }
 
   state(): IdpClockState {
-    return { now: new Date(this.now()).toISOString(), frozen: this.frozenAt !== undefined, offsetSeconds: Math.round((this.now() - this.base()) / 1000) };
+    return {
+      now: new Date(this.now()).toISOString(),
+      frozen: this.frozenAt !== undefined,
+      offsetSeconds: Math.round((this.now() - this.base()) / 1000),
+    };
   }
 }

@@ -3,6 +3,10 @@ export const IDP_LAYOUTS = ['default', 'entra', 'auth0', 'okta', 'keycloak', 'co
 export type IdpLayout = (typeof IDP_LAYOUTS)[number];
 
 export const IDP_GRANTS = [
-  'client_credentials', 'password', 'authorization_code', 'refresh_token',
-  'urn:ietf:params:oauth:grant-type:token-exchange', 'urn:ietf:params:oauth:grant-type:device_code',
+  'client_credentials',
+  'password',
+  'authorization_code',
+  'refresh_token',
+  'urn:ietf:params:oauth:grant-type:token-exchange',
+  'urn:ietf:params:oauth:grant-type:device_code',
 ] as const;

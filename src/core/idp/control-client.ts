@@ -6,7 +6,10 @@ export function controlBase(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw usageError('ERR_BAD_URL', `"${url}" is not a URL`, { where: '--url', hint: 'e.g. --url http://127.0.0.1:9400' });
+    throw usageError('ERR_BAD_URL', `"${url}" is not a URL`, {
+      where: '--url',
+      hint: 'e.g. --url http://127.0.0.1:9400',
+    });
   }
   return `${parsed.origin}/_authctl`;
 }
@@ -18,20 +21,36 @@ export interface ControlTarget {
 }
 
 /** Calls the control API of a running `authctl idp serve`. */
-export async function callControl(to: string | ControlTarget, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+export async function callControl(
+  to: string | ControlTarget,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
   const { url, token } = typeof to === 'string' ? { url: to, token: undefined } : to;
   const target = `${controlBase(url)}${path}`;
   let response: Response;
   try {
     response = await fetch(target, {
       method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(10_000),
     });
   } catch (error) {
-    const code = (error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    throw environmentError('ERR_ISSUER_UNREACHABLE', `cannot reach the issuer's control API: ${code}`, { where: target, hint: 'start it with `authctl idp serve` (without --no-control), or pass --url' });
+    const code =
+      (error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+    throw environmentError(
+      'ERR_ISSUER_UNREACHABLE',
+      `cannot reach the issuer's control API: ${code}`,
+      {
+        where: target,
+        hint: 'start it with `authctl idp serve` (without --no-control), or pass --url',
+      },
+    );
   }
   const text = await response.text();
   let value: unknown = text;
@@ -42,9 +61,20 @@ export async function callControl(to: string | ControlTarget, method: 'GET' | 'P
   }
   if (!response.ok) {
     const description = (value as { error_description?: string })?.error_description ?? text;
-    if (response.status === 404 && /disabled/.test(description)) throw environmentError('ERR_CONTROL_DISABLED', description, { where: target, hint: 'restart the issuer without --no-control' });
+    if (response.status === 404 && /disabled/.test(description))
+      throw environmentError('ERR_CONTROL_DISABLED', description, {
+        where: target,
+        hint: 'restart the issuer without --no-control',
+      });
     if (response.status === 401) {
-      throw usageError('ERR_CONTROL_TOKEN', token ? 'the issuer refused the control token' : 'the issuer requires a control token', { where: target, hint: 'set AUTHCTL_CONTROL_TOKEN (or --control-token) to the token `authctl idp serve` printed at start' });
+      throw usageError(
+        'ERR_CONTROL_TOKEN',
+        token ? 'the issuer refused the control token' : 'the issuer requires a control token',
+        {
+          where: target,
+          hint: 'set AUTHCTL_CONTROL_TOKEN (or --control-token) to the token `authctl idp serve` printed at start',
+        },
+      );
     }
     throw usageError('ERR_CONTROL_REJECTED', description, { where: target });
   }

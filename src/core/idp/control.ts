@@ -11,7 +11,8 @@ import type { IdpDeps, IdpRequest, IdpResponse } from './types.js';
 
 type Body = Record<string, unknown>;
 
-const bad = (message: string) => json(400, { error: 'invalid_request', error_description: message });
+const bad = (message: string) =>
+  json(400, { error: 'invalid_request', error_description: message });
 
 function objectBody(req: IdpRequest): Body {
   if (req.json && typeof req.json === 'object' && !Array.isArray(req.json)) return req.json as Body;
@@ -26,11 +27,15 @@ function clockChange(body: Body, now: number): { set?: number; advanceSeconds?: 
   let set: number | undefined;
   if (body.set !== undefined) {
     const at = Date.parse(String(body.set));
-    if (Number.isNaN(at)) throw usageError('ERR_BAD_TIME', 'set must be an ISO date', { where: 'set' });
+    if (Number.isNaN(at))
+      throw usageError('ERR_BAD_TIME', 'set must be an ISO date', { where: 'set' });
     set = checkClockTime(at, 'set');
   }
   if (body.advance === undefined) return { set };
-  const advanceSeconds = durationInRange(body.advance, 'advance', { min: -Infinity, max: Infinity });
+  const advanceSeconds = durationInRange(body.advance, 'advance', {
+    min: -Infinity,
+    max: Infinity,
+  });
   checkClockTime((set ?? now) + advanceSeconds * 1000, 'advance');
   return { set, advanceSeconds };
 }
@@ -48,7 +53,9 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
         return json(200, {
           clock: deps.clock.state(),
           faults: deps.faults.active(),
-          keys: (await deps.keys.keystore.list()).map(({ privateJwk: _p, publicJwk: _q, ...rest }) => rest),
+          keys: (await deps.keys.keystore.list()).map(
+            ({ privateJwk: _p, publicJwk: _q, ...rest }) => rest,
+          ),
           issuers: deps.settings.issuers.map((i) => ({ id: i.id, url: i.url, layout: i.layout })),
           clients: [...deps.settings.clients.keys()],
           users: [...deps.settings.users.keys()],
@@ -56,22 +63,44 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
         });
       case 'POST /rotate': {
         const stage = (body.stage as string | undefined) ?? 'all';
-        if (!['all', 'publish', 'activate', 'retire'].includes(stage)) return bad('stage must be publish, activate, retire or all');
-        const issuer = body.issuer === undefined ? deps.settings.issuers[0]! : deps.settings.issuers.find((i) => i.id === body.issuer);
-        if (!issuer) return bad(`no issuer "${String(body.issuer)}"; issuers: ${deps.settings.issuers.map((i) => i.id).join(', ')}`);
+        if (!['all', 'publish', 'activate', 'retire'].includes(stage))
+          return bad('stage must be publish, activate, retire or all');
+        const issuer =
+          body.issuer === undefined
+            ? deps.settings.issuers[0]!
+            : deps.settings.issuers.find((i) => i.id === body.issuer);
+        if (!issuer)
+          return bad(
+            `no issuer "${String(body.issuer)}"; issuers: ${deps.settings.issuers.map((i) => i.id).join(', ')}`,
+          );
         const alg = issuer.alg;
         const result = await keysOf(deps, issuer).rotate({
           alg,
           stage: stage as 'all',
           dropOld: Boolean(body.drop_old),
-          graceSeconds: body.grace !== undefined ? durationInRange(body.grace, 'grace', { min: 0, max: MAX_GRACE_SECONDS }) : DEFAULT_GRACE_SECONDS,
+          graceSeconds:
+            body.grace !== undefined
+              ? durationInRange(body.grace, 'grace', { min: 0, max: MAX_GRACE_SECONDS })
+              : DEFAULT_GRACE_SECONDS,
         });
-        const strip = (r?: { kid: string; status: string }) => (r ? { kid: r.kid, status: r.status } : undefined);
-        return json(200, { issuer: issuer.id, shared: !issuer.ownKeys, stage, activated: strip(result.activated), published: strip(result.published), demoted: result.demoted.map(strip), retired: result.retired.map(strip) });
+        const strip = (r?: { kid: string; status: string }) =>
+          r ? { kid: r.kid, status: r.status } : undefined;
+        return json(200, {
+          issuer: issuer.id,
+          shared: !issuer.ownKeys,
+          stage,
+          activated: strip(result.activated),
+          published: strip(result.published),
+          demoted: result.demoted.map(strip),
+          retired: result.retired.map(strip),
+        });
       }
       case 'POST /fault':
         // `until` is the soonest end of all; `ends` says which fault ends when (a later untimed fault does not inherit it).
-        return json(200, { faults: deps.faults.set(parseFaultRequest(body, Date.now())), ends: deps.faults.ends() });
+        return json(200, {
+          faults: deps.faults.set(parseFaultRequest(body, Date.now())),
+          ends: deps.faults.ends(),
+        });
       case 'DELETE /fault':
       case 'POST /fault/clear':
         deps.faults.clear();
@@ -102,7 +131,10 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
         // zod loads only when the control API first needs it (start-up stays fast).
         const { idpClientSchema } = await import('../config/sections/idp.js');
         const parsed = idpClientSchema.safeParse(rest);
-        if (!parsed.success) return bad(`invalid client: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        if (!parsed.success)
+          return bad(
+            `invalid client: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+          );
         checkClaimKeys(parsed.data.claims, 'claims');
         ensureRoom(deps.settings.clients, id, 'client', { maxEntries: deps.store.maxEntries });
         deps.settings.clients.set(id, parsed.data);
@@ -113,26 +145,40 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
         if (typeof name !== 'string' || !name) return bad('name is required');
         const { idpUserSchema } = await import('../config/sections/idp.js');
         const parsed = idpUserSchema.safeParse(rest);
-        if (!parsed.success) return bad(`invalid user: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        if (!parsed.success)
+          return bad(
+            `invalid user: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+          );
         checkClaimKeys(parsed.data.claims, 'claims');
         ensureRoom(deps.settings.users, name, 'user', { maxEntries: deps.store.maxEntries });
         deps.settings.users.set(name, parsed.data);
         return json(200, { name });
       }
       case 'POST /claims': {
-        const target = typeof body.client_id === 'string' ? `client:${body.client_id}` : typeof body.user === 'string' ? `user:${body.user}` : undefined;
+        const target =
+          typeof body.client_id === 'string'
+            ? `client:${body.client_id}`
+            : typeof body.user === 'string'
+              ? `user:${body.user}`
+              : undefined;
         if (!target) return bad('client_id or user is required');
         const claims = body.claims;
-        if (!claims || typeof claims !== 'object' || Array.isArray(claims)) return bad('claims must be a JSON object');
+        if (!claims || typeof claims !== 'object' || Array.isArray(claims))
+          return bad('claims must be a JSON object');
         checkClaimKeys(claims as Record<string, unknown>, 'claims');
-        deps.store.pendingClaims.set(target, { claims: nullPrototype(claims as Record<string, unknown>), sticky: Boolean(body.sticky) });
+        deps.store.pendingClaims.set(target, {
+          claims: nullPrototype(claims as Record<string, unknown>),
+          sticky: Boolean(body.sticky),
+        });
         return json(200, { target, sticky: Boolean(body.sticky) });
       }
       case 'DELETE /claims':
         deps.store.pendingClaims.clear();
         return json(200, { cleared: true });
       case 'POST /device': {
-        const { outcome, after } = parseDeviceOutcome(`${String(body.outcome ?? '')}${body.after !== undefined ? `:${String(body.after)}` : ''}`);
+        const { outcome, after } = parseDeviceOutcome(
+          `${String(body.outcome ?? '')}${body.after !== undefined ? `:${String(body.after)}` : ''}`,
+        );
         deps.store.deviceScript = { outcome, after, sticky: Boolean(body.sticky) };
         return json(200, { outcome, after, sticky: Boolean(body.sticky) });
       }
@@ -141,7 +187,8 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
     }
   } catch (error) {
     if (error instanceof OAuthError) return error.response();
-    if (error instanceof AuthctlError) return bad(error.message + (error.hint ? ` (${error.hint})` : ''));
+    if (error instanceof AuthctlError)
+      return bad(error.message + (error.hint ? ` (${error.hint})` : ''));
     throw error;
   }
 }

@@ -21,36 +21,71 @@ export function parseDeviceOutcome(value: string): { outcome: DeviceOutcome; aft
 }
 
 /** RFC 8628 §3.1-3.2: device authorization request. */
-export async function deviceAuthorizationEndpoint(req: IdpRequest, issuer: IssuerContext, deps: IdpDeps): Promise<IdpResponse> {
-  if (req.method !== 'POST') return json(405, { error: 'invalid_request', error_description: 'use POST' });
+export async function deviceAuthorizationEndpoint(
+  req: IdpRequest,
+  issuer: IssuerContext,
+  deps: IdpDeps,
+): Promise<IdpResponse> {
+  if (req.method !== 'POST')
+    return json(405, { error: 'invalid_request', error_description: 'use POST' });
   const client = authenticateClient(req, deps);
   checkGrantAllowed(client, DEVICE_GRANT);
   const scopes = splitScopes(req.body.scope);
   checkScopes(client.config, client.clientId, scopes);
-  const script = req.body.authctl_outcome ? { ...parseDeviceOutcome(req.body.authctl_outcome), sticky: false } : deps.store.deviceScript;
-  if (deps.store.deviceScript && !deps.store.deviceScript.sticky && !req.body.authctl_outcome) deps.store.deviceScript = undefined;
+  const script = req.body.authctl_outcome
+    ? { ...parseDeviceOutcome(req.body.authctl_outcome), sticky: false }
+    : deps.store.deviceScript;
+  if (deps.store.deviceScript && !deps.store.deviceScript.sticky && !req.body.authctl_outcome)
+    deps.store.deviceScript = undefined;
   const deviceCode = randomToken();
-  const raw = Array.from({ length: 8 }, () => USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)]).join('');
+  const raw = Array.from(
+    { length: 8 },
+    () => USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)],
+  ).join('');
   const userCode = `${raw.slice(0, 4)}-${raw.slice(4)}`;
   const expiresIn = 600;
   deps.store.devices.set(deviceCode, {
-    clientId: client.clientId, issuerId: issuer.id, userCode, scopes, expiresAt: deps.clock.now() + expiresIn * 1000,
-    interval: 5, polls: 0, outcome: script?.outcome, after: script?.after ?? 0,
+    clientId: client.clientId,
+    issuerId: issuer.id,
+    userCode,
+    scopes,
+    expiresAt: deps.clock.now() + expiresIn * 1000,
+    interval: 5,
+    polls: 0,
+    outcome: script?.outcome,
+    after: script?.after ?? 0,
   });
   const verification = endpointUrl(issuer.url, 'device');
   return {
-    ...json(200, { device_code: deviceCode, user_code: userCode, verification_uri: verification, verification_uri_complete: `${verification}?user_code=${userCode}`, expires_in: expiresIn, interval: 5 }),
+    ...json(200, {
+      device_code: deviceCode,
+      user_code: userCode,
+      verification_uri: verification,
+      verification_uri_complete: `${verification}?user_code=${userCode}`,
+      expires_in: expiresIn,
+      interval: 5,
+    }),
     clientId: client.clientId,
   };
 }
 
 /** The page a human uses to approve or deny a device (RFC 8628 §3.3). */
 export function devicePage(req: IdpRequest, issuer: IssuerContext, deps: IdpDeps): IdpResponse {
-  const code = (req.method === 'POST' ? req.body.user_code : req.url.searchParams.get('user_code')) ?? '';
-  const entry = [...deps.store.devices.values()].find((d) => d.userCode === code.toUpperCase() && d.issuerId === issuer.id);
+  const code =
+    (req.method === 'POST' ? req.body.user_code : req.url.searchParams.get('user_code')) ?? '';
+  const entry = [...deps.store.devices.values()].find(
+    (d) => d.userCode === code.toUpperCase() && d.issuerId === issuer.id,
+  );
   // Only this page's own form may approve: a POST from another site just shows the page (CSRF).
   if (req.method === 'POST' && !fromAnotherSite(req.headers, issuer.url)) {
-    if (!entry) return html(400, layoutPage('Unknown code', `<p role="alert">No pending device with code <code>${escapeHtml(code)}</code>.</p>`));
+    if (!entry)
+      return html(
+        400,
+        layoutPage(
+          'Unknown code',
+          `<p role="alert">No pending device with code <code>${escapeHtml(code)}</code>.</p>`,
+        ),
+      );
     const approve = req.body.action === 'approve';
     entry.outcome = approve ? 'approve' : 'access_denied';
     entry.after = entry.polls;
@@ -58,7 +93,13 @@ export function devicePage(req: IdpRequest, issuer: IssuerContext, deps: IdpDeps
       const user = req.body.username || 'device-user';
       entry.principal = userPrincipal(user, deps.settings.users.get(user), entry.scopes);
     }
-    return html(200, layoutPage(approve ? 'Device approved' : 'Device denied', `<p>You can return to your device.</p>`));
+    return html(
+      200,
+      layoutPage(
+        approve ? 'Device approved' : 'Device denied',
+        `<p>You can return to your device.</p>`,
+      ),
+    );
   }
   const body = `<form method="post">
   <p><label for="user_code">Code shown on the device</label><br><input id="user_code" name="user_code" value="${escapeHtml(code)}" required autofocus></p>

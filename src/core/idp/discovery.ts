@@ -4,7 +4,10 @@ import { endpointUrl } from './paths.js';
 import type { IssuerContext } from './types.js';
 
 /** OpenID Provider Metadata (OIDC Discovery 1.0) and RFC 8414 metadata, from the endpoint map. */
-export function discoveryDocument(issuer: IssuerContext, kind: 'openid' | 'oauth'): Record<string, unknown> {
+export function discoveryDocument(
+  issuer: IssuerContext,
+  kind: 'openid' | 'oauth',
+): Record<string, unknown> {
   const url = issuer.url;
   const doc: Record<string, unknown> = {
     issuer: url,
@@ -23,17 +26,40 @@ export function discoveryDocument(issuer: IssuerContext, kind: 'openid' | 'oauth
     request_uri_parameter_supported: false,
     prompt_values_supported: [...PROMPT_VALUES],
     grant_types_supported: [
-      'authorization_code', 'client_credentials', 'password', 'refresh_token',
-      'urn:ietf:params:oauth:grant-type:token-exchange', 'urn:ietf:params:oauth:grant-type:device_code',
+      'authorization_code',
+      'client_credentials',
+      'password',
+      'refresh_token',
+      'urn:ietf:params:oauth:grant-type:token-exchange',
+      'urn:ietf:params:oauth:grant-type:device_code',
     ],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [issuer.alg],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    introspection_endpoint_auth_methods_supported: [
+      'client_secret_basic',
+      'client_secret_post',
+      'none',
+    ],
+    revocation_endpoint_auth_methods_supported: [
+      'client_secret_basic',
+      'client_secret_post',
+      'none',
+    ],
     code_challenge_methods_supported: ['S256'],
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'nonce', 'name', 'email', 'auth_time', 'preferred_username'],
+    claims_supported: [
+      'sub',
+      'iss',
+      'aud',
+      'exp',
+      'iat',
+      'nonce',
+      'name',
+      'email',
+      'auth_time',
+      'preferred_username',
+    ],
     authorization_response_iss_parameter_supported: true,
   };
   if (kind === 'oauth') {

@@ -14,9 +14,15 @@ export interface DoctorReport {
   checks: DoctorCheck[];
 }
 
-async function fetchJson(url: string, timeoutMs: number): Promise<{ ok: true; status: number; body: unknown } | { ok: false; error: string }> {
+async function fetchJson(
+  url: string,
+  timeoutMs: number,
+): Promise<{ ok: true; status: number; body: unknown } | { ok: false; error: string }> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+    const response = await fetch(url, {
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'manual',
+    });
     const text = await response.text();
     try {
       return { ok: true, status: response.status, body: JSON.parse(text) };
@@ -28,7 +34,6 @@ async function fetchJson(url: string, timeoutMs: number): Promise<{ ok: true; st
     return { ok: false, error: code ?? (error as Error).message };
   }
 }
-
 
 function hostHint(from: URL, target: URL): string | undefined {
   if (isLoopbackHost(target.hostname) && !isLoopbackHost(from.hostname)) {
@@ -44,7 +49,10 @@ function hostHint(from: URL, target: URL): string | undefined {
  * Checks, from one base URL as a service would see it: discovery answers, `issuer` equals the
  * URL the service is configured with (byte for byte), and the JWKS it points at is reachable.
  */
-export async function doctorIssuer(from: string, options: { timeoutMs?: number } = {}): Promise<DoctorReport> {
+export async function doctorIssuer(
+  from: string,
+  options: { timeoutMs?: number } = {},
+): Promise<DoctorReport> {
   const timeoutMs = options.timeoutMs ?? 5000;
   const checks: DoctorCheck[] = [];
   const done = () => ({ from, ok: checks.every((c) => c.ok), checks });
@@ -52,26 +60,51 @@ export async function doctorIssuer(from: string, options: { timeoutMs?: number }
   try {
     fromUrl = new URL(from);
   } catch {
-    checks.push({ name: 'url', ok: false, detail: `"${from}" is not a URL`, hint: 'give the issuer URL the service is configured with, e.g. http://127.0.0.1:9400' });
+    checks.push({
+      name: 'url',
+      ok: false,
+      detail: `"${from}" is not a URL`,
+      hint: 'give the issuer URL the service is configured with, e.g. http://127.0.0.1:9400',
+    });
     return done();
   }
   const discovery = discoveryUrl(from);
   const result = await fetchJson(discovery, timeoutMs);
   if (!result.ok) {
-    checks.push({ name: 'discovery', ok: false, detail: `${discovery}: ${result.error}`, hint: fromUrl.hostname === 'localhost' || fromUrl.hostname === '127.0.0.1' ? 'is `authctl idp serve` running? inside Docker, 127.0.0.1 is the container: use host.docker.internal or the compose service name' : 'check the host name resolves and the issuer listens on a reachable address (--host 0.0.0.0 for containers)' });
+    checks.push({
+      name: 'discovery',
+      ok: false,
+      detail: `${discovery}: ${result.error}`,
+      hint:
+        fromUrl.hostname === 'localhost' || fromUrl.hostname === '127.0.0.1'
+          ? 'is `authctl idp serve` running? inside Docker, 127.0.0.1 is the container: use host.docker.internal or the compose service name'
+          : 'check the host name resolves and the issuer listens on a reachable address (--host 0.0.0.0 for containers)',
+    });
     return done();
   }
   const doc = result.body as { issuer?: unknown; jwks_uri?: unknown };
-  if (result.status !== 200 || typeof doc !== 'object' || doc === null || typeof doc.issuer !== 'string') {
-    checks.push({ name: 'discovery', ok: false, detail: `${discovery} answered HTTP ${result.status} without a discovery document`, hint: 'is this the issuer URL (not the JWKS or token URL)? a proxy may be rewriting the path' });
+  if (
+    result.status !== 200 ||
+    typeof doc !== 'object' ||
+    doc === null ||
+    typeof doc.issuer !== 'string'
+  ) {
+    checks.push({
+      name: 'discovery',
+      ok: false,
+      detail: `${discovery} answered HTTP ${result.status} without a discovery document`,
+      hint: 'is this the issuer URL (not the JWKS or token URL)? a proxy may be rewriting the path',
+    });
     return done();
   }
   checks.push({ name: 'discovery', ok: true, detail: `${discovery} answered` });
   const issuer = doc.issuer;
-  if (issuer === from) checks.push({ name: 'issuer', ok: true, detail: `issuer is exactly ${issuer}` });
+  if (issuer === from)
+    checks.push({ name: 'issuer', ok: true, detail: `issuer is exactly ${issuer}` });
   else {
     let hint = `configure the service with issuer = "${issuer}", or start the issuer with --issuer-url ${from}`;
-    if (issuer.replace(/\/+$/, '') === from.replace(/\/+$/, '')) hint = `only a trailing slash differs: tokens carry iss "${issuer}" and most verifiers compare byte for byte. Use exactly "${issuer}" in the service config`;
+    if (issuer.replace(/\/+$/, '') === from.replace(/\/+$/, ''))
+      hint = `only a trailing slash differs: tokens carry iss "${issuer}" and most verifiers compare byte for byte. Use exactly "${issuer}" in the service config`;
     else {
       try {
         hint = hostHint(fromUrl, new URL(issuer)) ?? hint;
@@ -79,7 +112,12 @@ export async function doctorIssuer(from: string, options: { timeoutMs?: number }
         // keep the generic hint
       }
     }
-    checks.push({ name: 'issuer', ok: false, detail: `discovery says issuer "${issuer}" but you asked "${from}"`, hint });
+    checks.push({
+      name: 'issuer',
+      ok: false,
+      detail: `discovery says issuer "${issuer}" but you asked "${from}"`,
+      hint,
+    });
   }
   if (typeof doc.jwks_uri !== 'string') {
     checks.push({ name: 'jwks', ok: false, detail: 'discovery has no jwks_uri' });
@@ -93,11 +131,30 @@ export async function doctorIssuer(from: string, options: { timeoutMs?: number }
     // reported below
   }
   if (!jwks.ok) {
-    checks.push({ name: 'jwks', ok: false, detail: `${doc.jwks_uri}: ${jwks.error}`, hint: (jwksUrl && hostHint(fromUrl, jwksUrl)) ?? 'the JWKS URL from discovery must be reachable from where the service runs' });
+    checks.push({
+      name: 'jwks',
+      ok: false,
+      detail: `${doc.jwks_uri}: ${jwks.error}`,
+      hint:
+        (jwksUrl && hostHint(fromUrl, jwksUrl)) ??
+        'the JWKS URL from discovery must be reachable from where the service runs',
+    });
   } else {
     const keys = (jwks.body as { keys?: unknown[] })?.keys;
-    if (jwks.status !== 200 || !Array.isArray(keys)) checks.push({ name: 'jwks', ok: false, detail: `${doc.jwks_uri} answered HTTP ${jwks.status} without a JWKS`, hint: 'a fault may be injected (`authctl idp fault clear`)' });
-    else if (keys.length === 0) checks.push({ name: 'jwks', ok: false, detail: `${doc.jwks_uri} has no keys`, hint: 'mint a token once (`authctl token mint`) or clear an injected "empty" fault' });
+    if (jwks.status !== 200 || !Array.isArray(keys))
+      checks.push({
+        name: 'jwks',
+        ok: false,
+        detail: `${doc.jwks_uri} answered HTTP ${jwks.status} without a JWKS`,
+        hint: 'a fault may be injected (`authctl idp fault clear`)',
+      });
+    else if (keys.length === 0)
+      checks.push({
+        name: 'jwks',
+        ok: false,
+        detail: `${doc.jwks_uri} has no keys`,
+        hint: 'mint a token once (`authctl token mint`) or clear an injected "empty" fault',
+      });
     else checks.push({ name: 'jwks', ok: true, detail: `${doc.jwks_uri}: ${keys.length} key(s)` });
   }
   return done();

@@ -29,7 +29,11 @@ export interface IdpEnvFlags {
 
 const text = (raw: string) => raw;
 const integer = (raw: string) => (/^-?\d+$/.test(raw.trim()) ? Number(raw) : raw);
-const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (raw: string) =>
+  raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 function boolean(raw: string): boolean | string {
   const value = raw.trim().toLowerCase();
   if (['1', 'true', 'yes', 'on'].includes(value)) return true;
@@ -38,21 +42,84 @@ function boolean(raw: string): boolean | string {
 }
 
 export const IDP_ENV: readonly IdpEnvSetting[] = [
-  { name: 'AUTHCTL_ISSUER_URL', target: { config: 'issuer_url' }, parse: text, flag: '--issuer-url', example: 'http://idp:9400' },
-  { name: 'AUTHCTL_HOST', target: { config: 'host' }, parse: text, flag: '--host', example: '0.0.0.0' },
-  { name: 'AUTHCTL_PORT', target: { config: 'port' }, parse: integer, flag: '--port', example: '9400' },
-  { name: 'AUTHCTL_LAYOUT', target: { config: 'layout' }, parse: text, flag: '--layout', example: 'entra' },
-  { name: 'AUTHCTL_CONTROL', target: { config: 'control' }, parse: boolean, flag: '--no-control', example: 'false' },
-  { name: 'AUTHCTL_LOG', target: { flag: 'log' }, parse: boolean, flag: '--no-log', example: 'false' },
+  {
+    name: 'AUTHCTL_ISSUER_URL',
+    target: { config: 'issuer_url' },
+    parse: text,
+    flag: '--issuer-url',
+    example: 'http://idp:9400',
+  },
+  {
+    name: 'AUTHCTL_HOST',
+    target: { config: 'host' },
+    parse: text,
+    flag: '--host',
+    example: '0.0.0.0',
+  },
+  {
+    name: 'AUTHCTL_PORT',
+    target: { config: 'port' },
+    parse: integer,
+    flag: '--port',
+    example: '9400',
+  },
+  {
+    name: 'AUTHCTL_LAYOUT',
+    target: { config: 'layout' },
+    parse: text,
+    flag: '--layout',
+    example: 'entra',
+  },
+  {
+    name: 'AUTHCTL_CONTROL',
+    target: { config: 'control' },
+    parse: boolean,
+    flag: '--no-control',
+    example: 'false',
+  },
+  {
+    name: 'AUTHCTL_LOG',
+    target: { flag: 'log' },
+    parse: boolean,
+    flag: '--no-log',
+    example: 'false',
+  },
   { name: 'AUTHCTL_ALG', target: { config: 'alg' }, parse: text, example: 'ES256' },
-  { name: 'AUTHCTL_AUDIENCE', target: { config: 'audience' }, parse: list, example: 'api://orders,api://billing' },
+  {
+    name: 'AUTHCTL_AUDIENCE',
+    target: { config: 'audience' },
+    parse: list,
+    example: 'api://orders,api://billing',
+  },
   { name: 'AUTHCTL_TTL', target: { config: 'ttl' }, parse: text, example: '15m' },
   { name: 'AUTHCTL_REFRESH_TTL', target: { config: 'refresh_ttl' }, parse: text, example: '8h' },
   { name: 'AUTHCTL_CODE_TTL', target: { config: 'code_ttl' }, parse: text, example: '60s' },
-  { name: 'AUTHCTL_CORS_ORIGINS', target: { config: 'cors_origins' }, parse: list, flag: '--cors-origin', example: 'http://app:3000,https://app.example' },
-  { name: 'AUTHCTL_MAX_ENTRIES', target: { config: 'max_entries' }, parse: integer, example: '50000' },
-  { name: 'AUTHCTL_READY_FILE', target: { flag: 'readyFile' }, parse: text, flag: '--ready-file', example: '/tmp/idp-ready.json' },
-  { name: 'AUTHCTL_KEYS_FILE', target: { flag: 'keysFile' }, parse: text, example: '/run/secrets/signing-key.pem' },
+  {
+    name: 'AUTHCTL_CORS_ORIGINS',
+    target: { config: 'cors_origins' },
+    parse: list,
+    flag: '--cors-origin',
+    example: 'http://app:3000,https://app.example',
+  },
+  {
+    name: 'AUTHCTL_MAX_ENTRIES',
+    target: { config: 'max_entries' },
+    parse: integer,
+    example: '50000',
+  },
+  {
+    name: 'AUTHCTL_READY_FILE',
+    target: { flag: 'readyFile' },
+    parse: text,
+    flag: '--ready-file',
+    example: '/tmp/idp-ready.json',
+  },
+  {
+    name: 'AUTHCTL_KEYS_FILE',
+    target: { flag: 'keysFile' },
+    parse: text,
+    example: '/run/secrets/signing-key.pem',
+  },
 ];
 
 export interface IdpEnv {
@@ -64,7 +131,10 @@ export interface IdpEnv {
 }
 
 /** Reads and validates every IDP_ENV variable that is set (empty counts as unset). */
-export function idpSettingsFromEnv(env: NodeJS.ProcessEnv, table: readonly IdpEnvSetting[] = IDP_ENV): IdpEnv {
+export function idpSettingsFromEnv(
+  env: NodeJS.ProcessEnv,
+  table: readonly IdpEnvSetting[] = IDP_ENV,
+): IdpEnv {
   const result: IdpEnv = { idp: {}, flags: {}, from: new Map() };
   for (const setting of table) {
     const raw = env[setting.name];
@@ -72,11 +142,13 @@ export function idpSettingsFromEnv(env: NodeJS.ProcessEnv, table: readonly IdpEn
     const value = setting.parse(raw);
     if ('config' in setting.target) {
       const checked = idpSchema.shape[setting.target.config].safeParse(value);
-      if (!checked.success) throw badValue(setting, raw, checked.error.issues[0]?.message ?? 'invalid value');
+      if (!checked.success)
+        throw badValue(setting, raw, checked.error.issues[0]?.message ?? 'invalid value');
       (result.idp as Record<string, unknown>)[setting.target.config] = checked.data;
       result.from.set(setting.target.config, setting.name);
     } else {
-      if (setting.parse === boolean && typeof value !== 'boolean') throw badValue(setting, raw, 'expected true or false');
+      if (setting.parse === boolean && typeof value !== 'boolean')
+        throw badValue(setting, raw, 'expected true or false');
       (result.flags as Record<string, unknown>)[setting.target.flag] = value;
       result.from.set(setting.target.flag, setting.name);
     }
@@ -86,8 +158,12 @@ export function idpSettingsFromEnv(env: NodeJS.ProcessEnv, table: readonly IdpEn
 
 function badValue(setting: IdpEnvSetting, raw: string, why: string) {
   const shown = raw.length > 80 ? `${raw.slice(0, 77)}...` : raw;
-  return usageError('ERR_BAD_ENV', `${setting.name}="${shown}" is not valid: ${why.replace(/\n.*/s, '')}`, {
-    where: setting.name,
-    hint: `e.g. ${setting.name}=${setting.example}${setting.flag ? ` (the same as ${setting.flag})` : ''}, or unset it`,
-  });
+  return usageError(
+    'ERR_BAD_ENV',
+    `${setting.name}="${shown}" is not valid: ${why.replace(/\n.*/s, '')}`,
+    {
+      where: setting.name,
+      hint: `e.g. ${setting.name}=${setting.example}${setting.flag ? ` (the same as ${setting.flag})` : ''}, or unset it`,
+    },
+  );
 }

@@ -36,7 +36,8 @@ export class Faults {
 
   set(spec: FaultSpec): FaultSpec {
     for (const kind of ['jwks', 'token', 'latencyMs', 'unpublishedKey'] as const) {
-      if (spec[kind] !== undefined) this.entries.set(kind, { value: spec[kind], until: spec.until });
+      if (spec[kind] !== undefined)
+        this.entries.set(kind, { value: spec[kind], until: spec.until });
     }
     return this.active();
   }
@@ -49,7 +50,8 @@ export class Faults {
   ends(): Partial<Record<FaultKind, number>> {
     this.active();
     const ends: Partial<Record<FaultKind, number>> = {};
-    for (const [kind, entry] of this.entries) if (entry.until !== undefined) ends[kind] = entry.until;
+    for (const [kind, entry] of this.entries)
+      if (entry.until !== undefined) ends[kind] = entry.until;
     return ends;
   }
 
@@ -64,7 +66,8 @@ export class Faults {
         continue;
       }
       (spec as Record<string, unknown>)[kind] = entry.value;
-      if (entry.until !== undefined) spec.until = Math.min(spec.until ?? Number.POSITIVE_INFINITY, entry.until);
+      if (entry.until !== undefined)
+        spec.until = Math.min(spec.until ?? Number.POSITIVE_INFINITY, entry.until);
     }
     return spec;
   }
@@ -76,24 +79,51 @@ export function parseFaultRequest(input: Record<string, unknown>, now: number): 
   if (input.jwks !== undefined) {
     const value = String(input.jwks);
     if (!(JWKS_FAULTS as readonly string[]).includes(value)) {
-      throw usageError('ERR_BAD_FAULT', `unknown JWKS fault "${value}"`, { where: '--jwks', hint: `use one of: ${JWKS_FAULTS.join(', ')}` });
+      throw usageError('ERR_BAD_FAULT', `unknown JWKS fault "${value}"`, {
+        where: '--jwks',
+        hint: `use one of: ${JWKS_FAULTS.join(', ')}`,
+      });
     }
     spec.jwks = value as JwksFault;
   }
   if (input.token !== undefined) {
     const status = Number(input.token);
     if (!Number.isInteger(status) || status < 400 || status > 599) {
-      throw usageError('ERR_BAD_FAULT', `token fault must be an HTTP error status, got "${String(input.token)}"`, { where: '--token', hint: 'e.g. --token 500 or --token 503' });
+      throw usageError(
+        'ERR_BAD_FAULT',
+        `token fault must be an HTTP error status, got "${String(input.token)}"`,
+        { where: '--token', hint: 'e.g. --token 500 or --token 503' },
+      );
     }
     spec.token = status;
   }
   // Bounded: a latency beyond the hang limit or an end years away is a typo, and setTimeout or
   // the ISO date of `until` would fail on it.
-  if (input.latency !== undefined) spec.latencyMs = Math.round(durationInRange(input.latency, 'latency (--latency)', { min: 0, max: MAX_LATENCY_SECONDS }) * 1000);
+  if (input.latency !== undefined)
+    spec.latencyMs = Math.round(
+      durationInRange(input.latency, 'latency (--latency)', { min: 0, max: MAX_LATENCY_SECONDS }) *
+        1000,
+    );
   if (input.unpublished_key !== undefined) spec.unpublishedKey = Boolean(input.unpublished_key);
-  if (input.for !== undefined) spec.until = now + durationInRange(input.for, 'for (--for)', { min: 0, minExclusive: true, max: MAX_FAULT_SECONDS }) * 1000;
-  if (!spec.jwks && spec.token === undefined && spec.latencyMs === undefined && spec.unpublishedKey === undefined) {
-    throw usageError('ERR_BAD_FAULT', 'no fault given', { where: 'authctl idp fault', hint: 'give --jwks 503|timeout|empty|garbage, --token 500, --latency 2s or --unpublished-key (and optionally --for 30s)' });
+  if (input.for !== undefined)
+    spec.until =
+      now +
+      durationInRange(input.for, 'for (--for)', {
+        min: 0,
+        minExclusive: true,
+        max: MAX_FAULT_SECONDS,
+      }) *
+        1000;
+  if (
+    !spec.jwks &&
+    spec.token === undefined &&
+    spec.latencyMs === undefined &&
+    spec.unpublishedKey === undefined
+  ) {
+    throw usageError('ERR_BAD_FAULT', 'no fault given', {
+      where: 'authctl idp fault',
+      hint: 'give --jwks 503|timeout|empty|garbage, --token 500, --latency 2s or --unpublished-key (and optionally --for 30s)',
+    });
   }
   return spec;
 }

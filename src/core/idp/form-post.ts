@@ -17,12 +17,20 @@ const SUBMIT_SCRIPT_HASH = `'sha256-${createHash('sha256').update(SUBMIT_SCRIPT)
 /** The response mode asked for, or undefined when it is one this issuer does not support. */
 export function responseModeOf(value: string | undefined): ResponseMode | undefined {
   if (value === undefined) return 'query';
-  return (RESPONSE_MODES as readonly string[]).includes(value) ? (value as ResponseMode) : undefined;
+  return (RESPONSE_MODES as readonly string[]).includes(value)
+    ? (value as ResponseMode)
+    : undefined;
 }
 
 /** Sends `fields` (code or error, state, iss) to the redirect URI: a 302 with a query, or an auto-submitting form. */
-export function authorizationResponse(redirectUri: string, fields: Record<string, string | undefined>, mode: ResponseMode): IdpResponse {
-  const present = Object.entries(fields).filter((entry): entry is [string, string] => entry[1] !== undefined);
+export function authorizationResponse(
+  redirectUri: string,
+  fields: Record<string, string | undefined>,
+  mode: ResponseMode,
+): IdpResponse {
+  const present = Object.entries(fields).filter(
+    (entry): entry is [string, string] => entry[1] !== undefined,
+  );
   if (mode === 'form_post') return formPostPage(redirectUri, present);
   const url = new URL(redirectUri);
   for (const [name, value] of present) url.searchParams.set(name, value);
@@ -31,11 +39,18 @@ export function authorizationResponse(redirectUri: string, fields: Record<string
 
 /** OAuth 2.0 Form Post Response Mode §2: an HTML form POSTed to the redirect URI by the user agent. */
 function formPostPage(redirectUri: string, fields: [string, string][]): IdpResponse {
-  const hidden = fields.map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`).join('\n');
+  const hidden = fields
+    .map(
+      ([name, value]) =>
+        `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`,
+    )
+    .join('\n');
   const body = `<form method="post" action="${escapeHtml(redirectUri)}">
 ${hidden}
 <noscript><p>JavaScript is off: continue to the application yourself.</p><div class="actions"><button type="submit" class="primary">Continue</button></div></noscript>
 </form>
 <script>${SUBMIT_SCRIPT}</script>`;
-  return html(200, layoutPage('Returning to the application', body), { 'content-security-policy': `${PAGE_CSP}; script-src ${SUBMIT_SCRIPT_HASH}` });
+  return html(200, layoutPage('Returning to the application', body), {
+    'content-security-policy': `${PAGE_CSP}; script-src ${SUBMIT_SCRIPT_HASH}`,
+  });
 }

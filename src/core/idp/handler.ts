@@ -21,10 +21,16 @@ import { userinfoEndpoint } from './userinfo.js';
 /** Longest hold of a "timeout" JWKS fault before the server gives up itself. */
 const HANG_LIMIT_MS = 5 * 60_000;
 
-const discovery = (kind: 'openid' | 'oauth'): Handler => (_req, issuer) => {
-  const body = JSON.stringify(discoveryDocument(issuer, kind));
-  return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=60' }, body };
-};
+const discovery =
+  (kind: 'openid' | 'oauth'): Handler =>
+  (_req, issuer) => {
+    const body = JSON.stringify(discoveryDocument(issuer, kind));
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=60' },
+      body,
+    };
+  };
 
 const HANDLERS: Readonly<Record<Exclude<EndpointName, 'jwks'>, Handler>> = Object.freeze({
   openidConfiguration: discovery('openid'),
@@ -40,20 +46,29 @@ const HANDLERS: Readonly<Record<Exclude<EndpointName, 'jwks'>, Handler>> = Objec
 });
 
 /** RFC 8414 §3.1 puts the well-known segment before an issuer's path: `/.well-known/oauth-authorization-server/tenant-a`. */
-const INSERTED_WELL_KNOWN = /^\/\.well-known\/(openid-configuration|oauth-authorization-server)(\/.+)$/;
+const INSERTED_WELL_KNOWN =
+  /^\/\.well-known\/(openid-configuration|oauth-authorization-server)(\/.+)$/;
 
 /** Finds the issuer whose path prefixes the request path and the endpoint after it. */
-function route(issuers: IssuerContext[], pathname: string): { issuer: IssuerContext; endpoint: EndpointName } | undefined {
+function route(
+  issuers: IssuerContext[],
+  pathname: string,
+): { issuer: IssuerContext; endpoint: EndpointName } | undefined {
   const inserted = INSERTED_WELL_KNOWN.exec(pathname);
   if (inserted) {
     const issuer = issuers.find((i) => i.path && i.path === inserted[2]!.replace(/\/+$/, ''));
-    if (issuer) return { issuer, endpoint: inserted[1] === 'openid-configuration' ? 'openidConfiguration' : 'oauthMetadata' };
+    if (issuer)
+      return {
+        issuer,
+        endpoint: inserted[1] === 'openid-configuration' ? 'openidConfiguration' : 'oauthMetadata',
+      };
   }
   let best: { issuer: IssuerContext; endpoint: EndpointName } | undefined;
   for (const issuer of issuers) {
     if (!pathname.startsWith(issuer.path)) continue;
     const endpoint = endpointForPath(pathname.slice(issuer.path.length));
-    if (endpoint && (!best || issuer.path.length > best.issuer.path.length)) best = { issuer, endpoint };
+    if (endpoint && (!best || issuer.path.length > best.issuer.path.length))
+      best = { issuer, endpoint };
   }
   return best;
 }
@@ -64,7 +79,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * The issuer's request handler, separate from `listen()`: tests can call it with any
  * IncomingMessage/ServerResponse pair, and the server is just `http.createServer(handler)`.
  */
-export function createIdpHandler(deps: IdpDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function createIdpHandler(
+  deps: IdpDeps,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   let requests = 0;
   return async (raw, res) => {
     const started = performance.now();
@@ -77,7 +94,13 @@ export function createIdpHandler(deps: IdpDeps): (req: IncomingMessage, res: Ser
       request = await readRequest(raw, url, method);
       response = await dispatch(request, deps);
     } catch (error) {
-      response = error instanceof OAuthError ? error.response() : json(500, { error: 'server_error', error_description: error instanceof Error ? error.message : String(error) });
+      response =
+        error instanceof OAuthError
+          ? error.response()
+          : json(500, {
+              error: 'server_error',
+              error_description: error instanceof Error ? error.message : String(error),
+            });
     }
     if (response === 'hang') {
       const timer = setTimeout(() => res.destroy(), HANG_LIMIT_MS);
@@ -89,7 +112,11 @@ export function createIdpHandler(deps: IdpDeps): (req: IncomingMessage, res: Ser
     const ms = performance.now() - started;
     const status = response === 'hang' ? 0 : response.status;
     const clientId = response === 'hang' ? undefined : response.clientId;
-    deps.log(printable(`${method} ${maskedPath(url)} ${status || 'hang'} ${ms.toFixed(1)}ms client_id=${clientId ?? '-'}`));
+    deps.log(
+      printable(
+        `${method} ${maskedPath(url)} ${status || 'hang'} ${ms.toFixed(1)}ms client_id=${clientId ?? '-'}`,
+      ),
+    );
     if (!url.pathname.startsWith(SERVER_PATHS.control)) {
       deps.capture.add({
         time: new Date().toISOString(),
@@ -112,11 +139,21 @@ async function readRequest(raw: IncomingMessage, url: URL, method: string): Prom
   const buffer = needsBody ? await readBody(raw) : Buffer.alloc(0);
   const contentType = raw.headers['content-type'];
   const parsed = parseBody(buffer, contentType);
-  const params = method === 'POST' ? (parsed.params ?? parseParams('')) : parseParams(url.searchParams);
+  const params =
+    method === 'POST' ? (parsed.params ?? parseParams('')) : parseParams(url.searchParams);
   return {
-    method, path: url.pathname, url, headers: raw.headers, body: parsed.form, json: parsed.json, raw,
-    lists: params.lists, repeated: params.repeated,
-    ...(buffer.length > 0 && !isFormType(contentType) ? { nonFormBody: contentType ?? 'no Content-Type' } : {}),
+    method,
+    path: url.pathname,
+    url,
+    headers: raw.headers,
+    body: parsed.form,
+    json: parsed.json,
+    raw,
+    lists: params.lists,
+    repeated: params.repeated,
+    ...(buffer.length > 0 && !isFormType(contentType)
+      ? { nonFormBody: contentType ?? 'no Content-Type' }
+      : {}),
   };
 }
 
@@ -130,40 +167,74 @@ async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | '
     return json(200, { status: 'ready', issuers: deps.settings.issuers.map((i) => i.url) });
   }
   if (path === SERVER_PATHS.control || path.startsWith(`${SERVER_PATHS.control}/`)) {
-    if (!deps.settings.control) return json(404, { error: 'not_found', error_description: 'the control API is disabled (--no-control)' });
+    if (!deps.settings.control)
+      return json(404, {
+        error: 'not_found',
+        error_description: 'the control API is disabled (--no-control)',
+      });
     const unauthorized = controlUnauthorized(req, deps.settings);
     if (unauthorized) return unauthorized;
     // No page on another site may drive the issuer (CSRF): a form or no-cors fetch needs no preflight.
-    if (fromAnotherSite(req.headers, deps.settings.baseUrl)) return json(403, { error: 'access_denied', error_description: 'the control API refuses requests from web pages of other sites; call it from the CLI, curl or a test' });
+    if (fromAnotherSite(req.headers, deps.settings.baseUrl))
+      return json(403, {
+        error: 'access_denied',
+        error_description:
+          'the control API refuses requests from web pages of other sites; call it from the CLI, curl or a test',
+      });
     // JSON only: a web page cannot send that cross-origin without a preflight, which is never allowed here.
     if (req.json === undefined && Object.keys(req.body).length > 0) {
-      return json(415, { error: 'invalid_request', error_description: 'the control API takes application/json bodies' });
+      return json(415, {
+        error: 'invalid_request',
+        error_description: 'the control API takes application/json bodies',
+      });
     }
     return controlEndpoint({ ...req, path: path.slice(SERVER_PATHS.control.length) || '/' }, deps);
   }
   const found = route(deps.settings.issuers, path);
   if (found && req.method === 'OPTIONS') return preflight(req, deps.settings);
   if (!found) {
-    return json(404, { error: 'not_found', error_description: `no endpoint at ${path}; issuers: ${deps.settings.issuers.map((i) => endpointUrl(i.url, 'openidConfiguration')).join(', ')}` });
+    return json(404, {
+      error: 'not_found',
+      error_description: `no endpoint at ${path}; issuers: ${deps.settings.issuers.map((i) => endpointUrl(i.url, 'openidConfiguration')).join(', ')}`,
+    });
   }
   const refused = refuseMalformedParams(req, found.endpoint);
   // Same CORS rule as the endpoints' own answers: /authorize is a browser navigation, never CORS.
-  if (refused) return found.endpoint === 'authorize' ? refused : withCors(req, refused, deps.settings);
+  if (refused)
+    return found.endpoint === 'authorize' ? refused : withCors(req, refused, deps.settings);
   const latency = deps.faults.active().latencyMs;
   if (latency) await sleep(latency);
   let response: IdpResponse | 'hang';
   try {
-    response = found.endpoint === 'jwks' ? await jwksEndpoint(deps, found.issuer) : await HANDLERS[found.endpoint]({ ...req, path: path.slice(found.issuer.path.length) }, found.issuer, deps);
+    response =
+      found.endpoint === 'jwks'
+        ? await jwksEndpoint(deps, found.issuer)
+        : await HANDLERS[found.endpoint](
+            { ...req, path: path.slice(found.issuer.path.length) },
+            found.issuer,
+            deps,
+          );
   } catch (error) {
     // Endpoints throw OAuthError; its RFC 6749 body must reach browser clients too (CORS below).
     if (!(error instanceof OAuthError)) throw error;
     response = error.response();
   }
-  return response === 'hang' || found.endpoint === 'authorize' ? response : withCors(req, response, deps.settings);
+  return response === 'hang' || found.endpoint === 'authorize'
+    ? response
+    : withCors(req, response, deps.settings);
 }
 
 /** Endpoints whose POST bodies are OAuth/OIDC form posts (RFC 6749 §3.2, RFC 7009, RFC 7662, RFC 8628, OIDC Core). */
-const FORM_ENDPOINTS: ReadonlySet<EndpointName> = new Set(['token', 'authorize', 'userinfo', 'introspect', 'revoke', 'endSession', 'deviceAuthorization', 'device']);
+const FORM_ENDPOINTS: ReadonlySet<EndpointName> = new Set([
+  'token',
+  'authorize',
+  'userinfo',
+  'introspect',
+  'revoke',
+  'endSession',
+  'deviceAuthorization',
+  'device',
+]);
 
 /**
  * The rules every issuer endpoint shares, applied once here: a POST body is a form (a JSON body
@@ -173,8 +244,11 @@ const FORM_ENDPOINTS: ReadonlySet<EndpointName> = new Set(['token', 'authorize',
 function refuseMalformedParams(req: IdpRequest, endpoint: EndpointName): IdpResponse | undefined {
   if (!FORM_ENDPOINTS.has(endpoint)) return undefined;
   if (req.method === 'POST' && req.nonFormBody !== undefined) {
-    return invalidRequest(`the request body must be application/x-www-form-urlencoded, not ${req.nonFormBody} (RFC 6749 §3.2)`).response();
+    return invalidRequest(
+      `the request body must be application/x-www-form-urlencoded, not ${req.nonFormBody} (RFC 6749 §3.2)`,
+    ).response();
   }
-  if (req.repeated.length && endpoint !== 'authorize') return invalidRequest(repeatedParamsMessage(req.repeated)).response();
+  if (req.repeated.length && endpoint !== 'authorize')
+    return invalidRequest(repeatedParamsMessage(req.repeated)).response();
   return undefined;
 }

@@ -3,8 +3,16 @@ import { parseBoundedJson } from './body.js';
 import { parseParams, type ParsedParams } from './params.js';
 import type { IdpResponse } from './types.js';
 
-export function json(status: number, value: unknown, headers: Record<string, string> = {}): IdpResponse {
-  return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }, body: JSON.stringify(value) };
+export function json(
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): IdpResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(value),
+  };
 }
 
 /**
@@ -12,7 +20,8 @@ export function json(status: number, value: unknown, headers: Record<string, str
  * refuses framing, so the login form cannot be clickjacked. No form-action: the login POST
  * must be able to redirect to the client's redirect_uri.
  */
-export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'";
+export const PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'";
 
 const PAGE_HEADERS = Object.freeze({
   'content-security-policy': PAGE_CSP,
@@ -21,8 +30,21 @@ const PAGE_HEADERS = Object.freeze({
   'referrer-policy': 'no-referrer',
 });
 
-export function html(status: number, body: string, headers: Record<string, string> = {}): IdpResponse {
-  return { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...PAGE_HEADERS, ...headers }, body };
+export function html(
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): IdpResponse {
+  return {
+    status,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      ...PAGE_HEADERS,
+      ...headers,
+    },
+    body,
+  };
 }
 
 /** `application/json` or `application/*+json` by media type, ignoring parameters (`text/plain; x=application/json` is not JSON). */
@@ -64,7 +86,9 @@ export function fromAnotherSite(headers: IncomingHttpHeaders, publishedUrl?: str
   if (origin === undefined) return false;
   try {
     const from = new URL(origin);
-    return from.host !== headers.host && (!publishedUrl || from.origin !== new URL(publishedUrl).origin);
+    return (
+      from.host !== headers.host && (!publishedUrl || from.origin !== new URL(publishedUrl).origin)
+    );
   } catch {
     return true; // "null": a sandboxed or opaque origin
   }
@@ -86,30 +110,47 @@ export class OAuthError extends Error {
   }
 
   response(): IdpResponse {
-    return json(this.status, { error: this.error, error_description: this.description }, this.headers);
+    return json(
+      this.status,
+      { error: this.error, error_description: this.description },
+      this.headers,
+    );
   }
 }
 
-export const invalidRequest = (description: string) => new OAuthError(400, 'invalid_request', description);
-export const invalidGrant = (description: string) => new OAuthError(400, 'invalid_grant', description);
-export const invalidScope = (description: string) => new OAuthError(400, 'invalid_scope', description);
-export const unauthorizedClient = (description: string) => new OAuthError(400, 'unauthorized_client', description);
+export const invalidRequest = (description: string) =>
+  new OAuthError(400, 'invalid_request', description);
+export const invalidGrant = (description: string) =>
+  new OAuthError(400, 'invalid_grant', description);
+export const invalidScope = (description: string) =>
+  new OAuthError(400, 'invalid_scope', description);
+export const unauthorizedClient = (description: string) =>
+  new OAuthError(400, 'unauthorized_client', description);
 /** 401 + WWW-Authenticate when the client tried HTTP Basic (RFC 6749 §5.2). */
 export const invalidClient = (description: string, basic = false) =>
-  new OAuthError(401, 'invalid_client', description, basic ? { 'www-authenticate': 'Basic realm="authctl"' } : {});
+  new OAuthError(
+    401,
+    'invalid_client',
+    description,
+    basic ? { 'www-authenticate': 'Basic realm="authctl"' } : {},
+  );
 
 /**
  * Form or JSON body as a flat string map (JSON values that are not strings are re-serialised).
  * A form goes through the one parameter parser (params.ts), which reports repeated names.
  */
-export function parseBody(buffer: Buffer, contentType: string | undefined): { form: Record<string, string>; json?: unknown; params?: ParsedParams } {
+export function parseBody(
+  buffer: Buffer,
+  contentType: string | undefined,
+): { form: Record<string, string>; json?: unknown; params?: ParsedParams } {
   if (buffer.length === 0) return { form: {} };
   const text = buffer.toString('utf8');
   if (isJsonType(contentType)) {
     const value = parseBoundedJson(text, 'request body');
     const form: Record<string, string> = {};
     if (value && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [key, v] of Object.entries(value)) form[key] = typeof v === 'string' ? v : JSON.stringify(v);
+      for (const [key, v] of Object.entries(value))
+        form[key] = typeof v === 'string' ? v : JSON.stringify(v);
     }
     return { form, json: value };
   }
@@ -123,5 +164,8 @@ export function splitScopes(value: string | undefined): string[] {
 }
 
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }

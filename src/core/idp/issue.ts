@@ -9,7 +9,8 @@ import { randomToken } from './store.js';
 import { nullPrototype } from './request-claims.js';
 import type { IdpDeps, IssuerContext } from './types.js';
 
-const list = (value: string | string[] | undefined) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
+const list = (value: string | string[] | undefined) =>
+  value === undefined ? undefined : Array.isArray(value) ? value : [value];
 
 export interface IssueOptions {
   clientId: string;
@@ -34,16 +35,28 @@ export interface IssuedAccessToken {
  * presets), shaped by the issuer's layout. Claims merge in this order, later wins: preset,
  * issuer, layout, client, user, control-API claims for the client/user, request claims.
  */
-export async function issueAccessToken(deps: IdpDeps, issuer: IssuerContext, options: IssueOptions): Promise<IssuedAccessToken> {
+export async function issueAccessToken(
+  deps: IdpDeps,
+  issuer: IssuerContext,
+  options: IssueOptions,
+): Promise<IssuedAccessToken> {
   const { principal, client, clientId } = options;
-  const preset = client?.preset ? resolveTokenSettings(deps.settings.authctl, client.preset, {}) : undefined;
+  const preset = client?.preset
+    ? resolveTokenSettings(deps.settings.authctl, client.preset, {})
+    : undefined;
   const roles = principal.roles ?? client?.roles ?? preset?.roles ?? [];
   const scopes = principal.scopes.length ? principal.scopes : (preset?.scopes ?? []);
   // No prototype: the keys come from config, the control API and the request.
   const claims: Record<string, unknown> = nullPrototype({
     ...preset?.claims,
     ...issuer.claims,
-    ...layoutClaims(issuer.layout, { clientId, subject: principal.sub, user: principal.user, scopes, roles }),
+    ...layoutClaims(issuer.layout, {
+      clientId,
+      subject: principal.sub,
+      user: principal.user,
+      scopes,
+      roles,
+    }),
     ...(issuer.layout === 'default' ? { client_id: clientId } : {}),
     ...client?.claims,
     ...principal.claims,
@@ -52,7 +65,9 @@ export async function issueAccessToken(deps: IdpDeps, issuer: IssuerContext, opt
     ...options.grantClaims,
     ...options.requestClaims,
   });
-  const audience = options.audience?.length ? options.audience : (list(client?.audience) ?? preset?.audience ?? issuer.audience);
+  const audience = options.audience?.length
+    ? options.audience
+    : (list(client?.audience) ?? preset?.audience ?? issuer.audience);
   const faults = deps.faults.active();
   const minted = await mintToken({
     keystore: keysOf(deps, issuer).keystore,
@@ -71,7 +86,12 @@ export async function issueAccessToken(deps: IdpDeps, issuer: IssuerContext, opt
     signAsync: true,
     // "Sign with a key that is not published at all": the unknown-kid defect does exactly that,
     // with one throwaway key per server (RSA key generation per token would be slow).
-    ...(faults.unpublishedKey ? { defect: { kind: 'unknown-kid' as const }, attackerKey: await unpublishedKey(deps, issuer) } : {}),
+    ...(faults.unpublishedKey
+      ? {
+          defect: { kind: 'unknown-kid' as const },
+          attackerKey: await unpublishedKey(deps, issuer),
+        }
+      : {}),
   });
   return { token: minted.token, claims: minted.claims, expiresIn: issuer.ttlSeconds };
 }
@@ -81,14 +101,22 @@ const unpublishedKeys = new WeakMap<IdpDeps, Promise<AttackerKey>>();
 function unpublishedKey(deps: IdpDeps, issuer: IssuerContext): Promise<AttackerKey> {
   let key = unpublishedKeys.get(deps);
   if (!key) {
-    key = import('../token/forge.js').then(({ generateAttackerKey }) => generateAttackerKey(issuer.alg));
+    key = import('../token/forge.js').then(({ generateAttackerKey }) =>
+      generateAttackerKey(issuer.alg),
+    );
     unpublishedKeys.set(deps, key);
   }
   return key;
 }
 
 /** OIDC ID token for the client (aud = client_id), with nonce and auth_time. */
-export async function issueIdToken(deps: IdpDeps, issuer: IssuerContext, clientId: string, principal: Principal, extra: { nonce?: string; authTime?: number }): Promise<string> {
+export async function issueIdToken(
+  deps: IdpDeps,
+  issuer: IssuerContext,
+  clientId: string,
+  principal: Principal,
+  extra: { nonce?: string; authTime?: number },
+): Promise<string> {
   const claims: Record<string, unknown> = { azp: clientId };
   if (extra.nonce) claims.nonce = extra.nonce;
   if (extra.authTime) claims.auth_time = extra.authTime;
@@ -113,9 +141,23 @@ export async function issueIdToken(deps: IdpDeps, issuer: IssuerContext, clientI
 }
 
 /** A rotating opaque refresh token, bound to client, issuer and principal; it remembers when the user signed in. */
-export function issueRefreshToken(deps: IdpDeps, issuer: IssuerContext, clientId: string, principal: Principal, family = randomToken(12), authTime?: number): string {
+export function issueRefreshToken(
+  deps: IdpDeps,
+  issuer: IssuerContext,
+  clientId: string,
+  principal: Principal,
+  family = randomToken(12),
+  authTime?: number,
+): string {
   const token = randomToken();
-  deps.store.refreshTokens.set(token, { clientId, issuerId: issuer.id, principal, family, authTime, expiresAt: deps.clock.now() + deps.settings.refreshTtlSeconds * 1000 });
+  deps.store.refreshTokens.set(token, {
+    clientId,
+    issuerId: issuer.id,
+    principal,
+    family,
+    authTime,
+    expiresAt: deps.clock.now() + deps.settings.refreshTtlSeconds * 1000,
+  });
   return token;
 }
 
@@ -123,20 +165,46 @@ export function issueRefreshToken(deps: IdpDeps, issuer: IssuerContext, clientId
 export async function tokenResponse(
   deps: IdpDeps,
   issuer: IssuerContext,
-  options: IssueOptions & { refresh?: boolean; idToken?: { nonce?: string; authTime?: number }; family?: string },
+  options: IssueOptions & {
+    refresh?: boolean;
+    idToken?: { nonce?: string; authTime?: number };
+    family?: string;
+  },
 ): Promise<Record<string, unknown>> {
   const access = await issueAccessToken(deps, issuer, options);
-  const body: Record<string, unknown> = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn };
+  const body: Record<string, unknown> = {
+    access_token: access.token,
+    token_type: 'Bearer',
+    expires_in: access.expiresIn,
+  };
   if (options.principal.scopes.length) body.scope = options.principal.scopes.join(' ');
   if (options.refresh) {
     const family = options.family ?? randomToken(12);
     // Family first: when a table is full, no refresh token is left behind without its family.
     const { jti, exp } = access.claims;
-    if (typeof jti === 'string') deps.store.addToFamily(family, jti, typeof exp === 'number' ? exp * 1000 : deps.clock.now() + access.expiresIn * 1000);
-    body.refresh_token = issueRefreshToken(deps, issuer, options.clientId, options.principal, family, options.idToken?.authTime);
+    if (typeof jti === 'string')
+      deps.store.addToFamily(
+        family,
+        jti,
+        typeof exp === 'number' ? exp * 1000 : deps.clock.now() + access.expiresIn * 1000,
+      );
+    body.refresh_token = issueRefreshToken(
+      deps,
+      issuer,
+      options.clientId,
+      options.principal,
+      family,
+      options.idToken?.authTime,
+    );
   }
   if (options.idToken && options.principal.scopes.includes('openid')) {
-    body.id_token = await issueIdToken(deps, issuer, options.clientId, options.principal, options.idToken);
+    body.id_token = await issueIdToken(
+      deps,
+      issuer,
+      options.clientId,
+      options.principal,
+      options.idToken,
+    );
   }
   return body;
 }

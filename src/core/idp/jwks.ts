@@ -5,12 +5,34 @@ import type { IdpDeps, IdpResponse, IssuerContext } from './types.js';
 const JWKS_CACHE_CONTROL = 'public, max-age=300';
 
 /** The JWKS body (cached until keys.json changes), or the injected fault. */
-export async function jwksEndpoint(deps: IdpDeps, issuer: IssuerContext): Promise<IdpResponse | 'hang'> {
+export async function jwksEndpoint(
+  deps: IdpDeps,
+  issuer: IssuerContext,
+): Promise<IdpResponse | 'hang'> {
   const fault = deps.faults.active().jwks;
-  if (fault === '503') return json(503, { error: 'temporarily_unavailable', error_description: 'injected fault: JWKS unavailable' }, { 'retry-after': '5' });
+  if (fault === '503')
+    return json(
+      503,
+      { error: 'temporarily_unavailable', error_description: 'injected fault: JWKS unavailable' },
+      { 'retry-after': '5' },
+    );
   if (fault === 'timeout') return 'hang';
-  if (fault === 'empty') return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': JWKS_CACHE_CONTROL }, body: '{"keys":[]}' };
-  if (fault === 'garbage') return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': JWKS_CACHE_CONTROL }, body: '<html>definitely not a JWKS' };
+  if (fault === 'empty')
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/json', 'cache-control': JWKS_CACHE_CONTROL },
+      body: '{"keys":[]}',
+    };
+  if (fault === 'garbage')
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/json', 'cache-control': JWKS_CACHE_CONTROL },
+      body: '<html>definitely not a JWKS',
+    };
   const { body } = await keysOf(deps, issuer).current();
-  return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': JWKS_CACHE_CONTROL }, body };
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json', 'cache-control': JWKS_CACHE_CONTROL },
+    body,
+  };
 }

@@ -1,6 +1,11 @@
 import { stat } from 'node:fs/promises';
 import type { JWK } from 'jose';
-import { Keystore, type KeystoreOptions, type RotateKeysOptions, type RotateKeysResult } from '../keys/keystore.js';
+import {
+  Keystore,
+  type KeystoreOptions,
+  type RotateKeysOptions,
+  type RotateKeysResult,
+} from '../keys/keystore.js';
 import type { Keyring } from '../keys/keyring.js';
 
 /** How often (ms) the server re-checks keys.json on the hot path: another process may rotate keys. */
@@ -44,18 +49,27 @@ export class CachingKeystore extends Keystore {
     }
   }
 
-  override async signingKey(alg: Parameters<Keystore['signingKey']>[0], options: Parameters<Keystore['signingKey']>[1] = {}): ReturnType<Keystore['signingKey']> {
+  override async signingKey(
+    alg: Parameters<Keystore['signingKey']>[0],
+    options: Parameters<Keystore['signingKey']>[1] = {},
+  ): ReturnType<Keystore['signingKey']> {
     const ring = await this.read();
-    const known = options.kid ? ring.keys.some((k) => k.kid === options.kid) : ring.keys.some((k) => k.alg === alg && k.status === 'active');
+    const known = options.kid
+      ? ring.keys.some((k) => k.kid === options.kid)
+      : ring.keys.some((k) => k.alg === alg && k.status === 'active');
     // Only a missing key leads to a write (creating it): do that from a fresh read, under the lock.
-    return known ? super.signingKey(alg, options) : this.fresh(() => super.signingKey(alg, options));
+    return known
+      ? super.signingKey(alg, options)
+      : this.fresh(() => super.signingKey(alg, options));
   }
 
   override rotate(options: RotateKeysOptions): Promise<RotateKeysResult> {
     return this.fresh(() => super.rotate(options));
   }
 
-  override importKey(...args: Parameters<Keystore['importKey']>): ReturnType<Keystore['importKey']> {
+  override importKey(
+    ...args: Parameters<Keystore['importKey']>
+  ): ReturnType<Keystore['importKey']> {
     return this.fresh(() => super.importKey(...args));
   }
 }
@@ -111,7 +125,8 @@ export class IdpKeys {
       this.stamp = (await fileStamp(this.keystore.file)) ?? 'none';
       this.checkedAt = wall;
     }
-    if (this.cache && this.cache.stamp === this.stamp && now < this.cache.validUntil) return this.cache;
+    if (this.cache && this.cache.stamp === this.stamp && now < this.cache.validUntil)
+      return this.cache;
     const jwks = await this.keystore.jwks();
     const records = await this.keystore.list();
     const graceEnds = records

@@ -8,10 +8,25 @@ import type { ClaimsMapping } from '../token/claims.js';
  */
 export const LAYOUT_MAPPINGS: Record<Exclude<IdpLayout, 'default'>, ClaimsMapping> = {
   entra: { tenantClaim: '/tid', rolesClaim: '/roles', scopeClaim: 'scp', scopeFormat: 'string' },
-  auth0: { tenantClaim: '/https:~1~1authctl.dev~1tenant', rolesClaim: '/https:~1~1authctl.dev~1roles', scopeClaim: 'scope', scopeFormat: 'string' },
+  auth0: {
+    tenantClaim: '/https:~1~1authctl.dev~1tenant',
+    rolesClaim: '/https:~1~1authctl.dev~1roles',
+    scopeClaim: 'scope',
+    scopeFormat: 'string',
+  },
   okta: { tenantClaim: '/tenant', rolesClaim: '/groups', scopeClaim: 'scp', scopeFormat: 'array' },
-  keycloak: { tenantClaim: '/tenant', rolesClaim: '/realm_access/roles', scopeClaim: 'scope', scopeFormat: 'string' },
-  cognito: { tenantClaim: '/custom:tenant', rolesClaim: '/cognito:groups', scopeClaim: 'scope', scopeFormat: 'string' },
+  keycloak: {
+    tenantClaim: '/tenant',
+    rolesClaim: '/realm_access/roles',
+    scopeClaim: 'scope',
+    scopeFormat: 'string',
+  },
+  cognito: {
+    tenantClaim: '/custom:tenant',
+    rolesClaim: '/cognito:groups',
+    scopeClaim: 'scope',
+    scopeFormat: 'string',
+  },
 };
 
 export interface LayoutInput {
@@ -45,7 +60,11 @@ export function layoutClaims(layout: IdpLayout, input: LayoutInput): Record<stri
         resource_access: { [input.clientId]: { roles: [...input.roles] } },
       };
     case 'cognito':
-      return { client_id: input.clientId, token_use: 'access', ...(input.user ? { username: input.user } : {}) };
+      return {
+        client_id: input.clientId,
+        token_use: 'access',
+        ...(input.user ? { username: input.user } : {}),
+      };
     default:
       return {};
   }

@@ -3,7 +3,19 @@ import { escapeHtml } from './http.js';
 import { layoutPage } from './page.js';
 
 /** OAuth parameters carried through the login form as hidden fields. */
-export const CARRIED_PARAMS = ['client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce', 'max_age', 'code_challenge', 'code_challenge_method', 'authctl_claims'] as const;
+export const CARRIED_PARAMS = [
+  'client_id',
+  'redirect_uri',
+  'response_type',
+  'response_mode',
+  'scope',
+  'state',
+  'nonce',
+  'max_age',
+  'code_challenge',
+  'code_challenge_method',
+  'authctl_claims',
+] as const;
 
 export interface LoginPageOptions {
   params: Record<string, string>;
@@ -27,9 +39,20 @@ export function loginPage(options: LoginPageOptions): string {
   const user = options.selected ? users.get(options.selected) : undefined;
   const requested = params.scope ?? '';
   const scopes = requested || (user?.scopes ?? []).join(' ');
-  const repeatable = Object.entries(options.lists ?? {}).flatMap(([name, values]) => values.map((value): [string, string] => [name, value]));
-  const hidden = [...CARRIED_PARAMS.filter((name) => params[name] !== undefined).map((name): [string, string] => [name, params[name]!]), ...repeatable]
-    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+  const repeatable = Object.entries(options.lists ?? {}).flatMap(([name, values]) =>
+    values.map((value): [string, string] => [name, value]),
+  );
+  const hidden = [
+    ...CARRIED_PARAMS.filter((name) => params[name] !== undefined).map((name): [string, string] => [
+      name,
+      params[name]!,
+    ]),
+    ...repeatable,
+  ]
+    .map(
+      ([name, value]) =>
+        `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`,
+    )
     .join('\n');
   const fillLinks = [...users.keys()]
     .map((name) => {

@@ -10,7 +10,10 @@ import type { IdpRequest, IdpResponse, IdpSettings } from './types.js';
  * origins configured with `--cors-origin` / `[idp] cors_origins`. Any other site may still *send* a
  * simple request (browsers allow that), but cannot read the answer or choose claims.
  */
-export function isAllowedOrigin(origin: string | undefined, settings: Pick<IdpSettings, 'baseUrl' | 'corsOrigins'>): boolean {
+export function isAllowedOrigin(
+  origin: string | undefined,
+  settings: Pick<IdpSettings, 'baseUrl' | 'corsOrigins'>,
+): boolean {
   if (!origin || origin === 'null') return false;
   let url: URL;
   try {
@@ -20,7 +23,10 @@ export function isAllowedOrigin(origin: string | undefined, settings: Pick<IdpSe
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
   if (isLoopbackHost(url.hostname)) return true;
-  return url.origin === new URL(settings.baseUrl).origin || (settings.corsOrigins ?? []).includes(url.origin);
+  return (
+    url.origin === new URL(settings.baseUrl).origin ||
+    (settings.corsOrigins ?? []).includes(url.origin)
+  );
 }
 
 /**
@@ -30,12 +36,21 @@ export function isAllowedOrigin(origin: string | undefined, settings: Pick<IdpSe
  * from the login page sends (its Referrer-Policy is no-referrer). Scripts, curl and tests send
  * neither header.
  */
-export function fromDisallowedSite(headers: IncomingHttpHeaders, settings: Pick<IdpSettings, 'baseUrl' | 'corsOrigins' | 'loopbackOnly'>): boolean {
+export function fromDisallowedSite(
+  headers: IncomingHttpHeaders,
+  settings: Pick<IdpSettings, 'baseUrl' | 'corsOrigins' | 'loopbackOnly'>,
+): boolean {
   const site = headers['sec-fetch-site'];
   // Off loopback the Host check does not run (LAN peers and containers use any name), so a page on
   // a rebinding domain is "same-origin" to its browser: trust that only for a Host that is an IP
   // literal, a loopback name or the published issuer host.
-  if (!settings.loopbackOnly && (site !== undefined || headers.origin !== undefined) && !addressedToUs(headers.host, settings.baseUrl) && !isIpLiteralHost(headers.host)) return true;
+  if (
+    !settings.loopbackOnly &&
+    (site !== undefined || headers.origin !== undefined) &&
+    !addressedToUs(headers.host, settings.baseUrl) &&
+    !isIpLiteralHost(headers.host)
+  )
+    return true;
   if (site === 'same-origin' || site === 'none') return false;
   const origin = headers.origin;
   if (origin !== undefined) return !isAllowedOrigin(origin, settings);
@@ -51,8 +66,15 @@ export function parseCorsOrigins(values: string[] | undefined, where: string): s
     } catch {
       // reported below
     }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== value.replace(/\/$/, '')) {
-      throw usageError('ERR_BAD_ORIGIN', `"${value}" is not a web origin`, { where, hint: 'give scheme, host and port only, e.g. --cors-origin https://app.example:8443 (no path, no "*")' });
+    if (
+      !url ||
+      (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+      url.origin !== value.replace(/\/$/, '')
+    ) {
+      throw usageError('ERR_BAD_ORIGIN', `"${value}" is not a web origin`, {
+        where,
+        hint: 'give scheme, host and port only, e.g. --cors-origin https://app.example:8443 (no path, no "*")',
+      });
     }
     return url.origin;
   });
@@ -65,18 +87,32 @@ export function parseCorsOrigins(values: string[] | undefined, where: string): s
  */
 export function misaddressed(req: IdpRequest, settings: IdpSettings): IdpResponse | undefined {
   if (!settings.loopbackOnly || addressedToUs(req.headers.host, settings.baseUrl)) return undefined;
-  return json(403, { error: 'access_denied', error_description: `this issuer answers only requests addressed to ${new URL(settings.baseUrl).host} or a loopback name (Host "${String(req.headers.host).slice(0, 100)}" refused: DNS rebinding protection)` });
+  return json(403, {
+    error: 'access_denied',
+    error_description: `this issuer answers only requests addressed to ${new URL(settings.baseUrl).host} or a loopback name (Host "${String(req.headers.host).slice(0, 100)}" refused: DNS rebinding protection)`,
+  });
 }
 
 /**
  * Browser clients (Swagger UI's PKCE login, SPAs) call discovery, JWKS and the token endpoint
  * cross-origin, as they do with real IdPs: allowed origins get CORS headers, without cookies.
  */
-export function withCors(req: IdpRequest, response: IdpResponse, settings: IdpSettings): IdpResponse {
+export function withCors(
+  req: IdpRequest,
+  response: IdpResponse,
+  settings: IdpSettings,
+): IdpResponse {
   const origin = req.headers.origin;
   const vary = { ...response.headers, vary: 'Origin' };
   if (!isAllowedOrigin(origin, settings)) return origin ? { ...response, headers: vary } : response;
-  return { ...response, headers: { ...vary, 'access-control-allow-origin': origin!, 'access-control-expose-headers': 'www-authenticate' } };
+  return {
+    ...response,
+    headers: {
+      ...vary,
+      'access-control-allow-origin': origin!,
+      'access-control-expose-headers': 'www-authenticate',
+    },
+  };
 }
 
 export function preflight(req: IdpRequest, settings: IdpSettings): IdpResponse {
@@ -85,7 +121,9 @@ export function preflight(req: IdpRequest, settings: IdpSettings): IdpResponse {
     Object.assign(headers, {
       'access-control-allow-origin': req.headers.origin,
       'access-control-allow-methods': 'GET, POST, OPTIONS',
-      'access-control-allow-headers': String(req.headers['access-control-request-headers'] ?? 'authorization, content-type'),
+      'access-control-allow-headers': String(
+        req.headers['access-control-request-headers'] ?? 'authorization, content-type',
+      ),
       'access-control-max-age': '600',
     });
   }

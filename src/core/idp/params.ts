@@ -40,5 +40,7 @@ export function repeatedParamsMessage(names: string[]): string {
 
 /** `application/x-www-form-urlencoded`, by media type, ignoring parameters such as charset. */
 export function isFormType(contentType: string | undefined): boolean {
-  return (contentType ?? '').split(';')[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+  return (
+    (contentType ?? '').split(';')[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded'
+  );
 }

@@ -19,9 +19,15 @@ export const ENDPOINTS = Object.freeze({
 export type EndpointName = keyof typeof ENDPOINTS;
 
 /** Server-wide paths (not per issuer). */
-export const SERVER_PATHS = Object.freeze({ healthz: '/healthz', readyz: '/readyz', control: '/_authctl' } as const);
+export const SERVER_PATHS = Object.freeze({
+  healthz: '/healthz',
+  readyz: '/readyz',
+  control: '/_authctl',
+} as const);
 
-const BY_PATH = new Map<string, EndpointName>(Object.entries(ENDPOINTS).map(([name, path]) => [path, name as EndpointName]));
+const BY_PATH = new Map<string, EndpointName>(
+  Object.entries(ENDPOINTS).map(([name, path]) => [path, name as EndpointName]),
+);
 
 export function endpointForPath(path: string): EndpointName | undefined {
   return BY_PATH.get(path);

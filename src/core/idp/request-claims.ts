@@ -40,7 +40,8 @@ export function requestClaims(value: string | undefined): Record<string, unknown
   } catch {
     throw invalidRequest('authctl_claims must be a JSON object, e.g. {"org_id":"42"}');
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidRequest('authctl_claims must be a JSON object');
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw invalidRequest('authctl_claims must be a JSON object');
   try {
     checkClaimKeys(parsed as Record<string, unknown>, 'authctl_claims');
   } catch (error) {
@@ -55,8 +56,30 @@ export function requestClaims(value: string | undefined): Record<string, unknown
  * configured) they come from config only: a request may add tenant, roles and custom claims, never these.
  */
 export const PROTECTED_CLAIMS: ReadonlySet<string> = new Set([
-  'iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'scope', 'scp', 'azp', 'client_id', 'cid', 'cnf', 'act', 'may_act',
-  'auth_time', 'nonce', 'acr', 'amr', 'sid', 'at_hash', 'c_hash', 'typ', 'token_use',
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'nbf',
+  'iat',
+  'jti',
+  'scope',
+  'scp',
+  'azp',
+  'client_id',
+  'cid',
+  'cnf',
+  'act',
+  'may_act',
+  'auth_time',
+  'nonce',
+  'acr',
+  'amr',
+  'sid',
+  'at_hash',
+  'c_hash',
+  'typ',
+  'token_use',
 ]);
 
 /**
@@ -64,10 +87,17 @@ export const PROTECTED_CLAIMS: ReadonlySet<string> = new Set([
  * never from a web page of a site that is not allowed (a cross-site token mint), and in strict mode
  * never a protected claim (nor the issuer's scope claim).
  */
-export function claimsFromRequest(value: string | undefined, req: IdpRequest, deps: IdpDeps, issuer: IssuerContext): Record<string, unknown> | undefined {
+export function claimsFromRequest(
+  value: string | undefined,
+  req: IdpRequest,
+  deps: IdpDeps,
+  issuer: IssuerContext,
+): Record<string, unknown> | undefined {
   if (value === undefined) return undefined;
   if (fromDisallowedSite(req.headers, deps.settings)) {
-    throw invalidRequest('authctl_claims is refused from web pages of other sites; send it from a test, curl or the CLI, or allow the page with --cors-origin');
+    throw invalidRequest(
+      'authctl_claims is refused from web pages of other sites; send it from a test, curl or the CLI, or allow the page with --cors-origin',
+    );
   }
   const claims = requestClaims(value)!;
   if (zeroConfig(deps)) return claims;
@@ -77,7 +107,9 @@ export function claimsFromRequest(value: string | undefined, req: IdpRequest, de
     return PROTECTED_CLAIMS.has(first) || first === scopeClaim;
   });
   if (refused.length) {
-    throw invalidRequest(`authctl_claims may not set ${refused.join(', ')} in strict mode (clients are configured): these come from the client, user and issuer config`);
+    throw invalidRequest(
+      `authctl_claims may not set ${refused.join(', ')} in strict mode (clients are configured): these come from the client, user and issuer config`,
+    );
   }
   return claims;
 }

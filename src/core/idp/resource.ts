@@ -15,15 +15,26 @@ export function requestedAudience(lists: Record<string, string[]>): string[] | u
     } catch {
       url = undefined;
     }
-    if (!url || resource.includes('#')) throw invalidTarget(`resource "${resource}" must be an absolute URI without a fragment (RFC 8707 §2)`);
+    if (!url || resource.includes('#'))
+      throw invalidTarget(
+        `resource "${resource}" must be an absolute URI without a fragment (RFC 8707 §2)`,
+      );
   }
-  const audience = [...new Set([...(lists.audience ?? []), ...(lists.resource ?? [])].filter(Boolean))];
+  const audience = [
+    ...new Set([...(lists.audience ?? []), ...(lists.resource ?? [])].filter(Boolean)),
+  ];
   return audience.length ? audience : undefined;
 }
 
 /** RFC 8707 §2.2: a code's token request may narrow the resources authorized at /authorize, never add one. */
-export function checkWithinAuthorized(asked: string[] | undefined, authorized: string[] | undefined): void {
+export function checkWithinAuthorized(
+  asked: string[] | undefined,
+  authorized: string[] | undefined,
+): void {
   if (!asked || !authorized) return;
   const extra = asked.filter((a) => !authorized.includes(a));
-  if (extra.length) throw invalidTarget(`"${extra[0]}" was not authorized at /authorize (authorized: ${authorized.join(', ')})`);
+  if (extra.length)
+    throw invalidTarget(
+      `"${extra[0]}" was not authorized at /authorize (authorized: ${authorized.join(', ')})`,
+    );
 }

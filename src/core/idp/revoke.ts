@@ -8,7 +8,10 @@ function ownerOf(claims: Record<string, unknown>): unknown {
   return claims.client_id ?? claims.azp ?? claims.cid ?? claims.sub;
 }
 
-const anotherClients = () => invalidGrant('the token was issued to another client; a client may revoke only its own tokens (RFC 7009 §2.1)');
+const anotherClients = () =>
+  invalidGrant(
+    'the token was issued to another client; a client may revoke only its own tokens (RFC 7009 §2.1)',
+  );
 
 /**
  * RFC 7009: revoke a refresh token (and its family) or an access token (by jti). A token this issuer
@@ -16,8 +19,13 @@ const anotherClients = () => invalidGrant('the token was issued to another clien
  * that error); a valid token of another client is refused (§2.1) with invalid_grant, RFC 6749
  * §5.2's error for a grant "issued to another client".
  */
-export async function revokeEndpoint(req: IdpRequest, issuer: IssuerContext, deps: IdpDeps): Promise<IdpResponse> {
-  if (req.method !== 'POST') return json(405, { error: 'invalid_request', error_description: 'use POST' });
+export async function revokeEndpoint(
+  req: IdpRequest,
+  issuer: IssuerContext,
+  deps: IdpDeps,
+): Promise<IdpResponse> {
+  if (req.method !== 'POST')
+    return json(405, { error: 'invalid_request', error_description: 'use POST' });
   const client = authenticateClient(req, deps);
   const token = req.body.token;
   if (!token) throw invalidRequest('token is required');
@@ -30,8 +38,16 @@ export async function revokeEndpoint(req: IdpRequest, issuer: IssuerContext, dep
     const claims = await verifyIssuedToken(deps, issuer, token);
     if (claims && typeof claims.jti === 'string') {
       if (ownerOf(claims) !== client.clientId) throw anotherClients();
-      deps.store.revokeJti(claims.jti, typeof claims.exp === 'number' ? claims.exp * 1000 : deps.clock.now());
+      deps.store.revokeJti(
+        claims.jti,
+        typeof claims.exp === 'number' ? claims.exp * 1000 : deps.clock.now(),
+      );
     }
   }
-  return { status: 200, headers: { 'cache-control': 'no-store' }, body: '', clientId: client.clientId };
+  return {
+    status: 200,
+    headers: { 'cache-control': 'no-store' },
+    body: '',
+    clientId: client.clientId,
+  };
 }

@@ -50,10 +50,20 @@ export interface IdpServer {
 /** Builds the dependencies of an issuer without listening (tests call the handler directly). */
 export function createIdpDeps(options: StartIdpServerOptions & { baseUrl: string }): IdpDeps {
   const clock = new IdpClock(options.clock);
-  const settings = resolveIdpSettings(options.config, { baseUrl: options.baseUrl, layout: options.layout, control: options.control, corsOrigins: options.corsOrigins });
+  const settings = resolveIdpSettings(options.config, {
+    baseUrl: options.baseUrl,
+    layout: options.layout,
+    control: options.control,
+    corsOrigins: options.corsOrigins,
+  });
   const rsaBits = options.rsaBits ?? options.config.keys?.rsa_bits;
   const issuerKeys = new Map(
-    settings.issuers.filter((i) => i.ownKeys).map((i) => [i.id, new IdpKeys({ dir: path.join(options.home, 'issuers', i.id), clock: clock.now, rsaBits })]),
+    settings.issuers
+      .filter((i) => i.ownKeys)
+      .map((i) => [
+        i.id,
+        new IdpKeys({ dir: path.join(options.home, 'issuers', i.id), clock: clock.now, rsaBits }),
+      ]),
   );
   return {
     clock,
@@ -73,9 +83,19 @@ function listen(server: Server, port: number, host: string): Promise<number> {
     const onError = (error: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
       if (error.code === 'EADDRINUSE') {
-        reject(environmentError('ERR_PORT_IN_USE', `port ${port} on ${host} is already in use`, { where: `${host}:${port}`, hint: 'stop the other process, pick another --port, or use --port 0 for a free one' }));
+        reject(
+          environmentError('ERR_PORT_IN_USE', `port ${port} on ${host} is already in use`, {
+            where: `${host}:${port}`,
+            hint: 'stop the other process, pick another --port, or use --port 0 for a free one',
+          }),
+        );
       } else if (error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL') {
-        reject(environmentError('ERR_LISTEN', `cannot listen on ${host}:${port}: ${error.code}`, { where: '--host/--port', hint: 'use a port above 1024 and an address of this machine (default 127.0.0.1)' }));
+        reject(
+          environmentError('ERR_LISTEN', `cannot listen on ${host}:${port}: ${error.code}`, {
+            where: '--host/--port',
+            hint: 'use a port above 1024 and an address of this machine (default 127.0.0.1)',
+          }),
+        );
       } else reject(error);
     };
     const onListening = () => {
@@ -98,7 +118,7 @@ export async function startIdpServer(options: StartIdpServerOptions): Promise<Id
   let handler: ReturnType<typeof createIdpHandler> | undefined;
   const server = createServer((req, res) => {
     if (handler) void handler(req, res);
-    else res.writeHead(503, { "retry-after": "1" }).end();
+    else res.writeHead(503, { 'retry-after': '1' }).end();
   });
   server.keepAliveTimeout = 65_000;
   const port = await listen(server, requestedPort, host);
@@ -118,7 +138,11 @@ export async function startIdpServer(options: StartIdpServerOptions): Promise<Id
   // First run only: generate the signing key in the background (JWKS and token requests wait for it).
   const alg = deps.settings.issuers[0]!.alg;
   for (const keys of [deps.keys, ...deps.issuerKeys.values()]) {
-    keys.warm(alg).catch((error: Error) => deps.log(`error: cannot create the signing key in ${keys.keystore.dir}: ${error.message}`));
+    keys
+      .warm(alg)
+      .catch((error: Error) =>
+        deps.log(`error: cannot create the signing key in ${keys.keystore.dir}: ${error.message}`),
+      );
   }
   return {
     server,

@@ -22,12 +22,16 @@ export interface IdpSettingsOptions {
   corsOrigins?: string[];
 }
 
-const toList = (value: string | string[] | undefined) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
+const toList = (value: string | string[] | undefined) =>
+  value === undefined ? undefined : Array.isArray(value) ? value : [value];
 
 function layoutOf(value: string | undefined, where: string): IdpLayout {
   if (value === undefined) return 'default';
   if (!(IDP_LAYOUTS as readonly string[]).includes(value)) {
-    throw usageError('ERR_BAD_LAYOUT', `unknown claim layout "${value}"`, { where, hint: `use one of: ${IDP_LAYOUTS.join(', ')}` });
+    throw usageError('ERR_BAD_LAYOUT', `unknown claim layout "${value}"`, {
+      where,
+      hint: `use one of: ${IDP_LAYOUTS.join(', ')}`,
+    });
   }
   return value as IdpLayout;
 }
@@ -36,7 +40,10 @@ function layoutOf(value: string | undefined, where: string): IdpLayout {
 export function normalizeIssuerPath(value: string, where: string): string {
   const path = `/${value.replace(/^\/+|\/+$/g, '')}`;
   if (path === '/' || path.startsWith('/_authctl') || /[?#\s]/.test(path)) {
-    throw usageError('ERR_BAD_ISSUER_PATH', `issuer path "${value}" is not usable`, { where, hint: 'use a path such as /tenant-a or /contoso/v2.0 (not / or /_authctl)' });
+    throw usageError('ERR_BAD_ISSUER_PATH', `issuer path "${value}" is not usable`, {
+      where,
+      hint: 'use a path such as /tenant-a or /contoso/v2.0 (not / or /_authctl)',
+    });
   }
   return path;
 }
@@ -44,14 +51,21 @@ export function normalizeIssuerPath(value: string, where: string): string {
 /** Claims from config are applied as JSON pointers on every token: refuse bad keys at start-up, not per request. */
 function checkConfigClaims(config: AuthctlConfig): void {
   const idp = config.idp ?? {};
-  for (const [id, c] of Object.entries(idp.clients ?? {})) checkClaimKeys(c.claims, `idp.clients.${id}.claims`);
-  for (const [id, u] of Object.entries(idp.users ?? {})) checkClaimKeys(u.claims, `idp.users.${id}.claims`);
-  for (const [id, i] of Object.entries(idp.issuers ?? {})) checkClaimKeys(i.claims, `idp.issuers.${id}.claims`);
-  for (const [id, t] of Object.entries(config.tokens ?? {})) checkClaimKeys(t.claims, `tokens.${id}.claims`);
+  for (const [id, c] of Object.entries(idp.clients ?? {}))
+    checkClaimKeys(c.claims, `idp.clients.${id}.claims`);
+  for (const [id, u] of Object.entries(idp.users ?? {}))
+    checkClaimKeys(u.claims, `idp.users.${id}.claims`);
+  for (const [id, i] of Object.entries(idp.issuers ?? {}))
+    checkClaimKeys(i.claims, `idp.issuers.${id}.claims`);
+  for (const [id, t] of Object.entries(config.tokens ?? {}))
+    checkClaimKeys(t.claims, `tokens.${id}.claims`);
 }
 
 /** The issuers, clients and users to serve, from `[idp]` and `[token]` config plus flags. */
-export function resolveIdpSettings(config: AuthctlConfig, options: IdpSettingsOptions): IdpSettings {
+export function resolveIdpSettings(
+  config: AuthctlConfig,
+  options: IdpSettingsOptions,
+): IdpSettings {
   const idp = config.idp ?? {};
   checkConfigClaims(config);
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -61,7 +75,12 @@ export function resolveIdpSettings(config: AuthctlConfig, options: IdpSettingsOp
   const alg = (idp.alg ?? 'RS256') as JWTAlgorithm;
   const ttl = Math.round(parseDuration(idp.ttl ?? DEFAULT_TTL_SECONDS, 'idp.ttl'));
   const configMapping = mappingFromConfig(config);
-  const issuer = (id: string, path: string, layout: IdpLayout, extra: Partial<IssuerContext>): IssuerContext => ({
+  const issuer = (
+    id: string,
+    path: string,
+    layout: IdpLayout,
+    extra: Partial<IssuerContext>,
+  ): IssuerContext => ({
     id,
     path,
     url: issuerUrl(path),
@@ -75,20 +94,43 @@ export function resolveIdpSettings(config: AuthctlConfig, options: IdpSettingsOp
     ownKeys: false,
     ...extra,
   });
-  const issuers: IssuerContext[] = [issuer('default', '', layoutOf(options.layout ?? idp.layout, options.layout ? '--layout' : 'idp.layout'), {})];
+  const issuers: IssuerContext[] = [
+    issuer(
+      'default',
+      '',
+      layoutOf(options.layout ?? idp.layout, options.layout ? '--layout' : 'idp.layout'),
+      {},
+    ),
+  ];
   for (const [id, cfg] of Object.entries(idp.issuers ?? {})) {
     const where = `idp.issuers.${id}`;
     if (cfg.keys === 'own' && !/^[A-Za-z0-9._-]+$/.test(id)) {
       // The id names a directory under the keystore: keep it one plain path segment.
-      throw usageError('ERR_BAD_ISSUER_ID', `issuer id "${id}" cannot name its own keystore directory`, { where: `${where}.keys`, hint: 'use letters, digits, ".", "_" and "-" in the id (set the URL with path = "...")' });
+      throw usageError(
+        'ERR_BAD_ISSUER_ID',
+        `issuer id "${id}" cannot name its own keystore directory`,
+        {
+          where: `${where}.keys`,
+          hint: 'use letters, digits, ".", "_" and "-" in the id (set the URL with path = "...")',
+        },
+      );
     }
-    issuers.push(issuer(id, normalizeIssuerPath(cfg.path ?? id, `${where}.path`), layoutOf(cfg.layout, `${where}.layout`), {
-      ...(cfg.audience !== undefined ? { audience: toList(cfg.audience) } : {}),
-      ...(cfg.ttl !== undefined ? { ttlSeconds: Math.round(parseDuration(cfg.ttl, `${where}.ttl`)) } : {}),
-      tenant: cfg.tenant,
-      claims: cfg.claims ?? {},
-      ownKeys: cfg.keys === 'own',
-    }));
+    issuers.push(
+      issuer(
+        id,
+        normalizeIssuerPath(cfg.path ?? id, `${where}.path`),
+        layoutOf(cfg.layout, `${where}.layout`),
+        {
+          ...(cfg.audience !== undefined ? { audience: toList(cfg.audience) } : {}),
+          ...(cfg.ttl !== undefined
+            ? { ttlSeconds: Math.round(parseDuration(cfg.ttl, `${where}.ttl`)) }
+            : {}),
+          tenant: cfg.tenant,
+          claims: cfg.claims ?? {},
+          ownKeys: cfg.keys === 'own',
+        },
+      ),
+    );
   }
   return {
     baseUrl,
@@ -96,7 +138,10 @@ export function resolveIdpSettings(config: AuthctlConfig, options: IdpSettingsOp
     clients: new Map(Object.entries(idp.clients ?? {})),
     users: new Map(Object.entries(idp.users ?? {})),
     control: options.control ?? idp.control ?? true,
-    corsOrigins: [...parseCorsOrigins(idp.cors_origins, 'idp.cors_origins'), ...parseCorsOrigins(options.corsOrigins, '--cors-origin')],
+    corsOrigins: [
+      ...parseCorsOrigins(idp.cors_origins, 'idp.cors_origins'),
+      ...parseCorsOrigins(options.corsOrigins, '--cors-origin'),
+    ],
     refreshTtlSeconds: Math.round(parseDuration(idp.refresh_ttl ?? '8h', 'idp.refresh_ttl')),
     maxEntries: idp.max_entries,
     codeTtlSeconds: Math.round(parseDuration(idp.code_ttl ?? 60, 'idp.code_ttl')),

@@ -131,7 +131,8 @@ export class IdpStore {
    */
   revokeFamily(family: string): void {
     this.revokedFamilies.set(family, Date.now());
-    for (const [token, record] of this.refreshTokens) if (record.family === family) this.refreshTokens.delete(token);
+    for (const [token, record] of this.refreshTokens)
+      if (record.family === family) this.refreshTokens.delete(token);
     for (const [jti, exp] of this.familyJtis.get(family) ?? []) this.revokedJtis.set(jti, exp);
     this.familyJtis.delete(family);
   }
@@ -139,21 +140,29 @@ export class IdpStore {
   /** Entries per table, for `GET /_authctl/state`. */
   sizes(): Record<string, number> {
     return {
-      codes: this.codes.size, refreshTokens: this.refreshTokens.size, revokedTokens: this.revokedJtis.size, families: this.familyJtis.size,
-      devices: this.devices.size, pendingClaims: this.pendingClaims.size, maxEntries: this.maxEntries,
+      codes: this.codes.size,
+      refreshTokens: this.refreshTokens.size,
+      revokedTokens: this.revokedJtis.size,
+      families: this.familyJtis.size,
+      devices: this.devices.size,
+      pendingClaims: this.pendingClaims.size,
+      maxEntries: this.maxEntries,
     };
   }
 
   /** Drops expired entries (issuer clock, ms); called every 1000 requests and when a table is full. */
   sweep(now: number): void {
     for (const [key, code] of this.codes) if (code.expiresAt + 60_000 < now) this.codes.delete(key);
-    for (const [key, record] of this.refreshTokens) if (record.expiresAt < now) this.refreshTokens.delete(key);
+    for (const [key, record] of this.refreshTokens)
+      if (record.expiresAt < now) this.refreshTokens.delete(key);
     // A revoked token stays refused for an hour past its exp: a verifier's clock may lag.
-    for (const [key, exp] of this.revokedJtis) if (exp < now - 3600_000) this.revokedJtis.delete(key);
+    for (const [key, exp] of this.revokedJtis)
+      if (exp < now - 3600_000) this.revokedJtis.delete(key);
     for (const [family, jtis] of this.familyJtis) {
       for (const [jti, exp] of jtis) if (exp < now) jtis.delete(jti);
       if (jtis.size === 0) this.familyJtis.delete(family);
     }
-    for (const [key, device] of this.devices) if (device.expiresAt + 60_000 < now) this.devices.delete(key);
+    for (const [key, device] of this.devices)
+      if (device.expiresAt + 60_000 < now) this.devices.delete(key);
   }
 }

@@ -21,7 +21,12 @@ export function tableFull(label: string, cap: number): OAuthError {
 }
 
 /** Throws when `key` is new to `map` and the map is full even after a sweep. */
-export function ensureRoom<K>(map: Map<K, unknown>, key: K, label: string, limits: TableLimits): void {
+export function ensureRoom<K>(
+  map: Map<K, unknown>,
+  key: K,
+  label: string,
+  limits: TableLimits,
+): void {
   if (map.has(key) || map.size < limits.maxEntries) return;
   limits.sweep?.();
   if (map.size >= limits.maxEntries) throw tableFull(label, limits.maxEntries);

@@ -10,7 +10,11 @@ const keySets = new WeakMap<JwksCache, JWTVerifyGetKey>();
  * Checks a token this issuer minted, on the issuer's clock: signature against the published keys,
  * `iss`, `exp`/`nbf`, and revocation. Undefined when it is not (or no longer) valid.
  */
-export async function verifyIssuedToken(deps: IdpDeps, issuer: IssuerContext, token: string): Promise<Record<string, unknown> | undefined> {
+export async function verifyIssuedToken(
+  deps: IdpDeps,
+  issuer: IssuerContext,
+  token: string,
+): Promise<Record<string, unknown> | undefined> {
   if (token.split('.').length !== 3) return undefined;
   const current = await keysOf(deps, issuer).current();
   const { createLocalJWKSet, jwtVerify } = await import('jose');
@@ -20,8 +24,13 @@ export async function verifyIssuedToken(deps: IdpDeps, issuer: IssuerContext, to
     keySets.set(current, getKey);
   }
   try {
-    const { payload } = await jwtVerify(token, getKey, { issuer: issuer.url, currentDate: new Date(deps.clock.now()), algorithms: [issuer.alg] });
-    if (typeof payload.jti === 'string' && deps.store.revokedJtis.has(payload.jti)) return undefined;
+    const { payload } = await jwtVerify(token, getKey, {
+      issuer: issuer.url,
+      currentDate: new Date(deps.clock.now()),
+      algorithms: [issuer.alg],
+    });
+    if (typeof payload.jti === 'string' && deps.store.revokedJtis.has(payload.jti))
+      return undefined;
     return payload as Record<string, unknown>;
   } catch {
     return undefined;

@@ -95,6 +95,10 @@ export interface IdpResponse {
   clientId?: string;
 }
 
-export type Handler = (req: IdpRequest, issuer: IssuerContext, deps: IdpDeps) => Promise<IdpResponse> | IdpResponse;
+export type Handler = (
+  req: IdpRequest,
+  issuer: IssuerContext,
+  deps: IdpDeps,
+) => Promise<IdpResponse> | IdpResponse;
 
 export type { IncomingMessage, ServerResponse };

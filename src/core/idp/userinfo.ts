@@ -5,7 +5,11 @@ import { bearerToken, verifyIssuedToken } from './tokens.js';
 import type { IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
 
 function unauthorized(error: string, description: string): IdpResponse {
-  return json(401, { error, error_description: description }, { 'www-authenticate': `Bearer error="${error}", error_description="${description}"` });
+  return json(
+    401,
+    { error, error_description: description },
+    { 'www-authenticate': `Bearer error="${error}", error_description="${description}"` },
+  );
 }
 
 /** The scopes of an access token, wherever the issuer's mapping writes them (`scope` string, `scp` array). */
@@ -20,23 +24,47 @@ function scopesOf(claims: Record<string, unknown>, scopeClaim: string): string[]
  * have the names the tokens use (tenant and roles where the mapping puts them) and
  * `preferred_username` is the id_token's: the signed-in user's name.
  */
-export async function userinfoEndpoint(req: IdpRequest, issuer: IssuerContext, deps: IdpDeps): Promise<IdpResponse> {
-  const token = bearerToken(req.headers.authorization) ?? (req.method === 'POST' ? req.body.access_token : undefined);
+export async function userinfoEndpoint(
+  req: IdpRequest,
+  issuer: IssuerContext,
+  deps: IdpDeps,
+): Promise<IdpResponse> {
+  const token =
+    bearerToken(req.headers.authorization) ??
+    (req.method === 'POST' ? req.body.access_token : undefined);
   // RFC 6750 §3.1: a request without any authentication gets the challenge, and no error code.
-  if (!token) return { status: 401, headers: { 'www-authenticate': 'Bearer', 'cache-control': 'no-store' }, body: '' };
+  if (!token)
+    return {
+      status: 401,
+      headers: { 'www-authenticate': 'Bearer', 'cache-control': 'no-store' },
+      body: '',
+    };
   const claims = await verifyIssuedToken(deps, issuer, token);
-  if (!claims) return unauthorized('invalid_token', 'the access token is invalid, expired or revoked');
+  if (!claims)
+    return unauthorized('invalid_token', 'the access token is invalid, expired or revoked');
   const mapping = { ...DEFAULT_CLAIMS_MAPPING, ...issuer.mapping };
   const clientId = typeof claims.client_id === 'string' ? claims.client_id : undefined;
   // OIDC Core §5.3: UserInfo serves tokens of an OpenID request, i.e. with the openid scope.
   if (!scopesOf(claims, mapping.scopeClaim).includes('openid')) {
     const description = 'the access token lacks the openid scope';
-    return { ...json(403, { error: 'insufficient_scope', error_description: description }, { 'www-authenticate': `Bearer error="insufficient_scope", error_description="${description}", scope="openid"` }), clientId };
+    return {
+      ...json(
+        403,
+        { error: 'insufficient_scope', error_description: description },
+        {
+          'www-authenticate': `Bearer error="insufficient_scope", error_description="${description}", scope="openid"`,
+        },
+      ),
+      clientId,
+    };
   }
   const info: Record<string, unknown> = { sub: claims.sub };
   const users = deps.settings.users;
-  const name = typeof claims.preferred_username === 'string' ? claims.preferred_username : String(claims.sub);
-  const [username, user] = users.has(name) ? [name, users.get(name)] : ([...users.entries()].find(([, u]) => u.sub === claims.sub) ?? []);
+  const name =
+    typeof claims.preferred_username === 'string' ? claims.preferred_username : String(claims.sub);
+  const [username, user] = users.has(name)
+    ? [name, users.get(name)]
+    : ([...users.entries()].find(([, u]) => u.sub === claims.sub) ?? []);
   if (user?.name) info.name = user.name;
   if (user?.email) info.email = user.email;
   // The id_token's preferred_username is the sign-in name: a configured user's key, else the sub

@@ -5,7 +5,12 @@ import type { Principal } from './store.js';
 import type { IdpDeps } from './types.js';
 
 /** A dev user's identity with the requested scopes (user defaults when none are asked for). */
-export function userPrincipal(name: string, config: IdpUserConfig | undefined, scopes: string[], overrides: Partial<Principal> = {}): Principal {
+export function userPrincipal(
+  name: string,
+  config: IdpUserConfig | undefined,
+  scopes: string[],
+  overrides: Partial<Principal> = {},
+): Principal {
   return {
     sub: config?.sub ?? name,
     user: name,
@@ -19,13 +24,18 @@ export function userPrincipal(name: string, config: IdpUserConfig | undefined, s
 }
 
 /** Password grant: configured users are checked strictly; with none configured any user with a non-empty password is accepted. */
-export function checkPassword(deps: IdpDeps, username: string | undefined, password: string | undefined): IdpUserConfig | undefined {
+export function checkPassword(
+  deps: IdpDeps,
+  username: string | undefined,
+  password: string | undefined,
+): IdpUserConfig | undefined {
   if (!username || !password) throw invalidGrant('username and password are required');
   const users = deps.settings.users;
   if (users.size === 0) return undefined;
   const user = users.get(username);
   // Same message for unknown user and wrong password: a client must not learn which.
   if (!user) throw invalidGrant('invalid username or password');
-  if (user.password !== undefined && !sameSecret(password, user.password)) throw invalidGrant('invalid username or password');
+  if (user.password !== undefined && !sameSecret(password, user.password))
+    throw invalidGrant('invalid username or password');
   return user;
 }

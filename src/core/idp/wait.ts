@@ -19,23 +19,40 @@ export function discoveryUrl(issuer: string): string {
 }
 
 /** One look at a discovery document: its issuer, or why not. */
-async function askDiscovery(target: string, timeoutMs: number): Promise<{ issuer?: string; last: string }> {
+async function askDiscovery(
+  target: string,
+  timeoutMs: number,
+): Promise<{ issuer?: string; last: string }> {
   try {
-    const response = await fetch(target, { signal: AbortSignal.timeout(Math.max(500, Math.min(5000, timeoutMs))) });
+    const response = await fetch(target, {
+      signal: AbortSignal.timeout(Math.max(500, Math.min(5000, timeoutMs))),
+    });
     if (!response.ok) return { last: `HTTP ${response.status}` };
     const doc = (await response.json()) as { issuer?: string };
-    return typeof doc.issuer === 'string' ? { issuer: doc.issuer, last: 'answered' } : { last: 'the answer has no "issuer"' };
+    return typeof doc.issuer === 'string'
+      ? { issuer: doc.issuer, last: 'answered' }
+      : { last: 'the answer has no "issuer"' };
   } catch (error) {
-    return { last: (error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message };
+    return {
+      last:
+        (error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message,
+    };
   }
 }
 
-const seconds = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms / 1000)}s`);
+const seconds = (ms: number) =>
+  ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms / 1000)}s`;
 
 /** Repeats `attempt` every interval until it yields a result or the timeout is up. */
 async function poll(
   options: WaitForIssuerOptions,
-  attempt: (timeoutMs: number) => Promise<{ result?: Omit<WaitForIssuerResult, 'ms' | 'attempts'>; last: string; where: string }>,
+  attempt: (
+    timeoutMs: number,
+  ) => Promise<{
+    result?: Omit<WaitForIssuerResult, 'ms' | 'attempts'>;
+    last: string;
+    where: string;
+  }>,
   hint: string,
 ): Promise<WaitForIssuerResult> {
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -45,19 +62,30 @@ async function poll(
     const { result, last, where } = await attempt(timeoutMs);
     if (result) return { ...result, ms: Date.now() - started, attempts };
     if (Date.now() - started + interval > timeoutMs) {
-      throw environmentError('ERR_ISSUER_UNREACHABLE', `issuer did not answer within ${seconds(timeoutMs)} (last: ${last})`, { where, hint });
+      throw environmentError(
+        'ERR_ISSUER_UNREACHABLE',
+        `issuer did not answer within ${seconds(timeoutMs)} (last: ${last})`,
+        { where, hint },
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, interval));
   }
 }
 
 /** Polls `{url}/.well-known/openid-configuration` until it answers with a discovery document. */
-export function waitForIssuer(url: string, options: WaitForIssuerOptions = {}): Promise<WaitForIssuerResult> {
+export function waitForIssuer(
+  url: string,
+  options: WaitForIssuerOptions = {},
+): Promise<WaitForIssuerResult> {
   const target = discoveryUrl(url);
-  return poll(options, async (timeoutMs) => {
-    const { issuer, last } = await askDiscovery(target, timeoutMs);
-    return { result: issuer ? { url: target, issuer } : undefined, last, where: target };
-  }, 'is `authctl idp serve` running on that host and port? raise --timeout for slow starts');
+  return poll(
+    options,
+    async (timeoutMs) => {
+      const { issuer, last } = await askDiscovery(target, timeoutMs);
+      return { result: issuer ? { url: target, issuer } : undefined, last, where: target };
+    },
+    'is `authctl idp serve` running on that host and port? raise --timeout for slow starts',
+  );
 }
 
 /**
@@ -65,14 +93,21 @@ export function waitForIssuer(url: string, options: WaitForIssuerOptions = {}): 
  * file is read again on every attempt: one left by an earlier run names a dead port until the new
  * issuer replaces it.
  */
-export function waitForReadyFile(file: string, options: WaitForIssuerOptions = {}): Promise<WaitForIssuerResult> {
-  return poll(options, async (timeoutMs) => {
-    const issuerUrl = await readReadyIssuer(file);
-    if (!issuerUrl) return { last: `${file} is not written yet`, where: file };
-    const target = discoveryUrl(issuerUrl);
-    const { issuer, last } = await askDiscovery(target, timeoutMs);
-    return { result: issuer ? { url: target, issuer } : undefined, last, where: target };
-  }, 'is `authctl idp serve --ready-file` running with the same file? raise --timeout for slow starts');
+export function waitForReadyFile(
+  file: string,
+  options: WaitForIssuerOptions = {},
+): Promise<WaitForIssuerResult> {
+  return poll(
+    options,
+    async (timeoutMs) => {
+      const issuerUrl = await readReadyIssuer(file);
+      if (!issuerUrl) return { last: `${file} is not written yet`, where: file };
+      const target = discoveryUrl(issuerUrl);
+      const { issuer, last } = await askDiscovery(target, timeoutMs);
+      return { result: issuer ? { url: target, issuer } : undefined, last, where: target };
+    },
+    'is `authctl idp serve --ready-file` running with the same file? raise --timeout for slow starts',
+  );
 }
 
 async function readReadyIssuer(file: string): Promise<string | undefined> {

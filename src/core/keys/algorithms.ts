@@ -3,7 +3,19 @@ import { closest } from '../suggest.js';
 
 /** JWT algorithms authctl can mint and verify. (Kept free of zod: this module is on the `token mint` hot path.) */
 export const JWT_ALGORITHMS = [
-  'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'HS256', 'HS384', 'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'HS256',
+  'HS384',
+  'HS512',
 ] as const;
 export type JWTAlgorithm = (typeof JWT_ALGORITHMS)[number];
 

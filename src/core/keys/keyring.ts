@@ -58,24 +58,47 @@ export function parseKeyring(text: string, file: string): Keyring {
     });
   }
   const ring = data as Partial<Keyring>;
-  if (!ring || typeof ring !== 'object' || typeof ring.version !== 'number' || !Array.isArray(ring.keys)) {
-    throw usageError('ERR_KEYSTORE_CORRUPT', 'keystore file does not look like an authctl keyring (missing "version" or "keys")', {
-      where: file,
-      hint: 'restore it from a backup, or move it aside to let authctl create new keys',
-    });
+  if (
+    !ring ||
+    typeof ring !== 'object' ||
+    typeof ring.version !== 'number' ||
+    !Array.isArray(ring.keys)
+  ) {
+    throw usageError(
+      'ERR_KEYSTORE_CORRUPT',
+      'keystore file does not look like an authctl keyring (missing "version" or "keys")',
+      {
+        where: file,
+        hint: 'restore it from a backup, or move it aside to let authctl create new keys',
+      },
+    );
   }
   if (ring.version > KEYRING_VERSION) {
-    throw usageError('ERR_KEYSTORE_TOO_NEW', `keystore version ${ring.version} is newer than this authctl understands (${KEYRING_VERSION})`, {
-      where: file,
-      hint: 'upgrade authctl (npm install authctl@latest)',
-    });
+    throw usageError(
+      'ERR_KEYSTORE_TOO_NEW',
+      `keystore version ${ring.version} is newer than this authctl understands (${KEYRING_VERSION})`,
+      {
+        where: file,
+        hint: 'upgrade authctl (npm install authctl@latest)',
+      },
+    );
   }
   for (const [index, key] of ring.keys.entries()) {
-    if (!key || typeof key.kid !== 'string' || typeof key.alg !== 'string' || !key.privateJwk || typeof key.status !== 'string') {
-      throw usageError('ERR_KEYSTORE_CORRUPT', `keystore entry ${index} is incomplete (needs kid, alg, status, privateJwk)`, {
-        where: file,
-        hint: 'restore it from a backup, or remove the broken entry',
-      });
+    if (
+      !key ||
+      typeof key.kid !== 'string' ||
+      typeof key.alg !== 'string' ||
+      !key.privateJwk ||
+      typeof key.status !== 'string'
+    ) {
+      throw usageError(
+        'ERR_KEYSTORE_CORRUPT',
+        `keystore entry ${index} is incomplete (needs kid, alg, status, privateJwk)`,
+        {
+          where: file,
+          hint: 'restore it from a backup, or remove the broken entry',
+        },
+      );
     }
   }
   return ring as Keyring;

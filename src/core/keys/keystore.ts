@@ -7,7 +7,15 @@ import { ensurePrivateDir, readFileIfExists, writeFileAtomic } from '../fs/atomi
 import { withFileLock } from '../fs/lock.js';
 import { writeError } from '../fs/errors.js';
 import { algorithmInfo, isHmac, type JWTAlgorithm } from './algorithms.js';
-import { emptyKeyring, KEYRING_FILE, parseKeyring, serializeKeyring, type Keyring, type KeyRecord, type KeyStatus } from './keyring.js';
+import {
+  emptyKeyring,
+  KEYRING_FILE,
+  parseKeyring,
+  serializeKeyring,
+  type Keyring,
+  type KeyRecord,
+  type KeyStatus,
+} from './keyring.js';
 import { algorithmsForJwk, checkPrivateKey, parseKeyMaterial } from './material.js';
 
 export interface KeystoreOptions {
@@ -72,13 +80,20 @@ export class Keystore {
     try {
       text = await readFileIfExists(this.file);
     } catch (error) {
-      throw writeError(error, this.file, { action: 'read', code: 'ERR_KEYSTORE_UNREADABLE', what: 'the keystore', elsewhere: 'or point --home (or AUTHCTL_HOME) at a directory you can read and write' });
+      throw writeError(error, this.file, {
+        action: 'read',
+        code: 'ERR_KEYSTORE_UNREADABLE',
+        what: 'the keystore',
+        elsewhere: 'or point --home (or AUTHCTL_HOME) at a directory you can read and write',
+      });
     }
     return text === undefined ? emptyKeyring() : parseKeyring(text, this.file);
   }
 
   /** Locked read-modify-write. `fn` mutates the ring and returns a value; the ring is written only if `fn` says so. */
-  private async update<T>(fn: (ring: Keyring) => Promise<{ value: T; changed: boolean }>): Promise<T> {
+  private async update<T>(
+    fn: (ring: Keyring) => Promise<{ value: T; changed: boolean }>,
+  ): Promise<T> {
     await ensurePrivateDir(this.dir);
     return withFileLock(this.file, async () => {
       // Checked under the lock: of two first uses, only the one that writes the file reports it.
@@ -100,7 +115,12 @@ export class Keystore {
 
   /** Status as of now: a grace key whose time is up counts as retired. */
   effectiveStatus(record: KeyRecord): KeyStatus {
-    if (record.status === 'grace' && record.graceUntil && Date.parse(record.graceUntil) <= this.clock()) return 'retired';
+    if (
+      record.status === 'grace' &&
+      record.graceUntil &&
+      Date.parse(record.graceUntil) <= this.clock()
+    )
+      return 'retired';
     return record.status;
   }
 
@@ -110,7 +130,10 @@ export class Keystore {
   }
 
   /** The active key for `alg` (or the key `kid`), generating one on first use. */
-  async signingKey(alg: JWTAlgorithm, options: { kid?: string; rsaBits?: number } = {}): Promise<SigningKey> {
+  async signingKey(
+    alg: JWTAlgorithm,
+    options: { kid?: string; rsaBits?: number } = {},
+  ): Promise<SigningKey> {
     const find = (ring: Keyring) =>
       options.kid
         ? ring.keys.find((key) => key.kid === options.kid)
@@ -132,10 +155,14 @@ export class Keystore {
       });
     }
     if (record.alg !== alg) {
-      throw usageError('ERR_KID_ALG_MISMATCH', `key ${record.kid} is an ${record.alg} key, not ${alg}`, {
-        where: '--kid',
-        hint: `use --alg ${record.alg}, or pick a ${alg} key from \`authctl keys list\``,
-      });
+      throw usageError(
+        'ERR_KID_ALG_MISMATCH',
+        `key ${record.kid} is an ${record.alg} key, not ${alg}`,
+        {
+          where: '--kid',
+          hint: `use --alg ${record.alg}, or pick a ${alg} key from \`authctl keys list\``,
+        },
+      );
     }
     return { record, key: await this.importSigningKey(record) };
   }
@@ -147,20 +174,31 @@ export class Keystore {
         key =
           record.privateJwk.kty === 'oct'
             ? new Uint8Array(Buffer.from(String(record.privateJwk.k), 'base64url'))
-            : nodeCrypto.createPrivateKey({ key: record.privateJwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+            : nodeCrypto.createPrivateKey({
+                key: record.privateJwk as import('node:crypto').JsonWebKey,
+                format: 'jwk',
+              });
       } catch (error) {
-        throw usageError('ERR_KEYSTORE_CORRUPT', `key ${record.kid} in the keystore is not a usable private key`, {
-          where: this.file,
-          hint: 'restore the keystore from a backup, or rotate to a new key with `authctl keys rotate --drop-old`',
-          cause: error,
-        });
+        throw usageError(
+          'ERR_KEYSTORE_CORRUPT',
+          `key ${record.kid} in the keystore is not a usable private key`,
+          {
+            where: this.file,
+            hint: 'restore the keystore from a backup, or rotate to a new key with `authctl keys rotate --drop-old`',
+            cause: error,
+          },
+        );
       }
       this.imported.set(record.kid, key);
     }
     return key;
   }
 
-  private async generate(alg: JWTAlgorithm, status: KeyStatus, rsaBits?: number): Promise<KeyRecord> {
+  private async generate(
+    alg: JWTAlgorithm,
+    status: KeyStatus,
+    rsaBits?: number,
+  ): Promise<KeyRecord> {
     // jose loads lazily: only first use and rotation need it, not every `token mint`.
     const { calculateJwkThumbprint, exportJWK, generateKeyPair } = await import('jose');
     const now = new Date(this.clock()).toISOString();
@@ -168,7 +206,15 @@ export class Keystore {
       // 64 random bytes: longer than the hash of every HS algorithm (RFC 7518 §3.2).
       const privateJwk: JWK = { kty: 'oct', k: nodeCrypto.randomBytes(64).toString('base64url') };
       const kid = await calculateJwkThumbprint(privateJwk);
-      return { kid, alg, status, createdAt: now, activatedAt: status === 'active' ? now : undefined, origin: 'generated', privateJwk: { ...privateJwk, kid, alg } };
+      return {
+        kid,
+        alg,
+        status,
+        createdAt: now,
+        activatedAt: status === 'active' ? now : undefined,
+        origin: 'generated',
+        privateJwk: { ...privateJwk, kid, alg },
+      };
     }
     const info = algorithmInfo(alg);
     const { privateKey, publicKey } = await generateKeyPair(alg, {
@@ -176,10 +222,24 @@ export class Keystore {
       modulusLength: info.kty === 'RSA' ? (rsaBits ?? this.rsaBits) : undefined,
       crv: info.kty === 'OKP' ? 'Ed25519' : undefined,
     });
-    return this.recordFromJwks(await exportJWK(privateKey), await exportJWK(publicKey), alg, status, 'generated', now);
+    return this.recordFromJwks(
+      await exportJWK(privateKey),
+      await exportJWK(publicKey),
+      alg,
+      status,
+      'generated',
+      now,
+    );
   }
 
-  private async recordFromJwks(privateJwk: JWK, publicJwk: JWK, alg: JWTAlgorithm, status: KeyStatus, origin: KeyRecord['origin'], now: string): Promise<KeyRecord> {
+  private async recordFromJwks(
+    privateJwk: JWK,
+    publicJwk: JWK,
+    alg: JWTAlgorithm,
+    status: KeyStatus,
+    origin: KeyRecord['origin'],
+    now: string,
+  ): Promise<KeyRecord> {
     const { calculateJwkThumbprint } = await import('jose');
     const kid = await calculateJwkThumbprint(publicJwk);
     return {
@@ -198,7 +258,10 @@ export class Keystore {
   async jwks(): Promise<{ keys: JWK[] }> {
     const ring = await this.read();
     const keys = ring.keys
-      .filter((key) => key.publicJwk && ['active', 'published', 'grace'].includes(this.effectiveStatus(key)))
+      .filter(
+        (key) =>
+          key.publicJwk && ['active', 'published', 'grace'].includes(this.effectiveStatus(key)),
+      )
       .map((key) => key.publicJwk!);
     return { keys };
   }
@@ -213,8 +276,13 @@ export class Keystore {
       const ofAlg = ring.keys.filter((key) => key.alg === options.alg);
       const demoteActive = () => {
         for (const key of ofAlg.filter((k) => k.status === 'active')) {
-          if (options.dropOld) Object.assign(key, { status: 'retired', retiredAt: iso, graceUntil: undefined });
-          else Object.assign(key, { status: 'grace', graceUntil: new Date(now + graceMs).toISOString() });
+          if (options.dropOld)
+            Object.assign(key, { status: 'retired', retiredAt: iso, graceUntil: undefined });
+          else
+            Object.assign(key, {
+              status: 'grace',
+              graceUntil: new Date(now + graceMs).toISOString(),
+            });
           result.demoted.push(key);
         }
       };
@@ -225,10 +293,14 @@ export class Keystore {
       } else if (stage === 'activate') {
         const next = ofAlg.find((key) => key.status === 'published');
         if (!next) {
-          throw usageError('ERR_NOTHING_TO_ACTIVATE', `no published ${options.alg} key waiting to be activated`, {
-            where: '--stage activate',
-            hint: 'run `authctl keys rotate --stage publish` first',
-          });
+          throw usageError(
+            'ERR_NOTHING_TO_ACTIVATE',
+            `no published ${options.alg} key waiting to be activated`,
+            {
+              where: '--stage activate',
+              hint: 'run `authctl keys rotate --stage publish` first',
+            },
+          );
         }
         demoteActive();
         Object.assign(next, { status: 'active', activatedAt: iso });
@@ -249,24 +321,47 @@ export class Keystore {
   }
 
   /** Imports a PEM or JWK private key (or HMAC secret JWK) and makes it the active key for its algorithm. */
-  async importKey(text: string, source: string, options: { alg?: JWTAlgorithm; activate?: boolean } = {}): Promise<KeyRecord> {
+  async importKey(
+    text: string,
+    source: string,
+    options: { alg?: JWTAlgorithm; activate?: boolean } = {},
+  ): Promise<KeyRecord> {
     // A PEM bundle of key + certificate is common: the one private key in it is the one to import.
     const all = parseKeyMaterial(text, source);
     const privates = all.filter((key) => key.privateJwk);
-    if (privates.length > 1) throw usageError('ERR_KEY_FORMAT', `expected one private key, found ${privates.length}`, { where: source, hint: 'split the file and import one private key at a time' });
+    if (privates.length > 1)
+      throw usageError('ERR_KEY_FORMAT', `expected one private key, found ${privates.length}`, {
+        where: source,
+        hint: 'split the file and import one private key at a time',
+      });
     const parsed = privates[0] ?? all[0]!;
-    if (!parsed.privateJwk) throw usageError('ERR_KEY_NOT_PRIVATE', 'this is a public key; a signing key must be private', { where: source, hint: 'import the private key (PKCS#8, SEC1, PKCS#1 PEM or a JWK with "d")' });
+    if (!parsed.privateJwk)
+      throw usageError(
+        'ERR_KEY_NOT_PRIVATE',
+        'this is a public key; a signing key must be private',
+        {
+          where: source,
+          hint: 'import the private key (PKCS#8, SEC1, PKCS#1 PEM or a JWK with "d")',
+        },
+      );
     const candidates = algorithmsForJwk(parsed.privateJwk);
     const keyName = [parsed.privateJwk.kty, parsed.privateJwk.crv].filter(Boolean).join(' ');
     if (candidates.length === 0) {
-      throw usageError('ERR_KEY_UNSUPPORTED', `this ${keyName} key${parsed.privateJwk.alg ? ` (alg ${parsed.privateJwk.alg})` : ''} cannot sign JWTs`, {
-        where: source,
-        hint: 'use an RSA (2048+ bits), EC P-256/P-384/P-521 or Ed25519 private key, or an oct secret',
-      });
+      throw usageError(
+        'ERR_KEY_UNSUPPORTED',
+        `this ${keyName} key${parsed.privateJwk.alg ? ` (alg ${parsed.privateJwk.alg})` : ''} cannot sign JWTs`,
+        {
+          where: source,
+          hint: 'use an RSA (2048+ bits), EC P-256/P-384/P-521 or Ed25519 private key, or an oct secret',
+        },
+      );
     }
     const alg = (options.alg ?? candidates[0]) as JWTAlgorithm;
     if (!candidates.includes(alg)) {
-      throw usageError('ERR_KID_ALG_MISMATCH', `this ${keyName} key cannot sign ${alg}`, { where: '--alg', hint: `choose one of: ${candidates.join(', ')}` });
+      throw usageError('ERR_KID_ALG_MISMATCH', `this ${keyName} key cannot sign ${alg}`, {
+        where: '--alg',
+        hint: `choose one of: ${candidates.join(', ')}`,
+      });
     }
     const publicJwk = checkPrivateKey(parsed.privateJwk, source);
     const { calculateJwkThumbprint } = await import('jose');
@@ -275,12 +370,30 @@ export class Keystore {
       const isSecret = parsed.privateJwk!.kty === 'oct';
       const { kid: _kid, alg: _alg, use: _use, key_ops: _ops, ...cleanPublic } = publicJwk;
       const record = isSecret
-        ? { kid: await calculateJwkThumbprint(parsed.privateJwk!), alg, status: 'active' as KeyStatus, createdAt: iso, activatedAt: iso, origin: 'imported' as const, privateJwk: { ...parsed.privateJwk!, alg } }
-        : await this.recordFromJwks(parsed.privateJwk!, cleanPublic, alg, 'active', 'imported', iso);
+        ? {
+            kid: await calculateJwkThumbprint(parsed.privateJwk!),
+            alg,
+            status: 'active' as KeyStatus,
+            createdAt: iso,
+            activatedAt: iso,
+            origin: 'imported' as const,
+            privateJwk: { ...parsed.privateJwk!, alg },
+          }
+        : await this.recordFromJwks(
+            parsed.privateJwk!,
+            cleanPublic,
+            alg,
+            'active',
+            'imported',
+            iso,
+          );
       distinctKid(ring, record, source);
       if (options.activate !== false) {
         for (const key of ring.keys.filter((k) => k.alg === alg && k.status === 'active')) {
-          Object.assign(key, { status: 'grace', graceUntil: new Date(this.clock() + DEFAULT_GRACE_SECONDS * 1000).toISOString() });
+          Object.assign(key, {
+            status: 'grace',
+            graceUntil: new Date(this.clock() + DEFAULT_GRACE_SECONDS * 1000).toISOString(),
+          });
         }
       } else Object.assign(record, { status: 'published', activatedAt: undefined });
       ring.keys.push(record);
@@ -296,10 +409,19 @@ export class Keystore {
  */
 function distinctKid(ring: Keyring, record: KeyRecord, source: string): void {
   const thumbprint = record.kid;
-  const same = ring.keys.filter((key) => key.kid === thumbprint || key.kid.startsWith(`${thumbprint}-`));
+  const same = ring.keys.filter(
+    (key) => key.kid === thumbprint || key.kid.startsWith(`${thumbprint}-`),
+  );
   const existing = same.find((key) => key.alg === record.alg);
   if (existing) {
-    throw usageError('ERR_KEY_EXISTS', `key ${existing.kid} is already in the keystore for ${record.alg}`, { where: source, hint: 'nothing to do; `authctl keys list` shows it (use --alg to import it for another algorithm)' });
+    throw usageError(
+      'ERR_KEY_EXISTS',
+      `key ${existing.kid} is already in the keystore for ${record.alg}`,
+      {
+        where: source,
+        hint: 'nothing to do; `authctl keys list` shows it (use --alg to import it for another algorithm)',
+      },
+    );
   }
   if (same.length === 0) return;
   record.kid = `${thumbprint}-${record.alg}`;
@@ -313,7 +435,10 @@ function distinctKid(ring: Keyring, record: KeyRecord, source: string): void {
  * Their lock and temp files are `<name>.lock…` and `.<name>.<pid>.<hex>.tmp`.
  */
 const HOME_ENTRIES = [KEYRING_FILE, 'apikeys.json', 'probe-attacker-keys.json', 'issuers'];
-const isHomeEntry = (name: string) => HOME_ENTRIES.some((own) => name === own || name.startsWith(`${own}.`) || name.startsWith(`.${own}.`));
+const isHomeEntry = (name: string) =>
+  HOME_ENTRIES.some(
+    (own) => name === own || name.startsWith(`${own}.`) || name.startsWith(`.${own}.`),
+  );
 
 /**
  * Private keys must not be committed: a `.gitignore` of `*` goes beside a new keys.json (0644, like any
@@ -324,7 +449,15 @@ const isHomeEntry = (name: string) => HOME_ENTRIES.some((own) => name === own ||
 async function ignoreInGit(dir: string): Promise<string | undefined> {
   const file = path.join(dir, '.gitignore');
   const entries = await nodeFs.promises.readdir(dir);
-  if (entries.includes('.gitignore') || (path.basename(dir) !== '.authctl' && !entries.every(isHomeEntry))) return undefined;
-  await writeFileAtomic(file, '*\n', { mode: 0o644, what: 'the keystore .gitignore', elsewhere: 'or point --home (or AUTHCTL_HOME) at a writable directory' });
+  if (
+    entries.includes('.gitignore') ||
+    (path.basename(dir) !== '.authctl' && !entries.every(isHomeEntry))
+  )
+    return undefined;
+  await writeFileAtomic(file, '*\n', {
+    mode: 0o644,
+    what: 'the keystore .gitignore',
+    elsewhere: 'or point --home (or AUTHCTL_HOME) at a writable directory',
+  });
   return file;
 }

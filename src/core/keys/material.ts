@@ -39,15 +39,31 @@ function parseJsonKeys(text: string, source: string): ParsedKey[] {
     });
   }
   const jwks = Array.isArray(data.keys) ? data.keys : [data];
-  if (jwks.length === 0) throw usageError('ERR_KEY_FORMAT', 'the JWKS has no keys', { where: source, hint: 'check that the issuer publishes keys' });
+  if (jwks.length === 0)
+    throw usageError('ERR_KEY_FORMAT', 'the JWKS has no keys', {
+      where: source,
+      hint: 'check that the issuer publishes keys',
+    });
   return jwks.map((jwk, index) => {
     if (!jwk || typeof jwk.kty !== 'string') {
-      throw usageError('ERR_KEY_FORMAT', `key ${index} has no "kty"`, { where: source, hint: 'each JWK needs kty (RSA, EC, OKP or oct)' });
+      throw usageError('ERR_KEY_FORMAT', `key ${index} has no "kty"`, {
+        where: source,
+        hint: 'each JWK needs kty (RSA, EC, OKP or oct)',
+      });
     }
     if (jwk.kty === 'oct') return { publicJwk: jwk, privateJwk: jwk };
     const isPrivate = 'd' in jwk && jwk.d !== undefined;
     if (!isPrivate) return { publicJwk: jwk };
-    const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, oth: _oth, ...publicJwk } = jwk as JWK & Record<string, unknown>;
+    const {
+      d: _d,
+      p: _p,
+      q: _q,
+      dp: _dp,
+      dq: _dq,
+      qi: _qi,
+      oth: _oth,
+      ...publicJwk
+    } = jwk as JWK & Record<string, unknown>;
     return { publicJwk: publicJwk as JWK, privateJwk: jwk };
   });
 }
@@ -56,13 +72,21 @@ const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]+?-----END \1-----/g;
 
 function parsePemKeys(text: string, source: string): ParsedKey[] {
   const blocks = [...text.matchAll(PEM_BLOCK)];
-  if (blocks.length === 0) throw usageError('ERR_KEY_FORMAT', 'malformed PEM (no matching BEGIN/END lines)', { where: source, hint: 'check the file is complete' });
+  if (blocks.length === 0)
+    throw usageError('ERR_KEY_FORMAT', 'malformed PEM (no matching BEGIN/END lines)', {
+      where: source,
+      hint: 'check the file is complete',
+    });
   return blocks.map(([pem, label]) => {
     try {
-      if (label === 'CERTIFICATE') return { publicJwk: toJwk(new nodeCrypto.X509Certificate(pem).publicKey) };
+      if (label === 'CERTIFICATE')
+        return { publicJwk: toJwk(new nodeCrypto.X509Certificate(pem).publicKey) };
       if (/PRIVATE KEY/.test(label!)) {
         const privateKey = nodeCrypto.createPrivateKey(pem);
-        return { privateJwk: toJwk(privateKey), publicJwk: toJwk(nodeCrypto.createPublicKey(privateKey)) };
+        return {
+          privateJwk: toJwk(privateKey),
+          publicJwk: toJwk(nodeCrypto.createPublicKey(privateKey)),
+        };
       }
       return { publicJwk: toJwk(nodeCrypto.createPublicKey(pem)) };
     } catch (error) {
@@ -83,7 +107,10 @@ function parsePemKeys(text: string, source: string): ParsedKey[] {
 
 function toJwk(key: KeyObject): JWK {
   const jwk = key.export({ format: 'jwk' }) as JWK;
-  if (!jwk.kty) throw usageError('ERR_KEY_FORMAT', `unsupported key type ${key.asymmetricKeyType}`, { hint: 'use an RSA, EC (P-256/384/521) or Ed25519 key' });
+  if (!jwk.kty)
+    throw usageError('ERR_KEY_FORMAT', `unsupported key type ${key.asymmetricKeyType}`, {
+      hint: 'use an RSA, EC (P-256/384/521) or Ed25519 key',
+    });
   return jwk;
 }
 
@@ -98,7 +125,13 @@ function algorithmsForKeyType(jwk: JWK): string[] {
     case 'RSA':
       return ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
     case 'EC':
-      return jwk.crv === 'P-256' ? ['ES256'] : jwk.crv === 'P-384' ? ['ES384'] : jwk.crv === 'P-521' ? ['ES512'] : [];
+      return jwk.crv === 'P-256'
+        ? ['ES256']
+        : jwk.crv === 'P-384'
+          ? ['ES384']
+          : jwk.crv === 'P-521'
+            ? ['ES512']
+            : [];
     case 'OKP':
       return jwk.crv === 'Ed25519' ? ['EdDSA'] : [];
     case 'oct':
@@ -123,21 +156,29 @@ export function checkPrivateKey(privateJwk: JWK, source: string): JWK {
       hint: 'export the key again from its source (e.g. `openssl pkey -in key.pem -out plain.pem`), or import it as PEM',
     });
   if (privateJwk.kty === 'oct') {
-    if (typeof privateJwk.k !== 'string' || !/^[A-Za-z0-9_-]+$/.test(privateJwk.k)) throw invalid('an oct key needs "k", the secret as non-empty base64url');
+    if (typeof privateJwk.k !== 'string' || !/^[A-Za-z0-9_-]+$/.test(privateJwk.k))
+      throw invalid('an oct key needs "k", the secret as non-empty base64url');
     return privateJwk;
   }
   let privateKey: KeyObject;
   try {
-    privateKey = nodeCrypto.createPrivateKey({ key: privateJwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+    privateKey = nodeCrypto.createPrivateKey({
+      key: privateJwk as import('node:crypto').JsonWebKey,
+      format: 'jwk',
+    });
   } catch (error) {
     throw invalid((error as Error).message);
   }
   const bits = privateKey.asymmetricKeyDetails?.modulusLength;
   if (privateKey.asymmetricKeyType === 'rsa' && bits !== undefined && bits < MIN_RSA_BITS) {
-    throw usageError('ERR_KEY_TOO_SMALL', `the RSA key has ${bits} bits; JWT verifiers require at least ${MIN_RSA_BITS}`, {
-      where: source,
-      hint: `generate a larger one: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:${MIN_RSA_BITS} -out key.pem`,
-    });
+    throw usageError(
+      'ERR_KEY_TOO_SMALL',
+      `the RSA key has ${bits} bits; JWT verifiers require at least ${MIN_RSA_BITS}`,
+      {
+        where: source,
+        hint: `generate a larger one: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:${MIN_RSA_BITS} -out key.pem`,
+      },
+    );
   }
   const publicKey = nodeCrypto.createPublicKey(privateKey);
   const data = Buffer.from('authctl key check');

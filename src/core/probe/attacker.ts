@@ -35,14 +35,23 @@ async function load(alg: JWTAlgorithm, dir?: string): Promise<AttackerKey> {
   try {
     stored = JSON.parse(await fs.readFile(file, 'utf8'));
     const entry = stored[alg];
-    if (entry) return { alg: entry.alg, publicJwk: entry.publicJwk, privateKey: (await importJWK(entry.privateJwk, entry.alg)) as CryptoKey };
+    if (entry)
+      return {
+        alg: entry.alg,
+        publicJwk: entry.publicJwk,
+        privateKey: (await importJWK(entry.privateJwk, entry.alg)) as CryptoKey,
+      };
   } catch {
     stored = {}; // missing or unreadable: make a new one
   }
   const key = await generateAttackerKey(alg);
   try {
     await ensurePrivateDir(dir);
-    stored[alg] = { alg: key.alg, publicJwk: key.publicJwk, privateJwk: await exportJWK(key.privateKey) };
+    stored[alg] = {
+      alg: key.alg,
+      publicJwk: key.publicJwk,
+      privateJwk: await exportJWK(key.privateKey),
+    };
     await writeFileAtomic(file, `${JSON.stringify(stored)}\n`);
   } catch {
     // A read-only home only costs the next run another key generation.

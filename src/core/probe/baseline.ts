@@ -10,14 +10,25 @@ export interface ProbeBaseline {
 }
 
 export async function readBaseline(file: string): Promise<ProbeBaseline> {
-  return readBaselineFile<'authctl-probe-baseline', ProbeBaseline['findings'][number]>(file, { format: 'authctl-probe-baseline', code: 'ERR_PROBE_BASELINE', command: 'authctl probe' });
+  return readBaselineFile<'authctl-probe-baseline', ProbeBaseline['findings'][number]>(file, {
+    format: 'authctl-probe-baseline',
+    code: 'ERR_PROBE_BASELINE',
+    command: 'authctl probe',
+  });
 }
 
 export function buildBaseline(findings: readonly ProbeFinding[]): ProbeBaseline {
-  return { format: 'authctl-probe-baseline', version: 1, findings: findings.map((f) => ({ key: f.key, severity: f.severity, message: f.message })) };
+  return {
+    format: 'authctl-probe-baseline',
+    version: 1,
+    findings: findings.map((f) => ({ key: f.key, severity: f.severity, message: f.message })),
+  };
 }
 
-export async function writeBaseline(file: string, findings: readonly ProbeFinding[]): Promise<void> {
+export async function writeBaseline(
+  file: string,
+  findings: readonly ProbeFinding[],
+): Promise<void> {
   await writeBaselineFile(file, 'authctl-probe-baseline', buildBaseline(findings).findings);
 }
 

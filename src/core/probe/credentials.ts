@@ -54,7 +54,14 @@ export interface ResolvedCredential {
   presigned?: PresignedUrl;
   /** `env` credentials with revoked_env: the headers carrying the revoked token (case jwt:revoked). */
   revokedHeaders?: Record<string, string>;
-  sigv4?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string; region: string; service: string; presign: boolean };
+  sigv4?: {
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken?: string;
+    region: string;
+    service: string;
+    presign: boolean;
+  };
 }
 
 export interface ResolveCredentialsOptions {
@@ -82,17 +89,25 @@ export function jwtDefaults(spec: ProbeSpec, config: AuthctlConfig) {
   return { mapping };
 }
 
-const list = (value: string | string[] | undefined) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
+const list = (value: string | string[] | undefined) =>
+  value === undefined ? undefined : Array.isArray(value) ? value : [value];
 
 function needEnv(env: NodeJS.ProcessEnv, name: string, where: string, dryRun = false): string {
   const value = env[name];
   // A dry run shows the matrix without secrets: stand in a placeholder for what is not set.
   if (!value && dryRun) return `<$${name}>`;
-  if (!value) throw usageError('ERR_PROBE_CREDENTIAL_ENV', `environment variable ${name} is not set`, { where, hint: `export ${name}=... before running the probe` });
+  if (!value)
+    throw usageError('ERR_PROBE_CREDENTIAL_ENV', `environment variable ${name} is not set`, {
+      where,
+      hint: `export ${name}=... before running the probe`,
+    });
   return value;
 }
 
-export async function resolveCredential(name: string, options: ResolveCredentialsOptions): Promise<ResolvedCredential> {
+export async function resolveCredential(
+  name: string,
+  options: ResolveCredentialsOptions,
+): Promise<ResolvedCredential> {
   const { spec, config, env } = options;
   const cred = spec.credentials[name]!;
   const where = `${spec.source} credentials.${name}`;
@@ -112,59 +127,178 @@ export async function resolveCredential(name: string, options: ResolveCredential
         mapping,
       });
       const hmac = await hmacSecretFor(name, settings.alg, options);
-      const template: JwtTemplate = { ...settings, signable: true, secret: hmac?.secret, secretFlags: hmac?.flags, origin: 'spec', cliGlobals: options.cliGlobals };
+      const template: JwtTemplate = {
+        ...settings,
+        signable: true,
+        secret: hmac?.secret,
+        secretFlags: hmac?.flags,
+        origin: 'spec',
+        cliGlobals: options.cliGlobals,
+      };
       const token = await options.mint(mintOptions(template));
-      return { name, type: 'jwt', headers: { Authorization: `Bearer ${token}` }, secrets: [token], jwt: template, token };
+      return {
+        name,
+        type: 'jwt',
+        headers: { Authorization: `Bearer ${token}` },
+        secrets: [token],
+        jwt: template,
+        token,
+      };
     }
     case 'idp': {
-      const secret = cred.client_secret ?? (cred.client_secret_env ? needEnv(env, cred.client_secret_env, where, options.dryRun) : undefined);
-      if (options.dryRun) return { name, type: 'idp', headers: { Authorization: `Bearer <token from ${cred.token_url}>` }, secrets: [] };
-      const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: cred.client_id, ...(secret ? { client_secret: secret } : {}), ...(cred.scope ? { scope: cred.scope } : {}), ...cred.params });
+      const secret =
+        cred.client_secret ??
+        (cred.client_secret_env
+          ? needEnv(env, cred.client_secret_env, where, options.dryRun)
+          : undefined);
+      if (options.dryRun)
+        return {
+          name,
+          type: 'idp',
+          headers: { Authorization: `Bearer <token from ${cred.token_url}>` },
+          secrets: [],
+        };
+      const form = new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: cred.client_id,
+        ...(secret ? { client_secret: secret } : {}),
+        ...(cred.scope ? { scope: cred.scope } : {}),
+        ...cred.params,
+      });
       let body: { access_token?: string; error?: string };
       try {
-        const res = await (options.fetch ?? fetch)(cred.token_url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form, signal: AbortSignal.timeout(10_000) });
-        body = (await res.json().catch(() => ({}))) as typeof body;
-        if (!res.ok || !body.access_token) throw new Error(`HTTP ${res.status}${body.error ? ` ${body.error}` : ''}`);
-      } catch (error) {
-        throw environmentError('ERR_PROBE_CREDENTIAL_IDP', `cannot get a token for credential "${name}" from ${cred.token_url}: ${(error as Error).message}`, {
-          where,
-          hint: 'start the mock issuer (`authctl idp serve`) or fix token_url / client_id',
+        const res = await (options.fetch ?? fetch)(cred.token_url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: form,
+          signal: AbortSignal.timeout(10_000),
         });
+        body = (await res.json().catch(() => ({}))) as typeof body;
+        if (!res.ok || !body.access_token)
+          throw new Error(`HTTP ${res.status}${body.error ? ` ${body.error}` : ''}`);
+      } catch (error) {
+        throw environmentError(
+          'ERR_PROBE_CREDENTIAL_IDP',
+          `cannot get a token for credential "${name}" from ${cred.token_url}: ${(error as Error).message}`,
+          {
+            where,
+            hint: 'start the mock issuer (`authctl idp serve`) or fix token_url / client_id',
+          },
+        );
       }
       const token = body.access_token!;
       const template = await templateFromToken(token, options.keystore, mapping);
-      return { name, type: 'idp', headers: { Authorization: `Bearer ${token}` }, secrets: [token, ...(secret ? [secret] : [])], jwt: template, token };
+      return {
+        name,
+        type: 'idp',
+        headers: { Authorization: `Bearer ${token}` },
+        secrets: [token, ...(secret ? [secret] : [])],
+        jwt: template,
+        token,
+      };
     }
     case 'env': {
       const value = needEnv(env, cred.env, where, options.dryRun);
       const headerValue = cred.scheme ? `${cred.scheme} ${value}` : value;
-      const isBearer = cred.header.toLowerCase() === 'authorization' && /^bearer$/i.test(cred.scheme);
-      const template = isBearer ? await templateFromToken(value, options.keystore, mapping).catch(() => undefined) : undefined;
-      const revoked = cred.revoked_env ? needEnv(env, cred.revoked_env, where, options.dryRun) : undefined;
-      const revokedHeaders = revoked ? { [cred.header]: cred.scheme ? `${cred.scheme} ${revoked}` : revoked } : undefined;
-      return { name, type: 'env', headers: { [cred.header]: headerValue }, secrets: [value, ...(revoked ? [revoked] : [])], jwt: template, token: isBearer ? value : undefined, revokedHeaders };
+      const isBearer =
+        cred.header.toLowerCase() === 'authorization' && /^bearer$/i.test(cred.scheme);
+      const template = isBearer
+        ? await templateFromToken(value, options.keystore, mapping).catch(() => undefined)
+        : undefined;
+      const revoked = cred.revoked_env
+        ? needEnv(env, cred.revoked_env, where, options.dryRun)
+        : undefined;
+      const revokedHeaders = revoked
+        ? { [cred.header]: cred.scheme ? `${cred.scheme} ${revoked}` : revoked }
+        : undefined;
+      return {
+        name,
+        type: 'env',
+        headers: { [cred.header]: headerValue },
+        secrets: [value, ...(revoked ? [revoked] : [])],
+        jwt: template,
+        token: isBearer ? value : undefined,
+        revokedHeaders,
+      };
     }
     case 'apikey': {
-      const key = cred.key ?? (cred.env ? needEnv(env, cred.env, where, options.dryRun) : undefined);
-      if (!key) throw usageError('ERR_PROBE_SPEC_INVALID', `credential "${name}" needs env = "VAR" (or key = "...")`, { where, hint: 'put a valid API key in an environment variable and name it with env' });
-      const revoked = cred.revoked_env ? needEnv(env, cred.revoked_env, where, options.dryRun) : undefined;
+      const key =
+        cred.key ?? (cred.env ? needEnv(env, cred.env, where, options.dryRun) : undefined);
+      if (!key)
+        throw usageError(
+          'ERR_PROBE_SPEC_INVALID',
+          `credential "${name}" needs env = "VAR" (or key = "...")`,
+          { where, hint: 'put a valid API key in an environment variable and name it with env' },
+        );
+      const revoked = cred.revoked_env
+        ? needEnv(env, cred.revoked_env, where, options.dryRun)
+        : undefined;
       const value = cred.scheme ? `${cred.scheme} ${key}` : key;
       const header = cred.scheme ? 'Authorization' : cred.header;
-      return { name, type: 'apikey', headers: { [header]: value }, secrets: [key, ...(revoked ? [revoked] : [])], apikey: { key, header, scheme: cred.scheme, revoked } };
+      return {
+        name,
+        type: 'apikey',
+        headers: { [header]: value },
+        secrets: [key, ...(revoked ? [revoked] : [])],
+        apikey: { key, header, scheme: cred.scheme, revoked },
+      };
     }
     case 'sigv4': {
-      const accessKeyId = cred.access_key_id ?? (cred.access_key_id_env ? needEnv(env, cred.access_key_id_env, where, options.dryRun) : undefined);
-      const secretAccessKey = cred.secret_access_key ?? (cred.secret_access_key_env ? needEnv(env, cred.secret_access_key_env, where, options.dryRun) : undefined);
+      const accessKeyId =
+        cred.access_key_id ??
+        (cred.access_key_id_env
+          ? needEnv(env, cred.access_key_id_env, where, options.dryRun)
+          : undefined);
+      const secretAccessKey =
+        cred.secret_access_key ??
+        (cred.secret_access_key_env
+          ? needEnv(env, cred.secret_access_key_env, where, options.dryRun)
+          : undefined);
       if (!accessKeyId || !secretAccessKey) {
-        throw usageError('ERR_PROBE_SPEC_INVALID', `credential "${name}" needs access_key_id(_env) and secret_access_key(_env)`, { where, hint: 'e.g. access_key_id_env = "AWS_ACCESS_KEY_ID", secret_access_key_env = "AWS_SECRET_ACCESS_KEY"' });
+        throw usageError(
+          'ERR_PROBE_SPEC_INVALID',
+          `credential "${name}" needs access_key_id(_env) and secret_access_key(_env)`,
+          {
+            where,
+            hint: 'e.g. access_key_id_env = "AWS_ACCESS_KEY_ID", secret_access_key_env = "AWS_SECRET_ACCESS_KEY"',
+          },
+        );
       }
-      const sessionToken = cred.session_token_env ? needEnv(env, cred.session_token_env, where, options.dryRun) : undefined;
-      return { name, type: 'sigv4', headers: {}, secrets: [secretAccessKey, ...(sessionToken ? [sessionToken] : [])], sigv4: { accessKeyId, secretAccessKey, sessionToken, region: cred.region, service: cred.service, presign: cred.presign } };
+      const sessionToken = cred.session_token_env
+        ? needEnv(env, cred.session_token_env, where, options.dryRun)
+        : undefined;
+      return {
+        name,
+        type: 'sigv4',
+        headers: {},
+        secrets: [secretAccessKey, ...(sessionToken ? [sessionToken] : [])],
+        sigv4: {
+          accessKeyId,
+          secretAccessKey,
+          sessionToken,
+          region: cred.region,
+          service: cred.service,
+          presign: cred.presign,
+        },
+      };
     }
     case 'presigned': {
-      const presigned = await resolvePresigned(name, cred, env, where, spec.dir ?? options.cwd, options.dryRun);
+      const presigned = await resolvePresigned(
+        name,
+        cred,
+        env,
+        where,
+        spec.dir ?? options.cwd,
+        options.dryRun,
+      );
       const signature = new URLSearchParams(presigned.path.split('?')[1]).get(presigned.signature);
-      return { name, type: 'presigned', headers: {}, secrets: signature && signature.length >= 8 ? [signature] : [], presigned };
+      return {
+        name,
+        type: 'presigned',
+        headers: {},
+        secrets: signature && signature.length >= 8 ? [signature] : [],
+        presigned,
+      };
     }
     case 'headers':
       return { name, type: 'headers', headers: { ...cred.headers }, secrets: [] };
@@ -195,7 +329,11 @@ const REGISTERED = new Set(['iss', 'aud', 'sub', 'iat', 'nbf', 'exp', 'jti']);
  * A template from a token someone else issued (the mock issuer, or a real one from an env var):
  * its claims, re-signable by authctl only when the keystore holds the key its kid names.
  */
-async function templateFromToken(token: string, keystore: Keystore, mapping: Partial<ClaimsMapping>): Promise<JwtTemplate> {
+async function templateFromToken(
+  token: string,
+  keystore: Keystore,
+  mapping: Partial<ClaimsMapping>,
+): Promise<JwtTemplate> {
   const { header, claims } = decodeToken(token);
   let alg: JWTAlgorithm = 'RS256';
   try {
@@ -207,7 +345,10 @@ async function templateFromToken(token: string, keystore: Keystore, mapping: Par
   const signable = typeof header.kid === 'string' && jwks.keys.some((k) => k.kid === header.kid);
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(claims)) if (!REGISTERED.has(key)) extra[key] = value;
-  const ttl = typeof claims.exp === 'number' && typeof claims.iat === 'number' ? claims.exp - claims.iat : undefined;
+  const ttl =
+    typeof claims.exp === 'number' && typeof claims.iat === 'number'
+      ? claims.exp - claims.iat
+      : undefined;
   return {
     issuer: String(claims.iss ?? ''),
     audience: list(claims.aud as string | string[] | undefined),
@@ -226,7 +367,11 @@ async function templateFromToken(token: string, keystore: Keystore, mapping: Par
  * The `authctl token mint` command that makes the same token (another jti and iat), so a redacted
  * curl command still reproduces a finding: `-H "Authorization: Bearer $(authctl token mint ...)"`.
  */
-export function mintCommand(template: JwtTemplate, overrides: Omit<MintTokenOptions, 'keystore'> = {}, secretFlags = template.secretFlags): string | undefined {
+export function mintCommand(
+  template: JwtTemplate,
+  overrides: Omit<MintTokenOptions, 'keystore'> = {},
+  secretFlags = template.secretFlags,
+): string | undefined {
   if (template.origin !== 'spec') return undefined;
   const o = { ...mintOptions(template), ...overrides };
   const args = ['authctl', ...(template.cliGlobals ?? []).map(shellQuote), 'token', 'mint'];
@@ -243,10 +388,13 @@ export function mintCommand(template: JwtTemplate, overrides: Omit<MintTokenOpti
   add('--tenant-claim', o.mapping?.tenantClaim);
   add('--roles-claim', o.mapping?.rolesClaim);
   add('--scope-claim', o.mapping?.scopeClaim);
-  for (const [key, value] of Object.entries(o.claims ?? {})) if (value !== undefined) add('--claim', `${key}=${JSON.stringify(value)}`);
-  for (let i = 0; i + 1 < (secretFlags ?? []).length; i += 2) add(secretFlags![i]!, secretFlags![i + 1]);
+  for (const [key, value] of Object.entries(o.claims ?? {}))
+    if (value !== undefined) add('--claim', `${key}=${JSON.stringify(value)}`);
+  for (let i = 0; i + 1 < (secretFlags ?? []).length; i += 2)
+    add(secretFlags![i]!, secretFlags![i + 1]);
   const defects = [o.defect ?? []].flat();
-  for (const defect of defects) add('--defect', defect.variant ? `${defect.kind}:${defect.variant}` : defect.kind);
+  for (const defect of defects)
+    add('--defect', defect.variant ? `${defect.kind}:${defect.variant}` : defect.kind);
   if (defects.some((d) => d.kind === 'jku')) add('--jku-url', o.jkuUrl);
   return args.join(' ');
 }

@@ -12,8 +12,11 @@ export function redact(text: string, secrets: readonly string[]): string {
 /** Masks credentials in a request: Authorization and key-like headers, and presign signatures in the query. */
 export function maskRequest(request: ProbeRequest, secrets: readonly string[]): ProbeRequest {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) headers[name] = redact(maskHeaderValue(name, value), secrets);
-  const path = redact(request.path, secrets).replace(/(X-Amz-Signature=)([0-9a-f]{6})[0-9a-f]+/i, '$1$2…').replace(/(X-Amz-Security-Token=)[^&]+/i, '$1…');
+  for (const [name, value] of Object.entries(request.headers))
+    headers[name] = redact(maskHeaderValue(name, value), secrets);
+  const path = redact(request.path, secrets)
+    .replace(/(X-Amz-Signature=)([0-9a-f]{6})[0-9a-f]+/i, '$1$2…')
+    .replace(/(X-Amz-Security-Token=)[^&]+/i, '$1…');
   return { ...request, path, headers };
 }
 
@@ -22,7 +25,12 @@ export function maskRequest(request: ProbeRequest, secrets: readonly string[]): 
  * token is minted again in place (`"Authorization: Bearer $(authctl token mint ...)"`), so the command
  * runs as is; otherwise replace the masked values to re-run it.
  */
-export function curlCommand(url: string, request: ProbeRequest, secrets: readonly string[], mintCommand?: string): string {
+export function curlCommand(
+  url: string,
+  request: ProbeRequest,
+  secrets: readonly string[],
+  mintCommand?: string,
+): string {
   const masked = maskRequest(request, secrets);
   const args = ['curl', '-sS', '-i'];
   if (masked.method === 'HEAD') args.push('--head');
@@ -30,7 +38,8 @@ export function curlCommand(url: string, request: ProbeRequest, secrets: readonl
   // Keep percent-encoding, dot segments and case exactly as sent.
   args.push('--path-as-is', '--globoff');
   for (const [name, value] of Object.entries(masked.headers)) {
-    if (mintCommand && name.toLowerCase() === 'authorization' && /^Bearer /.test(value)) args.push('-H', `"${name}: Bearer $(${mintCommand})"`);
+    if (mintCommand && name.toLowerCase() === 'authorization' && /^Bearer /.test(value))
+      args.push('-H', `"${name}: Bearer $(${mintCommand})"`);
     else args.push('-H', shellQuote(`${name}: ${value}`));
   }
   if (masked.body !== undefined) args.push('--data-raw', shellQuote(redact(masked.body, secrets)));

@@ -6,61 +6,104 @@ import type { ProbeCase } from './cases.js';
  * tenant scope should come from trusted auth", K3 "SigV4 ... 403").
  */
 const FIXES: Record<string, string> = {
-  control: 'A valid credential was refused: check the service trusts authctl\'s JWKS (`authctl keys jwks`), the issuer/audience in [jwt] match the service config, and the clocks agree.',
-  public: 'Health and readiness probes must answer without credentials: exempt this path from the auth middleware (DataPress/K3: unauthenticated health probes).',
-  'no-credentials': 'Requests succeed without credentials: auth is not enabled on this route. Put the auth middleware in front of every non-public route and restart.',
-  'malformed-authorization': 'Reject an Authorization header that does not carry "Bearer <token>" with 401; do not fall through to anonymous access.',
+  control:
+    "A valid credential was refused: check the service trusts authctl's JWKS (`authctl keys jwks`), the issuer/audience in [jwt] match the service config, and the clocks agree.",
+  public:
+    'Health and readiness probes must answer without credentials: exempt this path from the auth middleware (DataPress/K3: unauthenticated health probes).',
+  'no-credentials':
+    'Requests succeed without credentials: auth is not enabled on this route. Put the auth middleware in front of every non-public route and restart.',
+  'malformed-authorization':
+    'Reject an Authorization header that does not carry "Bearer <token>" with 401; do not fall through to anonymous access.',
   'bearer-garbage': 'Reject tokens that do not parse as a JWT with 401 invalid_token.',
-  'dev-headers': 'Production services must ignore dev headers (X-Dev-User-Id, X-Org-Id): disable dev auth in production (recsys: tenant scope must come from trusted auth, JWT or API key).',
-  'jwt:expired': 'Check exp with a small leeway (≤ 60 s); never disable expiry checks (jose: leave clockTolerance small; PyJWT: verify_exp).',
+  'dev-headers':
+    'Production services must ignore dev headers (X-Dev-User-Id, X-Org-Id): disable dev auth in production (recsys: tenant scope must come from trusted auth, JWT or API key).',
+  'jwt:expired':
+    'Check exp with a small leeway (≤ 60 s); never disable expiry checks (jose: leave clockTolerance small; PyJWT: verify_exp).',
   'jwt:not-yet-valid': 'Check nbf with the same small leeway as exp.',
-  'jwt:wrong-issuer': 'Require iss to equal the configured issuer exactly (jose jwtVerify({ issuer })).',
-  'jwt:wrong-audience': 'Require aud to contain this service\'s audience (jose jwtVerify({ audience })).',
-  'jwt:bad-signature': 'Verify the signature (use jwtVerify, never decode-only helpers such as jwt.decode).',
-  'jwt:hs-confusion': 'Pin the algorithm allow-list to the issuer\'s asymmetric algorithms (e.g. algorithms: ["RS256"]); never let the token\'s alg pick HMAC with a public key.',
+  'jwt:wrong-issuer':
+    'Require iss to equal the configured issuer exactly (jose jwtVerify({ issuer })).',
+  'jwt:wrong-audience':
+    "Require aud to contain this service's audience (jose jwtVerify({ audience })).",
+  'jwt:bad-signature':
+    'Verify the signature (use jwtVerify, never decode-only helpers such as jwt.decode).',
+  'jwt:hs-confusion':
+    'Pin the algorithm allow-list to the issuer\'s asymmetric algorithms (e.g. algorithms: ["RS256"]); never let the token\'s alg pick HMAC with a public key.',
   'jwt:no-exp': 'Require exp (jose: requiredClaims: ["exp"]); tokens must expire.',
   'jwt:alg-none': 'Never accept alg "none": pass an explicit algorithm allow-list to the verifier.',
   'jwt:alg-none-case': 'Compare alg exactly and never accept any spelling of "none".',
   'jwt:null-signature': 'Reject tokens whose signature is empty.',
-  'jwt:blank-secret': 'Reject HS256 when the service uses asymmetric keys, and never verify with an empty secret.',
-  'jwt:psychic-signature': 'Upgrade the JVM/crypto library (CVE-2022-21449): ECDSA signatures with r = s = 0 must fail.',
-  'jwt:unknown-kid': 'Only accept keys from the configured JWKS; an unknown kid must fail after at most one JWKS refresh.',
-  'jwt:embedded-jwk': 'Never verify with a key carried in the token\'s jwk header; use the configured JWKS only.',
+  'jwt:blank-secret':
+    'Reject HS256 when the service uses asymmetric keys, and never verify with an empty secret.',
+  'jwt:psychic-signature':
+    'Upgrade the JVM/crypto library (CVE-2022-21449): ECDSA signatures with r = s = 0 must fail.',
+  'jwt:unknown-kid':
+    'Only accept keys from the configured JWKS; an unknown kid must fail after at most one JWKS refresh.',
+  'jwt:embedded-jwk':
+    "Never verify with a key carried in the token's jwk header; use the configured JWKS only.",
   'jwt:jku': 'Never fetch keys from a jku/x5u URL in the token; use the configured JWKS URL only.',
-  'jwt:kid-injection': 'Treat kid as an opaque identifier looked up in the JWKS, never as a file path or SQL.',
-  'tenant:missing-claim': 'Refuse tokens without the tenant claim (recsys AUTH_TENANT_CLAIMS / DataPress tenant_claim): a token that names no tenant cannot be scoped.',
-  'tenant:other': 'Compare the tenant claim with the tenant of the resource and refuse a mismatch with 403 (or 404 if you hide resources).',
-  'tenant:other-path': 'Check the tenant in the path against the verified token\'s tenant claim on every route (object-level authorization); a valid token of one tenant must not read another tenant\'s resources.',
-  'tenant:spoofed-header': 'Derive the tenant from the verified token, never from X-Org-Id / x-organization-id headers (recsys: "tenant scope should come from trusted auth").',
-  'tenant:suspended': 'Check the organisation status after authentication and refuse a suspended tenant with 403 on every route (K3: "token exchange success but org is suspended"; org-status permission gating), whatever the token or headers otherwise allow.',
-  'scope:missing': 'Check the scope the operation needs and answer 403 with WWW-Authenticate: Bearer error="insufficient_scope".',
-  'role:missing': 'Check the role the operation needs (recsys viewer/operator/admin) and answer 403.',
+  'jwt:kid-injection':
+    'Treat kid as an opaque identifier looked up in the JWKS, never as a file path or SQL.',
+  'tenant:missing-claim':
+    'Refuse tokens without the tenant claim (recsys AUTH_TENANT_CLAIMS / DataPress tenant_claim): a token that names no tenant cannot be scoped.',
+  'tenant:other':
+    'Compare the tenant claim with the tenant of the resource and refuse a mismatch with 403 (or 404 if you hide resources).',
+  'tenant:other-path':
+    "Check the tenant in the path against the verified token's tenant claim on every route (object-level authorization); a valid token of one tenant must not read another tenant's resources.",
+  'tenant:spoofed-header':
+    'Derive the tenant from the verified token, never from X-Org-Id / x-organization-id headers (recsys: "tenant scope should come from trusted auth").',
+  'tenant:suspended':
+    'Check the organisation status after authentication and refuse a suspended tenant with 403 on every route (K3: "token exchange success but org is suspended"; org-status permission gating), whatever the token or headers otherwise allow.',
+  'scope:missing':
+    'Check the scope the operation needs and answer 403 with WWW-Authenticate: Bearer error="insufficient_scope".',
+  'role:missing':
+    'Check the role the operation needs (recsys viewer/operator/admin) and answer 403.',
   'apikey:unknown': 'Look API keys up by hash and refuse unknown ones with 401.',
-  'apikey:bad-checksum': 'Refuse malformed API keys with 401 (check the format and checksum before the lookup).',
+  'apikey:bad-checksum':
+    'Refuse malformed API keys with 401 (check the format and checksum before the lookup).',
   'apikey:truncated': 'Refuse truncated API keys with 401; never match by prefix.',
-  'apikey:revoked': 'Check the revocation status on every request (`authctl apikey revoke`); cache revocations for seconds, not hours.',
-  'jwt:revoked': 'Check the token\'s jti (or session) against the revocation store on every request, not only at login (Relay: SessionStore powers revocation).',
-  revoked: 'Revocation must take effect on every instance: check the revoked-jti / session store on each request, or keep any cache of it shorter than the bound you promise (revoke_within).',
-  'probe/revocation-failed': 'The revocation endpoint must revoke the presented token and answer 2xx; check the route, its auth and that it accepts this token type.',
-  presign: 'Sign every part of a presigned URL (method, path, every query parameter, expiry, tenant) and refuse the request unless the whole signature matches exactly (constant-time, full length, case-sensitive); refuse parameters that were not signed.',
-  'sigv4:wrong-secret': 'Recompute the SigV4 signature with the stored secret and refuse a mismatch with 403 SignatureDoesNotMatch.',
-  'sigv4:tampered-query': 'Include the whole query string in the canonical request; a parameter added after signing must fail with 403.',
-  'sigv4:expired-presign': 'Check X-Amz-Date + X-Amz-Expires against the clock and refuse expired presigned URLs with 403 AccessDenied.',
-  deny: 'The role check is missing or too lax on this route: check the caller\'s roles/scopes for this method (agentflow: test both the 401 and the 403 path before release).',
-  'swapped-401': 'Answer 401 (with WWW-Authenticate: Bearer error="invalid_token") when the credential is missing or invalid; 403 is for a valid credential that is not allowed.',
-  'swapped-403': 'Answer 403 when the caller is authenticated but not allowed; 401 tells clients to re-authenticate, which will not help.',
-  'hidden-404': 'A 404 hides the resource, which is fine if intended: set tenant_mismatch_status / forbidden_status = [403, 404] for this endpoint to accept it.',
-  timeout: 'The service did not answer this request in time: a bad credential must be refused quickly (check for a JWKS fetch or a key lookup that hangs on unknown kids or jku URLs); raise --timeout if the endpoint is just slow.',
-  'server-error': 'A bad credential crashed the handler: catch verification errors in the auth middleware and answer 401/403.',
-  variant: 'The denial depends on how the path or method is spelled: authorise after routing/normalisation (decode, lower-case, strip trailing slash), reject X-HTTP-Method-Override, and deny by default.',
-  'probe/hygiene-www-authenticate': 'Send WWW-Authenticate: Bearer (realm="...") with every 401 (RFC 6750 §3).',
-  'probe/hygiene-invalid-token': 'Add error="invalid_token" to WWW-Authenticate when a presented token is rejected (RFC 6750 §3.1).',
-  'probe/hygiene-insufficient-scope': 'Add error="insufficient_scope" (and scope="...") to WWW-Authenticate on a 403 for a missing scope.',
+  'apikey:revoked':
+    'Check the revocation status on every request (`authctl apikey revoke`); cache revocations for seconds, not hours.',
+  'jwt:revoked':
+    "Check the token's jti (or session) against the revocation store on every request, not only at login (Relay: SessionStore powers revocation).",
+  revoked:
+    'Revocation must take effect on every instance: check the revoked-jti / session store on each request, or keep any cache of it shorter than the bound you promise (revoke_within).',
+  'probe/revocation-failed':
+    'The revocation endpoint must revoke the presented token and answer 2xx; check the route, its auth and that it accepts this token type.',
+  presign:
+    'Sign every part of a presigned URL (method, path, every query parameter, expiry, tenant) and refuse the request unless the whole signature matches exactly (constant-time, full length, case-sensitive); refuse parameters that were not signed.',
+  'sigv4:wrong-secret':
+    'Recompute the SigV4 signature with the stored secret and refuse a mismatch with 403 SignatureDoesNotMatch.',
+  'sigv4:tampered-query':
+    'Include the whole query string in the canonical request; a parameter added after signing must fail with 403.',
+  'sigv4:expired-presign':
+    'Check X-Amz-Date + X-Amz-Expires against the clock and refuse expired presigned URLs with 403 AccessDenied.',
+  deny: "The role check is missing or too lax on this route: check the caller's roles/scopes for this method (agentflow: test both the 401 and the 403 path before release).",
+  'swapped-401':
+    'Answer 401 (with WWW-Authenticate: Bearer error="invalid_token") when the credential is missing or invalid; 403 is for a valid credential that is not allowed.',
+  'swapped-403':
+    'Answer 403 when the caller is authenticated but not allowed; 401 tells clients to re-authenticate, which will not help.',
+  'hidden-404':
+    'A 404 hides the resource, which is fine if intended: set tenant_mismatch_status / forbidden_status = [403, 404] for this endpoint to accept it.',
+  timeout:
+    'The service did not answer this request in time: a bad credential must be refused quickly (check for a JWKS fetch or a key lookup that hangs on unknown kids or jku URLs); raise --timeout if the endpoint is just slow.',
+  'server-error':
+    'A bad credential crashed the handler: catch verification errors in the auth middleware and answer 401/403.',
+  variant:
+    'The denial depends on how the path or method is spelled: authorise after routing/normalisation (decode, lower-case, strip trailing slash), reject X-HTTP-Method-Override, and deny by default.',
+  'probe/hygiene-www-authenticate':
+    'Send WWW-Authenticate: Bearer (realm="...") with every 401 (RFC 6750 §3).',
+  'probe/hygiene-invalid-token':
+    'Add error="invalid_token" to WWW-Authenticate when a presented token is rejected (RFC 6750 §3.1).',
+  'probe/hygiene-insufficient-scope':
+    'Add error="insufficient_scope" (and scope="...") to WWW-Authenticate on a 403 for a missing scope.',
   'probe/hygiene-5xx': 'Catch verification errors and answer 401/403 instead of 5xx.',
-  'probe/hygiene-set-cookie-on-401': 'Do not start a session (Set-Cookie) for a caller that failed authentication.',
-  'probe/hygiene-echoed-credential': 'Never echo the presented token or key in error bodies; it ends up in logs.',
+  'probe/hygiene-set-cookie-on-401':
+    'Do not start a session (Set-Cookie) for a caller that failed authentication.',
+  'probe/hygiene-echoed-credential':
+    'Never echo the presented token or key in error bodies; it ends up in logs.',
   'probe/hygiene-stack-trace': 'Return a generic error body; log the stack trace server-side only.',
-  'probe/hygiene-cors': 'Never combine Access-Control-Allow-Origin: * with credentials: list the allowed origins explicitly (agentflow ORIGINS).',
+  'probe/hygiene-cors':
+    'Never combine Access-Control-Allow-Origin: * with credentials: list the allowed origins explicitly (agentflow ORIGINS).',
   skew: 'Keep the clock-skew leeway small (≤ 60 s is typical; 5 min at most).',
 };
 

@@ -4,7 +4,9 @@
  * lower-case names), so the service would see two values and a signature over one of them.
  * The winning layer's spelling of the name is kept.
  */
-export function mergeHeaders(...layers: Array<Record<string, string> | undefined>): Record<string, string> {
+export function mergeHeaders(
+  ...layers: Array<Record<string, string> | undefined>
+): Record<string, string> {
   const out: Record<string, string> = {};
   const names = new Map<string, string>();
   for (const layer of layers) {

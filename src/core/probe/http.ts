@@ -31,10 +31,21 @@ const BODY_LIMIT = 64 * 1024;
 
 /** Connection-level failures worth a retry: the request never got an answer. */
 // A timeout is not retried: the service got the request and may be working on it (a finding, not an outage).
-const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'UND_ERR_SOCKET']);
+const RETRYABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+]);
 
 export class ProbeConnectionError extends Error {
-  constructor(message: string, readonly code: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
     super(message);
   }
 }
@@ -64,7 +75,10 @@ export class HttpClient {
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? '';
         if (attempt >= retries || !RETRYABLE.has(code)) {
-          throw new ProbeConnectionError(`${request.method} ${this.url(request.path)}: ${code || (error as Error).message}`, code || 'ERR_CONNECTION');
+          throw new ProbeConnectionError(
+            `${request.method} ${this.url(request.path)}: ${code || (error as Error).message}`,
+            code || 'ERR_CONNECTION',
+          );
         }
         await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
       }
@@ -75,7 +89,10 @@ export class HttpClient {
     const started = performance.now();
     return new Promise((resolve, reject) => {
       const timeoutMs = this.options.timeoutMs ?? 10_000;
-      const timedOut = () => Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' });
+      const timedOut = () =>
+        Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), {
+          code: 'ETIMEDOUT',
+        });
       // A deadline for the whole exchange (connect, headers and body): the socket's idle timeout alone
       // never fires on a server that trickles a byte now and then, and a run must never hang.
       const deadline = setTimeout(() => {
@@ -89,7 +106,8 @@ export class HttpClient {
       const headers: Record<string, string> = { ...request.headers };
       if (request.body !== undefined) {
         headers['content-length'] ??= String(Buffer.byteLength(request.body));
-        if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+        if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+          headers['content-type'] = 'application/json';
       }
       const req = this.lib.request(
         {
@@ -111,8 +129,14 @@ export class HttpClient {
           res.on('end', () => {
             clearTimeout(deadline);
             const flat: Record<string, string> = {};
-            for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-            resolve({ status: res.statusCode ?? 0, headers: flat, body: Buffer.concat(chunks).subarray(0, BODY_LIMIT).toString('utf8'), ms: performance.now() - started });
+            for (const [name, value] of Object.entries(res.headers))
+              if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: flat,
+              body: Buffer.concat(chunks).subarray(0, BODY_LIMIT).toString('utf8'),
+              ms: performance.now() - started,
+            });
           });
           res.on('error', fail);
         },
@@ -131,11 +155,19 @@ export class HttpClient {
 export async function waitFor(url: string, timeoutMs: number, intervalMs = 200): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   const target = new URL(url);
-  const client = new HttpClient({ baseUrl: target.origin, timeoutMs: Math.min(2000, timeoutMs), retries: 0 });
+  const client = new HttpClient({
+    baseUrl: target.origin,
+    timeoutMs: Math.min(2000, timeoutMs),
+    retries: 0,
+  });
   try {
     while (Date.now() < deadline) {
       try {
-        await client.send({ method: 'GET', path: `${target.pathname}${target.search}`, headers: {} });
+        await client.send({
+          method: 'GET',
+          path: `${target.pathname}${target.search}`,
+          headers: {},
+        });
         return true;
       } catch {
         await new Promise((resolve) => setTimeout(resolve, intervalMs));

@@ -11,7 +11,10 @@ export interface JkuServer {
   close: () => Promise<void>;
 }
 
-export async function startJkuServer(jwks: { keys: JWK[] }, host = '127.0.0.1'): Promise<JkuServer> {
+export async function startJkuServer(
+  jwks: { keys: JWK[] },
+  host = '127.0.0.1',
+): Promise<JkuServer> {
   let hits = 0;
   const body = JSON.stringify(jwks);
   const server = http.createServer((req, res) => {
@@ -20,13 +23,25 @@ export async function startJkuServer(jwks: { keys: JWK[] }, host = '127.0.0.1'):
     res.end(body);
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(environmentError('ERR_PROBE_JKU_SERVER', `cannot serve the attacker JWKS: ${(error as Error).message}`, { hint: 'exclude the jku case with exclude = ["jwt:jku"]' })));
+    server.once('error', (error) =>
+      reject(
+        environmentError(
+          'ERR_PROBE_JKU_SERVER',
+          `cannot serve the attacker JWKS: ${(error as Error).message}`,
+          { hint: 'exclude the jku case with exclude = ["jwt:jku"]' },
+        ),
+      ),
+    );
     server.listen(0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${host}:${port}/.well-known/jwks.json`,
     hits: () => hits,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

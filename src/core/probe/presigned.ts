@@ -17,54 +17,120 @@ export interface PresignedUrl {
 }
 
 /** The presigned URL from `url_env` or `command` (argv, no shell, 10 s, run in `cwd`: the spec's directory), as path?query. */
-export async function resolvePresigned(name: string, cred: PresignedConfig, env: NodeJS.ProcessEnv, where: string, cwd: string, dryRun = false): Promise<PresignedUrl> {
-  const preset: { signature?: string; expires?: string; tenant?: string } = cred.scheme === 'custom' ? {} : PRESIGN_SCHEMES[cred.scheme];
+export async function resolvePresigned(
+  name: string,
+  cred: PresignedConfig,
+  env: NodeJS.ProcessEnv,
+  where: string,
+  cwd: string,
+  dryRun = false,
+): Promise<PresignedUrl> {
+  const preset: { signature?: string; expires?: string; tenant?: string } =
+    cred.scheme === 'custom' ? {} : PRESIGN_SCHEMES[cred.scheme];
   const signature = cred.signature_param ?? preset.signature;
-  if (!signature) throw usageError('ERR_PROBE_SPEC_INVALID', `credential "${name}" needs signature_param (or scheme = "sigv4" / "sigv2" / "k3")`, { where, hint: 'name the query parameter that carries the signature, e.g. signature_param = "sig"' });
-  if (!cred.url_env === !cred.command) throw usageError('ERR_PROBE_SPEC_INVALID', `credential "${name}" needs exactly one of url_env and command`, { where, hint: 'url_env = "PRESIGNED_URL", or command = ["node", "presign.mjs"]' });
+  if (!signature)
+    throw usageError(
+      'ERR_PROBE_SPEC_INVALID',
+      `credential "${name}" needs signature_param (or scheme = "sigv4" / "sigv2" / "k3")`,
+      {
+        where,
+        hint: 'name the query parameter that carries the signature, e.g. signature_param = "sig"',
+      },
+    );
+  if (!cred.url_env === !cred.command)
+    throw usageError(
+      'ERR_PROBE_SPEC_INVALID',
+      `credential "${name}" needs exactly one of url_env and command`,
+      { where, hint: 'url_env = "PRESIGNED_URL", or command = ["node", "presign.mjs"]' },
+    );
   let text: string;
-  if (dryRun) text = `/<presigned URL from ${cred.url_env ? `$${cred.url_env}` : 'command'}>?${signature}=<signature>`;
+  if (dryRun)
+    text = `/<presigned URL from ${cred.url_env ? `$${cred.url_env}` : 'command'}>?${signature}=<signature>`;
   else if (cred.url_env) {
     const value = env[cred.url_env];
-    if (!value) throw usageError('ERR_PROBE_CREDENTIAL_ENV', `environment variable ${cred.url_env} is not set`, { where, hint: `export ${cred.url_env}=<a presigned URL the service issued>` });
+    if (!value)
+      throw usageError(
+        'ERR_PROBE_CREDENTIAL_ENV',
+        `environment variable ${cred.url_env} is not set`,
+        { where, hint: `export ${cred.url_env}=<a presigned URL the service issued>` },
+      );
     text = value;
   } else text = await runCommand(cred.command!, env, where, cwd);
   const path = toPath(text.trim(), where);
   const names = new Set(queryPairs(path).map(([k]) => k));
-  if (!dryRun && !names.has(signature)) throw usageError('ERR_PROBE_PRESIGNED', `the presigned URL of "${name}" has no ${signature} parameter`, { where, hint: 'check scheme / signature_param against the URL the service issues' });
+  if (!dryRun && !names.has(signature))
+    throw usageError(
+      'ERR_PROBE_PRESIGNED',
+      `the presigned URL of "${name}" has no ${signature} parameter`,
+      { where, hint: 'check scheme / signature_param against the URL the service issues' },
+    );
   const expires = cred.expires_param ?? preset.expires;
   const tenant = cred.tenant_param ?? preset.tenant;
-  return { path, signature, expires: expires && names.has(expires) ? expires : undefined, tenant: tenant && names.has(tenant) ? tenant : undefined, params: cred.params ?? [...names] };
+  return {
+    path,
+    signature,
+    expires: expires && names.has(expires) ? expires : undefined,
+    tenant: tenant && names.has(tenant) ? tenant : undefined,
+    params: cred.params ?? [...names],
+  };
 }
 
-function runCommand(argv: string[], env: NodeJS.ProcessEnv, where: string, cwd: string): Promise<string> {
+function runCommand(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  where: string,
+  cwd: string,
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(argv[0]!, argv.slice(1), { env, cwd, timeout: 10_000, maxBuffer: 64 * 1024 }, (error, stdout) => {
-      if (error) reject(environmentError('ERR_PROBE_PRESIGN_COMMAND', `the presign command failed: ${error.code ?? error.message}`, { where, hint: `run ${argv[0]} by hand; it must print one presigned URL` }));
-      else resolve(stdout.split('\n').find((l) => l.trim()) ?? '');
-    });
+    execFile(
+      argv[0]!,
+      argv.slice(1),
+      { env, cwd, timeout: 10_000, maxBuffer: 64 * 1024 },
+      (error, stdout) => {
+        if (error)
+          reject(
+            environmentError(
+              'ERR_PROBE_PRESIGN_COMMAND',
+              `the presign command failed: ${error.code ?? error.message}`,
+              { where, hint: `run ${argv[0]} by hand; it must print one presigned URL` },
+            ),
+          );
+        else resolve(stdout.split('\n').find((l) => l.trim()) ?? '');
+      },
+    );
   });
 }
 
 function toPath(text: string, where: string): string {
   const absolute = /^https?:\/\/[^/?#]+(.*)$/i.exec(text);
   const path = absolute ? absolute[1] || '/' : text;
-  if (!path.startsWith('/') || !path.includes('?')) throw usageError('ERR_PROBE_PRESIGNED', 'not a presigned URL (an http(s) URL or /path?query)', { where, hint: 'the command or variable must give the whole URL with its query' });
+  if (!path.startsWith('/') || !path.includes('?'))
+    throw usageError('ERR_PROBE_PRESIGNED', 'not a presigned URL (an http(s) URL or /path?query)', {
+      where,
+      hint: 'the command or variable must give the whole URL with its query',
+    });
   return path;
 }
 
 /** The raw `k=v` pairs of a path's query, encoding kept. */
 function queryPairs(path: string): Array<[string, string]> {
   const query = path.slice(path.indexOf('?') + 1);
-  return query.split('&').filter(Boolean).map((pair) => {
-    const i = pair.indexOf('=');
-    return i < 0 ? [decodeURIComponent(pair), ''] : [decodeURIComponent(pair.slice(0, i)), pair.slice(i + 1)];
-  });
+  return query
+    .split('&')
+    .filter(Boolean)
+    .map((pair) => {
+      const i = pair.indexOf('=');
+      return i < 0
+        ? [decodeURIComponent(pair), '']
+        : [decodeURIComponent(pair.slice(0, i)), pair.slice(i + 1)];
+    });
 }
 
-const withQuery = (path: string, pairs: Array<[string, string]>) => `${path.split('?')[0]}?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${v}`).join('&')}`;
+const withQuery = (path: string, pairs: Array<[string, string]>) =>
+  `${path.split('?')[0]}?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${v}`).join('&')}`;
 const flip = (v: string) => (v.length ? `${v.slice(0, -1)}${v.endsWith('A') ? 'B' : 'A'}` : 'A');
-const recase = (v: string) => v.replace(/[a-zA-Z]/g, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
+const recase = (v: string) =>
+  v.replace(/[a-zA-Z]/g, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
 
 export interface PresignMutation {
   id: string;
@@ -77,25 +143,69 @@ export interface PresignMutation {
  * value, each scheme parameter removed, a parameter added, expiry later, tenant swapped, signature
  * truncated or re-cased. A correct service refuses each (its signature covers them all).
  */
-export function presignMutations(valid: ProbeRequest, url: PresignedUrl, otherTenant: (value: string) => string): PresignMutation[] {
+export function presignMutations(
+  valid: ProbeRequest,
+  url: PresignedUrl,
+  otherTenant: (value: string) => string,
+): PresignMutation[] {
   const pairs = queryPairs(url.path);
   const [pathname] = url.path.split('?') as [string];
   const out: PresignMutation[] = [];
-  const add = (id: string, title: string, path: string, method = valid.method) => out.push({ id: `presign:${id}`, title: `presigned URL with ${title}`, request: { ...valid, method, path } });
-  const set = (name: string, value: string) => withQuery(pathname, pairs.map(([k, v]) => [k, k === name ? value : v] as [string, string]));
+  const add = (id: string, title: string, path: string, method = valid.method) =>
+    out.push({
+      id: `presign:${id}`,
+      title: `presigned URL with ${title}`,
+      request: { ...valid, method, path },
+    });
+  const set = (name: string, value: string) =>
+    withQuery(
+      pathname,
+      pairs.map(([k, v]) => [k, k === name ? value : v] as [string, string]),
+    );
   const value = (name: string) => pairs.find(([k]) => k === name)![1];
 
-  add('path', 'another path', `${pathname.replace(/\/?$/, (end) => `x${end}`)}?${url.path.slice(url.path.indexOf('?') + 1)}`);
-  add('method', `method ${valid.method === 'GET' ? 'HEAD' : 'GET'} instead of ${valid.method}`, url.path, valid.method === 'GET' ? 'HEAD' : 'GET');
+  add(
+    'path',
+    'another path',
+    `${pathname.replace(/\/?$/, (end) => `x${end}`)}?${url.path.slice(url.path.indexOf('?') + 1)}`,
+  );
+  add(
+    'method',
+    `method ${valid.method === 'GET' ? 'HEAD' : 'GET'} instead of ${valid.method}`,
+    url.path,
+    valid.method === 'GET' ? 'HEAD' : 'GET',
+  );
   const sig = value(url.signature);
-  add('signature-truncated', `${url.signature} truncated`, set(url.signature, sig.slice(0, Math.max(0, sig.length - 2))));
-  if (recase(sig) !== sig) add('signature-recased', `${url.signature} in swapped case`, set(url.signature, recase(sig)));
-  if (url.expires && /^\d+$/.test(value(url.expires))) add('expires-later', `${url.expires} an hour later`, set(url.expires, String(Number(value(url.expires)) + 3600)));
-  if (url.tenant) add('tenant-swapped', `${url.tenant} of another tenant`, set(url.tenant, encodeURIComponent(otherTenant(decodeURIComponent(value(url.tenant))))));
+  add(
+    'signature-truncated',
+    `${url.signature} truncated`,
+    set(url.signature, sig.slice(0, Math.max(0, sig.length - 2))),
+  );
+  if (recase(sig) !== sig)
+    add('signature-recased', `${url.signature} in swapped case`, set(url.signature, recase(sig)));
+  if (url.expires && /^\d+$/.test(value(url.expires)))
+    add(
+      'expires-later',
+      `${url.expires} an hour later`,
+      set(url.expires, String(Number(value(url.expires)) + 3600)),
+    );
+  if (url.tenant)
+    add(
+      'tenant-swapped',
+      `${url.tenant} of another tenant`,
+      set(url.tenant, encodeURIComponent(otherTenant(decodeURIComponent(value(url.tenant))))),
+    );
   for (const name of url.params) {
     if (name === url.signature || !pairs.some(([k]) => k === name)) continue;
     add(`param:${name}`, `${name} changed`, set(name, flip(value(name))));
-    add(`param-removed:${name}`, `${name} removed`, withQuery(pathname, pairs.filter(([k]) => k !== name)));
+    add(
+      `param-removed:${name}`,
+      `${name} removed`,
+      withQuery(
+        pathname,
+        pairs.filter(([k]) => k !== name),
+      ),
+    );
   }
   add('param-added', 'a parameter added after signing', `${url.path}&authctl-tampered=1`);
   return out;

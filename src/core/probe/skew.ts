@@ -42,15 +42,32 @@ export async function measureSkew(options: MeasureSkewOptions): Promise<SkewResu
   let requests = 0;
   let lastRequest: ProbeRequest | undefined;
   const accepted = async (seconds: number) => {
-    const token = await options.mint({ ...mintOptions(options.template), defect: { kind: 'expired' }, skewSeconds: seconds });
-    const request = { ...options.target.request, headers: mergeHeaders(options.target.request.headers, { Authorization: `Bearer ${token}` }) };
+    const token = await options.mint({
+      ...mintOptions(options.template),
+      defect: { kind: 'expired' },
+      skewSeconds: seconds,
+    });
+    const request = {
+      ...options.target.request,
+      headers: mergeHeaders(options.target.request.headers, { Authorization: `Bearer ${token}` }),
+    };
     lastRequest = request;
     requests++;
     return casePassed(options.target, await options.send(request));
   };
-  const base = { endpoint: options.target.endpoint.id, credential: options.target.credential!, upperBoundSeconds: upper };
+  const base = {
+    endpoint: options.target.endpoint.id,
+    credential: options.target.credential!,
+    upperBoundSeconds: upper,
+  };
   if (await accepted(upper)) {
-    return { ...base, toleratedSeconds: upper, atLeast: true, requests, finding: skewFinding(options, upper, true, lastRequest!) };
+    return {
+      ...base,
+      toleratedSeconds: upper,
+      atLeast: true,
+      requests,
+      finding: skewFinding(options, upper, true, lastRequest!),
+    };
   }
   let lo = 0;
   let hi = upper;
@@ -65,7 +82,12 @@ export async function measureSkew(options: MeasureSkewOptions): Promise<SkewResu
   return { ...base, toleratedSeconds: lo, atLeast: false, requests, finding };
 }
 
-function skewFinding(options: MeasureSkewOptions, seconds: number, atLeast: boolean, request: ProbeRequest): ProbeFinding {
+function skewFinding(
+  options: MeasureSkewOptions,
+  seconds: number,
+  atLeast: boolean,
+  request: ProbeRequest,
+): ProbeFinding {
   const endpoint = options.target.endpoint.id;
   return {
     key: `${endpoint} skew probe/clock-skew`,
@@ -78,7 +100,12 @@ function skewFinding(options: MeasureSkewOptions, seconds: number, atLeast: bool
     got: `${atLeast ? '≥ ' : ''}${seconds}s`,
     message: `tokens are accepted ${atLeast ? 'at least ' : ''}${seconds}s after they expire`,
     fix: fixFor('skew'),
-    curl: curlCommand(options.baseUrl, request, [request.headers.Authorization?.slice(7) ?? ''], reproduce(options.template, seconds)),
+    curl: curlCommand(
+      options.baseUrl,
+      request,
+      [request.headers.Authorization?.slice(7) ?? ''],
+      reproduce(options.template, seconds),
+    ),
   };
 }
 

@@ -1,7 +1,11 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type * as z from 'zod';
-import { probeSpecSchema, type ProbeCredentialConfig, type ProbeSpecConfig } from '../config/sections/probe.js';
+import {
+  probeSpecSchema,
+  type ProbeCredentialConfig,
+  type ProbeSpecConfig,
+} from '../config/sections/probe.js';
 import { parseJson, parseToml } from '../config/toml.js';
 import { usageError } from '../errors.js';
 import { closest } from '../suggest.js';
@@ -24,7 +28,14 @@ export interface ProbeSpec {
   jwt: NonNullable<ProbeSpecConfig['jwt']>;
   credentials: Record<string, ProbeCredentialConfig>;
   endpoints: ProbeEndpoint[];
-  tenants: { mismatchStatus: number[]; headers: string[]; other?: string; statusClaim?: string; statusHeader?: string; suspendedValue: string };
+  tenants: {
+    mismatchStatus: number[];
+    headers: string[];
+    other?: string;
+    statusClaim?: string;
+    statusHeader?: string;
+    suspendedValue: string;
+  };
   variants: boolean | string[];
   measureSkew: boolean;
   devHeaders?: Record<string, string>;
@@ -70,10 +81,14 @@ export async function loadProbeSpecFile(file: string): Promise<ProbeSpec> {
   try {
     bytes = await fs.readFile(file);
   } catch (error) {
-    throw usageError('ERR_PROBE_SPEC_UNREADABLE', `cannot read probe spec: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      where: file,
-      hint: 'pass an existing file with --spec FILE, or write one with `authctl probe init --from-openapi openapi.json`',
-    });
+    throw usageError(
+      'ERR_PROBE_SPEC_UNREADABLE',
+      `cannot read probe spec: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      {
+        where: file,
+        hint: 'pass an existing file with --spec FILE, or write one with `authctl probe init --from-openapi openapi.json`',
+      },
+    );
   }
   const text = decodeText(bytes, file, { what: 'probe spec' });
   const isJson = file.endsWith('.json') || /^\s*\{/.test(text);
@@ -98,21 +113,82 @@ function where(source: string, map: SourceMap | undefined, keyPath: (string | nu
 function specError(error: z.ZodError, source: string, map?: SourceMap) {
   const issue = error.issues[0]!;
   const keyPath = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-  const dotted = keyPath.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
+  const dotted = keyPath
+    .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+    .join('.')
+    .replace(/\.\[/g, '[');
   let message = `${dotted ? `${dotted}: ` : ''}${issue.message}`;
   let hint = 'see the README section on authctl probe for every key of a probe spec';
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
     message = `unknown key "${dotted ? `${dotted}.` : ''}${key}"`;
-    const known = ['base_url', 'jwt', 'credentials', 'endpoints', 'params', 'tenants', 'variants', 'measure_skew', 'dev_headers', 'concurrency', 'timeout',
-      'method', 'path', 'name', 'body', 'headers', 'public', 'allow', 'deny', 'tenant', 'scopes', 'roles', 'status', 'unauthenticated_status', 'forbidden_status',
-      'tenant_mismatch_status', 'exclude', 'severity', 'issuer', 'audience', 'alg', 'ttl', 'tenant_claim', 'roles_claim', 'scope_claim', 'scope_format', 'sub', 'preset', 'claims', 'secret_env', 'secret_file', 'secret_encoding', 'status_claim', 'status_header', 'suspended_value', 'mismatch_status', 'other', 'revoke', 'revoke_within', 'revoked_env', 'url_env', 'command', 'scheme', 'signature_param', 'expires_param', 'tenant_param'];
+    const known = [
+      'base_url',
+      'jwt',
+      'credentials',
+      'endpoints',
+      'params',
+      'tenants',
+      'variants',
+      'measure_skew',
+      'dev_headers',
+      'concurrency',
+      'timeout',
+      'method',
+      'path',
+      'name',
+      'body',
+      'headers',
+      'public',
+      'allow',
+      'deny',
+      'tenant',
+      'scopes',
+      'roles',
+      'status',
+      'unauthenticated_status',
+      'forbidden_status',
+      'tenant_mismatch_status',
+      'exclude',
+      'severity',
+      'issuer',
+      'audience',
+      'alg',
+      'ttl',
+      'tenant_claim',
+      'roles_claim',
+      'scope_claim',
+      'scope_format',
+      'sub',
+      'preset',
+      'claims',
+      'secret_env',
+      'secret_file',
+      'secret_encoding',
+      'status_claim',
+      'status_header',
+      'suspended_value',
+      'mismatch_status',
+      'other',
+      'revoke',
+      'revoke_within',
+      'revoked_env',
+      'url_env',
+      'command',
+      'scheme',
+      'signature_param',
+      'expires_param',
+      'tenant_param',
+    ];
     const suggestion = closest(key, known);
     if (suggestion) hint = `did you mean "${suggestion}"?`;
   } else if (keyPath[0] === 'credentials' && keyPath.length === 3 && keyPath[2] === 'type') {
     hint = 'type is one of jwt, idp, env, apikey, sigv4, presigned, headers';
   }
-  return usageError('ERR_PROBE_SPEC_INVALID', message, { where: where(source, map, keyPath), hint });
+  return usageError('ERR_PROBE_SPEC_INVALID', message, {
+    where: where(source, map, keyPath),
+    hint,
+  });
 }
 
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_-]*)\}/g;
@@ -122,10 +198,17 @@ function normalize(spec: ProbeSpecConfig, source: string, map?: SourceMap): Prob
   const checkRef = (name: string, keyPath: (string | number)[]) => {
     if (spec.credentials[name]) return;
     const suggestion = closest(name, names);
-    const dotted = keyPath.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').slice(1);
+    const dotted = keyPath
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+      .join('')
+      .slice(1);
     throw usageError('ERR_PROBE_UNKNOWN_CREDENTIAL', `${dotted}: no credential "${name}"`, {
       where: where(source, map, keyPath),
-      hint: suggestion ? `did you mean "${suggestion}"?` : names.length ? `defined credentials: ${names.join(', ')}` : `define it as [credentials.${name}] with type = "jwt"`,
+      hint: suggestion
+        ? `did you mean "${suggestion}"?`
+        : names.length
+          ? `defined credentials: ${names.join(', ')}`
+          : `define it as [credentials.${name}] with type = "jwt"`,
     });
   };
   const tenants = {
@@ -142,21 +225,41 @@ function normalize(spec: ProbeSpecConfig, source: string, map?: SourceMap): Prob
     e.allow.forEach((name, i) => checkRef(name, ['endpoints', index, 'allow', i]));
     e.deny.forEach((name, i) => checkRef(name, ['endpoints', index, 'deny', i]));
     const both = e.allow.find((name) => e.deny.includes(name));
-    if (both) throw usageError('ERR_PROBE_SPEC_INVALID', `endpoints[${index}]: "${both}" is in both allow and deny`, { where: where(source, map, ['endpoints', index, 'deny']), hint: 'a credential either must get in or must be refused' });
+    if (both)
+      throw usageError(
+        'ERR_PROBE_SPEC_INVALID',
+        `endpoints[${index}]: "${both}" is in both allow and deny`,
+        {
+          where: where(source, map, ['endpoints', index, 'deny']),
+          hint: 'a credential either must get in or must be refused',
+        },
+      );
     if (!e.public && e.allow.length === 0 && e.deny.length === 0) {
-      throw usageError('ERR_PROBE_SPEC_INVALID', `endpoints[${index}] (${e.method.toUpperCase()} ${e.path}): needs public = true, or allow = [...] credentials`, {
-        where: where(source, map, ['endpoints', index]),
-        hint: 'the probe needs at least one credential that must get in, to prove the negative cases are refused for the right reason',
-      });
+      throw usageError(
+        'ERR_PROBE_SPEC_INVALID',
+        `endpoints[${index}] (${e.method.toUpperCase()} ${e.path}): needs public = true, or allow = [...] credentials`,
+        {
+          where: where(source, map, ['endpoints', index]),
+          hint: 'the probe needs at least one credential that must get in, to prove the negative cases are refused for the right reason',
+        },
+      );
     }
-    const params: Record<string, string> = { ...spec.params, ...(e.tenant ? { tenant: e.tenant } : {}), ...e.params };
+    const params: Record<string, string> = {
+      ...spec.params,
+      ...(e.tenant ? { tenant: e.tenant } : {}),
+      ...e.params,
+    };
     const resolved = e.path.replace(PLACEHOLDER, (whole, name: string) => {
       const value = params[name];
       if (value === undefined) {
-        throw usageError('ERR_PROBE_SPEC_INVALID', `endpoints[${index}].path: no value for {${name}}`, {
-          where: where(source, map, ['endpoints', index, 'path']),
-          hint: `add params = { ${name} = "..." } to the endpoint or a [params] table${name === 'tenant' ? ', or tenant = "..."' : ''}`,
-        });
+        throw usageError(
+          'ERR_PROBE_SPEC_INVALID',
+          `endpoints[${index}].path: no value for {${name}}`,
+          {
+            where: where(source, map, ['endpoints', index, 'path']),
+            hint: `add params = { ${name} = "..." } to the endpoint or a [params] table${name === 'tenant' ? ', or tenant = "..."' : ''}`,
+          },
+        );
       }
       return encodeURIComponent(value);
     });
@@ -169,7 +272,12 @@ function normalize(spec: ProbeSpecConfig, source: string, map?: SourceMap): Prob
       path: resolved,
       template: e.path,
       params,
-      body: e.body === undefined ? undefined : typeof e.body === 'string' ? e.body : JSON.stringify(e.body),
+      body:
+        e.body === undefined
+          ? undefined
+          : typeof e.body === 'string'
+            ? e.body
+            : JSON.stringify(e.body),
       headers: e.headers ?? {},
       public: e.public,
       allow: e.allow,
@@ -190,7 +298,11 @@ function normalize(spec: ProbeSpecConfig, source: string, map?: SourceMap): Prob
   for (const e of endpoints) {
     const previous = seen.get(e.id);
     if (previous !== undefined) {
-      throw usageError('ERR_PROBE_SPEC_INVALID', `endpoints[${e.index}] repeats endpoints[${previous}] (${e.id})`, { where: where(source, map, ['endpoints', e.index]), hint: 'merge the two entries' });
+      throw usageError(
+        'ERR_PROBE_SPEC_INVALID',
+        `endpoints[${e.index}] repeats endpoints[${previous}] (${e.id})`,
+        { where: where(source, map, ['endpoints', e.index]), hint: 'merge the two entries' },
+      );
     }
     seen.set(e.id, e.index);
   }
@@ -205,13 +317,17 @@ function normalize(spec: ProbeSpecConfig, source: string, map?: SourceMap): Prob
     measureSkew: spec.measure_skew,
     devHeaders: spec.dev_headers,
     concurrency: spec.concurrency,
-    timeoutMs: spec.timeout === undefined ? undefined : parseDuration(spec.timeout, 'timeout') * 1000,
+    timeoutMs:
+      spec.timeout === undefined ? undefined : parseDuration(spec.timeout, 'timeout') * 1000,
     severity: spec.severity,
   };
 }
 
 /** The spec file to use: --spec, else probe.toml / probe.json in cwd, else undefined (use config `[probe]`). */
-export async function findProbeSpecFile(cwd: string, explicit?: string): Promise<string | undefined> {
+export async function findProbeSpecFile(
+  cwd: string,
+  explicit?: string,
+): Promise<string | undefined> {
   if (explicit) return path.resolve(cwd, explicit);
   for (const name of ['probe.toml', 'probe.json']) {
     const file = path.join(cwd, name);
@@ -228,5 +344,7 @@ export async function findProbeSpecFile(cwd: string, explicit?: string): Promise
 /** The endpoint's path with some placeholders given other values (e.g. another tenant). */
 export function pathWith(endpoint: ProbeEndpoint, overrides: Record<string, string>): string {
   const values = { ...endpoint.params, ...overrides };
-  return endpoint.template.replace(PLACEHOLDER, (_, name: string) => encodeURIComponent(values[name]!));
+  return endpoint.template.replace(PLACEHOLDER, (_, name: string) =>
+    encodeURIComponent(values[name]!),
+  );
 }

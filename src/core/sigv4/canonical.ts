@@ -1,5 +1,11 @@
 /** Canonical request and string to sign (SigV4 tasks 1 and 2). */
-import { canonicalQuery, canonicalRawQuery, canonicalUri, trimAll, type QueryPair } from './encode.js';
+import {
+  canonicalQuery,
+  canonicalRawQuery,
+  canonicalUri,
+  trimAll,
+  type QueryPair,
+} from './encode.js';
 import type { FoldedHeaderMode } from './types.js';
 
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
@@ -11,12 +17,27 @@ export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
  * sign; verify takes SignedHeaders from the request as they are.
  */
 const UNSIGNABLE = new Set([
-  'authorization', 'cache-control', 'connection', 'expect', 'from', 'keep-alive', 'max-forwards', 'pragma',
-  'referer', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'user-agent', 'x-amzn-trace-id',
+  'authorization',
+  'cache-control',
+  'connection',
+  'expect',
+  'from',
+  'keep-alive',
+  'max-forwards',
+  'pragma',
+  'referer',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'user-agent',
+  'x-amzn-trace-id',
 ]);
 
 export function isUnsignable(lowerName: string): boolean {
-  return UNSIGNABLE.has(lowerName) || lowerName.startsWith('proxy-') || lowerName.startsWith('sec-');
+  return (
+    UNSIGNABLE.has(lowerName) || lowerName.startsWith('proxy-') || lowerName.startsWith('sec-')
+  );
 }
 
 export interface CanonicalHeadersResult {
@@ -97,8 +118,13 @@ export interface CanonicalRequestParts {
 }
 
 export function canonicalRequest(parts: CanonicalRequestParts): string {
-  const uri = canonicalUri(parts.path, { normalize: parts.normalizePath, doubleEncode: parts.doubleEncodePath });
-  const query = parts.rawQuery ? canonicalRawQuery(parts.rawQuery, parts.excludeQuery) : canonicalQuery(parts.query ?? [], parts.excludeQuery);
+  const uri = canonicalUri(parts.path, {
+    normalize: parts.normalizePath,
+    doubleEncode: parts.doubleEncodePath,
+  });
+  const query = parts.rawQuery
+    ? canonicalRawQuery(parts.rawQuery, parts.excludeQuery)
+    : canonicalQuery(parts.query ?? [], parts.excludeQuery);
   return `${parts.method}\n${uri}\n${query}\n${parts.canonicalHeaders}\n${parts.signedHeaders}\n${parts.payloadHash}`;
 }
 

@@ -16,13 +16,24 @@ export interface SignChunkOptions {
   previousSignature: string;
 }
 
-export function chunkStringToSign(options: Omit<SignChunkOptions, 'secretAccessKey'>, chunk: string | Uint8Array): string {
+export function chunkStringToSign(
+  options: Omit<SignChunkOptions, 'secretAccessKey'>,
+  chunk: string | Uint8Array,
+): string {
   const scope = credentialScope(options.amzDate.slice(0, 8), options.region, options.service);
   return `AWS4-HMAC-SHA256-PAYLOAD\n${options.amzDate}\n${scope}\n${options.previousSignature}\n${EMPTY_SHA256}\n${sha256Hex(chunk)}`;
 }
 
-export function signChunk(options: SignChunkOptions, chunk: string | Uint8Array): { stringToSign: string; signature: string } {
+export function signChunk(
+  options: SignChunkOptions,
+  chunk: string | Uint8Array,
+): { stringToSign: string; signature: string } {
   const stringToSign = chunkStringToSign(options, chunk);
-  const key = deriveSigningKey(options.secretAccessKey, options.amzDate.slice(0, 8), options.region, options.service);
+  const key = deriveSigningKey(
+    options.secretAccessKey,
+    options.amzDate.slice(0, 8),
+    options.region,
+    options.service,
+  );
   return { stringToSign, signature: hmacHex(key, stringToSign) };
 }

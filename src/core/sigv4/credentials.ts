@@ -9,7 +9,12 @@ import { usageError } from '../errors.js';
 import type { SigV4Credentials } from './types.js';
 
 export interface CredentialSources {
-  flags: { accessKeyId?: string; secretAccessKey?: string; sessionToken?: string; profile?: string };
+  flags: {
+    accessKeyId?: string;
+    secretAccessKey?: string;
+    sessionToken?: string;
+    profile?: string;
+  };
   env: Record<string, string | undefined>;
   /** `[sigv4.*]` profiles of the authctl config. */
   profiles?: Record<string, SigV4Profile>;
@@ -41,7 +46,10 @@ export interface ResolvedCredentials {
  * A line that starts like a header but is malformed ends the current section, so the keys
  * under it never land in the previous profile.
  */
-export function parseIni(text: string, kind: 'credentials' | 'config' = 'credentials'): Record<string, Record<string, string>> {
+export function parseIni(
+  text: string,
+  kind: 'credentials' | 'config' = 'credentials',
+): Record<string, Record<string, string>> {
   const sections: Record<string, Record<string, string>> = {};
   let current: Record<string, string> | undefined;
   for (const raw of text.split(/\r?\n/)) {
@@ -49,23 +57,36 @@ export function parseIni(text: string, kind: 'credentials' | 'config' = 'credent
     if (!line || line.startsWith('#') || line.startsWith(';')) continue;
     if (line.startsWith('[')) {
       const header = /^\[\s*(profile\s+)?([^\]]+?)\s*\](?:\s*[#;].*)?$/.exec(line);
-      const isProfile = header && (kind === 'credentials' || header[1] !== undefined || header[2] === 'default');
-      current = header && isProfile ? (sections[header[2]!] ??= Object.create(null) as Record<string, string>) : undefined;
+      const isProfile =
+        header && (kind === 'credentials' || header[1] !== undefined || header[2] === 'default');
+      current =
+        header && isProfile
+          ? (sections[header[2]!] ??= Object.create(null) as Record<string, string>)
+          : undefined;
       continue;
     }
     const eq = line.indexOf('=');
-    if (current && eq > 0) current[line.slice(0, eq).trim().toLowerCase()] = line.slice(eq + 1).replace(/\s[#;].*$/, '').trim();
+    if (current && eq > 0)
+      current[line.slice(0, eq).trim().toLowerCase()] = line
+        .slice(eq + 1)
+        .replace(/\s[#;].*$/, '')
+        .trim();
   }
   return sections;
 }
 
 function fromAwsFile(sources: CredentialSources, name: string): SigV4Credentials | undefined {
-  const file = sources.env.AWS_SHARED_CREDENTIALS_FILE ?? path.join(sources.homeDir, '.aws', 'credentials');
+  const file =
+    sources.env.AWS_SHARED_CREDENTIALS_FILE ?? path.join(sources.homeDir, '.aws', 'credentials');
   const text = sources.readFile(file);
   if (text === undefined) return undefined;
   const section = parseIni(text)[name];
   if (!section?.aws_access_key_id || !section.aws_secret_access_key) return undefined;
-  return { accessKeyId: section.aws_access_key_id, secretAccessKey: section.aws_secret_access_key, sessionToken: section.aws_session_token };
+  return {
+    accessKeyId: section.aws_access_key_id,
+    secretAccessKey: section.aws_secret_access_key,
+    sessionToken: section.aws_session_token,
+  };
 }
 
 /** `region` of a profile in ~/.aws/config (AWS_CONFIG_FILE overrides the path). */
@@ -75,27 +96,63 @@ function configRegion(sources: CredentialSources, name: string): string | undefi
   return text === undefined ? undefined : parseIni(text, 'config')[name]?.region || undefined;
 }
 
-function resolveRegion(sources: CredentialSources, profile: SigV4Profile | undefined): string | undefined {
+function resolveRegion(
+  sources: CredentialSources,
+  profile: SigV4Profile | undefined,
+): string | undefined {
   const { env, flags } = sources;
-  const explicit = flags.profile ? (profile ? (profile.region ?? (profile.aws_profile ? configRegion(sources, profile.aws_profile) : undefined)) : configRegion(sources, flags.profile)) : profile?.region;
+  const explicit = flags.profile
+    ? profile
+      ? (profile.region ??
+        (profile.aws_profile ? configRegion(sources, profile.aws_profile) : undefined))
+      : configRegion(sources, flags.profile)
+    : profile?.region;
   // Like the AWS CLI: a named profile without a region does not borrow [default]'s.
-  return explicit ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || (flags.profile ? undefined : configRegion(sources, env.AWS_PROFILE || 'default')));
+  return (
+    explicit ??
+    (env.AWS_REGION ||
+      env.AWS_DEFAULT_REGION ||
+      (flags.profile ? undefined : configRegion(sources, env.AWS_PROFILE || 'default')))
+  );
 }
 
-function fromAuthctlProfile(sources: CredentialSources, name: string, profile: SigV4Profile): SigV4Credentials {
+function fromAuthctlProfile(
+  sources: CredentialSources,
+  name: string,
+  profile: SigV4Profile,
+): SigV4Credentials {
   const where = `[sigv4.${name}]`;
   const base = profile.aws_profile ? fromAwsFile(sources, profile.aws_profile) : undefined;
   if (profile.aws_profile && !base) {
-    throw usageError('ERR_SIGV4_NO_CREDENTIALS', `profile "${profile.aws_profile}" not found in the AWS credentials file`, { where: `${where} aws_profile`, hint: 'check ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE)' });
+    throw usageError(
+      'ERR_SIGV4_NO_CREDENTIALS',
+      `profile "${profile.aws_profile}" not found in the AWS credentials file`,
+      {
+        where: `${where} aws_profile`,
+        hint: 'check ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE)',
+      },
+    );
   }
-  const envSecret = profile.secret_access_key_env ? sources.env[profile.secret_access_key_env] : undefined;
+  const envSecret = profile.secret_access_key_env
+    ? sources.env[profile.secret_access_key_env]
+    : undefined;
   if (profile.secret_access_key_env && !envSecret) {
-    throw usageError('ERR_SIGV4_NO_CREDENTIALS', `environment variable ${profile.secret_access_key_env} is not set`, { where: `${where} secret_access_key_env`, hint: `export ${profile.secret_access_key_env}=...` });
+    throw usageError(
+      'ERR_SIGV4_NO_CREDENTIALS',
+      `environment variable ${profile.secret_access_key_env} is not set`,
+      {
+        where: `${where} secret_access_key_env`,
+        hint: `export ${profile.secret_access_key_env}=...`,
+      },
+    );
   }
   return {
     accessKeyId: profile.access_key_id ?? base?.accessKeyId ?? '',
     secretAccessKey: envSecret ?? profile.secret_access_key ?? base?.secretAccessKey ?? '',
-    sessionToken: (profile.session_token_env ? sources.env[profile.session_token_env] : undefined) ?? profile.session_token ?? base?.sessionToken,
+    sessionToken:
+      (profile.session_token_env ? sources.env[profile.session_token_env] : undefined) ??
+      profile.session_token ??
+      base?.sessionToken,
   };
 }
 
@@ -106,7 +163,12 @@ export function resolveCredentials(sources: CredentialSources): ResolvedCredenti
   const profileName = flags.profile;
   if (profileName) {
     const own = sources.profiles?.[profileName];
-    if (own) resolved = { credentials: fromAuthctlProfile(sources, profileName, own), source: `authctl config [sigv4.${profileName}]`, profile: own };
+    if (own)
+      resolved = {
+        credentials: fromAuthctlProfile(sources, profileName, own),
+        source: `authctl config [sigv4.${profileName}]`,
+        profile: own,
+      };
     else {
       const aws = fromAwsFile(sources, profileName);
       if (!aws) {
@@ -119,9 +181,20 @@ export function resolveCredentials(sources: CredentialSources): ResolvedCredenti
       resolved = { credentials: aws, source: `AWS credentials file [${profileName}]` };
     }
   } else if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
-    resolved = { credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN || undefined }, source: 'AWS_* environment variables' };
+    resolved = {
+      credentials: {
+        accessKeyId: env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+        sessionToken: env.AWS_SESSION_TOKEN || undefined,
+      },
+      source: 'AWS_* environment variables',
+    };
   } else if (sources.profiles?.default) {
-    resolved = { credentials: fromAuthctlProfile(sources, 'default', sources.profiles.default), source: 'authctl config [sigv4.default]', profile: sources.profiles.default };
+    resolved = {
+      credentials: fromAuthctlProfile(sources, 'default', sources.profiles.default),
+      source: 'authctl config [sigv4.default]',
+      profile: sources.profiles.default,
+    };
   } else {
     const name = env.AWS_PROFILE || 'default';
     const aws = fromAwsFile(sources, name);
@@ -135,6 +208,14 @@ export function resolveCredentials(sources: CredentialSources): ResolvedCredenti
     secretAccessKey: flags.secretAccessKey ?? resolved?.credentials.secretAccessKey ?? '',
     sessionToken: flags.sessionToken ?? (flagPair ? undefined : resolved?.credentials.sessionToken),
   };
-  const source = flags.accessKeyId || flags.secretAccessKey ? `flags${resolved ? ` + ${resolved.source}` : ''}` : (resolved?.source ?? 'none');
-  return { credentials, source, profile: resolved?.profile, region: resolveRegion(sources, resolved?.profile) };
+  const source =
+    flags.accessKeyId || flags.secretAccessKey
+      ? `flags${resolved ? ` + ${resolved.source}` : ''}`
+      : (resolved?.source ?? 'none');
+  return {
+    credentials,
+    source,
+    profile: resolved?.profile,
+    region: resolveRegion(sources, resolved?.profile),
+  };
 }

@@ -3,7 +3,13 @@
  * cached per (secret, day, region, service): they are valid for the whole day, and deriving one
  * costs four HMACs -- more than signing a request once the key is known.
  */
-import { createHash, createHmac, createSecretKey, hash as oneShotHash, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  createSecretKey,
+  hash as oneShotHash,
+  type KeyObject,
+} from 'node:crypto';
 
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
@@ -30,11 +36,19 @@ interface CachedKey {
 }
 const keyCache = new Map<string, CachedKey>();
 
-let last: { secret: string; date: string; region: string; service: string; entry: CachedKey } | undefined;
+let last:
+  { secret: string; date: string; region: string; service: string; entry: CachedKey } | undefined;
 
 function cachedKey(secret: string, date: string, region: string, service: string): CachedKey {
   // Most callers sign many requests with one key: compare four short strings before hashing a map key.
-  if (last && last.secret === secret && last.date === date && last.region === region && last.service === service) return last.entry;
+  if (
+    last &&
+    last.secret === secret &&
+    last.date === date &&
+    last.region === region &&
+    last.service === service
+  )
+    return last.entry;
   const entry = lookupKey(secret, date, region, service);
   last = { secret, date, region, service, entry };
   return entry;
@@ -55,13 +69,26 @@ function lookupKey(secret: string, date: string, region: string, service: string
 }
 
 /** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"). */
-export function deriveSigningKey(secret: string, date: string, region: string, service: string): Buffer {
+export function deriveSigningKey(
+  secret: string,
+  date: string,
+  region: string,
+  service: string,
+): Buffer {
   return cachedKey(secret, date, region, service).raw;
 }
 
 /** The final step of SigV4: hex HMAC of the string to sign under the (cached) derived key. */
-export function signString(secret: string, date: string, region: string, service: string, stringToSign: string): string {
-  return createHmac('sha256', cachedKey(secret, date, region, service).key).update(stringToSign, 'utf8').digest('hex');
+export function signString(
+  secret: string,
+  date: string,
+  region: string,
+  service: string,
+  stringToSign: string,
+): string {
+  return createHmac('sha256', cachedKey(secret, date, region, service).key)
+    .update(stringToSign, 'utf8')
+    .digest('hex');
 }
 
 /** SigV2: base64 HMAC keyed by the secret itself. */

@@ -6,7 +6,8 @@ export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-export type CurlBody = { kind: 'none' } | { kind: 'file'; path: string } | { kind: 'text'; text: string };
+export type CurlBody =
+  { kind: 'none' } | { kind: 'file'; path: string } | { kind: 'text'; text: string };
 
 export interface CurlOptions {
   method: string;

@@ -4,7 +4,8 @@ import { usageError } from '../errors.js';
 export type DateInput = Date | string | number;
 
 const BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
-const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-](\d{2}):?(\d{2}))$/;
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-](\d{2}):?(\d{2}))$/;
 
 /** True when the calendar fields name a real instant (`new Date` would roll Feb 30 over to March). */
 function validFields(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
@@ -35,9 +36,17 @@ export function parseSigningDate(input: DateInput, where = '--date'): Date {
   }
   const iso = ISO.exec(text);
   if (iso) {
-    const [y, mo, d, h, mi, s = 0, , , oh = 0, om = 0] = iso.slice(1).map((v) => (v === undefined ? undefined : Number(v)));
+    const [y, mo, d, h, mi, s = 0, , , oh = 0, om = 0] = iso
+      .slice(1)
+      .map((v) => (v === undefined ? undefined : Number(v)));
     const date = new Date(text);
-    if (validFields(y!, mo!, d!, h!, mi!, s!) && oh! <= 23 && om! <= 59 && !Number.isNaN(date.getTime())) return date;
+    if (
+      validFields(y!, mo!, d!, h!, mi!, s!) &&
+      oh! <= 23 &&
+      om! <= 59 &&
+      !Number.isNaN(date.getTime())
+    )
+      return date;
   }
   throw badDate(text, where);
 }

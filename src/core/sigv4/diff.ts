@@ -36,20 +36,33 @@ export function diffCanonicalRequests(ours: string, theirs: string): CanonicalLi
   const section = (lines: string[]) => {
     const blank = lines.indexOf('', 3);
     const end = blank < 0 ? lines.length : blank;
-    return { head: lines.slice(0, 3), headers: lines.slice(3, end), tail: blank < 0 ? [] : lines.slice(blank + 1) };
+    return {
+      head: lines.slice(0, 3),
+      headers: lines.slice(3, end),
+      tail: blank < 0 ? [] : lines.slice(blank + 1),
+    };
   };
   const sa = section(a);
   const sb = section(b);
   const out: CanonicalLineDiff[] = [];
   let line = 1;
-  const push = (label: string, x?: string, y?: string) => out.push({ line: line++, label, ours: x, theirs: y, same: x === y });
-  ['method', 'canonical URI', 'canonical query'].forEach((label, i) => push(label, sa.head[i], sb.head[i]));
+  const push = (label: string, x?: string, y?: string) =>
+    out.push({ line: line++, label, ours: x, theirs: y, same: x === y });
+  ['method', 'canonical URI', 'canonical query'].forEach((label, i) =>
+    push(label, sa.head[i], sb.head[i]),
+  );
   const name = (l: string) => l.split(':')[0]!;
   const names = [...new Set([...sa.headers.map(name), ...sb.headers.map(name)])].sort();
-  for (const n of names) push(`header ${n}`, sa.headers.find((l) => name(l) === n), sb.headers.find((l) => name(l) === n));
+  for (const n of names)
+    push(
+      `header ${n}`,
+      sa.headers.find((l) => name(l) === n),
+      sb.headers.find((l) => name(l) === n),
+    );
   push('end of headers', '', blankOr(b, sb));
   ['signed headers', 'payload hash'].forEach((label, i) => push(label, sa.tail[i], sb.tail[i]));
-  for (let i = 2; i < Math.max(sa.tail.length, sb.tail.length); i++) push('extra line', sa.tail[i], sb.tail[i]);
+  for (let i = 2; i < Math.max(sa.tail.length, sb.tail.length); i++)
+    push('extra line', sa.tail[i], sb.tail[i]);
   return out;
 }
 
@@ -63,7 +76,12 @@ function xmlText(xml: string, tag: string): string | undefined {
   const match = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(xml);
   if (!match) return undefined;
   return match[1]!.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (all, entity: string) => {
-    if (entity[0] === '#') return String.fromCodePoint(entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : Number(entity.slice(1)));
+    if (entity[0] === '#')
+      return String.fromCodePoint(
+        entity[1] === 'x' || entity[1] === 'X'
+          ? parseInt(entity.slice(2), 16)
+          : Number(entity.slice(1)),
+      );
     return ENTITIES[entity] ?? all;
   });
 }
@@ -91,8 +109,10 @@ export function parseServerDetails(text: string): ServerSigningDetails {
   if (/<Error>|<CanonicalRequest|<StringToSign/.test(text)) {
     return {
       code: xmlText(text, 'Code'),
-      canonicalRequest: xmlText(text, 'CanonicalRequest') ?? fromHexBytes(xmlText(text, 'CanonicalRequestBytes')),
-      stringToSign: xmlText(text, 'StringToSign') ?? fromHexBytes(xmlText(text, 'StringToSignBytes')),
+      canonicalRequest:
+        xmlText(text, 'CanonicalRequest') ?? fromHexBytes(xmlText(text, 'CanonicalRequestBytes')),
+      stringToSign:
+        xmlText(text, 'StringToSign') ?? fromHexBytes(xmlText(text, 'StringToSignBytes')),
       accessKeyId: xmlText(text, 'AWSAccessKeyId'),
       signatureProvided: xmlText(text, 'SignatureProvided'),
     };

@@ -9,8 +9,13 @@ const HEX = '0123456789ABCDEF';
 /** Unreserved per RFC 3986: A-Z a-z 0-9 - . _ ~ */
 function isUnreserved(code: number): boolean {
   return (
-    (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) ||
-    code === 0x2d || code === 0x2e || code === 0x5f || code === 0x7e
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x30 && code <= 0x39) ||
+    code === 0x2d ||
+    code === 0x2e ||
+    code === 0x5f ||
+    code === 0x7e
   );
 }
 
@@ -24,7 +29,10 @@ export function uriEncode(value: string): string {
   if (UNRESERVED_ONLY.test(value)) return value; // the common case costs one regex test
   try {
     // Native encodeURIComponent leaves only !'()* of the reserved set alone; fix those up.
-    return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    return encodeURIComponent(value).replace(
+      /[!'()*]/g,
+      (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+    );
   } catch {
     // Lone surrogates: encode the UTF-8 bytes Buffer produces (U+FFFD), byte by byte.
   }
@@ -41,8 +49,10 @@ export function uriEncode(value: string): string {
  * An already-canonical component: unreserved characters and upper-case escapes of bytes that are
  * not unreserved. Decoding and re-encoding it changes nothing, so it is used as is.
  */
-const CANONICAL = /^(?:[A-Za-z0-9\-._~]|%(?:[01][0-9A-F]|2[0-9A-CF]|3[A-F]|40|5[B-E]|60|7[B-F]|[89A-F][0-9A-F]))*$/;
-const CANONICAL_PATH = /^(?:[A-Za-z0-9\-._~/]|%(?:[01][0-9A-F]|2[0-9A-CF]|3[A-F]|40|5[B-E]|60|7[B-F]|[89A-F][0-9A-F]))*$/;
+const CANONICAL =
+  /^(?:[A-Za-z0-9\-._~]|%(?:[01][0-9A-F]|2[0-9A-CF]|3[A-F]|40|5[B-E]|60|7[B-F]|[89A-F][0-9A-F]))*$/;
+const CANONICAL_PATH =
+  /^(?:[A-Za-z0-9\-._~/]|%(?:[01][0-9A-F]|2[0-9A-CF]|3[A-F]|40|5[B-E]|60|7[B-F]|[89A-F][0-9A-F]))*$/;
 
 /**
  * Encodes a wire component (S3 key segment, query name or value) exactly once: valid UTF-8
@@ -122,7 +132,8 @@ export function canonicalUri(path: string, options: CanonicalUriOptions): string
   if (options.normalize) p = normalizePath(p);
   if (UNRESERVED_PATH.test(p) || (!options.doubleEncode && CANONICAL_PATH.test(p))) return p;
   const segments = p.split('/');
-  for (let i = 0; i < segments.length; i++) segments[i] = options.doubleEncode ? uriEncode(segments[i]!) : encodeOnce(segments[i]!);
+  for (let i = 0; i < segments.length; i++)
+    segments[i] = options.doubleEncode ? uriEncode(segments[i]!) : encodeOnce(segments[i]!);
   return segments.join('/');
 }
 
@@ -190,9 +201,11 @@ export function canonicalRawQuery(rawPairs: readonly QueryPair[], excludeName?: 
 }
 
 function joinSorted(encoded: QueryPair[]): string {
-  if (encoded.length > 1) encoded.sort((a, b) => compareAscii(a[0], b[0]) || compareAscii(a[1], b[1]));
+  if (encoded.length > 1)
+    encoded.sort((a, b) => compareAscii(a[0], b[0]) || compareAscii(a[1], b[1]));
   let out = '';
-  for (let i = 0; i < encoded.length; i++) out += `${i ? '&' : ''}${encoded[i]![0]}=${encoded[i]![1]}`;
+  for (let i = 0; i < encoded.length; i++)
+    out += `${i ? '&' : ''}${encoded[i]![0]}=${encoded[i]![1]}`;
   return out;
 }
 

@@ -1,30 +1,56 @@
 /** SigV4 query authentication (presigned URLs): `presignUrl`. */
 import { usageError } from '../errors.js';
-import { ALGORITHM, UNSIGNED_PAYLOAD, canonicalHeaders, canonicalRequest, credentialScope, stringToSign } from './canonical.js';
+import {
+  ALGORITHM,
+  UNSIGNED_PAYLOAD,
+  canonicalHeaders,
+  canonicalRequest,
+  credentialScope,
+  stringToSign,
+} from './canonical.js';
 import { sha256Hex, signString } from './crypto.js';
 import { safeDecode, serializeQuery, uriEncode, type QueryPair } from './encode.js';
 import { deleteHeader, getHeader, prepareRequest } from './request.js';
 import { checkCredentials, foldWarnings, headerSelector, resolveOptions } from './sign.js';
-import type { PresignOptions, PresignUrlResult, SigV4Credentials, SignableRequest } from './types.js';
+import type {
+  PresignOptions,
+  PresignUrlResult,
+  SigV4Credentials,
+  SignableRequest,
+} from './types.js';
 import { formatWireUrl } from './url.js';
 
 export const MAX_PRESIGN_EXPIRES = 604_800;
 
 /** Query parameters a presign adds; any already in the URL are replaced. */
 const PRESIGN_PARAMS = new Set([
-  'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Security-Token',
+  'X-Amz-Algorithm',
+  'X-Amz-Credential',
+  'X-Amz-Date',
+  'X-Amz-Expires',
+  'X-Amz-SignedHeaders',
+  'X-Amz-Signature',
+  'X-Amz-Security-Token',
 ]);
 
 export function checkExpires(expires: number, where = '--expires'): void {
   if (!Number.isInteger(expires) || expires < 1 || expires > MAX_PRESIGN_EXPIRES) {
-    throw usageError('ERR_SIGV4_BAD_EXPIRES', `presign expiry must be a whole number of seconds from 1 to ${MAX_PRESIGN_EXPIRES} (7 days), got ${expires}`, {
-      where,
-      hint: 'use e.g. --expires 900 or --expires 15m (at most 7d)',
-    });
+    throw usageError(
+      'ERR_SIGV4_BAD_EXPIRES',
+      `presign expiry must be a whole number of seconds from 1 to ${MAX_PRESIGN_EXPIRES} (7 days), got ${expires}`,
+      {
+        where,
+        hint: 'use e.g. --expires 900 or --expires 15m (at most 7d)',
+      },
+    );
   }
 }
 
-export function presignUrl(request: SignableRequest, credentials: SigV4Credentials, options: PresignOptions): PresignUrlResult {
+export function presignUrl(
+  request: SignableRequest,
+  credentials: SigV4Credentials,
+  options: PresignOptions,
+): PresignUrlResult {
   checkCredentials(credentials);
   checkExpires(options.expires);
   const resolved = resolveOptions(options);
@@ -33,10 +59,17 @@ export function presignUrl(request: SignableRequest, credentials: SigV4Credentia
   deleteHeader(req.headers, 'authorization');
   deleteHeader(req.headers, 'x-amz-date');
   // S3 presigns sign UNSIGNED-PAYLOAD and never hoist x-amz-content-sha256 into the query (NOTES.md §5).
-  const payloadHash = options.payloadHash ?? getHeader(req.headers, 'x-amz-content-sha256')?.trim()
-    ?? (options.unsignedPayload || resolved.s3 ? UNSIGNED_PAYLOAD : sha256Hex(req.body));
+  const payloadHash =
+    options.payloadHash ??
+    getHeader(req.headers, 'x-amz-content-sha256')?.trim() ??
+    (options.unsignedPayload || resolved.s3 ? UNSIGNED_PAYLOAD : sha256Hex(req.body));
 
-  const canon = canonicalHeaders(req.headers, headerSelector(options), options.foldedHeaders, options.signedHeaders);
+  const canon = canonicalHeaders(
+    req.headers,
+    headerSelector(options),
+    options.foldedHeaders,
+    options.signedHeaders,
+  );
   warnings.push(...foldWarnings(canon.folded, options.foldedHeaders));
   const day = resolved.amzDate.slice(0, 8);
   const scope = credentialScope(day, resolved.region, resolved.service);
@@ -62,14 +95,23 @@ export function presignUrl(request: SignableRequest, credentials: SigV4Credentia
     doubleEncodePath: resolved.doubleEncodePath,
   });
   const sts = stringToSign(resolved.amzDate, scope, sha256Hex(creq));
-  const signature = signString(credentials.secretAccessKey, day, resolved.region, resolved.service, sts);
+  const signature = signString(
+    credentials.secretAccessKey,
+    day,
+    resolved.region,
+    resolved.service,
+    sts,
+  );
   added.push(['X-Amz-Signature', signature]);
   // AWS IoT wants the token outside the signed query (NOTES.md §6).
   if (token && options.sessionTokenAfterSigning) added.push(['X-Amz-Security-Token', token]);
 
   // Append ours encoded with %20, never '+'.
   // Keep the caller's own parameters byte for byte (a valueless `acl` stays `acl`).
-  const kept = req.rawQuery.split('&').filter((part) => part && !PRESIGN_PARAMS.has(safeDecode(part.split('=')[0]!))).join('&');
+  const kept = req.rawQuery
+    .split('&')
+    .filter((part) => part && !PRESIGN_PARAMS.has(safeDecode(part.split('=')[0]!)))
+    .join('&');
   const query = [kept, serializeQuery(added)].filter(Boolean).join('&');
   const headers: Record<string, string> = {};
   for (const [name, value] of req.headers) {
@@ -78,7 +120,14 @@ export function presignUrl(request: SignableRequest, credentials: SigV4Credentia
     headers[lower] = headers[lower] === undefined ? value : `${headers[lower]},${value}`;
   }
   return {
-    url: formatWireUrl({ scheme: req.scheme, host: req.urlHost, path: req.path, query, hostname: '', port: 0 }),
+    url: formatWireUrl({
+      scheme: req.scheme,
+      host: req.urlHost,
+      path: req.path,
+      query,
+      hostname: '',
+      port: 0,
+    }),
     method: req.method,
     headers,
     canonicalRequest: creq,
@@ -88,7 +137,9 @@ export function presignUrl(request: SignableRequest, credentials: SigV4Credentia
     credentialScope: scope,
     amzDate: resolved.amzDate,
     expires: options.expires,
-    expiresAt: new Date(resolved.date.getTime() - (resolved.date.getTime() % 1000) + options.expires * 1000).toISOString(),
+    expiresAt: new Date(
+      resolved.date.getTime() - (resolved.date.getTime() % 1000) + options.expires * 1000,
+    ).toISOString(),
     warnings,
   };
 }

@@ -16,7 +16,11 @@ export interface ReportStyle {
 const plain: ReportStyle = { ok: (t) => t, bad: (t) => t, warn: (t) => t, dim: (t) => t };
 
 export function shortSignature(signature: string): string {
-  return signature.length > 12 ? `${signature.slice(0, 8)}…` : signature ? `${signature.slice(0, 2)}…` : '(none)';
+  return signature.length > 12
+    ? `${signature.slice(0, 8)}…`
+    : signature
+      ? `${signature.slice(0, 2)}…`
+      : '(none)';
 }
 
 const SCHEME_NAMES: Record<VerifySignedRequestResult['scheme'], string> = {
@@ -26,13 +30,23 @@ const SCHEME_NAMES: Record<VerifySignedRequestResult['scheme'], string> = {
   'sigv2-query': 'SigV2 query auth (S3)',
 };
 
-export function formatVerifyReport(result: VerifySignedRequestResult, style: ReportStyle = plain): string {
+export function formatVerifyReport(
+  result: VerifySignedRequestResult,
+  style: ReportStyle = plain,
+): string {
   const lines: string[] = [];
-  const scope = result.scope ? `, scope ${result.scope.date}/${result.scope.region}/${result.scope.service}` : '';
-  lines.push(`${SCHEME_NAMES[result.scheme]}, access key ${result.accessKeyId || '(none)'}${scope}`);
-  if (result.signedHeaders) lines.push(`signed headers: ${result.signedHeaders.join(';') || '(none)'}`);
+  const scope = result.scope
+    ? `, scope ${result.scope.date}/${result.scope.region}/${result.scope.service}`
+    : '';
+  lines.push(
+    `${SCHEME_NAMES[result.scheme]}, access key ${result.accessKeyId || '(none)'}${scope}`,
+  );
+  if (result.signedHeaders)
+    lines.push(`signed headers: ${result.signedHeaders.join(';') || '(none)'}`);
   const verdict = result.signatureMatches ? style.ok('matches') : style.bad('DOES NOT MATCH');
-  lines.push(`signature: ${verdict} (provided ${shortSignature(result.providedSignature)}, expected ${shortSignature(result.expectedSignature)})`);
+  lines.push(
+    `signature: ${verdict} (provided ${shortSignature(result.providedSignature)}, expected ${shortSignature(result.expectedSignature)})`,
+  );
   if (result.findings.length) {
     lines.push('');
     for (const f of result.findings) {
@@ -42,7 +56,10 @@ export function formatVerifyReport(result: VerifySignedRequestResult, style: Rep
     }
   }
   if (result.diff?.some((d) => !d.same)) {
-    lines.push('', `${result.scheme.startsWith('sigv2') ? 'string to sign' : 'canonical request'}, ours (-) vs the service (+):`);
+    lines.push(
+      '',
+      `${result.scheme.startsWith('sigv2') ? 'string to sign' : 'canonical request'}, ours (-) vs the service (+):`,
+    );
     for (const d of result.diff) {
       if (d.same) lines.push(style.dim(`  ${d.label.padEnd(22)} ${d.ours ?? ''}`));
       else {
@@ -51,7 +68,12 @@ export function formatVerifyReport(result: VerifySignedRequestResult, style: Rep
       }
     }
   }
-  lines.push('', result.valid ? style.ok('OK: the service should accept this request') : style.bad('FAIL: the service will reject this request'));
+  lines.push(
+    '',
+    result.valid
+      ? style.ok('OK: the service should accept this request')
+      : style.bad('FAIL: the service will reject this request'),
+  );
   return lines.join('\n');
 }
 
@@ -69,8 +91,14 @@ export function maskToken(text: string, token: string | undefined): string {
  */
 export function maskSecurityTokens(text: string): string {
   return text
-    .replace(/^(x-amz-security-token:)(.+)$/gim, (_, name: string, value: string) => `${name}${mask(value)}`)
-    .replace(/(X-Amz-Security-Token=)([^&\s]+)/gi, (_, name: string, value: string) => `${name}${mask(value)}`);
+    .replace(
+      /^(x-amz-security-token:)(.+)$/gim,
+      (_, name: string, value: string) => `${name}${mask(value)}`,
+    )
+    .replace(
+      /(X-Amz-Security-Token=)([^&\s]+)/gi,
+      (_, name: string, value: string) => `${name}${mask(value)}`,
+    );
 }
 
 /**
@@ -79,11 +107,15 @@ export function maskSecurityTokens(text: string): string {
  * characters from the request replaced, in every string of it.
  */
 export function presentable<T>(value: T, secrets: ReadonlyArray<string | undefined>): T {
-  const clean = (text: string) => printable(secrets.reduce<string>((t, secret) => maskToken(t, secret), maskSecurityTokens(text)));
+  const clean = (text: string) =>
+    printable(
+      secrets.reduce<string>((t, secret) => maskToken(t, secret), maskSecurityTokens(text)),
+    );
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return clean(v);
     if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
   return walk(value) as T;

@@ -36,7 +36,8 @@ export function normalizeHeaders(input: HeaderInput | undefined): Array<[string,
     out.push([name, String(value)]);
   };
   if (Array.isArray(input)) {
-    for (const [name, value] of input as ReadonlyArray<readonly [string, string]>) push(name, value);
+    for (const [name, value] of input as ReadonlyArray<readonly [string, string]>)
+      push(name, value);
   } else {
     for (const [name, value] of Object.entries(input as Record<string, unknown>)) {
       if (value === undefined) continue;
@@ -50,10 +51,14 @@ export function normalizeHeaders(input: HeaderInput | undefined): Array<[string,
 export function prepareRequest(request: SignableRequest, decodeQuery = false): PreparedRequest {
   const method = (request.method ?? 'GET').toUpperCase();
   if (!TOKEN.test(method)) {
-    throw usageError('ERR_SIGV4_BAD_METHOD', `invalid HTTP method ${JSON.stringify(request.method)}`, {
-      where: 'method',
-      hint: 'use GET, PUT, POST, HEAD, DELETE...',
-    });
+    throw usageError(
+      'ERR_SIGV4_BAD_METHOD',
+      `invalid HTTP method ${JSON.stringify(request.method)}`,
+      {
+        where: 'method',
+        hint: 'use GET, PUT, POST, HEAD, DELETE...',
+      },
+    );
   }
   let scheme: WireScheme = request.scheme ?? 'https';
   let urlHost = request.host ?? '';
@@ -76,17 +81,34 @@ export function prepareRequest(request: SignableRequest, decodeQuery = false): P
   const hasHost = headers.some(([name]) => name.length === 4 && name.toLowerCase() === 'host');
   if (!hasHost) {
     if (!urlHost) {
-      throw usageError('ERR_SIGV4_NO_HOST', 'the request has no host', { where: 'request', hint: 'give a full URL, or a Host header' });
+      throw usageError('ERR_SIGV4_NO_HOST', 'the request has no host', {
+        where: 'request',
+        hint: 'give a full URL, or a Host header',
+      });
     }
     headers.unshift(['host', urlHost]);
   }
-  return { method, scheme, urlHost, path, rawQuery, rawPairs: splitRawQuery(rawQuery), query, headers, body: request.body ?? '' };
+  return {
+    method,
+    scheme,
+    urlHost,
+    path,
+    rawQuery,
+    rawPairs: splitRawQuery(rawQuery),
+    query,
+    headers,
+    body: request.body ?? '',
+  };
 }
 
 /** The value of a header (repeated ones joined with ','), case-insensitive; undefined when absent. */
-export function getHeader(headers: ReadonlyArray<readonly [string, string]>, name: string): string | undefined {
+export function getHeader(
+  headers: ReadonlyArray<readonly [string, string]>,
+  name: string,
+): string | undefined {
   let value: string | undefined;
-  for (const [n, v] of headers) if (n.toLowerCase() === name) value = value === undefined ? v : `${value},${v}`;
+  for (const [n, v] of headers)
+    if (n.toLowerCase() === name) value = value === undefined ? v : `${value},${v}`;
   return value;
 }
 
@@ -99,9 +121,11 @@ export function setHeader(headers: Array<[string, string]>, name: string, value:
     return;
   }
   headers[index] = [headers[index]![0], value];
-  for (let i = headers.length - 1; i > index; i--) if (headers[i]![0].toLowerCase() === lower) headers.splice(i, 1);
+  for (let i = headers.length - 1; i > index; i--)
+    if (headers[i]![0].toLowerCase() === lower) headers.splice(i, 1);
 }
 
 export function deleteHeader(headers: Array<[string, string]>, name: string): void {
-  for (let i = headers.length - 1; i >= 0; i--) if (headers[i]![0].toLowerCase() === name) headers.splice(i, 1);
+  for (let i = headers.length - 1; i >= 0; i--)
+    if (headers[i]![0].toLowerCase() === name) headers.splice(i, 1);
 }

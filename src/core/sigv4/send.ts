@@ -23,12 +23,19 @@ export interface SendRequestResult {
 export function sendSignedRequest(options: SendRequestOptions): Promise<SendRequestResult> {
   const url = parseWireUrl(options.url);
   if (url.scheme !== 'http' && url.scheme !== 'https') {
-    return Promise.reject(usageError('ERR_SIGV4_SEND_SCHEME', `--send speaks HTTP only, not ${url.scheme}://`, { where: options.url, hint: 'print the presigned URL and open it with a websocket client' }));
+    return Promise.reject(
+      usageError('ERR_SIGV4_SEND_SCHEME', `--send speaks HTTP only, not ${url.scheme}://`, {
+        where: options.url,
+        hint: 'print the presigned URL and open it with a websocket client',
+      }),
+    );
   }
   const headers: Record<string, string> = {};
-  for (const [name, value] of options.headers) headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
+  for (const [name, value] of options.headers)
+    headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
   const body = options.body ?? '';
-  if (body.length && !Object.keys(headers).some((n) => n.toLowerCase() === 'content-length')) headers['Content-Length'] = String(Buffer.byteLength(body));
+  if (body.length && !Object.keys(headers).some((n) => n.toLowerCase() === 'content-length'))
+    headers['Content-Length'] = String(Buffer.byteLength(body));
   const request = url.scheme === 'https' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = request(
@@ -48,14 +55,31 @@ export function sendSignedRequest(options: SendRequestOptions): Promise<SendRequ
           const raw = res.rawHeaders;
           const pairs: Array<[string, string]> = [];
           for (let i = 0; i < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!]);
-          resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: pairs, body: Buffer.concat(chunks) });
+          resolve({
+            status: res.statusCode ?? 0,
+            statusText: res.statusMessage ?? '',
+            headers: pairs,
+            body: Buffer.concat(chunks),
+          });
         });
         res.on('error', reject);
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`no response within ${(options.timeoutMs ?? 30_000) / 1000} s`)));
+    req.on('timeout', () =>
+      req.destroy(new Error(`no response within ${(options.timeoutMs ?? 30_000) / 1000} s`)),
+    );
     req.on('error', (error) =>
-      reject(environmentError('ERR_SIGV4_SEND_FAILED', `request to ${url.host} failed: ${error.message}`, { where: options.url, hint: 'check the URL and that the service is running', cause: error })),
+      reject(
+        environmentError(
+          'ERR_SIGV4_SEND_FAILED',
+          `request to ${url.host} failed: ${error.message}`,
+          {
+            where: options.url,
+            hint: 'check the URL and that the service is running',
+            cause: error,
+          },
+        ),
+      ),
     );
     req.end(body);
   });

@@ -1,12 +1,31 @@
 /** SigV4 header authentication: `signRequest`. */
 import { usageError } from '../errors.js';
 import {
-  ALGORITHM, UNSIGNED_PAYLOAD, canonicalHeaders, canonicalRequest, credentialScope, isS3Service, isUnsignable, stringToSign,
+  ALGORITHM,
+  UNSIGNED_PAYLOAD,
+  canonicalHeaders,
+  canonicalRequest,
+  credentialScope,
+  isS3Service,
+  isUnsignable,
+  stringToSign,
 } from './canonical.js';
 import { sha256Hex, signString } from './crypto.js';
 import { parseSigningDate, toAmzDate } from './date.js';
-import { deleteHeader, getHeader, prepareRequest, setHeader, type PreparedRequest } from './request.js';
-import type { FoldedHeaderMode, SigV4Credentials, SigV4Options, SignRequestResult, SignableRequest } from './types.js';
+import {
+  deleteHeader,
+  getHeader,
+  prepareRequest,
+  setHeader,
+  type PreparedRequest,
+} from './request.js';
+import type {
+  FoldedHeaderMode,
+  SigV4Credentials,
+  SigV4Options,
+  SignRequestResult,
+  SignableRequest,
+} from './types.js';
 import { formatWireUrl } from './url.js';
 
 export interface ResolvedSigV4Options {
@@ -21,14 +40,26 @@ export interface ResolvedSigV4Options {
 
 export function resolveOptions(options: SigV4Options): ResolvedSigV4Options {
   if (!options || !options.region) {
-    throw usageError('ERR_SIGV4_NO_REGION', 'no signing region', { where: '--region', hint: 'pass --region us-east-1 (or set region in the [sigv4.<name>] profile)' });
+    throw usageError('ERR_SIGV4_NO_REGION', 'no signing region', {
+      where: '--region',
+      hint: 'pass --region us-east-1 (or set region in the [sigv4.<name>] profile)',
+    });
   }
   if (!options.service) {
-    throw usageError('ERR_SIGV4_NO_SERVICE', 'no signing service', { where: '--service', hint: 'pass --service s3 (or execute-api, sts, ...; set service in the profile)' });
+    throw usageError('ERR_SIGV4_NO_SERVICE', 'no signing service', {
+      where: '--service',
+      hint: 'pass --service s3 (or execute-api, sts, ...; set service in the profile)',
+    });
   }
-  for (const [name, value] of [['region', options.region], ['service', options.service]] as const) {
+  for (const [name, value] of [
+    ['region', options.region],
+    ['service', options.service],
+  ] as const) {
     if (!/^[a-z0-9-]+$/i.test(value)) {
-      throw usageError('ERR_SIGV4_BAD_SCOPE', `invalid ${name} ${JSON.stringify(value)}`, { where: `--${name}`, hint: `a ${name} is letters, digits and dashes (us-east-1, s3)` });
+      throw usageError('ERR_SIGV4_BAD_SCOPE', `invalid ${name} ${JSON.stringify(value)}`, {
+        where: `--${name}`,
+        hint: `a ${name} is letters, digits and dashes (us-east-1, s3)`,
+      });
     }
   }
   const date = options.date === undefined ? new Date() : parseSigningDate(options.date);
@@ -46,10 +77,14 @@ export function resolveOptions(options: SigV4Options): ResolvedSigV4Options {
 
 export function checkCredentials(credentials: SigV4Credentials): void {
   if (!credentials || !credentials.accessKeyId || !credentials.secretAccessKey) {
-    throw usageError('ERR_SIGV4_NO_CREDENTIALS', 'no AWS credentials (access key id and secret access key)', {
-      where: 'credentials',
-      hint: 'pass --access-key/--secret-key, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or use --profile NAME',
-    });
+    throw usageError(
+      'ERR_SIGV4_NO_CREDENTIALS',
+      'no AWS credentials (access key id and secret access key)',
+      {
+        where: 'credentials',
+        hint: 'pass --access-key/--secret-key, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or use --profile NAME',
+      },
+    );
   }
 }
 
@@ -63,26 +98,37 @@ export function payloadHashFor(req: PreparedRequest, options: SigV4Options): str
 }
 
 /** Chooses the headers to sign: an explicit list, else everything but the hop-by-hop ones. */
-export function headerSelector(options: SigV4Options, extraUnsigned?: string): (lower: string) => boolean {
+export function headerSelector(
+  options: SigV4Options,
+  extraUnsigned?: string,
+): (lower: string) => boolean {
   if (options.signedHeaders) {
     const wanted = new Set(options.signedHeaders.map((h) => h.toLowerCase()));
     return (lower) => wanted.has(lower);
   }
-  const unsigned = options.unsignedHeaders ? new Set(options.unsignedHeaders.map((h) => h.toLowerCase())) : undefined;
-  return (lower) => !isUnsignable(lower) && lower !== extraUnsigned && !(unsigned && unsigned.has(lower));
+  const unsigned = options.unsignedHeaders
+    ? new Set(options.unsignedHeaders.map((h) => h.toLowerCase()))
+    : undefined;
+  return (lower) =>
+    !isUnsignable(lower) && lower !== extraUnsigned && !(unsigned && unsigned.has(lower));
 }
 
 export function foldWarnings(folded: string[], mode: FoldedHeaderMode = 'space'): string[] {
   const used = mode === 'comma' ? 'commas (2015 AWS suite)' : 'spaces (RFC 7230, CRT suite)';
   return folded.map(
-    (name) => `header ${name} has a folded (multi-line) value, canonicalised with ${used} between lines; the AWS suites disagree on this, so send it on one line`,
+    (name) =>
+      `header ${name} has a folded (multi-line) value, canonicalised with ${used} between lines; the AWS suites disagree on this, so send it on one line`,
   );
 }
 
 /** Headers the signer owns: any the caller passed are replaced. */
 const MANAGED = new Set(['authorization', 'x-amz-date', 'x-amz-security-token']);
 
-export function signRequest(request: SignableRequest, credentials: SigV4Credentials, options: SigV4Options): SignRequestResult {
+export function signRequest(
+  request: SignableRequest,
+  credentials: SigV4Credentials,
+  options: SigV4Options,
+): SignRequestResult {
   checkCredentials(credentials);
   const resolved = resolveOptions(options);
   const req = prepareRequest(request);
@@ -112,7 +158,13 @@ export function signRequest(request: SignableRequest, credentials: SigV4Credenti
     lowers.push('x-amz-content-sha256');
   }
 
-  const canon = canonicalHeaders(headers, headerSelector(options), options.foldedHeaders, options.signedHeaders, lowers);
+  const canon = canonicalHeaders(
+    headers,
+    headerSelector(options),
+    options.foldedHeaders,
+    options.signedHeaders,
+    lowers,
+  );
   if (canon.folded.length) warnings.push(...foldWarnings(canon.folded, options.foldedHeaders));
   const creq = canonicalRequest({
     method: req.method,
@@ -127,7 +179,13 @@ export function signRequest(request: SignableRequest, credentials: SigV4Credenti
   const day = resolved.amzDate.slice(0, 8);
   const scope = credentialScope(day, resolved.region, resolved.service);
   const sts = stringToSign(resolved.amzDate, scope, sha256Hex(creq));
-  const signature = signString(credentials.secretAccessKey, day, resolved.region, resolved.service, sts);
+  const signature = signString(
+    credentials.secretAccessKey,
+    day,
+    resolved.region,
+    resolved.service,
+    sts,
+  );
   const authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${canon.signedHeaders}, Signature=${signature}`;
   if (token && !tokenSigned) {
     headers.push(['X-Amz-Security-Token', token]);

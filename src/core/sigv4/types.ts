@@ -10,7 +10,8 @@ export interface SigV4Credentials {
 }
 
 /** Headers as a record (a string[] value is sent as repeated headers) or as ordered pairs. */
-export type HeaderInput = Record<string, string | string[] | number | undefined> | ReadonlyArray<readonly [string, string]>;
+export type HeaderInput =
+  Record<string, string | string[] | number | undefined> | ReadonlyArray<readonly [string, string]>;
 
 /**
  * The request to sign. Either `url` (parsed without normalising the path), or `host` + `path`

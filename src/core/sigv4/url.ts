@@ -25,7 +25,8 @@ export interface WireUrl {
   query: string;
 }
 
-const PLAIN_AUTHORITY = /^([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(?::(\d{1,5}))?$/;
+const PLAIN_AUTHORITY =
+  /^([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(?::(\d{1,5}))?$/;
 const URL_PATTERN = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?(?:#.*)?$/s;
 
 /** Characters that cannot appear raw in a request line: encode them, leave everything else (including `%XX`) alone. */
@@ -36,7 +37,10 @@ const WIRE_SAFE = /^[\x21\x23-\x3b\x3d\x3f-\x5b\x5d\x5f\x61-\x7a\x7e]*$/;
 export function toWireForm(text: string): string {
   if (WIRE_SAFE.test(text)) return text;
   return text.replace(WIRE_UNSAFE, (ch) =>
-    Array.from(Buffer.from(ch, 'utf8'), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+    Array.from(
+      Buffer.from(ch, 'utf8'),
+      (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+    ).join(''),
   );
 }
 
@@ -67,8 +71,12 @@ export function parseWireUrl(url: string, where = 'URL'): WireUrl {
     const isDefault = port === DEFAULT_PORT[scheme as WireScheme];
     if (port <= 65535 && !(plain[2] && plain[2].startsWith('0'))) {
       return {
-        scheme: scheme as WireScheme, host: isDefault ? plain[1]! : `${plain[1]}:${port}`, hostname: plain[1]!, port,
-        path: toWireForm(match[3] || '/'), query: toWireForm(match[4] ?? ''),
+        scheme: scheme as WireScheme,
+        host: isDefault ? plain[1]! : `${plain[1]}:${port}`,
+        hostname: plain[1]!,
+        port,
+        path: toWireForm(match[3] || '/'),
+        query: toWireForm(match[4] ?? ''),
       };
     }
   }
@@ -82,11 +90,17 @@ export function parseWireUrl(url: string, where = 'URL'): WireUrl {
     });
   }
   if (!authority.hostname) {
-    throw badUrl(`missing host in ${JSON.stringify(url)}`, { where, hint: 'give a full URL such as https://host/path' });
+    throw badUrl(`missing host in ${JSON.stringify(url)}`, {
+      where,
+      hint: 'give a full URL such as https://host/path',
+    });
   }
   // Default ports (":443" on https) are dropped: `host` is exactly what goes on the wire (NOTES.md §8).
   const port = authority.port ? Number(authority.port) : DEFAULT_PORT[scheme as WireScheme];
-  const host = port === DEFAULT_PORT[scheme as WireScheme] ? authority.hostname : `${authority.hostname}:${port}`;
+  const host =
+    port === DEFAULT_PORT[scheme as WireScheme]
+      ? authority.hostname
+      : `${authority.hostname}:${port}`;
   return {
     scheme: scheme as WireScheme,
     host,

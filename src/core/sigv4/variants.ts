@@ -20,7 +20,12 @@ export interface Variant {
   query?: QueryPair[];
 }
 
-export type Recompute = (variant: Variant) => { canonicalRequest: string; stringToSign: string; signature: string; folded: string[] };
+export type Recompute = (variant: Variant) => {
+  canonicalRequest: string;
+  stringToSign: string;
+  signature: string;
+  folded: string[];
+};
 
 export interface VariantContext {
   request: ParsedHttpRequest;
@@ -65,40 +70,75 @@ function candidates(ctx: VariantContext): Candidate[] {
       ? 'the signer applied S3 path rules (no normalisation, single encoding) to a non-S3 service'
       : 'the signer applied non-S3 path rules (normalise + double-encode) to an S3 request',
   });
-  for (const [hash, what] of [[UNSIGNED_PAYLOAD, 'UNSIGNED-PAYLOAD'], [ctx.bodyHash, 'the SHA-256 of the body as received'], [EMPTY_SHA256, 'the SHA-256 of an empty body']] as const) {
+  for (const [hash, what] of [
+    [UNSIGNED_PAYLOAD, 'UNSIGNED-PAYLOAD'],
+    [ctx.bodyHash, 'the SHA-256 of the body as received'],
+    [EMPTY_SHA256, 'the SHA-256 of an empty body'],
+  ] as const) {
     if (hash !== ctx.payloadHash) {
-      list.push({ name: `payload-${what}`, variant: { payloadHash: hash }, message: `the signer used ${what} as the payload hash (the request's last canonical line), not ${ctx.payloadHash.slice(0, 16)}${ctx.payloadHash.length > 16 ? '…' : ''}` });
+      list.push({
+        name: `payload-${what}`,
+        variant: { payloadHash: hash },
+        message: `the signer used ${what} as the payload hash (the request's last canonical line), not ${ctx.payloadHash.slice(0, 16)}${ctx.payloadHash.length > 16 ? '…' : ''}`,
+      });
     }
   }
   const host = getHeader(ctx.request.headers, 'host')?.trim();
   if (host) {
     const defaultPort = ctx.request.scheme === 'http' || ctx.request.scheme === 'ws' ? 80 : 443;
     const bare = host.replace(/:\d+$/, '');
-    if (bare !== host) list.push({ name: 'host-without-port', variant: { host: bare }, message: `the signer signed Host "${bare}" but "${host}" was sent: a port was added (or a proxy rewrote Host) after signing` });
+    if (bare !== host)
+      list.push({
+        name: 'host-without-port',
+        variant: { host: bare },
+        message: `the signer signed Host "${bare}" but "${host}" was sent: a port was added (or a proxy rewrote Host) after signing`,
+      });
     else {
       for (const port of new Set([defaultPort, 443, 80])) {
-        list.push({ name: `host-with-port-${port}`, variant: { host: `${host}:${port}` }, message: `the signer signed Host "${host}:${port}" but the client sent "${host}" (default ports are dropped on the wire): sign the Host that is sent` });
+        list.push({
+          name: `host-with-port-${port}`,
+          variant: { host: `${host}:${port}` },
+          message: `the signer signed Host "${host}:${port}" but the client sent "${host}" (default ports are dropped on the wire): sign the Host that is sent`,
+        });
       }
     }
   }
   if (ctx.request.headers.some(([, v]) => v.includes('\n'))) {
     const other = ctx.foldedHeaders === 'space' ? 'comma' : 'space';
-    list.push({ name: `folded-${other}`, variant: { folded: other }, message: `the signer joined the lines of a folded header with ${other === 'comma' ? 'commas (2015 suite)' : 'spaces (CRT suite)'}` });
+    list.push({
+      name: `folded-${other}`,
+      variant: { folded: other },
+      message: `the signer joined the lines of a folded header with ${other === 'comma' ? 'commas (2015 suite)' : 'spaces (CRT suite)'}`,
+    });
   }
   if (ctx.request.query.includes('+')) {
-    const plusAsSpace = ctx.query.map(([k, v]): QueryPair => [k.replace(/\+/g, '%20'), v.replace(/\+/g, '%20')]);
-    list.push({ name: 'query-plus-as-space', variant: { query: plusAsSpace }, message: "the signer read '+' in the query as a space (form encoding); encode spaces as %20 and a plus as %2B" });
+    const plusAsSpace = ctx.query.map(([k, v]): QueryPair => [
+      k.replace(/\+/g, '%20'),
+      v.replace(/\+/g, '%20'),
+    ]);
+    list.push({
+      name: 'query-plus-as-space',
+      variant: { query: plusAsSpace },
+      message:
+        "the signer read '+' in the query as a space (form encoding); encode spaces as %20 and a plus as %2B",
+    });
   }
   const names = ctx.query.map(([k]) => safeDecode(k));
   if (new Set(names).size !== names.length) {
     const firstOnly = ctx.query.filter((_, i) => names.indexOf(names[i]!) === i);
-    list.push({ name: 'query-first-value-only', variant: { query: firstOnly }, message: 'the signer kept only the first value of a repeated query parameter (aws4 does that for S3)' });
+    list.push({
+      name: 'query-first-value-only',
+      variant: { query: firstOnly },
+      message:
+        'the signer kept only the first value of a repeated query parameter (aws4 does that for S3)',
+    });
   }
   if (ctx.presign && names.includes('X-Amz-Security-Token')) {
     list.push({
       name: 'session-token-after-signing',
       variant: { query: ctx.query.filter((_, i) => names[i] !== 'X-Amz-Security-Token') },
-      message: 'the signer added X-Amz-Security-Token after signing (AWS IoT style); this service expects it in the signed query',
+      message:
+        'the signer added X-Amz-Security-Token after signing (AWS IoT style); this service expects it in the signed query',
     });
   }
   list.push(...methodCandidates(ctx));
@@ -116,15 +156,21 @@ function methodCandidates(ctx: VariantContext): Candidate[] {
   return METHODS.filter((m) => m !== sent).map((method) => ({
     name: 'method-differs',
     variant: { method },
-    message: ctx.request.source === 'url'
-      ? `signed for ${method}, verified as ${sent}: pass --method ${method}`
-      : `signed for ${method}, but the request is sent as ${sent}: send it with the method it was signed for`,
+    message:
+      ctx.request.source === 'url'
+        ? `signed for ${method}, verified as ${sent}: pass --method ${method}`
+        : `signed for ${method}, but the request is sent as ${sent}: send it with the method it was signed for`,
   }));
 }
 
-export function findVariant(recompute: Recompute, provided: string, ctx: VariantContext): { variant: string; message: string } | undefined {
+export function findVariant(
+  recompute: Recompute,
+  provided: string,
+  ctx: VariantContext,
+): { variant: string; message: string } | undefined {
   for (const candidate of candidates(ctx)) {
-    if (recompute(candidate.variant).signature === provided) return { variant: candidate.name, message: candidate.message };
+    if (recompute(candidate.variant).signature === provided)
+      return { variant: candidate.name, message: candidate.message };
   }
   return undefined;
 }

@@ -8,12 +8,21 @@ import type { PreparedRequest } from './request.js';
 import { bucketFromHost, sigV2S3StringToSign } from './sigv2.js';
 import { parseServerDetails, type CanonicalLineDiff } from './diff.js';
 import { accessKeyMismatch, sameStringToSignFinding } from './verify-checks.js';
-import type { AuthScheme, VerifyFinding, VerifySignedRequestOptions, VerifySignedRequestResult } from './verify.js';
+import type {
+  AuthScheme,
+  VerifyFinding,
+  VerifySignedRequestOptions,
+  VerifySignedRequestResult,
+} from './verify.js';
 
 const V2_QUERY = new Set(['AWSAccessKeyId', 'Signature', 'Expires']);
 
 export function verifySigV2(
-  request: ParsedHttpRequest, query: QueryPair[], options: VerifySignedRequestOptions, scheme: AuthScheme, auth?: string,
+  request: ParsedHttpRequest,
+  query: QueryPair[],
+  options: VerifySignedRequestOptions,
+  scheme: AuthScheme,
+  auth?: string,
 ): VerifySignedRequestResult {
   const findings: VerifyFinding[] = [];
   const q = (name: string) => query.find(([n]) => n === name)?.[1];
@@ -36,24 +45,57 @@ export function verifySigV2(
     const now = options.now === undefined ? new Date() : parseSigningDate(options.now, '--now');
     if (dateSlot !== undefined) {
       const expires = Number(dateSlot);
-      if (!/^\d+$/.test(dateSlot)) findings.push({ code: 'EXPIRES_INVALID', severity: 'error', stage: 'time', message: `Expires ${JSON.stringify(dateSlot)} is not epoch seconds` });
+      if (!/^\d+$/.test(dateSlot))
+        findings.push({
+          code: 'EXPIRES_INVALID',
+          severity: 'error',
+          stage: 'time',
+          message: `Expires ${JSON.stringify(dateSlot)} is not epoch seconds`,
+        });
       else if (expires * 1000 < now.getTime()) {
-        findings.push({ code: 'PRESIGN_EXPIRED', severity: 'error', stage: 'time', message: `the SigV2 URL expired at ${new Date(expires * 1000).toISOString()}`, hint: 'sign it again with a later --expires' });
+        findings.push({
+          code: 'PRESIGN_EXPIRED',
+          severity: 'error',
+          stage: 'time',
+          message: `the SigV2 URL expired at ${new Date(expires * 1000).toISOString()}`,
+          hint: 'sign it again with a later --expires',
+        });
       }
     } else {
       const date = request.headers.find(([n]) => /^(x-amz-date|date)$/i.test(n))?.[1];
       const at = date ? new Date(date) : undefined;
-      if (at && !Number.isNaN(at.getTime()) && Math.abs(now.getTime() - at.getTime()) > (options.maxSkewSeconds ?? 900) * 1000) {
-        findings.push({ code: 'CLOCK_SKEW', severity: 'error', stage: 'time', message: `the request Date is more than 15 minutes from now (${at.toISOString()})`, hint: 'sign again with the current time' });
+      if (
+        at &&
+        !Number.isNaN(at.getTime()) &&
+        Math.abs(now.getTime() - at.getTime()) > (options.maxSkewSeconds ?? 900) * 1000
+      ) {
+        findings.push({
+          code: 'CLOCK_SKEW',
+          severity: 'error',
+          stage: 'time',
+          message: `the request Date is more than 15 minutes from now (${at.toISOString()})`,
+          hint: 'sign again with the current time',
+        });
       }
     }
   }
   const prepared: PreparedRequest = {
-    method: request.method, scheme: request.scheme, urlHost: request.host, path: request.path, rawQuery: request.query, rawPairs: [],
-    query: query.filter(([n]) => !V2_QUERY.has(n)), headers: request.headers.filter(([n]) => n.toLowerCase() !== 'authorization'), body: request.body,
+    method: request.method,
+    scheme: request.scheme,
+    urlHost: request.host,
+    path: request.path,
+    rawQuery: request.query,
+    rawPairs: [],
+    query: query.filter(([n]) => !V2_QUERY.has(n)),
+    headers: request.headers.filter(([n]) => n.toLowerCase() !== 'authorization'),
+    body: request.body,
   };
   const token = q('x-amz-security-token');
-  if (token !== undefined && !prepared.headers.some(([n]) => n.toLowerCase() === 'x-amz-security-token')) prepared.headers.push(['x-amz-security-token', token]);
+  if (
+    token !== undefined &&
+    !prepared.headers.some(([n]) => n.toLowerCase() === 'x-amz-security-token')
+  )
+    prepared.headers.push(['x-amz-security-token', token]);
   prepared.query = prepared.query.filter(([n]) => n !== 'x-amz-security-token');
   const compute = (bucket: string | undefined) => {
     const sts = sigV2S3StringToSign(prepared, dateSlot, bucket === undefined ? {} : { bucket });
@@ -62,15 +104,23 @@ export function verifySigV2(
   const base = compute(options.bucket);
   const same = (a: string) => sameSecret(a, provided);
   const signatureMatches = provided !== '' && same(base.signature);
-  const server = options.serverDetails ? compareWithServerV2(base.sts, options.serverDetails, signatureMatches) : undefined;
+  const server = options.serverDetails
+    ? compareWithServerV2(base.sts, options.serverDetails, signatureMatches)
+    : undefined;
   let explanation: VerifySignedRequestResult['explanation'];
   if (!signatureMatches && provided) {
     // The usual SigV2 mistake: the bucket of a virtual-hosted (or CNAME) request left out of, or put into, the resource.
     const host = request.host.replace(/:\d+$/, '');
     const tries: Array<[string | undefined, string]> = [
-      ['', 'the signer left the bucket out of the resource: for virtual-hosted requests it starts with /bucket'],
+      [
+        '',
+        'the signer left the bucket out of the resource: for virtual-hosted requests it starts with /bucket',
+      ],
       [host, `the signer used the host "${host}" as the bucket (CNAME rule)`],
-      [bucketFromHost(request.host) ?? host.split('.')[0], 'the signer prefixed the resource with the bucket from the host name'],
+      [
+        bucketFromHost(request.host) ?? host.split('.')[0],
+        'the signer prefixed the resource with the bucket from the host name',
+      ],
     ];
     for (const [bucket, message] of tries) {
       if (bucket !== options.bucket && same(compute(bucket).signature)) {
@@ -79,10 +129,23 @@ export function verifySigV2(
       }
     }
     if (explanation) {
-      findings.push({ code: 'SIGNATURE_VARIANT', severity: 'error', stage: 'string-to-sign', message: explanation.message, hint: 'pass --bucket NAME for CNAME/virtual-hosted requests on non-AWS hosts' });
+      findings.push({
+        code: 'SIGNATURE_VARIANT',
+        severity: 'error',
+        stage: 'string-to-sign',
+        message: explanation.message,
+        hint: 'pass --bucket NAME for CNAME/virtual-hosted requests on non-AWS hosts',
+      });
     } else if (!server?.diff && !server?.sameStringToSign) {
       // Without the service's own string to sign (which names the differing line, or the secret), only this is known.
-      findings.push({ code: 'SIGNATURE_MISMATCH', severity: 'error', stage: 'signature', message: 'the SigV2 signature does not match: wrong secret, or the request changed after signing', hint: 'check the secret; for virtual-hosted buckets on non-AWS hosts pass --bucket NAME' });
+      findings.push({
+        code: 'SIGNATURE_MISMATCH',
+        severity: 'error',
+        stage: 'signature',
+        message:
+          'the SigV2 signature does not match: wrong secret, or the request changed after signing',
+        hint: 'check the secret; for virtual-hosted buckets on non-AWS hosts pass --bucket NAME',
+      });
     }
   }
   if (server) findings.push(...server.findings);
@@ -102,19 +165,40 @@ export function verifySigV2(
 
 /** Labels of a SigV2 (S3) string to sign: four fixed lines, the x-amz-* headers, the resource last. */
 function labelV2(lines: string[]): string[] {
-  return lines.map((line, i) => (i < 4 ? ['method', 'content-md5', 'content-type', 'date / expires'][i]! : i === lines.length - 1 ? 'resource' : `header ${line.split(':')[0]}`));
+  return lines.map((line, i) =>
+    i < 4
+      ? ['method', 'content-md5', 'content-type', 'date / expires'][i]!
+      : i === lines.length - 1
+        ? 'resource'
+        : `header ${line.split(':')[0]}`,
+  );
 }
 
 /**
  * `--server-error` for SigV2: S3's SignatureDoesNotMatch body carries the StringToSign it computed
  * (S3 XML, or its StringToSignBytes). Name the lines that differ, else blame the right secret.
  */
-function compareWithServerV2(ours: string, text: string, signatureMatches: boolean): { findings: VerifyFinding[]; diff?: CanonicalLineDiff[]; sameStringToSign?: boolean } {
+function compareWithServerV2(
+  ours: string,
+  text: string,
+  signatureMatches: boolean,
+): { findings: VerifyFinding[]; diff?: CanonicalLineDiff[]; sameStringToSign?: boolean } {
   const theirs = parseServerDetails(text).stringToSign?.replace(/\r\n/g, '\n');
   if (theirs === undefined) {
-    return { findings: [{ code: 'SERVER_DETAILS_UNUSED', severity: 'warning', stage: 'string-to-sign', message: 'the --server-error file has no StringToSign to compare with', hint: "pass S3's SignatureDoesNotMatch XML body as received" }] };
+    return {
+      findings: [
+        {
+          code: 'SERVER_DETAILS_UNUSED',
+          severity: 'warning',
+          stage: 'string-to-sign',
+          message: 'the --server-error file has no StringToSign to compare with',
+          hint: "pass S3's SignatureDoesNotMatch XML body as received",
+        },
+      ],
+    };
   }
-  if (theirs === ours) return { findings: [sameStringToSignFinding(signatureMatches)], sameStringToSign: true };
+  if (theirs === ours)
+    return { findings: [sameStringToSignFinding(signatureMatches)], sameStringToSign: true };
   const a = ours.split('\n');
   const b = theirs.split('\n');
   const labelsA = labelV2(a);
@@ -123,15 +207,27 @@ function compareWithServerV2(ours: string, text: string, signatureMatches: boole
   const diff = labels.map((label, i): CanonicalLineDiff => {
     const x = a[labelsA.indexOf(label)];
     const y = b[labelsB.indexOf(label)];
-    return { line: i + 1, label, ours: labelsA.includes(label) ? x : undefined, theirs: labelsB.includes(label) ? y : undefined, same: labelsA.includes(label) && labelsB.includes(label) && x === y };
+    return {
+      line: i + 1,
+      label,
+      ours: labelsA.includes(label) ? x : undefined,
+      theirs: labelsB.includes(label) ? y : undefined,
+      same: labelsA.includes(label) && labelsB.includes(label) && x === y,
+    };
   });
   const changed = diff.filter((d) => !d.same).map((d) => d.label);
   return {
     diff,
-    findings: [{
-      code: 'STRING_TO_SIGN_DIFFERS', severity: 'error', stage: 'string-to-sign',
-      message: `the service's SigV2 string to sign differs in: ${changed.join(', ')}`,
-      hint: changed.includes('resource') ? 'the resource differs: a virtual-hosted or CNAME bucket (pass --bucket NAME), or the path changed after signing' : 'see the line diff: the request changed between signer and service',
-    }],
+    findings: [
+      {
+        code: 'STRING_TO_SIGN_DIFFERS',
+        severity: 'error',
+        stage: 'string-to-sign',
+        message: `the service's SigV2 string to sign differs in: ${changed.join(', ')}`,
+        hint: changed.includes('resource')
+          ? 'the resource differs: a virtual-hosted or CNAME bucket (pass --bucket NAME), or the path changed after signing'
+          : 'see the line diff: the request changed between signer and service',
+      },
+    ],
   };
 }

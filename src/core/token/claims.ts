@@ -14,7 +14,12 @@ export interface ClaimsMapping {
   scopeFormat: 'string' | 'array';
 }
 
-export const DEFAULT_CLAIMS_MAPPING: ClaimsMapping = { tenantClaim: '/tid', rolesClaim: '/roles', scopeClaim: 'scope', scopeFormat: 'string' };
+export const DEFAULT_CLAIMS_MAPPING: ClaimsMapping = {
+  tenantClaim: '/tid',
+  rolesClaim: '/roles',
+  scopeClaim: 'scope',
+  scopeFormat: 'string',
+};
 
 export interface BuildClaimsOptions {
   issuer: string;
@@ -45,17 +50,26 @@ export function claimPointer(key: string): string {
  */
 export function buildClaims(options: BuildClaimsOptions): Record<string, unknown> {
   const mapping = { ...DEFAULT_CLAIMS_MAPPING, ...options.mapping };
-  const claims: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, { iss: options.issuer });
+  const claims: Record<string, unknown> = Object.assign(
+    Object.create(null) as Record<string, unknown>,
+    { iss: options.issuer },
+  );
   if (options.subject !== undefined) claims.sub = options.subject;
-  if (options.audience?.length) claims.aud = options.audience.length === 1 ? options.audience[0] : options.audience;
+  if (options.audience?.length)
+    claims.aud = options.audience.length === 1 ? options.audience[0] : options.audience;
   claims.iat = options.issuedAt;
   if (options.notBefore !== undefined) claims.nbf = options.notBefore;
   if (options.expiresAt !== undefined) claims.exp = options.expiresAt;
   if (options.jti !== false) claims.jti = options.jti ?? nodeCrypto.randomUUID();
-  if (options.scopes?.length) claims[mapping.scopeClaim] = mapping.scopeFormat === 'array' ? [...options.scopes] : options.scopes.join(' ');
-  if (options.roles?.length) setAtPointer(claims, mapping.rolesClaim, [...options.roles], 'roles claim');
-  if (options.tenant !== undefined) setAtPointer(claims, mapping.tenantClaim, options.tenant, 'tenant claim');
-  for (const [key, value] of Object.entries(options.extra ?? {})) setAtPointer(claims, claimPointer(key), value, '--claim');
+  if (options.scopes?.length)
+    claims[mapping.scopeClaim] =
+      mapping.scopeFormat === 'array' ? [...options.scopes] : options.scopes.join(' ');
+  if (options.roles?.length)
+    setAtPointer(claims, mapping.rolesClaim, [...options.roles], 'roles claim');
+  if (options.tenant !== undefined)
+    setAtPointer(claims, mapping.tenantClaim, options.tenant, 'tenant claim');
+  for (const [key, value] of Object.entries(options.extra ?? {}))
+    setAtPointer(claims, claimPointer(key), value, '--claim');
   return claims;
 }
 
@@ -63,7 +77,10 @@ export function buildClaims(options: BuildClaimsOptions): Record<string, unknown
 export function parseClaimAssignment(input: string): [string, unknown] {
   const index = input.indexOf('=');
   if (index <= 0) {
-    throw usageError('ERR_BAD_CLAIM', `--claim "${input}" has no value`, { where: '--claim', hint: 'write --claim PATH=VALUE, e.g. --claim /org/id=42 or --claim email=a@b.c' });
+    throw usageError('ERR_BAD_CLAIM', `--claim "${input}" has no value`, {
+      where: '--claim',
+      hint: 'write --claim PATH=VALUE, e.g. --claim /org/id=42 or --claim email=a@b.c',
+    });
   }
   const key = input.slice(0, index).trim();
   const raw = input.slice(index + 1);

@@ -26,7 +26,10 @@ export function crackHmacToken(input: string, candidates: readonly string[]): Cr
   const alg = String(header.alg);
   const hash = HASHES[alg];
   if (!hash) {
-    throw usageError('ERR_CRACK_NOT_HMAC', `the token is signed with ${alg}, not HS256/384/512`, { where: 'token', hint: 'only HMAC-signed tokens have a shared secret to guess; asymmetric keys cannot be guessed from a list' });
+    throw usageError('ERR_CRACK_NOT_HMAC', `the token is signed with ${alg}, not HS256/384/512`, {
+      where: 'token',
+      hint: 'only HMAC-signed tokens have a shared secret to guess; asymmetric keys cannot be guessed from a list',
+    });
   }
   const expected = Buffer.from(signature, 'base64url');
   const signingInput = token.slice(0, token.lastIndexOf('.'));
@@ -42,5 +45,13 @@ export function crackHmacToken(input: string, candidates: readonly string[]): Cr
     }
   }
   const ms = performance.now() - started;
-  return { alg, cracked: secret !== undefined, secret, tries, candidates: candidates.length, ms: Math.round(ms * 10) / 10, triesPerSecond: Math.round(tries / Math.max(ms / 1000, 1e-6)) };
+  return {
+    alg,
+    cracked: secret !== undefined,
+    secret,
+    tries,
+    candidates: candidates.length,
+    ms: Math.round(ms * 10) / 10,
+    triesPerSecond: Math.round(tries / Math.max(ms / 1000, 1e-6)),
+  };
 }

@@ -43,14 +43,27 @@ function decodeSegment(segment: string, name: string): Record<string, unknown> {
     text = decoder.decode(Buffer.from(segment, 'base64url'));
     value = JSON.parse(text);
   } catch {
-    throw usageError('ERR_TOKEN_MALFORMED', `the token's ${name} is not base64url-encoded JSON`, { where: 'token', hint: 'check the token was copied whole (three dot-separated parts)' });
+    throw usageError('ERR_TOKEN_MALFORMED', `the token's ${name} is not base64url-encoded JSON`, {
+      where: 'token',
+      hint: 'check the token was copied whole (three dot-separated parts)',
+    });
   }
   const depth = jsonDepth(text);
   if (depth > MAX_JSON_DEPTH) {
-    throw usageError('ERR_TOKEN_MALFORMED', `the token's ${name} nests JSON ${depth} levels deep, over the limit of ${MAX_JSON_DEPTH}`, { where: 'token', hint: 'a JWT header and claims nest a few levels at most: this is not a real token' });
+    throw usageError(
+      'ERR_TOKEN_MALFORMED',
+      `the token's ${name} nests JSON ${depth} levels deep, over the limit of ${MAX_JSON_DEPTH}`,
+      {
+        where: 'token',
+        hint: 'a JWT header and claims nest a few levels at most: this is not a real token',
+      },
+    );
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    throw usageError('ERR_TOKEN_MALFORMED', `the token's ${name} is not a JSON object`, { where: 'token', hint: 'a JWT header and payload are JSON objects' });
+    throw usageError('ERR_TOKEN_MALFORMED', `the token's ${name} is not a JSON object`, {
+      where: 'token',
+      hint: 'a JWT header and payload are JSON objects',
+    });
   }
   return value as Record<string, unknown>;
 }
@@ -64,21 +77,38 @@ export function normalizeToken(input: string): string {
 export function decodeToken(input: string, nowMs = Date.now()): DecodedToken {
   const token = normalizeToken(input);
   const parts = token.split('.');
-  if (parts.length === 5) throw usageError('ERR_TOKEN_ENCRYPTED', 'this is an encrypted JWT (JWE, five parts)', { where: 'token', hint: 'authctl decodes signed JWTs (JWS) only' });
+  if (parts.length === 5)
+    throw usageError('ERR_TOKEN_ENCRYPTED', 'this is an encrypted JWT (JWE, five parts)', {
+      where: 'token',
+      hint: 'authctl decodes signed JWTs (JWS) only',
+    });
   if (parts.length !== 3) {
-    throw usageError('ERR_TOKEN_MALFORMED', `a JWT has three dot-separated parts, this has ${parts.length}`, { where: 'token', hint: 'check the token was copied whole, without quotes or line breaks' });
+    throw usageError(
+      'ERR_TOKEN_MALFORMED',
+      `a JWT has three dot-separated parts, this has ${parts.length}`,
+      { where: 'token', hint: 'check the token was copied whole, without quotes or line breaks' },
+    );
   }
   const header = decodeSegment(parts[0]!, 'header');
   // An unencoded payload (RFC 7797) is not base64url: never decode it as if it were claims.
-  if (header.b64 === false) return { header, claims: {}, signature: parts[2]!, times: {}, unencodedPayload: parts[1]! };
+  if (header.b64 === false)
+    return { header, claims: {}, signature: parts[2]!, times: {}, unencodedPayload: parts[1]! };
   const claims = decodeSegment(parts[1]!, 'payload');
   const now = nowMs / 1000;
   const times: DecodedToken['times'] = {};
-  const words: Record<string, [string, string]> = { exp: ['expires', 'expired'], nbf: ['valid', 'valid since'], iat: ['issued', 'issued'] };
+  const words: Record<string, [string, string]> = {
+    exp: ['expires', 'expired'],
+    nbf: ['valid', 'valid since'],
+    iat: ['issued', 'issued'],
+  };
   for (const name of ['exp', 'nbf', 'iat'] as const) {
     const value = claims[name];
     if (isNumericDate(value)) {
-      times[name] = { epoch: value, iso: new Date(value * 1000).toISOString(), relative: describeRelative(value, now, words[name]![0], words[name]![1]) };
+      times[name] = {
+        epoch: value,
+        iso: new Date(value * 1000).toISOString(),
+        relative: describeRelative(value, now, words[name]![0], words[name]![1]),
+      };
     }
   }
   return { header, claims, signature: parts[2]!, times };

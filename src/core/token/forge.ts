@@ -1,5 +1,13 @@
 import { createPublicKey, randomBytes } from 'node:crypto';
-import { base64url, calculateJwkThumbprint, CompactSign, exportJWK, generateKeyPair, type CompactJWSHeaderParameters, type JWK } from 'jose';
+import {
+  base64url,
+  calculateJwkThumbprint,
+  CompactSign,
+  exportJWK,
+  generateKeyPair,
+  type CompactJWSHeaderParameters,
+  type JWK,
+} from 'jose';
 import { isHmac, type JWTAlgorithm } from '../keys/algorithms.js';
 import { encodeJson, signJws } from './jws.js';
 
@@ -10,12 +18,22 @@ const encoder = new TextEncoder();
 /** One JSON segment of a JWS, base64url-encoded (the same encoding `token mint` signs). */
 export const encodeSegment = encodeJson;
 
-export async function signCompact(header: CompactJWSHeaderParameters, claims: Record<string, unknown>, key: CryptoKey | Uint8Array): Promise<string> {
-  return new CompactSign(encoder.encode(JSON.stringify(claims))).setProtectedHeader(header).sign(key);
+export async function signCompact(
+  header: CompactJWSHeaderParameters,
+  claims: Record<string, unknown>,
+  key: CryptoKey | Uint8Array,
+): Promise<string> {
+  return new CompactSign(encoder.encode(JSON.stringify(claims)))
+    .setProtectedHeader(header)
+    .sign(key);
 }
 
 /** HMAC-SHA-256 with any key, including the empty one (WebCrypto refuses zero-length keys; node:crypto does not). */
-export function signHs256Raw(header: Record<string, unknown>, claims: Record<string, unknown>, secret: Uint8Array): string {
+export function signHs256Raw(
+  header: Record<string, unknown>,
+  claims: Record<string, unknown>,
+  secret: Uint8Array,
+): string {
   return signJws({ ...header, alg: 'HS256' }, claims, secret);
 }
 
@@ -33,7 +51,10 @@ export function corruptSignature(token: string): string {
 
 /** SPKI PEM of a public JWK: the "secret" an HS/RS confusion attack uses. */
 export function publicPem(jwk: JWK): Uint8Array {
-  const pem = createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+  const pem = createPublicKey({
+    key: jwk as import('node:crypto').JsonWebKey,
+    format: 'jwk',
+  }).export({ type: 'spki', format: 'pem' });
   return encoder.encode(pem as string);
 }
 
@@ -51,7 +72,10 @@ export interface AttackerKey {
 /** A throwaway key pair nobody publishes: for unknown-kid, embedded-jwk and jku forgeries. */
 export async function generateAttackerKey(alg: JWTAlgorithm): Promise<AttackerKey> {
   const keyAlg: JWTAlgorithm = isHmac(alg) ? 'ES256' : alg;
-  const { privateKey, publicKey } = await generateKeyPair(keyAlg, { extractable: true, crv: keyAlg === 'EdDSA' ? 'Ed25519' : undefined });
+  const { privateKey, publicKey } = await generateKeyPair(keyAlg, {
+    extractable: true,
+    crv: keyAlg === 'EdDSA' ? 'Ed25519' : undefined,
+  });
   const jwk = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(jwk);
   return { alg: keyAlg, privateKey, publicJwk: { ...jwk, kid, alg: keyAlg, use: 'sig' } };

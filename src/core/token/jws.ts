@@ -15,7 +15,11 @@ export function encodeJson(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-export function signJws(header: Record<string, unknown> & { alg: string }, claims: Record<string, unknown>, key: KeyObject | Uint8Array): string {
+export function signJws(
+  header: Record<string, unknown> & { alg: string },
+  claims: Record<string, unknown>,
+  key: KeyObject | Uint8Array,
+): string {
   const input = `${encodeJson(header)}.${encodeJson(claims)}`;
   return `${input}.${signInput(header.alg, input, key).toString('base64url')}`;
 }
@@ -23,13 +27,19 @@ export function signJws(header: Record<string, unknown> & { alg: string }, claim
 function signInput(alg: string, input: string, key: KeyObject | Uint8Array): Buffer {
   const data = Buffer.from(input);
   const hash = HASHES[alg.slice(2)];
-  if (alg.startsWith('HS') && hash) return createHmac(hash, key as Uint8Array).update(data).digest();
+  if (alg.startsWith('HS') && hash)
+    return createHmac(hash, key as Uint8Array)
+      .update(data)
+      .digest();
   const [digest, keyInput] = asymmetricArgs(alg, key as KeyObject);
   return sign(digest, data, keyInput);
 }
 
 /** node:crypto `sign` arguments for an asymmetric JWS algorithm. */
-function asymmetricArgs(alg: string, key: KeyObject): [string | null, KeyObject | SignKeyObjectInput] {
+function asymmetricArgs(
+  alg: string,
+  key: KeyObject,
+): [string | null, KeyObject | SignKeyObjectInput] {
   const hash = HASHES[alg.slice(2)];
   if (alg === 'EdDSA') return [null, key];
   if (!hash) throw new Error(`unsupported algorithm ${alg}`);
@@ -37,7 +47,14 @@ function asymmetricArgs(alg: string, key: KeyObject): [string | null, KeyObject 
     case 'RS':
       return [hash, key];
     case 'PS':
-      return [hash, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }];
+      return [
+        hash,
+        {
+          key,
+          padding: constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+        },
+      ];
     case 'ES':
       // JOSE wants r || s (IEEE P1363), not DER.
       return [hash, { key, dsaEncoding: 'ieee-p1363' }];
@@ -50,11 +67,17 @@ function asymmetricArgs(alg: string, key: KeyObject): [string | null, KeyObject 
  * The same JWS as `signJws`, but an asymmetric signature is computed on libuv's threadpool
  * (node:crypto `sign` with a callback), so a server can sign several tokens at once.
  */
-export function signJwsAsync(header: Record<string, unknown> & { alg: string }, claims: Record<string, unknown>, key: KeyObject | Uint8Array): Promise<string> {
+export function signJwsAsync(
+  header: Record<string, unknown> & { alg: string },
+  claims: Record<string, unknown>,
+  key: KeyObject | Uint8Array,
+): Promise<string> {
   if (header.alg.startsWith('HS')) return Promise.resolve(signJws(header, claims, key));
   const input = `${encodeJson(header)}.${encodeJson(claims)}`;
   const [digest, keyInput] = asymmetricArgs(header.alg, key as KeyObject);
   return new Promise((resolve, reject) => {
-    sign(digest, Buffer.from(input), keyInput, (error, signature) => (error ? reject(error) : resolve(`${input}.${signature.toString('base64url')}`)));
+    sign(digest, Buffer.from(input), keyInput, (error, signature) =>
+      error ? reject(error) : resolve(`${input}.${signature.toString('base64url')}`),
+    );
   });
 }

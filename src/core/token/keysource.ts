@@ -16,8 +16,14 @@ export interface VerificationKeys {
 export async function keysFromKeystore(keystore: Keystore): Promise<VerificationKeys> {
   const { keys } = await keystore.jwks();
   const secrets = (await keystore.list())
-    .filter((key) => key.privateJwk.kty === 'oct' && ['active', 'published', 'grace'].includes(key.status))
-    .map((key) => ({ kid: key.kid, secret: new Uint8Array(Buffer.from(String(key.privateJwk.k), 'base64url')) }));
+    .filter(
+      (key) =>
+        key.privateJwk.kty === 'oct' && ['active', 'published', 'grace'].includes(key.status),
+    )
+    .map((key) => ({
+      kid: key.kid,
+      secret: new Uint8Array(Buffer.from(String(key.privateJwk.k), 'base64url')),
+    }));
   return { jwks: keys, secrets, source: `the local keystore (${keystore.file})` };
 }
 
@@ -26,11 +32,24 @@ export async function keysFromFile(file: string): Promise<VerificationKeys> {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (error) {
-    throw usageError('ERR_KEY_FILE', `cannot read key file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { where: file, hint: 'check the path' });
+    throw usageError(
+      'ERR_KEY_FILE',
+      `cannot read key file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      { where: file, hint: 'check the path' },
+    );
   }
   const parsed = parseKeyMaterial(text, file);
-  const secrets = parsed.filter((k) => k.publicJwk.kty === 'oct').map((k) => ({ kid: k.publicJwk.kid, secret: new Uint8Array(Buffer.from(String(k.publicJwk.k), 'base64url')) }));
-  return { jwks: parsed.filter((k) => k.publicJwk.kty !== 'oct').map((k) => k.publicJwk), secrets, source: file };
+  const secrets = parsed
+    .filter((k) => k.publicJwk.kty === 'oct')
+    .map((k) => ({
+      kid: k.publicJwk.kid,
+      secret: new Uint8Array(Buffer.from(String(k.publicJwk.k), 'base64url')),
+    }));
+  return {
+    jwks: parsed.filter((k) => k.publicJwk.kty !== 'oct').map((k) => k.publicJwk),
+    secrets,
+    source: file,
+  };
 }
 
 export interface FetchOptions {
@@ -38,34 +57,80 @@ export interface FetchOptions {
   timeoutMs?: number;
 }
 
-export async function fetchJson(url: string, what: string, options: FetchOptions = {}): Promise<unknown> {
+export async function fetchJson(
+  url: string,
+  what: string,
+  options: FetchOptions = {},
+): Promise<unknown> {
   const doFetch = options.fetch ?? fetch;
   let response: Response;
   try {
-    response = await doFetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 5000), headers: { accept: 'application/json' } });
+    response = await doFetch(url, {
+      signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+      headers: { accept: 'application/json' },
+    });
   } catch (error) {
-    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${(options.timeoutMs ?? 5000) / 1000}s` : ((error as { cause?: { code?: string; message?: string } }).cause?.code ?? (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message);
-    throw environmentError('ERR_FETCH_FAILED', `cannot fetch ${what}: ${reason}`, { where: url, hint: 'is the issuer running and reachable from here? (`authctl idp serve`, or check the URL)' });
+    const reason =
+      (error as Error).name === 'TimeoutError'
+        ? `no answer within ${(options.timeoutMs ?? 5000) / 1000}s`
+        : ((error as { cause?: { code?: string; message?: string } }).cause?.code ??
+          (error as { cause?: { message?: string } }).cause?.message ??
+          (error as Error).message);
+    throw environmentError('ERR_FETCH_FAILED', `cannot fetch ${what}: ${reason}`, {
+      where: url,
+      hint: 'is the issuer running and reachable from here? (`authctl idp serve`, or check the URL)',
+    });
   }
-  if (!response.ok) throw environmentError('ERR_FETCH_STATUS', `fetching ${what} answered HTTP ${response.status}`, { where: url, hint: 'check the URL; an issuer serves it without authentication' });
+  if (!response.ok)
+    throw environmentError(
+      'ERR_FETCH_STATUS',
+      `fetching ${what} answered HTTP ${response.status}`,
+      { where: url, hint: 'check the URL; an issuer serves it without authentication' },
+    );
   try {
     return await response.json();
   } catch {
-    throw environmentError('ERR_FETCH_NOT_JSON', `${what} is not JSON`, { where: url, hint: 'the URL does not point at a JWKS / discovery document' });
+    throw environmentError('ERR_FETCH_NOT_JSON', `${what} is not JSON`, {
+      where: url,
+      hint: 'the URL does not point at a JWKS / discovery document',
+    });
   }
 }
 
-export async function keysFromJwksUrl(url: string, options: FetchOptions = {}): Promise<VerificationKeys> {
+export async function keysFromJwksUrl(
+  url: string,
+  options: FetchOptions = {},
+): Promise<VerificationKeys> {
   const body = (await fetchJson(url, 'the JWKS', options)) as { keys?: JWK[] };
-  if (!Array.isArray(body?.keys)) throw environmentError('ERR_JWKS_INVALID', 'the document has no "keys" array', { where: url, hint: 'point --jwks at the jwks_uri from the issuer’s discovery document' });
+  if (!Array.isArray(body?.keys))
+    throw environmentError('ERR_JWKS_INVALID', 'the document has no "keys" array', {
+      where: url,
+      hint: 'point --jwks at the jwks_uri from the issuer’s discovery document',
+    });
   return { jwks: body.keys, secrets: [], source: url };
 }
 
 /** OIDC discovery: accepts the issuer URL or the full .well-known URL. */
-export async function keysFromDiscovery(url: string, options: FetchOptions = {}): Promise<VerificationKeys> {
-  const discoveryUrl = url.includes('/.well-known/') ? url : `${url.replace(/\/$/, '')}/.well-known/openid-configuration`;
-  const doc = (await fetchJson(discoveryUrl, 'the discovery document', options)) as { issuer?: string; jwks_uri?: string };
-  if (!doc?.jwks_uri) throw environmentError('ERR_DISCOVERY_INVALID', 'the discovery document has no jwks_uri', { where: discoveryUrl, hint: 'is this an OpenID Connect issuer?' });
+export async function keysFromDiscovery(
+  url: string,
+  options: FetchOptions = {},
+): Promise<VerificationKeys> {
+  const discoveryUrl = url.includes('/.well-known/')
+    ? url
+    : `${url.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  const doc = (await fetchJson(discoveryUrl, 'the discovery document', options)) as {
+    issuer?: string;
+    jwks_uri?: string;
+  };
+  if (!doc?.jwks_uri)
+    throw environmentError('ERR_DISCOVERY_INVALID', 'the discovery document has no jwks_uri', {
+      where: discoveryUrl,
+      hint: 'is this an OpenID Connect issuer?',
+    });
   const keys = await keysFromJwksUrl(doc.jwks_uri, options);
-  return { ...keys, source: `${doc.jwks_uri} (from ${discoveryUrl})`, discoveredIssuer: doc.issuer };
+  return {
+    ...keys,
+    source: `${doc.jwks_uri} (from ${discoveryUrl})`,
+    discoveredIssuer: doc.issuer,
+  };
 }

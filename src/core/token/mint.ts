@@ -86,7 +86,11 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
   let kid: string | undefined;
   let publicJwk: JWK | undefined;
   if (isHmac(alg) && options.secret) {
-    if (options.secret.length === 0) throw usageError('ERR_EMPTY_SECRET', 'the HMAC secret is empty', { where: '--secret', hint: 'give a non-empty secret (use --defect blank-secret to test empty-key forgeries)' });
+    if (options.secret.length === 0)
+      throw usageError('ERR_EMPTY_SECRET', 'the HMAC secret is empty', {
+        where: '--secret',
+        hint: 'give a non-empty secret (use --defect blank-secret to test empty-key forgeries)',
+      });
     key = options.secret;
   } else {
     const signing = await options.keystore.signingKey(alg, { kid: options.kid });
@@ -94,28 +98,61 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
     kid = signing.record.kid;
     publicJwk = signing.record.publicJwk;
   }
-  const header: JWSHeaderParameters = { alg, typ: 'JWT', ...(kid ? { kid } : {}), ...options.header };
+  const header: JWSHeaderParameters = {
+    alg,
+    typ: 'JWT',
+    ...(kid ? { kid } : {}),
+    ...options.header,
+  };
   if (options.kid && !kid) header.kid = options.kid;
 
-  const defects = options.defect === undefined ? [] : Array.isArray(options.defect) ? options.defect : [options.defect as DefectSpec];
+  const defects =
+    options.defect === undefined
+      ? []
+      : Array.isArray(options.defect)
+        ? options.defect
+        : [options.defect as DefectSpec];
   const defectName = defects.map((d) => (d.variant ? `${d.kind}:${d.variant}` : d.kind)).join(',');
-  const result = (token: string, h: Record<string, unknown> = header, extra: Partial<MintTokenResult> = {}): MintTokenResult => ({
+  const result = (
+    token: string,
+    h: Record<string, unknown> = header,
+    extra: Partial<MintTokenResult> = {},
+  ): MintTokenResult => ({
     token,
     header: h,
     claims,
-    expiresAt: typeof claims.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : undefined,
+    expiresAt:
+      typeof claims.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : undefined,
     ...(defects.length ? { defect: defectName } : {}),
     ...extra,
   });
-  if (!defects.length) return result(options.signAsync ? await signJwsAsync(header, claims, key) : signJws(header, claims, key));
+  if (!defects.length)
+    return result(
+      options.signAsync ? await signJwsAsync(header, claims, key) : signJws(header, claims, key),
+    );
 
   // Claim defects change the claims; at most one forgery (combineDefects checks) then makes the token.
-  for (const defect of defects) applyClaimDefect(defect, claims, mapping, { now, ttl, skew: options.skewSeconds ?? DEFAULT_DEFECT_SKEW_SECONDS });
+  for (const defect of defects)
+    applyClaimDefect(defect, claims, mapping, {
+      now,
+      ttl,
+      skew: options.skewSeconds ?? DEFAULT_DEFECT_SKEW_SECONDS,
+    });
   const forgery = defects.find((d) => !CLAIM_DEFECT_KINDS.includes(d.kind));
   if (!forgery) return result(signJws(header, claims, key));
 
   // Forgeries need jose and throwaway keys: load them only for --defect.
-  const { corruptSignature, ecdsaSignatureLength, encodeSegment, generateAttackerKey, publicPem, randomKid, signCompact, signHs256Raw, unsigned } = await import('./forge.js');
+  const {
+    corruptSignature,
+    ecdsaSignatureLength,
+    encodeSegment,
+    generateAttackerKey,
+    publicPem,
+    randomKid,
+    signCompact,
+    signHs256Raw,
+    unsigned,
+  } = await import('./forge.js');
   switch (forgery.kind) {
     case 'bad-signature':
       return result(corruptSignature(signJws(header, claims, key)));
@@ -125,7 +162,10 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
     }
     case 'alg-none':
     case 'alg-none-case': {
-      const h = { alg: forgery.kind === 'alg-none' ? 'none' : (forgery.variant ?? 'None'), typ: 'JWT' };
+      const h = {
+        alg: forgery.kind === 'alg-none' ? 'none' : (forgery.variant ?? 'None'),
+        typ: 'JWT',
+      };
       return result(unsigned(h, claims), h);
     }
     case 'blank-secret': {
@@ -133,12 +173,20 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
       return result(signHs256Raw(h, claims, new Uint8Array(0)), h);
     }
     case 'kid-injection': {
-      const h = { alg: 'HS256', typ: 'JWT', kid: forgery.variant === 'sql' ? "x' UNION SELECT '' -- " : '../../../../../../../dev/null' };
+      const h = {
+        alg: 'HS256',
+        typ: 'JWT',
+        kid: forgery.variant === 'sql' ? "x' UNION SELECT '' -- " : '../../../../../../../dev/null',
+      };
       return result(signHs256Raw(h, claims, new Uint8Array(0)), h);
     }
     case 'hs-confusion': {
       // The attack needs the issuer's public key: use this alg's key, or the RS256 key for HS requests.
-      const target = publicJwk ? { jwk: publicJwk, kid } : await options.keystore.signingKey('RS256').then((k) => ({ jwk: k.record.publicJwk!, kid: k.record.kid }));
+      const target = publicJwk
+        ? { jwk: publicJwk, kid }
+        : await options.keystore
+            .signingKey('RS256')
+            .then((k) => ({ jwk: k.record.publicJwk!, kid: k.record.kid }));
       const h = { alg: 'HS256', typ: 'JWT', kid: target.kid };
       return result(signHs256Raw(h, claims, publicPem(target.jwk)), h);
     }
@@ -146,7 +194,8 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
       // The keystore's kid for this curve: kid-based verifiers (PyJWKClient, jwks-rsa, gateways) look the key
       // up first and would reject an unknown or missing kid before ever reaching the r = s = 0 check.
       const ecAlg = /^ES/.test(alg) ? alg : 'ES256';
-      const ecKid = ecAlg === alg && kid ? kid : (await options.keystore.signingKey(ecAlg)).record.kid;
+      const ecKid =
+        ecAlg === alg && kid ? kid : (await options.keystore.signingKey(ecAlg)).record.kid;
       const h = { alg: ecAlg, typ: 'JWT', kid: ecKid };
       const zeros = Buffer.alloc(ecdsaSignatureLength(ecAlg)).toString('base64url');
       return result(`${encodeSegment(h)}.${encodeSegment(claims)}.${zeros}`, h);
@@ -159,23 +208,38 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
     case 'embedded-jwk': {
       const attacker = options.attackerKey ?? (await generateAttackerKey(alg));
       const { kid: attackerKid, ...jwk } = attacker.publicJwk;
-      const h = { alg: attacker.alg, typ: 'JWT', kid: attackerKid, jwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, n: jwk.n, e: jwk.e } };
+      const h = {
+        alg: attacker.alg,
+        typ: 'JWT',
+        kid: attackerKid,
+        jwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, n: jwk.n, e: jwk.e },
+      };
       return result(await signCompact(h as JWSHeaderParameters, claims, attacker.privateKey), h);
     }
     case 'jku': {
       if (!options.jkuUrl) {
-        throw usageError('ERR_JKU_URL_REQUIRED', 'the jku defect needs the attacker JWKS URL', { where: '--jku-url', hint: 'add --jku-url https://attacker.example/jwks.json (the JSON output includes the JWKS to serve there)' });
+        throw usageError('ERR_JKU_URL_REQUIRED', 'the jku defect needs the attacker JWKS URL', {
+          where: '--jku-url',
+          hint: 'add --jku-url https://attacker.example/jwks.json (the JSON output includes the JWKS to serve there)',
+        });
       }
       const attacker = options.attackerKey ?? (await generateAttackerKey(alg));
       const h = { alg: attacker.alg, typ: 'JWT', kid: attacker.publicJwk.kid, jku: options.jkuUrl };
-      return result(await signCompact(h as JWSHeaderParameters, claims, attacker.privateKey), h, { attackerJwks: { keys: [attacker.publicJwk] } });
+      return result(await signCompact(h as JWSHeaderParameters, claims, attacker.privateKey), h, {
+        attackerJwks: { keys: [attacker.publicJwk] },
+      });
     }
   }
   return result(signJws(header, claims, key));
 }
 
 /** Applies a claim-only defect to `claims` in place; forgeries are left to mintToken. */
-function applyClaimDefect(defect: DefectSpec, claims: Record<string, unknown>, mapping: ClaimsMapping, t: { now: number; ttl: number; skew: number }): void {
+function applyClaimDefect(
+  defect: DefectSpec,
+  claims: Record<string, unknown>,
+  mapping: ClaimsMapping,
+  t: { now: number; ttl: number; skew: number },
+): void {
   switch (defect.kind) {
     case 'expired':
       claims.exp = t.now - t.skew;
@@ -197,7 +261,11 @@ function applyClaimDefect(defect: DefectSpec, claims: Record<string, unknown>, m
       break;
     case 'wrong-tenant': {
       const current = getAtPointer(claims, mapping.tenantClaim);
-      setAtPointer(claims, mapping.tenantClaim, defect.variant ?? (current ? `${String(current)}-other` : 'authctl-other-tenant'));
+      setAtPointer(
+        claims,
+        mapping.tenantClaim,
+        defect.variant ?? (current ? `${String(current)}-other` : 'authctl-other-tenant'),
+      );
       break;
     }
     case 'missing-scope':

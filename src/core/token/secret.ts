@@ -18,22 +18,40 @@ export interface SecretSourceOptions {
  * `base64` covers secrets like Relay's JWT_SIGNING_KEY, which services decode before use.
  */
 export async function resolveSecret(options: SecretSourceOptions): Promise<Uint8Array | undefined> {
-  const given = [options.secret !== undefined, options.secretEnv !== undefined, options.secretFile !== undefined].filter(Boolean).length;
+  const given = [
+    options.secret !== undefined,
+    options.secretEnv !== undefined,
+    options.secretFile !== undefined,
+  ].filter(Boolean).length;
   if (given === 0) return undefined;
-  if (given > 1) throw usageError('ERR_SECRET_SOURCES', 'give only one of --secret, --secret-env, --secret-file', { where: '--secret', hint: 'pick one source for the HMAC secret' });
+  if (given > 1)
+    throw usageError(
+      'ERR_SECRET_SOURCES',
+      'give only one of --secret, --secret-env, --secret-file',
+      { where: '--secret', hint: 'pick one source for the HMAC secret' },
+    );
   let text: string;
   let where: string;
   if (options.secretEnv !== undefined) {
     where = options.where ?? `--secret-env ${options.secretEnv}`;
     const value = (options.env ?? process.env)[options.secretEnv];
-    if (value === undefined) throw usageError('ERR_SECRET_ENV_UNSET', `environment variable ${options.secretEnv} is not set`, { where, hint: `export ${options.secretEnv}=... or use --secret-file` });
+    if (value === undefined)
+      throw usageError(
+        'ERR_SECRET_ENV_UNSET',
+        `environment variable ${options.secretEnv} is not set`,
+        { where, hint: `export ${options.secretEnv}=... or use --secret-file` },
+      );
     text = value;
   } else if (options.secretFile !== undefined) {
     where = options.where ?? `--secret-file ${options.secretFile}`;
     try {
       text = (await nodeFs.promises.readFile(options.secretFile, 'utf8')).replace(/\r?\n$/, '');
     } catch (error) {
-      throw usageError('ERR_SECRET_FILE', `cannot read secret file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { where, hint: 'check the path and permissions' });
+      throw usageError(
+        'ERR_SECRET_FILE',
+        `cannot read secret file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        { where, hint: 'check the path and permissions' },
+      );
     }
   } else {
     where = '--secret';
@@ -46,9 +64,16 @@ export function decodeSecret(text: string, encoding: SecretEncoding, where: stri
   if (encoding === 'utf8') return new TextEncoder().encode(text);
   const clean = text.trim();
   const valid =
-    encoding === 'hex' ? /^([0-9a-f]{2})*$/i.test(clean) : encoding === 'base64' ? /^[A-Za-z0-9+/]*={0,2}$/.test(clean) : /^[A-Za-z0-9_-]*$/.test(clean);
+    encoding === 'hex'
+      ? /^([0-9a-f]{2})*$/i.test(clean)
+      : encoding === 'base64'
+        ? /^[A-Za-z0-9+/]*={0,2}$/.test(clean)
+        : /^[A-Za-z0-9_-]*$/.test(clean);
   if (!valid) {
-    throw usageError('ERR_SECRET_ENCODING', `the secret is not valid ${encoding}`, { where, hint: `check the value, or drop --secret-encoding ${encoding} to use it as text` });
+    throw usageError('ERR_SECRET_ENCODING', `the secret is not valid ${encoding}`, {
+      where,
+      hint: `check the value, or drop --secret-encoding ${encoding} to use it as text`,
+    });
   }
   return new Uint8Array(Buffer.from(clean, encoding));
 }

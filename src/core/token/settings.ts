@@ -23,7 +23,9 @@ export interface TokenSettings {
   mapping: Partial<ClaimsMapping>;
 }
 
-export type TokenSettingsInput = Partial<Omit<TokenSettings, 'claims' | 'header' | 'mapping' | 'alg' | 'ttlSeconds'>> & {
+export type TokenSettingsInput = Partial<
+  Omit<TokenSettings, 'claims' | 'header' | 'mapping' | 'alg' | 'ttlSeconds'>
+> & {
   alg?: string;
   ttl?: string | number;
   claims?: Record<string, unknown>;
@@ -31,7 +33,8 @@ export type TokenSettingsInput = Partial<Omit<TokenSettings, 'claims' | 'header'
   mapping?: Partial<ClaimsMapping>;
 };
 
-const toList = (value: string | string[] | undefined) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
+const toList = (value: string | string[] | undefined) =>
+  value === undefined ? undefined : Array.isArray(value) ? value : [value];
 
 /** The claims mapping from config `[token]` (shared by mint, the mock issuer and the probe). */
 export function mappingFromConfig(config: AuthctlConfig): Partial<ClaimsMapping> {
@@ -52,13 +55,19 @@ export function findPreset(config: AuthctlConfig, name: string): TokenPresetConf
     const suggestion = closest(name, names);
     throw usageError('ERR_UNKNOWN_PRESET', `no token preset "${name}"`, {
       where: '--preset',
-      hint: names.length ? `${suggestion ? `did you mean ${suggestion}? ` : ''}presets in config: ${names.join(', ')}` : 'define one in authctl.toml as [tokens.NAME] (sub, audience, roles, scopes, tenant, ttl, claims)',
+      hint: names.length
+        ? `${suggestion ? `did you mean ${suggestion}? ` : ''}presets in config: ${names.join(', ')}`
+        : 'define one in authctl.toml as [tokens.NAME] (sub, audience, roles, scopes, tenant, ttl, claims)',
     });
   }
   return preset;
 }
 
-export function resolveTokenSettings(config: AuthctlConfig, presetName: string | undefined, flags: TokenSettingsInput): TokenSettings {
+export function resolveTokenSettings(
+  config: AuthctlConfig,
+  presetName: string | undefined,
+  flags: TokenSettingsInput,
+): TokenSettings {
   const defaults = config.token ?? {};
   const preset: TokenPresetConfig = presetName ? findPreset(config, presetName) : {};
   const algText = flags.alg ?? preset.alg ?? defaults.alg ?? 'RS256';
@@ -66,8 +75,13 @@ export function resolveTokenSettings(config: AuthctlConfig, presetName: string |
   return {
     issuer: flags.issuer ?? preset.issuer ?? defaults.issuer ?? DEFAULT_ISSUER,
     subject: flags.subject ?? preset.sub,
-    audience: flags.audience?.length ? flags.audience : toList(preset.audience ?? defaults.audience),
-    ttlSeconds: ttl === undefined ? undefined : positiveSeconds(ttl, flags.ttl !== undefined ? '--ttl' : 'ttl in config'),
+    audience: flags.audience?.length
+      ? flags.audience
+      : toList(preset.audience ?? defaults.audience),
+    ttlSeconds:
+      ttl === undefined
+        ? undefined
+        : positiveSeconds(ttl, flags.ttl !== undefined ? '--ttl' : 'ttl in config'),
     alg: parseAlgorithm(algText, flags.alg !== undefined ? '--alg' : 'alg in config'),
     kid: flags.kid ?? preset.kid,
     scopes: flags.scopes?.length ? flags.scopes : preset.scopes,
@@ -81,6 +95,10 @@ export function resolveTokenSettings(config: AuthctlConfig, presetName: string |
 
 function positiveSeconds(value: string | number, where: string): number {
   const seconds = parseDuration(value, where);
-  if (seconds <= 0) throw usageError('ERR_BAD_DURATION', `${where} must be positive`, { where, hint: 'e.g. 90s, 15m, 2h, 7d' });
+  if (seconds <= 0)
+    throw usageError('ERR_BAD_DURATION', `${where} must be positive`, {
+      where,
+      hint: 'e.g. 90s, 15m, 2h, 7d',
+    });
   return Math.round(seconds);
 }

@@ -1,7 +1,11 @@
 import { readBaselineFile, writeBaselineFile } from '../baseline.js';
 import type { Finding, Severity } from './types.js';
 
-const KIND = { format: 'authctl-verify-baseline', code: 'ERR_VERIFY_BASELINE', command: 'authctl verify-config' } as const;
+const KIND = {
+  format: 'authctl-verify-baseline',
+  code: 'ERR_VERIFY_BASELINE',
+  command: 'authctl verify-config',
+} as const;
 
 interface Entry {
   key: string;
@@ -18,8 +22,16 @@ export function baselineKey(f: Finding): string {
   return [f.rule, f.file ?? '', f.message].join('\u0000');
 }
 
-export async function writeVerifyBaseline(file: string, findings: readonly Finding[]): Promise<void> {
-  const entries: Entry[] = findings.map((f) => ({ key: baselineKey(f), rule: f.rule, file: f.file ?? null, message: f.message }));
+export async function writeVerifyBaseline(
+  file: string,
+  findings: readonly Finding[],
+): Promise<void> {
+  const entries: Entry[] = findings.map((f) => ({
+    key: baselineKey(f),
+    rule: f.rule,
+    file: f.file ?? null,
+    message: f.message,
+  }));
   await writeBaselineFile(file, KIND.format, entries);
 }
 
@@ -32,7 +44,10 @@ export interface BaselineOutcome {
 }
 
 /** Drops the findings a baseline accepts and recounts the rest. */
-export async function applyVerifyBaseline(file: string, findings: readonly Finding[]): Promise<BaselineOutcome> {
+export async function applyVerifyBaseline(
+  file: string,
+  findings: readonly Finding[],
+): Promise<BaselineOutcome> {
   const baseline = await readBaselineFile<typeof KIND.format, Entry>(file, KIND);
   const known = new Map(baseline.findings.map((e) => [e.key, e]));
   const seen = new Set<string>();
@@ -44,6 +59,8 @@ export async function applyVerifyBaseline(file: string, findings: readonly Findi
   });
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const f of open) counts[f.severity]++;
-  const stale = [...known.values()].filter((e) => !seen.has(e.key)).map((e) => `${e.rule}: ${e.message}`);
+  const stale = [...known.values()]
+    .filter((e) => !seen.has(e.key))
+    .map((e) => `${e.rule}: ${e.message}`);
   return { findings: open, counts, baselined: findings.length - open.length, stale };
 }

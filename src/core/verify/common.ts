@@ -14,8 +14,29 @@ const PLACEHOLDER_PATTERNS = [
   /^(.)\1*$/,
 ];
 const PLACEHOLDER_WORDS = new Set([
-  'secret', 'secrets', 'password', 'passw0rd', 'admin', 'test', 'testing', 'dev', 'default', 'jwt-secret', 'jwt_secret', 'mysecret',
-  'supersecret', 'super-secret', 'secretkey', 'secret-key', 'secret_key', 'key', 'token', '123456', '12345678', 'qwerty', 'letmein',
+  'secret',
+  'secrets',
+  'password',
+  'passw0rd',
+  'admin',
+  'test',
+  'testing',
+  'dev',
+  'default',
+  'jwt-secret',
+  'jwt_secret',
+  'mysecret',
+  'supersecret',
+  'super-secret',
+  'secretkey',
+  'secret-key',
+  'secret_key',
+  'key',
+  'token',
+  '123456',
+  '12345678',
+  'qwerty',
+  'letmein',
 ]);
 
 export function looksLikePlaceholder(value: string): boolean {
@@ -37,16 +58,29 @@ export function isLoopbackHost(host: string): boolean {
  * Checks an issuer (or IdP base) URL: it must parse, use http(s), and use https unless the host
  * is loopback. Returns the URL when it parsed.
  */
-export function checkIssuerUrl(ctx: CheckContext, path: KeyPath, value: string, label = formatPath(path)): URL | undefined {
+export function checkIssuerUrl(
+  ctx: CheckContext,
+  path: KeyPath,
+  value: string,
+  label = formatPath(path),
+): URL | undefined {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    ctx.report('auth/invalid-url', path, { at: 'value', message: `${label} is not a URL: "${value}"`, fix: 'use an absolute URL such as https://login.example.com/realms/main' });
+    ctx.report('auth/invalid-url', path, {
+      at: 'value',
+      message: `${label} is not a URL: "${value}"`,
+      fix: 'use an absolute URL such as https://login.example.com/realms/main',
+    });
     return undefined;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    ctx.report('auth/invalid-url', path, { at: 'value', message: `${label} must be an http(s) URL, not ${url.protocol}`, fix: 'use an https:// URL' });
+    ctx.report('auth/invalid-url', path, {
+      at: 'value',
+      message: `${label} must be an http(s) URL, not ${url.protocol}`,
+      fix: 'use an https:// URL',
+    });
     return undefined;
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
@@ -60,7 +94,13 @@ export function checkIssuerUrl(ctx: CheckContext, path: KeyPath, value: string, 
 }
 
 /** Compares two issuer settings byte for byte, explaining a trailing-slash-only difference. */
-export function checkSameIssuer(ctx: CheckContext, path: KeyPath, value: string, expected: string, expectedLabel: string): void {
+export function checkSameIssuer(
+  ctx: CheckContext,
+  path: KeyPath,
+  value: string,
+  expected: string,
+  expectedLabel: string,
+): void {
   if (value === expected) return;
   const slashOnly = value.replace(/\/+$/, '') === expected.replace(/\/+$/, '');
   ctx.report('auth/issuer-mismatch', path, {
@@ -73,14 +113,22 @@ export function checkSameIssuer(ctx: CheckContext, path: KeyPath, value: string,
 }
 
 /** Reports keys of `object` not in `known`, with a "did you mean". `onlyClose` ignores unrelated keys. */
-export function checkUnknownKeys(ctx: CheckContext, object: Record<string, unknown>, known: readonly string[], path: KeyPath, onlyClose = false): void {
+export function checkUnknownKeys(
+  ctx: CheckContext,
+  object: Record<string, unknown>,
+  known: readonly string[],
+  path: KeyPath,
+  onlyClose = false,
+): void {
   for (const key of Object.keys(object)) {
     if (known.includes(key)) continue;
     const suggestion = closest(key, known);
     if (onlyClose && !suggestion) continue;
     ctx.report('config/unknown-key', [...path, key], {
       message: `unknown key "${formatPath([...path, key])}"${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
-      fix: suggestion ? `rename it to "${suggestion}"` : `remove it; known keys: ${known.join(', ')}`,
+      fix: suggestion
+        ? `rename it to "${suggestion}"`
+        : `remove it; known keys: ${known.join(', ')}`,
     });
   }
 }
@@ -95,14 +143,24 @@ export function typeOf(value: unknown): string {
 }
 
 /** Type-checks one key; reports and returns false when wrong. Missing keys pass. */
-export function checkType(ctx: CheckContext, object: Record<string, unknown>, key: string, type: JsonType, path: KeyPath): boolean {
+export function checkType(
+  ctx: CheckContext,
+  object: Record<string, unknown>,
+  key: string,
+  type: JsonType,
+  path: KeyPath,
+): boolean {
   if (!(key in object)) return true;
   const value = object[key];
   const ok =
-    type === 'string[]' ? Array.isArray(value) && value.every((v) => typeof v === 'string')
-    : type === 'integer' ? (typeof value === 'number' || typeof value === 'bigint') && Number.isInteger(Number(value))
-    : type === 'object' ? typeOf(value) === 'object'
-    : typeof value === type;
+    type === 'string[]'
+      ? Array.isArray(value) && value.every((v) => typeof v === 'string')
+      : type === 'integer'
+        ? (typeof value === 'number' || typeof value === 'bigint') &&
+          Number.isInteger(Number(value))
+        : type === 'object'
+          ? typeOf(value) === 'object'
+          : typeof value === type;
   if (ok) return true;
   let elementPath: KeyPath = [...path, key];
   if (type === 'string[]' && Array.isArray(value)) {
@@ -112,9 +170,15 @@ export function checkType(ctx: CheckContext, object: Record<string, unknown>, ke
   ctx.report('config/invalid-type', elementPath, {
     at: 'value',
     message: `${formatPath([...path, key])} must be ${type === 'string[]' ? 'an array of strings' : `${article(type)} ${type}`}, got ${typeOf(type === 'string[]' && Array.isArray(value) ? value.find((v) => typeof v !== 'string') : value)}`,
-    fix: type === 'string[]' ? `write it as ${key} = ["..."]`
-      : (type === 'integer' || type === 'number') && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? `write it without quotes: ${key} = ${value.trim()}`
-      : `give ${key} ${article(type)} ${type} value`,
+    fix:
+      type === 'string[]'
+        ? `write it as ${key} = ["..."]`
+        : (type === 'integer' || type === 'number') &&
+            typeof value === 'string' &&
+            value.trim() !== '' &&
+            Number.isFinite(Number(value))
+          ? `write it without quotes: ${key} = ${value.trim()}`
+          : `give ${key} ${article(type)} ${type} value`,
   });
   return false;
 }
@@ -133,18 +197,33 @@ const TRUE = new Set(['true', '1', 'yes', 'on']);
 const FALSE = new Set(['false', '0', 'no', 'off', '']);
 
 /** Reads an environment flag; reports values that are neither true nor false. */
-export function envFlag(ctx: CheckContext, vars: Record<string, string>, name: string): boolean | undefined {
+export function envFlag(
+  ctx: CheckContext,
+  vars: Record<string, string>,
+  name: string,
+): boolean | undefined {
   const raw = vars[name];
   if (raw === undefined) return undefined;
   const v = raw.trim().toLowerCase();
   if (TRUE.has(v)) return true;
   if (FALSE.has(v)) return false;
-  ctx.report('env/invalid-boolean', [name], { at: 'value', message: `${name}="${raw}" is not a boolean`, fix: `set ${name}=true or ${name}=false` });
+  ctx.report('env/invalid-boolean', [name], {
+    at: 'value',
+    message: `${name}="${raw}" is not a boolean`,
+    fix: `set ${name}=true or ${name}=false`,
+  });
   return undefined;
 }
 
 /** Placeholder and, for HMAC algorithms, length checks on one secret. `bytes` is its decoded length. */
-export function checkSecret(ctx: CheckContext, path: KeyPath, label: string, value: string, alg: string | undefined, bytes = Buffer.byteLength(value, 'utf8')): void {
+export function checkSecret(
+  ctx: CheckContext,
+  path: KeyPath,
+  label: string,
+  value: string,
+  alg: string | undefined,
+  bytes = Buffer.byteLength(value, 'utf8'),
+): void {
   if (looksLikePlaceholder(value)) {
     ctx.report('auth/placeholder-secret', path, {
       at: 'value',
@@ -177,15 +256,23 @@ export function checkPlaceholderValue(ctx: CheckContext, path: KeyPath, value: u
 }
 
 /** Runs checkPlaceholderValue over every string (and string array item) of a flat table. */
-export function checkPlaceholders(ctx: CheckContext, table: Record<string, unknown>, path: KeyPath): void {
+export function checkPlaceholders(
+  ctx: CheckContext,
+  table: Record<string, unknown>,
+  path: KeyPath,
+): void {
   for (const [key, value] of Object.entries(table)) {
-    if (Array.isArray(value)) value.forEach((item, i) => checkPlaceholderValue(ctx, [...path, key, i], item));
+    if (Array.isArray(value))
+      value.forEach((item, i) => checkPlaceholderValue(ctx, [...path, key, i], item));
     else checkPlaceholderValue(ctx, [...path, key], value);
   }
 }
 
 /** The entries of `vars` named in `keys`. */
-export function pick(vars: Record<string, string>, keys: readonly string[]): Record<string, string> {
+export function pick(
+  vars: Record<string, string>,
+  keys: readonly string[],
+): Record<string, string> {
   return Object.fromEntries(keys.filter((k) => k in vars).map((k) => [k, vars[k]!]));
 }
 

@@ -27,7 +27,8 @@ export class CheckContext {
 
   report(rule: RuleId | (string & {}), path: KeyPath, options: ReportOptions): void {
     const own = this.levels[rule];
-    const severity = own !== undefined ? levelFor(own, this.target) : severityFor(rule as RuleId, this.target);
+    const severity =
+      own !== undefined ? levelFor(own, this.target) : severityFor(rule as RuleId, this.target);
     if (!severity) return;
     const position = locate(this.document.map, path, options.at ?? 'key');
     this.findings.push({

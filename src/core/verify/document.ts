@@ -34,24 +34,38 @@ export interface ParseResult {
 /** Which parser a file needs: by extension, then by its first character. */
 export function kindOf(file: string, text: string): DocumentKind {
   const base = path.basename(file).toLowerCase();
-  if (base.endsWith('.json') || base === '.authctlrc' && /^\s*\{/.test(text)) return 'json';
+  if (base.endsWith('.json') || (base === '.authctlrc' && /^\s*\{/.test(text))) return 'json';
   if (base.endsWith('.toml') || base === '.authctlrc') return 'toml';
   if (base.startsWith('.env') || base.endsWith('.env') || base.includes('.env.')) return 'env';
   if (/^\s*\{/.test(text)) return 'json';
-  if (/^\s*\[/m.test(text) || /^\s*[A-Za-z0-9_."-]+\s*=\s*["'[{tf0-9-]/m.test(text) && !/^\s*[A-Z_][A-Z0-9_]*=/m.test(text)) return 'toml';
+  if (
+    /^\s*\[/m.test(text) ||
+    (/^\s*[A-Za-z0-9_."-]+\s*=\s*["'[{tf0-9-]/m.test(text) && !/^\s*[A-Z_][A-Z0-9_]*=/m.test(text))
+  )
+    return 'toml';
   return 'env';
 }
 
-export function parseDocument(file: string, text: string, kind: DocumentKind = kindOf(file, text)): ParseResult {
+export function parseDocument(
+  file: string,
+  text: string,
+  kind: DocumentKind = kindOf(file, text),
+): ParseResult {
   const dir = file === '<env>' ? undefined : path.dirname(file);
-  if (kind === 'yaml' || kind === 'jsonc' || kind === 'properties') return parseExtra(file, text, kind, dir, syntaxFinding);
+  if (kind === 'yaml' || kind === 'jsonc' || kind === 'properties')
+    return parseExtra(file, text, kind, dir, syntaxFinding);
   if (kind === 'env') {
     const env = parseEnv(text);
     // One line index for all of a file's errors: a 20k-line file of errors stays linear.
     const lines = new LineIndex(text);
-    const findings = env.errors.map((e) => syntaxFinding(file, text, e.line, e.column, `dotenv syntax error: ${e.message}`, lines));
+    const findings = env.errors.map((e) =>
+      syntaxFinding(file, text, e.line, e.column, `dotenv syntax error: ${e.message}`, lines),
+    );
     registerSecretsIn(env.vars);
-    return { document: findings.length ? undefined : { file, kind, data: env.vars, map: env.map, dir }, findings };
+    return {
+      document: findings.length ? undefined : { file, kind, data: env.vars, map: env.map, dir },
+      findings,
+    };
   }
   if (kind === 'toml') {
     try {
@@ -61,7 +75,11 @@ export function parseDocument(file: string, text: string, kind: DocumentKind = k
     } catch (error) {
       if (!(error instanceof TomlError)) throw error;
       const reason = error.message.split('\n')[0]!.replace(/^Invalid TOML document:\s*/, '');
-      return { findings: [syntaxFinding(file, text, error.line, error.column, `TOML syntax error: ${reason}`)] };
+      return {
+        findings: [
+          syntaxFinding(file, text, error.line, error.column, `TOML syntax error: ${reason}`),
+        ],
+      };
     }
   }
   let data: unknown;
@@ -74,13 +92,33 @@ export function parseDocument(file: string, text: string, kind: DocumentKind = k
   registerSecretsIn(data);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return {
-      findings: [{ rule: 'config/invalid-type', severity: 'error', file, line: 1, column: 1, message: 'the file must contain a JSON object', fix: 'wrap the settings in { ... }' }],
+      findings: [
+        {
+          rule: 'config/invalid-type',
+          severity: 'error',
+          file,
+          line: 1,
+          column: 1,
+          message: 'the file must contain a JSON object',
+          fix: 'wrap the settings in { ... }',
+        },
+      ],
     };
   }
-  return { document: { file, kind, data: data as Record<string, unknown>, map: locateJson(text), dir }, findings: [] };
+  return {
+    document: { file, kind, data: data as Record<string, unknown>, map: locateJson(text), dir },
+    findings: [],
+  };
 }
 
-function syntaxFinding(file: string, text: string, line: number, column: number, message: string, lines?: LineIndex): Finding {
+function syntaxFinding(
+  file: string,
+  text: string,
+  line: number,
+  column: number,
+  message: string,
+  lines?: LineIndex,
+): Finding {
   return {
     rule: 'config/syntax-error',
     severity: 'error',

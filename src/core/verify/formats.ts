@@ -12,11 +12,30 @@ import type { Finding } from './types.js';
 /** The formats added next to TOML, JSON and dotenv; each has its own locator in locate/. */
 export type ExtraKind = 'yaml' | 'jsonc' | 'properties';
 
-export const FORMATS: readonly DocumentKind[] = ['toml', 'json', 'jsonc', 'yaml', 'properties', 'env'];
+export const FORMATS: readonly DocumentKind[] = [
+  'toml',
+  'json',
+  'jsonc',
+  'yaml',
+  'properties',
+  'env',
+];
 
-type SyntaxFinding = (file: string, text: string, line: number, column: number, message: string) => Finding;
+type SyntaxFinding = (
+  file: string,
+  text: string,
+  line: number,
+  column: number,
+  message: string,
+) => Finding;
 
-export function parseExtra(file: string, text: string, kind: ExtraKind, dir: string | undefined, syntax: SyntaxFinding): ParseResult {
+export function parseExtra(
+  file: string,
+  text: string,
+  kind: ExtraKind,
+  dir: string | undefined,
+  syntax: SyntaxFinding,
+): ParseResult {
   if (kind === 'properties') {
     const parsed = parseProperties(text);
     // Like TOML, JSON and dotenv: secret values are masked wherever they would be printed.
@@ -32,15 +51,30 @@ export function parseExtra(file: string, text: string, kind: ExtraKind, dir: str
       const { reason, line, column } = jsonErrorLocation(error, plain);
       return { findings: [syntax(file, text, line, column, `JSON syntax error: ${reason}`)] };
     }
-    if (!isObject(data)) return { findings: [notAnObject(file, 'a JSON object', 'wrap the settings in { ... }')] };
+    if (!isObject(data))
+      return { findings: [notAnObject(file, 'a JSON object', 'wrap the settings in { ... }')] };
     registerSecretsIn(data);
     return { document: { file, kind, data, map: locateJson(plain), dir }, findings: [] };
   }
   const parsed = parseYaml(text);
-  if (parsed.errors.length) return { findings: parsed.errors.map((e) => syntax(file, text, e.line, e.column, `YAML syntax error: ${e.message}`)) };
+  if (parsed.errors.length)
+    return {
+      findings: parsed.errors.map((e) =>
+        syntax(file, text, e.line, e.column, `YAML syntax error: ${e.message}`),
+      ),
+    };
   const documents: ConfigDocument[] = [];
   for (const doc of parsed.documents) {
-    if (!isObject(doc.data)) return { findings: [notAnObject(file, 'a YAML mapping (key: value)', 'write the settings as key: value lines')] };
+    if (!isObject(doc.data))
+      return {
+        findings: [
+          notAnObject(
+            file,
+            'a YAML mapping (key: value)',
+            'write the settings as key: value lines',
+          ),
+        ],
+      };
     registerSecretsIn(doc.data);
     documents.push({ file, kind, data: doc.data, map: doc.map, dir });
   }
@@ -53,7 +87,15 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function notAnObject(file: string, what: string, fix: string): Finding {
-  return { rule: 'config/invalid-type', severity: 'error', file, line: 1, column: 1, message: `the file must contain ${what}`, fix };
+  return {
+    rule: 'config/invalid-type',
+    severity: 'error',
+    file,
+    line: 1,
+    column: 1,
+    message: `the file must contain ${what}`,
+    fix,
+  };
 }
 
 /** The format a file name says it is in, or undefined when the name does not tell. */
@@ -62,13 +104,21 @@ export function formatByName(file: string): DocumentKind | undefined {
   if (base.endsWith('.yml') || base.endsWith('.yaml')) return 'yaml';
   if (base.endsWith('.properties')) return 'properties';
   // .NET's configuration reader allows comments and trailing commas in appsettings*.json.
-  if (base.endsWith('.jsonc') || (base.startsWith('appsettings') && base.endsWith('.json'))) return 'jsonc';
+  if (base.endsWith('.jsonc') || (base.startsWith('appsettings') && base.endsWith('.json')))
+    return 'jsonc';
   return undefined;
 }
 
 /** Names the legacy sniffing in kindOf() handles (TOML, JSON, dotenv, .authctlrc). */
 function legacyName(base: string): boolean {
-  return base.endsWith('.json') || base.endsWith('.toml') || base === '.authctlrc' || base.startsWith('.env') || base.endsWith('.env') || base.includes('.env.');
+  return (
+    base.endsWith('.json') ||
+    base.endsWith('.toml') ||
+    base === '.authctlrc' ||
+    base.startsWith('.env') ||
+    base.endsWith('.env') ||
+    base.includes('.env.')
+  );
 }
 
 /**
@@ -76,7 +126,12 @@ function legacyName(base: string): boolean {
  * names (postgrest.conf is TOML), then the only format a forced profile reads. Anything else is a
  * usage error naming the formats authctl knows.
  */
-export function formatFor(file: string, legacy: () => DocumentKind, declared: (file: string) => DocumentKind | undefined, forced?: readonly DocumentKind[]): DocumentKind {
+export function formatFor(
+  file: string,
+  legacy: () => DocumentKind,
+  declared: (file: string) => DocumentKind | undefined,
+  forced?: readonly DocumentKind[],
+): DocumentKind {
   const byName = formatByName(file);
   if (byName) return byName;
   if (legacyName(path.basename(file).toLowerCase())) return legacy();

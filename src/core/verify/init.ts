@@ -28,7 +28,9 @@ export type CiKind = (typeof CI_KINDS)[number];
 
 /** `--ci` unset: GitLab when the repository already has a .gitlab-ci.yml, else GitHub. */
 export function detectCi(dir: string): CiKind {
-  return existsSync(path.join(dir, '.gitlab-ci.yml')) && !existsSync(path.join(dir, '.github')) ? 'gitlab' : 'github';
+  return existsSync(path.join(dir, '.gitlab-ci.yml')) && !existsSync(path.join(dir, '.github'))
+    ? 'gitlab'
+    : 'github';
 }
 
 const CI_FILES: Record<Exclude<CiKind, 'none'>, { template: string; path: string }> = {
@@ -50,7 +52,10 @@ export const INIT_DEFAULTS: InitOptions = {
   ci: 'github',
 };
 
-export const INIT_MODES: Partial<Record<Profile, string[]>> = { recsys: ['jwt', 'apikey'], agentflow: ['jwt', 'custom'] };
+export const INIT_MODES: Partial<Record<Profile, string[]>> = {
+  recsys: ['jwt', 'apikey'],
+  agentflow: ['jwt', 'custom'],
+};
 
 export interface PlannedFile {
   /** Relative to the target directory. */
@@ -64,10 +69,18 @@ export interface PlannedFile {
 export function templatesDir(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
-    if (existsSync(path.join(dir, 'templates', 'authctl.toml')) && existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'templates');
+    if (
+      existsSync(path.join(dir, 'templates', 'authctl.toml')) &&
+      existsSync(path.join(dir, 'package.json'))
+    )
+      return path.join(dir, 'templates');
     dir = path.dirname(dir);
   }
-  throw usageError('ERR_INIT_TEMPLATES_MISSING', 'cannot find the templates/ directory of authctl', { hint: 'reinstall authctl (templates/ ships with the package)' });
+  throw usageError(
+    'ERR_INIT_TEMPLATES_MISSING',
+    'cannot find the templates/ directory of authctl',
+    { hint: 'reinstall authctl (templates/ ships with the package)' },
+  );
 }
 
 function fill(template: string, values: Record<string, string>, name: string): string {
@@ -87,37 +100,94 @@ const claimKey = (pointer: string) => pointer.replace(/^\//, '').split('/').join
  */
 export const INIT_CHECKS = {
   issuer: (value: string) => {
-    if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) return `"${value}" is not an http(s) URL, e.g. http://127.0.0.1:9400`;
+    if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol))
+      return `"${value}" is not an http(s) URL, e.g. http://127.0.0.1:9400`;
     return undefined;
   },
-  audience: (value: string) => (value.trim() ? undefined : 'give the API audience, e.g. api://orders'),
-  tenants: (list: string[]) => (list.length === 0 || list.some((t) => !/^[\w.-]+$/.test(t)) ? 'give at least one tenant id (letters, digits, _ . -), comma-separated, e.g. acme,globex' : undefined),
+  audience: (value: string) =>
+    value.trim() ? undefined : 'give the API audience, e.g. api://orders',
+  tenants: (list: string[]) =>
+    list.length === 0 || list.some((t) => !/^[\w.-]+$/.test(t))
+      ? 'give at least one tenant id (letters, digits, _ . -), comma-separated, e.g. acme,globex'
+      : undefined,
   roles: (list: string[]) => {
-    if (list.length !== 3) return `give exactly three role names, for viewer, operator and admin (got ${list.length}), e.g. viewer,operator,admin`;
-    if (new Set(list).size !== 3 || list.some((r) => !/^[\w:.-]+$/.test(r))) return 'give three distinct role names (letters, digits, _ : . -), e.g. viewer,operator,admin';
+    if (list.length !== 3)
+      return `give exactly three role names, for viewer, operator and admin (got ${list.length}), e.g. viewer,operator,admin`;
+    if (new Set(list).size !== 3 || list.some((r) => !/^[\w:.-]+$/.test(r)))
+      return 'give three distinct role names (letters, digits, _ : . -), e.g. viewer,operator,admin';
     return undefined;
   },
-  pointer: (value: string) => (/^(\/([^~/]|~[01])*)+$/.test(value) ? undefined : `"${value}" is not a JSON pointer, e.g. /tid or /realm_access/roles`),
+  pointer: (value: string) =>
+    /^(\/([^~/]|~[01])*)+$/.test(value)
+      ? undefined
+      : `"${value}" is not a JSON pointer, e.g. /tid or /realm_access/roles`,
 };
 
 /** Splits a comma-separated answer or flag. */
-export const splitList = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+export const splitList = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export function validateInitOptions(options: InitOptions): void {
-  if (!PROFILES.includes(options.profile)) throw usageError('ERR_INIT_PROFILE', `unknown profile "${options.profile}"`, { where: '--profile', hint: `one of ${PROFILES.join(', ')}` });
+  if (!PROFILES.includes(options.profile))
+    throw usageError('ERR_INIT_PROFILE', `unknown profile "${options.profile}"`, {
+      where: '--profile',
+      hint: `one of ${PROFILES.join(', ')}`,
+    });
   const check = (problem: string | undefined, code: string, flag: string, hint: string) => {
     if (problem) throw usageError(code, `${flag}: ${problem}`, { where: flag, hint });
   };
-  check(INIT_CHECKS.issuer(options.issuer), 'ERR_INIT_ISSUER', '--issuer', 'e.g. --issuer http://127.0.0.1:9400');
-  check(INIT_CHECKS.audience(options.audience), 'ERR_INIT_AUDIENCE', '--audience', 'e.g. --audience api://orders');
-  check(INIT_CHECKS.pointer(options.tenantClaim), 'ERR_INIT_POINTER', '--tenant-claim', 'e.g. /tid or /realm_access/roles');
-  check(INIT_CHECKS.pointer(options.rolesClaim), 'ERR_INIT_POINTER', '--roles-claim', 'e.g. /tid or /realm_access/roles');
-  if (!CI_KINDS.includes(options.ci)) throw usageError('ERR_INIT_CI', `unknown CI "${options.ci}"`, { where: '--ci', hint: `one of ${CI_KINDS.join(', ')}` });
-  check(INIT_CHECKS.tenants(options.tenants), 'ERR_INIT_TENANTS', '--tenants', '--tenants acme,globex');
-  check(INIT_CHECKS.roles(options.roles), 'ERR_INIT_ROLES', '--roles', '--roles viewer,operator,admin');
+  check(
+    INIT_CHECKS.issuer(options.issuer),
+    'ERR_INIT_ISSUER',
+    '--issuer',
+    'e.g. --issuer http://127.0.0.1:9400',
+  );
+  check(
+    INIT_CHECKS.audience(options.audience),
+    'ERR_INIT_AUDIENCE',
+    '--audience',
+    'e.g. --audience api://orders',
+  );
+  check(
+    INIT_CHECKS.pointer(options.tenantClaim),
+    'ERR_INIT_POINTER',
+    '--tenant-claim',
+    'e.g. /tid or /realm_access/roles',
+  );
+  check(
+    INIT_CHECKS.pointer(options.rolesClaim),
+    'ERR_INIT_POINTER',
+    '--roles-claim',
+    'e.g. /tid or /realm_access/roles',
+  );
+  if (!CI_KINDS.includes(options.ci))
+    throw usageError('ERR_INIT_CI', `unknown CI "${options.ci}"`, {
+      where: '--ci',
+      hint: `one of ${CI_KINDS.join(', ')}`,
+    });
+  check(
+    INIT_CHECKS.tenants(options.tenants),
+    'ERR_INIT_TENANTS',
+    '--tenants',
+    '--tenants acme,globex',
+  );
+  check(
+    INIT_CHECKS.roles(options.roles),
+    'ERR_INIT_ROLES',
+    '--roles',
+    '--roles viewer,operator,admin',
+  );
   const allowed = INIT_MODES[options.profile];
   const bad = options.modes.filter((m) => !(allowed ?? ['jwt']).includes(m));
-  if (bad.length || options.modes.length === 0) throw usageError('ERR_INIT_MODES', `auth modes ${options.modes.join(',') || '(none)'} do not fit ${options.profile}`, { where: '--modes', hint: `choose from ${(allowed ?? ['jwt']).join(', ')}` });
+  if (bad.length || options.modes.length === 0)
+    throw usageError(
+      'ERR_INIT_MODES',
+      `auth modes ${options.modes.join(',') || '(none)'} do not fit ${options.profile}`,
+      { where: '--modes', hint: `choose from ${(allowed ?? ['jwt']).join(', ')}` },
+    );
 }
 
 /** Renders every file init writes for `options` from templates/. */
@@ -128,7 +198,15 @@ export async function planInit(options: InitOptions): Promise<PlannedFile[]> {
   const [viewer, operator, admin] = options.roles as [string, string, string];
   const tenant = options.tenants[0]!;
   const presets = options.roles
-    .map((role, i) => [`[tokens.${['reader', 'operator', 'admin'][i]}]`, `sub = ${tomlString(['alice', 'olivia', 'adam'][i]!)}`, `tenant = ${tomlString(tenant)}`, `roles = [${tomlString(role)}]`, 'ttl = "15m"'].join('\n'))
+    .map((role, i) =>
+      [
+        `[tokens.${['reader', 'operator', 'admin'][i]}]`,
+        `sub = ${tomlString(['alice', 'olivia', 'adam'][i]!)}`,
+        `tenant = ${tomlString(tenant)}`,
+        `roles = [${tomlString(role)}]`,
+        'ttl = "15m"',
+      ].join('\n'),
+    )
     .join('\n\n');
   const values: Record<string, string> = {
     issuer: options.issuer,
@@ -148,28 +226,61 @@ export async function planInit(options: InitOptions): Promise<PlannedFile[]> {
     reload_scope: 'datasets:reload',
     jwt_enabled: String(options.modes.includes('jwt')),
     apikey_enabled: String(options.modes.includes('apikey')),
-    auth: options.modes.includes('custom') ? '{ "method": "custom", "path": "graph.auth:ApiKeyAuth" }' : '"jwt"',
+    auth: options.modes.includes('custom')
+      ? '{ "method": "custom", "path": "graph.auth:ApiKeyAuth" }'
+      : '"jwt"',
   };
-  const files: PlannedFile[] = [{ path: 'authctl.toml', content: fill(await read('authctl.toml'), values, 'authctl.toml'), profile: 'authctl' }];
+  const files: PlannedFile[] = [
+    {
+      path: 'authctl.toml',
+      content: fill(await read('authctl.toml'), values, 'authctl.toml'),
+      profile: 'authctl',
+    },
+  ];
   const verifyArgs = ['authctl.toml'];
   if (options.profile === 'datapress') {
-    files.push({ path: 'datapress.toml', content: fill(await read('datapress/datapress.toml'), values, 'datapress.toml'), profile: 'datapress' });
-    files.push({ path: '.env.example', content: fill(await read('datapress/env.example'), values, 'env.example') });
+    files.push({
+      path: 'datapress.toml',
+      content: fill(await read('datapress/datapress.toml'), values, 'datapress.toml'),
+      profile: 'datapress',
+    });
+    files.push({
+      path: '.env.example',
+      content: fill(await read('datapress/env.example'), values, 'env.example'),
+    });
     verifyArgs.push('datapress.toml');
   } else if (options.profile === 'agentflow') {
-    files.push({ path: 'agentflow.json', content: fill(await read('agentflow/agentflow.json'), values, 'agentflow.json'), profile: 'agentflow' });
-    files.push({ path: '.env.example', content: fill(await read('agentflow/env.example'), values, 'env.example'), profile: 'agentflow' });
+    files.push({
+      path: 'agentflow.json',
+      content: fill(await read('agentflow/agentflow.json'), values, 'agentflow.json'),
+      profile: 'agentflow',
+    });
+    files.push({
+      path: '.env.example',
+      content: fill(await read('agentflow/env.example'), values, 'env.example'),
+      profile: 'agentflow',
+    });
     verifyArgs.push('agentflow.json');
   } else if (options.profile !== 'authctl') {
-    files.push({ path: '.env.example', content: fill(await read(`${options.profile}/env.example`), values, 'env.example'), profile: options.profile });
+    files.push({
+      path: '.env.example',
+      content: fill(await read(`${options.profile}/env.example`), values, 'env.example'),
+      profile: options.profile,
+    });
     if (options.profile === 'recsys') verifyArgs.push('--env-file .env.example');
   }
   // DataPress has its own routes (/api/datasets, scopes); the generic spec's /v1/tenants/... would probe paths it does not serve.
   const probeTemplate = options.profile === 'datapress' ? 'datapress/probe.toml' : 'probe.toml';
-  files.push({ path: 'probe.toml', content: fill(await read(probeTemplate), values, 'probe.toml') });
+  files.push({
+    path: 'probe.toml',
+    content: fill(await read(probeTemplate), values, 'probe.toml'),
+  });
   if (options.ci !== 'none') {
     const ci = CI_FILES[options.ci];
-    files.push({ path: ci.path, content: fill(await read(ci.template), { verify_args: verifyArgs.join(' ') }, ci.template) });
+    files.push({
+      path: ci.path,
+      content: fill(await read(ci.template), { verify_args: verifyArgs.join(' ') }, ci.template),
+    });
   }
   return files;
 }
@@ -183,7 +294,11 @@ export interface InitResult {
 }
 
 /** Writes the planned files into `dir` (atomically); existing files are kept unless `force`. */
-export async function writeInit(dir: string, files: PlannedFile[], force: boolean): Promise<InitResult> {
+export async function writeInit(
+  dir: string,
+  files: PlannedFile[],
+  force: boolean,
+): Promise<InitResult> {
   const result: InitResult = { written: [], kept: [], differs: [] };
   for (const file of files) {
     const target = path.join(dir, file.path);
@@ -207,8 +322,15 @@ export async function writeInit(dir: string, files: PlannedFile[], force: boolea
  * (a file created a moment ago by someone else, a dangling symlink), where a check-then-rename would
  * overwrite it. False when the target exists.
  */
-export async function createExclusive(target: string, content: string, mode = 0o644): Promise<boolean> {
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+export async function createExclusive(
+  target: string,
+  content: string,
+  mode = 0o644,
+): Promise<boolean> {
+  const temp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   const handle = await fs.open(temp, 'wx', mode);
   try {
     await handle.writeFile(content);

@@ -27,14 +27,26 @@ function keyFits(alg: string, jwk: Record<string, unknown>): boolean {
 
 type Fetched = { ok: true; body: unknown; ms: number } | { ok: false; reason: string };
 
-async function getJson(url: string, timeoutMs: number, fetchFn: typeof fetch, now: () => number): Promise<Fetched> {
+async function getJson(
+  url: string,
+  timeoutMs: number,
+  fetchFn: typeof fetch,
+  now: () => number,
+): Promise<Fetched> {
   const started = now();
   let response: Response;
   try {
-    response = await fetchFn(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' }, redirect: 'follow' });
+    response = await fetchFn(url, {
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: { accept: 'application/json' },
+      redirect: 'follow',
+    });
   } catch (error) {
     const e = error as Error & { cause?: { code?: string } };
-    const reason = e.name === 'TimeoutError' || e.name === 'AbortError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message);
+    const reason =
+      e.name === 'TimeoutError' || e.name === 'AbortError'
+        ? `no answer within ${timeoutMs} ms`
+        : (e.cause?.code ?? e.message);
     return { ok: false, reason };
   }
   if (!response.ok) {
@@ -46,7 +58,13 @@ async function getJson(url: string, timeoutMs: number, fetchFn: typeof fetch, no
     return { ok: true, body: await response.json(), ms: now() - started };
   } catch (error) {
     const name = (error as Error).name;
-    return { ok: false, reason: name === 'TimeoutError' || name === 'AbortError' ? `no answer within ${timeoutMs} ms` : 'the response is not JSON' };
+    return {
+      ok: false,
+      reason:
+        name === 'TimeoutError' || name === 'AbortError'
+          ? `no answer within ${timeoutMs} ms`
+          : 'the response is not JSON',
+    };
   }
 }
 
@@ -55,7 +73,11 @@ async function getJson(url: string, timeoutMs: number, fetchFn: typeof fetch, no
  * the JWKS is reachable (within the service's refresh interval) and has keys for the allowed
  * algorithms, and the scopes the service requires are advertised.
  */
-export async function runOnlineChecks(items: { check: OnlineCheck; document: ConfigDocument }[], target: Target, options: OnlineOptions): Promise<OnlineOutcome> {
+export async function runOnlineChecks(
+  items: { check: OnlineCheck; document: ConfigDocument }[],
+  target: Target,
+  options: OnlineOptions,
+): Promise<OnlineOutcome> {
   const fetchFn = options.fetch ?? fetch;
   const findings: Finding[] = [];
   let requiredUnreachable = false;
@@ -76,7 +98,11 @@ export async function runOnlineChecks(items: { check: OnlineCheck; document: Con
     }
     const doc = discovery.body as Record<string, unknown>;
     if (doc === null || typeof doc !== 'object' || typeof doc.issuer !== 'string') {
-      ctx.report('online/discovery-invalid', check.path, { at: 'value', message: `${discoveryUrl} has no "issuer"`, fix: 'point issuer at an OpenID Connect issuer' });
+      ctx.report('online/discovery-invalid', check.path, {
+        at: 'value',
+        message: `${discoveryUrl} has no "issuer"`,
+        fix: 'point issuer at an OpenID Connect issuer',
+      });
       continue;
     }
     if (doc.issuer !== check.issuer) {
@@ -87,7 +113,9 @@ export async function runOnlineChecks(items: { check: OnlineCheck; document: Con
         fix: `set it to exactly "${doc.issuer}"`,
       });
     }
-    const advertised = Array.isArray(doc.id_token_signing_alg_values_supported) ? (doc.id_token_signing_alg_values_supported as string[]) : undefined;
+    const advertised = Array.isArray(doc.id_token_signing_alg_values_supported)
+      ? (doc.id_token_signing_alg_values_supported as string[])
+      : undefined;
     for (const alg of check.algorithms ?? []) {
       if (advertised && !advertised.includes(alg)) {
         ctx.report('online/algorithm-not-advertised', check.path, {
@@ -97,16 +125,26 @@ export async function runOnlineChecks(items: { check: OnlineCheck; document: Con
         });
       }
     }
-    const supportedScopes = Array.isArray(doc.scopes_supported) ? (doc.scopes_supported as string[]) : undefined;
+    const supportedScopes = Array.isArray(doc.scopes_supported)
+      ? (doc.scopes_supported as string[])
+      : undefined;
     if (supportedScopes) {
       for (const scope of check.scopes ?? []) {
         if (!supportedScopes.includes(scope)) {
-          ctx.report('online/scope-not-advertised', check.path, { at: 'value', message: `scope "${scope}" is not in the issuer's scopes_supported`, fix: `define the scope at the IdP or fix its name (the issuer lists ${supportedScopes.slice(0, 8).join(', ')})` });
+          ctx.report('online/scope-not-advertised', check.path, {
+            at: 'value',
+            message: `scope "${scope}" is not in the issuer's scopes_supported`,
+            fix: `define the scope at the IdP or fix its name (the issuer lists ${supportedScopes.slice(0, 8).join(', ')})`,
+          });
         }
       }
     }
     if (typeof doc.jwks_uri !== 'string') {
-      ctx.report('online/discovery-invalid', check.path, { at: 'value', message: `${discoveryUrl} has no jwks_uri`, fix: 'the issuer must publish its signing keys' });
+      ctx.report('online/discovery-invalid', check.path, {
+        at: 'value',
+        message: `${discoveryUrl} has no jwks_uri`,
+        fix: 'the issuer must publish its signing keys',
+      });
       continue;
     }
     const jwks = await getJson(doc.jwks_uri, timeoutMs, fetchFn, now);
@@ -119,7 +157,9 @@ export async function runOnlineChecks(items: { check: OnlineCheck; document: Con
       });
       continue;
     }
-    const keys = Array.isArray((jwks.body as { keys?: unknown })?.keys) ? ((jwks.body as { keys: Record<string, unknown>[] }).keys) : [];
+    const keys = Array.isArray((jwks.body as { keys?: unknown })?.keys)
+      ? (jwks.body as { keys: Record<string, unknown>[] }).keys
+      : [];
     for (const alg of check.algorithms ?? []) {
       if (!keys.some((jwk) => jwk && typeof jwk === 'object' && keyFits(alg, jwk))) {
         ctx.report('online/no-key-for-algorithm', check.path, {
@@ -140,11 +180,18 @@ const oneOf = (algs: string[]) => (algs.length === 1 ? algs[0]! : `one of ${algs
  * rotation): suggest only algorithms the JWKS can verify AND discovery advertises, so this fix never
  * contradicts the algorithm-not-advertised finding about the same issuer.
  */
-function fixForMissingKey(keys: Record<string, unknown>[], advertised: string[] | undefined): string {
+function fixForMissingKey(
+  keys: Record<string, unknown>[],
+  advertised: string[] | undefined,
+): string {
   if (!keys.length) return 'publish the signing key in the JWKS (it is empty)';
-  const verifiable = (advertised ?? []).filter((alg) => keys.some((jwk) => jwk && typeof jwk === 'object' && keyFits(alg, jwk)));
-  if (verifiable.length) return `allow ${oneOf(verifiable)}: the issuer advertises it and its JWKS has a key for it`;
-  if (advertised) return `the issuer advertises ${advertised.join(', ')} but its JWKS has no key for ${advertised.length === 1 ? 'it' : 'them'}: fix the issuer's keys, or allow an algorithm of the JWKS's keys (${describeKeys(keys)})`;
+  const verifiable = (advertised ?? []).filter((alg) =>
+    keys.some((jwk) => jwk && typeof jwk === 'object' && keyFits(alg, jwk)),
+  );
+  if (verifiable.length)
+    return `allow ${oneOf(verifiable)}: the issuer advertises it and its JWKS has a key for it`;
+  if (advertised)
+    return `the issuer advertises ${advertised.join(', ')} but its JWKS has no key for ${advertised.length === 1 ? 'it' : 'them'}: fix the issuer's keys, or allow an algorithm of the JWKS's keys (${describeKeys(keys)})`;
   return `allow an algorithm the JWKS has a key for (${describeKeys(keys)}); the issuer does not advertise which one it signs with`;
 }
 

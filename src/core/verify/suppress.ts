@@ -2,7 +2,8 @@ import type { DocumentKind } from './document.js';
 import type { Finding } from './types.js';
 
 /** `# authctl-ignore auth/leeway-too-large, auth/cors-wildcard: reason` (also after `//` or `!`). */
-const DIRECTIVE = /(?:#|\/\/|!|\/\*)\s*authctl-ignore\s+([a-z0-9-]+\/[a-z0-9-]+(?:\s*,\s*[a-z0-9-]+\/[a-z0-9-]+)*)\s*(?::\s*(.*?))?\s*(?:\*\/)?\s*$/;
+const DIRECTIVE =
+  /(?:#|\/\/|!|\/\*)\s*authctl-ignore\s+([a-z0-9-]+\/[a-z0-9-]+(?:\s*,\s*[a-z0-9-]+\/[a-z0-9-]+)*)\s*(?::\s*(.*?))?\s*(?:\*\/)?\s*$/;
 
 /** Formats whose syntax has comments; plain JSON has none, so `#` inside its strings means nothing. */
 const WITH_COMMENTS = new Set<DocumentKind>(['toml', 'yaml', 'properties', 'env', 'jsonc']);
@@ -12,7 +13,11 @@ const WITH_COMMENTS = new Set<DocumentKind>(['toml', 'yaml', 'properties', 'env'
  * directive alone on its line covers the next line that is not blank or a comment. Only the rules
  * it names are suppressed, so a new problem on the same line still shows.
  */
-export function applySuppressions(findings: Finding[], text: string, kind: DocumentKind | undefined): Finding[] {
+export function applySuppressions(
+  findings: Finding[],
+  text: string,
+  kind: DocumentKind | undefined,
+): Finding[] {
   if (!kind || !WITH_COMMENTS.has(kind) || !text.includes('authctl-ignore')) return findings;
   const byLine = suppressedLines(text);
   return findings.filter((f) => f.line === undefined || !byLine.get(f.line)?.has(f.rule));

@@ -8,7 +8,13 @@ import { runOnlineChecks, type OnlineOptions } from './online.js';
 import type { OnlineCheck, ProfileDeps } from './profiles/types.js';
 import { type Finding, type Profile, type Severity, type Target } from './types.js';
 import { formatFor } from './formats.js';
-import { buildRegistry, declaredFormat, isDeclaredFile, profileNamed, type Registry } from './engine/registry.js';
+import {
+  buildRegistry,
+  declaredFormat,
+  isDeclaredFile,
+  profileNamed,
+  type Registry,
+} from './engine/registry.js';
 import { isProfileFile, loadProfileFile } from './engine/load.js';
 import { applySuppressions } from './suppress.js';
 
@@ -86,23 +92,39 @@ export async function verifyText(options: VerifyTextOptions): Promise<VerifyText
   const kind = options.kind ?? pickKind(registry, options.profile, options.file, options.text);
   const parsed = parseDocument(options.file, options.text, kind);
   if (!parsed.document) return { profile: forced?.name, findings: parsed.findings, online: [] };
-  return checkDocument(registry, parsed.document, forced?.name, options.target ?? 'production', { readFile: defaultRead, ...options.deps });
+  return checkDocument(registry, parsed.document, forced?.name, options.target ?? 'production', {
+    readFile: defaultRead,
+    ...options.deps,
+  });
 }
 
-async function checkDocument(registry: Registry, document: ConfigDocument, forced: ProfileName | undefined, target: Target, deps: ProfileDeps): Promise<VerifyTextResult> {
+async function checkDocument(
+  registry: Registry,
+  document: ConfigDocument,
+  forced: ProfileName | undefined,
+  target: Target,
+  deps: ProfileDeps,
+): Promise<VerifyTextResult> {
   const profile = profileNamed(registry, forced ?? detectProfile(document, registry));
   if (!profile.kinds.includes(document.kind)) {
-    throw usageError('ERR_VERIFY_PROFILE_MISMATCH', `profile ${profile.name} does not read ${document.kind} files`, {
-      where: document.file,
-      hint: `${profile.name} reads ${profile.kinds.join(' or ')}; pick another --profile or leave it out to auto-detect`,
-    });
+    throw usageError(
+      'ERR_VERIFY_PROFILE_MISMATCH',
+      `profile ${profile.name} does not read ${document.kind} files`,
+      {
+        where: document.file,
+        hint: `${profile.name} reads ${profile.kinds.join(' or ')}; pick another --profile or leave it out to auto-detect`,
+      },
+    );
   }
   const ctx = new CheckContext(document, target, [], profile.levels);
   const online = await profile.checker.check(ctx, deps);
   return { profile: profile.name, findings: ctx.findings, online, document };
 }
 
-export function detectProfile(document: ConfigDocument, registry: Registry = buildRegistry()): ProfileName {
+export function detectProfile(
+  document: ConfigDocument,
+  registry: Registry = buildRegistry(),
+): ProfileName {
   let best: ProfileName | undefined;
   let bestScore = 0;
   for (const profile of registry.values()) {
@@ -113,10 +135,14 @@ export function detectProfile(document: ConfigDocument, registry: Registry = bui
     }
   }
   if (!best) {
-    throw usageError('ERR_VERIFY_UNKNOWN_PROFILE', `cannot tell which service ${document.file} configures`, {
-      where: document.file,
-      hint: `pass --profile ${[...registry.keys()].join('|')}`,
-    });
+    throw usageError(
+      'ERR_VERIFY_UNKNOWN_PROFILE',
+      `cannot tell which service ${document.file} configures`,
+      {
+        where: document.file,
+        hint: `pass --profile ${[...registry.keys()].join('|')}`,
+      },
+    );
   }
   return best;
 }
@@ -130,14 +156,35 @@ function tryDetect(document: ConfigDocument, registry: Registry): ProfileName | 
 }
 
 /** Files `verify-config` looks for when none are given. */
-const AUTO_FILES = ['authctl.toml', '.authctlrc', '.authctlrc.toml', '.authctlrc.json', 'authctl.config.json', 'agentflow.json', 'datapress.toml', 'config.toml', '.env'];
+const AUTO_FILES = [
+  'authctl.toml',
+  '.authctlrc',
+  '.authctlrc.toml',
+  '.authctlrc.json',
+  'authctl.config.json',
+  'agentflow.json',
+  'datapress.toml',
+  'config.toml',
+  '.env',
+];
 
-async function autoDetect(cwd: string, read: (f: string) => Promise<string | undefined>, registry: Registry): Promise<string[]> {
+async function autoDetect(
+  cwd: string,
+  read: (f: string) => Promise<string | undefined>,
+  registry: Registry,
+): Promise<string[]> {
   const found: string[] = [];
-  for (const name of AUTO_FILES) if ((await read(path.join(cwd, name))) !== undefined) found.push(name);
+  for (const name of AUTO_FILES)
+    if ((await read(path.join(cwd, name))) !== undefined) found.push(name);
   // Then the files profile files declare (application*.yml, appsettings*.json, envoy*.yaml, ...).
   const names = await fs.readdir(cwd).catch(() => [] as string[]);
-  for (const name of names.sort()) if (!found.includes(name) && isDeclaredFile(registry, name) && (await read(path.join(cwd, name))) !== undefined) found.push(name);
+  for (const name of names.sort())
+    if (
+      !found.includes(name) &&
+      isDeclaredFile(registry, name) &&
+      (await read(path.join(cwd, name))) !== undefined
+    )
+      found.push(name);
   // agentflow.json checks the .env it names itself.
   if (found.includes('agentflow.json')) return found.filter((f) => f !== '.env');
   return found;
@@ -169,13 +216,21 @@ export async function verifyConfig(options: VerifyConfigOptions = {}): Promise<V
   }
   for (const file of files) inputs.push({ file, text: await readInput(read, cwd, file, 'FILES') });
 
-  const deps: ProfileDeps = { readFile: (f) => read(path.resolve(cwd, f)), env: options.fromEnv ? options.env : undefined, extraEnv };
+  const deps: ProfileDeps = {
+    readFile: (f) => read(path.resolve(cwd, f)),
+    env: options.fromEnv ? options.env : undefined,
+    extraEnv,
+  };
   const findings: Finding[] = [];
   const checked: CheckedFile[] = [];
   const online: { check: OnlineCheck; document: ConfigDocument }[] = [];
   let syntaxError = false;
   for (const input of inputs) {
-    const parsed = parseDocument(input.file, input.text, input.kind ?? pickKind(registry, forced, input.file, input.text));
+    const parsed = parseDocument(
+      input.file,
+      input.text,
+      input.kind ?? pickKind(registry, forced, input.file, input.text),
+    );
     findings.push(...parsed.findings);
     if (!parsed.document) {
       syntaxError = true;
@@ -189,13 +244,22 @@ export async function verifyConfig(options: VerifyConfigOptions = {}): Promise<V
     for (const check of result.online) online.push({ check, document: parsed.document });
   }
   if (options.fromEnv) {
-    const vars = Object.fromEntries(Object.entries(options.env ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const vars = Object.fromEntries(
+      Object.entries(options.env ?? {}).filter(
+        (e): e is [string, string] => typeof e[1] === 'string',
+      ),
+    );
     const document: ConfigDocument = { file: '<env>', kind: 'env', data: vars };
     // Next to files, the environment may only be there to resolve their variables: check it
     // on its own only when a profile fits.
-    const fits = forced ? profileNamed(registry, forced).kinds.includes('env') : inputs.length === 0 || tryDetect(document, registry) !== undefined;
+    const fits = forced
+      ? profileNamed(registry, forced).kinds.includes('env')
+      : inputs.length === 0 || tryDetect(document, registry) !== undefined;
     if (fits) {
-      const result = await checkDocument(registry, document, forced, target, { ...deps, env: undefined });
+      const result = await checkDocument(registry, document, forced, target, {
+        ...deps,
+        env: undefined,
+      });
       findings.push(...result.findings);
       checked.push({ file: '<env>', profile: result.profile });
     }
@@ -212,7 +276,12 @@ export async function verifyConfig(options: VerifyConfigOptions = {}): Promise<V
   return { target, files: checked, findings: unique, counts, syntaxError, requiredUnreachable };
 }
 
-function pickKind(registry: Registry, profile: ProfileName | undefined, file: string, text: string): DocumentKind {
+function pickKind(
+  registry: Registry,
+  profile: ProfileName | undefined,
+  file: string,
+  text: string,
+): DocumentKind {
   const kinds = profile ? profileNamed(registry, profile).kinds : undefined;
   const legacy = () => {
     const guess = kindOf(file, text);
@@ -222,9 +291,14 @@ function pickKind(registry: Registry, profile: ProfileName | undefined, file: st
 }
 
 /** The registry with the user's profile files, and the forced profile's name (`--profile ./x.profile.toml`). */
-async function profilesFor(options: VerifyConfigOptions, cwd: string): Promise<{ registry: Registry; forced?: ProfileName }> {
+async function profilesFor(
+  options: VerifyConfigOptions,
+  cwd: string,
+): Promise<{ registry: Registry; forced?: ProfileName }> {
   const files = [...(options.profiles ?? [])];
-  const byPath = options.profile !== undefined && (isProfileFile(options.profile) || /[\\/]/.test(options.profile));
+  const byPath =
+    options.profile !== undefined &&
+    (isProfileFile(options.profile) || /[\\/]/.test(options.profile));
   if (byPath) files.push(options.profile!);
   const defs = await Promise.all(files.map((f) => loadProfileFile(f, cwd)));
   const forced = byPath ? defs[defs.length - 1]!.profile : options.profile;
@@ -233,15 +307,28 @@ async function profilesFor(options: VerifyConfigOptions, cwd: string): Promise<{
   return { registry, forced };
 }
 
-async function readInput(read: (f: string) => Promise<string | undefined>, cwd: string, file: string, flag: string): Promise<string> {
+async function readInput(
+  read: (f: string) => Promise<string | undefined>,
+  cwd: string,
+  file: string,
+  flag: string,
+): Promise<string> {
   let text: string | undefined;
   try {
     text = await read(path.resolve(cwd, file));
   } catch (error) {
     if (isAuthctlError(error)) throw error;
-    throw usageError('ERR_VERIFY_UNREADABLE', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { where: flag, hint: 'check the path and permissions' });
+    throw usageError(
+      'ERR_VERIFY_UNREADABLE',
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      { where: flag, hint: 'check the path and permissions' },
+    );
   }
-  if (text === undefined) throw usageError('ERR_VERIFY_FILE_NOT_FOUND', `file not found: ${file}`, { where: flag, hint: 'check the path (relative to the current directory)' });
+  if (text === undefined)
+    throw usageError('ERR_VERIFY_FILE_NOT_FOUND', `file not found: ${file}`, {
+      where: flag,
+      hint: 'check the path (relative to the current directory)',
+    });
   return text;
 }
 
@@ -256,5 +343,10 @@ function dedupe(findings: Finding[]): Finding[] {
 }
 
 function byPosition(a: Finding, b: Finding): number {
-  return (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.rule.localeCompare(b.rule);
+  return (
+    (a.file ?? '').localeCompare(b.file ?? '') ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    (a.column ?? 0) - (b.column ?? 0) ||
+    a.rule.localeCompare(b.rule)
+  );
 }

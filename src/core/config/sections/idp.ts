@@ -1,6 +1,8 @@
 import * as z from 'zod';
 
-const duration = z.union([z.string(), z.number()]).describe('duration: 90s, 15m, 2h, 7d, or seconds');
+const duration = z
+  .union([z.string(), z.number()])
+  .describe('duration: 90s, 15m, 2h, 7d, or seconds');
 const stringList = z.union([z.string(), z.array(z.string())]);
 
 import { IDP_GRANTS, IDP_LAYOUTS } from '../../idp/constants.js';
@@ -10,16 +12,25 @@ export { IDP_GRANTS, IDP_LAYOUTS, type IdpLayout } from '../../idp/constants.js'
 
 /** `[idp.clients.<id>]`: once any client is configured, only configured clients are accepted. */
 export const idpClientSchema = z.strictObject({
-  secret: z.string().optional().describe('client secret (client_secret_basic or client_secret_post); omit for public clients'),
+  secret: z
+    .string()
+    .optional()
+    .describe('client secret (client_secret_basic or client_secret_post); omit for public clients'),
   public: z.boolean().optional().describe('public client: no secret, PKCE required'),
-  redirect_uris: z.array(z.string()).optional().describe('exact redirect URIs allowed for authorization_code'),
+  redirect_uris: z
+    .array(z.string())
+    .optional()
+    .describe('exact redirect URIs allowed for authorization_code'),
   post_logout_redirect_uris: z.array(z.string()).optional(),
   grants: z.array(z.enum(IDP_GRANTS)).optional().describe('allowed grant types (default: all)'),
   scopes: z.array(z.string()).optional().describe('scopes the client may ask for (default: any)'),
   audience: stringList.optional().describe('aud of access tokens issued to this client'),
   roles: z.array(z.string()).optional().describe('roles in client_credentials tokens'),
   tenant: z.string().optional().describe('tenant in client_credentials tokens'),
-  claims: z.record(z.string(), z.unknown()).optional().describe('extra claims in every access token for this client'),
+  claims: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('extra claims in every access token for this client'),
   preset: z.string().optional().describe('start tokens from this [tokens.NAME] preset'),
   pkce_plain: z.boolean().optional().describe('allow the PKCE "plain" method (refused by default)'),
 });
@@ -27,19 +38,33 @@ export const idpClientSchema = z.strictObject({
 /** `[idp.users.<name>]`: dev users for the password grant and the login page. */
 export const idpUserSchema = z.strictObject({
   sub: z.string().optional().describe('subject (default: the user name)'),
-  password: z.string().optional().describe('password for the password grant (default: any non-empty password)'),
+  password: z
+    .string()
+    .optional()
+    .describe('password for the password grant (default: any non-empty password)'),
   name: z.string().optional(),
   email: z.string().optional(),
   tenant: z.string().optional(),
   roles: z.array(z.string()).optional(),
   scopes: z.array(z.string()).optional().describe('scopes granted by default on the login page'),
-  claims: z.record(z.string(), z.unknown()).optional().describe('extra claims in this user\u2019s tokens'),
+  claims: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('extra claims in this user\u2019s tokens'),
 });
 
 /** `[idp.issuers.<id>]`: extra issuers served under `/<path>` on the same server. */
 export const idpIssuerSchema = z.strictObject({
-  path: z.string().optional().describe('URL path of this issuer (default /<id>), e.g. /contoso/v2.0'),
-  keys: z.enum(['shared', 'own']).optional().describe('shared (default): the keystore of `token mint`; own: a separate keystore in <home>/issuers/<id>'),
+  path: z
+    .string()
+    .optional()
+    .describe('URL path of this issuer (default /<id>), e.g. /contoso/v2.0'),
+  keys: z
+    .enum(['shared', 'own'])
+    .optional()
+    .describe(
+      'shared (default): the keystore of `token mint`; own: a separate keystore in <home>/issuers/<id>',
+    ),
   layout: z.enum(IDP_LAYOUTS).optional(),
   audience: stringList.optional(),
   ttl: duration.optional(),
@@ -59,22 +84,60 @@ function isIssuerUrl(value: string): boolean {
 }
 
 export const idpSchema = z.strictObject({
-  port: z.number().int().min(0).max(65535).optional().describe('port (default 9400; 0 picks a free one)'),
+  port: z
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .optional()
+    .describe('port (default 9400; 0 picks a free one)'),
   host: z.string().optional().describe('bind address (default 127.0.0.1)'),
   issuer_url: z
     .string()
-    .refine(isIssuerUrl, 'must be an http(s) URL without query or fragment, e.g. "http://host.docker.internal:9400"')
+    .refine(
+      isIssuerUrl,
+      'must be an http(s) URL without query or fragment, e.g. "http://host.docker.internal:9400"',
+    )
     .optional()
     .describe('published base URL when reached through Docker or a proxy'),
-  layout: z.enum(IDP_LAYOUTS).optional().describe('claim layout of the root issuer (default: the [token] mapping)'),
+  layout: z
+    .enum(IDP_LAYOUTS)
+    .optional()
+    .describe('claim layout of the root issuer (default: the [token] mapping)'),
   control: z.boolean().optional().describe('serve the /_authctl/ control API (default true)'),
-  cors_origins: z.array(z.string()).optional().describe('web origins (besides loopback ones and the issuer) that may read answers and send authctl_claims, e.g. ["https://app.example"]'),
-  alg: z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']).optional(),
+  cors_origins: z
+    .array(z.string())
+    .optional()
+    .describe(
+      'web origins (besides loopback ones and the issuer) that may read answers and send authctl_claims, e.g. ["https://app.example"]',
+    ),
+  alg: z
+    .enum([
+      'RS256',
+      'RS384',
+      'RS512',
+      'PS256',
+      'PS384',
+      'PS512',
+      'ES256',
+      'ES384',
+      'ES512',
+      'EdDSA',
+    ])
+    .optional(),
   audience: stringList.optional().describe('default aud of access tokens'),
   ttl: duration.optional().describe('access and id token lifetime (default 15m)'),
   refresh_ttl: duration.optional().describe('refresh token lifetime (default 8h)'),
   code_ttl: duration.optional().describe('authorization code lifetime (default 60s)'),
-  max_entries: z.number().int().min(1).max(10_000_000).optional().describe('cap of each in-memory table of the issuer: codes, refresh tokens, revoked tokens, devices, clients, users (default 50000)'),
+  max_entries: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000_000)
+    .optional()
+    .describe(
+      'cap of each in-memory table of the issuer: codes, refresh tokens, revoked tokens, devices, clients, users (default 50000)',
+    ),
   issuers: z.record(z.string(), idpIssuerSchema).optional(),
   clients: z.record(z.string(), idpClientSchema).optional(),
   users: z.record(z.string(), idpUserSchema).optional(),

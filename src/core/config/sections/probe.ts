@@ -6,30 +6,58 @@ import { JWT_ALGORITHMS } from './token.js';
  * same keys at the top level. One schema serves both (and `authctl config schema`).
  */
 
-const jsonPointer = z.string().regex(/^(\/([^~/]|~[01])*)*$/, 'must be an RFC 6901 JSON pointer such as /tid or /org/id');
+const jsonPointer = z
+  .string()
+  .regex(/^(\/([^~/]|~[01])*)*$/, 'must be an RFC 6901 JSON pointer such as /tid or /org/id');
 const duration = z.union([z.string(), z.number()]).describe('duration: 90s, 15m, 2h, or seconds');
 const stringList = z.union([z.string(), z.array(z.string())]);
 const status = z.number().int().min(100).max(599);
 const statusList = z.array(status).min(1);
 
 /** Ways of reaching the same resource that must still be refused (see core/probe/variants.ts). */
-export const PROBE_VARIANT_NAMES = ['head', 'options', 'trailing-slash', 'upper-case', 'percent-encoded', 'method-override'] as const;
+export const PROBE_VARIANT_NAMES = [
+  'head',
+  'options',
+  'trailing-slash',
+  'upper-case',
+  'percent-encoded',
+  'method-override',
+] as const;
 /** Severity policy: finding id (case, check, family or rule) → severity, or "off" to drop the finding. */
 export const PROBE_SEVERITIES = ['critical', 'error', 'warning', 'off'] as const;
-const severityPolicy = z.record(z.string(), z.enum(PROBE_SEVERITIES, { error: `must be one of ${PROBE_SEVERITIES.join(', ')}` })).describe('e.g. { "jwt:no-exp" = "error", "probe/hidden-as-404" = "off" }');
-const variantsOption = z.union([z.boolean(), z.array(z.enum(PROBE_VARIANT_NAMES))], { error: `must be true, false or a list of ${PROBE_VARIANT_NAMES.join(', ')}` });
+const severityPolicy = z
+  .record(
+    z.string(),
+    z.enum(PROBE_SEVERITIES, { error: `must be one of ${PROBE_SEVERITIES.join(', ')}` }),
+  )
+  .describe('e.g. { "jwt:no-exp" = "error", "probe/hidden-as-404" = "off" }');
+const variantsOption = z.union([z.boolean(), z.array(z.enum(PROBE_VARIANT_NAMES))], {
+  error: `must be true, false or a list of ${PROBE_VARIANT_NAMES.join(', ')}`,
+});
 
 /** The service's HMAC secret for HS*, as `authctl token mint` reads it, so a spec is self-contained. */
 const hmacSecret = {
-  secret_env: z.string().optional().describe('environment variable holding the HS256/384/512 secret the service verifies with'),
-  secret_file: z.string().optional().describe('file holding that secret (relative to the spec file)'),
-  secret_encoding: z.enum(['utf8', 'base64', 'base64url', 'hex']).optional().describe('how the secret is written (Relay: base64)'),
+  secret_env: z
+    .string()
+    .optional()
+    .describe('environment variable holding the HS256/384/512 secret the service verifies with'),
+  secret_file: z
+    .string()
+    .optional()
+    .describe('file holding that secret (relative to the spec file)'),
+  secret_encoding: z
+    .enum(['utf8', 'base64', 'base64url', 'hex'])
+    .optional()
+    .describe('how the secret is written (Relay: base64)'),
 };
 
 /** `[jwt]`: how tokens are minted from authctl's keystore (falls back to config `[token]`). */
 export const probeJwtSchema = z.strictObject({
   ...hmacSecret,
-  issuer: z.string().optional().describe('iss of minted tokens (default: [token].issuer, else http://127.0.0.1:9400)'),
+  issuer: z
+    .string()
+    .optional()
+    .describe('iss of minted tokens (default: [token].issuer, else http://127.0.0.1:9400)'),
   audience: stringList.optional(),
   alg: z.enum(JWT_ALGORITHMS).optional(),
   ttl: duration.optional(),
@@ -53,19 +81,30 @@ const jwtCredential = z.strictObject({
   ...hmacSecret,
   revoke: z
     .strictObject({
-      method: z.string().regex(/^[A-Za-z]+$/, 'must be an HTTP method such as POST').default('POST'),
+      method: z
+        .string()
+        .regex(/^[A-Za-z]+$/, 'must be an HTTP method such as POST')
+        .default('POST'),
       path: z.string().startsWith('/', 'must start with /'),
       body: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
       headers: z.record(z.string(), z.string()).optional(),
     })
     .optional()
-    .describe("the service's own revocation endpoint (e.g. POST /auth/logout), called with a fresh token of this credential"),
-  revoke_within: duration.optional().describe('how soon after revocation the token must be refused (default 0s: on the next request)'),
+    .describe(
+      "the service's own revocation endpoint (e.g. POST /auth/logout), called with a fresh token of this credential",
+    ),
+  revoke_within: duration
+    .optional()
+    .describe(
+      'how soon after revocation the token must be refused (default 0s: on the next request)',
+    ),
 });
 
 const idpCredential = z.strictObject({
   type: z.literal('idp'),
-  token_url: z.string().describe("the mock issuer's token endpoint, e.g. http://127.0.0.1:9400/token"),
+  token_url: z
+    .string()
+    .describe("the mock issuer's token endpoint, e.g. http://127.0.0.1:9400/token"),
   client_id: z.string().default('authctl-probe'),
   client_secret: z.string().optional(),
   client_secret_env: z.string().optional(),
@@ -79,7 +118,10 @@ const envCredential = z.strictObject({
   env: z.string().describe('environment variable holding a real token'),
   header: z.string().default('Authorization'),
   scheme: z.string().default('Bearer').describe('prefix before the value ("" for none)'),
-  revoked_env: z.string().optional().describe('environment variable holding a revoked token the service knows (case jwt:revoked)'),
+  revoked_env: z
+    .string()
+    .optional()
+    .describe('environment variable holding a revoked token the service knows (case jwt:revoked)'),
 });
 
 const apikeyCredential = z.strictObject({
@@ -88,7 +130,10 @@ const apikeyCredential = z.strictObject({
   key: z.string().optional().describe('a valid API key (prefer env)'),
   header: z.string().default('X-API-Key'),
   scheme: z.string().optional().describe('e.g. "Bearer" to send it as Authorization: Bearer KEY'),
-  revoked_env: z.string().optional().describe('environment variable holding a revoked key the service knows'),
+  revoked_env: z
+    .string()
+    .optional()
+    .describe('environment variable holding a revoked key the service knows'),
 });
 
 const sigv4Credential = z.strictObject({
@@ -100,7 +145,10 @@ const sigv4Credential = z.strictObject({
   session_token_env: z.string().optional(),
   region: z.string().default('us-east-1'),
   service: z.string().default('s3'),
-  presign: z.boolean().default(false).describe('send presigned URLs instead of an Authorization header'),
+  presign: z
+    .boolean()
+    .default(false)
+    .describe('send presigned URLs instead of an Authorization header'),
 });
 
 /** Known query-signed schemes: which parameter is the signature, the expiry, the tenant. */
@@ -112,64 +160,149 @@ export const PRESIGN_SCHEMES = {
 
 const presignedCredential = z.strictObject({
   type: z.literal('presigned'),
-  url_env: z.string().optional().describe('environment variable holding one valid presigned URL (or path?query) from the service'),
-  command: z.array(z.string()).min(1).optional().describe('argv of a command printing one (run without a shell), e.g. ["node", "presign.mjs", "GET", "/bucket/key"]'),
+  url_env: z
+    .string()
+    .optional()
+    .describe(
+      'environment variable holding one valid presigned URL (or path?query) from the service',
+    ),
+  command: z
+    .array(z.string())
+    .min(1)
+    .optional()
+    .describe(
+      'argv of a command printing one (run without a shell), e.g. ["node", "presign.mjs", "GET", "/bucket/key"]',
+    ),
   scheme: z.enum(['sigv4', 'sigv2', 'k3', 'custom']).default('custom'),
   signature_param: z.string().optional().describe('the signature parameter (default from scheme)'),
   expires_param: z.string().optional(),
   tenant_param: z.string().optional(),
-  params: z.array(z.string()).optional().describe("the scheme's signed parameters (default: every parameter of the URL)"),
+  params: z
+    .array(z.string())
+    .optional()
+    .describe("the scheme's signed parameters (default: every parameter of the URL)"),
 });
 
 const headersCredential = z.strictObject({
   type: z.literal('headers'),
-  headers: z.record(z.string(), z.string()).describe('dev headers, e.g. X-Dev-User-Id and X-Org-Id'),
+  headers: z
+    .record(z.string(), z.string())
+    .describe('dev headers, e.g. X-Dev-User-Id and X-Org-Id'),
 });
 
-export const probeCredentialSchema = z.discriminatedUnion('type', [jwtCredential, idpCredential, envCredential, apikeyCredential, sigv4Credential, presignedCredential, headersCredential]);
+export const probeCredentialSchema = z.discriminatedUnion('type', [
+  jwtCredential,
+  idpCredential,
+  envCredential,
+  apikeyCredential,
+  sigv4Credential,
+  presignedCredential,
+  headersCredential,
+]);
 
 export const probeEndpointSchema = z.strictObject({
-  method: z.string().regex(/^[A-Za-z]+$/, 'must be an HTTP method such as GET').default('GET'),
+  method: z
+    .string()
+    .regex(/^[A-Za-z]+$/, 'must be an HTTP method such as GET')
+    .default('GET'),
   path: z.string().startsWith('/', 'must start with /'),
   name: z.string().optional(),
   body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
   headers: z.record(z.string(), z.string()).optional(),
-  params: z.record(z.string(), z.string()).optional().describe('values for {name} placeholders in path'),
+  params: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe('values for {name} placeholders in path'),
   public: z.boolean().default(false),
   allow: z.array(z.string()).default([]),
   deny: z.array(z.string()).default([]),
-  tenant: z.string().optional().describe("the tenant owning this resource: adds cross-tenant cases"),
-  scopes: z.array(z.string()).optional().describe('scopes the endpoint requires: adds a missing-scope case'),
-  roles: z.array(z.string()).optional().describe('roles the endpoint requires: adds a missing-role case'),
-  status: statusList.optional().describe('success statuses for allow credentials (default any 2xx/3xx)'),
-  unauthenticated_status: statusList.optional().describe('accepted statuses for authentication failures (default [401])'),
-  forbidden_status: statusList.optional().describe('accepted statuses for authorization failures (default [403])'),
-  tenant_mismatch_status: statusList.optional().describe('accepted statuses for cross-tenant cases (default [tenants].mismatch_status)'),
+  tenant: z
+    .string()
+    .optional()
+    .describe('the tenant owning this resource: adds cross-tenant cases'),
+  scopes: z
+    .array(z.string())
+    .optional()
+    .describe('scopes the endpoint requires: adds a missing-scope case'),
+  roles: z
+    .array(z.string())
+    .optional()
+    .describe('roles the endpoint requires: adds a missing-role case'),
+  status: statusList
+    .optional()
+    .describe('success statuses for allow credentials (default any 2xx/3xx)'),
+  unauthenticated_status: statusList
+    .optional()
+    .describe('accepted statuses for authentication failures (default [401])'),
+  forbidden_status: statusList
+    .optional()
+    .describe('accepted statuses for authorization failures (default [403])'),
+  tenant_mismatch_status: statusList
+    .optional()
+    .describe('accepted statuses for cross-tenant cases (default [tenants].mismatch_status)'),
   variants: variantsOption.optional(),
-  exclude: z.array(z.string()).default([]).describe('case ids to skip, e.g. ["jku", "variant:head"]'),
-  severity: severityPolicy.optional().describe("this endpoint's severity policy (over the top-level [severity])"),
+  exclude: z
+    .array(z.string())
+    .default([])
+    .describe('case ids to skip, e.g. ["jku", "variant:head"]'),
+  severity: severityPolicy
+    .optional()
+    .describe("this endpoint's severity policy (over the top-level [severity])"),
 });
 
 export const probeSpecSchema = z.strictObject({
   $schema: z.string().optional(),
-  base_url: z.url({ protocol: /^https?$/ }).describe('where the service listens, e.g. http://127.0.0.1:8080'),
+  base_url: z
+    .url({ protocol: /^https?$/ })
+    .describe('where the service listens, e.g. http://127.0.0.1:8080'),
   jwt: probeJwtSchema.optional(),
   credentials: z.record(z.string(), probeCredentialSchema).default({}),
   endpoints: z.array(probeEndpointSchema).min(1, 'list at least one [[endpoints]]'),
-  params: z.record(z.string(), z.string()).optional().describe('default values for {name} placeholders'),
+  params: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe('default values for {name} placeholders'),
   tenants: z
     .strictObject({
-      mismatch_status: statusList.default([403]).describe('what a token of another tenant gets: [403], [404] or [403, 404]'),
-      headers: z.array(z.string()).default(['X-Org-Id', 'x-organization-id']).describe('tenant headers a client could spoof'),
-      other: z.string().optional().describe('the foreign tenant used in cross-tenant tokens (default <tenant>-other)'),
-      status_claim: jsonPointer.optional().describe('claim carrying the tenant status (e.g. /org_status): adds tenant:suspended to every protected endpoint'),
-      status_header: z.string().optional().describe('header carrying the tenant status for headers credentials (K3 pass-through: x-organization-status)'),
-      suspended_value: z.string().default('suspended').describe('the status value of a suspended tenant'),
+      mismatch_status: statusList
+        .default([403])
+        .describe('what a token of another tenant gets: [403], [404] or [403, 404]'),
+      headers: z
+        .array(z.string())
+        .default(['X-Org-Id', 'x-organization-id'])
+        .describe('tenant headers a client could spoof'),
+      other: z
+        .string()
+        .optional()
+        .describe('the foreign tenant used in cross-tenant tokens (default <tenant>-other)'),
+      status_claim: jsonPointer
+        .optional()
+        .describe(
+          'claim carrying the tenant status (e.g. /org_status): adds tenant:suspended to every protected endpoint',
+        ),
+      status_header: z
+        .string()
+        .optional()
+        .describe(
+          'header carrying the tenant status for headers credentials (K3 pass-through: x-organization-status)',
+        ),
+      suspended_value: z
+        .string()
+        .default('suspended')
+        .describe('the status value of a suspended tenant'),
     })
     .optional(),
-  variants: variantsOption.default(true).describe('path/method variants for deny cases: true, false or a list'),
-  measure_skew: z.boolean().default(true).describe('bisect how far in the past exp may be and still be accepted'),
-  dev_headers: z.record(z.string(), z.string()).optional().describe('headers that must NOT authenticate on their own (default X-Dev-User-Id, X-Org-Id)'),
+  variants: variantsOption
+    .default(true)
+    .describe('path/method variants for deny cases: true, false or a list'),
+  measure_skew: z
+    .boolean()
+    .default(true)
+    .describe('bisect how far in the past exp may be and still be accepted'),
+  dev_headers: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe('headers that must NOT authenticate on their own (default X-Dev-User-Id, X-Org-Id)'),
   concurrency: z.number().int().min(1).max(256).optional(),
   timeout: duration.optional(),
   severity: severityPolicy.optional().describe('severity policy for every endpoint, by finding id'),

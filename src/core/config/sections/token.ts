@@ -4,16 +4,27 @@ import { JWT_ALGORITHMS } from '../../keys/algorithms.js';
 
 export { JWT_ALGORITHMS, type JWTAlgorithm } from '../../keys/algorithms.js';
 
-const jsonPointer = z.string().regex(/^(\/([^~/]|~[01])*)*$/, 'must be an RFC 6901 JSON pointer such as /tid or /org/id');
-const duration = z.union([z.string(), z.number()]).describe('duration: 90s, 15m, 2h, 7d, or seconds');
+const jsonPointer = z
+  .string()
+  .regex(/^(\/([^~/]|~[01])*)*$/, 'must be an RFC 6901 JSON pointer such as /tid or /org/id');
+const duration = z
+  .union([z.string(), z.number()])
+  .describe('duration: 90s, 15m, 2h, 7d, or seconds');
 const stringList = z.union([z.string(), z.array(z.string())]);
 
 /** Where tenant, roles and scopes go in a token: shared by `token mint`, the mock issuer and the probe. */
 export const claimsMappingSchema = z.strictObject({
-  tenant_claim: jsonPointer.optional().describe('JSON pointer of the tenant claim, e.g. /tid or /org/id'),
-  roles_claim: jsonPointer.optional().describe('JSON pointer of the roles claim, e.g. /roles or /realm_access/roles'),
+  tenant_claim: jsonPointer
+    .optional()
+    .describe('JSON pointer of the tenant claim, e.g. /tid or /org/id'),
+  roles_claim: jsonPointer
+    .optional()
+    .describe('JSON pointer of the roles claim, e.g. /roles or /realm_access/roles'),
   scope_claim: z.string().optional().describe('name of the scope claim: scope (default) or scp'),
-  scope_format: z.enum(['string', 'array']).optional().describe('space-delimited string (default) or JSON array'),
+  scope_format: z
+    .enum(['string', 'array'])
+    .optional()
+    .describe('space-delimited string (default) or JSON array'),
 });
 
 /** `[token]`: defaults for every minted token. */
@@ -22,7 +33,10 @@ export const tokenDefaultsSchema = claimsMappingSchema.extend({
   audience: stringList.optional(),
   alg: z.enum(JWT_ALGORITHMS).optional(),
   ttl: duration.optional(),
-  secret_env: z.string().optional().describe('environment variable holding the HMAC secret for HS* algorithms'),
+  secret_env: z
+    .string()
+    .optional()
+    .describe('environment variable holding the HMAC secret for HS* algorithms'),
   secret_file: z.string().optional(),
   secret_encoding: z.enum(['utf8', 'base64', 'base64url', 'hex']).optional(),
 });
@@ -38,7 +52,10 @@ export const tokenPresetSchema = z.strictObject({
   scopes: z.array(z.string()).optional(),
   roles: z.array(z.string()).optional(),
   tenant: z.string().optional(),
-  claims: z.record(z.string(), z.unknown()).optional().describe('extra claims; keys are claim names or JSON pointers'),
+  claims: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('extra claims; keys are claim names or JSON pointers'),
   header: z.record(z.string(), z.unknown()).optional(),
 });
 

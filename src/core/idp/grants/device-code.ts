@@ -8,12 +8,20 @@ const pending = (error: string, description: string) => new OAuthError(400, erro
  * RFC 8628 §3.4 polling. The outcome is scripted (control API or `authctl_outcome`), or decided
  * by a human on the /device page; until then the client gets authorization_pending.
  */
-export const deviceCode: GrantHandler = async ({ req, issuer, deps, client, requestClaims, audience }) => {
+export const deviceCode: GrantHandler = async ({
+  req,
+  issuer,
+  deps,
+  client,
+  requestClaims,
+  audience,
+}) => {
   const code = req.body.device_code;
   if (!code) throw invalidRequest('device_code is required');
   const device = deps.store.devices.get(code);
   if (!device) throw invalidGrant('device_code is invalid or was already used');
-  if (device.clientId !== client.clientId) throw invalidGrant('device_code was issued to another client');
+  if (device.clientId !== client.clientId)
+    throw invalidGrant('device_code was issued to another client');
   const now = deps.clock.now();
   if (now >= device.expiresAt) {
     deps.store.devices.delete(code);
@@ -21,11 +29,15 @@ export const deviceCode: GrantHandler = async ({ req, issuer, deps, client, requ
   }
   // RFC 8628 §3.5: a poll sooner than `interval` after the previous one is slow_down, and the
   // interval grows by 5 s for this device code. It is not counted as a poll of the script.
-  const tooSoon = device.lastPollAt !== undefined && now - device.lastPollAt < device.interval * 1000;
+  const tooSoon =
+    device.lastPollAt !== undefined && now - device.lastPollAt < device.interval * 1000;
   device.lastPollAt = now;
   if (tooSoon) {
     device.interval += 5;
-    throw pending('slow_down', `polled sooner than the interval; wait ${device.interval}s between polls (RFC 8628 §3.5)`);
+    throw pending(
+      'slow_down',
+      `polled sooner than the interval; wait ${device.interval}s between polls (RFC 8628 §3.5)`,
+    );
   }
   device.polls += 1;
   if (device.outcome && device.polls > device.after) {
@@ -41,8 +53,20 @@ export const deviceCode: GrantHandler = async ({ req, issuer, deps, client, requ
         throw pending('access_denied', 'the user denied the request');
       case 'approve': {
         deps.store.devices.delete(code);
-        const principal = device.principal ?? { sub: `device-user`, scopes: device.scopes, claims: {} };
-        return tokenResponse(deps, issuer, { clientId: client.clientId, client: client.config, principal, requestClaims, audience, refresh: true, idToken: { authTime: Math.floor(now / 1000) } });
+        const principal = device.principal ?? {
+          sub: `device-user`,
+          scopes: device.scopes,
+          claims: {},
+        };
+        return tokenResponse(deps, issuer, {
+          clientId: client.clientId,
+          client: client.config,
+          principal,
+          requestClaims,
+          audience,
+          refresh: true,
+          idToken: { authTime: Math.floor(now / 1000) },
+        });
       }
     }
   }

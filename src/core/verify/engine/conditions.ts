@@ -10,19 +10,40 @@ export function holds(condition: Condition, lookup: Lookup, target: Target): boo
   if (condition.all && !condition.all.every((c) => holds(c, lookup, target))) return false;
   if (condition.any && !condition.any.some((c) => holds(c, lookup, target))) return false;
   if (condition.not && holds(condition.not, lookup, target)) return false;
-  if (condition.target !== undefined && !(Array.isArray(condition.target) ? condition.target : [condition.target]).includes(target)) return false;
+  if (
+    condition.target !== undefined &&
+    !(Array.isArray(condition.target) ? condition.target : [condition.target]).includes(target)
+  )
+    return false;
   if (condition.key === undefined) return true;
   const { present, value } = lookup(condition.key);
   if (condition.present !== undefined && present !== condition.present) return false;
-  const compared = condition.equals !== undefined || condition['not-equals'] !== undefined || condition.in !== undefined || condition.matches !== undefined;
-  if ((compared || condition['greater-than'] !== undefined || condition['less-than'] !== undefined) && value === undefined) return false;
+  const compared =
+    condition.equals !== undefined ||
+    condition['not-equals'] !== undefined ||
+    condition.in !== undefined ||
+    condition.matches !== undefined;
+  if (
+    (compared || condition['greater-than'] !== undefined || condition['less-than'] !== undefined) &&
+    value === undefined
+  )
+    return false;
   if (condition.equals !== undefined && !same(value, condition.equals)) return false;
   if (condition['not-equals'] !== undefined && same(value, condition['not-equals'])) return false;
   if (condition.in !== undefined && !condition.in.some((v) => same(value, v))) return false;
-  if (condition.matches !== undefined && !new RegExp(condition.matches).test(asString(value) ?? JSON.stringify(value))) return false;
+  if (
+    condition.matches !== undefined &&
+    !new RegExp(condition.matches).test(asString(value) ?? JSON.stringify(value))
+  )
+    return false;
   const n = asNumber(value) ?? asSeconds(value, 'duration');
-  if (condition['greater-than'] !== undefined && !(n !== undefined && n > condition['greater-than'])) return false;
-  if (condition['less-than'] !== undefined && !(n !== undefined && n < condition['less-than'])) return false;
+  if (
+    condition['greater-than'] !== undefined &&
+    !(n !== undefined && n > condition['greater-than'])
+  )
+    return false;
+  if (condition['less-than'] !== undefined && !(n !== undefined && n < condition['less-than']))
+    return false;
   return true;
 }
 

@@ -16,11 +16,27 @@ export interface RuleInfo {
   explain?: string;
 }
 
-function info(rule: { id: string; summary: string; levels: Levels; profiles: string[]; explain?: string }, registry: Registry): RuleInfo {
-  const severity = Object.fromEntries(TARGETS.map((t) => [t, levelFor(rule.levels, t) ?? 'off'])) as Record<Target, Severity | 'off'>;
-  const meanings = Object.entries(MEANING_RULES).filter(([, rules]) => rules.includes(rule.id)).map(([m]) => m);
-  const relevelled = [...registry.values()].filter((p) => p.definition?.severity[rule.id] !== undefined).map((p) => p.name);
-  return { id: rule.id, summary: rule.summary, severity, meanings, profiles: [...new Set([...rule.profiles, ...relevelled])], ...(rule.explain ? { explain: rule.explain } : {}) };
+function info(
+  rule: { id: string; summary: string; levels: Levels; profiles: string[]; explain?: string },
+  registry: Registry,
+): RuleInfo {
+  const severity = Object.fromEntries(
+    TARGETS.map((t) => [t, levelFor(rule.levels, t) ?? 'off']),
+  ) as Record<Target, Severity | 'off'>;
+  const meanings = Object.entries(MEANING_RULES)
+    .filter(([, rules]) => rules.includes(rule.id))
+    .map(([m]) => m);
+  const relevelled = [...registry.values()]
+    .filter((p) => p.definition?.severity[rule.id] !== undefined)
+    .map((p) => p.name);
+  return {
+    id: rule.id,
+    summary: rule.summary,
+    severity,
+    meanings,
+    profiles: [...new Set([...rule.profiles, ...relevelled])],
+    ...(rule.explain ? { explain: rule.explain } : {}),
+  };
 }
 
 /** Every rule verify-config can report: the built-in ones and those profile files define. */
@@ -32,14 +48,24 @@ export function explainRule(registry: Registry, id: string): RuleInfo {
   const rules = allRules(registry);
   const rule = rules.find((r) => r.id === id);
   if (!rule) {
-    const suggestion = closest(id, rules.map((r) => r.id));
-    throw usageError('ERR_VERIFY_UNKNOWN_RULE', `unknown rule "${id}"${suggestion ? `: did you mean "${suggestion}"?` : ''}`, { where: '--explain', hint: 'list them with `authctl verify-config --list-rules`' });
+    const suggestion = closest(
+      id,
+      rules.map((r) => r.id),
+    );
+    throw usageError(
+      'ERR_VERIFY_UNKNOWN_RULE',
+      `unknown rule "${id}"${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
+      { where: '--explain', hint: 'list them with `authctl verify-config --list-rules`' },
+    );
   }
   return info(rule, registry);
 }
 
 export function renderRuleInfo(rule: RuleInfo): string {
-  const lines = [`${rule.id}: ${rule.summary}`, `  severity: ${TARGETS.map((t) => `${t} ${rule.severity[t]}`).join(', ')}`];
+  const lines = [
+    `${rule.id}: ${rule.summary}`,
+    `  severity: ${TARGETS.map((t) => `${t} ${rule.severity[t]}`).join(', ')}`,
+  ];
   if (rule.meanings.length) lines.push(`  reported for keys meaning: ${rule.meanings.join(', ')}`);
   if (rule.profiles.length) lines.push(`  defined or re-levelled by: ${rule.profiles.join(', ')}`);
   if (rule.explain) lines.push('', `  ${rule.explain}`);

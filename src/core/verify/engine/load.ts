@@ -23,7 +23,14 @@ export function isProfileFile(name: string): boolean {
  */
 export function parseProfile(file: string, text: string): ProfileDefinition {
   const ext = /\.([a-z]+)$/i.exec(file)?.[1]?.toLowerCase();
-  const kind: DocumentKind = ext === 'toml' ? 'toml' : ext === 'json' ? 'json' : ext === 'yaml' || ext === 'yml' ? 'yaml' : 'toml';
+  const kind: DocumentKind =
+    ext === 'toml'
+      ? 'toml'
+      : ext === 'json'
+        ? 'json'
+        : ext === 'yaml' || ext === 'yml'
+          ? 'yaml'
+          : 'toml';
   // Fast path (every run loads the built-in profiles): plain parse and validate; positions only for errors.
   const quick = plainParse(kind, text);
   if (quick !== undefined) {
@@ -33,7 +40,10 @@ export function parseProfile(file: string, text: string): ProfileDefinition {
   const parsed = parseDocument(file, text, kind);
   if (!parsed.document) {
     const f = parsed.findings[0]!;
-    throw usageError('ERR_PROFILE_SYNTAX', f.message, { where: `${file}:${f.line}:${f.column}`, hint: f.fix });
+    throw usageError('ERR_PROFILE_SYNTAX', f.message, {
+      where: `${file}:${f.line}:${f.column}`,
+      hint: f.fix,
+    });
   }
   const result = profileSchema.safeParse(parsed.document.data);
   if (result.success) {
@@ -57,14 +67,26 @@ export function parseProfile(file: string, text: string): ProfileDefinition {
     message = `unknown meaning "${String(value)}"`;
     hint = suggestion ? `did you mean "${suggestion}"?` : `meanings: ${MEANINGS.join(', ')}`;
   }
-  const at = locate(parsed.document.map, keyPath, issue.code === 'unrecognized_keys' ? 'key' : 'value');
+  const at = locate(
+    parsed.document.map,
+    keyPath,
+    issue.code === 'unrecognized_keys' ? 'key' : 'value',
+  );
   const where = at ? `${file}:${at.line}:${at.column}` : file;
-  throw usageError('ERR_PROFILE_INVALID', `${keyPath.length ? `${formatPath(keyPath)}: ` : ''}${message}`, { where, hint });
+  throw usageError(
+    'ERR_PROFILE_INVALID',
+    `${keyPath.length ? `${formatPath(keyPath)}: ` : ''}${message}`,
+    { where, hint },
+  );
 }
 
 function plainParse(kind: DocumentKind, text: string): unknown {
   try {
-    return kind === 'toml' ? parseToml(text) : kind === 'json' ? JSON.parse(text) : parseYamlText(text, { merge: true, uniqueKeys: true });
+    return kind === 'toml'
+      ? parseToml(text)
+      : kind === 'json'
+        ? JSON.parse(text)
+        : parseYamlText(text, { merge: true, uniqueKeys: true });
   } catch {
     return undefined;
   }
@@ -72,29 +94,44 @@ function plainParse(kind: DocumentKind, text: string): unknown {
 
 function ruleIdsKnown(def: ProfileDefinition): boolean {
   const known = new Set([...Object.keys(RULES), ...Object.keys(def.rules)]);
-  return [def.checks, ...def.sections.map((s) => s.checks)].every((checks) => checks.every((c) => !c.rule || known.has(c.rule)));
+  return [def.checks, ...def.sections.map((s) => s.checks)].every((checks) =>
+    checks.every((c) => !c.rule || known.has(c.rule)),
+  );
 }
 
 /** A check may only report a rule authctl knows or the profile defines in [rules]. */
 function checkRuleIds(file: string, def: ProfileDefinition, map: SourceMap | undefined): void {
   const known = [...Object.keys(RULES), ...Object.keys(def.rules)];
-  const lists: [KeyPath, ProfileDefinition['checks']][] = [[['checks'], def.checks], ...def.sections.map((s, i): [KeyPath, ProfileDefinition['checks']] => [['sections', i, 'checks'], s.checks])];
+  const lists: [KeyPath, ProfileDefinition['checks']][] = [
+    [['checks'], def.checks],
+    ...def.sections.map((s, i): [KeyPath, ProfileDefinition['checks']] => [
+      ['sections', i, 'checks'],
+      s.checks,
+    ]),
+  ];
   for (const [at, checks] of lists) {
     checks.forEach((check, i) => {
       if (!check.rule || known.includes(check.rule)) return;
       const position = locate(map, [...at, i, 'rule'], 'value');
       const suggestion = closest(check.rule, known);
-      throw usageError('ERR_PROFILE_INVALID', `${formatPath([...at, i, 'rule'])}: unknown rule "${check.rule}"`, {
-        where: position ? `${file}:${position.line}:${position.column}` : file,
-        hint: suggestion ? `did you mean "${suggestion}"?` : 'define it under [rules] with a summary and levels, or see `authctl verify-config --list-rules`',
-      });
+      throw usageError(
+        'ERR_PROFILE_INVALID',
+        `${formatPath([...at, i, 'rule'])}: unknown rule "${check.rule}"`,
+        {
+          where: position ? `${file}:${position.line}:${position.column}` : file,
+          hint: suggestion
+            ? `did you mean "${suggestion}"?`
+            : 'define it under [rules] with a summary and levels, or see `authctl verify-config --list-rules`',
+        },
+      );
     });
   }
 }
 
 function valueAt(data: unknown, keyPath: readonly (string | number)[]): unknown {
   let node = data;
-  for (const segment of keyPath) node = (node as Record<string | number, unknown> | undefined)?.[segment];
+  for (const segment of keyPath)
+    node = (node as Record<string | number, unknown> | undefined)?.[segment];
   return node;
 }
 
@@ -106,10 +143,16 @@ export async function loadProfileFile(file: string, cwd: string): Promise<Profil
     text = await fs.readFile(full, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw usageError('ERR_PROFILE_UNREADABLE', code === 'ENOENT' ? `profile file not found: ${file}` : `cannot read profile ${file}: ${code ?? (error as Error).message}`, {
-      where: '--profile',
-      hint: 'pass a built-in profile name or the path of a *.profile.toml / .json / .yaml file',
-    });
+    throw usageError(
+      'ERR_PROFILE_UNREADABLE',
+      code === 'ENOENT'
+        ? `profile file not found: ${file}`
+        : `cannot read profile ${file}: ${code ?? (error as Error).message}`,
+      {
+        where: '--profile',
+        hint: 'pass a built-in profile name or the path of a *.profile.toml / .json / .yaml file',
+      },
+    );
   }
   return parseProfile(file, text);
 }

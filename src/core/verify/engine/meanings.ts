@@ -1,4 +1,11 @@
-import { checkIssuerUrl, checkPlaceholderValue, checkSecret, isHeaderName, isJsonPointer, looksLikePlaceholder } from '../common.js';
+import {
+  checkIssuerUrl,
+  checkPlaceholderValue,
+  checkSecret,
+  isHeaderName,
+  isJsonPointer,
+  looksLikePlaceholder,
+} from '../common.js';
 import type { CheckContext } from '../context.js';
 import type { KeyPath } from '../types.js';
 import type { KeySpec, Meaning } from './schema.js';
@@ -18,15 +25,41 @@ export interface Located {
   spec: KeySpec;
 }
 
-export const JOSE_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'ES256K', 'EdDSA', 'Ed25519'];
+export const JOSE_ALGORITHMS = [
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'ES256K',
+  'EdDSA',
+  'Ed25519',
+];
 
 /** Which built-in rules each meaning can report (`--explain`, docs). */
 export const MEANING_RULES: Record<Meaning, string[]> = {
-  issuer: ['auth/invalid-url', 'auth/insecure-issuer', 'config/placeholder-value', 'auth/issuer-mismatch'],
+  issuer: [
+    'auth/invalid-url',
+    'auth/insecure-issuer',
+    'config/placeholder-value',
+    'auth/issuer-mismatch',
+  ],
   audience: ['auth/audience-empty', 'auth/audience-is-issuer', 'config/placeholder-value'],
   'jwks-uri': ['auth/invalid-url', 'auth/insecure-issuer'],
   algorithms: ['auth/algorithm-not-allowed', 'auth/no-algorithms'],
-  'hmac-secret': ['auth/placeholder-secret', 'auth/weak-hmac-secret', 'auth/invalid-secret-length', 'config/invalid-format'],
+  'hmac-secret': [
+    'auth/placeholder-secret',
+    'auth/weak-hmac-secret',
+    'auth/invalid-secret-length',
+    'config/invalid-format',
+  ],
   secret: ['auth/placeholder-secret', 'auth/invalid-secret-length', 'auth/weak-password'],
   'admin-password': ['auth/placeholder-secret', 'auth/weak-password'],
   'tenant-claim': ['auth/tenant-claim-not-pointer', 'auth/claim-path-invalid'],
@@ -51,13 +84,20 @@ type Check = (ctx: CheckContext, key: Located, facts: Facts) => void;
 const url = (ctx: CheckContext, key: Located) => {
   const value = asString(key.value);
   if (!value || checkPlaceholderValue(ctx, key.path, value)) return;
-  if (key.spec.type === 'url' || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) checkIssuerUrl(ctx, key.path, value, key.label);
+  if (key.spec.type === 'url' || /^[a-z][a-z0-9+.-]*:\/\//i.test(value))
+    checkIssuerUrl(ctx, key.path, value, key.label);
 };
 
-const flag = (rule: string, bad: boolean, what: string, fix: (label: string) => string): Check => (ctx, key) => {
-  if (asBool(key.value) !== bad) return;
-  ctx.report(rule, key.path, { at: 'value', message: `${key.label} = ${String(key.value)}: ${what}`, fix: fix(key.label) });
-};
+const flag =
+  (rule: string, bad: boolean, what: string, fix: (label: string) => string): Check =>
+  (ctx, key) => {
+    if (asBool(key.value) !== bad) return;
+    ctx.report(rule, key.path, {
+      at: 'value',
+      message: `${key.label} = ${String(key.value)}: ${what}`,
+      fix: fix(key.label),
+    });
+  };
 
 function hmacSecret(ctx: CheckContext, key: Located, facts: Facts): void {
   const value = asString(key.value);
@@ -65,11 +105,18 @@ function hmacSecret(ctx: CheckContext, key: Located, facts: Facts): void {
   if (key.spec['jwk-allowed'] && isJwkJson(value)) return;
   const bytes = decodedBytes(value, key.spec.encoding);
   if (bytes === undefined) {
-    ctx.report('config/invalid-format', key.path, { at: 'value', message: `${key.label} is not valid ${key.spec.encoding}`, fix: `encode the secret as ${key.spec.encoding}` });
+    ctx.report('config/invalid-format', key.path, {
+      at: 'value',
+      message: `${key.label} is not valid ${key.spec.encoding}`,
+      fix: `encode the secret as ${key.spec.encoding}`,
+    });
     return;
   }
   if (allowedBytes(ctx, key, value, bytes)) return;
-  const alg = key.spec.algorithm ?? facts.algorithms?.find((a) => /^HS/i.test(a)) ?? (facts.algorithms?.length ? undefined : 'HS256');
+  const alg =
+    key.spec.algorithm ??
+    facts.algorithms?.find((a) => /^HS/i.test(a)) ??
+    (facts.algorithms?.length ? undefined : 'HS256');
   checkSecret(ctx, key.path, key.label, value, alg, bytes);
 }
 
@@ -96,7 +143,11 @@ function secret(ctx: CheckContext, key: Located): void {
   if (allowedBytes(ctx, key, value, bytes)) return;
   const min = key.spec['min-length'] ?? (key.spec.meaning === 'admin-password' ? 12 : undefined);
   if (min && value.length < min) {
-    ctx.report('auth/weak-password', key.path, { at: 'value', message: `${key.label} is ${value.length} characters; use at least ${min}`, fix: `generate one: openssl rand -base64 ${Math.max(24, min)}` });
+    ctx.report('auth/weak-password', key.path, {
+      at: 'value',
+      message: `${key.label} is ${value.length} characters; use at least ${min}`,
+      fix: `generate one: openssl rand -base64 ${Math.max(24, min)}`,
+    });
   }
 }
 
@@ -104,17 +155,25 @@ function algorithms(ctx: CheckContext, key: Located): void {
   const list = asList(key.value, key.spec.separator);
   if (!list) return;
   if (list.length === 0) {
-    ctx.report('auth/no-algorithms', key.path, { at: 'value', message: `${key.label} is empty: every token is rejected`, fix: 'list the algorithms your issuer signs with, e.g. RS256' });
+    ctx.report('auth/no-algorithms', key.path, {
+      at: 'value',
+      message: `${key.label} is empty: every token is rejected`,
+      fix: 'list the algorithms your issuer signs with, e.g. RS256',
+    });
     return;
   }
   const allowed = (key.spec.allowed ?? JOSE_ALGORITHMS).map(String);
   list.forEach((alg, i) => {
     if (allowed.includes(alg) && alg.toLowerCase() !== 'none') return;
-    ctx.report('auth/algorithm-not-allowed', Array.isArray(key.value) ? [...key.path, i] : key.path, {
-      at: 'value',
-      message: `${key.label}: "${alg}" is not an algorithm this service accepts`,
-      fix: `use one of ${allowed.join(', ')}`,
-    });
+    ctx.report(
+      'auth/algorithm-not-allowed',
+      Array.isArray(key.value) ? [...key.path, i] : key.path,
+      {
+        at: 'value',
+        message: `${key.label}: "${alg}" is not an algorithm this service accepts`,
+        fix: `use one of ${allowed.join(', ')}`,
+      },
+    );
   });
 }
 
@@ -122,14 +181,22 @@ function audience(ctx: CheckContext, key: Located, facts: Facts): void {
   const list = asList(key.value, key.spec.separator);
   if (!list) return;
   if (list.length === 0 || list.every((a) => a === '')) {
-    ctx.report('auth/audience-empty', key.path, { at: 'value', message: `${key.label} is empty: tokens for any audience are accepted`, fix: 'set it to your API identifier, e.g. api://orders' });
+    ctx.report('auth/audience-empty', key.path, {
+      at: 'value',
+      message: `${key.label} is empty: tokens for any audience are accepted`,
+      fix: 'set it to your API identifier, e.g. api://orders',
+    });
     return;
   }
   list.forEach((a, i) => {
     const path = Array.isArray(key.value) ? [...key.path, i] : key.path;
     if (checkPlaceholderValue(ctx, path, a)) return;
     if (facts.issuers.some((iss) => iss.value.replace(/\/+$/, '') === a.replace(/\/+$/, ''))) {
-      ctx.report('auth/audience-is-issuer', path, { at: 'value', message: `${key.label} "${a}" is the issuer URL, not an API identifier`, fix: 'use the identifier your issuer puts in aud for this API' });
+      ctx.report('auth/audience-is-issuer', path, {
+        at: 'value',
+        message: `${key.label} "${a}" is the issuer URL, not an API identifier`,
+        fix: 'use the identifier your issuer puts in aud for this API',
+      });
     }
   });
 }
@@ -138,21 +205,49 @@ function claim(ctx: CheckContext, key: Located): void {
   const value = asString(key.value);
   const format = key.spec['claim-format'];
   if (!value || !format) return;
-  const ok = format === 'json-pointer' ? isJsonPointer(value) : format === 'dotted' ? /^[^.\s]+(\.[^.\s]+)*$/.test(value) : format === 'jspath' ? /^(\.("[^"]*"|[\w-]+)|\[\d+\])+$/.test(value) : /^[^\s]+$/.test(value);
+  const ok =
+    format === 'json-pointer'
+      ? isJsonPointer(value)
+      : format === 'dotted'
+        ? /^[^.\s]+(\.[^.\s]+)*$/.test(value)
+        : format === 'jspath'
+          ? /^(\.("[^"]*"|[\w-]+)|\[\d+\])+$/.test(value)
+          : /^[^\s]+$/.test(value);
   if (ok) return;
-  const rule = key.spec.meaning === 'tenant-claim' && format === 'json-pointer' ? 'auth/tenant-claim-not-pointer' : 'auth/claim-path-invalid';
-  const example = { 'json-pointer': '/tid', dotted: 'realm_access.roles', jspath: '.realm_access.roles', name: 'roles' }[format];
-  ctx.report(rule, key.path, { at: 'value', message: `${key.label} "${value}" is not a ${format} claim path`, fix: `write it like ${example}` });
+  const rule =
+    key.spec.meaning === 'tenant-claim' && format === 'json-pointer'
+      ? 'auth/tenant-claim-not-pointer'
+      : 'auth/claim-path-invalid';
+  const example = {
+    'json-pointer': '/tid',
+    dotted: 'realm_access.roles',
+    jspath: '.realm_access.roles',
+    name: 'roles',
+  }[format];
+  ctx.report(rule, key.path, {
+    at: 'value',
+    message: `${key.label} "${value}" is not a ${format} claim path`,
+    fix: `write it like ${example}`,
+  });
 }
 
 function leeway(ctx: CheckContext, key: Located): void {
   const seconds = asSeconds(key.value, key.spec.unit);
   if (seconds === undefined) {
-    ctx.report('config/invalid-duration', key.path, { at: 'value', message: `${key.label} is not a duration`, fix: 'write seconds (60), 60s, 5m or 00:01:00' });
+    ctx.report('config/invalid-duration', key.path, {
+      at: 'value',
+      message: `${key.label} is not a duration`,
+      fix: 'write seconds (60), 60s, 5m or 00:01:00',
+    });
     return;
   }
   const max = key.spec.max ?? 300;
-  if (seconds > max) ctx.report('auth/leeway-too-large', key.path, { at: 'value', message: `${key.label} allows ${seconds}s of clock skew; expired tokens stay valid that long`, fix: `keep it at or below ${max}s (60s is typical)` });
+  if (seconds > max)
+    ctx.report('auth/leeway-too-large', key.path, {
+      at: 'value',
+      message: `${key.label} allows ${seconds}s of clock skew; expired tokens stay valid that long`,
+      fix: `keep it at or below ${max}s (60s is typical)`,
+    });
 }
 
 function jwksCache(ctx: CheckContext, key: Located): void {
@@ -163,7 +258,10 @@ function jwksCache(ctx: CheckContext, key: Located): void {
   if (seconds >= min && seconds <= max) return;
   ctx.report('auth/jwks-cache-out-of-range', key.path, {
     at: 'value',
-    message: seconds < min ? `${key.label} caches the JWKS for only ${seconds}s: every few requests refetch it` : `${key.label} caches the JWKS for ${seconds}s: a rotated or revoked key stays trusted that long`,
+    message:
+      seconds < min
+        ? `${key.label} caches the JWKS for only ${seconds}s: every few requests refetch it`
+        : `${key.label} caches the JWKS for ${seconds}s: a rotated or revoked key stays trusted that long`,
     fix: `use between ${min}s and ${max}s (300s is common)`,
   });
 }
@@ -178,27 +276,75 @@ const CHECKS: Partial<Record<Meaning, Check>> = {
   'admin-password': secret,
   'tenant-claim': claim,
   'roles-claim': claim,
-  scopes: (ctx, key) => asList(key.value)?.forEach((s, i) => checkPlaceholderValue(ctx, Array.isArray(key.value) ? [...key.path, i] : key.path, s)),
+  scopes: (ctx, key) =>
+    asList(key.value)?.forEach((s, i) =>
+      checkPlaceholderValue(ctx, Array.isArray(key.value) ? [...key.path, i] : key.path, s),
+    ),
   leeway,
   'jwks-cache': jwksCache,
-  'dev-auth-flag': flag('auth/dev-headers-enabled', true, 'callers can pick their identity with dev headers', (l) => `set ${l} to false outside local development`),
-  'auth-enabled-flag': flag('auth/disabled', false, 'authentication is off', (l) => `set ${l} to true`),
-  'insecure-flag': flag('auth/security-check-disabled', true, 'a security check is turned off', (l) => `set ${l} to false (or remove it)`),
-  'secure-flag': flag('auth/security-check-disabled', false, 'a security check is turned off', (l) => `set ${l} to true (or remove it)`),
-  'docs-exposed': flag('auth/public-docs', true, 'interactive API docs are served', (l) => `set ${l} to false in production`),
+  'dev-auth-flag': flag(
+    'auth/dev-headers-enabled',
+    true,
+    'callers can pick their identity with dev headers',
+    (l) => `set ${l} to false outside local development`,
+  ),
+  'auth-enabled-flag': flag(
+    'auth/disabled',
+    false,
+    'authentication is off',
+    (l) => `set ${l} to true`,
+  ),
+  'insecure-flag': flag(
+    'auth/security-check-disabled',
+    true,
+    'a security check is turned off',
+    (l) => `set ${l} to false (or remove it)`,
+  ),
+  'secure-flag': flag(
+    'auth/security-check-disabled',
+    false,
+    'a security check is turned off',
+    (l) => `set ${l} to true (or remove it)`,
+  ),
+  'docs-exposed': flag(
+    'auth/public-docs',
+    true,
+    'interactive API docs are served',
+    (l) => `set ${l} to false in production`,
+  ),
   'header-name': (ctx, key) => {
     const value = asString(key.value);
-    if (value !== undefined && !isHeaderName(value)) ctx.report('auth/invalid-header-name', key.path, { at: 'value', message: `${key.label} "${value}" is not a valid HTTP header name`, fix: 'use letters, digits and - only, e.g. X-Api-Key' });
+    if (value !== undefined && !isHeaderName(value))
+      ctx.report('auth/invalid-header-name', key.path, {
+        at: 'value',
+        message: `${key.label} "${value}" is not a valid HTTP header name`,
+        fix: 'use letters, digits and - only, e.g. X-Api-Key',
+      });
   },
   'cors-origins': (ctx, key) => {
-    if (asList(key.value)?.includes('*')) ctx.report('auth/cors-wildcard', key.path, { at: 'value', message: `${key.label} allows any origin`, fix: 'list the origins of your front ends' });
+    if (asList(key.value)?.includes('*'))
+      ctx.report('auth/cors-wildcard', key.path, {
+        at: 'value',
+        message: `${key.label} allows any origin`,
+        fix: 'list the origins of your front ends',
+      });
   },
   'allowed-users': (ctx, key) => {
-    if (asList(key.value)?.includes('*')) ctx.report('auth/everyone-allowed', key.path, { at: 'value', message: `${key.label} contains "*": anyone who can sign in with the provider gets in`, fix: 'list your domains or groups instead of *' });
+    if (asList(key.value)?.includes('*'))
+      ctx.report('auth/everyone-allowed', key.path, {
+        at: 'value',
+        message: `${key.label} contains "*": anyone who can sign in with the provider gets in`,
+        fix: 'list your domains or groups instead of *',
+      });
   },
   'anonymous-role': (ctx, key) => {
     const value = asString(key.value);
-    if (value) ctx.report('auth/anonymous-access', key.path, { at: 'value', message: `${key.label} = ${value}: requests without a token run as this role`, fix: `grant ${value} only what the public may see, or remove ${key.label}` });
+    if (value)
+      ctx.report('auth/anonymous-access', key.path, {
+        at: 'value',
+        message: `${key.label} = ${value}: requests without a token run as this role`,
+        fix: `grant ${value} only what the public may see, or remove ${key.label}`,
+      });
   },
 };
 

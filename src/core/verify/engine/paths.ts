@@ -28,13 +28,20 @@ function split(segment: string | number, style: PathStyle): string[] {
 }
 
 /** Every node of the data (objects and arrays too), depth first. */
-export function flatten(data: unknown, style: PathStyle, base: KeyPath = [], baseSegments: string[] = []): Entry[] {
+export function flatten(
+  data: unknown,
+  style: PathStyle,
+  base: KeyPath = [],
+  baseSegments: string[] = [],
+): Entry[] {
   const out: Entry[] = [];
   const visit = (value: unknown, path: KeyPath, segments: string[]) => {
     out.push({ path, segments, value });
-    if (Array.isArray(value)) value.forEach((item, i) => visit(item, [...path, i], [...segments, String(i)]));
+    if (Array.isArray(value))
+      value.forEach((item, i) => visit(item, [...path, i], [...segments, String(i)]));
     else if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-      for (const [key, item] of Object.entries(value)) visit(item, [...path, key], [...segments, ...split(key, style)]);
+      for (const [key, item] of Object.entries(value))
+        visit(item, [...path, key], [...segments, ...split(key, style)]);
     }
   };
   visit(data, base, baseSegments);
@@ -44,15 +51,23 @@ export function flatten(data: unknown, style: PathStyle, base: KeyPath = [], bas
 /** A profile's key pattern as normalized segments; `*` is one segment, `**` any number. */
 export function compile(pattern: string, style: PathStyle): string[] {
   if (pattern === '' || pattern === '.') return [];
-  return pattern.split(style.separator).map((p) => (p === '*' || p === '**' ? p : normalize(p, style)));
+  return pattern
+    .split(style.separator)
+    .map((p) => (p === '*' || p === '**' ? p : normalize(p, style)));
 }
 
 /** Does `segments` (from `from`) match `pattern` completely? */
-export function matches(pattern: readonly string[], segments: readonly string[], from = 0, p = 0): boolean {
+export function matches(
+  pattern: readonly string[],
+  segments: readonly string[],
+  from = 0,
+  p = 0,
+): boolean {
   while (p < pattern.length) {
     const want = pattern[p]!;
     if (want === '**') {
-      for (let k = from; k <= segments.length; k++) if (matches(pattern, segments, k, p + 1)) return true;
+      for (let k = from; k <= segments.length; k++)
+        if (matches(pattern, segments, k, p + 1)) return true;
       return false;
     }
     if (from >= segments.length || (want !== '*' && want !== segments[from])) return false;
@@ -69,8 +84,17 @@ export function hasPrefix(entries: readonly Entry[], pattern: readonly string[])
 }
 
 /** The entries under `prefix` (an instance of a section) matching `pattern` relative to it. */
-export function find(entries: readonly Entry[], prefix: readonly string[], pattern: readonly string[]): Entry[] {
-  return entries.filter((e) => e.segments.length >= prefix.length && prefix.every((s, i) => e.segments[i] === s) && matches(pattern, e.segments, prefix.length));
+export function find(
+  entries: readonly Entry[],
+  prefix: readonly string[],
+  pattern: readonly string[],
+): Entry[] {
+  return entries.filter(
+    (e) =>
+      e.segments.length >= prefix.length &&
+      prefix.every((s, i) => e.segments[i] === s) &&
+      matches(pattern, e.segments, prefix.length),
+  );
 }
 
 /** Turns a pattern into a path for positions: its literal head (a missing key is shown at its table). */

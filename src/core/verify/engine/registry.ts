@@ -34,13 +34,16 @@ declare const __AUTHCTL_BUILTIN_PROFILES__: Record<string, string> | undefined;
 
 /** The profile files shipped in templates/profiles/ (one file = one built-in profile). */
 export function builtinProfiles(): RegisteredProfile[] {
-  builtins ??= builtinProfileSources().map(([file, text]) => fromDefinition(parseProfile(file, text), 'builtin'));
+  builtins ??= builtinProfileSources().map(([file, text]) =>
+    fromDefinition(parseProfile(file, text), 'builtin'),
+  );
   return builtins;
 }
 
 function builtinProfileSources(): [file: string, text: string][] {
   // The binary has no templates/ directory beside it: its build embeds the files instead.
-  if (typeof __AUTHCTL_BUILTIN_PROFILES__ !== 'undefined') return Object.entries(__AUTHCTL_BUILTIN_PROFILES__);
+  if (typeof __AUTHCTL_BUILTIN_PROFILES__ !== 'undefined')
+    return Object.entries(__AUTHCTL_BUILTIN_PROFILES__);
   const dir = path.join(templatesDir(), 'profiles');
   return readdirSync(dir)
     .filter(isProfileFile)
@@ -48,25 +51,54 @@ function builtinProfileSources(): [file: string, text: string][] {
     .map((file) => [path.join(dir, file), readFileSync(path.join(dir, file), 'utf8')]);
 }
 
-export function fromDefinition(def: ProfileDefinition, source: 'builtin' | 'user'): RegisteredProfile {
+export function fromDefinition(
+  def: ProfileDefinition,
+  source: 'builtin' | 'user',
+): RegisteredProfile {
   const levels: Record<string, Levels> = {};
   for (const [id, rule] of Object.entries(def.rules)) levels[id] = normalizeLevels(rule.levels);
   for (const [id, value] of Object.entries(def.severity)) levels[id] = normalizeLevels(value);
-  return { name: def.profile, title: def.title, kinds: def.formats, checker: engineChecker(def), source, definition: def, levels };
+  return {
+    name: def.profile,
+    title: def.title,
+    kinds: def.formats,
+    checker: engineChecker(def),
+    source,
+    definition: def,
+    levels,
+  };
 }
 
 function normalizeLevels(levels: ProfileDefinition['severity'][string]): Levels {
-  return typeof levels === 'object' && !Array.isArray(levels) ? [levels.development, levels.staging, levels.production] : (levels as Levels);
+  return typeof levels === 'object' && !Array.isArray(levels)
+    ? [levels.development, levels.staging, levels.production]
+    : (levels as Levels);
 }
 
-const TITLES: Record<string, string> = { authctl: "authctl's own config", datapress: 'DataPress', agentflow: 'agentflow', recsys: 'recsys-service', relay: 'Relay', k3: 'K3' };
+const TITLES: Record<string, string> = {
+  authctl: "authctl's own config",
+  datapress: 'DataPress',
+  agentflow: 'agentflow',
+  recsys: 'recsys-service',
+  relay: 'Relay',
+  k3: 'K3',
+};
 
 /** Every profile: the six hand-written ones first (detection ties go to them), then files, then the user's. */
 export function buildRegistry(user: ProfileDefinition[] = [], forced?: string): Registry {
   const registry: Registry = new Map();
-  for (const name of PROFILES) registry.set(name, { name, title: TITLES[name]!, kinds: PROFILE_KINDS[name], checker: CHECKERS[name], source: 'code', levels: {} });
+  for (const name of PROFILES)
+    registry.set(name, {
+      name,
+      title: TITLES[name]!,
+      kinds: PROFILE_KINDS[name],
+      checker: CHECKERS[name],
+      source: 'code',
+      levels: {},
+    });
   // Loading the profile files costs a few hundred ms at start-up: skip it when one of the six is forced.
-  if (forced !== undefined && (PROFILES as readonly string[]).includes(forced) && user.length === 0) return registry;
+  if (forced !== undefined && (PROFILES as readonly string[]).includes(forced) && user.length === 0)
+    return registry;
   for (const profile of builtinProfiles()) registry.set(profile.name, profile);
   for (const def of user) registry.set(def.profile, fromDefinition(def, 'user'));
   return registry;
@@ -76,7 +108,13 @@ export function buildRegistry(user: ProfileDefinition[] = [], forced?: string): 
 export function declaredFormat(registry: Registry, file: string): DocumentKind | undefined {
   const base = path.basename(file);
   for (const profile of registry.values()) {
-    for (const f of profile.definition?.files ?? []) if (globMatch(f.name, base)) return f.format ?? formatByName(base) ?? (profile.kinds.length === 1 ? profile.kinds[0] : undefined);
+    for (const f of profile.definition?.files ?? [])
+      if (globMatch(f.name, base))
+        return (
+          f.format ??
+          formatByName(base) ??
+          (profile.kinds.length === 1 ? profile.kinds[0] : undefined)
+        );
   }
   return undefined;
 }
@@ -84,26 +122,44 @@ export function declaredFormat(registry: Registry, file: string): DocumentKind |
 /** Does a profile file declare this file name (auto-detection when no FILES are given)? */
 export function isDeclaredFile(registry: Registry, file: string): boolean {
   const base = path.basename(file);
-  return [...registry.values()].some((p) => (p.definition?.files ?? []).some((f) => globMatch(f.name, base)));
+  return [...registry.values()].some((p) =>
+    (p.definition?.files ?? []).some((f) => globMatch(f.name, base)),
+  );
 }
 
 export function profileNamed(registry: Registry, name: string): RegisteredProfile {
   const found = registry.get(name);
   if (found) return found;
   const suggestion = closest(name, [...registry.keys()]);
-  throw usageError('ERR_VERIFY_UNKNOWN_PROFILE', `unknown profile "${name}"${suggestion ? `: did you mean "${suggestion}"?` : ''}`, {
-    where: '--profile',
-    hint: `use one of ${[...registry.keys()].join(', ')}, or the path of a *.profile.toml / .json / .yaml file`,
-  });
+  throw usageError(
+    'ERR_VERIFY_UNKNOWN_PROFILE',
+    `unknown profile "${name}"${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
+    {
+      where: '--profile',
+      hint: `use one of ${[...registry.keys()].join(', ')}, or the path of a *.profile.toml / .json / .yaml file`,
+    },
+  );
 }
 
 /** Every rule id a registry can report with its levels: RULES plus the ones profile files define. */
-export function allRules(registry: Registry): { id: string; summary: string; levels: Levels; profiles: string[]; explain?: string }[] {
-  const out = new Map<string, { id: string; summary: string; levels: Levels; profiles: string[]; explain?: string }>();
-  for (const [id, spec] of Object.entries(RULES)) out.set(id, { id, summary: spec.summary, levels: spec.levels, profiles: [] });
+export function allRules(
+  registry: Registry,
+): { id: string; summary: string; levels: Levels; profiles: string[]; explain?: string }[] {
+  const out = new Map<
+    string,
+    { id: string; summary: string; levels: Levels; profiles: string[]; explain?: string }
+  >();
+  for (const [id, spec] of Object.entries(RULES))
+    out.set(id, { id, summary: spec.summary, levels: spec.levels, profiles: [] });
   for (const profile of registry.values()) {
     for (const [id, rule] of Object.entries(profile.definition?.rules ?? {})) {
-      const entry = out.get(id) ?? { id, summary: rule.summary, levels: normalizeLevels(rule.levels), profiles: [], explain: rule.explain };
+      const entry = out.get(id) ?? {
+        id,
+        summary: rule.summary,
+        levels: normalizeLevels(rule.levels),
+        profiles: [],
+        explain: rule.explain,
+      };
       entry.profiles.push(profile.name);
       out.set(id, entry);
     }

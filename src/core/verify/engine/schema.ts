@@ -7,13 +7,43 @@ import * as z from 'zod';
  */
 
 export const MEANINGS = [
-  'issuer', 'audience', 'jwks-uri', 'algorithms', 'hmac-secret', 'secret', 'admin-password', 'tenant-claim', 'roles-claim', 'scopes',
-  'leeway', 'dev-auth-flag', 'auth-enabled-flag', 'insecure-flag', 'secure-flag', 'header-name', 'cors-origins', 'docs-exposed',
-  'allowed-users', 'anonymous-role', 'jwks-cache',
+  'issuer',
+  'audience',
+  'jwks-uri',
+  'algorithms',
+  'hmac-secret',
+  'secret',
+  'admin-password',
+  'tenant-claim',
+  'roles-claim',
+  'scopes',
+  'leeway',
+  'dev-auth-flag',
+  'auth-enabled-flag',
+  'insecure-flag',
+  'secure-flag',
+  'header-name',
+  'cors-origins',
+  'docs-exposed',
+  'allowed-users',
+  'anonymous-role',
+  'jwks-cache',
 ] as const;
 export type Meaning = (typeof MEANINGS)[number];
 
-export const KEY_TYPES = ['string', 'boolean', 'integer', 'number', 'url', 'duration', 'string-list', 'json', 'object', 'list', 'any'] as const;
+export const KEY_TYPES = [
+  'string',
+  'boolean',
+  'integer',
+  'number',
+  'url',
+  'duration',
+  'string-list',
+  'json',
+  'object',
+  'list',
+  'any',
+] as const;
 export const PROFILE_FORMATS = ['toml', 'json', 'jsonc', 'yaml', 'properties', 'env'] as const;
 
 const level = z.enum(['error', 'warning', 'info', 'off']);
@@ -68,15 +98,23 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   }),
 );
 
-const ruleId = z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'rule ids look like group/name-in-kebab-case');
+const ruleId = z
+  .string()
+  .regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'rule ids look like group/name-in-kebab-case');
 
 const crossRuleSchema = z.strictObject({
   type: z.enum(['equal-issuers', 'implies', 'conflicts', 'at-least-one-of', 'forbid']),
-  keys: z.array(z.string()).optional().describe('equal-issuers, conflicts, at-least-one-of: the keys'),
+  keys: z
+    .array(z.string())
+    .optional()
+    .describe('equal-issuers, conflicts, at-least-one-of: the keys'),
   if: conditionSchema.optional().describe('implies: when this holds ...'),
   then: conditionSchema.optional().describe('implies: ... this must hold too'),
   when: conditionSchema.optional().describe('forbid: report when this holds'),
-  at: z.string().optional().describe('the key the finding points at (default: the first key involved)'),
+  at: z
+    .string()
+    .optional()
+    .describe('the key the finding points at (default: the first key involved)'),
   rule: ruleId.optional().describe('rule id to report (default per type)'),
   message: z.string().optional(),
   fix: z.string().optional(),
@@ -111,8 +149,14 @@ export interface KeySpec {
 
 export const keySpecSchema: z.ZodType<KeySpec> = z.lazy(() =>
   z.strictObject({
-    type: z.enum(KEY_TYPES).optional().describe('value type (default string); durations accept 90s, 5m, 00:05:00'),
-    meaning: z.enum(MEANINGS).optional().describe('what the key means for auth: selects the built-in rules that apply'),
+    type: z
+      .enum(KEY_TYPES)
+      .optional()
+      .describe('value type (default string); durations accept 90s, 5m, 00:05:00'),
+    meaning: z
+      .enum(MEANINGS)
+      .optional()
+      .describe('what the key means for auth: selects the built-in rules that apply'),
     description: z.string().optional(),
     default: z.unknown().optional().describe('the value the service uses when the key is absent'),
     required: z.boolean().optional(),
@@ -121,54 +165,133 @@ export const keySpecSchema: z.ZodType<KeySpec> = z.lazy(() =>
     pattern: regex.optional().describe('regular expression a string value must match'),
     deprecated: z.string().optional().describe('why the key is deprecated, and what to use'),
     'renamed-to': z.string().optional().describe('the key this one was renamed to'),
-    algorithm: z.string().optional().describe('hmac-secret: the HMAC algorithm the secret serves (HS256)'),
+    algorithm: z
+      .string()
+      .optional()
+      .describe('hmac-secret: the HMAC algorithm the secret serves (HS256)'),
     'algorithm-key': z.string().optional().describe('hmac-secret: the key holding the algorithm'),
-    encoding: z.enum(['utf8', 'base64', 'base64url', 'hex', 'base64-or-utf8']).optional().describe('how a secret is encoded (default utf8)'),
-    'allowed-bytes': z.array(z.number().int().positive()).optional().describe('secret: the only decoded lengths accepted (oauth2-proxy: 16, 24, 32)'),
-    'jwk-allowed': z.boolean().optional().describe('hmac-secret: a JWK or JWKS in JSON is accepted instead'),
-    'min-length': z.number().int().positive().optional().describe('secret, admin-password: minimum length in characters'),
-    unit: z.enum(['seconds', 'milliseconds', 'duration']).optional().describe('leeway, jwks-cache: how a number is read'),
-    max: z.number().optional().describe('leeway: the largest value in seconds before a warning (default 300)'),
+    encoding: z
+      .enum(['utf8', 'base64', 'base64url', 'hex', 'base64-or-utf8'])
+      .optional()
+      .describe('how a secret is encoded (default utf8)'),
+    'allowed-bytes': z
+      .array(z.number().int().positive())
+      .optional()
+      .describe('secret: the only decoded lengths accepted (oauth2-proxy: 16, 24, 32)'),
+    'jwk-allowed': z
+      .boolean()
+      .optional()
+      .describe('hmac-secret: a JWK or JWKS in JSON is accepted instead'),
+    'min-length': z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('secret, admin-password: minimum length in characters'),
+    unit: z
+      .enum(['seconds', 'milliseconds', 'duration'])
+      .optional()
+      .describe('leeway, jwks-cache: how a number is read'),
+    max: z
+      .number()
+      .optional()
+      .describe('leeway: the largest value in seconds before a warning (default 300)'),
     min: z.number().optional().describe('jwks-cache: the smallest value in seconds'),
-    'claim-format': z.enum(['json-pointer', 'dotted', 'jspath', 'name']).optional().describe('tenant-claim, roles-claim: how the claim is addressed'),
-    separator: z.string().optional().describe('string-list given as one string: the separator (default ",")'),
-    keys: z.record(z.string(), keySpecSchema).optional().describe('type json: the keys of the JSON object inside the value'),
-    checks: z.array(crossRuleSchema).optional().describe('type json: rules between the keys inside the value'),
+    'claim-format': z
+      .enum(['json-pointer', 'dotted', 'jspath', 'name'])
+      .optional()
+      .describe('tenant-claim, roles-claim: how the claim is addressed'),
+    separator: z
+      .string()
+      .optional()
+      .describe('string-list given as one string: the separator (default ",")'),
+    keys: z
+      .record(z.string(), keySpecSchema)
+      .optional()
+      .describe('type json: the keys of the JSON object inside the value'),
+    checks: z
+      .array(crossRuleSchema)
+      .optional()
+      .describe('type json: rules between the keys inside the value'),
   }),
 );
 
-
-
 export const sectionSchema = z.strictObject({
-  at: z.string().describe('where the section is: a key path with * (one segment) and ** (any number)'),
-  when: conditionSchema.optional().describe('only the matches where this holds (keys relative to the match)'),
-  closed: z.boolean().optional().describe('report keys not declared here as unknown (with did-you-mean)'),
+  at: z
+    .string()
+    .describe('where the section is: a key path with * (one segment) and ** (any number)'),
+  when: conditionSchema
+    .optional()
+    .describe('only the matches where this holds (keys relative to the match)'),
+  closed: z
+    .boolean()
+    .optional()
+    .describe('report keys not declared here as unknown (with did-you-mean)'),
   keys: z.record(z.string(), keySpecSchema).default({}),
   checks: z.array(crossRuleSchema).default([]),
 });
 
 export const profileSchema = z.strictObject({
   $schema: z.string().optional(),
-  profile: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'profile names are lower-case kebab-case').describe('the name --profile takes'),
+  profile: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'profile names are lower-case kebab-case')
+    .describe('the name --profile takes'),
   title: z.string().describe('the service, as people call it'),
-  docs: z.array(z.string().url()).default([]).describe("the service's documentation the rules come from"),
+  docs: z
+    .array(z.string().url())
+    .default([])
+    .describe("the service's documentation the rules come from"),
   formats: z.array(z.enum(PROFILE_FORMATS)).min(1).describe('file formats the service reads'),
-  files: z.array(z.strictObject({ name: z.string(), format: z.enum(PROFILE_FORMATS).optional() })).default([]).describe('file names (globs) the service reads; detection and formats of unknown extensions'),
-  detect: z.strictObject({ keys: z.array(z.string()).default([]) }).default({ keys: [] }).describe('keys whose presence says a file is for this service'),
-  separator: z.string().min(1).default('.').describe('how key paths are written here: "." (a.b.c) or ":" (ASP.NET)'),
-  'key-case': z.enum(['exact', 'insensitive', 'relaxed']).default('exact').describe('relaxed: Spring binding (case, - and _ ignored)'),
-  closed: z.boolean().optional().describe('report keys at the top level not declared here as unknown'),
+  files: z
+    .array(z.strictObject({ name: z.string(), format: z.enum(PROFILE_FORMATS).optional() }))
+    .default([])
+    .describe('file names (globs) the service reads; detection and formats of unknown extensions'),
+  detect: z
+    .strictObject({ keys: z.array(z.string()).default([]) })
+    .default({ keys: [] })
+    .describe('keys whose presence says a file is for this service'),
+  separator: z
+    .string()
+    .min(1)
+    .default('.')
+    .describe('how key paths are written here: "." (a.b.c) or ":" (ASP.NET)'),
+  'key-case': z
+    .enum(['exact', 'insensitive', 'relaxed'])
+    .default('exact')
+    .describe('relaxed: Spring binding (case, - and _ ignored)'),
+  closed: z
+    .boolean()
+    .optional()
+    .describe('report keys at the top level not declared here as unknown'),
   keys: z.record(z.string(), keySpecSchema).default({}),
   checks: z.array(crossRuleSchema).default([]),
   sections: z.array(sectionSchema).default([]),
-  rules: z.record(ruleId, z.strictObject({ summary: z.string(), levels: levelsSchema, explain: z.string().optional() })).default({}).describe("rules this profile defines (its own ids for checks)"),
-  severity: z.record(ruleId, levelsSchema).default({}).describe('re-level built-in rules for this service'),
+  rules: z
+    .record(
+      ruleId,
+      z.strictObject({ summary: z.string(), levels: levelsSchema, explain: z.string().optional() }),
+    )
+    .default({})
+    .describe('rules this profile defines (its own ids for checks)'),
+  severity: z
+    .record(ruleId, levelsSchema)
+    .default({})
+    .describe('re-level built-in rules for this service'),
 });
 
 export type ProfileDefinition = z.output<typeof profileSchema>;
 export type Section = z.output<typeof sectionSchema>;
 
 export function profileJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(profileSchema, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
-  return { ...schema, $id: 'https://authctl.dev/schema/verify-profile.json', title: 'authctl verify-config profile', description: '*.profile.toml / *.profile.json / *.profile.yaml' };
+  const schema = z.toJSONSchema(profileSchema, { unrepresentable: 'any', io: 'input' }) as Record<
+    string,
+    unknown
+  >;
+  return {
+    ...schema,
+    $id: 'https://authctl.dev/schema/verify-profile.json',
+    title: 'authctl verify-config profile',
+    description: '*.profile.toml / *.profile.json / *.profile.yaml',
+  };
 }

@@ -13,17 +13,25 @@ export function asBool(value: unknown): boolean | undefined {
 
 export function asNumber(value: unknown): number | undefined {
   if (typeof value === 'number' || typeof value === 'bigint') return Number(value);
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+    return Number(value);
   return undefined;
 }
 
 export function asString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+  return typeof value === 'string'
+    ? value
+    : typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : undefined;
 }
 
 /** A list given as an array, or as one string with separators (`RS256,ES256`). */
 export function asList(value: unknown, separator = ','): string[] | undefined {
-  if (Array.isArray(value)) return value.every((v) => asString(v) !== undefined) ? value.map((v) => asString(v)!) : undefined;
+  if (Array.isArray(value))
+    return value.every((v) => asString(v) !== undefined)
+      ? value.map((v) => asString(v)!)
+      : undefined;
   const text = asString(value);
   if (text === undefined) return undefined;
   return text.trim() === '' ? [] : text.split(separator).map((s) => s.trim());
@@ -35,7 +43,10 @@ const UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 8640
  * Seconds from `90`, `90s`, `5m`, `1.5s` (Envoy's protobuf Duration) or a .NET TimeSpan
  * `00:05:00` / `1.02:00:00`. `unit` says what a bare number means.
  */
-export function asSeconds(value: unknown, unit: 'seconds' | 'milliseconds' | 'duration' = 'seconds'): number | undefined {
+export function asSeconds(
+  value: unknown,
+  unit: 'seconds' | 'milliseconds' | 'duration' = 'seconds',
+): number | undefined {
   // Envoy's protobuf Duration in YAML: `{ seconds: 300, nanos: 0 }`.
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'seconds' in value) {
     const { seconds, nanos } = value as { seconds?: unknown; nanos?: unknown };
@@ -47,9 +58,19 @@ export function asSeconds(value: unknown, unit: 'seconds' | 'milliseconds' | 'du
   const text = asString(value)?.trim();
   if (!text) return undefined;
   const span = /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(text);
-  if (span) return Number(span[1] ?? 0) * 86400 + Number(span[2]) * 3600 + Number(span[3]) * 60 + Number(span[4]);
+  if (span)
+    return (
+      Number(span[1] ?? 0) * 86400 + Number(span[2]) * 3600 + Number(span[3]) * 60 + Number(span[4])
+    );
   const parts = [...text.matchAll(/(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/gi)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('').replace(/\s/g, '') !== text.replace(/\s/g, '')) return undefined;
+  if (
+    parts.length === 0 ||
+    parts
+      .map((p) => p[0])
+      .join('')
+      .replace(/\s/g, '') !== text.replace(/\s/g, '')
+  )
+    return undefined;
   return parts.reduce((sum, p) => sum + Number(p[1]) * UNITS[p[2]!.toLowerCase()]!, 0);
 }
 
@@ -60,8 +81,13 @@ export function decodedBytes(value: string, encoding: string | undefined): numbe
   const base64 = /^[A-Za-z0-9+/]+={0,2}$/.test(value) || /^[A-Za-z0-9_-]+={0,2}$/.test(value);
   if (encoding === 'base64-or-utf8') {
     // oauth2-proxy: a value that decodes to 16, 24 or 32 bytes is used decoded, otherwise as is.
-    const decoded = base64 ? Buffer.from(value, value.includes('-') || value.includes('_') ? 'base64url' : 'base64').length : undefined;
-    return decoded !== undefined && [16, 24, 32].includes(decoded) ? decoded : Buffer.byteLength(value, 'utf8');
+    const decoded = base64
+      ? Buffer.from(value, value.includes('-') || value.includes('_') ? 'base64url' : 'base64')
+          .length
+      : undefined;
+    return decoded !== undefined && [16, 24, 32].includes(decoded)
+      ? decoded
+      : Buffer.byteLength(value, 'utf8');
   }
   if (!base64) return undefined;
   return Buffer.from(value, encoding === 'base64url' ? 'base64url' : 'base64').length;
@@ -70,7 +96,11 @@ export function decodedBytes(value: string, encoding: string | undefined): numbe
 export function isJwkJson(value: string): boolean {
   try {
     const parsed = JSON.parse(value) as { kty?: unknown; keys?: unknown };
-    return typeof parsed === 'object' && parsed !== null && (typeof parsed.kty === 'string' || Array.isArray(parsed.keys));
+    return (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      (typeof parsed.kty === 'string' || Array.isArray(parsed.keys))
+    );
   } catch {
     return false;
   }
@@ -81,5 +111,7 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a table';
   // Never the value itself: it may be a secret.
-  return typeof value === 'number' || typeof value === 'boolean' ? `the ${typeof value} ${String(value)}` : `a ${typeof value}`;
+  return typeof value === 'number' || typeof value === 'boolean'
+    ? `the ${typeof value} ${String(value)}`
+    : `a ${typeof value}`;
 }

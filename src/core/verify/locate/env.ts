@@ -38,7 +38,10 @@ export function parseEnv(text: string): ParsedEnv {
     }
     const match = KEY.exec(body);
     if (!match) {
-      errors.push({ ...lines.at(i + indent), message: 'expected KEY=VALUE (a letter or _ first, then letters, digits, _)' });
+      errors.push({
+        ...lines.at(i + indent),
+        message: 'expected KEY=VALUE (a letter or _ first, then letters, digits, _)',
+      });
       i = end + 1;
       continue;
     }
@@ -58,7 +61,10 @@ export function parseEnv(text: string): ParsedEnv {
         continue;
       }
       const raw = text.slice(v + 1, close);
-      vars[key] = quote === '"' ? raw.replace(/\\([nrt"\\])/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c) : raw;
+      vars[key] =
+        quote === '"'
+          ? raw.replace(/\\([nrt"\\])/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c)
+          : raw;
       const after = text.indexOf('\n', close);
       i = after < 0 ? text.length : after + 1;
       continue;

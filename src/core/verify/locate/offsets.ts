@@ -37,7 +37,11 @@ export class OffsetRecorder implements SourceMap {
  * The position of `path`, or of its nearest ancestor that has one (a missing key is reported
  * at its table). Undefined only when nothing on the path was located.
  */
-export function locate(map: SourceMap | undefined, path: KeyPath, kind: 'key' | 'value' = 'key'): Position | undefined {
+export function locate(
+  map: SourceMap | undefined,
+  path: KeyPath,
+  kind: 'key' | 'value' = 'key',
+): Position | undefined {
   if (!map) return undefined;
   for (let n = path.length; n > 0; n--) {
     const prefix = path.slice(0, n);

@@ -75,7 +75,16 @@ function readLogical(text: string, from: number, isKey: boolean): { text: string
         i += 6;
         continue;
       }
-      out += next === 't' ? '\t' : next === 'n' ? '\n' : next === 'r' ? '\r' : next === 'f' ? '\f' : (next ?? '');
+      out +=
+        next === 't'
+          ? '\t'
+          : next === 'n'
+            ? '\n'
+            : next === 'r'
+              ? '\r'
+              : next === 'f'
+                ? '\f'
+                : (next ?? '');
       i += 2;
       continue;
     }

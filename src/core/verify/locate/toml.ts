@@ -221,7 +221,9 @@ class TomlWalker {
 
 function decodeBasic(body: string): string {
   try {
-    return JSON.parse(`"${body.replace(/\\U([0-9A-Fa-f]{8})/g, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)).replace(/"/g, '\\"'))}"`) as string;
+    return JSON.parse(
+      `"${body.replace(/\\U([0-9A-Fa-f]{8})/g, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)).replace(/"/g, '\\"'))}"`,
+    ) as string;
   } catch {
     return body;
   }

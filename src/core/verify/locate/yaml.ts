@@ -1,4 +1,13 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  type Document,
+  type Node,
+} from 'yaml';
 import type { KeyPath, Position, SourceMap } from '../types.js';
 import { LineIndex } from './lines.js';
 import { OffsetRecorder } from './offsets.js';
@@ -27,7 +36,10 @@ export function parseYaml(text: string): ParsedYaml {
   for (const doc of list) {
     for (const error of doc.errors) {
       // The message alone, never yaml's excerpt of the input (it could quote a secret).
-      errors.push({ ...lines.at(error.pos[0]), message: error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') });
+      errors.push({
+        ...lines.at(error.pos[0]),
+        message: error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+      });
     }
   }
   if (errors.length) return { documents: [], errors };
@@ -41,7 +53,13 @@ export function parseYaml(text: string): ParsedYaml {
   return { documents, errors };
 }
 
-function walk(doc: Document, node: Node | null, path: (string | number)[], rec: OffsetRecorder, seen: Set<Node>): void {
+function walk(
+  doc: Document,
+  node: Node | null,
+  path: (string | number)[],
+  rec: OffsetRecorder,
+  seen: Set<Node>,
+): void {
   if (!node) return;
   if (node.range) rec.recordValue(path, node.range[0]);
   // An alias's value was located at its anchor; follow it once so nested paths resolve there too.
@@ -53,7 +71,8 @@ function walk(doc: Document, node: Node | null, path: (string | number)[], rec: 
       if (!isPair(pair)) continue;
       if (!isScalar(pair.key)) continue;
       // With `merge: true` the yaml package gives a merge key a symbol value (source `<<`).
-      const key = typeof pair.key.value === 'symbol' ? (pair.key.source ?? '<<') : String(pair.key.value);
+      const key =
+        typeof pair.key.value === 'symbol' ? (pair.key.source ?? '<<') : String(pair.key.value);
       if (key === '<<' && typeof pair.key.value === 'symbol') {
         walkMerge(doc, pair.value as Node, path, rec, seen);
         continue;
@@ -71,7 +90,13 @@ function walk(doc: Document, node: Node | null, path: (string | number)[], rec: 
 }
 
 /** `<<: *base` or `<<: [*a, *b]`: the merged keys, where the document does not set them itself. */
-function walkMerge(doc: Document, value: Node | null, path: (string | number)[], rec: OffsetRecorder, seen: Set<Node>): void {
+function walkMerge(
+  doc: Document,
+  value: Node | null,
+  path: (string | number)[],
+  rec: OffsetRecorder,
+  seen: Set<Node>,
+): void {
   const sources = isSeq(value) ? (value.items as Node[]) : [value];
   for (const source of sources) {
     const map = isAlias(source) ? source.resolve(doc) : source;

@@ -6,9 +6,33 @@ import type { ConfigDocument } from '../document.js';
 import { parseEnv } from '../locate/env.js';
 import type { OnlineCheck, ProfileChecker, ProfileDeps } from './types.js';
 
-const KEYS = ['agent', 'env', 'auth', 'authorization', 'checkpointer', 'store', 'redis', 'thread_name_generator', 'injectq'];
+const KEYS = [
+  'agent',
+  'env',
+  'auth',
+  'authorization',
+  'checkpointer',
+  'store',
+  'redis',
+  'thread_name_generator',
+  'injectq',
+];
 const IMPORT_PATH = /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*:[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/;
-const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'EdDSA'];
+const JWT_ALGORITHMS = [
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'EdDSA',
+];
 const ENV_KEYS = ['JWT_SECRET_KEY', 'JWT_ALGORITHM'];
 
 /** agentflow: `agentflow.json` (auth, authorization) and the `.env` it names (seed 003). */
@@ -16,7 +40,11 @@ export const agentflow: ProfileChecker = {
   detect(document: ConfigDocument): number {
     if (document.kind === 'json') {
       if (path.basename(document.file) === 'agentflow.json') return 5;
-      return 'agent' in document.data ? 3 : 'auth' in document.data && !('token' in document.data) ? 1 : 0;
+      return 'agent' in document.data
+        ? 3
+        : 'auth' in document.data && !('token' in document.data)
+          ? 1
+          : 0;
     }
     if (document.kind === 'env') return ENV_KEYS.filter((k) => k in document.data).length;
     return 0;
@@ -59,27 +87,52 @@ export const agentflow: ProfileChecker = {
       }
       checkImportPath(ctx, custom.path, ['auth', 'path'], 'auth.path', 'graph.auth:ApiKeyAuth');
     } else {
-      ctx.report('agentflow/invalid-auth', ['auth'], { at: 'value', message: `"auth" must be null, "jwt" or an object, got ${typeOf(auth)}`, fix: 'use "jwt"' });
+      ctx.report('agentflow/invalid-auth', ['auth'], {
+        at: 'value',
+        message: `"auth" must be null, "jwt" or an object, got ${typeOf(auth)}`,
+        fix: 'use "jwt"',
+      });
     }
-    if ('authorization' in data && data.authorization !== null) checkImportPath(ctx, data.authorization, ['authorization'], 'authorization', 'graph.auth:my_authorization_backend');
+    if ('authorization' in data && data.authorization !== null)
+      checkImportPath(
+        ctx,
+        data.authorization,
+        ['authorization'],
+        'authorization',
+        'graph.auth:my_authorization_backend',
+      );
     if ('agent' in data) checkImportPath(ctx, data.agent, ['agent'], 'agent', 'graph.react:app');
 
     const vars: Record<string, string> = {};
     let envChecked = false;
     if ('env' in data && data.env !== null) {
       if (typeof data.env !== 'string') {
-        ctx.report('config/invalid-type', ['env'], { at: 'value', message: '"env" must be a path string or null', fix: '"env": ".env"' });
+        ctx.report('config/invalid-type', ['env'], {
+          at: 'value',
+          message: '"env" must be a path string or null',
+          fix: '"env": ".env"',
+        });
       } else {
         const envFile = path.resolve(ctx.document.dir ?? '.', data.env);
         const text = await deps.readFile(envFile);
         if (text === undefined) {
-          ctx.report('agentflow/env-file-missing', ['env'], { at: 'value', message: `env file "${data.env}" does not exist`, fix: `create ${data.env} with JWT_SECRET_KEY and JWT_ALGORITHM, or fix the path` });
+          ctx.report('agentflow/env-file-missing', ['env'], {
+            at: 'value',
+            message: `env file "${data.env}" does not exist`,
+            fix: `create ${data.env} with JWT_SECRET_KEY and JWT_ALGORITHM, or fix the path`,
+          });
         } else if (jwt) {
           // Check the referenced .env with its own positions, as its own document.
           const shown = path.join(path.dirname(ctx.document.file), data.env);
           const env = parseEnv(text);
           Object.assign(vars, env.vars);
-          const sub = ctx.sub({ file: shown, kind: 'env', data: env.vars, map: env.map, dir: path.dirname(shown) });
+          const sub = ctx.sub({
+            file: shown,
+            kind: 'env',
+            data: env.vars,
+            map: env.map,
+            dir: path.dirname(shown),
+          });
           checkJwtEnv(sub, { ...env.vars, ...deps.extraEnv, ...pickEnv(deps.env) }, true, ctx);
           envChecked = true;
         }
@@ -89,7 +142,11 @@ export const agentflow: ProfileChecker = {
       const merged = { ...deps.extraEnv, ...pickEnv(deps.env) };
       // --env-file and --from-env sources are checked as documents of their own; only presence matters here.
       if (!merged.JWT_SECRET_KEY) {
-        ctx.report('agentflow/jwt-secret-missing', ['auth'], { at: 'value', message: '"auth": "jwt" but JWT_SECRET_KEY is not set anywhere', fix: 'add "env": ".env" with JWT_SECRET_KEY, or pass --env-file / --from-env' });
+        ctx.report('agentflow/jwt-secret-missing', ['auth'], {
+          at: 'value',
+          message: '"auth": "jwt" but JWT_SECRET_KEY is not set anywhere',
+          fix: 'add "env": ".env" with JWT_SECRET_KEY, or pass --env-file / --from-env',
+        });
       }
     }
     return [];
@@ -102,7 +159,13 @@ function pickEnv(env: Record<string, string | undefined> | undefined): Record<st
   return out;
 }
 
-function checkImportPath(ctx: CheckContext, value: unknown, keyPath: string[], label: string, example: string): void {
+function checkImportPath(
+  ctx: CheckContext,
+  value: unknown,
+  keyPath: string[],
+  label: string,
+  example: string,
+): void {
   if (typeof value === 'string' && IMPORT_PATH.test(value)) return;
   ctx.report('agentflow/invalid-import-path', keyPath, {
     at: 'value',
@@ -112,10 +175,18 @@ function checkImportPath(ctx: CheckContext, value: unknown, keyPath: string[], l
 }
 
 /** JWT_SECRET_KEY / JWT_ALGORITHM, in the .env (positions) or merged from elsewhere. */
-function checkJwtEnv(ctx: CheckContext, vars: Record<string, string>, requireSecret: boolean, parent?: CheckContext): void {
+function checkJwtEnv(
+  ctx: CheckContext,
+  vars: Record<string, string>,
+  requireSecret: boolean,
+  parent?: CheckContext,
+): void {
   const alg = vars.JWT_ALGORITHM;
   if (alg === undefined) {
-    ctx.report('agentflow/jwt-algorithm-missing', [], { message: 'JWT_ALGORITHM is not set', fix: 'set JWT_ALGORITHM=HS256 (the algorithm your issuer signs with)' });
+    ctx.report('agentflow/jwt-algorithm-missing', [], {
+      message: 'JWT_ALGORITHM is not set',
+      fix: 'set JWT_ALGORITHM=HS256 (the algorithm your issuer signs with)',
+    });
   } else if (!JWT_ALGORITHMS.includes(alg)) {
     const suggestion = closest(alg, JWT_ALGORITHMS);
     ctx.report('auth/algorithm-not-allowed', ['JWT_ALGORITHM'], {
@@ -127,7 +198,16 @@ function checkJwtEnv(ctx: CheckContext, vars: Record<string, string>, requireSec
   checkServerEnv(ctx, vars);
   const secret = vars.JWT_SECRET_KEY;
   if (secret === undefined || secret === '') {
-    if (requireSecret) (parent ?? ctx).report('agentflow/jwt-secret-missing', secret === undefined ? (parent ? ['env'] : []) : ['JWT_SECRET_KEY'], { at: 'value', message: 'JWT_SECRET_KEY is not set (or empty)', fix: 'JWT_SECRET_KEY=$(openssl rand -base64 48)' });
+    if (requireSecret)
+      (parent ?? ctx).report(
+        'agentflow/jwt-secret-missing',
+        secret === undefined ? (parent ? ['env'] : []) : ['JWT_SECRET_KEY'],
+        {
+          at: 'value',
+          message: 'JWT_SECRET_KEY is not set (or empty)',
+          fix: 'JWT_SECRET_KEY=$(openssl rand -base64 48)',
+        },
+      );
     return;
   }
   const pem = /-----BEGIN [A-Z ]*KEY-----/.test(secret);
@@ -138,7 +218,9 @@ function checkJwtEnv(ctx: CheckContext, vars: Record<string, string>, requireSec
       message: hmac
         ? `JWT_SECRET_KEY is a PEM key but JWT_ALGORITHM=${alg} is HMAC: every RS/ES token is rejected, and the key is used as an HMAC secret`
         : `JWT_ALGORITHM=${alg} needs a PEM public key in JWT_SECRET_KEY, not a shared secret: valid tokens are rejected`,
-      fix: hmac ? 'set JWT_ALGORITHM to the algorithm of the key (e.g. RS256)' : 'put the issuer\'s PEM public key in JWT_SECRET_KEY, or use HS256 with a shared secret',
+      fix: hmac
+        ? 'set JWT_ALGORITHM to the algorithm of the key (e.g. RS256)'
+        : "put the issuer's PEM public key in JWT_SECRET_KEY, or use HS256 with a shared secret",
     });
     return;
   }
@@ -149,11 +231,18 @@ function checkJwtEnv(ctx: CheckContext, vars: Record<string, string>, requireSec
 function checkServerEnv(ctx: CheckContext, vars: Record<string, string>): void {
   for (const name of ['DOCS_PATH', 'REDOCS_PATH']) {
     if (vars[name]?.trim()) {
-      ctx.report('auth/public-docs', [name], { at: 'value', message: `${name}=${vars[name]} serves interactive API docs`, fix: `leave ${name} empty on public deployments unless the docs are meant to be exposed` });
+      ctx.report('auth/public-docs', [name], {
+        at: 'value',
+        message: `${name}=${vars[name]} serves interactive API docs`,
+        fix: `leave ${name} empty on public deployments unless the docs are meant to be exposed`,
+      });
     }
   }
   if (vars.ORIGINS?.split(',').some((o) => o.trim() === '*')) {
-    ctx.report('auth/cors-wildcard', ['ORIGINS'], { at: 'value', message: 'ORIGINS=* lets any web page call the API with a user\'s token', fix: 'ORIGINS=https://app.example.com (the front-ends that call the API)' });
+    ctx.report('auth/cors-wildcard', ['ORIGINS'], {
+      at: 'value',
+      message: "ORIGINS=* lets any web page call the API with a user's token",
+      fix: 'ORIGINS=https://app.example.com (the front-ends that call the API)',
+    });
   }
 }
-

@@ -10,7 +10,13 @@ import type { RuleId } from '../rules.js';
 import { formatPath, type KeyPath } from '../types.js';
 import type { OnlineCheck, ProfileChecker } from './types.js';
 
-const CONFIG_NAMES = ['authctl.toml', '.authctlrc', '.authctlrc.json', '.authctlrc.toml', 'authctl.config.json'];
+const CONFIG_NAMES = [
+  'authctl.toml',
+  '.authctlrc',
+  '.authctlrc.json',
+  '.authctlrc.toml',
+  'authctl.config.json',
+];
 
 /** authctl's own config, validated against the one zod schema `authctl config schema` prints. */
 export const authctl: ProfileChecker = {
@@ -27,7 +33,10 @@ export const authctl: ProfileChecker = {
     const result = authctlConfigSchema.safeParse(data);
     if (!result.success) for (const issue of result.error.issues) reportIssue(ctx, issue, data);
     const token = typeOf(data.token) === 'object' ? (data.token as Record<string, unknown>) : {};
-    const presets = typeOf(data.tokens) === 'object' ? (data.tokens as Record<string, Record<string, unknown>>) : {};
+    const presets =
+      typeOf(data.tokens) === 'object'
+        ? (data.tokens as Record<string, Record<string, unknown>>)
+        : {};
     checkDurations(ctx, data, presets);
     const hasSecret = typeof token.secret_env === 'string' || typeof token.secret_file === 'string';
     const hmacAt: KeyPath[] = [];
@@ -47,31 +56,54 @@ export const authctl: ProfileChecker = {
     }
     // The mock issuer publishes issuer_url as its iss; a preset minting with a different trailing slash fails iss checks.
     const idp = typeOf(data.idp) === 'object' ? (data.idp as Record<string, unknown>) : {};
-    if (typeof idp.issuer_url === 'string' && typeof token.issuer === 'string' && token.issuer !== idp.issuer_url && token.issuer.replace(/\/+$/, '') === idp.issuer_url.replace(/\/+$/, '')) {
+    if (
+      typeof idp.issuer_url === 'string' &&
+      typeof token.issuer === 'string' &&
+      token.issuer !== idp.issuer_url &&
+      token.issuer.replace(/\/+$/, '') === idp.issuer_url.replace(/\/+$/, '')
+    ) {
       checkSameIssuer(ctx, ['token', 'issuer'], token.issuer, idp.issuer_url, 'idp.issuer_url');
     }
     const online: OnlineCheck[] = [];
     if (typeof token.issuer === 'string') {
       if (checkIssuerUrl(ctx, ['token', 'issuer'], token.issuer, 'token.issuer')) {
-        online.push({ issuer: token.issuer, path: ['token', 'issuer'], algorithms: [typeof token.alg === 'string' ? token.alg : 'RS256'], audience: token.audience as string | string[] | undefined });
+        online.push({
+          issuer: token.issuer,
+          path: ['token', 'issuer'],
+          algorithms: [typeof token.alg === 'string' ? token.alg : 'RS256'],
+          audience: token.audience as string | string[] | undefined,
+        });
       }
     }
     for (const [name, preset] of Object.entries(presets)) {
-      if (typeOf(preset) === 'object' && typeof preset.issuer === 'string') checkIssuerUrl(ctx, ['tokens', name, 'issuer'], preset.issuer, `tokens.${name}.issuer`);
+      if (typeOf(preset) === 'object' && typeof preset.issuer === 'string')
+        checkIssuerUrl(ctx, ['tokens', name, 'issuer'], preset.issuer, `tokens.${name}.issuer`);
     }
     return online;
   },
 };
 
-function checkDurations(ctx: CheckContext, data: Record<string, unknown>, presets: Record<string, Record<string, unknown>>): void {
-  const candidates: KeyPath[] = [['token', 'ttl'], ['keys', 'grace'], ...Object.keys(presets).map((name) => ['tokens', name, 'ttl'])];
+function checkDurations(
+  ctx: CheckContext,
+  data: Record<string, unknown>,
+  presets: Record<string, Record<string, unknown>>,
+): void {
+  const candidates: KeyPath[] = [
+    ['token', 'ttl'],
+    ['keys', 'grace'],
+    ...Object.keys(presets).map((name) => ['tokens', name, 'ttl']),
+  ];
   for (const at of candidates) {
     const value = valueAt(data, at);
     if (typeof value !== 'string') continue;
     try {
       parseDuration(value, formatPath(at));
     } catch {
-      ctx.report('config/invalid-duration', at, { at: 'value', message: `${formatPath(at)} = "${value}" is not a duration`, fix: 'use 90s, 15m, 2h, 7d or a number of seconds' });
+      ctx.report('config/invalid-duration', at, {
+        at: 'value',
+        message: `${formatPath(at)} = "${value}" is not a duration`,
+        fix: 'use 90s, 15m, 2h, 7d or a number of seconds',
+      });
     }
   }
 }
@@ -98,34 +130,74 @@ function reportIssue(ctx: CheckContext, issue: Issue, data: unknown): void {
         const suggestion = closest(key, known);
         ctx.report('config/unknown-key', [...at, key], {
           message: `unknown key "${formatPath([...at, key])}"${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
-          fix: suggestion ? `rename it to "${suggestion}"` : `remove it; see \`authctl config schema\` (known here: ${known.join(', ')})`,
+          fix: suggestion
+            ? `rename it to "${suggestion}"`
+            : `remove it; see \`authctl config schema\` (known here: ${known.join(', ')})`,
         });
       }
       return;
     case 'invalid_type': {
       const missing = valueAt(data, at) === undefined;
-      report(ctx, missing ? 'config/missing-required' : 'config/invalid-type', at, missing ? `${where} is required` : `${where} must be ${issue.expected}, got ${typeOf(valueAt(data, at))}`, `see \`authctl config schema\` for ${where}`);
+      report(
+        ctx,
+        missing ? 'config/missing-required' : 'config/invalid-type',
+        at,
+        missing
+          ? `${where} is required`
+          : `${where} must be ${issue.expected}, got ${typeOf(valueAt(data, at))}`,
+        `see \`authctl config schema\` for ${where}`,
+      );
       return;
     }
     case 'invalid_value': {
       const value = valueAt(data, at);
       const options = issue.values.map(String);
       const suggestion = typeof value === 'string' ? closest(value, options) : undefined;
-      report(ctx, 'config/invalid-value', at, `${where} = ${JSON.stringify(value)} is not one of ${options.join(', ')}${suggestion ? `: did you mean "${suggestion}"?` : ''}`, suggestion ? `use "${suggestion}"` : `use one of ${options.join(', ')}`);
+      report(
+        ctx,
+        'config/invalid-value',
+        at,
+        `${where} = ${JSON.stringify(value)} is not one of ${options.join(', ')}${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
+        suggestion ? `use "${suggestion}"` : `use one of ${options.join(', ')}`,
+      );
       return;
     }
     case 'too_small':
     case 'too_big':
-      report(ctx, 'config/out-of-range', at, `${where}: ${issue.message}`, `pick a value ${issue.code === 'too_small' ? `of at least ${String(issue.minimum)}` : `of at most ${String(issue.maximum)}`}`);
+      report(
+        ctx,
+        'config/out-of-range',
+        at,
+        `${where}: ${issue.message}`,
+        `pick a value ${issue.code === 'too_small' ? `of at least ${String(issue.minimum)}` : `of at most ${String(issue.maximum)}`}`,
+      );
       return;
     case 'invalid_format':
-      report(ctx, 'config/invalid-format', at, `${where}: ${issue.message}`, `see \`authctl config schema\` for ${where}`);
+      report(
+        ctx,
+        'config/invalid-format',
+        at,
+        `${where}: ${issue.message}`,
+        `see \`authctl config schema\` for ${where}`,
+      );
       return;
     case 'invalid_union':
-      report(ctx, 'config/invalid-type', at, `${where} has the wrong type (got ${typeOf(valueAt(data, at))})`, `see \`authctl config schema\` for ${where}`);
+      report(
+        ctx,
+        'config/invalid-type',
+        at,
+        `${where} has the wrong type (got ${typeOf(valueAt(data, at))})`,
+        `see \`authctl config schema\` for ${where}`,
+      );
       return;
     default:
-      report(ctx, 'config/invalid-value', at, `${where}: ${issue.message}`, 'see `authctl config schema`');
+      report(
+        ctx,
+        'config/invalid-value',
+        at,
+        `${where}: ${issue.message}`,
+        'see `authctl config schema`',
+      );
   }
 }
 

@@ -8,7 +8,14 @@ import { relay } from './relay.js';
 import type { ProfileChecker } from './types.js';
 import type { DocumentKind } from '../document.js';
 
-export const CHECKERS: Record<Profile, ProfileChecker> = { authctl, datapress, agentflow, recsys, relay, k3 };
+export const CHECKERS: Record<Profile, ProfileChecker> = {
+  authctl,
+  datapress,
+  agentflow,
+  recsys,
+  relay,
+  k3,
+};
 
 /** Which file kinds each profile reads. */
 export const PROFILE_KINDS: Record<Profile, readonly DocumentKind[]> = {

@@ -4,8 +4,16 @@ import type { ConfigDocument } from '../document.js';
 import type { OnlineCheck, ProfileChecker } from './types.js';
 
 const KEYS = [
-  'DEV_AUTH_ENABLED', 'DEV_AUTH_TENANT_HEADER', 'JWT_AUTH_ENABLED', 'AUTH_TENANT_CLAIMS', 'AUTH_ROLE_CLAIMS',
-  'AUTH_VIEWER_ROLE', 'AUTH_OPERATOR_ROLE', 'AUTH_ADMIN_ROLE', 'API_KEY_ENABLED', 'API_KEY_HEADER',
+  'DEV_AUTH_ENABLED',
+  'DEV_AUTH_TENANT_HEADER',
+  'JWT_AUTH_ENABLED',
+  'AUTH_TENANT_CLAIMS',
+  'AUTH_ROLE_CLAIMS',
+  'AUTH_VIEWER_ROLE',
+  'AUTH_OPERATOR_ROLE',
+  'AUTH_ADMIN_ROLE',
+  'API_KEY_ENABLED',
+  'API_KEY_HEADER',
 ];
 /** Only variables in recsys' own namespaces are checked for typos; the rest of a .env is not ours. */
 const FAMILY = /^(DEV_AUTH_|JWT_AUTH_|AUTH_|API_KEY_)/;
@@ -20,7 +28,9 @@ export const recsys: ProfileChecker = {
 
   check(ctx: CheckContext): OnlineCheck[] {
     const vars = ctx.document.data as Record<string, string>;
-    const family = Object.fromEntries(Object.entries(vars).filter(([k]) => FAMILY.test(k) && !k.startsWith('AUTH_SIGNING_')));
+    const family = Object.fromEntries(
+      Object.entries(vars).filter(([k]) => FAMILY.test(k) && !k.startsWith('AUTH_SIGNING_')),
+    );
     checkUnknownKeys(ctx, family, KEYS, []);
     checkPlaceholders(ctx, family, []);
     const dev = envFlag(ctx, vars, 'DEV_AUTH_ENABLED');
@@ -29,24 +39,31 @@ export const recsys: ProfileChecker = {
     if (dev) {
       ctx.report('auth/dev-headers-enabled', ['DEV_AUTH_ENABLED'], {
         at: 'value',
-        message: 'DEV_AUTH_ENABLED=true: any caller can pick a user and tenant with X-Dev-User-Id / X-Dev-Org-Id',
+        message:
+          'DEV_AUTH_ENABLED=true: any caller can pick a user and tenant with X-Dev-User-Id / X-Dev-Org-Id',
         fix: 'set DEV_AUTH_ENABLED=false outside local development',
       });
     }
     if (!jwt && !apiKey && !dev) {
       ctx.report('auth/disabled', 'JWT_AUTH_ENABLED' in vars ? ['JWT_AUTH_ENABLED'] : [], {
         at: 'value',
-        message: 'no auth mode is enabled (JWT_AUTH_ENABLED, API_KEY_ENABLED and DEV_AUTH_ENABLED are all off)',
+        message:
+          'no auth mode is enabled (JWT_AUTH_ENABLED, API_KEY_ENABLED and DEV_AUTH_ENABLED are all off)',
         fix: 'set JWT_AUTH_ENABLED=true and/or API_KEY_ENABLED=true',
       });
     }
     if (jwt) {
       if (!vars.AUTH_TENANT_CLAIMS?.trim()) {
-        ctx.report('recsys/tenant-claims-missing', 'AUTH_TENANT_CLAIMS' in vars ? ['AUTH_TENANT_CLAIMS'] : ['JWT_AUTH_ENABLED'], {
-          at: 'value',
-          message: 'JWT auth is on but AUTH_TENANT_CLAIMS is empty, so tenant scope falls back to the X-Org-Id header',
-          fix: 'set AUTH_TENANT_CLAIMS=tenant_id (comma-separated claim keys)',
-        });
+        ctx.report(
+          'recsys/tenant-claims-missing',
+          'AUTH_TENANT_CLAIMS' in vars ? ['AUTH_TENANT_CLAIMS'] : ['JWT_AUTH_ENABLED'],
+          {
+            at: 'value',
+            message:
+              'JWT auth is on but AUTH_TENANT_CLAIMS is empty, so tenant scope falls back to the X-Org-Id header',
+            fix: 'set AUTH_TENANT_CLAIMS=tenant_id (comma-separated claim keys)',
+          },
+        );
       }
     }
     for (const name of ['AUTH_TENANT_CLAIMS', 'AUTH_ROLE_CLAIMS']) {
@@ -57,7 +74,10 @@ export const recsys: ProfileChecker = {
         ctx.report('recsys/empty-claim-entry', [name], {
           at: 'value',
           message: `${name}="${raw}" has empty or space-padded entries`,
-          fix: `${name}=${entries.map((e) => e.trim()).filter(Boolean).join(',')}`,
+          fix: `${name}=${entries
+            .map((e) => e.trim())
+            .filter(Boolean)
+            .join(',')}`,
         });
       }
     }
@@ -66,7 +86,11 @@ export const recsys: ProfileChecker = {
       const role = vars[name];
       if (role === undefined) continue;
       if (role.trim() === '') {
-        ctx.report('recsys/role-empty', [name], { at: 'value', message: `${name} is empty`, fix: `set ${name} to the role name, e.g. ${name.split('_')[1]!.toLowerCase()}` });
+        ctx.report('recsys/role-empty', [name], {
+          at: 'value',
+          message: `${name} is empty`,
+          fix: `set ${name} to the role name, e.g. ${name.split('_')[1]!.toLowerCase()}`,
+        });
         continue;
       }
       const other = seen.get(role);
@@ -82,7 +106,11 @@ export const recsys: ProfileChecker = {
       const header = vars[name];
       if (header === undefined) continue;
       if (!isHeaderName(header)) {
-        ctx.report('auth/invalid-header-name', [name], { at: 'value', message: `${name}="${header}" is not a valid HTTP header name`, fix: `e.g. ${name}=${name === 'API_KEY_HEADER' ? 'X-API-Key' : 'X-Org-Id'}` });
+        ctx.report('auth/invalid-header-name', [name], {
+          at: 'value',
+          message: `${name}="${header}" is not a valid HTTP header name`,
+          fix: `e.g. ${name}=${name === 'API_KEY_HEADER' ? 'X-API-Key' : 'X-Org-Id'}`,
+        });
       }
     }
     if (apiKey && jwt && vars.API_KEY_HEADER?.toLowerCase() === 'authorization') {
@@ -93,7 +121,10 @@ export const recsys: ProfileChecker = {
       });
     }
     if (dev === false && vars.DEV_AUTH_TENANT_HEADER !== undefined) {
-      ctx.report('recsys/dev-tenant-header-unused', ['DEV_AUTH_TENANT_HEADER'], { message: 'DEV_AUTH_TENANT_HEADER has no effect while DEV_AUTH_ENABLED=false', fix: 'remove it from this environment' });
+      ctx.report('recsys/dev-tenant-header-unused', ['DEV_AUTH_TENANT_HEADER'], {
+        message: 'DEV_AUTH_TENANT_HEADER has no effect while DEV_AUTH_ENABLED=false',
+        fix: 'remove it from this environment',
+      });
     }
     return [];
   },

@@ -67,6 +67,8 @@ export interface RenderContext {
   cwd: string;
   /** The format being rendered (a `status` line may be only for text). */
   format: Format;
+  /** Whether the rendering goes to a terminal (not a pipe, not a file). */
+  terminal: boolean;
 }
 
 /** One renderer per format: `text` always; `json` defaults to the value itself. */
@@ -135,7 +137,7 @@ export function declare<F, O, R>(parent: Command, spec: Verb<F, O, R>, ctx: CliC
     const opts = await spec.parse(values);
     const result = await spec.run(opts, ioOf(ctx), ctx);
     const flags = values.flags as { format?: unknown; output?: unknown };
-    await emit(ctx, spec, result, chosenFormat(flags, ctx), outputFile(opts, flags));
+    await emit(ctx, spec, result, chosenFormat(spec, flags, ctx), outputFile(opts, flags));
     if (result.exitCode) throw new ExitStatus(result.exitCode);
   });
   return command;
@@ -157,9 +159,10 @@ export function valuesOf<F>(command: Command): Values<F> {
   };
 }
 
-function chosenFormat(flags: { format?: unknown }, ctx: CliContext): Format {
+/** --json, else --format for a verb that offers formats (another verb's --format is its own flag). */
+function chosenFormat(spec: AnyVerb, flags: { format?: unknown }, ctx: CliContext): Format {
   if (ctx.globals.json) return 'json';
-  return typeof flags.format === 'string' ? (flags.format as Format) : 'text';
+  return spec.formats && typeof flags.format === 'string' ? (flags.format as Format) : 'text';
 }
 
 /**
@@ -196,6 +199,7 @@ async function emit<R>(
     verbose: ctx.globals.verbose,
     cwd: ctx.cwd,
     format,
+    terminal: !file && ctx.out.stdoutIsTTY,
   };
   const text = renderAs(spec.render, result.value, format, rc);
   if (file) {

@@ -1,6 +1,6 @@
 import { generateApiKey, malformApiKey, parseApiKey } from '../apikey/index.js';
 import { presignUrl, signRequest } from '../sigv4/index.js';
-import type { DefectSpec } from '../token/defects.js';
+import { defectName, probedDefects, type DefectSpec } from '../token/defects.js';
 import type { AttackerKey } from '../token/forge.js';
 import type { MintTokenOptions } from '../token/mint.js';
 import { mintCommand, mintOptions, type ResolvedCredential } from './credentials.js';
@@ -62,33 +62,11 @@ export interface CaseContext {
 }
 
 /** Forgeries that need no key the service trusts: tried for every bearer credential. */
-export const FORGERIES: DefectSpec[] = [
-  { kind: 'alg-none' },
-  { kind: 'alg-none-case', variant: 'None' },
-  { kind: 'alg-none-case', variant: 'NONE' },
-  { kind: 'alg-none-case', variant: 'nOnE' },
-  { kind: 'null-signature' },
-  { kind: 'blank-secret' },
-  { kind: 'psychic-signature' },
-  { kind: 'unknown-kid' },
-  { kind: 'embedded-jwk' },
-  { kind: 'jku' },
-  { kind: 'kid-injection', variant: 'path' },
-  { kind: 'kid-injection', variant: 'sql' },
-];
+export const FORGERIES: DefectSpec[] = probedDefects({ trustedKey: false });
 
 /** Defects signed by the right key: they test claim checks, so only when authctl holds that key. */
-export const CLAIM_DEFECTS: DefectSpec[] = [
-  { kind: 'expired' },
-  { kind: 'not-yet-valid' },
-  { kind: 'wrong-issuer' },
-  { kind: 'wrong-audience' },
-  { kind: 'bad-signature' },
-  { kind: 'hs-confusion' },
-  { kind: 'no-exp' },
-];
+export const CLAIM_DEFECTS: DefectSpec[] = probedDefects({ trustedKey: true });
 
-const defectId = (d: DefectSpec) => (d.variant ? `${d.kind}:${d.variant}` : d.kind);
 const DEFAULT_DEV_HEADERS = (tenant?: string) => ({
   'X-Dev-User-Id': 'authctl-probe',
   'X-Org-Id': tenant ?? 'authctl-probe',
@@ -289,8 +267,8 @@ async function casesFor(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Prob
     const defects = template.signable ? [...CLAIM_DEFECTS, ...FORGERIES] : FORGERIES;
     for (const defect of defects) {
       await tokenCase(
-        `jwt:${defectId(defect)}`,
-        `token: ${defectId(defect)}`,
+        `jwt:${defectName(defect)}`,
+        `token: ${defectName(defect)}`,
         'unauthenticated',
         unauth,
         { defect, jkuUrl: ctx.jkuUrl, attackerKey: ctx.attackerKey },

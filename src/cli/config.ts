@@ -197,17 +197,15 @@ async function runVerify(ctx: CliContext, files: string[], flags: VerifyFlags): 
       target: result.target,
       files: result.files,
       counts: result.counts,
-      findings: report
-        .safeFindings(result.findings)
-        .map((f) => ({
-          rule: f.rule,
-          severity: f.severity,
-          file: f.file ?? null,
-          line: f.line ?? null,
-          column: f.column ?? null,
-          message: f.message,
-          fix: f.fix ?? null,
-        })),
+      findings: report.safeFindings(result.findings).map((f) => ({
+        rule: f.rule,
+        severity: f.severity,
+        file: f.file ?? null,
+        line: f.line ?? null,
+        column: f.column ?? null,
+        message: f.message,
+        fix: f.fix ?? null,
+      })),
     });
   } else if (format === 'github') {
     const text = report.renderGitHub(result.findings);

@@ -76,7 +76,7 @@ for (const { name, ok, seconds, output } of results) {
 }
 if (results.some((r) => !r.ok)) {
   console.log(
-    'static checks failed: `npm run format` fixes formatting; see docs/ci.md#static-checks',
+    'static checks failed: `npm run format` fixes formatting; see CONTRIBUTING.md#static-checks',
   );
   process.exitCode = 1;
 }

@@ -3,6 +3,7 @@ import { parse as parseTomlText, TomlError } from 'smol-toml';
 import { jsonErrorLocation } from '../config/position.js';
 import { syntaxSnippet } from '../snippet.js';
 import { LineIndex } from './locate/lines.js';
+import { lazyMap } from './locate/offsets.js';
 import { locateJson } from './locate/json.js';
 import { parseEnv } from './locate/env.js';
 import { locateToml } from './locate/toml.js';
@@ -71,7 +72,10 @@ export function parseDocument(
     try {
       const data = parseTomlText(text) as Record<string, unknown>;
       registerSecretsIn(data);
-      return { document: { file, kind, data, map: locateToml(text), dir }, findings: [] };
+      return {
+        document: { file, kind, data, map: lazyMap(() => locateToml(text)), dir },
+        findings: [],
+      };
     } catch (error) {
       if (!(error instanceof TomlError)) throw error;
       const reason = error.message.split('\n')[0]!.replace(/^Invalid TOML document:\s*/, '');
@@ -106,7 +110,13 @@ export function parseDocument(
     };
   }
   return {
-    document: { file, kind, data: data as Record<string, unknown>, map: locateJson(text), dir },
+    document: {
+      file,
+      kind,
+      data: data as Record<string, unknown>,
+      map: lazyMap(() => locateJson(text)),
+      dir,
+    },
     findings: [],
   };
 }

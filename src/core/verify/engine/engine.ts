@@ -8,11 +8,12 @@ import type { KeyPath, Target } from '../types.js';
 import { holds, type Lookup } from './conditions.js';
 import { checkMeaning, type Facts, type Located } from './meanings.js';
 import {
+  children,
   compile,
   find,
-  flatten,
   hasPrefix,
   literalPath,
+  rootEntry,
   type Entry,
   type PathStyle,
 } from './paths.js';
@@ -21,9 +22,7 @@ import { asBool, asList, asNumber, asSeconds, asString, describe } from './value
 
 /** One place a section applies: the root, or each match of its `at` pattern. */
 interface Instance {
-  path: KeyPath;
-  segments: string[];
-  entries: Entry[];
+  root: Entry;
   keys: Record<string, KeySpec>;
   /** More names a closed instance accepts (the roots of sections). */
   extra?: string[];
@@ -39,8 +38,8 @@ export function engineChecker(def: ProfileDefinition): ProfileChecker {
     detect(document: ConfigDocument): number {
       if (!def.formats.includes(document.kind as never)) return 0;
       const named = def.files.some((f) => globMatch(f.name, path.basename(document.file))) ? 10 : 0;
-      const entries = flatten(document.data, style);
-      const keys = detectKeys.filter((k) => hasPrefix(entries, k)).length * 3;
+      const root = rootEntry(document.data);
+      const keys = detectKeys.filter((k) => hasPrefix(root, k, style)).length * 3;
       // A file name alone does not make a config: an empty application.yml is not Spring's.
       return keys > 0 || (named > 0 && detectKeys.length === 0) ? named + keys : 0;
     },
@@ -48,7 +47,7 @@ export function engineChecker(def: ProfileDefinition): ProfileChecker {
       const online: OnlineCheck[] = [];
       for (const document of [ctx.document, ...(ctx.document.more ?? [])]) {
         const sub = document === ctx.document ? ctx : ctx.sub(document);
-        const entries = flatten(document.data, style);
+        const root = rootEntry(document.data);
         const sections: Section[] = [
           { at: '', closed: def.closed, keys: def.keys, checks: def.checks },
           ...def.sections,
@@ -56,7 +55,7 @@ export function engineChecker(def: ProfileDefinition): ProfileChecker {
         // Where sections sit counts as declared at the top level of a closed profile.
         const sectionRoots = def.sections.map((s) => s.at.split(def.separator)[0]!);
         for (const section of sections) {
-          for (const instance of instances(entries, section, style, ctx.target)) {
+          for (const instance of instances(root, section, style, ctx.target)) {
             if (section.at === '') instance.extra = sectionRoots;
             online.push(
               ...checkInstance(sub, instance, section.checks, section.closed === true, style),
@@ -69,30 +68,18 @@ export function engineChecker(def: ProfileDefinition): ProfileChecker {
   };
 }
 
-function instances(
-  entries: Entry[],
-  section: Section,
-  style: PathStyle,
-  target: Target,
-): Instance[] {
-  if (section.at === '') return [{ path: [], segments: [], entries, keys: section.keys }];
-  const pattern = compile(section.at, style);
-  const index = new Map(entries.map((e, i) => [e, i]));
-  return find(entries, [], pattern)
+function instances(root: Entry, section: Section, style: PathStyle, target: Target): Instance[] {
+  if (section.at === '') return [{ root, keys: section.keys }];
+  return find(root, compiled(section.at, style), style)
     .filter((e) => e.value !== null && typeof e.value === 'object' && !Array.isArray(e.value))
-    .map((e) => ({
-      path: e.path,
-      segments: e.segments,
-      entries: subtree(entries, index.get(e)!),
-      keys: section.keys,
-    }))
+    .map((e) => ({ root: e, keys: section.keys }))
     .filter(
       (instance) =>
         !section.when ||
         holds(
           section.when,
           (key) => {
-            const entry = find(instance.entries, instance.segments, compile(key, style))[0];
+            const entry = first(instance.root, key, style);
             return { present: entry !== undefined, value: entry?.value };
           },
           target,
@@ -100,12 +87,19 @@ function instances(
     );
 }
 
-/** The entry at `start` and everything under it: contiguous, since flatten() walks depth first. */
-function subtree(entries: Entry[], start: number): Entry[] {
-  const depth = entries[start]!.path.length;
-  let end = start + 1;
-  while (end < entries.length && entries[end]!.path.length > depth) end++;
-  return entries.slice(start, end);
+const patterns = new WeakMap<PathStyle, Map<string, string[]>>();
+
+/** Patterns compiled once per profile style: a section may have thousands of instances. */
+function compiled(key: string, style: PathStyle): string[] {
+  let cache = patterns.get(style);
+  if (!cache) patterns.set(style, (cache = new Map()));
+  let pattern = cache.get(key);
+  if (!pattern) cache.set(key, (pattern = compile(key, style)));
+  return pattern;
+}
+
+function first(root: Entry, key: string, style: PathStyle): Entry | undefined {
+  return find(root, compiled(key, style), style)[0];
 }
 
 function label(keyPath: KeyPath, separator: string): string {
@@ -123,18 +117,15 @@ function checkInstance(
   style: PathStyle,
 ): OnlineCheck[] {
   const resolved = new Map<string, Entry | undefined>();
-  for (const key of Object.keys(instance.keys))
-    resolved.set(key, find(instance.entries, instance.segments, compile(key, style))[0]);
+  for (const key of Object.keys(instance.keys)) resolved.set(key, first(instance.root, key, style));
   const lookup: Lookup = (key) => {
-    const entry = resolved.has(key)
-      ? resolved.get(key)
-      : find(instance.entries, instance.segments, compile(key, style))[0];
+    const entry = resolved.has(key) ? resolved.get(key) : first(instance.root, key, style);
     return entry
       ? { present: true, value: entry.value }
       : { present: false, value: instance.keys[key]?.default };
   };
   const where = (key: string): KeyPath =>
-    resolved.get(key)?.path ?? literalPath(instance.path, key, style.separator);
+    resolved.get(key)?.path ?? literalPath(instance.root.path, key, style.separator);
   const facts = gatherFacts(instance, resolved, style);
   for (const [key, spec] of Object.entries(instance.keys)) {
     const entry = resolved.get(key);
@@ -169,7 +160,7 @@ function gatherFacts(
     const entry = resolved.get(key);
     const value = entry?.value ?? spec.default;
     if (value === undefined) continue;
-    const keyPath = entry?.path ?? literalPath(instance.path, key, style.separator);
+    const keyPath = entry?.path ?? literalPath(instance.root.path, key, style.separator);
     if (spec.meaning === 'algorithms') facts.algorithms = asList(value, spec.separator);
     if (spec.meaning === 'issuer' && entry && typeof asString(value) === 'string')
       facts.issuers.push({
@@ -328,10 +319,9 @@ function parseJsonValue(value: unknown): Record<string, unknown> | undefined {
 function checkJson(ctx: CheckContext, key: Located): void {
   const data = parseJsonValue(key.value)!;
   const inner: PathStyle = { separator: '.', keyCase: 'exact' };
-  const entries = flatten(data, inner, key.path, []);
   checkInstance(
     ctx,
-    { path: key.path, segments: [], entries, keys: key.spec.keys! },
+    { root: rootEntry(data, key.path), keys: key.spec.keys! },
     key.spec.checks ?? [],
     false,
     inner,
@@ -350,13 +340,10 @@ function checkUnknown(ctx: CheckContext, instance: Instance, style: PathStyle): 
     .map((n) => compile(n, style)[0])
     .filter((s): s is string => s !== undefined);
   if (declared.includes('*') || declared.includes('**')) return;
-  for (const entry of instance.entries) {
-    if (
-      entry.segments.length !== instance.segments.length + 1 ||
-      !instance.segments.every((s, i) => entry.segments[i] === s)
-    )
-      continue;
-    if (declared.includes(entry.segments[instance.segments.length]!)) continue;
+  const depth = instance.root.segments.length;
+  for (const entry of children(instance.root, style)) {
+    if (entry.segments.length !== depth + 1) continue;
+    if (declared.includes(entry.segments[depth]!)) continue;
     const name = String(entry.path[entry.path.length - 1]);
     const suggestion = closest(name, names);
     ctx.report('config/unknown-key', entry.path, {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyConfig } from '../../src/core/verify/verify.js';
 import { buildRegistry, builtinProfiles } from '../../src/core/verify/engine/registry.js';
 import { listRules } from '../../src/core/verify/engine/explain.js';
+import type { KeySpec, ProfileDefinition } from '../../src/core/verify/engine/schema.js';
 import { ROOT } from '../helpers/cli.js';
 
 /**
@@ -41,21 +42,63 @@ function cases(kind: 'valid' | 'invalid'): Case[] {
 const valid = cases('valid');
 const invalid = cases('invalid');
 
-describe('built-in profile files', () => {
-  it('each has fixtures: at least one valid, six invalid, and one invalid case per rule it defines', () => {
-    for (const profile of builtinProfiles()) {
-      const mine = invalid.filter((c) => c.profile === profile.name);
-      expect(
-        valid.some((c) => c.profile === profile.name),
-        profile.name,
-      ).toBe(true);
-      expect(mine.length, profile.name).toBeGreaterThanOrEqual(6);
-      for (const rule of Object.keys(profile.definition!.rules))
-        expect(
-          mine.map((c) => c.rule),
-          `${profile.name}: ${rule}`,
-        ).toContain(rule);
+/**
+ * The invalid cases of one built-in profile and the rules each reports: the fixtures of profile
+ * files (above) and the older corpus of test/fixtures/config/invalid/<profile>/ (its goldens).
+ */
+function invalidRules(profile: string): Set<string> {
+  const rules = new Set(invalid.filter((c) => c.profile === profile).map((c) => c.rule!));
+  const legacy = path.join(ROOT, 'test/fixtures/config/invalid', profile);
+  if (existsSync(legacy))
+    for (const file of readdirSync(legacy).filter((f) => f.endsWith('.expected.json')))
+      for (const f of JSON.parse(readFileSync(path.join(legacy, file), 'utf8')).findings)
+        rules.add(f.rule);
+  return rules;
+}
+
+/** The rules a profile file names: those it defines, and those its checks and keys report as. */
+function namedRules(def: ProfileDefinition): string[] {
+  const out = new Set(Object.keys(def.rules));
+  const keys = (specs: Record<string, KeySpec>) => {
+    for (const spec of Object.values(specs)) {
+      for (const o of Object.values(spec.report ?? {})) if (o.rule) out.add(o.rule);
+      if (spec.keys) keys(spec.keys);
+      for (const c of spec.checks ?? []) if (c.rule) out.add(c.rule);
     }
+  };
+  for (const section of [def, ...def.sections]) {
+    keys(section.keys);
+    for (const c of section.checks) if (c.rule) out.add(c.rule);
+  }
+  return [...out].sort();
+}
+
+describe('built-in profile files', () => {
+  it('each has fixtures: at least one valid and six invalid cases', () => {
+    for (const profile of builtinProfiles()) {
+      const legacy = (kind: string) =>
+        existsSync(path.join(ROOT, 'test/fixtures/config', kind, profile.name))
+          ? readdirSync(path.join(ROOT, 'test/fixtures/config', kind, profile.name)).filter(
+              (f) => !f.endsWith('.expected.json') && f !== 'support',
+            ).length
+          : 0;
+      const mine = invalid.filter((c) => c.profile === profile.name).length + legacy('invalid');
+      expect(
+        valid.filter((c) => c.profile === profile.name).length + legacy('valid'),
+        profile.name,
+      ).toBeGreaterThan(0);
+      expect(mine, profile.name).toBeGreaterThanOrEqual(6);
+    }
+  });
+
+  it('every rule a built-in profile names is reported by at least one of its invalid fixtures', () => {
+    const uncovered: string[] = [];
+    for (const profile of builtinProfiles()) {
+      const seen = invalidRules(profile.name);
+      for (const rule of namedRules(profile.definition!))
+        if (!seen.has(rule)) uncovered.push(`${profile.name}: ${rule}`);
+    }
+    expect(uncovered).toEqual([]);
   });
 
   it('docs/verify-config.md has a row for every rule', () => {
@@ -67,7 +110,10 @@ describe('built-in profile files', () => {
   it('each cites the documentation its rules come from', () => {
     for (const profile of builtinProfiles()) {
       expect(profile.definition!.docs.length, profile.name).toBeGreaterThan(0);
-      for (const url of profile.definition!.docs) expect(url).toMatch(/^https:\/\//);
+      // A web page, or (authctl's example services) a page of this repository that exists.
+      for (const ref of profile.definition!.docs)
+        if (!/^https:\/\//.test(ref))
+          expect(existsSync(path.join(ROOT, ref.replace(/#.*$/, ''))), ref).toBe(true);
     }
   });
 });

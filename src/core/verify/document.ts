@@ -24,6 +24,10 @@ export interface ConfigDocument {
   dir?: string;
   /** The second and later documents of a multi-document YAML file, checked like the first. */
   more?: ConfigDocument[];
+  /** dotenv: offsets of the `${NAME}` references in each value (resolved by --env-file). */
+  refs?: Record<string, number[]>;
+  /** The text it was parsed from, for positions inside a value (a `${NAME}` reference). */
+  text?: string;
 }
 
 export interface ParseResult {
@@ -64,7 +68,9 @@ export function parseDocument(
     );
     registerSecretsIn(env.vars);
     return {
-      document: findings.length ? undefined : { file, kind, data: env.vars, map: env.map, dir },
+      document: findings.length
+        ? undefined
+        : { file, kind, data: env.vars, map: env.map, dir, refs: env.refs, text },
       findings,
     };
   }

@@ -34,6 +34,10 @@ export const RULES = {
   },
   'config/invalid-duration': { summary: 'a duration that cannot be parsed', levels: 'error' },
   'env/invalid-boolean': { summary: 'an environment flag that is not true/false', levels: 'error' },
+  'env/undefined-variable': {
+    summary: 'a ${NAME} reference in a .env that no --env-file defines',
+    levels: DSP('warning', 'error', 'error'),
+  },
   'auth/disabled': {
     summary: 'authentication is turned off',
     levels: DSP('info', 'warning', 'error'),

@@ -58,6 +58,10 @@ export const DEFAULT_SEVERITIES: Record<string, { severity: Severity; why: strin
     severity: 'error',
     why: "the service's own revocation endpoint did not revoke (logout does not log out)",
   },
+  'probe/rotation-new-key-refused': {
+    severity: 'error',
+    why: "after the issuer rotated, its new key's tokens were refused past the JWKS refresh bound: every caller is locked out at each rotation",
+  },
   'probe/hidden-as-404': {
     severity: 'warning',
     why: 'refused, as 404: hiding a resource may be intended',
@@ -119,6 +123,10 @@ export const FINDING_IDS = [
   'jwt:kid-injection',
   'jwt:weak-secret',
   'jwt:revoked',
+  'jwt:rotation',
+  'jwt:rotation:new-key',
+  'jwt:rotation:grace',
+  'jwt:rotation:retired-key',
   'revoked',
   'tenant',
   'tenant:missing-claim',

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestIdp, type TestIdp } from '../idp/helpers.js';
+import { runCli, tempDir } from '../helpers/cli.js';
 import { probeHarness } from './fixtures/harness.js';
+import { writeSpec } from './fixtures/spec.js';
 import { startIssuerService, type IssuerFlaw } from './fixtures/issuer-service.js';
 
 const AUDIENCE = 'api://reports';
@@ -111,7 +113,7 @@ describe('probe key rotation against authctl idp serve', () => {
     expect(rotation.retiredKeyRefusedMs).toBeUndefined();
   });
 
-  it('refuses to rotate an issuer that does not sign the credential (probe minting with another keystore): exit 2 before any request', async () => {
+  it('refuses to rotate an issuer that does not sign the credential (probe minting with another keystore): exit 2 naming the keystore, before rotating anything', async () => {
     const service = h.track(await startIssuerService({ issuer: idp.url, audience: AUDIENCE }));
     const text = spec(
       service.url,
@@ -130,7 +132,7 @@ audience = "${AUDIENCE}"
       /tokens of "minted" are signed with kid "[\w-]+", which the issuer at http:\/\/127\.0\.0\.1:\d+ does not hold/,
     );
     expect(stderr).toMatch(/hint: run the probe with the issuer's keystore/);
-    expect(code).not.toBe(0);
+    expect(code).toBe(2);
   });
 });
 

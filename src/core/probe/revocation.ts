@@ -7,7 +7,7 @@ import { fixFor } from './fixes.js';
 import { mergeHeaders } from './headers.js';
 import type { ProbeRequest, ProbeResponse } from './http.js';
 import { fetchIdpToken, revocationUrl, revokeAtIssuer } from './idp-token.js';
-import { pollUntil } from './poll.js';
+import { pollUntil, type PollOutcome } from './poll.js';
 import type { ProbeEndpoint, ProbeSpec } from './spec.js';
 import type { ProbeFinding } from './verdict.js';
 
@@ -98,6 +98,22 @@ async function freshToken(o: CheckRevocationOptions): Promise<string | undefined
   return credential.jwt ? o.mint({ ...mintOptions(credential.jwt), jti: randomUUID() }) : undefined;
 }
 
+type Failure = Pick<ProbeFinding, 'rule' | 'severity' | 'expected' | 'got' | 'message' | 'curl'>;
+
+/** The failed result of a revocation check, its finding keyed like every other. */
+function failed(target: RevocationTarget, requests: number, f: Failure): RevocationResult {
+  const e = target.endpoint;
+  const id = `revoked:${target.credential}`;
+  return {
+    ...{ endpoint: e.id, case: id, credential: target.credential, passed: false, requests },
+    finding: {
+      ...f,
+      ...{ key: `${e.id} ${id} ${f.rule}`, endpoint: e.id, case: id, check: 'revoked' },
+      fix: fixFor(f.rule === 'probe/accepts-invalid-credential' ? 'revoked' : f.rule),
+    },
+  };
+}
+
 /**
  * Gets a fresh token, proves it gets in, revokes it, then requires it to be refused (401) within the
  * bound, asking again while it waits. Sequential: a handful of requests per credential.
@@ -106,6 +122,7 @@ export async function checkRevocation(
   options: CheckRevocationOptions,
 ): Promise<RevocationResult | undefined> {
   const { target } = options;
+  const who = `"${target.credential}"`;
   const token = await freshToken(options);
   if (!token) return undefined;
   const withToken = (r: ProbeRequest): ProbeRequest => ({
@@ -121,79 +138,68 @@ export async function checkRevocation(
   });
   let requests = 0;
   const send = (r: ProbeRequest) => (requests++, options.send(r));
-  const id = `revoked:${target.credential}`;
-  const fail = (
-    rule: string,
-    severity: ProbeFinding['severity'],
-    expected: string,
-    got: string,
-    message: string,
-    curl: string,
-  ): RevocationResult => ({
-    endpoint: e.id,
-    case: id,
-    credential: target.credential,
-    passed: false,
-    requests,
-    finding: {
-      ...{ key: `${e.id} ${id} ${rule}`, endpoint: e.id, case: id, check: 'revoked', rule },
-      ...{ severity, expected, got, message, curl },
-      fix: fixFor(rule === 'probe/accepts-invalid-credential' ? 'revoked' : rule),
-    },
-  });
-  const useCurl = curlCommand(options.baseUrl, use, [token]);
+  const curl = curlCommand(options.baseUrl, use, [token]);
+  const fail = (f: Failure) => failed(target, requests, f);
 
   const before = await send(use);
   if (!is2xx(before.status))
-    return fail(
-      'probe/valid-credential-refused',
-      'error',
-      '2xx',
-      String(before.status),
-      `a fresh token of "${target.credential}" got ${before.status} before revocation, so revocation cannot be checked`,
-      useCurl,
-    );
+    return fail({
+      ...{ rule: 'probe/valid-credential-refused', severity: 'error', expected: '2xx', curl },
+      got: String(before.status),
+      message: `a fresh token of ${who} got ${before.status} before revocation, so revocation cannot be checked`,
+    });
   const revoke = await revokeOnce(options, token, send, withToken);
   if (!is2xx(revoke.status))
-    return fail(
-      'probe/revocation-failed',
-      'error',
-      '2xx',
-      String(revoke.status),
-      `${revoke.what} answered ${revoke.status}: the token was not revoked`,
-      revoke.curl,
-    );
+    return fail({
+      ...{ rule: 'probe/revocation-failed', severity: 'error', expected: '2xx', curl: revoke.curl },
+      got: String(revoke.status),
+      message: `${revoke.what} answered ${revoke.status}: the token was not revoked`,
+    });
   const outcome = await pollUntil(
     () => send(use),
     (r) => !is2xx(r.status),
-    { since: performance.now(), withinMs: target.withinMs },
+    {
+      since: performance.now(),
+      withinMs: target.withinMs,
+    },
   );
-  const status = outcome.last.status;
-  if (outcome.done && status === 401)
+  return judgeAfter(target, outcome, revoke, requests, curl);
+}
+
+/** After the revocation answered: refused with 401 in time passes; anything else is a finding. */
+function judgeAfter(
+  target: RevocationTarget,
+  outcome: PollOutcome<ProbeResponse>,
+  revoke: { status: number; what: string },
+  requests: number,
+  curl: string,
+): RevocationResult {
+  const who = `"${target.credential}"`;
+  const got = String(outcome.last.status);
+  if (outcome.done && got === '401')
     return {
-      ...{ endpoint: e.id, case: id, credential: target.credential, passed: true, requests },
+      ...{ endpoint: target.endpoint.id, case: `revoked:${target.credential}` },
+      ...{ credential: target.credential, passed: true, requests },
       refusedAfterMs: Math.round(outcome.elapsedMs),
     };
   if (outcome.done)
-    return fail(
-      'probe/unexpected-status',
-      'error',
-      '401',
-      String(status),
-      `revoked token of "${target.credential}": got ${status}, expected 401`,
-      useCurl,
-    );
+    return failed(target, requests, {
+      ...{ rule: 'probe/unexpected-status', severity: 'error', expected: '401', got, curl },
+      message: `revoked token of ${who}: got ${got}, expected 401`,
+    });
   const bound = target.withinMs
     ? `the bound of ${target.withinMs / 1000}s`
     : 'the next request (revoke_within = 0s)';
-  return fail(
-    'probe/accepts-invalid-credential',
-    'critical',
-    '401',
-    String(status),
-    `revoked token of "${target.credential}" still accepted ${(outcome.elapsedMs / 1000).toFixed(1)}s after ${revoke.what} answered ${revoke.status}, past ${bound}`,
-    useCurl,
-  );
+  return failed(target, requests, {
+    ...{
+      rule: 'probe/accepts-invalid-credential',
+      severity: 'critical',
+      expected: '401',
+      got,
+      curl,
+    },
+    message: `revoked token of ${who} still accepted ${(outcome.elapsedMs / 1000).toFixed(1)}s after ${revoke.what} answered ${revoke.status}, past ${bound}`,
+  });
 }
 
 /** Revokes through the service's endpoint (with the token) or at the issuer (as its client). */

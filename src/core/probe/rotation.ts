@@ -144,7 +144,7 @@ export async function checkRotation(ctx: RotationContext): Promise<RotationResul
   const [oldKid, newKid] = [kidOf(oldToken), kidOf(newToken)];
   if (oldKid === newKid)
     throw environmentError(
-      'ERR_PROBE_ROTATION_KEYS',
+      'ERR_PROBE_ROTATION_UNCHANGED',
       `tokens of "${ctx.credential.name}" are still signed with kid "${oldKid}" after the issuer rotated`,
       {
         where: rotation.issuer,

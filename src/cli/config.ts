@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { EXIT_CODES, usageError } from '../core/errors.js';
+import { INIT_STYLES } from '../core/verify/init-styles.js';
 import type { CliContext } from './context.js';
 import { examples } from './output.js';
 import { configuredProfiles, runVerifyInfo, type VerifyInfoFlags } from './verify-extra.js';
 
 /** init's service styles (verify-config's --profile takes any registered profile or a profile file). */
-const PROFILE_NAMES = ['authctl', 'datapress', 'agentflow', 'recsys', 'relay', 'k3'];
+const PROFILE_NAMES = INIT_STYLES.map((s) => s.name);
 const FORMATS = ['text', 'json', 'github', 'sarif', 'junit'];
 const EXIT_HELP = `
 Exit codes:
@@ -197,17 +198,15 @@ async function runVerify(ctx: CliContext, files: string[], flags: VerifyFlags): 
       target: result.target,
       files: result.files,
       counts: result.counts,
-      findings: report
-        .safeFindings(result.findings)
-        .map((f) => ({
-          rule: f.rule,
-          severity: f.severity,
-          file: f.file ?? null,
-          line: f.line ?? null,
-          column: f.column ?? null,
-          message: f.message,
-          fix: f.fix ?? null,
-        })),
+      findings: report.safeFindings(result.findings).map((f) => ({
+        rule: f.rule,
+        severity: f.severity,
+        file: f.file ?? null,
+        line: f.line ?? null,
+        column: f.column ?? null,
+        message: f.message,
+        fix: f.fix ?? null,
+      })),
     });
   } else if (format === 'github') {
     const text = report.renderGitHub(result.findings);
@@ -381,14 +380,7 @@ async function askInit<
   const profile = await select({
     message: 'Which service style?',
     default: defaults.profile,
-    choices: [
-      { value: 'datapress', name: 'DataPress-style: TOML [auth] block, OIDC + JWKS' },
-      { value: 'agentflow', name: 'agentflow: agentflow.json + .env (JWT or custom)' },
-      { value: 'recsys', name: 'recsys-service: env vars (JWT, API keys, dev headers)' },
-      { value: 'relay', name: 'Relay: env vars (HMAC signing key, sessions)' },
-      { value: 'k3', name: 'K3: env vars (bearer JWT, SigV4 via Keycloak)' },
-      { value: 'authctl', name: 'only authctl.toml' },
-    ],
+    choices: INIT_STYLES.map((s) => ({ value: s.name, name: s.summary })),
   });
   const choices = modesByProfile[profile];
   const modes = choices

@@ -17,6 +17,7 @@ import {
 } from './engine/registry.js';
 import { isProfileFile, loadProfileFile } from './engine/load.js';
 import { applySuppressions } from './suppress.js';
+import { CODE_PROFILES } from './profiles/index.js';
 import { expandReferences } from './expand.js';
 
 /** A built-in profile name, or any profile a file defines. */
@@ -156,18 +157,12 @@ function tryDetect(document: ConfigDocument, registry: Registry): ProfileName | 
   }
 }
 
-/** Files `verify-config` looks for when none are given. */
-const AUTO_FILES = [
-  'authctl.toml',
-  '.authctlrc',
-  '.authctlrc.toml',
-  '.authctlrc.json',
-  'authctl.config.json',
-  'agentflow.json',
-  'datapress.toml',
-  'config.toml',
-  '.env',
-];
+/**
+ * Files `verify-config` looks for when none are given: those the code profiles name, then `.env`
+ * (which every env profile reads: recsys, Relay, K3, agentflow's), then below the files profile
+ * files declare (`files = [...]`).
+ */
+const AUTO_FILES = [...Object.values(CODE_PROFILES).flatMap((p) => p.files), '.env'];
 
 async function autoDetect(
   cwd: string,
@@ -203,7 +198,7 @@ export async function verifyConfig(options: VerifyConfigOptions = {}): Promise<V
     if (files.length === 0) {
       throw usageError('ERR_VERIFY_NO_INPUT', 'no config files found to verify', {
         where: cwd,
-        hint: 'pass FILES, --env-file FILE or --from-env (looked for authctl.toml, .authctlrc*, agentflow.json, datapress.toml, config.toml, .env and the files of --list-profiles)',
+        hint: `pass FILES, --env-file FILE or --from-env (looked for ${AUTO_FILES.join(', ')} and the files of --list-profiles)`,
       });
     }
   }

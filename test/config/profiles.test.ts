@@ -112,6 +112,12 @@ describe('built-in profile files', () => {
     expect(Object.keys(RULES).filter((id) => !seen.has(id) && !elsewhere(id))).toEqual([]);
   });
 
+  it('docs/verify-config.md has a row for every built-in profile file', () => {
+    const doc = readFileSync(path.join(ROOT, 'docs/verify-config.md'), 'utf8');
+    for (const profile of builtinProfiles())
+      expect(doc, profile.name).toContain(`| \`${profile.name}\` |`);
+  });
+
   it('docs/verify-config.md has the table of every rule, exactly as --list-rules gives it', () => {
     // The table is generated: UPDATE_GOLDEN=1 rewrites it from the registry (review the diff).
     const file = path.join(ROOT, 'docs/verify-config.md');

@@ -186,12 +186,15 @@ async function autoDetect(
   return found;
 }
 
-/** The whole `verify-config` run: files, env, online checks; findings sorted by file and line. */
-export async function verifyConfig(options: VerifyConfigOptions = {}): Promise<VerifyConfigResult> {
-  const cwd = options.cwd ?? process.cwd();
-  const target = options.target ?? 'production';
-  const read = options.readFile ?? defaultRead;
-  const { registry, forced } = await profilesFor(options, cwd);
+type Input = { file: string; text: string; kind?: DocumentKind };
+
+/** The texts to check: --env-file files first, then FILES (or the files auto-detection finds). */
+async function gatherInputs(
+  options: VerifyConfigOptions,
+  cwd: string,
+  read: (f: string) => Promise<string | undefined>,
+  registry: Registry,
+): Promise<{ inputs: Input[]; extraEnv: Record<string, string> }> {
   let files = options.files ?? [];
   if (files.length === 0 && !options.fromEnv && !options.envFiles?.length) {
     files = await autoDetect(cwd, read, registry);
@@ -203,7 +206,7 @@ export async function verifyConfig(options: VerifyConfigOptions = {}): Promise<V
     }
   }
   const extraEnv: Record<string, string> = {};
-  const inputs: { file: string; text: string; kind?: DocumentKind }[] = [];
+  const inputs: Input[] = [];
   for (const file of options.envFiles ?? []) {
     const text = await readInput(read, cwd, file, '--env-file');
     inputs.push({ file, text, kind: 'env' });
@@ -211,7 +214,16 @@ export async function verifyConfig(options: VerifyConfigOptions = {}): Promise<V
     if (parsed.document) Object.assign(extraEnv, parsed.document.data);
   }
   for (const file of files) inputs.push({ file, text: await readInput(read, cwd, file, 'FILES') });
+  return { inputs, extraEnv };
+}
 
+/** The whole `verify-config` run: files, env, online checks; findings sorted by file and line. */
+export async function verifyConfig(options: VerifyConfigOptions = {}): Promise<VerifyConfigResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const target = options.target ?? 'production';
+  const read = options.readFile ?? defaultRead;
+  const { registry, forced } = await profilesFor(options, cwd);
+  const { inputs, extraEnv } = await gatherInputs(options, cwd, read, registry);
   const sources =
     options.envFiles?.length || options.fromEnv
       ? { ...(options.fromEnv ? definedOnly(options.env) : {}), ...extraEnv }

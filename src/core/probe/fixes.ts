@@ -36,6 +36,12 @@ const OWN_FIXES: Record<string, string> = {
     "Check the token's jti (or session) against the revocation store on every request, not only at login (Relay: SessionStore powers revocation).",
   revoked:
     'Revocation must take effect on every instance: check the revoked-jti / session store on each request, or keep any cache of it shorter than the bound you promise (revoke_within).',
+  'jwt:rotation:new-key':
+    "Refresh the JWKS on a schedule no longer than the bound you promise, and re-fetch (rate-limited) when a token names an unknown kid (DataPress: jwks_refresh_secs plus the unknown-kid re-fetch; jose: createRemoteJWKSet's cooldownDuration).",
+  'jwt:rotation:grace':
+    'Keep every key the issuer still publishes: replace the key set on refresh instead of keeping only the newest key, so tokens signed before a rotation work until the grace ends.',
+  'jwt:rotation:retired-key':
+    "Replace the cached key set with the issuer's JWKS on every refresh (never merge into the keys seen before): a key the issuer retired must stop verifying within one refresh interval.",
   'probe/revocation-failed':
     'The revocation endpoint must revoke the presented token and answer 2xx; check the route, its auth and that it accepts this token type.',
   presign:

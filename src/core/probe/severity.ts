@@ -59,6 +59,10 @@ export const DEFAULT_SEVERITIES: Record<string, { severity: Severity; why: strin
     severity: 'error',
     why: "the service's own revocation endpoint did not revoke (logout does not log out)",
   },
+  'probe/rotation-new-key-refused': {
+    severity: 'error',
+    why: "after the issuer rotated, its new key's tokens were refused past the JWKS refresh bound: every caller is locked out at each rotation",
+  },
   'probe/hidden-as-404': {
     severity: 'warning',
     why: 'refused, as 404: hiding a resource may be intended',
@@ -108,6 +112,10 @@ export const FINDING_IDS = [
     .filter((check) => check.startsWith('jwt:')),
   'jwt:weak-secret',
   'jwt:revoked',
+  'jwt:rotation',
+  'jwt:rotation:new-key',
+  'jwt:rotation:grace',
+  'jwt:rotation:retired-key',
   'revoked',
   'tenant',
   'tenant:missing-claim',

@@ -147,6 +147,7 @@ async function measure(endpoints, options) {
       concurrency: CONCURRENCY,
       measureSkew: true,
       env: { BENCH_HS_SECRET: HS_SECRET.toString('base64') },
+      cwd: process.cwd(),
     });
     times.push(performance.now() - started);
     if (result.status !== 'ok')

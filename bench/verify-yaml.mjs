@@ -1,14 +1,16 @@
 // bench/verify-yaml: `verify-config` on a 1 MB YAML file (an Envoy config with many jwt_authn
 // providers and rules: the `**` section patterns are the expensive case) and a 1 MB JSON file (an
 // appsettings.json with many schemes), each against parsing alone with the same library in the same
-// run (yaml's parseAllDocuments + toJS; JSON.parse). A/B alternate, 7 rounds, medians; the ratio is
-// what verify-config costs on top of the parse it cannot avoid.
+// run (yaml's parseAllDocuments + toJS; JSON.parse). A/B alternate, >= 7 rounds (bench/lib/ab.mjs);
+// the ratio is what verify-config costs on top of the parse it cannot avoid (#17 target <= 2x).
 //
 //   npm run build && node bench/verify-yaml.mjs [--rounds 7]
 import { parseAllDocuments } from 'yaml';
 import { verifyText } from '../dist/lib/index.js';
+import { alternate, report, ROUNDS } from './lib/ab.mjs';
 
-const ROUNDS = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 7;
+const ROUNDS_VERIFY =
+  Number(process.argv[process.argv.indexOf('--rounds') + 1]) || Math.max(7, ROUNDS);
 const TARGET = 1024 * 1024;
 
 function envoyYaml() {
@@ -66,11 +68,6 @@ function appsettingsJson() {
   return doc(Math.ceil(TARGET / perScheme));
 }
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
-}
-
 async function time(fn) {
   const start = process.hrtime.bigint();
   await fn();
@@ -84,25 +81,20 @@ async function compare(label, file, text, profile, parseOnly) {
       throw new Error(`${label}: syntax error`);
     return result;
   };
-  const first = await verify();
-  await time(parseOnly);
-  const a = [];
-  const b = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    // Alternate which goes first, so warm-up and GC do not favour one side.
-    if (round % 2 === 0) {
-      a.push(await time(verify));
-      b.push(await time(parseOnly));
-    } else {
-      b.push(await time(parseOnly));
-      a.push(await time(verify));
-    }
-  }
-  const va = median(a);
-  const vb = median(b);
-  console.log(
-    `${label.padEnd(6)} ${(text.length / 1024 / 1024).toFixed(2)} MB  verify-config ${va.toFixed(1)} ms  parse only ${vb.toFixed(1)} ms  ratio ${(va / vb).toFixed(2)}x  (${first.findings.length} findings, median of ${ROUNDS})`,
+  const result = await alternate(
+    { run: () => time(verify) },
+    { run: () => time(parseOnly) },
+    { rounds: ROUNDS_VERIFY },
   );
+  report({
+    bench: 'verify-config',
+    what: `${label}, ${(text.length / 1024 / 1024).toFixed(2)} MB (${profile})`,
+    aLabel: 'verifyText',
+    bLabel: 'parse alone',
+    unit: 'ms',
+    result,
+    target: { max: 2 },
+  });
 }
 
 const yamlText = envoyYaml();

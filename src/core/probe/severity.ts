@@ -1,5 +1,6 @@
 import { PROBE_VARIANT_NAMES } from '../config/sections/probe.js';
 import { usageError } from '../errors.js';
+import { defectChecks } from '../token/defects.js';
 import { closest } from '../suggest.js';
 import type { SourceMap } from '../verify/types.js';
 import { locate } from '../verify/locate/offsets.js';
@@ -105,22 +106,10 @@ export const FINDING_IDS = [
   'dev-headers',
   'skew',
   'jwt',
-  'jwt:expired',
-  'jwt:not-yet-valid',
-  'jwt:wrong-issuer',
-  'jwt:wrong-audience',
-  'jwt:bad-signature',
-  'jwt:hs-confusion',
-  'jwt:no-exp',
-  'jwt:alg-none',
-  'jwt:alg-none-case',
-  'jwt:null-signature',
-  'jwt:blank-secret',
-  'jwt:psychic-signature',
-  'jwt:unknown-kid',
-  'jwt:embedded-jwk',
-  'jwt:jku',
-  'jwt:kid-injection',
+  // Every defect the probe tries as jwt:KIND (token/defects.ts).
+  ...defectChecks()
+    .map((d) => d.check)
+    .filter((check) => check.startsWith('jwt:')),
   'jwt:weak-secret',
   'jwt:revoked',
   'jwt:rotation',

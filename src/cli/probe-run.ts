@@ -10,7 +10,7 @@ import {
   writeBaseline,
 } from '../core/probe/baseline.js';
 import { waitFor } from '../core/probe/http.js';
-import { MAX_CASES, runProbe } from '../core/probe/runner.js';
+import { runProbe } from '../core/probe/runner.js';
 import {
   findProbeSpecFile,
   loadProbeSpecFile,
@@ -31,7 +31,7 @@ import {
   probeJson,
 } from './probe-report.js';
 import { openKeystore } from './shared.js';
-import { readSecretList, WEAK_SECRETS } from '../core/probe/weak-secrets.js';
+import { MAX_PROBE_SECRETS, readSecretList, WEAK_SECRETS } from '../core/probe/weak-secrets.js';
 import { ExitStatus } from './command.js';
 
 export interface ProbeFlags {
@@ -109,7 +109,7 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
           ...(await readSecretList(
             path.resolve(ctx.cwd, flags.secretsFile),
             '--secrets-file',
-            MAX_CASES,
+            MAX_PROBE_SECRETS,
           )),
         ]),
       ]

@@ -41,7 +41,7 @@ function firstPositional(args: string[]): { name?: string; next?: string } {
   return {};
 }
 
-function readGlobals(argv: string[], env: NodeJS.ProcessEnv): GlobalOptions {
+export function readGlobals(argv: string[], env: NodeJS.ProcessEnv): GlobalOptions {
   const value = (flag: string) => {
     const index = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
     if (index < 0) return undefined;

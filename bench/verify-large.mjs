@@ -3,17 +3,14 @@
 // the whole file: 20k lines took 27 s), a 2 MB UTF-16 .env (> 120 s), and the plain-text renderer
 // against --json on 100k findings (76 s vs 2 s). Everything here should grow linearly: the ms per
 // 1k lines column should stay flat as N grows. Output goes to a file, not a pipe, so only authctl's
-// own time is measured. Text and --format json alternate (A/B, the first side flips every round)
-// over --rounds (default 5, at least 5); each cell is the median with the range (min-max).
-//
-//   npm run build && node bench/verify-large.mjs [--rounds 5]
+// own time is measured. Each pair alternates over >= 5 rounds (bench/lib/ab.mjs).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, closeSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { alternate, report } from './lib/ab.mjs';
 
-const ROUNDS = Math.max(5, Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 5);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'authctl.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'authctl-bench-verify-'));
@@ -35,57 +32,47 @@ function run(label, file, args) {
   return { ms, bytes: statSync(out).size };
 }
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
-}
-
-/** Text and JSON output of one input, alternated over ROUNDS; median and range of each. */
-function measure(label, file, args) {
-  const ms = { text: [], json: [] };
-  const bytes = {};
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const format of round % 2 ? ['json', 'text'] : ['text', 'json']) {
-      const r = run(`${label} ${format}`, file, [...args, '--format', format]);
-      ms[format].push(r.ms);
-      bytes[format] = r.bytes;
-    }
-  }
-  return ['text', 'json'].map((format) => ({ format, ms: ms[format], bytes: bytes[format] }));
-}
-
-const cell = (values) =>
-  `${Math.round(median(values))} (${Math.round(Math.min(...values))}-${Math.round(Math.max(...values))})`;
-
-const rows = [];
-for (const lines of [10_000, 20_000, 40_000, 100_000]) {
-  const file = path.join(dir, `bang-${lines}.env`);
-  writeFileSync(file, '!\n'.repeat(lines));
-  for (const { format, ms, bytes } of measure(`${lines} errors`, file, ['--profile', 'relay'])) {
-    rows.push({
-      input: `.env, ${lines} syntax errors`,
-      format,
-      'ms (median, range)': cell(ms),
-      'ms per 1k lines': (median(ms) / (lines / 1000)).toFixed(1),
-      output: `${(bytes / 1e6).toFixed(1)} MB`,
-    });
-  }
-}
-// 2 MB of UTF-16 (with a BOM): 256k lines of KEY=value and one syntax error at the end.
-const utf16 = path.join(dir, 'utf16.env');
-writeFileSync(
-  utf16,
-  Buffer.from(`\ufeff${'JWT_AUDIENCE=api://relay\n'.repeat(40_000)}!\n`, 'utf16le'),
-);
-for (const { format, ms, bytes } of measure('utf16', utf16, ['--profile', 'relay'])) {
-  rows.push({
-    input: `.env, UTF-16, ${(statSync(utf16).size / 1e6).toFixed(1)} MB`,
-    format,
-    'ms (median, range)': cell(ms),
-    'ms per 1k lines': (median(ms) / 40).toFixed(1),
-    output: `${bytes} B`,
+// Linear growth: 4x the lines must take about 4x the time, for each renderer.
+const [SMALL, LARGE] = [10_000, 40_000];
+for (const lines of [SMALL, LARGE])
+  writeFileSync(path.join(dir, `bang-${lines}.env`), '!\n'.repeat(lines));
+for (const format of ['text', 'json']) {
+  const runOf = (lines) => ({
+    run: () =>
+      run(`${lines} ${format}`, path.join(dir, `bang-${lines}.env`), [
+        '--profile',
+        'relay',
+        '--format',
+        format,
+      ]).ms,
+  });
+  const result = await alternate(runOf(LARGE), runOf(SMALL));
+  report({
+    bench: 'verify-config',
+    what: `.env of syntax errors, ${format} output: ${LARGE / 1000}k vs ${SMALL / 1000}k lines (linear: ${LARGE / SMALL}×)`,
+    aLabel: `${LARGE / 1000}k lines`,
+    bLabel: `${SMALL / 1000}k lines`,
+    unit: 'ms',
+    result,
+    target: { max: (LARGE / SMALL) * 1.1 },
   });
 }
-console.log(`verify-config on large inputs, text and json alternated, ${ROUNDS} rounds`);
-console.table(rows);
+// 2 MB of UTF-16 (with a BOM) against the same text in UTF-8: decoding must not dominate.
+const body = `${'JWT_AUDIENCE=api://relay\n'.repeat(40_000)}!\n`;
+const utf16 = path.join(dir, 'utf16.env');
+const utf8 = path.join(dir, 'utf8.env');
+writeFileSync(utf16, Buffer.from(`\ufeff${body}`, 'utf16le'));
+writeFileSync(utf8, body);
+const encoding = await alternate(
+  { run: () => run('utf16', utf16, ['--profile', 'relay']).ms },
+  { run: () => run('utf8', utf8, ['--profile', 'relay']).ms },
+);
+report({
+  bench: 'verify-config',
+  what: `.env of 40k lines, UTF-16 (${(statSync(utf16).size / 1e6).toFixed(1)} MB) vs UTF-8`,
+  aLabel: 'UTF-16',
+  bLabel: 'UTF-8',
+  unit: 'ms',
+  result: encoding,
+});
 rmSync(dir, { recursive: true, force: true });

@@ -21,10 +21,19 @@ import { userinfoEndpoint } from './userinfo.js';
 /** Longest hold of a "timeout" JWKS fault before the server gives up itself. */
 const HANG_LIMIT_MS = 5 * 60_000;
 
+/**
+ * Discovery bytes, serialised once per issuer and kind (issue #17): the document derives only from
+ * the issuer's settings, which are fixed for the server's life (the control API changes clients,
+ * users and keys, none of which it lists).
+ */
+const discoveryBodies = new WeakMap<IssuerContext, Partial<Record<'openid' | 'oauth', string>>>();
+
 const discovery =
   (kind: 'openid' | 'oauth'): Handler =>
   (_req, issuer) => {
-    const body = JSON.stringify(discoveryDocument(issuer, kind));
+    let bodies = discoveryBodies.get(issuer);
+    if (!bodies) discoveryBodies.set(issuer, (bodies = {}));
+    const body = (bodies[kind] ??= JSON.stringify(discoveryDocument(issuer, kind)));
     return {
       status: 200,
       headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=60' },

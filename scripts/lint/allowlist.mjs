@@ -3,6 +3,8 @@
 // fixes in passing. Delete an entry once the file passes without it (`node scripts/check.mjs`
 // lists the entries that are no longer needed).
 export const ALLOWLIST = {
+  // renderGitHub/renderSarif/renderJUnit come from src/cli/report until it moves to core (issue #12 item 5)
+  'src/index.ts': { 'authctl/layers': 'off' },
   'src/cli/apikey.ts': { 'max-lines': 490, 'max-lines-per-function': 308 },
   'src/cli/config.ts': { complexity: 28, 'max-lines': 434, 'max-lines-per-function': 128 },
   'src/cli/idp-lifecycle.ts': { 'prefer-const': 'off' },

@@ -75,6 +75,7 @@ export class Keystore {
     this.onCreate = options.onCreate;
   }
 
+  /** The keyring as stored on disk (keys.json), without creating anything. */
   async read(): Promise<Keyring> {
     let text: string | undefined;
     try {
@@ -124,6 +125,7 @@ export class Keystore {
     return record.status;
   }
 
+  /** Every key in the keyring with its status now (e.g. active, published, grace); creates nothing. */
   async list(): Promise<KeyRecord[]> {
     const ring = await this.read();
     return ring.keys.map((key) => ({ ...key, status: this.effectiveStatus(key) }));
@@ -266,6 +268,9 @@ export class Keystore {
     return { keys };
   }
 
+  /**
+   * Staged rotation: a new key becomes active, the previous one keeps verifying for the grace period.
+   */
   async rotate(options: RotateKeysOptions): Promise<RotateKeysResult> {
     const stage = options.stage ?? 'all';
     const graceMs = (options.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000;

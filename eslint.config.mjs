@@ -87,7 +87,8 @@ export default tseslint.config(
   },
   // Today's offenders (scripts/lint/allowlist.mjs): each file keeps its own current maximum, so it
   // cannot grow while its owner splits it; an entry goes when the file is within the limits.
-  ...Object.entries(ALLOWLIST).map(([file, rules]) => ({
+  // AUTHCTL_LINT_ALL=1 (scripts/lint/update-allowlist.mjs) lints without it, to measure.
+  ...Object.entries(process.env.AUTHCTL_LINT_ALL === '1' ? {} : ALLOWLIST).map(([file, rules]) => ({
     files: [file],
     rules: Object.fromEntries(
       Object.entries(rules).map(([rule, max]) => [

@@ -53,10 +53,19 @@ export default tseslint.config(
   },
   {
     // Plain-JS scripts (bench/, scripts/, action/) run on Node: its globals, which tsc knows for .ts.
-    files: ['**/*.mjs', '**/*.js'],
+    files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
     languageOptions: {
       globals: Object.fromEntries(NODE_GLOBALS.map((name) => [name, 'readonly'])),
     },
+  },
+  {
+    // CommonJS preloads (bench/lib/*.cjs, `node --require`): require and module are theirs.
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     // Tests read JSON output and child-process results loosely, and rethrow with what they were doing.

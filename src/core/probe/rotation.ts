@@ -94,7 +94,7 @@ export async function prepareRotation(
   env: NodeJS.ProcessEnv,
 ): Promise<ControlTarget> {
   const control = { url: rotation.issuer, token: env[rotation.controlTokenEnv] || undefined };
-  const state = (await callControl(control, 'GET', '/state')) as { keys?: Array<{ kid: string }> };
+  const state = (await callControl(control, 'state')) as { keys?: Array<{ kid: string }> };
   const kid = credential.token ? kidOf(credential.token) : '';
   if (!state.keys?.some((k) => k.kid === kid))
     throw usageError(
@@ -133,7 +133,7 @@ export async function checkRotation(ctx: RotationContext): Promise<RotationResul
   const send = (token: string) => (requests++, ctx.send(bearerRequest(e, token)));
   const oldToken = await freshToken(ctx);
   const rotate = (stage: 'all' | 'retire') =>
-    callControl(ctx.control, 'POST', '/rotate', {
+    callControl(ctx.control, 'rotate', {
       stage,
       ...(stage === 'all' ? { grace: rotation.graceSeconds } : {}),
       ...(rotation.issuerId ? { issuer: rotation.issuerId } : {}),

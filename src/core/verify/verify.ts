@@ -123,6 +123,9 @@ async function checkDocument(
   return { profile: profile.name, findings: ctx.findings, online, document };
 }
 
+/**
+ * Which built-in or registered profile a config document most likely belongs to (highest detection score).
+ */
 export function detectProfile(
   document: ConfigDocument,
   registry: Registry = buildRegistry(),

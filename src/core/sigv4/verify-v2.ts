@@ -13,7 +13,7 @@ import type {
   VerifyFinding,
   VerifySignedRequestOptions,
   VerifySignedRequestResult,
-} from './verify.js';
+} from './verify-types.js';
 
 const V2_QUERY = new Set(['AWSAccessKeyId', 'Signature', 'Expires']);
 

@@ -7,7 +7,7 @@ export { withFileLock } from './core/fs/lock.js';
 export { loadConfig, type LoadedConfig, type LoadConfigOptions } from './core/config/load.js';
 export { authctlConfigSchema, type AuthctlConfig } from './core/config/schema.js';
 export * from './core/apikey/index.js';
-export { apikeySchema, type ApikeyConfig } from './core/config/sections/apikey.js';
+export { apikeySchema, type ApikeyConfig } from './core/apikey/config.js';
 export * from './core/keys/algorithms.js';
 export {
   Keystore,
@@ -86,7 +86,7 @@ export {
   type ProbeSpecConfig,
   type ProbeEndpointConfig,
   type ProbeCredentialConfig,
-} from './core/config/sections/probe.js';
+} from './core/probe/config.js';
 // authctl idp: the mock OIDC issuer (src/core/idp)
 export {
   startIdpServer,
@@ -116,6 +116,6 @@ export {
   type IdpUserConfig,
   type IdpIssuerConfig,
   type IdpLayout,
-} from './core/config/sections/idp.js';
+} from './core/idp/config.js';
 export { runDemo, type DemoOptions, type DemoResult, type DemoStep } from './core/demo/run.js';
 export { DEMO_EXAMPLES, type DemoExample } from './core/demo/scenarios.js';

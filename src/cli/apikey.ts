@@ -8,7 +8,7 @@ import type { ApiKeyInfo, CreateApiKeyResult } from '../core/apikey/index.js';
 
 /** The API key core (and zod with it) loads only for commands that use the store, not for `mask`. */
 const core = () => import('../core/apikey/index.js');
-import type { ApikeyConfig } from '../core/config/sections/apikey.js';
+import type { ApikeyConfig } from '../core/apikey/config.js';
 import { readAll } from './stdin.js';
 import type { CliContext } from './context.js';
 import { examples, table } from './output.js';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import type { SigV4Profile } from '../core/config/sections/sigv4.js';
+import type { SigV4Profile } from '../core/sigv4/config.js';
 import { parseDuration } from '../core/duration.js';
 import { usageError } from '../core/errors.js';
 import { mask } from '../core/mask.js';

@@ -129,7 +129,7 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
         const { id, ...rest } = body;
         if (typeof id !== 'string' || !id) return bad('id (the client_id) is required');
         // zod loads only when the control API first needs it (start-up stays fast).
-        const { idpClientSchema } = await import('../config/sections/idp.js');
+        const { idpClientSchema } = await import('./config.js');
         const parsed = idpClientSchema.safeParse(rest);
         if (!parsed.success)
           return bad(
@@ -143,7 +143,7 @@ export async function controlEndpoint(req: IdpRequest, deps: IdpDeps): Promise<I
       case 'POST /users': {
         const { name, ...rest } = body;
         if (typeof name !== 'string' || !name) return bad('name is required');
-        const { idpUserSchema } = await import('../config/sections/idp.js');
+        const { idpUserSchema } = await import('./config.js');
         const parsed = idpUserSchema.safeParse(rest);
         if (!parsed.success)
           return bad(

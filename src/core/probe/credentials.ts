@@ -1,4 +1,4 @@
-import type { ProbeCredentialConfig } from '../config/sections/probe.js';
+import type { ProbeCredentialConfig } from './config.js';
 import type { AuthctlConfig } from '../config/schema.js';
 import { usageError, environmentError } from '../errors.js';
 import type { Keystore } from '../keys/keystore.js';

@@ -1,4 +1,4 @@
-import { PROBE_VARIANT_NAMES } from '../config/sections/probe.js';
+import { PROBE_VARIANT_NAMES } from './config.js';
 import { usageError } from '../errors.js';
 import { closest } from '../suggest.js';
 import type { SourceMap } from '../verify/types.js';

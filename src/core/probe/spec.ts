@@ -1,11 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type * as z from 'zod';
-import {
-  probeSpecSchema,
-  type ProbeCredentialConfig,
-  type ProbeSpecConfig,
-} from '../config/sections/probe.js';
+import { probeSpecSchema, type ProbeCredentialConfig, type ProbeSpecConfig } from './config.js';
 import { parseJson, parseToml } from '../config/toml.js';
 import { usageError } from '../errors.js';
 import { closest } from '../suggest.js';

@@ -60,24 +60,7 @@ async function setup(
     store = path.join(home, (await core()).DEFAULT_API_KEY_STORE_FILE);
   }
   ctx.out.debug(`apikey store: ${store}`);
-  return { store, config: section, now: testClock(ctx) };
-}
-
-/**
- * AUTHCTL_TEST_NOW (test-only, documented as such): pretend the time is this ISO 8601 instant or
- * epoch seconds, so expiry and rotation grace can be tested without sleeping.
- */
-function testClock(ctx: CliContext): () => Date {
-  const fake = ctx.env.AUTHCTL_TEST_NOW;
-  if (!fake) return () => new Date();
-  const at = /^\d+(\.\d+)?$/.test(fake) ? new Date(Number(fake) * 1000) : new Date(fake);
-  if (Number.isNaN(at.getTime())) {
-    throw usageError('ERR_BAD_TEST_NOW', `invalid AUTHCTL_TEST_NOW "${fake}"`, {
-      where: 'AUTHCTL_TEST_NOW',
-      hint: 'use an ISO 8601 time or epoch seconds, or unset it',
-    });
-  }
-  return () => at;
+  return { store, config: section, now: ctx.deps.now };
 }
 
 function seconds(value: string | number | undefined, flag: string): number | undefined {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { LoadedConfig } from '../core/config/load.js';
+import { systemNow, systemRandom, type Deps } from '../core/deps.js';
 import { Output } from './output.js';
 
 export interface GlobalOptions {
@@ -17,9 +18,14 @@ export interface CliIO {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
+/** Deps a caller of `run()` may replace (in-process tests: a fixed clock, a fake fetch). */
+export type DepsOverrides = Partial<Pick<Deps, 'now' | 'fetch' | 'random'>>;
+
 /** What every command gets: global options, I/O, environment and lazily loaded config. */
 export class CliContext {
   readonly out: Output;
+  /** The one Deps object of the run, filled here (the CLI edge) and passed down to core. */
+  readonly deps: Deps;
   private configPromise?: Promise<LoadedConfig>;
 
   constructor(
@@ -27,8 +33,17 @@ export class CliContext {
     readonly io: CliIO,
     readonly env: NodeJS.ProcessEnv,
     readonly cwd: string,
+    overrides: DepsOverrides = {},
   ) {
     this.out = new Output(globals, io, env);
+    this.deps = {
+      now: overrides.now ?? systemNow,
+      env,
+      cwd,
+      // Late-bound: a test that replaces globalThis.fetch after start-up still sees its own.
+      fetch: overrides.fetch ?? ((input, init) => fetch(input, init)),
+      random: overrides.random ?? systemRandom,
+    };
   }
 
   /** The discovered (or `--config`, AUTHCTL_CONFIG_INLINE, AUTHCTL_CONFIG_FILE) config, loaded once. */

@@ -31,13 +31,16 @@ export async function runProbeOnce(
   ]);
   const spec = await loadProbeSpecFile(specFile);
   spec.baseUrl = baseUrl;
-  const config: AuthctlConfig = configFile ? (await loadConfig({ configFile })).config : {};
+  const cwd = path.dirname(specFile);
+  const config: AuthctlConfig = configFile
+    ? (await loadConfig({ configFile, cwd, env })).config
+    : {};
   const result = await runProbe({
     spec,
     config,
     keystore: new Keystore({ dir: home }),
     env,
-    cwd: path.dirname(specFile),
+    cwd,
   });
   const findings =
     result.status === 'control-failed'

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CodeOfKind, usageError } from '../errors.js';
-import { writeFileAtomic } from '../fs/atomic.js';
+import { tempPath, writeFileAtomic } from '../fs/atomic.js';
 import { PROFILES, type Profile } from './types.js';
 
 /** What `authctl init` asks (or takes from flags). */
@@ -332,10 +331,7 @@ export async function createExclusive(
   content: string,
   mode = 0o644,
 ): Promise<boolean> {
-  const temp = path.join(
-    path.dirname(target),
-    `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
-  );
+  const temp = tempPath(target);
   const handle = await fs.open(temp, 'wx', mode);
   try {
     await handle.writeFile(content);

@@ -1,4 +1,4 @@
-import type { ProbeCase } from './cases.js';
+import type { ProbeCase } from './case-types.js';
 
 /**
  * The fix, in words, for each check. Wording follows the seeds' troubleshooting tables

@@ -3,7 +3,7 @@ import { usageError } from '../errors.js';
 import { closest } from '../suggest.js';
 import type { SourceMap } from '../verify/types.js';
 import { locate } from '../verify/locate/offsets.js';
-import type { ProbeFinding, Severity } from './verdict.js';
+import type { ProbeFinding, Severity } from './finding.js';
 
 /** A spec's `[severity]` table (or an endpoint's `severity = {...}`): finding id → severity or "off". */
 export type SeverityPolicy = Record<string, Severity | 'off'>;

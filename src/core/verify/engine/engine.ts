@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { closest } from '../../suggest.js';
-import { checkPlaceholderValue, checkSameIssuer } from '../common.js';
+import { checkPlaceholderValue } from '../common.js';
 import type { CheckContext } from '../context.js';
 import type { ConfigDocument } from '../document.js';
 import type { OnlineCheck, ProfileChecker } from '../profiles/types.js';
@@ -12,12 +12,15 @@ import {
   find,
   flatten,
   hasPrefix,
+  label,
   literalPath,
   type Entry,
   type PathStyle,
 } from './paths.js';
 import type { CrossRule, KeySpec, ProfileDefinition, Section } from './schema.js';
-import { asBool, asList, asNumber, asSeconds, asString, describe } from './values.js';
+import { asList, asString } from './values.js';
+import { checkCross } from './cross.js';
+import { checkAllowed, checkType, parseJsonValue } from './value-checks.js';
 
 /** One place a section applies: the root, or each match of its `at` pattern. */
 interface Instance {
@@ -106,13 +109,6 @@ function subtree(entries: Entry[], start: number): Entry[] {
   let end = start + 1;
   while (end < entries.length && entries[end]!.path.length > depth) end++;
   return entries.slice(start, end);
-}
-
-function label(keyPath: KeyPath, separator: string): string {
-  return keyPath.reduce<string>(
-    (out, s) => (typeof s === 'number' ? `${out}[${s}]` : out ? `${out}${separator}${s}` : s),
-    '',
-  );
 }
 
 function checkInstance(
@@ -241,89 +237,6 @@ function checkKey(ctx: CheckContext, key: Located, facts: Facts, style: PathStyl
   checkMeaning(ctx, key, facts);
 }
 
-function checkType(ctx: CheckContext, key: Located): boolean {
-  const { value, spec } = key;
-  const type = spec.type ?? 'string';
-  const ok =
-    type === 'any'
-      ? true
-      : type === 'boolean'
-        ? asBool(value) !== undefined
-        : type === 'integer'
-          ? Number.isInteger(asNumber(value))
-          : type === 'number'
-            ? asNumber(value) !== undefined
-            : type === 'duration'
-              ? asSeconds(value, spec.unit ?? 'duration') !== undefined
-              : type === 'string-list'
-                ? asList(value, spec.separator) !== undefined
-                : type === 'object'
-                  ? value !== null && typeof value === 'object' && !Array.isArray(value)
-                  : type === 'list'
-                    ? Array.isArray(value)
-                    : type === 'json'
-                      ? parseJsonValue(value) !== undefined
-                      : asString(value) !== undefined;
-  if (ok) return true;
-  const rule =
-    type === 'duration'
-      ? 'config/invalid-duration'
-      : type === 'json'
-        ? 'config/invalid-format'
-        : 'config/invalid-type';
-  const want = {
-    boolean: 'true or false',
-    integer: 'an integer',
-    number: 'a number',
-    duration: 'a duration (60s, 5m, 00:05:00)',
-    'string-list': 'a list of strings',
-    object: 'a table',
-    list: 'a list',
-    json: 'a JSON object',
-    string: 'a string',
-    url: 'a URL',
-    any: '',
-  }[type];
-  ctx.report(rule, key.path, {
-    at: 'value',
-    message: `${key.label} must be ${want}, got ${describe(value)}`,
-    fix: `give ${key.label} ${want}`,
-  });
-  return false;
-}
-
-function checkAllowed(ctx: CheckContext, key: Located): boolean {
-  const allowed = key.spec.allowed!.map(String);
-  const values = Array.isArray(key.value) ? key.value : [key.value];
-  let ok = true;
-  values.forEach((v, i) => {
-    const text = asString(v) ?? '';
-    if (allowed.some((a) => a === text || a.toLowerCase() === text.toLowerCase())) return;
-    ok = false;
-    const suggestion = closest(text, allowed);
-    ctx.report('config/invalid-value', Array.isArray(key.value) ? [...key.path, i] : key.path, {
-      at: 'value',
-      message: `${key.label} "${text}" is not one of ${allowed.join(', ')}${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
-      fix: suggestion ? `use "${suggestion}"` : `use one of ${allowed.join(', ')}`,
-    });
-  });
-  return ok;
-}
-
-function parseJsonValue(value: unknown): Record<string, unknown> | undefined {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value))
-    return value as Record<string, unknown>;
-  if (typeof value !== 'string') return undefined;
-  try {
-    const parsed = JSON.parse(value) as unknown;
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** A JSON object inside one value (Hasura's HASURA_GRAPHQL_JWT_SECRET): its keys are checked as a section. */
 function checkJson(ctx: CheckContext, key: Located): void {
   const data = parseJsonValue(key.value)!;
@@ -365,70 +278,6 @@ function checkUnknown(ctx: CheckContext, instance: Instance, style: PathStyle): 
         ? `rename it to "${suggestion}"`
         : `remove it; known keys: ${names.join(', ')}`,
     });
-  }
-}
-
-function checkCross(
-  ctx: CheckContext,
-  rule: CrossRule,
-  lookup: Lookup,
-  where: (key: string) => KeyPath,
-  style: PathStyle,
-): void {
-  const keys = rule.keys ?? [];
-  const set = keys.filter((k) => lookup(k).present);
-  // Point at a scalar's value, but at the key of a block table or list (its value starts a line below).
-  const report = (fallback: string, key: string, message: string, fix: string) => {
-    const value = lookup(rule.at ?? key).value;
-    const at = value !== null && typeof value === 'object' ? 'key' : 'value';
-    ctx.report(rule.rule ?? fallback, where(rule.at ?? key), {
-      at,
-      message: rule.message ?? message,
-      fix: rule.fix ?? fix,
-    });
-  };
-  if (rule.type === 'equal-issuers' && set.length === keys.length && keys.length >= 2) {
-    const first = asString(lookup(keys[0]!).value)!;
-    for (const key of keys.slice(1)) {
-      const value = asString(lookup(key).value);
-      if (value !== undefined)
-        checkSameIssuer(ctx, where(key), value, first, label(where(keys[0]!), style.separator));
-    }
-  } else if (rule.type === 'at-least-one-of' && set.length === 0) {
-    report(
-      'config/missing-required',
-      keys[0]!,
-      `set at least one of ${keys.join(', ')}`,
-      `set ${keys[0]}`,
-    );
-  } else if (rule.type === 'conflicts' && set.length > 1) {
-    report(
-      'config/conflicting-keys',
-      set[1]!,
-      `${set.join(' and ')} must not be set together`,
-      `remove ${set[1]}`,
-    );
-  } else if (
-    rule.type === 'implies' &&
-    rule.if &&
-    rule.then &&
-    holds(rule.if, lookup, ctx.target) &&
-    !holds(rule.then, lookup, ctx.target)
-  ) {
-    const key = rule.then.key ?? rule.if.key ?? '';
-    report(
-      'config/missing-required',
-      lookup(key).present ? key : (rule.if.key ?? key),
-      `${rule.if.key ?? 'this'} requires ${rule.then.key ?? 'another setting'}`,
-      `set ${rule.then.key}`,
-    );
-  } else if (rule.type === 'forbid' && rule.when && holds(rule.when, lookup, ctx.target)) {
-    report(
-      'config/invalid-value',
-      rule.when.key ?? keys[0] ?? '',
-      'a forbidden combination of settings',
-      'change the settings',
-    );
   }
 }
 

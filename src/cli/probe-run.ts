@@ -10,7 +10,7 @@ import {
   writeBaseline,
 } from '../core/probe/baseline.js';
 import { waitFor } from '../core/probe/http.js';
-import { MAX_CASES, runProbe } from '../core/probe/runner.js';
+import { runProbe } from '../core/probe/runner.js';
 import {
   findProbeSpecFile,
   loadProbeSpecFile,
@@ -31,7 +31,8 @@ import {
   probeJson,
 } from './probe-report.js';
 import { openKeystore } from './shared.js';
-import { readSecretList, WEAK_SECRETS } from '../core/probe/weak-secrets.js';
+import { MAX_PROBE_SECRETS, readSecretList, WEAK_SECRETS } from '../core/probe/weak-secrets.js';
+import { ExitStatus } from './command.js';
 
 export interface ProbeFlags {
   spec?: string;
@@ -108,7 +109,7 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
           ...(await readSecretList(
             path.resolve(ctx.cwd, flags.secretsFile),
             '--secrets-file',
-            MAX_CASES,
+            MAX_PROBE_SECRETS,
           )),
         ]),
       ]
@@ -117,7 +118,7 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
     ? await readBaseline(path.resolve(ctx.cwd, flags.baseline))
     : undefined;
   const { config, filepath } = await ctx.config();
-  const keystore = await openKeystore(ctx);
+  const keystore = await openKeystore(ctx, ctx.out);
   // The printed curl commands mint tokens again: name this run's keystore and config so they work from any directory.
   const cliGlobals = ['--home', keystore.dir, ...(filepath ? ['--config', filepath] : [])];
 
@@ -168,8 +169,7 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
     await writeFailureReports(ctx, flags, controlFailureError(result));
     if (format === 'json') ctx.out.jsonDocument(probeJson(result, 3));
     else ctx.out.raw('stderr', renderControlFailures(result, ctx.out.statusColor));
-    process.exitCode = 3;
-    return;
+    throw new ExitStatus(3);
   }
   const code = probeExitCode(result, flags.strict);
   if (flags.junit)
@@ -201,7 +201,7 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
         .join('\n'),
     );
   } else ctx.out.data(renderHuman(result, ctx.out.color, { verbose: ctx.globals.verbose, stale }));
-  if (code !== 0) process.exitCode = code;
+  if (code !== 0) throw new ExitStatus(code);
 }
 
 /**

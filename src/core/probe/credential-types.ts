@@ -4,6 +4,7 @@ import type { Keystore } from '../keys/keystore.js';
 import type { JWTAlgorithm } from '../keys/algorithms.js';
 import type { ClaimsMapping } from '../token/claims.js';
 import type { MintTokenOptions } from '../token/mint.js';
+import type { IdpClient } from './idp-token.js';
 import type { PresignedUrl } from './presigned.js';
 import type { ProbeSpec } from './spec.js';
 
@@ -47,6 +48,8 @@ export interface ResolvedCredential {
   jwt?: JwtTemplate;
   /** The valid token (jwt, idp, env). */
   token?: string;
+  /** `idp` credentials: how to get fresh tokens of the issuer (revocation, key rotation). */
+  idp?: IdpClient;
   apikey?: { key: string; header: string; scheme?: string; revoked?: string };
   /** A presigned URL the service issued (query-signed schemes: SigV4, SigV2, K3, custom). */
   presigned?: PresignedUrl;

@@ -1,5 +1,5 @@
 import type { AuthctlConfig } from '../config/schema.js';
-import { environmentError, usageError } from '../errors.js';
+import { usageError } from '../errors.js';
 import type { ClaimsMapping } from '../token/claims.js';
 import { mappingFromConfig, resolveTokenSettings } from '../token/settings.js';
 import type { ProbeCredentialConfig } from './config.js';
@@ -9,6 +9,7 @@ import type {
   ResolvedCredential,
 } from './credential-types.js';
 import { hmacSecretFor } from './hmac-secret.js';
+import { fetchIdpToken, idpClient } from './idp-token.js';
 import { list, mintOptions, templateFromToken } from './jwt-template.js';
 import { resolvePresigned } from './presigned.js';
 import type { ProbeSpec } from './spec.js';
@@ -80,45 +81,14 @@ const jwtCredential: Resolver<'jwt'> = async (cred, c) => {
   return { name: c.name, type: 'jwt', headers, secrets: [token], jwt: template, token };
 };
 
-/** A client_credentials token from the credential's token endpoint (the mock issuer, or a real one). */
-async function fetchToken(cred: CredentialOf<'idp'>, c: ResolveContext, secret?: string) {
-  const form = new URLSearchParams({
-    grant_type: 'client_credentials',
-    client_id: cred.client_id,
-    ...(secret ? { client_secret: secret } : {}),
-    ...(cred.scope ? { scope: cred.scope } : {}),
-    ...cred.params,
-  });
-  try {
-    const res = await (c.options.fetch ?? fetch)(cred.token_url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form,
-      signal: AbortSignal.timeout(10_000),
-    });
-    const body = (await res.json().catch(() => ({}))) as { access_token?: string; error?: string };
-    if (!res.ok || !body.access_token)
-      throw new Error(`HTTP ${res.status}${body.error ? ` ${body.error}` : ''}`);
-    return body.access_token;
-  } catch (error) {
-    throw environmentError(
-      'ERR_PROBE_CREDENTIAL_IDP',
-      `cannot get a token for credential "${c.name}" from ${cred.token_url}: ${(error as Error).message}`,
-      {
-        where: c.where,
-        hint: 'start the mock issuer (`authctl idp serve`) or fix token_url / client_id',
-      },
-    );
-  }
-}
-
 const idpCredential: Resolver<'idp'> = async (cred, c) => {
   const secret = c.either(cred.client_secret, cred.client_secret_env);
   if (c.options.dryRun) {
     const headers = { Authorization: `Bearer <token from ${cred.token_url}>` };
     return { name: c.name, type: 'idp', headers, secrets: [] };
   }
-  const token = await fetchToken(cred, c, secret);
+  const client = idpClient(cred, secret, c.options.fetch);
+  const token = await fetchIdpToken(client, c.name, c.where);
   const template = await templateFromToken(token, c.options.keystore, c.mapping);
   return {
     name: c.name,
@@ -127,6 +97,7 @@ const idpCredential: Resolver<'idp'> = async (cred, c) => {
     secrets: [token, ...(secret ? [secret] : [])],
     jwt: template,
     token,
+    idp: client,
   };
 };
 

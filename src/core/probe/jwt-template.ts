@@ -82,27 +82,44 @@ export function mintCommand(
 ): string | undefined {
   if (template.origin !== 'spec') return undefined;
   const o = { ...mintOptions(template), ...overrides };
+  const pairs: Array<[string, string | undefined]> = [
+    ['--iss', o.issuer],
+    ...(o.audience ?? []).map((aud): [string, string] => ['--aud', aud]),
+    ['--sub', o.subject],
+    ['--alg', o.alg && o.alg !== 'RS256' ? o.alg : undefined],
+    ['--tenant', o.tenant],
+    ...(o.roles ?? []).map((role): [string, string] => ['--role', role]),
+    ...(o.scopes ?? []).map((scope): [string, string] => ['--scope', scope]),
+    ['--tenant-claim', o.mapping?.tenantClaim],
+    ['--roles-claim', o.mapping?.rolesClaim],
+    ['--scope-claim', o.mapping?.scopeClaim],
+    ...claimFlags(o.claims),
+    ...flagPairs(secretFlags ?? []),
+    ...defectFlags(o),
+  ];
   const args = ['authctl', ...(template.cliGlobals ?? []).map(shellQuote), 'token', 'mint'];
-  const add = (flag: string, value: string | undefined) => {
-    if (value !== undefined) args.push(flag, shellQuote(value));
-  };
-  add('--iss', o.issuer);
-  for (const aud of o.audience ?? []) add('--aud', aud);
-  add('--sub', o.subject);
-  if (o.alg && o.alg !== 'RS256') add('--alg', o.alg);
-  add('--tenant', o.tenant);
-  for (const role of o.roles ?? []) add('--role', role);
-  for (const scope of o.scopes ?? []) add('--scope', scope);
-  add('--tenant-claim', o.mapping?.tenantClaim);
-  add('--roles-claim', o.mapping?.rolesClaim);
-  add('--scope-claim', o.mapping?.scopeClaim);
-  for (const [key, value] of Object.entries(o.claims ?? {}))
-    if (value !== undefined) add('--claim', `${key}=${JSON.stringify(value)}`);
-  for (let i = 0; i + 1 < (secretFlags ?? []).length; i += 2)
-    add(secretFlags![i]!, secretFlags![i + 1]);
-  const defects = [o.defect ?? []].flat();
-  for (const defect of defects)
-    add('--defect', defect.variant ? `${defect.kind}:${defect.variant}` : defect.kind);
-  if (defects.some((d) => d.kind === 'jku')) add('--jku-url', o.jkuUrl);
+  for (const [flag, value] of pairs) if (value !== undefined) args.push(flag, shellQuote(value));
   return args.join(' ');
+}
+
+const claimFlags = (claims: Record<string, unknown> = {}): Array<[string, string]> =>
+  Object.entries(claims)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => ['--claim', `${key}=${JSON.stringify(value)}`]);
+
+/** `['--secret-env', 'VAR', ...]` as flag/value pairs. */
+function flagPairs(flags: string[]): Array<[string, string | undefined]> {
+  const pairs: Array<[string, string | undefined]> = [];
+  for (let i = 0; i + 1 < flags.length; i += 2) pairs.push([flags[i]!, flags[i + 1]]);
+  return pairs;
+}
+
+function defectFlags(o: Omit<MintTokenOptions, 'keystore'>): Array<[string, string | undefined]> {
+  const defects = [o.defect ?? []].flat();
+  const pairs: Array<[string, string | undefined]> = defects.map((d) => [
+    '--defect',
+    d.variant ? `${d.kind}:${d.variant}` : d.kind,
+  ]);
+  if (defects.some((d) => d.kind === 'jku')) pairs.push(['--jku-url', o.jkuUrl]);
+  return pairs;
 }

@@ -1,19 +1,29 @@
 import { applySeverityPolicy } from './severity.js';
-import type { ProbeCase } from './cases.js';
+import { generateCases, streamCases, type ProbeCase } from './cases.js';
 import type { ResolvedCredential } from './credentials.js';
-import { revocationStage, runControls, Sender, skewStage } from './run/execute.js';
-import { buildFindings, jkuFinding } from './run/findings.js';
+import type { ProbeRequest } from './http.js';
+import { prepareLateRotation, runRevocations, runRotation } from './late-checks.js';
+import { runControls, Sender, skewStage } from './run/execute.js';
+import { jkuFinding } from './run/findings.js';
 import {
+  caseResult,
   controlFailedResult,
   dryRunResult,
   judgedResult,
   resultBase,
   type ResultBase,
 } from './run/results.js';
-import { buildMatrix, closeRun, openRun, resolveCredentials, type ProbeRun } from './run/setup.js';
+import {
+  caseContext,
+  closeRun,
+  openRun,
+  planMatrix,
+  resolveCredentials,
+  type ProbeRun,
+} from './run/setup.js';
+import { streamAndJudge } from './run/stream.js';
 import type { ProbeResult, RunProbeOptions } from './run/types.js';
 
-export { MAX_CASES } from './run/setup.js';
 export { pool } from './pool.js';
 export type {
   ControlFailure,
@@ -25,56 +35,75 @@ export type {
 
 /**
  * Builds the matrix, runs controls, cases and controls again, and judges every answer. The stages:
- * open (client, attacker key, jku server) → credentials → matrix → [dry run] → send → judge.
+ * open (client, attacker key, jku server) → credentials → plan (controls, count) → [dry run] →
+ * stream (build, send and judge endpoint by endpoint) → stateful checks → judge.
  */
 export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
   const run = await openRun(options);
   try {
     const credentials = await resolveCredentials(run);
-    const { cases, warnings } = await buildMatrix(run, credentials);
+    if (options.dryRun) {
+      const warnings: string[] = [];
+      const cases = await generateCases(caseContext(run, credentials, warnings));
+      return dryRunResult(run, cases, resultBase(run, warnings));
+    }
+    // Checked before anything is sent: a wrong issuer or keystore fails in a second, not at the end.
+    const rotation = await prepareLateRotation(run.spec, credentials, options.env);
+    const { controls, others, warnings } = await planMatrix(run, credentials);
     const base = resultBase(run, warnings);
-    if (options.dryRun) return dryRunResult(run, cases, base);
-    return await sendAndJudge(run, cases, credentials, base);
+    return await sendAndJudge(run, { controls, others, credentials, base, rotation });
   } finally {
     await closeRun(run);
   }
 }
 
-/** Controls, then every other case, skew and revocation, then the controls again; then the verdicts. */
-async function sendAndJudge(
-  run: ProbeRun,
-  cases: ProbeCase[],
-  credentials: Map<string, ResolvedCredential>,
-  base: ResultBase,
-): Promise<ProbeResult> {
-  const controls = cases.filter((c) => c.control);
-  const rest = cases.filter((c) => !c.control);
-  const sender = new Sender(run, controls.length * 2 + rest.length);
-  const failed = (failures: Awaited<ReturnType<typeof runControls>>, answers = new Map()) =>
-    controlFailedResult(run, cases, base, failures, answers, sender.requests);
+interface Planned {
+  controls: ProbeCase[];
+  others: number;
+  credentials: Map<string, ResolvedCredential>;
+  base: ResultBase;
+  rotation: Awaited<ReturnType<typeof prepareLateRotation>>;
+}
+
+/** Controls, then every other case (streamed), skew and revocation, the controls again, the rotation. */
+async function sendAndJudge(run: ProbeRun, plan: Planned): Promise<ProbeResult> {
+  const { controls, credentials, base } = plan;
+  const sender = new Sender(run, controls.length * 2 + plan.others);
+  const checks = controls.length + plan.others;
+  const controlResults = controls.map((c) => caseResult(c));
+  const failed = (failures: Awaited<ReturnType<typeof runControls>>, results = controlResults) =>
+    controlFailedResult(run, base, failures, { results, checks, requests: sender.requests });
 
   const before = await runControls(run, sender, controls, 'before');
   if (before.length) return failed(before);
-  const answered = await sender.all(rest);
-  const answers = new Map(rest.map((c, i) => [c, answered[i]!] as const));
-  const skew = await skewStage(run, sender, cases, credentials);
-  const revocations = await revocationStage(run, sender, credentials);
+  const streamed = await streamAndJudge(run, sender, streamCases(caseContext(run, credentials)));
+  const skew = await skewStage(run, sender, controls, credentials);
+  const late = {
+    spec: run.spec,
+    credentials,
+    mint: run.mint,
+    send: (request: ProbeRequest) => sender.send(request),
+  };
+  // Revocation revokes fresh tokens (own jti) only, so the controls' tokens still get in afterwards.
+  const revocations = await runRevocations(late);
   const after = await runControls(run, sender, controls, 'after');
-  if (after.length) return failed(after, answers);
+  if (after.length) return failed(after, [...controlResults, ...streamed.results]);
+  // Last: the rotation retires the key the controls' tokens are signed with.
+  const rotation = await runRotation(late, plan.rotation);
 
   const { spec } = run;
-  const raw = buildFindings(rest, answers, spec.baseUrl);
+  const raw = streamed.collector.findings();
   const jkuHits = run.jku?.hits() ?? 0;
-  if (jkuHits > 0) raw.push(jkuFinding(rest, jkuHits, spec.baseUrl));
+  if (jkuHits > 0) raw.push(jkuFinding(streamed.jkuCase, jkuHits, spec.baseUrl));
   if (skew?.finding) raw.push(skew.finding);
-  for (const r of revocations) if (r.finding) raw.push(r.finding);
+  raw.push(...revocations.findings, ...rotation.findings);
   const severities = new Map(spec.endpoints.map((e) => [e.id, e.severity]));
-  const findings = applySeverityPolicy(raw, spec.severity, severities);
-  return judgedResult(run, cases, base, {
-    answers,
-    revocations,
-    findings,
+  return judgedResult(run, base, {
+    results: [...controlResults, ...streamed.results, ...revocations.results, ...rotation.results],
+    checks,
+    findings: applySeverityPolicy(raw, spec.severity, severities),
     skew: skew ? { ...skew, finding: undefined } : undefined,
+    rotation: rotation.report,
     requests: sender.requests,
   });
 }

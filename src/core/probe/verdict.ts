@@ -3,7 +3,7 @@ import { fixFor } from './fixes.js';
 import type { ProbeResponse } from './http.js';
 
 export type { ProbeFinding, Severity } from './finding.js';
-import type { ProbeFinding, Severity } from './finding.js';
+import type { ProbeFinding } from './finding.js';
 
 const is2xx = (s: number) => s >= 200 && s < 300;
 const isSuccess = (s: number) => s >= 200 && s < 400;

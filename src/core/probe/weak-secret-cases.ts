@@ -15,7 +15,7 @@ export interface WeakSecretCase {
   title: string;
   request: ProbeRequest;
   secrets: string[];
-  mintCommand?: string;
+  mintCommand?: () => string | undefined;
 }
 
 /**
@@ -65,7 +65,7 @@ export async function weakSecretCases(
         headers: mergeHeaders(base.headers, { Authorization: `Bearer ${token}` }),
       },
       secrets: [token],
-      mintCommand: mintCommand(template, {}, ['--secret', weak]),
+      mintCommand: () => mintCommand(template, {}, ['--secret', weak]),
     });
   }
   return out;

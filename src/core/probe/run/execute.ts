@@ -1,10 +1,9 @@
 import { environmentError } from '../../errors.js';
 import type { ProbeCase } from '../cases.js';
 import type { ResolvedCredential } from '../credentials.js';
-import { curlCommand } from '../curl.js';
+import { caseCurl } from '../curl.js';
 import { ProbeConnectionError, type ProbeRequest, type ProbeResponse } from '../http.js';
 import { pool } from '../pool.js';
-import { checkRevocation, revocationTargets, type RevocationResult } from '../revocation.js';
 import { measureSkew, type SkewResult } from '../skew.js';
 import { casePassed, describeExpected } from '../verdict.js';
 import type { ProbeRun } from './setup.js';
@@ -37,11 +36,16 @@ export class Sender {
     }
   }
 
+  /** One more case answered, for the progress display. */
+  progress(): void {
+    this.run.options.onProgress?.(++this.done, this.total);
+  }
+
   /** Sends every case (at most `concurrency` in flight), answers in case order. */
   all(cases: ProbeCase[]): Promise<ProbeResponse[]> {
     return pool(cases, this.run.concurrency, async (c) => {
       const res = await this.send(c.request);
-      this.run.options.onProgress?.(++this.done, this.total);
+      this.progress();
       return res;
     });
   }
@@ -65,7 +69,7 @@ export async function runControls(
             credential: c.credential,
             expected: describeExpected(c),
             got: answers[i]!.status,
-            curl: curlCommand(run.spec.baseUrl, c.request, c.secrets, c.mintCommand),
+            curl: caseCurl(run.spec.baseUrl, c),
           },
         ],
   );
@@ -102,27 +106,4 @@ export async function skewStage(
     send: (req) => sender.send(req),
     baseUrl: run.spec.baseUrl,
   });
-}
-
-/** Revokes fresh tokens (own jti) only, so the controls' tokens still get in afterwards. */
-export async function revocationStage(
-  run: ProbeRun,
-  sender: Sender,
-  credentials: Map<string, ResolvedCredential>,
-): Promise<RevocationResult[]> {
-  const revocations: RevocationResult[] = [];
-  for (const target of revocationTargets(run.spec)) {
-    const credential = credentials.get(target.credential);
-    if (!credential?.jwt) continue;
-    revocations.push(
-      await checkRevocation({
-        target,
-        credential,
-        mint: run.mint,
-        send: (request) => sender.send(request),
-        baseUrl: run.spec.baseUrl,
-      }),
-    );
-  }
-  return revocations;
 }

@@ -1,7 +1,6 @@
 import type { ProbeCase } from '../cases.js';
-import { curlCommand } from '../curl.js';
+import { caseCurl } from '../curl.js';
 import type { ProbeResponse } from '../http.js';
-import type { RevocationResult } from '../revocation.js';
 import { casePassed, describeExpected, type ProbeFinding } from '../verdict.js';
 import type { ProbeRun } from './setup.js';
 import type { ControlFailure, ProbeCaseResult, ProbeResult, ProbeSummary } from './types.js';
@@ -20,15 +19,15 @@ export function resultBase(run: ProbeRun, warnings: string[]): ResultBase {
   return { baseUrl: spec.baseUrl, source: spec.source, endpoints, warnings };
 }
 
-/** A summary with nothing judged (dry run, failed controls): the counts filled in by the caller. */
+/** A run's summary: `checks` cases were built; the counts are filled in by the caller. */
 export function summary(
   run: ProbeRun,
-  cases: ProbeCase[],
+  checks: number,
   counts: Partial<ProbeSummary> & { requests: number },
 ): ProbeSummary {
   return {
     endpoints: run.spec.endpoints.length,
-    checks: cases.length,
+    checks,
     passed: 0,
     failed: 0,
     critical: 0,
@@ -57,21 +56,6 @@ export function caseResult(c: ProbeCase, res?: ProbeResponse): ProbeCaseResult {
   };
 }
 
-export function revocationResult(r: RevocationResult): ProbeCaseResult {
-  return {
-    endpoint: r.endpoint,
-    case: r.case,
-    check: 'revoked',
-    title: `token of "${r.credential}" refused after revocation`,
-    control: false,
-    credential: r.credential,
-    expected: '401',
-    passed: r.passed,
-    ...(r.refusedAfterMs !== undefined ? { ms: r.refusedAfterMs } : {}),
-    ...(r.finding ? { status: Number(r.finding.got) || undefined } : { status: 401 }),
-  };
-}
-
 /** The dry run: the requests the run would send, credentials masked. */
 export function dryRunResult(run: ProbeRun, cases: ProbeCase[], base: ResultBase): ProbeResult {
   const { baseUrl } = run.spec;
@@ -79,7 +63,7 @@ export function dryRunResult(run: ProbeRun, cases: ProbeCase[], base: ResultBase
     endpoint: c.endpoint.id,
     case: c.id,
     expected: describeExpected(c),
-    curl: curlCommand(baseUrl, c.request, c.secrets, c.mintCommand),
+    curl: caseCurl(baseUrl, c),
   }));
   return {
     ...base,
@@ -89,51 +73,44 @@ export function dryRunResult(run: ProbeRun, cases: ProbeCase[], base: ResultBase
     findings: [],
     controlFailures: [],
     requests,
-    summary: summary(run, cases, { requests: cases.length }),
+    summary: summary(run, cases.length, { requests: cases.length }),
   };
 }
 
-/** A control did not get in (exit 3): nothing else is judged. */
+/** A control did not get in (exit 3): nothing else is judged; the cases answered so far are listed. */
 export function controlFailedResult(
   run: ProbeRun,
-  cases: ProbeCase[],
   base: ResultBase,
   failures: ControlFailure[],
-  answers: Map<ProbeCase, ProbeResponse>,
-  requests: number,
+  counts: { results: ProbeCaseResult[]; checks: number; requests: number },
 ): ProbeResult {
   return {
     ...base,
     dryRun: false,
     status: 'control-failed',
-    cases: cases.map((c) => caseResult(c, answers.get(c))),
+    cases: counts.results,
     findings: [],
     controlFailures: failures,
-    summary: summary(run, cases, { requests }),
+    summary: summary(run, counts.checks, { requests: counts.requests }),
   };
 }
 
-/** The judged run: every case and revocation check, the findings and their counts. */
+/** The judged run: every case and stateful check (revocation, rotation), the findings and their counts. */
 export function judgedResult(
   run: ProbeRun,
-  cases: ProbeCase[],
   base: ResultBase,
   judged: {
-    answers: Map<ProbeCase, ProbeResponse>;
-    revocations: RevocationResult[];
+    /** Controls first, then every other case and check, in run order. */
+    results: ProbeCaseResult[];
+    checks: number;
     findings: ProbeFinding[];
     skew: ProbeResult['skew'];
+    rotation?: ProbeResult['rotation'];
     requests: number;
   },
 ): ProbeResult {
-  const { findings, answers } = judged;
+  const { findings, results } = judged;
   const count = (s: string) => findings.filter((f) => f.severity === s).length;
-  const results = [
-    ...cases.map((c) => caseResult(c, c.control ? undefined : answers.get(c))),
-    ...judged.revocations.map(revocationResult),
-  ];
-  const nonControl = results.filter((r) => !r.control);
-  const controls = cases.filter((c) => c.control).length;
   return {
     ...base,
     dryRun: false,
@@ -142,9 +119,10 @@ export function judgedResult(
     findings,
     controlFailures: [],
     skew: judged.skew,
-    summary: summary(run, cases, {
-      passed: nonControl.filter((r) => r.passed).length + controls,
-      failed: nonControl.filter((r) => !r.passed).length,
+    ...(judged.rotation ? { rotation: judged.rotation } : {}),
+    summary: summary(run, judged.checks, {
+      passed: results.filter((r) => r.passed).length,
+      failed: results.filter((r) => !r.control && !r.passed).length,
       critical: count('critical'),
       error: count('error'),
       warning: count('warning'),

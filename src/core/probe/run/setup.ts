@@ -1,22 +1,14 @@
-import { usageError } from '../../errors.js';
 import type { JWTAlgorithm } from '../../keys/algorithms.js';
 import { registerSecret } from '../../mask.js';
 import { mintToken, type MintTokenOptions } from '../../token/mint.js';
 import { attackerKeyFor } from '../attacker.js';
 import type { AttackerKey } from '../../token/forge.js';
-import { generateCases, type ProbeCase } from '../cases.js';
+import { planCases, type CaseContext, type ProbeCase } from '../cases.js';
 import { resolveCredential, type ResolvedCredential } from '../credentials.js';
 import { HttpClient } from '../http.js';
 import { startJkuServer, type JkuServer } from '../jku.js';
 import type { ProbeSpec } from '../spec.js';
 import type { RunProbeOptions } from './types.js';
-
-/**
- * A run is bounded in count (this many cases) and so in time: every request has one deadline for the
- * whole exchange and timeouts are not retried, so a run takes at most about
- * cases / concurrency × timeout, plus the skew bisection's few requests.
- */
-export const MAX_CASES = 20_000;
 
 export type Mint = (options: Omit<MintTokenOptions, 'keystore'>) => Promise<string>;
 
@@ -111,14 +103,14 @@ export async function resolveCredentials(run: ProbeRun): Promise<Map<string, Res
   return credentials;
 }
 
-/** The case matrix of the run (refused past MAX_CASES), and the spec warnings building it found. */
-export async function buildMatrix(
+/** The case context of the run (shared by the planning pass, the stream and the dry run). */
+export function caseContext(
   run: ProbeRun,
   credentials: Map<string, ResolvedCredential>,
-): Promise<{ cases: ProbeCase[]; warnings: string[] }> {
+  warnings?: string[],
+): CaseContext {
   const { spec, options } = run;
-  const warnings: string[] = [];
-  const cases = await generateCases({
+  return {
     spec,
     credentials,
     mint: run.mint,
@@ -128,16 +120,19 @@ export async function buildMatrix(
     attackerKey: run.attackerKey,
     url: (p) => run.client.url(p),
     now: options.now,
-  });
-  if (cases.length > MAX_CASES) {
-    throw usageError(
-      'ERR_PROBE_TOO_MANY_CASES',
-      `the spec makes ${cases.length} cases, more than the ${MAX_CASES} one run may send`,
-      {
-        where: spec.source,
-        hint: 'split the spec into several files, or turn off variants / exclude case families on large endpoint lists',
-      },
-    );
-  }
-  return { cases, warnings };
+  };
+}
+
+/**
+ * The run's matrix, planned: the controls and how many other cases there are, and the spec
+ * warnings building it found; the other cases are built again, endpoint by endpoint, as they
+ * are sent (`streamCases`). No cap on the count: memory does not grow with it.
+ */
+export async function planMatrix(
+  run: ProbeRun,
+  credentials: Map<string, ResolvedCredential>,
+): Promise<{ controls: ProbeCase[]; others: number; warnings: string[] }> {
+  const warnings: string[] = [];
+  const { controls, others } = await planCases(caseContext(run, credentials, warnings));
+  return { controls, others, warnings };
 }

@@ -1,5 +1,6 @@
 import type { AuthctlConfig } from '../../config/schema.js';
 import type { Keystore } from '../../keys/keystore.js';
+import type { RotationReport } from '../rotation.js';
 import type { SkewResult } from '../skew.js';
 import type { ProbeSpec } from '../spec.js';
 import type { ProbeFinding } from '../verdict.js';
@@ -80,6 +81,8 @@ export interface ProbeResult {
   findings: ProbeFinding[];
   controlFailures: ControlFailure[];
   skew?: SkewResult;
+  /** `[rotation]`: how long the service took to accept the new key and refuse the retired one. */
+  rotation?: RotationReport;
   /** Requests the dry run would send (credentials masked). */
   requests?: Array<{ endpoint: string; case: string; expected: string; curl: string }>;
   summary: ProbeSummary;

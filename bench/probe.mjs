@@ -18,7 +18,7 @@ import http from 'node:http';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import {
   Keystore,
@@ -172,7 +172,14 @@ function cliRun(endpoints, name = `spec-${endpoints}.json`) {
     const started = performance.now();
     const child = spawn(
       process.execPath,
-      ['--require', path.join(root, 'bench', 'lib', 'maxrss.cjs'), bin, 'probe', '--spec', file],
+      [
+        '--import',
+        pathToFileURL(path.join(root, 'bench', 'lib', 'maxrss.mjs')).href,
+        bin,
+        'probe',
+        '--spec',
+        file,
+      ],
       {
         cwd: dir,
         env: {

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { Option } from 'commander';
 import { EXIT_CODES, usageError } from '../core/errors.js';
+import { INIT_STYLES } from '../core/verify/init-styles.js';
 import { verb, type Deps, type Io } from './command.js';
 
 /** init's service styles (verify-config's --profile takes any registered profile or a profile file). */
-const PROFILE_NAMES = ['authctl', 'datapress', 'agentflow', 'recsys', 'relay', 'k3'];
+const PROFILE_NAMES = INIT_STYLES.map((s) => s.name);
 
 type InitFlags = Record<string, string | boolean | undefined>;
 
@@ -182,14 +183,7 @@ async function askInit<
   const profile = await select({
     message: 'Which service style?',
     default: defaults.profile,
-    choices: [
-      { value: 'datapress', name: 'DataPress-style: TOML [auth] block, OIDC + JWKS' },
-      { value: 'agentflow', name: 'agentflow: agentflow.json + .env (JWT or custom)' },
-      { value: 'recsys', name: 'recsys-service: env vars (JWT, API keys, dev headers)' },
-      { value: 'relay', name: 'Relay: env vars (HMAC signing key, sessions)' },
-      { value: 'k3', name: 'K3: env vars (bearer JWT, SigV4 via Keycloak)' },
-      { value: 'authctl', name: 'only authctl.toml' },
-    ],
+    choices: INIT_STYLES.map((s) => ({ value: s.name, name: s.summary })),
   });
   const choices = modesByProfile[profile];
   const modes = choices

@@ -31,7 +31,8 @@ import {
   probeJson,
 } from './probe-report.js';
 import { openKeystore } from './shared.js';
-import { MAX_PROBE_SECRETS, readSecretList, WEAK_SECRETS } from '../core/probe/weak-secrets.js';
+import { readSecretList, WEAK_SECRETS } from '../core/probe/weak-secrets.js';
+import { MAX_PROBE_SECRETS } from '../core/probe/weak-secret-cases.js';
 import { ExitStatus } from './command.js';
 
 export interface ProbeFlags {

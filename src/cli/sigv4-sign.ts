@@ -8,7 +8,7 @@ import { presignUrl } from '../core/sigv4/presign.js';
 import { signRequest } from '../core/sigv4/sign.js';
 import { signV2Query } from '../core/sigv4/sigv2.js';
 import type { SigV4Options, SignableRequest } from '../core/sigv4/types.js';
-import { toCurl, type CurlBody } from '../core/sigv4/curl.js';
+import { toCurl } from '../core/sigv4/curl.js';
 import { maskSecurityTokens, maskToken } from '../core/sigv4/report.js';
 import { verb, type Deps, type Io, type Result, type Verb } from './command.js';
 import { jsonText } from './output.js';

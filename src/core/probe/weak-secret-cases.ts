@@ -70,3 +70,6 @@ export async function weakSecretCases(
   }
   return out;
 }
+
+/** Candidates a `probe --secrets-file` may add: each is one request to the service. */
+export const MAX_PROBE_SECRETS = 20_000;

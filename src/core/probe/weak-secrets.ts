@@ -37,9 +37,6 @@ export function parseSecretList(text: string): string[] {
   return text.split(/\r?\n/).filter((line) => line.length > 0 && !line.startsWith('#'));
 }
 
-/** Candidates a `probe --secrets-file` may add: each is one request to the service. */
-export const MAX_PROBE_SECRETS = 20_000;
-
 /** Upper bound on candidates from a file: the probe sends one request per entry, crack tries each offline. */
 export const MAX_WORDLIST_ENTRIES = 1_000_000;
 

@@ -49,4 +49,4 @@ export {
   type ApiKeyExport,
   type ExportApiKeysOptions,
 } from '../core/apikey/index.js';
-export { apikeySchema, type ApikeyConfig } from '../core/config/sections/apikey.js';
+export { apikeySchema, type ApikeyConfig } from '../core/apikey/config.js';

@@ -28,4 +28,4 @@ export {
   type IdpUserConfig,
   type IdpIssuerConfig,
   type IdpLayout,
-} from '../core/config/sections/idp.js';
+} from '../core/idp/config.js';

@@ -37,4 +37,4 @@ export {
   type ProbeSpecConfig,
   type ProbeEndpointConfig,
   type ProbeCredentialConfig,
-} from '../core/config/sections/probe.js';
+} from '../core/probe/config.js';

@@ -3,7 +3,7 @@ import { parseClaimAssignment, type ClaimsMapping } from '../core/token/claims.j
 import { parsePointer } from '../core/jsonpointer.js';
 import { mintToken, type MintTokenResult } from '../core/token/mint.js';
 import { resolveSecret, type SecretEncoding } from '../core/token/secret.js';
-import type { TokenDefaultsConfig } from '../core/config/sections/token.js';
+import type { TokenDefaultsConfig } from '../core/token/config.js';
 import { resolveTokenSettings } from '../core/token/settings.js';
 import { parseTimeFlag } from '../core/token/time.js';
 import { parseDuration } from '../core/duration.js';

@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IdpLayout } from '../../src/core/config/sections/idp.js';
+import type { IdpLayout } from '../../src/core/idp/config.js';
 import { control, discover, startTestIdp, tokenRequest, type TestIdp } from './helpers.js';
 
 const password = async (url: string, clientId = 'app', extra: Record<string, string> = {}) => {

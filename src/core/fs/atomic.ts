@@ -28,10 +28,7 @@ export async function writeFileAtomic(
   const fs = nodeFs.promises;
   const { O_CREAT, O_EXCL, O_WRONLY } = nodeFs.constants;
   await removeLeftovers(dir, tempPattern(file));
-  const temp = path.join(
-    dir,
-    `.${path.basename(file)}.${process.pid}.${nodeCrypto.randomBytes(4).toString('hex')}.tmp`,
-  );
+  const temp = tempPath(file);
   let handle;
   try {
     handle = await fs.open(temp, O_CREAT | O_EXCL | O_WRONLY, 0o600);
@@ -54,6 +51,15 @@ export async function writeFileAtomic(
 }
 
 /** `.<name>.<pid>.<hex>.tmp`: the pid is what tells a dead writer's leftover from a live one's. */
+/**
+ * `.NAME.PID.RANDOM.tmp` beside `file`: the pid lets a later writer tell a dead writer's leftover
+ * (removed) from a live one's temp file (kept), see leftovers.ts.
+ */
+export function tempPath(file: string): string {
+  const random = nodeCrypto.randomBytes(4).toString('hex');
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${random}.tmp`);
+}
+
 function tempPattern(file: string): RegExp {
   return new RegExp(`^\\.${escapeRegExp(path.basename(file))}\\.(\\d+)\\.[0-9a-f]+\\.tmp$`);
 }

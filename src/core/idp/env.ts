@@ -1,5 +1,5 @@
-import type { IdpConfig } from '../config/sections/idp.js';
-import { idpSchema } from '../config/sections/idp.js';
+import type { IdpConfig } from './config.js';
+import { idpSchema } from './config.js';
 import { usageError } from '../errors.js';
 
 /**

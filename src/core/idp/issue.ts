@@ -1,4 +1,4 @@
-import type { IdpClientConfig } from '../config/sections/idp.js';
+import type { IdpClientConfig } from './config.js';
 import type { AttackerKey } from '../token/forge.js';
 import { mintToken } from '../token/mint.js';
 import { resolveTokenSettings, type TokenSettings } from '../token/settings.js';

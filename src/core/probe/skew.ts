@@ -1,5 +1,5 @@
 import type { MintTokenOptions } from '../token/mint.js';
-import type { ProbeCase } from './cases.js';
+import type { ProbeCase } from './case-types.js';
 import { mintCommand, mintOptions, type JwtTemplate } from './credentials.js';
 import { curlCommand } from './curl.js';
 import { fixFor } from './fixes.js';

@@ -4,7 +4,7 @@
  * environment are passed in, so this stays testable and free of process globals.
  */
 import path from 'node:path';
-import type { SigV4Profile } from '../config/sections/sigv4.js';
+import type { SigV4Profile } from './config.js';
 import { usageError } from '../errors.js';
 import type { SigV4Credentials } from './types.js';
 

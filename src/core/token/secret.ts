@@ -8,7 +8,8 @@ export interface SecretSourceOptions {
   secretEnv?: string;
   secretFile?: string;
   encoding?: SecretEncoding;
-  env?: NodeJS.ProcessEnv;
+  /** The environment `secretEnv` is read from (the caller's: core does not read process.env). */
+  env: Readonly<Record<string, string | undefined>>;
   /** Names the source in errors when it is not a flag, e.g. `[token] secret_env in config`. */
   where?: string;
 }
@@ -34,7 +35,7 @@ export async function resolveSecret(options: SecretSourceOptions): Promise<Uint8
   let where: string;
   if (options.secretEnv !== undefined) {
     where = options.where ?? `--secret-env ${options.secretEnv}`;
-    const value = (options.env ?? process.env)[options.secretEnv];
+    const value = options.env[options.secretEnv];
     if (value === undefined)
       throw usageError(
         'ERR_SECRET_ENV_UNSET',

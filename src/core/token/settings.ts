@@ -1,5 +1,5 @@
 import type { AuthctlConfig } from '../config/schema.js';
-import type { TokenPresetConfig } from '../config/sections/token.js';
+import type { TokenPresetConfig } from './config.js';
 import { parseDuration } from '../duration.js';
 import { usageError } from '../errors.js';
 import { parseAlgorithm, type JWTAlgorithm } from '../keys/algorithms.js';

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CodeOfKind, usageError } from '../errors.js';
-import { writeFileAtomic } from '../fs/atomic.js';
+import { tempPath, writeFileAtomic } from '../fs/atomic.js';
 import type { Profile } from './types.js';
 import { INIT_STYLES } from './init-styles.js';
 
@@ -333,10 +332,7 @@ export async function createExclusive(
   content: string,
   mode = 0o644,
 ): Promise<boolean> {
-  const temp = path.join(
-    path.dirname(target),
-    `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
-  );
+  const temp = tempPath(target);
   const handle = await fs.open(temp, 'wx', mode);
   try {
     await handle.writeFile(content);

@@ -26,7 +26,8 @@ export type ProfileName = Profile | (string & {});
 export interface VerifyConfigOptions {
   /** Files to check; empty means auto-detect in `cwd` (unless `fromEnv`). */
   files?: string[];
-  cwd?: string;
+  /** The caller's working directory: files resolve against it (core does not read process.cwd()). */
+  cwd: string;
   /** Force one profile instead of detecting it per file: a name, or a *.profile.{toml,json,yaml} path. */
   profile?: ProfileName;
   /** Profile files to add to the built-in ones (`[verify] profiles` in authctl's config). */
@@ -221,8 +222,8 @@ async function gatherInputs(
 }
 
 /** The whole `verify-config` run: files, env, online checks; findings sorted by file and line. */
-export async function verifyConfig(options: VerifyConfigOptions = {}): Promise<VerifyConfigResult> {
-  const cwd = options.cwd ?? process.cwd();
+export async function verifyConfig(options: VerifyConfigOptions): Promise<VerifyConfigResult> {
+  const { cwd } = options;
   const target = options.target ?? 'production';
   const read = options.readFile ?? defaultRead;
   const { registry, forced } = await profilesFor(options, cwd);

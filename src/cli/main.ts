@@ -5,6 +5,7 @@ import { closest } from '../core/suggest.js';
 import { COMMAND_GROUPS, findGroup } from './commands.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { exitAfterDrain, exitQuietlyOnClosedPipe } from './exit.js';
+import { flagNamer } from './fields.js';
 import { examples } from './output.js';
 import { authctlVersion } from './version.js';
 
@@ -148,6 +149,11 @@ export async function main(argv: string[]): Promise<never> {
 /** Runs authctl with `args`; returns the exit code. Never exits the process itself. */
 export async function run(ctx: CliContext, args: string[]): Promise<number> {
   const program = buildProgram(ctx);
+  // The command whose action runs: a core error's fields are named as its flags.
+  let running: Command | undefined;
+  program.hook('preAction', (_root, action) => {
+    running = action;
+  });
   const { name, next } = firstPositional(args);
   const group = findGroup(name === 'help' ? next : name);
   if (name === 'help' && next !== undefined && !group) {
@@ -181,11 +187,11 @@ export async function run(ctx: CliContext, args: string[]): Promise<number> {
     await program.parseAsync(args, { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (error) {
-    return renderError(ctx, error);
+    return renderError(ctx, error, running);
   }
 }
 
-function renderError(ctx: CliContext, error: unknown): number {
+function renderError(ctx: CliContext, error: unknown, command?: Command): number {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.help' && error.exitCode !== 0) {
       // A group run without its subcommand (`authctl token`): commander has shown its help on stderr.
@@ -202,7 +208,7 @@ function renderError(ctx: CliContext, error: unknown): number {
     return EXIT_CODES.usage;
   }
   if (error instanceof AuthctlError) {
-    ctx.out.failure(error);
+    ctx.out.failure(error.render(flagNamer(command)));
     if (ctx.globals.verbose && error.cause)
       ctx.out.raw('stderr', `${String((error.cause as Error).stack ?? error.cause)}\n`);
     return error.exitCode;

@@ -17,6 +17,7 @@ import {
   parseProbeSpec,
   type ProbeSpec,
 } from '../core/probe/spec.js';
+import { flagNamer } from './fields.js';
 import type { CliContext } from './context.js';
 import { renderGitHub, renderJUnit, renderSarif, type RunError } from './report/index.js';
 import {
@@ -217,12 +218,14 @@ async function reportingFailures<T>(
     return await run();
   } catch (error) {
     if (error instanceof AuthctlError && error.kind === 'environment') {
+      // Named as main.ts names them on stderr: the report and the terminal say the same.
+      const shown = error.render(flagNamer(undefined));
       await writeFailureReports(ctx, flags, {
         name: PROBE_RUN_CASE,
-        code: error.code,
-        message: error.message,
-        details: error.where ? [`at ${error.where}`] : [],
-        hint: error.hint,
+        code: shown.code,
+        message: shown.message,
+        details: shown.where ? [`at ${shown.where}`] : [],
+        hint: shown.hint,
       });
     }
     throw error;

@@ -84,7 +84,7 @@ export class Keystore {
         action: 'read',
         code: 'ERR_KEYSTORE_UNREADABLE',
         what: 'the keystore',
-        elsewhere: 'or point --home (or AUTHCTL_HOME) at a directory you can read and write',
+        elsewhere: 'or point {{home}} (or AUTHCTL_HOME) at a directory you can read and write',
       });
     }
     return text === undefined ? emptyKeyring() : parseKeyring(text, this.file);
@@ -105,7 +105,7 @@ export class Keystore {
           mode: 0o600,
           code: 'ERR_KEYSTORE_WRITE',
           what: 'the keystore',
-          elsewhere: 'or point --home (or AUTHCTL_HOME) at a writable directory',
+          elsewhere: 'or point {{home}} (or AUTHCTL_HOME) at a writable directory',
         });
         if (creating) this.onCreate?.({ file: this.file, gitignore: await ignoreInGit(this.dir) });
       }
@@ -142,7 +142,7 @@ export class Keystore {
     if (!record && options.kid) {
       throw usageError('ERR_UNKNOWN_KID', `no key with kid "${options.kid}" in the keystore`, {
         where: this.file,
-        hint: 'run `authctl keys list` to see the kids, or omit --kid to use the active key',
+        hint: 'run `authctl keys list` to see the kids, or omit {{kid}} to use the active key',
       });
     }
     if (!record) {
@@ -159,8 +159,8 @@ export class Keystore {
         'ERR_KID_ALG_MISMATCH',
         `key ${record.kid} is an ${record.alg} key, not ${alg}`,
         {
-          where: '--kid',
-          hint: `use --alg ${record.alg}, or pick a ${alg} key from \`authctl keys list\``,
+          field: 'kid',
+          hint: `use {{alg}} ${record.alg}, or pick a ${alg} key from \`authctl keys list\``,
         },
       );
     }
@@ -297,7 +297,7 @@ export class Keystore {
             'ERR_NOTHING_TO_ACTIVATE',
             `no published ${options.alg} key waiting to be activated`,
             {
-              where: '--stage activate',
+              where: '{{stage}} activate',
               hint: 'run `authctl keys rotate --stage publish` first',
             },
           );
@@ -359,7 +359,7 @@ export class Keystore {
     const alg = (options.alg ?? candidates[0]) as JWTAlgorithm;
     if (!candidates.includes(alg)) {
       throw usageError('ERR_KID_ALG_MISMATCH', `this ${keyName} key cannot sign ${alg}`, {
-        where: '--alg',
+        field: 'alg',
         hint: `choose one of: ${candidates.join(', ')}`,
       });
     }
@@ -419,7 +419,7 @@ function distinctKid(ring: Keyring, record: KeyRecord, source: string): void {
       `key ${existing.kid} is already in the keystore for ${record.alg}`,
       {
         where: source,
-        hint: 'nothing to do; `authctl keys list` shows it (use --alg to import it for another algorithm)',
+        hint: 'nothing to do; `authctl keys list` shows it (use {{alg}} to import it for another algorithm)',
       },
     );
   }
@@ -457,7 +457,7 @@ async function ignoreInGit(dir: string): Promise<string | undefined> {
   await writeFileAtomic(file, '*\n', {
     mode: 0o644,
     what: 'the keystore .gitignore',
-    elsewhere: 'or point --home (or AUTHCTL_HOME) at a writable directory',
+    elsewhere: 'or point {{home}} (or AUTHCTL_HOME) at a writable directory',
   });
   return file;
 }

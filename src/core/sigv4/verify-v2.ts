@@ -42,7 +42,7 @@ export function verifySigV2(
     findings.push(accessKeyMismatch(accessKeyId, options.accessKeyId));
   }
   if (options.checkTime !== false) {
-    const now = options.now === undefined ? new Date() : parseSigningDate(options.now, '--now');
+    const now = options.now === undefined ? new Date() : parseSigningDate(options.now, '{{now}}');
     if (dateSlot !== undefined) {
       const expires = Number(dateSlot);
       if (!/^\d+$/.test(dateSlot))

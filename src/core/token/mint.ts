@@ -88,8 +88,8 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
   if (isHmac(alg) && options.secret) {
     if (options.secret.length === 0)
       throw usageError('ERR_EMPTY_SECRET', 'the HMAC secret is empty', {
-        where: '--secret',
-        hint: 'give a non-empty secret (use --defect blank-secret to test empty-key forgeries)',
+        field: 'secret',
+        hint: 'give a non-empty secret (use {{defect}} blank-secret to test empty-key forgeries)',
       });
     key = options.secret;
   } else {
@@ -219,8 +219,8 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
     case 'jku': {
       if (!options.jkuUrl) {
         throw usageError('ERR_JKU_URL_REQUIRED', 'the jku defect needs the attacker JWKS URL', {
-          where: '--jku-url',
-          hint: 'add --jku-url https://attacker.example/jwks.json (the JSON output includes the JWKS to serve there)',
+          field: 'jkuUrl',
+          hint: 'add {{jkuUrl}} https://attacker.example/jwks.json (the JSON output includes the JWKS to serve there)',
         });
       }
       const attacker = options.attackerKey ?? (await generateAttackerKey(alg));

@@ -54,7 +54,7 @@ export function findPreset(config: AuthctlConfig, name: string): TokenPresetConf
     const names = Object.keys(presets);
     const suggestion = closest(name, names);
     throw usageError('ERR_UNKNOWN_PRESET', `no token preset "${name}"`, {
-      where: '--preset',
+      field: 'preset',
       hint: names.length
         ? `${suggestion ? `did you mean ${suggestion}? ` : ''}presets in config: ${names.join(', ')}`
         : 'define one in authctl.toml as [tokens.NAME] (sub, audience, roles, scopes, tenant, ttl, claims)',
@@ -81,8 +81,8 @@ export function resolveTokenSettings(
     ttlSeconds:
       ttl === undefined
         ? undefined
-        : positiveSeconds(ttl, flags.ttl !== undefined ? '--ttl' : 'ttl in config'),
-    alg: parseAlgorithm(algText, flags.alg !== undefined ? '--alg' : 'alg in config'),
+        : positiveSeconds(ttl, flags.ttl !== undefined ? '{{ttl}}' : 'ttl in config'),
+    alg: parseAlgorithm(algText, flags.alg !== undefined ? '{{alg}}' : 'alg in config'),
     kid: flags.kid ?? preset.kid,
     scopes: flags.scopes?.length ? flags.scopes : preset.scopes,
     roles: flags.roles?.length ? flags.roles : preset.roles,

@@ -112,7 +112,7 @@ async function checkDocument(
       `profile ${profile.name} does not read ${document.kind} files`,
       {
         where: document.file,
-        hint: `${profile.name} reads ${profile.kinds.join(' or ')}; pick another --profile or leave it out to auto-detect`,
+        hint: `${profile.name} reads ${profile.kinds.join(' or ')}; pick another {{profile}} or leave it out to auto-detect`,
       },
     );
   }
@@ -140,7 +140,7 @@ export function detectProfile(
       `cannot tell which service ${document.file} configures`,
       {
         where: document.file,
-        hint: `pass --profile ${[...registry.keys()].join('|')}`,
+        hint: `pass {{profile}} ${[...registry.keys()].join('|')}`,
       },
     );
   }
@@ -202,14 +202,14 @@ export async function verifyConfig(options: VerifyConfigOptions = {}): Promise<V
     if (files.length === 0) {
       throw usageError('ERR_VERIFY_NO_INPUT', 'no config files found to verify', {
         where: cwd,
-        hint: 'pass FILES, --env-file FILE or --from-env (looked for authctl.toml, .authctlrc*, agentflow.json, datapress.toml, config.toml, .env and the files of --list-profiles)',
+        hint: 'pass FILES, {{envFile}} FILE or {{fromEnv}} (looked for authctl.toml, .authctlrc*, agentflow.json, datapress.toml, config.toml, .env and the files of {{listProfiles}})',
       });
     }
   }
   const extraEnv: Record<string, string> = {};
   const inputs: { file: string; text: string; kind?: DocumentKind }[] = [];
   for (const file of options.envFiles ?? []) {
-    const text = await readInput(read, cwd, file, '--env-file');
+    const text = await readInput(read, cwd, file, '{{envFile}}');
     inputs.push({ file, text, kind: 'env' });
     const parsed = parseDocument(file, text, 'env');
     if (parsed.document) Object.assign(extraEnv, parsed.document.data);

@@ -2,9 +2,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
 import { Command } from 'commander';
 import { nameFields, usageError } from '../../src/core/errors.js';
+import { COMMAND_GROUPS } from '../../src/cli/commands.js';
+import { CliContext } from '../../src/cli/context.js';
 import { flagNamer } from '../../src/cli/fields.js';
+import { buildProgram } from '../../src/cli/main.js';
 
 /**
  * Core errors name fields (`{{grace}}`), never flags: how a value reached core (a flag, a config key,
@@ -118,7 +122,59 @@ describe('core errors carry fields, not flag names', () => {
   });
 });
 
+/** Every `{{field}}` written in src/core's string literals. */
+function coreFields(files: Array<{ source: ts.SourceFile }>): Set<string> {
+  const fields = new Set<string>();
+  for (const { source } of files) {
+    const visit = (node: ts.Node) => {
+      if (
+        ts.isStringLiteral(node) ||
+        ts.isNoSubstitutionTemplateLiteral(node) ||
+        ts.isTemplateHead(node) ||
+        ts.isTemplateMiddle(node) ||
+        ts.isTemplateTail(node)
+      )
+        for (const match of node.text.matchAll(/\{\{([A-Za-z][\w.-]*)\}\}/g)) fields.add(match[1]!);
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return fields;
+}
+
+/** The whole command tree, every group registered. */
+async function commandTree(): Promise<Command[]> {
+  const stream = () => Object.assign(new PassThrough(), { isTTY: false });
+  const ctx = new CliContext(
+    { json: false, quiet: true, verbose: false, color: false },
+    { stdout: stream(), stderr: stream(), stdin: stream() },
+    {},
+    process.cwd(),
+  );
+  const program = buildProgram(ctx);
+  for (const group of COMMAND_GROUPS) (await group.load()).register(program, ctx);
+  const all: Command[] = [];
+  const walk = (command: Command) => {
+    all.push(command);
+    command.commands.forEach(walk);
+  };
+  walk(program);
+  return all;
+}
+
 describe('fields in errors', () => {
+  it('every field core names is a flag of some authctl command (the CLI never invents one)', async () => {
+    const commands = await commandTree();
+    const flags = new Set(commands.flatMap((c) => c.options.map((o) => o.long)));
+    const fields = coreFields(coreFiles());
+    expect(fields.size).toBeGreaterThan(40);
+    const missing = [...fields, 'notAFlagAnywhere'].filter((field) => {
+      const named = commands.map((c) => flagNamer(c)(field));
+      return !named.some((flag) => flags.has(flag));
+    });
+    expect(missing).toEqual(['notAFlagAnywhere']);
+  });
+
   it('read as their own names outside the CLI, and as the flags of the command that ran in it', () => {
     const error = usageError('ERR_APIKEY_GRACE', '{{grace}} must not be negative, got -5s', {
       field: 'grace',

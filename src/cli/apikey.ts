@@ -12,6 +12,7 @@ import type { ApikeyConfig } from '../core/config/sections/apikey.js';
 import { readAll } from './stdin.js';
 import type { CliContext } from './context.js';
 import { examples, table } from './output.js';
+import { ExitStatus } from './command.js';
 
 /** Reads all of a stream (stdin) as UTF-8. */
 export async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
@@ -332,7 +333,7 @@ export function register(program: Command, ctx: CliContext): void {
           key: r.key ? apiKeyInfoToJSON(r.key) : null,
         }),
       );
-      if (!result.valid) process.exitCode = 1;
+      if (!result.valid) throw new ExitStatus(1);
     });
 
   apikey

@@ -4,6 +4,7 @@ import { EXIT_CODES, usageError } from '../core/errors.js';
 import type { CliContext } from './context.js';
 import { examples } from './output.js';
 import { configuredProfiles, runVerifyInfo, type VerifyInfoFlags } from './verify-extra.js';
+import { ExitStatus } from './command.js';
 
 /** init's service styles (verify-config's --profile takes any registered profile or a profile file). */
 const PROFILE_NAMES = ['authctl', 'datapress', 'agentflow', 'recsys', 'relay', 'k3'];
@@ -197,17 +198,15 @@ async function runVerify(ctx: CliContext, files: string[], flags: VerifyFlags): 
       target: result.target,
       files: result.files,
       counts: result.counts,
-      findings: report
-        .safeFindings(result.findings)
-        .map((f) => ({
-          rule: f.rule,
-          severity: f.severity,
-          file: f.file ?? null,
-          line: f.line ?? null,
-          column: f.column ?? null,
-          message: f.message,
-          fix: f.fix ?? null,
-        })),
+      findings: report.safeFindings(result.findings).map((f) => ({
+        rule: f.rule,
+        severity: f.severity,
+        file: f.file ?? null,
+        line: f.line ?? null,
+        column: f.column ?? null,
+        message: f.message,
+        fix: f.fix ?? null,
+      })),
     });
   } else if (format === 'github') {
     const text = report.renderGitHub(result.findings);
@@ -241,15 +240,15 @@ async function runVerify(ctx: CliContext, files: string[], flags: VerifyFlags): 
     for (const entry of baseline?.stale ?? [])
       ctx.out.info(s.dim(`baseline entry no longer found (fixed?): ${entry}`));
   }
-  if (result.syntaxError) process.exitCode = 2;
+  if (result.syntaxError) throw new ExitStatus(EXIT_CODES.usage);
   else if (result.requiredUnreachable) {
     ctx.out.error(
       'an issuer the config cannot start without is unreachable',
       undefined,
       'start the IdP (or set start_degraded = true) and run again',
     );
-    process.exitCode = 3;
-  } else if (failed) process.exitCode = 1;
+    throw new ExitStatus(EXIT_CODES.environment);
+  } else if (failed) throw new ExitStatus(EXIT_CODES.check);
 }
 
 /** --baseline drops accepted findings (the result is updated in place); --write-baseline saves them all first. */
@@ -346,8 +345,7 @@ async function runInit(
       undefined,
       'rerun with --force to rewrite them (or move them aside first)',
     );
-    process.exitCode = EXIT_CODES.usage;
-    return;
+    throw new ExitStatus(EXIT_CODES.usage);
   }
   if (!ctx.globals.json)
     ctx.out.info(

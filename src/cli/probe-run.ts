@@ -33,6 +33,7 @@ import {
 } from './probe-report.js';
 import { openKeystore } from './shared.js';
 import { readSecretList, WEAK_SECRETS } from '../core/probe/weak-secrets.js';
+import { ExitStatus } from './command.js';
 
 export interface ProbeFlags {
   spec?: string;
@@ -118,7 +119,7 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
     ? await readBaseline(path.resolve(ctx.cwd, flags.baseline))
     : undefined;
   const { config, filepath } = await ctx.config();
-  const keystore = await openKeystore(ctx);
+  const keystore = await openKeystore(ctx, ctx.out);
   // The printed curl commands mint tokens again: name this run's keystore and config so they work from any directory.
   const cliGlobals = ['--home', keystore.dir, ...(filepath ? ['--config', filepath] : [])];
 
@@ -169,8 +170,7 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
     await writeFailureReports(ctx, flags, controlFailureError(result));
     if (format === 'json') ctx.out.jsonDocument(probeJson(result, 3));
     else ctx.out.raw('stderr', renderControlFailures(result, ctx.out.statusColor));
-    process.exitCode = 3;
-    return;
+    throw new ExitStatus(3);
   }
   const code = probeExitCode(result, flags.strict);
   if (flags.junit)
@@ -202,7 +202,7 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
         .join('\n'),
     );
   } else ctx.out.data(renderHuman(result, ctx.out.color, { verbose: ctx.globals.verbose, stale }));
-  if (code !== 0) process.exitCode = code;
+  if (code !== 0) throw new ExitStatus(code);
 }
 
 /**

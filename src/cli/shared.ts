@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { usageError } from '../core/errors.js';
 import { tooOpen } from '../core/fs/atomic.js';
 import { Keystore } from '../core/keys/keystore.js';
+import type { Deps, Io } from './command.js';
 import type { CliContext } from './context.js';
 import { readAll } from './stdin.js';
 
@@ -21,18 +22,23 @@ export function keyValue(value: string, where: string): [string, string] {
   return [value.slice(0, index).trim(), value.slice(index + 1)];
 }
 
-export async function openKeystore(ctx: CliContext, rsaBits?: number): Promise<Keystore> {
-  const { config } = await ctx.config();
-  const home = await ctx.home();
+/** The keystore of this run (--home, $AUTHCTL_HOME, config); notes about it go to `io` (stderr). */
+export async function openKeystore(
+  deps: Pick<Deps, 'config' | 'home'>,
+  io: Pick<Io, 'info' | 'warn'>,
+  rsaBits?: number,
+): Promise<Keystore> {
+  const { config } = await deps.config();
+  const home = await deps.home();
   // authctl never changes the mode of a directory it did not create (see ensurePrivateDir): say so instead.
   const mode = await tooOpen(home);
   if (mode)
-    ctx.out.warn(
+    io.warn(
       `keystore directory ${home} is mode ${mode}: others can list it (the key files themselves are 0600); chmod 700 ${home} to hide it`,
     );
   // The first write creates private keys, maybe in the current directory: say where (stderr, not --quiet).
   const onCreate = ({ file, gitignore }: { file: string; gitignore?: string }) =>
-    ctx.out.info(
+    io.info(
       `created the keystore ${file} (private keys, mode 0600); ${gitignore ? `${gitignore} keeps it out of git` : 'keep it out of version control'}`,
     );
   return new Keystore({ dir: home, rsaBits: rsaBits ?? config.keys?.rsa_bits, onCreate });

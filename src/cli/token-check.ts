@@ -102,7 +102,7 @@ async function verificationKeys(
   if (flags.discover) return keysFromDiscovery(flags.discover);
   if (flags.jwks)
     return /^https?:\/\//.test(flags.jwks) ? keysFromJwksUrl(flags.jwks) : keysFromFile(flags.jwks);
-  const local = await keysFromKeystore(await openKeystore(ctx));
+  const local = await keysFromKeystore(await openKeystore(ctx, ctx.out));
   // What `token mint --alg HS*` signs with when config names a secret, so mint → verify agrees.
   const { config } = await ctx.config();
   const {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { crackHmacToken, type CrackResult } from '../core/token/crack.js';
 import { readSecretList, WEAK_SECRETS, weakSecretSource } from '../core/probe/weak-secrets.js';
 import type { CliContext } from './context.js';
+import { ExitStatus } from './command.js';
 
 export interface CrackFlags {
   wordlist?: string;
@@ -25,7 +26,7 @@ export async function runCrack(ctx: CliContext, token: string, flags: CrackFlags
     (r) => render(ctx, r),
     (r) => r,
   );
-  if (result.cracked) process.exitCode = 1;
+  if (result.cracked) throw new ExitStatus(1);
 }
 
 function render(ctx: CliContext, r: CrackResult & { source?: string }): string {

@@ -196,7 +196,7 @@ export async function runMint(ctx: CliContext, flags: MintFlags): Promise<void> 
       hint: 'use --alg to choose the algorithm, or --defect alg-none / alg-none-case for unsigned tokens',
     });
   }
-  const keystore = await openKeystore(ctx, flags.bits);
+  const keystore = await openKeystore(ctx, ctx.out, flags.bits);
   const algChosen =
     flags.alg !== undefined ||
     (flags.preset !== undefined && config.tokens?.[flags.preset]?.alg !== undefined) ||

@@ -5,6 +5,7 @@ import { allOptions, argumentOrStdin, collect, rsaBitsOption } from './shared.js
 import type { MintFlags } from './token-mint.js';
 import type { VerifyFlags } from './token-check.js';
 import type { CrackFlags } from './token-crack.js';
+import { ExitStatus } from './command.js';
 
 export function register(program: Command, ctx: CliContext): void {
   const token = program
@@ -161,7 +162,7 @@ export function register(program: Command, ctx: CliContext): void {
         await argumentOrStdin(ctx, value, 'token'),
         allOptions<VerifyFlags>(command),
       );
-      if (!valid) process.exitCode = 1;
+      if (!valid) throw new ExitStatus(1);
     });
 
   token

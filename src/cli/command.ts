@@ -65,6 +65,10 @@ export interface RenderContext {
   statusColor: ChalkInstance;
   verbose: boolean;
   cwd: string;
+  /** The format being rendered (a `status` line may be only for text). */
+  format: Format;
+  /** Whether the rendering goes to a terminal (not a pipe, not a file). */
+  terminal: boolean;
 }
 
 /** One renderer per format: `text` always; `json` defaults to the value itself. */
@@ -133,7 +137,7 @@ export function declare<F, O, R>(parent: Command, spec: Verb<F, O, R>, ctx: CliC
     const opts = await spec.parse(values);
     const result = await spec.run(opts, ioOf(ctx), ctx);
     const flags = values.flags as { format?: unknown; output?: unknown };
-    await emit(ctx, spec, result, chosenFormat(flags, ctx), outputFile(flags));
+    await emit(ctx, spec, result, chosenFormat(spec, flags, ctx), outputFile(opts, flags));
     if (result.exitCode) throw new ExitStatus(result.exitCode);
   });
   return command;
@@ -155,12 +159,19 @@ export function valuesOf<F>(command: Command): Values<F> {
   };
 }
 
-function chosenFormat(flags: { format?: unknown }, ctx: CliContext): Format {
+/** --json, else --format for a verb that offers formats (another verb's --format is its own flag). */
+function chosenFormat(spec: AnyVerb, flags: { format?: unknown }, ctx: CliContext): Format {
   if (ctx.globals.json) return 'json';
-  return typeof flags.format === 'string' ? (flags.format as Format) : 'text';
+  return spec.formats && typeof flags.format === 'string' ? (flags.format as Format) : 'text';
 }
 
-function outputFile(flags: { output?: unknown }): string | undefined {
+/**
+ * `-o/--output FILE`: the verb's parsed `outputFile` when its Options has one (a verb whose --output
+ * also accepts older values), else the flag as given.
+ */
+function outputFile(opts: unknown, flags: { output?: unknown }): string | undefined {
+  if (typeof opts === 'object' && opts !== null && 'outputFile' in opts)
+    return (opts as { outputFile?: string }).outputFile;
   return typeof flags.output === 'string' ? flags.output : undefined;
 }
 
@@ -187,18 +198,18 @@ async function emit<R>(
     statusColor: ctx.out.statusColor,
     verbose: ctx.globals.verbose,
     cwd: ctx.cwd,
+    format,
+    terminal: !file && ctx.out.stdoutIsTTY,
   };
   const text = renderAs(spec.render, result.value, format, rc);
   if (file) {
     const { writeFileAtomic } = await import('../core/fs/atomic.js');
     const target = path.resolve(ctx.cwd, file);
     await writeFileAtomic(target, text.endsWith('\n') || !text ? text : `${text}\n`);
-    ctx.out.info(`wrote ${format} report to ${file}`);
+    ctx.out.info(`wrote ${file}`);
   } else if (text) ctx.out.data(text);
-  if (format !== 'json') {
-    const status = spec.render.status?.(result.value, rc);
-    if (status) ctx.out.info(status);
-  }
+  const status = spec.render.status?.(result.value, rc);
+  if (status) ctx.out.info(status);
 }
 
 /** One format's rendering of `value` (exported for the renderers' own tests). */

@@ -42,6 +42,15 @@ function family(check: string): string {
   return FAMILIES.find(([, test]) => test(check))![0];
 }
 
+/** `key rotation on GET /x: new key accepted after 0.3s (bound 60s), retired key refused never within 60s`. */
+function rotationLine(r: NonNullable<ProbeResult['rotation']>): string {
+  const time = (ms: number | undefined, boundMs: number) =>
+    ms === undefined
+      ? `never within ${boundMs / 1000}s`
+      : `after ${(ms / 1000).toFixed(1)}s (bound ${boundMs / 1000}s)`;
+  return `key rotation on ${safe(r.endpoint)}: new key accepted ${time(r.newKeyAcceptedMs, r.refreshWithinMs)}, retired key refused ${time(r.retiredKeyRefusedMs, r.retireWithinMs)}`;
+}
+
 const SEVERITY_ORDER: Record<string, number> = { critical: 0, error: 1, warning: 2 };
 
 export function renderHuman(
@@ -92,6 +101,7 @@ export function renderHuman(
       `clock skew: ${safe(s.endpoint)} accepts tokens up to ${s.atLeast ? '≥ ' : ''}${s.toleratedSeconds}s past exp (${s.requests} requests, bisected up to ${s.upperBoundSeconds}s)`,
     );
   }
+  if (result.rotation) lines.push(rotationLine(result.rotation));
   for (const key of options.stale)
     lines.push(c.dim(`baseline entry no longer found (fixed?): ${safe(key)}`));
   const s = result.summary;
@@ -159,7 +169,7 @@ export function renderDryRun(result: ProbeResult): string {
   return lines.join('\n');
 }
 
-/** The --json document: summary, findings (with curl), every case, skew. */
+/** The --json document: summary, findings (with curl), every case, skew, key rotation times. */
 export function probeJson(result: ProbeResult, exitCode: number) {
   return redactDeep({
     status: result.status,
@@ -171,6 +181,7 @@ export function probeJson(result: ProbeResult, exitCode: number) {
     controlFailures: result.controlFailures,
     warnings: result.warnings,
     skew: result.skew,
+    ...(result.rotation ? { rotation: result.rotation } : {}),
     cases: result.cases,
   });
 }

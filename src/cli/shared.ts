@@ -46,17 +46,17 @@ export async function openKeystore(
 
 /** A positional value, or stdin when it is `-` or missing and stdin is piped. */
 export async function argumentOrStdin(
-  ctx: CliContext,
+  io: Pick<Io, 'stdin'>,
   value: string | undefined,
   what: string,
 ): Promise<string> {
   if (value !== undefined && value !== '-') return value;
-  if (value === undefined && ctx.io.stdin.isTTY) {
+  if (value === undefined && io.stdin.isTTY) {
     throw usageError('ERR_MISSING_ARGUMENT', `no ${what} given`, {
       hint: `pass the ${what} as an argument, or pipe it on stdin (use - to read stdin)`,
     });
   }
-  const text = (await readAll(ctx.io.stdin)).toString('utf8').trim();
+  const text = (await readAll(io.stdin)).toString('utf8').trim();
   if (!text)
     throw usageError('ERR_MISSING_ARGUMENT', `no ${what} on stdin`, {
       hint: `pipe the ${what}, e.g. echo "$TOKEN" | authctl ...`,

@@ -6,7 +6,7 @@ import { mintToken, type MintTokenOptions } from '../token/mint.js';
 import { generateCases, type ProbeCase } from './cases.js';
 import { resolveCredential, type ResolvedCredential } from './credentials.js';
 import { curlCommand } from './curl.js';
-import { HttpClient, ProbeConnectionError, type ProbeResponse } from './http.js';
+import { HttpClient, ProbeConnectionError, type ProbeRequest, type ProbeResponse } from './http.js';
 import { startJkuServer } from './jku.js';
 import { measureSkew, type SkewResult } from './skew.js';
 import type { ProbeSpec } from './spec.js';
@@ -14,7 +14,8 @@ import { casePassed, describeExpected, hygiene, judge, type ProbeFinding } from 
 import { fixFor } from './fixes.js';
 import { registerSecret } from '../mask.js';
 import { applySeverityPolicy } from './severity.js';
-import { checkRevocation, revocationTargets, type RevocationResult } from './revocation.js';
+import { prepareLateRotation, runRevocations, runRotation } from './late-checks.js';
+import type { RotationReport } from './rotation.js';
 
 export interface RunProbeOptions {
   spec: ProbeSpec;
@@ -72,6 +73,8 @@ export interface ProbeResult {
   findings: ProbeFinding[];
   controlFailures: ControlFailure[];
   skew?: SkewResult;
+  /** `[rotation]`: how long the service took to accept the new key and refuse the retired one. */
+  rotation?: RotationReport;
   /** Requests the dry run would send (credentials masked). */
   requests?: Array<{ endpoint: string; case: string; expected: string; curl: string }>;
   summary: {
@@ -151,6 +154,9 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
       resolved.secrets.forEach(registerSecret);
       credentials.set(name, resolved);
     }
+    const rotationControl = options.dryRun
+      ? undefined
+      : await prepareLateRotation(spec, credentials, options.env ?? process.env);
     const warnings: string[] = [];
     const cases = await generateCases({
       spec,
@@ -293,23 +299,13 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
           baseUrl: spec.baseUrl,
         })
       : undefined;
+    const late = { spec, credentials, mint, send: (request: ProbeRequest) => send({ request }) };
     // Revocation revokes fresh tokens (own jti) only, so the controls' tokens still get in afterwards.
-    const revocations: RevocationResult[] = [];
-    for (const target of revocationTargets(spec)) {
-      const credential = credentials.get(target.credential);
-      if (credential?.jwt)
-        revocations.push(
-          await checkRevocation({
-            target,
-            credential,
-            mint,
-            send: (request) => send({ request }),
-            baseUrl: spec.baseUrl,
-          }),
-        );
-    }
+    const revocations = await runRevocations(late);
     const after = await runControls('after');
     if (after.length) return failed(after, byCase);
+    // Last: the rotation retires the key the controls' tokens are signed with.
+    const rotation = await runRotation(late, rotationControl);
 
     const raw = buildFindings(rest, byCase, spec.baseUrl);
     if (jku && jku.hits() > 0) {
@@ -331,7 +327,7 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
       });
     }
     if (skew?.finding) raw.push(skew.finding);
-    for (const r of revocations) if (r.finding) raw.push(r.finding);
+    raw.push(...revocations.findings, ...rotation.findings);
     const findings = applySeverityPolicy(
       raw,
       spec.severity,
@@ -340,7 +336,8 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
     const count = (s: string) => findings.filter((f) => f.severity === s).length;
     const results = [
       ...cases.map((c) => caseResult(c, c.control ? undefined : byCase.get(c))),
-      ...revocations.map(revocationResult),
+      ...revocations.results,
+      ...rotation.results,
     ];
     const nonControl = results.filter((r) => !r.control);
     return {
@@ -351,6 +348,7 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
       findings,
       controlFailures: [],
       skew: skew ? { ...skew, finding: undefined } : undefined,
+      ...(rotation.report ? { rotation: rotation.report } : {}),
       summary: {
         endpoints: endpoints.length,
         checks: cases.length,
@@ -368,21 +366,6 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
     client.close();
     await jku?.close();
   }
-}
-
-function revocationResult(r: RevocationResult): ProbeCaseResult {
-  return {
-    endpoint: r.endpoint,
-    case: r.case,
-    check: 'revoked',
-    title: `token of "${r.credential}" refused after revocation`,
-    control: false,
-    credential: r.credential,
-    expected: '401',
-    passed: r.passed,
-    ...(r.refusedAfterMs !== undefined ? { ms: r.refusedAfterMs } : {}),
-    ...(r.finding ? { status: Number(r.finding.got) || undefined } : { status: 401 }),
-  };
 }
 
 function caseResult(c: ProbeCase, res?: ProbeResponse): ProbeCaseResult {

@@ -232,7 +232,7 @@ function batchedLog(
 }
 
 export function defaultIssuerUrl(
-  ctx: CliContext,
+  ctx: { env: NodeJS.ProcessEnv },
   config: { idp?: { issuer_url?: string; port?: number } },
 ): string {
   return (

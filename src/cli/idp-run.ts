@@ -31,7 +31,7 @@ function parsePort(value: string | undefined): number | undefined {
   return port;
 }
 
-function parseIssuerUrl(
+export function parseIssuerUrl(
   value: string | undefined,
   where: string,
   example = `${where} http://host.docker.internal:9400`,
@@ -240,55 +240,4 @@ export function defaultIssuerUrl(
     config.idp?.issuer_url ??
     `http://127.0.0.1:${config.idp?.port ?? 9400}`
   );
-}
-
-export async function runWait(
-  ctx: CliContext,
-  url: string | undefined,
-  flags: { timeout: string; readyFile?: string },
-): Promise<void> {
-  const { config } = await ctx.config();
-  const { waitForIssuer, waitForReadyFile } = await import('../core/idp/wait.js');
-  const timeoutMs = parseDuration(flags.timeout, '--timeout') * 1000;
-  if (url !== undefined && flags.readyFile !== undefined) {
-    throw usageError('ERR_BAD_ARGUMENT', 'give either an issuer URL or --ready-file, not both', {
-      where: '--ready-file',
-      hint: 'authctl idp wait --ready-file idp.json waits for the file, then for the issuer it names',
-    });
-  }
-  // The example names this command's own argument, not a `serve` flag.
-  const target =
-    parseIssuerUrl(url, 'URL', 'authctl idp wait http://127.0.0.1:9400') ??
-    defaultIssuerUrl(ctx, config);
-  const result =
-    flags.readyFile !== undefined
-      ? await waitForReadyFile(path.resolve(ctx.cwd, flags.readyFile), { timeoutMs })
-      : await waitForIssuer(target, { timeoutMs });
-  ctx.out.result(
-    result,
-    (r) =>
-      `issuer ${r.issuer} answered after ${r.ms} ms (${r.attempts} attempt${r.attempts === 1 ? '' : 's'})`,
-  );
-}
-
-export async function runDoctor(ctx: CliContext, flags: { from?: string[] }): Promise<void> {
-  const { config } = await ctx.config();
-  const { doctorIssuer } = await import('../core/idp/doctor.js');
-  const froms = flags.from?.length ? flags.from : [defaultIssuerUrl(ctx, config)];
-  const reports = await Promise.all(froms.map((from) => doctorIssuer(from)));
-  const c = ctx.out.color;
-  ctx.out.result(reports, (all) =>
-    all
-      .map((report) =>
-        [
-          `${report.ok ? c.green('ok  ') : c.red('FAIL')} ${report.from}`,
-          ...report.checks.map(
-            (check) =>
-              `  ${check.ok ? c.green('✓') : c.red('✗')} ${check.name.padEnd(9)} ${check.detail}${check.hint ? `\n              ${c.cyan('hint:')} ${check.hint}` : ''}`,
-          ),
-        ].join('\n'),
-      )
-      .join('\n\n'),
-  );
-  if (reports.some((r) => !r.ok)) throw new ExitStatus(1);
 }

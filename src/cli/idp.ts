@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { declare, declareAll } from './command.js';
 import type { CliContext } from './context.js';
+import * as check from './idp-check.js';
 import * as add from './idp-control-add.js';
 import * as control from './idp-control.js';
 import { examples } from './output.js';
@@ -69,45 +70,14 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .action(async (_o, command: Command) => (await run()).runServe(ctx, allOptions(command)));
 
-  idp
-    .command('wait [url]')
-    .description('wait until an issuer answers its discovery document (for CI scripts)')
-    .option('--timeout <duration>', 'give up after this long (default 30s)', '30s')
-    .option(
-      '--ready-file <file>',
-      'wait for the ready file of `idp serve --ready-file FILE`, then for the issuer it names',
-    )
-    .addHelpText(
-      'after',
-      examples([
-        'authctl idp wait',
-        'authctl idp wait http://127.0.0.1:9400/tenant-a --timeout 1m',
-        'authctl idp wait --ready-file idp.json',
-      ]) + '\nExit codes: 0 answered, 2 bad URL or flag, 3 no answer before the timeout.\n',
-    )
-    .action(async (url: string | undefined, _o, command: Command) =>
-      (await run()).runWait(ctx, url, allOptions(command)),
-    );
-
-  idp
-    .command('doctor')
-    .description(
-      'check discovery, issuer equality and JWKS reachability from each URL a service may use',
-    )
-    .option(
-      '--from <url>',
-      'issuer URL as a service sees it; repeat for several (default: the configured issuer)',
-      collect,
-    )
-    .addHelpText(
-      'after',
-      examples([
-        'authctl idp doctor',
-        'authctl idp doctor --from http://127.0.0.1:9400 --from http://idp:9400',
-        'authctl idp doctor --from http://127.0.0.1:9400/ --json',
-      ]) + '\nExit codes: 0 all checks pass, 1 a check failed.\n',
-    )
-    .action(async (_o, command: Command) => (await run()).runDoctor(ctx, allOptions(command)));
+  declare(idp, check.wait, ctx).addHelpText(
+    'after',
+    'Exit codes: 0 answered, 2 bad URL or flag, 3 no answer before the timeout.\n',
+  );
+  declare(idp, check.doctor, ctx).addHelpText(
+    'after',
+    'Exit codes: 0 all checks pass, 1 a check failed.\n',
+  );
 
   declareAll(idp, [control.rotate, control.fault, control.clock, control.requests], ctx);
   const client = idp

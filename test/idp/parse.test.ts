@@ -103,3 +103,27 @@ describe('idp control verbs: arguments to options', () => {
     });
   });
 });
+
+describe('idp wait and doctor: arguments to options', () => {
+  it('wait: the timeout in ms, the URL checked, URL and --ready-file exclusive', async () => {
+    const { wait } = await import('../../src/cli/idp-check.js');
+    expect(await parseVerb(wait, ['http://127.0.0.1:9400/t', '--timeout', '1m'])).toEqual({
+      issuer: 'http://127.0.0.1:9400/t',
+      readyFile: undefined,
+      timeoutMs: 60_000,
+    });
+    expect(await parseVerb(wait)).toMatchObject({ issuer: undefined, timeoutMs: 30_000 });
+    await expect(parseVerb(wait, ['ftp://x'])).rejects.toMatchObject({ code: 'ERR_BAD_URL' });
+    await expect(parseVerb(wait, ['http://x', '--ready-file', 'f.json'])).rejects.toMatchObject({
+      code: 'ERR_BAD_ARGUMENT',
+      where: '--ready-file',
+    });
+  });
+
+  it('doctor: every --from, in order', async () => {
+    const { doctor } = await import('../../src/cli/idp-check.js');
+    expect(await parseVerb(doctor, ['--from', 'http://a', '--from', 'http://b'])).toEqual({
+      from: ['http://a', 'http://b'],
+    });
+  });
+});

@@ -3,7 +3,8 @@ import type { CliContext } from './context.js';
 import { examples } from './output.js';
 import { allOptions, intOption } from './shared.js';
 import type { ProbeFlags } from './probe-run.js';
-import type { InitFlags } from './probe-init.js';
+import { declare } from './command.js';
+import { init } from './probe-init.js';
 
 const EXIT_HELP = `
 Exit codes:
@@ -67,25 +68,5 @@ export function register(program: Command, ctx: CliContext): void {
       await runProbeCommand(ctx, allOptions<ProbeFlags>(command));
     });
 
-  probe
-    .command('init')
-    .description("draft a probe spec from an OpenAPI document's security requirements")
-    .requiredOption('--from-openapi <file>', 'OpenAPI 3.0 / 3.1 or Swagger 2.0 document (JSON)')
-    .option(
-      '--base-url <url>',
-      'base_url of the spec (default: the first servers[].url, else http://127.0.0.1:8080)',
-    )
-    .option('-o, --out <file>', 'write the spec here (default: stdout)')
-    .option('--force', 'overwrite --out if it exists')
-    .addHelpText(
-      'after',
-      examples([
-        'authctl probe init --from-openapi openapi.json > probe.toml',
-        'authctl probe init --from-openapi openapi.json --out probe.toml --base-url http://127.0.0.1:8080',
-      ]),
-    )
-    .action(async (_options, command: Command) => {
-      const { runInit } = await import('./probe-init.js');
-      await runInit(ctx, allOptions<InitFlags>(command));
-    });
+  declare(probe, init, ctx);
 }

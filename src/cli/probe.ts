@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { examples } from './output.js';
 import { allOptions, intOption } from './shared.js';
-import type { ProbeFlags } from './probe-run.js';
+import { parseProbeOptions, type ProbeFlags } from './probe-options.js';
 import { declare } from './command.js';
 import { init } from './probe-init.js';
 
@@ -64,8 +64,9 @@ export function register(program: Command, ctx: CliContext): void {
       ]) + EXIT_HELP,
     )
     .action(async (_options, command: Command) => {
+      const opts = parseProbeOptions({ flags: allOptions<ProbeFlags>(command) });
       const { runProbeCommand } = await import('./probe-run.js');
-      await runProbeCommand(ctx, allOptions<ProbeFlags>(command));
+      await runProbeCommand(ctx, opts);
     });
 
   declare(probe, init, ctx);

@@ -45,11 +45,7 @@ export async function targetOf(flags: UrlFlags, deps: Deps): Promise<ControlTarg
 export const claimsOf = (pairs: string[] | undefined) =>
   pairs?.length ? Object.fromEntries(pairs.map(parseClaimAssignment)) : undefined;
 
-/** A verb's value: the issuer's answer (the --json document) and the options that asked for it. */
-export interface Answer<A, O> {
-  answer: A;
-  opts: O;
-}
+/** The --json document of a verb whose value is the issuer's answer and the options that asked. */
 export const answerJson = <V extends { answer: unknown }>(value: V): unknown => value.answer;
 
 const STAGES = ['publish', 'activate', 'retire', 'all'];

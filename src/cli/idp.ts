@@ -68,7 +68,10 @@ export function register(program: Command, ctx: CliContext): void {
         'Every setting can also come from the environment (AUTHCTL_PORT, AUTHCTL_HOST, AUTHCTL_ISSUER_URL, ...: docs/ci.md); a flag wins over it.\n' +
         'Exit codes: 0 stopped by SIGINT/SIGTERM (or npm exiting), 2 bad flag or config, 3 port in use or cannot listen.\n',
     )
-    .action(async (_o, command: Command) => (await run()).runServe(ctx, allOptions(command)));
+    .action(async (_o, command: Command) => {
+      const serve = await run();
+      await serve.runServe(ctx, serve.parseServeOptions(allOptions(command)));
+    });
 
   declare(idp, check.wait, ctx).addHelpText(
     'after',

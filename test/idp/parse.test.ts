@@ -127,3 +127,18 @@ describe('idp wait and doctor: arguments to options', () => {
     });
   });
 });
+
+describe('idp serve: flags to options', () => {
+  it('the port is a number 0-65535 and the issuer URL an http(s) URL without query, before anything binds', async () => {
+    const { parseServeOptions } = await import('../../src/cli/idp-run.js');
+    expect(
+      parseServeOptions({ port: '0', issuerUrl: 'http://idp:9400/t', control: true, log: false }),
+    ).toEqual({ port: 0, issuerUrl: 'http://idp:9400/t', control: true, log: false });
+    expect(() => parseServeOptions({ port: '70000', control: true, log: true })).toThrow(
+      expect.objectContaining({ code: 'ERR_BAD_PORT', where: '--port' }),
+    );
+    expect(() =>
+      parseServeOptions({ issuerUrl: 'http://idp/?a=1', control: true, log: true }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_BAD_URL', where: '--issuer-url' }));
+  });
+});

@@ -9,7 +9,7 @@ import {
   writeBaseline,
 } from '../core/probe/baseline.js';
 import { waitFor } from '../core/probe/http.js';
-import { MAX_CASES, runProbe } from '../core/probe/runner.js';
+import { runProbe } from '../core/probe/runner.js';
 import {
   findProbeSpecFile,
   loadProbeSpecFile,
@@ -33,6 +33,7 @@ import {
 } from './probe-report.js';
 import { openKeystore } from './shared.js';
 import { readSecretList, WEAK_SECRETS } from '../core/probe/weak-secrets.js';
+import { MAX_PROBE_SECRETS } from '../core/probe/weak-secret-cases.js';
 import { ExitStatus } from './command.js';
 
 async function loadSpec(ctx: CliContext, flags: ProbeOptions): Promise<ProbeSpec> {
@@ -64,7 +65,7 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeOptions): Pro
           ...(await readSecretList(
             path.resolve(ctx.cwd, flags.secretsFile),
             '--secrets-file',
-            MAX_CASES,
+            MAX_PROBE_SECRETS,
           )),
         ]),
       ]

@@ -3,7 +3,6 @@ import { usageError } from '../core/errors.js';
 import { tooOpen } from '../core/fs/atomic.js';
 import { Keystore } from '../core/keys/keystore.js';
 import type { Deps, Io } from './command.js';
-import type { CliContext } from './context.js';
 import { readAll } from './stdin.js';
 
 /** commander reducer for repeatable flags: `--aud a --aud b` → ['a', 'b']. */

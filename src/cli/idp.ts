@@ -9,7 +9,6 @@ import { allOptions, collect } from './shared.js';
 
 /** `authctl idp ...`: the local mock OIDC issuer and its control verbs. Actions load lazily. */
 export function register(program: Command, ctx: CliContext): void {
-  const run = () => import('./idp-run.js');
   const idp = program
     .command('idp')
     .description(
@@ -29,6 +28,37 @@ export function register(program: Command, ctx: CliContext): void {
       ]),
     );
 
+  serveCommand(idp, ctx);
+
+  declare(idp, check.wait, ctx).addHelpText(
+    'after',
+    'Exit codes: 0 answered, 2 bad URL or flag, 3 no answer before the timeout.\n',
+  );
+  declare(idp, check.doctor, ctx).addHelpText(
+    'after',
+    'Exit codes: 0 all checks pass, 1 a check failed.\n',
+  );
+
+  declareAll(idp, [control.rotate, control.fault, control.clock, control.requests], ctx);
+  const client = idp
+    .command('client')
+    .description('add clients to a running issuer (switches it to strict client checks)')
+    .addHelpText(
+      'after',
+      examples(['authctl idp client add ci --secret s3cret --grant client_credentials']),
+    );
+  declare(client, add.clientAdd, ctx);
+  const user = idp
+    .command('user')
+    .description('add dev users to a running issuer')
+    .addHelpText('after', examples(['authctl idp user add alice --tenant acme --role admin']));
+  declare(user, add.userAdd, ctx);
+  declareAll(idp, [add.claims, add.device, control.state], ctx);
+}
+
+/** `idp serve`: a long-running command, so declared here rather than as a verb (see idp-run.ts). */
+function serveCommand(idp: Command, ctx: CliContext): void {
+  const run = () => import('./idp-run.js');
   idp
     .command('serve')
     .description(
@@ -72,29 +102,4 @@ export function register(program: Command, ctx: CliContext): void {
       const serve = await run();
       await serve.runServe(ctx, serve.parseServeOptions(allOptions(command)));
     });
-
-  declare(idp, check.wait, ctx).addHelpText(
-    'after',
-    'Exit codes: 0 answered, 2 bad URL or flag, 3 no answer before the timeout.\n',
-  );
-  declare(idp, check.doctor, ctx).addHelpText(
-    'after',
-    'Exit codes: 0 all checks pass, 1 a check failed.\n',
-  );
-
-  declareAll(idp, [control.rotate, control.fault, control.clock, control.requests], ctx);
-  const client = idp
-    .command('client')
-    .description('add clients to a running issuer (switches it to strict client checks)')
-    .addHelpText(
-      'after',
-      examples(['authctl idp client add ci --secret s3cret --grant client_credentials']),
-    );
-  declare(client, add.clientAdd, ctx);
-  const user = idp
-    .command('user')
-    .description('add dev users to a running issuer')
-    .addHelpText('after', examples(['authctl idp user add alice --tenant acme --role admin']));
-  declare(user, add.userAdd, ctx);
-  declareAll(idp, [add.claims, add.device, control.state], ctx);
 }

@@ -54,6 +54,9 @@ export interface ExportApiKeysOptions extends ApiKeyStoreOptions {
   validOnly?: boolean;
 }
 
+/**
+ * The export document a service verifies presented keys against (hashes and metadata, no raw keys), from stored records.
+ */
 export function buildApiKeyExport(
   records: readonly StoredApiKey[],
   now: Date,

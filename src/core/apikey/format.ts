@@ -77,6 +77,9 @@ export function randomBase62(length: number): string {
   return out;
 }
 
+/**
+ * Whether `prefix` can start an API key: lower-case letters and digits in `_`-separated segments, within the length limit.
+ */
 export function isValidApiKeyPrefix(prefix: string): boolean {
   return prefix.length <= API_KEY_PREFIX_MAX_LENGTH && PREFIX_PATTERN.test(prefix);
 }

@@ -199,6 +199,9 @@ function looksLikeApiKey(ref: string): boolean {
   return ref.length - ref.lastIndexOf('_') - 1 >= 16;
 }
 
+/**
+ * Every key's metadata in the store, with its status now (active, expired, revoked); never the keys.
+ */
 export async function listApiKeys(options: ApiKeyStoreOptions): Promise<ApiKeyInfo[]> {
   const data = await readStore(options.store);
   const now = clock(options);
@@ -210,6 +213,7 @@ export interface GetApiKeyOptions extends ApiKeyStoreOptions {
   ref: string;
 }
 
+/** One key's metadata (never the key or its hash), by id or name. */
 export async function getApiKey(options: GetApiKeyOptions): Promise<ApiKeyInfo> {
   const data = await readStore(options.store);
   const now = clock(options);

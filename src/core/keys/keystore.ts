@@ -69,6 +69,7 @@ export class Keystore {
     this.onCreate = options.onCreate;
   }
 
+  /** The keyring as stored on disk (keys.json), without creating anything. */
   async read(): Promise<Keyring> {
     let text: string | undefined;
     try {
@@ -118,6 +119,7 @@ export class Keystore {
     return record.status;
   }
 
+  /** Every key in the keyring with its status now (e.g. active, published, grace); creates nothing. */
   async list(): Promise<KeyRecord[]> {
     const ring = await this.read();
     return ring.keys.map((key) => ({ ...key, status: this.effectiveStatus(key) }));
@@ -207,6 +209,9 @@ export class Keystore {
     return { keys };
   }
 
+  /**
+   * Staged rotation: a new key becomes active, the previous one keeps verifying for the grace period.
+   */
   async rotate(options: RotateKeysOptions): Promise<RotateKeysResult> {
     return this.update(async (ring) => {
       const value = await applyRotation(ring, options, {

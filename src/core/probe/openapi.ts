@@ -56,6 +56,9 @@ export interface DraftResult {
 const q = (s: string) => JSON.stringify(s);
 const slug = (s: string) => s.replace(/[^A-Za-z0-9_-]+/g, '_').toLowerCase();
 
+/**
+ * Drafts a probe spec from an OpenAPI 3.x document: one endpoint per operation, with the auth its security requirements name.
+ */
 export function draftSpecFromOpenApi(doc: unknown, options: DraftOptions): DraftResult {
   const api = checkVersion(doc, options.source);
   // Swagger 2.0 `basic` is OpenAPI 3's `http` + `basic`; the other types keep their names.

@@ -46,6 +46,9 @@ export function checkExpires(expires: number, where = '{{expires}}'): void {
   }
 }
 
+/**
+ * A SigV4 presigned URL (query auth) for `request`, valid for `options.expires` seconds (at most 7 days).
+ */
 export function presignUrl(
   request: SignableRequest,
   credentials: SigV4Credentials,

@@ -30,6 +30,9 @@ const SCHEME_NAMES: Record<VerifySignedRequestResult['scheme'], string> = {
   'sigv2-query': 'SigV2 query auth (S3)',
 };
 
+/**
+ * The text report of `sigv4 verify`: scheme, scope, signed headers, every finding and the canonical-request diff.
+ */
 export function formatVerifyReport(
   result: VerifySignedRequestResult,
   style: ReportStyle = plain,

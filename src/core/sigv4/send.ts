@@ -20,6 +20,9 @@ export interface SendRequestResult {
   body: Buffer;
 }
 
+/**
+ * Sends a signed request exactly as signed (path and header bytes untouched) and returns the answer.
+ */
 export function sendSignedRequest(options: SendRequestOptions): Promise<SendRequestResult> {
   const url = parseWireUrl(options.url);
   if (url.scheme !== 'http' && url.scheme !== 'https') {

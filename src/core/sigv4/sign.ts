@@ -124,6 +124,9 @@ export function foldWarnings(folded: string[], mode: FoldedHeaderMode = 'space')
 /** Headers the signer owns: any the caller passed are replaced. */
 const MANAGED = new Set(['authorization', 'x-amz-date', 'x-amz-security-token']);
 
+/**
+ * Signs `request` with SigV4 header auth: the headers to add, plus the canonical request, string to sign and signature.
+ */
 export function signRequest(
   request: SignableRequest,
   credentials: SigV4Credentials,

@@ -149,6 +149,9 @@ function ambiguity(request: ParsedHttpRequest, fields?: AuthorizationFields): Ve
   return findings;
 }
 
+/**
+ * Verifies a signed request (SigV4 header or presigned, SigV2) and explains a mismatch: findings, and the canonical-request diff.
+ */
 export function verifySignedRequest(
   request: ParsedHttpRequest,
   options: VerifySignedRequestOptions,

@@ -60,6 +60,9 @@ export async function resolveSecret(options: SecretSourceOptions): Promise<Uint8
   return decodeSecret(text, options.encoding ?? 'utf8', where);
 }
 
+/**
+ * Decodes an HMAC secret given as text in `encoding` (utf8, base64, base64url, hex); `where` names its source in errors.
+ */
 export function decodeSecret(text: string, encoding: SecretEncoding, where: string): Uint8Array {
   if (encoding === 'utf8') return new TextEncoder().encode(text);
   const clean = text.trim();

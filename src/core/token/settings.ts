@@ -47,6 +47,9 @@ export function mappingFromConfig(config: AuthctlConfig): Partial<ClaimsMapping>
   return mapping;
 }
 
+/**
+ * The `[tokens.NAME]` preset of the config; an unknown name is a usage error with the closest match.
+ */
 export function findPreset(config: AuthctlConfig, name: string): TokenPresetConfig {
   const presets = config.tokens ?? {};
   const preset = presets[name];
@@ -63,6 +66,7 @@ export function findPreset(config: AuthctlConfig, name: string): TokenPresetConf
   return preset;
 }
 
+/** The settings `token mint` uses: flags over the named preset over `[token]` defaults. */
 export function resolveTokenSettings(
   config: AuthctlConfig,
   presetName: string | undefined,

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { writeFileAtomic } from '../core/fs/atomic.js';
 import { redactDeep } from '../core/mask.js';
-import { parseDuration } from '../core/duration.js';
 import { AuthctlError, environmentError, usageError } from '../core/errors.js';
 import {
   applyBaseline,
@@ -17,6 +16,8 @@ import {
   parseProbeSpec,
   type ProbeSpec,
 } from '../core/probe/spec.js';
+import { flagNamer } from './fields.js';
+import type { ProbeOptions } from './probe-options.js';
 import type { CliContext } from './context.js';
 import { renderGitHub, renderJUnit, renderSarif, type RunError } from './report/index.js';
 import {
@@ -35,30 +36,7 @@ import { readSecretList, WEAK_SECRETS } from '../core/probe/weak-secrets.js';
 import { MAX_PROBE_SECRETS } from '../core/probe/weak-secret-cases.js';
 import { ExitStatus } from './command.js';
 
-export interface ProbeFlags {
-  spec?: string;
-  baseUrl?: string;
-  concurrency?: number;
-  timeout?: string;
-  retries?: number;
-  waitFor?: string;
-  waitTimeout?: string;
-  strict?: boolean;
-  format?: string;
-  junit?: string;
-  sarif?: string;
-  baseline?: string;
-  writeBaseline?: string;
-  dryRun?: boolean;
-  secretsFile?: string;
-  skew?: boolean;
-  progress?: boolean;
-  json?: boolean;
-}
-
-const FORMATS = ['human', 'json', 'github'];
-
-async function loadSpec(ctx: CliContext, flags: ProbeFlags): Promise<ProbeSpec> {
+async function loadSpec(ctx: CliContext, flags: ProbeOptions): Promise<ProbeSpec> {
   const file = await findProbeSpecFile(ctx.cwd, flags.spec);
   let spec: ProbeSpec;
   if (file) spec = await loadProbeSpecFile(file);
@@ -72,36 +50,13 @@ async function loadSpec(ctx: CliContext, flags: ProbeFlags): Promise<ProbeSpec> 
     }
     spec = parseProbeSpec(config.probe, `${filepath} [probe]`);
   }
-  if (flags.baseUrl) {
-    if (!/^https?:\/\/[^/]/.test(flags.baseUrl))
-      throw usageError('ERR_BAD_URL', `--base-url must be an http(s) URL, got "${flags.baseUrl}"`, {
-        where: '--base-url',
-        hint: 'e.g. --base-url http://127.0.0.1:8080',
-      });
-    spec.baseUrl = flags.baseUrl.replace(/\/+$/, '');
-  }
+  if (flags.baseUrl) spec.baseUrl = flags.baseUrl;
   return spec;
 }
 
-export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promise<void> {
-  const format = flags.json || ctx.globals.json ? 'json' : (flags.format ?? 'human');
-  if (!FORMATS.includes(format))
-    throw usageError('ERR_BAD_FORMAT', `unknown --format "${format}"`, {
-      where: '--format',
-      hint: `one of ${FORMATS.join(', ')}`,
-    });
-  if (flags.concurrency !== undefined && (flags.concurrency < 1 || flags.concurrency > 256))
-    throw usageError('ERR_BAD_NUMBER', '--concurrency must be 1..256', {
-      where: '--concurrency',
-      hint: 'e.g. --concurrency 16',
-    });
-  const timeoutMs =
-    flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout') * 1000;
-  if (timeoutMs !== undefined && timeoutMs <= 0)
-    throw usageError('ERR_BAD_DURATION', '--timeout must be positive', {
-      where: '--timeout',
-      hint: 'e.g. --timeout 5s',
-    });
+/** Runs the probe with checked options (probe-options.ts) and reports the result in its format. */
+export async function runProbeCommand(ctx: CliContext, flags: ProbeOptions): Promise<void> {
+  const { format, timeoutMs } = flags;
   const spec = await loadSpec(ctx, flags);
   const weakSecrets = flags.secretsFile
     ? [
@@ -125,7 +80,7 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
 
   const result = await reportingFailures(ctx, flags, async () => {
     if (flags.waitFor && !flags.dryRun) {
-      const wait = parseDuration(flags.waitTimeout ?? '30s', '--wait-timeout') * 1000;
+      const wait = flags.waitMs ?? 30_000;
       ctx.out.info(`waiting for ${flags.waitFor} ...`);
       if (!(await waitFor(flags.waitFor, wait))) {
         throw environmentError(
@@ -211,19 +166,21 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
  */
 async function reportingFailures<T>(
   ctx: CliContext,
-  flags: ProbeFlags,
+  flags: ProbeOptions,
   run: () => Promise<T>,
 ): Promise<T> {
   try {
     return await run();
   } catch (error) {
     if (error instanceof AuthctlError && error.kind === 'environment') {
+      // Named as main.ts names them on stderr: the report and the terminal say the same.
+      const shown = error.render(flagNamer(undefined));
       await writeFailureReports(ctx, flags, {
         name: PROBE_RUN_CASE,
-        code: error.code,
-        message: error.message,
-        details: error.where ? [`at ${error.where}`] : [],
-        hint: error.hint,
+        code: shown.code,
+        message: shown.message,
+        details: shown.where ? [`at ${shown.where}`] : [],
+        hint: shown.hint,
       });
     }
     throw error;
@@ -232,7 +189,7 @@ async function reportingFailures<T>(
 
 async function writeFailureReports(
   ctx: CliContext,
-  flags: ProbeFlags,
+  flags: ProbeOptions,
   error: RunError,
 ): Promise<void> {
   const write = async (file: string, text: string) => {

@@ -63,9 +63,10 @@ function fieldsOf(texts: Array<string | undefined>, declared: AuthctlErrorOption
   return [...fields];
 }
 
-function nameFields(text: string, name: FieldNamer): string;
-function nameFields(text: string | undefined, name: FieldNamer): string | undefined;
-function nameFields(text: string | undefined, name: FieldNamer): string | undefined {
+/** Replaces each `{{field}}` of `text` with the name `name` gives it. */
+export function nameFields(text: string, name: FieldNamer): string;
+export function nameFields(text: string | undefined, name: FieldNamer): string | undefined;
+export function nameFields(text: string | undefined, name: FieldNamer): string | undefined {
   return text?.replace(FIELD, (_, field: string) => name(field));
 }
 

@@ -106,7 +106,7 @@ export function renderApiKeyExportEnv(
     throw usageError(
       'ERR_APIKEY_ENV_PREFIX',
       `invalid environment variable prefix "${envPrefix}"`,
-      { where: '--env-prefix', hint: 'use letters, digits and _, e.g. API_KEYS' },
+      { field: 'envPrefix', hint: 'use letters, digits and _, e.g. API_KEYS' },
     );
   }
   const accepted = doc.keys.filter((k) => doc.accepted_statuses.includes(k.status));

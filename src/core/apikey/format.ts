@@ -85,7 +85,7 @@ export function isValidApiKeyPrefix(prefix: string): boolean {
 }
 
 /** Throws a usage error naming `where` when `prefix` cannot be used in a key. */
-export function assertApiKeyPrefix(prefix: string, where = '--prefix'): void {
+export function assertApiKeyPrefix(prefix: string, where = '{{prefix}}'): void {
   if (!isValidApiKeyPrefix(prefix)) {
     throw usageError('ERR_APIKEY_PREFIX', `invalid key prefix "${prefix}"`, {
       where,

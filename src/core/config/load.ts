@@ -48,7 +48,7 @@ function configFromEnv(env: NodeJS.ProcessEnv | undefined): { inline?: string; f
       'AUTHCTL_CONFIG_INLINE and AUTHCTL_CONFIG_FILE are both set',
       {
         where: 'AUTHCTL_CONFIG_INLINE',
-        hint: 'set one of them (or pass --config FILE, which wins over both)',
+        hint: 'set one of them (or pass {{config}} FILE, which wins over both)',
       },
     );
   }
@@ -82,7 +82,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   const fromEnv = options.configFile ? {} : configFromEnv(options.env);
   if (fromEnv.inline) return loadInline(fromEnv.inline);
   const configFile = options.configFile ?? fromEnv.file;
-  const flag = options.configFile ? '--config' : 'AUTHCTL_CONFIG_FILE';
+  const flag = options.configFile ? '{{config}}' : 'AUTHCTL_CONFIG_FILE';
   if (!configFile && !(await anyConfigCandidate(cwd))) return { config: {} };
   // Bundled CommonJS: the named export may sit under `default`.
   const cosmiconfigModule = (await import('cosmiconfig')) as typeof import('cosmiconfig') & {
@@ -136,7 +136,7 @@ async function wrapLoad<T>(fn: () => Promise<T>, where: string): Promise<T> {
       `cannot load config: ${(error as Error).message.split('\n')[0]}`,
       {
         where,
-        hint: 'fix or remove the file, or pass --config FILE',
+        hint: 'fix or remove the file, or pass {{config}} FILE',
         cause: error,
       },
     );

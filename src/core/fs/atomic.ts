@@ -95,7 +95,7 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   } catch (error) {
     throw writeError(error, dir, {
       what: 'directory',
-      elsewhere: 'or choose another keystore with --home DIR (or AUTHCTL_HOME)',
+      elsewhere: 'or choose another keystore with {{home}} DIR (or AUTHCTL_HOME)',
     });
   }
   const stat = await fs.stat(dir);
@@ -106,7 +106,7 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
       `${dir} is mode ${octal}: its owner may not write in it, and authctl will not change that`,
       {
         where: dir,
-        hint: `make it writable with chmod 700 ${dir}, or choose another keystore with --home DIR (or AUTHCTL_HOME)`,
+        hint: `make it writable with chmod 700 ${dir}, or choose another keystore with {{home}} DIR (or AUTHCTL_HOME)`,
         details: { mode: octal },
       },
     );

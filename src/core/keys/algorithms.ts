@@ -59,7 +59,7 @@ export function isHmac(alg: string): boolean {
 }
 
 /** Parses an algorithm name from a flag or config value (case-insensitive, `eddsa` → `EdDSA`). */
-export function parseAlgorithm(input: string, where = '--alg'): JWTAlgorithm {
+export function parseAlgorithm(input: string, where = '{{alg}}'): JWTAlgorithm {
   const found = JWT_ALGORITHMS.find((alg) => alg.toLowerCase() === input.trim().toLowerCase());
   if (found) return found;
   const suggestion = closest(input, JWT_ALGORITHMS);

@@ -79,7 +79,7 @@ export class Keystore {
         action: 'read',
         code: 'ERR_KEYSTORE_UNREADABLE',
         what: 'the keystore',
-        elsewhere: 'or point --home (or AUTHCTL_HOME) at a directory you can read and write',
+        elsewhere: 'or point {{home}} (or AUTHCTL_HOME) at a directory you can read and write',
       });
     }
     return text === undefined ? emptyKeyring() : parseKeyring(text, this.file);
@@ -100,7 +100,7 @@ export class Keystore {
           mode: 0o600,
           code: 'ERR_KEYSTORE_WRITE',
           what: 'the keystore',
-          elsewhere: 'or point --home (or AUTHCTL_HOME) at a writable directory',
+          elsewhere: 'or point {{home}} (or AUTHCTL_HOME) at a writable directory',
         });
         if (creating) this.onCreate?.({ file: this.file, gitignore: await ignoreInGit(this.dir) });
       }
@@ -138,7 +138,7 @@ export class Keystore {
     if (!record && options.kid) {
       throw usageError('ERR_UNKNOWN_KID', `no key with kid "${options.kid}" in the keystore`, {
         where: this.file,
-        hint: 'run `authctl keys list` to see the kids, or omit --kid to use the active key',
+        hint: 'run `authctl keys list` to see the kids, or omit {{kid}} to use the active key',
       });
     }
     if (!record) {
@@ -155,8 +155,8 @@ export class Keystore {
         'ERR_KID_ALG_MISMATCH',
         `key ${record.kid} is an ${record.alg} key, not ${alg}`,
         {
-          where: '--kid',
-          hint: `use --alg ${record.alg}, or pick a ${alg} key from \`authctl keys list\``,
+          field: 'kid',
+          hint: `use {{alg}} ${record.alg}, or pick a ${alg} key from \`authctl keys list\``,
         },
       );
     }

@@ -85,7 +85,7 @@ export async function loadProbeSpecFile(file: string): Promise<ProbeSpec> {
       `cannot read probe spec: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
       {
         where: file,
-        hint: 'pass an existing file with --spec FILE, or write one with `authctl probe init --from-openapi openapi.json`',
+        hint: 'pass an existing file with {{spec}} FILE, or write one with `authctl probe init --from-openapi openapi.json`',
       },
     );
   }

@@ -174,7 +174,7 @@ export function resolveCredentials(sources: CredentialSources): ResolvedCredenti
       if (!aws) {
         const known = Object.keys(sources.profiles ?? {});
         throw usageError('ERR_SIGV4_UNKNOWN_PROFILE', `no SigV4 profile "${profileName}"`, {
-          where: '--profile',
+          field: 'profile',
           hint: `define [sigv4.${profileName}] in authctl.toml or [${profileName}] in ~/.aws/credentials${known.length ? ` (authctl profiles: ${known.join(', ')})` : ''}`,
         });
       }

@@ -27,7 +27,7 @@ export function sendSignedRequest(options: SendRequestOptions): Promise<SendRequ
   const url = parseWireUrl(options.url);
   if (url.scheme !== 'http' && url.scheme !== 'https') {
     return Promise.reject(
-      usageError('ERR_SIGV4_SEND_SCHEME', `--send speaks HTTP only, not ${url.scheme}://`, {
+      usageError('ERR_SIGV4_SEND_SCHEME', `{{send}} speaks HTTP only, not ${url.scheme}://`, {
         where: options.url,
         hint: 'print the presigned URL and open it with a websocket client',
       }),

@@ -41,14 +41,14 @@ export interface ResolvedSigV4Options {
 export function resolveOptions(options: SigV4Options): ResolvedSigV4Options {
   if (!options || !options.region) {
     throw usageError('ERR_SIGV4_NO_REGION', 'no signing region', {
-      where: '--region',
-      hint: 'pass --region us-east-1 (or set region in the [sigv4.<name>] profile)',
+      field: 'region',
+      hint: 'pass {{region}} us-east-1 (or set region in the [sigv4.<name>] profile)',
     });
   }
   if (!options.service) {
     throw usageError('ERR_SIGV4_NO_SERVICE', 'no signing service', {
-      where: '--service',
-      hint: 'pass --service s3 (or execute-api, sts, ...; set service in the profile)',
+      field: 'service',
+      hint: 'pass {{service}} s3 (or execute-api, sts, ...; set service in the profile)',
     });
   }
   for (const [name, value] of [
@@ -82,7 +82,7 @@ export function checkCredentials(credentials: SigV4Credentials): void {
       'no AWS credentials (access key id and secret access key)',
       {
         where: 'credentials',
-        hint: 'pass --access-key/--secret-key, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or use --profile NAME',
+        hint: 'pass {{accessKey}}/{{secretKey}}, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or use {{profile}} NAME',
       },
     );
   }

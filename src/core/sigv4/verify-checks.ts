@@ -19,7 +19,7 @@ export function checkTime(
   presign: boolean,
   options: VerifySignedRequestOptions,
 ): void {
-  const now = options.now === undefined ? new Date() : parseSigningDate(options.now, '--now');
+  const now = options.now === undefined ? new Date() : parseSigningDate(options.now, '{{now}}');
   const maxSkew = options.maxSkewSeconds ?? 900;
   const skew = Math.round((now.getTime() - signedAt.getTime()) / 1000);
   if (presign) {

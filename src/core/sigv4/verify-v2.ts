@@ -45,7 +45,7 @@ function checkTimeV2(
   options: VerifySignedRequestOptions,
 ): VerifyFinding[] {
   if (options.checkTime === false) return [];
-  const now = options.now === undefined ? new Date() : parseSigningDate(options.now, '--now');
+  const now = options.now === undefined ? new Date() : parseSigningDate(options.now, '{{now}}');
   if (dateSlot !== undefined) {
     const expires = Number(dateSlot);
     if (!/^\d+$/.test(dateSlot))

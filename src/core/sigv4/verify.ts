@@ -88,8 +88,8 @@ export function verifySignedRequest(
 ): VerifySignedRequestResult {
   if (!options.secretAccessKey) {
     throw usageError('ERR_SIGV4_NO_CREDENTIALS', 'verify needs the secret access key', {
-      where: '--secret-key',
-      hint: 'pass --secret-key, set AWS_SECRET_ACCESS_KEY, or use --profile NAME',
+      field: 'secretKey',
+      hint: 'pass {{secretKey}}, set AWS_SECRET_ACCESS_KEY, or use {{profile}} NAME',
     });
   }
   const query = parseQuery(request.query);

@@ -108,7 +108,7 @@ export async function keysFromJwksUrl(
   if (!Array.isArray(body?.keys))
     throw environmentError('ERR_JWKS_INVALID', 'the document has no "keys" array', {
       where: url,
-      hint: 'point --jwks at the jwks_uri from the issuer’s discovery document',
+      hint: 'point {{jwks}} at the jwks_uri from the issuer’s discovery document',
     });
   return { jwks: body.keys, secrets: [], source: url };
 }

@@ -57,7 +57,7 @@ export function findPreset(config: AuthctlConfig, name: string): TokenPresetConf
     const names = Object.keys(presets);
     const suggestion = closest(name, names);
     throw usageError('ERR_UNKNOWN_PRESET', `no token preset "${name}"`, {
-      where: '--preset',
+      field: 'preset',
       hint: names.length
         ? `${suggestion ? `did you mean ${suggestion}? ` : ''}presets in config: ${names.join(', ')}`
         : 'define one in authctl.toml as [tokens.NAME] (sub, audience, roles, scopes, tenant, ttl, claims)',
@@ -98,12 +98,12 @@ type TokenDefaults = NonNullable<AuthctlConfig['token']>;
 function ttlOf(flags: TokenSettingsInput, preset: TokenPresetConfig, defaults: TokenDefaults) {
   const ttl = flags.ttl ?? preset.ttl ?? defaults.ttl;
   if (ttl === undefined) return undefined;
-  return positiveSeconds(ttl, flags.ttl !== undefined ? '--ttl' : 'ttl in config');
+  return positiveSeconds(ttl, flags.ttl !== undefined ? '{{ttl}}' : 'ttl in config');
 }
 
 function algOf(flags: TokenSettingsInput, preset: TokenPresetConfig, defaults: TokenDefaults) {
   const algText = flags.alg ?? preset.alg ?? defaults.alg ?? 'RS256';
-  return parseAlgorithm(algText, flags.alg !== undefined ? '--alg' : 'alg in config');
+  return parseAlgorithm(algText, flags.alg !== undefined ? '{{alg}}' : 'alg in config');
 }
 
 function positiveSeconds(value: string | number, where: string): number {

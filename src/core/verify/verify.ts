@@ -115,7 +115,7 @@ async function checkDocument(
       `profile ${profile.name} does not read ${document.kind} files`,
       {
         where: document.file,
-        hint: `${profile.name} reads ${profile.kinds.join(' or ')}; pick another --profile or leave it out to auto-detect`,
+        hint: `${profile.name} reads ${profile.kinds.join(' or ')}; pick another {{profile}} or leave it out to auto-detect`,
       },
     );
   }
@@ -146,7 +146,7 @@ export function detectProfile(
       `cannot tell which service ${document.file} configures`,
       {
         where: document.file,
-        hint: `pass --profile ${[...registry.keys()].join('|')}`,
+        hint: `pass {{profile}} ${[...registry.keys()].join('|')}`,
       },
     );
   }
@@ -205,14 +205,14 @@ async function gatherInputs(
     if (files.length === 0) {
       throw usageError('ERR_VERIFY_NO_INPUT', 'no config files found to verify', {
         where: cwd,
-        hint: `pass FILES, --env-file FILE or --from-env (looked for ${AUTO_FILES.join(', ')} and the files of --list-profiles)`,
+        hint: `pass FILES, {{envFile}} FILE or {{fromEnv}} (looked for ${AUTO_FILES.join(', ')} and the files of {{listProfiles}})`,
       });
     }
   }
   const extraEnv: Record<string, string> = {};
   const inputs: Input[] = [];
   for (const file of options.envFiles ?? []) {
-    const text = await readInput(read, cwd, file, '--env-file');
+    const text = await readInput(read, cwd, file, '{{envFile}}');
     inputs.push({ file, text, kind: 'env' });
     const parsed = parseDocument(file, text, 'env');
     if (parsed.document) Object.assign(extraEnv, parsed.document.data);

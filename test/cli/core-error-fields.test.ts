@@ -26,12 +26,15 @@ const ERROR_CALLS = new Set(['usageError', 'environmentError', 'checkError', 'wr
 const COMMAND_LINE_BUILDERS = new Set([
   'demo/run.ts',
   'demo/scenarios.ts',
+  'demo/steps.ts',
   'probe/credentials.ts',
   'probe/curl.ts',
   'probe/hmac-secret.ts',
+  'probe/jwt-template.ts',
   'probe/weak-secret-cases.ts',
   'sigv4/curl.ts',
   'sigv4/parse.ts',
+  'sigv4/parse-curl.ts',
 ]);
 /** Single command-line pieces in other files, with the reason they may stay. */
 const COMMAND_LINE_PIECES: Record<string, string[]> = {

@@ -68,16 +68,20 @@ export {
 export { getAtPointer, setAtPointer, deleteAtPointer, parsePointer } from './core/jsonpointer.js';
 // AWS SigV4 / SigV2: signRequest, presignUrl, signV2Query, verifySignedRequest, ... (src/core/sigv4)
 export * from './core/sigv4/index.js';
-// verify-config / init / config schema (src/core/verify) and the generic finding renderers (github, sarif, junit).
+// verify-config / init / config schema (src/core/verify) and the report renderers (src/core/report).
 export * from './core/verify/index.js';
 export {
-  renderGitHub,
-  renderSarif,
-  renderJUnit,
+  RENDERERS,
+  REPORT_FORMATS,
+  render,
+  probeDocument,
+  verifyDocument,
+  type ReportDocument,
   type ReportFinding,
-  type SarifOptions,
-  type JUnitOptions,
-} from './cli/report/index.js';
+  type ReportFormat,
+  type RenderOptions,
+  type Renderer,
+} from './core/report/index.js';
 // authctl probe: spec, runner, verdicts, baselines (src/core/probe)
 export * from './core/probe/index.js';
 export { draftSpecFromOpenApi, type DraftOptions, type DraftResult } from './core/probe/openapi.js';

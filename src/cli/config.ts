@@ -7,7 +7,15 @@ import { configuredProfiles, runVerifyInfo, type VerifyInfoFlags } from './verif
 
 /** init's service styles (verify-config's --profile takes any registered profile or a profile file). */
 const PROFILE_NAMES = ['authctl', 'datapress', 'agentflow', 'recsys', 'relay', 'k3'];
-const FORMATS = ['text', 'json', 'github', 'sarif', 'junit'];
+const FORMATS = ['text', 'json', 'github', 'sarif', 'junit', 'markdown'];
+/** verify-config --online could not reach an issuer the config needs: exit 3, and the reports say so. */
+const UNREACHABLE_ERROR = {
+  name: 'verify-config run',
+  code: 'ERR_ISSUER_UNREACHABLE',
+  message: 'an issuer the config cannot start without is unreachable',
+  details: [],
+  hint: 'start the IdP (or set start_degraded = true) and run again',
+};
 const EXIT_HELP = `
 Exit codes:
   0  no errors (warnings allowed unless --strict)
@@ -188,48 +196,47 @@ async function runVerify(ctx: CliContext, files: string[], flags: VerifyFlags): 
     profiles,
   });
   const baseline = await applyBaseline(ctx, flags, result);
-  const report = await import('./report/index.js');
+  const report = await import('../core/report/index.js');
   const { RULES } = await import('../core/verify/rules.js');
+  const { authctlVersion } = await import('./version.js');
+  const { appendStepSummary, stdoutRenderOptions } = await import('./report/write.js');
   const failed = result.counts.error > 0 || (flags.strict === true && result.counts.warning > 0);
+  const doc = report.verifyDocument({
+    ...result,
+    rules: RULES,
+    version: authctlVersion(),
+    strict: flags.strict,
+    baselined: baseline?.baselined,
+    stale: baseline?.stale,
+    cwd: ctx.cwd,
+    ...(result.requiredUnreachable ? { error: UNREACHABLE_ERROR } : {}),
+  });
+  await appendStepSummary(ctx, doc);
   if (format === 'json') {
     ctx.out.jsonDocument({
       ok: !failed && !result.syntaxError && !result.requiredUnreachable,
       target: result.target,
       files: result.files,
       counts: result.counts,
-      findings: report
-        .safeFindings(result.findings)
-        .map((f) => ({
-          rule: f.rule,
-          severity: f.severity,
-          file: f.file ?? null,
-          line: f.line ?? null,
-          column: f.column ?? null,
-          message: f.message,
-          fix: f.fix ?? null,
-        })),
+      findings: report.safeFindings(result.findings).map((f) => ({
+        rule: f.rule,
+        severity: f.severity,
+        file: f.file ?? null,
+        line: f.line ?? null,
+        column: f.column ?? null,
+        message: f.message,
+        fix: f.fix ?? null,
+      })),
     });
-  } else if (format === 'github') {
-    const text = report.renderGitHub(result.findings);
-    if (text) ctx.out.data(text);
-  } else if (format === 'sarif') {
-    ctx.out.data(report.renderSarif(result.findings, { rules: RULES, cwd: ctx.cwd }));
-  } else if (format === 'junit') {
-    ctx.out.data(
-      report.renderJUnit(result.findings, {
-        suiteName: 'authctl verify-config',
-        passed: result.files.map((f) => `${f.file}${f.profile ? ` (${f.profile})` : ''}`),
-        failOn: flags.strict ? 'warning' : 'error',
-      }),
-    );
+  } else if (format !== 'text') {
+    const text = report.render(format as 'github', doc, stdoutRenderOptions(ctx));
+    if (text) ctx.out.data(text.trimEnd());
   } else {
     const c = ctx.out.color;
     const byFinding = new Map(result.findings.map((f) => [f as object, f.snippet]));
     if (result.findings.length)
       ctx.out.data(
-        report
-          .renderText(result.findings, { color: c, snippet: (f) => byFinding.get(f) })
-          .trimEnd(),
+        report.render('text', doc, { color: c, snippet: (f) => byFinding.get(f) }).trimEnd(),
       );
     const checked = result.files
       .map((f) => `${f.file}${f.profile ? ` (${f.profile})` : ''}`)
@@ -243,11 +250,7 @@ async function runVerify(ctx: CliContext, files: string[], flags: VerifyFlags): 
   }
   if (result.syntaxError) process.exitCode = 2;
   else if (result.requiredUnreachable) {
-    ctx.out.error(
-      'an issuer the config cannot start without is unreachable',
-      undefined,
-      'start the IdP (or set start_degraded = true) and run again',
-    );
+    ctx.out.error(UNREACHABLE_ERROR.message, undefined, UNREACHABLE_ERROR.hint);
     process.exitCode = 3;
   } else if (failed) process.exitCode = 1;
 }

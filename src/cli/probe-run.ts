@@ -18,18 +18,25 @@ import {
   type ProbeSpec,
 } from '../core/probe/spec.js';
 import type { CliContext } from './context.js';
-import { renderGitHub, renderJUnit, renderSarif, type RunError } from './report/index.js';
 import {
   controlFailureError,
   PROBE_RUN_CASE,
+  probeDocument,
+  probeJson,
+  render,
   renderControlFailures,
   renderDryRun,
-  renderHuman,
-  toJUnitFindings,
-  toReportFindings,
-  passedCaseNames,
-  probeJson,
-} from './probe-report.js';
+  type ReportDocument,
+  type RunError,
+} from '../core/report/index.js';
+import { progressBar } from './report/progress.js';
+import {
+  appendStepSummary,
+  stdoutRenderOptions,
+  writeReportFiles,
+  type ReportFiles,
+} from './report/write.js';
+import { authctlVersion } from './version.js';
 import { openKeystore } from './shared.js';
 import { readSecretList, WEAK_SECRETS } from '../core/probe/weak-secrets.js';
 
@@ -45,6 +52,7 @@ export interface ProbeFlags {
   format?: string;
   junit?: string;
   sarif?: string;
+  html?: string;
   baseline?: string;
   writeBaseline?: string;
   dryRun?: boolean;
@@ -54,7 +62,8 @@ export interface ProbeFlags {
   json?: boolean;
 }
 
-const FORMATS = ['human', 'json', 'github'];
+/** `human` is the old name of `text`. */
+const FORMATS = ['human', 'text', 'json', 'github', 'markdown', 'sarif', 'junit', 'html'];
 
 async function loadSpec(ctx: CliContext, flags: ProbeFlags): Promise<ProbeSpec> {
   const file = await findProbeSpecFile(ctx.cwd, flags.spec);
@@ -100,6 +109,16 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
       where: '--timeout',
       hint: 'e.g. --timeout 5s',
     });
+  // Any error from here on (spec, unreachable service, too many cases) still gets its report files.
+  await reportingFailures(ctx, flags, () => probeAndReport(ctx, flags, format, timeoutMs));
+}
+
+async function probeAndReport(
+  ctx: CliContext,
+  flags: ProbeFlags,
+  format: string,
+  timeoutMs: number | undefined,
+): Promise<void> {
   const spec = await loadSpec(ctx, flags);
   const weakSecrets = flags.secretsFile
     ? [
@@ -121,7 +140,7 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
   // The printed curl commands mint tokens again: name this run's keystore and config so they work from any directory.
   const cliGlobals = ['--home', keystore.dir, ...(filepath ? ['--config', filepath] : [])];
 
-  const result = await reportingFailures(ctx, flags, async () => {
+  const result = await (async () => {
     if (flags.waitFor && !flags.dryRun) {
       const wait = parseDuration(flags.waitTimeout ?? '30s', '--wait-timeout') * 1000;
       ctx.out.info(`waiting for ${flags.waitFor} ...`);
@@ -133,12 +152,7 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
         );
       }
     }
-    const tty =
-      Boolean(ctx.io.stderr.isTTY) &&
-      flags.progress !== false &&
-      format === 'human' &&
-      !ctx.globals.quiet;
-    const bar = tty ? progressBar(ctx) : undefined;
+    const bar = progressBar(ctx, 'probing', flags.progress !== false && format !== 'json');
     return runProbe({
       spec,
       config,
@@ -150,11 +164,11 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
       retries: flags.retries,
       dryRun: flags.dryRun,
       measureSkew: flags.skew === false ? false : undefined,
-      onProgress: bar?.update,
+      onProgress: bar.update,
       cliGlobals,
       weakSecrets,
-    }).finally(() => bar?.done());
-  });
+    }).finally(() => bar.done());
+  })();
 
   if (format !== 'json') for (const warning of result.warnings) ctx.out.warn(warning);
   if (result.dryRun) {
@@ -164,49 +178,66 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promi
     return;
   }
   const stale = baseline ? applyBaseline(result, baseline) : [];
-  if (result.status === 'control-failed') {
-    await writeFailureReports(ctx, flags, controlFailureError(result));
+  const controlFailed = result.status === 'control-failed';
+  const doc = probeDocument(result, spec, {
+    version: authctlVersion(),
+    strict: flags.strict,
+    stale,
+    cwd: ctx.cwd,
+    ...(controlFailed ? { error: controlFailureError(result) } : {}),
+  });
+  await writeReportFiles(ctx, doc, reportFiles(flags));
+  await appendStepSummary(ctx, doc);
+  if (controlFailed) {
     if (format === 'json') ctx.out.jsonDocument(probeJson(result, 3));
     else ctx.out.raw('stderr', renderControlFailures(result, ctx.out.statusColor));
     process.exitCode = 3;
     return;
   }
   const code = probeExitCode(result, flags.strict);
-  if (flags.junit)
-    await writeFileAtomic(
-      path.resolve(ctx.cwd, flags.junit),
-      renderJUnit(toJUnitFindings(result), {
-        suiteName: 'authctl probe',
-        passed: passedCaseNames(result),
-        failOn: flags.strict ? 'warning' : 'error',
-        time: result.summary.durationMs / 1000,
-      }),
-    );
-  if (flags.sarif)
-    await writeFileAtomic(
-      path.resolve(ctx.cwd, flags.sarif),
-      renderSarif(toReportFindings(result, spec), { cwd: ctx.cwd, rules: ruleSummaries(result) }),
-    );
   if (flags.writeBaseline)
     await writeBaseline(path.resolve(ctx.cwd, flags.writeBaseline), result.findings);
-  if (format === 'json') ctx.out.jsonDocument(probeJson(result, code));
-  else if (format === 'github') {
-    const open = result.findings.filter((f) => !f.baselined);
-    const text = renderGitHub(toReportFindings({ ...result, findings: open }, spec, ctx.cwd));
-    if (text) ctx.out.data(text);
-    ctx.out.info(
-      renderHuman(result, ctx.out.statusColor, { verbose: false, stale })
-        .split('\n')
-        .slice(-2)
-        .join('\n'),
-    );
-  } else ctx.out.data(renderHuman(result, ctx.out.color, { verbose: ctx.globals.verbose, stale }));
+  printReport(ctx, format, doc, () => probeJson(result, code));
   if (code !== 0) process.exitCode = code;
 }
 
+/** stdout gets the chosen format; with github, the verdict line goes to stderr under the annotations. */
+function printReport(
+  ctx: CliContext,
+  format: string,
+  doc: ReportDocument,
+  json: () => unknown,
+): void {
+  if (format === 'json') return ctx.out.jsonDocument(json());
+  const options = stdoutRenderOptions(ctx);
+  if (format === 'github') {
+    const text = render('github', doc, options);
+    if (text) ctx.out.data(text);
+    const verdict = render(
+      'text',
+      { ...doc, matrix: undefined, findings: [], notes: [] },
+      {
+        ...options,
+        color: ctx.out.statusColor,
+      },
+    );
+    ctx.out.info(verdict.trim().split('\n').slice(-1).join('\n'));
+    return;
+  }
+  const text = render(format === 'human' ? 'text' : (format as 'text'), doc, options);
+  if (text) ctx.out.data(text.trimEnd());
+}
+
+const reportFiles = (flags: ProbeFlags): ReportFiles => ({
+  junit: flags.junit,
+  sarif: flags.sarif,
+  html: flags.html,
+});
+
 /**
  * CI uploads the JUnit/SARIF files whatever the exit code: a run that ends without a verdict (service
- * unreachable, --wait-for gave up: exit 3) still writes them, saying why, then fails as before.
+ * unreachable, --wait-for gave up: exit 3; a spec error: exit 2) still writes them, saying why, then
+ * fails as before.
  */
 async function reportingFailures<T>(
   ctx: CliContext,
@@ -216,7 +247,7 @@ async function reportingFailures<T>(
   try {
     return await run();
   } catch (error) {
-    if (error instanceof AuthctlError && error.kind === 'environment') {
+    if (error instanceof AuthctlError) {
       await writeFailureReports(ctx, flags, {
         name: PROBE_RUN_CASE,
         code: error.code,
@@ -229,51 +260,29 @@ async function reportingFailures<T>(
   }
 }
 
+/** A run with no result: the report files carry only the error (one JUnit error case, one notification). */
 async function writeFailureReports(
   ctx: CliContext,
   flags: ProbeFlags,
   error: RunError,
 ): Promise<void> {
-  const write = async (file: string, text: string) => {
-    // The run's own error is what the user must see: a report that cannot be written only warns.
-    await writeFileAtomic(path.resolve(ctx.cwd, file), text).catch((e: unknown) =>
-      ctx.out.warn(`could not write ${file}: ${(e as Error).message}`),
-    );
-  };
-  if (flags.junit) await write(flags.junit, renderJUnit([], { suiteName: 'authctl probe', error }));
-  if (flags.sarif) await write(flags.sarif, renderSarif([], { cwd: ctx.cwd, error }));
-}
-
-function ruleSummaries(result: {
-  findings: Array<{ check: string; message: string }>;
-}): Record<string, { summary: string }> {
-  const out: Record<string, { summary: string }> = {};
-  for (const f of result.findings)
-    out[f.check] ??= {
-      summary: f.check.startsWith('probe/') ? f.message : `probe case ${f.check}`,
-    };
-  return out;
-}
-
-/** A one-line progress bar on stderr, redrawn at most every 80 ms. */
-function progressBar(ctx: CliContext) {
-  let last = 0;
-  const started = Date.now();
-  const draw = (done: number, total: number) => {
-    const width = 30;
-    const filled = Math.round((done / Math.max(total, 1)) * width);
-    ctx.io.stderr.write(
-      `\r  probing [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${((Date.now() - started) / 1000).toFixed(1)}s`,
-    );
-  };
-  return {
-    update: (done: number, total: number) => {
-      const now = Date.now();
-      if (done === total || now - last > 80) {
-        last = now;
-        draw(done, total);
-      }
+  const doc: ReportDocument = {
+    command: 'probe',
+    tool: {
+      name: 'authctl',
+      version: authctlVersion(),
+      informationUri: 'https://github.com/authctl/authctl',
     },
-    done: () => ctx.io.stderr.write('\r\x1b[2K'),
+    verdict: 'error',
+    summary: error.message,
+    counts: { critical: 0, error: 0, warning: 0, info: 0 },
+    findings: [],
+    checks: [],
+    rules: {},
+    error,
+    notes: [],
+    cwd: ctx.cwd,
   };
+  await writeReportFiles(ctx, doc, reportFiles(flags));
+  await appendStepSummary(ctx, doc);
 }

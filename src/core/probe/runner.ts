@@ -6,6 +6,7 @@ import { mintToken, type MintTokenOptions } from '../token/mint.js';
 import { generateCases, type ProbeCase } from './cases.js';
 import { resolveCredential, type ResolvedCredential } from './credentials.js';
 import { curlCommand } from './curl.js';
+import { exchangeOf, maskResponseHeaders, quoteBody } from './exchange.js';
 import { HttpClient, ProbeConnectionError, type ProbeResponse } from './http.js';
 import { startJkuServer } from './jku.js';
 import { measureSkew, type SkewResult } from './skew.js';
@@ -57,6 +58,10 @@ export interface ControlFailure {
   expected: string;
   got: number;
   curl: string;
+  /** The service's WWW-Authenticate (it often names the cause: `error_description="aud claim invalid"`). */
+  wwwAuthenticate?: string;
+  /** The first bytes of the body, masked, on one line. */
+  body?: string;
 }
 
 export interface ProbeResult {
@@ -71,7 +76,9 @@ export interface ProbeResult {
   cases: ProbeCaseResult[];
   findings: ProbeFinding[];
   controlFailures: ControlFailure[];
+  /** The first endpoint's skew (kept for --json readers); `skews` has one per endpoint. */
   skew?: SkewResult;
+  skews?: SkewResult[];
   /** Requests the dry run would send (credentials masked). */
   requests?: Array<{ endpoint: string; case: string; expected: string; curl: string }>;
   summary: {
@@ -246,6 +253,7 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
                 expected: describeExpected(c),
                 got: answers[i]!.status,
                 curl: curlCommand(spec.baseUrl, c.request, c.secrets, c.mintCommand),
+                ...controlEvidence(c, answers[i]!),
               },
             ],
       );
@@ -282,17 +290,19 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
       return res;
     });
     const byCase = new Map(rest.map((c, i) => [c, answers[i]!] as const));
-    const skewTarget =
-      (options.measureSkew ?? spec.measureSkew) ? pickSkewTarget(cases, credentials) : undefined;
-    const skew = skewTarget
-      ? await measureSkew({
-          target: skewTarget,
-          template: credentials.get(skewTarget.credential!)!.jwt!,
-          mint,
-          send: (req) => send({ ...skewTarget, request: req }),
-          baseUrl: spec.baseUrl,
-        })
-      : undefined;
+    // Per endpoint: services behind one gateway may still verify with different leeways.
+    const skewTargets =
+      (options.measureSkew ?? spec.measureSkew) ? pickSkewTargets(cases, credentials) : [];
+    const skews = await pool(skewTargets, concurrency, (target) =>
+      measureSkew({
+        target,
+        template: credentials.get(target.credential!)!.jwt!,
+        mint,
+        send: (req) => send({ ...target, request: req }),
+        baseUrl: spec.baseUrl,
+      }),
+    );
+    const skew = skews[0];
     // Revocation revokes fresh tokens (own jti) only, so the controls' tokens still get in afterwards.
     const revocations: RevocationResult[] = [];
     for (const target of revocationTargets(spec)) {
@@ -330,7 +340,7 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
           : undefined,
       });
     }
-    if (skew?.finding) raw.push(skew.finding);
+    for (const s of skews) if (s.finding) raw.push(s.finding);
     for (const r of revocations) if (r.finding) raw.push(r.finding);
     const findings = applySeverityPolicy(
       raw,
@@ -351,6 +361,7 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
       findings,
       controlFailures: [],
       skew: skew ? { ...skew, finding: undefined } : undefined,
+      skews: skews.map((s) => ({ ...s, finding: undefined })),
       summary: {
         endpoints: endpoints.length,
         checks: cases.length,
@@ -412,11 +423,18 @@ function buildFindings(
   for (const c of cases) {
     const res = answers.get(c)!;
     const curl = curlCommand(baseUrl, c.request, c.secrets, c.mintCommand);
+    const hygieneIssues = hygiene(c, res);
     const verdict = judge(c, res);
+    const exchange = verdict || hygieneIssues.length ? exchangeOf(baseUrl, c, res) : undefined;
     if (verdict)
-      findings.push({ ...verdict, key: `${c.endpoint.id} ${c.id} ${verdict.rule}`, curl });
+      findings.push({
+        ...verdict,
+        key: `${c.endpoint.id} ${c.id} ${verdict.rule}`,
+        curl,
+        exchange,
+      });
     // Hygiene: one warning per endpoint and rule, naming the first case (a 401 without a header repeats on every case).
-    for (const issue of hygiene(c, res)) {
+    for (const issue of hygieneIssues) {
       const id = `${c.endpoint.id} ${issue.rule}`;
       const seen = hygieneSeen.get(id);
       if (seen) {
@@ -435,6 +453,7 @@ function buildFindings(
         message: issue.message,
         fix: fixFor(issue.rule, c),
         curl,
+        exchange,
       };
       hygieneSeen.set(id, finding);
       findings.push(finding);
@@ -444,17 +463,32 @@ function buildFindings(
   return findings.sort((a, b) => order[a.severity] - order[b.severity]);
 }
 
-function pickSkewTarget(
+/** What a refused control shows: the service's own reason (WWW-Authenticate) and the start of its body. */
+function controlEvidence(c: ProbeCase, res: ProbeResponse) {
+  const header = res.headers['www-authenticate'];
+  const body = quoteBody(res.body, c.secrets);
+  return {
+    ...(header ? { wwwAuthenticate: maskResponseHeaders({ h: header }, c.secrets).h } : {}),
+    ...(body ? { body } : {}),
+  };
+}
+
+/** The first control with a token authctl can re-sign, on each endpoint that does not exclude skew. */
+function pickSkewTargets(
   cases: ProbeCase[],
   credentials: Map<string, ResolvedCredential>,
-): ProbeCase | undefined {
-  return cases.find(
-    (c) =>
+): ProbeCase[] {
+  const targets = new Map<string, ProbeCase>();
+  for (const c of cases)
+    if (
       c.control &&
       c.credential &&
+      !targets.has(c.endpoint.id) &&
       credentials.get(c.credential)?.jwt?.signable &&
-      !c.endpoint.exclude.includes('skew'),
-  );
+      !c.endpoint.exclude.includes('skew')
+    )
+      targets.set(c.endpoint.id, c);
+  return [...targets.values()];
 }
 
 /**

@@ -48,6 +48,8 @@ export interface ProbeSpec {
 export interface ProbeEndpoint {
   /** `GET /v1/tenants/acme/orders`: the id in reports. */
   id: string;
+  /** The spec's `name` for it, shown beside the id in reports. */
+  name?: string;
   index: number;
   /** Line of the endpoint in the spec file, when known (for annotations). */
   line?: number;
@@ -266,6 +268,7 @@ function normalize(spec: ProbeSpecConfig, source: string, map?: SourceMap): Prob
     const method = e.method.toUpperCase();
     return {
       id: `${method} ${resolved}`,
+      ...(e.name ? { name: e.name } : {}),
       index,
       line: locate(map, ['endpoints', index])?.line,
       method,

@@ -1,5 +1,6 @@
 import type { ProbeCase } from './cases.js';
 import { fixFor } from './fixes.js';
+import type { ProbeExchange } from './exchange.js';
 import type { ProbeResponse } from './http.js';
 
 export type Severity = 'critical' | 'error' | 'warning';
@@ -20,6 +21,8 @@ export interface ProbeFinding {
   message: string;
   fix: string;
   curl?: string;
+  /** The request and answer behind it, credentials masked (the HTML report shows them). */
+  exchange?: ProbeExchange;
   baselined?: boolean;
 }
 

@@ -29,6 +29,8 @@ export interface ReportFinding {
   /** A command that reproduces it (credentials masked or minted again in place). */
   curl?: string;
   exchange?: ReportExchange;
+  /** Findings with the same group (and rule, severity, fix) are one block in text: the probe's case id. */
+  group?: string;
   /**
    * What identifies the finding across runs, without its line (SARIF partialFingerprints): moving
    * a key down a file must not make a "new" alert. Default: rule, file and message.

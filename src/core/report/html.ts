@@ -53,7 +53,7 @@ function exchangeHtml(x: ReportExchange): string {
 
 function findingHtml(f: ReportFinding): string {
   const sev = f.critical ? 'critical' : f.severity;
-  return `<details><summary><span class="sev ${sev}">${sev}</span><code>${esc(f.rule)}</code> ${esc(f.subject ?? f.file)}</summary>
+  return `<details><summary><span class="sev ${sev}">${sev}</span><code>${esc(f.group ?? f.rule)}</code> ${esc(f.subject ?? f.file)}</summary>
 <p>${esc(f.message)}</p>${(f.details ?? []).map((d) => `<p>${esc(d)}</p>`).join('')}
 ${f.fix ? `<p><strong>Fix:</strong> ${esc(f.fix)}</p>` : ''}${f.exchange ? exchangeHtml(f.exchange) : ''}
 ${f.curl ? `<h3>Reproduce</h3><pre>${esc(f.curl)}</pre>` : ''}</details>`;

@@ -23,13 +23,13 @@ function tag(f: ReportFinding, c: ChalkInstance): string {
 function renderFindings(doc: ReportDocument, c: ChalkInstance, verbose: boolean): string[] {
   const sorted = [...doc.findings].sort((a, b) => rank(a) - rank(b));
   const groups = groupBy(sorted, (f) =>
-    [f.rule, f.severity, f.critical ? 1 : 0, f.message, f.fix].join('\u0000'),
+    [f.rule, f.severity, f.critical ? 1 : 0, f.group ?? f.message, f.fix].join('\u0000'),
   );
   const lines: string[] = [];
   for (const group of groups.values()) {
     const first = group[0]!;
     const where = group.length === 1 ? safe(first.subject) : `on ${group.length} endpoints`;
-    lines.push(`${tag(first, c)} ${c.bold(safe(first.rule))} ${where}`);
+    lines.push(`${tag(first, c)} ${c.bold(safe(first.group ?? first.rule))} ${where}`);
     lines.push(`  ${safe(first.message)}`);
     lines.push(`  ${c.cyan('fix:')} ${safe(first.fix)}`);
     const showCurl = verbose || first.severity !== 'warning';

@@ -106,6 +106,7 @@ export function probeFindings(result: ProbeResult, spec: ProbeSpec): ReportFindi
         fix: f.fix,
         curl: f.curl,
         exchange: f.exchange,
+        group: f.case,
         key: f.key,
       };
     });

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { isErrorCode } from '../core/error-codes.js';
 import { AuthctlError, EXIT_CODES } from '../core/errors.js';
 import { closest } from '../core/suggest.js';
 import { COMMAND_GROUPS, findGroup } from './commands.js';
@@ -114,7 +115,11 @@ function commanderFailure(error: CommanderError) {
     .replace(/^commander\./, '')
     .replace(/([a-z])([A-Z])/g, '$1_$2')
     .toUpperCase()}`;
-  return { code, message, hint: suggestion || 'run with --help to see the usage' };
+  return {
+    code: isErrorCode(code) ? code : 'ERR_ERROR',
+    message,
+    hint: suggestion || 'run with --help to see the usage',
+  };
 }
 
 /** Applies commander settings to every command so subcommands behave like the root. */

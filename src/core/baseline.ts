@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { parseJson } from './config/toml.js';
-import { usageError } from './errors.js';
+import { type CodeOfKind, usageError } from './errors.js';
 import { writeFileAtomic } from './fs/atomic.js';
 
 /**
@@ -16,7 +16,7 @@ export interface Baseline<F extends string, E extends { key: string }> {
 export interface BaselineKind<F extends string> {
   format: F;
   /** Error code and the command that writes one, for the messages. */
-  code: string;
+  code: CodeOfKind<'usage'>;
   command: string;
 }
 

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, ROOT, tempDir } from '../helpers/cli.js';
 import { copyWith, EXAMPLES, spawnUntilLine, stopStarted } from '../e2e/helpers.js';
 import { actionEntry, actionInputs } from './runner.js';
+import { isAlive } from '../helpers/process.js';
 
 afterAll(stopStarted);
 
@@ -81,14 +82,7 @@ function job() {
   };
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = isAlive;
 
 describe('the GitHub Action, run as the runner runs it, in a Python service repository', () => {
   it('starts the issuer, lints the config, probes the service, writes reports and a summary, and stops the issuer at the end', async () => {

@@ -16,15 +16,9 @@ import { findPackageRoot } from '../../src/core/demo/root.js';
 import { runDemo } from '../../src/core/demo/run.js';
 import { BIN, type CliResult } from '../helpers/cli.js';
 import { authctl, EXAMPLES, parseJson, ROOT, show, tempDir } from './helpers.js';
+import { isAlive } from '../helpers/process.js';
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = isAlive;
 
 /** A process may take a moment to be reaped after its parent exits: poll, with a deadline generous for a loaded CI machine. */
 async function gone(pid: number, deadlineMs = 15_000): Promise<boolean> {

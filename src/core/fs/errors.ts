@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { AuthctlError, environmentError, isAuthctlError } from '../errors.js';
+import { AuthctlError, type CodeOfKind, environmentError, isAuthctlError } from '../errors.js';
 
 /**
  * A failed write as a user can act on it: which file, what the errno means, and the fix (exit 3,
@@ -8,7 +8,7 @@ import { AuthctlError, environmentError, isAuthctlError } from '../errors.js';
  */
 export interface WriteErrorOptions {
   /** Error code (default ERR_WRITE_<errno>). */
-  code?: string;
+  code?: CodeOfKind<'environment'>;
   /** The failed operation, for the message (default write). */
   action?: 'read' | 'write';
   /** What the file is, for the message: "the keystore", "the API key store", "the SARIF report". */
@@ -59,7 +59,8 @@ export function writeError(
   );
   const action = options.action ?? 'write';
   return environmentError(
-    options.code ?? `ERR_${action.toUpperCase()}_${code ?? 'FAILED'}`,
+    options.code ??
+      (`ERR_${action.toUpperCase()}_${code ?? 'FAILED'}` as CodeOfKind<'environment'>),
     `cannot ${action} ${what}${file}: ${reason}`,
     {
       where: file,

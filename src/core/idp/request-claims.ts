@@ -17,7 +17,11 @@ export function checkClaimKeys(claims: Record<string, unknown> | undefined, wher
       parsePointer(claimPointer(key), where);
     } catch (error) {
       if (!(error instanceof AuthctlError)) throw error;
-      throw usageError(error.code, `${where}: ${error.message}`, { where, hint: error.hint });
+      throw new AuthctlError(`${where}: ${error.message}`, {
+        code: error.code,
+        where,
+        hint: error.hint,
+      });
     }
   }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { usageError } from '../errors.js';
+import { type CodeOfKind, usageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { PROFILES, type Profile } from './types.js';
 
@@ -136,7 +136,12 @@ export function validateInitOptions(options: InitOptions): void {
       where: '--profile',
       hint: `one of ${PROFILES.join(', ')}`,
     });
-  const check = (problem: string | undefined, code: string, flag: string, hint: string) => {
+  const check = (
+    problem: string | undefined,
+    code: CodeOfKind<'usage'>,
+    flag: string,
+    hint: string,
+  ) => {
     if (problem) throw usageError(code, `${flag}: ${problem}`, { where: flag, hint });
   };
   check(

@@ -1,0 +1,171 @@
+import type { MintTokenOptions } from '../../token/mint.js';
+import type {
+  CaseContext,
+  CaseDraft,
+  NegativeDraft,
+  Outcome,
+  ProbeCase,
+  ProbeScheme,
+} from '../case-types.js';
+import { isExcluded } from '../exclude.js';
+import {
+  mintCommand,
+  mintOptions,
+  type JwtTemplate,
+  type ResolvedCredential,
+} from '../credentials.js';
+import { mergeHeaders } from '../headers.js';
+import type { ProbeRequest } from '../http.js';
+import type { ProbeEndpoint } from '../spec.js';
+
+/** How the endpoint's callers authenticate, read from its first credential. */
+function schemeOf(cred: ResolvedCredential | undefined): ProbeScheme {
+  if (!cred) return 'none';
+  if (cred.sigv4) return 'sigv4';
+  if (cred.presigned) return 'presigned';
+  if (cred.apikey) return 'apikey';
+  if (cred.token) return 'bearer';
+  return cred.type === 'headers' ? 'headers' : 'none';
+}
+
+/**
+ * The cases of one endpoint as the families add them: drops excluded ones (and remembers which
+ * exclude entries matched, so a typo is reported instead of ignored) and fills in the shared fields.
+ */
+export class EndpointCases {
+  readonly cases: ProbeCase[] = [];
+  /** The negative cases added so far, in order (variants are built from some of them). */
+  readonly negatives: ProbeCase[] = [];
+  /** The endpoint's request without credentials. */
+  readonly base: ProbeRequest;
+  readonly scheme: ProbeScheme;
+  private readonly used: Set<string>;
+
+  constructor(
+    readonly endpoint: ProbeEndpoint,
+    readonly ctx: CaseContext,
+  ) {
+    this.base = {
+      method: endpoint.method,
+      path: endpoint.path,
+      headers: { ...endpoint.headers },
+      body: endpoint.body,
+    };
+    this.used = new Set(endpoint.exclude.filter((x) => x === 'skew'));
+    this.scheme = schemeOf(ctx.credentials.get(endpoint.allow[0] ?? endpoint.deny[0] ?? ''));
+  }
+
+  /** Statuses a 2xx check accepts (empty: any 2xx/3xx). */
+  get success(): number[] {
+    return this.endpoint.status ?? [];
+  }
+
+  /** Is case `id` excluded? Marks the matching exclude entries as used. */
+  excluded(id: string): boolean {
+    const hits = this.endpoint.exclude.filter((x) => isExcluded(id, [x]));
+    hits.forEach((x) => this.used.add(x));
+    return hits.length > 0;
+  }
+
+  /** Adds a case unless excluded (controls never are); returns it when added. */
+  add(c: CaseDraft): ProbeCase | undefined {
+    if (!c.control && this.excluded(c.id)) return undefined;
+    const added: ProbeCase = {
+      endpoint: this.endpoint,
+      secrets: [],
+      scheme: this.scheme,
+      ...c,
+      check: c.check ?? c.id.split(':').slice(0, 2).join(':'),
+    };
+    this.cases.push(added);
+    return added;
+  }
+
+  negative(c: NegativeDraft): ProbeCase | undefined {
+    const added = this.add({ ...c, control: false });
+    if (added) this.negatives.push(added);
+    return added;
+  }
+
+  /** Exclude entries that matched no case. */
+  unusedExcludes(): string[] {
+    return this.endpoint.exclude.filter((x) => !this.used.has(x));
+  }
+}
+
+/** A token case: a token minted like the template's with `overrides`, and what the service must answer. */
+export interface TokenCase {
+  id: string;
+  title: string;
+  outcome: Outcome;
+  statuses: number[];
+  overrides: Omit<MintTokenOptions, 'keystore'>;
+  extraHeaders?: Record<string, string>;
+  missingScope?: boolean;
+}
+
+/** The cases of an endpoint that needs credentials: `primary` is its first allowed (else denied) one. */
+export class ProtectedCases extends EndpointCases {
+  readonly primary: ResolvedCredential;
+  /** Statuses that count as "not authenticated" (SigV4 services answer 403 where bearer ones say 401). */
+  readonly unauth: number[];
+
+  constructor(endpoint: ProbeEndpoint, ctx: CaseContext) {
+    super(endpoint, ctx);
+    this.primary = ctx.credentials.get(endpoint.allow[0] ?? endpoint.deny[0]!)!;
+    const sigv4Only = this.primary.type === 'sigv4' || this.primary.type === 'presigned';
+    const only401 =
+      endpoint.unauthenticatedStatus.length === 1 && endpoint.unauthenticatedStatus[0] === 401;
+    this.unauth = sigv4Only && only401 ? [401, 403] : endpoint.unauthenticatedStatus;
+  }
+
+  /** A negative case the service must answer as unauthenticated. */
+  authn(
+    id: string,
+    title: string,
+    request: ProbeRequest,
+    secrets: string[] = [],
+    presented = true,
+  ) {
+    this.negative({
+      id,
+      title,
+      outcome: 'unauthenticated',
+      statuses: this.unauth,
+      tokenPresented: presented,
+      request,
+      secrets,
+    });
+  }
+
+  /** Mints the case's token (unless the case is excluded: minting is the costly part) and adds it. */
+  async token(template: JwtTemplate, c: TokenCase): Promise<void> {
+    if (this.excluded(c.id)) return;
+    const token = await this.ctx.mint({ ...mintOptions(template), ...c.overrides });
+    const headers = { Authorization: `Bearer ${token}` };
+    this.negative({
+      id: c.id,
+      title: c.title,
+      outcome: c.outcome,
+      statuses: c.statuses,
+      tokenPresented: true,
+      missingScope: c.missingScope ?? false,
+      request: {
+        ...this.base,
+        headers: mergeHeaders(this.base.headers, headers, c.extraHeaders ?? {}),
+      },
+      secrets: [token],
+      mintCommand: mintCommand(template, c.overrides),
+    });
+  }
+}
+
+/**
+ * One family of cases (controls, forgeries, tenant checks, ...). `build` adds the family's cases
+ * for one protected endpoint, or nothing when the family does not apply to it. Families run in
+ * the order of CASE_FAMILIES, which is the order cases appear in reports.
+ */
+export interface CaseFamily {
+  readonly name: string;
+  build(b: ProtectedCases): void | Promise<void>;
+}

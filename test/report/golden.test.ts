@@ -160,3 +160,15 @@ describe('verify-config report goldens', () => {
     );
   });
 });
+
+describe('the validators can fail', () => {
+  it('the SARIF schema rejects a bad uri and a missing version; the XSD a testcase without a name', async () => {
+    const sarif = readFileSync(path.join(GOLDEN, 'probe.sarif.json'), 'utf8');
+    const broken = JSON.parse(sarif);
+    delete broken.version;
+    broken.runs[0].originalUriBaseIds = { '%SRCROOT%': { uri: 'not a uri' } };
+    expect(sarifErrors(JSON.stringify(broken)).length).toBeGreaterThanOrEqual(2);
+    const xml = readFileSync(path.join(GOLDEN, 'probe.junit.xml'), 'utf8');
+    expect(await junitErrors(xml.replace(/ name="no-credentials"/, ''))).not.toEqual([]);
+  });
+});

@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import { createRequire } from 'node:module';
 import { validateXML } from 'xmllint-wasm';
 import { ROOT } from '../helpers/cli.js';
 
 const schemas = path.join(ROOT, 'test', 'fixtures', 'schemas');
+// Both are CommonJS whose module.exports is the function itself.
+const require = createRequire(import.meta.url);
+const Ajv = require('ajv-draft-04') as typeof import('ajv-draft-04').default;
+const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
 
 let sarifValidator: (((data: unknown) => boolean) & { errors?: unknown }) | undefined;
 
@@ -18,7 +21,9 @@ export function sarifErrors(text: string): unknown[] {
     addFormats(ajv);
     sarifValidator = ajv.compile(schema);
   }
-  return sarifValidator(JSON.parse(text)) ? [] : ((sarifValidator.errors as unknown[]) ?? []);
+  const validate = sarifValidator;
+  if (validate(JSON.parse(text))) return [];
+  return (validate as { errors?: unknown[] | null }).errors ?? [];
 }
 
 /** Jenkins' JUnit XSD, checked by libxml2 (xmllint compiled to wasm): the errors, or [] when valid. */

@@ -184,17 +184,21 @@ async function runVerify(ctx: CliContext, files: string[], flags: VerifyFlags): 
   // `authctl --config FILE verify-config` checks that file when no FILES are given.
   if (files.length === 0 && ctx.globals.config && !flags.fromEnv && flags.envFile.length === 0)
     files = [ctx.globals.config];
-  const result = await verifyConfig({
-    files,
-    cwd: ctx.cwd,
-    profile: flags.profile as never,
-    target: flags.target as never,
-    envFiles: flags.envFile,
-    fromEnv: flags.fromEnv,
-    env: ctx.env,
-    online: flags.online ? { timeoutMs } : false,
-    profiles,
-  });
+  const { withSpinner } = await import('./report/progress.js');
+  // --online fetches discovery and JWKS documents: a spinner on a terminal while they come.
+  const result = await withSpinner(ctx, flags.online ? 'fetching issuers (--online)' : '', () =>
+    verifyConfig({
+      files,
+      cwd: ctx.cwd,
+      profile: flags.profile as never,
+      target: flags.target as never,
+      envFiles: flags.envFile,
+      fromEnv: flags.fromEnv,
+      env: ctx.env,
+      online: flags.online ? { timeoutMs } : false,
+      profiles,
+    }),
+  );
   const baseline = await applyBaseline(ctx, flags, result);
   const report = await import('../core/report/index.js');
   const { RULES } = await import('../core/verify/rules.js');

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { usageError } from '../core/errors.js';
 import { tooOpen } from '../core/fs/atomic.js';
 import { Keystore } from '../core/keys/keystore.js';
+import { spinner } from './report/progress.js';
 import type { CliContext } from './context.js';
 import { readAll } from './stdin.js';
 
@@ -35,7 +36,14 @@ export async function openKeystore(ctx: CliContext, rsaBits?: number): Promise<K
     ctx.out.info(
       `created the keystore ${file} (private keys, mode 0600); ${gitignore ? `${gitignore} keeps it out of git` : 'keep it out of version control'}`,
     );
-  return new Keystore({ dir: home, rsaBits: rsaBits ?? config.keys?.rsa_bits, onCreate });
+  // 4096/8192-bit RSA takes seconds: a spinner on a terminal's stderr says what is going on.
+  const onGenerate = (what: string) => spinner(ctx, `generating ${what}`);
+  return new Keystore({
+    dir: home,
+    rsaBits: rsaBits ?? config.keys?.rsa_bits,
+    onCreate,
+    onGenerate,
+  });
 }
 
 /** A positional value, or stdin when it is `-` or missing and stdin is piped. */

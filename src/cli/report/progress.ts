@@ -46,7 +46,7 @@ export function spinner(ctx: CliContext, label: string, enabled = true): () => v
     ctx.io.stderr.write(
       `\r\x1b[2K  ${FRAMES[frame++ % FRAMES.length]} ${label} ${seconds(started)}`,
     );
-  // Shown only past a short delay: most runs are quicker, and a flash of text is noise.
+  // The first frame comes after 100 ms: quick work shows nothing, and a flash of text is noise.
   const timer = setInterval(draw, 100);
   timer.unref();
   return () => {
@@ -55,13 +55,13 @@ export function spinner(ctx: CliContext, label: string, enabled = true): () => v
   };
 }
 
-/** Runs `work` with a spinner on stderr while it lasts. */
+/** Runs `work` with a spinner on stderr while it lasts (none for an empty label). */
 export async function withSpinner<T>(
   ctx: CliContext,
   label: string,
   work: () => Promise<T>,
 ): Promise<T> {
-  const stop = spinner(ctx, label);
+  const stop = spinner(ctx, label, label !== '');
   try {
     return await work();
   } finally {

@@ -27,6 +27,8 @@ export interface KeystoreOptions {
   rsaBits?: number;
   /** Called once, when this store creates keys.json: `gitignore` is the .gitignore it added, if any. */
   onCreate?: (created: { file: string; gitignore?: string }) => void;
+  /** Called when a key pair is generated (8192-bit RSA takes seconds): returns what to call when done. */
+  onGenerate?: (what: string) => () => void;
 }
 
 export interface SigningKey {
@@ -63,6 +65,7 @@ export class Keystore {
   readonly dir: string;
   readonly file: string;
   private readonly clock: () => number;
+  private readonly onGenerate?: (what: string) => () => void;
   private readonly rsaBits: number;
   private readonly onCreate?: KeystoreOptions['onCreate'];
   private readonly imported = new Map<string, KeyObject | Uint8Array>();
@@ -71,6 +74,7 @@ export class Keystore {
     this.dir = options.dir;
     this.file = path.join(options.dir, KEYRING_FILE);
     this.clock = options.clock ?? Date.now;
+    this.onGenerate = options.onGenerate;
     this.rsaBits = options.rsaBits ?? 2048;
     this.onCreate = options.onCreate;
   }
@@ -217,11 +221,13 @@ export class Keystore {
       };
     }
     const info = algorithmInfo(alg);
+    const bits = info.kty === 'RSA' ? (rsaBits ?? this.rsaBits) : undefined;
+    const done = this.onGenerate?.(bits ? `a ${bits}-bit ${alg} key` : `an ${alg} key`);
     const { privateKey, publicKey } = await generateKeyPair(alg, {
       extractable: true,
-      modulusLength: info.kty === 'RSA' ? (rsaBits ?? this.rsaBits) : undefined,
+      modulusLength: bits,
       crv: info.kty === 'OKP' ? 'Ed25519' : undefined,
-    });
+    }).finally(() => done?.());
     return this.recordFromJwks(
       await exportJWK(privateKey),
       await exportJWK(publicKey),

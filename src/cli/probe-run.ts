@@ -191,6 +191,9 @@ async function probeAndReport(
   if (controlFailed) {
     if (format === 'json') ctx.out.jsonDocument(probeJson(result, 3));
     else ctx.out.raw('stderr', renderControlFailures(result, ctx.out.statusColor));
+    // A report format on stdout (markdown, sarif, junit, html) still gets its report, error included.
+    if (!['json', 'text', 'human', 'github'].includes(format))
+      printReport(ctx, format, doc, () => ({}));
     process.exitCode = 3;
     return;
   }

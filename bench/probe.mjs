@@ -1,39 +1,64 @@
-// bench/probe: how long `runProbe` takes for N checks against a loopback service, against a
-// baseline measured in the same run: the same number of bare keep-alive requests at the same
-// concurrency (what any HTTP client would cost). Prints the ratio and how time grows with
-// endpoints × cases.
+// bench/probe: the probe as users run it, each figure A/B alternated over >= 5 rounds
+// (bench/lib/ab.mjs), against a loopback service that verifies every token with jose:
 //
-// Then the families added by issue #16 on 28 endpoints: tenant:suspended ([tenants] status_claim) and
-// jwt:weak-secret (an HS256 service: one request per bundled weak secret, once per spec), against the
-// same 28-endpoint RS256 run as the baseline.
+// 1. CLI run vs replay: `authctl probe` (a whole process, human report) against a minimal Node
+//    client process replaying the very requests that run sent (recorded at the service), each
+//    with a valid token, at the same concurrency (issue #17 target: <= 1.3x).
+// 2. Scale: the CLI on 1,000 endpoints against 100 endpoints: time per check and peak RSS
+//    (memory must stay bounded: cases stream instead of being held).
+// 3. The families added by issue #16 on 28 endpoints at concurrency 32, each against the same
+//    28-endpoint RS256 run: tenant:suspended, jwt:weak-secret (HS256), key rotation against
+//    `authctl idp serve` (refresh bound 2 s, the service refreshes every 250 ms) and revocation
+//    through the issuer's /revoke (the service introspects the issuer's tokens).
 //
-//   npm run build && node bench/probe.mjs [--concurrency 32] [--rounds 3]
+//   npm run build && node bench/probe.mjs [--concurrency 32]     (BENCH_ROUNDS=N for more rounds)
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { Keystore, parseProbeSpec, runProbe } from '../dist/lib/index.js';
+import {
+  Keystore,
+  mintToken,
+  parseProbeSpec,
+  runProbe,
+  startIdpServer,
+} from '../dist/lib/index.js';
+import { alternate, report } from './lib/ab.mjs';
 
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(root, 'bin', 'authctl.js');
 const args = process.argv.slice(2);
-const flag = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const CONCURRENCY = flag('--concurrency', 32);
-const ROUNDS = flag('--rounds', 3);
-
-const home = mkdtempSync(path.join(tmpdir(), 'authctl-bench-probe-'));
+const CONCURRENCY = Number(args[args.indexOf('--concurrency') + 1]) || 32;
+const dir = mkdtempSync(path.join(tmpdir(), 'authctl-bench-probe-'));
+const home = path.join(dir, 'home');
 const keystore = new Keystore({ dir: home });
 await keystore.signingKey('RS256');
-const JWKS = createLocalJWKSet(await keystore.jwks());
-const ISSUER = 'http://127.0.0.1:9400';
+const idp = await startIdpServer({ config: {}, home, port: 0, log: () => {} });
+const ISSUER = idp.issuer;
 const AUDIENCE = 'api://orders';
 const HS_SECRET = randomBytes(32);
 
-// A correct service: jose against the keystore's JWKS, tenant from the path, roles for DELETE.
+// The service's JWKS cache, refreshed every 250 ms from the issuer's keystore (replacing the set).
+let jwks = createLocalJWKSet(await keystore.jwks());
+const refresh = setInterval(async () => (jwks = createLocalJWKSet(await keystore.jwks())), 250);
+let recording;
+
+async function introspect(token) {
+  const res = await fetch(`${ISSUER}/introspect`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token, client_id: 'orders-api', client_secret: 'orders-secret' }),
+  });
+  return (await res.json()).active === true;
+}
+
+// A correct service: jose against the issuer's keys, tenant from the path, roles for DELETE.
 const server = http.createServer(async (req, res) => {
+  recording?.push({ method: req.method, path: req.url, headers: { ...req.headers } });
   const reply = (status, headers = {}) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(req.method === 'HEAD' ? undefined : '{}');
@@ -41,24 +66,23 @@ const server = http.createServer(async (req, res) => {
   const url = req.url ?? '/';
   if (url === '/healthz') return reply(200);
   const m = /^\/v1\/tenants\/([^/]+)\/r(\d+)$/.exec(url);
-  const auth = req.headers.authorization;
-  if (!auth) return reply(401, { 'www-authenticate': 'Bearer realm="bench"' });
-  const token = /^Bearer (\S+)$/.exec(auth)?.[1];
-  if (!token)
-    return reply(401, { 'www-authenticate': 'Bearer realm="bench", error="invalid_request"' });
+  const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+  if (!token) return reply(401, { 'www-authenticate': 'Bearer realm="bench"' });
   let payload;
   try {
     const hs = decodeProtectedHeader(token).alg === 'HS256';
-    ({ payload } = await jwtVerify(token, hs ? HS_SECRET : JWKS, {
+    ({ payload } = await jwtVerify(token, hs ? HS_SECRET : jwks, {
       issuer: ISSUER,
       audience: AUDIENCE,
       algorithms: [hs ? 'HS256' : 'RS256'],
       requiredClaims: ['exp'],
       clockTolerance: 30,
     }));
+    if (payload.sub === 'reporter' && !(await introspect(token))) throw new Error('revoked');
   } catch {
     return reply(401, { 'www-authenticate': 'Bearer realm="bench", error="invalid_token"' });
   }
+  if (url === '/v1/reports' && req.method === 'GET') return reply(200);
   if (!m) return reply(404);
   if (payload.tid !== m[1] || payload.org_status === 'suspended') return reply(403);
   if (req.method === 'DELETE' && !payload.roles?.includes('admin')) return reply(403);
@@ -68,9 +92,10 @@ const server = http.createServer(async (req, res) => {
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${server.address().port}`;
 
-function spec(endpoints, { alg, statusClaim } = {}) {
+/** The spec as an object: `endpoints` protected ones plus /healthz, and the family options. */
+function specObject(endpoints, { alg, statusClaim, rotation, revoke } = {}) {
   const list = [{ path: '/healthz', public: true }];
-  for (let i = 0; i < endpoints; i++) {
+  for (let i = 0; i < endpoints; i++)
     list.push(
       i % 2 === 0
         ? {
@@ -87,122 +112,201 @@ function spec(endpoints, { alg, statusClaim } = {}) {
             deny: ['reader'],
           },
     );
+  const credentials = {
+    reader: { type: 'jwt', sub: 'alice', tenant: 'acme', roles: ['viewer'] },
+    admin: { type: 'jwt', sub: 'root', tenant: 'acme', roles: ['admin'] },
+  };
+  if (revoke) {
+    credentials.reporter = {
+      type: 'idp',
+      token_url: `${ISSUER}/token`,
+      client_id: 'reporter',
+      client_secret: 'reporter-secret',
+      params: { audience: AUDIENCE },
+      revoke: true,
+    };
+    list.push({ path: '/v1/reports', allow: ['reporter'] });
   }
-  return parseProbeSpec(
-    {
-      base_url: base,
-      jwt: {
-        issuer: ISSUER,
-        audience: AUDIENCE,
-        tenant_claim: '/tid',
-        roles_claim: '/roles',
-        ...(alg ? { alg, secret_env: 'BENCH_HS_SECRET', secret_encoding: 'base64' } : {}),
-      },
-      ...(statusClaim ? { tenants: { status_claim: statusClaim } } : {}),
-      credentials: {
-        reader: { type: 'jwt', sub: 'alice', tenant: 'acme', roles: ['viewer'] },
-        admin: { type: 'jwt', sub: 'root', tenant: 'acme', roles: ['admin'] },
-      },
-      endpoints: list,
-    },
-    'bench',
-  );
-}
-
-/** Baseline: `count` bare keep-alive GETs at the same concurrency. */
-async function bare(count) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  let next = 0;
-  const one = () =>
-    new Promise((resolve, reject) => {
-      http
-        .get(`${base}/v1/tenants/acme/r0`, { agent }, (res) => {
-          res.resume();
-          res.on('end', resolve);
-        })
-        .on('error', reject);
-    });
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next++ < count) await one();
-    }),
-  );
-  agent.destroy();
-  return performance.now() - started;
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function measure(endpoints, options) {
-  const s = spec(endpoints, options);
-  const times = [];
-  let result;
-  for (let r = 0; r < ROUNDS; r++) {
-    const started = performance.now();
-    result = await runProbe({
-      spec: s,
-      config: {},
-      keystore,
-      concurrency: CONCURRENCY,
-      measureSkew: true,
-      env: { BENCH_HS_SECRET: HS_SECRET.toString('base64') },
-    });
-    times.push(performance.now() - started);
-    if (result.status !== 'ok')
-      throw new Error(
-        `bench service should pass, got ${result.status}: ${JSON.stringify(result.findings.slice(0, 2))}`,
-      );
-  }
-  const baseline = [];
-  for (let r = 0; r < ROUNDS; r++) baseline.push(await bare(result.summary.requests));
   return {
-    endpoints,
-    checks: result.summary.checks,
-    requests: result.summary.requests,
-    ms: median(times),
-    bareMs: median(baseline),
+    base_url: base,
+    jwt: {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      tenant_claim: '/tid',
+      roles_claim: '/roles',
+      ...(alg ? { alg, secret_env: 'BENCH_HS_SECRET', secret_encoding: 'base64' } : {}),
+    },
+    ...(statusClaim ? { tenants: { status_claim: statusClaim } } : {}),
+    ...(rotation ? { rotation: { credential: 'reader', refresh_within: '2s' } } : {}),
+    credentials,
+    endpoints: list,
   };
 }
 
-await measure(2); // warm up (JIT, key import, sockets)
-const rows = [];
-for (const endpoints of [6, 12, 28, 56]) rows.push(await measure(endpoints));
-const families = [
-  // Measured again next to the others (not reused from the table): a shared machine drifts within a run.
-  ['baseline (RS256)', await measure(28)],
-  ['+ tenant:suspended', await measure(28, { statusClaim: '/org_status' })],
-  ['HS256 + jwt:weak-secret', await measure(28, { alg: 'HS256' })],
-];
-server.close();
+const env = { BENCH_HS_SECRET: HS_SECRET.toString('base64') };
 
-console.log(
-  `authctl probe bench: loopback, concurrency ${CONCURRENCY}, median of ${ROUNDS} runs (node ${process.version})`,
-);
-console.log('endpoints  checks  requests   probe ms   bare ms   ratio   µs/check');
-for (const r of rows) {
-  console.log(
-    `${String(r.endpoints).padStart(9)}  ${String(r.checks).padStart(6)}  ${String(r.requests).padStart(8)}  ${r.ms.toFixed(0).padStart(9)}  ${r.bareMs.toFixed(0).padStart(8)}  ${(r.ms / r.bareMs).toFixed(2).padStart(6)}  ${((r.ms * 1000) / r.checks).toFixed(0).padStart(9)}`,
-  );
+/** One in-process probe run (the families section); throws unless the correct service passes. */
+async function inProcess(endpoints, options) {
+  const result = await runProbe({
+    spec: parseProbeSpec(specObject(endpoints, options), 'bench'),
+    config: {},
+    keystore,
+    concurrency: CONCURRENCY,
+    measureSkew: true,
+    env,
+    cwd: dir,
+  });
+  if (result.status !== 'ok')
+    throw new Error(
+      `bench service should pass, got ${result.status}: ${JSON.stringify(result.findings.slice(0, 2))}`,
+    );
+  return result;
 }
-const target = rows.reduce((best, r) =>
-  Math.abs(r.checks - 1000) < Math.abs(best.checks - 1000) ? r : best,
-);
-const first = rows[0];
-const last = rows.at(-1);
-const growth = last.ms / first.ms / (last.checks / first.checks);
-console.log(
-  `\n${target.checks} checks in ${(target.ms / 1000).toFixed(2)} s (target <= 2 s: ${target.ms <= 2000 ? 'met' : 'NOT met'}); ` +
-    `${(target.ms / target.bareMs).toFixed(2)}x the bare-request baseline.`,
-);
-console.log(
-  `growth: ${(last.checks / first.checks).toFixed(1)}x the checks took ${(last.ms / first.ms).toFixed(1)}x the time ` +
-    `(time/checks ratio ${growth.toFixed(2)}; 1.00 would be exactly linear in endpoints × cases, less means a fixed start-up cost is being amortised: tokens are minted once per defect and shared across endpoints).`,
-);
-console.log(`\nadded families, 28 endpoints, concurrency ${CONCURRENCY}:`);
-console.log('run                       checks  requests   probe ms   vs baseline');
-for (const [name, r] of families) {
-  console.log(
-    `${name.padEnd(24)}  ${String(r.checks).padStart(6)}  ${String(r.requests).padStart(8)}  ${r.ms.toFixed(0).padStart(9)}  ${(r.ms / families[0][1].ms).toFixed(2).padStart(10)}x`,
-  );
+
+/** A whole `authctl probe` process on a spec of `endpoints` endpoints: wall ms and peak RSS (MiB). */
+function cliRun(endpoints, name = `spec-${endpoints}.json`) {
+  const file = path.join(dir, name);
+  writeFileSync(file, JSON.stringify({ ...specObject(endpoints), concurrency: CONCURRENCY }));
+  const rssFile = path.join(dir, `${name}.rss`);
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(
+      process.execPath,
+      ['--require', path.join(root, 'bench', 'lib', 'maxrss.cjs'), bin, 'probe', '--spec', file],
+      {
+        cwd: dir,
+        env: {
+          ...process.env,
+          ...env,
+          AUTHCTL_HOME: home,
+          NO_COLOR: '1',
+          AUTHCTL_BENCH_MAXRSS: rssFile,
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (code) => {
+      const ms = performance.now() - started;
+      if (code !== 0)
+        return reject(
+          new Error(`authctl probe (${endpoints} endpoints) exited ${code}: ${stderr}`),
+        );
+      resolve({ ms, rssMiB: Number(readFileSync(rssFile, 'utf8')) / 1024 });
+    });
+  });
 }
+
+/** The replay process: the recorded requests, each with a valid admin token. */
+function replayRun(file) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(
+      process.execPath,
+      [path.join(root, 'bench', 'lib', 'replay.mjs'), base, file, String(CONCURRENCY)],
+      { stdio: 'inherit' },
+    );
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(performance.now() - started)
+        : reject(new Error(`replay exited ${code}`)),
+    );
+  });
+}
+
+console.log(`authctl probe bench: loopback, concurrency ${CONCURRENCY}, node ${process.version}`);
+
+// 1. CLI vs replay of the same requests with valid tokens.
+recording = [];
+await cliRun(28);
+const recorded = recording;
+recording = undefined;
+const { token: valid } = await mintToken({
+  keystore,
+  issuer: ISSUER,
+  audience: [AUDIENCE],
+  subject: 'root',
+  tenant: 'acme',
+  roles: ['admin'],
+  mapping: { tenantClaim: '/tid', rolesClaim: '/roles' },
+  ttlSeconds: 3600,
+});
+const replayFile = path.join(dir, 'replay.json');
+writeFileSync(
+  replayFile,
+  JSON.stringify(
+    recorded.map((r) => ({ ...r, headers: { ...r.headers, authorization: `Bearer ${valid}` } })),
+  ),
+);
+const cli = await alternate(
+  { run: async () => (await cliRun(28)).ms },
+  { run: () => replayRun(replayFile) },
+);
+report({
+  bench: 'probe',
+  what: `CLI run, 28 endpoints (${recorded.length} requests)`,
+  aLabel: 'authctl probe',
+  bLabel: 'replay with valid tokens',
+  unit: 'ms',
+  result: cli,
+  target: { max: 1.3 },
+});
+
+// 2. Scale: 1,000 against 100 endpoints, one process each.
+const big = [];
+const small = [];
+const scale = await alternate(
+  { run: async () => (big.push(await cliRun(1000)), big.at(-1).ms) },
+  { run: async () => (small.push(await cliRun(100)), small.at(-1).ms) },
+);
+report({
+  bench: 'probe',
+  what: 'CLI run, 1,000 vs 100 endpoints (linear: 10×)',
+  aLabel: '1,000 endpoints',
+  bLabel: '100 endpoints',
+  unit: 'ms',
+  result: scale,
+  target: { max: 11 },
+});
+const rss = await alternate(
+  { run: async () => (await cliRun(1000)).rssMiB },
+  { run: async () => (await cliRun(100)).rssMiB },
+  { warmup: false },
+);
+report({
+  bench: 'probe',
+  what: 'peak RSS, 1,000 vs 100 endpoints (bounded)',
+  aLabel: '1,000 endpoints',
+  bLabel: '100 endpoints',
+  unit: 'MiB',
+  result: rss,
+  target: { max: 2 },
+});
+
+// 3. The added families on 28 endpoints against the RS256 baseline.
+const timed = (endpoints, options) => async () => {
+  const started = performance.now();
+  await inProcess(endpoints, options);
+  return performance.now() - started;
+};
+const baseline = { run: timed(28) };
+for (const [name, options] of [
+  ['+ tenant:suspended', { statusClaim: '/org_status' }],
+  ['HS256 + jwt:weak-secret', { alg: 'HS256' }],
+  ['+ key rotation (refresh every 250 ms, bound 2 s)', { rotation: true }],
+  ['+ revocation at the issuer /revoke', { revoke: true }],
+]) {
+  const result = await alternate({ run: timed(28, options) }, baseline);
+  report({
+    bench: 'probe',
+    what: `families, 28 endpoints: ${name}`,
+    aLabel: 'with the family',
+    bLabel: 'RS256 baseline',
+    unit: 'ms',
+    result,
+  });
+}
+clearInterval(refresh);
+server.close();
+await idp.close();

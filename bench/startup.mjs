@@ -1,55 +1,93 @@
 #!/usr/bin/env node
-// Start-up cost of the installed CLI, as ratios against `node -e 0` measured in the same run.
-// Runs are interleaved (baseline, --version, mint, baseline, ...) so machine noise hits all alike;
-// the median of each is reported. Targets: --version <= 1.2x, token mint <= 1.5x.
+// Start-up cost of the CLI, each command against `node -e 0` in the same run: pairs alternate
+// (node, command, command, node, ...) over >= 15 rounds, the ratio is taken per pair (median and
+// range). Targets from issue #17: token mint <= 1.25x; decode, verify-config (small file), apikey
+// verify (100 keys), sigv4 sign, keys list <= 1.4x; --version <= 1.2x.
+//
+//   npm run build && node bench/startup.mjs        (BENCH_ROUNDS=N for more pairs)
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { alternate, report, ROUNDS } from './lib/ab.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'authctl.js');
-const runs = Number(process.env.RUNS ?? 30);
 const cwd = mkdtempSync(path.join(tmpdir(), 'authctl-bench-'));
 const env = { ...process.env, AUTHCTL_HOME: path.join(cwd, 'home'), NO_COLOR: '1' };
+const pairs = Math.max(15, ROUNDS);
 
-const commands = {
-  'node -e 0': [process.execPath, ['-e', '0']],
-  'authctl --version': [process.execPath, [bin, '--version']],
-  'authctl token mint': [process.execPath, [bin, 'token', 'mint', '--sub', 'alice']],
-};
-
-function time([cmd, args]) {
+function time(args, input, ok = [0]) {
   const start = process.hrtime.bigint();
-  const result = spawnSync(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const result = spawnSync(process.execPath, args, { cwd, env, input, stdio: 'pipe' });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${result.stderr}`);
+  if (!ok.includes(result.status))
+    throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   return ms;
 }
+const cli = (args, input, ok) => () => time([bin, ...args], input, ok);
 
-// Warm-up: creates the signing key (first use) and warms the OS file cache.
-for (const command of Object.values(commands)) time(command);
-
-const samples = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
-for (let i = 0; i < runs; i++)
-  for (const [name, command] of Object.entries(commands)) samples[name].push(time(command));
-rmSync(cwd, { recursive: true, force: true });
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const baseline = median(samples['node -e 0']);
-const targets = { 'authctl --version': 1.2, 'authctl token mint': 1.5 };
-console.log(`node ${process.version}, ${runs} interleaved runs each, median wall time`);
-for (const [name, values] of Object.entries(samples)) {
-  const m = median(values);
-  const ratio = m / baseline;
-  const target = targets[name];
-  const verdict = target
-    ? ratio <= target
-      ? `ok (target <= ${target}x)`
-      : `OVER target ${target}x`
-    : 'baseline';
-  console.log(
-    `${name.padEnd(20)} ${m.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2)}x  ${verdict}`,
-  );
+// Fixtures: a token, a 100-key API-key store, a small .env for verify-config.
+const token = spawnSync(process.execPath, [bin, 'token', 'mint', '--sub', 'alice'], { cwd, env })
+  .stdout.toString()
+  .trim();
+const store = path.join(cwd, 'keys.json');
+let key = '';
+for (let i = 0; i < 100; i++) {
+  const out = spawnSync(
+    process.execPath,
+    [bin, 'apikey', 'create', '--name', `k${i}`, '--store', store, '--json'],
+    { cwd, env },
+  ).stdout.toString();
+  if (i === 0) key = JSON.parse(out).key;
 }
+writeFileSync(
+  path.join(cwd, 'relay.env'),
+  'JWT_AUDIENCE=api://relay\nJWT_ISSUER=https://id.example\n',
+);
+
+const COMMANDS = [
+  ['authctl --version', cli(['--version']), 1.2],
+  ['authctl token mint', cli(['token', 'mint', '--sub', 'alice']), 1.25],
+  ['authctl token decode', cli(['token', 'decode', token]), 1.4],
+  [
+    'authctl verify-config (small .env)',
+    cli(['verify-config', 'relay.env', '--profile', 'relay'], undefined, [0, 1]),
+    1.4,
+  ],
+  ['authctl apikey verify (100 keys)', cli(['apikey', 'verify', '--store', store], key), 1.4],
+  [
+    'authctl sigv4 sign',
+    cli([
+      'sigv4',
+      'sign',
+      'https://examplebucket.s3.amazonaws.com/a.txt',
+      '--region',
+      'us-east-1',
+      '--service',
+      's3',
+      '--access-key',
+      'AKIDEXAMPLE',
+      '--secret-key',
+      'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+    ]),
+    1.4,
+  ],
+  ['authctl keys list', cli(['keys', 'list']), 1.4],
+];
+const node = { run: () => time(['-e', '0']) };
+console.log(`node ${process.version}, ${pairs} alternating pairs per command against node -e 0`);
+for (const [name, run, max] of COMMANDS) {
+  const result = await alternate({ run }, node, { rounds: pairs });
+  report({
+    bench: 'startup',
+    what: name,
+    aLabel: 'command',
+    bLabel: 'node -e 0',
+    unit: 'ms',
+    result,
+    target: { max },
+  });
+}
+rmSync(cwd, { recursive: true, force: true });

@@ -77,7 +77,7 @@ export const trimPackages = {
       path: args.path,
       namespace: 'unsupported-format',
     }));
-    b.onLoad({ filter: /.*/, namespace: 'unsupported-format' }, (args) => ({
+    b.onLoad({ filter: /.*/, namespace: 'unsupported-format' }, () => ({
       contents: `module.exports = new Proxy({}, { get() { throw new Error(${JSON.stringify(`TypeScript config files are not supported: use authctl.toml or .authctlrc.json`)}); } });`,
       loader: 'js',
     }));

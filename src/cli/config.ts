@@ -4,6 +4,7 @@ import { EXIT_CODES, usageError } from '../core/errors.js';
 import type { CliContext } from './context.js';
 import { examples } from './output.js';
 import { configuredProfiles, runVerifyInfo, type VerifyInfoFlags } from './verify-extra.js';
+import { ExitStatus } from './command.js';
 
 /** init's service styles (verify-config's --profile takes any registered profile or a profile file). */
 const PROFILE_NAMES = ['authctl', 'datapress', 'agentflow', 'recsys', 'relay', 'k3'];
@@ -186,18 +187,22 @@ async function runVerify(ctx: CliContext, files: string[], flags: VerifyFlags): 
     files = [ctx.globals.config];
   const { withSpinner } = await import('./report/progress.js');
   // --online fetches discovery and JWKS documents: a spinner on a terminal while they come.
-  const result = await withSpinner(ctx, flags.online ? 'fetching issuers (--online)' : '', () =>
-    verifyConfig({
-      files,
-      cwd: ctx.cwd,
-      profile: flags.profile as never,
-      target: flags.target as never,
-      envFiles: flags.envFile,
-      fromEnv: flags.fromEnv,
-      env: ctx.env,
-      online: flags.online ? { timeoutMs } : false,
-      profiles,
-    }),
+  const { progressLine } = await import('./report/progress.js');
+  const result = await withSpinner(
+    progressLine(ctx),
+    flags.online ? 'fetching issuers (--online)' : '',
+    () =>
+      verifyConfig({
+        files,
+        cwd: ctx.cwd,
+        profile: flags.profile as never,
+        target: flags.target as never,
+        envFiles: flags.envFile,
+        fromEnv: flags.fromEnv,
+        env: ctx.env,
+        online: flags.online ? { timeoutMs } : false,
+        profiles,
+      }),
   );
   const baseline = await applyBaseline(ctx, flags, result);
   const report = await import('../core/report/index.js');
@@ -252,11 +257,11 @@ async function runVerify(ctx: CliContext, files: string[], flags: VerifyFlags): 
     for (const entry of baseline?.stale ?? [])
       ctx.out.info(s.dim(`baseline entry no longer found (fixed?): ${entry}`));
   }
-  if (result.syntaxError) process.exitCode = 2;
+  if (result.syntaxError) throw new ExitStatus(EXIT_CODES.usage);
   else if (result.requiredUnreachable) {
     ctx.out.error(UNREACHABLE_ERROR.message, undefined, UNREACHABLE_ERROR.hint);
-    process.exitCode = 3;
-  } else if (failed) process.exitCode = 1;
+    throw new ExitStatus(EXIT_CODES.environment);
+  } else if (failed) throw new ExitStatus(EXIT_CODES.check);
 }
 
 /** --baseline drops accepted findings (the result is updated in place); --write-baseline saves them all first. */
@@ -353,8 +358,7 @@ async function runInit(
       undefined,
       'rerun with --force to rewrite them (or move them aside first)',
     );
-    process.exitCode = EXIT_CODES.usage;
-    return;
+    throw new ExitStatus(EXIT_CODES.usage);
   }
   if (!ctx.globals.json)
     ctx.out.info(

@@ -1,21 +1,9 @@
 import path from 'node:path';
 import type { LoadedConfig } from '../core/config/load.js';
 import { Output } from './output.js';
+import type { CliIO, GlobalOptions } from './types.js';
 
-export interface GlobalOptions {
-  config?: string;
-  home?: string;
-  json: boolean;
-  quiet: boolean;
-  verbose: boolean;
-  color: boolean;
-}
-
-export interface CliIO {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-}
+export type { CliIO, GlobalOptions } from './types.js';
 
 /** What every command gets: global options, I/O, environment and lazily loaded config. */
 export class CliContext {

@@ -5,6 +5,7 @@ import { DEMO_EXAMPLES, type DemoExample } from '../core/demo/scenarios.js';
 import { closest } from '../core/suggest.js';
 import type { CliContext } from './context.js';
 import { examples } from './output.js';
+import { ExitStatus } from './command.js';
 
 interface DemoFlags {
   example: string;
@@ -89,8 +90,7 @@ async function runDemoCommand(ctx: CliContext, flags: DemoFlags): Promise<void> 
       if (!interrupted) throw error;
     }
     if (!result || interrupted) {
-      process.exitCode = 130;
-      return;
+      throw new ExitStatus(130);
     }
     if (ctx.out.json) {
       ctx.out.jsonDocument({

@@ -2,7 +2,7 @@
  * Ending the process without losing output. `process.exit()` drops whatever a pipe reader has not
  * taken yet (Node writes to pipes asynchronously), so `authctl probe --json | jq` used to get the
  * first 64-128 KiB. We wait until everything written so far has reached the OS, then exit: waiting
- * for the streams (rather than only setting process.exitCode) means no stray handle (a keep-alive
+ * for the streams (rather than letting the event loop run dry) means no stray handle (a keep-alive
  * socket, a prompt's stdin) can keep a finished command alive.
  */
 
@@ -27,10 +27,13 @@ export const EXIT_CLOSED_PIPE = 141;
  * 141, as for a shell tool killed by SIGPIPE: not 0, since not all output was delivered (and a probe
  * cut off by `| head` before it judged anything must not pass a `set -o pipefail` step).
  */
-export function exitQuietlyOnClosedPipe(streams: OutStream[]): void {
+export function exitQuietlyOnClosedPipe(
+  streams: OutStream[],
+  status: () => number | undefined,
+): void {
   for (const stream of streams) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(Number(process.exitCode ?? 0) || EXIT_CLOSED_PIPE);
+      if (error.code === 'EPIPE') process.exit(status() || EXIT_CLOSED_PIPE);
       throw error;
     });
   }
@@ -38,7 +41,6 @@ export function exitQuietlyOnClosedPipe(streams: OutStream[]): void {
 
 /** Exits with `code` once stdout and stderr have drained. */
 export async function exitAfterDrain(code: number, streams: OutStream[]): Promise<never> {
-  process.exitCode = code;
   await Promise.all(streams.map(drained));
   process.exit(code);
 }

@@ -35,7 +35,7 @@ export async function runRotate(
     });
   }
   if (flags.grace) parseDuration(flags.grace, '--grace');
-  const result = (await callControl(await target(ctx, flags), 'POST', '/rotate', {
+  const result = (await callControl(await target(ctx, flags), 'rotate', {
     stage: flags.stage,
     drop_old: flags.dropOld,
     grace: flags.grace,
@@ -82,11 +82,11 @@ export async function runFault(
       hint: 'use `authctl idp fault --jwks 503` to inject, `authctl idp fault clear` to end',
     });
   if (action === 'clear') {
-    const result = await callControl(url, 'DELETE', '/fault');
+    const result = await callControl(url, 'clearFault');
     ctx.out.result(result, () => 'faults cleared');
     return;
   }
-  const result = (await callControl(url, 'POST', '/fault', {
+  const result = (await callControl(url, 'setFault', {
     jwks: flags.jwks,
     token: flags.token,
     latency: flags.latency,
@@ -126,13 +126,13 @@ export async function runClock(
   const url = await target(ctx, flags);
   const result = (
     change
-      ? await callControl(url, 'POST', '/clock', {
+      ? await callControl(url, 'setClock', {
           freeze: flags.freeze ? true : flags.unfreeze ? false : undefined,
           advance: flags.advance,
           set: flags.set,
           reset: flags.reset,
         })
-      : await callControl(url, 'GET', '/clock')
+      : await callControl(url, 'getClock')
   ) as { now: string; frozen: boolean; offsetSeconds: number };
   ctx.out.result(
     result,
@@ -147,16 +147,13 @@ export async function runRequests(
 ): Promise<void> {
   const url = await target(ctx, flags);
   if (flags.clear) {
-    ctx.out.result(
-      await callControl(url, 'DELETE', '/requests'),
-      () => 'captured requests cleared',
-    );
+    ctx.out.result(await callControl(url, 'clearRequests'), () => 'captured requests cleared');
     return;
   }
   const query = new URLSearchParams();
   if (flags.path) query.set('path', flags.path);
   if (flags.client) query.set('client_id', flags.client);
-  const result = (await callControl(url, 'GET', `/requests${query.size ? `?${query}` : ''}`)) as {
+  const result = (await callControl(url, 'listRequests', undefined, query)) as {
     requests: {
       time: string;
       method: string;
@@ -201,7 +198,7 @@ export async function runClientAdd(
       'a client needs --secret, or --public for PKCE-only clients',
       { where: 'authctl idp client add' },
     );
-  const result = await callControl(await target(ctx, flags), 'POST', '/clients', {
+  const result = await callControl(await target(ctx, flags), 'addClient', {
     id,
     secret: flags.secret,
     public: flags.public,
@@ -225,7 +222,7 @@ export async function runUserAdd(
     claim?: string[];
   },
 ): Promise<void> {
-  const result = await callControl(await target(ctx, flags), 'POST', '/users', {
+  const result = await callControl(await target(ctx, flags), 'addUser', {
     name,
     sub: flags.sub,
     password: flags.password,
@@ -249,7 +246,7 @@ export async function runClaims(
 ): Promise<void> {
   const url = await target(ctx, flags);
   if (flags.clear) {
-    ctx.out.result(await callControl(url, 'DELETE', '/claims'), () => 'pending claims cleared');
+    ctx.out.result(await callControl(url, 'clearClaims'), () => 'pending claims cleared');
     return;
   }
   if (!flags.client === !flags.user)
@@ -262,7 +259,7 @@ export async function runClaims(
       where: '--claim',
       hint: 'e.g. --claim org_id=42',
     });
-  const result = await callControl(url, 'POST', '/claims', {
+  const result = await callControl(url, 'setClaims', {
     client_id: flags.client,
     user: flags.user,
     claims,
@@ -279,7 +276,7 @@ export async function runDevice(
   ctx: CliContext,
   flags: UrlFlags & { outcome: string; after: string; sticky?: boolean },
 ): Promise<void> {
-  const result = await callControl(await target(ctx, flags), 'POST', '/device', {
+  const result = await callControl(await target(ctx, flags), 'scriptDevice', {
     outcome: flags.outcome,
     after: Number(flags.after),
     sticky: flags.sticky,
@@ -292,7 +289,7 @@ export async function runDevice(
 }
 
 export async function runState(ctx: CliContext, flags: UrlFlags): Promise<void> {
-  const result = (await callControl(await target(ctx, flags), 'GET', '/state')) as {
+  const result = (await callControl(await target(ctx, flags), 'state')) as {
     clock: { now: string; frozen: boolean };
     faults: object;
     keys: { kid: string; alg: string; status: string }[];

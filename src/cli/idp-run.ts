@@ -7,6 +7,7 @@ import type { JWTAlgorithm } from '../core/keys/algorithms.js';
 import type { CliContext } from './context.js';
 import { removeReadyFile, untilStopped, writeReadyFile } from './idp-lifecycle.js';
 import { table } from './output.js';
+import { ExitStatus } from './command.js';
 
 interface ServeFlags {
   port?: string;
@@ -289,5 +290,5 @@ export async function runDoctor(ctx: CliContext, flags: { from?: string[] }): Pr
       )
       .join('\n\n'),
   );
-  if (reports.some((r) => !r.ok)) process.exitCode = 1;
+  if (reports.some((r) => !r.ok)) throw new ExitStatus(1);
 }

@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { isErrorCode } from '../core/error-codes.js';
 import { AuthctlError, EXIT_CODES } from '../core/errors.js';
 import { closest } from '../core/suggest.js';
+import { ExitStatus } from './command.js';
 import { COMMAND_GROUPS, findGroup } from './commands.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { exitAfterDrain, exitQuietlyOnClosedPipe } from './exit.js';
@@ -51,7 +52,8 @@ function readGlobals(argv: string[], env: NodeJS.ProcessEnv): GlobalOptions {
   return {
     config: value('--config'),
     home: value('--home'),
-    json: has('--json'),
+    // --format json is --json: usage and runtime errors are a JSON document too.
+    json: has('--json') || value('--format') === 'json',
     quiet: has('--quiet') || has('-q'),
     verbose: has('--verbose') || has('-v') || env.AUTHCTL_DEBUG === '1',
     color: !has('--no-color') && !env.NO_COLOR,
@@ -140,12 +142,18 @@ export async function main(argv: string[]): Promise<never> {
     process.env,
     process.cwd(),
   );
-  exitQuietlyOnClosedPipe([process.stdout, process.stderr]);
-  const code = await run(ctx, args);
+  // The status is known once run() returns: a pipe closed before that ends with 141 (see exit.ts).
+  let code: number | undefined;
+  exitQuietlyOnClosedPipe([process.stdout, process.stderr], () => code);
+  code = await run(ctx, args);
   return exitAfterDrain(code, [process.stdout, process.stderr]);
 }
 
-/** Runs authctl with `args`; returns the exit code. Never exits the process itself. */
+/**
+ * Runs authctl with `args`; returns the exit code. Never exits the process itself. The one place an
+ * exit status is decided: 0 when the command returns, a verb's `Result.exitCode` (thrown as
+ * ExitStatus after rendering), or the exit code of the error it threw.
+ */
 export async function run(ctx: CliContext, args: string[]): Promise<number> {
   const program = buildProgram(ctx);
   const { name, next } = firstPositional(args);
@@ -179,13 +187,14 @@ export async function run(ctx: CliContext, args: string[]): Promise<number> {
       return EXIT_CODES.usage;
     }
     await program.parseAsync(args, { from: 'user' });
-    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+    return EXIT_CODES.ok;
   } catch (error) {
     return renderError(ctx, error);
   }
 }
 
 function renderError(ctx: CliContext, error: unknown): number {
+  if (error instanceof ExitStatus) return error.code;
   if (error instanceof CommanderError) {
     if (error.code === 'commander.help' && error.exitCode !== 0) {
       // A group run without its subcommand (`authctl token`): commander has shown its help on stderr.

@@ -2,7 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { Chalk } from 'chalk';
 import { redactSecrets } from '../core/mask.js';
 import { printable } from '../core/terminal.js';
-import type { CliIO, GlobalOptions } from './context.js';
+import type { CliIO, GlobalOptions } from './types.js';
 
 /**
  * All printing goes through here. Data meant for pipes goes alone on stdout; status goes to
@@ -13,6 +13,8 @@ export class Output {
   readonly color: ChalkInstance;
   /** Colours for what goes to stderr (status, warnings, errors). */
   readonly statusColor: ChalkInstance;
+  /** No colours: for reports written to a file (--output). */
+  readonly plain: ChalkInstance = new Chalk({ level: 0 });
 
   constructor(
     private readonly globals: GlobalOptions,
@@ -38,13 +40,7 @@ export class Output {
 
   /** The one JSON document of a --json run. */
   jsonDocument(value: unknown): void {
-    // JSON.stringify escapes C0 controls but not bidi overrides: escape those too (same value, and a
-    // terminal showing the document is not tricked).
-    const text = JSON.stringify(value, null, 2).replace(
-      /[\u202A-\u202E\u2066-\u2069]/g,
-      (c) => `\\u${c.charCodeAt(0).toString(16)}`,
-    );
-    this.io.stdout.write(`${text}\n`);
+    this.io.stdout.write(`${jsonText(value)}\n`);
   }
 
   /** Either the JSON document or the human rendering of a command's result. */
@@ -127,6 +123,16 @@ export function colorEnabled(
   const force = env.FORCE_COLOR;
   if (force !== undefined) return force !== '0' && force !== 'false';
   return Boolean(stream.isTTY);
+}
+
+/** The text of a JSON document (no final newline), as every --json output and JSON report prints it. */
+export function jsonText(value: unknown): string {
+  // JSON.stringify escapes C0 controls but not bidi overrides: escape those too (same value, and a
+  // terminal showing the document is not tricked).
+  return JSON.stringify(value, null, 2).replace(
+    /[\u202A-\u202E\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16)}`,
+  );
 }
 
 /** Left-aligned columns for listings. */

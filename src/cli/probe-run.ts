@@ -29,7 +29,7 @@ import {
   type ReportDocument,
   type RunError,
 } from '../core/report/index.js';
-import { progressBar } from './report/progress.js';
+import { progressBar, progressLine } from './report/progress.js';
 import {
   appendStepSummary,
   stdoutRenderOptions,
@@ -39,6 +39,7 @@ import {
 import { authctlVersion } from './version.js';
 import { openKeystore } from './shared.js';
 import { readSecretList, WEAK_SECRETS } from '../core/probe/weak-secrets.js';
+import { ExitStatus } from './command.js';
 
 export interface ProbeFlags {
   spec?: string;
@@ -136,7 +137,11 @@ async function probeAndReport(
     ? await readBaseline(path.resolve(ctx.cwd, flags.baseline))
     : undefined;
   const { config, filepath } = await ctx.config();
-  const keystore = await openKeystore(ctx);
+  const keystore = await openKeystore(ctx, {
+    info: (m) => ctx.out.info(m),
+    warn: (m) => ctx.out.warn(m),
+    progress: progressLine(ctx),
+  });
   // The printed curl commands mint tokens again: name this run's keystore and config so they work from any directory.
   const cliGlobals = ['--home', keystore.dir, ...(filepath ? ['--config', filepath] : [])];
 
@@ -152,7 +157,8 @@ async function probeAndReport(
         );
       }
     }
-    const bar = progressBar(ctx, 'probing', flags.progress !== false && format !== 'json');
+    const draw = flags.progress !== false && format !== 'json' ? progressLine(ctx) : undefined;
+    const bar = progressBar(draw, 'probing');
     return runProbe({
       spec,
       config,
@@ -194,14 +200,13 @@ async function probeAndReport(
     // A report format on stdout (markdown, sarif, junit, html) still gets its report, error included.
     if (!['json', 'text', 'human', 'github'].includes(format))
       printReport(ctx, format, doc, () => ({}));
-    process.exitCode = 3;
-    return;
+    throw new ExitStatus(3);
   }
   const code = probeExitCode(result, flags.strict);
   if (flags.writeBaseline)
     await writeBaseline(path.resolve(ctx.cwd, flags.writeBaseline), result.findings);
   printReport(ctx, format, doc, () => probeJson(result, code));
-  if (code !== 0) process.exitCode = code;
+  if (code !== 0) throw new ExitStatus(code);
 }
 
 /** stdout gets the chosen format; with github, the verdict line goes to stderr under the annotations. */

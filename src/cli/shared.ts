@@ -3,6 +3,7 @@ import { usageError } from '../core/errors.js';
 import { tooOpen } from '../core/fs/atomic.js';
 import { Keystore } from '../core/keys/keystore.js';
 import { spinner } from './report/progress.js';
+import type { Deps, Io } from './command.js';
 import type { CliContext } from './context.js';
 import { readAll } from './stdin.js';
 
@@ -22,22 +23,27 @@ export function keyValue(value: string, where: string): [string, string] {
   return [value.slice(0, index).trim(), value.slice(index + 1)];
 }
 
-export async function openKeystore(ctx: CliContext, rsaBits?: number): Promise<Keystore> {
-  const { config } = await ctx.config();
-  const home = await ctx.home();
+/** The keystore of this run (--home, $AUTHCTL_HOME, config); notes about it go to `io` (stderr). */
+export async function openKeystore(
+  deps: Pick<Deps, 'config' | 'home'>,
+  io: Pick<Io, 'info' | 'warn' | 'progress'>,
+  rsaBits?: number,
+): Promise<Keystore> {
+  const { config } = await deps.config();
+  const home = await deps.home();
   // authctl never changes the mode of a directory it did not create (see ensurePrivateDir): say so instead.
   const mode = await tooOpen(home);
   if (mode)
-    ctx.out.warn(
+    io.warn(
       `keystore directory ${home} is mode ${mode}: others can list it (the key files themselves are 0600); chmod 700 ${home} to hide it`,
     );
   // The first write creates private keys, maybe in the current directory: say where (stderr, not --quiet).
   const onCreate = ({ file, gitignore }: { file: string; gitignore?: string }) =>
-    ctx.out.info(
+    io.info(
       `created the keystore ${file} (private keys, mode 0600); ${gitignore ? `${gitignore} keeps it out of git` : 'keep it out of version control'}`,
     );
   // 4096/8192-bit RSA takes seconds: a spinner on a terminal's stderr says what is going on.
-  const onGenerate = (what: string) => spinner(ctx, `generating ${what}`);
+  const onGenerate = (what: string) => spinner(io.progress, `generating ${what}`);
   return new Keystore({
     dir: home,
     rsaBits: rsaBits ?? config.keys?.rsa_bits,
@@ -48,17 +54,17 @@ export async function openKeystore(ctx: CliContext, rsaBits?: number): Promise<K
 
 /** A positional value, or stdin when it is `-` or missing and stdin is piped. */
 export async function argumentOrStdin(
-  ctx: CliContext,
+  io: Pick<Io, 'stdin'>,
   value: string | undefined,
   what: string,
 ): Promise<string> {
   if (value !== undefined && value !== '-') return value;
-  if (value === undefined && ctx.io.stdin.isTTY) {
+  if (value === undefined && io.stdin.isTTY) {
     throw usageError('ERR_MISSING_ARGUMENT', `no ${what} given`, {
       hint: `pass the ${what} as an argument, or pipe it on stdin (use - to read stdin)`,
     });
   }
-  const text = (await readAll(ctx.io.stdin)).toString('utf8').trim();
+  const text = (await readAll(io.stdin)).toString('utf8').trim();
   if (!text)
     throw usageError('ERR_MISSING_ARGUMENT', `no ${what} on stdin`, {
       hint: `pipe the ${what}, e.g. echo "$TOKEN" | authctl ...`,

@@ -27,6 +27,7 @@ import { printable } from '../core/terminal.js';
 import { readAll } from './stdin.js';
 import type { CliContext } from './context.js';
 import { examples } from './output.js';
+import { ExitStatus } from './command.js';
 
 interface SignFlags {
   request?: string;
@@ -300,7 +301,7 @@ async function send(
       }
     }
   }
-  if (response.status >= 400) process.exitCode = 1;
+  if (response.status >= 400) throw new ExitStatus(1);
 }
 
 function addSignOptions(command: Command): Command {
@@ -565,5 +566,5 @@ async function runVerify(ctx: CliContext, input: string, flags: VerifyFlags): Pr
   ctx.out.debug(
     `our canonical request:\n${shown.canonicalRequest ?? ''}\n\nour string to sign:\n${shown.stringToSign}`,
   );
-  if (!result.valid) process.exitCode = 1;
+  if (!result.valid) throw new ExitStatus(1);
 }

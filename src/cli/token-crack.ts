@@ -1,35 +1,52 @@
 import path from 'node:path';
+import { Option } from 'commander';
+import { EXIT_CODES } from '../core/errors.js';
 import { crackHmacToken, type CrackResult } from '../core/token/crack.js';
 import { readSecretList, WEAK_SECRETS, weakSecretSource } from '../core/probe/weak-secrets.js';
-import type { CliContext } from './context.js';
-
-export interface CrackFlags {
-  wordlist?: string;
-}
+import { verb, type RenderContext } from './command.js';
+import { argumentOrStdin } from './shared.js';
 
 /**
  * `authctl token crack TOKEN [--wordlist F]`: the bundled weak-secret list (the probe's
  * jwt:weak-secret candidates), then the wordlist. Exit 1 when a candidate verifies: like every
  * check, 1 means "found a problem"; 0 means none of the candidates is the secret.
  */
-export async function runCrack(ctx: CliContext, token: string, flags: CrackFlags): Promise<void> {
-  const extra = flags.wordlist
-    ? await readSecretList(path.resolve(ctx.cwd, flags.wordlist), '--wordlist')
-    : [];
-  const candidates = extra.length ? [...new Set([...WEAK_SECRETS, ...extra])] : WEAK_SECRETS;
-  const result = crackHmacToken(token, candidates);
-  const source =
-    result.secret === undefined ? undefined : (weakSecretSource(result.secret) ?? flags.wordlist);
-  ctx.out.result(
-    { ...result, source },
-    (r) => render(ctx, r),
-    (r) => r,
-  );
-  if (result.cracked) process.exitCode = 1;
-}
+export const crack = verb({
+  name: 'crack [token]',
+  summary:
+    'try the bundled weak HMAC secrets (and --wordlist) against a captured HS256/384/512 token, offline (exit 1 when cracked)',
+  options: [
+    new Option(
+      '--wordlist <file>',
+      'more candidates, one per line (# comments), tried after the bundled list',
+    ),
+  ],
+  examples: [
+    'authctl token crack "$TOKEN"',
+    'authctl token crack "$TOKEN" --wordlist rockyou.txt --json',
+  ],
+  parse: ({ args, flags }: { args: unknown[]; flags: { wordlist?: string } }) => ({
+    token: args[0] as string | undefined,
+    wordlist: flags.wordlist,
+  }),
+  async run(opts, io, deps) {
+    const token = await argumentOrStdin(io, opts.token, 'token');
+    const extra = opts.wordlist
+      ? await readSecretList(path.resolve(deps.cwd, opts.wordlist), '--wordlist')
+      : [];
+    const candidates = extra.length ? [...new Set([...WEAK_SECRETS, ...extra])] : WEAK_SECRETS;
+    const result = crackHmacToken(token, candidates);
+    const source =
+      result.secret === undefined ? undefined : (weakSecretSource(result.secret) ?? opts.wordlist);
+    return {
+      value: { ...result, source },
+      exitCode: result.cracked ? EXIT_CODES.check : EXIT_CODES.ok,
+    };
+  },
+  render: { text: renderCrack },
+});
 
-function render(ctx: CliContext, r: CrackResult & { source?: string }): string {
-  const c = ctx.out.color;
+function renderCrack(r: CrackResult & { source?: string }, { color: c }: RenderContext): string {
   const speed = `${r.tries} of ${r.candidates} candidates in ${r.ms} ms (${r.triesPerSecond.toLocaleString('en-US')} tries/s)`;
   if (r.cracked) {
     return `${c.red('CRACKED')} the ${r.alg} secret is ${JSON.stringify(r.secret)}${r.source ? ` (${r.source})` : ''}: anyone can mint tokens this service accepts — ${speed}\nfix: replace it with at least 32 random bytes (openssl rand -base64 48) and rotate every token signed with it`;

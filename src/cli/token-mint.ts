@@ -8,8 +8,9 @@ import { resolveTokenSettings } from '../core/token/settings.js';
 import { parseTimeFlag } from '../core/token/time.js';
 import { parseDuration } from '../core/duration.js';
 import { usageError } from '../core/errors.js';
-import type { CliContext } from './context.js';
-import { keyValue, openKeystore } from './shared.js';
+import { Option } from 'commander';
+import { verb, type Deps, type Io } from './command.js';
+import { collect, keyValue, openKeystore, rsaBitsOption } from './shared.js';
 
 export interface SecretFlags {
   secret?: string;
@@ -41,10 +42,28 @@ export interface MintFlags extends SecretFlags {
   defect?: string[];
   skew?: string;
   jkuUrl?: string;
-  output: string;
+  as?: string;
+  output?: string;
 }
 
 const ENCODINGS = ['utf8', 'base64', 'base64url', 'hex'];
+
+/** The secret flags once checked: the encoding is known to be one authctl decodes. */
+export interface SecretOptions {
+  secret?: string;
+  secretEnv?: string;
+  secretFile?: string;
+  encoding?: SecretEncoding;
+}
+
+export function secretOptions(flags: SecretFlags): SecretOptions {
+  return {
+    secret: flags.secret,
+    secretEnv: flags.secretEnv,
+    secretFile: flags.secretFile,
+    encoding: secretEncoding(flags),
+  };
+}
 
 export function secretEncoding(flags: SecretFlags): SecretEncoding | undefined {
   if (flags.secretEncoding === undefined) return undefined;
@@ -80,7 +99,7 @@ export function mappingFlags(flags: {
 }
 
 /** `--skew` and `--jku-url` only shape certain defects: given alone they would be silently ignored. */
-function parseDefectFlags(flags: MintFlags) {
+function parseDefectFlags(flags: Pick<MintFlags, 'defect' | 'skew' | 'jkuUrl'>) {
   const defects = combineDefects((flags.defect ?? []).map(parseDefect));
   const has = (...kinds: string[]) => defects.some((d) => kinds.includes(d.kind));
   if (flags.skew !== undefined && !has('expired', 'not-yet-valid')) {
@@ -120,12 +139,12 @@ function pointerFlag(value: string, flag: string): string {
 
 /** The HMAC secret: from the flags, else (for HS* only) from config `[token]`, else none (the keystore's). */
 async function mintSecret(
-  ctx: CliContext,
-  flags: MintFlags,
+  env: NodeJS.ProcessEnv,
+  flags: SecretOptions,
   tokenConfig: TokenDefaultsConfig,
   alg: string,
 ): Promise<Uint8Array | undefined> {
-  const encoding = secretEncoding(flags) ?? tokenConfig.secret_encoding;
+  const encoding = flags.encoding ?? tokenConfig.secret_encoding;
   const flag =
     flags.secret !== undefined
       ? '--secret'
@@ -146,7 +165,7 @@ async function mintSecret(
       secretEnv: flags.secretEnv,
       secretFile: flags.secretFile,
       encoding,
-      env: ctx.env,
+      env,
     });
   }
   // The config's secret is for HS* tokens only: an RS256 mint never reads (or needs) it.
@@ -156,88 +175,202 @@ async function mintSecret(
     secretEnv: tokenConfig.secret_env,
     secretFile: tokenConfig.secret_env ? undefined : tokenConfig.secret_file,
     encoding,
-    env: ctx.env,
+    env,
     where: tokenConfig.secret_env
       ? `[token] secret_env = "${tokenConfig.secret_env}" in config`
       : '[token] secret_file in config',
   });
 }
 
-export async function runMint(ctx: CliContext, flags: MintFlags): Promise<void> {
-  if (!['token', 'header', 'curl'].includes(flags.output)) {
-    throw usageError('ERR_BAD_OUTPUT', `unknown output form "${flags.output}"`, {
-      where: '--output',
+const FORMS = ['token', 'header', 'curl'] as const;
+type Form = (typeof FORMS)[number];
+
+/**
+ * `--as` picks the printed form. `-o/--output` is FILE in every command (docs/output.md); the old
+ * `--output header|curl|token` still picks the form, so existing scripts keep working.
+ */
+function formAndFile(flags: MintFlags): { form: Form; outputFile?: string } {
+  const isForm = (v: string | undefined): v is Form => (FORMS as readonly string[]).includes(v!);
+  if (flags.as !== undefined && !isForm(flags.as))
+    throw usageError('ERR_BAD_OUTPUT', `unknown output form "${flags.as}"`, {
+      where: '--as',
       hint: 'use token, header or curl (or --json)',
     });
-  }
-  const { config } = await ctx.config();
+  if (isForm(flags.output)) return { form: flags.as ?? flags.output, outputFile: undefined };
+  return { form: flags.as ?? 'token', outputFile: flags.output };
+}
+
+/** Everything `token mint` was asked for, every flag checked (config is merged in `run`). */
+export function parseMint(flags: MintFlags) {
   const now = Math.floor(Date.now() / 1000);
-  const settings = resolveTokenSettings(config, flags.preset, {
-    issuer: flags.iss,
-    subject: flags.sub,
-    audience: flags.aud,
-    ttl: flags.ttl,
-    alg: flags.alg,
-    kid: flags.kid,
-    scopes: flags.scope,
-    roles: flags.role,
-    tenant: flags.tenant,
-    claims: Object.fromEntries((flags.claim ?? []).map(parseClaimAssignment)),
-    header: Object.fromEntries((flags.header ?? []).map((pair) => keyValue(pair, '--header'))),
-    mapping: mappingFlags(flags),
-  });
+  const header = Object.fromEntries((flags.header ?? []).map((pair) => keyValue(pair, '--header')));
+  return {
+    ...formAndFile(flags),
+    preset: flags.preset,
+    overrides: {
+      issuer: flags.iss,
+      subject: flags.sub,
+      audience: flags.aud,
+      ttl: flags.ttl,
+      alg: flags.alg,
+      kid: flags.kid,
+      scopes: flags.scope,
+      roles: flags.role,
+      tenant: flags.tenant,
+      claims: Object.fromEntries((flags.claim ?? []).map(parseClaimAssignment)),
+      header,
+      mapping: mappingFlags(flags),
+    },
+    /** Whether --header itself set alg (else a preset did): for the error's `where`. */
+    headerFlagSetsAlg: 'alg' in header,
+    secret: secretOptions(flags),
+    notBefore: flags.nbf !== undefined ? parseTimeFlag(flags.nbf, now, '--nbf') : undefined,
+    issuedAt: flags.iat !== undefined ? parseTimeFlag(flags.iat, now, '--iat') : undefined,
+    jti: flags.jti,
+    bits: flags.bits,
+    defect: parseDefectFlags(flags),
+    skewSeconds: flags.skew !== undefined ? parseDuration(flags.skew, '--skew') : undefined,
+    jkuUrl: flags.jkuUrl !== undefined ? httpUrlFlag(flags.jkuUrl, '--jku-url') : undefined,
+  };
+}
+export type MintOptions = ReturnType<typeof parseMint>;
+
+export async function runMint(opts: MintOptions, io: Io, deps: Deps) {
+  const { config } = await deps.config();
+  const settings = resolveTokenSettings(config, opts.preset, opts.overrides);
   if ('alg' in settings.header) {
     // The signature is made with --alg; a different header alg would give an unverifiable token.
-    const where = (flags.header ?? []).some((pair) => pair.trim().startsWith('alg='))
-      ? '--header'
-      : `[tokens.${flags.preset}] header in config`;
     throw usageError('ERR_HEADER_ALG', 'the alg header field cannot be set directly', {
-      where,
+      where: opts.headerFlagSetsAlg ? '--header' : `[tokens.${opts.preset}] header in config`,
       hint: 'use --alg to choose the algorithm, or --defect alg-none / alg-none-case for unsigned tokens',
     });
   }
-  const keystore = await openKeystore(ctx, flags.bits);
+  const keystore = await openKeystore(deps, io, opts.bits);
   const algChosen =
-    flags.alg !== undefined ||
-    (flags.preset !== undefined && config.tokens?.[flags.preset]?.alg !== undefined) ||
+    opts.overrides.alg !== undefined ||
+    (opts.preset !== undefined && config.tokens?.[opts.preset]?.alg !== undefined) ||
     config.token?.alg !== undefined;
   if (settings.kid && !algChosen) {
     // `--kid X` alone signs with key X, whatever its algorithm.
     const record = (await keystore.list()).find((key) => key.kid === settings.kid);
     if (record) settings.alg = record.alg;
   }
-  const secret = await mintSecret(ctx, flags, config.token ?? {}, settings.alg);
+  const secret = await mintSecret(deps.env, opts.secret, config.token ?? {}, settings.alg);
+  const { ttlSeconds, ...claims } = settings;
   const result = await mintToken({
+    ...claims,
     keystore,
-    issuer: settings.issuer,
-    subject: settings.subject,
-    audience: settings.audience,
-    ttlSeconds: settings.ttlSeconds,
-    notBefore: flags.nbf !== undefined ? parseTimeFlag(flags.nbf, now, '--nbf') : undefined,
-    issuedAt: flags.iat !== undefined ? parseTimeFlag(flags.iat, now, '--iat') : undefined,
-    jti: flags.jti,
-    alg: settings.alg,
-    kid: settings.kid,
-    scopes: settings.scopes,
-    roles: settings.roles,
-    tenant: settings.tenant,
-    claims: settings.claims,
-    header: settings.header,
-    mapping: settings.mapping,
+    ttlSeconds,
+    notBefore: opts.notBefore,
+    issuedAt: opts.issuedAt,
+    jti: opts.jti,
     secret,
-    defect: parseDefectFlags(flags),
-    skewSeconds: flags.skew !== undefined ? parseDuration(flags.skew, '--skew') : undefined,
-    jkuUrl: flags.jkuUrl !== undefined ? httpUrlFlag(flags.jkuUrl, '--jku-url') : undefined,
+    defect: opts.defect,
+    skewSeconds: opts.skewSeconds,
+    jkuUrl: opts.jkuUrl,
   });
-  ctx.out.result(
-    result,
-    (r) => renderMinted(r, flags.output),
-    (r) => r,
-  );
+  return { value: { result, form: opts.form } };
 }
 
-function renderMinted(result: MintTokenResult, form: string): string {
+function renderMinted({ result, form }: { result: MintTokenResult; form: Form }): string {
   if (form === 'header') return `Authorization: Bearer ${result.token}`;
   if (form === 'curl') return `-H 'Authorization: Bearer ${result.token}'`;
   return result.token;
+}
+
+export const mint = verb({
+  name: 'mint',
+  summary: 'print a signed JWT from the local mock issuer’s keys (created on first use)',
+  options: mintOptions(),
+  examples: [
+    'authctl token mint --sub alice',
+    'authctl token mint --sub alice --aud api://datapress --scope datasets:read --tenant acme',
+    'authctl token mint --alg HS256 --secret-env JWT_SIGNING_KEY --secret-encoding base64',
+    'authctl token mint --claim /org/id=42 --claim email=alice@example.com --role admin',
+    'authctl token mint --defect expired --skew 90s',
+    'authctl token mint --defect wrong-audience --defect alg-none   # both in one token',
+    'curl -H "$(authctl token mint --sub alice --as header)" http://127.0.0.1:8080/',
+    'authctl token mint --sub alice -o token.txt   # written with mode 0600',
+    'authctl token mint --sub alice --json | jq .claims',
+  ],
+  parse: ({ flags }: { flags: MintFlags }) => parseMint(flags),
+  run: runMint,
+  render: { text: renderMinted, json: ({ result }) => result },
+});
+
+function mintOptions(): Option[] {
+  const repeat = (flags: string, text: string) => new Option(flags, text).argParser(collect);
+  return [
+    new Option('--sub <subject>', 'subject (sub claim)'),
+    new Option(
+      '--iss <url>',
+      'issuer (default: config [token] issuer, else http://127.0.0.1:9400)',
+    ),
+    repeat('--aud <audience>', 'audience; repeat for several'),
+    new Option('--ttl <duration>', 'lifetime: 90s, 15m, 2h, 7d (default 15m)'),
+    new Option('--nbf <time>', 'not-before: offset (-5m, +1h), Unix time or ISO date'),
+    new Option('--iat <time>', 'issued-at: offset, Unix time or ISO date (default now)'),
+    new Option('--jti <id>', 'token id (default: random UUID)'),
+    new Option(
+      '--alg <alg>',
+      'RS256|RS384|RS512|PS256|PS384|PS512|ES256|ES384|ES512|EdDSA|HS256|HS384|HS512 (default RS256)',
+    ),
+    new Option(
+      '--kid <kid>',
+      'sign with this keystore key instead of the active one (its algorithm, unless --alg is given)',
+    ),
+    new Option(
+      '--bits <n>',
+      'RSA modulus size when a new RSA key is created (default 2048)',
+    ).argParser(rsaBitsOption),
+    repeat(
+      '--scope <scope>',
+      'scope; repeat for several (written as "scope" string or "scp" array per config)',
+    ),
+    repeat('--role <role>', 'role; repeat for several (written at the roles claim pointer)'),
+    new Option('--tenant <id>', 'tenant (written at the tenant claim pointer)'),
+    new Option(
+      '--tenant-claim <pointer>',
+      'JSON pointer for the tenant, e.g. /tid, /org_id, /org/id',
+    ),
+    new Option(
+      '--roles-claim <pointer>',
+      'JSON pointer for roles, e.g. /roles, /realm_access/roles',
+    ),
+    new Option('--scope-claim <name>', 'scope claim name: scope or scp'),
+    repeat(
+      '--claim <path=value>',
+      'extra claim; PATH is a JSON pointer or name, VALUE is JSON or a string; repeatable',
+    ),
+    repeat('--header <k=v>', 'extra JOSE header field; repeatable'),
+    new Option('--preset <name>', 'start from [tokens.NAME] in config; flags override it'),
+    ...secretFlagOptions('HMAC secret for HS* (default: a generated one in the keystore)'),
+    repeat(
+      '--defect <kind>',
+      'mint a deliberately broken token (see `authctl token defects`); repeat to combine defects that compose',
+    ),
+    new Option('--skew <duration>', 'how far expired / not-yet-valid tokens are out (default 10m)'),
+    new Option('--jku-url <url>', 'attacker JWKS URL for --defect jku'),
+    new Option(
+      '--as <form>',
+      'token (default) | header (Authorization: Bearer ...) | curl (-H argument)',
+    ),
+    new Option(
+      '-o, --output <file>',
+      'write the token to FILE (mode 0600) instead of stdout; token|header|curl still mean --as',
+    ),
+  ];
+}
+
+/** --secret, --secret-env, --secret-file, --secret-encoding: the same four flags in mint and verify. */
+export function secretFlagOptions(secretText: string): Option[] {
+  return [
+    new Option('--secret <secret>', secretText),
+    new Option('--secret-env <var>', 'read the HMAC secret from this environment variable'),
+    new Option('--secret-file <file>', 'read the HMAC secret from this file'),
+    new Option(
+      '--secret-encoding <enc>',
+      'utf8 (default), base64 (e.g. Relay JWT_SIGNING_KEY), base64url or hex',
+    ),
+  ];
 }

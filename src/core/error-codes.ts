@@ -98,6 +98,8 @@ const USAGE = {
   ERR_PROBE_CREDENTIAL_ENV: 'the environment variable a probe credential reads is not set',
   ERR_PROBE_NO_SPEC: 'no probe spec given or found',
   ERR_PROBE_PRESIGNED: 'a presigned URL credential has no signature parameter',
+  ERR_PROBE_ROTATION_KEYS:
+    "the issuer to rotate does not hold the key the probe credential's tokens carry",
   ERR_PROBE_SPEC_INVALID: 'the probe spec has an invalid or missing key',
   ERR_PROBE_SPEC_UNREADABLE: 'the probe spec cannot be read',
   ERR_PROBE_TOO_MANY_CASES: 'the probe spec makes more cases than one run may send',
@@ -176,6 +178,7 @@ const ENVIRONMENT = {
   ERR_PROBE_CREDENTIAL_IDP: 'a probe credential cannot get its token from the issuer',
   ERR_PROBE_JKU_SERVER: "the probe's attacker JWKS server cannot start",
   ERR_PROBE_PRESIGN_COMMAND: 'the presign command of a probe credential failed',
+  ERR_PROBE_ROTATION_UNCHANGED: "the issuer rotated but the credential's tokens kept the old key",
   ERR_PROBE_UNREACHABLE: 'the service did not answer in time',
   ERR_READY_FILE: 'the ready file cannot be written',
   ERR_SIGV4_SEND_FAILED: 'sending the signed request failed',

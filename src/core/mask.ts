@@ -98,10 +98,24 @@ export function registerSecret(value: unknown): void {
 /** Registers the values of every secret-named key in a parsed document (any depth). */
 export function registerSecretsIn(data: unknown, depth = 0): void {
   if (!data || typeof data !== 'object' || depth > 64) return;
-  for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
-    if (typeof value === 'string' && isSecretName(key)) registerSecret(value);
-    else registerSecretsIn(value, depth + 1);
+  // A 1 MB config repeats a few key names thousands of times: no entry arrays, one test per name.
+  const record = data as Record<string, unknown>;
+  for (const key in record) {
+    const value = record[key];
+    if (typeof value === 'string') {
+      if (secretName(key)) registerSecret(value);
+    } else if (value && typeof value === 'object') registerSecretsIn(value, depth + 1);
   }
+}
+
+const secretNames = new Map<string, boolean>();
+function secretName(key: string): boolean {
+  let secret = secretNames.get(key);
+  if (secret === undefined) {
+    secret = isSecretName(key);
+    if (secretNames.size < 10_000) secretNames.set(key, secret);
+  }
+  return secret;
 }
 
 /** Shapes that are secrets wherever they appear: PEM private keys, JWTs, authctl API keys, AWS secret keys. */

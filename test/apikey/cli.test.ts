@@ -68,7 +68,7 @@ describe('authctl apikey (CLI)', () => {
       tenant: 'acme',
     });
     expect(Object.keys(item)).toEqual(
-      expect.arrayContaining(['id', 'created_at', 'expires_at', 'revoked_at', 'rotated_at']),
+      expect.arrayContaining(['id', 'createdAt', 'expiresAt', 'revokedAt', 'rotatedAt']),
     );
     const human = await cli(['list', '--store', store]);
     expect(human.stdout).toMatch(/ID\s+NAME\s+KEY\s+STATUS/);
@@ -157,7 +157,7 @@ describe('authctl apikey (CLI)', () => {
     expect(doc.key).toMatch(API_KEY_PATTERN);
     expect(doc.previous).toMatchObject({
       status: 'grace',
-      grace_until: '2026-03-01T13:00:00.000Z',
+      graceUntil: '2026-03-01T13:00:00.000Z',
     });
     const newKey = doc.key as string;
     const verify = async (key: string, iso: string) => {
@@ -202,8 +202,8 @@ describe('authctl apikey (CLI)', () => {
     const mask = (key: string) => `${key.slice(0, key.lastIndexOf('_') + 5)}…${key.slice(-4)}`;
     expect(revoked.stdout).toBe(
       [
-        `revoked: ${rotated.id} (svc) ${mask(newKey)} at ${JSON.parse((await cli(['show', rotated.id, '--store', store, '--json'])).stdout).revoked_at}`,
-        `revoked: ${rotated.previous.id} (svc) ${mask(oldKey)} at ${JSON.parse((await cli(['show', rotated.previous.id, '--store', store, '--json'])).stdout).revoked_at}`,
+        `revoked: ${rotated.id} (svc) ${mask(newKey)} at ${JSON.parse((await cli(['show', rotated.id, '--store', store, '--json'])).stdout).revokedAt}`,
+        `revoked: ${rotated.previous.id} (svc) ${mask(oldKey)} at ${JSON.parse((await cli(['show', rotated.previous.id, '--store', store, '--json'])).stdout).revokedAt}`,
       ].join('\n') + '\n',
     );
     expect(revoked.stdout).not.toContain(oldKey);
@@ -215,7 +215,7 @@ describe('authctl apikey (CLI)', () => {
     const again = await cli(['revoke', rotated.id, '--store', store, '--json']);
     expect(JSON.parse(again.stdout)).toMatchObject({
       id: rotated.id,
-      already_revoked: true,
+      alreadyRevoked: true,
       revoked: [],
     });
   });
@@ -232,7 +232,7 @@ describe('authctl apikey (CLI)', () => {
     expect(result.code, result.stderr).toBe(0);
     const doc = JSON.parse(result.stdout);
     expect(doc.revoked.map((k: { id: string }) => k.id)).toEqual([rotated.id]);
-    expect(doc.still_valid).toEqual([
+    expect(doc.stillValid).toEqual([
       expect.objectContaining({ id: rotated.previous.id, status: 'grace' }),
     ]);
     expect([await verify(oldKey), await verify(rotated.key)]).toEqual([0, 1]);

@@ -85,8 +85,10 @@ describe('key format', () => {
     expect(bodies.size).toBe(2000);
     expect(counts.size).toBe(62);
     // 64,000 draws: each char expected ~1032; a biased generator (e.g. plain byte % 62) skews the first 8 by ~+25%.
-    for (const [c, n] of counts)
-      (expect(n, c).toBeGreaterThan(850), expect(n, c).toBeLessThan(1230));
+    for (const [c, n] of counts) {
+      expect(n, c).toBeGreaterThan(850);
+      expect(n, c).toBeLessThan(1230);
+    }
   });
 
   it('detects every single-character substitution, deletion, insertion and adjacent transposition', () => {

@@ -10,3 +10,4 @@ export const IDP_GRANTS = [
   'urn:ietf:params:oauth:grant-type:token-exchange',
   'urn:ietf:params:oauth:grant-type:device_code',
 ] as const;
+export type IdpGrant = (typeof IDP_GRANTS)[number];

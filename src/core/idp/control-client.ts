@@ -1,4 +1,5 @@
 import { environmentError, usageError } from '../errors.js';
+import { CONTROL_ROUTES, type ControlRouteName } from './control-routes.js';
 
 /** The server's control API base: `{origin}/_authctl` of the issuer URL (issuer paths are ignored). */
 export function controlBase(url: string): string {
@@ -20,15 +21,16 @@ export interface ControlTarget {
   token?: string;
 }
 
-/** Calls the control API of a running `authctl idp serve`. */
+/** Calls a route of the control API of a running `authctl idp serve` (CONTROL_ROUTES names them). */
 export async function callControl(
   to: string | ControlTarget,
-  method: 'GET' | 'POST' | 'DELETE',
-  path: string,
+  route: ControlRouteName,
   body?: unknown,
+  query?: URLSearchParams,
 ): Promise<unknown> {
   const { url, token } = typeof to === 'string' ? { url: to, token: undefined } : to;
-  const target = `${controlBase(url)}${path}`;
+  const { method, path } = CONTROL_ROUTES[route];
+  const target = `${controlBase(url)}${path}${query?.size ? `?${query}` : ''}`;
   let response: Response;
   try {
     response = await fetch(target, {

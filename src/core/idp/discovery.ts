@@ -1,3 +1,4 @@
+import { GRANT_TYPES } from './grants/index.js';
 import { PROMPT_VALUES } from './authorize-request.js';
 import { RESPONSE_MODES } from './form-post.js';
 import { endpointUrl } from './paths.js';
@@ -25,14 +26,7 @@ export function discoveryDocument(
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     prompt_values_supported: [...PROMPT_VALUES],
-    grant_types_supported: [
-      'authorization_code',
-      'client_credentials',
-      'password',
-      'refresh_token',
-      'urn:ietf:params:oauth:grant-type:token-exchange',
-      'urn:ietf:params:oauth:grant-type:device_code',
-    ],
+    grant_types_supported: [...GRANT_TYPES],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [issuer.alg],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],

@@ -1,25 +1,11 @@
 import { authenticateClient, checkGrantAllowed } from './clients.js';
-import { authorizationCode } from './grants/authorization-code.js';
-import { clientCredentials } from './grants/client-credentials.js';
-import { deviceCode } from './grants/device-code.js';
-import { password } from './grants/password.js';
-import { refreshToken } from './grants/refresh-token.js';
-import { tokenExchange } from './grants/token-exchange.js';
-import type { GrantHandler } from './grants/types.js';
+import { GRANTS } from './grants/index.js';
 import { claimsFromRequest } from './request-claims.js';
 import { requestedAudience } from './resource.js';
 import { OAuthError, invalidRequest, json } from './http.js';
 import type { IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
 
-/** One handler per grant type. A Map: `grant_type=constructor` must not find Object.prototype.constructor. */
-export const GRANTS: ReadonlyMap<string, GrantHandler> = new Map<string, GrantHandler>([
-  ['client_credentials', clientCredentials],
-  ['password', password],
-  ['authorization_code', authorizationCode],
-  ['refresh_token', refreshToken],
-  ['urn:ietf:params:oauth:grant-type:token-exchange', tokenExchange],
-  ['urn:ietf:params:oauth:grant-type:device_code', deviceCode],
-]);
+export { GRANTS } from './grants/index.js';
 
 export async function tokenEndpoint(
   req: IdpRequest,

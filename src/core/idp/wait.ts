@@ -46,9 +46,7 @@ const seconds = (ms: number) =>
 /** Repeats `attempt` every interval until it yields a result or the timeout is up. */
 async function poll(
   options: WaitForIssuerOptions,
-  attempt: (
-    timeoutMs: number,
-  ) => Promise<{
+  attempt: (timeoutMs: number) => Promise<{
     result?: Omit<WaitForIssuerResult, 'ms' | 'attempts'>;
     last: string;
     where: string;

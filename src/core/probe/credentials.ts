@@ -1,6 +1,6 @@
 import type { ProbeCredentialConfig } from '../config/sections/probe.js';
 import type { AuthctlConfig } from '../config/schema.js';
-import { usageError, environmentError } from '../errors.js';
+import { usageError } from '../errors.js';
 import type { Keystore } from '../keys/keystore.js';
 import { parseAlgorithm, type JWTAlgorithm } from '../keys/algorithms.js';
 import { decodeToken } from '../token/decode.js';
@@ -11,6 +11,7 @@ import { hmacSecretFor } from './hmac-secret.js';
 import { resolvePresigned, type PresignedUrl } from './presigned.js';
 import type { ProbeSpec } from './spec.js';
 import { shellQuote } from '../sigv4/curl.js';
+import { fetchIdpToken, idpClient, type IdpClient } from './idp-token.js';
 
 /** What the probe needs to mint tokens like a credential's: the claims a valid token carries. */
 export interface JwtTemplate {
@@ -49,6 +50,8 @@ export interface ResolvedCredential {
   jwt?: JwtTemplate;
   /** The valid token (jwt, idp, env). */
   token?: string;
+  /** `idp` credentials: how to get fresh tokens of the issuer (revocation, key rotation). */
+  idp?: IdpClient;
   apikey?: { key: string; header: string; scheme?: string; revoked?: string };
   /** A presigned URL the service issued (query-signed schemes: SigV4, SigV2, K3, custom). */
   presigned?: PresignedUrl;
@@ -158,35 +161,8 @@ export async function resolveCredential(
           headers: { Authorization: `Bearer <token from ${cred.token_url}>` },
           secrets: [],
         };
-      const form = new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: cred.client_id,
-        ...(secret ? { client_secret: secret } : {}),
-        ...(cred.scope ? { scope: cred.scope } : {}),
-        ...cred.params,
-      });
-      let body: { access_token?: string; error?: string };
-      try {
-        const res = await (options.fetch ?? fetch)(cred.token_url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: form,
-          signal: AbortSignal.timeout(10_000),
-        });
-        body = (await res.json().catch(() => ({}))) as typeof body;
-        if (!res.ok || !body.access_token)
-          throw new Error(`HTTP ${res.status}${body.error ? ` ${body.error}` : ''}`);
-      } catch (error) {
-        throw environmentError(
-          'ERR_PROBE_CREDENTIAL_IDP',
-          `cannot get a token for credential "${name}" from ${cred.token_url}: ${(error as Error).message}`,
-          {
-            where,
-            hint: 'start the mock issuer (`authctl idp serve`) or fix token_url / client_id',
-          },
-        );
-      }
-      const token = body.access_token!;
+      const client = idpClient(cred, secret, options.fetch);
+      const token = await fetchIdpToken(client, name, where);
       const template = await templateFromToken(token, options.keystore, mapping);
       return {
         name,
@@ -195,6 +171,7 @@ export async function resolveCredential(
         secrets: [token, ...(secret ? [secret] : [])],
         jwt: template,
         token,
+        idp: client,
       };
     }
     case 'env': {

@@ -1,3 +1,4 @@
+import { defectChecks } from '../token/defects.js';
 import type { ProbeCase } from './cases.js';
 
 /**
@@ -5,7 +6,7 @@ import type { ProbeCase } from './cases.js';
  * (agentflow "requests succeed without credentials | auth not enabled", recsys "production:
  * tenant scope should come from trusted auth", K3 "SigV4 ... 403").
  */
-const FIXES: Record<string, string> = {
+const OWN_FIXES: Record<string, string> = {
   control:
     "A valid credential was refused: check the service trusts authctl's JWKS (`authctl keys jwks`), the issuer/audience in [jwt] match the service config, and the clocks agree.",
   public:
@@ -17,44 +18,12 @@ const FIXES: Record<string, string> = {
   'bearer-garbage': 'Reject tokens that do not parse as a JWT with 401 invalid_token.',
   'dev-headers':
     'Production services must ignore dev headers (X-Dev-User-Id, X-Org-Id): disable dev auth in production (recsys: tenant scope must come from trusted auth, JWT or API key).',
-  'jwt:expired':
-    'Check exp with a small leeway (≤ 60 s); never disable expiry checks (jose: leave clockTolerance small; PyJWT: verify_exp).',
-  'jwt:not-yet-valid': 'Check nbf with the same small leeway as exp.',
-  'jwt:wrong-issuer':
-    'Require iss to equal the configured issuer exactly (jose jwtVerify({ issuer })).',
-  'jwt:wrong-audience':
-    "Require aud to contain this service's audience (jose jwtVerify({ audience })).",
-  'jwt:bad-signature':
-    'Verify the signature (use jwtVerify, never decode-only helpers such as jwt.decode).',
-  'jwt:hs-confusion':
-    'Pin the algorithm allow-list to the issuer\'s asymmetric algorithms (e.g. algorithms: ["RS256"]); never let the token\'s alg pick HMAC with a public key.',
-  'jwt:no-exp': 'Require exp (jose: requiredClaims: ["exp"]); tokens must expire.',
-  'jwt:alg-none': 'Never accept alg "none": pass an explicit algorithm allow-list to the verifier.',
-  'jwt:alg-none-case': 'Compare alg exactly and never accept any spelling of "none".',
-  'jwt:null-signature': 'Reject tokens whose signature is empty.',
-  'jwt:blank-secret':
-    'Reject HS256 when the service uses asymmetric keys, and never verify with an empty secret.',
-  'jwt:psychic-signature':
-    'Upgrade the JVM/crypto library (CVE-2022-21449): ECDSA signatures with r = s = 0 must fail.',
-  'jwt:unknown-kid':
-    'Only accept keys from the configured JWKS; an unknown kid must fail after at most one JWKS refresh.',
-  'jwt:embedded-jwk':
-    "Never verify with a key carried in the token's jwk header; use the configured JWKS only.",
-  'jwt:jku': 'Never fetch keys from a jku/x5u URL in the token; use the configured JWKS URL only.',
-  'jwt:kid-injection':
-    'Treat kid as an opaque identifier looked up in the JWKS, never as a file path or SQL.',
-  'tenant:missing-claim':
-    'Refuse tokens without the tenant claim (recsys AUTH_TENANT_CLAIMS / DataPress tenant_claim): a token that names no tenant cannot be scoped.',
-  'tenant:other':
-    'Compare the tenant claim with the tenant of the resource and refuse a mismatch with 403 (or 404 if you hide resources).',
   'tenant:other-path':
     "Check the tenant in the path against the verified token's tenant claim on every route (object-level authorization); a valid token of one tenant must not read another tenant's resources.",
   'tenant:spoofed-header':
     'Derive the tenant from the verified token, never from X-Org-Id / x-organization-id headers (recsys: "tenant scope should come from trusted auth").',
   'tenant:suspended':
     'Check the organisation status after authentication and refuse a suspended tenant with 403 on every route (K3: "token exchange success but org is suspended"; org-status permission gating), whatever the token or headers otherwise allow.',
-  'scope:missing':
-    'Check the scope the operation needs and answer 403 with WWW-Authenticate: Bearer error="insufficient_scope".',
   'role:missing':
     'Check the role the operation needs (recsys viewer/operator/admin) and answer 403.',
   'apikey:unknown': 'Look API keys up by hash and refuse unknown ones with 401.',
@@ -67,6 +36,12 @@ const FIXES: Record<string, string> = {
     "Check the token's jti (or session) against the revocation store on every request, not only at login (Relay: SessionStore powers revocation).",
   revoked:
     'Revocation must take effect on every instance: check the revoked-jti / session store on each request, or keep any cache of it shorter than the bound you promise (revoke_within).',
+  'jwt:rotation:new-key':
+    "Refresh the JWKS on a schedule no longer than the bound you promise, and re-fetch (rate-limited) when a token names an unknown kid (DataPress: jwks_refresh_secs plus the unknown-kid re-fetch; jose: createRemoteJWKSet's cooldownDuration).",
+  'jwt:rotation:grace':
+    'Keep every key the issuer still publishes: replace the key set on refresh instead of keeping only the newest key, so tokens signed before a rotation work until the grace ends.',
+  'jwt:rotation:retired-key':
+    "Replace the cached key set with the issuer's JWKS on every refresh (never merge into the keys seen before): a key the issuer retired must stop verifying within one refresh interval.",
   'probe/revocation-failed':
     'The revocation endpoint must revoke the presented token and answer 2xx; check the route, its auth and that it accepts this token type.',
   presign:
@@ -105,6 +80,12 @@ const FIXES: Record<string, string> = {
   'probe/hygiene-cors':
     'Never combine Access-Control-Allow-Origin: * with credentials: list the allowed origins explicitly (agentflow ORIGINS).',
   skew: 'Keep the clock-skew leeway small (≤ 60 s is typical; 5 min at most).',
+};
+
+/** The defects' fixes come from their registry (token/defects.ts), under the check each is reported as. */
+const FIXES: Record<string, string> = {
+  ...Object.fromEntries(defectChecks().map(({ check, fix }) => [check, fix])),
+  ...OWN_FIXES,
 };
 
 export function fixFor(check: string, c?: ProbeCase): string {

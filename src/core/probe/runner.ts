@@ -7,7 +7,7 @@ import { generateCases, type ProbeCase } from './cases.js';
 import { resolveCredential, type ResolvedCredential } from './credentials.js';
 import { curlCommand } from './curl.js';
 import { exchangeOf, maskResponseHeaders, quoteBody } from './exchange.js';
-import { HttpClient, ProbeConnectionError, type ProbeResponse } from './http.js';
+import { HttpClient, ProbeConnectionError, type ProbeRequest, type ProbeResponse } from './http.js';
 import { startJkuServer } from './jku.js';
 import { measureSkew, type SkewResult } from './skew.js';
 import type { ProbeSpec } from './spec.js';
@@ -15,7 +15,8 @@ import { casePassed, describeExpected, hygiene, judge, type ProbeFinding } from 
 import { fixFor } from './fixes.js';
 import { registerSecret } from '../mask.js';
 import { applySeverityPolicy } from './severity.js';
-import { checkRevocation, revocationTargets, type RevocationResult } from './revocation.js';
+import { prepareLateRotation, runRevocations, runRotation } from './late-checks.js';
+import type { RotationReport } from './rotation.js';
 
 export interface RunProbeOptions {
   spec: ProbeSpec;
@@ -79,6 +80,8 @@ export interface ProbeResult {
   /** The first endpoint's skew (kept for --json readers); `skews` has one per endpoint. */
   skew?: SkewResult;
   skews?: SkewResult[];
+  /** `[rotation]`: how long the service took to accept the new key and refuse the retired one. */
+  rotation?: RotationReport;
   /** Requests the dry run would send (credentials masked). */
   requests?: Array<{ endpoint: string; case: string; expected: string; curl: string }>;
   summary: {
@@ -158,6 +161,9 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
       resolved.secrets.forEach(registerSecret);
       credentials.set(name, resolved);
     }
+    const rotationControl = options.dryRun
+      ? undefined
+      : await prepareLateRotation(spec, credentials, options.env ?? process.env);
     const warnings: string[] = [];
     const cases = await generateCases({
       spec,
@@ -303,23 +309,13 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
       }),
     );
     const skew = skews[0];
+    const late = { spec, credentials, mint, send: (request: ProbeRequest) => send({ request }) };
     // Revocation revokes fresh tokens (own jti) only, so the controls' tokens still get in afterwards.
-    const revocations: RevocationResult[] = [];
-    for (const target of revocationTargets(spec)) {
-      const credential = credentials.get(target.credential);
-      if (credential?.jwt)
-        revocations.push(
-          await checkRevocation({
-            target,
-            credential,
-            mint,
-            send: (request) => send({ request }),
-            baseUrl: spec.baseUrl,
-          }),
-        );
-    }
+    const revocations = await runRevocations(late);
     const after = await runControls('after');
     if (after.length) return failed(after, byCase);
+    // Last: the rotation retires the key the controls' tokens are signed with.
+    const rotation = await runRotation(late, rotationControl);
 
     const raw = buildFindings(rest, byCase, spec.baseUrl);
     if (jku && jku.hits() > 0) {
@@ -341,7 +337,7 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
       });
     }
     for (const s of skews) if (s.finding) raw.push(s.finding);
-    for (const r of revocations) if (r.finding) raw.push(r.finding);
+    raw.push(...revocations.findings, ...rotation.findings);
     const findings = applySeverityPolicy(
       raw,
       spec.severity,
@@ -350,7 +346,8 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
     const count = (s: string) => findings.filter((f) => f.severity === s).length;
     const results = [
       ...cases.map((c) => caseResult(c, c.control ? undefined : byCase.get(c))),
-      ...revocations.map(revocationResult),
+      ...revocations.results,
+      ...rotation.results,
     ];
     const nonControl = results.filter((r) => !r.control);
     return {
@@ -362,6 +359,7 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
       controlFailures: [],
       skew: skew ? { ...skew, finding: undefined } : undefined,
       skews: skews.map((s) => ({ ...s, finding: undefined })),
+      ...(rotation.report ? { rotation: rotation.report } : {}),
       summary: {
         endpoints: endpoints.length,
         checks: cases.length,
@@ -379,21 +377,6 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
     client.close();
     await jku?.close();
   }
-}
-
-function revocationResult(r: RevocationResult): ProbeCaseResult {
-  return {
-    endpoint: r.endpoint,
-    case: r.case,
-    check: 'revoked',
-    title: `token of "${r.credential}" refused after revocation`,
-    control: false,
-    credential: r.credential,
-    expected: '401',
-    passed: r.passed,
-    ...(r.refusedAfterMs !== undefined ? { ms: r.refusedAfterMs } : {}),
-    ...(r.finding ? { status: Number(r.finding.got) || undefined } : { status: 401 }),
-  };
 }
 
 function caseResult(c: ProbeCase, res?: ProbeResponse): ProbeCaseResult {

@@ -1,5 +1,6 @@
 import { PROBE_VARIANT_NAMES } from '../config/sections/probe.js';
 import { usageError } from '../errors.js';
+import { defectChecks } from '../token/defects.js';
 import { closest } from '../suggest.js';
 import type { SourceMap } from '../verify/types.js';
 import { locate } from '../verify/locate/offsets.js';
@@ -58,6 +59,10 @@ export const DEFAULT_SEVERITIES: Record<string, { severity: Severity; why: strin
     severity: 'error',
     why: "the service's own revocation endpoint did not revoke (logout does not log out)",
   },
+  'probe/rotation-new-key-refused': {
+    severity: 'error',
+    why: "after the issuer rotated, its new key's tokens were refused past the JWKS refresh bound: every caller is locked out at each rotation",
+  },
   'probe/hidden-as-404': {
     severity: 'warning',
     why: 'refused, as 404: hiding a resource may be intended',
@@ -101,24 +106,16 @@ export const FINDING_IDS = [
   'dev-headers',
   'skew',
   'jwt',
-  'jwt:expired',
-  'jwt:not-yet-valid',
-  'jwt:wrong-issuer',
-  'jwt:wrong-audience',
-  'jwt:bad-signature',
-  'jwt:hs-confusion',
-  'jwt:no-exp',
-  'jwt:alg-none',
-  'jwt:alg-none-case',
-  'jwt:null-signature',
-  'jwt:blank-secret',
-  'jwt:psychic-signature',
-  'jwt:unknown-kid',
-  'jwt:embedded-jwk',
-  'jwt:jku',
-  'jwt:kid-injection',
+  // Every defect the probe tries as jwt:KIND (token/defects.ts).
+  ...defectChecks()
+    .map((d) => d.check)
+    .filter((check) => check.startsWith('jwt:')),
   'jwt:weak-secret',
   'jwt:revoked',
+  'jwt:rotation',
+  'jwt:rotation:new-key',
+  'jwt:rotation:grace',
+  'jwt:rotation:retired-key',
   'revoked',
   'tenant',
   'tenant:missing-claim',

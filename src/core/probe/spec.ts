@@ -17,6 +17,7 @@ import { parseDuration } from '../duration.js';
 import { registerSecretsIn } from '../mask.js';
 import { checkSeverityPolicy, type SeverityPolicy } from './severity.js';
 import { decodeText } from '../fs/text.js';
+import { resolveRotation, type ProbeRotation } from './rotation-spec.js';
 
 /** A validated probe spec with every endpoint's path resolved. */
 export interface ProbeSpec {
@@ -43,6 +44,8 @@ export interface ProbeSpec {
   timeoutMs?: number;
   /** Top-level `[severity]` policy (endpoints may override). */
   severity?: SeverityPolicy;
+  /** `[rotation]`: rotate the mock issuer's keys at the end and time the service's JWKS refresh. */
+  rotation?: ProbeRotation;
 }
 
 export interface ProbeEndpoint {
@@ -181,6 +184,13 @@ function specError(error: z.ZodError, source: string, map?: SourceMap) {
       'signature_param',
       'expires_param',
       'tenant_param',
+      'rotation',
+      'refresh_within',
+      'retire_within',
+      'grace',
+      'control_token_env',
+      'issuer_id',
+      'credential',
     ];
     const suggestion = closest(key, known);
     if (suggestion) hint = `did you mean "${suggestion}"?`;
@@ -323,6 +333,7 @@ function normalize(spec: ProbeSpecConfig, source: string, map?: SourceMap): Prob
     timeoutMs:
       spec.timeout === undefined ? undefined : parseDuration(spec.timeout, 'timeout') * 1000,
     severity: spec.severity,
+    rotation: resolveRotation(spec, (keyPath) => where(source, map, keyPath)),
   };
 }
 

@@ -131,7 +131,7 @@ export function renderDryRun(result: ProbeResult): string {
   return lines.join('\n');
 }
 
-/** The --json document: summary, findings (with curl), every case, skew per endpoint. */
+/** The --json document: summary, findings (with curl), every case, skew per endpoint, key rotation times. */
 export function probeJson(result: ProbeResult, exitCode: number) {
   return redactDeep({
     status: result.status,
@@ -144,6 +144,7 @@ export function probeJson(result: ProbeResult, exitCode: number) {
     warnings: result.warnings,
     skew: result.skew,
     skews: result.skews,
+    ...(result.rotation ? { rotation: result.rotation } : {}),
     cases: result.cases,
   });
 }

@@ -197,6 +197,15 @@ export function skewNotes(result: ProbeResult): string[] {
   );
 }
 
+/** `key rotation on GET /x: new key accepted after 0.3s (bound 60s), retired key refused never within 60s`. */
+export function rotationNote(r: NonNullable<ProbeResult['rotation']>): string {
+  const time = (ms: number | undefined, boundMs: number) =>
+    ms === undefined
+      ? `never within ${boundMs / 1000}s`
+      : `after ${(ms / 1000).toFixed(1)}s (bound ${boundMs / 1000}s)`;
+  return `key rotation on ${r.endpoint}: new key accepted ${time(r.newKeyAcceptedMs, r.refreshWithinMs)}, retired key refused ${time(r.retiredKeyRefusedMs, r.retireWithinMs)}`;
+}
+
 export interface ProbeDocumentOptions {
   version?: string;
   strict?: boolean;
@@ -236,6 +245,7 @@ export function probeDocument(
     matrix: probeMatrix(result, spec),
     notes: [
       ...skewNotes(result),
+      ...(result.rotation ? [rotationNote(result.rotation)] : []),
       ...(options.stale ?? []).map((k) => `baseline entry no longer found (fixed?): ${k}`),
     ],
     cwd: options.cwd,

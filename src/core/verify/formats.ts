@@ -4,6 +4,7 @@ import { usageError } from '../errors.js';
 import { registerSecretsIn } from '../mask.js';
 import type { ConfigDocument, DocumentKind, ParseResult } from './document.js';
 import { locateJson } from './locate/json.js';
+import { lazyMap } from './locate/offsets.js';
 import { stripJsonComments } from './locate/jsonc.js';
 import { parseProperties } from './locate/properties.js';
 import { parseYaml } from './locate/yaml.js';
@@ -43,18 +44,27 @@ export function parseExtra(
     return { document: { file, kind, data: parsed.data, map: parsed.map, dir }, findings: [] };
   }
   if (kind === 'jsonc') {
-    const plain = stripJsonComments(text);
+    // Most appsettings.json files are plain JSON: parse first, strip comments only when that fails.
+    let plain = text;
     let data: unknown;
     try {
-      data = JSON.parse(plain);
-    } catch (error) {
-      const { reason, line, column } = jsonErrorLocation(error, plain);
-      return { findings: [syntax(file, text, line, column, `JSON syntax error: ${reason}`)] };
+      data = JSON.parse(text);
+    } catch {
+      plain = stripJsonComments(text);
+      try {
+        data = JSON.parse(plain);
+      } catch (error) {
+        const { reason, line, column } = jsonErrorLocation(error, plain);
+        return { findings: [syntax(file, text, line, column, `JSON syntax error: ${reason}`)] };
+      }
     }
     if (!isObject(data))
       return { findings: [notAnObject(file, 'a JSON object', 'wrap the settings in { ... }')] };
     registerSecretsIn(data);
-    return { document: { file, kind, data, map: locateJson(plain), dir }, findings: [] };
+    return {
+      document: { file, kind, data, map: lazyMap(() => locateJson(plain)), dir },
+      findings: [],
+    };
   }
   const parsed = parseYaml(text);
   if (parsed.errors.length)

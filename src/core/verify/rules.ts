@@ -13,8 +13,9 @@ const DSP = (development: Level, staging: Level, production: Level) =>
   [development, staging, production] as const;
 
 /**
- * Every rule `verify-config` can report, with its severity per target. Rule ids are stable:
- * CI filters and SARIF baselines refer to them.
+ * The rules of the checks built into authctl, with their severity per target. Rule ids are stable:
+ * CI filters and SARIF baselines refer to them. A profile file defines its service's own rules
+ * (recsys/…, relay/…, k3/…, postgrest/…) under [rules]; `--list-rules` shows both.
  */
 export const RULES = {
   'config/syntax-error': { summary: 'the file is not valid TOML, JSON or dotenv', levels: 'error' },
@@ -33,6 +34,10 @@ export const RULES = {
   },
   'config/invalid-duration': { summary: 'a duration that cannot be parsed', levels: 'error' },
   'env/invalid-boolean': { summary: 'an environment flag that is not true/false', levels: 'error' },
+  'env/undefined-variable': {
+    summary: 'a ${NAME} reference in a .env that no --env-file defines',
+    levels: DSP('warning', 'error', 'error'),
+  },
   'auth/disabled': {
     summary: 'authentication is turned off',
     levels: DSP('info', 'warning', 'error'),
@@ -129,57 +134,6 @@ export const RULES = {
     levels: DSP('off', 'info', 'warning'),
   },
   'agentflow/env-file-missing': { summary: 'the "env" file does not exist', levels: 'warning' },
-  'recsys/tenant-claims-missing': {
-    summary: 'JWT auth without AUTH_TENANT_CLAIMS takes tenant scope from headers',
-    levels: DSP('info', 'warning', 'warning'),
-  },
-  'recsys/empty-claim-entry': {
-    summary: 'an empty or padded entry in a comma-separated claim list',
-    levels: 'warning',
-  },
-  'recsys/role-collision': {
-    summary: 'two AUTH_*_ROLE settings name the same role',
-    levels: 'error',
-  },
-  'recsys/role-empty': { summary: 'an AUTH_*_ROLE setting is empty', levels: 'error' },
-  'recsys/api-key-header-conflict': {
-    summary: 'API_KEY_HEADER collides with the bearer Authorization header',
-    levels: 'error',
-  },
-  'recsys/dev-tenant-header-unused': {
-    summary: 'DEV_AUTH_TENANT_HEADER is set while dev auth is off',
-    levels: 'info',
-  },
-  'relay/signing-key-missing': { summary: 'JWT_SIGNING_KEY is required', levels: 'error' },
-  'relay/signing-key-not-base64': { summary: 'JWT_SIGNING_KEY must be base64', levels: 'error' },
-  'relay/audience-missing': {
-    summary: 'JWT_AUDIENCE is not set',
-    levels: DSP('info', 'warning', 'warning'),
-  },
-  'relay/issuer-missing': {
-    summary: 'JWT_ISSUER is not set',
-    levels: DSP('info', 'warning', 'warning'),
-  },
-  'relay/memory-session-store': {
-    summary: 'the memory session store loses revocations on restart',
-    levels: DSP('off', 'warning', 'error'),
-  },
-  'relay/admin-password-missing': {
-    summary: 'ADMIN_PASSWORD is not set',
-    levels: DSP('info', 'warning', 'error'),
-  },
-  'relay/weak-admin-password': {
-    summary: 'ADMIN_PASSWORD is shorter than 12 characters',
-    levels: DSP('warning', 'error', 'error'),
-  },
-  'k3/keycloak-incomplete': {
-    summary: 'only some KEYCLOAK_* settings are present: SigV4 fails',
-    levels: 'error',
-  },
-  'k3/sigv4-unconfigured': {
-    summary: 'no KEYCLOAK_* settings: SigV4 requests will fail',
-    levels: 'info',
-  },
   'authctl/hmac-secret-missing': {
     summary: 'an HS* algorithm without secret_env or secret_file',
     levels: 'error',

@@ -17,6 +17,7 @@ import {
 } from './engine/registry.js';
 import { isProfileFile, loadProfileFile } from './engine/load.js';
 import { applySuppressions } from './suppress.js';
+import { expandReferences } from './expand.js';
 
 /** A built-in profile name, or any profile a file defines. */
 export type ProfileName = Profile | (string & {});
@@ -216,6 +217,10 @@ export async function verifyConfig(options: VerifyConfigOptions = {}): Promise<V
   }
   for (const file of files) inputs.push({ file, text: await readInput(read, cwd, file, 'FILES') });
 
+  const sources =
+    options.envFiles?.length || options.fromEnv
+      ? { ...(options.fromEnv ? definedOnly(options.env) : {}), ...extraEnv }
+      : undefined;
   const deps: ProfileDeps = {
     readFile: (f) => read(path.resolve(cwd, f)),
     env: options.fromEnv ? options.env : undefined,
@@ -238,17 +243,16 @@ export async function verifyConfig(options: VerifyConfigOptions = {}): Promise<V
       continue;
     }
     parsed.document.dir = path.dirname(path.resolve(cwd, input.file));
+    // ${NAME} in a .env is resolved only when the run says where from (--env-file, --from-env).
+    const expanded = sources ? expandReferences(parsed.document, sources, target) : [];
     const result = await checkDocument(registry, parsed.document, forced, target, deps);
-    findings.push(...applySuppressions(result.findings, input.text, result.document?.kind));
+    const own = [...expanded, ...result.findings];
+    findings.push(...applySuppressions(own, input.text, result.document?.kind));
     checked.push({ file: input.file, profile: result.profile });
     for (const check of result.online) online.push({ check, document: parsed.document });
   }
   if (options.fromEnv) {
-    const vars = Object.fromEntries(
-      Object.entries(options.env ?? {}).filter(
-        (e): e is [string, string] => typeof e[1] === 'string',
-      ),
-    );
+    const vars = definedOnly(options.env);
     const document: ConfigDocument = { file: '<env>', kind: 'env', data: vars };
     // Next to files, the environment may only be there to resolve their variables: check it
     // on its own only when a profile fits.
@@ -274,6 +278,12 @@ export async function verifyConfig(options: VerifyConfigOptions = {}): Promise<V
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const f of unique) counts[f.severity]++;
   return { target, files: checked, findings: unique, counts, syntaxError, requiredUnreachable };
+}
+
+function definedOnly(env: Record<string, string | undefined> | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  );
 }
 
 function pickKind(

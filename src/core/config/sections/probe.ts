@@ -111,6 +111,17 @@ const idpCredential = z.strictObject({
   scope: z.string().optional(),
   /** Extra form parameters (the mock issuer accepts sub, tenant, roles...). */
   params: z.record(z.string(), z.string()).optional(),
+  revoke: z
+    .union([z.boolean(), z.url({ protocol: /^https?$/ })])
+    .optional()
+    .describe(
+      "true: revoke a fresh token at the issuer's /revoke (RFC 7009) and require the service to refuse it; or that endpoint's URL",
+    ),
+  revoke_within: duration
+    .optional()
+    .describe(
+      'how soon after the issuer revoked the token the service must refuse it (default 0s: the next request)',
+    ),
 });
 
 const envCredential = z.strictObject({
@@ -250,6 +261,36 @@ export const probeEndpointSchema = z.strictObject({
     .describe("this endpoint's severity policy (over the top-level [severity])"),
 });
 
+/** `[rotation]`: rotate the mock issuer's keys at the end of the run and time the service's JWKS refresh. */
+export const probeRotationSchema = z.strictObject({
+  issuer: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe(
+      "the `authctl idp serve` the service trusts (its control API rotates keys); default: the credential's token_url, else [jwt].issuer",
+    ),
+  issuer_id: z.string().optional().describe('which issuer of a multi-issuer server to rotate'),
+  credential: z
+    .string()
+    .optional()
+    .describe('a jwt or idp credential signed by that issuer (default: the first one)'),
+  refresh_within: duration.describe(
+    "the service's JWKS refresh bound: new-key tokens must get in by then (DataPress: jwks_refresh_secs)",
+  ),
+  retire_within: duration
+    .optional()
+    .describe(
+      'how soon after the grace ends the retired key must be refused (default refresh_within)',
+    ),
+  grace: duration
+    .default('1h')
+    .describe('grace the probe rotates with; the probe ends it early through the control API'),
+  control_token_env: z
+    .string()
+    .default('AUTHCTL_CONTROL_TOKEN')
+    .describe("environment variable holding the issuer's control token (off loopback)"),
+});
+
 export const probeSpecSchema = z.strictObject({
   $schema: z.string().optional(),
   base_url: z
@@ -306,6 +347,7 @@ export const probeSpecSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(256).optional(),
   timeout: duration.optional(),
   severity: severityPolicy.optional().describe('severity policy for every endpoint, by finding id'),
+  rotation: probeRotationSchema.optional(),
 });
 
 /** `[probe]` section of authctl's config: the same spec, but base_url/endpoints may come from a --spec file. */

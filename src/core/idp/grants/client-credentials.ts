@@ -1,36 +1,32 @@
 import { checkScopes } from '../clients.js';
 import { invalidClient, splitScopes } from '../http.js';
 import { tokenResponse } from '../issue.js';
-import type { GrantHandler } from './types.js';
+import { defineGrant } from './types.js';
 
 /** RFC 6749 §4.4: the client is the subject; it must prove a secret. */
-export const clientCredentials: GrantHandler = async ({
-  req,
-  issuer,
-  deps,
-  client,
-  requestClaims,
-  audience,
-}) => {
-  if (!client.confidential)
-    throw invalidClient(
-      'client_credentials needs client authentication (client_secret_basic or client_secret_post)',
-    );
-  const requested = splitScopes(req.body.scope);
-  checkScopes(client.config, client.clientId, requested);
-  const scopes = requested.length ? requested : (client.config?.scopes ?? []);
-  const principal = {
-    sub: client.clientId,
-    scopes,
-    claims: {},
-    tenant: client.config?.tenant,
-    roles: client.config?.roles,
-  };
-  return tokenResponse(deps, issuer, {
-    clientId: client.clientId,
-    client: client.config,
-    principal,
-    requestClaims,
-    audience,
-  });
-};
+export const clientCredentials = defineGrant(
+  'client_credentials',
+  async ({ req, issuer, deps, client, requestClaims, audience }) => {
+    if (!client.confidential)
+      throw invalidClient(
+        'client_credentials needs client authentication (client_secret_basic or client_secret_post)',
+      );
+    const requested = splitScopes(req.body.scope);
+    checkScopes(client.config, client.clientId, requested);
+    const scopes = requested.length ? requested : (client.config?.scopes ?? []);
+    const principal = {
+      sub: client.clientId,
+      scopes,
+      claims: {},
+      tenant: client.config?.tenant,
+      roles: client.config?.roles,
+    };
+    return tokenResponse(deps, issuer, {
+      clientId: client.clientId,
+      client: client.config,
+      principal,
+      requestClaims,
+      audience,
+    });
+  },
+);

@@ -1,6 +1,7 @@
 import { OAuthError, invalidGrant, invalidRequest } from '../http.js';
 import { tokenResponse } from '../issue.js';
-import type { GrantHandler } from './types.js';
+import type { DeviceRecord } from '../store.js';
+import { defineGrant, type GrantContext } from './types.js';
 
 const pending = (error: string, description: string) => new OAuthError(400, error, description);
 
@@ -8,27 +9,34 @@ const pending = (error: string, description: string) => new OAuthError(400, erro
  * RFC 8628 §3.4 polling. The outcome is scripted (control API or `authctl_outcome`), or decided
  * by a human on the /device page; until then the client gets authorization_pending.
  */
-export const deviceCode: GrantHandler = async ({
-  req,
-  issuer,
-  deps,
-  client,
-  requestClaims,
-  audience,
-}) => {
-  const code = req.body.device_code;
-  if (!code) throw invalidRequest('device_code is required');
-  const device = deps.store.devices.get(code);
-  if (!device) throw invalidGrant('device_code is invalid or was already used');
-  if (device.clientId !== client.clientId)
-    throw invalidGrant('device_code was issued to another client');
-  const now = deps.clock.now();
-  if (now >= device.expiresAt) {
-    deps.store.devices.delete(code);
-    throw pending('expired_token', 'the device code has expired');
-  }
-  // RFC 8628 §3.5: a poll sooner than `interval` after the previous one is slow_down, and the
-  // interval grows by 5 s for this device code. It is not counted as a poll of the script.
+export const deviceCode = defineGrant(
+  'urn:ietf:params:oauth:grant-type:device_code',
+  async (ctx) => {
+    const { req, deps, client } = ctx;
+    const code = req.body.device_code;
+    if (!code) throw invalidRequest('device_code is required');
+    const device = deps.store.devices.get(code);
+    if (!device) throw invalidGrant('device_code is invalid or was already used');
+    if (device.clientId !== client.clientId)
+      throw invalidGrant('device_code was issued to another client');
+    const now = deps.clock.now();
+    if (now >= device.expiresAt) {
+      deps.store.devices.delete(code);
+      throw pending('expired_token', 'the device code has expired');
+    }
+    checkPollInterval(device, now);
+    device.polls += 1;
+    if (device.outcome && device.polls > device.after)
+      return scriptedOutcome(ctx, code, device, now);
+    throw pending('authorization_pending', 'the user has not yet approved this device');
+  },
+);
+
+/**
+ * RFC 8628 §3.5: a poll sooner than `interval` after the previous one is slow_down, and the
+ * interval grows by 5 s for this device code. It is not counted as a poll of the script.
+ */
+function checkPollInterval(device: DeviceRecord, now: number): void {
   const tooSoon =
     device.lastPollAt !== undefined && now - device.lastPollAt < device.interval * 1000;
   device.lastPollAt = now;
@@ -39,36 +47,42 @@ export const deviceCode: GrantHandler = async ({
       `polled sooner than the interval; wait ${device.interval}s between polls (RFC 8628 §3.5)`,
     );
   }
-  device.polls += 1;
-  if (device.outcome && device.polls > device.after) {
-    switch (device.outcome) {
-      case 'slow_down':
-        device.interval += 5;
-        throw pending('slow_down', `polling too fast; wait ${device.interval}s between polls`);
-      case 'expired_token':
-        deps.store.devices.delete(code);
-        throw pending('expired_token', 'the device code has expired');
-      case 'access_denied':
-        deps.store.devices.delete(code);
-        throw pending('access_denied', 'the user denied the request');
-      case 'approve': {
-        deps.store.devices.delete(code);
-        const principal = device.principal ?? {
-          sub: `device-user`,
-          scopes: device.scopes,
-          claims: {},
-        };
-        return tokenResponse(deps, issuer, {
-          clientId: client.clientId,
-          client: client.config,
-          principal,
-          requestClaims,
-          audience,
-          refresh: true,
-          idToken: { authTime: Math.floor(now / 1000) },
-        });
-      }
+}
+
+/** The scripted (or approved) outcome, once its `after` polls have passed. */
+async function scriptedOutcome(
+  { issuer, deps, client, requestClaims, audience }: GrantContext,
+  code: string,
+  device: DeviceRecord,
+  now: number,
+): Promise<Record<string, unknown>> {
+  switch (device.outcome) {
+    case 'slow_down':
+      device.interval += 5;
+      throw pending('slow_down', `polling too fast; wait ${device.interval}s between polls`);
+    case 'expired_token':
+      deps.store.devices.delete(code);
+      throw pending('expired_token', 'the device code has expired');
+    case 'access_denied':
+      deps.store.devices.delete(code);
+      throw pending('access_denied', 'the user denied the request');
+    case 'approve': {
+      deps.store.devices.delete(code);
+      const principal = device.principal ?? {
+        sub: `device-user`,
+        scopes: device.scopes,
+        claims: {},
+      };
+      return tokenResponse(deps, issuer, {
+        clientId: client.clientId,
+        client: client.config,
+        principal,
+        requestClaims,
+        audience,
+        refresh: true,
+        idToken: { authTime: Math.floor(now / 1000) },
+      });
     }
   }
   throw pending('authorization_pending', 'the user has not yet approved this device');
-};
+}

@@ -14,3 +14,14 @@ export interface GrantContext {
 
 /** A grant handler returns the token endpoint's JSON body; errors are thrown as OAuthError. */
 export type GrantHandler = (ctx: GrantContext) => Promise<Record<string, unknown>>;
+
+/** A grant type the token endpoint serves: its `grant_type` value and its handler. */
+export interface Grant<T extends string = string> {
+  grantType: T;
+  handle: GrantHandler;
+}
+
+/** Declares a grant; list it in grants/index.ts to register it (the token endpoint, config and discovery derive from that list). */
+export function defineGrant<const T extends string>(grantType: T, handle: GrantHandler): Grant<T> {
+  return { grantType, handle };
+}

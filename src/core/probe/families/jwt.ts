@@ -1,36 +1,13 @@
-import type { DefectSpec } from '../../token/defects.js';
+import { defectName, probedDefects, type DefectSpec } from '../../token/defects.js';
 import { weakSecretCases } from '../weak-secret-cases.js';
 import { WEAK_SECRETS } from '../weak-secrets.js';
 import type { CaseFamily } from './builder.js';
 
 /** Forgeries that need no key the service trusts: tried for every bearer credential. */
-export const FORGERIES: DefectSpec[] = [
-  { kind: 'alg-none' },
-  { kind: 'alg-none-case', variant: 'None' },
-  { kind: 'alg-none-case', variant: 'NONE' },
-  { kind: 'alg-none-case', variant: 'nOnE' },
-  { kind: 'null-signature' },
-  { kind: 'blank-secret' },
-  { kind: 'psychic-signature' },
-  { kind: 'unknown-kid' },
-  { kind: 'embedded-jwk' },
-  { kind: 'jku' },
-  { kind: 'kid-injection', variant: 'path' },
-  { kind: 'kid-injection', variant: 'sql' },
-];
+export const FORGERIES: DefectSpec[] = probedDefects({ trustedKey: false });
 
 /** Defects signed by the right key: they test claim checks, so only when authctl holds that key. */
-export const CLAIM_DEFECTS: DefectSpec[] = [
-  { kind: 'expired' },
-  { kind: 'not-yet-valid' },
-  { kind: 'wrong-issuer' },
-  { kind: 'wrong-audience' },
-  { kind: 'bad-signature' },
-  { kind: 'hs-confusion' },
-  { kind: 'no-exp' },
-];
-
-const defectId = (d: DefectSpec) => (d.variant ? `${d.kind}:${d.variant}` : d.kind);
+export const CLAIM_DEFECTS: DefectSpec[] = probedDefects({ trustedKey: true });
 
 /** `jwt:KIND`: tokens with one defect each (claim defects only when authctl can sign like the issuer). */
 export const jwtDefectsFamily: CaseFamily = {
@@ -41,8 +18,8 @@ export const jwtDefectsFamily: CaseFamily = {
     const defects = template.signable ? [...CLAIM_DEFECTS, ...FORGERIES] : FORGERIES;
     for (const defect of defects) {
       await b.token(template, {
-        id: `jwt:${defectId(defect)}`,
-        title: `token: ${defectId(defect)}`,
+        id: `jwt:${defectName(defect)}`,
+        title: `token: ${defectName(defect)}`,
         outcome: 'unauthenticated',
         statuses: b.unauth,
         overrides: { defect, jkuUrl: b.ctx.jkuUrl, attackerKey: b.ctx.attackerKey },

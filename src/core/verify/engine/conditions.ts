@@ -1,6 +1,6 @@
 import type { Target } from '../types.js';
 import type { Condition } from './schema.js';
-import { asNumber, asSeconds, asString } from './values.js';
+import { asBool, asNumber, asSeconds, asString } from './values.js';
 
 /** The value of a key relative to the section instance (its default when absent), and whether it is set. */
 export type Lookup = (key: string) => { present: boolean; value: unknown };
@@ -18,6 +18,9 @@ export function holds(condition: Condition, lookup: Lookup, target: Target): boo
   if (condition.key === undefined) return true;
   const { present, value } = lookup(condition.key);
   if (condition.present !== undefined && present !== condition.present) return false;
+  // A flag as services read it: an empty `KEY=` is off, a value that is no boolean is neither.
+  if (condition.flag !== undefined && (value === '' ? false : asBool(value)) !== condition.flag)
+    return false;
   const compared =
     condition.equals !== undefined ||
     condition['not-equals'] !== undefined ||

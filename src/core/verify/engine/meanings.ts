@@ -14,8 +14,10 @@ import { asBool, asList, asSeconds, asString, decodedBytes, isJwkJson } from './
 /** What a section's keys say about its auth, gathered before the per-key checks. */
 export interface Facts {
   algorithms?: string[];
-  issuers: { path: KeyPath; value: string; label: string }[];
+  issuers: { path: KeyPath; value: string; label: string; online?: boolean }[];
   audiences: { path: KeyPath; values: string[]; label: string }[];
+  /** Another key of the same section (its default when absent): `algorithm-key`. */
+  value?: (key: string) => unknown;
 }
 
 export interface Located {
@@ -103,6 +105,11 @@ function hmacSecret(ctx: CheckContext, key: Located, facts: Facts): void {
   const value = asString(key.value);
   if (!value) return;
   if (key.spec['jwk-allowed'] && isJwkJson(value)) return;
+  // "replace with a real key" is a placeholder before it is bad base64.
+  if (looksLikePlaceholder(value)) {
+    checkSecret(ctx, key.path, key.label, value, undefined);
+    return;
+  }
   const bytes = decodedBytes(value, key.spec.encoding);
   if (bytes === undefined) {
     ctx.report('config/invalid-format', key.path, {
@@ -113,8 +120,12 @@ function hmacSecret(ctx: CheckContext, key: Located, facts: Facts): void {
     return;
   }
   if (allowedBytes(ctx, key, value, bytes)) return;
+  const named = key.spec['algorithm-key']
+    ? asString(facts.value?.(key.spec['algorithm-key']))
+    : undefined;
   const alg =
     key.spec.algorithm ??
+    named ??
     facts.algorithms?.find((a) => /^HS/i.test(a)) ??
     (facts.algorithms?.length ? undefined : 'HS256');
   checkSecret(ctx, key.path, key.label, value, alg, bytes);
@@ -147,6 +158,7 @@ function secret(ctx: CheckContext, key: Located): void {
       at: 'value',
       message: `${key.label} is ${value.length} characters; use at least ${min}`,
       fix: `generate one: openssl rand -base64 ${Math.max(24, min)}`,
+      vars: { length: value.length, min },
     });
   }
 }

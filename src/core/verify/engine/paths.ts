@@ -27,25 +27,26 @@ function split(segment: string | number, style: PathStyle): string[] {
   return parts.map((p) => normalize(p, style));
 }
 
-/** Every node of the data (objects and arrays too), depth first. */
-export function flatten(
-  data: unknown,
-  style: PathStyle,
-  base: KeyPath = [],
-  baseSegments: string[] = [],
-): Entry[] {
-  const out: Entry[] = [];
-  const visit = (value: unknown, path: KeyPath, segments: string[]) => {
-    out.push({ path, segments, value });
-    if (Array.isArray(value))
-      value.forEach((item, i) => visit(item, [...path, i], [...segments, String(i)]));
-    else if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-      for (const [key, item] of Object.entries(value))
-        visit(item, [...path, key], [...segments, ...split(key, style)]);
-    }
-  };
-  visit(data, base, baseSegments);
-  return out;
+/** The document's root as an entry (`base`: where an embedded document sits in its file). */
+export function rootEntry(data: unknown, base: KeyPath = []): Entry {
+  return { path: base, segments: [], value: data };
+}
+
+/** The children of an object or array entry (a Date is a value, not a table). */
+export function children(entry: Entry, style: PathStyle): Entry[] {
+  const value = entry.value;
+  if (Array.isArray(value))
+    return value.map((item, i) => ({
+      path: [...entry.path, i],
+      segments: [...entry.segments, String(i)],
+      value: item,
+    }));
+  if (value === null || typeof value !== 'object' || value instanceof Date) return [];
+  return Object.entries(value).map(([key, item]) => ({
+    path: [...entry.path, key],
+    segments: [...entry.segments, ...split(key, style)],
+    value: item,
+  }));
 }
 
 /** A profile's key pattern as normalized segments; `*` is one segment, `**` any number. */
@@ -56,45 +57,119 @@ export function compile(pattern: string, style: PathStyle): string[] {
     .map((p) => (p === '*' || p === '**' ? p : normalize(p, style)));
 }
 
-/** Does `segments` (from `from`) match `pattern` completely? */
-export function matches(
+/** `**` matches zero segments too: a state on it also stands past it. */
+function closure(pattern: readonly string[], states: number[]): number[] {
+  const out: number[] = [];
+  for (let p of states) {
+    if (!out.includes(p)) out.push(p);
+    while (pattern[p] === '**') if (!out.includes(++p)) out.push(p);
+  }
+  return out;
+}
+
+/** Pattern positions after reading `segments` from `states` (a small NFA: `*` one, `**` any). */
+function advance(
   pattern: readonly string[],
+  states: number[],
   segments: readonly string[],
-  from = 0,
-  p = 0,
-): boolean {
-  while (p < pattern.length) {
-    const want = pattern[p]!;
-    if (want === '**') {
-      for (let k = from; k <= segments.length; k++)
-        if (matches(pattern, segments, k, p + 1)) return true;
-      return false;
+): number[] {
+  let current = states;
+  for (const segment of segments) {
+    const next: number[] = [];
+    for (const p of current) {
+      const want = pattern[p];
+      if (want === '**') next.push(p);
+      else if (want !== undefined && (want === '*' || want === segment)) next.push(p + 1);
     }
-    if (from >= segments.length || (want !== '*' && want !== segments[from])) return false;
-    from++;
+    current = closure(pattern, next);
+    if (current.length === 0) break;
+  }
+  return current;
+}
+
+type Visit = (key: string | number, own: string[], value: unknown) => boolean | void;
+
+type Child = [key: string | number, own: string[], value: unknown];
+const childCache = new WeakMap<PathStyle, WeakMap<object, Child[]>>();
+
+/** The children of a table or list with their normalized segments, split once per style. */
+function childrenOf(value: object, style: PathStyle): Child[] {
+  let byValue = childCache.get(style);
+  if (!byValue) childCache.set(style, (byValue = new WeakMap()));
+  let list = byValue.get(value);
+  if (list) return list;
+  list = Array.isArray(value)
+    ? value.map((item, i): Child => [i, [String(i)], item])
+    : Object.entries(value).map(([key, item]): Child => [key, split(key, style), item]);
+  byValue.set(value, list);
+  return list;
+}
+
+/** Calls `visit` for each child without building an Entry for it; `true` from `visit` stops. */
+function eachChild(value: unknown, style: PathStyle, visit: Visit): boolean {
+  if (value === null || typeof value !== 'object' || value instanceof Date) return false;
+  for (const [key, own, item] of childrenOf(value, style)) if (visit(key, own, item)) return true;
+  return false;
+}
+
+function child(entry: Entry, key: string | number, own: string[], value: unknown): Entry {
+  return { path: [...entry.path, key], segments: [...entry.segments, ...own], value };
+}
+
+/** Without `**` a pattern is deterministic: one position, no state sets (the common, hot case). */
+function step(pattern: readonly string[], p: number, own: readonly string[]): number {
+  for (const segment of own) {
+    const want = pattern[p];
+    if (want === undefined || (want !== '*' && want !== segment)) return -1;
     p++;
   }
-  return from === segments.length;
+  return p;
 }
 
-/** Does any entry start with `pattern` (a detection key may name a table, not a leaf)? */
-export function hasPrefix(entries: readonly Entry[], pattern: readonly string[]): boolean {
-  const open = [...pattern, '**'];
-  return entries.some((e) => matches(open, e.segments));
+/**
+ * The entries under `from` whose segments (relative to it) match `pattern`, depth first. Only the
+ * branches the pattern can still match are walked: a literal path costs its depth, not the document.
+ */
+export function find(from: Entry, pattern: readonly string[], style: PathStyle): Entry[] {
+  const out: Entry[] = [];
+  if (!pattern.includes('**')) {
+    const visit = (entry: Entry, p: number) => {
+      if (p === pattern.length) {
+        out.push(entry);
+        return;
+      }
+      eachChild(entry.value, style, (key, own, value) => {
+        const next = step(pattern, p, own);
+        if (next >= 0) visit(child(entry, key, own, value), next);
+      });
+    };
+    visit(from, 0);
+    return out;
+  }
+  const visit = (entry: Entry, states: number[]) => {
+    if (states.includes(pattern.length)) out.push(entry);
+    eachChild(entry.value, style, (key, own, value) => {
+      const next = advance(pattern, states, own);
+      if (next.length) visit(child(entry, key, own, value), next);
+    });
+  };
+  visit(from, closure(pattern, [0]));
+  return out;
 }
 
-/** The entries under `prefix` (an instance of a section) matching `pattern` relative to it. */
-export function find(
-  entries: readonly Entry[],
-  prefix: readonly string[],
-  pattern: readonly string[],
-): Entry[] {
-  return entries.filter(
-    (e) =>
-      e.segments.length >= prefix.length &&
-      prefix.every((s, i) => e.segments[i] === s) &&
-      matches(pattern, e.segments, prefix.length),
-  );
+/** Does anything under `from` start with `pattern` (a detection key may name a table, not a leaf)? */
+export function hasPrefix(from: Entry, pattern: readonly string[], style: PathStyle): boolean {
+  const visit = (value: unknown, states: number[]): boolean => {
+    if (states.includes(pattern.length)) return true;
+    return eachChild(value, style, (_key, own, item) => {
+      // A dotted key (`spring.security.oauth2: ...`) may run past the pattern's end.
+      for (let n = 1; n < own.length; n++)
+        if (advance(pattern, states, own.slice(0, n)).includes(pattern.length)) return true;
+      const next = advance(pattern, states, own);
+      return next.length > 0 && visit(item, next);
+    });
+  };
+  return visit(from.value, closure(pattern, [0]));
 }
 
 /** Turns a pattern into a path for positions: its literal head (a missing key is shown at its table). */

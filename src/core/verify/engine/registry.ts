@@ -5,10 +5,9 @@ import { closest } from '../../suggest.js';
 import type { DocumentKind } from '../document.js';
 import { formatByName } from '../formats.js';
 import { templatesDir } from '../init.js';
-import { CHECKERS, PROFILE_KINDS } from '../profiles/index.js';
+import { CODE_PROFILES } from '../profiles/index.js';
 import type { ProfileChecker } from '../profiles/types.js';
 import { RULES, type Levels } from '../rules.js';
-import { PROFILES } from '../types.js';
 import { engineChecker, globMatch } from './engine.js';
 import { isProfileFile, parseProfile } from './load.js';
 import type { ProfileDefinition } from './schema.js';
@@ -28,25 +27,43 @@ export interface RegisteredProfile {
 export type Registry = Map<string, RegisteredProfile>;
 
 let builtins: RegisteredProfile[] | undefined;
+const single = new Map<string, RegisteredProfile | undefined>();
 
 /** Set by the single-file binary's build (scripts/build-binary.mjs): file name → text of each profile file. */
 declare const __AUTHCTL_BUILTIN_PROFILES__: Record<string, string> | undefined;
 
-/** The profile files shipped in templates/profiles/ (one file = one built-in profile). */
+/**
+ * The profile files shipped in templates/profiles/ (one file = one built-in profile), higher
+ * `priority` first (detection ties go to them), then by file name.
+ */
 export function builtinProfiles(): RegisteredProfile[] {
-  builtins ??= builtinProfileSources().map(([file, text]) =>
-    fromDefinition(parseProfile(file, text), 'builtin'),
-  );
+  builtins ??= builtinProfileSources()
+    .map(([file, text]) => fromDefinition(parseProfile(file, text), 'builtin'))
+    .sort((a, b) => b.definition!.priority - a.definition!.priority);
   return builtins;
 }
 
-function builtinProfileSources(): [file: string, text: string][] {
+/** One built-in profile by name, reading only its file (`--profile relay` loads one file, not all). */
+export function builtinProfile(name: string): RegisteredProfile | undefined {
+  if (builtins) return builtins.find((p) => p.name === name);
+  if (!single.has(name)) {
+    const source = builtinProfileSources((file) =>
+      path.basename(file).startsWith(`${name}.profile.`),
+    );
+    single.set(name, source[0] && fromDefinition(parseProfile(...source[0]), 'builtin'));
+  }
+  return single.get(name);
+}
+
+function builtinProfileSources(
+  wanted: (file: string) => boolean = () => true,
+): [file: string, text: string][] {
   // The binary has no templates/ directory beside it: its build embeds the files instead.
   if (typeof __AUTHCTL_BUILTIN_PROFILES__ !== 'undefined')
-    return Object.entries(__AUTHCTL_BUILTIN_PROFILES__);
+    return Object.entries(__AUTHCTL_BUILTIN_PROFILES__).filter(([file]) => wanted(file));
   const dir = path.join(templatesDir(), 'profiles');
   return readdirSync(dir)
-    .filter(isProfileFile)
+    .filter((file) => isProfileFile(file) && wanted(file))
     .sort()
     .map((file) => [path.join(dir, file), readFileSync(path.join(dir, file), 'utf8')]);
 }
@@ -75,30 +92,19 @@ function normalizeLevels(levels: ProfileDefinition['severity'][string]): Levels 
     : (levels as Levels);
 }
 
-const TITLES: Record<string, string> = {
-  authctl: "authctl's own config",
-  datapress: 'DataPress',
-  agentflow: 'agentflow',
-  recsys: 'recsys-service',
-  relay: 'Relay',
-  k3: 'K3',
-};
-
-/** Every profile: the six hand-written ones first (detection ties go to them), then files, then the user's. */
+/** Every profile: the ones written as code first (detection ties go to them), then files, then the user's. */
 export function buildRegistry(user: ProfileDefinition[] = [], forced?: string): Registry {
   const registry: Registry = new Map();
-  for (const name of PROFILES)
-    registry.set(name, {
-      name,
-      title: TITLES[name]!,
-      kinds: PROFILE_KINDS[name],
-      checker: CHECKERS[name],
-      source: 'code',
-      levels: {},
-    });
-  // Loading the profile files costs a few hundred ms at start-up: skip it when one of the six is forced.
-  if (forced !== undefined && (PROFILES as readonly string[]).includes(forced) && user.length === 0)
-    return registry;
+  for (const [name, code] of Object.entries(CODE_PROFILES))
+    registry.set(name, { name, ...code, source: 'code', levels: {} });
+  // Loading every profile file costs start-up time: a forced built-in needs only its own.
+  if (forced !== undefined && user.length === 0) {
+    const one = registry.has(forced) ? undefined : builtinProfile(forced);
+    if (registry.has(forced) || one) {
+      if (one) registry.set(one.name, one);
+      return registry;
+    }
+  }
   for (const profile of builtinProfiles()) registry.set(profile.name, profile);
   for (const def of user) registry.set(def.profile, fromDefinition(def, 'user'));
   return registry;

@@ -65,6 +65,7 @@ export interface Condition {
   matches?: string;
   'greater-than'?: number;
   'less-than'?: number;
+  flag?: boolean;
   target?: 'development' | 'staging' | 'production' | ('development' | 'staging' | 'production')[];
   all?: Condition[];
   any?: Condition[];
@@ -91,6 +92,10 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
     matches: regex.optional().describe('regular expression the value must match'),
     'greater-than': z.number().optional().describe('numbers, or durations in seconds'),
     'less-than': z.number().optional(),
+    flag: z
+      .boolean()
+      .optional()
+      .describe('the value read as a flag (true/1/yes/on; false/0/no/off/empty) is this'),
     target: z.union([target, z.array(target)]).optional(),
     all: z.array(conditionSchema).optional(),
     any: z.array(conditionSchema).optional(),
@@ -102,12 +107,26 @@ const ruleId = z
   .string()
   .regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'rule ids look like group/name-in-kebab-case');
 
+export const CROSS_TYPES = [
+  'equal-issuers',
+  'implies',
+  'conflicts',
+  'at-least-one-of',
+  'forbid',
+  'all-or-none',
+  'distinct-values',
+] as const;
+
 const crossRuleSchema = z.strictObject({
-  type: z.enum(['equal-issuers', 'implies', 'conflicts', 'at-least-one-of', 'forbid']),
+  type: z
+    .enum(CROSS_TYPES)
+    .describe(
+      'all-or-none: some but not all keys set ({missing}, {is}); distinct-values: two keys with one value ({other})',
+    ),
   keys: z
     .array(z.string())
     .optional()
-    .describe('equal-issuers, conflicts, at-least-one-of: the keys'),
+    .describe('equal-issuers, conflicts, at-least-one-of, all-or-none, distinct-values: the keys'),
   if: conditionSchema.optional().describe('implies: when this holds ...'),
   then: conditionSchema.optional().describe('implies: ... this must hold too'),
   when: conditionSchema.optional().describe('forbid: report when this holds'),
@@ -115,11 +134,35 @@ const crossRuleSchema = z.strictObject({
     .string()
     .optional()
     .describe('the key the finding points at (default: the first key involved)'),
+  point: z
+    .enum(['key', 'value'])
+    .optional()
+    .describe('point at the key or its value (default: the value of a scalar, the key of a table)'),
   rule: ruleId.optional().describe('rule id to report (default per type)'),
-  message: z.string().optional(),
+  message: z.string().optional().describe('template: {key}, {value}, {missing}, {is}, {other}'),
   fix: z.string().optional(),
 });
 export type CrossRule = z.infer<typeof crossRuleSchema>;
+
+/** How one key reports a built-in check: its own rule id, message and fix (templates). */
+export interface Override {
+  rule?: string;
+  message?: string;
+  fix?: string;
+  point?: 'key' | 'value';
+}
+
+const overrideSchema = z.strictObject({
+  rule: ruleId
+    .optional()
+    .describe("the rule id to report instead (the profile's own, or built-in)"),
+  message: z
+    .string()
+    .optional()
+    .describe('template: {key}, {value}, {length}, {fixed}, {bytes}, {min}'),
+  fix: z.string().optional().describe('template, like message'),
+  point: z.enum(['key', 'value']).optional(),
+});
 
 export interface KeySpec {
   type?: (typeof KEY_TYPES)[number];
@@ -145,6 +188,10 @@ export interface KeySpec {
   separator?: string;
   keys?: Record<string, KeySpec>;
   checks?: CrossRule[];
+  'non-empty'?: boolean;
+  entries?: 'trimmed';
+  online?: boolean;
+  report?: Record<string, Override>;
 }
 
 export const keySpecSchema: z.ZodType<KeySpec> = z.lazy(() =>
@@ -213,6 +260,24 @@ export const keySpecSchema: z.ZodType<KeySpec> = z.lazy(() =>
       .array(crossRuleSchema)
       .optional()
       .describe('type json: rules between the keys inside the value'),
+    'non-empty': z
+      .boolean()
+      .optional()
+      .describe('an empty value counts as missing (required, required-when)'),
+    entries: z
+      .enum(['trimmed'])
+      .optional()
+      .describe('string-list: report empty or space-padded entries ("a,,b", "a, b")'),
+    online: z
+      .boolean()
+      .optional()
+      .describe(
+        'issuer: false when the service never fetches discovery from it (--online skips it)',
+      ),
+    report: z
+      .record(z.string(), overrideSchema)
+      .optional()
+      .describe("per built-in rule this key reaches: the service's own rule id, message or fix"),
   }),
 );
 
@@ -239,18 +304,38 @@ export const profileSchema = z.strictObject({
     .describe('the name --profile takes'),
   title: z.string().describe('the service, as people call it'),
   docs: z
-    .array(z.string().url())
+    .array(
+      z
+        .string()
+        .regex(
+          /^(https:\/\/\S+|[\w./-]+\.md(#[\w-]+)?)$/,
+          'an https:// URL, or a .md path in the authctl repository',
+        ),
+    )
     .default([])
-    .describe("the service's documentation the rules come from"),
+    .describe(
+      "the service's documentation the rules come from: https:// URLs (a repository's .md path for authctl's examples)",
+    ),
   formats: z.array(z.enum(PROFILE_FORMATS)).min(1).describe('file formats the service reads'),
   files: z
     .array(z.strictObject({ name: z.string(), format: z.enum(PROFILE_FORMATS).optional() }))
     .default([])
     .describe('file names (globs) the service reads; detection and formats of unknown extensions'),
   detect: z
-    .strictObject({ keys: z.array(z.string()).default([]) })
-    .default({ keys: [] })
+    .strictObject({
+      keys: z.array(z.string()).default([]),
+      matches: regex
+        .optional()
+        .describe('top-level names matching this count like detect keys (K3_*)'),
+      weight: z.number().positive().default(3).describe('score per key found'),
+    })
+    .default({ keys: [], weight: 3 })
     .describe('keys whose presence says a file is for this service'),
+  priority: z
+    .number()
+    .int()
+    .default(0)
+    .describe('detection ties go to the higher priority, then to the first registered'),
   separator: z
     .string()
     .min(1)
@@ -264,6 +349,15 @@ export const profileSchema = z.strictObject({
     .boolean()
     .optional()
     .describe('report keys at the top level not declared here as unknown'),
+  'closed-matching': regex
+    .optional()
+    .describe("closed: only names matching this are the service's (a .env shared with others)"),
+  placeholders: z
+    .enum(['declared', 'every-key'])
+    .default('declared')
+    .describe(
+      'which top-level values are checked for <placeholders>: declared keys (after their type), or every key of the service (closed-matching) whatever its type',
+    ),
   keys: z.record(z.string(), keySpecSchema).default({}),
   checks: z.array(crossRuleSchema).default([]),
   sections: z.array(sectionSchema).default([]),

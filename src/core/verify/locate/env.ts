@@ -11,6 +11,17 @@ export interface ParsedEnv {
   vars: Record<string, string>;
   map: SourceMap;
   errors: EnvSyntaxError[];
+  /**
+   * Where each `${NAME}` of a value starts in the text, by variable (unquoted and double-quoted
+   * values only: single quotes and backticks are literal, as in dotenv-expand and Compose).
+   */
+  refs: Record<string, number[]>;
+}
+
+const REFERENCE = /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-[^}]*)?\}/g;
+
+function referencesIn(raw: string, offset: number): number[] {
+  return [...raw.matchAll(REFERENCE)].map((m) => offset + m.index);
 }
 
 const KEY = /^(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=/;
@@ -25,6 +36,7 @@ export function parseEnv(text: string): ParsedEnv {
   const lines = new LineIndex(text);
   const vars: Record<string, string> = Object.create(null);
   const errors: EnvSyntaxError[] = [];
+  const refs: Record<string, number[]> = Object.create(null);
   let i = 0;
   while (i < text.length) {
     let end = text.indexOf('\n', i);
@@ -61,6 +73,7 @@ export function parseEnv(text: string): ParsedEnv {
         continue;
       }
       const raw = text.slice(v + 1, close);
+      refs[key] = quote === '"' ? referencesIn(raw, v + 1) : [];
       vars[key] =
         quote === '"'
           ? raw.replace(/\\([nrt"\\])/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c)
@@ -72,9 +85,10 @@ export function parseEnv(text: string): ParsedEnv {
     const rest = text.slice(v, end).replace(/\r$/, '');
     const comment = rest.search(/[ \t]#/);
     vars[key] = (comment >= 0 ? rest.slice(0, comment) : rest).trim();
+    refs[key] = referencesIn(comment >= 0 ? rest.slice(0, comment) : rest, v);
     i = end + 1;
   }
-  return { vars, map: rec, errors };
+  return { vars, map: rec, errors, refs };
 }
 
 function findClose(text: string, from: number, quote: string): number {

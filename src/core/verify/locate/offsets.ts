@@ -8,8 +8,9 @@ export class OffsetRecorder implements SourceMap {
   private readonly values = new Map<string, number>();
   private readonly lines: LineIndex;
 
-  constructor(text: string) {
-    this.lines = new LineIndex(text);
+  /** `lines` lets several maps of one text (YAML documents) share one index. */
+  constructor(text: string, lines?: LineIndex) {
+    this.lines = lines ?? new LineIndex(text);
   }
 
   /** First definition wins: `[a.b]` after `[a]` must not move where `a` is. */
@@ -49,4 +50,16 @@ export function locate(
     if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * A SourceMap built on first use. Most runs of a large file report nothing, and walking 1 MB of
+ * text for positions cost more than the parse itself (issue #17): positions are for findings only.
+ */
+export function lazyMap(build: () => SourceMap): SourceMap {
+  let map: SourceMap | undefined;
+  return {
+    key: (path) => (map ??= build()).key(path),
+    value: (path) => (map ??= build()).value(path),
+  };
 }

@@ -10,7 +10,7 @@ import {
 } from 'yaml';
 import type { KeyPath, Position, SourceMap } from '../types.js';
 import { LineIndex } from './lines.js';
-import { OffsetRecorder } from './offsets.js';
+import { lazyMap, OffsetRecorder } from './offsets.js';
 
 export interface YamlSyntaxError extends Position {
   message: string;
@@ -30,14 +30,15 @@ export interface ParsedYaml {
 export function parseYaml(text: string): ParsedYaml {
   // `merge: true` applies `<<` keys as Spring, Envoy and docker-compose users expect (YAML 1.1).
   const docs = parseAllDocuments(text, { merge: true, prettyErrors: false, uniqueKeys: true });
-  const lines = new LineIndex(text);
+  let lines: LineIndex | undefined;
+  const index = () => (lines ??= new LineIndex(text));
   const list = Array.isArray(docs) ? docs : [docs];
   const errors: YamlSyntaxError[] = [];
   for (const doc of list) {
     for (const error of doc.errors) {
       // The message alone, never yaml's excerpt of the input (it could quote a secret).
       errors.push({
-        ...lines.at(error.pos[0]),
+        ...index().at(error.pos[0]),
         message: error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
       });
     }
@@ -46,9 +47,13 @@ export function parseYaml(text: string): ParsedYaml {
   const documents: ParsedYaml['documents'] = [];
   for (const doc of list) {
     if (doc.contents === null) continue;
-    const rec = new OffsetRecorder(text);
-    walk(doc, doc.contents as Node, [], rec, new Set());
-    documents.push({ data: doc.toJS({ maxAliasCount: 1000 }), map: rec });
+    // Positions are walked from the CST only when a finding asks for one.
+    const map = lazyMap(() => {
+      const rec = new OffsetRecorder(text, index());
+      walk(doc, doc.contents as Node, [], rec, new Set());
+      return rec;
+    });
+    documents.push({ data: doc.toJS({ maxAliasCount: 1000 }), map });
   }
   return { documents, errors };
 }

@@ -1,28 +1,18 @@
-import type { Profile } from '../types.js';
 import { agentflow } from './agentflow.js';
 import { authctl } from './authctl.js';
 import { datapress } from './datapress.js';
-import { k3 } from './k3.js';
-import { recsys } from './recsys.js';
-import { relay } from './relay.js';
 import type { ProfileChecker } from './types.js';
 import type { DocumentKind } from '../document.js';
 
-export const CHECKERS: Record<Profile, ProfileChecker> = {
-  authctl,
-  datapress,
-  agentflow,
-  recsys,
-  relay,
-  k3,
-};
-
-/** Which file kinds each profile reads. */
-export const PROFILE_KINDS: Record<Profile, readonly DocumentKind[]> = {
-  authctl: ['toml', 'json'],
-  datapress: ['toml'],
-  agentflow: ['json', 'env'],
-  recsys: ['env'],
-  relay: ['env'],
-  k3: ['env'],
+/**
+ * The profiles still written as code, in detection order (ties go to the first). Every other
+ * built-in profile is a file in templates/profiles/ run by the engine (src/core/verify/engine/).
+ */
+export const CODE_PROFILES: Record<
+  string,
+  { title: string; kinds: readonly DocumentKind[]; checker: ProfileChecker }
+> = {
+  authctl: { title: "authctl's own config", kinds: ['toml', 'json'], checker: authctl },
+  datapress: { title: 'DataPress', kinds: ['toml'], checker: datapress },
+  agentflow: { title: 'agentflow', kinds: ['json', 'env'], checker: agentflow },
 };

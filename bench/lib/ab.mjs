@@ -1,0 +1,77 @@
+// The one method every bench/ script uses: A and B measured alternately (A B, B A, A B, ...) over
+// at least 5 rounds, so a loaded machine slows both alike; the ratio is taken per round and
+// reported as its median and range, next to each side's median and range. With BENCH_RESULTS=FILE
+// (set by `npm run bench`), each row is also appended to FILE as one JSON line for bench/run.mjs.
+import { appendFileSync } from 'node:fs';
+
+export const ROUNDS = Math.max(5, Number(process.env.BENCH_ROUNDS ?? 5));
+
+/** Median, min and max of a list of numbers. */
+export function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, min: sorted[0], max: sorted.at(-1), n: sorted.length };
+}
+
+/**
+ * Runs `a.run()` and `b.run()` alternately for `rounds` rounds (order swapped every round); each
+ * returns one measurement (ms, or ops/s). Returns both sides' samples and the per-round ratio a/b.
+ */
+export async function alternate(a, b, { rounds = ROUNDS, warmup = true } = {}) {
+  if (warmup) {
+    await a.run();
+    await b.run();
+  }
+  const as = [];
+  const bs = [];
+  for (let r = 0; r < rounds; r++) {
+    if (r % 2 === 0) {
+      as.push(await a.run());
+      bs.push(await b.run());
+    } else {
+      bs.push(await b.run());
+      as.push(await a.run());
+    }
+  }
+  return { a: stats(as), b: stats(bs), ratio: stats(as.map((x, i) => x / bs[i])) };
+}
+
+const num = (x, unit) =>
+  unit === 'ms' ? (x < 10 ? x.toFixed(2) : x.toFixed(0)) : Math.round(x).toLocaleString('en');
+const range = (s, unit) =>
+  `${num(s.median, unit)} ${unit} (${num(s.min, unit)}–${num(s.max, unit)})`;
+
+/**
+ * Prints one result and records it. `target`: { max } (ratio must stay at or below) or { min }.
+ * `lowerIsBetter` is implied by unit ms; for ops/s a higher ratio is better.
+ */
+export function report({ bench, what, aLabel, bLabel, unit, result, target, note }) {
+  const r = result.ratio;
+  const met = target
+    ? target.max !== undefined
+      ? r.median <= target.max
+      : r.median >= target.min
+    : undefined;
+  const goal = target ? (target.max !== undefined ? `≤ ${target.max}×` : `≥ ${target.min}×`) : '';
+  console.log(
+    `${what}: ${aLabel} ${range(result.a, unit)} vs ${bLabel} ${range(result.b, unit)} = ${r.median.toFixed(2)}× (${r.min.toFixed(2)}–${r.max.toFixed(2)}×, ${r.n} rounds)${goal ? ` target ${goal}: ${met ? 'met' : 'NOT met'}` : ''}${note ? ` [${note}]` : ''}`,
+  );
+  if (process.env.BENCH_RESULTS) {
+    const row = {
+      bench,
+      what,
+      aLabel,
+      bLabel,
+      unit,
+      a: result.a,
+      b: result.b,
+      ratio: r,
+      goal,
+      met,
+      note,
+    };
+    appendFileSync(process.env.BENCH_RESULTS, `${JSON.stringify(row)}\n`);
+  }
+  return met;
+}

@@ -1,0 +1,17 @@
+import type { Defect } from './types.js';
+
+export const nullSignature: Defect = {
+  info: {
+    token: 'header.payload. (signature stripped)',
+    verifier: 'reject: an empty signature never verifies',
+  },
+  outcome: 'unauthenticated',
+  needsTrustedKey: false,
+  fix: 'Reject tokens whose signature is empty.',
+  build: {
+    forge({ sign }) {
+      const token = sign();
+      return { token: `${token.slice(0, token.lastIndexOf('.'))}.` };
+    },
+  },
+};

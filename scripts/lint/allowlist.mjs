@@ -25,7 +25,7 @@ export const ALLOWLIST = {
   'src/core/idp/server.ts': { 'prefer-const': 'off' },
   'src/core/idp/settings.ts': { 'max-lines-per-function': 82 },
   'src/core/jsonpointer.ts': { 'no-useless-escape': 'off' },
-  'src/core/keys/keystore.ts': { '@typescript-eslint/no-unused-vars': 'off', 'max-lines': 463 },
+  'src/core/keys/keystore.ts': { '@typescript-eslint/no-unused-vars': 'off', 'max-lines': 469 },
   'src/core/keys/material.ts': { 'no-useless-assignment': 'off' },
   'src/core/probe/attacker.ts': { 'no-useless-assignment': 'off' },
   'src/core/probe/credentials.ts': { complexity: 50, 'max-lines-per-function': 200 },

@@ -9,14 +9,6 @@ import { ExitStatus } from './command.js';
 /** init's service styles (verify-config's --profile takes any registered profile or a profile file). */
 const PROFILE_NAMES = ['authctl', 'datapress', 'agentflow', 'recsys', 'relay', 'k3'];
 const FORMATS = ['text', 'json', 'github', 'sarif', 'junit', 'markdown'];
-/** verify-config --online could not reach an issuer the config needs: exit 3, and the reports say so. */
-const UNREACHABLE_ERROR = {
-  name: 'verify-config run',
-  code: 'ERR_ISSUER_UNREACHABLE',
-  message: 'an issuer the config cannot start without is unreachable',
-  details: [],
-  hint: 'start the IdP (or set start_degraded = true) and run again',
-};
 const EXIT_HELP = `
 Exit codes:
   0  no errors (warnings allowed unless --strict)
@@ -185,41 +177,28 @@ async function runVerify(ctx: CliContext, files: string[], flags: VerifyFlags): 
   // `authctl --config FILE verify-config` checks that file when no FILES are given.
   if (files.length === 0 && ctx.globals.config && !flags.fromEnv && flags.envFile.length === 0)
     files = [ctx.globals.config];
-  const { withSpinner } = await import('./report/progress.js');
+  const { progressLine, withSpinner } = await import('./report/progress.js');
   // --online fetches discovery and JWKS documents: a spinner on a terminal while they come.
-  const { progressLine } = await import('./report/progress.js');
-  const result = await withSpinner(
-    progressLine(ctx),
-    flags.online ? 'fetching issuers (--online)' : '',
-    () =>
-      verifyConfig({
-        files,
-        cwd: ctx.cwd,
-        profile: flags.profile as never,
-        target: flags.target as never,
-        envFiles: flags.envFile,
-        fromEnv: flags.fromEnv,
-        env: ctx.env,
-        online: flags.online ? { timeoutMs } : false,
-        profiles,
-      }),
+  const label = flags.online ? 'fetching issuers (--online)' : '';
+  const result = await withSpinner(progressLine(ctx), label, () =>
+    verifyConfig({
+      files,
+      cwd: ctx.cwd,
+      profile: flags.profile as never,
+      target: flags.target as never,
+      envFiles: flags.envFile,
+      fromEnv: flags.fromEnv,
+      env: ctx.env,
+      online: flags.online ? { timeoutMs } : false,
+      profiles,
+    }),
   );
   const baseline = await applyBaseline(ctx, flags, result);
   const report = await import('../core/report/index.js');
-  const { RULES } = await import('../core/verify/rules.js');
-  const { authctlVersion } = await import('./version.js');
-  const { appendStepSummary, stdoutRenderOptions } = await import('./report/write.js');
+  const { appendStepSummary, stdoutRenderOptions, verifyReport } =
+    await import('./report/write.js');
   const failed = result.counts.error > 0 || (flags.strict === true && result.counts.warning > 0);
-  const doc = report.verifyDocument({
-    ...result,
-    rules: RULES,
-    version: authctlVersion(),
-    strict: flags.strict,
-    baselined: baseline?.baselined,
-    stale: baseline?.stale,
-    cwd: ctx.cwd,
-    ...(result.requiredUnreachable ? { error: UNREACHABLE_ERROR } : {}),
-  });
+  const doc = await verifyReport(ctx, result, { strict: flags.strict, baseline });
   await appendStepSummary(ctx, doc);
   if (format === 'json') {
     ctx.out.jsonDocument({
@@ -259,7 +238,7 @@ async function runVerify(ctx: CliContext, files: string[], flags: VerifyFlags): 
   }
   if (result.syntaxError) throw new ExitStatus(EXIT_CODES.usage);
   else if (result.requiredUnreachable) {
-    ctx.out.error(UNREACHABLE_ERROR.message, undefined, UNREACHABLE_ERROR.hint);
+    ctx.out.error(report.VERIFY_UNREACHABLE.message, undefined, report.VERIFY_UNREACHABLE.hint);
     throw new ExitStatus(EXIT_CODES.environment);
   } else if (failed) throw new ExitStatus(EXIT_CODES.check);
 }

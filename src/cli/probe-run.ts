@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { writeFileAtomic } from '../core/fs/atomic.js';
 import { redactDeep } from '../core/mask.js';
 import { parseDuration } from '../core/duration.js';
 import { AuthctlError, environmentError, usageError } from '../core/errors.js';

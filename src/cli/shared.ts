@@ -4,7 +4,6 @@ import { tooOpen } from '../core/fs/atomic.js';
 import { Keystore } from '../core/keys/keystore.js';
 import { spinner } from './report/progress.js';
 import type { Deps, Io } from './command.js';
-import type { CliContext } from './context.js';
 import { readAll } from './stdin.js';
 
 /** commander reducer for repeatable flags: `--aud a --aud b` → ['a', 'b']. */

@@ -2,8 +2,12 @@ import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Chalk } from 'chalk';
 import { writeFileAtomic } from '../../core/fs/atomic.js';
+import { authctlVersion } from '../version.js';
 import {
   render,
+  verifyDocument,
+  VERIFY_UNREACHABLE,
+  type VerifyDocumentInput,
   type RenderOptions,
   type ReportDocument,
   type ReportFormat,
@@ -67,3 +71,22 @@ export async function appendStepSummary(ctx: CliContext, doc: ReportDocument): P
 
 /** Files never get colour. */
 const noColor = new Chalk({ level: 0 });
+
+/** verify-config's report document: its result, the rule catalogue, this version, the baseline. */
+export async function verifyReport(
+  ctx: CliContext,
+  result: Omit<VerifyDocumentInput, 'rules'> & { requiredUnreachable: boolean },
+  options: { strict?: boolean; baseline?: { baselined: number; stale: string[] } },
+): Promise<ReportDocument> {
+  const { RULES } = await import('../../core/verify/rules.js');
+  return verifyDocument({
+    ...result,
+    rules: RULES,
+    version: authctlVersion(),
+    strict: options.strict,
+    baselined: options.baseline?.baselined,
+    stale: options.baseline?.stale,
+    cwd: ctx.cwd,
+    ...(result.requiredUnreachable ? { error: VERIFY_UNREACHABLE } : {}),
+  });
+}

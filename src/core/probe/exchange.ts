@@ -24,7 +24,9 @@ export function maskResponseHeaders(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers))
-    out[name] = redactSecrets(redact(maskHeaderValue(name, value), secrets));
+    // Date changes on every run and tells nothing about auth: left out, so reports compare run to run.
+    if (name.toLowerCase() !== 'date')
+      out[name] = redactSecrets(redact(maskHeaderValue(name, value), secrets));
   return out;
 }
 
@@ -46,5 +48,15 @@ export function exchangeOf(
       headers: maskResponseHeaders(res.headers, c.secrets),
       body: quoteBody(res.body, c.secrets),
     },
+  };
+}
+
+/** What a refused control shows: the service's own reason (WWW-Authenticate) and the start of its body. */
+export function controlEvidence(c: { secrets: readonly string[] }, res: ProbeResponse) {
+  const header = res.headers['www-authenticate'];
+  const body = quoteBody(res.body, c.secrets);
+  return {
+    ...(header ? { wwwAuthenticate: maskResponseHeaders({ h: header }, c.secrets).h } : {}),
+    ...(body ? { body } : {}),
   };
 }

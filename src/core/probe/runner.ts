@@ -6,10 +6,10 @@ import { mintToken, type MintTokenOptions } from '../token/mint.js';
 import { generateCases, type ProbeCase } from './cases.js';
 import { resolveCredential, type ResolvedCredential } from './credentials.js';
 import { curlCommand } from './curl.js';
-import { exchangeOf, maskResponseHeaders, quoteBody } from './exchange.js';
+import { controlEvidence, exchangeOf } from './exchange.js';
 import { HttpClient, ProbeConnectionError, type ProbeRequest, type ProbeResponse } from './http.js';
 import { startJkuServer } from './jku.js';
-import { measureSkew, type SkewResult } from './skew.js';
+import { measureSkew, pickSkewTargets, type SkewResult } from './skew.js';
 import type { ProbeSpec } from './spec.js';
 import { casePassed, describeExpected, hygiene, judge, type ProbeFinding } from './verdict.js';
 import { fixFor } from './fixes.js';
@@ -444,34 +444,6 @@ function buildFindings(
   }
   const order = { critical: 0, error: 1, warning: 2 };
   return findings.sort((a, b) => order[a.severity] - order[b.severity]);
-}
-
-/** What a refused control shows: the service's own reason (WWW-Authenticate) and the start of its body. */
-function controlEvidence(c: ProbeCase, res: ProbeResponse) {
-  const header = res.headers['www-authenticate'];
-  const body = quoteBody(res.body, c.secrets);
-  return {
-    ...(header ? { wwwAuthenticate: maskResponseHeaders({ h: header }, c.secrets).h } : {}),
-    ...(body ? { body } : {}),
-  };
-}
-
-/** The first control with a token authctl can re-sign, on each endpoint that does not exclude skew. */
-function pickSkewTargets(
-  cases: ProbeCase[],
-  credentials: Map<string, ResolvedCredential>,
-): ProbeCase[] {
-  const targets = new Map<string, ProbeCase>();
-  for (const c of cases)
-    if (
-      c.control &&
-      c.credential &&
-      !targets.has(c.endpoint.id) &&
-      credentials.get(c.credential)?.jwt?.signable &&
-      !c.endpoint.exclude.includes('skew')
-    )
-      targets.set(c.endpoint.id, c);
-  return [...targets.values()];
 }
 
 /**

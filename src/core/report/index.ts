@@ -19,7 +19,7 @@ export {
 export { RENDERERS, REPORT_FORMATS, render } from './registry.js';
 export { renderText, summaryLine, type TextOptions } from './text.js';
 export { probeDocument, type ProbeDocumentOptions } from './probe.js';
-export { verifyDocument, type VerifyDocumentInput } from './verify.js';
+export { VERIFY_UNREACHABLE, verifyDocument, type VerifyDocumentInput } from './verify.js';
 export {
   controlFailureError,
   PROBE_RUN_CASE,

@@ -22,6 +22,15 @@ export interface VerifyDocumentInput {
   cwd?: string;
 }
 
+/** verify-config --online could not reach an issuer the config needs: exit 3, and the reports say so. */
+export const VERIFY_UNREACHABLE: RunError = {
+  name: 'verify-config run',
+  code: 'ERR_ISSUER_UNREACHABLE',
+  message: 'an issuer the config cannot start without is unreachable',
+  details: [],
+  hint: 'start the IdP (or set start_degraded = true) and run again',
+};
+
 const levelAt = (spec: RuleSpec, target: Target) =>
   typeof spec.levels === 'string' ? spec.levels : spec.levels[TARGETS.indexOf(target)];
 

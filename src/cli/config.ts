@@ -221,11 +221,7 @@ async function runVerify(ctx: CliContext, files: string[], flags: VerifyFlags): 
     if (text) ctx.out.data(text.trimEnd());
   } else {
     const c = ctx.out.color;
-    const byFinding = new Map(result.findings.map((f) => [f as object, f.snippet]));
-    if (result.findings.length)
-      ctx.out.data(
-        report.render('text', doc, { color: c, snippet: (f) => byFinding.get(f) }).trimEnd(),
-      );
+    if (result.findings.length) ctx.out.data(report.render('text', doc, { color: c }).trimEnd());
     const checked = result.files
       .map((f) => `${f.file}${f.profile ? ` (${f.profile})` : ''}`)
       .join(', ');

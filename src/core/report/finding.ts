@@ -29,6 +29,8 @@ export interface ReportFinding {
   /** A command that reproduces it (credentials masked or minted again in place). */
   curl?: string;
   exchange?: ReportExchange;
+  /** A caret snippet under the finding in text (verify-config's syntax errors). */
+  snippet?: string;
   /** Findings with the same group (and rule, severity, fix) are one block in text: the probe's case id. */
   group?: string;
   /**

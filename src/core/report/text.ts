@@ -39,7 +39,7 @@ export function renderText(findings: readonly ReportFinding[], options: TextOpti
       if (f.fix)
         out.push(`  ${' '.repeat(width)}  ${' '.repeat(7)}  ${c.cyan('fix:')} ${printable(f.fix)}`);
       // The snippet is looked up by the caller's own finding object.
-      const snippet = options.snippet?.(original);
+      const snippet = options.snippet?.(original) ?? original.snippet;
       if (snippet) out.push(printable(redactSecrets(snippet)));
     }
     out.push('');

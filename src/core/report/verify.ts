@@ -94,6 +94,7 @@ export function verifyDocument(input: VerifyDocumentInput): ReportDocument {
     column: f.column,
     message: f.message,
     fix: f.fix,
+    ...(f.snippet ? { snippet: f.snippet } : {}),
   }));
   return {
     command: 'verify-config',

@@ -1,8 +1,8 @@
 // Benchmarks for `authctl apikey`. Run after `npm run build`: node bench/apikey.mjs
-// Every number is printed next to a baseline measured in the same run, as a ratio.
+// Every figure is A/B alternated over >= 5 rounds against a baseline in the same run (bench/lib/ab.mjs).
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import {
   hashApiKey,
   verifyApiKeyAgainst,
 } from '../dist/lib/index.js';
+import { alternate, report, ROUNDS } from './lib/ab.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'authctl.js');
@@ -59,77 +60,74 @@ function records(count) {
   });
 }
 
-const fmt = (n) => (n >= 1000 ? `${Math.round(n).toLocaleString('en-US')}` : n.toFixed(1));
-console.log(
-  '# in-process verify (format + checksum + SHA-256 + constant-time scan of every record)',
-);
+const slice = (fn) => ({ run: () => opsPerSecond(fn, 200) });
 const sample = generateApiKey();
-const baseline = opsPerSecond(() => createHash('sha256').update(sample).digest('hex'));
-console.log(`baseline: one SHA-256 of a key            ${fmt(baseline)} ops/s`);
-for (const count of [1, 100, 1000, 10000]) {
+const hash = slice(() => createHash('sha256').update(sample).digest('hex'));
+const now = new Date();
+for (const count of [100, 10_000]) {
   const set = records(count);
-  const recs = set.map((s) => s.record);
+  const recs = set.map((r) => r.record);
   const key = set[count - 1].key;
-  const now = new Date();
-  const ops = opsPerSecond(() => verifyApiKeyAgainst(recs, key, now));
-  console.log(
-    `verifyApiKeyAgainst (scan), ${String(count).padStart(5)} keys  ${fmt(ops).padStart(10)} ops/s  (${(baseline / ops).toFixed(1)}x the cost of one hash)`,
-  );
   const verifier = createApiKeyVerifier(recs);
-  const indexed = opsPerSecond(() => verifier(key, now));
-  console.log(
-    `createApiKeyVerifier (index), ${String(count).padStart(5)} keys ${fmt(indexed).padStart(9)} ops/s  (${(baseline / indexed).toFixed(1)}x)`,
-  );
-  if (count === 1000) {
-    const doc = buildApiKeyExport(recs, now);
-    const exportVerifier = createExportVerifier(doc);
-    const viaExport = opsPerSecond(() => exportVerifier(key, now));
-    console.log(
-      `createExportVerifier, ${count} keys        ${fmt(viaExport).padStart(10)} ops/s  (${(baseline / viaExport).toFixed(1)}x)`,
-    );
+  for (const [what, fn] of [
+    [`createApiKeyVerifier (index), ${count} keys`, () => verifier(key, now)],
+    [`verifyApiKeyAgainst (scan), ${count} keys`, () => verifyApiKeyAgainst(recs, key, now)],
+    ...(count === 100
+      ? [
+          [
+            `createExportVerifier, ${count} keys`,
+            (
+              (v) => () =>
+                v(key, now)
+            )(createExportVerifier(buildApiKeyExport(recs, now))),
+          ],
+        ]
+      : []),
+  ]) {
+    const result = await alternate(slice(fn), hash, { rounds: Math.max(ROUNDS, 7) });
+    report({
+      bench: 'apikey',
+      what,
+      aLabel: 'verify',
+      bLabel: 'one SHA-256',
+      unit: 'ops/s',
+      result,
+    });
   }
 }
 
-function timeSpawn(args, runs = 10, input = '') {
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    execFileSync(process.execPath, args, { input, cwd: dir, stdio: ['pipe', 'ignore', 'ignore'] });
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+function timeSpawn(args, input = '') {
+  const start = process.hrtime.bigint();
+  execFileSync(process.execPath, args, { input, cwd: dir, stdio: ['pipe', 'ignore', 'ignore'] });
+  return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-console.log('\n# CLI wall time (median of 10 spawns)');
+// CLI: a store of 100 and of 10,000 keys (written directly: one record per key, as the CLI writes them).
+const node = { run: () => timeSpawn(['-e', '0']) };
 const store = path.join(dir, 'keys.json');
 const { key } = await createApiKey({ store, name: 'bench' });
-for (let i = 0; i < 99; i++) await createApiKey({ store, name: `filler-${i}` });
-const nodeBase = timeSpawn(['-e', '0']);
-const verify = timeSpawn([bin, 'apikey', 'verify', '--store', store], 10, key);
-const create = (() => {
-  let i = 0;
-  const times = [];
-  for (let r = 0; r < 10; r++) {
-    const start = process.hrtime.bigint();
-    execFileSync(
-      process.execPath,
-      [bin, 'apikey', 'create', '--name', `cli-${i++}`, '--store', store],
-      { cwd: dir, stdio: ['pipe', 'ignore', 'ignore'] },
-    );
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return times.sort((a, b) => a - b)[5];
-})();
-console.log(`baseline: node -e 0                        ${nodeBase.toFixed(1)} ms`);
-console.log(
-  `authctl apikey verify (100-key store)      ${verify.toFixed(1)} ms  (${(verify / nodeBase).toFixed(2)}x)`,
-);
-console.log(
-  `authctl apikey create (100+ key store)     ${create.toFixed(1)} ms  (${(create / nodeBase).toFixed(2)}x)`,
-);
+const doc = JSON.parse(readFileSync(store, 'utf8'));
+for (const count of [100, 10_000]) {
+  const file = path.join(dir, `keys-${count}.json`);
+  const filler = records(count - 1).map((r) => ({ ...r.record, prefix: doc.keys[0].prefix }));
+  writeFileSync(file, JSON.stringify({ ...doc, keys: [...doc.keys, ...filler] }));
+  const result = await alternate(
+    { run: () => timeSpawn([bin, 'apikey', 'verify', '--store', file], key) },
+    node,
+    { rounds: Math.max(ROUNDS, 15) },
+  );
+  report({
+    bench: 'apikey',
+    what: `authctl apikey verify, ${count.toLocaleString('en')}-key store`,
+    aLabel: 'command',
+    bLabel: 'node -e 0',
+    unit: 'ms',
+    result,
+    target: { max: count === 100 ? 1.4 : 1.6 },
+  });
+}
 
-console.log('\n# 20 concurrent `apikey create` on one store (lock + atomic write), wall time');
+// 20 concurrent `apikey create` on one store (lock + atomic write) against 20 concurrent `apikey mask`.
 async function concurrent(argsFor) {
   const start = process.hrtime.bigint();
   await Promise.all(
@@ -144,17 +142,27 @@ async function concurrent(argsFor) {
   );
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
-const parallelBase = await concurrent(() => [bin, 'apikey', 'mask', 'x']);
-const parallelCreate = await concurrent((i) => [
-  bin,
-  'apikey',
-  'create',
-  '--name',
-  `par-${i}`,
-  '--store',
-  path.join(dir, 'par.json'),
-]);
-console.log(`baseline: 20 x authctl apikey mask        ${parallelBase.toFixed(0)} ms`);
-console.log(
-  `20 x authctl apikey create, one store     ${parallelCreate.toFixed(0)} ms  (${(parallelCreate / parallelBase).toFixed(2)}x)`,
+let round = 0;
+const parallel = await alternate(
+  {
+    run: () =>
+      concurrent((i) => [
+        bin,
+        'apikey',
+        'create',
+        '--name',
+        `par-${round++}-${i}`,
+        '--store',
+        path.join(dir, 'par.json'),
+      ]),
+  },
+  { run: () => concurrent(() => [bin, 'apikey', 'mask', 'x']) },
 );
+report({
+  bench: 'apikey',
+  what: '20 concurrent apikey create on one store',
+  aLabel: '20 × create',
+  bLabel: '20 × apikey mask',
+  unit: 'ms',
+  result: parallel,
+});

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The single-file binary against `node bin/authctl.js`: its size, and start-up of `--version` and
-// `token mint`, interleaved in pairs (node, binary, node, binary, ...) so machine noise hits both
-// alike; the median of each and the median of the per-pair ratios are reported.
+// `token mint`, alternating in >= 15 pairs (bench/lib/ab.mjs) so machine noise hits both alike;
+// the median and range of each and of the per-pair ratios are reported. Not part of `npm run
+// bench` (it needs `npm run build:binary` first).
 //   node bench/binary.mjs [BINARY ...]      (default: dist-binary/authctl-<platform>-<arch>)
 // Pass a second binary built with `--no-code-cache` to see what the V8 code cache buys.
 import { spawnSync } from 'node:child_process';
@@ -9,10 +10,11 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { alternate, report, ROUNDS } from './lib/ab.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'authctl.js');
-const pairs = Math.max(15, Number(process.env.RUNS ?? 21));
+const pairs = Math.max(15, ROUNDS);
 const binaries = process.argv.slice(2).length
   ? process.argv.slice(2).map((file) => path.resolve(file))
   : [path.join(root, 'dist-binary', `authctl-${process.platform}-${process.arch}`)];
@@ -26,24 +28,23 @@ function time(cmd, args) {
   if (result.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${result.stderr}`);
   return ms;
 }
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-console.log(`node ${process.version}, ${pairs} interleaved pairs per command, median wall time`);
+console.log(`node ${process.version}, ${pairs} alternating pairs per command`);
 for (const binary of binaries) {
   console.log(`\n${path.relative(root, binary)}: ${(statSync(binary).size / 1e6).toFixed(1)} MB`);
   for (const args of [['--version'], ['token', 'mint', '--sub', 'alice']]) {
-    time(process.execPath, [bin, ...args]); // warm-up (and the signing key on first use)
-    time(binary, args);
-    const node = [];
-    const sea = [];
-    for (let i = 0; i < pairs; i++) {
-      node.push(time(process.execPath, [bin, ...args]));
-      sea.push(time(binary, args));
-    }
-    const ratio = median(sea.map((ms, i) => ms / node[i]));
-    console.log(
-      `  authctl ${args.join(' ').padEnd(22)} node bin/authctl.js ${median(node).toFixed(1).padStart(6)} ms   binary ${median(sea).toFixed(1).padStart(6)} ms   ratio ${ratio.toFixed(2)}x`,
+    const result = await alternate(
+      { run: () => time(binary, args) },
+      { run: () => time(process.execPath, [bin, ...args]) },
+      { rounds: pairs },
     );
+    report({
+      bench: 'binary',
+      what: `authctl ${args.join(' ')} (${path.basename(binary)})`,
+      aLabel: 'single-file binary',
+      bLabel: 'node bin/authctl.js',
+      unit: 'ms',
+      result,
+    });
   }
 }
 rmSync(cwd, { recursive: true, force: true });

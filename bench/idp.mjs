@@ -1,17 +1,19 @@
-// bench/idp: `authctl idp serve` vs oauth2-mock-server (v8), both RS256, both in their own
-// process, driven by autocannon on loopback from this process. Prints req/s and p99 for JWKS GET
-// and client_credentials, the ratios, raw RS256 signing on one core (the ceiling for token
-// requests), and the time from spawning `authctl idp serve --port 0 --json` to the first answered
-// discovery request (against `node -e 0` measured in the same run).
+// bench/idp: `authctl idp serve` against oauth2-mock-server (v8) and against bare node:http
+// servers (the ceiling for a Node server: the same JWKS / discovery bytes, and a server that only
+// signs an RS256 JWT per token request), all RS256 2048, each in its own process, driven by
+// autocannon on loopback from this process. Every pair alternates over >= 5 rounds
+// (bench/lib/ab.mjs); also the time from spawning `authctl idp serve` to the first answered
+// discovery request against `node -e 0`. Targets (issue #17): JWKS and discovery >= 0.8x the bare
+// server, token >= 0.8x the bare signer and >= 3x oauth2-mock-server.
 //
-//   npm run build && node bench/idp.mjs [--duration 5] [--connections 50]
+//   npm run build && node bench/idp.mjs [--duration 2] [--connections 50]
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
-import { createSign, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { alternate, report } from './lib/ab.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'authctl.js');
@@ -19,7 +21,7 @@ const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const DURATION = arg('duration', 5);
+const DURATION = arg('duration', 2);
 const CONNECTIONS = arg('connections', 50);
 const BASIC = `Basic ${Buffer.from('bench-client:bench-secret').toString('base64')}`;
 
@@ -77,10 +79,11 @@ async function load(opts) {
     throw new Error(
       `${opts.url}: ${bad} failed requests (non2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`,
     );
-  return { rps: result.requests.average, p99: result.latency.p99 };
+  return result.requests.average;
 }
 
 const jwksLoad = (url) => load({ url: `${url}/jwks` });
+const discoveryLoad = (url) => load({ url: `${url}/.well-known/openid-configuration` });
 const tokenLoad = (url) =>
   load({
     url: `${url}/token`,
@@ -88,18 +91,6 @@ const tokenLoad = (url) =>
     headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: BASIC },
     body: 'grant_type=client_credentials&scope=bench',
   });
-
-function rawSignsPerSecond() {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const data = Buffer.from('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJiZW5jaCJ9');
-  const end = performance.now() + 2000;
-  let n = 0;
-  while (performance.now() < end) {
-    createSign('RSA-SHA256').update(data).sign(privateKey);
-    n++;
-  }
-  return n / 2;
-}
 
 async function timeToFirstDiscovery(home) {
   const started = performance.now();
@@ -118,30 +109,69 @@ async function nodeStartup() {
   return performance.now() - started;
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const fmt = (n) => Math.round(n).toLocaleString('en-US');
+// The ceiling: node:http answering the issuer's own JWKS and discovery bytes, and signing one
+// RS256 JWT per POST /token after reading the body (crypto.sign with a callback: on libuv's
+// threadpool, as the issuer signs).
+const BARE_SERVER = `
+import http from 'node:http';
+import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+const [jwks, discovery] = [process.env.BARE_JWKS, process.env.BARE_DISCOVERY];
+const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const server = http.createServer((req, res) => {
+  if (req.method === 'POST') {
+    req.resume();
+    req.on('end', () => {
+      const now = Math.floor(Date.now() / 1000);
+      const input = b64({ alg: 'RS256', typ: 'JWT' }) + '.' + b64({ sub: 'bench-client', iat: now, exp: now + 3600, jti: randomUUID() });
+      sign('sha256', Buffer.from(input), privateKey, (err, sig) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ access_token: input + '.' + sig.toString('base64url'), token_type: 'Bearer', expires_in: 3600 }));
+      });
+    });
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(req.url === '/jwks' ? jwks : discovery);
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ issuer: 'http://127.0.0.1:' + server.address().port }) + '\\n'));
+`;
+
+async function startBare(authctlUrl) {
+  const body = async (p) => (await fetch(`${authctlUrl}${p}`)).text();
+  const env = {
+    ...process.env,
+    BARE_JWKS: await body('/jwks'),
+    BARE_DISCOVERY: await body('/.well-known/openid-configuration'),
+  };
+  const { child, line } = await spawnLine(['--input-type=module', '-e', BARE_SERVER], { env });
+  return { child, url: JSON.parse(line).issuer };
+}
 
 const home = mkdtempSync(path.join(tmpdir(), 'authctl-bench-idp-'));
 const children = [];
 try {
-  // Start-up: first run creates the key in the background; measure warm runs (key on disk), like CI re-runs.
-  await timeToFirstDiscovery(home);
-  const startups = [];
-  const nodes = [];
-  for (let i = 0; i < 7; i++) {
-    nodes.push(await nodeStartup());
-    startups.push(await timeToFirstDiscovery(home));
-  }
-  const freshHome = mkdtempSync(path.join(tmpdir(), 'authctl-bench-idp-fresh-'));
-  const fresh = await timeToFirstDiscovery(freshHome);
-  rmSync(freshHome, { recursive: true, force: true });
+  console.log(
+    `bench/idp (node ${process.version}, ${CONNECTIONS} connections, ${DURATION} s per round)`,
+  );
+  await timeToFirstDiscovery(home); // creates the key: later runs start with keys on disk, as CI re-runs do
+  const startup = await alternate({ run: () => timeToFirstDiscovery(home) }, { run: nodeStartup });
+  report({
+    bench: 'idp',
+    what: 'spawn `idp serve` → first discovery answer',
+    aLabel: 'authctl idp serve',
+    bLabel: 'node -e 0',
+    unit: 'ms',
+    result: startup,
+  });
 
   const authctl = await startAuthctl(home);
   children.push(authctl.child);
   const mock = await startMock();
   children.push(mock.child);
-  // Warm both (JIT, key import, first key generation).
-  for (const server of [authctl, mock]) {
+  const bare = await startBare(authctl.url);
+  children.push(bare.child);
+  for (const server of [authctl, mock, bare]) {
     await fetch(`${server.url}/jwks`);
     await fetch(`${server.url}/token`, {
       method: 'POST',
@@ -149,41 +179,27 @@ try {
       body: 'grant_type=client_credentials',
     });
   }
-  const results = {
-    jwks: { authctl: await jwksLoad(authctl.url), mock: await jwksLoad(mock.url) },
-    token: { authctl: await tokenLoad(authctl.url), mock: await tokenLoad(mock.url) },
-  };
-  const signs = rawSignsPerSecond();
-
-  console.log(
-    `bench/idp  (node ${process.version}, ${CONNECTIONS} connections, ${DURATION}s per run, RS256 2048 on both)`,
-  );
-  console.log('');
-  console.log('endpoint            authctl req/s   p99    oauth2-mock-server req/s   p99    ratio');
-  for (const [name, label] of [
-    ['jwks', 'JWKS GET'],
-    ['token', 'client_credentials'],
-  ]) {
-    const a = results[name].authctl;
-    const m = results[name].mock;
-    console.log(
-      `${label.padEnd(19)} ${fmt(a.rps).padStart(13)} ${`${a.p99}ms`.padStart(6)}    ${fmt(m.rps).padStart(22)} ${`${m.p99}ms`.padStart(6)}    ${(a.rps / m.rps).toFixed(2)}x`,
+  const pairs = [
+    ['GET /jwks', jwksLoad, bare, 'bare node:http, same bytes', { min: 0.8 }],
+    ['GET /jwks', jwksLoad, mock, 'oauth2-mock-server'],
+    ['GET discovery', discoveryLoad, bare, 'bare node:http, same bytes', { min: 0.8 }],
+    [
+      'POST /token client_credentials',
+      tokenLoad,
+      bare,
+      'bare server that only signs',
+      { min: 0.8 },
+    ],
+    ['POST /token client_credentials', tokenLoad, mock, 'oauth2-mock-server', { min: 3 }],
+  ];
+  for (const [what, loadFn, other, bLabel, target] of pairs) {
+    const result = await alternate(
+      { run: () => loadFn(authctl.url) },
+      { run: () => loadFn(other.url) },
+      { warmup: false },
     );
+    report({ bench: 'idp', what, aLabel: 'authctl', bLabel, unit: 'req/s', result, target });
   }
-  console.log('');
-  console.log(
-    `raw RS256 sign (node:crypto, one core): ${fmt(signs)} signs/s   (authctl client_credentials = ${((results.token.authctl.rps / signs) * 100).toFixed(0)}% of it)`,
-  );
-  console.log(
-    `time to first discovery answer (spawn \`authctl idp serve --port 0 --json\`): median ${median(startups).toFixed(0)} ms over 7 runs (keys on disk); ${fresh.toFixed(0)} ms on a fresh keystore`,
-  );
-  console.log(
-    `baseline \`node -e 0\`: median ${median(nodes).toFixed(0)} ms  -> serve costs ${(median(startups) / median(nodes)).toFixed(1)}x a bare node start`,
-  );
-  console.log('');
-  console.log(
-    `targets: >= 2x oauth2-mock-server on both (jwks ${results.jwks.authctl.rps / results.jwks.mock.rps >= 2 ? 'met' : 'NOT met'}, token ${results.token.authctl.rps / results.token.mock.rps >= 2 ? 'met' : 'NOT met'}); first discovery < 300 ms (${median(startups) < 300 ? 'met' : 'NOT met'})`,
-  );
 } finally {
   for (const child of children) child.kill('SIGTERM');
   rmSync(home, { recursive: true, force: true });

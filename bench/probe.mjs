@@ -11,14 +11,14 @@
 //    `authctl idp serve` (refresh bound 2 s, the service refreshes every 250 ms) and revocation
 //    through the issuer's /revoke (the service introspects the issuer's tokens).
 //
-//   npm run build && node bench/probe.mjs [--concurrency 32]     (BENCH_ROUNDS=N for more rounds)
+//   npm run build && node bench/probe.mjs [--concurrency 32] [--endpoints 1000]   (BENCH_ROUNDS=N: more rounds)
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import {
   Keystore,
@@ -27,7 +27,7 @@ import {
   runProbe,
   startIdpServer,
 } from '../dist/lib/index.js';
-import { alternate, report } from './lib/ab.mjs';
+import { alternate, report, stats } from './lib/ab.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'authctl.js');
@@ -172,7 +172,14 @@ function cliRun(endpoints, name = `spec-${endpoints}.json`) {
     const started = performance.now();
     const child = spawn(
       process.execPath,
-      ['--require', path.join(root, 'bench', 'lib', 'maxrss.cjs'), bin, 'probe', '--spec', file],
+      [
+        '--import',
+        pathToFileURL(path.join(root, 'bench', 'lib', 'maxrss.mjs')).href,
+        bin,
+        'probe',
+        '--spec',
+        file,
+      ],
       {
         cwd: dir,
         env: {
@@ -253,34 +260,36 @@ report({
   target: { max: 1.3 },
 });
 
-// 2. Scale: 1,000 against 100 endpoints, one process each.
+// 2. Scale: 1,000 against 100 endpoints, one process each; time and peak RSS from the same runs.
+const BIG = Number(args[args.indexOf('--endpoints') + 1]) || 1000;
 const big = [];
 const small = [];
 const scale = await alternate(
-  { run: async () => (big.push(await cliRun(1000)), big.at(-1).ms) },
+  { run: async () => (big.push(await cliRun(BIG)), big.at(-1).ms) },
   { run: async () => (small.push(await cliRun(100)), small.at(-1).ms) },
-);
-report({
-  bench: 'probe',
-  what: 'CLI run, 1,000 vs 100 endpoints (linear: 10×)',
-  aLabel: '1,000 endpoints',
-  bLabel: '100 endpoints',
-  unit: 'ms',
-  result: scale,
-  target: { max: 11 },
-});
-const rss = await alternate(
-  { run: async () => (await cliRun(1000)).rssMiB },
-  { run: async () => (await cliRun(100)).rssMiB },
   { warmup: false },
 );
 report({
   bench: 'probe',
-  what: 'peak RSS, 1,000 vs 100 endpoints (bounded)',
-  aLabel: '1,000 endpoints',
+  what: `CLI run, ${BIG.toLocaleString('en')} vs 100 endpoints (linear: ${BIG / 100}×)`,
+  aLabel: `${BIG.toLocaleString('en')} endpoints`,
+  bLabel: '100 endpoints',
+  unit: 'ms',
+  result: scale,
+  target: { max: (BIG / 100) * 1.1 },
+});
+const rss = (xs) => stats(xs.map((r) => r.rssMiB));
+report({
+  bench: 'probe',
+  what: `peak RSS, ${BIG.toLocaleString('en')} vs 100 endpoints (bounded)`,
+  aLabel: `${BIG.toLocaleString('en')} endpoints`,
   bLabel: '100 endpoints',
   unit: 'MiB',
-  result: rss,
+  result: {
+    a: rss(big),
+    b: rss(small),
+    ratio: stats(big.map((r, i) => r.rssMiB / small[i].rssMiB)),
+  },
   target: { max: 2 },
 });
 

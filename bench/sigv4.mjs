@@ -1,10 +1,12 @@
 // Signs per second: authctl's signRequest against aws4 and @smithy/signature-v4, same requests, same run.
-// Target: >= 1.5x the faster of the two. Usage: npm run build && node bench/sigv4.mjs [scale: 1 = 200 ms slices]
+// Target: >= 1.5x the faster of the two, per round (>= 15 rounds, order reversed every round).
+// Usage: npm run build && node bench/sigv4.mjs [scale: 1 = 200 ms slices]
 import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import aws4 from 'aws4';
 // The built package (self-reference through package.json "exports"), as a user would import it.
 import { signRequest } from 'authctl';
+import { report, ROUNDS, stats } from './lib/ab.mjs';
 
 const credentials = {
   accessKeyId: 'AKIDEXAMPLE',
@@ -124,36 +126,40 @@ async function measure(fn, ms) {
   return (ops / ms) * 1000;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-// Short interleaved slices, and the ratio taken per round: a busy machine slows all three alike
-// within a round, so the median ratio is far steadier than a ratio of separate long runs.
-const ROUNDS = 15;
+// Short slices, order reversed every round, the ratio taken per round: a busy machine slows all
+// three alike within a round, so the median ratio is far steadier than a ratio of separate runs.
+const ROUNDS_SIGV4 = Math.max(15, ROUNDS);
 const sliceMs = seconds * 200;
 console.log(
-  `node ${process.version}, ${ROUNDS} rounds of ${sliceMs} ms per library and case, interleaved\n`,
+  `node ${process.version}, ${ROUNDS_SIGV4} rounds of ${sliceMs} ms per library and case, alternating\n`,
 );
 let worstRatio = Infinity;
 for (const c of CASES) {
   const fns = Object.fromEntries(Object.entries(runners).map(([name, make]) => [name, make(c)]));
   for (const fn of Object.values(fns)) await measure(fn, 300); // warm-up
-  const samples = { authctl: [], aws4: [], smithy: [] };
-  const ratios = [];
-  for (let r = 0; r < ROUNDS; r++) {
+  const ours = [];
+  const faster = [];
+  for (let r = 0; r < ROUNDS_SIGV4; r++) {
     const order = r % 2 ? Object.keys(fns).reverse() : Object.keys(fns);
     const round = {};
     for (const name of order) round[name] = await measure(fns[name], sliceMs);
-    for (const name of order) samples[name].push(round[name]);
-    ratios.push(round.authctl / Math.max(round.aws4, round.smithy));
+    ours.push(round.authctl);
+    faster.push(Math.max(round.aws4, round.smithy));
   }
-  const med = Object.fromEntries(Object.entries(samples).map(([n, s]) => [n, median(s)]));
-  const ratio = median(ratios);
-  worstRatio = Math.min(worstRatio, ratio);
-  const fmt = (n) => Math.round(n).toLocaleString('en').padStart(9);
-  console.log(
-    `${c.name.padEnd(9)} authctl ${fmt(med.authctl)}/s   aws4 ${fmt(med.aws4)}/s   smithy ${fmt(med.smithy)}/s   authctl / faster (median of rounds) = ${ratio.toFixed(2)}x`,
-  );
+  const result = {
+    a: stats(ours),
+    b: stats(faster),
+    ratio: stats(ours.map((x, i) => x / faster[i])),
+  };
+  worstRatio = Math.min(worstRatio, result.ratio.median);
+  report({
+    bench: 'sigv4',
+    what: `signatures/s, ${c.name}`,
+    aLabel: 'authctl',
+    bLabel: 'faster of aws4 and @smithy/signature-v4',
+    unit: 'ops/s',
+    result,
+    target: { min: 1.5 },
+  });
 }
-console.log(
-  `\nworst case ratio ${worstRatio.toFixed(2)}x (target >= 1.5x): ${worstRatio >= 1.5 ? 'PASS' : 'FAIL'}`,
-);
 process.exitCode = worstRatio >= 1.5 ? 0 : 1;

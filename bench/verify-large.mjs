@@ -3,12 +3,13 @@
 // the whole file: 20k lines took 27 s), a 2 MB UTF-16 .env (> 120 s), and the plain-text renderer
 // against --json on 100k findings (76 s vs 2 s). Everything here should grow linearly: the ms per
 // 1k lines column should stay flat as N grows. Output goes to a file, not a pipe, so only authctl's
-// own time is measured.
+// own time is measured. Each pair alternates over >= 5 rounds (bench/lib/ab.mjs).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, closeSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { alternate, report } from './lib/ab.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'authctl.js');
@@ -31,41 +32,47 @@ function run(label, file, args) {
   return { ms, bytes: statSync(out).size };
 }
 
-const rows = [];
-for (const lines of [10_000, 20_000, 40_000, 100_000]) {
-  const file = path.join(dir, `bang-${lines}.env`);
-  writeFileSync(file, '!\n'.repeat(lines));
-  for (const format of ['text', 'json']) {
-    const { ms, bytes } = run(`${lines} errors ${format}`, file, [
-      '--profile',
-      'relay',
-      '--format',
-      format,
-    ]);
-    rows.push({
-      input: `.env, ${lines} syntax errors`,
-      format,
-      ms: Math.round(ms),
-      'ms per 1k lines': (ms / (lines / 1000)).toFixed(1),
-      output: `${(bytes / 1e6).toFixed(1)} MB`,
-    });
-  }
-}
-// 2 MB of UTF-16 (with a BOM): 256k lines of KEY=value and one syntax error at the end.
-const utf16 = path.join(dir, 'utf16.env');
-writeFileSync(
-  utf16,
-  Buffer.from(`\ufeff${'JWT_AUDIENCE=api://relay\n'.repeat(40_000)}!\n`, 'utf16le'),
-);
+// Linear growth: 4x the lines must take about 4x the time, for each renderer.
+const [SMALL, LARGE] = [10_000, 40_000];
+for (const lines of [SMALL, LARGE])
+  writeFileSync(path.join(dir, `bang-${lines}.env`), '!\n'.repeat(lines));
 for (const format of ['text', 'json']) {
-  const { ms, bytes } = run('utf16', utf16, ['--profile', 'relay', '--format', format]);
-  rows.push({
-    input: `.env, UTF-16, ${(statSync(utf16).size / 1e6).toFixed(1)} MB`,
-    format,
-    ms: Math.round(ms),
-    'ms per 1k lines': (ms / 40).toFixed(1),
-    output: `${bytes} B`,
+  const runOf = (lines) => ({
+    run: () =>
+      run(`${lines} ${format}`, path.join(dir, `bang-${lines}.env`), [
+        '--profile',
+        'relay',
+        '--format',
+        format,
+      ]).ms,
+  });
+  const result = await alternate(runOf(LARGE), runOf(SMALL));
+  report({
+    bench: 'verify-config',
+    what: `.env of syntax errors, ${format} output: ${LARGE / 1000}k vs ${SMALL / 1000}k lines (linear: ${LARGE / SMALL}×)`,
+    aLabel: `${LARGE / 1000}k lines`,
+    bLabel: `${SMALL / 1000}k lines`,
+    unit: 'ms',
+    result,
+    target: { max: (LARGE / SMALL) * 1.1 },
   });
 }
-console.table(rows);
+// 2 MB of UTF-16 (with a BOM) against the same text in UTF-8: decoding must not dominate.
+const body = `${'JWT_AUDIENCE=api://relay\n'.repeat(40_000)}!\n`;
+const utf16 = path.join(dir, 'utf16.env');
+const utf8 = path.join(dir, 'utf8.env');
+writeFileSync(utf16, Buffer.from(`\ufeff${body}`, 'utf16le'));
+writeFileSync(utf8, body);
+const encoding = await alternate(
+  { run: () => run('utf16', utf16, ['--profile', 'relay']).ms },
+  { run: () => run('utf8', utf8, ['--profile', 'relay']).ms },
+);
+report({
+  bench: 'verify-config',
+  what: `.env of 40k lines, UTF-16 (${(statSync(utf16).size / 1e6).toFixed(1)} MB) vs UTF-8`,
+  aLabel: 'UTF-16',
+  bLabel: 'UTF-8',
+  unit: 'ms',
+  result: encoding,
+});
 rmSync(dir, { recursive: true, force: true });

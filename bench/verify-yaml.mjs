@@ -11,6 +11,7 @@
 //   npm run build && node bench/verify-yaml.mjs [--rounds 7]
 import { parseAllDocuments } from 'yaml';
 import { verifyText } from '../dist/lib/index.js';
+import { report, stats } from './lib/ab.mjs';
 
 const ROUNDS = Math.max(5, Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 7);
 const TARGET = 1024 * 1024;
@@ -159,6 +160,15 @@ async function compare(label, file, text, profile, parseOnly) {
     }
   }
   const ratios = a.map((v, i) => v / b[i]);
+  report({
+    bench: 'verify-config',
+    what: `${label}, ${(text.length / 1024 / 1024).toFixed(2)} MB (${profile})`,
+    aLabel: 'verifyText',
+    bLabel: 'parse alone',
+    unit: 'ms',
+    result: { a: stats(a), b: stats(b), ratio: stats(ratios) },
+    target: { max: 2 },
+  });
   return {
     input: label,
     MB: (text.length / 1024 / 1024).toFixed(2),

@@ -53,7 +53,11 @@ export function report({ bench, what, aLabel, bLabel, unit, result, target, note
       ? r.median <= target.max
       : r.median >= target.min
     : undefined;
-  const goal = target ? (target.max !== undefined ? `≤ ${target.max}×` : `≥ ${target.min}×`) : '';
+  const goal = target
+    ? target.max !== undefined
+      ? `≤ ${+target.max.toFixed(2)}×`
+      : `≥ ${+target.min.toFixed(2)}×`
+    : '';
   console.log(
     `${what}: ${aLabel} ${range(result.a, unit)} vs ${bLabel} ${range(result.b, unit)} = ${r.median.toFixed(2)}× (${r.min.toFixed(2)}–${r.max.toFixed(2)}×, ${r.n} rounds)${goal ? ` target ${goal}: ${met ? 'met' : 'NOT met'}` : ''}${note ? ` [${note}]` : ''}`,
   );

@@ -38,11 +38,15 @@ export interface Io {
   info(message: string): void;
   warn(message: string): void;
   debug(message: string): void;
+  /** An error line for a run that still has a result to render (e.g. a report, then exit 3). */
+  error(message: string, where?: string, hint?: string): void;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   /** Whether stderr is a terminal (progress is only drawn there). */
   stderrIsTTY: boolean;
   /** Draws the progress line on stderr (undefined erases it); absent when none may be drawn. */
   progress?: ProgressLine;
+  /** Whether stdout is a terminal (questions are only asked there). */
+  stdoutIsTTY: boolean;
 }
 
 /** What a verb may use of the world, filled at the CLI edge (CliContext implements it). */
@@ -183,9 +187,11 @@ function ioOf(ctx: CliContext): Io {
     info: (message) => ctx.out.info(message),
     warn: (message) => ctx.out.warn(message),
     debug: (message) => ctx.out.debug(message),
+    error: (message, where, hint) => ctx.out.error(message, where, hint),
     stdin: ctx.io.stdin,
     stderrIsTTY: Boolean(ctx.io.stderr.isTTY),
     progress: progressLine(ctx),
+    stdoutIsTTY: Boolean(ctx.io.stdout.isTTY),
   };
 }
 

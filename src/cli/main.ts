@@ -41,7 +41,7 @@ function firstPositional(args: string[]): { name?: string; next?: string } {
   return {};
 }
 
-function readGlobals(argv: string[], env: NodeJS.ProcessEnv): GlobalOptions {
+export function readGlobals(argv: string[], env: NodeJS.ProcessEnv): GlobalOptions {
   const value = (flag: string) => {
     const index = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
     if (index < 0) return undefined;
@@ -143,10 +143,10 @@ export async function main(argv: string[]): Promise<never> {
     process.cwd(),
   );
   // The status is known once run() returns: a pipe closed before that ends with 141 (see exit.ts).
-  let code: number | undefined;
-  exitQuietlyOnClosedPipe([process.stdout, process.stderr], () => code);
-  code = await run(ctx, args);
-  return exitAfterDrain(code, [process.stdout, process.stderr]);
+  const status: { code?: number } = {};
+  exitQuietlyOnClosedPipe([process.stdout, process.stderr], () => status.code);
+  status.code = await run(ctx, args);
+  return exitAfterDrain(status.code, [process.stdout, process.stderr]);
 }
 
 /**

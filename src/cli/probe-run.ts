@@ -9,7 +9,7 @@ import {
   writeBaseline,
 } from '../core/probe/baseline.js';
 import { waitFor } from '../core/probe/http.js';
-import { MAX_CASES, runProbe } from '../core/probe/runner.js';
+import { runProbe } from '../core/probe/runner.js';
 import {
   findProbeSpecFile,
   loadProbeSpecFile,
@@ -38,6 +38,7 @@ import {
 import { authctlVersion } from './version.js';
 import { openKeystore } from './shared.js';
 import { readSecretList, WEAK_SECRETS } from '../core/probe/weak-secrets.js';
+import { MAX_PROBE_SECRETS } from '../core/probe/weak-secret-cases.js';
 import { ExitStatus } from './command.js';
 
 export interface ProbeFlags {
@@ -127,7 +128,7 @@ async function probeAndReport(
           ...(await readSecretList(
             path.resolve(ctx.cwd, flags.secretsFile),
             '--secrets-file',
-            MAX_CASES,
+            MAX_PROBE_SECRETS,
           )),
         ]),
       ]
@@ -192,7 +193,7 @@ async function probeAndReport(
     ...(controlFailed ? { error: controlFailureError(result) } : {}),
   });
   await writeReportFiles(ctx, doc, reportFiles(flags));
-  await appendStepSummary(ctx, doc);
+  await appendStepSummary(ctx, ctx.out, doc);
   if (controlFailed) {
     if (format === 'json') ctx.out.jsonDocument(probeJson(result, 3));
     else ctx.out.raw('stderr', renderControlFailures(result, ctx.out.statusColor));
@@ -291,5 +292,5 @@ async function writeFailureReports(
     cwd: ctx.cwd,
   };
   await writeReportFiles(ctx, doc, reportFiles(flags));
-  await appendStepSummary(ctx, doc);
+  await appendStepSummary(ctx, ctx.out, doc);
 }

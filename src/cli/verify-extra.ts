@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { CliContext } from './context.js';
+import type { Deps } from './command.js';
 
 /** The verify-config flags that answer without checking files: --list-rules, --explain, --list-profiles. */
 export interface VerifyInfoFlags {
@@ -9,7 +9,7 @@ export interface VerifyInfoFlags {
 }
 
 /** Profile files from `[verify] profiles` in authctl's config, resolved against that file's directory. */
-export async function configuredProfiles(ctx: CliContext): Promise<string[]> {
+export async function configuredProfiles(ctx: Pick<Deps, 'config' | 'cwd'>): Promise<string[]> {
   let loaded;
   try {
     loaded = await ctx.config();
@@ -22,24 +22,23 @@ export async function configuredProfiles(ctx: CliContext): Promise<string[]> {
   return (config.verify?.profiles ?? []).map((p) => path.resolve(base, p));
 }
 
-/** Prints rule or profile information; false when none of those flags was given. */
-export async function runVerifyInfo(
-  ctx: CliContext,
+/** Rule or profile information (its JSON and its text); undefined when none of those flags was given. */
+export async function verifyInfo(
+  cwd: string,
   flags: VerifyInfoFlags,
   profiles: string[],
-): Promise<boolean> {
-  if (!flags.listRules && !flags.listProfiles && flags.explain === undefined) return false;
+): Promise<{ data: unknown; text: string } | undefined> {
+  if (!flags.listRules && !flags.listProfiles && flags.explain === undefined) return undefined;
   const { buildRegistry } = await import('../core/verify/engine/registry.js');
   const { loadProfileFile } = await import('../core/verify/engine/load.js');
   const { explainRule, listRules, renderRuleInfo } =
     await import('../core/verify/engine/explain.js');
-  const registry = buildRegistry(
-    await Promise.all(profiles.map((p) => loadProfileFile(p, ctx.cwd))),
-  );
+  const registry = buildRegistry(await Promise.all(profiles.map((p) => loadProfileFile(p, cwd))));
   if (flags.explain !== undefined) {
     const rule = explainRule(registry, flags.explain);
-    ctx.out.result(rule, renderRuleInfo);
-  } else if (flags.listProfiles) {
+    return { data: rule, text: renderRuleInfo(rule) };
+  }
+  if (flags.listProfiles) {
     const rows = [...registry.values()].map((p) => ({
       name: p.name,
       title: p.title,
@@ -48,26 +47,22 @@ export async function runVerifyInfo(
       files: p.definition?.files.map((f) => f.name) ?? [],
       docs: p.definition?.docs ?? [],
     }));
-    ctx.out.result(rows, (r) =>
-      r
-        .map(
-          (p) =>
-            `${p.name.padEnd(24)} ${p.title} (${p.formats.join(', ')})${p.files.length ? ` — ${p.files.join(', ')}` : ''}`,
-        )
-        .join('\n'),
-    );
-  } else {
-    const rules = listRules(registry);
-    ctx.out.result(rules, (r) =>
-      r
-        .map(
-          (x) =>
-            `${x.id.padEnd(40)} ${x.severity.development}/${x.severity.staging}/${x.severity.production}`.padEnd(
-              72,
-            ) + ` ${x.summary}`,
-        )
-        .join('\n'),
-    );
+    const text = rows
+      .map(
+        (p) =>
+          `${p.name.padEnd(24)} ${p.title} (${p.formats.join(', ')})${p.files.length ? ` — ${p.files.join(', ')}` : ''}`,
+      )
+      .join('\n');
+    return { data: rows, text };
   }
-  return true;
+  const rules = listRules(registry);
+  const text = rules
+    .map(
+      (x) =>
+        `${x.id.padEnd(40)} ${x.severity.development}/${x.severity.staging}/${x.severity.production}`.padEnd(
+          72,
+        ) + ` ${x.summary}`,
+    )
+    .join('\n');
+  return { data: rules, text };
 }

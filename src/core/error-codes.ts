@@ -102,7 +102,6 @@ const USAGE = {
     "the issuer to rotate does not hold the key the probe credential's tokens carry",
   ERR_PROBE_SPEC_INVALID: 'the probe spec has an invalid or missing key',
   ERR_PROBE_SPEC_UNREADABLE: 'the probe spec cannot be read',
-  ERR_PROBE_TOO_MANY_CASES: 'the probe spec makes more cases than one run may send',
   ERR_PROBE_UNKNOWN_CREDENTIAL: 'the probe spec refers to a credential it does not define',
   ERR_PROFILE_INVALID: 'the verify-config profile file has an invalid key',
   ERR_PROFILE_SYNTAX: 'the verify-config profile file is not valid TOML or JSON',

@@ -7,6 +7,7 @@ import { listRules } from '../../src/core/verify/engine/explain.js';
 import type { KeySpec, ProfileDefinition } from '../../src/core/verify/engine/schema.js';
 import { ROOT } from '../helpers/cli.js';
 import { TARGETS } from '../../src/core/verify/types.js';
+import { RULES } from '../../src/core/verify/rules.js';
 
 /**
  * Fixtures of the built-in profile files: test/fixtures/profiles/<profile>/{valid,invalid}/<case>/<config>.
@@ -100,6 +101,21 @@ describe('built-in profile files', () => {
         if (!seen.has(rule)) uncovered.push(`${profile.name}: ${rule}`);
     }
     expect(uncovered).toEqual([]);
+  });
+
+  it('every built-in rule is reported by some invalid fixture (online/* and ${VAR} have their own tests)', () => {
+    const seen = new Set<string>();
+    for (const profile of buildRegistry().keys())
+      for (const rule of invalidRules(profile)) seen.add(rule);
+    // online/*: test/config/online*.test.ts against a real issuer; env/undefined-variable: env-refs.test.ts.
+    const elsewhere = (id: string) => id.startsWith('online/') || id === 'env/undefined-variable';
+    expect(Object.keys(RULES).filter((id) => !seen.has(id) && !elsewhere(id))).toEqual([]);
+  });
+
+  it('docs/verify-config.md has a row for every built-in profile file', () => {
+    const doc = readFileSync(path.join(ROOT, 'docs/verify-config.md'), 'utf8');
+    for (const profile of builtinProfiles())
+      expect(doc, profile.name).toContain(`| \`${profile.name}\` |`);
   });
 
   it('docs/verify-config.md has the table of every rule, exactly as --list-rules gives it', () => {

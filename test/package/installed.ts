@@ -113,6 +113,26 @@ export async function checkVerifyConfig(app: Installed): Promise<void> {
   ]);
   expect(bad.code, show(bad)).toBe(1);
   expect(JSON.parse(bad.stdout).ok).toBe(false);
+  // A forced built-in profile file (Relay) is loaded on its own: from templates/profiles/ or, in
+  // the single-file binary, from the copies embedded at build time.
+  const relay = await run(app, [
+    'verify-config',
+    path.join(FIXTURES, 'invalid', 'relay', 'signing-key-short.env'),
+    '--profile',
+    'relay',
+    '--json',
+  ]);
+  expect(relay.code, show(relay)).toBe(1);
+  expect(JSON.parse(relay.stdout).findings.map((f: { rule: string }) => f.rule)).toEqual([
+    'auth/weak-hmac-secret',
+  ]);
+  const relayOk = await run(app, [
+    'verify-config',
+    path.join(FIXTURES, 'valid', 'relay', 'production.env'),
+    '--profile',
+    'relay',
+  ]);
+  expect(relayOk.code, show(relayOk)).toBe(0);
 }
 
 /** `probe` against the shipped DataPress example (run by this repository's node) passes. */

@@ -125,9 +125,14 @@ issuer = "${idp.url}"
 audience = "${AUDIENCE}"
 `,
     ).replace('allow = ["reporter"]', 'allow = ["reporter", "minted"]');
-    const { code, stderr } = await h
-      .probe(text, [])
-      .catch((e: Error) => ({ code: -1, stderr: e.message, report: undefined }));
+    const dir = tempDir('authctl-probe-');
+    writeSpec(dir, text);
+    // The probe's own keystore (h.home) is not the issuer's, so its jwt credential carries a foreign kid.
+    const { code, stderr, stdout } = await runCli(['probe', '--no-skew'], {
+      cwd: dir,
+      env: { AUTHCTL_HOME: h.home },
+    });
+    expect(stdout).toBe('');
     expect(stderr).toMatch(
       /tokens of "minted" are signed with kid "[\w-]+", which the issuer at http:\/\/127\.0\.0\.1:\d+ does not hold/,
     );

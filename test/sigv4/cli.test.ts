@@ -212,7 +212,7 @@ describe('authctl sign / sigv4 sign', () => {
         /no AWS credentials/,
         { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, HOME: tempDir() },
       ],
-      [['sign', ...S3_ARGS, '--output', 'xml'], /argument 'xml' is invalid|Allowed choices/],
+      [['sign', ...S3_ARGS, '--as', 'xml'], /unknown output form "xml" \(--as\)/],
     ];
     for (const [args, message, extraEnv] of cases) {
       const r = await run(args, { env: extraEnv });

@@ -18,7 +18,7 @@ import type { CliContext } from '../context.js';
  * The repository root reports are relative to: $GITHUB_WORKSPACE in GitHub Actions (annotations and
  * SARIF then attach even when the step runs under `working-directory:`), else the working directory.
  */
-export function reportRoot(ctx: CliContext): string {
+export function reportRoot(ctx: Pick<CliContext, 'env' | 'cwd'>): string {
   return ctx.env.GITHUB_WORKSPACE ? path.resolve(ctx.cwd, ctx.env.GITHUB_WORKSPACE) : ctx.cwd;
 }
 
@@ -61,11 +61,15 @@ export async function writeReportFiles(
 }
 
 /** In GitHub Actions ($GITHUB_STEP_SUMMARY set), the Markdown summary is appended to the job summary. */
-export async function appendStepSummary(ctx: CliContext, doc: ReportDocument): Promise<void> {
+export async function appendStepSummary(
+  ctx: Pick<CliContext, 'env' | 'cwd'>,
+  io: { warn(message: string): void },
+  doc: ReportDocument,
+): Promise<void> {
   const file = ctx.env.GITHUB_STEP_SUMMARY;
   if (!file) return;
-  await appendFile(file, render('markdown', doc, stdoutRenderOptions(ctx))).catch((e: unknown) =>
-    ctx.out.warn(`could not append to $GITHUB_STEP_SUMMARY: ${(e as Error).message}`),
+  await appendFile(file, render('markdown', doc, { color: noColor, root: reportRoot(ctx) })).catch(
+    (e: unknown) => io.warn(`could not append to $GITHUB_STEP_SUMMARY: ${(e as Error).message}`),
   );
 }
 
@@ -74,7 +78,7 @@ const noColor = new Chalk({ level: 0 });
 
 /** verify-config's report document: its result, the rule catalogue, this version, the baseline. */
 export async function verifyReport(
-  ctx: CliContext,
+  ctx: Pick<CliContext, 'cwd'>,
   result: Omit<VerifyDocumentInput, 'rules'> & { requiredUnreachable: boolean },
   options: { strict?: boolean; baseline?: { baselined: number; stale: string[] } },
 ): Promise<ReportDocument> {

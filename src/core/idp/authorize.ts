@@ -28,6 +28,23 @@ function errorPage(status: number, message: string): IdpResponse {
   );
 }
 
+type Params = Record<string, string>;
+type Client = ReturnType<typeof lookupClient>;
+/** An error for the client, sent to its redirect URI: `[error, error_description]`. */
+type Refusal = readonly [string, string];
+
+/** One authorization request whose redirect URI is trusted, for the stages below. */
+interface Authorization {
+  req: IdpRequest;
+  issuer: IssuerContext;
+  deps: IdpDeps;
+  params: Params;
+  clientId: string;
+  client: Client;
+  redirectUri: string;
+  mode: NonNullable<ReturnType<typeof responseModeOf>>;
+}
+
 /**
  * Authorization endpoint (code flow + PKCE). GET shows the login page; POST (the form) issues
  * the code and redirects. Errors before the redirect URI is trusted are shown, never redirected.
@@ -37,10 +54,10 @@ export async function authorizeEndpoint(
   issuer: IssuerContext,
   deps: IdpDeps,
 ): Promise<IdpResponse> {
-  const params: Record<string, string> =
+  const params: Params =
     req.method === 'POST' ? req.body : Object.fromEntries(req.url.searchParams);
   const clientId = params.client_id;
-  let client;
+  let client: Client;
   let redirectUri: string;
   try {
     // A repeated client_id or redirect_uri leaves no redirect URI to trust: show the error (RFC 6749 §4.1.2.1).
@@ -56,106 +73,113 @@ export async function authorizeEndpoint(
   }
   // An unsupported response_mode is itself reported the default way (query).
   const mode = responseModeOf(params.response_mode) ?? 'query';
-  const fail = (error: string, description: string) => ({
-    ...authorizationResponse(
-      redirectUri,
-      { error, error_description: description, state: params.state, iss: issuer.url },
-      mode,
-    ),
-    clientId,
-  });
+  const auth: Authorization = {
+    ...{ req, issuer, deps, params, client, redirectUri, mode },
+    clientId: clientId!,
+  };
   try {
-    if (req.repeated.length) return fail('invalid_request', repeatedParamsMessage(req.repeated));
-    const oidcError = oidcRequestError(params);
-    if (oidcError) return fail(...oidcError);
-    if (params.response_type !== 'code')
-      return fail('unsupported_response_type', 'only response_type=code is supported');
-    if (client?.grants && !client.grants.includes('authorization_code'))
-      return fail(
-        'unauthorized_client',
-        `client "${clientId}" may not use the authorization_code grant`,
-      );
-    const pkce = pkceError(params, Boolean(client?.pkce_plain));
-    if (pkce) return fail(...pkce);
-    const method = (params.code_challenge_method ?? 'plain') as 'S256' | 'plain';
-    const requested = splitScopes(params.scope);
-    checkScopes(client, clientId!, requested);
-    const claims = claimsFromRequest(params.authctl_claims, req, deps, issuer);
-    const audience = requestedAudience(req.lists);
-
-    // Only the login form on this page can sign in. A POST from another site is an authorization
-    // request (OIDC allows POST) or a login CSRF: either way it gets the page, never a code.
-    const pageUrl = loginPageUrl(req.url, params, req.lists);
-    if (req.method !== 'POST' || fromAnotherSite(req.headers, issuer.url)) {
-      if (promptsOf(params).includes('none')) return fail(...LOGIN_REQUIRED);
-      const hint = params.login_hint ?? [...deps.settings.users.keys()][0];
-      return {
-        ...html(
-          200,
-          loginPage({
-            params: pick(params),
-            lists: req.lists,
-            users: deps.settings.users,
-            selected: hint,
-            issuerUrl: issuer.url,
-            pageUrl,
-          }),
-        ),
-        clientId,
-      };
-    }
-    if (params.action === 'deny') return fail('access_denied', 'the user denied the request');
-    const username = (params.username ?? '').trim();
-    if (!username)
-      return {
-        ...html(
-          400,
-          loginPage({
-            params: pick(params),
-            lists: req.lists,
-            users: deps.settings.users,
-            issuerUrl: issuer.url,
-            pageUrl,
-            error: 'Enter a user name.',
-          }),
-        ),
-        clientId,
-      };
-    const granted =
-      params.scope_granted !== undefined ? splitScopes(params.scope_granted) : requested;
-    checkScopes(client, clientId!, granted);
-    const user = deps.settings.users.get(username);
-    const principal = userPrincipal(username, user, granted, {
-      tenant: params.tenant !== undefined ? params.tenant.trim() || undefined : undefined,
-      roles: params.roles !== undefined ? splitScopes(params.roles) : undefined,
-      claims: claims ?? {},
-    });
-    // openid must survive even if the form dropped it: the client asked for an ID token.
-    if (requested.includes('openid') && !principal.scopes.includes('openid'))
-      principal.scopes.unshift('openid');
-    const code = randomToken();
-    const now = deps.clock.now();
-    deps.store.codes.set(code, {
-      clientId: clientId!,
-      issuerId: issuer.id,
-      redirectUri,
-      principal,
-      nonce: params.nonce,
-      codeChallenge: params.code_challenge!,
-      codeChallengeMethod: method,
-      expiresAt: now + deps.settings.codeTtlSeconds * 1000,
-      authTime: now,
-      family: randomToken(12),
-      audience,
-    });
-    return {
-      ...authorizationResponse(redirectUri, { code, state: params.state, iss: issuer.url }, mode),
-      clientId,
-    };
+    const refusal = requestRefusal(auth);
+    return refusal ? refuse(auth, refusal) : await signIn(auth);
   } catch (error) {
-    if (error instanceof OAuthError) return fail(error.error, error.description);
+    if (error instanceof OAuthError) return refuse(auth, [error.error, error.description]);
     throw error;
   }
+}
+
+function refuse({ redirectUri, params, issuer, mode, clientId }: Authorization, r: Refusal) {
+  const response = { error: r[0], error_description: r[1], state: params.state, iss: issuer.url };
+  return { ...authorizationResponse(redirectUri, response, mode), clientId };
+}
+
+/** What is wrong with the request itself (parameters, response type, grant, PKCE), if anything. */
+function requestRefusal({ req, params, client, clientId }: Authorization): Refusal | undefined {
+  if (req.repeated.length) return ['invalid_request', repeatedParamsMessage(req.repeated)];
+  const oidcError = oidcRequestError(params);
+  if (oidcError) return oidcError;
+  if (params.response_type !== 'code')
+    return ['unsupported_response_type', 'only response_type=code is supported'];
+  if (client?.grants && !client.grants.includes('authorization_code'))
+    return ['unauthorized_client', `client "${clientId}" may not use the authorization_code grant`];
+  return pkceError(params, Boolean(client?.pkce_plain));
+}
+
+/**
+ * The login page, or the signed-in user's code. Only the login form on this page can sign in. A
+ * POST from another site is an authorization request (OIDC allows POST) or a login CSRF: either
+ * way it gets the page, never a code.
+ */
+async function signIn(auth: Authorization): Promise<IdpResponse> {
+  const { req, issuer, deps, params, client, clientId } = auth;
+  const requested = splitScopes(params.scope);
+  checkScopes(client, clientId, requested);
+  const claims = claimsFromRequest(params.authctl_claims, req, deps, issuer);
+  const audience = requestedAudience(req.lists);
+  if (req.method !== 'POST' || fromAnotherSite(req.headers, issuer.url)) {
+    if (promptsOf(params).includes('none')) return refuse(auth, LOGIN_REQUIRED);
+    return showLogin(auth, 200, {
+      selected: params.login_hint ?? [...deps.settings.users.keys()][0],
+    });
+  }
+  if (params.action === 'deny')
+    return refuse(auth, ['access_denied', 'the user denied the request']);
+  const username = (params.username ?? '').trim();
+  if (!username) return showLogin(auth, 400, { error: 'Enter a user name.' });
+  const granted =
+    params.scope_granted !== undefined ? splitScopes(params.scope_granted) : requested;
+  checkScopes(client, clientId, granted);
+  const principal = userPrincipal(username, deps.settings.users.get(username), granted, {
+    tenant: params.tenant !== undefined ? params.tenant.trim() || undefined : undefined,
+    roles: params.roles !== undefined ? splitScopes(params.roles) : undefined,
+    claims: claims ?? {},
+  });
+  // openid must survive even if the form dropped it: the client asked for an ID token.
+  if (requested.includes('openid') && !principal.scopes.includes('openid'))
+    principal.scopes.unshift('openid');
+  return issueCode(auth, principal, audience);
+}
+
+function showLogin(
+  { req, issuer, deps, params, clientId }: Authorization,
+  status: number,
+  extra: { selected?: string; error?: string },
+): IdpResponse {
+  const page = loginPage({
+    params: pick(params),
+    lists: req.lists,
+    users: deps.settings.users,
+    issuerUrl: issuer.url,
+    pageUrl: loginPageUrl(req.url, params, req.lists),
+    ...extra,
+  });
+  return { ...html(status, page), clientId };
+}
+
+/** Stores a single-use code bound to client, redirect URI and PKCE, and redirects with it. */
+function issueCode(
+  auth: Authorization,
+  principal: ReturnType<typeof userPrincipal>,
+  audience: string[] | undefined,
+): IdpResponse {
+  const { issuer, deps, params, clientId, redirectUri, mode } = auth;
+  const code = randomToken();
+  const now = deps.clock.now();
+  deps.store.codes.set(code, {
+    clientId,
+    issuerId: issuer.id,
+    redirectUri,
+    principal,
+    nonce: params.nonce,
+    codeChallenge: params.code_challenge!,
+    codeChallengeMethod: (params.code_challenge_method ?? 'plain') as 'S256' | 'plain',
+    expiresAt: now + deps.settings.codeTtlSeconds * 1000,
+    authTime: now,
+    family: randomToken(12),
+    audience,
+  });
+  return {
+    ...authorizationResponse(redirectUri, { code, state: params.state, iss: issuer.url }, mode),
+    clientId,
+  };
 }
 
 /** The authorize URL with the carried parameters (a POST has them in its body), for the "fill as" links. */

@@ -45,9 +45,12 @@ function hostHint(from: URL, target: URL): string | undefined {
   return undefined;
 }
 
+type Discovery = { issuer: string; jwks_uri?: unknown };
+
 /**
  * Checks, from one base URL as a service would see it: discovery answers, `issuer` equals the
  * URL the service is configured with (byte for byte), and the JWKS it points at is reachable.
+ * Each stage adds its check; a failed URL or discovery ends the report there.
  */
 export async function doctorIssuer(
   from: string,
@@ -68,6 +71,20 @@ export async function doctorIssuer(
     });
     return done();
   }
+  const doc = await checkDiscovery(from, fromUrl, timeoutMs, checks);
+  if (!doc) return done();
+  checks.push(issuerCheck(doc.issuer, from, fromUrl));
+  checks.push(await jwksCheck(doc, fromUrl, timeoutMs));
+  return done();
+}
+
+/** The discovery document, if it answers with one (the check it adds says so either way). */
+async function checkDiscovery(
+  from: string,
+  fromUrl: URL,
+  timeoutMs: number,
+  checks: DoctorCheck[],
+): Promise<Discovery | undefined> {
   const discovery = discoveryUrl(from);
   const result = await fetchJson(discovery, timeoutMs);
   if (!result.ok) {
@@ -80,7 +97,7 @@ export async function doctorIssuer(
           ? 'is `authctl idp serve` running? inside Docker, 127.0.0.1 is the container: use host.docker.internal or the compose service name'
           : 'check the host name resolves and the issuer listens on a reachable address (--host 0.0.0.0 for containers)',
     });
-    return done();
+    return undefined;
   }
   const doc = result.body as { issuer?: unknown; jwks_uri?: unknown };
   if (
@@ -95,34 +112,35 @@ export async function doctorIssuer(
       detail: `${discovery} answered HTTP ${result.status} without a discovery document`,
       hint: 'is this the issuer URL (not the JWKS or token URL)? a proxy may be rewriting the path',
     });
-    return done();
+    return undefined;
   }
   checks.push({ name: 'discovery', ok: true, detail: `${discovery} answered` });
-  const issuer = doc.issuer;
-  if (issuer === from)
-    checks.push({ name: 'issuer', ok: true, detail: `issuer is exactly ${issuer}` });
+  return doc as Discovery;
+}
+
+function issuerCheck(issuer: string, from: string, fromUrl: URL): DoctorCheck {
+  if (issuer === from) return { name: 'issuer', ok: true, detail: `issuer is exactly ${issuer}` };
+  let hint = `configure the service with issuer = "${issuer}", or start the issuer with --issuer-url ${from}`;
+  if (issuer.replace(/\/+$/, '') === from.replace(/\/+$/, ''))
+    hint = `only a trailing slash differs: tokens carry iss "${issuer}" and most verifiers compare byte for byte. Use exactly "${issuer}" in the service config`;
   else {
-    let hint = `configure the service with issuer = "${issuer}", or start the issuer with --issuer-url ${from}`;
-    if (issuer.replace(/\/+$/, '') === from.replace(/\/+$/, ''))
-      hint = `only a trailing slash differs: tokens carry iss "${issuer}" and most verifiers compare byte for byte. Use exactly "${issuer}" in the service config`;
-    else {
-      try {
-        hint = hostHint(fromUrl, new URL(issuer)) ?? hint;
-      } catch {
-        // keep the generic hint
-      }
+    try {
+      hint = hostHint(fromUrl, new URL(issuer)) ?? hint;
+    } catch {
+      // keep the generic hint
     }
-    checks.push({
-      name: 'issuer',
-      ok: false,
-      detail: `discovery says issuer "${issuer}" but you asked "${from}"`,
-      hint,
-    });
   }
-  if (typeof doc.jwks_uri !== 'string') {
-    checks.push({ name: 'jwks', ok: false, detail: 'discovery has no jwks_uri' });
-    return done();
-  }
+  return {
+    name: 'issuer',
+    ok: false,
+    detail: `discovery says issuer "${issuer}" but you asked "${from}"`,
+    hint,
+  };
+}
+
+async function jwksCheck(doc: Discovery, fromUrl: URL, timeoutMs: number): Promise<DoctorCheck> {
+  if (typeof doc.jwks_uri !== 'string')
+    return { name: 'jwks', ok: false, detail: 'discovery has no jwks_uri' };
   const jwks = await fetchJson(doc.jwks_uri, timeoutMs);
   let jwksUrl: URL | undefined;
   try {
@@ -130,32 +148,29 @@ export async function doctorIssuer(
   } catch {
     // reported below
   }
-  if (!jwks.ok) {
-    checks.push({
+  if (!jwks.ok)
+    return {
       name: 'jwks',
       ok: false,
       detail: `${doc.jwks_uri}: ${jwks.error}`,
       hint:
         (jwksUrl && hostHint(fromUrl, jwksUrl)) ??
         'the JWKS URL from discovery must be reachable from where the service runs',
-    });
-  } else {
-    const keys = (jwks.body as { keys?: unknown[] })?.keys;
-    if (jwks.status !== 200 || !Array.isArray(keys))
-      checks.push({
-        name: 'jwks',
-        ok: false,
-        detail: `${doc.jwks_uri} answered HTTP ${jwks.status} without a JWKS`,
-        hint: 'a fault may be injected (`authctl idp fault clear`)',
-      });
-    else if (keys.length === 0)
-      checks.push({
-        name: 'jwks',
-        ok: false,
-        detail: `${doc.jwks_uri} has no keys`,
-        hint: 'mint a token once (`authctl token mint`) or clear an injected "empty" fault',
-      });
-    else checks.push({ name: 'jwks', ok: true, detail: `${doc.jwks_uri}: ${keys.length} key(s)` });
-  }
-  return done();
+    };
+  const keys = (jwks.body as { keys?: unknown[] })?.keys;
+  if (jwks.status !== 200 || !Array.isArray(keys))
+    return {
+      name: 'jwks',
+      ok: false,
+      detail: `${doc.jwks_uri} answered HTTP ${jwks.status} without a JWKS`,
+      hint: 'a fault may be injected (`authctl idp fault clear`)',
+    };
+  if (keys.length === 0)
+    return {
+      name: 'jwks',
+      ok: false,
+      detail: `${doc.jwks_uri} has no keys`,
+      hint: 'mint a token once (`authctl token mint`) or clear an injected "empty" fault',
+    };
+  return { name: 'jwks', ok: true, detail: `${doc.jwks_uri}: ${keys.length} key(s)` };
 }

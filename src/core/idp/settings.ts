@@ -69,31 +69,7 @@ export function resolveIdpSettings(
   const idp = config.idp ?? {};
   checkConfigClaims(config);
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
-  // An issuer identifier is compared byte for byte (OIDC Discovery §4.3): `https://tenant.auth0.com/`
-  // stays exactly that, so a service configured with the slash matches `iss`. Paths join without it.
-  const issuerUrl = (path: string) => (path ? `${baseUrl}${path}` : options.baseUrl);
-  const alg = (idp.alg ?? 'RS256') as JWTAlgorithm;
-  const ttl = Math.round(parseDuration(idp.ttl ?? DEFAULT_TTL_SECONDS, 'idp.ttl'));
-  const configMapping = mappingFromConfig(config);
-  const issuer = (
-    id: string,
-    path: string,
-    layout: IdpLayout,
-    extra: Partial<IssuerContext>,
-  ): IssuerContext => ({
-    id,
-    path,
-    url: issuerUrl(path),
-    layout,
-    // The default layout is `authctl token mint`'s: the [token] mapping from config.
-    mapping: layout === 'default' ? configMapping : LAYOUT_MAPPINGS[layout],
-    alg,
-    audience: toList(idp.audience ?? config.token?.audience),
-    ttlSeconds: ttl,
-    claims: {},
-    ownKeys: false,
-    ...extra,
-  });
+  const issuer = issuerFactory(config, options, baseUrl);
   const issuers: IssuerContext[] = [
     issuer(
       'default',
@@ -102,36 +78,8 @@ export function resolveIdpSettings(
       {},
     ),
   ];
-  for (const [id, cfg] of Object.entries(idp.issuers ?? {})) {
-    const where = `idp.issuers.${id}`;
-    if (cfg.keys === 'own' && !/^[A-Za-z0-9._-]+$/.test(id)) {
-      // The id names a directory under the keystore: keep it one plain path segment.
-      throw usageError(
-        'ERR_BAD_ISSUER_ID',
-        `issuer id "${id}" cannot name its own keystore directory`,
-        {
-          where: `${where}.keys`,
-          hint: 'use letters, digits, ".", "_" and "-" in the id (set the URL with path = "...")',
-        },
-      );
-    }
-    issuers.push(
-      issuer(
-        id,
-        normalizeIssuerPath(cfg.path ?? id, `${where}.path`),
-        layoutOf(cfg.layout, `${where}.layout`),
-        {
-          ...(cfg.audience !== undefined ? { audience: toList(cfg.audience) } : {}),
-          ...(cfg.ttl !== undefined
-            ? { ttlSeconds: Math.round(parseDuration(cfg.ttl, `${where}.ttl`)) }
-            : {}),
-          tenant: cfg.tenant,
-          claims: cfg.claims ?? {},
-          ownKeys: cfg.keys === 'own',
-        },
-      ),
-    );
-  }
+  for (const [id, cfg] of Object.entries(idp.issuers ?? {}))
+    issuers.push(namedIssuer(id, cfg, issuer));
   return {
     baseUrl,
     issuers,
@@ -147,4 +95,72 @@ export function resolveIdpSettings(
     codeTtlSeconds: Math.round(parseDuration(idp.code_ttl ?? 60, 'idp.code_ttl')),
     authctl: config,
   };
+}
+
+type MakeIssuer = (
+  id: string,
+  path: string,
+  layout: IdpLayout,
+  extra: Partial<IssuerContext>,
+) => IssuerContext;
+
+/** Issuer contexts with the `[idp]` defaults (alg, audience, ttl, the layout's claim mapping). */
+function issuerFactory(
+  config: AuthctlConfig,
+  options: IdpSettingsOptions,
+  baseUrl: string,
+): MakeIssuer {
+  const idp = config.idp ?? {};
+  // An issuer identifier is compared byte for byte (OIDC Discovery §4.3): `https://tenant.auth0.com/`
+  // stays exactly that, so a service configured with the slash matches `iss`. Paths join without it.
+  const issuerUrl = (path: string) => (path ? `${baseUrl}${path}` : options.baseUrl);
+  const alg = (idp.alg ?? 'RS256') as JWTAlgorithm;
+  const ttl = Math.round(parseDuration(idp.ttl ?? DEFAULT_TTL_SECONDS, 'idp.ttl'));
+  const configMapping = mappingFromConfig(config);
+  return (id, path, layout, extra) => ({
+    id,
+    path,
+    url: issuerUrl(path),
+    layout,
+    // The default layout is `authctl token mint`'s: the [token] mapping from config.
+    mapping: layout === 'default' ? configMapping : LAYOUT_MAPPINGS[layout],
+    alg,
+    audience: toList(idp.audience ?? config.token?.audience),
+    ttlSeconds: ttl,
+    claims: {},
+    ownKeys: false,
+    ...extra,
+  });
+}
+
+type IssuerConfig = NonNullable<NonNullable<AuthctlConfig['idp']>['issuers']>[string];
+
+/** `[idp.issuers.ID]`: another issuer on its own path, with its own layout, audience, ttl, keys. */
+function namedIssuer(id: string, cfg: IssuerConfig, issuer: MakeIssuer): IssuerContext {
+  const where = `idp.issuers.${id}`;
+  if (cfg.keys === 'own' && !/^[A-Za-z0-9._-]+$/.test(id)) {
+    // The id names a directory under the keystore: keep it one plain path segment.
+    throw usageError(
+      'ERR_BAD_ISSUER_ID',
+      `issuer id "${id}" cannot name its own keystore directory`,
+      {
+        where: `${where}.keys`,
+        hint: 'use letters, digits, ".", "_" and "-" in the id (set the URL with path = "...")',
+      },
+    );
+  }
+  return issuer(
+    id,
+    normalizeIssuerPath(cfg.path ?? id, `${where}.path`),
+    layoutOf(cfg.layout, `${where}.layout`),
+    {
+      ...(cfg.audience !== undefined ? { audience: toList(cfg.audience) } : {}),
+      ...(cfg.ttl !== undefined
+        ? { ttlSeconds: Math.round(parseDuration(cfg.ttl, `${where}.ttl`)) }
+        : {}),
+      tenant: cfg.tenant,
+      claims: cfg.claims ?? {},
+      ownKeys: cfg.keys === 'own',
+    },
+  );
 }

@@ -2,11 +2,13 @@ import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { nodeCrypto, nodeFs } from '../node.js';
 import type { JWK } from 'jose';
-import { environmentError, usageError } from '../errors.js';
+import { usageError } from '../errors.js';
 import { ensurePrivateDir, readFileIfExists, writeFileAtomic } from '../fs/atomic.js';
 import { withFileLock } from '../fs/lock.js';
 import { writeError } from '../fs/errors.js';
-import { algorithmInfo, isHmac, type JWTAlgorithm } from './algorithms.js';
+import type { JWTAlgorithm } from './algorithms.js';
+import { ignoreInGit } from './home.js';
+import { distinctKid, importedRecord, parseImport } from './import.js';
 import {
   emptyKeyring,
   KEYRING_FILE,
@@ -16,7 +18,13 @@ import {
   type KeyRecord,
   type KeyStatus,
 } from './keyring.js';
-import { algorithmsForJwk, checkPrivateKey, parseKeyMaterial } from './material.js';
+import { generateRecord } from './records.js';
+import {
+  applyRotation,
+  DEFAULT_GRACE_SECONDS,
+  type RotateKeysOptions,
+  type RotateKeysResult,
+} from './rotation.js';
 
 export interface KeystoreOptions {
   /** The keystore directory (created 0700 on first write). */
@@ -37,25 +45,11 @@ export interface SigningKey {
   key: KeyObject | Uint8Array;
 }
 
-export interface RotateKeysOptions {
-  alg: JWTAlgorithm;
-  /** Seconds the old key stays in the JWKS (default 24 h). */
-  graceSeconds?: number;
-  /** Drop the old key from the JWKS at once. */
-  dropOld?: boolean;
-  /** Staged rotation: `publish` a new key, `activate` it, `retire` the grace keys. Default: all in one step. */
-  stage?: 'all' | 'publish' | 'activate' | 'retire';
-  rsaBits?: number;
-}
-
-export interface RotateKeysResult {
-  activated?: KeyRecord;
-  published?: KeyRecord;
-  demoted: KeyRecord[];
-  retired: KeyRecord[];
-}
-
-export const DEFAULT_GRACE_SECONDS = 24 * 3600;
+export {
+  DEFAULT_GRACE_SECONDS,
+  type RotateKeysOptions,
+  type RotateKeysResult,
+} from './rotation.js';
 
 /**
  * The mock issuer's keys, in `<dir>/keys.json` (0600). Keys are created on first use, one per
@@ -198,66 +192,16 @@ export class Keystore {
     return key;
   }
 
-  private async generate(
-    alg: JWTAlgorithm,
-    status: KeyStatus,
-    rsaBits?: number,
-  ): Promise<KeyRecord> {
-    // jose loads lazily: only first use and rotation need it, not every `token mint`.
-    const { calculateJwkThumbprint, exportJWK, generateKeyPair } = await import('jose');
-    const now = new Date(this.clock()).toISOString();
-    if (isHmac(alg)) {
-      // 64 random bytes: longer than the hash of every HS algorithm (RFC 7518 §3.2).
-      const privateJwk: JWK = { kty: 'oct', k: nodeCrypto.randomBytes(64).toString('base64url') };
-      const kid = await calculateJwkThumbprint(privateJwk);
-      return {
-        kid,
-        alg,
-        status,
-        createdAt: now,
-        activatedAt: status === 'active' ? now : undefined,
-        origin: 'generated',
-        privateJwk: { ...privateJwk, kid, alg },
-      };
-    }
-    const info = algorithmInfo(alg);
-    const bits = info.kty === 'RSA' ? (rsaBits ?? this.rsaBits) : undefined;
-    const done = this.onGenerate?.(bits ? `a ${bits}-bit ${alg} key` : `an ${alg} key`);
-    const { privateKey, publicKey } = await generateKeyPair(alg, {
-      extractable: true,
-      modulusLength: bits,
-      crv: info.kty === 'OKP' ? 'Ed25519' : undefined,
+  private generate(alg: JWTAlgorithm, status: KeyStatus, rsaBits?: number): Promise<KeyRecord> {
+    const bits = rsaBits ?? this.rsaBits;
+    const rsa = alg.startsWith('RS') || alg.startsWith('PS');
+    const done = alg.startsWith('HS')
+      ? undefined
+      : this.onGenerate?.(rsa ? `a ${bits}-bit ${alg} key` : `an ${alg} key`);
+    return generateRecord(alg, status, {
+      now: new Date(this.clock()).toISOString(),
+      rsaBits: bits,
     }).finally(() => done?.());
-    return this.recordFromJwks(
-      await exportJWK(privateKey),
-      await exportJWK(publicKey),
-      alg,
-      status,
-      'generated',
-      now,
-    );
-  }
-
-  private async recordFromJwks(
-    privateJwk: JWK,
-    publicJwk: JWK,
-    alg: JWTAlgorithm,
-    status: KeyStatus,
-    origin: KeyRecord['origin'],
-    now: string,
-  ): Promise<KeyRecord> {
-    const { calculateJwkThumbprint } = await import('jose');
-    const kid = await calculateJwkThumbprint(publicJwk);
-    return {
-      kid,
-      alg,
-      status,
-      createdAt: now,
-      activatedAt: status === 'active' ? now : undefined,
-      origin,
-      privateJwk: { ...privateJwk, kid, alg },
-      publicJwk: { ...publicJwk, kid, alg, use: 'sig' },
-    };
   }
 
   /** Public keys to publish: active and published keys, and grace keys until their grace ends. */
@@ -273,56 +217,12 @@ export class Keystore {
   }
 
   async rotate(options: RotateKeysOptions): Promise<RotateKeysResult> {
-    const stage = options.stage ?? 'all';
-    const graceMs = (options.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000;
     return this.update(async (ring) => {
-      const now = this.clock();
-      const iso = new Date(now).toISOString();
-      const result: RotateKeysResult = { demoted: [], retired: [] };
-      const ofAlg = ring.keys.filter((key) => key.alg === options.alg);
-      const demoteActive = () => {
-        for (const key of ofAlg.filter((k) => k.status === 'active')) {
-          if (options.dropOld)
-            Object.assign(key, { status: 'retired', retiredAt: iso, graceUntil: undefined });
-          else
-            Object.assign(key, {
-              status: 'grace',
-              graceUntil: new Date(now + graceMs).toISOString(),
-            });
-          result.demoted.push(key);
-        }
-      };
-      if (stage === 'publish') {
-        const created = await this.generate(options.alg, 'published', options.rsaBits);
-        ring.keys.push(created);
-        result.published = created;
-      } else if (stage === 'activate') {
-        const next = ofAlg.find((key) => key.status === 'published');
-        if (!next) {
-          throw usageError(
-            'ERR_NOTHING_TO_ACTIVATE',
-            `no published ${options.alg} key waiting to be activated`,
-            {
-              where: '--stage activate',
-              hint: 'run `authctl keys rotate --stage publish` first',
-            },
-          );
-        }
-        demoteActive();
-        Object.assign(next, { status: 'active', activatedAt: iso });
-        result.activated = next;
-      } else if (stage === 'retire') {
-        for (const key of ofAlg.filter((k) => k.status === 'grace')) {
-          Object.assign(key, { status: 'retired', retiredAt: iso, graceUntil: undefined });
-          result.retired.push(key);
-        }
-      } else {
-        demoteActive();
-        const created = await this.generate(options.alg, 'active', options.rsaBits);
-        ring.keys.push(created);
-        result.activated = created;
-      }
-      return { value: result, changed: true };
+      const value = await applyRotation(ring, options, {
+        now: this.clock(),
+        generate: (status) => this.generate(options.alg, status, options.rsaBits),
+      });
+      return { value, changed: true };
     });
   }
 
@@ -332,70 +232,12 @@ export class Keystore {
     source: string,
     options: { alg?: JWTAlgorithm; activate?: boolean } = {},
   ): Promise<KeyRecord> {
-    // A PEM bundle of key + certificate is common: the one private key in it is the one to import.
-    const all = parseKeyMaterial(text, source);
-    const privates = all.filter((key) => key.privateJwk);
-    if (privates.length > 1)
-      throw usageError('ERR_KEY_FORMAT', `expected one private key, found ${privates.length}`, {
-        where: source,
-        hint: 'split the file and import one private key at a time',
-      });
-    const parsed = privates[0] ?? all[0]!;
-    if (!parsed.privateJwk)
-      throw usageError(
-        'ERR_KEY_NOT_PRIVATE',
-        'this is a public key; a signing key must be private',
-        {
-          where: source,
-          hint: 'import the private key (PKCS#8, SEC1, PKCS#1 PEM or a JWK with "d")',
-        },
-      );
-    const candidates = algorithmsForJwk(parsed.privateJwk);
-    const keyName = [parsed.privateJwk.kty, parsed.privateJwk.crv].filter(Boolean).join(' ');
-    if (candidates.length === 0) {
-      throw usageError(
-        'ERR_KEY_UNSUPPORTED',
-        `this ${keyName} key${parsed.privateJwk.alg ? ` (alg ${parsed.privateJwk.alg})` : ''} cannot sign JWTs`,
-        {
-          where: source,
-          hint: 'use an RSA (2048+ bits), EC P-256/P-384/P-521 or Ed25519 private key, or an oct secret',
-        },
-      );
-    }
-    const alg = (options.alg ?? candidates[0]) as JWTAlgorithm;
-    if (!candidates.includes(alg)) {
-      throw usageError('ERR_KID_ALG_MISMATCH', `this ${keyName} key cannot sign ${alg}`, {
-        where: '--alg',
-        hint: `choose one of: ${candidates.join(', ')}`,
-      });
-    }
-    const publicJwk = checkPrivateKey(parsed.privateJwk, source);
-    const { calculateJwkThumbprint } = await import('jose');
+    const parsed = parseImport(text, source, options.alg);
     return this.update(async (ring) => {
-      const iso = new Date(this.clock()).toISOString();
-      const isSecret = parsed.privateJwk!.kty === 'oct';
-      const { kid: _kid, alg: _alg, use: _use, key_ops: _ops, ...cleanPublic } = publicJwk;
-      const record = isSecret
-        ? {
-            kid: await calculateJwkThumbprint(parsed.privateJwk!),
-            alg,
-            status: 'active' as KeyStatus,
-            createdAt: iso,
-            activatedAt: iso,
-            origin: 'imported' as const,
-            privateJwk: { ...parsed.privateJwk!, alg },
-          }
-        : await this.recordFromJwks(
-            parsed.privateJwk!,
-            cleanPublic,
-            alg,
-            'active',
-            'imported',
-            iso,
-          );
+      const record = await importedRecord(parsed, new Date(this.clock()).toISOString());
       distinctKid(ring, record, source);
       if (options.activate !== false) {
-        for (const key of ring.keys.filter((k) => k.alg === alg && k.status === 'active')) {
+        for (const key of ring.keys.filter((k) => k.alg === parsed.alg && k.status === 'active')) {
           Object.assign(key, {
             status: 'grace',
             graceUntil: new Date(this.clock() + DEFAULT_GRACE_SECONDS * 1000).toISOString(),
@@ -406,64 +248,4 @@ export class Keystore {
       return { value: record, changed: true };
     });
   }
-}
-
-/**
- * Kids name one key for one algorithm. The same key material imported for another algorithm (an RSA key as
- * RS256, then as PS256: one key per algorithm) gets its own kid, `<thumbprint>-<alg>`, because many verifiers
- * (jwks-rsa, PyJWKClient) pick a JWK by kid alone. The same material for the same algorithm is nothing to do.
- */
-function distinctKid(ring: Keyring, record: KeyRecord, source: string): void {
-  const thumbprint = record.kid;
-  const same = ring.keys.filter(
-    (key) => key.kid === thumbprint || key.kid.startsWith(`${thumbprint}-`),
-  );
-  const existing = same.find((key) => key.alg === record.alg);
-  if (existing) {
-    throw usageError(
-      'ERR_KEY_EXISTS',
-      `key ${existing.kid} is already in the keystore for ${record.alg}`,
-      {
-        where: source,
-        hint: 'nothing to do; `authctl keys list` shows it (use --alg to import it for another algorithm)',
-      },
-    );
-  }
-  if (same.length === 0) return;
-  record.kid = `${thumbprint}-${record.alg}`;
-  record.privateJwk = { ...record.privateJwk, kid: record.kid };
-  if (record.publicJwk) record.publicJwk = { ...record.publicJwk, kid: record.kid };
-}
-
-/**
- * What authctl itself keeps in a home: the keystore, the API key store (apikey/store.ts), the probe's
- * attacker keys (probe/attacker.ts, not imported: it loads jose eagerly), per-issuer keystores.
- * Their lock and temp files are `<name>.lock…` and `.<name>.<pid>.<hex>.tmp`.
- */
-const HOME_ENTRIES = [KEYRING_FILE, 'apikeys.json', 'probe-attacker-keys.json', 'issuers'];
-const isHomeEntry = (name: string) =>
-  HOME_ENTRIES.some(
-    (own) => name === own || name.startsWith(`${own}.`) || name.startsWith(`.${own}.`),
-  );
-
-/**
- * Private keys must not be committed: a `.gitignore` of `*` goes beside a new keys.json (0644, like any
- * .gitignore: it holds no secret). Only in a directory that is authctl's (the default `.authctl`, or one
- * holding nothing but authctl's files): `--home .` must not hide a whole project from git. An existing
- * .gitignore is the user's and is left alone. Returns the path written, if any.
- */
-async function ignoreInGit(dir: string): Promise<string | undefined> {
-  const file = path.join(dir, '.gitignore');
-  const entries = await nodeFs.promises.readdir(dir);
-  if (
-    entries.includes('.gitignore') ||
-    (path.basename(dir) !== '.authctl' && !entries.every(isHomeEntry))
-  )
-    return undefined;
-  await writeFileAtomic(file, '*\n', {
-    mode: 0o644,
-    what: 'the keystore .gitignore',
-    elsewhere: 'or point --home (or AUTHCTL_HOME) at a writable directory',
-  });
-  return file;
 }

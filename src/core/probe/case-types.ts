@@ -34,8 +34,11 @@ export interface ProbeCase {
   request: ProbeRequest;
   /** Secrets in the request (masked in output; looked for in echoed bodies). */
   secrets: string[];
-  /** The `authctl token mint ...` command that makes this case's token, for reproducible curl commands. */
-  mintCommand?: string;
+  /**
+   * The `authctl token mint ...` command that makes this case's token, for reproducible curl
+   * commands: built on demand, for findings only (most cases never need one).
+   */
+  mintCommand?: () => string | undefined;
 }
 
 /** A case as a family describes it: the builder fills in endpoint, scheme, check and secrets. */

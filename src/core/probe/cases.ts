@@ -15,11 +15,45 @@ export { isExcluded } from './exclude.js';
 export { CASE_FAMILIES, CLAIM_DEFECTS, FORGERIES, withCredential } from './families/index.js';
 export type { CaseFamily } from './families/index.js';
 
-/** Builds every request of the run: controls, public checks, negative cases and their variants. */
+/** The context every endpoint's builder shares (the weak-secret family goes to one endpoint). */
+function shared(ctx: CaseContext): CaseContext {
+  return { ...ctx, weakSecretEndpoint: weakSecretTarget(ctx.spec, ctx.credentials) };
+}
+
+/** Builds every request of the run at once (the dry run lists them all). */
 export async function generateCases(ctx: CaseContext): Promise<ProbeCase[]> {
-  const shared = { ...ctx, weakSecretEndpoint: weakSecretTarget(ctx.spec, ctx.credentials) };
-  const all = await Promise.all(ctx.spec.endpoints.map((endpoint) => casesFor(endpoint, shared)));
-  return all.flat();
+  const all: ProbeCase[] = [];
+  const s = shared(ctx);
+  for (const endpoint of ctx.spec.endpoints) all.push(...(await casesFor(endpoint, s)));
+  return all;
+}
+
+/**
+ * The first pass of a run: every endpoint's cases are built and dropped, keeping only the controls
+ * (they run before and after the rest) and the count of the others (for progress). Spec warnings
+ * are collected here, once.
+ */
+export async function planCases(
+  ctx: CaseContext,
+): Promise<{ controls: ProbeCase[]; others: number }> {
+  const controls: ProbeCase[] = [];
+  let others = 0;
+  const s = shared(ctx);
+  for (const endpoint of ctx.spec.endpoints)
+    for (const c of await casesFor(endpoint, s))
+      if (c.control) controls.push(c);
+      else others++;
+  return { controls, others };
+}
+
+/**
+ * The second pass: the non-control cases, built endpoint by endpoint as they are sent, so a run
+ * holds one endpoint's cases at a time however long the spec is (tokens come from the mint cache).
+ */
+export async function* streamCases(ctx: CaseContext): AsyncGenerator<ProbeCase> {
+  const s = { ...shared(ctx), warnings: undefined };
+  for (const endpoint of ctx.spec.endpoints)
+    for (const c of await casesFor(endpoint, s)) if (!c.control) yield c;
 }
 
 /** One endpoint's cases: the public check, or every family in CASE_FAMILIES order. */

@@ -20,6 +20,14 @@ export function maskRequest(request: ProbeRequest, secrets: readonly string[]): 
   return { ...request, path, headers };
 }
 
+/** The curl command of a case (its mint command is built here, so only for what gets printed). */
+export function caseCurl(
+  url: string,
+  c: { request: ProbeRequest; secrets: readonly string[]; mintCommand?: () => string | undefined },
+): string {
+  return curlCommand(url, c.request, c.secrets, c.mintCommand?.());
+}
+
 /**
  * A curl command reproducing the request with credentials masked. With `mintCommand`, the bearer
  * token is minted again in place (`"Authorization: Bearer $(authctl token mint ...)"`), so the command

@@ -9,7 +9,7 @@ import {
   rotationEndpoint,
   type RotationReport,
 } from './rotation.js';
-import type { ProbeCaseResult } from './runner.js';
+import type { ProbeCaseResult } from './run/types.js';
 import type { ProbeSpec } from './spec.js';
 import type { ProbeFinding } from './verdict.js';
 

@@ -307,18 +307,7 @@ function normalize(spec: ProbeSpecConfig, source: string, map?: SourceMap): Prob
       severity: e.severity,
     };
   });
-  const seen = new Map<string, number>();
-  for (const e of endpoints) {
-    const previous = seen.get(e.id);
-    if (previous !== undefined) {
-      throw usageError(
-        'ERR_PROBE_SPEC_INVALID',
-        `endpoints[${e.index}] repeats endpoints[${previous}] (${e.id})`,
-        { where: where(source, map, ['endpoints', e.index]), hint: 'merge the two entries' },
-      );
-    }
-    seen.set(e.id, e.index);
-  }
+  checkUnique(endpoints, source, map);
   return {
     source,
     baseUrl: spec.base_url.replace(/\/+$/, ''),
@@ -335,6 +324,22 @@ function normalize(spec: ProbeSpecConfig, source: string, map?: SourceMap): Prob
     severity: spec.severity,
     rotation: resolveRotation(spec, (keyPath) => where(source, map, keyPath)),
   };
+}
+
+/** Two entries for one method and path would be judged twice under one id: exit 2 naming the second. */
+function checkUnique(endpoints: ProbeEndpoint[], source: string, map?: SourceMap): void {
+  const seen = new Map<string, number>();
+  for (const e of endpoints) {
+    const previous = seen.get(e.id);
+    if (previous !== undefined) {
+      throw usageError(
+        'ERR_PROBE_SPEC_INVALID',
+        `endpoints[${e.index}] repeats endpoints[${previous}] (${e.id})`,
+        { where: where(source, map, ['endpoints', e.index]), hint: 'merge the two entries' },
+      );
+    }
+    seen.set(e.id, e.index);
+  }
 }
 
 /** The spec file to use: --spec, else probe.toml / probe.json in cwd, else undefined (use config `[probe]`). */

@@ -15,7 +15,7 @@ export interface WeakSecretCase {
   title: string;
   request: ProbeRequest;
   secrets: string[];
-  mintCommand?: string;
+  mintCommand?: () => string | undefined;
 }
 
 /**
@@ -65,8 +65,11 @@ export async function weakSecretCases(
         headers: mergeHeaders(base.headers, { Authorization: `Bearer ${token}` }),
       },
       secrets: [token],
-      mintCommand: mintCommand(template, {}, ['--secret', weak]),
+      mintCommand: () => mintCommand(template, {}, ['--secret', weak]),
     });
   }
   return out;
 }
+
+/** Candidates a `probe --secrets-file` may add: each is one request to the service. */
+export const MAX_PROBE_SECRETS = 20_000;

@@ -70,19 +70,14 @@ export function resolveTokenSettings(
 ): TokenSettings {
   const defaults = config.token ?? {};
   const preset: TokenPresetConfig = presetName ? findPreset(config, presetName) : {};
-  const algText = flags.alg ?? preset.alg ?? defaults.alg ?? 'RS256';
-  const ttl = flags.ttl ?? preset.ttl ?? defaults.ttl;
   return {
     issuer: flags.issuer ?? preset.issuer ?? defaults.issuer ?? DEFAULT_ISSUER,
     subject: flags.subject ?? preset.sub,
     audience: flags.audience?.length
       ? flags.audience
       : toList(preset.audience ?? defaults.audience),
-    ttlSeconds:
-      ttl === undefined
-        ? undefined
-        : positiveSeconds(ttl, flags.ttl !== undefined ? '--ttl' : 'ttl in config'),
-    alg: parseAlgorithm(algText, flags.alg !== undefined ? '--alg' : 'alg in config'),
+    ttlSeconds: ttlOf(flags, preset, defaults),
+    alg: algOf(flags, preset, defaults),
     kid: flags.kid ?? preset.kid,
     scopes: flags.scopes?.length ? flags.scopes : preset.scopes,
     roles: flags.roles?.length ? flags.roles : preset.roles,
@@ -91,6 +86,20 @@ export function resolveTokenSettings(
     header: { ...preset.header, ...flags.header },
     mapping: { ...mappingFromConfig(config), ...flags.mapping },
   };
+}
+
+type TokenDefaults = NonNullable<AuthctlConfig['token']>;
+
+/** The flag, else the preset's, else the config default; errors name where the value came from. */
+function ttlOf(flags: TokenSettingsInput, preset: TokenPresetConfig, defaults: TokenDefaults) {
+  const ttl = flags.ttl ?? preset.ttl ?? defaults.ttl;
+  if (ttl === undefined) return undefined;
+  return positiveSeconds(ttl, flags.ttl !== undefined ? '--ttl' : 'ttl in config');
+}
+
+function algOf(flags: TokenSettingsInput, preset: TokenPresetConfig, defaults: TokenDefaults) {
+  const algText = flags.alg ?? preset.alg ?? defaults.alg ?? 'RS256';
+  return parseAlgorithm(algText, flags.alg !== undefined ? '--alg' : 'alg in config');
 }
 
 function positiveSeconds(value: string | number, where: string): number {

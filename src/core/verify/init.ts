@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CodeOfKind, usageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
-import { PROFILES, type Profile } from './types.js';
+import type { Profile } from './types.js';
+import { INIT_STYLES } from './init-styles.js';
 
 /** What `authctl init` asks (or takes from flags). */
 export interface InitOptions {
@@ -131,10 +132,10 @@ export const splitList = (value: string) =>
     .filter(Boolean);
 
 export function validateInitOptions(options: InitOptions): void {
-  if (!PROFILES.includes(options.profile))
+  if (!INIT_STYLES.some((s) => s.name === options.profile))
     throw usageError('ERR_INIT_PROFILE', `unknown profile "${options.profile}"`, {
       where: '--profile',
-      hint: `one of ${PROFILES.join(', ')}`,
+      hint: `one of ${INIT_STYLES.map((s) => s.name).join(', ')}`,
     });
   const check = (
     problem: string | undefined,

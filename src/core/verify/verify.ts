@@ -17,6 +17,7 @@ import {
 } from './engine/registry.js';
 import { isProfileFile, loadProfileFile } from './engine/load.js';
 import { applySuppressions } from './suppress.js';
+import { CODE_PROFILES } from './profiles/index.js';
 import { expandReferences } from './expand.js';
 
 /** A built-in profile name, or any profile a file defines. */
@@ -156,18 +157,12 @@ function tryDetect(document: ConfigDocument, registry: Registry): ProfileName | 
   }
 }
 
-/** Files `verify-config` looks for when none are given. */
-const AUTO_FILES = [
-  'authctl.toml',
-  '.authctlrc',
-  '.authctlrc.toml',
-  '.authctlrc.json',
-  'authctl.config.json',
-  'agentflow.json',
-  'datapress.toml',
-  'config.toml',
-  '.env',
-];
+/**
+ * Files `verify-config` looks for when none are given: those the code profiles name, then `.env`
+ * (which every env profile reads: recsys, Relay, K3, agentflow's), then below the files profile
+ * files declare (`files = [...]`).
+ */
+const AUTO_FILES = [...Object.values(CODE_PROFILES).flatMap((p) => p.files), '.env'];
 
 async function autoDetect(
   cwd: string,
@@ -191,24 +186,27 @@ async function autoDetect(
   return found;
 }
 
-/** The whole `verify-config` run: files, env, online checks; findings sorted by file and line. */
-export async function verifyConfig(options: VerifyConfigOptions = {}): Promise<VerifyConfigResult> {
-  const cwd = options.cwd ?? process.cwd();
-  const target = options.target ?? 'production';
-  const read = options.readFile ?? defaultRead;
-  const { registry, forced } = await profilesFor(options, cwd);
+type Input = { file: string; text: string; kind?: DocumentKind };
+
+/** The texts to check: --env-file files first, then FILES (or the files auto-detection finds). */
+async function gatherInputs(
+  options: VerifyConfigOptions,
+  cwd: string,
+  read: (f: string) => Promise<string | undefined>,
+  registry: Registry,
+): Promise<{ inputs: Input[]; extraEnv: Record<string, string> }> {
   let files = options.files ?? [];
   if (files.length === 0 && !options.fromEnv && !options.envFiles?.length) {
     files = await autoDetect(cwd, read, registry);
     if (files.length === 0) {
       throw usageError('ERR_VERIFY_NO_INPUT', 'no config files found to verify', {
         where: cwd,
-        hint: 'pass FILES, --env-file FILE or --from-env (looked for authctl.toml, .authctlrc*, agentflow.json, datapress.toml, config.toml, .env and the files of --list-profiles)',
+        hint: `pass FILES, --env-file FILE or --from-env (looked for ${AUTO_FILES.join(', ')} and the files of --list-profiles)`,
       });
     }
   }
   const extraEnv: Record<string, string> = {};
-  const inputs: { file: string; text: string; kind?: DocumentKind }[] = [];
+  const inputs: Input[] = [];
   for (const file of options.envFiles ?? []) {
     const text = await readInput(read, cwd, file, '--env-file');
     inputs.push({ file, text, kind: 'env' });
@@ -216,7 +214,16 @@ export async function verifyConfig(options: VerifyConfigOptions = {}): Promise<V
     if (parsed.document) Object.assign(extraEnv, parsed.document.data);
   }
   for (const file of files) inputs.push({ file, text: await readInput(read, cwd, file, 'FILES') });
+  return { inputs, extraEnv };
+}
 
+/** The whole `verify-config` run: files, env, online checks; findings sorted by file and line. */
+export async function verifyConfig(options: VerifyConfigOptions = {}): Promise<VerifyConfigResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const target = options.target ?? 'production';
+  const read = options.readFile ?? defaultRead;
+  const { registry, forced } = await profilesFor(options, cwd);
+  const { inputs, extraEnv } = await gatherInputs(options, cwd, read, registry);
   const sources =
     options.envFiles?.length || options.fromEnv
       ? { ...(options.fromEnv ? definedOnly(options.env) : {}), ...extraEnv }

@@ -155,7 +155,7 @@ export class ProtectedCases extends EndpointCases {
         headers: mergeHeaders(this.base.headers, headers, c.extraHeaders ?? {}),
       },
       secrets: [token],
-      mintCommand: mintCommand(template, c.overrides),
+      mintCommand: () => mintCommand(template, c.overrides),
     });
   }
 }

@@ -20,7 +20,7 @@ export const controlsFamily: CaseFamily = {
         tokenPresented: true,
         request,
         secrets,
-        mintCommand: cred.jwt && cred.type === 'jwt' ? mintCommand(cred.jwt) : undefined,
+        mintCommand: cred.jwt && cred.type === 'jwt' ? () => mintCommand(cred.jwt!) : undefined,
       });
     }
   },

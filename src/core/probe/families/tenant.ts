@@ -18,7 +18,7 @@ async function otherPath(b: ProtectedCases, template: JwtTemplate, other: string
     tokenPresented: true,
     request: header(foreign, 'Authorization', `Bearer ${token}`),
     secrets: [token],
-    mintCommand: mintCommand(template),
+    mintCommand: () => mintCommand(template),
   });
 }
 

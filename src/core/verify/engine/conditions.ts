@@ -21,16 +21,18 @@ export function holds(condition: Condition, lookup: Lookup, target: Target): boo
   // A flag as services read it: an empty `KEY=` is off, a value that is no boolean is neither.
   if (condition.flag !== undefined && (value === '' ? false : asBool(value)) !== condition.flag)
     return false;
+  return compares(condition, value);
+}
+
+/** The value tests of a condition (equals, in, matches, greater-than, ...); an absent value fails them. */
+function compares(condition: Condition, value: unknown): boolean {
   const compared =
     condition.equals !== undefined ||
     condition['not-equals'] !== undefined ||
     condition.in !== undefined ||
     condition.matches !== undefined;
-  if (
-    (compared || condition['greater-than'] !== undefined || condition['less-than'] !== undefined) &&
-    value === undefined
-  )
-    return false;
+  const numeric = condition['greater-than'] !== undefined || condition['less-than'] !== undefined;
+  if ((compared || numeric) && value === undefined) return false;
   if (condition.equals !== undefined && !same(value, condition.equals)) return false;
   if (condition['not-equals'] !== undefined && same(value, condition['not-equals'])) return false;
   if (condition.in !== undefined && !condition.in.some((v) => same(value, v))) return false;
@@ -39,15 +41,11 @@ export function holds(condition: Condition, lookup: Lookup, target: Target): boo
     !new RegExp(condition.matches).test(asString(value) ?? JSON.stringify(value))
   )
     return false;
+  if (!numeric) return true;
   const n = asNumber(value) ?? asSeconds(value, 'duration');
-  if (
-    condition['greater-than'] !== undefined &&
-    !(n !== undefined && n > condition['greater-than'])
-  )
-    return false;
-  if (condition['less-than'] !== undefined && !(n !== undefined && n < condition['less-than']))
-    return false;
-  return true;
+  if (n === undefined) return false;
+  if (condition['greater-than'] !== undefined && !(n > condition['greater-than'])) return false;
+  return !(condition['less-than'] !== undefined && !(n < condition['less-than']));
 }
 
 /** Config values are often strings for booleans and numbers (env, .properties): compare loosely. */

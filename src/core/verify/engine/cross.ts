@@ -48,64 +48,64 @@ function reporter(ctx: CheckContext, rule: CrossRule, scope: CrossScope): Report
   };
 }
 
+type Check = (ctx: CheckContext, rule: CrossRule, scope: CrossScope, report: Report) => void;
+
+const isSet = (rule: CrossRule, scope: CrossScope) =>
+  (rule.keys ?? []).filter((k) => scope.lookup(k).present);
+
+/** One function per check type: what each reports, and where by default. */
+const CHECKS: Record<CrossRule['type'], Check> = {
+  'equal-issuers': (ctx, rule, scope) => {
+    const keys = rule.keys ?? [];
+    if (isSet(rule, scope).length === keys.length && keys.length >= 2)
+      equalIssuers(ctx, keys, scope);
+  },
+  'at-least-one-of': (_ctx, rule, scope, report) => {
+    const keys = rule.keys ?? [];
+    if (isSet(rule, scope).length === 0)
+      report(
+        'config/missing-required',
+        keys[0]!,
+        `set at least one of ${keys.join(', ')}`,
+        `set ${keys[0]}`,
+      );
+  },
+  conflicts: (_ctx, rule, scope, report) => {
+    const set = isSet(rule, scope);
+    if (set.length > 1)
+      report(
+        'config/conflicting-keys',
+        set[1]!,
+        `${set.join(' and ')} must not be set together`,
+        `remove ${set[1]}`,
+      );
+  },
+  'all-or-none': (_ctx, rule, scope, report) => allOrNone(rule.keys ?? [], scope, report),
+  'distinct-values': (_ctx, rule, scope, report) => distinctValues(rule.keys ?? [], scope, report),
+  implies: (ctx, rule, { lookup }, report) => {
+    if (!rule.if || !rule.then || !holds(rule.if, lookup, ctx.target)) return;
+    if (holds(rule.then, lookup, ctx.target)) return;
+    const key = rule.then.key ?? rule.if.key ?? '';
+    report(
+      'config/missing-required',
+      lookup(key).present ? key : (rule.if.key ?? key),
+      `${rule.if.key ?? 'this'} requires ${rule.then.key ?? 'another setting'}`,
+      `set ${rule.then.key}`,
+    );
+  },
+  forbid: (ctx, rule, { lookup }, report) => {
+    if (rule.when && holds(rule.when, lookup, ctx.target))
+      report(
+        'config/invalid-value',
+        rule.when.key ?? firstKey(rule) ?? rule.keys?.[0] ?? '',
+        'a forbidden combination of settings',
+        'change the settings',
+      );
+  },
+};
+
 export function checkCross(ctx: CheckContext, rule: CrossRule, scope: CrossScope): void {
-  const keys = rule.keys ?? [];
-  const { lookup } = scope;
-  const report = reporter(ctx, rule, scope);
-  const set = keys.filter((k) => lookup(k).present);
-  switch (rule.type) {
-    case 'equal-issuers':
-      if (set.length === keys.length && keys.length >= 2) equalIssuers(ctx, keys, scope);
-      return;
-    case 'at-least-one-of':
-      if (set.length === 0)
-        report(
-          'config/missing-required',
-          keys[0]!,
-          `set at least one of ${keys.join(', ')}`,
-          `set ${keys[0]}`,
-        );
-      return;
-    case 'conflicts':
-      if (set.length > 1)
-        report(
-          'config/conflicting-keys',
-          set[1]!,
-          `${set.join(' and ')} must not be set together`,
-          `remove ${set[1]}`,
-        );
-      return;
-    case 'all-or-none':
-      allOrNone(keys, scope, report);
-      return;
-    case 'distinct-values':
-      distinctValues(keys, scope, report);
-      return;
-    case 'implies':
-      if (
-        rule.if &&
-        rule.then &&
-        holds(rule.if, lookup, ctx.target) &&
-        !holds(rule.then, lookup, ctx.target)
-      ) {
-        const key = rule.then.key ?? rule.if.key ?? '';
-        report(
-          'config/missing-required',
-          lookup(key).present ? key : (rule.if.key ?? key),
-          `${rule.if.key ?? 'this'} requires ${rule.then.key ?? 'another setting'}`,
-          `set ${rule.then.key}`,
-        );
-      }
-      return;
-    case 'forbid':
-      if (rule.when && holds(rule.when, lookup, ctx.target))
-        report(
-          'config/invalid-value',
-          rule.when.key ?? firstKey(rule) ?? keys[0] ?? '',
-          'a forbidden combination of settings',
-          'change the settings',
-        );
-  }
+  CHECKS[rule.type](ctx, rule, scope, reporter(ctx, rule, scope));
 }
 
 /** The first key a compound condition names (`all: [{key: A}, ...]`), for where to point. */

@@ -142,6 +142,7 @@ function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle):
     first(instance.root, key, style)?.path ??
     literalPath(instance.root.path, key, style.separator);
   const facts = gatherFacts(instance, resolved, style);
+  const online: OnlineCheck[] = [];
   for (const [key, spec] of Object.entries(instance.keys)) {
     const entry = resolved.get(key);
     if (!entry) {
@@ -155,7 +156,8 @@ function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle):
       facts,
       !instance.everyPlaceholder,
     );
-    if (spec.type === 'json' && spec.keys) checkJson(ctx, entry, spec);
+    // An issuer inside the JSON (Hasura's JWT secret) is checked --online like any other.
+    if (spec.type === 'json' && spec.keys) online.push(...checkJson(ctx, entry, spec));
   }
   if (instance.everyPlaceholder)
     checkEveryPlaceholder(ctx, instance.root, style, instance.matching);
@@ -169,14 +171,15 @@ function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle):
     );
   const scope: CrossScope = { lookup, where, style };
   for (const rule of instance.checks) checkCross(ctx, rule, scope);
-  return facts.issuers
-    .filter((iss) => iss.online)
-    .map((iss) => ({
-      issuer: iss.value,
-      path: [...iss.path],
-      algorithms: facts.algorithms,
-      audience: facts.audiences[0]?.values,
-    }));
+  for (const iss of facts.issuers)
+    if (iss.online)
+      online.push({
+        issuer: iss.value,
+        path: [...iss.path],
+        algorithms: facts.algorithms,
+        audience: facts.audiences[0]?.values,
+      });
+  return online;
 }
 
 function gatherFacts(
@@ -210,11 +213,11 @@ function gatherFacts(
 }
 
 /** A JSON object inside one value (Hasura's HASURA_GRAPHQL_JWT_SECRET): its keys are checked as a section. */
-function checkJson(ctx: CheckContext, entry: Entry, spec: KeySpec): void {
+function checkJson(ctx: CheckContext, entry: Entry, spec: KeySpec): OnlineCheck[] {
   const data = parseJsonValue(entry.value);
-  if (!data) return;
+  if (!data) return [];
   const inner: PathStyle = { separator: '.', keyCase: 'exact' };
-  checkInstance(
+  return checkInstance(
     ctx,
     {
       root: rootEntry(data, entry.path),

@@ -194,6 +194,33 @@ export interface KeySpec {
   report?: Record<string, Override>;
 }
 
+/** The fields of a key that describe a secret (hmac-secret, secret, admin-password). */
+const SECRET_FIELDS = {
+  algorithm: z
+    .string()
+    .optional()
+    .describe('hmac-secret: the HMAC algorithm the secret serves (HS256)'),
+  'algorithm-key': z.string().optional().describe('hmac-secret: the key holding the algorithm'),
+  encoding: z
+    .enum(['utf8', 'base64', 'base64url', 'hex', 'base64-or-utf8'])
+    .optional()
+    .describe('how a secret is encoded (default utf8)'),
+  'allowed-bytes': z
+    .array(z.number().int().positive())
+    .optional()
+    .describe('secret: the only decoded lengths accepted (oauth2-proxy: 16, 24, 32)'),
+  'jwk-allowed': z
+    .boolean()
+    .optional()
+    .describe('hmac-secret: a JWK or JWKS in JSON is accepted instead'),
+  'min-length': z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('secret, admin-password: minimum length in characters'),
+};
+
 export const keySpecSchema: z.ZodType<KeySpec> = z.lazy(() =>
   z.strictObject({
     type: z
@@ -212,29 +239,7 @@ export const keySpecSchema: z.ZodType<KeySpec> = z.lazy(() =>
     pattern: regex.optional().describe('regular expression a string value must match'),
     deprecated: z.string().optional().describe('why the key is deprecated, and what to use'),
     'renamed-to': z.string().optional().describe('the key this one was renamed to'),
-    algorithm: z
-      .string()
-      .optional()
-      .describe('hmac-secret: the HMAC algorithm the secret serves (HS256)'),
-    'algorithm-key': z.string().optional().describe('hmac-secret: the key holding the algorithm'),
-    encoding: z
-      .enum(['utf8', 'base64', 'base64url', 'hex', 'base64-or-utf8'])
-      .optional()
-      .describe('how a secret is encoded (default utf8)'),
-    'allowed-bytes': z
-      .array(z.number().int().positive())
-      .optional()
-      .describe('secret: the only decoded lengths accepted (oauth2-proxy: 16, 24, 32)'),
-    'jwk-allowed': z
-      .boolean()
-      .optional()
-      .describe('hmac-secret: a JWK or JWKS in JSON is accepted instead'),
-    'min-length': z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .describe('secret, admin-password: minimum length in characters'),
+    ...SECRET_FIELDS,
     unit: z
       .enum(['seconds', 'milliseconds', 'duration'])
       .optional()

@@ -10,9 +10,36 @@ import type { DocumentKind } from '../document.js';
  */
 export const CODE_PROFILES: Record<
   string,
-  { title: string; kinds: readonly DocumentKind[]; checker: ProfileChecker }
+  {
+    title: string;
+    kinds: readonly DocumentKind[];
+    checker: ProfileChecker;
+    /** File names verify-config looks for when no FILES are given, in this order. */
+    files: readonly string[];
+  }
 > = {
-  authctl: { title: "authctl's own config", kinds: ['toml', 'json'], checker: authctl },
-  datapress: { title: 'DataPress', kinds: ['toml'], checker: datapress },
-  agentflow: { title: 'agentflow', kinds: ['json', 'env'], checker: agentflow },
+  authctl: {
+    title: "authctl's own config",
+    kinds: ['toml', 'json'],
+    checker: authctl,
+    files: [
+      'authctl.toml',
+      '.authctlrc',
+      '.authctlrc.toml',
+      '.authctlrc.json',
+      'authctl.config.json',
+    ],
+  },
+  agentflow: {
+    title: 'agentflow',
+    kinds: ['json', 'env'],
+    checker: agentflow,
+    files: ['agentflow.json'],
+  },
+  datapress: {
+    title: 'DataPress',
+    kinds: ['toml'],
+    checker: datapress,
+    files: ['datapress.toml', 'config.toml'],
+  },
 };

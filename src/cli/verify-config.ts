@@ -1,0 +1,246 @@
+import path from 'node:path';
+import { Option } from 'commander';
+import { parseDuration } from '../core/duration.js';
+import { EXIT_CODES, usageError } from '../core/errors.js';
+import type { Finding } from '../core/verify/types.js';
+import type { VerifyConfigResult } from '../core/verify/verify.js';
+import { verb, type Deps, type Io, type RenderContext, type Result } from './command.js';
+import * as report from '../core/report/index.js';
+import { appendStepSummary, reportRoot, verifyReport } from './report/write.js';
+import { configuredProfiles, verifyInfo, type VerifyInfoFlags } from './verify-extra.js';
+
+const EXIT_HELP = `
+Exit codes:
+  0  no errors (warnings allowed unless --strict)
+  1  errors found (or warnings with --strict)
+  2  usage error, unreadable file, or a syntax error in a file
+  3  --online and an issuer the config cannot start without is unreachable
+`;
+
+interface VerifyFlags extends VerifyInfoFlags {
+  baseline?: string;
+  writeBaseline?: string;
+  profile?: string;
+  target: string;
+  envFile: string[];
+  fromEnv?: boolean;
+  online?: boolean;
+  timeout: string;
+  strict?: boolean;
+  config?: string;
+}
+
+function parseVerifyConfig({ args, flags }: { args: unknown[]; flags: VerifyFlags }) {
+  const timeoutMs = Math.round(parseDuration(flags.timeout, '--timeout') * 1000);
+  if (!(timeoutMs > 0))
+    throw usageError('ERR_BAD_TIMEOUT', '--timeout must be positive', {
+      where: '--timeout',
+      hint: '--timeout 5s',
+    });
+  let files = (args[0] as string[] | undefined) ?? [];
+  // `authctl --config FILE verify-config` checks that file when no FILES are given.
+  if (files.length === 0 && flags.config && !flags.fromEnv && flags.envFile.length === 0)
+    files = [flags.config];
+  return {
+    files,
+    info: { listRules: flags.listRules, listProfiles: flags.listProfiles, explain: flags.explain },
+    profile: flags.profile,
+    target: flags.target,
+    envFiles: flags.envFile,
+    fromEnv: flags.fromEnv === true,
+    online: flags.online ? { timeoutMs } : (false as const),
+    strict: flags.strict === true,
+    baseline: flags.baseline,
+    writeBaseline: flags.writeBaseline,
+  };
+}
+type VerifyConfigOptions = ReturnType<typeof parseVerifyConfig>;
+
+interface Report {
+  result: VerifyConfigResult;
+  strict: boolean;
+  failed: boolean;
+  baseline?: { baselined: number; stale: string[] };
+  /** The same result for the report registry (github, sarif, junit, markdown, text). */
+  doc: report.ReportDocument;
+  /** $GITHUB_WORKSPACE or the working directory: annotation paths and SARIF uris are relative to it. */
+  root: string;
+}
+type Value = { info: { data: unknown; text: string } } | { report: Report };
+
+async function runVerifyConfig(
+  opts: VerifyConfigOptions,
+  io: Io,
+  deps: Deps,
+): Promise<Result<Value>> {
+  const profiles = await configuredProfiles(deps);
+  const info = await verifyInfo(deps.cwd, opts.info, profiles);
+  if (info) return { value: { info } };
+  const { verifyConfig } = await import('../core/verify/verify.js');
+  const { withSpinner } = await import('./report/progress.js');
+  // --online fetches discovery and JWKS documents: a spinner on a terminal while they come.
+  const label = opts.online ? 'fetching issuers (--online)' : '';
+  const result = await withSpinner(io.progress, label, () =>
+    verifyConfig({
+      files: opts.files,
+      cwd: deps.cwd,
+      profile: opts.profile as never,
+      target: opts.target as never,
+      envFiles: opts.envFiles,
+      fromEnv: opts.fromEnv,
+      env: deps.env,
+      online: opts.online,
+      profiles,
+    }),
+  );
+  const baseline = await applyBaseline(deps.cwd, opts, result);
+  const failed = result.counts.error > 0 || (opts.strict && result.counts.warning > 0);
+  const doc = await verifyReport(deps, result, { strict: opts.strict, baseline });
+  await appendStepSummary(deps, io, doc);
+  const value = {
+    report: { result, strict: opts.strict, failed, baseline, doc, root: reportRoot(deps) },
+  };
+  if (result.syntaxError) return { value, exitCode: EXIT_CODES.usage };
+  if (result.requiredUnreachable) {
+    io.error(report.VERIFY_UNREACHABLE.message, undefined, report.VERIFY_UNREACHABLE.hint);
+    return { value, exitCode: EXIT_CODES.environment };
+  }
+  return { value, exitCode: failed ? EXIT_CODES.check : EXIT_CODES.ok };
+}
+
+/** --baseline drops accepted findings (the result is updated in place); --write-baseline saves them all first. */
+async function applyBaseline(
+  cwd: string,
+  opts: VerifyConfigOptions,
+  result: { findings: Finding[]; counts: Record<'error' | 'warning' | 'info', number> },
+) {
+  const { applyVerifyBaseline, writeVerifyBaseline } = await import('../core/verify/baseline.js');
+  if (opts.writeBaseline)
+    await writeVerifyBaseline(path.resolve(cwd, opts.writeBaseline), result.findings);
+  if (!opts.baseline) return undefined;
+  const outcome = await applyVerifyBaseline(path.resolve(cwd, opts.baseline), result.findings);
+  result.findings = outcome.findings;
+  result.counts = outcome.counts;
+  return outcome;
+}
+
+const checked = (result: VerifyConfigResult) =>
+  result.files.map((f) => `${f.file}${f.profile ? ` (${f.profile})` : ''}`);
+
+function reportJson({ result, failed }: Report) {
+  return {
+    ok: !failed && !result.syntaxError && !result.requiredUnreachable,
+    target: result.target,
+    files: result.files,
+    counts: result.counts,
+    findings: report.safeFindings(result.findings).map((f) => ({
+      rule: f.rule,
+      severity: f.severity,
+      file: f.file ?? null,
+      line: f.line ?? null,
+      column: f.column ?? null,
+      message: f.message,
+      fix: f.fix ?? null,
+    })),
+  };
+}
+
+function reportText({ doc }: Report, rc: RenderContext): string {
+  return report.render('text', doc, { color: rc.color }).trimEnd();
+}
+
+/** The summary under a text report: on stderr, so stdout (or --output) holds only the findings. */
+function reportStatus({ result, baseline }: Report, rc: RenderContext): string | undefined {
+  if (rc.format !== 'text') return undefined;
+  const s = rc.statusColor;
+  const base = baseline ? s.dim(` (${baseline.baselined} baselined)`) : '';
+  const lines = [
+    `${report.summaryLine(result.counts, result.files.length, s)}${base} ${s.dim(`[target ${result.target}: ${checked(result).join(', ')}]`)}`,
+    ...(baseline?.stale ?? []).map((entry) =>
+      s.dim(`baseline entry no longer found (fixed?): ${entry}`),
+    ),
+  ];
+  return lines.join('\n');
+}
+
+/** Renders a report, or the --list-rules / --list-profiles / --explain answer (text and json only). */
+function either<T>(
+  onReport: (r: Report, rc: RenderContext) => T,
+  onInfo: (i: { data: unknown; text: string }) => T,
+) {
+  return (value: Value, rc: RenderContext) =>
+    'report' in value ? onReport(value.report, rc) : onInfo(value.info);
+}
+
+export const verifyConfigVerb = verb({
+  name: 'verify-config [files...]',
+  summary:
+    'check service auth config (authctl, Spring, ASP.NET Core, oauth2-proxy, PostgREST, Hasura, Envoy, .env, or a profile file) for misconfiguration',
+  options: verifyOptions(),
+  formats: ['github', 'sarif', 'junit', 'markdown'],
+  examples: [
+    'authctl verify-config                                  # auto-detect files here',
+    'authctl verify-config datapress.toml --target staging',
+    'authctl verify-config agentflow.json --online',
+    'authctl verify-config --profile relay --env-file .env.production',
+    'authctl verify-config --from-env --profile recsys --strict',
+    'authctl verify-config authctl.toml --format sarif -o authctl.sarif',
+    'authctl verify-config application.yml appsettings.Production.json envoy.yaml',
+    'authctl verify-config config/ledger.yaml --profile ./ledger.profile.toml',
+    'authctl verify-config --explain auth/leeway-too-large',
+  ],
+  parse: parseVerifyConfig,
+  run: runVerifyConfig,
+  render: {
+    text: either(reportText, (i) => i.text),
+    json: (value: Value) => ('report' in value ? reportJson(value.report) : value.info.data),
+    status: (value, rc) => ('report' in value ? reportStatus(value.report, rc) : undefined),
+    ...Object.fromEntries(
+      (['github', 'sarif', 'junit', 'markdown'] as const).map((format) => [
+        format,
+        either(
+          (r, rc) => report.render(format, r.doc, { color: rc.color, root: r.root }),
+          (i) => i.text,
+        ),
+      ]),
+    ),
+  },
+});
+
+function verifyOptions(): Option[] {
+  return [
+    new Option(
+      '--profile <name|file>',
+      'which service the files configure: a built-in profile (--list-profiles) or a *.profile.{toml,json,yaml} file (default: detect per file)',
+    ),
+    new Option('--target <env>', 'deployment the config is for; changes severities')
+      .choices(['development', 'staging', 'production'])
+      .default('production'),
+    new Option(
+      '--env-file <file>',
+      'a dotenv file to check and to resolve variables from (repeatable)',
+    )
+      .argParser((v: string, all: string[]) => [...all, v])
+      .default([]),
+    new Option('--from-env', 'check the process environment'),
+    new Option('--online', "fetch each issuer's discovery document and JWKS and check them"),
+    new Option('--timeout <duration>', 'per-request timeout for --online').default('5s'),
+    new Option('--strict', 'exit 1 on warnings too'),
+    new Option(
+      '--baseline <file>',
+      'accept the findings listed in this file (adopt verify-config gradually)',
+    ),
+    new Option('--write-baseline <file>', 'write the current findings as a baseline file'),
+    new Option('--list-rules', 'list every rule with its severity per target, and exit'),
+    new Option(
+      '--list-profiles',
+      'list the profiles (built-in and configured) with their files and formats, and exit',
+    ),
+    new Option(
+      '--explain <rule>',
+      'explain one rule (what it means, severities, which keys reach it), and exit',
+    ),
+  ];
+}
+
+export { EXIT_HELP as VERIFY_EXIT_HELP };

@@ -1,0 +1,111 @@
+import { controlEvidence } from '../exchange.js';
+import { environmentError } from '../../errors.js';
+import type { ProbeCase } from '../cases.js';
+import type { ResolvedCredential } from '../credentials.js';
+import { caseCurl } from '../curl.js';
+import { ProbeConnectionError, type ProbeRequest, type ProbeResponse } from '../http.js';
+import { pool } from '../pool.js';
+import { measureSkew, type SkewResult } from '../skew.js';
+import { casePassed, describeExpected } from '../verdict.js';
+import type { ProbeRun } from './setup.js';
+import type { ControlFailure } from './types.js';
+
+/** Sends requests of one run: counts them, reports progress, turns a timeout into status 0. */
+export class Sender {
+  requests = 0;
+  private done = 0;
+
+  constructor(
+    private readonly run: ProbeRun,
+    private readonly total: number,
+  ) {}
+
+  async send(request: ProbeRequest): Promise<ProbeResponse> {
+    this.requests++;
+    try {
+      return await this.run.client.send(request);
+    } catch (error) {
+      if (error instanceof ProbeConnectionError && error.code === 'ETIMEDOUT')
+        return { status: 0, headers: {}, body: '', ms: this.run.timeoutMs };
+      if (error instanceof ProbeConnectionError) {
+        throw environmentError('ERR_PROBE_UNREACHABLE', `service unreachable: ${error.message}`, {
+          where: this.run.spec.baseUrl,
+          hint: 'start the service, check base_url, or add --wait-for URL to wait until it is up',
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** One more case answered, for the progress display. */
+  progress(): void {
+    this.run.options.onProgress?.(++this.done, this.total);
+  }
+
+  /** Sends every case (at most `concurrency` in flight), answers in case order. */
+  all(cases: ProbeCase[]): Promise<ProbeResponse[]> {
+    return pool(cases, this.run.concurrency, async (c) => {
+      const res = await this.send(c.request);
+      this.progress();
+      return res;
+    });
+  }
+}
+
+/** Runs the controls: the ones that did not get in. */
+export async function runControls(
+  run: ProbeRun,
+  sender: Sender,
+  controls: ProbeCase[],
+  phase: 'before' | 'after',
+): Promise<ControlFailure[]> {
+  const answers = await sender.all(controls);
+  return controls.flatMap((c, i) =>
+    casePassed(c, answers[i]!)
+      ? []
+      : [
+          {
+            phase,
+            endpoint: c.endpoint.id,
+            credential: c.credential,
+            expected: describeExpected(c),
+            got: answers[i]!.status,
+            curl: caseCurl(run.spec.baseUrl, c),
+            ...controlEvidence(c, answers[i]!),
+          },
+        ],
+  );
+}
+
+/** The first control with a token authctl signs, on an endpoint that does not exclude `skew`. */
+function pickSkewTarget(
+  cases: ProbeCase[],
+  credentials: Map<string, ResolvedCredential>,
+): ProbeCase | undefined {
+  return cases.find(
+    (c) =>
+      c.control &&
+      c.credential &&
+      credentials.get(c.credential)?.jwt?.signable &&
+      !c.endpoint.exclude.includes('skew'),
+  );
+}
+
+/** Measures the clock skew the service tolerates (when the spec or the caller asks for it). */
+export async function skewStage(
+  run: ProbeRun,
+  sender: Sender,
+  cases: ProbeCase[],
+  credentials: Map<string, ResolvedCredential>,
+): Promise<SkewResult | undefined> {
+  const wanted = run.options.measureSkew ?? run.spec.measureSkew;
+  const target = wanted ? pickSkewTarget(cases, credentials) : undefined;
+  if (!target) return undefined;
+  return measureSkew({
+    target,
+    template: credentials.get(target.credential!)!.jwt!,
+    mint: run.mint,
+    send: (req) => sender.send(req),
+    baseUrl: run.spec.baseUrl,
+  });
+}

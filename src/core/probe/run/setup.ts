@@ -1,0 +1,138 @@
+import type { JWTAlgorithm } from '../../keys/algorithms.js';
+import { registerSecret } from '../../mask.js';
+import { mintToken, type MintTokenOptions } from '../../token/mint.js';
+import { attackerKeyFor } from '../attacker.js';
+import type { AttackerKey } from '../../token/forge.js';
+import { planCases, type CaseContext, type ProbeCase } from '../cases.js';
+import { resolveCredential, type ResolvedCredential } from '../credentials.js';
+import { HttpClient } from '../http.js';
+import { startJkuServer, type JkuServer } from '../jku.js';
+import type { ProbeSpec } from '../spec.js';
+import type { RunProbeOptions } from './types.js';
+
+export type Mint = (options: Omit<MintTokenOptions, 'keystore'>) => Promise<string>;
+
+/** What every stage of one run shares: options, the HTTP client, the token minter, the attacker's JWKS. */
+export interface ProbeRun {
+  options: RunProbeOptions;
+  spec: ProbeSpec;
+  started: number;
+  timeoutMs: number;
+  concurrency: number;
+  client: HttpClient;
+  mint: Mint;
+  attackerKey: AttackerKey;
+  /** Serves the attacker JWKS for the jku forgery (not in a dry run, nor without bearer credentials). */
+  jku?: JkuServer;
+}
+
+/** mintToken bound to the keystore, cached by options (many cases share a token). */
+function cachedMint(options: RunProbeOptions): Mint {
+  const cache = new Map<string, Promise<string>>();
+  return (o) => {
+    const { attackerKey, ...rest } = o;
+    const key = JSON.stringify(rest);
+    let hit = cache.get(key);
+    if (!hit) {
+      hit = mintToken({ ...o, keystore: options.keystore, attackerKey }).then((r) => r.token);
+      cache.set(key, hit);
+    }
+    return hit;
+  };
+}
+
+/** The attacker signs like the first JWT credential (else the spec's [jwt]); an HMAC alg gets RS256. */
+function attackerAlg(spec: ProbeSpec): JWTAlgorithm {
+  const firstJwt = Object.values(spec.credentials).find((c) => c.type === 'jwt');
+  const asymmetric = (alg?: JWTAlgorithm) => (alg && !alg.startsWith('HS') ? alg : undefined);
+  return (
+    asymmetric(firstJwt?.type === 'jwt' ? firstJwt.alg : undefined) ??
+    asymmetric(spec.jwt.alg) ??
+    'RS256'
+  );
+}
+
+/** Opens a run: the HTTP client, the attacker key and (when tokens are sent) the jku server. */
+export async function openRun(options: RunProbeOptions): Promise<ProbeRun> {
+  const started = performance.now();
+  const { spec } = options;
+  const timeoutMs = options.timeoutMs ?? spec.timeoutMs ?? 10_000;
+  const concurrency = options.concurrency ?? spec.concurrency ?? 16;
+  const client = new HttpClient({
+    baseUrl: spec.baseUrl,
+    timeoutMs,
+    retries: options.retries ?? 2,
+    maxSockets: Math.max(8, concurrency),
+  });
+  const attackerKey = await attackerKeyFor(attackerAlg(spec), options.keystore.dir);
+  const bearer = Object.values(spec.credentials).some(
+    (c) => c.type === 'jwt' || c.type === 'idp' || c.type === 'env',
+  );
+  const jku =
+    !options.dryRun && bearer ? await startJkuServer({ keys: [attackerKey.publicJwk] }) : undefined;
+  const mint = cachedMint(options);
+  return { options, spec, started, timeoutMs, concurrency, client, mint, attackerKey, jku };
+}
+
+export async function closeRun(run: ProbeRun): Promise<void> {
+  run.client.close();
+  await run.jku?.close();
+}
+
+/** Resolves every credential an endpoint names; their secrets are masked from now on. */
+export async function resolveCredentials(run: ProbeRun): Promise<Map<string, ResolvedCredential>> {
+  const { options, spec } = run;
+  const credentials = new Map<string, ResolvedCredential>();
+  const used = new Set(spec.endpoints.flatMap((e) => [...e.allow, ...e.deny]));
+  for (const name of used) {
+    const resolved = await resolveCredential(name, {
+      spec,
+      config: options.config,
+      keystore: options.keystore,
+      env: options.env,
+      mint: run.mint,
+      cwd: options.cwd,
+      fetch: options.fetch,
+      dryRun: options.dryRun,
+      cliGlobals: options.cliGlobals,
+    });
+    // Known to every renderer from now on, whatever message or response happens to quote one.
+    resolved.secrets.forEach(registerSecret);
+    credentials.set(name, resolved);
+  }
+  return credentials;
+}
+
+/** The case context of the run (shared by the planning pass, the stream and the dry run). */
+export function caseContext(
+  run: ProbeRun,
+  credentials: Map<string, ResolvedCredential>,
+  warnings?: string[],
+): CaseContext {
+  const { spec, options } = run;
+  return {
+    spec,
+    credentials,
+    mint: run.mint,
+    warnings,
+    weakSecrets: options.weakSecrets,
+    jkuUrl: run.jku?.url ?? 'http://127.0.0.1:9/.well-known/jwks.json',
+    attackerKey: run.attackerKey,
+    url: (p) => run.client.url(p),
+    now: options.now,
+  };
+}
+
+/**
+ * The run's matrix, planned: the controls and how many other cases there are, and the spec
+ * warnings building it found; the other cases are built again, endpoint by endpoint, as they
+ * are sent (`streamCases`). No cap on the count: memory does not grow with it.
+ */
+export async function planMatrix(
+  run: ProbeRun,
+  credentials: Map<string, ResolvedCredential>,
+): Promise<{ controls: ProbeCase[]; others: number; warnings: string[] }> {
+  const warnings: string[] = [];
+  const { controls, others } = await planCases(caseContext(run, credentials, warnings));
+  return { controls, others, warnings };
+}

@@ -53,10 +53,19 @@ export default tseslint.config(
   },
   {
     // Plain-JS scripts (bench/, scripts/, action/) run on Node: its globals, which tsc knows for .ts.
-    files: ['**/*.mjs', '**/*.js'],
+    files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
     languageOptions: {
       globals: Object.fromEntries(NODE_GLOBALS.map((name) => [name, 'readonly'])),
     },
+  },
+  {
+    // CommonJS preloads (bench/lib/*.cjs, `node --require`): require and module are theirs.
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     // Tests read JSON output and child-process results loosely, and rethrow with what they were doing.
@@ -87,7 +96,8 @@ export default tseslint.config(
   },
   // Today's offenders (scripts/lint/allowlist.mjs): each file keeps its own current maximum, so it
   // cannot grow while its owner splits it; an entry goes when the file is within the limits.
-  ...Object.entries(ALLOWLIST).map(([file, rules]) => ({
+  // AUTHCTL_LINT_ALL=1 (scripts/lint/update-allowlist.mjs) lints without it, to measure.
+  ...Object.entries(process.env.AUTHCTL_LINT_ALL === '1' ? {} : ALLOWLIST).map(([file, rules]) => ({
     files: [file],
     rules: Object.fromEntries(
       Object.entries(rules).map(([rule, max]) => [

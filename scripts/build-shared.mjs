@@ -6,6 +6,10 @@ import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+/** The subpath entry points of the library ('token' for `authctl/token`), from package.json "exports"; each is src/api/<name>.ts. */
+export const PUBLIC_SUBPATHS = Object.keys(pkg.exports)
+  .filter((key) => key !== '.' && !key.endsWith('.json'))
+  .map((key) => key.slice(2));
 
 // commander requires node:child_process at load time, only to run git-style executable subcommands
 // (unused here); loading it drags in net and dgram on every start, so commander gets a lazy proxy.

@@ -1,17 +1,19 @@
-// Builds dist/index.d.ts, the declarations of the public API (src/index.ts), as one file: tsc emits
+// Builds dist/index.d.ts and dist/<subpath>.d.ts, the declarations of the public API (src/index.ts and
+// src/api/*.ts, package.json "exports"), with the types they share in dist/types-*.d.ts: tsc emits
 // the per-module declarations, rollup-plugin-dts joins them and inlines the types they take from
 // bundled packages (zod, chalk), so a TypeScript consumer needs nothing but authctl and its dependencies. Run by `prepack`; the JS build (scripts/build.mjs) does not need it.
 import { execFileSync } from 'node:child_process';
-import { renameSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
 import { dts } from 'rollup-plugin-dts';
 import ts from 'typescript';
+import { PUBLIC_SUBPATHS } from './build-shared.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const emitted = path.join(root, 'node_modules', '.cache', 'authctl-types');
-const out = path.join(root, 'dist', 'index.d.ts');
+const dist = path.join(root, 'dist');
 
 rmSync(emitted, { recursive: true, force: true });
 execFileSync(
@@ -58,13 +60,28 @@ const reprint = {
 };
 
 const bundle = await rollup({
-  input: path.join(emitted, 'index.d.ts'),
+  input: {
+    index: path.join(emitted, 'index.d.ts'),
+    ...Object.fromEntries(
+      PUBLIC_SUBPATHS.map((name) => [name, path.join(emitted, 'api', `${name}.d.ts`)]),
+    ),
+  },
   // Node's own types stay imports (a consumer on Node has @types/node), and so do the dependencies' (jose, smol-toml, yaml).
   external: (id) => id.startsWith('node:') || ['jose', 'smol-toml', 'yaml'].includes(id),
   plugins: [reprint, dts({ respectExternal: true })],
   onwarn: (warning, warn) => (warning.code === 'CIRCULAR_DEPENDENCY' ? undefined : warn(warning)),
 });
-const temp = `${out}.${process.pid}.tmp`;
-await bundle.write({ file: temp, format: 'es' });
+// Written to a temporary folder beside dist/, then each file renamed into place (no half-written file).
+const temp = mkdtempSync(path.join(dist, '.types-'));
+await bundle.write({
+  dir: temp,
+  format: 'es',
+  entryFileNames: '[name].d.ts',
+  chunkFileNames: 'types-[hash].d.ts',
+});
 await bundle.close();
-renameSync(temp, out);
+for (const old of readdirSync(dist).filter((name) => /^types-.*\.d\.ts$/.test(name))) {
+  rmSync(path.join(dist, old));
+}
+for (const name of readdirSync(temp)) renameSync(path.join(temp, name), path.join(dist, name));
+rmSync(temp, { recursive: true, force: true });

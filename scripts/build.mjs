@@ -27,6 +27,7 @@ import path from 'node:path';
 import {
   lazyChildProcessForCommander,
   pkg,
+  PUBLIC_SUBPATHS,
   root,
   thirdPartyNotices,
   trimPackages,
@@ -204,6 +205,8 @@ for (let size = -1; size !== coldEntries.size;) {
       ]),
   );
   entryPoints['lib/index'] = 'src/index.ts';
+  // The subpath entry points (package.json "exports": authctl/token, authctl/idp, ...): src/api/*.ts.
+  for (const name of PUBLIC_SUBPATHS) entryPoints[`lib/${name}`] = `src/api/${name}.ts`;
   const result = await build({
     ...common,
     entryPoints,

@@ -1,75 +1,31 @@
-// The public programmatic API: everything a test or another tool may import.
-export * from './core/errors.js';
-export * from './core/duration.js';
-export * from './core/mask.js';
-export { writeFileAtomic, ensurePrivateDir } from './core/fs/atomic.js';
-export { withFileLock } from './core/fs/lock.js';
-export { loadConfig, type LoadedConfig, type LoadConfigOptions } from './core/config/load.js';
-export { authctlConfigSchema, type AuthctlConfig } from './core/config/schema.js';
-export * from './core/apikey/index.js';
-export { apikeySchema, type ApikeyConfig } from './core/config/sections/apikey.js';
-export * from './core/keys/algorithms.js';
+// The public programmatic API of `import … from 'authctl'`: every name is listed here (no
+// `export *`), so what the package promises is this one file; each feature also has its own entry
+// point (`authctl/token`, `authctl/idp`, `authctl/probe`, `authctl/sigv4`, `authctl/apikey`,
+// `authctl/config`: src/api/*.ts) with the same names. test/package/api.test.ts keeps them in step
+// and fails on an exported operation without TSDoc. Internals (locators, HTTP pools, file helpers)
+// are not exported: import them from src/core inside this repository only.
 export {
-  Keystore,
-  DEFAULT_GRACE_SECONDS,
-  type KeystoreOptions,
-  type SigningKey,
-  type RotateKeysOptions,
-  type RotateKeysResult,
-} from './core/keys/keystore.js';
-export type { KeyRecord, KeyStatus, Keyring } from './core/keys/keyring.js';
-export { parseKeyMaterial, algorithmsForJwk, type ParsedKey } from './core/keys/material.js';
+  AuthctlError,
+  isAuthctlError,
+  type AuthctlErrorOptions,
+  type RenderedError,
+  type FieldNamer,
+} from './core/errors.js';
 export {
-  buildClaims,
-  parseClaimAssignment,
-  DEFAULT_CLAIMS_MAPPING,
-  type ClaimsMapping,
-  type BuildClaimsOptions,
-} from './core/token/claims.js';
-export {
-  mintToken,
-  DEFAULT_ISSUER,
-  DEFAULT_TTL_SECONDS,
-  type MintTokenOptions,
-  type MintTokenResult,
-} from './core/token/mint.js';
-export {
-  DEFECTS,
-  DEFECT_KINDS,
-  parseDefect,
-  type DefectKind,
-  type DefectInfo,
-  type DefectSpec,
-  type DefectOutcome,
-} from './core/token/defects.js';
-export { generateAttackerKey, type AttackerKey } from './core/token/forge.js';
-export { decodeToken, type DecodedToken } from './core/token/decode.js';
-export {
-  verifyToken,
-  type VerifyTokenOptions,
-  type VerifyTokenResult,
-  type VerifyCheck,
-} from './core/token/verify.js';
-export {
-  keysFromKeystore,
-  keysFromFile,
-  keysFromJwksUrl,
-  keysFromDiscovery,
-  fetchJson,
-  type VerificationKeys,
-} from './core/token/keysource.js';
-export { resolveSecret, decodeSecret, type SecretEncoding } from './core/token/secret.js';
-export {
-  resolveTokenSettings,
-  mappingFromConfig,
-  findPreset,
-  type TokenSettings,
-} from './core/token/settings.js';
-export { getAtPointer, setAtPointer, deleteAtPointer, parsePointer } from './core/jsonpointer.js';
-// AWS SigV4 / SigV2: signRequest, presignUrl, signV2Query, verifySignedRequest, ... (src/core/sigv4)
-export * from './core/sigv4/index.js';
-// verify-config / init / config schema (src/core/verify) and the report renderers (src/core/report).
-export * from './core/verify/index.js';
+  EXIT_CODES,
+  ERROR_CATALOGUE,
+  isErrorCode,
+  type ErrorCode,
+  type ErrorKind,
+  type UsageCode,
+  type EnvironmentCode,
+  type CheckCode,
+  type CodeOfKind,
+  type CatalogueEntry,
+} from './core/error-codes.js';
+export { parseDuration, formatDuration } from './core/duration.js';
+export { mask, maskHeaderValue, isSecretName, redactSecrets, redactDeep } from './core/mask.js';
+// Report renderers shared by verify-config and probe (src/core/report: one registry per format).
 export {
   RENDERERS,
   REPORT_FORMATS,
@@ -82,37 +38,92 @@ export {
   type RenderOptions,
   type Renderer,
 } from './core/report/index.js';
-// authctl probe: spec, runner, verdicts, baselines (src/core/probe)
-export * from './core/probe/index.js';
-export { draftSpecFromOpenApi, type DraftOptions, type DraftResult } from './core/probe/openapi.js';
+// JWTs and the keystore (also `authctl/token`)
 export {
-  probeSpecSchema,
-  type ProbeSpecConfig,
-  type ProbeEndpointConfig,
-  type ProbeCredentialConfig,
-} from './core/config/sections/probe.js';
-// authctl idp: the mock OIDC issuer (src/core/idp)
+  Keystore,
+  DEFAULT_GRACE_SECONDS,
+  type KeystoreOptions,
+  type SigningKey,
+  type RotateKeysOptions,
+  type RotateKeysResult,
+  type KeyRecord,
+  type KeyStatus,
+  type Keyring,
+  parseKeyMaterial,
+  algorithmsForJwk,
+  type ParsedKey,
+  JWT_ALGORITHMS,
+  algorithmInfo,
+  isHmac,
+  parseAlgorithm,
+  type JWTAlgorithm,
+  type KeyType,
+  type AlgorithmInfo,
+  buildClaims,
+  parseClaimAssignment,
+  DEFAULT_CLAIMS_MAPPING,
+  type ClaimsMapping,
+  type BuildClaimsOptions,
+  mintToken,
+  DEFAULT_ISSUER,
+  DEFAULT_TTL_SECONDS,
+  type MintTokenOptions,
+  type MintTokenResult,
+  DEFECTS,
+  DEFECT_KINDS,
+  parseDefect,
+  type DefectKind,
+  type DefectInfo,
+  type DefectSpec,
+  type DefectOutcome,
+  generateAttackerKey,
+  type AttackerKey,
+  decodeToken,
+  type DecodedToken,
+  verifyToken,
+  type VerifyTokenOptions,
+  type VerifyTokenResult,
+  type VerifyCheck,
+  keysFromKeystore,
+  keysFromFile,
+  keysFromJwksUrl,
+  keysFromDiscovery,
+  type VerificationKeys,
+  resolveSecret,
+  decodeSecret,
+  type SecretEncoding,
+  resolveTokenSettings,
+  mappingFromConfig,
+  findPreset,
+  type TokenSettings,
+} from './api/token.js';
+// the mock OIDC issuer (also `authctl/idp`)
 export {
   startIdpServer,
   createIdpDeps,
   type StartIdpServerOptions,
   type IdpServer,
-} from './core/idp/server.js';
-export { createIdpHandler } from './core/idp/handler.js';
-export { resolveIdpSettings, DEFAULT_IDP_PORT, DEFAULT_IDP_HOST } from './core/idp/settings.js';
-export { ENDPOINTS as IDP_ENDPOINTS, endpointUrl } from './core/idp/paths.js';
-export { discoveryDocument } from './core/idp/discovery.js';
-export { IdpClock, type IdpClockState } from './core/idp/clock.js';
-export {
+  createIdpHandler,
+  resolveIdpSettings,
+  DEFAULT_IDP_PORT,
+  DEFAULT_IDP_HOST,
+  IDP_ENDPOINTS,
+  endpointUrl,
+  discoveryDocument,
+  IdpClock,
+  type IdpClockState,
   waitForIssuer,
   discoveryUrl,
   type WaitForIssuerOptions,
   type WaitForIssuerResult,
-} from './core/idp/wait.js';
-export { doctorIssuer, type DoctorReport, type DoctorCheck } from './core/idp/doctor.js';
-export { callControl, controlBase } from './core/idp/control-client.js';
-export type { IdpDeps, IdpSettings, IssuerContext } from './core/idp/types.js';
-export {
+  doctorIssuer,
+  type DoctorReport,
+  type DoctorCheck,
+  callControl,
+  controlBase,
+  type IdpDeps,
+  type IdpSettings,
+  type IssuerContext,
   idpSchema,
   IDP_LAYOUTS,
   type IdpConfig,
@@ -120,6 +131,178 @@ export {
   type IdpUserConfig,
   type IdpIssuerConfig,
   type IdpLayout,
-} from './core/config/sections/idp.js';
-export { runDemo, type DemoOptions, type DemoResult, type DemoStep } from './core/demo/run.js';
-export { DEMO_EXAMPLES, type DemoExample } from './core/demo/scenarios.js';
+} from './api/idp.js';
+// the probe (also `authctl/probe`)
+export {
+  loadProbeSpecFile,
+  parseProbeSpec,
+  findProbeSpecFile,
+  runProbe,
+  generateCases,
+  judge,
+  readBaseline,
+  writeBaseline,
+  buildBaseline,
+  applyBaseline,
+  probeExitCode,
+  curlCommand,
+  type ProbeSpec,
+  type ProbeEndpoint,
+  type RunProbeOptions,
+  type ProbeResult,
+  type ProbeCaseResult,
+  type ControlFailure,
+  type ProbeCase,
+  type Outcome,
+  type ProbeFinding,
+  type ProbeSeverity,
+  type ProbeBaseline,
+  type ProbeRequest,
+  type ProbeResponse,
+  draftSpecFromOpenApi,
+  type DraftOptions,
+  type DraftResult,
+  probeSpecSchema,
+  type ProbeSpecConfig,
+  type ProbeEndpointConfig,
+  type ProbeCredentialConfig,
+} from './api/probe.js';
+// AWS SigV4 / SigV2 (also `authctl/sigv4`)
+export {
+  signRequest,
+  presignUrl,
+  MAX_PRESIGN_EXPIRES,
+  signV2Query,
+  signV2Header,
+  signV2QueryApi,
+  signChunk,
+  STREAMING_PAYLOAD,
+  UNSIGNED_PAYLOAD,
+  EMPTY_SHA256,
+  deriveSigningKey,
+  verifySignedRequest,
+  parseHttpRequest,
+  parseCurlCommand,
+  parsePresignedUrl,
+  parseSignedRequestText,
+  parseServerDetails,
+  diffCanonicalRequests,
+  formatVerifyReport,
+  resolveSigV4Credentials,
+  signedRequestToCurl,
+  sendSignedRequest,
+  type SigV4Credentials,
+  type SignableRequest,
+  type HeaderInput,
+  type SigV4Options,
+  type PresignOptions,
+  type SignRequestResult,
+  type PresignUrlResult,
+  type FoldedHeaderMode,
+  type SignV2QueryOptions,
+  type SignV2QueryResult,
+  type SignV2HeaderResult,
+  type SigV2S3Options,
+  type SignV2QueryApiOptions,
+  type SignChunkOptions,
+  type VerifySignedRequestOptions,
+  type VerifySignedRequestResult,
+  type SigV4Finding,
+  type SigV4VerifyStage,
+  type SigV4AuthScheme,
+  type ParsedHttpRequest,
+  type CanonicalLineDiff,
+  type ServerSigningDetails,
+  type SigV4CredentialSources,
+  type SendRequestOptions,
+  type SendRequestResult,
+} from './api/sigv4.js';
+// API keys (also `authctl/apikey`)
+export {
+  API_KEY_PATTERN,
+  DEFAULT_API_KEY_PREFIX,
+  generateApiKey,
+  parseApiKey,
+  checkApiKeyFormat,
+  apiKeyChecksum,
+  isValidApiKeyPrefix,
+  malformApiKey,
+  hashApiKey,
+  apiKeyInfoToJSON,
+  readApiKeyStore,
+  DEFAULT_API_KEY_STORE_FILE,
+  createApiKey,
+  getApiKey,
+  listApiKeys,
+  revokeApiKey,
+  rotateApiKey,
+  createApiKeyVerifier,
+  verifyApiKey,
+  verifyApiKeyAgainst,
+  exportApiKeys,
+  buildApiKeyExport,
+  createExportVerifier,
+  verifyApiKeyWithExport,
+  renderApiKeyExportEnv,
+  type ApiKeyFormatCheck,
+  type ApiKeyFormatReason,
+  type MalformedApiKeyKind,
+  type ParsedApiKey,
+  type ApiKeyInfo,
+  type ApiKeyJSON,
+  type ApiKeyStatus,
+  type ApiKeyStoreData,
+  type StoredApiKey,
+  type ApiKeyStoreOptions,
+  type CreateApiKeyOptions,
+  type CreateApiKeyResult,
+  type GetApiKeyOptions,
+  type RevokeApiKeyResult,
+  type RotateApiKeyOptions,
+  type RotateApiKeyResult,
+  type ApiKeyVerifier,
+  type VerifyApiKeyOptions,
+  type VerifyApiKeyReason,
+  type VerifyApiKeyResult,
+  type ApiKeyExport,
+  type ExportApiKeysOptions,
+  apikeySchema,
+  type ApikeyConfig,
+} from './api/apikey.js';
+// authctl's config, verify-config and init (also `authctl/config`)
+export {
+  loadConfig,
+  type LoadedConfig,
+  type LoadConfigOptions,
+  authctlConfigSchema,
+  type AuthctlConfig,
+  verifyConfig,
+  verifyText,
+  detectProfile,
+  PROFILES,
+  TARGETS,
+  RULES,
+  severityFor,
+  runOnlineChecks,
+  configJsonSchema,
+  planInit,
+  writeInit,
+  INIT_DEFAULTS,
+  type VerifyConfigOptions,
+  type VerifyConfigResult,
+  type VerifyTextOptions,
+  type VerifyTextResult,
+  type CheckedFile,
+  type Finding,
+  type Severity,
+  type Target,
+  type Profile,
+  type Position,
+  type RuleId,
+  type RuleSpec,
+  type OnlineOptions,
+  type OnlineOutcome,
+  type InitOptions,
+  type InitResult,
+  type PlannedFile,
+} from './api/config.js';

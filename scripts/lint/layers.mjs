@@ -14,7 +14,8 @@ export const srcRelative = (file) => path.relative(SRC, file).split(path.sep).jo
 
 /**
  * Why `from` (a file) may not import `to` (the file it resolves to), or undefined when it may.
- * - core is the library: it never reaches up into the CLI (commander wiring, rendering, exit codes);
+ * - core is the library: it never reaches up into the CLI (commander wiring, rendering, exit codes),
+ *   and neither does the public API built on it (src/index.ts, src/api/);
  * - config composes the sections the features own; it never reaches into a feature's internals,
  *   only into the module a feature exports its section from (`core/<feature>/config.ts`, or
  *   anything under `core/<feature>/config/`), so a feature can change its constants freely.
@@ -25,6 +26,9 @@ export function layerViolation(from, to) {
   if (a.startsWith('..') || b.startsWith('..')) return undefined;
   if (a.startsWith('core/') && b.startsWith('cli/')) {
     return 'src/core must not import src/cli: move what both need into src/core';
+  }
+  if ((a === 'index.ts' || a.startsWith('api/')) && b.startsWith('cli/')) {
+    return 'the public API (src/index.ts, src/api/) must not import src/cli: export from src/core';
   }
   const feature = /^core\/([^/]+)\/(.*)$/.exec(b);
   if (a.startsWith('core/config/') && feature && FEATURES.includes(feature[1])) {

@@ -1,5 +1,7 @@
 // Which entries of the lint allowlist (allowlist.mjs) are no longer needed, or could be tighter:
 // lints only the allowlisted files, without the allowlist and without type information (fast).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { ALLOWLIST } from './allowlist.mjs';
@@ -31,7 +33,8 @@ async function measure() {
       },
     ],
   });
-  const results = await eslint.lintFiles(Object.keys(ALLOWLIST));
+  const present = Object.keys(ALLOWLIST).filter((file) => existsSync(path.join(ROOT, file)));
+  const results = present.length ? await eslint.lintFiles(present) : [];
   const worst = {};
   for (const result of results) {
     const file = result.filePath

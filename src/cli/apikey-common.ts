@@ -4,7 +4,7 @@ import { parseDuration } from '../core/duration.js';
 import { usageError } from '../core/errors.js';
 import { ensurePrivateDir } from '../core/fs/atomic.js';
 import type { ApiKeyInfo, CreateApiKeyResult } from '../core/apikey/index.js';
-import type { ApikeyConfig } from '../core/config/sections/apikey.js';
+import type { ApikeyConfig } from '../core/apikey/config.js';
 import type { Deps, Io, RenderContext } from './command.js';
 import { table } from './output.js';
 import { readAll } from './stdin.js';
@@ -58,24 +58,7 @@ export async function openStore(
     store = path.join(home, (await core()).DEFAULT_API_KEY_STORE_FILE);
   }
   io.debug(`apikey store: ${store}`);
-  return { store, config: section, now: testClock(deps.env) };
-}
-
-/**
- * AUTHCTL_TEST_NOW (test-only, documented as such): pretend the time is this ISO 8601 instant or
- * epoch seconds, so expiry and rotation grace can be tested without sleeping.
- */
-function testClock(env: NodeJS.ProcessEnv): () => Date {
-  const fake = env.AUTHCTL_TEST_NOW;
-  if (!fake) return () => new Date();
-  const at = /^\d+(\.\d+)?$/.test(fake) ? new Date(Number(fake) * 1000) : new Date(fake);
-  if (Number.isNaN(at.getTime())) {
-    throw usageError('ERR_BAD_TEST_NOW', `invalid AUTHCTL_TEST_NOW "${fake}"`, {
-      where: 'AUTHCTL_TEST_NOW',
-      hint: 'use an ISO 8601 time or epoch seconds, or unset it',
-    });
-  }
-  return () => at;
+  return { store, config: section, now: deps.now };
 }
 
 /** `KEY` argument, or stdin when it is `-` or absent (keeps the key out of shell history and `ps`). */

@@ -1,3 +1,4 @@
+import type { Deps as CoreDeps } from '../core/deps.js';
 import path from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import { Option, type Command } from 'commander';
@@ -49,8 +50,11 @@ export interface Io {
   stdoutIsTTY: boolean;
 }
 
-/** What a verb may use of the world, filled at the CLI edge (CliContext implements it). */
-export interface Deps {
+/**
+ * What a verb may use of the world, filled at the CLI edge (CliContext implements it): core's Deps
+ * (clock, environment, cwd, fetch, randomness; src/core/deps.ts) plus the CLI's globals and config.
+ */
+export interface Deps extends CoreDeps {
   readonly globals: GlobalOptions;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;

@@ -1,13 +1,24 @@
 import path from 'node:path';
 import type { LoadedConfig } from '../core/config/load.js';
+import { systemNow, systemRandom, type Deps } from '../core/deps.js';
 import { Output } from './output.js';
 import type { CliIO, GlobalOptions } from './types.js';
 
 export type { CliIO, GlobalOptions } from './types.js';
 
-/** What every command gets: global options, I/O, environment and lazily loaded config. */
-export class CliContext {
+/** Deps a caller of `run()` may replace (in-process tests: a fixed clock, a fake fetch). */
+export type DepsOverrides = Partial<Pick<Deps, 'now' | 'fetch' | 'random'>>;
+
+/**
+ * What every command gets: global options, I/O, environment and lazily loaded config. It is the one
+ * Deps object of the run (core's `now`, `env`, `cwd`, `fetch`, `random`), filled here, at the CLI
+ * edge, and passed down.
+ */
+export class CliContext implements Deps {
   readonly out: Output;
+  readonly now: () => Date;
+  readonly fetch: typeof fetch;
+  readonly random: (size: number) => Uint8Array;
   private configPromise?: Promise<LoadedConfig>;
 
   constructor(
@@ -15,8 +26,13 @@ export class CliContext {
     readonly io: CliIO,
     readonly env: NodeJS.ProcessEnv,
     readonly cwd: string,
+    overrides: DepsOverrides = {},
   ) {
     this.out = new Output(globals, io, env);
+    this.now = overrides.now ?? systemNow;
+    // Late-bound: a test that replaces globalThis.fetch after start-up still sees its own.
+    this.fetch = overrides.fetch ?? ((input, init) => fetch(input, init));
+    this.random = overrides.random ?? systemRandom;
   }
 
   /** The discovered (or `--config`, AUTHCTL_CONFIG_INLINE, AUTHCTL_CONFIG_FILE) config, loaded once. */

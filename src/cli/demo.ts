@@ -84,7 +84,7 @@ async function runDemoCommand(ctx: CliContext, flags: DemoFlags): Promise<void> 
   try {
     const home = ctx.globals.home ? await ctx.home() : undefined;
     try {
-      result = await runDemo({ example, home, onStep: print, signal: abort.signal });
+      result = await runDemo({ example, home, env: ctx.env, onStep: print, signal: abort.signal });
     } catch (error) {
       // runDemo has cleaned up before rejecting.
       if (!interrupted) throw error;

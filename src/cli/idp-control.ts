@@ -1,55 +1,114 @@
+import { Option } from 'commander';
 import { parseDuration } from '../core/duration.js';
 import { usageError } from '../core/errors.js';
 import { callControl, type ControlTarget } from '../core/idp/control-client.js';
 import type { FaultKind, FaultSpec } from '../core/idp/faults.js';
 import { parseClaimAssignment } from '../core/token/claims.js';
-import type { CliContext } from './context.js';
-import { table } from './output.js';
+import { verb, type Deps } from './command.js';
 import { defaultIssuerUrl } from './idp-run.js';
+import { table } from './output.js';
 
-interface UrlFlags {
+/**
+ * The control verbs of a running issuer (`authctl idp rotate|fault|clock|requests|state`; the add
+ * verbs are in idp-control-add.ts): parse checks the flags, run makes one call of the control API
+ * (its routes are core's typed map, core/idp/control-routes.ts), render shows the issuer's answer,
+ * which is also the --json document.
+ */
+
+export interface UrlFlags {
   url?: string;
   controlToken?: string;
 }
 
-/** The issuer to call and its control token (`--control-token`, else AUTHCTL_CONTROL_TOKEN). */
-async function target(ctx: CliContext, flags: UrlFlags): Promise<ControlTarget> {
-  const token = flags.controlToken || ctx.env.AUTHCTL_CONTROL_TOKEN || undefined;
-  if (flags.url) return { url: flags.url, token };
-  const { config } = await ctx.config();
-  return { url: defaultIssuerUrl(ctx, config), token };
+/** `--url` and `--control-token`, the last options of every control verb. */
+export function urlOptions(): Option[] {
+  return [
+    new Option(
+      '--url <url>',
+      'the running issuer (default: $AUTHCTL_IDP_URL, else [idp] issuer_url/port, else http://127.0.0.1:9400)',
+    ),
+    new Option(
+      '--control-token <token>',
+      'control token of an issuer bound beyond loopback (default: $AUTHCTL_CONTROL_TOKEN)',
+    ),
+  ];
 }
 
-const claimsOf = (pairs: string[] | undefined) =>
-  pairs?.length ? Object.fromEntries(pairs.map(parseClaimAssignment)) : undefined;
-const json = (value: unknown) => JSON.stringify(value, null, 2);
+/** The issuer to call (`--url`, else the configured one) and its token (else AUTHCTL_CONTROL_TOKEN). */
+export async function targetOf(flags: UrlFlags, deps: Deps): Promise<ControlTarget> {
+  const token = flags.controlToken || deps.env.AUTHCTL_CONTROL_TOKEN || undefined;
+  if (flags.url) return { url: flags.url, token };
+  const { config } = await deps.config();
+  return { url: defaultIssuerUrl(deps, config), token };
+}
 
-export async function runRotate(
-  ctx: CliContext,
-  flags: UrlFlags & { stage?: string; dropOld?: boolean; grace?: string; issuer?: string },
-): Promise<void> {
-  if (flags.stage && !['publish', 'activate', 'retire', 'all'].includes(flags.stage)) {
-    throw usageError('ERR_BAD_STAGE', `unknown stage "${flags.stage}"`, {
-      where: '--stage',
-      hint: 'use publish, activate or retire (or omit it to rotate at once)',
+export const claimsOf = (pairs: string[] | undefined) =>
+  pairs?.length ? Object.fromEntries(pairs.map(parseClaimAssignment)) : undefined;
+
+/** The --json document of a verb whose value is the issuer's answer and the options that asked. */
+export const answerJson = <V extends { answer: unknown }>(value: V): unknown => value.answer;
+
+const STAGES = ['publish', 'activate', 'retire', 'all'];
+
+interface RotateFlags extends UrlFlags {
+  stage?: string;
+  dropOld?: boolean;
+  grace?: string;
+  issuer?: string;
+}
+
+interface Rotated {
+  activated?: { kid: string };
+  published?: { kid: string };
+  demoted: { kid: string; status: string }[];
+  retired: { kid: string }[];
+}
+
+export const rotate = verb({
+  name: 'rotate',
+  summary: 'rotate the issuer\u2019s signing key now, or one stage at a time',
+  options: [
+    new Option(
+      '--stage <stage>',
+      'publish (new key in JWKS only) | activate (sign with it) | retire (drop grace keys); default all at once',
+    ),
+    new Option(
+      '--drop-old',
+      'drop the old key from the JWKS at once instead of keeping it for the grace period',
+    ),
+    new Option('--grace <duration>', 'how long the old key stays in the JWKS (default 24h)'),
+    new Option(
+      '--issuer <id>',
+      'rotate the keys of this [idp.issuers.<id>] with keys = "own" (default: the shared keystore)',
+    ),
+    ...urlOptions(),
+  ],
+  examples: [
+    'authctl idp rotate',
+    'authctl idp rotate --drop-old',
+    'authctl idp rotate --stage publish && authctl idp rotate --stage activate && authctl idp rotate --stage retire',
+  ],
+  parse({ flags }: { flags: RotateFlags }): RotateFlags {
+    if (flags.stage && !STAGES.includes(flags.stage)) {
+      throw usageError('ERR_BAD_STAGE', `unknown stage "${flags.stage}"`, {
+        where: '--stage',
+        hint: 'use publish, activate or retire (or omit it to rotate at once)',
+      });
+    }
+    if (flags.grace) parseDuration(flags.grace, '--grace');
+    return flags;
+  },
+  async run(opts, _io, deps) {
+    const answer = await callControl(await targetOf(opts, deps), 'rotate', {
+      stage: opts.stage,
+      drop_old: opts.dropOld,
+      grace: opts.grace,
+      issuer: opts.issuer,
     });
-  }
-  if (flags.grace) parseDuration(flags.grace, '--grace');
-  const result = (await callControl(await target(ctx, flags), 'rotate', {
-    stage: flags.stage,
-    drop_old: flags.dropOld,
-    grace: flags.grace,
-    issuer: flags.issuer,
-  })) as {
-    stage: string;
-    activated?: { kid: string };
-    published?: { kid: string };
-    demoted: { kid: string; status: string }[];
-    retired: { kid: string }[];
-  };
-  ctx.out.result(
-    result,
-    (r) =>
+    return { value: answer as Rotated };
+  },
+  render: {
+    text: (r) =>
       [
         r.published ? `published ${r.published.kid} (in the JWKS, not signing yet)` : '',
         r.activated ? `active    ${r.activated.kid} (signs new tokens)` : '',
@@ -61,251 +120,222 @@ export async function runRotate(
       ]
         .filter(Boolean)
         .join('\n') || 'nothing to do',
-  );
+  },
+});
+
+interface FaultFlags extends UrlFlags {
+  jwks?: string;
+  token?: string;
+  latency?: string;
+  unpublishedKey?: boolean;
+  for?: string;
+}
+type Faulted = { faults?: FaultSpec; ends?: Partial<Record<FaultKind, number>> };
+
+/** Each fault with its own end: a timed JWKS fault's end is not the token fault's (issue #11). */
+function faultLines({ faults: f = {}, ends }: Faulted): string {
+  const end = (kind: FaultKind) => {
+    const at = ends?.[kind];
+    return at ? ` until ${new Date(at).toISOString()}` : ' until `authctl idp fault clear`';
+  };
+  return [
+    f.jwks ? `JWKS: ${f.jwks}${end('jwks')}` : '',
+    f.token ? `token endpoint: HTTP ${f.token}${end('token')}` : '',
+    f.latencyMs ? `latency: ${f.latencyMs} ms${end('latencyMs')}` : '',
+    f.unpublishedKey ? `signing with an unpublished key${end('unpublishedKey')}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
-export async function runFault(
-  ctx: CliContext,
-  action: string | undefined,
-  flags: UrlFlags & {
-    jwks?: string;
-    token?: string;
-    latency?: string;
-    unpublishedKey?: boolean;
-    for?: string;
+export const fault = verb({
+  name: 'fault [action]',
+  summary:
+    'inject a fault (JWKS outage, token errors, latency, unpublished signing key); `fault clear` ends it',
+  options: [
+    new Option(
+      '--jwks <mode>',
+      'JWKS answers 503 | timeout (never answers) | empty ({"keys":[]}) | garbage (not JSON)',
+    ),
+    new Option('--token <status>', 'token endpoint answers this HTTP status (e.g. 500)'),
+    new Option('--latency <duration>', 'delay every issuer response (e.g. 2s)'),
+    new Option('--unpublished-key', 'sign new tokens with a key that is not in the JWKS'),
+    new Option('--for <duration>', 'end the fault after this long (default: until `fault clear`)'),
+    ...urlOptions(),
+  ],
+  examples: [
+    'authctl idp fault --jwks 503 --for 30s',
+    'authctl idp fault --token 500',
+    'authctl idp fault --latency 2s',
+    'authctl idp fault --unpublished-key',
+    'authctl idp fault clear',
+  ],
+  parse({ args, flags }: { args: unknown[]; flags: FaultFlags }) {
+    const action = args[0] as string | undefined;
+    if (action !== undefined && action !== 'clear')
+      throw usageError('ERR_BAD_ARGUMENT', `unknown fault action "${action}"`, {
+        where: 'authctl idp fault',
+        hint: 'use `authctl idp fault --jwks 503` to inject, `authctl idp fault clear` to end',
+      });
+    return { ...flags, clear: action === 'clear' };
   },
-): Promise<void> {
-  const url = await target(ctx, flags);
-  if (action !== undefined && action !== 'clear')
-    throw usageError('ERR_BAD_ARGUMENT', `unknown fault action "${action}"`, {
-      where: 'authctl idp fault',
-      hint: 'use `authctl idp fault --jwks 503` to inject, `authctl idp fault clear` to end',
+  async run(opts, _io, deps) {
+    const target = await targetOf(opts, deps);
+    if (opts.clear) return { value: { answer: await callControl(target, 'clearFault'), opts } };
+    const answer = await callControl(target, 'setFault', {
+      jwks: opts.jwks,
+      token: opts.token,
+      latency: opts.latency,
+      unpublished_key: opts.unpublishedKey,
+      for: opts.for,
     });
-  if (action === 'clear') {
-    const result = await callControl(url, 'clearFault');
-    ctx.out.result(result, () => 'faults cleared');
-    return;
-  }
-  const result = (await callControl(url, 'setFault', {
-    jwks: flags.jwks,
-    token: flags.token,
-    latency: flags.latency,
-    unpublished_key: flags.unpublishedKey,
-    for: flags.for,
-  })) as { faults: FaultSpec; ends?: Partial<Record<FaultKind, number>> };
-  ctx.out.result(result, (r) => {
-    const f = r.faults;
-    // Each fault with its own end: a timed JWKS fault's end is not the token fault's (issue #11).
-    const end = (kind: FaultKind) => {
-      const at = r.ends?.[kind];
-      return at ? ` until ${new Date(at).toISOString()}` : ' until `authctl idp fault clear`';
-    };
-    return [
-      f.jwks ? `JWKS: ${f.jwks}${end('jwks')}` : '',
-      f.token ? `token endpoint: HTTP ${f.token}${end('token')}` : '',
-      f.latencyMs ? `latency: ${f.latencyMs} ms${end('latencyMs')}` : '',
-      f.unpublishedKey ? `signing with an unpublished key${end('unpublishedKey')}` : '',
-    ]
-      .filter(Boolean)
-      .join('\n');
-  });
+    return { value: { answer, opts } };
+  },
+  render: {
+    json: answerJson,
+    text: ({ answer, opts }) => (opts.clear ? 'faults cleared' : faultLines(answer as Faulted)),
+  },
+});
+
+interface ClockFlags extends UrlFlags {
+  freeze?: boolean;
+  unfreeze?: boolean;
+  advance?: string;
+  set?: string;
+  reset?: boolean;
 }
 
-export async function runClock(
-  ctx: CliContext,
-  flags: UrlFlags & {
-    freeze?: boolean;
-    unfreeze?: boolean;
-    advance?: string;
-    set?: string;
-    reset?: boolean;
+export const clock = verb({
+  name: 'clock',
+  summary:
+    'show or move the issuer\u2019s clock (issued tokens, introspection and userinfo use it)',
+  options: [
+    new Option('--freeze', 'stop the clock'),
+    new Option('--unfreeze', 'let it run again'),
+    new Option('--advance <duration>', 'move forward (e.g. 2h; negative goes back)'),
+    new Option('--set <iso>', 'jump to this time'),
+    new Option('--reset', 'back to real time'),
+    ...urlOptions(),
+  ],
+  examples: [
+    'authctl idp clock',
+    'authctl idp clock --freeze',
+    'authctl idp clock --advance 2h',
+    'authctl idp clock --reset',
+  ],
+  parse({ flags }: { flags: ClockFlags }): ClockFlags {
+    if (flags.advance) parseDuration(flags.advance, '--advance');
+    return flags;
   },
-): Promise<void> {
-  if (flags.advance) parseDuration(flags.advance, '--advance');
-  const change = flags.freeze || flags.unfreeze || flags.advance || flags.set || flags.reset;
-  const url = await target(ctx, flags);
-  const result = (
-    change
-      ? await callControl(url, 'setClock', {
-          freeze: flags.freeze ? true : flags.unfreeze ? false : undefined,
-          advance: flags.advance,
-          set: flags.set,
-          reset: flags.reset,
+  async run(opts, _io, deps) {
+    const target = await targetOf(opts, deps);
+    const change = opts.freeze || opts.unfreeze || opts.advance || opts.set || opts.reset;
+    const answer = change
+      ? await callControl(target, 'setClock', {
+          freeze: opts.freeze ? true : opts.unfreeze ? false : undefined,
+          advance: opts.advance,
+          set: opts.set,
+          reset: opts.reset,
         })
-      : await callControl(url, 'getClock')
-  ) as { now: string; frozen: boolean; offsetSeconds: number };
-  ctx.out.result(
-    result,
-    (r) =>
+      : await callControl(target, 'getClock');
+    return { value: answer as { now: string; frozen: boolean; offsetSeconds: number } };
+  },
+  render: {
+    text: (r) =>
       `issuer time ${r.now}${r.frozen ? ' (frozen)' : ''}, offset ${r.offsetSeconds}s from real time`,
-  );
-}
-
-export async function runRequests(
-  ctx: CliContext,
-  flags: UrlFlags & { path?: string; client?: string; clear?: boolean },
-): Promise<void> {
-  const url = await target(ctx, flags);
-  if (flags.clear) {
-    ctx.out.result(await callControl(url, 'clearRequests'), () => 'captured requests cleared');
-    return;
-  }
-  const query = new URLSearchParams();
-  if (flags.path) query.set('path', flags.path);
-  if (flags.client) query.set('client_id', flags.client);
-  const result = (await callControl(url, 'listRequests', undefined, query)) as {
-    requests: {
-      time: string;
-      method: string;
-      path: string;
-      status: number;
-      ms: number;
-      clientId?: string;
-    }[];
-  };
-  ctx.out.result(result, (r) =>
-    r.requests.length
-      ? table(
-          r.requests.map((q) => [
-            q.time,
-            q.method,
-            q.path,
-            String(q.status),
-            `${q.ms}ms`,
-            q.clientId ?? '-',
-          ]),
-          ['TIME', 'METHOD', 'PATH', 'STATUS', 'MS', 'CLIENT'],
-        )
-      : 'no requests captured',
-  );
-}
-
-export async function runClientAdd(
-  ctx: CliContext,
-  id: string,
-  flags: UrlFlags & {
-    secret?: string;
-    public?: boolean;
-    redirectUri?: string[];
-    grant?: string[];
-    scope?: string[];
-    claim?: string[];
   },
-): Promise<void> {
-  if (!flags.secret && !flags.public)
-    throw usageError(
-      'ERR_MISSING_SECRET',
-      'a client needs --secret, or --public for PKCE-only clients',
-      { where: 'authctl idp client add' },
-    );
-  const result = await callControl(await target(ctx, flags), 'addClient', {
-    id,
-    secret: flags.secret,
-    public: flags.public,
-    redirect_uris: flags.redirectUri,
-    grants: flags.grant,
-    scopes: flags.scope,
-    claims: claimsOf(flags.claim),
-  });
-  ctx.out.result(result, () => `client ${id} added; the issuer now checks clients strictly`);
+});
+
+interface RequestsFlags extends UrlFlags {
+  path?: string;
+  client?: string;
+  clear?: boolean;
+}
+interface Captured {
+  requests?: {
+    time: string;
+    method: string;
+    path: string;
+    status: number;
+    ms: number;
+    clientId?: string;
+  }[];
 }
 
-export async function runUserAdd(
-  ctx: CliContext,
-  name: string,
-  flags: UrlFlags & {
-    sub?: string;
-    password?: string;
-    tenant?: string;
-    role?: string[];
-    scope?: string[];
-    claim?: string[];
+export const requests = verb({
+  name: 'requests',
+  summary:
+    'list the requests the issuer received (what the service under test sent), secrets masked',
+  options: [
+    new Option('--path <text>', 'only paths containing this'),
+    new Option('--client <id>', 'only this client_id'),
+    new Option('--clear', 'forget the captured requests'),
+    ...urlOptions(),
+  ],
+  examples: [
+    'authctl idp requests',
+    'authctl idp requests --path /jwks --json',
+    'authctl idp requests --clear',
+  ],
+  parse: ({ flags }: { flags: RequestsFlags }) => flags,
+  async run(opts, _io, deps) {
+    const target = await targetOf(opts, deps);
+    if (opts.clear) return { value: { answer: await callControl(target, 'clearRequests'), opts } };
+    const query = new URLSearchParams();
+    if (opts.path) query.set('path', opts.path);
+    if (opts.client) query.set('client_id', opts.client);
+    return { value: { answer: await callControl(target, 'listRequests', undefined, query), opts } };
   },
-): Promise<void> {
-  const result = await callControl(await target(ctx, flags), 'addUser', {
-    name,
-    sub: flags.sub,
-    password: flags.password,
-    tenant: flags.tenant,
-    roles: flags.role,
-    scopes: flags.scope,
-    claims: claimsOf(flags.claim),
-  });
-  ctx.out.result(result, () => `user ${name} added`);
-}
-
-export async function runClaims(
-  ctx: CliContext,
-  flags: UrlFlags & {
-    client?: string;
-    user?: string;
-    claim?: string[];
-    sticky?: boolean;
-    clear?: boolean;
+  render: {
+    json: answerJson,
+    text: ({ answer, opts }) => {
+      if (opts.clear) return 'captured requests cleared';
+      const captured = (answer as Captured).requests ?? [];
+      return captured.length
+        ? table(
+            captured.map((q) => [
+              q.time,
+              q.method,
+              q.path,
+              String(q.status),
+              `${q.ms}ms`,
+              q.clientId ?? '-',
+            ]),
+            ['TIME', 'METHOD', 'PATH', 'STATUS', 'MS', 'CLIENT'],
+          )
+        : 'no requests captured';
+    },
   },
-): Promise<void> {
-  const url = await target(ctx, flags);
-  if (flags.clear) {
-    ctx.out.result(await callControl(url, 'clearClaims'), () => 'pending claims cleared');
-    return;
-  }
-  if (!flags.client === !flags.user)
-    throw usageError('ERR_BAD_ARGUMENT', 'give exactly one of --client or --user', {
-      where: 'authctl idp claims',
-    });
-  const claims = claimsOf(flags.claim);
-  if (!claims)
-    throw usageError('ERR_BAD_ARGUMENT', 'no --claim given', {
-      where: '--claim',
-      hint: 'e.g. --claim org_id=42',
-    });
-  const result = await callControl(url, 'setClaims', {
-    client_id: flags.client,
-    user: flags.user,
-    claims,
-    sticky: flags.sticky,
-  });
-  ctx.out.result(
-    result,
-    () =>
-      `claims set for the ${flags.sticky ? 'following tokens' : 'next token'} of ${flags.client ? `client ${flags.client}` : `user ${flags.user}`}:\n${json(claims)}`,
-  );
+});
+
+interface State {
+  clock: { now: string; frozen: boolean };
+  faults: object;
+  keys: { kid: string; alg: string; status: string }[];
+  issuers: { id: string; url: string; layout: string }[];
+  clients: string[];
+  users: string[];
 }
 
-export async function runDevice(
-  ctx: CliContext,
-  flags: UrlFlags & { outcome: string; after: string; sticky?: boolean },
-): Promise<void> {
-  const result = await callControl(await target(ctx, flags), 'scriptDevice', {
-    outcome: flags.outcome,
-    after: Number(flags.after),
-    sticky: flags.sticky,
-  });
-  ctx.out.result(
-    result,
-    () =>
-      `next device authorization${flags.sticky ? 's' : ''}: ${flags.outcome} after ${flags.after} pending poll(s)`,
-  );
-}
-
-export async function runState(ctx: CliContext, flags: UrlFlags): Promise<void> {
-  const result = (await callControl(await target(ctx, flags), 'state')) as {
-    clock: { now: string; frozen: boolean };
-    faults: object;
-    keys: { kid: string; alg: string; status: string }[];
-    issuers: { id: string; url: string; layout: string }[];
-    clients: string[];
-    users: string[];
-  };
-  ctx.out.result(result, (r) =>
-    [
-      `clock    ${r.clock.now}${r.clock.frozen ? ' (frozen)' : ''}`,
-      `faults   ${Object.keys(r.faults).length ? JSON.stringify(r.faults) : 'none'}`,
-      `issuers  ${r.issuers.map((i) => `${i.url} (${i.layout})`).join(', ')}`,
-      `clients  ${r.clients.join(', ') || 'any (zero-config)'}`,
-      `users    ${r.users.join(', ') || 'any (zero-config)'}`,
-      'keys',
-      table(r.keys.map((k) => [`  ${k.kid}`, k.alg, k.status])),
-    ].join('\n'),
-  );
-}
+export const state = verb({
+  name: 'state',
+  summary: 'show the running issuer\u2019s clock, faults, keys, issuers, clients and users',
+  options: urlOptions(),
+  examples: ['authctl idp state', 'authctl idp state --json | jq .keys'],
+  parse: ({ flags }: { flags: UrlFlags }) => flags,
+  async run(opts, _io, deps) {
+    return { value: (await callControl(await targetOf(opts, deps), 'state')) as State };
+  },
+  render: {
+    text: (r) =>
+      [
+        `clock    ${r.clock.now}${r.clock.frozen ? ' (frozen)' : ''}`,
+        `faults   ${Object.keys(r.faults).length ? JSON.stringify(r.faults) : 'none'}`,
+        `issuers  ${r.issuers.map((i) => `${i.url} (${i.layout})`).join(', ')}`,
+        `clients  ${r.clients.join(', ') || 'any (zero-config)'}`,
+        `users    ${r.users.join(', ') || 'any (zero-config)'}`,
+        'keys',
+        table(r.keys.map((k) => [`  ${k.kid}`, k.alg, k.status])),
+      ].join('\n'),
+  },
+});

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { parseDuration } from '../core/duration.js';
 import { usageError } from '../core/errors.js';
 import { isLoopbackHost } from '../core/idp/http.js';
 import { endpointUrl } from '../core/idp/paths.js';
@@ -7,9 +6,8 @@ import type { JWTAlgorithm } from '../core/keys/algorithms.js';
 import type { CliContext } from './context.js';
 import { removeReadyFile, untilStopped, writeReadyFile } from './idp-lifecycle.js';
 import { table } from './output.js';
-import { ExitStatus } from './command.js';
 
-interface ServeFlags {
+export interface ServeFlags {
   port?: string;
   host?: string;
   issuerUrl?: string;
@@ -31,7 +29,7 @@ function parsePort(value: string | undefined): number | undefined {
   return port;
 }
 
-function parseIssuerUrl(
+export function parseIssuerUrl(
   value: string | undefined,
   where: string,
   example = `${where} http://host.docker.internal:9400`,
@@ -56,14 +54,44 @@ function parseIssuerUrl(
   return value;
 }
 
-export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void> {
+/** `idp serve`'s flags, checked: what parse makes of them before anything is read or bound. */
+export interface ServeOptions extends Omit<ServeFlags, 'port'> {
+  port?: number;
+}
+
+/** The serve verb's parse: the port and the published issuer URL are checked before anything runs. */
+export function parseServeOptions(flags: ServeFlags): ServeOptions {
+  return {
+    ...flags,
+    port: parsePort(flags.port),
+    issuerUrl: parseIssuerUrl(flags.issuerUrl, '--issuer-url'),
+  };
+}
+
+type IdpEnv = ReturnType<(typeof import('../core/idp/env.js'))['idpSettingsFromEnv']>;
+
+/** flag > env > config file > default: the env layer overrides [idp]; flags override both later. */
+async function serveSettings(ctx: CliContext) {
   const { config: fileConfig } = await ctx.config();
   const { idpSettingsFromEnv } = await import('../core/idp/env.js');
-  // flag > env > config file > default: the env layer overrides [idp]; flags override both below.
   const env = idpSettingsFromEnv(ctx.env);
-  const config = { ...fileConfig, idp: { ...fileConfig.idp, ...env.idp } };
+  return { env, config: { ...fileConfig, idp: { ...fileConfig.idp, ...env.idp } } };
+}
+
+/** The access log on stderr, unless --no-log (or AUTHCTL_LOG=0: true is commander's default). */
+function accessLog(ctx: CliContext, opts: ServeOptions, env: IdpEnv) {
+  if (!opts.log || env.flags.log === false) return undefined;
+  return batchedLog(
+    (text) => ctx.out.raw('stderr', text),
+    (line) => ctx.out.statusColor.dim(line),
+    ctx.globals.quiet,
+  );
+}
+
+export async function runServe(ctx: CliContext, opts: ServeOptions): Promise<void> {
+  const { env, config } = await serveSettings(ctx);
   const { startIdpServer } = await import('../core/idp/server.js');
-  const host = flags.host ?? config.idp?.host ?? '127.0.0.1';
+  const host = opts.host ?? config.idp?.host ?? '127.0.0.1';
   if (!isLoopbackHost(host)) {
     ctx.out.warn(
       ctx.out.statusColor.bold(
@@ -71,31 +99,22 @@ export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void
       ),
     );
   }
-  const readyFileFlag = flags.readyFile ?? env.flags.readyFile;
+  const readyFileFlag = opts.readyFile ?? env.flags.readyFile;
   const readyFile = readyFileFlag === undefined ? undefined : path.resolve(ctx.cwd, readyFileFlag);
   // A file left by an issuer that was SIGKILLed names a dead port: it goes before we listen.
   if (readyFile) await removeReadyFile(readyFile);
   if (env.flags.keysFile) await importKeysFile(ctx, env.flags.keysFile, config.idp.alg);
-  // --no-log sets flags.log to false; true is commander's default, so the env may still turn it off.
-  const log =
-    flags.log && env.flags.log !== false
-      ? batchedLog(
-          (text) => ctx.out.raw('stderr', text),
-          (line) => ctx.out.statusColor.dim(line),
-          ctx.globals.quiet,
-        )
-      : undefined;
   const server = await startIdpServer({
     config,
     home: await ctx.home(),
-    port: parsePort(flags.port),
+    port: opts.port,
     host,
-    issuerUrl: parseIssuerUrl(flags.issuerUrl, '--issuer-url'),
-    layout: flags.layout,
-    control: flags.control === false ? false : undefined,
-    corsOrigins: flags.corsOrigin,
+    issuerUrl: opts.issuerUrl,
+    layout: opts.layout,
+    control: opts.control === false ? false : undefined,
+    corsOrigins: opts.corsOrigin,
     controlToken: ctx.env.AUTHCTL_CONTROL_TOKEN || undefined,
-    log,
+    log: accessLog(ctx, opts, env),
   });
   if (server.generatedControlToken) {
     // Printed once, on stderr only (never in the --json line, which scripts tend to log).
@@ -107,6 +126,17 @@ export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void
   // Signal handlers go in before the ready line: a script that stops the issuer as soon as it has
   // read the URLs must get a clean shutdown, not Node's default kill.
   const stopped = untilStopped(ctx, () => server.close(), readyFile);
+  const ready = readyLine(server);
+  if (readyFile) await writeReadyFile(readyFile, ready);
+  if (ctx.out.json) ctx.out.raw('stdout', `${JSON.stringify(ready)}\n`);
+  else ctx.out.data(renderReady(ctx, ready));
+  await stopped;
+}
+
+/** What `idp serve` announces once listening (the --json line and the ready file). */
+function readyLine(
+  server: Awaited<ReturnType<(typeof import('../core/idp/server.js'))['startIdpServer']>>,
+): Ready {
   const issuers = server.deps.settings.issuers.map((i) => ({
     id: i.id,
     issuer: i.url,
@@ -118,7 +148,7 @@ export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void
   }));
   const root = issuers[0]!;
   const curl = `curl -s -u my-client:my-secret -d grant_type=client_credentials ${root.token}`;
-  const ready = {
+  return {
     ...root,
     listen: server.listenUrl,
     port: server.port,
@@ -126,10 +156,6 @@ export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void
     issuers,
     curl,
   };
-  if (readyFile) await writeReadyFile(readyFile, ready);
-  if (ctx.out.json) ctx.out.raw('stdout', `${JSON.stringify(ready)}\n`);
-  else ctx.out.data(renderReady(ctx, ready));
-  await stopped;
 }
 
 /**
@@ -172,6 +198,7 @@ type Ready = {
   jwks: string;
   token: string;
   listen: string;
+  port: number;
   control: string | null;
   issuers: { id: string; issuer: string; layout: string }[];
   curl: string;
@@ -232,7 +259,7 @@ function batchedLog(
 }
 
 export function defaultIssuerUrl(
-  ctx: CliContext,
+  ctx: { env: NodeJS.ProcessEnv },
   config: { idp?: { issuer_url?: string; port?: number } },
 ): string {
   return (
@@ -240,55 +267,4 @@ export function defaultIssuerUrl(
     config.idp?.issuer_url ??
     `http://127.0.0.1:${config.idp?.port ?? 9400}`
   );
-}
-
-export async function runWait(
-  ctx: CliContext,
-  url: string | undefined,
-  flags: { timeout: string; readyFile?: string },
-): Promise<void> {
-  const { config } = await ctx.config();
-  const { waitForIssuer, waitForReadyFile } = await import('../core/idp/wait.js');
-  const timeoutMs = parseDuration(flags.timeout, '--timeout') * 1000;
-  if (url !== undefined && flags.readyFile !== undefined) {
-    throw usageError('ERR_BAD_ARGUMENT', 'give either an issuer URL or --ready-file, not both', {
-      where: '--ready-file',
-      hint: 'authctl idp wait --ready-file idp.json waits for the file, then for the issuer it names',
-    });
-  }
-  // The example names this command's own argument, not a `serve` flag.
-  const target =
-    parseIssuerUrl(url, 'URL', 'authctl idp wait http://127.0.0.1:9400') ??
-    defaultIssuerUrl(ctx, config);
-  const result =
-    flags.readyFile !== undefined
-      ? await waitForReadyFile(path.resolve(ctx.cwd, flags.readyFile), { timeoutMs })
-      : await waitForIssuer(target, { timeoutMs });
-  ctx.out.result(
-    result,
-    (r) =>
-      `issuer ${r.issuer} answered after ${r.ms} ms (${r.attempts} attempt${r.attempts === 1 ? '' : 's'})`,
-  );
-}
-
-export async function runDoctor(ctx: CliContext, flags: { from?: string[] }): Promise<void> {
-  const { config } = await ctx.config();
-  const { doctorIssuer } = await import('../core/idp/doctor.js');
-  const froms = flags.from?.length ? flags.from : [defaultIssuerUrl(ctx, config)];
-  const reports = await Promise.all(froms.map((from) => doctorIssuer(from)));
-  const c = ctx.out.color;
-  ctx.out.result(reports, (all) =>
-    all
-      .map((report) =>
-        [
-          `${report.ok ? c.green('ok  ') : c.red('FAIL')} ${report.from}`,
-          ...report.checks.map(
-            (check) =>
-              `  ${check.ok ? c.green('✓') : c.red('✗')} ${check.name.padEnd(9)} ${check.detail}${check.hint ? `\n              ${c.cyan('hint:')} ${check.hint}` : ''}`,
-          ),
-        ].join('\n'),
-      )
-      .join('\n\n'),
-  );
-  if (reports.some((r) => !r.ok)) throw new ExitStatus(1);
 }

@@ -34,7 +34,7 @@ type InitOptions = ReturnType<typeof parseInit>;
 
 async function runInit(opts: InitOptions, io: Io, deps: Deps) {
   const flags = opts.flags;
-  const { INIT_CHECKS, INIT_DEFAULTS, INIT_MODES, detectCi, planInit, splitList, writeInit } =
+  const { INIT_DEFAULTS, detectCi, planInit, splitList, writeInit } =
     await import('../core/verify/init.js');
   const list = (v: string | undefined) => (v === undefined ? undefined : splitList(v));
   let options = {
@@ -48,29 +48,7 @@ async function runInit(opts: InitOptions, io: Io, deps: Deps) {
       ci: flags.ci as never,
     }),
   };
-  const interactive = !opts.yes && Boolean(io.stdin.isTTY) && io.stdoutIsTTY;
-  if (interactive) {
-    try {
-      options = await askInit(options, INIT_MODES, INIT_CHECKS, splitList);
-    } catch (error) {
-      // Ctrl-C / closed terminal inside a prompt: nothing was written.
-      if (
-        (error as Error).name === 'ExitPromptError' ||
-        (error as Error).name === 'AbortPromptError'
-      ) {
-        throw usageError('ERR_INIT_CANCELLED', 'init cancelled; nothing was written', {
-          hint: 'run again, or pass --yes with flags in scripts',
-        });
-      }
-      throw error;
-    }
-  } else {
-    if (!opts.yes)
-      io.info(
-        `not a terminal, so no questions: writing the ${options.profile} defaults (pass --yes to say so, and flags such as --profile to choose)`,
-      );
-    if (!flags.modes && options.profile === 'recsys') options.modes = ['jwt', 'apikey'];
-  }
+  options = await answers(options, opts, io, flags.modes === undefined);
   const dir = path.resolve(deps.cwd, opts.dir);
   if (!flags.ci) options.ci = detectCi(dir);
   const files = await planInit(options);
@@ -94,6 +72,48 @@ async function runInit(opts: InitOptions, io: Io, deps: Deps) {
     return { value, exitCode: EXIT_CODES.usage };
   }
   return { value };
+}
+
+/** On a terminal (and without --yes), the questions; else the flags' answers, said so on stderr. */
+async function answers<T extends InitAnswers>(
+  options: T,
+  opts: InitOptions,
+  io: Io,
+  noModes: boolean,
+): Promise<T> {
+  const { INIT_CHECKS, INIT_MODES, splitList } = await import('../core/verify/init.js');
+  const interactive = !opts.yes && Boolean(io.stdin.isTTY) && io.stdoutIsTTY;
+  if (interactive) {
+    try {
+      return await askInit(options, INIT_MODES, INIT_CHECKS, splitList);
+    } catch (error) {
+      // Ctrl-C / closed terminal inside a prompt: nothing was written.
+      if (
+        (error as Error).name === 'ExitPromptError' ||
+        (error as Error).name === 'AbortPromptError'
+      ) {
+        throw usageError('ERR_INIT_CANCELLED', 'init cancelled; nothing was written', {
+          hint: 'run again, or pass --yes with flags in scripts',
+        });
+      }
+      throw error;
+    }
+  }
+  if (!opts.yes)
+    io.info(
+      `not a terminal, so no questions: writing the ${options.profile} defaults (pass --yes to say so, and flags such as --profile to choose)`,
+    );
+  if (noModes && options.profile === 'recsys') options.modes = ['jwt', 'apikey'];
+  return options;
+}
+
+interface InitAnswers {
+  profile: string;
+  modes: string[];
+  issuer: string;
+  audience: string;
+  tenants: string[];
+  roles: string[];
 }
 
 type InitValue = Awaited<ReturnType<typeof runInit>>['value'];

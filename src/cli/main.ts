@@ -6,6 +6,7 @@ import { ExitStatus } from './command.js';
 import { COMMAND_GROUPS, findGroup } from './commands.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { exitAfterDrain, exitQuietlyOnClosedPipe } from './exit.js';
+import { flagNamer } from './fields.js';
 import { examples } from './output.js';
 import { authctlVersion } from './version.js';
 
@@ -156,6 +157,11 @@ export async function main(argv: string[]): Promise<never> {
  */
 export async function run(ctx: CliContext, args: string[]): Promise<number> {
   const program = buildProgram(ctx);
+  // The command whose action runs: a core error's fields are named as its flags.
+  let running: Command | undefined;
+  program.hook('preAction', (_root, action) => {
+    running = action;
+  });
   const { name, next } = firstPositional(args);
   const group = findGroup(name === 'help' ? next : name);
   if (name === 'help' && next !== undefined && !group) {
@@ -189,11 +195,11 @@ export async function run(ctx: CliContext, args: string[]): Promise<number> {
     await program.parseAsync(args, { from: 'user' });
     return EXIT_CODES.ok;
   } catch (error) {
-    return renderError(ctx, error);
+    return renderError(ctx, error, running);
   }
 }
 
-function renderError(ctx: CliContext, error: unknown): number {
+function renderError(ctx: CliContext, error: unknown, command?: Command): number {
   if (error instanceof ExitStatus) return error.code;
   if (error instanceof CommanderError) {
     if (error.code === 'commander.help' && error.exitCode !== 0) {
@@ -211,7 +217,7 @@ function renderError(ctx: CliContext, error: unknown): number {
     return EXIT_CODES.usage;
   }
   if (error instanceof AuthctlError) {
-    ctx.out.failure(error);
+    ctx.out.failure(error.render(flagNamer(command)));
     if (ctx.globals.verbose && error.cause)
       ctx.out.raw('stderr', `${String((error.cause as Error).stack ?? error.cause)}\n`);
     return error.exitCode;

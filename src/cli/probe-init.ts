@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import { Option } from 'commander';
 import path from 'node:path';
 import { parseJson } from '../core/config/toml.js';
 import { usageError } from '../core/errors.js';
@@ -9,7 +10,7 @@ import { parseProbeSpec } from '../core/probe/spec.js';
 import { createExclusive } from '../core/verify/init.js';
 import { parseToml } from '../core/config/toml.js';
 import { parseYaml } from '../core/verify/locate/yaml.js';
-import type { CliContext } from './context.js';
+import { verb } from './command.js';
 
 export interface InitFlags {
   fromOpenapi: string;
@@ -18,15 +19,65 @@ export interface InitFlags {
   force?: boolean;
 }
 
-export async function runInit(ctx: CliContext, flags: InitFlags): Promise<void> {
-  const file = path.resolve(ctx.cwd, flags.fromOpenapi);
+type Draft = ReturnType<typeof draftSpecFromOpenApi>;
+
+/** `authctl probe init`: a probe spec drafted from an OpenAPI document's security requirements. */
+export const init = verb({
+  name: 'init',
+  summary: "draft a probe spec from an OpenAPI document's security requirements",
+  options: [
+    new Option(
+      '--from-openapi <file>',
+      'OpenAPI 3.0 / 3.1 or Swagger 2.0 document (JSON)',
+    ).makeOptionMandatory(),
+    new Option(
+      '--base-url <url>',
+      'base_url of the spec (default: the first servers[].url, else http://127.0.0.1:8080)',
+    ),
+    new Option('-o, --out <file>', 'write the spec here (default: stdout)'),
+    new Option('--force', 'overwrite --out if it exists'),
+  ],
+  examples: [
+    'authctl probe init --from-openapi openapi.json > probe.toml',
+    'authctl probe init --from-openapi openapi.json --out probe.toml --base-url http://127.0.0.1:8080',
+  ],
+  parse: ({ flags }: { flags: InitFlags }): InitFlags => ({
+    fromOpenapi: flags.fromOpenapi,
+    baseUrl: flags.baseUrl,
+    out: flags.out,
+    force: flags.force,
+  }),
+  async run(opts, _io, deps) {
+    const draft = draftSpec(await readOpenApi(deps.cwd, opts.fromOpenapi), opts);
+    if (opts.out) await writeDraft(path.resolve(deps.cwd, opts.out), draft, opts);
+    return { value: { draft, out: opts.out, file: opts.out && path.resolve(deps.cwd, opts.out) } };
+  },
+  render: {
+    text: ({ draft: d, out }) =>
+      out
+        ? `wrote ${out}: ${d.endpoints} endpoints (${d.publicEndpoints} public), credentials ${d.credentials.join(', ') || 'none'}`
+        : d.toml,
+    json: ({ draft: d, file }) => ({
+      ...(file ? { file } : { spec: d.toml }),
+      endpoints: d.endpoints,
+      publicEndpoints: d.publicEndpoints,
+      credentials: d.credentials,
+    }),
+    status: ({ draft: d, out }) =>
+      out
+        ? undefined
+        : `drafted ${d.endpoints} endpoints (${d.publicEndpoints} public); review allow/deny and [jwt] before running \`authctl probe\``,
+  },
+});
+
+async function readOpenApi(cwd: string, source: string): Promise<string> {
   let bytes: Uint8Array;
   try {
-    bytes = await fs.readFile(file);
+    bytes = await fs.readFile(path.resolve(cwd, source));
   } catch (error) {
     throw usageError(
       'ERR_OPENAPI_UNREADABLE',
-      `cannot read ${flags.fromOpenapi}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      `cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
       {
         where: '--from-openapi',
         hint: 'pass the path of an OpenAPI 3.0 / 3.1 or Swagger 2.0 document (JSON or YAML)',
@@ -34,50 +85,26 @@ export async function runInit(ctx: CliContext, flags: InitFlags): Promise<void> 
     );
   }
   // OpenAPI documents can be large: allow more than a config file, still bounded.
-  const text = decodeText(bytes, flags.fromOpenapi, {
-    what: 'OpenAPI document',
-    limit: 64 * 1024 * 1024,
-  });
-  const draft = draftSpecFromOpenApi(parseOpenApi(text, flags.fromOpenapi), {
-    baseUrl: flags.baseUrl,
-    source: flags.fromOpenapi,
+  return decodeText(bytes, source, { what: 'OpenAPI document', limit: 64 * 1024 * 1024 });
+}
+
+function draftSpec(text: string, opts: InitFlags): Draft {
+  const draft = draftSpecFromOpenApi(parseOpenApi(text, opts.fromOpenapi), {
+    baseUrl: opts.baseUrl,
+    source: opts.fromOpenapi,
   });
   // The draft must be a valid spec: validate it exactly as `authctl probe` will.
   parseProbeSpec(parseToml(draft.toml, 'draft'), 'draft');
-  if (flags.out) {
-    const out = path.resolve(ctx.cwd, flags.out);
-    if (flags.force) await writeFileAtomic(out, draft.toml, { mode: 0o644 });
-    else if (!(await createExclusive(out, draft.toml))) {
-      throw usageError('ERR_FILE_EXISTS', `${flags.out} already exists`, {
-        where: '--out',
-        hint: 'pass --force to overwrite it',
-      });
-    }
-    ctx.out.result(
-      draft,
-      (d) =>
-        `wrote ${flags.out}: ${d.endpoints} endpoints (${d.publicEndpoints} public), credentials ${d.credentials.join(', ') || 'none'}`,
-      (d) => ({
-        file: out,
-        endpoints: d.endpoints,
-        publicEndpoints: d.publicEndpoints,
-        credentials: d.credentials,
-      }),
-    );
-    return;
-  }
-  if (ctx.globals.json)
-    ctx.out.jsonDocument({
-      spec: draft.toml,
-      endpoints: draft.endpoints,
-      publicEndpoints: draft.publicEndpoints,
-      credentials: draft.credentials,
+  return draft;
+}
+
+async function writeDraft(out: string, draft: Draft, opts: InitFlags): Promise<void> {
+  if (opts.force) await writeFileAtomic(out, draft.toml, { mode: 0o644 });
+  else if (!(await createExclusive(out, draft.toml))) {
+    throw usageError('ERR_FILE_EXISTS', `${opts.out} already exists`, {
+      where: '--out',
+      hint: 'pass --force to overwrite it',
     });
-  else {
-    ctx.out.data(draft.toml);
-    ctx.out.info(
-      `drafted ${draft.endpoints} endpoints (${draft.publicEndpoints} public); review allow/deny and [jwt] before running \`authctl probe\``,
-    );
   }
 }
 

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { redactDeep } from '../core/mask.js';
-import { parseDuration } from '../core/duration.js';
 import { AuthctlError, environmentError, usageError } from '../core/errors.js';
 import {
   applyBaseline,
@@ -16,6 +15,8 @@ import {
   parseProbeSpec,
   type ProbeSpec,
 } from '../core/probe/spec.js';
+import { flagNamer } from './fields.js';
+import type { ProbeOptions } from './probe-options.js';
 import type { CliContext } from './context.js';
 import {
   controlFailureError,
@@ -41,32 +42,7 @@ import { readSecretList, WEAK_SECRETS } from '../core/probe/weak-secrets.js';
 import { MAX_PROBE_SECRETS } from '../core/probe/weak-secret-cases.js';
 import { ExitStatus } from './command.js';
 
-export interface ProbeFlags {
-  spec?: string;
-  baseUrl?: string;
-  concurrency?: number;
-  timeout?: string;
-  retries?: number;
-  waitFor?: string;
-  waitTimeout?: string;
-  strict?: boolean;
-  format?: string;
-  junit?: string;
-  sarif?: string;
-  html?: string;
-  baseline?: string;
-  writeBaseline?: string;
-  dryRun?: boolean;
-  secretsFile?: string;
-  skew?: boolean;
-  progress?: boolean;
-  json?: boolean;
-}
-
-/** `human` is the old name of `text`. */
-const FORMATS = ['human', 'text', 'json', 'github', 'markdown', 'sarif', 'junit', 'html'];
-
-async function loadSpec(ctx: CliContext, flags: ProbeFlags): Promise<ProbeSpec> {
+async function loadSpec(ctx: CliContext, flags: ProbeOptions): Promise<ProbeSpec> {
   const file = await findProbeSpecFile(ctx.cwd, flags.spec);
   let spec: ProbeSpec;
   if (file) spec = await loadProbeSpecFile(file);
@@ -80,43 +56,20 @@ async function loadSpec(ctx: CliContext, flags: ProbeFlags): Promise<ProbeSpec> 
     }
     spec = parseProbeSpec(config.probe, `${filepath} [probe]`);
   }
-  if (flags.baseUrl) {
-    if (!/^https?:\/\/[^/]/.test(flags.baseUrl))
-      throw usageError('ERR_BAD_URL', `--base-url must be an http(s) URL, got "${flags.baseUrl}"`, {
-        where: '--base-url',
-        hint: 'e.g. --base-url http://127.0.0.1:8080',
-      });
-    spec.baseUrl = flags.baseUrl.replace(/\/+$/, '');
-  }
+  if (flags.baseUrl) spec.baseUrl = flags.baseUrl;
   return spec;
 }
 
-export async function runProbeCommand(ctx: CliContext, flags: ProbeFlags): Promise<void> {
-  const format = flags.json || ctx.globals.json ? 'json' : (flags.format ?? 'human');
-  if (!FORMATS.includes(format))
-    throw usageError('ERR_BAD_FORMAT', `unknown --format "${format}"`, {
-      where: '--format',
-      hint: `one of ${FORMATS.join(', ')}`,
-    });
-  if (flags.concurrency !== undefined && (flags.concurrency < 1 || flags.concurrency > 256))
-    throw usageError('ERR_BAD_NUMBER', '--concurrency must be 1..256', {
-      where: '--concurrency',
-      hint: 'e.g. --concurrency 16',
-    });
-  const timeoutMs =
-    flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout') * 1000;
-  if (timeoutMs !== undefined && timeoutMs <= 0)
-    throw usageError('ERR_BAD_DURATION', '--timeout must be positive', {
-      where: '--timeout',
-      hint: 'e.g. --timeout 5s',
-    });
-  // Any error from here on (spec, unreachable service, too many cases) still gets its report files.
+/** Runs the probe with checked options (probe-options.ts) and reports the result in its format. */
+export async function runProbeCommand(ctx: CliContext, flags: ProbeOptions): Promise<void> {
+  const { format, timeoutMs } = flags;
+  // Any error from here on (spec, unreachable service) still gets its report files.
   await reportingFailures(ctx, flags, () => probeAndReport(ctx, flags, format, timeoutMs));
 }
 
 async function probeAndReport(
   ctx: CliContext,
-  flags: ProbeFlags,
+  flags: ProbeOptions,
   format: string,
   timeoutMs: number | undefined,
 ): Promise<void> {
@@ -147,7 +100,7 @@ async function probeAndReport(
 
   const result = await (async () => {
     if (flags.waitFor && !flags.dryRun) {
-      const wait = parseDuration(flags.waitTimeout ?? '30s', '--wait-timeout') * 1000;
+      const wait = flags.waitMs ?? 30_000;
       ctx.out.info(`waiting for ${flags.waitFor} ...`);
       if (!(await waitFor(flags.waitFor, wait))) {
         throw environmentError(
@@ -236,7 +189,7 @@ function printReport(
   if (text) ctx.out.data(text.trimEnd());
 }
 
-const reportFiles = (flags: ProbeFlags): ReportFiles => ({
+const reportFiles = (flags: ProbeOptions): ReportFiles => ({
   junit: flags.junit,
   sarif: flags.sarif,
   html: flags.html,
@@ -249,19 +202,21 @@ const reportFiles = (flags: ProbeFlags): ReportFiles => ({
  */
 async function reportingFailures<T>(
   ctx: CliContext,
-  flags: ProbeFlags,
+  flags: ProbeOptions,
   run: () => Promise<T>,
 ): Promise<T> {
   try {
     return await run();
   } catch (error) {
     if (error instanceof AuthctlError) {
+      // Named as main.ts names them on stderr: the report and the terminal say the same.
+      const shown = error.render(flagNamer(undefined));
       await writeFailureReports(ctx, flags, {
         name: PROBE_RUN_CASE,
-        code: error.code,
-        message: error.message,
-        details: error.where ? [`at ${error.where}`] : [],
-        hint: error.hint,
+        code: shown.code,
+        message: shown.message,
+        details: shown.where ? [`at ${shown.where}`] : [],
+        hint: shown.hint,
       });
     }
     throw error;
@@ -271,7 +226,7 @@ async function reportingFailures<T>(
 /** A run with no result: the report files carry only the error (one JUnit error case, one notification). */
 async function writeFailureReports(
   ctx: CliContext,
-  flags: ProbeFlags,
+  flags: ProbeOptions,
   error: RunError,
 ): Promise<void> {
   const doc: ReportDocument = {

@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { examples } from './output.js';
 import { allOptions, intOption } from './shared.js';
-import type { ProbeFlags } from './probe-run.js';
-import type { InitFlags } from './probe-init.js';
+import { parseProbeOptions, type ProbeFlags } from './probe-options.js';
+import { declare } from './command.js';
+import { init } from './probe-init.js';
 
 const EXIT_HELP = `
 Exit codes:
@@ -67,29 +68,10 @@ export function register(program: Command, ctx: CliContext): void {
       ]) + EXIT_HELP,
     )
     .action(async (_options, command: Command) => {
+      const opts = parseProbeOptions({ flags: allOptions<ProbeFlags>(command) });
       const { runProbeCommand } = await import('./probe-run.js');
-      await runProbeCommand(ctx, allOptions<ProbeFlags>(command));
+      await runProbeCommand(ctx, opts);
     });
 
-  probe
-    .command('init')
-    .description("draft a probe spec from an OpenAPI document's security requirements")
-    .requiredOption('--from-openapi <file>', 'OpenAPI 3.0 / 3.1 or Swagger 2.0 document (JSON)')
-    .option(
-      '--base-url <url>',
-      'base_url of the spec (default: the first servers[].url, else http://127.0.0.1:8080)',
-    )
-    .option('-o, --out <file>', 'write the spec here (default: stdout)')
-    .option('--force', 'overwrite --out if it exists')
-    .addHelpText(
-      'after',
-      examples([
-        'authctl probe init --from-openapi openapi.json > probe.toml',
-        'authctl probe init --from-openapi openapi.json --out probe.toml --base-url http://127.0.0.1:8080',
-      ]),
-    )
-    .action(async (_options, command: Command) => {
-      const { runInit } = await import('./probe-init.js');
-      await runInit(ctx, allOptions<InitFlags>(command));
-    });
+  declare(probe, init, ctx);
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Option } from 'commander';
-import type { SigV4Profile } from '../core/config/sections/sigv4.js';
+import type { SigV4Profile } from '../core/sigv4/config.js';
 import { EXIT_CODES, usageError } from '../core/errors.js';
 // Individual modules, not the index: the index re-exports send.ts, whose node:https import costs start-up time.
 import { diffCanonicalRequests, parseServerDetails } from '../core/sigv4/diff.js';

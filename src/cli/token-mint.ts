@@ -3,7 +3,7 @@ import { parseClaimAssignment, type ClaimsMapping } from '../core/token/claims.j
 import { parsePointer } from '../core/jsonpointer.js';
 import { mintToken, type MintTokenResult } from '../core/token/mint.js';
 import { resolveSecret, type SecretEncoding } from '../core/token/secret.js';
-import type { TokenDefaultsConfig } from '../core/config/sections/token.js';
+import type { TokenDefaultsConfig } from '../core/token/config.js';
 import { resolveTokenSettings } from '../core/token/settings.js';
 import { parseTimeFlag } from '../core/token/time.js';
 import { parseDuration } from '../core/duration.js';
@@ -343,6 +343,14 @@ function mintOptions(): Option[] {
       'extra claim; PATH is a JSON pointer or name, VALUE is JSON or a string; repeatable',
     ),
     repeat('--header <k=v>', 'extra JOSE header field; repeatable'),
+    ...mintShapeOptions(),
+  ];
+}
+
+/** Where the token starts from, which secret signs it, which defects it has, how it is printed. */
+function mintShapeOptions(): Option[] {
+  const repeat = (flags: string, text: string) => new Option(flags, text).argParser(collect);
+  return [
     new Option('--preset <name>', 'start from [tokens.NAME] in config; flags override it'),
     ...secretFlagOptions('HMAC secret for HS* (default: a generated one in the keystore)'),
     repeat(

@@ -31,7 +31,7 @@ export async function readBaselineFile<F extends string, E extends { key: string
     throw usageError(
       kind.code,
       `cannot read baseline: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      { where: file, hint: 'create one with --write-baseline FILE' },
+      { where: file, hint: 'create one with {{writeBaseline}} FILE' },
     );
   }
   const doc = parseJson(text, file) as Partial<Baseline<F, E>>;
@@ -43,7 +43,7 @@ export async function readBaselineFile<F extends string, E extends { key: string
     throw usageError(
       kind.code,
       `not an ${kind.format.replace(/-baseline$/, '').replace('-', ' ')} baseline`,
-      { where: file, hint: `create one with \`${kind.command} --write-baseline FILE\`` },
+      { where: file, hint: `create one with \`${kind.command} {{writeBaseline}} FILE\`` },
     );
   }
   return doc as Baseline<F, E>;

@@ -63,15 +63,20 @@ function fieldsOf(texts: Array<string | undefined>, declared: AuthctlErrorOption
   return [...fields];
 }
 
-function nameFields(text: string, name: FieldNamer): string;
-function nameFields(text: string | undefined, name: FieldNamer): string | undefined;
-function nameFields(text: string | undefined, name: FieldNamer): string | undefined {
+/** Replaces each `{{field}}` of `text` with the name `name` gives it. */
+export function nameFields(text: string, name: FieldNamer): string;
+export function nameFields(text: string | undefined, name: FieldNamer): string | undefined;
+export function nameFields(text: string | undefined, name: FieldNamer): string | undefined {
   return text?.replace(FIELD, (_, field: string) => name(field));
 }
 
 /** Marks authctl errors; `instanceof` checks the mark, so it works across separately bundled files in dist/. */
 const BRAND = Symbol.for('authctl.AuthctlError');
 
+/**
+ * Every error authctl throws on purpose: a typed `code` from the catalogue (`ErrorCode`), the exit
+ * code its kind maps to, where it happened and a hint on how to fix it. Test with `isAuthctlError`.
+ */
 export class AuthctlError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {
     return (
@@ -159,6 +164,9 @@ export function checkError(code: CodeOfKind<'check'>, message: string, extra: Ex
   return new AuthctlError(message, { ...extra, code });
 }
 
+/**
+ * Whether `value` is an `AuthctlError`, also across copies of the library (checked by a global symbol, not `instanceof`).
+ */
 export function isAuthctlError(value: unknown): value is AuthctlError {
   return value instanceof AuthctlError;
 }

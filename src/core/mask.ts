@@ -8,6 +8,9 @@ const JWT_PATTERN = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 /** authctl's own API key shape (see core/apikey/format.ts): the prefix may have several words. */
 const AUTHCTL_API_KEY = /^([a-z][a-z0-9]*(?:_[a-z0-9]+)*_)([0-9A-Za-z]{38})$/;
 
+/**
+ * A value shortened so it can be shown without revealing it: an API key keeps its prefix and 4+4 characters, a JWT its header.
+ */
 export function mask(value: string): string {
   if (!value) return '';
   // authctl API key: prefix, first 4 of the body, last 4 (ak_prod_eu_AbCd…wXyZ).
@@ -70,6 +73,9 @@ const JWK_PRIVATE_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'
 /** Keys that name where a secret is (`client_secret_env`, `token_url`, `secret_file`), not the secret. */
 const POINTS_AT_SECRET = /[-_](env|file|path|url|uri|endpoint|header|claim|format|type|name|id)$/i;
 
+/**
+ * Whether a config key, variable or JWK member name holds a secret (`client_secret`, `JWT_SIGNING_KEY`, `d`), not where one is (`secret_file`).
+ */
 export function isSecretName(name: string): boolean {
   const last = name
     .split('.')

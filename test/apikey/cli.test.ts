@@ -11,6 +11,7 @@ import {
   type ApiKeyExport,
 } from '../../src/core/apikey/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 let dir: string;
 let store: string;
@@ -143,15 +144,17 @@ describe('authctl apikey (CLI)', () => {
     );
   });
 
-  it('rotation grace and revocation, seen through verify (clock set with AUTHCTL_TEST_NOW)', async () => {
+  it('rotation grace and revocation, seen through verify (in-process, the clock handed in as a dep)', async () => {
     fresh();
-    const at = (iso: string) => ({ env: { AUTHCTL_TEST_NOW: iso } });
+    const run = (args: string[], iso: string, input?: string) =>
+      runInProcess(['apikey', ...args], {
+        cwd: dir,
+        input,
+        deps: { now: () => new Date(iso) },
+      });
     const t0 = '2026-03-01T12:00:00Z';
-    const oldKey = (await cli(['create', '--name', 'svc', '--store', store], at(t0))).stdout.trim();
-    const rotated = await cli(
-      ['rotate', 'svc', '--grace', '1h', '--store', store, '--json'],
-      at(t0),
-    );
+    const oldKey = (await run(['create', '--name', 'svc', '--store', store], t0)).stdout.trim();
+    const rotated = await run(['rotate', 'svc', '--grace', '1h', '--store', store, '--json'], t0);
     expect(rotated.code, rotated.stderr).toBe(0);
     const doc = JSON.parse(rotated.stdout);
     expect(doc.key).toMatch(API_KEY_PATTERN);
@@ -161,7 +164,7 @@ describe('authctl apikey (CLI)', () => {
     });
     const newKey = doc.key as string;
     const verify = async (key: string, iso: string) => {
-      const result = await cli(['verify', '--store', store, '--json'], { input: key, ...at(iso) });
+      const result = await run(['verify', '--store', store, '--json'], iso, key);
       return { code: result.code, ...JSON.parse(result.stdout) };
     };
     expect(await verify(oldKey, '2026-03-01T12:59:59Z')).toMatchObject({
@@ -175,16 +178,27 @@ describe('authctl apikey (CLI)', () => {
       reason: 'rotated',
     });
     expect(await verify(newKey, '2026-03-01T13:00:00Z')).toMatchObject({ code: 0, valid: true });
-    const revoked = await cli(['revoke', 'svc', '--store', store], at('2026-03-01T14:00:00Z'));
+    const revoked = await run(['revoke', 'svc', '--store', store], '2026-03-01T14:00:00Z');
     expect(revoked.code).toBe(0);
     expect(revoked.stdout).toMatch(/^revoked: key_\w+ \(svc\)/);
     expect(await verify(newKey, '2026-03-01T14:00:00Z')).toMatchObject({
       code: 1,
       reason: 'revoked',
     });
-    const bad = await cli(['list', '--store', store], at('yesterday'));
-    expect(bad).toMatchObject({ code: 2 });
-    expect(bad.stderr).toContain('AUTHCTL_TEST_NOW');
+  });
+
+  it('AUTHCTL_TEST_NOW is gone: the binary keeps the real clock whatever it says', async () => {
+    fresh();
+    const key = (
+      await cli(['create', '--name', 'svc', '--store', store, '--expires', '1h'])
+    ).stdout.trim();
+    // Two hours "later" by the old test-only variable: the key must still verify.
+    const later = new Date(Date.now() + 2 * 3600_000).toISOString();
+    const result = await cli(['verify', '--store', store], {
+      input: key,
+      env: { AUTHCTL_TEST_NOW: later },
+    });
+    expect(result.code, result.stderr).toBe(0);
   });
 
   it('revoke NAME after rotate --grace revokes every live key of the name, the old one too, and lists them (issue #11)', async () => {

@@ -98,7 +98,7 @@ describe('create / list / show', () => {
     await createApiKey({ store, now: clock.now, name: 'ci' });
     await expect(createApiKey({ store, now: clock.now, name: 'ci' })).rejects.toMatchObject({
       code: 'ERR_APIKEY_NAME_TAKEN',
-      where: '--name',
+      field: 'name',
     });
     expect(await listApiKeys({ store })).toHaveLength(1);
   });

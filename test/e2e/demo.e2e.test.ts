@@ -249,6 +249,7 @@ describe.concurrent('authctl demo', () => {
       let pid = 0;
       const run = runDemo({
         example: 'datapress',
+        env: process.env,
         signal: abort.signal,
         onStep: (s) => {
           keystore ||= /temporary keystore (\S+)/.exec(s.result[0] ?? '')?.[1] ?? '';
@@ -285,6 +286,7 @@ process.on('SIGTERM', () => server.close(() => process.exit(0)));
       );
       const result = await runDemo({
         example: 'datapress',
+        env: process.env,
         examples: fake,
         home: tempDir('authctl-e2e-demo-fake-home-'),
       });

@@ -1,7 +1,10 @@
+import { Command } from 'commander';
 import { decodeJwt } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IdpLayout } from '../../src/core/config/sections/idp.js';
+import { flagNamer } from '../../src/cli/fields.js';
+import type { IdpLayout } from '../../src/core/idp/config.js';
+import type { AuthctlError } from '../../src/core/errors.js';
 import { control, discover, startTestIdp, tokenRequest, type TestIdp } from './helpers.js';
 
 const password = async (url: string, clientId = 'app', extra: Record<string, string> = {}) => {
@@ -80,10 +83,11 @@ describe('idp: claim layouts of real IdPs', () => {
   }
 
   it('rejects an unknown layout naming the flag', async () => {
-    await expect(startTestIdp({}, { layout: 'ping' })).rejects.toMatchObject({
-      code: 'ERR_BAD_LAYOUT',
-      where: '--layout',
-    });
+    const error = await startTestIdp({}, { layout: 'ping' }).catch((e: AuthctlError) => e);
+    expect(error).toMatchObject({ code: 'ERR_BAD_LAYOUT', field: 'layout' });
+    // The CLI names the field as the serve flag.
+    const serve = new Command('serve').option('--layout <name>');
+    expect((error as AuthctlError).render(flagNamer(serve)).where).toBe('--layout');
   });
 });
 

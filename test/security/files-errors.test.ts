@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { flagNamer } from '../../src/cli/fields.js';
 import { createApiKey } from '../../src/core/apikey/index.js';
+import type { AuthctlError } from '../../src/core/errors.js';
 import { Keystore } from '../../src/core/keys/keystore.js';
 import { nodeFs } from '../../src/core/node.js';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -44,13 +46,14 @@ describe('write failures name the file and the fix', () => {
         `cannot write the keystore ${path.join(dir, 'keys.json')}: ${reason}`,
       );
       expect((keystore as { hint: string }).hint).toMatch(fix);
-      expect((keystore as { hint: string }).hint).toMatch(/--home/);
+      // As the CLI prints it: core names the field, the CLI the flag.
+      expect((keystore as AuthctlError).render(flagNamer(undefined)).hint).toMatch(/--home/);
       inject();
       const store = path.join(dir, 'apikeys.json');
       const apikey = await createApiKey({ store, name: 'ci' }).catch((e: unknown) => e);
       expect(apikey).toMatchObject({ kind: 'environment', where: store });
       expect((apikey as Error).message).toBe(`cannot write the API key store ${store}: ${reason}`);
-      expect((apikey as { hint: string }).hint).toMatch(/--store/);
+      expect((apikey as AuthctlError).render(flagNamer(undefined)).hint).toMatch(/--store/);
       // Nothing half-written.
       expect(readdirSync(dir).filter((f) => /\.(tmp|pending|lock)$/.test(f))).toEqual([]);
     });

@@ -58,6 +58,18 @@ describe('authctl/layers', () => {
     ).toEqual([]);
   });
 
+  it('forbids the public API importing src/cli', async () => {
+    for (const file of ['src/index.ts', 'src/api/probe.ts']) {
+      const code =
+        file === 'src/index.ts'
+          ? "export { renderSarif } from './cli/report/index.js';"
+          : "export { x } from '../cli/report/index.js';";
+      expect(await lint(file, code)).toEqual([
+        'the public API (src/index.ts, src/api/) must not import src/cli: export from src/core',
+      ]);
+    }
+  });
+
   it('lets the CLI import core, core import core, and anyone import packages', async () => {
     expect(
       await lint('src/cli/token.ts', "import { mintToken } from '../core/token/mint.js';"),

@@ -54,6 +54,9 @@ export interface ExportApiKeysOptions extends ApiKeyStoreOptions {
   validOnly?: boolean;
 }
 
+/**
+ * The export document a service verifies presented keys against (hashes and metadata, no raw keys), from stored records.
+ */
 export function buildApiKeyExport(
   records: readonly StoredApiKey[],
   now: Date,
@@ -103,7 +106,7 @@ export function renderApiKeyExportEnv(
     throw usageError(
       'ERR_APIKEY_ENV_PREFIX',
       `invalid environment variable prefix "${envPrefix}"`,
-      { where: '--env-prefix', hint: 'use letters, digits and _, e.g. API_KEYS' },
+      { field: 'envPrefix', hint: 'use letters, digits and _, e.g. API_KEYS' },
     );
   }
   const accepted = doc.keys.filter((k) => doc.accepted_statuses.includes(k.status));

@@ -77,12 +77,15 @@ export function randomBase62(length: number): string {
   return out;
 }
 
+/**
+ * Whether `prefix` can start an API key: lower-case letters and digits in `_`-separated segments, within the length limit.
+ */
 export function isValidApiKeyPrefix(prefix: string): boolean {
   return prefix.length <= API_KEY_PREFIX_MAX_LENGTH && PREFIX_PATTERN.test(prefix);
 }
 
 /** Throws a usage error naming `where` when `prefix` cannot be used in a key. */
-export function assertApiKeyPrefix(prefix: string, where = '--prefix'): void {
+export function assertApiKeyPrefix(prefix: string, where = '{{prefix}}'): void {
   if (!isValidApiKeyPrefix(prefix)) {
     throw usageError('ERR_APIKEY_PREFIX', `invalid key prefix "${prefix}"`, {
       where,

@@ -101,6 +101,9 @@ export interface ApiKeyJSON {
   valid_until: string | null;
 }
 
+/**
+ * The JSON shape of a key's metadata (`apikey list --json`): dates as ISO strings, never the key or its hash.
+ */
 export function apiKeyInfoToJSON(info: ApiKeyInfo): ApiKeyJSON {
   return {
     id: info.id,

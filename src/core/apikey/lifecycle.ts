@@ -44,7 +44,7 @@ function validateFields(fields: {
 }): void {
   if (!NAME_PATTERN.test(fields.name)) {
     throw usageError('ERR_APIKEY_NAME', `invalid key name "${fields.name}"`, {
-      where: '--name',
+      field: 'name',
       hint: 'use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
     });
   }
@@ -52,14 +52,14 @@ function validateFields(fields: {
   for (const scope of fields.scopes ?? []) {
     if (!SCOPE_PATTERN.test(scope)) {
       throw usageError('ERR_APIKEY_SCOPE', `invalid scope "${scope}"`, {
-        where: '--scope',
-        hint: 'a scope is printable ASCII without spaces, quotes or backslashes; repeat --scope for several',
+        field: 'scope',
+        hint: 'a scope is printable ASCII without spaces, quotes or backslashes; repeat {{scope}} for several',
       });
     }
   }
   if (fields.tenant != null && !TENANT_PATTERN.test(fields.tenant)) {
     throw usageError('ERR_APIKEY_TENANT', `invalid tenant "${fields.tenant}"`, {
-      where: '--tenant',
+      field: 'tenant',
       hint: 'use up to 128 letters, digits, ".", "_", ":", "@" or "-"',
     });
   }
@@ -128,7 +128,7 @@ export async function createApiKey(options: CreateApiKeyOptions): Promise<Create
           'ERR_APIKEY_NAME_TAKEN',
           `an active key named "${options.name}" already exists (${clash.id})`,
           {
-            where: '--name',
+            field: 'name',
             hint: `rotate it with \`authctl apikey rotate ${options.name}\`, revoke it, or choose another name`,
           },
         );
@@ -141,7 +141,7 @@ export async function createApiKey(options: CreateApiKeyOptions): Promise<Create
           prefix,
           scopes,
           tenant,
-          expiresAt: expiryFrom(now, options.expiresIn, '--expires'),
+          expiresAt: expiryFrom(now, options.expiresIn, '{{expires}}'),
           rotatedFrom: null,
         },
         now,
@@ -199,6 +199,9 @@ function looksLikeApiKey(ref: string): boolean {
   return ref.length - ref.lastIndexOf('_') - 1 >= 16;
 }
 
+/**
+ * Every key's metadata in the store, with its status now (active, expired, revoked); never the keys.
+ */
 export async function listApiKeys(options: ApiKeyStoreOptions): Promise<ApiKeyInfo[]> {
   const data = await readStore(options.store);
   const now = clock(options);
@@ -210,6 +213,7 @@ export interface GetApiKeyOptions extends ApiKeyStoreOptions {
   ref: string;
 }
 
+/** One key's metadata (never the key or its hash), by id or name. */
 export async function getApiKey(options: GetApiKeyOptions): Promise<ApiKeyInfo> {
   const data = await readStore(options.store);
   const now = clock(options);
@@ -233,7 +237,7 @@ export async function rotateApiKey(options: RotateApiKeyOptions): Promise<Rotate
   const grace = options.grace ?? 0;
   if (!(grace >= 0))
     throw usageError('ERR_APIKEY_GRACE', `grace must not be negative, got ${grace}s`, {
-      where: '--grace',
+      field: 'grace',
       hint: 'use 0 to stop the old key at once, or e.g. 24h',
     });
   return updateStore(
@@ -265,7 +269,7 @@ export async function rotateApiKey(options: RotateApiKeyOptions): Promise<Rotate
           prefix: old.prefix,
           scopes: [...old.scopes],
           tenant: old.tenant,
-          expiresAt: expiryFrom(now, options.expiresIn ?? lifetime, '--expires'),
+          expiresAt: expiryFrom(now, options.expiresIn ?? lifetime, '{{expires}}'),
           rotatedFrom: old.id,
         },
         now,

@@ -114,7 +114,7 @@ export async function readStore(file: string): Promise<ApiKeyStoreData> {
         where: file,
         hint:
           code === 'EISDIR'
-            ? 'pass a file, not a directory, to --store'
+            ? 'pass a file, not a directory, to {{store}}'
             : 'check the path and its permissions',
         cause: error,
       },
@@ -136,7 +136,7 @@ export async function updateStore<T>(
   fn: (data: ApiKeyStoreData) => T | Promise<T>,
   options: UpdateStoreOptions = {},
 ): Promise<T> {
-  const written = { what: 'the API key store', elsewhere: 'or pass another --store FILE' };
+  const written = { what: 'the API key store', elsewhere: 'or pass another {{store}} FILE' };
   await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 }).catch((error: unknown) => {
     throw writeError(error, file, written);
   });

@@ -29,13 +29,13 @@ export interface LoadedConfig {
 export interface LoadConfigOptions {
   /** `--config FILE`: load exactly this file. */
   configFile?: string;
-  /** Where to start searching (default: process.cwd()). */
-  cwd?: string;
+  /** Where to start searching, and what a relative --config is relative to (the caller's cwd). */
+  cwd: string;
   /**
    * The environment: without --config, AUTHCTL_CONFIG_INLINE (a whole config, TOML or JSON) or
    * AUTHCTL_CONFIG_FILE (a path) is the config, for CI service containers that cannot pass flags.
    */
-  env?: NodeJS.ProcessEnv;
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** `--config`, else AUTHCTL_CONFIG_INLINE or AUTHCTL_CONFIG_FILE (not both), else search. */
@@ -48,7 +48,7 @@ function configFromEnv(env: NodeJS.ProcessEnv | undefined): { inline?: string; f
       'AUTHCTL_CONFIG_INLINE and AUTHCTL_CONFIG_FILE are both set',
       {
         where: 'AUTHCTL_CONFIG_INLINE',
-        hint: 'set one of them (or pass --config FILE, which wins over both)',
+        hint: 'set one of them (or pass {{config}} FILE, which wins over both)',
       },
     );
   }
@@ -77,12 +77,12 @@ function parseBySuffix(filepath: string, text: string): unknown {
  * Finds and loads authctl's config with cosmiconfig (TOML through smol-toml), then validates it.
  * Searching stops at the project root (the nearest package.json).
  */
-export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
-  const cwd = options.cwd ?? process.cwd();
+export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
+  const { cwd } = options;
   const fromEnv = options.configFile ? {} : configFromEnv(options.env);
   if (fromEnv.inline) return loadInline(fromEnv.inline);
   const configFile = options.configFile ?? fromEnv.file;
-  const flag = options.configFile ? '--config' : 'AUTHCTL_CONFIG_FILE';
+  const flag = options.configFile ? '{{config}}' : 'AUTHCTL_CONFIG_FILE';
   if (!configFile && !(await anyConfigCandidate(cwd))) return { config: {} };
   // Bundled CommonJS: the named export may sit under `default`.
   const cosmiconfigModule = (await import('cosmiconfig')) as typeof import('cosmiconfig') & {
@@ -136,7 +136,7 @@ async function wrapLoad<T>(fn: () => Promise<T>, where: string): Promise<T> {
       `cannot load config: ${(error as Error).message.split('\n')[0]}`,
       {
         where,
-        hint: 'fix or remove the file, or pass --config FILE',
+        hint: 'fix or remove the file, or pass {{config}} FILE',
         cause: error,
       },
     );

@@ -1,10 +1,13 @@
 import * as z from 'zod'; // a namespace import lets the bundler keep only the parts of zod in use
-import { keysSchema, tokenDefaultsSchema, tokenPresetSchema } from './sections/token.js';
-import { idpSchema } from './sections/idp.js';
-import { apikeySchema } from './sections/apikey.js';
-import { sigv4Schema } from './sections/sigv4.js';
-import { probeSchema } from './sections/probe.js';
-import { verifySchema } from './sections/verify.js';
+// Each feature owns its section (src/core/<feature>/config.ts); config/ only composes them and
+// imports nothing else from a feature.
+import { apikeySchema } from '../apikey/config.js';
+import { idpSchema } from '../idp/config.js';
+import { keysSchema } from '../keys/config.js';
+import { probeSchema } from '../probe/config.js';
+import { sigv4Schema } from '../sigv4/config.js';
+import { tokenDefaultsSchema, tokenPresetSchema } from '../token/config.js';
+import { verifySchema } from '../verify/config.js';
 
 /**
  * The one definition of authctl's config: runtime validation and `authctl config schema`

@@ -28,10 +28,7 @@ export async function writeFileAtomic(
   const fs = nodeFs.promises;
   const { O_CREAT, O_EXCL, O_WRONLY } = nodeFs.constants;
   await removeLeftovers(dir, tempPattern(file));
-  const temp = path.join(
-    dir,
-    `.${path.basename(file)}.${process.pid}.${nodeCrypto.randomBytes(4).toString('hex')}.tmp`,
-  );
+  const temp = tempPath(file);
   let handle;
   try {
     handle = await fs.open(temp, O_CREAT | O_EXCL | O_WRONLY, 0o600);
@@ -54,6 +51,15 @@ export async function writeFileAtomic(
 }
 
 /** `.<name>.<pid>.<hex>.tmp`: the pid is what tells a dead writer's leftover from a live one's. */
+/**
+ * `.NAME.PID.RANDOM.tmp` beside `file`: the pid lets a later writer tell a dead writer's leftover
+ * (removed) from a live one's temp file (kept), see leftovers.ts.
+ */
+export function tempPath(file: string): string {
+  const random = nodeCrypto.randomBytes(4).toString('hex');
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${random}.tmp`);
+}
+
 function tempPattern(file: string): RegExp {
   return new RegExp(`^\\.${escapeRegExp(path.basename(file))}\\.(\\d+)\\.[0-9a-f]+\\.tmp$`);
 }
@@ -89,7 +95,7 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   } catch (error) {
     throw writeError(error, dir, {
       what: 'directory',
-      elsewhere: 'or choose another keystore with --home DIR (or AUTHCTL_HOME)',
+      elsewhere: 'or choose another keystore with {{home}} DIR (or AUTHCTL_HOME)',
     });
   }
   const stat = await fs.stat(dir);
@@ -100,7 +106,7 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
       `${dir} is mode ${octal}: its owner may not write in it, and authctl will not change that`,
       {
         where: dir,
-        hint: `make it writable with chmod 700 ${dir}, or choose another keystore with --home DIR (or AUTHCTL_HOME)`,
+        hint: `make it writable with chmod 700 ${dir}, or choose another keystore with {{home}} DIR (or AUTHCTL_HOME)`,
         details: { mode: octal },
       },
     );

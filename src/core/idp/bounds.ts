@@ -41,7 +41,7 @@ export function checkClockTime(epochMs: number, field: string): number {
     throw usageError(
       'ERR_BAD_TIME',
       `${field} would put the issuer clock outside 1970-01-01 .. 9999-12-31`,
-      { where: field, hint: 'use a date such as 2030-01-01T00:00:00Z, or a smaller --advance' },
+      { where: field, hint: 'use a date such as 2030-01-01T00:00:00Z, or a smaller {{advance}}' },
     );
   }
   return epochMs;

@@ -1,5 +1,5 @@
 import { sameSecret } from '../compare.js';
-import type { IdpClientConfig } from '../config/sections/idp.js';
+import type { IdpClientConfig } from './config.js';
 import { invalidClient, invalidRequest, invalidScope, unauthorizedClient } from './http.js';
 import type { IdpDeps, IdpRequest } from './types.js';
 

@@ -9,6 +9,9 @@ export interface IdpClockState {
   offsetSeconds: number;
 }
 
+/**
+ * The mock issuer's clock: real time by default; tests freeze it, move it forward or back (`authctl idp clock`), then reset it.
+ */
 export class IdpClock {
   private offsetMs = 0;
   private frozenAt: number | undefined;
@@ -23,10 +26,12 @@ export class IdpClock {
     return Math.floor(this.now() / 1000);
   }
 
+  /** Stops the clock at the current (possibly offset) time. */
   freeze(): void {
     if (this.frozenAt === undefined) this.frozenAt = this.base();
   }
 
+  /** Lets the clock run again from the time it was frozen at. */
   unfreeze(): void {
     if (this.frozenAt !== undefined) {
       // Keep the issuer's current time: the time spent frozen becomes a negative offset.
@@ -35,6 +40,7 @@ export class IdpClock {
     }
   }
 
+  /** Moves the clock by `seconds` (negative moves it back), frozen or not. */
   advance(seconds: number): void {
     this.offsetMs += seconds * 1000;
   }
@@ -44,11 +50,13 @@ export class IdpClock {
     this.offsetMs = epochMs - (this.frozenAt ?? this.base());
   }
 
+  /** Back to real time: no offset, not frozen. */
   reset(): void {
     this.offsetMs = 0;
     this.frozenAt = undefined;
   }
 
+  /** The current offset, whether the clock is frozen, and the time it shows. */
   state(): IdpClockState {
     return {
       now: new Date(this.now()).toISOString(),

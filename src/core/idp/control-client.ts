@@ -8,8 +8,8 @@ export function controlBase(url: string): string {
     parsed = new URL(url);
   } catch {
     throw usageError('ERR_BAD_URL', `"${url}" is not a URL`, {
-      where: '--url',
-      hint: 'e.g. --url http://127.0.0.1:9400',
+      field: 'url',
+      hint: 'e.g. {{url}} http://127.0.0.1:9400',
     });
   }
   return `${parsed.origin}/_authctl`;
@@ -50,7 +50,7 @@ export async function callControl(
       `cannot reach the issuer's control API: ${code}`,
       {
         where: target,
-        hint: 'start it with `authctl idp serve` (without --no-control), or pass --url',
+        hint: 'start it with `authctl idp serve` (without {{noControl}}), or pass {{url}}',
       },
     );
   }
@@ -66,7 +66,7 @@ export async function callControl(
     if (response.status === 404 && /disabled/.test(description))
       throw environmentError('ERR_CONTROL_DISABLED', description, {
         where: target,
-        hint: 'restart the issuer without --no-control',
+        hint: 'restart the issuer without {{noControl}}',
       });
     if (response.status === 401) {
       throw usageError(
@@ -74,7 +74,7 @@ export async function callControl(
         token ? 'the issuer refused the control token' : 'the issuer requires a control token',
         {
           where: target,
-          hint: 'set AUTHCTL_CONTROL_TOKEN (or --control-token) to the token `authctl idp serve` printed at start',
+          hint: 'set AUTHCTL_CONTROL_TOKEN (or {{controlToken}}) to the token `authctl idp serve` printed at start',
         },
       );
     }

@@ -1,6 +1,6 @@
-import type { IdpConfig } from '../config/sections/idp.js';
-import { idpSchema } from '../config/sections/idp.js';
-import { usageError } from '../errors.js';
+import type { IdpConfig } from './config.js';
+import { idpSchema } from './config.js';
+import { field, usageError } from '../errors.js';
 
 /**
  * `authctl idp serve` settings from environment variables, for CI service containers (GitHub and
@@ -15,8 +15,8 @@ export interface IdpEnvSetting {
   /** The `[idp]` key it sets, or the serve flag it defaults (settings with no config key). */
   target: { config: keyof IdpConfig } | { flag: keyof IdpEnvFlags };
   parse: (raw: string) => unknown;
-  /** The flag it stands in for, for docs and hints. */
-  flag?: string;
+  /** The serve input it stands in for (the CLI names it as its flag), for hints. */
+  field?: string;
   example: string;
 }
 
@@ -46,42 +46,42 @@ export const IDP_ENV: readonly IdpEnvSetting[] = [
     name: 'AUTHCTL_ISSUER_URL',
     target: { config: 'issuer_url' },
     parse: text,
-    flag: '--issuer-url',
+    field: 'issuerUrl',
     example: 'http://idp:9400',
   },
   {
     name: 'AUTHCTL_HOST',
     target: { config: 'host' },
     parse: text,
-    flag: '--host',
+    field: 'host',
     example: '0.0.0.0',
   },
   {
     name: 'AUTHCTL_PORT',
     target: { config: 'port' },
     parse: integer,
-    flag: '--port',
+    field: 'port',
     example: '9400',
   },
   {
     name: 'AUTHCTL_LAYOUT',
     target: { config: 'layout' },
     parse: text,
-    flag: '--layout',
+    field: 'layout',
     example: 'entra',
   },
   {
     name: 'AUTHCTL_CONTROL',
     target: { config: 'control' },
     parse: boolean,
-    flag: '--no-control',
+    field: 'noControl',
     example: 'false',
   },
   {
     name: 'AUTHCTL_LOG',
     target: { flag: 'log' },
     parse: boolean,
-    flag: '--no-log',
+    field: 'noLog',
     example: 'false',
   },
   { name: 'AUTHCTL_ALG', target: { config: 'alg' }, parse: text, example: 'ES256' },
@@ -98,7 +98,7 @@ export const IDP_ENV: readonly IdpEnvSetting[] = [
     name: 'AUTHCTL_CORS_ORIGINS',
     target: { config: 'cors_origins' },
     parse: list,
-    flag: '--cors-origin',
+    field: 'corsOrigin',
     example: 'http://app:3000,https://app.example',
   },
   {
@@ -111,7 +111,7 @@ export const IDP_ENV: readonly IdpEnvSetting[] = [
     name: 'AUTHCTL_READY_FILE',
     target: { flag: 'readyFile' },
     parse: text,
-    flag: '--ready-file',
+    field: 'readyFile',
     example: '/tmp/idp-ready.json',
   },
   {
@@ -163,7 +163,7 @@ function badValue(setting: IdpEnvSetting, raw: string, why: string) {
     `${setting.name}="${shown}" is not valid: ${why.replace(/\n.*/s, '')}`,
     {
       where: setting.name,
-      hint: `e.g. ${setting.name}=${setting.example}${setting.flag ? ` (the same as ${setting.flag})` : ''}, or unset it`,
+      hint: `e.g. ${setting.name}=${setting.example}${setting.field ? ` (the same as ${field(setting.field)})` : ''}, or unset it`,
     },
   );
 }

@@ -80,7 +80,7 @@ export function parseFaultRequest(input: Record<string, unknown>, now: number): 
     const value = String(input.jwks);
     if (!(JWKS_FAULTS as readonly string[]).includes(value)) {
       throw usageError('ERR_BAD_FAULT', `unknown JWKS fault "${value}"`, {
-        where: '--jwks',
+        field: 'jwks',
         hint: `use one of: ${JWKS_FAULTS.join(', ')}`,
       });
     }
@@ -92,7 +92,7 @@ export function parseFaultRequest(input: Record<string, unknown>, now: number): 
       throw usageError(
         'ERR_BAD_FAULT',
         `token fault must be an HTTP error status, got "${String(input.token)}"`,
-        { where: '--token', hint: 'e.g. --token 500 or --token 503' },
+        { field: 'token', hint: 'e.g. {{token}} 500 or {{token}} 503' },
       );
     }
     spec.token = status;
@@ -101,14 +101,16 @@ export function parseFaultRequest(input: Record<string, unknown>, now: number): 
   // the ISO date of `until` would fail on it.
   if (input.latency !== undefined)
     spec.latencyMs = Math.round(
-      durationInRange(input.latency, 'latency (--latency)', { min: 0, max: MAX_LATENCY_SECONDS }) *
-        1000,
+      durationInRange(input.latency, 'latency ({{latency}})', {
+        min: 0,
+        max: MAX_LATENCY_SECONDS,
+      }) * 1000,
     );
   if (input.unpublished_key !== undefined) spec.unpublishedKey = Boolean(input.unpublished_key);
   if (input.for !== undefined)
     spec.until =
       now +
-      durationInRange(input.for, 'for (--for)', {
+      durationInRange(input.for, 'for ({{for}})', {
         min: 0,
         minExclusive: true,
         max: MAX_FAULT_SECONDS,
@@ -122,7 +124,7 @@ export function parseFaultRequest(input: Record<string, unknown>, now: number): 
   ) {
     throw usageError('ERR_BAD_FAULT', 'no fault given', {
       where: 'authctl idp fault',
-      hint: 'give --jwks 503|timeout|empty|garbage, --token 500, --latency 2s or --unpublished-key (and optionally --for 30s)',
+      hint: 'give {{jwks}} 503|timeout|empty|garbage, {{token}} 500, {{latency}} 2s or {{unpublishedKey}} (and optionally {{for}} 30s)',
     });
   }
   return spec;

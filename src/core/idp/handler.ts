@@ -21,10 +21,19 @@ import { userinfoEndpoint } from './userinfo.js';
 /** Longest hold of a "timeout" JWKS fault before the server gives up itself. */
 const HANG_LIMIT_MS = 5 * 60_000;
 
+/**
+ * Discovery bytes, serialised once per issuer and kind (issue #17): the document derives only from
+ * the issuer's settings, which are fixed for the server's life (the control API changes clients,
+ * users and keys, none of which it lists).
+ */
+const discoveryBodies = new WeakMap<IssuerContext, Partial<Record<'openid' | 'oauth', string>>>();
+
 const discovery =
   (kind: 'openid' | 'oauth'): Handler =>
   (_req, issuer) => {
-    const body = JSON.stringify(discoveryDocument(issuer, kind));
+    let bodies = discoveryBodies.get(issuer);
+    if (!bodies) discoveryBodies.set(issuer, (bodies = {}));
+    const body = (bodies[kind] ??= JSON.stringify(discoveryDocument(issuer, kind)));
     return {
       status: 200,
       headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=60' },
@@ -166,30 +175,11 @@ async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | '
     await Promise.all([deps.keys, ...deps.issuerKeys.values()].map((keys) => keys.current()));
     return json(200, { status: 'ready', issuers: deps.settings.issuers.map((i) => i.url) });
   }
-  if (path === SERVER_PATHS.control || path.startsWith(`${SERVER_PATHS.control}/`)) {
-    if (!deps.settings.control)
-      return json(404, {
-        error: 'not_found',
-        error_description: 'the control API is disabled (--no-control)',
-      });
-    const unauthorized = controlUnauthorized(req, deps.settings);
-    if (unauthorized) return unauthorized;
-    // No page on another site may drive the issuer (CSRF): a form or no-cors fetch needs no preflight.
-    if (fromAnotherSite(req.headers, deps.settings.baseUrl))
-      return json(403, {
-        error: 'access_denied',
-        error_description:
-          'the control API refuses requests from web pages of other sites; call it from the CLI, curl or a test',
-      });
-    // JSON only: a web page cannot send that cross-origin without a preflight, which is never allowed here.
-    if (req.json === undefined && Object.keys(req.body).length > 0) {
-      return json(415, {
-        error: 'invalid_request',
-        error_description: 'the control API takes application/json bodies',
-      });
-    }
-    return controlEndpoint({ ...req, path: path.slice(SERVER_PATHS.control.length) || '/' }, deps);
-  }
+  if (path === SERVER_PATHS.control || path.startsWith(`${SERVER_PATHS.control}/`))
+    return (
+      controlRefusal(req, deps) ??
+      controlEndpoint({ ...req, path: path.slice(SERVER_PATHS.control.length) || '/' }, deps)
+    );
   const found = route(deps.settings.issuers, path);
   if (found && req.method === 'OPTIONS') return preflight(req, deps.settings);
   if (!found) {
@@ -198,6 +188,40 @@ async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | '
       error_description: `no endpoint at ${path}; issuers: ${deps.settings.issuers.map((i) => endpointUrl(i.url, 'openidConfiguration')).join(', ')}`,
     });
   }
+  return issuerEndpoint(req, deps, found);
+}
+
+/** Why a control API request is refused before it reaches its route: disabled, no token, CSRF, not JSON. */
+function controlRefusal(req: IdpRequest, deps: IdpDeps): IdpResponse | undefined {
+  if (!deps.settings.control)
+    return json(404, {
+      error: 'not_found',
+      error_description: 'the control API is disabled (--no-control)',
+    });
+  const unauthorized = controlUnauthorized(req, deps.settings);
+  if (unauthorized) return unauthorized;
+  // No page on another site may drive the issuer (CSRF): a form or no-cors fetch needs no preflight.
+  if (fromAnotherSite(req.headers, deps.settings.baseUrl))
+    return json(403, {
+      error: 'access_denied',
+      error_description:
+        'the control API refuses requests from web pages of other sites; call it from the CLI, curl or a test',
+    });
+  // JSON only: a web page cannot send that cross-origin without a preflight, which is never allowed here.
+  if (req.json === undefined && Object.keys(req.body).length > 0)
+    return json(415, {
+      error: 'invalid_request',
+      error_description: 'the control API takes application/json bodies',
+    });
+  return undefined;
+}
+
+/** An issuer's endpoint: malformed parameters refused, injected latency, the handler, CORS. */
+async function issuerEndpoint(
+  req: IdpRequest,
+  deps: IdpDeps,
+  found: NonNullable<ReturnType<typeof route>>,
+): Promise<IdpResponse | 'hang'> {
   const refused = refuseMalformedParams(req, found.endpoint);
   // Same CORS rule as the endpoints' own answers: /authorize is a browser navigation, never CORS.
   if (refused)
@@ -210,7 +234,7 @@ async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | '
       found.endpoint === 'jwks'
         ? await jwksEndpoint(deps, found.issuer)
         : await HANDLERS[found.endpoint](
-            { ...req, path: path.slice(found.issuer.path.length) },
+            { ...req, path: req.url.pathname.slice(found.issuer.path.length) },
             found.issuer,
             deps,
           );

@@ -1,7 +1,7 @@
-import type { IdpClientConfig } from '../config/sections/idp.js';
+import type { IdpClientConfig } from './config.js';
 import type { AttackerKey } from '../token/forge.js';
 import { mintToken } from '../token/mint.js';
-import { resolveTokenSettings } from '../token/settings.js';
+import { resolveTokenSettings, type TokenSettings } from '../token/settings.js';
 import { keysOf } from './keys-of.js';
 import { layoutClaims } from './layouts.js';
 import type { Principal } from './store.js';
@@ -40,45 +40,24 @@ export async function issueAccessToken(
   issuer: IssuerContext,
   options: IssueOptions,
 ): Promise<IssuedAccessToken> {
-  const { principal, client, clientId } = options;
+  const { principal, client } = options;
   const preset = client?.preset
     ? resolveTokenSettings(deps.settings.authctl, client.preset, {})
     : undefined;
   const roles = principal.roles ?? client?.roles ?? preset?.roles ?? [];
   const scopes = principal.scopes.length ? principal.scopes : (preset?.scopes ?? []);
-  // No prototype: the keys come from config, the control API and the request.
-  const claims: Record<string, unknown> = nullPrototype({
-    ...preset?.claims,
-    ...issuer.claims,
-    ...layoutClaims(issuer.layout, {
-      clientId,
-      subject: principal.sub,
-      user: principal.user,
-      scopes,
-      roles,
-    }),
-    ...(issuer.layout === 'default' ? { client_id: clientId } : {}),
-    ...client?.claims,
-    ...principal.claims,
-    ...deps.store.takeClaims(`client:${clientId}`),
-    ...(principal.user ? deps.store.takeClaims(`user:${principal.user}`) : {}),
-    ...options.grantClaims,
-    ...options.requestClaims,
-  });
-  const audience = options.audience?.length
-    ? options.audience
-    : (list(client?.audience) ?? preset?.audience ?? issuer.audience);
+  const claims = mergedClaims(deps, issuer, options, { preset, scopes, roles });
   const faults = deps.faults.active();
   const minted = await mintToken({
     keystore: keysOf(deps, issuer).keystore,
     issuer: issuer.url,
     subject: principal.sub,
-    audience,
+    audience: audienceOf(issuer, options, preset),
     ttlSeconds: issuer.ttlSeconds,
     alg: issuer.alg,
     scopes,
     roles,
-    tenant: principal.tenant ?? client?.tenant ?? preset?.tenant ?? issuer.tenant,
+    tenant: tenantOf(issuer, options, preset),
     claims,
     mapping: issuer.mapping,
     clock: deps.clock.now,
@@ -94,6 +73,47 @@ export async function issueAccessToken(
       : {}),
   });
   return { token: minted.token, claims: minted.claims, expiresIn: issuer.ttlSeconds };
+}
+
+/** The requested audience, else the client's, the preset's, the issuer's. */
+function audienceOf(issuer: IssuerContext, options: IssueOptions, preset?: TokenSettings) {
+  if (options.audience?.length) return options.audience;
+  return list(options.client?.audience) ?? preset?.audience ?? issuer.audience;
+}
+
+function tenantOf(
+  issuer: IssuerContext,
+  { principal, client }: IssueOptions,
+  preset?: TokenSettings,
+) {
+  return principal.tenant ?? client?.tenant ?? preset?.tenant ?? issuer.tenant;
+}
+
+/** The token's extra claims, in the documented order (later wins); no prototype: the keys come from config, the control API and the request. */
+function mergedClaims(
+  deps: IdpDeps,
+  issuer: IssuerContext,
+  { principal, client, clientId, grantClaims, requestClaims }: IssueOptions,
+  { preset, scopes, roles }: { preset?: TokenSettings; scopes: string[]; roles: string[] },
+): Record<string, unknown> {
+  return nullPrototype({
+    ...preset?.claims,
+    ...issuer.claims,
+    ...layoutClaims(issuer.layout, {
+      clientId,
+      subject: principal.sub,
+      user: principal.user,
+      scopes,
+      roles,
+    }),
+    ...(issuer.layout === 'default' ? { client_id: clientId } : {}),
+    ...client?.claims,
+    ...principal.claims,
+    ...deps.store.takeClaims(`client:${clientId}`),
+    ...(principal.user ? deps.store.takeClaims(`user:${principal.user}`) : {}),
+    ...grantClaims,
+    ...requestClaims,
+  });
 }
 
 const unpublishedKeys = new WeakMap<IdpDeps, Promise<AttackerKey>>();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { IdpLayout } from '../config/sections/idp.js';
+import type { IdpLayout } from './config.js';
 import type { ClaimsMapping } from '../token/claims.js';
 
 /**

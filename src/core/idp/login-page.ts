@@ -1,4 +1,4 @@
-import type { IdpUserConfig } from '../config/sections/idp.js';
+import type { IdpUserConfig } from './config.js';
 import { escapeHtml } from './http.js';
 import { layoutPage } from './page.js';
 

@@ -73,7 +73,7 @@ export function parseCorsOrigins(values: string[] | undefined, where: string): s
     ) {
       throw usageError('ERR_BAD_ORIGIN', `"${value}" is not a web origin`, {
         where,
-        hint: 'give scheme, host and port only, e.g. --cors-origin https://app.example:8443 (no path, no "*")',
+        hint: 'give scheme, host and port only, e.g. {{corsOrigin}} https://app.example:8443 (no path, no "*")',
       });
     }
     return url.origin;

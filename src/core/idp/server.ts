@@ -86,13 +86,13 @@ function listen(server: Server, port: number, host: string): Promise<number> {
         reject(
           environmentError('ERR_PORT_IN_USE', `port ${port} on ${host} is already in use`, {
             where: `${host}:${port}`,
-            hint: 'stop the other process, pick another --port, or use --port 0 for a free one',
+            hint: 'stop the other process, pick another {{port}}, or use {{port}} 0 for a free one',
           }),
         );
       } else if (error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL') {
         reject(
           environmentError('ERR_LISTEN', `cannot listen on ${host}:${port}: ${error.code}`, {
-            where: '--host/--port',
+            where: '{{host}}/{{port}}',
             hint: 'use a port above 1024 and an address of this machine (default 127.0.0.1)',
           }),
         );

@@ -74,7 +74,7 @@ export function resolveIdpSettings(
     issuer(
       'default',
       '',
-      layoutOf(options.layout ?? idp.layout, options.layout ? '--layout' : 'idp.layout'),
+      layoutOf(options.layout ?? idp.layout, options.layout ? '{{layout}}' : 'idp.layout'),
       {},
     ),
   ];
@@ -88,7 +88,7 @@ export function resolveIdpSettings(
     control: options.control ?? idp.control ?? true,
     corsOrigins: [
       ...parseCorsOrigins(idp.cors_origins, 'idp.cors_origins'),
-      ...parseCorsOrigins(options.corsOrigins, '--cors-origin'),
+      ...parseCorsOrigins(options.corsOrigins, '{{corsOrigin}}'),
     ],
     refreshTtlSeconds: Math.round(parseDuration(idp.refresh_ttl ?? '8h', 'idp.refresh_ttl')),
     maxEntries: idp.max_entries,

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthctlConfig } from '../config/schema.js';
-import type { IdpClientConfig, IdpLayout, IdpUserConfig } from '../config/sections/idp.js';
+import type { IdpClientConfig, IdpLayout, IdpUserConfig } from './config.js';
 import type { JWTAlgorithm } from '../keys/algorithms.js';
 import type { ClaimsMapping } from '../token/claims.js';
 import type { IdpClock } from './clock.js';

@@ -1,4 +1,4 @@
-import type { IdpUserConfig } from '../config/sections/idp.js';
+import type { IdpUserConfig } from './config.js';
 import { sameSecret } from '../compare.js';
 import { invalidGrant } from './http.js';
 import type { Principal } from './store.js';

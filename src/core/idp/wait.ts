@@ -14,6 +14,9 @@ export interface WaitForIssuerResult {
   attempts: number;
 }
 
+/**
+ * The OpenID discovery URL of an issuer (`<issuer>/.well-known/openid-configuration`, trailing slashes removed).
+ */
 export function discoveryUrl(issuer: string): string {
   return `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
 }

@@ -46,16 +46,20 @@ const TABLE: Record<JWTAlgorithm, AlgorithmInfo> = {
   HS512: { alg: 'HS512', kty: 'oct', hashBits: 512 },
 };
 
+/** What authctl knows about a JWT algorithm: key type, curve or hash, and how to generate its key. */
 export function algorithmInfo(alg: JWTAlgorithm): AlgorithmInfo {
   return TABLE[alg];
 }
 
+/**
+ * Whether `alg` is an HMAC algorithm (HS256/384/512): signed with a shared secret, not a key pair.
+ */
 export function isHmac(alg: string): boolean {
   return /^HS(256|384|512)$/.test(alg);
 }
 
 /** Parses an algorithm name from a flag or config value (case-insensitive, `eddsa` → `EdDSA`). */
-export function parseAlgorithm(input: string, where = '--alg'): JWTAlgorithm {
+export function parseAlgorithm(input: string, where = '{{alg}}'): JWTAlgorithm {
   const found = JWT_ALGORITHMS.find((alg) => alg.toLowerCase() === input.trim().toLowerCase());
   if (found) return found;
   const suggestion = closest(input, JWT_ALGORITHMS);

@@ -46,7 +46,7 @@ export function parseImport(text: string, source: string, alg?: JWTAlgorithm): P
   const chosen = (alg ?? candidates[0]) as JWTAlgorithm;
   if (!candidates.includes(chosen)) {
     throw usageError('ERR_KID_ALG_MISMATCH', `this ${keyName} key cannot sign ${chosen}`, {
-      where: '--alg',
+      field: 'alg',
       hint: `choose one of: ${candidates.join(', ')}`,
     });
   }
@@ -91,7 +91,7 @@ export function distinctKid(ring: Keyring, record: KeyRecord, source: string): v
       `key ${existing.kid} is already in the keystore for ${record.alg}`,
       {
         where: source,
-        hint: 'nothing to do; `authctl keys list` shows it (use --alg to import it for another algorithm)',
+        hint: 'nothing to do; `authctl keys list` shows it (use {{alg}} to import it for another algorithm)',
       },
     );
   }

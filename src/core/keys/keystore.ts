@@ -73,6 +73,7 @@ export class Keystore {
     this.onCreate = options.onCreate;
   }
 
+  /** The keyring as stored on disk (keys.json), without creating anything. */
   async read(): Promise<Keyring> {
     let text: string | undefined;
     try {
@@ -82,7 +83,7 @@ export class Keystore {
         action: 'read',
         code: 'ERR_KEYSTORE_UNREADABLE',
         what: 'the keystore',
-        elsewhere: 'or point --home (or AUTHCTL_HOME) at a directory you can read and write',
+        elsewhere: 'or point {{home}} (or AUTHCTL_HOME) at a directory you can read and write',
       });
     }
     return text === undefined ? emptyKeyring() : parseKeyring(text, this.file);
@@ -103,7 +104,7 @@ export class Keystore {
           mode: 0o600,
           code: 'ERR_KEYSTORE_WRITE',
           what: 'the keystore',
-          elsewhere: 'or point --home (or AUTHCTL_HOME) at a writable directory',
+          elsewhere: 'or point {{home}} (or AUTHCTL_HOME) at a writable directory',
         });
         if (creating) this.onCreate?.({ file: this.file, gitignore: await ignoreInGit(this.dir) });
       }
@@ -122,6 +123,7 @@ export class Keystore {
     return record.status;
   }
 
+  /** Every key in the keyring with its status now (e.g. active, published, grace); creates nothing. */
   async list(): Promise<KeyRecord[]> {
     const ring = await this.read();
     return ring.keys.map((key) => ({ ...key, status: this.effectiveStatus(key) }));
@@ -140,7 +142,7 @@ export class Keystore {
     if (!record && options.kid) {
       throw usageError('ERR_UNKNOWN_KID', `no key with kid "${options.kid}" in the keystore`, {
         where: this.file,
-        hint: 'run `authctl keys list` to see the kids, or omit --kid to use the active key',
+        hint: 'run `authctl keys list` to see the kids, or omit {{kid}} to use the active key',
       });
     }
     if (!record) {
@@ -157,8 +159,8 @@ export class Keystore {
         'ERR_KID_ALG_MISMATCH',
         `key ${record.kid} is an ${record.alg} key, not ${alg}`,
         {
-          where: '--kid',
-          hint: `use --alg ${record.alg}, or pick a ${alg} key from \`authctl keys list\``,
+          field: 'kid',
+          hint: `use {{alg}} ${record.alg}, or pick a ${alg} key from \`authctl keys list\``,
         },
       );
     }
@@ -216,6 +218,9 @@ export class Keystore {
     return { keys };
   }
 
+  /**
+   * Staged rotation: a new key becomes active, the previous one keeps verifying for the grace period.
+   */
   async rotate(options: RotateKeysOptions): Promise<RotateKeysResult> {
     return this.update(async (ring) => {
       const value = await applyRotation(ring, options, {

@@ -58,7 +58,7 @@ export async function applyRotation(
       throw usageError(
         'ERR_NOTHING_TO_ACTIVATE',
         `no published ${options.alg} key waiting to be activated`,
-        { where: '--stage activate', hint: 'run `authctl keys rotate --stage publish` first' },
+        { where: '{{stage}} activate', hint: 'run `authctl keys rotate --stage publish` first' },
       );
     }
     demoteActive();

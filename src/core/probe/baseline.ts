@@ -9,6 +9,9 @@ export interface ProbeBaseline {
   findings: Array<Pick<ProbeFinding, 'key' | 'severity' | 'message'>>;
 }
 
+/**
+ * Reads a probe baseline file (`--baseline`); a missing or malformed file is a usage error naming it.
+ */
 export async function readBaseline(file: string): Promise<ProbeBaseline> {
   return readBaselineFile<'authctl-probe-baseline', ProbeBaseline['findings'][number]>(file, {
     format: 'authctl-probe-baseline',
@@ -17,6 +20,7 @@ export async function readBaseline(file: string): Promise<ProbeBaseline> {
   });
 }
 
+/** A baseline document accepting `findings` as known (key, severity, message of each). */
 export function buildBaseline(findings: readonly ProbeFinding[]): ProbeBaseline {
   return {
     format: 'authctl-probe-baseline',
@@ -25,6 +29,7 @@ export function buildBaseline(findings: readonly ProbeFinding[]): ProbeBaseline 
   };
 }
 
+/** Writes `findings` as a baseline file (atomically), for `probe --update-baseline`. */
 export async function writeBaseline(
   file: string,
   findings: readonly ProbeFinding[],

@@ -1,5 +1,5 @@
 import { defectChecks } from '../token/defects.js';
-import type { ProbeCase } from './cases.js';
+import type { ProbeCase } from './case-types.js';
 
 /**
  * The fix, in words, for each check. Wording follows the seeds' troubleshooting tables

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { resolveSecret, type SecretEncoding } from '../token/secret.js';
-import type { ResolveCredentialsOptions } from './credentials.js';
+import type { ResolveCredentialsOptions } from './credential-types.js';
 
 interface SecretSource {
   secret_env?: string;

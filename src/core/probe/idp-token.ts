@@ -1,4 +1,4 @@
-import type { ProbeCredentialConfig } from '../config/sections/probe.js';
+import type { ProbeCredentialConfig } from './config.js';
 import { environmentError } from '../errors.js';
 
 export type IdpCredentialConfig = Extract<ProbeCredentialConfig, { type: 'idp' }>;

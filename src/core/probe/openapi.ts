@@ -56,73 +56,130 @@ export interface DraftResult {
 const q = (s: string) => JSON.stringify(s);
 const slug = (s: string) => s.replace(/[^A-Za-z0-9_-]+/g, '_').toLowerCase();
 
+type Operation = NonNullable<OpenApiDoc['paths']>[string][string];
+type SecurityScheme = { type?: string; scheme?: string; in?: string; name?: string };
+
+/** What drafting collects across operations: credentials with their scopes, endpoints, tenants. */
+interface Draft {
+  api: OpenApiDoc;
+  /** Credential name → the scopes operations ask of it. */
+  credentials: Map<string, string[]>;
+  endpoints: string[];
+  publicCount: number;
+  needsNoScope: boolean;
+  tenants: Set<string>;
+}
+
+/** The security schemes by name (Swagger 2.0 `basic` is OpenAPI 3's `http` + `basic`). */
+function securitySchemes(api: OpenApiDoc): Record<string, SecurityScheme> {
+  if (!api.swagger) return api.components?.securitySchemes ?? {};
+  return Object.fromEntries(
+    Object.entries(api.securityDefinitions ?? {}).map(([k, v]) => [
+      k,
+      v.type === 'basic' ? { type: 'http', scheme: 'basic' } : v,
+    ]),
+  );
+}
+
+/** `tenant = ...` and `params = {...}` for the path's placeholders (a tenant-like one is the tenant). */
+function paramLines(draft: Draft, rawPath: string): string[] {
+  const lines: string[] = [];
+  const params = [...rawPath.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+  const tenantParam = params.find((p) => TENANT_PARAM.test(p));
+  const others = params.filter((p) => p !== tenantParam);
+  if (tenantParam) {
+    lines.push(`tenant = "acme"`);
+    draft.tenants.add(tenantParam);
+    if (tenantParam !== 'tenant') others.unshift(tenantParam);
+  }
+  const key = (p: string) => (/^[A-Za-z0-9_-]+$/.test(p) ? p : q(p));
+  const value = (p: string) => q(p === tenantParam ? 'acme' : 'example');
+  if (others.length)
+    lines.push(`params = { ${others.map((p) => `${key(p)} = ${value(p)}`).join(', ')} }`);
+  return lines;
+}
+
+/** allow = one credential per requirement object (any one satisfies the operation), and its scopes. */
+function securityLines(draft: Draft, security: Array<Record<string, string[]>>): string[] {
+  const allow: string[] = [];
+  const scopes = new Set<string>();
+  for (const req of security) {
+    const [scheme, reqScopes] = Object.entries(req)[0]!;
+    const name = slug(scheme);
+    const known = draft.credentials.get(name) ?? [];
+    draft.credentials.set(name, known);
+    for (const s of reqScopes ?? []) {
+      scopes.add(s);
+      if (!known.includes(s)) known.push(s);
+    }
+    if (!allow.includes(name)) allow.push(name);
+  }
+  const lines = [`allow = [${allow.map(q).join(', ')}]`];
+  if (scopes.size) {
+    draft.needsNoScope = true;
+    lines.push(`scopes = [${[...scopes].map(q).join(', ')}]`, 'deny = ["no_scopes"]');
+  }
+  return lines;
+}
+
+/** One `[[endpoints]]` table: public when the effective security is empty. */
+function endpointTable(draft: Draft, rawPath: string, method: string, op: Operation): string {
+  const security = op.security ?? draft.api.security ?? [];
+  const isPublic = security.length === 0 || security.some((req) => Object.keys(req).length === 0);
+  const lines = ['[[endpoints]]'];
+  if (op.operationId) lines.push(`name = ${q(op.operationId)}`);
+  lines.push(`method = ${q(method.toUpperCase())}`, `path = ${q(rawPath)}`);
+  lines.push(...paramLines(draft, rawPath));
+  if (isPublic) {
+    draft.publicCount++;
+    lines.push('public = true');
+  } else lines.push(...securityLines(draft, security));
+  return lines.join('\n');
+}
+
+/** `[credentials.NAME]`: an API key, Basic credentials from the environment, else a JWT. */
+function credentialTable(draft: Draft, name: string, scopes: string[], scheme?: SecurityScheme) {
+  const out = [`[credentials.${name}]`];
+  if (scheme?.type === 'apiKey') {
+    out.push(
+      'type = "apikey"',
+      `env = ${q(`${name.toUpperCase()}_KEY`)}`,
+      `header = ${q(scheme.name ?? 'X-API-Key')}`,
+    );
+  } else if (scheme?.type === 'http' && /^basic$/i.test(scheme.scheme ?? '')) {
+    out.push('type = "env"', `env = ${q(`${name.toUpperCase()}_CREDENTIALS`)}`, 'scheme = "Basic"');
+  } else {
+    out.push(
+      'type = "jwt"',
+      'sub = "probe-user"',
+      ...(draft.tenants.size ? ['tenant = "acme"'] : []),
+      ...(scopes.length ? [`scopes = [${scopes.map(q).join(', ')}]`] : []),
+    );
+  }
+  out.push('');
+  return out;
+}
+
+/** Drafts the probe spec (TOML) for every operation of the document. */
 export function draftSpecFromOpenApi(doc: unknown, options: DraftOptions): DraftResult {
   const api = checkVersion(doc, options.source);
-  // Swagger 2.0 `basic` is OpenAPI 3's `http` + `basic`; the other types keep their names.
-  const schemes = api.swagger
-    ? Object.fromEntries(
-        Object.entries(api.securityDefinitions ?? {}).map(([k, v]) => [
-          k,
-          v.type === 'basic' ? { type: 'http', scheme: 'basic' } : v,
-        ]),
-      )
-    : (api.components?.securitySchemes ?? {});
-  const credentials = new Map<string, string[]>();
-  const endpoints: string[] = [];
-  let publicCount = 0;
-  let needsNoScope = false;
-  const tenants = new Set<string>();
-
+  const schemes = securitySchemes(api);
+  const draft: Draft = {
+    api,
+    credentials: new Map(),
+    endpoints: [],
+    publicCount: 0,
+    needsNoScope: false,
+    tenants: new Set(),
+  };
   for (const [rawPath, item] of Object.entries(api.paths ?? {})) {
     if (!rawPath.startsWith('/')) continue; // x-... extensions
     for (const method of METHODS) {
       const op = item?.[method];
-      if (!op) continue;
-      const security = op.security ?? api.security ?? [];
-      const isPublic =
-        security.length === 0 || security.some((req) => Object.keys(req).length === 0);
-      const lines = ['[[endpoints]]'];
-      if (op.operationId) lines.push(`name = ${q(op.operationId)}`);
-      lines.push(`method = ${q(method.toUpperCase())}`, `path = ${q(rawPath)}`);
-      const params = [...rawPath.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
-      const tenantParam = params.find((p) => TENANT_PARAM.test(p));
-      const others = params.filter((p) => p !== tenantParam);
-      if (tenantParam) {
-        lines.push(`tenant = "acme"`);
-        tenants.add(tenantParam);
-        if (tenantParam !== 'tenant') others.unshift(tenantParam);
-      }
-      if (others.length)
-        lines.push(
-          `params = { ${others.map((p) => `${/^[A-Za-z0-9_-]+$/.test(p) ? p : q(p)} = ${q(p === tenantParam ? 'acme' : 'example')}`).join(', ')} }`,
-        );
-      if (isPublic) {
-        publicCount++;
-        lines.push('public = true');
-      } else {
-        // Any one requirement object satisfies the operation: use the first scheme of each.
-        const allow: string[] = [];
-        const scopes = new Set<string>();
-        for (const req of security) {
-          const [scheme, reqScopes] = Object.entries(req)[0]!;
-          const name = slug(scheme);
-          if (!credentials.has(name)) credentials.set(name, []);
-          for (const s of reqScopes ?? []) {
-            scopes.add(s);
-            if (!credentials.get(name)!.includes(s)) credentials.get(name)!.push(s);
-          }
-          if (!allow.includes(name)) allow.push(name);
-        }
-        lines.push(`allow = [${allow.map(q).join(', ')}]`);
-        if (scopes.size) {
-          needsNoScope = true;
-          lines.push(`scopes = [${[...scopes].map(q).join(', ')}]`, 'deny = ["no_scopes"]');
-        }
-      }
-      endpoints.push(lines.join('\n'));
+      if (op) draft.endpoints.push(endpointTable(draft, rawPath, method, op));
     }
   }
-
+  const { tenants, endpoints, needsNoScope } = draft;
   const out: string[] = [
     `# Drafted by \`authctl probe init --from-openapi ${options.source}\`: review allow/deny, tenants and params.`,
     `base_url = ${q(options.baseUrl ?? absoluteServer(api) ?? 'http://127.0.0.1:8080')}`,
@@ -134,30 +191,9 @@ export function draftSpecFromOpenApi(doc: unknown, options: DraftOptions): Draft
     '# roles_claim = "/roles"',
     '',
   ];
-  for (const [name, scopes] of credentials) {
+  for (const [name, scopes] of draft.credentials) {
     const scheme = schemes[Object.keys(schemes).find((s) => slug(s) === name) ?? ''];
-    out.push(`[credentials.${name}]`);
-    if (scheme?.type === 'apiKey') {
-      out.push(
-        'type = "apikey"',
-        `env = ${q(`${name.toUpperCase()}_KEY`)}`,
-        `header = ${q(scheme.name ?? 'X-API-Key')}`,
-      );
-    } else if (scheme?.type === 'http' && /^basic$/i.test(scheme.scheme ?? '')) {
-      out.push(
-        'type = "env"',
-        `env = ${q(`${name.toUpperCase()}_CREDENTIALS`)}`,
-        'scheme = "Basic"',
-      );
-    } else {
-      out.push(
-        'type = "jwt"',
-        'sub = "probe-user"',
-        ...(tenants.size ? ['tenant = "acme"'] : []),
-        ...(scopes.length ? [`scopes = [${scopes.map(q).join(', ')}]`] : []),
-      );
-    }
-    out.push('');
+    out.push(...credentialTable(draft, name, scopes, scheme));
   }
   if (needsNoScope)
     out.push(
@@ -171,8 +207,8 @@ export function draftSpecFromOpenApi(doc: unknown, options: DraftOptions): Draft
   return {
     toml: `${out.join('\n').trimEnd()}\n`,
     endpoints: endpoints.length,
-    publicEndpoints: publicCount,
-    credentials: [...credentials.keys(), ...(needsNoScope ? ['no_scopes'] : [])],
+    publicEndpoints: draft.publicCount,
+    credentials: [...draft.credentials.keys(), ...(needsNoScope ? ['no_scopes'] : [])],
   };
 }
 

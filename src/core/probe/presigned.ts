@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { PRESIGN_SCHEMES, type ProbeCredentialConfig } from '../config/sections/probe.js';
+import { PRESIGN_SCHEMES, type ProbeCredentialConfig } from './config.js';
 import { environmentError, usageError } from '../errors.js';
 import type { ProbeRequest } from './http.js';
 

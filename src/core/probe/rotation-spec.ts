@@ -1,4 +1,4 @@
-import type { ProbeSpecConfig } from '../config/sections/probe.js';
+import type { ProbeSpecConfig } from './config.js';
 import { parseDuration } from '../duration.js';
 import { usageError } from '../errors.js';
 import { closest } from '../suggest.js';

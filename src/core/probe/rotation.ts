@@ -102,7 +102,7 @@ export async function prepareRotation(
       `tokens of "${credential.name}" are signed with kid "${kid}", which the issuer at ${rotation.issuer} does not hold, so rotating its keys would not change them`,
       {
         where: 'rotation.credential',
-        hint: "run the probe with the issuer's keystore (--home / AUTHCTL_HOME of `authctl idp serve`), or use an idp credential (token_url = the issuer's /token)",
+        hint: "run the probe with the issuer's keystore ({{home}} / AUTHCTL_HOME of `authctl idp serve`), or use an idp credential (token_url = the issuer's /token)",
       },
     );
   return control;
@@ -148,7 +148,7 @@ export async function checkRotation(ctx: RotationContext): Promise<RotationResul
       `tokens of "${ctx.credential.name}" are still signed with kid "${oldKid}" after the issuer rotated`,
       {
         where: rotation.issuer,
-        hint: "the probe and the issuer must share one keystore (--home / AUTHCTL_HOME), and the issuer's keys must be its own (not a shared set of another issuer)",
+        hint: "the probe and the issuer must share one keystore ({{home}} / AUTHCTL_HOME), and the issuer's keys must be its own (not a shared set of another issuer)",
       },
     );
   const accepted = await pollUntil(

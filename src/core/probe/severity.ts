@@ -1,10 +1,10 @@
-import { PROBE_VARIANT_NAMES } from '../config/sections/probe.js';
+import { PROBE_VARIANT_NAMES } from './config.js';
 import { usageError } from '../errors.js';
 import { defectChecks } from '../token/defects.js';
 import { closest } from '../suggest.js';
 import type { SourceMap } from '../verify/types.js';
 import { locate } from '../verify/locate/offsets.js';
-import type { ProbeFinding, Severity } from './verdict.js';
+import type { ProbeFinding, Severity } from './finding.js';
 
 /** A spec's `[severity]` table (or an endpoint's `severity = {...}`): finding id → severity or "off". */
 export type SeverityPolicy = Record<string, Severity | 'off'>;

@@ -1,11 +1,7 @@
 import type { MintTokenOptions } from '../token/mint.js';
-import type { ProbeCase } from './cases.js';
-import {
-  mintCommand,
-  mintOptions,
-  type JwtTemplate,
-  type ResolvedCredential,
-} from './credentials.js';
+import type { ProbeCase } from './case-types.js';
+import { mintCommand, mintOptions, type JwtTemplate } from './credentials.js';
+import type { ResolvedCredential } from './credential-types.js';
 import { curlCommand } from './curl.js';
 import { fixFor } from './fixes.js';
 import type { ProbeRequest, ProbeResponse } from './http.js';

@@ -1,11 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type * as z from 'zod';
-import {
-  probeSpecSchema,
-  type ProbeCredentialConfig,
-  type ProbeSpecConfig,
-} from '../config/sections/probe.js';
+import { probeSpecSchema, type ProbeCredentialConfig, type ProbeSpecConfig } from './config.js';
 import { parseJson, parseToml } from '../config/toml.js';
 import { usageError } from '../errors.js';
 import { closest } from '../suggest.js';
@@ -91,7 +87,7 @@ export async function loadProbeSpecFile(file: string): Promise<ProbeSpec> {
       `cannot read probe spec: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
       {
         where: file,
-        hint: 'pass an existing file with --spec FILE, or write one with `authctl probe init --from-openapi openapi.json`',
+        hint: 'pass an existing file with {{spec}} FILE, or write one with `authctl probe init --from-openapi openapi.json`',
       },
     );
   }
@@ -115,6 +111,73 @@ function where(source: string, map: SourceMap | undefined, keyPath: (string | nu
   return position ? `${source}:${position.line}:${position.column}` : source;
 }
 
+/** Every key a probe spec may have at any level: what an unknown key is matched against. */
+const KNOWN_KEYS = [
+  'base_url',
+  'jwt',
+  'credentials',
+  'endpoints',
+  'params',
+  'tenants',
+  'variants',
+  'measure_skew',
+  'dev_headers',
+  'concurrency',
+  'timeout',
+  'method',
+  'path',
+  'name',
+  'body',
+  'headers',
+  'public',
+  'allow',
+  'deny',
+  'tenant',
+  'scopes',
+  'roles',
+  'status',
+  'unauthenticated_status',
+  'forbidden_status',
+  'tenant_mismatch_status',
+  'exclude',
+  'severity',
+  'issuer',
+  'audience',
+  'alg',
+  'ttl',
+  'tenant_claim',
+  'roles_claim',
+  'scope_claim',
+  'scope_format',
+  'sub',
+  'preset',
+  'claims',
+  'secret_env',
+  'secret_file',
+  'secret_encoding',
+  'status_claim',
+  'status_header',
+  'suspended_value',
+  'mismatch_status',
+  'other',
+  'revoke',
+  'revoke_within',
+  'revoked_env',
+  'url_env',
+  'command',
+  'scheme',
+  'signature_param',
+  'expires_param',
+  'tenant_param',
+  'rotation',
+  'refresh_within',
+  'retire_within',
+  'grace',
+  'control_token_env',
+  'issuer_id',
+  'credential',
+];
+
 function specError(error: z.ZodError, source: string, map?: SourceMap) {
   const issue = error.issues[0]!;
   const keyPath = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
@@ -127,72 +190,7 @@ function specError(error: z.ZodError, source: string, map?: SourceMap) {
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
     message = `unknown key "${dotted ? `${dotted}.` : ''}${key}"`;
-    const known = [
-      'base_url',
-      'jwt',
-      'credentials',
-      'endpoints',
-      'params',
-      'tenants',
-      'variants',
-      'measure_skew',
-      'dev_headers',
-      'concurrency',
-      'timeout',
-      'method',
-      'path',
-      'name',
-      'body',
-      'headers',
-      'public',
-      'allow',
-      'deny',
-      'tenant',
-      'scopes',
-      'roles',
-      'status',
-      'unauthenticated_status',
-      'forbidden_status',
-      'tenant_mismatch_status',
-      'exclude',
-      'severity',
-      'issuer',
-      'audience',
-      'alg',
-      'ttl',
-      'tenant_claim',
-      'roles_claim',
-      'scope_claim',
-      'scope_format',
-      'sub',
-      'preset',
-      'claims',
-      'secret_env',
-      'secret_file',
-      'secret_encoding',
-      'status_claim',
-      'status_header',
-      'suspended_value',
-      'mismatch_status',
-      'other',
-      'revoke',
-      'revoke_within',
-      'revoked_env',
-      'url_env',
-      'command',
-      'scheme',
-      'signature_param',
-      'expires_param',
-      'tenant_param',
-      'rotation',
-      'refresh_within',
-      'retire_within',
-      'grace',
-      'control_token_env',
-      'issuer_id',
-      'credential',
-    ];
-    const suggestion = closest(key, known);
+    const suggestion = closest(key, KNOWN_KEYS);
     if (suggestion) hint = `did you mean "${suggestion}"?`;
   } else if (keyPath[0] === 'credentials' && keyPath.length === 3 && keyPath[2] === 'type') {
     hint = 'type is one of jwt, idp, env, apikey, sigv4, presigned, headers';
@@ -205,24 +203,141 @@ function specError(error: z.ZodError, source: string, map?: SourceMap) {
 
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_-]*)\}/g;
 
+/** What normalising one spec reads besides the endpoint at hand: for lookups and located errors. */
+interface SpecReader {
+  spec: ProbeSpecConfig;
+  source: string;
+  map?: SourceMap;
+  /** The defined credential names. */
+  names: string[];
+  tenants: ProbeSpec['tenants'];
+}
+
+type EndpointConfig = ProbeSpecConfig['endpoints'][number];
+
+/** A credential an endpoint names must be defined (a typo gets a suggestion). */
+function checkRef(r: SpecReader, name: string, keyPath: (string | number)[]): void {
+  if (r.spec.credentials[name]) return;
+  const suggestion = closest(name, r.names);
+  const dotted = keyPath
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+    .join('')
+    .slice(1);
+  throw usageError('ERR_PROBE_UNKNOWN_CREDENTIAL', `${dotted}: no credential "${name}"`, {
+    where: where(r.source, r.map, keyPath),
+    hint: suggestion
+      ? `did you mean "${suggestion}"?`
+      : r.names.length
+        ? `defined credentials: ${r.names.join(', ')}`
+        : `define it as [credentials.${name}] with type = "jwt"`,
+  });
+}
+
+/** Credentials defined, none both allowed and denied, and something to prove the refusals with. */
+function checkEndpointCredentials(r: SpecReader, e: EndpointConfig, index: number): void {
+  const { source, map } = r;
+  checkSeverityPolicy(e.severity, ['endpoints', index, 'severity'], r.names, source, map);
+  e.allow.forEach((name, i) => checkRef(r, name, ['endpoints', index, 'allow', i]));
+  e.deny.forEach((name, i) => checkRef(r, name, ['endpoints', index, 'deny', i]));
+  const both = e.allow.find((name) => e.deny.includes(name));
+  if (both)
+    throw usageError(
+      'ERR_PROBE_SPEC_INVALID',
+      `endpoints[${index}]: "${both}" is in both allow and deny`,
+      {
+        where: where(source, map, ['endpoints', index, 'deny']),
+        hint: 'a credential either must get in or must be refused',
+      },
+    );
+  if (!e.public && e.allow.length === 0 && e.deny.length === 0) {
+    throw usageError(
+      'ERR_PROBE_SPEC_INVALID',
+      `endpoints[${index}] (${e.method.toUpperCase()} ${e.path}): needs public = true, or allow = [...] credentials`,
+      {
+        where: where(source, map, ['endpoints', index]),
+        hint: 'the probe needs at least one credential that must get in, to prove the negative cases are refused for the right reason',
+      },
+    );
+  }
+}
+
+/** The path with its `{name}` placeholders filled from the endpoint's, the spec's and the tenant params. */
+function resolvePath(
+  r: SpecReader,
+  e: EndpointConfig,
+  index: number,
+  params: Record<string, string>,
+) {
+  return e.path.replace(PLACEHOLDER, (whole, name: string) => {
+    const value = params[name];
+    if (value === undefined) {
+      throw usageError(
+        'ERR_PROBE_SPEC_INVALID',
+        `endpoints[${index}].path: no value for {${name}}`,
+        {
+          where: where(r.source, r.map, ['endpoints', index, 'path']),
+          hint: `add params = { ${name} = "..." } to the endpoint or a [params] table${name === 'tenant' ? ', or tenant = "..."' : ''}`,
+        },
+      );
+    }
+    return encodeURIComponent(value);
+  });
+}
+
+function normalizeEndpoint(r: SpecReader, e: EndpointConfig, index: number): ProbeEndpoint {
+  checkEndpointCredentials(r, e, index);
+  const params: Record<string, string> = {
+    ...r.spec.params,
+    ...(e.tenant ? { tenant: e.tenant } : {}),
+    ...e.params,
+  };
+  const resolved = resolvePath(r, e, index, params);
+  const method = e.method.toUpperCase();
+  return {
+    id: `${method} ${resolved}`,
+    ...(e.name ? { name: e.name } : {}),
+    index,
+    line: locate(r.map, ['endpoints', index])?.line,
+    method,
+    path: resolved,
+    template: e.path,
+    params,
+    body: e.body === undefined || typeof e.body === 'string' ? e.body : JSON.stringify(e.body),
+    headers: e.headers ?? {},
+    public: e.public,
+    allow: e.allow,
+    deny: e.deny,
+    tenant: e.tenant,
+    scopes: e.scopes,
+    roles: e.roles,
+    status: e.status,
+    unauthenticatedStatus: e.unauthenticated_status ?? [401],
+    forbiddenStatus: e.forbidden_status ?? [403],
+    tenantMismatchStatus: e.tenant_mismatch_status ?? r.tenants.mismatchStatus,
+    variants: e.variants ?? r.spec.variants,
+    exclude: e.exclude,
+    severity: e.severity,
+  };
+}
+
+/** Two entries for the same method and path would be probed twice and reported ambiguously. */
+function checkUnique(r: SpecReader, endpoints: ProbeEndpoint[]): void {
+  const seen = new Map<string, number>();
+  for (const e of endpoints) {
+    const previous = seen.get(e.id);
+    if (previous !== undefined) {
+      throw usageError(
+        'ERR_PROBE_SPEC_INVALID',
+        `endpoints[${e.index}] repeats endpoints[${previous}] (${e.id})`,
+        { where: where(r.source, r.map, ['endpoints', e.index]), hint: 'merge the two entries' },
+      );
+    }
+    seen.set(e.id, e.index);
+  }
+}
+
 function normalize(spec: ProbeSpecConfig, source: string, map?: SourceMap): ProbeSpec {
   const names = Object.keys(spec.credentials);
-  const checkRef = (name: string, keyPath: (string | number)[]) => {
-    if (spec.credentials[name]) return;
-    const suggestion = closest(name, names);
-    const dotted = keyPath
-      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
-      .join('')
-      .slice(1);
-    throw usageError('ERR_PROBE_UNKNOWN_CREDENTIAL', `${dotted}: no credential "${name}"`, {
-      where: where(source, map, keyPath),
-      hint: suggestion
-        ? `did you mean "${suggestion}"?`
-        : names.length
-          ? `defined credentials: ${names.join(', ')}`
-          : `define it as [credentials.${name}] with type = "jwt"`,
-    });
-  };
   const tenants = {
     mismatchStatus: spec.tenants?.mismatch_status ?? [403],
     headers: spec.tenants?.headers ?? ['X-Org-Id', 'x-organization-id'],
@@ -231,83 +346,10 @@ function normalize(spec: ProbeSpecConfig, source: string, map?: SourceMap): Prob
     statusHeader: spec.tenants?.status_header,
     suspendedValue: spec.tenants?.suspended_value ?? 'suspended',
   };
+  const reader: SpecReader = { spec, source, map, names, tenants };
   checkSeverityPolicy(spec.severity, ['severity'], names, source, map);
-  const endpoints = spec.endpoints.map((e, index): ProbeEndpoint => {
-    checkSeverityPolicy(e.severity, ['endpoints', index, 'severity'], names, source, map);
-    e.allow.forEach((name, i) => checkRef(name, ['endpoints', index, 'allow', i]));
-    e.deny.forEach((name, i) => checkRef(name, ['endpoints', index, 'deny', i]));
-    const both = e.allow.find((name) => e.deny.includes(name));
-    if (both)
-      throw usageError(
-        'ERR_PROBE_SPEC_INVALID',
-        `endpoints[${index}]: "${both}" is in both allow and deny`,
-        {
-          where: where(source, map, ['endpoints', index, 'deny']),
-          hint: 'a credential either must get in or must be refused',
-        },
-      );
-    if (!e.public && e.allow.length === 0 && e.deny.length === 0) {
-      throw usageError(
-        'ERR_PROBE_SPEC_INVALID',
-        `endpoints[${index}] (${e.method.toUpperCase()} ${e.path}): needs public = true, or allow = [...] credentials`,
-        {
-          where: where(source, map, ['endpoints', index]),
-          hint: 'the probe needs at least one credential that must get in, to prove the negative cases are refused for the right reason',
-        },
-      );
-    }
-    const params: Record<string, string> = {
-      ...spec.params,
-      ...(e.tenant ? { tenant: e.tenant } : {}),
-      ...e.params,
-    };
-    const resolved = e.path.replace(PLACEHOLDER, (whole, name: string) => {
-      const value = params[name];
-      if (value === undefined) {
-        throw usageError(
-          'ERR_PROBE_SPEC_INVALID',
-          `endpoints[${index}].path: no value for {${name}}`,
-          {
-            where: where(source, map, ['endpoints', index, 'path']),
-            hint: `add params = { ${name} = "..." } to the endpoint or a [params] table${name === 'tenant' ? ', or tenant = "..."' : ''}`,
-          },
-        );
-      }
-      return encodeURIComponent(value);
-    });
-    const method = e.method.toUpperCase();
-    return {
-      id: `${method} ${resolved}`,
-      ...(e.name ? { name: e.name } : {}),
-      index,
-      line: locate(map, ['endpoints', index])?.line,
-      method,
-      path: resolved,
-      template: e.path,
-      params,
-      body:
-        e.body === undefined
-          ? undefined
-          : typeof e.body === 'string'
-            ? e.body
-            : JSON.stringify(e.body),
-      headers: e.headers ?? {},
-      public: e.public,
-      allow: e.allow,
-      deny: e.deny,
-      tenant: e.tenant,
-      scopes: e.scopes,
-      roles: e.roles,
-      status: e.status,
-      unauthenticatedStatus: e.unauthenticated_status ?? [401],
-      forbiddenStatus: e.forbidden_status ?? [403],
-      tenantMismatchStatus: e.tenant_mismatch_status ?? tenants.mismatchStatus,
-      variants: e.variants ?? spec.variants,
-      exclude: e.exclude,
-      severity: e.severity,
-    };
-  });
-  checkUnique(endpoints, source, map);
+  const endpoints = spec.endpoints.map((e, index) => normalizeEndpoint(reader, e, index));
+  checkUnique(reader, endpoints);
   return {
     source,
     baseUrl: spec.base_url.replace(/\/+$/, ''),
@@ -324,22 +366,6 @@ function normalize(spec: ProbeSpecConfig, source: string, map?: SourceMap): Prob
     severity: spec.severity,
     rotation: resolveRotation(spec, (keyPath) => where(source, map, keyPath)),
   };
-}
-
-/** Two entries for one method and path would be judged twice under one id: exit 2 naming the second. */
-function checkUnique(endpoints: ProbeEndpoint[], source: string, map?: SourceMap): void {
-  const seen = new Map<string, number>();
-  for (const e of endpoints) {
-    const previous = seen.get(e.id);
-    if (previous !== undefined) {
-      throw usageError(
-        'ERR_PROBE_SPEC_INVALID',
-        `endpoints[${e.index}] repeats endpoints[${previous}] (${e.id})`,
-        { where: where(source, map, ['endpoints', e.index]), hint: 'merge the two entries' },
-      );
-    }
-    seen.set(e.id, e.index);
-  }
 }
 
 /** The spec file to use: --spec, else probe.toml / probe.json in cwd, else undefined (use config `[probe]`). */

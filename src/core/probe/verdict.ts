@@ -1,30 +1,10 @@
-import type { ProbeCase } from './cases.js';
+import type { ProbeCase } from './case-types.js';
 import { fixFor } from './fixes.js';
 import type { ProbeExchange } from './exchange.js';
 import type { ProbeResponse } from './http.js';
 
-export type Severity = 'critical' | 'error' | 'warning';
-
-/** One thing wrong with one endpoint. */
-export interface ProbeFinding {
-  /** Stable key for baselines: `<endpoint id> <case id> <rule>`. */
-  key: string;
-  endpoint: string;
-  case: string;
-  /** The check that failed, shared across endpoints (SARIF rule): `jwt:alg-none`, `deny`, `variant:head`, `probe/hygiene-cors`. */
-  check: string;
-  /** What kind of failure: `probe/accepts-invalid-credential`, `probe/status-swapped`, `probe/hygiene-www-authenticate`. */
-  rule: string;
-  severity: Severity;
-  expected: string;
-  got: string;
-  message: string;
-  fix: string;
-  curl?: string;
-  /** The request and answer behind it, credentials masked (the HTML report shows them). */
-  exchange?: ProbeExchange;
-  baselined?: boolean;
-}
+export type { ProbeFinding, Severity } from './finding.js';
+import type { ProbeFinding } from './finding.js';
 
 const is2xx = (s: number) => s >= 200 && s < 300;
 const isSuccess = (s: number) => s >= 200 && s < 400;

@@ -24,6 +24,7 @@ export function chunkStringToSign(
   return `AWS4-HMAC-SHA256-PAYLOAD\n${options.amzDate}\n${scope}\n${options.previousSignature}\n${EMPTY_SHA256}\n${sha256Hex(chunk)}`;
 }
 
+/** Signs one chunk of a streaming (aws-chunked) upload, chained to the previous chunk's signature. */
 export function signChunk(
   options: SignChunkOptions,
   chunk: string | Uint8Array,

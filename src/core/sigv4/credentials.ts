@@ -4,7 +4,7 @@
  * environment are passed in, so this stays testable and free of process globals.
  */
 import path from 'node:path';
-import type { SigV4Profile } from '../config/sections/sigv4.js';
+import type { SigV4Profile } from './config.js';
 import { usageError } from '../errors.js';
 import type { SigV4Credentials } from './types.js';
 
@@ -174,7 +174,7 @@ export function resolveCredentials(sources: CredentialSources): ResolvedCredenti
       if (!aws) {
         const known = Object.keys(sources.profiles ?? {});
         throw usageError('ERR_SIGV4_UNKNOWN_PROFILE', `no SigV4 profile "${profileName}"`, {
-          where: '--profile',
+          field: 'profile',
           hint: `define [sigv4.${profileName}] in authctl.toml or [${profileName}] in ~/.aws/credentials${known.length ? ` (authctl profiles: ${known.join(', ')})` : ''}`,
         });
       }

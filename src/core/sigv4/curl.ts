@@ -16,6 +16,7 @@ export interface CurlOptions {
   body?: CurlBody;
 }
 
+/** A curl command line that sends exactly what was signed (method, URL, headers, body). */
 export function toCurl(options: CurlOptions): string {
   const args: string[] = ['curl'];
   const method = options.method.toUpperCase();

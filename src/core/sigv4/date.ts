@@ -18,7 +18,7 @@ function validFields(y: number, mo: number, d: number, h: number, mi: number, s:
  * (`2015-08-30T12:36:00Z`). A zone-less ISO string is rejected: it would silently depend on the
  * machine's time zone.
  */
-export function parseSigningDate(input: DateInput, where = '--date'): Date {
+export function parseSigningDate(input: DateInput, where = '{{date}}'): Date {
   if (input instanceof Date) {
     if (Number.isNaN(input.getTime())) throw badDate(String(input), where);
     return input;

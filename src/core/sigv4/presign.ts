@@ -33,19 +33,22 @@ const PRESIGN_PARAMS = new Set([
   'X-Amz-Security-Token',
 ]);
 
-export function checkExpires(expires: number, where = '--expires'): void {
+export function checkExpires(expires: number, where = '{{expires}}'): void {
   if (!Number.isInteger(expires) || expires < 1 || expires > MAX_PRESIGN_EXPIRES) {
     throw usageError(
       'ERR_SIGV4_BAD_EXPIRES',
       `presign expiry must be a whole number of seconds from 1 to ${MAX_PRESIGN_EXPIRES} (7 days), got ${expires}`,
       {
         where,
-        hint: 'use e.g. --expires 900 or --expires 15m (at most 7d)',
+        hint: 'use e.g. {{expires}} 900 or {{expires}} 15m (at most 7d)',
       },
     );
   }
 }
 
+/**
+ * A SigV4 presigned URL (query auth) for `request`, valid for `options.expires` seconds (at most 7 days).
+ */
 export function presignUrl(
   request: SignableRequest,
   credentials: SigV4Credentials,

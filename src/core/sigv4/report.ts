@@ -2,9 +2,11 @@
  * The human text of a verify result (the CLI colours it). Signatures are shortened: a reader
  * needs to tell two apart, not to copy one.
  */
-import { mask } from '../mask.js';
 import { printable } from '../terminal.js';
-import type { VerifySignedRequestResult } from './verify.js';
+import type { VerifySignedRequestResult } from './verify-types.js';
+import { maskSecurityTokens } from './mask-tokens.js';
+
+export { maskSecurityTokens } from './mask-tokens.js';
 
 export interface ReportStyle {
   ok: (text: string) => string;
@@ -30,6 +32,9 @@ const SCHEME_NAMES: Record<VerifySignedRequestResult['scheme'], string> = {
   'sigv2-query': 'SigV2 query auth (S3)',
 };
 
+/**
+ * The text report of `sigv4 verify`: scheme, scope, signed headers, every finding and the canonical-request diff.
+ */
 export function formatVerifyReport(
   result: VerifySignedRequestResult,
   style: ReportStyle = plain,
@@ -82,23 +87,6 @@ export function maskToken(text: string, token: string | undefined): string {
   if (!token || token.length < 8) return text;
   const masked = `${token.slice(0, 4)}…(${token.length} chars)`;
   return text.split(token).join(masked).split(encodeURIComponent(token)).join(masked);
-}
-
-/**
- * Masks every session token value in canonical-request text: the `x-amz-security-token:` header
- * line and the `X-Amz-Security-Token=` query parameter, whoever's token it is (a service's error
- * body may show one the caller never had).
- */
-export function maskSecurityTokens(text: string): string {
-  return text
-    .replace(
-      /^(x-amz-security-token:)(.+)$/gim,
-      (_, name: string, value: string) => `${name}${mask(value)}`,
-    )
-    .replace(
-      /(X-Amz-Security-Token=)([^&\s]+)/gi,
-      (_, name: string, value: string) => `${name}${mask(value)}`,
-    );
 }
 
 /**

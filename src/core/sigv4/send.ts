@@ -20,11 +20,14 @@ export interface SendRequestResult {
   body: Buffer;
 }
 
+/**
+ * Sends a signed request exactly as signed (path and header bytes untouched) and returns the answer.
+ */
 export function sendSignedRequest(options: SendRequestOptions): Promise<SendRequestResult> {
   const url = parseWireUrl(options.url);
   if (url.scheme !== 'http' && url.scheme !== 'https') {
     return Promise.reject(
-      usageError('ERR_SIGV4_SEND_SCHEME', `--send speaks HTTP only, not ${url.scheme}://`, {
+      usageError('ERR_SIGV4_SEND_SCHEME', `{{send}} speaks HTTP only, not ${url.scheme}://`, {
         where: options.url,
         hint: 'print the presigned URL and open it with a websocket client',
       }),

@@ -41,14 +41,14 @@ export interface ResolvedSigV4Options {
 export function resolveOptions(options: SigV4Options): ResolvedSigV4Options {
   if (!options || !options.region) {
     throw usageError('ERR_SIGV4_NO_REGION', 'no signing region', {
-      where: '--region',
-      hint: 'pass --region us-east-1 (or set region in the [sigv4.<name>] profile)',
+      field: 'region',
+      hint: 'pass {{region}} us-east-1 (or set region in the [sigv4.<name>] profile)',
     });
   }
   if (!options.service) {
     throw usageError('ERR_SIGV4_NO_SERVICE', 'no signing service', {
-      where: '--service',
-      hint: 'pass --service s3 (or execute-api, sts, ...; set service in the profile)',
+      field: 'service',
+      hint: 'pass {{service}} s3 (or execute-api, sts, ...; set service in the profile)',
     });
   }
   for (const [name, value] of [
@@ -82,7 +82,7 @@ export function checkCredentials(credentials: SigV4Credentials): void {
       'no AWS credentials (access key id and secret access key)',
       {
         where: 'credentials',
-        hint: 'pass --access-key/--secret-key, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or use --profile NAME',
+        hint: 'pass {{accessKey}}/{{secretKey}}, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or use {{profile}} NAME',
       },
     );
   }
@@ -124,6 +124,46 @@ export function foldWarnings(folded: string[], mode: FoldedHeaderMode = 'space')
 /** Headers the signer owns: any the caller passed are replaced. */
 const MANAGED = new Set(['authorization', 'x-amz-date', 'x-amz-security-token']);
 
+/**
+ * The caller's headers in order minus the ones the signer sets, then X-Amz-Date, the session token
+ * (when signed) and x-amz-content-sha256 (when added); each name lower-cased once, in one pass.
+ */
+function headersToSign(
+  given: Array<[string, string]>,
+  add: { amzDate: string; token?: string; contentSha?: string },
+): { headers: Array<[string, string]>; lowers: string[] } {
+  const headers: Array<[string, string]> = [];
+  const lowers: string[] = [];
+  const push = (name: string, value: string, lower = name.toLowerCase()) => {
+    headers.push([name, value]);
+    lowers.push(lower);
+  };
+  for (const header of given) {
+    const lower = header[0].toLowerCase();
+    if (MANAGED.has(lower) || (add.contentSha && lower === 'x-amz-content-sha256')) continue;
+    headers.push(header);
+    lowers.push(lower);
+  }
+  push('X-Amz-Date', add.amzDate, 'x-amz-date');
+  if (add.token) push('X-Amz-Security-Token', add.token, 'x-amz-security-token');
+  if (add.contentSha) push('x-amz-content-sha256', add.contentSha, 'x-amz-content-sha256');
+  return { headers, lowers };
+}
+
+/** Headers by lower-case name, repeated ones joined with ',' (as fetch would send them). */
+function headerRecord(headers: Array<[string, string]>, lowers: string[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (let i = 0; i < headers.length; i++) {
+    const lower = lowers[i]!;
+    const previous = record[lower];
+    record[lower] = previous === undefined ? headers[i]![1] : `${previous},${headers[i]![1]}`;
+  }
+  return record;
+}
+
+/**
+ * Signs `request` with SigV4 header auth: the headers to add, plus the canonical request, string to sign and signature.
+ */
 export function signRequest(
   request: SignableRequest,
   credentials: SigV4Credentials,
@@ -137,26 +177,11 @@ export function signRequest(
   const addContentSha = options.contentSha256Header ?? resolved.s3;
   const token = credentials.sessionToken;
   const tokenSigned = !!token && !options.sessionTokenAfterSigning;
-
-  // One pass: keep the caller's headers in order (minus the ones we set), lower-case each name once.
-  const headers: Array<[string, string]> = [];
-  const lowers: string[] = [];
-  for (const header of req.headers) {
-    const lower = header[0].toLowerCase();
-    if (MANAGED.has(lower) || (addContentSha && lower === 'x-amz-content-sha256')) continue;
-    headers.push(header);
-    lowers.push(lower);
-  }
-  headers.push(['X-Amz-Date', resolved.amzDate]);
-  lowers.push('x-amz-date');
-  if (tokenSigned) {
-    headers.push(['X-Amz-Security-Token', token]);
-    lowers.push('x-amz-security-token');
-  }
-  if (addContentSha) {
-    headers.push(['x-amz-content-sha256', payloadHash]);
-    lowers.push('x-amz-content-sha256');
-  }
+  const { headers, lowers } = headersToSign(req.headers, {
+    amzDate: resolved.amzDate,
+    token: tokenSigned ? token : undefined,
+    contentSha: addContentSha ? payloadHash : undefined,
+  });
 
   const canon = canonicalHeaders(
     headers,
@@ -194,12 +219,7 @@ export function signRequest(
   headers.push(['Authorization', authorization]);
   lowers.push('authorization');
 
-  const record: Record<string, string> = {};
-  for (let i = 0; i < headers.length; i++) {
-    const lower = lowers[i]!;
-    const previous = record[lower];
-    record[lower] = previous === undefined ? headers[i]![1] : `${previous},${headers[i]![1]}`;
-  }
+  const record = headerRecord(headers, lowers);
   return {
     method: req.method,
     url: `${req.scheme}://${req.urlHost}${req.path}${req.rawQuery ? `?${req.rawQuery}` : ''}`,

@@ -150,7 +150,7 @@ export function signV2Query(
     throw usageError(
       'ERR_SIGV4_NO_CREDENTIALS',
       'no AWS credentials (access key id and secret access key)',
-      { where: 'credentials', hint: 'pass --access-key/--secret-key or use --profile' },
+      { where: 'credentials', hint: 'pass {{accessKey}}/{{secretKey}} or use {{profile}}' },
     );
   }
   if (
@@ -161,15 +161,15 @@ export function signV2Query(
     throw usageError(
       'ERR_SIGV4_BAD_EXPIRES',
       `SigV2 lifetime must be a whole number of seconds, at least 1, got ${options.expires}`,
-      { where: '--expires', hint: 'give a lifetime in seconds, e.g. --expires 900' },
+      { field: 'expires', hint: 'give a lifetime in seconds, e.g. {{expires}} 900' },
     );
   }
   const now = options.date === undefined ? new Date() : parseSigningDate(options.date);
   const expires = options.expiresAt ?? Math.floor(now.getTime() / 1000) + (options.expires ?? 900);
   if (!Number.isInteger(expires) || expires <= 0) {
     throw usageError('ERR_SIGV4_BAD_EXPIRES', `invalid SigV2 Expires ${expires}`, {
-      where: '--expires',
-      hint: 'give a lifetime in seconds, e.g. --expires 900',
+      field: 'expires',
+      hint: 'give a lifetime in seconds, e.g. {{expires}} 900',
     });
   }
   const req = prepareRequest(request, true);

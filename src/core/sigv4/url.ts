@@ -5,7 +5,7 @@
  */
 import { usageError } from '../errors.js';
 import { printable } from '../terminal.js';
-import { maskSecurityTokens } from './report.js';
+import { maskSecurityTokens } from './mask-tokens.js';
 
 /** ws/wss (AWS IoT presigned websocket URLs) are signed like http/https. */
 export type WireScheme = 'http' | 'https' | 'ws' | 'wss';

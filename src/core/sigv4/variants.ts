@@ -46,63 +46,75 @@ interface Candidate {
   message: string;
 }
 
-function candidates(ctx: VariantContext): Candidate[] {
-  const list: Candidate[] = [];
+/** The path rules: single vs double encoding, normalised or not, and both (S3 vs non-S3). */
+function pathCandidates(ctx: VariantContext): Candidate[] {
   const { normalize, doubleEncode } = ctx.rules;
-  list.push({
-    name: doubleEncode ? 'path-single-encoded' : 'path-double-encoded',
-    variant: { doubleEncodePath: !doubleEncode },
-    message: doubleEncode
-      ? 'the signer URI-encoded the path only once (S3 rule) but this service encodes the wire path again (double encoding)'
-      : 'the signer URI-encoded the path twice (non-S3 rule) but this service (S3 rules) encodes it once',
-  });
-  list.push({
-    name: normalize ? 'path-not-normalized' : 'path-normalized',
-    variant: { normalizePath: !normalize },
-    message: normalize
-      ? 'the signer did not normalise the path (./.., //) as non-S3 services do'
-      : 'the signer normalised the path (removed ./.., collapsed //) but this service signs it as sent (S3 rule)',
-  });
-  list.push({
-    name: doubleEncode ? 's3-rules' : 'non-s3-rules',
-    variant: { doubleEncodePath: !doubleEncode, normalizePath: !normalize },
-    message: doubleEncode
-      ? 'the signer applied S3 path rules (no normalisation, single encoding) to a non-S3 service'
-      : 'the signer applied non-S3 path rules (normalise + double-encode) to an S3 request',
-  });
-  for (const [hash, what] of [
+  return [
+    {
+      name: doubleEncode ? 'path-single-encoded' : 'path-double-encoded',
+      variant: { doubleEncodePath: !doubleEncode },
+      message: doubleEncode
+        ? 'the signer URI-encoded the path only once (S3 rule) but this service encodes the wire path again (double encoding)'
+        : 'the signer URI-encoded the path twice (non-S3 rule) but this service (S3 rules) encodes it once',
+    },
+    {
+      name: normalize ? 'path-not-normalized' : 'path-normalized',
+      variant: { normalizePath: !normalize },
+      message: normalize
+        ? 'the signer did not normalise the path (./.., //) as non-S3 services do'
+        : 'the signer normalised the path (removed ./.., collapsed //) but this service signs it as sent (S3 rule)',
+    },
+    {
+      name: doubleEncode ? 's3-rules' : 'non-s3-rules',
+      variant: { doubleEncodePath: !doubleEncode, normalizePath: !normalize },
+      message: doubleEncode
+        ? 'the signer applied S3 path rules (no normalisation, single encoding) to a non-S3 service'
+        : 'the signer applied non-S3 path rules (normalise + double-encode) to an S3 request',
+    },
+  ];
+}
+
+/** Another payload hash than the one signed: UNSIGNED-PAYLOAD, the body's, the empty body's. */
+function payloadCandidates(ctx: VariantContext): Candidate[] {
+  const signed = `${ctx.payloadHash.slice(0, 16)}${ctx.payloadHash.length > 16 ? '…' : ''}`;
+  const hashes = [
     [UNSIGNED_PAYLOAD, 'UNSIGNED-PAYLOAD'],
     [ctx.bodyHash, 'the SHA-256 of the body as received'],
     [EMPTY_SHA256, 'the SHA-256 of an empty body'],
-  ] as const) {
-    if (hash !== ctx.payloadHash) {
-      list.push({
-        name: `payload-${what}`,
-        variant: { payloadHash: hash },
-        message: `the signer used ${what} as the payload hash (the request's last canonical line), not ${ctx.payloadHash.slice(0, 16)}${ctx.payloadHash.length > 16 ? '…' : ''}`,
-      });
-    }
-  }
+  ] as const;
+  return hashes
+    .filter(([hash]) => hash !== ctx.payloadHash)
+    .map(([hash, what]) => ({
+      name: `payload-${what}`,
+      variant: { payloadHash: hash },
+      message: `the signer used ${what} as the payload hash (the request's last canonical line), not ${signed}`,
+    }));
+}
+
+/** Host with or without a port: added after signing, or a default port dropped on the wire. */
+function hostCandidates(ctx: VariantContext): Candidate[] {
   const host = getHeader(ctx.request.headers, 'host')?.trim();
-  if (host) {
-    const defaultPort = ctx.request.scheme === 'http' || ctx.request.scheme === 'ws' ? 80 : 443;
-    const bare = host.replace(/:\d+$/, '');
-    if (bare !== host)
-      list.push({
+  if (!host) return [];
+  const defaultPort = ctx.request.scheme === 'http' || ctx.request.scheme === 'ws' ? 80 : 443;
+  const bare = host.replace(/:\d+$/, '');
+  if (bare !== host)
+    return [
+      {
         name: 'host-without-port',
         variant: { host: bare },
         message: `the signer signed Host "${bare}" but "${host}" was sent: a port was added (or a proxy rewrote Host) after signing`,
-      });
-    else {
-      for (const port of new Set([defaultPort, 443, 80])) {
-        list.push({
-          name: `host-with-port-${port}`,
-          variant: { host: `${host}:${port}` },
-          message: `the signer signed Host "${host}:${port}" but the client sent "${host}" (default ports are dropped on the wire): sign the Host that is sent`,
-        });
-      }
-    }
-  }
+      },
+    ];
+  return [...new Set([defaultPort, 443, 80])].map((port) => ({
+    name: `host-with-port-${port}`,
+    variant: { host: `${host}:${port}` },
+    message: `the signer signed Host "${host}:${port}" but the client sent "${host}" (default ports are dropped on the wire): sign the Host that is sent`,
+  }));
+}
+
+/** Folded headers joined the other way, and the query read as a form, deduplicated or token-less. */
+function encodingCandidates(ctx: VariantContext): Candidate[] {
+  const list: Candidate[] = [];
   if (ctx.request.headers.some(([, v]) => v.includes('\n'))) {
     const other = ctx.foldedHeaders === 'space' ? 'comma' : 'space';
     list.push({
@@ -141,8 +153,18 @@ function candidates(ctx: VariantContext): Candidate[] {
         'the signer added X-Amz-Security-Token after signing (AWS IoT style); this service expects it in the signed query',
     });
   }
-  list.push(...methodCandidates(ctx));
   return list;
+}
+
+/** Every variant tried, in the order tried (the first that reproduces the signature is reported). */
+function candidates(ctx: VariantContext): Candidate[] {
+  return [
+    ...pathCandidates(ctx),
+    ...payloadCandidates(ctx),
+    ...hostCandidates(ctx),
+    ...encodingCandidates(ctx),
+    ...methodCandidates(ctx),
+  ];
 }
 
 const METHODS = ['GET', 'PUT', 'POST', 'HEAD', 'DELETE', 'PATCH'];

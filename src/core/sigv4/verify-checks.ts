@@ -1,7 +1,7 @@
 /** Checks of a SigV4 request besides the signature itself: time, signed headers, path form. */
 import { parseSigningDate } from './date.js';
 import type { ParsedHttpRequest } from './parse.js';
-import type { VerifyFinding, VerifySignedRequestOptions } from './verify.js';
+import type { VerifyFinding, VerifySignedRequestOptions } from './verify-types.js';
 
 /** 354572562 -> "4103 days"; keeps small values exact. */
 export function humanSeconds(seconds: number): string {
@@ -19,7 +19,7 @@ export function checkTime(
   presign: boolean,
   options: VerifySignedRequestOptions,
 ): void {
-  const now = options.now === undefined ? new Date() : parseSigningDate(options.now, '--now');
+  const now = options.now === undefined ? new Date() : parseSigningDate(options.now, '{{now}}');
   const maxSkew = options.maxSkewSeconds ?? 900;
   const skew = Math.round((now.getTime() - signedAt.getTime()) / 1000);
   if (presign) {

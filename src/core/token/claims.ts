@@ -69,7 +69,7 @@ export function buildClaims(options: BuildClaimsOptions): Record<string, unknown
   if (options.tenant !== undefined)
     setAtPointer(claims, mapping.tenantClaim, options.tenant, 'tenant claim');
   for (const [key, value] of Object.entries(options.extra ?? {}))
-    setAtPointer(claims, claimPointer(key), value, '--claim');
+    setAtPointer(claims, claimPointer(key), value, '{{claim}}');
   return claims;
 }
 
@@ -77,9 +77,9 @@ export function buildClaims(options: BuildClaimsOptions): Record<string, unknown
 export function parseClaimAssignment(input: string): [string, unknown] {
   const index = input.indexOf('=');
   if (index <= 0) {
-    throw usageError('ERR_BAD_CLAIM', `--claim "${input}" has no value`, {
-      where: '--claim',
-      hint: 'write --claim PATH=VALUE, e.g. --claim /org/id=42 or --claim email=a@b.c',
+    throw usageError('ERR_BAD_CLAIM', `{{claim}} "${input}" has no value`, {
+      field: 'claim',
+      hint: 'write {{claim}} PATH=VALUE, e.g. {{claim}} /org/id=42 or {{claim}} email=a@b.c',
     });
   }
   const key = input.slice(0, index).trim();

@@ -118,9 +118,9 @@ export function combineDefects(specs: readonly DefectSpec[]): DefectSpec[] {
     if (clash.length > 1) {
       throw usageError(
         'ERR_DEFECT_CONFLICT',
-        `--defect ${defectName(clash[0]!)} and --defect ${defectName(clash[1]!)} cannot be combined: ${why}`,
+        `{{defect}} ${defectName(clash[0]!)} and {{defect}} ${defectName(clash[1]!)} cannot be combined: ${why}`,
         {
-          where: '--defect',
+          field: 'defect',
           hint: 'mint one token per defect, or keep only one of them',
         },
       );
@@ -140,7 +140,7 @@ export function parseDefect(input: string): DefectSpec {
   if (!kind) {
     const suggestion = closest(kindText ?? '', DEFECT_KINDS);
     throw usageError('ERR_UNKNOWN_DEFECT', `unknown defect "${input}"`, {
-      where: '--defect',
+      field: 'defect',
       hint: `${suggestion ? `did you mean ${suggestion}? ` : ''}run \`authctl token defects\` to list them`,
     });
   }
@@ -148,7 +148,7 @@ export function parseDefect(input: string): DefectSpec {
   const variants = DEFECT_REGISTRY[kind].info.variants;
   if (variant !== undefined && variants && !variants.includes(variant)) {
     throw usageError('ERR_UNKNOWN_DEFECT', `defect ${kind} has no variant "${variant}"`, {
-      where: '--defect',
+      field: 'defect',
       hint: `variants: ${variants.join(', ')}`,
     });
   }

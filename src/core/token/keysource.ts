@@ -13,6 +13,7 @@ export interface VerificationKeys {
   discoveredIssuer?: string;
 }
 
+/** Verification keys from authctl's keystore: its published JWKS, and the HMAC secrets of keys that still verify. */
 export async function keysFromKeystore(keystore: Keystore): Promise<VerificationKeys> {
   const { keys } = await keystore.jwks();
   const secrets = (await keystore.list())
@@ -27,6 +28,7 @@ export async function keysFromKeystore(keystore: Keystore): Promise<Verification
   return { jwks: keys, secrets, source: `the local keystore (${keystore.file})` };
 }
 
+/** Verification keys from a file: a JWKS, one JWK, or a PEM public key or certificate. */
 export async function keysFromFile(file: string): Promise<VerificationKeys> {
   let text: string;
   try {
@@ -97,6 +99,7 @@ export async function fetchJson(
   }
 }
 
+/** Verification keys fetched from a JWKS URL. */
 export async function keysFromJwksUrl(
   url: string,
   options: FetchOptions = {},
@@ -105,7 +108,7 @@ export async function keysFromJwksUrl(
   if (!Array.isArray(body?.keys))
     throw environmentError('ERR_JWKS_INVALID', 'the document has no "keys" array', {
       where: url,
-      hint: 'point --jwks at the jwks_uri from the issuer’s discovery document',
+      hint: 'point {{jwks}} at the jwks_uri from the issuer’s discovery document',
     });
   return { jwks: body.keys, secrets: [], source: url };
 }

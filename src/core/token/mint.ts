@@ -156,8 +156,8 @@ async function signingKeyFor(options: MintTokenOptions, alg: JWTAlgorithm): Prom
   if (isHmac(alg) && options.secret) {
     if (options.secret.length === 0)
       throw usageError('ERR_EMPTY_SECRET', 'the HMAC secret is empty', {
-        where: '--secret',
-        hint: 'give a non-empty secret (use --defect blank-secret to test empty-key forgeries)',
+        field: 'secret',
+        hint: 'give a non-empty secret (use {{defect}} blank-secret to test empty-key forgeries)',
       });
     return { key: options.secret };
   }

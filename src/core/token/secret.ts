@@ -8,7 +8,8 @@ export interface SecretSourceOptions {
   secretEnv?: string;
   secretFile?: string;
   encoding?: SecretEncoding;
-  env?: NodeJS.ProcessEnv;
+  /** The environment `secretEnv` is read from (the caller's: core does not read process.env). */
+  env: Readonly<Record<string, string | undefined>>;
   /** Names the source in errors when it is not a flag, e.g. `[token] secret_env in config`. */
   where?: string;
 }
@@ -27,23 +28,23 @@ export async function resolveSecret(options: SecretSourceOptions): Promise<Uint8
   if (given > 1)
     throw usageError(
       'ERR_SECRET_SOURCES',
-      'give only one of --secret, --secret-env, --secret-file',
-      { where: '--secret', hint: 'pick one source for the HMAC secret' },
+      'give only one of {{secret}}, {{secretEnv}}, {{secretFile}}',
+      { field: 'secret', hint: 'pick one source for the HMAC secret' },
     );
   let text: string;
   let where: string;
   if (options.secretEnv !== undefined) {
-    where = options.where ?? `--secret-env ${options.secretEnv}`;
-    const value = (options.env ?? process.env)[options.secretEnv];
+    where = options.where ?? `{{secretEnv}} ${options.secretEnv}`;
+    const value = options.env[options.secretEnv];
     if (value === undefined)
       throw usageError(
         'ERR_SECRET_ENV_UNSET',
         `environment variable ${options.secretEnv} is not set`,
-        { where, hint: `export ${options.secretEnv}=... or use --secret-file` },
+        { where, hint: `export ${options.secretEnv}=... or use {{secretFile}}` },
       );
     text = value;
   } else if (options.secretFile !== undefined) {
-    where = options.where ?? `--secret-file ${options.secretFile}`;
+    where = options.where ?? `{{secretFile}} ${options.secretFile}`;
     try {
       text = (await nodeFs.promises.readFile(options.secretFile, 'utf8')).replace(/\r?\n$/, '');
     } catch (error) {
@@ -54,12 +55,15 @@ export async function resolveSecret(options: SecretSourceOptions): Promise<Uint8
       );
     }
   } else {
-    where = '--secret';
+    where = '{{secret}}';
     text = options.secret!;
   }
   return decodeSecret(text, options.encoding ?? 'utf8', where);
 }
 
+/**
+ * Decodes an HMAC secret given as text in `encoding` (utf8, base64, base64url, hex); `where` names its source in errors.
+ */
 export function decodeSecret(text: string, encoding: SecretEncoding, where: string): Uint8Array {
   if (encoding === 'utf8') return new TextEncoder().encode(text);
   const clean = text.trim();
@@ -72,7 +76,7 @@ export function decodeSecret(text: string, encoding: SecretEncoding, where: stri
   if (!valid) {
     throw usageError('ERR_SECRET_ENCODING', `the secret is not valid ${encoding}`, {
       where,
-      hint: `check the value, or drop --secret-encoding ${encoding} to use it as text`,
+      hint: `check the value, or drop {{secretEncoding}} ${encoding} to use it as text`,
     });
   }
   return new Uint8Array(Buffer.from(clean, encoding));

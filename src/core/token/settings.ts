@@ -1,5 +1,5 @@
 import type { AuthctlConfig } from '../config/schema.js';
-import type { TokenPresetConfig } from '../config/sections/token.js';
+import type { TokenPresetConfig } from './config.js';
 import { parseDuration } from '../duration.js';
 import { usageError } from '../errors.js';
 import { parseAlgorithm, type JWTAlgorithm } from '../keys/algorithms.js';
@@ -47,6 +47,9 @@ export function mappingFromConfig(config: AuthctlConfig): Partial<ClaimsMapping>
   return mapping;
 }
 
+/**
+ * The `[tokens.NAME]` preset of the config; an unknown name is a usage error with the closest match.
+ */
 export function findPreset(config: AuthctlConfig, name: string): TokenPresetConfig {
   const presets = config.tokens ?? {};
   const preset = presets[name];
@@ -54,7 +57,7 @@ export function findPreset(config: AuthctlConfig, name: string): TokenPresetConf
     const names = Object.keys(presets);
     const suggestion = closest(name, names);
     throw usageError('ERR_UNKNOWN_PRESET', `no token preset "${name}"`, {
-      where: '--preset',
+      field: 'preset',
       hint: names.length
         ? `${suggestion ? `did you mean ${suggestion}? ` : ''}presets in config: ${names.join(', ')}`
         : 'define one in authctl.toml as [tokens.NAME] (sub, audience, roles, scopes, tenant, ttl, claims)',
@@ -63,6 +66,7 @@ export function findPreset(config: AuthctlConfig, name: string): TokenPresetConf
   return preset;
 }
 
+/** The settings `token mint` uses: flags over the named preset over `[token]` defaults. */
 export function resolveTokenSettings(
   config: AuthctlConfig,
   presetName: string | undefined,
@@ -94,12 +98,12 @@ type TokenDefaults = NonNullable<AuthctlConfig['token']>;
 function ttlOf(flags: TokenSettingsInput, preset: TokenPresetConfig, defaults: TokenDefaults) {
   const ttl = flags.ttl ?? preset.ttl ?? defaults.ttl;
   if (ttl === undefined) return undefined;
-  return positiveSeconds(ttl, flags.ttl !== undefined ? '--ttl' : 'ttl in config');
+  return positiveSeconds(ttl, flags.ttl !== undefined ? '{{ttl}}' : 'ttl in config');
 }
 
 function algOf(flags: TokenSettingsInput, preset: TokenPresetConfig, defaults: TokenDefaults) {
   const algText = flags.alg ?? preset.alg ?? defaults.alg ?? 'RS256';
-  return parseAlgorithm(algText, flags.alg !== undefined ? '--alg' : 'alg in config');
+  return parseAlgorithm(algText, flags.alg !== undefined ? '{{alg}}' : 'alg in config');
 }
 
 function positiveSeconds(value: string | number, where: string): number {

@@ -150,6 +150,6 @@ export function formatFor(
   if (forced?.length === 1) return forced[0]!;
   throw usageError('ERR_VERIFY_UNKNOWN_FORMAT', `cannot tell the format of ${file}`, {
     where: file,
-    hint: `authctl reads ${FORMATS.join(', ')} (by extension: .toml .json .jsonc .yml/.yaml .properties .env); rename the file or pass --profile for a service that reads one format`,
+    hint: `authctl reads ${FORMATS.join(', ')} (by extension: .toml .json .jsonc .yml/.yaml .properties .env); rename the file or pass {{profile}} for a service that reads one format`,
   });
 }

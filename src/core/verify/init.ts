@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CodeOfKind, usageError } from '../errors.js';
-import { writeFileAtomic } from '../fs/atomic.js';
+import { tempPath, writeFileAtomic } from '../fs/atomic.js';
 import type { Profile } from './types.js';
 import { INIT_STYLES } from './init-styles.js';
 
@@ -134,7 +133,7 @@ export const splitList = (value: string) =>
 export function validateInitOptions(options: InitOptions): void {
   if (!INIT_STYLES.some((s) => s.name === options.profile))
     throw usageError('ERR_INIT_PROFILE', `unknown profile "${options.profile}"`, {
-      where: '--profile',
+      field: 'profile',
       hint: `one of ${INIT_STYLES.map((s) => s.name).join(', ')}`,
     });
   const check = (
@@ -148,43 +147,43 @@ export function validateInitOptions(options: InitOptions): void {
   check(
     INIT_CHECKS.issuer(options.issuer),
     'ERR_INIT_ISSUER',
-    '--issuer',
-    'e.g. --issuer http://127.0.0.1:9400',
+    '{{issuer}}',
+    'e.g. {{issuer}} http://127.0.0.1:9400',
   );
   check(
     INIT_CHECKS.audience(options.audience),
     'ERR_INIT_AUDIENCE',
-    '--audience',
-    'e.g. --audience api://orders',
+    '{{audience}}',
+    'e.g. {{audience}} api://orders',
   );
   check(
     INIT_CHECKS.pointer(options.tenantClaim),
     'ERR_INIT_POINTER',
-    '--tenant-claim',
+    '{{tenantClaim}}',
     'e.g. /tid or /realm_access/roles',
   );
   check(
     INIT_CHECKS.pointer(options.rolesClaim),
     'ERR_INIT_POINTER',
-    '--roles-claim',
+    '{{rolesClaim}}',
     'e.g. /tid or /realm_access/roles',
   );
   if (!CI_KINDS.includes(options.ci))
     throw usageError('ERR_INIT_CI', `unknown CI "${options.ci}"`, {
-      where: '--ci',
+      field: 'ci',
       hint: `one of ${CI_KINDS.join(', ')}`,
     });
   check(
     INIT_CHECKS.tenants(options.tenants),
     'ERR_INIT_TENANTS',
-    '--tenants',
-    '--tenants acme,globex',
+    '{{tenants}}',
+    '{{tenants}} acme,globex',
   );
   check(
     INIT_CHECKS.roles(options.roles),
     'ERR_INIT_ROLES',
-    '--roles',
-    '--roles viewer,operator,admin',
+    '{{roles}}',
+    '{{roles}} viewer,operator,admin',
   );
   const allowed = INIT_MODES[options.profile];
   const bad = options.modes.filter((m) => !(allowed ?? ['jwt']).includes(m));
@@ -192,7 +191,7 @@ export function validateInitOptions(options: InitOptions): void {
     throw usageError(
       'ERR_INIT_MODES',
       `auth modes ${options.modes.join(',') || '(none)'} do not fit ${options.profile}`,
-      { where: '--modes', hint: `choose from ${(allowed ?? ['jwt']).join(', ')}` },
+      { field: 'modes', hint: `choose from ${(allowed ?? ['jwt']).join(', ')}` },
     );
 }
 
@@ -333,10 +332,7 @@ export async function createExclusive(
   content: string,
   mode = 0o644,
 ): Promise<boolean> {
-  const temp = path.join(
-    path.dirname(target),
-    `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
-  );
+  const temp = tempPath(target);
   const handle = await fs.open(temp, 'wx', mode);
   try {
     await handle.writeFile(content);

@@ -26,7 +26,8 @@ export type ProfileName = Profile | (string & {});
 export interface VerifyConfigOptions {
   /** Files to check; empty means auto-detect in `cwd` (unless `fromEnv`). */
   files?: string[];
-  cwd?: string;
+  /** The caller's working directory: files resolve against it (core does not read process.cwd()). */
+  cwd: string;
   /** Force one profile instead of detecting it per file: a name, or a *.profile.{toml,json,yaml} path. */
   profile?: ProfileName;
   /** Profile files to add to the built-in ones (`[verify] profiles` in authctl's config). */
@@ -114,7 +115,7 @@ async function checkDocument(
       `profile ${profile.name} does not read ${document.kind} files`,
       {
         where: document.file,
-        hint: `${profile.name} reads ${profile.kinds.join(' or ')}; pick another --profile or leave it out to auto-detect`,
+        hint: `${profile.name} reads ${profile.kinds.join(' or ')}; pick another {{profile}} or leave it out to auto-detect`,
       },
     );
   }
@@ -123,6 +124,9 @@ async function checkDocument(
   return { profile: profile.name, findings: ctx.findings, online, document };
 }
 
+/**
+ * Which built-in or registered profile a config document most likely belongs to (highest detection score).
+ */
 export function detectProfile(
   document: ConfigDocument,
   registry: Registry = buildRegistry(),
@@ -142,7 +146,7 @@ export function detectProfile(
       `cannot tell which service ${document.file} configures`,
       {
         where: document.file,
-        hint: `pass --profile ${[...registry.keys()].join('|')}`,
+        hint: `pass {{profile}} ${[...registry.keys()].join('|')}`,
       },
     );
   }
@@ -201,14 +205,14 @@ async function gatherInputs(
     if (files.length === 0) {
       throw usageError('ERR_VERIFY_NO_INPUT', 'no config files found to verify', {
         where: cwd,
-        hint: `pass FILES, --env-file FILE or --from-env (looked for ${AUTO_FILES.join(', ')} and the files of --list-profiles)`,
+        hint: `pass FILES, {{envFile}} FILE or {{fromEnv}} (looked for ${AUTO_FILES.join(', ')} and the files of {{listProfiles}})`,
       });
     }
   }
   const extraEnv: Record<string, string> = {};
   const inputs: Input[] = [];
   for (const file of options.envFiles ?? []) {
-    const text = await readInput(read, cwd, file, '--env-file');
+    const text = await readInput(read, cwd, file, '{{envFile}}');
     inputs.push({ file, text, kind: 'env' });
     const parsed = parseDocument(file, text, 'env');
     if (parsed.document) Object.assign(extraEnv, parsed.document.data);
@@ -218,8 +222,8 @@ async function gatherInputs(
 }
 
 /** The whole `verify-config` run: files, env, online checks; findings sorted by file and line. */
-export async function verifyConfig(options: VerifyConfigOptions = {}): Promise<VerifyConfigResult> {
-  const cwd = options.cwd ?? process.cwd();
+export async function verifyConfig(options: VerifyConfigOptions): Promise<VerifyConfigResult> {
+  const { cwd } = options;
   const target = options.target ?? 'production';
   const read = options.readFile ?? defaultRead;
   const { registry, forced } = await profilesFor(options, cwd);

@@ -13,7 +13,7 @@ export const addClient: ControlHandler = async ({ body }, deps) => {
   const { id, ...rest } = body;
   if (typeof id !== 'string' || !id) return bad('id (the client_id) is required');
   // zod loads only when the control API first needs it (start-up stays fast).
-  const { idpClientSchema } = await import('../../config/sections/idp.js');
+  const { idpClientSchema } = await import('../config.js');
   const parsed = idpClientSchema.safeParse(rest);
   if (!parsed.success) return bad(`invalid client: ${issuesText(parsed.error)}`);
   checkClaimKeys(parsed.data.claims, 'claims');
@@ -26,7 +26,7 @@ export const addClient: ControlHandler = async ({ body }, deps) => {
 export const addUser: ControlHandler = async ({ body }, deps) => {
   const { name, ...rest } = body;
   if (typeof name !== 'string' || !name) return bad('name is required');
-  const { idpUserSchema } = await import('../../config/sections/idp.js');
+  const { idpUserSchema } = await import('../config.js');
   const parsed = idpUserSchema.safeParse(rest);
   if (!parsed.success) return bad(`invalid user: ${issuesText(parsed.error)}`);
   checkClaimKeys(parsed.data.claims, 'claims');

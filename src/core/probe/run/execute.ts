@@ -30,7 +30,7 @@ export class Sender {
       if (error instanceof ProbeConnectionError) {
         throw environmentError('ERR_PROBE_UNREACHABLE', `service unreachable: ${error.message}`, {
           where: this.run.spec.baseUrl,
-          hint: 'start the service, check base_url, or add --wait-for URL to wait until it is up',
+          hint: 'start the service, check base_url, or add {{waitFor}} URL to wait until it is up',
         });
       }
       throw error;

@@ -14,8 +14,8 @@ export const jku: Defect = {
     async forge({ claims, alg, attackerKey, jkuUrl, kit }) {
       if (!jkuUrl) {
         throw usageError('ERR_JKU_URL_REQUIRED', 'the jku defect needs the attacker JWKS URL', {
-          where: '--jku-url',
-          hint: 'add --jku-url https://attacker.example/jwks.json (the JSON output includes the JWKS to serve there)',
+          field: 'jkuUrl',
+          hint: 'add {{jkuUrl}} https://attacker.example/jwks.json (the JSON output includes the JWKS to serve there)',
         });
       }
       const attacker = attackerKey ?? (await kit.generateAttackerKey(alg));

@@ -55,7 +55,7 @@ export function explainRule(registry: Registry, id: string): RuleInfo {
     throw usageError(
       'ERR_VERIFY_UNKNOWN_RULE',
       `unknown rule "${id}"${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
-      { where: '--explain', hint: 'list them with `authctl verify-config --list-rules`' },
+      { field: 'explain', hint: 'list them with `authctl verify-config --list-rules`' },
     );
   }
   return info(rule, registry);

@@ -149,7 +149,7 @@ export async function loadProfileFile(file: string, cwd: string): Promise<Profil
         ? `profile file not found: ${file}`
         : `cannot read profile ${file}: ${code ?? (error as Error).message}`,
       {
-        where: '--profile',
+        field: 'profile',
         hint: 'pass a built-in profile name or the path of a *.profile.toml / .json / .yaml file',
       },
     );

@@ -181,3 +181,11 @@ export function literalPath(prefix: KeyPath, pattern: string, separator: string)
   }
   return out;
 }
+
+/** `a.b[0].c` (with the profile's separator): a key path as the user writes it. */
+export function label(keyPath: KeyPath, separator: string): string {
+  return keyPath.reduce<string>(
+    (out, s) => (typeof s === 'number' ? `${out}[${s}]` : out ? `${out}${separator}${s}` : s),
+    '',
+  );
+}

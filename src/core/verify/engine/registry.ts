@@ -141,7 +141,7 @@ export function profileNamed(registry: Registry, name: string): RegisteredProfil
     'ERR_VERIFY_UNKNOWN_PROFILE',
     `unknown profile "${name}"${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
     {
-      where: '--profile',
+      field: 'profile',
       hint: `use one of ${[...registry.keys()].join(', ')}, or the path of a *.profile.toml / .json / .yaml file`,
     },
   );

@@ -1,3 +1,4 @@
+// The `[verify]` section of authctl's config: owned here, composed by config/schema.ts.
 import * as z from 'zod';
 
 /** `[verify]`: defaults for `authctl verify-config`. */

@@ -1,3 +1,4 @@
+// The `[idp]` section of authctl's config: owned here, composed by config/schema.ts.
 import * as z from 'zod';
 
 const duration = z
@@ -5,10 +6,10 @@ const duration = z
   .describe('duration: 90s, 15m, 2h, 7d, or seconds');
 const stringList = z.union([z.string(), z.array(z.string())]);
 
-import { IDP_GRANTS, IDP_LAYOUTS } from '../../idp/constants.js';
+import { IDP_GRANTS, IDP_LAYOUTS } from './constants.js';
 
 /** Real IdPs' claim shapes the mock can imitate, and the grant types it serves. */
-export { IDP_GRANTS, IDP_LAYOUTS, type IdpLayout } from '../../idp/constants.js';
+export { IDP_GRANTS, IDP_LAYOUTS, type IdpLayout } from './constants.js';
 
 /** `[idp.clients.<id>]`: once any client is configured, only configured clients are accepted. */
 export const idpClientSchema = z.strictObject({

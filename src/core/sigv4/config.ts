@@ -1,3 +1,4 @@
+// The `[sigv4.<name>]` section of authctl's config: owned here, composed by config/schema.ts.
 import * as z from 'zod';
 
 /**

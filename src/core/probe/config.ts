@@ -1,5 +1,7 @@
+// The `[probe]` section of authctl's config (and the probe spec file): owned here, composed by
+// config/schema.ts.
 import * as z from 'zod';
-import { JWT_ALGORITHMS } from './token.js';
+import { JWT_ALGORITHMS } from '../keys/algorithms.js';
 
 /**
  * The probe spec: `[probe]` in authctl's config, or a standalone probe.toml / probe.json with the

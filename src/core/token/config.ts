@@ -1,8 +1,8 @@
+// The `[token]` and `[tokens.<name>]` sections of authctl's config: owned here, composed by
+// config/schema.ts.
 import * as z from 'zod';
 
-import { JWT_ALGORITHMS } from '../../keys/algorithms.js';
-
-export { JWT_ALGORITHMS, type JWTAlgorithm } from '../../keys/algorithms.js';
+import { JWT_ALGORITHMS } from '../keys/algorithms.js';
 
 const jsonPointer = z
   .string()
@@ -57,11 +57,6 @@ export const tokenPresetSchema = z.strictObject({
     .optional()
     .describe('extra claims; keys are claim names or JSON pointers'),
   header: z.record(z.string(), z.unknown()).optional(),
-});
-
-export const keysSchema = z.strictObject({
-  rsa_bits: z.number().int().min(2048).max(8192).optional(),
-  grace: duration.optional().describe('how long a rotated-out key stays in the JWKS (default 24h)'),
 });
 
 export type TokenDefaultsConfig = z.infer<typeof tokenDefaultsSchema>;

@@ -1,0 +1,35 @@
+// `authctl/config`: authctl's own config (loading and schema), and verify-config / init for a
+// service's auth configuration.
+export { loadConfig, type LoadedConfig, type LoadConfigOptions } from '../core/config/load.js';
+export { authctlConfigSchema, type AuthctlConfig } from '../core/config/schema.js';
+export {
+  verifyConfig,
+  verifyText,
+  detectProfile,
+  PROFILES,
+  TARGETS,
+  RULES,
+  severityFor,
+  runOnlineChecks,
+  configJsonSchema,
+  planInit,
+  writeInit,
+  INIT_DEFAULTS,
+  type VerifyConfigOptions,
+  type VerifyConfigResult,
+  type VerifyTextOptions,
+  type VerifyTextResult,
+  type CheckedFile,
+  type Finding,
+  type Severity,
+  type Target,
+  type Profile,
+  type Position,
+  type RuleId,
+  type RuleSpec,
+  type OnlineOptions,
+  type OnlineOutcome,
+  type InitOptions,
+  type InitResult,
+  type PlannedFile,
+} from '../core/verify/index.js';

@@ -1,0 +1,101 @@
+import { parseDuration } from '../core/duration.js';
+import { usageError } from '../core/errors.js';
+import type { Values } from './command.js';
+
+/** What `authctl probe` reads from its flags (commander's view, globals merged in). */
+export interface ProbeFlags {
+  spec?: string;
+  baseUrl?: string;
+  concurrency?: number;
+  timeout?: string;
+  retries?: number;
+  waitFor?: string;
+  waitTimeout?: string;
+  strict?: boolean;
+  format?: string;
+  junit?: string;
+  sarif?: string;
+  html?: string;
+  baseline?: string;
+  writeBaseline?: string;
+  dryRun?: boolean;
+  secretsFile?: string;
+  skew?: boolean;
+  progress?: boolean;
+  json?: boolean;
+}
+
+/** `human` is the old name of `text`. */
+export const PROBE_FORMATS = [
+  'human',
+  'text',
+  'json',
+  'github',
+  'markdown',
+  'sarif',
+  'junit',
+  'html',
+] as const;
+export type ProbeFormat = (typeof PROBE_FORMATS)[number];
+
+/** The probe's options, every flag checked: what the run may rely on. */
+export interface ProbeOptions extends Omit<ProbeFlags, 'format' | 'json' | 'timeout' | 'baseUrl'> {
+  format: ProbeFormat;
+  /** Per-request timeout. */
+  timeoutMs?: number;
+  /** How long --wait-for waits (only when it will wait). */
+  waitMs?: number;
+  /** base_url override, without trailing slashes. */
+  baseUrl?: string;
+}
+
+function formatOf(flags: ProbeFlags): ProbeFormat {
+  const format = flags.json ? 'json' : (flags.format ?? 'human');
+  if (!(PROBE_FORMATS as readonly string[]).includes(format))
+    throw usageError('ERR_BAD_FORMAT', `unknown --format "${format}"`, {
+      where: '--format',
+      hint: `one of ${PROBE_FORMATS.join(', ')}`,
+    });
+  return format as ProbeFormat;
+}
+
+function timeoutOf(flags: ProbeFlags): number | undefined {
+  if (flags.timeout === undefined) return undefined;
+  const timeoutMs = parseDuration(flags.timeout, '--timeout') * 1000;
+  if (timeoutMs <= 0)
+    throw usageError('ERR_BAD_DURATION', '--timeout must be positive', {
+      where: '--timeout',
+      hint: 'e.g. --timeout 5s',
+    });
+  return timeoutMs;
+}
+
+function baseUrlOf(flags: ProbeFlags): string | undefined {
+  if (!flags.baseUrl) return undefined;
+  if (!/^https?:\/\/[^/]/.test(flags.baseUrl))
+    throw usageError('ERR_BAD_URL', `--base-url must be an http(s) URL, got "${flags.baseUrl}"`, {
+      where: '--base-url',
+      hint: 'e.g. --base-url http://127.0.0.1:8080',
+    });
+  return flags.baseUrl.replace(/\/+$/, '');
+}
+
+/** The probe's `parse`: every flag checked before a spec is read or a request sent. */
+export function parseProbeOptions({ flags }: Pick<Values<ProbeFlags>, 'flags'>): ProbeOptions {
+  const { format: _format, json: _json, timeout: _timeout, ...rest } = flags;
+  if (flags.concurrency !== undefined && (flags.concurrency < 1 || flags.concurrency > 256))
+    throw usageError('ERR_BAD_NUMBER', '--concurrency must be 1..256', {
+      where: '--concurrency',
+      hint: 'e.g. --concurrency 16',
+    });
+  return {
+    ...rest,
+    format: formatOf(flags),
+    timeoutMs: timeoutOf(flags),
+    baseUrl: baseUrlOf(flags),
+    waitMs:
+      flags.waitFor && !flags.dryRun
+        ? parseDuration(flags.waitTimeout ?? '30s', '--wait-timeout') * 1000
+        : undefined,
+  };
+}

@@ -24,6 +24,10 @@ export const RENDERERS: Record<ReportFormat, Renderer> = {
 
 export const REPORT_FORMATS = Object.keys(RENDERERS) as ReportFormat[];
 
+/**
+ * Renders a report document (probe or verify-config) in one format through the registry: the text
+ * for stdout or a report file (JUnit, SARIF, Markdown, HTML, GitHub annotations, text).
+ */
 export function render(format: ReportFormat, ...args: Parameters<Renderer>): ReturnType<Renderer> {
   return RENDERERS[format](...args);
 }

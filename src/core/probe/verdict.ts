@@ -1,6 +1,5 @@
 import type { ProbeCase } from './case-types.js';
 import { fixFor } from './fixes.js';
-import type { ProbeExchange } from './exchange.js';
 import type { ProbeResponse } from './http.js';
 
 export type { ProbeFinding, Severity } from './finding.js';

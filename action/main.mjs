@@ -32,13 +32,17 @@ const fail = (message) => {
   process.exitCode = 1;
 };
 
-/** Runs authctl from this checkout; output captured, never thrown. */
+/**
+ * Runs authctl from this checkout; output captured, never thrown. Without GITHUB_STEP_SUMMARY: this
+ * step writes one summary (issuer, then each report) from the Markdown authctl renders.
+ */
 function authctl(args) {
   const globals = input('config') ? ['--config', input('config')] : [];
+  const { GITHUB_STEP_SUMMARY: _summary, ...env } = process.env;
   const r = spawnSync(process.execPath, [bin, ...globals, ...args], {
     cwd: workspace,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...env, NO_COLOR: '1' },
     maxBuffer: 64 * 1024 * 1024,
   });
   return { code: r.status ?? 3, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
@@ -105,7 +109,10 @@ function writeReport(target, text) {
   return file;
 }
 
-/** verify-config: SARIF and JUnit to their paths, counts from --json for the summary. */
+/** The first line of a run's stderr, for a one-line error. */
+const firstError = (r) => r.stderr.trim().split('\n')[0];
+
+/** verify-config: SARIF and JUnit to their paths; the summary is its Markdown report. */
 function verifyConfig() {
   const files = input('verify-config') === 'auto' ? [] : input('verify-config').split(/\s+/);
   for (const [format, target] of [
@@ -120,45 +127,35 @@ function verifyConfig() {
   try {
     report = JSON.parse(r.stdout);
   } catch {
-    fail(`verify-config could not run: ${r.stderr.trim().split('\n')[0]}`);
-    return `**verify-config** could not run: \`${r.stderr.trim().split('\n')[0]}\``;
+    fail(`verify-config could not run: ${firstError(r)}`);
+    return `**verify-config** could not run: \`${firstError(r)}\``;
   }
   if (r.code !== 0)
     fail(
       `verify-config found ${report.counts.error} error(s) and ${report.counts.warning} warning(s)`,
     );
-  const rows = report.findings
-    .slice(0, 20)
-    .map((f) => `| ${f.severity} | \`${f.rule}\` | ${String(f.message).replace(/\|/g, '\\|')} |`);
+  // The findings, grouped by rule with their fix: the Markdown authctl renders, one level down.
+  const markdown = authctl(['verify-config', ...files, '--format', 'markdown']).stdout;
   return [
     `**verify-config** ${r.code === 0 ? 'passed' : 'failed'}: ${report.counts.error} error(s), ${report.counts.warning} warning(s) in ${report.files.length} file(s)`,
-    ...(rows.length ? ['', '| severity | rule | finding |', '|---|---|---|', ...rows] : []),
+    ...(markdown.startsWith('## authctl') ? ['', markdown.replace(/^## /, '### ').trimEnd()] : []),
   ].join('\n');
 }
 
-/** The probe, with --junit and --sarif; its --json verdicts for the summary. */
+/** The probe, with --junit and --sarif (written on every exit); the summary is its Markdown report. */
 function probe() {
-  const args = ['probe', '--spec', input('probe-spec'), '--no-progress', '--json'];
+  const args = ['probe', '--spec', input('probe-spec'), '--no-progress', '--format', 'markdown'];
   if (input('probe-base-url')) args.push('--base-url', input('probe-base-url'));
   if (input('probe-junit')) args.push('--junit', writeReport(input('probe-junit'), ''));
   if (input('probe-sarif')) args.push('--sarif', writeReport(input('probe-sarif'), ''));
+  if (input('probe-html')) args.push('--html', writeReport(input('probe-html'), ''));
   const r = authctl(args);
   if (r.code !== 0)
     fail(
-      `the probe ${r.code === 1 ? 'found endpoints that do not answer 401/403 as they must' : `could not run: ${r.stderr.trim().split('\n')[0]}`}`,
+      `the probe ${r.code === 1 ? 'found endpoints that do not answer 401/403 as they must' : `could not run: ${firstError(r)}`}`,
     );
-  let summary = '';
-  try {
-    const report = JSON.parse(r.stdout);
-    summary = report.summary
-      ? ` (${Object.entries(report.summary)
-          .map(([k, v]) => `${k}: ${v}`)
-          .join(', ')})`
-      : '';
-  } catch {
-    // not JSON (could not run): the error above says why
-  }
-  return `**probe** ${r.code === 0 ? 'passed' : 'failed'}${summary}`;
+  const report = r.stdout.startsWith('## authctl probe') ? r.stdout.replace(/^## /, '### ') : '';
+  return `**probe** ${r.code === 0 ? 'passed' : 'failed'}${report ? `\n\n${report}` : `: \`${firstError(r)}\``}`;
 }
 
 async function run() {

@@ -25,16 +25,19 @@ export {
 } from './core/error-codes.js';
 export { parseDuration, formatDuration } from './core/duration.js';
 export { mask, maskHeaderValue, isSecretName, redactSecrets, redactDeep } from './core/mask.js';
-// Finding renderers shared by verify-config and probe. They still live in src/cli/report (the one
-// import from the CLI left here, allowlisted in scripts/lint/allowlist.mjs) until they move to core.
+// Report renderers shared by verify-config and probe (src/core/report: one registry per format).
 export {
-  renderGitHub,
-  renderSarif,
-  renderJUnit,
+  RENDERERS,
+  REPORT_FORMATS,
+  render,
+  probeDocument,
+  verifyDocument,
+  type ReportDocument,
   type ReportFinding,
-  type SarifOptions,
-  type JUnitOptions,
-} from './cli/report/index.js';
+  type ReportFormat,
+  type RenderOptions,
+  type Renderer,
+} from './core/report/index.js';
 // JWTs and the keystore (also `authctl/token`)
 export {
   Keystore,

@@ -4,6 +4,7 @@ import type { ChalkInstance } from 'chalk';
 import { Option, type Command } from 'commander';
 import type { LoadedConfig } from '../core/config/load.js';
 import { usageError } from '../core/errors.js';
+import { progressLine, type ProgressLine } from './report/progress.js';
 import type { CliContext } from './context.js';
 import { examples, jsonText } from './output.js';
 import type { GlobalOptions } from './types.js';
@@ -43,6 +44,8 @@ export interface Io {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   /** Whether stderr is a terminal (progress is only drawn there). */
   stderrIsTTY: boolean;
+  /** Draws the progress line on stderr (undefined erases it); absent when none may be drawn. */
+  progress?: ProgressLine;
   /** Whether stdout is a terminal (questions are only asked there). */
   stdoutIsTTY: boolean;
 }
@@ -191,6 +194,7 @@ function ioOf(ctx: CliContext): Io {
     error: (message, where, hint) => ctx.out.error(message, where, hint),
     stdin: ctx.io.stdin,
     stderrIsTTY: Boolean(ctx.io.stderr.isTTY),
+    progress: progressLine(ctx),
     stdoutIsTTY: Boolean(ctx.io.stdout.isTTY),
   };
 }

@@ -15,6 +15,7 @@ export interface ProbeFlags {
   format?: string;
   junit?: string;
   sarif?: string;
+  html?: string;
   baseline?: string;
   writeBaseline?: string;
   dryRun?: boolean;
@@ -24,7 +25,17 @@ export interface ProbeFlags {
   json?: boolean;
 }
 
-export const PROBE_FORMATS = ['human', 'json', 'github'] as const;
+/** `human` is the old name of `text`. */
+export const PROBE_FORMATS = [
+  'human',
+  'text',
+  'json',
+  'github',
+  'markdown',
+  'sarif',
+  'junit',
+  'html',
+] as const;
 export type ProbeFormat = (typeof PROBE_FORMATS)[number];
 
 /** The probe's options, every flag checked: what the run may rely on. */

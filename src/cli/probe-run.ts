@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { writeFileAtomic } from '../core/fs/atomic.js';
 import { redactDeep } from '../core/mask.js';
 import { AuthctlError, environmentError, usageError } from '../core/errors.js';
 import {
@@ -19,18 +18,25 @@ import {
 import { flagNamer } from './fields.js';
 import type { ProbeOptions } from './probe-options.js';
 import type { CliContext } from './context.js';
-import { renderGitHub, renderJUnit, renderSarif, type RunError } from './report/index.js';
 import {
   controlFailureError,
   PROBE_RUN_CASE,
+  probeDocument,
+  probeJson,
+  render,
   renderControlFailures,
   renderDryRun,
-  renderHuman,
-  toJUnitFindings,
-  toReportFindings,
-  passedCaseNames,
-  probeJson,
-} from './probe-report.js';
+  type ReportDocument,
+  type RunError,
+} from '../core/report/index.js';
+import { progressBar, progressLine } from './report/progress.js';
+import {
+  appendStepSummary,
+  stdoutRenderOptions,
+  writeReportFiles,
+  type ReportFiles,
+} from './report/write.js';
+import { authctlVersion } from './version.js';
 import { openKeystore } from './shared.js';
 import { readSecretList, WEAK_SECRETS } from '../core/probe/weak-secrets.js';
 import { MAX_PROBE_SECRETS } from '../core/probe/weak-secret-cases.js';
@@ -57,6 +63,16 @@ async function loadSpec(ctx: CliContext, flags: ProbeOptions): Promise<ProbeSpec
 /** Runs the probe with checked options (probe-options.ts) and reports the result in its format. */
 export async function runProbeCommand(ctx: CliContext, flags: ProbeOptions): Promise<void> {
   const { format, timeoutMs } = flags;
+  // Any error from here on (spec, unreachable service) still gets its report files.
+  await reportingFailures(ctx, flags, () => probeAndReport(ctx, flags, format, timeoutMs));
+}
+
+async function probeAndReport(
+  ctx: CliContext,
+  flags: ProbeOptions,
+  format: string,
+  timeoutMs: number | undefined,
+): Promise<void> {
   const spec = await loadSpec(ctx, flags);
   const weakSecrets = flags.secretsFile
     ? [
@@ -74,11 +90,15 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeOptions): Pro
     ? await readBaseline(path.resolve(ctx.cwd, flags.baseline))
     : undefined;
   const { config, filepath } = await ctx.config();
-  const keystore = await openKeystore(ctx, ctx.out);
+  const keystore = await openKeystore(ctx, {
+    info: (m) => ctx.out.info(m),
+    warn: (m) => ctx.out.warn(m),
+    progress: progressLine(ctx),
+  });
   // The printed curl commands mint tokens again: name this run's keystore and config so they work from any directory.
   const cliGlobals = ['--home', keystore.dir, ...(filepath ? ['--config', filepath] : [])];
 
-  const result = await reportingFailures(ctx, flags, async () => {
+  const result = await (async () => {
     if (flags.waitFor && !flags.dryRun) {
       const wait = flags.waitMs ?? 30_000;
       ctx.out.info(`waiting for ${flags.waitFor} ...`);
@@ -90,12 +110,8 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeOptions): Pro
         );
       }
     }
-    const tty =
-      Boolean(ctx.io.stderr.isTTY) &&
-      flags.progress !== false &&
-      format === 'human' &&
-      !ctx.globals.quiet;
-    const bar = tty ? progressBar(ctx) : undefined;
+    const draw = flags.progress !== false && format !== 'json' ? progressLine(ctx) : undefined;
+    const bar = progressBar(draw, 'probing');
     return runProbe({
       spec,
       config,
@@ -107,11 +123,11 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeOptions): Pro
       retries: flags.retries,
       dryRun: flags.dryRun,
       measureSkew: flags.skew === false ? false : undefined,
-      onProgress: bar?.update,
+      onProgress: bar.update,
       cliGlobals,
       weakSecrets,
-    }).finally(() => bar?.done());
-  });
+    }).finally(() => bar.done());
+  })();
 
   if (format !== 'json') for (const warning of result.warnings) ctx.out.warn(warning);
   if (result.dryRun) {
@@ -121,48 +137,68 @@ export async function runProbeCommand(ctx: CliContext, flags: ProbeOptions): Pro
     return;
   }
   const stale = baseline ? applyBaseline(result, baseline) : [];
-  if (result.status === 'control-failed') {
-    await writeFailureReports(ctx, flags, controlFailureError(result));
+  const controlFailed = result.status === 'control-failed';
+  const doc = probeDocument(result, spec, {
+    version: authctlVersion(),
+    strict: flags.strict,
+    stale,
+    cwd: ctx.cwd,
+    ...(controlFailed ? { error: controlFailureError(result) } : {}),
+  });
+  await writeReportFiles(ctx, doc, reportFiles(flags));
+  await appendStepSummary(ctx, ctx.out, doc);
+  if (controlFailed) {
     if (format === 'json') ctx.out.jsonDocument(probeJson(result, 3));
     else ctx.out.raw('stderr', renderControlFailures(result, ctx.out.statusColor));
+    // A report format on stdout (markdown, sarif, junit, html) still gets its report, error included.
+    if (!['json', 'text', 'human', 'github'].includes(format))
+      printReport(ctx, format, doc, () => ({}));
     throw new ExitStatus(3);
   }
   const code = probeExitCode(result, flags.strict);
-  if (flags.junit)
-    await writeFileAtomic(
-      path.resolve(ctx.cwd, flags.junit),
-      renderJUnit(toJUnitFindings(result), {
-        suiteName: 'authctl probe',
-        passed: passedCaseNames(result),
-        failOn: flags.strict ? 'warning' : 'error',
-        time: result.summary.durationMs / 1000,
-      }),
-    );
-  if (flags.sarif)
-    await writeFileAtomic(
-      path.resolve(ctx.cwd, flags.sarif),
-      renderSarif(toReportFindings(result, spec), { cwd: ctx.cwd, rules: ruleSummaries(result) }),
-    );
   if (flags.writeBaseline)
     await writeBaseline(path.resolve(ctx.cwd, flags.writeBaseline), result.findings);
-  if (format === 'json') ctx.out.jsonDocument(probeJson(result, code));
-  else if (format === 'github') {
-    const open = result.findings.filter((f) => !f.baselined);
-    const text = renderGitHub(toReportFindings({ ...result, findings: open }, spec, ctx.cwd));
-    if (text) ctx.out.data(text);
-    ctx.out.info(
-      renderHuman(result, ctx.out.statusColor, { verbose: false, stale })
-        .split('\n')
-        .slice(-2)
-        .join('\n'),
-    );
-  } else ctx.out.data(renderHuman(result, ctx.out.color, { verbose: ctx.globals.verbose, stale }));
+  printReport(ctx, format, doc, () => probeJson(result, code));
   if (code !== 0) throw new ExitStatus(code);
 }
 
+/** stdout gets the chosen format; with github, the verdict line goes to stderr under the annotations. */
+function printReport(
+  ctx: CliContext,
+  format: string,
+  doc: ReportDocument,
+  json: () => unknown,
+): void {
+  if (format === 'json') return ctx.out.jsonDocument(json());
+  const options = stdoutRenderOptions(ctx);
+  if (format === 'github') {
+    const text = render('github', doc, options);
+    if (text) ctx.out.data(text);
+    const verdict = render(
+      'text',
+      { ...doc, matrix: undefined, findings: [], notes: [] },
+      {
+        ...options,
+        color: ctx.out.statusColor,
+      },
+    );
+    ctx.out.info(verdict.trim().split('\n').slice(-1).join('\n'));
+    return;
+  }
+  const text = render(format === 'human' ? 'text' : (format as 'text'), doc, options);
+  if (text) ctx.out.data(text.trimEnd());
+}
+
+const reportFiles = (flags: ProbeOptions): ReportFiles => ({
+  junit: flags.junit,
+  sarif: flags.sarif,
+  html: flags.html,
+});
+
 /**
  * CI uploads the JUnit/SARIF files whatever the exit code: a run that ends without a verdict (service
- * unreachable, --wait-for gave up: exit 3) still writes them, saying why, then fails as before.
+ * unreachable, --wait-for gave up: exit 3; a spec error: exit 2) still writes them, saying why, then
+ * fails as before.
  */
 async function reportingFailures<T>(
   ctx: CliContext,
@@ -172,7 +208,7 @@ async function reportingFailures<T>(
   try {
     return await run();
   } catch (error) {
-    if (error instanceof AuthctlError && error.kind === 'environment') {
+    if (error instanceof AuthctlError) {
       // Named as main.ts names them on stderr: the report and the terminal say the same.
       const shown = error.render(flagNamer(undefined));
       await writeFailureReports(ctx, flags, {
@@ -187,51 +223,29 @@ async function reportingFailures<T>(
   }
 }
 
+/** A run with no result: the report files carry only the error (one JUnit error case, one notification). */
 async function writeFailureReports(
   ctx: CliContext,
   flags: ProbeOptions,
   error: RunError,
 ): Promise<void> {
-  const write = async (file: string, text: string) => {
-    // The run's own error is what the user must see: a report that cannot be written only warns.
-    await writeFileAtomic(path.resolve(ctx.cwd, file), text).catch((e: unknown) =>
-      ctx.out.warn(`could not write ${file}: ${(e as Error).message}`),
-    );
-  };
-  if (flags.junit) await write(flags.junit, renderJUnit([], { suiteName: 'authctl probe', error }));
-  if (flags.sarif) await write(flags.sarif, renderSarif([], { cwd: ctx.cwd, error }));
-}
-
-function ruleSummaries(result: {
-  findings: Array<{ check: string; message: string }>;
-}): Record<string, { summary: string }> {
-  const out: Record<string, { summary: string }> = {};
-  for (const f of result.findings)
-    out[f.check] ??= {
-      summary: f.check.startsWith('probe/') ? f.message : `probe case ${f.check}`,
-    };
-  return out;
-}
-
-/** A one-line progress bar on stderr, redrawn at most every 80 ms. */
-function progressBar(ctx: CliContext) {
-  let last = 0;
-  const started = Date.now();
-  const draw = (done: number, total: number) => {
-    const width = 30;
-    const filled = Math.round((done / Math.max(total, 1)) * width);
-    ctx.io.stderr.write(
-      `\r  probing [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${((Date.now() - started) / 1000).toFixed(1)}s`,
-    );
-  };
-  return {
-    update: (done: number, total: number) => {
-      const now = Date.now();
-      if (done === total || now - last > 80) {
-        last = now;
-        draw(done, total);
-      }
+  const doc: ReportDocument = {
+    command: 'probe',
+    tool: {
+      name: 'authctl',
+      version: authctlVersion(),
+      informationUri: 'https://github.com/authctl/authctl',
     },
-    done: () => ctx.io.stderr.write('\r\x1b[2K'),
+    verdict: 'error',
+    summary: error.message,
+    counts: { critical: 0, error: 0, warning: 0, info: 0 },
+    findings: [],
+    checks: [],
+    rules: {},
+    error,
+    notes: [],
+    cwd: ctx.cwd,
   };
+  await writeReportFiles(ctx, doc, reportFiles(flags));
+  await appendStepSummary(ctx, ctx.out, doc);
 }

@@ -38,9 +38,13 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option('--wait-timeout <duration>', 'how long --wait-for waits (default 30s)')
     .option('--strict', 'fail (exit 1) on warnings too')
-    .option('--format <format>', 'human (default) | json | github (annotations on stdout)')
+    .option(
+      '--format <format>',
+      'text (default; human is the old name) | json | github (annotations) | markdown (job summary) | sarif | junit | html, on stdout',
+    )
     .option('--junit <file>', 'write a JUnit XML report (one test case per endpoint × case)')
     .option('--sarif <file>', 'write a SARIF 2.1.0 report (one rule per check)')
+    .option('--html <file>', 'write a self-contained HTML report (matrix, each finding expandable)')
     .option(
       '--baseline <file>',
       'accept the findings listed in this file (adopt the probe gradually)',

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { usageError } from '../core/errors.js';
 import { tooOpen } from '../core/fs/atomic.js';
 import { Keystore } from '../core/keys/keystore.js';
+import { spinner } from './report/progress.js';
 import type { Deps, Io } from './command.js';
 import { readAll } from './stdin.js';
 
@@ -24,7 +25,7 @@ export function keyValue(value: string, where: string): [string, string] {
 /** The keystore of this run (--home, $AUTHCTL_HOME, config); notes about it go to `io` (stderr). */
 export async function openKeystore(
   deps: Pick<Deps, 'config' | 'home'>,
-  io: Pick<Io, 'info' | 'warn'>,
+  io: Pick<Io, 'info' | 'warn' | 'progress'>,
   rsaBits?: number,
 ): Promise<Keystore> {
   const { config } = await deps.config();
@@ -40,7 +41,14 @@ export async function openKeystore(
     io.info(
       `created the keystore ${file} (private keys, mode 0600); ${gitignore ? `${gitignore} keeps it out of git` : 'keep it out of version control'}`,
     );
-  return new Keystore({ dir: home, rsaBits: rsaBits ?? config.keys?.rsa_bits, onCreate });
+  // 4096/8192-bit RSA takes seconds: a spinner on a terminal's stderr says what is going on.
+  const onGenerate = (what: string) => spinner(io.progress, `generating ${what}`);
+  return new Keystore({
+    dir: home,
+    rsaBits: rsaBits ?? config.keys?.rsa_bits,
+    onCreate,
+    onGenerate,
+  });
 }
 
 /** A positional value, or stdin when it is `-` or missing and stdin is piped. */

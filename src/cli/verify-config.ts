@@ -2,11 +2,11 @@ import path from 'node:path';
 import { Option } from 'commander';
 import { parseDuration } from '../core/duration.js';
 import { EXIT_CODES, usageError } from '../core/errors.js';
-import { RULES } from '../core/verify/rules.js';
 import type { Finding } from '../core/verify/types.js';
 import type { VerifyConfigResult } from '../core/verify/verify.js';
 import { verb, type Deps, type Io, type RenderContext, type Result } from './command.js';
-import * as report from './report/index.js';
+import * as report from '../core/report/index.js';
+import { appendStepSummary, reportRoot, verifyReport } from './report/write.js';
 import { configuredProfiles, verifyInfo, type VerifyInfoFlags } from './verify-extra.js';
 
 const EXIT_HELP = `
@@ -61,6 +61,10 @@ interface Report {
   strict: boolean;
   failed: boolean;
   baseline?: { baselined: number; stale: string[] };
+  /** The same result for the report registry (github, sarif, junit, markdown, text). */
+  doc: report.ReportDocument;
+  /** $GITHUB_WORKSPACE or the working directory: annotation paths and SARIF uris are relative to it. */
+  root: string;
 }
 type Value = { info: { data: unknown; text: string } } | { report: Report };
 
@@ -73,27 +77,32 @@ async function runVerifyConfig(
   const info = await verifyInfo(deps.cwd, opts.info, profiles);
   if (info) return { value: { info } };
   const { verifyConfig } = await import('../core/verify/verify.js');
-  const result = await verifyConfig({
-    files: opts.files,
-    cwd: deps.cwd,
-    profile: opts.profile as never,
-    target: opts.target as never,
-    envFiles: opts.envFiles,
-    fromEnv: opts.fromEnv,
-    env: deps.env,
-    online: opts.online,
-    profiles,
-  });
+  const { withSpinner } = await import('./report/progress.js');
+  // --online fetches discovery and JWKS documents: a spinner on a terminal while they come.
+  const label = opts.online ? 'fetching issuers (--online)' : '';
+  const result = await withSpinner(io.progress, label, () =>
+    verifyConfig({
+      files: opts.files,
+      cwd: deps.cwd,
+      profile: opts.profile as never,
+      target: opts.target as never,
+      envFiles: opts.envFiles,
+      fromEnv: opts.fromEnv,
+      env: deps.env,
+      online: opts.online,
+      profiles,
+    }),
+  );
   const baseline = await applyBaseline(deps.cwd, opts, result);
   const failed = result.counts.error > 0 || (opts.strict && result.counts.warning > 0);
-  const value = { report: { result, strict: opts.strict, failed, baseline } };
+  const doc = await verifyReport(deps, result, { strict: opts.strict, baseline });
+  await appendStepSummary(deps, io, doc);
+  const value = {
+    report: { result, strict: opts.strict, failed, baseline, doc, root: reportRoot(deps) },
+  };
   if (result.syntaxError) return { value, exitCode: EXIT_CODES.usage };
   if (result.requiredUnreachable) {
-    io.error(
-      'an issuer the config cannot start without is unreachable',
-      undefined,
-      'start the IdP (or set start_degraded = true) and run again',
-    );
+    io.error(report.VERIFY_UNREACHABLE.message, undefined, report.VERIFY_UNREACHABLE.hint);
     return { value, exitCode: EXIT_CODES.environment };
   }
   return { value, exitCode: failed ? EXIT_CODES.check : EXIT_CODES.ok };
@@ -136,12 +145,8 @@ function reportJson({ result, failed }: Report) {
   };
 }
 
-function reportText({ result }: Report, rc: RenderContext): string {
-  const byFinding = new Map(result.findings.map((f) => [f as object, f.snippet]));
-  if (!result.findings.length) return '';
-  return report
-    .renderText(result.findings, { color: rc.color, snippet: (f) => byFinding.get(f) })
-    .trimEnd();
+function reportText({ doc }: Report, rc: RenderContext): string {
+  return report.render('text', doc, { color: rc.color }).trimEnd();
 }
 
 /** The summary under a text report: on stderr, so stdout (or --output) holds only the findings. */
@@ -172,7 +177,7 @@ export const verifyConfigVerb = verb({
   summary:
     'check service auth config (authctl, Spring, ASP.NET Core, oauth2-proxy, PostgREST, Hasura, Envoy, .env, or a profile file) for misconfiguration',
   options: verifyOptions(),
-  formats: ['github', 'sarif', 'junit'],
+  formats: ['github', 'sarif', 'junit', 'markdown'],
   examples: [
     'authctl verify-config                                  # auto-detect files here',
     'authctl verify-config datapress.toml --target staging',
@@ -190,22 +195,14 @@ export const verifyConfigVerb = verb({
     text: either(reportText, (i) => i.text),
     json: (value: Value) => ('report' in value ? reportJson(value.report) : value.info.data),
     status: (value, rc) => ('report' in value ? reportStatus(value.report, rc) : undefined),
-    github: either(
-      (r) => report.renderGitHub(r.result.findings),
-      (i) => i.text,
-    ),
-    sarif: either(
-      (r, rc) => report.renderSarif(r.result.findings, { rules: RULES, cwd: rc.cwd }),
-      (i) => i.text,
-    ),
-    junit: either(
-      (r) =>
-        report.renderJUnit(r.result.findings, {
-          suiteName: 'authctl verify-config',
-          passed: checked(r.result),
-          failOn: r.strict ? 'warning' : 'error',
-        }),
-      (i) => i.text,
+    ...Object.fromEntries(
+      (['github', 'sarif', 'junit', 'markdown'] as const).map((format) => [
+        format,
+        either(
+          (r, rc) => report.render(format, r.doc, { color: rc.color, root: r.root }),
+          (i) => i.text,
+        ),
+      ]),
     ),
   },
 });

@@ -164,6 +164,10 @@ describe('the GitHub Action, run as the runner runs it, in a Python service repo
     expect(summary).toContain(`| issuer | ${issuer} |`);
     expect(summary).toMatch(/\*\*verify-config\*\* passed: 0 error\(s\)/);
     expect(summary).toMatch(/\*\*probe\*\* passed/);
+    // Rendered by authctl (--format markdown): the probe's matrix as a table, once (no second copy
+    // appended by the child process to GITHUB_STEP_SUMMARY).
+    expect(summary).toContain('### authctl probe: ✅ passed');
+    expect(summary.match(/\| endpoint \| control \|/g)).toHaveLength(1);
 
     const pid = Number(first.state.STATE_issuer_pid);
     expect(alive(pid)).toBe(true);

@@ -1,10 +1,28 @@
+import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import {
-  renderGitHub,
-  renderJUnit,
-  renderSarif,
-  type ReportFinding,
-} from '../../src/cli/report/index.js';
+import { render, verifyDocument, type ReportFinding } from '../../src/core/report/index.js';
+import type { RuleSpec } from '../../src/core/verify/rules.js';
+
+const plain = { color: new Chalk({ level: 0 }) };
+/** A verify-config document of these findings, on the files they name. */
+function docOf(
+  list: ReportFinding[],
+  extra: { rules?: Record<string, RuleSpec>; strict?: boolean; version?: string } = {},
+) {
+  const files = [...new Set(list.map((f) => f.file ?? '<env>'))].map((file) => ({ file }));
+  const counts = { error: 0, warning: 0, info: 0 };
+  for (const f of list) counts[f.severity]++;
+  return verifyDocument({
+    target: 'production',
+    files,
+    findings: list,
+    counts,
+    rules: extra.rules ?? {},
+    strict: extra.strict,
+    version: extra.version,
+  });
+}
+const renderGitHub = (list: ReportFinding[]) => render('github', docOf(list), plain);
 
 const findings: ReportFinding[] = [
   {
@@ -67,12 +85,19 @@ describe('renderGitHub', () => {
 
 describe('renderSarif', () => {
   const sarif = JSON.parse(
-    renderSarif(findings, {
-      rules: {
-        'auth/algorithm-not-allowed': { summary: 'an algorithm the service does not accept' },
-      },
-      version: '1.2.3',
-    }),
+    render(
+      'sarif',
+      docOf(findings, {
+        rules: {
+          'auth/algorithm-not-allowed': {
+            summary: 'an algorithm the service does not accept',
+            levels: 'error',
+          },
+        },
+        version: '1.2.3',
+      }),
+      plain,
+    ),
   );
   it('is SARIF 2.1.0 with a rules table and one result per finding', () => {
     expect(sarif.version).toBe('2.1.0');
@@ -88,6 +113,9 @@ describe('renderSarif', () => {
     expect(run.tool.driver.rules[0].shortDescription.text).toBe(
       'an algorithm the service does not accept',
     );
+    expect(run.tool.driver.rules[0].help.markdown).toContain('**Fix:** use "RS256"');
+    expect(run.tool.driver.rules[0].properties['security-severity']).toBe('7.5');
+    expect(run.tool.driver.rules[1].properties['security-severity']).toBe('5.0');
     expect(run.results).toHaveLength(4);
     expect(run.results.map((r: { level: string }) => r.level)).toEqual([
       'error',
@@ -106,38 +134,87 @@ describe('renderSarif', () => {
     expect(second.ruleIndex).toBe(1);
     expect(env.locations).toBeUndefined();
     expect(nofLine.locations[0].physicalLocation.region).toBeUndefined();
-    expect(first.message.text).toContain('Fix: use "RS256"');
+    expect(first.message.text).toContain('fix: use "RS256"');
+  });
+  it('keeps partialFingerprints when a finding moves to another line, and tells findings apart', () => {
+    const moved = findings.map((f) => ({ ...f, line: (f.line ?? 0) + 10 }));
+    const prints = (list: ReportFinding[]) =>
+      JSON.parse(render('sarif', docOf(list), plain)).runs[0].results.map(
+        (r: { partialFingerprints: Record<string, string> }) => r.partialFingerprints,
+      );
+    expect(prints(moved)).toEqual(prints(findings));
+    expect(
+      new Set(prints(findings).map((p: Record<string, string>) => Object.values(p)[0])).size,
+    ).toBe(4);
+  });
+  it('makes uris relative to the repository root with %SRCROOT% when a root is given', () => {
+    const doc = { ...docOf(findings), cwd: '/repo/services/api' };
+    const run = JSON.parse(render('sarif', doc, { ...plain, root: '/repo' })).runs[0];
+    expect(run.originalUriBaseIds['%SRCROOT%'].uri).toBe('file:///repo/');
+    expect(run.results[0].locations[0].physicalLocation.artifactLocation).toEqual({
+      uri: 'services/api/conf/data%20press.toml',
+      uriBaseId: '%SRCROOT%',
+    });
+  });
+});
+
+describe('renderGitHub under working-directory:', () => {
+  it('names files relative to $GITHUB_WORKSPACE, not to the step directory', () => {
+    const doc = { ...docOf(findings), cwd: '/repo/services/api' };
+    const lines = render('github', doc, { ...plain, root: '/repo' }).split('\n');
+    expect(lines[0]).toMatch(/^::error file=services\/api\/conf\/data press.toml,line=5,col=24,/);
+    expect(lines[2]).toMatch(/^::notice file=<env>,/);
   });
 });
 
 describe('renderJUnit', () => {
-  it('fails errors, keeps warnings as output, escapes XML and lists passing cases', () => {
-    const xml = renderJUnit(findings, {
-      suiteName: 'verify <config>',
-      passed: ['ok.toml (authctl)'],
-    });
+  const rules: Record<string, RuleSpec> = {
+    'auth/algorithm-not-allowed': { summary: 's', levels: 'error' },
+    'auth/jwks-refresh-clamped': { summary: 's', levels: 'warning' },
+    'auth/issuer-not-https': { summary: 's', levels: 'error' },
+    'datapress/x': { summary: 'only datapress files', levels: 'error' },
+    'auth/dev-only': { summary: 'off in production', levels: ['error', 'off', 'off'] },
+  };
+  it('has one case per file × rule, named the same passing or failing; short messages, details in the body', () => {
+    const xml = render('junit', docOf(findings, { rules }), plain);
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
-    expect(xml).toContain('<testsuite name="verify &lt;config&gt;" tests="5" failures="2"');
     expect(xml).toContain(
-      '<failure type="auth/algorithm-not-allowed" message="algorithm &quot;HS256&quot; is HMAC, 100% wrong">',
+      '<testcase classname="conf/data press.toml" name="auth/algorithm-not-allowed" time="0">\n      <failure type="auth/algorithm-not-allowed" message="algorithm &quot;HS256&quot; is HMAC, 100% wrong">conf/data press.toml:5:24: error: algorithm &quot;HS256&quot; is HMAC, 100% wrong\nfix: use &quot;RS256&quot;\nthen restart</failure>',
     );
     expect(xml).toContain(
       '<system-out>datapress.toml:7:21: warning: clamped &lt;to&gt; 60 &amp; more</system-out>',
     );
+    // The same check passes in the other files: same classname scheme, same name.
     expect(xml).toContain(
-      '<testcase classname="verify &lt;config&gt;" name="ok.toml (authctl)" time="0"/>',
+      '<testcase classname=".env" name="auth/algorithm-not-allowed" time="0"/>',
     );
-    expect((xml.match(/<testcase /g) ?? []).length).toBe(5);
+    expect(xml).not.toContain('name="datapress/x"'); // no file here is a datapress file
+    expect(xml).not.toContain('name="auth/dev-only"'); // off at this target
+    expect(xml).not.toMatch(/message="[^"]*\n/);
     expect(xml).not.toMatch(/[<>]\s*&(?!amp;|lt;|gt;|quot;)/);
   });
-  it('fails warnings too with failOn warning', () => {
-    expect(renderJUnit(findings, { suiteName: 's', failOn: 'warning' })).toContain('failures="3"');
+  it('names every check the same whether it passes or fails', () => {
+    const names = (list: ReportFinding[]) =>
+      [
+        ...render('junit', docOf(list, { rules }), plain).matchAll(
+          /<testcase classname="([^"]*)" name="([^"]*)"/g,
+        ),
+      ]
+        .map((m) => `${m[1]} ${m[2]}`)
+        .filter((n) => n.startsWith('conf/'));
+    const fixed = [{ ...findings[0]!, rule: 'auth/issuer-not-https' }];
+    expect(names(fixed)).toEqual(names([findings[0]!]));
+  });
+  it('fails warnings too with --strict', () => {
+    expect(render('junit', docOf(findings, { rules, strict: true }), plain)).toMatch(
+      /<testsuite name="authctl verify-config" tests="\d+" failures="3"/,
+    );
   });
 });
 
 describe('renderText', () => {
   it('never prints control characters quoted from a checked file', async () => {
-    const { renderText } = await import('../../src/cli/report/index.js');
+    const { renderText } = await import('../../src/core/report/index.js');
     const { Chalk } = await import('chalk');
     const text = renderText(
       [

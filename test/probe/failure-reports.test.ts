@@ -40,9 +40,12 @@ async function probeWithReports(dir: string, home: string, extra: string[] = [])
 }
 
 /** The one error test case a failed run's JUnit file holds. */
-function errorCase(xml: string) {
+function errorCase(xml: string, tests = 1) {
   expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites /);
-  expect(xml).toMatch(/<testsuite name="authctl probe" tests="1" failures="0" errors="1" /);
+  if (tests === 1)
+    expect(xml).toMatch(/<testsuite name="authctl probe" tests="1" failures="0" errors="1" /);
+  else
+    expect(xml).toMatch(/<testsuite name="authctl probe" tests="\d+" failures="\d+" errors="1" /);
   const match =
     /<testcase classname="authctl probe" name="probe run" time="0">\n {6}<error type="([^"]+)" message="([^"]+)">([^<]*)<\/error>\n {4}<\/testcase>/.exec(
       xml,
@@ -122,19 +125,28 @@ describe('probe reports on exit 3', () => {
       const run = await probeWithReports(dir, home);
       expect(run.code).toBe(3);
       expect(run.stderr).toContain('control failed');
-      const error = errorCase(run.junit!);
+      const error = errorCase(run.junit!, 0);
       expect(error.type).toBe('ERR_PROBE_CONTROL_FAILED');
       expect(error.message).toBe(
         'control failed: a valid credential did not get in (before the negative cases)',
       );
+      // Once per endpoint, with the service's own reason (WWW-Authenticate) and the body's start.
       expect(error.body).toContain(
-        'GET /v1/tenants/acme/orders with &quot;reader&quot;: expected 2xx/3xx, got 401',
+        'GET /v1/tenants/acme/orders refused &quot;reader&quot;, &quot;admin&quot;: expected 2xx/3xx, got 401\n  WWW-Authenticate: Bearer realm=&quot;orders&quot;, error=&quot;invalid_token&quot;\n  body: {&quot;error&quot;:&quot;unauthorized&quot;}',
+      );
+      expect(error.body.match(/GET \/v1\/tenants\/acme\/orders refused/g)).toHaveLength(1);
+      // The same check names as a passing run: the refused controls fail.
+      expect(run.junit).toContain(
+        '<testcase classname="GET /v1/tenants/acme/orders" name="allow:reader" time="0">\n      <failure type="allow:reader" message="valid credential &quot;reader&quot; was refused">',
+      );
+      expect(run.stderr).toContain(
+        'WWW-Authenticate: Bearer realm="orders", error="invalid_token"',
       );
       expect(error.body).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+/); // the curl lines mint tokens, they never hold one
       const note = notification(run.sarif!);
       expect(note.descriptor.id).toBe('ERR_PROBE_CONTROL_FAILED');
       expect(note.message.text).toContain(
-        'GET /v1/tenants/acme/orders with "reader": expected 2xx/3xx, got 401',
+        'GET /v1/tenants/acme/orders refused "reader", "admin": expected 2xx/3xx, got 401',
       );
     });
   });

@@ -64,7 +64,14 @@ describe('probe reports', () => {
     // Every case is one test case; a case with a warning finding is reported as that finding (not twice).
     expect(testcases).toBe(json.cases.length);
     expect(xml.match(/<failure /g)!.length).toBe(json.findings.length - hidden);
-    expect(xml).toContain('name="probe/GET /v1/tenants/acme/orders jwt:alg-none"');
+    // Stable names: classname = the endpoint, name = the case, for passing and failing cases alike.
+    expect(xml).toContain(
+      '<testcase classname="GET /v1/tenants/acme/orders" name="jwt:alg-none" time="0">\n      <failure type="jwt:alg-none" message="token: alg-none: the service let it in (200)">',
+    );
+    expect(xml).toContain(
+      '<testcase classname="GET /v1/tenants/acme/orders" name="no-credentials" time="0"/>',
+    );
+    expect(xml).not.toMatch(/message="[^"]*\n/);
   });
 
   it('writes SARIF with one rule per check, located at the endpoint in the spec', async () => {
@@ -88,7 +95,7 @@ describe('probe reports', () => {
     expect(lines.length).toBeGreaterThan(1);
     expect(lines.every((l) => /^::(error|warning) /.test(l))).toBe(true);
     expect(stdout).toMatch(
-      /^::error file=probe.toml,line=25,title=jwt%3Aalg-none::CRITICAL: GET \/v1\/tenants\/acme\/orders \[jwt:alg-none\]/m,
+      /^::error file=probe.toml,line=25,title=jwt%3Aalg-none::CRITICAL: GET \/v1\/tenants\/acme\/orders: token: alg-none: the service let it in \(200\)%0Acase jwt:alg-none: expected 401, got 200%0Afix: /m,
     );
   });
 

@@ -217,7 +217,7 @@ describe('authctl probe against fixture services', () => {
       /authctl: error: control failed: a valid credential did not get in \(before the negative cases\)/,
     );
     expect(human.stderr).toMatch(
-      /GET \/v1\/tenants\/acme\/orders with "reader": expected 2xx\/3xx, got 401/,
+      /GET \/v1\/tenants\/acme\/orders refused "reader", "admin": expected 2xx\/3xx, got 401/,
     );
     expect(human.stderr).toMatch(/hint: the spec, the service or the clock is wrong/);
   });

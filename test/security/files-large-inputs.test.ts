@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import { renderText } from '../../src/cli/report/text.js';
+import { renderText } from '../../src/core/report/text.js';
 import { decodeText, MAX_INPUT_BYTES } from '../../src/core/fs/text.js';
 import { verifyConfig, verifyText } from '../../src/core/verify/verify.js';
 import { runCli, tempDir } from '../helpers/cli.js';

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import { renderGitHub, renderJUnit, renderSarif, renderText } from '../../src/cli/report/index.js';
+import { render, renderText, verifyDocument } from '../../src/core/report/index.js';
 import { parseStore } from '../../src/core/apikey/store.js';
 import { loadConfig } from '../../src/core/config/load.js';
 import { AuthctlError } from '../../src/core/errors.js';
@@ -121,9 +121,19 @@ const READERS: Record<string, Reader> = {
     const snippets = new Map(result.findings.map((f) => [f as object, f.snippet]));
     return [
       renderText(result.findings, { color: c, snippet: (f) => snippets.get(f) }),
-      renderGitHub(result.findings),
-      renderSarif(result.findings),
-      renderJUnit(result.findings, { suiteName: 'fuzz' }),
+      ...(['github', 'sarif', 'junit', 'markdown', 'html'] as const).map((format) =>
+        render(
+          format,
+          verifyDocument({
+            ...result,
+            files: [{ file: 'prod.env' }],
+            counts: { error: 1, warning: 0, info: 0 },
+            rules: {},
+            target: 'production',
+          }),
+          { color: c },
+        ),
+      ),
     ].join('\n');
   },
   'probe.toml': async (text, dir) => {

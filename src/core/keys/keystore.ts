@@ -35,6 +35,8 @@ export interface KeystoreOptions {
   rsaBits?: number;
   /** Called once, when this store creates keys.json: `gitignore` is the .gitignore it added, if any. */
   onCreate?: (created: { file: string; gitignore?: string }) => void;
+  /** Called when a key pair is generated (8192-bit RSA takes seconds): returns what to call when done. */
+  onGenerate?: (what: string) => () => void;
 }
 
 export interface SigningKey {
@@ -57,6 +59,7 @@ export class Keystore {
   readonly dir: string;
   readonly file: string;
   private readonly clock: () => number;
+  private readonly onGenerate?: (what: string) => () => void;
   private readonly rsaBits: number;
   private readonly onCreate?: KeystoreOptions['onCreate'];
   private readonly imported = new Map<string, KeyObject | Uint8Array>();
@@ -65,6 +68,7 @@ export class Keystore {
     this.dir = options.dir;
     this.file = path.join(options.dir, KEYRING_FILE);
     this.clock = options.clock ?? Date.now;
+    this.onGenerate = options.onGenerate;
     this.rsaBits = options.rsaBits ?? 2048;
     this.onCreate = options.onCreate;
   }
@@ -191,10 +195,15 @@ export class Keystore {
   }
 
   private generate(alg: JWTAlgorithm, status: KeyStatus, rsaBits?: number): Promise<KeyRecord> {
+    const bits = rsaBits ?? this.rsaBits;
+    const rsa = alg.startsWith('RS') || alg.startsWith('PS');
+    const done = alg.startsWith('HS')
+      ? undefined
+      : this.onGenerate?.(rsa ? `a ${bits}-bit ${alg} key` : `an ${alg} key`);
     return generateRecord(alg, status, {
       now: new Date(this.clock()).toISOString(),
-      rsaBits: rsaBits ?? this.rsaBits,
-    });
+      rsaBits: bits,
+    }).finally(() => done?.());
   }
 
   /** Public keys to publish: active and published keys, and grace keys until their grace ends. */

@@ -1,5 +1,7 @@
 // The finding shape, apart from verdict.ts so severity.ts (which spec.ts uses) reads it without a cycle.
 
+import type { ProbeExchange } from './exchange.js';
+
 export type Severity = 'critical' | 'error' | 'warning';
 
 /** One thing wrong with one endpoint. */
@@ -18,5 +20,7 @@ export interface ProbeFinding {
   message: string;
   fix: string;
   curl?: string;
+  /** The request and answer behind it, credentials masked (the HTML report shows them). */
+  exchange?: ProbeExchange;
   baselined?: boolean;
 }

@@ -1,6 +1,7 @@
 import type { MintTokenOptions } from '../token/mint.js';
 import type { ProbeCase } from './case-types.js';
 import { mintCommand, mintOptions, type JwtTemplate } from './credentials.js';
+import type { ResolvedCredential } from './credential-types.js';
 import { curlCommand } from './curl.js';
 import { fixFor } from './fixes.js';
 import type { ProbeRequest, ProbeResponse } from './http.js';
@@ -112,4 +113,22 @@ function skewFinding(
 function reproduce(template: JwtTemplate, seconds: number): string | undefined {
   const command = mintCommand(template, { defect: { kind: 'expired' } });
   return command && `${command} --skew ${seconds}s`;
+}
+
+/** The first control with a token authctl can re-sign, on each endpoint that does not exclude skew. */
+export function pickSkewTargets(
+  cases: ProbeCase[],
+  credentials: Map<string, ResolvedCredential>,
+): ProbeCase[] {
+  const targets = new Map<string, ProbeCase>();
+  for (const c of cases)
+    if (
+      c.control &&
+      c.credential &&
+      !targets.has(c.endpoint.id) &&
+      credentials.get(c.credential)?.jwt?.signable &&
+      !c.endpoint.exclude.includes('skew')
+    )
+      targets.set(c.endpoint.id, c);
+  return [...targets.values()];
 }

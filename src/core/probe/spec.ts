@@ -47,6 +47,8 @@ export interface ProbeSpec {
 export interface ProbeEndpoint {
   /** `GET /v1/tenants/acme/orders`: the id in reports. */
   id: string;
+  /** The spec's `name` for it, shown beside the id in reports. */
+  name?: string;
   index: number;
   /** Line of the endpoint in the spec file, when known (for annotations). */
   line?: number;
@@ -293,6 +295,7 @@ function normalizeEndpoint(r: SpecReader, e: EndpointConfig, index: number): Pro
   const method = e.method.toUpperCase();
   return {
     id: `${method} ${resolved}`,
+    ...(e.name ? { name: e.name } : {}),
     index,
     line: locate(r.map, ['endpoints', index])?.line,
     method,

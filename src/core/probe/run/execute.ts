@@ -1,3 +1,4 @@
+import { controlEvidence } from '../exchange.js';
 import { environmentError } from '../../errors.js';
 import type { ProbeCase } from '../cases.js';
 import type { ResolvedCredential } from '../credentials.js';
@@ -70,6 +71,7 @@ export async function runControls(
             expected: describeExpected(c),
             got: answers[i]!.status,
             curl: caseCurl(run.spec.baseUrl, c),
+            ...controlEvidence(c, answers[i]!),
           },
         ],
   );

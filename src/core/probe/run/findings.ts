@@ -1,3 +1,4 @@
+import { exchangeOf, type ProbeExchange } from '../exchange.js';
 import type { ProbeCase } from '../cases.js';
 import { caseCurl } from '../curl.js';
 import { fixFor } from '../fixes.js';
@@ -29,11 +30,19 @@ export class FindingsCollector {
     const verdict = judge(c, res);
     let curl: string | undefined;
     const curlOnce = () => (curl ??= caseCurl(this.baseUrl, c));
+    // The masked request and answer, for findings only (the HTML report shows them).
+    let exchange: ProbeExchange | undefined;
+    const exchangeOnce = () => (exchange ??= exchangeOf(this.baseUrl, c, res));
     if (verdict)
       this.placed.push({
         seq,
         sub: 0,
-        finding: { ...verdict, key: `${c.endpoint.id} ${c.id} ${verdict.rule}`, curl: curlOnce() },
+        finding: {
+          ...verdict,
+          key: `${c.endpoint.id} ${c.id} ${verdict.rule}`,
+          curl: curlOnce(),
+          exchange: exchangeOnce(),
+        },
       });
     // Hygiene: one warning per endpoint and rule (a 401 without a header repeats on every case).
     hygiene(c, res).forEach((issue, i) => {
@@ -63,6 +72,7 @@ export class FindingsCollector {
           got: '1 cases',
           message: issue.message,
           fix: fixFor(issue.rule, c),
+          exchange: exchangeOnce(),
           curl: curlOnce(),
         },
       };

@@ -53,6 +53,10 @@ export interface ControlFailure {
   expected: string;
   got: number;
   curl: string;
+  /** The service's WWW-Authenticate (it often names the cause: `error_description="aud claim invalid"`). */
+  wwwAuthenticate?: string;
+  /** The first bytes of the body, masked, on one line. */
+  body?: string;
 }
 
 export interface ProbeSummary {
@@ -81,6 +85,8 @@ export interface ProbeResult {
   findings: ProbeFinding[];
   controlFailures: ControlFailure[];
   skew?: SkewResult;
+  /** One per endpoint whose skew was measured, when the runner measures more than the first. */
+  skews?: SkewResult[];
   /** `[rotation]`: how long the service took to accept the new key and refuse the retired one. */
   rotation?: RotationReport;
   /** Requests the dry run would send (credentials masked). */

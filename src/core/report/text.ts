@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
-import { redactSecrets } from '../../core/mask.js';
-import { printable } from '../../core/terminal.js';
+import { redactSecrets } from '../mask.js';
+import { printable } from '../terminal.js';
 import { safeFindings, type ReportFinding } from './finding.js';
 
 export interface TextOptions {
@@ -39,7 +39,7 @@ export function renderText(findings: readonly ReportFinding[], options: TextOpti
       if (f.fix)
         out.push(`  ${' '.repeat(width)}  ${' '.repeat(7)}  ${c.cyan('fix:')} ${printable(f.fix)}`);
       // The snippet is looked up by the caller's own finding object.
-      const snippet = options.snippet?.(original);
+      const snippet = options.snippet?.(original) ?? original.snippet;
       if (snippet) out.push(printable(redactSecrets(snippet)));
     }
     out.push('');
@@ -55,4 +55,12 @@ export function summaryLine(
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const text = `${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.info, 'note')} in ${plural(files, 'file')}`;
   return counts.error ? color.red(text) : counts.warning ? color.yellow(text) : color.green(text);
+}
+
+/** verify-config's terminal report through the registry: findings by file (the summary line goes to stderr). */
+export function renderFindingsText(
+  doc: { findings: readonly ReportFinding[] },
+  options: { color: ChalkInstance; snippet?: (finding: ReportFinding) => string | undefined },
+): string {
+  return renderText(doc.findings, options);
 }

@@ -1,0 +1,96 @@
+import { appendFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Chalk } from 'chalk';
+import { writeFileAtomic } from '../../core/fs/atomic.js';
+import { authctlVersion } from '../version.js';
+import {
+  render,
+  verifyDocument,
+  VERIFY_UNREACHABLE,
+  type VerifyDocumentInput,
+  type RenderOptions,
+  type ReportDocument,
+  type ReportFormat,
+} from '../../core/report/index.js';
+import type { CliContext } from '../context.js';
+
+/**
+ * The repository root reports are relative to: $GITHUB_WORKSPACE in GitHub Actions (annotations and
+ * SARIF then attach even when the step runs under `working-directory:`), else the working directory.
+ */
+export function reportRoot(ctx: Pick<CliContext, 'env' | 'cwd'>): string {
+  return ctx.env.GITHUB_WORKSPACE ? path.resolve(ctx.cwd, ctx.env.GITHUB_WORKSPACE) : ctx.cwd;
+}
+
+/** Columns for the terminal report: the terminal's, else $COLUMNS, else 120 (a file or a CI log). */
+export function reportWidth(ctx: CliContext): number {
+  const tty = (ctx.io.stdout as { columns?: number }).columns;
+  const env = Number(ctx.env.COLUMNS);
+  return tty && tty > 0 ? tty : env > 0 ? env : 120;
+}
+
+/** Render options for what goes to stdout. */
+export function stdoutRenderOptions(ctx: CliContext): RenderOptions {
+  return {
+    color: ctx.out.color,
+    width: reportWidth(ctx),
+    root: reportRoot(ctx),
+    verbose: ctx.globals.verbose,
+  };
+}
+
+/** Report files by format (`--junit probe.xml` → junit: 'probe.xml'). */
+export type ReportFiles = Partial<Record<ReportFormat, string>>;
+
+/**
+ * Writes each requested report file (temp + fsync + rename). A file that cannot be written only warns:
+ * on a failed run the run's own error is what the user must see, and on a good one the others still land.
+ */
+export async function writeReportFiles(
+  ctx: CliContext,
+  doc: ReportDocument,
+  files: ReportFiles,
+): Promise<void> {
+  const options: RenderOptions = { ...stdoutRenderOptions(ctx), color: noColor };
+  for (const [format, file] of Object.entries(files) as Array<[ReportFormat, string | undefined]>) {
+    if (!file) continue;
+    await writeFileAtomic(path.resolve(ctx.cwd, file), render(format, doc, options)).catch(
+      (e: unknown) => ctx.out.warn(`could not write ${file}: ${(e as Error).message}`),
+    );
+  }
+}
+
+/** In GitHub Actions ($GITHUB_STEP_SUMMARY set), the Markdown summary is appended to the job summary. */
+export async function appendStepSummary(
+  ctx: Pick<CliContext, 'env' | 'cwd'>,
+  io: { warn(message: string): void },
+  doc: ReportDocument,
+): Promise<void> {
+  const file = ctx.env.GITHUB_STEP_SUMMARY;
+  if (!file) return;
+  await appendFile(file, render('markdown', doc, { color: noColor, root: reportRoot(ctx) })).catch(
+    (e: unknown) => io.warn(`could not append to $GITHUB_STEP_SUMMARY: ${(e as Error).message}`),
+  );
+}
+
+/** Files never get colour. */
+const noColor = new Chalk({ level: 0 });
+
+/** verify-config's report document: its result, the rule catalogue, this version, the baseline. */
+export async function verifyReport(
+  ctx: Pick<CliContext, 'cwd'>,
+  result: Omit<VerifyDocumentInput, 'rules'> & { requiredUnreachable: boolean },
+  options: { strict?: boolean; baseline?: { baselined: number; stale: string[] } },
+): Promise<ReportDocument> {
+  const { RULES } = await import('../../core/verify/rules.js');
+  return verifyDocument({
+    ...result,
+    rules: RULES,
+    version: authctlVersion(),
+    strict: options.strict,
+    baselined: options.baseline?.baselined,
+    stale: options.baseline?.stale,
+    cwd: ctx.cwd,
+    ...(result.requiredUnreachable ? { error: VERIFY_UNREACHABLE } : {}),
+  });
+}

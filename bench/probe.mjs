@@ -9,9 +9,10 @@
 // 3. The families added by issue #16 on 28 endpoints at concurrency 32, each against the same
 //    28-endpoint RS256 run: tenant:suspended, jwt:weak-secret (HS256), key rotation against
 //    `authctl idp serve` (refresh bound 2 s, the service refreshes every 250 ms) and revocation
-//    through the issuer's /revoke (the service introspects the issuer's tokens).
+//    through the issuer's /revoke (the service introspects the issuer's tokens), and presigned-URL
+//    tampering (one K3 presigned URL, examples/k3's own HMAC scheme, mutated part by part).
 //
-//   npm run build && node bench/probe.mjs [--concurrency 32] [--endpoints 1000]   (BENCH_ROUNDS=N: more rounds)
+//   npm run build && node bench/probe.mjs [--concurrency 32] [--endpoints 1000] [--families-only]   (BENCH_ROUNDS=N: more rounds)
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -28,6 +29,8 @@ import {
   startIdpServer,
 } from '../dist/lib/index.js';
 import { alternate, report, stats } from './lib/ab.mjs';
+import { presignK3, verifyK3Token } from '../examples/k3/k3token.mjs';
+import { parseQuery } from '../examples/k3/sigv4.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'authctl.js');
@@ -56,6 +59,25 @@ async function introspect(token) {
   return (await res.json()).active === true;
 }
 
+// K3 presigned URLs (examples/k3/k3token.mjs): every part signed, so every mutation is refused.
+const K3 = { accessKeyId: 'AKBENCH', secret: 'k3-bench-presign-secret', org: 'org-acme' };
+function presignedOk(req) {
+  const [rawPath, query = ''] = (req.url ?? '/').split('?');
+  try {
+    verifyK3Token({
+      method: req.method,
+      rawPath,
+      pairs: parseQuery(query),
+      now: Date.now(),
+      lookupSecret: (akid) => (akid === K3.accessKeyId ? K3.secret : undefined),
+      lookupOrg: () => K3.org,
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 // A correct service: jose against the issuer's keys, tenant from the path, roles for DELETE.
 const server = http.createServer(async (req, res) => {
   recording?.push({ method: req.method, path: req.url, headers: { ...req.headers } });
@@ -65,6 +87,7 @@ const server = http.createServer(async (req, res) => {
   };
   const url = req.url ?? '/';
   if (url === '/healthz') return reply(200);
+  if (url.startsWith('/files/')) return reply(presignedOk(req) ? 200 : 403);
   const m = /^\/v1\/tenants\/([^/]+)\/r(\d+)$/.exec(url);
   const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
   if (!token) return reply(401, { 'www-authenticate': 'Bearer realm="bench"' });
@@ -93,7 +116,7 @@ await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${server.address().port}`;
 
 /** The spec as an object: `endpoints` protected ones plus /healthz, and the family options. */
-function specObject(endpoints, { alg, statusClaim, rotation, revoke } = {}) {
+function specObject(endpoints, { alg, statusClaim, rotation, revoke, presigned } = {}) {
   const list = [{ path: '/healthz', public: true }];
   for (let i = 0; i < endpoints; i++)
     list.push(
@@ -127,6 +150,10 @@ function specObject(endpoints, { alg, statusClaim, rotation, revoke } = {}) {
     };
     list.push({ path: '/v1/reports', allow: ['reporter'] });
   }
+  if (presigned) {
+    credentials.file = { type: 'presigned', scheme: 'k3', url_env: 'BENCH_PRESIGNED_URL' };
+    list.push({ path: '/files/report.csv', allow: ['file'] });
+  }
   return {
     base_url: base,
     jwt: {
@@ -143,7 +170,15 @@ function specObject(endpoints, { alg, statusClaim, rotation, revoke } = {}) {
   };
 }
 
-const env = { BENCH_HS_SECRET: HS_SECRET.toString('base64') };
+const env = {
+  BENCH_HS_SECRET: HS_SECRET.toString('base64'),
+  BENCH_PRESIGNED_URL: presignK3({
+    method: 'GET',
+    rawPath: '/files/report.csv',
+    ...K3,
+    seconds: 3600,
+  }),
+};
 
 /** One in-process probe run (the families section); throws unless the correct service passes. */
 async function inProcess(endpoints, options) {
@@ -224,74 +259,77 @@ function replayRun(file) {
 
 console.log(`authctl probe bench: loopback, concurrency ${CONCURRENCY}, node ${process.version}`);
 
-// 1. CLI vs replay of the same requests with valid tokens.
-recording = [];
-await cliRun(28);
-const recorded = recording;
-recording = undefined;
-const { token: valid } = await mintToken({
-  keystore,
-  issuer: ISSUER,
-  audience: [AUDIENCE],
-  subject: 'root',
-  tenant: 'acme',
-  roles: ['admin'],
-  mapping: { tenantClaim: '/tid', rolesClaim: '/roles' },
-  ttlSeconds: 3600,
-});
-const replayFile = path.join(dir, 'replay.json');
-writeFileSync(
-  replayFile,
-  JSON.stringify(
-    recorded.map((r) => ({ ...r, headers: { ...r.headers, authorization: `Bearer ${valid}` } })),
-  ),
-);
-const cli = await alternate(
-  { run: async () => (await cliRun(28)).ms },
-  { run: () => replayRun(replayFile) },
-);
-report({
-  bench: 'probe',
-  what: `CLI run, 28 endpoints (${recorded.length} requests)`,
-  aLabel: 'authctl probe',
-  bLabel: 'replay with valid tokens',
-  unit: 'ms',
-  result: cli,
-  target: { max: 1.3 },
-});
+// --families-only: section 3 alone (a minute instead of ~10).
+if (!args.includes('--families-only')) {
+  // 1. CLI vs replay of the same requests with valid tokens.
+  recording = [];
+  await cliRun(28);
+  const recorded = recording;
+  recording = undefined;
+  const { token: valid } = await mintToken({
+    keystore,
+    issuer: ISSUER,
+    audience: [AUDIENCE],
+    subject: 'root',
+    tenant: 'acme',
+    roles: ['admin'],
+    mapping: { tenantClaim: '/tid', rolesClaim: '/roles' },
+    ttlSeconds: 3600,
+  });
+  const replayFile = path.join(dir, 'replay.json');
+  writeFileSync(
+    replayFile,
+    JSON.stringify(
+      recorded.map((r) => ({ ...r, headers: { ...r.headers, authorization: `Bearer ${valid}` } })),
+    ),
+  );
+  const cli = await alternate(
+    { run: async () => (await cliRun(28)).ms },
+    { run: () => replayRun(replayFile) },
+  );
+  report({
+    bench: 'probe',
+    what: `CLI run, 28 endpoints (${recorded.length} requests)`,
+    aLabel: 'authctl probe',
+    bLabel: 'replay with valid tokens',
+    unit: 'ms',
+    result: cli,
+    target: { max: 1.3 },
+  });
 
-// 2. Scale: 1,000 against 100 endpoints, one process each; time and peak RSS from the same runs.
-const BIG = Number(args[args.indexOf('--endpoints') + 1]) || 1000;
-const big = [];
-const small = [];
-const scale = await alternate(
-  { run: async () => (big.push(await cliRun(BIG)), big.at(-1).ms) },
-  { run: async () => (small.push(await cliRun(100)), small.at(-1).ms) },
-  { warmup: false },
-);
-report({
-  bench: 'probe',
-  what: `CLI run, ${BIG.toLocaleString('en')} vs 100 endpoints (linear: ${BIG / 100}×)`,
-  aLabel: `${BIG.toLocaleString('en')} endpoints`,
-  bLabel: '100 endpoints',
-  unit: 'ms',
-  result: scale,
-  target: { max: (BIG / 100) * 1.1 },
-});
-const rss = (xs) => stats(xs.map((r) => r.rssMiB));
-report({
-  bench: 'probe',
-  what: `peak RSS, ${BIG.toLocaleString('en')} vs 100 endpoints (bounded)`,
-  aLabel: `${BIG.toLocaleString('en')} endpoints`,
-  bLabel: '100 endpoints',
-  unit: 'MiB',
-  result: {
-    a: rss(big),
-    b: rss(small),
-    ratio: stats(big.map((r, i) => r.rssMiB / small[i].rssMiB)),
-  },
-  target: { max: 2 },
-});
+  // 2. Scale: 1,000 against 100 endpoints, one process each; time and peak RSS from the same runs.
+  const BIG = Number(args[args.indexOf('--endpoints') + 1]) || 1000;
+  const big = [];
+  const small = [];
+  const scale = await alternate(
+    { run: async () => (big.push(await cliRun(BIG)), big.at(-1).ms) },
+    { run: async () => (small.push(await cliRun(100)), small.at(-1).ms) },
+    { warmup: false },
+  );
+  report({
+    bench: 'probe',
+    what: `CLI run, ${BIG.toLocaleString('en')} vs 100 endpoints (linear: ${BIG / 100}×)`,
+    aLabel: `${BIG.toLocaleString('en')} endpoints`,
+    bLabel: '100 endpoints',
+    unit: 'ms',
+    result: scale,
+    target: { max: (BIG / 100) * 1.1 },
+  });
+  const rss = (xs) => stats(xs.map((r) => r.rssMiB));
+  report({
+    bench: 'probe',
+    what: `peak RSS, ${BIG.toLocaleString('en')} vs 100 endpoints (bounded)`,
+    aLabel: `${BIG.toLocaleString('en')} endpoints`,
+    bLabel: '100 endpoints',
+    unit: 'MiB',
+    result: {
+      a: rss(big),
+      b: rss(small),
+      ratio: stats(big.map((r, i) => r.rssMiB / small[i].rssMiB)),
+    },
+    target: { max: 2 },
+  });
+}
 
 // 3. The added families on 28 endpoints against the RS256 baseline.
 const timed = (endpoints, options) => async () => {
@@ -305,6 +343,7 @@ for (const [name, options] of [
   ['HS256 + jwt:weak-secret', { alg: 'HS256' }],
   ['+ key rotation (refresh every 250 ms, bound 2 s)', { rotation: true }],
   ['+ revocation at the issuer /revoke', { revoke: true }],
+  ['+ presigned-URL tampering (K3 token)', { presigned: true }],
 ]) {
   const result = await alternate({ run: timed(28, options) }, baseline);
   report({

@@ -147,14 +147,14 @@ describe('installed into an empty project', () => {
   });
 
   it('a TypeScript consumer of the library type-checks under tsc --strict and runs', async () => {
-    const consumer = `import { mintToken, Keystore, verifyToken, keysFromKeystore, parseDuration, AuthctlError, renderSarif, authctlConfigSchema, type AuthctlConfig, type VerifyTokenResult } from 'authctl';
+    const consumer = `import { mintToken, Keystore, verifyToken, keysFromKeystore, parseDuration, AuthctlError, render, verifyDocument, authctlConfigSchema, type AuthctlConfig, type VerifyTokenResult } from 'authctl';
 import { signRequest, type SignRequestResult } from 'authctl/sigv4';
 import { mintToken as mintFromSubpath } from 'authctl/token';
 const config: AuthctlConfig = authctlConfigSchema.parse({ token: { issuer: 'https://issuer.example' } });
 const keystore = new Keystore({ dir: process.argv[2]! });
 const { token } = await mintToken({ keystore, subject: 'alice', audience: ['api://typed'], ttlSeconds: parseDuration('5m') });
 const result: VerifyTokenResult = await verifyToken({ token, keys: await keysFromKeystore(keystore), audience: ['api://typed'] });
-const sarif: string = renderSarif([]);
+const sarif: string = render('sarif', verifyDocument({ target: 'production', files: [], findings: [], counts: { error: 0, warning: 0, info: 0 }, rules: {} }));
 const signed: SignRequestResult = signRequest({ method: 'GET', url: 'https://examplebucket.s3.amazonaws.com/test.txt', headers: {} }, { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }, { region: 'us-east-1', service: 's3', date: new Date('2013-05-24T00:00:00Z') });
 console.log(JSON.stringify({ valid: result.valid, sub: result.claims.sub, issuer: config.token?.issuer, isError: new Error('x') instanceof AuthctlError, sarif: sarif.length > 0, subpath: mintFromSubpath === mintToken, sigv4: signed.authorization.startsWith('AWS4-HMAC-SHA256 ') }));
 `;

@@ -48,8 +48,9 @@ describe('the defect registry is what every consumer lists', () => {
     expect(
       combineDefects([{ kind: 'alg-none' }, { kind: 'wrong-issuer' }, { kind: 'expired' }]),
     ).toEqual([{ kind: 'wrong-issuer' }, { kind: 'expired' }, { kind: 'alg-none' }]);
+    // Core names the flag as a field ({{defect}}): plain outside the CLI, `--defect` in it.
     expect(() => combineDefects([{ kind: 'expired' }, { kind: 'no-exp' }])).toThrow(
-      '--defect expired and --defect no-exp cannot be combined: both set the time claims (exp/nbf)',
+      'defect expired and defect no-exp cannot be combined: both set the time claims (exp/nbf)',
     );
     expect(() => combineDefects([{ kind: 'jku' }, { kind: 'alg-none' }])).toThrow(
       'each makes its own header and signature',

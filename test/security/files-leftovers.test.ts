@@ -83,16 +83,25 @@ describe('leftovers of killed writers', () => {
     const child = spawn(
       process.execPath,
       [
+        // withFileLock is internal (not in the public API): the child loads the source through tsx.
+        '--import',
+        'tsx',
         '--input-type=module',
         '-e',
         `
-      import { withFileLock } from ${JSON.stringify(path.join(ROOT, 'dist/lib/index.js'))};
+      import { withFileLock } from ${JSON.stringify(path.join(ROOT, 'src/core/fs/lock.ts'))};
       await withFileLock(${JSON.stringify(path.join(dir, 'keys.json'))}, async () => { process.stdout.write('locked\\n'); await new Promise(() => {}); });
     `,
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    await new Promise<void>((resolve) => child.stdout!.on('data', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', () => resolve());
+      // A child that cannot start (an import gone) fails the test at once instead of timing out.
+      child.on('exit', (code) =>
+        reject(new Error(`the lock holder exited (${code}) before locking`)),
+      );
+    });
     // What it would leave mid-write: a temp copy of the keys under its pid.
     writeFileSync(path.join(dir, `.keys.json.${child.pid}.cafe0001.tmp`), 'PRIVATE KEY COPY');
     child.kill('SIGKILL');

@@ -6,6 +6,7 @@ const duration = z
   .describe('duration: 90s, 15m, 2h, 7d, or seconds');
 const stringList = z.union([z.string(), z.array(z.string())]);
 
+import { KEY_PAIR_ALGORITHMS } from '../keys/algorithms.js';
 import { IDP_GRANTS, IDP_LAYOUTS } from './constants.js';
 
 /** Real IdPs' claim shapes the mock can imitate, and the grant types it serves. */
@@ -112,20 +113,7 @@ export const idpSchema = z.strictObject({
     .describe(
       'web origins (besides loopback ones and the issuer) that may read answers and send authctl_claims, e.g. ["https://app.example"]',
     ),
-  alg: z
-    .enum([
-      'RS256',
-      'RS384',
-      'RS512',
-      'PS256',
-      'PS384',
-      'PS512',
-      'ES256',
-      'ES384',
-      'ES512',
-      'EdDSA',
-    ])
-    .optional(),
+  alg: z.enum(KEY_PAIR_ALGORITHMS).optional(),
   audience: stringList.optional().describe('default aud of access tokens'),
   ttl: duration.optional().describe('access and id token lifetime (default 15m)'),
   refresh_ttl: duration.optional().describe('refresh token lifetime (default 8h)'),

@@ -1,8 +1,8 @@
 import { usageError } from '../errors.js';
 import { closest } from '../suggest.js';
 
-/** JWT algorithms authctl can mint and verify. (Kept free of zod: this module is on the `token mint` hot path.) */
-export const JWT_ALGORITHMS = [
+/** The algorithms that sign with a key pair: the mock issuer's keystore holds these. */
+export const KEY_PAIR_ALGORITHMS = [
   'RS256',
   'RS384',
   'RS512',
@@ -13,10 +13,9 @@ export const JWT_ALGORITHMS = [
   'ES384',
   'ES512',
   'EdDSA',
-  'HS256',
-  'HS384',
-  'HS512',
 ] as const;
+/** JWT algorithms authctl can mint and verify. (Kept free of zod: this module is on the `token mint` hot path.) */
+export const JWT_ALGORITHMS = [...KEY_PAIR_ALGORITHMS, 'HS256', 'HS384', 'HS512'] as const;
 export type JWTAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
 export type KeyType = 'RSA' | 'EC' | 'OKP' | 'oct';

@@ -77,6 +77,33 @@ export const trimPackages = {
       resolveDir: root,
       loader: 'js',
     }));
+    // wrap-ansi@6 (@inquirer/core's line wrapping) reads one thing of ansi-styles@4: `codes`, the map
+    // from an SGR open code to its close code. ansi-styles@4 builds its 256/16M-colour helpers from
+    // color-convert and color-name (~13 kB minified); chalk's vendored ansi-styles@6, which the
+    // bundle has anyway, has the same `codes` map without them.
+    b.onResolve({ filter: /^ansi-styles$/ }, (args) =>
+      /node_modules[\\/]wrap-ansi[\\/]/.test(args.importer)
+        ? { path: 'ansi-styles', namespace: 'ansi-styles-codes' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'ansi-styles-codes' }, () => ({
+      // By path: chalk's "exports" do not offer its vendored files.
+      contents: `import styles from ${JSON.stringify(path.join(root, 'node_modules/chalk/source/vendor/ansi-styles/index.js'))}; export const codes = styles.codes;`,
+      resolveDir: root,
+      loader: 'js',
+    }));
+    // string-width@4 (wrap-ansi's) counts each emoji as two columns by replacing matches of
+    // emoji-regex@8, a 10 kB literal of the emoji of Unicode 12; Node 20's RegExp has the same set,
+    // newer, built in as \p{RGI_Emoji} (with the v flag).
+    b.onResolve({ filter: /^emoji-regex$/ }, (args) =>
+      /node_modules[\\/]string-width[\\/]/.test(args.importer)
+        ? { path: 'emoji-regex', namespace: 'emoji-regex-builtin' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'emoji-regex-builtin' }, () => ({
+      contents: 'module.exports = () => /\\p{RGI_Emoji}/gv;',
+      loader: 'js',
+    }));
     b.onResolve({ filter: /^typescript$/ }, (args) => ({
       path: args.path,
       namespace: 'unsupported-format',

@@ -1,5 +1,4 @@
 import { Command, CommanderError, Option } from 'commander';
-import { isErrorCode } from '../core/error-codes.js';
 import { AuthctlError, EXIT_CODES } from '../core/errors.js';
 import { closest } from '../core/suggest.js';
 import { ExitStatus } from './command.js';
@@ -105,7 +104,9 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
-function commanderFailure(error: CommanderError) {
+/** Only on a usage error: the catalogue (error-codes.ts) is not on the hot path. */
+async function commanderFailure(error: CommanderError) {
+  const { isErrorCode } = await import('../core/error-codes.js');
   // Commander says "error: unknown option '--fo'\n(Did you mean --foo?)": make it our one-line form.
   const [first, ...rest] = error.message.trim().split('\n');
   const message = first!.replace(/^error:\s*/, '');
@@ -195,11 +196,11 @@ export async function run(ctx: CliContext, args: string[]): Promise<number> {
     await program.parseAsync(args, { from: 'user' });
     return EXIT_CODES.ok;
   } catch (error) {
-    return renderError(ctx, error, running);
+    return await renderError(ctx, error, running);
   }
 }
 
-function renderError(ctx: CliContext, error: unknown, command?: Command): number {
+async function renderError(ctx: CliContext, error: unknown, command?: Command): Promise<number> {
   if (error instanceof ExitStatus) return error.code;
   if (error instanceof CommanderError) {
     if (error.code === 'commander.help' && error.exitCode !== 0) {
@@ -213,7 +214,7 @@ function renderError(ctx: CliContext, error: unknown, command?: Command): number
     }
     if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code))
       return EXIT_CODES.ok;
-    ctx.out.failure(commanderFailure(error));
+    ctx.out.failure(await commanderFailure(error));
     return EXIT_CODES.usage;
   }
   if (error instanceof AuthctlError) {

@@ -1,28 +1,12 @@
+import { Option } from 'commander';
 import { DEFECTS, DEFECT_KINDS } from '../core/token/defects.js';
 import { decodeToken } from '../core/token/decode.js';
-import { resolveSecret } from '../core/token/secret.js';
-import { resolveTokenSettings } from '../core/token/settings.js';
-import {
-  keysFromDiscovery,
-  keysFromFile,
-  keysFromJwksUrl,
-  keysFromKeystore,
-  type VerificationKeys,
-} from '../core/token/keysource.js';
-import {
-  headerText,
-  verifyToken,
-  type VerifyCheck,
-  type VerifyTokenResult,
-} from '../core/token/verify.js';
-import { Option } from 'commander';
-import { parseDuration } from '../core/duration.js';
-import { AuthctlError, EXIT_CODES, usageError } from '../core/errors.js';
-import { verb, type Deps, type Io, type RenderContext, type Result } from './command.js';
+import type { VerifyTokenResult } from '../core/token/verify.js';
+import { verb, type RenderContext } from './command.js';
 import { table } from './output.js';
-import { argumentOrStdin, collect, openKeystore } from './shared.js';
-import { mappingFlags, secretFlagOptions, secretOptions, type SecretFlags } from './token-mint.js';
-import { parseAlgorithm } from '../core/keys/algorithms.js';
+import { argumentOrStdin, collect } from './shared.js';
+import { secretFlagOptions } from './token-mint.js';
+import { parseVerify, type VerifyFlags } from './token-verify-options.js';
 
 /** `[token]`: the argument, or stdin when it is `-` or missing (read in `run`, not at parse time). */
 const tokenArgument = ({ args }: { args: unknown[] }) => ({ token: args[0] as string | undefined });
@@ -59,165 +43,6 @@ export const decode = verb({
   },
 });
 
-export interface VerifyFlags extends SecretFlags {
-  jwks?: string;
-  discover?: string;
-  alg?: string[];
-  iss?: string;
-  aud?: string[];
-  leeway?: string;
-  requireScope?: string[];
-  requireRole?: string[];
-  tenant?: string;
-  tenantClaim?: string;
-  rolesClaim?: string;
-}
-
-/** At most one key source: --jwks, --discover or a secret flag (none: the local keystore). */
-function checkKeySources(flags: VerifyFlags): void {
-  const secretFlag =
-    flags.secret !== undefined
-      ? '--secret'
-      : flags.secretEnv !== undefined
-        ? '--secret-env'
-        : flags.secretFile !== undefined
-          ? '--secret-file'
-          : undefined;
-  const given = [
-    flags.jwks !== undefined && '--jwks',
-    flags.discover !== undefined && '--discover',
-    secretFlag,
-  ].filter((flag): flag is string => Boolean(flag));
-  if (given.length > 1) {
-    throw usageError('ERR_KEY_SOURCES', `give only one key source, not ${given.join(' and ')}`, {
-      where: given[1],
-      hint: 'verify against --jwks, --discover, or a secret (--secret, --secret-env, --secret-file); none means the local keystore',
-    });
-  }
-}
-
-async function verificationKeys(
-  deps: Deps,
-  io: Io,
-  flags: VerifyOptions,
-  tokenAlg: string,
-): Promise<VerificationKeys> {
-  const secret = await resolveSecret({
-    secret: flags.secret.secret,
-    secretEnv: flags.secret.secretEnv,
-    secretFile: flags.secret.secretFile,
-    encoding: flags.secret.encoding,
-    env: deps.env,
-  });
-  const secretSource =
-    flags.secret.secret !== undefined
-      ? '--secret'
-      : flags.secret.secretEnv !== undefined
-        ? `--secret-env ${flags.secret.secretEnv}`
-        : `--secret-file ${flags.secret.secretFile}`;
-  if (secret) return { jwks: [], secrets: [{ secret }], source: secretSource };
-  if (flags.discover) return keysFromDiscovery(flags.discover);
-  if (flags.jwks)
-    return /^https?:\/\//.test(flags.jwks) ? keysFromJwksUrl(flags.jwks) : keysFromFile(flags.jwks);
-  const local = await keysFromKeystore(await openKeystore(deps, io));
-  // What `token mint --alg HS*` signs with when config names a secret, so mint → verify agrees.
-  const { config } = await deps.config();
-  const {
-    secret_env: secretEnv,
-    secret_file: secretFile,
-    secret_encoding: encoding,
-  } = config.token ?? {};
-  if ((!secretEnv && !secretFile) || !/^HS/.test(tokenAlg)) return local;
-  const configured = await resolveSecret({
-    secretEnv,
-    secretFile: secretEnv ? undefined : secretFile,
-    encoding,
-    env: deps.env,
-    where: secretEnv
-      ? `[token] secret_env = "${secretEnv}" in config`
-      : '[token] secret_file in config',
-  });
-  return configured
-    ? {
-        ...local,
-        secrets: [{ secret: configured }, ...local.secrets],
-        source: `${local.source} and the [token] secret in config`,
-      }
-    : local;
-}
-
-/** Every verify flag checked, before the token is read or any key is fetched. */
-function parseVerify(flags: VerifyFlags) {
-  checkKeySources(flags);
-  const leeway = flags.leeway !== undefined ? parseDuration(flags.leeway, '--leeway') : undefined;
-  if (leeway !== undefined && leeway < 0)
-    throw usageError('ERR_BAD_DURATION', '--leeway cannot be negative', {
-      where: '--leeway',
-      hint: 'e.g. --leeway 60s (0s is the default)',
-    });
-  return {
-    jwks: flags.jwks,
-    discover: flags.discover,
-    secret: secretOptions(flags),
-    algorithms: flags.alg
-      ?.flatMap((a) => a.split(','))
-      .map((a) => a.trim())
-      .filter(Boolean)
-      .map((a) => parseAlgorithm(a, '--alg')),
-    issuer: flags.iss,
-    audience: flags.aud,
-    leewaySeconds: leeway,
-    requireScopes: flags.requireScope,
-    requireRoles: flags.requireRole,
-    tenant: flags.tenant,
-    mapping: mappingFlags(flags),
-  };
-}
-type VerifyOptions = ReturnType<typeof parseVerify>;
-
-/**
- * A token that is not a JWT at all is a verdict like any other rejection (exit 1, `valid: false`), as
- * a malformed key is in `apikey verify`: the check ran and the input failed it (docs/output.md).
- */
-function malformedVerdict(error: AuthctlError): VerifyTokenResult {
-  const check: VerifyCheck = {
-    check: 'encoding',
-    status: 'fail',
-    code: error.code,
-    message: error.hint ? `${error.message} (${error.hint})` : error.message,
-  };
-  return { valid: false, header: {}, claims: {}, checks: [check], audienceChecked: false };
-}
-
-async function runVerify(
-  opts: VerifyOptions & { token?: string },
-  io: Io,
-  deps: Deps,
-): Promise<Result<VerifyTokenResult>> {
-  const token = await argumentOrStdin(io, opts.token, 'token');
-  let alg: string;
-  try {
-    alg = headerText(decodeToken(token).header.alg);
-  } catch (error) {
-    if (error instanceof AuthctlError && error.code === 'ERR_TOKEN_MALFORMED')
-      return { value: malformedVerdict(error), exitCode: EXIT_CODES.check };
-    throw error;
-  }
-  const { config } = await deps.config();
-  const settings = resolveTokenSettings(config, undefined, { mapping: opts.mapping });
-  const keys = await verificationKeys(deps, io, opts, alg);
-  const fromKeystore = !opts.jwks && !opts.discover && keys.source.startsWith('the local keystore');
-  const result = await verifyToken({
-    ...opts,
-    token,
-    keys,
-    // Against the local keystore, expect what `token mint` issues by default.
-    issuer: opts.issuer ?? (fromKeystore ? settings.issuer : undefined),
-    mapping: settings.mapping,
-  });
-  return { value: result, exitCode: result.valid ? 0 : EXIT_CODES.check };
-}
-
 export const verify = verb({
   name: 'verify [token]',
   summary: 'verify a JWT and explain every failed check (exit 1 when rejected)',
@@ -232,7 +57,8 @@ export const verify = verb({
     ...parseVerify(flags),
     token: args[0] as string | undefined,
   }),
-  run: runVerify,
+  // The verifier (jose, key sources) loads only when a token is verified: not on `token mint`'s path.
+  run: async (opts, io, deps) => (await import('./token-verify-run.js')).runVerify(opts, io, deps),
   render: { text: renderVerification },
 });
 

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { Option } from 'commander';
 import { EXIT_CODES } from '../core/errors.js';
-import { crackHmacToken, type CrackResult } from '../core/token/crack.js';
-import { readSecretList, WEAK_SECRETS, weakSecretSource } from '../core/probe/weak-secrets.js';
+import type { CrackResult } from '../core/token/crack.js';
 import { verb, type RenderContext } from './command.js';
 import { argumentOrStdin } from './shared.js';
 
@@ -31,6 +30,13 @@ export const crack = verb({
   }),
   async run(opts, io, deps) {
     const token = await argumentOrStdin(io, opts.token, 'token');
+    // The cracker and its word lists (~7 kB) load only when a token is cracked, not on every
+    // `token mint` (this declaration is in the hot bundle with the rest of the token group).
+    const [{ crackHmacToken }, { readSecretList, WEAK_SECRETS, weakSecretSource }] =
+      await Promise.all([
+        import('../core/token/crack.js'),
+        import('../core/probe/weak-secrets.js'),
+      ]);
     const extra = opts.wordlist
       ? await readSecretList(path.resolve(deps.cwd, opts.wordlist), '--wordlist')
       : [];

@@ -1,7 +1,12 @@
+import { CHECK, ENVIRONMENT, EXIT_CODES, kindOf, type ErrorKind } from './error-kinds.js';
+
+export { EXIT_CODES, kindOf, type ErrorKind };
+
 /**
  * The error catalogue: every code an AuthctlError can carry, with its one-line meaning. The kind (and
  * so the exit code) comes from the group a code is listed in, so a code cannot mean "usage" at one
- * throw site and "environment" at another, and a new code is a compile error until it is listed here.
+ * throw site and "environment" at another, and a new code is a compile error until it is listed here (usage codes) or in error-kinds.ts
+ * (environment and check codes, which every AuthctlError needs at run time for its kind).
  * docs/output.md ("Error codes") shows this table; test/core/error-codes.test.ts fails when they differ.
  */
 
@@ -154,40 +159,6 @@ const USAGE = {
   ERR_UNKNOWN_OPTION: 'unknown flag',
 } as const;
 
-/** Exit 3: environment or network error (port in use, issuer unreachable, lock timeout). */
-const ENVIRONMENT = {
-  ERR_CONTROL_DISABLED: 'the issuer runs without its control API',
-  ERR_DEMO_NO_EXAMPLES: "the demo's example services are missing",
-  ERR_DEMO_NO_PACKAGE: 'the authctl package root cannot be found',
-  ERR_DEMO_SERVICE: 'a demo example service did not start',
-  ERR_DISCOVERY_INVALID: 'the discovery document has no jwks_uri',
-  ERR_FETCH_FAILED: 'a URL (JWKS, discovery) cannot be fetched',
-  ERR_FETCH_NOT_JSON: 'a fetched document is not JSON',
-  ERR_FETCH_STATUS: 'a fetched URL answered an HTTP error status',
-  ERR_HOME_NOT_WRITABLE: 'the keystore directory is not writable by its owner',
-  ERR_ISSUER_UNREACHABLE: "the issuer's control API cannot be reached",
-  ERR_JWKS_INVALID: 'the JWKS document has no keys array',
-  ERR_KEYSTORE_UNREADABLE: 'the keystore cannot be read',
-  ERR_KEYSTORE_WRITE: 'the keystore cannot be written',
-  ERR_LISTEN: 'the issuer cannot listen on the host and port',
-  ERR_LOCK_TIMEOUT: 'timed out waiting for a lock file another authctl holds',
-  ERR_PORT_IN_USE: 'the port is already in use',
-  ERR_PROBE_CONTROL_FAILED: 'the probe control requests failed: no verdict on the rest',
-  ERR_PROBE_CREDENTIAL_IDP: 'a probe credential cannot get its token from the issuer',
-  ERR_PROBE_JKU_SERVER: "the probe's attacker JWKS server cannot start",
-  ERR_PROBE_PRESIGN_COMMAND: 'the presign command of a probe credential failed',
-  ERR_PROBE_ROTATION_UNCHANGED: "the issuer rotated but the credential's tokens kept the old key",
-  ERR_PROBE_UNREACHABLE: 'the service did not answer in time',
-  ERR_READY_FILE: 'the ready file cannot be written',
-  ERR_SIGV4_SEND_FAILED: 'sending the signed request failed',
-  ERR_UNEXPECTED: 'an unexpected failure (run with --verbose for details)',
-} as const;
-
-/** Exit 1: the check ran and found problems. */
-const CHECK = {
-  ERR_DEMO_STEP_FAILED: 'a demo example did not behave as expected',
-} as const;
-
 /**
  * Families of codes that end in the errno of a failed file operation, e.g. `ERR_WRITE_ENOSPC`,
  * `ERR_READ_EACCES` (`ERR_WRITE_FAILED` when there is no errno).
@@ -196,14 +167,6 @@ const ENVIRONMENT_FAMILIES = {
   'ERR_READ_<errno>': 'a file cannot be read (the errno says why)',
   'ERR_WRITE_<errno>': 'a file cannot be written (the errno says why)',
 } as const;
-
-export type ErrorKind =
-  /** 1: the check ran and found problems (invalid config, token rejected, probe finding). */
-  | 'check'
-  /** 2: usage or input error (bad flag, unreadable or unparsable file). */
-  | 'usage'
-  /** 3: environment or network error (port in use, issuer unreachable, lock timeout). */
-  | 'environment';
 
 /** Error codes of each kind. */
 export type UsageCode = keyof typeof USAGE;
@@ -218,8 +181,6 @@ export type CodeOfKind<K extends ErrorKind> = {
   environment: EnvironmentCode;
   check: CheckCode;
 }[K];
-
-export const EXIT_CODES = { ok: 0, check: 1, usage: 2, environment: 3 } as const;
 
 export interface CatalogueEntry {
   /** The code, or a family such as `ERR_WRITE_<errno>`. */
@@ -244,13 +205,6 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   ...entries(ENVIRONMENT_FAMILIES, 'environment'),
   ...entries(CHECK, 'check'),
 ].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-
-/** The kind of a code; a code outside the catalogue (only possible through a cast) is usage. */
-export function kindOf(code: ErrorCode): ErrorKind {
-  if (code in ENVIRONMENT || /^ERR_(READ|WRITE)_/.test(code)) return 'environment';
-  if (code in CHECK) return 'check';
-  return 'usage';
-}
 
 /** Whether a string is a catalogued code (for codes built at run time, e.g. from commander's). */
 export function isErrorCode(code: string): code is ErrorCode {

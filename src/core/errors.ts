@@ -1,10 +1,6 @@
-import {
-  type CodeOfKind,
-  type ErrorCode,
-  type ErrorKind,
-  EXIT_CODES,
-  kindOf,
-} from './error-codes.js';
+// Types only from the catalogue: its usage meanings stay out of the hot bundle (error-kinds.ts).
+import type { CodeOfKind, ErrorCode } from './error-codes.js';
+import { type ErrorKind, EXIT_CODES, kindOf } from './error-kinds.js';
 import { redactDeep, redactSecrets } from './mask.js';
 
 /**

@@ -60,7 +60,8 @@ export interface ReportDocument {
 }
 
 export interface RenderOptions {
-  color: ChalkInstance;
+  /** Colours for the text format (the CLI passes its per-stream chalk); none when absent. */
+  color?: ChalkInstance;
   /** Terminal columns (text): the matrix is laid out to fit. */
   width?: number;
   /**
@@ -74,3 +75,11 @@ export interface RenderOptions {
 }
 
 export type Renderer = (doc: ReportDocument, options: RenderOptions) => string;
+
+/**
+ * Plain text for library callers that pass no chalk: every style (and chain of styles) returns its
+ * text unchanged, so renderers need not know whether colour is on.
+ */
+export const NO_COLOR: ChalkInstance = new Proxy((text: unknown) => String(text), {
+  get: () => NO_COLOR,
+}) as unknown as ChalkInstance;

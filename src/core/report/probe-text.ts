@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { NO_COLOR } from './document.js';
 import type { ControlFailure, ProbeResult } from '../probe/runner.js';
 import { redactDeep, redactSecrets } from '../mask.js';
 import { printable } from '../terminal.js';
@@ -48,8 +49,8 @@ function renderFindings(doc: ReportDocument, c: ChalkInstance, verbose: boolean)
 }
 
 /** The terminal report: the matrix fitted to the width, grouped findings, skew per endpoint, the verdict. */
-export function renderProbeText(doc: ReportDocument, options: RenderOptions): string {
-  const c = options.color;
+export function renderProbeText(doc: ReportDocument, options: RenderOptions = {}): string {
+  const c = options.color ?? NO_COLOR;
   const lines: string[] = [];
   if (doc.matrix) lines.push(renderMatrix(doc.matrix, c, options.width ?? 120), '');
   lines.push(...renderFindings(doc, c, options.verbose ?? false));

@@ -1,4 +1,4 @@
-import type { Renderer, ReportFormat } from './document.js';
+import type { Renderer, RenderOptions, ReportDocument, ReportFormat } from './document.js';
 import { renderGitHub } from './github.js';
 import { renderHtml } from './html.js';
 import { renderJUnit } from './junit.js';
@@ -28,6 +28,10 @@ export const REPORT_FORMATS = Object.keys(RENDERERS) as ReportFormat[];
  * Renders a report document (probe or verify-config) in one format through the registry: the text
  * for stdout or a report file (JUnit, SARIF, Markdown, HTML, GitHub annotations, text).
  */
-export function render(format: ReportFormat, ...args: Parameters<Renderer>): ReturnType<Renderer> {
-  return RENDERERS[format](...args);
+export function render(
+  format: ReportFormat,
+  doc: ReportDocument,
+  options: RenderOptions = {},
+): string {
+  return RENDERERS[format](doc, options);
 }

@@ -1,10 +1,11 @@
 import type { ChalkInstance } from 'chalk';
+import { NO_COLOR } from './document.js';
 import { redactSecrets } from '../mask.js';
 import { printable } from '../terminal.js';
 import { safeFindings, type ReportFinding } from './finding.js';
 
 export interface TextOptions {
-  color: ChalkInstance;
+  color?: ChalkInstance;
   /** Extra lines shown under a finding (caret snippets), by finding. */
   snippet?: (finding: ReportFinding) => string | undefined;
 }
@@ -15,8 +16,8 @@ export interface TextOptions {
  * Values quoted from a checked file may hold control characters (`"\u001b[2J"`) or secrets: both
  * are taken out before anything reaches the terminal.
  */
-export function renderText(findings: readonly ReportFinding[], options: TextOptions): string {
-  const c = options.color;
+export function renderText(findings: readonly ReportFinding[], options: TextOptions = {}): string {
+  const c = options.color ?? NO_COLOR;
   const groups = new Map<string, { original: ReportFinding; safe: ReportFinding }[]>();
   const safe = safeFindings(findings);
   findings.forEach((original, i) => {
@@ -60,7 +61,7 @@ export function summaryLine(
 /** verify-config's terminal report through the registry: findings by file (the summary line goes to stderr). */
 export function renderFindingsText(
   doc: { findings: readonly ReportFinding[] },
-  options: { color: ChalkInstance; snippet?: (finding: ReportFinding) => string | undefined },
+  options: { color?: ChalkInstance; snippet?: (finding: ReportFinding) => string | undefined },
 ): string {
   return renderText(doc.findings, options);
 }

@@ -82,7 +82,8 @@ function malformedVerdict(error: AuthctlError): VerifyTokenResult {
     check: 'encoding',
     status: 'fail',
     code: error.code,
-    message: error.hint ? `${error.message} (${error.hint})` : error.message,
+    // `; ` rather than parentheses: the hint may hold parentheses of its own (found by review).
+    message: error.hint ? `${error.message}; ${error.hint}` : error.message,
   };
   return { valid: false, header: {}, claims: {}, checks: [check], audienceChecked: false };
 }

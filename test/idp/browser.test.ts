@@ -1,14 +1,18 @@
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { jwtVerify, createRemoteJWKSet } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, tempDir } from '../helpers/cli.js';
+import { ROOT } from '../helpers/cli.js';
+import {
+  BROWSER_TEST_TIMEOUT_MS,
+  hasChromium,
+  SKIP_REASON,
+  withChromium,
+} from '../helpers/chromium.js';
 import { discover, startTestIdp, type TestIdp } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const SCREENSHOT = path.join(ROOT, 'test-output', 'idp-login-page.png');
 
 describe('idp: login page in headless Chromium', () => {
@@ -49,28 +53,9 @@ describe('idp: login page in headless Chromium', () => {
 
   const title = 'completes a full PKCE round trip by keyboard and keeps a screenshot';
   it.skipIf(!hasChromium)(
-    hasChromium
-      ? title
-      : `${title} (SKIPPED: ${CHROMIUM} is not installed; apt-get install -y chromium)`,
+    hasChromium ? title : `${title} (SKIPPED: ${SKIP_REASON})`,
     async () => {
-      const { chromium } = await import('playwright-core');
-      const profile = tempDir('authctl-chromium-');
-      // A persistent context is how playwright passes a fresh --user-data-dir.
-      const browser = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
-      try {
+      await withChromium(async (browser) => {
         const config = await discover(idp.url, 'swagger', undefined);
         const verifier = client.randomPKCECodeVerifier();
         const state = client.randomState();
@@ -121,10 +106,8 @@ describe('idp: login page in headless Chromium', () => {
         });
         expect(received.filter((u) => u.startsWith('/callback?'))).toHaveLength(1);
         expect(statSync(SCREENSHOT).size).toBeGreaterThan(5000);
-      } finally {
-        await browser.close();
-        rmSync(profile, { recursive: true, force: true });
-      }
+      });
     },
+    BROWSER_TEST_TIMEOUT_MS,
   );
 });

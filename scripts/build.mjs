@@ -213,7 +213,9 @@ for (let size = -1; size !== coldEntries.size;) {
     outdir,
     splitting: true,
     chunkNames: 'cold/chunk-[hash]',
-    external: ['jose', 'yaml'],
+    // Run-time dependencies (package.json): loaded from node_modules, only by the code that needs them
+    // (ioredis only for `idp serve --store redis://`, @peculiar/x509 only for `idp serve --tls`).
+    external: ['jose', 'yaml', 'ioredis', '@peculiar/x509'],
     plugins: [
       commanderFromHotFile,
       lazyChildProcessForCommander,

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { usageError } from '../core/errors.js';
 import { isLoopbackHost } from '../core/idp/http.js';
-import { endpointUrl } from '../core/idp/paths.js';
+import { issuerEndpointUrl } from '../core/idp/paths.js';
 import type { JWTAlgorithm } from '../core/keys/algorithms.js';
 import type { CliContext } from './context.js';
 import { removeReadyFile, untilStopped, writeReadyFile } from './idp-lifecycle.js';
@@ -12,6 +12,7 @@ export interface ServeFlags {
   host?: string;
   issuerUrl?: string;
   layout?: string;
+  vendor?: string;
   control: boolean;
   log: boolean;
   corsOrigin?: string[];
@@ -111,6 +112,7 @@ export async function runServe(ctx: CliContext, opts: ServeOptions): Promise<voi
     host,
     issuerUrl: opts.issuerUrl,
     layout: opts.layout,
+    vendor: opts.vendor,
     control: opts.control === false ? false : undefined,
     corsOrigins: opts.corsOrigin,
     controlToken: ctx.env.AUTHCTL_CONTROL_TOKEN || undefined,
@@ -140,10 +142,11 @@ function readyLine(
   const issuers = server.deps.settings.issuers.map((i) => ({
     id: i.id,
     issuer: i.url,
-    // endpointUrl: an issuer URL with a trailing slash (--issuer-url https://x/) gets no double slash.
-    discovery: endpointUrl(i.url, 'openidConfiguration'),
-    jwks: endpointUrl(i.url, 'jwks'),
-    token: endpointUrl(i.url, 'token'),
+    // The vendor's paths: an issuer URL with a trailing slash (--issuer-url https://x/) gets no double slash.
+    discovery: issuerEndpointUrl(i, 'openidConfiguration')!,
+    jwks: issuerEndpointUrl(i, 'jwks')!,
+    token: issuerEndpointUrl(i, 'token')!,
+    vendor: i.vendor,
     layout: i.layout,
   }));
   const root = issuers[0]!;
@@ -200,7 +203,7 @@ type Ready = {
   listen: string;
   port: number;
   control: string | null;
-  issuers: { id: string; issuer: string; layout: string }[];
+  issuers: { id: string; issuer: string; vendor: string; layout: string }[];
   curl: string;
 };
 
@@ -224,7 +227,12 @@ function renderReady(ctx: CliContext, ready: Ready): string {
       ? [
           '',
           'More issuers:',
-          ...ready.issuers.slice(1).map((i) => `  ${i.id.padEnd(12)} ${i.issuer}  (${i.layout})`),
+          ...ready.issuers
+            .slice(1)
+            .map(
+              (i) =>
+                `  ${i.id.padEnd(12)} ${i.issuer}  (${i.vendor === 'default' ? i.layout : `${i.vendor}, ${i.layout}`})`,
+            ),
         ]
       : []),
     '',

@@ -75,6 +75,10 @@ function serveCommand(idp: Command, ctx: CliContext): void {
     )
     .option('--layout <name>', 'claim layout: default, entra, auth0, okta, keycloak, cognito')
     .option(
+      '--vendor <name>',
+      "imitate an IdP's paths, issuer format, tokens and errors: entra, auth0, okta, keycloak, cognito (implies its layout)",
+    )
+    .option(
       '--cors-origin <origin>',
       'let this web origin read answers and send authctl_claims (loopback origins always may); repeatable',
       collect,
@@ -91,6 +95,7 @@ function serveCommand(idp: Command, ctx: CliContext): void {
         'authctl idp serve',
         'authctl idp serve --port 0 --ready-file idp.json & authctl idp wait --ready-file idp.json',
         'authctl idp serve --layout entra',
+        'authctl idp serve --vendor keycloak',
         'authctl idp serve --host 0.0.0.0 --issuer-url http://host.docker.internal:9400',
         'curl -s -u my-client:my-secret -d grant_type=client_credentials http://127.0.0.1:9400/token',
       ]) +

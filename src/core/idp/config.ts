@@ -7,10 +7,16 @@ const duration = z
 const stringList = z.union([z.string(), z.array(z.string())]);
 
 import { KEY_PAIR_ALGORITHMS } from '../keys/algorithms.js';
-import { IDP_GRANTS, IDP_LAYOUTS } from './constants.js';
+import { IDP_GRANTS, IDP_LAYOUTS, IDP_VENDORS } from './constants.js';
 
 /** Real IdPs' claim shapes the mock can imitate, and the grant types it serves. */
-export { IDP_GRANTS, IDP_LAYOUTS, type IdpLayout } from './constants.js';
+export {
+  IDP_GRANTS,
+  IDP_LAYOUTS,
+  IDP_VENDORS,
+  type IdpLayout,
+  type IdpVendor,
+} from './constants.js';
 
 /** `[idp.clients.<id>]`: once any client is configured, only configured clients are accepted. */
 export const idpClientSchema = z.strictObject({
@@ -67,6 +73,12 @@ export const idpIssuerSchema = z.strictObject({
     .describe(
       'shared (default): the keystore of `token mint`; own: a separate keystore in <home>/issuers/<id>',
     ),
+  vendor: z
+    .enum(IDP_VENDORS)
+    .optional()
+    .describe(
+      "imitate this IdP's paths, issuer format, token header and errors (docs/idp-vendors.md); implies its layout",
+    ),
   layout: z.enum(IDP_LAYOUTS).optional(),
   audience: stringList.optional(),
   ttl: duration.optional(),
@@ -102,10 +114,16 @@ export const idpSchema = z.strictObject({
     )
     .optional()
     .describe('published base URL when reached through Docker or a proxy'),
+  vendor: z
+    .enum(IDP_VENDORS)
+    .optional()
+    .describe(
+      "the root issuer imitates this IdP's paths, issuer format, token header and errors (docs/idp-vendors.md)",
+    ),
   layout: z
     .enum(IDP_LAYOUTS)
     .optional()
-    .describe('claim layout of the root issuer (default: the [token] mapping)'),
+    .describe("claim layout of the root issuer (default: the vendor's, else the [token] mapping)"),
   control: z.boolean().optional().describe('serve the /_authctl/ control API (default true)'),
   cors_origins: z
     .array(z.string())

@@ -2,6 +2,10 @@
 export const IDP_LAYOUTS = ['default', 'entra', 'auth0', 'okta', 'keycloak', 'cognito'] as const;
 export type IdpLayout = (typeof IDP_LAYOUTS)[number];
 
+/** Real IdPs whose paths, issuer format, token shape and errors the mock imitates (src/core/idp/vendors/). */
+export const IDP_VENDORS = ['default', 'entra', 'auth0', 'okta', 'keycloak', 'cognito'] as const;
+export type IdpVendor = (typeof IDP_VENDORS)[number];
+
 export const IDP_GRANTS = [
   'client_credentials',
   'password',

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { authenticateClient, checkGrantAllowed, checkScopes } from './clients.js';
 import { escapeHtml, fromAnotherSite, html, invalidRequest, json, splitScopes } from './http.js';
 import { layoutPage } from './page.js';
-import { endpointUrl } from './paths.js';
+import { issuerEndpointUrl } from './paths.js';
 import { randomToken, type DeviceOutcome } from './store.js';
 import type { IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
 import { userPrincipal } from './users.js';
@@ -55,7 +55,8 @@ export async function deviceAuthorizationEndpoint(
     outcome: script?.outcome,
     after: script?.after ?? 0,
   });
-  const verification = endpointUrl(issuer.url, 'device');
+  // Every vendor with a device authorization endpoint has a verification page (vendors/*.ts).
+  const verification = issuerEndpointUrl(issuer, 'device')!;
   return {
     ...json(200, {
       device_code: deviceCode,

@@ -1,25 +1,35 @@
 import { GRANT_TYPES } from './grants/index.js';
 import { PROMPT_VALUES } from './authorize-request.js';
 import { RESPONSE_MODES } from './form-post.js';
-import { endpointUrl } from './paths.js';
+import { issuerEndpointUrl, type EndpointName } from './paths.js';
 import type { IssuerContext } from './types.js';
+import { VENDORS } from './vendors/index.js';
 
-/** OpenID Provider Metadata (OIDC Discovery 1.0) and RFC 8414 metadata, from the endpoint map. */
+/** Discovery's endpoint fields and the endpoints they name (absent when the issuer's vendor has none). */
+const ENDPOINT_FIELDS: ReadonlyArray<[string, EndpointName]> = [
+  ['authorization_endpoint', 'authorize'],
+  ['token_endpoint', 'token'],
+  ['jwks_uri', 'jwks'],
+  ['userinfo_endpoint', 'userinfo'],
+  ['introspection_endpoint', 'introspect'],
+  ['revocation_endpoint', 'revoke'],
+  ['end_session_endpoint', 'endSession'],
+  ['device_authorization_endpoint', 'deviceAuthorization'],
+];
+
+/** OpenID Provider Metadata (OIDC Discovery 1.0) and RFC 8414 metadata, from the vendor's endpoint map. */
 export function discoveryDocument(
   issuer: IssuerContext,
   kind: 'openid' | 'oauth',
 ): Record<string, unknown> {
-  const url = issuer.url;
+  const endpoints: Record<string, string> = {};
+  for (const [field, name] of ENDPOINT_FIELDS) {
+    const url = issuerEndpointUrl(issuer, name);
+    if (url !== undefined) endpoints[field] = url;
+  }
   const doc: Record<string, unknown> = {
-    issuer: url,
-    authorization_endpoint: endpointUrl(url, 'authorize'),
-    token_endpoint: endpointUrl(url, 'token'),
-    jwks_uri: endpointUrl(url, 'jwks'),
-    userinfo_endpoint: endpointUrl(url, 'userinfo'),
-    introspection_endpoint: endpointUrl(url, 'introspect'),
-    revocation_endpoint: endpointUrl(url, 'revoke'),
-    end_session_endpoint: endpointUrl(url, 'endSession'),
-    device_authorization_endpoint: endpointUrl(url, 'deviceAuthorization'),
+    issuer: issuer.url,
+    ...endpoints,
     response_types_supported: ['code'],
     response_modes_supported: [...RESPONSE_MODES],
     // Stated, not left out: absent, request_uri_parameter_supported defaults to true (OIDC Discovery §3).
@@ -56,6 +66,10 @@ export function discoveryDocument(
     ],
     authorization_response_iss_parameter_supported: true,
   };
+  // The auth methods of an endpoint the vendor does not have are not advertised either.
+  for (const field of ['introspection_endpoint', 'revocation_endpoint'])
+    if (!endpoints[field]) delete doc[`${field}_auth_methods_supported`];
+  Object.assign(doc, VENDORS[issuer.vendor].discoveryExtras?.(issuer));
   if (kind === 'oauth') {
     delete doc.userinfo_endpoint;
     delete doc.subject_types_supported;

@@ -12,11 +12,20 @@ import { misaddressed, preflight, withCors } from './origin.js';
 import { isFormType, parseParams, repeatedParamsMessage } from './params.js';
 import { introspectEndpoint } from './introspect.js';
 import { jwksEndpoint } from './jwks.js';
-import { endpointForPath, endpointUrl, SERVER_PATHS, type EndpointName } from './paths.js';
+import {
+  issuerEndpointPath,
+  issuerEndpointUrl,
+  routesOf,
+  SERVER_PATHS,
+  type EndpointName,
+  type Route,
+} from './paths.js';
 import { revokeEndpoint } from './revoke.js';
 import { tokenEndpoint } from './token-endpoint.js';
 import type { Handler, IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
 import { userinfoEndpoint } from './userinfo.js';
+import { vendorErrorBody } from './vendors/errors.js';
+import { VENDORS } from './vendors/index.js';
 
 /** Longest hold of a "timeout" JWKS fault before the server gives up itself. */
 const HANG_LIMIT_MS = 5 * 60_000;
@@ -58,28 +67,21 @@ const HANDLERS: Readonly<Record<Exclude<EndpointName, 'jwks'>, Handler>> = Objec
 const INSERTED_WELL_KNOWN =
   /^\/\.well-known\/(openid-configuration|oauth-authorization-server)(\/.+)$/;
 
-/** Finds the issuer whose path prefixes the request path and the endpoint after it. */
-function route(
-  issuers: IssuerContext[],
-  pathname: string,
-): { issuer: IssuerContext; endpoint: EndpointName } | undefined {
+/** The issuer and endpoint a request path names, from the issuers' vendor maps (paths.ts). */
+function route(issuers: IssuerContext[], pathname: string): Route | undefined {
   const inserted = INSERTED_WELL_KNOWN.exec(pathname);
   if (inserted) {
-    const issuer = issuers.find((i) => i.path && i.path === inserted[2]!.replace(/\/+$/, ''));
-    if (issuer)
-      return {
-        issuer,
-        endpoint: inserted[1] === 'openid-configuration' ? 'openidConfiguration' : 'oauthMetadata',
-      };
+    const endpoint = inserted[1] === 'openid-configuration' ? 'openidConfiguration' : 'oauthMetadata';
+    const issuerPath = inserted[2]!.replace(/\/+$/, '');
+    const issuer = issuers.find(
+      (i) =>
+        i.path &&
+        `${i.path}${VENDORS[i.vendor].issuerSuffix}`.replace(/\/+$/, '') === issuerPath &&
+        issuerEndpointPath(i, endpoint) !== undefined,
+    );
+    if (issuer) return { issuer, endpoint };
   }
-  let best: { issuer: IssuerContext; endpoint: EndpointName } | undefined;
-  for (const issuer of issuers) {
-    if (!pathname.startsWith(issuer.path)) continue;
-    const endpoint = endpointForPath(pathname.slice(issuer.path.length));
-    if (endpoint && (!best || issuer.path.length > best.issuer.path.length))
-      best = { issuer, endpoint };
-  }
-  return best;
+  return routesOf(issuers).get(pathname);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -185,7 +187,7 @@ async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | '
   if (!found) {
     return json(404, {
       error: 'not_found',
-      error_description: `no endpoint at ${path}; issuers: ${deps.settings.issuers.map((i) => endpointUrl(i.url, 'openidConfiguration')).join(', ')}`,
+      error_description: `no endpoint at ${path}; issuers: ${deps.settings.issuers.map((i) => issuerEndpointUrl(i, 'openidConfiguration')).join(', ')}`,
     });
   }
   return issuerEndpoint(req, deps, found);
@@ -243,9 +245,8 @@ async function issuerEndpoint(
     if (!(error instanceof OAuthError)) throw error;
     response = error.response();
   }
-  return response === 'hang' || found.endpoint === 'authorize'
-    ? response
-    : withCors(req, response, deps.settings);
+  if (response === 'hang' || found.endpoint === 'authorize') return response;
+  return withCors(req, vendorErrorBody(response, found.issuer, deps.clock.now()), deps.settings);
 }
 
 /** Endpoints whose POST bodies are OAuth/OIDC form posts (RFC 6749 §3.2, RFC 7009, RFC 7662, RFC 8628, OIDC Core). */

@@ -8,6 +8,7 @@ import type { Principal } from './store.js';
 import { randomToken } from './store.js';
 import { nullPrototype } from './request-claims.js';
 import type { IdpDeps, IssuerContext } from './types.js';
+import { VENDORS } from './vendors/index.js';
 
 const list = (value: string | string[] | undefined) =>
   value === undefined ? undefined : Array.isArray(value) ? value : [value];
@@ -52,9 +53,11 @@ export async function issueAccessToken(
     keystore: keysOf(deps, issuer).keystore,
     issuer: issuer.url,
     subject: principal.sub,
-    audience: audienceOf(issuer, options, preset),
+    audience: audienceOf(issuer, options, preset, scopes),
     ttlSeconds: issuer.ttlSeconds,
     alg: issuer.alg,
+    // The vendor's access-token header: Okta and Cognito send no `typ` at all.
+    header: { typ: VENDORS[issuer.vendor].accessTokenTyp },
     scopes,
     roles,
     tenant: tenantOf(issuer, options, preset),
@@ -75,10 +78,19 @@ export async function issueAccessToken(
   return { token: minted.token, claims: minted.claims, expiresIn: issuer.ttlSeconds };
 }
 
-/** The requested audience, else the client's, the preset's, the issuer's. */
-function audienceOf(issuer: IssuerContext, options: IssueOptions, preset?: TokenSettings) {
+/** The requested audience, else the vendor's from the scopes, the client's, the preset's, the issuer's. */
+function audienceOf(
+  issuer: IssuerContext,
+  options: IssueOptions,
+  preset: TokenSettings | undefined,
+  scopes: string[],
+) {
   if (options.audience?.length) return options.audience;
-  return list(options.client?.audience) ?? preset?.audience ?? issuer.audience;
+  const vendor = VENDORS[issuer.vendor];
+  const configured =
+    vendor.audienceFromScopes?.(scopes) ?? list(options.client?.audience) ?? preset?.audience;
+  // Cognito access tokens carry no aud unless one was asked for (client_id names the client).
+  return configured ?? (vendor.audienceOnlyWhenAsked ? undefined : issuer.audience);
 }
 
 function tenantOf(

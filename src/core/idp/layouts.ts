@@ -38,7 +38,7 @@ export interface LayoutInput {
 }
 
 /** A stable UUID derived from a subject (Entra's `oid` is a GUID). */
-function stableUuid(value: string): string {
+export function stableUuid(value: string): string {
   const hex = createHash('sha256').update(value).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
@@ -47,11 +47,18 @@ function stableUuid(value: string): string {
 export function layoutClaims(layout: IdpLayout, input: LayoutInput): Record<string, unknown> {
   switch (layout) {
     case 'entra':
-      return { oid: stableUuid(input.subject), azp: input.clientId, ver: '2.0' };
+      // An app-only token (no user) says so: idtyp "app" (Entra access token claims reference).
+      return {
+        oid: stableUuid(input.subject),
+        azp: input.clientId,
+        ver: '2.0',
+        ...(input.user ? {} : { idtyp: 'app' }),
+      };
     case 'auth0':
       return { azp: input.clientId, permissions: [...input.scopes] };
     case 'okta':
-      return { cid: input.clientId, uid: input.subject, ver: 1 };
+      // uid is the user's id: a client_credentials token has none (its sub is the client id).
+      return { cid: input.clientId, ...(input.user ? { uid: input.subject } : {}), ver: 1 };
     case 'keycloak':
       return {
         azp: input.clientId,
@@ -63,6 +70,7 @@ export function layoutClaims(layout: IdpLayout, input: LayoutInput): Record<stri
       return {
         client_id: input.clientId,
         token_use: 'access',
+        version: 2,
         ...(input.user ? { username: input.user } : {}),
       };
     default:

@@ -22,6 +22,8 @@ export interface StartIdpServerOptions {
   /** Published URL when reached through Docker or a proxy. */
   issuerUrl?: string;
   layout?: string;
+  /** `--vendor`: the root issuer imitates this IdP. */
+  vendor?: string;
   control?: boolean;
   /** `--cors-origin`: more web origins allowed besides loopback ones and the issuer's. */
   corsOrigins?: string[];
@@ -53,6 +55,7 @@ export function createIdpDeps(options: StartIdpServerOptions & { baseUrl: string
   const settings = resolveIdpSettings(options.config, {
     baseUrl: options.baseUrl,
     layout: options.layout,
+    vendor: options.vendor,
     control: options.control,
     corsOrigins: options.corsOrigins,
   });

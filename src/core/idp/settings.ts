@@ -1,5 +1,5 @@
 import type { AuthctlConfig } from '../config/schema.js';
-import { IDP_LAYOUTS, type IdpLayout } from './constants.js';
+import { IDP_LAYOUTS, IDP_VENDORS, type IdpLayout, type IdpVendor } from './constants.js';
 import { parseDuration } from '../duration.js';
 import { usageError } from '../errors.js';
 import type { JWTAlgorithm } from '../keys/algorithms.js';
@@ -7,6 +7,8 @@ import { DEFAULT_TTL_SECONDS } from '../token/mint.js';
 import { mappingFromConfig } from '../token/settings.js';
 import { LAYOUT_MAPPINGS } from './layouts.js';
 import { parseCorsOrigins } from './origin.js';
+import { routeTable } from './paths.js';
+import { VENDORS } from './vendors/index.js';
 import { checkClaimKeys } from './request-claims.js';
 import type { IdpSettings, IssuerContext } from './types.js';
 
@@ -17,6 +19,8 @@ export interface IdpSettingsOptions {
   /** Published base URL: `--issuer-url`, else http://host:port. The root issuer is exactly this (a trailing slash kept). */
   baseUrl: string;
   layout?: string;
+  /** `--vendor`: the root issuer's vendor (over `[idp] vendor`). */
+  vendor?: string;
   control?: boolean;
   /** `--cors-origin` values (added to `[idp] cors_origins`). */
   corsOrigins?: string[];
@@ -25,8 +29,20 @@ export interface IdpSettingsOptions {
 const toList = (value: string | string[] | undefined) =>
   value === undefined ? undefined : Array.isArray(value) ? value : [value];
 
-function layoutOf(value: string | undefined, where: string): IdpLayout {
+function vendorOf(value: string | undefined, where: string): IdpVendor {
   if (value === undefined) return 'default';
+  if (!(IDP_VENDORS as readonly string[]).includes(value)) {
+    throw usageError('ERR_BAD_VENDOR', `unknown vendor "${value}"`, {
+      where,
+      hint: `use one of: ${IDP_VENDORS.join(', ')}`,
+    });
+  }
+  return value as IdpVendor;
+}
+
+/** An explicit layout, else the vendor's (a vendor implies its claim layout). */
+function layoutOf(value: string | undefined, where: string, vendor: IdpVendor): IdpLayout {
+  if (value === undefined) return VENDORS[vendor].layout;
   if (!(IDP_LAYOUTS as readonly string[]).includes(value)) {
     throw usageError('ERR_BAD_LAYOUT', `unknown claim layout "${value}"`, {
       where,
@@ -70,16 +86,21 @@ export function resolveIdpSettings(
   checkConfigClaims(config);
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const issuer = issuerFactory(config, options, baseUrl);
+  const vendor = vendorOf(options.vendor ?? idp.vendor, options.vendor ? '{{vendor}}' : 'idp.vendor');
+  const spec = VENDORS[vendor];
   const issuers: IssuerContext[] = [
     issuer(
       'default',
-      '',
-      layoutOf(options.layout ?? idp.layout, options.layout ? '{{layout}}' : 'idp.layout'),
+      spec.rootPath ?? spec.defaultPath('default'),
+      vendor,
+      layoutOf(options.layout ?? idp.layout, options.layout ? '{{layout}}' : 'idp.layout', vendor),
       {},
     ),
   ];
   for (const [id, cfg] of Object.entries(idp.issuers ?? {}))
     issuers.push(namedIssuer(id, cfg, issuer));
+  // Two issuers claiming one path is a start-up error, not a request served by the wrong one.
+  routeTable(issuers);
   return {
     baseUrl,
     issuers,
@@ -100,6 +121,7 @@ export function resolveIdpSettings(
 type MakeIssuer = (
   id: string,
   path: string,
+  vendor: IdpVendor,
   layout: IdpLayout,
   extra: Partial<IssuerContext>,
 ) => IssuerContext;
@@ -113,20 +135,29 @@ function issuerFactory(
   const idp = config.idp ?? {};
   // An issuer identifier is compared byte for byte (OIDC Discovery §4.3): `https://tenant.auth0.com/`
   // stays exactly that, so a service configured with the slash matches `iss`. Paths join without it.
-  const issuerUrl = (path: string) => (path ? `${baseUrl}${path}` : options.baseUrl);
+  // A vendor's issuer is byte for byte its format: Entra's ends in /v2.0, Auth0's in a slash.
+  const issuerUrl = (path: string, vendor: IdpVendor) =>
+    vendor === 'default'
+      ? path
+        ? `${baseUrl}${path}`
+        : options.baseUrl
+      : `${baseUrl}${path}${VENDORS[vendor].issuerSuffix}`;
   const alg = (idp.alg ?? 'RS256') as JWTAlgorithm;
   const ttl = Math.round(parseDuration(idp.ttl ?? DEFAULT_TTL_SECONDS, 'idp.ttl'));
   const configMapping = mappingFromConfig(config);
-  return (id, path, layout, extra) => ({
+  return (id, path, vendor, layout, extra) => ({
     id,
     path,
-    url: issuerUrl(path),
+    url: issuerUrl(path, vendor),
+    serverUrl: baseUrl,
+    vendor,
     layout,
     // The default layout is `authctl token mint`'s: the [token] mapping from config.
     mapping: layout === 'default' ? configMapping : LAYOUT_MAPPINGS[layout],
     alg,
     audience: toList(idp.audience ?? config.token?.audience),
     ttlSeconds: ttl,
+    tenant: VENDORS[vendor].defaultTenant?.(id, path),
     claims: {},
     ownKeys: false,
     ...extra,
@@ -149,16 +180,18 @@ function namedIssuer(id: string, cfg: IssuerConfig, issuer: MakeIssuer): IssuerC
       },
     );
   }
+  const vendor = vendorOf(cfg.vendor, `${where}.vendor`);
   return issuer(
     id,
-    normalizeIssuerPath(cfg.path ?? id, `${where}.path`),
-    layoutOf(cfg.layout, `${where}.layout`),
+    normalizeIssuerPath(cfg.path ?? VENDORS[vendor].defaultPath(id), `${where}.path`),
+    vendor,
+    layoutOf(cfg.layout, `${where}.layout`, vendor),
     {
       ...(cfg.audience !== undefined ? { audience: toList(cfg.audience) } : {}),
       ...(cfg.ttl !== undefined
         ? { ttlSeconds: Math.round(parseDuration(cfg.ttl, `${where}.ttl`)) }
         : {}),
-      tenant: cfg.tenant,
+      ...(cfg.tenant !== undefined ? { tenant: cfg.tenant } : {}),
       claims: cfg.claims ?? {},
       ownKeys: cfg.keys === 'own',
     },

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthctlConfig } from '../config/schema.js';
 import type { IdpClientConfig, IdpLayout, IdpUserConfig } from './config.js';
+import type { IdpVendor } from './constants.js';
 import type { JWTAlgorithm } from '../keys/algorithms.js';
 import type { ClaimsMapping } from '../token/claims.js';
 import type { IdpClock } from './clock.js';
@@ -16,6 +17,10 @@ export interface IssuerContext {
   path: string;
   /** The published issuer URL (exactly the `iss` claim and discovery `issuer`). */
   url: string;
+  /** The published server URL its endpoint paths join (`[idp] issuer_url` without a trailing slash). */
+  serverUrl: string;
+  /** Whose paths, issuer format, token header and error bodies it imitates (src/core/idp/vendors/). */
+  vendor: IdpVendor;
   layout: IdpLayout;
   mapping: Partial<ClaimsMapping>;
   alg: JWTAlgorithm;

@@ -1,3 +1,4 @@
+import { issuerEndpointUrl } from '../paths.js';
 import { json } from '../http.js';
 import type { ControlHandler } from './types.js';
 
@@ -9,7 +10,13 @@ export const state: ControlHandler = async (_req, deps) =>
     keys: (await deps.keys.keystore.list()).map(
       ({ privateJwk: _p, publicJwk: _q, ...rest }) => rest,
     ),
-    issuers: deps.settings.issuers.map((i) => ({ id: i.id, url: i.url, layout: i.layout })),
+    issuers: deps.settings.issuers.map((i) => ({
+      id: i.id,
+      url: i.url,
+      vendor: i.vendor,
+      layout: i.layout,
+      discovery: issuerEndpointUrl(i, 'openidConfiguration'),
+    })),
     clients: [...deps.settings.clients.keys()],
     users: [...deps.settings.users.keys()],
     tables: deps.store.sizes(),

@@ -1,12 +1,13 @@
-import { webcrypto } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import * as x509 from '@peculiar/x509';
+import path from 'node:path';
 import type { AuthctlConfig } from '../../../src/core/config/schema.js';
 import { createIdpHandler } from '../../../src/core/idp/handler.js';
 import { createIdpDeps } from '../../../src/core/idp/server.js';
 import type { IdpDeps } from '../../../src/core/idp/types.js';
+import { tempDir } from '../../helpers/cli.js';
 import { seededHome } from '../helpers.js';
 
 /**
@@ -25,29 +26,28 @@ export interface HttpsIdp {
   close(): Promise<void>;
 }
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
-
-async function selfSigned(): Promise<{ cert: string; key: string }> {
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: '01',
-    name: 'CN=authctl vendor tests',
-    notBefore: new Date(Date.now() - 60_000),
-    notAfter: new Date(Date.now() + 24 * 3600_000),
-    signingAlgorithm: alg,
-    keys,
-    extensions: [
-      new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: '127.0.0.1' }]),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-    ],
-  });
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  const key = `-----BEGIN PRIVATE KEY-----\n${pkcs8
-    .toString('base64')
-    .replace(/(.{64})/g, '$1\n')
-    .trim()}\n-----END PRIVATE KEY-----\n`;
-  return { cert: cert.toString('pem'), key };
+/**
+ * A throwaway self-signed certificate for 127.0.0.1 from the openssl CLI (installed by .ci/run).
+ * TODO(#18.2): once `idp serve --tls` is on main, use its generator (src/core/idp/tls/) instead.
+ */
+function selfSigned(): { cert: string; key: string } {
+  const dir = tempDir('authctl-vendor-tls-');
+  try {
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes']
+        .concat(['-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')])
+        .concat(['-days', '1', '-subj', '/CN=authctl vendor tests'])
+        .concat(['-addext', 'subjectAltName=IP:127.0.0.1', '-addext', 'extendedKeyUsage=serverAuth']),
+      { stdio: 'pipe' },
+    );
+    return {
+      cert: readFileSync(path.join(dir, 'cert.pem'), 'utf8'),
+      key: readFileSync(path.join(dir, 'key.pem'), 'utf8'),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The mock issuer's handler over HTTPS on a free loopback port (its issuers publish https URLs). */
@@ -55,7 +55,7 @@ export async function startHttpsIdp(
   config: AuthctlConfig,
   options: { vendor?: string; issuerUrl?: (origin: string) => string } = {},
 ): Promise<HttpsIdp> {
-  const { cert, key } = await selfSigned();
+  const { cert, key } = selfSigned();
   const home = await seededHome();
   let handler: ReturnType<typeof createIdpHandler> | undefined;
   const server = https.createServer({ cert, key }, (req, res) => {

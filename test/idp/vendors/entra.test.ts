@@ -99,6 +99,6 @@ describe('vendor entra: @azure/msal-node against the mock tenant', () => {
     expect(error.errorMessage).toMatch(
       /^Error\(s\): 7000215 - Timestamp: .+ - Description: AADSTS7000215: .+ - Correlation ID: [0-9a-f-]{36} - Trace ID: [0-9a-f-]{36}$/s,
     );
-    expect(error.errorNo).toBe('7000215');
+    expect(String(error.errorNo)).toBe('7000215');
   });
 });

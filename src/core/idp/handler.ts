@@ -71,7 +71,8 @@ const INSERTED_WELL_KNOWN =
 function route(issuers: IssuerContext[], pathname: string): Route | undefined {
   const inserted = INSERTED_WELL_KNOWN.exec(pathname);
   if (inserted) {
-    const endpoint = inserted[1] === 'openid-configuration' ? 'openidConfiguration' : 'oauthMetadata';
+    const endpoint =
+      inserted[1] === 'openid-configuration' ? 'openidConfiguration' : 'oauthMetadata';
     const issuerPath = inserted[2]!.replace(/\/+$/, '');
     const issuer = issuers.find(
       (i) =>

@@ -86,7 +86,10 @@ export function resolveIdpSettings(
   checkConfigClaims(config);
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const issuer = issuerFactory(config, options, baseUrl);
-  const vendor = vendorOf(options.vendor ?? idp.vendor, options.vendor ? '{{vendor}}' : 'idp.vendor');
+  const vendor = vendorOf(
+    options.vendor ?? idp.vendor,
+    options.vendor ? '{{vendor}}' : 'idp.vendor',
+  );
   const spec = VENDORS[vendor];
   const issuers: IssuerContext[] = [
     issuer(

@@ -46,9 +46,18 @@ vendorBasics({
 
 /** MSAL's network hook, over HTTPS trusting only the test certificate. */
 function networkClient(ca: string): INetworkModule {
-  const send = async <T>(method: string, url: string, headers?: Record<string, string>, body?: string) => {
+  const send = async <T>(
+    method: string,
+    url: string,
+    headers?: Record<string, string>,
+    body?: string,
+  ) => {
     const response = await httpsRequest(url, ca, { method, headers, body });
-    return { status: response.status, headers: response.headers, body: JSON.parse(response.body) as T };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: JSON.parse(response.body) as T,
+    };
   };
   return {
     sendGetRequestAsync: (url, options) => send('GET', url, options?.headers),
@@ -86,7 +95,12 @@ describe('vendor entra: @azure/msal-node against the mock tenant', () => {
       issuer: `${tenant(idp.origin)}/v2.0`,
       audience: 'api://orders',
     });
-    expect(payload).toMatchObject({ tid: TENANT, ver: '2.0', roles: ['orders.admin'], idtyp: 'app' });
+    expect(payload).toMatchObject({
+      tid: TENANT,
+      ver: '2.0',
+      roles: ['orders.admin'],
+      idtyp: 'app',
+    });
     expect(result!.tenantId === TENANT || decodeJwt(result!.accessToken).tid === TENANT).toBe(true);
   });
 

@@ -38,7 +38,12 @@ function selfSigned(): { cert: string; key: string } {
       ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes']
         .concat(['-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')])
         .concat(['-days', '1', '-subj', '/CN=authctl vendor tests'])
-        .concat(['-addext', 'subjectAltName=IP:127.0.0.1', '-addext', 'extendedKeyUsage=serverAuth']),
+        .concat([
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+          '-addext',
+          'extendedKeyUsage=serverAuth',
+        ]),
       { stdio: 'pipe' },
     );
     return {
@@ -57,9 +62,10 @@ export async function startHttpsIdp(
 ): Promise<HttpsIdp> {
   const { cert, key } = selfSigned();
   const home = await seededHome();
-  let handler: ReturnType<typeof createIdpHandler> | undefined;
+  // The port comes first (the issuer URL names it), the handler right after.
+  const ready: { handler?: ReturnType<typeof createIdpHandler> } = {};
   const server = https.createServer({ cert, key }, (req, res) => {
-    if (handler) void handler(req, res);
+    if (ready.handler) void ready.handler(req, res);
     else res.writeHead(503).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -71,7 +77,7 @@ export async function startHttpsIdp(
     vendor: options.vendor,
   });
   deps.settings.loopbackOnly = true;
-  handler = createIdpHandler(deps);
+  ready.handler = createIdpHandler(deps);
   return {
     origin,
     ca: cert,
@@ -103,7 +109,10 @@ export function httpsRequest(
           resolve({
             status: res.statusCode ?? 0,
             headers: Object.fromEntries(
-              Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]),
+              Object.entries(res.headers).map(([k, v]) => [
+                k,
+                Array.isArray(v) ? v.join(', ') : String(v),
+              ]),
             ),
             body: Buffer.concat(chunks).toString('utf8'),
           }),

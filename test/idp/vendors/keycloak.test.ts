@@ -49,7 +49,9 @@ describe('vendor keycloak: a service verifying with openid-client + jose', () =>
     const intro = await client.tokenIntrospection(config, tokens.access_token);
     expect(intro).toMatchObject({ active: true, iss: realm(origin) });
     const jwks = createRemoteJWKSet(new URL(`${realm(origin)}/protocol/openid-connect/certs`));
-    await expect(jwtVerify(tokens.access_token, jwks, { issuer: realm(origin) })).resolves.toBeTruthy();
+    await expect(
+      jwtVerify(tokens.access_token, jwks, { issuer: realm(origin) }),
+    ).resolves.toBeTruthy();
     // The RFC 8414 document too, in both of its URL forms.
     for (const url of [
       `${realm(origin)}/.well-known/oauth-authorization-server`,

@@ -71,7 +71,10 @@ const AADSTS: Record<string, number> = {
 /** Entra's shape: `AADSTS{code}: {text}\r\nTrace ID: …\r\nCorrelation ID: …\r\nTimestamp: …` plus the same as fields. */
 function entraError(body: OAuthErrorBody, now: Date): Record<string, unknown> {
   const code = AADSTS[body.error] ?? 50000;
-  const timestamp = now.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const timestamp = now
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
   const traceId = randomUUID();
   const correlationId = randomUUID();
   const { error, error_description: description, ...rest } = body;

@@ -210,7 +210,9 @@ describe('authctl idp (CLI)', () => {
     ).toEqual([
       ['discovery', true],
       ['issuer', true],
+      ['vendor', true],
       ['jwks', true],
+      ['issuers', true],
     ]);
     const slash = await runCli(['idp', 'doctor', '--from', `${url}/`]);
     expect(slash.code).toBe(1);

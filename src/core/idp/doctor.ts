@@ -1,5 +1,6 @@
 import { discoveryUrl } from './wait.js';
 import { isLoopbackHost } from './http.js';
+import { detectVendor } from './vendors/detect.js';
 
 export interface DoctorCheck {
   name: string;
@@ -45,7 +46,7 @@ function hostHint(from: URL, target: URL): string | undefined {
   return undefined;
 }
 
-type Discovery = { issuer: string; jwks_uri?: unknown };
+type Discovery = { issuer: string; jwks_uri?: unknown; token_endpoint?: unknown };
 
 /**
  * Checks, from one base URL as a service would see it: discovery answers, `issuer` equals the
@@ -74,7 +75,10 @@ export async function doctorIssuer(
   const doc = await checkDiscovery(from, fromUrl, timeoutMs, checks);
   if (!doc) return done();
   checks.push(issuerCheck(doc.issuer, from, fromUrl));
+  checks.push(vendorCheck(doc, discoveryUrl(from)));
   checks.push(await jwksCheck(doc, fromUrl, timeoutMs));
+  const issuers = await mockIssuers(fromUrl, timeoutMs);
+  if (issuers) checks.push(issuers);
   return done();
 }
 
@@ -136,6 +140,37 @@ function issuerCheck(issuer: string, from: string, fromUrl: URL): DoctorCheck {
     detail: `discovery says issuer "${issuer}" but you asked "${from}"`,
     hint,
   };
+}
+
+/** Whose layout the issuer has (Keycloak, Entra, ...), and whether its issuer has that vendor's format. */
+function vendorCheck(doc: Discovery, discovery: string): DoctorCheck {
+  const found = detectVendor(doc);
+  if (!found)
+    return { name: 'vendor', ok: true, detail: 'paths of no known vendor (a custom issuer)' };
+  if (found.issuerProblem)
+    return {
+      name: 'vendor',
+      ok: false,
+      detail: `${found.vendor} paths, but ${found.issuerProblem}`,
+      hint: `a service configured for ${found.vendor} compares iss byte for byte: publish the issuer in ${found.vendor}'s format (docs/idp-vendors.md)`,
+    };
+  return {
+    name: 'vendor',
+    ok: true,
+    detail: `${found.vendor}: issuer ${doc.issuer}, discovery ${discovery}`,
+  };
+}
+
+/** When `from` is an `authctl idp serve`, every issuer it serves: vendor, issuer, discovery URL. */
+async function mockIssuers(fromUrl: URL, timeoutMs: number): Promise<DoctorCheck | undefined> {
+  const state = await fetchJson(`${fromUrl.origin}/_authctl/state`, timeoutMs);
+  if (!state.ok || state.status !== 200) return undefined;
+  const issuers = (state.body as { issuers?: unknown })?.issuers;
+  if (!Array.isArray(issuers)) return undefined;
+  const lines = (issuers as { id: string; vendor?: string; url: string; discovery?: string }[]).map(
+    (i) => `${i.id} (${i.vendor ?? 'default'}) ${i.url} ${i.discovery ?? discoveryUrl(i.url)}`,
+  );
+  return { name: 'issuers', ok: true, detail: lines.join('; ') };
 }
 
 async function jwksCheck(doc: Discovery, fromUrl: URL, timeoutMs: number): Promise<DoctorCheck> {

@@ -61,24 +61,31 @@ export function routeTable(issuers: readonly IssuerContext[]): Map<string, Route
       const path = issuerEndpointPath(issuer, endpoint);
       if (path === undefined) continue;
       const taken = routes.get(path);
-      if (taken && taken.issuer !== issuer) {
-        const where = issuer.id === 'default' ? 'idp.vendor' : `idp.issuers.${issuer.id}.path`;
-        throw usageError(
-          'ERR_ISSUER_PATH_TAKEN',
-          `issuers "${taken.issuer.id}" and "${issuer.id}" both serve ${path}`,
-          {
-            where,
-            hint:
-              typeof VENDORS[issuer.vendor].endpoints[endpoint] === 'object'
-                ? `${issuer.vendor} serves ${path} at the server's root, so one server hosts one such issuer: run a second \`authctl idp serve\` for the other`
-                : 'give each issuer its own path = "..."',
-          },
-        );
-      }
+      if (taken && taken.issuer !== issuer) throw pathTaken(taken.issuer, issuer, endpoint, path);
       routes.set(path, { issuer, endpoint });
     }
   }
   return routes;
+}
+
+function pathTaken(
+  first: IssuerContext,
+  second: IssuerContext,
+  endpoint: EndpointName,
+  path: string,
+) {
+  const hostLevel = typeof VENDORS[second.vendor].endpoints[endpoint] === 'object';
+  const field = hostLevel ? 'vendor' : 'path';
+  return usageError(
+    'ERR_ISSUER_PATH_TAKEN',
+    `issuers "${first.id}" and "${second.id}" both serve ${path}`,
+    {
+      where: second.id === 'default' ? `idp.${field}` : `idp.issuers.${second.id}.${field}`,
+      hint: hostLevel
+        ? `${second.vendor} serves ${path} at the server's root, so one server hosts one such issuer: run a second \`authctl idp serve\` for the other`
+        : 'give each issuer its own path = "..."',
+    },
+  );
 }
 
 const tables = new WeakMap<readonly IssuerContext[], Map<string, Route>>();

@@ -83,6 +83,15 @@ describe('idp serve settings: flag > env > config file > default', () => {
     expect(line.layout).toBe('entra');
     expect(line.control).toBeNull();
   });
+
+  it("AUTHCTL_VENDOR makes the root issuer a vendor's (a Keycloak realm)", async () => {
+    const line = await serve([], { AUTHCTL_PORT: '0', AUTHCTL_VENDOR: 'keycloak' });
+    expect(line.issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/realms\/default$/);
+    expect((line as Record<string, unknown>).token).toBe(
+      `${line.issuer}/protocol/openid-connect/token`,
+    );
+    expect(line.layout).toBe('keycloak');
+  });
 });
 
 describe('settings added with the security hardening', () => {
@@ -211,6 +220,7 @@ describe('a bad value names the variable and exits 2', () => {
     ['AUTHCTL_PORT', '70000'],
     ['AUTHCTL_ISSUER_URL', 'ftp://idp'],
     ['AUTHCTL_LAYOUT', 'azure'],
+    ['AUTHCTL_VENDOR', 'ping'],
     ['AUTHCTL_CONTROL', 'maybe'],
     ['AUTHCTL_LOG', 'sometimes'],
     ['AUTHCTL_ALG', 'HS1'],

@@ -71,6 +71,13 @@ export const IDP_ENV: readonly IdpEnvSetting[] = [
     example: 'entra',
   },
   {
+    name: 'AUTHCTL_VENDOR',
+    target: { config: 'vendor' },
+    parse: text,
+    field: 'vendor',
+    example: 'keycloak',
+  },
+  {
     name: 'AUTHCTL_CONTROL',
     target: { config: 'control' },
     parse: boolean,

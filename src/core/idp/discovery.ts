@@ -66,6 +66,9 @@ export function discoveryDocument(
     ],
     authorization_response_iss_parameter_supported: true,
   };
+  // No device grant without a device authorization endpoint (Cognito has none).
+  if (!endpoints.device_authorization_endpoint)
+    doc.grant_types_supported = GRANT_TYPES.filter((g) => !g.endsWith(':device_code'));
   // The auth methods of an endpoint the vendor does not have are not advertised either.
   for (const field of ['introspection_endpoint', 'revocation_endpoint'])
     if (!endpoints[field]) delete doc[`${field}_auth_methods_supported`];

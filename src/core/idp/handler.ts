@@ -225,7 +225,7 @@ async function issuerEndpoint(
   deps: IdpDeps,
   found: NonNullable<ReturnType<typeof route>>,
 ): Promise<IdpResponse | 'hang'> {
-  const refused = refuseMalformedParams(req, found.endpoint);
+  const refused = refuseMalformedParams(req, found);
   // Same CORS rule as the endpoints' own answers: /authorize is a browser navigation, never CORS.
   if (refused)
     return found.endpoint === 'authorize' ? refused : withCors(req, refused, deps.settings);
@@ -267,9 +267,14 @@ const FORM_ENDPOINTS: ReadonlySet<EndpointName> = new Set([
  * is invalid_request, not silently read), and no parameter repeats. /authorize answers a repeat
  * itself: before the redirect URI is trusted it must show an error page, not JSON.
  */
-function refuseMalformedParams(req: IdpRequest, endpoint: EndpointName): IdpResponse | undefined {
+function refuseMalformedParams(
+  req: IdpRequest,
+  { issuer, endpoint }: Route,
+): IdpResponse | undefined {
   if (!FORM_ENDPOINTS.has(endpoint)) return undefined;
-  if (req.method === 'POST' && req.nonFormBody !== undefined) {
+  // Auth0's /oauth/token also takes a JSON body (its docs' and SDKs' requests).
+  const json = endpoint === 'token' && VENDORS[issuer.vendor].jsonTokenRequests && req.json;
+  if (req.method === 'POST' && req.nonFormBody !== undefined && !json) {
     return invalidRequest(
       `the request body must be application/x-www-form-urlencoded, not ${req.nonFormBody} (RFC 6749 §3.2)`,
     ).response();

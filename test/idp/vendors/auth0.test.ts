@@ -99,6 +99,24 @@ describe('vendor auth0: express-oauth2-jwt-bearer against `idp serve --vendor au
     );
   });
 
+  it("/oauth/token takes Auth0's JSON body too (as in Auth0's client-credentials docs)", async () => {
+    const response = await fetch(`${idp.url}oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: CLIENT.id,
+        client_secret: CLIENT.secret,
+        audience: API,
+      }),
+    });
+    expect(response.status).toBe(200);
+    const { access_token: token } = (await response.json()) as { access_token: string };
+    expect((await fetch(apiUrl, { headers: { authorization: `Bearer ${token}` } })).status).toBe(
+      200,
+    );
+  });
+
   it('--issuer-url https://TENANT.auth0.com/ keeps its slash in discovery and tokens', async () => {
     const home = await seededHome();
     const deps = createIdpDeps({

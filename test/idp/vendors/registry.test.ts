@@ -44,6 +44,10 @@ describe('vendor registry: discovery and router from one map', () => {
         expect(String(url).startsWith(`${BASE}/`), field).toBe(true);
         expect((await get(new URL(String(url)).pathname)).status, field).not.toBe(404);
       }
+      // No device grant advertised without its endpoint.
+      expect((doc.grant_types_supported as string[]).some((g) => g.endsWith(':device_code'))).toBe(
+        doc.device_authorization_endpoint !== undefined,
+      );
       // An endpoint the vendor does not have is not served at authctl's own path either.
       for (const name of ENDPOINT_NAMES.filter((n) => VENDORS[vendor].endpoints[n] === undefined))
         expect((await get(`${issuer.path}${VENDORS.default.endpoints[name]}`)).status, name).toBe(

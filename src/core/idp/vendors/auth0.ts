@@ -31,4 +31,6 @@ export const auth0 = {
     device: '/activate',
   },
   accessTokenTyp: 'JWT',
+  // https://auth0.com/docs/get-started/authentication-and-authorization-flow/client-credentials-flow/call-your-api-using-the-client-credentials-flow
+  jsonTokenRequests: true,
 } as const satisfies VendorSpec;

@@ -50,6 +50,8 @@ export interface VendorSpec {
   };
   /** JOSE `typ` of its access tokens; undefined: no `typ` header at all (Okta, Cognito). */
   readonly accessTokenTyp: string | undefined;
+  /** The token endpoint also takes a JSON object body (Auth0), besides the form of RFC 6749. */
+  readonly jsonTokenRequests?: boolean;
   /** Access tokens carry `aud` only when one is asked for or configured (Cognito). */
   readonly audienceOnlyWhenAsked?: boolean;
   /** The access token's audience from the scopes, when the vendor puts the resource there (Entra `api://x/.default`). */

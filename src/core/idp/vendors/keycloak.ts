@@ -5,6 +5,9 @@ import type { VendorSpec } from './types.js';
  * endpoints"): discovery `/realms/{realm}/.well-known/openid-configuration`, and under
  * `/realms/{realm}/protocol/openid-connect/`: `auth`, `token`, `certs`, `userinfo`, `logout`,
  * `token/introspect`, `revoke`, `auth/device`. The issuer is `{base}/realms/{realm}` (no slash).
+ * RFC 8414 metadata at `{issuer}/.well-known/oauth-authorization-server`
+ * (https://github.com/keycloak/keycloak/pull/29628) and, since 26.4, at
+ * `/.well-known/oauth-authorization-server/realms/{realm}` (https://github.com/keycloak/keycloak/pull/41440).
  * Errors are `{ error, error_description }`.
  */
 export const keycloak = {

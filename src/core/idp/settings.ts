@@ -158,7 +158,8 @@ function issuerFactory(
     // The default layout is `authctl token mint`'s: the [token] mapping from config.
     mapping: layout === 'default' ? configMapping : LAYOUT_MAPPINGS[layout],
     alg,
-    audience: toList(idp.audience ?? config.token?.audience),
+    audience:
+      toList(idp.audience ?? config.token?.audience) ?? VENDORS[vendor].defaultAudience?.(path),
     ttlSeconds: ttl,
     tenant: VENDORS[vendor].defaultTenant?.(id, path),
     claims: {},

@@ -1,6 +1,8 @@
 import https from 'node:https';
 import OktaJwtVerifier from '@okta/jwt-verifier';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startTestIdp } from '../helpers.js';
 import { httpsClientCredentials, startHttpsIdp, type HttpsIdp } from './helpers.js';
 import { CLIENT, vendorBasics, vendorConfig } from './suite.js';
 
@@ -80,6 +82,26 @@ describe('vendor okta: @okta/jwt-verifier', () => {
     const { access_token: token } = (await response.json()) as { access_token: string };
     const jwt = await verifier.verifyAccessToken(token, 'api://default');
     expect(jwt.claims.iss).toBe(http);
+  });
+
+  it("the default server's tokens have Okta's default audience api://default", async () => {
+    const root = await startTestIdp(vendorConfig('unused', {}), { vendor: 'okta' });
+    try {
+      expect(root.url).toBe(`${new URL(root.url).origin}/oauth2/default`);
+      const response = await fetch(`${root.url}/v1/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: CLIENT.id,
+          client_secret: CLIENT.secret,
+        }),
+      });
+      const { access_token: token } = (await response.json()) as { access_token: string };
+      expect(decodeJwt(token).aud).toBe('api://default');
+    } finally {
+      await root.close();
+    }
   });
 
   it('serves the RFC 8414 metadata in both URL forms Okta documents', async () => {

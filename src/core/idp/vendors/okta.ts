@@ -32,4 +32,6 @@ export const okta = {
     device: '/v1/device/activate',
   },
   accessTokenTyp: undefined,
+  // The default authorization server's audience is api://default; other servers' are configured.
+  defaultAudience: (path) => (path === '/oauth2/default' ? ['api://default'] : undefined),
 } as const satisfies VendorSpec;

@@ -52,6 +52,8 @@ export interface VendorSpec {
   readonly accessTokenTyp: string | undefined;
   /** The token endpoint also takes a JSON object body (Auth0), besides the form of RFC 6749. */
   readonly jsonTokenRequests?: boolean;
+  /** The audience of its tokens when none is configured (Okta's default server: `api://default`). */
+  defaultAudience?(path: string): string[] | undefined;
   /** Access tokens carry `aud` only when one is asked for or configured (Cognito). */
   readonly audienceOnlyWhenAsked?: boolean;
   /** The access token's audience from the scopes, when the vendor puts the resource there (Entra `api://x/.default`). */

@@ -197,6 +197,7 @@ async function importKeysFile(
 
 type Ready = {
   issuer: string;
+  vendor: string;
   discovery: string;
   jwks: string;
   token: string;
@@ -214,7 +215,10 @@ function renderReady(ctx: CliContext, ready: Ready): string {
     `${c.bold('authctl mock OIDC issuer')} ${c.yellow('(development only)')} listening on ${ready.listen}`,
     table(
       [
-        ['issuer', ready.issuer],
+        [
+          'issuer',
+          ready.vendor === 'default' ? ready.issuer : `${ready.issuer}  (${ready.vendor})`,
+        ],
         ['discovery', ready.discovery],
         ['jwks', ready.jwks],
         ['token', ready.token],

@@ -63,7 +63,8 @@ export function layoutClaims(layout: IdpLayout, input: LayoutInput): Record<stri
       return {
         azp: input.clientId,
         typ: 'Bearer',
-        ...(input.user ? { preferred_username: input.user } : {}),
+        // A client's own token is its service account's (Keycloak: service-account-<client>).
+        preferred_username: input.user ?? `service-account-${input.clientId}`,
         resource_access: { [input.clientId]: { roles: [...input.roles] } },
       };
     case 'cognito':

@@ -187,7 +187,7 @@ function namedIssuer(id: string, cfg: IssuerConfig, issuer: MakeIssuer): IssuerC
   const vendor = vendorOf(cfg.vendor, `${where}.vendor`);
   return issuer(
     id,
-    normalizeIssuerPath(cfg.path ?? VENDORS[vendor].defaultPath(id), `${where}.path`),
+    normalizeIssuerPath(cfg.path ?? VENDORS[vendor].defaultPath(id, cfg.tenant), `${where}.path`),
     vendor,
     layoutOf(cfg.layout, `${where}.layout`, vendor),
     {

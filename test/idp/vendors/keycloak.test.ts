@@ -30,6 +30,7 @@ const { idp } = vendorBasics({
     expect(claims).toMatchObject({
       typ: 'Bearer',
       azp: CLIENT.id,
+      preferred_username: `service-account-${CLIENT.id}`,
       scope: 'orders.read',
       realm_access: { roles: ['orders.admin'] },
       resource_access: { [CLIENT.id]: { roles: ['orders.admin'] } },

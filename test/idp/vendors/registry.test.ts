@@ -88,6 +88,15 @@ describe('vendor registry: discovery and router from one map', () => {
     );
   });
 
+  it("an Entra issuer's path is its tenant when one is given", () => {
+    const tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+    const settings = resolveIdpSettings(
+      { idp: { issuers: { contoso: { vendor: 'entra', tenant } } } },
+      { baseUrl: BASE },
+    );
+    expect(settings.issuers[1]).toMatchObject({ url: `${BASE}/${tenant}/v2.0`, tenant });
+  });
+
   it('a vendor implies its layout; an explicit layout wins', () => {
     const settings = resolveIdpSettings(
       { idp: { issuers: { k: { vendor: 'keycloak' }, o: { vendor: 'okta', layout: 'default' } } } },

@@ -21,8 +21,8 @@ export const entra = {
     'https://learn.microsoft.com/en-us/previous-versions/azure/dn645548(v=azure.100)',
   ],
   layout: 'entra',
-  // The tenant segment is the tenant id (a GUID) the issuer names; a stable one per issuer id.
-  defaultPath: (id) => `/${stableUuid(`entra:${id}`)}`,
+  // The tenant segment is the tenant id (a GUID) the issuer names: `tenant`, else a stable one per issuer id.
+  defaultPath: (id, tenant) => `/${tenant ?? stableUuid(`entra:${id}`)}`,
   defaultTenant: (_id, path) => path.split('/').filter(Boolean).at(-1),
   issuerSuffix: '/v2.0',
   endpoints: {

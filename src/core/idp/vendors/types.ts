@@ -36,8 +36,8 @@ export interface VendorSpec {
   readonly docs: readonly string[];
   /** Its access-token claim layout (src/core/idp/layouts.ts). */
   readonly layout: IdpLayout;
-  /** Mount path of an issuer without a `path`, from its id (Keycloak: `/realms/{id}`); '' for the root. */
-  defaultPath(id: string): string;
+  /** Mount path of an issuer without a `path`, from its id and tenant (Keycloak: `/realms/{id}`). */
+  defaultPath(id: string, tenant?: string): string;
   /** Mount path of the root issuer (`[idp] vendor`, `--vendor`); defaultPath("default") when not set. */
   readonly rootPath?: string;
   /** What follows the mount URL in the issuer identifier, byte for byte: Entra `/v2.0`, Auth0 `/`. */

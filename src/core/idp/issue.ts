@@ -155,6 +155,7 @@ export async function issueIdToken(
   if (principal.name) claims.name = principal.name;
   if (principal.email) claims.email = principal.email;
   if (principal.user) claims.preferred_username = principal.user;
+  Object.assign(claims, VENDORS[issuer.vendor].idTokenClaims?.(principal.user));
   const minted = await mintToken({
     keystore: keysOf(deps, issuer).keystore,
     issuer: issuer.url,

@@ -2,6 +2,7 @@ import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
 import { SimpleFetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeFlow, discover } from '../helpers.js';
 import { httpsClientCredentials, httpsRequest, startHttpsIdp, type HttpsIdp } from './helpers.js';
 import { CLIENT, vendorBasics, vendorConfig } from './suite.js';
 
@@ -9,7 +10,7 @@ const POOL_ID = 'us-east-1_AbCdEf123';
 const pool = (origin: string) => `${origin}/${POOL_ID}`;
 const COGNITO = { vendor: 'cognito', path: `/${POOL_ID}` } as const;
 
-vendorBasics({
+const { idp } = vendorBasics({
   vendor: 'cognito',
   id: 'pool',
   issuer: { path: COGNITO.path },
@@ -66,6 +67,30 @@ describe('vendor cognito: aws-jwt-verify', () => {
   afterAll(async () => {
     await tls.close();
     await aws.close();
+  });
+
+  it('the ID token of a code flow is a Cognito ID token (token_use "id", aud = client)', async () => {
+    const origin = new URL(idp().url).origin;
+    const config = await discover(pool(origin), CLIENT.id, CLIENT.secret);
+    const { tokens } = await codeFlow(config, {
+      scope: 'openid email',
+      form: { username: 'alice' },
+    });
+    const verifier = JwtRsaVerifier.create({
+      issuer: pool(origin),
+      audience: CLIENT.id,
+      customJwtCheck: ({ payload }) => {
+        if (payload.token_use !== 'id') throw new Error('not an ID token');
+      },
+    });
+    // The pool's JWKS, fetched here (aws-jwt-verify fetches over https only; this server is http).
+    verifier.cacheJwks(
+      (await (await fetch(`${pool(origin)}/.well-known/jwks.json`)).json()) as Parameters<
+        typeof verifier.cacheJwks
+      >[0],
+    );
+    const payload = await verifier.verify(tokens.id_token!);
+    expect(payload).toMatchObject({ token_use: 'id', 'cognito:username': 'alice' });
   });
 
   it('JwtRsaVerifier with the mock pool as issuer and its JWKS over https', async () => {

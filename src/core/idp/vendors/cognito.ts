@@ -35,5 +35,7 @@ export const cognito = {
   },
   accessTokenTyp: undefined,
   audienceOnlyWhenAsked: true,
+  // https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html
+  idTokenClaims: (user) => ({ token_use: 'id', ...(user ? { 'cognito:username': user } : {}) }),
   errorBody: ({ error }) => ({ error }),
 } as const satisfies VendorSpec;

@@ -58,6 +58,8 @@ export interface VendorSpec {
   readonly audienceOnlyWhenAsked?: boolean;
   /** The access token's audience from the scopes, when the vendor puts the resource there (Entra `api://x/.default`). */
   audienceFromScopes?(scopes: readonly string[]): string[] | undefined;
+  /** Claims its ID tokens add (Cognito: `token_use: "id"`, `cognito:username`). */
+  idTokenClaims?(user: string | undefined): Record<string, unknown>;
   /** The vendor's error body for an OAuth error; the mock's own description goes to a header when the vendor has none. */
   errorBody?(body: OAuthErrorBody, now: Date): Record<string, unknown>;
   /** Vendor-specific discovery fields (added after the shared ones). */

@@ -31,6 +31,7 @@ export const auth0 = {
     device: '/activate',
   },
   accessTokenTyp: 'JWT',
-  // https://auth0.com/docs/get-started/authentication-and-authorization-flow/client-credentials-flow/call-your-api-using-the-client-credentials-flow
+  // Auth0's docs post a form (https://auth0.com/docs/get-started/authentication-and-authorization-flow/client-credentials-flow/call-your-api-using-the-client-credentials-flow);
+  // /oauth/token takes a JSON body as well, which many Auth0 samples and SDKs send.
   jsonTokenRequests: true,
 } as const satisfies VendorSpec;

@@ -6,8 +6,9 @@ import type { VendorSpec } from './types.js';
  * `/oauth2/{authorizationServerId}/v1/{authorize,token,keys,userinfo,introspect,revoke,logout,device/authorize}`,
  * discovery `/oauth2/{id}/.well-known/openid-configuration` and `.../oauth-authorization-server`
  * (also the RFC 8414 form `/.well-known/oauth-authorization-server/oauth2/{id}`). The issuer is
- * `https://{yourOktaDomain}/oauth2/{id}`. Access tokens have no `typ` header, `ver: 1`, `cid`, `uid`
- * and `scp` as an array (https://developer.okta.com/docs/api/openapi/okta-oauth/guides/tokens/).
+ * `https://{yourOktaDomain}/oauth2/{id}`. Access tokens have a header of `kid` and `alg` only (no
+ * `typ`), `ver: 1`, `cid`, `uid` (a user's) and `scp` as an array, as Okta's token reference and
+ * real tokens show (https://developer.okta.com/docs/guides/customize-tokens-returned-from-okta/-/overview/).
  */
 export const okta = {
   docs: [

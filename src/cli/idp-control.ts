@@ -312,7 +312,7 @@ interface State {
   clock: { now: string; frozen: boolean };
   faults: object;
   keys: { kid: string; alg: string; status: string }[];
-  issuers: { id: string; url: string; layout: string }[];
+  issuers: { id: string; url: string; vendor?: string; layout: string }[];
   clients: string[];
   users: string[];
 }
@@ -331,7 +331,7 @@ export const state = verb({
       [
         `clock    ${r.clock.now}${r.clock.frozen ? ' (frozen)' : ''}`,
         `faults   ${Object.keys(r.faults).length ? JSON.stringify(r.faults) : 'none'}`,
-        `issuers  ${r.issuers.map((i) => `${i.url} (${i.layout})`).join(', ')}`,
+        `issuers  ${r.issuers.map((i) => `${i.url} (${!i.vendor || i.vendor === 'default' ? i.layout : `${i.vendor}, ${i.layout}`})`).join(', ')}`,
         `clients  ${r.clients.join(', ') || 'any (zero-config)'}`,
         `users    ${r.users.join(', ') || 'any (zero-config)'}`,
         'keys',

@@ -14,6 +14,7 @@ import { introspectEndpoint } from './introspect.js';
 import { jwksEndpoint } from './jwks.js';
 import { endpointForPath, endpointUrl, SERVER_PATHS, type EndpointName } from './paths.js';
 import { revokeEndpoint } from './revoke.js';
+import { loadSharedState } from './store-shared.js';
 import { tokenEndpoint } from './token-endpoint.js';
 import type { Handler, IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
 import { userinfoEndpoint } from './userinfo.js';
@@ -99,7 +100,8 @@ export function createIdpHandler(
     let request: IdpRequest | undefined;
     let response: IdpResponse | 'hang';
     try {
-      if (++requests % 1000 === 0) deps.store.sweep(deps.clock.now());
+      await loadSharedState(deps);
+      if (++requests % 1000 === 0) await deps.store.sweep(deps.clock.now());
       request = await readRequest(raw, url, method);
       response = await dispatch(request, deps);
     } catch (error) {

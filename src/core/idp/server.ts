@@ -10,7 +10,7 @@ import { controlTokenFor } from './control-auth.js';
 import { createIdpHandler } from './handler.js';
 import { IdpKeys } from './keys.js';
 import { DEFAULT_IDP_HOST, DEFAULT_IDP_PORT, resolveIdpSettings } from './settings.js';
-import { IdpStore } from './store.js';
+import { MemoryStore } from './store-memory.js';
 import type { IdpDeps } from './types.js';
 
 export interface StartIdpServerOptions {
@@ -70,7 +70,7 @@ export function createIdpDeps(options: StartIdpServerOptions & { baseUrl: string
     keys: new IdpKeys({ dir: options.home, clock: clock.now, rsaBits }),
     issuerKeys,
     settings,
-    store: new IdpStore({ maxEntries: settings.maxEntries, now: clock.now }),
+    store: new MemoryStore({ maxEntries: settings.maxEntries, now: clock.now }),
     // Faults last for wall-clock time ("for 30s"), not issuer time, which tests may freeze.
     faults: new Faults(Date.now),
     capture: new RequestCapture(),

@@ -31,20 +31,22 @@ export const refreshRecord = (now: number, family = 'fam-1'): RefreshRecord => (
 export function storeContract(open: () => Promise<IssuerStore>, now: () => number): void {
   it('redeems a code once; the second redemption names the family', async () => {
     const store = await open();
-    await store.putCode('c1', codeRecord(now()));
-    expect(await store.redeemCode('c1')).toEqual({ record: codeRecord(now()) });
+    const record = codeRecord(now());
+    await store.putCode('c1', record);
+    expect(await store.redeemCode('c1')).toEqual({ record });
     expect(await store.redeemCode('c1')).toEqual({ replayedFamily: 'fam-1' });
     expect(await store.redeemCode('never')).toBeUndefined();
   });
 
   it('rotates refresh tokens; revoking the family drops its tokens and access tokens', async () => {
     const store = await open();
-    await store.putRefreshToken('r1', refreshRecord(now()));
-    await store.putRefreshToken('r2', refreshRecord(now()));
+    const record = refreshRecord(now());
+    await store.putRefreshToken('r1', record);
+    await store.putRefreshToken('r2', record);
     await store.putRefreshToken('other', refreshRecord(now(), 'fam-2'));
     await store.addToFamily('fam-1', 'jti-1', now() + 60_000);
     expect((await store.getRefreshToken('r1'))?.family).toBe('fam-1');
-    expect(await store.redeemRefreshToken('r1')).toEqual({ record: refreshRecord(now()) });
+    expect(await store.redeemRefreshToken('r1')).toEqual({ record });
     expect(await store.redeemRefreshToken('r1')).toEqual({ replayedFamily: 'fam-1' });
     expect(await store.isFamilyRevoked('fam-1')).toBe(false);
     await store.revokeFamily('fam-1');

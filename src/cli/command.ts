@@ -66,6 +66,11 @@ export interface Io<E = never> {
    * process is told to stop; the run then stops what it started and resolves. Never aborted otherwise.
    */
   stop: AbortSignal;
+  /**
+   * Runs `last` (synchronous) if the process exits while the run lasts (process.exit, a crash): the
+   * last resort that kills what the run started. Returns the function that removes it.
+   */
+  atExit(last: () => void): () => void;
 }
 
 /**
@@ -143,6 +148,8 @@ export interface Verb<F, O, R, E = never> {
   examples: string[];
   /** Report formats offered with --format (text and json always are); adds --format and -o/--output. */
   formats?: readonly Format[];
+  /** Older names --format still accepts (`{ human: 'text' }`), not listed as choices. */
+  formatAliases?: Readonly<Record<string, Format>>;
   /** Set for a verb that runs until stopped: see `LongRunning` and `Io.stop`. */
   longRunning?: LongRunning;
   parse(values: Values<F>): O | Promise<O>;
@@ -171,14 +178,25 @@ export class ExitStatus {
 }
 
 /** `--format` with the verb's formats, `-o/--output FILE`: the same flags in every report command. */
-function outputOptions(formats: readonly Format[]): Option[] {
+function outputOptions(
+  formats: readonly Format[],
+  aliases: Readonly<Record<string, Format>> = {},
+): Option[] {
   const offered = [...new Set<Format>(['text', 'json', ...formats])];
-  return [
-    new Option('--format <format>', `output format: ${offered.join(', ')} (--json = --format json)`)
-      .choices(offered)
-      .default('text'),
-    new Option('-o, --output <file>', 'write the report to FILE instead of stdout'),
-  ];
+  const older = Object.entries(aliases).map(([old, format]) => `${old} = ${format}`);
+  const format = new Option(
+    '--format <format>',
+    `output format: ${offered.join(', ')} (--json = --format json${older.map((a) => `, ${a}`).join('')})`,
+  )
+    .choices(offered)
+    .default('text');
+  // An older name is accepted as the format it stands for, without being listed as a choice.
+  const choose = format.parseArg!;
+  if (older.length)
+    format.argParser((value: string, previous: unknown) =>
+      Object.hasOwn(aliases, value) ? aliases[value]! : choose(value, previous),
+    );
+  return [format, new Option('-o, --output <file>', 'write the report to FILE instead of stdout')];
 }
 
 /** Registers `spec` under `parent`: the only thing a group's `register` does for each verb. */
@@ -188,7 +206,7 @@ export function declare<F, O, R, E>(
   ctx: CliContext,
 ): Command {
   const command = parent.command(spec.name).description(spec.summary);
-  const output = spec.formats ? outputOptions(spec.formats) : [];
+  const output = spec.formats ? outputOptions(spec.formats, spec.formatAliases) : [];
   for (const option of [...(spec.options ?? []), ...output]) command.addOption(option);
   command.addHelpText('after', examples(spec.examples));
   command.action(async (...received: unknown[]) => {
@@ -196,7 +214,7 @@ export function declare<F, O, R, E>(
     const opts = await spec.parse(values);
     const flags = values.flags as { format?: unknown; output?: unknown };
     const format = chosenFormat(spec, flags, ctx);
-    const file = outputFile(opts, flags);
+    const file = outputFile(spec, opts, flags);
     const result = await untilRun(spec.longRunning, (stop) =>
       spec.run(opts, ioOf(ctx, spec.render.event, format, stop), ctx),
     );
@@ -229,13 +247,14 @@ function chosenFormat(spec: AnyVerb, flags: { format?: unknown }, ctx: CliContex
 }
 
 /**
- * `-o/--output FILE`: the verb's parsed `outputFile` when its Options has one (a verb whose --output
- * also accepts older values), else the flag as given.
+ * `-o/--output FILE`, which `declare` writes the rendered result to: the verb's parsed `outputFile`
+ * when its Options has one (a verb whose --output also accepts older values), else, for a verb that
+ * offers formats, the flag as given. Another verb's --output is its own (`probe init` writes its file).
  */
-function outputFile(opts: unknown, flags: { output?: unknown }): string | undefined {
+function outputFile(spec: AnyVerb, opts: unknown, flags: { output?: unknown }): string | undefined {
   if (typeof opts === 'object' && opts !== null && 'outputFile' in opts)
     return (opts as { outputFile?: string }).outputFile;
-  return typeof flags.output === 'string' ? flags.output : undefined;
+  return spec.formats && typeof flags.output === 'string' ? flags.output : undefined;
 }
 
 /**
@@ -286,6 +305,10 @@ function ioOf<E>(
       if (text) ctx.out.raw('stdout', text.endsWith('\n') ? text : `${text}\n`);
     },
     stop,
+    atExit: (last) => {
+      process.on('exit', last);
+      return () => process.off('exit', last);
+    },
   };
 }
 

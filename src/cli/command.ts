@@ -117,8 +117,8 @@ export type Renderers<R, E = never> = {
   /** A status line for stderr after a non-JSON rendering (e.g. a summary under a report). */
   status?(value: R, rc: RenderContext): string | undefined;
   /**
-   * What went wrong, for stderr in every format but JSON, before the result and not silenced by
-   * --quiet (e.g. the refused controls of a probe run, exit 3).
+   * What went wrong, for stderr before the result, not silenced by --quiet, in every format (with
+   * --json too, as for an error: docs/output.md), e.g. the refused controls of a probe run (exit 3).
    */
   stderr?(value: R, rc: RenderContext): string | undefined;
   /**
@@ -344,10 +344,8 @@ async function emit<R, E>(
   rc: RenderContext,
   file: string | undefined,
 ): Promise<void> {
-  if (rc.format !== 'json') {
-    const problems = spec.render.stderr?.(result.value, rc);
-    if (problems) ctx.out.raw('stderr', problems.endsWith('\n') ? problems : `${problems}\n`);
-  }
+  const problems = spec.render.stderr?.(result.value, rc);
+  if (problems) ctx.out.raw('stderr', problems.endsWith('\n') ? problems : `${problems}\n`);
   const text = renderAs(spec.render, result.value, rc.format, rc);
   if (file) {
     const { writeFileAtomic } = await import('../core/fs/atomic.js');

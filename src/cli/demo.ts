@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
-import { checkError, usageError } from '../core/errors.js';
+import type { ErrorCode } from '../core/error-codes.js';
+import { EXIT_CODES, usageError } from '../core/errors.js';
 import type { DemoResult, DemoStep } from '../core/demo/run.js';
 import { DEMO_EXAMPLES, type DemoExample } from '../core/demo/scenarios.js';
 import { closest } from '../core/suggest.js';
@@ -66,18 +67,24 @@ async function runDemoVerb(
       );
       await new Promise((resolve) => io.stop.addEventListener('abort', resolve, { once: true }));
     }
-    if (!result.ok)
-      throw checkError(
-        'ERR_DEMO_STEP_FAILED',
-        `the ${example} example did not behave as expected`,
-        { where: `authctl demo --example ${example}`, hint: 'see the steps marked ✗ above' },
-      );
-    return { value: undefined };
+    if (result.ok) return { value: undefined };
+    // The transcript (its `error` included) was the one --json document: the line goes to stderr.
+    const { message, where, hint } = stepsFailed(example);
+    io.error(message, where, hint);
+    return { value: undefined, exitCode: EXIT_CODES.check };
   } finally {
     await result?.close();
     removeLastResort();
   }
 }
+
+/** A step did not behave as a secured service must: exit 1, the transcript says which. */
+const stepsFailed = (example: DemoExample) => ({
+  code: 'ERR_DEMO_STEP_FAILED' satisfies ErrorCode,
+  message: `the ${example} example did not behave as expected`,
+  where: `authctl demo --example ${example}`,
+  hint: 'see the steps marked ✗ above',
+});
 
 function stepText(s: DemoStep, { color: c }: RenderContext): string {
   const mark = s.ok === undefined ? '' : s.ok ? ` ${c.green('✓')}` : ` ${c.red('✗')}`;
@@ -147,6 +154,7 @@ export const demo = verb({
               urls: event.result.urls,
               steps: event.result.steps,
               kept: event.keep,
+              ...(event.result.ok ? {} : { error: stepsFailed(event.result.example) }),
             }
           : undefined,
     },

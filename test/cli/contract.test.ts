@@ -144,6 +144,31 @@ describe('one key casing: camelCase in every --json document', () => {
   });
 });
 
+describe('--as json is --json wherever --as picks the printed form', () => {
+  it('token mint, sign and sigv4 presign', async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'authctl-contract-'));
+    const env = { AUTHCTL_HOME: home };
+    const creds = [
+      '--access-key',
+      'AKIDEXAMPLE',
+      '--secret-key',
+      'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+    ];
+    const scope = ['--region', 'us-east-1', '--service', 's3', ...creds];
+    const url = 'https://bucket.s3.amazonaws.com/key';
+    for (const args of [
+      ['token', 'mint', '--sub', 'alice'],
+      ['sign', 'GET', url, ...scope],
+      ['sigv4', 'presign', url, ...scope],
+    ]) {
+      const as = await runInProcess([...args, '--as', 'json'], { env, cwd: home });
+      const json = await runInProcess([...args, '--json'], { env, cwd: home });
+      expect(as.code, `${args.join(' ')}: ${as.stderr}`).toBe(0);
+      expect(Object.keys(JSON.parse(as.stdout))).toEqual(Object.keys(JSON.parse(json.stdout)));
+    }
+  });
+});
+
 describe('one exit code per kind of failure', () => {
   it('a malformed credential is a verdict (exit 1) in token verify as in apikey verify; no input is usage (2)', async () => {
     const home = mkdtempSync(path.join(tmpdir(), 'authctl-contract-'));

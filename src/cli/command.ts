@@ -56,6 +56,8 @@ export interface Io<E = never> {
    * silenced by --quiet, so the verb decides (status notes go through `info`).
    */
   stderr(text: string): void;
+  /** Colours for what the verb writes to stderr itself (off unless stderr is a terminal). */
+  statusColor: ChalkInstance;
   /**
    * Shows `event` on stdout now, rendered by the verb's `render.event` in the chosen format: what a
    * long-running verb prints before its run resolves (a server's ready line, a demo's steps).
@@ -300,6 +302,7 @@ function ioOf<E>(
     progress: progressLine(ctx),
     stdoutIsTTY: Boolean(ctx.io.stdout.isTTY),
     stderr: (text) => ctx.out.raw('stderr', text),
+    statusColor: ctx.out.statusColor,
     emit: (event) => {
       const text = eventText(render, event, events);
       if (text) ctx.out.raw('stdout', text.endsWith('\n') ? text : `${text}\n`);

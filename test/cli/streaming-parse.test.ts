@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { demo } from '../../src/cli/demo.js';
+import { serve } from '../../src/cli/idp.js';
 import { init } from '../../src/cli/probe-init.js';
 import { probeVerb } from '../../src/cli/probe.js';
 import { parseVerb } from '../helpers/parse.js';
 
-// Arguments -> Options, in-process, for the verbs that stream while they run (demo, probe) and
-// probe init: commander parses as `authctl ...` would, nothing runs.
+// Arguments -> Options, in-process, for the verbs that stream while they run (demo, probe, idp
+// serve) and probe init: commander parses as `authctl ...` would, nothing runs.
 describe('demo: arguments to options', () => {
   it('--example defaults to datapress; --keep is a boolean', async () => {
     expect(await parseVerb(demo, [])).toEqual({ example: 'datapress', keep: false });
@@ -86,6 +87,58 @@ describe('probe init: arguments to options', () => {
     ).rejects.toMatchObject({ code: 'ERR_CONFLICTING_OPTION' });
     await expect(parseVerb(init, [])).rejects.toMatchObject({
       code: 'commander.missingMandatoryOptionValue',
+    });
+  });
+});
+
+describe('idp serve: arguments to options', () => {
+  it('reads its flags; --no-control / --no-log default to on; --cors-origin repeats', async () => {
+    expect(await parseVerb(serve, [])).toMatchObject({ port: undefined, control: true, log: true });
+    expect(
+      await parseVerb(serve, [
+        '--port',
+        '0',
+        '--host',
+        '0.0.0.0',
+        '--issuer-url',
+        'http://host.docker.internal:9400',
+        '--cors-origin',
+        'http://localhost:3000',
+        '--cors-origin',
+        'http://localhost:5173',
+        '--no-control',
+        '--no-log',
+        '--ready-file',
+        'idp.json',
+      ]),
+    ).toMatchObject({
+      port: 0,
+      host: '0.0.0.0',
+      issuerUrl: 'http://host.docker.internal:9400',
+      corsOrigin: ['http://localhost:3000', 'http://localhost:5173'],
+      control: false,
+      log: false,
+      readyFile: 'idp.json',
+    });
+  });
+
+  it('a bad port or issuer URL is a usage error naming the flag, before anything listens', async () => {
+    await expect(parseVerb(serve, ['--port', '70000'])).rejects.toMatchObject({
+      code: 'ERR_BAD_PORT',
+      where: '--port',
+    });
+    await expect(parseVerb(serve, ['--issuer-url', 'ftp://x'])).rejects.toMatchObject({
+      code: 'ERR_BAD_URL',
+      where: '--issuer-url',
+    });
+    await expect(parseVerb(serve, ['--issuer-url', 'http://x/?a=1'])).rejects.toMatchObject({
+      code: 'ERR_BAD_URL',
+    });
+    expect(await parseVerb(serve, ['--store', 'redis://127.0.0.1:6379/0'])).toMatchObject({
+      store: 'redis://127.0.0.1:6379/0',
+    });
+    await expect(parseVerb(serve, ['--store', 'ftp://x'])).rejects.toMatchObject({
+      where: '--store',
     });
   });
 });

@@ -19,5 +19,5 @@ export const state: ControlHandler = async (_req, deps) =>
     })),
     clients: [...deps.settings.clients.keys()],
     users: [...deps.settings.users.keys()],
-    tables: deps.store.sizes(),
+    tables: await deps.store.sizes(),
   });

@@ -122,6 +122,13 @@ describe('idp serve: arguments to options', () => {
     });
   });
 
+  it('--vendor and --layout reach the options (the vendor is checked when settings resolve: ERR_BAD_VENDOR)', async () => {
+    expect(await parseVerb(serve, ['--vendor', 'keycloak', '--layout', 'okta'])).toMatchObject({
+      vendor: 'keycloak',
+      layout: 'okta',
+    });
+  });
+
   it('a bad port or issuer URL is a usage error naming the flag, before anything listens', async () => {
     await expect(parseVerb(serve, ['--port', '70000'])).rejects.toMatchObject({
       code: 'ERR_BAD_PORT',

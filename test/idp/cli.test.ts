@@ -248,6 +248,19 @@ describe('authctl idp (CLI)', () => {
     ]);
     expect(layout.code).toBe(2);
     expect(layout.stderr).toMatch(/unknown claim layout "ping" \(--layout\)/);
+    const vendor = await runCli([
+      'idp',
+      'serve',
+      '--port',
+      '0',
+      '--vendor',
+      'ping',
+      '--home',
+      home,
+    ]);
+    expect(vendor.code).toBe(2);
+    expect(vendor.stderr).toMatch(/unknown vendor "ping" \(--vendor\)/);
+    expect(vendor.stderr).toMatch(/use one of: default, entra, auth0, okta, keycloak, cognito/);
     expect((await runCli(['idp', 'serve', '--port', '70000'])).code).toBe(2);
     expect((await runCli(['idp', 'serve', '--issuer-url', 'ftp://x'])).code).toBe(2);
     const query = await runCli([

@@ -5,9 +5,10 @@ import { endpointUrl } from '../core/idp/paths.js';
 import type { JWTAlgorithm } from '../core/keys/algorithms.js';
 import type { CliContext } from './context.js';
 import { removeReadyFile, untilStopped, writeReadyFile } from './idp-lifecycle.js';
+import { checkTlsFlags, tlsForServe, trustLines, type TlsFlags } from './idp-tls.js';
 import { table } from './output.js';
 
-export interface ServeFlags {
+export interface ServeFlags extends TlsFlags {
   port?: string;
   host?: string;
   issuerUrl?: string;
@@ -61,6 +62,7 @@ export interface ServeOptions extends Omit<ServeFlags, 'port'> {
 
 /** The serve verb's parse: the port and the published issuer URL are checked before anything runs. */
 export function parseServeOptions(flags: ServeFlags): ServeOptions {
+  checkTlsFlags(flags);
   return {
     ...flags,
     port: parsePort(flags.port),
@@ -104,6 +106,7 @@ export async function runServe(ctx: CliContext, opts: ServeOptions): Promise<voi
   // A file left by an issuer that was SIGKILLed names a dead port: it goes before we listen.
   if (readyFile) await removeReadyFile(readyFile);
   if (env.flags.keysFile) await importKeysFile(ctx, env.flags.keysFile, config.idp.alg);
+  const tls = await tlsForServe(ctx, opts, config.idp, host);
   const server = await startIdpServer({
     config,
     home: await ctx.home(),
@@ -115,6 +118,7 @@ export async function runServe(ctx: CliContext, opts: ServeOptions): Promise<voi
     corsOrigins: opts.corsOrigin,
     controlToken: ctx.env.AUTHCTL_CONTROL_TOKEN || undefined,
     log: accessLog(ctx, opts, env),
+    tls: tls && { cert: tls.cert, key: tls.key },
   });
   if (server.generatedControlToken) {
     // Printed once, on stderr only (never in the --json line, which scripts tend to log).
@@ -126,7 +130,7 @@ export async function runServe(ctx: CliContext, opts: ServeOptions): Promise<voi
   // Signal handlers go in before the ready line: a script that stops the issuer as soon as it has
   // read the URLs must get a clean shutdown, not Node's default kill.
   const stopped = untilStopped(ctx, () => server.close(), readyFile);
-  const ready = readyLine(server);
+  const ready = readyLine(server, tls?.caCertFile);
   if (readyFile) await writeReadyFile(readyFile, ready);
   if (ctx.out.json) ctx.out.raw('stdout', `${JSON.stringify(ready)}\n`);
   else ctx.out.data(renderReady(ctx, ready));
@@ -136,6 +140,7 @@ export async function runServe(ctx: CliContext, opts: ServeOptions): Promise<voi
 /** What `idp serve` announces once listening (the --json line and the ready file). */
 function readyLine(
   server: Awaited<ReturnType<(typeof import('../core/idp/server.js'))['startIdpServer']>>,
+  caCert: string | undefined,
 ): Ready {
   const issuers = server.deps.settings.issuers.map((i) => ({
     id: i.id,
@@ -154,7 +159,8 @@ function readyLine(
     port: server.port,
     control: server.deps.settings.control ? `${server.listenUrl}/_authctl` : null,
     issuers,
-    curl,
+    curl: caCert ? curl.replace('curl -s', `curl -s --cacert ${caCert}`) : curl,
+    ...(caCert ? { caCert } : {}),
   };
 }
 
@@ -202,6 +208,8 @@ type Ready = {
   control: string | null;
   issuers: { id: string; issuer: string; layout: string }[];
   curl: string;
+  /** `--tls` with the local CA: the CA certificate file to trust. */
+  caCert?: string;
 };
 
 /** The human form of the ready line. */
@@ -227,6 +235,7 @@ function renderReady(ctx: CliContext, ready: Ready): string {
           ...ready.issuers.slice(1).map((i) => `  ${i.id.padEnd(12)} ${i.issuer}  (${i.layout})`),
         ]
       : []),
+    ...(ready.caCert ? ['', ...trustLines(ready.caCert, ready.discovery)] : []),
     '',
     'Get a token:',
     `  ${ready.curl}`,

@@ -79,6 +79,15 @@ function serveCommand(idp: Command, ctx: CliContext): void {
       'let this web origin read answers and send authctl_claims (loopback origins always may); repeatable',
       collect,
     )
+    .option(
+      '--tls',
+      'serve HTTPS with a local CA and server certificate made once in <home>/tls/ (prints how to trust it)',
+    )
+    .option(
+      '--tls-cert <file>',
+      'serve HTTPS with your own PEM certificate (chain); needs --tls-key',
+    )
+    .option('--tls-key <file>', 'the unencrypted PEM private key of --tls-cert')
     .option('--no-control', 'disable the /_authctl/ control API')
     .option('--no-log', 'no access log on stderr')
     .option(
@@ -91,6 +100,7 @@ function serveCommand(idp: Command, ctx: CliContext): void {
         'authctl idp serve',
         'authctl idp serve --port 0 --ready-file idp.json & authctl idp wait --ready-file idp.json',
         'authctl idp serve --layout entra',
+        'authctl idp serve --tls                            # https://127.0.0.1:9400, local CA in <home>/tls/',
         'authctl idp serve --host 0.0.0.0 --issuer-url http://host.docker.internal:9400',
         'curl -s -u my-client:my-secret -d grant_type=client_credentials http://127.0.0.1:9400/token',
       ]) +

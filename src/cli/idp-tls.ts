@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { usageError } from '../core/errors.js';
+import type { ServeTls } from '../core/idp/tls/serve.js';
+import type { CliContext } from './context.js';
+
+/**
+ * `idp serve --tls` at the CLI edge: which certificate (flags over `[idp] tls`/`tls_cert`/`tls_key`,
+ * config paths relative to the config file), the checks that need both sources, and the lines that
+ * tell a user how to trust the local CA. The work is core's (core/idp/tls/).
+ */
+
+export interface TlsFlags {
+  tls?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+}
+
+/** Parse-time: a certificate needs its key and the other way round. */
+export function checkTlsFlags(flags: TlsFlags): void {
+  if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined))
+    throw usageError(
+      'ERR_TLS_FLAGS',
+      `${flags.tlsCert === undefined ? '--tls-key' : '--tls-cert'} needs ${flags.tlsCert === undefined ? '--tls-cert' : '--tls-key'} too`,
+      {
+        where: flags.tlsCert === undefined ? '--tls-key' : '--tls-cert',
+        hint: 'give both: --tls-cert cert.pem --tls-key key.pem (or --tls alone for a local CA)',
+      },
+    );
+}
+
+type IdpSection = { tls?: boolean; tls_cert?: string; tls_key?: string; issuer_url?: string };
+
+/** The user's own files, from the flags or else from the config (relative to the config file). */
+async function userSource(ctx: CliContext, flags: TlsFlags, idp: IdpSection) {
+  if (flags.tlsCert !== undefined && flags.tlsKey !== undefined)
+    return {
+      certFile: path.resolve(ctx.cwd, flags.tlsCert),
+      keyFile: path.resolve(ctx.cwd, flags.tlsKey),
+      certName: '--tls-cert',
+      keyName: '--tls-key',
+    };
+  if (idp.tls_cert === undefined && idp.tls_key === undefined) return undefined;
+  if (idp.tls_cert === undefined || idp.tls_key === undefined)
+    throw usageError('ERR_TLS_FLAGS', '[idp] tls_cert and tls_key go together', {
+      where: idp.tls_cert === undefined ? '[idp] tls_key' : '[idp] tls_cert',
+      hint: 'set both in the config file, or neither (tls = true alone makes a local CA)',
+    });
+  const { filepath } = await ctx.config();
+  const base = filepath ? path.dirname(filepath) : ctx.cwd;
+  return {
+    certFile: path.resolve(base, idp.tls_cert),
+    keyFile: path.resolve(base, idp.tls_key),
+    certName: '[idp] tls_cert',
+    keyName: '[idp] tls_key',
+  };
+}
+
+/** The certificate `idp serve` listens with, or undefined for plain HTTP. */
+export async function tlsForServe(
+  ctx: CliContext,
+  flags: TlsFlags & { issuerUrl?: string },
+  idp: IdpSection,
+  host: string,
+): Promise<ServeTls | undefined> {
+  const user = await userSource(ctx, flags, idp);
+  if (!flags.tls && !idp.tls && !user) return undefined;
+  const issuerUrl = flags.issuerUrl ?? idp.issuer_url;
+  if (issuerUrl?.startsWith('http:'))
+    throw usageError(
+      'ERR_TLS_ISSUER_URL',
+      `the issuer serves HTTPS but ${flags.issuerUrl ? '--issuer-url' : '[idp] issuer_url'} is ${issuerUrl}`,
+      {
+        where: flags.issuerUrl ? '--issuer-url' : '[idp] issuer_url',
+        hint: `publish ${issuerUrl.replace(/^http:/, 'https:')} instead, or serve plain HTTP (without --tls)`,
+      },
+    );
+  const { serveTls } = await import('../core/idp/tls/serve.js');
+  const tls = await serveTls({
+    home: await ctx.home(),
+    host,
+    urls: issuerUrl ? [issuerUrl] : [],
+    user,
+    now: ctx.now().getTime(),
+  });
+  const names = tls.summary.names.join(', ');
+  if (tls.created === 'ca')
+    ctx.out.info(`created a local CA (${tls.caCertFile}) and a server certificate for ${names}`);
+  else if (tls.created === 'cert')
+    ctx.out.info(`issued a new server certificate for ${names} (same CA: ${tls.caCertFile})`);
+  if (Date.parse(tls.summary.notAfter) <= ctx.now().getTime())
+    ctx.out.warn(`${tls.certFile} expired on ${tls.summary.notAfter}: clients will refuse it`);
+  return tls;
+}
+
+/** How to trust the local CA, tool by tool (the text form of the ready line). */
+export function trustLines(caCert: string, discovery: string): string[] {
+  const q = /[^\w@%+=:,./-]/.test(caCert) ? `'${caCert.replace(/'/g, `'\\''`)}'` : caCert;
+  return [
+    `Trust its CA (${caCert}):`,
+    `  export NODE_EXTRA_CA_CERTS=${q}   # Node.js`,
+    `  export SSL_CERT_FILE=${q}         # OpenSSL-based tools, Go, Ruby (replaces the system CAs)`,
+    `  export REQUESTS_CA_BUNDLE=${q}    # Python requests (replaces certifi's CAs)`,
+    `  curl --cacert ${q} ${discovery}`,
+    `  keytool -importcert -noprompt -alias authctl-local-ca -file ${q} -keystore authctl-ca.p12 -storepass changeit   # Java: -Djavax.net.ssl.trustStore=authctl-ca.p12`,
+  ];
+}

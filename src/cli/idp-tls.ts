@@ -1,6 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Option } from 'commander';
 import { usageError } from '../core/errors.js';
 import type { ServeTls } from '../core/idp/tls/serve.js';
+import type { Deps } from './command.js';
 import type { CliContext } from './context.js';
 
 /**
@@ -103,4 +106,44 @@ export function trustLines(caCert: string, discovery: string): string[] {
     `  curl --cacert ${q} ${discovery}`,
     `  keytool -importcert -noprompt -alias authctl-local-ca -file ${q} -keystore authctl-ca.p12 -storepass changeit   # Java: -Djavax.net.ssl.trustStore=authctl-ca.p12`,
   ];
+}
+
+/** `--ca FILE` of the verbs that call a running issuer (wait, doctor, the control verbs). */
+export const caOption = () =>
+  new Option(
+    '--ca <file>',
+    'CA certificate to trust for an https issuer (default: <home>/tls/ca.pem of `idp serve --tls`, when there)',
+  );
+
+/**
+ * The CA to trust for `url`: `--ca FILE` (checked), else for an https URL the local CA of the home
+ * when `idp serve --tls` made one (NODE_EXTRA_CA_CERTS works as well: Node's fetch reads it).
+ */
+export async function caFor(
+  deps: Deps,
+  url: string | undefined,
+  caFlag: string | undefined,
+): Promise<{ file: string; pem: string } | undefined> {
+  const { readCaFile } = await import('../core/idp/tls/fetch.js');
+  if (caFlag !== undefined) {
+    const file = path.resolve(deps.cwd, caFlag);
+    return { file, pem: await readCaFile(file) };
+  }
+  if (!url?.startsWith('https:')) return undefined;
+  const { tlsPaths } = await import('../core/idp/tls/local-ca.js');
+  const file = tlsPaths(await deps.home()).caCert;
+  const pem = await readFile(file, 'utf8').catch(() => undefined);
+  return pem === undefined ? undefined : { file, pem };
+}
+
+/** A fetch that trusts `caFor`'s CA (the global fetch when there is none). */
+export async function fetchFor(
+  deps: Deps,
+  url: string | undefined,
+  caFlag: string | undefined,
+): Promise<typeof fetch> {
+  const ca = await caFor(deps, url, caFlag);
+  if (!ca) return deps.fetch;
+  const { fetchTrusting } = await import('../core/idp/tls/fetch.js');
+  return fetchTrusting(ca.pem);
 }

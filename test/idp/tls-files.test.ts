@@ -1,0 +1,186 @@
+import { spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { connect } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAuthctlError } from '../../src/core/errors.js';
+import { createLocalCa, issueServerCert, SERVER_DAYS } from '../../src/core/idp/tls/generate.js';
+import { ensureLocalTls, RENEW_DAYS, tlsPaths } from '../../src/core/idp/tls/local-ca.js';
+import { serverNames } from '../../src/core/idp/tls/names.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { startIdpProcess, type IdpProcess } from '../helpers/idp-process.js';
+
+/** `--tls-cert/--tls-key` (a user's own certificate), their errors, and the local CA's life cycle. */
+
+const DAY = 86_400_000;
+const running: IdpProcess[] = [];
+afterAll(async () => {
+  await Promise.all(running.map((p) => p.stop()));
+});
+
+const peerFingerprint = (port: number, ca: string) =>
+  new Promise<string>((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, ca }, () => {
+      resolve(socket.getPeerX509Certificate()!.fingerprint256);
+      socket.end();
+    });
+    socket.once('error', reject);
+  });
+
+describe('idp serve --tls-cert FILE --tls-key FILE', () => {
+  const dir = tempDir('authctl-tls-user-');
+  const files = {
+    ca: path.join(dir, 'their-ca.pem'),
+    cert: path.join(dir, 'cert.pem'),
+    key: path.join(dir, 'key.pem'),
+    otherKey: path.join(dir, 'other-key.pem'),
+    text: path.join(dir, 'notes.txt'),
+  };
+  beforeAll(async () => {
+    // The user's own PKI: another CA than any authctl home holds.
+    const ca = await createLocalCa(Date.now());
+    const server = await issueServerCert(ca, ['127.0.0.1', 'localhost'], Date.now());
+    const other = await issueServerCert(ca, ['localhost'], Date.now());
+    writeFileSync(files.ca, ca.certPem);
+    writeFileSync(files.cert, server.certPem);
+    writeFileSync(files.key, server.keyPem, { mode: 0o600 });
+    writeFileSync(files.otherKey, other.keyPem, { mode: 0o600 });
+    writeFileSync(files.text, 'not a certificate\n');
+  });
+
+  it('serves that certificate (no local CA is made, no caCert in --json)', async () => {
+    const idp = await startIdpProcess(dir, ['--tls-cert', 'cert.pem', '--tls-key', 'key.pem']);
+    running.push(idp);
+    const ready = idp.info as IdpProcess['info'] & { port: number; caCert?: string };
+    expect(ready.issuer).toMatch(/^https:\/\/127\.0\.0\.1:/);
+    expect(ready.caCert).toBeUndefined();
+    expect(existsSync(path.join(dir, '.authctl', 'tls'))).toBe(false);
+    const fingerprint = await peerFingerprint(ready.port, readFileSync(files.ca, 'utf8'));
+    expect(fingerprint).toBe(new X509Certificate(readFileSync(files.cert)).fingerprint256);
+    const ok = spawnSync('curl', ['-sS', '--cacert', files.ca, `${ready.issuer}/jwks`], {
+      encoding: 'utf8',
+    });
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toHaveProperty('keys');
+  });
+
+  it('[idp] tls_cert / tls_key are read relative to the config file', async () => {
+    const project = path.join(dir, 'project');
+    mkdirSync(path.join(project, 'sub'), { recursive: true });
+    writeFileSync(
+      path.join(project, 'authctl.toml'),
+      '[idp]\ntls_cert = "../cert.pem"\ntls_key = "../key.pem"\n',
+    );
+    const idp = await startIdpProcess(path.join(project, 'sub'));
+    running.push(idp);
+    expect(idp.info.issuer).toMatch(/^https:/);
+  });
+
+  const serveError = async (args: string[], cwd = dir) => {
+    const result = await runCli(['idp', 'serve', '--port', '0', '--json', ...args], { cwd });
+    expect(result.code, result.stderr).toBe(2);
+    return (JSON.parse(result.stdout) as { error: { code: string; message: string } }).error;
+  };
+
+  it.each([
+    [
+      'a missing certificate',
+      ['--tls-cert', 'nope.pem', '--tls-key', 'key.pem'],
+      'ERR_TLS_FILE',
+      /^cannot read --tls-cert \S+nope\.pem: no such file$/,
+    ],
+    [
+      'an unreadable key (a directory)',
+      ['--tls-cert', 'cert.pem', '--tls-key', '.'],
+      'ERR_TLS_FILE',
+      /^cannot read --tls-key \S+: EISDIR$/,
+    ],
+    [
+      'a certificate that is not PEM',
+      ['--tls-cert', 'notes.txt', '--tls-key', 'key.pem'],
+      'ERR_TLS_NOT_PEM',
+      /^--tls-cert \S+notes\.txt is not a PEM certificate$/,
+    ],
+    [
+      'a key that is not PEM (the certificate given twice)',
+      ['--tls-cert', 'cert.pem', '--tls-key', 'cert.pem'],
+      'ERR_TLS_NOT_PEM',
+      /^--tls-key \S+cert\.pem is not a PEM private key$/,
+    ],
+    [
+      'a key of another certificate',
+      ['--tls-cert', 'cert.pem', '--tls-key', 'other-key.pem'],
+      'ERR_TLS_KEY_MISMATCH',
+      /^--tls-key \S+other-key\.pem is not the private key of --tls-cert \S+cert\.pem$/,
+    ],
+    ['a certificate without its key', ['--tls-cert', 'cert.pem'], 'ERR_TLS_FLAGS', /--tls-key/],
+    [
+      'an http:// issuer URL',
+      ['--tls', '--issuer-url', 'http://idp.test:9400'],
+      'ERR_TLS_ISSUER_URL',
+      /--issuer-url is http:\/\/idp\.test:9400/,
+    ],
+  ])('refuses %s, naming the flag and the file', async (_what, args, code, message) => {
+    const error = await serveError(args);
+    expect(error.code).toBe(code);
+    expect(error.message).toMatch(message);
+    expect(error.message).not.toMatch(/\n|at \w+ \(/); // one line, no stack
+  });
+
+  it('refuses a config tls_cert without tls_key, naming the key', async () => {
+    const project = path.join(dir, 'half');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(path.join(project, 'authctl.toml'), '[idp]\ntls_cert = "../cert.pem"\n');
+    const error = await serveError([], project);
+    expect(error).toMatchObject({ code: 'ERR_TLS_FLAGS' });
+    expect(error.message).toContain('[idp] tls_cert and tls_key');
+  });
+});
+
+describe('the local CA of a home', () => {
+  it('names the loopback names, the bind address and the published host; not a wildcard', () => {
+    expect(serverNames('0.0.0.0', ['https://host.docker.internal:9443/'])).toEqual([
+      '127.0.0.1',
+      '::1',
+      'host.docker.internal',
+      'localhost',
+    ]);
+    expect(serverNames('[0:0:0:0:0:0:0:1]', [])).toEqual(['127.0.0.1', '::1', 'localhost']);
+    expect(serverNames('192.168.1.20', [])).toContain('192.168.1.20');
+  });
+
+  it('re-issues the server certificate when it nears expiry, keeping the CA', async () => {
+    const home = tempDir('authctl-tls-renew-');
+    const names = serverNames('127.0.0.1', []);
+    const now = Date.now();
+    const first = await ensureLocalTls({ home, names, now });
+    expect(first.created).toBe('ca');
+    const ca = readFileSync(first.caCertFile, 'utf8');
+    const same = await ensureLocalTls({ home, names, now: now + DAY });
+    expect(same.created).toBeUndefined();
+    expect(same.cert).toBe(first.cert);
+    const late = now + (SERVER_DAYS - RENEW_DAYS + 1) * DAY;
+    const renewed = await ensureLocalTls({ home, names, now: late });
+    expect(renewed.created).toBe('cert');
+    expect(renewed.cert).not.toBe(first.cert);
+    expect(readFileSync(renewed.caCertFile, 'utf8')).toBe(ca);
+    const cert = new X509Certificate(renewed.cert);
+    expect(Date.parse(cert.validTo)).toBeGreaterThan(late + (SERVER_DAYS - 1) * DAY);
+    expect(cert.verify(new X509Certificate(ca).publicKey)).toBe(true);
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('a broken CA is an error naming the file and the fix, never silently replaced', async () => {
+    const home = tempDir('authctl-tls-broken-');
+    const names = serverNames(undefined, []);
+    await ensureLocalTls({ home, names, now: Date.now() });
+    const paths = tlsPaths(home);
+    const other = await createLocalCa(Date.now());
+    writeFileSync(paths.caKey, other.keyPem); // the key of another CA
+    const error = await ensureLocalTls({ home, names, now: Date.now() }).catch((e: unknown) => e);
+    expect(isAuthctlError(error) && error.code).toBe('ERR_TLS_CA_BROKEN');
+    expect((error as Error & { where?: string }).where).toBe(paths.caCert);
+    rmSync(home, { recursive: true, force: true });
+  });
+});

@@ -269,11 +269,12 @@ function batchedLog(
 
 export function defaultIssuerUrl(
   ctx: { env: NodeJS.ProcessEnv },
-  config: { idp?: { issuer_url?: string; port?: number } },
+  config: { idp?: { issuer_url?: string; port?: number; tls?: boolean; tls_cert?: string } },
 ): string {
+  const scheme = config.idp?.tls || config.idp?.tls_cert ? 'https' : 'http';
   return (
     ctx.env.AUTHCTL_IDP_URL ??
     config.idp?.issuer_url ??
-    `http://127.0.0.1:${config.idp?.port ?? 9400}`
+    `${scheme}://127.0.0.1:${config.idp?.port ?? 9400}`
   );
 }

@@ -106,7 +106,7 @@ export async function runServe(ctx: CliContext, opts: ServeOptions): Promise<voi
   // A file left by an issuer that was SIGKILLed names a dead port: it goes before we listen.
   if (readyFile) await removeReadyFile(readyFile);
   if (env.flags.keysFile) await importKeysFile(ctx, env.flags.keysFile, config.idp.alg);
-  const tls = await tlsForServe(ctx, opts, config.idp, host);
+  const tls = await tlsForServe(ctx, opts, config.idp, host, env.flags);
   const server = await startIdpServer({
     config,
     home: await ctx.home(),

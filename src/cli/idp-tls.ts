@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option } from 'commander';
 import { usageError } from '../core/errors.js';
@@ -19,29 +18,40 @@ export interface TlsFlags {
 }
 
 /** Parse-time: a certificate needs its key and the other way round. */
-export function checkTlsFlags(flags: TlsFlags): void {
-  if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined))
-    throw usageError(
-      'ERR_TLS_FLAGS',
-      `${flags.tlsCert === undefined ? '--tls-key' : '--tls-cert'} needs ${flags.tlsCert === undefined ? '--tls-cert' : '--tls-key'} too`,
-      {
-        where: flags.tlsCert === undefined ? '--tls-key' : '--tls-cert',
-        hint: 'give both: --tls-cert cert.pem --tls-key key.pem (or --tls alone for a local CA)',
-      },
-    );
+export function checkTlsFlags(
+  flags: TlsFlags,
+  [certName, keyName] = ['--tls-cert', '--tls-key'],
+): void {
+  if ((flags.tlsCert === undefined) === (flags.tlsKey === undefined)) return;
+  const [given, missing] = flags.tlsCert === undefined ? [keyName, certName] : [certName, keyName];
+  throw usageError('ERR_TLS_FLAGS', `${given} needs ${missing} too`, {
+    where: given,
+    hint: `give both: ${certName} cert.pem ${keyName} key.pem (or --tls alone for a local CA)`,
+  });
 }
 
 type IdpSection = { tls?: boolean; tls_cert?: string; tls_key?: string; issuer_url?: string };
 
-/** The user's own files, from the flags or else from the config (relative to the config file). */
-async function userSource(ctx: CliContext, flags: TlsFlags, idp: IdpSection) {
-  if (flags.tlsCert !== undefined && flags.tlsKey !== undefined)
-    return {
-      certFile: path.resolve(ctx.cwd, flags.tlsCert),
-      keyFile: path.resolve(ctx.cwd, flags.tlsKey),
-      certName: '--tls-cert',
-      keyName: '--tls-key',
-    };
+/** The pair from the flags, else from AUTHCTL_TLS_CERT/AUTHCTL_TLS_KEY (both relative to cwd). */
+function flagSource(ctx: CliContext, flags: TlsFlags, env: TlsFlags) {
+  const [cert, key, names] =
+    flags.tlsCert !== undefined
+      ? [flags.tlsCert, flags.tlsKey, ['--tls-cert', '--tls-key']]
+      : [env.tlsCert, env.tlsKey, ['AUTHCTL_TLS_CERT', 'AUTHCTL_TLS_KEY']];
+  if (cert === undefined && key === undefined) return undefined;
+  checkTlsFlags({ tlsCert: cert, tlsKey: key }, names as [string, string]);
+  return {
+    certFile: path.resolve(ctx.cwd, cert!),
+    keyFile: path.resolve(ctx.cwd, key!),
+    certName: names[0]!,
+    keyName: names[1]!,
+  };
+}
+
+/** The user's own files: flags, else environment, else config (relative to the config file). */
+async function userSource(ctx: CliContext, flags: TlsFlags, env: TlsFlags, idp: IdpSection) {
+  const fromFlags = flagSource(ctx, flags, env);
+  if (fromFlags) return fromFlags;
   if (idp.tls_cert === undefined && idp.tls_key === undefined) return undefined;
   if (idp.tls_cert === undefined || idp.tls_key === undefined)
     throw usageError('ERR_TLS_FLAGS', '[idp] tls_cert and tls_key go together', {
@@ -64,8 +74,9 @@ export async function tlsForServe(
   flags: TlsFlags & { issuerUrl?: string },
   idp: IdpSection,
   host: string,
+  env: TlsFlags = {},
 ): Promise<ServeTls | undefined> {
-  const user = await userSource(ctx, flags, idp);
+  const user = await userSource(ctx, flags, env, idp);
   if (!flags.tls && !idp.tls && !user) return undefined;
   const issuerUrl = flags.issuerUrl ?? idp.issuer_url;
   if (issuerUrl?.startsWith('http:'))
@@ -125,6 +136,7 @@ export async function caFor(
   caFlag: string | undefined,
 ): Promise<{ file: string; pem: string } | undefined> {
   const { readCaFile } = await import('../core/idp/tls/fetch.js');
+  const { readFile } = await import('node:fs/promises');
   if (caFlag !== undefined) {
     const file = path.resolve(deps.cwd, caFlag);
     return { file, pem: await readCaFile(file) };

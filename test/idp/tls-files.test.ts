@@ -77,8 +77,22 @@ describe('idp serve --tls-cert FILE --tls-key FILE', () => {
     expect(idp.info.issuer).toMatch(/^https:/);
   });
 
-  const serveError = async (args: string[], cwd = dir) => {
-    const result = await runCli(['idp', 'serve', '--port', '0', '--json', ...args], { cwd });
+  it('AUTHCTL_TLS_CERT / AUTHCTL_TLS_KEY (a service container has no flags) serve the same files', async () => {
+    const idp = await startIdpProcess(dir, [], {
+      AUTHCTL_TLS_CERT: 'cert.pem',
+      AUTHCTL_TLS_KEY: 'key.pem',
+    });
+    running.push(idp);
+    const port = (idp.info as { port: number }).port;
+    const fingerprint = await peerFingerprint(port, readFileSync(files.ca, 'utf8'));
+    expect(fingerprint).toBe(new X509Certificate(readFileSync(files.cert)).fingerprint256);
+    const half = await serveError([], dir, { AUTHCTL_TLS_CERT: 'cert.pem' });
+    expect(half).toMatchObject({ code: 'ERR_TLS_FLAGS' });
+    expect(half.message).toBe('AUTHCTL_TLS_CERT needs AUTHCTL_TLS_KEY too');
+  });
+
+  const serveError = async (args: string[], cwd = dir, env: Record<string, string> = {}) => {
+    const result = await runCli(['idp', 'serve', '--port', '0', '--json', ...args], { cwd, env });
     expect(result.code, result.stderr).toBe(2);
     return (JSON.parse(result.stdout) as { error: { code: string; message: string } }).error;
   };

@@ -83,7 +83,7 @@ describe('idp serve --tls-cert FILE --tls-key FILE', () => {
       AUTHCTL_TLS_KEY: 'key.pem',
     });
     running.push(idp);
-    const port = (idp.info as { port: number }).port;
+    const port = Number(idp.info.port);
     const fingerprint = await peerFingerprint(port, readFileSync(files.ca, 'utf8'));
     expect(fingerprint).toBe(new X509Certificate(readFileSync(files.cert)).fingerprint256);
     const half = await serveError([], dir, { AUTHCTL_TLS_CERT: 'cert.pem' });

@@ -35,6 +35,7 @@ describe('idp serve --tls-cert FILE --tls-key FILE', () => {
     cert: path.join(dir, 'cert.pem'),
     key: path.join(dir, 'key.pem'),
     otherKey: path.join(dir, 'other-key.pem'),
+    otherCert: path.join(dir, 'other.pem'),
     text: path.join(dir, 'notes.txt'),
   };
   beforeAll(async () => {
@@ -46,6 +47,7 @@ describe('idp serve --tls-cert FILE --tls-key FILE', () => {
     writeFileSync(files.cert, server.certPem);
     writeFileSync(files.key, server.keyPem, { mode: 0o600 });
     writeFileSync(files.otherKey, other.keyPem, { mode: 0o600 });
+    writeFileSync(files.otherCert, other.certPem);
     writeFileSync(files.text, 'not a certificate\n');
   });
 
@@ -63,6 +65,29 @@ describe('idp serve --tls-cert FILE --tls-key FILE', () => {
     });
     expect(ok.status, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout)).toHaveProperty('keys');
+  });
+
+  it('idp doctor --ca: a certificate that does not name the host fails its tls check, with the fix', async () => {
+    const idp = await startIdpProcess(dir, [
+      '--tls-cert',
+      'other.pem',
+      '--tls-key',
+      'other-key.pem',
+    ]);
+    running.push(idp);
+    const args = ['idp', 'doctor', '--from', idp.info.issuer, '--ca', files.ca, '--json'];
+    const doctor = await runCli(args, { cwd: dir });
+    expect(doctor.code, doctor.stderr).toBe(1);
+    const [report] = JSON.parse(doctor.stdout) as {
+      checks: { name: string; ok: boolean; detail: string; hint?: string }[];
+    }[];
+    const tls = report!.checks.find((c) => c.name === 'tls')!;
+    expect(tls.ok).toBe(false);
+    expect(tls.detail).toMatch(
+      /^certificate for localhost, expires .*: it does not name 127\.0\.0\.1$/,
+    );
+    expect(tls.detail).toContain(files.ca);
+    expect(tls.hint).toMatch(/--issuer-url https:\/\/127\.0\.0\.1:/);
   });
 
   it('[idp] tls_cert / tls_key are read relative to the config file', async () => {
@@ -182,6 +207,17 @@ describe('the local CA of a home', () => {
     const cert = new X509Certificate(renewed.cert);
     expect(Date.parse(cert.validTo)).toBeGreaterThan(late + (SERVER_DAYS - 1) * DAY);
     expect(cert.verify(new X509Certificate(ca).publicKey)).toBe(true);
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('two issuers starting at once on one home share one CA and one server certificate', async () => {
+    const home = tempDir('authctl-tls-race-');
+    const names = serverNames(undefined, []);
+    const both = await Promise.all(
+      [1, 2].map(() => ensureLocalTls({ home, names, now: Date.now() })),
+    );
+    expect(both.map((t) => t.created).sort()).toEqual(['ca', undefined]);
+    expect(both[0]!.cert).toBe(both[1]!.cert);
     rmSync(home, { recursive: true, force: true });
   });
 

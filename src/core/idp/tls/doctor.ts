@@ -75,13 +75,7 @@ export async function tlsCheck(
   const summary = describeCert(result.cert);
   const left = Math.floor((Date.parse(summary.notAfter) - options.now) / 86_400_000);
   const detail = `certificate for ${summary.names.join(', ') || summary.subject}, expires ${summary.notAfter.slice(0, 10)} (${left} days), issued by ${summary.issuer}; CA ${ca ? ca.file : 'the system CAs'}`;
-  if (result.authorizationError)
-    return {
-      name: 'tls',
-      ok: false,
-      detail: `${detail}: not trusted (${result.authorizationError})`,
-      hint: trustHint(ca),
-    };
+  // The name first: Node reports a name mismatch as an authorization error too.
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const named = isIP(host) ? result.cert.checkIP(host) : result.cert.checkHost(host);
   if (named === undefined)
@@ -90,6 +84,13 @@ export async function tlsCheck(
       ok: false,
       detail: `${detail}: it does not name ${url.hostname}`,
       hint: `restart \`idp serve --tls\` with --issuer-url ${url.origin} (the server certificate is re-issued for its names)`,
+    };
+  if (result.authorizationError)
+    return {
+      name: 'tls',
+      ok: false,
+      detail: `${detail}: not trusted (${result.authorizationError})`,
+      hint: trustHint(ca),
     };
   if (left < 0)
     return {

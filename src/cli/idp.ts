@@ -80,6 +80,10 @@ function serveCommand(idp: Command, ctx: CliContext): void {
       collect,
     )
     .option(
+      '--store <url>',
+      "where the issuer's state lives: memory (default) or redis://HOST:PORT/DB, shared by replicas",
+    )
+    .option(
       '--tls',
       'serve HTTPS with a local CA and server certificate made once in <home>/tls/ (prints how to trust it)',
     )
@@ -102,11 +106,12 @@ function serveCommand(idp: Command, ctx: CliContext): void {
         'authctl idp serve --layout entra',
         'authctl idp serve --tls                            # https://127.0.0.1:9400, local CA in <home>/tls/',
         'authctl idp serve --host 0.0.0.0 --issuer-url http://host.docker.internal:9400',
+        'authctl idp serve --store redis://127.0.0.1:6379/0 --issuer-url http://idp.internal:9400',
         'curl -s -u my-client:my-secret -d grant_type=client_credentials http://127.0.0.1:9400/token',
       ]) +
         '\nUnder npx / npm exec (which does not pass signals on), the issuer also stops when npm exits.\n' +
         'Every setting can also come from the environment (AUTHCTL_PORT, AUTHCTL_HOST, AUTHCTL_ISSUER_URL, ...: docs/ci.md); a flag wins over it.\n' +
-        'Exit codes: 0 stopped by SIGINT/SIGTERM (or npm exiting), 2 bad flag or config, 3 port in use or cannot listen.\n',
+        'Exit codes: 0 stopped by SIGINT/SIGTERM (or npm exiting), 2 bad flag or config, 3 port in use, cannot listen or store unreachable.\n',
     )
     .action(async (_o, command: Command) => {
       const serve = await run();

@@ -143,6 +143,12 @@ export const idpSchema = z.strictObject({
     .describe(
       'cap of each in-memory table of the issuer: codes, refresh tokens, revoked tokens, devices, clients, users (default 50000)',
     ),
+  store: z
+    .string()
+    .optional()
+    .describe(
+      'where the issuer keeps its state: memory (default) or redis://HOST:PORT/DB, shared by replicas (docs/idp-replicas.md)',
+    ),
   issuers: z.record(z.string(), idpIssuerSchema).optional(),
   clients: z.record(z.string(), idpClientSchema).optional(),
   users: z.record(z.string(), idpUserSchema).optional(),

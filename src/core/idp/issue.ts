@@ -46,7 +46,11 @@ export async function issueAccessToken(
     : undefined;
   const roles = principal.roles ?? client?.roles ?? preset?.roles ?? [];
   const scopes = principal.scopes.length ? principal.scopes : (preset?.scopes ?? []);
-  const claims = mergedClaims(deps, issuer, options, { preset, scopes, roles });
+  const pending = {
+    ...(await deps.store.takeClaims(`client:${options.clientId}`)),
+    ...(principal.user ? await deps.store.takeClaims(`user:${principal.user}`) : {}),
+  };
+  const claims = mergedClaims(deps, issuer, options, { preset, scopes, roles, pending });
   const faults = deps.faults.active();
   const minted = await mintToken({
     keystore: keysOf(deps, issuer).keystore,
@@ -94,7 +98,18 @@ function mergedClaims(
   deps: IdpDeps,
   issuer: IssuerContext,
   { principal, client, clientId, grantClaims, requestClaims }: IssueOptions,
-  { preset, scopes, roles }: { preset?: TokenSettings; scopes: string[]; roles: string[] },
+  {
+    preset,
+    scopes,
+    roles,
+    pending,
+  }: {
+    preset?: TokenSettings;
+    scopes: string[];
+    roles: string[];
+    /** Claims the control API set for the client and user (the user's win). */
+    pending: Record<string, unknown>;
+  },
 ): Record<string, unknown> {
   return nullPrototype({
     ...preset?.claims,
@@ -109,8 +124,7 @@ function mergedClaims(
     ...(issuer.layout === 'default' ? { client_id: clientId } : {}),
     ...client?.claims,
     ...principal.claims,
-    ...deps.store.takeClaims(`client:${clientId}`),
-    ...(principal.user ? deps.store.takeClaims(`user:${principal.user}`) : {}),
+    ...pending,
     ...grantClaims,
     ...requestClaims,
   });
@@ -161,16 +175,16 @@ export async function issueIdToken(
 }
 
 /** A rotating opaque refresh token, bound to client, issuer and principal; it remembers when the user signed in. */
-export function issueRefreshToken(
+export async function issueRefreshToken(
   deps: IdpDeps,
   issuer: IssuerContext,
   clientId: string,
   principal: Principal,
   family = randomToken(12),
   authTime?: number,
-): string {
+): Promise<string> {
   const token = randomToken();
-  deps.store.refreshTokens.set(token, {
+  await deps.store.putRefreshToken(token, {
     clientId,
     issuerId: issuer.id,
     principal,
@@ -203,12 +217,12 @@ export async function tokenResponse(
     // Family first: when a table is full, no refresh token is left behind without its family.
     const { jti, exp } = access.claims;
     if (typeof jti === 'string')
-      deps.store.addToFamily(
+      await deps.store.addToFamily(
         family,
         jti,
         typeof exp === 'number' ? exp * 1000 : deps.clock.now() + access.expiresIn * 1000,
       );
-    body.refresh_token = issueRefreshToken(
+    body.refresh_token = await issueRefreshToken(
       deps,
       issuer,
       options.clientId,

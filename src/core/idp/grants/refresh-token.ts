@@ -8,18 +8,19 @@ export const refreshToken = defineGrant(
   async ({ req, issuer, deps, client, requestClaims, audience }) => {
     const token = req.body.refresh_token;
     if (!token) throw invalidRequest('refresh_token is required');
-    const record = deps.store.refreshTokens.get(token);
-    if (!record) {
-      const used = deps.store.usedRefreshTokens.get(token);
-      if (used) deps.store.revokeFamily(used);
+    // Another client's token is refused without using it up: its owner may still refresh.
+    const found = await deps.store.getRefreshToken(token);
+    if (found && found.clientId !== client.clientId)
+      throw invalidGrant('refresh token was issued to another client');
+    if (found && found.issuerId !== issuer.id)
+      throw invalidGrant('refresh token was issued by another issuer');
+    const redeemed = await deps.store.redeemRefreshToken(token);
+    if (!redeemed || 'replayedFamily' in redeemed) {
+      // A rotated refresh token used again revokes its family (security BCP §4.14.2).
+      if (redeemed) await deps.store.revokeFamily(redeemed.replayedFamily);
       throw invalidGrant('refresh token is invalid, expired, revoked or already used');
     }
-    if (record.clientId !== client.clientId)
-      throw invalidGrant('refresh token was issued to another client');
-    if (record.issuerId !== issuer.id)
-      throw invalidGrant('refresh token was issued by another issuer');
-    deps.store.refreshTokens.delete(token);
-    deps.store.usedRefreshTokens.set(token, record.family);
+    const { record } = redeemed;
     if (deps.clock.now() >= record.expiresAt) throw invalidGrant('refresh token has expired');
     const requested = splitScopes(req.body.scope);
     const extra = requested.filter((scope) => !record.principal.scopes.includes(scope));

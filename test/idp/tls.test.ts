@@ -158,7 +158,14 @@ describe('idp serve --tls: a local CA in the keystore home', () => {
 
   it('a second start reuses the CA and the server certificate (same fingerprints)', async () => {
     const caBefore = readFileSync(first.caCert!, 'utf8');
-    const { ready } = await serve(dir);
+    const readyFile = path.join(dir, 'idp.json');
+    const { ready } = await serve(dir, ['--ready-file', readyFile]);
+    // idp wait --ready-file trusts the CA the ready file names (here from a home without one).
+    const wait = await runCli(['idp', 'wait', '--ready-file', readyFile, '--timeout', '20s'], {
+      env: { AUTHCTL_HOME: path.join(dir, 'other-home') },
+    });
+    expect(wait.code, wait.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(readyFile, 'utf8')).caCert).toBe(first.caCert);
     expect(ready.caCert).toBe(first.caCert);
     expect(readFileSync(ready.caCert!, 'utf8')).toBe(caBefore);
     const cert = await servedCert(ready.port, caBefore);

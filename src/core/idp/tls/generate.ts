@@ -18,7 +18,7 @@ export interface PemPair {
 const DAY = 86_400_000;
 /** The CA lives ten years: trusted once, it should not need trusting again. */
 export const CA_DAYS = 3650;
-/** 397 days: the longest server certificate browsers accept (Apple, Chrome). */
+/** 397 days: inside the 398-day limit browsers set for public server certificates. */
 export const SERVER_DAYS = 397;
 /** ecdsa-with-SHA256 (RFC 5758 §3.2): no parameters. */
 const ECDSA_SHA256 = '1.2.840.10045.4.3.2';

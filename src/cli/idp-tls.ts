@@ -2,8 +2,7 @@ import path from 'node:path';
 import { Option } from 'commander';
 import { usageError } from '../core/errors.js';
 import type { ServeTls } from '../core/idp/tls/serve.js';
-import type { Deps } from './command.js';
-import type { CliContext } from './context.js';
+import type { Deps, Io } from './command.js';
 
 /**
  * `idp serve --tls` at the CLI edge: which certificate (flags over `[idp] tls`/`tls_cert`/`tls_key`,
@@ -33,7 +32,7 @@ export function checkTlsFlags(
 type IdpSection = { tls?: boolean; tls_cert?: string; tls_key?: string; issuer_url?: string };
 
 /** The pair from the flags, else from AUTHCTL_TLS_CERT/AUTHCTL_TLS_KEY (both relative to cwd). */
-function flagSource(ctx: CliContext, flags: TlsFlags, env: TlsFlags) {
+function flagSource(deps: Deps, flags: TlsFlags, env: TlsFlags) {
   const [cert, key, names] =
     flags.tlsCert !== undefined
       ? [flags.tlsCert, flags.tlsKey, ['--tls-cert', '--tls-key']]
@@ -41,16 +40,16 @@ function flagSource(ctx: CliContext, flags: TlsFlags, env: TlsFlags) {
   if (cert === undefined && key === undefined) return undefined;
   checkTlsFlags({ tlsCert: cert, tlsKey: key }, names as [string, string]);
   return {
-    certFile: path.resolve(ctx.cwd, cert!),
-    keyFile: path.resolve(ctx.cwd, key!),
+    certFile: path.resolve(deps.cwd, cert!),
+    keyFile: path.resolve(deps.cwd, key!),
     certName: names[0]!,
     keyName: names[1]!,
   };
 }
 
 /** The user's own files: flags, else environment, else config (relative to the config file). */
-async function userSource(ctx: CliContext, flags: TlsFlags, env: TlsFlags, idp: IdpSection) {
-  const fromFlags = flagSource(ctx, flags, env);
+async function userSource(deps: Deps, flags: TlsFlags, env: TlsFlags, idp: IdpSection) {
+  const fromFlags = flagSource(deps, flags, env);
   if (fromFlags) return fromFlags;
   if (idp.tls_cert === undefined && idp.tls_key === undefined) return undefined;
   if (idp.tls_cert === undefined || idp.tls_key === undefined)
@@ -58,8 +57,8 @@ async function userSource(ctx: CliContext, flags: TlsFlags, env: TlsFlags, idp: 
       where: idp.tls_cert === undefined ? '[idp] tls_key' : '[idp] tls_cert',
       hint: 'set both in the config file, or neither (tls = true alone makes a local CA)',
     });
-  const { filepath } = await ctx.config();
-  const base = filepath ? path.dirname(filepath) : ctx.cwd;
+  const { filepath } = await deps.config();
+  const base = filepath ? path.dirname(filepath) : deps.cwd;
   return {
     certFile: path.resolve(base, idp.tls_cert),
     keyFile: path.resolve(base, idp.tls_key),
@@ -70,13 +69,14 @@ async function userSource(ctx: CliContext, flags: TlsFlags, env: TlsFlags, idp: 
 
 /** The certificate `idp serve` listens with, or undefined for plain HTTP. */
 export async function tlsForServe(
-  ctx: CliContext,
+  io: Pick<Io, 'info' | 'warn'>,
+  deps: Deps,
   flags: TlsFlags & { issuerUrl?: string },
   idp: IdpSection,
   host: string,
   env: TlsFlags = {},
 ): Promise<ServeTls | undefined> {
-  const user = await userSource(ctx, flags, env, idp);
+  const user = await userSource(deps, flags, env, idp);
   if (!flags.tls && !idp.tls && !user) return undefined;
   const issuerUrl = flags.issuerUrl ?? idp.issuer_url;
   if (issuerUrl?.startsWith('http:'))
@@ -90,19 +90,19 @@ export async function tlsForServe(
     );
   const { serveTls } = await import('../core/idp/tls/serve.js');
   const tls = await serveTls({
-    home: await ctx.home(),
+    home: await deps.home(),
     host,
     urls: issuerUrl ? [issuerUrl] : [],
     user,
-    now: ctx.now().getTime(),
+    now: deps.now().getTime(),
   });
   const names = tls.summary.names.join(', ');
   if (tls.created === 'ca')
-    ctx.out.info(`created a local CA (${tls.caCertFile}) and a server certificate for ${names}`);
+    io.info(`created a local CA (${tls.caCertFile}) and a server certificate for ${names}`);
   else if (tls.created === 'cert')
-    ctx.out.info(`issued a new server certificate for ${names} (same CA: ${tls.caCertFile})`);
-  if (Date.parse(tls.summary.notAfter) <= ctx.now().getTime())
-    ctx.out.warn(`${tls.certFile} expired on ${tls.summary.notAfter}: clients will refuse it`);
+    io.info(`issued a new server certificate for ${names} (same CA: ${tls.caCertFile})`);
+  if (Date.parse(tls.summary.notAfter) <= deps.now().getTime())
+    io.warn(`${tls.certFile} expired on ${tls.summary.notAfter}: clients will refuse it`);
   return tls;
 }
 

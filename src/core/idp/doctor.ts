@@ -1,6 +1,7 @@
 import { discoveryUrl } from './wait.js';
 import { isLoopbackHost } from './http.js';
 import { detectVendor } from './vendors/detect.js';
+import type { DoctorCa } from './tls/doctor.js';
 
 export interface DoctorCheck {
   name: string;
@@ -15,12 +16,20 @@ export interface DoctorReport {
   checks: DoctorCheck[];
 }
 
+export interface DoctorOptions {
+  timeoutMs?: number;
+  /** A CA to trust for https URLs besides the system's (`--ca`, or the home's local CA). */
+  ca?: DoctorCa;
+  now?: number;
+}
+
 async function fetchJson(
   url: string,
   timeoutMs: number,
+  send: typeof fetch,
 ): Promise<{ ok: true; status: number; body: unknown } | { ok: false; error: string }> {
   try {
-    const response = await fetch(url, {
+    const response = await send(url, {
       signal: AbortSignal.timeout(timeoutMs),
       redirect: 'manual',
     });
@@ -55,7 +64,7 @@ type Discovery = { issuer: string; jwks_uri?: unknown; token_endpoint?: unknown 
  */
 export async function doctorIssuer(
   from: string,
-  options: { timeoutMs?: number } = {},
+  options: DoctorOptions = {},
 ): Promise<DoctorReport> {
   const timeoutMs = options.timeoutMs ?? 5000;
   const checks: DoctorCheck[] = [];
@@ -72,12 +81,19 @@ export async function doctorIssuer(
     });
     return done();
   }
-  const doc = await checkDiscovery(from, fromUrl, timeoutMs, checks);
+  let send: typeof fetch = fetch;
+  if (fromUrl.protocol === 'https:') {
+    const tls = await import('./tls/doctor.js');
+    const now = options.now ?? Date.now();
+    checks.push(await tls.tlsCheck(fromUrl, options.ca, { timeoutMs, now }));
+    send = (await import('./tls/fetch.js')).fetchTrusting(options.ca?.pem);
+  }
+  const doc = await checkDiscovery(from, fromUrl, timeoutMs, checks, send);
   if (!doc) return done();
   checks.push(issuerCheck(doc.issuer, from, fromUrl));
   checks.push(vendorCheck(doc, discoveryUrl(from)));
-  checks.push(await jwksCheck(doc, fromUrl, timeoutMs));
-  const issuers = await mockIssuers(fromUrl, timeoutMs);
+  checks.push(await jwksCheck(doc, fromUrl, timeoutMs, send));
+  const issuers = await mockIssuers(fromUrl, timeoutMs, send);
   if (issuers) checks.push(issuers);
   return done();
 }
@@ -88,9 +104,10 @@ async function checkDiscovery(
   fromUrl: URL,
   timeoutMs: number,
   checks: DoctorCheck[],
+  send: typeof fetch,
 ): Promise<Discovery | undefined> {
   const discovery = discoveryUrl(from);
-  const result = await fetchJson(discovery, timeoutMs);
+  const result = await fetchJson(discovery, timeoutMs, send);
   if (!result.ok) {
     checks.push({
       name: 'discovery',
@@ -162,8 +179,12 @@ function vendorCheck(doc: Discovery, discovery: string): DoctorCheck {
 }
 
 /** When `from` is an `authctl idp serve`, every issuer it serves: vendor, issuer, discovery URL. */
-async function mockIssuers(fromUrl: URL, timeoutMs: number): Promise<DoctorCheck | undefined> {
-  const state = await fetchJson(`${fromUrl.origin}/_authctl/state`, timeoutMs);
+async function mockIssuers(
+  fromUrl: URL,
+  timeoutMs: number,
+  send: typeof fetch,
+): Promise<DoctorCheck | undefined> {
+  const state = await fetchJson(`${fromUrl.origin}/_authctl/state`, timeoutMs, send);
   if (!state.ok || state.status !== 200) return undefined;
   const issuers = (state.body as { issuers?: unknown })?.issuers;
   if (!Array.isArray(issuers)) return undefined;
@@ -173,10 +194,15 @@ async function mockIssuers(fromUrl: URL, timeoutMs: number): Promise<DoctorCheck
   return { name: 'issuers', ok: true, detail: lines.join('; ') };
 }
 
-async function jwksCheck(doc: Discovery, fromUrl: URL, timeoutMs: number): Promise<DoctorCheck> {
+async function jwksCheck(
+  doc: Discovery,
+  fromUrl: URL,
+  timeoutMs: number,
+  send: typeof fetch,
+): Promise<DoctorCheck> {
   if (typeof doc.jwks_uri !== 'string')
     return { name: 'jwks', ok: false, detail: 'discovery has no jwks_uri' };
-  const jwks = await fetchJson(doc.jwks_uri, timeoutMs);
+  const jwks = await fetchJson(doc.jwks_uri, timeoutMs, send);
   let jwksUrl: URL | undefined;
   try {
     jwksUrl = new URL(doc.jwks_uri);

@@ -61,7 +61,7 @@ describe('vendor cognito: aws-jwt-verify', () => {
     // The published issuer is Cognito's own host, as a service in a container sees it with a
     // hosts entry (or DNS override) for cognito-idp.us-east-1.amazonaws.com pointing at the mock.
     aws = await startHttpsIdp(vendorConfig('pool', COGNITO), {
-      issuerUrl: () => 'https://cognito-idp.us-east-1.amazonaws.com',
+      issuerUrl: 'https://cognito-idp.us-east-1.amazonaws.com',
     });
   });
   afterAll(async () => {

@@ -1,95 +1,48 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { AuthctlConfig } from '../../../src/core/config/schema.js';
-import { createIdpHandler } from '../../../src/core/idp/handler.js';
-import { createIdpDeps } from '../../../src/core/idp/server.js';
-import type { IdpDeps } from '../../../src/core/idp/types.js';
-import { tempDir } from '../../helpers/cli.js';
-import { seededHome } from '../helpers.js';
+import { createLocalCa, issueServerCert } from '../../../src/core/idp/tls/generate.js';
+import { startTestIdp } from '../helpers.js';
 
 /**
  * The vendors' own SDKs refuse a plain-http issuer (MSAL: "authority must be https"; the Okta
  * verifier: "Your Okta URL must start with https"; aws-jwt-verify fetches JWKS with https only).
- * These helpers serve the real issuer handler over HTTPS with a throwaway self-signed
- * certificate for 127.0.0.1, which each client trusts explicitly (no NODE_TLS_REJECT_UNAUTHORIZED).
- * `authctl idp serve --tls` (issue #18 part 2) will make this the CLI's job.
+ * These tests serve the issuer over HTTPS as `idp serve --tls` does: a local CA from
+ * src/core/idp/tls/generate.ts and a server certificate for 127.0.0.1, which each client trusts
+ * explicitly (no NODE_TLS_REJECT_UNAUTHORIZED).
  */
 export interface HttpsIdp {
   /** https://127.0.0.1:PORT */
   origin: string;
-  /** The certificate (PEM) clients trust: pass it as `ca`. */
+  /** The local CA (PEM) clients trust: pass it as `ca`. */
   ca: string;
-  deps: IdpDeps;
   close(): Promise<void>;
 }
 
-/**
- * A throwaway self-signed certificate for 127.0.0.1 from the openssl CLI (installed by .ci/run).
- * TODO(#18.2): once `idp serve --tls` is on main, use its generator (src/core/idp/tls/) instead.
- */
-function selfSigned(): { cert: string; key: string } {
-  const dir = tempDir('authctl-vendor-tls-');
-  try {
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes']
-        .concat(['-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')])
-        .concat(['-days', '1', '-subj', '/CN=authctl vendor tests'])
-        .concat([
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-          '-addext',
-          'extendedKeyUsage=serverAuth',
-        ]),
-      { stdio: 'pipe' },
-    );
-    return {
-      cert: readFileSync(path.join(dir, 'cert.pem'), 'utf8'),
-      key: readFileSync(path.join(dir, 'key.pem'), 'utf8'),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+let pki: Promise<{ ca: string; cert: string; key: string }> | undefined;
+
+/** One CA and server certificate per test file (EC P-256: fast, but no need to repeat it). */
+function localPki() {
+  pki ??= (async () => {
+    const now = Date.now();
+    const ca = await createLocalCa(now);
+    const server = await issueServerCert(ca, ['127.0.0.1'], now);
+    return { ca: ca.certPem, cert: server.certPem, key: server.keyPem };
+  })();
+  return pki;
 }
 
-/** The mock issuer's handler over HTTPS on a free loopback port (its issuers publish https URLs). */
+/** The mock issuer over HTTPS on a free loopback port (its issuers publish https URLs). */
 export async function startHttpsIdp(
   config: AuthctlConfig,
-  options: { vendor?: string; issuerUrl?: (origin: string) => string } = {},
+  options: { vendor?: string; issuerUrl?: string } = {},
 ): Promise<HttpsIdp> {
-  const { cert, key } = selfSigned();
-  const home = await seededHome();
-  // The port comes first (the issuer URL names it), the handler right after.
-  const ready: { handler?: ReturnType<typeof createIdpHandler> } = {};
-  const server = https.createServer({ cert, key }, (req, res) => {
-    if (ready.handler) void ready.handler(req, res);
-    else res.writeHead(503).end();
+  const { ca, cert, key } = await localPki();
+  const idp = await startTestIdp(config, {
+    tls: { cert, key },
+    ...(options.vendor ? { vendor: options.vendor } : {}),
+    ...(options.issuerUrl ? { issuerUrl: options.issuerUrl } : {}),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const deps = createIdpDeps({
-    config,
-    home,
-    baseUrl: options.issuerUrl?.(origin) ?? origin,
-    vendor: options.vendor,
-  });
-  deps.settings.loopbackOnly = true;
-  ready.handler = createIdpHandler(deps);
-  return {
-    origin,
-    ca: cert,
-    deps,
-    close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      rmSync(home, { recursive: true, force: true });
-    },
-  };
+  return { origin: idp.server.listenUrl, ca, close: () => idp.close() };
 }
 
 /** One HTTPS request trusting only `ca`: what the SDKs' network hooks are given. */

@@ -2,7 +2,9 @@ import type { IdpClientConfig } from './config.js';
 import type { AttackerKey } from '../token/forge.js';
 import { mintToken } from '../token/mint.js';
 import { resolveTokenSettings, type TokenSettings } from '../token/settings.js';
+import { NO_AUTH_FEATURES } from './auth-features.js';
 import { keysOf } from './keys-of.js';
+import { issueOpaqueToken } from './opaque.js';
 import { layoutClaims } from './layouts.js';
 import type { Principal } from './store.js';
 import { randomToken } from './store.js';
@@ -22,6 +24,8 @@ export interface IssueOptions {
   requestClaims?: Record<string, unknown>;
   /** Extra claims computed by the grant (e.g. `act` for token exchange). */
   grantClaims?: Record<string, unknown>;
+  /** RFC 9449: bind the access token to this DPoP key (`cnf.jkt`). */
+  confirmation?: { jkt: string };
 }
 
 export interface IssuedAccessToken {
@@ -46,7 +50,12 @@ export async function issueAccessToken(
     : undefined;
   const roles = principal.roles ?? client?.roles ?? preset?.roles ?? [];
   const scopes = principal.scopes.length ? principal.scopes : (preset?.scopes ?? []);
+  const format =
+    client?.access_token_format ?? (deps.settings.auth ?? NO_AUTH_FEATURES).accessTokenFormat;
   const claims = mergedClaims(deps, issuer, options, { preset, scopes, roles });
+  // RFC 9068 §2.2: client_id (whatever the layout), jti and iat (mintToken always sets those two).
+  if (format === 'at+jwt') claims.client_id = options.clientId;
+  if (options.confirmation) claims.cnf = { jkt: options.confirmation.jkt };
   const faults = deps.faults.active();
   const minted = await mintToken({
     keystore: keysOf(deps, issuer).keystore,
@@ -61,6 +70,7 @@ export async function issueAccessToken(
     claims,
     mapping: issuer.mapping,
     clock: deps.clock.now,
+    ...(format === 'at+jwt' ? { header: { typ: 'at+jwt' } } : {}),
     // Off the event loop: with many token requests in flight, signatures run in parallel.
     signAsync: true,
     // "Sign with a key that is not published at all": the unknown-kid defect does exactly that,
@@ -72,7 +82,8 @@ export async function issueAccessToken(
         }
       : {}),
   });
-  return { token: minted.token, claims: minted.claims, expiresIn: issuer.ttlSeconds };
+  const token = format === 'opaque' ? issueOpaqueToken(deps, issuer, minted.claims) : minted.token;
+  return { token, claims: minted.claims, expiresIn: issuer.ttlSeconds };
 }
 
 /** The requested audience, else the client's, the preset's, the issuer's. */
@@ -137,7 +148,7 @@ export async function issueIdToken(
   principal: Principal,
   extra: { nonce?: string; authTime?: number },
 ): Promise<string> {
-  const claims: Record<string, unknown> = { azp: clientId };
+  const claims: Record<string, unknown> = { ...principal.loginClaims, azp: clientId };
   if (extra.nonce) claims.nonce = extra.nonce;
   if (extra.authTime) claims.auth_time = extra.authTime;
   if (principal.name) claims.name = principal.name;
@@ -194,7 +205,7 @@ export async function tokenResponse(
   const access = await issueAccessToken(deps, issuer, options);
   const body: Record<string, unknown> = {
     access_token: access.token,
-    token_type: 'Bearer',
+    token_type: options.confirmation ? 'DPoP' : 'Bearer',
     expires_in: access.expiresIn,
   };
   if (options.principal.scopes.length) body.scope = options.principal.scopes.join(' ');

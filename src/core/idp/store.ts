@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { AuthState } from './auth-state.js';
 import { CappedMap, DEFAULT_MAX_ENTRIES, RollingMap } from './tables.js';
 
 /** Who a token is for: the resolved user or client identity behind a grant. */
@@ -10,6 +11,8 @@ export interface Principal {
   roles?: string[];
   scopes: string[];
   claims: Record<string, unknown>;
+  /** Claims typed into the login page's extra-claims box: in the id_token too. */
+  loginClaims?: Record<string, unknown>;
   name?: string;
   email?: string;
 }
@@ -87,6 +90,8 @@ export class IdpStore {
   deviceScript?: { outcome: DeviceOutcome; after: number; sticky: boolean };
   /** Claims for the next token of a client (`client:<id>`) or user (`user:<name>`). */
   readonly pendingClaims: CappedMap<string, PendingClaims>;
+  /** Client assertion, jwt-bearer and DPoP jtis, DPoP nonces, opaque access tokens. */
+  readonly auth: AuthState;
   readonly maxEntries: number;
 
   /** `now` is the issuer's clock (ms): entries expire on it, as the tokens they track do. */
@@ -103,6 +108,7 @@ export class IdpStore {
     this.usedRefreshTokens = new RollingMap(limits);
     this.devices = new CappedMap('device authorization', limits);
     this.pendingClaims = new CappedMap('pending claims', limits);
+    this.auth = new AuthState(limits);
   }
 
   /** Claims set over the control API for this client or user; one-shot entries are consumed. */
@@ -146,6 +152,7 @@ export class IdpStore {
       families: this.familyJtis.size,
       devices: this.devices.size,
       pendingClaims: this.pendingClaims.size,
+      ...this.auth.sizes(),
       maxEntries: this.maxEntries,
     };
   }
@@ -164,5 +171,6 @@ export class IdpStore {
     }
     for (const [key, device] of this.devices)
       if (device.expiresAt + 60_000 < now) this.devices.delete(key);
+    this.auth.sweep(now);
   }
 }

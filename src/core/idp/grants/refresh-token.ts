@@ -5,7 +5,7 @@ import { defineGrant } from './types.js';
 /** RFC 6749 §6 with rotation: each refresh token works once; replaying an old one revokes the family. */
 export const refreshToken = defineGrant(
   'refresh_token',
-  async ({ req, issuer, deps, client, requestClaims, audience }) => {
+  async ({ req, issuer, deps, client, requestClaims, confirmation, audience }) => {
     const token = req.body.refresh_token;
     if (!token) throw invalidRequest('refresh_token is required');
     const record = deps.store.refreshTokens.get(token);
@@ -32,6 +32,7 @@ export const refreshToken = defineGrant(
       client: client.config,
       principal,
       requestClaims,
+      confirmation,
       audience,
       refresh: true,
       family: record.family,

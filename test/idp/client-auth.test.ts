@@ -277,7 +277,7 @@ describe('idp: client keys in config', () => {
       expect.objectContaining({
         code: 'ERR_IDP_CLIENT_AUTH',
         message:
-          'idp.clients.c.token_endpoint_auth_method = "private_key_jwt" needs jwks or jwks_uri',
+          'idp.clients.c authenticates with private_key_jwt (token_endpoint_auth_method) but has no jwks or jwks_uri',
       }),
     );
     expect(settings({ c: { token_endpoint_auth_method: 'client_secret_jwt' } })).toThrow(

@@ -84,7 +84,7 @@ function checkClientAuth(id: string, client: IdpClientConfig): void {
   if (needsSecret || needsKeys || (method === 'none' && client.secret !== undefined))
     throw usageError(
       'ERR_IDP_CLIENT_AUTH',
-      `${where}.token_endpoint_auth_method = "${method}" ${needsKeys ? 'needs jwks or jwks_uri' : needsSecret ? 'needs a secret' : 'is for a client without a secret'}`,
+      `${where} authenticates with ${method} (token_endpoint_auth_method) but ${needsKeys ? 'has no jwks or jwks_uri' : needsSecret ? 'has no secret' : 'has a secret'}`,
       {
         where: `${where}.token_endpoint_auth_method`,
         hint: needsKeys

@@ -67,7 +67,16 @@ const bundle = await rollup({
     ),
   },
   // Node's own types stay imports (a consumer on Node has @types/node), and so do the dependencies' (jose, smol-toml, yaml).
-  external: (id) => id.startsWith('node:') || ['jose', 'smol-toml', 'yaml', 'ioredis', '@peculiar/x509'].includes(id),
+  external: (id) =>
+    id.startsWith('node:') ||
+    [
+      'jose',
+      'smol-toml',
+      'yaml',
+      'ioredis',
+      '@peculiar/asn1-schema',
+      '@peculiar/asn1-x509',
+    ].includes(id),
   plugins: [reprint, dts({ respectExternal: true })],
   onwarn: (warning, warn) => (warning.code === 'CIRCULAR_DEPENDENCY' ? undefined : warn(warning)),
 });

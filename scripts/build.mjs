@@ -214,8 +214,8 @@ for (let size = -1; size !== coldEntries.size;) {
     splitting: true,
     chunkNames: 'cold/chunk-[hash]',
     // Run-time dependencies (package.json): loaded from node_modules, only by the code that needs them
-    // (ioredis only for `idp serve --store redis://`, @peculiar/x509 only for `idp serve --tls`).
-    external: ['jose', 'yaml', 'ioredis', '@peculiar/x509'],
+    // (ioredis only for `idp serve --store redis://`, @peculiar/asn1-* only for `idp serve --tls`).
+    external: ['jose', 'yaml', 'ioredis', '@peculiar/asn1-schema', '@peculiar/asn1-x509'],
     plugins: [
       commanderFromHotFile,
       lazyChildProcessForCommander,

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Keystore } from '../../src/core/keys/keystore.js';
@@ -47,7 +48,12 @@ afterAll(async () => {
 
 async function service(
   flaws: Flaw[] = [],
-  extra: { clockToleranceSeconds?: number; audience?: string; port?: number } = {},
+  extra: {
+    clockToleranceSeconds?: number;
+    invoicesClockToleranceSeconds?: number;
+    audience?: string;
+    port?: number;
+  } = {},
 ): Promise<RunningService> {
   const s = await startOrdersService({
     jwksUrl: jwks.url,
@@ -55,18 +61,22 @@ async function service(
     audience: extra.audience ?? AUDIENCE,
     flaws,
     clockToleranceSeconds: extra.clockToleranceSeconds,
+    invoicesClockToleranceSeconds: extra.invoicesClockToleranceSeconds,
     port: extra.port,
   });
   running.push(s);
   return s;
 }
 
+/** The spec file of the last probe() call, to run the same spec again in another format. */
+let lastSpec: string | undefined;
+
 async function probe(
   url: string,
   args: string[] = [],
 ): Promise<{ code: number; report: Report; stderr: string }> {
   const dir = tempDir('authctl-probe-');
-  writeSpec(dir, minimalSpec(url, SCOPED_ENDPOINT));
+  lastSpec = writeSpec(dir, minimalSpec(url, SCOPED_ENDPOINT));
   const result = await runCli(['probe', '--json', ...args], {
     cwd: dir,
     env: { AUTHCTL_HOME: home },
@@ -124,6 +134,34 @@ describe('authctl probe against fixture services', () => {
     expect(report.skew?.atLeast).toBe(false);
     expect(report.skew!.toleratedSeconds).toBeGreaterThanOrEqual(28);
     expect(report.skew!.toleratedSeconds).toBeLessThanOrEqual(31);
+  });
+
+  it('measures the clock skew of each endpoint: a router with its own, larger leeway is named', async () => {
+    const s = await service([], { invoicesClockToleranceSeconds: 400 });
+    const { report } = await probe(s.url);
+    const skews = new Map(report.skews!.map((k) => [k.endpoint, k]));
+    expect([...skews.keys()].sort()).toEqual([
+      'DELETE /v1/tenants/acme/orders/42',
+      'GET /v1/tenants/acme/invoices',
+      'GET /v1/tenants/acme/orders',
+    ]);
+    expect(skews.get('GET /v1/tenants/acme/orders')!.toleratedSeconds).toBeLessThanOrEqual(31);
+    expect(skews.get('GET /v1/tenants/acme/invoices')!.toleratedSeconds).toBeGreaterThanOrEqual(
+      398,
+    );
+    // Only the lax router is reported, once, under its own endpoint.
+    const found = report.findings.filter((f) => f.rule === 'probe/clock-skew');
+    expect(found.map((f) => f.endpoint)).toEqual(['GET /v1/tenants/acme/invoices']);
+    const text = await runCli(['probe', '--no-color'], {
+      cwd: path.dirname(lastSpec!),
+      env: { AUTHCTL_HOME: home },
+    });
+    expect(text.stdout).toMatch(
+      /clock skew: GET \/v1\/tenants\/acme\/invoices accepts tokens up to (39\d|4\d\d)s past exp/,
+    );
+    expect(text.stdout).toMatch(
+      /clock skew: GET \/v1\/tenants\/acme\/orders accepts tokens up to [23]\ds past exp/,
+    );
   });
 
   const planted: Array<[Flaw, string[]]> = [

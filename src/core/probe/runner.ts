@@ -77,7 +77,7 @@ async function sendAndJudge(run: ProbeRun, plan: Planned): Promise<ProbeResult> 
   const before = await runControls(run, sender, controls, 'before');
   if (before.length) return failed(before);
   const streamed = await streamAndJudge(run, sender, streamCases(caseContext(run, credentials)));
-  const skew = await skewStage(run, sender, controls, credentials);
+  const skews = await skewStage(run, sender, controls, credentials);
   const late = {
     spec: run.spec,
     credentials,
@@ -95,14 +95,14 @@ async function sendAndJudge(run: ProbeRun, plan: Planned): Promise<ProbeResult> 
   const raw = streamed.collector.findings();
   const jkuHits = run.jku?.hits() ?? 0;
   if (jkuHits > 0) raw.push(jkuFinding(streamed.jkuCase, jkuHits, spec.baseUrl));
-  if (skew?.finding) raw.push(skew.finding);
+  for (const { finding } of skews) if (finding) raw.push(finding);
   raw.push(...revocations.findings, ...rotation.findings);
   const severities = new Map(spec.endpoints.map((e) => [e.id, e.severity]));
   return judgedResult(run, base, {
     results: [...controlResults, ...streamed.results, ...revocations.results, ...rotation.results],
     checks,
     findings: applySeverityPolicy(raw, spec.severity, severities),
-    skew: skew ? { ...skew, finding: undefined } : undefined,
+    skews: skews.map((s) => ({ ...s, finding: undefined })),
     rotation: rotation.report,
     requests: sender.requests,
   });

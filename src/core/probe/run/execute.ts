@@ -5,7 +5,7 @@ import type { ResolvedCredential } from '../credentials.js';
 import { caseCurl } from '../curl.js';
 import { ProbeConnectionError, type ProbeRequest, type ProbeResponse } from '../http.js';
 import { pool } from '../pool.js';
-import { measureSkew, type SkewResult } from '../skew.js';
+import { measureSkew, pickSkewTargets, type SkewResult } from '../skew.js';
 import { casePassed, describeExpected } from '../verdict.js';
 import type { ProbeRun } from './setup.js';
 import type { ControlFailure } from './types.js';
@@ -77,35 +77,26 @@ export async function runControls(
   );
 }
 
-/** The first control with a token authctl signs, on an endpoint that does not exclude `skew`. */
-function pickSkewTarget(
-  cases: ProbeCase[],
-  credentials: Map<string, ResolvedCredential>,
-): ProbeCase | undefined {
-  return cases.find(
-    (c) =>
-      c.control &&
-      c.credential &&
-      credentials.get(c.credential)?.jwt?.signable &&
-      !c.endpoint.exclude.includes('skew'),
-  );
-}
-
-/** Measures the clock skew the service tolerates (when the spec or the caller asks for it). */
+/**
+ * Measures the clock skew each endpoint tolerates (when the spec or the caller asks for it): one
+ * bisection per endpoint, endpoints side by side, since services often mount a different verifier
+ * (or leeway) per router.
+ */
 export async function skewStage(
   run: ProbeRun,
   sender: Sender,
   cases: ProbeCase[],
   credentials: Map<string, ResolvedCredential>,
-): Promise<SkewResult | undefined> {
+): Promise<SkewResult[]> {
   const wanted = run.options.measureSkew ?? run.spec.measureSkew;
-  const target = wanted ? pickSkewTarget(cases, credentials) : undefined;
-  if (!target) return undefined;
-  return measureSkew({
-    target,
-    template: credentials.get(target.credential!)!.jwt!,
-    mint: run.mint,
-    send: (req) => sender.send(req),
-    baseUrl: run.spec.baseUrl,
-  });
+  const targets = wanted ? pickSkewTargets(cases, credentials) : [];
+  return pool(targets, run.concurrency, (target) =>
+    measureSkew({
+      target,
+      template: credentials.get(target.credential!)!.jwt!,
+      mint: run.mint,
+      send: (req) => sender.send(req),
+      baseUrl: run.spec.baseUrl,
+    }),
+  );
 }

@@ -1,3 +1,4 @@
+import type { SkewResult } from '../skew.js';
 import type { ProbeCase } from '../cases.js';
 import { caseCurl } from '../curl.js';
 import type { ProbeResponse } from '../http.js';
@@ -104,7 +105,7 @@ export function judgedResult(
     results: ProbeCaseResult[];
     checks: number;
     findings: ProbeFinding[];
-    skew: ProbeResult['skew'];
+    skews: SkewResult[];
     rotation?: ProbeResult['rotation'];
     requests: number;
   },
@@ -118,7 +119,9 @@ export function judgedResult(
     cases: results,
     findings,
     controlFailures: [],
-    skew: judged.skew,
+    // `skew` (the first endpoint's) stays for readers of the older --json shape.
+    skew: judged.skews[0],
+    ...(judged.skews.length ? { skews: judged.skews } : {}),
     ...(judged.rotation ? { rotation: judged.rotation } : {}),
     summary: summary(run, judged.checks, {
       passed: results.filter((r) => r.passed).length,

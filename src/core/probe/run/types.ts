@@ -84,8 +84,9 @@ export interface ProbeResult {
   cases: ProbeCaseResult[];
   findings: ProbeFinding[];
   controlFailures: ControlFailure[];
+  /** The first endpoint's clock skew (kept for readers of the older --json shape; see `skews`). */
   skew?: SkewResult;
-  /** One per endpoint whose skew was measured, when the runner measures more than the first. */
+  /** One per endpoint whose skew was measured (`skew` is the first of them). */
   skews?: SkewResult[];
   /** `[rotation]`: how long the service took to accept the new key and refuse the retired one. */
   rotation?: RotationReport;

@@ -7,7 +7,7 @@ import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveIdpSettings } from '../../src/core/idp/settings.js';
 import type { AuthctlConfig } from '../../src/core/config/schema.js';
-import { discover, startTestIdp, tokenRequest, type TestIdp } from './helpers.js';
+import { control, discover, startTestIdp, tokenRequest, type TestIdp } from './helpers.js';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const HMAC_SECRET = 'an-hmac-secret-of-at-least-thirty-two-bytes!';
@@ -282,6 +282,12 @@ describe('idp: client keys in config', () => {
     );
     expect(settings({ c: { token_endpoint_auth_method: 'client_secret_jwt' } })).toThrow(
       expect.objectContaining({ code: 'ERR_IDP_CLIENT_AUTH' }),
+    );
+    // A client added at run time is checked the same way.
+    const added = await control(idp.url, 'POST', '/clients', { id: 'c', jwks: { keys: [priv] } });
+    expect(added.status).toBe(400);
+    expect(added.body.error_description).toMatch(
+      /is not a public JWK \(it has private members: d\)/,
     );
   });
 });

@@ -202,6 +202,18 @@ describe('idp: DPoP nonces (dpop_nonce)', () => {
     const second = await token(nonceIdp.url, await proof({ htu, nonce: nonce! }));
     expect(second.status).toBe(200);
     expect(second.body.token_type).toBe('DPoP');
+    // A browser client (an allowed origin) may read the nonce to retry with it.
+    const fromSpa = await fetch(`${nonceIdp.url}/token`, {
+      method: 'POST',
+      headers: {
+        origin: 'http://127.0.0.1:5173',
+        authorization: `Basic ${Buffer.from('svc:svc-secret').toString('base64')}`,
+        dpop: await proof({ htu }),
+      },
+      body: new URLSearchParams({ grant_type: 'client_credentials' }),
+    });
+    expect(fromSpa.headers.get('access-control-expose-headers')).toMatch(/dpop-nonce/i);
+    expect(fromSpa.headers.get('dpop-nonce')).toBeTruthy();
   });
 });
 

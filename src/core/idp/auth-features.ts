@@ -59,7 +59,7 @@ export function resolveAuthFeatures(idp: IdpConfig): AuthFeatures {
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
 
 /** A client's method must have what it needs, and its jwks must be public keys: refused at start-up. */
-function checkClientAuth(id: string, client: IdpClientConfig): void {
+export function checkClientAuth(id: string, client: IdpClientConfig): void {
   const where = `idp.clients.${id}`;
   if (client.jwks && client.jwks_uri)
     throw usageError('ERR_IDP_CLIENT_KEYS', `${where} has both jwks and jwks_uri`, {

@@ -33,10 +33,7 @@ export class DpopError extends Error {
   }
 }
 
-const nonceHeader = (nonce: string) => ({
-  'dpop-nonce': nonce,
-  'access-control-expose-headers': 'DPoP-Nonce',
-});
+const nonceHeader = (nonce: string) => ({ 'dpop-nonce': nonce });
 
 /** Whether DPoP is on, and whether nonces are required. */
 export function dpopFeature(deps: IdpDeps): { nonce: boolean } | undefined {

@@ -4,7 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import * as jose from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discover, startTestIdp, type TestIdp } from './helpers.js';
+import { REDIRECT, discover, login, startTestIdp, type TestIdp } from './helpers.js';
 
 let idp: TestIdp;
 let nonceIdp: TestIdp;
@@ -17,6 +17,7 @@ beforeAll(async () => {
   const clients = {
     svc: { secret: 'svc-secret', dpop_bound_access_tokens: true },
     web: { secret: 'web-secret' },
+    spa: { public: true, redirect_uris: [REDIRECT] },
   };
   idp = await startTestIdp({ idp: { dpop: true, clients } });
   nonceIdp = await startTestIdp({ idp: { dpop_nonce: true, clients } });
@@ -177,6 +178,53 @@ describe('idp: DPoP-bound access tokens', () => {
     expect(response.status).toBe(401);
     expect(response.body).toMatch(/not DPoP-bound/);
     expect((await userinfo(idp.url, `Bearer ${at}`)).status).toBe(200);
+  });
+});
+
+describe('idp: DPoP-bound refresh tokens of public clients (RFC 9449 §5)', () => {
+  async function spaTokens(DPoP: client.DPoPHandle, config: client.Configuration) {
+    const verifier = client.randomPKCECodeVerifier();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT,
+      scope: 'openid offline_access',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    const { location } = await login(url, { username: 'alice' });
+    return client.authorizationCodeGrant(
+      config,
+      new URL(location),
+      { pkceCodeVerifier: verifier },
+      undefined,
+      { DPoP },
+    );
+  }
+
+  it('refreshes only with a proof by the same key', async () => {
+    const config = await discover(idp.url, 'spa');
+    const DPoP = client.getDPoPHandle(config, keys);
+    const tokens = await spaTokens(DPoP, config);
+    expect(tokens.token_type.toLowerCase()).toBe('dpop');
+    const other = client.getDPoPHandle(config, otherKeys);
+    for (const [name, options] of [
+      ['another key', { DPoP: other }],
+      ['no proof', {}],
+    ] as const) {
+      const error = await client
+        .refreshTokenGrant(config, tokens.refresh_token!, undefined, options)
+        .catch((e: unknown) => e as client.ResponseBodyError);
+      expect(error, name).toBeInstanceOf(client.ResponseBodyError);
+      expect((error as client.ResponseBodyError).error_description, name).toMatch(
+        /bound to a DPoP key/,
+      );
+    }
+    // The refused attempts did not use the token up.
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!, undefined, {
+      DPoP,
+    });
+    expect(jose.decodeJwt(refreshed.access_token).cnf).toEqual({
+      jkt: await jose.calculateJwkThumbprint(await jose.exportJWK(keys.publicKey)),
+    });
   });
 });
 

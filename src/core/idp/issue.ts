@@ -24,8 +24,8 @@ export interface IssueOptions {
   requestClaims?: Record<string, unknown>;
   /** Extra claims computed by the grant (e.g. `act` for token exchange). */
   grantClaims?: Record<string, unknown>;
-  /** RFC 9449: bind the access token to this DPoP key (`cnf.jkt`). */
-  confirmation?: { jkt: string };
+  /** RFC 9449: bind the access token to this DPoP key (`cnf.jkt`), and a public client's refresh token (§5). */
+  confirmation?: { jkt: string; bindRefresh?: boolean };
 }
 
 export interface IssuedAccessToken {
@@ -179,6 +179,7 @@ export function issueRefreshToken(
   principal: Principal,
   family = randomToken(12),
   authTime?: number,
+  jkt?: string,
 ): string {
   const token = randomToken();
   deps.store.refreshTokens.set(token, {
@@ -187,6 +188,7 @@ export function issueRefreshToken(
     principal,
     family,
     authTime,
+    ...(jkt ? { jkt } : {}),
     expiresAt: deps.clock.now() + deps.settings.refreshTtlSeconds * 1000,
   });
   return token;
@@ -226,6 +228,7 @@ export async function tokenResponse(
       options.principal,
       family,
       options.idToken?.authTime,
+      options.confirmation?.bindRefresh ? options.confirmation.jkt : undefined,
     );
   }
   if (options.idToken && options.principal.scopes.includes('openid')) {

@@ -41,6 +41,8 @@ export interface RefreshRecord {
   family: string;
   /** auth_time (seconds) of the sign-in behind the grant: refreshed id_tokens keep it (OIDC Core §12.2). */
   authTime?: number;
+  /** RFC 9449 §5: a public client's refresh token works only with a DPoP proof by this key. */
+  jkt?: string;
 }
 
 export type DeviceOutcome = 'approve' | 'slow_down' | 'expired_token' | 'access_denied';

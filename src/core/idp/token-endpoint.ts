@@ -63,12 +63,13 @@ async function proofOf(
   issuer: IssuerContext,
   deps: IdpDeps,
   client: Awaited<ReturnType<typeof authenticateClient>>,
-): Promise<{ jkt: string } | undefined> {
-  const confirmation = await checkDpopProof(req, issuer, deps);
-  if (!confirmation && client.config?.dpop_bound_access_tokens)
+): Promise<{ jkt: string; bindRefresh: boolean } | undefined> {
+  const proof = await checkDpopProof(req, issuer, deps);
+  if (!proof && client.config?.dpop_bound_access_tokens)
     throw new DpopError(
       'invalid_dpop_proof',
       `client "${client.clientId}" must send a DPoP proof (dpop_bound_access_tokens, RFC 9449 §5.2)`,
     );
-  return confirmation;
+  // RFC 9449 §5: a public client's refresh tokens are bound too (a confidential client's are bound by its secret).
+  return proof && { ...proof, bindRefresh: !client.confidential };
 }

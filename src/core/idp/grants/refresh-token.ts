@@ -18,6 +18,11 @@ export const refreshToken = defineGrant(
       throw invalidGrant('refresh token was issued to another client');
     if (record.issuerId !== issuer.id)
       throw invalidGrant('refresh token was issued by another issuer');
+    // Checked before the token is used up: a stolen token without the key cannot burn it.
+    if (record.jkt && record.jkt !== confirmation?.jkt)
+      throw invalidGrant(
+        'refresh token is bound to a DPoP key (RFC 9449 §5): send a DPoP proof signed by that key',
+      );
     deps.store.refreshTokens.delete(token);
     deps.store.usedRefreshTokens.set(token, record.family);
     if (deps.clock.now() >= record.expiresAt) throw invalidGrant('refresh token has expired');

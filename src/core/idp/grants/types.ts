@@ -11,8 +11,8 @@ export interface GrantContext {
   requestClaims?: Record<string, unknown>;
   /** `audience` / `resource` parameters. */
   audience?: string[];
-  /** RFC 9449: the DPoP key the access token is bound to (`cnf.jkt`). */
-  confirmation?: { jkt: string };
+  /** RFC 9449: the DPoP key the access token is bound to (`cnf.jkt`), and the refresh token of a public client (§5). */
+  confirmation?: { jkt: string; bindRefresh?: boolean };
 }
 
 /** A grant handler returns the token endpoint's JSON body; errors are thrown as OAuthError. */

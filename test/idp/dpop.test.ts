@@ -85,6 +85,30 @@ async function dpopTokens(issuer: string) {
   return { config, DPoP, tokens };
 }
 
+/** A public client's code flow (login form POSTed) with its token request DPoP-bound. */
+async function spaTokens(
+  DPoP: client.DPoPHandle,
+  config: client.Configuration,
+  extra: Record<string, string> = {},
+) {
+  const verifier = client.randomPKCECodeVerifier();
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT,
+    scope: 'openid offline_access',
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    ...extra,
+  });
+  const { location } = await login(url, { username: 'alice' });
+  return client.authorizationCodeGrant(
+    config,
+    new URL(location),
+    { pkceCodeVerifier: verifier },
+    undefined,
+    { DPoP },
+  );
+}
+
 describe('idp: DPoP-bound access tokens', () => {
   it('advertises the proof algorithms', async () => {
     const metadata = (await discover(idp.url, 'web', 'web-secret')).serverMetadata();
@@ -182,24 +206,6 @@ describe('idp: DPoP-bound access tokens', () => {
 });
 
 describe('idp: DPoP-bound refresh tokens of public clients (RFC 9449 §5)', () => {
-  async function spaTokens(DPoP: client.DPoPHandle, config: client.Configuration) {
-    const verifier = client.randomPKCECodeVerifier();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT,
-      scope: 'openid offline_access',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    });
-    const { location } = await login(url, { username: 'alice' });
-    return client.authorizationCodeGrant(
-      config,
-      new URL(location),
-      { pkceCodeVerifier: verifier },
-      undefined,
-      { DPoP },
-    );
-  }
-
   it('refreshes only with a proof by the same key', async () => {
     const config = await discover(idp.url, 'spa');
     const DPoP = client.getDPoPHandle(config, keys);
@@ -225,6 +231,21 @@ describe('idp: DPoP-bound refresh tokens of public clients (RFC 9449 §5)', () =
     expect(jose.decodeJwt(refreshed.access_token).cnf).toEqual({
       jkt: await jose.calculateJwkThumbprint(await jose.exportJWK(keys.publicKey)),
     });
+  });
+});
+
+describe('idp: codes bound to a DPoP key with dpop_jkt (RFC 9449 §10)', () => {
+  it('redeems the code only with a proof by the named key', async () => {
+    const config = await discover(idp.url, 'spa');
+    const dpop_jkt = await jose.calculateJwkThumbprint(await jose.exportJWK(keys.publicKey));
+    const other = client.getDPoPHandle(config, otherKeys);
+    const error = await spaTokens(other, config, { dpop_jkt }).catch(
+      (e: unknown) => e as client.ResponseBodyError,
+    );
+    expect(error).toBeInstanceOf(client.ResponseBodyError);
+    expect((error as client.ResponseBodyError).error_description).toMatch(/bound to a DPoP key/);
+    const tokens = await spaTokens(client.getDPoPHandle(config, keys), config, { dpop_jkt });
+    expect(jose.decodeJwt(tokens.access_token).cnf).toEqual({ jkt: dpop_jkt });
   });
 });
 

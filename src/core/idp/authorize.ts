@@ -9,6 +9,7 @@ import {
   invalidRequest,
   splitScopes,
 } from './http.js';
+import { dpopFeature } from './dpop.js';
 import { CARRIED_PARAMS, loginPage, parseExtraClaims } from './login-page.js';
 import { layoutPage } from './page.js';
 import { repeatedParamsMessage } from './params.js';
@@ -183,6 +184,8 @@ function issueCode(
     authTime: now,
     family: randomToken(12),
     audience,
+    // RFC 9449 §10: the code is for the key the client named (ignored while DPoP is off).
+    ...(params.dpop_jkt && dpopFeature(deps) ? { dpopJkt: params.dpop_jkt } : {}),
   });
   return {
     ...authorizationResponse(redirectUri, { code, state: params.state, iss: issuer.url }, mode),

@@ -20,6 +20,7 @@ export const CARRIED_PARAMS = [
   'code_challenge',
   'code_challenge_method',
   'authctl_claims',
+  'dpop_jkt',
 ] as const;
 
 export interface LoginPageOptions {

@@ -31,6 +31,8 @@ export interface CodeRecord {
   audience?: string[];
   /** Refresh tokens issued from this code (revoked if the code is replayed). */
   family: string;
+  /** RFC 9449 §10 `dpop_jkt`: only a DPoP proof by this key redeems the code. */
+  dpopJkt?: string;
 }
 
 export interface RefreshRecord {

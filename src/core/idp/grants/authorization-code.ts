@@ -47,6 +47,10 @@ export const authorizationCode = defineGrant(
       );
     if (!verifierMatches(verifier, record.codeChallenge, record.codeChallengeMethod))
       throw invalidGrant('code_verifier does not match the code_challenge');
+    if (record.dpopJkt && record.dpopJkt !== confirmation?.jkt)
+      throw invalidGrant(
+        'the code is bound to a DPoP key (dpop_jkt, RFC 9449 §10): send a DPoP proof signed by that key',
+      );
     return tokenResponse(deps, issuer, {
       clientId: client.clientId,
       client: client.config,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { usageError } from '../core/errors.js';
 import { isLoopbackHost } from '../core/idp/http.js';
 import { endpointUrl } from '../core/idp/paths.js';
+import { parseStoreUrl } from '../core/idp/store-url.js';
 import type { JWTAlgorithm } from '../core/keys/algorithms.js';
 import type { CliContext } from './context.js';
 import { removeReadyFile, untilStopped, writeReadyFile } from './idp-lifecycle.js';
@@ -16,6 +17,7 @@ export interface ServeFlags {
   log: boolean;
   corsOrigin?: string[];
   readyFile?: string;
+  store?: string;
 }
 
 function parsePort(value: string | undefined): number | undefined {
@@ -54,6 +56,12 @@ export function parseIssuerUrl(
   return value;
 }
 
+/** `--store`, checked before anything listens (a bad URL is exit 2, naming the flag). */
+function parseStore(value: string | undefined): string | undefined {
+  if (value !== undefined) parseStoreUrl(value, '--store');
+  return value;
+}
+
 /** `idp serve`'s flags, checked: what parse makes of them before anything is read or bound. */
 export interface ServeOptions extends Omit<ServeFlags, 'port'> {
   port?: number;
@@ -65,8 +73,12 @@ export function parseServeOptions(flags: ServeFlags): ServeOptions {
     ...flags,
     port: parsePort(flags.port),
     issuerUrl: parseIssuerUrl(flags.issuerUrl, '--issuer-url'),
+    store: parseStore(flags.store),
   };
 }
+
+/** Where `[idp] store` came from when no --store was given: AUTHCTL_STORE or the config file. */
+const storeSource = (env: IdpEnv) => env.from.get('store') ?? '[idp] store';
 
 type IdpEnv = ReturnType<(typeof import('../core/idp/env.js'))['idpSettingsFromEnv']>;
 
@@ -113,6 +125,8 @@ export async function runServe(ctx: CliContext, opts: ServeOptions): Promise<voi
     layout: opts.layout,
     control: opts.control === false ? false : undefined,
     corsOrigins: opts.corsOrigin,
+    store: opts.store,
+    storeWhere: opts.store !== undefined ? '--store' : storeSource(env),
     controlToken: ctx.env.AUTHCTL_CONTROL_TOKEN || undefined,
     log: accessLog(ctx, opts, env),
   });
@@ -153,6 +167,7 @@ function readyLine(
     listen: server.listenUrl,
     port: server.port,
     control: server.deps.settings.control ? `${server.listenUrl}/_authctl` : null,
+    store: server.deps.store.description,
     issuers,
     curl,
   };
@@ -200,6 +215,8 @@ type Ready = {
   listen: string;
   port: number;
   control: string | null;
+  /** `memory`, or the shared store's URL (password masked). */
+  store: string;
   issuers: { id: string; issuer: string; layout: string }[];
   curl: string;
 };
@@ -218,6 +235,7 @@ function renderReady(ctx: CliContext, ready: Ready): string {
         ...(ready.control
           ? [['control', `${ready.control}  (authctl idp rotate | fault | clock | requests)`]]
           : []),
+        ...(ready.store !== 'memory' ? [['store', ready.store]] : []),
       ].map(([k, v]) => [`  ${k}`, v!]),
     ),
     ...(ready.issuers.length > 1

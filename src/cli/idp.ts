@@ -79,6 +79,10 @@ function serveCommand(idp: Command, ctx: CliContext): void {
       'let this web origin read answers and send authctl_claims (loopback origins always may); repeatable',
       collect,
     )
+    .option(
+      '--store <url>',
+      "where the issuer's state lives: memory (default) or redis://HOST:PORT/DB, shared by replicas",
+    )
     .option('--no-control', 'disable the /_authctl/ control API')
     .option('--no-log', 'no access log on stderr')
     .option(
@@ -92,11 +96,12 @@ function serveCommand(idp: Command, ctx: CliContext): void {
         'authctl idp serve --port 0 --ready-file idp.json & authctl idp wait --ready-file idp.json',
         'authctl idp serve --layout entra',
         'authctl idp serve --host 0.0.0.0 --issuer-url http://host.docker.internal:9400',
+        'authctl idp serve --store redis://127.0.0.1:6379/0 --issuer-url http://idp.internal:9400',
         'curl -s -u my-client:my-secret -d grant_type=client_credentials http://127.0.0.1:9400/token',
       ]) +
         '\nUnder npx / npm exec (which does not pass signals on), the issuer also stops when npm exits.\n' +
         'Every setting can also come from the environment (AUTHCTL_PORT, AUTHCTL_HOST, AUTHCTL_ISSUER_URL, ...: docs/ci.md); a flag wins over it.\n' +
-        'Exit codes: 0 stopped by SIGINT/SIGTERM (or npm exiting), 2 bad flag or config, 3 port in use or cannot listen.\n',
+        'Exit codes: 0 stopped by SIGINT/SIGTERM (or npm exiting), 2 bad flag or config, 3 port in use, cannot listen or store unreachable.\n',
     )
     .action(async (_o, command: Command) => {
       const serve = await run();

@@ -47,6 +47,7 @@ const USAGE = {
   ERR_BAD_POINTER: 'a claim path is not a valid JSON pointer',
   ERR_BAD_PORT: 'a port is not 0-65535',
   ERR_BAD_STAGE: 'unknown rotation stage',
+  ERR_BAD_STORE: 'the issuer store URL is not memory or redis://HOST:PORT/DB',
   ERR_BAD_TIME: 'the issuer clock would leave the representable dates',
   ERR_BAD_TIMEOUT: 'a timeout is not positive',
   ERR_BAD_URL: 'not an http(s) URL',

@@ -43,6 +43,7 @@ export const ENVIRONMENT = {
   ERR_PROBE_UNREACHABLE: 'the service did not answer in time',
   ERR_READY_FILE: 'the ready file cannot be written',
   ERR_SIGV4_SEND_FAILED: 'sending the signed request failed',
+  ERR_STORE_UNREACHABLE: "the issuer's store (Redis) cannot be reached",
   ERR_UNEXPECTED: 'an unexpected failure (run with --verbose for details)',
 } as const;
 

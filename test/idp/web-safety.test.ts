@@ -199,7 +199,7 @@ describe('idp: HTML pages', () => {
     expect(cross.status).toBe(200);
     expect(cross.headers.location).toBeUndefined();
     expect(cross.text).toContain('<form method="post"');
-    expect(deps.store.codes.size).toBe(0);
+    expect((await deps.store.sizes()).codes).toBe(0);
     // The page's "fill as" links keep the request's parameters (a POST carries them in its body).
     const { handler: withUsers } = await setup({ idp: { users: { alice: {} } } });
     const noName = new URLSearchParams(form);
@@ -238,10 +238,11 @@ describe('idp: device page and endpoint errors', () => {
     const cross = await call(handler, 'POST', '/device', form, { 'sec-fetch-site': 'cross-site' });
     expect(cross.status).toBe(200);
     expect(cross.text).toContain('<form method="post"');
-    expect([...deps.store.devices.values()][0]!.outcome).toBeUndefined();
+    const device = () => deps.store.findDevice(started.user_code, deps.settings.issuers[0]!.id);
+    expect((await device())!.record.outcome).toBeUndefined();
     const own = await call(handler, 'POST', '/device', form, { 'sec-fetch-site': 'same-origin' });
     expect(own.text).toContain('Device approved');
-    expect([...deps.store.devices.values()][0]!.outcome).toBe('approve');
+    expect((await device())!.record.outcome).toBe('approve');
   });
 
   it('sends thrown OAuth errors with CORS headers, so a browser client can read them', async () => {

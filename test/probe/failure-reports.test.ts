@@ -139,6 +139,11 @@ describe('probe reports on exit 3', () => {
       expect(run.junit).toContain(
         '<testcase classname="GET /v1/tenants/acme/orders" name="allow:reader" time="0">\n      <failure type="allow:reader" message="valid credential &quot;reader&quot; was refused">',
       );
+      // ...and every negative case is there too, skipped, so no test vanishes from CI history.
+      expect(run.junit).toContain(
+        '<testcase classname="GET /v1/tenants/acme/orders" name="jwt:alg-none" time="0">\n      <skipped>not run: a control failed</skipped>',
+      );
+      expect(Number(/skipped="(\d+)"/.exec(run.junit!)![1])).toBeGreaterThan(50);
       expect(run.stderr).toContain(
         'WWW-Authenticate: Bearer realm="orders", error="invalid_token"',
       );

@@ -164,15 +164,15 @@ function showLogin(
 }
 
 /** Stores a single-use code bound to client, redirect URI and PKCE, and redirects with it. */
-function issueCode(
+async function issueCode(
   auth: Authorization,
   principal: ReturnType<typeof userPrincipal>,
   audience: string[] | undefined,
-): IdpResponse {
+): Promise<IdpResponse> {
   const { issuer, deps, params, clientId, redirectUri, mode } = auth;
   const code = randomToken();
   const now = deps.clock.now();
-  deps.store.codes.set(code, {
+  await deps.store.putCode(code, {
     clientId,
     issuerId: issuer.id,
     redirectUri,

@@ -77,9 +77,9 @@ export async function verifyClientJwt(
     throw check.fail(`${check.field} refused: ${reason(error, audience)}`);
   }
   if (typeof payload.jti === 'string') {
-    const key = `${check.field}:${issuer.id}:${check.clientId}:${payload.jti}`;
+    const key = `${issuer.id}:${check.clientId}:${payload.jti}`;
     const expiresAt = (payload.exp! + CLOCK_TOLERANCE) * 1000;
-    if (!deps.store.auth.useOnce(key, expiresAt, deps.clock.now()))
+    if (!(await deps.store.useOnce(check.field, key, expiresAt)))
       throw check.fail(
         `${check.field} refused: jti "${payload.jti}" was already used (each assertion is single-use)`,
       );

@@ -9,6 +9,12 @@ export interface IdpClockState {
   offsetSeconds: number;
 }
 
+/** What replicas share of a clock: its offset and the base time it is frozen at, if frozen. */
+export interface IdpClockSnapshot {
+  offsetMs: number;
+  frozenAt?: number;
+}
+
 /**
  * The mock issuer's clock: real time by default; tests freeze it, move it forward or back (`authctl idp clock`), then reset it.
  */
@@ -54,6 +60,19 @@ export class IdpClock {
   reset(): void {
     this.offsetMs = 0;
     this.frozenAt = undefined;
+  }
+
+  /** Its offset and frozen time, for another replica to `restore`. */
+  snapshot(): IdpClockSnapshot {
+    return this.frozenAt === undefined
+      ? { offsetMs: this.offsetMs }
+      : { offsetMs: this.offsetMs, frozenAt: this.frozenAt };
+  }
+
+  /** Takes over another replica's clock (saved by `snapshot`). */
+  restore(snapshot: IdpClockSnapshot): void {
+    this.offsetMs = snapshot.offsetMs;
+    this.frozenAt = snapshot.frozenAt;
   }
 
   /** The current offset, whether the clock is frozen, and the time it shows. */

@@ -179,6 +179,12 @@ export const idpSchema = z.strictObject({
     .enum(ACCESS_TOKEN_FORMATS)
     .optional()
     .describe('jwt (default), at+jwt (RFC 9068) or opaque (introspection only)'),
+  store: z
+    .string()
+    .optional()
+    .describe(
+      'where the issuer keeps its state: memory (default) or redis://HOST:PORT/DB, shared by replicas (docs/idp-replicas.md)',
+    ),
   issuers: z.record(z.string(), idpIssuerSchema).optional(),
   clients: z.record(z.string(), idpClientSchema).optional(),
   users: z.record(z.string(), idpUserSchema).optional(),

@@ -34,9 +34,7 @@ export async function deviceAuthorizationEndpoint(
   checkScopes(client.config, client.clientId, scopes);
   const script = req.body.authctl_outcome
     ? { ...parseDeviceOutcome(req.body.authctl_outcome), sticky: false }
-    : deps.store.deviceScript;
-  if (deps.store.deviceScript && !deps.store.deviceScript.sticky && !req.body.authctl_outcome)
-    deps.store.deviceScript = undefined;
+    : await deps.store.takeDeviceScript();
   const deviceCode = randomToken();
   const raw = Array.from(
     { length: 8 },
@@ -44,7 +42,7 @@ export async function deviceAuthorizationEndpoint(
   ).join('');
   const userCode = `${raw.slice(0, 4)}-${raw.slice(4)}`;
   const expiresIn = 600;
-  deps.store.devices.set(deviceCode, {
+  await deps.store.putDevice(deviceCode, {
     clientId: client.clientId,
     issuerId: issuer.id,
     userCode,
@@ -70,15 +68,17 @@ export async function deviceAuthorizationEndpoint(
 }
 
 /** The page a human uses to approve or deny a device (RFC 8628 §3.3). */
-export function devicePage(req: IdpRequest, issuer: IssuerContext, deps: IdpDeps): IdpResponse {
+export async function devicePage(
+  req: IdpRequest,
+  issuer: IssuerContext,
+  deps: IdpDeps,
+): Promise<IdpResponse> {
   const code =
     (req.method === 'POST' ? req.body.user_code : req.url.searchParams.get('user_code')) ?? '';
-  const entry = [...deps.store.devices.values()].find(
-    (d) => d.userCode === code.toUpperCase() && d.issuerId === issuer.id,
-  );
   // Only this page's own form may approve: a POST from another site just shows the page (CSRF).
   if (req.method === 'POST' && !fromAnotherSite(req.headers, issuer.url)) {
-    if (!entry)
+    const found = await deps.store.findDevice(code.toUpperCase(), issuer.id);
+    if (!found)
       return html(
         400,
         layoutPage(
@@ -86,6 +86,7 @@ export function devicePage(req: IdpRequest, issuer: IssuerContext, deps: IdpDeps
           `<p role="alert">No pending device with code <code>${escapeHtml(code)}</code>.</p>`,
         ),
       );
+    const { record: entry } = found;
     const approve = req.body.action === 'approve';
     entry.outcome = approve ? 'approve' : 'access_denied';
     entry.after = entry.polls;
@@ -93,6 +94,7 @@ export function devicePage(req: IdpRequest, issuer: IssuerContext, deps: IdpDeps
       const user = req.body.username || 'device-user';
       entry.principal = userPrincipal(user, deps.settings.users.get(user), entry.scopes);
     }
+    await deps.store.putDevice(found.code, entry);
     return html(
       200,
       layoutPage(

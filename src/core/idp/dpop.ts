@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { DPOP_ALGS, NO_AUTH_FEATURES } from './auth-features.js';
 import { endpointHere } from './client-assertion.js';
 import { OAuthError, json } from './http.js';
-import { randomToken } from './store.js';
+import { currentNonce, nonceValid } from './dpop-nonce.js';
 import type { IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
 
 /** How old a proof may be (its iat), and how far ahead of the issuer's clock (seconds). */
@@ -41,9 +41,12 @@ export function dpopFeature(deps: IdpDeps): { nonce: boolean } | undefined {
 }
 
 /** The DPoP-Nonce header to send with an answer, when nonces are required. */
-export function dpopNonceHeaders(deps: IdpDeps): Record<string, string> {
+export async function dpopNonceHeaders(
+  deps: IdpDeps,
+  issuer: IssuerContext,
+): Promise<Record<string, string>> {
   if (!dpopFeature(deps)?.nonce) return {};
-  return nonceHeader(deps.store.auth.nonce(deps.clock.now(), () => randomToken(16)));
+  return nonceHeader(await currentNonce(deps, issuer));
 }
 
 /** RFC 9449 §4.2 ath: base64url SHA-256 of the access token. */
@@ -88,22 +91,24 @@ export async function checkDpopProof(
     throw refuse(`htu must be ${expected} (no query or fragment)`);
   if (accessToken !== undefined && payload.ath !== accessTokenHash(accessToken))
     throw refuse('ath must be the base64url SHA-256 of the access token');
-  if (
-    feature.nonce &&
-    (typeof payload.nonce !== 'string' || !deps.store.auth.nonceValid(payload.nonce, now))
-  )
-    throw new DpopError(
-      'use_dpop_nonce',
-      payload.nonce === undefined
-        ? 'this issuer requires a DPoP nonce: use the DPoP-Nonce header of this answer'
-        : 'the DPoP nonce is unknown or stale: use the DPoP-Nonce header of this answer',
-      deps.store.auth.nonce(now, () => randomToken(16)),
-    );
+  if (feature.nonce) await checkNonce(deps, issuer, payload.nonce);
   const jkt = await jose.calculateJwkThumbprint(protectedHeader.jwk!, 'sha256');
   const expiresAt = ((payload.iat ?? 0) + PROOF_MAX_AGE + PROOF_FUTURE_LEEWAY) * 1000;
-  if (!deps.store.auth.useOnce(`dpop:${jkt}:${String(payload.jti)}`, expiresAt, now))
+  if (!(await deps.store.useOnce('dpop-proof', `${jkt}:${String(payload.jti)}`, expiresAt)))
     throw refuse(`jti "${String(payload.jti)}" was already used (each proof is single-use)`);
   return { jkt };
+}
+
+/** RFC 9449 §8: a nonce this issuer handed out, else use_dpop_nonce with the one to use. */
+async function checkNonce(deps: IdpDeps, issuer: IssuerContext, nonce: unknown): Promise<void> {
+  if (typeof nonce === 'string' && (await nonceValid(deps, issuer, nonce))) return;
+  throw new DpopError(
+    'use_dpop_nonce',
+    nonce === undefined
+      ? 'this issuer requires a DPoP nonce: use the DPoP-Nonce header of this answer'
+      : 'the DPoP nonce is unknown or stale: use the DPoP-Nonce header of this answer',
+    await currentNonce(deps, issuer),
+  );
 }
 
 /** htu compared without query and fragment, scheme and host case-insensitively (RFC 9449 §4.3). */

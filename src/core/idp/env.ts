@@ -108,6 +108,13 @@ export const IDP_ENV: readonly IdpEnvSetting[] = [
     example: '50000',
   },
   {
+    name: 'AUTHCTL_STORE',
+    target: { config: 'store' },
+    parse: text,
+    field: 'store',
+    example: 'redis://redis:6379/0',
+  },
+  {
     name: 'AUTHCTL_READY_FILE',
     target: { flag: 'readyFile' },
     parse: text,

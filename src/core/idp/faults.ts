@@ -24,6 +24,9 @@ export interface FaultSpec {
 
 export type FaultKind = 'jwks' | 'token' | 'latencyMs' | 'unpublishedKey';
 
+/** The faults in force with their ends, as replicas share them. */
+export type FaultsSnapshot = [FaultKind, { value: unknown; until?: number }][];
+
 /**
  * Fault injection for testing a service's failure paths (JWKS outage, slow IdP, unknown kid).
  * Each kind of fault has its own end time, so `--jwks 503 --for 30s` then `--token 500` keeps
@@ -44,6 +47,17 @@ export class Faults {
 
   clear(): void {
     this.entries.clear();
+  }
+
+  /** The faults in force with their ends, for another replica to `restore`. */
+  snapshot(): FaultsSnapshot {
+    this.active();
+    return [...this.entries].map(([kind, entry]) => [kind, { ...entry }]);
+  }
+
+  /** Takes over another replica's faults (saved by `snapshot`). */
+  restore(snapshot: FaultsSnapshot): void {
+    this.entries = new Map(snapshot.map(([kind, entry]) => [kind, { ...entry }]));
   }
 
   /** When each timed fault in force ends (ms); a fault missing here lasts until cleared. */

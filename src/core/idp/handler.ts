@@ -14,6 +14,7 @@ import { introspectEndpoint } from './introspect.js';
 import { jwksEndpoint } from './jwks.js';
 import { endpointForPath, endpointUrl, SERVER_PATHS, type EndpointName } from './paths.js';
 import { revokeEndpoint } from './revoke.js';
+import { loadSharedState } from './store-shared.js';
 import { tokenEndpoint } from './token-endpoint.js';
 import type { Handler, IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
 import { userinfoEndpoint } from './userinfo.js';
@@ -101,7 +102,7 @@ export function createIdpHandler(
     let request: IdpRequest | undefined;
     let response: IdpResponse | 'hang';
     try {
-      if (++requests % 1000 === 0) deps.store.sweep(deps.clock.now());
+      if (++requests % 1000 === 0) await deps.store.sweep(deps.clock.now());
       request = await readRequest(raw, url, method);
       response = await dispatch(request, deps);
     } catch (error) {
@@ -173,10 +174,9 @@ async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | '
   const misdirected = misaddressed(req, deps.settings);
   if (misdirected) return misdirected;
   if (path === SERVER_PATHS.healthz) return json(200, { status: 'ok' });
-  if (path === SERVER_PATHS.readyz) {
-    await Promise.all([deps.keys, ...deps.issuerKeys.values()].map((keys) => keys.current()));
-    return json(200, { status: 'ready', issuers: deps.settings.issuers.map((i) => i.url) });
-  }
+  if (path === SERVER_PATHS.readyz) return readiness(deps);
+  // The clock and faults another replica set apply to this request too.
+  await loadSharedState(deps);
   if (path === SERVER_PATHS.control || path.startsWith(`${SERVER_PATHS.control}/`))
     return (
       controlRefusal(req, deps) ??
@@ -191,6 +191,16 @@ async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | '
     });
   }
   return issuerEndpoint(req, deps, found);
+}
+
+/** /readyz: the signing keys exist and the store answers (503 naming the store when it does not). */
+async function readiness(deps: IdpDeps): Promise<IdpResponse> {
+  await Promise.all([deps.keys, ...deps.issuerKeys.values()].map((keys) => keys.current()));
+  const store = await deps.store.health();
+  const issuers = deps.settings.issuers.map((i) => i.url);
+  const shown = { ...store, url: deps.store.description };
+  if (!store.ok) return json(503, { status: 'unready', issuers, store: shown });
+  return json(200, { status: 'ready', issuers, store: shown });
 }
 
 /** Why a control API request is refused before it reaches its route: disabled, no token, CSRF, not JSON. */

@@ -14,12 +14,12 @@ export async function introspectEndpoint(
   const client = await authenticateClient(req, deps, issuer);
   const token = req.body.token;
   if (!token) throw invalidRequest('token is required');
-  const refresh = deps.store.refreshTokens.get(token);
+  const refresh = await deps.store.getRefreshToken(token);
   if (
     refresh &&
     refresh.issuerId === issuer.id &&
     deps.clock.now() < refresh.expiresAt &&
-    !deps.store.revokedFamilies.has(refresh.family)
+    !(await deps.store.isFamilyRevoked(refresh.family))
   ) {
     return {
       ...json(200, {

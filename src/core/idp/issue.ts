@@ -52,7 +52,11 @@ export async function issueAccessToken(
   const scopes = principal.scopes.length ? principal.scopes : (preset?.scopes ?? []);
   const format =
     client?.access_token_format ?? (deps.settings.auth ?? NO_AUTH_FEATURES).accessTokenFormat;
-  const claims = mergedClaims(deps, issuer, options, { preset, scopes, roles });
+  const pending = {
+    ...(await deps.store.takeClaims(`client:${options.clientId}`)),
+    ...(principal.user ? await deps.store.takeClaims(`user:${principal.user}`) : {}),
+  };
+  const claims = mergedClaims(deps, issuer, options, { preset, scopes, roles, pending });
   // RFC 9068 §2.2: client_id (whatever the layout), jti and iat (mintToken always sets those two).
   if (format === 'at+jwt') claims.client_id = options.clientId;
   if (options.confirmation) claims.cnf = { jkt: options.confirmation.jkt };
@@ -82,7 +86,8 @@ export async function issueAccessToken(
         }
       : {}),
   });
-  const token = format === 'opaque' ? issueOpaqueToken(deps, issuer, minted.claims) : minted.token;
+  const token =
+    format === 'opaque' ? await issueOpaqueToken(deps, issuer, minted.claims) : minted.token;
   return { token, claims: minted.claims, expiresIn: issuer.ttlSeconds };
 }
 
@@ -105,7 +110,18 @@ function mergedClaims(
   deps: IdpDeps,
   issuer: IssuerContext,
   { principal, client, clientId, grantClaims, requestClaims }: IssueOptions,
-  { preset, scopes, roles }: { preset?: TokenSettings; scopes: string[]; roles: string[] },
+  {
+    preset,
+    scopes,
+    roles,
+    pending,
+  }: {
+    preset?: TokenSettings;
+    scopes: string[];
+    roles: string[];
+    /** Claims the control API set for the client and user (the user's win). */
+    pending: Record<string, unknown>;
+  },
 ): Record<string, unknown> {
   return nullPrototype({
     ...preset?.claims,
@@ -120,8 +136,7 @@ function mergedClaims(
     ...(issuer.layout === 'default' ? { client_id: clientId } : {}),
     ...client?.claims,
     ...principal.claims,
-    ...deps.store.takeClaims(`client:${clientId}`),
-    ...(principal.user ? deps.store.takeClaims(`user:${principal.user}`) : {}),
+    ...pending,
     ...grantClaims,
     ...requestClaims,
   });
@@ -172,7 +187,7 @@ export async function issueIdToken(
 }
 
 /** A rotating opaque refresh token, bound to client, issuer and principal; it remembers when the user signed in. */
-export function issueRefreshToken(
+export async function issueRefreshToken(
   deps: IdpDeps,
   issuer: IssuerContext,
   clientId: string,
@@ -180,9 +195,9 @@ export function issueRefreshToken(
   family = randomToken(12),
   authTime?: number,
   jkt?: string,
-): string {
+): Promise<string> {
   const token = randomToken();
-  deps.store.refreshTokens.set(token, {
+  await deps.store.putRefreshToken(token, {
     clientId,
     issuerId: issuer.id,
     principal,
@@ -216,12 +231,12 @@ export async function tokenResponse(
     // Family first: when a table is full, no refresh token is left behind without its family.
     const { jti, exp } = access.claims;
     if (typeof jti === 'string')
-      deps.store.addToFamily(
+      await deps.store.addToFamily(
         family,
         jti,
         typeof exp === 'number' ? exp * 1000 : deps.clock.now() + access.expiresIn * 1000,
       );
-    body.refresh_token = issueRefreshToken(
+    body.refresh_token = await issueRefreshToken(
       deps,
       issuer,
       options.clientId,

@@ -29,16 +29,16 @@ export async function revokeEndpoint(
   const client = await authenticateClient(req, deps, issuer);
   const token = req.body.token;
   if (!token) throw invalidRequest('token is required');
-  const refresh = deps.store.refreshTokens.get(token);
+  const refresh = await deps.store.getRefreshToken(token);
   if (refresh && refresh.issuerId === issuer.id) {
     if (refresh.clientId !== client.clientId) throw anotherClients();
-    deps.store.revokeFamily(refresh.family);
+    await deps.store.revokeFamily(refresh.family);
   } else if (!refresh) {
     // Verified with the issuer's published keys: an unsigned or forged JWT naming someone's jti revokes nothing.
     const claims = await verifyIssuedToken(deps, issuer, token);
     if (claims && typeof claims.jti === 'string') {
       if (ownerOf(claims) !== client.clientId) throw anotherClients();
-      deps.store.revokeJti(
+      await deps.store.revokeJti(
         claims.jti,
         typeof claims.exp === 'number' ? claims.exp * 1000 : deps.clock.now(),
       );

@@ -10,7 +10,9 @@ import { controlTokenFor } from './control-auth.js';
 import { createIdpHandler } from './handler.js';
 import { IdpKeys } from './keys.js';
 import { DEFAULT_IDP_HOST, DEFAULT_IDP_PORT, resolveIdpSettings } from './settings.js';
-import { IdpStore } from './store.js';
+import { MemoryStore } from './store-memory.js';
+import { openSharedStore } from './store-open.js';
+import { parseStoreUrl } from './store-url.js';
 import type { IdpDeps } from './types.js';
 
 export interface StartIdpServerOptions {
@@ -28,6 +30,10 @@ export interface StartIdpServerOptions {
   /** Token the control API requires (AUTHCTL_CONTROL_TOKEN); off loopback one is generated when not given. */
   controlToken?: string;
   rsaBits?: number;
+  /** `memory` or `redis://HOST:PORT/DB` (`--store`); else `[idp] store`; else memory. */
+  store?: string;
+  /** Where `store` came from, for errors (default: `{{store}}` when given here, else `[idp] store`). */
+  storeWhere?: string;
   /** Base clock (ms); the issuer's own clock is layered on it. */
   clock?: () => number;
   log?: (line: string) => void;
@@ -70,12 +76,38 @@ export function createIdpDeps(options: StartIdpServerOptions & { baseUrl: string
     keys: new IdpKeys({ dir: options.home, clock: clock.now, rsaBits }),
     issuerKeys,
     settings,
-    store: new IdpStore({ maxEntries: settings.maxEntries, now: clock.now }),
+    store: new MemoryStore({ maxEntries: settings.maxEntries, now: clock.now }),
     // Faults last for wall-clock time ("for 30s"), not issuer time, which tests may freeze.
     faults: new Faults(Date.now),
     capture: new RequestCapture(),
     log: options.log ?? (() => {}),
   };
+}
+
+/** `--store`, else `[idp] store`, and where it came from (for errors). */
+function storeSetting(options: StartIdpServerOptions): { setting?: string; where: string } {
+  const setting = options.store ?? options.config.idp?.store;
+  const where = options.storeWhere ?? (options.store !== undefined ? '{{store}}' : '[idp] store');
+  return { setting, where };
+}
+
+/** Replaces the in-memory store with the shared one `--store` / `[idp] store` names, if any. */
+async function useSharedStore(
+  deps: IdpDeps,
+  options: StartIdpServerOptions,
+  baseUrl: string,
+): Promise<void> {
+  const { setting, where } = storeSetting(options);
+  if (setting === undefined) return;
+  const shared = await openSharedStore({
+    setting,
+    where,
+    baseUrl,
+    now: deps.clock.now,
+    replayTtlMs: deps.settings.refreshTtlSeconds * 1000,
+    maxEntries: deps.store.maxEntries,
+  });
+  if (shared) deps.store = shared;
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -115,6 +147,9 @@ const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 export async function startIdpServer(options: StartIdpServerOptions): Promise<IdpServer> {
   const host = options.host ?? options.config.idp?.host ?? DEFAULT_IDP_HOST;
   const requestedPort = options.port ?? options.config.idp?.port ?? DEFAULT_IDP_PORT;
+  // A store URL that cannot be one is refused before anything listens.
+  const store = storeSetting(options);
+  if (store.setting !== undefined) parseStoreUrl(store.setting, store.where);
   let handler: ReturnType<typeof createIdpHandler> | undefined;
   const server = createServer((req, res) => {
     if (handler) void handler(req, res);
@@ -127,6 +162,12 @@ export async function startIdpServer(options: StartIdpServerOptions): Promise<Id
   let deps: IdpDeps;
   try {
     deps = createIdpDeps({ ...options, baseUrl });
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  try {
+    await useSharedStore(deps, options, baseUrl);
   } catch (error) {
     server.close();
     throw error;
@@ -152,10 +193,12 @@ export async function startIdpServer(options: StartIdpServerOptions): Promise<Id
     host,
     issuer: deps.settings.issuers[0]!.url,
     generatedControlToken: control.generated ? control.token : undefined,
-    close: () =>
-      new Promise((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await deps.store.close();
+    },
   };
 }

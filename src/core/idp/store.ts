@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { AuthState } from './auth-state.js';
-import { CappedMap, DEFAULT_MAX_ENTRIES, RollingMap } from './tables.js';
+import type { IdpClockSnapshot } from './clock.js';
+import type { FaultsSnapshot } from './faults.js';
 
 /** Who a token is for: the resolved user or client identity behind a grant. */
 export interface Principal {
@@ -64,117 +64,106 @@ export interface DeviceRecord {
   lastPollAt?: number;
 }
 
+/** The scripted outcome of the next device authorizations (control API `POST /device`). */
+export interface DeviceScript {
+  outcome: DeviceOutcome;
+  after: number;
+  sticky: boolean;
+}
+
 export interface PendingClaims {
   claims: Record<string, unknown>;
   sticky: boolean;
 }
 
-export const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64url');
+/**
+ * A single-use code or refresh token taken from the store: its record the first time; on a replay,
+ * the family its first use started (the caller revokes it); undefined when it was never issued or
+ * has been swept.
+ */
+export type Redemption<T> = { record: T } | { replayedFamily: string } | undefined;
+
+/** What every replica must agree on besides the tables: the issuer's clock and the faults in force. */
+export interface SharedState {
+  clock: IdpClockSnapshot;
+  faults: FaultsSnapshot;
+}
+
+/** Whether the store answers, for /readyz and `idp doctor`. */
+export type StoreHealth =
+  | { ok: true; kind: 'memory' | 'redis'; latencyMs: number; prefix?: string }
+  | { ok: false; kind: 'memory' | 'redis'; error: string; prefix?: string };
 
 /**
- * In-memory state of the issuer: one-time codes, refresh tokens, revocations, scripted outcomes.
- * Every table is bounded (`[idp] max_entries` each): expired entries are swept on the issuer's clock,
- * and a table still full after a sweep refuses with 503 (or, for best-effort replay detection,
- * forgets its oldest entries).
+ * The issuer's state: one-time codes, refresh tokens and their rotation families, revocations,
+ * device codes, scripted outcomes, pending claims, the shared clock and faults. Every handler awaits
+ * it, so one implementation keeps it in process memory (the default) and another in Redis, shared by
+ * replicas. Times are milliseconds on the issuer's clock unless a field says otherwise.
  */
-export class IdpStore {
-  readonly codes: CappedMap<string, CodeRecord>;
-  readonly refreshTokens: CappedMap<string, RefreshRecord>;
-  /** Revoked access-token jtis → when they expire anyway (for clean-up). */
-  readonly revokedJtis: CappedMap<string, number>;
-  /** Families whose every token is revoked (replayed code or refresh token) → when revoked. */
-  readonly revokedFamilies: RollingMap<string, number>;
-  /** Access-token jtis issued in each family (one grant) → their expiry, so revoking the family revokes them too. */
-  readonly familyJtis: CappedMap<string, Map<string, number>>;
-  /** Codes and refresh tokens already used → their family, to detect replays. */
-  readonly usedCodes: RollingMap<string, string>;
-  readonly usedRefreshTokens: RollingMap<string, string>;
-  readonly devices: CappedMap<string, DeviceRecord>;
-  /** Scripted outcome for the next device authorizations. */
-  deviceScript?: { outcome: DeviceOutcome; after: number; sticky: boolean };
-  /** Claims for the next token of a client (`client:<id>`) or user (`user:<name>`). */
-  readonly pendingClaims: CappedMap<string, PendingClaims>;
-  /** Client assertion, jwt-bearer and DPoP jtis, DPoP nonces, opaque access tokens. */
-  readonly auth: AuthState;
+export interface IssuerStore {
+  /** `memory`, or the store's URL with any password masked. */
+  readonly description: string;
+  /** Cap of each table (`[idp] max_entries`); the control API's clients and users use it too. */
   readonly maxEntries: number;
 
-  /** `now` is the issuer's clock (ms): entries expire on it, as the tokens they track do. */
-  constructor(options: { maxEntries?: number; now?: () => number } = {}) {
-    const now = options.now ?? Date.now;
-    this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
-    const limits = { maxEntries: this.maxEntries, sweep: () => this.sweep(now()) };
-    this.codes = new CappedMap('authorization code', limits);
-    this.refreshTokens = new CappedMap('refresh token', limits);
-    this.revokedJtis = new CappedMap('revoked token', limits);
-    this.revokedFamilies = new RollingMap(limits);
-    this.familyJtis = new CappedMap('token family', limits);
-    this.usedCodes = new RollingMap(limits);
-    this.usedRefreshTokens = new RollingMap(limits);
-    this.devices = new CappedMap('device authorization', limits);
-    this.pendingClaims = new CappedMap('pending claims', limits);
-    this.auth = new AuthState(limits);
-  }
+  putCode(code: string, record: CodeRecord): Promise<void>;
+  /** Takes a code once, atomically (a second redemption anywhere gets `replayedFamily`). */
+  redeemCode(code: string): Promise<Redemption<CodeRecord>>;
 
-  /** Claims set over the control API for this client or user; one-shot entries are consumed. */
-  takeClaims(key: string): Record<string, unknown> {
-    const pending = this.pendingClaims.get(key);
-    if (!pending) return {};
-    if (!pending.sticky) this.pendingClaims.delete(key);
-    return pending.claims;
-  }
+  putRefreshToken(token: string, record: RefreshRecord): Promise<void>;
+  /** Reads a refresh token without using it (introspection, revocation). */
+  getRefreshToken(token: string): Promise<RefreshRecord | undefined>;
+  /** Takes a refresh token once, atomically (rotation: the client gets a new one). */
+  redeemRefreshToken(token: string): Promise<Redemption<RefreshRecord>>;
 
   /** Remembers an access token issued in a family (a grant that also issued refresh tokens). */
-  addToFamily(family: string, jti: string, expiresAt: number): void {
-    let jtis = this.familyJtis.get(family);
-    if (!jtis) this.familyJtis.set(family, (jtis = new Map()));
-    jtis.set(jti, expiresAt);
-  }
-
-  /** Revokes one access token until it expires anyway (`expiresAt`, ms on the issuer clock). */
-  revokeJti(jti: string, expiresAt: number): void {
-    this.revokedJtis.set(jti, expiresAt);
-  }
-
+  addToFamily(family: string, jti: string, expiresAt: number): Promise<void>;
   /**
    * Revokes one grant: its refresh tokens and the access tokens issued from it (code or refresh token
    * replayed, RFC 6749 §4.1.2 and the security BCP; refresh token revoked, RFC 7009 §2.1).
    */
-  revokeFamily(family: string): void {
-    this.revokedFamilies.set(family, Date.now());
-    for (const [token, record] of this.refreshTokens)
-      if (record.family === family) this.refreshTokens.delete(token);
-    for (const [jti, exp] of this.familyJtis.get(family) ?? []) this.revokedJtis.set(jti, exp);
-    this.familyJtis.delete(family);
-  }
+  revokeFamily(family: string): Promise<void>;
+  isFamilyRevoked(family: string): Promise<boolean>;
+  /** Revokes one access token until it expires anyway (`expiresAt`). */
+  revokeJti(jti: string, expiresAt: number): Promise<void>;
+  isJtiRevoked(jti: string): Promise<boolean>;
+
+  /** Adds a device authorization, or saves a changed one (polls, interval, outcome). */
+  putDevice(code: string, record: DeviceRecord): Promise<void>;
+  getDevice(code: string): Promise<DeviceRecord | undefined>;
+  /** The pending device of an issuer showing this user code (the /device page). */
+  findDevice(
+    userCode: string,
+    issuerId: string,
+  ): Promise<{ code: string; record: DeviceRecord } | undefined>;
+  deleteDevice(code: string): Promise<void>;
+  setDeviceScript(script: DeviceScript): Promise<void>;
+  /** The scripted outcome for a new device authorization; a one-shot script is consumed. */
+  takeDeviceScript(): Promise<DeviceScript | undefined>;
+
+  /** Claims for the next token of a client (`client:<id>`) or user (`user:<name>`). */
+  setClaims(target: string, pending: PendingClaims): Promise<void>;
+  /** Claims set for this client or user; one-shot entries are consumed. */
+  takeClaims(target: string): Promise<Record<string, unknown>>;
+  clearClaims(): Promise<void>;
+
+  /**
+   * Single use of a value that is not a record (a client assertion's `jti`, a DPoP proof's `jti`):
+   * true the first time `key` is seen in `table`, false on a replay. Remembered until `expiresAt`.
+   */
+  useOnce(table: string, key: string, expiresAt: number): Promise<boolean>;
+
+  /** The clock and faults as another replica last saved them; undefined when this process holds them alone. */
+  loadShared(): Promise<SharedState | undefined>;
+  /** Publishes this replica's clock and faults after the control API changed them. */
+  saveShared(state: SharedState): Promise<void>;
 
   /** Entries per table, for `GET /_authctl/state`. */
-  sizes(): Record<string, number> {
-    return {
-      codes: this.codes.size,
-      refreshTokens: this.refreshTokens.size,
-      revokedTokens: this.revokedJtis.size,
-      families: this.familyJtis.size,
-      devices: this.devices.size,
-      pendingClaims: this.pendingClaims.size,
-      ...this.auth.sizes(),
-      maxEntries: this.maxEntries,
-    };
-  }
-
-  /** Drops expired entries (issuer clock, ms); called every 1000 requests and when a table is full. */
-  sweep(now: number): void {
-    for (const [key, code] of this.codes) if (code.expiresAt + 60_000 < now) this.codes.delete(key);
-    for (const [key, record] of this.refreshTokens)
-      if (record.expiresAt < now) this.refreshTokens.delete(key);
-    // A revoked token stays refused for an hour past its exp: a verifier's clock may lag.
-    for (const [key, exp] of this.revokedJtis)
-      if (exp < now - 3600_000) this.revokedJtis.delete(key);
-    for (const [family, jtis] of this.familyJtis) {
-      for (const [jti, exp] of jtis) if (exp < now) jtis.delete(jti);
-      if (jtis.size === 0) this.familyJtis.delete(family);
-    }
-    for (const [key, device] of this.devices)
-      if (device.expiresAt + 60_000 < now) this.devices.delete(key);
-    this.auth.sweep(now);
-  }
+  sizes(): Promise<Record<string, number>>;
+  /** Drops expired entries (issuer clock, ms); the handler calls it every 1000 requests. */
+  sweep(now: number): Promise<void>;
+  health(): Promise<StoreHealth>;
+  close(): Promise<void>;
 }
+
+export const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64url');

@@ -49,7 +49,10 @@ export async function tokenEndpoint(
       audience: requestedAudience(req.lists),
       confirmation,
     });
-    return { ...json(200, body, { pragma: 'no-cache', ...dpopNonceHeaders(deps) }), clientId };
+    return {
+      ...json(200, body, { pragma: 'no-cache', ...(await dpopNonceHeaders(deps, issuer)) }),
+      clientId,
+    };
   } catch (error) {
     if (error instanceof DpopError) return { ...error.forTokenEndpoint().response(), clientId };
     if (error instanceof OAuthError) return { ...error.response(), clientId };

@@ -31,7 +31,7 @@ export async function verifyIssuedToken(
       currentDate: new Date(deps.clock.now()),
       algorithms: [issuer.alg],
     });
-    if (typeof payload.jti === 'string' && deps.store.revokedJtis.has(payload.jti))
+    if (typeof payload.jti === 'string' && (await deps.store.isJtiRevoked(payload.jti)))
       return undefined;
     return payload as Record<string, unknown>;
   } catch {

@@ -6,7 +6,7 @@ import type { JWTAlgorithm } from '../keys/algorithms.js';
 import type { ClaimsMapping } from '../token/claims.js';
 import type { IdpClock } from './clock.js';
 import type { IdpKeys } from './keys.js';
-import type { IdpStore } from './store.js';
+import type { IssuerStore } from './store.js';
 import type { Faults } from './faults.js';
 import type { RequestCapture } from './capture.js';
 
@@ -63,7 +63,7 @@ export interface IdpDeps {
   /** Keystores of issuers with `keys = "own"`, by issuer id. */
   issuerKeys: Map<string, IdpKeys>;
   settings: IdpSettings;
-  store: IdpStore;
+  store: IssuerStore;
   faults: Faults;
   capture: RequestCapture;
   /** One access-log line per request (already masked). */

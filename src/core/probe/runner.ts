@@ -65,6 +65,16 @@ interface Planned {
   rotation: Awaited<ReturnType<typeof prepareLateRotation>>;
 }
 
+/** The negative cases a failed control kept from running, as results with no response. */
+async function notRun(
+  run: ProbeRun,
+  credentials: Map<string, ResolvedCredential>,
+): Promise<ReturnType<typeof caseResult>[]> {
+  const results = [];
+  for await (const c of streamCases(caseContext(run, credentials))) results.push(caseResult(c));
+  return results;
+}
+
 /** Controls, then every other case (streamed), skew and revocation, the controls again, the rotation. */
 async function sendAndJudge(run: ProbeRun, plan: Planned): Promise<ProbeResult> {
   const { controls, credentials, base } = plan;
@@ -75,7 +85,9 @@ async function sendAndJudge(run: ProbeRun, plan: Planned): Promise<ProbeResult> 
     controlFailedResult(run, base, failures, { results, checks, requests: sender.requests });
 
   const before = await runControls(run, sender, controls, 'before');
-  if (before.length) return failed(before);
+  // Every case is still listed (not run), so CI test history keeps the same test names.
+  if (before.length)
+    return failed(before, [...controlResults, ...(await notRun(run, credentials))]);
   const streamed = await streamAndJudge(run, sender, streamCases(caseContext(run, credentials)));
   const skews = await skewStage(run, sender, controls, credentials);
   const late = {

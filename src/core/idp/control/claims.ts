@@ -4,7 +4,7 @@ import { bad } from './respond.js';
 import type { ControlHandler } from './types.js';
 
 /** POST /claims: extra claims for the next token of a client or user (every token if sticky). */
-export const setClaims: ControlHandler = ({ body }, deps) => {
+export const setClaims: ControlHandler = async ({ body }, deps) => {
   const target =
     typeof body.client_id === 'string'
       ? `client:${body.client_id}`
@@ -16,7 +16,7 @@ export const setClaims: ControlHandler = ({ body }, deps) => {
   if (!claims || typeof claims !== 'object' || Array.isArray(claims))
     return bad('claims must be a JSON object');
   checkClaimKeys(claims as Record<string, unknown>, 'claims');
-  deps.store.pendingClaims.set(target, {
+  await deps.store.setClaims(target, {
     claims: nullPrototype(claims as Record<string, unknown>),
     sticky: Boolean(body.sticky),
   });
@@ -24,7 +24,7 @@ export const setClaims: ControlHandler = ({ body }, deps) => {
 };
 
 /** DELETE /claims. */
-export const clearClaims: ControlHandler = (_req, deps) => {
-  deps.store.pendingClaims.clear();
+export const clearClaims: ControlHandler = async (_req, deps) => {
+  await deps.store.clearClaims();
   return json(200, { cleared: true });
 };

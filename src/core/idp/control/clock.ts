@@ -1,19 +1,25 @@
 import { usageError } from '../../errors.js';
 import { checkClockTime, durationInRange } from '../bounds.js';
 import { json } from '../http.js';
+import { saveSharedState } from '../store-shared.js';
 import type { ControlBody, ControlHandler } from './types.js';
 
 /** GET /clock. */
 export const getClock: ControlHandler = (_req, deps) => json(200, deps.clock.state());
 
 /** POST /clock: reset applies first; a refused set/advance then changes nothing more. */
-export const setClock: ControlHandler = ({ body }, deps) => {
-  if (body.reset) deps.clock.reset();
-  const change = clockChange(body, deps.clock.now());
-  if (body.freeze === true) deps.clock.freeze();
-  if (body.freeze === false) deps.clock.unfreeze();
-  if (change.set !== undefined) deps.clock.set(change.set);
-  if (change.advanceSeconds !== undefined) deps.clock.advance(change.advanceSeconds);
+export const setClock: ControlHandler = async ({ body }, deps) => {
+  try {
+    if (body.reset) deps.clock.reset();
+    const change = clockChange(body, deps.clock.now());
+    if (body.freeze === true) deps.clock.freeze();
+    if (body.freeze === false) deps.clock.unfreeze();
+    if (change.set !== undefined) deps.clock.set(change.set);
+    if (change.advanceSeconds !== undefined) deps.clock.advance(change.advanceSeconds);
+  } finally {
+    // Other replicas see the clock this one shows, a reset before a refused change included.
+    await saveSharedState(deps);
+  }
   return json(200, deps.clock.state());
 };
 

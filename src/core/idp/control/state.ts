@@ -12,5 +12,5 @@ export const state: ControlHandler = async (_req, deps) =>
     issuers: deps.settings.issuers.map((i) => ({ id: i.id, url: i.url, layout: i.layout })),
     clients: [...deps.settings.clients.keys()],
     users: [...deps.settings.users.keys()],
-    tables: deps.store.sizes(),
+    tables: await deps.store.sizes(),
   });

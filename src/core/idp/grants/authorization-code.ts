@@ -17,17 +17,15 @@ export const authorizationCode = defineGrant(
   async ({ req, issuer, deps, client, requestClaims, confirmation, audience }) => {
     const code = req.body.code;
     if (!code) throw invalidRequest('code is required');
-    const record = deps.store.codes.get(code);
-    if (!record) {
+    const redeemed = await deps.store.redeemCode(code);
+    if (!redeemed || 'replayedFamily' in redeemed) {
       // A replayed code revokes the refresh tokens its first use issued (RFC 6749 §4.1.2).
-      const family = deps.store.usedCodes.get(code);
-      if (family) deps.store.revokeFamily(family);
+      if (redeemed) await deps.store.revokeFamily(redeemed.replayedFamily);
       throw invalidGrant(
-        family ? 'authorization code was already used' : 'authorization code is invalid',
+        redeemed ? 'authorization code was already used' : 'authorization code is invalid',
       );
     }
-    deps.store.codes.delete(code);
-    deps.store.usedCodes.set(code, record.family);
+    const { record } = redeemed;
     if (record.issuerId !== issuer.id)
       throw invalidGrant('authorization code was issued by another issuer');
     if (record.clientId !== client.clientId)

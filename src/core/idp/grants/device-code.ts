@@ -15,17 +15,22 @@ export const deviceCode = defineGrant(
     const { req, deps, client } = ctx;
     const code = req.body.device_code;
     if (!code) throw invalidRequest('device_code is required');
-    const device = deps.store.devices.get(code);
+    const device = await deps.store.getDevice(code);
     if (!device) throw invalidGrant('device_code is invalid or was already used');
     if (device.clientId !== client.clientId)
       throw invalidGrant('device_code was issued to another client');
     const now = deps.clock.now();
     if (now >= device.expiresAt) {
-      deps.store.devices.delete(code);
+      await deps.store.deleteDevice(code);
       throw pending('expired_token', 'the device code has expired');
     }
-    checkPollInterval(device, now);
-    device.polls += 1;
+    try {
+      checkPollInterval(device, now);
+      device.polls += 1;
+    } finally {
+      // The poll's changes (count, last poll, a grown interval) are saved for the next poll.
+      await deps.store.putDevice(code, device);
+    }
     if (device.outcome && device.polls > device.after)
       return scriptedOutcome(ctx, code, device, now);
     throw pending('authorization_pending', 'the user has not yet approved this device');
@@ -59,15 +64,16 @@ async function scriptedOutcome(
   switch (device.outcome) {
     case 'slow_down':
       device.interval += 5;
+      await deps.store.putDevice(code, device);
       throw pending('slow_down', `polling too fast; wait ${device.interval}s between polls`);
     case 'expired_token':
-      deps.store.devices.delete(code);
+      await deps.store.deleteDevice(code);
       throw pending('expired_token', 'the device code has expired');
     case 'access_denied':
-      deps.store.devices.delete(code);
+      await deps.store.deleteDevice(code);
       throw pending('access_denied', 'the user denied the request');
     case 'approve': {
-      deps.store.devices.delete(code);
+      await deps.store.deleteDevice(code);
       const principal = device.principal ?? {
         sub: `device-user`,
         scopes: device.scopes,

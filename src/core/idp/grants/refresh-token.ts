@@ -8,23 +8,24 @@ export const refreshToken = defineGrant(
   async ({ req, issuer, deps, client, requestClaims, confirmation, audience }) => {
     const token = req.body.refresh_token;
     if (!token) throw invalidRequest('refresh_token is required');
-    const record = deps.store.refreshTokens.get(token);
-    if (!record) {
-      const used = deps.store.usedRefreshTokens.get(token);
-      if (used) deps.store.revokeFamily(used);
-      throw invalidGrant('refresh token is invalid, expired, revoked or already used');
-    }
-    if (record.clientId !== client.clientId)
+    // Another client's token is refused without using it up: its owner may still refresh.
+    const found = await deps.store.getRefreshToken(token);
+    if (found && found.clientId !== client.clientId)
       throw invalidGrant('refresh token was issued to another client');
-    if (record.issuerId !== issuer.id)
+    if (found && found.issuerId !== issuer.id)
       throw invalidGrant('refresh token was issued by another issuer');
     // Checked before the token is used up: a stolen token without the key cannot burn it.
-    if (record.jkt && record.jkt !== confirmation?.jkt)
+    if (found?.jkt && found.jkt !== confirmation?.jkt)
       throw invalidGrant(
         'refresh token is bound to a DPoP key (RFC 9449 §5): send a DPoP proof signed by that key',
       );
-    deps.store.refreshTokens.delete(token);
-    deps.store.usedRefreshTokens.set(token, record.family);
+    const redeemed = await deps.store.redeemRefreshToken(token);
+    if (!redeemed || 'replayedFamily' in redeemed) {
+      // A rotated refresh token used again revokes its family (security BCP §4.14.2).
+      if (redeemed) await deps.store.revokeFamily(redeemed.replayedFamily);
+      throw invalidGrant('refresh token is invalid, expired, revoked or already used');
+    }
+    const { record } = redeemed;
     if (deps.clock.now() >= record.expiresAt) throw invalidGrant('refresh token has expired');
     const requested = splitScopes(req.body.scope);
     const extra = requested.filter((scope) => !record.principal.scopes.includes(scope));

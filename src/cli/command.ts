@@ -25,7 +25,7 @@ import type { GlobalOptions } from './types.js';
  */
 
 /** Every output format a verb can offer; which ones it does is its `formats` list. */
-export const FORMATS = ['text', 'json', 'github', 'sarif', 'junit', 'markdown'] as const;
+export const FORMATS = ['text', 'json', 'github', 'sarif', 'junit', 'markdown', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** What commander read for one run: positionals in declaration order, flags merged with the globals. */
@@ -34,8 +34,11 @@ export interface Values<F> {
   flags: F & Partial<GlobalOptions>;
 }
 
-/** The verb's injected I/O: status notes on stderr and the input stream; never the result itself. */
-export interface Io {
+/**
+ * The verb's injected I/O: status notes on stderr and the input stream; never the result itself.
+ * `E` is what a long-running verb shows while it runs (`emit`); `never` for the others.
+ */
+export interface Io<E = never> {
   info(message: string): void;
   warn(message: string): void;
   debug(message: string): void;
@@ -48,6 +51,28 @@ export interface Io {
   progress?: ProgressLine;
   /** Whether stdout is a terminal (questions are only asked there). */
   stdoutIsTTY: boolean;
+  /**
+   * Raw stderr, for what a verb streams while it runs (an access log, a token shown once): not
+   * silenced by --quiet, so the verb decides (status notes go through `info`).
+   */
+  stderr(text: string): void;
+  /** Colours for what the verb writes to stderr itself (off unless stderr is a terminal). */
+  statusColor: ChalkInstance;
+  /**
+   * Shows `event` on stdout now, rendered by the verb's `render.event` in the chosen format: what a
+   * long-running verb prints before its run resolves (a server's ready line, a demo's steps).
+   */
+  emit(event: E): void;
+  /**
+   * For a `longRunning` verb: aborted, its reason the signal's name ('SIGINT', 'SIGTERM'), when the
+   * process is told to stop; the run then stops what it started and resolves. Never aborted otherwise.
+   */
+  stop: AbortSignal;
+  /**
+   * Runs `last` (synchronous) if the process exits while the run lasts (process.exit, a crash): the
+   * last resort that kills what the run started. Returns the function that removes it.
+   */
+  atExit(last: () => void): () => void;
 }
 
 /**
@@ -80,19 +105,43 @@ export interface RenderContext {
   format: Format;
   /** Whether the rendering goes to a terminal (not a pipe, not a file). */
   terminal: boolean;
+  /** Columns to lay a report out for: the terminal's, else $COLUMNS, else 120. */
+  width: number;
 }
 
-/** One renderer per format: `text` always; `json` defaults to the value itself. */
-export type Renderers<R> = {
+/**
+ * One renderer per format: `text` always; `json` defaults to the value itself (a `json` that returns
+ * undefined prints nothing: a long-running verb whose document went out as an event).
+ */
+export type Renderers<R, E = never> = {
   text(value: R, rc: RenderContext): string;
   json?(value: R): unknown;
   /** A status line for stderr after a non-JSON rendering (e.g. a summary under a report). */
   status?(value: R, rc: RenderContext): string | undefined;
-} & Partial<
-  Record<'github' | 'sarif' | 'junit' | 'markdown', (value: R, rc: RenderContext) => string>
->;
+  /**
+   * What went wrong, for stderr before the result, not silenced by --quiet, in every format (with
+   * --json too, as for an error: docs/output.md), e.g. the refused controls of a probe run (exit 3).
+   */
+  stderr?(value: R, rc: RenderContext): string | undefined;
+  /**
+   * A long-running verb's events (`io.emit`), each on stdout as it happens: `text` in every format but
+   * JSON; in JSON, `json`'s value as one line (JSON Lines, so a reader can take it as it comes), and
+   * nothing for an event it returns undefined for (or when there is no `json`).
+   */
+  event?: { text(event: E, rc: RenderContext): string; json?(event: E): unknown };
+} & Partial<Record<Exclude<Format, 'text' | 'json'>, (value: R, rc: RenderContext) => string>>;
 
-export interface Verb<F, O, R> {
+/**
+ * A verb that runs until it is stopped (a server, `demo --keep`): SIGINT and SIGTERM abort `io.stop`
+ * while its run lasts. `repeat` says what a second signal does while it stops: `default` is Node's
+ * (the process ends at once: the way out of a stop that hangs), `ignore` lets the stop finish (children
+ * it started must not outlive it).
+ */
+export interface LongRunning {
+  repeat: 'default' | 'ignore';
+}
+
+export interface Verb<F, O, R, E = never> {
   /** commander's name with positionals, e.g. `import <file>`. */
   name: string;
   summary: string;
@@ -101,13 +150,17 @@ export interface Verb<F, O, R> {
   examples: string[];
   /** Report formats offered with --format (text and json always are); adds --format and -o/--output. */
   formats?: readonly Format[];
+  /** Older names --format still accepts (`{ human: 'text' }`), not listed as choices. */
+  formatAliases?: Readonly<Record<string, Format>>;
+  /** Set for a verb that runs until stopped: see `LongRunning` and `Io.stop`. */
+  longRunning?: LongRunning;
   parse(values: Values<F>): O | Promise<O>;
-  run(opts: O, io: Io, deps: Deps): Promise<Result<R>>;
-  render: Renderers<R>;
+  run(opts: O, io: Io<E>, deps: Deps): Promise<Result<R>>;
+  render: Renderers<R, E>;
 }
 
 /** Identity, for type inference: `export const list = verb({...})`. */
-export function verb<F, O, R>(spec: Verb<F, O, R>): Verb<F, O, R> {
+export function verb<F, O, R, E = never>(spec: Verb<F, O, R, E>): Verb<F, O, R, E> {
   return spec;
 }
 
@@ -127,35 +180,54 @@ export class ExitStatus {
 }
 
 /** `--format` with the verb's formats, `-o/--output FILE`: the same flags in every report command. */
-function outputOptions(formats: readonly Format[]): Option[] {
+function outputOptions(
+  formats: readonly Format[],
+  aliases: Readonly<Record<string, Format>> = {},
+): Option[] {
   const offered = [...new Set<Format>(['text', 'json', ...formats])];
-  return [
-    new Option('--format <format>', `output format: ${offered.join(', ')} (--json = --format json)`)
-      .choices(offered)
-      .default('text'),
-    new Option('-o, --output <file>', 'write the report to FILE instead of stdout'),
-  ];
+  const older = Object.entries(aliases).map(([old, format]) => `${old} = ${format}`);
+  const format = new Option(
+    '--format <format>',
+    `output format: ${offered.join(', ')} (--json = --format json${older.map((a) => `, ${a}`).join('')})`,
+  )
+    .choices(offered)
+    .default('text');
+  // An older name is accepted as the format it stands for, without being listed as a choice.
+  const choose = format.parseArg!;
+  if (older.length)
+    format.argParser((value: string, previous: unknown) =>
+      Object.hasOwn(aliases, value) ? aliases[value]! : choose(value, previous),
+    );
+  return [format, new Option('-o, --output <file>', 'write the report to FILE instead of stdout')];
 }
 
 /** Registers `spec` under `parent`: the only thing a group's `register` does for each verb. */
-export function declare<F, O, R>(parent: Command, spec: Verb<F, O, R>, ctx: CliContext): Command {
+export function declare<F, O, R, E>(
+  parent: Command,
+  spec: Verb<F, O, R, E>,
+  ctx: CliContext,
+): Command {
   const command = parent.command(spec.name).description(spec.summary);
-  const output = spec.formats ? outputOptions(spec.formats) : [];
+  const output = spec.formats ? outputOptions(spec.formats, spec.formatAliases) : [];
   for (const option of [...(spec.options ?? []), ...output]) command.addOption(option);
   command.addHelpText('after', examples(spec.examples));
   command.action(async (...received: unknown[]) => {
     const values = valuesOf<F>(received.at(-1) as Command);
     const opts = await spec.parse(values);
-    const result = await spec.run(opts, ioOf(ctx), ctx);
     const flags = values.flags as { format?: unknown; output?: unknown };
-    await emit(ctx, spec, result, chosenFormat(spec, flags, ctx), outputFile(opts, flags));
+    const format = chosenFormat(spec, flags, ctx);
+    const file = outputFile(spec, opts, flags);
+    const result = await untilRun(spec.longRunning, (stop) =>
+      spec.run(opts, ioOf(ctx, spec.render.event, format, stop), ctx),
+    );
+    await emit(ctx, spec, result, renderContext(ctx, format, file), file);
     if (result.exitCode) throw new ExitStatus(result.exitCode);
   });
   return command;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a list of verbs of different types
-export type AnyVerb = Verb<any, any, any>;
+export type AnyVerb = Verb<any, any, any, any>;
 
 /** Declares each verb of a group, in `--help` order. */
 export function declareAll(parent: Command, verbs: AnyVerb[], ctx: CliContext): void {
@@ -177,16 +249,49 @@ function chosenFormat(spec: AnyVerb, flags: { format?: unknown }, ctx: CliContex
 }
 
 /**
- * `-o/--output FILE`: the verb's parsed `outputFile` when its Options has one (a verb whose --output
- * also accepts older values), else the flag as given.
+ * `-o/--output FILE`, which `declare` writes the rendered result to: the verb's parsed `outputFile`
+ * when its Options has one (a verb whose --output also accepts older values), else, for a verb that
+ * offers formats, the flag as given. Another verb's --output is its own (`probe init` writes its file).
  */
-function outputFile(opts: unknown, flags: { output?: unknown }): string | undefined {
+function outputFile(spec: AnyVerb, opts: unknown, flags: { output?: unknown }): string | undefined {
   if (typeof opts === 'object' && opts !== null && 'outputFile' in opts)
     return (opts as { outputFile?: string }).outputFile;
-  return typeof flags.output === 'string' ? flags.output : undefined;
+  return spec.formats && typeof flags.output === 'string' ? flags.output : undefined;
 }
 
-function ioOf(ctx: CliContext): Io {
+/**
+ * Runs `work` with the stop signal of a long-running verb: SIGINT/SIGTERM abort it while `work` lasts
+ * (see LongRunning), and the handlers go when it settles. Other verbs get a signal never aborted.
+ */
+async function untilRun<T>(
+  longRunning: LongRunning | undefined,
+  work: (stop: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  if (!longRunning) return work(controller.signal);
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const off = () => signals.forEach((s) => process.off(s, onSignal));
+  function onSignal(signal: NodeJS.Signals) {
+    if (longRunning?.repeat === 'default') off();
+    controller.abort(signal);
+  }
+  signals.forEach((s) => process.on(s, onSignal));
+  try {
+    return await work(controller.signal);
+  } finally {
+    off();
+  }
+}
+
+type EventRenderer<E> = Renderers<unknown, E>['event'];
+
+function ioOf<E>(
+  ctx: CliContext,
+  render: EventRenderer<E>,
+  format: Format,
+  stop: AbortSignal,
+): Io<E> {
+  const events = renderContext(ctx, format, undefined);
   return {
     info: (message) => ctx.out.info(message),
     warn: (message) => ctx.out.warn(message),
@@ -196,26 +301,55 @@ function ioOf(ctx: CliContext): Io {
     stderrIsTTY: Boolean(ctx.io.stderr.isTTY),
     progress: progressLine(ctx),
     stdoutIsTTY: Boolean(ctx.io.stdout.isTTY),
+    stderr: (text) => ctx.out.raw('stderr', text),
+    statusColor: ctx.out.statusColor,
+    emit: (event) => {
+      const text = eventText(render, event, events);
+      if (text) ctx.out.raw('stdout', text.endsWith('\n') ? text : `${text}\n`);
+    },
+    stop,
+    atExit: (last) => {
+      process.on('exit', last);
+      return () => process.off('exit', last);
+    },
   };
 }
 
-/** Renders `result` in `format`; to `file` when given (written atomically), else to stdout. */
-async function emit<R>(
-  ctx: CliContext,
-  spec: Verb<unknown, unknown, R>,
-  result: Result<R>,
-  format: Format,
-  file: string | undefined,
-): Promise<void> {
-  const rc: RenderContext = {
+/** One event's text in the chosen format: JSON as one line (JSON Lines), else the `text` renderer. */
+function eventText<E>(render: EventRenderer<E>, event: E, rc: RenderContext): string {
+  if (!render) return '';
+  if (rc.format !== 'json') return render.text(event, rc);
+  const value = render.json?.(event);
+  return value === undefined ? '' : JSON.stringify(value);
+}
+
+/** How to render for stdout, or for `file` (no colour, not a terminal). */
+function renderContext(ctx: CliContext, format: Format, file: string | undefined): RenderContext {
+  const terminal = !file && ctx.out.stdoutIsTTY;
+  const columns = terminal ? (ctx.io.stdout as { columns?: number }).columns : undefined;
+  const env = Number(ctx.env.COLUMNS);
+  return {
     color: file ? ctx.out.plain : ctx.out.color,
     statusColor: ctx.out.statusColor,
     verbose: ctx.globals.verbose,
     cwd: ctx.cwd,
     format,
-    terminal: !file && ctx.out.stdoutIsTTY,
+    terminal,
+    width: columns && columns > 0 ? columns : env > 0 ? env : 120,
   };
-  const text = renderAs(spec.render, result.value, format, rc);
+}
+
+/** Renders `result` in `rc.format`; to `file` when given (written atomically), else to stdout. */
+async function emit<R, E>(
+  ctx: CliContext,
+  spec: Verb<unknown, unknown, R, E>,
+  result: Result<R>,
+  rc: RenderContext,
+  file: string | undefined,
+): Promise<void> {
+  const problems = spec.render.stderr?.(result.value, rc);
+  if (problems) ctx.out.raw('stderr', problems.endsWith('\n') ? problems : `${problems}\n`);
+  const text = renderAs(spec.render, result.value, rc.format, rc);
   if (file) {
     const { writeFileAtomic } = await import('../core/fs/atomic.js');
     const target = path.resolve(ctx.cwd, file);
@@ -227,8 +361,16 @@ async function emit<R>(
 }
 
 /** One format's rendering of `value` (exported for the renderers' own tests). */
-export function renderAs<R>(render: Renderers<R>, value: R, format: Format, rc: RenderContext) {
-  if (format === 'json') return jsonText(render.json ? render.json(value) : value);
+export function renderAs<R, E>(
+  render: Renderers<R, E>,
+  value: R,
+  format: Format,
+  rc: RenderContext,
+): string {
+  if (format === 'json') {
+    const doc = render.json ? render.json(value) : value;
+    return doc === undefined ? '' : jsonText(doc);
+  }
   if (format === 'text') return render.text(value, rc);
   const renderer = render[format];
   if (!renderer)

@@ -1,16 +1,11 @@
-import type { Command } from 'commander';
-import { checkError, usageError } from '../core/errors.js';
+import { Option, type Command } from 'commander';
+import type { ErrorCode } from '../core/error-codes.js';
+import { EXIT_CODES, usageError } from '../core/errors.js';
 import type { DemoResult, DemoStep } from '../core/demo/run.js';
 import { DEMO_EXAMPLES, type DemoExample } from '../core/demo/scenarios.js';
 import { closest } from '../core/suggest.js';
 import type { CliContext } from './context.js';
-import { examples } from './output.js';
-import { ExitStatus } from './command.js';
-
-interface DemoFlags {
-  example: string;
-  keep?: boolean;
-}
+import { declare, verb, type Deps, type Io, type RenderContext, type Result } from './command.js';
 
 const EXIT_HELP = `
 Exit codes:
@@ -20,25 +15,16 @@ Exit codes:
   3  the example service or the issuer could not start
 `;
 
-export function register(program: Command, ctx: CliContext): void {
-  program
-    .command('demo')
-    .description(
-      'see authctl work end to end: mock issuer + an example service on free ports, a token, three calls, the probe',
-    )
-    .option('--example <name>', `which example service: ${DEMO_EXAMPLES.join(', ')}`, 'datapress')
-    .option('--keep', 'leave the issuer and the service running until Ctrl-C')
-    .addHelpText(
-      'after',
-      examples([
-        'authctl demo',
-        'authctl demo --example k3',
-        'authctl demo --example recsys --keep',
-        'authctl demo --json | jq .steps[].title',
-      ]) + EXIT_HELP,
-    )
-    .action((flags: DemoFlags) => runDemoCommand(ctx, flags));
+export interface DemoOptions {
+  example: DemoExample;
+  keep: boolean;
 }
+
+/** What the demo shows as it runs: its title, each step, then the outcome (the --json document). */
+export type DemoEvent =
+  | { kind: 'start'; example: DemoExample }
+  | { kind: 'step'; step: DemoStep }
+  | { kind: 'done'; result: DemoResult; keep: boolean };
 
 function parseExample(value: string): DemoExample {
   if ((DEMO_EXAMPLES as readonly string[]).includes(value)) return value as DemoExample;
@@ -49,86 +35,132 @@ function parseExample(value: string): DemoExample {
   });
 }
 
-async function runDemoCommand(ctx: CliContext, flags: DemoFlags): Promise<void> {
-  const example = parseExample(flags.example);
+/**
+ * Runs the example; with --keep, leaves it running until Ctrl-C. Children must not outlive us: a
+ * signal during the run stops the service and the issuer at once (runDemo then rejects: exit 130),
+ * and while --keep waits it ends the wait.
+ */
+async function runDemoVerb(
+  opts: DemoOptions,
+  io: Io<DemoEvent>,
+  deps: Deps,
+): Promise<Result<undefined>> {
+  const { example } = opts;
+  io.emit({ kind: 'start', example });
   const { runDemo } = await import('../core/demo/run.js');
-  const c = ctx.out.color;
-  const print = (s: DemoStep) => {
-    if (ctx.out.json) return;
-    const mark = s.ok === undefined ? '' : s.ok ? ` ${c.green('✓')}` : ` ${c.red('✗')}`;
-    const lines = [`${c.bold(`${s.n}. ${s.title}`)}${mark}`];
-    if (s.command) lines.push(`   ${c.dim('$')} ${c.cyan(s.command)}`);
-    for (const r of s.result) lines.push(`   ${r}`);
-    ctx.out.data(`${lines.join('\n')}\n`);
-  };
-  if (!ctx.out.json)
-    ctx.out.data(
-      `${c.bold(`authctl demo: ${example}`)} — everything below runs locally on free loopback ports\n`,
-    );
-
-  // Children must not outlive us: Ctrl-C (or SIGTERM) during the run stops the service and the
-  // issuer at once (the run then rejects), and while --keep waits it ends the wait.
   let result: DemoResult | undefined;
-  let interrupted = false;
-  let stopKeeping: (() => void) | undefined;
-  const abort = new AbortController();
-  const onSignal = () => {
-    interrupted = true;
-    abort.abort();
-    stopKeeping?.();
-  };
-  const onExit = () => result?.killNow();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('exit', onExit);
+  const removeLastResort = io.atExit(() => result?.killNow());
   try {
-    const home = ctx.globals.home ? await ctx.home() : undefined;
+    const home = deps.globals.home ? await deps.home() : undefined;
+    const onStep = (step: DemoStep) => io.emit({ kind: 'step', step });
     try {
-      result = await runDemo({ example, home, env: ctx.env, onStep: print, signal: abort.signal });
+      result = await runDemo({ example, home, env: deps.env, onStep, signal: io.stop });
     } catch (error) {
       // runDemo has cleaned up before rejecting.
-      if (!interrupted) throw error;
+      if (!io.stop.aborted) throw error;
     }
-    if (!result || interrupted) {
-      throw new ExitStatus(130);
-    }
-    if (ctx.out.json) {
-      ctx.out.jsonDocument({
-        example: result.example,
-        ok: result.ok,
-        urls: result.urls,
-        steps: result.steps,
-        kept: Boolean(flags.keep),
-      });
-    } else {
-      const failed = result.steps.filter((s) => s.ok === false);
-      ctx.out.data(
-        failed.length
-          ? c.red(
-              `${failed.length} step(s) did not behave as expected: ${failed.map((s) => s.n).join(', ')}`,
-            )
-          : c.green('Every step behaved as a secured service must.'),
-      );
-      ctx.out.data(
-        `Next: ${example === 'datapress' ? 'authctl demo --example k3' : 'authctl demo --example datapress'} · authctl --help · the examples: examples/README.md`,
-      );
-    }
-    if (flags.keep && !interrupted) {
-      ctx.out.info(
+    if (!result || io.stop.aborted) return { value: undefined, exitCode: 130 };
+    io.emit({ kind: 'done', result, keep: opts.keep });
+    if (opts.keep) {
+      io.info(
         `kept running: issuer ${result.urls.issuer ?? '(none)'}, ${example} ${result.urls.service}. Press Ctrl-C to stop.`,
       );
-      await new Promise<void>((resolve) => (stopKeeping = resolve));
+      await new Promise((resolve) => io.stop.addEventListener('abort', resolve, { once: true }));
     }
-    if (!result.ok)
-      throw checkError(
-        'ERR_DEMO_STEP_FAILED',
-        `the ${example} example did not behave as expected`,
-        { where: `authctl demo --example ${example}`, hint: 'see the steps marked ✗ above' },
-      );
+    if (result.ok) return { value: undefined };
+    // The transcript (its `error` included) was the one --json document: the line goes to stderr.
+    const { message, where, hint } = stepsFailed(example);
+    io.error(message, where, hint);
+    return { value: undefined, exitCode: EXIT_CODES.check };
   } finally {
     await result?.close();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.off('exit', onExit);
+    removeLastResort();
   }
+}
+
+/** A step did not behave as a secured service must: exit 1, the transcript says which. */
+const stepsFailed = (example: DemoExample) => ({
+  code: 'ERR_DEMO_STEP_FAILED' satisfies ErrorCode,
+  message: `the ${example} example did not behave as expected`,
+  where: `authctl demo --example ${example}`,
+  hint: 'see the steps marked ✗ above',
+});
+
+function stepText(s: DemoStep, { color: c }: RenderContext): string {
+  const mark = s.ok === undefined ? '' : s.ok ? ` ${c.green('✓')}` : ` ${c.red('✗')}`;
+  const lines = [`${c.bold(`${s.n}. ${s.title}`)}${mark}`];
+  if (s.command) lines.push(`   ${c.dim('$')} ${c.cyan(s.command)}`);
+  for (const r of s.result) lines.push(`   ${r}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function doneText(result: DemoResult, { color: c }: RenderContext): string {
+  const failed = result.steps.filter((s) => s.ok === false);
+  const next =
+    result.example === 'datapress'
+      ? 'authctl demo --example k3'
+      : 'authctl demo --example datapress';
+  return [
+    failed.length
+      ? c.red(
+          `${failed.length} step(s) did not behave as expected: ${failed.map((s) => s.n).join(', ')}`,
+        )
+      : c.green('Every step behaved as a secured service must.'),
+    `Next: ${next} · authctl --help · the examples: examples/README.md`,
+  ].join('\n');
+}
+
+function eventText(event: DemoEvent, rc: RenderContext): string {
+  const c = rc.color;
+  if (event.kind === 'start')
+    return `${c.bold(`authctl demo: ${event.example}`)} — everything below runs locally on free loopback ports\n`;
+  if (event.kind === 'step') return stepText(event.step, rc);
+  return doneText(event.result, rc);
+}
+
+/** `authctl demo`: a long-running verb whose output is its events; the run's own result is empty. */
+export const demo = verb({
+  name: 'demo',
+  summary:
+    'see authctl work end to end: mock issuer + an example service on free ports, a token, three calls, the probe',
+  options: [
+    new Option('--example <name>', `which example service: ${DEMO_EXAMPLES.join(', ')}`).default(
+      'datapress',
+    ),
+    new Option('--keep', 'leave the issuer and the service running until Ctrl-C'),
+  ],
+  examples: [
+    'authctl demo',
+    'authctl demo --example k3',
+    'authctl demo --example recsys --keep',
+    'authctl demo --json | jq .steps[].title',
+  ],
+  longRunning: { repeat: 'ignore' },
+  parse: ({ flags }: { flags: { example: string; keep?: boolean } }): DemoOptions => ({
+    example: parseExample(flags.example),
+    keep: flags.keep === true,
+  }),
+  run: runDemoVerb,
+  render: {
+    text: () => '',
+    json: () => undefined,
+    event: {
+      text: eventText,
+      json: (event) =>
+        event.kind === 'done'
+          ? {
+              example: event.result.example,
+              ok: event.result.ok,
+              urls: event.result.urls,
+              steps: event.result.steps,
+              kept: event.keep,
+              ...(event.result.ok ? {} : { error: stepsFailed(event.result.example) }),
+            }
+          : undefined,
+    },
+  },
+});
+
+export function register(program: Command, ctx: CliContext): void {
+  declare(program, demo, ctx).addHelpText('after', EXIT_HELP);
 }

@@ -2,7 +2,7 @@ import { Option } from 'commander';
 import { parseDuration } from '../core/duration.js';
 import { usageError } from '../core/errors.js';
 import { callControl, type ControlTarget } from '../core/idp/control-client.js';
-import type { FaultKind, FaultSpec } from '../core/idp/faults.js';
+import { parseFaultRequest, type FaultKind, type FaultSpec } from '../core/idp/faults.js';
 import { parseClaimAssignment } from '../core/token/claims.js';
 import { verb, type Deps } from './command.js';
 import { defaultIssuerUrl } from './idp-run.js';
@@ -148,6 +148,15 @@ function faultLines({ faults: f = {}, ends }: Faulted): string {
     .join('\n');
 }
 
+/** The control API's fault request from the flags. */
+const faultRequest = (flags: FaultFlags) => ({
+  jwks: flags.jwks,
+  token: flags.token,
+  latency: flags.latency,
+  unpublished_key: flags.unpublishedKey,
+  for: flags.for,
+});
+
 export const fault = verb({
   name: 'fault [action]',
   summary:
@@ -177,18 +186,14 @@ export const fault = verb({
         where: 'authctl idp fault',
         hint: 'use `authctl idp fault --jwks 503` to inject, `authctl idp fault clear` to end',
       });
+    // Checked here as the issuer checks it, before the control API is called (the issuer checks again).
+    if (action !== 'clear') parseFaultRequest(faultRequest(flags), 0);
     return { ...flags, clear: action === 'clear' };
   },
   async run(opts, _io, deps) {
     const target = await targetOf(opts, deps);
     if (opts.clear) return { value: { answer: await callControl(target, 'clearFault'), opts } };
-    const answer = await callControl(target, 'setFault', {
-      jwks: opts.jwks,
-      token: opts.token,
-      latency: opts.latency,
-      unpublished_key: opts.unpublishedKey,
-      for: opts.for,
-    });
+    const answer = await callControl(target, 'setFault', faultRequest(opts));
     return { value: { answer, opts } };
   },
   render: {

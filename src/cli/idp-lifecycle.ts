@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs, readFileSync } from 'node:fs';
 import { environmentError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs/atomic.js';
-import type { CliContext } from './context.js';
 
 /**
  * `idp serve --ready-file FILE`: the --json ready line, written atomically (temp + fsync + rename) once the
@@ -26,29 +25,31 @@ export async function removeReadyFile(file: string): Promise<void> {
 }
 
 /**
- * Resolves once the issuer has stopped: on SIGINT/SIGTERM, or when npm, which started it, is gone
- * (watchLauncher). Closes the server, then removes the ready file.
+ * Resolves once the issuer has stopped: when `stop` aborts (SIGINT/SIGTERM: the verb's `io.stop`), or
+ * when npm, which started it, is gone (watchLauncher). Closes the server, then removes the ready file.
  */
 export function untilStopped(
-  ctx: CliContext,
+  stop: AbortSignal,
+  { env, info }: { env: NodeJS.ProcessEnv; info: (message: string) => void },
   close: () => Promise<void>,
   readyFile: string | undefined,
 ): Promise<void> {
   return new Promise<void>((resolve) => {
     let stopping = false;
     let unwatch: (() => void) | undefined;
-    const stop = (why: string) => {
+    const halt = (why: string) => {
       if (stopping) return;
       stopping = true;
       unwatch?.();
-      ctx.out.info(`${why}: stopping the issuer`);
+      info(`${why}: stopping the issuer`);
       close()
         .then(() => (readyFile ? removeReadyFile(readyFile) : undefined))
         .then(resolve, resolve);
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    unwatch = watchLauncher(ctx.env, stop);
+    const onAbort = () => halt(String(stop.reason));
+    if (stop.aborted) return onAbort();
+    stop.addEventListener('abort', onAbort, { once: true });
+    unwatch = watchLauncher(env, halt);
   });
 }
 

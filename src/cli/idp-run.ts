@@ -4,7 +4,7 @@ import { isLoopbackHost } from '../core/idp/http.js';
 import { endpointUrl } from '../core/idp/paths.js';
 import { parseStoreUrl } from '../core/idp/store-url.js';
 import type { JWTAlgorithm } from '../core/keys/algorithms.js';
-import type { CliContext } from './context.js';
+import type { Deps, Io, RenderContext, Result } from './command.js';
 import { removeReadyFile, untilStopped, writeReadyFile } from './idp-lifecycle.js';
 import { table } from './output.js';
 
@@ -83,42 +83,44 @@ const storeSource = (env: IdpEnv) => env.from.get('store') ?? '[idp] store';
 type IdpEnv = ReturnType<(typeof import('../core/idp/env.js'))['idpSettingsFromEnv']>;
 
 /** flag > env > config file > default: the env layer overrides [idp]; flags override both later. */
-async function serveSettings(ctx: CliContext) {
-  const { config: fileConfig } = await ctx.config();
+async function serveSettings(deps: Deps) {
+  const { config: fileConfig } = await deps.config();
   const { idpSettingsFromEnv } = await import('../core/idp/env.js');
-  const env = idpSettingsFromEnv(ctx.env);
+  const env = idpSettingsFromEnv(deps.env);
   return { env, config: { ...fileConfig, idp: { ...fileConfig.idp, ...env.idp } } };
 }
 
 /** The access log on stderr, unless --no-log (or AUTHCTL_LOG=0: true is commander's default). */
-function accessLog(ctx: CliContext, opts: ServeOptions, env: IdpEnv) {
+function accessLog(io: Io<Ready>, deps: Deps, opts: ServeOptions, env: IdpEnv) {
   if (!opts.log || env.flags.log === false) return undefined;
-  return batchedLog(
-    (text) => ctx.out.raw('stderr', text),
-    (line) => ctx.out.statusColor.dim(line),
-    ctx.globals.quiet,
-  );
+  return batchedLog(io.stderr, (line) => io.statusColor.dim(line), deps.globals.quiet);
 }
 
-export async function runServe(ctx: CliContext, opts: ServeOptions): Promise<void> {
-  const { env, config } = await serveSettings(ctx);
+/**
+ * The serve verb's run: listens, emits the ready line (stdout; --json: one JSON line), then resolves
+ * once the issuer has stopped (SIGINT/SIGTERM through `io.stop`, or npm gone: idp-lifecycle.ts).
+ */
+export async function runServe(
+  opts: ServeOptions,
+  io: Io<Ready>,
+  deps: Deps,
+): Promise<Result<undefined>> {
+  const { env, config } = await serveSettings(deps);
   const { startIdpServer } = await import('../core/idp/server.js');
   const host = opts.host ?? config.idp?.host ?? '127.0.0.1';
   if (!isLoopbackHost(host)) {
-    ctx.out.warn(
-      ctx.out.statusColor.bold(
-        `binding ${host}: this mock issuer is for DEVELOPMENT ONLY. It hands out tokens to anyone who asks; never expose it to a network you do not control.`,
-      ),
+    io.warn(
+      `binding ${host}: this mock issuer is for DEVELOPMENT ONLY. It hands out tokens to anyone who asks; never expose it to a network you do not control.`,
     );
   }
   const readyFileFlag = opts.readyFile ?? env.flags.readyFile;
-  const readyFile = readyFileFlag === undefined ? undefined : path.resolve(ctx.cwd, readyFileFlag);
+  const readyFile = readyFileFlag === undefined ? undefined : path.resolve(deps.cwd, readyFileFlag);
   // A file left by an issuer that was SIGKILLed names a dead port: it goes before we listen.
   if (readyFile) await removeReadyFile(readyFile);
-  if (env.flags.keysFile) await importKeysFile(ctx, env.flags.keysFile, config.idp.alg);
+  if (env.flags.keysFile) await importKeysFile(io, deps, env.flags.keysFile, config.idp.alg);
   const server = await startIdpServer({
     config,
-    home: await ctx.home(),
+    home: await deps.home(),
     port: opts.port,
     host,
     issuerUrl: opts.issuerUrl,
@@ -127,24 +129,28 @@ export async function runServe(ctx: CliContext, opts: ServeOptions): Promise<voi
     corsOrigins: opts.corsOrigin,
     store: opts.store,
     storeWhere: opts.store !== undefined ? '--store' : storeSource(env),
-    controlToken: ctx.env.AUTHCTL_CONTROL_TOKEN || undefined,
-    log: accessLog(ctx, opts, env),
+    controlToken: deps.env.AUTHCTL_CONTROL_TOKEN || undefined,
+    log: accessLog(io, deps, opts, env),
   });
   if (server.generatedControlToken) {
     // Printed once, on stderr only (never in the --json line, which scripts tend to log).
-    ctx.out.raw(
-      'stderr',
+    io.stderr(
       `control token (the control API is reachable beyond loopback; send it as Authorization: Bearer, or export AUTHCTL_CONTROL_TOKEN for \`authctl idp\` verbs):\n${server.generatedControlToken}\n`,
     );
   }
-  // Signal handlers go in before the ready line: a script that stops the issuer as soon as it has
-  // read the URLs must get a clean shutdown, not Node's default kill.
-  const stopped = untilStopped(ctx, () => server.close(), readyFile);
+  // Listening for the stop before the ready line: a script that stops the issuer as soon as it has
+  // read the URLs gets a clean shutdown (the signal handlers are in since the run began: declare).
+  const stopped = untilStopped(
+    io.stop,
+    { env: deps.env, info: io.info },
+    () => server.close(),
+    readyFile,
+  );
   const ready = readyLine(server);
   if (readyFile) await writeReadyFile(readyFile, ready);
-  if (ctx.out.json) ctx.out.raw('stdout', `${JSON.stringify(ready)}\n`);
-  else ctx.out.data(renderReady(ctx, ready));
+  io.emit(ready);
   await stopped;
+  return { value: undefined };
 }
 
 /** What `idp serve` announces once listening (the --json line and the ready file). */
@@ -179,7 +185,8 @@ function readyLine(
  * next start is a no-op.
  */
 async function importKeysFile(
-  ctx: CliContext,
+  io: Io<Ready>,
+  deps: Deps,
   file: string,
   alg: JWTAlgorithm | undefined,
 ): Promise<void> {
@@ -198,16 +205,17 @@ async function importKeysFile(
       },
     );
   }
-  const keystore = new Keystore({ dir: await ctx.home() });
+  const keystore = new Keystore({ dir: await deps.home() });
   try {
     const record = await keystore.importKey(text, 'AUTHCTL_KEYS_FILE', { alg });
-    ctx.out.info(`AUTHCTL_KEYS_FILE: signing with imported key ${record.kid} (${record.alg})`);
+    io.info(`AUTHCTL_KEYS_FILE: signing with imported key ${record.kid} (${record.alg})`);
   } catch (error) {
     if ((error as { code?: string }).code !== 'ERR_KEY_EXISTS') throw error;
   }
 }
 
-type Ready = {
+/** The ready line: the --json line, the ready file, and the text banner. */
+export type Ready = {
   issuer: string;
   discovery: string;
   jwks: string;
@@ -222,8 +230,8 @@ type Ready = {
 };
 
 /** The human form of the ready line. */
-function renderReady(ctx: CliContext, ready: Ready): string {
-  const c = ctx.out.color;
+export function renderReady(ready: Ready, rc: RenderContext): string {
+  const c = rc.color;
   return [
     `${c.bold('authctl mock OIDC issuer')} ${c.yellow('(development only)')} listening on ${ready.listen}`,
     table(

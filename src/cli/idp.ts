@@ -1,11 +1,12 @@
-import type { Command } from 'commander';
-import { declare, declareAll } from './command.js';
+import { Option, type Command } from 'commander';
+import { declare, declareAll, verb } from './command.js';
 import type { CliContext } from './context.js';
 import * as check from './idp-check.js';
 import * as add from './idp-control-add.js';
 import * as control from './idp-control.js';
 import { examples } from './output.js';
-import { allOptions, collect } from './shared.js';
+import { parseServeOptions, renderReady, runServe, type ServeFlags } from './idp-run.js';
+import { collect } from './shared.js';
 
 /** `authctl idp ...`: the local mock OIDC issuer and its control verbs. Actions load lazily. */
 export function register(program: Command, ctx: CliContext): void {
@@ -28,7 +29,7 @@ export function register(program: Command, ctx: CliContext): void {
       ]),
     );
 
-  serveCommand(idp, ctx);
+  declare(idp, serve, ctx).addHelpText('after', SERVE_HELP);
 
   declare(idp, check.wait, ctx).addHelpText(
     'after',
@@ -56,55 +57,60 @@ export function register(program: Command, ctx: CliContext): void {
   declareAll(idp, [add.claims, add.device, control.state], ctx);
 }
 
-/** `idp serve`: a long-running command, so declared here rather than as a verb (see idp-run.ts). */
-function serveCommand(idp: Command, ctx: CliContext): void {
-  const run = () => import('./idp-run.js');
-  idp
-    .command('serve')
-    .description(
-      'serve the mock issuer (discovery, JWKS, token, authorize + login page, userinfo, introspect, revoke, device flow)',
-    )
-    .option('--port <n>', 'port (default 9400; 0 picks a free one)')
-    .option(
+/**
+ * `idp serve`: a long-running verb (its run resolves when the issuer stops; idp-run.ts). Its flags are
+ * declared here, in one list: a new serve flag is one entry.
+ */
+export const serve = verb({
+  name: 'serve',
+  summary:
+    'serve the mock issuer (discovery, JWKS, token, authorize + login page, userinfo, introspect, revoke, device flow)',
+  options: [
+    new Option('--port <n>', 'port (default 9400; 0 picks a free one)'),
+    new Option(
       '--host <addr>',
       'bind address (default 127.0.0.1; anything else is for development only)',
-    )
-    .option(
+    ),
+    new Option(
       '--issuer-url <url>',
       'publish this URL as the issuer (behind Docker or a proxy) while listening locally',
-    )
-    .option('--layout <name>', 'claim layout: default, entra, auth0, okta, keycloak, cognito')
-    .option(
+    ),
+    new Option('--layout <name>', 'claim layout: default, entra, auth0, okta, keycloak, cognito'),
+    new Option(
       '--cors-origin <origin>',
       'let this web origin read answers and send authctl_claims (loopback origins always may); repeatable',
-      collect,
-    )
-    .option(
+    ).argParser(collect),
+    new Option(
       '--store <url>',
       "where the issuer's state lives: memory (default) or redis://HOST:PORT/DB, shared by replicas",
-    )
-    .option('--no-control', 'disable the /_authctl/ control API')
-    .option('--no-log', 'no access log on stderr')
-    .option(
+    ),
+    new Option('--no-control', 'disable the /_authctl/ control API'),
+    new Option('--no-log', 'no access log on stderr'),
+    new Option(
       '--ready-file <file>',
       'once listening, write the --json ready line to FILE (atomically; removed on stop)',
-    )
-    .addHelpText(
-      'after',
-      examples([
-        'authctl idp serve',
-        'authctl idp serve --port 0 --ready-file idp.json & authctl idp wait --ready-file idp.json',
-        'authctl idp serve --layout entra',
-        'authctl idp serve --host 0.0.0.0 --issuer-url http://host.docker.internal:9400',
-        'authctl idp serve --store redis://127.0.0.1:6379/0 --issuer-url http://idp.internal:9400',
-        'curl -s -u my-client:my-secret -d grant_type=client_credentials http://127.0.0.1:9400/token',
-      ]) +
-        '\nUnder npx / npm exec (which does not pass signals on), the issuer also stops when npm exits.\n' +
-        'Every setting can also come from the environment (AUTHCTL_PORT, AUTHCTL_HOST, AUTHCTL_ISSUER_URL, ...: docs/ci.md); a flag wins over it.\n' +
-        'Exit codes: 0 stopped by SIGINT/SIGTERM (or npm exiting), 2 bad flag or config, 3 port in use, cannot listen or store unreachable.\n',
-    )
-    .action(async (_o, command: Command) => {
-      const serve = await run();
-      await serve.runServe(ctx, serve.parseServeOptions(allOptions(command)));
-    });
-}
+    ),
+  ],
+  examples: [
+    'authctl idp serve',
+    'authctl idp serve --port 0 --ready-file idp.json & authctl idp wait --ready-file idp.json',
+    'authctl idp serve --layout entra',
+    'authctl idp serve --host 0.0.0.0 --issuer-url http://host.docker.internal:9400',
+    'authctl idp serve --store redis://127.0.0.1:6379/0 --issuer-url http://idp.internal:9400',
+    'curl -s -u my-client:my-secret -d grant_type=client_credentials http://127.0.0.1:9400/token',
+  ],
+  // A second Ctrl-C while it stops ends the process at once (the way out of a stop that hangs).
+  longRunning: { repeat: 'default' },
+  parse: ({ flags }: { flags: ServeFlags }) => parseServeOptions(flags),
+  run: runServe,
+  render: {
+    text: () => '',
+    json: () => undefined,
+    event: { text: renderReady, json: (ready) => ready },
+  },
+});
+
+const SERVE_HELP =
+  '\nUnder npx / npm exec (which does not pass signals on), the issuer also stops when npm exits.\n' +
+  'Every setting can also come from the environment (AUTHCTL_PORT, AUTHCTL_HOST, AUTHCTL_ISSUER_URL, ...: docs/ci.md); a flag wins over it.\n' +
+  'Exit codes: 0 stopped by SIGINT/SIGTERM (or npm exiting), 2 bad flag or config, 3 port in use, cannot listen or store unreachable.\n';

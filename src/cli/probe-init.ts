@@ -12,9 +12,19 @@ import { parseToml } from '../core/config/toml.js';
 import { parseYaml } from '../core/verify/locate/yaml.js';
 import { verb } from './command.js';
 
-export interface InitFlags {
+interface InitFlags {
   fromOpenapi: string;
   baseUrl?: string;
+  output?: string;
+  /** The old name of --output (hidden). */
+  out?: string;
+  force?: boolean;
+}
+
+export interface InitOptions {
+  fromOpenapi: string;
+  baseUrl?: string;
+  /** -o/--output FILE: where the draft goes (run writes it: never over a file unless --force). */
   out?: string;
   force?: boolean;
 }
@@ -34,19 +44,27 @@ export const init = verb({
       '--base-url <url>',
       'base_url of the spec (default: the first servers[].url, else http://127.0.0.1:8080)',
     ),
-    new Option('-o, --out <file>', 'write the spec here (default: stdout)'),
-    new Option('--force', 'overwrite --out if it exists'),
+    new Option('-o, --output <file>', 'write the spec to FILE (default: stdout)'),
+    new Option('--out <file>', 'the same as -o/--output FILE').hideHelp(),
+    new Option('--force', 'overwrite the --output file if it exists'),
   ],
   examples: [
     'authctl probe init --from-openapi openapi.json > probe.toml',
-    'authctl probe init --from-openapi openapi.json --out probe.toml --base-url http://127.0.0.1:8080',
+    'authctl probe init --from-openapi openapi.json -o probe.toml --base-url http://127.0.0.1:8080',
   ],
-  parse: ({ flags }: { flags: InitFlags }): InitFlags => ({
-    fromOpenapi: flags.fromOpenapi,
-    baseUrl: flags.baseUrl,
-    out: flags.out,
-    force: flags.force,
-  }),
+  parse: ({ flags }: { flags: InitFlags }): InitOptions => {
+    if (flags.output !== undefined && flags.out !== undefined && flags.output !== flags.out)
+      throw usageError('ERR_CONFLICTING_OPTION', 'give either --output or --out, not both', {
+        where: '--out',
+        hint: '--out is the old name of -o/--output: keep -o FILE',
+      });
+    return {
+      fromOpenapi: flags.fromOpenapi,
+      baseUrl: flags.baseUrl,
+      out: flags.output ?? flags.out,
+      force: flags.force,
+    };
+  },
   async run(opts, _io, deps) {
     const draft = draftSpec(await readOpenApi(deps.cwd, opts.fromOpenapi), opts);
     if (opts.out) await writeDraft(path.resolve(deps.cwd, opts.out), draft, opts);
@@ -88,7 +106,7 @@ async function readOpenApi(cwd: string, source: string): Promise<string> {
   return decodeText(bytes, source, { what: 'OpenAPI document', limit: 64 * 1024 * 1024 });
 }
 
-function draftSpec(text: string, opts: InitFlags): Draft {
+function draftSpec(text: string, opts: InitOptions): Draft {
   const draft = draftSpecFromOpenApi(parseOpenApi(text, opts.fromOpenapi), {
     baseUrl: opts.baseUrl,
     source: opts.fromOpenapi,
@@ -98,11 +116,11 @@ function draftSpec(text: string, opts: InitFlags): Draft {
   return draft;
 }
 
-async function writeDraft(out: string, draft: Draft, opts: InitFlags): Promise<void> {
+async function writeDraft(out: string, draft: Draft, opts: InitOptions): Promise<void> {
   if (opts.force) await writeFileAtomic(out, draft.toml, { mode: 0o644 });
   else if (!(await createExclusive(out, draft.toml))) {
     throw usageError('ERR_FILE_EXISTS', `${opts.out} already exists`, {
-      where: '--out',
+      where: '--output',
       hint: 'pass --force to overwrite it',
     });
   }

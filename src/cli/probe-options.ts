@@ -13,6 +13,7 @@ export interface ProbeFlags {
   waitTimeout?: string;
   strict?: boolean;
   format?: string;
+  output?: string;
   junit?: string;
   sarif?: string;
   html?: string;
@@ -25,18 +26,12 @@ export interface ProbeFlags {
   json?: boolean;
 }
 
-/** `human` is the old name of `text`. */
-export const PROBE_FORMATS = [
-  'human',
-  'text',
-  'json',
-  'github',
-  'markdown',
-  'sarif',
-  'junit',
-  'html',
-] as const;
+/** The report formats of `probe --format` besides text and json. */
+export const PROBE_REPORT_FORMATS = ['github', 'markdown', 'sarif', 'junit', 'html'] as const;
+const PROBE_FORMATS = ['text', 'json', ...PROBE_REPORT_FORMATS] as const;
 export type ProbeFormat = (typeof PROBE_FORMATS)[number];
+/** `human` is the old name of `text`. */
+export const PROBE_FORMAT_ALIASES = { human: 'text' } as const;
 
 /** The probe's options, every flag checked: what the run may rely on. */
 export interface ProbeOptions extends Omit<ProbeFlags, 'format' | 'json' | 'timeout' | 'baseUrl'> {
@@ -50,7 +45,8 @@ export interface ProbeOptions extends Omit<ProbeFlags, 'format' | 'json' | 'time
 }
 
 function formatOf(flags: ProbeFlags): ProbeFormat {
-  const format = flags.json ? 'json' : (flags.format ?? 'human');
+  const given = flags.json ? 'json' : (flags.format ?? 'text');
+  const format = given === 'human' ? PROBE_FORMAT_ALIASES.human : given;
   if (!(PROBE_FORMATS as readonly string[]).includes(format))
     throw usageError('ERR_BAD_FORMAT', `unknown --format "${format}"`, {
       where: '--format',

@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { redactDeep } from '../core/mask.js';
-import { AuthctlError, environmentError, usageError } from '../core/errors.js';
+import { AuthctlError, EXIT_CODES, environmentError, usageError } from '../core/errors.js';
 import {
   applyBaseline,
   probeExitCode,
@@ -8,7 +7,7 @@ import {
   writeBaseline,
 } from '../core/probe/baseline.js';
 import { waitFor } from '../core/probe/http.js';
-import { runProbe } from '../core/probe/runner.js';
+import { runProbe, type ProbeResult } from '../core/probe/runner.js';
 import {
   findProbeSpecFile,
   loadProbeSpecFile,
@@ -17,22 +16,18 @@ import {
 } from '../core/probe/spec.js';
 import { flagNamer } from './fields.js';
 import type { ProbeOptions } from './probe-options.js';
-import type { CliContext } from './context.js';
+import type { Deps, Io, Result } from './command.js';
 import {
   controlFailureError,
   PROBE_RUN_CASE,
   probeDocument,
-  probeJson,
-  render,
-  renderControlFailures,
-  renderDryRun,
   type ReportDocument,
   type RunError,
 } from '../core/report/index.js';
-import { progressBar, progressLine } from './report/progress.js';
+import { progressBar } from './report/progress.js';
 import {
   appendStepSummary,
-  stdoutRenderOptions,
+  reportRoot,
   writeReportFiles,
   type ReportFiles,
 } from './report/write.js';
@@ -40,14 +35,28 @@ import { authctlVersion } from './version.js';
 import { openKeystore } from './shared.js';
 import { readSecretList, WEAK_SECRETS } from '../core/probe/weak-secrets.js';
 import { MAX_PROBE_SECRETS } from '../core/probe/weak-secret-cases.js';
-import { ExitStatus } from './command.js';
 
-async function loadSpec(ctx: CliContext, flags: ProbeOptions): Promise<ProbeSpec> {
-  const file = await findProbeSpecFile(ctx.cwd, flags.spec);
+/** What a probe run returns to be rendered (probe.ts): the requests of a dry run, or the report. */
+export type ProbeValue =
+  | { dryRun: ProbeResult }
+  | {
+      report: {
+        doc: ReportDocument;
+        result: ProbeResult;
+        /** The exit status, also in the JSON document. */
+        code: number;
+        controlFailed: boolean;
+        /** $GITHUB_WORKSPACE or the working directory: annotation paths and SARIF uris are relative to it. */
+        root: string;
+      };
+    };
+
+async function loadSpec(deps: Deps, flags: ProbeOptions): Promise<ProbeSpec> {
+  const file = await findProbeSpecFile(deps.cwd, flags.spec);
   let spec: ProbeSpec;
   if (file) spec = await loadProbeSpecFile(file);
   else {
-    const { config, filepath } = await ctx.config();
+    const { config, filepath } = await deps.config();
     if (!config.probe) {
       throw usageError('ERR_PROBE_NO_SPEC', 'no probe spec found', {
         where: '--spec',
@@ -60,139 +69,98 @@ async function loadSpec(ctx: CliContext, flags: ProbeOptions): Promise<ProbeSpec
   return spec;
 }
 
-/** Runs the probe with checked options (probe-options.ts) and reports the result in its format. */
-export async function runProbeCommand(ctx: CliContext, flags: ProbeOptions): Promise<void> {
-  const { format, timeoutMs } = flags;
+/**
+ * The probe verb's run, with checked options (probe-options.ts): report files, baseline and job
+ * summary are written here; what goes to stdout is the returned value, rendered by probe.ts.
+ */
+export async function runProbeVerb(
+  opts: ProbeOptions,
+  io: Io,
+  deps: Deps,
+): Promise<Result<ProbeValue>> {
   // Any error from here on (spec, unreachable service) still gets its report files.
-  await reportingFailures(ctx, flags, () => probeAndReport(ctx, flags, format, timeoutMs));
+  return reportingFailures(deps, io, opts, () => probeAndReport(opts, io, deps));
 }
 
-async function probeAndReport(
-  ctx: CliContext,
-  flags: ProbeOptions,
-  format: string,
-  timeoutMs: number | undefined,
-): Promise<void> {
-  const spec = await loadSpec(ctx, flags);
-  const weakSecrets = flags.secretsFile
-    ? [
-        ...new Set([
-          ...WEAK_SECRETS,
-          ...(await readSecretList(
-            path.resolve(ctx.cwd, flags.secretsFile),
-            '--secrets-file',
-            MAX_PROBE_SECRETS,
-          )),
-        ]),
-      ]
-    : undefined;
-  const baseline = flags.baseline
-    ? await readBaseline(path.resolve(ctx.cwd, flags.baseline))
-    : undefined;
-  const { config, filepath } = await ctx.config();
-  const keystore = await openKeystore(ctx, {
-    info: (m) => ctx.out.info(m),
-    warn: (m) => ctx.out.warn(m),
-    progress: progressLine(ctx),
-  });
+async function weakSecretsOf(deps: Deps, opts: ProbeOptions): Promise<string[] | undefined> {
+  if (!opts.secretsFile) return undefined;
+  const file = path.resolve(deps.cwd, opts.secretsFile);
+  const extra = await readSecretList(file, '--secrets-file', MAX_PROBE_SECRETS);
+  return [...new Set([...WEAK_SECRETS, ...extra])];
+}
+
+async function waitForService(opts: ProbeOptions, io: Io): Promise<void> {
+  if (!opts.waitFor || opts.dryRun) return;
+  io.info(`waiting for ${opts.waitFor} ...`);
+  if (!(await waitFor(opts.waitFor, opts.waitMs ?? 30_000))) {
+    throw environmentError(
+      'ERR_PROBE_UNREACHABLE',
+      `${opts.waitFor} did not answer within ${opts.waitTimeout ?? '30s'}`,
+      { where: '--wait-for', hint: 'start the service first, or raise --wait-timeout' },
+    );
+  }
+}
+
+async function probe(
+  opts: ProbeOptions,
+  io: Io,
+  deps: Deps,
+  { spec, weakSecrets }: { spec: ProbeSpec; weakSecrets: string[] | undefined },
+) {
+  const { config, filepath } = await deps.config();
+  const keystore = await openKeystore(deps, io);
   // The printed curl commands mint tokens again: name this run's keystore and config so they work from any directory.
   const cliGlobals = ['--home', keystore.dir, ...(filepath ? ['--config', filepath] : [])];
+  await waitForService(opts, io);
+  const bar = progressBar(opts.progress !== false ? io.progress : undefined, 'probing');
+  return runProbe({
+    spec,
+    config,
+    keystore,
+    env: deps.env,
+    cwd: deps.cwd,
+    concurrency: opts.concurrency,
+    timeoutMs: opts.timeoutMs,
+    retries: opts.retries,
+    dryRun: opts.dryRun,
+    measureSkew: opts.skew === false ? false : undefined,
+    onProgress: bar.update,
+    cliGlobals,
+    weakSecrets,
+  }).finally(() => bar.done());
+}
 
-  const result = await (async () => {
-    if (flags.waitFor && !flags.dryRun) {
-      const wait = flags.waitMs ?? 30_000;
-      ctx.out.info(`waiting for ${flags.waitFor} ...`);
-      if (!(await waitFor(flags.waitFor, wait))) {
-        throw environmentError(
-          'ERR_PROBE_UNREACHABLE',
-          `${flags.waitFor} did not answer within ${flags.waitTimeout ?? '30s'}`,
-          { where: '--wait-for', hint: 'start the service first, or raise --wait-timeout' },
-        );
-      }
-    }
-    const draw = flags.progress !== false && format !== 'json' ? progressLine(ctx) : undefined;
-    const bar = progressBar(draw, 'probing');
-    return runProbe({
-      spec,
-      config,
-      keystore,
-      env: ctx.env,
-      cwd: ctx.cwd,
-      concurrency: flags.concurrency,
-      timeoutMs,
-      retries: flags.retries,
-      dryRun: flags.dryRun,
-      measureSkew: flags.skew === false ? false : undefined,
-      onProgress: bar.update,
-      cliGlobals,
-      weakSecrets,
-    }).finally(() => bar.done());
-  })();
-
-  if (format !== 'json') for (const warning of result.warnings) ctx.out.warn(warning);
-  if (result.dryRun) {
-    ctx.out.result(result, renderDryRun, (r) =>
-      redactDeep({ source: r.source, baseUrl: r.baseUrl, requests: r.requests }),
-    );
-    return;
-  }
+async function probeAndReport(opts: ProbeOptions, io: Io, deps: Deps): Promise<Result<ProbeValue>> {
+  const spec = await loadSpec(deps, opts);
+  const weakSecrets = await weakSecretsOf(deps, opts);
+  const baseline = opts.baseline
+    ? await readBaseline(path.resolve(deps.cwd, opts.baseline))
+    : undefined;
+  const result = await probe(opts, io, deps, { spec, weakSecrets });
+  if (opts.format !== 'json') for (const warning of result.warnings) io.warn(warning);
+  if (result.dryRun) return { value: { dryRun: result } };
   const stale = baseline ? applyBaseline(result, baseline) : [];
   const controlFailed = result.status === 'control-failed';
   const doc = probeDocument(result, spec, {
     version: authctlVersion(),
-    strict: flags.strict,
+    strict: opts.strict,
     stale,
-    cwd: ctx.cwd,
+    cwd: deps.cwd,
     ...(controlFailed ? { error: controlFailureError(result) } : {}),
   });
-  await writeReportFiles(ctx, doc, reportFiles(flags));
-  await appendStepSummary(ctx, ctx.out, doc);
-  if (controlFailed) {
-    if (format === 'json') ctx.out.jsonDocument(probeJson(result, 3));
-    else ctx.out.raw('stderr', renderControlFailures(result, ctx.out.statusColor));
-    // A report format on stdout (markdown, sarif, junit, html) still gets its report, error included.
-    if (!['json', 'text', 'human', 'github'].includes(format))
-      printReport(ctx, format, doc, () => ({}));
-    throw new ExitStatus(3);
-  }
-  const code = probeExitCode(result, flags.strict);
-  if (flags.writeBaseline)
-    await writeBaseline(path.resolve(ctx.cwd, flags.writeBaseline), result.findings);
-  printReport(ctx, format, doc, () => probeJson(result, code));
-  if (code !== 0) throw new ExitStatus(code);
+  await writeReportFiles(deps, io, doc, reportFiles(opts));
+  await appendStepSummary(deps, io, doc);
+  const code = controlFailed ? EXIT_CODES.environment : probeExitCode(result, opts.strict);
+  if (!controlFailed && opts.writeBaseline)
+    await writeBaseline(path.resolve(deps.cwd, opts.writeBaseline), result.findings);
+  const root = reportRoot(deps);
+  return { value: { report: { doc, result, code, controlFailed, root } }, exitCode: code };
 }
 
-/** stdout gets the chosen format; with github, the verdict line goes to stderr under the annotations. */
-function printReport(
-  ctx: CliContext,
-  format: string,
-  doc: ReportDocument,
-  json: () => unknown,
-): void {
-  if (format === 'json') return ctx.out.jsonDocument(json());
-  const options = stdoutRenderOptions(ctx);
-  if (format === 'github') {
-    const text = render('github', doc, options);
-    if (text) ctx.out.data(text);
-    const verdict = render(
-      'text',
-      { ...doc, matrix: undefined, findings: [], notes: [] },
-      {
-        ...options,
-        color: ctx.out.statusColor,
-      },
-    );
-    ctx.out.info(verdict.trim().split('\n').slice(-1).join('\n'));
-    return;
-  }
-  const text = render(format === 'human' ? 'text' : (format as 'text'), doc, options);
-  if (text) ctx.out.data(text.trimEnd());
-}
-
-const reportFiles = (flags: ProbeOptions): ReportFiles => ({
-  junit: flags.junit,
-  sarif: flags.sarif,
-  html: flags.html,
+const reportFiles = (opts: ProbeOptions): ReportFiles => ({
+  junit: opts.junit,
+  sarif: opts.sarif,
+  html: opts.html,
 });
 
 /**
@@ -201,8 +169,9 @@ const reportFiles = (flags: ProbeOptions): ReportFiles => ({
  * fails as before.
  */
 async function reportingFailures<T>(
-  ctx: CliContext,
-  flags: ProbeOptions,
+  deps: Deps,
+  io: Io,
+  opts: ProbeOptions,
   run: () => Promise<T>,
 ): Promise<T> {
   try {
@@ -211,7 +180,7 @@ async function reportingFailures<T>(
     if (error instanceof AuthctlError) {
       // Named as main.ts names them on stderr: the report and the terminal say the same.
       const shown = error.render(flagNamer(undefined));
-      await writeFailureReports(ctx, flags, {
+      await writeFailureReports(deps, io, opts, {
         name: PROBE_RUN_CASE,
         code: shown.code,
         message: shown.message,
@@ -225,8 +194,9 @@ async function reportingFailures<T>(
 
 /** A run with no result: the report files carry only the error (one JUnit error case, one notification). */
 async function writeFailureReports(
-  ctx: CliContext,
-  flags: ProbeOptions,
+  deps: Deps,
+  io: Io,
+  opts: ProbeOptions,
   error: RunError,
 ): Promise<void> {
   const doc: ReportDocument = {
@@ -244,8 +214,8 @@ async function writeFailureReports(
     rules: {},
     error,
     notes: [],
-    cwd: ctx.cwd,
+    cwd: deps.cwd,
   };
-  await writeReportFiles(ctx, doc, reportFiles(flags));
-  await appendStepSummary(ctx, ctx.out, doc);
+  await writeReportFiles(deps, io, doc, reportFiles(opts));
+  await appendStepSummary(deps, io, doc);
 }

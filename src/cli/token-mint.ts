@@ -10,6 +10,7 @@ import { parseDuration } from '../core/duration.js';
 import { usageError } from '../core/errors.js';
 import { Option } from 'commander';
 import { verb, type Deps, type Io } from './command.js';
+import { jsonText } from './output.js';
 import { collect, keyValue, openKeystore, rsaBitsOption } from './shared.js';
 
 export interface SecretFlags {
@@ -182,7 +183,10 @@ async function mintSecret(
   });
 }
 
-const FORMS = ['token', 'header', 'curl'] as const;
+/** The forms `--output` used to pick (json never was one: `--output json` is a file named json). */
+const OLD_FORMS = ['token', 'header', 'curl'] as const;
+/** `--as json` is `--json`, as in `sign` and `sigv4 presign` (docs/output.md). */
+const FORMS = [...OLD_FORMS, 'json'] as const;
 type Form = (typeof FORMS)[number];
 
 /**
@@ -194,9 +198,10 @@ function formAndFile(flags: MintFlags): { form: Form; outputFile?: string } {
   if (flags.as !== undefined && !isForm(flags.as))
     throw usageError('ERR_BAD_OUTPUT', `unknown output form "${flags.as}"`, {
       where: '--as',
-      hint: 'use token, header or curl (or --json)',
+      hint: 'use token, header, curl or json (= --json)',
     });
-  if (isForm(flags.output)) return { form: flags.as ?? flags.output, outputFile: undefined };
+  if ((OLD_FORMS as readonly string[]).includes(flags.output!))
+    return { form: flags.as ?? (flags.output as Form), outputFile: undefined };
   return { form: flags.as ?? 'token', outputFile: flags.output };
 }
 
@@ -273,6 +278,7 @@ export async function runMint(opts: MintOptions, io: Io, deps: Deps) {
 }
 
 function renderMinted({ result, form }: { result: MintTokenResult; form: Form }): string {
+  if (form === 'json') return jsonText(result);
   if (form === 'header') return `Authorization: Bearer ${result.token}`;
   if (form === 'curl') return `-H 'Authorization: Bearer ${result.token}'`;
   return result.token;
@@ -361,7 +367,7 @@ function mintShapeOptions(): Option[] {
     new Option('--jku-url <url>', 'attacker JWKS URL for --defect jku'),
     new Option(
       '--as <form>',
-      'token (default) | header (Authorization: Bearer ...) | curl (-H argument)',
+      'token (default) | header (Authorization: Bearer ...) | curl (-H argument) | json (= --json)',
     ),
     new Option(
       '-o, --output <file>',

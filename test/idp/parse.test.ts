@@ -37,6 +37,29 @@ describe('idp control verbs: arguments to options', () => {
     await expect(parseVerb(fault, ['start'])).rejects.toMatchObject({ code: 'ERR_BAD_ARGUMENT' });
   });
 
+  it('fault: the flags are checked before the issuer is called (none runs: no --url answers here)', async () => {
+    const url = ['--url', 'http://127.0.0.1:1'];
+    await expect(parseVerb(fault, [...url, '--jwks', '404'])).rejects.toMatchObject({
+      code: 'ERR_BAD_FAULT',
+      field: 'jwks',
+    });
+    await expect(parseVerb(fault, [...url, '--token', '200'])).rejects.toMatchObject({
+      code: 'ERR_BAD_FAULT',
+      field: 'token',
+    });
+    await expect(parseVerb(fault, [...url, '--latency', 'slow'])).rejects.toMatchObject({
+      code: 'ERR_BAD_DURATION',
+    });
+    await expect(parseVerb(fault, url)).rejects.toMatchObject({
+      code: 'ERR_BAD_FAULT',
+      message: 'no fault given',
+    });
+    expect(await parseVerb(fault, [...url, '--latency', '2s', '--for', '1m'])).toMatchObject({
+      latency: '2s',
+      for: '1m',
+    });
+  });
+
   it('clock, requests and state read their flags; --advance must be a duration', async () => {
     expect(await parseVerb(clock, ['--advance', '2h', '--freeze'])).toMatchObject({
       advance: '2h',

@@ -29,7 +29,9 @@ describe('probe: flags to options', () => {
       strict: true,
     });
     expect(parseProbeOptions({ flags: { json: true, format: 'github' } }).format).toBe('json');
-    expect(parseProbeOptions({ flags: {} })).toMatchObject({ format: 'human', waitMs: undefined });
+    expect(parseProbeOptions({ flags: {} })).toMatchObject({ format: 'text', waitMs: undefined });
+    // `human` is the old name of `text`.
+    expect(parseProbeOptions({ flags: { format: 'human' } }).format).toBe('text');
     // --dry-run sends nothing, so it waits for nothing either.
     expect(
       parseProbeOptions({ flags: { waitFor: 'http://x', waitTimeout: 'never', dryRun: true } }),

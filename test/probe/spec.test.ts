@@ -381,7 +381,7 @@ describe('probe init --from-openapi', () => {
     expect(spec.credentials.key).toMatchObject({ type: 'apikey', header: 'X-API-Key' });
   });
 
-  it('writes the draft with --out and refuses a non-OpenAPI file (exit 2)', async () => {
+  it('writes the draft with -o (or its old name --out) and refuses a non-OpenAPI file (exit 2)', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'openapi.json'), JSON.stringify(doc));
     const ok = await runCli(
@@ -390,7 +390,7 @@ describe('probe init --from-openapi', () => {
         'init',
         '--from-openapi',
         'openapi.json',
-        '--out',
+        '-o',
         'probe.toml',
         '--base-url',
         'http://127.0.0.1:8080',

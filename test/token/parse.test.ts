@@ -19,6 +19,12 @@ describe('token: arguments to options', () => {
     expect(await parseVerb<MintOptions>(mint, ['-o', 'token.txt', '--as', 'header'])).toMatchObject(
       { form: 'header', outputFile: 'token.txt' },
     );
+    // --as json is --json (as in sign and presign); --output json stays a file named json.
+    expect(await parseVerb<MintOptions>(mint, ['--as', 'json'])).toMatchObject({ form: 'json' });
+    expect(await parseVerb<MintOptions>(mint, ['-o', 'json'])).toMatchObject({
+      form: 'token',
+      outputFile: 'json',
+    });
     await expect(parseVerb(mint, ['--as', 'cookie'])).rejects.toMatchObject({
       code: 'ERR_BAD_OUTPUT',
       where: '--as',

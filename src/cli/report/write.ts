@@ -22,23 +22,6 @@ export function reportRoot(ctx: Pick<CliContext, 'env' | 'cwd'>): string {
   return ctx.env.GITHUB_WORKSPACE ? path.resolve(ctx.cwd, ctx.env.GITHUB_WORKSPACE) : ctx.cwd;
 }
 
-/** Columns for the terminal report: the terminal's, else $COLUMNS, else 120 (a file or a CI log). */
-export function reportWidth(ctx: CliContext): number {
-  const tty = (ctx.io.stdout as { columns?: number }).columns;
-  const env = Number(ctx.env.COLUMNS);
-  return tty && tty > 0 ? tty : env > 0 ? env : 120;
-}
-
-/** Render options for what goes to stdout. */
-export function stdoutRenderOptions(ctx: CliContext): RenderOptions {
-  return {
-    color: ctx.out.color,
-    width: reportWidth(ctx),
-    root: reportRoot(ctx),
-    verbose: ctx.globals.verbose,
-  };
-}
-
 /** Report files by format (`--junit probe.xml` → junit: 'probe.xml'). */
 export type ReportFiles = Partial<Record<ReportFormat, string>>;
 
@@ -47,15 +30,21 @@ export type ReportFiles = Partial<Record<ReportFormat, string>>;
  * on a failed run the run's own error is what the user must see, and on a good one the others still land.
  */
 export async function writeReportFiles(
-  ctx: CliContext,
+  deps: Pick<CliContext, 'env' | 'cwd'> & { globals: { verbose: boolean } },
+  io: { warn(message: string): void },
   doc: ReportDocument,
   files: ReportFiles,
 ): Promise<void> {
-  const options: RenderOptions = { ...stdoutRenderOptions(ctx), color: noColor };
+  const options: RenderOptions = {
+    color: noColor,
+    width: 120,
+    root: reportRoot(deps),
+    verbose: deps.globals.verbose,
+  };
   for (const [format, file] of Object.entries(files) as Array<[ReportFormat, string | undefined]>) {
     if (!file) continue;
-    await writeFileAtomic(path.resolve(ctx.cwd, file), render(format, doc, options)).catch(
-      (e: unknown) => ctx.out.warn(`could not write ${file}: ${(e as Error).message}`),
+    await writeFileAtomic(path.resolve(deps.cwd, file), render(format, doc, options)).catch(
+      (e: unknown) => io.warn(`could not write ${file}: ${(e as Error).message}`),
     );
   }
 }

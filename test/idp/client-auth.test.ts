@@ -188,10 +188,16 @@ describe('idp: the jwt-bearer grant (RFC 7523 §2.1)', () => {
   it('issues a token for the asserted subject, with a configured user’s claims', async () => {
     const config = await signerConfig();
     const jwt = await assertion({ sub: 'alice', jti: `a-${Date.now()}` });
+    await control(idp.url, 'DELETE', '/requests');
     const tokens = await client.genericGrantRequest(config, JWT_BEARER, {
       assertion: jwt,
       scope: 'api',
     });
+    // Both JWTs are credentials: the request capture masks them.
+    const [captured] = (await control(idp.url, 'GET', '/requests?path=/token')).body.requests;
+    expect(captured.body.grant_type).toBe(JWT_BEARER);
+    expect(JSON.stringify(captured)).not.toContain(jwt);
+    expect(captured.body.client_assertion).not.toMatch(/^eyJ[^.]*\.eyJ[^.]*\.[^.]+$/);
     expect(tokens.refresh_token).toBeUndefined();
     const claims = await verifyAccessToken(tokens.access_token);
     expect(claims).toMatchObject({

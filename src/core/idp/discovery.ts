@@ -1,15 +1,28 @@
-import { GRANT_TYPES } from './grants/index.js';
+import {
+  DPOP_ALGS,
+  NO_AUTH_FEATURES,
+  authMethodsSupported,
+  authSigningAlgs,
+  type AuthFeatures,
+} from './auth-features.js';
+import { enabledGrantTypes } from './grants/index.js';
 import { PROMPT_VALUES } from './authorize-request.js';
 import { RESPONSE_MODES } from './form-post.js';
 import { endpointUrl } from './paths.js';
 import type { IssuerContext } from './types.js';
 
-/** OpenID Provider Metadata (OIDC Discovery 1.0) and RFC 8414 metadata, from the endpoint map. */
+/**
+ * OpenID Provider Metadata (OIDC Discovery 1.0) and RFC 8414 metadata, from the endpoint map; JWT
+ * client authentication, jwt-bearer and DPoP appear only when `features` enable them.
+ */
 export function discoveryDocument(
   issuer: IssuerContext,
   kind: 'openid' | 'oauth',
+  features: AuthFeatures = NO_AUTH_FEATURES,
 ): Record<string, unknown> {
   const url = issuer.url;
+  const authMethods = authMethodsSupported(features);
+  const authAlgs = authSigningAlgs(features);
   const doc: Record<string, unknown> = {
     issuer: url,
     authorization_endpoint: endpointUrl(url, 'authorize'),
@@ -26,20 +39,20 @@ export function discoveryDocument(
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     prompt_values_supported: [...PROMPT_VALUES],
-    grant_types_supported: [...GRANT_TYPES],
+    grant_types_supported: enabledGrantTypes(features),
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [issuer.alg],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-    introspection_endpoint_auth_methods_supported: [
-      'client_secret_basic',
-      'client_secret_post',
-      'none',
-    ],
-    revocation_endpoint_auth_methods_supported: [
-      'client_secret_basic',
-      'client_secret_post',
-      'none',
-    ],
+    token_endpoint_auth_methods_supported: authMethods,
+    introspection_endpoint_auth_methods_supported: authMethods,
+    revocation_endpoint_auth_methods_supported: authMethods,
+    ...(authAlgs
+      ? {
+          token_endpoint_auth_signing_alg_values_supported: authAlgs,
+          introspection_endpoint_auth_signing_alg_values_supported: authAlgs,
+          revocation_endpoint_auth_signing_alg_values_supported: authAlgs,
+        }
+      : {}),
+    ...(features.dpop ? { dpop_signing_alg_values_supported: [...DPOP_ALGS] } : {}),
     code_challenge_methods_supported: ['S256'],
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     claims_supported: [

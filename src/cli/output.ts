@@ -43,19 +43,6 @@ export class Output {
     this.io.stdout.write(`${jsonText(value)}\n`);
   }
 
-  /** Either the JSON document or the human rendering of a command's result. */
-  result<T>(
-    value: T,
-    human: (value: T) => string,
-    jsonValue: (value: T) => unknown = (v) => v,
-  ): void {
-    if (this.globals.json) this.jsonDocument(jsonValue(value));
-    else {
-      const text = human(value);
-      if (text) this.data(text);
-    }
-  }
-
   /** Status for humans on stderr; silenced by --quiet. */
   info(message: string): void {
     if (!this.globals.quiet) this.io.stderr.write(`${message}\n`);

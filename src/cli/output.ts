@@ -112,11 +112,14 @@ export function colorEnabled(
   return Boolean(stream.isTTY);
 }
 
-/** The text of a JSON document (no final newline), as every --json output and JSON report prints it. */
-export function jsonText(value: unknown): string {
+/**
+ * The text of a JSON document (no final newline), as every --json output and JSON report prints it;
+ * `indent` 0 for one line (a long-running command's JSON Lines).
+ */
+export function jsonText(value: unknown, indent = 2): string {
   // JSON.stringify escapes C0 controls but not bidi overrides: escape those too (same value, and a
   // terminal showing the document is not tricked).
-  return JSON.stringify(value, null, 2).replace(
+  return JSON.stringify(value, null, indent).replace(
     /[\u202A-\u202E\u2066-\u2069]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16)}`,
   );

@@ -6,6 +6,7 @@ import { parseFaultRequest, type FaultKind, type FaultSpec } from '../core/idp/f
 import { parseClaimAssignment } from '../core/token/claims.js';
 import { verb, type Deps } from './command.js';
 import { defaultIssuerUrl } from './idp-run.js';
+import { caOption, fetchFor } from './idp-tls.js';
 import { table } from './output.js';
 
 /**
@@ -18,9 +19,10 @@ import { table } from './output.js';
 export interface UrlFlags {
   url?: string;
   controlToken?: string;
+  ca?: string;
 }
 
-/** `--url` and `--control-token`, the last options of every control verb. */
+/** `--url`, `--control-token` and `--ca`, the last options of every control verb. */
 export function urlOptions(): Option[] {
   return [
     new Option(
@@ -31,15 +33,15 @@ export function urlOptions(): Option[] {
       '--control-token <token>',
       'control token of an issuer bound beyond loopback (default: $AUTHCTL_CONTROL_TOKEN)',
     ),
+    caOption(),
   ];
 }
 
 /** The issuer to call (`--url`, else the configured one) and its token (else AUTHCTL_CONTROL_TOKEN). */
 export async function targetOf(flags: UrlFlags, deps: Deps): Promise<ControlTarget> {
   const token = flags.controlToken || deps.env.AUTHCTL_CONTROL_TOKEN || undefined;
-  if (flags.url) return { url: flags.url, token };
-  const { config } = await deps.config();
-  return { url: defaultIssuerUrl(deps, config), token };
+  const url = flags.url ?? defaultIssuerUrl(deps, (await deps.config()).config);
+  return { url, token, fetch: await fetchFor(deps, url, flags.ca) };
 }
 
 export const claimsOf = (pairs: string[] | undefined) =>

@@ -6,9 +6,10 @@ import { parseStoreUrl } from '../core/idp/store-url.js';
 import type { JWTAlgorithm } from '../core/keys/algorithms.js';
 import type { Deps, Io, RenderContext, Result } from './command.js';
 import { removeReadyFile, untilStopped, writeReadyFile } from './idp-lifecycle.js';
+import { checkTlsFlags, tlsForServe, trustLines, type TlsFlags } from './idp-tls.js';
 import { table } from './output.js';
 
-export interface ServeFlags {
+export interface ServeFlags extends TlsFlags {
   port?: string;
   host?: string;
   issuerUrl?: string;
@@ -69,6 +70,7 @@ export interface ServeOptions extends Omit<ServeFlags, 'port'> {
 
 /** The serve verb's parse: the port and the published issuer URL are checked before anything runs. */
 export function parseServeOptions(flags: ServeFlags): ServeOptions {
+  checkTlsFlags(flags);
   return {
     ...flags,
     port: parsePort(flags.port),
@@ -118,6 +120,7 @@ export async function runServe(
   // A file left by an issuer that was SIGKILLed names a dead port: it goes before we listen.
   if (readyFile) await removeReadyFile(readyFile);
   if (env.flags.keysFile) await importKeysFile(io, deps, env.flags.keysFile, config.idp.alg);
+  const tls = await tlsForServe(io, deps, opts, config.idp, host, env.flags);
   const server = await startIdpServer({
     config,
     home: await deps.home(),
@@ -131,6 +134,7 @@ export async function runServe(
     storeWhere: opts.store !== undefined ? '--store' : storeSource(env),
     controlToken: deps.env.AUTHCTL_CONTROL_TOKEN || undefined,
     log: accessLog(io, deps, opts, env),
+    tls: tls && { cert: tls.cert, key: tls.key },
   });
   if (server.generatedControlToken) {
     // Printed once, on stderr only (never in the --json line, which scripts tend to log).
@@ -146,7 +150,7 @@ export async function runServe(
     () => server.close(),
     readyFile,
   );
-  const ready = readyLine(server);
+  const ready = readyLine(server, tls?.caCertFile);
   if (readyFile) await writeReadyFile(readyFile, ready);
   io.emit(ready);
   await stopped;
@@ -156,6 +160,7 @@ export async function runServe(
 /** What `idp serve` announces once listening (the --json line and the ready file). */
 function readyLine(
   server: Awaited<ReturnType<(typeof import('../core/idp/server.js'))['startIdpServer']>>,
+  caCert: string | undefined,
 ): Ready {
   const issuers = server.deps.settings.issuers.map((i) => ({
     id: i.id,
@@ -175,7 +180,8 @@ function readyLine(
     control: server.deps.settings.control ? `${server.listenUrl}/_authctl` : null,
     store: server.deps.store.description,
     issuers,
-    curl,
+    curl: caCert ? curl.replace('curl -s', `curl -s --cacert ${caCert}`) : curl,
+    ...(caCert ? { caCert } : {}),
   };
 }
 
@@ -227,6 +233,8 @@ export type Ready = {
   store: string;
   issuers: { id: string; issuer: string; layout: string }[];
   curl: string;
+  /** `--tls` with the local CA: the CA certificate file to trust. */
+  caCert?: string;
 };
 
 /** The human form of the ready line. */
@@ -253,6 +261,7 @@ export function renderReady(ready: Ready, rc: RenderContext): string {
           ...ready.issuers.slice(1).map((i) => `  ${i.id.padEnd(12)} ${i.issuer}  (${i.layout})`),
         ]
       : []),
+    ...(ready.caCert ? ['', ...trustLines(ready.caCert, ready.discovery)] : []),
     '',
     'Get a token:',
     `  ${ready.curl}`,
@@ -286,11 +295,12 @@ function batchedLog(
 
 export function defaultIssuerUrl(
   ctx: { env: NodeJS.ProcessEnv },
-  config: { idp?: { issuer_url?: string; port?: number } },
+  config: { idp?: { issuer_url?: string; port?: number; tls?: boolean; tls_cert?: string } },
 ): string {
+  const scheme = config.idp?.tls || config.idp?.tls_cert ? 'https' : 'http';
   return (
     ctx.env.AUTHCTL_IDP_URL ??
     config.idp?.issuer_url ??
-    `http://127.0.0.1:${config.idp?.port ?? 9400}`
+    `${scheme}://127.0.0.1:${config.idp?.port ?? 9400}`
   );
 }

@@ -84,6 +84,15 @@ export const serve = verb({
       '--store <url>',
       "where the issuer's state lives: memory (default) or redis://HOST:PORT/DB, shared by replicas",
     ),
+    new Option(
+      '--tls',
+      'serve HTTPS with a local CA and server certificate made once in <home>/tls/ (prints how to trust it)',
+    ),
+    new Option(
+      '--tls-cert <file>',
+      'serve HTTPS with your own PEM certificate (chain); needs --tls-key',
+    ),
+    new Option('--tls-key <file>', 'the unencrypted PEM private key of --tls-cert'),
     new Option('--no-control', 'disable the /_authctl/ control API'),
     new Option('--no-log', 'no access log on stderr'),
     new Option(
@@ -95,6 +104,7 @@ export const serve = verb({
     'authctl idp serve',
     'authctl idp serve --port 0 --ready-file idp.json & authctl idp wait --ready-file idp.json',
     'authctl idp serve --layout entra',
+    'authctl idp serve --tls                            # https://127.0.0.1:9400, local CA in <home>/tls/',
     'authctl idp serve --host 0.0.0.0 --issuer-url http://host.docker.internal:9400',
     'authctl idp serve --store redis://127.0.0.1:6379/0 --issuer-url http://idp.internal:9400',
     'curl -s -u my-client:my-secret -d grant_type=client_credentials http://127.0.0.1:9400/token',

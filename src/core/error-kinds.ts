@@ -44,6 +44,7 @@ export const ENVIRONMENT = {
   ERR_READY_FILE: 'the ready file cannot be written',
   ERR_SIGV4_SEND_FAILED: 'sending the signed request failed',
   ERR_STORE_UNREACHABLE: "the issuer's store (Redis) cannot be reached",
+  ERR_TLS_CA_BROKEN: 'the local CA of `idp serve --tls` is not usable',
   ERR_UNEXPECTED: 'an unexpected failure (run with --verbose for details)',
 } as const;
 

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import {
   checkIdp,
+  checkIdpTls,
   checkMint,
   checkProbe,
   checkVerifyConfig,
@@ -60,6 +61,8 @@ describe.skipIf(process.env.AUTHCTL_BINARY_TEST !== '1')(
 
     it('token mint prints a JWT that verifies (jose) against the JWKS', () => checkMint(app));
     it('idp serve answers discovery and idp wait sees it', () => checkIdp(app));
+    it('idp serve --tls works from the binary alone (the X.509 writer is inside)', () =>
+      checkIdpTls(app));
     it('verify-config checks a config', () => checkVerifyConfig(app));
     // The example service is a Node script: it runs under this repository's node, the probe is the binary.
     it('probe passes against an example service', () => checkProbe(app), 90_000);

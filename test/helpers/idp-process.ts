@@ -11,14 +11,21 @@ export interface IdpProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `authctl idp serve --port 0 --json` in `dir` (keystore in `dir/.authctl`) and waits for its ready line. */
-export async function startIdpProcess(dir: string): Promise<IdpProcess> {
+/**
+ * Starts `authctl idp serve --port 0 --json` (plus `args`) in `dir` (keystore in `dir/.authctl`) and
+ * waits for its ready line.
+ */
+export async function startIdpProcess(
+  dir: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<IdpProcess> {
   const child = spawn(
     process.execPath,
-    [BIN, 'idp', 'serve', '--port', '0', '--json', '--no-log'],
+    [BIN, 'idp', 'serve', '--port', '0', '--json', '--no-log', ...args],
     {
       cwd: dir,
-      env: { ...process.env, AUTHCTL_HOME: path.join(dir, '.authctl') },
+      env: { ...process.env, AUTHCTL_HOME: path.join(dir, '.authctl'), ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );

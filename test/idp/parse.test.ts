@@ -164,4 +164,28 @@ describe('idp serve: flags to options', () => {
       parseServeOptions({ issuerUrl: 'http://idp/?a=1', control: true, log: true }),
     ).toThrow(expect.objectContaining({ code: 'ERR_BAD_URL', where: '--issuer-url' }));
   });
+
+  it('--tls-cert and --tls-key go together (checked before anything is read)', async () => {
+    const { parseServeOptions } = await import('../../src/cli/idp-run.js');
+    const base = { control: true, log: true };
+    expect(parseServeOptions({ ...base, tlsCert: 'c.pem', tlsKey: 'k.pem' })).toMatchObject({
+      tlsCert: 'c.pem',
+      tlsKey: 'k.pem',
+    });
+    expect(parseServeOptions({ ...base, tls: true })).toMatchObject({ tls: true });
+    expect(() => parseServeOptions({ ...base, tlsKey: 'k.pem' })).toThrow(
+      expect.objectContaining({ code: 'ERR_TLS_FLAGS', where: '--tls-key' }),
+    );
+    expect(() => parseServeOptions({ ...base, tlsCert: 'c.pem' })).toThrow(
+      expect.objectContaining({ code: 'ERR_TLS_FLAGS', where: '--tls-cert' }),
+    );
+  });
+
+  it('wait and doctor take --ca FILE (read when they run)', async () => {
+    const { doctor, wait } = await import('../../src/cli/idp-check.js');
+    expect(await parseVerb(wait, ['https://127.0.0.1:9400', '--ca', 'ca.pem'])).toMatchObject({
+      ca: 'ca.pem',
+    });
+    expect(await parseVerb(doctor, ['--ca', 'ca.pem'])).toEqual({ from: [], ca: 'ca.pem' });
+  });
 });

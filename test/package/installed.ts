@@ -2,7 +2,7 @@
 // binary): mint a token, run the mock issuer, lint a config, probe an example service. Each check
 // drives `command` (an executable, never this repository's bin/) as a child process and verifies the
 // result independently (jose, plain HTTP).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { expect } from 'vitest';
@@ -52,9 +52,10 @@ export const show = (r: CliResult) =>
 export async function startInstalledIdp(
   app: Installed,
   home: string,
+  args: string[] = [],
 ): Promise<Proc & { issuer: string }> {
   const proc = await spawnUntilLine(
-    ['idp', 'serve', '--port', '0', '--json', '--no-log', '--home', home],
+    ['idp', 'serve', '--port', '0', '--json', '--no-log', '--home', home, ...args],
     {
       command: app.command,
       env: { ...app.env, NO_COLOR: '1' },
@@ -93,6 +94,34 @@ export async function checkIdp(app: Installed): Promise<void> {
     ).json()) as { issuer: string; jwks_uri: string };
     expect(discovery.issuer).toBe(idp.issuer);
     const wait = await run(app, ['idp', 'wait', idp.issuer, '--timeout', '20s']);
+    expect(wait.code, show(wait)).toBe(0);
+  } finally {
+    await idp.stop();
+  }
+}
+
+/**
+ * `idp serve --tls` makes its local CA (the X.509 writer, @peculiar/asn1-x509, is there: a
+ * dependency of the package, inside the binary), curl trusting only that CA reads discovery, and
+ * `idp wait` finds the CA in the home.
+ */
+export async function checkIdpTls(app: Installed): Promise<void> {
+  const home = tempDir('authctl-installed-tls-');
+  const idp = await startInstalledIdp(app, home, ['--tls']);
+  try {
+    expect(idp.issuer).toMatch(/^https:\/\//);
+    const ca = idp.line.caCert as string;
+    expect(ca).toBe(path.join(home, 'tls', 'ca.pem'));
+    const curl = spawnSync(
+      'curl',
+      ['-sS', '--cacert', ca, `${idp.issuer}/.well-known/openid-configuration`],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(curl.status, curl.stderr).toBe(0);
+    expect(JSON.parse(curl.stdout).issuer).toBe(idp.issuer);
+    const wait = await run(app, ['idp', 'wait', idp.issuer, '--home', home, '--timeout', '20s']);
     expect(wait.code, show(wait)).toBe(0);
   } finally {
     await idp.stop();

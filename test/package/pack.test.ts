@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import {
   checkIdp,
+  checkIdpTls,
   checkMint,
   checkProbe,
   checkVerifyConfig,
@@ -129,6 +130,7 @@ describe('installed globally into an empty prefix', () => {
 
   it('token mint prints a JWT that verifies against the JWKS', () => checkMint(app));
   it('idp serve answers discovery and idp wait sees it', () => checkIdp(app));
+  it('idp serve --tls makes its CA with the installed dependencies', () => checkIdpTls(app));
   it('verify-config checks a config', () => checkVerifyConfig(app));
   it('probe passes against a shipped example service', () => checkProbe(app), 90_000);
 

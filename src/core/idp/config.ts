@@ -113,6 +113,22 @@ export const idpSchema = z.strictObject({
     .describe(
       'web origins (besides loopback ones and the issuer) that may read answers and send authctl_claims, e.g. ["https://app.example"]',
     ),
+  tls: z
+    .boolean()
+    .optional()
+    .describe(
+      'serve HTTPS with a local CA and server certificate made once in <home>/tls/ (default false)',
+    ),
+  tls_cert: z
+    .string()
+    .optional()
+    .describe(
+      'serve HTTPS with this PEM certificate (chain) instead; needs tls_key; relative to the config file',
+    ),
+  tls_key: z
+    .string()
+    .optional()
+    .describe('the PEM private key of tls_cert (unencrypted); relative to the config file'),
   alg: z.enum(KEY_PAIR_ALGORITHMS).optional(),
   audience: stringList.optional().describe('default aud of access tokens'),
   ttl: duration.optional().describe('access and id token lifetime (default 15m)'),

@@ -19,6 +19,8 @@ export function controlBase(url: string): string {
 export interface ControlTarget {
   url: string;
   token?: string;
+  /** The HTTP client: one that trusts the local CA for an issuer served with `--tls`. */
+  fetch?: typeof fetch;
 }
 
 /** Calls a route of the control API of a running `authctl idp serve` (CONTROL_ROUTES names them). */
@@ -28,12 +30,12 @@ export async function callControl(
   body?: unknown,
   query?: URLSearchParams,
 ): Promise<unknown> {
-  const { url, token } = typeof to === 'string' ? { url: to, token: undefined } : to;
+  const { url, token, fetch: send = fetch } = typeof to === 'string' ? { url: to } : to;
   const { method, path } = CONTROL_ROUTES[route];
   const target = `${controlBase(url)}${path}${query?.size ? `?${query}` : ''}`;
   let response: Response;
   try {
-    response = await fetch(target, {
+    response = await send(target, {
       method,
       headers: {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -50,7 +52,9 @@ export async function callControl(
       `cannot reach the issuer's control API: ${code}`,
       {
         where: target,
-        hint: 'start it with `authctl idp serve` (without {{noControl}}), or pass {{url}}',
+        hint: /CERT|SELF_SIGNED|UNABLE_TO/.test(code)
+          ? 'the issuer serves HTTPS with a CA this command does not trust: pass {{ca}} FILE (its <home>/tls/ca.pem) or export NODE_EXTRA_CA_CERTS'
+          : 'start it with `authctl idp serve` (without {{noControl}}), or pass {{url}}',
       },
     );
   }

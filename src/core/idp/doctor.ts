@@ -1,5 +1,6 @@
 import { discoveryUrl } from './wait.js';
 import { isLoopbackHost } from './http.js';
+import type { DoctorCa } from './tls/doctor.js';
 
 export interface DoctorCheck {
   name: string;
@@ -14,12 +15,20 @@ export interface DoctorReport {
   checks: DoctorCheck[];
 }
 
+export interface DoctorOptions {
+  timeoutMs?: number;
+  /** A CA to trust for https URLs besides the system's (`--ca`, or the home's local CA). */
+  ca?: DoctorCa;
+  now?: number;
+}
+
 async function fetchJson(
   url: string,
   timeoutMs: number,
+  send: typeof fetch,
 ): Promise<{ ok: true; status: number; body: unknown } | { ok: false; error: string }> {
   try {
-    const response = await fetch(url, {
+    const response = await send(url, {
       signal: AbortSignal.timeout(timeoutMs),
       redirect: 'manual',
     });
@@ -54,7 +63,7 @@ type Discovery = { issuer: string; jwks_uri?: unknown };
  */
 export async function doctorIssuer(
   from: string,
-  options: { timeoutMs?: number } = {},
+  options: DoctorOptions = {},
 ): Promise<DoctorReport> {
   const timeoutMs = options.timeoutMs ?? 5000;
   const checks: DoctorCheck[] = [];
@@ -71,10 +80,17 @@ export async function doctorIssuer(
     });
     return done();
   }
-  const doc = await checkDiscovery(from, fromUrl, timeoutMs, checks);
+  let send: typeof fetch = fetch;
+  if (fromUrl.protocol === 'https:') {
+    const tls = await import('./tls/doctor.js');
+    const now = options.now ?? Date.now();
+    checks.push(await tls.tlsCheck(fromUrl, options.ca, { timeoutMs, now }));
+    send = (await import('./tls/fetch.js')).fetchTrusting(options.ca?.pem);
+  }
+  const doc = await checkDiscovery(from, fromUrl, timeoutMs, checks, send);
   if (!doc) return done();
   checks.push(issuerCheck(doc.issuer, from, fromUrl));
-  checks.push(await jwksCheck(doc, fromUrl, timeoutMs));
+  checks.push(await jwksCheck(doc, fromUrl, timeoutMs, send));
   return done();
 }
 
@@ -84,9 +100,10 @@ async function checkDiscovery(
   fromUrl: URL,
   timeoutMs: number,
   checks: DoctorCheck[],
+  send: typeof fetch,
 ): Promise<Discovery | undefined> {
   const discovery = discoveryUrl(from);
-  const result = await fetchJson(discovery, timeoutMs);
+  const result = await fetchJson(discovery, timeoutMs, send);
   if (!result.ok) {
     checks.push({
       name: 'discovery',
@@ -138,10 +155,15 @@ function issuerCheck(issuer: string, from: string, fromUrl: URL): DoctorCheck {
   };
 }
 
-async function jwksCheck(doc: Discovery, fromUrl: URL, timeoutMs: number): Promise<DoctorCheck> {
+async function jwksCheck(
+  doc: Discovery,
+  fromUrl: URL,
+  timeoutMs: number,
+  send: typeof fetch,
+): Promise<DoctorCheck> {
   if (typeof doc.jwks_uri !== 'string')
     return { name: 'jwks', ok: false, detail: 'discovery has no jwks_uri' };
-  const jwks = await fetchJson(doc.jwks_uri, timeoutMs);
+  const jwks = await fetchJson(doc.jwks_uri, timeoutMs, send);
   let jwksUrl: URL | undefined;
   try {
     jwksUrl = new URL(doc.jwks_uri);

@@ -25,6 +25,8 @@ export interface IdpEnvFlags {
   log?: boolean;
   keysFile?: string;
   readyFile?: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 const text = (raw: string) => raw;
@@ -83,6 +85,21 @@ export const IDP_ENV: readonly IdpEnvSetting[] = [
     parse: boolean,
     field: 'noLog',
     example: 'false',
+  },
+  { name: 'AUTHCTL_TLS', target: { config: 'tls' }, parse: boolean, field: 'tls', example: '1' },
+  {
+    name: 'AUTHCTL_TLS_CERT',
+    target: { flag: 'tlsCert' },
+    parse: text,
+    field: 'tlsCert',
+    example: '/run/secrets/idp.pem',
+  },
+  {
+    name: 'AUTHCTL_TLS_KEY',
+    target: { flag: 'tlsKey' },
+    parse: text,
+    field: 'tlsKey',
+    example: '/run/secrets/idp-key.pem',
   },
   { name: 'AUTHCTL_ALG', target: { config: 'alg' }, parse: text, example: 'ES256' },
   {

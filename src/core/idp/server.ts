@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { isLoopbackHost } from './http.js';
 import path from 'node:path';
 import type { AuthctlConfig } from '../config/schema.js';
@@ -37,12 +38,14 @@ export interface StartIdpServerOptions {
   /** Base clock (ms); the issuer's own clock is layered on it. */
   clock?: () => number;
   log?: (line: string) => void;
+  /** Serve HTTPS with this certificate (PEM, a chain may follow) and key: see core/idp/tls/. */
+  tls?: { cert: string; key: string };
 }
 
 export interface IdpServer {
   server: Server;
   deps: IdpDeps;
-  /** Where it listens: http://host:port. */
+  /** Where it listens: http(s)://host:port. */
   listenUrl: string;
   port: number;
   host: string;
@@ -151,13 +154,16 @@ export async function startIdpServer(options: StartIdpServerOptions): Promise<Id
   const store = storeSetting(options);
   if (store.setting !== undefined) parseStoreUrl(store.setting, store.where);
   let handler: ReturnType<typeof createIdpHandler> | undefined;
-  const server = createServer((req, res) => {
+  const onRequest: RequestListener = (req, res) => {
     if (handler) void handler(req, res);
     else res.writeHead(503, { 'retry-after': '1' }).end();
-  });
+  };
+  const server: Server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest)
+    : createServer(onRequest);
   server.keepAliveTimeout = 65_000;
   const port = await listen(server, requestedPort, host);
-  const listenUrl = `http://${urlHost(host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host)}:${port}`;
+  const listenUrl = `${options.tls ? 'https' : 'http'}://${urlHost(host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host)}:${port}`;
   const baseUrl = options.issuerUrl ?? options.config.idp?.issuer_url ?? listenUrl;
   let deps: IdpDeps;
   try {

@@ -5,6 +5,8 @@ export interface WaitForIssuerOptions {
   /** Give up after this many milliseconds (default 30 s). */
   timeoutMs?: number;
   intervalMs?: number;
+  /** The HTTP client (default: the global fetch); `fetchTrusting(ca)` for an issuer served with --tls. */
+  fetch?: typeof fetch;
 }
 
 export interface WaitForIssuerResult {
@@ -25,9 +27,10 @@ export function discoveryUrl(issuer: string): string {
 async function askDiscovery(
   target: string,
   timeoutMs: number,
+  send: typeof fetch = fetch,
 ): Promise<{ issuer?: string; last: string }> {
   try {
-    const response = await fetch(target, {
+    const response = await send(target, {
       signal: AbortSignal.timeout(Math.max(500, Math.min(5000, timeoutMs))),
     });
     if (!response.ok) return { last: `HTTP ${response.status}` };
@@ -82,10 +85,10 @@ export function waitForIssuer(
   return poll(
     options,
     async (timeoutMs) => {
-      const { issuer, last } = await askDiscovery(target, timeoutMs);
+      const { issuer, last } = await askDiscovery(target, timeoutMs, options.fetch);
       return { result: issuer ? { url: target, issuer } : undefined, last, where: target };
     },
-    'is `authctl idp serve` running on that host and port? raise --timeout for slow starts',
+    'is `authctl idp serve` running on that host and port? raise --timeout for slow starts (an HTTPS issuer: --ca FILE)',
   );
 }
 
@@ -101,20 +104,38 @@ export function waitForReadyFile(
   return poll(
     options,
     async (timeoutMs) => {
-      const issuerUrl = await readReadyIssuer(file);
-      if (!issuerUrl) return { last: `${file} is not written yet`, where: file };
-      const target = discoveryUrl(issuerUrl);
-      const { issuer, last } = await askDiscovery(target, timeoutMs);
+      const ready = await readReadyIssuer(file);
+      if (!ready) return { last: `${file} is not written yet`, where: file };
+      const target = discoveryUrl(ready.issuer);
+      const send = options.fetch ?? (await fetchForReady(ready.caCert));
+      const { issuer, last } = await askDiscovery(target, timeoutMs, send);
       return { result: issuer ? { url: target, issuer } : undefined, last, where: target };
     },
     'is `authctl idp serve --ready-file` running with the same file? raise --timeout for slow starts',
   );
 }
 
-async function readReadyIssuer(file: string): Promise<string | undefined> {
+/** `idp serve --tls` names its CA in the ready file (`caCert`): the wait trusts it. */
+async function fetchForReady(caCert: string | undefined): Promise<typeof fetch> {
+  if (caCert === undefined) return fetch;
+  const { fetchTrusting } = await import('./tls/fetch.js');
+  const pem = await fs.readFile(caCert, 'utf8').catch(() => undefined);
+  return fetchTrusting(pem);
+}
+
+async function readReadyIssuer(
+  file: string,
+): Promise<{ issuer: string; caCert?: string } | undefined> {
   try {
-    const ready = JSON.parse(await fs.readFile(file, 'utf8')) as { issuer?: unknown };
-    return typeof ready.issuer === 'string' ? ready.issuer : undefined;
+    const ready = JSON.parse(await fs.readFile(file, 'utf8')) as {
+      issuer?: unknown;
+      caCert?: unknown;
+    };
+    if (typeof ready.issuer !== 'string') return undefined;
+    return {
+      issuer: ready.issuer,
+      caCert: typeof ready.caCert === 'string' ? ready.caCert : undefined,
+    };
   } catch {
     // Not there yet (the file is renamed into place whole, so a partial read cannot happen).
     return undefined;

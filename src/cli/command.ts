@@ -320,7 +320,7 @@ function eventText<E>(render: EventRenderer<E>, event: E, rc: RenderContext): st
   if (!render) return '';
   if (rc.format !== 'json') return render.text(event, rc);
   const value = render.json?.(event);
-  return value === undefined ? '' : JSON.stringify(value);
+  return value === undefined ? '' : jsonText(value, 0);
 }
 
 /** How to render for stdout, or for `file` (no colour, not a terminal). */

@@ -43,19 +43,6 @@ export class Output {
     this.io.stdout.write(`${jsonText(value)}\n`);
   }
 
-  /** Either the JSON document or the human rendering of a command's result. */
-  result<T>(
-    value: T,
-    human: (value: T) => string,
-    jsonValue: (value: T) => unknown = (v) => v,
-  ): void {
-    if (this.globals.json) this.jsonDocument(jsonValue(value));
-    else {
-      const text = human(value);
-      if (text) this.data(text);
-    }
-  }
-
   /** Status for humans on stderr; silenced by --quiet. */
   info(message: string): void {
     if (!this.globals.quiet) this.io.stderr.write(`${message}\n`);
@@ -125,11 +112,14 @@ export function colorEnabled(
   return Boolean(stream.isTTY);
 }
 
-/** The text of a JSON document (no final newline), as every --json output and JSON report prints it. */
-export function jsonText(value: unknown): string {
+/**
+ * The text of a JSON document (no final newline), as every --json output and JSON report prints it;
+ * `indent` 0 for one line (a long-running command's JSON Lines).
+ */
+export function jsonText(value: unknown, indent = 2): string {
   // JSON.stringify escapes C0 controls but not bidi overrides: escape those too (same value, and a
   // terminal showing the document is not tricked).
-  return JSON.stringify(value, null, 2).replace(
+  return JSON.stringify(value, null, indent).replace(
     /[\u202A-\u202E\u2066-\u2069]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16)}`,
   );

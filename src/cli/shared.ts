@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { usageError } from '../core/errors.js';
 import { tooOpen } from '../core/fs/atomic.js';
 import { Keystore } from '../core/keys/keystore.js';
@@ -94,9 +93,4 @@ export function rsaBitsOption(value: string): number {
     });
   }
   return bits;
-}
-
-/** All options of a command merged with the global ones. */
-export function allOptions<T>(command: Command): T {
-  return command.optsWithGlobals() as T;
 }

@@ -66,6 +66,9 @@ const USAGE = {
   ERR_FILE_EXISTS: 'the output file already exists',
   ERR_FLAG_NEEDS_DEFECT: 'a flag applies only together with a certain defect',
   ERR_HEADER_ALG: 'the alg header is set by the signing key, not directly',
+  ERR_IDP_CLIENT_AUTH: "a client's token_endpoint_auth_method lacks the secret or keys it needs",
+  ERR_IDP_CLIENT_KEYS:
+    "a client's jwks is not a set of public keys, or it has both jwks and jwks_uri",
   ERR_INIT_AUDIENCE: 'config init: the audience is missing or not usable',
   ERR_INIT_CANCELLED: 'config init was cancelled; nothing was written',
   ERR_INIT_CI: 'config init: unknown CI system',

@@ -70,8 +70,9 @@ const SECRET_KEY_NAME =
   /(secret|passw(or)?d|passphrase|token|private|signing[-_]?key|api[-_]?key|[-_]key$|^key$|credential|authorization|cookie)/i;
 const JWK_PRIVATE_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth', 'hash']);
 
-/** Keys that name where a secret is (`client_secret_env`, `token_url`, `secret_file`), not the secret. */
-const POINTS_AT_SECRET = /[-_](env|file|path|url|uri|endpoint|header|claim|format|type|name|id)$/i;
+/** Keys that name where a secret is (`client_secret_env`, `token_url`, `secret_file`) or how it is used (`token_endpoint_auth_method`), not the secret. */
+const POINTS_AT_SECRET =
+  /[-_](env|file|path|url|uri|endpoint|header|claim|format|type|name|id|method)$/i;
 
 /**
  * Whether a config key, variable or JWK member name holds a secret (`client_secret`, `JWT_SIGNING_KEY`, `d`), not where one is (`secret_file`).

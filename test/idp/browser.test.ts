@@ -78,9 +78,11 @@ describe('idp: login page in headless Chromium', () => {
         await page.getByLabel(/^Tenant/).fill('acme');
         await page.getByLabel(/^Roles/).fill('admin auditor');
         await page.getByLabel(/^Scopes/).fill('openid datasets:read');
+        // The extra-claims box: a JSON object merged into the tokens.
+        await page.getByLabel(/^Extra claims/).fill('{"org_id": "42"}');
         mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
         await page.screenshot({ path: SCREENSHOT, fullPage: true });
-        await page.getByLabel(/^Scopes/).focus();
+        await page.getByLabel(/^Extra claims/).focus();
         await page.keyboard.press('Tab');
         expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Sign in');
         await Promise.all([page.waitForURL(`${callbackUrl}?**`), page.keyboard.press('Enter')]);
@@ -103,6 +105,7 @@ describe('idp: login page in headless Chromium', () => {
           tid: 'acme',
           roles: ['admin', 'auditor'],
           scope: 'openid datasets:read',
+          org_id: '42',
         });
         expect(received.filter((u) => u.startsWith('/callback?'))).toHaveLength(1);
         expect(statSync(SCREENSHOT).size).toBeGreaterThan(5000);

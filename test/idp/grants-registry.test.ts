@@ -5,8 +5,12 @@ import { startTestIdp, tokenRequest, type TestIdp } from './helpers.js';
 
 let idp: TestIdp;
 beforeAll(async () => {
+  // A JWT client authentication method enables the jwt-bearer grant: every registered grant is served.
   idp = await startTestIdp({
-    idp: { clients: { web: { secret: 'web-secret', redirect_uris: ['http://127.0.0.1/cb'] } } },
+    idp: {
+      client_auth_methods: ['client_secret_jwt'],
+      clients: { web: { secret: 'web-secret', redirect_uris: ['http://127.0.0.1/cb'] } },
+    },
   });
 });
 afterAll(() => idp.close());

@@ -1,7 +1,7 @@
 // Masking rules found wanting by review: a masked value must hide most of a secret, secret-named
 // headers are masked whatever their vendor name, and the secret-shape scan stays linear.
 import { describe, expect, it } from 'vitest';
-import { mask, maskHeaderValue, redactSecrets } from '../../src/core/mask.js';
+import { isSecretName, mask, maskHeaderValue, redactSecrets } from '../../src/core/mask.js';
 
 describe('security: masking', () => {
   it('shows at most half of a word-separated secret; real prefixed keys keep their prefix', () => {
@@ -27,5 +27,12 @@ describe('security: masking', () => {
     const out = redactSecrets(text);
     expect(out).not.toContain(jwt);
     expect(out.startsWith('eyJeyJ')).toBe(true);
+  });
+
+  it('does not take a key naming how a secret is used for a secret (token_endpoint_auth_method)', () => {
+    expect(isSecretName('idp.clients.svc.token_endpoint_auth_method')).toBe(false);
+    expect(isSecretName('token_endpoint_auth_method')).toBe(false);
+    expect(isSecretName('idp.clients.svc.secret')).toBe(true);
+    expect(isSecretName('access_token')).toBe(true);
   });
 });

@@ -27,6 +27,7 @@ const SECRET_PARAMS = new Set([
   'device_code',
   'id_token_hint',
   'client_assertion',
+  'assertion',
 ]);
 
 export function maskParams(params: Record<string, string>): Record<string, string> {

@@ -1,14 +1,16 @@
 import { sameSecret } from '../compare.js';
+import { ASSERTION_TYPE, verifyClientJwt } from './client-assertion.js';
 import type { IdpClientConfig } from './config.js';
+import type { ClientAuthMethod } from './constants.js';
 import { invalidClient, invalidRequest, invalidScope, unauthorizedClient } from './http.js';
-import type { IdpDeps, IdpRequest } from './types.js';
+import type { IdpDeps, IdpRequest, IssuerContext } from './types.js';
 
 export interface AuthenticatedClient {
   clientId: string;
   /** The configured client; undefined in zero-config mode. */
   config?: IdpClientConfig;
-  method: 'client_secret_basic' | 'client_secret_post' | 'none';
-  /** Whether the client proved a secret (confidential). */
+  method: ClientAuthMethod;
+  /** Whether the client proved a secret or a key (confidential). */
   confidential: boolean;
 }
 
@@ -38,9 +40,28 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
 
 /**
  * Client authentication for the token, introspection and revocation endpoints:
- * client_secret_basic, client_secret_post, or a public client (client_id only).
+ * client_secret_basic, client_secret_post, private_key_jwt and client_secret_jwt (when enabled),
+ * or a public client (client_id only). A client with `token_endpoint_auth_method` uses only that.
  */
-export function authenticateClient(req: IdpRequest, deps: IdpDeps): AuthenticatedClient {
+export async function authenticateClient(
+  req: IdpRequest,
+  deps: IdpDeps,
+  issuer: IssuerContext,
+): Promise<AuthenticatedClient> {
+  const client =
+    req.body.client_assertion !== undefined || req.body.client_assertion_type !== undefined
+      ? await assertionClient(req, deps, issuer)
+      : secretClient(req, deps);
+  const required = client.config?.token_endpoint_auth_method;
+  if (required && required !== client.method)
+    throw invalidClient(
+      `client "${client.clientId}" authenticates with ${required} only, not ${client.method}`,
+      client.method === 'client_secret_basic',
+    );
+  return client;
+}
+
+function secretClient(req: IdpRequest, deps: IdpDeps): AuthenticatedClient {
   const basic = basicCredentials(req.headers.authorization);
   if (basic && req.body.client_secret !== undefined)
     throw invalidRequest('use one client authentication method, not both Basic and client_secret');
@@ -71,6 +92,47 @@ export function authenticateClient(req: IdpRequest, deps: IdpDeps): Authenticate
     return { clientId, config, method: 'none', confidential: false };
   }
   if (!secret || !sameSecret(secret, config.secret)) throw failed();
+  return { clientId, config, method, confidential: true };
+}
+
+/** private_key_jwt / client_secret_jwt: the client signs a JWT naming itself (RFC 7523 §2.2, §3). */
+async function assertionClient(
+  req: IdpRequest,
+  deps: IdpDeps,
+  issuer: IssuerContext,
+): Promise<AuthenticatedClient> {
+  const { client_assertion: assertion, client_assertion_type: type } = req.body;
+  if (req.headers.authorization !== undefined || req.body.client_secret !== undefined)
+    throw invalidRequest(
+      'use one client authentication method, not client_assertion together with a client secret',
+    );
+  if (type !== ASSERTION_TYPE)
+    throw invalidClient(`client_assertion_type must be ${ASSERTION_TYPE}`);
+  if (!assertion) throw invalidClient('client_assertion is required with client_assertion_type');
+  const { decodeJwt } = await import('jose');
+  let sub: unknown;
+  try {
+    sub = decodeJwt(assertion).sub;
+  } catch {
+    throw invalidClient('client_assertion is not a JWT');
+  }
+  const clientId = req.body.client_id ?? (typeof sub === 'string' ? sub : undefined);
+  if (!clientId) throw invalidClient('client_assertion has no sub (the client_id)');
+  if (sub !== clientId)
+    throw invalidClient(`client_assertion sub must be the client_id "${clientId}"`);
+  const config = zeroConfig(deps) ? undefined : deps.settings.clients.get(clientId);
+  if (!config)
+    throw invalidClient(
+      `client assertions need a configured client: [idp.clients.${clientId}] with jwks or jwks_uri (private_key_jwt) or a secret (client_secret_jwt)`,
+    );
+  const { method } = await verifyClientJwt(req, issuer, deps, assertion, {
+    field: 'client_assertion',
+    clientId,
+    config,
+    subject: clientId,
+    requireJti: true,
+    fail: (description) => invalidClient(description),
+  });
   return { clientId, config, method, confidential: true };
 }
 

@@ -7,7 +7,14 @@ const duration = z
 const stringList = z.union([z.string(), z.array(z.string())]);
 
 import { KEY_PAIR_ALGORITHMS } from '../keys/algorithms.js';
-import { IDP_GRANTS, IDP_LAYOUTS, IDP_VENDORS } from './constants.js';
+import {
+  ACCESS_TOKEN_FORMATS,
+  ASSERTION_AUTH_METHODS,
+  CLIENT_AUTH_METHODS,
+  IDP_GRANTS,
+  IDP_LAYOUTS,
+  IDP_VENDORS,
+} from './constants.js';
 
 /** Real IdPs' claim shapes the mock can imitate, and the grant types it serves. */
 export {
@@ -41,6 +48,29 @@ export const idpClientSchema = z.strictObject({
     .describe('extra claims in every access token for this client'),
   preset: z.string().optional().describe('start tokens from this [tokens.NAME] preset'),
   pkce_plain: z.boolean().optional().describe('allow the PKCE "plain" method (refused by default)'),
+  token_endpoint_auth_method: z
+    .enum(CLIENT_AUTH_METHODS)
+    .optional()
+    .describe('the one client authentication method this client may use (default: any it can)'),
+  jwks: z
+    .strictObject({ keys: z.array(z.record(z.string(), z.unknown())) })
+    .optional()
+    .describe('public keys of the client: private_key_jwt assertions and jwt-bearer grants'),
+  jwks_uri: z
+    .string()
+    .refine(isHttpUrl, 'must be an http(s) URL, e.g. "http://127.0.0.1:8080/jwks.json"')
+    .optional()
+    .describe('where the client publishes its public keys (instead of jwks)'),
+  access_token_format: z
+    .enum(ACCESS_TOKEN_FORMATS)
+    .optional()
+    .describe(
+      'jwt, at+jwt (RFC 9068) or opaque (introspection only); default [idp] access_token_format',
+    ),
+  dpop_bound_access_tokens: z
+    .boolean()
+    .optional()
+    .describe('require a DPoP proof at the token endpoint (RFC 9449 §5.2)'),
 });
 
 /** `[idp.users.<name>]`: dev users for the password grant and the login page. */
@@ -85,6 +115,14 @@ export const idpIssuerSchema = z.strictObject({
   tenant: z.string().optional().describe('default tenant of this issuer\u2019s tokens'),
   claims: z.record(z.string(), z.unknown()).optional(),
 });
+
+function isHttpUrl(value: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
 
 /** `[idp]` section of authctl's config: the local mock OIDC issuer (`authctl idp serve`). */
 /** An issuer identifier: http(s), no query, no fragment (RFC 8414 §2, OIDC Discovery §2). */
@@ -161,6 +199,21 @@ export const idpSchema = z.strictObject({
     .describe(
       'cap of each in-memory table of the issuer: codes, refresh tokens, revoked tokens, devices, clients, users (default 50000)',
     ),
+  client_auth_methods: z
+    .array(z.enum(ASSERTION_AUTH_METHODS))
+    .optional()
+    .describe(
+      'JWT client authentication to accept and advertise (clients with jwks or jwks_uri enable private_key_jwt)',
+    ),
+  dpop: z.boolean().optional().describe('accept DPoP proofs and bind access tokens (RFC 9449)'),
+  dpop_nonce: z
+    .boolean()
+    .optional()
+    .describe('require server-issued DPoP nonces (RFC 9449 §8); implies dpop'),
+  access_token_format: z
+    .enum(ACCESS_TOKEN_FORMATS)
+    .optional()
+    .describe('jwt (default), at+jwt (RFC 9068) or opaque (introspection only)'),
   store: z
     .string()
     .optional()

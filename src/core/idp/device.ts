@@ -28,7 +28,7 @@ export async function deviceAuthorizationEndpoint(
 ): Promise<IdpResponse> {
   if (req.method !== 'POST')
     return json(405, { error: 'invalid_request', error_description: 'use POST' });
-  const client = authenticateClient(req, deps);
+  const client = await authenticateClient(req, deps, issuer);
   checkGrantAllowed(client, DEVICE_GRANT);
   const scopes = splitScopes(req.body.scope);
   checkScopes(client.config, client.clientId, scopes);

@@ -1,4 +1,11 @@
-import { GRANT_TYPES } from './grants/index.js';
+import {
+  DPOP_ALGS,
+  NO_AUTH_FEATURES,
+  authMethodsSupported,
+  authSigningAlgs,
+  type AuthFeatures,
+} from './auth-features.js';
+import { enabledGrantTypes } from './grants/index.js';
 import { PROMPT_VALUES } from './authorize-request.js';
 import { RESPONSE_MODES } from './form-post.js';
 import { issuerEndpointUrl, type EndpointName } from './paths.js';
@@ -17,16 +24,22 @@ const ENDPOINT_FIELDS: ReadonlyArray<[string, EndpointName]> = [
   ['device_authorization_endpoint', 'deviceAuthorization'],
 ];
 
-/** OpenID Provider Metadata (OIDC Discovery 1.0) and RFC 8414 metadata, from the vendor's endpoint map. */
+/**
+ * OpenID Provider Metadata (OIDC Discovery 1.0) and RFC 8414 metadata, from the issuer's vendor
+ * endpoint map; JWT client authentication, jwt-bearer and DPoP appear only when `features` enable them.
+ */
 export function discoveryDocument(
   issuer: IssuerContext,
   kind: 'openid' | 'oauth',
+  features: AuthFeatures = NO_AUTH_FEATURES,
 ): Record<string, unknown> {
   const endpoints: Record<string, string> = {};
   for (const [field, name] of ENDPOINT_FIELDS) {
     const url = issuerEndpointUrl(issuer, name);
     if (url !== undefined) endpoints[field] = url;
   }
+  const authMethods = authMethodsSupported(features);
+  const authAlgs = authSigningAlgs(features);
   const doc: Record<string, unknown> = {
     issuer: issuer.url,
     ...endpoints,
@@ -36,20 +49,20 @@ export function discoveryDocument(
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     prompt_values_supported: [...PROMPT_VALUES],
-    grant_types_supported: [...GRANT_TYPES],
+    grant_types_supported: enabledGrantTypes(features),
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [issuer.alg],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-    introspection_endpoint_auth_methods_supported: [
-      'client_secret_basic',
-      'client_secret_post',
-      'none',
-    ],
-    revocation_endpoint_auth_methods_supported: [
-      'client_secret_basic',
-      'client_secret_post',
-      'none',
-    ],
+    token_endpoint_auth_methods_supported: authMethods,
+    introspection_endpoint_auth_methods_supported: authMethods,
+    revocation_endpoint_auth_methods_supported: authMethods,
+    ...(authAlgs
+      ? {
+          token_endpoint_auth_signing_alg_values_supported: authAlgs,
+          introspection_endpoint_auth_signing_alg_values_supported: authAlgs,
+          revocation_endpoint_auth_signing_alg_values_supported: authAlgs,
+        }
+      : {}),
+    ...(features.dpop ? { dpop_signing_alg_values_supported: [...DPOP_ALGS] } : {}),
     code_challenge_methods_supported: ['S256'],
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     claims_supported: [
@@ -68,10 +81,15 @@ export function discoveryDocument(
   };
   // No device grant without a device authorization endpoint (Cognito has none).
   if (!endpoints.device_authorization_endpoint)
-    doc.grant_types_supported = GRANT_TYPES.filter((g) => !g.endsWith(':device_code'));
+    doc.grant_types_supported = enabledGrantTypes(features).filter(
+      (g) => !g.endsWith(':device_code'),
+    );
   // The auth methods of an endpoint the vendor does not have are not advertised either.
-  for (const field of ['introspection_endpoint', 'revocation_endpoint'])
-    if (!endpoints[field]) delete doc[`${field}_auth_methods_supported`];
+  for (const field of ['introspection_endpoint', 'revocation_endpoint']) {
+    if (endpoints[field]) continue;
+    delete doc[`${field}_auth_methods_supported`];
+    delete doc[`${field}_auth_signing_alg_values_supported`];
+  }
   Object.assign(doc, VENDORS[issuer.vendor].discoveryExtras?.(issuer));
   if (kind === 'oauth') {
     delete doc.userinfo_endpoint;

@@ -40,10 +40,12 @@ const discoveryBodies = new WeakMap<IssuerContext, Partial<Record<'openid' | 'oa
 
 const discovery =
   (kind: 'openid' | 'oauth'): Handler =>
-  (_req, issuer) => {
+  (_req, issuer, deps) => {
     let bodies = discoveryBodies.get(issuer);
     if (!bodies) discoveryBodies.set(issuer, (bodies = {}));
-    const body = (bodies[kind] ??= JSON.stringify(discoveryDocument(issuer, kind)));
+    const body = (bodies[kind] ??= JSON.stringify(
+      discoveryDocument(issuer, kind, deps.settings.auth),
+    ));
     return {
       status: 200,
       headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=60' },

@@ -11,7 +11,7 @@ export async function introspectEndpoint(
 ): Promise<IdpResponse> {
   if (req.method !== 'POST')
     return json(405, { error: 'invalid_request', error_description: 'use POST' });
-  const client = authenticateClient(req, deps);
+  const client = await authenticateClient(req, deps, issuer);
   const token = req.body.token;
   if (!token) throw invalidRequest('token is required');
   const refresh = await deps.store.getRefreshToken(token);
@@ -45,7 +45,8 @@ export async function introspectEndpoint(
   return {
     ...json(200, {
       active: true,
-      token_type: 'Bearer',
+      // RFC 9449 §6.2: a bound token's introspection says DPoP and carries its cnf.
+      token_type: (claims.cnf as { jkt?: unknown } | undefined)?.jkt ? 'DPoP' : 'Bearer',
       ...claims,
       ...(scope !== undefined ? { scope } : {}),
     }),

@@ -2,7 +2,9 @@ import type { IdpClientConfig } from './config.js';
 import type { AttackerKey } from '../token/forge.js';
 import { mintToken } from '../token/mint.js';
 import { resolveTokenSettings, type TokenSettings } from '../token/settings.js';
+import { NO_AUTH_FEATURES } from './auth-features.js';
 import { keysOf } from './keys-of.js';
+import { issueOpaqueToken } from './opaque.js';
 import { layoutClaims } from './layouts.js';
 import type { Principal } from './store.js';
 import { randomToken } from './store.js';
@@ -23,6 +25,8 @@ export interface IssueOptions {
   requestClaims?: Record<string, unknown>;
   /** Extra claims computed by the grant (e.g. `act` for token exchange). */
   grantClaims?: Record<string, unknown>;
+  /** RFC 9449: bind the access token to this DPoP key (`cnf.jkt`), and a public client's refresh token (§5). */
+  confirmation?: { jkt: string; bindRefresh?: boolean };
 }
 
 export interface IssuedAccessToken {
@@ -47,11 +51,16 @@ export async function issueAccessToken(
     : undefined;
   const roles = principal.roles ?? client?.roles ?? preset?.roles ?? [];
   const scopes = principal.scopes.length ? principal.scopes : (preset?.scopes ?? []);
+  const format =
+    client?.access_token_format ?? (deps.settings.auth ?? NO_AUTH_FEATURES).accessTokenFormat;
   const pending = {
     ...(await deps.store.takeClaims(`client:${options.clientId}`)),
     ...(principal.user ? await deps.store.takeClaims(`user:${principal.user}`) : {}),
   };
   const claims = mergedClaims(deps, issuer, options, { preset, scopes, roles, pending });
+  // RFC 9068 §2.2: client_id (whatever the layout), jti and iat (mintToken always sets those two).
+  if (format === 'at+jwt') claims.client_id = options.clientId;
+  if (options.confirmation) claims.cnf = { jkt: options.confirmation.jkt };
   const faults = deps.faults.active();
   const minted = await mintToken({
     keystore: keysOf(deps, issuer).keystore,
@@ -60,8 +69,8 @@ export async function issueAccessToken(
     audience: audienceOf(issuer, options, preset, scopes),
     ttlSeconds: issuer.ttlSeconds,
     alg: issuer.alg,
-    // The vendor's access-token header: Okta and Cognito send no `typ` at all.
-    header: { typ: VENDORS[issuer.vendor].accessTokenTyp },
+    // RFC 9068's at+jwt when asked for, else the vendor's: Okta and Cognito send no `typ` at all.
+    header: { typ: format === 'at+jwt' ? 'at+jwt' : VENDORS[issuer.vendor].accessTokenTyp },
     scopes,
     roles,
     tenant: tenantOf(issuer, options, preset),
@@ -79,7 +88,9 @@ export async function issueAccessToken(
         }
       : {}),
   });
-  return { token: minted.token, claims: minted.claims, expiresIn: issuer.ttlSeconds };
+  const token =
+    format === 'opaque' ? await issueOpaqueToken(deps, issuer, minted.claims) : minted.token;
+  return { token, claims: minted.claims, expiresIn: issuer.ttlSeconds };
 }
 
 /** The requested audience, else the vendor's from the scopes, the client's, the preset's, the issuer's. */
@@ -163,7 +174,7 @@ export async function issueIdToken(
   principal: Principal,
   extra: { nonce?: string; authTime?: number },
 ): Promise<string> {
-  const claims: Record<string, unknown> = { azp: clientId };
+  const claims: Record<string, unknown> = { ...principal.loginClaims, azp: clientId };
   if (extra.nonce) claims.nonce = extra.nonce;
   if (extra.authTime) claims.auth_time = extra.authTime;
   if (principal.name) claims.name = principal.name;
@@ -195,6 +206,7 @@ export async function issueRefreshToken(
   principal: Principal,
   family = randomToken(12),
   authTime?: number,
+  jkt?: string,
 ): Promise<string> {
   const token = randomToken();
   await deps.store.putRefreshToken(token, {
@@ -203,6 +215,7 @@ export async function issueRefreshToken(
     principal,
     family,
     authTime,
+    ...(jkt ? { jkt } : {}),
     expiresAt: deps.clock.now() + deps.settings.refreshTtlSeconds * 1000,
   });
   return token;
@@ -221,7 +234,7 @@ export async function tokenResponse(
   const access = await issueAccessToken(deps, issuer, options);
   const body: Record<string, unknown> = {
     access_token: access.token,
-    token_type: 'Bearer',
+    token_type: options.confirmation ? 'DPoP' : 'Bearer',
     expires_in: access.expiresIn,
   };
   if (options.principal.scopes.length) body.scope = options.principal.scopes.join(' ');
@@ -242,6 +255,7 @@ export async function tokenResponse(
       options.principal,
       family,
       options.idToken?.authTime,
+      options.confirmation?.bindRefresh ? options.confirmation.jkt : undefined,
     );
   }
   if (options.idToken && options.principal.scopes.includes('openid')) {

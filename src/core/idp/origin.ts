@@ -110,7 +110,8 @@ export function withCors(
     headers: {
       ...vary,
       'access-control-allow-origin': origin!,
-      'access-control-expose-headers': 'www-authenticate',
+      // DPoP-Nonce (RFC 9449 §8): a browser client must read the nonce to retry with it.
+      'access-control-expose-headers': 'www-authenticate, dpop-nonce',
     },
   };
 }

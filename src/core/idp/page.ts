@@ -10,8 +10,9 @@ h1 { font-size: 1.4rem; margin: 0 0 .25rem; }
 .badge { display: inline-block; font-size: .75rem; padding: .1rem .5rem; border-radius: 999px; background: #c4302b; color: #fff; vertical-align: middle; }
 label { display: block; font-weight: 600; margin-top: .9rem; }
 .hint { display: block; font-weight: 400; font-size: .85rem; opacity: .75; }
-input[type=text], input:not([type]) { width: 100%; padding: .5rem .6rem; font: inherit; border: 1px solid #8888; border-radius: 6px; background: Field; color: FieldText; }
-input:focus-visible, button:focus-visible, a:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+input[type=text], input:not([type]), textarea { width: 100%; padding: .5rem .6rem; font: inherit; border: 1px solid #8888; border-radius: 6px; background: Field; color: FieldText; }
+textarea { font-family: ui-monospace, monospace; font-size: .9rem; }
+input:focus-visible, textarea:focus-visible, button:focus-visible, a:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 .users { display: flex; flex-wrap: wrap; gap: .4rem; margin: .4rem 0 0; padding: 0; list-style: none; }
 .users a { display: inline-block; padding: .2rem .6rem; border: 1px solid #8886; border-radius: 6px; text-decoration: none; color: inherit; font-size: .9rem; }
 .actions { display: flex; gap: .75rem; margin-top: 1.4rem; }

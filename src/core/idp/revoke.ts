@@ -26,7 +26,7 @@ export async function revokeEndpoint(
 ): Promise<IdpResponse> {
   if (req.method !== 'POST')
     return json(405, { error: 'invalid_request', error_description: 'use POST' });
-  const client = authenticateClient(req, deps);
+  const client = await authenticateClient(req, deps, issuer);
   const token = req.body.token;
   if (!token) throw invalidRequest('token is required');
   const refresh = await deps.store.getRefreshToken(token);

@@ -5,6 +5,7 @@ import { usageError } from '../errors.js';
 import type { JWTAlgorithm } from '../keys/algorithms.js';
 import { DEFAULT_TTL_SECONDS } from '../token/mint.js';
 import { mappingFromConfig } from '../token/settings.js';
+import { resolveAuthFeatures } from './auth-features.js';
 import { LAYOUT_MAPPINGS } from './layouts.js';
 import { parseCorsOrigins } from './origin.js';
 import { routeTable } from './paths.js';
@@ -117,6 +118,7 @@ export function resolveIdpSettings(
     refreshTtlSeconds: Math.round(parseDuration(idp.refresh_ttl ?? '8h', 'idp.refresh_ttl')),
     maxEntries: idp.max_entries,
     codeTtlSeconds: Math.round(parseDuration(idp.code_ttl ?? 60, 'idp.code_ttl')),
+    auth: resolveAuthFeatures(idp),
     authctl: config,
   };
 }

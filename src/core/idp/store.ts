@@ -11,6 +11,8 @@ export interface Principal {
   roles?: string[];
   scopes: string[];
   claims: Record<string, unknown>;
+  /** Claims typed into the login page's extra-claims box: in the id_token too. */
+  loginClaims?: Record<string, unknown>;
   name?: string;
   email?: string;
 }
@@ -29,6 +31,8 @@ export interface CodeRecord {
   audience?: string[];
   /** Refresh tokens issued from this code (revoked if the code is replayed). */
   family: string;
+  /** RFC 9449 §10 `dpop_jkt`: only a DPoP proof by this key redeems the code. */
+  dpopJkt?: string;
 }
 
 export interface RefreshRecord {
@@ -39,6 +43,8 @@ export interface RefreshRecord {
   family: string;
   /** auth_time (seconds) of the sign-in behind the grant: refreshed id_tokens keep it (OIDC Core §12.2). */
   authTime?: number;
+  /** RFC 9449 §5: a public client's refresh token works only with a DPoP proof by this key. */
+  jkt?: string;
 }
 
 export type DeviceOutcome = 'approve' | 'slow_down' | 'expired_token' | 'access_denied';

@@ -1,5 +1,6 @@
 import { authenticateClient, checkGrantAllowed } from './clients.js';
-import { GRANTS } from './grants/index.js';
+import { DpopError, checkDpopProof, dpopNonceHeaders } from './dpop.js';
+import { GRANTS, grantServed, servedGrantTypes } from './grants/index.js';
 import { claimsFromRequest } from './request-claims.js';
 import { requestedAudience } from './resource.js';
 import { OAuthError, invalidRequest, json } from './http.js';
@@ -28,16 +29,17 @@ export async function tokenEndpoint(
       });
     const grantType = req.body.grant_type;
     if (!grantType) throw invalidRequest('grant_type is required');
-    const client = authenticateClient(req, deps);
+    const client = await authenticateClient(req, deps, issuer);
     clientId = client.clientId;
     const handler = GRANTS.get(grantType);
-    if (!handler)
+    if (!handler || !grantServed(grantType, deps.settings.auth))
       throw new OAuthError(
         400,
         'unsupported_grant_type',
-        `grant_type "${grantType}" is not supported (supported: ${[...GRANTS.keys()].join(', ')})`,
+        `grant_type "${grantType}" is not supported (supported: ${servedGrantTypes(deps.settings.auth).join(', ')})`,
       );
     checkGrantAllowed(client, grantType);
+    const confirmation = await proofOf(req, issuer, deps, client);
     const body = await handler({
       req,
       issuer,
@@ -45,10 +47,32 @@ export async function tokenEndpoint(
       client,
       requestClaims: claimsFromRequest(req.body.authctl_claims, req, deps, issuer),
       audience: requestedAudience(req.lists),
+      confirmation,
     });
-    return { ...json(200, body, { pragma: 'no-cache' }), clientId };
+    return {
+      ...json(200, body, { pragma: 'no-cache', ...(await dpopNonceHeaders(deps, issuer)) }),
+      clientId,
+    };
   } catch (error) {
+    if (error instanceof DpopError) return { ...error.forTokenEndpoint().response(), clientId };
     if (error instanceof OAuthError) return { ...error.response(), clientId };
     throw error;
   }
+}
+
+/** The DPoP key to bind the tokens to (RFC 9449 §5); a client with dpop_bound_access_tokens must send one. */
+async function proofOf(
+  req: IdpRequest,
+  issuer: IssuerContext,
+  deps: IdpDeps,
+  client: Awaited<ReturnType<typeof authenticateClient>>,
+): Promise<{ jkt: string; bindRefresh: boolean } | undefined> {
+  const proof = await checkDpopProof(req, issuer, deps);
+  if (!proof && client.config?.dpop_bound_access_tokens)
+    throw new DpopError(
+      'invalid_dpop_proof',
+      `client "${client.clientId}" must send a DPoP proof (dpop_bound_access_tokens, RFC 9449 §5.2)`,
+    );
+  // RFC 9449 §5: a public client's refresh tokens are bound too (a confidential client's are bound by its secret).
+  return proof && { ...proof, bindRefresh: !client.confidential };
 }

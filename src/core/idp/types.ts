@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthctlConfig } from '../config/schema.js';
+import type { AuthFeatures } from './auth-features.js';
 import type { IdpClientConfig, IdpLayout, IdpUserConfig } from './config.js';
 import type { IdpVendor } from './constants.js';
 import type { JWTAlgorithm } from '../keys/algorithms.js';
@@ -53,6 +54,8 @@ export interface IdpSettings {
   /** Cap of each in-memory table (codes, refresh tokens, revocations, ...): `[idp] max_entries`. */
   maxEntries?: number;
   codeTtlSeconds: number;
+  /** JWT client authentication, jwt-bearer, DPoP, access-token format (`[idp]`; none when absent). */
+  auth?: AuthFeatures;
   /** The full authctl config (token presets, [token] defaults). */
   authctl: AuthctlConfig;
 }

@@ -1,7 +1,8 @@
 import { getAtPointer, setAtPointer } from '../jsonpointer.js';
 import { DEFAULT_CLAIMS_MAPPING } from '../token/claims.js';
 import { json } from './http.js';
-import { bearerToken, verifyIssuedToken } from './tokens.js';
+import { boundTokenRefusal, dpopChallenge, dpopFeature } from './dpop.js';
+import { bearerToken, dpopToken, verifyIssuedToken } from './tokens.js';
 import type { IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
 
 function unauthorized(error: string, description: string): IdpResponse {
@@ -19,6 +20,16 @@ function scopesOf(claims: Record<string, unknown>, scopeClaim: string): string[]
   return typeof value === 'string' ? value.split(' ').filter(Boolean) : [];
 }
 
+/** The access token: `Authorization: DPoP ...` or `Bearer ...`, or a POSTed access_token (RFC 6750 §2.2). */
+function presentedToken(req: IdpRequest): { value: string; scheme: 'DPoP' | 'Bearer' } | undefined {
+  const dpop = dpopToken(req.headers.authorization);
+  if (dpop) return { value: dpop, scheme: 'DPoP' };
+  const value =
+    bearerToken(req.headers.authorization) ??
+    (req.method === 'POST' ? req.body.access_token : undefined);
+  return value ? { value, scheme: 'Bearer' } : undefined;
+}
+
 /**
  * OIDC UserInfo: the bearer token is checked on the issuer's clock, revocation included. Claims
  * have the names the tokens use (tenant and roles where the mapping puts them) and
@@ -29,19 +40,22 @@ export async function userinfoEndpoint(
   issuer: IssuerContext,
   deps: IdpDeps,
 ): Promise<IdpResponse> {
-  const token =
-    bearerToken(req.headers.authorization) ??
-    (req.method === 'POST' ? req.body.access_token : undefined);
+  const token = presentedToken(req);
   // RFC 6750 §3.1: a request without any authentication gets the challenge, and no error code.
   if (!token)
     return {
       status: 401,
-      headers: { 'www-authenticate': 'Bearer', 'cache-control': 'no-store' },
+      headers: {
+        'www-authenticate': dpopFeature(deps) ? `Bearer, ${dpopChallenge()}` : 'Bearer',
+        'cache-control': 'no-store',
+      },
       body: '',
     };
-  const claims = await verifyIssuedToken(deps, issuer, token);
+  const claims = await verifyIssuedToken(deps, issuer, token.value);
   if (!claims)
     return unauthorized('invalid_token', 'the access token is invalid, expired or revoked');
+  const refused = await boundTokenRefusal(req, issuer, deps, { ...token, claims });
+  if (refused) return refused;
   const mapping = { ...DEFAULT_CLAIMS_MAPPING, ...issuer.mapping };
   const clientId = typeof claims.client_id === 'string' ? claims.client_id : undefined;
   // OIDC Core §5.3: UserInfo serves tokens of an OpenID request, i.e. with the openid scope.

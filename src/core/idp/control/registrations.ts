@@ -1,3 +1,4 @@
+import { checkClientAuth } from '../auth-features.js';
 import { json } from '../http.js';
 import { checkClaimKeys } from '../request-claims.js';
 import { ensureRoom } from '../tables.js';
@@ -17,6 +18,8 @@ export const addClient: ControlHandler = async ({ body }, deps) => {
   const parsed = idpClientSchema.safeParse(rest);
   if (!parsed.success) return bad(`invalid client: ${issuesText(parsed.error)}`);
   checkClaimKeys(parsed.data.claims, 'claims');
+  // Keys and method as at start-up; which methods are on stays what start-up enabled (discovery is fixed).
+  checkClientAuth(id, parsed.data);
   ensureRoom(deps.settings.clients, id, 'client', { maxEntries: deps.store.maxEntries });
   deps.settings.clients.set(id, parsed.data);
   return json(200, { id, strict: true });

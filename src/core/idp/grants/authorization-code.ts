@@ -14,7 +14,7 @@ function verifierMatches(verifier: string, challenge: string, method: 'S256' | '
 /** RFC 6749 §4.1 + RFC 7636: codes are single-use, expire, and are bound to client, redirect_uri and PKCE. */
 export const authorizationCode = defineGrant(
   'authorization_code',
-  async ({ req, issuer, deps, client, requestClaims, audience }) => {
+  async ({ req, issuer, deps, client, requestClaims, confirmation, audience }) => {
     const code = req.body.code;
     if (!code) throw invalidRequest('code is required');
     const redeemed = await deps.store.redeemCode(code);
@@ -45,11 +45,16 @@ export const authorizationCode = defineGrant(
       );
     if (!verifierMatches(verifier, record.codeChallenge, record.codeChallengeMethod))
       throw invalidGrant('code_verifier does not match the code_challenge');
+    if (record.dpopJkt && record.dpopJkt !== confirmation?.jkt)
+      throw invalidGrant(
+        'the code is bound to a DPoP key (dpop_jkt, RFC 9449 §10): send a DPoP proof signed by that key',
+      );
     return tokenResponse(deps, issuer, {
       clientId: client.clientId,
       client: client.config,
       principal: record.principal,
       requestClaims,
+      confirmation,
       // RFC 8707 §2.2: the token request may name the resource; else the one authorized at /authorize.
       audience: audience ?? record.audience,
       refresh: true,

@@ -6,10 +6,10 @@ import { defineGrant } from './types.js';
 /** RFC 6749 §4.4: the client is the subject; it must prove a secret. */
 export const clientCredentials = defineGrant(
   'client_credentials',
-  async ({ req, issuer, deps, client, requestClaims, audience }) => {
+  async ({ req, issuer, deps, client, requestClaims, confirmation, audience }) => {
     if (!client.confidential)
       throw invalidClient(
-        'client_credentials needs client authentication (client_secret_basic or client_secret_post)',
+        'client_credentials needs client authentication (client_secret_basic, client_secret_post, or a JWT method when enabled)',
       );
     const requested = splitScopes(req.body.scope);
     checkScopes(client.config, client.clientId, requested);
@@ -26,6 +26,7 @@ export const clientCredentials = defineGrant(
       client: client.config,
       principal,
       requestClaims,
+      confirmation,
       audience,
     });
   },

@@ -56,7 +56,7 @@ function checkPollInterval(device: DeviceRecord, now: number): void {
 
 /** The scripted (or approved) outcome, once its `after` polls have passed. */
 async function scriptedOutcome(
-  { issuer, deps, client, requestClaims, audience }: GrantContext,
+  { issuer, deps, client, requestClaims, confirmation, audience }: GrantContext,
   code: string,
   device: DeviceRecord,
   now: number,
@@ -84,6 +84,7 @@ async function scriptedOutcome(
         client: client.config,
         principal,
         requestClaims,
+        confirmation,
         audience,
         refresh: true,
         idToken: { authTime: Math.floor(now / 1000) },

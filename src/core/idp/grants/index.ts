@@ -2,10 +2,12 @@ import { IDP_GRANTS, type IdpGrant } from '../constants.js';
 import { authorizationCode } from './authorization-code.js';
 import { clientCredentials } from './client-credentials.js';
 import { deviceCode } from './device-code.js';
+import { jwtBearer } from './jwt-bearer.js';
 import { password } from './password.js';
 import { refreshToken } from './refresh-token.js';
 import { tokenExchange } from './token-exchange.js';
-import type { GrantHandler } from './types.js';
+import { NO_AUTH_FEATURES, type AuthFeatures } from '../auth-features.js';
+import type { Grant, GrantHandler } from './types.js';
 
 /**
  * The grant types the issuer serves, each declared with its grant_type in its own file (defineGrant).
@@ -21,6 +23,7 @@ export const GRANT_LIST = [
   refreshToken,
   tokenExchange,
   deviceCode,
+  jwtBearer,
 ] as const;
 
 type Registered = (typeof GRANT_LIST)[number]['grantType'];
@@ -32,6 +35,11 @@ void everyHandlerIsAConfigGrant;
 /** The grant_type values, for discovery (and the error listing what is supported). */
 export const GRANT_TYPES: readonly IdpGrant[] = GRANT_LIST.map((g) => g.grantType);
 
+/** The grant_type values served with these features, for discovery (a grant may need one enabled). */
+export function enabledGrantTypes(features: AuthFeatures = NO_AUTH_FEATURES): IdpGrant[] {
+  return GRANT_LIST.filter((g: Grant) => !g.enabled || g.enabled(features)).map((g) => g.grantType);
+}
+
 /**
  * One handler per grant type, in the config's order (the order the token endpoint's error lists them).
  * A Map: `grant_type=constructor` must not find Object.prototype.constructor.
@@ -39,5 +47,18 @@ export const GRANT_TYPES: readonly IdpGrant[] = GRANT_LIST.map((g) => g.grantTyp
 export const GRANTS: ReadonlyMap<string, GrantHandler> = new Map(
   IDP_GRANTS.map((name) => [name, GRANT_LIST.find((g) => g.grantType === name)!.handle]),
 );
+
+const BY_TYPE: ReadonlyMap<string, Grant> = new Map(GRANT_LIST.map((g: Grant) => [g.grantType, g]));
+
+/** Whether this issuer serves `grantType` (registered, and enabled by its features). */
+export function grantServed(grantType: string, features: AuthFeatures = NO_AUTH_FEATURES): boolean {
+  const grant = BY_TYPE.get(grantType);
+  return grant !== undefined && (!grant.enabled || grant.enabled(features));
+}
+
+/** The served grant types in the config's order, for the unsupported_grant_type message. */
+export function servedGrantTypes(features: AuthFeatures = NO_AUTH_FEATURES): string[] {
+  return IDP_GRANTS.filter((name) => grantServed(name, features));
+}
 
 export { IDP_GRANTS };

@@ -7,7 +7,7 @@ import { defineGrant } from './types.js';
 /** RFC 6749 §4.3 (legacy, but many dev setups use it): dev users from `[idp.users.*]`. */
 export const password = defineGrant(
   'password',
-  async ({ req, issuer, deps, client, requestClaims, audience }) => {
+  async ({ req, issuer, deps, client, requestClaims, confirmation, audience }) => {
     const username = req.body.username;
     const user = checkPassword(deps, username, req.body.password);
     const scopes = splitScopes(req.body.scope);
@@ -18,6 +18,7 @@ export const password = defineGrant(
       client: client.config,
       principal,
       requestClaims,
+      confirmation,
       audience,
       refresh: true,
       idToken: { authTime: deps.clock.seconds() },

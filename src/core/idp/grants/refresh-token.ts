@@ -5,7 +5,7 @@ import { defineGrant } from './types.js';
 /** RFC 6749 §6 with rotation: each refresh token works once; replaying an old one revokes the family. */
 export const refreshToken = defineGrant(
   'refresh_token',
-  async ({ req, issuer, deps, client, requestClaims, audience }) => {
+  async ({ req, issuer, deps, client, requestClaims, confirmation, audience }) => {
     const token = req.body.refresh_token;
     if (!token) throw invalidRequest('refresh_token is required');
     // Another client's token is refused without using it up: its owner may still refresh.
@@ -14,6 +14,11 @@ export const refreshToken = defineGrant(
       throw invalidGrant('refresh token was issued to another client');
     if (found && found.issuerId !== issuer.id)
       throw invalidGrant('refresh token was issued by another issuer');
+    // Checked before the token is used up: a stolen token without the key cannot burn it.
+    if (found?.jkt && found.jkt !== confirmation?.jkt)
+      throw invalidGrant(
+        'refresh token is bound to a DPoP key (RFC 9449 §5): send a DPoP proof signed by that key',
+      );
     const redeemed = await deps.store.redeemRefreshToken(token);
     if (!redeemed || 'replayedFamily' in redeemed) {
       // A rotated refresh token used again revokes its family (security BCP §4.14.2).
@@ -33,6 +38,7 @@ export const refreshToken = defineGrant(
       client: client.config,
       principal,
       requestClaims,
+      confirmation,
       audience,
       refresh: true,
       family: record.family,

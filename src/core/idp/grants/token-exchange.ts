@@ -14,7 +14,7 @@ const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 /** RFC 8693: swap a token this issuer minted for one with another audience/scope; `act` names the client. */
 export const tokenExchange = defineGrant(
   'urn:ietf:params:oauth:grant-type:token-exchange',
-  async ({ req, issuer, deps, client, requestClaims, audience }) => {
+  async ({ req, issuer, deps, client, requestClaims, confirmation, audience }) => {
     const subjectToken = req.body.subject_token;
     const subjectType = req.body.subject_token_type;
     if (!subjectToken || !subjectType)
@@ -44,12 +44,13 @@ export const tokenExchange = defineGrant(
       principal,
       audience,
       requestClaims,
+      confirmation,
       grantClaims: { act: { sub: client.clientId } },
     });
     return {
       access_token: access.token,
       issued_token_type: ACCESS_TOKEN_TYPE,
-      token_type: 'Bearer',
+      token_type: confirmation ? 'DPoP' : 'Bearer',
       expires_in: access.expiresIn,
       ...(principal.scopes.length ? { scope: principal.scopes.join(' ') } : {}),
     };

@@ -18,7 +18,9 @@ import {
 } from './installed.js';
 
 /** The budget of issue #13: what `npm i -g authctl` downloads and what it leaves on disk. */
-const TARBALL_BUDGET = 400_000;
+// Raised once, 400 → 440 kB, when #18 added the issuer's TLS, client authentication, DPoP, opaque
+// tokens, vendor emulation and the Redis store (414 kB packed then); the next cut is zod (~30 kB packed).
+const TARBALL_BUDGET = 440_000;
 /** package.json "dependencies": everything else is bundled into dist/. */
 const RUNTIME_DEPENDENCIES = [
   '@peculiar/asn1-schema',

@@ -139,7 +139,7 @@ export async function caFor(
   const { readFile } = await import('node:fs/promises');
   if (caFlag !== undefined) {
     const file = path.resolve(deps.cwd, caFlag);
-    return { file, pem: await readCaFile(file) };
+    return { file, pem: await readCaFile(file, '--ca') };
   }
   if (!url?.startsWith('https:')) return undefined;
   const { tlsPaths } = await import('../core/idp/tls/local-ca.js');

@@ -49,8 +49,11 @@ export function fetchTrusting(caPem: string | undefined): typeof fetch {
   };
 }
 
-/** A CA file given by the user (`--ca FILE`): read, and checked to hold a PEM certificate. */
-export async function readCaFile(file: string, name = '--ca'): Promise<string> {
+/**
+ * A CA file given by the user: read, and checked to hold a PEM certificate. `name` is how the
+ * caller's user gave it (the CLI passes its flag), so core names no flag itself.
+ */
+export async function readCaFile(file: string, name = 'the CA file'): Promise<string> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');

@@ -36,16 +36,3 @@ export const ALLOWLIST = {
   // renderGitHub/renderSarif/renderJUnit come from src/cli/report until it moves to core (issue #12 item 5)
   'src/index.ts': { 'authctl/layers': 'off' },
 };
-
-// The import cycles of src/ when listed (type-only imports count: scripts/lint/cycles.mjs); core-b
-// removes them (issue #12 item 5). A cycle that shares no file with these fails `npm test`.
-export const CYCLES_TODAY = [
-  [
-    'core/idp/body.ts',
-    'core/idp/http.ts',
-    'core/idp/store.ts',
-    'core/idp/tables.ts',
-    'core/idp/types.ts',
-  ],
-  ['core/verify/document.ts', 'core/verify/formats.ts'],
-];

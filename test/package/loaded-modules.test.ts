@@ -192,6 +192,22 @@ describe('what each command loads', () => {
     }
   });
 
+  it('apikey verify loads no zod (records are validated when written) and no jose', () => {
+    const store = path.join(dir, 'apikeys.json');
+    const created = loadedBy(['apikey', 'create', '--name', 'ci', '--store', store, '--json']);
+    expect(created.code).toBe(0);
+    const loaded = loadedBy(['apikey', 'verify', '--store', store], {
+      input: JSON.parse(created.stdout).key,
+    });
+    expect(loaded.code).toBe(0);
+    expect(loaded.stdout).toMatch(/^valid: key /);
+    expect(loaded.sources).toContain('src/core/apikey/lookup.ts');
+    expect(loaded.packages).toEqual(['chalk', 'commander']);
+    expect(copiesOf(loaded, 'commander')).toBe(1);
+    for (const other of ['src/core/idp/', 'src/core/probe/', 'src/core/sigv4/', 'src/core/report/'])
+      expect(under(loaded, other), other).toEqual([]);
+  });
+
   it('smol-toml loads only when a TOML config exists (zod then validates it)', () => {
     expect(loadedBy(['token', 'mint', '--sub', 'alice']).packages).not.toContain('smol-toml');
     const project = tempDir('authctl-loaded-toml-');

@@ -25,6 +25,7 @@ import { build } from 'esbuild';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  bundleMap,
   lazyChildProcessForCommander,
   pkg,
   PUBLIC_SUBPATHS,
@@ -252,6 +253,16 @@ for (const file of ordered) {
   renameSync(temp, file.path);
   written.add(file.path);
 }
+
+// Not in dist/ (never shipped): which sources and packages each output file holds, for the tests.
+const metaDir = path.join(root, 'dist-meta');
+mkdirSync(metaDir, { recursive: true });
+const bundlesFile = path.join(metaDir, 'bundles.json');
+writeFileSync(
+  `${bundlesFile}.${process.pid}.tmp`,
+  `${JSON.stringify(bundleMap([entryResult, hot, sharedResult], outdir), null, 1)}\n`,
+);
+renameSync(`${bundlesFile}.${process.pid}.tmp`, bundlesFile);
 
 // Drop files from older builds once they are no longer fresh (a running process may still load them).
 // `--clean` (prepack) drops every file this build did not write, so a tarball never ships stale chunks.

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { junitErrors, sarifErrors } from '../report/validate.js';
 
 const INVALID = path.join(ROOT, 'test/fixtures/config/invalid');
 const VALID = path.join(ROOT, 'test/fixtures/config/valid');
@@ -185,6 +186,29 @@ describe('authctl verify-config (binary)', () => {
       { cwd },
     );
     expect(junit.stdout).toContain('<failure type="auth/issuer-mismatch"');
+  });
+
+  it('SARIF and JUnit carry the summary and help of a rule a profile file defines', async () => {
+    const cwd = path.join(INVALID, 'recsys');
+    const sarif = await runCli(['verify-config', 'role-collision.env', '--format', 'sarif'], {
+      cwd,
+    });
+    expect(sarif.code).toBe(1);
+    expect(sarifErrors(sarif.stdout)).toEqual([]);
+    const rule = JSON.parse(sarif.stdout).runs[0].tool.driver.rules[0];
+    expect(rule.id).toBe('recsys/role-collision');
+    // The summary of templates/profiles/recsys.profile.toml, not the bare rule id.
+    expect(rule.shortDescription.text).toBe('two AUTH_*_ROLE settings name the same role');
+    expect(rule.help.text).toMatch(/^two AUTH_\*_ROLE settings name the same role\n\nFix: give /);
+    expect(rule.help.markdown).toMatch(/^\*\*two AUTH_\*_ROLE settings name the same role\*\*/);
+    expect(rule.help.markdown).toContain('**Fix:** give');
+    const junit = await runCli(['verify-config', 'role-collision.env', '--format', 'junit'], {
+      cwd,
+    });
+    expect(await junitErrors(junit.stdout)).toEqual([]);
+    // Every rule recsys defines is a test case of the file, passed or failed.
+    expect(junit.stdout).toMatch(/<testcase [^>]*name="recsys\/role-empty"/);
+    expect(junit.stdout).toContain('<failure type="recsys/role-collision"');
   });
 
   it('detects files in the current directory when none are given, and agentflow reads its .env', async () => {

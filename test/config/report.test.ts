@@ -124,6 +124,25 @@ describe('renderSarif', () => {
       'error',
     ]);
   });
+  it("puts a rule's explain text in its help, between the summary and the fix", () => {
+    const doc = docOf([findings[3]!], {
+      rules: {
+        'relay/signing-key-missing': {
+          summary: 'Relay signs without a key',
+          levels: 'error',
+          explain: 'Relay refuses to start without JWT_SIGNING_KEY.',
+        },
+      },
+    });
+    const rule = JSON.parse(render('sarif', doc, plain)).runs[0].tool.driver.rules[0];
+    expect(rule.shortDescription.text).toBe('Relay signs without a key');
+    expect(rule.help.text).toBe(
+      'Relay signs without a key\n\nRelay refuses to start without JWT_SIGNING_KEY.',
+    );
+    expect(rule.help.markdown).toBe(
+      '**Relay signs without a key**\n\nRelay refuses to start without JWT_SIGNING_KEY.',
+    );
+  });
   it('has uri-encoded locations with regions only when known, none for the environment', () => {
     const [first, second, env, nofLine] = sarif.runs[0].results;
     expect(first.locations[0].physicalLocation).toEqual({

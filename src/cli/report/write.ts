@@ -68,13 +68,17 @@ const noColor = new Chalk({ level: 0 });
 /** verify-config's report document: its result, the rule catalogue, this version, the baseline. */
 export async function verifyReport(
   ctx: Pick<CliContext, 'cwd'>,
-  result: Omit<VerifyDocumentInput, 'rules'> & { requiredUnreachable: boolean },
+  result: Omit<VerifyDocumentInput, 'rules'> & {
+    requiredUnreachable: boolean;
+    /** The checked profiles' own rules, beside the built-in RULES. */
+    rules: VerifyDocumentInput['rules'];
+  },
   options: { strict?: boolean; baseline?: { baselined: number; stale: string[] } },
 ): Promise<ReportDocument> {
   const { RULES } = await import('../../core/verify/rules.js');
   return verifyDocument({
     ...result,
-    rules: RULES,
+    rules: { ...RULES, ...result.rules },
     version: authctlVersion(),
     strict: options.strict,
     baselined: options.baseline?.baselined,

@@ -9,6 +9,8 @@ export interface RuleInfo {
   summary: string;
   /** How to fix what it finds (SARIF rule help, the Markdown summary). */
   fix?: string;
+  /** Why it matters, beyond the summary (SARIF rule help). */
+  explain?: string;
 }
 
 /**

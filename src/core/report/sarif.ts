@@ -76,11 +76,13 @@ function rule(id: string, info: RuleInfo | undefined, worst: ReportFinding) {
   return {
     id,
     shortDescription: { text: summary },
-    ...(fix
+    ...(fix || info?.explain
       ? {
           help: {
-            text: `${summary}\n\nFix: ${fix}`,
-            markdown: `**${summary}**\n\n**Fix:** ${fix}`,
+            text: [summary, info?.explain, fix && `Fix: ${fix}`].filter(Boolean).join('\n\n'),
+            markdown: [`**${summary}**`, info?.explain, fix && `**Fix:** ${fix}`]
+              .filter(Boolean)
+              .join('\n\n'),
           },
         }
       : {}),

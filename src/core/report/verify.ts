@@ -12,7 +12,7 @@ export interface VerifyDocumentInput {
   files: readonly CheckedFile[];
   findings: readonly Finding[];
   counts: Record<'error' | 'warning' | 'info', number>;
-  /** The rule catalogue (RULES): summaries, and which rules are on at this target. */
+  /** The rule catalogue (RULES and the checked profiles' own): summaries, and which rules are on at this target. */
   rules: Readonly<Record<string, RuleSpec>>;
   version?: string;
   strict?: boolean;
@@ -83,7 +83,11 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export function verifyDocument(input: VerifyDocumentInput): ReportDocument {
   const rules: Record<string, RuleInfo> = {};
   for (const f of input.findings)
-    rules[f.rule] ??= { summary: input.rules[f.rule]?.summary ?? f.rule, fix: f.fix };
+    rules[f.rule] ??= {
+      summary: input.rules[f.rule]?.summary ?? f.rule,
+      fix: f.fix,
+      ...(input.rules[f.rule]?.explain ? { explain: input.rules[f.rule]!.explain } : {}),
+    };
   const { counts } = input;
   const failed = counts.error > 0 || (input.strict === true && counts.warning > 0);
   const findings: ReportFinding[] = input.findings.map((f) => ({

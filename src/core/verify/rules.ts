@@ -7,6 +7,8 @@ export type Levels = Level | readonly [Level, Level, Level];
 export interface RuleSpec {
   summary: string;
   levels: Levels;
+  /** Why the rule matters and how to fix it, beyond the summary (a profile file's `explain`). */
+  explain?: string;
 }
 
 const DSP = (development: Level, staging: Level, production: Level) =>

@@ -6,6 +6,7 @@ import { CheckContext } from './context.js';
 import { kindOf, parseDocument, type ConfigDocument, type DocumentKind } from './document.js';
 import { runOnlineChecks, type OnlineOptions } from './online.js';
 import type { OnlineCheck, ProfileDeps } from './profiles/types.js';
+import type { RuleSpec } from './rules.js';
 import { type Finding, type Profile, type Severity, type Target } from './types.js';
 import { formatFor } from './formats.js';
 import {
@@ -13,6 +14,7 @@ import {
   declaredFormat,
   isDeclaredFile,
   profileNamed,
+  profileRules,
   type Registry,
 } from './engine/registry.js';
 import { isProfileFile, loadProfileFile } from './engine/load.js';
@@ -57,6 +59,8 @@ export interface VerifyConfigResult {
   syntaxError: boolean;
   /** An issuer the config cannot start without was unreachable (exit 3). */
   requiredUnreachable: boolean;
+  /** The rules the checked profiles define themselves (recsys/…), for reports' rule help. */
+  rules: Record<string, RuleSpec>;
 }
 
 export interface VerifyTextOptions {
@@ -288,7 +292,16 @@ export async function verifyConfig(options: VerifyConfigOptions): Promise<Verify
   const unique = dedupe(findings).sort(byPosition);
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const f of unique) counts[f.severity]++;
-  return { target, files: checked, findings: unique, counts, syntaxError, requiredUnreachable };
+  const used = checked.flatMap((f) => (f.profile ? [f.profile] : []));
+  return {
+    target,
+    files: checked,
+    findings: unique,
+    counts,
+    syntaxError,
+    requiredUnreachable,
+    rules: profileRules(registry, used),
+  };
 }
 
 function definedOnly(env: Record<string, string | undefined> | undefined): Record<string, string> {

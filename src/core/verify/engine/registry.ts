@@ -7,7 +7,7 @@ import { formatByName } from '../formats.js';
 import { templatesDir } from '../init.js';
 import { CODE_PROFILES } from '../profiles/index.js';
 import type { ProfileChecker } from '../profiles/types.js';
-import { RULES, type Levels } from '../rules.js';
+import { RULES, type Levels, type RuleSpec } from '../rules.js';
 import { engineChecker, globMatch } from './engine.js';
 import { isProfileFile, parseProfile } from './load.js';
 import type { ProfileDefinition } from './schema.js';
@@ -171,4 +171,20 @@ export function allRules(
     }
   }
   return [...out.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** The rules the named profiles define themselves (recsys/…): reports carry their summaries and help. */
+export function profileRules(
+  registry: Registry,
+  names: Iterable<string>,
+): Record<string, RuleSpec> {
+  const out: Record<string, RuleSpec> = {};
+  for (const name of names)
+    for (const [id, rule] of Object.entries(registry.get(name)?.definition?.rules ?? {}))
+      out[id] = {
+        summary: rule.summary,
+        levels: normalizeLevels(rule.levels),
+        ...(rule.explain ? { explain: rule.explain } : {}),
+      };
+  return out;
 }

@@ -216,6 +216,11 @@ describe('what each command loads', () => {
     expect(loaded.code).toBe(0);
     expect(loaded.stdout).toMatch(/^valid: key /);
     expect(loaded.sources).toContain('src/core/apikey/lookup.ts');
+    // A reader: no lock, no atomic write (the hot file's own copies are for the keystore).
+    const cold = loaded.files.filter((file) => file.startsWith('cold/'));
+    const coldSources = cold.flatMap((file) => bundles[file]!.sources);
+    expect(coldSources).not.toContain('src/core/fs/lock.ts');
+    expect(coldSources).not.toContain('src/core/fs/atomic.ts');
     expect(loaded.packages).toEqual(['chalk', 'commander']);
     expect(copiesOf(loaded, 'commander')).toBe(1);
     expect(cliCopies(loaded)).toEqual([]);

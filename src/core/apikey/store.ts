@@ -165,10 +165,10 @@ export function serializeStore(data: ApiKeyStoreData): string {
   return `${JSON.stringify(data, null, 2)}\n`;
 }
 
-/** The store's text; undefined when the file does not exist yet. */
-export async function readStoreText(file: string): Promise<string | undefined> {
+/** The store's bytes; undefined when the file does not exist yet. */
+export async function readStoreBytes(file: string): Promise<Buffer | undefined> {
   try {
-    return await fs.readFile(file, 'utf8');
+    return await fs.readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
@@ -189,8 +189,8 @@ export async function readStoreText(file: string): Promise<string | undefined> {
 
 /** The store's content, every record validated; an empty store when the file does not exist yet. */
 export async function readStore(file: string): Promise<ApiKeyStoreData> {
-  const text = await readStoreText(file);
-  return text === undefined ? emptyStore() : parseStore(text, file);
+  const bytes = await readStoreBytes(file);
+  return bytes === undefined ? emptyStore() : parseStore(bytes.toString('utf8'), file);
 }
 
 export interface UpdateStoreOptions {

@@ -33,6 +33,7 @@ import {
   thirdPartyNotices,
   trimPackages,
 } from './build-shared.mjs';
+import { cliModulesFromHotFile, exportsOf, hotCliSources, hotEntry } from './build-hot-shared.mjs';
 
 const outdir = path.join(root, 'dist');
 
@@ -177,17 +178,30 @@ const entryResult = await build({
 });
 outputs.push(...entryResult.outputFiles);
 
-const hot = await build({
-  ...common,
-  entryPoints: { 'cli/main': 'src/cli/main.ts' },
-  outdir,
-  plugins: [
-    lazyChildProcessForCommander,
-    trimPackages,
-    smolTomlFromPackage,
-    splitDynamicImports(coldEntries, 'cli'),
-  ],
-});
+const buildHot = (entry) =>
+  build({
+    ...common,
+    entryPoints: { 'cli/main': 'hot-entry' },
+    outdir,
+    plugins: [
+      {
+        name: 'hot-entry',
+        setup(b) {
+          b.onResolve({ filter: /^hot-entry$/ }, () => ({ path: 'main', namespace: 'hot-entry' }));
+          b.onLoad({ filter: /.*/, namespace: 'hot-entry' }, () => entry);
+        },
+      },
+      lazyChildProcessForCommander,
+      trimPackages,
+      smolTomlFromPackage,
+      splitDynamicImports(coldEntries, 'cli'),
+    ],
+  });
+// Twice: the first build tells which src/cli modules the hot file holds; the second also exports
+// them, for the cold command modules to share (scripts/build-hot-shared.mjs).
+const sharedCli = hotCliSources((await buildHot(hotEntry([]))).metafile);
+const hot = await buildHot(hotEntry(sharedCli));
+const sharedCliExports = await exportsOf(sharedCli);
 outputs.push(...hot.outputFiles);
 
 // Cold entries and the library, in one code-split build (shared chunks in dist/cold/). Cold entries can
@@ -219,6 +233,7 @@ for (let size = -1; size !== coldEntries.size;) {
     external: ['jose', 'yaml', 'ioredis', '@peculiar/asn1-schema', '@peculiar/asn1-x509'],
     plugins: [
       commanderFromHotFile,
+      cliModulesFromHotFile(sharedCli, sharedCliExports),
       lazyChildProcessForCommander,
       trimPackages,
       smolTomlFromPackage,

@@ -115,6 +115,18 @@ function loadedBy(args: string[], options: { cwd?: string; input?: string } = {}
 
 const copiesOf = (loaded: Loaded, name: string) =>
   Object.values(loaded.packagesByFile).filter((names) => names.includes(name)).length;
+/**
+ * src/cli sources that more than one loaded file holds (the hot file shares its own), but entry.js:
+ * it answers --version before anything else loads, so it keeps its own version.ts.
+ */
+const cliCopies = (loaded: Loaded) => {
+  const files = loaded.files.filter((file) => file !== 'cli/entry.js');
+  return loaded.sources.filter(
+    (source) =>
+      source.startsWith('src/cli/') &&
+      files.filter((file) => bundles[file]!.sources.includes(source)).length > 1,
+  );
+};
 const under = (loaded: Loaded, prefix: string) =>
   loaded.sources.filter((s) => s.startsWith(prefix));
 
@@ -172,7 +184,7 @@ describe('what each command loads', () => {
     expect(loaded.builtins).not.toContain('crypto');
   });
 
-  it('keys list, sigv4 sign: one copy of commander, no zod or jose, no other command group', () => {
+  it('keys list, sigv4 sign: one copy of commander, chalk and each CLI module, no zod or jose, no other command group', () => {
     for (const [args, own] of [
       [['keys', 'list'], 'src/cli/keys.ts'],
       [[...SIGN, ...SIGN_FLAGS], 'src/cli/sigv4.ts'],
@@ -181,6 +193,8 @@ describe('what each command loads', () => {
       expect(loaded.code, args.join(' ')).toBe(0);
       expect(loaded.packages, args.join(' ')).toEqual(['chalk', 'commander']);
       expect(copiesOf(loaded, 'commander'), args.join(' ')).toBe(1);
+      expect(copiesOf(loaded, 'chalk'), args.join(' ')).toBe(1);
+      expect(cliCopies(loaded), args.join(' ')).toEqual([]);
       expect(loaded.sources).toContain(own);
       for (const other of [
         'src/core/idp/',
@@ -202,8 +216,14 @@ describe('what each command loads', () => {
     expect(loaded.code).toBe(0);
     expect(loaded.stdout).toMatch(/^valid: key /);
     expect(loaded.sources).toContain('src/core/apikey/lookup.ts');
+    // A reader: no lock, no atomic write (the hot file's own copies are for the keystore).
+    const cold = loaded.files.filter((file) => file.startsWith('cold/'));
+    const coldSources = cold.flatMap((file) => bundles[file]!.sources);
+    expect(coldSources).not.toContain('src/core/fs/lock.ts');
+    expect(coldSources).not.toContain('src/core/fs/atomic.ts');
     expect(loaded.packages).toEqual(['chalk', 'commander']);
     expect(copiesOf(loaded, 'commander')).toBe(1);
+    expect(cliCopies(loaded)).toEqual([]);
     for (const other of ['src/core/idp/', 'src/core/probe/', 'src/core/sigv4/', 'src/core/report/'])
       expect(under(loaded, other), other).toEqual([]);
   });

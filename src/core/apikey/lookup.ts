@@ -1,5 +1,5 @@
 import { hashesEqual } from './hash.js';
-import { parseStore, readStoreText, recordProblem, type StoredApiKey } from './store.js';
+import { parseStore, readStoreBytes, recordProblem, type StoredApiKey } from './store.js';
 
 /**
  * `apikey verify`'s read of the store: the record whose hash is the presented key's. A store as
@@ -17,12 +17,12 @@ export interface StoreLookup {
 }
 
 export async function findStoredKey(file: string, hash: string): Promise<StoreLookup> {
-  const text = await readStoreText(file);
-  if (text === undefined) return { exists: false };
-  const record = recordInWrittenText(text, hash);
+  const bytes = await readStoreBytes(file);
+  if (bytes === undefined) return { exists: false };
+  const record = recordInWrittenText(bytes, hash);
   if (record && !recordProblem(record) && hashesEqual(record.hash, hash))
     return { record, exists: true };
-  const data = parseStore(text, file);
+  const data = parseStore(bytes.toString('utf8'), file);
   // As verifyApiKeyAgainst: a constant-time comparison with every record, the first match wins.
   let match: StoredApiKey | undefined;
   for (const key of data.keys) if (hashesEqual(key.hash, hash)) match ??= key;
@@ -40,17 +40,19 @@ const RECORD_END = '\n    }';
  * laid out as serializeStore writes it there. In that layout a line's indentation is its depth
  * (strings hold no raw newline), so `\n  ]` closes `keys`, records open and close at four spaces
  * and their own fields sit at six: a nested field or another top-level field cannot match.
+ * It searches the bytes (all the markers are ASCII): decoding a 4.7 MB store to a string first
+ * took longer than the whole search.
  */
-function recordInWrittenText(text: string, hash: string): StoredApiKey | undefined {
-  if (!text.startsWith(KEYS_START)) return undefined;
-  const keysEnd = text.indexOf(KEYS_END, KEYS_START.length);
-  const at = text.indexOf(`\n      "hash": "${hash}"`, KEYS_START.length);
+function recordInWrittenText(bytes: Buffer, hash: string): StoredApiKey | undefined {
+  if (bytes.toString('utf8', 0, KEYS_START.length) !== KEYS_START) return undefined;
+  const keysEnd = bytes.indexOf(KEYS_END, KEYS_START.length);
+  const at = bytes.indexOf(`\n      "hash": "${hash}"`, KEYS_START.length);
   if (keysEnd < 0 || at < 0 || at > keysEnd) return undefined;
-  const start = text.lastIndexOf(RECORD_START, at);
-  const end = text.indexOf(RECORD_END, at);
+  const start = bytes.lastIndexOf(RECORD_START, at);
+  const end = bytes.indexOf(RECORD_END, at);
   if (start < KEYS_START.length - 2 || end < 0 || end > keysEnd) return undefined;
   try {
-    return JSON.parse(text.slice(start + 1, end + RECORD_END.length)) as StoredApiKey;
+    return JSON.parse(bytes.toString('utf8', start + 1, end + RECORD_END.length)) as StoredApiKey;
   } catch {
     return undefined;
   }

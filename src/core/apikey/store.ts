@@ -1,9 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { usageError } from '../errors.js';
-import { writeFileAtomic } from '../fs/atomic.js';
-import { writeError } from '../fs/errors.js';
-import { withFileLock, type LockOptions } from '../fs/lock.js';
+import type { LockOptions } from '../fs/lock.js';
 import { jsonErrorLocation } from '../config/position.js';
 import { syntaxSnippet } from '../snippet.js';
 
@@ -148,27 +146,29 @@ export function parseStore(text: string, file: string): ApiKeyStoreData {
     );
   }
   const problem = storeProblem(raw);
-  if (problem) {
-    throw usageError(
-      'ERR_APIKEY_STORE_INVALID',
-      `API key store field ${problem.field}: ${problem.message}`,
-      {
-        where: file,
-        hint: 'authctl will not overwrite it; fix the field or move the file aside to start a new store',
-      },
-    );
-  }
+  if (problem) throw invalidStore(problem, file);
   return raw as ApiKeyStoreData;
+}
+
+function invalidStore(problem: { field: string; message: string }, file: string) {
+  return usageError(
+    'ERR_APIKEY_STORE_INVALID',
+    `API key store field ${problem.field}: ${problem.message}`,
+    {
+      where: file,
+      hint: 'authctl will not overwrite it; fix the field or move the file aside to start a new store',
+    },
+  );
 }
 
 export function serializeStore(data: ApiKeyStoreData): string {
   return `${JSON.stringify(data, null, 2)}\n`;
 }
 
-/** The store's text; undefined when the file does not exist yet. */
-export async function readStoreText(file: string): Promise<string | undefined> {
+/** The store's bytes; undefined when the file does not exist yet. */
+export async function readStoreBytes(file: string): Promise<Buffer | undefined> {
   try {
-    return await fs.readFile(file, 'utf8');
+    return await fs.readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
@@ -189,8 +189,8 @@ export async function readStoreText(file: string): Promise<string | undefined> {
 
 /** The store's content, every record validated; an empty store when the file does not exist yet. */
 export async function readStore(file: string): Promise<ApiKeyStoreData> {
-  const text = await readStoreText(file);
-  return text === undefined ? emptyStore() : parseStore(text, file);
+  const bytes = await readStoreBytes(file);
+  return bytes === undefined ? emptyStore() : parseStore(bytes.toString('utf8'), file);
 }
 
 export interface UpdateStoreOptions {
@@ -199,13 +199,20 @@ export interface UpdateStoreOptions {
 
 /**
  * Read-modify-write under the store's lock. `fn` mutates `data` in place and returns a result;
- * if it throws, nothing is written.
+ * if it throws, nothing is written. What is written is validated first: `apikey verify` relies on
+ * every record having been checked when it was written (lookup.ts).
  */
 export async function updateStore<T>(
   file: string,
   fn: (data: ApiKeyStoreData) => T | Promise<T>,
   options: UpdateStoreOptions = {},
 ): Promise<T> {
+  // Only writers need locks and atomic writes: `apikey verify` never loads them.
+  const [{ withFileLock }, { writeFileAtomic }, { writeError }] = await Promise.all([
+    import('../fs/lock.js'),
+    import('../fs/atomic.js'),
+    import('../fs/errors.js'),
+  ]);
   const written = { what: 'the API key store', elsewhere: 'or pass another {{store}} FILE' };
   await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 }).catch((error: unknown) => {
     throw writeError(error, file, written);
@@ -215,6 +222,8 @@ export async function updateStore<T>(
     async () => {
       const data = await readStore(file);
       const result = await fn(data);
+      const problem = storeProblem(data);
+      if (problem) throw invalidStore(problem, file);
       await writeFileAtomic(file, serializeStore(data), { mode: 0o600, ...written });
       return result;
     },

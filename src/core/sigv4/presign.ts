@@ -1,17 +1,17 @@
 /** SigV4 query authentication (presigned URLs): `presignUrl`. */
 import { usageError } from '../errors.js';
-import {
-  ALGORITHM,
-  UNSIGNED_PAYLOAD,
-  canonicalHeaders,
-  canonicalRequest,
-  credentialScope,
-  stringToSign,
-} from './canonical.js';
-import { sha256Hex, signString } from './crypto.js';
+import { ALGORITHM, UNSIGNED_PAYLOAD, canonicalHeaders, canonicalRequest } from './canonical.js';
+import { sha256Hex } from './crypto.js';
 import { safeDecode, serializeQuery, uriEncode, type QueryPair } from './encode.js';
 import { deleteHeader, getHeader, prepareRequest, type PreparedRequest } from './request.js';
-import { checkCredentials, foldWarnings, headerSelector, resolveOptions } from './sign.js';
+import {
+  checkCredentials,
+  foldWarnings,
+  headerSelector,
+  requestScope,
+  resolveOptions,
+  signCanonical,
+} from './sign.js';
 import type {
   PresignOptions,
   PresignUrlResult,
@@ -119,9 +119,8 @@ export function presignUrl(
     options.foldedHeaders,
     options.signedHeaders,
   );
-  const { amzDate, region, service, date } = resolved;
-  const day = amzDate.slice(0, 8);
-  const scope = credentialScope(day, region, service);
+  const { amzDate, date } = resolved;
+  const scope = requestScope(resolved);
   const base: QueryPair[] = req.rawPairs.filter(([name]) => !PRESIGN_PARAMS.has(safeDecode(name)));
   const added = signedAuthParams(credentials, scope, amzDate, options, canon.signedHeaders);
   const creq = canonicalRequest({
@@ -134,8 +133,7 @@ export function presignUrl(
     normalizePath: resolved.normalizePath,
     doubleEncodePath: resolved.doubleEncodePath,
   });
-  const sts = stringToSign(amzDate, scope, sha256Hex(creq));
-  const signature = signString(credentials.secretAccessKey, day, region, service, sts);
+  const { stringToSign: sts, signature } = signCanonical(creq, scope, credentials, resolved);
   added.push(['X-Amz-Signature', signature]);
   // AWS IoT wants the token outside the signed query (NOTES.md §6).
   const token = credentials.sessionToken;

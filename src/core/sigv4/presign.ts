@@ -3,7 +3,13 @@ import { usageError } from '../errors.js';
 import { ALGORITHM, UNSIGNED_PAYLOAD, canonicalHeaders, canonicalRequest } from './canonical.js';
 import { sha256Hex } from './crypto.js';
 import { safeDecode, serializeQuery, uriEncode, type QueryPair } from './encode.js';
-import { deleteHeader, getHeader, prepareRequest, type PreparedRequest } from './request.js';
+import {
+  deleteHeader,
+  getHeader,
+  prepareRequest,
+  urlWithQuery,
+  type PreparedRequest,
+} from './request.js';
 import {
   checkCredentials,
   foldWarnings,
@@ -18,7 +24,6 @@ import type {
   SigV4Credentials,
   SignableRequest,
 } from './types.js';
-import { formatWireUrl } from './url.js';
 
 export const MAX_PRESIGN_EXPIRES = 604_800;
 
@@ -141,14 +146,7 @@ export function presignUrl(
   const query = presignedQuery(req.rawQuery, added);
   const wholeSecond = date.getTime() - (date.getTime() % 1000);
   return {
-    url: formatWireUrl({
-      scheme: req.scheme,
-      host: req.urlHost,
-      path: req.path,
-      query,
-      hostname: '',
-      port: 0,
-    }),
+    url: urlWithQuery(req, query),
     method: req.method,
     headers: headersToSend(req, canon.signedHeaders),
     canonicalRequest: creq,

@@ -8,10 +8,6 @@
 export const NOTES = {};
 
 export const ALLOWLIST = {
-  'src/core/probe/verdict.ts': { complexity: 27, 'max-lines-per-function': 88 },
-  'src/core/sigv4/credentials.ts': { complexity: 31 },
-  'src/core/sigv4/parse-curl.ts': { complexity: 27 },
-  'src/core/sigv4/presign.ts': { 'max-lines-per-function': 90 },
   'src/core/verify/engine/conditions.ts': { complexity: 23 },
   'src/core/verify/engine/load.ts': { complexity: 21 },
   'src/core/verify/init.ts': { 'max-lines-per-function': 92 },

@@ -12,6 +12,7 @@ import { findCycles, importGraph, sourceFiles } from '../../scripts/lint/cycles.
 import { tempDir } from '../helpers/cli.js';
 
 const CYCLES_CLI = path.join(ROOT, 'scripts', 'lint', 'cycles-cli.mjs');
+const FN_LENGTHS = path.join(ROOT, 'scripts', 'lint', 'fn-lengths.mjs');
 
 const eslint = new ESLint({
   cwd: ROOT,
@@ -111,5 +112,35 @@ describe('import cycles', () => {
     const cli = spawnSync(process.execPath, [CYCLES_CLI], { encoding: 'utf8' });
     expect(cli.status).toBe(0);
     expect(cli.stdout).toMatch(/^no import cycle in src\/ \(\d+ files\)/);
+  });
+});
+
+describe('function lengths (scripts/lint/fn-lengths.mjs)', () => {
+  it('counts code lines as max-lines-per-function does, nested functions in their parent too', () => {
+    const dir = tempDir('authctl-fn-lengths-');
+    const body = (n: number) =>
+      Array.from({ length: n }, (_, i) => `  const v${i} = ${i};`).join('\n');
+    const code = [
+      `export function long(): number {\n${body(5)}\n\n  // a comment\n  /* and\n     another */\n  return 1;\n}`,
+      `export class Box {\n  open(): void {\n${body(2)}\n    const inner = () => {\n${body(3)}\n    };\n    inner();\n  }\n}`,
+      'export const short = (): string =>\n  `a\nb`;',
+    ].join('\n\n');
+    writeFileSync(path.join(dir, 'a.ts'), `${code}\n`);
+    const cli = spawnSync(process.execPath, [FN_LENGTHS, '--top', '4', '--over', '6', dir], {
+      encoding: 'utf8',
+    });
+    expect(cli.status).toBe(0);
+    const rows = cli.stdout.trimEnd().split('\n');
+    expect(rows.map((row) => row.replace(/ \S*a\.ts:/, ' a.ts:'))).toEqual([
+      // Box.open: its line, 2 consts, all 5 of inner's lines, inner(), the brace.
+      '   10  a.ts:15  Box.open',
+      // long: its line, 5 consts, return, brace; the blank and the 3 comment lines do not count.
+      '    8  a.ts:1  long',
+      '    5  a.ts:18  inner',
+      // A template literal counts on every line it spans.
+      '    3  a.ts:27  short',
+      expect.stringMatching(/^2 of 4 functions over 6 lines in 1 files; largest 10 \(Box\.open, /),
+      '0 files over 400 lines',
+    ]);
   });
 });

@@ -13,27 +13,22 @@ export interface LockOptions {
   staleMs?: number;
 }
 
+/** One attempt to take the lock: its content, the file it is linked from, and how long to wait. */
+interface LockAttempt {
+  target: string;
+  lockPath: string;
+  pending: string;
+  token: string;
+  /** When to give up (Date.now() at the start plus timeoutMs). */
+  deadline: number;
+  staleMs: number;
+}
+
 /**
- * Runs `fn` while holding an exclusive lock file (`<target>.lock`, created by link(2), which is
- * atomic and exclusive on local filesystems). Used wherever two authctl processes may write the same file.
- * A lock left by a dead process (same host, pid gone) or older than `staleMs` is broken.
+ * The lock appears with its content already in it (written aside, then hard-linked into place,
+ * which fails with EEXIST just like O_EXCL), so a crash never leaves an empty, unjudgeable lock.
  */
-export async function withFileLock<T>(
-  target: string,
-  fn: () => Promise<T>,
-  options: LockOptions = {},
-): Promise<T> {
-  const lockPath = `${target}.lock`;
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const staleMs = options.staleMs ?? 30_000;
-  const deadline = Date.now() + timeoutMs;
-  let delay = 5;
-  // A nonce makes each lock's content unique, so "is this still the lock I judged/took?" is answerable.
-  const nonce = nodeCrypto.randomBytes(8).toString('hex');
-  const token = JSON.stringify({ pid: process.pid, host: hostname(), at: Date.now(), nonce });
-  // The lock appears with its content already in it (written aside, then hard-linked into place,
-  // which fails with EEXIST just like O_EXCL), so a crash never leaves an empty, unjudgeable lock.
-  const pending = `${lockPath}.${nonce}.pending`;
+async function writePending({ pending, token, target }: LockAttempt): Promise<void> {
   try {
     await nodeFs.promises.writeFile(pending, token, { mode: 0o600 });
   } catch (error) {
@@ -41,6 +36,12 @@ export async function withFileLock<T>(
     await nodeFs.promises.rm(pending, { force: true }).catch(() => {});
     throw writeError(error, target, { what: 'the lock file for' });
   }
+}
+
+/** Takes the lock, breaking a stale one and backing off (5 ms doubling to 100 ms) until the deadline. */
+async function acquire(attempt: LockAttempt): Promise<void> {
+  const { target, lockPath, pending, token, deadline, staleMs } = attempt;
+  let delay = 5;
   for (;;) {
     let acquired: boolean;
     try {
@@ -52,7 +53,7 @@ export async function withFileLock<T>(
     if (acquired) {
       await nodeFs.promises.rm(pending, { force: true });
       await removeDeadLockFiles(lockPath, staleMs);
-      break;
+      return;
     }
     const stale = await staleContent(lockPath, staleMs);
     if (stale !== undefined) {
@@ -69,8 +70,13 @@ export async function withFileLock<T>(
     await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
     delay = Math.min(delay * 2, 100);
   }
-  // A long hold (say, generating an 8192-bit RSA key on a slow machine) must not look abandoned:
-  // refresh the lock's mtime while it is still ours.
+}
+
+/**
+ * A long hold (say, generating an 8192-bit RSA key on a slow machine) must not look abandoned:
+ * refresh the lock's mtime while it is still ours. Returns the timer to clear.
+ */
+function keepFresh({ lockPath, token, staleMs }: LockAttempt): NodeJS.Timeout {
   const heartbeat = setInterval(
     () => {
       void nodeFs.promises
@@ -83,12 +89,39 @@ export async function withFileLock<T>(
     Math.max(10, staleMs / 3),
   );
   heartbeat.unref();
+  return heartbeat;
+}
+
+/**
+ * Runs `fn` while holding an exclusive lock file (`<target>.lock`, created by link(2), which is
+ * atomic and exclusive on local filesystems). Used wherever two authctl processes may write the same file.
+ * A lock left by a dead process (same host, pid gone) or older than `staleMs` is broken.
+ */
+export async function withFileLock<T>(
+  target: string,
+  fn: () => Promise<T>,
+  options: LockOptions = {},
+): Promise<T> {
+  const lockPath = `${target}.lock`;
+  // A nonce makes each lock's content unique, so "is this still the lock I judged/took?" is answerable.
+  const nonce = nodeCrypto.randomBytes(8).toString('hex');
+  const attempt: LockAttempt = {
+    target,
+    lockPath,
+    pending: `${lockPath}.${nonce}.pending`,
+    token: JSON.stringify({ pid: process.pid, host: hostname(), at: Date.now(), nonce }),
+    deadline: Date.now() + (options.timeoutMs ?? 10_000),
+    staleMs: options.staleMs ?? 30_000,
+  };
+  await writePending(attempt);
+  await acquire(attempt);
+  const heartbeat = keepFresh(attempt);
   try {
     return await fn();
   } finally {
     clearInterval(heartbeat);
     // Remove only our own lock: never one that another process took after ours was broken.
-    if ((await nodeFs.promises.readFile(lockPath, 'utf8').catch(() => undefined)) === token)
+    if ((await nodeFs.promises.readFile(lockPath, 'utf8').catch(() => undefined)) === attempt.token)
       await nodeFs.promises.rm(lockPath, { force: true });
   }
 }

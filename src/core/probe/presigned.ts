@@ -138,6 +138,72 @@ export interface PresignMutation {
   request: ProbeRequest;
 }
 
+/** The valid request's query, and the ways of writing a changed copy of it into the mutation list. */
+interface PresignEditor {
+  pairs: Array<[string, string]>;
+  pathname: string;
+  out: PresignMutation[];
+  add: (id: string, title: string, path: string, method?: string) => void;
+  /** The path and query with parameter `name` set to `value` (still encoded). */
+  set: (name: string, value: string) => string;
+  value: (name: string) => string;
+}
+
+function presignEditor(valid: ProbeRequest, url: PresignedUrl): PresignEditor {
+  const pairs = queryPairs(url.path);
+  const [pathname] = url.path.split('?') as [string];
+  const out: PresignMutation[] = [];
+  return {
+    pairs,
+    pathname,
+    out,
+    add: (id, title, path, method = valid.method) =>
+      out.push({
+        id: `presign:${id}`,
+        title: `presigned URL with ${title}`,
+        request: { ...valid, method, path },
+      }),
+    set: (name, value) =>
+      withQuery(
+        pathname,
+        pairs.map(([k, v]) => [k, k === name ? value : v] as [string, string]),
+      ),
+    value: (name) => pairs.find(([k]) => k === name)![1],
+  };
+}
+
+/** The signature truncated or re-cased, the expiry later, the tenant another's. */
+function signedValueMutations(
+  e: PresignEditor,
+  url: PresignedUrl,
+  otherTenant: (value: string) => string,
+): void {
+  const sig = e.value(url.signature);
+  e.add(
+    'signature-truncated',
+    `${url.signature} truncated`,
+    e.set(url.signature, sig.slice(0, Math.max(0, sig.length - 2))),
+  );
+  if (recase(sig) !== sig)
+    e.add(
+      'signature-recased',
+      `${url.signature} in swapped case`,
+      e.set(url.signature, recase(sig)),
+    );
+  if (url.expires && /^\d+$/.test(e.value(url.expires)))
+    e.add(
+      'expires-later',
+      `${url.expires} an hour later`,
+      e.set(url.expires, String(Number(e.value(url.expires)) + 3600)),
+    );
+  if (url.tenant)
+    e.add(
+      'tenant-swapped',
+      `${url.tenant} of another tenant`,
+      e.set(url.tenant, encodeURIComponent(otherTenant(decodeURIComponent(e.value(url.tenant))))),
+    );
+}
+
 /**
  * Every way of changing one signed part of a valid presigned request: path, method, each parameter's
  * value, each scheme parameter removed, a parameter added, expiry later, tenant swapped, signature
@@ -148,65 +214,18 @@ export function presignMutations(
   url: PresignedUrl,
   otherTenant: (value: string) => string,
 ): PresignMutation[] {
-  const pairs = queryPairs(url.path);
-  const [pathname] = url.path.split('?') as [string];
-  const out: PresignMutation[] = [];
-  const add = (id: string, title: string, path: string, method = valid.method) =>
-    out.push({
-      id: `presign:${id}`,
-      title: `presigned URL with ${title}`,
-      request: { ...valid, method, path },
-    });
-  const set = (name: string, value: string) =>
-    withQuery(
-      pathname,
-      pairs.map(([k, v]) => [k, k === name ? value : v] as [string, string]),
-    );
-  const value = (name: string) => pairs.find(([k]) => k === name)![1];
-
-  add(
-    'path',
-    'another path',
-    `${pathname.replace(/\/?$/, (end) => `x${end}`)}?${url.path.slice(url.path.indexOf('?') + 1)}`,
-  );
-  add(
-    'method',
-    `method ${valid.method === 'GET' ? 'HEAD' : 'GET'} instead of ${valid.method}`,
-    url.path,
-    valid.method === 'GET' ? 'HEAD' : 'GET',
-  );
-  const sig = value(url.signature);
-  add(
-    'signature-truncated',
-    `${url.signature} truncated`,
-    set(url.signature, sig.slice(0, Math.max(0, sig.length - 2))),
-  );
-  if (recase(sig) !== sig)
-    add('signature-recased', `${url.signature} in swapped case`, set(url.signature, recase(sig)));
-  if (url.expires && /^\d+$/.test(value(url.expires)))
-    add(
-      'expires-later',
-      `${url.expires} an hour later`,
-      set(url.expires, String(Number(value(url.expires)) + 3600)),
-    );
-  if (url.tenant)
-    add(
-      'tenant-swapped',
-      `${url.tenant} of another tenant`,
-      set(url.tenant, encodeURIComponent(otherTenant(decodeURIComponent(value(url.tenant))))),
-    );
+  const e = presignEditor(valid, url);
+  const query = url.path.slice(url.path.indexOf('?') + 1);
+  e.add('path', 'another path', `${e.pathname.replace(/\/?$/, (end) => `x${end}`)}?${query}`);
+  const otherMethod = valid.method === 'GET' ? 'HEAD' : 'GET';
+  e.add('method', `method ${otherMethod} instead of ${valid.method}`, url.path, otherMethod);
+  signedValueMutations(e, url, otherTenant);
   for (const name of url.params) {
-    if (name === url.signature || !pairs.some(([k]) => k === name)) continue;
-    add(`param:${name}`, `${name} changed`, set(name, flip(value(name))));
-    add(
-      `param-removed:${name}`,
-      `${name} removed`,
-      withQuery(
-        pathname,
-        pairs.filter(([k]) => k !== name),
-      ),
-    );
+    if (name === url.signature || !e.pairs.some(([k]) => k === name)) continue;
+    e.add(`param:${name}`, `${name} changed`, e.set(name, flip(e.value(name))));
+    const without = e.pairs.filter(([k]) => k !== name);
+    e.add(`param-removed:${name}`, `${name} removed`, withQuery(e.pathname, without));
   }
-  add('param-added', 'a parameter added after signing', `${url.path}&authctl-tampered=1`);
-  return out;
+  e.add('param-added', 'a parameter added after signing', `${url.path}&authctl-tampered=1`);
+  return e.out;
 }

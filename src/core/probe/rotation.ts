@@ -142,15 +142,7 @@ export async function checkRotation(ctx: RotationContext): Promise<RotationResul
   const rotatedAt = performance.now();
   const newToken = await freshToken(ctx);
   const [oldKid, newKid] = [kidOf(oldToken), kidOf(newToken)];
-  if (oldKid === newKid)
-    throw environmentError(
-      'ERR_PROBE_ROTATION_UNCHANGED',
-      `tokens of "${ctx.credential.name}" are still signed with kid "${oldKid}" after the issuer rotated`,
-      {
-        where: rotation.issuer,
-        hint: "the probe and the issuer must share one keystore ({{home}} / AUTHCTL_HOME), and the issuer's keys must be its own (not a shared set of another issuer)",
-      },
-    );
+  if (oldKid === newKid) throw rotationUnchanged(ctx, oldKid);
   const accepted = await pollUntil(
     () => send(newToken),
     (r) => is2xx(r.status),
@@ -170,8 +162,30 @@ export async function checkRotation(ctx: RotationContext): Promise<RotationResul
       withinMs: rotation.retireWithinMs,
     },
   );
-  const verdicts = judgeRotation(ctx, { accepted, grace, refused, oldKid, newKid });
-  const tokens = { old: oldToken, new: newToken };
+  const observed = { accepted, grace, refused, oldKid, newKid };
+  return rotationResult(ctx, observed, { old: oldToken, new: newToken }, requests);
+}
+
+function rotationUnchanged(ctx: RotationContext, kid: string): Error {
+  return environmentError(
+    'ERR_PROBE_ROTATION_UNCHANGED',
+    `tokens of "${ctx.credential.name}" are still signed with kid "${kid}" after the issuer rotated`,
+    {
+      where: ctx.rotation.issuer,
+      hint: "the probe and the issuer must share one keystore ({{home}} / AUTHCTL_HOME), and the issuer's keys must be its own (not a shared set of another issuer)",
+    },
+  );
+}
+
+/** The cases, findings and timing report of one rotation, from what was observed. */
+function rotationResult(
+  ctx: RotationContext,
+  o: Observed,
+  tokens: Record<'old' | 'new', string>,
+  requests: number,
+): RotationResult {
+  const { rotation, endpoint: e } = ctx;
+  const verdicts = judgeRotation(ctx, o);
   return {
     endpoint: e.id,
     credential: ctx.credential.name,
@@ -183,10 +197,10 @@ export async function checkRotation(ctx: RotationContext): Promise<RotationResul
       issuer: rotation.issuer,
       credential: ctx.credential.name,
       endpoint: e.id,
-      oldKid,
-      newKid,
-      ...(accepted.done ? { newKeyAcceptedMs: Math.round(accepted.elapsedMs) } : {}),
-      ...(refused.done ? { retiredKeyRefusedMs: Math.round(refused.elapsedMs) } : {}),
+      oldKid: o.oldKid,
+      newKid: o.newKid,
+      ...(o.accepted.done ? { newKeyAcceptedMs: Math.round(o.accepted.elapsedMs) } : {}),
+      ...(o.refused.done ? { retiredKeyRefusedMs: Math.round(o.refused.elapsedMs) } : {}),
       refreshWithinMs: rotation.refreshWithinMs,
       retireWithinMs: rotation.retireWithinMs,
       requests,

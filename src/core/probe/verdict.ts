@@ -43,94 +43,118 @@ function isPreflight(c: ProbeCase, res: ProbeResponse): boolean {
   );
 }
 
-/** The verdict for a case whose status was wrong (undefined when it held). */
-export function judge(
-  c: ProbeCase,
-  res: ProbeResponse,
-): Omit<ProbeFinding, 'key' | 'curl'> | undefined {
-  if (casePassed(c, res)) return undefined;
-  const base = {
-    endpoint: c.endpoint.id,
-    case: c.id,
-    check: c.check,
-    expected: describeExpected(c),
-    got: res.status === 0 ? 'no answer' : String(res.status),
+/** What a verdict says beyond the case and the status it got. */
+type Judged = Pick<ProbeFinding, 'rule' | 'severity' | 'message' | 'fix'>;
+/** One kind of wrong answer: its verdict, or undefined when the answer is not of its kind. */
+type VerdictStage = (c: ProbeCase, s: number, res: ProbeResponse) => Judged | undefined;
+
+const noAnswer: VerdictStage = (c, s, res) =>
+  s === 0
+    ? {
+        rule: 'probe/timeout',
+        severity: 'error',
+        message: `${c.title}: no answer within ${(res.ms / 1000).toFixed(1)}s`,
+        fix: fixFor('timeout', c),
+      }
+    : undefined;
+
+/** A case that should have got in (a valid credential, a public endpoint) was refused. */
+const refused: VerdictStage = (c, s) => {
+  if (c.outcome !== 'success') return undefined;
+  const pub = c.id === 'public';
+  return {
+    rule: pub ? 'probe/public-locked' : 'probe/valid-credential-refused',
+    severity: 'error',
+    message: pub
+      ? `public endpoint answered ${s} without credentials`
+      : `valid credential "${c.credential}" got ${s}`,
+    fix: fixFor(pub ? 'public' : 'control', c),
   };
-  if (res.status === 0) {
+};
+
+function letInRule(c: ProbeCase): string {
+  if (c.outcome === 'non2xx') return 'probe/variant-bypass';
+  if (/^(jwt|sigv4|apikey|presign):/.test(c.id)) return 'probe/accepts-invalid-credential';
+  return c.outcome === 'unauthenticated'
+    ? 'probe/accepts-unauthenticated'
+    : 'probe/accepts-unauthorized';
+}
+
+/** A case that should have been kept out got a 2xx: the one critical verdict. */
+const letIn: VerdictStage = (c, s) =>
+  is2xx(s)
+    ? {
+        rule: letInRule(c),
+        severity: 'critical',
+        message: `${c.title}: the service let it in (${s})`,
+        fix: fixFor(c.check, c),
+      }
+    : undefined;
+
+const wantsForbidden = (c: ProbeCase) => c.outcome === 'forbidden' || c.outcome === 'either';
+
+/** Refused, but with 403 for 401 or the other way round. */
+const swapped: VerdictStage = (c, s) => {
+  if (c.outcome === 'unauthenticated' && s === 403 && !c.statuses.includes(403)) {
     return {
-      ...base,
-      rule: 'probe/timeout',
-      severity: 'error',
-      message: `${c.title}: no answer within ${(res.ms / 1000).toFixed(1)}s`,
-      fix: fixFor('timeout', c),
-    };
-  }
-  const s = res.status;
-  if (c.outcome === 'success') {
-    return {
-      ...base,
-      rule: c.id === 'public' ? 'probe/public-locked' : 'probe/valid-credential-refused',
-      severity: 'error',
-      message:
-        c.id === 'public'
-          ? `public endpoint answered ${s} without credentials`
-          : `valid credential "${c.credential}" got ${s}`,
-      fix: fixFor(c.id === 'public' ? 'public' : 'control', c),
-    };
-  }
-  if (is2xx(s)) {
-    const forged = /^(jwt|sigv4|apikey|presign):/.test(c.id);
-    const rule =
-      c.outcome === 'non2xx'
-        ? 'probe/variant-bypass'
-        : forged
-          ? 'probe/accepts-invalid-credential'
-          : c.outcome === 'unauthenticated'
-            ? 'probe/accepts-unauthenticated'
-            : 'probe/accepts-unauthorized';
-    return {
-      ...base,
-      rule,
-      severity: 'critical',
-      message: `${c.title}: the service let it in (${s})`,
-      fix: fixFor(c.check, c),
-    };
-  }
-  const wanted = c.statuses;
-  if (c.outcome === 'unauthenticated' && s === 403 && !wanted.includes(403)) {
-    return {
-      ...base,
       rule: 'probe/status-swapped',
       severity: 'error',
       message: `${c.title}: 403 where 401 was expected (authentication failure reported as forbidden)`,
       fix: fixFor('swapped-401', c),
     };
   }
-  if ((c.outcome === 'forbidden' || c.outcome === 'either') && s === 401 && !wanted.includes(401)) {
-    return {
-      ...base,
-      rule: 'probe/status-swapped',
-      severity: 'error',
-      message: `${c.title}: 401 where 403 was expected (${c.id.startsWith('sigv4:') ? 'S3-style services answer a failed signature check with 403' : 'the credential is valid; it is just not allowed'})`,
-      fix: fixFor('swapped-403', c),
-    };
-  }
-  if ((c.outcome === 'forbidden' || c.outcome === 'either') && s === 404) {
-    return {
-      ...base,
-      rule: 'probe/hidden-as-404',
-      severity: 'warning',
-      message: `${c.title}: 404 where 403 was expected`,
-      fix: fixFor('hidden-404', c),
-    };
-  }
+  if (!wantsForbidden(c) || s !== 401 || c.statuses.includes(401)) return undefined;
+  const why = c.id.startsWith('sigv4:')
+    ? 'S3-style services answer a failed signature check with 403'
+    : 'the credential is valid; it is just not allowed';
   return {
-    ...base,
-    rule: s >= 500 ? 'probe/server-error' : 'probe/unexpected-status',
+    rule: 'probe/status-swapped',
     severity: 'error',
-    message: `${c.title}: got ${s}, expected ${base.expected}`,
-    fix: fixFor(s >= 500 ? 'server-error' : c.check, c),
+    message: `${c.title}: 401 where 403 was expected (${why})`,
+    fix: fixFor('swapped-403', c),
   };
+};
+
+const hiddenAs404: VerdictStage = (c, s) =>
+  wantsForbidden(c) && s === 404
+    ? {
+        rule: 'probe/hidden-as-404',
+        severity: 'warning',
+        message: `${c.title}: 404 where 403 was expected`,
+        fix: fixFor('hidden-404', c),
+      }
+    : undefined;
+
+/** Anything else: refused, but not with a status the case allows. */
+const unexpected = (c: ProbeCase, s: number): Judged => ({
+  rule: s >= 500 ? 'probe/server-error' : 'probe/unexpected-status',
+  severity: 'error',
+  message: `${c.title}: got ${s}, expected ${describeExpected(c)}`,
+  fix: fixFor(s >= 500 ? 'server-error' : c.check, c),
+});
+
+/** In order: the first stage that recognises the answer gives the verdict, else `unexpected`. */
+const VERDICT_STAGES: readonly VerdictStage[] = [noAnswer, refused, letIn, swapped, hiddenAs404];
+
+/** The verdict for a case whose status was wrong (undefined when it held). */
+export function judge(
+  c: ProbeCase,
+  res: ProbeResponse,
+): Omit<ProbeFinding, 'key' | 'curl'> | undefined {
+  if (casePassed(c, res)) return undefined;
+  const s = res.status;
+  const base = {
+    endpoint: c.endpoint.id,
+    case: c.id,
+    check: c.check,
+    expected: describeExpected(c),
+    got: s === 0 ? 'no answer' : String(s),
+  };
+  for (const stage of VERDICT_STAGES) {
+    const judged = stage(c, s, res);
+    if (judged) return { ...base, ...judged };
+  }
+  return { ...base, ...unexpected(c, s) };
 }
 
 // Bounded repeats (no `.*`): the body comes from the service under test, and an unbounded pattern
@@ -143,74 +167,79 @@ export interface HygieneIssue {
   message: string;
 }
 
+/** One hygiene rule: its issue with the answer, if any. */
+type HygieneCheck = (c: ProbeCase, res: ProbeResponse) => HygieneIssue | undefined;
+
+const issue = (when: boolean, rule: string, message: string): HygieneIssue | undefined =>
+  when ? { rule, message } : undefined;
+
+/** A bearer 401 must say so in WWW-Authenticate, and name invalid_token for a token it refused. */
+const bearerChallenge: HygieneCheck = (c, res) => {
+  if (c.control || res.status !== 401 || c.scheme !== 'bearer' || c.outcome === 'non2xx')
+    return undefined;
+  const www = res.headers['www-authenticate'] ?? '';
+  if (!/^\s*bearer\b/i.test(www)) {
+    const got = www ? `; got "${www.slice(0, 80)}"` : '';
+    return {
+      rule: 'probe/hygiene-www-authenticate',
+      message: `401 without "WWW-Authenticate: Bearer" (RFC 6750 §3)${got}`,
+    };
+  }
+  const auth = c.request.headers.Authorization;
+  const badToken = c.tokenPresented && auth?.startsWith('Bearer ') && auth.length > 40;
+  return issue(
+    Boolean(badToken) && !/error="?invalid_token"?/i.test(www),
+    'probe/hygiene-invalid-token',
+    '401 for a bad token without error="invalid_token" in WWW-Authenticate (RFC 6750 §3.1)',
+  );
+};
+
+const insufficientScope: HygieneCheck = (c, res) =>
+  issue(
+    Boolean(c.missingScope) &&
+      res.status === 403 &&
+      !/error="?insufficient_scope"?/i.test(res.headers['www-authenticate'] ?? ''),
+    'probe/hygiene-insufficient-scope',
+    '403 for a missing scope without WWW-Authenticate: Bearer error="insufficient_scope" (RFC 6750 §3.1)',
+  );
+
+const HYGIENE_CHECKS: readonly HygieneCheck[] = [
+  bearerChallenge,
+  insufficientScope,
+  (_c, res) =>
+    issue(
+      res.status >= 500,
+      'probe/hygiene-5xx',
+      `answered ${res.status}: a bad credential must be refused, not crash the handler`,
+    ),
+  (_c, res) =>
+    issue(
+      res.status === 401 && Boolean(res.headers['set-cookie']),
+      'probe/hygiene-set-cookie-on-401',
+      'Set-Cookie on a 401 (a session is started for an unauthenticated caller)',
+    ),
+  (c, res) =>
+    issue(
+      c.secrets.some((secret) => secret.length >= 16 && res.body.includes(secret)),
+      'probe/hygiene-echoed-credential',
+      'the response body echoes the credential that was sent',
+    ),
+  (_c, res) =>
+    issue(
+      STACK_TRACE.test(res.body),
+      'probe/hygiene-stack-trace',
+      'the response body contains a stack trace',
+    ),
+  (_c, res) =>
+    issue(
+      res.headers['access-control-allow-origin'] === '*' &&
+        /^true$/i.test(res.headers['access-control-allow-credentials'] ?? ''),
+      'probe/hygiene-cors',
+      'Access-Control-Allow-Origin: * together with Access-Control-Allow-Credentials: true',
+    ),
+];
+
 /** Response hygiene (warnings), for negative cases and public endpoints. */
 export function hygiene(c: ProbeCase, res: ProbeResponse): HygieneIssue[] {
-  const issues: HygieneIssue[] = [];
-  const h = res.headers;
-  if (!c.control && res.status === 401 && c.scheme === 'bearer' && c.outcome !== 'non2xx') {
-    const www = h['www-authenticate'] ?? '';
-    if (!/^\s*bearer\b/i.test(www))
-      issues.push({
-        rule: 'probe/hygiene-www-authenticate',
-        message: `401 without "WWW-Authenticate: Bearer" (RFC 6750 §3)${www ? `; got "${www.slice(0, 80)}"` : ''}`,
-      });
-    else if (
-      c.tokenPresented &&
-      c.request.headers.Authorization?.startsWith('Bearer ') &&
-      c.request.headers.Authorization.length > 40 &&
-      !/error="?invalid_token"?/i.test(www)
-    ) {
-      issues.push({
-        rule: 'probe/hygiene-invalid-token',
-        message:
-          '401 for a bad token without error="invalid_token" in WWW-Authenticate (RFC 6750 §3.1)',
-      });
-    }
-  }
-  if (
-    c.missingScope &&
-    res.status === 403 &&
-    !/error="?insufficient_scope"?/i.test(h['www-authenticate'] ?? '')
-  ) {
-    issues.push({
-      rule: 'probe/hygiene-insufficient-scope',
-      message:
-        '403 for a missing scope without WWW-Authenticate: Bearer error="insufficient_scope" (RFC 6750 §3.1)',
-    });
-  }
-  if (res.status >= 500)
-    issues.push({
-      rule: 'probe/hygiene-5xx',
-      message: `answered ${res.status}: a bad credential must be refused, not crash the handler`,
-    });
-  if (res.status === 401 && h['set-cookie'])
-    issues.push({
-      rule: 'probe/hygiene-set-cookie-on-401',
-      message: 'Set-Cookie on a 401 (a session is started for an unauthenticated caller)',
-    });
-  for (const secret of c.secrets) {
-    if (secret.length >= 16 && res.body.includes(secret)) {
-      issues.push({
-        rule: 'probe/hygiene-echoed-credential',
-        message: 'the response body echoes the credential that was sent',
-      });
-      break;
-    }
-  }
-  if (STACK_TRACE.test(res.body))
-    issues.push({
-      rule: 'probe/hygiene-stack-trace',
-      message: 'the response body contains a stack trace',
-    });
-  if (
-    h['access-control-allow-origin'] === '*' &&
-    /^true$/i.test(h['access-control-allow-credentials'] ?? '')
-  ) {
-    issues.push({
-      rule: 'probe/hygiene-cors',
-      message:
-        'Access-Control-Allow-Origin: * together with Access-Control-Allow-Credentials: true',
-    });
-  }
-  return issues;
+  return HYGIENE_CHECKS.map((check) => check(c, res)).filter((found) => found !== undefined);
 }

@@ -156,32 +156,34 @@ function fromAuthctlProfile(
   };
 }
 
-/** Flags > --profile (authctl config, then ~/.aws/credentials) > AWS_* env > AWS_PROFILE/default profile. */
-export function resolveCredentials(sources: CredentialSources): ResolvedCredentials {
-  const { flags, env } = sources;
-  let resolved: ResolvedCredentials | undefined;
-  const profileName = flags.profile;
-  if (profileName) {
-    const own = sources.profiles?.[profileName];
-    if (own)
-      resolved = {
-        credentials: fromAuthctlProfile(sources, profileName, own),
-        source: `authctl config [sigv4.${profileName}]`,
-        profile: own,
-      };
-    else {
-      const aws = fromAwsFile(sources, profileName);
-      if (!aws) {
-        const known = Object.keys(sources.profiles ?? {});
-        throw usageError('ERR_SIGV4_UNKNOWN_PROFILE', `no SigV4 profile "${profileName}"`, {
-          field: 'profile',
-          hint: `define [sigv4.${profileName}] in authctl.toml or [${profileName}] in ~/.aws/credentials${known.length ? ` (authctl profiles: ${known.join(', ')})` : ''}`,
-        });
-      }
-      resolved = { credentials: aws, source: `AWS credentials file [${profileName}]` };
-    }
-  } else if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
-    resolved = {
+type Found = Omit<ResolvedCredentials, 'region'>;
+
+/** --profile NAME: the authctl config's [sigv4.NAME], else [NAME] of ~/.aws/credentials. */
+function fromNamedProfile(sources: CredentialSources, name: string): Found {
+  const own = sources.profiles?.[name];
+  if (own) {
+    return {
+      credentials: fromAuthctlProfile(sources, name, own),
+      source: `authctl config [sigv4.${name}]`,
+      profile: own,
+    };
+  }
+  const aws = fromAwsFile(sources, name);
+  if (!aws) {
+    const known = Object.keys(sources.profiles ?? {});
+    throw usageError('ERR_SIGV4_UNKNOWN_PROFILE', `no SigV4 profile "${name}"`, {
+      field: 'profile',
+      hint: `define [sigv4.${name}] in authctl.toml or [${name}] in ~/.aws/credentials${known.length ? ` (authctl profiles: ${known.join(', ')})` : ''}`,
+    });
+  }
+  return { credentials: aws, source: `AWS credentials file [${name}]` };
+}
+
+/** No --profile: AWS_* env, else the authctl config's [sigv4.default], else AWS_PROFILE/default. */
+function fromDefaults(sources: CredentialSources): Found | undefined {
+  const { env } = sources;
+  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    return {
       credentials: {
         accessKeyId: env.AWS_ACCESS_KEY_ID,
         secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
@@ -189,17 +191,23 @@ export function resolveCredentials(sources: CredentialSources): ResolvedCredenti
       },
       source: 'AWS_* environment variables',
     };
-  } else if (sources.profiles?.default) {
-    resolved = {
+  }
+  if (sources.profiles?.default) {
+    return {
       credentials: fromAuthctlProfile(sources, 'default', sources.profiles.default),
       source: 'authctl config [sigv4.default]',
       profile: sources.profiles.default,
     };
-  } else {
-    const name = env.AWS_PROFILE || 'default';
-    const aws = fromAwsFile(sources, name);
-    if (aws) resolved = { credentials: aws, source: `AWS credentials file [${name}]` };
   }
+  const name = env.AWS_PROFILE || 'default';
+  const aws = fromAwsFile(sources, name);
+  return aws ? { credentials: aws, source: `AWS credentials file [${name}]` } : undefined;
+}
+
+/** Flags > --profile (authctl config, then ~/.aws/credentials) > AWS_* env > AWS_PROFILE/default profile. */
+export function resolveCredentials(sources: CredentialSources): ResolvedCredentials {
+  const { flags } = sources;
+  const resolved = flags.profile ? fromNamedProfile(sources, flags.profile) : fromDefaults(sources);
   // A key pair given as flags is a complete set: a session token left in the environment (or a
   // profile) belongs to other, temporary credentials and would make the service reject the request.
   const flagPair = Boolean(flags.accessKeyId && flags.secretAccessKey);

@@ -2,6 +2,65 @@
 import { bad, checkLineSize, type ParsedHttpRequest } from './parse-common.js';
 import { parseWireUrl } from './url.js';
 
+/** What one quoted or escaped piece adds to the current word, and the index of its last character. */
+interface Piece {
+  text: string;
+  end: number;
+}
+
+/** `'...'`: everything up to the next quote, as is. */
+function singleQuoted(text: string, start: number): Piece {
+  const end = text.indexOf("'", start + 1);
+  if (end < 0)
+    throw bad(
+      'unterminated single quote in the curl command',
+      "close the quote (use '\\'' for a quote inside)",
+    );
+  return { text: text.slice(start + 1, end), end };
+}
+
+const ANSI_C_ESCAPES = new Map([
+  ['n', '\n'],
+  ['t', '\t'],
+  ['r', '\r'],
+]);
+
+/** `$'...'`: \n, \t and \r are control characters, any other escaped character stands for itself. */
+function ansiCQuoted(text: string, start: number): Piece {
+  let out = '';
+  let j = start + 2;
+  for (; j < text.length && text[j] !== "'"; j++) {
+    if (text[j] === '\\') {
+      const next = text[++j];
+      out += next === undefined ? '' : (ANSI_C_ESCAPES.get(next) ?? next);
+    } else out += text[j];
+  }
+  return { text: out, end: j };
+}
+
+/** `"..."`: a backslash escapes only " \\ $ ` and newline, as in sh. */
+function doubleQuoted(text: string, start: number): Piece {
+  let out = '';
+  let j = start + 1;
+  for (; j < text.length && text[j] !== '"'; j++) {
+    if (text[j] === '\\' && /["\\$`\n]/.test(text[j + 1] ?? '')) j++;
+    out += text[j];
+  }
+  if (j >= text.length)
+    throw bad('unterminated double quote in the curl command', 'close the quote');
+  return { text: out, end: j };
+}
+
+/** The piece of a word that starts at `i` (not whitespace, not a `\`-newline). */
+function piece(text: string, i: number): Piece {
+  const ch = text[i]!;
+  if (ch === "'") return singleQuoted(text, i);
+  if (ch === '$' && text[i + 1] === "'") return ansiCQuoted(text, i);
+  if (ch === '"') return doubleQuoted(text, i);
+  if (ch === '\\') return { text: text[i + 1] ?? '', end: i + 1 };
+  return { text: ch, end: i };
+}
+
 /** Splits a shell command line like sh does for the common cases: quotes, escapes, `\`-newline, $'..'. */
 export function shellSplit(text: string): string[] {
   const words: string[] = [];
@@ -11,45 +70,16 @@ export function shellSplit(text: string): string[] {
     const ch = text[i]!;
     if (ch === '\\' && text[i + 1] === '\n') {
       i++;
-      continue;
-    }
-    if (/\s/.test(ch)) {
+    } else if (/\s/.test(ch)) {
       if (inWord) words.push(current);
       current = '';
       inWord = false;
-      continue;
+    } else {
+      inWord = true;
+      const next = piece(text, i);
+      current += next.text;
+      i = next.end;
     }
-    inWord = true;
-    if (ch === "'") {
-      const end = text.indexOf("'", i + 1);
-      if (end < 0)
-        throw bad(
-          'unterminated single quote in the curl command',
-          "close the quote (use '\\'' for a quote inside)",
-        );
-      current += text.slice(i + 1, end);
-      i = end;
-    } else if (ch === '$' && text[i + 1] === "'") {
-      let j = i + 2;
-      for (; j < text.length && text[j] !== "'"; j++) {
-        if (text[j] === '\\') {
-          const next = text[++j];
-          current += next === 'n' ? '\n' : next === 't' ? '\t' : next === 'r' ? '\r' : (next ?? '');
-        } else current += text[j];
-      }
-      i = j;
-    } else if (ch === '"') {
-      let j = i + 1;
-      for (; j < text.length && text[j] !== '"'; j++) {
-        if (text[j] === '\\' && /["\\$`\n]/.test(text[j + 1] ?? '')) j++;
-        current += text[j];
-      }
-      if (j >= text.length)
-        throw bad('unterminated double quote in the curl command', 'close the quote');
-      i = j;
-    } else if (ch === '\\') {
-      current += text[++i] ?? '';
-    } else current += ch;
   }
   if (inWord) words.push(current);
   return words;
@@ -186,15 +216,21 @@ function curlWord(w: CurlWords, args: CurlArgs): void {
   else if (isDataFlag(word)) curlData(w, args);
   else if (word.startsWith('-d') && word.length > 2 && !word.startsWith('--'))
     args.data.push(w.data(word.slice(2), false));
-  else if (word === '-T' || word === '--upload-file')
-    args.upload = w.data(`@${w.value(word)}`, false);
+  else if (!curlOtherFlag(w, args) && !word.startsWith('-')) args.url ??= word;
+}
+
+/** The flags without a short form that takes an attached value; false when `w.word` is none of them. */
+function curlOtherFlag(w: CurlWords, args: CurlArgs): boolean {
+  const word = w.word;
+  if (word === '-T' || word === '--upload-file') args.upload = w.data(`@${w.value(word)}`, false);
   else if (word === '-A' || word === '--user-agent')
     args.headers.push(['User-Agent', w.value(word)]);
   else if (word === '--url') args.url = w.value('--url');
   else if (word === '-I' || word === '--head') args.head = true;
   else if (word === '--path-as-is') args.pathAsIs = true;
   else if (CURL_VALUE_FLAGS.has(word)) w.i++;
-  else if (!word.startsWith('-')) args.url ??= word;
+  else return false;
+  return true;
 }
 
 /** Parses `curl [flags] URL` into the request curl would send. */

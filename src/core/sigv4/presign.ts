@@ -1,24 +1,29 @@
 /** SigV4 query authentication (presigned URLs): `presignUrl`. */
 import { usageError } from '../errors.js';
-import {
-  ALGORITHM,
-  UNSIGNED_PAYLOAD,
-  canonicalHeaders,
-  canonicalRequest,
-  credentialScope,
-  stringToSign,
-} from './canonical.js';
-import { sha256Hex, signString } from './crypto.js';
+import { ALGORITHM, UNSIGNED_PAYLOAD, canonicalHeaders, canonicalRequest } from './canonical.js';
+import { sha256Hex } from './crypto.js';
 import { safeDecode, serializeQuery, uriEncode, type QueryPair } from './encode.js';
-import { deleteHeader, getHeader, prepareRequest } from './request.js';
-import { checkCredentials, foldWarnings, headerSelector, resolveOptions } from './sign.js';
+import {
+  deleteHeader,
+  getHeader,
+  prepareRequest,
+  urlWithQuery,
+  type PreparedRequest,
+} from './request.js';
+import {
+  checkCredentials,
+  foldWarnings,
+  headerSelector,
+  requestScope,
+  resolveOptions,
+  signCanonical,
+} from './sign.js';
 import type {
   PresignOptions,
   PresignUrlResult,
   SigV4Credentials,
   SignableRequest,
 } from './types.js';
-import { formatWireUrl } from './url.js';
 
 export const MAX_PRESIGN_EXPIRES = 604_800;
 
@@ -46,6 +51,59 @@ export function checkExpires(expires: number, where = '{{expires}}'): void {
   }
 }
 
+/** S3 presigns sign UNSIGNED-PAYLOAD and never hoist x-amz-content-sha256 into the query (NOTES.md §5). */
+function presignPayloadHash(options: PresignOptions, req: PreparedRequest, s3: boolean): string {
+  return (
+    options.payloadHash ??
+    getHeader(req.headers, 'x-amz-content-sha256')?.trim() ??
+    (options.unsignedPayload || s3 ? UNSIGNED_PAYLOAD : sha256Hex(req.body))
+  );
+}
+
+/** The X-Amz-* parameters that are signed, in the order AWS's own SDKs add them. */
+function signedAuthParams(
+  credentials: SigV4Credentials,
+  scope: string,
+  amzDate: string,
+  options: PresignOptions,
+  signedHeaders: string,
+): QueryPair[] {
+  const added: QueryPair[] = [
+    ['X-Amz-Algorithm', ALGORITHM],
+    ['X-Amz-Credential', `${credentials.accessKeyId}/${scope}`],
+    ['X-Amz-Date', amzDate],
+    ['X-Amz-Expires', String(options.expires)],
+  ];
+  const token = credentials.sessionToken;
+  if (token && !options.sessionTokenAfterSigning) added.push(['X-Amz-Security-Token', token]);
+  added.push(['X-Amz-SignedHeaders', signedHeaders]);
+  return added;
+}
+
+/**
+ * The caller's own parameters byte for byte (a valueless `acl` stays `acl`), any earlier presign's
+ * dropped, then ours, encoded with %20, never '+'.
+ */
+function presignedQuery(rawQuery: string, added: QueryPair[]): string {
+  const kept = rawQuery
+    .split('&')
+    .filter((part) => part && !PRESIGN_PARAMS.has(safeDecode(part.split('=')[0]!)))
+    .join('&');
+  return [kept, serializeQuery(added)].filter(Boolean).join('&');
+}
+
+/** The signed headers whoever uses the URL must send as they are (Host is the URL's). */
+function headersToSend(req: PreparedRequest, signedHeaders: string): Record<string, string> {
+  const signed = signedHeaders.split(';');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of req.headers) {
+    const lower = name.toLowerCase();
+    if (lower === 'host' || !signed.includes(lower)) continue;
+    headers[lower] = headers[lower] === undefined ? value : `${headers[lower]},${value}`;
+  }
+  return headers;
+}
+
 /**
  * A SigV4 presigned URL (query auth) for `request`, valid for `options.expires` seconds (at most 7 days).
  */
@@ -58,91 +116,47 @@ export function presignUrl(
   checkExpires(options.expires);
   const resolved = resolveOptions(options);
   const req = prepareRequest(request);
-  const warnings: string[] = [];
   deleteHeader(req.headers, 'authorization');
   deleteHeader(req.headers, 'x-amz-date');
-  // S3 presigns sign UNSIGNED-PAYLOAD and never hoist x-amz-content-sha256 into the query (NOTES.md §5).
-  const payloadHash =
-    options.payloadHash ??
-    getHeader(req.headers, 'x-amz-content-sha256')?.trim() ??
-    (options.unsignedPayload || resolved.s3 ? UNSIGNED_PAYLOAD : sha256Hex(req.body));
-
   const canon = canonicalHeaders(
     req.headers,
     headerSelector(options),
     options.foldedHeaders,
     options.signedHeaders,
   );
-  warnings.push(...foldWarnings(canon.folded, options.foldedHeaders));
-  const day = resolved.amzDate.slice(0, 8);
-  const scope = credentialScope(day, resolved.region, resolved.service);
+  const { amzDate, date } = resolved;
+  const scope = requestScope(resolved);
   const base: QueryPair[] = req.rawPairs.filter(([name]) => !PRESIGN_PARAMS.has(safeDecode(name)));
-  const added: QueryPair[] = [
-    ['X-Amz-Algorithm', ALGORITHM],
-    ['X-Amz-Credential', `${credentials.accessKeyId}/${scope}`],
-    ['X-Amz-Date', resolved.amzDate],
-    ['X-Amz-Expires', String(options.expires)],
-  ];
-  const token = credentials.sessionToken;
-  if (token && !options.sessionTokenAfterSigning) added.push(['X-Amz-Security-Token', token]);
-  added.push(['X-Amz-SignedHeaders', canon.signedHeaders]);
-
+  const added = signedAuthParams(credentials, scope, amzDate, options, canon.signedHeaders);
   const creq = canonicalRequest({
     method: req.method,
     path: req.path,
     rawQuery: [...base, ...added.map(([k, v]): QueryPair => [uriEncode(k), uriEncode(v)])],
     canonicalHeaders: canon.canonicalHeaders,
     signedHeaders: canon.signedHeaders,
-    payloadHash,
+    payloadHash: presignPayloadHash(options, req, resolved.s3),
     normalizePath: resolved.normalizePath,
     doubleEncodePath: resolved.doubleEncodePath,
   });
-  const sts = stringToSign(resolved.amzDate, scope, sha256Hex(creq));
-  const signature = signString(
-    credentials.secretAccessKey,
-    day,
-    resolved.region,
-    resolved.service,
-    sts,
-  );
+  const { stringToSign: sts, signature } = signCanonical(creq, scope, credentials, resolved);
   added.push(['X-Amz-Signature', signature]);
   // AWS IoT wants the token outside the signed query (NOTES.md §6).
+  const token = credentials.sessionToken;
   if (token && options.sessionTokenAfterSigning) added.push(['X-Amz-Security-Token', token]);
-
-  // Append ours encoded with %20, never '+'.
-  // Keep the caller's own parameters byte for byte (a valueless `acl` stays `acl`).
-  const kept = req.rawQuery
-    .split('&')
-    .filter((part) => part && !PRESIGN_PARAMS.has(safeDecode(part.split('=')[0]!)))
-    .join('&');
-  const query = [kept, serializeQuery(added)].filter(Boolean).join('&');
-  const headers: Record<string, string> = {};
-  for (const [name, value] of req.headers) {
-    const lower = name.toLowerCase();
-    if (lower === 'host' || !canon.signedHeaders.split(';').includes(lower)) continue;
-    headers[lower] = headers[lower] === undefined ? value : `${headers[lower]},${value}`;
-  }
+  const query = presignedQuery(req.rawQuery, added);
+  const wholeSecond = date.getTime() - (date.getTime() % 1000);
   return {
-    url: formatWireUrl({
-      scheme: req.scheme,
-      host: req.urlHost,
-      path: req.path,
-      query,
-      hostname: '',
-      port: 0,
-    }),
+    url: urlWithQuery(req, query),
     method: req.method,
-    headers,
+    headers: headersToSend(req, canon.signedHeaders),
     canonicalRequest: creq,
     stringToSign: sts,
     signature,
     signedHeaders: canon.signedHeaders,
     credentialScope: scope,
-    amzDate: resolved.amzDate,
+    amzDate,
     expires: options.expires,
-    expiresAt: new Date(
-      resolved.date.getTime() - (resolved.date.getTime() % 1000) + options.expires * 1000,
-    ).toISOString(),
-    warnings,
+    expiresAt: new Date(wholeSecond + options.expires * 1000).toISOString(),
+    warnings: foldWarnings(canon.folded, options.foldedHeaders),
   };
 }

@@ -2,7 +2,7 @@
 import { usageError } from '../errors.js';
 import { parseQuery, serializeQuery, splitRawQuery, type QueryPair } from './encode.js';
 import type { HeaderInput, SignableRequest } from './types.js';
-import { parseWireUrl, type WireScheme } from './url.js';
+import { formatWireUrl, parseWireUrl, type WireScheme } from './url.js';
 
 export interface PreparedRequest {
   method: string;
@@ -128,4 +128,16 @@ export function setHeader(headers: Array<[string, string]>, name: string, value:
 export function deleteHeader(headers: Array<[string, string]>, name: string): void {
   for (let i = headers.length - 1; i >= 0; i--)
     if (headers[i]![0].toLowerCase() === name) headers.splice(i, 1);
+}
+
+/** The URL of `req` with `query` (still encoded) in place of its own: what a presigned URL is. */
+export function urlWithQuery(req: PreparedRequest, query: string): string {
+  return formatWireUrl({
+    scheme: req.scheme,
+    host: req.urlHost,
+    path: req.path,
+    query,
+    hostname: '',
+    port: 0,
+  });
 }

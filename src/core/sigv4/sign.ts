@@ -154,6 +154,27 @@ function headerRecord(headers: Array<[string, string]>, lowers: string[]): Recor
   return record;
 }
 
+/** The credential scope of a request signed at `resolved.amzDate`: `<day>/<region>/<service>/aws4_request`. */
+export function requestScope(resolved: ResolvedSigV4Options): string {
+  return credentialScope(resolved.amzDate.slice(0, 8), resolved.region, resolved.service);
+}
+
+/** The last two steps, shared by header and query auth: the string to sign and its signature. */
+export function signCanonical(
+  creq: string,
+  scope: string,
+  credentials: SigV4Credentials,
+  resolved: ResolvedSigV4Options,
+): { stringToSign: string; signature: string } {
+  const sts = stringToSign(resolved.amzDate, scope, sha256Hex(creq));
+  const day = resolved.amzDate.slice(0, 8);
+  const key = credentials.secretAccessKey;
+  return {
+    stringToSign: sts,
+    signature: signString(key, day, resolved.region, resolved.service, sts),
+  };
+}
+
 /**
  * Signs `request` with SigV4 header auth: the headers to add, plus the canonical request, string to sign and signature.
  */
@@ -165,7 +186,6 @@ export function signRequest(
   checkCredentials(credentials);
   const resolved = resolveOptions(options);
   const req = prepareRequest(request);
-  const warnings: string[] = [];
   const payloadHash = payloadHashFor(req, options);
   const addContentSha = options.contentSha256Header ?? resolved.s3;
   const token = credentials.sessionToken;
@@ -183,7 +203,6 @@ export function signRequest(
     options.signedHeaders,
     lowers,
   );
-  if (canon.folded.length) warnings.push(...foldWarnings(canon.folded, options.foldedHeaders));
   const creq = canonicalRequest({
     method: req.method,
     path: req.path,
@@ -194,16 +213,8 @@ export function signRequest(
     normalizePath: resolved.normalizePath,
     doubleEncodePath: resolved.doubleEncodePath,
   });
-  const day = resolved.amzDate.slice(0, 8);
-  const scope = credentialScope(day, resolved.region, resolved.service);
-  const sts = stringToSign(resolved.amzDate, scope, sha256Hex(creq));
-  const signature = signString(
-    credentials.secretAccessKey,
-    day,
-    resolved.region,
-    resolved.service,
-    sts,
-  );
+  const scope = requestScope(resolved);
+  const { stringToSign: sts, signature } = signCanonical(creq, scope, credentials, resolved);
   const authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${canon.signedHeaders}, Signature=${signature}`;
   if (token && !tokenSigned) {
     headers.push(['X-Amz-Security-Token', token]);
@@ -226,6 +237,6 @@ export function signRequest(
     credentialScope: scope,
     amzDate: resolved.amzDate,
     payloadHash,
-    warnings,
+    warnings: canon.folded.length ? foldWarnings(canon.folded, options.foldedHeaders) : [],
   };
 }

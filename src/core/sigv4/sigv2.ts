@@ -6,9 +6,8 @@ import { usageError } from '../errors.js';
 import { hmacBase64 } from './crypto.js';
 import { parseSigningDate, type DateInput } from './date.js';
 import { canonicalQuery, safeDecode, uriEncode, type QueryPair } from './encode.js';
-import { getHeader, prepareRequest, type PreparedRequest } from './request.js';
+import { getHeader, prepareRequest, urlWithQuery, type PreparedRequest } from './request.js';
 import type { SigV4Credentials, SignableRequest } from './types.js';
-import { formatWireUrl } from './url.js';
 
 /** Query parameters that belong in S3's CanonicalizedResource. */
 const SUB_RESOURCES = new Set([
@@ -187,14 +186,7 @@ export function signV2Query(
     ? `&x-amz-security-token=${uriEncode(credentials.sessionToken)}`
     : '';
   return {
-    url: formatWireUrl({
-      scheme: req.scheme,
-      host: req.urlHost,
-      path: req.path,
-      query: `${kept ? `${kept}&` : ''}${added}${token}`,
-      hostname: '',
-      port: 0,
-    }),
+    url: urlWithQuery(req, `${kept ? `${kept}&` : ''}${added}${token}`),
     stringToSign,
     signature,
     expires,
@@ -230,13 +222,6 @@ export function signV2QueryApi(
   return {
     stringToSign,
     signature,
-    url: formatWireUrl({
-      scheme: req.scheme,
-      host: req.urlHost,
-      path: req.path,
-      query,
-      hostname: '',
-      port: 0,
-    }),
+    url: urlWithQuery(req, query),
   };
 }

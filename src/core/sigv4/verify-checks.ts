@@ -77,6 +77,41 @@ export interface SignedHeaderRules {
   tokenAfterSigning: boolean;
 }
 
+/** What is wrong with a header the request sends but did not sign, if anything. */
+function unsignedHeaderFinding(name: string, rules: SignedHeaderRules): VerifyFinding | undefined {
+  const s3Refuses = rules.s3
+    ? ': S3 rejects the request (AccessDenied: headers present that were not signed)'
+    : '';
+  if (name === 'x-amz-security-token') {
+    if (rules.tokenAfterSigning) return undefined;
+    // The 2015 suite's post-sts-header-after adds it unsigned, which some services accept; S3 does not.
+    return {
+      code: 'UNSIGNED_SECURITY_TOKEN',
+      severity: rules.s3 ? 'error' : 'warning',
+      stage: 'headers',
+      message: `the session token (x-amz-security-token) is sent but not signed${s3Refuses}`,
+      hint: 'sign the request with the session token (authctl sign --session-token), or pass --session-token-after-signing for AWS IoT',
+    };
+  }
+  if (name.startsWith('x-amz-') && !(rules.presign && name === 'x-amz-content-sha256')) {
+    return {
+      code: 'UNSIGNED_AMZ_HEADER',
+      severity: rules.s3 ? 'error' : 'warning',
+      stage: 'headers',
+      message: `header ${name} is sent but not signed${s3Refuses}`,
+      hint: 'S3 and most services require every x-amz-* header to be signed',
+    };
+  }
+  if (name !== 'content-type' && name !== 'content-md5') return undefined;
+  return {
+    code: 'UNSIGNED_HEADER',
+    severity: 'warning',
+    stage: 'headers',
+    message: `header ${name} is sent but not signed`,
+    hint: 'a proxy may change it freely; sign it to protect it',
+  };
+}
+
 export function checkSignedHeaders(
   findings: VerifyFinding[],
   signed: string[],
@@ -113,33 +148,8 @@ export function checkSignedHeaders(
   }
   for (const name of present) {
     if (signed.includes(name) || name === 'authorization') continue;
-    if (name === 'x-amz-security-token') {
-      if (rules.tokenAfterSigning) continue;
-      // The 2015 suite's post-sts-header-after adds it unsigned, which some services accept; S3 does not.
-      findings.push({
-        code: 'UNSIGNED_SECURITY_TOKEN',
-        severity: rules.s3 ? 'error' : 'warning',
-        stage: 'headers',
-        message: `the session token (x-amz-security-token) is sent but not signed${rules.s3 ? ': S3 rejects the request (AccessDenied: headers present that were not signed)' : ''}`,
-        hint: 'sign the request with the session token (authctl sign --session-token), or pass --session-token-after-signing for AWS IoT',
-      });
-    } else if (name.startsWith('x-amz-') && !(rules.presign && name === 'x-amz-content-sha256')) {
-      findings.push({
-        code: 'UNSIGNED_AMZ_HEADER',
-        severity: rules.s3 ? 'error' : 'warning',
-        stage: 'headers',
-        message: `header ${name} is sent but not signed${rules.s3 ? ': S3 rejects the request (AccessDenied: headers present that were not signed)' : ''}`,
-        hint: 'S3 and most services require every x-amz-* header to be signed',
-      });
-    } else if (name === 'content-type' || name === 'content-md5') {
-      findings.push({
-        code: 'UNSIGNED_HEADER',
-        severity: 'warning',
-        stage: 'headers',
-        message: `header ${name} is sent but not signed`,
-        hint: 'a proxy may change it freely; sign it to protect it',
-      });
-    }
+    const finding = unsignedHeaderFinding(name, rules);
+    if (finding) findings.push(finding);
   }
 }
 

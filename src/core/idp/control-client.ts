@@ -33,9 +33,28 @@ export async function callControl(
   const { url, token, fetch: send = fetch } = typeof to === 'string' ? { url: to } : to;
   const { method, path } = CONTROL_ROUTES[route];
   const target = `${controlBase(url)}${path}${query?.size ? `?${query}` : ''}`;
-  let response: Response;
+  const response = await sendControl(send, target, method, token, body);
+  const text = await response.text();
+  let value: unknown = text;
   try {
-    response = await send(target, {
+    value = JSON.parse(text);
+  } catch {
+    // keep text
+  }
+  if (!response.ok) refused(response.status, value, text, target, token);
+  return value;
+}
+
+/** One request to the control API; a network failure names the issuer it could not reach. */
+async function sendControl(
+  send: typeof fetch,
+  target: string,
+  method: string,
+  token: string | undefined,
+  body: unknown,
+): Promise<Response> {
+  try {
+    return await send(target, {
       method,
       headers: {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -58,31 +77,30 @@ export async function callControl(
       },
     );
   }
-  const text = await response.text();
-  let value: unknown = text;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    // keep text
-  }
-  if (!response.ok) {
-    const description = (value as { error_description?: string })?.error_description ?? text;
-    if (response.status === 404 && /disabled/.test(description))
-      throw environmentError('ERR_CONTROL_DISABLED', description, {
+}
+
+/** A refusal of the control API as the error that says what to change. */
+function refused(
+  status: number,
+  value: unknown,
+  text: string,
+  target: string,
+  token: string | undefined,
+): never {
+  const description = (value as { error_description?: string })?.error_description ?? text;
+  if (status === 404 && /disabled/.test(description))
+    throw environmentError('ERR_CONTROL_DISABLED', description, {
+      where: target,
+      hint: 'restart the issuer without {{noControl}}',
+    });
+  if (status === 401)
+    throw usageError(
+      'ERR_CONTROL_TOKEN',
+      token ? 'the issuer refused the control token' : 'the issuer requires a control token',
+      {
         where: target,
-        hint: 'restart the issuer without {{noControl}}',
-      });
-    if (response.status === 401) {
-      throw usageError(
-        'ERR_CONTROL_TOKEN',
-        token ? 'the issuer refused the control token' : 'the issuer requires a control token',
-        {
-          where: target,
-          hint: 'set AUTHCTL_CONTROL_TOKEN (or {{controlToken}}) to the token `authctl idp serve` printed at start',
-        },
-      );
-    }
-    throw usageError('ERR_CONTROL_REJECTED', description, { where: target });
-  }
-  return value;
+        hint: 'set AUTHCTL_CONTROL_TOKEN (or {{controlToken}}) to the token `authctl idp serve` printed at start',
+      },
+    );
+  throw usageError('ERR_CONTROL_REJECTED', description, { where: target });
 }

@@ -38,46 +38,11 @@ export function discoveryDocument(
     const url = issuerEndpointUrl(issuer, name);
     if (url !== undefined) endpoints[field] = url;
   }
-  const authMethods = authMethodsSupported(features);
-  const authAlgs = authSigningAlgs(features);
   const doc: Record<string, unknown> = {
     issuer: issuer.url,
     ...endpoints,
-    response_types_supported: ['code'],
-    response_modes_supported: [...RESPONSE_MODES],
-    // Stated, not left out: absent, request_uri_parameter_supported defaults to true (OIDC Discovery §3).
-    request_parameter_supported: false,
-    request_uri_parameter_supported: false,
-    prompt_values_supported: [...PROMPT_VALUES],
-    grant_types_supported: enabledGrantTypes(features),
-    subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: [issuer.alg],
-    token_endpoint_auth_methods_supported: authMethods,
-    introspection_endpoint_auth_methods_supported: authMethods,
-    revocation_endpoint_auth_methods_supported: authMethods,
-    ...(authAlgs
-      ? {
-          token_endpoint_auth_signing_alg_values_supported: authAlgs,
-          introspection_endpoint_auth_signing_alg_values_supported: authAlgs,
-          revocation_endpoint_auth_signing_alg_values_supported: authAlgs,
-        }
-      : {}),
-    ...(features.dpop ? { dpop_signing_alg_values_supported: [...DPOP_ALGS] } : {}),
-    code_challenge_methods_supported: ['S256'],
-    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-    claims_supported: [
-      'sub',
-      'iss',
-      'aud',
-      'exp',
-      'iat',
-      'nonce',
-      'name',
-      'email',
-      'auth_time',
-      'preferred_username',
-    ],
-    authorization_response_iss_parameter_supported: true,
+    ...fixedMetadata(issuer, features),
+    ...clientAuthMetadata(features),
   };
   // No device grant without a device authorization endpoint (Cognito has none).
   if (!endpoints.device_authorization_endpoint)
@@ -96,4 +61,53 @@ export function discoveryDocument(
     delete doc.subject_types_supported;
   }
   return doc;
+}
+
+/** What every issuer states the same way (its signing alg aside). */
+function fixedMetadata(issuer: IssuerContext, features: AuthFeatures): Record<string, unknown> {
+  return {
+    response_types_supported: ['code'],
+    response_modes_supported: [...RESPONSE_MODES],
+    // Stated, not left out: absent, request_uri_parameter_supported defaults to true (OIDC Discovery §3).
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    prompt_values_supported: [...PROMPT_VALUES],
+    grant_types_supported: enabledGrantTypes(features),
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: [issuer.alg],
+    code_challenge_methods_supported: ['S256'],
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+    claims_supported: [
+      'sub',
+      'iss',
+      'aud',
+      'exp',
+      'iat',
+      'nonce',
+      'name',
+      'email',
+      'auth_time',
+      'preferred_username',
+    ],
+    authorization_response_iss_parameter_supported: true,
+  };
+}
+
+/** Client authentication at the token, introspection and revocation endpoints, and DPoP. */
+function clientAuthMetadata(features: AuthFeatures): Record<string, unknown> {
+  const authMethods = authMethodsSupported(features);
+  const authAlgs = authSigningAlgs(features);
+  return {
+    token_endpoint_auth_methods_supported: authMethods,
+    introspection_endpoint_auth_methods_supported: authMethods,
+    revocation_endpoint_auth_methods_supported: authMethods,
+    ...(authAlgs
+      ? {
+          token_endpoint_auth_signing_alg_values_supported: authAlgs,
+          introspection_endpoint_auth_signing_alg_values_supported: authAlgs,
+          revocation_endpoint_auth_signing_alg_values_supported: authAlgs,
+        }
+      : {}),
+    ...(features.dpop ? { dpop_signing_alg_values_supported: [...DPOP_ALGS] } : {}),
+  };
 }

@@ -14,6 +14,7 @@ import {
   keyContext,
   label,
   parseJsonValue,
+  typeValid,
 } from './keys.js';
 import type { Facts } from './meanings.js';
 import {
@@ -26,11 +27,13 @@ import {
   type PathStyle,
 } from './paths.js';
 import type { CrossRule, KeySpec, ProfileDefinition, Section } from './schema.js';
-import { asList, asString } from './values.js';
+import { asList, asSeconds, asString } from './values.js';
 
 /** One place a section applies: the root, or each match of its `at` pattern. */
 interface Instance {
   root: Entry;
+  /** The document's root: a condition key that starts with the separator (`.auth.issuer`) is read from it. */
+  top?: Entry;
   keys: Record<string, KeySpec>;
   checks: CrossRule[];
   closed: boolean;
@@ -40,6 +43,11 @@ interface Instance {
   matching?: string;
   /** Check every key's value for placeholders, not only declared keys' (after their type). */
   everyPlaceholder?: boolean;
+  /** TOML/JSON types as written; a value of the wrong type is unreadable to conditions. */
+  strict?: boolean;
+  /** A finding about an absent key points at its table's value (an inline table's `{`). */
+  absentAtTable?: boolean;
+  online?: Section['online'];
 }
 
 /** Turns a profile file into a checker: the same interface the hand-written profiles implement. */
@@ -56,17 +64,22 @@ export function engineChecker(def: ProfileDefinition): ProfileChecker {
         const extra = def.sections.map((s) => s.at.split(def.separator)[0]!);
         const top: Instance = {
           root,
+          top: root,
           keys: def.keys,
           checks: def.checks,
           closed: def.closed === true,
           extra,
           matching: def['closed-matching'],
           everyPlaceholder: def.placeholders === 'every-key',
+          strict: def.types === 'strict',
+          online: def.online,
         };
         online.push(...checkInstance(sub, top, style));
         for (const section of def.sections)
           for (const instance of instances(root, section, style, ctx.target))
-            online.push(...checkInstance(sub, instance, style));
+            online.push(
+              ...checkInstance(sub, { ...instance, top: root, strict: top.strict }, style),
+            );
       }
       return online;
     },
@@ -107,6 +120,9 @@ function instances(root: Entry, section: Section, style: PathStyle, target: Targ
       keys: section.keys,
       checks: section.checks,
       closed: section.closed === true,
+      everyPlaceholder: section.placeholders === 'every-key',
+      absentAtTable: section['absent-at'] === 'table',
+      online: section.online,
     }));
 }
 
@@ -125,13 +141,26 @@ function first(root: Entry, key: string, style: PathStyle): Entry | undefined {
   return find(root, compiled(key, style), style)[0];
 }
 
-function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle): OnlineCheck[] {
+/** The declared keys found in an instance; with strict types, a value of the wrong type reads as none. */
+function resolve(ctx: CheckContext, instance: Instance, style: PathStyle) {
   const resolved = new Map<string, Entry | undefined>();
+  const unreadable = new Set<string>();
   for (const [key, spec] of Object.entries(instance.keys)) {
     const entry = first(instance.root, key, style);
     resolved.set(key, entry && isEmpty(spec, entry.value) ? undefined : entry);
+    if (
+      entry &&
+      instance.strict &&
+      !typeValid(spec, entry.value, ctx.document.kind === 'env', true)
+    )
+      unreadable.add(key);
   }
   const lookup: Lookup = (key) => {
+    if (unreadable.has(key)) return { present: true, value: undefined };
+    if (key.startsWith(style.separator) && instance.top) {
+      const found = first(instance.top, key.slice(style.separator.length), style);
+      return { present: found !== undefined, value: found?.value };
+    }
     const entry = resolved.has(key) ? resolved.get(key) : first(instance.root, key, style);
     return entry
       ? { present: true, value: entry.value }
@@ -140,8 +169,15 @@ function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle):
   const where = (key: string): KeyPath =>
     resolved.get(key)?.path ??
     first(instance.root, key, style)?.path ??
-    literalPath(instance.root.path, key, style.separator);
-  const facts = gatherFacts(instance, resolved, style);
+    (instance.absentAtTable
+      ? instance.root.path
+      : literalPath(instance.root.path, key, style.separator));
+  return { resolved, unreadable, lookup, where };
+}
+
+function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle): OnlineCheck[] {
+  const { resolved, unreadable, lookup, where } = resolve(ctx, instance, style);
+  const facts = gatherFacts(instance, resolved, unreadable, style);
   const online: OnlineCheck[] = [];
   for (const [key, spec] of Object.entries(instance.keys)) {
     const entry = resolved.get(key);
@@ -154,7 +190,12 @@ function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle):
       keyContext(ctx, shown, spec, entry.value),
       { path: entry.path, label: shown, value: entry.value, spec },
       facts,
-      !instance.everyPlaceholder,
+      {
+        placeholders: !instance.everyPlaceholder,
+        strict: instance.strict,
+        // `when`: the key's meaning applies only then (DataPress checks its audience only with auth on).
+        meaning: spec.when === undefined || holds(spec.when, lookup, ctx.target),
+      },
     );
     // An issuer inside the JSON (Hasura's JWT secret) is checked --online like any other.
     if (spec.type === 'json' && spec.keys) online.push(...checkJson(ctx, entry, spec));
@@ -171,30 +212,56 @@ function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle):
     );
   const scope: CrossScope = { lookup, where, style };
   for (const rule of instance.checks) checkCross(ctx, rule, scope);
-  for (const iss of facts.issuers)
-    if (iss.online)
-      online.push({
-        issuer: iss.value,
-        path: [...iss.path],
-        algorithms: facts.algorithms,
-        audience: facts.audiences[0]?.values,
-      });
-  return online;
+  return [...online, ...onlineChecks(ctx, instance, facts, scope)];
+}
+
+/** What --online fetches for the instance's issuers, when its `online.when` holds. */
+function onlineChecks(
+  ctx: CheckContext,
+  instance: Instance,
+  facts: Facts,
+  { lookup, where, style }: CrossScope,
+): OnlineCheck[] {
+  const { when, 'required-when': requiredWhen } = instance.online ?? {};
+  if (when && !holds(when, lookup, ctx.target)) return [];
+  const required = requiredWhen !== undefined && holds(requiredWhen, lookup, ctx.target);
+  // The setting that makes the issuer required, for the message: `auth.start_degraded = false`.
+  const because =
+    required && requiredWhen.key
+      ? `${label(where(requiredWhen.key), style.separator)} = ${String(lookup(requiredWhen.key).value)}`
+      : undefined;
+  return facts.issuers
+    .filter((iss) => iss.online)
+    .map((iss) => ({
+      issuer: iss.value,
+      path: [...iss.path],
+      algorithms: facts.algorithms,
+      audience: facts.audiences[0]?.values,
+      ...(facts.scopes ? { scopes: facts.scopes } : {}),
+      ...(facts.refreshSecs !== undefined ? { refreshSecs: facts.refreshSecs } : {}),
+      ...(required ? { required, requiredBy: because } : {}),
+    }));
 }
 
 function gatherFacts(
   instance: Instance,
   resolved: Map<string, Entry | undefined>,
+  unreadable: Set<string>,
   style: PathStyle,
 ): Facts {
   const facts: Facts = { issuers: [], audiences: [] };
   for (const [key, spec] of Object.entries(instance.keys)) {
-    const entry = resolved.get(key);
+    const entry = unreadable.has(key) ? undefined : resolved.get(key);
     const value = entry?.value ?? spec.default;
     if (value === undefined) continue;
     const keyPath = entry?.path ?? literalPath(instance.root.path, key, style.separator);
     if (spec.meaning === 'algorithms') facts.algorithms = asList(value, spec.separator);
-    if (spec.meaning === 'issuer' && entry && typeof asString(value) === 'string')
+    if (spec.meaning === 'scopes')
+      facts.scopes = [...(facts.scopes ?? []), ...(asList(value, spec.separator) ?? [])];
+    if (spec.meaning === 'jwks-cache')
+      facts.refreshSecs = asSeconds(value, spec.unit ?? 'duration');
+    // An empty issuer has nothing to fetch: the required/empty rules report it.
+    if (spec.meaning === 'issuer' && entry && asString(value))
       facts.issuers.push({
         path: keyPath,
         value: asString(value)!,

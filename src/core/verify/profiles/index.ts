@@ -1,6 +1,5 @@
 import { agentflow } from './agentflow.js';
 import { authctl } from './authctl.js';
-import { datapress } from './datapress.js';
 import type { ProfileChecker } from './types.js';
 import type { DocumentKind } from '../document.js';
 
@@ -35,11 +34,5 @@ export const CODE_PROFILES: Record<
     kinds: ['json', 'env'],
     checker: agentflow,
     files: ['agentflow.json'],
-  },
-  datapress: {
-    title: 'DataPress',
-    kinds: ['toml'],
-    checker: datapress,
-    files: ['datapress.toml', 'config.toml'],
   },
 };

@@ -47,3 +47,27 @@ describe('profile engine (datapress.profile.toml)', () => {
     expect(off.online).toEqual([]);
   });
 });
+
+describe('profile engine (authctl.profile.toml, schema = "authctl-config")', () => {
+  it('detects by every top-level key of the config schema, which the profile lists', async () => {
+    const { authctlConfigSchema } = await import('../../src/core/config/schema.js');
+    const { builtinProfile } = await import('../../src/core/verify/engine/registry.js');
+    const def = builtinProfile('authctl')!.definition!;
+    expect(def.detect.keys).toEqual(Object.keys(authctlConfigSchema.shape));
+    expect(def.schema).toBe('authctl-config');
+  });
+
+  it('an HMAC preset without a [token] secret, at the preset; a wrong type once, from the schema', async () => {
+    const run = async (text: string) =>
+      (await verifyText({ file: 'authctl.toml', text, profile: 'authctl' })).findings
+        .map((f) => `${f.rule}@${f.line}:${f.column}`)
+        .sort();
+    expect(await run('[tokens.svc]\nsub = "svc"\nalg = "HS256"\n')).toEqual([
+      'authctl/hmac-secret-missing@3:7',
+    ]);
+    expect(
+      await run('[tokens.svc]\nsub = "svc"\nalg = "HS256"\n[token]\nsecret_env = "K"\n'),
+    ).toEqual([]);
+    expect(await run('[token]\nissuer = 5\n')).toEqual(['config/invalid-type@2:10']);
+  });
+});

@@ -58,7 +58,7 @@ const CHECKS: Record<CrossRule['type'], Check> = {
   'equal-issuers': (ctx, rule, scope) => {
     const keys = rule.keys ?? [];
     if (isSet(rule, scope).length === keys.length && keys.length >= 2)
-      equalIssuers(ctx, keys, scope);
+      equalIssuers(ctx, keys, scope, rule['only-trailing-slash'] === true);
   },
   'at-least-one-of': (_ctx, rule, scope, report) => {
     const keys = rule.keys ?? [];
@@ -123,11 +123,18 @@ function firstKey(rule: CrossRule): string | undefined {
   return undefined;
 }
 
-function equalIssuers(ctx: CheckContext, keys: string[], scope: CrossScope): void {
-  const first = asString(scope.lookup(keys[0]!).value)!;
+function equalIssuers(
+  ctx: CheckContext,
+  keys: string[],
+  scope: CrossScope,
+  slashOnly: boolean,
+): void {
+  const first = asString(scope.lookup(keys[0]!).value);
+  if (first === undefined) return;
+  const trim = (s: string) => s.replace(/\/+$/, '');
   for (const key of keys.slice(1)) {
     const value = asString(scope.lookup(key).value);
-    if (value !== undefined)
+    if (value !== undefined && (!slashOnly || (value !== first && trim(value) === trim(first))))
       checkSameIssuer(
         ctx,
         scope.where(key),

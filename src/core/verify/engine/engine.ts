@@ -17,7 +17,9 @@ import {
   typeValid,
 } from './keys.js';
 import type { Facts } from './meanings.js';
+import { VALIDATORS } from './validators.js';
 import {
+  children,
   compile,
   find,
   hasPrefix,
@@ -48,6 +50,8 @@ interface Instance {
   /** A finding about an absent key points at its table's value (an inline table's `{`). */
   absentAtTable?: boolean;
   online?: Section['online'];
+  /** A `schema` validator checks types and values: keys only add meanings. */
+  schema?: boolean;
 }
 
 /** Turns a profile file into a checker: the same interface the hand-written profiles implement. */
@@ -59,6 +63,7 @@ export function engineChecker(def: ProfileDefinition): ProfileChecker {
       const online: OnlineCheck[] = [];
       for (const document of [ctx.document, ...(ctx.document.more ?? [])]) {
         const sub = document === ctx.document ? ctx : ctx.sub(document);
+        if (def.schema) VALIDATORS[def.schema](sub);
         const root = rootEntry(document.data);
         // Where sections sit counts as declared at the top level of a closed profile.
         const extra = def.sections.map((s) => s.at.split(def.separator)[0]!);
@@ -71,14 +76,20 @@ export function engineChecker(def: ProfileDefinition): ProfileChecker {
           extra,
           matching: def['closed-matching'],
           everyPlaceholder: def.placeholders === 'every-key',
-          strict: def.types === 'strict',
+          // With a `schema`, the validator reports types: a wrong value is only left unread here.
+          strict: def.types === 'strict' || def.schema !== undefined,
+          schema: def.schema !== undefined,
           online: def.online,
         };
         online.push(...checkInstance(sub, top, style));
         for (const section of def.sections)
           for (const instance of instances(root, section, style, ctx.target))
             online.push(
-              ...checkInstance(sub, { ...instance, top: root, strict: top.strict }, style),
+              ...checkInstance(
+                sub,
+                { ...instance, top: root, strict: top.strict, schema: top.schema },
+                style,
+              ),
             );
       }
       return online;
@@ -96,6 +107,12 @@ function detect(def: ProfileDefinition, style: PathStyle, document: ConfigDocume
     found += Object.keys(document.data).filter((k) => re.test(k)).length;
   }
   const declared = def.detect.keys.length > 0 || def.detect.matches !== undefined;
+  if (def.detect.all) {
+    // All the service's top-level keys: one more, and the keys say nothing; the name still does.
+    const roots = def.detect.keys.map((k) => compiled(k, style)[0]);
+    const others = children(root, style).some((e) => !roots.includes(e.segments[0]));
+    return named + (others ? 0 : found * def.detect.weight);
+  }
   // A file name alone does not make a config: an empty application.yml is not Spring's.
   return found > 0 || (named > 0 && !declared) ? named + found * def.detect.weight : 0;
 }
@@ -191,10 +208,13 @@ function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle):
       { path: entry.path, label: shown, value: entry.value, spec },
       facts,
       {
-        placeholders: !instance.everyPlaceholder,
+        placeholders: !instance.everyPlaceholder && !instance.schema,
         strict: instance.strict,
+        types: !instance.schema,
         // `when`: the key's meaning applies only then (DataPress checks its audience only with auth on).
-        meaning: spec.when === undefined || holds(spec.when, lookup, ctx.target),
+        meaning:
+          spec['meaning-rules'] !== false &&
+          (spec.when === undefined || holds(spec.when, lookup, ctx.target)),
       },
     );
     // An issuer inside the JSON (Hasura's JWT secret) is checked --online like any other.
@@ -260,8 +280,8 @@ function gatherFacts(
       facts.scopes = [...(facts.scopes ?? []), ...(asList(value, spec.separator) ?? [])];
     if (spec.meaning === 'jwks-cache')
       facts.refreshSecs = asSeconds(value, spec.unit ?? 'duration');
-    // An empty issuer has nothing to fetch: the required/empty rules report it.
-    if (spec.meaning === 'issuer' && entry && asString(value))
+    // Only an http(s) URL can be fetched: the URL and required rules report the others.
+    if (spec.meaning === 'issuer' && entry && isHttpUrl(asString(value)))
       facts.issuers.push({
         path: keyPath,
         value: asString(value)!,
@@ -306,4 +326,13 @@ export function globMatch(glob: string, name: string): boolean {
     'i',
   );
   return re.test(name);
+}
+
+function isHttpUrl(value: string | undefined): value is string {
+  if (!value) return false;
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }

@@ -55,6 +55,8 @@ export interface KeyOptions {
   strict?: boolean;
   /** false: the key's `when` does not hold, so its meaning's rules are not checked. */
   meaning?: boolean;
+  /** false: a `schema` validator reports types; a wrong value is only skipped here. */
+  types?: boolean;
 }
 
 export function checkKey(
@@ -65,18 +67,8 @@ export function checkKey(
 ): void {
   const spec = key.spec;
   const placeholders = options.placeholders ?? true;
-  if (spec['renamed-to']) {
-    ctx.report('config/renamed-key', key.path, {
-      message: `${key.label} was renamed to ${spec['renamed-to']}`,
-      fix: `rename it to ${spec['renamed-to']}`,
-    });
-  } else if (spec.deprecated) {
-    ctx.report('config/deprecated-key', key.path, {
-      message: `${key.label} is deprecated: ${spec.deprecated}`,
-      fix: spec.deprecated,
-    });
-  }
-  if (!checkType(ctx, key, options.strict === true)) return;
+  checkRenamed(ctx, key);
+  if (!typeChecked(ctx, key, options)) return;
   // An algorithms key reports values outside `allowed` as auth/algorithm-not-allowed itself.
   if (spec.allowed && spec.meaning !== 'algorithms' && !checkAllowed(ctx, key)) return;
   const text = asString(key.value);
@@ -93,6 +85,28 @@ export function checkKey(
     checkPlaceholderValue(ctx, key.path, text);
   if (spec.entries === 'trimmed') checkEntries(ctx, key);
   if (options.meaning !== false) checkMeaning(ctx, key, facts);
+}
+
+function checkRenamed(ctx: CheckContext, key: Located): void {
+  const spec = key.spec;
+  if (spec['renamed-to']) {
+    ctx.report('config/renamed-key', key.path, {
+      message: `${key.label} was renamed to ${spec['renamed-to']}`,
+      fix: `rename it to ${spec['renamed-to']}`,
+    });
+  } else if (spec.deprecated) {
+    ctx.report('config/deprecated-key', key.path, {
+      message: `${key.label} is deprecated: ${spec.deprecated}`,
+      fix: spec.deprecated,
+    });
+  }
+}
+
+/** Is the value of the key's type? Reported here, unless a `schema` validator reports types. */
+function typeChecked(ctx: CheckContext, key: Located, options: KeyOptions): boolean {
+  const strict = options.strict === true;
+  if (options.types !== false) return checkType(ctx, key, strict);
+  return typeValid(key.spec, key.value, ctx.document.kind === 'env', strict);
 }
 
 /** `a,,b` or `a, b` in a comma-separated list: the service reads an empty or padded name. */

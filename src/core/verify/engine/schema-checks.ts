@@ -101,6 +101,12 @@ export const crossRuleSchema = z.strictObject({
     .enum(['key', 'value'])
     .optional()
     .describe('point at the key or its value (default: the value of a scalar, the key of a table)'),
+  'only-trailing-slash': z
+    .boolean()
+    .optional()
+    .describe(
+      'equal-issuers: report only issuers that differ by a trailing slash (others may differ on purpose)',
+    ),
   rule: ruleId.optional().describe('rule id to report (default per type)'),
   message: z.string().optional().describe('template: {key}, {value}, {missing}, {is}, {other}'),
   fix: z.string().optional(),

@@ -55,6 +55,9 @@ export const KEY_TYPES = [
   'list',
   'any',
 ] as const;
+/** Validators a profile file can name with `schema` (engine/validators.ts): a service whose config has a schema of its own. */
+export const SCHEMA_HOOKS = ['authctl-config'] as const;
+
 export const PROFILE_FORMATS = ['toml', 'json', 'jsonc', 'yaml', 'properties', 'env'] as const;
 
 const level = z.enum(['error', 'warning', 'info', 'off']);
@@ -93,6 +96,7 @@ export interface KeySpec {
   required?: boolean;
   'required-when'?: Condition;
   when?: Condition;
+  'meaning-rules'?: boolean;
   allowed?: (string | number | boolean)[];
   pattern?: string;
   deprecated?: string;
@@ -161,6 +165,12 @@ export const keySpecSchema: z.ZodType<KeySpec> = z.lazy(() =>
       .optional()
       .describe(
         "the rules of the key's meaning apply only when this holds (its type is always checked)",
+      ),
+    'meaning-rules': z
+      .boolean()
+      .optional()
+      .describe(
+        'false: the meaning only informs other rules and --online (a `schema` validates the value); its own rules are not run',
       ),
     allowed: z.array(scalar).optional().describe('the only values the service accepts'),
     pattern: regex.optional().describe('regular expression a string value must match'),
@@ -286,6 +296,12 @@ export const profileSchema = z.strictObject({
         .optional()
         .describe('top-level names matching this count like detect keys (K3_*)'),
       weight: z.number().positive().default(3).describe('score per key found'),
+      all: z
+        .boolean()
+        .optional()
+        .describe(
+          "keys are all the service's top-level keys: a file with any other counts only by its name, and its name alone is enough",
+        ),
     })
     .default({ keys: [], weight: 3 })
     .describe('keys whose presence says a file is for this service'),
@@ -315,6 +331,12 @@ export const profileSchema = z.strictObject({
     .default('declared')
     .describe(
       'which top-level values are checked for <placeholders>: declared keys (after their type), or every key of the service (closed-matching) whatever its type',
+    ),
+  schema: z
+    .enum(SCHEMA_HOOKS)
+    .optional()
+    .describe(
+      "a validator registered in authctl that checks the whole file against the service's own schema (types, unknown keys, values); the profile's keys then add meanings and rules between keys, and a value of the wrong type is left to the validator",
     ),
   types: z
     .enum(['loose', 'strict'])

@@ -1,5 +1,4 @@
 import { agentflow } from './agentflow.js';
-import { authctl } from './authctl.js';
 import type { ProfileChecker } from './types.js';
 import type { DocumentKind } from '../document.js';
 
@@ -17,18 +16,6 @@ export const CODE_PROFILES: Record<
     files: readonly string[];
   }
 > = {
-  authctl: {
-    title: "authctl's own config",
-    kinds: ['toml', 'json'],
-    checker: authctl,
-    files: [
-      'authctl.toml',
-      '.authctlrc',
-      '.authctlrc.toml',
-      '.authctlrc.json',
-      'authctl.config.json',
-    ],
-  },
   agentflow: {
     title: 'agentflow',
     kinds: ['json', 'env'],

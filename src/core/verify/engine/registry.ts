@@ -16,6 +16,8 @@ import type { ProfileDefinition } from './schema.js';
 export interface RegisteredProfile {
   name: string;
   title: string;
+  /** The line init's wizard shows; a profile with one has templates/<name>/ for `authctl init`. */
+  init?: string;
   kinds: readonly DocumentKind[];
   checker: ProfileChecker;
   source: 'code' | 'builtin' | 'user';
@@ -78,6 +80,7 @@ export function fromDefinition(
   return {
     name: def.profile,
     title: def.title,
+    ...(def.init ? { init: def.init } : {}),
     kinds: def.formats,
     checker: engineChecker(def),
     source,

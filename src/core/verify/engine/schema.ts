@@ -271,6 +271,12 @@ export const profileSchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]*$/, 'profile names are lower-case kebab-case')
     .describe('the name --profile takes'),
   title: z.string().describe('the service, as people call it'),
+  init: z
+    .string()
+    .optional()
+    .describe(
+      "the line `authctl init`'s wizard shows for this service: `init --profile NAME` writes templates/NAME/",
+    ),
   docs: z
     .array(
       z

@@ -10,6 +10,8 @@ export const CODE_PROFILES: Record<
   string,
   {
     title: string;
+    /** The line init's wizard shows (`init` in a profile file). */
+    init?: string;
     kinds: readonly DocumentKind[];
     checker: ProfileChecker;
     /** File names verify-config looks for when no FILES are given, in this order. */
@@ -18,6 +20,7 @@ export const CODE_PROFILES: Record<
 > = {
   agentflow: {
     title: 'agentflow',
+    init: 'agentflow: agentflow.json + .env (JWT or custom)',
     kinds: ['json', 'env'],
     checker: agentflow,
     files: ['agentflow.json'],

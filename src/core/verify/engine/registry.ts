@@ -12,7 +12,7 @@ import { engineChecker, globMatch } from './engine.js';
 import { isProfileFile, parseProfile } from './load.js';
 import type { ProfileDefinition } from './schema.js';
 
-/** A profile verify-config can run: hand-written (the six originals) or a profile file. */
+/** A profile verify-config can run: a profile file, or one still written as code (agentflow). */
 export interface RegisteredProfile {
   name: string;
   title: string;
@@ -95,7 +95,7 @@ function normalizeLevels(levels: ProfileDefinition['severity'][string]): Levels 
     : (levels as Levels);
 }
 
-/** Every profile: the ones written as code first (detection ties go to them), then files, then the user's. */
+/** Every profile: the one still written as code first (detection ties go to it), then files, then the user's. */
 export function buildRegistry(user: ProfileDefinition[] = [], forced?: string): Registry {
   const registry: Registry = new Map();
   for (const [name, code] of Object.entries(CODE_PROFILES))

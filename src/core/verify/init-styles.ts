@@ -4,8 +4,8 @@
 
 /** Every built-in profile, in detection order (templates/profiles/*.profile.*). */
 export const PROFILES = [
-  'agentflow',
   'authctl',
+  'agentflow',
   'datapress',
   'recsys',
   'relay',
@@ -21,8 +21,8 @@ export type Profile = (typeof PROFILES)[number];
 
 /** The services they are for, as help names them. */
 export const PROFILE_TITLES: readonly string[] = [
-  'agentflow',
   "authctl's own config",
+  'agentflow',
   'DataPress',
   'recsys-service',
   'Relay',
@@ -40,8 +40,8 @@ export const PROFILE_TITLES: readonly string[] = [
  * order the wizard offers them: the one list the CLI's --profile choices and the wizard read.
  */
 export const INIT_STYLES: readonly { name: Profile; summary: string }[] = [
-  { name: 'agentflow', summary: 'agentflow: agentflow.json + .env (JWT or custom)' },
   { name: 'authctl', summary: 'only authctl.toml' },
+  { name: 'agentflow', summary: 'agentflow: agentflow.json + .env (JWT or custom)' },
   { name: 'datapress', summary: 'DataPress-style: TOML [auth] block, OIDC + JWKS' },
   { name: 'recsys', summary: 'recsys-service: env vars (JWT, API keys, dev headers)' },
   { name: 'relay', summary: 'Relay: env vars (HMAC signing key, sessions)' },

@@ -97,21 +97,26 @@ function normalizeLevels(levels: ProfileDefinition['severity'][string]): Levels 
 
 /** Every profile: the one still written as code first (detection ties go to it), then files, then the user's. */
 export function buildRegistry(user: ProfileDefinition[] = [], forced?: string): Registry {
-  const registry: Registry = new Map();
-  for (const [name, code] of Object.entries(CODE_PROFILES))
-    registry.set(name, { name, ...code, source: 'code', levels: {} });
+  const code = Object.entries(CODE_PROFILES).map(([name, profile]): RegisteredProfile => ({
+    name,
+    ...profile,
+    source: 'code',
+    levels: {},
+  }));
   // Loading every profile file costs start-up time: a forced built-in needs only its own.
   if (forced !== undefined && user.length === 0) {
-    const one = registry.has(forced) ? undefined : builtinProfile(forced);
-    if (registry.has(forced) || one) {
-      if (one) registry.set(one.name, one);
-      return registry;
-    }
+    const own = code.find((p) => p.name === forced) ?? builtinProfile(forced);
+    if (own) return new Map([...code, own].map((p) => [p.name, p]));
   }
-  for (const profile of builtinProfiles()) registry.set(profile.name, profile);
+  // Code and files in one priority order (stable: ties keep file order), then the user's.
+  const all = [...code, ...builtinProfiles()].sort((a, b) => priority(b) - priority(a));
+  const registry: Registry = new Map(all.map((p) => [p.name, p]));
   for (const def of user) registry.set(def.profile, fromDefinition(def, 'user'));
   return registry;
 }
+
+const priority = (p: RegisteredProfile) =>
+  p.definition?.priority ?? (p.source === 'code' ? CODE_PROFILES[p.name]!.priority : 0);
 
 /** The format a profile's declared file names give a file (`postgrest.conf` is TOML). */
 export function declaredFormat(registry: Registry, file: string): DocumentKind | undefined {

@@ -14,6 +14,8 @@ export const CODE_PROFILES: Record<
     init?: string;
     kinds: readonly DocumentKind[];
     checker: ProfileChecker;
+    /** Detection ties and the order of auto-detected files, like a profile file's `priority`. */
+    priority: number;
     /** File names verify-config looks for when no FILES are given, in this order. */
     files: readonly string[];
   }
@@ -23,6 +25,8 @@ export const CODE_PROFILES: Record<
     init: 'agentflow: agentflow.json + .env (JWT or custom)',
     kinds: ['json', 'env'],
     checker: agentflow,
+    // After authctl (10), before DataPress (5): the order the code profiles had.
+    priority: 6,
     files: ['agentflow.json'],
   },
 };

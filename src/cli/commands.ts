@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
+import { PROFILE_TITLES } from '../core/verify/init-styles.js';
 
 export interface CommandModule {
   register(program: Command, ctx: CliContext): void;
@@ -36,7 +37,8 @@ export const COMMAND_GROUPS: CommandGroup[] = [
   {
     commands: {
       'verify-config':
-        'catch auth misconfiguration in authctl, DataPress, agentflow, recsys, Relay or K3 config',
+        // From the profile registry: a new profile file is named here without touching this file.
+        `catch auth misconfiguration in service config: ${PROFILE_TITLES.join(', ')}, or a profile file`,
       init: 'scaffold authctl.toml, a service auth block, .env.example, a probe spec and a CI workflow',
       config: "authctl config schema: the JSON Schema of authctl's config",
     },

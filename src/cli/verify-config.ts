@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Option } from 'commander';
 import { parseDuration } from '../core/duration.js';
 import { EXIT_CODES, usageError } from '../core/errors.js';
+import { PROFILE_TITLES } from '../core/verify/init-styles.js';
 import type { Finding } from '../core/verify/types.js';
 import type { VerifyConfigResult } from '../core/verify/verify.js';
 import { verb, type Deps, type Io, type RenderContext, type Result } from './command.js';
@@ -174,8 +175,7 @@ function either<T>(
 
 export const verifyConfigVerb = verb({
   name: 'verify-config [files...]',
-  summary:
-    'check service auth config (authctl, Spring, ASP.NET Core, oauth2-proxy, PostgREST, Hasura, Envoy, .env, or a profile file) for misconfiguration',
+  summary: `check service auth config (${PROFILE_TITLES.join(', ')}, or a profile file) for misconfiguration`,
   options: verifyOptions(),
   formats: ['github', 'sarif', 'junit', 'markdown'],
   examples: [

@@ -91,7 +91,7 @@ export async function runOnlineChecks(
       if (check.required) requiredUnreachable = true;
       ctx.report('online/issuer-unreachable', check.path, {
         at: 'value',
-        message: `cannot fetch ${discoveryUrl}: ${discovery.reason}${check.required ? ' (start_degraded = false: the service will refuse to start)' : ''}`,
+        message: `cannot fetch ${discoveryUrl}: ${discovery.reason}${refuses(check)}`,
         fix: 'check the issuer URL and that the IdP is reachable from here (authctl idp serve for a local one)',
       });
       continue;
@@ -198,4 +198,10 @@ function fixForMissingKey(
 function describeKeys(keys: Record<string, unknown>[]): string {
   if (!keys.length) return 'the JWKS is empty';
   return keys.map((k) => String(k.alg ?? `${k.kty}${k.crv ? `/${k.crv}` : ''}`)).join(', ');
+}
+
+/** Why an unreachable issuer stops the service: `(auth.start_degraded = false: …)`. */
+function refuses(check: OnlineCheck): string {
+  if (!check.required) return '';
+  return ` (${check.requiredBy ? `${check.requiredBy}: ` : ''}the service will refuse to start)`;
 }

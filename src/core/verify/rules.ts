@@ -112,11 +112,6 @@ export const RULES = {
     levels: DSP('off', 'info', 'warning'),
   },
   'auth/invalid-header-name': { summary: 'not a valid HTTP header name', levels: 'error' },
-  'swagger/client-id-required': { summary: '[swagger.oauth2] needs a client_id', levels: 'error' },
-  'swagger/missing-read-scopes': {
-    summary: 'Swagger UI tokens would lack the read scopes',
-    levels: 'warning',
-  },
   'agentflow/invalid-auth': {
     summary: 'auth must be null, "jwt" or {method: "custom", path}',
     levels: 'error',

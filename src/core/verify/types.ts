@@ -4,8 +4,8 @@ export type Severity = 'error' | 'warning' | 'info';
 export type Target = 'development' | 'staging' | 'production';
 export const TARGETS: readonly Target[] = ['development', 'staging', 'production'];
 
-export const PROFILES = ['authctl', 'datapress', 'agentflow', 'recsys', 'relay', 'k3'] as const;
-export type Profile = (typeof PROFILES)[number];
+// Every built-in profile: generated from the registry (test/config/init-styles.test.ts).
+export { PROFILES, type Profile } from './init-styles.js';
 
 /** 1-based line and column. */
 export interface Position {

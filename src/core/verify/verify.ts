@@ -166,11 +166,17 @@ function tryDetect(document: ConfigDocument, registry: Registry): ProfileName | 
 }
 
 /**
- * Files `verify-config` looks for when none are given: those the code profiles name, then `.env`
- * (which every env profile reads: recsys, Relay, K3, agentflow's), then below the files profile
- * files declare (`files = [...]`).
+ * Files `verify-config` looks for when none are given: the exact names profiles declare, in
+ * registry order (authctl.toml, agentflow.json, datapress.toml, ...), then `.env` (which every env
+ * profile reads: recsys, Relay, K3, agentflow's); the globs they declare come after (autoDetect).
  */
-const AUTO_FILES = [...Object.values(CODE_PROFILES).flatMap((p) => p.files), '.env'];
+function autoFiles(registry: Registry): string[] {
+  const names = [...registry.values()].flatMap((p) => [
+    ...(p.source === 'code' ? CODE_PROFILES[p.name]!.files : []),
+    ...(p.definition?.files ?? []).map((f) => f.name).filter((name) => !/[*?]/.test(name)),
+  ]);
+  return [...new Set([...names, '.env'])];
+}
 
 async function autoDetect(
   cwd: string,
@@ -178,7 +184,7 @@ async function autoDetect(
   registry: Registry,
 ): Promise<string[]> {
   const found: string[] = [];
-  for (const name of AUTO_FILES)
+  for (const name of autoFiles(registry))
     if ((await read(path.join(cwd, name))) !== undefined) found.push(name);
   // Then the files profile files declare (application*.yml, appsettings*.json, envoy*.yaml, ...).
   const names = await fs.readdir(cwd).catch(() => [] as string[]);
@@ -209,7 +215,7 @@ async function gatherInputs(
     if (files.length === 0) {
       throw usageError('ERR_VERIFY_NO_INPUT', 'no config files found to verify', {
         where: cwd,
-        hint: `pass FILES, {{envFile}} FILE or {{fromEnv}} (looked for ${AUTO_FILES.join(', ')} and the files of {{listProfiles}})`,
+        hint: `pass FILES, {{envFile}} FILE or {{fromEnv}} (looked for ${autoFiles(registry).join(', ')} and the files of {{listProfiles}})`,
       });
     }
   }

@@ -18,6 +18,7 @@ export function holds(condition: Condition, lookup: Lookup, target: Target): boo
   if (condition.key === undefined) return true;
   const { present, value } = lookup(condition.key);
   if (condition.present !== undefined && present !== condition.present) return false;
+  if (condition.empty !== undefined && isEmptyValue(value) !== condition.empty) return false;
   // A flag as services read it: an empty `KEY=` is off, a value that is no boolean is neither.
   if (condition.flag !== undefined && (value === '' ? false : asBool(value)) !== condition.flag)
     return false;
@@ -54,4 +55,11 @@ function same(value: unknown, expected: string | number | boolean): boolean {
   if (value === expected) return true;
   const text = asString(value);
   return text !== undefined && text.trim().toLowerCase() === String(expected).toLowerCase();
+}
+
+/** Absent (without a default), "", [], {} or null: a list or table with nothing in it configures nothing. */
+function isEmptyValue(value: unknown): boolean {
+  if (value === undefined || value === null || value === '') return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === 'object' && !(value instanceof Date) && Object.keys(value).length === 0;
 }

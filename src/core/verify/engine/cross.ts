@@ -6,7 +6,7 @@ import { label } from './keys.js';
 import { fill, type TemplateVars } from './override.js';
 import type { PathStyle } from './paths.js';
 import type { CrossRule } from './schema.js';
-import { asString } from './values.js';
+import { asList, asString } from './values.js';
 
 /** What a cross-key rule needs from its section instance. */
 export interface CrossScope {
@@ -58,7 +58,7 @@ const CHECKS: Record<CrossRule['type'], Check> = {
   'equal-issuers': (ctx, rule, scope) => {
     const keys = rule.keys ?? [];
     if (isSet(rule, scope).length === keys.length && keys.length >= 2)
-      equalIssuers(ctx, keys, scope);
+      equalIssuers(ctx, keys, scope, rule['only-trailing-slash'] === true);
   },
   'at-least-one-of': (_ctx, rule, scope, report) => {
     const keys = rule.keys ?? [];
@@ -82,6 +82,10 @@ const CHECKS: Record<CrossRule['type'], Check> = {
   },
   'all-or-none': (_ctx, rule, scope, report) => allOrNone(rule.keys ?? [], scope, report),
   'distinct-values': (_ctx, rule, scope, report) => distinctValues(rule.keys ?? [], scope, report),
+  subset: (ctx, rule, scope, report) => {
+    if (!rule.if || holds(rule.if, scope.lookup, ctx.target))
+      subset(rule.keys ?? [], scope, report);
+  },
   implies: (ctx, rule, { lookup }, report) => {
     if (!rule.if || !rule.then || !holds(rule.if, lookup, ctx.target)) return;
     if (holds(rule.then, lookup, ctx.target)) return;
@@ -119,11 +123,18 @@ function firstKey(rule: CrossRule): string | undefined {
   return undefined;
 }
 
-function equalIssuers(ctx: CheckContext, keys: string[], scope: CrossScope): void {
-  const first = asString(scope.lookup(keys[0]!).value)!;
+function equalIssuers(
+  ctx: CheckContext,
+  keys: string[],
+  scope: CrossScope,
+  slashOnly: boolean,
+): void {
+  const first = asString(scope.lookup(keys[0]!).value);
+  if (first === undefined) return;
+  const trim = (s: string) => s.replace(/\/+$/, '');
   for (const key of keys.slice(1)) {
     const value = asString(scope.lookup(key).value);
-    if (value !== undefined)
+    if (value !== undefined && (!slashOnly || (value !== first && trim(value) === trim(first))))
       checkSameIssuer(
         ctx,
         scope.where(key),
@@ -169,4 +180,23 @@ function distinctValues(keys: string[], scope: CrossScope, report: Report): void
       { other },
     );
   }
+}
+
+/** Every entry of the first list is in the second (scopes a UI requests ⊇ the scopes reads need). */
+function subset(keys: string[], scope: CrossScope, report: Report): void {
+  const [part, whole] = keys;
+  if (part === undefined || whole === undefined || !scope.lookup(whole).present) return;
+  const want = asList(scope.lookup(part).value);
+  const have = asList(scope.lookup(whole).value);
+  if (!want || !have) return;
+  const missing = want.filter((entry) => !have.includes(entry)).map((entry) => `"${entry}"`);
+  if (missing.length === 0) return;
+  const list = missing.join(', ');
+  report(
+    'config/invalid-value',
+    whole,
+    `${whole} lacks ${list}, which ${part} needs`,
+    `add ${list} to ${whole}`,
+    { missing: list },
+  );
 }

@@ -14,9 +14,12 @@ import {
   keyContext,
   label,
   parseJsonValue,
+  typeValid,
 } from './keys.js';
 import type { Facts } from './meanings.js';
+import { VALIDATORS } from './validators.js';
 import {
+  children,
   compile,
   find,
   hasPrefix,
@@ -26,11 +29,13 @@ import {
   type PathStyle,
 } from './paths.js';
 import type { CrossRule, KeySpec, ProfileDefinition, Section } from './schema.js';
-import { asList, asString } from './values.js';
+import { asList, asSeconds, asString } from './values.js';
 
 /** One place a section applies: the root, or each match of its `at` pattern. */
 interface Instance {
   root: Entry;
+  /** The document's root: a condition key that starts with the separator (`.auth.issuer`) is read from it. */
+  top?: Entry;
   keys: Record<string, KeySpec>;
   checks: CrossRule[];
   closed: boolean;
@@ -40,6 +45,13 @@ interface Instance {
   matching?: string;
   /** Check every key's value for placeholders, not only declared keys' (after their type). */
   everyPlaceholder?: boolean;
+  /** TOML/JSON types as written; a value of the wrong type is unreadable to conditions. */
+  strict?: boolean;
+  /** A finding about an absent key points at its table's value (an inline table's `{`). */
+  absentAtTable?: boolean;
+  online?: Section['online'];
+  /** A `schema` validator checks types and values: keys only add meanings. */
+  schema?: boolean;
 }
 
 /** Turns a profile file into a checker: the same interface the hand-written profiles implement. */
@@ -51,22 +63,34 @@ export function engineChecker(def: ProfileDefinition): ProfileChecker {
       const online: OnlineCheck[] = [];
       for (const document of [ctx.document, ...(ctx.document.more ?? [])]) {
         const sub = document === ctx.document ? ctx : ctx.sub(document);
+        if (def.schema) VALIDATORS[def.schema](sub);
         const root = rootEntry(document.data);
         // Where sections sit counts as declared at the top level of a closed profile.
         const extra = def.sections.map((s) => s.at.split(def.separator)[0]!);
         const top: Instance = {
           root,
+          top: root,
           keys: def.keys,
           checks: def.checks,
           closed: def.closed === true,
           extra,
           matching: def['closed-matching'],
           everyPlaceholder: def.placeholders === 'every-key',
+          // With a `schema`, the validator reports types: a wrong value is only left unread here.
+          strict: def.types === 'strict' || def.schema !== undefined,
+          schema: def.schema !== undefined,
+          online: def.online,
         };
         online.push(...checkInstance(sub, top, style));
         for (const section of def.sections)
           for (const instance of instances(root, section, style, ctx.target))
-            online.push(...checkInstance(sub, instance, style));
+            online.push(
+              ...checkInstance(
+                sub,
+                { ...instance, top: root, strict: top.strict, schema: top.schema },
+                style,
+              ),
+            );
       }
       return online;
     },
@@ -83,6 +107,12 @@ function detect(def: ProfileDefinition, style: PathStyle, document: ConfigDocume
     found += Object.keys(document.data).filter((k) => re.test(k)).length;
   }
   const declared = def.detect.keys.length > 0 || def.detect.matches !== undefined;
+  if (def.detect.all) {
+    // All the service's top-level keys: one more, and the keys say nothing; the name still does.
+    const roots = def.detect.keys.map((k) => compiled(k, style)[0]);
+    const others = children(root, style).some((e) => !roots.includes(e.segments[0]));
+    return named + (others ? 0 : found * def.detect.weight);
+  }
   // A file name alone does not make a config: an empty application.yml is not Spring's.
   return found > 0 || (named > 0 && !declared) ? named + found * def.detect.weight : 0;
 }
@@ -107,6 +137,9 @@ function instances(root: Entry, section: Section, style: PathStyle, target: Targ
       keys: section.keys,
       checks: section.checks,
       closed: section.closed === true,
+      everyPlaceholder: section.placeholders === 'every-key',
+      absentAtTable: section['absent-at'] === 'table',
+      online: section.online,
     }));
 }
 
@@ -125,13 +158,26 @@ function first(root: Entry, key: string, style: PathStyle): Entry | undefined {
   return find(root, compiled(key, style), style)[0];
 }
 
-function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle): OnlineCheck[] {
+/** The declared keys found in an instance; with strict types, a value of the wrong type reads as none. */
+function resolve(ctx: CheckContext, instance: Instance, style: PathStyle) {
   const resolved = new Map<string, Entry | undefined>();
+  const unreadable = new Set<string>();
   for (const [key, spec] of Object.entries(instance.keys)) {
     const entry = first(instance.root, key, style);
     resolved.set(key, entry && isEmpty(spec, entry.value) ? undefined : entry);
+    if (
+      entry &&
+      instance.strict &&
+      !typeValid(spec, entry.value, ctx.document.kind === 'env', true)
+    )
+      unreadable.add(key);
   }
   const lookup: Lookup = (key) => {
+    if (unreadable.has(key)) return { present: true, value: undefined };
+    if (key.startsWith(style.separator) && instance.top) {
+      const found = first(instance.top, key.slice(style.separator.length), style);
+      return { present: found !== undefined, value: found?.value };
+    }
     const entry = resolved.has(key) ? resolved.get(key) : first(instance.root, key, style);
     return entry
       ? { present: true, value: entry.value }
@@ -140,8 +186,15 @@ function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle):
   const where = (key: string): KeyPath =>
     resolved.get(key)?.path ??
     first(instance.root, key, style)?.path ??
-    literalPath(instance.root.path, key, style.separator);
-  const facts = gatherFacts(instance, resolved, style);
+    (instance.absentAtTable
+      ? instance.root.path
+      : literalPath(instance.root.path, key, style.separator));
+  return { resolved, unreadable, lookup, where };
+}
+
+function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle): OnlineCheck[] {
+  const { resolved, unreadable, lookup, where } = resolve(ctx, instance, style);
+  const facts = gatherFacts(instance, resolved, unreadable, style);
   const online: OnlineCheck[] = [];
   for (const [key, spec] of Object.entries(instance.keys)) {
     const entry = resolved.get(key);
@@ -154,7 +207,15 @@ function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle):
       keyContext(ctx, shown, spec, entry.value),
       { path: entry.path, label: shown, value: entry.value, spec },
       facts,
-      !instance.everyPlaceholder,
+      {
+        placeholders: !instance.everyPlaceholder && !instance.schema,
+        strict: instance.strict,
+        types: !instance.schema,
+        // `when`: the key's meaning applies only then (DataPress checks its audience only with auth on).
+        meaning:
+          spec['meaning-rules'] !== false &&
+          (spec.when === undefined || holds(spec.when, lookup, ctx.target)),
+      },
     );
     // An issuer inside the JSON (Hasura's JWT secret) is checked --online like any other.
     if (spec.type === 'json' && spec.keys) online.push(...checkJson(ctx, entry, spec));
@@ -171,30 +232,56 @@ function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle):
     );
   const scope: CrossScope = { lookup, where, style };
   for (const rule of instance.checks) checkCross(ctx, rule, scope);
-  for (const iss of facts.issuers)
-    if (iss.online)
-      online.push({
-        issuer: iss.value,
-        path: [...iss.path],
-        algorithms: facts.algorithms,
-        audience: facts.audiences[0]?.values,
-      });
-  return online;
+  return [...online, ...onlineChecks(ctx, instance, facts, scope)];
+}
+
+/** What --online fetches for the instance's issuers, when its `online.when` holds. */
+function onlineChecks(
+  ctx: CheckContext,
+  instance: Instance,
+  facts: Facts,
+  { lookup, where, style }: CrossScope,
+): OnlineCheck[] {
+  const { when, 'required-when': requiredWhen } = instance.online ?? {};
+  if (when && !holds(when, lookup, ctx.target)) return [];
+  const required = requiredWhen !== undefined && holds(requiredWhen, lookup, ctx.target);
+  // The setting that makes the issuer required, for the message: `auth.start_degraded = false`.
+  const because =
+    required && requiredWhen.key
+      ? `${label(where(requiredWhen.key), style.separator)} = ${String(lookup(requiredWhen.key).value)}`
+      : undefined;
+  return facts.issuers
+    .filter((iss) => iss.online)
+    .map((iss) => ({
+      issuer: iss.value,
+      path: [...iss.path],
+      algorithms: facts.algorithms,
+      audience: facts.audiences[0]?.values,
+      ...(facts.scopes ? { scopes: facts.scopes } : {}),
+      ...(facts.refreshSecs !== undefined ? { refreshSecs: facts.refreshSecs } : {}),
+      ...(required ? { required, requiredBy: because } : {}),
+    }));
 }
 
 function gatherFacts(
   instance: Instance,
   resolved: Map<string, Entry | undefined>,
+  unreadable: Set<string>,
   style: PathStyle,
 ): Facts {
   const facts: Facts = { issuers: [], audiences: [] };
   for (const [key, spec] of Object.entries(instance.keys)) {
-    const entry = resolved.get(key);
+    const entry = unreadable.has(key) ? undefined : resolved.get(key);
     const value = entry?.value ?? spec.default;
     if (value === undefined) continue;
     const keyPath = entry?.path ?? literalPath(instance.root.path, key, style.separator);
     if (spec.meaning === 'algorithms') facts.algorithms = asList(value, spec.separator);
-    if (spec.meaning === 'issuer' && entry && typeof asString(value) === 'string')
+    if (spec.meaning === 'scopes')
+      facts.scopes = [...(facts.scopes ?? []), ...(asList(value, spec.separator) ?? [])];
+    if (spec.meaning === 'jwks-cache')
+      facts.refreshSecs = asSeconds(value, spec.unit ?? 'duration');
+    // Only an http(s) URL can be fetched: the URL and required rules report the others.
+    if (spec.meaning === 'issuer' && entry && isHttpUrl(asString(value)))
       facts.issuers.push({
         path: keyPath,
         value: asString(value)!,
@@ -239,4 +326,13 @@ export function globMatch(glob: string, name: string): boolean {
     'i',
   );
   return re.test(name);
+}
+
+function isHttpUrl(value: string | undefined): value is string {
+  if (!value) return false;
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }

@@ -1,5 +1,5 @@
 import { closest } from '../../suggest.js';
-import { checkPlaceholderValue } from '../common.js';
+import { checkPlaceholderValue, typeOf } from '../common.js';
 import type { CheckContext } from '../context.js';
 import type { KeyPath } from '../types.js';
 import { holds, type Lookup } from './conditions.js';
@@ -10,6 +10,7 @@ import type { KeySpec } from './schema.js';
 import { asBool, asList, asNumber, asSeconds, asString, describe } from './values.js';
 
 const SECRET_MEANINGS = new Set(['hmac-secret', 'secret', 'admin-password']);
+const OWN_PLACEHOLDERS = new Set([...SECRET_MEANINGS, 'issuer', 'audience']);
 
 /** The context a key's checks report through: its `report` overrides, with `{key}` and `{value}`. */
 export function keyContext(
@@ -48,7 +49,45 @@ export function checkMissing(
   });
 }
 
-export function checkKey(ctx: CheckContext, key: Located, facts: Facts, placeholders = true): void {
+/** How a profile reads its keys: placeholder checks per key, and TOML/JSON types as written. */
+export interface KeyOptions {
+  placeholders?: boolean;
+  strict?: boolean;
+  /** false: the key's `when` does not hold, so its meaning's rules are not checked. */
+  meaning?: boolean;
+  /** false: a `schema` validator reports types; a wrong value is only skipped here. */
+  types?: boolean;
+}
+
+export function checkKey(
+  ctx: CheckContext,
+  key: Located,
+  facts: Facts,
+  options: KeyOptions = {},
+): void {
+  const spec = key.spec;
+  const placeholders = options.placeholders ?? true;
+  checkRenamed(ctx, key);
+  if (!typeChecked(ctx, key, options)) return;
+  // An algorithms key reports values outside `allowed` as auth/algorithm-not-allowed itself.
+  if (spec.allowed && spec.meaning !== 'algorithms' && !checkAllowed(ctx, key)) return;
+  const text = asString(key.value);
+  if (spec.pattern && text !== undefined && !new RegExp(spec.pattern).test(text)) {
+    ctx.report('config/invalid-format', key.path, {
+      at: 'value',
+      message: `${key.label} does not have the expected form (${spec.pattern})`,
+      fix: spec.description ?? `match ${spec.pattern}`,
+    });
+    return;
+  }
+  // Secrets, issuers and audiences check their placeholders themselves (a secret is never quoted).
+  if (placeholders && text !== undefined && !OWN_PLACEHOLDERS.has(spec.meaning ?? ''))
+    checkPlaceholderValue(ctx, key.path, text);
+  if (spec.entries === 'trimmed') checkEntries(ctx, key);
+  if (options.meaning !== false) checkMeaning(ctx, key, facts);
+}
+
+function checkRenamed(ctx: CheckContext, key: Located): void {
   const spec = key.spec;
   if (spec['renamed-to']) {
     ctx.report('config/renamed-key', key.path, {
@@ -61,28 +100,13 @@ export function checkKey(ctx: CheckContext, key: Located, facts: Facts, placehol
       fix: spec.deprecated,
     });
   }
-  if (!checkType(ctx, key)) return;
-  // An algorithms key reports values outside `allowed` as auth/algorithm-not-allowed itself.
-  if (spec.allowed && spec.meaning !== 'algorithms' && !checkAllowed(ctx, key)) return;
-  const text = asString(key.value);
-  if (spec.pattern && text !== undefined && !new RegExp(spec.pattern).test(text)) {
-    ctx.report('config/invalid-format', key.path, {
-      at: 'value',
-      message: `${key.label} does not have the expected form (${spec.pattern})`,
-      fix: spec.description ?? `match ${spec.pattern}`,
-    });
-    return;
-  }
-  if (
-    placeholders &&
-    !SECRET_MEANINGS.has(spec.meaning ?? '') &&
-    spec.meaning !== 'issuer' &&
-    spec.meaning !== 'audience' &&
-    text !== undefined
-  )
-    checkPlaceholderValue(ctx, key.path, text);
-  if (spec.entries === 'trimmed') checkEntries(ctx, key);
-  checkMeaning(ctx, key, facts);
+}
+
+/** Is the value of the key's type? Reported here, unless a `schema` validator reports types. */
+function typeChecked(ctx: CheckContext, key: Located, options: KeyOptions): boolean {
+  const strict = options.strict === true;
+  if (options.types !== false) return checkType(ctx, key, strict);
+  return typeValid(key.spec, key.value, ctx.document.kind === 'env', strict);
 }
 
 /** `a,,b` or `a, b` in a comma-separated list: the service reads an empty or padded name. */
@@ -117,7 +141,38 @@ const WANT = {
   any: '',
 };
 
-function typeOk(type: keyof typeof WANT, key: Located, env: boolean): boolean {
+/** TOML and JSON say what a value is: `"5"` is no integer and `"RS256"` no list. */
+function strictOk(type: keyof typeof WANT, value: unknown): boolean | undefined {
+  switch (type) {
+    case 'string':
+    case 'url':
+      return typeof value === 'string';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'integer':
+      return (
+        (typeof value === 'number' || typeof value === 'bigint') && Number.isInteger(Number(value))
+      );
+    case 'number':
+      return typeof value === 'number' || typeof value === 'bigint';
+    case 'string-list':
+      return Array.isArray(value) && value.every((v) => typeof v === 'string');
+    default:
+      return undefined;
+  }
+}
+
+/** Does the value have the key's type (`strict`: as written, not as a string read as it)? */
+export function typeValid(spec: KeySpec, value: unknown, env: boolean, strict: boolean): boolean {
+  const type = spec.type ?? 'string';
+  return (strict ? strictOk(type, value) : undefined) ?? typeOk(type, { value, spec }, env);
+}
+
+function typeOk(
+  type: keyof typeof WANT,
+  key: Pick<Located, 'value' | 'spec'>,
+  env: boolean,
+): boolean {
   const { value, spec } = key;
   switch (type) {
     case 'any':
@@ -143,11 +198,15 @@ function typeOk(type: keyof typeof WANT, key: Located, env: boolean): boolean {
   }
 }
 
-function checkType(ctx: CheckContext, key: Located): boolean {
+function checkType(ctx: CheckContext, key: Located, strict: boolean): boolean {
   const type = key.spec.type ?? 'string';
   // In a .env an empty flag (`DEV_AUTH_ENABLED=`) is false, as the services' env readers take it.
   const env = ctx.document.kind === 'env';
-  if (typeOk(type, key, env)) return true;
+  if (typeValid(key.spec, key.value, env, strict)) return true;
+  if (strict && strictOk(type, key.value) !== undefined) {
+    reportStrictType(ctx, key, type);
+    return false;
+  }
   if (type === 'boolean' && env) {
     ctx.report('env/invalid-boolean', key.path, {
       at: 'value',
@@ -254,4 +313,38 @@ export function label(keyPath: KeyPath, separator: string): string {
     (out, s) => (typeof s === 'number' ? `${out}[${s}]` : out ? `${out}${separator}${s}` : s),
     '',
   );
+}
+
+const STRICT_NAMES: Record<string, string> = {
+  string: 'a string',
+  url: 'a string',
+  boolean: 'a boolean',
+  integer: 'an integer',
+  number: 'a number',
+};
+
+/** A TOML/JSON value of the wrong type, named as the format does; a list's first wrong entry is pointed at. */
+function reportStrictType(ctx: CheckContext, key: Located, type: keyof typeof WANT): void {
+  const name = key.label.split(/[.:]/).pop()!;
+  if (type === 'string-list') {
+    const bad = Array.isArray(key.value) ? key.value.findIndex((v) => typeof v !== 'string') : -1;
+    ctx.report('config/invalid-type', bad >= 0 ? [...key.path, bad] : key.path, {
+      at: 'value',
+      message: `${key.label} must be an array of strings, got ${typeOf(bad >= 0 ? (key.value as unknown[])[bad] : key.value)}`,
+      fix: `write it as ${name} = ["..."]`,
+    });
+    return;
+  }
+  const numeric =
+    (type === 'integer' || type === 'number') &&
+    typeof key.value === 'string' &&
+    key.value.trim() !== '' &&
+    Number.isFinite(Number(key.value));
+  ctx.report('config/invalid-type', key.path, {
+    at: 'value',
+    message: `${key.label} must be ${STRICT_NAMES[type]}, got ${typeOf(key.value)}`,
+    fix: numeric
+      ? `write it without quotes: ${name} = ${(key.value as string).trim()}`
+      : `give ${name} ${STRICT_NAMES[type]} value`,
+  });
 }

@@ -6,6 +6,7 @@ import {
   isJsonPointer,
   looksLikePlaceholder,
 } from '../common.js';
+import { closest } from '../../suggest.js';
 import type { CheckContext } from '../context.js';
 import type { KeyPath } from '../types.js';
 import type { KeySpec, Meaning } from './schema.js';
@@ -16,6 +17,10 @@ export interface Facts {
   algorithms?: string[];
   issuers: { path: KeyPath; value: string; label: string; online?: boolean }[];
   audiences: { path: KeyPath; values: string[]; label: string }[];
+  /** The scopes the service requires (`scopes` keys), for --online. */
+  scopes?: string[];
+  /** How often the service refetches the JWKS (a `jwks-cache` key), for --online. */
+  refreshSecs?: number;
   /** Another key of the same section (its default when absent): `algorithm-key`. */
   value?: (key: string) => unknown;
 }
@@ -184,9 +189,26 @@ function algorithms(ctx: CheckContext, key: Located): void {
         at: 'value',
         message: `${key.label}: "${alg}" is not an algorithm this service accepts`,
         fix: `use one of ${allowed.join(', ')}`,
+        vars: algorithmVars(alg, allowed),
       },
     );
   });
+}
+
+/** `{alg}`, `{why}` and `{remedy}` for a profile's own algorithm message: HMAC where only keys are verified, or a typo. */
+function algorithmVars(alg: string, allowed: string[]): Record<string, string> {
+  const families = [...new Set(allowed.map((a) => a.replace(/\d+$/, '')))].join('/');
+  const hmac = /^HS\d+$/i.test(alg) && !allowed.some((a) => /^HS/i.test(a));
+  const suggestion = hmac ? undefined : closest(alg, allowed);
+  return {
+    alg,
+    why: hmac
+      ? `HMAC: the service verifies against the issuer's JWKS and accepts only ${families} variants`
+      : `not accepted (only ${families} variants)${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
+    remedy: suggestion
+      ? `use "${suggestion}"`
+      : `use the issuer's signing algorithm, one of ${allowed.join(', ')}`,
+  };
 }
 
 function audience(ctx: CheckContext, key: Located, facts: Facts): void {
@@ -253,8 +275,15 @@ function leeway(ctx: CheckContext, key: Located): void {
     });
     return;
   }
+  const min = key.spec.min ?? 0;
   const max = key.spec.max ?? 300;
-  if (seconds > max)
+  if (seconds < min)
+    ctx.report('config/out-of-range', key.path, {
+      at: 'value',
+      message: `${key.label} must not be ${min === 0 ? 'negative' : `below ${min}s`} (got ${seconds})`,
+      fix: `use ${Math.max(min, 60)} (60s is typical)`,
+    });
+  else if (seconds > max)
     ctx.report('auth/leeway-too-large', key.path, {
       at: 'value',
       message: `${key.label} allows ${seconds}s of clock skew; expired tokens stay valid that long`,

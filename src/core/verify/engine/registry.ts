@@ -12,10 +12,12 @@ import { engineChecker, globMatch } from './engine.js';
 import { isProfileFile, parseProfile } from './load.js';
 import type { ProfileDefinition } from './schema.js';
 
-/** A profile verify-config can run: hand-written (the six originals) or a profile file. */
+/** A profile verify-config can run: a profile file, or one still written as code (agentflow). */
 export interface RegisteredProfile {
   name: string;
   title: string;
+  /** The line init's wizard shows; a profile with one has templates/<name>/ for `authctl init`. */
+  init?: string;
   kinds: readonly DocumentKind[];
   checker: ProfileChecker;
   source: 'code' | 'builtin' | 'user';
@@ -78,6 +80,7 @@ export function fromDefinition(
   return {
     name: def.profile,
     title: def.title,
+    ...(def.init ? { init: def.init } : {}),
     kinds: def.formats,
     checker: engineChecker(def),
     source,
@@ -92,23 +95,28 @@ function normalizeLevels(levels: ProfileDefinition['severity'][string]): Levels 
     : (levels as Levels);
 }
 
-/** Every profile: the ones written as code first (detection ties go to them), then files, then the user's. */
+/** Every profile: the one still written as code first (detection ties go to it), then files, then the user's. */
 export function buildRegistry(user: ProfileDefinition[] = [], forced?: string): Registry {
-  const registry: Registry = new Map();
-  for (const [name, code] of Object.entries(CODE_PROFILES))
-    registry.set(name, { name, ...code, source: 'code', levels: {} });
+  const code = Object.entries(CODE_PROFILES).map(([name, profile]): RegisteredProfile => ({
+    name,
+    ...profile,
+    source: 'code',
+    levels: {},
+  }));
   // Loading every profile file costs start-up time: a forced built-in needs only its own.
   if (forced !== undefined && user.length === 0) {
-    const one = registry.has(forced) ? undefined : builtinProfile(forced);
-    if (registry.has(forced) || one) {
-      if (one) registry.set(one.name, one);
-      return registry;
-    }
+    const own = code.find((p) => p.name === forced) ?? builtinProfile(forced);
+    if (own) return new Map([...code, own].map((p) => [p.name, p]));
   }
-  for (const profile of builtinProfiles()) registry.set(profile.name, profile);
+  // Code and files in one priority order (stable: ties keep file order), then the user's.
+  const all = [...code, ...builtinProfiles()].sort((a, b) => priority(b) - priority(a));
+  const registry: Registry = new Map(all.map((p) => [p.name, p]));
   for (const def of user) registry.set(def.profile, fromDefinition(def, 'user'));
   return registry;
 }
+
+const priority = (p: RegisteredProfile) =>
+  p.definition?.priority ?? (p.source === 'code' ? CODE_PROFILES[p.name]!.priority : 0);
 
 /** The format a profile's declared file names give a file (`postgrest.conf` is TOML). */
 export function declaredFormat(registry: Registry, file: string): DocumentKind | undefined {

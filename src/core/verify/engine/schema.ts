@@ -1,4 +1,15 @@
 import * as z from 'zod';
+import {
+  conditionSchema,
+  crossRuleSchema,
+  regex,
+  ruleId,
+  scalar,
+  type Condition,
+  type CrossRule,
+} from './schema-checks.js';
+
+export { conditionSchema, type Condition, type CrossRule };
 
 /**
  * The profile file format: a service's config described as data (which files, which keys, what
@@ -44,6 +55,9 @@ export const KEY_TYPES = [
   'list',
   'any',
 ] as const;
+/** Validators a profile file can name with `schema` (engine/validators.ts): a service whose config has a schema of its own. */
+export const SCHEMA_HOOKS = ['authctl-config'] as const;
+
 export const PROFILE_FORMATS = ['toml', 'json', 'jsonc', 'yaml', 'properties', 'env'] as const;
 
 const level = z.enum(['error', 'warning', 'info', 'off']);
@@ -53,96 +67,6 @@ export const levelsSchema = z.union([
   z.tuple([level, level, level]),
   z.strictObject({ development: level, staging: level, production: level }),
 ]);
-
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
-
-export interface Condition {
-  key?: string;
-  equals?: string | number | boolean;
-  'not-equals'?: string | number | boolean;
-  in?: (string | number | boolean)[];
-  present?: boolean;
-  matches?: string;
-  'greater-than'?: number;
-  'less-than'?: number;
-  flag?: boolean;
-  target?: 'development' | 'staging' | 'production' | ('development' | 'staging' | 'production')[];
-  all?: Condition[];
-  any?: Condition[];
-  not?: Condition;
-}
-
-const regex = z.string().refine((s) => {
-  try {
-    new RegExp(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not a valid regular expression');
-
-const target = z.enum(['development', 'staging', 'production']);
-export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
-  z.strictObject({
-    key: z.string().optional().describe('key path, relative to the section'),
-    equals: scalar.optional(),
-    'not-equals': scalar.optional(),
-    in: z.array(scalar).optional(),
-    present: z.boolean().optional().describe('true: the key is set; false: it is not'),
-    matches: regex.optional().describe('regular expression the value must match'),
-    'greater-than': z.number().optional().describe('numbers, or durations in seconds'),
-    'less-than': z.number().optional(),
-    flag: z
-      .boolean()
-      .optional()
-      .describe('the value read as a flag (true/1/yes/on; false/0/no/off/empty) is this'),
-    target: z.union([target, z.array(target)]).optional(),
-    all: z.array(conditionSchema).optional(),
-    any: z.array(conditionSchema).optional(),
-    not: conditionSchema.optional(),
-  }),
-);
-
-const ruleId = z
-  .string()
-  .regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'rule ids look like group/name-in-kebab-case');
-
-export const CROSS_TYPES = [
-  'equal-issuers',
-  'implies',
-  'conflicts',
-  'at-least-one-of',
-  'forbid',
-  'all-or-none',
-  'distinct-values',
-] as const;
-
-const crossRuleSchema = z.strictObject({
-  type: z
-    .enum(CROSS_TYPES)
-    .describe(
-      'all-or-none: some but not all keys set ({missing}, {is}); distinct-values: two keys with one value ({other})',
-    ),
-  keys: z
-    .array(z.string())
-    .optional()
-    .describe('equal-issuers, conflicts, at-least-one-of, all-or-none, distinct-values: the keys'),
-  if: conditionSchema.optional().describe('implies: when this holds ...'),
-  then: conditionSchema.optional().describe('implies: ... this must hold too'),
-  when: conditionSchema.optional().describe('forbid: report when this holds'),
-  at: z
-    .string()
-    .optional()
-    .describe('the key the finding points at (default: the first key involved)'),
-  point: z
-    .enum(['key', 'value'])
-    .optional()
-    .describe('point at the key or its value (default: the value of a scalar, the key of a table)'),
-  rule: ruleId.optional().describe('rule id to report (default per type)'),
-  message: z.string().optional().describe('template: {key}, {value}, {missing}, {is}, {other}'),
-  fix: z.string().optional(),
-});
-export type CrossRule = z.infer<typeof crossRuleSchema>;
 
 /** How one key reports a built-in check: its own rule id, message and fix (templates). */
 export interface Override {
@@ -171,6 +95,8 @@ export interface KeySpec {
   default?: unknown;
   required?: boolean;
   'required-when'?: Condition;
+  when?: Condition;
+  'meaning-rules'?: boolean;
   allowed?: (string | number | boolean)[];
   pattern?: string;
   deprecated?: string;
@@ -235,6 +161,17 @@ export const keySpecSchema: z.ZodType<KeySpec> = z.lazy(() =>
     default: z.unknown().optional().describe('the value the service uses when the key is absent'),
     required: z.boolean().optional(),
     'required-when': conditionSchema.optional(),
+    when: conditionSchema
+      .optional()
+      .describe(
+        "the rules of the key's meaning apply only when this holds (its type is always checked)",
+      ),
+    'meaning-rules': z
+      .boolean()
+      .optional()
+      .describe(
+        'false: the meaning only informs other rules and --online (a `schema` validates the value); its own rules are not run',
+      ),
     allowed: z.array(scalar).optional().describe('the only values the service accepts'),
     pattern: regex.optional().describe('regular expression a string value must match'),
     deprecated: z.string().optional().describe('why the key is deprecated, and what to use'),
@@ -248,7 +185,12 @@ export const keySpecSchema: z.ZodType<KeySpec> = z.lazy(() =>
       .number()
       .optional()
       .describe('leeway: the largest value in seconds before a warning (default 300)'),
-    min: z.number().optional().describe('jwks-cache: the smallest value in seconds'),
+    min: z
+      .number()
+      .optional()
+      .describe(
+        'jwks-cache: the smallest value in seconds (default 60); leeway: below it is out of range (default 0)',
+      ),
     'claim-format': z
       .enum(['json-pointer', 'dotted', 'jspath', 'name'])
       .optional()
@@ -286,6 +228,16 @@ export const keySpecSchema: z.ZodType<KeySpec> = z.lazy(() =>
   }),
 );
 
+/** How --online treats the issuers of a section (or of the top level). */
+const onlineSchema = z
+  .strictObject({
+    when: conditionSchema.optional().describe('the issuers are fetched only when this holds'),
+    'required-when': conditionSchema
+      .optional()
+      .describe('the service refuses to start when the issuer is unreachable (exit 3)'),
+  })
+  .optional();
+
 export const sectionSchema = z.strictObject({
   at: z
     .string()
@@ -297,6 +249,17 @@ export const sectionSchema = z.strictObject({
     .boolean()
     .optional()
     .describe('report keys not declared here as unknown (with did-you-mean)'),
+  placeholders: z
+    .enum(['declared', 'every-key'])
+    .default('declared')
+    .describe('every-key: check every value of the section for <placeholders>, whatever its type'),
+  'absent-at': z
+    .enum(['key', 'table'])
+    .default('key')
+    .describe(
+      "where a finding about a key that is not set points: its table's key, or its table's value (an inline table's {)",
+    ),
+  online: onlineSchema,
   keys: z.record(z.string(), keySpecSchema).default({}),
   checks: z.array(crossRuleSchema).default([]),
 });
@@ -308,6 +271,12 @@ export const profileSchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]*$/, 'profile names are lower-case kebab-case')
     .describe('the name --profile takes'),
   title: z.string().describe('the service, as people call it'),
+  init: z
+    .string()
+    .optional()
+    .describe(
+      "the line `authctl init`'s wizard shows for this service: `init --profile NAME` writes templates/NAME/",
+    ),
   docs: z
     .array(
       z
@@ -333,6 +302,12 @@ export const profileSchema = z.strictObject({
         .optional()
         .describe('top-level names matching this count like detect keys (K3_*)'),
       weight: z.number().positive().default(3).describe('score per key found'),
+      all: z
+        .boolean()
+        .optional()
+        .describe(
+          "keys are all the service's top-level keys: a file with any other counts only by its name, and its name alone is enough",
+        ),
     })
     .default({ keys: [], weight: 3 })
     .describe('keys whose presence says a file is for this service'),
@@ -363,6 +338,19 @@ export const profileSchema = z.strictObject({
     .describe(
       'which top-level values are checked for <placeholders>: declared keys (after their type), or every key of the service (closed-matching) whatever its type',
     ),
+  schema: z
+    .enum(SCHEMA_HOOKS)
+    .optional()
+    .describe(
+      "a validator registered in authctl that checks the whole file against the service's own schema (types, unknown keys, values); the profile's keys then add meanings and rules between keys, and a value of the wrong type is left to the validator",
+    ),
+  types: z
+    .enum(['loose', 'strict'])
+    .default('loose')
+    .describe(
+      "strict: TOML/JSON types as written (5 is no string, a list must be an array); a value of the wrong type is not read by conditions. loose: env/properties/YAML strings read as the key's type",
+    ),
+  online: onlineSchema,
   keys: z.record(z.string(), keySpecSchema).default({}),
   checks: z.array(crossRuleSchema).default([]),
   sections: z.array(sectionSchema).default([]),

@@ -1,6 +1,4 @@
 import { agentflow } from './agentflow.js';
-import { authctl } from './authctl.js';
-import { datapress } from './datapress.js';
 import type { ProfileChecker } from './types.js';
 import type { DocumentKind } from '../document.js';
 
@@ -12,34 +10,23 @@ export const CODE_PROFILES: Record<
   string,
   {
     title: string;
+    /** The line init's wizard shows (`init` in a profile file). */
+    init?: string;
     kinds: readonly DocumentKind[];
     checker: ProfileChecker;
+    /** Detection ties and the order of auto-detected files, like a profile file's `priority`. */
+    priority: number;
     /** File names verify-config looks for when no FILES are given, in this order. */
     files: readonly string[];
   }
 > = {
-  authctl: {
-    title: "authctl's own config",
-    kinds: ['toml', 'json'],
-    checker: authctl,
-    files: [
-      'authctl.toml',
-      '.authctlrc',
-      '.authctlrc.toml',
-      '.authctlrc.json',
-      'authctl.config.json',
-    ],
-  },
   agentflow: {
     title: 'agentflow',
+    init: 'agentflow: agentflow.json + .env (JWT or custom)',
     kinds: ['json', 'env'],
     checker: agentflow,
+    // After authctl (10), before DataPress (5): the order the code profiles had.
+    priority: 6,
     files: ['agentflow.json'],
-  },
-  datapress: {
-    title: 'DataPress',
-    kinds: ['toml'],
-    checker: datapress,
-    files: ['datapress.toml', 'config.toml'],
   },
 };

@@ -13,6 +13,8 @@ export interface OnlineCheck {
   refreshSecs?: number;
   /** The service refuses to start when the issuer is unreachable (exit 3 instead of a finding). */
   required?: boolean;
+  /** The setting that makes it required (`auth.start_degraded = false`), for the message. */
+  requiredBy?: string;
 }
 
 export interface ProfileDeps {

@@ -1,85 +1,31 @@
-import path from 'node:path';
 import type * as z from 'zod';
 import { authctlConfigSchema } from '../../config/schema.js';
 import { parseDuration } from '../../duration.js';
 import { closest } from '../../suggest.js';
+import { typeOf } from '../common.js';
 import type { CheckContext } from '../context.js';
-import { checkIssuerUrl, checkSameIssuer, typeOf } from '../common.js';
-import type { ConfigDocument } from '../document.js';
 import type { RuleId } from '../rules.js';
 import { formatPath, type KeyPath } from '../types.js';
-import type { OnlineCheck, ProfileChecker } from './types.js';
+import type { SCHEMA_HOOKS } from './schema.js';
 
-const CONFIG_NAMES = [
-  'authctl.toml',
-  '.authctlrc',
-  '.authctlrc.json',
-  '.authctlrc.toml',
-  'authctl.config.json',
-];
+/**
+ * Validators a profile file names with `schema = "..."`: a config that has a schema of its own is
+ * checked against it, not against a copy of it in the profile. The profile file (authctl.profile.toml)
+ * adds what the schema cannot say: meanings, rules between keys, --online.
+ */
+export type Validator = (ctx: CheckContext) => void;
 
-/** authctl's own config, validated against the one zod schema `authctl config schema` prints. */
-export const authctl: ProfileChecker = {
-  detect(document: ConfigDocument): number {
-    if (CONFIG_NAMES.includes(path.basename(document.file))) return 10;
-    if (document.kind === 'env') return 0;
-    const roots = Object.keys(authctlConfigSchema.shape);
-    const keys = Object.keys(document.data);
-    return keys.length > 0 && keys.every((k) => roots.includes(k)) ? 2 : 0;
-  },
-
-  check(ctx: CheckContext): OnlineCheck[] {
+export const VALIDATORS: Record<(typeof SCHEMA_HOOKS)[number], Validator> = {
+  // authctl's own config: the zod schema `authctl config schema` prints, and its duration syntax.
+  'authctl-config': (ctx) => {
     const data = ctx.document.data;
     const result = authctlConfigSchema.safeParse(data);
     if (!result.success) for (const issue of result.error.issues) reportIssue(ctx, issue, data);
-    const token = typeOf(data.token) === 'object' ? (data.token as Record<string, unknown>) : {};
     const presets =
       typeOf(data.tokens) === 'object'
         ? (data.tokens as Record<string, Record<string, unknown>>)
         : {};
     checkDurations(ctx, data, presets);
-    const hasSecret = typeof token.secret_env === 'string' || typeof token.secret_file === 'string';
-    const hmacAt: KeyPath[] = [];
-    const isHmac = (alg: unknown) => typeof alg === 'string' && /^HS(256|384|512)$/.test(alg);
-    if (isHmac(token.alg)) hmacAt.push(['token', 'alg']);
-    for (const [name, preset] of Object.entries(presets)) {
-      if (typeOf(preset) === 'object' && isHmac(preset.alg)) hmacAt.push(['tokens', name, 'alg']);
-    }
-    if (!hasSecret) {
-      for (const at of hmacAt) {
-        ctx.report('authctl/hmac-secret-missing', at, {
-          at: 'value',
-          message: `${formatPath(at)} is HMAC but [token] has no secret_env or secret_file`,
-          fix: 'add secret_env = "JWT_SECRET_KEY" under [token] (the variable the service reads)',
-        });
-      }
-    }
-    // The mock issuer publishes issuer_url as its iss; a preset minting with a different trailing slash fails iss checks.
-    const idp = typeOf(data.idp) === 'object' ? (data.idp as Record<string, unknown>) : {};
-    if (
-      typeof idp.issuer_url === 'string' &&
-      typeof token.issuer === 'string' &&
-      token.issuer !== idp.issuer_url &&
-      token.issuer.replace(/\/+$/, '') === idp.issuer_url.replace(/\/+$/, '')
-    ) {
-      checkSameIssuer(ctx, ['token', 'issuer'], token.issuer, idp.issuer_url, 'idp.issuer_url');
-    }
-    const online: OnlineCheck[] = [];
-    if (typeof token.issuer === 'string') {
-      if (checkIssuerUrl(ctx, ['token', 'issuer'], token.issuer, 'token.issuer')) {
-        online.push({
-          issuer: token.issuer,
-          path: ['token', 'issuer'],
-          algorithms: [typeof token.alg === 'string' ? token.alg : 'RS256'],
-          audience: token.audience as string | string[] | undefined,
-        });
-      }
-    }
-    for (const [name, preset] of Object.entries(presets)) {
-      if (typeOf(preset) === 'object' && typeof preset.issuer === 'string')
-        checkIssuerUrl(ctx, ['tokens', name, 'issuer'], preset.issuer, `tokens.${name}.issuer`);
-    }
-    return online;
   },
 };
 

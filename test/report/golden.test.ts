@@ -159,6 +159,19 @@ describe('verify-config report goldens', () => {
       text,
     );
   });
+
+  it('$GITHUB_STEP_SUMMARY gets the Markdown summary whatever --format is, appended', async () => {
+    const summary = path.join(tempDir('authctl-golden-summary-'), 'summary.md');
+    writeFileSync(summary, '# earlier step\n');
+    const { code } = await verify(['--format', 'sarif', '--quiet'], {
+      GITHUB_WORKSPACE: ROOT,
+      GITHUB_STEP_SUMMARY: summary,
+    });
+    expect(code).toBe(1);
+    expect(readFileSync(summary, 'utf8').split(ROOT).join('$ROOT')).toBe(
+      `# earlier step\n${readFileSync(path.join(GOLDEN, 'verify.md'), 'utf8')}`,
+    );
+  });
 });
 
 describe('the validators can fail', () => {

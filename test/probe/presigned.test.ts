@@ -76,6 +76,33 @@ describe('probe presigned-URL tampering (K3 X-K3-Token scheme)', () => {
     });
   }
 
+  it('scheme = "custom" names the parts itself: the same cases, judged right with and without a flaw', async () => {
+    const custom = [
+      'signature_param = "X-K3-Token"',
+      'expires_param = "X-K3-Expires"',
+      'tenant_param = "X-K3-Org"',
+      'url_env = "SHARE_URL"',
+    ].join('\n');
+    // scheme = "custom" is the default: the k3 line goes, the parameters are named instead.
+    const customSpec = (url: string) => spec(url, custom).replace('scheme = "k3"\n', '');
+    const sound = h.track(await startPresignService());
+    const ok = await h.probe(customSpec(sound.url), ['--strict'], {
+      SHARE_URL: sound.presign('GET', '/files/report.csv', 'acme'),
+    });
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.report.findings).toEqual([]);
+    const cases = ok.report.cases.filter((c) => c.case.startsWith('presign:'));
+    expect(cases.map((c) => c.case)).toContain('presign:tenant-swapped');
+    expect(cases.map((c) => c.case)).toContain('presign:expires-later');
+    expect(cases).toHaveLength(11);
+    const flawed = h.track(await startPresignService(['unsigned-org']));
+    const caught = await h.probe(customSpec(flawed.url), [], {
+      SHARE_URL: flawed.presign('GET', '/files/report.csv', 'acme'),
+    });
+    expect(caught.code).toBe(1);
+    expect(bad(caught.report)).toEqual(['presign:tenant-swapped']);
+  });
+
   it('takes the URL from a command (argv, no shell), and a failing command exits 3 naming it', async () => {
     const s = h.track(await startPresignService());
     const signed = s.presign('GET', '/files/report.csv', 'acme');

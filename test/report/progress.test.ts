@@ -23,8 +23,10 @@ async function runWithStderr(
   args: string[],
   tty: boolean,
   quiet = false,
-  { dir = tempDir('authctl-progress-'), home = dir } = {},
+  where: { dir?: string; home?: string } = {},
 ) {
+  const dir = where.dir ?? tempDir('authctl-progress-');
+  const home = where.home ?? dir;
   const stdout = new PassThrough();
   const stderr = Object.assign(new PassThrough(), { isTTY: tty });
   let err = '';

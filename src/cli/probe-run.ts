@@ -14,7 +14,6 @@ import {
   parseProbeSpec,
   type ProbeSpec,
 } from '../core/probe/spec.js';
-import { flagNamer } from './fields.js';
 import type { ProbeOptions } from './probe-options.js';
 import type { Deps, Io, Result } from './command.js';
 import {
@@ -22,11 +21,12 @@ import {
   PROBE_RUN_CASE,
   probeDocument,
   type ReportDocument,
-  type RunError,
 } from '../core/report/index.js';
 import { progressBar } from './report/progress.js';
 import {
   appendStepSummary,
+  failureReport,
+  FILE_FORMATS,
   reportRoot,
   writeReportFiles,
   type ReportFiles,
@@ -167,9 +167,6 @@ const reportFiles = (opts: ProbeOptions): ReportFiles => ({
   html: opts.html,
 });
 
-/** The formats whose output is a report file (on stdout or -o FILE), not lines for a terminal or a script. */
-const FILE_FORMATS: ReadonlySet<string> = new Set(['markdown', 'sarif', 'junit', 'html']);
-
 /**
  * CI uploads the JUnit/SARIF files whatever the exit code: a run that ends without a verdict (service
  * unreachable, --wait-for gave up: exit 3; a spec error: exit 2) still writes them, saying why, with
@@ -186,40 +183,11 @@ async function reportingFailures(
     return await run();
   } catch (error) {
     if (!(error instanceof AuthctlError)) throw error;
-    // Named as main.ts names them on stderr: the report and the terminal say the same.
-    const shown = error.render(flagNamer(undefined));
-    const doc = failureDocument(deps, {
-      name: PROBE_RUN_CASE,
-      code: shown.code,
-      message: shown.message,
-      details: shown.where ? [`at ${shown.where}`] : [],
-      hint: shown.hint,
-    });
+    const { doc, shown } = failureReport('probe', deps.cwd, PROBE_RUN_CASE, error);
     await writeReportFiles(deps, io, doc, reportFiles(opts));
     await appendStepSummary(deps, io, doc);
     if (!FILE_FORMATS.has(opts.format)) throw error;
     io.error(shown.message, shown.where, shown.hint);
     return { value: { failed: doc }, exitCode: error.exitCode };
   }
-}
-
-/** A run with no result: its report carries only the error (one JUnit error case, one notification). */
-function failureDocument(deps: Deps, error: RunError): ReportDocument {
-  return {
-    command: 'probe',
-    tool: {
-      name: 'authctl',
-      version: authctlVersion(),
-      informationUri: 'https://github.com/authctl/authctl',
-    },
-    verdict: 'error',
-    summary: error.message,
-    counts: { critical: 0, error: 0, warning: 0, info: 0 },
-    findings: [],
-    checks: [],
-    rules: {},
-    error,
-    notes: [],
-    cwd: deps.cwd,
-  };
 }

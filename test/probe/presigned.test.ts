@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { probeHarness } from './fixtures/harness.js';
 import { startPresignService, type PresignFlaw } from './fixtures/presign-service.js';
+import { startSigV2Service, type SigV2Flaw } from './fixtures/sigv2-service.js';
 
 const h = probeHarness();
 
@@ -124,4 +125,32 @@ describe('probe presigned-URL tampering (K3 X-K3-Token scheme)', () => {
     expect(none.code).toBe(2);
     expect(none.stdout + none.stderr).toMatch(/has no X-K3-Token parameter/);
   });
+});
+
+describe('probe presigned-URL tampering (scheme = "sigv2")', () => {
+  const sigv2Spec = (url: string) => spec(url).replace('scheme = "k3"', 'scheme = "sigv2"');
+  const run = async (flaws: SigV2Flaw[]) => {
+    const s = h.track(await startSigV2Service(flaws));
+    return h.probe(sigv2Spec(s.url), ['--strict'], { SHARE_URL: s.presign('/files/report.csv') });
+  };
+
+  it('a service that signs every part (response-* overrides included) refuses every mutation', async () => {
+    const { code, report } = await run([]);
+    expect(report.findings).toEqual([]);
+    expect(code).toBe(0);
+    expect(report.cases.filter((c) => c.case.startsWith('presign:'))).toHaveLength(10);
+  });
+
+  const planted: Array<[SigV2Flaw, string]> = [
+    ['unsigned-expires', 'presign:expires-later'],
+    ['case-insensitive', 'presign:signature-recased'],
+    ['no-method', 'presign:method'],
+    ['unsigned-overrides', 'presign:param-added'],
+  ];
+  for (const [flaw, check] of planted)
+    it(`flags exactly the planted flaw: ${flaw}`, async () => {
+      const { code, report } = await run([flaw]);
+      expect(code).toBe(1);
+      expect(bad(report)).toEqual([check]);
+    });
 });

@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { probeHarness } from './fixtures/harness.js';
 import { startPresignService, type PresignFlaw } from './fixtures/presign-service.js';
 import { startSigV2Service, type SigV2Flaw } from './fixtures/sigv2-service.js';
+import {
+  startSigV4PresignService,
+  type SigV4PresignFlaw,
+} from './fixtures/sigv4-presign-service.js';
 
 const h = probeHarness();
 
@@ -146,6 +150,36 @@ describe('probe presigned-URL tampering (scheme = "sigv2")', () => {
     ['case-insensitive', 'presign:signature-recased'],
     ['no-method', 'presign:method'],
     ['unsigned-overrides', 'presign:param-added'],
+  ];
+  for (const [flaw, check] of planted)
+    it(`flags exactly the planted flaw: ${flaw}`, async () => {
+      const { code, report } = await run([flaw]);
+      expect(code).toBe(1);
+      expect(bad(report)).toEqual([check]);
+    });
+});
+
+describe('probe presigned-URL tampering (scheme = "sigv4")', () => {
+  const run = async (flaws: SigV4PresignFlaw[]) => {
+    const s = h.track(await startSigV4PresignService(flaws));
+    return h.probe(spec(s.url).replace('scheme = "k3"', 'scheme = "sigv4"'), ['--strict'], {
+      SHARE_URL: s.presign('/files/report.csv'),
+    });
+  };
+
+  it('a service that signs every part refuses every mutation (a malformed X-Amz-* parameter with 400, as S3)', async () => {
+    const { code, report } = await run([]);
+    expect(report.findings).toEqual([]);
+    expect(code).toBe(0);
+    const cases = report.cases.filter((c) => c.case.startsWith('presign:'));
+    expect(cases).toHaveLength(16);
+  });
+
+  const planted: Array<[SigV4PresignFlaw, string]> = [
+    ['case-insensitive', 'presign:signature-recased'],
+    ['no-method', 'presign:method'],
+    ['no-path', 'presign:path'],
+    ['only-amz-params', 'presign:param-added'],
   ];
   for (const [flaw, check] of planted)
     it(`flags exactly the planted flaw: ${flaw}`, async () => {

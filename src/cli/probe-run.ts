@@ -14,7 +14,6 @@ import {
   parseProbeSpec,
   type ProbeSpec,
 } from '../core/probe/spec.js';
-import { flagNamer } from './fields.js';
 import type { ProbeOptions } from './probe-options.js';
 import type { Deps, Io, Result } from './command.js';
 import {
@@ -22,11 +21,12 @@ import {
   PROBE_RUN_CASE,
   probeDocument,
   type ReportDocument,
-  type RunError,
 } from '../core/report/index.js';
 import { progressBar } from './report/progress.js';
 import {
   appendStepSummary,
+  failureReport,
+  FILE_FORMATS,
   reportRoot,
   writeReportFiles,
   type ReportFiles,
@@ -36,9 +36,13 @@ import { openKeystore } from './shared.js';
 import { readSecretList, WEAK_SECRETS } from '../core/probe/weak-secrets.js';
 import { MAX_PROBE_SECRETS } from '../core/probe/weak-secret-cases.js';
 
-/** What a probe run returns to be rendered (probe.ts): the requests of a dry run, or the report. */
+/**
+ * What a probe run returns to be rendered (probe.ts): the requests of a dry run, the report, or for a
+ * run that ended in an error while a report format was chosen, the report saying what happened.
+ */
 export type ProbeValue =
   | { dryRun: ProbeResult }
+  | { failed: ReportDocument }
   | {
       report: {
         doc: ReportDocument;
@@ -165,57 +169,25 @@ const reportFiles = (opts: ProbeOptions): ReportFiles => ({
 
 /**
  * CI uploads the JUnit/SARIF files whatever the exit code: a run that ends without a verdict (service
- * unreachable, --wait-for gave up: exit 3; a spec error: exit 2) still writes them, saying why, then
- * fails as before.
+ * unreachable, --wait-for gave up: exit 3; a spec error: exit 2) still writes them, saying why, with
+ * the same exit code. So does `--format junit|sarif|markdown|html` (stdout or -o FILE): the error line
+ * stays on stderr; text, github and json end through main.ts as any error does.
  */
-async function reportingFailures<T>(
+async function reportingFailures(
   deps: Deps,
   io: Io,
   opts: ProbeOptions,
-  run: () => Promise<T>,
-): Promise<T> {
+  run: () => Promise<Result<ProbeValue>>,
+): Promise<Result<ProbeValue>> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof AuthctlError) {
-      // Named as main.ts names them on stderr: the report and the terminal say the same.
-      const shown = error.render(flagNamer(undefined));
-      await writeFailureReports(deps, io, opts, {
-        name: PROBE_RUN_CASE,
-        code: shown.code,
-        message: shown.message,
-        details: shown.where ? [`at ${shown.where}`] : [],
-        hint: shown.hint,
-      });
-    }
-    throw error;
+    if (!(error instanceof AuthctlError)) throw error;
+    const { doc, shown } = failureReport('probe', deps.cwd, PROBE_RUN_CASE, error);
+    await writeReportFiles(deps, io, doc, reportFiles(opts));
+    await appendStepSummary(deps, io, doc);
+    if (!FILE_FORMATS.has(opts.format)) throw error;
+    io.error(shown.message, shown.where, shown.hint);
+    return { value: { failed: doc }, exitCode: error.exitCode };
   }
-}
-
-/** A run with no result: the report files carry only the error (one JUnit error case, one notification). */
-async function writeFailureReports(
-  deps: Deps,
-  io: Io,
-  opts: ProbeOptions,
-  error: RunError,
-): Promise<void> {
-  const doc: ReportDocument = {
-    command: 'probe',
-    tool: {
-      name: 'authctl',
-      version: authctlVersion(),
-      informationUri: 'https://github.com/authctl/authctl',
-    },
-    verdict: 'error',
-    summary: error.message,
-    counts: { critical: 0, error: 0, warning: 0, info: 0 },
-    findings: [],
-    checks: [],
-    rules: {},
-    error,
-    notes: [],
-    cwd: deps.cwd,
-  };
-  await writeReportFiles(deps, io, doc, reportFiles(opts));
-  await appendStepSummary(deps, io, doc);
 }

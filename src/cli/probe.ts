@@ -37,13 +37,17 @@ const options = (report: Report, rc: RenderContext): RenderOptions => ({
 });
 
 /**
- * A report format on stdout: the dry run's requests whatever the format; after a failed control the
- * report formats (markdown, sarif, junit, html) still get their report, error included, and the
- * terminal ones (text, github) nothing (the failure is on stderr).
+ * A report format on stdout: the dry run's requests whatever the format; after a failed control or a
+ * run that ended in an error the report formats (markdown, sarif, junit, html) still get their report,
+ * error included, and the terminal ones (text, github) nothing (the failure is on stderr).
  */
 function renderer(format: 'text' | (typeof PROBE_REPORT_FORMATS)[number]) {
   return (value: ProbeValue, rc: RenderContext): string => {
     if ('dryRun' in value) return renderDryRun(value.dryRun);
+    if ('failed' in value)
+      return format === 'text' || format === 'github'
+        ? ''
+        : render(format, value.failed, { color: rc.color, width: rc.width }).trimEnd();
     const { report } = value;
     if (report.controlFailed && (format === 'text' || format === 'github')) return '';
     const text = render(format, report.doc, options(report, rc));
@@ -85,14 +89,17 @@ export const probeVerb = verb({
   run: async (opts, io, deps) => (await import('./probe-run.js')).runProbeVerb(opts, io, deps),
   render: {
     text: renderer('text'),
-    json: (value) =>
-      'dryRun' in value
+    json: (value) => {
+      // A failed run is rendered only in the report formats: --json ends through main.ts's error document.
+      if ('failed' in value) return { error: value.failed.error };
+      return 'dryRun' in value
         ? redactDeep({
             source: value.dryRun.source,
             baseUrl: value.dryRun.baseUrl,
             requests: value.dryRun.requests,
           })
-        : probeJson(value.report.result, value.report.code),
+        : probeJson(value.report.result, value.report.code);
+    },
     status: githubVerdict,
     stderr: (value, rc) =>
       'report' in value && value.report.controlFailed

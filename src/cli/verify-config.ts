@@ -1,13 +1,19 @@
 import path from 'node:path';
 import { Option } from 'commander';
 import { parseDuration } from '../core/duration.js';
-import { EXIT_CODES, usageError } from '../core/errors.js';
+import { AuthctlError, EXIT_CODES, usageError } from '../core/errors.js';
 import { PROFILE_TITLES } from '../core/verify/init-styles.js';
 import type { Finding } from '../core/verify/types.js';
 import type { VerifyConfigResult } from '../core/verify/verify.js';
 import { verb, type Deps, type Io, type RenderContext, type Result } from './command.js';
 import * as report from '../core/report/index.js';
-import { appendStepSummary, reportRoot, verifyReport } from './report/write.js';
+import {
+  appendStepSummary,
+  failureReport,
+  FILE_FORMATS,
+  reportRoot,
+  verifyReport,
+} from './report/write.js';
 import { configuredProfiles, verifyInfo, type VerifyInfoFlags } from './verify-extra.js';
 
 const EXIT_HELP = `
@@ -29,6 +35,8 @@ interface VerifyFlags extends VerifyInfoFlags {
   timeout: string;
   strict?: boolean;
   config?: string;
+  format?: string;
+  json?: boolean;
 }
 
 function parseVerifyConfig({ args, flags }: { args: unknown[]; flags: VerifyFlags }) {
@@ -53,6 +61,7 @@ function parseVerifyConfig({ args, flags }: { args: unknown[]; flags: VerifyFlag
     strict: flags.strict === true,
     baseline: flags.baseline,
     writeBaseline: flags.writeBaseline,
+    format: flags.json ? 'json' : (flags.format ?? 'text'),
   };
 }
 type VerifyConfigOptions = ReturnType<typeof parseVerifyConfig>;
@@ -67,9 +76,40 @@ interface Report {
   /** $GITHUB_WORKSPACE or the working directory: annotation paths and SARIF uris are relative to it. */
   root: string;
 }
-type Value = { info: { data: unknown; text: string } } | { report: Report };
+type Value =
+  | { info: { data: unknown; text: string } }
+  | { report: Report }
+  /** A run that ended in an error while a report format was chosen: the report says what happened. */
+  | { failed: report.ReportDocument };
 
+/**
+ * A run that ends in an error (a FILES entry missing or unreadable, an unknown profile) still appends
+ * the job summary, and `--format sarif|junit|markdown` (stdout or -o FILE) still gets its report, with
+ * the same exit code and the error line on stderr; text, github and json end through main.ts.
+ */
 async function runVerifyConfig(
+  opts: VerifyConfigOptions,
+  io: Io,
+  deps: Deps,
+): Promise<Result<Value>> {
+  try {
+    return await verifyAndReport(opts, io, deps);
+  } catch (error) {
+    if (!(error instanceof AuthctlError)) throw error;
+    const { doc, shown } = failureReport(
+      'verify-config',
+      deps.cwd,
+      report.VERIFY_UNREACHABLE.name,
+      error,
+    );
+    await appendStepSummary(deps, io, doc);
+    if (!FILE_FORMATS.has(opts.format)) throw error;
+    io.error(shown.message, shown.where, shown.hint);
+    return { value: { failed: doc }, exitCode: error.exitCode };
+  }
+}
+
+async function verifyAndReport(
   opts: VerifyConfigOptions,
   io: Io,
   deps: Deps,
@@ -164,13 +204,21 @@ function reportStatus({ result, baseline }: Report, rc: RenderContext): string |
   return lines.join('\n');
 }
 
-/** Renders a report, or the --list-rules / --list-profiles / --explain answer (text and json only). */
+/**
+ * Renders a report, or the --list-rules / --list-profiles / --explain answer (text and json only), or
+ * for a run that ended in an error `onFailed` (the report formats render its document).
+ */
 function either<T>(
   onReport: (r: Report, rc: RenderContext) => T,
   onInfo: (i: { data: unknown; text: string }) => T,
+  onFailed: (doc: report.ReportDocument, rc: RenderContext) => T,
 ) {
   return (value: Value, rc: RenderContext) =>
-    'report' in value ? onReport(value.report, rc) : onInfo(value.info);
+    'failed' in value
+      ? onFailed(value.failed, rc)
+      : 'report' in value
+        ? onReport(value.report, rc)
+        : onInfo(value.info);
 }
 
 export const verifyConfigVerb = verb({
@@ -192,15 +240,30 @@ export const verifyConfigVerb = verb({
   parse: parseVerifyConfig,
   run: runVerifyConfig,
   render: {
-    text: either(reportText, (i) => i.text),
-    json: (value: Value) => ('report' in value ? reportJson(value.report) : value.info.data),
-    status: (value, rc) => ('report' in value ? reportStatus(value.report, rc) : undefined),
+    text: either(
+      reportText,
+      (i) => i.text,
+      () => '',
+    ),
+    json: (value: Value) =>
+      // A failed run is rendered only in the report formats: --json ends through main.ts.
+      'failed' in value
+        ? { error: value.failed.error }
+        : 'report' in value
+          ? reportJson(value.report)
+          : value.info.data,
+    status: either(
+      reportStatus,
+      () => undefined,
+      () => undefined,
+    ),
     ...Object.fromEntries(
       (['github', 'sarif', 'junit', 'markdown'] as const).map((format) => [
         format,
         either(
           (r, rc) => report.render(format, r.doc, { color: rc.color, root: r.root }),
           (i) => i.text,
+          (doc, rc) => (format === 'github' ? '' : report.render(format, doc, { color: rc.color })),
         ),
       ]),
     ),

@@ -2,6 +2,7 @@
 // accepted by k3's own node:crypto verifier, tampered ones are refused with S3's error codes, bearer
 // tokens come from `authctl token mint` against the mock issuer's JWKS, and the probe runs with
 // SigV4 and JWT credentials.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -244,6 +245,89 @@ describe.concurrent('k3', () => {
         [...checks].some((c) => c.startsWith(check)),
         check,
       ).toBe(true);
+    expect(r.stdout).not.toContain(ACME.AWS_SECRET_ACCESS_KEY);
+  });
+
+  it('probe of SigV4 and SigV2 presigned URLs from `authctl sign` (type = "presigned"): every tampered part is refused', async () => {
+    for (const [key, body] of [
+      ['v4.txt', 'v4'],
+      ['v2.txt', 'v2'],
+    ] as const)
+      expect(
+        (await sign(['PUT', `${k3.url}/e2e-probe-presign/${key}`, '-d', body, '--send'])).code,
+      ).toBe(0);
+    const v4 = await sign([
+      'GET',
+      `${k3.url}/e2e-probe-presign/v4.txt`,
+      '--presign',
+      '--expires',
+      '5m',
+    ]);
+    const v2 = await sign([
+      'GET',
+      `${k3.url}/e2e-probe-presign/v2.txt`,
+      '--sigv2',
+      '--expires',
+      '5m',
+    ]);
+    const spec = path.join(dir, 'probe-s3-presigned.toml');
+    writeFileSync(
+      spec,
+      `base_url = "${k3.url}"\n\n` +
+        ['sigv4', 'sigv2']
+          .map(
+            (scheme) =>
+              `[credentials.${scheme}]\ntype = "presigned"\nscheme = "${scheme}"\nurl_env = "${scheme.toUpperCase()}_URL"\n`,
+          )
+          .join('\n') +
+        ['v4', 'v2']
+          .map(
+            (v) => `\n[[endpoints]]\npath = "/e2e-probe-presign/${v}.txt"\nallow = ["sig${v}"]\n`,
+          )
+          .join(''),
+    );
+    const r = await authctl(
+      ['probe', '--spec', spec, '--base-url', k3.url, '--no-skew', '--strict', '--json'],
+      {
+        home: dir,
+        env: { SIGV4_URL: v4.stdout.trim(), SIGV2_URL: v2.stdout.trim() },
+      },
+    );
+    expect(r.code, show(r)).toBe(0);
+    const cases = (
+      parseJson(r).cases as Array<{ case: string; passed?: boolean; endpoint: string }>
+    ).filter((c) => c.case.startsWith('presign:'));
+    const of = (v: string) =>
+      cases
+        .filter((c) => c.endpoint === `GET /e2e-probe-presign/${v}.txt`)
+        .map((c) => c.case)
+        .sort();
+    // Each X-Amz-* parameter changed and removed (S3 answers a malformed one 400, a refusal too).
+    expect(of('v4')).toEqual(
+      expect.arrayContaining([
+        'presign:param-added',
+        'presign:param-removed:X-Amz-Date',
+        'presign:param:X-Amz-Credential',
+        'presign:signature-truncated',
+        'presign:expires-later',
+      ]),
+    );
+    expect(of('v4')).toHaveLength(16);
+    // SigV2's base64 signature is truncated decoded (a cut %2F would be a broken URL, not a shorter
+    // signature); the added parameter is a signed response-* override, as SigV2 signs no other.
+    expect(of('v2')).toEqual([
+      'presign:expires-later',
+      'presign:method',
+      'presign:param-added',
+      'presign:param-removed:AWSAccessKeyId',
+      'presign:param-removed:Expires',
+      'presign:param:AWSAccessKeyId',
+      'presign:param:Expires',
+      'presign:path',
+      'presign:signature-recased',
+      'presign:signature-truncated',
+    ]);
+    expect(cases.every((c) => c.passed)).toBe(true);
     expect(r.stdout).not.toContain(ACME.AWS_SECRET_ACCESS_KEY);
   });
 

@@ -9,6 +9,7 @@ import {
   type RunningService,
 } from './fixtures/orders-service.js';
 import { ISSUER, minimalSpec, writeSpec } from './fixtures/spec.js';
+import { junitErrors, sarifErrors } from '../report/validate.js';
 
 interface Sarif {
   runs: Array<{
@@ -97,6 +98,53 @@ describe('probe reports on exit 3', () => {
     expect(run.code).toBe(3);
     expect(errorCase(run.junit!).message).toContain('did not answer within 1s');
     expect(notification(run.sarif!).message.text).toContain('did not answer within 1s');
+  });
+
+  it('--format junit -o FILE, and sarif or markdown on stdout, carry the error too; the error line stays on stderr', async () => {
+    const port = await freePort();
+    const dir = tempDir('authctl-probe-');
+    writeSpec(dir, minimalSpec(`http://127.0.0.1:${port}`));
+    const probe = (args: string[]) =>
+      runCli(['probe', '--no-skew', ...args], {
+        cwd: dir,
+        env: { AUTHCTL_HOME: tempDir('authctl-probe-home-') },
+      });
+    const toFile = await probe(['--format', 'junit', '-o', 'out.xml']);
+    expect(toFile.code).toBe(3);
+    expect(toFile.stdout).toBe('');
+    expect(toFile.stderr).toMatch(
+      /^authctl: error: service unreachable: .*\n  hint: .*\nwrote out.xml\n$/m,
+    );
+    const xml = readFileSync(path.join(dir, 'out.xml'), 'utf8');
+    expect(errorCase(xml).type).toBe('ERR_PROBE_UNREACHABLE');
+    expect(await junitErrors(xml)).toEqual([]);
+
+    const sarif = await probe(['--format', 'sarif']);
+    expect(sarif.code).toBe(3);
+    expect(sarifErrors(sarif.stdout)).toEqual([]);
+    expect(notification(JSON.parse(sarif.stdout) as Sarif).descriptor.id).toBe(
+      'ERR_PROBE_UNREACHABLE',
+    );
+    expect(sarif.stderr).toContain('authctl: error: service unreachable');
+
+    const markdown = await probe(['--format', 'markdown']);
+    expect(markdown.code).toBe(3);
+    expect(markdown.stdout).toMatch(/^## authctl probe: ⚠️ could not finish\n/);
+    expect(markdown.stdout).toContain('> **ERR_PROBE_UNREACHABLE**: service unreachable');
+
+    // A spec error after parsing: exit 2 as before, the report names it.
+    writeSpec(
+      dir,
+      minimalSpec(`http://127.0.0.1:${port}`).replace('allow = ["admin"]', 'allow = ["admn"]'),
+    );
+    const spec = await probe(['--format', 'junit']);
+    expect(spec.code).toBe(2);
+    expect(errorCase(spec.stdout).type).toBe('ERR_PROBE_UNKNOWN_CREDENTIAL');
+    // text and json end as any error does: nothing on stdout, or the one error document.
+    expect((await probe([])).stdout).toBe('');
+    expect(JSON.parse((await probe(['--json'])).stdout).error.code).toBe(
+      'ERR_PROBE_UNKNOWN_CREDENTIAL',
+    );
   });
 
   describe('a failed control', () => {

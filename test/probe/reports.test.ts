@@ -1,5 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Keystore } from '../../src/core/keys/keystore.js';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -97,6 +98,26 @@ describe('probe reports', () => {
     expect(stdout).toMatch(
       /^::error file=probe.toml,line=25,title=jwt%3Aalg-none::CRITICAL: GET \/v1\/tenants\/acme\/orders: token: alg-none: the service let it in \(200\)%0Acase jwt:alg-none: expected 401, got 200%0Afix: /m,
     );
+  });
+
+  it('under $GITHUB_WORKSPACE from a working-directory, annotations and SARIF name the spec from the workspace root', async () => {
+    const workspace = tempDir('authctl-probe-ws-');
+    const step = path.join(workspace, 'services', 'orders');
+    mkdirSync(step, { recursive: true });
+    writeSpec(step, minimalSpec(vulnerable.url));
+    const { code, stdout } = await runCli(
+      ['probe', '--no-skew', '--format', 'github', '--sarif', 'probe.sarif'],
+      { cwd: step, env: { AUTHCTL_HOME: home, GITHUB_WORKSPACE: workspace } },
+    );
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /^::error file=services\/orders\/probe\.toml,line=25,title=jwt%3Aalg-none::/m,
+    );
+    expect(stdout).not.toMatch(/file=probe\.toml/);
+    const run = JSON.parse(readFileSync(path.join(step, 'probe.sarif'), 'utf8')).runs[0];
+    expect(run.originalUriBaseIds['%SRCROOT%'].uri).toBe(pathToFileURL(`${workspace}/`).href);
+    const location = run.results[0].locations[0].physicalLocation.artifactLocation;
+    expect(location).toEqual({ uri: 'services/orders/probe.toml', uriBaseId: '%SRCROOT%' });
   });
 
   it('accepts known findings from a baseline (exit 0) but still fails on new ones', async () => {

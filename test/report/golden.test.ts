@@ -159,6 +159,51 @@ describe('verify-config report goldens', () => {
       text,
     );
   });
+
+  it('$GITHUB_STEP_SUMMARY gets the Markdown summary whatever --format is, appended', async () => {
+    const summary = path.join(tempDir('authctl-golden-summary-'), 'summary.md');
+    writeFileSync(summary, '# earlier step\n');
+    const { code } = await verify(['--format', 'sarif', '--quiet'], {
+      GITHUB_WORKSPACE: ROOT,
+      GITHUB_STEP_SUMMARY: summary,
+    });
+    expect(code).toBe(1);
+    expect(readFileSync(summary, 'utf8').split(ROOT).join('$ROOT')).toBe(
+      `# earlier step\n${readFileSync(path.join(GOLDEN, 'verify.md'), 'utf8')}`,
+    );
+  });
+
+  it('a FILES entry that does not exist: junit -o FILE, sarif on stdout and the step summary say so, exit 2', async () => {
+    const out = tempDir('authctl-golden-verify-missing-');
+    const summary = path.join(out, 'summary.md');
+    const run = (args: string[]) =>
+      runCli(['verify-config', 'nosuch.toml', ...args], {
+        cwd: path.join(ROOT, fixture),
+        env: { GITHUB_STEP_SUMMARY: summary },
+      });
+    const junit = await run(['--format', 'junit', '-o', path.join(out, 'v.xml')]);
+    expect(junit.code).toBe(2);
+    expect(junit.stderr).toContain('authctl: error: file not found: nosuch.toml');
+    const xml = readFileSync(path.join(out, 'v.xml'), 'utf8');
+    expect(xml).toContain(
+      '<testcase classname="authctl verify-config" name="verify-config run" time="0">\n      <error type="ERR_VERIFY_FILE_NOT_FOUND" message="file not found: nosuch.toml">',
+    );
+    expect(await junitErrors(xml)).toEqual([]);
+    const sarif = await run(['--format', 'sarif']);
+    expect(sarif.code).toBe(2);
+    expect(sarifErrors(sarif.stdout)).toEqual([]);
+    const invocation = JSON.parse(sarif.stdout).runs[0].invocations[0];
+    expect(invocation.executionSuccessful).toBe(false);
+    expect(invocation.toolExecutionNotifications[0].descriptor.id).toBe(
+      'ERR_VERIFY_FILE_NOT_FOUND',
+    );
+    expect(readFileSync(summary, 'utf8')).toMatch(
+      /^## authctl verify-config: ⚠️ could not finish\n\nfile not found: nosuch.toml\n/,
+    );
+    // text and json end as any error does.
+    expect((await run([])).stdout).toBe('');
+    expect(JSON.parse((await run(['--json'])).stdout).error.code).toBe('ERR_VERIFY_FILE_NOT_FOUND');
+  });
 });
 
 describe('the validators can fail', () => {

@@ -11,7 +11,10 @@ import {
   type RenderOptions,
   type ReportDocument,
   type ReportFormat,
+  type RunError,
 } from '../../core/report/index.js';
+import type { AuthctlError, RenderedError } from '../../core/errors.js';
+import { flagNamer } from '../fields.js';
 import type { CliContext } from '../context.js';
 
 /**
@@ -64,6 +67,50 @@ export async function appendStepSummary(
 
 /** Files never get colour. */
 const noColor = new Chalk({ level: 0 });
+
+/**
+ * The formats whose output is a report file (on stdout or -o FILE), not lines for a terminal or a
+ * script: a run that ends in an error still gets one, saying what happened.
+ */
+export const FILE_FORMATS: ReadonlySet<string> = new Set(['markdown', 'sarif', 'junit', 'html']);
+
+/**
+ * The report of a run that ended in `error` with no result: one JUnit error case (`name`), one SARIF
+ * notification. Also the error as main.ts names it on stderr, so the report and the terminal agree.
+ */
+export function failureReport(
+  command: ReportDocument['command'],
+  cwd: string,
+  name: string,
+  error: AuthctlError,
+): { doc: ReportDocument; shown: RenderedError } {
+  const shown = error.render(flagNamer(undefined));
+  const runError: RunError = {
+    name,
+    code: shown.code,
+    message: shown.message,
+    details: shown.where ? [`at ${shown.where}`] : [],
+    hint: shown.hint,
+  };
+  const doc: ReportDocument = {
+    command,
+    tool: {
+      name: 'authctl',
+      version: authctlVersion(),
+      informationUri: 'https://github.com/authctl/authctl',
+    },
+    verdict: 'error',
+    summary: runError.message,
+    counts: { critical: 0, error: 0, warning: 0, info: 0 },
+    findings: [],
+    checks: [],
+    rules: {},
+    error: runError,
+    notes: [],
+    cwd,
+  };
+  return { doc, shown };
+}
 
 /** verify-config's report document: its result, the rule catalogue, this version, the baseline. */
 export async function verifyReport(

@@ -7,6 +7,7 @@ type PresignedConfig = Extract<ProbeCredentialConfig, { type: 'presigned' }>;
 
 /** One valid presigned URL and the names of its scheme's parts. */
 export interface PresignedUrl {
+  scheme: PresignedConfig['scheme'];
   /** Path and query exactly as the service issued them (sent byte for byte). */
   path: string;
   signature: string;
@@ -67,6 +68,7 @@ export async function resolvePresigned(
   const expires = cred.expires_param ?? preset.expires;
   const tenant = cred.tenant_param ?? preset.tenant;
   return {
+    scheme: cred.scheme,
     path,
     signature,
     expires: expires && names.has(expires) ? expires : undefined,
@@ -126,6 +128,32 @@ function queryPairs(path: string): Array<[string, string]> {
     });
 }
 
+/**
+ * S3 answers a presigned URL whose X-Amz-* (or SigV2) auth parameters are malformed or missing with
+ * 400 AuthorizationQueryParametersError before any signature check: a refusal, as 401/403 are.
+ */
+export const S3_PRESIGN_REFUSALS: ReadonlySet<PresignedConfig['scheme']> = new Set([
+  'sigv4',
+  'sigv2',
+]);
+
+/**
+ * The added parameter of `presign:param-added`. SigV2 signs only sub-resources and the response-*
+ * overrides, so an unknown parameter is ignored by design; response-content-type is signed, and an
+ * unsigned one would let a share link serve HTML.
+ */
+const ADDED_PARAM: Partial<Record<PresignedConfig['scheme'], string>> = {
+  sigv2: 'response-content-type=text%2Fhtml',
+};
+
+const decoded = (v: string) => {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
+};
+
 const withQuery = (path: string, pairs: Array<[string, string]>) =>
   `${path.split('?')[0]}?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${v}`).join('&')}`;
 const flip = (v: string) => (v.length ? `${v.slice(0, -1)}${v.endsWith('A') ? 'B' : 'A'}` : 'A');
@@ -178,17 +206,19 @@ function signedValueMutations(
   url: PresignedUrl,
   otherTenant: (value: string) => string,
 ): void {
-  const sig = e.value(url.signature);
+  // On the decoded value: cutting a base64 signature's %2F or %3D in half would send a broken URL
+  // (a 400 from the URL parser), not a shorter signature.
+  const sig = decoded(e.value(url.signature));
   e.add(
     'signature-truncated',
     `${url.signature} truncated`,
-    e.set(url.signature, sig.slice(0, Math.max(0, sig.length - 2))),
+    e.set(url.signature, encodeURIComponent(sig.slice(0, Math.max(0, sig.length - 2)))),
   );
   if (recase(sig) !== sig)
     e.add(
       'signature-recased',
       `${url.signature} in swapped case`,
-      e.set(url.signature, recase(sig)),
+      e.set(url.signature, encodeURIComponent(recase(sig))),
     );
   if (url.expires && /^\d+$/.test(e.value(url.expires)))
     e.add(
@@ -226,6 +256,7 @@ export function presignMutations(
     const without = e.pairs.filter(([k]) => k !== name);
     e.add(`param-removed:${name}`, `${name} removed`, withQuery(e.pathname, without));
   }
-  e.add('param-added', 'a parameter added after signing', `${url.path}&authctl-tampered=1`);
+  const added = ADDED_PARAM[url.scheme] ?? 'authctl-tampered=1';
+  e.add('param-added', 'a parameter added after signing', `${url.path}&${added}`);
   return e.out;
 }

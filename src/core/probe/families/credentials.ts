@@ -1,6 +1,6 @@
 import { generateApiKey, malformApiKey, parseApiKey } from '../../apikey/index.js';
 import { mergeHeaders } from '../headers.js';
-import { presignMutations } from '../presigned.js';
+import { presignMutations, S3_PRESIGN_REFUSALS } from '../presigned.js';
 import type { CaseFamily } from './builder.js';
 import { header, signSigV4, withCredential } from './request.js';
 
@@ -89,7 +89,8 @@ export const presignedFamily: CaseFamily = {
     if (!primary.presigned) return;
     const valid = (await withCredential(b.base, primary, ctx)).request;
     const other = (v: string) => ctx.spec.tenants.other ?? `${v}-other`;
-    const statuses = [...new Set([...b.unauth, ...endpoint.forbiddenStatus])];
+    const s3 = S3_PRESIGN_REFUSALS.has(primary.presigned.scheme) ? [400] : [];
+    const statuses = [...new Set([...b.unauth, ...endpoint.forbiddenStatus, ...s3])];
     for (const m of presignMutations(valid, primary.presigned, other))
       b.negative({
         ...m,

@@ -46,6 +46,10 @@ export default tseslint.config(
           ignoreRestSiblings: true,
         },
       ],
+      // `let handler; const onRequest = () => handler?.(…); …; handler = create()`: a closure made
+      // before the value exists (a server that listens before its handler is built) reads the
+      // variable, so it cannot be const; prefer-const's own option for exactly that case.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // Finding and escaping control characters is part of authctl's job (core/terminal.ts, the
       // JUnit/GitHub renderers, header parsing): a regex that names \x1b is deliberate here.
       'no-control-regex': 'off',

@@ -19,6 +19,7 @@ const SCRIPTS = [
   ['sigv4', []],
   ['apikey', []],
   ['idp', ['--duration', '1']],
+  ['idp-replicas', ['--duration', '1']],
   ['probe', []],
   ['verify-yaml', []],
   ['verify-large', []],

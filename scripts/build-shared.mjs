@@ -104,6 +104,19 @@ export const trimPackages = {
       contents: 'module.exports = () => /\\p{RGI_Emoji}/gv;',
       loader: 'js',
     }));
+    // chalk detects colour support once at load (node:tty, node:os, the environment) for its default
+    // instances; authctl never uses those: every Chalk it makes gets its level from colorEnabled
+    // (src/cli/output.ts), so the detection is only start-up cost. Its stand-in detects nothing.
+    b.onResolve({ filter: /^#supports-color$/ }, (args) =>
+      /node_modules[\\/]chalk[\\/]/.test(args.importer)
+        ? { path: 'supports-color', namespace: 'chalk-no-detection' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'chalk-no-detection' }, () => ({
+      contents:
+        'export function createSupportsColor() { return false; }\nexport default { stdout: false, stderr: false };',
+      loader: 'js',
+    }));
     b.onResolve({ filter: /^typescript$/ }, (args) => ({
       path: args.path,
       namespace: 'unsupported-format',
@@ -139,4 +152,35 @@ export function thirdPartyNotices(results, file) {
   });
   const contents = `authctl's bundle (dist/) includes code from these packages:\n\n${sections.join(`\n\n${'-'.repeat(72)}\n\n`)}\n`;
   return { path: file, contents: Buffer.from(contents) };
+}
+
+/**
+ * dist-meta/bundles.json (not shipped): for every file written to dist/, the sources and packages esbuild
+ * put in it, so test/package/loaded-modules.test.ts can tell which code a command loaded from the files
+ * it loaded (chunk names are hashes). `{ "cli/main.js": { bytes, sources: ["src/cli/main.ts", ...],
+ * packages: ["commander", ...] } }`, sources and packages sorted, only those with bytes in the output.
+ */
+export function bundleMap(results, outdir) {
+  const map = {};
+  for (const result of results) {
+    for (const [out, meta] of Object.entries(result.metafile.outputs)) {
+      if (!out.endsWith('.js')) continue;
+      const sources = new Set();
+      const packages = new Set();
+      for (const [input, { bytesInOutput }] of Object.entries(meta.inputs)) {
+        if (bytesInOutput === 0) continue;
+        const file = input.replace(/^[a-z-]+:/, '');
+        const pkgMatch = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(file);
+        if (pkgMatch) packages.add(pkgMatch[1].replace(/\\/g, '/'));
+        else if (file.startsWith('src/')) sources.add(file);
+      }
+      const key = path.relative(outdir, path.resolve(root, out)).replace(/\\/g, '/');
+      map[key] = {
+        bytes: meta.bytes,
+        sources: [...sources].sort(),
+        packages: [...packages].sort(),
+      };
+    }
+  }
+  return map;
 }

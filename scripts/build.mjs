@@ -25,6 +25,7 @@ import { build } from 'esbuild';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  bundleMap,
   lazyChildProcessForCommander,
   pkg,
   PUBLIC_SUBPATHS,
@@ -32,6 +33,7 @@ import {
   thirdPartyNotices,
   trimPackages,
 } from './build-shared.mjs';
+import { cliModulesFromHotFile, exportsOf, hotCliSources, hotEntry } from './build-hot-shared.mjs';
 
 const outdir = path.join(root, 'dist');
 
@@ -176,17 +178,30 @@ const entryResult = await build({
 });
 outputs.push(...entryResult.outputFiles);
 
-const hot = await build({
-  ...common,
-  entryPoints: { 'cli/main': 'src/cli/main.ts' },
-  outdir,
-  plugins: [
-    lazyChildProcessForCommander,
-    trimPackages,
-    smolTomlFromPackage,
-    splitDynamicImports(coldEntries, 'cli'),
-  ],
-});
+const buildHot = (entry) =>
+  build({
+    ...common,
+    entryPoints: { 'cli/main': 'hot-entry' },
+    outdir,
+    plugins: [
+      {
+        name: 'hot-entry',
+        setup(b) {
+          b.onResolve({ filter: /^hot-entry$/ }, () => ({ path: 'main', namespace: 'hot-entry' }));
+          b.onLoad({ filter: /.*/, namespace: 'hot-entry' }, () => entry);
+        },
+      },
+      lazyChildProcessForCommander,
+      trimPackages,
+      smolTomlFromPackage,
+      splitDynamicImports(coldEntries, 'cli'),
+    ],
+  });
+// Twice: the first build tells which src/cli modules the hot file holds; the second also exports
+// them, for the cold command modules to share (scripts/build-hot-shared.mjs).
+const sharedCli = hotCliSources((await buildHot(hotEntry([]))).metafile);
+const hot = await buildHot(hotEntry(sharedCli));
+const sharedCliExports = await exportsOf(sharedCli);
 outputs.push(...hot.outputFiles);
 
 // Cold entries and the library, in one code-split build (shared chunks in dist/cold/). Cold entries can
@@ -218,6 +233,7 @@ for (let size = -1; size !== coldEntries.size;) {
     external: ['jose', 'yaml', 'ioredis', '@peculiar/asn1-schema', '@peculiar/asn1-x509'],
     plugins: [
       commanderFromHotFile,
+      cliModulesFromHotFile(sharedCli, sharedCliExports),
       lazyChildProcessForCommander,
       trimPackages,
       smolTomlFromPackage,
@@ -252,6 +268,16 @@ for (const file of ordered) {
   renameSync(temp, file.path);
   written.add(file.path);
 }
+
+// Not in dist/ (never shipped): which sources and packages each output file holds, for the tests.
+const metaDir = path.join(root, 'dist-meta');
+mkdirSync(metaDir, { recursive: true });
+const bundlesFile = path.join(metaDir, 'bundles.json');
+writeFileSync(
+  `${bundlesFile}.${process.pid}.tmp`,
+  `${JSON.stringify(bundleMap([entryResult, hot, sharedResult], outdir), null, 1)}\n`,
+);
+renameSync(`${bundlesFile}.${process.pid}.tmp`, bundlesFile);
 
 // Drop files from older builds once they are no longer fresh (a running process may still load them).
 // `--clean` (prepack) drops every file this build did not write, so a tarball never ships stale chunks.

@@ -2,7 +2,6 @@ import path from 'node:path';
 import { Option } from 'commander';
 import { parseDuration } from '../core/duration.js';
 import { usageError } from '../core/errors.js';
-import { ensurePrivateDir } from '../core/fs/atomic.js';
 import type { ApiKeyInfo, CreateApiKeyResult } from '../core/apikey/index.js';
 import type { ApikeyConfig } from '../core/apikey/config.js';
 import type { Deps, Io, RenderContext } from './command.js';
@@ -54,7 +53,8 @@ export async function openStore(
     store = path.resolve(filepath ? path.dirname(filepath) : deps.cwd, section.store);
   else {
     const home = await deps.home();
-    if (forWrite) await ensurePrivateDir(home);
+    // Only writers make the directory (and load the atomic-write module): not `apikey verify`.
+    if (forWrite) await (await import('../core/fs/atomic.js')).ensurePrivateDir(home);
     store = path.join(home, (await core()).DEFAULT_API_KEY_STORE_FILE);
   }
   io.debug(`apikey store: ${store}`);

@@ -297,7 +297,9 @@ function ioOf<E>(
     warn: (message) => ctx.out.warn(message),
     debug: (message) => ctx.out.debug(message),
     error: (message, where, hint) => ctx.out.error(message, where, hint),
-    stdin: ctx.io.stdin,
+    get stdin() {
+      return ctx.io.stdin; // on first use only (see main.ts)
+    },
     stderrIsTTY: Boolean(ctx.io.stderr.isTTY),
     progress: progressLine(ctx),
     stdoutIsTTY: Boolean(ctx.io.stdout.isTTY),

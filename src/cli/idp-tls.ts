@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option } from 'commander';
 import { usageError } from '../core/errors.js';
@@ -136,7 +137,6 @@ export async function caFor(
   caFlag: string | undefined,
 ): Promise<{ file: string; pem: string } | undefined> {
   const { readCaFile } = await import('../core/idp/tls/fetch.js');
-  const { readFile } = await import('node:fs/promises');
   if (caFlag !== undefined) {
     const file = path.resolve(deps.cwd, caFlag);
     return { file, pem: await readCaFile(file, '--ca') };

@@ -140,7 +140,14 @@ export async function main(argv: string[]): Promise<never> {
   const args = argv.slice(2);
   const ctx = new CliContext(
     readGlobals(args, process.env),
-    { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
+    {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      // Node makes process.stdin (a stream over fd 0) on first use: only for the commands that read it.
+      get stdin() {
+        return process.stdin;
+      },
+    },
     process.env,
     process.cwd(),
   );

@@ -76,8 +76,26 @@ function baseUrlOf(flags: ProbeFlags): string | undefined {
   return flags.baseUrl.replace(/\/+$/, '');
 }
 
+/** The spec file: `authctl probe probe.toml` is `--spec probe.toml`, as verify-config takes its files. */
+function specOf(positional: string | undefined, flag: string | undefined): string | undefined {
+  if (positional !== undefined && flag !== undefined && positional !== flag)
+    throw usageError(
+      'ERR_CONFLICTING_OPTION',
+      `two specs given: ${positional} and --spec ${flag}`,
+      {
+        where: '--spec',
+        hint: 'give the spec once, as `authctl probe FILE` or `authctl probe --spec FILE`',
+      },
+    );
+  return positional ?? flag;
+}
+
 /** The probe's `parse`: every flag checked before a spec is read or a request sent. */
-export function parseProbeOptions({ flags }: Pick<Values<ProbeFlags>, 'flags'>): ProbeOptions {
+export function parseProbeOptions({
+  args = [],
+  flags: given,
+}: Pick<Values<ProbeFlags>, 'flags'> & { args?: unknown[] }): ProbeOptions {
+  const flags = { ...given, spec: specOf(args[0] as string | undefined, given.spec) };
   const { format: _format, json: _json, timeout: _timeout, ...rest } = flags;
   if (flags.concurrency !== undefined && (flags.concurrency < 1 || flags.concurrency > 256))
     throw usageError('ERR_BAD_NUMBER', '--concurrency must be 1..256', {

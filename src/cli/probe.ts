@@ -65,13 +65,14 @@ function githubVerdict(value: ProbeValue, rc: RenderContext): string | undefined
 
 /** `authctl probe`: the matrix of requests against a service, reported in the chosen format. */
 export const probeVerb = verb({
-  name: 'probe',
+  name: 'probe [spec]',
   summary:
     'send the full matrix of valid, missing, forged, cross-tenant and wrong-role requests to a service and check every 401/403',
   options: probeOptions(),
   formats: PROBE_REPORT_FORMATS,
   formatAliases: PROBE_FORMAT_ALIASES,
   examples: [
+    'authctl probe probe.toml',
     'authctl probe --spec probe.toml',
     'authctl probe --spec probe.toml --wait-for http://127.0.0.1:8080/healthz --junit probe.xml',
     'authctl probe --dry-run',
@@ -79,7 +80,8 @@ export const probeVerb = verb({
     'authctl probe --format markdown -o probe.md',
     'authctl probe init --from-openapi openapi.json --base-url http://127.0.0.1:8080 > probe.toml',
   ],
-  parse: ({ flags }: { flags: ProbeFlags }) => parseProbeOptions({ flags }),
+  parse: ({ args, flags }: { args: unknown[]; flags: ProbeFlags }) =>
+    parseProbeOptions({ args, flags }),
   run: async (opts, io, deps) => (await import('./probe-run.js')).runProbeVerb(opts, io, deps),
   render: {
     text: renderer('text'),

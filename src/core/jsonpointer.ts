@@ -10,7 +10,7 @@ const PROTOTYPE_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
 /** RFC 6901: "/org/id" → ["org", "id"]; "~1" is "/", "~0" is "~". A bare name is treated as "/name". */
 export function parsePointer(pointer: string, where = 'pointer'): string[] {
   if (pointer === '') return [];
-  if (!pointer.startsWith('/') && !/^[A-Za-z0-9_:.\-]+$/.test(pointer)) {
+  if (!pointer.startsWith('/') && !/^[A-Za-z0-9_:.-]+$/.test(pointer)) {
     throw usageError('ERR_BAD_POINTER', `"${pointer}" is not a JSON pointer`, {
       where,
       hint: 'write it as /claim or /nested/claim (RFC 6901)',

@@ -9,4 +9,13 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
 export const nodeFs = require('node:fs') as typeof import('node:fs');
-export const nodeCrypto = require('node:crypto') as typeof import('node:crypto');
+
+type NodeCrypto = typeof import('node:crypto');
+let crypto: NodeCrypto | undefined;
+/**
+ * node:crypto on first use: loading it costs ~5 ms, and the hot bundle holds commands that never
+ * hash or sign (`token decode`, `--help`).
+ */
+export const nodeCrypto: NodeCrypto = new Proxy({} as NodeCrypto, {
+  get: (_, key) => Reflect.get((crypto ??= require('node:crypto') as NodeCrypto), key),
+});

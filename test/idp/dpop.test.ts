@@ -234,6 +234,57 @@ describe('idp: DPoP-bound refresh tokens of public clients (RFC 9449 §5)', () =
   });
 });
 
+// RFC 9449 defines no proof at /revoke, and §6.2 says the authorization server does not check the
+// binding at /introspect: the resource server checks cnf.jkt itself. Both endpoints authenticate the
+// client only (RFC 7009 §2.1, RFC 7662 §2.1), as for any token.
+describe('idp: DPoP-bound tokens at /introspect and /revoke', () => {
+  const post = async (endpoint: string, form: Record<string, string>) => {
+    const response = await fetch(`${idp.url}/${endpoint}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : {} };
+  };
+
+  it('introspects a bound access token for a resource server that sends no proof: DPoP and cnf.jkt', async () => {
+    const { tokens } = await dpopTokens(idp.url);
+    const thumbprint = await jose.calculateJwkThumbprint(await jose.exportJWK(keys.publicKey));
+    const answer = await post('introspect', {
+      token: tokens.access_token,
+      client_id: 'web',
+      client_secret: 'web-secret',
+    });
+    expect(answer).toMatchObject({
+      status: 200,
+      body: { active: true, token_type: 'DPoP', cnf: { jkt: thumbprint } },
+    });
+  });
+
+  it("revokes a public client's bound refresh token with its client_id alone; the key cannot refresh it after", async () => {
+    const config = await discover(idp.url, 'spa');
+    const DPoP = client.getDPoPHandle(config, keys);
+    const tokens = await spaTokens(DPoP, config);
+    const refreshToken = tokens.refresh_token!;
+    expect(
+      (await post('introspect', { token: refreshToken, client_id: 'spa' })).body,
+    ).toMatchObject({
+      active: true,
+      client_id: 'spa',
+    });
+    expect((await post('revoke', { token: refreshToken, client_id: 'spa' })).status).toBe(200);
+    expect((await post('introspect', { token: refreshToken, client_id: 'spa' })).body).toEqual({
+      active: false,
+    });
+    const error = await client
+      .refreshTokenGrant(config, refreshToken, undefined, { DPoP })
+      .catch((e: unknown) => e as client.ResponseBodyError);
+    expect(error).toBeInstanceOf(client.ResponseBodyError);
+    expect((error as client.ResponseBodyError).error).toBe('invalid_grant');
+  });
+});
+
 describe('idp: codes bound to a DPoP key with dpop_jkt (RFC 9449 §10)', () => {
   it('redeems the code only with a proof by the named key', async () => {
     const config = await discover(idp.url, 'spa');

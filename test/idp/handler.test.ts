@@ -1,10 +1,11 @@
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { RequestCapture } from '../../src/core/idp/capture.js';
 import { createIdpHandler } from '../../src/core/idp/handler.js';
 import { createIdpDeps } from '../../src/core/idp/server.js';
 import { ENDPOINTS } from '../../src/core/idp/paths.js';
 import { discoveryDocument } from '../../src/core/idp/discovery.js';
-import { callHandler as call, REDIRECT, seededHome } from './helpers.js';
+import { callHandler as call, REDIRECT, seededHome, startTestIdp } from './helpers.js';
 
 describe('idp: request handler without listen()', () => {
   it('advertises every endpoint of the one path map, under the issuer URL', async () => {
@@ -173,5 +174,53 @@ describe('idp: access-log masking', () => {
     expect(captured!.headers.authorization).toBe('Bearer eyJhbGciOi…(jwt, 77 chars)');
     expect(captured!.headers['x-session-token']).toBe('abcd…wxyz');
     expect(captured!.headers['x-trace']).toBe('keep-me');
+  });
+
+  it('keeps the last requests in order once the capture is full, masked when listed', () => {
+    const capture = new RequestCapture(3);
+    const seen = (n: number) => ({
+      at: Date.UTC(2030, 0, 1, 0, 0, n),
+      method: 'POST',
+      url: new URL(`http://idp.test/token?n=${n}&code=abcdefghijklmnop`),
+      headers: { authorization: 'Basic YWxpY2U6c2VjcmV0' },
+      body: { client_secret: 'hunter2hunter2', n: String(n) },
+      status: 200,
+      ms: 1.26,
+    });
+    for (let n = 1; n <= 5; n++) capture.add(seen(n));
+    const listed = capture.list();
+    expect(listed.map((r) => r.body.n)).toEqual(['3', '4', '5']);
+    expect(listed[0]).toMatchObject({ time: '2030-01-01T00:00:03.000Z', path: '/token', ms: 1.3 });
+    expect(JSON.stringify(listed)).not.toMatch(/hunter2hunter2|abcdefghijklmnop|YWxpY2U6c2VjcmV0/);
+    capture.clear();
+    capture.add(seen(6));
+    expect(capture.list().map((r) => r.query.n)).toEqual(['6']);
+  });
+
+  it('sends discovery with a Content-Length and an ETag, and 304 to a client holding it (real HTTP)', async () => {
+    const idp = await startTestIdp();
+    try {
+      const url = `${idp.url}/.well-known/openid-configuration`;
+      const first = await fetch(url);
+      const bytes = Buffer.from(await first.arrayBuffer());
+      expect(first.headers.get('content-length')).toBe(String(bytes.length));
+      expect(first.headers.get('transfer-encoding')).toBeNull();
+      const etag = first.headers.get('etag');
+      expect(etag).toMatch(/^"[\w-]{22}"$/);
+      const again = await fetch(url, { headers: { 'if-none-match': `"other", ${etag}` } });
+      expect([again.status, await again.text(), again.headers.get('etag')]).toEqual([
+        304,
+        '',
+        etag,
+      ]);
+      const changed = await fetch(url, { headers: { 'if-none-match': '"other"' } });
+      expect(Buffer.from(await changed.arrayBuffer()).equals(bytes)).toBe(true);
+      // Errors and tokens are framed the same way (no chunked encoding anywhere).
+      const token = await fetch(`${idp.url}/token`, { method: 'POST', body: 'grant_type=nope' });
+      const body = Buffer.from(await token.arrayBuffer());
+      expect(token.headers.get('content-length')).toBe(String(body.length));
+    } finally {
+      await idp.close();
+    }
   });
 });

@@ -76,8 +76,9 @@ export function storeContract(open: () => Promise<IssuerStore>, now: () => numbe
     await store.putDevice('d1', device);
     expect(await store.findDevice('BCDF-GHJK', 'other')).toBeUndefined();
     const found = await store.findDevice('BCDF-GHJK', 'default');
-    expect(found?.code).toBe('d1');
-    await store.putDevice('d1', { ...found!.record, polls: 3, outcome: 'approve' });
+    expect(found?.record).toMatchObject({ clientId: 'tv', userCode: 'BCDF-GHJK' });
+    // As the /device page does: the change is saved under the handle findDevice gave.
+    await store.putDevice(found!.code, { ...found!.record, polls: 3, outcome: 'approve' });
     expect(await store.getDevice('d1')).toMatchObject({ polls: 3, outcome: 'approve' });
     await store.deleteDevice('d1');
     expect(await store.getDevice('d1')).toBeUndefined();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisStore } from '../../src/core/idp/store-redis.js';
+import { RedisStore, secretId } from '../../src/core/idp/store-redis.js';
 import { keyPrefix, parseStoreUrl } from '../../src/core/idp/store-url.js';
 import { redisCommand, redisMissing, startRedis, type RedisServer } from '../helpers/redis.js';
 import { codeRecord, storeContract } from './store-contract.js';
@@ -60,8 +60,8 @@ describe.skipIf(missing)('idp store: the Redis IssuerStore against a real redis-
     const ttl = async (key: string) =>
       Number((await redisCommand(redis.port, `PTTL authctl:{ttl}:${key}`)).slice(1));
     // A code lives a minute past its expiry (to say "expired"); a revoked jti an hour past its exp.
-    expect(await ttl('code:c1')).toBeGreaterThan(80_000);
-    expect(await ttl('code:c1')).toBeLessThanOrEqual(90_000);
+    expect(await ttl(`code:${secretId('c1')}`)).toBeGreaterThan(80_000);
+    expect(await ttl(`code:${secretId('c1')}`)).toBeLessThanOrEqual(90_000);
     expect(await ttl('revoked-jti:j1')).toBeGreaterThan(3600_000);
     expect(await ttl('revoked-jti:j1')).toBeLessThanOrEqual(3610_000);
     expect(await store.health()).toMatchObject({

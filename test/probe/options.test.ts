@@ -59,3 +59,18 @@ describe('probe: flags to options', () => {
     });
   });
 });
+
+describe('probe: the spec as a positional', () => {
+  it('is --spec, as commander reads `authctl probe FILE`; two different specs are refused', async () => {
+    const { parseVerb } = await import('../helpers/parse.js');
+    const { probeVerb } = await import('../../src/cli/probe.js');
+    expect(await parseVerb(probeVerb, ['probe.toml'])).toMatchObject({ spec: 'probe.toml' });
+    expect(await parseVerb(probeVerb, ['--spec', 'a.toml', 'a.toml'])).toMatchObject({
+      spec: 'a.toml',
+    });
+    await expect(parseVerb(probeVerb, ['a.toml', '--spec', 'b.toml'])).rejects.toMatchObject({
+      code: 'ERR_CONFLICTING_OPTION',
+      where: '--spec',
+    });
+  });
+});

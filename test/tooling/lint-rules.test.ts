@@ -1,5 +1,6 @@
 // The project's own lint rules (scripts/lint/): the layer rule reports what it must and nothing
 // else, and the cycle finder finds real cycles in real files (type-only imports included).
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ESLint } from 'eslint';
@@ -9,6 +10,8 @@ import { ROOT } from '../helpers/cli.js';
 import plugin from '../../scripts/lint/plugin.mjs';
 import { findCycles, importGraph, sourceFiles } from '../../scripts/lint/cycles.mjs';
 import { tempDir } from '../helpers/cli.js';
+
+const CYCLES_CLI = path.join(ROOT, 'scripts', 'lint', 'cycles-cli.mjs');
 
 const eslint = new ESLint({
   cwd: ROOT,
@@ -98,5 +101,15 @@ describe('import cycles', () => {
       cycle.map((file) => path.relative(dir, path.join(ROOT, 'src', file))).sort(),
     );
     expect(cycles).toEqual([['a/one.ts', 'a/two.ts', 'three.ts'].map((f) => path.normalize(f))]);
+    const cli = spawnSync(process.execPath, [CYCLES_CLI, dir], { encoding: 'utf8' });
+    expect(cli.status).toBe(1);
+    expect(cli.stdout).toMatch(/import cycle in src\/: .*one\.ts -> .*two\.ts -> .*three\.ts/);
+  });
+
+  it('finds none in src/, so `npm run cycles` passes with no list of known ones', () => {
+    expect(findCycles(importGraph(sourceFiles()))).toEqual([]);
+    const cli = spawnSync(process.execPath, [CYCLES_CLI], { encoding: 'utf8' });
+    expect(cli.status).toBe(0);
+    expect(cli.stdout).toMatch(/^no import cycle in src\/ \(\d+ files\)/);
   });
 });

@@ -1,10 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import * as z from 'zod';
 import { usageError } from '../errors.js';
-import { writeFileAtomic } from '../fs/atomic.js';
-import { writeError } from '../fs/errors.js';
-import { withFileLock, type LockOptions } from '../fs/lock.js';
+import type { LockOptions } from '../fs/lock.js';
 import { jsonErrorLocation } from '../config/position.js';
 import { syntaxSnippet } from '../snippet.js';
 
@@ -18,41 +15,106 @@ import { syntaxSnippet } from '../snippet.js';
 export const API_KEY_STORE_VERSION = 1;
 export const DEFAULT_API_KEY_STORE_FILE = 'apikeys.json';
 
-const iso = z
-  .string()
-  .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 time');
-
-/** One stored key. Times are ISO 8601 strings; null when not set. Unknown fields are kept. */
-export const storedApiKeySchema = z.looseObject({
-  id: z.string().min(1),
-  name: z.string().min(1),
-  prefix: z.string().min(1),
+/** One stored key's fields. Times are ISO 8601 strings; null when not set. */
+interface StoredApiKeyFields {
+  id: string;
+  name: string;
+  prefix: string;
   /** SHA-256 hex of the full key. */
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  hash: string;
   /** `mask(key)` at creation, e.g. `ak_test_AbCd…wXyZ`. */
-  masked: z.string(),
-  last4: z.string(),
-  scopes: z.array(z.string()),
-  tenant: z.string().nullable(),
-  createdAt: iso,
-  expiresAt: iso.nullable(),
+  masked: string;
+  last4: string;
+  scopes: string[];
+  tenant: string | null;
+  createdAt: string;
+  expiresAt: string | null;
   /** When this key was rotated out (a successor was issued). */
-  rotatedAt: iso.nullable(),
+  rotatedAt: string | null;
   /** Until when a rotated-out key keeps verifying. */
-  graceUntil: iso.nullable(),
-  revokedAt: iso.nullable(),
+  graceUntil: string | null;
+  revokedAt: string | null;
   /** Id of the key that replaced this one. */
-  replacedBy: z.string().nullable(),
+  replacedBy: string | null;
   /** Id of the key this one replaced. */
-  rotatedFrom: z.string().nullable(),
-});
-export type StoredApiKey = z.infer<typeof storedApiKeySchema>;
+  rotatedFrom: string | null;
+}
+/** One stored key: its fields, and any unknown ones, which are kept. */
+export type StoredApiKey = StoredApiKeyFields & Record<string, unknown>;
 
-const storeSchema = z.looseObject({
-  version: z.literal(API_KEY_STORE_VERSION),
-  keys: z.array(storedApiKeySchema),
-});
-export type ApiKeyStoreData = z.infer<typeof storeSchema>;
+export interface ApiKeyStoreData {
+  version: typeof API_KEY_STORE_VERSION;
+  keys: StoredApiKey[];
+  [field: string]: unknown;
+}
+
+// The record's rules, checked by hand rather than with zod: `apikey verify` is start-up bound,
+// and zod's chunk alone cost it more than the rest of its work (issue #17). Each check returns what
+// is wrong, naming the rule, never the value (the store holds hashes, but a field may hold anything).
+type Check = (value: unknown) => string | undefined;
+const isString = (value: unknown): value is string => typeof value === 'string';
+const text: Check = (v) => (isString(v) ? undefined : 'must be a string');
+const nonEmpty: Check = (v) => (isString(v) && v !== '' ? undefined : 'must be a non-empty string');
+const nullable =
+  (check: Check): Check =>
+  (v) => {
+    const message = v === null ? undefined : check(v);
+    return message && `${message} or null`;
+  };
+const iso: Check = (v) =>
+  isString(v) && !Number.isNaN(Date.parse(v)) ? undefined : 'must be an ISO 8601 time';
+const sha256: Check = (v) =>
+  isString(v) && /^[0-9a-f]{64}$/.test(v) ? undefined : 'must be 64 lowercase hex digits';
+const strings: Check = (v) =>
+  Array.isArray(v) && v.every(isString) ? undefined : 'must be an array of strings';
+
+const RECORD: Record<keyof StoredApiKeyFields, Check> = {
+  id: nonEmpty,
+  name: nonEmpty,
+  prefix: nonEmpty,
+  hash: sha256,
+  masked: text,
+  last4: text,
+  scopes: strings,
+  tenant: nullable(text),
+  createdAt: iso,
+  expiresAt: nullable(iso),
+  rotatedAt: nullable(iso),
+  graceUntil: nullable(iso),
+  revokedAt: nullable(iso),
+  replacedBy: nullable(text),
+  rotatedFrom: nullable(text),
+};
+
+/** What is wrong with one record (`field` and `message`), or undefined when it is a valid record. */
+export function recordProblem(value: unknown): { field?: string; message: string } | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { message: 'must be an object' };
+  for (const [field, check] of Object.entries(RECORD)) {
+    const message = check((value as Record<string, unknown>)[field]);
+    if (message) return { field, message };
+  }
+  return undefined;
+}
+
+/** The whole store's shape: an object, `version` 1, `keys` an array of valid records. */
+function storeProblem(raw: unknown): { field: string; message: string } | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return { field: '(top level)', message: 'must be an object' };
+  const { version, keys } = raw as { version?: unknown; keys?: unknown };
+  if (version !== API_KEY_STORE_VERSION)
+    return { field: 'version', message: `must be ${API_KEY_STORE_VERSION}` };
+  if (!Array.isArray(keys)) return { field: 'keys', message: 'must be an array' };
+  for (const [index, record] of keys.entries()) {
+    const problem = recordProblem(record);
+    if (problem)
+      return {
+        field: ['keys', index, problem.field].filter((part) => part !== undefined).join('.'),
+        message: problem.message,
+      };
+  }
+  return undefined;
+}
 
 export function emptyStore(): ApiKeyStoreData {
   return { version: API_KEY_STORE_VERSION, keys: [] };
@@ -83,30 +145,33 @@ export function parseStore(text: string, file: string): ApiKeyStoreData {
       },
     );
   }
-  const result = storeSchema.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const field = issue.path.length ? issue.path.join('.') : '(top level)';
-    throw usageError('ERR_APIKEY_STORE_INVALID', `API key store field ${field}: ${issue.message}`, {
+  const problem = storeProblem(raw);
+  if (problem) throw invalidStore(problem, file);
+  return raw as ApiKeyStoreData;
+}
+
+function invalidStore(problem: { field: string; message: string }, file: string) {
+  return usageError(
+    'ERR_APIKEY_STORE_INVALID',
+    `API key store field ${problem.field}: ${problem.message}`,
+    {
       where: file,
       hint: 'authctl will not overwrite it; fix the field or move the file aside to start a new store',
-    });
-  }
-  return result.data;
+    },
+  );
 }
 
 export function serializeStore(data: ApiKeyStoreData): string {
   return `${JSON.stringify(data, null, 2)}\n`;
 }
 
-/** The store's content; an empty store when the file does not exist yet. */
-export async function readStore(file: string): Promise<ApiKeyStoreData> {
-  let text: string;
+/** The store's bytes; undefined when the file does not exist yet. */
+export async function readStoreBytes(file: string): Promise<Buffer | undefined> {
   try {
-    text = await fs.readFile(file, 'utf8');
+    return await fs.readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return emptyStore();
+    if (code === 'ENOENT') return undefined;
     throw usageError(
       'ERR_APIKEY_STORE_UNREADABLE',
       `cannot read API key store: ${code ?? (error as Error).message}`,
@@ -120,7 +185,12 @@ export async function readStore(file: string): Promise<ApiKeyStoreData> {
       },
     );
   }
-  return parseStore(text, file);
+}
+
+/** The store's content, every record validated; an empty store when the file does not exist yet. */
+export async function readStore(file: string): Promise<ApiKeyStoreData> {
+  const bytes = await readStoreBytes(file);
+  return bytes === undefined ? emptyStore() : parseStore(bytes.toString('utf8'), file);
 }
 
 export interface UpdateStoreOptions {
@@ -129,13 +199,20 @@ export interface UpdateStoreOptions {
 
 /**
  * Read-modify-write under the store's lock. `fn` mutates `data` in place and returns a result;
- * if it throws, nothing is written.
+ * if it throws, nothing is written. What is written is validated first: `apikey verify` relies on
+ * every record having been checked when it was written (lookup.ts).
  */
 export async function updateStore<T>(
   file: string,
   fn: (data: ApiKeyStoreData) => T | Promise<T>,
   options: UpdateStoreOptions = {},
 ): Promise<T> {
+  // Only writers need locks and atomic writes: `apikey verify` never loads them.
+  const [{ withFileLock }, { writeFileAtomic }, { writeError }] = await Promise.all([
+    import('../fs/lock.js'),
+    import('../fs/atomic.js'),
+    import('../fs/errors.js'),
+  ]);
   const written = { what: 'the API key store', elsewhere: 'or pass another {{store}} FILE' };
   await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 }).catch((error: unknown) => {
     throw writeError(error, file, written);
@@ -145,6 +222,8 @@ export async function updateStore<T>(
     async () => {
       const data = await readStore(file);
       const result = await fn(data);
+      const problem = storeProblem(data);
+      if (problem) throw invalidStore(problem, file);
       await writeFileAtomic(file, serializeStore(data), { mode: 0o600, ...written });
       return result;
     },

@@ -1,4 +1,3 @@
-import { promises as fs } from 'node:fs';
 import { timingSafeEqual } from 'node:crypto';
 import { checkApiKeyFormat, type ApiKeyFormatReason } from './format.js';
 import { hashApiKey, hashesEqual } from './hash.js';
@@ -9,7 +8,8 @@ import {
   type ApiKeyStatus,
 } from './info.js';
 import type { ApiKeyStoreOptions } from './lifecycle.js';
-import { readStore, type StoredApiKey } from './store.js';
+import { findStoredKey } from './lookup.js';
+import type { StoredApiKey } from './store.js';
 
 /** Why a key was rejected (`ok` when accepted). Format reasons come first: they need no lookup. */
 export type VerifyApiKeyReason =
@@ -100,27 +100,25 @@ export function createApiKeyVerifier(records: readonly StoredApiKey[]): ApiKeyVe
   };
 }
 
-/** Verifies a presented key against the store. Never throws for a bad key: the result says why. */
+/**
+ * Verifies a presented key against the store. Never throws for a bad key: the result says why.
+ * Reads only the matching record when it can (see lookup.ts): the cost does not grow with the
+ * number of records parsed and validated.
+ */
 export async function verifyApiKey(options: VerifyApiKeyOptions): Promise<VerifyApiKeyResult> {
   const now = options.now ? options.now() : new Date();
+  const key = options.key.trim();
   // Validate the format before touching the store.
-  const format = checkApiKeyFormat(options.key.trim());
+  const format = checkApiKeyFormat(key);
   if (!format.ok)
     return { valid: false, reason: format.reason as VerifyApiKeyReason, message: format.message };
-  const data = await readStore(options.store);
-  const result = verifyApiKeyAgainst(data.keys, options.key, now);
-  if (result.reason === 'unknown' && !(await exists(options.store))) {
+  const { record, exists } = await findStoredKey(options.store, hashApiKey(key));
+  const result = judge(record, now);
+  if (result.reason === 'unknown' && !exists) {
     return {
       ...result,
       message: `well-formed key, but there is no store at ${options.store} (pass --store or --home?)`,
     };
   }
   return result;
-}
-
-async function exists(file: string): Promise<boolean> {
-  return fs.access(file).then(
-    () => true,
-    () => false,
-  );
 }

@@ -1,7 +1,6 @@
 import { nodeFs } from '../node.js';
 import path from 'node:path';
 import { isAuthctlError, usageError } from '../errors.js';
-import { parseJson, parseToml } from './toml.js';
 import type { AuthctlConfig } from './schema.js';
 import { registerSecretsIn } from '../mask.js';
 import { decodeText } from '../fs/text.js';
@@ -58,13 +57,21 @@ function configFromEnv(env: NodeJS.ProcessEnv | undefined): { inline?: string; f
 /** AUTHCTL_CONFIG_INLINE: JSON when it starts with `{`, else TOML; validated like a file. */
 async function loadInline(text: string): Promise<LoadedConfig> {
   const where = 'AUTHCTL_CONFIG_INLINE';
+  const { parseJson, parseToml } = await parsers();
   const raw = /^\s*\{/.test(text) ? parseJson(text, where) : parseToml(text, where);
   const { validateConfig } = await import('./validate.js');
   return { config: validateConfig(raw, where), source: text };
 }
 
+/**
+ * The TOML and JSON parsers, loaded only once a config exists: smol-toml is not worth loading for
+ * the commands that run without one (most runs of `authctl token mint`).
+ */
+type Parsers = typeof import('./toml.js');
+const parsers = (): Promise<Parsers> => import('./toml.js');
+
 /** `.authctlrc` has no extension: JSON when it looks like JSON, else TOML. */
-function parseBySuffix(filepath: string, text: string): unknown {
+function parseBySuffix({ parseJson, parseToml }: Parsers, filepath: string, text: string): unknown {
   const base = path.basename(filepath);
   if (base.endsWith('.toml')) return parseToml(text, filepath);
   if (base.endsWith('.json')) return parseJson(text, filepath);
@@ -90,11 +97,12 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   };
   const cosmiconfig = cosmiconfigModule.cosmiconfig ?? cosmiconfigModule.default!.cosmiconfig;
   const sourceByFile = new Map<string, string>();
+  const parse = await parsers();
   const loader = (filepath: string, _content: string) => {
     // cosmiconfig decoded the file as UTF-8: read the bytes again to honour a BOM or UTF-16, and the size bound.
     const content = decodeText(nodeFs.readFileSync(filepath), filepath, { what: 'config file' });
     sourceByFile.set(filepath, content);
-    return parseBySuffix(filepath, content);
+    return parseBySuffix(parse, filepath, content);
   };
   const explorer = cosmiconfig('authctl', {
     searchPlaces: CONFIG_SEARCH_PLACES,

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { mask } from '../mask.js';
+import { severityCounts } from '../report/finding.js';
 import type { MintTokenOptions } from '../token/mint.js';
 import { curl, keyClaims, send, shellQuote } from './http.js';
 import { runProbeOnce } from './probe-once.js';
@@ -179,7 +180,7 @@ export async function probeStep(run: DemoSession, url: string): Promise<void> {
     title: 'Probe every endpoint (missing, forged, expired, cross-tenant, wrong-role requests)',
     command: `${envNote}authctl ${configFlag(run)}probe --spec ${spec} --base-url ${url}`,
     result: [
-      `${summary.status === 'ok' ? 'PASS' : 'FAIL'}: ${summary.endpoints} endpoints, ${summary.checks} checks, ${summary.requests} requests in ${seconds}s — ${summary.critical} critical, ${summary.error} errors, ${summary.warning} warnings`,
+      `${summary.status === 'ok' ? 'PASS' : 'FAIL'}: ${summary.endpoints} endpoints, ${summary.checks} checks, ${summary.requests} requests in ${seconds}s — ${severityCounts(summary)}`,
       ...summary.findings.slice(0, 5),
     ],
     ok: summary.status === 'ok',

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { OAuthError, invalidRequest } from './http.js';
+import { OAuthError, invalidRequest, isJsonType } from './http.js';
+import { parseParams, type ParsedParams } from './params.js';
 
 /** Largest request body the issuer reads (a token request is a few hundred bytes). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -74,4 +75,27 @@ export function parseBoundedJson(text: string, field: string): unknown {
   } catch {
     throw invalidRequest(`${field} is not valid JSON`);
   }
+}
+
+/**
+ * Form or JSON body as a flat string map (JSON values that are not strings are re-serialised).
+ * A form goes through the one parameter parser (params.ts), which reports repeated names.
+ */
+export function parseBody(
+  buffer: Buffer,
+  contentType: string | undefined,
+): { form: Record<string, string>; json?: unknown; params?: ParsedParams } {
+  if (buffer.length === 0) return { form: {} };
+  const text = buffer.toString('utf8');
+  if (isJsonType(contentType)) {
+    const value = parseBoundedJson(text, 'request body');
+    const form: Record<string, string> = {};
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [key, v] of Object.entries(value))
+        form[key] = typeof v === 'string' ? v : JSON.stringify(v);
+    }
+    return { form, json: value };
+  }
+  const params = parseParams(text);
+  return { form: params.values, params };
 }

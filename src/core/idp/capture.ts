@@ -87,26 +87,64 @@ function safeDecode(value: string): string {
   }
 }
 
+/**
+ * One request as the handler saw it. Masking and formatting wait for `list()`: the capture is read
+ * by a test now and then but written on every request (issue #17: masking per request was a tenth
+ * of discovery's cost). The raw values never leave the process unmasked.
+ */
+export interface RequestSeen {
+  at: number;
+  method: string;
+  url: URL;
+  headers: Record<string, string | string[] | undefined>;
+  body: Record<string, string>;
+  status: number;
+  ms: number;
+  clientId?: string;
+}
+
+const shown = (seen: RequestSeen): CapturedRequest => ({
+  time: new Date(seen.at).toISOString(),
+  method: seen.method,
+  path: seen.url.pathname,
+  query: maskParams(Object.fromEntries(seen.url.searchParams)),
+  headers: maskHeaders(seen.headers),
+  body: maskParams(seen.body),
+  status: seen.status,
+  ms: Math.round(seen.ms * 10) / 10,
+  clientId: seen.clientId,
+});
+
 /** The last requests the service under test sent, for assertions (`GET /_authctl/requests`). */
 export class RequestCapture {
-  private readonly items: CapturedRequest[] = [];
+  /** A ring of `limit` slots: adding never moves the others. */
+  private readonly items: RequestSeen[] = [];
+  private next = 0;
 
   constructor(private readonly limit = 500) {}
 
-  add(item: CapturedRequest): void {
-    this.items.push(item);
-    if (this.items.length > this.limit) this.items.splice(0, this.items.length - this.limit);
+  add(item: RequestSeen): void {
+    if (this.items.length < this.limit) this.items.push(item);
+    else this.items[this.next] = item;
+    this.next = (this.next + 1) % this.limit;
   }
 
   list(filter: { path?: string; clientId?: string } = {}): CapturedRequest[] {
-    return this.items.filter(
-      (item) =>
-        (!filter.path || item.path.includes(filter.path)) &&
-        (!filter.clientId || item.clientId === filter.clientId),
-    );
+    const ordered =
+      this.items.length < this.limit
+        ? this.items
+        : [...this.items.slice(this.next), ...this.items.slice(0, this.next)];
+    return ordered
+      .filter(
+        (item) =>
+          (!filter.path || item.url.pathname.includes(filter.path)) &&
+          (!filter.clientId || item.clientId === filter.clientId),
+      )
+      .map(shown);
   }
 
   clear(): void {
     this.items.length = 0;
+    this.next = 0;
   }
 }

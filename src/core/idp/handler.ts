@@ -1,13 +1,14 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authorizeEndpoint } from './authorize.js';
-import { maskHeaders, maskParams, maskedPath, printable } from './capture.js';
+import { maskedPath, printable } from './capture.js';
 import { controlUnauthorized } from './control-auth.js';
 import { controlEndpoint } from './control.js';
 import { deviceAuthorizationEndpoint, devicePage } from './device.js';
 import { discoveryDocument } from './discovery.js';
 import { endSessionEndpoint } from './end-session.js';
-import { readBody } from './body.js';
-import { OAuthError, fromAnotherSite, invalidRequest, json, parseBody } from './http.js';
+import { parseBody, readBody } from './body.js';
+import { OAuthError, fromAnotherSite, invalidRequest, json } from './http.js';
 import { misaddressed, preflight, withCors } from './origin.js';
 import { isFormType, parseParams, repeatedParamsMessage } from './params.js';
 import { introspectEndpoint } from './introspect.js';
@@ -32,26 +33,39 @@ import { VENDORS } from './vendors/index.js';
 const HANG_LIMIT_MS = 5 * 60_000;
 
 /**
- * Discovery bytes, serialised once per issuer and kind (issue #17): the document derives only from
- * the issuer's settings, which are fixed for the server's life (the control API changes clients,
- * users and keys, none of which it lists).
+ * Discovery bytes, serialised once per issuer and kind (issue #17), with their ETag: the document
+ * derives only from the issuer's settings, fixed for the server's life (the control API changes
+ * clients, users and keys, none of which it lists; a config change is a restart), so nothing
+ * invalidates it.
  */
-const discoveryBodies = new WeakMap<IssuerContext, Partial<Record<'openid' | 'oauth', string>>>();
+const discoveryBodies = new WeakMap<
+  IssuerContext,
+  Partial<Record<'openid' | 'oauth', { body: string; etag: string }>>
+>();
 
 const discovery =
   (kind: 'openid' | 'oauth'): Handler =>
-  (_req, issuer, deps) => {
+  (req, issuer, deps) => {
     let bodies = discoveryBodies.get(issuer);
     if (!bodies) discoveryBodies.set(issuer, (bodies = {}));
-    const body = (bodies[kind] ??= JSON.stringify(
-      discoveryDocument(issuer, kind, deps.settings.auth),
+    const cached = (bodies[kind] ??= tagged(
+      JSON.stringify(discoveryDocument(issuer, kind, deps.settings.auth)),
     ));
-    return {
-      status: 200,
-      headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=60' },
-      body,
+    const headers = {
+      'content-type': 'application/json',
+      'cache-control': 'public, max-age=60',
+      etag: cached.etag,
     };
+    // RFC 9110 §13.1.2: a client holding these bytes gets 304 and no body.
+    if (req.headers['if-none-match']?.split(/\s*,\s*/).includes(cached.etag))
+      return { status: 304, headers };
+    return { status: 200, headers, body: cached.body };
   };
+
+const tagged = (body: string) => ({
+  body,
+  etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
+});
 
 const HANDLERS: Readonly<Record<Exclude<EndpointName, 'jwks'>, Handler>> = Object.freeze({
   openidConfiguration: discovery('openid'),
@@ -121,8 +135,7 @@ export function createIdpHandler(
       const timer = setTimeout(() => res.destroy(), HANG_LIMIT_MS);
       res.on('close', () => clearTimeout(timer));
     } else {
-      res.writeHead(response.status, response.headers);
-      res.end(response.body);
+      send(res, response);
     }
     const ms = performance.now() - started;
     const status = response === 'hang' ? 0 : response.status;
@@ -134,18 +147,31 @@ export function createIdpHandler(
     );
     if (!url.pathname.startsWith(SERVER_PATHS.control)) {
       deps.capture.add({
-        time: new Date().toISOString(),
+        at: Date.now(),
         method,
-        path: url.pathname,
-        query: maskParams(Object.fromEntries(url.searchParams)),
-        headers: maskHeaders(raw.headers),
-        body: maskParams(request?.body ?? {}),
+        url,
+        headers: raw.headers,
+        body: request?.body ?? {},
         status,
-        ms: Math.round(ms * 10) / 10,
+        ms,
         clientId,
       });
     }
   };
+}
+
+/**
+ * Writes a response with its Content-Length: without one Node sends the body chunked, a second
+ * write per response (issue #17: that framing was most of the gap to a bare server).
+ */
+function send(res: ServerResponse, response: IdpResponse): void {
+  const { body } = response;
+  const headers =
+    body === undefined || response.headers?.['content-length'] !== undefined
+      ? response.headers
+      : { ...response.headers, 'content-length': String(Buffer.byteLength(body)) };
+  res.writeHead(response.status, headers);
+  res.end(body);
 }
 
 /** Reads the body and the request's OAuth parameters (a POST's form body, else the query string) once. */

@@ -1,6 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { parseBoundedJson } from './body.js';
-import { parseParams, type ParsedParams } from './params.js';
 import type { IdpResponse } from './types.js';
 
 export function json(
@@ -134,29 +132,6 @@ export const invalidClient = (description: string, basic = false) =>
     description,
     basic ? { 'www-authenticate': 'Basic realm="authctl"' } : {},
   );
-
-/**
- * Form or JSON body as a flat string map (JSON values that are not strings are re-serialised).
- * A form goes through the one parameter parser (params.ts), which reports repeated names.
- */
-export function parseBody(
-  buffer: Buffer,
-  contentType: string | undefined,
-): { form: Record<string, string>; json?: unknown; params?: ParsedParams } {
-  if (buffer.length === 0) return { form: {} };
-  const text = buffer.toString('utf8');
-  if (isJsonType(contentType)) {
-    const value = parseBoundedJson(text, 'request body');
-    const form: Record<string, string> = {};
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [key, v] of Object.entries(value))
-        form[key] = typeof v === 'string' ? v : JSON.stringify(v);
-    }
-    return { form, json: value };
-  }
-  const params = parseParams(text);
-  return { form: params.values, params };
-}
 
 /** Space-delimited scope parameter → list (deduplicated, order kept). */
 export function splitScopes(value: string | undefined): string[] {

@@ -21,13 +21,16 @@ export class CachingKeystore extends Keystore {
   private cached?: { stamp: string; ring: Keyring };
   private checkedAt = 0;
   private writers = 0;
+  private stamping?: Promise<string | undefined>;
 
   override async read(): Promise<Keyring> {
     if (this.writers > 0) return super.read();
     const now = Date.now();
     // Read-only callers never mutate the ring outside fresh mode, so it can be shared.
     if (this.cached && now - this.checkedAt < STAT_INTERVAL_MS) return this.cached.ring;
-    const stamp = await fileStamp(this.file);
+    // Concurrent requests past the interval share one stat instead of each starting its own.
+    this.stamping ??= fileStamp(this.file).finally(() => (this.stamping = undefined));
+    const stamp = await this.stamping;
     this.checkedAt = now;
     if (stamp && this.cached?.stamp === stamp) return this.cached.ring;
     const ring = await super.read();
@@ -97,6 +100,7 @@ export class IdpKeys {
   private cache?: JwksCache;
   private checkedAt = 0;
   private stamp: string | undefined;
+  private stamping?: Promise<string | undefined>;
 
   constructor(options: KeystoreOptions & { clock: () => number }) {
     this.keystore = new CachingKeystore(options);
@@ -122,7 +126,8 @@ export class IdpKeys {
     const now = this.clock();
     const wall = Date.now();
     if (!this.cache || wall - this.checkedAt > STAT_INTERVAL_MS) {
-      this.stamp = (await fileStamp(this.keystore.file)) ?? 'none';
+      this.stamping ??= fileStamp(this.keystore.file).finally(() => (this.stamping = undefined));
+      this.stamp = (await this.stamping) ?? 'none';
       this.checkedAt = wall;
     }
     if (this.cache && this.cache.stamp === this.stamp && now < this.cache.validUntil)

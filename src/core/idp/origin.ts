@@ -86,11 +86,28 @@ export function parseCorsOrigins(values: string[] | undefined, where: string): s
  * before it reaches the login form, /token or the control API.
  */
 export function misaddressed(req: IdpRequest, settings: IdpSettings): IdpResponse | undefined {
-  if (!settings.loopbackOnly || addressedToUs(req.headers.host, settings.baseUrl)) return undefined;
+  if (!settings.loopbackOnly || hostAnswered(req.headers.host, settings.baseUrl)) return undefined;
   return json(403, {
     error: 'access_denied',
     error_description: `this issuer answers only requests addressed to ${new URL(settings.baseUrl).host} or a loopback name (Host "${String(req.headers.host).slice(0, 100)}" refused: DNS rebinding protection)`,
   });
+}
+
+/** Host headers already judged, per published URL: a client sends the same one on every request. */
+const judgedHosts = new Map<string, boolean>();
+const JUDGED_HOSTS_MAX = 256;
+
+/** addressedToUs, remembered (it parses two URLs, a tenth of a discovery request's cost). */
+function hostAnswered(host: string | undefined, baseUrl: string): boolean {
+  const key = `${baseUrl} ${host}`;
+  let answer = judgedHosts.get(key);
+  if (answer === undefined) {
+    answer = addressedToUs(host, baseUrl);
+    // Bounded: a client sending a new Host each time only makes this forget.
+    if (judgedHosts.size >= JUDGED_HOSTS_MAX) judgedHosts.clear();
+    judgedHosts.set(key, answer);
+  }
+  return answer;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { AuthctlError, usageError } from '../errors.js';
+import { AuthctlError } from '../errors.js';
 import { parsePointer } from '../jsonpointer.js';
 import { claimPointer } from '../token/claims.js';
 import { checkJsonNesting } from './body.js';

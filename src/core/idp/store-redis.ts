@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { environmentError } from '../errors.js';
 import { OAuthError } from './http.js';
@@ -42,9 +43,25 @@ export interface RedisStoreOptions {
 }
 
 /**
+ * What a secret (authorization code, refresh token, device code, user code) is stored under: its
+ * SHA-256, base64url. Whoever reads Redis (a dump, MONITOR, a replica of it) learns which records
+ * exist but holds no value a client could present; the issuer hashes what it is shown to look it up.
+ */
+export const secretId = (secret: string) => createHash('sha256').update(secret).digest('base64url');
+
+/**
+ * The handle findDevice returns for a device: its stored id, marked with `#` (never in a base64url
+ * device code). Only putDevice takes it back, after the /device page found the record by user code;
+ * the device code grant looks codes up with getDevice, which hashes whatever the client sent, so a
+ * reader of Redis cannot poll with an id it saw there.
+ */
+const DEVICE_HANDLE = '#';
+
+/**
  * The issuer's state in Redis, shared by every replica that uses the same URL and prefix. Records
  * are JSON under `<prefix><table>:<key>` with a TTL from their expiry on the issuer clock, so Redis
  * sweeps them; single-use redemption and family revocation are Lua scripts (atomic on the server).
+ * Keys derived from a secret hold its secretId, never the secret.
  */
 export class RedisStore implements IssuerStore {
   readonly description: string;
@@ -98,6 +115,10 @@ export class RedisStore implements IssuerStore {
   }
 
   private key = (table: string, id = '') => `${this.options.prefix}${table}${id ? `:${id}` : ''}`;
+  /** The key of a record found by a secret the client holds: its hash, never the secret. */
+  private secretKey = (table: string, secret: string) => this.key(table, secretId(secret));
+  private userCodeKey = (issuerId: string, userCode: string) =>
+    this.key('user-code', `${issuerId}:${secretId(userCode)}`);
   private get scripts(): Scripts {
     return this.redis as unknown as Scripts;
   }
@@ -123,12 +144,12 @@ export class RedisStore implements IssuerStore {
   putCode(code: string, record: CodeRecord): Promise<void> {
     return this.guard(async () => {
       const ttl = this.ttl(record.expiresAt, EXPIRED_GRACE_MS);
-      await this.redis.set(this.key('code', code), JSON.stringify(record), 'PX', ttl);
+      await this.redis.set(this.secretKey('code', code), JSON.stringify(record), 'PX', ttl);
     });
   }
 
   redeemCode(code: string): Promise<Redemption<CodeRecord>> {
-    return this.redeem<CodeRecord>(this.key('code', code), this.key('used-code', code));
+    return this.redeem<CodeRecord>(this.secretKey('code', code), this.secretKey('used-code', code));
   }
 
   putRefreshToken(token: string, record: RefreshRecord): Promise<void> {
@@ -137,19 +158,23 @@ export class RedisStore implements IssuerStore {
       const family = this.key('fam-rt', record.family);
       await this.redis
         .multi()
-        .set(this.key('rt', token), JSON.stringify(record), 'PX', ttl)
-        .sadd(family, token)
+        .set(this.secretKey('rt', token), JSON.stringify(record), 'PX', ttl)
+        // The family lists the tokens' ids (REVOKE_FAMILY deletes `rt:<id>`), not the tokens.
+        .sadd(family, secretId(token))
         .pexpire(family, Math.max(ttl, this.options.replayTtlMs))
         .exec();
     });
   }
 
   getRefreshToken(token: string): Promise<RefreshRecord | undefined> {
-    return this.guard(async () => parse(await this.redis.get(this.key('rt', token))));
+    return this.guard(async () => parse(await this.redis.get(this.secretKey('rt', token))));
   }
 
   redeemRefreshToken(token: string): Promise<Redemption<RefreshRecord>> {
-    return this.redeem<RefreshRecord>(this.key('rt', token), this.key('used-rt', token));
+    return this.redeem<RefreshRecord>(
+      this.secretKey('rt', token),
+      this.secretKey('used-rt', token),
+    );
   }
 
   private redeem<T>(recordKey: string, usedKey: string): Promise<Redemption<T>> {
@@ -206,31 +231,34 @@ export class RedisStore implements IssuerStore {
   putDevice(code: string, record: DeviceRecord): Promise<void> {
     return this.guard(async () => {
       const ttl = this.ttl(record.expiresAt, EXPIRED_GRACE_MS);
+      const id = code.startsWith(DEVICE_HANDLE) ? code.slice(1) : secretId(code);
       await this.redis
         .multi()
-        .set(this.key('device', code), JSON.stringify(record), 'PX', ttl)
-        .set(this.key('user-code', `${record.issuerId}:${record.userCode}`), code, 'PX', ttl)
+        .set(this.key('device', id), JSON.stringify(record), 'PX', ttl)
+        .set(this.userCodeKey(record.issuerId, record.userCode), id, 'PX', ttl)
         .exec();
     });
   }
 
   getDevice(code: string): Promise<DeviceRecord | undefined> {
-    return this.guard(async () => parse(await this.redis.get(this.key('device', code))));
+    return this.guard(async () => parse(await this.redis.get(this.secretKey('device', code))));
   }
 
   findDevice(userCode: string, issuerId: string) {
     return this.guard(async () => {
-      const code = await this.redis.get(this.key('user-code', `${issuerId}:${userCode}`));
-      const record = code ? await this.getDevice(code) : undefined;
-      return code && record ? { code, record } : undefined;
+      const id = await this.redis.get(this.userCodeKey(issuerId, userCode));
+      const record = id
+        ? parse<DeviceRecord>(await this.redis.get(this.key('device', id)))
+        : undefined;
+      return id && record ? { code: `${DEVICE_HANDLE}${id}`, record } : undefined;
     });
   }
 
   deleteDevice(code: string): Promise<void> {
     return this.guard(async () => {
       const record = await this.getDevice(code);
-      const keys = [this.key('device', code)];
-      if (record) keys.push(this.key('user-code', `${record.issuerId}:${record.userCode}`));
+      const keys = [this.secretKey('device', code)];
+      if (record) keys.push(this.userCodeKey(record.issuerId, record.userCode));
       await this.redis.del(...keys);
     });
   }

@@ -131,7 +131,10 @@ export interface IssuerStore {
   /** Adds a device authorization, or saves a changed one (polls, interval, outcome). */
   putDevice(code: string, record: DeviceRecord): Promise<void>;
   getDevice(code: string): Promise<DeviceRecord | undefined>;
-  /** The pending device of an issuer showing this user code (the /device page). */
+  /**
+   * The pending device of an issuer showing this user code (the /device page). `code` is what to
+   * pass to putDevice to save a change: the device code, or a store's id of it (Redis keeps no codes).
+   */
   findDevice(
     userCode: string,
     issuerId: string,

@@ -183,7 +183,7 @@ export function checkPrivateKey(privateJwk: JWK, source: string): JWK {
   const publicKey = nodeCrypto.createPublicKey(privateKey);
   const data = Buffer.from('authctl key check');
   const digest = privateKey.asymmetricKeyType === 'ed25519' ? null : 'sha256';
-  let matches = false;
+  let matches: boolean;
   try {
     matches = nodeCrypto.verify(digest, data, publicKey, nodeCrypto.sign(digest, data, privateKey));
   } catch (error) {

@@ -31,7 +31,7 @@ export function attackerKeyFor(alg: JWTAlgorithm, dir?: string): Promise<Attacke
 async function load(alg: JWTAlgorithm, dir?: string): Promise<AttackerKey> {
   if (!dir) return generateAttackerKey(alg);
   const file = path.join(dir, ATTACKER_KEY_FILE);
-  let stored: Record<string, { privateJwk: JWK; publicJwk: JWK; alg: JWTAlgorithm }> = {};
+  let stored: Record<string, { privateJwk: JWK; publicJwk: JWK; alg: JWTAlgorithm }>;
   try {
     stored = JSON.parse(await fs.readFile(file, 'utf8'));
     const entry = stored[alg];

@@ -70,10 +70,9 @@ export async function measureSkew(options: MeasureSkewOptions): Promise<SkewResu
       finding: skewFinding(options, upper, true, lastRequest!),
     };
   }
-  let lo = 0;
-  let hi = upper;
   if (!(await accepted(1))) return { ...base, toleratedSeconds: 0, atLeast: false, requests };
-  lo = 1;
+  let lo = 1;
+  let hi = upper;
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
     if (await accepted(mid)) lo = mid;

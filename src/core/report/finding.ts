@@ -99,3 +99,9 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<s
   }
   return groups;
 }
+
+/** "0 critical, 1 error, 2 warnings": the counts of a verdict line, each noun in its right number. */
+export function severityCounts(n: { critical: number; error: number; warning: number }): string {
+  const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+  return `${n.critical} critical, ${plural(n.error, 'error')}, ${plural(n.warning, 'warning')}`;
+}

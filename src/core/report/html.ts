@@ -1,6 +1,11 @@
 import { redactSecrets } from '../mask.js';
 import type { RenderOptions, ReportDocument, ReportMatrix } from './document.js';
-import { safeFindings, type ReportExchange, type ReportFinding } from './finding.js';
+import {
+  safeFindings,
+  severityCounts,
+  type ReportExchange,
+  type ReportFinding,
+} from './finding.js';
 import { endpointLabel } from './probe.js';
 
 const esc = (s: string | number | undefined) =>
@@ -77,7 +82,7 @@ export function renderHtml(doc: ReportDocument, _options?: RenderOptions): strin
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>authctl ${esc(doc.command)}: ${verdict}</title><style>${STYLE}</style></head>
 <body><main><h1>authctl ${esc(doc.command)}: ${verdict}</h1>
-<p>${esc(doc.summary)}: ${n.critical} critical, ${n.error} errors, ${n.warning} warnings${doc.baselined ? `, ${doc.baselined} baselined` : ''}.</p>
+<p>${esc(doc.summary)}: ${severityCounts(n)}${doc.baselined ? `, ${doc.baselined} baselined` : ''}.</p>
 ${error}${doc.matrix?.rows.length ? `<h2>Matrix</h2>${matrixTable(doc.matrix)}` : ''}
 <h2>Findings (${findings.length})</h2>
 ${findings.length ? findings.map(findingHtml).join('\n') : '<p>None.</p>'}

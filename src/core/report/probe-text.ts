@@ -4,7 +4,7 @@ import type { ControlFailure, ProbeResult } from '../probe/runner.js';
 import { redactDeep, redactSecrets } from '../mask.js';
 import { printable } from '../terminal.js';
 import type { RenderOptions, ReportDocument } from './document.js';
-import { groupBy, type ReportFinding, type RunError } from './finding.js';
+import { groupBy, severityCounts, type ReportFinding, type RunError } from './finding.js';
 import { renderMatrix } from './matrix.js';
 
 /** Every string the probe prints for people: no known or secret-shaped value, no control character. */
@@ -59,9 +59,7 @@ export function renderProbeText(doc: ReportDocument, options: RenderOptions = {}
   const n = doc.counts;
   const verdict = doc.verdict === 'pass' ? c.green('PASS') : c.red('FAIL');
   const baselined = doc.baselined ? `, ${doc.baselined} baselined` : '';
-  lines.push(
-    `${verdict}: ${doc.summary} — ${n.critical} critical, ${n.error} errors, ${n.warning} warnings${baselined}`,
-  );
+  lines.push(`${verdict}: ${doc.summary} — ${severityCounts(n)}${baselined}`);
   return lines.join('\n');
 }
 

@@ -12,13 +12,7 @@ import {
 } from './canonical.js';
 import { sha256Hex, signString } from './crypto.js';
 import { parseSigningDate, toAmzDate } from './date.js';
-import {
-  deleteHeader,
-  getHeader,
-  prepareRequest,
-  setHeader,
-  type PreparedRequest,
-} from './request.js';
+import { getHeader, prepareRequest, type PreparedRequest } from './request.js';
 import type {
   FoldedHeaderMode,
   SigV4Credentials,
@@ -26,7 +20,6 @@ import type {
   SignRequestResult,
   SignableRequest,
 } from './types.js';
-import { formatWireUrl } from './url.js';
 
 export interface ResolvedSigV4Options {
   region: string;

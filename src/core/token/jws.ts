@@ -1,8 +1,6 @@
 import type { KeyObject, SignKeyObjectInput } from 'node:crypto';
 import { nodeCrypto } from '../node.js';
 
-const { constants, createHmac, sign } = nodeCrypto;
-
 /**
  * JWS compact serialisation over node:crypto signatures. `token mint` signs through this rather
  * than jose so that the common path never initialises WebCrypto (a large share of start-up);
@@ -28,11 +26,12 @@ function signInput(alg: string, input: string, key: KeyObject | Uint8Array): Buf
   const data = Buffer.from(input);
   const hash = HASHES[alg.slice(2)];
   if (alg.startsWith('HS') && hash)
-    return createHmac(hash, key as Uint8Array)
+    return nodeCrypto
+      .createHmac(hash, key as Uint8Array)
       .update(data)
       .digest();
   const [digest, keyInput] = asymmetricArgs(alg, key as KeyObject);
-  return sign(digest, data, keyInput);
+  return nodeCrypto.sign(digest, data, keyInput);
 }
 
 /** node:crypto `sign` arguments for an asymmetric JWS algorithm. */
@@ -51,8 +50,8 @@ function asymmetricArgs(
         hash,
         {
           key,
-          padding: constants.RSA_PKCS1_PSS_PADDING,
-          saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+          padding: nodeCrypto.constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: nodeCrypto.constants.RSA_PSS_SALTLEN_DIGEST,
         },
       ];
     case 'ES':
@@ -76,7 +75,7 @@ export function signJwsAsync(
   const input = `${encodeJson(header)}.${encodeJson(claims)}`;
   const [digest, keyInput] = asymmetricArgs(header.alg, key as KeyObject);
   return new Promise((resolve, reject) => {
-    sign(digest, Buffer.from(input), keyInput, (error, signature) =>
+    nodeCrypto.sign(digest, Buffer.from(input), keyInput, (error, signature) =>
       error ? reject(error) : resolve(`${input}.${signature.toString('base64url')}`),
     );
   });

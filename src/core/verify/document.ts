@@ -7,34 +7,12 @@ import { lazyMap } from './locate/offsets.js';
 import { locateJson } from './locate/json.js';
 import { parseEnv } from './locate/env.js';
 import { locateToml } from './locate/toml.js';
-import type { Finding, SourceMap } from './types.js';
-import { parseExtra, type ExtraKind } from './formats.js';
+import type { Finding } from './types.js';
+import type { DocumentKind, ParseResult } from './document-types.js';
+import { parseExtra } from './formats.js';
 import { registerSecretsIn } from '../mask.js';
 
-export type DocumentKind = 'toml' | 'json' | 'env' | ExtraKind;
-
-/** A parsed config file (or the process environment) with the positions of its keys. */
-export interface ConfigDocument {
-  /** As shown in findings: the path as given, or `<env>`. */
-  file: string;
-  kind: DocumentKind;
-  data: Record<string, unknown>;
-  map?: SourceMap;
-  /** Directory for resolving paths the file refers to (agentflow's "env"). */
-  dir?: string;
-  /** The second and later documents of a multi-document YAML file, checked like the first. */
-  more?: ConfigDocument[];
-  /** dotenv: offsets of the `${NAME}` references in each value (resolved by --env-file). */
-  refs?: Record<string, number[]>;
-  /** The text it was parsed from, for positions inside a value (a `${NAME}` reference). */
-  text?: string;
-}
-
-export interface ParseResult {
-  document?: ConfigDocument;
-  /** Syntax errors, as findings with a caret snippet. */
-  findings: Finding[];
-}
+export type { ConfigDocument, DocumentKind, ParseResult } from './document-types.js';
 
 /** Which parser a file needs: by extension, then by its first character. */
 export function kindOf(file: string, text: string): DocumentKind {

@@ -2,16 +2,13 @@ import path from 'node:path';
 import { jsonErrorLocation } from '../config/position.js';
 import { usageError } from '../errors.js';
 import { registerSecretsIn } from '../mask.js';
-import type { ConfigDocument, DocumentKind, ParseResult } from './document.js';
+import type { ConfigDocument, DocumentKind, ExtraKind, ParseResult } from './document-types.js';
 import { locateJson } from './locate/json.js';
 import { lazyMap } from './locate/offsets.js';
 import { stripJsonComments } from './locate/jsonc.js';
 import { parseProperties } from './locate/properties.js';
 import { parseYaml } from './locate/yaml.js';
 import type { Finding } from './types.js';
-
-/** The formats added next to TOML, JSON and dotenv; each has its own locator in locate/. */
-export type ExtraKind = 'yaml' | 'jsonc' | 'properties';
 
 export const FORMATS: readonly DocumentKind[] = [
   'toml',

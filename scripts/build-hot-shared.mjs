@@ -1,0 +1,86 @@
+// The CLI modules the hot file (dist/cli/main.js) holds, shared with the cold command modules instead
+// of copied into dist/cold/ chunks (issue #17). Without this, `authctl sigv4 sign` loaded 23 files, 17
+// of them chunks of code main.js had already loaded (command.ts, output.ts and chalk twice, shared.ts
+// and through it the keystore, locks, atomic writes...): Node's ESM loader pays for every file.
+//
+// The hot file re-exports each such module as a namespace (`export * as __hot_3 from
+// './src/cli/output.ts'`), and in the cold build an import of one of them from a src/cli module becomes
+// a small module reading that namespace from '../cli/main.js'. Only src/cli importers are redirected:
+// the library (dist/lib, which shares the cold chunks) never imports src/cli, so it never loads the
+// CLI's hot file.
+import path from 'node:path';
+import { build } from 'esbuild';
+import { root } from './build-shared.mjs';
+
+const NAMESPACE = 'hot-cli-module';
+
+/** The src/cli sources in a hot build's output (but main.ts itself, the hot file's entry). */
+export function hotCliSources(metafile) {
+  return Object.keys(metafile.inputs)
+    .filter((input) => input.startsWith('src/cli/') && input !== 'src/cli/main.ts')
+    .sort();
+}
+
+/** Each source's run-time exports (types are gone), from a transform-only esbuild pass. */
+export async function exportsOf(sources) {
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: sources,
+    outdir: path.join(root, 'dist-meta', 'exports'),
+    bundle: false,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    platform: 'node',
+    logLevel: 'silent',
+  });
+  return new Map(
+    Object.values(result.metafile.outputs).map((output) => [output.entryPoint, output.exports]),
+  );
+}
+
+/** The hot entry: main.ts, plus every shared source as a namespace export named by its index. */
+export function hotEntry(sources) {
+  const lines = [`export * from './src/cli/main.ts';`];
+  sources.forEach((source, i) => lines.push(`export * as __hot_${i} from './${source}';`));
+  return { contents: lines.join('\n'), resolveDir: root, loader: 'ts' };
+}
+
+/** Cold build plugin: src/cli imports of a shared source read it from the hot file. */
+export function cliModulesFromHotFile(sources, exportsBySource) {
+  const index = new Map(sources.map((source, i) => [path.join(root, source), i]));
+  return {
+    name: 'cli-modules-from-hot-file',
+    setup(b) {
+      b.onResolve({ filter: /^\.\.\/cli\/main\.js$/ }, (args) =>
+        args.namespace === NAMESPACE ? { path: '../cli/main.js', external: true } : undefined,
+      );
+      b.onResolve({ filter: /^\.\.?\// }, async (args) => {
+        if (args.pluginData?.resolving || !/[\\/]src[\\/]cli[\\/]/.test(args.importer))
+          return undefined;
+        const resolved = await b.resolve(args.path, {
+          kind: args.kind,
+          resolveDir: args.resolveDir,
+          importer: args.importer,
+          pluginData: { resolving: true },
+        });
+        const i = index.get(resolved.path);
+        if (i === undefined || args.kind === 'dynamic-import') return undefined;
+        // One stub per importer, so each stays in its importer's chunk instead of becoming a
+        // chunk of its own (a file to load) when several cold entries import the module.
+        return { path: `${i}:${path.relative(root, args.importer)}`, namespace: NAMESPACE };
+      });
+      b.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
+        const i = Number(args.path.split(':')[0]);
+        const names = exportsBySource.get(sources[i]) ?? [];
+        const named = names.filter((name) => name !== 'default');
+        const lines = [
+          `import { __hot_${i} as m } from '../cli/main.js';`,
+          `export const { ${named.join(', ')} } = m;`,
+          ...(names.includes('default') ? ['export default m.default;'] : []),
+        ];
+        return { contents: lines.join('\n'), loader: 'js' };
+      });
+    },
+  };
+}

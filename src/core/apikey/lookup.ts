@@ -1,0 +1,59 @@
+import { hashesEqual } from './hash.js';
+import { parseStore, readStoreBytes, recordProblem, type StoredApiKey } from './store.js';
+
+/**
+ * `apikey verify`'s read of the store: the record whose hash is the presented key's. A store as
+ * authctl writes it (serializeStore: JSON.stringify with two-space indentation) is searched as text
+ * for the hash, and only that record is parsed and checked, so verifying costs about the read of
+ * the file, not a parse of every record (a 10,000-key store is ~4.7 MB of JSON: ~60 ms to parse).
+ * Every write validates the whole store, so the records this skips were checked when written.
+ * Anything else (a hand-formatted file, a miss, a record that fails its check) takes the full,
+ * validated read, which reports a corrupt store as every other command does.
+ */
+export interface StoreLookup {
+  record?: StoredApiKey;
+  /** Whether the store file exists (a miss in a missing store gets its own message). */
+  exists: boolean;
+}
+
+export async function findStoredKey(file: string, hash: string): Promise<StoreLookup> {
+  const bytes = await readStoreBytes(file);
+  if (bytes === undefined) return { exists: false };
+  const record = recordInWrittenText(bytes, hash);
+  if (record && !recordProblem(record) && hashesEqual(record.hash, hash))
+    return { record, exists: true };
+  const data = parseStore(bytes.toString('utf8'), file);
+  // As verifyApiKeyAgainst: a constant-time comparison with every record, the first match wins.
+  let match: StoredApiKey | undefined;
+  for (const key of data.keys) if (hashesEqual(key.hash, hash)) match ??= key;
+  return { record: match, exists: true };
+}
+
+/** How serializeStore lays the store out: version first, then the records, one level each. */
+const KEYS_START = '{\n  "version": 1,\n  "keys": [\n';
+const KEYS_END = '\n  ]';
+const RECORD_START = '\n    {';
+const RECORD_END = '\n    }';
+
+/**
+ * The record holding `"hash": "<hash>"` as a record's own field, or undefined when the text is not
+ * laid out as serializeStore writes it there. In that layout a line's indentation is its depth
+ * (strings hold no raw newline), so `\n  ]` closes `keys`, records open and close at four spaces
+ * and their own fields sit at six: a nested field or another top-level field cannot match.
+ * It searches the bytes (all the markers are ASCII): decoding a 4.7 MB store to a string first
+ * took longer than the whole search.
+ */
+function recordInWrittenText(bytes: Buffer, hash: string): StoredApiKey | undefined {
+  if (bytes.toString('utf8', 0, KEYS_START.length) !== KEYS_START) return undefined;
+  const keysEnd = bytes.indexOf(KEYS_END, KEYS_START.length);
+  const at = bytes.indexOf(`\n      "hash": "${hash}"`, KEYS_START.length);
+  if (keysEnd < 0 || at < 0 || at > keysEnd) return undefined;
+  const start = bytes.lastIndexOf(RECORD_START, at);
+  const end = bytes.indexOf(RECORD_END, at);
+  if (start < KEYS_START.length - 2 || end < 0 || end > keysEnd) return undefined;
+  try {
+    return JSON.parse(bytes.toString('utf8', start + 1, end + RECORD_END.length)) as StoredApiKey;
+  } catch {
+    return undefined;
+  }
+}

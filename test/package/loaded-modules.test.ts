@@ -1,0 +1,269 @@
+// What each command loads (issue #17: nothing loads a module it does not use). Each command runs as
+// a user runs it (node bin/authctl.js, stdio piped) with a preload that records every module Node
+// resolves: ESM imports through a module.register() resolve hook, require() through Module._load.
+// The dist/ files loaded are mapped to the sources and packages they hold with dist-meta/bundles.json,
+// which the build writes (chunk names are hashes). Needs `node scripts/build.mjs` first.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT, tempDir } from '../helpers/cli.js';
+
+interface Bundle {
+  bytes: number;
+  sources: string[];
+  packages: string[];
+}
+
+const DIST = path.join(ROOT, 'dist');
+const bundlesFile = path.join(ROOT, 'dist-meta', 'bundles.json');
+
+// Runs in the CLI process: require() calls, and the hook thread's resolutions, one line each.
+const RECORDER = `const Module = require('node:module');
+const { appendFileSync } = require('node:fs');
+const file = process.env.AUTHCTL_LOADED_FILE;
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  appendFileSync(file, 'require ' + request + '\\n');
+  return load.call(this, request, ...rest);
+};
+Module.register(require('node:url').pathToFileURL(__dirname + '/hooks.mjs'));
+`;
+const HOOKS = `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  appendFileSync(process.env.AUTHCTL_LOADED_FILE, 'import ' + result.url + '\\n');
+  return result;
+}
+`;
+
+interface Loaded {
+  /** dist/ files, relative to dist/ ('cli/main.js'), sorted. */
+  files: string[];
+  /** Packages: those bundled in the files loaded, and those loaded from node_modules. */
+  packages: string[];
+  /** Packages in each loaded file (to count copies). */
+  packagesByFile: Record<string, string[]>;
+  sources: string[];
+  builtins: string[];
+  code: number | null;
+  stdout: string;
+}
+
+let dir = '';
+let bundles: Record<string, Bundle> = {};
+
+function packageOf(request: string): string | undefined {
+  const fromPath = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(request);
+  if (fromPath) return fromPath[1]!.replace(/\\/g, '/');
+  if (/^[@a-z]/.test(request) && !isBuiltin(request)) return /^(@[^/]+\/)?[^/]+/.exec(request)![0];
+  return undefined;
+}
+
+function loadedBy(args: string[], options: { cwd?: string; input?: string } = {}): Loaded {
+  const record = path.join(dir, 'loaded.txt');
+  rmSync(record, { force: true });
+  const result = spawnSync(
+    process.execPath,
+    ['--require', path.join(dir, 'recorder.cjs'), BIN, ...args],
+    {
+      cwd: options.cwd ?? dir,
+      input: options.input ?? '',
+      env: {
+        ...process.env,
+        AUTHCTL_HOME: path.join(dir, 'home'),
+        AUTHCTL_LOADED_FILE: record,
+        AUTHCTL_CONFIG_FILE: undefined,
+        AUTHCTL_CONFIG_INLINE: undefined,
+        NO_COLOR: '1',
+      },
+      stdio: 'pipe',
+    },
+  );
+  const lines = readFileSync(record, 'utf8').split('\n').filter(Boolean);
+  const requests = lines.map((line) => line.slice(line.indexOf(' ') + 1));
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const builtins = new Set<string>();
+  for (const request of requests) {
+    const file = request.startsWith('file:') ? fileURLToPath(request) : request;
+    if (file.startsWith(DIST + path.sep)) files.add(path.relative(DIST, file).replace(/\\/g, '/'));
+    else if (isBuiltin(request)) builtins.add(request.replace(/^node:/, ''));
+    else if (packageOf(file)) packages.add(packageOf(file)!);
+  }
+  const packagesByFile: Record<string, string[]> = {};
+  const sources = new Set<string>();
+  for (const file of files) {
+    const bundle = bundles[file];
+    if (!bundle) throw new Error(`${file} is not in dist-meta/bundles.json: rebuild`);
+    packagesByFile[file] = bundle.packages;
+    bundle.packages.forEach((name) => packages.add(name));
+    bundle.sources.forEach((source) => sources.add(source));
+  }
+  return {
+    files: [...files].sort(),
+    packages: [...packages].sort(),
+    packagesByFile,
+    sources: [...sources].sort(),
+    builtins: [...builtins].sort(),
+    code: result.status,
+    stdout: result.stdout.toString(),
+  };
+}
+
+const copiesOf = (loaded: Loaded, name: string) =>
+  Object.values(loaded.packagesByFile).filter((names) => names.includes(name)).length;
+/**
+ * src/cli sources that more than one loaded file holds (the hot file shares its own), but entry.js:
+ * it answers --version before anything else loads, so it keeps its own version.ts.
+ */
+const cliCopies = (loaded: Loaded) => {
+  const files = loaded.files.filter((file) => file !== 'cli/entry.js');
+  return loaded.sources.filter(
+    (source) =>
+      source.startsWith('src/cli/') &&
+      files.filter((file) => bundles[file]!.sources.includes(source)).length > 1,
+  );
+};
+const under = (loaded: Loaded, prefix: string) =>
+  loaded.sources.filter((s) => s.startsWith(prefix));
+
+beforeAll(() => {
+  if (!existsSync(bundlesFile))
+    throw new Error('dist-meta/bundles.json is missing: run node scripts/build.mjs');
+  bundles = JSON.parse(readFileSync(bundlesFile, 'utf8'));
+  dir = tempDir('authctl-loaded-');
+  writeFileSync(path.join(dir, 'recorder.cjs'), RECORDER);
+  writeFileSync(path.join(dir, 'hooks.mjs'), HOOKS);
+  // The keystore exists, as it does after the first run (generating keys is not start-up).
+  expect(loadedBy(['token', 'mint', '--sub', 'alice']).code).toBe(0);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const SIGN = [
+  'sigv4',
+  'sign',
+  'https://examplebucket.s3.amazonaws.com/a.txt',
+  '--region',
+  'us-east-1',
+];
+const SIGN_FLAGS = [
+  '--service',
+  's3',
+  '--access-key',
+  'AKIDEXAMPLE',
+  '--secret-key',
+  'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+];
+
+describe('what each command loads', () => {
+  it('--version loads the entry file alone: no commander, no package', () => {
+    const loaded = loadedBy(['--version']);
+    expect(loaded.code).toBe(0);
+    expect(loaded.files).toEqual(['cli/entry.js']);
+    expect(loaded.packages).toEqual([]);
+  });
+
+  it('token mint loads the entry and the hot file only: no zod, jose, smol-toml or cosmiconfig', () => {
+    const loaded = loadedBy(['token', 'mint', '--sub', 'alice']);
+    expect(loaded.code).toBe(0);
+    expect(loaded.stdout).toMatch(/^eyJ/);
+    expect(loaded.files).toEqual(['cli/entry.js', 'cli/main.js']);
+    expect(loaded.packages).toEqual(['chalk', 'commander']);
+    expect(loaded.builtins).toContain('crypto');
+  });
+
+  it('token decode loads what mint loads, without node:crypto (it verifies nothing)', () => {
+    const token = loadedBy(['token', 'mint', '--sub', 'alice']).stdout.trim();
+    const loaded = loadedBy(['token', 'decode', token]);
+    expect(loaded.code).toBe(0);
+    expect(loaded.files).toEqual(['cli/entry.js', 'cli/main.js']);
+    expect(loaded.packages).toEqual(['chalk', 'commander']);
+    expect(loaded.builtins).not.toContain('crypto');
+  });
+
+  it('keys list, sigv4 sign: one copy of commander, chalk and each CLI module, no zod or jose, no other command group', () => {
+    for (const [args, own] of [
+      [['keys', 'list'], 'src/cli/keys.ts'],
+      [[...SIGN, ...SIGN_FLAGS], 'src/cli/sigv4.ts'],
+    ] as const) {
+      const loaded = loadedBy([...args]);
+      expect(loaded.code, args.join(' ')).toBe(0);
+      expect(loaded.packages, args.join(' ')).toEqual(['chalk', 'commander']);
+      expect(copiesOf(loaded, 'commander'), args.join(' ')).toBe(1);
+      expect(copiesOf(loaded, 'chalk'), args.join(' ')).toBe(1);
+      expect(cliCopies(loaded), args.join(' ')).toEqual([]);
+      expect(loaded.sources).toContain(own);
+      for (const other of [
+        'src/core/idp/',
+        'src/core/probe/',
+        'src/core/apikey/',
+        'src/core/report/',
+      ])
+        expect(under(loaded, other), `${args.join(' ')} loads ${other}`).toEqual([]);
+    }
+  });
+
+  it('apikey verify loads no zod (records are validated when written) and no jose', () => {
+    const store = path.join(dir, 'apikeys.json');
+    const created = loadedBy(['apikey', 'create', '--name', 'ci', '--store', store, '--json']);
+    expect(created.code).toBe(0);
+    const loaded = loadedBy(['apikey', 'verify', '--store', store], {
+      input: JSON.parse(created.stdout).key,
+    });
+    expect(loaded.code).toBe(0);
+    expect(loaded.stdout).toMatch(/^valid: key /);
+    expect(loaded.sources).toContain('src/core/apikey/lookup.ts');
+    // A reader: no lock, no atomic write (the hot file's own copies are for the keystore).
+    const cold = loaded.files.filter((file) => file.startsWith('cold/'));
+    const coldSources = cold.flatMap((file) => bundles[file]!.sources);
+    expect(coldSources).not.toContain('src/core/fs/lock.ts');
+    expect(coldSources).not.toContain('src/core/fs/atomic.ts');
+    expect(loaded.packages).toEqual(['chalk', 'commander']);
+    expect(copiesOf(loaded, 'commander')).toBe(1);
+    expect(cliCopies(loaded)).toEqual([]);
+    for (const other of ['src/core/idp/', 'src/core/probe/', 'src/core/sigv4/', 'src/core/report/'])
+      expect(under(loaded, other), other).toEqual([]);
+  });
+
+  it('smol-toml loads only when a TOML config exists (zod then validates it)', () => {
+    expect(loadedBy(['token', 'mint', '--sub', 'alice']).packages).not.toContain('smol-toml');
+    const project = tempDir('authctl-loaded-toml-');
+    writeFileSync(path.join(project, 'authctl.toml'), '[token]\naudience = "api://orders"\n');
+    const loaded = loadedBy(['token', 'mint', '--sub', 'alice'], { cwd: project });
+    rmSync(project, { recursive: true, force: true });
+    expect(loaded.code).toBe(0);
+    expect(loaded.packages).toContain('smol-toml');
+  });
+
+  it('nothing loads node:tty when stdout and stderr are pipes (chalk detects no colour itself)', () => {
+    for (const args of [
+      ['token', 'mint', '--sub', 'alice'],
+      ['keys', 'list'],
+      [...SIGN, ...SIGN_FLAGS],
+    ])
+      expect(loadedBy(args).builtins, args.join(' ')).not.toContain('tty');
+  });
+
+  it('verify-config on a .env loads one commander, no jose and no node:tty', () => {
+    writeFileSync(
+      path.join(dir, 'relay.env'),
+      'JWT_AUDIENCE=api://relay\nJWT_ISSUER=https://id.example\n',
+    );
+    const loaded = loadedBy(['verify-config', 'relay.env', '--profile', 'relay']);
+    expect([0, 1]).toContain(loaded.code);
+    expect(loaded.sources).toContain('src/cli/verify-config.ts');
+    expect(copiesOf(loaded, 'commander')).toBe(1);
+    expect(loaded.packages).not.toContain('jose');
+    expect(loaded.builtins).not.toContain('tty');
+  });
+});
+
+// The recorder itself: a file it loads is seen (the test could not pass by seeing nothing).
+it('the recorder sees the files a command loads', () => {
+  const loaded = loadedBy(['keys', 'list']);
+  expect(loaded.files).toEqual(expect.arrayContaining(['cli/entry.js', 'cli/main.js']));
+  expect(loaded.files.some((file) => file.startsWith('cold/'))).toBe(true);
+});

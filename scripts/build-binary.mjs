@@ -74,6 +74,24 @@ const builtinProfiles = Object.fromEntries(
     ]),
 );
 
+/**
+ * src/core/parsers.ts loads yaml and smol-toml with createRequire(), which the binary (no node_modules
+ * beside it) cannot: here the same two exports take them from the bundle. yaml through require(), so
+ * it is evaluated on first use as in dist/ (its Node build is the CommonJS one the bundle has anyway);
+ * smol-toml through the ESM build config/toml.ts bundles too, so the binary holds one copy.
+ */
+const bundledParsers = {
+  name: 'bundled-parsers',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]core[\\/]parsers\.ts$/ }, () => ({
+      contents:
+        "import * as smolToml from 'smol-toml';\nexport const yaml = () => require('yaml');\nexport const toml = () => smolToml;\n",
+      resolveDir: path.join(root, 'src', 'core'),
+      loader: 'js',
+    }));
+  },
+};
+
 const result = await build({
   stdin: { contents: entry, resolveDir: root, sourcefile: 'sea-entry.ts', loader: 'ts' },
   absWorkingDir: root,
@@ -96,7 +114,7 @@ const result = await build({
   banner: {
     js: "var __authctlImportMetaUrl = require('node:url').pathToFileURL(process.execPath).href;",
   },
-  plugins: [lazyChildProcessForCommander, trimPackages],
+  plugins: [lazyChildProcessForCommander, trimPackages, bundledParsers],
   logLevel: 'warning',
   logOverride: { 'import-is-undefined': 'silent' },
 });

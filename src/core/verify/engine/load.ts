@@ -1,9 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { parse as parseToml } from 'smol-toml';
-import { parse as parseYamlText } from 'yaml';
 import { knownKeysAt } from '../../config/validate.js';
 import { usageError } from '../../errors.js';
+import { toml, yaml } from '../../parsers.js';
 import { closest } from '../../suggest.js';
 import { parseDocument, type DocumentKind } from '../document.js';
 import { locate } from '../locate/offsets.js';
@@ -83,10 +82,10 @@ export function parseProfile(file: string, text: string): ProfileDefinition {
 function plainParse(kind: DocumentKind, text: string): unknown {
   try {
     return kind === 'toml'
-      ? parseToml(text)
+      ? toml().parse(text)
       : kind === 'json'
         ? JSON.parse(text)
-        : parseYamlText(text, { merge: true, uniqueKeys: true });
+        : yaml().parse(text, { merge: true, uniqueKeys: true });
   } catch {
     return undefined;
   }

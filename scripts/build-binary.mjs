@@ -18,7 +18,6 @@ import {
   chmodSync,
   copyFileSync,
   mkdirSync,
-  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -33,6 +32,7 @@ import {
   thirdPartyNotices,
   trimPackages,
 } from './build-shared.mjs';
+import { builtinProfileDefinitions, builtinProfilesPlugin } from './build-profiles.mjs';
 
 /**
  * The V8 code cache (compiled bytecode in the blob) is on because it starts faster: bench/binary.mjs
@@ -62,18 +62,6 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) process.
 else import('./src/cli/main.ts').then((m) => m.main(process.argv));
 `;
 const bundle = path.join(work, 'authctl.cjs');
-// The binary has no templates/ beside it: verify-config's built-in profile files go inside it.
-const profilesDir = path.join(root, 'templates', 'profiles');
-const builtinProfiles = Object.fromEntries(
-  readdirSync(profilesDir)
-    .filter((f) => /\.profile\.(toml|json|ya?ml)$/.test(f))
-    .sort()
-    .map((f) => [
-      path.join('templates', 'profiles', f),
-      readFileSync(path.join(profilesDir, f), 'utf8'),
-    ]),
-);
-
 /**
  * src/core/parsers.ts loads yaml and smol-toml with createRequire(), which the binary (no node_modules
  * beside it) cannot: here the same two exports take them from the bundle. yaml through require(), so
@@ -106,7 +94,6 @@ const result = await build({
   legalComments: 'none',
   define: {
     __AUTHCTL_VERSION__: JSON.stringify(pkg.version),
-    __AUTHCTL_BUILTIN_PROFILES__: JSON.stringify(builtinProfiles),
     'import.meta.url': '__authctlImportMetaUrl',
   },
   // Modules that locate files relative to themselves (templates/, examples/) see the binary's path;
@@ -114,7 +101,13 @@ const result = await build({
   banner: {
     js: "var __authctlImportMetaUrl = require('node:url').pathToFileURL(process.execPath).href;",
   },
-  plugins: [lazyChildProcessForCommander, trimPackages, bundledParsers],
+  // The binary has no templates/ beside it: the built-in profiles' definitions go inside it, parsed.
+  plugins: [
+    lazyChildProcessForCommander,
+    trimPackages,
+    bundledParsers,
+    builtinProfilesPlugin(await builtinProfileDefinitions()),
+  ],
   logLevel: 'warning',
   logOverride: { 'import-is-undefined': 'silent' },
 });

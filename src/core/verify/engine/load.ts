@@ -10,12 +10,6 @@ import { RULES } from '../rules.js';
 import { formatPath, type KeyPath, type SourceMap } from '../types.js';
 import { MEANINGS, profileSchema, type ProfileDefinition } from './schema.js';
 
-const PROFILE_FILE = /\.profile\.(toml|json|ya?ml)$/i;
-
-export function isProfileFile(name: string): boolean {
-  return PROFILE_FILE.test(name);
-}
-
 /**
  * Parses and validates one profile file. Every problem is a usage error (exit 2) at
  * file:line:col of the offending key or value, with a did-you-mean for misspelt keys and meanings.

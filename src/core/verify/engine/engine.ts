@@ -17,7 +17,6 @@ import {
   typeValid,
 } from './keys.js';
 import type { Facts } from './meanings.js';
-import { VALIDATORS } from './validators.js';
 import {
   children,
   compile,
@@ -54,16 +53,20 @@ interface Instance {
   schema?: boolean;
 }
 
+/** `schema` validators bring zod and authctl's whole config schema: loaded only for a profile naming one. */
+const validators = () => import('./validators.js');
+
 /** Turns a profile file into a checker: the same interface the hand-written profiles implement. */
 export function engineChecker(def: ProfileDefinition): ProfileChecker {
   const style: PathStyle = { separator: def.separator, keyCase: def['key-case'] };
   return {
     detect: (document) => detect(def, style, document),
-    check(ctx: CheckContext): OnlineCheck[] {
+    async check(ctx: CheckContext): Promise<OnlineCheck[]> {
+      const validate = def.schema ? (await validators()).VALIDATORS[def.schema] : undefined;
       const online: OnlineCheck[] = [];
       for (const document of [ctx.document, ...(ctx.document.more ?? [])]) {
         const sub = document === ctx.document ? ctx : ctx.sub(document);
-        if (def.schema) VALIDATORS[def.schema](sub);
+        validate?.(sub);
         const root = rootEntry(document.data);
         // Where sections sit counts as declared at the top level of a closed profile.
         const extra = def.sections.map((s) => s.at.split(def.separator)[0]!);

@@ -6,7 +6,10 @@ import { PROFILE_TITLES } from '../core/verify/init-styles.js';
 import type { Finding } from '../core/verify/types.js';
 import type { VerifyConfigResult } from '../core/verify/verify.js';
 import { verb, type Deps, type Io, type RenderContext, type Result } from './command.js';
-import * as report from '../core/report/index.js';
+import type { RenderOptions, ReportDocument, ReportFormat } from '../core/report/document.js';
+import { safeFindings } from '../core/report/finding.js';
+import { renderFindingsText, summaryLine } from '../core/report/text.js';
+import { VERIFY_UNREACHABLE } from '../core/report/verify.js';
 import { appendStepSummary, reportRoot, verifyReport } from './report/write.js';
 import { configuredProfiles, verifyInfo, type VerifyInfoFlags } from './verify-extra.js';
 
@@ -29,7 +32,12 @@ interface VerifyFlags extends VerifyInfoFlags {
   timeout: string;
   strict?: boolean;
   config?: string;
+  format?: string;
 }
+
+/** The formats rendered through the report registry (text needs only its own renderer). */
+const REPORT_FORMATS = ['github', 'sarif', 'junit', 'markdown'] as const;
+type RegistryFormat = (typeof REPORT_FORMATS)[number];
 
 function parseVerifyConfig({ args, flags }: { args: unknown[]; flags: VerifyFlags }) {
   const timeoutMs = Math.round(parseDuration(flags.timeout, '--timeout') * 1000);
@@ -53,6 +61,8 @@ function parseVerifyConfig({ args, flags }: { args: unknown[]; flags: VerifyFlag
     strict: flags.strict === true,
     baseline: flags.baseline,
     writeBaseline: flags.writeBaseline,
+    /** Which renderers `run` loads: every format but text and json is the registry's. */
+    registry: (REPORT_FORMATS as readonly string[]).includes(flags.format ?? ''),
   };
 }
 type VerifyConfigOptions = ReturnType<typeof parseVerifyConfig>;
@@ -63,7 +73,9 @@ interface Report {
   failed: boolean;
   baseline?: { baselined: number; stale: string[] };
   /** The same result for the report registry (github, sarif, junit, markdown, text). */
-  doc: report.ReportDocument;
+  doc: ReportDocument;
+  /** The registry's render, loaded by `run` for --format github/sarif/junit/markdown only. */
+  render?: (format: ReportFormat, doc: ReportDocument, options: RenderOptions) => string;
   /** $GITHUB_WORKSPACE or the working directory: annotation paths and SARIF uris are relative to it. */
   root: string;
 }
@@ -98,12 +110,13 @@ async function runVerifyConfig(
   const failed = result.counts.error > 0 || (opts.strict && result.counts.warning > 0);
   const doc = await verifyReport(deps, result, { strict: opts.strict, baseline });
   await appendStepSummary(deps, io, doc);
+  const render = opts.registry ? (await import('../core/report/registry.js')).render : undefined;
   const value = {
-    report: { result, strict: opts.strict, failed, baseline, doc, root: reportRoot(deps) },
+    report: { result, strict: opts.strict, failed, baseline, doc, root: reportRoot(deps), render },
   };
   if (result.syntaxError) return { value, exitCode: EXIT_CODES.usage };
   if (result.requiredUnreachable) {
-    io.error(report.VERIFY_UNREACHABLE.message, undefined, report.VERIFY_UNREACHABLE.hint);
+    io.error(VERIFY_UNREACHABLE.message, undefined, VERIFY_UNREACHABLE.hint);
     return { value, exitCode: EXIT_CODES.environment };
   }
   return { value, exitCode: failed ? EXIT_CODES.check : EXIT_CODES.ok };
@@ -135,7 +148,7 @@ function reportJson({ result, failed }: Report) {
     target: result.target,
     files: result.files,
     counts: result.counts,
-    findings: report.safeFindings(result.findings).map((f) => ({
+    findings: safeFindings(result.findings).map((f) => ({
       rule: f.rule,
       severity: f.severity,
       file: f.file ?? null,
@@ -148,7 +161,7 @@ function reportJson({ result, failed }: Report) {
 }
 
 function reportText({ doc }: Report, rc: RenderContext): string {
-  return report.render('text', doc, { color: rc.color }).trimEnd();
+  return renderFindingsText(doc, { color: rc.color }).trimEnd();
 }
 
 /** The summary under a text report: on stderr, so stdout (or --output) holds only the findings. */
@@ -157,7 +170,7 @@ function reportStatus({ result, baseline }: Report, rc: RenderContext): string |
   const s = rc.statusColor;
   const base = baseline ? s.dim(` (${baseline.baselined} baselined)`) : '';
   const lines = [
-    `${report.summaryLine(result.counts, result.files.length, s)}${base} ${s.dim(`[target ${result.target}: ${checked(result).join(', ')}]`)}`,
+    `${summaryLine(result.counts, result.files.length, s)}${base} ${s.dim(`[target ${result.target}: ${checked(result).join(', ')}]`)}`,
     ...(baseline?.stale ?? []).map((entry) =>
       s.dim(`baseline entry no longer found (fixed?): ${entry}`),
     ),
@@ -178,7 +191,7 @@ export const verifyConfigVerb = verb({
   name: 'verify-config [files...]',
   summary: `check service auth config (${PROFILE_TITLES.join(', ')}, or a profile file) for misconfiguration`,
   options: verifyOptions(),
-  formats: ['github', 'sarif', 'junit', 'markdown'],
+  formats: REPORT_FORMATS,
   examples: [
     'authctl verify-config                                  # auto-detect files here',
     'authctl verify-config datapress.toml --target staging',
@@ -197,10 +210,10 @@ export const verifyConfigVerb = verb({
     json: (value: Value) => ('report' in value ? reportJson(value.report) : value.info.data),
     status: (value, rc) => ('report' in value ? reportStatus(value.report, rc) : undefined),
     ...Object.fromEntries(
-      (['github', 'sarif', 'junit', 'markdown'] as const).map((format) => [
+      REPORT_FORMATS.map((format: RegistryFormat) => [
         format,
         either(
-          (r, rc) => report.render(format, r.doc, { color: rc.color, root: r.root }),
+          (r, rc) => r.render!(format, r.doc, { color: rc.color, root: r.root }),
           (i) => i.text,
         ),
       ]),

@@ -21,6 +21,7 @@ import {
   children,
   compile,
   find,
+  findFirst,
   hasPrefix,
   literalPath,
   rootEntry,
@@ -158,15 +159,22 @@ function compiled(key: string, style: PathStyle): string[] {
 }
 
 function first(root: Entry, key: string, style: PathStyle): Entry | undefined {
-  return find(root, compiled(key, style), style)[0];
+  return findFirst(root, compiled(key, style), style);
 }
 
 /** The declared keys found in an instance; with strict types, a value of the wrong type reads as none. */
 function resolve(ctx: CheckContext, instance: Instance, style: PathStyle) {
   const resolved = new Map<string, Entry | undefined>();
+  // Every key looked up once per instance (declared keys here, others on first ask): a dense file
+  // has thousands of instances, and `where` and `lookup` ask again for each missing key.
+  const found = new Map<string, Entry | undefined>();
+  const at = (key: string): Entry | undefined => {
+    if (!found.has(key)) found.set(key, first(instance.root, key, style));
+    return found.get(key);
+  };
   const unreadable = new Set<string>();
   for (const [key, spec] of Object.entries(instance.keys)) {
-    const entry = first(instance.root, key, style);
+    const entry = at(key);
     resolved.set(key, entry && isEmpty(spec, entry.value) ? undefined : entry);
     if (
       entry &&
@@ -181,14 +189,14 @@ function resolve(ctx: CheckContext, instance: Instance, style: PathStyle) {
       const found = first(instance.top, key.slice(style.separator.length), style);
       return { present: found !== undefined, value: found?.value };
     }
-    const entry = resolved.has(key) ? resolved.get(key) : first(instance.root, key, style);
+    const entry = resolved.has(key) ? resolved.get(key) : at(key);
     return entry
       ? { present: true, value: entry.value }
       : { present: false, value: instance.keys[key]?.default };
   };
   const where = (key: string): KeyPath =>
     resolved.get(key)?.path ??
-    first(instance.root, key, style)?.path ??
+    at(key)?.path ??
     (instance.absentAtTable
       ? instance.root.path
       : literalPath(instance.root.path, key, style.separator));
@@ -202,7 +210,7 @@ function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle):
   for (const [key, spec] of Object.entries(instance.keys)) {
     const entry = resolved.get(key);
     if (!entry) {
-      checkMissing(ctx, key, spec, where(key), lookup, style);
+      checkMissing(ctx, key, spec, () => where(key), lookup, style);
       continue;
     }
     const shown = label(entry.path, style.separator);
@@ -277,7 +285,6 @@ function gatherFacts(
     const entry = unreadable.has(key) ? undefined : resolved.get(key);
     const value = entry?.value ?? spec.default;
     if (value === undefined) continue;
-    const keyPath = entry?.path ?? literalPath(instance.root.path, key, style.separator);
     if (spec.meaning === 'algorithms') facts.algorithms = asList(value, spec.separator);
     if (spec.meaning === 'scopes')
       facts.scopes = [...(facts.scopes ?? []), ...(asList(value, spec.separator) ?? [])];
@@ -286,16 +293,16 @@ function gatherFacts(
     // Only an http(s) URL can be fetched: the URL and required rules report the others.
     if (spec.meaning === 'issuer' && entry && isHttpUrl(asString(value)))
       facts.issuers.push({
-        path: keyPath,
+        path: entry.path,
         value: asString(value)!,
-        label: label(keyPath, style.separator),
+        label: label(entry.path, style.separator),
         online: spec.online !== false,
       });
     if (spec.meaning === 'audience' && entry)
       facts.audiences.push({
-        path: keyPath,
+        path: entry.path,
         values: asList(value, spec.separator) ?? [],
-        label: label(keyPath, style.separator),
+        label: label(entry.path, style.separator),
       });
   }
   facts.value = (key) => resolved.get(key)?.value ?? instance.keys[key]?.default;

@@ -158,6 +158,15 @@ function compiled(key: string, style: PathStyle): string[] {
   return pattern;
 }
 
+const keyLists = new WeakMap<Record<string, KeySpec>, [string, KeySpec][]>();
+
+/** A section's declared keys as a list, built once: every instance walks it three times. */
+function keyList(keys: Record<string, KeySpec>): [string, KeySpec][] {
+  let list = keyLists.get(keys);
+  if (!list) keyLists.set(keys, (list = Object.entries(keys)));
+  return list;
+}
+
 function first(root: Entry, key: string, style: PathStyle): Entry | undefined {
   return findFirst(root, compiled(key, style), style);
 }
@@ -173,7 +182,7 @@ function resolve(ctx: CheckContext, instance: Instance, style: PathStyle) {
     return found.get(key);
   };
   const unreadable = new Set<string>();
-  for (const [key, spec] of Object.entries(instance.keys)) {
+  for (const [key, spec] of keyList(instance.keys)) {
     const entry = at(key);
     resolved.set(key, entry && isEmpty(spec, entry.value) ? undefined : entry);
     if (
@@ -207,7 +216,7 @@ function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle):
   const { resolved, unreadable, lookup, where } = resolve(ctx, instance, style);
   const facts = gatherFacts(instance, resolved, unreadable, style);
   const online: OnlineCheck[] = [];
-  for (const [key, spec] of Object.entries(instance.keys)) {
+  for (const [key, spec] of keyList(instance.keys)) {
     const entry = resolved.get(key);
     if (!entry) {
       checkMissing(ctx, key, spec, () => where(key), lookup, style);
@@ -281,7 +290,7 @@ function gatherFacts(
   style: PathStyle,
 ): Facts {
   const facts: Facts = { issuers: [], audiences: [] };
-  for (const [key, spec] of Object.entries(instance.keys)) {
+  for (const [key, spec] of keyList(instance.keys)) {
     const entry = unreadable.has(key) ? undefined : resolved.get(key);
     const value = entry?.value ?? spec.default;
     if (value === undefined) continue;

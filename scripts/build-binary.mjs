@@ -18,7 +18,6 @@ import {
   chmodSync,
   copyFileSync,
   mkdirSync,
-  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -33,6 +32,7 @@ import {
   thirdPartyNotices,
   trimPackages,
 } from './build-shared.mjs';
+import { builtinProfileDefinitions, builtinProfilesPlugin } from './build-profiles.mjs';
 
 /**
  * The V8 code cache (compiled bytecode in the blob) is on because it starts faster: bench/binary.mjs
@@ -62,17 +62,23 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) process.
 else import('./src/cli/main.ts').then((m) => m.main(process.argv));
 `;
 const bundle = path.join(work, 'authctl.cjs');
-// The binary has no templates/ beside it: verify-config's built-in profile files go inside it.
-const profilesDir = path.join(root, 'templates', 'profiles');
-const builtinProfiles = Object.fromEntries(
-  readdirSync(profilesDir)
-    .filter((f) => /\.profile\.(toml|json|ya?ml)$/.test(f))
-    .sort()
-    .map((f) => [
-      path.join('templates', 'profiles', f),
-      readFileSync(path.join(profilesDir, f), 'utf8'),
-    ]),
-);
+/**
+ * src/core/parsers.ts loads yaml and smol-toml with createRequire(), which the binary (no node_modules
+ * beside it) cannot: here the same two exports take them from the bundle. yaml through require(), so
+ * it is evaluated on first use as in dist/ (its Node build is the CommonJS one the bundle has anyway);
+ * smol-toml through the ESM build config/toml.ts bundles too, so the binary holds one copy.
+ */
+const bundledParsers = {
+  name: 'bundled-parsers',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]core[\\/]parsers\.ts$/ }, () => ({
+      contents:
+        "import * as smolToml from 'smol-toml';\nexport const yaml = () => require('yaml');\nexport const toml = () => smolToml;\n",
+      resolveDir: path.join(root, 'src', 'core'),
+      loader: 'js',
+    }));
+  },
+};
 
 const result = await build({
   stdin: { contents: entry, resolveDir: root, sourcefile: 'sea-entry.ts', loader: 'ts' },
@@ -88,7 +94,6 @@ const result = await build({
   legalComments: 'none',
   define: {
     __AUTHCTL_VERSION__: JSON.stringify(pkg.version),
-    __AUTHCTL_BUILTIN_PROFILES__: JSON.stringify(builtinProfiles),
     'import.meta.url': '__authctlImportMetaUrl',
   },
   // Modules that locate files relative to themselves (templates/, examples/) see the binary's path;
@@ -96,7 +101,13 @@ const result = await build({
   banner: {
     js: "var __authctlImportMetaUrl = require('node:url').pathToFileURL(process.execPath).href;",
   },
-  plugins: [lazyChildProcessForCommander, trimPackages],
+  // The binary has no templates/ beside it: the built-in profiles' definitions go inside it, parsed.
+  plugins: [
+    lazyChildProcessForCommander,
+    trimPackages,
+    bundledParsers,
+    builtinProfilesPlugin(await builtinProfileDefinitions()),
+  ],
   logLevel: 'warning',
   logOverride: { 'import-is-undefined': 'silent' },
 });

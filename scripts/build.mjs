@@ -34,6 +34,7 @@ import {
   trimPackages,
 } from './build-shared.mjs';
 import { cliModulesFromHotFile, exportsOf, hotCliSources, hotEntry } from './build-hot-shared.mjs';
+import { builtinProfileDefinitions, builtinProfilesPlugin } from './build-profiles.mjs';
 
 const outdir = path.join(root, 'dist');
 
@@ -162,6 +163,8 @@ const packageEntries = {
 
 const outputs = [];
 const coldEntries = new Map();
+// verify-config's built-in profiles, parsed once here: dist/ embeds the definitions (build-profiles.mjs).
+const builtinProfiles = builtinProfilesPlugin(await builtinProfileDefinitions());
 
 // entry.ts → main.js stays a separate file so --version never loads commander.
 const entryResult = await build({
@@ -238,6 +241,7 @@ for (let size = -1; size !== coldEntries.size;) {
       trimPackages,
       smolTomlFromPackage,
       packageEntries,
+      builtinProfiles,
       splitDynamicImports(coldEntries, 'dist'),
     ],
   });

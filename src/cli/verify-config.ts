@@ -6,7 +6,10 @@ import { PROFILE_TITLES } from '../core/verify/init-styles.js';
 import type { Finding } from '../core/verify/types.js';
 import type { VerifyConfigResult } from '../core/verify/verify.js';
 import { verb, type Deps, type Io, type RenderContext, type Result } from './command.js';
-import * as report from '../core/report/index.js';
+import type { RenderOptions, ReportDocument, ReportFormat } from '../core/report/document.js';
+import { safeFindings } from '../core/report/finding.js';
+import { renderFindingsText, summaryLine } from '../core/report/text.js';
+import { VERIFY_UNREACHABLE } from '../core/report/verify.js';
 import {
   appendStepSummary,
   failureReport,
@@ -39,6 +42,10 @@ interface VerifyFlags extends VerifyInfoFlags {
   json?: boolean;
 }
 
+/** The formats rendered through the report registry (text needs only its own renderer). */
+const REPORT_FORMATS = ['github', 'sarif', 'junit', 'markdown'] as const;
+type RegistryFormat = (typeof REPORT_FORMATS)[number];
+
 function parseVerifyConfig({ args, flags }: { args: unknown[]; flags: VerifyFlags }) {
   const timeoutMs = Math.round(parseDuration(flags.timeout, '--timeout') * 1000);
   if (!(timeoutMs > 0))
@@ -62,6 +69,8 @@ function parseVerifyConfig({ args, flags }: { args: unknown[]; flags: VerifyFlag
     baseline: flags.baseline,
     writeBaseline: flags.writeBaseline,
     format: flags.json ? 'json' : (flags.format ?? 'text'),
+    /** Which renderers `run` loads: every format but text and json is the registry's. */
+    registry: (REPORT_FORMATS as readonly string[]).includes(flags.format ?? ''),
   };
 }
 type VerifyConfigOptions = ReturnType<typeof parseVerifyConfig>;
@@ -72,7 +81,9 @@ interface Report {
   failed: boolean;
   baseline?: { baselined: number; stale: string[] };
   /** The same result for the report registry (github, sarif, junit, markdown, text). */
-  doc: report.ReportDocument;
+  doc: ReportDocument;
+  /** The registry's render, loaded by `run` for --format github/sarif/junit/markdown only. */
+  render?: (format: ReportFormat, doc: ReportDocument, options: RenderOptions) => string;
   /** $GITHUB_WORKSPACE or the working directory: annotation paths and SARIF uris are relative to it. */
   root: string;
 }
@@ -80,7 +91,7 @@ type Value =
   | { info: { data: unknown; text: string } }
   | { report: Report }
   /** A run that ended in an error while a report format was chosen: the report says what happened. */
-  | { failed: report.ReportDocument };
+  | { failed: { doc: ReportDocument; render?: Report['render'] } };
 
 /**
  * A run that ends in an error (a FILES entry missing or unreadable, an unknown profile) still appends
@@ -96,16 +107,12 @@ async function runVerifyConfig(
     return await verifyAndReport(opts, io, deps);
   } catch (error) {
     if (!(error instanceof AuthctlError)) throw error;
-    const { doc, shown } = failureReport(
-      'verify-config',
-      deps.cwd,
-      report.VERIFY_UNREACHABLE.name,
-      error,
-    );
+    const { doc, shown } = failureReport('verify-config', deps.cwd, VERIFY_UNREACHABLE.name, error);
     await appendStepSummary(deps, io, doc);
     if (!FILE_FORMATS.has(opts.format)) throw error;
     io.error(shown.message, shown.where, shown.hint);
-    return { value: { failed: doc }, exitCode: error.exitCode };
+    const render = opts.registry ? (await import('../core/report/registry.js')).render : undefined;
+    return { value: { failed: { doc, render } }, exitCode: error.exitCode };
   }
 }
 
@@ -138,12 +145,13 @@ async function verifyAndReport(
   const failed = result.counts.error > 0 || (opts.strict && result.counts.warning > 0);
   const doc = await verifyReport(deps, result, { strict: opts.strict, baseline });
   await appendStepSummary(deps, io, doc);
+  const render = opts.registry ? (await import('../core/report/registry.js')).render : undefined;
   const value = {
-    report: { result, strict: opts.strict, failed, baseline, doc, root: reportRoot(deps) },
+    report: { result, strict: opts.strict, failed, baseline, doc, root: reportRoot(deps), render },
   };
   if (result.syntaxError) return { value, exitCode: EXIT_CODES.usage };
   if (result.requiredUnreachable) {
-    io.error(report.VERIFY_UNREACHABLE.message, undefined, report.VERIFY_UNREACHABLE.hint);
+    io.error(VERIFY_UNREACHABLE.message, undefined, VERIFY_UNREACHABLE.hint);
     return { value, exitCode: EXIT_CODES.environment };
   }
   return { value, exitCode: failed ? EXIT_CODES.check : EXIT_CODES.ok };
@@ -155,6 +163,7 @@ async function applyBaseline(
   opts: VerifyConfigOptions,
   result: { findings: Finding[]; counts: Record<'error' | 'warning' | 'info', number> },
 ) {
+  if (!opts.baseline && !opts.writeBaseline) return undefined; // its JSON reader loads smol-toml
   const { applyVerifyBaseline, writeVerifyBaseline } = await import('../core/verify/baseline.js');
   if (opts.writeBaseline)
     await writeVerifyBaseline(path.resolve(cwd, opts.writeBaseline), result.findings);
@@ -174,7 +183,7 @@ function reportJson({ result, failed }: Report) {
     target: result.target,
     files: result.files,
     counts: result.counts,
-    findings: report.safeFindings(result.findings).map((f) => ({
+    findings: safeFindings(result.findings).map((f) => ({
       rule: f.rule,
       severity: f.severity,
       file: f.file ?? null,
@@ -187,7 +196,7 @@ function reportJson({ result, failed }: Report) {
 }
 
 function reportText({ doc }: Report, rc: RenderContext): string {
-  return report.render('text', doc, { color: rc.color }).trimEnd();
+  return renderFindingsText(doc, { color: rc.color }).trimEnd();
 }
 
 /** The summary under a text report: on stderr, so stdout (or --output) holds only the findings. */
@@ -196,7 +205,7 @@ function reportStatus({ result, baseline }: Report, rc: RenderContext): string |
   const s = rc.statusColor;
   const base = baseline ? s.dim(` (${baseline.baselined} baselined)`) : '';
   const lines = [
-    `${report.summaryLine(result.counts, result.files.length, s)}${base} ${s.dim(`[target ${result.target}: ${checked(result).join(', ')}]`)}`,
+    `${summaryLine(result.counts, result.files.length, s)}${base} ${s.dim(`[target ${result.target}: ${checked(result).join(', ')}]`)}`,
     ...(baseline?.stale ?? []).map((entry) =>
       s.dim(`baseline entry no longer found (fixed?): ${entry}`),
     ),
@@ -211,7 +220,7 @@ function reportStatus({ result, baseline }: Report, rc: RenderContext): string |
 function either<T>(
   onReport: (r: Report, rc: RenderContext) => T,
   onInfo: (i: { data: unknown; text: string }) => T,
-  onFailed: (doc: report.ReportDocument, rc: RenderContext) => T,
+  onFailed: (failed: { doc: ReportDocument; render?: Report['render'] }, rc: RenderContext) => T,
 ) {
   return (value: Value, rc: RenderContext) =>
     'failed' in value
@@ -225,7 +234,7 @@ export const verifyConfigVerb = verb({
   name: 'verify-config [files...]',
   summary: `check service auth config (${PROFILE_TITLES.join(', ')}, or a profile file) for misconfiguration`,
   options: verifyOptions(),
-  formats: ['github', 'sarif', 'junit', 'markdown'],
+  formats: REPORT_FORMATS,
   examples: [
     'authctl verify-config                                  # auto-detect files here',
     'authctl verify-config datapress.toml --target staging',
@@ -248,7 +257,7 @@ export const verifyConfigVerb = verb({
     json: (value: Value) =>
       // A failed run is rendered only in the report formats: --json ends through main.ts.
       'failed' in value
-        ? { error: value.failed.error }
+        ? { error: value.failed.doc.error }
         : 'report' in value
           ? reportJson(value.report)
           : value.info.data,
@@ -258,12 +267,13 @@ export const verifyConfigVerb = verb({
       () => undefined,
     ),
     ...Object.fromEntries(
-      (['github', 'sarif', 'junit', 'markdown'] as const).map((format) => [
+      REPORT_FORMATS.map((format: RegistryFormat) => [
         format,
         either(
-          (r, rc) => report.render(format, r.doc, { color: rc.color, root: r.root }),
+          (r, rc) => r.render!(format, r.doc, { color: rc.color, root: r.root }),
           (i) => i.text,
-          (doc, rc) => (format === 'github' ? '' : report.render(format, doc, { color: rc.color })),
+          ({ doc, render }, rc) =>
+            format === 'github' ? '' : render!(format, doc, { color: rc.color }),
         ),
       ]),
     ),

@@ -258,6 +258,43 @@ describe('what each command loads', () => {
     expect(copiesOf(loaded, 'commander')).toBe(1);
     expect(loaded.packages).not.toContain('jose');
     expect(loaded.builtins).not.toContain('tty');
+    // Issue #17: the built-in profile is embedded parsed, the input is a .env, the output text.
+    expect(loaded.packages).toEqual(['chalk', 'commander']);
+    for (const source of [
+      'src/core/verify/engine/load.ts', // the profile-file parser
+      'src/core/config/schema.ts', // zod's config schema (the authctl profile's validator)
+      'src/core/report/registry.ts',
+      'src/core/report/sarif.ts',
+      'src/core/report/html.ts',
+      'src/core/report/junit.ts',
+      'src/core/report/markdown.ts',
+    ])
+      expect(loaded.sources).not.toContain(source);
+    expect(loaded.sources).toContain('src/core/report/text.ts');
+  });
+
+  it('verify-config loads yaml for a YAML input, zod for authctl.toml, the registry for --format sarif', () => {
+    const project = tempDir('authctl-loaded-verify-');
+    writeFileSync(
+      path.join(project, 'envoy.yaml'),
+      'providers:\n  main:\n    issuer: https://id.example\n',
+    );
+    const yaml = loadedBy(['verify-config', 'envoy.yaml', '--profile', 'envoy-jwt-authn'], {
+      cwd: project,
+    });
+    // (Only now: an authctl.toml in the directory is authctl's own config, validated with zod.)
+    writeFileSync(path.join(project, 'authctl.toml'), '[token]\naudience = "api://orders"\n');
+    const toml = loadedBy(['verify-config', 'authctl.toml', '--format', 'sarif'], { cwd: project });
+    rmSync(project, { recursive: true, force: true });
+    expect([0, 1], yaml.stdout).toContain(yaml.code);
+    expect(yaml.packages).toContain('yaml');
+    expect(yaml.packages).not.toContain('zod');
+    expect([0, 1], toml.stdout).toContain(toml.code);
+    expect(JSON.parse(toml.stdout).version).toBe('2.1.0');
+    expect(toml.packages).toEqual(expect.arrayContaining(['smol-toml', 'zod']));
+    expect(toml.sources).toEqual(
+      expect.arrayContaining(['src/core/config/schema.ts', 'src/core/report/sarif.ts']),
+    );
   });
 });
 

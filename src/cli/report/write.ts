@@ -3,16 +3,13 @@ import path from 'node:path';
 import { Chalk } from 'chalk';
 import { writeFileAtomic } from '../../core/fs/atomic.js';
 import { authctlVersion } from '../version.js';
+import type { RenderOptions, ReportDocument, ReportFormat } from '../../core/report/document.js';
 import {
-  render,
   verifyDocument,
   VERIFY_UNREACHABLE,
   type VerifyDocumentInput,
-  type RenderOptions,
-  type ReportDocument,
-  type ReportFormat,
-  type RunError,
-} from '../../core/report/index.js';
+} from '../../core/report/verify.js';
+import type { RunError } from '../../core/report/finding.js';
 import type { AuthctlError, RenderedError } from '../../core/errors.js';
 import { flagNamer } from '../fields.js';
 import type { CliContext } from '../context.js';
@@ -44,6 +41,8 @@ export async function writeReportFiles(
     root: reportRoot(deps),
     verbose: deps.globals.verbose,
   };
+  // Every renderer: only when report files are asked for (a text run loads the text renderer alone).
+  const { render } = await import('../../core/report/registry.js');
   for (const [format, file] of Object.entries(files) as Array<[ReportFormat, string | undefined]>) {
     if (!file) continue;
     await writeFileAtomic(path.resolve(deps.cwd, file), render(format, doc, options)).catch(
@@ -60,7 +59,8 @@ export async function appendStepSummary(
 ): Promise<void> {
   const file = ctx.env.GITHUB_STEP_SUMMARY;
   if (!file) return;
-  await appendFile(file, render('markdown', doc, { color: noColor, root: reportRoot(ctx) })).catch(
+  const { renderMarkdown } = await import('../../core/report/markdown.js');
+  await appendFile(file, renderMarkdown(doc, { color: noColor, root: reportRoot(ctx) })).catch(
     (e: unknown) => io.warn(`could not append to $GITHUB_STEP_SUMMARY: ${(e as Error).message}`),
   );
 }

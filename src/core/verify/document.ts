@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { parse as parseTomlText, TomlError } from 'smol-toml';
 import { jsonErrorLocation } from '../config/position.js';
+import { toml } from '../parsers.js';
 import { syntaxSnippet } from '../snippet.js';
 import { LineIndex } from './locate/lines.js';
 import { lazyMap } from './locate/offsets.js';
@@ -54,14 +54,14 @@ export function parseDocument(
   }
   if (kind === 'toml') {
     try {
-      const data = parseTomlText(text) as Record<string, unknown>;
+      const data = toml().parse(text) as Record<string, unknown>;
       registerSecretsIn(data);
       return {
         document: { file, kind, data, map: lazyMap(() => locateToml(text)), dir },
         findings: [],
       };
     } catch (error) {
-      if (!(error instanceof TomlError)) throw error;
+      if (!(error instanceof toml().TomlError)) throw error;
       const reason = error.message.split('\n')[0]!.replace(/^Invalid TOML document:\s*/, '');
       return {
         findings: [

@@ -17,7 +17,7 @@ import {
   profileRules,
   type Registry,
 } from './engine/registry.js';
-import { isProfileFile, loadProfileFile } from './engine/load.js';
+import { isProfileFile } from './engine/profile-file.js';
 import { applySuppressions } from './suppress.js';
 import { CODE_PROFILES } from './profiles/index.js';
 import { expandReferences } from './expand.js';
@@ -340,7 +340,9 @@ async function profilesFor(
     options.profile !== undefined &&
     (isProfileFile(options.profile) || /[\\/]/.test(options.profile));
   if (byPath) files.push(options.profile!);
-  const defs = await Promise.all(files.map((f) => loadProfileFile(f, cwd)));
+  // The profile file parser (zod, the parsers) only when there is a profile file to read.
+  const load = files.length ? await import('./engine/load.js') : undefined;
+  const defs = await Promise.all(files.map((f) => load!.loadProfileFile(f, cwd)));
   const forced = byPath ? defs[defs.length - 1]!.profile : options.profile;
   const registry = buildRegistry(defs, forced);
   if (forced !== undefined) profileNamed(registry, forced);

@@ -17,11 +17,11 @@ import {
   typeValid,
 } from './keys.js';
 import type { Facts } from './meanings.js';
-import { VALIDATORS } from './validators.js';
 import {
   children,
   compile,
   find,
+  findFirst,
   hasPrefix,
   literalPath,
   rootEntry,
@@ -54,16 +54,20 @@ interface Instance {
   schema?: boolean;
 }
 
+/** `schema` validators bring zod and authctl's whole config schema: loaded only for a profile naming one. */
+const validators = () => import('./validators.js');
+
 /** Turns a profile file into a checker: the same interface the hand-written profiles implement. */
 export function engineChecker(def: ProfileDefinition): ProfileChecker {
   const style: PathStyle = { separator: def.separator, keyCase: def['key-case'] };
   return {
     detect: (document) => detect(def, style, document),
-    check(ctx: CheckContext): OnlineCheck[] {
+    async check(ctx: CheckContext): Promise<OnlineCheck[]> {
+      const validate = def.schema ? (await validators()).VALIDATORS[def.schema] : undefined;
       const online: OnlineCheck[] = [];
       for (const document of [ctx.document, ...(ctx.document.more ?? [])]) {
         const sub = document === ctx.document ? ctx : ctx.sub(document);
-        if (def.schema) VALIDATORS[def.schema](sub);
+        validate?.(sub);
         const root = rootEntry(document.data);
         // Where sections sit counts as declared at the top level of a closed profile.
         const extra = def.sections.map((s) => s.at.split(def.separator)[0]!);
@@ -154,16 +158,32 @@ function compiled(key: string, style: PathStyle): string[] {
   return pattern;
 }
 
+const keyLists = new WeakMap<Record<string, KeySpec>, [string, KeySpec][]>();
+
+/** A section's declared keys as a list, built once: every instance walks it three times. */
+function keyList(keys: Record<string, KeySpec>): [string, KeySpec][] {
+  let list = keyLists.get(keys);
+  if (!list) keyLists.set(keys, (list = Object.entries(keys)));
+  return list;
+}
+
 function first(root: Entry, key: string, style: PathStyle): Entry | undefined {
-  return find(root, compiled(key, style), style)[0];
+  return findFirst(root, compiled(key, style), style);
 }
 
 /** The declared keys found in an instance; with strict types, a value of the wrong type reads as none. */
 function resolve(ctx: CheckContext, instance: Instance, style: PathStyle) {
   const resolved = new Map<string, Entry | undefined>();
+  // Every key looked up once per instance (declared keys here, others on first ask): a dense file
+  // has thousands of instances, and `where` and `lookup` ask again for each missing key.
+  const found = new Map<string, Entry | undefined>();
+  const at = (key: string): Entry | undefined => {
+    if (!found.has(key)) found.set(key, first(instance.root, key, style));
+    return found.get(key);
+  };
   const unreadable = new Set<string>();
-  for (const [key, spec] of Object.entries(instance.keys)) {
-    const entry = first(instance.root, key, style);
+  for (const [key, spec] of keyList(instance.keys)) {
+    const entry = at(key);
     resolved.set(key, entry && isEmpty(spec, entry.value) ? undefined : entry);
     if (
       entry &&
@@ -178,14 +198,14 @@ function resolve(ctx: CheckContext, instance: Instance, style: PathStyle) {
       const found = first(instance.top, key.slice(style.separator.length), style);
       return { present: found !== undefined, value: found?.value };
     }
-    const entry = resolved.has(key) ? resolved.get(key) : first(instance.root, key, style);
+    const entry = resolved.has(key) ? resolved.get(key) : at(key);
     return entry
       ? { present: true, value: entry.value }
       : { present: false, value: instance.keys[key]?.default };
   };
   const where = (key: string): KeyPath =>
     resolved.get(key)?.path ??
-    first(instance.root, key, style)?.path ??
+    at(key)?.path ??
     (instance.absentAtTable
       ? instance.root.path
       : literalPath(instance.root.path, key, style.separator));
@@ -196,10 +216,10 @@ function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle):
   const { resolved, unreadable, lookup, where } = resolve(ctx, instance, style);
   const facts = gatherFacts(instance, resolved, unreadable, style);
   const online: OnlineCheck[] = [];
-  for (const [key, spec] of Object.entries(instance.keys)) {
+  for (const [key, spec] of keyList(instance.keys)) {
     const entry = resolved.get(key);
     if (!entry) {
-      checkMissing(ctx, key, spec, where(key), lookup, style);
+      checkMissing(ctx, key, spec, () => where(key), lookup, style);
       continue;
     }
     const shown = label(entry.path, style.separator);
@@ -270,11 +290,10 @@ function gatherFacts(
   style: PathStyle,
 ): Facts {
   const facts: Facts = { issuers: [], audiences: [] };
-  for (const [key, spec] of Object.entries(instance.keys)) {
+  for (const [key, spec] of keyList(instance.keys)) {
     const entry = unreadable.has(key) ? undefined : resolved.get(key);
     const value = entry?.value ?? spec.default;
     if (value === undefined) continue;
-    const keyPath = entry?.path ?? literalPath(instance.root.path, key, style.separator);
     if (spec.meaning === 'algorithms') facts.algorithms = asList(value, spec.separator);
     if (spec.meaning === 'scopes')
       facts.scopes = [...(facts.scopes ?? []), ...(asList(value, spec.separator) ?? [])];
@@ -283,16 +302,16 @@ function gatherFacts(
     // Only an http(s) URL can be fetched: the URL and required rules report the others.
     if (spec.meaning === 'issuer' && entry && isHttpUrl(asString(value)))
       facts.issuers.push({
-        path: keyPath,
+        path: entry.path,
         value: asString(value)!,
-        label: label(keyPath, style.separator),
+        label: label(entry.path, style.separator),
         online: spec.online !== false,
       });
     if (spec.meaning === 'audience' && entry)
       facts.audiences.push({
-        path: keyPath,
+        path: entry.path,
         values: asList(value, spec.separator) ?? [],
-        label: label(keyPath, style.separator),
+        label: label(entry.path, style.separator),
       });
   }
   facts.value = (key) => resolved.get(key)?.value ?? instance.keys[key]?.default;

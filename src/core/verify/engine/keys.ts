@@ -33,7 +33,8 @@ export function checkMissing(
   ctx: CheckContext,
   key: string,
   spec: KeySpec,
-  at: KeyPath,
+  /** Where to report it: computed only for a finding (most absent keys are optional). */
+  at: () => KeyPath,
   lookup: Lookup,
   style: PathStyle,
 ): void {
@@ -41,7 +42,7 @@ export function checkMissing(
     spec.required === true ||
     (spec['required-when'] !== undefined && holds(spec['required-when'], lookup, ctx.target));
   if (!required || key.includes('*')) return;
-  keyContext(ctx, key, spec, undefined).report('config/missing-required', at, {
+  keyContext(ctx, key, spec, undefined).report('config/missing-required', at(), {
     // A key that is there but empty is shown at its value; a missing one at its table.
     at: 'value',
     message: `${key} is required${spec['required-when'] ? ' here' : ''}${spec.description ? ` (${spec.description})` : ''}`,

@@ -1,21 +1,14 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { parse as parseToml } from 'smol-toml';
-import { parse as parseYamlText } from 'yaml';
 import { knownKeysAt } from '../../config/validate.js';
 import { usageError } from '../../errors.js';
+import { toml, yaml } from '../../parsers.js';
 import { closest } from '../../suggest.js';
 import { parseDocument, type DocumentKind } from '../document.js';
 import { locate } from '../locate/offsets.js';
 import { RULES } from '../rules.js';
 import { formatPath, type KeyPath, type SourceMap } from '../types.js';
 import { MEANINGS, profileSchema, type ProfileDefinition } from './schema.js';
-
-const PROFILE_FILE = /\.profile\.(toml|json|ya?ml)$/i;
-
-export function isProfileFile(name: string): boolean {
-  return PROFILE_FILE.test(name);
-}
 
 /**
  * Parses and validates one profile file. Every problem is a usage error (exit 2) at
@@ -83,10 +76,10 @@ export function parseProfile(file: string, text: string): ProfileDefinition {
 function plainParse(kind: DocumentKind, text: string): unknown {
   try {
     return kind === 'toml'
-      ? parseToml(text)
+      ? toml().parse(text)
       : kind === 'json'
         ? JSON.parse(text)
-        : parseYamlText(text, { merge: true, uniqueKeys: true });
+        : yaml().parse(text, { merge: true, uniqueKeys: true });
   } catch {
     return undefined;
   }

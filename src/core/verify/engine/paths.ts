@@ -133,17 +133,7 @@ function step(pattern: readonly string[], p: number, own: readonly string[]): nu
 export function find(from: Entry, pattern: readonly string[], style: PathStyle): Entry[] {
   const out: Entry[] = [];
   if (!pattern.includes('**')) {
-    const visit = (entry: Entry, p: number) => {
-      if (p === pattern.length) {
-        out.push(entry);
-        return;
-      }
-      eachChild(entry.value, style, (key, own, value) => {
-        const next = step(pattern, p, own);
-        if (next >= 0) visit(child(entry, key, own, value), next);
-      });
-    };
-    visit(from, 0);
+    findFixed(from, pattern, 0, style, out, false);
     return out;
   }
   const visit = (entry: Entry, states: number[]) => {
@@ -155,6 +145,45 @@ export function find(from: Entry, pattern: readonly string[], style: PathStyle):
   };
   visit(from, closure(pattern, [0]));
   return out;
+}
+
+/** The first entry `find` would return, without walking further (a profile's keys: the hot path). */
+export function findFirst(
+  from: Entry,
+  pattern: readonly string[],
+  style: PathStyle,
+): Entry | undefined {
+  if (pattern.includes('**')) return find(from, pattern, style)[0];
+  const out: Entry[] = [];
+  findFixed(from, pattern, 0, style, out, true);
+  return out[0];
+}
+
+/**
+ * `find` for a pattern without `**` (one position per branch): a plain loop over the cached
+ * children, no closures, and an Entry only for a child on the pattern (a dense file has thousands
+ * of instances, each looked up once per declared key). `once`: stop at the first match.
+ */
+function findFixed(
+  entry: Entry,
+  pattern: readonly string[],
+  p: number,
+  style: PathStyle,
+  out: Entry[],
+  once: boolean,
+): boolean {
+  if (p === pattern.length) {
+    out.push(entry);
+    return once;
+  }
+  const value = entry.value;
+  if (value === null || typeof value !== 'object' || value instanceof Date) return false;
+  for (const [key, own, item] of childrenOf(value, style)) {
+    const next = step(pattern, p, own);
+    if (next >= 0 && findFixed(child(entry, key, own, item), pattern, next, style, out, once))
+      return true;
+  }
+  return false;
 }
 
 /** Does anything under `from` start with `pattern` (a detection key may name a table, not a leaf)? */
@@ -174,12 +203,22 @@ export function hasPrefix(from: Entry, pattern: readonly string[], style: PathSt
 
 /** Turns a pattern into a path for positions: its literal head (a missing key is shown at its table). */
 export function literalPath(prefix: KeyPath, pattern: string, separator: string): KeyPath {
-  const out: (string | number)[] = [...prefix];
-  for (const part of pattern.split(separator)) {
-    if (part === '*' || part === '**') break;
-    out.push(part);
+  return [...prefix, ...literalHead(pattern, separator)];
+}
+
+const heads = new Map<string, Map<string, string[]>>();
+
+/** A pattern's segments before its first wildcard, split once per separator (asked per instance). */
+function literalHead(pattern: string, separator: string): string[] {
+  let bySeparator = heads.get(separator);
+  if (!bySeparator) heads.set(separator, (bySeparator = new Map()));
+  let head = bySeparator.get(pattern);
+  if (!head) {
+    const parts = pattern.split(separator);
+    const wild = parts.findIndex((part) => part === '*' || part === '**');
+    bySeparator.set(pattern, (head = wild < 0 ? parts : parts.slice(0, wild)));
   }
-  return out;
+  return head;
 }
 
 /** `a.b[0].c` (with the profile's separator): a key path as the user writes it. */

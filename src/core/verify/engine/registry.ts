@@ -1,15 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { usageError } from '../../errors.js';
 import { closest } from '../../suggest.js';
 import type { DocumentKind } from '../document.js';
 import { formatByName } from '../formats.js';
-import { templatesDir } from '../init.js';
 import { CODE_PROFILES } from '../profiles/index.js';
 import type { ProfileChecker } from '../profiles/types.js';
 import { RULES, type Levels, type RuleSpec } from '../rules.js';
 import { engineChecker, globMatch } from './engine.js';
-import { isProfileFile, parseProfile } from './load.js';
+import { builtinDefinitions } from './builtins.js';
 import type { ProfileDefinition } from './schema.js';
 
 /** A profile verify-config can run: a profile file, or one still written as code (agentflow). */
@@ -31,43 +29,25 @@ export type Registry = Map<string, RegisteredProfile>;
 let builtins: RegisteredProfile[] | undefined;
 const single = new Map<string, RegisteredProfile | undefined>();
 
-/** Set by the single-file binary's build (scripts/build-binary.mjs): file name → text of each profile file. */
-declare const __AUTHCTL_BUILTIN_PROFILES__: Record<string, string> | undefined;
-
 /**
- * The profile files shipped in templates/profiles/ (one file = one built-in profile), higher
- * `priority` first (detection ties go to them), then by file name.
+ * The built-in profiles (templates/profiles/*.profile.*, embedded parsed in dist/ and the binary),
+ * higher `priority` first (detection ties go to them), then by file name.
  */
 export function builtinProfiles(): RegisteredProfile[] {
-  builtins ??= builtinProfileSources()
-    .map(([file, text]) => fromDefinition(parseProfile(file, text), 'builtin'))
+  builtins ??= builtinDefinitions()
+    .map((def) => fromDefinition(def, 'builtin'))
     .sort((a, b) => b.definition!.priority - a.definition!.priority);
   return builtins;
 }
 
-/** One built-in profile by name, reading only its file (`--profile relay` loads one file, not all). */
+/** One built-in profile by name, reading only its definition (`--profile relay` needs one, not all). */
 export function builtinProfile(name: string): RegisteredProfile | undefined {
   if (builtins) return builtins.find((p) => p.name === name);
   if (!single.has(name)) {
-    const source = builtinProfileSources((file) =>
-      path.basename(file).startsWith(`${name}.profile.`),
-    );
-    single.set(name, source[0] && fromDefinition(parseProfile(...source[0]), 'builtin'));
+    const [def] = builtinDefinitions((file) => path.basename(file).startsWith(`${name}.profile.`));
+    single.set(name, def && fromDefinition(def, 'builtin'));
   }
   return single.get(name);
-}
-
-function builtinProfileSources(
-  wanted: (file: string) => boolean = () => true,
-): [file: string, text: string][] {
-  // The binary has no templates/ directory beside it: its build embeds the files instead.
-  if (typeof __AUTHCTL_BUILTIN_PROFILES__ !== 'undefined')
-    return Object.entries(__AUTHCTL_BUILTIN_PROFILES__).filter(([file]) => wanted(file));
-  const dir = path.join(templatesDir(), 'profiles');
-  return readdirSync(dir)
-    .filter((file) => isProfileFile(file) && wanted(file))
-    .sort()
-    .map((file) => [path.join(dir, file), readFileSync(path.join(dir, file), 'utf8')]);
 }
 
 export function fromDefinition(

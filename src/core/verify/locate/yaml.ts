@@ -1,13 +1,5 @@
-import {
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  parseAllDocuments,
-  type Document,
-  type Node,
-} from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yaml } from '../../parsers.js';
 import type { KeyPath, Position, SourceMap } from '../types.js';
 import { LineIndex } from './lines.js';
 import { lazyMap, OffsetRecorder } from './offsets.js';
@@ -29,7 +21,11 @@ export interface ParsedYaml {
  */
 export function parseYaml(text: string): ParsedYaml {
   // `merge: true` applies `<<` keys as Spring, Envoy and docker-compose users expect (YAML 1.1).
-  const docs = parseAllDocuments(text, { merge: true, prettyErrors: false, uniqueKeys: true });
+  const docs = yaml().parseAllDocuments(text, {
+    merge: true,
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
   let lines: LineIndex | undefined;
   const index = () => (lines ??= new LineIndex(text));
   const list = Array.isArray(docs) ? docs : [docs];
@@ -66,6 +62,7 @@ function walk(
   seen: Set<Node>,
 ): void {
   if (!node) return;
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
   if (node.range) rec.recordValue(path, node.range[0]);
   // An alias's value was located at its anchor; follow it once so nested paths resolve there too.
   const target = isAlias(node) ? (node.resolve(doc) as Node | undefined) : node;
@@ -102,6 +99,7 @@ function walkMerge(
   rec: OffsetRecorder,
   seen: Set<Node>,
 ): void {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
   const sources = isSeq(value) ? (value.items as Node[]) : [value];
   for (const source of sources) {
     const map = isAlias(source) ? source.resolve(doc) : source;

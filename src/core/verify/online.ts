@@ -81,96 +81,118 @@ export async function runOnlineChecks(
   const fetchFn = options.fetch ?? fetch;
   const findings: Finding[] = [];
   let requiredUnreachable = false;
-  const now = () => performance.now();
   for (const { check, document } of items) {
     const ctx = new CheckContext(document, target, findings);
     const timeoutMs = Math.min(options.timeoutMs ?? 5000, (check.refreshSecs ?? Infinity) * 1000);
-    const discoveryUrl = `${check.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
-    const discovery = await getJson(discoveryUrl, timeoutMs, fetchFn, now);
-    if (!discovery.ok) {
-      if (check.required) requiredUnreachable = true;
-      ctx.report('online/issuer-unreachable', check.path, {
-        at: 'value',
-        message: `cannot fetch ${discoveryUrl}: ${discovery.reason}${refuses(check)}`,
-        fix: 'check the issuer URL and that the IdP is reachable from here (authctl idp serve for a local one)',
-      });
-      continue;
-    }
-    const doc = discovery.body as Record<string, unknown>;
-    if (doc === null || typeof doc !== 'object' || typeof doc.issuer !== 'string') {
-      ctx.report('online/discovery-invalid', check.path, {
-        at: 'value',
-        message: `${discoveryUrl} has no "issuer"`,
-        fix: 'point issuer at an OpenID Connect issuer',
-      });
-      continue;
-    }
-    if (doc.issuer !== check.issuer) {
-      const slashOnly = doc.issuer.replace(/\/+$/, '') === check.issuer.replace(/\/+$/, '');
-      ctx.report('online/issuer-mismatch', check.path, {
-        at: 'value',
-        message: `the issuer says its iss is "${doc.issuer}" but the config has "${check.issuer}"${slashOnly ? ' (only the trailing slash differs, which still fails iss validation)' : ''}`,
-        fix: `set it to exactly "${doc.issuer}"`,
-      });
-    }
-    const advertised = Array.isArray(doc.id_token_signing_alg_values_supported)
-      ? (doc.id_token_signing_alg_values_supported as string[])
-      : undefined;
-    for (const alg of check.algorithms ?? []) {
-      if (advertised && !advertised.includes(alg)) {
-        ctx.report('online/algorithm-not-advertised', check.path, {
-          at: 'value',
-          message: `the issuer does not advertise ${alg}: its id_token_signing_alg_values_supported lists only ${advertised.join(', ')}`,
-          fix: `allow ${oneOf(advertised)}`,
-        });
-      }
-    }
-    const supportedScopes = Array.isArray(doc.scopes_supported)
-      ? (doc.scopes_supported as string[])
-      : undefined;
-    if (supportedScopes) {
-      for (const scope of check.scopes ?? []) {
-        if (!supportedScopes.includes(scope)) {
-          ctx.report('online/scope-not-advertised', check.path, {
-            at: 'value',
-            message: `scope "${scope}" is not in the issuer's scopes_supported`,
-            fix: `define the scope at the IdP or fix its name (the issuer lists ${supportedScopes.slice(0, 8).join(', ')})`,
-          });
-        }
-      }
-    }
-    if (typeof doc.jwks_uri !== 'string') {
-      ctx.report('online/discovery-invalid', check.path, {
-        at: 'value',
-        message: `${discoveryUrl} has no jwks_uri`,
-        fix: 'the issuer must publish its signing keys',
-      });
-      continue;
-    }
-    const jwks = await getJson(doc.jwks_uri, timeoutMs, fetchFn, now);
-    if (!jwks.ok) {
-      if (check.required) requiredUnreachable = true;
-      ctx.report('online/jwks-unreachable', check.path, {
-        at: 'value',
-        message: `cannot fetch the JWKS ${doc.jwks_uri}: ${jwks.reason}${check.refreshSecs ? ` (the service refreshes every ${check.refreshSecs}s)` : ''}`,
-        fix: 'make jwks_uri reachable from the service',
-      });
-      continue;
-    }
-    const keys = Array.isArray((jwks.body as { keys?: unknown })?.keys)
-      ? (jwks.body as { keys: Record<string, unknown>[] }).keys
-      : [];
-    for (const alg of check.algorithms ?? []) {
-      if (!keys.some((jwk) => jwk && typeof jwk === 'object' && keyFits(alg, jwk))) {
-        ctx.report('online/no-key-for-algorithm', check.path, {
-          at: 'value',
-          message: `the JWKS (${keys.length} key${keys.length === 1 ? '' : 's'}: ${describeKeys(keys)}) has no key that can verify ${alg}`,
-          fix: fixForMissingKey(keys, advertised),
-        });
-      }
-    }
+    const get = (url: string) => getJson(url, timeoutMs, fetchFn, () => performance.now());
+    const unreachable = await checkIssuer(ctx, check, get);
+    if (unreachable && check.required) requiredUnreachable = true;
   }
   return { findings, requiredUnreachable };
+}
+
+type Get = (url: string) => Promise<Fetched>;
+
+/** One configured issuer, live: true when its discovery or JWKS could not be fetched. */
+async function checkIssuer(ctx: CheckContext, check: OnlineCheck, get: Get): Promise<boolean> {
+  const discoveryUrl = `${check.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+  const discovery = await get(discoveryUrl);
+  if (!discovery.ok) {
+    ctx.report('online/issuer-unreachable', check.path, {
+      at: 'value',
+      message: `cannot fetch ${discoveryUrl}: ${discovery.reason}${refuses(check)}`,
+      fix: 'check the issuer URL and that the IdP is reachable from here (authctl idp serve for a local one)',
+    });
+    return true;
+  }
+  const doc = discovery.body as Record<string, unknown>;
+  if (doc === null || typeof doc !== 'object' || typeof doc.issuer !== 'string') {
+    ctx.report('online/discovery-invalid', check.path, {
+      at: 'value',
+      message: `${discoveryUrl} has no "issuer"`,
+      fix: 'point issuer at an OpenID Connect issuer',
+    });
+    return false;
+  }
+  checkIssuerValue(ctx, check, doc.issuer);
+  const advertised = stringList(doc.id_token_signing_alg_values_supported);
+  checkAdvertised(ctx, check, advertised, stringList(doc.scopes_supported));
+  if (typeof doc.jwks_uri !== 'string') {
+    ctx.report('online/discovery-invalid', check.path, {
+      at: 'value',
+      message: `${discoveryUrl} has no jwks_uri`,
+      fix: 'the issuer must publish its signing keys',
+    });
+    return false;
+  }
+  return checkJwks(ctx, check, doc.jwks_uri, advertised, get);
+}
+
+const stringList = (value: unknown): string[] | undefined =>
+  Array.isArray(value) ? (value as string[]) : undefined;
+
+/** iss is compared byte for byte: a trailing slash alone fails validation. */
+function checkIssuerValue(ctx: CheckContext, check: OnlineCheck, issuer: string): void {
+  if (issuer === check.issuer) return;
+  const slashOnly = issuer.replace(/\/+$/, '') === check.issuer.replace(/\/+$/, '');
+  ctx.report('online/issuer-mismatch', check.path, {
+    at: 'value',
+    message: `the issuer says its iss is "${issuer}" but the config has "${check.issuer}"${slashOnly ? ' (only the trailing slash differs, which still fails iss validation)' : ''}`,
+    fix: `set it to exactly "${issuer}"`,
+  });
+}
+
+/** The service's algorithms and scopes against what discovery advertises (when it lists them). */
+function checkAdvertised(
+  ctx: CheckContext,
+  check: OnlineCheck,
+  advertised: string[] | undefined,
+  supportedScopes: string[] | undefined,
+): void {
+  for (const alg of check.algorithms ?? [])
+    if (advertised && !advertised.includes(alg))
+      ctx.report('online/algorithm-not-advertised', check.path, {
+        at: 'value',
+        message: `the issuer does not advertise ${alg}: its id_token_signing_alg_values_supported lists only ${advertised.join(', ')}`,
+        fix: `allow ${oneOf(advertised)}`,
+      });
+  for (const scope of check.scopes ?? [])
+    if (supportedScopes && !supportedScopes.includes(scope))
+      ctx.report('online/scope-not-advertised', check.path, {
+        at: 'value',
+        message: `scope "${scope}" is not in the issuer's scopes_supported`,
+        fix: `define the scope at the IdP or fix its name (the issuer lists ${supportedScopes.slice(0, 8).join(', ')})`,
+      });
+}
+
+/** The JWKS is reachable and holds a key for every allowed algorithm: true when unreachable. */
+async function checkJwks(
+  ctx: CheckContext,
+  check: OnlineCheck,
+  jwksUri: string,
+  advertised: string[] | undefined,
+  get: Get,
+): Promise<boolean> {
+  const jwks = await get(jwksUri);
+  if (!jwks.ok) {
+    ctx.report('online/jwks-unreachable', check.path, {
+      at: 'value',
+      message: `cannot fetch the JWKS ${jwksUri}: ${jwks.reason}${check.refreshSecs ? ` (the service refreshes every ${check.refreshSecs}s)` : ''}`,
+      fix: 'make jwks_uri reachable from the service',
+    });
+    return true;
+  }
+  const keys = Array.isArray((jwks.body as { keys?: unknown })?.keys)
+    ? (jwks.body as { keys: Record<string, unknown>[] }).keys
+    : [];
+  for (const alg of check.algorithms ?? [])
+    if (!keys.some((jwk) => jwk && typeof jwk === 'object' && keyFits(alg, jwk)))
+      ctx.report('online/no-key-for-algorithm', check.path, {
+        at: 'value',
+        message: `the JWKS (${keys.length} key${keys.length === 1 ? '' : 's'}: ${describeKeys(keys)}) has no key that can verify ${alg}`,
+        fix: fixForMissingKey(keys, advertised),
+      });
+  return false;
 }
 
 const oneOf = (algs: string[]) => (algs.length === 1 ? algs[0]! : `one of ${algs.join(', ')}`);

@@ -193,9 +193,13 @@ async function autoDetect(
       (await read(path.join(cwd, name))) !== undefined
     )
       found.push(name);
-  // agentflow.json checks the .env it names itself.
-  if (found.includes('agentflow.json')) return found.filter((f) => f !== '.env');
-  return found;
+  // A file that names others checks them itself (`covers`: agentflow.json and its .env).
+  const covered = [...registry.values()].flatMap((p) =>
+    (p.definition?.files ?? [])
+      .filter((f) => found.includes(f.name))
+      .flatMap((f) => f.covers ?? []),
+  );
+  return found.filter((f) => !covered.includes(f));
 }
 
 type Input = { file: string; text: string; kind?: DocumentKind };

@@ -96,7 +96,18 @@ export const profileSchema = z.strictObject({
     ),
   formats: z.array(z.enum(PROFILE_FORMATS)).min(1).describe('file formats the service reads'),
   files: z
-    .array(z.strictObject({ name: z.string(), format: z.enum(PROFILE_FORMATS).optional() }))
+    .array(
+      z.strictObject({
+        name: z.string(),
+        format: z.enum(PROFILE_FORMATS).optional(),
+        covers: z
+          .array(z.string())
+          .optional()
+          .describe(
+            'auto-detection: files this one names and checks itself (agentflow.json its .env), not checked again when it is found',
+          ),
+      }),
+    )
     .default([])
     .describe('file names (globs) the service reads; detection and formats of unknown extensions'),
   detect: z

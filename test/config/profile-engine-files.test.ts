@@ -92,6 +92,15 @@ describe('conditions on a value type, `unknown = "typos"`', () => {
     ]);
   });
 
+  it('a check with `suggest` says did-you-mean for a near miss only', async () => {
+    const cwd = dir({ 'typo.json': '{"auth": "jtw"}', 'far.json': '{"auth": "oauth2-bearer"}' });
+    const r = await verifyConfig({ files: ['typo.json', 'far.json'], cwd, profile: 'agentflow' });
+    expect(r.findings.map((f) => f.message)).toEqual([
+      '"auth": "oauth2-bearer" is not a method',
+      '"auth": "jtw" is not a method: did you mean "jwt"?',
+    ]);
+  });
+
   it('a closed section with unknown = "typos" reports a near miss only', async () => {
     const cwd = dir({
       'agentflow.json':

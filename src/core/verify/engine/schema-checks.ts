@@ -131,8 +131,17 @@ export const crossRuleSchema = z.strictObject({
     .describe(
       'equal-issuers: report only issuers that differ by a trailing slash (others may differ on purpose)',
     ),
+  suggest: z
+    .array(z.string())
+    .optional()
+    .describe(
+      'values the key may have: {suggestion} in templates is \': did you mean "..."?\' for a near miss, else empty',
+    ),
   rule: ruleId.optional().describe('rule id to report (default per type)'),
-  message: z.string().optional().describe('template: {key}, {value}, {missing}, {is}, {other}'),
+  message: z
+    .string()
+    .optional()
+    .describe('template: {key}, {value}, {missing}, {is}, {other}, {suggestion}'),
   fix: z.string().optional(),
 });
 export type CrossRule = z.infer<typeof crossRuleSchema>;

@@ -48,6 +48,13 @@ describe('a key that names a file (`file = { format = "env", environment = true 
     expect(at(await verifyConfig({ files: ['agentflow.json'], env, cwd }))).toEqual([]);
   });
 
+  it('an empty JWT_ALGORITHM= is an algorithm agentflow does not know (a report override of auth/no-algorithms)', async () => {
+    const cwd = dir({ 'agentflow.json': JSON_WITH_ENV, '.env': STRONG.replace('HS256', '') });
+    expect(at(await verifyConfig({ files: ['agentflow.json'], cwd }))).toEqual([
+      'auth/algorithm-not-allowed@.env:2:15',
+    ]);
+  });
+
   it('without a named file, an `env` condition reads the run: JWT_SECRET_KEY from --from-env is enough', async () => {
     const cwd = dir({ 'agentflow.json': '{\n  "agent": "graph.react:app",\n  "auth": "jwt"\n}\n' });
     const files = ['agentflow.json'];

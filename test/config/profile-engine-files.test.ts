@@ -99,6 +99,23 @@ describe('conditions on a value type, `unknown = "typos"`', () => {
     ]);
   });
 
+  it('"authorization": null is no backend, "" and an object are wrong import paths', async () => {
+    const cwd = dir({
+      'a.json': '{"auth": "jwt", "env": null, "authorization": null}',
+      'b.json': '{"authorization": ""}',
+      'c.json': '{"authorization": {"path": "a:b"}}',
+    });
+    const r = await verifyConfig({
+      files: ['a.json', 'b.json', 'c.json'],
+      cwd,
+      profile: 'agentflow',
+    });
+    expect(at(r).filter((f) => f.includes('import-path'))).toEqual([
+      'agentflow/invalid-import-path@b.json:1:19',
+      'agentflow/invalid-import-path@c.json:1:19',
+    ]);
+  });
+
   it('a check with `suggest` says did-you-mean for a near miss only', async () => {
     const cwd = dir({ 'typo.json': '{"auth": "jtw"}', 'far.json': '{"auth": "oauth2-bearer"}' });
     const r = await verifyConfig({ files: ['typo.json', 'far.json'], cwd, profile: 'agentflow' });

@@ -6,8 +6,8 @@ import { buildRegistry } from '../../src/core/verify/engine/registry.js';
 import { ROOT } from '../helpers/cli.js';
 
 /**
- * src/core/verify/init-styles.ts is generated from the registry (the profile files and any
- * profile still written as code), so the CLI's choices and help name every built-in profile
+ * src/core/verify/init-styles.ts is generated from the registry (the profile files in
+ * templates/profiles/), so the CLI's choices and help name every built-in profile
  * without loading them at start-up. After adding a profile: UPDATE_GENERATED=1 and this file.
  */
 const FILE = path.join(ROOT, 'src/core/verify/init-styles.ts');

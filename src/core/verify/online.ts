@@ -1,6 +1,6 @@
 import { CheckContext } from './context.js';
 import type { ConfigDocument } from './document.js';
-import type { OnlineCheck } from './profiles/types.js';
+import type { OnlineCheck } from './engine/checker.js';
 import type { Finding, Target } from './types.js';
 
 export interface OnlineOptions {

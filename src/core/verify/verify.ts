@@ -5,7 +5,7 @@ import { readTextFile } from '../fs/text.js';
 import { CheckContext } from './context.js';
 import { kindOf, parseDocument, type ConfigDocument, type DocumentKind } from './document.js';
 import { runOnlineChecks, type OnlineOptions } from './online.js';
-import type { OnlineCheck, ProfileDeps } from './profiles/types.js';
+import type { OnlineCheck, ProfileDeps } from './engine/checker.js';
 import type { RuleSpec } from './rules.js';
 import { type Finding, type Profile, type Severity, type Target } from './types.js';
 import { formatFor } from './formats.js';
@@ -19,7 +19,6 @@ import {
 } from './engine/registry.js';
 import { isProfileFile } from './engine/profile-file.js';
 import { applySuppressions } from './suppress.js';
-import { CODE_PROFILES } from './profiles/index.js';
 import { expandReferences } from './expand.js';
 
 /** A built-in profile name, or any profile a file defines. */
@@ -171,10 +170,9 @@ function tryDetect(document: ConfigDocument, registry: Registry): ProfileName | 
  * profile reads: recsys, Relay, K3, agentflow's); the globs they declare come after (autoDetect).
  */
 function autoFiles(registry: Registry): string[] {
-  const names = [...registry.values()].flatMap((p) => [
-    ...(p.source === 'code' ? CODE_PROFILES[p.name]!.files : []),
-    ...(p.definition?.files ?? []).map((f) => f.name).filter((name) => !/[*?]/.test(name)),
-  ]);
+  const names = [...registry.values()].flatMap((p) =>
+    (p.definition?.files ?? []).map((f) => f.name).filter((name) => !/[*?]/.test(name)),
+  );
   return [...new Set([...names, '.env'])];
 }
 
@@ -195,9 +193,13 @@ async function autoDetect(
       (await read(path.join(cwd, name))) !== undefined
     )
       found.push(name);
-  // agentflow.json checks the .env it names itself.
-  if (found.includes('agentflow.json')) return found.filter((f) => f !== '.env');
-  return found;
+  // A file that names others checks them itself (`covers`: agentflow.json and its .env).
+  const covered = [...registry.values()].flatMap((p) =>
+    (p.definition?.files ?? [])
+      .filter((f) => found.includes(f.name))
+      .flatMap((f) => f.covers ?? []),
+  );
+  return found.filter((f) => !covered.includes(f));
 }
 
 type Input = { file: string; text: string; kind?: DocumentKind };

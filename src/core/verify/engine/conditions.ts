@@ -1,9 +1,22 @@
 import type { Target } from '../types.js';
+import { typeOf } from '../common.js';
 import type { Condition } from './schema.js';
+import type { ValueType } from './schema-checks.js';
 import { asBool, asNumber, asSeconds, asString } from './values.js';
 
-/** The value of a key relative to the section instance (its default when absent), and whether it is set. */
-export type Lookup = (key: string) => { present: boolean; value: unknown };
+export interface Looked {
+  present: boolean;
+  value: unknown;
+}
+
+/**
+ * The value of a key relative to the section instance (its default when absent), and whether it is
+ * set; `env` reads a variable of the run (--env-file, --from-env), `file` whether a key's file exists.
+ */
+export type Lookup = ((key: string) => Looked) & {
+  env?: (name: string) => Looked;
+  file?: (key: string) => boolean;
+};
 
 /** Evaluates a profile condition; an empty condition holds. */
 export function holds(condition: Condition, lookup: Lookup, target: Target): boolean {
@@ -15,14 +28,32 @@ export function holds(condition: Condition, lookup: Lookup, target: Target): boo
     !(Array.isArray(condition.target) ? condition.target : [condition.target]).includes(target)
   )
     return false;
+  if (condition.env !== undefined) return tests(condition, lookup.env?.(condition.env));
   if (condition.key === undefined) return true;
-  const { present, value } = lookup(condition.key);
+  if (condition.file !== undefined && (lookup.file?.(condition.key) ?? false) !== condition.file)
+    return false;
+  return tests(condition, lookup(condition.key));
+}
+
+/** The tests of a condition on one value (a key's, or a variable's). */
+function tests(
+  condition: Condition,
+  looked: Looked = { present: false, value: undefined },
+): boolean {
+  const { present, value } = looked;
+  if (condition.type !== undefined && !typeIs(condition.type, present, value)) return false;
   if (condition.present !== undefined && present !== condition.present) return false;
   if (condition.empty !== undefined && isEmptyValue(value) !== condition.empty) return false;
   // A flag as services read it: an empty `KEY=` is off, a value that is no boolean is neither.
   if (condition.flag !== undefined && (value === '' ? false : asBool(value)) !== condition.flag)
     return false;
   return compares(condition, value);
+}
+
+function typeIs(type: ValueType | ValueType[], present: boolean, value: unknown): boolean {
+  if (!present || value === undefined) return false;
+  const actual = typeOf(value) === 'bigint' ? 'number' : typeOf(value);
+  return (Array.isArray(type) ? type : [type]).includes(actual as ValueType);
 }
 
 /** The value tests of a condition (equals, in, matches, greater-than, ...); an absent value fails them. */

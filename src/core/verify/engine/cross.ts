@@ -1,4 +1,5 @@
 import { checkSameIssuer } from '../common.js';
+import { closest } from '../../suggest.js';
 import type { CheckContext } from '../context.js';
 import type { KeyPath } from '../types.js';
 import { holds, type Lookup } from './conditions.js';
@@ -38,6 +39,7 @@ function reporter(ctx: CheckContext, rule: CrossRule, scope: CrossScope): Report
     const all = {
       key: label(scope.where(target), scope.style.separator),
       value: asString(value),
+      ...didYouMean(rule.suggest, asString(value)),
       ...vars,
     };
     ctx.report(rule.rule ?? fallback, scope.where(target), {
@@ -46,6 +48,13 @@ function reporter(ctx: CheckContext, rule: CrossRule, scope: CrossScope): Report
       fix: rule.fix ? fill(rule.fix, all) : fix,
     });
   };
+}
+
+/** `suggest`: `{suggestion}` in templates is ': did you mean "jwt"?' for a near miss, else empty. */
+function didYouMean(candidates: string[] | undefined, value: string | undefined): TemplateVars {
+  if (!candidates) return {};
+  const near = value === undefined ? undefined : closest(value, candidates);
+  return { suggestion: near ? `: did you mean "${near}"?` : '' };
 }
 
 type Check = (ctx: CheckContext, rule: CrossRule, scope: CrossScope, report: Report) => void;

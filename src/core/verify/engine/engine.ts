@@ -1,9 +1,7 @@
-import path from 'node:path';
 import type { CheckContext } from '../context.js';
-import type { ConfigDocument } from '../document.js';
-import type { OnlineCheck, ProfileChecker } from '../profiles/types.js';
+import type { OnlineCheck, ProfileChecker, ProfileDeps } from './checker.js';
 import type { KeyPath, Target } from '../types.js';
-import { holds, type Lookup } from './conditions.js';
+import { holds, type Looked, type Lookup } from './conditions.js';
 import { checkCross, type CrossScope } from './cross.js';
 import {
   checkKey,
@@ -17,18 +15,24 @@ import {
   typeValid,
 } from './keys.js';
 import type { Facts } from './meanings.js';
+import { detect } from './detect.js';
 import {
-  children,
-  compile,
+  environment,
+  readReferences,
+  referencedDocument,
+  reportMissingFile,
+  type Reference,
+} from './files.js';
+import {
+  compiled,
   find,
-  findFirst,
-  hasPrefix,
+  first,
   literalPath,
   rootEntry,
   type Entry,
   type PathStyle,
 } from './paths.js';
-import type { CrossRule, KeySpec, ProfileDefinition, Section } from './schema.js';
+import type { AbsentAt, CrossRule, KeySpec, ProfileDefinition, Section } from './schema.js';
 import { asList, asSeconds, asString } from './values.js';
 
 /** One place a section applies: the root, or each match of its `at` pattern. */
@@ -39,6 +43,8 @@ interface Instance {
   keys: Record<string, KeySpec>;
   checks: CrossRule[];
   closed: boolean;
+  /** closed: every undeclared key, or only close misspellings of declared ones. */
+  unknown?: 'all' | 'typos';
   /** More names a closed instance accepts (the roots of sections). */
   extra?: string[];
   /** closed-matching: only these names are the service's. */
@@ -47,11 +53,18 @@ interface Instance {
   everyPlaceholder?: boolean;
   /** TOML/JSON types as written; a value of the wrong type is unreadable to conditions. */
   strict?: boolean;
-  /** A finding about an absent key points at its table's value (an inline table's `{`). */
-  absentAtTable?: boolean;
+  /** Where a finding about an absent key points, unless the key says otherwise. */
+  absentAt?: AbsentAt;
   online?: Section['online'];
   /** A `schema` validator checks types and values: keys only add meanings. */
   schema?: boolean;
+  /** The run's variables (--env-file, --from-env), for `env` conditions. */
+  env?: (name: string) => Looked;
+  /** The files the instance's `file` keys name, read beforehand; `follow` checks one. */
+  files?: Map<string, Reference>;
+  follow?: (ref: Reference) => OnlineCheck[];
+  /** In a file another config names: that config and the key naming it (`absent-at = "referrer"`). */
+  referrer?: { ctx: CheckContext; path: KeyPath };
 }
 
 /** `schema` validators bring zod and authctl's whole config schema: loaded only for a profile naming one. */
@@ -62,63 +75,73 @@ export function engineChecker(def: ProfileDefinition): ProfileChecker {
   const style: PathStyle = { separator: def.separator, keyCase: def['key-case'] };
   return {
     detect: (document) => detect(def, style, document),
-    async check(ctx: CheckContext): Promise<OnlineCheck[]> {
+    async check(ctx: CheckContext, deps?: ProfileDeps): Promise<OnlineCheck[]> {
+      const env = environment(deps);
       const validate = def.schema ? (await validators()).VALIDATORS[def.schema] : undefined;
       const online: OnlineCheck[] = [];
       for (const document of [ctx.document, ...(ctx.document.more ?? [])]) {
         const sub = document === ctx.document ? ctx : ctx.sub(document);
         validate?.(sub);
         const root = rootEntry(document.data);
-        // Where sections sit counts as declared at the top level of a closed profile.
-        const extra = def.sections.map((s) => s.at.split(def.separator)[0]!);
+        // With a `schema`, the validator reports types: a wrong value is only left unread here.
+        const strict = def.types === 'strict' || def.schema !== undefined;
+        const schema = def.schema !== undefined;
         const top: Instance = {
           root,
           top: root,
           keys: def.keys,
           checks: def.checks,
           closed: def.closed === true,
-          extra,
+          // Where sections sit counts as declared at the top level of a closed profile.
+          extra: def.sections.map((s) => s.at.split(def.separator)[0]!),
           matching: def['closed-matching'],
           everyPlaceholder: def.placeholders === 'every-key',
-          // With a `schema`, the validator reports types: a wrong value is only left unread here.
-          strict: def.types === 'strict' || def.schema !== undefined,
-          schema: def.schema !== undefined,
+          strict,
+          schema,
           online: def.online,
+          env,
         };
-        online.push(...checkInstance(sub, top, style));
-        for (const section of def.sections)
-          for (const instance of instances(root, section, style, ctx.target))
-            online.push(
-              ...checkInstance(
-                sub,
-                { ...instance, top: root, strict: top.strict, schema: top.schema },
-                style,
-              ),
-            );
+        const all = [
+          top,
+          ...def.sections
+            .filter((s) => !s.formats || s.formats.includes(document.kind))
+            .flatMap((section) => instances(root, section, style, ctx.target))
+            .map((i) => ({ ...i, top: root, strict, schema, env })),
+        ];
+        for (const instance of all) {
+          instance.files = await readReferences(sub, instance.root, instance.keys, style, deps);
+          instance.follow = (ref) => follow(sub, ref, { def, style, env, strict });
+          online.push(...checkInstance(sub, instance, style));
+        }
       }
       return online;
     },
   };
 }
 
-function detect(def: ProfileDefinition, style: PathStyle, document: ConfigDocument): number {
-  if (!def.formats.includes(document.kind as never)) return 0;
-  const named = def.files.some((f) => globMatch(f.name, path.basename(document.file))) ? 10 : 0;
+/**
+ * A file a key names, checked as its own document with the sections of its format (the files it
+ * names in turn are not followed); a key it lacks may be reported at the key that named it.
+ */
+function follow(
+  ctx: CheckContext,
+  ref: Reference,
+  run: { def: ProfileDefinition; style: PathStyle; env: (name: string) => Looked; strict: boolean },
+): OnlineCheck[] {
+  const sections = run.def.sections.filter((s) => s.formats?.includes(ref.spec.file!.format));
+  const document = referencedDocument(ref, sections, run.env);
+  const sub = ctx.sub(document);
   const root = rootEntry(document.data);
-  let found = def.detect.keys.filter((k) => hasPrefix(root, compiled(k, style), style)).length;
-  if (def.detect.matches) {
-    const re = new RegExp(def.detect.matches);
-    found += Object.keys(document.data).filter((k) => re.test(k)).length;
-  }
-  const declared = def.detect.keys.length > 0 || def.detect.matches !== undefined;
-  if (def.detect.all) {
-    // All the service's top-level keys: one more, and the keys say nothing; the name still does.
-    const roots = def.detect.keys.map((k) => compiled(k, style)[0]);
-    const others = children(root, style).some((e) => !roots.includes(e.segments[0]));
-    return named + (others ? 0 : found * def.detect.weight);
-  }
-  // A file name alone does not make a config: an empty application.yml is not Spring's.
-  return found > 0 || (named > 0 && !declared) ? named + found * def.detect.weight : 0;
+  const referrer = { ctx, path: ref.path };
+  return sections.flatMap((section) =>
+    instances(root, section, run.style, ctx.target).flatMap((i) =>
+      checkInstance(
+        sub,
+        { ...i, top: root, strict: run.strict, env: run.env, referrer },
+        run.style,
+      ),
+    ),
+  );
 }
 
 function instances(root: Entry, section: Section, style: PathStyle, target: Target): Instance[] {
@@ -142,20 +165,10 @@ function instances(root: Entry, section: Section, style: PathStyle, target: Targ
       checks: section.checks,
       closed: section.closed === true,
       everyPlaceholder: section.placeholders === 'every-key',
-      absentAtTable: section['absent-at'] === 'table',
+      absentAt: section['absent-at'],
+      unknown: section.unknown,
       online: section.online,
     }));
-}
-
-const patterns = new WeakMap<PathStyle, Map<string, string[]>>();
-
-/** Patterns compiled once per profile style: a section may have thousands of instances. */
-function compiled(key: string, style: PathStyle): string[] {
-  let cache = patterns.get(style);
-  if (!cache) patterns.set(style, (cache = new Map()));
-  let pattern = cache.get(key);
-  if (!pattern) cache.set(key, (pattern = compile(key, style)));
-  return pattern;
 }
 
 const keyLists = new WeakMap<Record<string, KeySpec>, [string, KeySpec][]>();
@@ -165,10 +178,6 @@ function keyList(keys: Record<string, KeySpec>): [string, KeySpec][] {
   let list = keyLists.get(keys);
   if (!list) keyLists.set(keys, (list = Object.entries(keys)));
   return list;
-}
-
-function first(root: Entry, key: string, style: PathStyle): Entry | undefined {
-  return findFirst(root, compiled(key, style), style);
 }
 
 /** The declared keys found in an instance; with strict types, a value of the wrong type reads as none. */
@@ -192,7 +201,7 @@ function resolve(ctx: CheckContext, instance: Instance, style: PathStyle) {
     )
       unreadable.add(key);
   }
-  const lookup: Lookup = (key) => {
+  const lookup: Lookup = (key: string) => {
     if (unreadable.has(key)) return { present: true, value: undefined };
     if (key.startsWith(style.separator) && instance.top) {
       const found = first(instance.top, key.slice(style.separator.length), style);
@@ -203,13 +212,55 @@ function resolve(ctx: CheckContext, instance: Instance, style: PathStyle) {
       ? { present: true, value: entry.value }
       : { present: false, value: instance.keys[key]?.default };
   };
+  lookup.env = instance.env;
+  lookup.file = (key) => instance.files?.get(key)?.text !== undefined;
   const where = (key: string): KeyPath =>
-    resolved.get(key)?.path ??
-    at(key)?.path ??
-    (instance.absentAtTable
-      ? instance.root.path
-      : literalPath(instance.root.path, key, style.separator));
+    resolved.get(key)?.path ?? at(key)?.path ?? absentPath(instance, key, style);
   return { resolved, unreadable, lookup, where };
+}
+
+/** Where a key that is not set is reported: `absent-at` of the key, else of its section. */
+function absentPath(instance: Instance, key: string, style: PathStyle): KeyPath {
+  switch (instance.keys[key]?.['absent-at'] ?? instance.absentAt) {
+    case 'table':
+      return instance.root.path;
+    case 'document':
+    case 'referrer':
+      return [];
+    default:
+      return literalPath(instance.root.path, key, style.separator);
+  }
+}
+
+/** A required key that is not set, reported where its `absent-at` says (the referring config's key). */
+function reportMissing(
+  ctx: CheckContext,
+  instance: Instance,
+  key: string,
+  scope: CrossScope,
+): void {
+  const spec = instance.keys[key]!;
+  const referrer =
+    spec['absent-at'] === 'referrer' && first(instance.root, key, scope.style) === undefined
+      ? instance.referrer
+      : undefined;
+  // The position is computed only for a finding (most absent keys are optional).
+  const [at, path]: [CheckContext, () => KeyPath] = referrer
+    ? [referrer.ctx, () => referrer.path]
+    : [ctx, () => scope.where(key)];
+  checkMissing(at, key, spec, path, scope.lookup, scope.style);
+}
+
+/** The files the instance names: one that does not exist is reported, the others checked when their `when` holds. */
+function checkReferences(ctx: CheckContext, instance: Instance, lookup: Lookup): OnlineCheck[] {
+  const online: OnlineCheck[] = [];
+  for (const ref of instance.files?.values() ?? []) {
+    const when = ref.spec.file?.when;
+    if (ref.text === undefined) reportMissingFile(ctx, ref);
+    else if (!when || holds(when, lookup, ctx.target))
+      online.push(...(instance.follow?.(ref) ?? []));
+  }
+  return online;
 }
 
 function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle): OnlineCheck[] {
@@ -219,7 +270,7 @@ function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle):
   for (const [key, spec] of keyList(instance.keys)) {
     const entry = resolved.get(key);
     if (!entry) {
-      checkMissing(ctx, key, spec, () => where(key), lookup, style);
+      reportMissing(ctx, instance, key, { lookup, where, style });
       continue;
     }
     const shown = label(entry.path, style.separator);
@@ -249,7 +300,9 @@ function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle):
       [...Object.keys(instance.keys), ...(instance.extra ?? [])],
       style,
       instance.matching,
+      instance.unknown === 'typos',
     );
+  online.push(...checkReferences(ctx, instance, lookup));
   const scope: CrossScope = { lookup, where, style };
   for (const rule of instance.checks) checkCross(ctx, rule, scope);
   return [...online, ...onlineChecks(ctx, instance, facts, scope)];
@@ -335,18 +388,6 @@ function checkJson(ctx: CheckContext, entry: Entry, spec: KeySpec): OnlineCheck[
   );
 }
 
-/** `application*.yml`: `*` is any run of characters, `?` one; case-insensitive like most file systems users meet. */
-export function globMatch(glob: string, name: string): boolean {
-  const re = new RegExp(
-    `^${glob
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    'i',
-  );
-  return re.test(name);
-}
-
 function isHttpUrl(value: string | undefined): value is string {
   if (!value) return false;
   try {
@@ -355,3 +396,5 @@ function isHttpUrl(value: string | undefined): value is string {
     return false;
   }
 }
+
+export { globMatch } from './detect.js';

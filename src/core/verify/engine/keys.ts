@@ -269,6 +269,7 @@ export function checkUnknown(
   declaredKeys: string[],
   style: PathStyle,
   matching?: string,
+  onlyTypos = false,
 ): void {
   const names = [...new Set(declaredKeys.map((k) => k.split(style.separator)[0]!))];
   const declared = names
@@ -284,6 +285,8 @@ export function checkUnknown(
     // Only the service's own names: the rest of a shared .env belongs to other programs.
     if (family && !family.test(name)) continue;
     const suggestion = closest(name, names);
+    // `unknown = "typos"`: a service that ignores keys it does not know is hurt only by misspellings.
+    if (onlyTypos && !suggestion) continue;
     ctx.report('config/unknown-key', entry.path, {
       message: `unknown key "${label(entry.path, style.separator)}"${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
       fix: suggestion

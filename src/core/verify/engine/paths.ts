@@ -228,3 +228,19 @@ export function label(keyPath: KeyPath, separator: string): string {
     '',
   );
 }
+
+const patterns = new WeakMap<PathStyle, Map<string, string[]>>();
+
+/** Patterns compiled once per profile style: a section may have thousands of instances. */
+export function compiled(key: string, style: PathStyle): string[] {
+  let cache = patterns.get(style);
+  if (!cache) patterns.set(style, (cache = new Map()));
+  let pattern = cache.get(key);
+  if (!pattern) cache.set(key, (pattern = compile(key, style)));
+  return pattern;
+}
+
+/** The first entry under `root` that matches a profile's key. */
+export function first(root: Entry, key: string, style: PathStyle): Entry | undefined {
+  return findFirst(root, compiled(key, style), style);
+}

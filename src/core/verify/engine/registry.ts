@@ -3,14 +3,13 @@ import { usageError } from '../../errors.js';
 import { closest } from '../../suggest.js';
 import type { DocumentKind } from '../document.js';
 import { formatByName } from '../formats.js';
-import { CODE_PROFILES } from '../profiles/index.js';
-import type { ProfileChecker } from '../profiles/types.js';
+import type { ProfileChecker } from './checker.js';
 import { RULES, type Levels, type RuleSpec } from '../rules.js';
 import { engineChecker, globMatch } from './engine.js';
 import { builtinDefinitions } from './builtins.js';
 import type { ProfileDefinition } from './schema.js';
 
-/** A profile verify-config can run: a profile file, or one still written as code (agentflow). */
+/** A profile verify-config can run: a built-in profile file, or one the user names. */
 export interface RegisteredProfile {
   name: string;
   title: string;
@@ -18,7 +17,7 @@ export interface RegisteredProfile {
   init?: string;
   kinds: readonly DocumentKind[];
   checker: ProfileChecker;
-  source: 'code' | 'builtin' | 'user';
+  source: 'builtin' | 'user';
   definition?: ProfileDefinition;
   /** Levels of the rules the profile defines or re-levels. */
   levels: Record<string, Levels>;
@@ -75,28 +74,17 @@ function normalizeLevels(levels: ProfileDefinition['severity'][string]): Levels 
     : (levels as Levels);
 }
 
-/** Every profile: the one still written as code first (detection ties go to it), then files, then the user's. */
+/** Every profile: the built-in files in priority order, then the user's. */
 export function buildRegistry(user: ProfileDefinition[] = [], forced?: string): Registry {
-  const code = Object.entries(CODE_PROFILES).map(([name, profile]): RegisteredProfile => ({
-    name,
-    ...profile,
-    source: 'code',
-    levels: {},
-  }));
   // Loading every profile file costs start-up time: a forced built-in needs only its own.
   if (forced !== undefined && user.length === 0) {
-    const own = code.find((p) => p.name === forced) ?? builtinProfile(forced);
-    if (own) return new Map([...code, own].map((p) => [p.name, p]));
+    const own = builtinProfile(forced);
+    if (own) return new Map([[own.name, own]]);
   }
-  // Code and files in one priority order (stable: ties keep file order), then the user's.
-  const all = [...code, ...builtinProfiles()].sort((a, b) => priority(b) - priority(a));
-  const registry: Registry = new Map(all.map((p) => [p.name, p]));
+  const registry: Registry = new Map(builtinProfiles().map((p) => [p.name, p]));
   for (const def of user) registry.set(def.profile, fromDefinition(def, 'user'));
   return registry;
 }
-
-const priority = (p: RegisteredProfile) =>
-  p.definition?.priority ?? (p.source === 'code' ? CODE_PROFILES[p.name]!.priority : 0);
 
 /** The format a profile's declared file names give a file (`postgrest.conf` is TOML). */
 export function declaredFormat(registry: Registry, file: string): DocumentKind | undefined {

@@ -6,6 +6,9 @@ export const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 export interface Condition {
   key?: string;
+  env?: string;
+  type?: ValueType | ValueType[];
+  file?: boolean;
   equals?: string | number | boolean;
   'not-equals'?: string | number | boolean;
   in?: (string | number | boolean)[];
@@ -20,6 +23,9 @@ export interface Condition {
   any?: Condition[];
   not?: Condition;
 }
+
+export const VALUE_TYPES = ['null', 'string', 'number', 'boolean', 'object', 'array'] as const;
+export type ValueType = (typeof VALUE_TYPES)[number];
 
 export const regex = z.string().refine((s) => {
   try {
@@ -38,6 +44,24 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
       .optional()
       .describe(
         'key path, relative to the section; from the document root when it starts with the separator (.auth.issuer)',
+      ),
+    env: z
+      .string()
+      .optional()
+      .describe(
+        'instead of key: a variable given by --env-file or --from-env (the run, not the file); tested with present, empty, equals, ...',
+      ),
+    type: z
+      .union([z.enum(VALUE_TYPES), z.array(z.enum(VALUE_TYPES))])
+      .optional()
+      .describe(
+        'the value is of this type (or one of these), as the file writes it; absent is none',
+      ),
+    file: z
+      .boolean()
+      .optional()
+      .describe(
+        'a key with `file`: true when it names a file that exists (relative to the config), false otherwise',
       ),
     equals: scalar.optional(),
     'not-equals': scalar.optional(),
@@ -107,8 +131,17 @@ export const crossRuleSchema = z.strictObject({
     .describe(
       'equal-issuers: report only issuers that differ by a trailing slash (others may differ on purpose)',
     ),
+  suggest: z
+    .array(z.string())
+    .optional()
+    .describe(
+      'values the key may have: {suggestion} in templates is \': did you mean "..."?\' for a near miss, else empty',
+    ),
   rule: ruleId.optional().describe('rule id to report (default per type)'),
-  message: z.string().optional().describe('template: {key}, {value}, {missing}, {is}, {other}'),
+  message: z
+    .string()
+    .optional()
+    .describe('template: {key}, {value}, {missing}, {is}, {other}, {suggestion}'),
   fix: z.string().optional(),
 });
 export type CrossRule = z.infer<typeof crossRuleSchema>;

@@ -8,11 +8,7 @@
 export const NOTES = {};
 
 export const ALLOWLIST = {
-  'src/core/verify/engine/conditions.ts': { complexity: 23 },
   'src/core/verify/engine/load.ts': { complexity: 21 },
-  'src/core/verify/init.ts': { 'max-lines-per-function': 92 },
-  'src/core/verify/locate/properties.ts': { complexity: 27 },
-  'src/core/verify/locate/yaml.ts': { '@typescript-eslint/no-unused-vars': 'off' },
   'src/core/verify/online.ts': { complexity: 32, 'max-lines-per-function': 99 },
   'src/core/verify/profiles/agentflow.ts': { complexity: 24, 'max-lines-per-function': 98 },
   'src/core/verify/verify.ts': { complexity: 21 },

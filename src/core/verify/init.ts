@@ -157,7 +157,7 @@ function checkOneOf(
 
 const POINTER_HINT = 'e.g. /tid or /realm_access/roles';
 
-/** The answers are checked in the order the prompts ask them, so the first error is the first question's. */
+/** Throws a usage error for the first answer that fails its check; the order is fixed, so a bad run always names the same answer. */
 export function validateInitOptions(options: InitOptions): void {
   const profiles = INIT_STYLES.map((s) => s.name);
   checkOneOf(options.profile, profiles, 'ERR_INIT_PROFILE', 'profile', 'profile');

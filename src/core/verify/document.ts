@@ -37,39 +37,47 @@ export function parseDocument(
   const dir = file === '<env>' ? undefined : path.dirname(file);
   if (kind === 'yaml' || kind === 'jsonc' || kind === 'properties')
     return parseExtra(file, text, kind, dir, syntaxFinding);
-  if (kind === 'env') {
-    const env = parseEnv(text);
-    // One line index for all of a file's errors: a 20k-line file of errors stays linear.
-    const lines = new LineIndex(text);
-    const findings = env.errors.map((e) =>
-      syntaxFinding(file, text, e.line, e.column, `dotenv syntax error: ${e.message}`, lines),
-    );
-    registerSecretsIn(env.vars);
+  if (kind === 'env') return parseEnvDocument(file, text, dir);
+  if (kind === 'toml') return parseTomlDocument(file, text, dir);
+  return parseJsonDocument(file, text, dir);
+}
+
+function parseEnvDocument(file: string, text: string, dir: string | undefined): ParseResult {
+  const env = parseEnv(text);
+  // One line index for all of a file's errors: a 20k-line file of errors stays linear.
+  const lines = new LineIndex(text);
+  const findings = env.errors.map((e) =>
+    syntaxFinding(file, text, e.line, e.column, `dotenv syntax error: ${e.message}`, lines),
+  );
+  registerSecretsIn(env.vars);
+  return {
+    document: findings.length
+      ? undefined
+      : { file, kind: 'env', data: env.vars, map: env.map, dir, refs: env.refs, text },
+    findings,
+  };
+}
+
+function parseTomlDocument(file: string, text: string, dir: string | undefined): ParseResult {
+  try {
+    const data = toml().parse(text) as Record<string, unknown>;
+    registerSecretsIn(data);
     return {
-      document: findings.length
-        ? undefined
-        : { file, kind, data: env.vars, map: env.map, dir, refs: env.refs, text },
-      findings,
+      document: { file, kind: 'toml', data, map: lazyMap(() => locateToml(text)), dir },
+      findings: [],
+    };
+  } catch (error) {
+    if (!(error instanceof toml().TomlError)) throw error;
+    const reason = error.message.split('\n')[0]!.replace(/^Invalid TOML document:\s*/, '');
+    return {
+      findings: [
+        syntaxFinding(file, text, error.line, error.column, `TOML syntax error: ${reason}`),
+      ],
     };
   }
-  if (kind === 'toml') {
-    try {
-      const data = toml().parse(text) as Record<string, unknown>;
-      registerSecretsIn(data);
-      return {
-        document: { file, kind, data, map: lazyMap(() => locateToml(text)), dir },
-        findings: [],
-      };
-    } catch (error) {
-      if (!(error instanceof toml().TomlError)) throw error;
-      const reason = error.message.split('\n')[0]!.replace(/^Invalid TOML document:\s*/, '');
-      return {
-        findings: [
-          syntaxFinding(file, text, error.line, error.column, `TOML syntax error: ${reason}`),
-        ],
-      };
-    }
-  }
+}
+
+function parseJsonDocument(file: string, text: string, dir: string | undefined): ParseResult {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -93,14 +101,9 @@ export function parseDocument(
       ],
     };
   }
+  const map = lazyMap(() => locateJson(text));
   return {
-    document: {
-      file,
-      kind,
-      data: data as Record<string, unknown>,
-      map: lazyMap(() => locateJson(text)),
-      dir,
-    },
+    document: { file, kind: 'json', data: data as Record<string, unknown>, map, dir },
     findings: [],
   };
 }

@@ -130,79 +130,83 @@ export const splitList = (value: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-export function validateInitOptions(options: InitOptions): void {
-  if (!INIT_STYLES.some((s) => s.name === options.profile))
-    throw usageError('ERR_INIT_PROFILE', `unknown profile "${options.profile}"`, {
-      field: 'profile',
-      hint: `one of ${INIT_STYLES.map((s) => s.name).join(', ')}`,
+/** Throws the usage error for `flag` when its check found a problem. */
+function checkFlag(
+  problem: string | undefined,
+  code: CodeOfKind<'usage'>,
+  flag: string,
+  hint: string,
+): void {
+  if (problem) throw usageError(code, `${flag}: ${problem}`, { where: flag, hint });
+}
+
+/** Throws the usage error for a `field` whose value is not one of `allowed`. */
+function checkOneOf(
+  value: string,
+  allowed: readonly string[],
+  code: CodeOfKind<'usage'>,
+  field: string,
+  what: string,
+): void {
+  if (!allowed.includes(value))
+    throw usageError(code, `unknown ${what} "${value}"`, {
+      field,
+      hint: `one of ${allowed.join(', ')}`,
     });
-  const check = (
-    problem: string | undefined,
-    code: CodeOfKind<'usage'>,
-    flag: string,
-    hint: string,
-  ) => {
-    if (problem) throw usageError(code, `${flag}: ${problem}`, { where: flag, hint });
-  };
-  check(
-    INIT_CHECKS.issuer(options.issuer),
+}
+
+const POINTER_HINT = 'e.g. /tid or /realm_access/roles';
+
+/** Throws a usage error for the first answer that fails its check; the order is fixed, so a bad run always names the same answer. */
+export function validateInitOptions(options: InitOptions): void {
+  const profiles = INIT_STYLES.map((s) => s.name);
+  checkOneOf(options.profile, profiles, 'ERR_INIT_PROFILE', 'profile', 'profile');
+  const { issuer, audience, pointer } = INIT_CHECKS;
+  checkFlag(
+    issuer(options.issuer),
     'ERR_INIT_ISSUER',
     '{{issuer}}',
     'e.g. {{issuer}} http://127.0.0.1:9400',
   );
-  check(
-    INIT_CHECKS.audience(options.audience),
+  checkFlag(
+    audience(options.audience),
     'ERR_INIT_AUDIENCE',
     '{{audience}}',
     'e.g. {{audience}} api://orders',
   );
-  check(
-    INIT_CHECKS.pointer(options.tenantClaim),
-    'ERR_INIT_POINTER',
-    '{{tenantClaim}}',
-    'e.g. /tid or /realm_access/roles',
-  );
-  check(
-    INIT_CHECKS.pointer(options.rolesClaim),
-    'ERR_INIT_POINTER',
-    '{{rolesClaim}}',
-    'e.g. /tid or /realm_access/roles',
-  );
-  if (!CI_KINDS.includes(options.ci))
-    throw usageError('ERR_INIT_CI', `unknown CI "${options.ci}"`, {
-      field: 'ci',
-      hint: `one of ${CI_KINDS.join(', ')}`,
-    });
-  check(
+  checkFlag(pointer(options.tenantClaim), 'ERR_INIT_POINTER', '{{tenantClaim}}', POINTER_HINT);
+  checkFlag(pointer(options.rolesClaim), 'ERR_INIT_POINTER', '{{rolesClaim}}', POINTER_HINT);
+  checkOneOf(options.ci, CI_KINDS, 'ERR_INIT_CI', 'ci', 'CI');
+  checkFlag(
     INIT_CHECKS.tenants(options.tenants),
     'ERR_INIT_TENANTS',
     '{{tenants}}',
     '{{tenants}} acme,globex',
   );
-  check(
+  checkFlag(
     INIT_CHECKS.roles(options.roles),
     'ERR_INIT_ROLES',
     '{{roles}}',
     '{{roles}} viewer,operator,admin',
   );
-  const allowed = INIT_MODES[options.profile];
-  const bad = options.modes.filter((m) => !(allowed ?? ['jwt']).includes(m));
+  checkModes(options);
+}
+
+function checkModes(options: InitOptions): void {
+  const allowed = INIT_MODES[options.profile] ?? ['jwt'];
+  const bad = options.modes.filter((m) => !allowed.includes(m));
   if (bad.length || options.modes.length === 0)
     throw usageError(
       'ERR_INIT_MODES',
       `auth modes ${options.modes.join(',') || '(none)'} do not fit ${options.profile}`,
-      { field: 'modes', hint: `choose from ${(allowed ?? ['jwt']).join(', ')}` },
+      { field: 'modes', hint: `choose from ${allowed.join(', ')}` },
     );
 }
 
-/** Renders every file init writes for `options` from templates/. */
-export async function planInit(options: InitOptions): Promise<PlannedFile[]> {
-  validateInitOptions(options);
-  const dir = templatesDir();
-  const read = (name: string) => fs.readFile(path.join(dir, name), 'utf8');
-  const [viewer, operator, admin] = options.roles as [string, string, string];
+/** One [tokens.*] preset per role, all in the first tenant. */
+function tokenPresets(options: InitOptions): string {
   const tenant = options.tenants[0]!;
-  const presets = options.roles
+  return options.roles
     .map((role, i) =>
       [
         `[tokens.${['reader', 'operator', 'admin'][i]}]`,
@@ -213,7 +217,12 @@ export async function planInit(options: InitOptions): Promise<PlannedFile[]> {
       ].join('\n'),
     )
     .join('\n\n');
-  const values: Record<string, string> = {
+}
+
+/** The template variables for `options`. */
+function templateValues(options: InitOptions): Record<string, string> {
+  const [viewer, operator, admin] = options.roles as [string, string, string];
+  return {
     issuer: options.issuer,
     audience: options.audience,
     tenant_claim: options.tenantClaim,
@@ -221,11 +230,11 @@ export async function planInit(options: InitOptions): Promise<PlannedFile[]> {
     tenant_claim_key: claimKey(options.tenantClaim),
     roles_claim_key: claimKey(options.rolesClaim),
     tenants_list: options.tenants.map(tomlString).join(', '),
-    tenant,
+    tenant: options.tenants[0]!,
     viewer_role: viewer,
     operator_role: operator,
     admin_role: admin,
-    presets,
+    presets: tokenPresets(options),
     base_url: options.baseUrl,
     read_scope: 'datasets:read',
     reload_scope: 'datasets:reload',
@@ -235,56 +244,61 @@ export async function planInit(options: InitOptions): Promise<PlannedFile[]> {
       ? '{ "method": "custom", "path": "graph.auth:ApiKeyAuth" }'
       : '"jwt"',
   };
+}
+
+type Render = (template: string, name: string) => Promise<string>;
+
+/** The profile's own files after authctl.toml, and the verify-config arguments the CI job passes. */
+async function profileFiles(
+  profile: Profile,
+  render: Render,
+): Promise<{ files: PlannedFile[]; verifyArgs: string[] }> {
+  const verifyArgs = ['authctl.toml'];
+  if (profile === 'authctl') return { files: [], verifyArgs };
+  if (profile === 'datapress' || profile === 'agentflow') {
+    const config = profile === 'datapress' ? 'datapress.toml' : 'agentflow.json';
+    verifyArgs.push(config);
+    const files: PlannedFile[] = [
+      { path: config, content: await render(`${profile}/${config}`, config), profile },
+      // DataPress's .env.example is not a config it checks; agentflow's is.
+      {
+        path: '.env.example',
+        content: await render(`${profile}/env.example`, 'env.example'),
+        ...(profile === 'agentflow' && { profile }),
+      },
+    ];
+    return { files, verifyArgs };
+  }
+  if (profile === 'recsys') verifyArgs.push('--env-file .env.example');
+  const content = await render(`${profile}/env.example`, 'env.example');
+  return { files: [{ path: '.env.example', content, profile }], verifyArgs };
+}
+
+/** Renders every file init writes for `options` from templates/. */
+export async function planInit(options: InitOptions): Promise<PlannedFile[]> {
+  validateInitOptions(options);
+  const dir = templatesDir();
+  const read = (name: string) => fs.readFile(path.join(dir, name), 'utf8');
+  const values = templateValues(options);
+  const render: Render = async (template, name) => fill(await read(template), values, name);
   const files: PlannedFile[] = [
     {
       path: 'authctl.toml',
-      content: fill(await read('authctl.toml'), values, 'authctl.toml'),
+      content: await render('authctl.toml', 'authctl.toml'),
       profile: 'authctl',
     },
   ];
-  const verifyArgs = ['authctl.toml'];
-  if (options.profile === 'datapress') {
-    files.push({
-      path: 'datapress.toml',
-      content: fill(await read('datapress/datapress.toml'), values, 'datapress.toml'),
-      profile: 'datapress',
-    });
-    files.push({
-      path: '.env.example',
-      content: fill(await read('datapress/env.example'), values, 'env.example'),
-    });
-    verifyArgs.push('datapress.toml');
-  } else if (options.profile === 'agentflow') {
-    files.push({
-      path: 'agentflow.json',
-      content: fill(await read('agentflow/agentflow.json'), values, 'agentflow.json'),
-      profile: 'agentflow',
-    });
-    files.push({
-      path: '.env.example',
-      content: fill(await read('agentflow/env.example'), values, 'env.example'),
-      profile: 'agentflow',
-    });
-    verifyArgs.push('agentflow.json');
-  } else if (options.profile !== 'authctl') {
-    files.push({
-      path: '.env.example',
-      content: fill(await read(`${options.profile}/env.example`), values, 'env.example'),
-      profile: options.profile,
-    });
-    if (options.profile === 'recsys') verifyArgs.push('--env-file .env.example');
-  }
+  const own = await profileFiles(options.profile, render);
+  files.push(...own.files);
   // DataPress has its own routes (/api/datasets, scopes); the generic spec's /v1/tenants/... would probe paths it does not serve.
   const probeTemplate = options.profile === 'datapress' ? 'datapress/probe.toml' : 'probe.toml';
-  files.push({
-    path: 'probe.toml',
-    content: fill(await read(probeTemplate), values, 'probe.toml'),
-  });
+  files.push({ path: 'probe.toml', content: await render(probeTemplate, 'probe.toml') });
   if (options.ci !== 'none') {
     const ci = CI_FILES[options.ci];
+    const verifyArgs = own.verifyArgs.join(' ');
     files.push({
       path: ci.path,
-      content: fill(await read(ci.template), { verify_args: verifyArgs.join(' ') }, ci.template),
+      content: fill(await read(ci.template), { verify_args: verifyArgs }, ci.template),
     });
   }
   return files;

@@ -65,15 +65,22 @@ function compares(condition: Condition, value: unknown): boolean {
     condition.matches !== undefined;
   const numeric = condition['greater-than'] !== undefined || condition['less-than'] !== undefined;
   if ((compared || numeric) && value === undefined) return false;
+  return matchesValue(condition, value) && (!numeric || inRange(condition, value));
+}
+
+/** equals, not-equals, in and matches. */
+function matchesValue(condition: Condition, value: unknown): boolean {
   if (condition.equals !== undefined && !same(value, condition.equals)) return false;
   if (condition['not-equals'] !== undefined && same(value, condition['not-equals'])) return false;
   if (condition.in !== undefined && !condition.in.some((v) => same(value, v))) return false;
-  if (
-    condition.matches !== undefined &&
-    !new RegExp(condition.matches).test(asString(value) ?? JSON.stringify(value))
-  )
-    return false;
-  if (!numeric) return true;
+  return (
+    condition.matches === undefined ||
+    new RegExp(condition.matches).test(asString(value) ?? JSON.stringify(value))
+  );
+}
+
+/** greater-than and less-than, on a number or a duration in seconds. */
+function inRange(condition: Condition, value: unknown): boolean {
   const n = asNumber(value) ?? asSeconds(value, 'duration');
   if (n === undefined) return false;
   if (condition['greater-than'] !== undefined && !(n > condition['greater-than'])) return false;

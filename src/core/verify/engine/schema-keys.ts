@@ -193,58 +193,88 @@ const REFERENCE_FIELDS = {
   file: fileSchema.optional(),
 };
 
+/** The fields of a key that say what it is, what it means and when it applies. */
+const KEY_FIELDS = {
+  type: z
+    .enum(KEY_TYPES)
+    .optional()
+    .describe('value type (default string); durations accept 90s, 5m, 00:05:00'),
+  meaning: z
+    .enum(MEANINGS)
+    .optional()
+    .describe('what the key means for auth: selects the built-in rules that apply'),
+  description: z.string().optional(),
+  default: z.unknown().optional().describe('the value the service uses when the key is absent'),
+  required: z.boolean().optional(),
+  'required-when': conditionSchema.optional(),
+  when: conditionSchema
+    .optional()
+    .describe(
+      "the rules of the key's meaning apply only when this holds (its type is always checked)",
+    ),
+  'meaning-rules': z
+    .boolean()
+    .optional()
+    .describe(
+      'false: the meaning only informs other rules and --online (a `schema` validates the value); its own rules are not run',
+    ),
+  allowed: z.array(scalar).optional().describe('the only values the service accepts'),
+  pattern: regex.optional().describe('regular expression a string value must match'),
+  deprecated: z.string().optional().describe('why the key is deprecated, and what to use'),
+  'renamed-to': z.string().optional().describe('the key this one was renamed to'),
+};
+
+/** The fields that say how a value is read (units, ranges, claims, lists) and reported. */
+const READING_FIELDS = {
+  unit: z
+    .enum(['seconds', 'milliseconds', 'duration'])
+    .optional()
+    .describe('leeway, jwks-cache: how a number is read'),
+  max: z
+    .number()
+    .optional()
+    .describe('leeway: the largest value in seconds before a warning (default 300)'),
+  min: z
+    .number()
+    .optional()
+    .describe(
+      'jwks-cache: the smallest value in seconds (default 60); leeway: below it is out of range (default 0)',
+    ),
+  'claim-format': z
+    .enum(['json-pointer', 'dotted', 'jspath', 'name'])
+    .optional()
+    .describe('tenant-claim, roles-claim: how the claim is addressed'),
+  separator: z
+    .string()
+    .optional()
+    .describe('string-list given as one string: the separator (default ",")'),
+};
+
+/** The fields that say when a value counts as missing and how its findings are reported. */
+const REPORT_FIELDS = {
+  'non-empty': z
+    .boolean()
+    .optional()
+    .describe('an empty value counts as missing (required, required-when)'),
+  entries: z
+    .enum(['trimmed'])
+    .optional()
+    .describe('string-list: report empty or space-padded entries ("a,,b", "a, b")'),
+  online: z
+    .boolean()
+    .optional()
+    .describe('issuer: false when the service never fetches discovery from it (--online skips it)'),
+  report: z
+    .record(z.string(), overrideSchema)
+    .optional()
+    .describe("per built-in rule this key reaches: the service's own rule id, message or fix"),
+};
+
 export const keySpecSchema: z.ZodType<KeySpec> = z.lazy(() =>
   z.strictObject({
-    type: z
-      .enum(KEY_TYPES)
-      .optional()
-      .describe('value type (default string); durations accept 90s, 5m, 00:05:00'),
-    meaning: z
-      .enum(MEANINGS)
-      .optional()
-      .describe('what the key means for auth: selects the built-in rules that apply'),
-    description: z.string().optional(),
-    default: z.unknown().optional().describe('the value the service uses when the key is absent'),
-    required: z.boolean().optional(),
-    'required-when': conditionSchema.optional(),
-    when: conditionSchema
-      .optional()
-      .describe(
-        "the rules of the key's meaning apply only when this holds (its type is always checked)",
-      ),
-    'meaning-rules': z
-      .boolean()
-      .optional()
-      .describe(
-        'false: the meaning only informs other rules and --online (a `schema` validates the value); its own rules are not run',
-      ),
-    allowed: z.array(scalar).optional().describe('the only values the service accepts'),
-    pattern: regex.optional().describe('regular expression a string value must match'),
-    deprecated: z.string().optional().describe('why the key is deprecated, and what to use'),
-    'renamed-to': z.string().optional().describe('the key this one was renamed to'),
+    ...KEY_FIELDS,
     ...SECRET_FIELDS,
-    unit: z
-      .enum(['seconds', 'milliseconds', 'duration'])
-      .optional()
-      .describe('leeway, jwks-cache: how a number is read'),
-    max: z
-      .number()
-      .optional()
-      .describe('leeway: the largest value in seconds before a warning (default 300)'),
-    min: z
-      .number()
-      .optional()
-      .describe(
-        'jwks-cache: the smallest value in seconds (default 60); leeway: below it is out of range (default 0)',
-      ),
-    'claim-format': z
-      .enum(['json-pointer', 'dotted', 'jspath', 'name'])
-      .optional()
-      .describe('tenant-claim, roles-claim: how the claim is addressed'),
-    separator: z
-      .string()
-      .optional()
-      .describe('string-list given as one string: the separator (default ",")'),
+    ...READING_FIELDS,
     keys: z
       .record(z.string(), keySpecSchema)
       .optional()
@@ -253,24 +283,7 @@ export const keySpecSchema: z.ZodType<KeySpec> = z.lazy(() =>
       .array(crossRuleSchema)
       .optional()
       .describe('type json: rules between the keys inside the value'),
-    'non-empty': z
-      .boolean()
-      .optional()
-      .describe('an empty value counts as missing (required, required-when)'),
-    entries: z
-      .enum(['trimmed'])
-      .optional()
-      .describe('string-list: report empty or space-padded entries ("a,,b", "a, b")'),
-    online: z
-      .boolean()
-      .optional()
-      .describe(
-        'issuer: false when the service never fetches discovery from it (--online skips it)',
-      ),
-    report: z
-      .record(z.string(), overrideSchema)
-      .optional()
-      .describe("per built-in rule this key reaches: the service's own rule id, message or fix"),
+    ...REPORT_FIELDS,
     ...REFERENCE_FIELDS,
   }),
 );

@@ -68,87 +68,80 @@ type Issue = z.core.$ZodIssue;
 /** One zod issue → one finding with the key's position and a fix. */
 function reportIssue(ctx: CheckContext, issue: Issue, data: unknown): void {
   const at = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-  const where = formatPath(at) || '(root)';
+  if (issue.code === 'unrecognized_keys') return reportUnknownKeys(ctx, at, issue.keys);
+  const { rule, message, fix } = describeIssue(issue, at, data);
+  ctx.report(rule, at, { at: 'value', message, fix });
+}
+
+function reportUnknownKeys(ctx: CheckContext, at: KeyPath, keys: string[]): void {
   const known = knownKeysAt(at);
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      for (const key of issue.keys) {
-        const suggestion = closest(key, known);
-        ctx.report('config/unknown-key', [...at, key], {
-          message: `unknown key "${formatPath([...at, key])}"${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
-          fix: suggestion
-            ? `rename it to "${suggestion}"`
-            : `remove it; see \`authctl config schema\` (known here: ${known.join(', ')})`,
-        });
-      }
-      return;
-    case 'invalid_type': {
-      const missing = valueAt(data, at) === undefined;
-      report(
-        ctx,
-        missing ? 'config/missing-required' : 'config/invalid-type',
-        at,
-        missing
-          ? `${where} is required`
-          : `${where} must be ${issue.expected}, got ${typeOf(valueAt(data, at))}`,
-        `see \`authctl config schema\` for ${where}`,
-      );
-      return;
-    }
-    case 'invalid_value': {
-      const value = valueAt(data, at);
-      const options = issue.values.map(String);
-      const suggestion = typeof value === 'string' ? closest(value, options) : undefined;
-      report(
-        ctx,
-        'config/invalid-value',
-        at,
-        `${where} = ${JSON.stringify(value)} is not one of ${options.join(', ')}${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
-        suggestion ? `use "${suggestion}"` : `use one of ${options.join(', ')}`,
-      );
-      return;
-    }
-    case 'too_small':
-    case 'too_big':
-      report(
-        ctx,
-        'config/out-of-range',
-        at,
-        `${where}: ${issue.message}`,
-        `pick a value ${issue.code === 'too_small' ? `of at least ${String(issue.minimum)}` : `of at most ${String(issue.maximum)}`}`,
-      );
-      return;
-    case 'invalid_format':
-      report(
-        ctx,
-        'config/invalid-format',
-        at,
-        `${where}: ${issue.message}`,
-        `see \`authctl config schema\` for ${where}`,
-      );
-      return;
-    case 'invalid_union':
-      report(
-        ctx,
-        'config/invalid-type',
-        at,
-        `${where} has the wrong type (got ${typeOf(valueAt(data, at))})`,
-        `see \`authctl config schema\` for ${where}`,
-      );
-      return;
-    default:
-      report(
-        ctx,
-        'config/invalid-value',
-        at,
-        `${where}: ${issue.message}`,
-        'see `authctl config schema`',
-      );
+  for (const key of keys) {
+    const suggestion = closest(key, known);
+    ctx.report('config/unknown-key', [...at, key], {
+      message: `unknown key "${formatPath([...at, key])}"${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
+      fix: suggestion
+        ? `rename it to "${suggestion}"`
+        : `remove it; see \`authctl config schema\` (known here: ${known.join(', ')})`,
+    });
   }
 }
 
-function report(ctx: CheckContext, rule: RuleId, at: KeyPath, message: string, fix: string): void {
-  ctx.report(rule, at, { at: 'value', message, fix });
+interface IssueFinding {
+  rule: RuleId;
+  message: string;
+  fix: string;
+}
+
+/** The rule, message and fix of a zod issue about the value at `at`. */
+function describeIssue(issue: Issue, at: KeyPath, data: unknown): IssueFinding {
+  const where = formatPath(at) || '(root)';
+  const seeSchema = `see \`authctl config schema\` for ${where}`;
+  switch (issue.code) {
+    case 'invalid_type':
+      return valueAt(data, at) === undefined
+        ? { rule: 'config/missing-required', message: `${where} is required`, fix: seeSchema }
+        : {
+            rule: 'config/invalid-type',
+            message: `${where} must be ${issue.expected}, got ${typeOf(valueAt(data, at))}`,
+            fix: seeSchema,
+          };
+    case 'invalid_value':
+      return describeInvalidValue(where, valueAt(data, at), issue.values.map(String));
+    case 'too_small':
+    case 'too_big':
+      return {
+        rule: 'config/out-of-range',
+        message: `${where}: ${issue.message}`,
+        fix: `pick a value ${issue.code === 'too_small' ? `of at least ${String(issue.minimum)}` : `of at most ${String(issue.maximum)}`}`,
+      };
+    case 'invalid_format':
+      return {
+        rule: 'config/invalid-format',
+        message: `${where}: ${issue.message}`,
+        fix: seeSchema,
+      };
+    case 'invalid_union':
+      return {
+        rule: 'config/invalid-type',
+        message: `${where} has the wrong type (got ${typeOf(valueAt(data, at))})`,
+        fix: seeSchema,
+      };
+    default:
+      return {
+        rule: 'config/invalid-value',
+        message: `${where}: ${issue.message}`,
+        fix: 'see `authctl config schema`',
+      };
+  }
+}
+
+function describeInvalidValue(where: string, value: unknown, options: string[]): IssueFinding {
+  const suggestion = typeof value === 'string' ? closest(value, options) : undefined;
+  return {
+    rule: 'config/invalid-value',
+    message: `${where} = ${JSON.stringify(value)} is not one of ${options.join(', ')}${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
+    fix: suggestion ? `use "${suggestion}"` : `use one of ${options.join(', ')}`,
+  };
 }
 
 /** Keys the schema allows at `at` (walks objects, records, optionals), for "did you mean". */

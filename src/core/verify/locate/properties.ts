@@ -61,37 +61,40 @@ function readLogical(text: string, from: number, isKey: boolean): { text: string
       i++;
       continue;
     }
-    if (isKey && (c === '=' || c === ':' || c === ' ' || c === '\t' || c === '\f')) break;
+    if (isKey && '=: \t\f'.includes(c)) break;
     if (c === '\\') {
-      const next = text[i + 1];
-      if (next === '\n' || next === '\r') {
-        // A continuation: skip the line break and the next line's leading blanks.
-        i += next === '\r' && text[i + 2] === '\n' ? 3 : 2;
-        while (i < text.length && ' \t\f'.includes(text[i]!)) i++;
-        continue;
-      }
-      if (next === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
-        out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
-        i += 6;
-        continue;
-      }
-      out +=
-        next === 't'
-          ? '\t'
-          : next === 'n'
-            ? '\n'
-            : next === 'r'
-              ? '\r'
-              : next === 'f'
-                ? '\f'
-                : (next ?? '');
-      i += 2;
+      const escape = readEscape(text, i);
+      out += escape.text;
+      i = escape.end;
       continue;
     }
     out += c;
     i++;
   }
   return { text: isKey ? out : out.replace(/\r$/, ''), end: i };
+}
+
+const ESCAPES = new Map([
+  ['t', '\t'],
+  ['n', '\n'],
+  ['r', '\r'],
+  ['f', '\f'],
+]);
+
+/** The backslash at `at`: what it stands for, and where reading goes on. */
+function readEscape(text: string, at: number): { text: string; end: number } {
+  const next = text[at + 1];
+  if (next === '\n' || next === '\r') {
+    // A continuation: skip the line break and the next line's leading blanks.
+    let end = at + (next === '\r' && text[at + 2] === '\n' ? 3 : 2);
+    while (end < text.length && ' \t\f'.includes(text[end]!)) end++;
+    return { text: '', end };
+  }
+  const hex = text.slice(at + 2, at + 6);
+  if (next === 'u' && /^[0-9a-fA-F]{4}$/.test(hex))
+    return { text: String.fromCharCode(parseInt(hex, 16)), end: at + 6 };
+  // Any other escaped character stands for itself (Properties#load); a trailing backslash for nothing.
+  return { text: next === undefined ? '' : (ESCAPES.get(next) ?? next), end: at + 2 };
 }
 
 /** `a.b[0].c` → ['a', 'b', 0, 'c']. */

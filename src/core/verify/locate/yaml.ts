@@ -1,6 +1,6 @@
 import type { Document, Node } from 'yaml';
 import { yaml } from '../../parsers.js';
-import type { KeyPath, Position, SourceMap } from '../types.js';
+import type { Position, SourceMap } from '../types.js';
 import { LineIndex } from './lines.js';
 import { lazyMap, OffsetRecorder } from './offsets.js';
 

@@ -195,7 +195,7 @@ async function askInit<
   },
 >(
   defaults: T,
-  modesByProfile: Partial<Record<string, string[]>>,
+  modesByProfile: Partial<Record<string, readonly string[]>>,
   checks: InitChecks,
   split: (value: string) => string[],
 ): Promise<T> {

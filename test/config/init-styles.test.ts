@@ -17,7 +17,22 @@ async function generate(): Promise<string> {
   const list = (items: string[]) => items.map((s) => `  ${JSON.stringify(s)},`).join('\n');
   const styles = profiles
     .filter((p) => p.init)
-    .map((p) => `  { name: ${JSON.stringify(p.name)}, summary: ${JSON.stringify(p.init)} },`)
+    .map((p) => {
+      const plan = p.definition?.['init-plan'] ?? {
+        files: [],
+        'verify-args': [],
+        probe: 'probe.toml',
+      };
+      const style = {
+        name: p.name,
+        summary: p.init,
+        files: plan.files,
+        verifyArgs: plan['verify-args'],
+        probe: plan.probe,
+        ...(plan.modes ? { modes: plan.modes } : {}),
+      };
+      return `  ${JSON.stringify(style)},`;
+    })
     .join('\n');
   const text = `// Generated from the profile registry by test/config/init-styles.test.ts: do not edit. After
 // adding a profile file: UPDATE_GENERATED=1 npx vitest run test/config/init-styles.test.ts
@@ -34,11 +49,26 @@ export const PROFILE_TITLES: readonly string[] = [
 ${list(profiles.map((p) => p.title))}
 ];
 
+/** What \`authctl init --profile NAME\` writes besides authctl.toml: the profile file's \`init-plan\`. */
+export interface InitStyle {
+  name: Profile;
+  /** The line the wizard shows. */
+  summary: string;
+  /** Templates filled with the answers; \`checked\`: verify-config checks the file as this profile. */
+  files: readonly { template: string; path: string; checked?: boolean }[];
+  /** What the generated CI job passes to verify-config after authctl.toml. */
+  verifyArgs: readonly string[];
+  /** The probe spec template. */
+  probe: string;
+  /** The auth modes the wizard offers (default: jwt only). */
+  modes?: readonly string[];
+}
+
 /**
- * The service styles init can write (profiles with \`init\`, each with templates/<name>/), in the
- * order the wizard offers them: the one list the CLI's --profile choices and the wizard read.
+ * The service styles init can write (profiles with \`init\`), in the order the wizard offers
+ * them: the one list the CLI's --profile choices, the wizard and init's file plan read.
  */
-export const INIT_STYLES: readonly { name: Profile; summary: string }[] = [
+export const INIT_STYLES: readonly InitStyle[] = [
 ${styles}
 ];
 `;

@@ -9,7 +9,7 @@ import { INIT_STYLES } from './init-styles.js';
 /** What `authctl init` asks (or takes from flags). */
 export interface InitOptions {
   profile: Profile;
-  /** Auth modes: jwt, apikey, dev (recsys); jwt or custom (agentflow). */
+  /** Auth modes: jwt, and what the style's init-plan.modes offers (apikey, custom). */
   modes: string[];
   issuer: string;
   audience: string;
@@ -52,10 +52,10 @@ export const INIT_DEFAULTS: InitOptions = {
   ci: 'github',
 };
 
-export const INIT_MODES: Partial<Record<Profile, string[]>> = {
-  recsys: ['jwt', 'apikey'],
-  agentflow: ['jwt', 'custom'],
-};
+/** The auth modes init offers per style (the profile file's `init-plan.modes`; jwt only when absent). */
+export const INIT_MODES: Partial<Record<Profile, readonly string[]>> = Object.fromEntries(
+  INIT_STYLES.flatMap((style) => (style.modes ? [[style.name, style.modes]] : [])),
+);
 
 export interface PlannedFile {
   /** Relative to the target directory. */
@@ -248,30 +248,20 @@ function templateValues(options: InitOptions): Record<string, string> {
 
 type Render = (template: string, name: string) => Promise<string>;
 
-/** The profile's own files after authctl.toml, and the verify-config arguments the CI job passes. */
+/** The style's own files (its profile file's `init-plan`), and what the CI job verifies. */
 async function profileFiles(
   profile: Profile,
   render: Render,
-): Promise<{ files: PlannedFile[]; verifyArgs: string[] }> {
-  const verifyArgs = ['authctl.toml'];
-  if (profile === 'authctl') return { files: [], verifyArgs };
-  if (profile === 'datapress' || profile === 'agentflow') {
-    const config = profile === 'datapress' ? 'datapress.toml' : 'agentflow.json';
-    verifyArgs.push(config);
-    const files: PlannedFile[] = [
-      { path: config, content: await render(`${profile}/${config}`, config), profile },
-      // DataPress's .env.example is not a config it checks; agentflow's is.
-      {
-        path: '.env.example',
-        content: await render(`${profile}/env.example`, 'env.example'),
-        ...(profile === 'agentflow' && { profile }),
-      },
-    ];
-    return { files, verifyArgs };
-  }
-  if (profile === 'recsys') verifyArgs.push('--env-file .env.example');
-  const content = await render(`${profile}/env.example`, 'env.example');
-  return { files: [{ path: '.env.example', content, profile }], verifyArgs };
+): Promise<{ files: PlannedFile[]; verifyArgs: string[]; probe: string }> {
+  const style = INIT_STYLES.find((s) => s.name === profile)!;
+  const files: PlannedFile[] = [];
+  for (const file of style.files)
+    files.push({
+      path: file.path,
+      content: await render(file.template, path.basename(file.template)),
+      ...(file.checked && { profile }),
+    });
+  return { files, verifyArgs: ['authctl.toml', ...style.verifyArgs], probe: style.probe };
 }
 
 /** Renders every file init writes for `options` from templates/. */
@@ -290,9 +280,7 @@ export async function planInit(options: InitOptions): Promise<PlannedFile[]> {
   ];
   const own = await profileFiles(options.profile, render);
   files.push(...own.files);
-  // DataPress has its own routes (/api/datasets, scopes); the generic spec's /v1/tenants/... would probe paths it does not serve.
-  const probeTemplate = options.profile === 'datapress' ? 'datapress/probe.toml' : 'probe.toml';
-  files.push({ path: 'probe.toml', content: await render(probeTemplate, 'probe.toml') });
+  files.push({ path: 'probe.toml', content: await render(own.probe, 'probe.toml') });
   if (options.ci !== 'none') {
     const ci = CI_FILES[options.ci];
     const verifyArgs = own.verifyArgs.join(' ');

@@ -68,6 +68,34 @@ export const sectionSchema = z.strictObject({
   checks: z.array(crossRuleSchema).default([]),
 });
 
+/** What `authctl init` writes for a service: data, so a new init style is a profile file and its templates. */
+const initPlanSchema = z.strictObject({
+  files: z
+    .array(
+      z.strictObject({
+        template: z.string().describe('a file under templates/, filled with the answers'),
+        path: z.string().describe('where init writes it, relative to the target directory'),
+        checked: z
+          .boolean()
+          .optional()
+          .describe('verify-config checks it as this profile right after init'),
+      }),
+    )
+    .default([]),
+  'verify-args': z
+    .array(z.string())
+    .default([])
+    .describe('what the generated CI job passes to verify-config after authctl.toml'),
+  probe: z
+    .string()
+    .default('probe.toml')
+    .describe('the probe spec template (a service with routes of its own has one)'),
+  modes: z
+    .array(z.string())
+    .optional()
+    .describe('the auth modes the wizard offers (default: jwt only)'),
+});
+
 export const profileSchema = z.strictObject({
   $schema: z.string().optional(),
   profile: z
@@ -79,8 +107,11 @@ export const profileSchema = z.strictObject({
     .string()
     .optional()
     .describe(
-      "the line `authctl init`'s wizard shows for this service: `init --profile NAME` writes templates/NAME/",
+      "the line `authctl init`'s wizard shows for this service: `init --profile NAME` writes its init-plan",
     ),
+  'init-plan': initPlanSchema
+    .optional()
+    .describe('with `init`: what `authctl init --profile NAME` writes besides authctl.toml'),
   docs: z
     .array(
       z

@@ -1,7 +1,5 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { isAuthctlError, usageError } from '../errors.js';
-import { readTextFile } from '../fs/text.js';
+import { usageError } from '../errors.js';
 import { CheckContext } from './context.js';
 import { kindOf, parseDocument, type ConfigDocument, type DocumentKind } from './document.js';
 import { runOnlineChecks, type OnlineOptions } from './online.js';
@@ -12,13 +10,13 @@ import { formatFor } from './formats.js';
 import {
   buildRegistry,
   declaredFormat,
-  isDeclaredFile,
   profileNamed,
   profileRules,
   type Registry,
 } from './engine/registry.js';
 import { isProfileFile } from './engine/profile-file.js';
 import { applySuppressions } from './suppress.js';
+import { defaultRead, gatherInputs, type Input } from './inputs.js';
 import { expandReferences } from './expand.js';
 
 /** A built-in profile name, or any profile a file defines. */
@@ -77,16 +75,6 @@ export interface VerifyTextResult {
   online: OnlineCheck[];
   document?: ConfigDocument;
 }
-
-const defaultRead = async (file: string) => {
-  try {
-    // BOM and UTF-16 decoded, size bounded: a 2 MB UTF-16 .env is read as text, a huge file refused.
-    return await readTextFile(file, { what: 'file' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-};
 
 /**
  * Checks one document's text: parse (syntax errors become findings), pick the profile, run its
@@ -164,73 +152,15 @@ function tryDetect(document: ConfigDocument, registry: Registry): ProfileName | 
   }
 }
 
-/**
- * Files `verify-config` looks for when none are given: the exact names profiles declare, in
- * registry order (authctl.toml, agentflow.json, datapress.toml, ...), then `.env` (which every env
- * profile reads: recsys, Relay, K3, agentflow's); the globs they declare come after (autoDetect).
- */
-function autoFiles(registry: Registry): string[] {
-  const names = [...registry.values()].flatMap((p) =>
-    (p.definition?.files ?? []).map((f) => f.name).filter((name) => !/[*?]/.test(name)),
-  );
-  return [...new Set([...names, '.env'])];
-}
-
-async function autoDetect(
-  cwd: string,
-  read: (f: string) => Promise<string | undefined>,
-  registry: Registry,
-): Promise<string[]> {
-  const found: string[] = [];
-  for (const name of autoFiles(registry))
-    if ((await read(path.join(cwd, name))) !== undefined) found.push(name);
-  // Then the files profile files declare (application*.yml, appsettings*.json, envoy*.yaml, ...).
-  const names = await fs.readdir(cwd).catch(() => [] as string[]);
-  for (const name of names.sort())
-    if (
-      !found.includes(name) &&
-      isDeclaredFile(registry, name) &&
-      (await read(path.join(cwd, name))) !== undefined
-    )
-      found.push(name);
-  // A file that names others checks them itself (`covers`: agentflow.json and its .env).
-  const covered = [...registry.values()].flatMap((p) =>
-    (p.definition?.files ?? [])
-      .filter((f) => found.includes(f.name))
-      .flatMap((f) => f.covers ?? []),
-  );
-  return found.filter((f) => !covered.includes(f));
-}
-
-type Input = { file: string; text: string; kind?: DocumentKind };
-
-/** The texts to check: --env-file files first, then FILES (or the files auto-detection finds). */
-async function gatherInputs(
-  options: VerifyConfigOptions,
-  cwd: string,
-  read: (f: string) => Promise<string | undefined>,
-  registry: Registry,
-): Promise<{ inputs: Input[]; extraEnv: Record<string, string> }> {
-  let files = options.files ?? [];
-  if (files.length === 0 && !options.fromEnv && !options.envFiles?.length) {
-    files = await autoDetect(cwd, read, registry);
-    if (files.length === 0) {
-      throw usageError('ERR_VERIFY_NO_INPUT', 'no config files found to verify', {
-        where: cwd,
-        hint: `pass FILES, {{envFile}} FILE or {{fromEnv}} (looked for ${autoFiles(registry).join(', ')} and the files of {{listProfiles}})`,
-      });
-    }
-  }
-  const extraEnv: Record<string, string> = {};
-  const inputs: Input[] = [];
-  for (const file of options.envFiles ?? []) {
-    const text = await readInput(read, cwd, file, '{{envFile}}');
-    inputs.push({ file, text, kind: 'env' });
-    const parsed = parseDocument(file, text, 'env');
-    if (parsed.document) Object.assign(extraEnv, parsed.document.data);
-  }
-  for (const file of files) inputs.push({ file, text: await readInput(read, cwd, file, 'FILES') });
-  return { inputs, extraEnv };
+/** What one run gathers while it checks its inputs one by one. */
+interface Run {
+  registry: Registry;
+  forced: ProfileName | undefined;
+  target: Target;
+  deps: ProfileDeps;
+  findings: Finding[];
+  checked: CheckedFile[];
+  online: { check: OnlineCheck; document: ConfigDocument }[];
 }
 
 /** The whole `verify-config` run: files, env, online checks; findings sorted by file and line. */
@@ -249,67 +179,78 @@ export async function verifyConfig(options: VerifyConfigOptions): Promise<Verify
     env: options.fromEnv ? options.env : undefined,
     extraEnv,
   };
-  const findings: Finding[] = [];
-  const checked: CheckedFile[] = [];
-  const online: { check: OnlineCheck; document: ConfigDocument }[] = [];
+  const run: Run = { registry, forced, target, deps, findings: [], checked: [], online: [] };
   let syntaxError = false;
-  for (const input of inputs) {
-    const parsed = parseDocument(
-      input.file,
-      input.text,
-      input.kind ?? pickKind(registry, forced, input.file, input.text),
-    );
-    findings.push(...parsed.findings);
-    if (!parsed.document) {
-      syntaxError = true;
-      checked.push({ file: input.file, profile: forced });
-      continue;
-    }
-    parsed.document.dir = path.dirname(path.resolve(cwd, input.file));
-    // ${NAME} in a .env is resolved only when the run says where from (--env-file, --from-env).
-    const expanded = sources ? expandReferences(parsed.document, sources, target) : [];
-    const result = await checkDocument(registry, parsed.document, forced, target, deps);
-    const own = [...expanded, ...result.findings];
-    findings.push(...applySuppressions(own, input.text, result.document?.kind));
-    checked.push({ file: input.file, profile: result.profile });
-    for (const check of result.online) online.push({ check, document: parsed.document });
-  }
-  if (options.fromEnv) {
-    const vars = definedOnly(options.env);
-    const document: ConfigDocument = { file: '<env>', kind: 'env', data: vars };
-    // Next to files, the environment may only be there to resolve their variables: check it
-    // on its own only when a profile fits.
-    const fits = forced
-      ? profileNamed(registry, forced).kinds.includes('env')
-      : inputs.length === 0 || tryDetect(document, registry) !== undefined;
-    if (fits) {
-      const result = await checkDocument(registry, document, forced, target, {
-        ...deps,
-        env: undefined,
-      });
-      findings.push(...result.findings);
-      checked.push({ file: '<env>', profile: result.profile });
-    }
-  }
+  for (const input of inputs) if (!(await checkInput(run, input, cwd, sources))) syntaxError = true;
+  if (options.fromEnv) await checkEnvironment(run, definedOnly(options.env), inputs.length);
   let requiredUnreachable = false;
-  if (options.online && online.length) {
-    const outcome = await runOnlineChecks(online, target, options.online);
-    findings.push(...outcome.findings);
+  if (options.online && run.online.length) {
+    const outcome = await runOnlineChecks(run.online, target, options.online);
+    run.findings.push(...outcome.findings);
     requiredUnreachable = outcome.requiredUnreachable;
   }
-  const unique = dedupe(findings).sort(byPosition);
+  const unique = dedupe(run.findings).sort(byPosition);
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const f of unique) counts[f.severity]++;
-  const used = checked.flatMap((f) => (f.profile ? [f.profile] : []));
+  const used = run.checked.flatMap((f) => (f.profile ? [f.profile] : []));
   return {
     target,
-    files: checked,
+    files: run.checked,
     findings: unique,
     counts,
     syntaxError,
     requiredUnreachable,
     rules: profileRules(registry, used),
   };
+}
+
+/** Parses and checks one input; false when it has a syntax error (nothing else is checked then). */
+async function checkInput(
+  run: Run,
+  input: Input,
+  cwd: string,
+  sources: Record<string, string> | undefined,
+): Promise<boolean> {
+  const { registry, forced, target } = run;
+  const kind = input.kind ?? pickKind(registry, forced, input.file, input.text);
+  const parsed = parseDocument(input.file, input.text, kind);
+  run.findings.push(...parsed.findings);
+  if (!parsed.document) {
+    run.checked.push({ file: input.file, profile: forced });
+    return false;
+  }
+  parsed.document.dir = path.dirname(path.resolve(cwd, input.file));
+  // ${NAME} in a .env is resolved only when the run says where from (--env-file, --from-env).
+  const expanded = sources ? expandReferences(parsed.document, sources, target) : [];
+  const result = await checkDocument(registry, parsed.document, forced, target, run.deps);
+  const own = [...expanded, ...result.findings];
+  run.findings.push(...applySuppressions(own, input.text, result.document?.kind));
+  run.checked.push({ file: input.file, profile: result.profile });
+  for (const check of result.online) run.online.push({ check, document: parsed.document });
+  return true;
+}
+
+/**
+ * --from-env: next to files, the environment may only be there to resolve their variables, so it
+ * is checked on its own only when a profile fits.
+ */
+async function checkEnvironment(
+  run: Run,
+  vars: Record<string, string>,
+  files: number,
+): Promise<void> {
+  const { registry, forced, target } = run;
+  const document: ConfigDocument = { file: '<env>', kind: 'env', data: vars };
+  const fits = forced
+    ? profileNamed(registry, forced).kinds.includes('env')
+    : files === 0 || tryDetect(document, registry) !== undefined;
+  if (!fits) return;
+  const result = await checkDocument(registry, document, forced, target, {
+    ...run.deps,
+    env: undefined,
+  });
+  run.findings.push(...result.findings);
+  run.checked.push({ file: '<env>', profile: result.profile });
 }
 
 function definedOnly(env: Record<string, string | undefined> | undefined): Record<string, string> {
@@ -349,31 +290,6 @@ async function profilesFor(
   const registry = buildRegistry(defs, forced);
   if (forced !== undefined) profileNamed(registry, forced);
   return { registry, forced };
-}
-
-async function readInput(
-  read: (f: string) => Promise<string | undefined>,
-  cwd: string,
-  file: string,
-  flag: string,
-): Promise<string> {
-  let text: string | undefined;
-  try {
-    text = await read(path.resolve(cwd, file));
-  } catch (error) {
-    if (isAuthctlError(error)) throw error;
-    throw usageError(
-      'ERR_VERIFY_UNREADABLE',
-      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      { where: flag, hint: 'check the path and permissions' },
-    );
-  }
-  if (text === undefined)
-    throw usageError('ERR_VERIFY_FILE_NOT_FOUND', `file not found: ${file}`, {
-      where: flag,
-      hint: 'check the path (relative to the current directory)',
-    });
-  return text;
 }
 
 function dedupe(findings: Finding[]): Finding[] {

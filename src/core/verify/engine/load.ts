@@ -15,15 +15,7 @@ import { MEANINGS, profileSchema, type ProfileDefinition } from './schema.js';
  * file:line:col of the offending key or value, with a did-you-mean for misspelt keys and meanings.
  */
 export function parseProfile(file: string, text: string): ProfileDefinition {
-  const ext = /\.([a-z]+)$/i.exec(file)?.[1]?.toLowerCase();
-  const kind: DocumentKind =
-    ext === 'toml'
-      ? 'toml'
-      : ext === 'json'
-        ? 'json'
-        : ext === 'yaml' || ext === 'yml'
-          ? 'yaml'
-          : 'toml';
+  const kind = profileKind(file);
   // Fast path (every run loads the built-in profiles): plain parse and validate; positions only for errors.
   const quick = plainParse(kind, text);
   if (quick !== undefined) {
@@ -71,6 +63,13 @@ export function parseProfile(file: string, text: string): ProfileDefinition {
     `${keyPath.length ? `${formatPath(keyPath)}: ` : ''}${message}`,
     { where, hint },
   );
+}
+
+/** A profile file's format by its extension: .json, .yaml/.yml, else TOML. */
+function profileKind(file: string): DocumentKind {
+  const ext = /\.([a-z]+)$/i.exec(file)?.[1]?.toLowerCase();
+  if (ext === 'json') return 'json';
+  return ext === 'yaml' || ext === 'yml' ? 'yaml' : 'toml';
 }
 
 function plainParse(kind: DocumentKind, text: string): unknown {

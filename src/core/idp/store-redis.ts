@@ -117,8 +117,11 @@ export class RedisStore implements IssuerStore {
   private key = (table: string, id = '') => `${this.options.prefix}${table}${id ? `:${id}` : ''}`;
   /** The key of a record found by a secret the client holds: its hash, never the secret. */
   private secretKey = (table: string, secret: string) => this.key(table, secretId(secret));
+  /** A user code as the store keeps it: its secretId behind DEVICE_HANDLE, never the code itself. */
+  private userCodeId = (userCode: string) =>
+    userCode.startsWith(DEVICE_HANDLE) ? userCode.slice(1) : secretId(userCode);
   private userCodeKey = (issuerId: string, userCode: string) =>
-    this.key('user-code', `${issuerId}:${secretId(userCode)}`);
+    this.key('user-code', `${issuerId}:${this.userCodeId(userCode)}`);
   private get scripts(): Scripts {
     return this.redis as unknown as Scripts;
   }
@@ -234,10 +237,15 @@ export class RedisStore implements IssuerStore {
       const id = code.startsWith(DEVICE_HANDLE) ? code.slice(1) : secretId(code);
       await this.redis
         .multi()
-        .set(this.key('device', id), JSON.stringify(record), 'PX', ttl)
+        // The user code is typed at /device to approve the flow: the record keeps only its secretId.
+        .set(this.key('device', id), JSON.stringify(this.storedDevice(record)), 'PX', ttl)
         .set(this.userCodeKey(record.issuerId, record.userCode), id, 'PX', ttl)
         .exec();
     });
+  }
+
+  private storedDevice(record: DeviceRecord): DeviceRecord {
+    return { ...record, userCode: `${DEVICE_HANDLE}${this.userCodeId(record.userCode)}` };
   }
 
   getDevice(code: string): Promise<DeviceRecord | undefined> {

@@ -52,6 +52,10 @@ export type DeviceOutcome = 'approve' | 'slow_down' | 'expired_token' | 'access_
 export interface DeviceRecord {
   clientId: string;
   issuerId: string;
+  /**
+   * The code the user types at /device. A store that others can read may give back a handle for it
+   * instead (Redis keeps only its secretId); putDevice takes either back.
+   */
   userCode: string;
   scopes: string[];
   expiresAt: number;

@@ -54,6 +54,31 @@ describe('verifyApiKey on a store as authctl writes it', () => {
   });
 });
 
+describe("verifyApiKey when the layout only looks like authctl's (full read decides)", () => {
+  it('a revoked key whose copy is nested, at record indentation, in another record stays revoked', async () => {
+    await revokeApiKey({ store, ref: 'c' });
+    const text = await fs.readFile(store, 'utf8');
+    const doc = JSON.parse(text) as { keys: Record<string, unknown>[] };
+    const live = JSON.stringify({ ...doc.keys[2], revokedAt: null }, null, 2);
+    // The copy sits in record a's "meta" list, laid out exactly as a record of `keys` would be.
+    const copy = live.replace(/\n/g, '\n    ').replace(/^/, '    ');
+    const edited = text.replace(
+      '\n    {\n      "id"',
+      `\n    {\n      "meta": [\n    {\n    },\n${copy}\n      ],\n      "id"`,
+    );
+    expect(edited).not.toBe(text);
+    await fs.writeFile(store, edited);
+    expect(await verifyApiKey({ store, key: keys[2]! })).toMatchObject({ reason: 'revoked' });
+  });
+
+  it('text after the store is a JSON error, as every other command reports it', async () => {
+    await fs.appendFile(store, 'garbage');
+    await expect(verifyApiKey({ store, key: keys[0]! })).rejects.toMatchObject({
+      code: expect.stringMatching(/^ERR_APIKEY_STORE/),
+    });
+  });
+});
+
 describe('verifyApiKey on a store laid out otherwise (full, validated read)', () => {
   it('verifies keys in a one-line (hand-formatted) store', async () => {
     await rewrite((doc) => JSON.stringify(doc));

@@ -34,12 +34,27 @@ const KEYS_START = '{\n  "version": 1,\n  "keys": [\n';
 const KEYS_END = '\n  ]';
 const RECORD_START = '\n    {';
 const RECORD_END = '\n    }';
+const STORE_END = '\n  ]\n}\n';
+
+/**
+ * The record at [start, end) sits directly in `keys`, as serializeStore lays records out: the first
+ * one or after a record and its comma, then a comma or the end of the list, and nothing after the
+ * list but the store's closing brace. Anything else (a copy nested in another field, trailing text)
+ * takes the full read. A file hand-edited into exactly this layout could still fool it; whoever can
+ * write the store can add a key to it anyway.
+ */
+function inKeysList(bytes: Buffer, start: number, end: number, keysEnd: number): boolean {
+  const first = start === KEYS_START.length - 1;
+  if (!first && bytes.toString('latin1', start - 7, start) !== '\n    },') return false;
+  if (end !== keysEnd && bytes[end] !== 0x2c) return false;
+  return bytes.toString('latin1', keysEnd) === STORE_END;
+}
 
 /**
  * The record holding `"hash": "<hash>"` as a record's own field, or undefined when the text is not
  * laid out as serializeStore writes it there. In that layout a line's indentation is its depth
  * (strings hold no raw newline), so `\n  ]` closes `keys`, records open and close at four spaces
- * and their own fields sit at six: a nested field or another top-level field cannot match.
+ * and their own fields sit at six (inKeysList checks the record's place in the list).
  * It searches the bytes (all the markers are ASCII): decoding a 4.7 MB store to a string first
  * took longer than the whole search.
  */
@@ -51,6 +66,7 @@ function recordInWrittenText(bytes: Buffer, hash: string): StoredApiKey | undefi
   const start = bytes.lastIndexOf(RECORD_START, at);
   const end = bytes.indexOf(RECORD_END, at);
   if (start < KEYS_START.length - 2 || end < 0 || end > keysEnd) return undefined;
+  if (!inKeysList(bytes, start, end + RECORD_END.length, keysEnd)) return undefined;
   try {
     return JSON.parse(bytes.toString('utf8', start + 1, end + RECORD_END.length)) as StoredApiKey;
   } catch {

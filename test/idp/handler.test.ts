@@ -213,6 +213,9 @@ describe('idp: access-log masking', () => {
         '',
         etag,
       ]);
+      // A weak copy of the tag (a compressing proxy's) and `*` match too (RFC 9110 §13.1.2).
+      for (const header of [`W/${etag}`, '*'])
+        expect((await fetch(url, { headers: { 'if-none-match': header } })).status).toBe(304);
       const changed = await fetch(url, { headers: { 'if-none-match': '"other"' } });
       expect(Buffer.from(await changed.arrayBuffer()).equals(bytes)).toBe(true);
       // Errors and tokens are framed the same way (no chunked encoding anywhere).

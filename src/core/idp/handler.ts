@@ -57,10 +57,21 @@ const discovery =
       etag: cached.etag,
     };
     // RFC 9110 §13.1.2: a client holding these bytes gets 304 and no body.
-    if (req.headers['if-none-match']?.split(/\s*,\s*/).includes(cached.etag))
-      return { status: 304, headers };
+    if (noneMatchHolds(req.headers['if-none-match'], cached.etag)) return { status: 304, headers };
     return { status: 200, headers, body: cached.body };
   };
+
+/**
+ * If-None-Match names our tag: `*`, or the tag in the list, compared weakly as RFC 9110 §13.1.2 says
+ * (a proxy that compresses the body sends it back as `W/"..."`).
+ */
+function noneMatchHolds(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  return header
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .some((tag) => tag === '*' || tag === etag);
+}
 
 const tagged = (body: string) => ({
   body,

@@ -38,8 +38,8 @@ const COMMAND_LINE_BUILDERS = new Set([
 ]);
 /** Single command-line pieces in other files, with the reason they may stay. */
 const COMMAND_LINE_PIECES: Record<string, string[]> = {
-  // the verify-config step written into the generated CI job
-  'verify/init.ts': ['--env-file .env.example'],
+  // the verify-config step written into the generated CI job (recsys's [init-plan] verify-args)
+  'verify/init-styles.ts': ['--env-file .env.example'],
 };
 
 function coreFiles(): Array<{ file: string; source: ts.SourceFile }> {

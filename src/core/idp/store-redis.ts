@@ -56,6 +56,9 @@ export const secretId = (secret: string) => createHash('sha256').update(secret).
  * reader of Redis cannot poll with an id it saw there.
  */
 const DEVICE_HANDLE = '#';
+/** The id a device code or user code is kept under: a handle's own id, else the secret's secretId. */
+const storedId = (value: string) =>
+  value.startsWith(DEVICE_HANDLE) ? value.slice(1) : secretId(value);
 
 /**
  * The issuer's state in Redis, shared by every replica that uses the same URL and prefix. Records
@@ -117,11 +120,8 @@ export class RedisStore implements IssuerStore {
   private key = (table: string, id = '') => `${this.options.prefix}${table}${id ? `:${id}` : ''}`;
   /** The key of a record found by a secret the client holds: its hash, never the secret. */
   private secretKey = (table: string, secret: string) => this.key(table, secretId(secret));
-  /** A user code as the store keeps it: its secretId behind DEVICE_HANDLE, never the code itself. */
-  private userCodeId = (userCode: string) =>
-    userCode.startsWith(DEVICE_HANDLE) ? userCode.slice(1) : secretId(userCode);
   private userCodeKey = (issuerId: string, userCode: string) =>
-    this.key('user-code', `${issuerId}:${this.userCodeId(userCode)}`);
+    this.key('user-code', `${issuerId}:${storedId(userCode)}`);
   private get scripts(): Scripts {
     return this.redis as unknown as Scripts;
   }
@@ -234,7 +234,7 @@ export class RedisStore implements IssuerStore {
   putDevice(code: string, record: DeviceRecord): Promise<void> {
     return this.guard(async () => {
       const ttl = this.ttl(record.expiresAt, EXPIRED_GRACE_MS);
-      const id = code.startsWith(DEVICE_HANDLE) ? code.slice(1) : secretId(code);
+      const id = storedId(code);
       await this.redis
         .multi()
         // The user code is typed at /device to approve the flow: the record keeps only its secretId.
@@ -245,7 +245,7 @@ export class RedisStore implements IssuerStore {
   }
 
   private storedDevice(record: DeviceRecord): DeviceRecord {
-    return { ...record, userCode: `${DEVICE_HANDLE}${this.userCodeId(record.userCode)}` };
+    return { ...record, userCode: `${DEVICE_HANDLE}${storedId(record.userCode)}` };
   }
 
   getDevice(code: string): Promise<DeviceRecord | undefined> {

@@ -111,9 +111,14 @@ async function runVerifyConfig(
     await appendStepSummary(deps, io, doc);
     if (!FILE_FORMATS.has(opts.format)) throw error;
     io.error(shown.message, shown.where, shown.hint);
-    const render = opts.registry ? (await import('../core/report/registry.js')).render : undefined;
+    const render = await registryRender(opts);
     return { value: { failed: { doc, render } }, exitCode: error.exitCode };
   }
+}
+
+/** The report registry's render, loaded only for the formats it serves (a text run needs none). */
+async function registryRender(opts: VerifyConfigOptions): Promise<Report['render']> {
+  return opts.registry ? (await import('../core/report/registry.js')).render : undefined;
 }
 
 async function verifyAndReport(
@@ -145,7 +150,7 @@ async function verifyAndReport(
   const failed = result.counts.error > 0 || (opts.strict && result.counts.warning > 0);
   const doc = await verifyReport(deps, result, { strict: opts.strict, baseline });
   await appendStepSummary(deps, io, doc);
-  const render = opts.registry ? (await import('../core/report/registry.js')).render : undefined;
+  const render = await registryRender(opts);
   const value = {
     report: { result, strict: opts.strict, failed, baseline, doc, root: reportRoot(deps), render },
   };

@@ -49,8 +49,11 @@ export function maskHeaders(
   return out;
 }
 
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
 /** Control characters as visible escapes (`\x1b`, `\n`): a request must not write to the terminal or forge log lines. */
 export function printable(text: string): string {
+  if (!CONTROL_CHARACTER.test(text)) return text;
   return text.replace(/[\u0000-\u001f\u007f]/g, (c) =>
     c === '\n'
       ? '\\n'
@@ -95,7 +98,8 @@ function safeDecode(value: string): string {
 export interface RequestSeen {
   at: number;
   method: string;
-  url: URL;
+  /** The request target as sent (`/token?x=1`): parsed only when the capture is read. */
+  target: string;
   headers: Record<string, string | string[] | undefined>;
   body: Record<string, string>;
   status: number;
@@ -103,11 +107,13 @@ export interface RequestSeen {
   clientId?: string;
 }
 
-const shown = (seen: RequestSeen): CapturedRequest => ({
+const targetUrl = (target: string) => new URL(target, 'http://authctl.invalid');
+
+const shown = (seen: RequestSeen, url = targetUrl(seen.target)): CapturedRequest => ({
   time: new Date(seen.at).toISOString(),
   method: seen.method,
-  path: seen.url.pathname,
-  query: maskParams(Object.fromEntries(seen.url.searchParams)),
+  path: url.pathname,
+  query: maskParams(Object.fromEntries(url.searchParams)),
   headers: maskHeaders(seen.headers),
   body: maskParams(seen.body),
   status: seen.status,
@@ -137,10 +143,10 @@ export class RequestCapture {
     return ordered
       .filter(
         (item) =>
-          (!filter.path || item.url.pathname.includes(filter.path)) &&
+          (!filter.path || targetUrl(item.target).pathname.includes(filter.path)) &&
           (!filter.clientId || item.clientId === filter.clientId),
       )
-      .map(shown);
+      .map((item) => shown(item));
   }
 
   clear(): void {

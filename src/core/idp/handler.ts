@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authorizeEndpoint } from './authorize.js';
 import { maskedPath, printable } from './capture.js';
 import { controlUnauthorized } from './control-auth.js';
 import { controlEndpoint } from './control.js';
 import { deviceAuthorizationEndpoint, devicePage } from './device.js';
-import { discoveryDocument } from './discovery.js';
+import { cachedDocument, discovery } from './documents.js';
 import { endSessionEndpoint } from './end-session.js';
 import { parseBody, readBody } from './body.js';
 import { OAuthError, fromAnotherSite, invalidRequest, json } from './http.js';
@@ -31,52 +30,6 @@ import { VENDORS } from './vendors/index.js';
 
 /** Longest hold of a "timeout" JWKS fault before the server gives up itself. */
 const HANG_LIMIT_MS = 5 * 60_000;
-
-/**
- * Discovery bytes, serialised once per issuer and kind (issue #17), with their ETag: the document
- * derives only from the issuer's settings, fixed for the server's life (the control API changes
- * clients, users and keys, none of which it lists; a config change is a restart), so nothing
- * invalidates it.
- */
-const discoveryBodies = new WeakMap<
-  IssuerContext,
-  Partial<Record<'openid' | 'oauth', { body: string; etag: string }>>
->();
-
-const discovery =
-  (kind: 'openid' | 'oauth'): Handler =>
-  (req, issuer, deps) => {
-    let bodies = discoveryBodies.get(issuer);
-    if (!bodies) discoveryBodies.set(issuer, (bodies = {}));
-    const cached = (bodies[kind] ??= tagged(
-      JSON.stringify(discoveryDocument(issuer, kind, deps.settings.auth)),
-    ));
-    const headers = {
-      'content-type': 'application/json',
-      'cache-control': 'public, max-age=60',
-      etag: cached.etag,
-    };
-    // RFC 9110 §13.1.2: a client holding these bytes gets 304 and no body.
-    if (noneMatchHolds(req.headers['if-none-match'], cached.etag)) return { status: 304, headers };
-    return { status: 200, headers, body: cached.body };
-  };
-
-/**
- * If-None-Match names our tag: `*`, or the tag in the list, compared weakly as RFC 9110 §13.1.2 says
- * (a proxy that compresses the body sends it back as `W/"..."`).
- */
-function noneMatchHolds(header: string | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  return header
-    .split(',')
-    .map((tag) => tag.trim().replace(/^W\//, ''))
-    .some((tag) => tag === '*' || tag === etag);
-}
-
-const tagged = (body: string) => ({
-  body,
-  etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
-});
 
 const HANDLERS: Readonly<Record<Exclude<EndpointName, 'jwks'>, Handler>> = Object.freeze({
   openidConfiguration: discovery('openid'),
@@ -125,8 +78,14 @@ export function createIdpHandler(
   let requests = 0;
   return async (raw, res) => {
     const started = performance.now();
-    const url = new URL(raw.url ?? '/', 'http://authctl.invalid');
     const method = raw.method ?? 'GET';
+    const target = raw.url ?? '/';
+    const cached = cachedDocument(raw, deps);
+    if (cached) {
+      send(res, cached);
+      return record(deps, { started, method, target, logged: target, raw, response: cached });
+    }
+    const url = new URL(target, 'http://authctl.invalid');
     let request: IdpRequest | undefined;
     let response: IdpResponse | 'hang';
     try {
@@ -148,27 +107,46 @@ export function createIdpHandler(
     } else {
       send(res, response);
     }
-    const ms = performance.now() - started;
-    const status = response === 'hang' ? 0 : response.status;
-    const clientId = response === 'hang' ? undefined : response.clientId;
-    deps.log(
-      printable(
-        `${method} ${maskedPath(url)} ${status || 'hang'} ${ms.toFixed(1)}ms client_id=${clientId ?? '-'}`,
-      ),
-    );
-    if (!url.pathname.startsWith(SERVER_PATHS.control)) {
-      deps.capture.add({
-        at: Date.now(),
-        method,
-        url,
-        headers: raw.headers,
-        body: request?.body ?? {},
-        status,
-        ms,
-        clientId,
-      });
-    }
+    const logged = maskedPath(url);
+    record(deps, { started, method, target, logged, raw, response, body: request?.body });
   };
+}
+
+/** The access log line and the capture entry of one answered request. */
+function record(
+  deps: IdpDeps,
+  seen: {
+    started: number;
+    method: string;
+    target: string;
+    /** The path for the log, credentials masked. */
+    logged: string;
+    raw: IncomingMessage;
+    response: IdpResponse | 'hang';
+    body?: Record<string, string>;
+  },
+): void {
+  const { method, response } = seen;
+  const ms = performance.now() - seen.started;
+  const status = response === 'hang' ? 0 : response.status;
+  const clientId = response === 'hang' ? undefined : response.clientId;
+  deps.log(
+    printable(
+      `${method} ${seen.logged} ${status || 'hang'} ${ms.toFixed(1)}ms client_id=${clientId ?? '-'}`,
+    ),
+  );
+  if (seen.target.startsWith(SERVER_PATHS.control)) return;
+  const { headers } = seen.raw;
+  deps.capture.add({
+    at: Date.now(),
+    method,
+    target: seen.target,
+    headers,
+    body: seen.body ?? {},
+    status,
+    ms,
+    clientId,
+  });
 }
 
 /**

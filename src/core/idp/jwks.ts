@@ -1,8 +1,7 @@
+import { JWKS_CACHE_CONTROL, jwksAnswer } from './documents.js';
 import { json } from './http.js';
 import { keysOf } from './keys-of.js';
 import type { IdpDeps, IdpResponse, IssuerContext } from './types.js';
-
-const JWKS_CACHE_CONTROL = 'public, max-age=300';
 
 /** The JWKS body (cached until keys.json changes), or the injected fault. */
 export async function jwksEndpoint(
@@ -29,10 +28,5 @@ export async function jwksEndpoint(
       headers: { 'content-type': 'application/json', 'cache-control': JWKS_CACHE_CONTROL },
       body: '<html>definitely not a JWKS',
     };
-  const { body } = await keysOf(deps, issuer).current();
-  return {
-    status: 200,
-    headers: { 'content-type': 'application/json', 'cache-control': JWKS_CACHE_CONTROL },
-    body,
-  };
+  return jwksAnswer((await keysOf(deps, issuer).current()).body);
 }

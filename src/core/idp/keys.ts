@@ -116,12 +116,30 @@ export class IdpKeys {
    * answers discovery at once, and JWKS/token requests wait for this one-time key generation.
    */
   warm(alg: Parameters<Keystore['signingKey']>[0]): Promise<void> {
-    this.warming ??= this.keystore.signingKey(alg).then(() => this.invalidate());
+    this.warming ??= this.keystore.signingKey(alg).then(() => {
+      this.warmed = true;
+      this.invalidate();
+    });
     return this.warming;
+  }
+
+  private warmed = false;
+
+  /**
+   * The cached JWKS when it needs no look at keys.json (checked within the interval, no grace period
+   * ended since), else undefined: what `current()` answers without waiting, for the synchronous path.
+   */
+  fresh(): JwksCache | undefined {
+    const cache = this.cache;
+    if (!cache || (this.warming && !this.warmed)) return undefined;
+    if (Date.now() - this.checkedAt > STAT_INTERVAL_MS) return undefined;
+    return cache.stamp === this.stamp && this.clock() < cache.validUntil ? cache : undefined;
   }
 
   /** The JWKS (active, published and grace keys), re-built only when keys.json or a grace period changes. */
   async current(): Promise<JwksCache> {
+    const fresh = this.fresh();
+    if (fresh) return fresh;
     if (this.warming) await this.warming;
     const now = this.clock();
     const wall = Date.now();

@@ -85,7 +85,10 @@ export function parseCorsOrigins(values: string[] | undefined, where: string): s
  * the published issuer host: a page on a rebinding domain (evil.example → 127.0.0.1) is refused
  * before it reaches the login form, /token or the control API.
  */
-export function misaddressed(req: IdpRequest, settings: IdpSettings): IdpResponse | undefined {
+export function misaddressed(
+  req: Pick<IdpRequest, 'headers'>,
+  settings: IdpSettings,
+): IdpResponse | undefined {
   if (!settings.loopbackOnly || hostAnswered(req.headers.host, settings.baseUrl)) return undefined;
   return json(403, {
     error: 'access_denied',
@@ -115,11 +118,12 @@ function hostAnswered(host: string | undefined, baseUrl: string): boolean {
  * cross-origin, as they do with real IdPs: allowed origins get CORS headers, without cookies.
  */
 export function withCors(
-  req: IdpRequest,
+  req: Pick<IdpRequest, 'headers'>,
   response: IdpResponse,
   settings: IdpSettings,
 ): IdpResponse {
   const origin = req.headers.origin;
+  if (origin === undefined) return response;
   const vary = { ...response.headers, vary: 'Origin' };
   if (!isAllowedOrigin(origin, settings)) return origin ? { ...response, headers: vary } : response;
   return {

@@ -19,6 +19,7 @@ import { CappedMap, DEFAULT_MAX_ENTRIES, RollingMap, type TableLimits } from './
  */
 export class MemoryStore implements IssuerStore {
   readonly description = 'memory';
+  readonly sharesState = false;
   readonly maxEntries: number;
   private readonly codes: CappedMap<string, CodeRecord>;
   private readonly refreshTokens: CappedMap<string, RefreshRecord>;

@@ -68,6 +68,7 @@ const storedId = (value: string) =>
  */
 export class RedisStore implements IssuerStore {
   readonly description: string;
+  readonly sharesState = true;
   readonly maxEntries: number;
   private lastError?: string;
 

@@ -107,6 +107,8 @@ export type StoreHealth =
 export interface IssuerStore {
   /** `memory`, or the store's URL with any password masked. */
   readonly description: string;
+  /** Other replicas share this store's clock and faults: each request must load them (`loadShared`). */
+  readonly sharesState: boolean;
   /** Cap of each table (`[idp] max_entries`); the control API's clients and users use it too. */
   readonly maxEntries: number;
 

@@ -1,11 +1,11 @@
-// The CLI modules the hot file (dist/cli/main.js) holds, shared with the cold command modules instead
+// The CLI modules the hot file (dist/cli/main.cjs) holds, shared with the cold command modules instead
 // of copied into dist/cold/ chunks (issue #17). Without this, `authctl sigv4 sign` loaded 23 files, 17
-// of them chunks of code main.js had already loaded (command.ts, output.ts and chalk twice, shared.ts
+// of them chunks of code main.cjs had already loaded (command.ts, output.ts and chalk twice, shared.ts
 // and through it the keystore, locks, atomic writes...): Node's ESM loader pays for every file.
 //
 // The hot file re-exports each such module as a namespace (`export * as __hot_3 from
 // './src/cli/output.ts'`), and in the cold build an import of one of them from a src/cli module becomes
-// a small module reading that namespace from '../cli/main.js'. Only src/cli importers are redirected:
+// a small module reading that namespace from '../cli/main.cjs'. Only src/cli importers are redirected:
 // the library (dist/lib, which shares the cold chunks) never imports src/cli, so it never loads the
 // CLI's hot file.
 import path from 'node:path';
@@ -52,8 +52,8 @@ export function cliModulesFromHotFile(sources, exportsBySource) {
   return {
     name: 'cli-modules-from-hot-file',
     setup(b) {
-      b.onResolve({ filter: /^\.\.\/cli\/main\.js$/ }, (args) =>
-        args.namespace === NAMESPACE ? { path: '../cli/main.js', external: true } : undefined,
+      b.onResolve({ filter: /^\.\.\/cli\/main\.cjs$/ }, (args) =>
+        args.namespace === NAMESPACE ? { path: '../cli/main.cjs', external: true } : undefined,
       );
       b.onResolve({ filter: /^\.\.?\// }, async (args) => {
         if (args.pluginData?.resolving || !/[\\/]src[\\/]cli[\\/]/.test(args.importer))
@@ -75,7 +75,7 @@ export function cliModulesFromHotFile(sources, exportsBySource) {
         const names = exportsBySource.get(sources[i]) ?? [];
         const named = names.filter((name) => name !== 'default');
         const lines = [
-          `import { __hot_${i} as m } from '../cli/main.js';`,
+          `import { __hot_${i} as m } from '../cli/main.cjs';`,
           `export const { ${named.join(', ')} } = m;`,
           ...(names.includes('default') ? ['export default m.default;'] : []),
         ];

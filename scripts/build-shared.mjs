@@ -157,14 +157,14 @@ export function thirdPartyNotices(results, file) {
 /**
  * dist-meta/bundles.json (not shipped): for every file written to dist/, the sources and packages esbuild
  * put in it, so test/package/loaded-modules.test.ts can tell which code a command loaded from the files
- * it loaded (chunk names are hashes). `{ "cli/main.js": { bytes, sources: ["src/cli/main.ts", ...],
+ * it loaded (chunk names are hashes). `{ "cli/main.cjs": { bytes, sources: ["src/cli/main.ts", ...],
  * packages: ["commander", ...] } }`, sources and packages sorted, only those with bytes in the output.
  */
 export function bundleMap(results, outdir) {
   const map = {};
   for (const result of results) {
     for (const [out, meta] of Object.entries(result.metafile.outputs)) {
-      if (!out.endsWith('.js')) continue;
+      if (!/\.c?js$/.test(out)) continue;
       const sources = new Set();
       const packages = new Set();
       for (const [input, { bytesInOutput }] of Object.entries(meta.inputs)) {

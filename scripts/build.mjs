@@ -1,6 +1,6 @@
 // Builds dist/ with esbuild, in two parts, because start-up is a feature (DESIGN.md):
 //
-// - hot: dist/cli/entry.js (answers --version alone) and dist/cli/main.js, one file holding commander,
+// - hot: dist/cli/entry.js (answers --version alone) and dist/cli/main.cjs, one file holding commander,
 //   main.ts and the `token` group with everything `authctl token mint` needs. Node's ESM loader pays
 //   a few ms per module file, so the common path must be one file, not a dozen split chunks.
 // - cold: every other dynamically imported module (the other command groups, verify, forgeries,
@@ -38,7 +38,7 @@ import { builtinProfileDefinitions, builtinProfilesPlugin } from './build-profil
 
 const outdir = path.join(root, 'dist');
 
-/** Sources inlined into dist/cli/main.js: the `token mint` path. */
+/** Sources inlined into dist/cli/main.cjs: the `token mint` path. */
 const HOT = new Set([
   'src/cli/main.ts',
   'src/cli/token.ts',
@@ -80,7 +80,7 @@ const commanderFromHotFile = {
   setup(b) {
     b.onResolve({ filter: /^commander$/ }, (args) =>
       /[\\/]src[\\/]cli[\\/]/.test(args.importer)
-        ? { path: '../cli/main.js', external: true }
+        ? { path: '../cli/main.cjs', external: true }
         : undefined,
     );
   },
@@ -166,24 +166,45 @@ const coldEntries = new Map();
 // verify-config's built-in profiles, parsed once here: dist/ embeds the definitions (build-profiles.mjs).
 const builtinProfiles = builtinProfilesPlugin(await builtinProfileDefinitions());
 
-// entry.ts → main.js stays a separate file so --version never loads commander.
+// entry.ts → main.cjs stays a separate file so --version never loads commander.
 const entryResult = await build({
   ...common,
   entryPoints: { 'cli/entry': 'src/cli/entry.ts' },
   outdir,
-  plugins: [
-    {
-      name: 'main-external',
-      setup: (b) =>
-        b.onResolve({ filter: /^\.\/main\.js$/ }, () => ({ path: './main.js', external: true })),
-    },
-  ],
 });
 outputs.push(...entryResult.outputFiles);
+
+/**
+ * The hot file is CommonJS (dist/cli/main.cjs): only a script, not an ES module, can be compiled with
+ * V8's cached data on Node 20 (src/cli/hot-loader.ts). Code compiled that way cannot call import()
+ * itself, so its imports of the cold modules go through the function entry.ts puts on globalThis; when
+ * Node's own loader compiled the file (no cache), the fallback import() works.
+ */
+const COLD_IMPORT = "Symbol.for('authctl.importCold')";
+const hotFormat = {
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  define: { ...common.define, 'import.meta.url': '__authctlModuleUrl' },
+  banner: {
+    js: `var __authctlModuleUrl = require('node:url').pathToFileURL(__filename).href; var __authctlImport = (s) => (globalThis[${COLD_IMPORT}] ?? ((x) => import(x)))(s);`,
+  },
+};
+
+/** `import("../cold/x.js")` → `__authctlImport("../cold/x.js")` in the hot file; any other import() is a build error. */
+function routeColdImports(file) {
+  const text = file.text.replace(/\bimport\((["'`])\.\.\/cold\//g, '__authctlImport($1../cold/');
+  const left = /\bimport\((?!x\))/.exec(text.replace(/^var __authctlModuleUrl.*$/m, ''));
+  if (left)
+    throw new Error(
+      `dist/cli/main.cjs: an import() the cold-module router does not take: ${text.slice(left.index, left.index + 80)}`,
+    );
+  return { path: file.path, contents: Buffer.from(text), text };
+}
 
 const buildHot = (entry) =>
   build({
     ...common,
+    ...hotFormat,
     entryPoints: { 'cli/main': 'hot-entry' },
     outdir,
     plugins: [
@@ -205,7 +226,9 @@ const buildHot = (entry) =>
 const sharedCli = hotCliSources((await buildHot(hotEntry([]))).metafile);
 const hot = await buildHot(hotEntry(sharedCli));
 const sharedCliExports = await exportsOf(sharedCli);
-outputs.push(...hot.outputFiles);
+outputs.push(
+  ...hot.outputFiles.map((file) => (file.path.endsWith('.cjs') ? routeColdImports(file) : file)),
+);
 
 // Cold entries and the library, in one code-split build (shared chunks in dist/cold/). Cold entries can
 // reveal more dynamic imports; build until the set is closed.
@@ -291,7 +314,7 @@ const sweep = (dir) => {
     const file = path.join(dir, name);
     const stat = statSync(file);
     if (stat.isDirectory()) sweep(file);
-    else if (name.endsWith('.js') && !written.has(file) && stat.mtimeMs < tenMinutesAgo)
+    else if (/\.c?js$/.test(name) && !written.has(file) && stat.mtimeMs < tenMinutesAgo)
       rmSync(file, { force: true });
   }
 };

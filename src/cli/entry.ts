@@ -1,11 +1,23 @@
 // The bundle's entry point. `--version` is answered before anything else loads, so it costs
-// about as much as starting Node; everything else goes through main.ts.
+// about as much as starting Node; everything else goes through main.ts, in the hot file
+// dist/cli/main.cjs, loaded with a V8 code cache (hot-loader.ts).
+import { fileURLToPath } from 'node:url';
+import { requireWithCodeCache } from './hot-loader.js';
 import { authctlVersion } from './version.js';
+
+/**
+ * The hot file's dynamic imports of the cold modules, resolved from this directory: code compiled
+ * by vm.Script cannot call import() itself on Node 20, so the build routes them here (build.mjs).
+ */
+export const COLD_IMPORT = Symbol.for('authctl.importCold');
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${authctlVersion()}\n`);
 } else {
-  const { main } = await import('./main.js');
+  (globalThis as Record<symbol, unknown>)[COLD_IMPORT] = (specifier: string) =>
+    import(new URL(specifier, import.meta.url).href);
+  const hot = fileURLToPath(new URL('./main.cjs', import.meta.url));
+  const { main } = requireWithCodeCache(hot, process.env) as typeof import('./main.js');
   await main(process.argv);
 }

@@ -21,6 +21,8 @@ Environment:
   AUTHCTL_CONFIG_FILE, AUTHCTL_CONFIG_INLINE
                  the config file, or a whole config (TOML or JSON), when --config is not given
   AUTHCTL_DEBUG  set to 1 to print stack traces on errors
+  AUTHCTL_NO_COMPILE_CACHE
+                 set to 1 to keep no V8 code cache in $XDG_CACHE_HOME/authctl (docs/performance.md)
   NO_COLOR       disable colour (FORCE_COLOR=1 forces it, FORCE_COLOR=0 disables it)
 `;
 

@@ -2,7 +2,8 @@
 // a user runs it (node bin/authctl.js, stdio piped) with a preload that records every module Node
 // resolves: ESM imports through a module.register() resolve hook, require() through Module._load.
 // The dist/ files loaded are mapped to the sources and packages they hold with dist-meta/bundles.json,
-// which the build writes (chunk names are hashes). Needs `node scripts/build.mjs` first.
+// which the build writes (chunk names are hashes). The hot file, compiled with its V8 code cache, is
+// recorded by a vm.Script hook. Needs `node scripts/build.mjs` first.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
@@ -30,6 +31,15 @@ Module._load = function (request, ...rest) {
   return load.call(this, request, ...rest);
 };
 Module.register(require('node:url').pathToFileURL(__dirname + '/hooks.mjs'));
+// The hot file is compiled by vm.Script when it has a V8 code cache (src/cli/hot-loader.ts).
+const vm = require('node:vm');
+const Script = vm.Script;
+vm.Script = class extends Script {
+  constructor(code, options) {
+    if (options && options.filename) appendFileSync(file, 'script ' + options.filename + '\\n');
+    super(code, options);
+  }
+};
 `;
 const HOOKS = `import { appendFileSync } from 'node:fs';
 export async function resolve(specifier, context, next) {
@@ -40,7 +50,7 @@ export async function resolve(specifier, context, next) {
 `;
 
 interface Loaded {
-  /** dist/ files, relative to dist/ ('cli/main.js'), sorted. */
+  /** dist/ files, relative to dist/ ('cli/main.cjs'), sorted. */
   files: string[];
   /** Packages: those bundled in the files loaded, and those loaded from node_modules. */
   packages: string[];
@@ -170,7 +180,7 @@ describe('what each command loads', () => {
     const loaded = loadedBy(['token', 'mint', '--sub', 'alice']);
     expect(loaded.code).toBe(0);
     expect(loaded.stdout).toMatch(/^eyJ/);
-    expect(loaded.files).toEqual(['cli/entry.js', 'cli/main.js']);
+    expect(loaded.files).toEqual(['cli/entry.js', 'cli/main.cjs']);
     expect(loaded.packages).toEqual(['chalk', 'commander']);
     expect(loaded.builtins).toContain('crypto');
   });
@@ -179,7 +189,7 @@ describe('what each command loads', () => {
     const token = loadedBy(['token', 'mint', '--sub', 'alice']).stdout.trim();
     const loaded = loadedBy(['token', 'decode', token]);
     expect(loaded.code).toBe(0);
-    expect(loaded.files).toEqual(['cli/entry.js', 'cli/main.js']);
+    expect(loaded.files).toEqual(['cli/entry.js', 'cli/main.cjs']);
     expect(loaded.packages).toEqual(['chalk', 'commander']);
     expect(loaded.builtins).not.toContain('crypto');
   });
@@ -301,6 +311,6 @@ describe('what each command loads', () => {
 // The recorder itself: a file it loads is seen (the test could not pass by seeing nothing).
 it('the recorder sees the files a command loads', () => {
   const loaded = loadedBy(['keys', 'list']);
-  expect(loaded.files).toEqual(expect.arrayContaining(['cli/entry.js', 'cli/main.js']));
+  expect(loaded.files).toEqual(expect.arrayContaining(['cli/entry.js', 'cli/main.cjs']));
   expect(loaded.files.some((file) => file.startsWith('cold/'))).toBe(true);
 });

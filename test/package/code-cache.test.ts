@@ -1,0 +1,89 @@
+// The hot file's V8 code cache (src/cli/hot-loader.ts), as a user meets it: the first run writes one
+// private cache file, later runs use it without rewriting it, a damaged or unwritable cache changes
+// nothing but speed, and AUTHCTL_NO_COMPILE_CACHE=1 turns it off. Needs `node scripts/build.mjs` first.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, tempDir } from '../helpers/cli.js';
+
+// Node 22.1+ keeps its own compile cache (module.enableCompileCache); these pin the Node 20 path.
+const nodeHasCompileCache =
+  typeof (Module as typeof Module & { enableCompileCache?: unknown }).enableCompileCache ===
+  'function';
+
+describe.skipIf(nodeHasCompileCache)('the hot file’s V8 code cache', () => {
+  let dir = '';
+  let cacheHome = '';
+  const v8Dir = () => path.join(cacheHome, 'authctl', 'v8');
+  const bins = () => readdirSync(v8Dir()).filter((name) => name.endsWith('.bin'));
+
+  const authctl = (args: string[], env: Record<string, string> = {}) => {
+    const result = spawnSync(process.execPath, [BIN, ...args], {
+      cwd: dir,
+      env: {
+        ...process.env,
+        AUTHCTL_HOME: path.join(dir, 'home'),
+        XDG_CACHE_HOME: cacheHome,
+        NO_COLOR: '1',
+        ...env,
+      },
+      encoding: 'utf8',
+    });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+
+  beforeAll(() => {
+    dir = tempDir('authctl-code-cache-');
+    cacheHome = path.join(dir, 'cache');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is written once, private, then used as it is', () => {
+    const first = authctl(['token', 'mint', '--sub', 'alice']);
+    expect(first.code).toBe(0);
+    const [file] = bins();
+    expect(bins()).toHaveLength(1);
+    expect(statSync(v8Dir()).mode & 0o777).toBe(0o700);
+    const written = statSync(path.join(v8Dir(), file!));
+    expect(written.mode & 0o777).toBe(0o600);
+    expect(written.size).toBeGreaterThan(10_000);
+    const second = authctl(['token', 'mint', '--sub', 'bob']);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toBe('');
+    // A cache V8 rejected would be written again at exit.
+    expect(statSync(path.join(v8Dir(), file!)).mtimeMs).toBe(written.mtimeMs);
+    expect(bins()).toEqual([file]);
+  });
+
+  it('a damaged cache is rejected by V8, the command is unchanged, and the cache is rewritten', () => {
+    const [file] = bins();
+    writeFileSync(path.join(v8Dir(), file!), Buffer.alloc(4096, 7));
+    const run = authctl([
+      'token',
+      'decode',
+      authctl(['token', 'mint', '--sub', 'carol']).stdout.trim(),
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).claims.sub).toBe('carol');
+    expect(statSync(path.join(v8Dir(), file!)).size).toBeGreaterThan(10_000);
+  });
+
+  it('an unwritable cache directory costs nothing but speed; AUTHCTL_NO_COMPILE_CACHE=1 writes none', () => {
+    const blocked = path.join(dir, 'not-a-dir');
+    writeFileSync(blocked, 'a file where the cache directory would be');
+    const run = authctl(['token', 'mint', '--sub', 'dave'], { XDG_CACHE_HOME: blocked });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    const off = path.join(dir, 'off');
+    mkdirSync(off);
+    const plain = authctl(['token', 'mint', '--sub', 'erin'], {
+      XDG_CACHE_HOME: off,
+      AUTHCTL_NO_COMPILE_CACHE: '1',
+    });
+    expect(plain.code).toBe(0);
+    expect(readdirSync(off)).toEqual([]);
+  });
+});

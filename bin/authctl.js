@@ -7,7 +7,9 @@ import('../dist/cli/entry.js').catch((error) => {
     ((error.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist')) ||
       (error.code === 'ENOENT' && String(error.path).includes('dist')));
   if (missing) {
-    process.stderr.write('authctl: error: the CLI is not built (dist/ is missing)\n  hint: run `npm run build` (or `npm install`, which builds in `prepare`)\n');
+    process.stderr.write(
+      'authctl: error: the CLI is not built (dist/ is missing)\n  hint: run `npm run build` (or `npm install`, which builds in `prepare`)\n',
+    );
     process.exit(3);
   }
   throw error;

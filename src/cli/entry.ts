@@ -1,7 +1,6 @@
 // The bundle's entry point. `--version` is answered before anything else loads, so it costs
 // about as much as starting Node; everything else goes through main.ts, in the hot file
 // dist/cli/main.cjs, loaded with a V8 code cache (hot-loader.ts).
-import { fileURLToPath } from 'node:url';
 import { requireWithCodeCache } from './hot-loader.js';
 import { authctlVersion } from './version.js';
 
@@ -17,7 +16,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
 } else {
   (globalThis as Record<symbol, unknown>)[COLD_IMPORT] = (specifier: string) =>
     import(new URL(specifier, import.meta.url).href);
-  const hot = fileURLToPath(new URL('./main.cjs', import.meta.url));
+  const hot = new URL('./main.cjs', import.meta.url);
   const { main } = requireWithCodeCache(hot, process.env) as typeof import('./main.js');
   await main(process.argv);
 }

@@ -8,24 +8,23 @@
 // file build. It is written once, at exit, after a run that found none (or found it rejected), with
 // temp file + rename, and anything that goes wrong is ignored: the cache only ever saves time.
 // AUTHCTL_NO_COMPILE_CACHE=1 turns it off.
-import {
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
 import Module, { createRequire } from 'node:module';
-import { homedir } from 'node:os';
-import path from 'node:path';
-import { Script } from 'node:vm';
+
+// Node's built-ins by require(), not import: an ES module import of a built-in builds its namespace
+// (about half a millisecond each), and this file is part of every start, `--version` included.
+// Nothing runs at load: `--version` never calls in here.
+let required: NodeJS.Require | undefined;
+const nodeRequire = (id: string): unknown => (required ??= createRequire(import.meta.url))(id);
+const fs = () => nodeRequire('node:fs') as typeof import('node:fs');
+let path: typeof import('node:path');
 
 type ModuleWithCompileCache = typeof Module & { enableCompileCache?: (dir?: string) => unknown };
 
-/** The hot file's exports; `file` is an absolute path to a CommonJS file. */
-export function requireWithCodeCache(file: string, env: NodeJS.ProcessEnv): unknown {
+/** The hot file's exports; `url` names a CommonJS file. */
+export function requireWithCodeCache(url: URL, env: NodeJS.ProcessEnv): unknown {
+  path ??= nodeRequire('node:path') as typeof import('node:path');
+  const { fileURLToPath } = nodeRequire('node:url') as typeof import('node:url');
+  const file = fileURLToPath(url);
   const requireHot = createRequire(file);
   const dir = env.AUTHCTL_NO_COMPILE_CACHE === '1' ? undefined : cacheDirectory(env);
   if (!dir) return requireHot(file);
@@ -38,16 +37,20 @@ export function requireWithCodeCache(file: string, env: NodeJS.ProcessEnv): unkn
 }
 
 function cacheDirectory(env: NodeJS.ProcessEnv): string | undefined {
-  const base =
-    env.XDG_CACHE_HOME || (env.HOME || homedir() ? path.join(env.HOME || homedir(), '.cache') : '');
-  return base ? path.join(base, 'authctl', 'v8') : undefined;
+  const home = env.HOME || (nodeRequire('node:os') as typeof import('node:os')).homedir();
+  const base = env.XDG_CACHE_HOME || (home ? path.join(home, '.cache') : '');
+  // Only an absolute directory: a relative one would put the cache in whatever the working directory is.
+  return path.isAbsolute(base) ? path.join(base, 'authctl', 'v8') : undefined;
 }
 
 function runCached(file: string, dir: string, requireHot: NodeJS.Require): unknown {
+  const { readFileSync, statSync } = fs();
+  const { Script } = nodeRequire('node:vm') as typeof import('node:vm');
   const source = readFileSync(file, 'utf8');
   // V8 checks only the source's length: the name carries the build's identity (size, mtime, inode).
   const stat = statSync(file);
-  const family = `${process.version}-${process.arch}-${path.basename(file)}-`;
+  // One family per install (its directory): two installs must not keep evicting each other's cache.
+  const family = `${process.version}-${process.arch}-${fnv1a(path.dirname(file))}-${path.basename(file)}-`;
   const cacheFile = path.join(
     dir,
     `${family}${stat.size}-${Math.trunc(stat.mtimeMs)}-${stat.ino}.bin`,
@@ -73,6 +76,7 @@ function runCached(file: string, dir: string, requireHot: NodeJS.Require): unkno
 
 /** Writes this build's cache and drops the caches of older builds of the same file and Node. */
 function writeCache(dir: string, family: string, file: string, data: () => Buffer): void {
+  const { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } = fs();
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const temp = `${file}.${process.pid}.tmp`;
@@ -84,4 +88,11 @@ function writeCache(dir: string, family: string, file: string, data: () => Buffe
   } catch {
     // a read-only or full disk: the next run compiles from source again
   }
+}
+
+/** A short name for a path (FNV-1a, 32 bits): it only tells installs apart, it guards nothing. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(36);
 }

@@ -6,6 +6,7 @@ import { COMMAND_GROUPS, findGroup } from './commands.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { exitAfterDrain, exitQuietlyOnClosedPipe } from './exit.js';
 import { flagNamer } from './fields.js';
+import { outputStream } from './stdio.js';
 import { examples } from './output.js';
 import { authctlVersion } from './version.js';
 
@@ -140,11 +141,12 @@ function configureTree(command: Command, parent: Command): void {
 
 export async function main(argv: string[]): Promise<never> {
   const args = argv.slice(2);
+  const [stdout, stderr] = [outputStream(1), outputStream(2)];
   const ctx = new CliContext(
     readGlobals(args, process.env),
     {
-      stdout: process.stdout,
-      stderr: process.stderr,
+      stdout,
+      stderr,
       // Node makes process.stdin (a stream over fd 0) on first use: only for the commands that read it.
       get stdin() {
         return process.stdin;
@@ -155,9 +157,9 @@ export async function main(argv: string[]): Promise<never> {
   );
   // The status is known once run() returns: a pipe closed before that ends with 141 (see exit.ts).
   const status: { code?: number } = {};
-  exitQuietlyOnClosedPipe([process.stdout, process.stderr], () => status.code);
+  exitQuietlyOnClosedPipe([stdout, stderr], () => status.code);
   status.code = await run(ctx, args);
-  return exitAfterDrain(status.code, [process.stdout, process.stderr]);
+  return exitAfterDrain(status.code, [stdout, stderr]);
 }
 
 /**

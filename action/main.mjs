@@ -1,6 +1,6 @@
 // The GitHub Action's main step (action.yml). Plain Node, no dependencies: the runner starts it with
 // the inputs as INPUT_<NAME> and the GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / GITHUB_STATE / GITHUB_PATH
-// files, in GITHUB_WORKSPACE. It puts `authctl` (this checkout's bin/authctl.js) on PATH for later
+// files, in GITHUB_WORKSPACE. It puts `authctl` (this checkout's bin/authctl.cjs) on PATH for later
 // steps, optionally starts the mock issuer in the background, runs verify-config and the probe with
 // SARIF and JUnit reports, and writes a job summary. action/post.mjs stops the issuer.
 import { spawn, spawnSync } from 'node:child_process';
@@ -50,7 +50,7 @@ function authctl(args) {
 
 /** `authctl` on PATH for the job's later steps: a shim running this checkout with this Node. */
 function install() {
-  if (!existsSync(path.join(actionRoot, 'dist', 'cli', 'entry.js'))) {
+  if (!existsSync(path.join(actionRoot, 'dist', 'cli', 'entry.cjs'))) {
     throw new Error(
       `authctl is not built in ${actionRoot}: use a release ref of the action (uses: authctl/authctl@v1), whose tree carries dist/`,
     );

@@ -18,7 +18,7 @@ import {
 import { alternate, report, ROUNDS } from './lib/ab.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(root, 'bin', 'authctl.js');
+const bin = path.join(root, 'bin', 'authctl.cjs');
 const dir = mkdtempSync(path.join(tmpdir(), 'authctl-bench-apikey-'));
 
 function opsPerSecond(fn, ms = 400) {

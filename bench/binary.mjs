@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The single-file binary against `node bin/authctl.js`: its size, and start-up of `--version` and
+// The single-file binary against `node bin/authctl.cjs`: its size, and start-up of `--version` and
 // `token mint`, alternating in >= 15 pairs (bench/lib/ab.mjs) so machine noise hits both alike;
 // the median and range of each and of the per-pair ratios are reported. Not part of `npm run
 // bench` (it needs `npm run build:binary` first).
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { alternate, report, ROUNDS } from './lib/ab.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(root, 'bin', 'authctl.js');
+const bin = path.join(root, 'bin', 'authctl.cjs');
 const pairs = Math.max(15, ROUNDS);
 const binaries = process.argv.slice(2).length
   ? process.argv.slice(2).map((file) => path.resolve(file))
@@ -41,7 +41,7 @@ for (const binary of binaries) {
       bench: 'binary',
       what: `authctl ${args.join(' ')} (${path.basename(binary)})`,
       aLabel: 'single-file binary',
-      bLabel: 'node bin/authctl.js',
+      bLabel: 'node bin/authctl.cjs',
       unit: 'ms',
       result,
     });

@@ -33,7 +33,7 @@ import { presignK3, verifyK3Token } from '../examples/k3/k3token.mjs';
 import { parseQuery } from '../examples/k3/sigv4.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(root, 'bin', 'authctl.js');
+const bin = path.join(root, 'bin', 'authctl.cjs');
 const args = process.argv.slice(2);
 const CONCURRENCY = Number(args[args.indexOf('--concurrency') + 1]) || 32;
 const dir = mkdtempSync(path.join(tmpdir(), 'authctl-bench-probe-'));

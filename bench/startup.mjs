@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { alternate, report, ROUNDS } from './lib/ab.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(root, 'bin', 'authctl.js');
+const bin = path.join(root, 'bin', 'authctl.cjs');
 const cwd = mkdtempSync(path.join(tmpdir(), 'authctl-bench-'));
 // An empty V8 code cache (src/cli/hot-loader.ts), warmed by the fixture runs below as a user's first runs warm theirs.
 const env = {

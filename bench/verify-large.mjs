@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { alternate, report } from './lib/ab.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(root, 'bin', 'authctl.js');
+const bin = path.join(root, 'bin', 'authctl.cjs');
 const dir = mkdtempSync(path.join(tmpdir(), 'authctl-bench-verify-'));
 const env = { ...process.env, NO_COLOR: '1', AUTHCTL_HOME: path.join(dir, 'home') };
 

@@ -36,7 +36,7 @@ import { builtinProfileDefinitions, builtinProfilesPlugin } from './build-profil
 
 /**
  * The V8 code cache (compiled bytecode in the blob) is on because it starts faster: bench/binary.mjs
- * on linux-x64, 21 pairs, a loaded 2-core machine: token mint 0.91x of `node bin/authctl.js` with it,
+ * on linux-x64, 21 pairs, a loaded 2-core machine: token mint 0.91x of `node bin/authctl.cjs` with it,
  * 1.27x without; --version 1.02x with, 1.25x without (docs/release.md). It ties the blob to this Node
  * version, which is the Node inside the binary anyway.
  */

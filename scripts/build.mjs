@@ -1,6 +1,6 @@
 // Builds dist/ with esbuild, in two parts, because start-up is a feature (DESIGN.md):
 //
-// - hot: dist/cli/entry.js (answers --version alone) and dist/cli/main.cjs, one file holding commander,
+// - hot: dist/cli/entry.cjs (answers --version alone) and dist/cli/main.cjs, one file holding commander,
 //   main.ts and the `token` group with everything `authctl token mint` needs. Node's ESM loader pays
 //   a few ms per module file, so the common path must be one file, not a dozen split chunks.
 // - cold: every other dynamically imported module (the other command groups, verify, forgeries,
@@ -166,16 +166,8 @@ const coldEntries = new Map();
 // verify-config's built-in profiles, parsed once here: dist/ embeds the definitions (build-profiles.mjs).
 const builtinProfiles = builtinProfilesPlugin(await builtinProfileDefinitions());
 
-// entry.ts → main.cjs stays a separate file so --version never loads commander.
-const entryResult = await build({
-  ...common,
-  entryPoints: { 'cli/entry': 'src/cli/entry.ts' },
-  outdir,
-});
-outputs.push(...entryResult.outputFiles);
-
 /**
- * The hot file is CommonJS (dist/cli/main.cjs): only a script, not an ES module, can be compiled with
+ * The entry and the hot file are CommonJS (dist/cli/*.cjs): only a script, not an ES module, can be compiled with
  * V8's cached data on Node 20 (src/cli/hot-loader.ts). Code compiled that way cannot call import()
  * itself, so its imports of the cold modules go through the function entry.ts puts on globalThis; when
  * Node's own loader compiled the file (no cache), the fallback import() works.
@@ -189,6 +181,16 @@ const hotFormat = {
     js: `var __authctlModuleUrl = require('node:url').pathToFileURL(__filename).href; var __authctlImport = (s) => (globalThis[${COLD_IMPORT}] ?? ((x) => import(x)))(s);`,
   },
 };
+
+// entry.ts → main.cjs stays a separate file so --version never loads commander. CommonJS too (with
+// bin/authctl.cjs): `token mint` and `--version` never start Node's ES module loader.
+const entryResult = await build({
+  ...common,
+  ...hotFormat,
+  entryPoints: { 'cli/entry': 'src/cli/entry.ts' },
+  outdir,
+});
+outputs.push(...entryResult.outputFiles);
 
 /** `import("../cold/x.js")` → `__authctlImport("../cold/x.js")` in the hot file; any other import() is a build error. */
 function routeColdImports(file) {
@@ -285,7 +287,7 @@ const isChunk = (file) => path.basename(file.path).startsWith('chunk-');
 const ordered = [...outputs].sort(
   (a, b) =>
     Number(isChunk(b)) - Number(isChunk(a)) ||
-    Number(a.path.endsWith('entry.js')) - Number(b.path.endsWith('entry.js')),
+    Number(a.path.endsWith('entry.cjs')) - Number(b.path.endsWith('entry.cjs')),
 );
 const written = new Set();
 for (const file of ordered) {

@@ -1,6 +1,7 @@
-// The bundle's entry point. `--version` is answered before anything else loads, so it costs
-// about as much as starting Node; everything else goes through main.ts, in the hot file
-// dist/cli/main.cjs, loaded with a V8 code cache (hot-loader.ts).
+// The bundle's entry point (dist/cli/entry.cjs, required by bin/authctl.cjs). `--version` is answered
+// before anything else loads, so it costs about as much as starting Node; everything else goes through
+// main.ts, in the hot file dist/cli/main.cjs, loaded with a V8 code cache (hot-loader.ts). Both are
+// CommonJS: a command that needs no cold module starts without Node's ES module loader.
 import { requireWithCodeCache } from './hot-loader.js';
 import { authctlVersion } from './version.js';
 
@@ -18,5 +19,6 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     import(new URL(specifier, import.meta.url).href);
   const hot = new URL('./main.cjs', import.meta.url);
   const { main } = requireWithCodeCache(hot, process.env) as typeof import('./main.js');
-  await main(process.argv);
+  // main() ends the process itself (process.exit after the output drained); it never rejects.
+  void main(process.argv);
 }

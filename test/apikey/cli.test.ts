@@ -19,7 +19,7 @@ const cli = (args: string[], options: { env?: Record<string, string>; input?: st
   runCli(['apikey', ...args], { cwd: dir, ...options });
 
 beforeAll(async () => {
-  await fs.access(path.resolve(__dirname, '../../dist/cli/entry.js'));
+  await fs.access(path.resolve(__dirname, '../../dist/cli/entry.cjs'));
 });
 
 function fresh() {

@@ -328,7 +328,7 @@ process.on('SIGTERM', () => server.close(() => process.exit(0)));
       symlinkSync(path.join(ROOT, 'node_modules'), path.join(installed, 'node_modules'));
       const demo = spawn(
         process.execPath,
-        [path.join(installed, 'bin', 'authctl.js'), 'demo', '--example', 'k3', '--json'],
+        [path.join(installed, 'bin', 'authctl.cjs'), 'demo', '--example', 'k3', '--json'],
         {
           cwd: project,
           env: { ...process.env, NO_COLOR: '1', AUTHCTL_HOME: undefined },

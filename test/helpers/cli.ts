@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createServer, type AddressInfo } from 'node:net';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const BIN = path.join(ROOT, 'bin', 'authctl.js');
+export const BIN = path.join(ROOT, 'bin', 'authctl.cjs');
 
 export interface CliResult {
   code: number;
@@ -21,7 +21,7 @@ export interface RunCliOptions {
   timeoutMs?: number;
 }
 
-/** Runs the built binary exactly as a user would (node bin/authctl.js ...). */
+/** Runs the built binary exactly as a user would (node bin/authctl.cjs ...). */
 export function runCli(args: string[], options: RunCliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {

@@ -208,7 +208,7 @@ describe('the issuer stops when npm, which started it, dies (npx authctl idp ser
       );
       mkdirSync(path.join(dir, 'node_modules', '.bin'), { recursive: true });
       symlinkSync(ROOT, path.join(dir, 'node_modules', 'authctl'));
-      symlinkSync('../authctl/bin/authctl.js', path.join(dir, 'node_modules', '.bin', 'authctl'));
+      symlinkSync('../authctl/bin/authctl.cjs', path.join(dir, 'node_modules', '.bin', 'authctl'));
       const child = spawn(
         'npx',
         [

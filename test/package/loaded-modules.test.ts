@@ -1,5 +1,5 @@
 // What each command loads (issue #17: nothing loads a module it does not use). Each command runs as
-// a user runs it (node bin/authctl.js, stdio piped) with a preload that records every module Node
+// a user runs it (node bin/authctl.cjs, stdio piped) with a preload that records every module Node
 // resolves: ESM imports through a module.register() resolve hook, require() through Module._load.
 // The dist/ files loaded are mapped to the sources and packages they hold with dist-meta/bundles.json,
 // which the build writes (chunk names are hashes). The hot file, compiled with its V8 code cache, is
@@ -26,9 +26,14 @@ const RECORDER = `const Module = require('node:module');
 const { appendFileSync } = require('node:fs');
 const file = process.env.AUTHCTL_LOADED_FILE;
 const load = Module._load;
-Module._load = function (request, ...rest) {
-  appendFileSync(file, 'require ' + request + '\\n');
-  return load.call(this, request, ...rest);
+Module._load = function (request, parent, ...rest) {
+  // A relative request (the launcher's '../dist/cli/entry.cjs') as the file it names.
+  let named = request;
+  try {
+    if (request.startsWith('.')) named = Module._resolveFilename(request, parent);
+  } catch {}
+  appendFileSync(file, 'require ' + named + '\\n');
+  return load.call(this, request, parent, ...rest);
 };
 Module.register(require('node:url').pathToFileURL(__dirname + '/hooks.mjs'));
 // The hot file is compiled by vm.Script when it has a V8 code cache (src/cli/hot-loader.ts).
@@ -126,11 +131,11 @@ function loadedBy(args: string[], options: { cwd?: string; input?: string } = {}
 const copiesOf = (loaded: Loaded, name: string) =>
   Object.values(loaded.packagesByFile).filter((names) => names.includes(name)).length;
 /**
- * src/cli sources that more than one loaded file holds (the hot file shares its own), but entry.js:
+ * src/cli sources that more than one loaded file holds (the hot file shares its own), but entry.cjs:
  * it answers --version before anything else loads, so it keeps its own version.ts.
  */
 const cliCopies = (loaded: Loaded) => {
-  const files = loaded.files.filter((file) => file !== 'cli/entry.js');
+  const files = loaded.files.filter((file) => file !== 'cli/entry.cjs');
   return loaded.sources.filter(
     (source) =>
       source.startsWith('src/cli/') &&
@@ -172,7 +177,7 @@ describe('what each command loads', () => {
   it('--version loads the entry file alone: no commander, no package', () => {
     const loaded = loadedBy(['--version']);
     expect(loaded.code).toBe(0);
-    expect(loaded.files).toEqual(['cli/entry.js']);
+    expect(loaded.files).toEqual(['cli/entry.cjs']);
     expect(loaded.packages).toEqual([]);
   });
 
@@ -180,7 +185,7 @@ describe('what each command loads', () => {
     const loaded = loadedBy(['token', 'mint', '--sub', 'alice']);
     expect(loaded.code).toBe(0);
     expect(loaded.stdout).toMatch(/^eyJ/);
-    expect(loaded.files).toEqual(['cli/entry.js', 'cli/main.cjs']);
+    expect(loaded.files).toEqual(['cli/entry.cjs', 'cli/main.cjs']);
     expect(loaded.packages).toEqual(['chalk', 'commander']);
     expect(loaded.builtins).toContain('crypto');
   });
@@ -189,7 +194,7 @@ describe('what each command loads', () => {
     const token = loadedBy(['token', 'mint', '--sub', 'alice']).stdout.trim();
     const loaded = loadedBy(['token', 'decode', token]);
     expect(loaded.code).toBe(0);
-    expect(loaded.files).toEqual(['cli/entry.js', 'cli/main.cjs']);
+    expect(loaded.files).toEqual(['cli/entry.cjs', 'cli/main.cjs']);
     expect(loaded.packages).toEqual(['chalk', 'commander']);
     expect(loaded.builtins).not.toContain('crypto');
   });
@@ -311,6 +316,6 @@ describe('what each command loads', () => {
 // The recorder itself: a file it loads is seen (the test could not pass by seeing nothing).
 it('the recorder sees the files a command loads', () => {
   const loaded = loadedBy(['keys', 'list']);
-  expect(loaded.files).toEqual(expect.arrayContaining(['cli/entry.js', 'cli/main.cjs']));
+  expect(loaded.files).toEqual(expect.arrayContaining(['cli/entry.cjs', 'cli/main.cjs']));
   expect(loaded.files.some((file) => file.startsWith('cold/'))).toBe(true);
 });

@@ -72,8 +72,8 @@ describe('npm pack', () => {
     for (const file of [
       'LICENSE',
       'README.md',
-      'bin/authctl.js',
-      'dist/cli/entry.js',
+      'bin/authctl.cjs',
+      'dist/cli/entry.cjs',
       'dist/lib/index.js',
       'dist/index.d.ts',
       'dist/THIRD-PARTY-LICENSES.txt',

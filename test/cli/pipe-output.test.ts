@@ -95,6 +95,38 @@ describe('output over a pipe is complete (issue #11)', () => {
     await compare('decode', { args: ['token', 'decode', '-'], stdinFile: tokenFile });
   });
 
+  it('a pipe left non-blocking by the process that made it: the writes that meet a full pipe go through Node’s stream', async () => {
+    // Some parents hand over a non-blocking pipe (O_NONBLOCK belongs to the pipe, shared by all its
+    // holders); then authctl's direct writes (src/cli/stdio.ts) meet EAGAIN once the slow reader lets
+    // it fill. python3 sets the flag and execs authctl, as such a parent would.
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const claims = { sub: 'bob', items: Array.from({ length: 60_000 }, (_, i) => `item-${i}`) };
+    const tokenFile = path.join(dir, 'token-nonblocking.txt');
+    writeFileSync(tokenFile, `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`);
+    const parent = path.join(dir, 'nonblocking-parent.py');
+    writeFileSync(
+      parent,
+      'import os, sys\nos.set_blocking(1, False)\nos.execv(sys.argv[1], sys.argv[1:])\n',
+    );
+    const run = { args: ['token', 'decode', '-'], stdinFile: tokenFile };
+    const fileOut = path.join(dir, 'nonblocking.file');
+    const pipeOut = path.join(dir, 'nonblocking.pipe');
+    await viaShell(run, `> ${quote(fileOut)}`);
+    const stdin = ` < ${quote(tokenFile)}`;
+    const command = `python3 ${quote(parent)} ${quote(process.execPath)} ${quote(BIN)} token decode -${stdin} | ${quote(process.execPath)} ${quote(reader)} ${quote(pipeOut)}`;
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn('sh', ['-c', command], {
+        env: { ...process.env, NO_COLOR: '1' },
+        stdio: 'ignore',
+      });
+      child.on('error', reject);
+      child.on('close', () => resolve());
+    });
+    const expected = readFileSync(fileOut);
+    expect(expected.length).toBeGreaterThanOrEqual(MB);
+    expect(readFileSync(pipeOut).equals(expected)).toBe(true);
+  });
+
   it('verify-config with thousands of findings', async () => {
     const lines = [
       '[server]',

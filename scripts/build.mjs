@@ -35,6 +35,7 @@ import {
 } from './build-shared.mjs';
 import { cliModulesFromHotFile, exportsOf, hotCliSources, hotEntry } from './build-hot-shared.mjs';
 import { builtinProfileDefinitions, builtinProfilesPlugin } from './build-profiles.mjs';
+import { buildStandaloneEntries, buildWarmFile, STANDALONE } from './build-warm.mjs';
 
 const outdir = path.join(root, 'dist');
 
@@ -207,6 +208,35 @@ const hot = await buildHot(hotEntry(sharedCli));
 const sharedCliExports = await exportsOf(sharedCli);
 outputs.push(...hot.outputFiles);
 
+const coldExternal = ['jose', 'yaml', 'ioredis', '@peculiar/asn1-schema', '@peculiar/asn1-x509'];
+
+// The verify core, one file (scripts/build-warm.mjs), and the cold entries built on their own.
+const coldOptions = { ...common, outdir, external: coldExternal };
+const warm = await buildWarmFile({
+  options: coldOptions,
+  plugins: [trimPackages, smolTomlFromPackage, builtinProfiles],
+  dynamicImports: (entries) => splitDynamicImports(entries, 'dist'),
+  coldEntries,
+});
+outputs.push(...warm.result.outputFiles);
+const standalone = await buildStandaloneEntries({
+  options: coldOptions,
+  coldEntries,
+  // Modules read from the warm and hot files first, then cold entries for what stays lazy (before
+  // trimPackages: @inquirer/prompts must stay a cold entry, not be inlined with node:readline).
+  plugins: [
+    warm.plugin,
+    cliModulesFromHotFile(sharedCli, sharedCliExports, { dynamic: true }),
+    splitDynamicImports(coldEntries, 'dist'),
+    commanderFromHotFile,
+    lazyChildProcessForCommander,
+    trimPackages,
+    smolTomlFromPackage,
+    builtinProfiles,
+  ],
+});
+outputs.push(...standalone.outputFiles);
+
 // Cold entries and the library, in one code-split build (shared chunks in dist/cold/). Cold entries can
 // reveal more dynamic imports; build until the set is closed.
 let shared;
@@ -216,6 +246,7 @@ for (let size = -1; size !== coldEntries.size;) {
   // Sorted: entry order decides chunk contents, so the same sources always give the same chunk names.
   const entryPoints = Object.fromEntries(
     [...coldEntries]
+      .filter(([name]) => !STANDALONE.has(name)) // built above
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([name, target]) => [
         `cold/${name}`,
@@ -233,8 +264,9 @@ for (let size = -1; size !== coldEntries.size;) {
     chunkNames: 'cold/chunk-[hash]',
     // Run-time dependencies (package.json): loaded from node_modules, only by the code that needs them
     // (ioredis only for `idp serve --store redis://`, @peculiar/asn1-* only for `idp serve --tls`).
-    external: ['jose', 'yaml', 'ioredis', '@peculiar/asn1-schema', '@peculiar/asn1-x509'],
+    external: coldExternal,
     plugins: [
+      warm.plugin,
       commanderFromHotFile,
       cliModulesFromHotFile(sharedCli, sharedCliExports),
       lazyChildProcessForCommander,
@@ -252,7 +284,7 @@ outputs.push(...shared);
 
 outputs.push(
   thirdPartyNotices(
-    [entryResult, hot, sharedResult],
+    [entryResult, hot, warm.result, standalone, sharedResult],
     path.join(outdir, 'THIRD-PARTY-LICENSES.txt'),
   ),
 );
@@ -279,7 +311,7 @@ mkdirSync(metaDir, { recursive: true });
 const bundlesFile = path.join(metaDir, 'bundles.json');
 writeFileSync(
   `${bundlesFile}.${process.pid}.tmp`,
-  `${JSON.stringify(bundleMap([entryResult, hot, sharedResult], outdir), null, 1)}\n`,
+  `${JSON.stringify(bundleMap([entryResult, hot, warm.result, standalone, sharedResult], outdir), null, 1)}\n`,
 );
 renameSync(`${bundlesFile}.${process.pid}.tmp`, bundlesFile);
 

@@ -64,9 +64,17 @@ export function cliModulesFromHotFile(sources, exportsBySource, { dynamic = fals
 /**
  * A plugin reading modules from a file built on its own (the hot file, the warm file): an import that
  * `redirects` of a source in `index` becomes a small module taking its namespace export
- * (`${prefix}${index}`) from `file`.
+ * (`${prefix}${index}`) from `file`; `used` collects the indices read.
  */
-export function modulesFromSharedFile({ name, file, prefix, index, exportsBySource, redirects }) {
+export function modulesFromSharedFile({
+  name,
+  file,
+  prefix,
+  index,
+  exportsBySource,
+  redirects,
+  used = new Set(),
+}) {
   const namespace = `${name}-stub`;
   const byPath = new Map([...index].map(([source, i]) => [path.join(root, source), i]));
   const sourceOf = new Map([...index].map(([source, i]) => [i, source]));
@@ -94,6 +102,7 @@ export function modulesFromSharedFile({ name, file, prefix, index, exportsBySour
       });
       b.onLoad({ filter: /.*/, namespace }, (args) => {
         const i = Number(args.path.split(':')[0]);
+        used.add(i);
         const names = exportsBySource.get(sourceOf.get(i)) ?? [];
         const named = names.filter((n) => n !== 'default');
         const lines = [

@@ -2,15 +2,15 @@
 // `authctl verify-config relay.env` loaded 34 files, 31 of them chunks (mostly of src/core/verify and
 // src/core/report) cut apart by the entries sharing them (the library, the report formats, init,
 // probe): Node's ESM loader compiles, resolves and links each one, about half the command's cost
-// over `node -e 0`. The warm file holds every src/core/verify module such a run needs, and the cold
-// build reads those modules from it, as the cold command modules read the hot file's CLI modules
-// (scripts/build-hot-shared.mjs): each module still ships once, with its state (the profile registry).
+// over `node -e 0`. The warm file holds the src/core/verify and src/core/report modules such a run
+// needs, and the cold build reads those modules from it, as the cold command modules read the hot
+// file's CLI modules (scripts/build-hot-shared.mjs): each ships once, with its state (the registry).
 //
 // Unlike the hot file, it is imported by the library too (dist/lib/config.js), so it holds no CLI
-// module and never imports dist/cli/. The few general modules it needs (errors.ts, duration.ts, ...)
-// are copied into it rather than read from it: every command imports them, and reading them from
-// here would load the verify core for `keys list`. Their copies share no state that matters
-// (AuthctlError's instanceof checks a brand; the rest are caches).
+// module and never imports dist/cli/. The general modules it needs (errors.ts, mask.ts, fs/*, ...)
+// are copied into it, not read from it by the cold build: every command imports them, and reading
+// them from here would load the verify core for `keys list`. The copies share no state that matters
+// (AuthctlError's instanceof checks a brand; the rest are caches). They cost the tarball ~5 kB.
 import path from 'node:path';
 import { build } from 'esbuild';
 import { root } from './build-shared.mjs';
@@ -19,36 +19,52 @@ import { modulesFromSharedFile } from './build-hot-shared.mjs';
 /** The output file, relative to dist/ without .js: a cold file, so chunks and entries import it as ../cold/. */
 const WARM_FILE = 'cold/verify-core';
 
-/** What verify-config reaches on a small .env: these and the verify modules they import statically. */
+/**
+ * What verify-config reaches on a small .env: these and what they import statically. The general
+ * and report modules are here for the config group module (STANDALONE), which reads them from this
+ * file instead of carrying copies of its own.
+ */
 const WARM_ROOTS = [
   'src/core/verify/verify.ts',
   'src/core/verify/rules.ts',
   'src/core/verify/init-styles.ts',
   'src/core/verify/types.ts',
+  'src/core/report/document.ts',
+  'src/core/report/finding.ts',
+  'src/core/report/text.ts',
+  'src/core/report/verify.ts',
+  'src/core/duration.ts',
+  'src/core/fs/atomic.ts',
 ];
 
-/** Only these move into the warm file; other sources it needs are copied (see above). */
-const isWarmSource = (source) => source.startsWith('src/core/verify/');
+/** The warm sources the code-split build reads from the warm file; it copies the others (see above). */
+const isVerifySource = (source) => /^src\/core\/(verify|report)\//.test(source);
 
 /**
  * Importers that keep their own copies of the warm sources they import: general modules (snippet.ts
- * draws with locate/lines.ts for every command's errors) and `probe` (the locators), which would
- * otherwise load the whole verify core for a few small stateless modules.
+ * draws with locate/lines.ts for every command's errors), which would otherwise load the whole verify
+ * core for a few small stateless modules. `probe` reads the locators from it (a run of HTTP requests,
+ * it loads the report formats anyway): one copy of them in the package, which has a size budget.
  */
-const COPIES_FOR = /[\\/]src[\\/](core[\\/](?!verify[\\/])|cli[\\/]probe)/;
+const COPIES_FOR = /[\\/]src[\\/]core[\\/](?!(verify|report|probe)[\\/])/;
 
-/** The warm sources in a warm build's output: the roots and what they import statically. */
+/** The sources in a warm build's output: the roots and what they import statically. */
 function warmSources(metafile) {
   return Object.keys(metafile.inputs)
-    .filter((input) => isWarmSource(input) && metafile.inputs[input].bytes > 0)
+    .filter((input) => input.startsWith('src/') && metafile.inputs[input].bytes > 0)
     .sort();
 }
 
-/** The warm entry: every warm source as a namespace export named by its index. */
-function warmEntry(sources) {
+/**
+ * The warm entry: every warm source (or those `exported`, by index) as a namespace export named by
+ * its index.
+ */
+function warmEntry(sources, exported = () => true) {
   const all = [...new Set([...WARM_ROOTS, ...sources])].sort();
   return {
-    contents: all.map((source, i) => `export * as __warm_${i} from './${source}';`).join('\n'),
+    contents: all
+      .map((source, i) => (exported(i) ? `export * as __warm_${i} from './${source}';` : ''))
+      .join('\n'),
     resolveDir: root,
     loader: 'ts',
   };
@@ -111,10 +127,13 @@ function inlineImportsOf(sources) {
 
 /**
  * Builds the warm file until the set of its sources is closed (inlining a dynamic import of a warm
- * source can bring more in), and returns it with the plugin that makes other builds read from it.
+ * source can bring more in). Returns the plugins that make other builds read from it: `plugin` for
+ * the code-split build (the verify and report modules, see COPIES_FOR), `standalonePlugin` for the
+ * STANDALONE entries (every module it has: they are CLI modules, which load it anyway), and `final`,
+ * the file itself, built once those builds are done.
  */
 export async function buildWarmFile({ options, plugins, dynamicImports, coldEntries }) {
-  const once = (sources, entries) =>
+  const once = (sources, entries, exported) =>
     build({
       ...options,
       entryPoints: { [WARM_FILE]: 'warm-entry' },
@@ -126,7 +145,7 @@ export async function buildWarmFile({ options, plugins, dynamicImports, coldEntr
               path: 'warm',
               namespace: 'warm-entry',
             }));
-            b.onLoad({ filter: /.*/, namespace: 'warm-entry' }, () => warmEntry(sources));
+            b.onLoad({ filter: /.*/, namespace: 'warm-entry' }, () => warmEntry(sources, exported));
           },
         },
         inlineImportsOf(warmIndex(sources)),
@@ -139,38 +158,52 @@ export async function buildWarmFile({ options, plugins, dynamicImports, coldEntr
     size = sources.length;
     sources = warmSources((await once(sources, new Map())).metafile);
   }
-  const result = await once(sources, coldEntries); // now its cold entries count
+  await once(sources, coldEntries); // now its cold entries count
   const index = warmIndex(sources);
-  const plugin = modulesFromSharedFile({
-    name: 'modules-from-warm-file',
-    file: `../${WARM_FILE}.js`,
-    prefix: '__warm_',
-    index,
-    exportsBySource: await bundledExportsOf([...index.keys()], plugins),
+  const used = new Set();
+  const fromWarm = (name, only, redirects) =>
+    modulesFromSharedFile({
+      name,
+      file: `../${WARM_FILE}.js`,
+      prefix: '__warm_',
+      index: new Map([...index].filter(([source]) => only(source))),
+      exportsBySource,
+      redirects,
+      used,
+    });
+  const exportsBySource = await bundledExportsOf([...index.keys()], plugins);
+  return {
+    // Once the builds reading from it are done: only the modules they read are exported (a namespace
+    // export keeps all of a module; the others lose what nothing uses), the numbering unchanged.
+    final: () => once(sources, new Map(), (i) => used.has(i)),
     // The library's importers too (the file imports no CLI module): the registry's state is one.
-    redirects: (args) => !COPIES_FOR.test(args.importer),
-  });
-  return { result, plugin };
+    plugin: fromWarm('modules-from-warm-file', isVerifySource, (a) => !COPIES_FOR.test(a.importer)),
+    standalonePlugin: fromWarm(
+      'all-modules-from-warm-file',
+      () => true,
+      () => true,
+    ),
+  };
 }
 
 /**
  * Cold entries built each as one file, not code-split: `verify-config` is the config group module
- * (src/cli/config.ts) with the small modules it imports (errors, report writing, chalk), reading
- * the verify core from the warm file and its spinner from the hot file: 4 files to load where the
- * split build made 17 of it. The general modules it copies are small (see above for why copies are safe).
+ * (src/cli/config.ts) with report writing, reading the verify core and the general modules from the
+ * warm file, its spinner and output helpers from the hot file: 4 files to load where the split
+ * build made 17 of it.
  */
-export const STANDALONE = new Map([['cli-config', []]]);
+export const STANDALONE = new Set(['cli-config']);
 
-/** Builds the STANDALONE cold entries found so far, each inlining its listed dynamic imports. */
+/** Builds the STANDALONE cold entries found so far. */
 export async function buildStandaloneEntries({ options, coldEntries, plugins }) {
   const outputFiles = [];
   const metafile = { inputs: {}, outputs: {} };
-  for (const [name, inline] of STANDALONE) {
+  for (const name of STANDALONE) {
     if (!coldEntries.has(name)) continue;
     const result = await build({
       ...options,
       entryPoints: { [`cold/${name}`]: coldEntries.get(name) },
-      plugins: [inlineImportsOf(new Set(inline)), ...plugins],
+      plugins,
     });
     outputFiles.push(...result.outputFiles);
     Object.assign(metafile.inputs, result.metafile.inputs);

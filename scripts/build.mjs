@@ -7,6 +7,9 @@
 //   cosmiconfig, jose...) is its own entry in dist/cold/, code-split among themselves. The hot file
 //   imports them by relative path. Shared code may exist in both parts, so cross-file checks never
 //   rely on class identity (AuthctlError's instanceof checks a brand).
+// - warm: dist/cold/verify-core.js, the verify core in one file, which the cold and lib files import,
+//   and the config group (dist/cold/cli-config.js) in one file too: `verify-config` loads 4 files, not 34
+//   (scripts/build-warm.mjs).
 // - lib: dist/lib/index.js, the programmatic API. It is built together with the cold entries, so the
 //   two share their chunks (dist/cold/chunk-*.js) and every module ships once (zod, jose, cosmiconfig).
 //
@@ -218,14 +221,13 @@ const warm = await buildWarmFile({
   dynamicImports: (entries) => splitDynamicImports(entries, 'dist'),
   coldEntries,
 });
-outputs.push(...warm.result.outputFiles);
 const standalone = await buildStandaloneEntries({
   options: coldOptions,
   coldEntries,
   // Modules read from the warm and hot files first, then cold entries for what stays lazy (before
   // trimPackages: @inquirer/prompts must stay a cold entry, not be inlined with node:readline).
   plugins: [
-    warm.plugin,
+    warm.standalonePlugin,
     cliModulesFromHotFile(sharedCli, sharedCliExports, { dynamic: true }),
     splitDynamicImports(coldEntries, 'dist'),
     commanderFromHotFile,
@@ -281,10 +283,12 @@ for (let size = -1; size !== coldEntries.size;) {
   sharedResult = result;
 }
 outputs.push(...shared);
+const warmResult = await warm.final();
+outputs.push(...warmResult.outputFiles);
 
 outputs.push(
   thirdPartyNotices(
-    [entryResult, hot, warm.result, standalone, sharedResult],
+    [entryResult, hot, warmResult, standalone, sharedResult],
     path.join(outdir, 'THIRD-PARTY-LICENSES.txt'),
   ),
 );
@@ -311,7 +315,7 @@ mkdirSync(metaDir, { recursive: true });
 const bundlesFile = path.join(metaDir, 'bundles.json');
 writeFileSync(
   `${bundlesFile}.${process.pid}.tmp`,
-  `${JSON.stringify(bundleMap([entryResult, hot, warm.result, standalone, sharedResult], outdir), null, 1)}\n`,
+  `${JSON.stringify(bundleMap([entryResult, hot, warmResult, standalone, sharedResult], outdir), null, 1)}\n`,
 );
 renameSync(`${bundlesFile}.${process.pid}.tmp`, bundlesFile);
 

@@ -12,8 +12,6 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { root } from './build-shared.mjs';
 
-const NAMESPACE = 'hot-cli-module';
-
 /** The src/cli sources in a hot build's output (but main.ts itself, the hot file's entry). */
 export function hotCliSources(metafile) {
   return Object.keys(metafile.inputs)
@@ -46,17 +44,49 @@ export function hotEntry(sources) {
   return { contents: lines.join('\n'), resolveDir: root, loader: 'ts' };
 }
 
-/** Cold build plugin: src/cli imports of a shared source read it from the hot file. */
-export function cliModulesFromHotFile(sources, exportsBySource) {
-  const index = new Map(sources.map((source, i) => [path.join(root, source), i]));
-  return {
+/**
+ * Cold build plugin: src/cli imports of a shared source read it from the hot file. Dynamic imports too
+ * with `dynamic` (a build that is not code-split inlines the small module reading it).
+ */
+export function cliModulesFromHotFile(sources, exportsBySource, { dynamic = false } = {}) {
+  return modulesFromSharedFile({
     name: 'cli-modules-from-hot-file',
+    file: '../cli/main.cjs',
+    prefix: '__hot_',
+    index: new Map(sources.map((source, i) => [source, i])),
+    exportsBySource,
+    // The library never imports src/cli, so it never loads the CLI's hot file.
+    redirects: (args) =>
+      /[\\/]src[\\/]cli[\\/]/.test(args.importer) && (dynamic || args.kind !== 'dynamic-import'),
+  });
+}
+
+/**
+ * A plugin reading modules from a file built on its own (the hot file, the warm file): an import that
+ * `redirects` of a source in `index` becomes a small module taking its namespace export
+ * (`${prefix}${index}`) from `file`; `used` collects the indices read.
+ */
+export function modulesFromSharedFile({
+  name,
+  file,
+  prefix,
+  index,
+  exportsBySource,
+  redirects,
+  used = new Set(),
+}) {
+  const namespace = `${name}-stub`;
+  const byPath = new Map([...index].map(([source, i]) => [path.join(root, source), i]));
+  const sourceOf = new Map([...index].map(([source, i]) => [i, source]));
+  return {
+    name,
     setup(b) {
-      b.onResolve({ filter: /^\.\.\/cli\/main\.cjs$/ }, (args) =>
-        args.namespace === NAMESPACE ? { path: '../cli/main.cjs', external: true } : undefined,
+      const escaped = file.replace(/[.]/g, '\\.');
+      b.onResolve({ filter: new RegExp(`^${escaped}$`) }, (args) =>
+        args.namespace === namespace ? { path: file, external: true } : undefined,
       );
       b.onResolve({ filter: /^\.\.?\// }, async (args) => {
-        if (args.pluginData?.resolving || !/[\\/]src[\\/]cli[\\/]/.test(args.importer))
+        if (args.pluginData?.resolving || args.namespace === namespace || !redirects(args))
           return undefined;
         const resolved = await b.resolve(args.path, {
           kind: args.kind,
@@ -64,19 +94,20 @@ export function cliModulesFromHotFile(sources, exportsBySource) {
           importer: args.importer,
           pluginData: { resolving: true },
         });
-        const i = index.get(resolved.path);
-        if (i === undefined || args.kind === 'dynamic-import') return undefined;
+        const i = byPath.get(resolved.path);
+        if (i === undefined) return undefined;
         // One stub per importer, so each stays in its importer's chunk instead of becoming a
-        // chunk of its own (a file to load) when several cold entries import the module.
-        return { path: `${i}:${path.relative(root, args.importer)}`, namespace: NAMESPACE };
+        // chunk of its own (a file to load) when several entries import the module.
+        return { path: `${i}:${path.relative(root, args.importer)}`, namespace };
       });
-      b.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
+      b.onLoad({ filter: /.*/, namespace }, (args) => {
         const i = Number(args.path.split(':')[0]);
-        const names = exportsBySource.get(sources[i]) ?? [];
-        const named = names.filter((name) => name !== 'default');
+        used.add(i);
+        const names = exportsBySource.get(sourceOf.get(i)) ?? [];
+        const named = names.filter((n) => n !== 'default');
         const lines = [
-          `import { __hot_${i} as m } from '../cli/main.cjs';`,
-          `export const { ${named.join(', ')} } = m;`,
+          `import { ${prefix}${i} as m } from '${file}';`,
+          ...(named.length ? [`export const { ${named.join(', ')} } = m;`] : []),
           ...(names.includes('default') ? ['export default m.default;'] : []),
         ];
         return { contents: lines.join('\n'), loader: 'js' };

@@ -7,6 +7,9 @@
 //   cosmiconfig, jose...) is its own entry in dist/cold/, code-split among themselves. The hot file
 //   imports them by relative path. Shared code may exist in both parts, so cross-file checks never
 //   rely on class identity (AuthctlError's instanceof checks a brand).
+// - warm: dist/cold/verify-core.js, the verify core in one file, which the cold and lib files import,
+//   and the config group (dist/cold/cli-config.js) in one file too: `verify-config` loads 4 files, not 34
+//   (scripts/build-warm.mjs).
 // - lib: dist/lib/index.js, the programmatic API. It is built together with the cold entries, so the
 //   two share their chunks (dist/cold/chunk-*.js) and every module ships once (zod, jose, cosmiconfig).
 //
@@ -35,6 +38,7 @@ import {
 } from './build-shared.mjs';
 import { cliModulesFromHotFile, exportsOf, hotCliSources, hotEntry } from './build-hot-shared.mjs';
 import { builtinProfileDefinitions, builtinProfilesPlugin } from './build-profiles.mjs';
+import { buildStandaloneEntries, buildWarmFile, STANDALONE } from './build-warm.mjs';
 
 const outdir = path.join(root, 'dist');
 
@@ -232,6 +236,34 @@ outputs.push(
   ...hot.outputFiles.map((file) => (file.path.endsWith('.cjs') ? routeColdImports(file) : file)),
 );
 
+const coldExternal = ['jose', 'yaml', 'ioredis', '@peculiar/asn1-schema', '@peculiar/asn1-x509'];
+
+// The verify core, one file (scripts/build-warm.mjs), and the cold entries built on their own.
+const coldOptions = { ...common, outdir, external: coldExternal };
+const warm = await buildWarmFile({
+  options: coldOptions,
+  plugins: [trimPackages, smolTomlFromPackage, builtinProfiles],
+  dynamicImports: (entries) => splitDynamicImports(entries, 'dist'),
+  coldEntries,
+});
+const standalone = await buildStandaloneEntries({
+  options: coldOptions,
+  coldEntries,
+  // Modules read from the warm and hot files first, then cold entries for what stays lazy (before
+  // trimPackages: @inquirer/prompts must stay a cold entry, not be inlined with node:readline).
+  plugins: [
+    warm.standalonePlugin,
+    cliModulesFromHotFile(sharedCli, sharedCliExports, { dynamic: true }),
+    splitDynamicImports(coldEntries, 'dist'),
+    commanderFromHotFile,
+    lazyChildProcessForCommander,
+    trimPackages,
+    smolTomlFromPackage,
+    builtinProfiles,
+  ],
+});
+outputs.push(...standalone.outputFiles);
+
 // Cold entries and the library, in one code-split build (shared chunks in dist/cold/). Cold entries can
 // reveal more dynamic imports; build until the set is closed.
 let shared;
@@ -241,6 +273,7 @@ for (let size = -1; size !== coldEntries.size;) {
   // Sorted: entry order decides chunk contents, so the same sources always give the same chunk names.
   const entryPoints = Object.fromEntries(
     [...coldEntries]
+      .filter(([name]) => !STANDALONE.has(name)) // built above
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([name, target]) => [
         `cold/${name}`,
@@ -258,8 +291,9 @@ for (let size = -1; size !== coldEntries.size;) {
     chunkNames: 'cold/chunk-[hash]',
     // Run-time dependencies (package.json): loaded from node_modules, only by the code that needs them
     // (ioredis only for `idp serve --store redis://`, @peculiar/asn1-* only for `idp serve --tls`).
-    external: ['jose', 'yaml', 'ioredis', '@peculiar/asn1-schema', '@peculiar/asn1-x509'],
+    external: coldExternal,
     plugins: [
+      warm.plugin,
       commanderFromHotFile,
       cliModulesFromHotFile(sharedCli, sharedCliExports),
       lazyChildProcessForCommander,
@@ -274,10 +308,12 @@ for (let size = -1; size !== coldEntries.size;) {
   sharedResult = result;
 }
 outputs.push(...shared);
+const warmResult = await warm.final();
+outputs.push(...warmResult.outputFiles);
 
 outputs.push(
   thirdPartyNotices(
-    [entryResult, hot, sharedResult],
+    [entryResult, hot, warmResult, standalone, sharedResult],
     path.join(outdir, 'THIRD-PARTY-LICENSES.txt'),
   ),
 );
@@ -304,7 +340,7 @@ mkdirSync(metaDir, { recursive: true });
 const bundlesFile = path.join(metaDir, 'bundles.json');
 writeFileSync(
   `${bundlesFile}.${process.pid}.tmp`,
-  `${JSON.stringify(bundleMap([entryResult, hot, sharedResult], outdir), null, 1)}\n`,
+  `${JSON.stringify(bundleMap([entryResult, hot, warmResult, standalone, sharedResult], outdir), null, 1)}\n`,
 );
 renameSync(`${bundlesFile}.${process.pid}.tmp`, bundlesFile);
 

@@ -98,6 +98,12 @@ export class Output {
 }
 
 /**
+ * A chalk that never colours (files, reports written to disk). Cold command modules take it from
+ * here, so they do not bundle a second copy of chalk (the hot file shares this module with them).
+ */
+export const noColor: ChalkInstance = new Chalk({ level: 0 });
+
+/**
  * Whether one stream gets colour: never with --no-color or NO_COLOR (no-color.org: any non-empty value);
  * FORCE_COLOR forces it on, except 0/false which force it off (chalk's meaning); else only on a terminal.
  */

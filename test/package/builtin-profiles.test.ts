@@ -10,10 +10,14 @@ import { describe, expect, it } from 'vitest';
 import { builtinProfiles } from '../../src/core/verify/engine/registry.js';
 import { ROOT } from '../helpers/cli.js';
 
-/** The built registry's definitions, from a process of its own (the build's module, not vitest's). */
+/**
+ * The built registry's definitions, from a process of its own (the build's module, not vitest's):
+ * the registry is one of the modules dist/cold/verify-core.js exports (scripts/build-warm.mjs).
+ */
 function embedded(): unknown[] {
-  const registry = pathToFileURL(path.join(ROOT, 'dist', 'cold', 'core-verify-engine-registry.js'));
-  const script = `const m = await import(${JSON.stringify(registry.href)});
+  const core = pathToFileURL(path.join(ROOT, 'dist', 'cold', 'verify-core.js'));
+  const script = `const modules = Object.values(await import(${JSON.stringify(core.href)}));
+const m = modules.find((module) => typeof module.builtinProfiles === 'function');
 process.stdout.write(JSON.stringify(m.builtinProfiles().map((p) => p.definition)));`;
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     cwd: ROOT,

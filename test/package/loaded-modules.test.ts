@@ -216,8 +216,10 @@ describe('what each command loads', () => {
         'src/core/probe/',
         'src/core/apikey/',
         'src/core/report/',
+        'src/core/verify/engine/', // the verify core (a general module's copy of a locator may load)
       ])
         expect(under(loaded, other), `${args.join(' ')} loads ${other}`).toEqual([]);
+      expect(loaded.files, args.join(' ')).not.toContain('cold/verify-core.js');
     }
   });
 
@@ -241,6 +243,7 @@ describe('what each command loads', () => {
     expect(cliCopies(loaded)).toEqual([]);
     for (const other of ['src/core/idp/', 'src/core/probe/', 'src/core/sigv4/', 'src/core/report/'])
       expect(under(loaded, other), other).toEqual([]);
+    expect(loaded.files).not.toContain('cold/verify-core.js');
   });
 
   it('smol-toml loads only when a TOML config exists (zod then validates it)', () => {
@@ -286,6 +289,14 @@ describe('what each command loads', () => {
     ])
       expect(loaded.sources).not.toContain(source);
     expect(loaded.sources).toContain('src/core/report/text.ts');
+    // The command group built as one file, the verify core as another (scripts/build-warm.mjs):
+    // the split build made 34 files of it, and the ESM loader pays for each.
+    expect(loaded.files).toEqual([
+      'cli/entry.js',
+      'cli/main.js',
+      'cold/cli-config.js',
+      'cold/verify-core.js',
+    ]);
   });
 
   it('verify-config loads yaml for a YAML input, zod for authctl.toml, the registry for --format sarif', () => {

@@ -1,6 +1,5 @@
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Chalk } from 'chalk';
 import { writeFileAtomic } from '../../core/fs/atomic.js';
 import { authctlVersion } from '../version.js';
 import type { RenderOptions, ReportDocument, ReportFormat } from '../../core/report/document.js';
@@ -12,6 +11,7 @@ import {
 import type { RunError } from '../../core/report/finding.js';
 import type { AuthctlError, RenderedError } from '../../core/errors.js';
 import { flagNamer } from '../fields.js';
+import { noColor } from '../output.js'; // files never get colour
 import type { CliContext } from '../context.js';
 
 /**
@@ -64,9 +64,6 @@ export async function appendStepSummary(
     (e: unknown) => io.warn(`could not append to $GITHUB_STEP_SUMMARY: ${(e as Error).message}`),
   );
 }
-
-/** Files never get colour. */
-const noColor = new Chalk({ level: 0 });
 
 /**
  * The formats whose output is a report file (on stdout or -o FILE), not lines for a terminal or a

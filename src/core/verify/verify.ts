@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { usageError } from '../errors.js';
+import { compareText } from '../text-order.js';
 import { CheckContext } from './context.js';
 import { kindOf, parseDocument, type ConfigDocument, type DocumentKind } from './document.js';
 import { runOnlineChecks, type OnlineOptions } from './online.js';
@@ -304,9 +305,9 @@ function dedupe(findings: Finding[]): Finding[] {
 
 function byPosition(a: Finding, b: Finding): number {
   return (
-    (a.file ?? '').localeCompare(b.file ?? '') ||
+    compareText(a.file ?? '', b.file ?? '') ||
     (a.line ?? 0) - (b.line ?? 0) ||
     (a.column ?? 0) - (b.column ?? 0) ||
-    a.rule.localeCompare(b.rule)
+    compareText(a.rule, b.rule)
   );
 }

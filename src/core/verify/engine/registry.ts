@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { usageError } from '../../errors.js';
 import { closest } from '../../suggest.js';
+import { compareText } from '../../text-order.js';
 import type { DocumentKind } from '../document.js';
 import { formatByName } from '../formats.js';
 import type { ProfileChecker } from './checker.js';
@@ -146,7 +147,7 @@ export function allRules(
       out.set(id, entry);
     }
   }
-  return [...out.values()].sort((a, b) => a.id.localeCompare(b.id));
+  return [...out.values()].sort((a, b) => compareText(a.id, b.id));
 }
 
 /** The rules the named profiles define themselves (recsys/…): reports carry their summaries and help. */

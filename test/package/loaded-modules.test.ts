@@ -292,8 +292,8 @@ describe('what each command loads', () => {
     // The command group built as one file, the verify core as another (scripts/build-warm.mjs):
     // the split build made 34 files of it, and the ESM loader pays for each.
     expect(loaded.files).toEqual([
-      'cli/entry.js',
-      'cli/main.js',
+      'cli/entry.cjs',
+      'cli/main.cjs',
       'cold/cli-config.js',
       'cold/verify-core.js',
     ]);

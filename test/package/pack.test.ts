@@ -20,7 +20,11 @@ import {
 /** The budget of issue #13: what `npm i -g authctl` downloads and what it leaves on disk. */
 // Raised once, 400 → 440 kB, when #18 added the issuer's TLS, client authentication, DPoP, opaque
 // tokens, vendor emulation and the Redis store (414 kB packed then); the next cut is zod (~30 kB packed).
-const TARBALL_BUDGET = 440_000;
+// Raised again, 440 → 448 kB, by issue #17's start-up work (445 kB packed then): verify-config's core
+// as one file (dist/cold/verify-core.js, 34 files → 4 on a .env, 2.1× → 1.6× node -e 0) carries its
+// own copies of a few small general modules (~5 kB), and the CommonJS launcher, entry and code-cache
+// loader ~1 kB.
+const TARBALL_BUDGET = 448_000;
 /** package.json "dependencies": everything else is bundled into dist/. */
 const RUNTIME_DEPENDENCIES = [
   '@peculiar/asn1-schema',

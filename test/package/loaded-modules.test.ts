@@ -196,6 +196,12 @@ describe('what each command loads', () => {
       expect(copiesOf(loaded, 'chalk'), args.join(' ')).toBe(1);
       expect(cliCopies(loaded), args.join(' ')).toEqual([]);
       expect(loaded.sources).toContain(own);
+      // The built-in verify-config profiles (48 kB) were once a chunk every cold file imported
+      // (esbuild's object-valued `define`): no file loaded holds them.
+      const profiles = loaded.files.filter((file) =>
+        readFileSync(path.join(DIST, file), 'utf8').includes('.profile.toml'),
+      );
+      expect(profiles, args.join(' ')).toEqual([]);
       for (const other of [
         'src/core/idp/',
         'src/core/probe/',

@@ -119,11 +119,11 @@ const copiesOf = (loaded: Loaded, name: string) =>
  * src/cli sources that more than one loaded file holds (the hot file shares its own), but entry.js:
  * it answers --version before anything else loads, so it keeps its own version.ts.
  */
-const cliCopies = (loaded: Loaded) => {
+const cliCopies = (loaded: Loaded, prefix = 'src/cli/') => {
   const files = loaded.files.filter((file) => file !== 'cli/entry.js');
   return loaded.sources.filter(
     (source) =>
-      source.startsWith('src/cli/') &&
+      source.startsWith(prefix) &&
       files.filter((file) => bundles[file]!.sources.includes(source)).length > 1,
   );
 };
@@ -210,6 +210,18 @@ describe('what each command loads', () => {
       ])
         expect(under(loaded, other), `${args.join(' ')} loads ${other}`).toEqual([]);
     }
+  });
+
+  it('keys list loads one cold file (core modules come from the hot file) and no node:crypto', () => {
+    const loaded = loadedBy(['keys', 'list']);
+    expect(loaded.code).toBe(0);
+    expect(cliCopies(loaded, 'src/core/')).toEqual([]);
+    // cli-keys.js, and at most esbuild's runtime helpers (a chunk with no source).
+    const cold = loaded.files.filter((file) => file.startsWith('cold/'));
+    expect(cold.filter((file) => bundles[file]!.sources.length > 0)).toEqual(['cold/cli-keys.js']);
+    expect(cold.length).toBeLessThanOrEqual(2);
+    // `keys export --pem` converts keys; listing them does not.
+    expect(loaded.builtins).not.toContain('crypto');
   });
 
   it('apikey verify loads no zod (records are validated when written) and no jose', () => {

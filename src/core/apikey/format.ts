@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { crc32 } from 'node:zlib';
+// Built-ins through require(): ESM imports of node:crypto and node:zlib load WebCrypto and zlib's
+// bindings at start-up, for every apikey command (node.ts).
+import { nodeCrypto, nodeZlib } from '../node.js';
 import { usageError } from '../errors.js';
 
 /**
@@ -60,7 +61,7 @@ export function encodeBase62(value: number, width: number): string {
 /** The 6-char checksum of `<prefix>_<body>`. */
 export function apiKeyChecksum(prefix: string, body: string): string {
   return encodeBase62(
-    crc32(Buffer.from(`${prefix}_${body}`, 'utf8')) >>> 0,
+    nodeZlib.crc32(Buffer.from(`${prefix}_${body}`, 'utf8')) >>> 0,
     API_KEY_CHECKSUM_LENGTH,
   );
 }
@@ -69,7 +70,7 @@ export function apiKeyChecksum(prefix: string, body: string): string {
 export function randomBase62(length: number): string {
   let out = '';
   while (out.length < length) {
-    for (const byte of randomBytes(length * 2)) {
+    for (const byte of nodeCrypto.randomBytes(length * 2)) {
       if (byte < 248) out += BASE62_ALPHABET[byte % 62];
       if (out.length === length) break;
     }

@@ -19,10 +19,3 @@ let crypto: NodeCrypto | undefined;
 export const nodeCrypto: NodeCrypto = new Proxy({} as NodeCrypto, {
   get: (_, key) => Reflect.get((crypto ??= require('node:crypto') as NodeCrypto), key),
 });
-
-type NodeZlib = typeof import('node:zlib');
-let zlib: NodeZlib | undefined;
-/** node:zlib on first use: only the API-key checksums (crc32) need it. */
-export const nodeZlib: NodeZlib = new Proxy({} as NodeZlib, {
-  get: (_, key) => Reflect.get((zlib ??= require('node:zlib') as NodeZlib), key),
-});

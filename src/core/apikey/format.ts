@@ -1,6 +1,6 @@
-// Built-ins through require(): ESM imports of node:crypto and node:zlib load WebCrypto and zlib's
-// bindings at start-up, for every apikey command (node.ts).
-import { nodeCrypto, nodeZlib } from '../node.js';
+// node:crypto through require(), on first use: its ESM import also loads WebCrypto (node.ts).
+import { nodeCrypto } from '../node.js';
+import { crc32 } from './crc32.js';
 import { usageError } from '../errors.js';
 
 /**
@@ -61,7 +61,7 @@ export function encodeBase62(value: number, width: number): string {
 /** The 6-char checksum of `<prefix>_<body>`. */
 export function apiKeyChecksum(prefix: string, body: string): string {
   return encodeBase62(
-    nodeZlib.crc32(Buffer.from(`${prefix}_${body}`, 'utf8')) >>> 0,
+    crc32(Buffer.from(`${prefix}_${body}`, 'utf8')) >>> 0,
     API_KEY_CHECKSUM_LENGTH,
   );
 }

@@ -40,6 +40,7 @@ import {
   hotSharedSources,
 } from './build-hot-shared.mjs';
 import { builtinProfileDefinitions, builtinProfilesPlugin } from './build-profiles.mjs';
+import { oneBaseChunk } from './build-base-chunk.mjs';
 
 const outdir = path.join(root, 'dist');
 
@@ -247,6 +248,7 @@ for (let size = -1; size !== coldEntries.size;) {
       smolTomlFromPackage,
       packageEntries,
       builtinProfiles,
+      oneBaseChunk(),
       splitDynamicImports(coldEntries, 'dist'),
     ],
   });

@@ -318,6 +318,25 @@ describe('what each command loads', () => {
   });
 });
 
+it('the base core utilities (errors, mask, suggest...) are one cold file for apikey verify and sigv4 sign', () => {
+  const store = path.join(dir, 'base-apikeys.json');
+  const created = loadedBy(['apikey', 'create', '--name', 'ci', '--store', store, '--json']);
+  const runs = [
+    loadedBy(['apikey', 'verify', '--store', store], { input: JSON.parse(created.stdout).key }),
+    loadedBy([...SIGN, ...SIGN_FLAGS]),
+  ];
+  for (const loaded of runs) {
+    expect(loaded.code).toBe(0);
+    const cold = loaded.files.filter((file) => file.startsWith('cold/'));
+    const holding = (source: string) =>
+      cold.filter((file) => bundles[file]!.sources.includes(source));
+    for (const source of ['src/core/errors.ts', 'src/core/mask.ts', 'src/core/terminal.ts'])
+      expect(holding(source), source).toEqual(holding('src/core/error-kinds.ts'));
+    // Was 11 files for apikey verify, 9 for sigv4 sign (scripts/build-base-chunk.mjs).
+    expect(cold.length).toBeLessThanOrEqual(5);
+  }
+});
+
 // The recorder itself: a file it loads is seen (the test could not pass by seeing nothing).
 it('the recorder sees the files a command loads', () => {
   const loaded = loadedBy(['keys', 'list']);

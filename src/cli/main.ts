@@ -7,6 +7,7 @@ import { CliContext, type GlobalOptions } from './context.js';
 import { exitAfterDrain, exitQuietlyOnClosedPipe } from './exit.js';
 import { flagNamer } from './fields.js';
 import { examples } from './output.js';
+import { standardInput } from './stdin.js';
 import { authctlVersion } from './version.js';
 
 const EXIT_CODE_HELP = `
@@ -143,9 +144,9 @@ export async function main(argv: string[]): Promise<never> {
     {
       stdout: process.stdout,
       stderr: process.stderr,
-      // Node makes process.stdin (a stream over fd 0) on first use: only for the commands that read it.
+      // Made on first use: only for the commands that read it (stdin.ts).
       get stdin() {
-        return process.stdin;
+        return standardInput();
       },
     },
     process.env,

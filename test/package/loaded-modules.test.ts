@@ -30,6 +30,16 @@ Module._load = function (request, ...rest) {
   return load.call(this, request, ...rest);
 };
 Module.register(require('node:url').pathToFileURL(__dirname + '/hooks.mjs'));
+// process.stdin is made on first use: note when it is.
+const stdin = Object.getOwnPropertyDescriptor(process, 'stdin');
+Object.defineProperty(process, 'stdin', {
+  configurable: true,
+  enumerable: stdin.enumerable,
+  get() {
+    appendFileSync(file, 'stdin made\\n');
+    return stdin.get.call(process);
+  },
+});
 `;
 const HOOKS = `import { appendFileSync } from 'node:fs';
 export async function resolve(specifier, context, next) {
@@ -48,6 +58,8 @@ interface Loaded {
   packagesByFile: Record<string, string[]>;
   sources: string[];
   builtins: string[];
+  /** Whether the command made process.stdin (a stream over fd 0). */
+  stdinMade: boolean;
   code: number | null;
   stdout: string;
 }
@@ -82,7 +94,8 @@ function loadedBy(args: string[], options: { cwd?: string; input?: string } = {}
       stdio: 'pipe',
     },
   );
-  const lines = readFileSync(record, 'utf8').split('\n').filter(Boolean);
+  const all = readFileSync(record, 'utf8').split('\n').filter(Boolean);
+  const lines = all.filter((line) => line !== 'stdin made');
   const requests = lines.map((line) => line.slice(line.indexOf(' ') + 1));
   const files = new Set<string>();
   const packages = new Set<string>();
@@ -108,6 +121,7 @@ function loadedBy(args: string[], options: { cwd?: string; input?: string } = {}
     packagesByFile,
     sources: [...sources].sort(),
     builtins: [...builtins].sort(),
+    stdinMade: lines.length < all.length,
     code: result.status,
     stdout: result.stdout.toString(),
   };
@@ -242,6 +256,8 @@ describe('what each command loads', () => {
     expect(loaded.packages).toEqual(['chalk', 'commander']);
     // The key checksum is computed in JavaScript (core/apikey/crc32.ts), not by node:zlib.
     expect(loaded.builtins).not.toContain('zlib');
+    // The piped key is read from fd 0 with fs.read, not through the process.stdin stream (cli/stdin.ts).
+    expect(loaded.stdinMade).toBe(false);
     expect(copiesOf(loaded, 'commander')).toBe(1);
     expect(cliCopies(loaded)).toEqual([]);
     for (const other of ['src/core/idp/', 'src/core/probe/', 'src/core/sigv4/', 'src/core/report/'])

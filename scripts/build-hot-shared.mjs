@@ -8,15 +8,47 @@
 // a small module reading that namespace from '../cli/main.cjs'. Only src/cli importers are redirected:
 // the library (dist/lib, which shares the cold chunks) never imports src/cli, so it never loads the
 // CLI's hot file.
+//
+// The core modules the hot file holds are shared the same way, when a cold src/cli module imports them
+// itself (errors.ts, duration.ts, keys/algorithms.ts...): `keys list` then loads one cold file, not
+// seven. A core module imported only from other core modules stays in the cold chunks, since the
+// library shares those.
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { root } from './build-shared.mjs';
 
-/** The src/cli sources in a hot build's output (but main.ts itself, the hot file's entry). */
-export function hotCliSources(metafile) {
-  return Object.keys(metafile.inputs)
-    .filter((input) => input.startsWith('src/cli/') && input !== 'src/cli/main.ts')
-    .sort();
+/**
+ * The sources a hot build's output shares with the cold build: its src/cli sources (but main.ts, the
+ * hot file's entry), and its src/core sources that a src/cli module outside it imports statically.
+ */
+export async function hotSharedSources(metafile) {
+  const hot = new Set(Object.keys(metafile.inputs));
+  const cli = [...hot].filter(
+    (input) => input.startsWith('src/cli/') && input !== 'src/cli/main.ts',
+  );
+  const coldCli = readdirSync(path.join(root, 'src', 'cli'), { recursive: true })
+    .map((file) => `src/cli/${file.replace(/\\/g, '/')}`)
+    .filter((file) => file.endsWith('.ts') && !hot.has(file));
+  // Resolution only (nothing is written): which modules each cold src/cli source imports.
+  const { metafile: cold } = await build({
+    absWorkingDir: root,
+    entryPoints: coldCli,
+    outdir: path.join(root, 'dist-meta', 'cold-cli'),
+    bundle: true,
+    packages: 'external',
+    write: false,
+    metafile: true,
+    format: 'esm',
+    platform: 'node',
+    logLevel: 'silent',
+  });
+  const core = new Set();
+  for (const source of coldCli)
+    for (const { path: target, kind } of cold.inputs[source]?.imports ?? [])
+      if (kind === 'import-statement' && target.startsWith('src/core/') && hot.has(target))
+        core.add(target);
+  return [...cli, ...core].sort();
 }
 
 /** Each source's run-time exports (types are gone), from a transform-only esbuild pass. */

@@ -48,20 +48,27 @@ export async function builtinProfileDefinitions() {
   }
 }
 
-/** builtins.ts → builtins-embedded.ts, and the definitions it reads (esbuild's `define` needs them). */
+/**
+ * builtins.ts → builtins-embedded.ts, with the definitions it reads declared at its top. Not through
+ * esbuild's `define`: an object-valued define becomes an injected module that every output file
+ * imports and initialises, so with code splitting each cold command (`keys list`, `sigv4 sign`...)
+ * loaded the 48 kB chunk holding all the profiles (issue #17).
+ */
 export function builtinProfilesPlugin(definitions) {
+  const embedded = path.join(root, 'src', 'core', 'verify', 'engine', 'builtins-embedded.ts');
   return {
     name: 'builtin-profiles',
     setup(b) {
-      b.initialOptions.define = {
-        ...b.initialOptions.define,
-        __AUTHCTL_BUILTIN_DEFINITIONS__: JSON.stringify(definitions),
-      };
       b.onResolve({ filter: /^\.\/builtins\.js$/ }, (args) =>
         /[\\/]src[\\/]core[\\/]verify[\\/]engine$/.test(args.resolveDir)
-          ? { path: path.join(args.resolveDir, 'builtins-embedded.ts') }
+          ? { path: embedded }
           : undefined,
       );
+      // esbuild drops the source's `declare const`, so this const is the one declaration.
+      b.onLoad({ filter: /[\\/]builtins-embedded\.ts$/ }, (args) => ({
+        contents: `const __AUTHCTL_BUILTIN_DEFINITIONS__ = ${JSON.stringify(definitions)};\n${readFileSync(args.path, 'utf8')}`,
+        loader: 'ts',
+      }));
     },
   };
 }

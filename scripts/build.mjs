@@ -36,9 +36,15 @@ import {
   thirdPartyNotices,
   trimPackages,
 } from './build-shared.mjs';
-import { cliModulesFromHotFile, exportsOf, hotCliSources, hotEntry } from './build-hot-shared.mjs';
+import {
+  cliModulesFromHotFile,
+  exportsOf,
+  hotEntry,
+  hotSharedSources,
+} from './build-hot-shared.mjs';
 import { builtinProfileDefinitions, builtinProfilesPlugin } from './build-profiles.mjs';
 import { buildStandaloneEntries, buildWarmFile, STANDALONE } from './build-warm.mjs';
+import { oneBaseChunk } from './build-base-chunk.mjs';
 
 const outdir = path.join(root, 'dist');
 
@@ -227,9 +233,9 @@ const buildHot = (entry) =>
       splitDynamicImports(coldEntries, 'cli'),
     ],
   });
-// Twice: the first build tells which src/cli modules the hot file holds; the second also exports
-// them, for the cold command modules to share (scripts/build-hot-shared.mjs).
-const sharedCli = hotCliSources((await buildHot(hotEntry([]))).metafile);
+// Twice: the first build tells which modules the hot file holds; the second also exports those the
+// cold command modules import, for them to share (scripts/build-hot-shared.mjs).
+const sharedCli = await hotSharedSources((await buildHot(hotEntry([]))).metafile);
 const hot = await buildHot(hotEntry(sharedCli));
 const sharedCliExports = await exportsOf(sharedCli);
 outputs.push(
@@ -301,6 +307,7 @@ for (let size = -1; size !== coldEntries.size;) {
       smolTomlFromPackage,
       packageEntries,
       builtinProfiles,
+      oneBaseChunk(),
       splitDynamicImports(coldEntries, 'dist'),
     ],
   });

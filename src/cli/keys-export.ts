@@ -1,7 +1,9 @@
-import { createPrivateKey, createPublicKey, type JsonWebKey } from 'node:crypto';
+import type { JsonWebKey } from 'node:crypto';
 import { Option } from 'commander';
 import { usageError } from '../core/errors.js';
 import type { KeyRecord } from '../core/keys/keyring.js';
+// Through require(), on first use: `keys list` (this module's bundle) never converts a key (node.ts).
+import { nodeCrypto } from '../core/node.js';
 import { verb } from './command.js';
 import { jsonText } from './output.js';
 import { openKeystore } from './shared.js';
@@ -16,12 +18,14 @@ function pemOf(key: KeyRecord, includePrivate: boolean): string {
   if (includePrivate) {
     if (key.privateJwk.kty === 'oct')
       return `# ${key.kid} is an HMAC secret (base64url): ${String(key.privateJwk.k)}\n`;
-    return createPrivateKey({ key: key.privateJwk as JsonWebKey, format: 'jwk' }).export({
-      type: 'pkcs8',
-      format: 'pem',
-    }) as string;
+    return nodeCrypto
+      .createPrivateKey({ key: key.privateJwk as JsonWebKey, format: 'jwk' })
+      .export({
+        type: 'pkcs8',
+        format: 'pem',
+      }) as string;
   }
-  return createPublicKey({ key: key.publicJwk as JsonWebKey, format: 'jwk' }).export({
+  return nodeCrypto.createPublicKey({ key: key.publicJwk as JsonWebKey, format: 'jwk' }).export({
     type: 'spki',
     format: 'pem',
   }) as string;

@@ -1,9 +1,10 @@
-import { promises as fs } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { JWK } from 'jose';
 import { parseDuration } from '../core/duration.js';
 import { usageError } from '../core/errors.js';
 import { isHmac, parseAlgorithm } from '../core/keys/algorithms.js';
+// require()'s node:fs: an ESM import of it loads fs streams for every `keys` command (node.ts).
+import { nodeFs } from '../core/node.js';
 import type { Keystore } from '../core/keys/keystore.js';
 import type { KeyRecord } from '../core/keys/keyring.js';
 import { declareAll, verb, type Deps, type Io } from './command.js';
@@ -216,7 +217,7 @@ export const importKey = verb({
   async run(opts, io, deps) {
     let bytes: Uint8Array;
     try {
-      bytes = await fs.readFile(opts.file);
+      bytes = await nodeFs.promises.readFile(opts.file);
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       throw usageError('ERR_KEY_FILE', `cannot read ${opts.file}: ${reason}`, {

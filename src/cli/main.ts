@@ -8,6 +8,7 @@ import { exitAfterDrain, exitQuietlyOnClosedPipe } from './exit.js';
 import { flagNamer } from './fields.js';
 import { outputStream } from './stdio.js';
 import { examples } from './output.js';
+import { standardInput } from './stdin.js';
 import { authctlVersion } from './version.js';
 
 const EXIT_CODE_HELP = `
@@ -147,9 +148,9 @@ export async function main(argv: string[]): Promise<never> {
     {
       stdout,
       stderr,
-      // Node makes process.stdin (a stream over fd 0) on first use: only for the commands that read it.
+      // Made on first use: only for the commands that read it (stdin.ts).
       get stdin() {
-        return process.stdin;
+        return standardInput();
       },
     },
     process.env,

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
+// node:fs through require(): its ESM import loads fs streams (node.ts).
+import { nodeFs } from '../core/node.js';
 import { parseDuration } from '../core/duration.js';
 import { usageError } from '../core/errors.js';
 import { mask } from '../core/mask.js';
@@ -14,7 +15,7 @@ import { readAll } from './stdin.js';
 
 export function readLocal(cwd: string, file: string, where: string): Buffer {
   try {
-    return readFileSync(path.resolve(cwd, file));
+    return nodeFs.readFileSync(path.resolve(cwd, file));
   } catch (error) {
     throw usageError(
       'ERR_SIGV4_UNREADABLE',
@@ -77,7 +78,7 @@ export async function credentialsFor(
     env: deps.env,
     profiles,
     homeDir: deps.env.HOME ?? homedir(),
-    readFile: (file) => (existsSync(file) ? readFileSync(file, 'utf8') : undefined),
+    readFile: (file) => (nodeFs.existsSync(file) ? nodeFs.readFileSync(file, 'utf8') : undefined),
   });
   const c = resolved.credentials;
   io.debug(

@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
+// node:fs through require(): its ESM import loads fs streams (node.ts).
+import { nodeFs } from '../core/node.js';
 import { Option } from 'commander';
 import { EXIT_CODES, usageError } from '../core/errors.js';
 import { parseSignedRequestText } from '../core/sigv4/parse.js';
@@ -36,7 +37,7 @@ async function readRequest(
 ): Promise<{ data: string | Buffer; where: string }> {
   if (input === '-') return { data: await readAll(io.stdin), where: 'stdin' };
   if (/^(https?:\/\/|curl\s)/i.test(input.trim())) return { data: input, where: input };
-  if (existsSync(path.resolve(cwd, input)))
+  if (nodeFs.existsSync(path.resolve(cwd, input)))
     return { data: readLocal(cwd, input, input), where: input };
   throw usageError('ERR_SIGV4_BAD_REQUEST', printable(`no such file: ${input}`), {
     where: '<request>',

@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+// node:crypto through require(), on first use: its ESM import also loads WebCrypto (node.ts).
+import { nodeCrypto } from './node.js';
 
 /**
  * Constant-time comparison of two secrets or signatures of any length: both are hashed first, so
@@ -6,6 +7,6 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  * client secrets, passwords, PKCE verifiers and request signatures.
  */
 export function sameSecret(a: string, b: string): boolean {
-  const hash = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(hash(a), hash(b));
+  const hash = (s: string) => nodeCrypto.createHash('sha256').update(s).digest();
+  return nodeCrypto.timingSafeEqual(hash(a), hash(b));
 }

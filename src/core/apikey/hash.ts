@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+// node:crypto through require(), on first use: its ESM import also loads WebCrypto (node.ts).
+import { nodeCrypto } from '../node.js';
 
 /**
  * The stored and exported form of a key: SHA-256 of the full key's UTF-8 bytes, lowercase hex.
@@ -6,7 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  * nothing to brute-force, and a service can look a key up by its hash.
  */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return nodeCrypto.createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
 /** Constant-time comparison of two hex digests (false on any length or encoding mismatch). */
@@ -14,5 +15,5 @@ export function hashesEqual(a: string, b: string): boolean {
   const left = Buffer.from(a, 'hex');
   const right = Buffer.from(b, 'hex');
   if (left.length !== 32 || right.length !== 32) return false;
-  return timingSafeEqual(left, right);
+  return nodeCrypto.timingSafeEqual(left, right);
 }

@@ -1,5 +1,6 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
+// node:fs through require(): its ESM import loads fs streams (node.ts).
+import { nodeFs } from '../node.js';
 import { usageError } from '../errors.js';
 import type { LockOptions } from '../fs/lock.js';
 import { jsonErrorLocation } from '../config/position.js';
@@ -168,7 +169,7 @@ export function serializeStore(data: ApiKeyStoreData): string {
 /** The store's bytes; undefined when the file does not exist yet. */
 export async function readStoreBytes(file: string): Promise<Buffer | undefined> {
   try {
-    return await fs.readFile(file);
+    return await nodeFs.promises.readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
@@ -214,9 +215,11 @@ export async function updateStore<T>(
     import('../fs/errors.js'),
   ]);
   const written = { what: 'the API key store', elsewhere: 'or pass another {{store}} FILE' };
-  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 }).catch((error: unknown) => {
-    throw writeError(error, file, written);
-  });
+  await nodeFs.promises
+    .mkdir(path.dirname(file), { recursive: true, mode: 0o700 })
+    .catch((error: unknown) => {
+      throw writeError(error, file, written);
+    });
   return withFileLock(
     file,
     async () => {

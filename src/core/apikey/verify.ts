@@ -1,4 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
+// node:crypto through require(), on first use: its ESM import also loads WebCrypto (node.ts).
+import { nodeCrypto } from '../node.js';
 import { checkApiKeyFormat, type ApiKeyFormatReason } from './format.js';
 import { hashApiKey, hashesEqual } from './hash.js';
 import {
@@ -74,7 +75,8 @@ export function verifyApiKeyAgainst(
   let match: StoredApiKey | undefined;
   for (const record of records) {
     const stored = Buffer.from(record.hash, 'hex');
-    if (stored.length === digest.length && timingSafeEqual(stored, digest)) match ??= record;
+    if (stored.length === digest.length && nodeCrypto.timingSafeEqual(stored, digest))
+      match ??= record;
   }
   return judge(match, now);
 }

@@ -1,5 +1,7 @@
-import { promises as fs } from 'node:fs';
 import { usageError } from '../errors.js';
+// The hot file holds this module whole (cold commands share it): an ESM import of node:fs would load
+// fs streams on every start-up (node.ts).
+import { nodeFs } from '../node.js';
 
 /**
  * Input files as people save them: UTF-8 with or without a byte-order mark, or UTF-16 (what
@@ -45,7 +47,7 @@ export function decodeText(bytes: Uint8Array, file: string, options: DecodeOptio
 
 /** Reads and decodes `file`; errors from the filesystem (ENOENT, EACCES) are thrown as they are. */
 export async function readTextFile(file: string, options: DecodeOptions = {}): Promise<string> {
-  return decodeText(await fs.readFile(file), file, options);
+  return decodeText(await nodeFs.promises.readFile(file), file, options);
 }
 
 type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be';

@@ -3,29 +3,26 @@
  * cached per (secret, day, region, service): they are valid for the whole day, and deriving one
  * costs four HMACs -- more than signing a request once the key is known.
  */
-import {
-  createHash,
-  createHmac,
-  createSecretKey,
-  hash as oneShotHash,
-  type KeyObject,
-} from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+// node:crypto through require(), on first use: its ESM import also loads WebCrypto (node.ts).
+import { nodeCrypto } from '../node.js';
 
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 export function sha256Hex(data: string | Uint8Array): string {
   if (typeof data === 'string' && data.length === 0) return EMPTY_SHA256;
   // crypto.hash (Node >= 20.12) skips the Hash object: measurably faster for small inputs.
-  if (typeof oneShotHash === 'function') return oneShotHash('sha256', data as string, 'hex');
-  return createHash('sha256').update(data).digest('hex');
+  if (typeof nodeCrypto.hash === 'function')
+    return nodeCrypto.hash('sha256', data as string, 'hex');
+  return nodeCrypto.createHash('sha256').update(data).digest('hex');
 }
 
 export function hmac(key: string | Uint8Array, data: string): Buffer {
-  return createHmac('sha256', key).update(data, 'utf8').digest();
+  return nodeCrypto.createHmac('sha256', key).update(data, 'utf8').digest();
 }
 
 export function hmacHex(key: string | Uint8Array | KeyObject, data: string): string {
-  return createHmac('sha256', key).update(data, 'utf8').digest('hex');
+  return nodeCrypto.createHmac('sha256', key).update(data, 'utf8').digest('hex');
 }
 
 const MAX_CACHED_KEYS = 64;
@@ -63,7 +60,7 @@ function lookupKey(secret: string, date: string, region: string, service: string
   const kService = hmac(kRegion, service);
   const raw = hmac(kService, 'aws4_request');
   if (keyCache.size >= MAX_CACHED_KEYS) keyCache.delete(keyCache.keys().next().value!);
-  const entry = { raw, key: createSecretKey(raw) };
+  const entry = { raw, key: nodeCrypto.createSecretKey(raw) };
   keyCache.set(cacheKey, entry);
   return entry;
 }
@@ -86,12 +83,13 @@ export function signString(
   service: string,
   stringToSign: string,
 ): string {
-  return createHmac('sha256', cachedKey(secret, date, region, service).key)
+  return nodeCrypto
+    .createHmac('sha256', cachedKey(secret, date, region, service).key)
     .update(stringToSign, 'utf8')
     .digest('hex');
 }
 
 /** SigV2: base64 HMAC keyed by the secret itself. */
 export function hmacBase64(algorithm: 'sha1' | 'sha256', secret: string, data: string): string {
-  return createHmac(algorithm, secret).update(data, 'utf8').digest('base64');
+  return nodeCrypto.createHmac(algorithm, secret).update(data, 'utf8').digest('base64');
 }

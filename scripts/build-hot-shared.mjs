@@ -80,10 +80,18 @@ export function hotEntry(sources) {
  * Cold build plugin: src/cli imports of a shared source read it from the hot file. Dynamic imports too
  * with `dynamic` (a build that is not code-split inlines the small module reading it).
  */
+/**
+ * The hot file's exports, which src/cli/entry.ts puts on globalThis once it has loaded the file. The
+ * cold files read them from there, not by `import ... from '../cli/main.cjs'`: Node would lex the
+ * 130 kB CommonJS file for its export names first (cjs-module-lexer: ~20 ms of every cold command).
+ */
+export const HOT_EXPORTS = "globalThis[Symbol.for('authctl.hot')]";
+
 export function cliModulesFromHotFile(sources, exportsBySource, { dynamic = false } = {}) {
   return modulesFromSharedFile({
     name: 'cli-modules-from-hot-file',
     file: '../cli/main.cjs',
+    moduleExpression: HOT_EXPORTS,
     prefix: '__hot_',
     index: new Map(sources.map((source, i) => [source, i])),
     exportsBySource,
@@ -96,7 +104,8 @@ export function cliModulesFromHotFile(sources, exportsBySource, { dynamic = fals
 /**
  * A plugin reading modules from a file built on its own (the hot file, the warm file): an import that
  * `redirects` of a source in `index` becomes a small module taking its namespace export
- * (`${prefix}${index}`) from `file`; `used` collects the indices read.
+ * (`${prefix}${index}`) from `file` (or from `moduleExpression`, the file's exports already loaded);
+ * `used` collects the indices read.
  */
 export function modulesFromSharedFile({
   name,
@@ -106,6 +115,7 @@ export function modulesFromSharedFile({
   exportsBySource,
   redirects,
   used = new Set(),
+  moduleExpression,
 }) {
   const namespace = `${name}-stub`;
   const byPath = new Map([...index].map(([source, i]) => [path.join(root, source), i]));
@@ -138,7 +148,9 @@ export function modulesFromSharedFile({
         const names = exportsBySource.get(sourceOf.get(i)) ?? [];
         const named = names.filter((n) => n !== 'default');
         const lines = [
-          `import { ${prefix}${i} as m } from '${file}';`,
+          moduleExpression
+            ? `const m = ${moduleExpression}.${prefix}${i};`
+            : `import { ${prefix}${i} as m } from '${file}';`,
           ...(named.length ? [`export const { ${named.join(', ')} } = m;`] : []),
           ...(names.includes('default') ? ['export default m.default;'] : []),
         ];

@@ -39,6 +39,7 @@ import {
 import {
   cliModulesFromHotFile,
   exportsOf,
+  HOT_EXPORTS,
   hotEntry,
   hotSharedSources,
 } from './build-hot-shared.mjs';
@@ -90,9 +91,15 @@ const commanderFromHotFile = {
   setup(b) {
     b.onResolve({ filter: /^commander$/ }, (args) =>
       /[\\/]src[\\/]cli[\\/]/.test(args.importer)
-        ? { path: '../cli/main.cjs', external: true }
+        ? // One stub per importer: a stub shared by several entries would be a chunk (a file) of its own.
+          { path: `commander:${path.relative(root, args.importer)}`, namespace: 'hot-commander' }
         : undefined,
     );
+    // Only Option: a cold module importing anything else from commander fails the build here.
+    b.onLoad({ filter: /.*/, namespace: 'hot-commander' }, () => ({
+      contents: `export const { Option } = ${HOT_EXPORTS};`,
+      loader: 'js',
+    }));
   },
 };
 

@@ -18,7 +18,10 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   (globalThis as Record<symbol, unknown>)[COLD_IMPORT] = (specifier: string) =>
     import(new URL(specifier, import.meta.url).href);
   const hot = new URL('./main.cjs', import.meta.url);
-  const { main } = requireWithCodeCache(hot, process.env) as typeof import('./main.js');
+  const exports = requireWithCodeCache(hot, process.env) as typeof import('./main.js');
+  // The cold files take the hot file's shared modules from here (scripts/build-hot-shared.mjs).
+  (globalThis as Record<symbol, unknown>)[Symbol.for('authctl.hot')] = exports;
+  const { main } = exports;
   // main() ends the process itself (process.exit after the output drained); it never rejects.
   void main(process.argv);
 }

@@ -5,7 +5,7 @@
 // which the build writes (chunk names are hashes). The hot file, compiled with its V8 code cache, is
 // recorded by a vm.Script hook. Needs `node scripts/build.mjs` first.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -188,6 +188,14 @@ const SIGN_FLAGS = [
 ];
 
 describe('what each command loads', () => {
+  it('no cold file imports the CommonJS hot file (Node would lex its 130 kB for export names): they read its exports from globalThis', () => {
+    const cold = path.join(DIST, 'cold');
+    const importers = readdirSync(cold).filter((file) =>
+      readFileSync(path.join(cold, file), 'utf8').includes('cli/main.cjs'),
+    );
+    expect(importers).toEqual([]);
+  });
+
   it('--version loads the entry file alone: no commander, no package', () => {
     const loaded = loadedBy(['--version']);
     expect(loaded.code).toBe(0);

@@ -64,7 +64,7 @@ function runCached(file: string, dir: string, requireHot: NodeJS.Require): unkno
   const script = new Script(Module.wrap(source), { filename: file, cachedData });
   const hot = new Module(file);
   hot.filename = file;
-  // In require's cache, so the cold modules' `import ... from '../cli/main.cjs'` gets this instance.
+  // In require's cache, as Node's own loader would put it: a require() of the file gets this instance.
   requireHot.cache[file] = hot;
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   wrapper.call(hot.exports, hot.exports, requireHot, hot, file, path.dirname(file));
@@ -74,7 +74,10 @@ function runCached(file: string, dir: string, requireHot: NodeJS.Require): unkno
   return hot.exports;
 }
 
-/** Writes this build's cache and drops the caches of older builds of the same file and Node. */
+/**
+ * Writes this build's cache and drops the caches of older builds of the same file and Node. No fsync:
+ * a file torn by a crash fails V8's checksum, is rejected, and is written again.
+ */
 function writeCache(dir: string, family: string, file: string, data: () => Buffer): void {
   const { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } = fs();
   try {

@@ -13,6 +13,23 @@ export const PUBLIC_SUBPATHS = Object.keys(pkg.exports)
 
 // commander requires node:child_process at load time, only to run git-style executable subcommands
 // (unused here); loading it drags in net and dgram on every start, so commander gets a lazy proxy.
+/**
+ * For each dynamic import in a build: `decide(args, resolved)` answers esbuild's onResolve with the
+ * import resolved as esbuild would (the nested resolve is marked, so it reaches the other plugins only).
+ */
+export function onDynamicImport(b, decide) {
+  b.onResolve({ filter: /.*/ }, async (args) => {
+    if (args.kind !== 'dynamic-import' || args.pluginData?.resolving) return undefined;
+    const resolved = await b.resolve(args.path, {
+      kind: args.kind,
+      resolveDir: args.resolveDir,
+      importer: args.importer,
+      pluginData: { resolving: true },
+    });
+    return decide(args, resolved);
+  });
+}
+
 export const lazyChildProcessForCommander = {
   name: 'lazy-child-process-for-commander',
   setup(b) {

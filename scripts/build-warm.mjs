@@ -13,7 +13,7 @@
 // (AuthctlError's instanceof checks a brand; the rest are caches). They cost the tarball ~5 kB.
 import path from 'node:path';
 import { build } from 'esbuild';
-import { root } from './build-shared.mjs';
+import { onDynamicImport, root } from './build-shared.mjs';
 import { modulesFromSharedFile } from './build-hot-shared.mjs';
 
 /** The output file, relative to dist/ without .js: a cold file, so chunks and entries import it as ../cold/. */
@@ -110,14 +110,7 @@ function inlineImportsOf(sources) {
   return {
     name: 'inline-imports',
     setup(b) {
-      b.onResolve({ filter: /.*/ }, async (args) => {
-        if (args.kind !== 'dynamic-import' || args.pluginData?.resolving) return undefined;
-        const resolved = await b.resolve(args.path, {
-          kind: args.kind,
-          resolveDir: args.resolveDir,
-          importer: args.importer,
-          pluginData: { resolving: true },
-        });
+      onDynamicImport(b, (_, resolved) => {
         const source = path.relative(root, resolved.path).replace(/\\/g, '/');
         return sources.has(source) ? { path: resolved.path } : undefined;
       });

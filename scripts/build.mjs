@@ -30,6 +30,7 @@ import path from 'node:path';
 import {
   bundleMap,
   lazyChildProcessForCommander,
+  onDynamicImport,
   pkg,
   PUBLIC_SUBPATHS,
   root,
@@ -138,14 +139,7 @@ function splitDynamicImports(coldEntries, fromDir) {
   return {
     name: 'split-dynamic-imports',
     setup(b) {
-      b.onResolve({ filter: /.*/ }, async (args) => {
-        if (args.kind !== 'dynamic-import' || args.pluginData?.resolving) return undefined;
-        const resolved = await b.resolve(args.path, {
-          kind: args.kind,
-          resolveDir: args.resolveDir,
-          importer: args.importer,
-          pluginData: { resolving: true },
-        });
+      onDynamicImport(b, (args, resolved) => {
         if (resolved.errors.length) return undefined;
         const isPackage = !args.path.startsWith('.');
         const target = isPackage ? args.path : resolved.path;

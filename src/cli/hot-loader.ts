@@ -74,20 +74,34 @@ function runCached(file: string, dir: string, requireHot: NodeJS.Require): unkno
   return hot.exports;
 }
 
+/** Caches kept in the directory (one per install and Node version, ~200 kB each). */
+const KEPT_INSTALLS = 8;
+
 /**
- * Writes this build's cache and drops the caches of older builds of the same file and Node. No fsync:
+ * Writes this build's cache, drops the caches of older builds of the same install and Node, and all
+ * but the newest of other installs'. No fsync:
  * a file torn by a crash fails V8's checksum, is rejected, and is written again.
  */
 function writeCache(dir: string, family: string, file: string, data: () => Buffer): void {
-  const { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } = fs();
+  const { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } = fs();
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const temp = `${file}.${process.pid}.tmp`;
     writeFileSync(temp, data(), { mode: 0o600 });
     renameSync(temp, file);
-    for (const name of readdirSync(dir))
-      if (name.startsWith(family) && name !== path.basename(file) && name.endsWith('.bin'))
-        rmSync(path.join(dir, name), { force: true });
+    const others = readdirSync(dir).filter((n) => n.endsWith('.bin') && n !== path.basename(file));
+    for (const name of others.filter((n) => n.startsWith(family)))
+      rmSync(path.join(dir, name), { force: true });
+    // Other installs (a project's, a global one, test installs) keep theirs, the newest few only.
+    const byAge = others
+      .filter((n) => !n.startsWith(family))
+      .map((name) => ({
+        name,
+        mtime: statSync(path.join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0,
+      }))
+      .sort((a, b) => b.mtime - a.mtime);
+    for (const { name } of byAge.slice(KEPT_INSTALLS - 1))
+      rmSync(path.join(dir, name), { force: true });
   } catch {
     // a read-only or full disk: the next run compiles from source again
   }

@@ -71,6 +71,16 @@ describe.skipIf(nodeHasCompileCache)('the hot file’s V8 code cache', () => {
     expect(statSync(path.join(v8Dir(), file!)).size).toBeGreaterThan(10_000);
   });
 
+  it('keeps the newest caches of other installs only, not one per install forever', () => {
+    const [mine] = bins();
+    for (let i = 0; i < 12; i++)
+      writeFileSync(path.join(v8Dir(), `v0.0.0-x64-other${i}-main.cjs-1-2-3.bin`), 'old');
+    rmSync(path.join(v8Dir(), mine!)); // this install's: written again at exit, with the sweep
+    expect(authctl(['token', 'mint', '--sub', 'frank']).code).toBe(0);
+    expect(bins()).toHaveLength(8);
+    expect(bins()).toContain(mine);
+  });
+
   it('an unwritable cache directory costs nothing but speed; AUTHCTL_NO_COMPILE_CACHE=1 writes none', () => {
     const blocked = path.join(dir, 'not-a-dir');
     writeFileSync(blocked, 'a file where the cache directory would be');

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const actionRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(actionRoot, 'bin', 'authctl.js');
+const bin = path.join(actionRoot, 'bin', 'authctl.cjs');
 const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
 const temp = process.env.RUNNER_TEMP || workspace;
 

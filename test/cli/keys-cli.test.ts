@@ -140,7 +140,8 @@ describe('authctl keys', () => {
       pem: expect.stringContaining('BEGIN PUBLIC KEY'),
     });
     const hmac = keys.find((k) => k.alg === 'HS256')!;
-    const refused = await runCli(['keys', 'export', '--kid', hmac.kid], { cwd });
+    // --kid=KID: a kid may begin with '-' (base64url), which the root's short flags would take apart.
+    const refused = await runCli(['keys', 'export', `--kid=${hmac.kid}`], { cwd });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(
       `key ${hmac.kid} is an HMAC secret: it has no public part to export (--kid)`,

@@ -141,10 +141,10 @@ describe('bad flags of token and keys', () => {
     const cwd = tempDir();
     const es = (await runCli(['token', 'mint', '--alg', 'ES256', '--json'], { cwd })).stdout;
     const kid = JSON.parse(es).header.kid;
-    const byKid = await runCli(['token', 'mint', '--kid', kid, '--json'], { cwd });
+    const byKid = await runCli(['token', 'mint', `--kid=${kid}`, '--json'], { cwd });
     expect(byKid.code, byKid.stderr).toBe(0);
     expect(JSON.parse(byKid.stdout).header).toMatchObject({ alg: 'ES256', kid });
-    const clash = await runCli(['token', 'mint', '--kid', kid, '--alg', 'RS256'], { cwd });
+    const clash = await runCli(['token', 'mint', `--kid=${kid}`, '--alg', 'RS256'], { cwd });
     expect(clash.code).toBe(2);
     expect(clash.stderr.split('\n')[0]).toBe(
       `authctl: error: key ${kid} is an ES256 key, not RS256 (--kid)`,

@@ -5,6 +5,7 @@ import { ExitStatus } from './command.js';
 import { COMMAND_GROUPS, findGroup } from './commands.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { exitAfterDrain, exitQuietlyOnClosedPipe } from './exit.js';
+import { joinDashValues } from './dash-values.js';
 import { flagNamer } from './fields.js';
 import { outputStream } from './stdio.js';
 import { examples } from './output.js';
@@ -205,7 +206,7 @@ export async function run(ctx: CliContext, args: string[]): Promise<number> {
       program.outputHelp();
       return EXIT_CODES.usage;
     }
-    await program.parseAsync(args, { from: 'user' });
+    await program.parseAsync(joinDashValues(program, args), { from: 'user' });
     return EXIT_CODES.ok;
   } catch (error) {
     return await renderError(ctx, error, running);

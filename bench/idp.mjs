@@ -1,5 +1,5 @@
 // bench/idp: `authctl idp serve` against oauth2-mock-server (v8) and against bare node:http
-// servers (the ceiling for a Node server: the same JWKS / discovery bytes, and a server that only
+// servers (the ceiling for a Node server: the same JWKS / discovery responses, body and headers, and one that only
 // signs an RS256 JWT per token request), all RS256 2048, each in its own process, driven by
 // autocannon on loopback from this process. Every pair alternates over >= 5 rounds
 // (bench/lib/ab.mjs); also the time from spawning `authctl idp serve` to the first answered
@@ -116,6 +116,7 @@ const BARE_SERVER = `
 import http from 'node:http';
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 const [jwks, discovery] = [process.env.BARE_JWKS, process.env.BARE_DISCOVERY];
+const [jwksHeaders, discoveryHeaders] = [JSON.parse(process.env.BARE_JWKS_HEADERS), JSON.parse(process.env.BARE_DISCOVERY_HEADERS)];
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const server = http.createServer((req, res) => {
@@ -131,18 +132,37 @@ const server = http.createServer((req, res) => {
     });
     return;
   }
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(req.url === '/jwks' ? jwks : discovery);
+  const isJwks = req.url === '/jwks';
+  res.writeHead(200, isJwks ? jwksHeaders : discoveryHeaders);
+  res.end(isJwks ? jwks : discovery);
 });
 server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ issuer: 'http://127.0.0.1:' + server.address().port }) + '\\n'));
 `;
 
+/**
+ * The same response as authctl's: its body and the headers it sets itself (Node adds Date,
+ * Connection and Keep-Alive to both). A bare server sending fewer headers would also be measuring the
+ * load generator, which parses every header on the same two cores.
+ */
+async function sameResponse(url) {
+  const response = await fetch(url);
+  const body = await response.text();
+  const own = ['content-type', 'cache-control', 'etag', 'content-length'];
+  const headers = Object.fromEntries(
+    own.filter((h) => response.headers.has(h)).map((h) => [h, response.headers.get(h)]),
+  );
+  return { body, headers: JSON.stringify(headers) };
+}
+
 async function startBare(authctlUrl) {
-  const body = async (p) => (await fetch(`${authctlUrl}${p}`)).text();
+  const jwks = await sameResponse(`${authctlUrl}/jwks`);
+  const discovery = await sameResponse(`${authctlUrl}/.well-known/openid-configuration`);
   const env = {
     ...process.env,
-    BARE_JWKS: await body('/jwks'),
-    BARE_DISCOVERY: await body('/.well-known/openid-configuration'),
+    BARE_JWKS: jwks.body,
+    BARE_JWKS_HEADERS: jwks.headers,
+    BARE_DISCOVERY: discovery.body,
+    BARE_DISCOVERY_HEADERS: discovery.headers,
   };
   const { child, line } = await spawnLine(['--input-type=module', '-e', BARE_SERVER], { env });
   return { child, url: JSON.parse(line).issuer };

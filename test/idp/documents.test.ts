@@ -64,6 +64,23 @@ describe('idp: discovery and JWKS from cached bytes', () => {
     expect(JSON.stringify(requests)).not.toContain('s3cr3t-t0ken-value-123456');
   });
 
+  it('captures no control API request, whatever dot segments its path takes', async () => {
+    await control(idp.url, 'DELETE', '/requests');
+    // As sent: a URL string would be normalised by the client before it leaves.
+    const { hostname, port } = new URL(idp.url);
+    await new Promise((resolve, reject) =>
+      request({ hostname, port, path: '/jwks/../_authctl/requests' }, (res) => {
+        res.resume();
+        res.on('end', resolve);
+      })
+        .on('error', reject)
+        .end(),
+    );
+    await get(`${idp.url}/jwks`);
+    const { requests } = (await control(idp.url, 'GET', '/requests')).body;
+    expect(requests.map((r: { path: string }) => r.path)).toEqual(['/jwks']);
+  });
+
   it('refuses a rebinding Host and gives CORS headers to an allowed Origin', async () => {
     const port = new URL(idp.url).port;
     const refused = await get(`${idp.url}${DISCOVERY}`, { host: `evil.example:${port}` });

@@ -83,7 +83,9 @@ export function createIdpHandler(
     const cached = cachedDocument(raw, deps);
     if (cached) {
       send(res, cached);
-      return record(deps, { started, method, target, logged: target, raw, response: cached });
+      // An exact route key: already the normalised path, with no query to mask.
+      const path = target;
+      return record(deps, { started, method, target, path, logged: path, raw, response: cached });
     }
     const url = new URL(target, 'http://authctl.invalid');
     let request: IdpRequest | undefined;
@@ -108,7 +110,8 @@ export function createIdpHandler(
       send(res, response);
     }
     const logged = maskedPath(url);
-    record(deps, { started, method, target, logged, raw, response, body: request?.body });
+    const path = url.pathname;
+    record(deps, { started, method, target, path, logged, raw, response, body: request?.body });
   };
 }
 
@@ -119,6 +122,8 @@ function record(
     started: number;
     method: string;
     target: string;
+    /** The normalised path (`/a/../_authctl` is the control API's). */
+    path: string;
     /** The path for the log, credentials masked. */
     logged: string;
     raw: IncomingMessage;
@@ -135,7 +140,7 @@ function record(
       `${method} ${seen.logged} ${status || 'hang'} ${ms.toFixed(1)}ms client_id=${clientId ?? '-'}`,
     ),
   );
-  if (seen.target.startsWith(SERVER_PATHS.control)) return;
+  if (seen.path.startsWith(SERVER_PATHS.control)) return;
   const { headers } = seen.raw;
   deps.capture.add({
     at: Date.now(),

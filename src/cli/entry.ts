@@ -11,6 +11,9 @@ import { authctlVersion } from './version.js';
  */
 export const COLD_IMPORT = Symbol.for('authctl.importCold');
 
+/** The hot file's exports, where the cold files take its shared modules (scripts/build-hot-shared.mjs). */
+export const HOT_EXPORTS = Symbol.for('authctl.hot');
+
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${authctlVersion()}\n`);
@@ -19,8 +22,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     import(new URL(specifier, import.meta.url).href);
   const hot = new URL('./main.cjs', import.meta.url);
   const exports = requireWithCodeCache(hot, process.env) as typeof import('./main.js');
-  // The cold files take the hot file's shared modules from here (scripts/build-hot-shared.mjs).
-  (globalThis as Record<symbol, unknown>)[Symbol.for('authctl.hot')] = exports;
+  (globalThis as Record<symbol, unknown>)[HOT_EXPORTS] = exports;
   const { main } = exports;
   // main() ends the process itself (process.exit after the output drained); it never rejects.
   void main(process.argv);

@@ -50,11 +50,12 @@ export function maskHeaders(
 }
 
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+const CONTROL_CHARACTERS = new RegExp(CONTROL_CHARACTER.source, 'g');
 
 /** Control characters as visible escapes (`\x1b`, `\n`): a request must not write to the terminal or forge log lines. */
 export function printable(text: string): string {
   if (!CONTROL_CHARACTER.test(text)) return text;
-  return text.replace(/[\u0000-\u001f\u007f]/g, (c) =>
+  return text.replace(CONTROL_CHARACTERS, (c) =>
     c === '\n'
       ? '\\n'
       : c === '\r'
@@ -109,17 +110,20 @@ export interface RequestSeen {
 
 const targetUrl = (target: string) => new URL(target, 'http://authctl.invalid');
 
-const shown = (seen: RequestSeen, url = targetUrl(seen.target)): CapturedRequest => ({
-  time: new Date(seen.at).toISOString(),
-  method: seen.method,
-  path: url.pathname,
-  query: maskParams(Object.fromEntries(url.searchParams)),
-  headers: maskHeaders(seen.headers),
-  body: maskParams(seen.body),
-  status: seen.status,
-  ms: Math.round(seen.ms * 10) / 10,
-  clientId: seen.clientId,
-});
+function shown(seen: RequestSeen): CapturedRequest {
+  const url = targetUrl(seen.target);
+  return {
+    time: new Date(seen.at).toISOString(),
+    method: seen.method,
+    path: url.pathname,
+    query: maskParams(Object.fromEntries(url.searchParams)),
+    headers: maskHeaders(seen.headers),
+    body: maskParams(seen.body),
+    status: seen.status,
+    ms: Math.round(seen.ms * 10) / 10,
+    clientId: seen.clientId,
+  };
+}
 
 /** The last requests the service under test sent, for assertions (`GET /_authctl/requests`). */
 export class RequestCapture {
@@ -146,7 +150,7 @@ export class RequestCapture {
           (!filter.path || targetUrl(item.target).pathname.includes(filter.path)) &&
           (!filter.clientId || item.clientId === filter.clientId),
       )
-      .map((item) => shown(item));
+      .map(shown);
   }
 
   clear(): void {

@@ -157,7 +157,7 @@ export async function buildWarmFile({ options, plugins, dynamicImports, coldEntr
   const fromWarm = (name, only, redirects) =>
     modulesFromSharedFile({
       name,
-      file: `../${WARM_FILE}.js`,
+      file: `../${WARM_FILE}.cjs`,
       prefix: '__warm_',
       index: new Map([...index].filter(([source]) => only(source))),
       exportsBySource,

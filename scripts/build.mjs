@@ -47,6 +47,7 @@ import {
 import { builtinProfileDefinitions, builtinProfilesPlugin } from './build-profiles.mjs';
 import { buildStandaloneEntries, buildWarmFile, STANDALONE } from './build-warm.mjs';
 import { oneBaseChunk } from './build-base-chunk.mjs';
+import { coldAsCommonJS, renameColdKeys } from './build-cold-cjs.mjs';
 
 const outdir = path.join(root, 'dist');
 
@@ -149,7 +150,7 @@ function splitDynamicImports(coldEntries, fromDir) {
         const name = coldName(target);
         coldEntries.set(name, target);
         // Every output file sits one level below dist/ (cli/, cold/, lib/), so one relative path fits all.
-        return { path: `../cold/${name}.js`, external: true };
+        return { path: `../cold/${name}${STANDALONE.has(name) ? '.cjs' : '.js'}`, external: true };
       });
     },
   };
@@ -188,10 +189,11 @@ const hotFormat = {
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
   define: { ...common.define, 'import.meta.url': '__authctlModuleUrl' },
-  banner: {
-    js: `var __authctlModuleUrl = require('node:url').pathToFileURL(__filename).href; var __authctlImport = (s) => (globalThis[${COLD_IMPORT}] ?? ((x) => import(x)))(s);`,
-  },
+  banner: {}, // not the ES modules' (CommonJS has a require); commonJsPrologue writes its own
 };
+// The prologue lines of a CommonJS file, each only where the file uses it (commonJsPrologue).
+const MODULE_URL = "var __authctlModuleUrl = require('node:url').pathToFileURL(__filename).href;";
+const IMPORT_ROUTER = `var __authctlImport = (s) => (globalThis[${COLD_IMPORT}] ?? ((x) => /^\\.\\.\\/cold\\/.*\\.cjs$/.test(x) ? Promise.resolve().then(() => require(x)) : import(x)))(s);`;
 
 // entry.ts → main.cjs stays a separate file so --version never loads commander. CommonJS too (with
 // bin/authctl.cjs): `token mint` and `--version` never start Node's ES module loader.
@@ -203,14 +205,26 @@ const entryResult = await build({
 });
 outputs.push(...entryResult.outputFiles);
 
-/** `import("../cold/x.js")` → `__authctlImport("../cold/x.js")` in the hot file; any other import() is a build error. */
-function routeColdImports(file) {
-  const text = file.text.replace(/\bimport\((["'`])\.\.\/cold\//g, '__authctlImport($1../cold/');
-  const left = /\bimport\((?!x\))/.exec(text.replace(/^var __authctlModuleUrl.*$/m, ''));
-  if (left)
-    throw new Error(
-      `dist/cli/main.cjs: an import() the cold-module router does not take: ${text.slice(left.index, left.index + 80)}`,
-    );
+/**
+ * A CommonJS file (the entry, the hot file, the cold .cjs ones) with the prologue it needs:
+ * import.meta.url's stand-in, and the router of its import() calls, every one of which becomes
+ * `__authctlImport(...)`: code compiled by vm.Script cannot call import() itself on Node 20 (entry.ts
+ * routes them). Relative ones name dist/cold/ files (one relative path fits every file, all one level
+ * below dist/). Only where used: 124 cold files would carry ~30 kB of prologue otherwise.
+ */
+function commonJsPrologue(file) {
+  if (!file.path.endsWith('.cjs')) return file;
+  // entry.cjs is the router (and Node's loader compiles it: its own import() works).
+  const router = !file.path.endsWith(`${path.sep}entry.cjs`);
+  const body = router ? file.text.replace(/(?<![.\w$])import\(/g, '__authctlImport(') : file.text;
+  if (/__authctlImport\((["'`])\.(?!\.\/cold\/)/.test(body))
+    throw new Error(`${path.relative(root, file.path)}: a relative import() outside ../cold/`);
+  const prologue = [
+    body.includes('__authctlModuleUrl') && MODULE_URL,
+    body.includes('__authctlImport(') && IMPORT_ROUTER,
+  ].filter(Boolean);
+  if (!prologue.length) return file;
+  const text = `${prologue.join(' ')}\n${body}`;
   return { path: file.path, contents: Buffer.from(text), text };
 }
 
@@ -239,22 +253,21 @@ const buildHot = (entry) =>
 const sharedCli = await hotSharedSources((await buildHot(hotEntry([]))).metafile);
 const hot = await buildHot(hotEntry(sharedCli));
 const sharedCliExports = await exportsOf(sharedCli);
-outputs.push(
-  ...hot.outputFiles.map((file) => (file.path.endsWith('.cjs') ? routeColdImports(file) : file)),
-);
+outputs.push(...hot.outputFiles);
 
 const coldExternal = ['jose', 'yaml', 'ioredis', '@peculiar/asn1-schema', '@peculiar/asn1-x509'];
 
-// The verify core, one file (scripts/build-warm.mjs), and the cold entries built on their own.
+// The verify core, one file (scripts/build-warm.mjs), and the cold entries built on their own. Both
+// CommonJS, like the hot file and for the same reason: `verify-config` loads them with the code cache.
 const coldOptions = { ...common, outdir, external: coldExternal };
 const warm = await buildWarmFile({
-  options: coldOptions,
+  options: { ...coldOptions, ...hotFormat },
   plugins: [trimPackages, smolTomlFromPackage, builtinProfiles],
   dynamicImports: (entries) => splitDynamicImports(entries, 'dist'),
   coldEntries,
 });
 const standalone = await buildStandaloneEntries({
-  options: coldOptions,
+  options: { ...coldOptions, ...hotFormat },
   coldEntries,
   // Modules read from the warm and hot files first, then cold entries for what stays lazy (before
   // trimPackages: @inquirer/prompts must stay a cold entry, not be inlined with node:readline).
@@ -326,9 +339,12 @@ outputs.push(
   ),
 );
 
+// The cold files as CommonJS (scripts/build-cold-cjs.mjs); every CommonJS file's prologue.
+const final = (await coldAsCommonJS(outputs, hotFormat)).map(commonJsPrologue);
+
 // Write: chunks first, then entries, each atomically.
 const isChunk = (file) => path.basename(file.path).startsWith('chunk-');
-const ordered = [...outputs].sort(
+const ordered = [...final].sort(
   (a, b) =>
     Number(isChunk(b)) - Number(isChunk(a)) ||
     Number(a.path.endsWith('entry.cjs')) - Number(b.path.endsWith('entry.cjs')),
@@ -348,7 +364,7 @@ mkdirSync(metaDir, { recursive: true });
 const bundlesFile = path.join(metaDir, 'bundles.json');
 writeFileSync(
   `${bundlesFile}.${process.pid}.tmp`,
-  `${JSON.stringify(bundleMap([entryResult, hot, warmResult, standalone, sharedResult], outdir), null, 1)}\n`,
+  `${JSON.stringify(renameColdKeys(bundleMap([entryResult, hot, warmResult, standalone, sharedResult], outdir), final), null, 1)}\n`,
 );
 renameSync(`${bundlesFile}.${process.pid}.tmp`, bundlesFile);
 

@@ -6,8 +6,9 @@ import { requireWithCodeCache } from './hot-loader.js';
 import { authctlVersion } from './version.js';
 
 /**
- * The hot file's dynamic imports of the cold modules, resolved from this directory: code compiled
- * by vm.Script cannot call import() itself on Node 20, so the build routes them here (build.mjs).
+ * The CommonJS files' dynamic imports, relative ones resolved from this directory: code compiled by
+ * vm.Script cannot call import() itself on Node 20, so the build routes them here (build.mjs). A
+ * cold file (../cold/*.cjs) is required with the code cache, as the hot file was.
  */
 export const COLD_IMPORT = Symbol.for('authctl.importCold');
 
@@ -18,8 +19,14 @@ const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${authctlVersion()}\n`);
 } else {
-  (globalThis as Record<symbol, unknown>)[COLD_IMPORT] = (specifier: string) =>
-    import(new URL(specifier, import.meta.url).href);
+  (globalThis as Record<symbol, unknown>)[COLD_IMPORT] = (specifier: string) => {
+    if (/^\.\.\/cold\/.*\.cjs$/.test(specifier)) {
+      const url = new URL(specifier, import.meta.url);
+      return new Promise((resolve) => resolve(requireWithCodeCache(url, process.env)));
+    }
+    // Anything else as Node imports it: a package, or a file URL (a JavaScript config file).
+    return import(specifier.startsWith('.') ? new URL(specifier, import.meta.url).href : specifier);
+  };
   const hot = new URL('./main.cjs', import.meta.url);
   const exports = requireWithCodeCache(hot, process.env) as typeof import('./main.js');
   (globalThis as Record<symbol, unknown>)[HOT_EXPORTS] = exports;

@@ -1,12 +1,13 @@
-// Loads the CLI's hot file (dist/cli/main.cjs) with a V8 code cache, because start-up is a feature
-// (issue #17): compiling the 130 kB file, and then each function the command runs, is a fifth of
-// `authctl token mint`. Node 22.1+ does this itself (module.enableCompileCache); on Node 20 the file is
-// compiled with vm.Script and the cached data V8 produced on an earlier run.
+// Loads the CLI's CommonJS files (dist/cli/main.cjs, the hot file, and the cold dist/cold/*.cjs ones)
+// with a V8 code cache, because start-up is a feature (issue #17): compiling the 130 kB hot file, and
+// then each function the command runs, is a fifth of `authctl token mint`. Node 22.1+ does this itself
+// (module.enableCompileCache); on Node 20 each file is compiled with vm.Script and the cached data V8
+// produced on an earlier run, and its relative require() of another .cjs file goes through here too.
 //
 // The cache lives in the user's own cache directory (never a shared /tmp: cached data is code, so a
-// file another user could write would be code run as this user), one file per Node version and hot
-// file build. It is written once, at exit, after a run that found none (or found it rejected), with
-// temp file + rename, and anything that goes wrong is ignored: the cache only ever saves time.
+// file another user could write would be code run as this user), one file per Node version, install
+// and file build. It is written once, at exit, after a run that found none (or found it rejected),
+// with temp file + rename, and anything that goes wrong is ignored: the cache only ever saves time.
 // AUTHCTL_NO_COMPILE_CACHE=1 turns it off.
 import Module, { createRequire } from 'node:module';
 
@@ -20,20 +21,20 @@ let path: typeof import('node:path');
 
 type ModuleWithCompileCache = typeof Module & { enableCompileCache?: (dir?: string) => unknown };
 
-/** The hot file's exports; `url` names a CommonJS file. */
+/** A CommonJS file's exports, loaded with the code cache when there is a cache directory. */
 export function requireWithCodeCache(url: URL, env: NodeJS.ProcessEnv): unknown {
   path ??= nodeRequire('node:path') as typeof import('node:path');
   const { fileURLToPath } = nodeRequire('node:url') as typeof import('node:url');
   const file = fileURLToPath(url);
-  const requireHot = createRequire(file);
+  const native = createRequire(file);
   const dir = env.AUTHCTL_NO_COMPILE_CACHE === '1' ? undefined : cacheDirectory(env);
-  if (!dir) return requireHot(file);
+  if (!dir) return native(file);
   const nodeCache = (Module as ModuleWithCompileCache).enableCompileCache;
   if (nodeCache) {
-    nodeCache(path.join(dir, 'node'));
-    return requireHot(file);
+    nodeCache(path.join(dir, 'node')); // once per process: Node answers "already enabled" after
+    return native(file);
   }
-  return runCached(file, dir, requireHot);
+  return loadCached(file, dir, native);
 }
 
 function cacheDirectory(env: NodeJS.ProcessEnv): string | undefined {
@@ -43,18 +44,14 @@ function cacheDirectory(env: NodeJS.ProcessEnv): string | undefined {
   return path.isAbsolute(base) ? path.join(base, 'authctl', 'v8') : undefined;
 }
 
-function runCached(file: string, dir: string, requireHot: NodeJS.Require): unknown {
+/** `file`'s exports: from require's cache, or compiled with the cached data and run as Node would. */
+function loadCached(file: string, dir: string, native: NodeJS.Require): unknown {
+  const loaded = native.cache[file];
+  if (loaded) return loaded.exports;
   const { readFileSync, statSync } = fs();
   const { Script } = nodeRequire('node:vm') as typeof import('node:vm');
   const source = readFileSync(file, 'utf8');
-  // V8 checks only the source's length: the name carries the build's identity (size, mtime, inode).
-  const stat = statSync(file);
-  // One family per install (its directory): two installs must not keep evicting each other's cache.
-  const family = `${process.version}-${process.arch}-${fnv1a(path.dirname(file))}-${path.basename(file)}-`;
-  const cacheFile = path.join(
-    dir,
-    `${family}${stat.size}-${Math.trunc(stat.mtimeMs)}-${stat.ino}.bin`,
-  );
+  const { family, cacheFile } = cacheName(file, statSync(file), dir);
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(cacheFile);
@@ -62,28 +59,67 @@ function runCached(file: string, dir: string, requireHot: NodeJS.Require): unkno
     // first run of this build: compiled from source, cached at exit
   }
   const script = new Script(Module.wrap(source), { filename: file, cachedData });
-  const hot = new Module(file);
-  hot.filename = file;
-  // In require's cache, as Node's own loader would put it: a require() of the file gets this instance.
-  requireHot.cache[file] = hot;
+  const module = new Module(file);
+  module.filename = file;
+  // In require's cache, as Node's own loader would put it: a require() or import of the file gets
+  // this instance (and a cycle gets its exports so far, as with Node's loader).
+  native.cache[file] = module;
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
-  wrapper.call(hot.exports, hot.exports, requireHot, hot, file, path.dirname(file));
-  hot.loaded = true;
+  const require = requireFrom(file, dir, native);
+  wrapper.call(module.exports, module.exports, require, module, file, path.dirname(file));
+  module.loaded = true;
   if (!cachedData || script.cachedDataRejected)
     process.once('exit', () => writeCache(dir, family, cacheFile, () => script.createCachedData()));
-  return hot.exports;
+  return module.exports;
 }
 
-/** Caches kept in the directory (one per install and Node version, ~200 kB each). */
+/** The require() a cached file gets: its relative .cjs imports (cold CLI files) load cached too. */
+function requireFrom(file: string, dir: string, native: NodeJS.Require): NodeJS.Require {
+  const from = path.dirname(file);
+  const require = (id: string): unknown =>
+    id.startsWith('.') && id.endsWith('.cjs')
+      ? loadCached(path.resolve(from, id), dir, native)
+      : native(id);
+  return Object.assign(require, {
+    resolve: native.resolve,
+    cache: native.cache,
+    main: native.main,
+    extensions: native.extensions,
+  }) as NodeJS.Require;
+}
+
+/**
+ * The cache file of a build of `file`. V8 checks only the source's length: the name carries the
+ * build's identity (size, mtime, inode). The install (the dist/ directory) is in it, so two installs
+ * never keep evicting each other's cache: `${node}-${arch}-${install}~${cli|cold}~${name}-...`.
+ */
+function cacheName(file: string, stat: import('node:fs').Stats, dir: string) {
+  const dist = path.dirname(path.dirname(file));
+  const part = `${path.basename(path.dirname(file))}~${path.basename(file)}`;
+  const family = `${process.version}-${process.arch}-${fnv1a(dist)}~${part}-`;
+  const cacheFile = path.join(
+    dir,
+    `${family}${stat.size}-${Math.trunc(stat.mtimeMs)}-${stat.ino}.bin`,
+  );
+  return { family, cacheFile };
+}
+
+/**
+ * The install part of a cache file's name (see cacheName): node, arch and install, before the file.
+ * A name without `~` (an older build's) is taken whole: an install of its own.
+ */
+const installOf = (name: string) => name.slice(0, name.indexOf('~') >>> 0);
+
+/** Installs whose caches are kept in the directory (one per install and Node version, ~200 kB each). */
 const KEPT_INSTALLS = 8;
 
 /**
- * Writes this build's cache, drops the caches of older builds of the same install and Node, and all
- * but the newest of other installs'. No fsync:
- * a file torn by a crash fails V8's checksum, is rejected, and is written again.
+ * Writes this build's cache of one file, drops that file's caches of older builds, and other
+ * installs' caches but the newest few installs'. No fsync: a file torn by a crash fails V8's
+ * checksum, is rejected, and is written again.
  */
 function writeCache(dir: string, family: string, file: string, data: () => Buffer): void {
-  const { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } = fs();
+  const { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } = fs();
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const temp = `${file}.${process.pid}.tmp`;
@@ -92,19 +128,30 @@ function writeCache(dir: string, family: string, file: string, data: () => Buffe
     const others = readdirSync(dir).filter((n) => n.endsWith('.bin') && n !== path.basename(file));
     for (const name of others.filter((n) => n.startsWith(family)))
       rmSync(path.join(dir, name), { force: true });
-    // Other installs (a project's, a global one, test installs) keep theirs, the newest few only.
-    const byAge = others
-      .filter((n) => !n.startsWith(family))
-      .map((name) => ({
-        name,
-        mtime: statSync(path.join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0,
-      }))
-      .sort((a, b) => b.mtime - a.mtime);
-    for (const { name } of byAge.slice(KEPT_INSTALLS - 1))
-      rmSync(path.join(dir, name), { force: true });
+    const mine = installOf(path.basename(file));
+    for (const name of staleInstalls(dir, others, mine)) rmSync(path.join(dir, name), { force: true });
   } catch {
     // a read-only or full disk: the next run compiles from source again
   }
+}
+
+/** Other installs' cache files (a project's, a global one, test installs) but the newest few installs'. */
+function staleInstalls(dir: string, names: string[], mine: string): string[] {
+  const { statSync } = fs();
+  const newest = new Map<string, number>();
+  for (const name of names) {
+    const install = installOf(name);
+    if (install === mine) continue;
+    const mtime = statSync(path.join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+    newest.set(install, Math.max(newest.get(install) ?? 0, mtime));
+  }
+  const kept = new Set(
+    [...newest]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, KEPT_INSTALLS - 1)
+      .map(([install]) => install),
+  );
+  return names.filter((name) => installOf(name) !== mine && !kept.has(installOf(name)));
 }
 
 /** A short name for a path (FNV-1a, 32 bits): it only tells installs apart, it guards nothing. */

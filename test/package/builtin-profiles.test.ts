@@ -12,10 +12,10 @@ import { ROOT } from '../helpers/cli.js';
 
 /**
  * The built registry's definitions, from a process of its own (the build's module, not vitest's):
- * the registry is one of the modules dist/cold/verify-core.js exports (scripts/build-warm.mjs).
+ * the registry is one of the modules dist/cold/verify-core.cjs exports (scripts/build-warm.mjs).
  */
 function embedded(): unknown[] {
-  const core = pathToFileURL(path.join(ROOT, 'dist', 'cold', 'verify-core.js'));
+  const core = pathToFileURL(path.join(ROOT, 'dist', 'cold', 'verify-core.cjs'));
   const script = `const modules = Object.values(await import(${JSON.stringify(core.href)}));
 const m = modules.find((module) => typeof module.builtinProfiles === 'function');
 process.stdout.write(JSON.stringify(m.builtinProfiles().map((p) => p.definition)));`;

@@ -1,5 +1,5 @@
-// The hot file's V8 code cache (src/cli/hot-loader.ts), as a user meets it: the first run writes one
-// private cache file, later runs use it without rewriting it, a damaged or unwritable cache changes
+// The V8 code cache of the CLI's CommonJS files (src/cli/hot-loader.ts), as a user meets it: the first
+// run writes private cache files, later runs use it without rewriting it, a damaged or unwritable cache changes
 // nothing but speed, and AUTHCTL_NO_COMPILE_CACHE=1 turns it off. Needs `node scripts/build.mjs` first.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -43,18 +43,37 @@ describe.skipIf(nodeHasCompileCache)('the hot file’s V8 code cache', () => {
   it('is written once, private, then used as it is', () => {
     const first = authctl(['token', 'mint', '--sub', 'alice']);
     expect(first.code).toBe(0);
-    const [file] = bins();
-    expect(bins()).toHaveLength(1);
+    // The hot file's, and the cold files' the first mint loads (it creates the signing key).
+    const written = bins();
+    expect(written.filter((name) => name.includes('~cli~main.cjs-'))).toHaveLength(1);
     expect(statSync(v8Dir()).mode & 0o777).toBe(0o700);
-    const written = statSync(path.join(v8Dir(), file!));
-    expect(written.mode & 0o777).toBe(0o600);
-    expect(written.size).toBeGreaterThan(10_000);
+    const stats = new Map(written.map((name) => [name, statSync(path.join(v8Dir(), name))]));
+    for (const stat of stats.values()) expect(stat.mode & 0o777).toBe(0o600);
+    expect(stats.get(written.find((name) => name.includes('~cli~main.cjs-'))!)!.size).toBeGreaterThan(
+      10_000,
+    );
     const second = authctl(['token', 'mint', '--sub', 'bob']);
     expect(second.code).toBe(0);
     expect(second.stderr).toBe('');
     // A cache V8 rejected would be written again at exit.
-    expect(statSync(path.join(v8Dir(), file!)).mtimeMs).toBe(written.mtimeMs);
-    expect(bins()).toEqual([file]);
+    for (const [name, stat] of stats)
+      expect(statSync(path.join(v8Dir(), name)).mtimeMs, name).toBe(stat.mtimeMs);
+    expect(bins()).toEqual(written);
+  });
+
+  it('covers the cold CommonJS files a command loads, one cache file each', () => {
+    writeFileSync(path.join(dir, 'relay.env'), 'JWT_AUDIENCE=api://relay\n');
+    const before = new Set(bins());
+    const run = authctl(['verify-config', 'relay.env', '--profile', 'relay']);
+    expect([0, 1]).toContain(run.code);
+    const added = bins().filter((name) => !before.has(name));
+    expect(added.map((name) => name.replace(/^[^~]*~/, '').replace(/-\d.*$/, '')).sort()).toEqual([
+      'cold~cli-config.cjs',
+      'cold~verify-core.cjs',
+    ]);
+    const again = authctl(['verify-config', 'relay.env', '--profile', 'relay']);
+    expect(again.stdout).toBe(run.stdout);
+    expect(bins().filter((name) => !before.has(name))).toEqual(added);
   });
 
   it('a damaged cache is rejected by V8, the command is unchanged, and the cache is rewritten', () => {
@@ -72,13 +91,19 @@ describe.skipIf(nodeHasCompileCache)('the hot file’s V8 code cache', () => {
   });
 
   it('keeps the newest caches of other installs only, not one per install forever', () => {
-    const [mine] = bins();
+    const mine = bins();
+    const install = mine[0]!.slice(0, mine[0]!.indexOf('~'));
     for (let i = 0; i < 12; i++)
-      writeFileSync(path.join(v8Dir(), `v0.0.0-x64-other${i}-main.cjs-1-2-3.bin`), 'old');
-    rmSync(path.join(v8Dir(), mine!)); // this install's: written again at exit, with the sweep
+      for (const file of ['cli~main.cjs', 'cold~cli-keys.cjs'])
+        writeFileSync(path.join(v8Dir(), `v0.0.0-x64-other${i}~${file}-1-2-3.bin`), 'old');
+    const hot = mine.find((name) => name.includes('~cli~main.cjs-'))!;
+    rmSync(path.join(v8Dir(), hot)); // this install's: written again at exit, with the sweep
     expect(authctl(['token', 'mint', '--sub', 'frank']).code).toBe(0);
-    expect(bins()).toHaveLength(8);
-    expect(bins()).toContain(mine);
+    // Seven other installs (both files of each), and all of this one's.
+    const others = bins().filter((name) => !name.startsWith(`${install}~`));
+    expect(new Set(others.map((name) => name.slice(0, name.indexOf('~')))).size).toBe(7);
+    expect(others).toHaveLength(14);
+    expect(bins()).toEqual(expect.arrayContaining(mine));
   });
 
   it('an unwritable cache directory costs nothing but speed; AUTHCTL_NO_COMPILE_CACHE=1 writes none', () => {

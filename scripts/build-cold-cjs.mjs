@@ -33,7 +33,9 @@ export async function coldAsCommonJS(outputs, cjs) {
     text.replace(/(["'`])(?:\.\.\/cold\/|\.\/)([\w.-]+)\.js\1/g, (whole, quote, name) =>
       renamed.has(`${name}.js`) ? `${quote}../cold/${name}.cjs${quote}` : whole,
     );
-  const others = outputs.filter((file) => !isColdModule(file)).map((file) => otherFile(file, rename));
+  const others = outputs
+    .filter((file) => !isColdModule(file))
+    .map((file) => otherFile(file, rename));
   // The cold files an ES module imports names from: only they need the lexer's annotation.
   const named = new Set(
     others
@@ -50,6 +52,13 @@ export async function coldAsCommonJS(outputs, cjs) {
       return textFile(to, shortBindings(interop.shared(code, path.relative(root, to)), to));
     }),
   );
+  for (const file of [...others, ...cold]) {
+    const left = /["'`](?:\.\.\/cold\/|\.\/)[^"'`]+\.js["'`]/.exec(file.text ?? '');
+    if (left)
+      throw new Error(
+        `${path.relative(root, file.path)}: ${left[0]} names a cold file not renamed to .cjs`,
+      );
+  }
   const outdir = path.dirname(path.dirname(outputs.find(isColdModule).path));
   return [textFile(path.join(outdir, INTEROP_FILE), interop.file), ...others, ...cold];
 }
@@ -60,16 +69,20 @@ export async function coldAsCommonJS(outputs, cjs) {
  * file declares itself, renamed to `$_<n>`, which must not occur in it already.
  */
 function shortBindings(code, file) {
-  if (code.includes('$_')) throw new Error(`${path.relative(root, file)}: holds "$_", the short names' prefix`);
+  if (code.includes('$_'))
+    throw new Error(`${path.relative(root, file)}: holds "$_", the short names' prefix`);
   const declared = new Set(
-    [...code.matchAll(/(?<=(?:^|[;,{]|var )\s*)(import_[\w$]+|stdin_exports|stdin_default)(?==)/g)].map(
-      (match) => match[1],
-    ),
+    [
+      ...code.matchAll(/(?<=(?:^|[;,{]|var )\s*)(import_[\w$]+|stdin_exports|stdin_default)(?==)/g),
+    ].map((match) => match[1]),
   );
   let next = 0;
   const short = new Map([...declared].map((name) => [name, `$_${(next++).toString(36)}`]));
   return short.size
-    ? code.replace(/(?<![\w$])(import_[\w$]+|stdin_exports|stdin_default)(?![\w$])/g, (name) => short.get(name) ?? name)
+    ? code.replace(
+        /(?<![\w$])(import_[\w$]+|stdin_exports|stdin_default)(?![\w$])/g,
+        (name) => short.get(name) ?? name,
+      )
     : code;
 }
 

@@ -132,7 +132,7 @@ const coldName = (target) =>
         .relative(path.join(root, 'src'), target)
         .replace(/\.[tj]s$/, '')
         .replace(/[\\/]/g, '-')
-    : `pkg-${target.replace(/[@/]/g, '-').replace(/^-+/, '')}`;
+    : `pkg-${target.replace(/[@/:]/g, '-').replace(/^-+/, '')}`; // node:fs/promises → pkg-node-fs-promises
 
 /** Dynamic imports leave the hot file (unless HOT) and become cold entries, found while building. */
 function splitDynamicImports(coldEntries, fromDir) {

@@ -129,7 +129,8 @@ function writeCache(dir: string, family: string, file: string, data: () => Buffe
     for (const name of others.filter((n) => n.startsWith(family)))
       rmSync(path.join(dir, name), { force: true });
     const mine = installOf(path.basename(file));
-    for (const name of staleInstalls(dir, others, mine)) rmSync(path.join(dir, name), { force: true });
+    for (const name of staleInstalls(dir, others, mine))
+      rmSync(path.join(dir, name), { force: true });
   } catch {
     // a read-only or full disk: the next run compiles from source again
   }

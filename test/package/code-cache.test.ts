@@ -49,9 +49,9 @@ describe.skipIf(nodeHasCompileCache)('the hot file’s V8 code cache', () => {
     expect(statSync(v8Dir()).mode & 0o777).toBe(0o700);
     const stats = new Map(written.map((name) => [name, statSync(path.join(v8Dir(), name))]));
     for (const stat of stats.values()) expect(stat.mode & 0o777).toBe(0o600);
-    expect(stats.get(written.find((name) => name.includes('~cli~main.cjs-'))!)!.size).toBeGreaterThan(
-      10_000,
-    );
+    expect(
+      stats.get(written.find((name) => name.includes('~cli~main.cjs-'))!)!.size,
+    ).toBeGreaterThan(10_000);
     const second = authctl(['token', 'mint', '--sub', 'bob']);
     expect(second.code).toBe(0);
     expect(second.stderr).toBe('');

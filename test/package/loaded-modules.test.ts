@@ -367,7 +367,7 @@ describe('what each command loads', () => {
     );
   });
 
-  it('probe loads no jose once its attacker key is stored, nor what `probe init` drafts with (issue #17)', () => {
+  it('probe loads no jose once its attacker key is stored, nor what `probe init` drafts with, nor SigV4 or API-key code for bearer credentials (issue #17)', () => {
     const project = tempDir('authctl-loaded-probe-');
     const spec = {
       base_url: 'http://127.0.0.1:9',
@@ -385,7 +385,13 @@ describe('what each command loads', () => {
     expect(loaded.stdout).toContain('/v1/orders');
     expect(loaded.sources).toContain('src/core/probe/attacker.ts');
     expect(loaded.packages).not.toContain('jose');
-    for (const source of ['src/cli/probe-init-run.ts', 'src/core/probe/openapi.ts'])
+    // Nor the SigV4 signer and API-key code: this spec has bearer credentials only.
+    for (const source of [
+      'src/cli/probe-init-run.ts',
+      'src/core/probe/openapi.ts',
+      'src/core/sigv4/canonical.ts',
+      'src/core/apikey/format.ts',
+    ])
       expect(loaded.sources).not.toContain(source);
   });
 });

@@ -12,3 +12,13 @@ const UNSAFE =
 export function printable(text: string): string {
   return text.replace(UNSAFE, '?');
 }
+
+/**
+ * POSIX single-quoting: safe for any byte except NUL. Here, among the base utilities every command
+ * loads, because sigv4's curl lines and the probe's (curl, token mint) both quote: in sigv4/curl.ts
+ * it made the probe load a chunk of its own for this one function (issue #17).
+ */
+export function shellQuote(value: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}

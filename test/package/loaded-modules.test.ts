@@ -367,6 +367,34 @@ describe('what each command loads', () => {
       expect.arrayContaining(['src/core/config/schema.ts', 'src/core/report/sarif.ts']),
     );
   });
+
+  it('probe loads no jose once its attacker key is stored, nor what `probe init` drafts with, nor SigV4 or API-key code for bearer credentials (issue #17)', () => {
+    const project = tempDir('authctl-loaded-probe-');
+    const spec = {
+      base_url: 'http://127.0.0.1:9',
+      jwt: { issuer: 'https://id.example', audience: 'api://orders' },
+      credentials: { reader: { type: 'jwt', sub: 'alice' } },
+      endpoints: [{ path: '/v1/orders', allow: ['reader'] }],
+    };
+    writeFileSync(path.join(project, 'probe.json'), JSON.stringify(spec));
+    // The first run generates the attacker key (with jose) and stores it beside the keystore.
+    const first = loadedBy(['probe', '--dry-run'], { cwd: project });
+    const loaded = loadedBy(['probe', '--dry-run'], { cwd: project });
+    rmSync(project, { recursive: true, force: true });
+    expect(first.code, first.stdout).toBe(0);
+    expect(loaded.code, loaded.stdout).toBe(0);
+    expect(loaded.stdout).toContain('/v1/orders');
+    expect(loaded.sources).toContain('src/core/probe/attacker.ts');
+    expect(loaded.packages).not.toContain('jose');
+    // Nor the SigV4 signer and API-key code: this spec has bearer credentials only.
+    for (const source of [
+      'src/cli/probe-init-run.ts',
+      'src/core/probe/openapi.ts',
+      'src/core/sigv4/canonical.ts',
+      'src/core/apikey/format.ts',
+    ])
+      expect(loaded.sources).not.toContain(source);
+  });
 });
 
 it('the base core utilities (errors, mask, suggest...) are one cold file for apikey verify and sigv4 sign', () => {

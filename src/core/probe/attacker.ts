@@ -1,8 +1,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { exportJWK, importJWK, type JWK } from 'jose';
+import { webcrypto } from 'node:crypto';
+import type { JWK } from 'jose';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/atomic.js';
-import type { JWTAlgorithm } from '../keys/algorithms.js';
+import { algorithmInfo, type JWTAlgorithm } from '../keys/algorithms.js';
 import { generateAttackerKey, type AttackerKey } from '../token/forge.js';
 
 /** Kept beside the keystore; an attacker key is trusted by nobody, so reusing it across runs is safe. */
@@ -39,7 +40,7 @@ async function load(alg: JWTAlgorithm, dir?: string): Promise<AttackerKey> {
       return {
         alg: entry.alg,
         publicJwk: entry.publicJwk,
-        privateKey: (await importJWK(entry.privateJwk, entry.alg)) as CryptoKey,
+        privateKey: await importPrivateJwk(entry.privateJwk, entry.alg),
       };
   } catch {
     stored = {}; // missing or unreadable: make a new one
@@ -47,6 +48,7 @@ async function load(alg: JWTAlgorithm, dir?: string): Promise<AttackerKey> {
   const key = await generateAttackerKey(alg);
   try {
     await ensurePrivateDir(dir);
+    const { exportJWK } = await import('jose'); // loaded by generateAttackerKey already
     stored[alg] = {
       alg: key.alg,
       publicJwk: key.publicJwk,
@@ -57,4 +59,21 @@ async function load(alg: JWTAlgorithm, dir?: string): Promise<AttackerKey> {
     // A read-only home only costs the next run another key generation.
   }
   return key;
+}
+
+/**
+ * The stored private JWK as the CryptoKey jose's importJWK would make (not extractable, for signing),
+ * through WebCrypto directly: a probe run with a stored key then never loads jose (issue #17).
+ */
+async function importPrivateJwk(jwk: JWK, alg: JWTAlgorithm): Promise<CryptoKey> {
+  const { kty, crv } = algorithmInfo(alg);
+  const hash = `SHA-${alg.slice(2)}`;
+  const algorithm =
+    kty === 'RSA'
+      ? { name: alg.startsWith('PS') ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5', hash }
+      : kty === 'EC'
+        ? { name: 'ECDSA', namedCurve: crv }
+        : { name: 'Ed25519' };
+  const { alg: _alg, use: _use, ...keyData } = jwk;
+  return webcrypto.subtle.importKey('jwk', keyData as JsonWebKey, algorithm, false, ['sign']);
 }

@@ -1,5 +1,5 @@
 import { mask, maskHeaderValue } from '../mask.js';
-import { shellQuote } from '../sigv4/curl.js';
+import { shellQuote } from '../terminal.js';
 import type { ProbeRequest } from './http.js';
 
 /** Replaces every secret in `text` with its masked form. */

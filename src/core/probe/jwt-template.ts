@@ -1,7 +1,7 @@
 import type { JWTAlgorithm } from '../keys/algorithms.js';
 import { parseAlgorithm } from '../keys/algorithms.js';
 import type { Keystore } from '../keys/keystore.js';
-import { shellQuote } from '../sigv4/curl.js';
+import { shellQuote } from '../terminal.js';
 import type { ClaimsMapping } from '../token/claims.js';
 import { decodeToken } from '../token/decode.js';
 import type { MintTokenOptions } from '../token/mint.js';

@@ -1,10 +1,8 @@
 /** Renders a signed request as a curl command line that sends exactly what was signed. */
 
-/** POSIX single-quoting: safe for any byte except NUL. */
-export function shellQuote(value: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
+import { shellQuote } from '../terminal.js';
+
+export { shellQuote };
 
 export type CurlBody =
   { kind: 'none' } | { kind: 'file'; path: string } | { kind: 'text'; text: string };

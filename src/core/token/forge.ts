@@ -1,13 +1,5 @@
-import { createPublicKey, randomBytes } from 'node:crypto';
-import {
-  base64url,
-  calculateJwkThumbprint,
-  CompactSign,
-  exportJWK,
-  generateKeyPair,
-  type CompactJWSHeaderParameters,
-  type JWK,
-} from 'jose';
+import { createPublicKey, KeyObject, randomBytes } from 'node:crypto';
+import type { CompactJWSHeaderParameters, JWK } from 'jose';
 import { isHmac, type JWTAlgorithm } from '../keys/algorithms.js';
 import { encodeJson, signJws } from './jws.js';
 
@@ -18,14 +10,17 @@ const encoder = new TextEncoder();
 /** One JSON segment of a JWS, base64url-encoded (the same encoding `token mint` signs). */
 export const encodeSegment = encodeJson;
 
+/**
+ * The same compact JWS jose's CompactSign makes (JSON header and claims, base64url, signature over
+ * both), signed by node:crypto: every probe run forges with the attacker key, and loading jose for
+ * it costs ~45 module files at start-up (issue #17). jose still generates keys and verifies.
+ */
 export async function signCompact(
   header: CompactJWSHeaderParameters,
   claims: Record<string, unknown>,
   key: CryptoKey | Uint8Array,
 ): Promise<string> {
-  return new CompactSign(encoder.encode(JSON.stringify(claims)))
-    .setProtectedHeader(header)
-    .sign(key);
+  return signJws(header, claims, key instanceof Uint8Array ? key : KeyObject.from(key));
 }
 
 /** HMAC-SHA-256 with any key, including the empty one (WebCrypto refuses zero-length keys; node:crypto does not). */
@@ -44,9 +39,9 @@ export function unsigned(header: Record<string, unknown>, claims: Record<string,
 /** Flips bits in the first signature byte: same length, same encoding, wrong value. */
 export function corruptSignature(token: string): string {
   const [h, p, s] = token.split('.');
-  const bytes = base64url.decode(s!);
+  const bytes = Buffer.from(s!, 'base64url');
   bytes[0] = bytes[0]! ^ 0x5a;
-  return `${h}.${p}.${base64url.encode(bytes)}`;
+  return `${h}.${p}.${bytes.toString('base64url')}`;
 }
 
 /** SPKI PEM of a public JWK: the "secret" an HS/RS confusion attack uses. */
@@ -71,6 +66,8 @@ export interface AttackerKey {
 
 /** A throwaway key pair nobody publishes: for unknown-kid, embedded-jwk and jku forgeries. */
 export async function generateAttackerKey(alg: JWTAlgorithm): Promise<AttackerKey> {
+  // Only when no stored attacker key fits (probe/attacker.ts): jose is not loaded for a cached one.
+  const { calculateJwkThumbprint, exportJWK, generateKeyPair } = await import('jose');
   const keyAlg: JWTAlgorithm = isHmac(alg) ? 'ES256' : alg;
   const { privateKey, publicKey } = await generateKeyPair(keyAlg, {
     extractable: true,

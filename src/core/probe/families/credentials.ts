@@ -1,4 +1,3 @@
-import { generateApiKey, malformApiKey, parseApiKey } from '../../apikey/index.js';
 import { mergeHeaders } from '../headers.js';
 import { presignMutations, S3_PRESIGN_REFUSALS } from '../presigned.js';
 import type { CaseFamily } from './builder.js';
@@ -20,8 +19,10 @@ export const revokedFamily: CaseFamily = {
 /** `apikey:*`: a key nobody issued, malformed authctl keys, the revoked key. */
 export const apikeyFamily: CaseFamily = {
   name: 'apikey',
-  build(b) {
+  async build(b) {
     if (!b.primary.apikey) return;
+    // Loaded for API-key credentials only: most probe runs send bearer tokens (issue #17).
+    const { generateApiKey, malformApiKey, parseApiKey } = await import('../../apikey/index.js');
     const { key, header: name, scheme, revoked } = b.primary.apikey;
     const send = (value: string) => header(b.base, name, scheme ? `${scheme} ${value}` : value);
     let prefix: string | undefined;
@@ -45,7 +46,7 @@ export const apikeyFamily: CaseFamily = {
 /** `sigv4:*`: a wrong secret, a query tampered with after signing, a presigned URL that expired. */
 export const sigv4Family: CaseFamily = {
   name: 'sigv4',
-  build(b) {
+  async build(b) {
     const { primary: cred, base, ctx } = b;
     if (!cred.sigv4) return;
     const sigCase = (id: string, title: string, request: typeof base) =>
@@ -63,9 +64,9 @@ export const sigv4Family: CaseFamily = {
     sigCase(
       'sigv4:wrong-secret',
       'SigV4 signed with a wrong secret key',
-      signSigV4(base, cred, ctx.url, { secretAccessKey: wrong }),
+      await signSigV4(base, cred, ctx.url, { secretAccessKey: wrong }),
     );
-    const signed = signSigV4(base, cred, ctx.url);
+    const signed = await signSigV4(base, cred, ctx.url);
     const sep = signed.path.includes('?') ? '&' : '?';
     sigCase('sigv4:tampered-query', 'SigV4 request with a query parameter added after signing', {
       ...signed,
@@ -76,7 +77,7 @@ export const sigv4Family: CaseFamily = {
     sigCase(
       'sigv4:expired-presign',
       'presigned URL that expired an hour ago',
-      signSigV4(base, cred, ctx.url, { presign: true, date: past, expires: 3600 }),
+      await signSigV4(base, cred, ctx.url, { presign: true, date: past, expires: 3600 }),
     );
   },
 };

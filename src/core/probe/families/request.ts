@@ -1,4 +1,3 @@
-import { presignUrl, signRequest } from '../../sigv4/index.js';
 import type { CaseContext } from '../case-types.js';
 import type { ResolvedCredential } from '../credentials.js';
 import { mergeHeaders } from '../headers.js';
@@ -15,7 +14,8 @@ export async function withCredential(
   cred: ResolvedCredential,
   ctx: Pick<CaseContext, 'url'>,
 ): Promise<{ request: ProbeRequest; secrets: string[] }> {
-  if (cred.sigv4) return { request: signSigV4(request, cred, ctx.url), secrets: cred.secrets };
+  if (cred.sigv4)
+    return { request: await signSigV4(request, cred, ctx.url), secrets: cred.secrets };
   if (cred.presigned)
     return { request: { ...request, path: cred.presigned.path }, secrets: cred.secrets };
   return {
@@ -27,13 +27,17 @@ export async function withCredential(
 type SigV4Key = NonNullable<ResolvedCredential['sigv4']>;
 export type SigV4Override = Partial<SigV4Key> & { date?: Date; expires?: number };
 
-/** Signs `request` with the credential's SigV4 key (header or presigned form), `override` changing parts of it. */
-export function signSigV4(
+/**
+ * Signs `request` with the credential's SigV4 key (header or presigned form), `override` changing parts
+ * of it. The signer loads on first use: most probe runs send bearer tokens only (issue #17).
+ */
+export async function signSigV4(
   request: ProbeRequest,
   cred: ResolvedCredential,
   url: (path: string) => string,
   override: SigV4Override = {},
-): ProbeRequest {
+): Promise<ProbeRequest> {
+  const { presignUrl, signRequest } = await import('../../sigv4/index.js');
   const key = { ...cred.sigv4!, ...override };
   const credentials = {
     accessKeyId: key.accessKeyId,

@@ -1,5 +1,5 @@
 import { authenticateClient, checkGrantAllowed } from './clients.js';
-import { DpopError, checkDpopProof, dpopNonceHeaders } from './dpop.js';
+import { DpopError, checkDpopProof, dpopFeature, dpopNonceHeaders } from './dpop.js';
 import { GRANTS, grantServed, servedGrantTypes } from './grants/index.js';
 import { claimsFromRequest } from './request-claims.js';
 import { requestedAudience } from './resource.js';
@@ -39,7 +39,11 @@ export async function tokenEndpoint(
         `grant_type "${grantType}" is not supported (supported: ${servedGrantTypes(deps.settings.auth).join(', ')})`,
       );
     checkGrantAllowed(client, grantType);
-    const confirmation = await proofOf(req, issuer, deps, client);
+    // No DPoP header and none required: no proof to check, and no await for it.
+    const confirmation =
+      req.headers.dpop === undefined && !client.config?.dpop_bound_access_tokens
+        ? undefined
+        : await proofOf(req, issuer, deps, client);
     const body = await handler({
       req,
       issuer,
@@ -49,10 +53,8 @@ export async function tokenEndpoint(
       audience: requestedAudience(req.lists),
       confirmation,
     });
-    return {
-      ...json(200, body, { pragma: 'no-cache', ...(await dpopNonceHeaders(deps, issuer)) }),
-      clientId,
-    };
+    const nonce = dpopFeature(deps)?.nonce ? await dpopNonceHeaders(deps, issuer) : undefined;
+    return { ...json(200, body, { pragma: 'no-cache', ...nonce }), clientId };
   } catch (error) {
     if (error instanceof DpopError) return { ...error.forTokenEndpoint().response(), clientId };
     if (error instanceof OAuthError) return { ...error.response(), clientId };

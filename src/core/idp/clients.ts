@@ -22,8 +22,25 @@ export function zeroConfig(deps: IdpDeps): boolean {
   return deps.settings.clients.size === 0;
 }
 
+/** Authorization headers already decoded: a client sends the same one with every request. */
+const decodedBasic = new Map<string, { id: string; secret: string }>();
+const DECODED_BASIC_MAX = 256;
+
 function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
-  if (!header || !/^basic /i.test(header)) return undefined;
+  if (!header) return undefined;
+  let credentials = decodedBasic.get(header);
+  if (!credentials) {
+    credentials = decodeBasic(header);
+    if (!credentials) return undefined;
+    // Bounded: a client sending new credentials each time only makes this forget.
+    if (decodedBasic.size >= DECODED_BASIC_MAX) decodedBasic.clear();
+    decodedBasic.set(header, credentials);
+  }
+  return credentials;
+}
+
+function decodeBasic(header: string): { id: string; secret: string } | undefined {
+  if (!/^basic /i.test(header)) return undefined;
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) throw invalidClient('malformed HTTP Basic credentials', true);

@@ -269,7 +269,10 @@ async function issuerEndpoint(
       found.endpoint === 'jwks'
         ? await jwksEndpoint(deps, found.issuer)
         : await HANDLERS[found.endpoint](
-            { ...req, path: req.url.pathname.slice(found.issuer.path.length) },
+            // The root issuer's endpoints see the path as is: no copy of the request per call.
+            found.issuer.path
+              ? { ...req, path: req.url.pathname.slice(found.issuer.path.length) }
+              : req,
             found.issuer,
             deps,
           );

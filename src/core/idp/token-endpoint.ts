@@ -8,6 +8,9 @@ import type { IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js
 
 export { GRANTS } from './grants/index.js';
 
+/** RFC 6749 §5.1: a token response is never cached (json() copies it into each answer's headers). */
+const NO_CACHE: Readonly<Record<string, string>> = Object.freeze({ pragma: 'no-cache' });
+
 export async function tokenEndpoint(
   req: IdpRequest,
   issuer: IssuerContext,
@@ -54,7 +57,9 @@ export async function tokenEndpoint(
       confirmation,
     });
     const nonce = dpopFeature(deps)?.nonce ? await dpopNonceHeaders(deps, issuer) : undefined;
-    return { ...json(200, body, { pragma: 'no-cache', ...nonce }), clientId };
+    const response = json(200, body, nonce ? { ...NO_CACHE, ...nonce } : NO_CACHE);
+    response.clientId = clientId;
+    return response;
   } catch (error) {
     if (error instanceof DpopError) return { ...error.forTokenEndpoint().response(), clientId };
     if (error instanceof OAuthError) return { ...error.response(), clientId };

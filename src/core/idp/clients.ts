@@ -3,6 +3,7 @@ import { ASSERTION_TYPE, verifyClientJwt } from './client-assertion.js';
 import type { IdpClientConfig } from './config.js';
 import type { ClientAuthMethod } from './constants.js';
 import { invalidClient, invalidRequest, invalidScope, unauthorizedClient } from './http.js';
+import { memoized } from './memo.js';
 import type { IdpDeps, IdpRequest, IssuerContext } from './types.js';
 
 export interface AuthenticatedClient {
@@ -22,22 +23,11 @@ export function zeroConfig(deps: IdpDeps): boolean {
   return deps.settings.clients.size === 0;
 }
 
-/** Authorization headers already decoded: a client sends the same one with every request. */
-const decodedBasic = new Map<string, { id: string; secret: string }>();
-const DECODED_BASIC_MAX = 256;
-
 function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
-  if (!header) return undefined;
-  let credentials = decodedBasic.get(header);
-  if (!credentials) {
-    credentials = decodeBasic(header);
-    if (!credentials) return undefined;
-    // Bounded: a client sending new credentials each time only makes this forget.
-    if (decodedBasic.size >= DECODED_BASIC_MAX) decodedBasic.clear();
-    decodedBasic.set(header, credentials);
-  }
-  return credentials;
+  return header ? decodedBasic(header) : undefined;
 }
+
+const decodedBasic = memoized(decodeBasic);
 
 function decodeBasic(header: string): { id: string; secret: string } | undefined {
   if (!/^basic /i.test(header)) return undefined;

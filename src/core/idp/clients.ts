@@ -3,6 +3,7 @@ import { ASSERTION_TYPE, verifyClientJwt } from './client-assertion.js';
 import type { IdpClientConfig } from './config.js';
 import type { ClientAuthMethod } from './constants.js';
 import { invalidClient, invalidRequest, invalidScope, unauthorizedClient } from './http.js';
+import { memoized } from './memo.js';
 import type { IdpDeps, IdpRequest, IssuerContext } from './types.js';
 
 export interface AuthenticatedClient {
@@ -23,7 +24,13 @@ export function zeroConfig(deps: IdpDeps): boolean {
 }
 
 function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
-  if (!header || !/^basic /i.test(header)) return undefined;
+  return header ? decodedBasic(header) : undefined;
+}
+
+const decodedBasic = memoized(decodeBasic);
+
+function decodeBasic(header: string): { id: string; secret: string } | undefined {
+  if (!/^basic /i.test(header)) return undefined;
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) throw invalidClient('malformed HTTP Basic credentials', true);

@@ -198,8 +198,8 @@ async function dispatch(req: IdpRequest, deps: IdpDeps): Promise<IdpResponse | '
   if (misdirected) return misdirected;
   if (path === SERVER_PATHS.healthz) return json(200, { status: 'ok' });
   if (path === SERVER_PATHS.readyz) return readiness(deps);
-  // The clock and faults another replica set apply to this request too.
-  await loadSharedState(deps);
+  // The clock and faults another replica set apply to this request too (a memory store shares none).
+  if (deps.store.sharesState) await loadSharedState(deps);
   if (path === SERVER_PATHS.control || path.startsWith(`${SERVER_PATHS.control}/`))
     return (
       controlRefusal(req, deps) ??
@@ -269,7 +269,10 @@ async function issuerEndpoint(
       found.endpoint === 'jwks'
         ? await jwksEndpoint(deps, found.issuer)
         : await HANDLERS[found.endpoint](
-            { ...req, path: req.url.pathname.slice(found.issuer.path.length) },
+            // The root issuer's endpoints see the path as is: no copy of the request per call.
+            found.issuer.path
+              ? { ...req, path: req.url.pathname.slice(found.issuer.path.length) }
+              : req,
             found.issuer,
             deps,
           );

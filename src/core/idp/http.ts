@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { memoized } from './memo.js';
 import type { IdpResponse } from './types.js';
 
 export function json(
@@ -47,9 +48,13 @@ export function html(
 
 /** `application/json` or `application/*+json` by media type, ignoring parameters (`text/plain; x=application/json` is not JSON). */
 export function isJsonType(contentType: string | undefined): boolean {
-  const essence = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  return essence === 'application/json' || /^application\/[\w.+-]+\+json$/.test(essence);
+  return contentType !== undefined && jsonType(contentType);
 }
+
+const jsonType = memoized((contentType: string) => {
+  const essence = contentType.split(';')[0]!.trim().toLowerCase();
+  return essence === 'application/json' || /^application\/[\w.+-]+\+json$/.test(essence);
+});
 
 /** 127.0.0.0/8, ::1 and localhost (bracketed IPv6 accepted, as in URLs and Host headers). */
 export function isLoopbackHost(host: string): boolean {

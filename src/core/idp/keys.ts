@@ -22,6 +22,13 @@ export class CachingKeystore extends Keystore {
   private checkedAt = 0;
   private writers = 0;
   private stamping?: Promise<string | undefined>;
+  /** The signing keys chosen from `ring`, by alg and kid (see signingKey). */
+  private signers?: { ring: Keyring; keys: Map<string, ReturnType<Keystore['signingKey']>> };
+
+  /** Whether the cached ring needs no look at keys.json yet (no write running, checked recently). */
+  private checked(): boolean {
+    return this.writers === 0 && Date.now() - this.checkedAt < STAT_INTERVAL_MS;
+  }
 
   override async read(): Promise<Keyring> {
     if (this.writers > 0) return super.read();
@@ -52,7 +59,21 @@ export class CachingKeystore extends Keystore {
     }
   }
 
-  override async signingKey(
+  override signingKey(
+    alg: Parameters<Keystore['signingKey']>[0],
+    options: Parameters<Keystore['signingKey']>[1] = {},
+  ): ReturnType<Keystore['signingKey']> {
+    // Per token, the answer is the same while the cached ring is current and recently checked: one
+    // resolved promise instead of the keystore's chain of reads (issue #17).
+    const memo = this.signers;
+    if (memo && this.checked() && memo.ring === this.cached?.ring) {
+      const hit = memo.keys.get(signerKey(alg, options.kid));
+      if (hit) return hit;
+    }
+    return this.signingKeyRead(alg, options);
+  }
+
+  private async signingKeyRead(
     alg: Parameters<Keystore['signingKey']>[0],
     options: Parameters<Keystore['signingKey']>[1] = {},
   ): ReturnType<Keystore['signingKey']> {
@@ -61,9 +82,14 @@ export class CachingKeystore extends Keystore {
       ? ring.keys.some((k) => k.kid === options.kid)
       : ring.keys.some((k) => k.alg === alg && k.status === 'active');
     // Only a missing key leads to a write (creating it): do that from a fresh read, under the lock.
-    return known
-      ? super.signingKey(alg, options)
-      : this.fresh(() => super.signingKey(alg, options));
+    if (!known) return this.fresh(() => super.signingKey(alg, options));
+    const signing = await super.signingKey(alg, options);
+    // Remembered only for the ring it was chosen from: a re-read ring (a rotation) starts afresh.
+    if (this.writers === 0 && this.cached?.ring === ring) {
+      if (this.signers?.ring !== ring) this.signers = { ring, keys: new Map() };
+      this.signers.keys.set(signerKey(alg, options.kid), Promise.resolve(signing));
+    }
+    return signing;
   }
 
   override rotate(options: RotateKeysOptions): Promise<RotateKeysResult> {
@@ -76,6 +102,8 @@ export class CachingKeystore extends Keystore {
     return this.fresh(() => super.importKey(...args));
   }
 }
+
+const signerKey = (alg: string, kid: string | undefined) => `${alg} ${kid ?? ''}`;
 
 async function fileStamp(file: string): Promise<string | undefined> {
   try {

@@ -1,3 +1,5 @@
+import { memoized } from './memo.js';
+
 /**
  * Parameters that may appear more than once: RFC 8707 §2 `resource` (one per target) and RFC 8693
  * §2.1 `audience`. Every other OAuth parameter MUST NOT repeat (RFC 6749 §3.1, §3.2).
@@ -40,7 +42,10 @@ export function repeatedParamsMessage(names: string[]): string {
 
 /** `application/x-www-form-urlencoded`, by media type, ignoring parameters such as charset. */
 export function isFormType(contentType: string | undefined): boolean {
-  return (
-    (contentType ?? '').split(';')[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded'
-  );
+  return contentType !== undefined && formType(contentType);
 }
+
+const formType = memoized(
+  (contentType: string) =>
+    contentType.split(';')[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded',
+);

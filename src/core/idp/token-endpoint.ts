@@ -1,5 +1,5 @@
 import { authenticateClient, checkGrantAllowed } from './clients.js';
-import { DpopError, checkDpopProof, dpopNonceHeaders } from './dpop.js';
+import { DpopError, checkDpopProof, dpopFeature, dpopNonceHeaders } from './dpop.js';
 import { GRANTS, grantServed, servedGrantTypes } from './grants/index.js';
 import { claimsFromRequest } from './request-claims.js';
 import { requestedAudience } from './resource.js';
@@ -7,6 +7,9 @@ import { OAuthError, invalidRequest, json } from './http.js';
 import type { IdpDeps, IdpRequest, IdpResponse, IssuerContext } from './types.js';
 
 export { GRANTS } from './grants/index.js';
+
+/** RFC 6749 §5.1: a token response is never cached (json() copies it into each answer's headers). */
+const NO_CACHE: Readonly<Record<string, string>> = Object.freeze({ pragma: 'no-cache' });
 
 export async function tokenEndpoint(
   req: IdpRequest,
@@ -39,7 +42,11 @@ export async function tokenEndpoint(
         `grant_type "${grantType}" is not supported (supported: ${servedGrantTypes(deps.settings.auth).join(', ')})`,
       );
     checkGrantAllowed(client, grantType);
-    const confirmation = await proofOf(req, issuer, deps, client);
+    // No DPoP header and none required: no proof to check, and no await for it.
+    const confirmation =
+      req.headers.dpop === undefined && !client.config?.dpop_bound_access_tokens
+        ? undefined
+        : await proofOf(req, issuer, deps, client);
     const body = await handler({
       req,
       issuer,
@@ -49,10 +56,10 @@ export async function tokenEndpoint(
       audience: requestedAudience(req.lists),
       confirmation,
     });
-    return {
-      ...json(200, body, { pragma: 'no-cache', ...(await dpopNonceHeaders(deps, issuer)) }),
-      clientId,
-    };
+    const nonce = dpopFeature(deps)?.nonce ? await dpopNonceHeaders(deps, issuer) : undefined;
+    const response = json(200, body, nonce ? { ...NO_CACHE, ...nonce } : NO_CACHE);
+    response.clientId = clientId;
+    return response;
   } catch (error) {
     if (error instanceof DpopError) return { ...error.forTokenEndpoint().response(), clientId };
     if (error instanceof OAuthError) return { ...error.response(), clientId };

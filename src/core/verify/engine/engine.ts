@@ -8,11 +8,9 @@ import {
   checkMissing,
   checkEveryPlaceholder,
   checkUnknown,
-  isEmpty,
   keyContext,
   label,
   parseJsonValue,
-  typeValid,
 } from './keys.js';
 import type { Facts } from './meanings.js';
 import { detect } from './detect.js';
@@ -23,49 +21,9 @@ import {
   reportMissingFile,
   type Reference,
 } from './files.js';
-import {
-  compiled,
-  find,
-  first,
-  literalPath,
-  rootEntry,
-  type Entry,
-  type PathStyle,
-} from './paths.js';
-import type { AbsentAt, CrossRule, KeySpec, ProfileDefinition, Section } from './schema.js';
-import { asList, asSeconds, asString } from './values.js';
-
-/** One place a section applies: the root, or each match of its `at` pattern. */
-interface Instance {
-  root: Entry;
-  /** The document's root: a condition key that starts with the separator (`.auth.issuer`) is read from it. */
-  top?: Entry;
-  keys: Record<string, KeySpec>;
-  checks: CrossRule[];
-  closed: boolean;
-  /** closed: every undeclared key, or only close misspellings of declared ones. */
-  unknown?: 'all' | 'typos';
-  /** More names a closed instance accepts (the roots of sections). */
-  extra?: string[];
-  /** closed-matching: only these names are the service's. */
-  matching?: string;
-  /** Check every key's value for placeholders, not only declared keys' (after their type). */
-  everyPlaceholder?: boolean;
-  /** TOML/JSON types as written; a value of the wrong type is unreadable to conditions. */
-  strict?: boolean;
-  /** Where a finding about an absent key points, unless the key says otherwise. */
-  absentAt?: AbsentAt;
-  online?: Section['online'];
-  /** A `schema` validator checks types and values: keys only add meanings. */
-  schema?: boolean;
-  /** The run's variables (--env-file, --from-env), for `env` conditions. */
-  env?: (name: string) => Looked;
-  /** The files the instance's `file` keys name, read beforehand; `follow` checks one. */
-  files?: Map<string, Reference>;
-  follow?: (ref: Reference) => OnlineCheck[];
-  /** In a file another config names: that config and the key naming it (`absent-at = "referrer"`). */
-  referrer?: { ctx: CheckContext; path: KeyPath };
-}
+import { gatherFacts, InstanceKeys, keyPlan, type Instance } from './instance.js';
+import { compiled, find, first, rootEntry, type Entry, type PathStyle } from './paths.js';
+import type { KeySpec, ProfileDefinition, Section } from './schema.js';
 
 /** `schema` validators bring zod and authctl's whole config schema: loaded only for a profile naming one. */
 const validators = () => import('./validators.js');
@@ -101,16 +59,19 @@ export function engineChecker(def: ProfileDefinition): ProfileChecker {
           online: def.online,
           env,
         };
+        const shared = { top: root, strict, schema, env };
         const all = [
           top,
           ...def.sections
             .filter((s) => !s.formats || s.formats.includes(document.kind))
-            .flatMap((section) => instances(root, section, style, ctx.target))
-            .map((i) => ({ ...i, top: root, strict, schema, env })),
+            .flatMap((section) => instances(root, section, style, ctx.target, shared)),
         ];
         for (const instance of all) {
-          instance.files = await readReferences(sub, instance.root, instance.keys, style, deps);
-          instance.follow = (ref) => follow(sub, ref, { def, style, env, strict });
+          // Most sections name no file: their thousands of instances skip the read (and its await).
+          if (keyPlan(instance.keys).files) {
+            instance.files = await readReferences(sub, instance.root, instance.keys, style, deps);
+            instance.follow = (ref) => follow(sub, ref, { def, style, env, strict });
+          }
           online.push(...checkInstance(sub, instance, style));
         }
       }
@@ -133,18 +94,22 @@ function follow(
   const sub = ctx.sub(document);
   const root = rootEntry(document.data);
   const referrer = { ctx, path: ref.path };
+  const shared = { top: root, strict: run.strict, env: run.env, referrer };
   return sections.flatMap((section) =>
-    instances(root, section, run.style, ctx.target).flatMap((i) =>
-      checkInstance(
-        sub,
-        { ...i, top: root, strict: run.strict, env: run.env, referrer },
-        run.style,
-      ),
+    instances(root, section, run.style, ctx.target, shared).flatMap((i) =>
+      checkInstance(sub, i, run.style),
     ),
   );
 }
 
-function instances(root: Entry, section: Section, style: PathStyle, target: Target): Instance[] {
+/** The section's instances under `root`, each with the run's `shared` fields (one object each). */
+function instances(
+  root: Entry,
+  section: Section,
+  style: PathStyle,
+  target: Target,
+  shared: Partial<Instance>,
+): Instance[] {
   return find(root, compiled(section.at, style), style)
     .filter((e) => e.value !== null && typeof e.value === 'object' && !Array.isArray(e.value))
     .filter(
@@ -168,82 +133,21 @@ function instances(root: Entry, section: Section, style: PathStyle, target: Targ
       absentAt: section['absent-at'],
       unknown: section.unknown,
       online: section.online,
+      ...shared,
     }));
-}
-
-const keyLists = new WeakMap<Record<string, KeySpec>, [string, KeySpec][]>();
-
-/** A section's declared keys as a list, built once: every instance walks it three times. */
-function keyList(keys: Record<string, KeySpec>): [string, KeySpec][] {
-  let list = keyLists.get(keys);
-  if (!list) keyLists.set(keys, (list = Object.entries(keys)));
-  return list;
-}
-
-/** The declared keys found in an instance; with strict types, a value of the wrong type reads as none. */
-function resolve(ctx: CheckContext, instance: Instance, style: PathStyle) {
-  const resolved = new Map<string, Entry | undefined>();
-  // Every key looked up once per instance (declared keys here, others on first ask): a dense file
-  // has thousands of instances, and `where` and `lookup` ask again for each missing key.
-  const found = new Map<string, Entry | undefined>();
-  const at = (key: string): Entry | undefined => {
-    if (!found.has(key)) found.set(key, first(instance.root, key, style));
-    return found.get(key);
-  };
-  const unreadable = new Set<string>();
-  for (const [key, spec] of keyList(instance.keys)) {
-    const entry = at(key);
-    resolved.set(key, entry && isEmpty(spec, entry.value) ? undefined : entry);
-    if (
-      entry &&
-      instance.strict &&
-      !typeValid(spec, entry.value, ctx.document.kind === 'env', true)
-    )
-      unreadable.add(key);
-  }
-  const lookup: Lookup = (key: string) => {
-    if (unreadable.has(key)) return { present: true, value: undefined };
-    if (key.startsWith(style.separator) && instance.top) {
-      const found = first(instance.top, key.slice(style.separator.length), style);
-      return { present: found !== undefined, value: found?.value };
-    }
-    const entry = resolved.has(key) ? resolved.get(key) : at(key);
-    return entry
-      ? { present: true, value: entry.value }
-      : { present: false, value: instance.keys[key]?.default };
-  };
-  lookup.env = instance.env;
-  lookup.file = (key) => instance.files?.get(key)?.text !== undefined;
-  const where = (key: string): KeyPath =>
-    resolved.get(key)?.path ?? at(key)?.path ?? absentPath(instance, key, style);
-  return { resolved, unreadable, lookup, where };
-}
-
-/** Where a key that is not set is reported: `absent-at` of the key, else of its section. */
-function absentPath(instance: Instance, key: string, style: PathStyle): KeyPath {
-  switch (instance.keys[key]?.['absent-at'] ?? instance.absentAt) {
-    case 'table':
-      return instance.root.path;
-    case 'document':
-    case 'referrer':
-      return [];
-    default:
-      return literalPath(instance.root.path, key, style.separator);
-  }
 }
 
 /** A required key that is not set, reported where its `absent-at` says (the referring config's key). */
 function reportMissing(
   ctx: CheckContext,
   instance: Instance,
+  keys: InstanceKeys,
   key: string,
   scope: CrossScope,
 ): void {
   const spec = instance.keys[key]!;
   const referrer =
-    spec['absent-at'] === 'referrer' && first(instance.root, key, scope.style) === undefined
-      ? instance.referrer
-      : undefined;
+    spec['absent-at'] === 'referrer' && keys.at(key) === undefined ? instance.referrer : undefined;
   // The position is computed only for a finding (most absent keys are optional).
   const [at, path]: [CheckContext, () => KeyPath] = referrer
     ? [referrer.ctx, () => referrer.path]
@@ -264,13 +168,17 @@ function checkReferences(ctx: CheckContext, instance: Instance, lookup: Lookup):
 }
 
 function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle): OnlineCheck[] {
-  const { resolved, unreadable, lookup, where } = resolve(ctx, instance, style);
-  const facts = gatherFacts(instance, resolved, unreadable, style);
+  const keys = new InstanceKeys(ctx, instance, style);
+  const { lookup, where } = keys;
+  const facts = gatherFacts(instance, keys, style);
   const online: OnlineCheck[] = [];
-  for (const [key, spec] of keyList(instance.keys)) {
-    const entry = resolved.get(key);
+  const scope: CrossScope = { lookup, where, style };
+  const { list } = keys.plan;
+  for (let i = 0; i < list.length; i++) {
+    const [key, spec] = list[i]!;
+    const entry = keys.setAt(i);
     if (!entry) {
-      reportMissing(ctx, instance, key, { lookup, where, style });
+      reportMissing(ctx, instance, keys, key, scope);
       continue;
     }
     const shown = label(entry.path, style.separator);
@@ -303,7 +211,6 @@ function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle):
       instance.unknown === 'typos',
     );
   online.push(...checkReferences(ctx, instance, lookup));
-  const scope: CrossScope = { lookup, where, style };
   for (const rule of instance.checks) checkCross(ctx, rule, scope);
   return [...online, ...onlineChecks(ctx, instance, facts, scope)];
 }
@@ -336,41 +243,6 @@ function onlineChecks(
     }));
 }
 
-function gatherFacts(
-  instance: Instance,
-  resolved: Map<string, Entry | undefined>,
-  unreadable: Set<string>,
-  style: PathStyle,
-): Facts {
-  const facts: Facts = { issuers: [], audiences: [] };
-  for (const [key, spec] of keyList(instance.keys)) {
-    const entry = unreadable.has(key) ? undefined : resolved.get(key);
-    const value = entry?.value ?? spec.default;
-    if (value === undefined) continue;
-    if (spec.meaning === 'algorithms') facts.algorithms = asList(value, spec.separator);
-    if (spec.meaning === 'scopes')
-      facts.scopes = [...(facts.scopes ?? []), ...(asList(value, spec.separator) ?? [])];
-    if (spec.meaning === 'jwks-cache')
-      facts.refreshSecs = asSeconds(value, spec.unit ?? 'duration');
-    // Only an http(s) URL can be fetched: the URL and required rules report the others.
-    if (spec.meaning === 'issuer' && entry && isHttpUrl(asString(value)))
-      facts.issuers.push({
-        path: entry.path,
-        value: asString(value)!,
-        label: label(entry.path, style.separator),
-        online: spec.online !== false,
-      });
-    if (spec.meaning === 'audience' && entry)
-      facts.audiences.push({
-        path: entry.path,
-        values: asList(value, spec.separator) ?? [],
-        label: label(entry.path, style.separator),
-      });
-  }
-  facts.value = (key) => resolved.get(key)?.value ?? instance.keys[key]?.default;
-  return facts;
-}
-
 /** A JSON object inside one value (Hasura's HASURA_GRAPHQL_JWT_SECRET): its keys are checked as a section. */
 function checkJson(ctx: CheckContext, entry: Entry, spec: KeySpec): OnlineCheck[] {
   const data = parseJsonValue(entry.value);
@@ -386,15 +258,6 @@ function checkJson(ctx: CheckContext, entry: Entry, spec: KeySpec): OnlineCheck[
     },
     inner,
   );
-}
-
-function isHttpUrl(value: string | undefined): value is string {
-  if (!value) return false;
-  try {
-    return ['http:', 'https:'].includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
 }
 
 export { globMatch } from './detect.js';

@@ -3,8 +3,10 @@ import {
   checkPlaceholderValue,
   checkSecret,
   isHeaderName,
+  isHttpsUrl,
   isJsonPointer,
   looksLikePlaceholder,
+  trimSlashes,
 } from '../common.js';
 import { closest } from '../../suggest.js';
 import type { CheckContext } from '../context.js';
@@ -91,6 +93,8 @@ type Check = (ctx: CheckContext, key: Located, facts: Facts) => void;
 const url = (ctx: CheckContext, key: Located) => {
   const value = asString(key.value);
   if (!value || checkPlaceholderValue(ctx, key.path, value)) return;
+  // An https URL has nothing to report: checkIssuerUrl is for the others.
+  if (isHttpsUrl(value)) return;
   if (key.spec.type === 'url' || /^[a-z][a-z0-9+.-]*:\/\//i.test(value))
     checkIssuerUrl(ctx, key.path, value, key.label);
 };
@@ -225,7 +229,8 @@ function audience(ctx: CheckContext, key: Located, facts: Facts): void {
   list.forEach((a, i) => {
     const path = Array.isArray(key.value) ? [...key.path, i] : key.path;
     if (checkPlaceholderValue(ctx, path, a)) return;
-    if (facts.issuers.some((iss) => iss.value.replace(/\/+$/, '') === a.replace(/\/+$/, ''))) {
+    const bare = trimSlashes(a);
+    if (facts.issuers.some((iss) => trimSlashes(iss.value) === bare)) {
       ctx.report('auth/audience-is-issuer', path, {
         at: 'value',
         message: `${key.label} "${a}" is the issuer URL, not an API identifier`,

@@ -21,7 +21,7 @@ import {
   reportMissingFile,
   type Reference,
 } from './files.js';
-import { gatherFacts, InstanceKeys, keyPlan, type Instance } from './instance.js';
+import { gatherFacts, InstanceKeys, keyPlan, LocatedKey, type Instance } from './instance.js';
 import { compiled, find, first, rootEntry, type Entry, type PathStyle } from './paths.js';
 import type { KeySpec, ProfileDefinition, Section } from './schema.js';
 
@@ -175,16 +175,17 @@ function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle):
   const scope: CrossScope = { lookup, where, style };
   const { list } = keys.plan;
   for (let i = 0; i < list.length; i++) {
-    const [key, spec] = list[i]!;
+    const [name, spec] = list[i]!;
     const entry = keys.setAt(i);
     if (!entry) {
-      reportMissing(ctx, instance, keys, key, scope);
+      reportMissing(ctx, instance, keys, name, scope);
       continue;
     }
-    const shown = label(entry.path, style.separator);
+    const key = new LocatedKey(entry.path, entry.value, spec, style.separator);
     checkKey(
-      keyContext(ctx, shown, spec, entry.value),
-      { path: entry.path, label: shown, value: entry.value, spec },
+      // Only a key with its own messages needs its label now; the others only for a finding.
+      spec.report === undefined ? ctx : keyContext(ctx, key.label, spec, entry.value),
+      key,
       facts,
       {
         placeholders: !instance.everyPlaceholder && !instance.schema,
@@ -212,7 +213,8 @@ function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle):
     );
   online.push(...checkReferences(ctx, instance, lookup));
   for (const rule of instance.checks) checkCross(ctx, rule, scope);
-  return [...online, ...onlineChecks(ctx, instance, facts, scope)];
+  online.push(...onlineChecks(ctx, instance, facts, scope));
+  return online;
 }
 
 /** What --online fetches for the instance's issuers, when its `online.when` holds. */
@@ -230,17 +232,25 @@ function onlineChecks(
     required && requiredWhen.key
       ? `${label(where(requiredWhen.key), style.separator)} = ${String(lookup(requiredWhen.key).value)}`
       : undefined;
-  return facts.issuers
-    .filter((iss) => iss.online)
-    .map((iss) => ({
+  const checks: OnlineCheck[] = [];
+  for (const iss of facts.issuers) {
+    if (!iss.online) continue;
+    // Optional fields assigned in the report's order, without an object spread per issuer.
+    const check: OnlineCheck = {
       issuer: iss.value,
       path: [...iss.path],
       algorithms: facts.algorithms,
       audience: facts.audiences[0]?.values,
-      ...(facts.scopes ? { scopes: facts.scopes } : {}),
-      ...(facts.refreshSecs !== undefined ? { refreshSecs: facts.refreshSecs } : {}),
-      ...(required ? { required, requiredBy: because } : {}),
-    }));
+    };
+    if (facts.scopes) check.scopes = facts.scopes;
+    if (facts.refreshSecs !== undefined) check.refreshSecs = facts.refreshSecs;
+    if (required) {
+      check.required = required;
+      check.requiredBy = because;
+    }
+    checks.push(check);
+  }
+  return checks;
 }
 
 /** A JSON object inside one value (Hasura's HASURA_GRAPHQL_JWT_SECRET): its keys are checked as a section. */

@@ -3,7 +3,7 @@ import type { OnlineCheck } from './checker.js';
 import type { KeyPath } from '../types.js';
 import type { Looked, Lookup } from './conditions.js';
 import { isEmpty, label, typeValid } from './keys.js';
-import type { Facts } from './meanings.js';
+import type { Facts, Located } from './meanings.js';
 import type { Reference } from './files.js';
 import { first, literalPath, type Entry, type PathStyle } from './paths.js';
 import type { AbsentAt, CrossRule, KeySpec, Section } from './schema.js';
@@ -145,6 +145,22 @@ export class InstanceKeys {
     return entry
       ? { present: true, value: entry.value }
       : { present: false, value: instance.keys[key]?.default };
+  }
+}
+
+/** A key being checked; its label (`Authentication:Schemes:x:Authority`) is built only for a message. */
+export class LocatedKey implements Located {
+  private shown?: string;
+
+  constructor(
+    readonly path: KeyPath,
+    readonly value: unknown,
+    readonly spec: KeySpec,
+    private readonly separator: string,
+  ) {}
+
+  get label(): string {
+    return (this.shown ??= label(this.path, this.separator));
   }
 }
 

@@ -206,6 +206,7 @@ export function findFirst(
   style: PathStyle,
 ): Entry | undefined {
   if (pattern.includes('**')) return find(from, pattern, style)[0];
+  if (pattern.length === 1 && pattern[0] !== '*') return firstChild(from, pattern[0]!, style);
   const trail: Child[] = [];
   if (!firstFixed(from.value, pattern, 0, style, trail)) return undefined;
   if (trail.length === 0) return from;
@@ -219,7 +220,36 @@ export function findFirst(
   return { path, segments, value: trail[trail.length - 1]![2] };
 }
 
-/** `findFixed` with `once`, keeping the children on the way in `trail` instead of building Entries. */
+/**
+ * A table is cached (and indexed) once it turns out large; a small one (an instance's handful of
+ * keys) is scanned in place: a dense file has thousands, and a cache each cost more than the scan.
+ */
+function scanned(value: object, style: PathStyle): boolean {
+  return !Array.isArray(value) && childCache.get(style)?.has(value) !== true;
+}
+
+/** A key one literal segment below `from` (most declared keys): no walk state at all. */
+function firstChild(from: Entry, want: string, style: PathStyle): Entry | undefined {
+  const value = from.value;
+  if (value === null || typeof value !== 'object' || value instanceof Date) return undefined;
+  if (scanned(value, style)) {
+    let n = 0;
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      if (++n > SCAN_LIMIT) break;
+      const own = splitOnce(key, style);
+      if (own.length === 1 && own[0] === want)
+        return child(from, key, own, (value as Record<string, unknown>)[key]);
+    }
+    // Past the limit the table is large: the first keys did not match, the index finds the rest.
+    if (n <= SCAN_LIMIT) return undefined;
+  }
+  for (const [key, own, item] of candidates(value, want, style))
+    if (own.length === 1 && own[0] === want) return child(from, key, own, item);
+  return undefined;
+}
+
+/** The first match of a fixed pattern, keeping the children on the way in `trail` instead of building Entries. */
 function firstFixed(
   value: unknown,
   pattern: readonly string[],
@@ -229,7 +259,22 @@ function firstFixed(
 ): boolean {
   if (p === pattern.length) return true;
   if (value === null || typeof value !== 'object' || value instanceof Date) return false;
-  for (const item of candidates(value, pattern[p]!, style)) {
+  const want = pattern[p]!;
+  if (want !== '*' && scanned(value, style)) {
+    let n = 0;
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      if (++n > SCAN_LIMIT) break;
+      const own = splitOnce(key, style);
+      const next = own[0] === want ? step(pattern, p, own) : -1;
+      if (next < 0) continue;
+      trail.push([key, own, (value as Record<string, unknown>)[key]]);
+      if (firstFixed(trail[trail.length - 1]![2], pattern, next, style, trail)) return true;
+      trail.pop();
+    }
+    if (n <= SCAN_LIMIT) return false;
+  }
+  for (const item of candidates(value, want, style)) {
     const next = step(pattern, p, item[1]);
     if (next < 0) continue;
     trail.push(item);

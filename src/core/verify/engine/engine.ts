@@ -158,7 +158,8 @@ function reportMissing(
 /** The files the instance names: one that does not exist is reported, the others checked when their `when` holds. */
 function checkReferences(ctx: CheckContext, instance: Instance, lookup: Lookup): OnlineCheck[] {
   const online: OnlineCheck[] = [];
-  for (const ref of instance.files?.values() ?? []) {
+  if (!instance.files) return online;
+  for (const ref of instance.files.values()) {
     const when = ref.spec.file?.when;
     if (ref.text === undefined) reportMissingFile(ctx, ref);
     else if (!when || holds(when, lookup, ctx.target))

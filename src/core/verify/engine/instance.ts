@@ -5,7 +5,14 @@ import type { Looked, Lookup } from './conditions.js';
 import { isEmpty, label, typeValid } from './keys.js';
 import type { Facts, Located } from './meanings.js';
 import type { Reference } from './files.js';
-import { first, literalPath, type Entry, type PathStyle } from './paths.js';
+import {
+  compiled,
+  first,
+  firstChildren,
+  literalPath,
+  type Entry,
+  type PathStyle,
+} from './paths.js';
 import type { AbsentAt, CrossRule, KeySpec, Section } from './schema.js';
 import { isHttpsUrl } from '../common.js';
 import { asList, asSeconds, asString } from './values.js';
@@ -48,6 +55,8 @@ export interface KeyPlan {
   index: Map<string, number>;
   /** Whether a key names a file to read (`file`): most sections have none, and skip the read. */
   files: boolean;
+  /** Keys that are one literal segment (most), by that segment in the style they were compiled in. */
+  single?: { style: PathStyle; wants: Map<string, number[]>; others: number[] };
 }
 
 const plans = new WeakMap<Record<string, KeySpec>, KeyPlan>();
@@ -64,6 +73,21 @@ export function keyPlan(keys: Record<string, KeySpec>): KeyPlan {
     plans.set(keys, plan);
   }
   return plan;
+}
+
+/** The plan's one-segment keys by segment (found in one pass over an instance), and the rest. */
+function singles(plan: KeyPlan, style: PathStyle): NonNullable<KeyPlan['single']> {
+  if (plan.single?.style === style) return plan.single;
+  const wants = new Map<string, number[]>();
+  const others: number[] = [];
+  plan.list.forEach(([key], i) => {
+    const pattern = compiled(key, style);
+    const segment = pattern.length === 1 && pattern[0] !== '*' && pattern[0] !== '**';
+    if (!segment) others.push(i);
+    else if (wants.has(pattern[0]!)) wants.get(pattern[0]!)!.push(i);
+    else wants.set(pattern[0]!, [i]);
+  });
+  return (plan.single = { style, wants, others });
 }
 
 /**
@@ -93,10 +117,12 @@ export class InstanceKeys {
     const { list } = this.plan;
     this.found = new Array<Entry | undefined>(list.length);
     this.set = new Array<Entry | undefined>(list.length);
+    const { wants, others } = singles(this.plan, style);
+    firstChildren(instance.root, wants, this.found, style);
+    for (const i of others) this.found[i] = first(instance.root, list[i]![0], style);
     for (let i = 0; i < list.length; i++) {
       const [key, spec] = list[i]!;
-      const entry = first(instance.root, key, style);
-      this.found[i] = entry;
+      const entry = this.found[i];
       this.set[i] = entry && isEmpty(spec, entry.value) ? undefined : entry;
       if (entry && instance.strict && !typeValid(spec, entry.value, env, true))
         (this.unreadable ??= new Set()).add(key);
@@ -148,19 +174,50 @@ export class InstanceKeys {
   }
 }
 
-/** A key being checked; its label (`Authentication:Schemes:x:Authority`) is built only for a message. */
-export class LocatedKey implements Located {
+/** A key path whose label is built on first read: most are never shown. */
+class Labelled {
   private shown?: string;
 
   constructor(
     readonly path: KeyPath,
-    readonly value: unknown,
-    readonly spec: KeySpec,
     private readonly separator: string,
   ) {}
 
   get label(): string {
     return (this.shown ??= label(this.path, this.separator));
+  }
+}
+
+/** A key being checked; its label (`Authentication:Schemes:x:Authority`) is built only for a message. */
+export class LocatedKey extends Labelled implements Located {
+  constructor(
+    path: KeyPath,
+    readonly value: unknown,
+    readonly spec: KeySpec,
+    separator: string,
+  ) {
+    super(path, separator);
+  }
+}
+
+class FactIssuer extends Labelled {
+  constructor(
+    path: KeyPath,
+    separator: string,
+    readonly value: string,
+    readonly online: boolean,
+  ) {
+    super(path, separator);
+  }
+}
+
+class FactAudience extends Labelled {
+  constructor(
+    path: KeyPath,
+    separator: string,
+    readonly values: string[],
+  ) {
+    super(path, separator);
   }
 }
 
@@ -194,18 +251,13 @@ export function gatherFacts(instance: Instance, keys: InstanceKeys, style: PathS
       facts.refreshSecs = asSeconds(value, spec.unit ?? 'duration');
     // Only an http(s) URL can be fetched: the URL and required rules report the others.
     if (spec.meaning === 'issuer' && entry && isHttpUrl(asString(value)))
-      facts.issuers.push({
-        path: entry.path,
-        value: asString(value)!,
-        label: label(entry.path, style.separator),
-        online: spec.online !== false,
-      });
+      facts.issuers.push(
+        new FactIssuer(entry.path, style.separator, asString(value)!, spec.online !== false),
+      );
     if (spec.meaning === 'audience' && entry)
-      facts.audiences.push({
-        path: entry.path,
-        values: asList(value, spec.separator) ?? [],
-        label: label(entry.path, style.separator),
-      });
+      facts.audiences.push(
+        new FactAudience(entry.path, style.separator, asList(value, spec.separator) ?? []),
+      );
   }
   facts.value = (key) => keys.value(key);
   return facts;

@@ -165,7 +165,8 @@ function eachChild(value: unknown, style: PathStyle, visit: Visit): boolean {
 }
 
 function child(entry: Entry, key: string | number, own: readonly string[], value: unknown): Entry {
-  return { path: [...entry.path, key], segments: [...entry.segments, ...own], value };
+  // concat sizes the arrays exactly; a spread then a push would leave growth slack in each.
+  return { path: entry.path.concat(key), segments: entry.segments.concat(own), value };
 }
 
 /** Without `**` a pattern is deterministic: one position, no state sets (the common, hot case). */
@@ -226,6 +227,33 @@ export function findFirst(
  */
 function scanned(value: object, style: PathStyle): boolean {
   return !Array.isArray(value) && childCache.get(style)?.has(value) !== true;
+}
+
+/**
+ * Many keys one literal segment below `from` at once (an instance's declared keys): one pass over
+ * its children instead of one per key. `wants` maps a segment to the places in `found` of the keys
+ * it is; each gets the first such child in document order, as `first` would.
+ */
+export function firstChildren(
+  from: Entry,
+  wants: ReadonlyMap<string, readonly number[]>,
+  found: (Entry | undefined)[],
+  style: PathStyle,
+): void {
+  const value = from.value;
+  if (value === null || typeof value !== 'object' || value instanceof Date) return;
+  const each = (key: string | number, own: readonly string[], item: unknown) => {
+    const places = own.length === 1 ? wants.get(own[0]!) : undefined;
+    if (places)
+      for (const i of places) if (found[i] === undefined) found[i] = child(from, key, own, item);
+  };
+  if (!scanned(value, style)) {
+    for (const [key, own, item] of childrenOf(value, style)) each(key, own, item);
+    return;
+  }
+  for (const key in value)
+    if (Object.hasOwn(value, key))
+      each(key, splitOnce(key, style), (value as Record<string, unknown>)[key]);
 }
 
 /** A key one literal segment below `from` (most declared keys): no walk state at all. */

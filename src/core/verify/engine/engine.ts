@@ -146,6 +146,8 @@ function reportMissing(
   scope: CrossScope,
 ): void {
   const spec = instance.keys[key]!;
+  // An optional key (most absent ones) can report nothing: checkMissing would return at once.
+  if (spec.required !== true && spec['required-when'] === undefined) return;
   const referrer =
     spec['absent-at'] === 'referrer' && keys.at(key) === undefined ? instance.referrer : undefined;
   // The position is computed only for a finding (most absent keys are optional).

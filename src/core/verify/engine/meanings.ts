@@ -227,7 +227,7 @@ function audience(ctx: CheckContext, key: Located, facts: Facts): void {
     return;
   }
   list.forEach((a, i) => {
-    const path = Array.isArray(key.value) ? key.path.concat(i) : key.path;
+    const path = Array.isArray(key.value) ? [...key.path, i] : key.path;
     if (checkPlaceholderValue(ctx, path, a)) return;
     const bare = trimSlashes(a);
     if (facts.issuers.some((iss) => trimSlashes(iss.value) === bare)) {

@@ -165,8 +165,18 @@ function eachChild(value: unknown, style: PathStyle, visit: Visit): boolean {
 }
 
 function child(entry: Entry, key: string | number, own: readonly string[], value: unknown): Entry {
-  // concat sizes the arrays exactly; a spread then a push would leave growth slack in each.
-  return { path: entry.path.concat(key), segments: entry.segments.concat(own), value };
+  return { path: joined(entry.path, [key]), segments: joined(entry.segments, own), value };
+}
+
+/**
+ * `[...base, ...more]` sized exactly: a spread grows its array with slack, and concat is several
+ * times slower; a dense file builds an entry for each of its thousands of keys.
+ */
+function joined<T>(base: readonly T[], more: readonly T[]): T[] {
+  const out = new Array<T>(base.length + more.length);
+  for (let i = 0; i < base.length; i++) out[i] = base[i]!;
+  for (let j = 0; j < more.length; j++) out[base.length + j] = more[j]!;
+  return out;
 }
 
 /** Without `**` a pattern is deterministic: one position, no state sets (the common, hot case). */

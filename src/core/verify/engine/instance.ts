@@ -5,14 +5,7 @@ import type { Looked, Lookup } from './conditions.js';
 import { isEmpty, label, typeValid } from './keys.js';
 import type { Facts, Located } from './meanings.js';
 import type { Reference } from './files.js';
-import {
-  compiled,
-  first,
-  firstChildren,
-  literalPath,
-  type Entry,
-  type PathStyle,
-} from './paths.js';
+import { compiled, first, firstChildren, type Entry, type PathStyle } from './paths.js';
 import type { AbsentAt, CrossRule, KeySpec, Section } from './schema.js';
 import { isHttpsUrl } from '../common.js';
 import { asList, asSeconds, asString } from './values.js';
@@ -219,6 +212,26 @@ class FactAudience extends Labelled {
   ) {
     super(path, separator);
   }
+}
+
+/** Turns a pattern into a path for positions: its literal head (a missing key is shown at its table). */
+function literalPath(prefix: KeyPath, pattern: string, separator: string): KeyPath {
+  return [...prefix, ...literalHead(pattern, separator)];
+}
+
+const heads = new Map<string, Map<string, string[]>>();
+
+/** A pattern's segments before its first wildcard, split once per separator (asked per instance). */
+function literalHead(pattern: string, separator: string): string[] {
+  let bySeparator = heads.get(separator);
+  if (!bySeparator) heads.set(separator, (bySeparator = new Map()));
+  let head = bySeparator.get(pattern);
+  if (!head) {
+    const parts = pattern.split(separator);
+    const wild = parts.findIndex((part) => part === '*' || part === '**');
+    bySeparator.set(pattern, (head = wild < 0 ? parts : parts.slice(0, wild)));
+  }
+  return head;
 }
 
 /** Where a key that is not set is reported: `absent-at` of the key, else of its section. */

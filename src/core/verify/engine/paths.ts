@@ -361,26 +361,6 @@ export function hasPrefix(from: Entry, pattern: readonly string[], style: PathSt
   return visit(from.value, closure(pattern, [0]));
 }
 
-/** Turns a pattern into a path for positions: its literal head (a missing key is shown at its table). */
-export function literalPath(prefix: KeyPath, pattern: string, separator: string): KeyPath {
-  return [...prefix, ...literalHead(pattern, separator)];
-}
-
-const heads = new Map<string, Map<string, string[]>>();
-
-/** A pattern's segments before its first wildcard, split once per separator (asked per instance). */
-function literalHead(pattern: string, separator: string): string[] {
-  let bySeparator = heads.get(separator);
-  if (!bySeparator) heads.set(separator, (bySeparator = new Map()));
-  let head = bySeparator.get(pattern);
-  if (!head) {
-    const parts = pattern.split(separator);
-    const wild = parts.findIndex((part) => part === '*' || part === '**');
-    bySeparator.set(pattern, (head = wild < 0 ? parts : parts.slice(0, wild)));
-  }
-  return head;
-}
-
 /** `a.b[0].c` (with the profile's separator): a key path as the user writes it. */
 export function label(keyPath: KeyPath, separator: string): string {
   return keyPath.reduce<string>(

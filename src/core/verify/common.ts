@@ -260,11 +260,13 @@ export function checkSecret(
   }
 }
 
+/** Both placeholder forms need a `<` or a `%`: most values have neither, and skip the regex. */
+export const mayHavePlaceholder = (value: string): boolean =>
+  value.includes('<') || value.includes('%');
+
 /** `<tenant-id>`, `<your-client-id>`: a value pasted from docs without filling it in. */
 export function checkPlaceholderValue(ctx: CheckContext, path: KeyPath, value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  // Both forms need a `<` or a `%`: most values have neither, and skip the regex.
-  if (!value.includes('<') && !value.includes('%')) return false;
+  if (typeof value !== 'string' || !mayHavePlaceholder(value)) return false;
   const match = /<[A-Za-z][\w .-]*>|%3C[A-Za-z][\w.-]*%3E/i.exec(value);
   if (!match) return false;
   ctx.report('config/placeholder-value', path, {

@@ -11,6 +11,7 @@ import {
   keyContext,
   label,
   parseJsonValue,
+  type KeyOptions,
 } from './keys.js';
 import type { Facts } from './meanings.js';
 import { detect } from './detect.js';
@@ -177,6 +178,14 @@ function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle):
   const online: OnlineCheck[] = [];
   const scope: CrossScope = { lookup, where, style };
   const { list } = keys.plan;
+  // The same options for every key of the instance, but for whether its meaning applies.
+  const withMeaning: KeyOptions = {
+    placeholders: !instance.everyPlaceholder && !instance.schema,
+    strict: instance.strict,
+    types: !instance.schema,
+    meaning: true,
+  };
+  const withoutMeaning: KeyOptions = { ...withMeaning, meaning: false };
   for (let i = 0; i < list.length; i++) {
     const [name, spec] = list[i]!;
     const entry = keys.setAt(i);
@@ -190,15 +199,11 @@ function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle):
       spec.report === undefined ? ctx : keyContext(ctx, key.label, spec, entry.value),
       key,
       facts,
-      {
-        placeholders: !instance.everyPlaceholder && !instance.schema,
-        strict: instance.strict,
-        types: !instance.schema,
-        // `when`: the key's meaning applies only then (DataPress checks its audience only with auth on).
-        meaning:
-          spec['meaning-rules'] !== false &&
-          (spec.when === undefined || holds(spec.when, lookup, ctx.target)),
-      },
+      // `when`: the key's meaning applies only then (DataPress checks its audience only with auth on).
+      spec['meaning-rules'] !== false &&
+        (spec.when === undefined || holds(spec.when, lookup, ctx.target))
+        ? withMeaning
+        : withoutMeaning,
     );
     // An issuer inside the JSON (Hasura's JWT secret) is checked --online like any other.
     if (spec.type === 'json' && spec.keys) online.push(...checkJson(ctx, entry, spec));

@@ -83,6 +83,9 @@ function singles(plan: KeyPlan, style: PathStyle): NonNullable<KeyPlan['single']
   return (plan.single = { style, wants, others });
 }
 
+/** An absent key without a default (most, asked by every instance's checks): one shared answer. */
+const ABSENT: Looked = Object.freeze({ present: false, value: undefined });
+
 /**
  * The declared keys found in an instance, each looked up once (others on first ask): a dense
  * file has thousands of instances, and `where` and `lookup` ask again for each missing key. Kept
@@ -161,9 +164,9 @@ export class InstanceKeys {
     }
     const i = this.plan.index.get(key);
     const entry = i !== undefined ? this.set[i] : this.at(key);
-    return entry
-      ? { present: true, value: entry.value }
-      : { present: false, value: instance.keys[key]?.default };
+    if (entry) return { present: true, value: entry.value };
+    const fallback = instance.keys[key]?.default;
+    return fallback === undefined ? ABSENT : { present: false, value: fallback };
   }
 }
 

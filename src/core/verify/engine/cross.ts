@@ -62,16 +62,20 @@ type Check = (ctx: CheckContext, rule: CrossRule, scope: CrossScope, report: Rep
 const isSet = (rule: CrossRule, scope: CrossScope) =>
   (rule.keys ?? []).filter((k) => scope.lookup(k).present);
 
+/** Whether any (or every) key is set, without listing them: asked of every instance. */
+const anySet = (keys: string[], scope: CrossScope) => keys.some((k) => scope.lookup(k).present);
+const allSet = (keys: string[], scope: CrossScope) => keys.every((k) => scope.lookup(k).present);
+
 /** One function per check type: what each reports, and where by default. */
 const CHECKS: Record<CrossRule['type'], Check> = {
   'equal-issuers': (ctx, rule, scope) => {
     const keys = rule.keys ?? [];
-    if (isSet(rule, scope).length === keys.length && keys.length >= 2)
+    if (keys.length >= 2 && allSet(keys, scope))
       equalIssuers(ctx, keys, scope, rule['only-trailing-slash'] === true);
   },
   'at-least-one-of': (_ctx, rule, scope, report) => {
     const keys = rule.keys ?? [];
-    if (isSet(rule, scope).length === 0)
+    if (!anySet(keys, scope))
       report(
         'config/missing-required',
         keys[0]!,

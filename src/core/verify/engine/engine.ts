@@ -8,11 +8,10 @@ import {
   checkMissing,
   checkEveryPlaceholder,
   checkUnknown,
-  isEmpty,
   keyContext,
   label,
   parseJsonValue,
-  typeValid,
+  type KeyOptions,
 } from './keys.js';
 import type { Facts } from './meanings.js';
 import { detect } from './detect.js';
@@ -23,49 +22,9 @@ import {
   reportMissingFile,
   type Reference,
 } from './files.js';
-import {
-  compiled,
-  find,
-  first,
-  literalPath,
-  rootEntry,
-  type Entry,
-  type PathStyle,
-} from './paths.js';
-import type { AbsentAt, CrossRule, KeySpec, ProfileDefinition, Section } from './schema.js';
-import { asList, asSeconds, asString } from './values.js';
-
-/** One place a section applies: the root, or each match of its `at` pattern. */
-interface Instance {
-  root: Entry;
-  /** The document's root: a condition key that starts with the separator (`.auth.issuer`) is read from it. */
-  top?: Entry;
-  keys: Record<string, KeySpec>;
-  checks: CrossRule[];
-  closed: boolean;
-  /** closed: every undeclared key, or only close misspellings of declared ones. */
-  unknown?: 'all' | 'typos';
-  /** More names a closed instance accepts (the roots of sections). */
-  extra?: string[];
-  /** closed-matching: only these names are the service's. */
-  matching?: string;
-  /** Check every key's value for placeholders, not only declared keys' (after their type). */
-  everyPlaceholder?: boolean;
-  /** TOML/JSON types as written; a value of the wrong type is unreadable to conditions. */
-  strict?: boolean;
-  /** Where a finding about an absent key points, unless the key says otherwise. */
-  absentAt?: AbsentAt;
-  online?: Section['online'];
-  /** A `schema` validator checks types and values: keys only add meanings. */
-  schema?: boolean;
-  /** The run's variables (--env-file, --from-env), for `env` conditions. */
-  env?: (name: string) => Looked;
-  /** The files the instance's `file` keys name, read beforehand; `follow` checks one. */
-  files?: Map<string, Reference>;
-  follow?: (ref: Reference) => OnlineCheck[];
-  /** In a file another config names: that config and the key naming it (`absent-at = "referrer"`). */
-  referrer?: { ctx: CheckContext; path: KeyPath };
-}
+import { gatherFacts, InstanceKeys, keyPlan, LocatedKey, type Instance } from './instance.js';
+import { compiled, find, first, rootEntry, type Entry, type PathStyle } from './paths.js';
+import type { KeySpec, ProfileDefinition, Section } from './schema.js';
 
 /** `schema` validators bring zod and authctl's whole config schema: loaded only for a profile naming one. */
 const validators = () => import('./validators.js');
@@ -101,16 +60,19 @@ export function engineChecker(def: ProfileDefinition): ProfileChecker {
           online: def.online,
           env,
         };
+        const shared = { top: root, strict, schema, env };
         const all = [
           top,
           ...def.sections
             .filter((s) => !s.formats || s.formats.includes(document.kind))
-            .flatMap((section) => instances(root, section, style, ctx.target))
-            .map((i) => ({ ...i, top: root, strict, schema, env })),
+            .flatMap((section) => instances(root, section, style, ctx.target, shared)),
         ];
         for (const instance of all) {
-          instance.files = await readReferences(sub, instance.root, instance.keys, style, deps);
-          instance.follow = (ref) => follow(sub, ref, { def, style, env, strict });
+          // Most sections name no file: their thousands of instances skip the read (and its await).
+          if (keyPlan(instance.keys).files) {
+            instance.files = await readReferences(sub, instance.root, instance.keys, style, deps);
+            instance.follow = (ref) => follow(sub, ref, { def, style, env, strict });
+          }
           online.push(...checkInstance(sub, instance, style));
         }
       }
@@ -133,18 +95,22 @@ function follow(
   const sub = ctx.sub(document);
   const root = rootEntry(document.data);
   const referrer = { ctx, path: ref.path };
+  const shared = { top: root, strict: run.strict, env: run.env, referrer };
   return sections.flatMap((section) =>
-    instances(root, section, run.style, ctx.target).flatMap((i) =>
-      checkInstance(
-        sub,
-        { ...i, top: root, strict: run.strict, env: run.env, referrer },
-        run.style,
-      ),
+    instances(root, section, run.style, ctx.target, shared).flatMap((i) =>
+      checkInstance(sub, i, run.style),
     ),
   );
 }
 
-function instances(root: Entry, section: Section, style: PathStyle, target: Target): Instance[] {
+/** The section's instances under `root`, each with the run's `shared` fields (one object each). */
+function instances(
+  root: Entry,
+  section: Section,
+  style: PathStyle,
+  target: Target,
+  shared: Partial<Instance>,
+): Instance[] {
   return find(root, compiled(section.at, style), style)
     .filter((e) => e.value !== null && typeof e.value === 'object' && !Array.isArray(e.value))
     .filter(
@@ -168,82 +134,23 @@ function instances(root: Entry, section: Section, style: PathStyle, target: Targ
       absentAt: section['absent-at'],
       unknown: section.unknown,
       online: section.online,
+      ...shared,
     }));
-}
-
-const keyLists = new WeakMap<Record<string, KeySpec>, [string, KeySpec][]>();
-
-/** A section's declared keys as a list, built once: every instance walks it three times. */
-function keyList(keys: Record<string, KeySpec>): [string, KeySpec][] {
-  let list = keyLists.get(keys);
-  if (!list) keyLists.set(keys, (list = Object.entries(keys)));
-  return list;
-}
-
-/** The declared keys found in an instance; with strict types, a value of the wrong type reads as none. */
-function resolve(ctx: CheckContext, instance: Instance, style: PathStyle) {
-  const resolved = new Map<string, Entry | undefined>();
-  // Every key looked up once per instance (declared keys here, others on first ask): a dense file
-  // has thousands of instances, and `where` and `lookup` ask again for each missing key.
-  const found = new Map<string, Entry | undefined>();
-  const at = (key: string): Entry | undefined => {
-    if (!found.has(key)) found.set(key, first(instance.root, key, style));
-    return found.get(key);
-  };
-  const unreadable = new Set<string>();
-  for (const [key, spec] of keyList(instance.keys)) {
-    const entry = at(key);
-    resolved.set(key, entry && isEmpty(spec, entry.value) ? undefined : entry);
-    if (
-      entry &&
-      instance.strict &&
-      !typeValid(spec, entry.value, ctx.document.kind === 'env', true)
-    )
-      unreadable.add(key);
-  }
-  const lookup: Lookup = (key: string) => {
-    if (unreadable.has(key)) return { present: true, value: undefined };
-    if (key.startsWith(style.separator) && instance.top) {
-      const found = first(instance.top, key.slice(style.separator.length), style);
-      return { present: found !== undefined, value: found?.value };
-    }
-    const entry = resolved.has(key) ? resolved.get(key) : at(key);
-    return entry
-      ? { present: true, value: entry.value }
-      : { present: false, value: instance.keys[key]?.default };
-  };
-  lookup.env = instance.env;
-  lookup.file = (key) => instance.files?.get(key)?.text !== undefined;
-  const where = (key: string): KeyPath =>
-    resolved.get(key)?.path ?? at(key)?.path ?? absentPath(instance, key, style);
-  return { resolved, unreadable, lookup, where };
-}
-
-/** Where a key that is not set is reported: `absent-at` of the key, else of its section. */
-function absentPath(instance: Instance, key: string, style: PathStyle): KeyPath {
-  switch (instance.keys[key]?.['absent-at'] ?? instance.absentAt) {
-    case 'table':
-      return instance.root.path;
-    case 'document':
-    case 'referrer':
-      return [];
-    default:
-      return literalPath(instance.root.path, key, style.separator);
-  }
 }
 
 /** A required key that is not set, reported where its `absent-at` says (the referring config's key). */
 function reportMissing(
   ctx: CheckContext,
   instance: Instance,
+  keys: InstanceKeys,
   key: string,
   scope: CrossScope,
 ): void {
   const spec = instance.keys[key]!;
+  // An optional key (most absent ones) can report nothing: checkMissing would return at once.
+  if (spec.required !== true && spec['required-when'] === undefined) return;
   const referrer =
-    spec['absent-at'] === 'referrer' && first(instance.root, key, scope.style) === undefined
-      ? instance.referrer
-      : undefined;
+    spec['absent-at'] === 'referrer' && keys.at(key) === undefined ? instance.referrer : undefined;
   // The position is computed only for a finding (most absent keys are optional).
   const [at, path]: [CheckContext, () => KeyPath] = referrer
     ? [referrer.ctx, () => referrer.path]
@@ -254,7 +161,8 @@ function reportMissing(
 /** The files the instance names: one that does not exist is reported, the others checked when their `when` holds. */
 function checkReferences(ctx: CheckContext, instance: Instance, lookup: Lookup): OnlineCheck[] {
   const online: OnlineCheck[] = [];
-  for (const ref of instance.files?.values() ?? []) {
+  if (!instance.files) return online;
+  for (const ref of instance.files.values()) {
     const when = ref.spec.file?.when;
     if (ref.text === undefined) reportMissingFile(ctx, ref);
     else if (!when || holds(when, lookup, ctx.target))
@@ -264,29 +172,38 @@ function checkReferences(ctx: CheckContext, instance: Instance, lookup: Lookup):
 }
 
 function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle): OnlineCheck[] {
-  const { resolved, unreadable, lookup, where } = resolve(ctx, instance, style);
-  const facts = gatherFacts(instance, resolved, unreadable, style);
+  const keys = new InstanceKeys(ctx, instance, style);
+  const { lookup, where } = keys;
+  const facts = gatherFacts(instance, keys, style);
   const online: OnlineCheck[] = [];
-  for (const [key, spec] of keyList(instance.keys)) {
-    const entry = resolved.get(key);
+  const scope: CrossScope = { lookup, where, style };
+  const { list } = keys.plan;
+  // The same options for every key of the instance, but for whether its meaning applies.
+  const withMeaning: KeyOptions = {
+    placeholders: !instance.everyPlaceholder && !instance.schema,
+    strict: instance.strict,
+    types: !instance.schema,
+    meaning: true,
+  };
+  const withoutMeaning: KeyOptions = { ...withMeaning, meaning: false };
+  for (let i = 0; i < list.length; i++) {
+    const [name, spec] = list[i]!;
+    const entry = keys.setAt(i);
     if (!entry) {
-      reportMissing(ctx, instance, key, { lookup, where, style });
+      reportMissing(ctx, instance, keys, name, scope);
       continue;
     }
-    const shown = label(entry.path, style.separator);
+    const key = new LocatedKey(entry.path, entry.value, spec, style.separator);
     checkKey(
-      keyContext(ctx, shown, spec, entry.value),
-      { path: entry.path, label: shown, value: entry.value, spec },
+      // Only a key with its own messages needs its label now; the others only for a finding.
+      spec.report === undefined ? ctx : keyContext(ctx, key.label, spec, entry.value),
+      key,
       facts,
-      {
-        placeholders: !instance.everyPlaceholder && !instance.schema,
-        strict: instance.strict,
-        types: !instance.schema,
-        // `when`: the key's meaning applies only then (DataPress checks its audience only with auth on).
-        meaning:
-          spec['meaning-rules'] !== false &&
-          (spec.when === undefined || holds(spec.when, lookup, ctx.target)),
-      },
+      // `when`: the key's meaning applies only then (DataPress checks its audience only with auth on).
+      spec['meaning-rules'] !== false &&
+        (spec.when === undefined || holds(spec.when, lookup, ctx.target))
+        ? withMeaning
+        : withoutMeaning,
     );
     // An issuer inside the JSON (Hasura's JWT secret) is checked --online like any other.
     if (spec.type === 'json' && spec.keys) online.push(...checkJson(ctx, entry, spec));
@@ -303,9 +220,9 @@ function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle):
       instance.unknown === 'typos',
     );
   online.push(...checkReferences(ctx, instance, lookup));
-  const scope: CrossScope = { lookup, where, style };
   for (const rule of instance.checks) checkCross(ctx, rule, scope);
-  return [...online, ...onlineChecks(ctx, instance, facts, scope)];
+  online.push(...onlineChecks(ctx, instance, facts, scope));
+  return online;
 }
 
 /** What --online fetches for the instance's issuers, when its `online.when` holds. */
@@ -323,52 +240,25 @@ function onlineChecks(
     required && requiredWhen.key
       ? `${label(where(requiredWhen.key), style.separator)} = ${String(lookup(requiredWhen.key).value)}`
       : undefined;
-  return facts.issuers
-    .filter((iss) => iss.online)
-    .map((iss) => ({
+  const checks: OnlineCheck[] = [];
+  for (const iss of facts.issuers) {
+    if (!iss.online) continue;
+    // Optional fields assigned in the report's order, without an object spread per issuer.
+    const check: OnlineCheck = {
       issuer: iss.value,
       path: [...iss.path],
       algorithms: facts.algorithms,
       audience: facts.audiences[0]?.values,
-      ...(facts.scopes ? { scopes: facts.scopes } : {}),
-      ...(facts.refreshSecs !== undefined ? { refreshSecs: facts.refreshSecs } : {}),
-      ...(required ? { required, requiredBy: because } : {}),
-    }));
-}
-
-function gatherFacts(
-  instance: Instance,
-  resolved: Map<string, Entry | undefined>,
-  unreadable: Set<string>,
-  style: PathStyle,
-): Facts {
-  const facts: Facts = { issuers: [], audiences: [] };
-  for (const [key, spec] of keyList(instance.keys)) {
-    const entry = unreadable.has(key) ? undefined : resolved.get(key);
-    const value = entry?.value ?? spec.default;
-    if (value === undefined) continue;
-    if (spec.meaning === 'algorithms') facts.algorithms = asList(value, spec.separator);
-    if (spec.meaning === 'scopes')
-      facts.scopes = [...(facts.scopes ?? []), ...(asList(value, spec.separator) ?? [])];
-    if (spec.meaning === 'jwks-cache')
-      facts.refreshSecs = asSeconds(value, spec.unit ?? 'duration');
-    // Only an http(s) URL can be fetched: the URL and required rules report the others.
-    if (spec.meaning === 'issuer' && entry && isHttpUrl(asString(value)))
-      facts.issuers.push({
-        path: entry.path,
-        value: asString(value)!,
-        label: label(entry.path, style.separator),
-        online: spec.online !== false,
-      });
-    if (spec.meaning === 'audience' && entry)
-      facts.audiences.push({
-        path: entry.path,
-        values: asList(value, spec.separator) ?? [],
-        label: label(entry.path, style.separator),
-      });
+    };
+    if (facts.scopes) check.scopes = facts.scopes;
+    if (facts.refreshSecs !== undefined) check.refreshSecs = facts.refreshSecs;
+    if (required) {
+      check.required = required;
+      check.requiredBy = because;
+    }
+    checks.push(check);
   }
-  facts.value = (key) => resolved.get(key)?.value ?? instance.keys[key]?.default;
-  return facts;
+  return checks;
 }
 
 /** A JSON object inside one value (Hasura's HASURA_GRAPHQL_JWT_SECRET): its keys are checked as a section. */
@@ -386,15 +276,6 @@ function checkJson(ctx: CheckContext, entry: Entry, spec: KeySpec): OnlineCheck[
     },
     inner,
   );
-}
-
-function isHttpUrl(value: string | undefined): value is string {
-  if (!value) return false;
-  try {
-    return ['http:', 'https:'].includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
 }
 
 export { globMatch } from './detect.js';

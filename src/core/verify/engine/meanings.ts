@@ -3,8 +3,11 @@ import {
   checkPlaceholderValue,
   checkSecret,
   isHeaderName,
+  isHttpsUrl,
   isJsonPointer,
   looksLikePlaceholder,
+  mayHavePlaceholder,
+  trimSlashes,
 } from '../common.js';
 import { closest } from '../../suggest.js';
 import type { CheckContext } from '../context.js';
@@ -90,7 +93,8 @@ type Check = (ctx: CheckContext, key: Located, facts: Facts) => void;
 /** An issuer may be any string (`dotnet-user-jwts`, an e-mail address); URL rules apply to URLs and url-typed keys. */
 const url = (ctx: CheckContext, key: Located) => {
   const value = asString(key.value);
-  if (!value || checkPlaceholderValue(ctx, key.path, value)) return;
+  // An https URL has nothing to report: checkIssuerUrl is for the others.
+  if (!value || checkPlaceholderValue(ctx, key.path, value) || isHttpsUrl(value)) return;
   if (key.spec.type === 'url' || /^[a-z][a-z0-9+.-]*:\/\//i.test(value))
     checkIssuerUrl(ctx, key.path, value, key.label);
 };
@@ -223,9 +227,11 @@ function audience(ctx: CheckContext, key: Located, facts: Facts): void {
     return;
   }
   list.forEach((a, i) => {
+    const isIssuer = facts.issuers.some((iss) => trimSlashes(iss.value) === trimSlashes(a));
+    if (!isIssuer && !mayHavePlaceholder(a)) return; // the entry's path only for a finding
     const path = Array.isArray(key.value) ? [...key.path, i] : key.path;
     if (checkPlaceholderValue(ctx, path, a)) return;
-    if (facts.issuers.some((iss) => iss.value.replace(/\/+$/, '') === a.replace(/\/+$/, ''))) {
+    if (isIssuer) {
       ctx.report('auth/audience-is-issuer', path, {
         at: 'value',
         message: `${key.label} "${a}" is the issuer URL, not an API identifier`,

@@ -27,6 +27,24 @@ function split(segment: string | number, style: PathStyle): string[] {
   return parts.map((p) => normalize(p, style));
 }
 
+const splits = new WeakMap<PathStyle, Map<string, readonly string[]>>();
+
+/**
+ * A key's normalized segments, shared by every table that has the key (a dense file repeats a few
+ * names thousands of times). Never mutated: callers copy them into paths.
+ */
+function splitOnce(key: string, style: PathStyle): readonly string[] {
+  let byKey = splits.get(style);
+  if (!byKey) splits.set(style, (byKey = new Map()));
+  let own = byKey.get(key);
+  if (!own) {
+    own = split(key, style);
+    // Bounded like the secret-name cache: keys that never repeat (ids) must not grow it forever.
+    if (byKey.size < 10_000) byKey.set(key, own);
+  }
+  return own;
+}
+
 /** The document's root as an entry (`base`: where an embedded document sits in its file). */
 export function rootEntry(data: unknown, base: KeyPath = []): Entry {
   return { path: base, segments: [], value: data };
@@ -87,22 +105,56 @@ function advance(
   return current;
 }
 
-type Visit = (key: string | number, own: string[], value: unknown) => boolean | void;
+type Visit = (key: string | number, own: readonly string[], value: unknown) => boolean | void;
 
-type Child = [key: string | number, own: string[], value: unknown];
-const childCache = new WeakMap<PathStyle, WeakMap<object, Child[]>>();
+type Child = [key: string | number, own: readonly string[], value: unknown];
+
+/** A table's children, and for a large table its children by first segment (built on first ask). */
+interface Children {
+  list: Child[];
+  byFirst?: Map<string, Child[]>;
+}
+const childCache = new WeakMap<PathStyle, WeakMap<object, Children>>();
 
 /** The children of a table or list with their normalized segments, split once per style. */
-function childrenOf(value: object, style: PathStyle): Child[] {
+function childrenIn(value: object, style: PathStyle): Children {
   let byValue = childCache.get(style);
   if (!byValue) childCache.set(style, (byValue = new WeakMap()));
-  let list = byValue.get(value);
-  if (list) return list;
-  list = Array.isArray(value)
-    ? value.map((item, i): Child => [i, [String(i)], item])
-    : Object.entries(value).map(([key, item]): Child => [key, split(key, style), item]);
-  byValue.set(value, list);
-  return list;
+  let children = byValue.get(value);
+  if (children) return children;
+  const list: Child[] = [];
+  if (Array.isArray(value)) value.forEach((item, i) => list.push([i, [String(i)], item]));
+  else
+    for (const key of Object.keys(value))
+      list.push([key, splitOnce(key, style), (value as Record<string, unknown>)[key]]);
+  byValue.set(value, (children = { list }));
+  return children;
+}
+
+function childrenOf(value: object, style: PathStyle): Child[] {
+  return childrenIn(value, style).list;
+}
+
+/** Above this many children a literal segment is looked up in an index, not by a scan. */
+const SCAN_LIMIT = 16;
+
+/**
+ * The children whose first segment can be `want` (`*`: all), in document order. A large table (the
+ * thousands of schemes of a dense file) is indexed once, so a literal key costs O(1), not O(keys).
+ */
+function candidates(value: object, want: string, style: PathStyle): readonly Child[] {
+  const children = childrenIn(value, style);
+  if (want === '*' || children.list.length <= SCAN_LIMIT) return children.list;
+  if (!children.byFirst) {
+    const index = new Map<string, Child[]>();
+    for (const child of children.list) {
+      const bucket = index.get(child[1][0]!);
+      if (bucket) bucket.push(child);
+      else index.set(child[1][0]!, [child]);
+    }
+    children.byFirst = index;
+  }
+  return children.byFirst.get(want) ?? [];
 }
 
 /** Calls `visit` for each child without building an Entry for it; `true` from `visit` stops. */
@@ -112,8 +164,19 @@ function eachChild(value: unknown, style: PathStyle, visit: Visit): boolean {
   return false;
 }
 
-function child(entry: Entry, key: string | number, own: string[], value: unknown): Entry {
-  return { path: [...entry.path, key], segments: [...entry.segments, ...own], value };
+function child(entry: Entry, key: string | number, own: readonly string[], value: unknown): Entry {
+  return { path: joined(entry.path, [key]), segments: joined(entry.segments, own), value };
+}
+
+/**
+ * `[...base, ...more]` sized exactly: a spread grows its array with slack, and concat is several
+ * times slower; a dense file builds an entry for each of its thousands of keys.
+ */
+function joined<T>(base: readonly T[], more: readonly T[]): T[] {
+  const out = new Array<T>(base.length + more.length);
+  for (let i = 0; i < base.length; i++) out[i] = base[i]!;
+  for (let j = 0; j < more.length; j++) out[base.length + j] = more[j]!;
+  return out;
 }
 
 /** Without `**` a pattern is deterministic: one position, no state sets (the common, hot case). */
@@ -133,7 +196,7 @@ function step(pattern: readonly string[], p: number, own: readonly string[]): nu
 export function find(from: Entry, pattern: readonly string[], style: PathStyle): Entry[] {
   const out: Entry[] = [];
   if (!pattern.includes('**')) {
-    findFixed(from, pattern, 0, style, out, false);
+    findFixed(from, pattern, 0, style, out);
     return out;
   }
   const visit = (entry: Entry, states: number[]) => {
@@ -154,15 +217,115 @@ export function findFirst(
   style: PathStyle,
 ): Entry | undefined {
   if (pattern.includes('**')) return find(from, pattern, style)[0];
-  const out: Entry[] = [];
-  findFixed(from, pattern, 0, style, out, true);
-  return out[0];
+  if (pattern.length === 1 && pattern[0] !== '*') return firstChild(from, pattern[0]!, style);
+  const trail: Child[] = [];
+  if (!firstFixed(from.value, pattern, 0, style, trail)) return undefined;
+  if (trail.length === 0) return from;
+  // An Entry only for the match: most declared keys of an instance are absent, and those cost none.
+  const path = [...from.path];
+  const segments = [...from.segments];
+  for (const [key, own] of trail) {
+    path.push(key);
+    segments.push(...own);
+  }
+  return { path, segments, value: trail[trail.length - 1]![2] };
+}
+
+/**
+ * A table is cached (and indexed) once it turns out large; a small one (an instance's handful of
+ * keys) is scanned in place: a dense file has thousands, and a cache each cost more than the scan.
+ */
+function scanned(value: object, style: PathStyle): boolean {
+  return !Array.isArray(value) && childCache.get(style)?.has(value) !== true;
+}
+
+/**
+ * Many keys one literal segment below `from` at once (an instance's declared keys): one pass over
+ * its children instead of one per key. `wants` maps a segment to the places in `found` of the keys
+ * it is; each gets the first such child in document order, as `first` would.
+ */
+export function firstChildren(
+  from: Entry,
+  wants: ReadonlyMap<string, readonly number[]>,
+  found: (Entry | undefined)[],
+  style: PathStyle,
+): void {
+  const value = from.value;
+  if (value === null || typeof value !== 'object' || value instanceof Date) return;
+  const each = (key: string | number, own: readonly string[], item: unknown) => {
+    const places = own.length === 1 ? wants.get(own[0]!) : undefined;
+    if (places)
+      for (const i of places) if (found[i] === undefined) found[i] = child(from, key, own, item);
+  };
+  if (!scanned(value, style)) {
+    for (const [key, own, item] of childrenOf(value, style)) each(key, own, item);
+    return;
+  }
+  for (const key in value)
+    if (Object.hasOwn(value, key))
+      each(key, splitOnce(key, style), (value as Record<string, unknown>)[key]);
+}
+
+/** A key one literal segment below `from` (most declared keys): no walk state at all. */
+function firstChild(from: Entry, want: string, style: PathStyle): Entry | undefined {
+  const value = from.value;
+  if (value === null || typeof value !== 'object' || value instanceof Date) return undefined;
+  if (scanned(value, style)) {
+    let n = 0;
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      if (++n > SCAN_LIMIT) break;
+      const own = splitOnce(key, style);
+      if (own.length === 1 && own[0] === want)
+        return child(from, key, own, (value as Record<string, unknown>)[key]);
+    }
+    // Past the limit the table is large: the first keys did not match, the index finds the rest.
+    if (n <= SCAN_LIMIT) return undefined;
+  }
+  for (const [key, own, item] of candidates(value, want, style))
+    if (own.length === 1 && own[0] === want) return child(from, key, own, item);
+  return undefined;
+}
+
+/** The first match of a fixed pattern, keeping the children on the way in `trail` instead of building Entries. */
+function firstFixed(
+  value: unknown,
+  pattern: readonly string[],
+  p: number,
+  style: PathStyle,
+  trail: Child[],
+): boolean {
+  if (p === pattern.length) return true;
+  if (value === null || typeof value !== 'object' || value instanceof Date) return false;
+  const want = pattern[p]!;
+  if (want !== '*' && scanned(value, style)) {
+    let n = 0;
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      if (++n > SCAN_LIMIT) break;
+      const own = splitOnce(key, style);
+      const next = own[0] === want ? step(pattern, p, own) : -1;
+      if (next < 0) continue;
+      trail.push([key, own, (value as Record<string, unknown>)[key]]);
+      if (firstFixed(trail[trail.length - 1]![2], pattern, next, style, trail)) return true;
+      trail.pop();
+    }
+    if (n <= SCAN_LIMIT) return false;
+  }
+  for (const item of candidates(value, want, style)) {
+    const next = step(pattern, p, item[1]);
+    if (next < 0) continue;
+    trail.push(item);
+    if (firstFixed(item[2], pattern, next, style, trail)) return true;
+    trail.pop();
+  }
+  return false;
 }
 
 /**
  * `find` for a pattern without `**` (one position per branch): a plain loop over the cached
  * children, no closures, and an Entry only for a child on the pattern (a dense file has thousands
- * of instances, each looked up once per declared key). `once`: stop at the first match.
+ * of instances, found by one walk of their table).
  */
 function findFixed(
   entry: Entry,
@@ -170,20 +333,17 @@ function findFixed(
   p: number,
   style: PathStyle,
   out: Entry[],
-  once: boolean,
-): boolean {
+): void {
   if (p === pattern.length) {
     out.push(entry);
-    return once;
+    return;
   }
   const value = entry.value;
-  if (value === null || typeof value !== 'object' || value instanceof Date) return false;
-  for (const [key, own, item] of childrenOf(value, style)) {
+  if (value === null || typeof value !== 'object' || value instanceof Date) return;
+  for (const [key, own, item] of candidates(value, pattern[p]!, style)) {
     const next = step(pattern, p, own);
-    if (next >= 0 && findFixed(child(entry, key, own, item), pattern, next, style, out, once))
-      return true;
+    if (next >= 0) findFixed(child(entry, key, own, item), pattern, next, style, out);
   }
-  return false;
 }
 
 /** Does anything under `from` start with `pattern` (a detection key may name a table, not a leaf)? */
@@ -199,26 +359,6 @@ export function hasPrefix(from: Entry, pattern: readonly string[], style: PathSt
     });
   };
   return visit(from.value, closure(pattern, [0]));
-}
-
-/** Turns a pattern into a path for positions: its literal head (a missing key is shown at its table). */
-export function literalPath(prefix: KeyPath, pattern: string, separator: string): KeyPath {
-  return [...prefix, ...literalHead(pattern, separator)];
-}
-
-const heads = new Map<string, Map<string, string[]>>();
-
-/** A pattern's segments before its first wildcard, split once per separator (asked per instance). */
-function literalHead(pattern: string, separator: string): string[] {
-  let bySeparator = heads.get(separator);
-  if (!bySeparator) heads.set(separator, (bySeparator = new Map()));
-  let head = bySeparator.get(pattern);
-  if (!head) {
-    const parts = pattern.split(separator);
-    const wild = parts.findIndex((part) => part === '*' || part === '**');
-    bySeparator.set(pattern, (head = wild < 0 ? parts : parts.slice(0, wild)));
-  }
-  return head;
 }
 
 /** `a.b[0].c` (with the profile's separator): a key path as the user writes it. */

@@ -39,13 +39,27 @@ export function asList(value: unknown, separator = ','): string[] | undefined {
 
 const UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 };
 
+let lastDuration: { text: string; unit: string; seconds: number | undefined } | undefined;
+
 /**
  * Seconds from `90`, `90s`, `5m`, `1.5s` (Envoy's protobuf Duration) or a .NET TimeSpan
- * `00:05:00` / `1.02:00:00`. `unit` says what a bare number means.
+ * `00:05:00` / `1.02:00:00`. `unit` says what a bare number means. The last string is remembered:
+ * a key's type check and then its meaning read the same value, and a dense file repeats the same
+ * few durations thousands of times.
  */
 export function asSeconds(
   value: unknown,
   unit: 'seconds' | 'milliseconds' | 'duration' = 'seconds',
+): number | undefined {
+  if (typeof value !== 'string') return secondsOf(value, unit);
+  if (lastDuration?.text !== value || lastDuration.unit !== unit)
+    lastDuration = { text: value, unit, seconds: secondsOf(value, unit) };
+  return lastDuration.seconds;
+}
+
+function secondsOf(
+  value: unknown,
+  unit: 'seconds' | 'milliseconds' | 'duration',
 ): number | undefined {
   // Envoy's protobuf Duration in YAML: `{ seconds: 300, nanos: 0 }`.
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'seconds' in value) {

@@ -1,4 +1,4 @@
-// The verify core as one file, dist/cold/verify-core.js (issue #17). In the code-split cold build,
+// The verify core as one file, dist/cold/verify-core.cjs (issue #17). In the code-split cold build,
 // `authctl verify-config relay.env` loaded 34 files, 31 of them chunks (mostly of src/core/verify and
 // src/core/report) cut apart by the entries sharing them (the library, the report formats, init,
 // probe): Node's ESM loader compiles, resolves and links each one, about half the command's cost
@@ -6,8 +6,8 @@
 // needs, and the cold build reads those modules from it, as the cold command modules read the hot
 // file's CLI modules (scripts/build-hot-shared.mjs): each ships once, with its state (the registry).
 //
-// Unlike the hot file, it is imported by the library too (dist/lib/config.js), so it holds no CLI
-// module and never imports dist/cli/. The general modules it needs (errors.ts, mask.ts, fs/*, ...)
+// Unlike the hot file, it is imported by the library too (dist/lib/config.js, an ES module, through
+// Node's CommonJS interop), so it holds no CLI module and never imports dist/cli/. The general modules it needs (errors.ts, mask.ts, fs/*, ...)
 // are copied into it, not read from it by the cold build: every command imports them, and reading
 // them from here would load the verify core for `keys list`. The copies share no state that matters
 // (AuthctlError's instanceof checks a brand; the rest are caches). They cost the tarball ~5 kB.

@@ -1,17 +1,21 @@
-// Builds dist/ with esbuild, in two parts, because start-up is a feature (DESIGN.md):
+// Builds dist/ with esbuild, in parts, because start-up is a feature (docs/performance.md):
 //
 // - hot: dist/cli/entry.cjs (answers --version alone) and dist/cli/main.cjs, one file holding commander,
-//   main.ts and the `token` group with everything `authctl token mint` needs. Node's ESM loader pays
-//   a few ms per module file, so the common path must be one file, not a dozen split chunks.
+//   main.ts and the `token` group with everything `authctl token mint` needs. Node's module loaders pay
+//   for every file, so the common path must be one file, not a dozen split chunks.
 // - cold: every other dynamically imported module (the other command groups, verify, forgeries,
 //   cosmiconfig, jose...) is its own entry in dist/cold/, code-split among themselves. The hot file
 //   imports them by relative path. Shared code may exist in both parts, so cross-file checks never
 //   rely on class identity (AuthctlError's instanceof checks a brand).
-// - warm: dist/cold/verify-core.js, the verify core in one file, which the cold and lib files import,
-//   and the config group (dist/cold/cli-config.js) in one file too: `verify-config` loads 4 files, not 34
+// - warm: dist/cold/verify-core.cjs, the verify core in one file, which the cold and lib files import,
+//   and the config group (dist/cold/cli-config.cjs) in one file too: `verify-config` loads 4 files, not 34
 //   (scripts/build-warm.mjs).
 // - lib: dist/lib/index.js, the programmatic API. It is built together with the cold entries, so the
-//   two share their chunks (dist/cold/chunk-*.js) and every module ships once (zod, jose, cosmiconfig).
+//   two share their chunks (dist/cold/chunk-*.cjs) and every module ships once (zod, jose, cosmiconfig).
+//
+// Every file but dist/lib's is CommonJS, which the CLI loads with a V8 code cache (src/cli/hot-loader.ts):
+// the code-split build is ESM, and each of its cold files is transformed on its own at the end
+// (scripts/build-cold-cjs.mjs).
 //
 // The published package depends on three packages only: jose and smol-toml, because the example
 // services it ships (run by `authctl demo`) import them, and yaml (verify-config's YAML files), which

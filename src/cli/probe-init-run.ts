@@ -9,9 +9,17 @@ import { parseProbeSpec } from '../core/probe/spec.js';
 import { createExclusive } from '../core/verify/init.js';
 import { parseYaml } from '../core/verify/locate/yaml.js';
 import type { Deps } from './command.js';
-import type { InitOptions } from './probe-init.js';
 
 export type Draft = ReturnType<typeof draftSpecFromOpenApi>;
+
+/** What `probe init` runs with (probe-init.ts turns its flags into these). */
+export interface InitOptions {
+  fromOpenapi: string;
+  baseUrl?: string;
+  /** -o/--output FILE: where the draft goes (run writes it: never over a file unless --force). */
+  out?: string;
+  force?: boolean;
+}
 
 /** `authctl probe init`'s run (probe-init.ts declares the verb): the draft, written to -o FILE if given. */
 export async function runProbeInit(opts: InitOptions, deps: Deps) {

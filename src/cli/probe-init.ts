@@ -1,20 +1,13 @@
 import { Option } from 'commander';
 import { usageError } from '../core/errors.js';
 import { verb } from './command.js';
+import type { InitOptions } from './probe-init-run.js';
 
 interface InitFlags {
   fromOpenapi: string;
   baseUrl?: string;
   output?: string;
   /** The old name of --output (hidden). */
-  out?: string;
-  force?: boolean;
-}
-
-export interface InitOptions {
-  fromOpenapi: string;
-  baseUrl?: string;
-  /** -o/--output FILE: where the draft goes (run writes it: never over a file unless --force). */
   out?: string;
   force?: boolean;
 }

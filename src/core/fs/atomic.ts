@@ -113,9 +113,17 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   }
 }
 
-/** The mode of `dir` when others (group, world) may read or enter it, else undefined. */
+/**
+ * The mode of `dir` when others (group, world) may read or enter it, else undefined. A synchronous
+ * stat on purpose: every `token mint` asks, and fs.promises alone loads ~10 of Node's modules.
+ */
 export async function tooOpen(dir: string): Promise<string | undefined> {
-  const stat = await nodeFs.promises.stat(dir).catch(() => undefined);
+  let stat: import('node:fs').Stats | undefined;
+  try {
+    stat = nodeFs.statSync(dir, { throwIfNoEntry: false });
+  } catch {
+    stat = undefined; // unreadable: as with no directory, nothing to warn about here
+  }
   // Not writable by its owner is refused by ensurePrivateDir: no warning on top of that error.
   if (!stat || (stat.mode & 0o077) === 0 || (stat.mode & 0o700) !== 0o700) return undefined;
   return (stat.mode & 0o777).toString(8).padStart(4, '0');

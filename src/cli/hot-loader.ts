@@ -69,7 +69,11 @@ function loadCached(file: string, dir: string, native: NodeJS.Require): unknown 
   wrapper.call(module.exports, module.exports, require, module, file, path.dirname(file));
   module.loaded = true;
   if (!cachedData || script.cachedDataRejected)
-    process.once('exit', () => writeCache(dir, family, cacheFile, () => script.createCachedData()));
+    process.once('exit', () =>
+      writeCache(dir, { family, file: cacheFile, dist: path.dirname(path.dirname(file)) }, () =>
+        script.createCachedData(),
+      ),
+    );
   return module.exports;
 }
 
@@ -113,27 +117,45 @@ const installOf = (name: string) => name.slice(0, name.indexOf('~') >>> 0);
 /** Installs whose caches are kept in the directory (one per install and Node version, ~200 kB each). */
 const KEPT_INSTALLS = 8;
 
+/** A cache file to write: its name's family (its file, any build) and the install's dist/ directory. */
+interface CacheTarget {
+  family: string;
+  file: string;
+  dist: string;
+}
+
 /**
- * Writes this build's cache of one file, drops that file's caches of older builds, and other
- * installs' caches but the newest few installs'. No fsync: a file torn by a crash fails V8's
- * checksum, is rejected, and is written again.
+ * Writes this build's cache of one file; drops that file's caches of older builds, this install's
+ * caches of files it no longer has (an upgrade renames the chunks), and other installs' caches but
+ * the newest few installs'. No fsync: a file torn by a crash fails V8's checksum, is rejected, and
+ * is written again.
  */
-function writeCache(dir: string, family: string, file: string, data: () => Buffer): void {
+function writeCache(dir: string, target: CacheTarget, data: () => Buffer): void {
   const { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } = fs();
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const temp = `${file}.${process.pid}.tmp`;
+    const temp = `${target.file}.${process.pid}.tmp`;
     writeFileSync(temp, data(), { mode: 0o600 });
-    renameSync(temp, file);
-    const others = readdirSync(dir).filter((n) => n.endsWith('.bin') && n !== path.basename(file));
-    for (const name of others.filter((n) => n.startsWith(family)))
-      rmSync(path.join(dir, name), { force: true });
-    const mine = installOf(path.basename(file));
-    for (const name of staleInstalls(dir, others, mine))
-      rmSync(path.join(dir, name), { force: true });
+    renameSync(temp, target.file);
+    const written = path.basename(target.file);
+    const others = readdirSync(dir).filter((n) => n.endsWith('.bin') && n !== written);
+    const mine = installOf(written);
+    const stale = [
+      ...others.filter((n) => n.startsWith(target.family) || gone(n, mine, target.dist)),
+      ...staleInstalls(dir, others, mine),
+    ];
+    for (const name of stale) rmSync(path.join(dir, name), { force: true });
   } catch {
     // a read-only or full disk: the next run compiles from source again
   }
+}
+
+/** Whether `name` is a cache of this install (`mine`) for a file its dist/ no longer has. */
+function gone(name: string, mine: string, dist: string): boolean {
+  if (installOf(name) !== mine) return false;
+  const [, dir, rest] = name.split('~');
+  const base = rest?.replace(/-\d+-\d+-\d+\.bin$/, '');
+  return !dir || !base || !fs().existsSync(path.join(dist, dir, base));
 }
 
 /** Other installs' cache files (a project's, a global one, test installs) but the newest few installs'. */

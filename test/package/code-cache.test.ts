@@ -106,6 +106,18 @@ describe.skipIf(nodeHasCompileCache)('the hot file’s V8 code cache', () => {
     expect(bins()).toEqual(expect.arrayContaining(mine));
   });
 
+  it('drops this install’s caches of files it no longer has (an upgrade renames the chunks)', () => {
+    const mine = bins().filter((name) => name.startsWith(`${process.version}-`));
+    const install = mine[0]!.slice(0, mine[0]!.indexOf('~'));
+    const gone = `${install}~cold~chunk-GONE0000.cjs-1-2-3.bin`;
+    writeFileSync(path.join(v8Dir(), gone), 'old');
+    const hot = mine.find((name) => name.includes('~cli~main.cjs-'))!;
+    rmSync(path.join(v8Dir(), hot)); // written again at exit, with the sweep
+    expect(authctl(['token', 'mint', '--sub', 'grace']).code).toBe(0);
+    expect(bins()).not.toContain(gone);
+    expect(bins()).toEqual(expect.arrayContaining(mine));
+  });
+
   it('an unwritable cache directory costs nothing but speed; AUTHCTL_NO_COMPILE_CACHE=1 writes none', () => {
     const blocked = path.join(dir, 'not-a-dir');
     writeFileSync(blocked, 'a file where the cache directory would be');

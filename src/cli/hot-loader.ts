@@ -69,12 +69,22 @@ function loadCached(file: string, dir: string, native: NodeJS.Require): unknown 
   wrapper.call(module.exports, module.exports, require, module, file, path.dirname(file));
   module.loaded = true;
   if (!cachedData || script.cachedDataRejected)
-    process.once('exit', () =>
+    writeAtExit(() =>
       writeCache(dir, { family, file: cacheFile, dist: path.dirname(path.dirname(file)) }, () =>
         script.createCachedData(),
       ),
     );
   return module.exports;
+}
+
+let atExit: (() => void)[] | undefined;
+/** Runs `write` at exit: one listener for every file's cache (a first run may load dozens of files). */
+function writeAtExit(write: () => void): void {
+  if (!atExit) {
+    const writes: (() => void)[] = (atExit = []);
+    process.once('exit', () => writes.forEach((each) => each()));
+  }
+  atExit.push(write);
 }
 
 /** The require() a cached file gets: its relative .cjs imports (cold CLI files) load cached too. */

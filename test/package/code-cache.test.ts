@@ -106,6 +106,25 @@ describe.skipIf(nodeHasCompileCache)('the hot file’s V8 code cache', () => {
     expect(bins()).toEqual(expect.arrayContaining(mine));
   });
 
+  it('a first run that loads many files writes all their caches without a warning', () => {
+    // A JavaScript config file: cosmiconfig, the config schema and their chunks (18 files).
+    const project = path.join(dir, 'js-config');
+    mkdirSync(project);
+    writeFileSync(
+      path.join(project, 'authctl.config.mjs'),
+      "export default { token: { audience: 'api://js-config' } };\n",
+    );
+    const fresh = path.join(dir, 'fresh-cache');
+    const run = spawnSync(process.execPath, [BIN, 'token', 'mint', '--sub', 'heidi'], {
+      cwd: project,
+      env: { ...process.env, AUTHCTL_HOME: path.join(dir, 'home'), XDG_CACHE_HOME: fresh },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(readdirSync(path.join(fresh, 'authctl', 'v8')).length).toBeGreaterThan(10);
+  });
+
   it('drops this install’s caches of files it no longer has (an upgrade renames the chunks)', () => {
     const mine = bins().filter((name) => name.startsWith(`${process.version}-`));
     const install = mine[0]!.slice(0, mine[0]!.indexOf('~'));

@@ -19,7 +19,7 @@ import http from 'node:http';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import {
   Keystore,
@@ -207,14 +207,7 @@ function cliRun(endpoints, name = `spec-${endpoints}.json`) {
     const started = performance.now();
     const child = spawn(
       process.execPath,
-      [
-        '--import',
-        pathToFileURL(path.join(root, 'bench', 'lib', 'maxrss.mjs')).href,
-        bin,
-        'probe',
-        '--spec',
-        file,
-      ],
+      ['--require', path.join(root, 'bench', 'lib', 'maxrss.cjs'), bin, 'probe', '--spec', file],
       {
         cwd: dir,
         env: {
@@ -246,7 +239,7 @@ function replayRun(file) {
     const started = performance.now();
     const child = spawn(
       process.execPath,
-      [path.join(root, 'bench', 'lib', 'replay.mjs'), base, file, String(CONCURRENCY)],
+      [path.join(root, 'bench', 'lib', 'replay.cjs'), base, file, String(CONCURRENCY)],
       { stdio: 'inherit' },
     );
     child.on('exit', (code) =>

@@ -1,8 +1,9 @@
 // The baseline of bench/probe.mjs: a minimal Node client process that sends a recorded list of
 // requests (method, path, headers; JSON file) at the given concurrency with keep-alive, as the
-// probe does, and exits. Usage: node bench/lib/replay.mjs BASE_URL FILE CONCURRENCY
-import http from 'node:http';
-import { readFileSync } from 'node:fs';
+// probe does, and exits. Usage: node bench/lib/replay.cjs BASE_URL FILE CONCURRENCY
+// CommonJS, as the CLI is: neither side starts Node's ES module loader.
+const http = require('node:http');
+const { readFileSync } = require('node:fs');
 
 const [base, file, concurrency] = process.argv.slice(2);
 const requests = JSON.parse(readFileSync(file, 'utf8'));
@@ -28,9 +29,8 @@ const send = (r) =>
     req.end(r.body);
   });
 let next = 0;
-await Promise.all(
+Promise.all(
   Array.from({ length: Number(concurrency) }, async () => {
     while (next < requests.length) await send(requests[next++]);
   }),
-);
-agent.destroy();
+).then(() => agent.destroy());

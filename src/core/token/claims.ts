@@ -55,7 +55,9 @@ export function buildClaims(options: BuildClaimsOptions): Record<string, unknown
   const mapping = options.mapping
     ? { ...DEFAULT_CLAIMS_MAPPING, ...options.mapping }
     : DEFAULT_CLAIMS_MAPPING;
-  const claims = Object.create(null) as Record<string, unknown>;
+  // Not Object.create(null): V8 makes that a dictionary, which JSON.stringify walks ~1.5x slower
+  // per token; an empty literal whose prototype is then removed stays a fast object (issue #17).
+  const claims = Object.setPrototypeOf({}, null) as Record<string, unknown>;
   claims.iss = options.issuer;
   if (options.subject !== undefined) claims.sub = options.subject;
   if (options.audience?.length)

@@ -41,7 +41,10 @@ export interface BuildClaimsOptions {
 
 /** The JSON pointer an extra-claim key stands for: `/org/id` as written, a plain name `a/b` as `/a~1b`. */
 export function claimPointer(key: string): string {
-  return key.startsWith('/') ? key : `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  if (key.startsWith('/')) return key;
+  // The usual plain name (client_id, email) has nothing to escape: no two regex passes per claim.
+  if (!key.includes('~') && !key.includes('/')) return `/${key}`;
+  return `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
 }
 
 /**
@@ -49,11 +52,13 @@ export function claimPointer(key: string): string {
  * its keys come from requests and flags, and no key can reach Object.prototype through it.
  */
 export function buildClaims(options: BuildClaimsOptions): Record<string, unknown> {
-  const mapping = { ...DEFAULT_CLAIMS_MAPPING, ...options.mapping };
-  const claims: Record<string, unknown> = Object.assign(
-    Object.create(null) as Record<string, unknown>,
-    { iss: options.issuer },
-  );
+  const mapping = options.mapping
+    ? { ...DEFAULT_CLAIMS_MAPPING, ...options.mapping }
+    : DEFAULT_CLAIMS_MAPPING;
+  // Not Object.create(null): V8 makes that a dictionary, which JSON.stringify walks ~1.5x slower
+  // per token; an empty literal whose prototype is then removed stays a fast object (issue #17).
+  const claims = Object.setPrototypeOf({}, null) as Record<string, unknown>;
+  claims.iss = options.issuer;
   if (options.subject !== undefined) claims.sub = options.subject;
   if (options.audience?.length)
     claims.aud = options.audience.length === 1 ? options.audience[0] : options.audience;
@@ -68,8 +73,11 @@ export function buildClaims(options: BuildClaimsOptions): Record<string, unknown
     setAtPointer(claims, mapping.rolesClaim, [...options.roles], 'roles claim');
   if (options.tenant !== undefined)
     setAtPointer(claims, mapping.tenantClaim, options.tenant, 'tenant claim');
-  for (const [key, value] of Object.entries(options.extra ?? {}))
-    setAtPointer(claims, claimPointer(key), value, '{{claim}}');
+  const extra = options.extra;
+  // Object.keys, as Object.entries did (own enumerable keys, same order), without a pair per claim.
+  if (extra)
+    for (const key of Object.keys(extra))
+      setAtPointer(claims, claimPointer(key), extra[key], '{{claim}}');
   return claims;
 }
 

@@ -13,12 +13,30 @@ export function encodeJson(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
+/**
+ * The last protected header encoded for each key: an issuer signs every token of a key with the
+ * same header, so its base64url form is built once, not per token (issue #17). Keyed by the
+ * header's JSON, so a different header (another typ, a kid given by hand) is encoded afresh. Weak:
+ * a rotated-away key takes its entry with it. Created on first use: no start-up work.
+ */
+let encodedHeaders: WeakMap<KeyObject | Uint8Array, { json: string; encoded: string }> | undefined;
+
+function encodeHeader(header: Record<string, unknown>, key: KeyObject | Uint8Array): string {
+  const json = JSON.stringify(header);
+  encodedHeaders ??= new WeakMap();
+  const last = encodedHeaders.get(key);
+  if (last?.json === json) return last.encoded;
+  const encoded = Buffer.from(json).toString('base64url');
+  encodedHeaders.set(key, { json, encoded });
+  return encoded;
+}
+
 export function signJws(
   header: Record<string, unknown> & { alg: string },
   claims: Record<string, unknown>,
   key: KeyObject | Uint8Array,
 ): string {
-  const input = `${encodeJson(header)}.${encodeJson(claims)}`;
+  const input = `${encodeHeader(header, key)}.${encodeJson(claims)}`;
   return `${input}.${signInput(header.alg, input, key).toString('base64url')}`;
 }
 
@@ -72,7 +90,7 @@ export function signJwsAsync(
   key: KeyObject | Uint8Array,
 ): Promise<string> {
   if (header.alg.startsWith('HS')) return Promise.resolve(signJws(header, claims, key));
-  const input = `${encodeJson(header)}.${encodeJson(claims)}`;
+  const input = `${encodeHeader(header, key)}.${encodeJson(claims)}`;
   const [digest, keyInput] = asymmetricArgs(header.alg, key as KeyObject);
   return new Promise((resolve, reject) => {
     nodeCrypto.sign(digest, Buffer.from(input), keyInput, (error, signature) =>

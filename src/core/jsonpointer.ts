@@ -1,4 +1,5 @@
 import { usageError } from './errors.js';
+import { memoized } from './memo.js';
 
 /**
  * Segments that lead from a plain object into its prototype chain: `/__proto__/roles` would set
@@ -38,23 +39,12 @@ export function parsePointer(pointer: string, where = 'pointer'): string[] {
 
 /**
  * Parsed pointers by text: the issuer sets the same few pointers (roles, tenant, its extra claims)
- * on every token, so each is parsed once, not per token (issue #17). Created on first use (no
- * start-up work for commands that never set a claim); bounded, since pointers can come from
- * requests. A pointer that throws is not remembered, so its error stays the same each time.
+ * on every token, so each is parsed once, not per token (issue #17); bounded, since pointers can
+ * come from requests. A pointer that throws is not remembered, so its error stays the same each time.
  */
-let parsed: Map<string, readonly string[]> | undefined;
-const PARSED_LIMIT = 256;
-
-function partsOf(pointer: string, where?: string): readonly string[] {
-  parsed ??= new Map();
-  let parts = parsed.get(pointer);
-  if (parts === undefined) {
-    parts = parsePointer(pointer, where);
-    if (parsed.size >= PARSED_LIMIT) parsed.clear();
-    parsed.set(pointer, parts);
-  }
-  return parts;
-}
+const partsOf = memoized((pointer: string, where?: string): readonly string[] =>
+  parsePointer(pointer, where),
+);
 
 /** Own properties only: `/toString` is not a claim of `{}`. */
 export function getAtPointer(target: unknown, pointer: string): unknown {

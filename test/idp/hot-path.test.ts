@@ -2,7 +2,7 @@ import { copyFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IdpKeys } from '../../src/core/idp/keys.js';
-import { memoized } from '../../src/core/idp/memo.js';
+import { memoized } from '../../src/core/memo.js';
 import { Keystore } from '../../src/core/keys/keystore.js';
 import { tempDir } from '../helpers/cli.js';
 import { seededHome } from './helpers.js';

@@ -3,7 +3,7 @@ import { ASSERTION_TYPE, verifyClientJwt } from './client-assertion.js';
 import type { IdpClientConfig } from './config.js';
 import type { ClientAuthMethod } from './constants.js';
 import { invalidClient, invalidRequest, invalidScope, unauthorizedClient } from './http.js';
-import { memoized } from './memo.js';
+import { memoized } from '../memo.js';
 import type { IdpDeps, IdpRequest, IssuerContext } from './types.js';
 
 export interface AuthenticatedClient {

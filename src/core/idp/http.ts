@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { memoized } from './memo.js';
+import { memoized } from '../memo.js';
 import type { IdpResponse } from './types.js';
 
 export function json(

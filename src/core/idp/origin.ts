@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { usageError } from '../errors.js';
+import { memoized } from '../memo.js';
 import { isIP } from 'node:net';
 import { addressedToUs, isLoopbackHost, json } from './http.js';
 import type { IdpRequest, IdpResponse, IdpSettings } from './types.js';
@@ -97,21 +98,12 @@ export function misaddressed(
 }
 
 /** Host headers already judged, per published URL: a client sends the same one on every request. */
-const judgedHosts = new Map<string, boolean>();
-const JUDGED_HOSTS_MAX = 256;
-
 /** addressedToUs, remembered (it parses two URLs, a tenth of a discovery request's cost). */
-function hostAnswered(host: string | undefined, baseUrl: string): boolean {
-  const key = `${baseUrl} ${host}`;
-  let answer = judgedHosts.get(key);
-  if (answer === undefined) {
-    answer = addressedToUs(host, baseUrl);
-    // Bounded: a client sending a new Host each time only makes this forget.
-    if (judgedHosts.size >= JUDGED_HOSTS_MAX) judgedHosts.clear();
-    judgedHosts.set(key, answer);
-  }
-  return answer;
-}
+const judgedHost = memoized((_key: string, host: string | undefined, baseUrl: string) =>
+  addressedToUs(host, baseUrl),
+);
+const hostAnswered = (host: string | undefined, baseUrl: string): boolean =>
+  judgedHost(`${baseUrl} ${host}`, host, baseUrl);
 
 /**
  * Browser clients (Swagger UI's PKCE login, SPAs) call discovery, JWKS and the token endpoint

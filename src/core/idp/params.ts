@@ -1,4 +1,4 @@
-import { memoized } from './memo.js';
+import { memoized } from '../memo.js';
 
 /**
  * Parameters that may appear more than once: RFC 8707 §2 `resource` (one per target) and RFC 8693

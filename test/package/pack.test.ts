@@ -27,7 +27,9 @@ import {
 // Raised again, 448 → 452 kB (449 kB packed then): the cold files became CommonJS, loaded with the code
 // cache (scripts/build-cold-cjs.mjs; verify-config, sigv4 sign, apikey verify, keys list ~0.1× of
 // node -e 0 faster each), and each carries esbuild's CommonJS interop code (~3 kB in all).
-const TARBALL_BUDGET = 452_000;
+// Raised again, 452 → 456 kB (452.0 kB packed then), by the rest of issue #17's work the same day:
+// the verify engine's per-instance plans (engine/instance.ts) and the issuer's token caches.
+const TARBALL_BUDGET = 456_000;
 /** package.json "dependencies": everything else is bundled into dist/. */
 const RUNTIME_DEPENDENCIES = [
   '@peculiar/asn1-schema',

@@ -51,7 +51,7 @@ function loadCached(file: string, dir: string, native: NodeJS.Require): unknown 
   const { readFileSync, statSync } = fs();
   const { Script } = nodeRequire('node:vm') as typeof import('node:vm');
   const source = readFileSync(file, 'utf8');
-  const { family, cacheFile } = cacheName(file, statSync(file), dir);
+  const { family, cacheFile, dist } = cacheName(file, statSync(file), dir);
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(cacheFile);
@@ -69,22 +69,21 @@ function loadCached(file: string, dir: string, native: NodeJS.Require): unknown 
   wrapper.call(module.exports, module.exports, require, module, file, path.dirname(file));
   module.loaded = true;
   if (!cachedData || script.cachedDataRejected)
-    writeAtExit(() =>
-      writeCache(dir, { family, file: cacheFile, dist: path.dirname(path.dirname(file)) }, () =>
-        script.createCachedData(),
-      ),
-    );
+    writeAtExit(dir, { family, file: cacheFile, dist, data: () => script.createCachedData() });
   return module.exports;
 }
 
-let atExit: (() => void)[] | undefined;
-/** Runs `write` at exit: one listener for every file's cache (a first run may load dozens of files). */
-function writeAtExit(write: () => void): void {
+let atExit: Map<string, CacheTarget[]> | undefined;
+/**
+ * Writes `target` at exit, with every other file's cache this run made, under one exit listener and
+ * one sweep of the directory (a first run may load dozens of files).
+ */
+function writeAtExit(dir: string, target: CacheTarget): void {
   if (!atExit) {
-    const writes: (() => void)[] = (atExit = []);
-    process.once('exit', () => writes.forEach((each) => each()));
+    const writes = (atExit = new Map());
+    process.once('exit', () => writes.forEach((targets, into) => writeCaches(into, targets)));
   }
-  atExit.push(write);
+  atExit.set(dir, [...(atExit.get(dir) ?? []), target]);
 }
 
 /** The require() a cached file gets: its relative .cjs imports (cold CLI files) load cached too. */
@@ -115,7 +114,7 @@ function cacheName(file: string, stat: import('node:fs').Stats, dir: string) {
     dir,
     `${family}${stat.size}-${Math.trunc(stat.mtimeMs)}-${stat.ino}.bin`,
   );
-  return { family, cacheFile };
+  return { family, cacheFile, dist };
 }
 
 /**
@@ -124,37 +123,42 @@ function cacheName(file: string, stat: import('node:fs').Stats, dir: string) {
  */
 const installOf = (name: string) => name.slice(0, name.indexOf('~') >>> 0);
 
-/** Installs whose caches are kept in the directory (one per install and Node version, ~200 kB each). */
+/** Installs whose caches are kept in the directory (per install and Node version, a file per file it ran). */
 const KEPT_INSTALLS = 8;
 
-/** A cache file to write: its name's family (its file, any build) and the install's dist/ directory. */
+/** A cache to write: its name's family (its file, any build), the install's dist/, the cached data. */
 interface CacheTarget {
   family: string;
   file: string;
   dist: string;
+  data: () => Buffer;
 }
 
 /**
- * Writes this build's cache of one file; drops that file's caches of older builds, this install's
- * caches of files it no longer has (an upgrade renames the chunks), and other installs' caches but
- * the newest few installs'. No fsync: a file torn by a crash fails V8's checksum, is rejected, and
- * is written again.
+ * Writes this run's caches; then drops those files' caches of older builds, this install's caches
+ * of files it no longer has (an upgrade renames the chunks), and other installs' caches but the
+ * newest few installs'. No fsync: a file torn by a crash fails V8's checksum, is rejected, and is
+ * written again.
  */
-function writeCache(dir: string, target: CacheTarget, data: () => Buffer): void {
+function writeCaches(dir: string, targets: CacheTarget[]): void {
   const { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } = fs();
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const temp = `${target.file}.${process.pid}.tmp`;
-    writeFileSync(temp, data(), { mode: 0o600 });
-    renameSync(temp, target.file);
-    const written = path.basename(target.file);
-    const others = readdirSync(dir).filter((n) => n.endsWith('.bin') && n !== written);
-    const mine = installOf(written);
+    for (const { file, data } of targets) {
+      const temp = `${file}.${process.pid}.tmp`;
+      writeFileSync(temp, data(), { mode: 0o600 });
+      renameSync(temp, file);
+    }
+    const written = new Set(targets.map(({ file }) => path.basename(file)));
+    const others = readdirSync(dir).filter((n) => n.endsWith('.bin') && !written.has(n));
+    const mine = installOf(path.basename(targets[0]!.file));
+    const { dist } = targets[0]!;
+    const older = (n: string) => targets.some(({ family }) => n.startsWith(family));
     const stale = [
-      ...others.filter((n) => n.startsWith(target.family) || gone(n, mine, target.dist)),
+      ...others.filter((n) => older(n) || gone(n, mine, dist)),
       ...staleInstalls(dir, others, mine),
     ];
-    for (const name of stale) rmSync(path.join(dir, name), { force: true });
+    for (const name of new Set(stale)) rmSync(path.join(dir, name), { force: true });
   } catch {
     // a read-only or full disk: the next run compiles from source again
   }

@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { fstatSync, writeSync } from 'node:fs';
+import { fstatSync, statSync, writeSync, type Stats } from 'node:fs';
 
 /**
- * stdout and stderr for a command's output. On a pipe or a file they write straight to the file
- * descriptor: Node's own process.stdout for a pipe is a net.Socket, and making it loads the net and
- * stream modules, about 3.5 ms of every start (issue #17), for output that is a few hundred bytes.
+ * stdout and stderr for a command's output. On a pipe, a socket or a file they write straight to
+ * the file descriptor: Node's own process.stdout for a pipe is a net.Socket, and making it loads the
+ * net and stream modules, about 3.5 ms of every start (issue #17), for output that is a few hundred
+ * bytes. A socket is what a Node parent's `stdio: 'pipe'` gives (execa, spawnSync, test runners).
+ * /dev/null too (`2>/dev/null` in scripts), where Node's stream would load the stream modules.
  * A terminal, or anything else, gets Node's stream as before.
  *
  * Writes are synchronous, as Node's are to pipes and files on Linux and macOS, so nothing is left to
@@ -14,15 +16,25 @@ import { fstatSync, writeSync } from 'node:fs';
  */
 export function outputStream(fd: 1 | 2): NodeJS.WritableStream & { isTTY?: boolean } {
   const stream = () => (fd === 1 ? process.stdout : process.stderr);
-  let kind: { isFIFO(): boolean; isFile(): boolean } | undefined;
+  let kind: Stats;
   try {
     kind = fstatSync(fd);
   } catch {
     return stream();
   }
-  return kind.isFIFO() || kind.isFile()
+  return kind.isFIFO() || kind.isFile() || kind.isSocket() || isDevNull(kind)
     ? (new DescriptorWriter(fd, stream) as unknown as NodeJS.WritableStream)
     : stream();
+}
+
+/** A character device is a terminal or /dev/null; telling a terminal (node:tty) would load net. */
+function isDevNull(kind: Stats): boolean {
+  if (!kind.isCharacterDevice() || process.platform === 'win32') return false;
+  try {
+    return statSync('/dev/null').rdev === kind.rdev;
+  } catch {
+    return false;
+  }
 }
 
 type Callback = (error?: Error | null) => void;

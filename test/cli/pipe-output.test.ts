@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Keystore } from '../../src/core/keys/keystore.js';
@@ -125,6 +125,65 @@ describe('output over a pipe is complete (issue #11)', () => {
     const expected = readFileSync(fileOut);
     expect(expected.length).toBeGreaterThanOrEqual(MB);
     expect(readFileSync(pipeOut).equals(expected)).toBe(true);
+  });
+
+  it('a socket, as a Node parent’s stdio: "pipe" gives, read slowly (blocking) and left non-blocking: the same bytes as a file', async () => {
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const claims = { sub: 'carol', items: Array.from({ length: 60_000 }, (_, i) => `item-${i}`) };
+    const tokenFile = path.join(dir, 'token-socket.txt');
+    writeFileSync(tokenFile, `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`);
+    const fileOut = path.join(dir, 'socket.file');
+    await viaShell({ args: ['token', 'decode', '-'], stdinFile: tokenFile }, `> ${quote(fileOut)}`);
+    const expected = readFileSync(fileOut);
+    expect(expected.length).toBeGreaterThanOrEqual(MB);
+    // Node's spawn: a blocking socketpair; the reader pauses, so the socket fills before the end.
+    const child = spawn(process.execPath, [BIN, 'token', 'decode', '-'], {
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: [openSync(tokenFile, 'r'), 'pipe', 'pipe'],
+    });
+    const chunks: Buffer[] = [];
+    const stdout = child.stdout!;
+    stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stdout.pause();
+    setTimeout(() => stdout.resume(), 300);
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(Buffer.concat(chunks).equals(expected)).toBe(true);
+    // A socket whose holder made it non-blocking (python sets the flag, execs authctl, reads slowly).
+    const parent = path.join(dir, 'nonblocking-socket.py');
+    const viaSocket = path.join(dir, 'socket.out');
+    writeFileSync(
+      parent,
+      [
+        'import os, socket, sys, time',
+        'a, b = socket.socketpair()',
+        'b.setblocking(False)',
+        'pid = os.fork()',
+        'if pid == 0:',
+        '    os.dup2(b.fileno(), 1)',
+        '    os.execv(sys.argv[1], sys.argv[1:-1])',
+        'b.close()',
+        'out = open(sys.argv[-1], "wb")',
+        'time.sleep(0.3)',
+        'while True:',
+        '    data = a.recv(4096)',
+        '    if not data: break',
+        '    out.write(data)',
+        '    time.sleep(0.001)',
+        'out.close()',
+        'sys.exit(os.waitpid(pid, 0)[1] >> 8)',
+      ].join('\n'),
+    );
+    const python = spawn(
+      'python3',
+      [parent, process.execPath, BIN, 'token', 'decode', '-', viaSocket],
+      {
+        env: { ...process.env, NO_COLOR: '1' },
+        stdio: [openSync(tokenFile, 'r'), 'ignore', 'ignore'],
+      },
+    );
+    expect(await new Promise((resolve) => python.on('close', resolve))).toBe(0);
+    expect(readFileSync(viaSocket).equals(expected)).toBe(true);
   });
 
   it('verify-config with thousands of findings', async () => {

@@ -45,12 +45,12 @@ describe.skipIf(nodeHasCompileCache)('the hot file’s V8 code cache', () => {
     expect(first.code).toBe(0);
     // The hot file's, and the cold files' the first mint loads (it creates the signing key).
     const written = bins();
-    expect(written.filter((name) => name.includes('~cli~main.cjs-'))).toHaveLength(1);
+    expect(written.filter((name) => name.includes('~cli~main.cjs~'))).toHaveLength(1);
     expect(statSync(v8Dir()).mode & 0o777).toBe(0o700);
     const stats = new Map(written.map((name) => [name, statSync(path.join(v8Dir(), name))]));
     for (const stat of stats.values()) expect(stat.mode & 0o777).toBe(0o600);
     expect(
-      stats.get(written.find((name) => name.includes('~cli~main.cjs-'))!)!.size,
+      stats.get(written.find((name) => name.includes('~cli~main.cjs~'))!)!.size,
     ).toBeGreaterThan(10_000);
     const second = authctl(['token', 'mint', '--sub', 'bob']);
     expect(second.code).toBe(0);
@@ -68,6 +68,7 @@ describe.skipIf(nodeHasCompileCache)('the hot file’s V8 code cache', () => {
     expect([0, 1]).toContain(run.code);
     const added = bins().filter((name) => !before.has(name));
     expect(added.map((name) => name.replace(/^[^~]*~/, '').replace(/-\d.*$/, '')).sort()).toEqual([
+      'cli~main.cjs~verify-config',
       'cold~cli-config.cjs',
       'cold~verify-core.cjs',
     ]);
@@ -76,8 +77,31 @@ describe.skipIf(nodeHasCompileCache)('the hot file’s V8 code cache', () => {
     expect(bins().filter((name) => !before.has(name))).toEqual(added);
   });
 
+  it('each command has its own cache of the hot file, written by its own first run', () => {
+    // V8 caches the functions a run compiled: a mint after a verify-config must not use the
+    // verify-config run's cache (it would compile mint's functions on every start).
+    const hot = () => bins().filter((name) => name.includes('~cli~main.cjs~'));
+    expect(
+      hot()
+        .map((name) => /~main\.cjs~([a-z-]+)-\d/.exec(name)![1])
+        .sort(),
+    ).toEqual(['token-mint', 'verify-config']);
+    const before = new Map(hot().map((name) => [name, statSync(path.join(v8Dir(), name)).mtimeMs]));
+    // Global flags and their values, a token or a file name do not make a command of their own.
+    const token = authctl(['--home', path.join(dir, 'home'), 'token', 'mint', '--sub', 'ivan']);
+    expect(token.code).toBe(0);
+    expect(authctl(['verify-config', 'relay.env', '--profile', 'relay', '--json']).code).toBe(1);
+    expect(authctl(['token', 'decode', token.stdout.trim()]).code).toBe(0);
+    const after = hot();
+    expect(
+      after.filter((name) => !before.has(name)).map((n) => /~main\.cjs~([a-z-]+)-\d/.exec(n)![1]),
+    ).toEqual(['token-decode']);
+    for (const [name, mtime] of before)
+      expect(statSync(path.join(v8Dir(), name)).mtimeMs, name).toBe(mtime);
+  });
+
   it('a damaged cache is rejected by V8, the command is unchanged, and the cache is rewritten', () => {
-    const [file] = bins();
+    const file = bins().find((name) => name.includes('~cli~main.cjs~token-mint-'));
     writeFileSync(path.join(v8Dir(), file!), Buffer.alloc(4096, 7));
     const run = authctl([
       'token',
@@ -96,7 +120,7 @@ describe.skipIf(nodeHasCompileCache)('the hot file’s V8 code cache', () => {
     for (let i = 0; i < 12; i++)
       for (const file of ['cli~main.cjs', 'cold~cli-keys.cjs'])
         writeFileSync(path.join(v8Dir(), `v0.0.0-x64-other${i}~${file}-1-2-3.bin`), 'old');
-    const hot = mine.find((name) => name.includes('~cli~main.cjs-'))!;
+    const hot = mine.find((name) => name.includes('~cli~main.cjs~token-mint-'))!;
     rmSync(path.join(v8Dir(), hot)); // this install's: written again at exit, with the sweep
     expect(authctl(['token', 'mint', '--sub', 'frank']).code).toBe(0);
     // Seven other installs (both files of each), and all of this one's.
@@ -130,10 +154,17 @@ describe.skipIf(nodeHasCompileCache)('the hot file’s V8 code cache', () => {
     const install = mine[0]!.slice(0, mine[0]!.indexOf('~'));
     const gone = `${install}~cold~chunk-GONE0000.cjs-1-2-3.bin`;
     writeFileSync(path.join(v8Dir(), gone), 'old');
-    const hot = mine.find((name) => name.includes('~cli~main.cjs-'))!;
+    // An older build of the hot file, cached by another command (and by an older authctl, unnamed).
+    const olderBuilds = [
+      `${install}~cli~main.cjs~verify-config-1-2-3.bin`,
+      `${install}~cli~main.cjs-1-2-3.bin`,
+    ];
+    for (const name of olderBuilds) writeFileSync(path.join(v8Dir(), name), 'old');
+    const hot = mine.find((name) => name.includes('~cli~main.cjs~token-mint-'))!;
     rmSync(path.join(v8Dir(), hot)); // written again at exit, with the sweep
     expect(authctl(['token', 'mint', '--sub', 'grace']).code).toBe(0);
     expect(bins()).not.toContain(gone);
+    for (const name of olderBuilds) expect(bins()).not.toContain(name);
     expect(bins()).toEqual(expect.arrayContaining(mine));
   });
 

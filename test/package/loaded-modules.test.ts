@@ -301,6 +301,27 @@ describe('what each command loads', () => {
     expect(loaded.packages).toContain('smol-toml');
   });
 
+  it('a Node project that depends on authctl loads no cosmiconfig; one with package.json#authctl does', () => {
+    const project = tempDir('authctl-loaded-pkg-');
+    const manifest = (extra: object) =>
+      writeFileSync(
+        path.join(project, 'package.json'),
+        JSON.stringify({ name: 'svc', devDependencies: { authctl: '^0.1.0' }, ...extra }),
+      );
+    manifest({});
+    const dependent = loadedBy(['token', 'mint', '--sub', 'alice'], { cwd: project });
+    manifest({ authctl: { token: { audience: 'api://orders' } } });
+    const configured = loadedBy(['token', 'mint', '--sub', 'alice'], { cwd: project });
+    rmSync(project, { recursive: true, force: true });
+    expect(dependent.code).toBe(0);
+    expect(dependent.packages).not.toContain('cosmiconfig');
+    expect(configured.code).toBe(0);
+    expect(configured.packages).toContain('cosmiconfig');
+    expect(
+      JSON.parse(Buffer.from(configured.stdout.split('.')[1]!, 'base64url').toString()).aud,
+    ).toBe('api://orders');
+  });
+
   it('nothing loads node:tty when stdout and stderr are pipes (chalk detects no colour itself)', () => {
     for (const args of [
       ['token', 'mint', '--sub', 'alice'],

@@ -162,13 +162,29 @@ async function anyConfigCandidate(cwd: string): Promise<boolean> {
     for (const place of CONFIG_SEARCH_PLACES) {
       const file = path.join(dir, place);
       if (place === 'package.json') {
-        if (nodeFs.existsSync(file) && /"authctl"\s*:/.test(nodeFs.readFileSync(file, 'utf8')))
-          return true;
+        if (nodeFs.existsSync(file) && packageJsonHasAuthctl(file)) return true;
       } else if (nodeFs.existsSync(file)) return true;
     }
     const hasPackageJson = nodeFs.existsSync(path.join(dir, 'package.json'));
     const parent = path.dirname(dir);
     if (hasPackageJson || parent === dir) return false;
     dir = parent;
+  }
+}
+
+/**
+ * Whether package.json has a top-level `authctl` key (what cosmiconfig reads). A text match is not
+ * enough: a project that depends on authctl names it in devDependencies, and would then load
+ * cosmiconfig and smol-toml (~10 ms) on every run for nothing. Unparsable JSON counts as a
+ * candidate, so cosmiconfig reports it.
+ */
+function packageJsonHasAuthctl(file: string): boolean {
+  const text = nodeFs.readFileSync(file, 'utf8');
+  if (!text.includes('"authctl"')) return false;
+  try {
+    const manifest = JSON.parse(text) as unknown;
+    return typeof manifest === 'object' && manifest !== null && Object.hasOwn(manifest, 'authctl');
+  } catch {
+    return true;
   }
 }

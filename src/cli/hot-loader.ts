@@ -123,21 +123,39 @@ function cacheName(file: string, stat: import('node:fs').Stats, dir: string) {
 }
 
 /**
+ * The top-level commands that have subcommands (`token mint`): a second word names the cache only
+ * after one of these. test/cli/contract.test.ts holds this list to the real command tree.
+ */
+export const COMMANDS_WITH_SUBCOMMANDS: ReadonlySet<string> = new Set([
+  'token',
+  'keys',
+  'idp',
+  'config',
+  'apikey',
+  'sigv4',
+  'probe',
+]);
+const WORD = /^[a-z][a-z0-9-]{0,31}$/;
+
+/**
  * The command a run is (`token-mint`), which names the hot file's cache: V8 caches the functions
  * compiled so far, so a hot file cache written by a `verify-config` run lacks `token mint`'s, and
  * every mint after compiled them again (1.25x `node -e 0` instead of 1.16x). Each command gets the
- * cache its own first run wrote. Two words at most, lower-case ones: a token or a file name ends it.
+ * cache its own first run wrote. Nothing a user typed as data may name a file (a flag's value can be
+ * a secret: `probe --client-secret x`), so the name is the first word, and the word right after it
+ * only when the first is a command with subcommands; global flags before the command are skipped.
  */
-function commandOf(args: readonly string[]): string {
-  const words: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    // The global options that take a value (main.ts buildProgram): their value is no command.
-    if (arg === '--home' || arg === '--config') i++;
-    if (arg.startsWith('-')) continue;
-    if (!/^[a-z][a-z0-9-]{0,31}$/.test(arg) || words.push(arg) === 2) break;
-  }
-  return words.join('-') || 'none';
+export function commandOf(args: readonly string[]): string {
+  let i = 0;
+  // The global options that take a value (main.ts buildProgram) take the next argument with them.
+  for (; i < args.length && args[i]!.startsWith('-'); i++)
+    if (args[i] === '--home' || args[i] === '--config') i++;
+  const first = args[i];
+  if (first === undefined || !WORD.test(first)) return 'none';
+  const second = args[i + 1];
+  return COMMANDS_WITH_SUBCOMMANDS.has(first) && second !== undefined && WORD.test(second)
+    ? `${first}-${second}`
+    : first;
 }
 
 /**

@@ -123,27 +123,33 @@ function cacheName(file: string, stat: import('node:fs').Stats, dir: string) {
 }
 
 /**
- * The top-level commands that have subcommands (`token mint`): a second word names the cache only
- * after one of these. test/cli/contract.test.ts holds this list to the real command tree.
+ * The command tree's top two levels, the only words that may name a cache file: a user's data (a
+ * file name, a pasted token, a flag's value, which may be a secret) never does, and the number of
+ * cache files stays bounded. test/cli/contract.test.ts holds this to the real tree.
  */
-export const COMMANDS_WITH_SUBCOMMANDS: ReadonlySet<string> = new Set([
-  'token',
-  'keys',
-  'idp',
-  'config',
-  'apikey',
-  'sigv4',
-  'probe',
-]);
-const WORD = /^[a-z][a-z0-9-]{0,31}$/;
+export const CACHED_COMMANDS: Readonly<Record<string, readonly string[]>> = {
+  token: ['mint', 'decode', 'verify', 'crack', 'defects'],
+  keys: ['list', 'rotate', 'jwks', 'import', 'export'],
+  idp: [
+    ...['serve', 'wait', 'doctor', 'rotate', 'fault', 'clock'],
+    ...['requests', 'client', 'user', 'claims', 'device', 'state'],
+  ],
+  'verify-config': [],
+  init: [],
+  config: ['schema'],
+  apikey: ['create', 'list', 'show', 'verify', 'rotate', 'revoke', 'export', 'mask'],
+  sigv4: ['sign', 'presign', 'verify'],
+  sign: [],
+  probe: ['init'],
+  demo: [],
+};
 
 /**
  * The command a run is (`token-mint`), which names the hot file's cache: V8 caches the functions
  * compiled so far, so a hot file cache written by a `verify-config` run lacks `token mint`'s, and
  * every mint after compiled them again (1.25x `node -e 0` instead of 1.16x). Each command gets the
- * cache its own first run wrote. Nothing a user typed as data may name a file (a flag's value can be
- * a secret: `probe --client-secret x`), so the name is the first word, and the word right after it
- * only when the first is a command with subcommands; global flags before the command are skipped.
+ * cache its own first run wrote; anything but a command of CACHED_COMMANDS is `none`. Global flags
+ * before the command are skipped.
  */
 export function commandOf(args: readonly string[]): string {
   let i = 0;
@@ -151,9 +157,9 @@ export function commandOf(args: readonly string[]): string {
   for (; i < args.length && args[i]!.startsWith('-'); i++)
     if (args[i] === '--home' || args[i] === '--config') i++;
   const first = args[i];
-  if (first === undefined || !WORD.test(first)) return 'none';
+  if (first === undefined || !Object.hasOwn(CACHED_COMMANDS, first)) return 'none';
   const second = args[i + 1];
-  return COMMANDS_WITH_SUBCOMMANDS.has(first) && second !== undefined && WORD.test(second)
+  return second !== undefined && CACHED_COMMANDS[first]!.includes(second)
     ? `${first}-${second}`
     : first;
 }

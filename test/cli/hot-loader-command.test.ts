@@ -22,6 +22,10 @@ describe('commandOf', () => {
     [['token', '--sub', 'alice'], 'token'],
     [['token', 'eyJhbGciOi.x.y'], 'token'],
     [['./local', 'mint'], 'none'],
+    [['probe', 'staging'], 'probe'],
+    [['sign', '--secret-key', 'hunter2', 'GET', 'u'], 'sign'],
+    [['eyjhbgcioijiuzi1nij9'], 'none'],
+    [['help', 'token'], 'none'],
     [[], 'none'],
     [['--help'], 'none'],
   ])('%j is %s', (args, expected) => expect(commandOf(args)).toBe(expected));

@@ -182,7 +182,7 @@ function packageJsonHasAuthctl(file: string): boolean {
   const text = nodeFs.readFileSync(file, 'utf8');
   if (!text.includes('"authctl"')) return false;
   try {
-    const manifest = JSON.parse(text) as unknown;
+    const manifest = JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
     return typeof manifest === 'object' && manifest !== null && Object.hasOwn(manifest, 'authctl');
   } catch {
     return true;

@@ -582,3 +582,42 @@ describe('authctl init (non-interactive)', () => {
     expect(p.stderr).toMatch(/JSON pointer/);
   });
 });
+
+describe('config search through package.json (binary)', () => {
+  it('a malformed package.json that names authctl is a one-line usage error naming it, without its text', async () => {
+    const dir = tempDir('authctl-pkg-bad-');
+    // A BOM is not JSON to cosmiconfig; the secret is what a quoted snippet would leak.
+    writeFileSync(
+      path.join(dir, 'package.json'),
+      '\uFEFF{"name":"svc","authctl":{"sigv4":{"ci":{"secret_access_key":"SECRETVALUE"}}},}',
+    );
+    const r = await runCli(['token', 'mint', '--sub', 'alice', '--json'], {
+      cwd: dir,
+      env: { AUTHCTL_HOME: path.join(dir, 'home') },
+    });
+    expect(r.code).toBe(2);
+    const { error } = JSON.parse(r.stdout);
+    expect(error.code).toBe('ERR_CONFIG_UNREADABLE');
+    expect(error.where).toBe(path.join(dir, 'package.json'));
+    expect(r.stdout + r.stderr).not.toContain('SECRETVALUE');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a package.json that only depends on authctl is no config; one with an authctl key is', async () => {
+    const dir = tempDir('authctl-pkg-dep-');
+    const env = { AUTHCTL_HOME: path.join(dir, 'home') };
+    const manifest = { name: 'svc', devDependencies: { authctl: '^0.1.0' } };
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest));
+    const claims = async () => {
+      const r = await runCli(['token', 'mint', '--sub', 'alice'], { cwd: dir, env });
+      expect(r.code).toBe(0);
+      return JSON.parse(Buffer.from(r.stdout.trim().split('.')[1]!, 'base64url').toString());
+    };
+    expect((await claims()).aud).toBeUndefined();
+    writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ ...manifest, authctl: { token: { audience: 'api://svc' } } }),
+    );
+    expect((await claims()).aud).toBe('api://svc');
+  });
+});

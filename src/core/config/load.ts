@@ -104,12 +104,15 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     sourceByFile.set(filepath, content);
     return parseBySuffix(parse, filepath, content);
   };
-  const explorer = cosmiconfig('authctl', {
-    searchPlaces: CONFIG_SEARCH_PLACES,
-    searchStrategy: 'project',
-    loaders: { '.toml': loader, '.json': loader, noExt: loader },
-    cache: false,
-  });
+  // Made inside wrapLoad: cosmiconfig reads package.json's own "meta config" as it is made, so a
+  // malformed package.json throws here already.
+  const explorer = () =>
+    cosmiconfig('authctl', {
+      searchPlaces: CONFIG_SEARCH_PLACES,
+      searchStrategy: 'project',
+      loaders: { '.toml': loader, '.json': loader, noExt: loader },
+      cache: false,
+    });
   let result;
   if (configFile) {
     const file = path.resolve(cwd, configFile);
@@ -121,9 +124,9 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
         hint: `check the path, or omit ${flag} to search for authctl.toml / .authctlrc* / package.json#authctl`,
       });
     }
-    result = await wrapLoad(() => explorer.load(file), file);
+    result = await wrapLoad(() => explorer().load(file), file);
   } else {
-    result = await wrapLoad(() => explorer.search(cwd), cwd);
+    result = await wrapLoad(() => explorer().search(cwd), cwd);
   }
   if (!result || result.isEmpty) return { config: {} };
   // Before validation: a validation message must not be able to quote a secret either.
@@ -139,15 +142,13 @@ async function wrapLoad<T>(fn: () => Promise<T>, where: string): Promise<T> {
   } catch (error) {
     if ((error as { code?: string }).code?.startsWith('ERR_CONFIG') || isAuthctlError(error))
       throw error;
-    throw usageError(
-      'ERR_CONFIG_UNREADABLE',
-      `cannot load config: ${(error as Error).message.split('\n')[0]}`,
-      {
-        where,
-        hint: 'fix or remove the file, or pass {{config}} FILE',
-        cause: error,
-      },
-    );
+    // The first line only: cosmiconfig's next lines quote the file (which may hold a secret).
+    const reason = (error as Error).message.split('\n')[0]!.replace(/:$/, '');
+    throw usageError('ERR_CONFIG_UNREADABLE', `cannot load config: ${reason}`, {
+      where: (error as { filepath?: string }).filepath ?? where,
+      hint: 'fix or remove the file, or pass {{config}} FILE',
+      cause: error,
+    });
   }
 }
 
@@ -175,16 +176,18 @@ async function anyConfigCandidate(cwd: string): Promise<boolean> {
 /**
  * Whether package.json has a top-level `authctl` key (what cosmiconfig reads). A text match is not
  * enough: a project that depends on authctl names it in devDependencies, and would then load
- * cosmiconfig and smol-toml (~10 ms) on every run for nothing. Unparsable JSON counts as a
- * candidate, so cosmiconfig reports it.
+ * cosmiconfig and smol-toml (~10 ms) on every run for nothing. UTF-8 as npm and cosmiconfig read
+ * it (a BOM dropped); a file that cannot be read or parsed counts as a candidate, so that the load
+ * reports it with its name.
  */
 function packageJsonHasAuthctl(file: string): boolean {
-  const text = nodeFs.readFileSync(file, 'utf8');
-  if (!text.includes('"authctl"')) return false;
+  let manifest: unknown;
   try {
-    const manifest = JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
-    return typeof manifest === 'object' && manifest !== null && Object.hasOwn(manifest, 'authctl');
+    const text = nodeFs.readFileSync(file, 'utf8');
+    if (!text.includes('"authctl"')) return false;
+    manifest = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch {
     return true;
   }
+  return typeof manifest === 'object' && manifest !== null && Object.hasOwn(manifest, 'authctl');
 }

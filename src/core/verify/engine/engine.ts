@@ -24,6 +24,7 @@ import {
 } from './files.js';
 import { gatherFacts, InstanceKeys, keyPlan, LocatedKey, type Instance } from './instance.js';
 import { compiled, find, first, rootEntry, type Entry, type PathStyle } from './paths.js';
+import { quickCheck } from './quick.js';
 import type { KeySpec, ProfileDefinition, Section } from './schema.js';
 
 /** `schema` validators bring zod and authctl's whole config schema: loaded only for a profile naming one. */
@@ -172,6 +173,9 @@ function checkReferences(ctx: CheckContext, instance: Instance, lookup: Lookup):
 }
 
 function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle): OnlineCheck[] {
+  // Most instances of a dense file are clean: told without building entries or facts.
+  const quick = quickCheck(instance, style);
+  if (quick) return quick;
   const keys = new InstanceKeys(ctx, instance, style);
   const { lookup, where } = keys;
   const facts = gatherFacts(instance, keys, style);

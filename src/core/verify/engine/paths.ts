@@ -33,7 +33,7 @@ const splits = new WeakMap<PathStyle, Map<string, readonly string[]>>();
  * A key's normalized segments, shared by every table that has the key (a dense file repeats a few
  * names thousands of times). Never mutated: callers copy them into paths.
  */
-function splitOnce(key: string, style: PathStyle): readonly string[] {
+export function splitOnce(key: string, style: PathStyle): readonly string[] {
   let byKey = splits.get(style);
   if (!byKey) splits.set(style, (byKey = new Map()));
   let own = byKey.get(key);

@@ -1,0 +1,237 @@
+import { mayHavePlaceholder } from '../common.js';
+import type { OnlineCheck } from './checker.js';
+import type { Instance } from './instance.js';
+import { CLEAN } from './meanings.js';
+import { compiled, splitOnce, type PathStyle } from './paths.js';
+import type { CrossRule, KeySpec } from './schema.js';
+import { asList, asSeconds } from './values.js';
+
+/**
+ * The quick pass of issue #17: a dense file has thousands of instances of one section, nearly all
+ * clean. Compiled once per section, a plan reads an instance's own keys in one pass (each distinct
+ * key name normalised once per file, not per instance) into arrays it reuses, and tells with plain
+ * predicates that the full checks would report nothing: then only the instance's --online checks
+ * are built, with no entries, paths, facts or closures. Anything else (a key it does not know how
+ * to judge, a value that might be reported, a key absent that may be required) sends the instance
+ * through the full checks, which alone report: the pass decides nothing a finding depends on.
+ */
+interface QuickKey {
+  /** The key as the section declares it (`Authority`). */
+  name: string;
+  spec: KeySpec;
+  /** Whether its value would pass every check of the key; undefined: never judged here. */
+  clean?: (value: unknown, spec: KeySpec, issuers: readonly string[]) => boolean;
+  /** Absent, it may be reported (required, required-when): the full checks tell. */
+  needed: boolean;
+  issuer: boolean;
+  audience: boolean;
+}
+
+interface QuickPlan {
+  style: PathStyle;
+  checks: CrossRule[];
+  keys: QuickKey[];
+  /** Cross rules by their keys' places: each type's clean case below. */
+  cross: { type: CrossRule['type']; places: number[] }[];
+  /** What an own key name is: a declared key's place, IGNORED, or FULL (the full checks decide). */
+  names: Map<string, number>;
+  /** Normalised segments that a declared key matches, and first segments of longer key patterns. */
+  wants: Map<string, number>;
+  deeper: Set<string>;
+  /** Scratch for the instance being read: the first value and own name of each declared key. */
+  values: unknown[];
+  own: (string | undefined)[];
+  issuers: string[];
+}
+
+const IGNORED = -1;
+const FULL = -2;
+const CROSS = new Set<CrossRule['type']>(['equal-issuers', 'at-least-one-of', 'conflicts']);
+
+const plans = new WeakMap<Record<string, KeySpec>, QuickPlan | null>();
+
+/** The section's plan, or null when its keys or rules need what only the full checks do. */
+function planFor(keys: Record<string, KeySpec>, checks: CrossRule[], style: PathStyle) {
+  let plan = plans.get(keys);
+  if (plan === undefined || (plan !== null && (plan.style !== style || plan.checks !== checks))) {
+    plan = compile(keys, checks, style);
+    plans.set(keys, plan);
+  }
+  return plan;
+}
+
+function compile(
+  keys: Record<string, KeySpec>,
+  checks: CrossRule[],
+  style: PathStyle,
+): QuickPlan | null {
+  const list: QuickKey[] = [];
+  const wants = new Map<string, number>();
+  const deeper = new Set<string>();
+  for (const [name, spec] of Object.entries(keys)) {
+    // Facts the online checks carry (algorithms, scopes, a JWKS cache) and keys naming files or JSON.
+    if (spec.file || spec.type === 'json') return null;
+    if (['algorithms', 'scopes', 'jwks-cache'].includes(spec.meaning ?? '')) return null;
+    const pattern = compiled(name, style);
+    if (pattern.length !== 1 || pattern[0] === '*' || pattern[0] === '**') {
+      if (pattern[0] === undefined || pattern[0] === '*' || pattern[0] === '**') return null;
+      if (spec.required || spec['required-when']) return null;
+      deeper.add(pattern[0]);
+      continue;
+    }
+    // Two declared spellings of one key: which is read is the full lookup's business.
+    if (wants.has(pattern[0]!)) return null;
+    wants.set(pattern[0]!, list.length);
+    list.push(quickKey(name, spec));
+  }
+  const cross: QuickPlan['cross'] = [];
+  for (const rule of checks) {
+    const places = (rule.keys ?? []).map((k) => list.findIndex((key) => key.name === k));
+    if (!CROSS.has(rule.type) || places.includes(-1)) return null;
+    cross.push({ type: rule.type, places });
+  }
+  const n = list.length;
+  return {
+    style,
+    checks,
+    keys: list,
+    cross,
+    names: new Map(),
+    wants,
+    deeper,
+    values: new Array<unknown>(n),
+    own: new Array<string | undefined>(n),
+    issuers: [],
+  };
+}
+
+function quickKey(name: string, spec: KeySpec): QuickKey {
+  const judged =
+    !spec['renamed-to'] &&
+    !spec.deprecated &&
+    !spec.allowed &&
+    !spec.pattern &&
+    spec.entries !== 'trimmed' &&
+    spec.when === undefined &&
+    // An issuer's facts are its string value.
+    (spec.meaning !== 'issuer' || ['string', 'url', undefined].includes(spec.type)) &&
+    (spec['meaning-rules'] === false || !spec.meaning || CLEAN[spec.meaning] !== undefined);
+  const meaning =
+    spec['meaning-rules'] === false || !spec.meaning ? undefined : CLEAN[spec.meaning];
+  return {
+    name,
+    spec,
+    clean: judged
+      ? (value, s, issuers) => typeClean(s, value) && (!meaning || meaning(value, s, issuers))
+      : undefined,
+    needed: spec.required === true || spec['required-when'] !== undefined,
+    issuer: spec.meaning === 'issuer',
+    audience: spec.meaning === 'audience',
+  };
+}
+
+/**
+ * The value is of the key's type (strict or not: these cases are valid both ways) and holds no
+ * placeholder; an empty value of a `non-empty` key reads as absent, which the full checks handle.
+ */
+function typeClean(spec: KeySpec, value: unknown): boolean {
+  if (typeof value === 'string' && (mayHavePlaceholder(value) || value === '')) return false;
+  switch (spec.type ?? 'string') {
+    case 'string':
+    case 'url':
+      return typeof value === 'string';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'string-list':
+      return Array.isArray(value) && value.every((v) => typeof v === 'string');
+    case 'duration':
+      return typeof value === 'string' && asSeconds(value, spec.unit ?? 'duration') !== undefined;
+    default:
+      return false;
+  }
+}
+
+/** What an own key name is to the plan, worked out once per name (bounded, like splitOnce). */
+function nameOf(plan: QuickPlan, key: string): number {
+  let place = plan.names.get(key);
+  if (place !== undefined) return place;
+  const own = splitOnce(key, plan.style);
+  // A dotted key spans segments (Spring): only the full walk matches it.
+  if (own.length !== 1 || plan.deeper.has(own[0]!)) place = FULL;
+  else place = plan.wants.get(own[0]!) ?? IGNORED;
+  if (plan.names.size < 10_000) plan.names.set(key, place);
+  return place;
+}
+
+/** The instance read into the plan's scratch arrays; false when a key name needs the full walk. */
+function read(plan: QuickPlan, table: Record<string, unknown>): boolean {
+  plan.own.fill(undefined);
+  for (const key in table) {
+    if (!Object.hasOwn(table, key)) continue;
+    const place = nameOf(plan, key);
+    if (place === FULL) return false;
+    // The first spelling in document order is the one read, as the full lookup does.
+    if (place !== IGNORED && plan.own[place] === undefined) {
+      plan.own[place] = key;
+      plan.values[place] = table[key];
+    }
+  }
+  return true;
+}
+
+/** Each rule type's clean case, by which of its keys are set. */
+function crossClean(plan: QuickPlan): boolean {
+  for (const { type, places } of plan.cross) {
+    let set = 0;
+    for (const p of places) if (plan.own[p] !== undefined) set++;
+    // equal-issuers compares only when all are set; at-least-one-of wants one; conflicts, two.
+    if (type === 'equal-issuers' ? places.length >= 2 && set === places.length : false)
+      return false;
+    if (type === 'at-least-one-of' && set === 0) return false;
+    if (type === 'conflicts' && set > 1) return false;
+  }
+  return true;
+}
+
+/** Every declared key: absent and never required, or set to a value its checks pass. */
+function keysClean(plan: QuickPlan): boolean {
+  const { keys, own, values, issuers } = plan;
+  issuers.length = 0;
+  for (let i = 0; i < keys.length; i++)
+    if (keys[i]!.issuer && own[i] !== undefined) issuers.push(values[i] as string);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (own[i] === undefined ? key.needed : !key.clean?.(values[i], key.spec, issuers))
+      return false;
+  }
+  return true;
+}
+
+/** An --online check per issuer, as onlineChecks builds them from the facts. */
+function onlineOf(plan: QuickPlan, root: Instance['root']): OnlineCheck[] {
+  const { keys, own, values } = plan;
+  // The facts' first audience: the first audience key in the section's order that is set.
+  const first = keys.findIndex((key, i) => key.audience && own[i] !== undefined);
+  const audience =
+    first < 0 ? undefined : (asList(values[first], keys[first]!.spec.separator) ?? []);
+  const online: OnlineCheck[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    if (!keys[i]!.issuer || own[i] === undefined || keys[i]!.spec.online === false) continue;
+    const path = [...root.path, own[i]!];
+    online.push({ issuer: values[i] as string, path, algorithms: undefined, audience });
+  }
+  return online;
+}
+
+/**
+ * The instance's --online checks when the quick pass finds it clean (the full checks would report
+ * nothing), else undefined: then the caller runs the full checks.
+ */
+export function quickCheck(instance: Instance, style: PathStyle): OnlineCheck[] | undefined {
+  if (instance.closed || instance.everyPlaceholder || instance.schema || instance.files) return;
+  if (instance.online?.when || instance.online?.['required-when']) return;
+  const plan = planFor(instance.keys, instance.checks, style);
+  const table = instance.root.value as Record<string, unknown>;
+  if (!plan || !read(plan, table) || !keysClean(plan) || !crossClean(plan)) return;
+  return onlineOf(plan, instance.root);
+}

@@ -62,19 +62,21 @@ export function engineChecker(def: ProfileDefinition): ProfileChecker {
           env,
         };
         const shared = { top: root, strict, schema, env };
-        const all = [
-          top,
-          ...def.sections
-            .filter((s) => !s.formats || s.formats.includes(document.kind))
-            .flatMap((section) => instances(root, section, style, ctx.target, shared)),
-        ];
-        for (const instance of all) {
+        const check = async (instance: Instance) => {
           // Most sections name no file: their thousands of instances skip the read (and its await).
           if (keyPlan(instance.keys).files) {
             instance.files = await readReferences(sub, instance.root, instance.keys, style, deps);
             instance.follow = (ref) => follow(sub, ref, { def, style, env, strict });
           }
-          online.push(...checkInstance(sub, instance, style));
+          online.push(...checkAny(sub, instance, style));
+        };
+        await check(top);
+        for (const section of def.sections) {
+          if (section.formats && !section.formats.includes(document.kind)) continue;
+          const fields = sectionFields(section, shared);
+          // A clean instance (most of a dense file's) needs no Instance of its own.
+          for (const e of matches(root, section, style, ctx.target))
+            if (!quickCheck(fields, e, style, online)) await check({ ...fields, root: e });
         }
       }
       return online;
@@ -99,12 +101,40 @@ function follow(
   const shared = { top: root, strict: run.strict, env: run.env, referrer };
   return sections.flatMap((section) =>
     instances(root, section, run.style, ctx.target, shared).flatMap((i) =>
-      checkInstance(sub, i, run.style),
+      checkAny(sub, i, run.style),
     ),
   );
 }
 
-/** The section's instances under `root`, each with the run's `shared` fields (one object each). */
+/** What every instance of a section has (with the run's `shared` fields), built once per section. */
+function sectionFields(section: Section, shared: Partial<Instance>): Omit<Instance, 'root'> {
+  return {
+    keys: section.keys,
+    checks: section.checks,
+    closed: section.closed === true,
+    everyPlaceholder: section.placeholders === 'every-key',
+    absentAt: section['absent-at'],
+    unknown: section.unknown,
+    online: section.online,
+    ...shared,
+  };
+}
+
+/** The tables a section applies to under `root`: the matches of its `at` that meet its `when`. */
+function matches(root: Entry, section: Section, style: PathStyle, target: Target): Entry[] {
+  const out: Entry[] = [];
+  for (const e of find(root, compiled(section.at, style), style)) {
+    if (e.value === null || typeof e.value !== 'object' || Array.isArray(e.value)) continue;
+    const look = (key: string) => {
+      const entry = first(e, key, style);
+      return { present: entry !== undefined, value: entry?.value };
+    };
+    if (!section.when || holds(section.when, look, target)) out.push(e);
+  }
+  return out;
+}
+
+/** The section's instances under `root`, each with the run's `shared` fields. */
 function instances(
   root: Entry,
   section: Section,
@@ -112,31 +142,16 @@ function instances(
   target: Target,
   shared: Partial<Instance>,
 ): Instance[] {
-  return find(root, compiled(section.at, style), style)
-    .filter((e) => e.value !== null && typeof e.value === 'object' && !Array.isArray(e.value))
-    .filter(
-      (e) =>
-        !section.when ||
-        holds(
-          section.when,
-          (key) => {
-            const entry = first(e, key, style);
-            return { present: entry !== undefined, value: entry?.value };
-          },
-          target,
-        ),
-    )
-    .map((e) => ({
-      root: e,
-      keys: section.keys,
-      checks: section.checks,
-      closed: section.closed === true,
-      everyPlaceholder: section.placeholders === 'every-key',
-      absentAt: section['absent-at'],
-      unknown: section.unknown,
-      online: section.online,
-      ...shared,
-    }));
+  const fields = sectionFields(section, shared);
+  return matches(root, section, style, target).map((e) => ({ ...fields, root: e }));
+}
+
+/** The quick pass for a clean instance, else the full checks. */
+function checkAny(ctx: CheckContext, instance: Instance, style: PathStyle): OnlineCheck[] {
+  const online: OnlineCheck[] = [];
+  return quickCheck(instance, instance.root, style, online)
+    ? online
+    : checkInstance(ctx, instance, style);
 }
 
 /** A required key that is not set, reported where its `absent-at` says (the referring config's key). */
@@ -173,9 +188,6 @@ function checkReferences(ctx: CheckContext, instance: Instance, lookup: Lookup):
 }
 
 function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle): OnlineCheck[] {
-  // Most instances of a dense file are clean: told without building entries or facts.
-  const quick = quickCheck(instance, style);
-  if (quick) return quick;
   const keys = new InstanceKeys(ctx, instance, style);
   const { lookup, where } = keys;
   const facts = gatherFacts(instance, keys, style);
@@ -270,7 +282,7 @@ function checkJson(ctx: CheckContext, entry: Entry, spec: KeySpec): OnlineCheck[
   const data = parseJsonValue(entry.value);
   if (!data) return [];
   const inner: PathStyle = { separator: '.', keyCase: 'exact' };
-  return checkInstance(
+  return checkAny(
     ctx,
     {
       root: rootEntry(data, entry.path),

@@ -231,7 +231,6 @@ function claim(ctx: CheckContext, key: Located): void {
 
 const leewayMin = (spec: KeySpec) => spec.min ?? 0;
 const leewayMax = (spec: KeySpec) => spec.max ?? 300;
-
 function leeway(ctx: CheckContext, key: Located): void {
   const seconds = asSeconds(key.value, key.spec.unit);
   if (seconds === undefined) {
@@ -364,10 +363,7 @@ export function checkMeaning(ctx: CheckContext, key: Located, facts: Facts): voi
   if (key.spec.meaning) CHECKS[key.spec.meaning]?.(ctx, key, facts);
 }
 
-/**
- * Whether a meaning's check would report nothing for a value (`issuers`: the instance's facts), told
- * without a context: quick.ts's pass over clean instances. False only means "run the full checks".
- */
+/** Would a meaning's check report nothing (`issuers`: facts)? For quick.ts; false: check fully. */
 type Clean = (value: unknown, spec: KeySpec, issuers: readonly string[]) => boolean;
 
 const cleanUrl: Clean = (value) => {
@@ -375,13 +371,17 @@ const cleanUrl: Clean = (value) => {
   return !text || (!mayHavePlaceholder(text) && isHttpsUrl(text));
 };
 
+/** A list of strings none of which is empty-only, a placeholder or an issuer (loops: no copies). */
 const cleanAudience: Clean = (value, spec, issuers) => {
-  const list = asList(value, spec.separator);
+  const list = Array.isArray(value) ? (value as unknown[]) : asList(value, spec.separator);
   if (!list) return true;
-  if (list.length === 0 || list.every((a) => a === '')) return false;
-  return list.every(
-    (a) => !mayHavePlaceholder(a) && !issuers.some((i) => trimSlashes(i) === trimSlashes(a)),
-  );
+  let blank = true;
+  for (const a of list) {
+    if (typeof a !== 'string' || mayHavePlaceholder(a)) return false;
+    if (a !== '') blank = false;
+    for (const issuer of issuers) if (trimSlashes(issuer) === trimSlashes(a)) return false;
+  }
+  return !blank;
 };
 
 const cleanLeeway: Clean = (value, spec) => {

@@ -2,7 +2,7 @@ import { mayHavePlaceholder } from '../common.js';
 import type { OnlineCheck } from './checker.js';
 import type { Instance } from './instance.js';
 import { CLEAN } from './meanings.js';
-import { compiled, splitOnce, type PathStyle } from './paths.js';
+import { compiled, splitOnce, type Entry, type PathStyle } from './paths.js';
 import type { CrossRule, KeySpec } from './schema.js';
 import { asList, asSeconds } from './values.js';
 
@@ -207,31 +207,37 @@ function keysClean(plan: QuickPlan): boolean {
   return true;
 }
 
-/** An --online check per issuer, as onlineChecks builds them from the facts. */
-function onlineOf(plan: QuickPlan, root: Instance['root']): OnlineCheck[] {
+/** An --online check per issuer, as onlineChecks builds them from the facts, into `out`. */
+function onlineOf(plan: QuickPlan, root: Entry, out: OnlineCheck[]): void {
   const { keys, own, values } = plan;
   // The facts' first audience: the first audience key in the section's order that is set.
-  const first = keys.findIndex((key, i) => key.audience && own[i] !== undefined);
+  let first = 0;
+  while (first < keys.length && !(keys[first]!.audience && own[first] !== undefined)) first++;
   const audience =
-    first < 0 ? undefined : (asList(values[first], keys[first]!.spec.separator) ?? []);
-  const online: OnlineCheck[] = [];
+    first < keys.length ? (asList(values[first], keys[first]!.spec.separator) ?? []) : undefined;
   for (let i = 0; i < keys.length; i++) {
     if (!keys[i]!.issuer || own[i] === undefined || keys[i]!.spec.online === false) continue;
     const path = [...root.path, own[i]!];
-    online.push({ issuer: values[i] as string, path, algorithms: undefined, audience });
+    out.push({ issuer: values[i] as string, path, algorithms: undefined, audience });
   }
-  return online;
 }
 
 /**
- * The instance's --online checks when the quick pass finds it clean (the full checks would report
- * nothing), else undefined: then the caller runs the full checks.
+ * When the quick pass finds the instance at `root` clean (the full checks would report nothing),
+ * its --online checks go into `out` and the answer is true; false: the caller runs the full checks.
  */
-export function quickCheck(instance: Instance, style: PathStyle): OnlineCheck[] | undefined {
-  if (instance.closed || instance.everyPlaceholder || instance.schema || instance.files) return;
-  if (instance.online?.when || instance.online?.['required-when']) return;
+export function quickCheck(
+  instance: Omit<Instance, 'root'>,
+  root: Entry,
+  style: PathStyle,
+  out: OnlineCheck[],
+): boolean {
+  if (instance.closed || instance.everyPlaceholder || instance.schema || instance.files)
+    return false;
+  if (instance.online?.when || instance.online?.['required-when']) return false;
   const plan = planFor(instance.keys, instance.checks, style);
-  const table = instance.root.value as Record<string, unknown>;
-  if (!plan || !read(plan, table) || !keysClean(plan) || !crossClean(plan)) return;
-  return onlineOf(plan, instance.root);
+  const table = root.value as Record<string, unknown>;
+  if (!plan || !read(plan, table) || !keysClean(plan) || !crossClean(plan)) return false;
+  onlineOf(plan, root, out);
+  return true;
 }

@@ -24,7 +24,7 @@ import {
 } from './files.js';
 import { gatherFacts, InstanceKeys, keyPlan, LocatedKey, type Instance } from './instance.js';
 import { compiled, find, first, rootEntry, type Entry, type PathStyle } from './paths.js';
-import { quickCheck } from './quick.js';
+import { quickCheck, quickPlan } from './quick.js';
 import type { KeySpec, ProfileDefinition, Section } from './schema.js';
 
 /** `schema` validators bring zod and authctl's whole config schema: loaded only for a profile naming one. */
@@ -74,9 +74,10 @@ export function engineChecker(def: ProfileDefinition): ProfileChecker {
         for (const section of def.sections) {
           if (section.formats && !section.formats.includes(document.kind)) continue;
           const fields = sectionFields(section, shared);
+          const plan = quickPlan(fields, style);
           // A clean instance (most of a dense file's) needs no Instance of its own.
           for (const e of matches(root, section, style, ctx.target))
-            if (!quickCheck(fields, e, style, online)) await check({ ...fields, root: e });
+            if (!quickCheck(plan, e, online)) await check({ ...fields, root: e });
         }
       }
       return online;
@@ -149,7 +150,7 @@ function instances(
 /** The quick pass for a clean instance, else the full checks. */
 function checkAny(ctx: CheckContext, instance: Instance, style: PathStyle): OnlineCheck[] {
   const online: OnlineCheck[] = [];
-  return quickCheck(instance, instance.root, style, online)
+  return quickCheck(quickPlan(instance, style), instance.root, online)
     ? online
     : checkInstance(ctx, instance, style);
 }

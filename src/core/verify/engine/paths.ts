@@ -179,6 +179,14 @@ function joined<T>(base: readonly T[], more: readonly T[]): T[] {
   return out;
 }
 
+/** `[...base, last]` sized exactly (an --online check's path, one per issuer of a dense file). */
+export function appended<T>(base: readonly T[], last: T): T[] {
+  const out = new Array<T>(base.length + 1);
+  for (let i = 0; i < base.length; i++) out[i] = base[i]!;
+  out[base.length] = last;
+  return out;
+}
+
 /** Without `**` a pattern is deterministic: one position, no state sets (the common, hot case). */
 function step(pattern: readonly string[], p: number, own: readonly string[]): number {
   for (const segment of own) {
@@ -340,6 +348,17 @@ function findFixed(
   }
   const value = entry.value;
   if (value === null || typeof value !== 'object' || value instanceof Date) return;
+  // `*` over a table (a dense file's thousands of schemes) reads it in place: no cached children.
+  if (pattern[p] === '*' && !Array.isArray(value)) {
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const own = splitOnce(key, style);
+      const next = step(pattern, p, own);
+      const item = (value as Record<string, unknown>)[key];
+      if (next >= 0) findFixed(child(entry, key, own, item), pattern, next, style, out);
+    }
+    return;
+  }
   for (const [key, own, item] of candidates(value, pattern[p]!, style)) {
     const next = step(pattern, p, own);
     if (next >= 0) findFixed(child(entry, key, own, item), pattern, next, style, out);
@@ -359,14 +378,6 @@ export function hasPrefix(from: Entry, pattern: readonly string[], style: PathSt
     });
   };
   return visit(from.value, closure(pattern, [0]));
-}
-
-/** `a.b[0].c` (with the profile's separator): a key path as the user writes it. */
-export function label(keyPath: KeyPath, separator: string): string {
-  return keyPath.reduce<string>(
-    (out, s) => (typeof s === 'number' ? `${out}[${s}]` : out ? `${out}${separator}${s}` : s),
-    '',
-  );
 }
 
 const patterns = new WeakMap<PathStyle, Map<string, string[]>>();

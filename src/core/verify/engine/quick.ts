@@ -2,7 +2,7 @@ import { mayHavePlaceholder } from '../common.js';
 import type { OnlineCheck } from './checker.js';
 import type { Instance } from './instance.js';
 import { CLEAN } from './meanings.js';
-import { compiled, splitOnce, type Entry, type PathStyle } from './paths.js';
+import { appended, compiled, splitOnce, type Entry, type PathStyle } from './paths.js';
 import type { CrossRule, KeySpec } from './schema.js';
 import { asList, asSeconds } from './values.js';
 
@@ -27,7 +27,7 @@ interface QuickKey {
   audience: boolean;
 }
 
-interface QuickPlan {
+export interface QuickPlan {
   style: PathStyle;
   checks: CrossRule[];
   keys: QuickKey[];
@@ -217,25 +217,28 @@ function onlineOf(plan: QuickPlan, root: Entry, out: OnlineCheck[]): void {
     first < keys.length ? (asList(values[first], keys[first]!.spec.separator) ?? []) : undefined;
   for (let i = 0; i < keys.length; i++) {
     if (!keys[i]!.issuer || own[i] === undefined || keys[i]!.spec.online === false) continue;
-    const path = [...root.path, own[i]!];
+    const path = appended(root.path, own[i]!);
     out.push({ issuer: values[i] as string, path, algorithms: undefined, audience });
   }
+}
+
+/**
+ * The quick pass's plan for the instances of a section (or a document's root), worked out once per
+ * section; null when the pass cannot answer for them (closed, every-key placeholders, a schema
+ * validator, files, conditional --online checks, or keys and rules it does not know).
+ */
+export function quickPlan(instance: Omit<Instance, 'root'>, style: PathStyle): QuickPlan | null {
+  if (instance.closed || instance.everyPlaceholder || instance.schema || instance.files)
+    return null;
+  if (instance.online?.when || instance.online?.['required-when']) return null;
+  return planFor(instance.keys, instance.checks, style);
 }
 
 /**
  * When the quick pass finds the instance at `root` clean (the full checks would report nothing),
  * its --online checks go into `out` and the answer is true; false: the caller runs the full checks.
  */
-export function quickCheck(
-  instance: Omit<Instance, 'root'>,
-  root: Entry,
-  style: PathStyle,
-  out: OnlineCheck[],
-): boolean {
-  if (instance.closed || instance.everyPlaceholder || instance.schema || instance.files)
-    return false;
-  if (instance.online?.when || instance.online?.['required-when']) return false;
-  const plan = planFor(instance.keys, instance.checks, style);
+export function quickCheck(plan: QuickPlan | null, root: Entry, out: OnlineCheck[]): boolean {
   const table = root.value as Record<string, unknown>;
   if (!plan || !read(plan, table) || !keysClean(plan) || !crossClean(plan)) return false;
   onlineOf(plan, root, out);

@@ -126,14 +126,16 @@ function matches(root: Entry, section: Section, style: PathStyle, target: Target
   const out: Entry[] = [];
   for (const e of find(root, compiled(section.at, style), style)) {
     if (e.value === null || typeof e.value !== 'object' || Array.isArray(e.value)) continue;
-    const look = (key: string) => {
-      const entry = first(e, key, style);
-      return { present: entry !== undefined, value: entry?.value };
-    };
-    if (!section.when || holds(section.when, look, target)) out.push(e);
+    if (!section.when || holds(section.when, (key) => looked(first(e, key, style)), target))
+      out.push(e);
   }
   return out;
 }
+
+const looked = (entry: Entry | undefined) => ({
+  present: entry !== undefined,
+  value: entry?.value,
+});
 
 /** The section's instances under `root`, each with the run's `shared` fields. */
 function instances(

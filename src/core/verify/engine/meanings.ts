@@ -363,13 +363,10 @@ export function checkMeaning(ctx: CheckContext, key: Located, facts: Facts): voi
   if (key.spec.meaning) CHECKS[key.spec.meaning]?.(ctx, key, facts);
 }
 
-/** Would a meaning's check report nothing (`issuers`: facts)? For quick.ts; false: check fully. */
+/** Would a meaning's check report nothing for a value quick.ts found of its type with no placeholder? */
 type Clean = (value: unknown, spec: KeySpec, issuers: readonly string[]) => boolean;
 
-const cleanUrl: Clean = (value) => {
-  const text = asString(value);
-  return !text || (!mayHavePlaceholder(text) && isHttpsUrl(text));
-};
+const cleanUrl: Clean = (value) => typeof value !== 'string' || value === '' || isHttpsUrl(value);
 
 /** A list of strings none of which is empty-only, a placeholder or an issuer (loops: no copies). */
 const cleanAudience: Clean = (value, spec, issuers) => {

@@ -1,17 +1,11 @@
-import type { KeyPath } from '../types.js';
+import { child, LazyChild, type Entry } from './entry.js';
+
+export { pathTo, rootEntry, type Entry } from './entry.js';
 
 /** How a profile writes and compares key paths. */
 export interface PathStyle {
   separator: string;
   keyCase: 'exact' | 'insensitive' | 'relaxed';
-}
-
-/** One key or value of a document: where it is (the real path) and how a profile matches it. */
-export interface Entry {
-  path: KeyPath;
-  /** Normalized segments; dotted keys split when the profile writes paths with dots (Spring). */
-  segments: string[];
-  value: unknown;
 }
 
 export function normalize(segment: string, style: PathStyle): string {
@@ -43,11 +37,6 @@ export function splitOnce(key: string, style: PathStyle): readonly string[] {
     if (byKey.size < 10_000) byKey.set(key, own);
   }
   return own;
-}
-
-/** The document's root as an entry (`base`: where an embedded document sits in its file). */
-export function rootEntry(data: unknown, base: KeyPath = []): Entry {
-  return { path: base, segments: [], value: data };
 }
 
 /** The children of an object or array entry (a Date is a value, not a table). */
@@ -162,29 +151,6 @@ function eachChild(value: unknown, style: PathStyle, visit: Visit): boolean {
   if (value === null || typeof value !== 'object' || value instanceof Date) return false;
   for (const [key, own, item] of childrenOf(value, style)) if (visit(key, own, item)) return true;
   return false;
-}
-
-function child(entry: Entry, key: string | number, own: readonly string[], value: unknown): Entry {
-  return { path: joined(entry.path, [key]), segments: joined(entry.segments, own), value };
-}
-
-/**
- * `[...base, ...more]` sized exactly: a spread grows its array with slack, and concat is several
- * times slower; a dense file builds an entry for each of its thousands of keys.
- */
-function joined<T>(base: readonly T[], more: readonly T[]): T[] {
-  const out = new Array<T>(base.length + more.length);
-  for (let i = 0; i < base.length; i++) out[i] = base[i]!;
-  for (let j = 0; j < more.length; j++) out[base.length + j] = more[j]!;
-  return out;
-}
-
-/** `[...base, last]` sized exactly (an --online check's path, one per issuer of a dense file). */
-export function appended<T>(base: readonly T[], last: T): T[] {
-  const out = new Array<T>(base.length + 1);
-  for (let i = 0; i < base.length; i++) out[i] = base[i]!;
-  out[base.length] = last;
-  return out;
 }
 
 /** Without `**` a pattern is deterministic: one position, no state sets (the common, hot case). */
@@ -355,7 +321,7 @@ function findFixed(
       const own = splitOnce(key, style);
       const next = step(pattern, p, own);
       const item = (value as Record<string, unknown>)[key];
-      if (next >= 0) findFixed(child(entry, key, own, item), pattern, next, style, out);
+      if (next >= 0) findFixed(new LazyChild(entry, key, own, item), pattern, next, style, out);
     }
     return;
   }

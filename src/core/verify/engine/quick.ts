@@ -2,7 +2,7 @@ import { mayHavePlaceholder } from '../common.js';
 import type { OnlineCheck } from './checker.js';
 import type { Instance } from './instance.js';
 import { CLEAN } from './meanings.js';
-import { appended, compiled, splitOnce, type Entry, type PathStyle } from './paths.js';
+import { compiled, pathTo, splitOnce, type Entry, type PathStyle } from './paths.js';
 import type { CrossRule, KeySpec } from './schema.js';
 import { asList, asSeconds } from './values.js';
 
@@ -213,11 +213,17 @@ function onlineOf(plan: QuickPlan, root: Entry, out: OnlineCheck[]): void {
   // The facts' first audience: the first audience key in the section's order that is set.
   let first = 0;
   while (first < keys.length && !(keys[first]!.audience && own[first] !== undefined)) first++;
+  // Its list as asList gives it: a list (of strings, as typeClean found) copied, a string split.
+  const value = values[first];
   const audience =
-    first < keys.length ? (asList(values[first], keys[first]!.spec.separator) ?? []) : undefined;
+    first === keys.length
+      ? undefined
+      : Array.isArray(value)
+        ? (value.slice() as string[])
+        : (asList(value, keys[first]!.spec.separator) ?? []);
   for (let i = 0; i < keys.length; i++) {
     if (!keys[i]!.issuer || own[i] === undefined || keys[i]!.spec.online === false) continue;
-    const path = appended(root.path, own[i]!);
+    const path = pathTo(root, own[i]!);
     out.push({ issuer: values[i] as string, path, algorithms: undefined, audience });
   }
 }

@@ -25,7 +25,14 @@ interface QuickKey {
   needed: boolean;
   issuer: boolean;
   audience: boolean;
+  /**
+   * The last primitive value found clean: a dense file repeats a few (`true`, `00:01:00`), whose
+   * verdict depends on nothing else (an audience's does: on the issuers; it is never kept).
+   */
+  last: unknown;
 }
+
+const NONE = Symbol('none');
 
 export interface QuickPlan {
   style: PathStyle;
@@ -127,6 +134,7 @@ function quickKey(name: string, spec: KeySpec): QuickKey {
     needed: spec.required === true || spec['required-when'] !== undefined,
     issuer: spec.meaning === 'issuer',
     audience: spec.meaning === 'audience',
+    last: NONE,
   };
 }
 
@@ -201,8 +209,13 @@ function keysClean(plan: QuickPlan): boolean {
     if (keys[i]!.issuer && own[i] !== undefined) issuers.push(values[i] as string);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
-    if (own[i] === undefined ? key.needed : !key.clean?.(values[i], key.spec, issuers))
-      return false;
+    const value = values[i];
+    if (own[i] === undefined) {
+      if (key.needed) return false;
+    } else if (value !== key.last) {
+      if (!key.clean?.(value, key.spec, issuers)) return false;
+      if (!key.audience && (value === null || typeof value !== 'object')) key.last = value;
+    }
   }
   return true;
 }

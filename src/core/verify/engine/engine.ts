@@ -76,8 +76,9 @@ export function engineChecker(def: ProfileDefinition): ProfileChecker {
           const fields = sectionFields(section, shared);
           const plan = quickPlan(fields, style);
           // A clean instance (most of a dense file's) needs no Instance of its own.
-          for (const e of matches(root, section, style, ctx.target))
-            if (!quickCheck(plan, e, online)) await check({ ...fields, root: e });
+          const found = matches(root, section, style, ctx.target);
+          for (let i = 0; i < found.length; i++)
+            if (!quickCheck(plan, found[i]!, online)) await check({ ...fields, root: found[i]! });
         }
       }
       return online;
@@ -124,7 +125,9 @@ function sectionFields(section: Section, shared: Partial<Instance>): Omit<Instan
 /** The tables a section applies to under `root`: the matches of its `at` that meet its `when`. */
 function matches(root: Entry, section: Section, style: PathStyle, target: Target): Entry[] {
   const out: Entry[] = [];
-  for (const e of find(root, compiled(section.at, style), style)) {
+  const all = find(root, compiled(section.at, style), style);
+  for (let i = 0; i < all.length; i++) {
+    const e = all[i]!;
     if (e.value === null || typeof e.value !== 'object' || Array.isArray(e.value)) continue;
     if (!section.when || holds(section.when, (key) => looked(first(e, key, style)), target))
       out.push(e);

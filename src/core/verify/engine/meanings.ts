@@ -373,10 +373,12 @@ const cleanAudience: Clean = (value, spec, issuers) => {
   const list = Array.isArray(value) ? (value as unknown[]) : asList(value, spec.separator);
   if (!list) return true;
   let blank = true;
-  for (const a of list) {
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i];
     if (typeof a !== 'string' || mayHavePlaceholder(a)) return false;
     if (a !== '') blank = false;
-    for (const issuer of issuers) if (trimSlashes(issuer) === trimSlashes(a)) return false;
+    for (let j = 0; j < issuers.length; j++)
+      if (trimSlashes(issuers[j]!) === trimSlashes(a)) return false;
   }
   return !blank;
 };

@@ -151,12 +151,17 @@ function typeClean(spec: KeySpec, value: unknown): boolean {
     case 'boolean':
       return typeof value === 'boolean';
     case 'string-list':
-      return Array.isArray(value) && value.every((v) => typeof v === 'string');
+      return Array.isArray(value) && allStrings(value);
     case 'duration':
       return typeof value === 'string' && asSeconds(value, spec.unit ?? 'duration') !== undefined;
     default:
       return false;
   }
+}
+
+function allStrings(list: unknown[]): boolean {
+  for (let i = 0; i < list.length; i++) if (typeof list[i] !== 'string') return false;
+  return true;
 }
 
 /** What an own key name is to the plan, worked out once per name (bounded, like splitOnce). */
@@ -189,9 +194,10 @@ function read(plan: QuickPlan, table: Record<string, unknown>): boolean {
 
 /** Each rule type's clean case, by which of its keys are set. */
 function crossClean(plan: QuickPlan): boolean {
-  for (const { type, places } of plan.cross) {
+  for (let r = 0; r < plan.cross.length; r++) {
+    const { type, places } = plan.cross[r]!;
     let set = 0;
-    for (const p of places) if (plan.own[p] !== undefined) set++;
+    for (let k = 0; k < places.length; k++) if (plan.own[places[k]!] !== undefined) set++;
     // equal-issuers compares only when all are set; at-least-one-of wants one; conflicts, two.
     if (type === 'equal-issuers' ? places.length >= 2 && set === places.length : false)
       return false;
@@ -204,9 +210,11 @@ function crossClean(plan: QuickPlan): boolean {
 /** Every declared key: absent and never required, or set to a value its checks pass. */
 function keysClean(plan: QuickPlan): boolean {
   const { keys, own, values, issuers } = plan;
-  issuers.length = 0;
+  // Set in place: emptying the array would drop its storage, and a dense file has one issuer each.
+  let n = 0;
   for (let i = 0; i < keys.length; i++)
-    if (keys[i]!.issuer && own[i] !== undefined) issuers.push(values[i] as string);
+    if (keys[i]!.issuer && own[i] !== undefined) issuers[n++] = values[i] as string;
+  if (issuers.length !== n) issuers.length = n;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const value = values[i];

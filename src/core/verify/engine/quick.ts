@@ -45,10 +45,19 @@ export interface QuickPlan {
   /** Normalised segments that a declared key matches, and first segments of longer key patterns. */
   wants: Map<string, number>;
   deeper: Set<string>;
+  /** Places of the keys that may be reported when absent, and of the issuers. */
+  needed: number[];
+  issuerPlaces: number[];
   /** Scratch for the instance being read: the first value and own name of each declared key. */
   values: unknown[];
   own: (string | undefined)[];
+  /** The places set, in document order (`count` of them), and the issuer values. */
+  found: number[];
+  count: number;
   issuers: string[];
+  /** The last table's names and what each was: tables of one shape list the same names in order. */
+  shape: string[];
+  shapePlaces: number[];
 }
 
 const IGNORED = -1;
@@ -98,6 +107,8 @@ function compile(
     cross.push({ type: rule.type, places });
   }
   const n = list.length;
+  const places = (which: (key: QuickKey) => boolean) =>
+    list.flatMap((key, i) => (which(key) ? [i] : []));
   return {
     style,
     checks,
@@ -106,9 +117,15 @@ function compile(
     names: new Map(),
     wants,
     deeper,
+    needed: places((key) => key.needed),
+    issuerPlaces: places((key) => key.issuer),
     values: new Array<unknown>(n),
     own: new Array<string | undefined>(n),
+    found: [],
+    count: 0,
     issuers: [],
+    shape: [],
+    shapePlaces: [],
   };
 }
 
@@ -178,15 +195,24 @@ function nameOf(plan: QuickPlan, key: string): number {
 
 /** The instance read into the plan's scratch arrays; false when a key name needs the full walk. */
 function read(plan: QuickPlan, table: Record<string, unknown>): boolean {
-  plan.own.fill(undefined);
+  const { own, values, found, shape, shapePlaces } = plan;
+  for (let f = 0; f < plan.count; f++) own[found[f]!] = undefined;
+  plan.count = 0;
+  let j = 0;
   for (const key in table) {
     if (!Object.hasOwn(table, key)) continue;
-    const place = nameOf(plan, key);
+    let place = shapePlaces[j]!;
+    if (shape[j] !== key) {
+      place = shapePlaces[j] = nameOf(plan, key);
+      shape[j] = key;
+    }
+    j++;
     if (place === FULL) return false;
     // The first spelling in document order is the one read, as the full lookup does.
-    if (place !== IGNORED && plan.own[place] === undefined) {
-      plan.own[place] = key;
-      plan.values[place] = table[key];
+    if (place !== IGNORED && own[place] === undefined) {
+      own[place] = key;
+      values[place] = table[key];
+      found[plan.count++] = place;
     }
   }
   return true;
@@ -209,21 +235,19 @@ function crossClean(plan: QuickPlan): boolean {
 
 /** Every declared key: absent and never required, or set to a value its checks pass. */
 function keysClean(plan: QuickPlan): boolean {
-  const { keys, own, values, issuers } = plan;
+  const { keys, own, values, needed, issuerPlaces, found, issuers } = plan;
+  for (let k = 0; k < needed.length; k++) if (own[needed[k]!] === undefined) return false;
   // Set in place: emptying the array would drop its storage, and a dense file has one issuer each.
   let n = 0;
-  for (let i = 0; i < keys.length; i++)
-    if (keys[i]!.issuer && own[i] !== undefined) issuers[n++] = values[i] as string;
+  for (let k = 0; k < issuerPlaces.length; k++)
+    if (own[issuerPlaces[k]!] !== undefined) issuers[n++] = values[issuerPlaces[k]!] as string;
   if (issuers.length !== n) issuers.length = n;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    const value = values[i];
-    if (own[i] === undefined) {
-      if (key.needed) return false;
-    } else if (value !== key.last) {
-      if (!key.clean?.(value, key.spec, issuers)) return false;
-      if (!key.audience && (value === null || typeof value !== 'object')) key.last = value;
-    }
+  for (let f = 0; f < plan.count; f++) {
+    const key = keys[found[f]!]!;
+    const value = values[found[f]!];
+    if (value === key.last) continue;
+    if (!key.clean?.(value, key.spec, issuers)) return false;
+    if (!key.audience && (value === null || typeof value !== 'object')) key.last = value;
   }
   return true;
 }

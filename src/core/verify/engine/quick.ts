@@ -238,9 +238,12 @@ function keysClean(plan: QuickPlan): boolean {
   const { keys, own, values, needed, issuerPlaces, found, issuers } = plan;
   for (let k = 0; k < needed.length; k++) if (own[needed[k]!] === undefined) return false;
   // Set in place: emptying the array would drop its storage, and a dense file has one issuer each.
+  // Another type fails the issuer's own test, whichever key is judged first.
   let n = 0;
-  for (let k = 0; k < issuerPlaces.length; k++)
-    if (own[issuerPlaces[k]!] !== undefined) issuers[n++] = values[issuerPlaces[k]!] as string;
+  for (let k = 0; k < issuerPlaces.length; k++) {
+    const value = values[issuerPlaces[k]!];
+    if (own[issuerPlaces[k]!] !== undefined && typeof value === 'string') issuers[n++] = value;
+  }
   if (issuers.length !== n) issuers.length = n;
   for (let f = 0; f < plan.count; f++) {
     const key = keys[found[f]!]!;

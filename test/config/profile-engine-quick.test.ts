@@ -2,6 +2,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { verifyText } from '../../src/core/verify/verify.js';
+import { CheckContext } from '../../src/core/verify/context.js';
+import { parseDocument } from '../../src/core/verify/document.js';
+import { engineChecker } from '../../src/core/verify/engine/engine.js';
+import { parseProfile } from '../../src/core/verify/engine/load.js';
 import { ROOT } from '../helpers/cli.js';
 
 /**
@@ -155,5 +159,41 @@ describe('quick pass: the same answers as the full checks', () => {
       const { quick: q, full } = await both({ file, text: readFileSync(file, 'utf8') });
       expect(q, file).toStrictEqual(full);
     }
+  });
+
+  it("a profile's own section: an issuer without its rules, flags, a leeway, conflicts", async () => {
+    const profile = parseProfile(
+      'svc.profile.yaml',
+      [
+        'profile: svc',
+        'title: Svc',
+        'formats: [yaml]',
+        'sections:',
+        '  - at: "auth.*"',
+        '    keys:',
+        '      iss: { type: string, meaning: issuer, meaning-rules: false }',
+        '      aud: { type: string, meaning: audience }',
+        '      insecure: { type: boolean, meaning: insecure-flag }',
+        '      skew: { type: duration, meaning: leeway, max: 120 }',
+        '      other: { type: string, required: true }',
+        '    checks:',
+        '      - { type: conflicts, keys: [iss, aud] }',
+      ].join('\n'),
+    );
+    const checker = engineChecker(profile);
+    const run = async (text: string, on: boolean) => {
+      quick.on = on;
+      const parsed = parseDocument('svc.yaml', text, 'yaml');
+      const ctx = new CheckContext(parsed.document!, 'production');
+      const online = await checker.check(ctx, { readFile: async () => undefined });
+      quick.on = true;
+      return { findings: ctx.findings, online };
+    };
+    for (const iss of ['https://idp.example.com', 'dotnet-user-jwts', 'http://idp', '""'])
+      for (const aud of ['api://a', 'a,b', '"https://idp.example.com"', '""'])
+        for (const rest of ['', 'insecure: true', 'skew: 5m', 'skew: 60s', 'other: x']) {
+          const text = `auth:\n  a:\n    iss: ${iss}\n    aud: ${aud}\n    ${rest}\n  b:\n    iss: ${iss}\n    other: y\n`;
+          expect(await run(text, true), text).toStrictEqual(await run(text, false));
+        }
   });
 });

@@ -140,8 +140,13 @@ function quickKey(name: string, spec: KeySpec): QuickKey {
     // An issuer's facts are its string value.
     (spec.meaning !== 'issuer' || ['string', 'url', undefined].includes(spec.type)) &&
     (spec['meaning-rules'] === false || !spec.meaning || CLEAN[spec.meaning] !== undefined);
+  // An issuer is a fact (an --online check) only as an http(s) URL, whether its rules apply or not.
   const meaning =
-    spec['meaning-rules'] === false || !spec.meaning ? undefined : CLEAN[spec.meaning];
+    spec.meaning === 'issuer'
+      ? CLEAN.issuer
+      : spec['meaning-rules'] === false || !spec.meaning
+        ? undefined
+        : CLEAN[spec.meaning];
   return {
     name,
     spec,
@@ -225,8 +230,7 @@ function crossClean(plan: QuickPlan): boolean {
     let set = 0;
     for (let k = 0; k < places.length; k++) if (plan.own[places[k]!] !== undefined) set++;
     // equal-issuers compares only when all are set; at-least-one-of wants one; conflicts, two.
-    if (type === 'equal-issuers' ? places.length >= 2 && set === places.length : false)
-      return false;
+    if (type === 'equal-issuers' && places.length >= 2 && set === places.length) return false;
     if (type === 'at-least-one-of' && set === 0) return false;
     if (type === 'conflicts' && set > 1) return false;
   }
@@ -237,8 +241,8 @@ function crossClean(plan: QuickPlan): boolean {
 function keysClean(plan: QuickPlan): boolean {
   const { keys, own, values, needed, issuerPlaces, found, issuers } = plan;
   for (let k = 0; k < needed.length; k++) if (own[needed[k]!] === undefined) return false;
-  // Set in place: emptying the array would drop its storage, and a dense file has one issuer each.
-  // Another type fails the issuer's own test, whichever key is judged first.
+  // Set in place (emptying the array would drop its storage); a value of another type fails the
+  // issuer's own test, whichever key is judged first.
   let n = 0;
   for (let k = 0; k < issuerPlaces.length; k++) {
     const value = values[issuerPlaces[k]!];

@@ -289,6 +289,9 @@ export function quickPlan(instance: Omit<Instance, 'root'>, style: PathStyle): Q
   if (instance.closed || instance.everyPlaceholder || instance.schema || instance.files)
     return null;
   if (instance.online?.when || instance.online?.['required-when']) return null;
+  // Nothing to judge (most profiles' root): the full checks are as quick, and one shape of plan
+  // keeps the pass's optimised code from being thrown away for another.
+  if (instance.checks.length === 0 && Object.keys(instance.keys).length === 0) return null;
   return planFor(instance.keys, instance.checks, style);
 }
 

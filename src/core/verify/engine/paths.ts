@@ -316,8 +316,9 @@ function findFixed(
   if (value === null || typeof value !== 'object' || value instanceof Date) return;
   // `*` over a table (a dense file's thousands of schemes) reads it in place: no cached children.
   if (pattern[p] === '*' && !Array.isArray(value)) {
-    for (const key in value) {
-      if (!Object.hasOwn(value, key)) continue;
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
       const own = splitOnce(key, style);
       const next = step(pattern, p, own);
       const item = (value as Record<string, unknown>)[key];

@@ -314,21 +314,37 @@ function findFixed(
   }
   const value = entry.value;
   if (value === null || typeof value !== 'object' || value instanceof Date) return;
-  // `*` over a table (a dense file's thousands of schemes) reads it in place: no cached children.
   if (pattern[p] === '*' && !Array.isArray(value)) {
-    const keys = Object.keys(value);
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
-      const own = splitOnce(key, style);
-      const next = step(pattern, p, own);
-      const item = (value as Record<string, unknown>)[key];
-      if (next >= 0) findFixed(new LazyChild(entry, key, own, item), pattern, next, style, out);
-    }
+    findAll(entry, value, pattern, p, style, out);
     return;
   }
   for (const [key, own, item] of candidates(value, pattern[p]!, style)) {
     const next = step(pattern, p, own);
     if (next >= 0) findFixed(child(entry, key, own, item), pattern, next, style, out);
+  }
+}
+
+/**
+ * `*` over a table (a dense file's thousands of schemes), read in place: no cached children, and
+ * a match that ends the pattern is kept without a call (a loop of its own, optimised as one).
+ */
+function findAll(
+  entry: Entry,
+  value: object,
+  pattern: readonly string[],
+  p: number,
+  style: PathStyle,
+  out: Entry[],
+): void {
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const own = splitOnce(key, style);
+    const next = step(pattern, p, own);
+    if (next < 0) continue;
+    const found = new LazyChild(entry, key, own, (value as Record<string, unknown>)[key]);
+    if (next === pattern.length) out.push(found);
+    else findFixed(found, pattern, next, style, out);
   }
 }
 

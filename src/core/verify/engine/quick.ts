@@ -300,8 +300,9 @@ export function quickPlan(instance: Omit<Instance, 'root'>, style: PathStyle): Q
  * its --online checks go into `out` and the answer is true; false: the caller runs the full checks.
  */
 export function quickCheck(plan: QuickPlan | null, root: Entry, out: OnlineCheck[]): boolean {
+  if (!plan) return false;
   const table = root.value as Record<string, unknown>;
-  if (!plan || !read(plan, table) || !keysClean(plan) || !crossClean(plan)) return false;
+  if (!read(plan, table) || !keysClean(plan) || !crossClean(plan)) return false;
   onlineOf(plan, root, out);
   return true;
 }

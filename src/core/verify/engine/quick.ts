@@ -55,7 +55,7 @@ export interface QuickPlan {
   found: number[];
   count: number;
   issuers: string[];
-  /** The last table's names and what each was: tables of one shape list the same names in order. */
+  /** The last table's first names and what each was: tables of one shape list them in order. */
   shape: string[];
   shapePlaces: number[];
 }
@@ -208,8 +208,12 @@ function read(plan: QuickPlan, table: Record<string, unknown>): boolean {
     if (!Object.hasOwn(table, key)) continue;
     let place = shapePlaces[j]!;
     if (shape[j] !== key) {
-      place = shapePlaces[j] = nameOf(plan, key);
-      shape[j] = key;
+      place = nameOf(plan, key);
+      // Only a table's first names: a huge one must not stay in memory after its run.
+      if (j < 64) {
+        shape[j] = key;
+        shapePlaces[j] = place;
+      }
     }
     j++;
     if (place === FULL) return false;

@@ -105,6 +105,14 @@ export function registerSecret(value: unknown): void {
 /** Registers the values of every secret-named key in a parsed document (any depth). */
 export function registerSecretsIn(data: unknown, depth = 0): void {
   if (!data || typeof data !== 'object' || depth > 64) return;
+  // An index names no secret: a list's strings are never registered, only its tables are walked.
+  if (Array.isArray(data)) {
+    for (let i = 0; i < data.length; i++) {
+      const item: unknown = data[i];
+      if (item && typeof item === 'object') registerSecretsIn(item, depth + 1);
+    }
+    return;
+  }
   // A 1 MB config repeats a few key names thousands of times: no entry arrays, one test per name.
   const record = data as Record<string, unknown>;
   for (const key in record) {

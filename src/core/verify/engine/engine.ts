@@ -24,6 +24,7 @@ import {
 } from './files.js';
 import { gatherFacts, InstanceKeys, keyPlan, LocatedKey, type Instance } from './instance.js';
 import { compiled, find, first, rootEntry, type Entry, type PathStyle } from './paths.js';
+import { quickCheck, quickPlan } from './quick.js';
 import type { KeySpec, ProfileDefinition, Section } from './schema.js';
 
 /** `schema` validators bring zod and authctl's whole config schema: loaded only for a profile naming one. */
@@ -61,19 +62,23 @@ export function engineChecker(def: ProfileDefinition): ProfileChecker {
           env,
         };
         const shared = { top: root, strict, schema, env };
-        const all = [
-          top,
-          ...def.sections
-            .filter((s) => !s.formats || s.formats.includes(document.kind))
-            .flatMap((section) => instances(root, section, style, ctx.target, shared)),
-        ];
-        for (const instance of all) {
+        const check = async (instance: Instance) => {
           // Most sections name no file: their thousands of instances skip the read (and its await).
           if (keyPlan(instance.keys).files) {
             instance.files = await readReferences(sub, instance.root, instance.keys, style, deps);
             instance.follow = (ref) => follow(sub, ref, { def, style, env, strict });
           }
-          online.push(...checkInstance(sub, instance, style));
+          online.push(...checkAny(sub, instance, style));
+        };
+        await check(top);
+        for (const section of def.sections) {
+          if (section.formats && !section.formats.includes(document.kind)) continue;
+          const fields = sectionFields(section, shared);
+          const plan = quickPlan(fields, style);
+          // A clean instance (most of a dense file's) needs no Instance of its own.
+          const found = matches(root, section, style, ctx.target);
+          for (let i = 0; i < found.length; i++)
+            if (!quickCheck(plan, found[i]!, online)) await check({ ...fields, root: found[i]! });
         }
       }
       return online;
@@ -98,12 +103,44 @@ function follow(
   const shared = { top: root, strict: run.strict, env: run.env, referrer };
   return sections.flatMap((section) =>
     instances(root, section, run.style, ctx.target, shared).flatMap((i) =>
-      checkInstance(sub, i, run.style),
+      checkAny(sub, i, run.style),
     ),
   );
 }
 
-/** The section's instances under `root`, each with the run's `shared` fields (one object each). */
+/** What every instance of a section has (with the run's `shared` fields), built once per section. */
+function sectionFields(section: Section, shared: Partial<Instance>): Omit<Instance, 'root'> {
+  return {
+    keys: section.keys,
+    checks: section.checks,
+    closed: section.closed === true,
+    everyPlaceholder: section.placeholders === 'every-key',
+    absentAt: section['absent-at'],
+    unknown: section.unknown,
+    online: section.online,
+    ...shared,
+  };
+}
+
+/** The tables a section applies to under `root`: the matches of its `at` that meet its `when`. */
+function matches(root: Entry, section: Section, style: PathStyle, target: Target): Entry[] {
+  const out: Entry[] = [];
+  const all = find(root, compiled(section.at, style), style);
+  for (let i = 0; i < all.length; i++) {
+    const e = all[i]!;
+    if (e.value === null || typeof e.value !== 'object' || Array.isArray(e.value)) continue;
+    if (!section.when || holds(section.when, (key) => looked(first(e, key, style)), target))
+      out.push(e);
+  }
+  return out;
+}
+
+const looked = (entry: Entry | undefined) => ({
+  present: entry !== undefined,
+  value: entry?.value,
+});
+
+/** The section's instances under `root`, each with the run's `shared` fields. */
 function instances(
   root: Entry,
   section: Section,
@@ -111,31 +148,16 @@ function instances(
   target: Target,
   shared: Partial<Instance>,
 ): Instance[] {
-  return find(root, compiled(section.at, style), style)
-    .filter((e) => e.value !== null && typeof e.value === 'object' && !Array.isArray(e.value))
-    .filter(
-      (e) =>
-        !section.when ||
-        holds(
-          section.when,
-          (key) => {
-            const entry = first(e, key, style);
-            return { present: entry !== undefined, value: entry?.value };
-          },
-          target,
-        ),
-    )
-    .map((e) => ({
-      root: e,
-      keys: section.keys,
-      checks: section.checks,
-      closed: section.closed === true,
-      everyPlaceholder: section.placeholders === 'every-key',
-      absentAt: section['absent-at'],
-      unknown: section.unknown,
-      online: section.online,
-      ...shared,
-    }));
+  const fields = sectionFields(section, shared);
+  return matches(root, section, style, target).map((e) => ({ ...fields, root: e }));
+}
+
+/** The quick pass for a clean instance, else the full checks. */
+function checkAny(ctx: CheckContext, instance: Instance, style: PathStyle): OnlineCheck[] {
+  const online: OnlineCheck[] = [];
+  return quickCheck(quickPlan(instance, style), instance.root, online)
+    ? online
+    : checkInstance(ctx, instance, style);
 }
 
 /** A required key that is not set, reported where its `absent-at` says (the referring config's key). */
@@ -266,7 +288,7 @@ function checkJson(ctx: CheckContext, entry: Entry, spec: KeySpec): OnlineCheck[
   const data = parseJsonValue(entry.value);
   if (!data) return [];
   const inner: PathStyle = { separator: '.', keyCase: 'exact' };
-  return checkInstance(
+  return checkAny(
     ctx,
     {
       root: rootEntry(data, entry.path),

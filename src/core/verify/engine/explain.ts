@@ -2,7 +2,7 @@ import { usageError } from '../../errors.js';
 import { closest } from '../../suggest.js';
 import { levelFor, type Levels } from '../rules.js';
 import { TARGETS, type Severity, type Target } from '../types.js';
-import { MEANING_RULES } from './meanings.js';
+import { MEANING_RULES } from './meaning-rules.js';
 import { allRules, type Registry } from './registry.js';
 
 export interface RuleInfo {

@@ -13,6 +13,7 @@ import { closest } from '../../suggest.js';
 import type { CheckContext } from '../context.js';
 import type { KeyPath } from '../types.js';
 import type { KeySpec, Meaning } from './schema.js';
+import { JOSE_ALGORITHMS } from './meaning-rules.js';
 import { asBool, asList, asSeconds, asString, decodedBytes, isJwkJson } from './values.js';
 
 /** What a section's keys say about its auth, gathered before the per-key checks. */
@@ -35,59 +36,6 @@ export interface Located {
   spec: KeySpec;
 }
 
-export const JOSE_ALGORITHMS = [
-  'HS256',
-  'HS384',
-  'HS512',
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'ES256K',
-  'EdDSA',
-  'Ed25519',
-];
-
-/** Which built-in rules each meaning can report (`--explain`, docs). */
-export const MEANING_RULES: Record<Meaning, string[]> = {
-  issuer: [
-    'auth/invalid-url',
-    'auth/insecure-issuer',
-    'config/placeholder-value',
-    'auth/issuer-mismatch',
-  ],
-  audience: ['auth/audience-empty', 'auth/audience-is-issuer', 'config/placeholder-value'],
-  'jwks-uri': ['auth/invalid-url', 'auth/insecure-issuer'],
-  algorithms: ['auth/algorithm-not-allowed', 'auth/no-algorithms'],
-  'hmac-secret': [
-    'auth/placeholder-secret',
-    'auth/weak-hmac-secret',
-    'auth/invalid-secret-length',
-    'config/invalid-format',
-  ],
-  secret: ['auth/placeholder-secret', 'auth/invalid-secret-length', 'auth/weak-password'],
-  'admin-password': ['auth/placeholder-secret', 'auth/weak-password'],
-  'tenant-claim': ['auth/tenant-claim-not-pointer', 'auth/claim-path-invalid'],
-  'roles-claim': ['auth/claim-path-invalid'],
-  scopes: ['config/placeholder-value'],
-  leeway: ['auth/leeway-too-large', 'config/invalid-duration'],
-  'dev-auth-flag': ['auth/dev-headers-enabled'],
-  'auth-enabled-flag': ['auth/disabled'],
-  'insecure-flag': ['auth/security-check-disabled'],
-  'secure-flag': ['auth/security-check-disabled'],
-  'header-name': ['auth/invalid-header-name'],
-  'cors-origins': ['auth/cors-wildcard'],
-  'docs-exposed': ['auth/public-docs'],
-  'allowed-users': ['auth/everyone-allowed'],
-  'anonymous-role': ['auth/anonymous-access'],
-  'jwks-cache': ['auth/jwks-cache-out-of-range'],
-};
-
 type Check = (ctx: CheckContext, key: Located, facts: Facts) => void;
 
 /** An issuer may be any string (`dotnet-user-jwts`, an e-mail address); URL rules apply to URLs and url-typed keys. */
@@ -99,16 +47,26 @@ const url = (ctx: CheckContext, key: Located) => {
     checkIssuerUrl(ctx, key.path, value, key.label);
 };
 
-const flag =
-  (rule: string, bad: boolean, what: string, fix: (label: string) => string): Check =>
-  (ctx, key) => {
-    if (asBool(key.value) !== bad) return;
-    ctx.report(rule, key.path, {
-      at: 'value',
-      message: `${key.label} = ${String(key.value)}: ${what}`,
-      fix: fix(key.label),
-    });
-  };
+/** A flag's check knows the value it reports (`bad`): the quick test of a clean instance reads it. */
+type FlagCheck = Check & { bad: boolean };
+
+const flag = (
+  rule: string,
+  bad: boolean,
+  what: string,
+  fix: (label: string) => string,
+): FlagCheck =>
+  Object.assign(
+    (ctx: CheckContext, key: Located) => {
+      if (asBool(key.value) !== bad) return;
+      ctx.report(rule, key.path, {
+        at: 'value',
+        message: `${key.label} = ${String(key.value)}: ${what}`,
+        fix: fix(key.label),
+      });
+    },
+    { bad },
+  );
 
 function hmacSecret(ctx: CheckContext, key: Located, facts: Facts): void {
   const value = asString(key.value);
@@ -271,6 +229,8 @@ function claim(ctx: CheckContext, key: Located): void {
   });
 }
 
+const leewayMin = (spec: KeySpec) => spec.min ?? 0;
+const leewayMax = (spec: KeySpec) => spec.max ?? 300;
 function leeway(ctx: CheckContext, key: Located): void {
   const seconds = asSeconds(key.value, key.spec.unit);
   if (seconds === undefined) {
@@ -281,8 +241,8 @@ function leeway(ctx: CheckContext, key: Located): void {
     });
     return;
   }
-  const min = key.spec.min ?? 0;
-  const max = key.spec.max ?? 300;
+  const min = leewayMin(key.spec);
+  const max = leewayMax(key.spec);
   if (seconds < min)
     ctx.report('config/out-of-range', key.path, {
       at: 'value',
@@ -313,22 +273,7 @@ function jwksCache(ctx: CheckContext, key: Located): void {
   });
 }
 
-const CHECKS: Partial<Record<Meaning, Check>> = {
-  issuer: url,
-  'jwks-uri': url,
-  audience,
-  algorithms,
-  'hmac-secret': hmacSecret,
-  secret,
-  'admin-password': secret,
-  'tenant-claim': claim,
-  'roles-claim': claim,
-  scopes: (ctx, key) =>
-    asList(key.value)?.forEach((s, i) =>
-      checkPlaceholderValue(ctx, Array.isArray(key.value) ? [...key.path, i] : key.path, s),
-    ),
-  leeway,
-  'jwks-cache': jwksCache,
+const FLAGS = {
   'dev-auth-flag': flag(
     'auth/dev-headers-enabled',
     true,
@@ -359,6 +304,25 @@ const CHECKS: Partial<Record<Meaning, Check>> = {
     'interactive API docs are served',
     (l) => `set ${l} to false in production`,
   ),
+} satisfies Partial<Record<Meaning, FlagCheck>>;
+
+const CHECKS: Partial<Record<Meaning, Check>> = {
+  ...FLAGS,
+  issuer: url,
+  'jwks-uri': url,
+  audience,
+  algorithms,
+  'hmac-secret': hmacSecret,
+  secret,
+  'admin-password': secret,
+  'tenant-claim': claim,
+  'roles-claim': claim,
+  scopes: (ctx, key) =>
+    asList(key.value)?.forEach((s, i) =>
+      checkPlaceholderValue(ctx, Array.isArray(key.value) ? [...key.path, i] : key.path, s),
+    ),
+  leeway,
+  'jwks-cache': jwksCache,
   'header-name': (ctx, key) => {
     const value = asString(key.value);
     if (value !== undefined && !isHeaderName(value))
@@ -398,3 +362,38 @@ const CHECKS: Partial<Record<Meaning, Check>> = {
 export function checkMeaning(ctx: CheckContext, key: Located, facts: Facts): void {
   if (key.spec.meaning) CHECKS[key.spec.meaning]?.(ctx, key, facts);
 }
+
+/** Would a meaning's check report nothing for a value quick.ts found of its type with no placeholder? */
+type Clean = (value: unknown, spec: KeySpec, issuers: readonly string[]) => boolean;
+
+const cleanUrl: Clean = (value) => typeof value !== 'string' || value === '' || isHttpsUrl(value);
+
+/** A list of strings none of which is empty-only, a placeholder or an issuer (loops: no copies). */
+const cleanAudience: Clean = (value, spec, issuers) => {
+  const list = Array.isArray(value) ? (value as unknown[]) : asList(value, spec.separator);
+  if (!list) return true;
+  let blank = true;
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i];
+    if (typeof a !== 'string' || mayHavePlaceholder(a)) return false;
+    if (a !== '') blank = false;
+    for (let j = 0; j < issuers.length; j++)
+      if (trimSlashes(issuers[j]!) === trimSlashes(a)) return false;
+  }
+  return !blank;
+};
+
+const cleanLeeway: Clean = (value, spec) => {
+  const seconds = asSeconds(value, spec.unit);
+  return seconds !== undefined && seconds >= leewayMin(spec) && seconds <= leewayMax(spec);
+};
+
+export const CLEAN: Partial<Record<Meaning, Clean>> = {
+  issuer: cleanUrl,
+  'jwks-uri': cleanUrl,
+  audience: cleanAudience,
+  leeway: cleanLeeway,
+  ...Object.fromEntries(
+    Object.entries(FLAGS).map(([meaning, { bad }]) => [meaning, (v: unknown) => asBool(v) !== bad]),
+  ),
+};

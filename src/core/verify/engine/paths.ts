@@ -1,17 +1,11 @@
-import type { KeyPath } from '../types.js';
+import { child, LazyChild, type Entry } from './entry.js';
+
+export { pathTo, rootEntry, type Entry } from './entry.js';
 
 /** How a profile writes and compares key paths. */
 export interface PathStyle {
   separator: string;
   keyCase: 'exact' | 'insensitive' | 'relaxed';
-}
-
-/** One key or value of a document: where it is (the real path) and how a profile matches it. */
-export interface Entry {
-  path: KeyPath;
-  /** Normalized segments; dotted keys split when the profile writes paths with dots (Spring). */
-  segments: string[];
-  value: unknown;
 }
 
 export function normalize(segment: string, style: PathStyle): string {
@@ -33,7 +27,7 @@ const splits = new WeakMap<PathStyle, Map<string, readonly string[]>>();
  * A key's normalized segments, shared by every table that has the key (a dense file repeats a few
  * names thousands of times). Never mutated: callers copy them into paths.
  */
-function splitOnce(key: string, style: PathStyle): readonly string[] {
+export function splitOnce(key: string, style: PathStyle): readonly string[] {
   let byKey = splits.get(style);
   if (!byKey) splits.set(style, (byKey = new Map()));
   let own = byKey.get(key);
@@ -43,11 +37,6 @@ function splitOnce(key: string, style: PathStyle): readonly string[] {
     if (byKey.size < 10_000) byKey.set(key, own);
   }
   return own;
-}
-
-/** The document's root as an entry (`base`: where an embedded document sits in its file). */
-export function rootEntry(data: unknown, base: KeyPath = []): Entry {
-  return { path: base, segments: [], value: data };
 }
 
 /** The children of an object or array entry (a Date is a value, not a table). */
@@ -162,21 +151,6 @@ function eachChild(value: unknown, style: PathStyle, visit: Visit): boolean {
   if (value === null || typeof value !== 'object' || value instanceof Date) return false;
   for (const [key, own, item] of childrenOf(value, style)) if (visit(key, own, item)) return true;
   return false;
-}
-
-function child(entry: Entry, key: string | number, own: readonly string[], value: unknown): Entry {
-  return { path: joined(entry.path, [key]), segments: joined(entry.segments, own), value };
-}
-
-/**
- * `[...base, ...more]` sized exactly: a spread grows its array with slack, and concat is several
- * times slower; a dense file builds an entry for each of its thousands of keys.
- */
-function joined<T>(base: readonly T[], more: readonly T[]): T[] {
-  const out = new Array<T>(base.length + more.length);
-  for (let i = 0; i < base.length; i++) out[i] = base[i]!;
-  for (let j = 0; j < more.length; j++) out[base.length + j] = more[j]!;
-  return out;
 }
 
 /** Without `**` a pattern is deterministic: one position, no state sets (the common, hot case). */
@@ -340,9 +314,37 @@ function findFixed(
   }
   const value = entry.value;
   if (value === null || typeof value !== 'object' || value instanceof Date) return;
+  if (pattern[p] === '*' && !Array.isArray(value)) {
+    findAll(entry, value, pattern, p, style, out);
+    return;
+  }
   for (const [key, own, item] of candidates(value, pattern[p]!, style)) {
     const next = step(pattern, p, own);
     if (next >= 0) findFixed(child(entry, key, own, item), pattern, next, style, out);
+  }
+}
+
+/**
+ * `*` over a table (a dense file's thousands of schemes), read in place: no cached children, and
+ * a match that ends the pattern is kept without a call (a loop of its own, optimised as one).
+ */
+function findAll(
+  entry: Entry,
+  value: object,
+  pattern: readonly string[],
+  p: number,
+  style: PathStyle,
+  out: Entry[],
+): void {
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const own = splitOnce(key, style);
+    const next = step(pattern, p, own);
+    if (next < 0) continue;
+    const found = new LazyChild(entry, key, own, (value as Record<string, unknown>)[key]);
+    if (next === pattern.length) out.push(found);
+    else findFixed(found, pattern, next, style, out);
   }
 }
 
@@ -359,14 +361,6 @@ export function hasPrefix(from: Entry, pattern: readonly string[], style: PathSt
     });
   };
   return visit(from.value, closure(pattern, [0]));
-}
-
-/** `a.b[0].c` (with the profile's separator): a key path as the user writes it. */
-export function label(keyPath: KeyPath, separator: string): string {
-  return keyPath.reduce<string>(
-    (out, s) => (typeof s === 'number' ? `${out}[${s}]` : out ? `${out}${separator}${s}` : s),
-    '',
-  );
 }
 
 const patterns = new WeakMap<PathStyle, Map<string, string[]>>();

@@ -1,4 +1,5 @@
 /** Reading config values the way services do: env, .properties and YAML give strings for everything. */
+import { memoized } from '../../memo.js';
 
 const TRUE = new Set(['true', '1', 'yes', 'on']);
 const FALSE = new Set(['false', '0', 'no', 'off']);
@@ -39,28 +40,27 @@ export function asList(value: unknown, separator = ','): string[] | undefined {
 
 const UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 };
 
-let lastDuration: { text: string; unit: string; seconds: number | undefined } | undefined;
+type Unit = 'seconds' | 'milliseconds' | 'duration';
+
+/**
+ * A string's seconds, remembered per unit (bounded): a key's type check and then its meaning read
+ * the same value, and a dense file repeats the same few durations thousands of times.
+ */
+const durations: Record<Unit, (text: string) => number | undefined> = {
+  seconds: memoized((text) => secondsOf(text, 'seconds')),
+  milliseconds: memoized((text) => secondsOf(text, 'milliseconds')),
+  duration: memoized((text) => secondsOf(text, 'duration')),
+};
 
 /**
  * Seconds from `90`, `90s`, `5m`, `1.5s` (Envoy's protobuf Duration) or a .NET TimeSpan
- * `00:05:00` / `1.02:00:00`. `unit` says what a bare number means. The last string is remembered:
- * a key's type check and then its meaning read the same value, and a dense file repeats the same
- * few durations thousands of times.
+ * `00:05:00` / `1.02:00:00`. `unit` says what a bare number means.
  */
-export function asSeconds(
-  value: unknown,
-  unit: 'seconds' | 'milliseconds' | 'duration' = 'seconds',
-): number | undefined {
-  if (typeof value !== 'string') return secondsOf(value, unit);
-  if (lastDuration?.text !== value || lastDuration.unit !== unit)
-    lastDuration = { text: value, unit, seconds: secondsOf(value, unit) };
-  return lastDuration.seconds;
+export function asSeconds(value: unknown, unit: Unit = 'seconds'): number | undefined {
+  return typeof value === 'string' ? durations[unit](value) : secondsOf(value, unit);
 }
 
-function secondsOf(
-  value: unknown,
-  unit: 'seconds' | 'milliseconds' | 'duration',
-): number | undefined {
+function secondsOf(value: unknown, unit: Unit): number | undefined {
   // Envoy's protobuf Duration in YAML: `{ seconds: 300, nanos: 0 }`.
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'seconds' in value) {
     const { seconds, nanos } = value as { seconds?: unknown; nanos?: unknown };

@@ -12,7 +12,7 @@
 //    through the issuer's /revoke (the service introspects the issuer's tokens), and presigned-URL
 //    tampering (one K3 presigned URL, examples/k3's own HMAC scheme, mutated part by part).
 //
-//   npm run build && node bench/probe.mjs [--concurrency 32] [--endpoints 1000] [--families-only]   (BENCH_ROUNDS=N: more rounds)
+//   npm run build && node bench/probe.mjs [--concurrency 32] [--endpoints 1000] [--families-only | --cli-only]   (BENCH_ROUNDS=N: more rounds)
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -289,7 +289,10 @@ if (!args.includes('--families-only')) {
     result: cli,
     target: { max: 1.3 },
   });
+}
 
+// --cli-only: section 1 alone (the issue #17 figure, about a minute).
+if (!args.includes('--families-only') && !args.includes('--cli-only')) {
   // 2. Scale: 1,000 against 100 endpoints, one process each; time and peak RSS from the same runs.
   const BIG = Number(args[args.indexOf('--endpoints') + 1]) || 1000;
   const big = [];
@@ -325,19 +328,22 @@ if (!args.includes('--families-only')) {
 }
 
 // 3. The added families on 28 endpoints against the RS256 baseline.
+const families = args.includes('--cli-only')
+  ? []
+  : [
+      ['+ tenant:suspended', { statusClaim: '/org_status' }],
+      ['HS256 + jwt:weak-secret', { alg: 'HS256' }],
+      ['+ key rotation (refresh every 250 ms, bound 2 s)', { rotation: true }],
+      ['+ revocation at the issuer /revoke', { revoke: true }],
+      ['+ presigned-URL tampering (K3 token)', { presigned: true }],
+    ];
 const timed = (endpoints, options) => async () => {
   const started = performance.now();
   await inProcess(endpoints, options);
   return performance.now() - started;
 };
 const baseline = { run: timed(28) };
-for (const [name, options] of [
-  ['+ tenant:suspended', { statusClaim: '/org_status' }],
-  ['HS256 + jwt:weak-secret', { alg: 'HS256' }],
-  ['+ key rotation (refresh every 250 ms, bound 2 s)', { rotation: true }],
-  ['+ revocation at the issuer /revoke', { revoke: true }],
-  ['+ presigned-URL tampering (K3 token)', { presigned: true }],
-]) {
+for (const [name, options] of families) {
   const result = await alternate({ run: timed(28, options) }, baseline);
   report({
     bench: 'probe',

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Start-up cost of the CLI, each command against `node -e 0` in the same run: pairs alternate
-// (node, command, command, node, ...) over >= 15 rounds, the ratio is taken per pair (median and
+// (node, command, command, node, ...) over >= 31 rounds, the ratio is taken per pair (median and
 // range). Targets from issue #17: token mint <= 1.25x; decode, verify-config (small file), apikey
 // verify (100 keys), sigv4 sign, keys list <= 1.4x; --version <= 1.2x.
 //
@@ -23,7 +23,9 @@ const env = {
   XDG_CACHE_HOME: path.join(cwd, 'cache'),
   NO_COLOR: '1',
 };
-const pairs = Math.max(15, ROUNDS);
+// 31, not the issue's minimum of 15: on this 2-core machine the median of 15 pairs moved by up to
+// 0.12x between two runs of the same build (apikey verify 1.28x, then 1.40x).
+const pairs = Math.max(31, ROUNDS);
 const only = process.argv[2];
 const wanted = (name) => !only || name.includes(only);
 

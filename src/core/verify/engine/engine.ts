@@ -62,13 +62,15 @@ export function engineChecker(def: ProfileDefinition): ProfileChecker {
           env,
         };
         const shared = { top: root, strict, schema, env };
-        const check = async (instance: Instance) => {
+        /** `quickTried`: the quick pass already answered no for it (not a second read of its keys). */
+        const check = async (instance: Instance, quickTried = false) => {
           // Most sections name no file: their thousands of instances skip the read (and its await).
           if (keyPlan(instance.keys).files) {
             instance.files = await readReferences(sub, instance.root, instance.keys, style, deps);
             instance.follow = (ref) => follow(sub, ref, { def, style, env, strict });
           }
-          online.push(...checkAny(sub, instance, style));
+          const checks = quickTried ? checkInstance : checkAny;
+          online.push(...checks(sub, instance, style));
         };
         await check(top);
         for (const section of def.sections) {
@@ -78,7 +80,8 @@ export function engineChecker(def: ProfileDefinition): ProfileChecker {
           // A clean instance (most of a dense file's) needs no Instance of its own.
           const found = matches(root, section, style, ctx.target);
           for (let i = 0; i < found.length; i++)
-            if (!quickCheck(plan, found[i]!, online)) await check({ ...fields, root: found[i]! });
+            if (!quickCheck(plan, found[i]!, online))
+              await check({ ...fields, root: found[i]! }, true);
         }
       }
       return online;

@@ -54,15 +54,9 @@ export class LazyChild implements Entry {
     return (this.built ??= appended(this.parent.path, this.key));
   }
 
-  /** `[...path, key]` in one array. */
+  /** `[...path, key]`, without building this entry's own path first. */
   pathTo(key: string): (string | number)[] {
-    if (this.built) return appended(this.built, key);
-    const base = this.parent.path;
-    const out = new Array<string | number>(base.length + 2);
-    for (let i = 0; i < base.length; i++) out[i] = base[i]!;
-    out[base.length] = this.key;
-    out[base.length + 1] = key;
-    return out;
+    return this.built ? appended(this.built, key) : joined(this.parent.path, [this.key, key]);
   }
 
   get segments(): string[] {

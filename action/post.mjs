@@ -11,9 +11,14 @@ const alive = () => {
 };
 
 if (Number.isInteger(pid) && pid > 0 && alive()) {
+  const gone = async (ms) => {
+    for (let waited = 0; alive() && waited < ms; waited += 100)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+  };
   process.kill(pid, 'SIGTERM');
-  for (let waited = 0; alive() && waited < 5_000; waited += 100)
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  await gone(5_000);
+  // A killed process lingers until it is reaped: the step ends once it is gone (the port is free).
   if (alive()) process.kill(pid, 'SIGKILL');
+  await gone(2_000);
   process.stdout.write(`authctl: stopped the mock issuer (pid ${pid})\n`);
 }

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { copyFileSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { compactVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
@@ -39,5 +39,63 @@ describe('probe attacker key', () => {
     await expect(
       compactVerify(token, await importJWK(attackerKey.publicJwk, 'ES256')),
     ).resolves.toBeTruthy();
+  });
+
+  // Node 24 deprecates KeyObject.from() of a non-extractable CryptoKey (DEP0204): a warning on the
+  // stderr of every probe run, which the probe tests see when the suite runs on Node 24.
+  const warningsWhile = async (fn: () => Promise<unknown>) => {
+    const seen: string[] = [];
+    const listener = (w: Error & { code?: string }) => seen.push(w.code ?? w.name);
+    process.on('warning', listener);
+    try {
+      await fn();
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', listener);
+    }
+    return seen;
+  };
+  const forgeWith = async (attackerKey: Awaited<ReturnType<typeof attackerKeyFor>>) => {
+    const { token } = await mintToken({
+      keystore: new Keystore({ dir: tempDir() }),
+      alg: attackerKey.alg,
+      subject: 'x',
+      defect: { kind: 'unknown-kid' },
+      attackerKey,
+    });
+    const { importJWK } = await import('jose');
+    const { protectedHeader } = await compactVerify(
+      token,
+      await importJWK(attackerKey.publicJwk, attackerKey.alg),
+    );
+    return protectedHeader;
+  };
+
+  it('a key read back from its file (a later run) signs forgeries with no deprecation warning', async () => {
+    const first = tempDir();
+    await attackerKeyFor('PS256', first);
+    const later = tempDir();
+    copyFileSync(path.join(first, ATTACKER_KEY_FILE), path.join(later, ATTACKER_KEY_FILE));
+    const stored = await attackerKeyFor('PS256', later);
+    expect(stored.privateKey.extractable).toBe(true);
+    const warnings = await warningsWhile(async () =>
+      expect((await forgeWith(stored)).alg).toBe('PS256'),
+    );
+    expect(warnings).toEqual([]);
+  });
+
+  it("an API caller's non-extractable attacker key signs too (through jose), with no warning", async () => {
+    const { exportJWK, generateKeyPair } = await import('jose');
+    const pair = await generateKeyPair('ES256', { extractable: false });
+    expect(pair.privateKey.extractable).toBe(false);
+    const attackerKey = {
+      alg: 'ES256' as const,
+      privateKey: pair.privateKey,
+      publicJwk: { ...(await exportJWK(pair.publicKey)), alg: 'ES256', kid: 'caller' },
+    };
+    const warnings = await warningsWhile(async () =>
+      expect((await forgeWith(attackerKey)).alg).toBe('ES256'),
+    );
+    expect(warnings).toEqual([]);
   });
 });

@@ -62,8 +62,10 @@ async function load(alg: JWTAlgorithm, dir?: string): Promise<AttackerKey> {
 }
 
 /**
- * The stored private JWK as the CryptoKey jose's importJWK would make (not extractable, for signing),
- * through WebCrypto directly: a probe run with a stored key then never loads jose (issue #17).
+ * The stored private JWK as a signing CryptoKey, through WebCrypto directly: a probe run with a
+ * stored key then never loads jose (issue #17). Extractable, like a freshly generated attacker key:
+ * forge.ts signs through KeyObject.from(), which Node 24 deprecates (DEP0204, a warning on stderr
+ * of every probe run) for a key that is not. An attacker key is trusted by nobody.
  */
 async function importPrivateJwk(jwk: JWK, alg: JWTAlgorithm): Promise<CryptoKey> {
   const { kty, crv } = algorithmInfo(alg);
@@ -75,5 +77,5 @@ async function importPrivateJwk(jwk: JWK, alg: JWTAlgorithm): Promise<CryptoKey>
         ? { name: 'ECDSA', namedCurve: crv }
         : { name: 'Ed25519' };
   const { alg: _alg, use: _use, ...keyData } = jwk;
-  return webcrypto.subtle.importKey('jwk', keyData as JsonWebKey, algorithm, false, ['sign']);
+  return webcrypto.subtle.importKey('jwk', keyData as JsonWebKey, algorithm, true, ['sign']);
 }

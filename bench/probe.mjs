@@ -3,7 +3,8 @@
 //
 // 1. CLI run vs replay: `authctl probe` (a whole process, human report) against a minimal Node
 //    client process replaying the very requests that run sent (recorded at the service), each
-//    with a valid token, at the same concurrency (issue #17 target: <= 1.3x).
+//    with a valid token, at the same concurrency (issue #17 target: <= 1.3x); and the same rounds
+//    split where the service saw them: spawn to first request, and first to last request.
 // 2. Scale: the CLI on 1,000 endpoints against 100 endpoints: time per check and peak RSS
 //    (memory must stay bounded: cases stream instead of being held).
 // 3. The families added by issue #16 on 28 endpoints at concurrency 32, each against the same
@@ -49,6 +50,8 @@ const HS_SECRET = randomBytes(32);
 let jwks = createLocalJWKSet(await keystore.jwks());
 const refresh = setInterval(async () => (jwks = createLocalJWKSet(await keystore.jwks())), 250);
 let recording;
+// When the run being timed sent its first and its last request (performance.now() of this process).
+let requestWindow;
 
 async function introspect(token) {
   const res = await fetch(`${ISSUER}/introspect`, {
@@ -81,6 +84,8 @@ function presignedOk(req) {
 // A correct service: jose against the issuer's keys, tenant from the path, roles for DELETE.
 const server = http.createServer(async (req, res) => {
   recording?.push({ method: req.method, path: req.url, headers: { ...req.headers } });
+  if (requestWindow) requestWindow.last = performance.now();
+  if (requestWindow && requestWindow.first === undefined) requestWindow.first = requestWindow.last;
   const reply = (status, headers = {}) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(req.method === 'HEAD' ? undefined : '{}');
@@ -205,6 +210,7 @@ function cliRun(endpoints, name = `spec-${endpoints}.json`) {
   const rssFile = path.join(dir, `${name}.rss`);
   return new Promise((resolve, reject) => {
     const started = performance.now();
+    const window = (requestWindow = {});
     const child = spawn(
       process.execPath,
       ['--require', path.join(root, 'bench', 'lib', 'maxrss.cjs'), bin, 'probe', '--spec', file],
@@ -228,15 +234,25 @@ function cliRun(endpoints, name = `spec-${endpoints}.json`) {
         return reject(
           new Error(`authctl probe (${endpoints} endpoints) exited ${code}: ${stderr}`),
         );
-      resolve({ ms, rssMiB: Number(readFileSync(rssFile, 'utf8')) / 1024 });
+      resolve({
+        ms,
+        rssMiB: Number(readFileSync(rssFile, 'utf8')) / 1024,
+        ...phases(window, started),
+      });
     });
   });
 }
 
-/** The replay process: the recorded requests, each with a valid admin token. */
+/** A run's time to its first request, and from its first request to its last, in ms. */
+function phases(window, started) {
+  return { toFirst: window.first - started, requests: window.last - window.first };
+}
+
+/** The replay process: the recorded requests, each with a valid admin token (ms and phases). */
 function replayRun(file) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
+    const window = (requestWindow = {});
     const child = spawn(
       process.execPath,
       [path.join(root, 'bench', 'lib', 'replay.cjs'), base, file, String(CONCURRENCY)],
@@ -244,7 +260,7 @@ function replayRun(file) {
     );
     child.on('exit', (code) =>
       code === 0
-        ? resolve(performance.now() - started)
+        ? resolve({ ms: performance.now() - started, ...phases(window, started) })
         : reject(new Error(`replay exited ${code}`)),
     );
   });
@@ -276,9 +292,11 @@ if (!args.includes('--families-only')) {
       recorded.map((r) => ({ ...r, headers: { ...r.headers, authorization: `Bearer ${valid}` } })),
     ),
   );
+  const cliRuns = [];
+  const replays = [];
   const cli = await alternate(
-    { run: async () => (await cliRun(28)).ms },
-    { run: () => replayRun(replayFile) },
+    { run: async () => (cliRuns.push(await cliRun(28)), cliRuns.at(-1).ms) },
+    { run: async () => (replays.push(await replayRun(replayFile)), replays.at(-1).ms) },
   );
   report({
     bench: 'probe',
@@ -289,6 +307,24 @@ if (!args.includes('--families-only')) {
     result: cli,
     target: { max: 1.3 },
   });
+  // Where the difference lies: before the first request (start-up, spec, tokens, planning) and
+  // while sending (building, sending and judging each case), from the same rounds (warm-up dropped).
+  for (const [phase, what] of [
+    ['toFirst', 'spawn to first request'],
+    ['requests', 'first to last request'],
+  ]) {
+    const a = cliRuns.slice(1).map((r) => r[phase]);
+    const b = replays.slice(1).map((r) => r[phase]);
+    report({
+      bench: 'probe',
+      what: `CLI run vs replay, ${what}`,
+      aLabel: 'authctl probe',
+      bLabel: 'replay',
+      unit: 'ms',
+      result: { a: stats(a), b: stats(b), ratio: stats(a.map((x, i) => x / b[i])) },
+    });
+  }
+  requestWindow = undefined;
 }
 
 // --cli-only: section 1 alone (the issue #17 figure, about a minute).

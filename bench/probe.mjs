@@ -230,6 +230,7 @@ function cliRun(endpoints, name = `spec-${endpoints}.json`) {
     child.stderr.on('data', (d) => (stderr += d));
     child.on('exit', (code) => {
       const ms = performance.now() - started;
+      if (requestWindow === window) requestWindow = undefined;
       if (code !== 0)
         return reject(
           new Error(`authctl probe (${endpoints} endpoints) exited ${code}: ${stderr}`),
@@ -258,11 +259,11 @@ function replayRun(file) {
       [path.join(root, 'bench', 'lib', 'replay.cjs'), base, file, String(CONCURRENCY)],
       { stdio: 'inherit' },
     );
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve({ ms: performance.now() - started, ...phases(window, started) })
-        : reject(new Error(`replay exited ${code}`)),
-    );
+    child.on('exit', (code) => {
+      if (requestWindow === window) requestWindow = undefined;
+      if (code === 0) resolve({ ms: performance.now() - started, ...phases(window, started) });
+      else reject(new Error(`replay exited ${code}`));
+    });
   });
 }
 
@@ -313,8 +314,9 @@ if (!args.includes('--families-only')) {
     ['toFirst', 'spawn to first request'],
     ['requests', 'first to last request'],
   ]) {
-    const a = cliRuns.slice(1).map((r) => r[phase]);
-    const b = replays.slice(1).map((r) => r[phase]);
+    // The timed rounds: the last ones (alternate() warms up each side first).
+    const a = cliRuns.slice(-cli.a.n).map((r) => r[phase]);
+    const b = replays.slice(-cli.b.n).map((r) => r[phase]);
     report({
       bench: 'probe',
       what: `CLI run vs replay, ${what}`,
@@ -324,7 +326,6 @@ if (!args.includes('--families-only')) {
       result: { a: stats(a), b: stats(b), ratio: stats(a.map((x, i) => x / b[i])) },
     });
   }
-  requestWindow = undefined;
 }
 
 // --cli-only: section 1 alone (the issue #17 figure, about a minute).

@@ -13,7 +13,8 @@ export const encodeSegment = encodeJson;
 /**
  * The same compact JWS jose's CompactSign makes (JSON header and claims, base64url, signature over
  * both), signed by node:crypto: every probe run forges with the attacker key, and loading jose for
- * it costs ~45 module files at start-up (issue #17). jose still generates keys and verifies.
+ * it costs ~45 module files at start-up (issue #17). jose still generates keys and verifies. A
+ * non-extractable CryptoKey is the exception: jose signs it (see below).
  */
 export async function signCompact(
   header: CompactJWSHeaderParameters,
@@ -67,6 +68,10 @@ export function ecdsaSignatureLength(alg: string): number {
 
 export interface AttackerKey {
   alg: JWTAlgorithm;
+  /**
+   * The key `alg` signs with. Extractable keys are signed by node:crypto; a non-extractable one is
+   * signed by jose, which also requires it to match `alg` (hash, curve, RSA >= 2048 bits, `sign` usage).
+   */
   privateKey: CryptoKey;
   publicJwk: JWK;
 }

@@ -7,11 +7,18 @@
 // A/B alternate (the first side flips every round) over --rounds (default 7, at least 5); median and
 // range (min-max) of each side, and the ratio of the medians. Positions are computed only for
 // findings, so a clean file pays for none.
+// Then the same four inputs cold: one call in a fresh process per sample (bench/lib/once.mjs), as
+// `authctl verify-config` checks a file once, before V8 has optimised anything.
 //
 //   npm run build && node bench/verify-yaml.mjs [--rounds 7]
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { verifyText } from '../dist/lib/index.js';
-import { report, stats } from './lib/ab.mjs';
+import { alternate, report, stats } from './lib/ab.mjs';
 
 const ROUNDS = Math.max(5, Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 7);
 const TARGET = 1024 * 1024;
@@ -196,3 +203,34 @@ for (const [label, text] of [
   );
 console.log(`verify-config vs parse alone, A/B alternated, ${ROUNDS} rounds`);
 console.table(rows);
+
+// The same inputs cold: one call in a fresh process each (bench/lib/once.mjs), as the CLI runs its
+// checks once per file. The rounds above measure code V8 has optimised; these measure it unwarmed.
+const once = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'once.mjs');
+const dir = mkdtempSync(path.join(tmpdir(), 'authctl-bench-cold-'));
+const timedOnce = (what, file, profile) => () =>
+  Number(execFileSync(process.execPath, [once, what, file, profile], { encoding: 'utf8' }));
+for (const [label, name, text, profile] of [
+  ['YAML typical', 'envoy.yaml', envoyTypicalYaml(), 'envoy-jwt-authn'],
+  ['YAML dense', 'envoy.yaml', envoyYaml(), 'envoy-jwt-authn'],
+  ['JSON typical', 'appsettings.json', appsettingsTypicalJson(), 'aspnet-jwt-bearer'],
+  ['JSON dense', 'appsettings.json', appsettingsJson(), 'aspnet-jwt-bearer'],
+]) {
+  const file = path.join(dir, label.replace(' ', '-'), name);
+  mkdirSync(path.dirname(file));
+  writeFileSync(file, text);
+  const result = await alternate(
+    { run: timedOnce('verify', file, profile) },
+    { run: timedOnce('parse', file, profile) },
+    { rounds: ROUNDS },
+  );
+  report({
+    bench: 'verify-config',
+    what: `${label}, ${(text.length / 1024 / 1024).toFixed(2)} MB, cold: one call in a fresh process`,
+    aLabel: 'verifyText',
+    bLabel: 'parse alone',
+    unit: 'ms',
+    result,
+  });
+}
+rmSync(dir, { recursive: true, force: true });

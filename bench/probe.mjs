@@ -84,8 +84,10 @@ function presignedOk(req) {
 // A correct service: jose against the issuer's keys, tenant from the path, roles for DELETE.
 const server = http.createServer(async (req, res) => {
   recording?.push({ method: req.method, path: req.url, headers: { ...req.headers } });
-  if (requestWindow) requestWindow.last = performance.now();
-  if (requestWindow && requestWindow.first === undefined) requestWindow.first = requestWindow.last;
+  if (requestWindow) {
+    requestWindow.last = performance.now();
+    requestWindow.first ??= requestWindow.last;
+  }
   const reply = (status, headers = {}) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(req.method === 'HEAD' ? undefined : '{}');

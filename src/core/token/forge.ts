@@ -21,8 +21,8 @@ export async function signCompact(
   claims: Record<string, unknown>,
   key: CryptoKey | Uint8Array,
 ): Promise<string> {
-  if (key instanceof Uint8Array || key.extractable)
-    return signJws(header, claims, key instanceof Uint8Array ? key : KeyObject.from(key));
+  if (key instanceof Uint8Array) return signJws(header, claims, key);
+  if (key.extractable) return signJws(header, claims, KeyObject.from(key));
   // Node 24 deprecates KeyObject.from() of a non-extractable CryptoKey (DEP0204: a warning on
   // stderr). Such a key (an API caller's own AttackerKey) is signed by jose, loaded only for it.
   const { CompactSign } = await import('jose');

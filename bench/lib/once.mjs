@@ -11,7 +11,14 @@ const text = readFileSync(file, 'utf8');
 const yaml = file.endsWith('.yaml');
 const call =
   what === 'verify'
-    ? () => verifyText({ file: path.basename(file), text, profile, target: 'production' })
+    ? () =>
+        verifyText({
+          file: path.basename(file),
+          text,
+          profile,
+          target: 'production',
+          online: false,
+        })
     : yaml
       ? () => parseAllDocuments(text, { merge: true }).map((d) => d.toJS())
       : () => JSON.parse(text);

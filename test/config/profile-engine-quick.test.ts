@@ -197,3 +197,23 @@ describe('quick pass: the same answers as the full checks', () => {
         }
   });
 });
+
+describe('quick pass without --online', () => {
+  it('builds no --online check for a clean instance, and finds exactly what it finds with them', async () => {
+    const clean = scheme({});
+    // One scheme the quick pass cannot answer for (a finding), one clean.
+    const doc = JSON.parse(clean.text);
+    doc.Authentication.Schemes.Bearer.RequireHttpsMetadata = false;
+    const dirty = { ...clean, text: JSON.stringify(doc) };
+    for (const options of [clean, dirty]) {
+      const withOnline = await verifyText(options);
+      const answered = quick.answered;
+      const without = await verifyText({ ...options, online: false });
+      expect(without.findings).toStrictEqual(withOnline.findings);
+      expect(quick.answered).toBeGreaterThan(answered);
+      // The clean schemes' checks were left out; one the full checks saw keeps its own.
+      expect(withOnline.online.length).toBe(2);
+      expect(without.online.length).toBe(options === clean ? 0 : withOnline.online.length - 1);
+    }
+  });
+});

@@ -68,6 +68,11 @@ export interface VerifyTextOptions {
   kind?: DocumentKind;
   target?: Target;
   deps?: Partial<ProfileDeps>;
+  /**
+   * false: `online` may come back without the checks of clean instances, which are then not built
+   * (`verify-config` without --online does this; a dense file checks faster).
+   */
+  online?: boolean;
 }
 
 export interface VerifyTextResult {
@@ -90,6 +95,7 @@ export async function verifyText(options: VerifyTextOptions): Promise<VerifyText
   return checkDocument(registry, parsed.document, forced?.name, options.target ?? 'production', {
     readFile: defaultRead,
     ...options.deps,
+    ...(options.online === false ? { online: false } : {}),
   });
 }
 
@@ -179,6 +185,8 @@ export async function verifyConfig(options: VerifyConfigOptions): Promise<Verify
     readFile: (f) => read(path.resolve(cwd, f)),
     env: options.fromEnv ? options.env : undefined,
     extraEnv,
+    // Without --online the issuers' checks are never run: a checker need not build them.
+    online: Boolean(options.online),
   };
   const run: Run = { registry, forced, target, deps, findings: [], checked: [], online: [] };
   let syntaxError = false;

@@ -24,6 +24,11 @@ export interface ProfileDeps {
   env?: Record<string, string | undefined>;
   /** Extra variables from `--env-file`, already parsed. */
   extraEnv?: Record<string, string>;
+  /**
+   * false: the run fetches no issuer (no --online), so a checker may skip building its --online
+   * checks (a dense file's thousands of them are most of what checking it allocates).
+   */
+  online?: boolean;
 }
 
 export interface ProfileChecker {

@@ -39,6 +39,7 @@ export function engineChecker(def: ProfileDefinition): ProfileChecker {
       const env = environment(deps);
       const validate = def.schema ? (await validators()).VALIDATORS[def.schema] : undefined;
       const online: OnlineCheck[] = [];
+      const quickOnline = deps?.online === false ? undefined : online;
       for (const document of [ctx.document, ...(ctx.document.more ?? [])]) {
         const sub = document === ctx.document ? ctx : ctx.sub(document);
         validate?.(sub);
@@ -80,7 +81,7 @@ export function engineChecker(def: ProfileDefinition): ProfileChecker {
           // A clean instance (most of a dense file's) needs no Instance of its own.
           const found = matches(root, section, style, ctx.target);
           for (let i = 0; i < found.length; i++)
-            if (!quickCheck(plan, found[i]!, online))
+            if (!quickCheck(plan, found[i]!, quickOnline))
               await check({ ...fields, root: found[i]! }, true);
         }
       }

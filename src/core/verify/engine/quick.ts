@@ -301,12 +301,17 @@ export function quickPlan(instance: Omit<Instance, 'root'>, style: PathStyle): Q
 
 /**
  * When the quick pass finds the instance at `root` clean (the full checks would report nothing),
- * its --online checks go into `out` and the answer is true; false: the caller runs the full checks.
+ * its --online checks go into `out` (unless the run wants none) and the answer is true; false: the
+ * caller runs the full checks.
  */
-export function quickCheck(plan: QuickPlan | null, root: Entry, out: OnlineCheck[]): boolean {
+export function quickCheck(
+  plan: QuickPlan | null,
+  root: Entry,
+  out: OnlineCheck[] | undefined,
+): boolean {
   if (!plan) return false;
   const table = root.value as Record<string, unknown>;
   if (!read(plan, table) || !keysClean(plan) || !crossClean(plan)) return false;
-  onlineOf(plan, root, out);
+  if (out) onlineOf(plan, root, out);
   return true;
 }

@@ -116,7 +116,9 @@ async function probe(
   // The printed curl commands mint tokens again: name this run's keystore and config so they work from any directory.
   const cliGlobals = ['--home', keystore.dir, ...(filepath ? ['--config', filepath] : [])];
   await waitForService(opts, io);
-  const bar = progressBar(opts.progress !== false ? io.progress : undefined, 'probing');
+  // Only a bar that is drawn (a terminal) asks for progress: the run then counts its cases first.
+  const bar =
+    io.progress && opts.progress !== false ? progressBar(io.progress, 'probing') : undefined;
   return runProbe({
     spec,
     config,
@@ -128,10 +130,10 @@ async function probe(
     retries: opts.retries,
     dryRun: opts.dryRun,
     measureSkew: opts.skew === false ? false : undefined,
-    onProgress: bar.update,
+    onProgress: bar?.update,
     cliGlobals,
     weakSecrets,
-  }).finally(() => bar.done());
+  }).finally(() => bar?.done());
 }
 
 async function probeAndReport(opts: ProbeOptions, io: Io, deps: Deps): Promise<Result<ProbeValue>> {

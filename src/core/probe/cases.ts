@@ -1,5 +1,6 @@
 import type { CaseContext, ProbeCase } from './case-types.js';
 import { CASE_FAMILIES, EndpointCases, ProtectedCases } from './families/index.js';
+import { controlsFamily } from './families/controls.js';
 import type { ProbeEndpoint } from './spec.js';
 import { weakSecretTarget } from './weak-secret-cases.js';
 
@@ -29,29 +30,44 @@ export async function generateCases(ctx: CaseContext): Promise<ProbeCase[]> {
 }
 
 /**
- * The first pass of a run: every endpoint's cases are built and dropped, keeping only the controls
- * (they run before and after the rest) and the count of the others (for progress). Spec warnings
- * are collected here, once.
+ * The first pass of a run: the controls (they run before and after the rest), built alone. With
+ * `count` (for a progress display) every case is built and dropped to count the others, which
+ * builds them twice; without, the run learns their number as it streams them.
  */
 export async function planCases(
   ctx: CaseContext,
-): Promise<{ controls: ProbeCase[]; others: number }> {
+  count: boolean,
+): Promise<{ controls: ProbeCase[]; others?: number }> {
   const controls: ProbeCase[] = [];
   let others = 0;
-  const s = shared(ctx);
-  for (const endpoint of ctx.spec.endpoints)
+  // The spec's warnings are the stream's to collect (every run streams the matrix once).
+  const s = { ...shared(ctx), warnings: undefined };
+  for (const endpoint of ctx.spec.endpoints) {
+    if (!count) {
+      if (!endpoint.public) controls.push(...(await controlsOf(endpoint, s)));
+      continue;
+    }
     for (const c of await casesFor(endpoint, s))
       if (c.control) controls.push(c);
       else others++;
-  return { controls, others };
+  }
+  return { controls, others: count ? others : undefined };
+}
+
+/** A protected endpoint's controls, as the first family of casesFor builds them. */
+async function controlsOf(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<ProbeCase[]> {
+  const b = new ProtectedCases(endpoint, ctx);
+  await controlsFamily.build(b);
+  return b.cases;
 }
 
 /**
  * The second pass: the non-control cases, built endpoint by endpoint as they are sent, so a run
  * holds one endpoint's cases at a time however long the spec is (tokens come from the mint cache).
+ * The spec's warnings go to `ctx.warnings` here.
  */
 export async function* streamCases(ctx: CaseContext): AsyncGenerator<ProbeCase> {
-  const s = { ...shared(ctx), warnings: undefined };
+  const s = shared(ctx);
   for (const endpoint of ctx.spec.endpoints)
     for (const c of await casesFor(endpoint, s)) if (!c.control) yield c;
 }

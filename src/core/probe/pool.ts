@@ -24,3 +24,28 @@ export async function pool<T, R>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+
+/**
+ * At most `limit` holders at once; the others wait in arrival order. Every request of a run takes
+ * one, so stages that run side by side (the stream and the skew bisections) share the run's
+ * concurrency instead of adding theirs up.
+ */
+export class Slots {
+  private held = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<R>(fn: () => Promise<R>): Promise<R> {
+    if (this.held < this.limit) this.held++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      // The slot goes straight to the next waiter (held stays the same), else it is freed.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.held--;
+    }
+  }
+}

@@ -25,6 +25,8 @@ import { streamAndJudge } from './run/stream.js';
 import type { ProbeResult, RunProbeOptions } from './run/types.js';
 
 export { pool } from './pool.js';
+import type { ProbeCaseResult } from './run/types.js';
+
 export type {
   ControlFailure,
   ProbeCaseResult,
@@ -49,8 +51,9 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
     }
     // Checked before anything is sent: a wrong issuer or keystore fails in a second, not at the end.
     const rotation = await prepareLateRotation(run.spec, credentials, options.env);
-    const { controls, others, warnings } = await planMatrix(run, credentials);
-    const base = resultBase(run, warnings);
+    const { controls, others } = await planMatrix(run, credentials);
+    // Filled in as the matrix streams (streamCases collects the spec's warnings).
+    const base = resultBase(run, []);
     return await sendAndJudge(run, { controls, others, credentials, base, rotation });
   } finally {
     await closeRun(run);
@@ -59,37 +62,46 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeResult> {
 
 interface Planned {
   controls: ProbeCase[];
-  others: number;
+  /** How many other cases there are, when counted up front (for progress). */
+  others?: number;
   credentials: Map<string, ResolvedCredential>;
   base: ResultBase;
   rotation: Awaited<ReturnType<typeof prepareLateRotation>>;
 }
 
 /** The negative cases a failed control kept from running, as results with no response. */
-async function notRun(
-  run: ProbeRun,
-  credentials: Map<string, ResolvedCredential>,
-): Promise<ReturnType<typeof caseResult>[]> {
+async function notRun(run: ProbeRun, plan: Planned): Promise<ReturnType<typeof caseResult>[]> {
   const results = [];
-  for await (const c of streamCases(caseContext(run, credentials))) results.push(caseResult(c));
+  for await (const c of streamCases(caseContext(run, plan.credentials, plan.base.warnings)))
+    results.push(caseResult(c));
   return results;
 }
 
 /** Controls, then every other case (streamed), skew and revocation, the controls again, the rotation. */
 async function sendAndJudge(run: ProbeRun, plan: Planned): Promise<ProbeResult> {
   const { controls, credentials, base } = plan;
-  const sender = new Sender(run, controls.length * 2 + plan.others);
-  const checks = controls.length + plan.others;
+  const sender = new Sender(run, controls.length * 2 + (plan.others ?? 0));
   const controlResults = controls.map((c) => caseResult(c));
-  const failed = (failures: Awaited<ReturnType<typeof runControls>>, results = controlResults) =>
-    controlFailedResult(run, base, failures, { results, checks, requests: sender.requests });
+  // Every case is checked once (a control's two runs are one check): results are one per case.
+  const failed = (failures: Awaited<ReturnType<typeof runControls>>, results: ProbeCaseResult[]) =>
+    controlFailedResult(run, base, failures, {
+      results,
+      checks: results.length,
+      requests: sender.requests,
+    });
 
   const before = await runControls(run, sender, controls, 'before');
   // Every case is still listed (not run), so CI test history keeps the same test names.
-  if (before.length)
-    return failed(before, [...controlResults, ...(await notRun(run, credentials))]);
-  const streamed = await streamAndJudge(run, sender, streamCases(caseContext(run, credentials)));
-  const skews = await skewStage(run, sender, controls, credentials);
+  if (before.length) return failed(before, [...controlResults, ...(await notRun(run, plan))]);
+  // The skew bisections are chains of one request after another: beside the stream they end
+  // inside it, not after it (the Sender keeps both within the run's concurrency).
+  const [streamed, skews] = await Promise.all([
+    streamAndJudge(run, sender, streamCases(caseContext(run, credentials, base.warnings))),
+    skewStage(run, sender, controls, credentials),
+  ]).catch((error: unknown) => {
+    sender.stop();
+    throw error;
+  });
   const late = {
     spec: run.spec,
     credentials,
@@ -112,7 +124,7 @@ async function sendAndJudge(run: ProbeRun, plan: Planned): Promise<ProbeResult> 
   const severities = new Map(spec.endpoints.map((e) => [e.id, e.severity]));
   return judgedResult(run, base, {
     results: [...controlResults, ...streamed.results, ...revocations.results, ...rotation.results],
-    checks,
+    checks: controls.length + streamed.results.length,
     findings: applySeverityPolicy(raw, spec.severity, severities),
     skews: skews.map((s) => ({ ...s, finding: undefined })),
     rotation: rotation.report,

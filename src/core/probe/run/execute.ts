@@ -4,23 +4,41 @@ import type { ProbeCase } from '../cases.js';
 import type { ResolvedCredential } from '../credentials.js';
 import { caseCurl } from '../curl.js';
 import { ProbeConnectionError, type ProbeRequest, type ProbeResponse } from '../http.js';
-import { pool } from '../pool.js';
+import { pool, Slots } from '../pool.js';
 import { measureSkew, pickSkewTargets, type SkewResult } from '../skew.js';
 import { casePassed, describeExpected } from '../verdict.js';
 import type { ProbeRun } from './setup.js';
 import type { ControlFailure } from './types.js';
 
-/** Sends requests of one run: counts them, reports progress, turns a timeout into status 0. */
+/**
+ * Sends requests of one run: at most the run's concurrency in flight whichever stage sends them,
+ * counts them, reports progress, turns a timeout into status 0. Once stopped (a stage failed), it
+ * sends nothing more.
+ */
 export class Sender {
   requests = 0;
   private done = 0;
+  private readonly slots: Slots;
+  private stopped = false;
 
   constructor(
     private readonly run: ProbeRun,
     private readonly total: number,
-  ) {}
+  ) {
+    this.slots = new Slots(run.concurrency);
+  }
 
-  async send(request: ProbeRequest): Promise<ProbeResponse> {
+  send(request: ProbeRequest): Promise<ProbeResponse> {
+    return this.slots.run(() => this.sendNow(request));
+  }
+
+  /** No request starts after this (those in flight finish): the run is ending with an error. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private async sendNow(request: ProbeRequest): Promise<ProbeResponse> {
+    if (this.stopped) throw new Error('the probe run stopped');
     this.requests++;
     try {
       return await this.run.client.send(request);

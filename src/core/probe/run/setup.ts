@@ -124,15 +124,13 @@ export function caseContext(
 }
 
 /**
- * The run's matrix, planned: the controls and how many other cases there are, and the spec
- * warnings building it found; the other cases are built again, endpoint by endpoint, as they
- * are sent (`streamCases`). No cap on the count: memory does not grow with it.
+ * The run's matrix, planned: the controls, and how many other cases there are when a progress
+ * display wants the total; the other cases are built endpoint by endpoint as they are sent
+ * (`streamCases`). No cap on the count: memory does not grow with it.
  */
 export async function planMatrix(
   run: ProbeRun,
   credentials: Map<string, ResolvedCredential>,
-): Promise<{ controls: ProbeCase[]; others: number; warnings: string[] }> {
-  const warnings: string[] = [];
-  const { controls, others } = await planCases(caseContext(run, credentials, warnings));
-  return { controls, others, warnings };
+): Promise<{ controls: ProbeCase[]; others?: number }> {
+  return planCases(caseContext(run, credentials), run.options.onProgress !== undefined);
 }

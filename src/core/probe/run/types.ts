@@ -23,6 +23,10 @@ export interface RunProbeOptions {
   dryRun?: boolean;
   /** Override the spec's measure_skew. */
   measureSkew?: boolean;
+  /**
+   * Called as cases are answered. Given, the run first counts its cases for the total (building
+   * them once more): pass it only when progress is shown.
+   */
   onProgress?: (done: number, total: number) => void;
   /** Candidates for `jwt:weak-secret` (default: the bundled list; `--secrets-file` adds to it). */
   weakSecrets?: readonly string[];

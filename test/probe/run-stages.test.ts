@@ -1,0 +1,155 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parse as parseToml } from 'smol-toml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Keystore } from '../../src/core/keys/keystore.js';
+import { Slots } from '../../src/core/probe/pool.js';
+import { runProbe } from '../../src/core/probe/runner.js';
+import { parseProbeSpec } from '../../src/core/probe/spec.js';
+import type { ProbeResult } from '../../src/core/probe/run/types.js';
+import { tempDir } from '../helpers/cli.js';
+import {
+  startJwksServer,
+  startOrdersService,
+  type RunningService,
+} from './fixtures/orders-service.js';
+import { AUDIENCE, ISSUER, SCOPED_ENDPOINT, minimalSpec } from './fixtures/spec.js';
+
+/**
+ * Issue #17: a run streams its matrix with the skew bisections beside it, within one concurrency
+ * bound, and builds the non-control cases once unless a progress display wants their total first.
+ */
+let keystore: Keystore;
+let jwks: RunningService;
+let orders: RunningService;
+let front: http.Server;
+let frontUrl: string;
+/** Requests in flight at the front server, and the most seen at once. */
+const seen = { inFlight: 0, most: 0, requests: 0 };
+
+beforeAll(async () => {
+  keystore = new Keystore({ dir: tempDir('authctl-probe-stages-') });
+  await keystore.signingKey('RS256');
+  jwks = await startJwksServer(() => keystore.jwks());
+  orders = await startOrdersService({ jwksUrl: jwks.url, issuer: ISSUER, audience: AUDIENCE });
+  // A proxy in front of the service that counts what is in flight; each answer waits a few ms so
+  // that requests of both stages overlap.
+  const target = new URL(orders.url);
+  front = http.createServer((req, res) => {
+    seen.requests++;
+    seen.most = Math.max(seen.most, ++seen.inFlight);
+    const upstream = http.request(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (answer) => {
+        setTimeout(() => {
+          seen.inFlight--;
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        }, 3);
+      },
+    );
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+  frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  front.closeAllConnections();
+  await new Promise((resolve) => front.close(resolve));
+  await Promise.all([orders.close(), jwks.close()]);
+});
+
+const EXCLUDE_TYPO = `
+[[endpoints]]
+method = "DELETE"
+path = "/v1/tenants/acme/orders/7"
+tenant = "acme"
+allow = ["admin"]
+exclude = ["jwt:jwu"]
+`;
+
+async function run(onProgress?: (done: number, total: number) => void): Promise<ProbeResult> {
+  const text = minimalSpec(frontUrl, SCOPED_ENDPOINT + EXCLUDE_TYPO);
+  return runProbe({
+    spec: parseProbeSpec(parseToml(text), 'probe.toml'),
+    config: {},
+    keystore,
+    concurrency: 3,
+    measureSkew: true,
+    onProgress,
+    env: {},
+    cwd: keystore.dir,
+  });
+}
+
+describe('probe run stages', () => {
+  it('keeps the stream and the skew bisections within the concurrency, and counts only for progress', async () => {
+    seen.most = 0;
+    seen.requests = 0;
+    const quiet = await run();
+    expect(quiet.status).toBe('ok');
+    expect(seen.most).toBeLessThanOrEqual(3);
+    expect(seen.most).toBeGreaterThan(1);
+    expect(seen.requests).toBe(quiet.summary.requests);
+
+    const calls: [number, number][] = [];
+    const shown = await run((done, total) => calls.push([done, total]));
+    const controls = shown.cases.filter((c) => c.case.startsWith('allow:')).length;
+    expect(controls).toBeGreaterThan(0);
+    // The total is known from the first call: every check once, the controls twice.
+    expect(calls[0]![1]).toBe(shown.summary.checks + controls);
+    expect(calls.at(-1)).toEqual([
+      shown.summary.checks + controls,
+      shown.summary.checks + controls,
+    ]);
+
+    // Counting first or not, the run is the same: cases, checks, skews and the spec's warnings.
+    const same = (r: ProbeResult) => ({
+      status: r.status,
+      checks: r.summary.checks,
+      requests: r.summary.requests,
+      cases: r.cases.map((c) => [c.endpoint, c.case, c.passed]),
+      skews: r.skews?.map((s) => [s.endpoint, s.toleratedSeconds, s.atLeast]),
+      warnings: r.warnings,
+    });
+    expect(same(quiet)).toStrictEqual(same(shown));
+    expect(quiet.summary.checks).toBe(quiet.cases.length);
+    expect(quiet.skews?.length).toBeGreaterThan(0);
+    expect(quiet.warnings).toEqual([
+      'endpoints[4] (DELETE /v1/tenants/acme/orders/7): exclude "jwt:jwu" matches no case',
+    ]);
+  }, 60_000);
+});
+
+describe('Slots', () => {
+  it('lets at most `limit` run at once and hands each freed slot to the next in line', async () => {
+    const slots = new Slots(2);
+    const order: number[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const results = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) =>
+        slots
+          .run(async () => {
+            most = Math.max(most, ++inFlight);
+            order.push(n);
+            await new Promise((resolve) => setImmediate(resolve));
+            inFlight--;
+            if (n === 3) throw new Error('three');
+            return n;
+          })
+          .catch((error: Error) => error.message),
+      ),
+    );
+    expect(results).toEqual([1, 2, 'three', 4, 5]);
+    expect(most).toBe(2);
+    expect(order).toEqual([1, 2, 3, 4, 5]);
+  });
+});

@@ -21,7 +21,7 @@ import {
   resolveCredentials,
   type ProbeRun,
 } from './run/setup.js';
-import { streamAndJudge } from './run/stream.js';
+import { started, streamAndJudge } from './run/stream.js';
 import type { ProbeResult, RunProbeOptions } from './run/types.js';
 
 export { pool } from './pool.js';
@@ -70,10 +70,9 @@ interface Planned {
 }
 
 /** The negative cases a failed control kept from running, as results with no response. */
-async function notRun(run: ProbeRun, plan: Planned): Promise<ReturnType<typeof caseResult>[]> {
+async function notRun(cases: AsyncIterable<ProbeCase>): Promise<ReturnType<typeof caseResult>[]> {
   const results = [];
-  for await (const c of streamCases(caseContext(run, plan.credentials, plan.base.warnings)))
-    results.push(caseResult(c));
+  for await (const c of cases) results.push(caseResult(c));
   return results;
 }
 
@@ -90,13 +89,14 @@ async function sendAndJudge(run: ProbeRun, plan: Planned): Promise<ProbeResult> 
       requests: sender.requests,
     });
 
+  const cases = started(streamCases(caseContext(run, credentials, base.warnings)));
   const before = await runControls(run, sender, controls, 'before');
   // Every case is still listed (not run), so CI test history keeps the same test names.
-  if (before.length) return failed(before, [...controlResults, ...(await notRun(run, plan))]);
+  if (before.length) return failed(before, [...controlResults, ...(await notRun(cases))]);
   // The skew bisections are chains of one request after another: beside the stream they end
   // inside it, not after it (the Sender keeps both within the run's concurrency).
   const [streamed, skews] = await Promise.all([
-    streamAndJudge(run, sender, streamCases(caseContext(run, credentials, base.warnings))),
+    streamAndJudge(run, sender, cases),
     skewStage(run, sender, controls, credentials),
   ]).catch((error: unknown) => {
     sender.stop();

@@ -49,3 +49,21 @@ export async function streamAndJudge(
   await Promise.all(Array.from({ length: run.concurrency }, worker));
   return out;
 }
+
+/**
+ * `cases` with its first case already being built: started before the controls are sent, the first
+ * endpoint's cases (and most of the run's tokens, first minted there) are built while the controls'
+ * answers are on their way. Read once, by the stream or, when a control fails, to list what did not run.
+ */
+export function started(cases: AsyncIterable<ProbeCase>): AsyncIterable<ProbeCase> {
+  const iterator = cases[Symbol.asyncIterator]();
+  let first: Promise<IteratorResult<ProbeCase>> | undefined = iterator.next();
+  // A failure is the stream's, thrown when it is read, not an unhandled rejection meanwhile.
+  first.catch(() => {});
+  const next = () => {
+    const result = first ?? iterator.next();
+    first = undefined;
+    return result;
+  };
+  return { [Symbol.asyncIterator]: () => ({ next }) };
+}

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Keystore } from '../../src/core/keys/keystore.js';
 import { Slots } from '../../src/core/probe/pool.js';
 import { runProbe } from '../../src/core/probe/runner.js';
+import { optionsKey } from '../../src/core/probe/run/setup.js';
 import { started } from '../../src/core/probe/run/stream.js';
 import { parseProbeSpec } from '../../src/core/probe/spec.js';
 import type { ProbeResult } from '../../src/core/probe/run/types.js';
@@ -189,5 +190,55 @@ describe('started', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+});
+
+describe('the mint cache key', () => {
+  it('is equal exactly when the options serialise equal, the attacker key aside', () => {
+    const parts = new WeakMap<object, string>();
+    const template = { claims: { tid: 'acme' }, audience: ['api://orders'] };
+    const key = (o: Record<string, unknown>) => optionsKey(o, parts);
+    const a = key({ ...template, subject: 'alice', defect: { kind: 'expired' } });
+    expect(key({ ...template, subject: 'alice', defect: { kind: 'expired' } })).toBe(a);
+    expect(
+      key({ ...template, subject: 'alice', defect: { kind: 'expired' }, attackerKey: {} }),
+    ).toBe(a);
+    expect(
+      key({ ...template, subject: 'alice', defect: { kind: 'expired' }, jti: undefined }),
+    ).toBe(a);
+    // Fresh objects with the same content (no identity needed), and any difference at any depth.
+    expect(
+      key({
+        claims: { tid: 'acme' },
+        audience: ['api://orders'],
+        subject: 'alice',
+        defect: { kind: 'expired' },
+      }),
+    ).toBe(a);
+    expect(key({ ...template, subject: 'alice', defect: { kind: 'not-yet-valid' } })).not.toBe(a);
+    expect(key({ ...template, subject: 'alice,defect', defect: { kind: 'expired' } })).not.toBe(a);
+    expect(
+      key({
+        claims: { tid: 'other' },
+        audience: ['api://orders'],
+        subject: 'alice',
+        defect: { kind: 'expired' },
+      }),
+    ).not.toBe(a);
+    expect(
+      key({
+        ...template,
+        subject: 'alice',
+        defect: { kind: 'expired' },
+        secret: new Uint8Array([1]),
+      }),
+    ).not.toBe(
+      key({
+        ...template,
+        subject: 'alice',
+        defect: { kind: 'expired' },
+        secret: new Uint8Array([2]),
+      }),
+    );
   });
 });

@@ -29,16 +29,40 @@ export interface ProbeRun {
 /** mintToken bound to the keystore, cached by options (many cases share a token). */
 function cachedMint(options: RunProbeOptions): Mint {
   const cache = new Map<string, Promise<string>>();
+  const parts = new WeakMap<object, string>();
   return (o) => {
-    const { attackerKey, ...rest } = o;
-    const key = JSON.stringify(rest);
+    const key = optionsKey(o, parts);
     let hit = cache.get(key);
     if (!hit) {
-      hit = mintToken({ ...o, keystore: options.keystore, attackerKey }).then((r) => r.token);
+      hit = mintToken({ ...o, keystore: options.keystore }).then((r) => r.token);
       cache.set(key, hit);
     }
     return hit;
   };
+}
+
+/**
+ * Equal for options whose JSON is equal (the attacker key aside: one per run). Every case of every
+ * endpoint asks for a token with its template's claims, audience and mapping, which are built once
+ * and never changed: each such object is serialised once (memoised by identity in `parts`), not
+ * once per case; the small objects a case adds (its defect) are new each time, so serialised anew.
+ */
+export function optionsKey(
+  options: Record<string, unknown>,
+  parts: WeakMap<object, string>,
+): string {
+  let key = '';
+  for (const name in options) {
+    const value = options[name];
+    if (value === undefined || name === 'attackerKey') continue;
+    let part: string | undefined;
+    if (value !== null && typeof value === 'object') {
+      part = parts.get(value);
+      if (part === undefined) parts.set(value, (part = JSON.stringify(value)));
+    } else part = JSON.stringify(value);
+    key += `${name}:${part},`;
+  }
+  return key;
 }
 
 /** The attacker signs like the first JWT credential (else the spec's [jwt]); an HMAC alg gets RS256. */

@@ -8,15 +8,23 @@ export function mergeHeaders(
   ...layers: Array<Record<string, string> | undefined>
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  const names = new Map<string, string>();
+  // The names so far, lower-cased and as spelt, side by side: a request has a handful of headers,
+  // and this runs for most cases of a run (a Map and entry arrays per call cost more than a scan).
+  const lowers: string[] = [];
+  const spelt: string[] = [];
   for (const layer of layers) {
     if (!layer) continue;
-    for (const [name, value] of Object.entries(layer)) {
+    for (const name in layer) {
       const lower = name.toLowerCase();
-      const previous = names.get(lower);
-      if (previous !== undefined) delete out[previous];
-      names.set(lower, name);
-      out[name] = value;
+      const at = lowers.indexOf(lower);
+      if (at < 0) {
+        lowers.push(lower);
+        spelt.push(name);
+      } else if (spelt[at] !== name) {
+        delete out[spelt[at]!];
+        spelt[at] = name;
+      }
+      out[name] = layer[name]!;
     }
   }
   return out;

@@ -36,16 +36,32 @@ export class Slots {
 
   constructor(private readonly limit: number) {}
 
+  /**
+   * Takes a slot: undefined when one was free (no promise to wait on: most requests of a run),
+   * else a promise that resolves once one is handed over. Every acquire is followed by a release.
+   */
+  acquire(): Promise<void> | undefined {
+    if (this.held < this.limit) {
+      this.held++;
+      return undefined;
+    }
+    return new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    // The slot goes straight to the next waiter (held stays the same), else it is freed.
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.held--;
+  }
+
   async run<R>(fn: () => Promise<R>): Promise<R> {
-    if (this.held < this.limit) this.held++;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    const wait = this.acquire();
+    if (wait) await wait;
     try {
       return await fn();
     } finally {
-      // The slot goes straight to the next waiter (held stays the same), else it is freed.
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.held--;
+      this.release();
     }
   }
 }

@@ -28,19 +28,18 @@ export class Sender {
     this.slots = new Slots(run.concurrency);
   }
 
-  send(request: ProbeRequest): Promise<ProbeResponse> {
-    return this.slots.run(() => this.sendNow(request));
-  }
-
   /** No request starts after this (those in flight finish): the run is ending with an error. */
   stop(): void {
     this.stopped = true;
   }
 
-  private async sendNow(request: ProbeRequest): Promise<ProbeResponse> {
-    if (this.stopped) throw new Error('the probe run stopped');
-    this.requests++;
+  // One async function per request, the slot taken inline: this runs for every request of a run.
+  async send(request: ProbeRequest): Promise<ProbeResponse> {
+    const wait = this.slots.acquire();
+    if (wait) await wait;
     try {
+      if (this.stopped) throw new Error('the probe run stopped');
+      this.requests++;
       return await this.run.client.send(request);
     } catch (error) {
       if (error instanceof ProbeConnectionError && error.code === 'ETIMEDOUT')
@@ -52,6 +51,8 @@ export class Sender {
         });
       }
       throw error;
+    } finally {
+      this.slots.release();
     }
   }
 

@@ -2,7 +2,7 @@
 // Every figure is A/B alternated over >= 5 rounds against a baseline in the same run (bench/lib/ab.mjs).
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -168,3 +168,4 @@ report({
   unit: 'ms',
   result: parallel,
 });
+rmSync(dir, { recursive: true, force: true });

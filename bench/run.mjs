@@ -7,7 +7,7 @@
 //   npm run build && npm run bench            (about 6-9 minutes on a loaded 2-core machine)
 //   node bench/run.mjs probe startup          (only these scripts; the docs are not rewritten)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +45,7 @@ for (const [name, args] of chosen) {
 const minutes = ((Date.now() - started) / 60000).toFixed(1);
 
 const rows = readFileSync(results, 'utf8').trim().split('\n').filter(Boolean).map(JSON.parse);
+rmSync(path.dirname(results), { recursive: true, force: true });
 const fmt = (x, unit) =>
   unit === 'ms' ? (x < 10 ? x.toFixed(2) : x.toFixed(0)) : Math.round(x).toLocaleString('en');
 const side = (s, unit) =>

@@ -131,7 +131,9 @@ function keysOf(value: unknown): string[] {
 
 describe('one key casing: camelCase in every --json document', () => {
   it('keys, apikey and token documents', async () => {
-    const home = mkdtempSync(path.join(tmpdir(), 'authctl-contract-'));
+    const home = mkdtempSync(
+      path.join(process.env.AUTHCTL_TEST_TMP ?? tmpdir(), 'authctl-contract-'),
+    );
     const env = { AUTHCTL_HOME: home };
     const cwd = home;
     const json = async (args: string[], input?: string) => {
@@ -159,7 +161,9 @@ describe('one key casing: camelCase in every --json document', () => {
 
 describe('--as json is --json wherever --as picks the printed form', () => {
   it('token mint, sign and sigv4 presign', async () => {
-    const home = mkdtempSync(path.join(tmpdir(), 'authctl-contract-'));
+    const home = mkdtempSync(
+      path.join(process.env.AUTHCTL_TEST_TMP ?? tmpdir(), 'authctl-contract-'),
+    );
     const env = { AUTHCTL_HOME: home };
     const creds = [
       '--access-key',
@@ -184,7 +188,9 @@ describe('--as json is --json wherever --as picks the printed form', () => {
 
 describe('one exit code per kind of failure', () => {
   it('a malformed credential is a verdict (exit 1) in token verify as in apikey verify; no input is usage (2)', async () => {
-    const home = mkdtempSync(path.join(tmpdir(), 'authctl-contract-'));
+    const home = mkdtempSync(
+      path.join(process.env.AUTHCTL_TEST_TMP ?? tmpdir(), 'authctl-contract-'),
+    );
     const env = { AUTHCTL_HOME: home };
     const token = await runInProcess(['token', 'verify', 'not-a-jwt', '--json'], {
       env,

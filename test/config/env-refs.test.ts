@@ -10,7 +10,7 @@ import { at } from '../helpers/position.js';
 const KEY = 'q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJ0=';
 
 function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'authctl-env-refs-'));
+  const dir = mkdtempSync(path.join(process.env.AUTHCTL_TEST_TMP ?? tmpdir(), 'authctl-env-refs-'));
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
   return dir;
 }

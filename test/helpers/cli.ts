@@ -44,8 +44,9 @@ export function runCli(args: string[], options: RunCliOptions = {}): Promise<Cli
 }
 
 /** A fresh temp dir for a test (keystores, stores, configs). */
+/** A new temp dir, inside the run's own (test/helpers/temp-root.ts), so the run's end removes it. */
 export function tempDir(prefix = 'authctl-test-'): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
+  return mkdtempSync(path.join(process.env.AUTHCTL_TEST_TMP ?? tmpdir(), prefix));
 }
 
 /** A loopback port nothing listens on (bound, then released): for "service unreachable" cases. */

@@ -135,11 +135,11 @@ function record(
   const ms = performance.now() - seen.started;
   const status = response === 'hang' ? 0 : response.status;
   const clientId = response === 'hang' ? undefined : response.clientId;
-  deps.log(
-    printable(
-      `${method} ${seen.logged} ${status || 'hang'} ${ms.toFixed(1)}ms client_id=${clientId ?? '-'}`,
-    ),
-  );
+  // Only the path and the client id come from the client (Node's parser refuses control
+  // characters in a method); an exact route key (the cached documents') is ours.
+  const logged = seen.logged === seen.target ? seen.logged : printable(seen.logged);
+  const client = clientId === undefined ? '-' : printable(clientId);
+  deps.log(`${method} ${logged} ${status || 'hang'} ${ms.toFixed(1)}ms client_id=${client}`);
   if (seen.path.startsWith(SERVER_PATHS.control)) return;
   const { headers } = seen.raw;
   deps.capture.add({

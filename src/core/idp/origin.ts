@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { usageError } from '../errors.js';
-import { memoized } from '../memo.js';
 import { isIP } from 'node:net';
 import { addressedToUs, isLoopbackHost, json } from './http.js';
 import type { IdpRequest, IdpResponse, IdpSettings } from './types.js';
@@ -97,13 +96,23 @@ export function misaddressed(
   });
 }
 
-/** Host headers already judged, per published URL: a client sends the same one on every request. */
-/** addressedToUs, remembered (it parses two URLs, a tenth of a discovery request's cost). */
-const judgedHost = memoized((_key: string, host: string | undefined, baseUrl: string) =>
-  addressedToUs(host, baseUrl),
-);
-const hostAnswered = (host: string | undefined, baseUrl: string): boolean =>
-  judgedHost(`${baseUrl} ${host}`, host, baseUrl);
+/**
+ * addressedToUs, remembered per published URL and Host header (it parses two URLs, a tenth of a
+ * discovery request's cost, and a client sends the same Host on every request). Maps by value, not
+ * a composite string key: no string is built per request. Bounded like `memoized`.
+ */
+const judgedHosts = new Map<string, Map<string | undefined, boolean>>();
+function hostAnswered(host: string | undefined, baseUrl: string): boolean {
+  let judged = judgedHosts.get(baseUrl);
+  if (!judged) judgedHosts.set(baseUrl, (judged = new Map()));
+  let answer = judged.get(host);
+  if (answer === undefined) {
+    answer = addressedToUs(host, baseUrl);
+    if (judged.size >= 256) judged.clear();
+    judged.set(host, answer);
+  }
+  return answer;
+}
 
 /**
  * Browser clients (Swagger UI's PKCE login, SPAs) call discovery, JWKS and the token endpoint

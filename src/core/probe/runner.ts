@@ -22,11 +22,9 @@ import {
   type ProbeRun,
 } from './run/setup.js';
 import { started, streamAndJudge } from './run/stream.js';
-import type { ProbeResult, RunProbeOptions } from './run/types.js';
+import type { ProbeCaseResult, ProbeResult, RunProbeOptions } from './run/types.js';
 
 export { pool } from './pool.js';
-import type { ProbeCaseResult } from './run/types.js';
-
 export type {
   ControlFailure,
   ProbeCaseResult,

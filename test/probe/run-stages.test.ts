@@ -132,28 +132,36 @@ describe('probe run stages', () => {
 });
 
 describe('Slots', () => {
-  it('lets at most `limit` run at once and hands each freed slot to the next in line', async () => {
+  it('lets at most `limit` hold a slot and hands each freed slot to the next in line', async () => {
     const slots = new Slots(2);
     const order: number[] = [];
     let inFlight = 0;
     let most = 0;
+    // As the Sender uses it: acquire (a promise only when all are taken), work, release in finally.
+    const use = async (n: number) => {
+      const wait = slots.acquire();
+      if (wait) await wait;
+      try {
+        most = Math.max(most, ++inFlight);
+        order.push(n);
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight--;
+        if (n === 3) throw new Error('three');
+        return n;
+      } finally {
+        slots.release();
+      }
+    };
     const results = await Promise.all(
-      [1, 2, 3, 4, 5].map((n) =>
-        slots
-          .run(async () => {
-            most = Math.max(most, ++inFlight);
-            order.push(n);
-            await new Promise((resolve) => setImmediate(resolve));
-            inFlight--;
-            if (n === 3) throw new Error('three');
-            return n;
-          })
-          .catch((error: Error) => error.message),
-      ),
+      [1, 2, 3, 4, 5].map((n) => use(n).catch((error: Error) => error.message)),
     );
     expect(results).toEqual([1, 2, 'three', 4, 5]);
     expect(most).toBe(2);
     expect(order).toEqual([1, 2, 3, 4, 5]);
+    // Every slot came back: two more start at once.
+    expect(slots.acquire()).toBeUndefined();
+    expect(slots.acquire()).toBeUndefined();
+    expect(slots.acquire()).toBeInstanceOf(Promise);
   });
 });
 

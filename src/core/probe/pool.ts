@@ -54,14 +54,4 @@ export class Slots {
     if (next) next();
     else this.held--;
   }
-
-  async run<R>(fn: () => Promise<R>): Promise<R> {
-    const wait = this.acquire();
-    if (wait) await wait;
-    try {
-      return await fn();
-    } finally {
-      this.release();
-    }
-  }
 }

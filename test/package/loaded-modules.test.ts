@@ -389,7 +389,7 @@ describe('what each command loads', () => {
     );
   });
 
-  it('probe loads no jose once its attacker key is stored, nor what `probe init` drafts with, nor SigV4 or API-key code for bearer credentials (issue #17)', () => {
+  it('probe loads no jose once its attacker key is stored, nor what `probe init` drafts with, nor SigV4 or API-key code for bearer credentials, nor smol-toml, https or child_process for a JSON spec of an http:// service (issue #17)', () => {
     const project = tempDir('authctl-loaded-probe-');
     const spec = {
       base_url: 'http://127.0.0.1:9',
@@ -407,6 +407,10 @@ describe('what each command loads', () => {
     expect(loaded.stdout).toContain('/v1/orders');
     expect(loaded.sources).toContain('src/core/probe/attacker.ts');
     expect(loaded.packages).not.toContain('jose');
+    // A JSON spec needs no TOML parser; an http:// service no TLS stack; no command is run.
+    expect(loaded.packages).not.toContain('smol-toml');
+    expect(loaded.builtins).not.toContain('https');
+    expect(loaded.builtins).not.toContain('child_process');
     // Nor the SigV4 signer and API-key code: this spec has bearer credentials only.
     for (const source of [
       'src/cli/probe-init-run.ts',

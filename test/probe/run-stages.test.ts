@@ -6,7 +6,7 @@ import { Keystore } from '../../src/core/keys/keystore.js';
 import { Slots } from '../../src/core/probe/pool.js';
 import { runProbe } from '../../src/core/probe/runner.js';
 import { optionsKey } from '../../src/core/probe/run/setup.js';
-import { started } from '../../src/core/probe/run/stream.js';
+import { CaseQueue, started } from '../../src/core/probe/run/stream.js';
 import { parseProbeSpec } from '../../src/core/probe/spec.js';
 import type { ProbeResult } from '../../src/core/probe/run/types.js';
 import { tempDir } from '../helpers/cli.js';
@@ -195,6 +195,62 @@ describe('started', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
       expect(unhandled).toEqual([]);
       await expect(stream[Symbol.asyncIterator]().next()).rejects.toThrow('bad spec');
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
+
+describe('CaseQueue', () => {
+  const batchesOf = (lists: number[][], built: number[] = []) =>
+    (async function* () {
+      for (const [i, list] of lists.entries()) {
+        built.push(i);
+        yield list;
+      }
+    })() as unknown as AsyncIterator<never[]>;
+
+  it('hands every case to concurrent workers once, in order, across batches', async () => {
+    const queue = new CaseQueue(batchesOf([[1, 2, 3], [4], [5, 6]]));
+    const taken: unknown[] = [];
+    const worker = async () => {
+      for (;;) {
+        const c = queue.take() ?? (await queue.refill());
+        if (c === undefined) return;
+        taken.push(c);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, worker));
+    expect(taken).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('builds the next batch while the current one is taken', async () => {
+    const built: number[] = [];
+    const queue = new CaseQueue(batchesOf([[1, 2], [3]], built));
+    expect(await queue.refill()).toBe(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(built).toEqual([0, 1]); // the second batch, before the first is used up
+    expect(queue.take()).toBe(2);
+    expect(queue.take()).toBeUndefined();
+    expect(await queue.refill()).toBe(3);
+    expect(await queue.refill()).toBeUndefined();
+  });
+
+  it('throws a failure to build to the worker that waits for it, and leaves none unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const failing = (async function* () {
+        yield [1];
+        throw new Error('mint failed');
+      })() as unknown as AsyncIterator<never[]>;
+      const queue = new CaseQueue(failing);
+      expect(await queue.refill()).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(unhandled).toEqual([]);
+      await expect(queue.refill()).rejects.toThrow('mint failed');
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }

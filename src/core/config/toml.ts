@@ -1,5 +1,5 @@
-import { parse, TomlError } from 'smol-toml';
 import { usageError } from '../errors.js';
+import { toml } from '../parsers.js';
 import { syntaxSnippet } from '../snippet.js';
 import { jsonErrorLocation, offsetToLineColumn } from './position.js';
 
@@ -7,6 +7,8 @@ export { offsetToLineColumn };
 
 /** Parses TOML, turning a syntax error into `file:line:col` with a caret snippet in the hint. */
 export function parseToml(text: string, file: string): Record<string, unknown> {
+  // smol-toml on the first TOML document (parsers.ts): a JSON probe spec or baseline never loads it.
+  const { parse, TomlError } = toml();
   try {
     return parse(text) as Record<string, unknown>;
   } catch (error) {

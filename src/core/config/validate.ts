@@ -4,7 +4,9 @@ import { authctlConfigSchema, type AuthctlConfig } from './schema.js';
 
 /** Validates a parsed config; the first problem becomes a usage error naming the key path. */
 export function validateConfig(raw: unknown, filepath: string): AuthctlConfig {
-  const result = authctlConfigSchema.safeParse(raw);
+  // jitless: parsed once per process, so zod's generated per-object parsers would cost more to
+  // compile than they save (see probe/spec.ts).
+  const result = authctlConfigSchema.safeParse(raw, { jitless: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const keyPath = issue.path.map(String).join('.');

@@ -63,13 +63,16 @@ async function controlsOf(endpoint: ProbeEndpoint, ctx: CaseContext): Promise<Pr
 
 /**
  * The second pass: the non-control cases, built endpoint by endpoint as they are sent, so a run
- * holds one endpoint's cases at a time however long the spec is (tokens come from the mint cache).
- * The spec's warnings go to `ctx.warnings` here.
+ * holds one or two endpoints' cases at a time however long the spec is (tokens come from the mint
+ * cache). One batch per endpoint: the stream takes cases from a batch without a promise each
+ * (run/stream.ts). The spec's warnings go to `ctx.warnings` here.
  */
-export async function* streamCases(ctx: CaseContext): AsyncGenerator<ProbeCase> {
+export async function* streamCases(ctx: CaseContext): AsyncGenerator<ProbeCase[]> {
   const s = shared(ctx);
-  for (const endpoint of ctx.spec.endpoints)
-    for (const c of await casesFor(endpoint, s)) if (!c.control) yield c;
+  for (const endpoint of ctx.spec.endpoints) {
+    const batch = (await casesFor(endpoint, s)).filter((c) => !c.control);
+    if (batch.length) yield batch;
+  }
 }
 
 /** One endpoint's cases: the public check, or every family in CASE_FAMILIES order. */

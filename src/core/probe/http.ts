@@ -1,5 +1,6 @@
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
+import { builtin } from '../node.js';
 
 /** One request exactly as the probe sends it: the path is sent byte for byte (no normalisation). */
 export interface ProbeRequest {
@@ -60,7 +61,7 @@ export class HttpClient {
 
   constructor(private readonly options: HttpClientOptions) {
     this.base = new URL(options.baseUrl);
-    this.lib = this.base.protocol === 'https:' ? https : http;
+    this.lib = this.base.protocol === 'https:' ? builtin<typeof https>('node:https') : http;
     this.agent = new this.lib.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 });
     this.prefix = this.base.pathname.replace(/\/+$/, '');
   }
@@ -70,20 +71,28 @@ export class HttpClient {
     return `${this.base.origin}${this.prefix}${path}`;
   }
 
-  async send(request: ProbeRequest): Promise<ProbeResponse> {
+  send(request: ProbeRequest): Promise<ProbeResponse> {
+    // The first attempt's promise itself, no async frame around it: this runs for every request
+    // of a run, and nearly every one is answered the first time.
+    return this.once(request).catch((error: unknown) => this.retry(request, error));
+  }
+
+  /** Tries again after a connection error (backing off), up to `retries` more times. */
+  private async retry(request: ProbeRequest, error: unknown): Promise<ProbeResponse> {
     const retries = this.options.retries ?? 2;
     for (let attempt = 0; ; attempt++) {
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (attempt >= retries || !RETRYABLE.has(code)) {
+        throw new ProbeConnectionError(
+          `${request.method} ${this.url(request.path)}: ${code || (error as Error).message}`,
+          code || 'ERR_CONNECTION',
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
       try {
         return await this.once(request);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? '';
-        if (attempt >= retries || !RETRYABLE.has(code)) {
-          throw new ProbeConnectionError(
-            `${request.method} ${this.url(request.path)}: ${code || (error as Error).message}`,
-            code || 'ERR_CONNECTION',
-          );
-        }
-        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      } catch (next) {
+        error = next;
       }
     }
   }
@@ -133,13 +142,14 @@ export class HttpClient {
           });
           res.on('end', () => {
             clearTimeout(deadline);
-            const flat: Record<string, string> = {};
+            // node:http joins repeated headers into one string, except set-cookie (always a list):
+            // only an answer that sets cookies needs a copy (no per-request copy of every header).
             const all = res.headers;
-            // for...in, not Object.entries: no array per header on every one of the run's requests.
-            for (const name in all) {
-              const value = all[name];
-              if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-            }
+            const cookies = all['set-cookie'];
+            const flat = (cookies ? { ...all, 'set-cookie': cookies.join(', ') } : all) as Record<
+              string,
+              string
+            >;
             // Most answers are one chunk: no copy then (subarray is a view).
             const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
             resolve({

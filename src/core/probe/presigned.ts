@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { builtin } from '../node.js';
 import { PRESIGN_SCHEMES, type ProbeCredentialConfig } from './config.js';
 import { environmentError, usageError } from '../errors.js';
 import type { ProbeRequest } from './http.js';
@@ -83,6 +83,7 @@ function runCommand(
   where: string,
   cwd: string,
 ): Promise<string> {
+  const { execFile } = builtin<typeof import('node:child_process')>('node:child_process');
   return new Promise((resolve, reject) => {
     execFile(
       argv[0]!,

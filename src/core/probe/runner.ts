@@ -68,9 +68,11 @@ interface Planned {
 }
 
 /** The negative cases a failed control kept from running, as results with no response. */
-async function notRun(cases: AsyncIterable<ProbeCase>): Promise<ReturnType<typeof caseResult>[]> {
+async function notRun(
+  batches: AsyncIterable<ProbeCase[]>,
+): Promise<ReturnType<typeof caseResult>[]> {
   const results = [];
-  for await (const c of cases) results.push(caseResult(c));
+  for await (const batch of batches) for (const c of batch) results.push(caseResult(c));
   return results;
 }
 

@@ -207,11 +207,12 @@ const HYGIENE_CHECKS: readonly HygieneCheck[] = [
   bearerChallenge,
   insufficientScope,
   (_c, res) =>
-    issue(
-      res.status >= 500,
-      'probe/hygiene-5xx',
-      `answered ${res.status}: a bad credential must be refused, not crash the handler`,
-    ),
+    res.status >= 500
+      ? {
+          rule: 'probe/hygiene-5xx',
+          message: `answered ${res.status}: a bad credential must be refused, not crash the handler`,
+        }
+      : undefined,
   (_c, res) =>
     issue(
       res.status === 401 && Boolean(res.headers['set-cookie']),

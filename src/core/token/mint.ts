@@ -46,7 +46,10 @@ export interface MintTokenOptions {
   attackerKey?: AttackerKey;
   /** Milliseconds since epoch. */
   clock?: () => number;
-  /** Sign on libuv's threadpool instead of the calling thread (the mock issuer signs many tokens at once). */
+  /**
+   * Sign on libuv's threadpool instead of the calling thread: the mock issuer signs many tokens at
+   * once, and a probe run mints while its requests are in flight. Forgeries still sign inline.
+   */
   signAsync?: boolean;
 }
 
@@ -102,7 +105,10 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
   const sign = () => signJws(header, claims, signer.key);
   const forgery = defects.find((d) => !CLAIM_DEFECT_KINDS.includes(d.kind));
   const build = forgery && DEFECT_REGISTRY[forgery.kind].build;
-  if (!build || !('forge' in build)) return result({ token: sign() });
+  if (!build || !('forge' in build))
+    return result({
+      token: options.signAsync ? await signJwsAsync(header, claims, signer.key) : sign(),
+    });
   // Forgeries need jose and throwaway keys: load them only for --defect.
   const kit = await import('./forge.js');
   return result(

@@ -18,6 +18,12 @@ import { mergeHeaders } from '../headers.js';
 import type { ProbeRequest } from '../http.js';
 import type { ProbeEndpoint } from '../spec.js';
 
+/** A case's check: the first two parts of its id (`jwt:expired:30s` -> `jwt:expired`). */
+function familyCheck(id: string): string {
+  const second = id.indexOf(':', id.indexOf(':') + 1);
+  return second < 0 ? id : id.slice(0, second);
+}
+
 /** How the endpoint's callers authenticate, read from its first credential. */
 function schemeOf(cred: ResolvedCredential | undefined): ProbeScheme {
   if (!cred) return 'none';
@@ -76,7 +82,7 @@ export class EndpointCases {
       secrets: [],
       scheme: this.scheme,
       ...c,
-      check: c.check ?? c.id.split(':').slice(0, 2).join(':'),
+      check: c.check ?? familyCheck(c.id),
     };
     this.cases.push(added);
     return added;

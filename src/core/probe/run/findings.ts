@@ -28,6 +28,9 @@ export class FindingsCollector {
 
   add(c: ProbeCase, res: ProbeResponse, seq: number): void {
     const verdict = judge(c, res);
+    const issues = hygiene(c, res);
+    // Nearly every answer of a run: nothing to record, so no closures or lookups for it.
+    if (!verdict && issues.length === 0) return;
     let curl: string | undefined;
     const curlOnce = () => (curl ??= caseCurl(this.baseUrl, c));
     // The masked request and answer, for findings only (the HTML report shows them).
@@ -45,7 +48,7 @@ export class FindingsCollector {
         },
       });
     // Hygiene: one warning per endpoint and rule (a 401 without a header repeats on every case).
-    hygiene(c, res).forEach((issue, i) => {
+    issues.forEach((issue, i) => {
       const id = `${c.endpoint.id} ${issue.rule}`;
       const seen = this.hygieneSeen.get(id);
       if (seen) {

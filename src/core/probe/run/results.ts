@@ -41,7 +41,7 @@ export function summary(
 }
 
 export function caseResult(c: ProbeCase, res?: ProbeResponse): ProbeCaseResult {
-  return {
+  const result: ProbeCaseResult = {
     endpoint: c.endpoint.id,
     case: c.id,
     check: c.check,
@@ -49,12 +49,14 @@ export function caseResult(c: ProbeCase, res?: ProbeResponse): ProbeCaseResult {
     control: c.control,
     credential: c.credential,
     expected: describeExpected(c),
-    ...(res
-      ? { status: res.status, passed: casePassed(c, res), ms: Math.round(res.ms * 10) / 10 }
-      : c.control
-        ? { passed: true }
-        : {}),
   };
+  // Assigned, not spread in: one of these per answer of a run.
+  if (res) {
+    result.status = res.status;
+    result.passed = casePassed(c, res);
+    result.ms = Math.round(res.ms * 10) / 10;
+  } else if (c.control) result.passed = true;
+  return result;
 }
 
 /** The dry run: the requests the run would send, credentials masked. */

@@ -37,7 +37,8 @@ for (const [name, args] of chosen) {
   const run = spawnSync(process.execPath, [path.join(root, 'bench', `${name}.mjs`), ...args], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, BENCH_RESULTS: results },
+    // Without NODE_EXTRA_CA_CERTS: see bench/lib/ab.mjs (each script removes it too).
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: undefined, BENCH_RESULTS: results },
   });
   console.log(`(${((Date.now() - t) / 1000).toFixed(0)} s)`);
   if (run.status !== 0) failed.push(`${name} (exit ${run.status})`);
@@ -61,6 +62,7 @@ const table = [
   `Machine: ${machine}.`,
   '',
   'Each row: A and B alternated over the rounds shown; median (min–max). The ratio is A ÷ B taken per round.',
+  'Every process the benches start runs without NODE_EXTRA_CA_CERTS (bench/lib/ab.mjs): Node would read that CA bundle at each start.',
   '',
   '| bench | what | A | B | A ÷ B | rounds | target |',
   '|---|---|---|---|---|---|---|',

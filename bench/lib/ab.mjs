@@ -4,6 +4,16 @@
 // (set by `npm run bench`), each row is also appended to FILE as one JSON line for bench/run.mjs.
 import { appendFileSync } from 'node:fs';
 
+/**
+ * Set when the environment had NODE_EXTRA_CA_CERTS, which every bench then removes for the
+ * processes it starts: Node 20 reads that CA bundle at start-up, before any script (~55 ms for
+ * Debian's bundle on these machines, where it is set), a constant on both sides of every
+ * start-up ratio that hides the command's own cost (token mint read 1.22x with it, 1.62x
+ * without). Removed here, on import, so each script's children inherit the plain environment.
+ */
+export const EXTRA_CA_CERTS_REMOVED = process.env.NODE_EXTRA_CA_CERTS !== undefined;
+delete process.env.NODE_EXTRA_CA_CERTS;
+
 export const ROUNDS = Math.max(5, Number(process.env.BENCH_ROUNDS ?? 5));
 
 /** Median, min and max of a list of numbers. */

@@ -29,7 +29,7 @@ import {
   runProbe,
   startIdpServer,
 } from '../dist/lib/index.js';
-import { alternate, report, stats } from './lib/ab.mjs';
+import { alternate, report, ROUNDS, stats } from './lib/ab.mjs';
 import { presignK3, verifyK3Token } from '../examples/k3/k3token.mjs';
 import { parseQuery } from '../examples/k3/sigv4.mjs';
 
@@ -307,9 +307,12 @@ if (!args.includes('--families-only')) {
   );
   const cliRuns = [];
   const replays = [];
+  // 11 rounds, not 5: a round is about a second, and on a loaded 2-core machine one round's ratio
+  // ranged 1.22-1.94x, so the median of 5 moved by several hundredths between two runs.
   const cli = await alternate(
     { run: async () => (cliRuns.push(await cliRun(28)), cliRuns.at(-1).ms) },
     { run: async () => (replays.push(await replayRun(replayFile)), replays.at(-1).ms) },
+    { rounds: Math.max(11, ROUNDS) },
   );
   report({
     bench: 'probe',

@@ -2,6 +2,8 @@
 // before anything else loads, so it costs about as much as starting Node; everything else goes through
 // main.ts, in the hot file dist/cli/main.cjs, loaded with a V8 code cache (hot-loader.ts). Both are
 // CommonJS: a command that needs no cold module starts without Node's ES module loader.
+import { createRequire } from 'node:module';
+import { EXIT_CLOSED_PIPE } from './exit.js';
 import { requireWithCodeCache } from './hot-loader.js';
 import { authctlVersion } from './version.js';
 
@@ -17,7 +19,7 @@ export const HOT_EXPORTS = Symbol.for('authctl.hot');
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-  process.stdout.write(`${authctlVersion()}\n`);
+  printVersion();
 } else {
   (globalThis as Record<symbol, unknown>)[COLD_IMPORT] = (specifier: string) => {
     if (/^\.\.\/cold\/.*\.cjs$/.test(specifier)) {
@@ -33,4 +35,23 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const { main } = exports;
   // main() ends the process itself (process.exit after the output drained); it never rejects.
   void main(process.argv);
+}
+
+/**
+ * The version on file descriptor 1 itself: `process.stdout` on a pipe builds a net.Socket (and
+ * loads net and the streams), most of what `--version` would cost over `node -e 0`. A pipe another
+ * process made non-blocking may answer EAGAIN: then Node's stream writes it (src/cli/stdio.ts does
+ * the same for every command). A reader that closed the pipe gets EXIT_CLOSED_PIPE, as every command does.
+ */
+function printVersion(): void {
+  const line = `${authctlVersion()}\n`;
+  const { writeSync } = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
+  try {
+    writeSync(1, line);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EPIPE') process.exit(EXIT_CLOSED_PIPE);
+    if (code !== 'EAGAIN') throw error;
+    process.stdout.write(line);
+  }
 }

@@ -55,6 +55,18 @@ Object.defineProperty(process, 'stdin', {
     return stdin.get.call(process);
   },
 });
+// So is process.stdout (a net.Socket on a pipe, which loads net and the streams). The module hooks'
+// thread makes its own at exit: only the main thread's counts.
+const stdout = Object.getOwnPropertyDescriptor(process, 'stdout');
+const { isMainThread } = require('node:worker_threads');
+Object.defineProperty(process, 'stdout', {
+  configurable: true,
+  enumerable: stdout.enumerable,
+  get() {
+    if (isMainThread) appendFileSync(file, 'stdout made\\n');
+    return stdout.get.call(process);
+  },
+});
 `;
 const HOOKS = `import { appendFileSync } from 'node:fs';
 export async function resolve(specifier, context, next) {
@@ -75,6 +87,8 @@ interface Loaded {
   builtins: string[];
   /** Whether the command made process.stdin (a stream over fd 0). */
   stdinMade: boolean;
+  /** Whether the command made process.stdout (a stream over fd 1). */
+  stdoutMade: boolean;
   code: number | null;
   stdout: string;
 }
@@ -110,7 +124,7 @@ function loadedBy(args: string[], options: { cwd?: string; input?: string } = {}
     },
   );
   const all = readFileSync(record, 'utf8').split('\n').filter(Boolean);
-  const lines = all.filter((line) => line !== 'stdin made');
+  const lines = all.filter((line) => line !== 'stdin made' && line !== 'stdout made');
   const requests = lines.map((line) => line.slice(line.indexOf(' ') + 1));
   const files = new Set<string>();
   const packages = new Set<string>();
@@ -136,7 +150,8 @@ function loadedBy(args: string[], options: { cwd?: string; input?: string } = {}
     packagesByFile,
     sources: [...sources].sort(),
     builtins: [...builtins].sort(),
-    stdinMade: lines.length < all.length,
+    stdinMade: all.includes('stdin made'),
+    stdoutMade: all.includes('stdout made'),
     code: result.status,
     stdout: result.stdout.toString(),
   };
@@ -196,11 +211,14 @@ describe('what each command loads', () => {
     expect(importers).toEqual([]);
   });
 
-  it('--version loads the entry file alone: no commander, no package', () => {
+  it('--version loads the entry file alone: no commander, no package, no stdout stream', () => {
     const loaded = loadedBy(['--version']);
     expect(loaded.code).toBe(0);
+    expect(loaded.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     expect(loaded.files).toEqual(['cli/entry.cjs']);
     expect(loaded.packages).toEqual([]);
+    // Written to fd 1 itself: process.stdout on a pipe would build a net.Socket.
+    expect(loaded.stdoutMade).toBe(false);
   });
 
   it('token mint loads the entry and the hot file only: no zod, jose, smol-toml or cosmiconfig', () => {

@@ -1,4 +1,3 @@
-import http from 'node:http';
 import https from 'node:https';
 import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +8,7 @@ import { Keystore } from '../../src/core/keys/keystore.js';
 import { HttpClient } from '../../src/core/probe/http.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import {
+  forwardTo,
   startJwksServer,
   startOrdersService,
   type RunningService,
@@ -39,22 +39,9 @@ beforeAll(async () => {
   writeFileSync(caFile, ca.certPem);
   // TLS in front of the plain service: every request forwarded as it came.
   const target = new URL(orders.url);
-  front = https.createServer({ key: server.keyPem, cert: server.certPem }, (req, res) => {
-    const upstream = http.request(
-      {
-        host: target.hostname,
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    req.pipe(upstream);
-  });
+  front = https.createServer({ key: server.keyPem, cert: server.certPem }, (req, res) =>
+    forwardTo(target, req, res),
+  );
   await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
   frontUrl = `https://127.0.0.1:${(front.address() as AddressInfo).port}`;
 });

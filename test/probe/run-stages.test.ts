@@ -11,6 +11,7 @@ import { parseProbeSpec } from '../../src/core/probe/spec.js';
 import type { ProbeResult } from '../../src/core/probe/run/types.js';
 import { tempDir } from '../helpers/cli.js';
 import {
+  forwardTo,
   startJwksServer,
   startOrdersService,
   type RunningService,
@@ -40,23 +41,7 @@ beforeAll(async () => {
   front = http.createServer((req, res) => {
     seen.requests++;
     seen.most = Math.max(seen.most, ++seen.inFlight);
-    const upstream = http.request(
-      {
-        host: target.hostname,
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (answer) => {
-        setTimeout(() => {
-          seen.inFlight--;
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        }, 3);
-      },
-    );
-    req.pipe(upstream);
+    forwardTo(target, req, res, { delayMs: 3, onAnswer: () => seen.inFlight-- });
   });
   await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
   frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;

@@ -67,6 +67,13 @@ Object.defineProperty(process, 'stdout', {
     return stdout.get.call(process);
   },
 });
+// Node's own internal modules (fs/promises, readline...) are loaded without a require() to see:
+// the main thread's list at exit.
+process.on('exit', () => {
+  if (!isMainThread) return;
+  const native = process.moduleLoadList.filter((m) => m.startsWith('NativeModule '));
+  appendFileSync(file, native.map((m) => 'native ' + m.slice(13) + '\\n').join(''));
+});
 `;
 const HOOKS = `import { appendFileSync } from 'node:fs';
 export async function resolve(specifier, context, next) {
@@ -85,6 +92,8 @@ interface Loaded {
   packagesByFile: Record<string, string[]>;
   sources: string[];
   builtins: string[];
+  /** Node's internal modules the main thread loaded ('internal/fs/promises'), sorted. */
+  native: string[];
   /** Whether the command made process.stdin (a stream over fd 0). */
   stdinMade: boolean;
   /** Whether the command made process.stdout (a stream over fd 1). */
@@ -124,7 +133,10 @@ function loadedBy(args: string[], options: { cwd?: string; input?: string } = {}
     },
   );
   const all = readFileSync(record, 'utf8').split('\n').filter(Boolean);
-  const lines = all.filter((line) => line !== 'stdin made' && line !== 'stdout made');
+  const native = all.filter((line) => line.startsWith('native ')).map((line) => line.slice(7));
+  const lines = all.filter(
+    (line) => line !== 'stdin made' && line !== 'stdout made' && !line.startsWith('native '),
+  );
   const requests = lines.map((line) => line.slice(line.indexOf(' ') + 1));
   const files = new Set<string>();
   const packages = new Set<string>();
@@ -150,6 +162,7 @@ function loadedBy(args: string[], options: { cwd?: string; input?: string } = {}
     packagesByFile,
     sources: [...sources].sort(),
     builtins: [...builtins].sort(),
+    native: native.sort(),
     stdinMade: all.includes('stdin made'),
     stdoutMade: all.includes('stdout made'),
     code: result.status,
@@ -300,6 +313,9 @@ describe('what each command loads', () => {
     expect(loaded.packages).toEqual(['chalk', 'commander']);
     // The key checksum is computed in JavaScript (core/apikey/crc32.ts), not by node:zlib.
     expect(loaded.builtins).not.toContain('zlib');
+    // The store is read with fs.readFile's callback: fs.promises loads eight more of Node's modules.
+    expect(loaded.native).toContain('internal/fs/read/context');
+    expect(loaded.native).not.toContain('internal/fs/promises');
     // The piped key is read from fd 0 with fs.read, not through the process.stdin stream (cli/stdin.ts).
     expect(loaded.stdinMade).toBe(false);
     expect(copiesOf(loaded, 'commander')).toBe(1);
@@ -360,6 +376,7 @@ describe('what each command loads', () => {
     expect(copiesOf(loaded, 'commander')).toBe(1);
     expect(loaded.packages).not.toContain('jose');
     expect(loaded.builtins).not.toContain('tty');
+    expect(loaded.native).not.toContain('internal/fs/promises');
     // Issue #17: the built-in profile is embedded parsed, the input is a .env, the output text.
     expect(loaded.packages).toEqual(['chalk', 'commander']);
     for (const source of [

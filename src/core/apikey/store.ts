@@ -1,6 +1,6 @@
 import path from 'node:path';
 // node:fs through require(): its ESM import loads fs streams (node.ts).
-import { nodeFs } from '../node.js';
+import { nodeFs, readFileBytes } from '../node.js';
 import { usageError } from '../errors.js';
 import type { LockOptions } from '../fs/lock.js';
 import { jsonErrorLocation } from '../config/position.js';
@@ -169,7 +169,7 @@ export function serializeStore(data: ApiKeyStoreData): string {
 /** The store's bytes; undefined when the file does not exist yet. */
 export async function readStoreBytes(file: string): Promise<Buffer | undefined> {
   try {
-    return await nodeFs.promises.readFile(file);
+    return await readFileBytes(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;

@@ -1,7 +1,7 @@
 import { usageError } from '../errors.js';
 // The hot file holds this module whole (cold commands share it): an ESM import of node:fs would load
 // fs streams on every start-up (node.ts).
-import { nodeFs } from '../node.js';
+import { readFileBytes } from '../node.js';
 
 /**
  * Input files as people save them: UTF-8 with or without a byte-order mark, or UTF-16 (what
@@ -47,14 +47,7 @@ export function decodeText(bytes: Uint8Array, file: string, options: DecodeOptio
 
 /** Reads and decodes `file`; errors from the filesystem (ENOENT, EACCES) are thrown as they are. */
 export async function readTextFile(file: string, options: DecodeOptions = {}): Promise<string> {
-  return decodeText(await readBytes(file), file, options);
-}
-
-/** fs.readFile with a callback: touching fs.promises loads its module, ~1.5 ms of a verify-config start. */
-function readBytes(file: string): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    nodeFs.readFile(file, (error, bytes) => (error ? reject(error) : resolve(bytes))),
-  );
+  return decodeText(await readFileBytes(file), file, options);
 }
 
 type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be';

@@ -341,7 +341,7 @@ export const probeSpecSchema = z.strictObject({
   measure_skew: z
     .boolean()
     .default(true)
-    .describe('bisect how far in the past exp may be and still be accepted'),
+    .describe('measure how far in the past exp may be and still be accepted'),
   dev_headers: z
     .record(z.string(), z.string())
     .optional()

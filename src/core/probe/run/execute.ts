@@ -97,9 +97,9 @@ export async function runControls(
 }
 
 /**
- * Measures the clock skew each endpoint tolerates (when the spec or the caller asks for it): one
- * bisection per endpoint, endpoints side by side, since services often mount a different verifier
- * (or leeway) per router.
+ * Measures the clock skew each endpoint tolerates (when the spec or the caller asks for it), per
+ * endpoint since services often mount a different verifier (or leeway) per router: the first
+ * endpoint is bisected, and the others, side by side, check its result first (skew.ts).
  */
 export async function skewStage(
   run: ProbeRun,
@@ -109,13 +109,21 @@ export async function skewStage(
 ): Promise<SkewResult[]> {
   const wanted = run.options.measureSkew ?? run.spec.measureSkew;
   const targets = wanted ? pickSkewTargets(cases, credentials) : [];
-  return pool(targets, run.concurrency, (target) =>
-    measureSkew({
+  let hint: Promise<number | undefined> | undefined;
+  return pool(targets, run.concurrency, (target) => {
+    const result = measureSkew({
       target,
       template: credentials.get(target.credential!)!.jwt!,
       mint: run.mint,
       send: (req) => sender.send(req),
       baseUrl: run.spec.baseUrl,
-    }),
-  );
+      hint,
+    });
+    // The first endpoint's result is every later one's hint; its failure fails the stage anyway.
+    hint ??= result.then(
+      (skew) => (skew.atLeast ? undefined : skew.toleratedSeconds),
+      () => undefined,
+    );
+    return result;
+  });
 }

@@ -29,12 +29,16 @@ export interface ProbeRun {
 /**
  * mintToken bound to the keystore, cached by options (many cases share a token). Signed on the
  * threadpool: a run mints its tokens (RSA: ~0.3 ms each) while its requests are in flight.
+ * A token whose `exp` is `skewSeconds` in the past is reused only within the second it was minted:
+ * the skew search (skew.ts) needs that lag to the second, and an endpoint measured later in a long
+ * run would otherwise get a token older than it says.
  */
 function cachedMint(options: RunProbeOptions): Mint {
   const cache = new Map<string, Promise<string>>();
   const parts = new WeakMap<object, string>();
   return (o) => {
-    const key = optionsKey(o, parts);
+    let key = optionsKey(o, parts);
+    if (o.skewSeconds !== undefined) key += `minted:${Math.floor(Date.now() / 1000)}`;
     let hit = cache.get(key);
     if (!hit) {
       hit = mintToken({ ...o, keystore: options.keystore, signAsync: true }).then((r) => r.token);

@@ -2,14 +2,15 @@
 // Start-up cost of the CLI, each command against `node -e 0` in the same run: pairs alternate
 // (node, command, command, node, ...) over >= 31 rounds, the ratio is taken per pair (median and
 // range). Targets from issue #17: token mint <= 1.25x; decode, verify-config (small file), apikey
-// verify (100 keys), sigv4 sign, keys list <= 1.4x; --version <= 1.2x. A first row measures the
-// floor (a minimal node:crypto signer). Run without NODE_EXTRA_CA_CERTS (bench/lib/ab.mjs).
+// verify (100 keys), sigv4 sign, keys list <= 1.4x; --version <= 1.2x. The first rows have no
+// target: the floor (a minimal node:crypto signer), loading node:crypto alone, and `node -e 0` with
+// Debian's CA bundle in NODE_EXTRA_CA_CERTS (the benches run without it, bench/lib/ab.mjs).
 //
 //   npm run build && node bench/startup.mjs        (BENCH_ROUNDS=N for more pairs)
 //   node bench/startup.mjs verify-config           (only the rows whose name contains the word)
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,9 +32,14 @@ const pairs = Math.max(31, ROUNDS);
 const only = process.argv[2];
 const wanted = (name) => !only || name.includes(only);
 
-function time(args, input, ok = [0]) {
+function time(args, input, ok = [0], extraEnv = {}) {
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, args, { cwd, env, input, stdio: 'pipe' });
+  const result = spawnSync(process.execPath, args, {
+    cwd,
+    env: { ...env, ...extraEnv },
+    input,
+    stdio: 'pipe',
+  });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (!ok.includes(result.status))
     throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
@@ -82,8 +88,21 @@ process.stdout.write(input + '.' + c.sign('sha256', Buffer.from(input), key).toS
 `,
 );
 
+// Debian's CA bundle, which these machines set as NODE_EXTRA_CA_CERTS: its row shows what that costs
+// every Node process (the benches run without it, bench/lib/ab.mjs).
+const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 const COMMANDS = [
   ['minimal node:crypto JWT signer (the floor of token mint)', () => time(['floor.cjs'])],
+  // What loading node:crypto alone costs (it loads Node's streams): every command that hashes or signs.
+  ['node -e "require(\'node:crypto\')"', () => time(['-e', "require('node:crypto')"])],
+  ...(existsSync(CA_BUNDLE)
+    ? [
+        [
+          `node -e 0 with NODE_EXTRA_CA_CERTS=${CA_BUNDLE}`,
+          () => time(['-e', '0'], undefined, [0], { NODE_EXTRA_CA_CERTS: CA_BUNDLE }),
+        ],
+      ]
+    : []),
   ['authctl --version', cli(['--version']), 1.2],
   ['authctl token mint', cli(['token', 'mint', '--sub', 'alice']), 1.25],
   ['authctl token decode', cli(['token', 'decode', token]), 1.4],

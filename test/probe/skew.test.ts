@@ -92,7 +92,19 @@ describe('measureSkew', () => {
     if (hinted.toleratedSeconds === bisected.toleratedSeconds) expect(hinted.requests).toBe(2);
   });
 
-  it('a wrong hint costs a request or two, never the answer', async () => {
+  it('a hint a second off costs at most one more request', async () => {
+    // jose with a 30 s tolerance accepts 29 s past exp: 30 is refused, then 29 accepted.
+    const over = await measure(30, 30);
+    expect(over.toleratedSeconds).toBeGreaterThanOrEqual(28);
+    expect(over.toleratedSeconds).toBeLessThanOrEqual(29);
+    expect(over.requests).toBeLessThanOrEqual(3);
+    const under = await measure(30, 28);
+    expect(under.toleratedSeconds).toBeGreaterThanOrEqual(28);
+    expect(under.toleratedSeconds).toBeLessThanOrEqual(29);
+    expect(under.requests).toBeLessThanOrEqual(3);
+  });
+
+  it('a wrong hint costs a few requests, never the answer', async () => {
     const lower = await measure(400, 29);
     expect(lower.toleratedSeconds).toBeGreaterThanOrEqual(398);
     expect(lower.toleratedSeconds).toBeLessThanOrEqual(400);
@@ -115,8 +127,9 @@ describe('measureSkew', () => {
       atLeast: true,
       requests: 1,
     });
+    // 29, 30 and 31 s accepted (the hint and a second or two over it), then the bound.
     const hinted = await measure(3600, 29);
     expect(hinted).toMatchObject({ toleratedSeconds: 600, atLeast: true });
-    expect(hinted.requests).toBe(3);
+    expect(hinted.requests).toBe(4);
   });
 });

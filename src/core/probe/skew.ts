@@ -42,18 +42,15 @@ export interface MeasureSkewOptions {
 
 /**
  * How far past `exp` the service accepts tokens that are otherwise valid (`expired` tokens), to the
- * second, up to 10 min: the hint checked first (accepted at h, refused at h + 1), else a bisection
- * of about 10 sequential requests. Acceptance is taken to be monotonic: a token refused at some lag
+ * second, up to 10 min: the hint checked first (tryHint), then a bisection of what is still open
+ * (about 10 sequential requests without a hint). Acceptance is taken to be monotonic: a token refused at some lag
  * is refused at every larger one.
  */
 export async function measureSkew(options: MeasureSkewOptions): Promise<SkewResult> {
   const upper = options.upperBound ?? SKEW_UPPER_BOUND;
   const search = new SkewSearch(options);
   const hint = await options.hint;
-  if (hint !== undefined && hint < upper) {
-    if (hint > 0) await search.test(hint);
-    if (search.lo === hint) await search.test(hint + 1);
-  }
+  if (hint !== undefined && hint < upper) await tryHint(search, hint, upper);
   if (search.hi === undefined && search.lo < upper) await search.test(upper);
   const base = {
     endpoint: options.target.endpoint.id,
@@ -70,6 +67,21 @@ export async function measureSkew(options: MeasureSkewOptions): Promise<SkewResu
   const finding =
     lo > SKEW_WARN_ABOVE ? skewFinding(options, lo, false, search.lastAccepted!) : undefined;
   return { ...base, toleratedSeconds: lo, atLeast: false, requests: search.requests, finding };
+}
+
+/**
+ * Accepted at `hint` and refused a second later settles it. A second either way is tried next,
+ * since the hint itself may be a second off: exp is in whole seconds, and a token checked in a
+ * later second than it was minted looks a second older.
+ */
+async function tryHint(search: SkewSearch, hint: number, upper: number): Promise<void> {
+  if (hint > 0) await search.test(hint);
+  if (search.hi === hint) {
+    if (hint > 1) await search.test(hint - 1);
+    return;
+  }
+  for (const next of [hint + 1, hint + 2])
+    if (next <= upper && search.hi === undefined) await search.test(next);
 }
 
 /** The search's state: the largest lag accepted so far (0: none) and the smallest refused. */

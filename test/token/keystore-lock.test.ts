@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { withFileLock } from '../../src/core/fs/lock.js';
+import { Keystore } from '../../src/core/keys/keystore.js';
 import { tempDir } from '../helpers/cli.js';
 
 describe('the keystore lock during a long hold', () => {
@@ -37,5 +39,39 @@ describe('the keystore lock during a long hold', () => {
     release();
     await Promise.all([holder, contender]);
     expect(seenByContender).toBe(0);
+  });
+});
+
+describe('a first-use key', () => {
+  // Found in `authctl demo` on a starved machine: the issuer made its RSA key under keys.json's
+  // lock, and the demo's own keystore, waiting to mint, gave up after 10 s (ERR_LOCK_TIMEOUT).
+  it('is generated before the keystore lock is taken, and two keystores on one folder agree on it', async () => {
+    const dir = tempDir();
+    const lockHeld: boolean[] = [];
+    const onGenerate = () => {
+      lockHeld.push(existsSync(path.join(dir, 'keys.json.lock')));
+      return () => {};
+    };
+    const a = new Keystore({ dir, onGenerate });
+    const b = new Keystore({ dir, onGenerate });
+    const [fromA, fromB] = await Promise.all([a.signingKey('RS256'), b.signingKey('RS256')]);
+    // Each made one (the loser's is dropped), neither while the lock was held.
+    expect(lockHeld).toEqual([false, false]);
+    expect(fromB.record.kid).toBe(fromA.record.kid);
+    expect((await a.list()).filter((key) => key.alg === 'RS256')).toHaveLength(1);
+  });
+
+  it('is made once for concurrent callers of one keystore', async () => {
+    let made = 0;
+    const keystore = new Keystore({
+      dir: tempDir(),
+      onGenerate: () => {
+        made++;
+        return () => {};
+      },
+    });
+    const keys = await Promise.all(Array.from({ length: 8 }, () => keystore.signingKey('ES256')));
+    expect(made).toBe(1);
+    expect(new Set(keys.map((key) => key.record.kid)).size).toBe(1);
   });
 });

@@ -63,6 +63,8 @@ export class Keystore {
   private readonly rsaBits: number;
   private readonly onCreate?: KeystoreOptions['onCreate'];
   private readonly imported = new Map<string, KeyObject | Uint8Array>();
+  /** First-use keys being made, by algorithm and size: concurrent callers share one. */
+  private readonly creating = new Map<string, Promise<KeyRecord>>();
 
   constructor(options: KeystoreOptions) {
     this.dir = options.dir;
@@ -145,15 +147,7 @@ export class Keystore {
         hint: 'run `authctl keys list` to see the kids, or omit {{kid}} to use the active key',
       });
     }
-    if (!record) {
-      record = await this.update(async (ring) => {
-        const existing = find(ring);
-        if (existing) return { value: existing, changed: false };
-        const created = await this.generate(alg, 'active', options.rsaBits);
-        ring.keys.push(created);
-        return { value: created, changed: true };
-      });
-    }
+    record ??= await this.createActive(alg, options.rsaBits);
     if (record.alg !== alg) {
       throw usageError(
         'ERR_KID_ALG_MISMATCH',
@@ -165,6 +159,32 @@ export class Keystore {
       );
     }
     return { record, key: await this.importSigningKey(record) };
+  }
+
+  /**
+   * The active key for `alg` on first use: generated before the lock is taken, then stored unless
+   * another writer stored one first (that one wins, this one is dropped). An RSA key takes from a
+   * fraction of a second to many (8192 bits, a starved CI runner), and every other writer of the
+   * keystore (an issuer and a `token mint` sharing it, the demo's two keystores) waits on the lock
+   * for at most 10 s.
+   */
+  private createActive(alg: JWTAlgorithm, rsaBits?: number): Promise<KeyRecord> {
+    const name = `${alg}:${rsaBits ?? ''}`;
+    let pending = this.creating.get(name);
+    if (!pending) {
+      pending = this.generate(alg, 'active', rsaBits)
+        .then((created) =>
+          this.update(async (ring) => {
+            const existing = ring.keys.find((key) => key.alg === alg && key.status === 'active');
+            if (existing) return { value: existing, changed: false };
+            ring.keys.push(created);
+            return { value: created, changed: true };
+          }),
+        )
+        .finally(() => this.creating.delete(name));
+      this.creating.set(name, pending);
+    }
+    return pending;
   }
 
   private async importSigningKey(record: KeyRecord): Promise<KeyObject | Uint8Array> {

@@ -22,6 +22,8 @@ export class DemoSession {
   keystore?: Keystore;
   service?: ServiceProcess;
   issuer?: { close(): Promise<void>; issuer: string };
+  /** Resolves once the issuer holds its signing key (created in the background, under keys.json's lock). */
+  issuerKey?: Promise<void>;
   // One shared promise: an abort and the run's own error path may both close, and both must wait for it.
   private closing?: Promise<void>;
 

@@ -33,8 +33,13 @@ export async function issuerStep(run: DemoSession): Promise<void> {
     return;
   }
   const { startIdpServer } = await import('../idp/server.js');
-  run.issuer = await startIdpServer({ config: {}, home: run.home, port: 0, host: '127.0.0.1' });
-  const { issuer } = run.issuer;
+  const server = await startIdpServer({ config: {}, home: run.home, port: 0, host: '127.0.0.1' });
+  run.issuer = server;
+  // The issuer generates its first key in the background. The demo's own Keystore (same folder)
+  // waits for that key before minting, instead of generating a second one to drop (keystore.ts
+  // createActive): on a starved machine an RSA key takes seconds.
+  run.issuerKey = server.deps.keys.warm(server.deps.settings.issuers[0]!.alg);
+  const { issuer } = server;
   run.ctx.issuer = issuer;
   run.step({
     title: 'Start the mock OIDC issuer',
@@ -152,6 +157,7 @@ async function mintStep(
   command: string,
 ): Promise<string> {
   const { mintToken } = await import('../token/mint.js');
+  await run.issuerKey;
   const minted = await mintToken({ ...tokenOptions, keystore: run.keystore! });
   run.step({
     title: 'Mint a token',

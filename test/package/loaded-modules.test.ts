@@ -376,6 +376,7 @@ describe('what each command loads', () => {
     expect(copiesOf(loaded, 'commander')).toBe(1);
     expect(loaded.packages).not.toContain('jose');
     expect(loaded.builtins).not.toContain('tty');
+    expect(loaded.native).toContain('internal/fs/read/context');
     expect(loaded.native).not.toContain('internal/fs/promises');
     // Issue #17: the built-in profile is embedded parsed, the input is a .env, the output text.
     expect(loaded.packages).toEqual(['chalk', 'commander']);

@@ -155,9 +155,12 @@ describe('authctl probe against fixture services', () => {
     // second off: exp is in whole seconds).
     const first = report.skews![0]!;
     expect(first.requests).toBeGreaterThanOrEqual(10);
-    for (const skew of report.skews!.slice(1))
-      if (Math.abs(skew.toleratedSeconds - first.toleratedSeconds) <= 1)
-        expect(skew.requests, skew.endpoint).toBeLessThan(10);
+    const sharing = report
+      .skews!.slice(1)
+      .filter((skew) => Math.abs(skew.toleratedSeconds - first.toleratedSeconds) <= 1);
+    // At least DELETE /orders/42, which shares the orders router's verifier.
+    expect(sharing.length).toBeGreaterThan(0);
+    for (const skew of sharing) expect(skew.requests, skew.endpoint).toBeLessThan(10);
     // Only the lax router is reported, once, under its own endpoint.
     const found = report.findings.filter((f) => f.rule === 'probe/clock-skew');
     expect(found.map((f) => f.endpoint)).toEqual(['GET /v1/tenants/acme/invoices']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { withFileLock } from '../../src/core/fs/lock.js';
 import { Keystore } from '../../src/core/keys/keystore.js';
@@ -47,18 +47,34 @@ describe('a first-use key', () => {
   // lock, and the demo's own keystore, waiting to mint, gave up after 10 s (ERR_LOCK_TIMEOUT).
   it('is generated before the keystore lock is taken, and two keystores on one folder agree on it', async () => {
     const dir = tempDir();
+    // Looked at when each generation starts and when it ends.
     const lockHeld: boolean[] = [];
+    const held = () => lockHeld.push(existsSync(path.join(dir, 'keys.json.lock')));
     const onGenerate = () => {
-      lockHeld.push(existsSync(path.join(dir, 'keys.json.lock')));
-      return () => {};
+      held();
+      return held;
     };
     const a = new Keystore({ dir, onGenerate });
     const b = new Keystore({ dir, onGenerate });
     const [fromA, fromB] = await Promise.all([a.signingKey('RS256'), b.signingKey('RS256')]);
     // Each made one (the loser's is dropped), neither while the lock was held.
-    expect(lockHeld).toEqual([false, false]);
+    expect(lockHeld).toEqual([false, false, false, false]);
     expect(fromB.record.kid).toBe(fromA.record.kid);
     expect((await a.list()).filter((key) => key.alg === 'RS256')).toHaveLength(1);
+  });
+
+  it('is not written into a folder made anew: one removed while its key was generated stays gone', async () => {
+    // The demo removes its temporary keystore at its end, perhaps while its issuer still generates.
+    const dir = path.join(tempDir(), 'keystore');
+    const keystore = new Keystore({
+      dir,
+      onGenerate: () => {
+        rmSync(dir, { recursive: true, force: true });
+        return () => {};
+      },
+    });
+    await expect(keystore.signingKey('ES256')).rejects.toThrow();
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('is made once for concurrent callers of one keystore', async () => {

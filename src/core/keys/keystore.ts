@@ -94,8 +94,9 @@ export class Keystore {
   /** Locked read-modify-write. `fn` mutates the ring and returns a value; the ring is written only if `fn` says so. */
   private async update<T>(
     fn: (ring: Keyring) => Promise<{ value: T; changed: boolean }>,
+    { ensureDir = true } = {},
   ): Promise<T> {
-    await ensurePrivateDir(this.dir);
+    if (ensureDir) await ensurePrivateDir(this.dir);
     return withFileLock(this.file, async () => {
       // Checked under the lock: of two first uses, only the one that writes the file reports it.
       const creating = !nodeFs.existsSync(this.file);
@@ -172,14 +173,20 @@ export class Keystore {
     const name = `${alg}:${rsaBits ?? ''}`;
     let pending = this.creating.get(name);
     if (!pending) {
-      pending = this.generate(alg, 'active', rsaBits)
+      // The folder first, so an unwritable one fails before a long generation; not again after
+      // it, so a folder removed meanwhile (the demo's, at its end) is not made anew for one key.
+      pending = ensurePrivateDir(this.dir)
+        .then(() => this.generate(alg, 'active', rsaBits))
         .then((created) =>
-          this.update(async (ring) => {
-            const existing = ring.keys.find((key) => key.alg === alg && key.status === 'active');
-            if (existing) return { value: existing, changed: false };
-            ring.keys.push(created);
-            return { value: created, changed: true };
-          }),
+          this.update(
+            async (ring) => {
+              const existing = ring.keys.find((k) => k.alg === alg && k.status === 'active');
+              if (existing) return { value: existing, changed: false };
+              ring.keys.push(created);
+              return { value: created, changed: true };
+            },
+            { ensureDir: false },
+          ),
         )
         .finally(() => this.creating.delete(name));
       this.creating.set(name, pending);

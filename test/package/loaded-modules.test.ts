@@ -313,7 +313,7 @@ describe('what each command loads', () => {
     expect(loaded.packages).toEqual(['chalk', 'commander']);
     // The key checksum is computed in JavaScript (core/apikey/crc32.ts), not by node:zlib.
     expect(loaded.builtins).not.toContain('zlib');
-    // The store is read with fs.readFile's callback: fs.promises loads eight more of Node's modules.
+    // The store is read with fs.readFile's callback: fs.promises loads it and seven more of Node's modules.
     expect(loaded.native).toContain('internal/fs/read/context');
     expect(loaded.native).not.toContain('internal/fs/promises');
     // The piped key is read from fd 0 with fs.read, not through the process.stdin stream (cli/stdin.ts).

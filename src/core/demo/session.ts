@@ -22,7 +22,7 @@ export class DemoSession {
   keystore?: Keystore;
   service?: ServiceProcess;
   issuer?: { close(): Promise<void>; issuer: string };
-  /** Resolves once the issuer holds its signing key (created in the background, under keys.json's lock). */
+  /** Resolves once the issuer holds its signing key (made in the background at its start). */
   issuerKey?: Promise<void>;
   // One shared promise: an abort and the run's own error path may both close, and both must wait for it.
   private closing?: Promise<void>;

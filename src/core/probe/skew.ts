@@ -43,8 +43,8 @@ export interface MeasureSkewOptions {
 /**
  * How far past `exp` the service accepts tokens that are otherwise valid (`expired` tokens), to the
  * second, up to 10 min: the hint checked first (tryHint), then a bisection of what is still open
- * (about 10 sequential requests without a hint). Acceptance is taken to be monotonic: a token refused at some lag
- * is refused at every larger one.
+ * (about 10 sequential requests without a hint). Acceptance is taken to be monotonic: a token
+ * refused at some lag is refused at every larger one.
  */
 export async function measureSkew(options: MeasureSkewOptions): Promise<SkewResult> {
   const upper = options.upperBound ?? SKEW_UPPER_BOUND;

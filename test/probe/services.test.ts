@@ -27,7 +27,13 @@ interface Report {
   exitCode: number;
   findings: Finding[];
   skew?: { toleratedSeconds: number; atLeast: boolean };
-  skews?: Array<{ endpoint: string; toleratedSeconds: number; atLeast: boolean; requests: number }>;
+  skews?: Array<{
+    endpoint: string;
+    toleratedSeconds: number;
+    atLeast: boolean;
+    requests: number;
+    confirmedFrom?: string;
+  }>;
   summary: { checks: number; requests: number };
   cases: Array<{ case: string; passed?: boolean; status?: number }>;
 }
@@ -161,6 +167,10 @@ describe('authctl probe against fixture services', () => {
     // At least DELETE /orders/42, which shares the orders router's verifier.
     expect(sharing.length).toBeGreaterThan(0);
     for (const skew of sharing) expect(skew.requests, skew.endpoint).toBeLessThan(10);
+    // The invoices router has its own leeway: bisected, so it confirms nothing.
+    expect(
+      report.skews!.find((k) => k.endpoint.includes('invoices'))!.confirmedFrom,
+    ).toBeUndefined();
     // Only the lax router is reported, once, under its own endpoint.
     const found = report.findings.filter((f) => f.rule === 'probe/clock-skew');
     expect(found.map((f) => f.endpoint)).toEqual(['GET /v1/tenants/acme/invoices']);

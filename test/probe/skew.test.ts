@@ -8,6 +8,8 @@ import type { ProbeCase } from '../../src/core/probe/case-types.js';
 import type { JwtTemplate } from '../../src/core/probe/credential-types.js';
 import type { ProbeRequest } from '../../src/core/probe/http.js';
 import { measureSkew } from '../../src/core/probe/skew.js';
+import type { ProbeResult } from '../../src/core/probe/runner.js';
+import { skewNotes } from '../../src/core/report/probe.js';
 import { mintToken } from '../../src/core/token/mint.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -69,7 +71,8 @@ function measure(leeway: number, hint?: number) {
     mint: (options) => mintToken({ ...options, keystore }).then((r) => r.token),
     send: service(leeway),
     baseUrl: 'http://127.0.0.1:1',
-    hint: hint === undefined ? undefined : Promise.resolve(hint),
+    hint:
+      hint === undefined ? undefined : Promise.resolve({ seconds: hint, endpoint: 'GET /first' }),
   });
 }
 
@@ -89,7 +92,16 @@ describe('measureSkew', () => {
     // the hint is then refused and the search goes on below it, so the answer stays right.
     expect(Math.abs(hinted.toleratedSeconds - bisected.toleratedSeconds)).toBeLessThanOrEqual(1);
     expect(hinted.requests).toBeLessThan(bisected.requests);
-    if (hinted.toleratedSeconds === bisected.toleratedSeconds) expect(hinted.requests).toBe(2);
+    if (hinted.toleratedSeconds === bisected.toleratedSeconds) {
+      expect(hinted.requests).toBe(2);
+      expect(hinted.confirmedFrom).toBe('GET /first');
+      // The text report names the endpoint it confirmed instead of a search it did not run.
+      const [line] = skewNotes({ skews: [hinted] } as unknown as ProbeResult);
+      expect(line).toMatch(
+        /^clock skew: GET \/orders accepts tokens up to \d+s past exp \(2 requests, as GET \/first\)$/,
+      );
+    }
+    expect(bisected.confirmedFrom).toBeUndefined();
   });
 
   it('a hint a second off costs at most one more request', async () => {
@@ -110,6 +122,8 @@ describe('measureSkew', () => {
     expect(lower.toleratedSeconds).toBeLessThanOrEqual(400);
     // Above the 300 s warning threshold: a finding with a curl line for the accepted token.
     expect(lower.finding?.rule).toBe('probe/clock-skew');
+    // Settled by a bisection, not by the hint: not reported as confirming it.
+    expect(lower.confirmedFrom).toBeUndefined();
     const higher = await measure(30, 399);
     expect(higher.toleratedSeconds).toBeGreaterThanOrEqual(28);
     expect(higher.toleratedSeconds).toBeLessThanOrEqual(30);

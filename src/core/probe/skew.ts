@@ -17,7 +17,15 @@ export interface SkewResult {
   atLeast: boolean;
   upperBoundSeconds: number;
   requests: number;
+  /** The endpoint whose answer this one confirmed, when that settled it (no bisection). */
+  confirmedFrom?: string;
   finding?: ProbeFinding;
+}
+
+/** Another endpoint's answer, for the next one to try first. */
+export interface SkewHint {
+  seconds: number;
+  endpoint: string;
 }
 
 export const SKEW_UPPER_BOUND = 600;
@@ -37,7 +45,7 @@ export interface MeasureSkewOptions {
    * since a service's routers usually share one verifier, so confirming it takes two requests
    * instead of a bisection's eleven. A router with its own leeway fails the check and is bisected.
    */
-  hint?: Promise<number | undefined>;
+  hint?: Promise<SkewHint | undefined>;
 }
 
 /**
@@ -50,7 +58,8 @@ export async function measureSkew(options: MeasureSkewOptions): Promise<SkewResu
   const upper = options.upperBound ?? SKEW_UPPER_BOUND;
   const search = new SkewSearch(options);
   const hint = await options.hint;
-  if (hint !== undefined && hint < upper) await tryHint(search, hint, upper);
+  if (hint !== undefined && hint.seconds < upper) await tryHint(search, hint.seconds, upper);
+  const afterHint = search.requests;
   if (search.hi === undefined && search.lo < upper) await search.test(upper);
   const base = {
     endpoint: options.target.endpoint.id,
@@ -66,7 +75,9 @@ export async function measureSkew(options: MeasureSkewOptions): Promise<SkewResu
   const lo = search.lo;
   const finding =
     lo > SKEW_WARN_ABOVE ? skewFinding(options, lo, false, search.lastAccepted!) : undefined;
-  return { ...base, toleratedSeconds: lo, atLeast: false, requests: search.requests, finding };
+  const confirmed = hint && search.requests === afterHint ? { confirmedFrom: hint.endpoint } : {};
+  const requests = search.requests;
+  return { ...base, toleratedSeconds: lo, atLeast: false, requests, ...confirmed, finding };
 }
 
 /**

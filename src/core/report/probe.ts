@@ -193,7 +193,7 @@ export function skewNotes(result: ProbeResult): string[] {
   const skews = result.skews ?? (result.skew ? [result.skew] : []);
   return skews.map(
     (s) =>
-      `clock skew: ${s.endpoint} accepts tokens up to ${s.atLeast ? '≥ ' : ''}${s.toleratedSeconds}s past exp (${s.requests} requests, searched up to ${s.upperBoundSeconds}s)`,
+      `clock skew: ${s.endpoint} accepts tokens up to ${s.atLeast ? '≥ ' : ''}${s.toleratedSeconds}s past exp (${s.requests} requests, ${s.confirmedFrom ? `as ${s.confirmedFrom}` : `searched up to ${s.upperBoundSeconds}s`})`,
   );
 }
 

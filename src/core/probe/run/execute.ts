@@ -5,7 +5,7 @@ import type { ResolvedCredential } from '../credentials.js';
 import { caseCurl } from '../curl.js';
 import { ProbeConnectionError, type ProbeRequest, type ProbeResponse } from '../http.js';
 import { pool, Slots } from '../pool.js';
-import { measureSkew, pickSkewTargets, type SkewResult } from '../skew.js';
+import { measureSkew, pickSkewTargets, type SkewHint, type SkewResult } from '../skew.js';
 import { casePassed, describeExpected } from '../verdict.js';
 import type { ProbeRun } from './setup.js';
 import type { ControlFailure } from './types.js';
@@ -109,7 +109,7 @@ export async function skewStage(
 ): Promise<SkewResult[]> {
   const wanted = run.options.measureSkew ?? run.spec.measureSkew;
   const targets = wanted ? pickSkewTargets(cases, credentials) : [];
-  let hint: Promise<number | undefined> | undefined;
+  let hint: Promise<SkewHint | undefined> | undefined;
   return pool(targets, run.concurrency, (target) => {
     const result = measureSkew({
       target,
@@ -121,7 +121,8 @@ export async function skewStage(
     });
     // The first endpoint's result is every later one's hint; its failure fails the stage anyway.
     hint ??= result.then(
-      (skew) => (skew.atLeast ? undefined : skew.toleratedSeconds),
+      (skew) =>
+        skew.atLeast ? undefined : { seconds: skew.toleratedSeconds, endpoint: skew.endpoint },
       () => undefined,
     );
     return result;

@@ -91,3 +91,55 @@ describe('a first-use key', () => {
     expect(new Set(keys.map((key) => key.record.kid)).size).toBe(1);
   });
 });
+
+describe('a rotation', () => {
+  // `keys rotate` beside a running issuer: an RSA key generated under the lock made every other
+  // writer wait for it, and past 10 s fail (ERR_LOCK_TIMEOUT).
+  it('generates its new key before the lock is taken, and a concurrent first use still lands in the ring', async () => {
+    const dir = tempDir();
+    const lockHeld: boolean[] = [];
+    const held = () => lockHeld.push(existsSync(path.join(dir, 'keys.json.lock')));
+    const keystore = new Keystore({
+      dir,
+      onGenerate: () => {
+        held();
+        return held;
+      },
+    });
+    const old = await keystore.signingKey('ES256');
+    lockHeld.length = 0;
+    const other = new Keystore({ dir });
+    const [rotated] = await Promise.all([
+      keystore.rotate({ alg: 'ES256' }),
+      other.signingKey('RS256'),
+    ]);
+    expect(lockHeld).toEqual([false, false]);
+    const status = Object.fromEntries((await keystore.list()).map((k) => [k.kid, k.status]));
+    expect(status).toEqual({
+      [old.record.kid]: 'grace',
+      [rotated.activated!.kid]: 'active',
+      [(await other.signingKey('RS256')).record.kid]: 'active',
+    });
+  });
+
+  it('generates nothing for the stages that add no key, and publishes one that the next stage activates', async () => {
+    let made = 0;
+    const keystore = new Keystore({
+      dir: tempDir(),
+      onGenerate: () => {
+        made++;
+        return () => {};
+      },
+    });
+    await keystore.signingKey('ES256');
+    const published = await keystore.rotate({ alg: 'ES256', stage: 'publish' });
+    expect(published.published?.status).toBe('published');
+    const activated = await keystore.rotate({ alg: 'ES256', stage: 'activate' });
+    expect(activated.activated?.kid).toBe(published.published!.kid);
+    await keystore.rotate({ alg: 'ES256', stage: 'retire' });
+    await expect(keystore.rotate({ alg: 'ES256', stage: 'activate' })).rejects.toThrow(
+      /no published ES256 key/,
+    );
+    expect(made).toBe(2);
+  });
+});

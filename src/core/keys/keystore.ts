@@ -21,6 +21,7 @@ import {
 import { generateRecord } from './records.js';
 import {
   applyRotation,
+  newKeyStatus,
   DEFAULT_GRACE_SECONDS,
   type RotateKeysOptions,
   type RotateKeysResult,
@@ -247,15 +248,20 @@ export class Keystore {
 
   /**
    * Staged rotation: a new key becomes active, the previous one keeps verifying for the grace period.
+   * The new key is generated before the lock, as a first-use key is (createActive); which stage
+   * adds one depends on the options alone, not on the ring read under the lock.
    */
   async rotate(options: RotateKeysOptions): Promise<RotateKeysResult> {
-    return this.update(async (ring) => {
-      const value = await applyRotation(ring, options, {
-        now: this.clock(),
-        generate: (status) => this.generate(options.alg, status, options.rsaBits),
-      });
-      return { value, changed: true };
-    });
+    const status = newKeyStatus(options);
+    await ensurePrivateDir(this.dir);
+    const fresh = status && (await this.generate(options.alg, status, options.rsaBits));
+    return this.update(
+      async (ring) => ({
+        value: applyRotation(ring, options, { now: this.clock(), ...(fresh ? { fresh } : {}) }),
+        changed: true,
+      }),
+      { ensureDir: false },
+    );
   }
 
   /** Imports a PEM or JWK private key (or HMAC secret JWK) and makes it the active key for its algorithm. */

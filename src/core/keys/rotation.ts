@@ -25,16 +25,31 @@ export const DEFAULT_GRACE_SECONDS = 24 * 3600;
 interface RotationContext {
   /** Milliseconds since epoch. */
   now: number;
-  /** A new key of the rotated algorithm, with this status. */
-  generate(status: KeyStatus): Promise<KeyRecord>;
+  /** The new key of the rotated algorithm, with the status newKeyStatus() named (publish, all). */
+  fresh?: KeyRecord;
+}
+
+/**
+ * The status of the key a rotation stage adds, if it adds one: the keystore generates it before
+ * taking its lock (an RSA key can take seconds, and every other writer waits on the lock).
+ */
+export function newKeyStatus(options: RotateKeysOptions): KeyStatus | undefined {
+  const stage = options.stage ?? 'all';
+  return stage === 'publish' ? 'published' : stage === 'all' ? 'active' : undefined;
 }
 
 /** Applies one rotation stage to the ring in place (the keystore writes it under its lock). */
-export async function applyRotation(
+export function applyRotation(
   ring: Keyring,
   options: RotateKeysOptions,
-  { now, generate }: RotationContext,
-): Promise<RotateKeysResult> {
+  { now, fresh }: RotationContext,
+): RotateKeysResult {
+  const added = () => {
+    if (!fresh || fresh.status !== newKeyStatus(options) || fresh.alg !== options.alg)
+      throw new Error(`rotation stage ${options.stage ?? 'all'} needs a new ${options.alg} key`);
+    ring.keys.push(fresh);
+    return fresh;
+  };
   const iso = new Date(now).toISOString();
   const graceMs = (options.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000;
   const result: RotateKeysResult = { demoted: [], retired: [] };
@@ -50,8 +65,7 @@ export async function applyRotation(
   };
   const stage = options.stage ?? 'all';
   if (stage === 'publish') {
-    result.published = await generate('published');
-    ring.keys.push(result.published);
+    result.published = added();
   } else if (stage === 'activate') {
     const next = ofAlg.find((key) => key.status === 'published');
     if (!next) {
@@ -71,8 +85,7 @@ export async function applyRotation(
     }
   } else {
     demoteActive();
-    result.activated = await generate('active');
-    ring.keys.push(result.activated);
+    result.activated = added();
   }
   return result;
 }

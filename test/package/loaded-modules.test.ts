@@ -325,14 +325,25 @@ describe('what each command loads', () => {
     expect(loaded.files).not.toContain('cold/verify-core.cjs');
   });
 
-  it('smol-toml loads only when a TOML config exists (zod then validates it)', () => {
+  it('smol-toml loads only when a TOML config exists, and zod then builds the sections it has only', () => {
     expect(loadedBy(['token', 'mint', '--sub', 'alice']).packages).not.toContain('smol-toml');
     const project = tempDir('authctl-loaded-toml-');
     writeFileSync(path.join(project, 'authctl.toml'), '[token]\naudience = "api://orders"\n');
     const loaded = loadedBy(['token', 'mint', '--sub', 'alice'], { cwd: project });
+    // A section it does not have, misspelt: the whole schema then, for the did-you-mean.
+    writeFileSync(path.join(project, 'authctl.toml'), '[tokenz]\naudience = "api://orders"\n');
+    const misspelt = loadedBy(['token', 'mint', '--sub', 'alice'], { cwd: project });
     rmSync(project, { recursive: true, force: true });
     expect(loaded.code).toBe(0);
-    expect(loaded.packages).toContain('smol-toml');
+    expect(loaded.packages).toEqual(expect.arrayContaining(['smol-toml', 'zod']));
+    expect(loaded.sources).toContain('src/core/token/config.ts');
+    // The probe's, the issuer's and the API-key store's schemas took longer to build than the
+    // rest of the command (issue #17).
+    for (const other of ['probe', 'idp', 'apikey', 'sigv4', 'verify', 'keys'])
+      expect(loaded.sources).not.toContain(`src/core/${other}/config.ts`);
+    expect(loaded.sources).not.toContain('src/core/config/schema.ts');
+    expect(misspelt.code).toBe(2);
+    expect(misspelt.sources).toContain('src/core/config/schema.ts');
   });
 
   it('a Node project that depends on authctl loads no cosmiconfig; one with package.json#authctl does', () => {

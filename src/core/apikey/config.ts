@@ -43,4 +43,7 @@ export const apikeySchema = z.strictObject({
     .describe('variable prefix for `apikey export --format env` (default AUTHCTL_APIKEY)'),
 });
 
+/** The section as authctl's config holds it (config/schema.ts, config/sections.ts). */
+export const apikeySection = apikeySchema.optional();
+
 export type ApikeyConfig = z.infer<typeof apikeySchema>;

@@ -60,7 +60,7 @@ async function loadInline(text: string): Promise<LoadedConfig> {
   const { parseJson, parseToml } = await parsers();
   const raw = /^\s*\{/.test(text) ? parseJson(text, where) : parseToml(text, where);
   const { validateConfig } = await import('./validate.js');
-  return { config: validateConfig(raw, where), source: text };
+  return { config: await validateConfig(raw, where), source: text };
 }
 
 /**
@@ -132,7 +132,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   // Before validation: a validation message must not be able to quote a secret either.
   registerSecretsIn(result.config);
   const { validateConfig } = await import('./validate.js');
-  const config = validateConfig(result.config, result.filepath);
+  const config = await validateConfig(result.config, result.filepath);
   return { config, filepath: result.filepath, source: sourceByFile.get(result.filepath) };
 }
 

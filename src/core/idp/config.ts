@@ -225,6 +225,9 @@ export const idpSchema = z.strictObject({
   users: z.record(z.string(), idpUserSchema).optional(),
 });
 
+/** The section as authctl's config holds it (config/schema.ts, config/sections.ts). */
+export const idpSection = idpSchema.optional();
+
 export type IdpConfig = z.infer<typeof idpSchema>;
 export type IdpClientConfig = z.infer<typeof idpClientSchema>;
 export type IdpUserConfig = z.infer<typeof idpUserSchema>;

@@ -10,4 +10,7 @@ export const keysSchema = z.strictObject({
   grace: duration.optional().describe('how long a rotated-out key stays in the JWKS (default 24h)'),
 });
 
+/** The section as authctl's config holds it (config/schema.ts, config/sections.ts). */
+export const keysSection = keysSchema.optional();
+
 export type KeysConfig = z.infer<typeof keysSchema>;

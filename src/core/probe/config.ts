@@ -355,6 +355,9 @@ export const probeSpecSchema = z.strictObject({
 /** `[probe]` section of authctl's config: the same spec, but base_url/endpoints may come from a --spec file. */
 export const probeSchema = probeSpecSchema.partial();
 
+/** The section as authctl's config holds it (config/schema.ts, config/sections.ts). */
+export const probeSection = probeSchema.optional();
+
 export type ProbeSpecConfig = z.infer<typeof probeSpecSchema>;
 export type ProbeEndpointConfig = z.infer<typeof probeEndpointSchema>;
 export type ProbeCredentialConfig = z.infer<typeof probeCredentialSchema>;

@@ -57,4 +57,10 @@ export const sigv4Schema = z.strictObject({
     .describe('override path double-encoding (default: on except for s3)'),
 });
 
+/** The section as authctl's config holds it (config/schema.ts, config/sections.ts). */
+export const sigv4Section = z
+  .record(z.string(), sigv4Schema)
+  .optional()
+  .describe('named SigV4 credential profiles');
+
 export type SigV4Profile = z.infer<typeof sigv4Schema>;

@@ -59,6 +59,13 @@ export const tokenPresetSchema = z.strictObject({
   header: z.record(z.string(), z.unknown()).optional(),
 });
 
+/** The sections as authctl's config holds them (config/schema.ts, config/sections.ts). */
+export const tokenSection = tokenDefaultsSchema.optional();
+export const tokenPresetsSection = z
+  .record(z.string(), tokenPresetSchema)
+  .optional()
+  .describe('named token presets for --preset');
+
 export type TokenDefaultsConfig = z.infer<typeof tokenDefaultsSchema>;
 export type TokenPresetConfig = z.infer<typeof tokenPresetSchema>;
 export type ClaimsMappingConfig = z.infer<typeof claimsMappingSchema>;

@@ -17,3 +17,6 @@ export const verifySchema = z.strictObject({
       'profile files (relative to this config file) that verify-config knows besides the built-in ones',
     ),
 });
+
+/** The section as authctl's config holds it (config/schema.ts, config/sections.ts). */
+export const verifySection = verifySchema.optional();

@@ -1,4 +1,4 @@
-import { API_KEY_CHECKSUM_LENGTH, apiKeyChecksum } from './apikey/checksum.js';
+import { API_KEY_CHECKSUM_LENGTH, apiKeyChecksum } from './api-key-checksum.js';
 
 /**
  * The one masking function used everywhere authctl might show a secret: logs, errors,

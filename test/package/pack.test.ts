@@ -31,7 +31,10 @@ import {
 // the verify engine's per-instance plans (engine/instance.ts) and the issuer's token caches.
 // Raised again, 456 → 458 kB (456.1 kB packed then): the probe's skew search with a hint from the
 // first endpoint (core/probe/skew.ts) and the API-key store read without fs.promises.
-const TARBALL_BUDGET = 458_000;
+// Raised again, 458 → 461 kB (460.2 kB packed then): a config is validated with the schemas of the
+// sections it has only (core/config/sections.ts), each section's module now a cold file of its own
+// (129 → 142 files, each with its CommonJS interop code).
+const TARBALL_BUDGET = 461_000;
 /** package.json "dependencies": everything else is bundled into dist/. */
 const RUNTIME_DEPENDENCIES = [
   '@peculiar/asn1-schema',

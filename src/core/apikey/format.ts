@@ -5,7 +5,7 @@ import {
   apiKeyChecksum,
   BASE62_ALPHABET,
   encodeBase62,
-} from './checksum.js';
+} from '../api-key-checksum.js';
 import { usageError } from '../errors.js';
 
 /**

@@ -1,7 +1,7 @@
 import { crc32 } from './crc32.js';
 
 /**
- * The API key's checksum (the format is in format.ts), apart so that core/mask.ts can check it:
+ * The API key's checksum (the format is in apikey/format.ts), here so that mask.ts can check it:
  * this module imports nothing that imports the masking layer.
  */
 export const BASE62_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';

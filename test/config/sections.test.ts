@@ -7,7 +7,8 @@ import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { authctlConfigSchema } from '../../src/core/config/schema.js';
 import { CONFIG_SECTIONS } from '../../src/core/config/sections.js';
-import { configSchemaFor, validateConfig } from '../../src/core/config/validate.js';
+import { validateConfig } from '../../src/core/config/validate.js';
+import { configSchemaFor } from '../../src/core/config/validate-zod.js';
 import { ROOT } from '../helpers/cli.js';
 
 const shape = authctlConfigSchema.shape as Record<string, unknown>;

@@ -131,12 +131,13 @@ describe.skipIf(nodeHasCompileCache)('the hot file’s V8 code cache', () => {
   });
 
   it('a first run that loads many files writes all their caches without a warning', () => {
-    // A JavaScript config file: cosmiconfig, the config schema and their chunks (18 files).
+    // A JavaScript config file with a key only zod checks (an URL): cosmiconfig, zod, the config
+    // schema and their chunks (18 files).
     const project = path.join(dir, 'js-config');
     mkdirSync(project);
     writeFileSync(
       path.join(project, 'authctl.config.mjs'),
-      "export default { token: { audience: 'api://js-config' } };\n",
+      "export default { token: { audience: 'api://js-config' }, idp: { issuer_url: 'http://127.0.0.1:9400' } };\n",
     );
     const fresh = path.join(dir, 'fresh-cache');
     const run = spawnSync(process.execPath, [BIN, 'token', 'mint', '--sub', 'heidi'], {

@@ -1,70 +1,11 @@
-import * as z from 'zod';
-import { usageError } from '../errors.js';
-import { closest } from '../suggest.js';
 import type { AuthctlConfig } from './schema.js';
-import { CONFIG_SECTIONS } from './sections.js';
-
-const fullSchema = async () => (await import('./schema.js')).authctlConfigSchema;
-
-/**
- * authctlConfigSchema with the sections `raw` has only, in the same order and as strict: the same
- * issues for the same input (an unknown key is still one), without building the sections a file
- * does not have. Anything but a plain object gets the whole schema, and its error.
- */
-export async function configSchemaFor(raw: unknown): Promise<z.ZodType> {
-  const proto = typeof raw === 'object' && raw !== null ? Object.getPrototypeOf(raw) : undefined;
-  if (Array.isArray(raw) || (proto !== Object.prototype && proto !== null)) return fullSchema();
-  const present = [...CONFIG_SECTIONS].filter(([key]) => Object.hasOwn(raw as object, key));
-  const shape = Object.fromEntries(
-    await Promise.all(present.map(async ([key, load]) => [key, await load()] as const)),
-  );
-  return z.strictObject(shape);
-}
+import { quickCheck, UNSURE } from './quick.js';
+import { QUICK_SHAPE } from './quick-shape.generated.js';
 
 /** Validates a parsed config; the first problem becomes a usage error naming the key path. */
 export async function validateConfig(raw: unknown, filepath: string): Promise<AuthctlConfig> {
-  // jitless: parsed once per process, so zod's generated per-object parsers would cost more to
-  // compile than they save (see probe/spec.ts).
-  const result = (await configSchemaFor(raw)).safeParse(raw, { jitless: true });
-  if (result.success) return result.data as AuthctlConfig;
-  const issue = result.error.issues[0]!;
-  const keyPath = issue.path.map(String).join('.');
-  let message = issue.message;
-  let hint = 'see `authctl config schema` for every key and type';
-  if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0]!;
-    // The whole schema: the cut one would suggest only the sections this file has.
-    const known = knownKeysAt(issue.path.map(String), await fullSchema());
-    const suggestion = closest(key, known);
-    message = `unknown key "${[...issue.path.map(String), key].join('.')}"`;
-    if (suggestion) hint = `did you mean "${suggestion}"?`;
-  }
-  throw usageError('ERR_CONFIG_INVALID', keyPath ? `${keyPath}: ${message}` : message, {
-    where: filepath,
-    hint,
-  });
-}
-
-/** The keys a zod object schema allows at `keyPath` (for did-you-mean); also used for profile files. */
-export function knownKeysAt(keyPath: string[], schema: unknown): string[] {
-  // Walk the zod schema's shape along the path to list valid sibling keys.
-  let node: unknown = schema;
-  for (const segment of keyPath) {
-    node = unwrap(node);
-    const shape = (node as { shape?: Record<string, unknown> }).shape;
-    const def = (node as { def?: { valueType?: unknown; element?: unknown } }).def;
-    if (shape && segment in shape) node = shape[segment];
-    else if (def?.valueType ?? def?.element) node = def.valueType ?? def.element;
-    else return [];
-  }
-  node = unwrap(node);
-  return Object.keys((node as { shape?: Record<string, unknown> }).shape ?? {});
-}
-
-function unwrap(node: unknown): unknown {
-  let current = node as { def?: { innerType?: unknown; type?: string; getter?: () => unknown } };
-  // Optional/default wrap an inner type; z.lazy (recursive profile keys) has a getter.
-  while (current?.def?.innerType || current?.def?.getter)
-    current = (current.def.innerType ?? current.def.getter!()) as typeof current;
-  return current;
+  // Most configs are checked without zod (quick.ts); zod decides the rest and words every error.
+  const quick = quickCheck(QUICK_SHAPE, raw);
+  if (quick !== UNSURE) return quick as AuthctlConfig;
+  return (await import('./validate-zod.js')).validateWithZod(raw, filepath);
 }

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { knownKeysAt } from '../../config/validate.js';
+import { knownKeysAt } from '../../config/known-keys.js';
 import { usageError } from '../../errors.js';
 import { toml, yaml } from '../../parsers.js';
 import { closest } from '../../suggest.js';

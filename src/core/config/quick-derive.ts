@@ -1,0 +1,144 @@
+import type { QuickNode } from './quick.js';
+
+/**
+ * authctlConfigSchema (or any zod schema) as the plain data quick.ts checks with: what zod would
+ * check, where quick.ts can check it exactly; everything else (a refine, a format, a default zod
+ * fills in, a stripping object, a lazy or piped schema...) becomes `{ t: 'zod' }`. Run by the test
+ * that writes quick-shape.generated.ts, never at run time (it reads zod's internals).
+ */
+interface ZodDef {
+  type: string;
+  checks?: Array<{ _zod: { def: Record<string, unknown> } }>;
+  [key: string]: unknown;
+}
+const defOf = (schema: unknown): ZodDef => (schema as { _zod: { def: ZodDef } })._zod.def;
+
+const ZOD: QuickNode = { t: 'zod' };
+/** def keys that change nothing quick.ts must know (the error message is zod's to word). */
+const BENIGN = new Set(['type', 'checks', 'error']);
+
+type Check = Record<string, unknown>;
+/** One zod type: its def, the def's keys that matter (BENIGN ones dropped), its checks. */
+type Deriver = (def: ZodDef, keys: string[], checks: Check[]) => QuickNode;
+
+const scalar =
+  (t: 'boolean' | 'unknown'): Deriver =>
+  (_, keys, checks) =>
+    keys.length || checks.length ? ZOD : { t };
+
+const DERIVERS: Record<string, Deriver> = {
+  string: (_, keys, checks) => (keys.length ? ZOD : withChecks({ t: 'string' }, checks)),
+  number: (_, keys, checks) => (keys.length ? ZOD : withChecks({ t: 'number' }, checks)),
+  boolean: scalar('boolean'),
+  unknown: scalar('unknown'),
+  enum: (def, keys, checks) =>
+    only(keys, ['entries']) && !checks.length
+      ? { t: 'oneof', values: Object.values(def.entries as Record<string, string>) }
+      : ZOD,
+  literal: (def, keys, checks) =>
+    only(keys, ['values']) && !checks.length
+      ? { t: 'oneof', values: [...(def.values as Array<string | number | boolean | null>)] }
+      : ZOD,
+  array: (def, keys, checks) =>
+    only(keys, ['element'])
+      ? withChecks({ t: 'array', of: deriveQuickShape(def.element) }, checks)
+      : ZOD,
+  record: (def, keys, checks) => {
+    // String keys only: a record over an enum's keys requires every one of them.
+    const key = deriveQuickShape(def.keyType);
+    return only(keys, ['keyType', 'valueType']) && !checks.length && key.t === 'string'
+      ? { t: 'record', key, of: deriveQuickShape(def.valueType) }
+      : ZOD;
+  },
+  object: (def, keys, checks) => deriveObject(def, keys, checks.length),
+  union: (def, keys, checks) => {
+    // zod answers with the first option that passes: an option quick.ts cannot fully check
+    // might be it. A discriminated union too: its options' tags are distinct, so the option
+    // that passes is the one the tag picks.
+    const options = ((def.options as unknown[]) ?? []).map(deriveQuickShape);
+    return only(keys, ['options', 'discriminator', 'inclusive']) &&
+      !checks.length &&
+      options.every((option) => !hasZod(option))
+      ? { t: 'union', of: options }
+      : ZOD;
+  },
+};
+
+export function deriveQuickShape(schema: unknown): QuickNode {
+  const def = defOf(schema);
+  const keys = Object.keys(def).filter((key) => !BENIGN.has(key));
+  const checks = (def.checks ?? []).map((check) => check._zod.def);
+  return Object.hasOwn(DERIVERS, def.type) ? DERIVERS[def.type]!(def, keys, checks) : ZOD;
+}
+
+const only = (keys: string[], allowed: string[]) => keys.every((key) => allowed.includes(key));
+
+/** Whether quick.ts would hand any part of `node` to zod. */
+function hasZod(node: QuickNode): boolean {
+  switch (node.t) {
+    case 'zod':
+      return true;
+    case 'array':
+      return hasZod(node.of);
+    case 'record':
+      return hasZod(node.key) || hasZod(node.of);
+    case 'object':
+      return Object.values(node.props).some((prop) => hasZod(prop.node));
+    case 'union':
+      return node.of.some(hasZod);
+    default:
+      return false;
+  }
+}
+
+/** A strict object only (a plain z.object strips unknown keys: its output is not its input). */
+function deriveObject(def: ZodDef, keys: string[], checks: number): QuickNode {
+  const catchall = def.catchall === undefined ? undefined : defOf(def.catchall).type;
+  if (!only(keys, ['shape', 'catchall']) || checks || catchall !== 'never') return ZOD;
+  const props: Record<string, { node: QuickNode; optional: boolean }> = {};
+  for (const [key, value] of Object.entries(def.shape as Record<string, unknown>)) {
+    const prop = defOf(value);
+    const optional = prop.type === 'optional';
+    const inner = optional ? prop.innerType : value;
+    // A default (or anything zod might fill in when the key is absent) makes the output differ.
+    if (
+      optional &&
+      !only(
+        Object.keys(prop).filter((k) => !BENIGN.has(k)),
+        ['innerType'],
+      )
+    )
+      return ZOD;
+    const node = deriveQuickShape(inner);
+    if (node.t === 'zod' && fillsIn(inner)) return ZOD;
+    props[key] = { node, optional };
+  }
+  return { t: 'object', props };
+}
+
+/** Whether zod may output a value for this schema where the input has none. */
+function fillsIn(schema: unknown): boolean {
+  const def = defOf(schema);
+  if (def.type === 'default' || def.type === 'prefault' || def.type === 'catch') return true;
+  const inner = def.innerType ?? def.in ?? def.getter;
+  return inner !== undefined && typeof inner !== 'function' && fillsIn(inner);
+}
+
+function withChecks<T extends Extract<QuickNode, { t: 'string' | 'number' | 'array' }>>(
+  node: T,
+  checks: Check[],
+): QuickNode {
+  const out: Record<string, unknown> = { ...node };
+  for (const check of checks) {
+    const kind = `${node.t}:${String(check.check)}${check.format ? `:${String(check.format)}` : ''}`;
+    if (kind === 'string:string_format:regex' && check.pattern instanceof RegExp)
+      out.pattern = [check.pattern.source, check.pattern.flags.replace('g', '')];
+    else if (kind === 'number:number_format:safeint') out.int = true;
+    else if (kind === 'number:greater_than') out.min = [check.value, check.inclusive];
+    else if (kind === 'number:less_than') out.max = [check.value, check.inclusive];
+    else if (kind.endsWith(':min_length') && node.t !== 'number') out.min = check.minimum;
+    else if (kind.endsWith(':max_length') && node.t !== 'number') out.max = check.maximum;
+    else return ZOD;
+  }
+  return out as QuickNode;
+}

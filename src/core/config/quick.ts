@@ -1,0 +1,136 @@
+/**
+ * A config checked without zod (issue #17): loading zod and building a section's schemas was most
+ * of what a config file cost every command (`token mint` 36 → 46 ms for a [token] of one key).
+ * QUICK_SHAPE (quick-shape.generated.ts) is authctlConfigSchema written down as plain data by
+ * quick-derive.ts, and a test regenerates it. A config it accepts is one zod accepts, with the
+ * same output; anything it cannot be sure of (a check it does not model, a default zod would
+ * fill in, a value that fails) is UNSURE, and zod then validates and words the error.
+ */
+export type QuickNode =
+  | { t: 'zod' }
+  | { t: 'string'; pattern?: [string, string]; min?: number; max?: number }
+  | { t: 'number'; int?: true; min?: [number, boolean]; max?: [number, boolean] }
+  | { t: 'boolean' }
+  | { t: 'unknown' }
+  | { t: 'oneof'; values: Array<string | number | boolean | null> }
+  | { t: 'array'; of: QuickNode; min?: number; max?: number }
+  | { t: 'record'; key: QuickNode; of: QuickNode }
+  | { t: 'object'; props: Record<string, { node: QuickNode; optional: boolean }> }
+  | { t: 'union'; of: QuickNode[] };
+
+export const UNSURE: unique symbol = Symbol('unsure');
+/** A value as zod outputs it, or UNSURE. */
+type Checked = unknown;
+
+const patterns = new Map<string, RegExp>();
+function pattern([source, flags]: [string, string]): RegExp {
+  const key = `${flags}/${source}`;
+  let re = patterns.get(key);
+  if (!re) patterns.set(key, (re = new RegExp(source, flags)));
+  re.lastIndex = 0;
+  return re;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function within(n: number, bound: [number, boolean] | undefined, below: boolean): boolean {
+  if (!bound) return true;
+  const [limit, inclusive] = bound;
+  return below ? (inclusive ? n <= limit : n < limit) : inclusive ? n >= limit : n > limit;
+}
+
+function lengthOk(length: number, node: { min?: number; max?: number }): boolean {
+  return (
+    (node.min === undefined || length >= node.min) && (node.max === undefined || length <= node.max)
+  );
+}
+
+type Checker<K extends QuickNode['t']> = (
+  node: Extract<QuickNode, { t: K }>,
+  value: unknown,
+) => Checked;
+
+function checkString(node: Extract<QuickNode, { t: 'string' }>, value: unknown): Checked {
+  if (typeof value !== 'string' || !lengthOk(value.length, node)) return UNSURE;
+  return node.pattern && !pattern(node.pattern).test(value) ? UNSURE : value;
+}
+
+function checkNumber(node: Extract<QuickNode, { t: 'number' }>, value: unknown): Checked {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return UNSURE;
+  if (node.int && !Number.isSafeInteger(value)) return UNSURE;
+  return within(value, node.min, false) && within(value, node.max, true) ? value : UNSURE;
+}
+
+function checkUnion(node: Extract<QuickNode, { t: 'union' }>, value: unknown): Checked {
+  // zod answers with its first option that passes; quick-derive.ts models every option fully.
+  for (const option of node.of) {
+    const out = quickCheck(option, value);
+    if (out !== UNSURE) return out;
+  }
+  return UNSURE;
+}
+
+const CHECKERS: { [K in QuickNode['t']]: Checker<K> } = {
+  zod: () => UNSURE,
+  string: checkString,
+  number: checkNumber,
+  boolean: (_, value) => (typeof value === 'boolean' ? value : UNSURE),
+  unknown: (_, value) => value,
+  oneof: (node, value) => (node.values.includes(value as string) ? value : UNSURE),
+  array: checkArray,
+  record: checkRecord,
+  object: checkObject,
+  union: checkUnion,
+};
+
+/** `value` as zod would output it under `node`, or UNSURE. */
+export function quickCheck(node: QuickNode, value: unknown): Checked {
+  const check = CHECKERS[node.t] as Checker<QuickNode['t']> | undefined;
+  return check ? check(node as never, value) : UNSURE;
+}
+
+function checkArray(node: Extract<QuickNode, { t: 'array' }>, value: unknown): Checked {
+  if (!Array.isArray(value) || !lengthOk(value.length, node)) return UNSURE;
+  const out: unknown[] = [];
+  for (const item of value) {
+    const checked = quickCheck(node.of, item);
+    if (checked === UNSURE) return UNSURE;
+    out.push(checked);
+  }
+  return out;
+}
+
+function checkRecord(node: Extract<QuickNode, { t: 'record' }>, value: unknown): Checked {
+  if (!isPlainObject(value)) return UNSURE;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    // Assigning "__proto__" sets a prototype: zod's own handling is the one to follow.
+    if (key === '__proto__' || quickCheck(node.key, key) === UNSURE) return UNSURE;
+    const checked = quickCheck(node.of, value[key]);
+    if (checked === UNSURE) return UNSURE;
+    out[key] = checked;
+  }
+  return out;
+}
+
+/** Strict: an unknown key is zod's to report. The output has the shape's key order, as zod's has. */
+function checkObject(node: Extract<QuickNode, { t: 'object' }>, value: unknown): Checked {
+  if (!isPlainObject(value)) return UNSURE;
+  for (const key of Object.keys(value)) if (!Object.hasOwn(node.props, key)) return UNSURE;
+  const out: Record<string, unknown> = {};
+  for (const [key, { node: prop, optional }] of Object.entries(node.props)) {
+    if (!Object.hasOwn(value, key)) {
+      if (!optional) return UNSURE;
+      continue;
+    }
+    if (value[key] === undefined) return UNSURE;
+    const checked = quickCheck(prop, value[key]);
+    if (checked === UNSURE) return UNSURE;
+    out[key] = checked;
+  }
+  return out;
+}

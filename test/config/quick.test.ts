@@ -1,0 +1,176 @@
+// The config check without zod (src/core/config/quick.ts): its shape is authctlConfigSchema's
+// (regenerated here), and whatever it accepts zod accepts with the very same output, for every
+// config in the repository and thousands of seeded mutations of them.
+// After changing a config schema: UPDATE_GENERATED=1 npx vitest run test/config/quick.test.ts
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { describe, expect, it } from 'vitest';
+import { deriveQuickShape } from '../../src/core/config/quick-derive.js';
+import { QUICK_SHAPE } from '../../src/core/config/quick-shape.generated.js';
+import { quickCheck, UNSURE } from '../../src/core/config/quick.js';
+import { authctlConfigSchema } from '../../src/core/config/schema.js';
+import { validateConfig } from '../../src/core/config/validate.js';
+import { ROOT } from '../helpers/cli.js';
+import { pick, rng } from '../helpers/rng.js';
+
+const FILE = path.join(ROOT, 'src/core/config/quick-shape.generated.ts');
+
+function generated(): string {
+  return `// Generated from authctlConfigSchema by test/config/quick.test.ts (src/core/config/quick-derive.ts);
+// after changing a config schema: UPDATE_GENERATED=1 npx vitest run test/config/quick.test.ts
+import type { QuickNode } from './quick.js';
+
+export const QUICK_SHAPE: QuickNode = ${JSON.stringify(deriveQuickShape(authctlConfigSchema))};
+`;
+}
+
+/** Same value, same own keys in the same order, all the way down (toEqual ignores undefined keys and order). */
+function same(a: unknown, b: unknown, where = '$'): void {
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) {
+    expect(Object.is(a, b), `${where}: ${String(a)} vs ${String(b)}`).toBe(true);
+    return;
+  }
+  expect(Array.isArray(a), where).toBe(Array.isArray(b));
+  expect(Object.getPrototypeOf(a), where).toBe(Object.getPrototypeOf(b));
+  expect(Object.keys(a), where).toEqual(Object.keys(b));
+  for (const key of Object.keys(a))
+    same(
+      (a as Record<string, unknown>)[key],
+      (b as Record<string, unknown>)[key],
+      `${where}.${key}`,
+    );
+}
+
+const CONFIG_FILES = [
+  'examples/agentflow/authctl.toml',
+  'examples/relay/authctl.toml',
+  'test/fixtures/config/valid/authctl/authctl.toml',
+  'test/fixtures/config/valid/authctl/.authctlrc.json',
+];
+const parsed = (file: string): Record<string, unknown> => {
+  const text = readFileSync(path.join(ROOT, file), 'utf8');
+  return (file.endsWith('.json') ? JSON.parse(text) : parseToml(text)) as Record<string, unknown>;
+};
+
+/** A config of common keys of every section the quick check models, valid as written. */
+const TYPICAL = {
+  $schema: 'https://example.test/authctl.schema.json',
+  home: '.authctl',
+  token: {
+    issuer: 'http://127.0.0.1:9400',
+    audience: ['api://orders', 'api://billing'],
+    alg: 'ES256',
+    ttl: '15m',
+    tenant_claim: '/tid',
+    roles_claim: '/realm_access/roles',
+    scope_format: 'array',
+  },
+  tokens: { admin: { sub: 'root', roles: ['admin'], ttl: 3600, claims: { '/org/id': 'acme' } } },
+  keys: { rsa_bits: 3072, grace: '2h' },
+  sigv4: { dev: { access_key_id: 'AKIDEXAMPLE', region: 'us-east-1', service: 's3' } },
+};
+
+/** What the check accepts zod accepts, with the same output. Returns whether it was sure. */
+async function agrees(raw: unknown, name: string): Promise<boolean> {
+  const quick = quickCheck(QUICK_SHAPE, raw);
+  const zod = authctlConfigSchema.safeParse(raw, { jitless: true });
+  if (quick === UNSURE) return false;
+  expect(zod.success, `${name}: quick accepted what zod refuses: ${zod.error?.message}`).toBe(true);
+  same(quick, zod.data, name);
+  // And validateConfig answers with it.
+  same(await validateConfig(raw, name), zod.data, name);
+  return true;
+}
+
+/** A random change somewhere in a JSON-like value: a key dropped, added, retyped or revalued. */
+function mutate(value: unknown, random: () => number): unknown {
+  const odd = [
+    'x',
+    '',
+    '/tid',
+    'tid',
+    'RS256',
+    'none',
+    0,
+    -1,
+    1.5,
+    2048,
+    4096,
+    99999,
+    Infinity,
+    Number.NaN,
+    true,
+    null,
+    [],
+    ['a'],
+    [1],
+    {},
+    { a: 1 },
+    new Date(0),
+  ];
+  if (typeof value !== 'object' || value === null || random() < 0.15) return pick(random, odd);
+  if (Array.isArray(value)) {
+    const copy = [...value];
+    if (copy.length && random() < 0.7) {
+      const i = Math.floor(random() * copy.length);
+      copy[i] = mutate(copy[i], random);
+    } else copy.push(pick(random, odd));
+    return copy;
+  }
+  const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  const keys = Object.keys(copy);
+  const roll = random();
+  if (keys.length && roll < 0.6) {
+    const key = pick(random, keys);
+    copy[key] = mutate(copy[key], random);
+  } else if (keys.length && roll < 0.8) delete copy[pick(random, keys)];
+  else
+    copy[pick(random, ['extra', 'issuer', 'ttl', 'alg', 'token', 'roles', '__proto__'])] = pick(
+      random,
+      odd,
+    );
+  return copy;
+}
+
+describe('the config check without zod', () => {
+  it('is authctlConfigSchema written down (quick-shape.generated.ts)', () => {
+    const want = generated();
+    if (process.env.UPDATE_GENERATED === '1') writeFileSync(FILE, want);
+    expect(readFileSync(FILE, 'utf8')).toBe(want);
+  });
+
+  it('answers a typical config and the repository configs that have no [probe] or [idp] without zod', async () => {
+    expect(await agrees(TYPICAL, 'typical')).toBe(true);
+    expect(await agrees({}, 'empty')).toBe(true);
+    for (const file of CONFIG_FILES) {
+      const raw = parsed(file);
+      const sure = await agrees(raw, file);
+      if (!('probe' in raw) && !('idp' in raw)) expect(sure, file).toBe(true);
+    }
+  });
+
+  it('accepts nothing zod refuses, and outputs what zod outputs, over 6,000 seeded mutations', async () => {
+    const random = rng(2026);
+    const bases = [TYPICAL, ...CONFIG_FILES.map(parsed)];
+    let sure = 0;
+    let refused = 0;
+    for (let i = 0; i < 6000; i++) {
+      let raw: unknown = pick(random, bases);
+      for (let n = 1 + Math.floor(random() * 3); n > 0; n--) raw = mutate(raw, random);
+      if (await agrees(raw, `mutation ${i}`)) sure++;
+      else if (!authctlConfigSchema.safeParse(raw, { jitless: true }).success) refused++;
+    }
+    // Both sides are exercised: many accepted without zod, many refused (by zod, with its words).
+    expect(sure).toBeGreaterThan(500);
+    expect(refused).toBeGreaterThan(1000);
+  });
+
+  it('leaves the error to zod: same message for a bad value as before', async () => {
+    await expect(
+      validateConfig({ token: { tenant_claim: 'tid' } }, 'authctl.toml'),
+    ).rejects.toMatchObject({
+      message: expect.stringMatching(/^token\.tenant_claim: must be an RFC 6901 JSON pointer/),
+    });
+  });
+});

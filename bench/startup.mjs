@@ -10,7 +10,7 @@
 //   node bench/startup.mjs verify-config           (only the rows whose name contains the word)
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,8 +64,10 @@ for (let i = 0; i < (wanted(APIKEY_ROW) ? 100 : 0); i++) {
   ).stdout.toString();
   if (i === 0) key = JSON.parse(out).key;
 }
+// Not in cwd: every other row would find it (a config costs every command its load).
+mkdirSync(path.join(cwd, 'configured'));
 writeFileSync(
-  path.join(cwd, 'authctl.toml'),
+  path.join(cwd, 'configured', 'authctl.toml'),
   '[token]\nissuer = "http://127.0.0.1:9400"\naudience = "api://orders"\nttl = "15m"\n',
 );
 writeFileSync(
@@ -115,7 +117,7 @@ const COMMANDS = [
     'authctl token mint, authctl.toml with [token]',
     () =>
       time([bin, 'token', 'mint', '--sub', 'alice'], undefined, [0], {
-        AUTHCTL_CONFIG_FILE: path.join(cwd, 'authctl.toml'),
+        AUTHCTL_CONFIG_FILE: path.join(cwd, 'configured', 'authctl.toml'),
       }),
   ],
   ['authctl token decode', cli(['token', 'decode', token]), 1.4],

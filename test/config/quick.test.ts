@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { deriveQuickShape } from '../../src/core/config/quick-derive.js';
 import { QUICK_SHAPE } from '../../src/core/config/quick-shape.generated.js';
 import { quickCheck, UNSURE } from '../../src/core/config/quick.js';
@@ -172,5 +173,54 @@ describe('the config check without zod', () => {
     ).rejects.toMatchObject({
       message: expect.stringMatching(/^token\.tenant_claim: must be an RFC 6901 JSON pointer/),
     });
+  });
+
+  // Found by review: values a JavaScript config (authctl.config.mjs) can hold.
+  it('leaves to zod a record with a symbol key or an own constructor', async () => {
+    const symbol = { tokens: { ci: { claims: { [Symbol.for('n')]: 'x' } } } };
+    const ctor = { tokens: { ci: { claims: { constructor: class T {} } } } };
+    for (const raw of [symbol, ctor]) {
+      expect(quickCheck(QUICK_SHAPE, raw)).toBe(UNSURE);
+      await expect(validateConfig(raw, 'authctl.config.mjs')).rejects.toThrow(/tokens\.ci\.claims/);
+    }
+  });
+
+  // Schemas the config does not have today, but the next change might: each is zod's, or checked
+  // as zod checks it.
+  it("derives only what it checks exactly, for schemas beyond today's", () => {
+    const cases: Array<[z.ZodType, unknown[]]> = [
+      [z.string().regex(/^a/).regex(/b$/), ['ab', 'xb', 'ax']],
+      [z.string().min(5).min(1), ['ab', 'abcdef']],
+      [z.number().gt(5).gte(0), [1, 6]],
+      [z.string().min(2), ['😀', '😀😀', 'ab']],
+      [z.string().max(1), ['😀', 'ab']],
+      [z.xor([z.string(), z.string().min(1)]), ['x', '']],
+      [z.enum({ A: 0, B: 1 } as unknown as Record<string, number>), ['A', 0]],
+      [
+        z.strictObject({ a: z.union([z.string().default('x'), z.number()]).optional() }),
+        [{}, { a: 1 }],
+      ],
+      [
+        z.union([
+          z.strictObject({ d: z.strictObject({}).optional() }),
+          z.strictObject({ d: z.unknown().optional() }),
+        ]),
+        [{ d: new Date(0) }, { d: {} }],
+      ],
+      [z.union([z.string(), z.array(z.string())]), ['a', ['a'], [1]]],
+    ];
+    for (const [schema, values] of cases) {
+      const shape = deriveQuickShape(schema);
+      for (const value of values) {
+        const quick = quickCheck(shape, value);
+        if (quick === UNSURE) continue;
+        const zod = schema.safeParse(value, { jitless: true });
+        expect(zod.success, `${JSON.stringify(shape)} accepted ${String(value)}`).toBe(true);
+        same(quick, zod.data);
+      }
+    }
+    // And still checks the plain ones itself.
+    expect(deriveQuickShape(z.union([z.string(), z.array(z.string())])).t).toBe('union');
+    expect(deriveQuickShape(z.string().min(1).max(32)).t).toBe('string');
   });
 });

@@ -31,10 +31,13 @@ const DERIVERS: Record<string, Deriver> = {
   number: (_, keys, checks) => (keys.length ? ZOD : withChecks({ t: 'number' }, checks)),
   boolean: scalar('boolean'),
   unknown: scalar('unknown'),
-  enum: (def, keys, checks) =>
-    only(keys, ['entries']) && !checks.length
-      ? { t: 'oneof', values: Object.values(def.entries as Record<string, string>) }
-      : ZOD,
+  // A TypeScript numeric enum's entries hold its reverse mapping too, which zod drops.
+  enum: (def, keys, checks) => {
+    const values = Object.values(def.entries as Record<string, string | number>);
+    return only(keys, ['entries']) && !checks.length && values.every((v) => typeof v === 'string')
+      ? { t: 'oneof', values }
+      : ZOD;
+  },
   literal: (def, keys, checks) =>
     only(keys, ['values']) && !checks.length
       ? { t: 'oneof', values: [...(def.values as Array<string | number | boolean | null>)] }
@@ -55,10 +58,17 @@ const DERIVERS: Record<string, Deriver> = {
     // zod answers with the first option that passes: an option quick.ts cannot fully check
     // might be it. A discriminated union too: its options' tags are distinct, so the option
     // that passes is the one the tag picks.
+    // Options apart by JavaScript type only: quick.ts refuses some values zod takes (an undefined
+    // property, an odd object), and an option after one it refused may not be zod's answer. Not
+    // z.xor (inclusive: false): one option passing is not enough there.
     const options = ((def.options as unknown[]) ?? []).map(deriveQuickShape);
+    const kinds = options.map(kindOf);
     return only(keys, ['options', 'discriminator', 'inclusive']) &&
+      def.inclusive !== false &&
       !checks.length &&
-      options.every((option) => !hasZod(option))
+      options.every((option) => !hasZod(option)) &&
+      !kinds.includes('any') &&
+      new Set(kinds).size === kinds.length
       ? { t: 'union', of: options }
       : ZOD;
   },
@@ -72,6 +82,18 @@ export function deriveQuickShape(schema: unknown): QuickNode {
 }
 
 const only = (keys: string[], allowed: string[]) => keys.every((key) => allowed.includes(key));
+
+/** The JavaScript type of the values `node` can accept ('any' when it may be several). */
+function kindOf(node: QuickNode): string {
+  if (node.t === 'record' || node.t === 'object') return 'object';
+  if (node.t === 'oneof') {
+    const types = new Set(node.values.map((v) => (v === null ? 'null' : typeof v)));
+    return types.size === 1 ? [...types][0]! : 'any';
+  }
+  return node.t === 'string' || node.t === 'number' || node.t === 'boolean' || node.t === 'array'
+    ? node.t
+    : 'any';
+}
 
 /** Whether quick.ts would hand any part of `node` to zod. */
 function hasZod(node: QuickNode): boolean {
@@ -109,19 +131,19 @@ function deriveObject(def: ZodDef, keys: string[], checks: number): QuickNode {
       )
     )
       return ZOD;
+    if (fillsIn(value)) return ZOD;
     const node = deriveQuickShape(inner);
-    if (node.t === 'zod' && fillsIn(inner)) return ZOD;
     props[key] = { node, optional };
   }
   return { t: 'object', props };
 }
 
-/** Whether zod may output a value for this schema where the input has none. */
+/**
+ * Whether zod may output a value for this property where the input has none: its `optin` is
+ * "defaulted" for a default, and for an optional, union or lazy with one inside.
+ */
 function fillsIn(schema: unknown): boolean {
-  const def = defOf(schema);
-  if (def.type === 'default' || def.type === 'prefault' || def.type === 'catch') return true;
-  const inner = def.innerType ?? def.in ?? def.getter;
-  return inner !== undefined && typeof inner !== 'function' && fillsIn(inner);
+  return (schema as { _zod: { optin?: string } })._zod.optin === 'defaulted';
 }
 
 function withChecks<T extends Extract<QuickNode, { t: 'string' | 'number' | 'array' }>>(
@@ -129,8 +151,12 @@ function withChecks<T extends Extract<QuickNode, { t: 'string' | 'number' | 'arr
   checks: Check[],
 ): QuickNode {
   const out: Record<string, unknown> = { ...node };
+  const seen = new Set<string>();
   for (const check of checks) {
     const kind = `${node.t}:${String(check.check)}${check.format ? `:${String(check.format)}` : ''}`;
+    // One of each: two regexes, or two minimums, are both zod's to check.
+    if (seen.has(kind)) return ZOD;
+    seen.add(kind);
     if (kind === 'string:string_format:regex' && check.pattern instanceof RegExp)
       out.pattern = [check.pattern.source, check.pattern.flags.replace('g', '')];
     else if (kind === 'number:number_format:safeint') out.int = true;

@@ -31,10 +31,19 @@ function pattern([source, flags]: [string, string]): RegExp {
   return re;
 }
 
+/**
+ * An object zod's record and object checks treat as plain, with nothing they see that quick.ts
+ * would not: no symbol keys (zod's record refuses them), no own `constructor` (zod's plain-object
+ * test looks at it).
+ */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  return (
+    (proto === Object.prototype || proto === null) &&
+    !Object.hasOwn(value, 'constructor') &&
+    Object.getOwnPropertySymbols(value).length === 0
+  );
 }
 
 function within(n: number, bound: [number, boolean] | undefined, below: boolean): boolean {
@@ -54,8 +63,17 @@ type Checker<K extends QuickNode['t']> = (
   value: unknown,
 ) => Checked;
 
+/** zod measures a string in code points, not UTF-16 units. */
+function codePoints(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
 function checkString(node: Extract<QuickNode, { t: 'string' }>, value: unknown): Checked {
-  if (typeof value !== 'string' || !lengthOk(value.length, node)) return UNSURE;
+  if (typeof value !== 'string') return UNSURE;
+  if ((node.min !== undefined || node.max !== undefined) && !lengthOk(codePoints(value), node))
+    return UNSURE;
   return node.pattern && !pattern(node.pattern).test(value) ? UNSURE : value;
 }
 

@@ -1,5 +1,3 @@
-import { API_KEY_CHECKSUM_LENGTH, apiKeyChecksum } from './api-key-checksum.js';
-
 /**
  * The one masking function used everywhere authctl might show a secret: logs, errors,
  * listings, --dry-run output. It keeps enough to recognise a value, never enough to use it.
@@ -141,26 +139,31 @@ const PEM_PRIVATE =
 // The lookbehind makes a match start only at the beginning of a base64url run: without it a long
 // run of `eyJeyJ…` is rescanned from every `eyJ` (quadratic).
 const JWT_ANYWHERE = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
-// Not beside a `-` either: an API key never contains one, and a base64url value (an RFC 7638 kid)
-// would otherwise match from the middle.
-const API_KEY_ANYWHERE =
-  /(?<![A-Za-z0-9_-])[a-z][a-z0-9]*(?:_[a-z0-9]+)*_[0-9A-Za-z]{38}(?![A-Za-z0-9_-])/g;
+const API_KEY_ANYWHERE = /\b[a-z][a-z0-9]*(?:_[a-z0-9]+)*_[0-9A-Za-z]{38}\b/g;
+
 /**
- * About 1 in 2,000 kids (RFC 7638: 43 base64url characters, public, printed by `keys list` and in
- * the probe's rotation report) has the API-key shape: `word_` and 38 base62 characters. A kid is
- * masked only if it also carries the key's checksum (1 in 2^32); any other length is masked by
- * shape, so a mistyped key (its checksum wrong) is still masked unless it is 43 characters long.
+ * Public values authctl prints that may have a secret's shape: about 1 in 2,000 kids (RFC 7638,
+ * 43 base64url characters, in `keys list` and the probe's rotation report) is `word_` and 38
+ * letters and digits, an API key's shape. The keystore and the probe register the kids they read;
+ * any other value of that shape is masked (a mistyped key included: one character from a real one).
  */
-const KID_LENGTH = 43;
-function treatAsApiKey(value: string): boolean {
-  if (value.length !== KID_LENGTH) return true;
-  const cut = value.length - API_KEY_CHECKSUM_LENGTH;
-  const underscore = value.lastIndexOf('_', cut);
-  return (
-    apiKeyChecksum(value.slice(0, underscore), value.slice(underscore + 1, cut)) ===
-    value.slice(cut)
-  );
+const PUBLIC: Set<string> = ((globalThis as Record<symbol, unknown>)[
+  Symbol.for('authctl.publicValues')
+] ??= new Set<string>()) as Set<string>;
+
+export function registerPublic(value: unknown): void {
+  if (typeof value === 'string' && value.length >= 38 && PUBLIC.size < 100_000) PUBLIC.add(value);
 }
+
+/** Whether the match at `offset` of `text` lies inside a registered public value. */
+function insidePublic(text: string, offset: number, match: string): boolean {
+  for (const value of PUBLIC) {
+    const at = value.indexOf(match);
+    if (at >= 0 && offset >= at && text.startsWith(value, offset - at)) return true;
+  }
+  return false;
+}
+
 /**
  * Exactly 40 characters of base64 with both cases and a digit or / or +: an AWS secret access key
  * (hex digests are lower case). The mix is checked on the match, not by lookaheads, so a long run
@@ -188,7 +191,9 @@ export function redactSecrets(text: string): string {
     );
   if (out.includes('eyJ')) out = out.replace(JWT_ANYWHERE, (jwt) => mask(jwt));
   if (out.includes('_'))
-    out = out.replace(API_KEY_ANYWHERE, (key) => (treatAsApiKey(key) ? mask(key) : key));
+    out = out.replace(API_KEY_ANYWHERE, (key: string, offset: number, text: string) =>
+      PUBLIC.size && insidePublic(text, offset, key) ? key : mask(key),
+    );
   return out.replace(AWS_SECRET_ANYWHERE, (key) => (looksLikeAwsSecret(key) ? mask(key) : key));
 }
 

@@ -2,6 +2,7 @@ import type { JWK } from 'jose';
 import { jsonErrorLocation } from '../config/position.js';
 import { syntaxSnippet } from '../snippet.js';
 import { usageError } from '../errors.js';
+import { registerPublic } from '../mask.js';
 import type { JWTAlgorithm } from './algorithms.js';
 
 export const KEYRING_VERSION = 1;
@@ -100,6 +101,8 @@ export function parseKeyring(text: string, file: string): Keyring {
         },
       );
     }
+    // Kids are public: `keys list` prints them, and one may have an API key's shape (mask.ts).
+    registerPublic(key.kid);
   }
   return ring as Keyring;
 }

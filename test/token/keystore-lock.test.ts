@@ -42,6 +42,19 @@ describe('the keystore lock during a long hold', () => {
   });
 });
 
+/** A keystore in a new folder that counts the keys it generates. */
+function countingKeystore(): { keystore: Keystore; made: () => number } {
+  let made = 0;
+  const keystore = new Keystore({
+    dir: tempDir(),
+    onGenerate: () => {
+      made++;
+      return () => {};
+    },
+  });
+  return { keystore, made: () => made };
+}
+
 describe('a first-use key', () => {
   // Found in `authctl demo` on a starved machine: the issuer made its RSA key under keys.json's
   // lock, and the demo's own keystore, waiting to mint, gave up after 10 s (ERR_LOCK_TIMEOUT).
@@ -78,16 +91,9 @@ describe('a first-use key', () => {
   });
 
   it('is made once for concurrent callers of one keystore', async () => {
-    let made = 0;
-    const keystore = new Keystore({
-      dir: tempDir(),
-      onGenerate: () => {
-        made++;
-        return () => {};
-      },
-    });
+    const { keystore, made } = countingKeystore();
     const keys = await Promise.all(Array.from({ length: 8 }, () => keystore.signingKey('ES256')));
-    expect(made).toBe(1);
+    expect(made()).toBe(1);
     expect(new Set(keys.map((key) => key.record.kid)).size).toBe(1);
   });
 });
@@ -123,14 +129,7 @@ describe('a rotation', () => {
   });
 
   it('generates nothing for the stages that add no key, and publishes one that the next stage activates', async () => {
-    let made = 0;
-    const keystore = new Keystore({
-      dir: tempDir(),
-      onGenerate: () => {
-        made++;
-        return () => {};
-      },
-    });
+    const { keystore, made } = countingKeystore();
     await keystore.signingKey('ES256');
     const published = await keystore.rotate({ alg: 'ES256', stage: 'publish' });
     expect(published.published?.status).toBe('published');
@@ -140,6 +139,6 @@ describe('a rotation', () => {
     await expect(keystore.rotate({ alg: 'ES256', stage: 'activate' })).rejects.toThrow(
       /no published ES256 key/,
     );
-    expect(made).toBe(2);
+    expect(made()).toBe(2);
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { crc32 } from '../../src/core/crc32.js';
+import { crc32 } from '../../src/core/apikey/crc32.js';
 
 // The checksum of every key ever issued was zlib.crc32's: the JavaScript one must agree byte for byte.
 describe('crc32', () => {

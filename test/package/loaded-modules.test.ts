@@ -311,7 +311,7 @@ describe('what each command loads', () => {
     expect(coldSources).not.toContain('src/core/fs/lock.ts');
     expect(coldSources).not.toContain('src/core/fs/atomic.ts');
     expect(loaded.packages).toEqual(['chalk', 'commander']);
-    // The key checksum is computed in JavaScript (core/crc32.ts), not by node:zlib.
+    // The key checksum is computed in JavaScript (core/apikey/crc32.ts), not by node:zlib.
     expect(loaded.builtins).not.toContain('zlib');
     // The store is read with fs.readFile's callback: fs.promises loads it and seven more of Node's modules.
     expect(loaded.native).toContain('internal/fs/read/context');

@@ -1,11 +1,6 @@
 // node:crypto through require(), on first use: its ESM import also loads WebCrypto (node.ts).
 import { nodeCrypto } from '../node.js';
-import {
-  API_KEY_CHECKSUM_LENGTH,
-  apiKeyChecksum,
-  BASE62_ALPHABET,
-  encodeBase62,
-} from '../api-key-checksum.js';
+import { crc32 } from './crc32.js';
 import { usageError } from '../errors.js';
 
 /**
@@ -21,8 +16,9 @@ import { usageError } from '../errors.js';
  * every adjacent transposition (a change confined to 32 consecutive bits), and the fixed length
  * catches truncation, all without a lookup.
  */
-export { API_KEY_CHECKSUM_LENGTH, apiKeyChecksum, BASE62_ALPHABET, encodeBase62 };
+export const BASE62_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 export const API_KEY_BODY_LENGTH = 32;
+export const API_KEY_CHECKSUM_LENGTH = 6;
 export const API_KEY_PREFIX_MAX_LENGTH = 32;
 export const DEFAULT_API_KEY_PREFIX = 'ak_test';
 
@@ -50,6 +46,24 @@ export interface ApiKeyFormatCheck {
   /** One line, safe to print: never contains the key. */
   message: string;
   parsed?: ParsedApiKey;
+}
+
+export function encodeBase62(value: number, width: number): string {
+  let n = value;
+  let out = '';
+  while (n > 0) {
+    out = BASE62_ALPHABET[n % 62]! + out;
+    n = Math.floor(n / 62);
+  }
+  return out.padStart(width, '0');
+}
+
+/** The 6-char checksum of `<prefix>_<body>`. */
+export function apiKeyChecksum(prefix: string, body: string): string {
+  return encodeBase62(
+    crc32(Buffer.from(`${prefix}_${body}`, 'utf8')) >>> 0,
+    API_KEY_CHECKSUM_LENGTH,
+  );
 }
 
 /** Uniform random base62 string: bytes >= 248 are rejected so `% 62` has no bias. */

@@ -55,12 +55,11 @@ const DERIVERS: Record<string, Deriver> = {
   },
   object: (def, keys, checks) => deriveObject(def, keys, checks.length),
   union: (def, keys, checks) => {
-    // zod answers with the first option that passes: an option quick.ts cannot fully check
-    // might be it. A discriminated union too: its options' tags are distinct, so the option
-    // that passes is the one the tag picks.
-    // Options apart by JavaScript type only: quick.ts refuses some values zod takes (an undefined
-    // property, an odd object), and an option after one it refused may not be zod's answer. Not
-    // z.xor (inclusive: false): one option passing is not enough there.
+    // zod answers with the first option that passes, so quick.ts must know each option fully,
+    // and the options must be apart by JavaScript type: quick.ts refuses some values zod takes (an
+    // undefined property, an odd object), and an option after one it refused may not be zod's
+    // answer. A discriminated union's tags are distinct, so the option that passes is the one
+    // its tag picks. Not z.xor (inclusive: false): one option passing is not enough there.
     const options = ((def.options as unknown[]) ?? []).map(deriveQuickShape);
     const kinds = options.map(kindOf);
     return only(keys, ['options', 'discriminator', 'inclusive']) &&

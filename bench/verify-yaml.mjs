@@ -140,11 +140,16 @@ function median(values) {
 
 const range = (values) => `${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)}`;
 
-async function time(fn) {
+/** ms per call of `fn`, over `reps` calls in a row. */
+async function time(fn, reps = 1) {
   const start = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  for (let i = 0; i < reps; i++) await fn();
+  return Number(process.hrtime.bigint() - start) / 1e6 / reps;
 }
+
+// A sample is at least this long: a JSON call takes 4-8 ms, and one call per sample let a single
+// scavenge or descheduling swing a round's ratio from 0.65x to 4.1x (2026-12-04).
+const SAMPLE_MS = 100;
 
 async function compare(label, file, text, profile, parseOnly) {
   const verify = async () => {
@@ -155,22 +160,24 @@ async function compare(label, file, text, profile, parseOnly) {
   };
   const first = await verify();
   await time(parseOnly);
+  // As many calls per sample as the slower side needs to last SAMPLE_MS; the same count for both.
+  const reps = Math.max(1, Math.ceil(SAMPLE_MS / Math.max(await time(verify), await time(parseOnly))));
   const a = [];
   const b = [];
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate which goes first, so warm-up and GC do not favour one side.
     if (round % 2 === 0) {
-      a.push(await time(verify));
-      b.push(await time(parseOnly));
+      a.push(await time(verify, reps));
+      b.push(await time(parseOnly, reps));
     } else {
-      b.push(await time(parseOnly));
-      a.push(await time(verify));
+      b.push(await time(parseOnly, reps));
+      a.push(await time(verify, reps));
     }
   }
   const ratios = a.map((v, i) => v / b[i]);
   report({
     bench: 'verify-config',
-    what: `${label}, ${(text.length / 1024 / 1024).toFixed(2)} MB (${profile})`,
+    what: `${label}, ${(text.length / 1024 / 1024).toFixed(2)} MB (${profile})${reps > 1 ? `, ${reps} calls per sample` : ''}`,
     aLabel: 'verifyText',
     bLabel: 'parse alone',
     unit: 'ms',

@@ -1,5 +1,7 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestIdp, type TestIdp } from '../idp/helpers.js';
+import { seededHome, startTestIdp, type TestIdp } from '../idp/helpers.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { probeHarness } from './fixtures/harness.js';
 import { writeSpec } from './fixtures/spec.js';
@@ -138,6 +140,42 @@ audience = "${AUDIENCE}"
     );
     expect(stderr).toMatch(/hint: run the probe with the issuer's keystore/);
     expect(code).toBe(2);
+  });
+});
+
+describe("probe rotation with a kid of an API key's shape (about 1 in 2,000 RFC 7638 kids)", () => {
+  // Such a kid is masked unless authctl knows it as public (mask.ts). The probe runs with its own
+  // keystore here, not the issuer's, so only the rotation's reading of its tokens (kidOf) can
+  // register it: without that, the report's oldKid is masked and the lookup below fails.
+  const KID = 'zhrt_Rcx3udI4CUSK3pPP0KAEiZ9mr5tbXMokr9N9EQ';
+  let crafted: TestIdp;
+  beforeAll(async () => {
+    const home = await seededHome();
+    const file = path.join(home, 'keys.json');
+    const ring = JSON.parse(readFileSync(file, 'utf8'));
+    const key = ring.keys[0];
+    key.kid = key.publicJwk.kid = key.privateJwk.kid = KID;
+    writeFileSync(file, JSON.stringify(ring), { mode: 0o600 });
+    crafted = await startTestIdp({}, { home });
+  });
+  afterAll(async () => {
+    await crafted?.close();
+  });
+
+  it("prints the issuer's old kid whole in the --json report, and the issuer retired that very key", async () => {
+    const service = h.track(
+      await startIssuerService({ issuer: crafted.url, audience: AUDIENCE, flaws: [] }),
+    );
+    const text = spec(service.url, ROTATION).replaceAll(idp.url, crafted.url);
+    const { report, stdout } = await h.probe(text, ['--strict']);
+    const rotation = (report as unknown as { rotation: Record<string, unknown> }).rotation;
+    expect(rotation.oldKid).toBe(KID);
+    expect(rotation.newKid).not.toBe(KID);
+    expect(stdout).toContain(KID);
+    const state = (await (await fetch(`${crafted.url}/_authctl/state`)).json()) as {
+      keys: Array<{ kid: string; status: string }>;
+    };
+    expect(state.keys.find((k) => k.kid === KID)?.status).toBe('retired');
   });
 });
 

@@ -161,7 +161,10 @@ async function compare(label, file, text, profile, parseOnly) {
   const first = await verify();
   await time(parseOnly);
   // As many calls per sample as the slower side needs to last SAMPLE_MS; the same count for both.
-  const reps = Math.max(1, Math.ceil(SAMPLE_MS / Math.max(await time(verify), await time(parseOnly))));
+  const reps = Math.max(
+    1,
+    Math.ceil(SAMPLE_MS / Math.max(await time(verify), await time(parseOnly))),
+  );
   const a = [];
   const b = [];
   for (let round = 0; round < ROUNDS; round++) {

@@ -40,7 +40,8 @@ export async function startTestIdp(
   config: AuthctlConfig = {},
   options: Partial<StartIdpServerOptions> = {},
 ): Promise<TestIdp> {
-  const home = await seededHome();
+  // A given home (a test's own keystore) is the issuer's, and removed on close like a seeded one.
+  const home = options.home ?? (await seededHome());
   const logs: string[] = [];
   const server = await startIdpServer({
     config,

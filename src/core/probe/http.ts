@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type https from 'node:https';
 import { builtin } from '../node.js';
+import { Deadlines } from './deadlines.js';
 
 /** One request exactly as the probe sends it: the path is sent byte for byte (no normalisation). */
 export interface ProbeRequest {
@@ -58,8 +59,12 @@ export class HttpClient {
   private readonly lib: typeof http | typeof https;
   /** The base URL's path without its trailing slashes: every request path goes after it. */
   private readonly prefix: string;
+  private readonly timeoutMs: number;
+  private readonly deadlines: Deadlines;
 
   constructor(private readonly options: HttpClientOptions) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.deadlines = new Deadlines(this.timeoutMs);
     this.base = new URL(options.baseUrl);
     this.lib = this.base.protocol === 'https:' ? builtin<typeof https>('node:https') : http;
     this.agent = new this.lib.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 });
@@ -100,76 +105,91 @@ export class HttpClient {
   private once(request: ProbeRequest): Promise<ProbeResponse> {
     const started = performance.now();
     return new Promise((resolve, reject) => {
-      const timeoutMs = this.options.timeoutMs ?? 10_000;
-      const timedOut = () =>
-        Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), {
-          code: 'ETIMEDOUT',
-        });
+      let req: http.ClientRequest | undefined;
       // A deadline for the whole exchange (connect, headers and body): the socket's idle timeout alone
       // never fires on a server that trickles a byte now and then, and a run must never hang.
-      const deadline = setTimeout(() => {
-        reject(timedOut());
-        req.destroy();
-      }, timeoutMs);
+      const deadline = this.deadlines.add(() => {
+        reject(
+          Object.assign(new Error(`no complete answer within ${this.timeoutMs} ms`), {
+            code: 'ETIMEDOUT',
+          }),
+        );
+        req?.destroy();
+      });
       const fail = (error: Error) => {
-        clearTimeout(deadline);
+        this.deadlines.cancel(deadline);
         reject(error);
       };
-      // Copied only to add to it: node:http reads the headers object and never changes it.
-      let headers = request.headers;
-      if (request.body !== undefined) {
-        headers = { ...headers };
-        headers['content-length'] ??= String(Buffer.byteLength(request.body));
-        if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
-          headers['content-type'] = 'application/json';
-      }
-      const req = this.lib.request(
-        {
-          protocol: this.base.protocol,
-          hostname: this.base.hostname,
-          port: this.base.port,
-          method: request.method,
-          path: `${this.prefix}${request.path}`,
-          headers,
-          agent: this.agent,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (chunk: Buffer) => {
-            if (size < BODY_LIMIT) chunks.push(chunk);
-            size += chunk.length;
-          });
-          res.on('end', () => {
-            clearTimeout(deadline);
-            // node:http joins repeated headers into one string, except set-cookie (always a list):
-            // only an answer that sets cookies needs a copy (no per-request copy of every header).
-            const all = res.headers;
-            const cookies = all['set-cookie'];
-            const flat = (cookies ? { ...all, 'set-cookie': cookies.join(', ') } : all) as Record<
-              string,
-              string
-            >;
-            // Most answers are one chunk: no copy then (subarray is a view).
-            const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: flat,
-              body: body.subarray(0, BODY_LIMIT).toString('utf8'),
-              ms: performance.now() - started,
-            });
-          });
-          res.on('error', fail);
-        },
+      req = this.lib.request(this.requestOptions(request), (res) =>
+        readAnswer(res, started, fail, (answer) => {
+          this.deadlines.cancel(deadline);
+          resolve(answer);
+        }),
       );
       req.on('error', fail);
       req.end(request.body);
     });
   }
 
+  /** node:http's options for one request: the path byte for byte, a body's length and type added. */
+  private requestOptions(request: ProbeRequest): http.RequestOptions {
+    // Copied only to add to it: node:http reads the headers object and never changes it.
+    let headers = request.headers;
+    if (request.body !== undefined) {
+      headers = { ...headers };
+      headers['content-length'] ??= String(Buffer.byteLength(request.body));
+      if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+        headers['content-type'] = 'application/json';
+    }
+    return {
+      protocol: this.base.protocol,
+      hostname: this.base.hostname,
+      port: this.base.port,
+      method: request.method,
+      path: `${this.prefix}${request.path}`,
+      headers,
+      agent: this.agent,
+    };
+  }
+
   close(): void {
+    this.deadlines.clear();
     this.agent.destroy();
   }
+}
+
+/** Reads an answer: its status, its headers, and the first BODY_LIMIT bytes of its body. */
+function readAnswer(
+  res: http.IncomingMessage,
+  started: number,
+  fail: (error: Error) => void,
+  done: (answer: ProbeResponse) => void,
+): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  res.on('data', (chunk: Buffer) => {
+    if (size < BODY_LIMIT) chunks.push(chunk);
+    size += chunk.length;
+  });
+  res.on('end', () => {
+    // node:http joins repeated headers into one string, except set-cookie (always a list):
+    // only an answer that sets cookies needs a copy (no per-request copy of every header).
+    const all = res.headers;
+    const cookies = all['set-cookie'];
+    const headers = (cookies ? { ...all, 'set-cookie': cookies.join(', ') } : all) as Record<
+      string,
+      string
+    >;
+    // Most answers are one chunk: no copy then.
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    done({
+      status: res.statusCode ?? 0,
+      headers,
+      body: (body.length > BODY_LIMIT ? body.subarray(0, BODY_LIMIT) : body).toString('utf8'),
+      ms: performance.now() - started,
+    });
+  });
+  res.on('error', fail);
 }
 
 /** Polls `url` until it answers (any status) or `timeoutMs` passes. */

@@ -1,7 +1,7 @@
 import { createPublicKey, KeyObject, randomBytes } from 'node:crypto';
 import type { CompactJWSHeaderParameters, JWK } from 'jose';
 import { isHmac, type JWTAlgorithm } from '../keys/algorithms.js';
-import { encodeJson, signJws } from './jws.js';
+import { encodeJson, signJws, signJwsAsync } from './jws.js';
 
 /** Low-level JWS assembly for tokens a normal signer refuses to make. */
 
@@ -22,7 +22,8 @@ export async function signCompact(
   key: CryptoKey | Uint8Array,
 ): Promise<string> {
   if (key instanceof Uint8Array) return signJws(header, claims, key);
-  if (key.extractable) return signJws(header, claims, KeyObject.from(key));
+  // On the threadpool: the probe forges with the attacker key while its requests are in flight.
+  if (key.extractable) return signJwsAsync(header, claims, KeyObject.from(key));
   // Node 24 deprecates KeyObject.from() of a non-extractable CryptoKey (DEP0204: a warning on
   // stderr). Such a key (an API caller's own AttackerKey) is signed by jose, loaded only for it.
   const { CompactSign } = await import('jose');

@@ -102,13 +102,13 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
     if ('claims' in build)
       build.claims(claims, { mapping, now, ttl, skew, variant: defect.variant });
   }
-  const sign = () => signJws(header, claims, signer.key);
+  const sign = async () =>
+    options.signAsync
+      ? signJwsAsync(header, claims, signer.key)
+      : signJws(header, claims, signer.key);
   const forgery = defects.find((d) => !CLAIM_DEFECT_KINDS.includes(d.kind));
   const build = forgery && DEFECT_REGISTRY[forgery.kind].build;
-  if (!build || !('forge' in build))
-    return result({
-      token: options.signAsync ? await signJwsAsync(header, claims, signer.key) : sign(),
-    });
+  if (!build || !('forge' in build)) return result({ token: await sign() });
   // Forgeries need jose and throwaway keys: load them only for --defect.
   const kit = await import('./forge.js');
   return result(

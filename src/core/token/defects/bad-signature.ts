@@ -8,5 +8,5 @@ export const badSignature: Defect = {
   outcome: 'unauthenticated',
   needsTrustedKey: true,
   fix: 'Verify the signature (use jwtVerify, never decode-only helpers such as jwt.decode).',
-  build: { forge: ({ sign, kit }) => ({ token: kit.corruptSignature(sign()) }) },
+  build: { forge: async ({ sign, kit }) => ({ token: kit.corruptSignature(await sign()) }) },
 };

@@ -9,8 +9,8 @@ export const nullSignature: Defect = {
   needsTrustedKey: false,
   fix: 'Reject tokens whose signature is empty.',
   build: {
-    forge({ sign }) {
-      const token = sign();
+    async forge({ sign }) {
+      const token = await sign();
       return { token: `${token.slice(0, token.lastIndexOf('.'))}.` };
     },
   },

@@ -33,8 +33,11 @@ export interface ForgeContext {
   variant?: string;
   jkuUrl?: string;
   attackerKey?: AttackerKey;
-  /** The valid token (header and claims signed by `key`), for forgeries that alter it. */
-  sign(): string;
+  /**
+   * The valid token (header and claims signed by `key`), for forgeries that alter it; on libuv's
+   * threadpool when the caller mints many at once (the probe), as every asymmetric forgery is.
+   */
+  sign(): Promise<string>;
   /** forge.ts (jose, throwaway keys): loaded only when a forgery is minted. */
   kit: typeof ForgeKit;
 }

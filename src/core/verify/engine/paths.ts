@@ -163,25 +163,45 @@ function step(pattern: readonly string[], p: number, own: readonly string[]): nu
   return p;
 }
 
+/** Where a walk puts its matches: an Entry, or (looping over a `*` table) its parts, built if kept. */
+export interface MatchSink {
+  entry(found: Entry): void;
+  child(...at: ConstructorParameters<typeof LazyChild>): void;
+}
+
 /**
  * The entries under `from` whose segments (relative to it) match `pattern`, depth first. Only the
  * branches the pattern can still match are walked: a literal path costs its depth, not the document.
  */
 export function find(from: Entry, pattern: readonly string[], style: PathStyle): Entry[] {
   const out: Entry[] = [];
+  const sink: MatchSink = {
+    entry: (e) => out.push(e),
+    child: (parent, key, own, value) => out.push(new LazyChild(parent, key, own, value)),
+  };
+  findInto(from, pattern, style, sink);
+  return out;
+}
+
+/** `find`, each match handed to `sink` as it is found. */
+export function findInto(
+  from: Entry,
+  pattern: readonly string[],
+  style: PathStyle,
+  sink: MatchSink,
+): void {
   if (!pattern.includes('**')) {
-    findFixed(from, pattern, 0, style, out);
-    return out;
+    findFixed(from, pattern, 0, style, sink);
+    return;
   }
   const visit = (entry: Entry, states: number[]) => {
-    if (states.includes(pattern.length)) out.push(entry);
+    if (states.includes(pattern.length)) sink.entry(entry);
     eachChild(entry.value, style, (key, own, value) => {
       const next = advance(pattern, states, own);
       if (next.length) visit(child(entry, key, own, value), next);
     });
   };
   visit(from, closure(pattern, [0]));
-  return out;
 }
 
 /** The first entry `find` would return, without walking further (a profile's keys: the hot path). */
@@ -306,10 +326,10 @@ function findFixed(
   pattern: readonly string[],
   p: number,
   style: PathStyle,
-  out: Entry[],
+  out: MatchSink,
 ): void {
   if (p === pattern.length) {
-    out.push(entry);
+    out.entry(entry);
     return;
   }
   const value = entry.value;
@@ -326,7 +346,7 @@ function findFixed(
 
 /**
  * `*` over a table (a dense file's thousands of schemes), read in place: no cached children, and
- * a match that ends the pattern is kept without a call (a loop of its own, optimised as one).
+ * a match that ends the pattern goes to the sink as its parts (a loop of its own, optimised as one).
  */
 function findAll(
   entry: Entry,
@@ -334,7 +354,7 @@ function findAll(
   pattern: readonly string[],
   p: number,
   style: PathStyle,
-  out: Entry[],
+  out: MatchSink,
 ): void {
   const keys = Object.keys(value);
   for (let i = 0; i < keys.length; i++) {
@@ -342,9 +362,9 @@ function findAll(
     const own = splitOnce(key, style);
     const next = step(pattern, p, own);
     if (next < 0) continue;
-    const found = new LazyChild(entry, key, own, (value as Record<string, unknown>)[key]);
-    if (next === pattern.length) out.push(found);
-    else findFixed(found, pattern, next, style, out);
+    const item = (value as Record<string, unknown>)[key];
+    if (next === pattern.length) out.child(entry, key, own, item);
+    else findFixed(new LazyChild(entry, key, own, item), pattern, next, style, out);
   }
 }
 

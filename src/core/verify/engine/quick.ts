@@ -309,9 +309,12 @@ export function quickCheck(
   root: Entry,
   out: OnlineCheck[] | undefined,
 ): boolean {
-  if (!plan) return false;
-  const table = root.value as Record<string, unknown>;
-  if (!read(plan, table) || !keysClean(plan) || !crossClean(plan)) return false;
+  if (!plan || !quickClean(plan, root.value as Record<string, unknown>)) return false;
   if (out) onlineOf(plan, root, out);
   return true;
+}
+
+/** Whether the full checks would report nothing for this table (its --online checks aside). */
+export function quickClean(plan: QuickPlan, table: Record<string, unknown>): boolean {
+  return read(plan, table) && keysClean(plan) && crossClean(plan);
 }

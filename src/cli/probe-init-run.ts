@@ -5,7 +5,7 @@ import { usageError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs/atomic.js';
 import { decodeText } from '../core/fs/text.js';
 import { draftSpecFromOpenApi } from '../core/probe/openapi.js';
-import { parseProbeSpec } from '../core/probe/spec.js';
+import { parseProbeSpec } from '../core/probe/spec-parse.js';
 import { createExclusive } from '../core/verify/init.js';
 import { parseYaml } from '../core/verify/locate/yaml.js';
 import type { Deps } from './command.js';

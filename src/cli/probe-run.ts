@@ -10,8 +10,8 @@ import { waitFor } from '../core/probe/http.js';
 import { runProbe, type ProbeResult } from '../core/probe/runner.js';
 import {
   findProbeSpecFile,
+  checkProbeSpec,
   loadProbeSpecFile,
-  parseProbeSpec,
   type ProbeSpec,
 } from '../core/probe/spec.js';
 import type { ProbeOptions } from './probe-options.js';
@@ -67,7 +67,7 @@ async function loadSpec(deps: Deps, flags: ProbeOptions): Promise<ProbeSpec> {
         hint: 'pass --spec probe.toml, create ./probe.toml, add [probe] to authctl.toml, or draft one with `authctl probe init --from-openapi openapi.json`',
       });
     }
-    spec = parseProbeSpec(config.probe, `${filepath} [probe]`);
+    spec = await checkProbeSpec(config.probe, `${filepath} [probe]`);
   }
   if (flags.baseUrl) spec.baseUrl = flags.baseUrl;
   return spec;

@@ -14,6 +14,7 @@ import { authctlConfigSchema } from '../../src/core/config/schema.js';
 import { validateConfig } from '../../src/core/config/validate.js';
 import { ROOT } from '../helpers/cli.js';
 import { pick, rng } from '../helpers/rng.js';
+import { mutate, same } from '../helpers/zod-agree.js';
 
 const FILE = path.join(ROOT, 'src/core/config/quick-shape.generated.ts');
 
@@ -24,23 +25,6 @@ import type { QuickNode } from './quick.js';
 
 export const QUICK_SHAPE: QuickNode = ${JSON.stringify(deriveQuickShape(authctlConfigSchema))};
 `;
-}
-
-/** Same value, same own keys in the same order, all the way down (toEqual ignores undefined keys and order). */
-function same(a: unknown, b: unknown, where = '$'): void {
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) {
-    expect(Object.is(a, b), `${where}: ${String(a)} vs ${String(b)}`).toBe(true);
-    return;
-  }
-  expect(Array.isArray(a), where).toBe(Array.isArray(b));
-  expect(Object.getPrototypeOf(a), where).toBe(Object.getPrototypeOf(b));
-  expect(Object.keys(a), where).toEqual(Object.keys(b));
-  for (const key of Object.keys(a))
-    same(
-      (a as Record<string, unknown>)[key],
-      (b as Record<string, unknown>)[key],
-      `${where}.${key}`,
-    );
 }
 
 const CONFIG_FILES = [
@@ -82,56 +66,6 @@ async function agrees(raw: unknown, name: string): Promise<boolean> {
   // And validateConfig answers with it.
   same(await validateConfig(raw, name), zod.data, name);
   return true;
-}
-
-/** A random change somewhere in a JSON-like value: a key dropped, added, retyped or revalued. */
-function mutate(value: unknown, random: () => number): unknown {
-  const odd = [
-    'x',
-    '',
-    '/tid',
-    'tid',
-    'RS256',
-    'none',
-    0,
-    -1,
-    1.5,
-    2048,
-    4096,
-    99999,
-    Infinity,
-    Number.NaN,
-    true,
-    null,
-    [],
-    ['a'],
-    [1],
-    {},
-    { a: 1 },
-    new Date(0),
-  ];
-  if (typeof value !== 'object' || value === null || random() < 0.15) return pick(random, odd);
-  if (Array.isArray(value)) {
-    const copy = [...value];
-    if (copy.length && random() < 0.7) {
-      const i = Math.floor(random() * copy.length);
-      copy[i] = mutate(copy[i], random);
-    } else copy.push(pick(random, odd));
-    return copy;
-  }
-  const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-  const keys = Object.keys(copy);
-  const roll = random();
-  if (keys.length && roll < 0.6) {
-    const key = pick(random, keys);
-    copy[key] = mutate(copy[key], random);
-  } else if (keys.length && roll < 0.8) delete copy[pick(random, keys)];
-  else
-    copy[pick(random, ['extra', 'issuer', 'ttl', 'alg', 'token', 'roles', '__proto__'])] = pick(
-      random,
-      odd,
-    );
-  return copy;
 }
 
 describe('the config check without zod', () => {
@@ -208,6 +142,25 @@ describe('the config check without zod', () => {
         [{ d: new Date(0) }, { d: {} }],
       ],
       [z.union([z.string(), z.array(z.string())]), ['a', ['a'], [1]]],
+      // The probe spec's kinds (test/probe/spec-quick.test.ts): defaults, URLs, prefixes, tags.
+      [
+        z.strictObject({ a: z.string().default('x') }),
+        [{}, { a: 'y' }, { a: undefined }, { a: 1 }],
+      ],
+      [z.strictObject({ a: z.array(z.string()).default(() => ['x']) }), [{}, { a: [] }]],
+      [z.strictObject({ d: z.date().default(new Date(0)) }), [{}]],
+      [z.url(), ['http://a', 'mailto:x', ' http://a', 'http://a\tb', 'x', 'HTTP://A/']],
+      [z.url({ protocol: /^https?$/ }), ['https://a', 'ftp://a', 'http:a', 'http:/a', 'http://']],
+      [z.url({ hostname: /^a$/ }), ['http://a', 'http://b']],
+      [z.url({ normalize: true }), ['HTTP://A']],
+      [z.string().startsWith('/'), ['/a', 'a', '']],
+      [
+        z.discriminatedUnion('t', [
+          z.strictObject({ t: z.literal('a'), x: z.string() }),
+          z.strictObject({ t: z.enum(['b', 'c']), y: z.number().optional() }),
+        ]),
+        [{ t: 'a', x: '1' }, { t: 'b' }, { t: 'c', y: 1 }, { t: 'd' }, { t: 'a' }, ['t'], {}],
+      ],
     ];
     for (const [schema, values] of cases) {
       const shape = deriveQuickShape(schema);
@@ -222,5 +175,13 @@ describe('the config check without zod', () => {
     // And still checks the plain ones itself.
     expect(deriveQuickShape(z.union([z.string(), z.array(z.string())])).t).toBe('union');
     expect(deriveQuickShape(z.string().min(1).max(32)).t).toBe('string');
+    expect(deriveQuickShape(z.url({ protocol: /^https?$/ }))).toEqual({
+      t: 'string',
+      url: { protocol: ['^https?$', ''] },
+    });
+    for (const schema of [z.url({ hostname: /^a$/ }), z.url({ normalize: true })])
+      expect(deriveQuickShape(schema).t).toBe('zod');
+    // A default that is not JSON is zod's to make: the object is then zod's.
+    expect(deriveQuickShape(z.strictObject({ d: z.date().default(new Date(0)) })).t).toBe('zod');
   });
 });

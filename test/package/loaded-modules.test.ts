@@ -438,7 +438,7 @@ describe('what each command loads', () => {
     );
   });
 
-  it('probe loads no jose once its attacker key is stored, nor what `probe init` drafts with, nor SigV4 or API-key code for bearer credentials, nor smol-toml, https or child_process for a JSON spec of an http:// service (issue #17)', () => {
+  it('probe loads no jose once its attacker key is stored, no zod for a valid spec, nor what `probe init` drafts with, nor SigV4 or API-key code for bearer credentials, nor smol-toml, https or child_process for a JSON spec of an http:// service (issue #17)', () => {
     const project = tempDir('authctl-loaded-probe-');
     const spec = {
       base_url: 'http://127.0.0.1:9',
@@ -450,12 +450,24 @@ describe('what each command loads', () => {
     // The first run generates the attacker key (with jose) and stores it beside the keystore.
     const first = loadedBy(['probe', '--dry-run'], { cwd: project });
     const loaded = loadedBy(['probe', '--dry-run'], { cwd: project });
+    // A spec with a mistake is zod's to word: it is loaded then (exit 2, usage error).
+    writeFileSync(
+      path.join(project, 'probe.json'),
+      JSON.stringify({ ...spec, endpoints: [{ path: 'v1', allow: ['reader'] }] }),
+    );
+    const wrong = loadedBy(['probe', '--dry-run', '--json'], { cwd: project });
     rmSync(project, { recursive: true, force: true });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stdout).toContain('endpoints[0].path: must start with /');
+    expect(wrong.packages).toContain('zod');
     expect(first.code, first.stdout).toBe(0);
     expect(loaded.code, loaded.stdout).toBe(0);
     expect(loaded.stdout).toContain('/v1/orders');
     expect(loaded.sources).toContain('src/core/probe/attacker.ts');
     expect(loaded.packages).not.toContain('jose');
+    // A valid spec is checked without zod (core/probe/spec.ts): building its schemas was ~8 ms.
+    expect(loaded.packages).not.toContain('zod');
+    expect(loaded.sources).not.toContain('src/core/probe/config.ts');
     // A JSON spec needs no TOML parser; an http:// service no TLS stack; no command is run.
     expect(loaded.packages).not.toContain('smol-toml');
     expect(loaded.builtins).not.toContain('https');

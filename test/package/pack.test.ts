@@ -36,7 +36,9 @@ import {
 // (129 → 142 files, each with its CommonJS interop code).
 // Raised again, 461 → 463 kB (462.2 kB packed then): the config check without zod
 // (core/config/quick.ts and the shape it checks with, 9 kB of JSON before compression).
-const TARBALL_BUDGET = 463_000;
+// Raised again, 463 → 465 kB (463.9 kB packed then): the probe spec checked without zod as well
+// (core/probe/spec.ts and spec-shape.generated.ts, 10 kB of JSON): ~19 ms off every probe run.
+const TARBALL_BUDGET = 465_000;
 /** package.json "dependencies": everything else is bundled into dist/. */
 const RUNTIME_DEPENDENCIES = [
   '@peculiar/asn1-schema',

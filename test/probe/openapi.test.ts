@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseToml } from '../../src/core/config/toml.js';
 import { draftSpecFromOpenApi } from '../../src/core/probe/openapi.js';
-import { parseProbeSpec } from '../../src/core/probe/spec.js';
+import { parseProbeSpec } from '../../src/core/probe/spec-parse.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 const swagger = {

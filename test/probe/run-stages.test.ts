@@ -7,7 +7,7 @@ import { Slots } from '../../src/core/probe/pool.js';
 import { runProbe } from '../../src/core/probe/runner.js';
 import { optionsKey } from '../../src/core/probe/run/setup.js';
 import { CaseQueue, started } from '../../src/core/probe/run/stream.js';
-import { parseProbeSpec } from '../../src/core/probe/spec.js';
+import { parseProbeSpec } from '../../src/core/probe/spec-parse.js';
 import type { ProbeResult } from '../../src/core/probe/run/types.js';
 import { tempDir } from '../helpers/cli.js';
 import {

@@ -1,4 +1,5 @@
-import type { QuickNode } from './quick.js';
+import { isDeepStrictEqual } from 'node:util';
+import type { QuickNode, QuickProp } from './quick.js';
 
 /**
  * authctlConfigSchema (or any zod schema) as the plain data quick.ts checks with: what zod would
@@ -27,7 +28,15 @@ const scalar =
     keys.length || checks.length ? ZOD : { t };
 
 const DERIVERS: Record<string, Deriver> = {
-  string: (_, keys, checks) => (keys.length ? ZOD : withChecks({ t: 'string' }, checks)),
+  string: (def, keys, checks) => {
+    if (!keys.length) return withChecks({ t: 'string' }, checks);
+    // z.url(), optionally of some protocols (no hostname pattern, no normalising).
+    const url = def.format === 'url' && def.check === 'string_format';
+    if (!url || !only(keys, ['format', 'check', 'abort', 'protocol'])) return ZOD;
+    if (def.protocol !== undefined && !(def.protocol instanceof RegExp)) return ZOD;
+    const protocol = def.protocol ? regexOf(def.protocol) : undefined;
+    return withChecks({ t: 'string', url: protocol ? { protocol } : {} }, checks);
+  },
   number: (_, keys, checks) => (keys.length ? ZOD : withChecks({ t: 'number' }, checks)),
   boolean: scalar('boolean'),
   unknown: scalar('unknown'),
@@ -55,6 +64,7 @@ const DERIVERS: Record<string, Deriver> = {
   },
   object: (def, keys, checks) => deriveObject(def, keys, checks.length),
   union: (def, keys, checks) => {
+    if (def.discriminator !== undefined) return deriveTagged(def, keys, checks);
     // zod answers with the first option that passes, so quick.ts must know each option fully,
     // and the options must be apart by JavaScript type: quick.ts refuses some values zod takes (an
     // undefined property, an odd object), and an option after one it refused may not be zod's
@@ -107,18 +117,63 @@ function hasZod(node: QuickNode): boolean {
       return Object.values(node.props).some((prop) => hasZod(prop.node));
     case 'union':
       return node.of.some(hasZod);
+    case 'tagged':
+      return Object.values(node.options).some(hasZod);
     default:
       return false;
   }
+}
+
+/** A regex as quick.ts rebuilds it (a `g` flag would make test() stateful). */
+const regexOf = (re: RegExp): [string, string] => [re.source, re.flags.replace('g', '')];
+
+/**
+ * z.discriminatedUnion: zod parses with the option the tag's value picks (no fallback to the
+ * others), so each option may leave parts to zod; tags must be strings, each of one option.
+ */
+function deriveTagged(def: ZodDef, keys: string[], checks: Check[]): QuickNode {
+  const key = def.discriminator;
+  if (typeof key !== 'string' || checks.length) return ZOD;
+  if (!only(keys, ['options', 'discriminator', 'inclusive'])) return ZOD;
+  const options: Record<string, QuickNode> = {};
+  for (const option of (def.options as unknown[]) ?? []) {
+    const node = deriveQuickShape(option);
+    const tag = node.t === 'object' ? node.props[key] : undefined;
+    if (!tag || tag.optional || tag.default !== undefined || tag.node.t !== 'oneof') return ZOD;
+    for (const value of tag.node.values) {
+      if (typeof value !== 'string' || Object.hasOwn(options, value)) return ZOD;
+      options[value] = node;
+    }
+  }
+  return { t: 'tagged', key, options };
+}
+
+/**
+ * zod's `.default(value)` on a property, as quick.ts fills it in: JSON data only (a function's
+ * or a Date's default is zod's to make), the same each time it is read.
+ */
+function jsonDefault(def: ZodDef): { value: unknown } | undefined {
+  const first: unknown = def.defaultValue;
+  const json = JSON.stringify(first);
+  if (first === undefined || json === undefined || json !== JSON.stringify(def.defaultValue))
+    return undefined;
+  return isDeepStrictEqual(JSON.parse(json), first) ? { value: first } : undefined;
 }
 
 /** A strict object only (a plain z.object strips unknown keys: its output is not its input). */
 function deriveObject(def: ZodDef, keys: string[], checks: number): QuickNode {
   const catchall = def.catchall === undefined ? undefined : defOf(def.catchall).type;
   if (!only(keys, ['shape', 'catchall']) || checks || catchall !== 'never') return ZOD;
-  const props: Record<string, { node: QuickNode; optional: boolean }> = {};
+  const props: Record<string, QuickProp> = {};
   for (const [key, value] of Object.entries(def.shape as Record<string, unknown>)) {
     const prop = defOf(value);
+    if (prop.type === 'default') {
+      const fill = jsonDefault(prop);
+      const rest = Object.keys(prop).filter((k) => !BENIGN.has(k));
+      if (!fill || !only(rest, ['innerType', 'defaultValue'])) return ZOD;
+      props[key] = { node: deriveQuickShape(prop.innerType), optional: false, default: fill.value };
+      continue;
+    }
     const optional = prop.type === 'optional';
     const inner = optional ? prop.innerType : value;
     // A default (or anything zod might fill in when the key is absent) makes the output differ.
@@ -157,7 +212,9 @@ function withChecks<T extends Extract<QuickNode, { t: 'string' | 'number' | 'arr
     if (seen.has(kind)) return ZOD;
     seen.add(kind);
     if (kind === 'string:string_format:regex' && check.pattern instanceof RegExp)
-      out.pattern = [check.pattern.source, check.pattern.flags.replace('g', '')];
+      out.pattern = regexOf(check.pattern);
+    else if (kind === 'string:string_format:starts_with' && typeof check.prefix === 'string')
+      out.prefix = check.prefix;
     else if (kind === 'number:number_format:safeint') out.int = true;
     else if (kind === 'number:greater_than') out.min = [check.value, check.inclusive];
     else if (kind === 'number:less_than') out.max = [check.value, check.inclusive];

@@ -8,15 +8,32 @@
  */
 export type QuickNode =
   | { t: 'zod' }
-  | { t: 'string'; pattern?: [string, string]; min?: number; max?: number }
+  | {
+      t: 'string';
+      pattern?: [string, string];
+      prefix?: string;
+      min?: number;
+      max?: number;
+      /** z.url(): the protocol pattern it takes, if any. */
+      url?: { protocol?: [string, string] };
+    }
   | { t: 'number'; int?: true; min?: [number, boolean]; max?: [number, boolean] }
   | { t: 'boolean' }
   | { t: 'unknown' }
   | { t: 'oneof'; values: Array<string | number | boolean | null> }
   | { t: 'array'; of: QuickNode; min?: number; max?: number }
   | { t: 'record'; key: QuickNode; of: QuickNode }
-  | { t: 'object'; props: Record<string, { node: QuickNode; optional: boolean }> }
-  | { t: 'union'; of: QuickNode[] };
+  | { t: 'object'; props: Record<string, QuickProp> }
+  | { t: 'union'; of: QuickNode[] }
+  /** z.discriminatedUnion: the option its `key` names, by the tag's value. */
+  | { t: 'tagged'; key: string; options: Record<string, QuickNode> };
+
+/** A property of a strict object: optional, or filled in with zod's default (JSON) when absent. */
+export interface QuickProp {
+  node: QuickNode;
+  optional: boolean;
+  default?: unknown;
+}
 
 export const UNSURE: unique symbol = Symbol('unsure');
 /** A value as zod outputs it, or UNSURE. */
@@ -74,7 +91,21 @@ function checkString(node: Extract<QuickNode, { t: 'string' }>, value: unknown):
   if (typeof value !== 'string') return UNSURE;
   if ((node.min !== undefined || node.max !== undefined) && !lengthOk(codePoints(value), node))
     return UNSURE;
+  if (node.prefix !== undefined && !value.startsWith(node.prefix)) return UNSURE;
+  if (node.url && !plainUrl(value, node.url.protocol)) return UNSURE;
   return node.pattern && !pattern(node.pattern).test(value) ? UNSURE : value;
+}
+
+/**
+ * A URL zod's z.url() takes and outputs unchanged: a scheme and `//`, nothing zod would trim or
+ * strip (outer whitespace, tabs, newlines), parsed by URL, of an allowed protocol. Any other
+ * string, valid to zod or not, is UNSURE: zod's own rules (its http guard, trimming) then decide.
+ */
+function plainUrl(value: string, protocol: [string, string] | undefined): boolean {
+  if (value !== value.trim() || /[\t\n\r]/.test(value) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
+    return false;
+  if (!URL.canParse(value)) return false;
+  return !protocol || pattern(protocol).test(new URL(value).protocol.slice(0, -1));
 }
 
 function checkNumber(node: Extract<QuickNode, { t: 'number' }>, value: unknown): Checked {
@@ -103,6 +134,12 @@ const CHECKERS: { [K in QuickNode['t']]: Checker<K> } = {
   record: checkRecord,
   object: checkObject,
   union: checkUnion,
+  tagged: (node, value) => {
+    const tag = isPlainObject(value) ? value[node.key] : undefined;
+    return typeof tag === 'string' && Object.hasOwn(node.options, tag)
+      ? quickCheck(node.options[tag]!, value)
+      : UNSURE;
+  },
 };
 
 /** `value` as zod would output it under `node`, or UNSURE. */
@@ -140,9 +177,11 @@ function checkObject(node: Extract<QuickNode, { t: 'object' }>, value: unknown):
   if (!isPlainObject(value)) return UNSURE;
   for (const key of Object.keys(value)) if (!Object.hasOwn(node.props, key)) return UNSURE;
   const out: Record<string, unknown> = {};
-  for (const [key, { node: prop, optional }] of Object.entries(node.props)) {
+  for (const [key, { node: prop, optional, default: fill }] of Object.entries(node.props)) {
     if (!Object.hasOwn(value, key)) {
-      if (!optional) return UNSURE;
+      // zod's default is its value copied (shallowly; a JSON default has no shared parts then).
+      if (fill !== undefined) out[key] = structuredClone(fill);
+      else if (!optional) return UNSURE;
       continue;
     }
     if (value[key] === undefined) return UNSURE;

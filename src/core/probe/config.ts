@@ -2,6 +2,9 @@
 // config/schema.ts.
 import * as z from 'zod';
 import { JWT_ALGORITHMS } from '../keys/algorithms.js';
+import { PRESIGN_SCHEMES, PROBE_SEVERITIES, PROBE_VARIANT_NAMES } from './spec-names.js';
+
+export { PRESIGN_SCHEMES, PROBE_SEVERITIES, PROBE_VARIANT_NAMES };
 
 /**
  * The probe spec: `[probe]` in authctl's config, or a standalone probe.toml / probe.json with the
@@ -16,17 +19,6 @@ const stringList = z.union([z.string(), z.array(z.string())]);
 const status = z.number().int().min(100).max(599);
 const statusList = z.array(status).min(1);
 
-/** Ways of reaching the same resource that must still be refused (see core/probe/variants.ts). */
-export const PROBE_VARIANT_NAMES = [
-  'head',
-  'options',
-  'trailing-slash',
-  'upper-case',
-  'percent-encoded',
-  'method-override',
-] as const;
-/** Severity policy: finding id (case, check, family or rule) → severity, or "off" to drop the finding. */
-export const PROBE_SEVERITIES = ['critical', 'error', 'warning', 'off'] as const;
 const severityPolicy = z
   .record(
     z.string(),
@@ -163,13 +155,6 @@ const sigv4Credential = z.strictObject({
     .default(false)
     .describe('send presigned URLs instead of an Authorization header'),
 });
-
-/** Known query-signed schemes: which parameter is the signature, the expiry, the tenant. */
-export const PRESIGN_SCHEMES = {
-  sigv4: { signature: 'X-Amz-Signature', expires: 'X-Amz-Expires' },
-  sigv2: { signature: 'Signature', expires: 'Expires' },
-  k3: { signature: 'X-K3-Token', expires: 'X-K3-Expires', tenant: 'X-K3-Org' },
-} as const;
 
 const presignedCredential = z.strictObject({
   type: z.literal('presigned'),

@@ -1,11 +1,12 @@
 // The probe's public API: spec loading, the runner, verdicts, baselines.
 export {
   loadProbeSpecFile,
-  parseProbeSpec,
+  checkProbeSpec,
   findProbeSpecFile,
   type ProbeSpec,
   type ProbeEndpoint,
 } from './spec.js';
+export { parseProbeSpec } from './spec-parse.js';
 export {
   runProbe,
   pool,

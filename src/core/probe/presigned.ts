@@ -1,5 +1,6 @@
 import { builtin } from '../node.js';
-import { PRESIGN_SCHEMES, type ProbeCredentialConfig } from './config.js';
+import type { ProbeCredentialConfig } from './config.js';
+import { PRESIGN_SCHEMES } from './spec-names.js';
 import { environmentError, usageError } from '../errors.js';
 import type { ProbeRequest } from './http.js';
 

@@ -1,4 +1,4 @@
-import { PROBE_VARIANT_NAMES } from './config.js';
+import { PROBE_VARIANT_NAMES } from './spec-names.js';
 import { usageError } from '../errors.js';
 import { defectChecks } from '../token/defects.js';
 import { closest } from '../suggest.js';

@@ -1,19 +1,21 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type * as z from 'zod';
-import { probeSpecSchema, type ProbeCredentialConfig, type ProbeSpecConfig } from './config.js';
+import type { ProbeCredentialConfig, ProbeSpecConfig } from './config.js';
 import { parseJson, parseToml } from '../config/toml.js';
 import { usageError } from '../errors.js';
 import { closest } from '../suggest.js';
+import { locate } from '../verify/locate/offsets.js';
 import { locateJson } from '../verify/locate/json.js';
 import { locateToml } from '../verify/locate/toml.js';
 import type { SourceMap } from '../verify/types.js';
-import { locate } from '../verify/locate/offsets.js';
 import { parseDuration } from '../duration.js';
 import { registerSecretsIn } from '../mask.js';
 import { checkSeverityPolicy, type SeverityPolicy } from './severity.js';
 import { decodeText } from '../fs/text.js';
 import { resolveRotation, type ProbeRotation } from './rotation-spec.js';
+import { quickCheck, UNSURE } from '../config/quick.js';
+import { PROBE_SPEC_SHAPE } from './spec-shape.generated.js';
+import { specWhere as where } from './spec-where.js';
 
 /** A validated probe spec with every endpoint's path resolved. */
 export interface ProbeSpec {
@@ -95,112 +97,31 @@ export async function loadProbeSpecFile(file: string): Promise<ProbeSpec> {
   const isJson = file.endsWith('.json') || /^\s*\{/.test(text);
   const raw = isJson ? parseJson(text, file) : parseToml(text, file);
   const map = isJson ? locateJson(text) : locateToml(text);
-  return { ...parseProbeSpec(raw, file, map), dir: path.dirname(path.resolve(file)) };
+  return { ...(await checkProbeSpec(raw, file, map)), dir: path.dirname(path.resolve(file)) };
 }
 
-/** Validates a parsed spec (from a file or config `[probe]`); throws a usage error (exit 2) naming the key. */
-export function parseProbeSpec(raw: unknown, source: string, map?: SourceMap): ProbeSpec {
+/**
+ * Validates a parsed spec (from a file or config `[probe]`); throws a usage error (exit 2) naming
+ * the key. Checked without zod when the quick check is sure (issue #17: building the spec's zod
+ * schemas was ~8 ms of every run); zod decides, and words the error, whenever it is not.
+ */
+export async function checkProbeSpec(
+  raw: unknown,
+  source: string,
+  map?: SourceMap,
+): Promise<ProbeSpec> {
+  const quick = quickSpec(raw);
+  if (quick) return normalizeSpec(quick, source, map);
+  const { validateSpec } = await import('./spec-zod.js');
+  return normalizeSpec(validateSpec(raw, source, map), source, map);
+}
+
+/** The spec as zod would output it, when the check without zod is sure of it (secrets registered). */
+export function quickSpec(raw: unknown): ProbeSpecConfig | undefined {
   registerSecretsIn(raw);
-  // jitless: zod would otherwise generate and compile a parser per object schema, which pays off
-  // only over many parses; a spec is parsed once per run (and compiling them was ~5 ms of start-up).
-  const result = probeSpecSchema.safeParse(raw, { jitless: true });
-  if (!result.success) throw specError(result.error, source, map);
-  return normalize(result.data, source, map);
-}
-
-function where(source: string, map: SourceMap | undefined, keyPath: (string | number)[]): string {
-  const position = locate(map, keyPath);
-  return position ? `${source}:${position.line}:${position.column}` : source;
-}
-
-/** Every key a probe spec may have at any level: what an unknown key is matched against. */
-const KNOWN_KEYS = [
-  'base_url',
-  'jwt',
-  'credentials',
-  'endpoints',
-  'params',
-  'tenants',
-  'variants',
-  'measure_skew',
-  'dev_headers',
-  'concurrency',
-  'timeout',
-  'method',
-  'path',
-  'name',
-  'body',
-  'headers',
-  'public',
-  'allow',
-  'deny',
-  'tenant',
-  'scopes',
-  'roles',
-  'status',
-  'unauthenticated_status',
-  'forbidden_status',
-  'tenant_mismatch_status',
-  'exclude',
-  'severity',
-  'issuer',
-  'audience',
-  'alg',
-  'ttl',
-  'tenant_claim',
-  'roles_claim',
-  'scope_claim',
-  'scope_format',
-  'sub',
-  'preset',
-  'claims',
-  'secret_env',
-  'secret_file',
-  'secret_encoding',
-  'status_claim',
-  'status_header',
-  'suspended_value',
-  'mismatch_status',
-  'other',
-  'revoke',
-  'revoke_within',
-  'revoked_env',
-  'url_env',
-  'command',
-  'scheme',
-  'signature_param',
-  'expires_param',
-  'tenant_param',
-  'rotation',
-  'refresh_within',
-  'retire_within',
-  'grace',
-  'control_token_env',
-  'issuer_id',
-  'credential',
-];
-
-function specError(error: z.ZodError, source: string, map?: SourceMap) {
-  const issue = error.issues[0]!;
-  const keyPath = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-  const dotted = keyPath
-    .map((p) => (typeof p === 'number' ? `[${p}]` : p))
-    .join('.')
-    .replace(/\.\[/g, '[');
-  let message = `${dotted ? `${dotted}: ` : ''}${issue.message}`;
-  let hint = 'see the README section on authctl probe for every key of a probe spec';
-  if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0]!;
-    message = `unknown key "${dotted ? `${dotted}.` : ''}${key}"`;
-    const suggestion = closest(key, KNOWN_KEYS);
-    if (suggestion) hint = `did you mean "${suggestion}"?`;
-  } else if (keyPath[0] === 'credentials' && keyPath.length === 3 && keyPath[2] === 'type') {
-    hint = 'type is one of jwt, idp, env, apikey, sigv4, presigned, headers';
-  }
-  return usageError('ERR_PROBE_SPEC_INVALID', message, {
-    where: where(source, map, keyPath),
-    hint,
-  });
+  const quick = quickCheck(PROBE_SPEC_SHAPE, raw);
+  // test/probe/spec-quick.test.ts: what it accepts, zod accepts with the same output.
+  return quick === UNSURE ? undefined : (quick as ProbeSpecConfig);
 }
 
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_-]*)\}/g;
@@ -338,7 +259,8 @@ function checkUnique(r: SpecReader, endpoints: ProbeEndpoint[]): void {
   }
 }
 
-function normalize(spec: ProbeSpecConfig, source: string, map?: SourceMap): ProbeSpec {
+/** The validated spec with its defaults resolved, references checked and paths filled in. */
+export function normalizeSpec(spec: ProbeSpecConfig, source: string, map?: SourceMap): ProbeSpec {
   const names = Object.keys(spec.credentials);
   const tenants = {
     mismatchStatus: spec.tenants?.mismatch_status ?? [403],

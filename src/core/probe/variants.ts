@@ -1,9 +1,9 @@
-import type { PROBE_VARIANT_NAMES } from './config.js';
+import type { PROBE_VARIANT_NAMES } from './spec-names.js';
 import { mergeHeaders } from './headers.js';
 import type { ProbeRequest } from './http.js';
 
 /** The same request reached another way: each must still be refused (any non-2xx passes). */
-export { PROBE_VARIANT_NAMES as VARIANT_NAMES } from './config.js';
+export { PROBE_VARIANT_NAMES as VARIANT_NAMES } from './spec-names.js';
 export type VariantName = (typeof PROBE_VARIANT_NAMES)[number];
 
 export interface RequestVariant {

@@ -468,6 +468,9 @@ describe('what each command loads', () => {
     // A valid spec is checked without zod (core/probe/spec.ts): building its schemas was ~8 ms.
     expect(loaded.packages).not.toContain('zod');
     expect(loaded.sources).not.toContain('src/core/probe/config.ts');
+    // Its stored attacker key is a node:crypto key: WebCrypto is never loaded.
+    expect(first.native).toContain('internal/crypto/webcrypto');
+    expect(loaded.native).not.toContain('internal/crypto/webcrypto');
     // A JSON spec needs no TOML parser; an http:// service no TLS stack; no command is run.
     expect(loaded.packages).not.toContain('smol-toml');
     expect(loaded.builtins).not.toContain('https');

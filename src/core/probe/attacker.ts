@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { webcrypto } from 'node:crypto';
+import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/atomic.js';
-import { algorithmInfo, type JWTAlgorithm } from '../keys/algorithms.js';
+import type { JWTAlgorithm } from '../keys/algorithms.js';
 import { generateAttackerKey, type AttackerKey } from '../token/forge.js';
 
 /** Kept beside the keystore; an attacker key is trusted by nobody, so reusing it across runs is safe. */
@@ -40,7 +40,7 @@ async function load(alg: JWTAlgorithm, dir?: string): Promise<AttackerKey> {
       return {
         alg: entry.alg,
         publicJwk: entry.publicJwk,
-        privateKey: await importPrivateJwk(entry.privateJwk, entry.alg),
+        privateKey: importPrivateJwk(entry.privateJwk),
       };
   } catch {
     stored = {}; // missing or unreadable: make a new one
@@ -62,20 +62,11 @@ async function load(alg: JWTAlgorithm, dir?: string): Promise<AttackerKey> {
 }
 
 /**
- * The stored private JWK as a signing CryptoKey, through WebCrypto directly: a probe run with a
- * stored key then never loads jose (issue #17). Extractable, like a freshly generated attacker key:
- * forge.ts signs through KeyObject.from(), which Node 24 deprecates (DEP0204, a warning on stderr
- * of every probe run) for a key that is not. An attacker key is trusted by nobody.
+ * The stored private JWK as a node:crypto KeyObject, which forge.ts signs with: a probe run with a
+ * stored key then loads neither jose nor WebCrypto (issue #17: WebCrypto's modules and the import
+ * were ~2 ms of every run's start-up).
  */
-async function importPrivateJwk(jwk: JWK, alg: JWTAlgorithm): Promise<CryptoKey> {
-  const { kty, crv } = algorithmInfo(alg);
-  const hash = `SHA-${alg.slice(2)}`;
-  const algorithm =
-    kty === 'RSA'
-      ? { name: alg.startsWith('PS') ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5', hash }
-      : kty === 'EC'
-        ? { name: 'ECDSA', namedCurve: crv }
-        : { name: 'Ed25519' };
+function importPrivateJwk(jwk: JWK): KeyObject {
   const { alg: _alg, use: _use, ...keyData } = jwk;
-  return webcrypto.subtle.importKey('jwk', keyData as JsonWebKey, algorithm, true, ['sign']);
+  return createPrivateKey({ key: keyData as JsonWebKey, format: 'jwk' });
 }

@@ -19,10 +19,11 @@ export const encodeSegment = encodeJson;
 export async function signCompact(
   header: CompactJWSHeaderParameters,
   claims: Record<string, unknown>,
-  key: CryptoKey | Uint8Array,
+  key: CryptoKey | KeyObject | Uint8Array,
 ): Promise<string> {
   if (key instanceof Uint8Array) return signJws(header, claims, key);
   // On the threadpool: the probe forges with the attacker key while its requests are in flight.
+  if (key instanceof KeyObject) return signJwsAsync(header, claims, key);
   if (key.extractable) return signJwsAsync(header, claims, KeyObject.from(key));
   // Node 24 deprecates KeyObject.from() of a non-extractable CryptoKey (DEP0204: a warning on
   // stderr). Such a key (an API caller's own AttackerKey) is signed by jose, loaded only for it.
@@ -70,10 +71,11 @@ export function ecdsaSignatureLength(alg: string): number {
 export interface AttackerKey {
   alg: JWTAlgorithm;
   /**
-   * The key `alg` signs with. Extractable keys are signed by node:crypto; a non-extractable one is
-   * signed by jose, which also requires it to match `alg` (hash, curve, RSA >= 2048 bits, `sign` usage).
+   * The key `alg` signs with. A KeyObject (a stored attacker key) and an extractable CryptoKey are
+   * signed by node:crypto; a non-extractable one by jose, which also requires it to match `alg`
+   * (hash, curve, RSA >= 2048 bits, `sign` usage).
    */
-  privateKey: CryptoKey;
+  privateKey: CryptoKey | KeyObject;
   publicJwk: JWK;
 }
 

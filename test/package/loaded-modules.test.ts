@@ -471,6 +471,8 @@ describe('what each command loads', () => {
     // Its stored attacker key is a node:crypto key: WebCrypto is never loaded.
     expect(first.native).toContain('internal/crypto/webcrypto');
     expect(loaded.native).not.toContain('internal/crypto/webcrypto');
+    // Nor fs.promises (and the readline modules it brings): the spec and the key are read with callbacks.
+    expect(loaded.native).not.toContain('internal/fs/promises');
     // A JSON spec needs no TOML parser; an http:// service no TLS stack; no command is run.
     expect(loaded.packages).not.toContain('smol-toml');
     expect(loaded.builtins).not.toContain('https');

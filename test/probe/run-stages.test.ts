@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Keystore } from '../../src/core/keys/keystore.js';
 import { Slots } from '../../src/core/probe/pool.js';
 import { runProbe } from '../../src/core/probe/runner.js';
-import { optionsKey } from '../../src/core/probe/run/setup.js';
+import { cachedMint, optionsKey } from '../../src/core/probe/run/setup.js';
+import type { RunProbeOptions } from '../../src/core/probe/run/types.js';
+import { decodeToken } from '../../src/core/token/decode.js';
 import { CaseQueue, started } from '../../src/core/probe/run/stream.js';
 import { parseProbeSpec } from '../../src/core/probe/spec-parse.js';
 import type { ProbeResult } from '../../src/core/probe/run/types.js';
@@ -244,6 +246,21 @@ describe('CaseQueue', () => {
 });
 
 describe('the mint cache key', () => {
+  it("a template's options with a case's overrides: one token per merged options, overrides winning", async () => {
+    const mint = cachedMint({ keystore: new Keystore({ dir: tempDir() }) } as RunProbeOptions);
+    const base = Object.freeze({ subject: 'alice', audience: ['api://orders'], ttlSeconds: 300 });
+    const expired = await mint(base, { defect: { kind: 'expired' } });
+    expect(await mint(base, { defect: { kind: 'expired' } })).toBe(expired);
+    const sub = (token: string) => decodeToken(token).claims.sub;
+    const bob = await mint(base, { subject: 'bob' });
+    expect(sub(bob)).toBe('bob');
+    const valid = await mint(base);
+    expect(sub(valid)).toBe('alice');
+    expect(new Set([expired, bob, valid]).size).toBe(3);
+    // The same merged options from a fresh object: equal, minted once more at most (never wrong).
+    expect(sub(await mint({ ...base, subject: 'bob' }))).toBe('bob');
+  });
+
   it('is equal exactly when the options serialise equal, the attacker key aside', () => {
     const parts = new WeakMap<object, string>();
     const template = { claims: { tid: 'acme' }, audience: ['api://orders'] };

@@ -1,8 +1,8 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/atomic.js';
+import { readFileBytes } from '../node.js';
 import type { JWTAlgorithm } from '../keys/algorithms.js';
 import { generateAttackerKey, type AttackerKey } from '../token/forge.js';
 
@@ -34,7 +34,7 @@ async function load(alg: JWTAlgorithm, dir?: string): Promise<AttackerKey> {
   const file = path.join(dir, ATTACKER_KEY_FILE);
   let stored: Record<string, { privateJwk: JWK; publicJwk: JWK; alg: JWTAlgorithm }>;
   try {
-    stored = JSON.parse(await fs.readFile(file, 'utf8'));
+    stored = JSON.parse((await readFileBytes(file)).toString('utf8'));
     const entry = stored[alg];
     if (entry)
       return {

@@ -53,8 +53,14 @@ export type NegativeDraft = Omit<CaseDraft, 'control'>;
 export interface CaseContext {
   spec: ProbeSpec;
   credentials: Map<string, ResolvedCredential>;
-  /** mintToken bound to the keystore, cached by options. */
-  mint: (options: Omit<MintTokenOptions, 'keystore'>) => Promise<string>;
+  /**
+   * mintToken bound to the keystore, cached by options. With `extra` (a case's overrides, merged
+   * over `options`), `options` must be a template's memoised mintOptions: keyed once, by identity.
+   */
+  mint: (
+    options: Omit<MintTokenOptions, 'keystore'>,
+    extra?: Omit<MintTokenOptions, 'keystore'>,
+  ) => Promise<string>;
   /** Where the probe serves the attacker JWKS for the jku forgery. */
   jkuUrl: string;
   attackerKey: AttackerKey;

@@ -13,8 +13,19 @@ import type { JwtTemplate } from './credential-types.js';
 export const list = (value: string | string[] | undefined) =>
   value === undefined ? undefined : Array.isArray(value) ? value : [value];
 
-/** Mint options reproducing a template (plus whatever the caller overrides). */
+const memo = new WeakMap<JwtTemplate, Omit<MintTokenOptions, 'keystore'>>();
+
+/**
+ * Mint options reproducing a template (plus whatever the caller overrides): one frozen object per
+ * template, so the probe's token cache keys it once for all its cases (run/setup.ts).
+ */
 export function mintOptions(template: JwtTemplate): Omit<MintTokenOptions, 'keystore'> {
+  let options = memo.get(template);
+  if (!options) memo.set(template, (options = Object.freeze(optionsOf(template))));
+  return options;
+}
+
+function optionsOf(template: JwtTemplate): Omit<MintTokenOptions, 'keystore'> {
   return {
     issuer: template.issuer,
     subject: template.subject,

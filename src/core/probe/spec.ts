@@ -1,8 +1,9 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ProbeCredentialConfig, ProbeSpecConfig } from './config.js';
 import { parseJson, parseToml } from '../config/toml.js';
 import { usageError } from '../errors.js';
+// Not fs.promises: touching it loads eight more of Node's modules (readline among them) per run.
+import { nodeFs, readFileBytes } from '../node.js';
 import { closest } from '../suggest.js';
 import { locate } from '../verify/locate/offsets.js';
 import { locateJson } from '../verify/locate/json.js';
@@ -82,7 +83,7 @@ export interface ProbeEndpoint {
 export async function loadProbeSpecFile(file: string): Promise<ProbeSpec> {
   let bytes: Uint8Array;
   try {
-    bytes = await fs.readFile(file);
+    bytes = await readFileBytes(file);
   } catch (error) {
     throw usageError(
       'ERR_PROBE_SPEC_UNREADABLE',
@@ -300,12 +301,7 @@ export async function findProbeSpecFile(
   if (explicit) return path.resolve(cwd, explicit);
   for (const name of ['probe.toml', 'probe.json']) {
     const file = path.join(cwd, name);
-    try {
-      await fs.access(file);
-      return file;
-    } catch {
-      // try the next
-    }
+    if (nodeFs.existsSync(file)) return file;
   }
   return undefined;
 }

@@ -148,7 +148,7 @@ export class ProtectedCases extends EndpointCases {
   /** Mints the case's token (unless the case is excluded: minting is the costly part) and adds it. */
   async token(template: JwtTemplate, c: TokenCase): Promise<void> {
     if (this.excluded(c.id)) return;
-    const token = await this.ctx.mint({ ...mintOptions(template), ...c.overrides });
+    const token = await this.ctx.mint(mintOptions(template), c.overrides);
     const headers = { Authorization: `Bearer ${token}` };
     this.negative({
       id: c.id,

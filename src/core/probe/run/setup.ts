@@ -1,6 +1,6 @@
 import type { JWTAlgorithm } from '../../keys/algorithms.js';
 import { registerSecret } from '../../mask.js';
-import { mintToken, type MintTokenOptions } from '../../token/mint.js';
+import { mintToken } from '../../token/mint.js';
 import { attackerKeyFor } from '../attacker.js';
 import type { AttackerKey } from '../../token/forge.js';
 import { planCases, type CaseContext, type ProbeCase } from '../cases.js';
@@ -10,7 +10,7 @@ import { startJkuServer, type JkuServer } from '../jku.js';
 import type { ProbeSpec } from '../spec.js';
 import type { RunProbeOptions } from './types.js';
 
-export type Mint = (options: Omit<MintTokenOptions, 'keystore'>) => Promise<string>;
+export type Mint = CaseContext['mint'];
 
 /** What every stage of one run shares: options, the HTTP client, the token minter, the attacker's JWKS. */
 export interface ProbeRun {
@@ -33,11 +33,16 @@ export interface ProbeRun {
  * the skew search (skew.ts) needs that lag to the second, and an endpoint measured later in a long
  * run would otherwise get a token older than it says.
  */
-function cachedMint(options: RunProbeOptions): Mint {
+export function cachedMint(options: RunProbeOptions): Mint {
   const cache = new Map<string, Promise<string>>();
   const parts = new WeakMap<object, string>();
-  return (o) => {
-    let key = optionsKey(o, parts);
+  const bases = new WeakMap<object, string>();
+  return (base, extra) => {
+    // Keys are `name:json,` runs, later names winning as in the merge: one key, one merged token.
+    let key = extra
+      ? baseKey(base, bases, parts) + optionsKey(extra, parts)
+      : optionsKey(base, parts);
+    const o = extra ? { ...base, ...extra } : base;
     if (o.skewSeconds !== undefined) key += `minted:${Math.floor(Date.now() / 1000)}`;
     let hit = cache.get(key);
     if (!hit) {
@@ -46,6 +51,17 @@ function cachedMint(options: RunProbeOptions): Mint {
     }
     return hit;
   };
+}
+
+/** A template's options (the same object for every case of it): serialised once. */
+function baseKey(
+  base: Record<string, unknown>,
+  bases: WeakMap<object, string>,
+  parts: WeakMap<object, string>,
+): string {
+  let key = bases.get(base);
+  if (key === undefined) bases.set(base, (key = optionsKey(base, parts)));
+  return key;
 }
 
 /**

@@ -1,4 +1,8 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import type * as z from 'zod';
+import { deriveQuickShape } from '../../src/core/config/quick-derive.js';
+import { quickCheck, UNSURE, type QuickNode } from '../../src/core/config/quick.js';
 import { pick } from './rng.js';
 
 /**
@@ -79,4 +83,44 @@ export function mutate(
   } else if (own.length && roll < 0.8) delete copy[pick(random, own)];
   else copy[pick(random, [...KEYS, ...keys])] = pick(random, odd);
   return copy;
+}
+
+/**
+ * A generated shape file (`*.generated.ts`) is what its schema derives to: rewritten when
+ * UPDATE_GENERATED=1, and compared byte for byte.
+ */
+export function expectGenerated(file: string, text: string): void {
+  if (process.env.UPDATE_GENERATED === '1') writeFileSync(file, text);
+  expect(readFileSync(file, 'utf8')).toBe(text);
+}
+
+/** The text of a generated shape module: `name` is `schema` as quick.ts checks it. */
+export function shapeModule(o: {
+  schema: z.ZodType;
+  schemaName: string;
+  /** What to change to regenerate it: `a config schema`. */
+  changing: string;
+  test: string;
+  quickImport: string;
+  name: string;
+}): string {
+  return `// Generated from ${o.schemaName} by ${o.test} (src/core/config/quick-derive.ts);
+// after changing ${o.changing}: UPDATE_GENERATED=1 npx vitest run ${o.test}
+import type { QuickNode } from '${o.quickImport}';
+
+export const ${o.name}: QuickNode = ${JSON.stringify(deriveQuickShape(o.schema))};
+`;
+}
+
+/**
+ * Whether the check without zod was sure of `raw`; when it was, zod accepts `raw` with the very
+ * same output.
+ */
+export function quickAgrees(shape: QuickNode, schema: z.ZodType, raw: unknown, name: string) {
+  const quick = quickCheck(shape, raw);
+  if (quick === UNSURE) return false;
+  const zod = schema.safeParse(raw, { jitless: true });
+  expect(zod.success, `${name}: quick accepted what zod refuses: ${zod.error?.message}`).toBe(true);
+  same(quick, zod.data, name);
+  return true;
 }

@@ -2,29 +2,19 @@
 // probeSpecSchema's (regenerated here), and whatever it accepts zod accepts with the very same
 // output, for every probe spec in the repository and thousands of seeded mutations of them.
 // After changing the probe spec schema: UPDATE_GENERATED=1 npx vitest run test/probe/spec-quick.test.ts
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import { deriveQuickShape } from '../../src/core/config/quick-derive.js';
 import { quickCheck, UNSURE } from '../../src/core/config/quick.js';
 import { probeSpecSchema } from '../../src/core/probe/config.js';
 import { PROBE_SPEC_SHAPE } from '../../src/core/probe/spec-shape.generated.js';
 import { checkProbeSpec, normalizeSpec } from '../../src/core/probe/spec.js';
 import { ROOT } from '../helpers/cli.js';
 import { pick, rng } from '../helpers/rng.js';
-import { mutate, same } from '../helpers/zod-agree.js';
+import { expectGenerated, mutate, quickAgrees, same, shapeModule } from '../helpers/zod-agree.js';
 
 const FILE = path.join(ROOT, 'src/core/probe/spec-shape.generated.ts');
-
-function generated(): string {
-  return `// Generated from probeSpecSchema by test/probe/spec-quick.test.ts (src/core/config/quick-derive.ts);
-// after changing the probe spec schema: UPDATE_GENERATED=1 npx vitest run test/probe/spec-quick.test.ts
-import type { QuickNode } from '../config/quick.js';
-
-export const PROBE_SPEC_SHAPE: QuickNode = ${JSON.stringify(deriveQuickShape(probeSpecSchema))};
-`;
-}
 
 const SPEC_FILES = [
   'examples/agentflow/probe-apikey.toml',
@@ -69,20 +59,22 @@ const SPEC_VALUES = ['/', '/x', 'GET', 'http://127.0.0.1:1', ' http://a', 'jwt',
 const SPEC_KEYS = ['type', 'path', 'allow', 'base_url', 'credentials', 'endpoints', 'method'];
 
 /** What the check accepts zod accepts, with the same output. Returns whether it was sure. */
-function agrees(raw: unknown, name: string): boolean {
-  const quick = quickCheck(PROBE_SPEC_SHAPE, raw);
-  const zod = probeSpecSchema.safeParse(raw, { jitless: true });
-  if (quick === UNSURE) return false;
-  expect(zod.success, `${name}: quick accepted what zod refuses: ${zod.error?.message}`).toBe(true);
-  same(quick, zod.data, name);
-  return true;
-}
+const agrees = (raw: unknown, name: string) =>
+  quickAgrees(PROBE_SPEC_SHAPE, probeSpecSchema, raw, name);
 
 describe('the probe spec check without zod', () => {
   it('is probeSpecSchema written down (spec-shape.generated.ts), with no part left to zod', () => {
-    const want = generated();
-    if (process.env.UPDATE_GENERATED === '1') writeFileSync(FILE, want);
-    expect(readFileSync(FILE, 'utf8')).toBe(want);
+    expectGenerated(
+      FILE,
+      shapeModule({
+        schema: probeSpecSchema,
+        schemaName: 'probeSpecSchema',
+        changing: 'the probe spec schema',
+        test: 'test/probe/spec-quick.test.ts',
+        quickImport: '../config/quick.js',
+        name: 'PROBE_SPEC_SHAPE',
+      }),
+    );
     expect(JSON.stringify(PROBE_SPEC_SHAPE)).not.toContain('"t":"zod"');
   });
 

@@ -69,10 +69,22 @@ export async function exportsOf(sources) {
   );
 }
 
-/** The hot entry: main.ts, plus every shared source as a namespace export named by its index. */
+/**
+ * The hot entry: main.ts, plus `__hot(i)`, the namespace of shared source i, initialised on first
+ * call. Not `export * as __hot_3 from ...`: a namespace export initialises its module when the hot
+ * file loads, so every command ran the module bodies of every shared source (token mint's and token
+ * verify's option tables, the defect registry...: ~1 ms of `sigv4 sign` or `keys list`). A require()
+ * of a bundled ES module is esbuild's lazy `(init_x(), __toCommonJS(x_exports))`.
+ */
 export function hotEntry(sources) {
   const lines = [`export * from './src/cli/main.ts';`];
-  sources.forEach((source, i) => lines.push(`export * as __hot_${i} from './${source}';`));
+  if (sources.length) {
+    lines.push('const namespaces = [];', 'export function __hot(i) {', '  switch (i) {');
+    sources.forEach((source, i) =>
+      lines.push(`    case ${i}: return (namespaces[${i}] ??= require('./${source}'));`),
+    );
+    lines.push('  }', '}');
+  }
   return { contents: lines.join('\n'), resolveDir: root, loader: 'ts' };
 }
 
@@ -91,7 +103,7 @@ export function cliModulesFromHotFile(sources, exportsBySource, { dynamic = fals
   return modulesFromSharedFile({
     name: 'cli-modules-from-hot-file',
     file: '../cli/main.cjs',
-    moduleExpression: HOT_EXPORTS,
+    moduleExpression: (i) => `${HOT_EXPORTS}.__hot(${i})`,
     prefix: '__hot_',
     index: new Map(sources.map((source, i) => [source, i])),
     exportsBySource,
@@ -104,7 +116,7 @@ export function cliModulesFromHotFile(sources, exportsBySource, { dynamic = fals
 /**
  * A plugin reading modules from a file built on its own (the hot file, the warm file): an import that
  * `redirects` of a source in `index` becomes a small module taking its namespace export
- * (`${prefix}${index}`) from `file` (or from `moduleExpression`, the file's exports already loaded);
+ * (`${prefix}${index}`) from `file` (or `moduleExpression(index)`, read from the file's exports already loaded);
  * `used` collects the indices read.
  */
 export function modulesFromSharedFile({
@@ -149,7 +161,7 @@ export function modulesFromSharedFile({
         const named = names.filter((n) => n !== 'default');
         const lines = [
           moduleExpression
-            ? `const m = ${moduleExpression}.${prefix}${i};`
+            ? `const m = ${moduleExpression(i)};`
             : `import { ${prefix}${i} as m } from '${file}';`,
           ...(named.length ? [`export const { ${named.join(', ')} } = m;`] : []),
           ...(names.includes('default') ? ['export default m.default;'] : []),

@@ -48,6 +48,24 @@ const isVerifySource = (source) => /^src\/core\/(verify|report)\//.test(source);
  */
 const COPIES_FOR = /[\\/]src[\\/]core[\\/](?!(verify|report|probe)[\\/])/;
 
+/** The probe's side: its modules, the report modules and writer, the locators and the verify types. */
+const PROBE_SIDE =
+  /[\\/]src[\\/](core[\\/](probe|report|verify[\\/]locate)[\\/]|cli[\\/]report[\\/]|core[\\/]verify[\\/]types\.ts$)/;
+/** What the probe's side copies: the report modules, the locators, the verify types and profile names. */
+const PROBE_COPIES = /^src\/core\/(report\/|verify\/locate\/|verify\/(types|init-styles)\.[jt]s$)/;
+
+/**
+ * Whether an import reads its module from the warm file. The probe's side keeps its own copies of
+ * PROBE_COPIES (small and stateless): reading them from the warm file loaded the 150 kB verify core
+ * for every `authctl probe` run, ~3 ms of its start (issue #17).
+ */
+function readsWarmFile(args) {
+  if (COPIES_FOR.test(args.importer)) return false;
+  if (!PROBE_SIDE.test(args.importer)) return true;
+  const target = path.relative(root, path.resolve(args.resolveDir, args.path)).replace(/\\/g, '/');
+  return !PROBE_COPIES.test(target);
+}
+
 /** The sources in a warm build's output: the roots and what they import statically. */
 function warmSources(metafile) {
   return Object.keys(metafile.inputs)
@@ -170,7 +188,7 @@ export async function buildWarmFile({ options, plugins, dynamicImports, coldEntr
     // export keeps all of a module; the others lose what nothing uses), the numbering unchanged.
     final: () => once(sources, new Map(), (i) => used.has(i)),
     // The library's importers too (the file imports no CLI module): the registry's state is one.
-    plugin: fromWarm('modules-from-warm-file', isVerifySource, (a) => !COPIES_FOR.test(a.importer)),
+    plugin: fromWarm('modules-from-warm-file', isVerifySource, readsWarmFile),
     standalonePlugin: fromWarm(
       'all-modules-from-warm-file',
       () => true,

@@ -371,6 +371,8 @@ writeFileSync(
   `${JSON.stringify(renameColdKeys(bundleMap([entryResult, hot, warmResult, standalone, sharedResult], outdir), final), null, 1)}\n`,
 );
 renameSync(`${bundlesFile}.${process.pid}.tmp`, bundlesFile);
+// The sources the hot file shares, by their `__hot(i)` index (scripts/build-hot-shared.mjs).
+writeFileSync(path.join(metaDir, 'hot-shared.json'), `${JSON.stringify(sharedCli, null, 1)}\n`);
 
 // Drop files from older builds once they are no longer fresh (a running process may still load them).
 // `--clean` (prepack) drops every file this build did not write, so a tarball never ships stale chunks.

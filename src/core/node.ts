@@ -38,3 +38,9 @@ export const nodeCrypto: NodeCrypto = new Proxy({} as NodeCrypto, {
 export function builtin<T>(id: `node:${string}`): T {
   return require(id) as T;
 }
+
+/**
+ * The host name a lock or temp file records, with node:os loaded on first use: only a run that
+ * writes (or finds another process's lock) asks, and `token mint` with its key stored never does.
+ */
+export const hostname = (): string => builtin<typeof import('node:os')>('node:os').hostname();

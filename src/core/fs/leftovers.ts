@@ -1,6 +1,5 @@
-import { hostname } from 'node:os';
 import path from 'node:path';
-import { nodeFs } from '../node.js';
+import { hostname, nodeFs } from '../node.js';
 
 /**
  * Files a killed writer leaves behind: temp files (`.<name>.<pid>.<hex>.tmp`, a keystore's is a

@@ -1,5 +1,4 @@
-import { nodeCrypto, nodeFs } from '../node.js';
-import { hostname } from 'node:os';
+import { hostname, nodeCrypto, nodeFs } from '../node.js';
 import path from 'node:path';
 import { environmentError } from '../errors.js';
 import { escapeRegExp } from './atomic.js';

@@ -477,6 +477,9 @@ describe('what each command loads', () => {
     expect(loaded.packages).not.toContain('smol-toml');
     expect(loaded.builtins).not.toContain('https');
     expect(loaded.builtins).not.toContain('child_process');
+    // Nor the verify core's file (150 kB): the probe's side has its own copies of the report
+    // modules and locators (scripts/build-warm.mjs PROBE_COPIES).
+    expect(loaded.files).not.toContain('cold/verify-core.cjs');
     // Nor the SigV4 signer and API-key code: this spec has bearer credentials only.
     for (const source of [
       'src/cli/probe-init-run.ts',

@@ -66,6 +66,15 @@ function readsWarmFile(args) {
   return !PROBE_COPIES.test(target);
 }
 
+/** The verify core's file: what it holds, and which imports other builds read from it. */
+const VERIFY_CORE = {
+  file: WARM_FILE,
+  roots: WARM_ROOTS,
+  prefix: '__warm_',
+  only: isVerifySource,
+  redirects: readsWarmFile,
+};
+
 /** The sources in a warm build's output: the roots and what they import statically. */
 function warmSources(metafile) {
   return Object.keys(metafile.inputs)
@@ -77,11 +86,11 @@ function warmSources(metafile) {
  * The warm entry: every warm source (or those `exported`, by index) as a namespace export named by
  * its index.
  */
-function warmEntry(sources, exported = () => true) {
-  const all = [...new Set([...WARM_ROOTS, ...sources])].sort();
+function warmEntry(core, sources, exported = () => true) {
+  const all = [...new Set([...core.roots, ...sources])].sort();
   return {
     contents: all
-      .map((source, i) => (exported(i) ? `export * as __warm_${i} from './${source}';` : ''))
+      .map((source, i) => (exported(i) ? `export * as ${core.prefix}${i} from './${source}';` : ''))
       .join('\n'),
     resolveDir: root,
     loader: 'ts',
@@ -89,8 +98,8 @@ function warmEntry(sources, exported = () => true) {
 }
 
 /** The index of each source in warmEntry(sources), which names its namespace export. */
-function warmIndex(sources) {
-  const all = [...new Set([...WARM_ROOTS, ...sources])].sort();
+function warmIndex(core, sources) {
+  const all = [...new Set([...core.roots, ...sources])].sort();
   return new Map(all.map((source, i) => [source, i]));
 }
 
@@ -143,11 +152,17 @@ function inlineImportsOf(sources) {
  * STANDALONE entries (every module it has: they are CLI modules, which load it anyway), and `final`,
  * the file itself, built once those builds are done.
  */
-export async function buildWarmFile({ options, plugins, dynamicImports, coldEntries }) {
+export async function buildWarmFile({
+  core = VERIFY_CORE,
+  options,
+  plugins,
+  dynamicImports,
+  coldEntries,
+}) {
   const once = (sources, entries, exported) =>
     build({
       ...options,
-      entryPoints: { [WARM_FILE]: 'warm-entry' },
+      entryPoints: { [core.file]: 'warm-entry' },
       plugins: [
         {
           name: 'warm-entry',
@@ -156,10 +171,12 @@ export async function buildWarmFile({ options, plugins, dynamicImports, coldEntr
               path: 'warm',
               namespace: 'warm-entry',
             }));
-            b.onLoad({ filter: /.*/, namespace: 'warm-entry' }, () => warmEntry(sources, exported));
+            b.onLoad({ filter: /.*/, namespace: 'warm-entry' }, () =>
+              warmEntry(core, sources, exported),
+            );
           },
         },
-        inlineImportsOf(warmIndex(sources)),
+        inlineImportsOf(warmIndex(core, sources)),
         ...plugins,
         dynamicImports(entries),
       ],
@@ -170,13 +187,13 @@ export async function buildWarmFile({ options, plugins, dynamicImports, coldEntr
     sources = warmSources((await once(sources, new Map())).metafile);
   }
   await once(sources, coldEntries); // now its cold entries count
-  const index = warmIndex(sources);
+  const index = warmIndex(core, sources);
   const used = new Set();
   const fromWarm = (name, only, redirects) =>
     modulesFromSharedFile({
       name,
-      file: `../${WARM_FILE}.cjs`,
-      prefix: '__warm_',
+      file: `../${core.file}.cjs`,
+      prefix: core.prefix,
       index: new Map([...index].filter(([source]) => only(source))),
       exportsBySource,
       redirects,
@@ -188,7 +205,7 @@ export async function buildWarmFile({ options, plugins, dynamicImports, coldEntr
     // export keeps all of a module; the others lose what nothing uses), the numbering unchanged.
     final: () => once(sources, new Map(), (i) => used.has(i)),
     // The library's importers too (the file imports no CLI module): the registry's state is one.
-    plugin: fromWarm('modules-from-warm-file', isVerifySource, readsWarmFile),
+    plugin: fromWarm(`modules-from-${path.basename(core.file)}`, core.only, core.redirects),
     standalonePlugin: fromWarm(
       'all-modules-from-warm-file',
       () => true,

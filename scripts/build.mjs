@@ -50,6 +50,7 @@ import {
 } from './build-hot-shared.mjs';
 import { builtinProfileDefinitions, builtinProfilesPlugin } from './build-profiles.mjs';
 import { buildStandaloneEntries, buildWarmFile, STANDALONE } from './build-warm.mjs';
+import { PROBE_CORE } from './build-probe-core.mjs';
 import { oneBaseChunk } from './build-base-chunk.mjs';
 import { coldAsCommonJS, renameColdKeys } from './build-cold-cjs.mjs';
 
@@ -270,6 +271,14 @@ const warm = await buildWarmFile({
   dynamicImports: (entries) => splitDynamicImports(entries, 'dist'),
   coldEntries,
 });
+// The probe core, one file the CLI's probe and the library share (scripts/build-probe-core.mjs).
+const probeCore = await buildWarmFile({
+  core: PROBE_CORE,
+  options: { ...coldOptions, ...hotFormat },
+  plugins: [trimPackages, smolTomlFromPackage, builtinProfiles],
+  dynamicImports: (entries) => splitDynamicImports(entries, 'dist'),
+  coldEntries,
+});
 const standalone = await buildStandaloneEntries({
   options: { ...coldOptions, ...hotFormat },
   coldEntries,
@@ -318,6 +327,7 @@ for (let size = -1; size !== coldEntries.size;) {
     external: coldExternal,
     plugins: [
       warm.plugin,
+      probeCore.plugin,
       commanderFromHotFile,
       cliModulesFromHotFile(sharedCli, sharedCliExports),
       lazyChildProcessForCommander,
@@ -335,10 +345,12 @@ for (let size = -1; size !== coldEntries.size;) {
 outputs.push(...shared);
 const warmResult = await warm.final();
 outputs.push(...warmResult.outputFiles);
+const probeCoreResult = await probeCore.final();
+outputs.push(...probeCoreResult.outputFiles);
 
 outputs.push(
   thirdPartyNotices(
-    [entryResult, hot, warmResult, standalone, sharedResult],
+    [entryResult, hot, warmResult, probeCoreResult, standalone, sharedResult],
     path.join(outdir, 'THIRD-PARTY-LICENSES.txt'),
   ),
 );
@@ -368,7 +380,7 @@ mkdirSync(metaDir, { recursive: true });
 const bundlesFile = path.join(metaDir, 'bundles.json');
 writeFileSync(
   `${bundlesFile}.${process.pid}.tmp`,
-  `${JSON.stringify(renameColdKeys(bundleMap([entryResult, hot, warmResult, standalone, sharedResult], outdir), final), null, 1)}\n`,
+  `${JSON.stringify(renameColdKeys(bundleMap([entryResult, hot, warmResult, probeCoreResult, standalone, sharedResult], outdir), final), null, 1)}\n`,
 );
 renameSync(`${bundlesFile}.${process.pid}.tmp`, bundlesFile);
 // The sources the hot file shares, by their `__hot(i)` index (scripts/build-hot-shared.mjs).

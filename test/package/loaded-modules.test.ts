@@ -480,6 +480,12 @@ describe('what each command loads', () => {
     // Nor the verify core's file (150 kB): the probe's side has its own copies of the report
     // modules and locators (scripts/build-warm.mjs PROBE_COPIES).
     expect(loaded.files).not.toContain('cold/verify-core.cjs');
+    // The probe core is one file (scripts/build-probe-core.mjs), not the 30-odd chunks the entries
+    // sharing it cut it into: Node pays for each file loaded.
+    expect(loaded.files).toContain('cold/probe-core.cjs');
+    // 12 on a dry run when this was written (38 before): the entry, the hot file, the probe's two
+    // command files, the probe core, the base chunk, the report modules' chunks, the interop helpers.
+    expect(loaded.files.length).toBeLessThanOrEqual(14);
     // Nor the SigV4 signer and API-key code: this spec has bearer credentials only.
     for (const source of [
       'src/cli/probe-init-run.ts',

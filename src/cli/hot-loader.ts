@@ -110,15 +110,17 @@ function requireFrom(file: string, dir: string, native: NodeJS.Require): NodeJS.
 /**
  * The cache file of a build of `file`. V8 checks only the source's length: the name carries the
  * build's identity (size, mtime, inode). The install (the dist/ directory) is in it, so two installs
- * never keep evicting each other's cache: `${node}-${arch}-${install}~${cli|cold}~${name}-...`,
- * and the hot file's names the command too (`...~cli~main.cjs~token-mint-...`: see commandOf).
+ * never keep evicting each other's cache: `${node}-${arch}-${install}~${cli|cold}~${name}~${command}-...`
+ * (`...~cli~main.cjs~token-mint-...`: see commandOf). Every file's cache is the command's own, the
+ * cold files' too: the probe core's cache written by `probe init` held only the functions it ran,
+ * and every probe run after compiled its own again (~5 ms).
  */
 function cacheName(file: string, stat: import('node:fs').Stats, dir: string) {
   const dist = path.dirname(path.dirname(file));
   const where = path.basename(path.dirname(file));
   const family = `${process.version}-${process.arch}-${fnv1a(dist)}~${where}~${path.basename(file)}`;
   const build = `-${stat.size}-${Math.trunc(stat.mtimeMs)}-${stat.ino}.bin`;
-  const variant = where === 'cli' ? `~${commandOf(process.argv.slice(2))}` : '';
+  const variant = `~${commandOf(process.argv.slice(2))}`;
   return { family, build, cacheFile: path.join(dir, `${family}${variant}${build}`), dist };
 }
 
@@ -145,7 +147,7 @@ export const CACHED_COMMANDS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * The command a run is (`token-mint`), which names the hot file's cache: V8 caches the functions
+ * The command a run is (`token-mint`), which names its caches: V8 caches the functions
  * compiled so far, so a hot file cache written by a `verify-config` run lacks `token mint`'s, and
  * every mint after compiled them again (1.25x `node -e 0` instead of 1.16x). Each command gets the
  * cache its own first run wrote; anything but a command of CACHED_COMMANDS is `none`. Global flags

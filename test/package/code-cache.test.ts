@@ -69,8 +69,8 @@ describe.skipIf(nodeHasCompileCache)('the hot file’s V8 code cache', () => {
     const added = bins().filter((name) => !before.has(name));
     expect(added.map((name) => name.replace(/^[^~]*~/, '').replace(/-\d.*$/, '')).sort()).toEqual([
       'cli~main.cjs~verify-config',
-      'cold~cli-config.cjs',
-      'cold~verify-core.cjs',
+      'cold~cli-config.cjs~verify-config',
+      'cold~verify-core.cjs~verify-config',
     ]);
     const again = authctl(['verify-config', 'relay.env', '--profile', 'relay']);
     expect(again.stdout).toBe(run.stdout);
@@ -98,6 +98,25 @@ describe.skipIf(nodeHasCompileCache)('the hot file’s V8 code cache', () => {
     ).toEqual(['token-decode']);
     for (const [name, mtime] of before)
       expect(statSync(path.join(v8Dir(), name)).mtimeMs, name).toBe(mtime);
+  });
+
+  it('a cold file two commands load has a cache per command (each holds what its command ran)', () => {
+    const store = path.join(dir, 'cache-keys.json');
+    const created = authctl(['apikey', 'create', '--name', 'ci', '--store', store, '--json']);
+    expect(created.code).toBe(0);
+    const key = JSON.parse(created.stdout).key as string;
+    const verify = spawnSync(process.execPath, [BIN, 'apikey', 'verify', '--store', store], {
+      cwd: dir,
+      env: { ...process.env, AUTHCTL_HOME: path.join(dir, 'home'), XDG_CACHE_HOME: cacheHome },
+      input: key,
+      encoding: 'utf8',
+    });
+    expect(verify.status, verify.stderr).toBe(0);
+    const group = bins()
+      .filter((name) => name.includes('~cold~cli-apikey.cjs~'))
+      .map((name) => /~cli-apikey\.cjs~([a-z-]+)-\d/.exec(name)![1])
+      .sort();
+    expect(group).toEqual(['apikey-create', 'apikey-verify']);
   });
 
   it('a damaged cache is rejected by V8, the command is unchanged, and the cache is rewritten', () => {

@@ -146,11 +146,13 @@ function inlineImportsOf(sources) {
 }
 
 /**
- * Builds the warm file until the set of its sources is closed (inlining a dynamic import of a warm
- * source can bring more in). Returns the plugins that make other builds read from it: `plugin` for
- * the code-split build (the verify and report modules, see COPIES_FOR), `standalonePlugin` for the
- * STANDALONE entries (every module it has: they are CLI modules, which load it anyway), and `final`,
- * the file itself, built once those builds are done.
+ * Builds a warm file, `core` (the verify core's by default; the probe core's is described in
+ * scripts/build-probe-core.mjs), until the set of its sources is closed (inlining a dynamic import
+ * of a warm source can bring more in). Returns the plugins that make other builds read from it:
+ * `plugin` for the code-split build (the sources `core.only` accepts, where `core.redirects` says:
+ * for the verify core, see COPIES_FOR), `standalonePlugin` for the STANDALONE entries (every module
+ * it has: they are CLI modules, which load it anyway), and `final`, the file itself, built once
+ * those builds are done.
  */
 export async function buildWarmFile({
   core = VERIFY_CORE,

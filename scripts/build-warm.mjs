@@ -43,12 +43,16 @@ const isVerifySource = (source) => /^src\/core\/(verify|report)\//.test(source);
 /**
  * Importers that keep their own copies of the warm sources they import: general modules (snippet.ts
  * draws with locate/lines.ts for every command's errors), which would otherwise load the whole verify
- * core for a few small stateless modules. `probe` reads the locators from it (a run of HTTP requests,
- * it loads the report formats anyway): one copy of them in the package, which has a size budget.
+ * core for a few small stateless modules. The probe's side has its copies too (PROBE_SIDE below).
  */
 const COPIES_FOR = /[\\/]src[\\/]core[\\/](?!(verify|report|probe)[\\/])/;
 
-/** The probe's side: its modules, the report modules and writer, the locators and the verify types. */
+/**
+ * The probe's side: its modules, the report modules and writer, the locators and the verify types.
+ * The report registry is on it (the probe's group module imports the formats), so `verify-config
+ * --format sarif|junit|...` loads the report base (document, finding, text) a second time beside the
+ * verify core's, one small file more: stateless modules, the same output.
+ */
 const PROBE_SIDE =
   /[\\/]src[\\/](core[\\/](probe|report|verify[\\/]locate)[\\/]|cli[\\/]report[\\/]|core[\\/]verify[\\/]types\.ts$)/;
 /** What the probe's side copies: the report modules, the locators, the verify types and profile names. */

@@ -5,8 +5,8 @@
 // produced on an earlier run, and its relative require() of another .cjs file goes through here too.
 //
 // The cache lives in the user's own cache directory (never a shared /tmp: cached data is code, so a
-// file another user could write would be code run as this user), one file per Node version, install
-// and file build. It is written once, at exit, after a run that found none (or found it rejected),
+// file another user could write would be code run as this user), one file per Node version, install,
+// file build and command. It is written once, at exit, after a run that found none (or found it rejected),
 // with temp file + rename, and anything that goes wrong is ignored: the cache only ever saves time.
 // AUTHCTL_NO_COMPILE_CACHE=1 turns it off.
 import Module, { createRequire } from 'node:module';
@@ -87,7 +87,11 @@ let atExit: Map<string, CacheTarget[]> | undefined;
 function writeAtExit(dir: string, target: CacheTarget): void {
   if (!atExit) {
     const writes = (atExit = new Map());
-    process.once('exit', () => writes.forEach((targets, into) => writeCaches(into, targets)));
+    // Not after a usage error (exit 2, EXIT_CODES.usage): such a run stops before the command's
+    // code runs, and its cache would be the one every later run of the command finds.
+    process.once('exit', (code) => {
+      if (code !== 2) writes.forEach((targets, into) => writeCaches(into, targets));
+    });
   }
   atExit.set(dir, [...(atExit.get(dir) ?? []), target]);
 }
@@ -113,7 +117,7 @@ function requireFrom(file: string, dir: string, native: NodeJS.Require): NodeJS.
  * never keep evicting each other's cache: `${node}-${arch}-${install}~${cli|cold}~${name}~${command}-...`
  * (`...~cli~main.cjs~token-mint-...`: see commandOf). Every file's cache is the command's own, the
  * cold files' too: the probe core's cache written by `probe init` held only the functions it ran,
- * and every probe run after compiled its own again (~5 ms).
+ * and every probe run after compiled its own again.
  */
 function cacheName(file: string, stat: import('node:fs').Stats, dir: string) {
   const dist = path.dirname(path.dirname(file));
@@ -150,10 +154,12 @@ export const CACHED_COMMANDS: Readonly<Record<string, readonly string[]>> = {
  * The command a run is (`token-mint`), which names its caches: V8 caches the functions
  * compiled so far, so a hot file cache written by a `verify-config` run lacks `token mint`'s, and
  * every mint after compiled them again (1.25x `node -e 0` instead of 1.16x). Each command gets the
- * cache its own first run wrote; anything but a command of CACHED_COMMANDS is `none`. Global flags
- * before the command are skipped.
+ * cache its own first run wrote; anything but a command of CACHED_COMMANDS is `none`, and a help
+ * display (`--help`, `-h`) is `help`: it runs none of the command's code. Global flags before the
+ * command are skipped.
  */
 export function commandOf(args: readonly string[]): string {
+  if (args.includes('--help') || args.includes('-h')) return 'help';
   let i = 0;
   // The global options that take a value (main.ts buildProgram) take the next argument with them.
   for (; i < args.length && args[i]!.startsWith('-'); i++)

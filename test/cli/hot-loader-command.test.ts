@@ -27,6 +27,9 @@ describe('commandOf', () => {
     [['eyjhbgcioijiuzi1nij9'], 'none'],
     [['help', 'token'], 'none'],
     [[], 'none'],
-    [['--help'], 'none'],
+    // A help display runs none of the command's code: its cache is not the command's.
+    [['--help'], 'help'],
+    [['probe', '--help'], 'help'],
+    [['token', 'mint', '-h'], 'help'],
   ])('%j is %s', (args, expected) => expect(commandOf(args)).toBe(expected));
 });

@@ -119,6 +119,21 @@ describe.skipIf(nodeHasCompileCache)('the hot file’s V8 code cache', () => {
     expect(group).toEqual(['apikey-create', 'apikey-verify']);
   });
 
+  it('a help display writes its own cache and a usage error none: the command’s first real run writes its own', () => {
+    const names = () => bins().filter((name) => name.includes('~cli~main.cjs~'));
+    const before = new Set(names());
+    expect(authctl(['keys', 'list', '--help']).code).toBe(0);
+    expect(authctl(['keys', 'list', '--no-such-flag']).code).toBe(2);
+    const added = () => names().filter((name) => !before.has(name));
+    expect(added().map((name) => /~main\.cjs~([a-z-]+)-\d/.exec(name)![1])).toEqual(['help']);
+    expect(authctl(['keys', 'list']).code).toBe(0);
+    expect(
+      added()
+        .map((name) => /~main\.cjs~([a-z-]+)-\d/.exec(name)![1])
+        .sort(),
+    ).toEqual(['help', 'keys-list']);
+  });
+
   it('a damaged cache is rejected by V8, the command is unchanged, and the cache is rewritten', () => {
     const file = bins().find((name) => name.includes('~cli~main.cjs~token-mint-'));
     writeFileSync(path.join(v8Dir(), file!), Buffer.alloc(4096, 7));

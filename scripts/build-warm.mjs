@@ -91,10 +91,11 @@ function warmSources(metafile) {
  * its index.
  */
 function warmEntry(core, sources, exported = () => true) {
-  const all = [...new Set([...core.roots, ...sources])].sort();
   return {
-    contents: all
-      .map((source, i) => (exported(i) ? `export * as ${core.prefix}${i} from './${source}';` : ''))
+    contents: [...warmIndex(core, sources)]
+      .map(([source, i]) =>
+        exported(i) ? `export * as ${core.prefix}${i} from './${source}';` : '',
+      )
       .join('\n'),
     resolveDir: root,
     loader: 'ts',

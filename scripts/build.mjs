@@ -265,20 +265,17 @@ const coldExternal = ['jose', 'yaml', 'ioredis', '@peculiar/asn1-schema', '@pecu
 // The verify core, one file (scripts/build-warm.mjs), and the cold entries built on their own. Both
 // CommonJS, like the hot file and for the same reason: `verify-config` loads them with the code cache.
 const coldOptions = { ...common, outdir, external: coldExternal };
-const warm = await buildWarmFile({
-  options: { ...coldOptions, ...hotFormat },
-  plugins: [trimPackages, smolTomlFromPackage, builtinProfiles],
-  dynamicImports: (entries) => splitDynamicImports(entries, 'dist'),
-  coldEntries,
-});
+const warmFile = (core) =>
+  buildWarmFile({
+    core,
+    options: { ...coldOptions, ...hotFormat },
+    plugins: [trimPackages, smolTomlFromPackage, builtinProfiles],
+    dynamicImports: (entries) => splitDynamicImports(entries, 'dist'),
+    coldEntries,
+  });
+const warm = await warmFile(); // the verify core's (buildWarmFile's default)
 // The probe core, one file the CLI's probe and the library share (scripts/build-probe-core.mjs).
-const probeCore = await buildWarmFile({
-  core: PROBE_CORE,
-  options: { ...coldOptions, ...hotFormat },
-  plugins: [trimPackages, smolTomlFromPackage, builtinProfiles],
-  dynamicImports: (entries) => splitDynamicImports(entries, 'dist'),
-  coldEntries,
-});
+const probeCore = await warmFile(PROBE_CORE);
 const standalone = await buildStandaloneEntries({
   options: { ...coldOptions, ...hotFormat },
   coldEntries,
@@ -348,12 +345,8 @@ outputs.push(...warmResult.outputFiles);
 const probeCoreResult = await probeCore.final();
 outputs.push(...probeCoreResult.outputFiles);
 
-outputs.push(
-  thirdPartyNotices(
-    [entryResult, hot, warmResult, probeCoreResult, standalone, sharedResult],
-    path.join(outdir, 'THIRD-PARTY-LICENSES.txt'),
-  ),
-);
+const builds = [entryResult, hot, warmResult, probeCoreResult, standalone, sharedResult];
+outputs.push(thirdPartyNotices(builds, path.join(outdir, 'THIRD-PARTY-LICENSES.txt')));
 
 // The cold files as CommonJS (scripts/build-cold-cjs.mjs); every CommonJS file's prologue.
 const final = (await coldAsCommonJS(outputs, hotFormat)).map(commonJsPrologue);
@@ -380,7 +373,7 @@ mkdirSync(metaDir, { recursive: true });
 const bundlesFile = path.join(metaDir, 'bundles.json');
 writeFileSync(
   `${bundlesFile}.${process.pid}.tmp`,
-  `${JSON.stringify(renameColdKeys(bundleMap([entryResult, hot, warmResult, probeCoreResult, standalone, sharedResult], outdir), final), null, 1)}\n`,
+  `${JSON.stringify(renameColdKeys(bundleMap(builds, outdir), final), null, 1)}\n`,
 );
 renameSync(`${bundlesFile}.${process.pid}.tmp`, bundlesFile);
 // The sources the hot file shares, by their `__hot(i)` index (scripts/build-hot-shared.mjs).

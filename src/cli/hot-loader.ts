@@ -119,12 +119,13 @@ function requireFrom(file: string, dir: string, native: NodeJS.Require): NodeJS.
  * cold files' too: the probe core's cache written by `probe init` held only the functions it ran,
  * and every probe run after compiled its own again.
  */
+let command: string | undefined; // this run's, once: every file it loads asks
 function cacheName(file: string, stat: import('node:fs').Stats, dir: string) {
   const dist = path.dirname(path.dirname(file));
   const where = path.basename(path.dirname(file));
   const family = `${process.version}-${process.arch}-${fnv1a(dist)}~${where}~${path.basename(file)}`;
   const build = `-${stat.size}-${Math.trunc(stat.mtimeMs)}-${stat.ino}.bin`;
-  const variant = `~${commandOf(process.argv.slice(2))}`;
+  const variant = `~${(command ??= commandOf(process.argv.slice(2)))}`;
   return { family, build, cacheFile: path.join(dir, `${family}${variant}${build}`), dist };
 }
 

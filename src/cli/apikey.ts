@@ -19,7 +19,7 @@ import { exportKeys, mask, revoke, rotate } from './apikey-manage.js';
 import { declareAll, verb, type RenderContext } from './command.js';
 import type { CliContext } from './context.js';
 import { examples, table } from './output.js';
-import { collect } from './shared.js';
+import { collect } from './flag-values.js';
 
 interface CreateFlags {
   store?: string;

@@ -5,7 +5,7 @@ import { usageError } from '../core/errors.js';
 import { verb } from './command.js';
 import { defaultIssuerUrl, parseIssuerUrl } from './idp-run.js';
 import { caFor, caOption, fetchFor } from './idp-tls.js';
-import { collect } from './shared.js';
+import { collect } from './flag-values.js';
 
 /** `authctl idp wait` and `authctl idp doctor`: is the issuer up, and reachable as services see it. */
 

@@ -3,7 +3,7 @@ import { usageError } from '../core/errors.js';
 import { callControl } from '../core/idp/control-client.js';
 import { verb } from './command.js';
 import { answerJson, claimsOf, targetOf, urlOptions, type UrlFlags } from './idp-control.js';
-import { collect } from './shared.js';
+import { collect } from './flag-values.js';
 
 /** The control verbs that add to a running issuer: clients, users, pending claims, device outcomes. */
 

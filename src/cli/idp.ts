@@ -6,7 +6,7 @@ import * as add from './idp-control-add.js';
 import * as control from './idp-control.js';
 import { examples } from './output.js';
 import { parseServeOptions, renderReady, runServe, type ServeFlags } from './idp-run.js';
-import { collect } from './shared.js';
+import { collect } from './flag-values.js';
 
 /** `authctl idp ...`: the local mock OIDC issuer and its control verbs. Actions load lazily. */
 export function register(program: Command, ctx: CliContext): void {

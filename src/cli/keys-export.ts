@@ -6,7 +6,7 @@ import type { KeyRecord } from '../core/keys/keyring.js';
 import { nodeCrypto } from '../core/node.js';
 import { verb } from './command.js';
 import { jsonText } from './output.js';
-import { openKeystore } from './shared.js';
+import { openKeystore } from './keystore.js';
 
 export interface ExportOptions {
   kid?: string;

@@ -11,7 +11,8 @@ import { declareAll, verb, type Deps, type Io } from './command.js';
 import type { CliContext } from './context.js';
 import { exportVerb } from './keys-export.js';
 import { examples, jsonText, table } from './output.js';
-import { openKeystore, rsaBitsOption } from './shared.js';
+import { rsaBitsOption } from './flag-values.js';
+import { openKeystore } from './keystore.js';
 
 /** What listings show of a key: never the private part. */
 function describeKey(key: KeyRecord) {

@@ -170,6 +170,7 @@ export async function main(argv: string[]): Promise<never> {
  * ExitStatus after rendering), or the exit code of the error it threw.
  */
 export async function run(ctx: CliContext, args: string[]): Promise<number> {
+  await ctx.out.ready; // chalk, when a stream gets colour (output.ts)
   const program = buildProgram(ctx);
   // The command whose action runs: a core error's fields are named as its flags.
   let running: Command | undefined;

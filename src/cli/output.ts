@@ -1,28 +1,61 @@
 import type { ChalkInstance } from 'chalk';
-import { Chalk } from 'chalk';
 import { redactSecrets } from '../core/mask.js';
 import { printable } from '../core/terminal.js';
+import { plain } from './palette.js';
 import type { CliIO, GlobalOptions } from './types.js';
+
+interface Palettes {
+  color: ChalkInstance;
+  statusColor: ChalkInstance;
+}
 
 /**
  * All printing goes through here. Data meant for pipes goes alone on stdout; status goes to
  * stderr; `--json` prints exactly one JSON document on stdout.
  */
 export class Output {
-  /** Colours for what goes to stdout (reports, results): `verify-config x.toml > report.txt` gets none. */
-  readonly color: ChalkInstance;
-  /** Colours for what goes to stderr (status, warnings, errors). */
-  readonly statusColor: ChalkInstance;
   /** No colours: for reports written to a file (--output). */
-  readonly plain: ChalkInstance = new Chalk({ level: 0 });
+  readonly plain: ChalkInstance = plain;
+  /**
+   * Settles once the colours are ready: chalk is imported only when a stream gets colour (a
+   * terminal, FORCE_COLOR), so a run in CI or into a pipe never loads it. `run()` awaits it first.
+   */
+  readonly ready: Promise<void>;
+  private palettes?: Palettes;
 
   constructor(
     private readonly globals: GlobalOptions,
     private readonly io: CliIO,
     env: NodeJS.ProcessEnv = process.env,
   ) {
-    this.color = new Chalk({ level: colorEnabled(globals, io.stdout, env) ? 1 : 0 });
-    this.statusColor = new Chalk({ level: colorEnabled(globals, io.stderr, env) ? 1 : 0 });
+    const stdout = colorEnabled(globals, io.stdout, env);
+    const stderr = colorEnabled(globals, io.stderr, env);
+    if (!stdout && !stderr) {
+      this.palettes = { color: plain, statusColor: plain };
+      this.ready = Promise.resolve();
+    } else
+      this.ready = import('chalk').then(({ Chalk }) => {
+        this.palettes = {
+          color: stdout ? new Chalk({ level: 1 }) : plain,
+          statusColor: stderr ? new Chalk({ level: 1 }) : plain,
+        };
+      });
+  }
+
+  /** Colours for what goes to stdout (reports, results): `verify-config x.toml > report.txt` gets none. */
+  get color(): ChalkInstance {
+    return this.loaded().color;
+  }
+
+  /** Colours for what goes to stderr (status, warnings, errors). */
+  get statusColor(): ChalkInstance {
+    return this.loaded().statusColor;
+  }
+
+  private loaded(): Palettes {
+    // A programming error, not a user's: whoever makes an Output awaits `ready` before printing.
+    if (!this.palettes) throw new Error('Output: colours used before `await output.ready`');
+    return this.palettes;
   }
 
   get json(): boolean {
@@ -98,10 +131,10 @@ export class Output {
 }
 
 /**
- * A chalk that never colours (files, reports written to disk). Cold command modules take it from
- * here, so they do not bundle a second copy of chalk (the hot file shares this module with them).
+ * A palette that never colours (files, reports written to disk). Cold command modules take it from
+ * here, so they do not bundle a copy of their own (the hot file shares this module with them).
  */
-export const noColor: ChalkInstance = new Chalk({ level: 0 });
+export const noColor: ChalkInstance = plain;
 
 /**
  * Whether one stream gets colour: never with --no-color or NO_COLOR (no-color.org: any non-empty value);

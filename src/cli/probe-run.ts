@@ -32,7 +32,7 @@ import {
   type ReportFiles,
 } from './report/write.js';
 import { authctlVersion } from './version.js';
-import { openKeystore } from './shared.js';
+import { openKeystore } from './keystore.js';
 import { readSecretList, WEAK_SECRETS } from '../core/probe/weak-secrets.js';
 import { MAX_PROBE_SECRETS } from '../core/probe/weak-secret-cases.js';
 

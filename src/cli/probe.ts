@@ -8,7 +8,7 @@ import {
   type RenderOptions,
 } from '../core/report/index.js';
 import type { CliContext } from './context.js';
-import { intOption } from './shared.js';
+import { intOption } from './flag-values.js';
 import {
   parseProbeOptions,
   PROBE_FORMAT_ALIASES,

@@ -12,7 +12,7 @@ import { toCurl } from '../core/sigv4/curl.js';
 import { maskSecurityTokens, maskToken } from '../core/sigv4/report.js';
 import { verb, type Deps, type Io, type Result, type Verb } from './command.js';
 import { jsonText } from './output.js';
-import { collect } from './shared.js';
+import { collect } from './flag-values.js';
 import { credentialsFor, expiresSeconds, parseHeaderFlag, readBody } from './sigv4-input.js';
 
 type Mode = 'sign' | 'presign';

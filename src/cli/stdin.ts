@@ -1,4 +1,6 @@
+import { usageError } from '../core/errors.js';
 import { nodeFs } from '../core/node.js';
+import type { Io } from './command.js';
 
 type Input = NodeJS.ReadableStream & { isTTY?: boolean };
 
@@ -71,4 +73,24 @@ async function readFd0(): Promise<Buffer> {
     if (bytes === 0) return Buffer.concat(chunks);
     chunks.push(buffer.subarray(0, bytes));
   }
+}
+
+/** A positional value, or stdin when it is `-` or missing and stdin is piped. */
+export async function argumentOrStdin(
+  io: Pick<Io, 'stdin'>,
+  value: string | undefined,
+  what: string,
+): Promise<string> {
+  if (value !== undefined && value !== '-') return value;
+  if (value === undefined && io.stdin.isTTY) {
+    throw usageError('ERR_MISSING_ARGUMENT', `no ${what} given`, {
+      hint: `pass the ${what} as an argument, or pipe it on stdin (use - to read stdin)`,
+    });
+  }
+  const text = (await readAll(io.stdin)).toString('utf8').trim();
+  if (!text)
+    throw usageError('ERR_MISSING_ARGUMENT', `no ${what} on stdin`, {
+      hint: `pipe the ${what}, e.g. echo "$TOKEN" | authctl ...`,
+    });
+  return text;
 }

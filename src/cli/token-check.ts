@@ -1,10 +1,10 @@
 import { Option } from 'commander';
-import { DEFECTS, DEFECT_KINDS } from '../core/token/defects.js';
 import { decodeToken } from '../core/token/decode.js';
 import type { VerifyTokenResult } from '../core/token/verify.js';
 import { verb, type RenderContext } from './command.js';
 import { table } from './output.js';
-import { argumentOrStdin, collect } from './shared.js';
+import { collect } from './flag-values.js';
+import { argumentOrStdin } from './stdin.js';
 import { secretFlagOptions } from './token-mint.js';
 import { parseVerify, type VerifyFlags } from './token-verify-options.js';
 
@@ -105,7 +105,11 @@ export const defects = verb({
   summary: 'list the deliberately broken tokens --defect can mint, and what a verifier must do',
   examples: ['authctl token defects', 'authctl token defects --json | jq -r ".[].kind"'],
   parse: () => ({}),
-  run: async () => ({ value: DEFECT_KINDS.map((kind) => DEFECTS[kind]) }),
+  run: async () => {
+    // The registry is the one module only this verb (and --defect) needs: the other verbs skip it.
+    const { DEFECTS, DEFECT_KINDS } = await import('../core/token/defects.js');
+    return { value: DEFECT_KINDS.map((kind) => DEFECTS[kind]) };
+  },
   render: {
     text: (list) =>
       table(

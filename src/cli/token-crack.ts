@@ -3,7 +3,7 @@ import { Option } from 'commander';
 import { EXIT_CODES } from '../core/errors.js';
 import type { CrackResult } from '../core/token/crack.js';
 import { verb, type RenderContext } from './command.js';
-import { argumentOrStdin } from './shared.js';
+import { argumentOrStdin } from './stdin.js';
 
 /**
  * `authctl token crack TOKEN [--wordlist F]`: the bundled weak-secret list (the probe's

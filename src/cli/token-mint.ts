@@ -1,4 +1,4 @@
-import { combineDefects, parseDefect } from '../core/token/defects.js';
+import type { DefectSpec } from '../core/token/defects.js';
 import { parseClaimAssignment, type ClaimsMapping } from '../core/token/claims.js';
 import { parsePointer } from '../core/jsonpointer.js';
 import { mintToken, type MintTokenResult } from '../core/token/mint.js';
@@ -11,7 +11,8 @@ import { usageError } from '../core/errors.js';
 import { Option } from 'commander';
 import { verb, type Deps, type Io } from './command.js';
 import { jsonText } from './output.js';
-import { collect, keyValue, openKeystore, rsaBitsOption } from './shared.js';
+import { collect, keyValue, rsaBitsOption } from './flag-values.js';
+import { openKeystore } from './keystore.js';
 
 export interface SecretFlags {
   secret?: string;
@@ -99,9 +100,16 @@ export function mappingFlags(flags: {
   return mapping;
 }
 
-/** `--skew` and `--jku-url` only shape certain defects: given alone they would be silently ignored. */
-function parseDefectFlags(flags: Pick<MintFlags, 'defect' | 'skew' | 'jkuUrl'>) {
-  const defects = combineDefects((flags.defect ?? []).map(parseDefect));
+/**
+ * `--defect`, checked; `--skew` and `--jku-url` only shape certain defects: given alone they would
+ * be silently ignored. The defect registry loads only for --defect: a valid token needs none of it.
+ */
+async function parseDefectFlags(
+  flags: Pick<MintFlags, 'defect' | 'skew' | 'jkuUrl'>,
+): Promise<DefectSpec[] | undefined> {
+  const given = flags.defect ?? [];
+  const registry = given.length ? await import('../core/token/defects.js') : undefined;
+  const defects = registry?.combineDefects(given.map(registry.parseDefect)) ?? [];
   const has = (...kinds: string[]) => defects.some((d) => kinds.includes(d.kind));
   if (flags.skew !== undefined && !has('expired', 'not-yet-valid')) {
     throw usageError(
@@ -206,7 +214,7 @@ function formAndFile(flags: MintFlags): { form: Form; outputFile?: string } {
 }
 
 /** Everything `token mint` was asked for, every flag checked (config is merged in `run`). */
-export function parseMint(flags: MintFlags) {
+export async function parseMint(flags: MintFlags) {
   const now = Math.floor(Date.now() / 1000);
   const header = Object.fromEntries((flags.header ?? []).map((pair) => keyValue(pair, '--header')));
   return {
@@ -233,12 +241,12 @@ export function parseMint(flags: MintFlags) {
     issuedAt: flags.iat !== undefined ? parseTimeFlag(flags.iat, now, '--iat') : undefined,
     jti: flags.jti,
     bits: flags.bits,
-    defect: parseDefectFlags(flags),
+    defect: await parseDefectFlags(flags),
     skewSeconds: flags.skew !== undefined ? parseDuration(flags.skew, '--skew') : undefined,
     jkuUrl: flags.jkuUrl !== undefined ? httpUrlFlag(flags.jkuUrl, '--jku-url') : undefined,
   };
 }
-export type MintOptions = ReturnType<typeof parseMint>;
+export type MintOptions = Awaited<ReturnType<typeof parseMint>>;
 
 export async function runMint(opts: MintOptions, io: Io, deps: Deps) {
   const { config } = await deps.config();

@@ -16,7 +16,8 @@ import {
   type VerifyTokenResult,
 } from '../core/token/verify.js';
 import type { Deps, Io, Result } from './command.js';
-import { argumentOrStdin, openKeystore } from './shared.js';
+import { openKeystore } from './keystore.js';
+import { argumentOrStdin } from './stdin.js';
 import type { VerifyOptions } from './token-verify-options.js';
 
 // What `authctl token verify` runs, imported by the verb only when it runs (token-check.ts): the

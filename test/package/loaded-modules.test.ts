@@ -112,7 +112,10 @@ function packageOf(request: string): string | undefined {
   return undefined;
 }
 
-function loadedBy(args: string[], options: { cwd?: string; input?: string } = {}): Loaded {
+function loadedBy(
+  args: string[],
+  options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {},
+): Loaded {
   const record = path.join(dir, 'loaded.txt');
   rmSync(record, { force: true });
   const result = spawnSync(
@@ -128,6 +131,7 @@ function loadedBy(args: string[], options: { cwd?: string; input?: string } = {}
         AUTHCTL_CONFIG_FILE: undefined,
         AUTHCTL_CONFIG_INLINE: undefined,
         NO_COLOR: '1',
+        ...options.env,
       },
       stdio: 'pipe',
     },
@@ -239,7 +243,7 @@ describe('what each command loads', () => {
     expect(loaded.code).toBe(0);
     expect(loaded.stdout).toMatch(/^eyJ/);
     expect(loaded.files).toEqual(['cli/entry.cjs', 'cli/main.cjs']);
-    expect(loaded.packages).toEqual(['chalk', 'commander']);
+    expect(loaded.packages).toEqual(['commander']);
     expect(loaded.builtins).toContain('crypto');
   });
 
@@ -248,20 +252,19 @@ describe('what each command loads', () => {
     const loaded = loadedBy(['token', 'decode', token]);
     expect(loaded.code).toBe(0);
     expect(loaded.files).toEqual(['cli/entry.cjs', 'cli/main.cjs']);
-    expect(loaded.packages).toEqual(['chalk', 'commander']);
+    expect(loaded.packages).toEqual(['commander']);
     expect(loaded.builtins).not.toContain('crypto');
   });
 
-  it('keys list, sigv4 sign: one copy of commander, chalk and each CLI module, no zod or jose, no other command group', () => {
+  it('keys list, sigv4 sign: one copy of commander and each CLI module, no chalk, zod or jose, no other command group', () => {
     for (const [args, own] of [
       [['keys', 'list'], 'src/cli/keys.ts'],
       [[...SIGN, ...SIGN_FLAGS], 'src/cli/sigv4.ts'],
     ] as const) {
       const loaded = loadedBy([...args]);
       expect(loaded.code, args.join(' ')).toBe(0);
-      expect(loaded.packages, args.join(' ')).toEqual(['chalk', 'commander']);
+      expect(loaded.packages, args.join(' ')).toEqual(['commander']);
       expect(copiesOf(loaded, 'commander'), args.join(' ')).toBe(1);
-      expect(copiesOf(loaded, 'chalk'), args.join(' ')).toBe(1);
       expect(cliCopies(loaded), args.join(' ')).toEqual([]);
       expect(loaded.sources).toContain(own);
       // The built-in verify-config profiles (48 kB) were once a chunk every cold file imported
@@ -280,6 +283,23 @@ describe('what each command loads', () => {
         expect(under(loaded, other), `${args.join(' ')} loads ${other}`).toEqual([]);
       expect(loaded.files, args.join(' ')).not.toContain('cold/verify-core.cjs');
     }
+  });
+
+  it('chalk loads only for a stream that gets colour (FORCE_COLOR, a terminal), one copy', () => {
+    const plain = loadedBy(['token', 'mint', '--sub', 'alice']);
+    expect(plain.packages).not.toContain('chalk');
+    const colored = loadedBy([...SIGN, ...SIGN_FLAGS, '--verbose'], {
+      env: { NO_COLOR: undefined, FORCE_COLOR: '1' },
+    });
+    expect(colored.code).toBe(0);
+    expect(colored.packages).toEqual(['chalk', 'commander']);
+    // One copy: its cold entry and the chunk of ansi-styles it shares with @inquirer/prompts.
+    const holding = Object.keys(colored.packagesByFile).filter((file) =>
+      colored.packagesByFile[file]!.includes('chalk'),
+    );
+    expect(holding).toContain('cold/pkg-chalk.cjs');
+    expect(holding).not.toContain('cli/main.cjs');
+    expect(holding.length).toBeLessThanOrEqual(2);
   });
 
   it('keys list loads one cold file (core modules come from the hot file) and no node:crypto', () => {
@@ -310,7 +330,7 @@ describe('what each command loads', () => {
     const coldSources = cold.flatMap((file) => bundles[file]!.sources);
     expect(coldSources).not.toContain('src/core/fs/lock.ts');
     expect(coldSources).not.toContain('src/core/fs/atomic.ts');
-    expect(loaded.packages).toEqual(['chalk', 'commander']);
+    expect(loaded.packages).toEqual(['commander']);
     // The key checksum is computed in JavaScript (core/apikey/crc32.ts), not by node:zlib.
     expect(loaded.builtins).not.toContain('zlib');
     // The store is read with fs.readFile's callback: fs.promises loads it and seven more of Node's modules.
@@ -392,7 +412,7 @@ describe('what each command loads', () => {
     expect(loaded.native).toContain('internal/fs/read/context');
     expect(loaded.native).not.toContain('internal/fs/promises');
     // Issue #17: the built-in profile is embedded parsed, the input is a .env, the output text.
-    expect(loaded.packages).toEqual(['chalk', 'commander']);
+    expect(loaded.packages).toEqual(['commander']);
     for (const source of [
       'src/core/verify/engine/load.ts', // the profile-file parser
       'src/core/config/schema.ts', // zod's config schema (the authctl profile's validator)

@@ -4,7 +4,7 @@ import { usageError } from '../errors.js';
 import { isHmac, type JWTAlgorithm } from '../keys/algorithms.js';
 import type { Keystore } from '../keys/keystore.js';
 import { buildClaims, DEFAULT_CLAIMS_MAPPING, type ClaimsMapping } from './claims.js';
-import { CLAIM_DEFECT_KINDS, DEFECT_REGISTRY, defectName, type DefectSpec } from './defects.js';
+import type { DefectSpec } from './defects.js';
 import type { Forged } from './defects/types.js';
 import type { AttackerKey } from './forge.js';
 import { signJws, signJwsAsync } from './jws.js';
@@ -81,21 +81,46 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
   if (options.kid && !signer.kid) header.kid = options.kid;
 
   const defects = defectList(options.defect);
+  if (!defects.length) {
+    const sign = options.signAsync ? signJwsAsync : signJws;
+    const token = await sign(header, claims, signer.key);
+    return { token, header, claims, expiresAt: expiresAt(claims) };
+  }
+  return mintWithDefects(options, { header, claims, signer, alg, mapping, now, ttl }, defects);
+}
+
+const expiresAt = (claims: Record<string, unknown>) =>
+  typeof claims.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : undefined;
+
+/** What mintToken has made of the options before the defects apply. */
+interface ValidToken {
+  header: JWSHeaderParameters;
+  claims: Record<string, unknown>;
+  signer: Awaited<ReturnType<typeof signingKeyFor>>;
+  alg: JWTAlgorithm;
+  mapping: ClaimsMapping;
+  now: number;
+  ttl: number;
+}
+
+/**
+ * The token with `defects`: claim defects change the claims, then at most one forgery (combineDefects
+ * checks) makes the token. The registry loads here only: a valid token needs none of it.
+ */
+async function mintWithDefects(
+  options: MintTokenOptions,
+  { header, claims, signer, alg, mapping, now, ttl }: ValidToken,
+  defects: readonly DefectSpec[],
+): Promise<MintTokenResult> {
+  const { CLAIM_DEFECT_KINDS, DEFECT_REGISTRY, defectName } = await import('./defects.js');
   const result = (forged: Forged): MintTokenResult => ({
     token: forged.token,
     header: forged.header ?? header,
     claims,
-    expiresAt:
-      typeof claims.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : undefined,
-    ...(defects.length ? { defect: defects.map(defectName).join(',') } : {}),
+    expiresAt: expiresAt(claims),
+    defect: defects.map(defectName).join(','),
     ...(forged.attackerJwks ? { attackerJwks: forged.attackerJwks } : {}),
   });
-  if (!defects.length) {
-    const sign = options.signAsync ? signJwsAsync : signJws;
-    return result({ token: await sign(header, claims, signer.key) });
-  }
-
-  // Claim defects change the claims; at most one forgery (combineDefects checks) then makes the token.
   const skew = options.skewSeconds ?? DEFAULT_DEFECT_SKEW_SECONDS;
   for (const defect of defects) {
     const build = DEFECT_REGISTRY[defect.kind].build;

@@ -95,11 +95,13 @@ const result = await build({
   define: {
     __AUTHCTL_VERSION__: JSON.stringify(pkg.version),
     'import.meta.url': '__authctlImportMetaUrl',
+    'import.meta.filename': 'process.execPath',
+    'import.meta.dirname': '__authctlImportMetaDir',
   },
   // Modules that locate files relative to themselves (templates/, examples/) see the binary's path;
   // createRequire() of it loads Node built-ins, which is all the bundle requires.
   banner: {
-    js: "var __authctlImportMetaUrl = require('node:url').pathToFileURL(process.execPath).href;",
+    js: "var __authctlImportMetaUrl = require('node:url').pathToFileURL(process.execPath).href, __authctlImportMetaDir = require('node:path').dirname(process.execPath);",
   },
   // The binary has no templates/ beside it: the built-in profiles' definitions go inside it, parsed.
   plugins: [

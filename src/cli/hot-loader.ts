@@ -15,17 +15,15 @@ import Module, { createRequire } from 'node:module';
 // (about half a millisecond each), and this file is part of every start, `--version` included.
 // Nothing runs at load: `--version` never calls in here.
 let required: NodeJS.Require | undefined;
-const nodeRequire = (id: string): unknown => (required ??= createRequire(import.meta.url))(id);
+const nodeRequire = (id: string): unknown => (required ??= createRequire(import.meta.filename))(id);
 const fs = () => nodeRequire('node:fs') as typeof import('node:fs');
 let path: typeof import('node:path');
 
 type ModuleWithCompileCache = typeof Module & { enableCompileCache?: (dir?: string) => unknown };
 
 /** A CommonJS file's exports, loaded with the code cache when there is a cache directory. */
-export function requireWithCodeCache(url: URL, env: NodeJS.ProcessEnv): unknown {
+export function requireWithCodeCache(file: string, env: NodeJS.ProcessEnv): unknown {
   path ??= nodeRequire('node:path') as typeof import('node:path');
-  const { fileURLToPath } = nodeRequire('node:url') as typeof import('node:url');
-  const file = fileURLToPath(url);
   const native = createRequire(file);
   const dir = env.AUTHCTL_NO_COMPILE_CACHE === '1' ? undefined : cacheDirectory(env);
   if (!dir) return native(file);

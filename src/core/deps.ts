@@ -21,7 +21,7 @@ export interface Deps {
 /** The real clock. */
 export const systemNow = (): Date => new Date();
 
-const require = createRequire(import.meta.url);
+const require = createRequire(import.meta.filename);
 
 /** Random bytes from node:crypto, loaded on first use (not on every start-up: see node.ts). */
 export const systemRandom = (size: number): Uint8Array =>

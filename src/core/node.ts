@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
  * unused; that is a measurable share of `authctl token mint` start-up (see bench/startup.mjs).
  * Modules on that path use these instead; others may import built-ins normally.
  */
-const require = createRequire(import.meta.url);
+const require = createRequire(import.meta.filename);
 
 export const nodeFs = require('node:fs') as typeof import('node:fs');
 

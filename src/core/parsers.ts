@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
  * package at run time, so scripts/build-binary.mjs replaces this module with one that does the
  * same through require() calls esbuild bundles (keep the two exports in step).
  */
-const load = createRequire(import.meta.url);
+const load = createRequire(import.meta.filename);
 
 let yamlModule: typeof import('yaml') | undefined;
 let tomlModule: typeof import('smol-toml') | undefined;

@@ -16,6 +16,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Script and the arguments that keep the whole run under ~10 minutes. */
 const SCRIPTS = [
   ['startup', []],
+  ['startup-phases', []],
   ['sigv4', []],
   ['apikey', []],
   ['idp', ['--duration', '1']],

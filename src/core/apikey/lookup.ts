@@ -1,9 +1,12 @@
 import { hashesEqual } from './hash.js';
 import { parseStore, readStoreBytes, recordProblem, type StoredApiKey } from './store.js';
+import { indexedLookup } from './store-index.js';
 
 /**
- * `apikey verify`'s read of the store: the record whose hash is the presented key's. A store as
- * authctl writes it (serializeStore: JSON.stringify with two-space indentation) is searched as text
+ * `apikey verify`'s read of the store: the record whose hash is the presented key's, through the
+ * store's index when it has one made for the file as it is (store-index.ts). Without one (a store
+ * written by an older authctl, or edited by hand), a store laid out as authctl writes it
+ * (serializeStore: JSON.stringify with two-space indentation) is searched as text
  * for the hash, and only that record is parsed and checked, so verifying costs about the read of
  * the file, not a parse of every record (a 10,000-key store is ~4.7 MB of JSON: ~60 ms to parse).
  * Every write validates the whole store, so the records this skips were checked when written.
@@ -17,6 +20,9 @@ export interface StoreLookup {
 }
 
 export async function findStoredKey(file: string, hash: string): Promise<StoreLookup> {
+  // The store's index first: a few small reads whatever the store's size (store-index.ts).
+  const indexed = indexedLookup(file, hash);
+  if (indexed) return { record: indexed.record, exists: true };
   const bytes = await readStoreBytes(file);
   if (bytes === undefined) return { exists: false };
   const record = recordInWrittenText(bytes, hash);

@@ -208,12 +208,14 @@ export async function updateStore<T>(
   fn: (data: ApiKeyStoreData) => T | Promise<T>,
   options: UpdateStoreOptions = {},
 ): Promise<T> {
-  // Only writers need locks and atomic writes: `apikey verify` never loads them.
-  const [{ withFileLock }, { writeFileAtomic }, { writeError }] = await Promise.all([
-    import('../fs/lock.js'),
-    import('../fs/atomic.js'),
-    import('../fs/errors.js'),
-  ]);
+  // Only writers need locks, atomic writes and the index builder: `apikey verify` never loads them.
+  const [{ withFileLock }, { writeFileAtomic }, { writeError }, { buildStoreIndex, indexFileOf }] =
+    await Promise.all([
+      import('../fs/lock.js'),
+      import('../fs/atomic.js'),
+      import('../fs/errors.js'),
+      import('./store-index.js'),
+    ]);
   const written = { what: 'the API key store', elsewhere: 'or pass another {{store}} FILE' };
   await nodeFs.promises
     .mkdir(path.dirname(file), { recursive: true, mode: 0o700 })
@@ -227,7 +229,13 @@ export async function updateStore<T>(
       const result = await fn(data);
       const problem = storeProblem(data);
       if (problem) throw invalidStore(problem, file);
-      await writeFileAtomic(file, serializeStore(data), { mode: 0o600, ...written });
+      const text = Buffer.from(serializeStore(data));
+      await writeFileAtomic(file, text, { mode: 0o600, ...written });
+      // The index names the file just renamed into place (store-index.ts). Best effort: without
+      // it, or with a stale one, `apikey verify` searches the store itself.
+      const index = buildStoreIndex(text, data.keys, nodeFs.statSync(file, { bigint: true }));
+      if (index) await writeFileAtomic(indexFileOf(file), index, { mode: 0o600 }).catch(() => {});
+      else nodeFs.rmSync(indexFileOf(file), { force: true });
       return result;
     },
     options.lock,

@@ -1,7 +1,7 @@
 import { nodeFs } from '../node.js';
 import type { BigIntStats } from 'node:fs';
 import { hashesEqual } from './hash.js';
-import { recordProblem, type StoredApiKey } from './store.js';
+import { recordProblem, type StoredApiKey } from './record.js';
 
 /**
  * The API key store's index, `<store>.index` beside it (issue #17: `apikey verify` at 10,000 keys

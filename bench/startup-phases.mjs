@@ -6,12 +6,11 @@
 // and the entry (bin/authctl.cjs, dist/cli/entry.cjs); the hot file (dist/cli/main.cjs: its read,
 // its code cache, its module bodies: commander's and the command shape's); the cold files (each
 // one's read, cache and body); the rest (commander building and parsing the command line, the
-// command's work, its output, the exit). "Of which" is inside those: node:crypto's first load.
-// A command's ratio in bench/startup.mjs is about 1 + the sum of its first four rows (Node's own
-// start and exit are on both sides). Garbage collection falls inside each row: V8 gives its pauses
-// only to a flag (--trace-gc) or a callback a turn later, and a flag would have V8 reject every code
-// cache. No targets: bench/startup.mjs holds them. bench/lib/phases.cjs hooks the reads and
-// compiles, which costs each row a little.
+// command's work, its output, the exit). "Of which" is inside those: node:crypto's first load,
+// and the garbage collection pauses wherever they fell. A command's ratio in bench/startup.mjs is
+// about 1 + the sum of its first four rows (Node's own start and exit are on both sides). No
+// targets: bench/startup.mjs holds them. bench/lib/phases.cjs hooks the reads and compiles and
+// observes the pauses, which costs each row a little.
 //
 //   npm run build && node bench/startup-phases.mjs        (BENCH_ROUNDS=N for more rounds)
 import { spawnSync } from 'node:child_process';
@@ -78,6 +77,7 @@ function phasesOf(args) {
     ...windows,
     'commander, the command, its output': m.exit - m.started - counted,
     'of which loading node:crypto': m.crypto ?? 0,
+    'of which garbage collection': m.gc,
   };
 }
 

@@ -22,18 +22,18 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   printVersion();
 } else {
   // Paths, not URLs: a file URL is parsed and formatted by node:url, ~0.4 ms of every start (issue #17).
-  const { resolve } = createRequire(import.meta.filename)(
+  const { resolve: resolvePath } = createRequire(import.meta.filename)(
     'node:path',
   ) as typeof import('node:path');
   (globalThis as Record<symbol, unknown>)[COLD_IMPORT] = (specifier: string) => {
     if (/^\.\.\/cold\/.*\.cjs$/.test(specifier)) {
-      const file = resolve(import.meta.dirname, specifier);
+      const file = resolvePath(import.meta.dirname, specifier);
       return new Promise((resolve) => resolve(requireWithCodeCache(file, process.env)));
     }
     // Anything else as Node imports it: a package, or a file URL (a JavaScript config file).
     return import(specifier.startsWith('.') ? new URL(specifier, import.meta.url).href : specifier);
   };
-  const hot = resolve(import.meta.dirname, 'main.cjs');
+  const hot = resolvePath(import.meta.dirname, 'main.cjs');
   const exports = requireWithCodeCache(hot, process.env) as typeof import('./main.js');
   (globalThis as Record<symbol, unknown>)[HOT_EXPORTS] = exports;
   const { main } = exports;

@@ -1,6 +1,7 @@
 // The API key store's index (src/core/apikey/store-index.ts): written with every store write, used
 // by apikey verify while it names the store file as it is, and ignored (the store itself is then
 // searched) once the file changed behind authctl's back or the index is damaged.
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
@@ -131,6 +132,16 @@ describe('the API key store index', () => {
     expect(indexedLookup(store, hashApiKey(keys[0]!))).toBeUndefined();
     expect(await verifyApiKey({ store, key: keys[0]! })).toMatchObject({ valid: true });
   });
+
+  it.skipIf(process.platform === 'win32')(
+    "a FIFO in the index's place is not read (opening or reading it would wait for a writer)",
+    async () => {
+      await fs.rm(indexFileOf(store));
+      execFileSync('mkfifo', [indexFileOf(store)]);
+      expect(indexedLookup(store, hashApiKey(keys[0]!))).toBeUndefined();
+      expect(await verifyApiKey({ store, key: keys[0]! })).toMatchObject({ valid: true });
+    },
+  );
 
   it('a missing store is reported as before (no index, no store)', async () => {
     const missing = path.join(tempDir(), 'none.json');

@@ -41,10 +41,31 @@ function recordSpans(bytes: Buffer, count: number): Array<[number, number]> | un
 }
 
 /**
+ * Writes the index of the store just written as `bytes` to `store` (under the store's lock, after
+ * its rename: the index names the file now in place). Best effort: the store is written already,
+ * and without an index, or with one naming another file, `apikey verify` searches the store.
+ */
+export async function writeStoreIndex(
+  store: string,
+  bytes: Buffer,
+  keys: readonly StoredApiKey[],
+): Promise<void> {
+  try {
+    const index = buildStoreIndex(bytes, keys, nodeFs.statSync(store, { bigint: true }));
+    if (!index) return nodeFs.rmSync(indexFileOf(store), { force: true });
+    // The writer has it loaded already; a reader of the index never loads it.
+    const { writeFileAtomic } = await import('../fs/atomic.js');
+    await writeFileAtomic(indexFileOf(store), index, { mode: 0o600 });
+  } catch {
+    // a full or read-only disk: the next write tries again
+  }
+}
+
+/**
  * The index of the store `bytes` just written to a file of identity `stat`, or undefined when the
  * records cannot be located exactly (then no index is written, and an old one no longer matches).
  */
-export function buildStoreIndex(
+function buildStoreIndex(
   bytes: Buffer,
   keys: readonly StoredApiKey[],
   stat: BigIntStats,
@@ -96,7 +117,9 @@ export function indexedLookup(store: string, hash: string): { record?: StoredApi
   try {
     const data = nodeFs.openSync(store, 'r');
     fds.push(data);
-    const index = nodeFs.openSync(indexFileOf(store), 'r');
+    // Non-blocking: opening a FIFO put in its place would wait for a writer (matchingCount refuses it).
+    const { O_RDONLY, O_NONBLOCK = 0 } = nodeFs.constants;
+    const index = nodeFs.openSync(indexFileOf(store), O_RDONLY | O_NONBLOCK);
     fds.push(index);
     const count = matchingCount(index, nodeFs.fstatSync(data, { bigint: true }));
     if (count === undefined) return undefined;
@@ -110,6 +133,9 @@ export function indexedLookup(store: string, hash: string): { record?: StoredApi
 
 /** The index's entry count, if it was made for the store file `stat` describes and is whole. */
 function matchingCount(index: number, stat: BigIntStats): number | undefined {
+  // A regular file only: a FIFO or device in its place would block the read, or never end.
+  const own = nodeFs.fstatSync(index);
+  if (!own.isFile() || !stat.isFile() || own.size < HEADER) return undefined;
   const header = Buffer.alloc(HEADER);
   if (nodeFs.readSync(index, header, 0, HEADER, 0) !== HEADER) return undefined;
   if (!header.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
@@ -117,8 +143,7 @@ function matchingCount(index: number, stat: BigIntStats): number | undefined {
   writeIdentity(expected, stat);
   if (!header.subarray(8, 40).equals(expected.subarray(8, 40))) return undefined;
   const count = header.readUInt32LE(40);
-  const { size } = nodeFs.fstatSync(index);
-  return size === HEADER + count * ENTRY ? count : undefined;
+  return own.size === HEADER + count * ENTRY ? count : undefined;
 }
 
 /** Binary search for the first entry with `prefix`, then each such entry's record, checked. */

@@ -136,7 +136,7 @@ export async function updateStore<T>(
   options: UpdateStoreOptions = {},
 ): Promise<T> {
   // Only writers need locks, atomic writes and the index builder: `apikey verify` never loads them.
-  const [{ withFileLock }, { writeFileAtomic }, { writeError }, { buildStoreIndex, indexFileOf }] =
+  const [{ withFileLock }, { writeFileAtomic }, { writeError }, { writeStoreIndex }] =
     await Promise.all([
       import('../fs/lock.js'),
       import('../fs/atomic.js'),
@@ -158,11 +158,7 @@ export async function updateStore<T>(
       if (problem) throw invalidStore(problem, file);
       const text = Buffer.from(serializeStore(data));
       await writeFileAtomic(file, text, { mode: 0o600, ...written });
-      // The index names the file just renamed into place (store-index.ts). Best effort: without
-      // it, or with a stale one, `apikey verify` searches the store itself.
-      const index = buildStoreIndex(text, data.keys, nodeFs.statSync(file, { bigint: true }));
-      if (index) await writeFileAtomic(indexFileOf(file), index, { mode: 0o600 }).catch(() => {});
-      else nodeFs.rmSync(indexFileOf(file), { force: true });
+      await writeStoreIndex(file, text, data.keys);
       return result;
     },
     options.lock,

@@ -3,12 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { watch, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  createApiKey,
-  hashApiKey,
-  readApiKeyStore,
-  type StoredApiKey,
-} from '../../src/core/apikey/index.js';
+import { createApiKey, hashApiKey, readApiKeyStore } from '../../src/core/apikey/index.js';
+import { storedRecord } from '../helpers/apikey-record.js';
 import { ROOT, tempDir } from '../helpers/cli.js';
 
 const WRITER = path.join(ROOT, 'test/apikey/fixtures/crash-writer.mjs');
@@ -17,23 +13,15 @@ const STORE_TEMP = /^\.apikeys\.json\.\d+\.[0-9a-f]+\.tmp$/;
 
 /** A store big enough (~4 MB) that writing it takes a while, so the kill lands mid-write. */
 async function seedLargeStore(store: string, count: number): Promise<void> {
-  const keys: StoredApiKey[] = Array.from({ length: count }, (_, i) => ({
-    id: `key_seed${String(i).padStart(8, '0')}`,
-    name: `seed-${i}`,
-    prefix: 'ak_test',
-    hash: hashApiKey(`seed-${i}-${randomBytes(4).toString('hex')}`),
-    masked: 'ak_test_seed…0000',
-    last4: '0000',
-    scopes: ['read:things', 'write:things'],
-    tenant: 'tenant-with-a-long-name',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    expiresAt: null,
-    rotatedAt: null,
-    graceUntil: null,
-    revokedAt: null,
-    replacedBy: null,
-    rotatedFrom: null,
-  }));
+  const keys = Array.from({ length: count }, (_, i) =>
+    storedRecord(hashApiKey(`seed-${i}-${randomBytes(4).toString('hex')}`), {
+      id: `key_seed${String(i).padStart(8, '0')}`,
+      name: `seed-${i}`,
+      masked: 'ak_test_seed…0000',
+      scopes: ['read:things', 'write:things'],
+      tenant: 'tenant-with-a-long-name',
+    }),
+  );
   await fs.writeFile(store, JSON.stringify({ version: 1, keys }, null, 2), { mode: 0o600 });
 }
 

@@ -16,6 +16,7 @@ import {
 import { findStoredKey } from '../../src/core/apikey/lookup.js';
 import { indexedLookup, indexFileOf } from '../../src/core/apikey/store-index.js';
 import { parseStore, updateStore, type StoredApiKey } from '../../src/core/apikey/store.js';
+import { storedRecord } from '../helpers/apikey-record.js';
 import { tempDir } from '../helpers/cli.js';
 
 // The fs object src/core/node.ts requires (the same one), so its reads can be counted.
@@ -34,25 +35,15 @@ afterEach(() => vi.restoreAllMocks());
 function records(count: number): { keys: string[]; records: StoredApiKey[] } {
   const made = Array.from({ length: count }, (_, i) => {
     const key = generateApiKey();
-    const record: StoredApiKey = {
+    const record = storedRecord(hashApiKey(key), {
       id: `key_${i}`,
       name: i % 7 ? `k${i}` : `ключ ${i} 🔑`,
-      prefix: 'ak_test',
-      hash: hashApiKey(key),
-      masked: '',
       last4: key.slice(-4),
       scopes: i % 3 ? [] : ['read', 'write'],
       tenant: i % 5 ? null : `t${i}`,
-      createdAt: new Date(0).toISOString(),
-      expiresAt: null,
-      rotatedAt: null,
-      graceUntil: null,
-      revokedAt: null,
-      replacedBy: null,
-      rotatedFrom: null,
       // Unknown fields are kept: nested objects and arrays at deeper indentation, a decoy hash.
       ...(i % 4 ? {} : { note: { hash: hashApiKey(`decoy ${i}`), list: [{ a: 1 }] } }),
-    };
+    });
     return { key, record };
   });
   return { keys: made.map((m) => m.key), records: made.map((m) => m.record) };

@@ -4,6 +4,7 @@ import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Keystore } from '../../src/core/keys/keystore.js';
+import { storedRecord } from '../helpers/apikey-record.js';
 import { BIN, ROOT, tempDir } from '../helpers/cli.js';
 import {
   startJwksServer,
@@ -211,23 +212,15 @@ describe('output over a pipe is complete (issue #11)', () => {
   it('apikey list --json of a large store', async () => {
     const keys = Array.from({ length: 5000 }, (_, i) => {
       const id = `key_${String(i).padStart(12, '0')}`;
-      return {
+      return storedRecord(createHash('sha256').update(id).digest('hex'), {
         id,
         name: `service-${i}`,
         prefix: 'ak_test_',
-        hash: createHash('sha256').update(id).digest('hex'),
         masked: `ak_test_Ab${i}…wXyZ`,
         last4: 'wXyZ',
         scopes: ['datasets:read', 'datasets:write'],
         tenant: 'acme',
-        createdAt: '2026-01-01T00:00:00.000Z',
-        expiresAt: null,
-        rotatedAt: null,
-        graceUntil: null,
-        revokedAt: null,
-        replacedBy: null,
-        rotatedFrom: null,
-      };
+      });
     });
     const store = path.join(dir, 'apikeys.json');
     writeFileSync(store, JSON.stringify({ version: 1, keys }), { mode: 0o600 });

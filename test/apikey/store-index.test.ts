@@ -119,6 +119,16 @@ describe('the API key store index', () => {
     await fs.writeFile(indexFileOf(store), wrong);
     for (const key of keys)
       expect(await verifyApiKey({ store, key })).toMatchObject({ valid: true });
+    // An entry pointing at another whole record (valid JSON, another hash): not a "no such key",
+    // the index is not used for that key, and the store finds it.
+    const swapped = Buffer.from(index);
+    swapped.copy(swapped, 48 + 8, 48 + 16 + 8, 48 + 16 + 16);
+    await fs.writeFile(indexFileOf(store), swapped);
+    const first = keys.find((key) =>
+      hashApiKey(key).startsWith(index.subarray(48, 56).toString('hex')),
+    )!;
+    expect(indexedLookup(store, hashApiKey(first))).toBeUndefined();
+    expect(await verifyApiKey({ store, key: first })).toMatchObject({ valid: true });
     await fs.rm(indexFileOf(store));
     expect(indexedLookup(store, hashApiKey(keys[0]!))).toBeUndefined();
     expect(await verifyApiKey({ store, key: keys[0]! })).toMatchObject({ valid: true });

@@ -168,7 +168,10 @@ function findRecord(
     if (!entry.subarray(0, PREFIX).equals(prefix)) break;
     const record = recordAt(data, entry.readUInt32LE(PREFIX), entry.readUInt32LE(PREFIX + 4));
     // As verifyApiKeyAgainst: a constant-time comparison, the first match (in store order) wins.
-    if (record && hashesEqual(record.hash, hash)) return record;
+    if (hashesEqual(record.hash, hash)) return record;
+    // The entry's prefix is the hash's, its record's hash is not: a damaged index (or a prefix two
+    // keys share), which must not answer "no such key". The store itself decides (the caller).
+    throw new Error('index entry and record disagree');
   }
   return undefined;
 }

@@ -2,19 +2,21 @@
 // Start-up cost of the CLI, each command against `node -e 0` in the same run: pairs alternate
 // (node, command, command, node, ...) over >= 31 rounds, the ratio is taken per pair (median and
 // range). Targets from issue #17: token mint <= 1.25x; decode, verify-config (small file), apikey
-// verify (100 keys), sigv4 sign, keys list <= 1.4x; --version <= 1.2x. The first rows have no
-// target: the floor (a minimal node:crypto signer), loading node:crypto alone, and `node -e 0` with
-// Debian's CA bundle in NODE_EXTRA_CA_CERTS (the benches run without it, bench/lib/ab.mjs).
+// verify (100 keys), sigv4 sign, keys list <= 1.4x; --version <= 1.2x. Every row is measured twice
+// (bench/lib/ab.mjs START_UP_WAYS): without NODE_EXTRA_CA_CERTS (a command's own cost), then as the
+// issue measured, Debian's CA bundle on both sides, where the targets are checked. Rows without a
+// target: the floor (a minimal node:crypto signer), loading node:crypto alone, and `node -e 0`
+// with the CA bundle against `node -e 0` without it.
 //
 //   npm run build && node bench/startup.mjs        (BENCH_ROUNDS=N for more pairs)
 //   node bench/startup.mjs verify-config           (only the rows whose name contains the word)
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { alternate, report, ROUNDS } from './lib/ab.mjs';
+import { alternate, CA_BUNDLE, report, ROUNDS, START_UP_WAYS } from './lib/ab.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'authctl.cjs');
@@ -93,10 +95,6 @@ process.stdout.write(input + '.' + c.sign('sha256', Buffer.from(input), key).toS
 `,
 );
 
-// Debian's CA bundle, which these machines set as NODE_EXTRA_CA_CERTS: its row shows what that costs
-// every Node process (the benches run without it, bench/lib/ab.mjs).
-const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
-const HAS_CA_BUNDLE = existsSync(CA_BUNDLE);
 // Each command: [name, arguments (or a runner of its own), issue #17's target]. A runner gets the
 // environment the row adds (the CA bundle, for the rows measured as the issue measured).
 const COMMANDS = [
@@ -152,41 +150,24 @@ const COMMANDS = [
 const runner = ([, args, , input, ok]) =>
   Array.isArray(args) ? (extra) => time([bin, ...args], input, ok, extra) : args;
 
-// Two ways to measure, each row in both, in this order:
-// - Without NODE_EXTRA_CA_CERTS: what a command costs on its own, over the bare Node a CI runner
-//   usually has. No target: issue #17's ratios were not set this way (below).
-// - As issue #17 measured: on these machines as they are, NODE_EXTRA_CA_CERTS set to Debian's
-//   bundle on both sides. The issue's figures (the floor of token mint at 1.1x) and so its targets
-//   are ratios over a `node -e 0` that included reading the bundle (~55 ms here, its own row);
-//   without it the floor alone is over the 1.25x token mint target. The targets are checked here.
-//   Where the bundle does not exist, the first rows carry the targets.
-const WAYS = [
-  { label: '', extra: {}, targets: !HAS_CA_BUNDLE },
-  ...(HAS_CA_BUNDLE
-    ? [
-        {
-          label: ', as issue #17 measured: NODE_EXTRA_CA_CERTS on both sides',
-          extra: { NODE_EXTRA_CA_CERTS: CA_BUNDLE },
-          targets: true,
-        },
-      ]
-    : []),
-];
+const HAS_CA_BUNDLE = START_UP_WAYS.length > 1;
 console.log(`node ${process.version}, ${pairs} alternating pairs per command against node -e 0`);
 if (HAS_CA_BUNDLE && wanted(`node -e 0 with NODE_EXTRA_CA_CERTS`)) {
   const bundle = {
     run: () => time(['-e', '0'], undefined, [0], { NODE_EXTRA_CA_CERTS: CA_BUNDLE }),
   };
-  await row(`node -e 0 with NODE_EXTRA_CA_CERTS=${CA_BUNDLE}`, bundle, WAYS[0]);
+  await row(`node -e 0 with NODE_EXTRA_CA_CERTS=${CA_BUNDLE}`, bundle, START_UP_WAYS[0]);
 }
-for (const way of WAYS)
+// Every row in both ways (bench/lib/ab.mjs START_UP_WAYS): first a command's own cost, then as
+// issue #17 measured it, with Debian's CA bundle on both sides, where the targets are checked.
+for (const way of START_UP_WAYS)
   for (const command of COMMANDS.filter(([name]) => wanted(name))) {
     const run = runner(command);
-    await row(`${command[0]}${way.label}`, { run: () => run(way.extra) }, way, command[2]);
+    await row(`${command[0]}${way.label}`, { run: () => run(way.env) }, way, command[2]);
   }
 
 async function row(what, command, way, max) {
-  const node = { run: () => time(['-e', '0'], undefined, [0], way.extra) };
+  const node = { run: () => time(['-e', '0'], undefined, [0], way.env) };
   const result = await alternate(command, node, { rounds: pairs });
   report({
     bench: 'startup',

@@ -2,7 +2,7 @@
 // at least 5 rounds, so a loaded machine slows both alike; the ratio is taken per round and
 // reported as its median and range, next to each side's median and range. With BENCH_RESULTS=FILE
 // (set by `npm run bench`), each row is also appended to FILE as one JSON line for bench/run.mjs.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 
 /**
  * Set when the environment had NODE_EXTRA_CA_CERTS, which every bench then removes for the
@@ -14,6 +14,27 @@ import { appendFileSync } from 'node:fs';
  */
 export const EXTRA_CA_CERTS_REMOVED = process.env.NODE_EXTRA_CA_CERTS !== undefined;
 delete process.env.NODE_EXTRA_CA_CERTS;
+
+/** Debian's CA bundle, which the machines these figures come from set as NODE_EXTRA_CA_CERTS. */
+export const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
+/**
+ * The two ways a row that times whole processes against `node -e 0` is measured, in this order
+ * (docs/performance.md says why): without NODE_EXTRA_CA_CERTS, a command's own cost, with no
+ * target; and as issue #17 measured, with the CA bundle on both sides, where its targets were set
+ * and are checked. `env` is what the way adds to each process's environment. Where the bundle does
+ * not exist, only the first way runs, and it carries the targets.
+ */
+export const START_UP_WAYS = existsSync(CA_BUNDLE)
+  ? [
+      { label: '', env: {}, targets: false },
+      {
+        label: ', as issue #17 measured: NODE_EXTRA_CA_CERTS on both sides',
+        env: { NODE_EXTRA_CA_CERTS: CA_BUNDLE },
+        targets: true,
+      },
+    ]
+  : [{ label: '', env: {}, targets: true }];
 
 export const ROUNDS = Math.max(5, Number(process.env.BENCH_ROUNDS ?? 5));
 

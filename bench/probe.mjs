@@ -307,12 +307,13 @@ if (!args.includes('--families-only')) {
   );
   const cliRuns = [];
   const replays = [];
-  // 11 rounds, not 5: a round is about a second, and on a loaded 2-core machine one round's ratio
-  // ranged 1.22-1.94x, so the median of 5 moved by several hundredths between two runs.
+  // 21 rounds, not 5: a round is about a second, and on a loaded 2-core machine one round's ratio
+  // ranged 1.22-1.94x, so the median of 5 moved by several hundredths between two runs, and the
+  // median of 11 between 1.23x and 1.31x over one day's runs of the same build.
   const cli = await alternate(
     { run: async () => (cliRuns.push(await cliRun(28)), cliRuns.at(-1).ms) },
     { run: async () => (replays.push(await replayRun(replayFile)), replays.at(-1).ms) },
-    { rounds: Math.max(11, ROUNDS) },
+    { rounds: Math.max(21, ROUNDS) },
   );
   report({
     bench: 'probe',

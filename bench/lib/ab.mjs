@@ -2,39 +2,51 @@
 // at least 5 rounds, so a loaded machine slows both alike; the ratio is taken per round and
 // reported as its median and range, next to each side's median and range. With BENCH_RESULTS=FILE
 // (set by `npm run bench`), each row is also appended to FILE as one JSON line for bench/run.mjs.
-import { appendFileSync, existsSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 
 /**
- * Set when the environment had NODE_EXTRA_CA_CERTS, which every bench then removes for the
- * processes it starts: Node 20 reads that CA bundle at start-up, before any script (~55 ms for
- * Debian's bundle on these machines, where it is set), a constant on both sides of every
- * start-up ratio that hides the command's own cost (token mint read 1.22x with it, 1.62x
- * without). Removed here, on import, so each script's children inherit the plain environment;
- * bench/startup.mjs puts it back for its rows "as issue #17 measured" (the targets were set so).
+ * The environment's NODE_EXTRA_CA_CERTS, if it had one, which every bench then removes for the
+ * processes it starts: Node 20 reads that CA bundle at start-up, before any script (Debian's whole
+ * bundle, which these machines set, takes longer than a bare `node -e 0`). On both sides of a
+ * start-up ratio it is a constant that hides the command's own cost, so the processes run without
+ * it, except in the second of START_UP_WAYS. Removed here, on import, so each script's children
+ * inherit the plain environment.
  */
-export const EXTRA_CA_CERTS_REMOVED = process.env.NODE_EXTRA_CA_CERTS !== undefined;
+export const ENVIRONMENT_CA_CERTS = process.env.NODE_EXTRA_CA_CERTS || undefined;
 delete process.env.NODE_EXTRA_CA_CERTS;
 
-/** Debian's CA bundle, which the machines these figures come from set as NODE_EXTRA_CA_CERTS. */
-export const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
-
 /**
- * The two ways a row that times whole processes against `node -e 0` is measured, in this order
- * (docs/performance.md says why): without NODE_EXTRA_CA_CERTS, a command's own cost, with no
- * target; and as issue #17 measured, with the CA bundle on both sides, where its targets were set
- * and are checked. `env` is what the way adds to each process's environment. Where the bundle does
- * not exist, only the first way runs, and it carries the targets.
+ * The ways a row that times a whole command against `node -e 0` is measured, both in the same run,
+ * one right after the other (docs/performance.md says why):
+ * - without NODE_EXTRA_CA_CERTS: the command's own cost, with no target;
+ * - as issue #17 measured, on the machine as it is: the environment's NODE_EXTRA_CA_CERTS on both
+ *   sides. The issue's figures fit only that (its floor of token mint, 1.1x), so its targets are
+ *   checked there.
+ * An environment without the variable is measured one way, the first, and it carries the targets.
+ * `env` is what a way adds to each process's environment.
  */
-export const START_UP_WAYS = existsSync(CA_BUNDLE)
+export const START_UP_WAYS = ENVIRONMENT_CA_CERTS
   ? [
       { label: '', env: {}, targets: false },
       {
         label: ', as issue #17 measured: NODE_EXTRA_CA_CERTS on both sides',
-        env: { NODE_EXTRA_CA_CERTS: CA_BUNDLE },
+        env: { NODE_EXTRA_CA_CERTS: ENVIRONMENT_CA_CERTS },
         targets: true,
       },
     ]
   : [{ label: '', env: {}, targets: true }];
+
+/**
+ * A start-up row's note: how many ms the command adds to `node -e 0` (per round: median and
+ * range), and for a target, how many ms the ratio allows over this row's `node -e 0`.
+ */
+export function overNodeNote(result, max) {
+  const d = result.diff;
+  const added = `adds ${d.median.toFixed(1)} ms (${d.min.toFixed(1)}–${d.max.toFixed(1)})`;
+  return max === undefined
+    ? added
+    : `${added}; ${max}× allows ${((max - 1) * result.b.median).toFixed(1)} ms here`;
+}
 
 export const ROUNDS = Math.max(5, Number(process.env.BENCH_ROUNDS ?? 5));
 
@@ -66,7 +78,12 @@ export async function alternate(a, b, { rounds = ROUNDS, warmup = true } = {}) {
       as.push(await a.run());
     }
   }
-  return { a: stats(as), b: stats(bs), ratio: stats(as.map((x, i) => x / bs[i])) };
+  return {
+    a: stats(as),
+    b: stats(bs),
+    ratio: stats(as.map((x, i) => x / bs[i])),
+    diff: stats(as.map((x, i) => x - bs[i])),
+  };
 }
 
 const num = (x, unit) =>

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { parse as parseToml } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Keystore } from '../../src/core/keys/keystore.js';
-import { Slots } from '../../src/core/probe/pool.js';
+import { ahead, Slots } from '../../src/core/probe/pool.js';
 import { runProbe } from '../../src/core/probe/runner.js';
 import { cachedMint, optionsKey } from '../../src/core/probe/run/setup.js';
 import type { RunProbeOptions } from '../../src/core/probe/run/types.js';
@@ -307,5 +307,44 @@ describe('the mint cache key', () => {
         secret: new Uint8Array([2]),
       }),
     );
+  });
+});
+
+describe('ahead', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('builds up to `depth` items at once and yields them in input order, a slow early one included', async () => {
+    let building = 0;
+    let most = 0;
+    const finished: number[] = [];
+    // The first item is the slowest: built alone it would hold every later one back.
+    const build = async (i: number) => {
+      most = Math.max(most, ++building);
+      await sleep(i === 0 ? 40 : 5);
+      building--;
+      finished.push(i);
+      return i * 10;
+    };
+    const out: number[] = [];
+    for await (const value of ahead([0, 1, 2, 3, 4, 5, 6], 3, build)) out.push(value);
+    expect(out).toEqual([0, 10, 20, 30, 40, 50, 60]);
+    expect(most).toBe(3);
+    // Items 1 and 2 were built while item 0 was still under way.
+    expect(finished.slice(0, 3)).toEqual([1, 2, 0]);
+  });
+
+  it('throws a failure in its turn, after the items before it', async () => {
+    const out: number[] = [];
+    const build = async (i: number) => {
+      await sleep(i === 2 ? 1 : 10);
+      if (i === 2) throw new Error('item 2');
+      return i;
+    };
+    await expect(
+      (async () => {
+        for await (const value of ahead([0, 1, 2, 3], 4, build)) out.push(value);
+      })(),
+    ).rejects.toThrow('item 2');
+    expect(out).toEqual([0, 1]);
   });
 });

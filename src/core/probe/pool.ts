@@ -55,3 +55,30 @@ export class Slots {
     else this.held--;
   }
 }
+
+/**
+ * `build` over `items`, up to `depth` of them under way at once, each result yielded in input
+ * order (a slow early item holds back the later ones' turn, not their building). A failure is
+ * thrown when its turn comes; a reader that stops first never sees it.
+ */
+export async function* ahead<T, R>(
+  items: readonly T[],
+  depth: number,
+  build: (item: T) => Promise<R>,
+): AsyncGenerator<R> {
+  const building: Promise<R>[] = [];
+  let next = 0;
+  const fill = () => {
+    for (; building.length < depth && next < items.length; next++) {
+      const built = build(items[next]!);
+      built.catch(() => {});
+      building.push(built);
+    }
+  };
+  fill();
+  while (building.length) {
+    const result = await building.shift()!;
+    fill();
+    yield result;
+  }
+}

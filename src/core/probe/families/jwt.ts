@@ -16,15 +16,16 @@ export const jwtDefectsFamily: CaseFamily = {
     const template = b.primary.jwt;
     if (!template) return;
     const defects = template.signable ? [...CLAIM_DEFECTS, ...FORGERIES] : FORGERIES;
-    for (const defect of defects) {
-      await b.token(template, {
+    await b.tokens(
+      template,
+      defects.map((defect) => ({
         id: `jwt:${defectName(defect)}`,
         title: `token: ${defectName(defect)}`,
         outcome: 'unauthenticated',
         statuses: b.unauth,
         overrides: { defect, jkuUrl: b.ctx.jkuUrl, attackerKey: b.ctx.attackerKey },
-      });
-    }
+      })),
+    );
   },
 };
 

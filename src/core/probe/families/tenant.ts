@@ -34,20 +34,22 @@ export const tenantFamily: CaseFamily = {
     const mismatch = endpoint.tenantMismatchStatus;
     const either = [...new Set([...b.unauth, ...endpoint.forbiddenStatus, ...mismatch])];
     const wrongTenant = { defect: { kind: 'wrong-tenant' as const, variant: other } };
-    await b.token(template, {
-      id: 'tenant:missing-claim',
-      title: 'token without the tenant claim',
-      outcome: 'either',
-      statuses: either,
-      overrides: { defect: { kind: 'missing-tenant' } },
-    });
-    await b.token(template, {
-      id: 'tenant:other',
-      title: `token of tenant "${other}" on ${tenant}'s resource`,
-      outcome: 'forbidden',
-      statuses: mismatch,
-      overrides: wrongTenant,
-    });
+    await b.tokens(template, [
+      {
+        id: 'tenant:missing-claim',
+        title: 'token without the tenant claim',
+        outcome: 'either',
+        statuses: either,
+        overrides: { defect: { kind: 'missing-tenant' } },
+      },
+      {
+        id: 'tenant:other',
+        title: `token of tenant "${other}" on ${tenant}'s resource`,
+        outcome: 'forbidden',
+        statuses: mismatch,
+        overrides: wrongTenant,
+      },
+    ]);
     if (/\{tenant\}/.test(endpoint.template)) await otherPath(b, template, other, tenant);
     await b.token(template, {
       id: 'tenant:spoofed-header',

@@ -12,7 +12,7 @@ import { asList, asString } from './values.js';
 /** What a cross-key rule needs from its section instance. */
 export interface CrossScope {
   lookup: Lookup;
-  where: (key: string) => KeyPath;
+  where(key: string): KeyPath;
   style: PathStyle;
 }
 

@@ -24,7 +24,16 @@ import {
 } from './files.js';
 import { gatherFacts, InstanceKeys, keyPlan, LocatedKey, type Instance } from './instance.js';
 import { LazyChild } from './entry.js';
-import { compiled, find, findInto, first, rootEntry, type Entry, type PathStyle } from './paths.js';
+import {
+  compiled,
+  find,
+  findInto,
+  first,
+  rootEntry,
+  withTableCache,
+  type Entry,
+  type PathStyle,
+} from './paths.js';
 import { quickCheck, quickClean, quickPlan, type QuickPlan } from './quick.js';
 import type { KeySpec, ProfileDefinition, Section } from './schema.js';
 
@@ -36,65 +45,73 @@ export function engineChecker(def: ProfileDefinition): ProfileChecker {
   const style: PathStyle = { separator: def.separator, keyCase: def['key-case'] };
   return {
     detect: (document) => detect(def, style, document),
-    async check(ctx: CheckContext, deps?: ProfileDeps): Promise<OnlineCheck[]> {
-      const env = environment(deps);
-      const validate = def.schema ? (await validators()).VALIDATORS[def.schema] : undefined;
-      const online: OnlineCheck[] = [];
-      const quickOnline = deps?.online === false ? undefined : online;
-      for (const document of [ctx.document, ...(ctx.document.more ?? [])]) {
-        const sub = document === ctx.document ? ctx : ctx.sub(document);
-        validate?.(sub);
-        const root = rootEntry(document.data);
-        // With a `schema`, the validator reports types: a wrong value is only left unread here.
-        const strict = def.types === 'strict' || def.schema !== undefined;
-        const schema = def.schema !== undefined;
-        const top: Instance = {
-          root,
-          top: root,
-          keys: def.keys,
-          checks: def.checks,
-          closed: def.closed === true,
-          // Where sections sit counts as declared at the top level of a closed profile.
-          extra: def.sections.map((s) => s.at.split(def.separator)[0]!),
-          matching: def['closed-matching'],
-          everyPlaceholder: def.placeholders === 'every-key',
-          strict,
-          schema,
-          online: def.online,
-          env,
-        };
-        const shared = { top: root, strict, schema, env };
-        /** `quickTried`: the quick pass already answered no for it (not a second read of its keys). */
-        const check = async (instance: Instance, quickTried = false) => {
-          // Most sections name no file: their thousands of instances skip the read (and its await).
-          if (keyPlan(instance.keys).files) {
-            instance.files = await readReferences(sub, instance.root, instance.keys, style, deps);
-            instance.follow = (ref) => follow(sub, ref, { def, style, env, strict });
-          }
-          const checks = quickTried ? checkInstance : checkAny;
-          online.push(...checks(sub, instance, style));
-        };
-        await check(top);
-        for (const section of def.sections) {
-          if (section.formats && !section.formats.includes(document.kind)) continue;
-          const fields = sectionFields(section, shared);
-          const plan = quickPlan(fields, style);
-          // Without --online a clean instance (most of a dense file's) is not even an Entry.
-          if (plan && !quickOnline && !section.when) {
-            for (const found of unclean(root, section, plan, style))
-              await check({ ...fields, root: found }, true);
-            continue;
-          }
-          // A clean instance needs no Instance of its own.
-          const found = matches(root, section, style, ctx.target);
-          for (let i = 0; i < found.length; i++)
-            if (!quickCheck(plan, found[i]!, quickOnline))
-              await check({ ...fields, root: found[i]! }, true);
-        }
-      }
-      return online;
-    },
+    check: (ctx, deps) => withTableCache(() => checkDocuments(def, style, ctx, deps)),
   };
+}
+
+/** The profile's checks of the context's document (and the documents it holds: YAML's `---`). */
+async function checkDocuments(
+  def: ProfileDefinition,
+  style: PathStyle,
+  ctx: CheckContext,
+  deps: ProfileDeps | undefined,
+): Promise<OnlineCheck[]> {
+  const env = environment(deps);
+  const validate = def.schema ? (await validators()).VALIDATORS[def.schema] : undefined;
+  const online: OnlineCheck[] = [];
+  const quickOnline = deps?.online === false ? undefined : online;
+  for (const document of [ctx.document, ...(ctx.document.more ?? [])]) {
+    const sub = document === ctx.document ? ctx : ctx.sub(document);
+    validate?.(sub);
+    const root = rootEntry(document.data);
+    // With a `schema`, the validator reports types: a wrong value is only left unread here.
+    const strict = def.types === 'strict' || def.schema !== undefined;
+    const schema = def.schema !== undefined;
+    const top: Instance = {
+      root,
+      top: root,
+      keys: def.keys,
+      checks: def.checks,
+      closed: def.closed === true,
+      // Where sections sit counts as declared at the top level of a closed profile.
+      extra: def.sections.map((s) => s.at.split(def.separator)[0]!),
+      matching: def['closed-matching'],
+      everyPlaceholder: def.placeholders === 'every-key',
+      strict,
+      schema,
+      online: def.online,
+      env,
+    };
+    const shared = { top: root, strict, schema, env };
+    /** `quickTried`: the quick pass already answered no for it (not a second read of its keys). */
+    const check = async (instance: Instance, quickTried = false) => {
+      // Most sections name no file: their thousands of instances skip the read (and its await).
+      if (keyPlan(instance.keys).files) {
+        instance.files = await readReferences(sub, instance.root, instance.keys, style, deps);
+        instance.follow = (ref) => follow(sub, ref, { def, style, env, strict });
+      }
+      const checks = quickTried ? checkInstance : checkAny;
+      online.push(...checks(sub, instance, style));
+    };
+    await check(top);
+    for (const section of def.sections) {
+      if (section.formats && !section.formats.includes(document.kind)) continue;
+      const fields = sectionFields(section, shared);
+      const plan = quickPlan(fields, style);
+      // Without --online a clean instance (most of a dense file's) is not even an Entry.
+      if (plan && !quickOnline && !section.when) {
+        for (const found of unclean(root, section, plan, style))
+          await check({ ...fields, root: found }, true);
+        continue;
+      }
+      // A clean instance needs no Instance of its own.
+      const found = matches(root, section, style, ctx.target);
+      for (let i = 0; i < found.length; i++)
+        if (!quickCheck(plan, found[i]!, quickOnline))
+          await check({ ...fields, root: found[i]! }, true);
+    }
+  }
+  return online;
 }
 
 /**
@@ -227,10 +244,12 @@ function checkReferences(ctx: CheckContext, instance: Instance, lookup: Lookup):
 
 function checkInstance(ctx: CheckContext, instance: Instance, style: PathStyle): OnlineCheck[] {
   const keys = new InstanceKeys(ctx, instance, style);
-  const { lookup, where } = keys;
+  const { lookup } = keys;
   const facts = gatherFacts(instance, keys, style);
   const online: OnlineCheck[] = [];
-  const scope: CrossScope = { lookup, where, style };
+  // The instance's keys answer the cross rules' lookups themselves: a closure made per instance
+  // for them kept each checked document alive until a full collection (see tables.ts).
+  const scope: CrossScope = keys;
   const { list } = keys.plan;
   // The same options for every key of the instance, but for whether its meaning applies.
   const withMeaning: KeyOptions = {
@@ -284,15 +303,16 @@ function onlineChecks(
   ctx: CheckContext,
   instance: Instance,
   facts: Facts,
-  { lookup, where, style }: CrossScope,
+  scope: CrossScope,
 ): OnlineCheck[] {
+  const { lookup, style } = scope;
   const { when, 'required-when': requiredWhen } = instance.online ?? {};
   if (when && !holds(when, lookup, ctx.target)) return [];
   const required = requiredWhen !== undefined && holds(requiredWhen, lookup, ctx.target);
   // The setting that makes the issuer required, for the message: `auth.start_degraded = false`.
   const because =
     required && requiredWhen.key
-      ? `${label(where(requiredWhen.key), style.separator)} = ${String(lookup(requiredWhen.key).value)}`
+      ? `${label(scope.where(requiredWhen.key), style.separator)} = ${String(lookup(requiredWhen.key).value)}`
       : undefined;
   const checks: OnlineCheck[] = [];
   for (const iss of facts.issuers) {

@@ -3,6 +3,7 @@ import type { OnlineCheck } from './checker.js';
 import type { KeyPath } from '../types.js';
 import type { Looked, Lookup } from './conditions.js';
 import { isEmpty, label, typeValid } from './keys.js';
+import type { CrossScope } from './cross.js';
 import type { Facts, Located } from './meanings.js';
 import type { Reference } from './files.js';
 import { compiled, first, firstChildren, type Entry, type PathStyle } from './paths.js';
@@ -92,7 +93,7 @@ const ABSENT: Looked = Object.freeze({ present: false, value: undefined });
  * in arrays by the key's place in the plan, not in maps per instance; with strict types, a value
  * of the wrong type reads as none.
  */
-export class InstanceKeys {
+export class InstanceKeys implements CrossScope {
   readonly plan: KeyPlan;
   /** The first entry of each declared key, as found (an empty value too). */
   private readonly found: (Entry | undefined)[];
@@ -101,12 +102,11 @@ export class InstanceKeys {
   private unreadable?: Set<string>;
   private others?: Map<string, Entry | undefined>;
   readonly lookup: Lookup;
-  readonly where: (key: string) => KeyPath;
 
   constructor(
     ctx: CheckContext,
     private readonly instance: Instance,
-    private readonly style: PathStyle,
+    readonly style: PathStyle,
   ) {
     this.plan = keyPlan(instance.keys);
     const env = ctx.document.kind === 'env';
@@ -127,7 +127,11 @@ export class InstanceKeys {
       env: instance.env,
       file: (key: string) => instance.files?.get(key)?.text !== undefined,
     });
-    this.where = (key) => this.at(key)?.path ?? absentPath(instance, key, style);
+  }
+
+  /** Where a finding about a key points: where it is set, else where its `absent-at` says. */
+  where(key: string): KeyPath {
+    return this.at(key)?.path ?? absentPath(this.instance, key, this.style);
   }
 
   /** The i-th declared key's entry when it is set (not absent, not empty). */
@@ -275,7 +279,7 @@ export function gatherFacts(instance: Instance, keys: InstanceKeys, style: PathS
         new FactAudience(entry.path, style.separator, asList(value, spec.separator) ?? []),
       );
   }
-  facts.value = (key) => keys.value(key);
+  facts.section = keys;
   return facts;
 }
 

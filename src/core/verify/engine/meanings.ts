@@ -25,8 +25,8 @@ export interface Facts {
   scopes?: string[];
   /** How often the service refetches the JWKS (a `jwks-cache` key), for --online. */
   refreshSecs?: number;
-  /** Another key of the same section (its default when absent): `algorithm-key`. */
-  value?: (key: string) => unknown;
+  /** The section's other keys (`algorithm-key` names one): a value, or its default when absent. */
+  section?: { value(key: string): unknown };
 }
 
 export interface Located {
@@ -88,7 +88,7 @@ function hmacSecret(ctx: CheckContext, key: Located, facts: Facts): void {
   }
   if (allowedBytes(ctx, key, value, bytes)) return;
   const named = key.spec['algorithm-key']
-    ? asString(facts.value?.(key.spec['algorithm-key']))
+    ? asString(facts.section?.value(key.spec['algorithm-key']))
     : undefined;
   const alg =
     key.spec.algorithm ??

@@ -1,43 +1,18 @@
 import { child, LazyChild, type Entry } from './entry.js';
+import {
+  candidates,
+  childrenOf,
+  eachChild,
+  normalize,
+  scanned,
+  SCAN_LIMIT,
+  splitOnce,
+  type Child,
+  type PathStyle,
+} from './tables.js';
 
 export { pathTo, rootEntry, type Entry } from './entry.js';
-
-/** How a profile writes and compares key paths. */
-export interface PathStyle {
-  separator: string;
-  keyCase: 'exact' | 'insensitive' | 'relaxed';
-}
-
-export function normalize(segment: string, style: PathStyle): string {
-  if (style.keyCase === 'exact') return segment;
-  const lower = segment.toLowerCase();
-  // Spring's relaxed binding: issuer-uri, issuerUri, issuer_uri and ISSUER_URI are one key.
-  return style.keyCase === 'relaxed' ? lower.replace(/[-_]/g, '') : lower;
-}
-
-function split(segment: string | number, style: PathStyle): string[] {
-  if (typeof segment === 'number') return [String(segment)];
-  const parts = style.separator === '.' ? segment.split('.') : [segment];
-  return parts.map((p) => normalize(p, style));
-}
-
-const splits = new WeakMap<PathStyle, Map<string, readonly string[]>>();
-
-/**
- * A key's normalized segments, shared by every table that has the key (a dense file repeats a few
- * names thousands of times). Never mutated: callers copy them into paths.
- */
-export function splitOnce(key: string, style: PathStyle): readonly string[] {
-  let byKey = splits.get(style);
-  if (!byKey) splits.set(style, (byKey = new Map()));
-  let own = byKey.get(key);
-  if (!own) {
-    own = split(key, style);
-    // Bounded like the secret-name cache: keys that never repeat (ids) must not grow it forever.
-    if (byKey.size < 10_000) byKey.set(key, own);
-  }
-  return own;
-}
+export { normalize, splitOnce, withTableCache, type PathStyle } from './tables.js';
 
 /** The children of an object or array entry (a Date is a value, not a table). */
 export function children(entry: Entry, style: PathStyle): Entry[] {
@@ -51,7 +26,7 @@ export function children(entry: Entry, style: PathStyle): Entry[] {
   if (value === null || typeof value !== 'object' || value instanceof Date) return [];
   return Object.entries(value).map(([key, item]) => ({
     path: [...entry.path, key],
-    segments: [...entry.segments, ...split(key, style)],
+    segments: [...entry.segments, ...splitOnce(key, style)],
     value: item,
   }));
 }
@@ -92,65 +67,6 @@ function advance(
     if (current.length === 0) break;
   }
   return current;
-}
-
-type Visit = (key: string | number, own: readonly string[], value: unknown) => boolean | void;
-
-type Child = [key: string | number, own: readonly string[], value: unknown];
-
-/** A table's children, and for a large table its children by first segment (built on first ask). */
-interface Children {
-  list: Child[];
-  byFirst?: Map<string, Child[]>;
-}
-const childCache = new WeakMap<PathStyle, WeakMap<object, Children>>();
-
-/** The children of a table or list with their normalized segments, split once per style. */
-function childrenIn(value: object, style: PathStyle): Children {
-  let byValue = childCache.get(style);
-  if (!byValue) childCache.set(style, (byValue = new WeakMap()));
-  let children = byValue.get(value);
-  if (children) return children;
-  const list: Child[] = [];
-  if (Array.isArray(value)) value.forEach((item, i) => list.push([i, [String(i)], item]));
-  else
-    for (const key of Object.keys(value))
-      list.push([key, splitOnce(key, style), (value as Record<string, unknown>)[key]]);
-  byValue.set(value, (children = { list }));
-  return children;
-}
-
-function childrenOf(value: object, style: PathStyle): Child[] {
-  return childrenIn(value, style).list;
-}
-
-/** Above this many children a literal segment is looked up in an index, not by a scan. */
-const SCAN_LIMIT = 16;
-
-/**
- * The children whose first segment can be `want` (`*`: all), in document order. A large table (the
- * thousands of schemes of a dense file) is indexed once, so a literal key costs O(1), not O(keys).
- */
-function candidates(value: object, want: string, style: PathStyle): readonly Child[] {
-  const children = childrenIn(value, style);
-  if (want === '*' || children.list.length <= SCAN_LIMIT) return children.list;
-  if (!children.byFirst) {
-    const index = new Map<string, Child[]>();
-    for (const child of children.list) {
-      const bucket = index.get(child[1][0]!);
-      if (bucket) bucket.push(child);
-      else index.set(child[1][0]!, [child]);
-    }
-    children.byFirst = index;
-  }
-  return children.byFirst.get(want) ?? [];
-}
-
-/** Calls `visit` for each child without building an Entry for it; `true` from `visit` stops. */
-function eachChild(value: unknown, style: PathStyle, visit: Visit): boolean {
-  if (value === null || typeof value !== 'object' || value instanceof Date) return false;
-  for (const [key, own, item] of childrenOf(value, style)) if (visit(key, own, item)) return true;
-  return false;
 }
 
 /** Without `**` a pattern is deterministic: one position, no state sets (the common, hot case). */
@@ -223,14 +139,6 @@ export function findFirst(
     segments.push(...own);
   }
   return { path, segments, value: trail[trail.length - 1]![2] };
-}
-
-/**
- * A table is cached (and indexed) once it turns out large; a small one (an instance's handful of
- * keys) is scanned in place: a dense file has thousands, and a cache each cost more than the scan.
- */
-function scanned(value: object, style: PathStyle): boolean {
-  return !Array.isArray(value) && childCache.get(style)?.has(value) !== true;
 }
 
 /**

@@ -39,20 +39,22 @@ export async function planCases(
   ctx: CaseContext,
   count: boolean,
 ): Promise<{ controls: ProbeCase[]; others?: number }> {
-  const controls: ProbeCase[] = [];
-  let others = 0;
   // The spec's warnings are the stream's to collect (every run streams the matrix once).
   const s = { ...shared(ctx), warnings: undefined };
-  for (const endpoint of ctx.spec.endpoints) {
-    if (!count) {
-      if (!endpoint.public) controls.push(...(await controlsOf(endpoint, s)));
-      continue;
-    }
+  if (!count) {
+    // Every endpoint's controls at once: their first tokens are minted side by side, and the
+    // first request of the run waits for all of them.
+    const protectedOnes = ctx.spec.endpoints.filter((endpoint) => !endpoint.public);
+    const each = await Promise.all(protectedOnes.map((endpoint) => controlsOf(endpoint, s)));
+    return { controls: each.flat() };
+  }
+  const controls: ProbeCase[] = [];
+  let others = 0;
+  for (const endpoint of ctx.spec.endpoints)
     for (const c of await casesFor(endpoint, s))
       if (c.control) controls.push(c);
       else others++;
-  }
-  return { controls, others: count ? others : undefined };
+  return { controls, others };
 }
 
 /** A protected endpoint's controls, as the first family of casesFor builds them. */

@@ -6,9 +6,13 @@ import { withCredential } from './request.js';
 export const controlsFamily: CaseFamily = {
   name: 'allow',
   async build(b) {
-    for (const name of b.endpoint.allow) {
-      const cred = b.ctx.credentials.get(name)!;
-      const { request, secrets } = await withCredential(b.base, cred, b.ctx);
+    // Each credential's token signed side by side (libuv's threadpool), added in the spec's order.
+    const creds = b.endpoint.allow.map((name) => [name, b.ctx.credentials.get(name)!] as const);
+    const requests = await Promise.all(
+      creds.map(([, cred]) => withCredential(b.base, cred, b.ctx)),
+    );
+    creds.forEach(([name, cred], i) => {
+      const { request, secrets } = requests[i]!;
       b.add({
         id: `allow:${name}`,
         check: 'control',
@@ -22,6 +26,6 @@ export const controlsFamily: CaseFamily = {
         secrets,
         mintCommand: cred.jwt && cred.type === 'jwt' ? () => mintCommand(cred.jwt!) : undefined,
       });
-    }
+    });
   },
 };

@@ -152,10 +152,21 @@ async function time(fn, reps = 1) {
 const SAMPLE_MS = 100;
 const WARM_MS = 1000;
 
-/** Calls `fn` until WARM_MS have passed (at least 5 calls): what the rounds time is optimised code. */
+/**
+ * Calls `fn` until WARM_MS have passed (at least 5 calls), so that the rounds time optimised code;
+ * returns its mean ms per call over the second half.
+ */
 async function warmUp(fn) {
-  const until = performance.now() + WARM_MS;
-  for (let calls = 0; calls < 5 || performance.now() < until; calls++) await fn();
+  const started = performance.now();
+  let half;
+  let calls = 0;
+  for (; calls < 5 || performance.now() < started + WARM_MS; calls++) {
+    if (half === undefined && performance.now() >= started + WARM_MS / 2)
+      half = [performance.now(), calls];
+    await fn();
+  }
+  half ??= [started, 0];
+  return (performance.now() - half[0]) / Math.max(1, calls - half[1]);
 }
 
 async function compare(label, file, text, profile, parseOnly) {
@@ -169,13 +180,10 @@ async function compare(label, file, text, profile, parseOnly) {
   // Warm: each side called for WARM_MS first. Two calls were all it had, and the first rounds then
   // timed verifyText before V8 had optimised it (JSON.parse is native, warm from the first call):
   // JSON dense's rounds ranged 1.69-2.27x, falling as they went (2026-12-07).
-  await warmUp(verify);
-  await warmUp(parseOnly);
-  // As many calls per sample as the slower side needs to last SAMPLE_MS; the same count for both.
-  const reps = Math.max(
-    1,
-    Math.ceil(SAMPLE_MS / Math.max(await time(verify), await time(parseOnly))),
-  );
+  const perCall = Math.max(await warmUp(verify), await warmUp(parseOnly));
+  // As many calls per sample as the slower side needs to last SAMPLE_MS; the same count for both,
+  // from the warm-up's mean (one timed call, a scavenge in it, once gave 7 calls for 17).
+  const reps = Math.max(1, Math.ceil(SAMPLE_MS / perCall));
   const a = [];
   const b = [];
   for (let round = 0; round < ROUNDS; round++) {

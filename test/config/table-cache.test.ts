@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   candidates,
+  ownKeysOnly,
   scanned,
   withTableCache,
   type PathStyle,
 } from '../../src/core/verify/engine/tables.js';
+import { verifyText } from '../../src/core/verify/verify.js';
 import { first, rootEntry } from '../../src/core/verify/engine/paths.js';
 
 // The children of a large table are listed once per check run and dropped when it ends: a cache
@@ -58,5 +60,49 @@ describe('table cache', () => {
       }),
     ).rejects.toThrow('boom');
     expect(scanned(table, style)).toBe(true);
+  });
+});
+
+// The quick pass skips Object.hasOwn per key only where for-in cannot yield an inherited key.
+describe('ownKeysOnly', () => {
+  const polluted = <T>(fn: () => T): T => {
+    Object.defineProperty(Object.prototype, 'Authority', {
+      value: 'http://inherited.example',
+      enumerable: true,
+      configurable: true,
+      writable: true,
+    });
+    try {
+      return fn();
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).Authority;
+    }
+  };
+
+  it('is true for plain and null-prototype tables, false for inherited enumerable keys', () => {
+    expect(ownKeysOnly({ a: 1 })).toBe(true);
+    expect(ownKeysOnly(Object.create(null) as object)).toBe(true);
+    expect(ownKeysOnly(Object.create({ inherited: 1 }) as object)).toBe(false);
+    expect(polluted(() => ownKeysOnly({ a: 1 }))).toBe(false);
+  });
+
+  it('gives the same findings with an enumerable key added to Object.prototype', async () => {
+    const text = JSON.stringify({
+      Authentication: {
+        Schemes: Object.fromEntries(
+          Array.from({ length: 30 }, (_, i) => [
+            `S${i}`,
+            i === 7
+              ? { ValidAudiences: ['api://x'] }
+              : { Authority: `https://login.example.com/t${i}/v2.0`, ValidAudiences: ['api://x'] },
+          ]),
+        ),
+      },
+    });
+    const run = () =>
+      verifyText({ file: 'appsettings.json', text, profile: 'aspnet-jwt-bearer', online: false });
+    const clean = (await run()).findings.map((f) => `${f.rule} ${f.line}`);
+    const withPollution = await polluted(() => run());
+    expect(withPollution.findings.map((f) => `${f.rule} ${f.line}`)).toEqual(clean);
   });
 });

@@ -55,7 +55,10 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /** Without trailing slashes; the regex only for a value that has one (most have none). */
-export const trimSlashes = (s: string): string => (s.endsWith('/') ? s.replace(/\/+$/, '') : s);
+// The last character by its code, not endsWith: a builtin call each, ~2M instructions of a dense
+// 1 MB file's checks (an issuer and each audience are trimmed for every comparison).
+export const trimSlashes = (s: string): string =>
+  s.charCodeAt(s.length - 1) === 47 ? s.replace(/\/+$/, '') : s;
 
 let lastHttps: string | undefined;
 

@@ -3,6 +3,7 @@ import type { OnlineCheck } from './checker.js';
 import type { Instance } from './instance.js';
 import { CLEAN } from './meanings.js';
 import { compiled, pathTo, splitOnce, type Entry, type PathStyle } from './paths.js';
+import { ownKeysOnly } from './tables.js';
 import type { CrossRule, KeySpec } from './schema.js';
 import { asList, asSeconds } from './values.js';
 
@@ -204,8 +205,9 @@ function read(plan: QuickPlan, table: Record<string, unknown>): boolean {
   for (let f = 0; f < plan.count; f++) own[found[f]!] = undefined;
   plan.count = 0;
   let j = 0;
+  const ownOnly = ownKeysOnly(table);
   for (const key in table) {
-    if (!Object.hasOwn(table, key)) continue;
+    if (!ownOnly && !Object.hasOwn(table, key)) continue;
     let place = shapePlaces[j]!;
     if (shape[j] !== key) {
       place = nameOf(plan, key);

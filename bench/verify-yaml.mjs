@@ -6,8 +6,9 @@
 //            worst case: every key is checked, every issuer URL parsed.
 // A/B alternate (the first side flips every round) over --rounds (default 7, at least 5); median and
 // range (min-max) of each side, and the ratio of the medians; each input in a process of its own.
-// Positions are computed only for findings, so a clean file pays for none. verifyText runs as `authctl verify-config` does without
-// --online (online: false): the issuers' --online checks of clean instances are not built.
+// Positions are computed only for findings, so a clean file pays for none. verifyText runs as
+// `authctl verify-config` does without --online (online: false): the issuers' --online checks of
+// clean instances are not built.
 // Then the same four inputs cold: one call in a fresh process per sample (bench/lib/once.mjs), as
 // `authctl verify-config` checks a file once, before V8 has optimised anything.
 //

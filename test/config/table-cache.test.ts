@@ -32,6 +32,24 @@ describe('table cache', () => {
     );
   });
 
+  it('caches for a synchronous run (detection) and ends it when it returns or throws', () => {
+    const table = large();
+    const once = withTableCache(() => {
+      const list = candidates(table, 'scheme3', style);
+      expect(candidates(table, 'scheme3', style)).toBe(list);
+      return list;
+    });
+    expect(once.map((c) => c[0])).toEqual(['Scheme3']);
+    expect(scanned(table, style)).toBe(true);
+    expect(() =>
+      withTableCache(() => {
+        candidates(table, 'scheme4', style);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(scanned(table, style)).toBe(true);
+  });
+
   it('keeps the cache while a run beside it is still in progress', async () => {
     const table = large();
     let finishSlow!: () => void;

@@ -44,7 +44,9 @@ const validators = () => import('./validators.js');
 export function engineChecker(def: ProfileDefinition): ProfileChecker {
   const style: PathStyle = { separator: def.separator, keyCase: def['key-case'] };
   return {
-    detect: (document) => detect(def, style, document),
+    // Detection asks each detect key of the root table: a large one (a 40k-line .env) is listed
+    // once for them all, as in a check, not once per key.
+    detect: (document) => withTableCache(() => detect(def, style, document)),
     check: (ctx, deps) => withTableCache(() => checkDocuments(def, style, ctx, deps)),
   };
 }

@@ -64,15 +64,27 @@ interface Children {
 let runCache: WeakMap<PathStyle, WeakMap<object, Children>> | undefined;
 let runsInProgress = 0;
 
-/** Runs `run` with the children of the tables it reads cached until it (and any run beside it) ends. */
-export async function withTableCache<T>(run: () => Promise<T>): Promise<T> {
+/**
+ * Runs `run` (a check, or a profile's detection) with the children of the tables it reads cached
+ * until it, and any run beside it, ends; an async run ends when its promise settles.
+ */
+export function withTableCache<T>(run: () => T): T {
   if (runsInProgress === 0) plainPrototype = undefined;
   runsInProgress++;
+  let result: T;
   try {
-    return await run();
-  } finally {
-    if (--runsInProgress === 0) runCache = undefined;
+    result = run();
+  } catch (error) {
+    endRun();
+    throw error;
   }
+  if (result instanceof Promise) return result.finally(endRun) as T;
+  endRun();
+  return result;
+}
+
+function endRun(): void {
+  if (--runsInProgress === 0) runCache = undefined;
 }
 
 /** The cache of a run in progress; outside one (detection, a library call) nothing is kept. */

@@ -64,6 +64,8 @@ export class Keystore {
   private readonly rsaBits: number;
   private readonly onCreate?: KeystoreOptions['onCreate'];
   private readonly imported = new Map<string, KeyObject | Uint8Array>();
+  /** The ring read() parsed last, and the file's stamp when it did. */
+  private lastRead?: { stamp: string; ring: Keyring };
   /** First-use keys being made, by algorithm and size: concurrent callers share one. */
   private readonly creating = new Map<string, Promise<KeyRecord>>();
 
@@ -76,8 +78,21 @@ export class Keystore {
     this.onCreate = options.onCreate;
   }
 
-  /** The keyring as stored on disk (keys.json), without creating anything. */
+  /**
+   * The keyring as stored on disk (keys.json), without creating anything. An unchanged file (same
+   * inode, mtime and size) is not read and checked again: a probe run asks for its signing key for
+   * every token it mints (issue #17). Callers only look at the ring; update() reads its own copy.
+   */
   async read(): Promise<Keyring> {
+    const stamp = fileStamp(this.file);
+    if (stamp !== undefined && this.lastRead?.stamp === stamp) return this.lastRead.ring;
+    const ring = await this.readFile();
+    // Stamped before the read: a write in between makes the next stamp differ, so it is read then.
+    this.lastRead = stamp === undefined ? undefined : { stamp, ring };
+    return ring;
+  }
+
+  private async readFile(): Promise<Keyring> {
     let text: string | undefined;
     try {
       text = await readFileIfExists(this.file);
@@ -101,7 +116,9 @@ export class Keystore {
     return withFileLock(this.file, async () => {
       // Checked under the lock: of two first uses, only the one that writes the file reports it.
       const creating = !nodeFs.existsSync(this.file);
-      const ring = await this.read();
+      // Its own copy, never the one read() shares: fn changes it, and the write may still fail.
+      this.lastRead = undefined;
+      const ring = await this.readFile();
       const { value, changed } = await fn(ring);
       if (changed) {
         await writeFileAtomic(this.file, serializeKeyring(ring), {
@@ -285,5 +302,15 @@ export class Keystore {
       ring.keys.push(record);
       return { value: record, changed: true };
     });
+  }
+}
+
+/** What changes whenever keys.json is replaced or written: undefined when there is no such file. */
+function fileStamp(file: string): string | undefined {
+  try {
+    const s = nodeFs.statSync(file);
+    return `${s.ino}:${s.mtimeMs}:${s.ctimeMs}:${s.size}`;
+  } catch {
+    return undefined;
   }
 }

@@ -19,6 +19,7 @@ import {
   openRun,
   planMatrix,
   resolveCredentials,
+  serveJku,
   type ProbeRun,
 } from './run/setup.js';
 import { started, streamAndJudge } from './run/stream.js';
@@ -89,8 +90,12 @@ async function sendAndJudge(run: ProbeRun, plan: Planned): Promise<ProbeResult> 
       requests: sender.requests,
     });
 
+  const controlsBefore = runControls(run, sender, controls, 'before');
+  controlsBefore.catch(() => {}); // awaited below, after the jku server is up
+  // The jku server starts while the controls are answered; the stream's cases name its URL.
+  await serveJku(run);
   const cases = started(streamCases(caseContext(run, credentials, base.warnings)));
-  const before = await runControls(run, sender, controls, 'before');
+  const before = await controlsBefore;
   // Every case is still listed (not run), so CI test history keeps the same test names.
   if (before.length) return failed(before, [...controlResults, ...(await notRun(cases))]);
   // The skew bisections are chains of one request after another: beside the stream they end

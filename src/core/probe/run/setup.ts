@@ -24,6 +24,8 @@ export interface ProbeRun {
   attackerKey: AttackerKey;
   /** Serves the attacker JWKS for the jku forgery (not in a dry run, nor without bearer credentials). */
   jku?: JkuServer;
+  /** The jku server while it starts (serveJku waits for it and sets `jku`). */
+  jkuStarting?: Promise<JkuServer>;
 }
 
 /**
@@ -115,37 +117,54 @@ export async function openRun(options: RunProbeOptions): Promise<ProbeRun> {
   const bearer = Object.values(spec.credentials).some(
     (c) => c.type === 'jwt' || c.type === 'idp' || c.type === 'env',
   );
-  const jku =
-    !options.dryRun && bearer ? await startJkuServer({ keys: [attackerKey.publicJwk] }) : undefined;
+  // Not waited for here: only the stream's jku case needs it, so it starts while the first
+  // requests are under way (serveJku), not before them (issue #17).
+  const jkuStarting =
+    !options.dryRun && bearer ? startJkuServer({ keys: [attackerKey.publicJwk] }) : undefined;
+  jkuStarting?.catch(() => {}); // its error is thrown by serveJku
   const mint = cachedMint(options);
-  return { options, spec, started, timeoutMs, concurrency, client, mint, attackerKey, jku };
+  return { options, spec, started, timeoutMs, concurrency, client, mint, attackerKey, jkuStarting };
+}
+
+/** Waits for the jku server (when the run has one): the stream's case context names its URL. */
+export async function serveJku(run: ProbeRun): Promise<void> {
+  if (run.jkuStarting) run.jku = await run.jkuStarting;
 }
 
 export async function closeRun(run: ProbeRun): Promise<void> {
   run.client.close();
-  await run.jku?.close();
+  const jku = run.jku ?? (await run.jkuStarting?.catch(() => undefined));
+  await jku?.close();
 }
 
 /** Resolves every credential an endpoint names; their secrets are masked from now on. */
 export async function resolveCredentials(run: ProbeRun): Promise<Map<string, ResolvedCredential>> {
   const { options, spec } = run;
   const credentials = new Map<string, ResolvedCredential>();
-  const used = new Set(spec.endpoints.flatMap((e) => [...e.allow, ...e.deny]));
-  for (const name of used) {
-    const resolved = await resolveCredential(name, {
-      spec,
-      config: options.config,
-      keystore: options.keystore,
-      env: options.env,
-      mint: run.mint,
-      cwd: options.cwd,
-      fetch: options.fetch,
-      dryRun: options.dryRun,
-      cliGlobals: options.cliGlobals,
-    });
-    // Known to every renderer from now on, whatever message or response happens to quote one.
-    resolved.secrets.forEach(registerSecret);
-    credentials.set(name, resolved);
+  const used = [...new Set(spec.endpoints.flatMap((e) => [...e.allow, ...e.deny]))];
+  const resolveOptions = {
+    spec,
+    config: options.config,
+    keystore: options.keystore,
+    env: options.env,
+    mint: run.mint,
+    cwd: options.cwd,
+    fetch: options.fetch,
+    dryRun: options.dryRun,
+    cliGlobals: options.cliGlobals,
+  };
+  // Side by side (each mints or fetches its first token), settled in the spec's order: of two
+  // that fail, the error is the first one's, as when they were resolved one after another.
+  const settled = await Promise.allSettled(
+    used.map((name) => resolveCredential(name, resolveOptions)),
+  );
+  // Known to every renderer from now on, whatever message or response happens to quote one
+  // (the error of another credential included).
+  for (const outcome of settled)
+    if (outcome.status === 'fulfilled') outcome.value.secrets.forEach(registerSecret);
+  for (const [i, outcome] of settled.entries()) {
+    if (outcome.status === 'rejected') throw outcome.reason;
+    credentials.set(used[i]!, outcome.value);
   }
   return credentials;
 }

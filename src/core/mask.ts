@@ -3,6 +3,8 @@
  * listings, --dry-run output. It keeps enough to recognise a value, never enough to use it.
  */
 
+import { rememberKeys } from './table-keys.js';
+
 const JWT_PATTERN = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 /** authctl's own API key shape (see core/apikey/format.ts): the prefix may have several words. */
@@ -115,12 +117,25 @@ export function registerSecretsIn(data: unknown, depth = 0): void {
   }
   // A 1 MB config repeats a few key names thousands of times: no entry arrays, one test per name.
   const record = data as Record<string, unknown>;
-  for (const key in record) {
-    const value = record[key];
-    if (typeof value === 'string') {
-      if (secretName(key)) registerSecret(value);
-    } else if (value && typeof value === 'object') registerSecretsIn(value, depth + 1);
+  // A large table is listed (its keys kept for the path walk that lists it next), not walked with
+  // for-in: one such table turns every keyed load of a for-in loop megamorphic (issue #17).
+  const keys = Object.keys(record);
+  if (keys.length > LARGE_TABLE) {
+    rememberKeys(record, keys);
+    for (let i = 0; i < keys.length; i++) registerEntry(keys[i]!, record[keys[i]!], depth);
+    // for-in also lists inherited keys (as the loop below does for every other table).
+    for (const key in Object.getPrototypeOf(record)) registerEntry(key, record[key], depth);
+    return;
   }
+  for (const key in record) registerEntry(key, record[key], depth);
+}
+
+const LARGE_TABLE = 64;
+
+function registerEntry(key: string, value: unknown, depth: number): void {
+  if (typeof value === 'string') {
+    if (secretName(key)) registerSecret(value);
+  } else if (value && typeof value === 'object') registerSecretsIn(value, depth + 1);
 }
 
 const secretNames = new Map<string, boolean>();

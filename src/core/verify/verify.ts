@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { usageError } from '../errors.js';
 import { compareText } from '../text-order.js';
+import { withListedKeys } from '../table-keys.js';
 import { CheckContext } from './context.js';
 import { kindOf, parseDocument, type ConfigDocument, type DocumentKind } from './document.js';
 import { runOnlineChecks, type OnlineOptions } from './online.js';
@@ -86,7 +87,11 @@ export interface VerifyTextResult {
  * Checks one document's text: parse (syntax errors become findings), pick the profile, run its
  * rules. Never throws for bad input except a usage error when no profile fits.
  */
-export async function verifyText(options: VerifyTextOptions): Promise<VerifyTextResult> {
+export function verifyText(options: VerifyTextOptions): Promise<VerifyTextResult> {
+  return withListedKeys(() => verifyOne(options));
+}
+
+async function verifyOne(options: VerifyTextOptions): Promise<VerifyTextResult> {
   const registry = buildRegistry([], options.profile);
   const forced = options.profile ? profileNamed(registry, options.profile) : undefined;
   const kind = options.kind ?? pickKind(registry, options.profile, options.file, options.text);
@@ -214,7 +219,16 @@ export async function verifyConfig(options: VerifyConfigOptions): Promise<Verify
 }
 
 /** Parses and checks one input; false when it has a syntax error (nothing else is checked then). */
-async function checkInput(
+function checkInput(
+  run: Run,
+  input: Input,
+  cwd: string,
+  sources: Record<string, string> | undefined,
+): Promise<boolean> {
+  return withListedKeys(() => checkOne(run, input, cwd, sources));
+}
+
+async function checkOne(
   run: Run,
   input: Input,
   cwd: string,

@@ -30,6 +30,7 @@ import {
   findInto,
   first,
   rootEntry,
+  splitOnce,
   withTableCache,
   type Entry,
   type PathStyle,
@@ -181,7 +182,7 @@ function unclean(root: Entry, section: Section, plan: QuickPlan, style: PathStyl
   findInto(root, compiled(section.at, style), style, {
     entry: (found) => keep(found.value) && out.push(found),
     child: (parent, key, own, value) =>
-      keep(value) && out.push(new LazyChild(parent, key, own, value)),
+      keep(value) && out.push(new LazyChild(parent, key, own ?? splitOnce(key, style), value)),
   });
   return out;
 }

@@ -1,3 +1,4 @@
+import { ownKeysOf } from '../../table-keys.js';
 import { child, LazyChild, type Entry } from './entry.js';
 import {
   candidates,
@@ -79,10 +80,13 @@ function step(pattern: readonly string[], p: number, own: readonly string[]): nu
   return p;
 }
 
-/** Where a walk puts its matches: an Entry, or (looping over a `*` table) its parts, built if kept. */
+/**
+ * Where a walk puts its matches: an Entry, or (looping over a `*` table) its parts, built if kept.
+ * A child's `own` segments are undefined when not worked out yet: splitOnce gives them if kept.
+ */
 export interface MatchSink {
   entry(found: Entry): void;
-  child(...at: ConstructorParameters<typeof LazyChild>): void;
+  child(parent: Entry, key: string, own: readonly string[] | undefined, value: unknown): void;
 }
 
 /**
@@ -93,7 +97,8 @@ export function find(from: Entry, pattern: readonly string[], style: PathStyle):
   const out: Entry[] = [];
   const sink: MatchSink = {
     entry: (e) => out.push(e),
-    child: (parent, key, own, value) => out.push(new LazyChild(parent, key, own, value)),
+    child: (parent, key, own, value) =>
+      out.push(new LazyChild(parent, key, own ?? splitOnce(key, style), value)),
   };
   findInto(from, pattern, style, sink);
   return out;
@@ -264,7 +269,23 @@ function findAll(
   style: PathStyle,
   out: MatchSink,
 ): void {
-  const keys = Object.keys(value);
+  // Listed by the secret walk already when it is the document's large table (table-keys.ts).
+  const keys = ownKeysOf(value);
+  // Outside dotted styles a key is one segment, which `*` takes whatever it says: its normalized
+  // form (a Map lookup per key, thousands per dense file) is made only for a child that is kept.
+  if (style.separator !== '.') {
+    const last = p + 1 === pattern.length;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const item = (value as Record<string, unknown>)[key];
+      if (last) out.child(entry, key, undefined, item);
+      else {
+        const next = new LazyChild(entry, key, splitOnce(key, style), item);
+        findFixed(next, pattern, p + 1, style, out);
+      }
+    }
+    return;
+  }
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const own = splitOnce(key, style);

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { JWK } from 'jose';
 import {
   Keystore,
+  keyringStamp,
   type KeystoreOptions,
   type RotateKeysOptions,
   type RotateKeysResult,
@@ -107,8 +108,7 @@ const signerKey = (alg: string, kid: string | undefined) => `${alg} ${kid ?? ''}
 
 async function fileStamp(file: string): Promise<string | undefined> {
   try {
-    const s = await stat(file);
-    return `${s.ino}:${s.mtimeMs}:${s.size}`;
+    return keyringStamp(await stat(file));
   } catch {
     return undefined;
   }

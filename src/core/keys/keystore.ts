@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import { nodeCrypto, nodeFs } from '../node.js';
 import type { JWK } from 'jose';
 import { usageError } from '../errors.js';
@@ -305,11 +306,15 @@ export class Keystore {
   }
 }
 
-/** What changes whenever keys.json is replaced or written: undefined when there is no such file. */
+/** What changes whenever keys.json is replaced or written (the issuer's caches compare it too). */
+export function keyringStamp(s: Stats): string {
+  return `${s.ino}:${s.mtimeMs}:${s.ctimeMs}:${s.size}`;
+}
+
+/** keys.json's stamp now; undefined when there is no such file. */
 function fileStamp(file: string): string | undefined {
   try {
-    const s = nodeFs.statSync(file);
-    return `${s.ino}:${s.mtimeMs}:${s.ctimeMs}:${s.size}`;
+    return keyringStamp(nodeFs.statSync(file));
   } catch {
     return undefined;
   }

@@ -273,27 +273,18 @@ function findAll(
   const keys = ownKeysOf(value);
   // Outside dotted styles a key is one segment, which `*` takes whatever it says: its normalized
   // form (a Map lookup per key, thousands per dense file) is made only for a child that is kept.
-  if (style.separator !== '.') {
-    const last = p + 1 === pattern.length;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
-      const item = (value as Record<string, unknown>)[key];
-      if (last) out.child(entry, key, undefined, item);
-      else {
-        const next = new LazyChild(entry, key, splitOnce(key, style), item);
-        findFixed(next, pattern, p + 1, style, out);
-      }
-    }
-    return;
-  }
+  const dotted = style.separator === '.';
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
-    const own = splitOnce(key, style);
-    const next = step(pattern, p, own);
+    const own = dotted ? splitOnce(key, style) : undefined;
+    const next = own ? step(pattern, p, own) : p + 1;
     if (next < 0) continue;
     const item = (value as Record<string, unknown>)[key];
     if (next === pattern.length) out.child(entry, key, own, item);
-    else findFixed(new LazyChild(entry, key, own, item), pattern, next, style, out);
+    else {
+      const child = new LazyChild(entry, key, own ?? splitOnce(key, style), item);
+      findFixed(child, pattern, next, style, out);
+    }
   }
 }
 

@@ -4,7 +4,8 @@
 // CommonJS: a command that needs no cold module starts without Node's ES module loader.
 import { createRequire } from 'node:module';
 import { EXIT_CLOSED_PIPE } from './exit.js';
-import { requireWithCodeCache } from './hot-loader.js';
+import { commandOf, requireWithCodeCache } from './hot-loader.js';
+import { tuneTierUp } from './tier-up.js';
 import { authctlVersion } from './version.js';
 
 /**
@@ -21,6 +22,7 @@ const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   printVersion();
 } else {
+  tuneTierUp(commandOf(args));
   // Paths, not URLs: a file URL is parsed and formatted by node:url, ~0.4 ms of every start (issue #17).
   const { resolve: resolvePath } = createRequire(import.meta.filename)(
     'node:path',

@@ -134,6 +134,33 @@ describe.skipIf(nodeHasCompileCache)('the hot file’s V8 code cache', () => {
     ).toEqual(['help', 'keys-list']);
   });
 
+  it('a probe run, which tunes V8’s tier-up first (src/cli/tier-up.ts), finds its cache as written', () => {
+    // V8 rejects a cache made under other flags: were the flag set after a file was loaded, each
+    // probe run would find its caches rejected and write them again at exit.
+    writeFileSync(
+      path.join(dir, 'probe.json'),
+      JSON.stringify({
+        base_url: 'http://127.0.0.1:9',
+        jwt: { issuer: 'http://127.0.0.1:9', audience: 'api://cache' },
+        credentials: { reader: { type: 'jwt', sub: 'alice' } },
+        endpoints: [{ path: '/a', allow: ['reader'] }],
+      }),
+    );
+    const probe = () => authctl(['probe', '--spec', 'probe.json', '--dry-run']);
+    expect(probe().code).toBe(0);
+    const mine = () => bins().filter((name) => /~probe-\d/.test(name));
+    const written = new Map(
+      mine().map((name) => [name, statSync(path.join(v8Dir(), name)).mtimeMs]),
+    );
+    expect([...written.keys()].filter((name) => name.includes('~cli~main.cjs~'))).toHaveLength(1);
+    const again = probe();
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe('');
+    for (const [name, mtime] of written)
+      expect(statSync(path.join(v8Dir(), name)).mtimeMs, name).toBe(mtime);
+    expect(mine()).toEqual([...written.keys()]);
+  });
+
   it('a damaged cache is rejected by V8, the command is unchanged, and the cache is rewritten', () => {
     const file = bins().find((name) => name.includes('~cli~main.cjs~token-mint-'));
     writeFileSync(path.join(v8Dir(), file!), Buffer.alloc(4096, 7));

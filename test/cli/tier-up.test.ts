@@ -26,6 +26,18 @@ describe('tierUpFlags', () => {
     expect(tierUpFlags(command, v8)).toEqual([]);
   });
 
+  it('keeps a budget set on Node’s own command line', () => {
+    for (const flag of ['--interrupt-budget=1000', '--interrupt_budget=1000', '--interrupt-budget'])
+      expect(tierUpFlags('probe', '11.3.244.8-node.33', ['--enable-source-maps', flag])).toEqual(
+        [],
+      );
+    expect(
+      tierUpFlags('probe', '11.3.244.8-node.33', [
+        '--interrupt-budget-for-feedback-allocation=940',
+      ]),
+    ).toHaveLength(1);
+  });
+
   it('names the probe run from its arguments, global flags and --help included', () => {
     expect(
       tierUpFlags(commandOf(['--home', '/h', 'probe', '--spec', 'p.toml']), '11.3'),

@@ -8,10 +8,26 @@
 // long, so they keep V8's default, as does a run whose Node command line sets the budget itself.
 //
 // Only on V8 11 (Node 20): from V8 12 (Node 22) Maglev, a fast mid-tier compiler, comes first and
-// this flag is gone (setting an unknown flag prints an error). The flag must be set before any
-// file is loaded: V8's code cache records the flags it was made with and rejects itself under
-// others, so the probe's caches are made, and found, with this budget (src/cli/hot-loader.ts).
+// this flag is gone (setting an unknown flag prints an error). V8's code cache records the flags it
+// was made with and rejects itself under any others, which fixes when the flag is set: before any
+// authctl file loads, so the probe's own caches are made, and found, with this budget
+// (src/cli/hot-loader.ts); and after the Node built-ins the probe uses, whose cache is built into
+// Node with its default flags (loaded after the flag, http and crypto took 5-7 ms instead of 1.8).
 import { createRequire } from 'node:module';
+
+/**
+ * The built-ins a probe run loads (with what they load: streams, net, dns...), required before the
+ * flag is set. test/cli/tier-up.test.ts holds a probe run to loading no other one after it.
+ */
+export const PROBE_BUILTINS = [
+  'node:crypto',
+  'node:http',
+  'node:vm',
+  'node:perf_hooks',
+  'node:dns',
+  'node:cluster',
+  'node:process',
+] as const;
 
 /** V8 11's default `--interrupt-budget` (bytes of bytecode run between tier-up checks) times three. */
 export const PROBE_INTERRUPT_BUDGET = 3 * 67_584;
@@ -36,6 +52,8 @@ export function tierUpFlags(
 export function tuneTierUp(command: string): void {
   const flags = tierUpFlags(command, process.versions.v8, process.execArgv);
   if (!flags.length) return;
-  const v8 = createRequire(import.meta.filename)('node:v8') as typeof import('node:v8');
+  const require = createRequire(import.meta.filename);
+  for (const builtin of PROBE_BUILTINS) require(builtin);
+  const v8 = require('node:v8') as typeof import('node:v8');
   for (const flag of flags) v8.setFlagsFromString(flag);
 }

@@ -3,17 +3,11 @@
 // nothing but speed, and AUTHCTL_NO_COMPILE_CACHE=1 turns it off. Needs `node scripts/build.mjs` first.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import Module from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, tempDir } from '../helpers/cli.js';
 
-// Node 22.1+ keeps its own compile cache (module.enableCompileCache); these pin the Node 20 path.
-const nodeHasCompileCache =
-  typeof (Module as typeof Module & { enableCompileCache?: unknown }).enableCompileCache ===
-  'function';
-
-describe.skipIf(nodeHasCompileCache)('the hot file’s V8 code cache', () => {
+describe('the hot file’s V8 code cache', () => {
   let dir = '';
   let cacheHome = '';
   const v8Dir = () => path.join(cacheHome, 'authctl', 'v8');

@@ -56,10 +56,17 @@ mkdirSync(work, { recursive: true });
 
 // The entry: `--version` without loading the rest (like src/cli/entry.ts, whose top-level await a
 // CommonJS bundle cannot have).
+// A probe run tunes V8's tier-up first, as dist/cli/entry.cjs does (src/cli/tier-up.ts): the
+// blob's code cache is consumed before this runs, and the built-ins a probe needs load before it.
 const entry = `import { authctlVersion } from './src/cli/version.ts';
+import { commandOf } from './src/cli/hot-loader.ts';
+import { tuneTierUp } from './src/cli/tier-up.ts';
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) process.stdout.write(authctlVersion() + '\\n');
-else import('./src/cli/main.ts').then((m) => m.main(process.argv));
+else {
+  tuneTierUp(commandOf(args));
+  import('./src/cli/main.ts').then((m) => m.main(process.argv));
+}
 `;
 const bundle = path.join(work, 'authctl.cjs');
 /**

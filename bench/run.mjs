@@ -19,7 +19,7 @@ const SCRIPTS = [
   ['startup-phases', []],
   ['sigv4', []],
   ['apikey', []],
-  ['idp', ['--duration', '1']],
+  ['idp', ['--duration', '2']],
   ['idp-replicas', ['--duration', '1']],
   ['probe', []],
   ['verify-yaml', []],

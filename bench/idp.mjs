@@ -228,6 +228,20 @@ try {
     );
     report({ bench: 'idp', what, aLabel: 'authctl', bLabel, unit: 'req/s', result, target });
   }
+  // The ceiling of the "3x oauth2-mock-server" target: a server that does nothing but sign, against
+  // the mock. authctl can reach 3x the mock only while this row stays above 3x / (token vs bare).
+  const ceiling = await alternate(
+    { run: () => tokenLoad(bare.url) },
+    { run: () => tokenLoad(mock.url) },
+  );
+  report({
+    bench: 'idp',
+    what: 'POST /token client_credentials, the ceiling: a server that only signs',
+    aLabel: 'bare server that only signs',
+    bLabel: 'oauth2-mock-server',
+    unit: 'req/s',
+    result: ceiling,
+  });
 } finally {
   for (const child of children) child.kill('SIGTERM');
   rmSync(home, { recursive: true, force: true });

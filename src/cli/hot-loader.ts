@@ -3,7 +3,7 @@
 // then each function the command runs, is a fifth of `authctl token mint`. Each file is compiled with
 // vm.Script and the cached data V8 produced at the end of an earlier run (so it holds the functions
 // that run ran, not only the top level), and its relative require() of another .cjs file goes
-// through here too. On Node 22.1+ Node's own compile cache covers the packages Node loads itself.
+// through here too. On Node 22.8+ Node's own compile cache covers the packages Node loads itself.
 //
 // The cache lives in the user's own cache directory (never a shared /tmp: cached data is code, so a
 // file another user could write would be code run as this user), one file per Node version, install,
@@ -28,26 +28,39 @@ export function requireWithCodeCache(file: string, env: NodeJS.ProcessEnv): unkn
   const native = createRequire(file);
   const dir = env.AUTHCTL_NO_COMPILE_CACHE === '1' ? undefined : cacheDirectory(env);
   if (!dir) return native(file);
-  // Node 22.1+ caches what its own loaders compile: the packages a command imports (yaml, jose...).
+  // Node 22.8+ caches what its own loaders compile: the packages a command imports (yaml, jose...).
   // authctl's files still go through loadCached: Node makes its cache of a file when it compiles it,
-  // before any of its functions ran, and for these files it saved little (Node 24.21, `token mint`:
-  // 67 ms with Node's cache, 70 ms with none, 55 ms with loadCached's; `node -e 0` 38 ms).
+  // before any of its functions ran, and for these files it saved little (Node 24.21, `token mint`,
+  // medians of 15 runs in one series: 67 ms with Node's cache, 70 ms with none, 55 ms with
+  // loadCached's; `node -e 0` 38 ms).
   enableNodeCache(dir);
   return loadCached(file, dir, native);
 }
 
 let nodeCacheEnabled = false;
-/** Node's own cache, in `dir/node`; `dir` made first, private, as writeCaches makes it (Node's would be 0755). */
+/**
+ * Node's own cache, in `dir/node`; `dir` made first, private, as writeCaches makes it. Node makes
+ * its directories 0755, and it made `dir` too while authctl left its files to Node's cache: such
+ * a directory is made private again (others could list it, not write to it).
+ */
 function enableNodeCache(dir: string): void {
   const enable = (Module as ModuleWithCompileCache).enableCompileCache;
   if (!enable || nodeCacheEnabled) return;
   nodeCacheEnabled = true;
   try {
-    fs().mkdirSync(dir, { recursive: true, mode: 0o700 });
+    privateDirectory(dir);
     enable(path.join(dir, 'node'));
   } catch {
     // a read-only or full disk: start without Node's cache
   }
+}
+
+/** Makes `dir` (0700), or makes an existing one of this user's that others can read private. */
+function privateDirectory(dir: string): void {
+  const { chmodSync, mkdirSync, statSync } = fs();
+  if (mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined) return;
+  const stat = statSync(dir);
+  if (stat.mode & 0o077 && stat.uid === process.getuid?.()) chmodSync(dir, 0o700);
 }
 
 function cacheDirectory(env: NodeJS.ProcessEnv): string | undefined {
@@ -211,9 +224,9 @@ interface CacheTarget {
  * written again.
  */
 function writeCaches(dir: string, targets: CacheTarget[]): void {
-  const { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } = fs();
+  const { readdirSync, renameSync, rmSync, writeFileSync } = fs();
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    privateDirectory(dir);
     for (const { file, data } of targets) {
       const temp = `${file}.${process.pid}.tmp`;
       writeFileSync(temp, data(), { mode: 0o600 });

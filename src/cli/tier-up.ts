@@ -7,8 +7,8 @@
 // hot; every other command runs too little code for the budget to matter, and `idp serve` runs for
 // long, so they keep V8's default, as does a run whose Node command line sets the budget itself.
 //
-// Only on V8 11 (Node 20): from V8 12 (Node 22) Maglev, a fast mid-tier compiler, comes first and
-// this flag is gone (setting an unknown flag prints an error). V8's code cache records the flags it
+// Only on V8 11.3 (Node 20's), where it was measured: from V8 12 (Node 22) Maglev, a fast mid-tier
+// compiler, comes first and this flag is gone (setting an unknown flag prints an error). V8's code cache records the flags it
 // was made with and rejects itself under any others, which fixes when the flag is set: before any
 // authctl file loads, so the probe's own caches are made, and found, with this budget
 // (src/cli/hot-loader.ts); and after the Node built-ins the probe uses, whose cache is built into
@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 
 /**
  * The built-ins a probe run loads (with what they load: streams, net, dns...), required before the
- * flag is set. test/cli/tier-up.test.ts holds a probe run to loading no other one after it.
+ * flag is set. test/probe/tier-up-builtins.test.ts holds a probe run to loading no other one after it.
  */
 export const PROBE_BUILTINS = [
   'node:crypto',
@@ -29,7 +29,7 @@ export const PROBE_BUILTINS = [
   'node:process',
 ] as const;
 
-/** V8 11's default `--interrupt-budget` (bytes of bytecode run between tier-up checks) times three. */
+/** V8 11.3's default `--interrupt-budget` (bytes of bytecode run between tier-up checks) times three. */
 export const PROBE_INTERRUPT_BUDGET = 3 * 67_584;
 
 /**
@@ -43,9 +43,7 @@ export function tierUpFlags(
 ): string[] {
   if (command !== 'probe') return [];
   if (execArgv.some((flag) => /^--interrupt[-_]budget(=|$)/.test(flag))) return [];
-  return Number.parseInt(v8Version, 10) === 11
-    ? [`--interrupt-budget=${PROBE_INTERRUPT_BUDGET}`]
-    : [];
+  return v8Version.startsWith('11.3.') ? [`--interrupt-budget=${PROBE_INTERRUPT_BUDGET}`] : [];
 }
 
 /** Sets this run's tier-up flags, before anything else is loaded (entry.ts). */

@@ -14,6 +14,7 @@ describe('tierUpFlags', () => {
   });
 
   it.each([
+    ['probe', '11.8.172.17-node.19'],
     ['probe', '12.4.254.21-node.33'],
     ['probe', '13.6.233.17-node.27'],
     ['probe-init', '11.3.244.8-node.33'],
@@ -40,19 +41,29 @@ describe('tierUpFlags', () => {
 
   it('names the probe run from its arguments, global flags and --help included', () => {
     expect(
-      tierUpFlags(commandOf(['--home', '/h', 'probe', '--spec', 'p.toml']), '11.3'),
+      tierUpFlags(commandOf(['--home', '/h', 'probe', '--spec', 'p.toml']), '11.3.244.8-node.33'),
     ).toHaveLength(1);
-    expect(tierUpFlags(commandOf(['probe', '--help']), '11.3')).toEqual([]);
-    expect(tierUpFlags(commandOf(['probe', 'init', '--from-openapi', 'o.json']), '11.3')).toEqual(
-      [],
-    );
+    expect(tierUpFlags(commandOf(['probe', '--help']), '11.3.244.8-node.33')).toEqual([]);
+    expect(
+      tierUpFlags(commandOf(['probe', 'init', '--from-openapi', 'o.json']), '11.3.244.8-node.33'),
+    ).toEqual([]);
   });
 
-  it('gives this Node only flags its V8 knows', () => {
+  it('gives this Node only flags its V8 knows, with the default it assumes', () => {
     const flags = tierUpFlags('probe', process.versions.v8);
     const run = spawnSync(process.execPath, [...flags, '-e', '0'], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    if (process.versions.v8.startsWith('11.')) expect(flags).toHaveLength(1);
+    const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
+    const budget =
+      /--interrupt-budget \([^)]*\)\s+type: int\s+default: --interrupt-budget=(\d+)/.exec(options);
+    if (process.versions.v8.startsWith('11.3.')) {
+      expect(flags).toHaveLength(1);
+      expect(Number(budget?.[1])).toBe(PROBE_INTERRUPT_BUDGET / 3);
+    } else {
+      expect(flags).toEqual([]);
+      // The flag is gone from V8 12 on: the reason it is not set there.
+      if (Number.parseInt(process.versions.v8, 10) >= 12) expect(budget).toBeNull();
+    }
   });
 });

@@ -2,7 +2,7 @@
 // run writes private cache files, later runs use it without rewriting it, a damaged or unwritable cache changes
 // nothing but speed, and AUTHCTL_NO_COMPILE_CACHE=1 turns it off. Needs `node scripts/build.mjs` first.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, tempDir } from '../helpers/cli.js';
@@ -143,15 +143,17 @@ describe('the hot file’s V8 code cache', () => {
     const probe = () => authctl(['probe', '--spec', 'probe.json', '--dry-run']);
     expect(probe().code).toBe(0);
     const mine = () => bins().filter((name) => /~probe-\d/.test(name));
-    const written = new Map(
-      mine().map((name) => [name, statSync(path.join(v8Dir(), name)).mtimeMs]),
-    );
+    // A rewrite is a rename over the file: a new inode, whatever the file system's time resolution.
+    const stamp = (name: string) => {
+      const { mtimeMs, ino } = statSync(path.join(v8Dir(), name));
+      return `${ino}:${mtimeMs}`;
+    };
+    const written = new Map(mine().map((name) => [name, stamp(name)]));
     expect([...written.keys()].filter((name) => name.includes('~cli~main.cjs~'))).toHaveLength(1);
     const again = probe();
     expect(again.code).toBe(0);
     expect(again.stderr).toBe('');
-    for (const [name, mtime] of written)
-      expect(statSync(path.join(v8Dir(), name)).mtimeMs, name).toBe(mtime);
+    for (const [name, before] of written) expect(stamp(name), name).toBe(before);
     expect(mine()).toEqual([...written.keys()]);
   });
 
@@ -222,6 +224,14 @@ describe('the hot file’s V8 code cache', () => {
     expect(bins()).not.toContain(gone);
     for (const name of olderBuilds) expect(bins()).not.toContain(name);
     expect(bins()).toEqual(expect.arrayContaining(mine));
+  });
+
+  it('makes a cache directory left open (0755, as Node makes its own) private again', () => {
+    const open = path.join(dir, 'open-cache');
+    mkdirSync(path.join(open, 'authctl', 'v8'), { recursive: true, mode: 0o755 });
+    chmodSync(path.join(open, 'authctl', 'v8'), 0o755);
+    expect(authctl(['token', 'mint', '--sub', 'ivy'], { XDG_CACHE_HOME: open }).code).toBe(0);
+    expect(statSync(path.join(open, 'authctl', 'v8')).mode & 0o777).toBe(0o700);
   });
 
   it('an unwritable cache directory costs nothing but speed; AUTHCTL_NO_COMPILE_CACHE=1 writes none', () => {

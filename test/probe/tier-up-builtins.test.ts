@@ -26,17 +26,24 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all(running.map((s) => s.close())));
 
-/** The built-ins `authctl probe ARGS` loaded after its flag was set (null: it set none). */
+let cache = '';
+/** The built-ins `authctl ARGS` loaded after its tier-up flag was set (null: it set none). */
 async function loadedAfterFlag(args: string[]): Promise<string[] | null> {
   const dir = tempDir('authctl-tier-up-run-');
+  cache ||= tempDir('authctl-tier-up-cache-');
   const out = path.join(dir, 'after.json');
-  const run = await runCli(['probe', ...args], {
+  const run = await runCli(args, {
     cwd: dir,
-    env: { AUTHCTL_HOME: home, NODE_OPTIONS: `--require ${HOOK}`, AFTER_FLAG_OUT: out },
+    env: {
+      AUTHCTL_HOME: home,
+      XDG_CACHE_HOME: cache,
+      NODE_OPTIONS: `--require ${JSON.stringify(HOOK)}`,
+      AFTER_FLAG_OUT: out,
+    },
     timeoutMs: 60_000,
   });
   expect([0, 1], run.stderr).toContain(run.code);
-  return JSON.parse(readFileSync(out, 'utf8')) as string[] | null;
+  return (JSON.parse(readFileSync(out, 'utf8')) as { after: string[] | null }).after;
 }
 
 async function ordersService(): Promise<string> {
@@ -80,8 +87,8 @@ describe.skipIf(!process.versions.v8.startsWith('11.'))(
     it('comes after every built-in a run of the bench’s kind loads', async () => {
       const spec = jsonSpec(await ordersService());
       // The first run in a keystore also makes the attacker key (jose's WebCrypto, fs.promises).
-      await loadedAfterFlag(['--spec', spec]);
-      expect(await loadedAfterFlag(['--spec', spec])).toEqual([]);
+      await loadedAfterFlag(['probe', '--spec', spec]);
+      expect(await loadedAfterFlag(['probe', '--spec', spec])).toEqual([]);
     });
 
     it('comes after the core built-ins in a TOML spec’s run (later ones are what only some runs need)', async () => {
@@ -89,16 +96,20 @@ describe.skipIf(!process.versions.v8.startsWith('11.'))(
         tempDir('authctl-tier-up-spec-'),
         minimalSpec(await ordersService(), SCOPED_ENDPOINT),
       );
-      const after = await loadedAfterFlag(['--spec', spec, '--json']);
+      const after = await loadedAfterFlag(['probe', '--spec', spec, '--json']);
       expect(after).not.toBeNull();
       for (const name of CORE) expect(after).not.toContain(`NativeModule ${name}`);
     });
 
-    it('is set by a probe run only', async () => {
-      expect(
-        await loadedAfterFlag(['--spec', jsonSpec('http://127.0.0.1:9'), '--dry-run']),
-      ).toEqual([]);
-      expect(await loadedAfterFlag(['--help'])).toBeNull();
+    it('is set by a probe run only, global flags before the command or not', async () => {
+      const spec = jsonSpec('http://127.0.0.1:9');
+      expect(await loadedAfterFlag(['probe', '--spec', spec, '--dry-run'])).toEqual([]);
+      expect(await loadedAfterFlag(['--home', home, 'probe', '--spec', spec, '--dry-run'])).toEqual(
+        [],
+      );
+      expect(await loadedAfterFlag(['probe', '--help'])).toBeNull();
+      expect(await loadedAfterFlag(['token', 'mint', '--sub', 'alice'])).toBeNull();
+      expect(await loadedAfterFlag(['--version'])).toBeNull();
     });
   },
 );

@@ -8,11 +8,13 @@
 // long, so they keep V8's default, as does a run whose Node command line sets the budget itself.
 //
 // Only on V8 11.3 (Node 20's), where it was measured: from V8 12 (Node 22) Maglev, a fast mid-tier
-// compiler, comes first and this flag is gone (setting an unknown flag prints an error). V8's code cache records the flags it
-// was made with and rejects itself under any others, which fixes when the flag is set: before any
-// authctl file loads, so the probe's own caches are made, and found, with this budget
-// (src/cli/hot-loader.ts); and after the Node built-ins the probe uses, whose cache is built into
-// Node with its default flags (loaded after the flag, http and crypto took 5-7 ms instead of 1.8).
+// compiler, comes first and this flag is gone (setting an unknown flag prints an error).
+//
+// V8's code cache records the flags it was made with and rejects itself under any others, which
+// fixes when the flag is set: before any authctl file loads, so the probe's own caches are made,
+// and found, with this budget (src/cli/hot-loader.ts); and after the Node built-ins the probe uses,
+// whose cache is built into Node with its default flags (loaded after the flag, http and crypto
+// took 5-7 ms instead of 1.8).
 import { createRequire } from 'node:module';
 
 /**

@@ -23,14 +23,13 @@ import {
   type Reference,
 } from './files.js';
 import { gatherFacts, InstanceKeys, keyPlan, LocatedKey, type Instance } from './instance.js';
-import { LazyChild } from './entry.js';
 import {
+  childEntry,
   compiled,
   find,
   findInto,
   first,
   rootEntry,
-  splitOnce,
   withTableCache,
   type Entry,
   type PathStyle,
@@ -182,7 +181,7 @@ function unclean(root: Entry, section: Section, plan: QuickPlan, style: PathStyl
   findInto(root, compiled(section.at, style), style, {
     entry: (found) => keep(found.value) && out.push(found),
     child: (parent, key, own, value) =>
-      keep(value) && out.push(new LazyChild(parent, key, own ?? splitOnce(key, style), value)),
+      keep(value) && out.push(childEntry(parent, key, own, value, style)),
   });
   return out;
 }

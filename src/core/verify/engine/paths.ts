@@ -82,11 +82,22 @@ function step(pattern: readonly string[], p: number, own: readonly string[]): nu
 
 /**
  * Where a walk puts its matches: an Entry, or (looping over a `*` table) its parts, built if kept.
- * A child's `own` segments are undefined when not worked out yet: splitOnce gives them if kept.
+ * A child's `own` segments are undefined when not worked out yet: childEntry gives them if kept.
  */
 export interface MatchSink {
   entry(found: Entry): void;
   child(parent: Entry, key: string, own: readonly string[] | undefined, value: unknown): void;
+}
+
+/** A child as an Entry, its key's segments worked out now when the walk left them undefined. */
+export function childEntry(
+  parent: Entry,
+  key: string,
+  own: readonly string[] | undefined,
+  value: unknown,
+  style: PathStyle,
+): LazyChild {
+  return new LazyChild(parent, key, own ?? splitOnce(key, style), value);
 }
 
 /**
@@ -97,8 +108,7 @@ export function find(from: Entry, pattern: readonly string[], style: PathStyle):
   const out: Entry[] = [];
   const sink: MatchSink = {
     entry: (e) => out.push(e),
-    child: (parent, key, own, value) =>
-      out.push(new LazyChild(parent, key, own ?? splitOnce(key, style), value)),
+    child: (parent, key, own, value) => out.push(childEntry(parent, key, own, value, style)),
   };
   findInto(from, pattern, style, sink);
   return out;
@@ -281,10 +291,7 @@ function findAll(
     if (next < 0) continue;
     const item = (value as Record<string, unknown>)[key];
     if (next === pattern.length) out.child(entry, key, own, item);
-    else {
-      const child = new LazyChild(entry, key, own ?? splitOnce(key, style), item);
-      findFixed(child, pattern, next, style, out);
-    }
+    else findFixed(childEntry(entry, key, own, item, style), pattern, next, style, out);
   }
 }
 

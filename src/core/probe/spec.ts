@@ -141,7 +141,8 @@ type EndpointConfig = ProbeSpecConfig['endpoints'][number];
 
 /** A credential an endpoint names must be defined (a typo gets a suggestion). */
 function checkRef(r: SpecReader, name: string, keyPath: (string | number)[]): void {
-  if (r.spec.credentials[name]) return;
+  // Own keys only: `constructor` or `__proto__` in an allow list names no credential of the spec.
+  if (Object.hasOwn(r.spec.credentials, name)) return;
   const suggestion = closest(name, r.names);
   const dotted = keyPath
     .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
@@ -151,9 +152,11 @@ function checkRef(r: SpecReader, name: string, keyPath: (string | number)[]): vo
     where: where(r.source, r.map, keyPath),
     hint: suggestion
       ? `did you mean "${suggestion}"?`
-      : r.names.length
-        ? `defined credentials: ${r.names.join(', ')}`
-        : `define it as [credentials.${name}] with type = "jwt"`,
+      : name === '__proto__'
+        ? 'a credential cannot be named __proto__ (a parsed table drops that key): rename it'
+        : r.names.length
+          ? `defined credentials: ${r.names.join(', ')}`
+          : `define it as [credentials.${name}] with type = "jwt"`,
   });
 }
 

@@ -4,6 +4,7 @@ import { isLoopbackHost } from '../core/idp/http.js';
 import { issuerEndpointUrl } from '../core/idp/paths.js';
 import { parseStoreUrl } from '../core/idp/store-url.js';
 import type { JWTAlgorithm } from '../core/keys/algorithms.js';
+import { batchedLog } from './access-log.js';
 import type { Deps, Io, RenderContext, Result } from './command.js';
 import { removeReadyFile, untilStopped, writeReadyFile } from './idp-lifecycle.js';
 import { checkTlsFlags, tlsForServe, trustLines, type TlsFlags } from './idp-tls.js';
@@ -95,8 +96,8 @@ async function serveSettings(deps: Deps) {
 
 /** The access log on stderr, unless --no-log (or AUTHCTL_LOG=0: true is commander's default). */
 function accessLog(io: Io<Ready>, deps: Deps, opts: ServeOptions, env: IdpEnv) {
-  if (!opts.log || env.flags.log === false) return undefined;
-  return batchedLog(io.stderr, (line) => io.statusColor.dim(line), deps.globals.quiet);
+  if (!opts.log || env.flags.log === false || deps.globals.quiet) return undefined;
+  return batchedLog(io.stderr, (line) => io.statusColor.dim(line));
 }
 
 /**
@@ -122,6 +123,7 @@ export async function runServe(
   if (readyFile) await removeReadyFile(readyFile);
   if (env.flags.keysFile) await importKeysFile(io, deps, env.flags.keysFile, config.idp.alg);
   const tls = await tlsForServe(io, deps, opts, config.idp, host, env.flags);
+  const log = accessLog(io, deps, opts, env);
   const server = await startIdpServer({
     config,
     home: await deps.home(),
@@ -135,7 +137,7 @@ export async function runServe(
     store: opts.store,
     storeWhere: opts.store !== undefined ? '--store' : storeSource(env),
     controlToken: deps.env.AUTHCTL_CONTROL_TOKEN || undefined,
-    log: accessLog(io, deps, opts, env),
+    log: log?.line,
     tls: tls && { cert: tls.cert, key: tls.key },
   });
   if (server.generatedControlToken) {
@@ -148,7 +150,8 @@ export async function runServe(
   // read the URLs gets a clean shutdown (the signal handlers are in since the run began: declare).
   const stopped = untilStopped(
     io.stop,
-    { env: deps.env, info: io.info },
+    // The access lines of requests answered before the stop come before its message.
+    { env: deps.env, info: (message) => (log?.flush(), io.info(message)) },
     () => server.close(),
     readyFile,
   );
@@ -156,6 +159,7 @@ export async function runServe(
   if (readyFile) await writeReadyFile(readyFile, ready);
   io.emit(ready);
   await stopped;
+  log?.close();
   return { value: undefined };
 }
 
@@ -284,25 +288,6 @@ export function renderReady(ready: Ready, rc: RenderContext): string {
     '',
     'Ctrl+C stops it.',
   ].join('\n');
-}
-
-/** Access-log lines go out in one write per event-loop turn: a write per request costs ~5% under load. */
-function batchedLog(
-  write: (text: string) => void,
-  style: (line: string) => string,
-  quiet: boolean,
-): ((line: string) => void) | undefined {
-  if (quiet) return undefined;
-  let pending: string[] = [];
-  const flush = () => {
-    const text = pending.join('');
-    pending = [];
-    write(text);
-  };
-  return (line) => {
-    if (pending.length === 0) setImmediate(flush);
-    pending.push(`${style(line)}\n`);
-  };
 }
 
 export function defaultIssuerUrl(

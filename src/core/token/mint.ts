@@ -84,7 +84,16 @@ export async function mintToken(options: MintTokenOptions): Promise<MintTokenRes
   if (!defects.length) {
     const sign = options.signAsync ? signJwsAsync : signJws;
     const token = await sign(header, claims, signer.key);
-    return { token, header, claims, expiresAt: expiresAt(claims) };
+    return {
+      token,
+      header,
+      claims,
+      // Worked out when read: the issuer never reads it, and an ISO date per token was 1.3 µs
+      // of its token endpoint (issue #17).
+      get expiresAt() {
+        return expiresAt(claims);
+      },
+    };
   }
   return mintWithDefects(options, { header, claims, signer, alg, mapping, now, ttl }, defects);
 }
@@ -117,7 +126,9 @@ async function mintWithDefects(
     token: forged.token,
     header: forged.header ?? header,
     claims,
-    expiresAt: expiresAt(claims),
+    get expiresAt() {
+      return expiresAt(claims);
+    },
     defect: defects.map(defectName).join(','),
     ...(forged.attackerJwks ? { attackerJwks: forged.attackerJwks } : {}),
   });

@@ -97,7 +97,9 @@ async function serveSettings(deps: Deps) {
 /** The access log on stderr, unless --no-log (or AUTHCTL_LOG=0: true is commander's default). */
 function accessLog(io: Io<Ready>, deps: Deps, opts: ServeOptions, env: IdpEnv) {
   if (!opts.log || env.flags.log === false || deps.globals.quiet) return undefined;
-  return batchedLog(io.stderr, (line) => io.statusColor.dim(line));
+  // Without colour the line is the style: no palette lookup and call per request.
+  const color = io.statusColor;
+  return batchedLog(io.stderr, color.level > 0 ? (line) => color.dim(line) : (line) => line);
 }
 
 /**

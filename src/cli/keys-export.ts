@@ -3,7 +3,7 @@ import { Option } from 'commander';
 import { usageError } from '../core/errors.js';
 import type { KeyRecord } from '../core/keys/keyring.js';
 // Through require(), on first use: `keys list` (this module's bundle) never converts a key (node.ts).
-import { nodeCrypto } from '../core/node.js';
+import { loadCrypto } from '../core/node.js';
 import { verb } from './command.js';
 import { jsonText } from './output.js';
 import { openKeystore } from './keystore.js';
@@ -18,17 +18,19 @@ function pemOf(key: KeyRecord, includePrivate: boolean): string {
   if (includePrivate) {
     if (key.privateJwk.kty === 'oct')
       return `# ${key.kid} is an HMAC secret (base64url): ${String(key.privateJwk.k)}\n`;
-    return nodeCrypto
+    return loadCrypto()
       .createPrivateKey({ key: key.privateJwk as JsonWebKey, format: 'jwk' })
       .export({
         type: 'pkcs8',
         format: 'pem',
       }) as string;
   }
-  return nodeCrypto.createPublicKey({ key: key.publicJwk as JsonWebKey, format: 'jwk' }).export({
-    type: 'spki',
-    format: 'pem',
-  }) as string;
+  return loadCrypto()
+    .createPublicKey({ key: key.publicJwk as JsonWebKey, format: 'jwk' })
+    .export({
+      type: 'spki',
+      format: 'pem',
+    }) as string;
 }
 
 /** The keys `opts` selects: retired keys never; HMAC secrets only with --private. */

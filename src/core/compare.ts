@@ -1,5 +1,5 @@
 // node:crypto through require(), on first use: its ESM import also loads WebCrypto (node.ts).
-import { nodeCrypto } from './node.js';
+import { loadCrypto } from './node.js';
 
 /**
  * Constant-time comparison of two secrets or signatures of any length: both are hashed first, so
@@ -7,6 +7,6 @@ import { nodeCrypto } from './node.js';
  * client secrets, passwords, PKCE verifiers and request signatures.
  */
 export function sameSecret(a: string, b: string): boolean {
-  const hash = (s: string) => nodeCrypto.createHash('sha256').update(s).digest();
-  return nodeCrypto.timingSafeEqual(hash(a), hash(b));
+  const hash = (s: string) => loadCrypto().createHash('sha256').update(s).digest();
+  return loadCrypto().timingSafeEqual(hash(a), hash(b));
 }

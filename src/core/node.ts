@@ -29,11 +29,12 @@ type NodeCrypto = typeof import('node:crypto');
 let crypto: NodeCrypto | undefined;
 /**
  * node:crypto on first use: loading it costs ~5 ms, and the hot bundle holds commands that never
- * hash or sign (`token decode`, `--help`).
+ * hash or sign (`token decode`, `--help`). A function, not a Proxy: V8 inlines the call, where every
+ * read through a Proxy ran its trap (issue #17: a few per token the issuer signs).
  */
-export const nodeCrypto: NodeCrypto = new Proxy({} as NodeCrypto, {
-  get: (_, key) => Reflect.get((crypto ??= require('node:crypto') as NodeCrypto), key),
-});
+export function loadCrypto(): NodeCrypto {
+  return (crypto ??= require('node:crypto') as NodeCrypto);
+}
 
 /**
  * A built-in that only some runs need, loaded on first use: node:https (and the TLS stack under it)

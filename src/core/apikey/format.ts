@@ -1,5 +1,5 @@
 // node:crypto through require(), on first use: its ESM import also loads WebCrypto (node.ts).
-import { nodeCrypto } from '../node.js';
+import { loadCrypto } from '../node.js';
 import { crc32 } from './crc32.js';
 import { usageError } from '../errors.js';
 
@@ -70,7 +70,7 @@ export function apiKeyChecksum(prefix: string, body: string): string {
 export function randomBase62(length: number): string {
   let out = '';
   while (out.length < length) {
-    for (const byte of nodeCrypto.randomBytes(length * 2)) {
+    for (const byte of loadCrypto().randomBytes(length * 2)) {
       if (byte < 248) out += BASE62_ALPHABET[byte % 62];
       if (out.length === length) break;
     }

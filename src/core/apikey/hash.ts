@@ -1,5 +1,5 @@
 // node:crypto through require(), on first use: its ESM import also loads WebCrypto (node.ts).
-import { nodeCrypto } from '../node.js';
+import { loadCrypto } from '../node.js';
 
 /**
  * The stored and exported form of a key: SHA-256 of the full key's UTF-8 bytes, lowercase hex.
@@ -7,7 +7,7 @@ import { nodeCrypto } from '../node.js';
  * nothing to brute-force, and a service can look a key up by its hash.
  */
 export function hashApiKey(key: string): string {
-  return nodeCrypto.createHash('sha256').update(key, 'utf8').digest('hex');
+  return loadCrypto().createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
 /** Constant-time comparison of two hex digests (false on any length or encoding mismatch). */
@@ -15,5 +15,5 @@ export function hashesEqual(a: string, b: string): boolean {
   const left = Buffer.from(a, 'hex');
   const right = Buffer.from(b, 'hex');
   if (left.length !== 32 || right.length !== 32) return false;
-  return nodeCrypto.timingSafeEqual(left, right);
+  return loadCrypto().timingSafeEqual(left, right);
 }

@@ -1,5 +1,5 @@
 // node:crypto through require(), on first use: its ESM import also loads WebCrypto (node.ts).
-import { nodeCrypto } from '../node.js';
+import { loadCrypto } from '../node.js';
 import { checkApiKeyFormat, type ApiKeyFormatReason } from './format.js';
 import { hashApiKey, hashesEqual } from './hash.js';
 import {
@@ -75,7 +75,7 @@ export function verifyApiKeyAgainst(
   let match: StoredApiKey | undefined;
   for (const record of records) {
     const stored = Buffer.from(record.hash, 'hex');
-    if (stored.length === digest.length && nodeCrypto.timingSafeEqual(stored, digest))
+    if (stored.length === digest.length && loadCrypto().timingSafeEqual(stored, digest))
       match ??= record;
   }
   return judge(match, now);

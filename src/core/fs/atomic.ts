@@ -1,4 +1,4 @@
-import { nodeCrypto, nodeFs } from '../node.js';
+import { loadCrypto, nodeFs } from '../node.js';
 import path from 'node:path';
 import { environmentError } from '../errors.js';
 import { writeError, type WriteErrorOptions } from './errors.js';
@@ -56,7 +56,7 @@ export async function writeFileAtomic(
  * (removed) from a live one's temp file (kept), see leftovers.ts.
  */
 export function tempPath(file: string): string {
-  const random = nodeCrypto.randomBytes(4).toString('hex');
+  const random = loadCrypto().randomBytes(4).toString('hex');
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${random}.tmp`);
 }
 

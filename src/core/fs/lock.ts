@@ -1,4 +1,4 @@
-import { hostname, nodeCrypto, nodeFs } from '../node.js';
+import { hostname, loadCrypto, nodeFs } from '../node.js';
 import path from 'node:path';
 import { environmentError } from '../errors.js';
 import { escapeRegExp } from './atomic.js';
@@ -103,7 +103,7 @@ export async function withFileLock<T>(
 ): Promise<T> {
   const lockPath = `${target}.lock`;
   // A nonce makes each lock's content unique, so "is this still the lock I judged/took?" is answerable.
-  const nonce = nodeCrypto.randomBytes(8).toString('hex');
+  const nonce = loadCrypto().randomBytes(8).toString('hex');
   const attempt: LockAttempt = {
     target,
     lockPath,
@@ -205,7 +205,7 @@ async function staleContent(lockPath: string, staleMs: number): Promise<string |
  * file aside atomically, and put it back if it turns out not to be the one we judged stale.
  */
 async function breakLock(lockPath: string, judged: string): Promise<void> {
-  const aside = `${lockPath}.${process.pid}.${nodeCrypto.randomBytes(4).toString('hex')}.stale`;
+  const aside = `${lockPath}.${process.pid}.${loadCrypto().randomBytes(4).toString('hex')}.stale`;
   try {
     await nodeFs.promises.rename(lockPath, aside);
   } catch {

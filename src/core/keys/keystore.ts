@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { nodeCrypto, nodeFs } from '../node.js';
+import { loadCrypto, nodeFs } from '../node.js';
 import type { JWK } from 'jose';
 import { usageError } from '../errors.js';
 import { ensurePrivateDir, readFileIfExists, writeFileAtomic } from '../fs/atomic.js';
@@ -220,7 +220,7 @@ export class Keystore {
         key =
           record.privateJwk.kty === 'oct'
             ? new Uint8Array(Buffer.from(String(record.privateJwk.k), 'base64url'))
-            : nodeCrypto.createPrivateKey({
+            : loadCrypto().createPrivateKey({
                 key: record.privateJwk as import('node:crypto').JsonWebKey,
                 format: 'jwk',
               });

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { nodeCrypto } from '../node.js';
+import { loadCrypto } from '../node.js';
 import type { JWK } from 'jose';
 import { jsonErrorLocation } from '../config/position.js';
 import { syntaxSnippet } from '../snippet.js';
@@ -80,15 +80,15 @@ function parsePemKeys(text: string, source: string): ParsedKey[] {
   return blocks.map(([pem, label]) => {
     try {
       if (label === 'CERTIFICATE')
-        return { publicJwk: toJwk(new nodeCrypto.X509Certificate(pem).publicKey) };
+        return { publicJwk: toJwk(new (loadCrypto().X509Certificate)(pem).publicKey) };
       if (/PRIVATE KEY/.test(label!)) {
-        const privateKey = nodeCrypto.createPrivateKey(pem);
+        const privateKey = loadCrypto().createPrivateKey(pem);
         return {
           privateJwk: toJwk(privateKey),
-          publicJwk: toJwk(nodeCrypto.createPublicKey(privateKey)),
+          publicJwk: toJwk(loadCrypto().createPublicKey(privateKey)),
         };
       }
-      return { publicJwk: toJwk(nodeCrypto.createPublicKey(pem)) };
+      return { publicJwk: toJwk(loadCrypto().createPublicKey(pem)) };
     } catch (error) {
       if ((error as { code?: string }).code === 'ERR_KEY_FORMAT') throw error;
       if (/ENCRYPTED/.test(label!) || /Proc-Type:\s*4,ENCRYPTED/.test(pem)) {
@@ -162,7 +162,7 @@ export function checkPrivateKey(privateJwk: JWK, source: string): JWK {
   }
   let privateKey: KeyObject;
   try {
-    privateKey = nodeCrypto.createPrivateKey({
+    privateKey = loadCrypto().createPrivateKey({
       key: privateJwk as import('node:crypto').JsonWebKey,
       format: 'jwk',
     });
@@ -180,12 +180,17 @@ export function checkPrivateKey(privateJwk: JWK, source: string): JWK {
       },
     );
   }
-  const publicKey = nodeCrypto.createPublicKey(privateKey);
+  const publicKey = loadCrypto().createPublicKey(privateKey);
   const data = Buffer.from('authctl key check');
   const digest = privateKey.asymmetricKeyType === 'ed25519' ? null : 'sha256';
   let matches: boolean;
   try {
-    matches = nodeCrypto.verify(digest, data, publicKey, nodeCrypto.sign(digest, data, privateKey));
+    matches = loadCrypto().verify(
+      digest,
+      data,
+      publicKey,
+      loadCrypto().sign(digest, data, privateKey),
+    );
   } catch (error) {
     throw invalid((error as Error).message);
   }

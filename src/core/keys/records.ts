@@ -1,5 +1,5 @@
 import type { JWK } from 'jose';
-import { nodeCrypto } from '../node.js';
+import { loadCrypto } from '../node.js';
 import { algorithmInfo, isHmac, type JWTAlgorithm } from './algorithms.js';
 import type { KeyRecord, KeyStatus } from './keyring.js';
 
@@ -13,7 +13,7 @@ export async function generateRecord(
   const { calculateJwkThumbprint, exportJWK, generateKeyPair } = await import('jose');
   if (isHmac(alg)) {
     // 64 random bytes: longer than the hash of every HS algorithm (RFC 7518 §3.2).
-    const privateJwk: JWK = { kty: 'oct', k: nodeCrypto.randomBytes(64).toString('base64url') };
+    const privateJwk: JWK = { kty: 'oct', k: loadCrypto().randomBytes(64).toString('base64url') };
     const kid = await calculateJwkThumbprint(privateJwk);
     return {
       kid,

@@ -5,24 +5,24 @@
  */
 import type { KeyObject } from 'node:crypto';
 // node:crypto through require(), on first use: its ESM import also loads WebCrypto (node.ts).
-import { nodeCrypto } from '../node.js';
+import { loadCrypto } from '../node.js';
 
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 export function sha256Hex(data: string | Uint8Array): string {
   if (typeof data === 'string' && data.length === 0) return EMPTY_SHA256;
   // crypto.hash (Node >= 20.12) skips the Hash object: measurably faster for small inputs.
-  if (typeof nodeCrypto.hash === 'function')
-    return nodeCrypto.hash('sha256', data as string, 'hex');
-  return nodeCrypto.createHash('sha256').update(data).digest('hex');
+  if (typeof loadCrypto().hash === 'function')
+    return loadCrypto().hash('sha256', data as string, 'hex');
+  return loadCrypto().createHash('sha256').update(data).digest('hex');
 }
 
 export function hmac(key: string | Uint8Array, data: string): Buffer {
-  return nodeCrypto.createHmac('sha256', key).update(data, 'utf8').digest();
+  return loadCrypto().createHmac('sha256', key).update(data, 'utf8').digest();
 }
 
 export function hmacHex(key: string | Uint8Array | KeyObject, data: string): string {
-  return nodeCrypto.createHmac('sha256', key).update(data, 'utf8').digest('hex');
+  return loadCrypto().createHmac('sha256', key).update(data, 'utf8').digest('hex');
 }
 
 const MAX_CACHED_KEYS = 64;
@@ -60,7 +60,7 @@ function lookupKey(secret: string, date: string, region: string, service: string
   const kService = hmac(kRegion, service);
   const raw = hmac(kService, 'aws4_request');
   if (keyCache.size >= MAX_CACHED_KEYS) keyCache.delete(keyCache.keys().next().value!);
-  const entry = { raw, key: nodeCrypto.createSecretKey(raw) };
+  const entry = { raw, key: loadCrypto().createSecretKey(raw) };
   keyCache.set(cacheKey, entry);
   return entry;
 }
@@ -83,7 +83,7 @@ export function signString(
   service: string,
   stringToSign: string,
 ): string {
-  return nodeCrypto
+  return loadCrypto()
     .createHmac('sha256', cachedKey(secret, date, region, service).key)
     .update(stringToSign, 'utf8')
     .digest('hex');
@@ -91,5 +91,5 @@ export function signString(
 
 /** SigV2: base64 HMAC keyed by the secret itself. */
 export function hmacBase64(algorithm: 'sha1' | 'sha256', secret: string, data: string): string {
-  return nodeCrypto.createHmac(algorithm, secret).update(data, 'utf8').digest('base64');
+  return loadCrypto().createHmac(algorithm, secret).update(data, 'utf8').digest('base64');
 }

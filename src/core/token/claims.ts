@@ -1,4 +1,4 @@
-import { nodeCrypto } from '../node.js';
+import { loadCrypto } from '../node.js';
 import { usageError } from '../errors.js';
 import { setAtPointer } from '../jsonpointer.js';
 
@@ -65,7 +65,7 @@ export function buildClaims(options: BuildClaimsOptions): Record<string, unknown
   claims.iat = options.issuedAt;
   if (options.notBefore !== undefined) claims.nbf = options.notBefore;
   if (options.expiresAt !== undefined) claims.exp = options.expiresAt;
-  if (options.jti !== false) claims.jti = options.jti ?? nodeCrypto.randomUUID();
+  if (options.jti !== false) claims.jti = options.jti ?? loadCrypto().randomUUID();
   if (options.scopes?.length)
     claims[mapping.scopeClaim] =
       mapping.scopeFormat === 'array' ? [...options.scopes] : options.scopes.join(' ');

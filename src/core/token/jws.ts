@@ -1,5 +1,5 @@
 import type { KeyObject, SignKeyObjectInput } from 'node:crypto';
-import { nodeCrypto } from '../node.js';
+import { loadCrypto } from '../node.js';
 
 /**
  * JWS compact serialisation over node:crypto signatures. `token mint` signs through this rather
@@ -44,12 +44,12 @@ function signInput(alg: string, input: string, key: KeyObject | Uint8Array): Buf
   const data = Buffer.from(input);
   const hash = HASHES[alg.slice(2)];
   if (alg.startsWith('HS') && hash)
-    return nodeCrypto
+    return loadCrypto()
       .createHmac(hash, key as Uint8Array)
       .update(data)
       .digest();
   const [digest, keyInput] = asymmetricArgs(alg, key as KeyObject);
-  return nodeCrypto.sign(digest, data, keyInput);
+  return loadCrypto().sign(digest, data, keyInput);
 }
 
 /** node:crypto `sign` arguments for an asymmetric JWS algorithm. */
@@ -68,8 +68,8 @@ function asymmetricArgs(
         hash,
         {
           key,
-          padding: nodeCrypto.constants.RSA_PKCS1_PSS_PADDING,
-          saltLength: nodeCrypto.constants.RSA_PSS_SALTLEN_DIGEST,
+          padding: loadCrypto().constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: loadCrypto().constants.RSA_PSS_SALTLEN_DIGEST,
         },
       ];
     case 'ES':
@@ -93,7 +93,7 @@ export function signJwsAsync(
   const input = `${encodeHeader(header, key)}.${encodeJson(claims)}`;
   const [digest, keyInput] = asymmetricArgs(header.alg, key as KeyObject);
   return new Promise((resolve, reject) => {
-    nodeCrypto.sign(digest, Buffer.from(input), keyInput, (error, signature) =>
+    loadCrypto().sign(digest, Buffer.from(input), keyInput, (error, signature) =>
       error ? reject(error) : resolve(`${input}.${signature.toString('base64url')}`),
     );
   });

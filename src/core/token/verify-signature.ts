@@ -1,5 +1,5 @@
 import { compactVerify, importJWK, type JWK } from 'jose';
-import { nodeCrypto } from '../node.js';
+import { loadCrypto } from '../node.js';
 import { algorithmsForJwk } from '../keys/material.js';
 import type { DecodedToken } from './decode.js';
 import { normalizeToken } from './decode.js';
@@ -220,7 +220,7 @@ function signedWithEmptyKey(token: string, alg: string): boolean {
   const end = token.lastIndexOf('.');
   return (
     hash !== undefined &&
-    nodeCrypto
+    loadCrypto()
       .createHmac(hash, new Uint8Array(0))
       .update(token.slice(0, end))
       .digest('base64url') === token.slice(end + 1)

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { alternate, report } from './lib/ab.mjs';
+import { BARE_SERVER, bareServerEnv } from './lib/bare-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'authctl.cjs');
@@ -109,61 +110,8 @@ async function nodeStartup() {
   return performance.now() - started;
 }
 
-// The ceiling: node:http answering the issuer's own JWKS and discovery bytes, and signing one
-// RS256 JWT per POST /token after reading the body (crypto.sign with a callback: on libuv's
-// threadpool, as the issuer signs).
-const BARE_SERVER = `
-import http from 'node:http';
-import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
-const [jwks, discovery] = [process.env.BARE_JWKS, process.env.BARE_DISCOVERY];
-const [jwksHeaders, discoveryHeaders] = [JSON.parse(process.env.BARE_JWKS_HEADERS), JSON.parse(process.env.BARE_DISCOVERY_HEADERS)];
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
-const server = http.createServer((req, res) => {
-  if (req.method === 'POST') {
-    req.resume();
-    req.on('end', () => {
-      const now = Math.floor(Date.now() / 1000);
-      const input = b64({ alg: 'RS256', typ: 'JWT' }) + '.' + b64({ sub: 'bench-client', iat: now, exp: now + 3600, jti: randomUUID() });
-      sign('sha256', Buffer.from(input), privateKey, (err, sig) => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ access_token: input + '.' + sig.toString('base64url'), token_type: 'Bearer', expires_in: 3600 }));
-      });
-    });
-    return;
-  }
-  const isJwks = req.url === '/jwks';
-  res.writeHead(200, isJwks ? jwksHeaders : discoveryHeaders);
-  res.end(isJwks ? jwks : discovery);
-});
-server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ issuer: 'http://127.0.0.1:' + server.address().port }) + '\\n'));
-`;
-
-/**
- * The same response as authctl's: its body and the headers it sets itself (Node adds Date,
- * Connection and Keep-Alive to both). A bare server sending fewer headers would also be measuring the
- * load generator, which parses every header on the same two cores.
- */
-async function sameResponse(url) {
-  const response = await fetch(url);
-  const body = await response.text();
-  const own = ['content-type', 'cache-control', 'etag', 'content-length'];
-  const headers = Object.fromEntries(
-    own.filter((h) => response.headers.has(h)).map((h) => [h, response.headers.get(h)]),
-  );
-  return { body, headers: JSON.stringify(headers) };
-}
-
 async function startBare(authctlUrl) {
-  const jwks = await sameResponse(`${authctlUrl}/jwks`);
-  const discovery = await sameResponse(`${authctlUrl}/.well-known/openid-configuration`);
-  const env = {
-    ...process.env,
-    BARE_JWKS: jwks.body,
-    BARE_JWKS_HEADERS: jwks.headers,
-    BARE_DISCOVERY: discovery.body,
-    BARE_DISCOVERY_HEADERS: discovery.headers,
-  };
+  const env = { ...process.env, ...(await bareServerEnv(authctlUrl)) };
   const { child, line } = await spawnLine(['--input-type=module', '-e', BARE_SERVER], { env });
   return { child, url: JSON.parse(line).issuer };
 }

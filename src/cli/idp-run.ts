@@ -4,7 +4,8 @@ import { isLoopbackHost } from '../core/idp/http.js';
 import { issuerEndpointUrl } from '../core/idp/paths.js';
 import { parseStoreUrl } from '../core/idp/store-url.js';
 import type { JWTAlgorithm } from '../core/keys/algorithms.js';
-import { batchedLog } from './access-log.js';
+import type { IdpServer } from '../core/idp/server.js';
+import { batchedLog, type AccessLog } from './access-log.js';
 import type { Deps, Io, RenderContext, Result } from './command.js';
 import { removeReadyFile, untilStopped, writeReadyFile } from './idp-lifecycle.js';
 import { checkTlsFlags, tlsForServe, trustLines, type TlsFlags } from './idp-tls.js';
@@ -126,22 +127,38 @@ export async function runServe(
   if (env.flags.keysFile) await importKeysFile(io, deps, env.flags.keysFile, config.idp.alg);
   const tls = await tlsForServe(io, deps, opts, config.idp, host, env.flags);
   const log = accessLog(io, deps, opts, env);
-  const server = await startIdpServer({
-    config,
-    home: await deps.home(),
-    port: opts.port,
-    host,
-    issuerUrl: opts.issuerUrl,
-    layout: opts.layout,
-    vendor: opts.vendor,
-    control: opts.control === false ? false : undefined,
-    corsOrigins: opts.corsOrigin,
-    store: opts.store,
-    storeWhere: opts.store !== undefined ? '--store' : storeSource(env),
-    controlToken: deps.env.AUTHCTL_CONTROL_TOKEN || undefined,
-    log: log?.line,
-    tls: tls && { cert: tls.cert, key: tls.key },
-  });
+  try {
+    const server = await startIdpServer({
+      config,
+      home: await deps.home(),
+      port: opts.port,
+      host,
+      issuerUrl: opts.issuerUrl,
+      layout: opts.layout,
+      vendor: opts.vendor,
+      control: opts.control === false ? false : undefined,
+      corsOrigins: opts.corsOrigin,
+      store: opts.store,
+      storeWhere: opts.store !== undefined ? '--store' : storeSource(env),
+      controlToken: deps.env.AUTHCTL_CONTROL_TOKEN || undefined,
+      log: log?.line,
+      tls: tls && { cert: tls.cert, key: tls.key },
+    });
+    await announceAndWait(server, io, deps, { log, readyFile, caCert: tls?.caCertFile });
+  } finally {
+    // No exit hook or timer outlives the run, whether the issuer stopped or never listened.
+    log?.close();
+  }
+  return { value: undefined };
+}
+
+/** Once listening: the control token if one was made up, the ready line (and file); resolves once stopped. */
+async function announceAndWait(
+  server: IdpServer,
+  io: Io<Ready>,
+  deps: Deps,
+  { log, readyFile, caCert }: { log?: AccessLog; readyFile?: string; caCert?: string },
+): Promise<void> {
   if (server.generatedControlToken) {
     // Printed once, on stderr only (never in the --json line, which scripts tend to log).
     io.stderr(
@@ -157,12 +174,10 @@ export async function runServe(
     () => server.close(),
     readyFile,
   );
-  const ready = readyLine(server, tls?.caCertFile);
+  const ready = readyLine(server, caCert);
   if (readyFile) await writeReadyFile(readyFile, ready);
   io.emit(ready);
   await stopped;
-  log?.close();
-  return { value: undefined };
 }
 
 /** What `idp serve` announces once listening (the --json line and the ready file). */

@@ -6,9 +6,9 @@
 // Each round starts the server under callgrind with counting off, warms it up (V8 has compiled its
 // hot path), counts a fixed number of requests sent by autocannon from this process, and stops.
 // Left out of the figure: V8's optimising compiler (its background threads lag under valgrind, so
-// how much of it lands in the window is chance) and, on the token rows, OpenSSL's RSA arithmetic
-// (the same signature on both sides, ~6.4 M instructions). The kernel's share (the socket writes)
-// is not counted by valgrind at all. Needs valgrind; takes ~10 minutes at the defaults.
+// how much of it lands in the window is chance) and OpenSSL's functions: on the token row, the
+// RSA signature's arithmetic and plumbing (the same signature on both sides, ~6.4 M instructions). The kernel's share (the socket writes)
+// is not counted by valgrind at all. Needs valgrind; takes about 15 minutes at the defaults.
 //
 //   npm run build && node bench/instructions.mjs [--rounds 5] [--only jwks|token]
 import autocannon from 'autocannon';
@@ -107,31 +107,42 @@ async function send(url, target, amount) {
   if (bad > 0) throw new Error(`${url}${target.path}: ${bad} failed requests`);
 }
 
+// vgdb reaches the server with ptrace: where that is refused it would wait for ever.
 const control = (args, pid) =>
-  execFileSync('callgrind_control', [...args, String(pid)], { stdio: 'ignore' });
+  execFileSync('callgrind_control', [...args, String(pid)], { stdio: 'ignore', timeout: 60_000 });
+
+/** Stops a child and waits for it (at once if it has already exited). */
+function stop(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  return exited;
+}
 
 /** Instructions per request of `target.count` requests after `target.warm`, compiler (and crypto) left out. */
 async function countOnce(start, target) {
   const server = await start();
+  let text;
   try {
     await send(server.url, target, target.warm);
     control(['-i', 'on'], server.child.pid);
     await send(server.url, target, target.count);
     control(['-i', 'off'], server.child.pid);
     control(['-d'], server.child.pid);
+    await stop(server.child);
+    // The dump, not the (near empty) file callgrind writes again at exit.
+    const file = readdirSync(server.dir)
+      .map((name) => path.join(server.dir, name))
+      .sort((a, b) => statSync(b).size - statSync(a).size)[0];
+    if (!file) throw new Error(`callgrind wrote no profile in ${server.dir}`);
+    text = execFileSync('callgrind_annotate', ['--threshold=100', file], {
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    });
   } finally {
-    const exited = new Promise((resolve) => server.child.once('exit', resolve));
-    server.child.kill('SIGTERM');
-    await exited;
+    await stop(server.child);
+    rmSync(server.dir, { recursive: true, force: true });
   }
-  const file = readdirSync(server.dir)
-    .map((name) => path.join(server.dir, name))
-    .sort((a, b) => statSync(b).size - statSync(a).size)[0];
-  const text = execFileSync('callgrind_annotate', ['--threshold=100', file], {
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  rmSync(server.dir, { recursive: true, force: true });
   let counted = 0;
   for (const line of text.split('\n')) {
     const match = /^\s*([\d,]+) \(\s*[\d.]+%\)\s+(.*)$/.exec(line);
@@ -148,19 +159,20 @@ async function bareEnvOf(home) {
   try {
     return await bareServerEnv(server.url);
   } finally {
-    server.child.kill('SIGTERM');
+    await stop(server.child);
   }
 }
 
 function startPlain(args) {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
       const nl = out.indexOf('\n');
       if (nl >= 0) resolve({ child, url: JSON.parse(out.slice(0, nl)).issuer });
     });
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}`)));
   });
 }
 
@@ -216,7 +228,7 @@ try {
     );
     report({
       bench: 'instructions',
-      what: `${what}, instructions per request${key === 'token' ? ' outside the RSA arithmetic' : ''}`,
+      what: `${what}, instructions per request${key === 'token' ? ' outside OpenSSL' : ''}`,
       aLabel: 'authctl',
       bLabel,
       unit: 'instructions',

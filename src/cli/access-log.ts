@@ -10,9 +10,9 @@ const MAX_PENDING = 1024;
 export interface AccessLog {
   /** Adds one line (no newline). */
   line(text: string): void;
-  /** Writes what is pending now: before any other stderr line and when the issuer stops. */
+  /** Writes what is pending now (before the issuer's stop message, and when it stops). */
   flush(): void;
-  /** Flushes and stops: no timer, no exit hook left behind. */
+  /** Flushes and stops batching: no timer, no exit hook left behind; a later line is written at once. */
   close(): void;
 }
 
@@ -22,6 +22,8 @@ export function batchedLog(
 ): AccessLog {
   let pending: string[] = [];
   let timer: NodeJS.Timeout | undefined;
+  // After close() (a token answered while the server closed), nothing is left to flush it.
+  let closed = false;
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
@@ -35,12 +37,13 @@ export function batchedLog(
   return {
     line(text) {
       pending.push(`${style(text)}\n`);
-      if (pending.length >= MAX_PENDING) flush();
+      if (closed || pending.length >= MAX_PENDING) flush();
       // Unref'd: the log never keeps the process alive; the exit hook writes what is left.
       else if (!timer) timer = setTimeout(flush, FLUSH_MS).unref();
     },
     flush,
     close() {
+      closed = true;
       flush();
       process.off('exit', flush);
     },

@@ -175,10 +175,17 @@ async function announceAndWait(
     readyFile,
   );
   const ready = readyLine(server, caCert);
-  if (readyFile) await writeReadyFile(readyFile, ready);
+  // A ready file that cannot be written ends the run: the issuer must not go on listening.
+  if (readyFile) await writeReadyFile(readyFile, ready).catch(closing(server));
   io.emit(ready);
   await stopped;
 }
+
+/** Closes the server, then rethrows the error that ends the run. */
+const closing = (server: IdpServer) => async (error: unknown) => {
+  await server.close().catch(() => {});
+  throw error;
+};
 
 /** What `idp serve` announces once listening (the --json line and the ready file). */
 function readyLine(

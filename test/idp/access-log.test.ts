@@ -64,6 +64,10 @@ describe('batchedLog', () => {
     expect(writes).toEqual(['a\n', 'b\n']);
     expect(process.listenerCount('exit')).toBe(before);
     expect(vi.getTimerCount()).toBe(0);
+    // A request answered while the server closed: written at once, no timer left to do it later.
+    log.line('c');
+    expect(writes).toEqual(['a\n', 'b\n', 'c\n']);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
 
@@ -85,17 +89,20 @@ describe('idp serve access log', () => {
       });
       child.on('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
     });
-    await (await fetch(`${issuer}/jwks`)).text();
-    await (await fetch(`${issuer}/.well-known/openid-configuration`)).text();
-    const token = await fetch(`${issuer}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=client_credentials&client_id=ci&client_secret=hunter2-secret',
-    });
-    await token.text();
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+    try {
+      await (await fetch(`${issuer}/jwks`)).text();
+      await (await fetch(`${issuer}/.well-known/openid-configuration`)).text();
+      const token = await fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials&client_id=ci&client_secret=hunter2-secret',
+      });
+      await token.text();
+    } finally {
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
     const lines = stderr.split('\n');
     const at = (pattern: RegExp) => lines.findIndex((line) => pattern.test(line));
     const stop = at(/SIGTERM: stopping the issuer/);

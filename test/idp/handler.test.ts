@@ -226,4 +226,28 @@ describe('idp: access-log masking', () => {
       await idp.close();
     }
   });
+
+  it('a failure while answering a cached document comes back as a rejected promise, as from the general path', async () => {
+    const deps = createIdpDeps({
+      config: {},
+      home: await seededHome(),
+      baseUrl: 'http://idp.test',
+    });
+    const handler = createIdpHandler(deps);
+    // The first JWKS request reads keys.json (the general path); the next is answered from the cache.
+    expect((await call(handler, 'GET', ENDPOINTS.jwks)).status).toBe(200);
+    const failing = {
+      writeHead() {
+        throw new Error('headers already sent');
+      },
+      end() {},
+      on() {},
+    } as unknown as Parameters<typeof handler>[1];
+    const req = { method: 'GET', url: ENDPOINTS.jwks, headers: {} } as Parameters<
+      typeof handler
+    >[0];
+    let answered: Promise<void> | undefined;
+    expect(() => (answered = handler(req, failing))).not.toThrow();
+    await expect(answered).rejects.toThrow('headers already sent');
+  });
 });

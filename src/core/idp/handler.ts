@@ -86,14 +86,27 @@ export function createIdpHandler(
   const answer = generalPath(deps);
   return (raw, res) => {
     const started = performance.now();
-    const cached = cachedDocument(raw, deps);
-    if (!cached) return answer(raw, res, started);
-    send(res, cached);
-    // An exact route key: already the normalised path, with no query to mask.
-    const target = raw.url ?? '/';
-    const method = raw.method ?? 'GET';
-    record(deps, { started, method, target, path: target, logged: target, raw, response: cached });
-    return ANSWERED;
+    try {
+      const cached = cachedDocument(raw, deps);
+      if (!cached) return answer(raw, res, started);
+      send(res, cached);
+      // An exact route key: already the normalised path, with no query to mask.
+      const target = raw.url ?? '/';
+      const method = raw.method ?? 'GET';
+      record(deps, {
+        started,
+        method,
+        target,
+        path: target,
+        logged: target,
+        raw,
+        response: cached,
+      });
+      return ANSWERED;
+    } catch (error) {
+      // As from an async function: a caller's `.catch(next)` sees it.
+      return Promise.reject(error as Error);
+    }
   };
 }
 

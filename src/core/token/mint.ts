@@ -57,8 +57,8 @@ export interface MintTokenResult {
   token: string;
   header: Record<string, unknown>;
   claims: Record<string, unknown>;
-  /** ISO time of `exp`, if the token has one. */
-  expiresAt?: string;
+  /** ISO time of `exp`, if the token has one (worked out when read, from `claims`). */
+  readonly expiresAt?: string;
   defect?: string;
   /** The attacker JWKS to serve at the jku URL (jku defect only). */
   attackerJwks?: { keys: JWK[] };

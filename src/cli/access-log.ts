@@ -19,6 +19,8 @@ export interface AccessLog {
 export function batchedLog(
   write: (text: string) => void,
   style: (line: string) => string,
+  /** The run's exit hook (`io.atExit`): registers, and returns its remover. */
+  atExit: (last: () => void) => () => void,
 ): AccessLog {
   let pending: string[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -33,7 +35,7 @@ export function batchedLog(
     write(text);
   };
   // A process that exits another way (an uncaught error) still writes its last lines.
-  process.on('exit', flush);
+  const removeExitHook = atExit(flush);
   return {
     line(text) {
       pending.push(`${style(text)}\n`);
@@ -45,7 +47,7 @@ export function batchedLog(
     close() {
       closed = true;
       flush();
-      process.off('exit', flush);
+      removeExitHook();
     },
   };
 }

@@ -100,7 +100,8 @@ function accessLog(io: Io<Ready>, deps: Deps, opts: ServeOptions, env: IdpEnv) {
   if (!opts.log || env.flags.log === false || deps.globals.quiet) return undefined;
   // Without colour the line is the style: no palette lookup and call per request.
   const color = io.statusColor;
-  return batchedLog(io.stderr, color.level > 0 ? (line) => color.dim(line) : (line) => line);
+  const style = color.level > 0 ? (line: string) => color.dim(line) : (line: string) => line;
+  return batchedLog(io.stderr, style, io.atExit);
 }
 
 /**
@@ -188,10 +189,7 @@ const closing = (server: IdpServer) => async (error: unknown) => {
 };
 
 /** What `idp serve` announces once listening (the --json line and the ready file). */
-function readyLine(
-  server: Awaited<ReturnType<(typeof import('../core/idp/server.js'))['startIdpServer']>>,
-  caCert: string | undefined,
-): Ready {
+function readyLine(server: IdpServer, caCert: string | undefined): Ready {
   const issuers = server.deps.settings.issuers.map((i) => ({
     id: i.id,
     issuer: i.url,

@@ -3,6 +3,16 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { batchedLog } from '../../src/cli/access-log.js';
 import { BIN, tempDir } from '../helpers/cli.js';
 
+/** A stand-in for `io.atExit`: the hooks registered and not yet removed. */
+function exitHooks() {
+  const hooks = new Set<() => void>();
+  const atExit = (last: () => void) => {
+    hooks.add(last);
+    return () => hooks.delete(last);
+  };
+  return { hooks, atExit };
+}
+
 /** Issue #17: the access log goes out in batches (one write per 50 ms, or per 1,024 lines), never lost at a stop. */
 
 describe('batchedLog', () => {
@@ -14,6 +24,7 @@ describe('batchedLog', () => {
     const log = batchedLog(
       (text) => writes.push(text),
       (line) => `<${line}>`,
+      exitHooks().atExit,
     );
     log.line('GET /jwks 200 0.1ms client_id=-');
     log.line('GET /jwks 200 0.2ms client_id=-');
@@ -36,6 +47,7 @@ describe('batchedLog', () => {
     const log = batchedLog(
       (text) => writes.push(text),
       (line) => line,
+      exitHooks().atExit,
     );
     for (let i = 0; i < 1023; i++) log.line(`line ${i}`);
     expect(writes).toEqual([]);
@@ -48,12 +60,13 @@ describe('batchedLog', () => {
   it('flush() writes what is pending now; close() also removes its exit hook and leaves no timer', () => {
     vi.useFakeTimers();
     const writes: string[] = [];
-    const before = process.listenerCount('exit');
+    const { hooks, atExit } = exitHooks();
     const log = batchedLog(
       (text) => writes.push(text),
       (line) => line,
+      atExit,
     );
-    expect(process.listenerCount('exit')).toBe(before + 1);
+    expect(hooks.size).toBe(1);
     log.line('a');
     log.flush();
     expect(writes).toEqual(['a\n']);
@@ -62,7 +75,7 @@ describe('batchedLog', () => {
     log.line('b');
     log.close();
     expect(writes).toEqual(['a\n', 'b\n']);
-    expect(process.listenerCount('exit')).toBe(before);
+    expect(hooks.size).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
     // A request answered while the server closed: written at once, no timer left to do it later.
     log.line('c');

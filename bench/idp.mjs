@@ -1,7 +1,7 @@
 // bench/idp: `authctl idp serve` against oauth2-mock-server (v8) and against bare node:http
 // servers (the ceiling for a Node server: the same JWKS / discovery responses, body and headers, and one that only
 // signs an RS256 JWT per token request), all RS256 2048, each in its own process, driven by
-// autocannon on loopback from this process. Every pair alternates over >= 5 rounds
+// autocannon on loopback from this process. Every server pair alternates over >= 9 rounds
 // (bench/lib/ab.mjs); also the time from spawning `authctl idp serve` to the first answered
 // discovery request against `node -e 0`. Targets (issue #17): JWKS and discovery >= 0.8x the bare
 // server, token >= 0.8x the bare signer and >= 3x oauth2-mock-server.
@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { alternate, report } from './lib/ab.mjs';
+import { ROUNDS, alternate, report } from './lib/ab.mjs';
 import { BARE_SERVER, bareServerEnv } from './lib/bare-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,6 +25,13 @@ const arg = (name, fallback) => {
 const DURATION = arg('duration', 2);
 const CONNECTIONS = arg('connections', 50);
 const BASIC = `Basic ${Buffer.from('bench-client:bench-secret').toString('base64')}`;
+/**
+ * Rounds of each server pair, more than the other scripts' 5: on this 2-core machine one server's
+ * rate moves by a third from one 2 s round to the next, and 5 pairs let a single slow stretch decide
+ * the median. Repeats of the discovery row on one build (2026-12-07, four runs each) read 0.63-1.06x
+ * with 5 rounds and 0.84-0.91x with 9 (docs/performance.md).
+ */
+const SERVER_ROUNDS = Math.max(9, ROUNDS);
 
 function spawnLine(args, options = {}) {
   return new Promise((resolve, reject) => {
@@ -173,6 +180,7 @@ try {
     const result = await alternate(
       { run: () => loadFn(authctl.url) },
       { run: () => loadFn(other.url) },
+      { rounds: SERVER_ROUNDS },
     );
     report({ bench: 'idp', what, aLabel: 'authctl', bLabel, unit: 'req/s', result, target });
   }
@@ -181,6 +189,7 @@ try {
   const ceiling = await alternate(
     { run: () => tokenLoad(bare.url) },
     { run: () => tokenLoad(mock.url) },
+    { rounds: SERVER_ROUNDS },
   );
   report({
     bench: 'idp',

@@ -1,6 +1,6 @@
 // bench/instructions: user-space instructions per request, counted by valgrind's callgrind, for
-// `authctl idp serve` against the bare node:http servers of bench/idp.mjs (JWKS: the same bytes and
-// headers; POST /token: a server that only signs). A count does not move with the machine's load,
+// `authctl idp serve` against the bare node:http servers of bench/idp.mjs (JWKS and discovery: the
+// same bytes and headers; POST /token: a server that only signs). A count does not move with the machine's load,
 // so a change of a few percent shows here when the req/s rows cannot tell it from noise.
 //
 // Each round starts the server under callgrind with counting off, warms it up (V8 has compiled its
@@ -8,9 +8,9 @@
 // Left out of the figure: V8's optimising compiler (its background threads lag under valgrind, so
 // how much of it lands in the window is chance) and OpenSSL's functions: on the token row, the
 // RSA signature's arithmetic and plumbing (the same signature on both sides, ~6.4 M instructions). The kernel's share (the socket writes)
-// is not counted by valgrind at all. Needs valgrind; takes about 15 minutes at the defaults.
+// is not counted by valgrind at all. Needs valgrind; takes about 20 minutes at the defaults.
 //
-//   npm run build && node bench/instructions.mjs [--rounds 5] [--only jwks|token]
+//   npm run build && node bench/instructions.mjs [--rounds 5] [--only jwks|discovery|token]
 import autocannon from 'autocannon';
 import { execFileSync, spawn } from 'node:child_process';
 import {
@@ -43,6 +43,7 @@ const CRYPTO = /rsaz|RSAZ|bn_|BN_|RSA_|ossl_|OPENSSL_|EVP_|CRYPTO_|mont|constant
 
 const TARGETS = {
   jwks: { path: '/jwks', warm: 20_000, count: 5_000, request: {} },
+  discovery: { path: '/.well-known/openid-configuration', warm: 20_000, count: 5_000, request: {} },
   token: {
     path: '/token',
     warm: 2_000,
@@ -213,6 +214,7 @@ try {
     startCounted([bin, 'idp', 'serve', '--port', '0', '--json', '--home', home]);
   const rows = [
     ['jwks', 'GET /jwks', 'bare node:http, same bytes'],
+    ['discovery', 'GET discovery', 'bare node:http, same bytes'],
     ['token', 'POST /token client_credentials', 'bare server that only signs'],
   ].filter(([key]) => !option('only') || option('only') === key);
   const bare = () => startCounted(['--input-type=module', '-e', BARE_SERVER], bareEnv);

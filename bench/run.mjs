@@ -4,7 +4,7 @@
 // Markdown table to bench/results.md with the command and the machine, and puts the same table
 // into docs/performance.md between its bench markers, so the docs quote only what this run printed.
 //
-//   npm run build && npm run bench            (about 6-9 minutes on a loaded 2-core machine)
+//   npm run build && npm run bench            (about 8-11 minutes on a loaded 2-core machine)
 //   node bench/run.mjs probe startup          (only these scripts; the docs are not rewritten)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -34,7 +34,10 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
       }
     });
     req.on('end', () =>
-      size > MAX_BODY_BYTES ? reject(tooLarge()) : resolve(Buffer.concat(chunks)),
+      size > MAX_BODY_BYTES
+        ? reject(tooLarge())
+        : // A form post is one chunk: hand it on rather than copy it.
+          resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)),
     );
     req.on('error', reject);
   });

@@ -197,29 +197,35 @@ describe('idp: access-log masking', () => {
     expect(capture.list().map((r) => r.query.n)).toEqual(['6']);
   });
 
-  it('gives back what it was given: repeated headers, a __proto__ parameter, odd characters, no client', () => {
-    const capture = new RequestCapture(2);
-    const body = Object.assign(Object.create(null) as Record<string, string>, {
-      ['__proto__']: 'kept',
-      toJSON: 'not a function',
-      odd: 'lone \ud800 surrogate, nul \u0000, "quotes"',
-    });
-    capture.add({
-      at: Date.UTC(2030, 0, 1),
-      method: 'POST',
-      target: '/token',
-      headers: { 'x-forwarded-for': ['10.0.0.1', '10.0.0.2'], host: 'a', gone: undefined },
-      body,
-      status: 400,
-      ms: 0.04,
-    });
-    const [listed] = capture.list();
-    expect(listed!.headers).toEqual({ 'x-forwarded-for': '10.0.0.1, 10.0.0.2', host: 'a' });
-    expect(Object.entries(listed!.body)).toEqual(Object.entries(body));
-    expect(listed!.clientId).toBeUndefined();
-    expect(listed!.status).toBe(400);
-    expect(capture.list({ clientId: 'someone' })).toEqual([]);
-  });
+  it.each(['serialised', 'as-is'] as const)(
+    'held %s, gives back what it was given: repeated headers, a __proto__ parameter, odd characters, no client',
+    (hold) => {
+      const capture = new RequestCapture(2);
+      const body = Object.assign(Object.create(null) as Record<string, string>, {
+        ['__proto__']: 'kept',
+        toJSON: 'not a function',
+        odd: 'lone \ud800 surrogate, nul \u0000, "quotes"',
+      });
+      capture.add(
+        {
+          at: Date.UTC(2030, 0, 1),
+          method: 'POST',
+          target: '/token',
+          headers: { 'x-forwarded-for': ['10.0.0.1', '10.0.0.2'], host: 'a', gone: undefined },
+          body,
+          status: 400,
+          ms: 0.04,
+        },
+        hold,
+      );
+      const [listed] = capture.list();
+      expect(listed!.headers).toEqual({ 'x-forwarded-for': '10.0.0.1, 10.0.0.2', host: 'a' });
+      expect(Object.entries(listed!.body)).toEqual(Object.entries(body));
+      expect(listed!.clientId).toBeUndefined();
+      expect(listed!.status).toBe(400);
+      expect(capture.list({ clientId: 'someone' })).toEqual([]);
+    },
+  );
 
   it('sends discovery with a Content-Length and an ETag, and 304 to a client holding it (real HTTP)', async () => {
     const idp = await startTestIdp();

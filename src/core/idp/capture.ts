@@ -127,23 +127,26 @@ function shown(seen: RequestSeen): CapturedRequest {
 }
 
 /**
- * The last requests the service under test sent, for assertions (`GET /_authctl/requests`).
- *
- * Each entry is held as one JSON string, not as the objects the handler saw: a full ring of 500
- * holds an entry for about as long as V8's young generation takes to fill under load, so entries
- * outlive two scavenges and are copied twice, then promoted. A flat string is one object to copy
- * and nothing to trace; the request's header and body objects die young (issue #17: the capture
- * was over half of what the token endpoint promoted, 21 of 38 MB in a 6 s run).
+ * How an entry is held: `serialised` as one JSON string, or `as-is`, the objects the handler saw.
+ * At a token endpoint's rate (thousands a second) a full ring of 500 holds an entry for about as long
+ * as V8's young generation takes to fill, so the entry's objects outlive two scavenges, are copied
+ * twice and promoted; one flat string is one object to copy and nothing to trace (issue #17: the
+ * capture was 21 of the 38 MB a 6 s token run promoted). A cached document is answered at tens of
+ * thousands a second: the ring turns over in milliseconds, its entries die young, and serialising
+ * them would cost more than it saves.
  */
+export type CaptureHold = 'serialised' | 'as-is';
+
+/** The last requests the service under test sent, for assertions (`GET /_authctl/requests`). */
 export class RequestCapture {
   /** A ring of `limit` slots: adding never moves the others. */
-  private readonly items: string[] = [];
+  private readonly items: (RequestSeen | string)[] = [];
   private next = 0;
 
   constructor(private readonly limit = 500) {}
 
-  add(item: RequestSeen): void {
-    const entry = JSON.stringify(item);
+  add(item: RequestSeen, hold: CaptureHold = 'serialised'): void {
+    const entry = hold === 'serialised' ? JSON.stringify(item) : item;
     if (this.items.length < this.limit) this.items.push(entry);
     else this.items[this.next] = entry;
     this.next = (this.next + 1) % this.limit;
@@ -155,7 +158,7 @@ export class RequestCapture {
         ? this.items
         : [...this.items.slice(this.next), ...this.items.slice(0, this.next)];
     return ordered
-      .map((entry) => JSON.parse(entry) as RequestSeen)
+      .map((entry) => (typeof entry === 'string' ? (JSON.parse(entry) as RequestSeen) : entry))
       .filter(
         (item) =>
           (!filter.path || targetUrl(item.target).pathname.includes(filter.path)) &&

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authorizeEndpoint } from './authorize.js';
-import { maskedPath, printable } from './capture.js';
+import { maskedPath, printable, type CaptureHold } from './capture.js';
 import { controlUnauthorized } from './control-auth.js';
 import { controlEndpoint } from './control.js';
 import { deviceAuthorizationEndpoint, devicePage } from './device.js';
@@ -101,6 +101,7 @@ export function createIdpHandler(
         logged: target,
         raw,
         response: cached,
+        hold: 'as-is',
       });
       return ANSWERED;
     } catch (error) {
@@ -160,6 +161,8 @@ function record(
     raw: IncomingMessage;
     response: IdpResponse | 'hang';
     body?: Record<string, string>;
+    /** How the capture holds the entry (a cached document's as-is: see CaptureHold). */
+    hold?: CaptureHold;
   },
 ): void {
   const { method, response } = seen;
@@ -173,16 +176,19 @@ function record(
   deps.log(`${method} ${logged} ${status || 'hang'} ${ms.toFixed(1)}ms client_id=${client}`);
   if (seen.path.startsWith(SERVER_PATHS.control)) return;
   const { headers } = seen.raw;
-  deps.capture.add({
-    at: Date.now(),
-    method,
-    target: seen.target,
-    headers,
-    body: seen.body ?? {},
-    status,
-    ms,
-    clientId,
-  });
+  deps.capture.add(
+    {
+      at: Date.now(),
+      method,
+      target: seen.target,
+      headers,
+      body: seen.body ?? {},
+      status,
+      ms,
+      clientId,
+    },
+    seen.hold,
+  );
 }
 
 /**

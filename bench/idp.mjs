@@ -171,7 +171,6 @@ try {
       'bare server that only signs',
       { min: 0.8 },
     ],
-    ['POST /token client_credentials', tokenLoad, mock, 'oauth2-mock-server', { min: 3 }],
   ];
   for (const [what, loadFn, other, bLabel, target] of pairs) {
     // Each pair warms both servers up first (one untimed round each, alternate()'s default): the
@@ -184,13 +183,17 @@ try {
     );
     report({ bench: 'idp', what, aLabel: 'authctl', bLabel, unit: 'req/s', result, target });
   }
-  // The ceiling of the "3x oauth2-mock-server" target: a server that does nothing but sign, against
-  // the mock. authctl can reach 3x the mock only while this row stays above 3x / (token vs bare).
+  // The ceiling of the "3x oauth2-mock-server" target, measured before that row: a server that does
+  // nothing but sign, against the mock. authctl can reach 3x the mock only while this row stays
+  // above 3x / (authctl vs the bare signer). It moves with the machine, not with authctl: 3.3-3.7x
+  // in the runs of earlier sessions, 2.6x on the host of 2026-12-07's last session, where the mock
+  // answered 2,700 req/s against 1,400-1,650 before.
   const ceiling = await alternate(
     { run: () => tokenLoad(bare.url) },
     { run: () => tokenLoad(mock.url) },
     { rounds: SERVER_ROUNDS },
   );
+  const reach = ceiling.ratio.median;
   report({
     bench: 'idp',
     what: 'POST /token client_credentials, the ceiling: a server that only signs',
@@ -198,6 +201,25 @@ try {
     bLabel: 'oauth2-mock-server',
     unit: 'req/s',
     result: ceiling,
+    note:
+      reach < 3
+        ? `below 3×: on this machine no server that signs as the bare one does can reach the 3× target`
+        : undefined,
+  });
+  const vsMock = await alternate(
+    { run: () => tokenLoad(authctl.url) },
+    { run: () => tokenLoad(mock.url) },
+    { rounds: SERVER_ROUNDS },
+  );
+  report({
+    bench: 'idp',
+    what: 'POST /token client_credentials',
+    aLabel: 'authctl',
+    bLabel: 'oauth2-mock-server',
+    unit: 'req/s',
+    result: vsMock,
+    target: { min: 3 },
+    note: `the ceiling above is ${reach.toFixed(2)}×: 3× needs authctl at ≥ ${(3 / reach).toFixed(2)}× the bare signer`,
   });
 } finally {
   for (const child of children) child.kill('SIGTERM');

@@ -63,7 +63,7 @@ const table = [
   `Command: \`npm run build && npm run bench\` (${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${minutes} min).`,
   `Machine: ${machine}.`,
   '',
-  'Each row: A and B alternated over the rounds shown; median (min–max). The ratio is A ÷ B taken per round.',
+  'Each row: A and B alternated over the rounds shown (the three POST /token rows: authctl, the bare signer and the mock in turn in each round, so they share their samples); median (min–max). The ratio is A ÷ B taken per round.',
   'Every process the benches start runs without NODE_EXTRA_CA_CERTS (bench/lib/ab.mjs): Node would read that CA bundle at each start. The exception: the rows that time a whole command against node -e 0 run twice, the second time "as issue #17 measured", with the environment\'s NODE_EXTRA_CA_CERTS on both sides, where the targets are checked (docs/performance.md says why).',
   '',
   '| bench | what | A | B | A ÷ B | rounds | target |',

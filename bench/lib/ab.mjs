@@ -86,6 +86,31 @@ export async function alternate(a, b, { rounds = ROUNDS, warmup = true } = {}) {
   };
 }
 
+/**
+ * `alternate()` for three or more sides measured in the same rounds: each round runs every side
+ * once, the order rotating from round to round, so a ratio of any two sides is taken per round
+ * and two ratios against one side share its samples. Returns `pair(i, j)`: the result of side i
+ * against side j, in `alternate()`'s shape.
+ */
+export async function alternateEach(sides, { rounds = ROUNDS, warmup = true } = {}) {
+  if (warmup) for (const side of sides) await side.run();
+  const samples = sides.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < sides.length; k++) {
+      const i = (r + k) % sides.length;
+      samples[i].push(await sides[i].run());
+    }
+  }
+  return {
+    pair: (i, j) => ({
+      a: stats(samples[i]),
+      b: stats(samples[j]),
+      ratio: stats(samples[i].map((x, n) => x / samples[j][n])),
+      diff: stats(samples[i].map((x, n) => x - samples[j][n])),
+    }),
+  };
+}
+
 const num = (x, unit) =>
   unit === 'ms' ? (x < 10 ? x.toFixed(2) : x.toFixed(0)) : Math.round(x).toLocaleString('en');
 const range = (s, unit) =>

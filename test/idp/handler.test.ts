@@ -227,6 +227,27 @@ describe('idp: access-log masking', () => {
     },
   );
 
+  it('holds a large entry as given, not as JSON six times its size, and lists it the same', () => {
+    const capture = new RequestCapture(2);
+    const entry = (body: Record<string, string>) => ({
+      at: Date.UTC(2030, 0, 1),
+      method: 'POST',
+      target: '/token',
+      headers: {},
+      body,
+      status: 400,
+      ms: 1,
+    });
+    capture.add(entry({ grant_type: 'client_credentials' }));
+    capture.add(entry({ blob: '\u0001'.repeat(100_000) }));
+    const held = (capture as unknown as { items: unknown[] }).items;
+    expect(held.map((h) => typeof h)).toEqual(['string', 'object']);
+    expect(capture.list().map((r) => r.body.blob?.length ?? r.body.grant_type)).toEqual([
+      'client_credentials',
+      100_000,
+    ]);
+  });
+
   it('sends discovery with a Content-Length and an ETag, and 304 to a client holding it (real HTTP)', async () => {
     const idp = await startTestIdp();
     try {

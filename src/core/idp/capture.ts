@@ -131,11 +131,18 @@ function shown(seen: RequestSeen): CapturedRequest {
  * At a token endpoint's rate (thousands a second) a full ring of 500 holds an entry for about as long
  * as V8's young generation takes to fill, so the entry's objects outlive two scavenges, are copied
  * twice and promoted; one flat string is one object to copy and nothing to trace (issue #17: the
- * capture was 21 of the 38 MB a 6 s token run promoted). A cached document is answered at tens of
+ * capture was 21 of the 38 MB promoted over 6 s of token load). A cached document is answered at tens of
  * thousands a second: the ring turns over in milliseconds, its entries die young, and serialising
  * them would cost more than it saves.
  */
 export type CaptureHold = 'serialised' | 'as-is';
+
+/**
+ * Longest entry held serialised (UTF-16 code units). JSON writes a control character as six, so a
+ * body of control bytes would take up to six times the memory of the objects; a longer entry (a
+ * body in the kilobytes, not a token request) is held as given.
+ */
+const SERIALISED_LIMIT = 16 * 1024;
 
 /** The last requests the service under test sent, for assertions (`GET /_authctl/requests`). */
 export class RequestCapture {
@@ -146,7 +153,9 @@ export class RequestCapture {
   constructor(private readonly limit = 500) {}
 
   add(item: RequestSeen, hold: CaptureHold = 'serialised'): void {
-    const entry = hold === 'serialised' ? JSON.stringify(item) : item;
+    const serialised = hold === 'serialised' ? JSON.stringify(item) : undefined;
+    const entry =
+      serialised !== undefined && serialised.length <= SERIALISED_LIMIT ? serialised : item;
     if (this.items.length < this.limit) this.items.push(entry);
     else this.items[this.next] = entry;
     this.next = (this.next + 1) % this.limit;

@@ -128,12 +128,12 @@ function shown(seen: RequestSeen): CapturedRequest {
 
 /**
  * How an entry is held: `serialised` as one JSON string, or `as-is`, the objects the handler saw.
- * At a token endpoint's rate (thousands a second) a full ring of 500 holds an entry for about as long
- * as V8's young generation takes to fill, so the entry's objects outlive two scavenges, are copied
- * twice and promoted; one flat string is one object to copy and nothing to trace (issue #17: the
- * capture was 21 of the 38 MB promoted over 6 s of token load). A cached document is answered at tens of
- * thousands a second: the ring turns over in milliseconds, its entries die young, and serialising
- * them would cost more than it saves.
+ * At a token endpoint's rate (thousands a second) a full ring of 500 holds an entry for about as
+ * long as V8's young generation takes to fill, so the entry's objects outlive two scavenges, are
+ * copied twice and promoted; one flat string is one object to copy and nothing to trace (issue
+ * #17: the capture was 21 of the 38 MB promoted over 6 s of token load). A cached document is
+ * answered at tens of thousands a second: the ring turns over in milliseconds, its entries die
+ * young, and serialising them would cost more than it saves.
  */
 export type CaptureHold = 'serialised' | 'as-is';
 

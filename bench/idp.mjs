@@ -2,8 +2,9 @@
 // servers (the ceiling for a Node server: the same JWKS / discovery responses, body and headers, and one that only
 // signs an RS256 JWT per token request), all RS256 2048, each in its own process, driven by
 // autocannon on loopback from this process. Every server pair alternates over >= 9 rounds
-// (bench/lib/ab.mjs), and the three token servers take turns in each of >= 9 rounds; also the time from spawning `authctl idp serve` to the first answered
-// discovery request against `node -e 0`. Targets (issue #17): JWKS and discovery >= 0.8x the bare
+// (bench/lib/ab.mjs), and the three token servers take turns in each of >= 9 rounds; also the
+// time from spawning `authctl idp serve` to the first answered discovery request against
+// `node -e 0`. Targets (issue #17): JWKS and discovery >= 0.8x the bare
 // server, token >= 0.8x the bare signer and >= 3x oauth2-mock-server.
 //
 //   npm run build && node bench/idp.mjs [--duration 2] [--connections 50]

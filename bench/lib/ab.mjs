@@ -62,35 +62,15 @@ export function stats(values) {
  * Runs `a.run()` and `b.run()` alternately for `rounds` rounds (order swapped every round); each
  * returns one measurement (ms, or ops/s). Returns both sides' samples and the per-round ratio a/b.
  */
-export async function alternate(a, b, { rounds = ROUNDS, warmup = true } = {}) {
-  if (warmup) {
-    await a.run();
-    await b.run();
-  }
-  const as = [];
-  const bs = [];
-  for (let r = 0; r < rounds; r++) {
-    if (r % 2 === 0) {
-      as.push(await a.run());
-      bs.push(await b.run());
-    } else {
-      bs.push(await b.run());
-      as.push(await a.run());
-    }
-  }
-  return {
-    a: stats(as),
-    b: stats(bs),
-    ratio: stats(as.map((x, i) => x / bs[i])),
-    diff: stats(as.map((x, i) => x - bs[i])),
-  };
+export async function alternate(a, b, options = {}) {
+  return (await alternateEach([a, b], options)).pair(0, 1);
 }
 
 /**
- * `alternate()` for three or more sides measured in the same rounds: each round runs every side
- * once, the order rotating from round to round, so a ratio of any two sides is taken per round
- * and two ratios against one side share its samples. Returns `pair(i, j)`: the result of side i
- * against side j, in `alternate()`'s shape.
+ * `alternate()` for any number of sides measured in the same rounds: each round runs every side
+ * once, the order rotating from round to round (two sides: A B, B A, ...), so a ratio of any two
+ * sides is taken per round and two ratios against one side share its samples. Returns `pair(i, j)`:
+ * the result of side i against side j, in `alternate()`'s shape.
  */
 export async function alternateEach(sides, { rounds = ROUNDS, warmup = true } = {}) {
   if (warmup) for (const side of sides) await side.run();
